@@ -1,0 +1,44 @@
+/** The audit trail as the API shows it (PRODUCT.md §6). */
+import { z } from "zod";
+import { Id, Timestamp } from "./common.ts";
+
+export const AuditEventSchema = z.strictObject({
+  seq: z.number().int(),
+  id: Id,
+  at: Timestamp,
+  actor: z.strictObject({ type: z.string(), id: z.string().nullable(), username: z.string().nullable() }),
+  action: z.string(),
+  target: z
+    .strictObject({ type: z.string().nullable(), id: z.string().nullable(), label: z.string().nullable() })
+    .nullable(),
+  changes: z.record(z.string(), z.strictObject({ before: z.unknown().optional(), after: z.unknown().optional() })).nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  requestId: z.string().nullable(),
+  outcome: z.enum(["success", "failure", "denied"]),
+  hash: z.string(),
+});
+export type AuditEvent = z.infer<typeof AuditEventSchema>;
+
+export const AuditQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(512).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  actor: z.string().max(254).optional(),
+  action: z.string().max(120).optional(),
+  targetId: z.string().max(120).optional(),
+  ip: z.string().max(64).optional(),
+  q: z.string().max(200).optional(),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export const AuditExportQuery = AuditQuery.omit({ limit: true, cursor: true }).extend({
+  format: z.enum(["csv", "jsonl"]).default("jsonl"),
+});
+
+export const AuditVerifyResponse = z.strictObject({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  firstBrokenSeq: z.number().int().nullable(),
+});

@@ -1,0 +1,99 @@
+/** The one catalogue of error codes shared by server, SDK, CLI and console. */
+
+/** Semantic kinds of failure; the server maps each kind to one HTTP status (see `statusOfKind`). */
+export type ErrorKind =
+  | "invalid"
+  | "unauthenticated"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "precondition"
+  | "rule"
+  | "too_large"
+  | "throttled"
+  | "unavailable"
+  | "internal";
+
+export const statusOfKind: Readonly<Record<ErrorKind, number>> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  precondition: 412,
+  too_large: 413,
+  rule: 422,
+  throttled: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** Every stable error code with its kind and default title. Codes never change meaning once shipped. */
+export const errorCatalog = {
+  VALIDATION_FAILED: { kind: "invalid", title: "The request is not valid" },
+  MALFORMED_JSON: { kind: "invalid", title: "The request body is not valid JSON" },
+  UNSUPPORTED_MEDIA_TYPE: { kind: "invalid", title: "The request body must be application/json" },
+  PAYLOAD_TOO_LARGE: { kind: "too_large", title: "The request body is too large" },
+  INVALID_CURSOR: { kind: "invalid", title: "The pagination cursor is not valid" },
+  UNAUTHENTICATED: { kind: "unauthenticated", title: "Authentication is required" },
+  INVALID_CREDENTIALS: { kind: "unauthenticated", title: "The sign-in details are not valid" },
+  FORBIDDEN: { kind: "forbidden", title: "You do not have permission to do this" },
+  NOT_FOUND: { kind: "not_found", title: "Not found" },
+  ROUTE_NOT_FOUND: { kind: "not_found", title: "No such endpoint" },
+  METHOD_NOT_ALLOWED: { kind: "not_found", title: "Method not allowed" },
+  TENANT_NOT_FOUND: { kind: "not_found", title: "Tenant not found" },
+  USER_NOT_FOUND: { kind: "not_found", title: "User not found" },
+  ROLE_NOT_FOUND: { kind: "not_found", title: "Role not found" },
+  WORKSPACE_NOT_FOUND: { kind: "not_found", title: "Workspace not found" },
+  PRECONDITION_FAILED: { kind: "precondition", title: "The resource has changed since you read it" },
+  TENANT_SLUG_TAKEN: { kind: "conflict", title: "A tenant with this slug already exists" },
+  WORKSPACE_SLUG_TAKEN: { kind: "conflict", title: "A workspace with this slug already exists" },
+  WORKSPACE_PROTECTED: { kind: "conflict", title: "The workspace is protected from deletion" },
+  ROLE_NAME_TAKEN: { kind: "conflict", title: "A role with this name already exists" },
+  ROLE_IN_USE: { kind: "conflict", title: "The role is held by users" },
+  ROLE_LOCKED: { kind: "rule", title: "The role is locked and cannot be changed" },
+  ROLE_RULE_VIOLATED: { kind: "rule", title: "The role breaks a role rule" },
+  USER_USERNAME_TAKEN: { kind: "conflict", title: "A user with this username already exists" },
+  USER_EMAIL_TAKEN: { kind: "conflict", title: "A user with this email already exists" },
+  USER_HAS_HISTORY: { kind: "conflict", title: "The user has history and cannot be purged" },
+  USER_STATE_INVALID: { kind: "conflict", title: "The user is not in a state that allows this" },
+  USER_EXPIRED: { kind: "rule", title: "The account's expiry date has passed" },
+  LAST_ADMINISTRATOR: {
+    kind: "rule",
+    title: "The tenant must keep one active administrator holding users.manage and roles.manage",
+  },
+  PRIVILEGE_ESCALATION: { kind: "forbidden", title: "You cannot grant more than you hold" },
+  SELF_ROLE_CHANGE: { kind: "forbidden", title: "You cannot change your own role" },
+  WORK_ROLE_UNKNOWN: { kind: "invalid", title: "The work role is not in the tenant's list" },
+  PROFESSIONAL_ID_NOT_ALLOWED: { kind: "invalid", title: "This work role does not carry a professional ID" },
+  THROTTLED: { kind: "throttled", title: "Too many requests" },
+  NOT_READY: { kind: "unavailable", title: "The service is not ready" },
+  INTERNAL: { kind: "internal", title: "An unexpected error occurred" },
+} as const satisfies Record<string, { kind: ErrorKind; title: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+/** A problem with one input field; `path` is dotted (`workspaces.0.permissions`). */
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** RFC 9457 problem details as Staffgate sends them. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly detail?: string;
+  readonly errors?: readonly FieldError[];
+  readonly [extension: string]: unknown;
+}
+
+export function problemType(code: ErrorCode): string {
+  return `https://staffgate.dev/problems/${code.toLowerCase().replaceAll("_", "-")}`;
+}
+
+export function statusOfCode(code: ErrorCode): number {
+  return statusOfKind[errorCatalog[code].kind];
+}

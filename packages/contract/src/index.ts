@@ -1,0 +1,9 @@
+/** @staffgate/contract: the API's schemas, types and error codes, shared by every package. */
+export * from "./audit.ts";
+export * from "./catalog.ts";
+export * from "./common.ts";
+export * from "./errors.ts";
+export * from "./roles.ts";
+export * from "./tenants.ts";
+export * from "./users.ts";
+export * from "./workspaces.ts";

@@ -1,0 +1,56 @@
+/** Tenants (operator API) and the sign-in contract. */
+import { z } from "zod";
+import { Id, Timestamp } from "./common.ts";
+import { Email, UserSchema, Username } from "./users.ts";
+
+export const TenantSlug = z
+  .string()
+  .trim()
+  .min(2)
+  .max(40)
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "lower-case letters and digits in groups joined by single hyphens");
+
+export const TenantSchema = z.strictObject({
+  id: Id,
+  slug: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  catalog: z.string(),
+  createdAt: Timestamp,
+});
+export type Tenant = z.infer<typeof TenantSchema>;
+
+export const CreateTenantBody = z.strictObject({
+  slug: TenantSlug,
+  name: z.string().trim().min(1).max(120),
+  timeZone: z.string().trim().min(1).max(64).default("UTC"),
+  catalogPreset: z.string().min(1).max(80).optional(),
+  admin: z.strictObject({
+    username: Username,
+    email: Email,
+    firstName: z.string().trim().min(1).max(80),
+    lastName: z.string().trim().min(1).max(80),
+    password: z.string().min(1).max(1024),
+  }),
+});
+export type CreateTenantBody = z.infer<typeof CreateTenantBody>;
+
+export const LoginBody = z.strictObject({
+  tenant: z.string().max(80),
+  login: z.string().max(254),
+  password: z.string().max(1024),
+  totp: z.string().max(64).optional(),
+});
+
+export const LoginResponse = z.strictObject({
+  token: z.string(),
+  expiresAt: Timestamp,
+  mustChangePassword: z.boolean(),
+  user: UserSchema,
+});
+
+export const MeResponse = z.strictObject({
+  user: UserSchema,
+  tenant: z.strictObject({ id: Id, slug: z.string(), name: z.string() }),
+  permissions: z.array(z.string()),
+});

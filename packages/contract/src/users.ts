@@ -1,0 +1,142 @@
+/** Users: the API shape of a staff account (API.md, PRODUCT.md §2). */
+import { z } from "zod";
+import { Id, NullableTimestamp, QueryBoolean, Timestamp } from "./common.ts";
+
+export const UserStatus = z.enum(["invited", "active", "inactive", "archived"]);
+export type UserStatus = z.infer<typeof UserStatus>;
+
+export const WorkspaceAccess = z.union([z.literal("all"), z.array(Id).max(1000)]);
+
+export const WorkspaceRoleAssignment = z.strictObject({ workspaceId: Id, roleId: Id });
+
+export const UserSchema = z.strictObject({
+  id: Id,
+  username: z.string(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  initials: z.string(),
+  displayName: z.string(),
+  phone: z.string(),
+  workRole: z.string().nullable(),
+  professionalId: z.string().nullable(),
+  prescriberId: z.string().nullable(),
+  qualifications: z.string().nullable(),
+  areasOfExpertise: z.string().nullable(),
+  employeeNumber: z.string().nullable(),
+  title: z.string().nullable(),
+  roleId: Id,
+  privateRole: z.boolean(),
+  workspaceAccess: WorkspaceAccess,
+  workspaceRoles: z.array(WorkspaceRoleAssignment),
+  virtual: z.boolean(),
+  expiresAt: NullableTimestamp,
+  status: UserStatus,
+  locked: z.boolean(),
+  lockedUntil: NullableTimestamp,
+  mustChangePassword: z.boolean(),
+  mfaEnrolled: z.boolean(),
+  lastLoginAt: NullableTimestamp,
+  createdAt: Timestamp,
+  createdBy: z.string().nullable(),
+  updatedAt: Timestamp,
+  version: z.number().int(),
+});
+export type User = z.infer<typeof UserSchema>;
+
+/** Header-injection characters (CR, LF, NUL, other controls) are never part of an address. */
+export const Email = z
+  .string()
+  .trim()
+  .max(254)
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "must not contain control characters such as CR or LF")
+  .pipe(z.email({ message: "must be a valid email address" }));
+
+const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
+
+export const Username = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(64)
+  .regex(/^[\p{L}\p{N}._@+-]+$/u, "may hold letters, digits and . _ @ + - only");
+
+const UserFields = {
+  username: Username,
+  email: Email,
+  firstName: z.string().trim().min(1, "is required").max(80),
+  lastName: z.string().trim().min(1, "is required").max(80),
+  initials: z.string().trim().max(8).nullable().optional(),
+  phone: z.string().max(40).nullable().optional(),
+  workRole: z.string().trim().max(80).nullable().optional(),
+  professionalId: optionalText(80),
+  prescriberId: optionalText(80),
+  qualifications: optionalText(500),
+  areasOfExpertise: optionalText(500),
+  employeeNumber: optionalText(80),
+  title: optionalText(80),
+  roleId: Id,
+  workspaceAccess: WorkspaceAccess.optional(),
+  workspaceRoles: z.array(WorkspaceRoleAssignment).max(1000).optional(),
+  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+};
+
+export const CreateUserBody = z.strictObject({
+  ...UserFields,
+  virtual: z.boolean().optional(),
+  /** Omit to send an invitation instead. */
+  password: z.string().max(1024).optional(),
+  mustChangePassword: z.boolean().optional(),
+});
+export type CreateUserBody = z.infer<typeof CreateUserBody>;
+
+export const UpdateUserBody = z.strictObject({
+  username: UserFields.username.optional(),
+  email: UserFields.email.optional(),
+  firstName: UserFields.firstName.optional(),
+  lastName: UserFields.lastName.optional(),
+  initials: UserFields.initials,
+  phone: UserFields.phone,
+  workRole: UserFields.workRole,
+  professionalId: UserFields.professionalId,
+  prescriberId: UserFields.prescriberId,
+  qualifications: UserFields.qualifications,
+  areasOfExpertise: UserFields.areasOfExpertise,
+  employeeNumber: UserFields.employeeNumber,
+  title: UserFields.title,
+  roleId: Id.optional(),
+  workspaceAccess: UserFields.workspaceAccess,
+  workspaceRoles: UserFields.workspaceRoles,
+  expiresAt: UserFields.expiresAt,
+});
+export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
+
+export const UserSort = z.enum([
+  "name",
+  "-name",
+  "username",
+  "-username",
+  "email",
+  "-email",
+  "createdAt",
+  "-createdAt",
+  "lastLoginAt",
+  "-lastLoginAt",
+]);
+
+export const ListUsersQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(512).optional(),
+  status: z.enum(["active", "inactive", "invited", "archived", "all"]).default("active"),
+  q: z.string().trim().max(100).optional(),
+  virtual: QueryBoolean.optional(),
+  locked: QueryBoolean.optional(),
+  roleId: Id.optional(),
+  workspaceId: Id.optional(),
+  workRole: z.string().max(80).optional(),
+  lastLoginBefore: z.iso.datetime({ offset: true }).optional(),
+  sort: UserSort.default("name"),
+});
+export type ListUsersQuery = z.infer<typeof ListUsersQuery>;
+
+export const SeatsSchema = z.strictObject({ seats: z.number().int(), virtual: z.number().int() });

@@ -1,0 +1,45 @@
+/** Workspaces: departments, clinic locations (PRODUCT.md §2). */
+import { z } from "zod";
+import { Id, Timestamp } from "./common.ts";
+
+export const WorkspaceSlug = z
+  .string()
+  .min(1, "is required")
+  .max(40)
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "lower-case letters and digits in groups joined by single hyphens");
+
+export const WorkspaceSchema = z.strictObject({
+  id: Id,
+  slug: z.string(),
+  name: z.string(),
+  protected: z.boolean(),
+  idleTimeoutSeconds: z.number().int().nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  version: z.number().int(),
+});
+export type Workspace = z.infer<typeof WorkspaceSchema>;
+
+const IdleTimeout = z.number().int().min(60).max(86_400).nullable();
+
+export const CreateWorkspaceBody = z.strictObject({
+  slug: WorkspaceSlug,
+  name: z.string().trim().min(1, "is required").max(80),
+  protected: z.boolean().default(true),
+  idleTimeoutSeconds: IdleTimeout.default(null),
+});
+export type CreateWorkspaceBody = z.infer<typeof CreateWorkspaceBody>;
+
+export const UpdateWorkspaceBody = z.strictObject({
+  slug: WorkspaceSlug.optional(),
+  name: z.string().trim().min(1, "is required").max(80).optional(),
+  protected: z.boolean().optional(),
+  idleTimeoutSeconds: IdleTimeout.optional(),
+});
+export type UpdateWorkspaceBody = z.infer<typeof UpdateWorkspaceBody>;
+
+export const ListWorkspacesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(512).optional(),
+  q: z.string().trim().max(80).optional(),
+});

@@ -1,0 +1,111 @@
+/** What a role grants, and whether one set of grants covers another (pure). */
+import type { Catalog } from "../catalog/catalog.rules.ts";
+
+export interface WorkspaceGrant {
+  readonly workspaceId: string;
+  readonly permissions: readonly string[];
+  readonly collaborator: boolean;
+}
+
+/** A role's grants: tenant-level permissions and per-workspace rows (PRODUCT.md §2). */
+export interface RoleGrants {
+  readonly permissions: readonly string[];
+  readonly collaborator: boolean;
+  readonly workspaces: readonly WorkspaceGrant[];
+}
+
+export interface RoleRef extends RoleGrants {
+  readonly id: string;
+  readonly name: string;
+  readonly locked: boolean;
+  readonly system: boolean;
+  readonly privateUserId: string | null;
+}
+
+/** Keys granted at tenant level, implications followed. */
+export function tenantLevelKeys(catalog: Catalog, role: RoleGrants): Set<string> {
+  const out = new Set<string>();
+  for (const k of role.permissions) for (const c of catalog.closure.get(k) ?? []) out.add(c);
+  return out;
+}
+
+/** True when `role` holds `key` at tenant level. Tenant-only permissions exist only there. */
+export function holdsAtTenantLevel(catalog: Catalog, role: RoleGrants, key: string): boolean {
+  return role.permissions.some((k) => catalog.closure.get(k)?.has(key));
+}
+
+/** A holder of tenant-wide grants, and per workspace the role that applies there. */
+export interface Holder {
+  readonly role: RoleGrants;
+  readonly workspaceRoles: ReadonlyMap<string, RoleGrants>;
+}
+
+interface Capability {
+  readonly keys: ReadonlySet<string>;
+  /** Keys the holder has only as a collaborator (restricted to granted patients). */
+  readonly collaboratorKeys: ReadonlySet<string>;
+}
+
+function capabilityIn(catalog: Catalog, holder: Holder, workspaceId: string | null): Capability {
+  const role = (workspaceId && holder.workspaceRoles.get(workspaceId)) || holder.role;
+  const keys = new Set<string>();
+  const collaboratorKeys = new Set<string>();
+  const add = (perms: readonly string[], collaborator: boolean) => {
+    for (const k of perms) {
+      for (const c of catalog.closure.get(k) ?? []) {
+        if (collaborator && catalog.byKey.get(c)?.patientScoped) {
+          if (!keys.has(c)) collaboratorKeys.add(c);
+        } else {
+          keys.add(c);
+          collaboratorKeys.delete(c);
+        }
+      }
+    }
+  };
+  add(role.permissions, role.collaborator);
+  if (workspaceId) {
+    const row = role.workspaces.find((w) => w.workspaceId === workspaceId);
+    if (row) add(row.permissions, row.collaborator);
+  }
+  return { keys, collaboratorKeys };
+}
+
+/** One permission that a grant would give beyond what the actor holds. */
+export interface Excess {
+  readonly workspaceId: string | null;
+  readonly permission: string;
+}
+
+/**
+ * The permissions in `grant` that `actor` does not hold itself (no privilege escalation, SECURITY.md
+ * G-52). Holding a patient permission only as a collaborator does not cover granting it without
+ * the collaborator restriction.
+ */
+export function excessOver(catalog: Catalog, actor: Holder, grant: RoleGrants): Excess[] {
+  const out: Excess[] = [];
+  const check = (workspaceId: string | null, perms: readonly string[], collaborator: boolean) => {
+    const cap = capabilityIn(catalog, actor, workspaceId);
+    const seen = new Set<string>();
+    for (const k of perms) {
+      for (const c of catalog.closure.get(k) ?? []) {
+        if (seen.has(c)) continue;
+        seen.add(c);
+        const restricted = collaborator && catalog.byKey.get(c)?.patientScoped === true;
+        const held = cap.keys.has(c) || (restricted && cap.collaboratorKeys.has(c));
+        if (!held) out.push({ workspaceId, permission: c });
+      }
+    }
+  };
+  check(null, grant.permissions, grant.collaborator);
+  for (const row of grant.workspaces) {
+    check(row.workspaceId, row.permissions, row.collaborator);
+  }
+  return out;
+}
+
+/** The administration pair a tenant must always keep on one active, non-virtual user. */
+export const ADMINISTRATION_KEYS = ["users.manage", "roles.manage"] as const;
+
+export function isAdministratorRole(catalog: Catalog, role: RoleGrants): boolean {
+  return ADMINISTRATION_KEYS.every((k) => holdsAtTenantLevel(catalog, role, k));
+}

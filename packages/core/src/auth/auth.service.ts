@@ -1,0 +1,180 @@
+/**
+ * Minimal sign-in (issue 3): tenant + username or email + password → an opaque bearer session.
+ * Every failure is the same INVALID_CREDENTIALS; a dummy verify runs when there is no user, so
+ * the time does not tell either. The full credential lifecycle extends this service.
+ */
+import type { User } from "@staffgate/contract";
+import { appendAudit } from "../audit/audit-writer.ts";
+import type { RoleRef } from "../access/grants.rules.ts";
+import { loadRolesById } from "../roles/roles.table.ts";
+import type { Ctx, RequestMeta } from "../shared/context.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError } from "../shared/errors.ts";
+import { hashSecret, newSecret } from "../shared/ids.ts";
+import { foldKey } from "../shared/text.rules.ts";
+import { inTx } from "../shared/tx.ts";
+import { readSettings } from "../tenants/settings.rules.ts";
+import { createTenantStore } from "../tenants/tenants.store.ts";
+import { createUserStore } from "../users/users.store.ts";
+import { type Caller, callerPermissions } from "./caller.ts";
+import { createSessionStore, findSessionByTokenHash } from "./sessions.store.ts";
+
+export interface LoginInput {
+  readonly tenant: string;
+  readonly login: string;
+  readonly password: string;
+}
+
+export interface LoginResult {
+  readonly token: string;
+  readonly expiresAt: string;
+  readonly mustChangePassword: boolean;
+  readonly user: User;
+}
+
+/** Touching last_used_at on every request would make every read a write; once a minute is enough. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function createAuthService(deps: Deps) {
+  let dummyHash: Promise<string> | null = null;
+  const dummy = () => {
+    dummyHash ??= deps.hasher.hash("staffgate-dummy-password-for-timing");
+    return dummyHash;
+  };
+
+  async function activeUserRow(tenantId: string, userId: string) {
+    const row = await createUserStore(deps.db.kysely, tenantId).findUserRowById(userId);
+    if (!row || row.status !== "active") return undefined;
+    if (row.expires_at && row.expires_at <= deps.clock.now().toISOString()) return undefined;
+    return row;
+  }
+
+  return {
+    async login(meta: RequestMeta, input: LoginInput): Promise<LoginResult> {
+      const tenant = await createTenantStore(deps.db.kysely).findTenantBySlug(foldKey(input.tenant));
+      const users = tenant && createUserStore(deps.db.kysely, tenant.id);
+      const row = users && (await users.findUserRowByLogin(foldKey(input.login)));
+      const now = deps.clock.now();
+      const passwordOk = row?.password_hash
+        ? await deps.hasher.verify(row.password_hash, input.password)
+        : (await deps.hasher.verify(await dummy(), input.password), false);
+      const lockedNow = row?.locked === 1 && (row.locked_until === null || row.locked_until > now.toISOString());
+      const usable =
+        row !== undefined &&
+        row.status === "active" &&
+        row.virtual === 0 &&
+        !lockedNow &&
+        (row.expires_at === null || row.expires_at > now.toISOString());
+      if (!tenant || !row || !passwordOk || !usable) {
+        if (tenant) {
+          const ctx: Ctx = { ...meta, tenantId: tenant.id, actor: { type: "user", id: row?.id ?? null, label: input.login } };
+          await inTx(deps, (trx) =>
+            appendAudit(deps, trx, ctx, {
+              action: "auth.login.failed",
+              target: row ? { type: "user", id: row.id, label: row.username } : undefined,
+              outcome: "failure",
+            }),
+          );
+        }
+        throw new AppError("INVALID_CREDENTIALS");
+      }
+      const settings = readSettings(tenant.settings);
+      const token = newSecret("sgs");
+      const expiresAt = new Date(now.getTime() + settings.absoluteTimeoutHours * 3_600_000).toISOString();
+      const ctx: Ctx = { ...meta, tenantId: tenant.id, actor: { type: "user", id: row.id, label: row.username } };
+      await inTx(deps, async (trx) => {
+        await createSessionStore(trx, tenant.id).insertSession({
+          id: deps.ids.next("ses"),
+          user_id: row.id,
+          token_hash: hashSecret(token),
+          created_at: now.toISOString(),
+          last_used_at: now.toISOString(),
+          expires_at: expiresAt,
+          ip: meta.ip,
+          user_agent: meta.userAgent,
+        });
+        await trx
+          .updateTable("users")
+          .set({ last_login_at: now.toISOString(), failed_attempts: 0 })
+          .where("tenant_id", "=", tenant.id)
+          .where("id", "=", row.id)
+          .execute();
+        await appendAudit(deps, trx, ctx, {
+          action: "auth.login.succeeded",
+          target: { type: "user", id: row.id, label: row.username },
+        });
+      });
+      const fresh = (await users.findUserRowById(row.id))!;
+      const [user] = await users.toUsers([fresh]);
+      return { token, expiresAt, mustChangePassword: fresh.must_change_password === 1, user: user! };
+    },
+
+    async logout(caller: Caller, meta: RequestMeta): Promise<void> {
+      if (!caller.sessionId) return;
+      const ctx: Ctx = { ...meta, tenantId: caller.tenantId, actor: caller.actor };
+      await inTx(deps, async (trx) => {
+        await createSessionStore(trx, caller.tenantId).deleteSession(caller.sessionId!);
+        await appendAudit(deps, trx, ctx, {
+          action: "auth.logout",
+          target: { type: "user", id: caller.userId, label: caller.actor.label },
+        });
+      });
+    },
+
+    /** Resolves a bearer token to its caller, or undefined when it is unknown, expired or its user cannot act. */
+    async authenticate(token: string): Promise<Caller | undefined> {
+      if (!token.startsWith("sgs_")) return undefined;
+      const session = await findSessionByTokenHash(deps.db.kysely, hashSecret(token));
+      const now = deps.clock.now();
+      if (!session || session.expires_at <= now.toISOString()) return undefined;
+      const user = await activeUserRow(session.tenant_id, session.user_id);
+      if (!user || user.virtual === 1) return undefined;
+      const tenant = await createTenantStore(deps.db.kysely).findTenantById(session.tenant_id);
+      const catalog = tenant && deps.catalogs.get(tenant.catalog);
+      if (!tenant || !catalog) return undefined;
+      const wsRoleRows = await deps.db.kysely
+        .selectFrom("user_workspace_roles")
+        .select(["workspace_id", "role_id"])
+        .where("tenant_id", "=", tenant.id)
+        .where("user_id", "=", user.id)
+        .execute();
+      const roles = await loadRolesById(deps.db.kysely, tenant.id, [user.role_id, ...wsRoleRows.map((r) => r.role_id)]);
+      const role = roles.get(user.role_id);
+      if (!role) return undefined;
+      const workspaceRoles = new Map<string, RoleRef>();
+      for (const r of wsRoleRows) {
+        const wr = roles.get(r.role_id);
+        if (wr) workspaceRoles.set(r.workspace_id, wr);
+      }
+      if (now.getTime() - Date.parse(session.last_used_at) > TOUCH_INTERVAL_MS) {
+        await createSessionStore(deps.db.kysely, tenant.id).touchSession(session.id, now.toISOString());
+      }
+      return {
+        kind: "session",
+        tenantId: tenant.id,
+        actor: { type: "user", id: user.id, label: user.username },
+        userId: user.id,
+        sessionId: session.id,
+        mustChangePassword: user.must_change_password === 1,
+        catalog,
+        holder: { role, workspaceRoles },
+        permissions: callerPermissions(catalog, role),
+      };
+    },
+
+    async me(caller: Caller) {
+      const users = createUserStore(deps.db.kysely, caller.tenantId);
+      const row = await users.findUserRowById(caller.userId);
+      if (!row) throw new AppError("UNAUTHENTICATED");
+      const tenant = (await createTenantStore(deps.db.kysely).findTenantById(caller.tenantId))!;
+      const [user] = await users.toUsers([row]);
+      return {
+        user: user!,
+        tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
+        permissions: [...caller.permissions].sort(),
+      };
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,48 @@
+/**
+ * Sessions. Looking a session up by its token hash is the one read that does not start from a
+ * tenant: the token is what tells us the tenant. Everything else is bound to a tenant.
+ */
+import type { SessionsTable } from "../db/schema.ts";
+import type { Executor } from "../shared/tx.ts";
+
+export function findSessionByTokenHash(db: Executor, tokenHash: string): Promise<SessionsTable | undefined> {
+  return db.selectFrom("sessions").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
+}
+
+export function createSessionStore(db: Executor, tenantId: string) {
+  return {
+    async insertSession(row: Omit<SessionsTable, "tenant_id">): Promise<void> {
+      await db
+        .insertInto("sessions")
+        .values({ ...row, tenant_id: tenantId })
+        .execute();
+    },
+    async touchSession(id: string, at: string): Promise<void> {
+      await db
+        .updateTable("sessions")
+        .set({ last_used_at: at })
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .execute();
+    },
+    async deleteSession(id: string): Promise<void> {
+      await db.deleteFrom("sessions").where("tenant_id", "=", tenantId).where("id", "=", id).execute();
+    },
+    /** Ends every session and API token of a user (any transition away from `active`). */
+    async endAllForUser(userId: string, at: string): Promise<number> {
+      const s = await db
+        .deleteFrom("sessions")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      await db
+        .updateTable("api_tokens")
+        .set({ revoked_at: at })
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .where("revoked_at", "is", null)
+        .execute();
+      return Number(s.numDeletedRows);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/** Wires every service from explicit dependencies: the one place core is assembled. */
+import { createAuthService } from "./auth/auth.service.ts";
+import { type HasherOptions, createPasswordHasher } from "./auth/password-hasher.ts";
+import { type Catalogs, loadCatalogs } from "./catalog/catalogs.ts";
+import type { Db } from "./db/database.ts";
+import { type Clock, systemClock } from "./shared/clock.ts";
+import type { Deps } from "./shared/deps.ts";
+import { type Ids, randomIds } from "./shared/ids.ts";
+import { createTenantsService } from "./tenants/tenants.service.ts";
+import { createWorkspacesService } from "./workspaces/workspaces.service.ts";
+
+export interface CoreOptions {
+  readonly db: Db;
+  readonly clock?: Clock;
+  readonly ids?: Ids;
+  readonly catalogs?: Catalogs;
+  readonly hasher?: HasherOptions;
+}
+
+export function createCore(options: CoreOptions) {
+  const deps: Deps = {
+    db: options.db,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? randomIds,
+    catalogs: options.catalogs ?? loadCatalogs(),
+    hasher: createPasswordHasher(options.hasher),
+  };
+  return {
+    deps,
+    auth: createAuthService(deps),
+    tenants: createTenantsService(deps),
+    workspaces: createWorkspacesService(deps),
+  };
+}
+
+export type Core = ReturnType<typeof createCore>;

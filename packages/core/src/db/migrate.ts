@@ -1,0 +1,36 @@
+/** One migration history for both databases, run at start-up and by `staffgate migrate`. */
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { FileMigrationProvider, type Kysely, Migrator } from "kysely";
+
+const folder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+
+function migrator(db: Kysely<unknown>): Migrator {
+  return new Migrator({
+    db,
+    provider: new FileMigrationProvider({ fs, path, migrationFolder: folder }),
+    migrationTableName: "staffgate_migrations",
+    migrationLockTableName: "staffgate_migrations_lock",
+  });
+}
+
+export interface MigrationReport {
+  readonly applied: readonly string[];
+}
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationReport> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName) };
+}
+
+/** True when every migration shipped with this build has been applied (for /readyz). */
+export async function migrationsAreCurrent(db: Kysely<unknown>): Promise<boolean> {
+  const all = await migrator(db).getMigrations();
+  return all.every((m) => m.executedAt !== undefined);
+}

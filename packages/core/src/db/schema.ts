@@ -1,0 +1,199 @@
+/**
+ * Row types of every table, as Kysely sees them. Times are ISO-8601 UTC text and booleans are 0/1
+ * integers on both databases, so one store runs unchanged on SQLite and PostgreSQL
+ * (docs/architecture.md, "Storage").
+ */
+import type { Generated } from "kysely";
+
+export type Flag = 0 | 1;
+
+export interface TenantsTable {
+  id: string;
+  slug: string;
+  slug_key: string;
+  name: string;
+  time_zone: string;
+  catalog: string;
+  work_roles: string;
+  settings: string;
+  policy_version: number;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface WorkspacesTable {
+  tenant_id: string;
+  id: string;
+  slug: string;
+  name: string;
+  protected: Flag;
+  idle_timeout_seconds: number | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface RolesTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  /** Case-folded name for uniqueness; null for private roles, which have no name of their own. */
+  name_key: string | null;
+  description: string;
+  system: Flag;
+  locked: Flag;
+  private_user_id: string | null;
+  collaborator: Flag;
+  /** JSON array of tenant-level permission keys. */
+  permissions: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface RoleWorkspacesTable {
+  tenant_id: string;
+  role_id: string;
+  workspace_id: string;
+  collaborator: Flag;
+  permissions: string;
+}
+
+export interface UsersTable {
+  tenant_id: string;
+  id: string;
+  username: string;
+  username_key: string;
+  email: string;
+  email_key: string;
+  first_name: string;
+  last_name: string;
+  initials: string;
+  display_name: string;
+  /** Lower-cased "last first" for sorting by name. */
+  sort_name: string;
+  /** Lower-cased name, username, email and employee number, for `q`. */
+  search_text: string;
+  phone: string;
+  work_role: string | null;
+  professional_id: string | null;
+  prescriber_id: string | null;
+  qualifications: string | null;
+  areas_of_expertise: string | null;
+  employee_number: string | null;
+  title: string | null;
+  role_id: string;
+  workspace_access_all: Flag;
+  virtual: Flag;
+  expires_at: string | null;
+  status: "invited" | "active" | "inactive" | "archived";
+  /** Status before archiving, so that restore can tell an invited user from an active one. */
+  archived_from: string | null;
+  locked: Flag;
+  locked_until: string | null;
+  failed_attempts: number;
+  must_change_password: Flag;
+  mfa_enrolled: Flag;
+  password_hash: string | null;
+  last_login_at: string | null;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+  version: number;
+}
+
+export interface UserWorkspacesTable {
+  tenant_id: string;
+  user_id: string;
+  workspace_id: string;
+}
+
+export interface UserWorkspaceRolesTable {
+  tenant_id: string;
+  user_id: string;
+  workspace_id: string;
+  role_id: string;
+}
+
+export interface SessionsTable {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  created_by: string | null;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface PatientGrantsTable {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  patient_ref: string;
+  workspace_id: string | null;
+  granted_by: string | null;
+  reason: string | null;
+  expires_at: string | null;
+  created_at: string;
+}
+
+export interface AuditHeadsTable {
+  tenant_id: string;
+  seq: number;
+  hash: string;
+}
+
+export interface AuditEventsTable {
+  tenant_id: string;
+  seq: number;
+  id: string;
+  at: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_label: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  target_label: string | null;
+  /** JSON `{ field: { before, after } }`; never holds a secret. */
+  changes: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  outcome: "success" | "failure" | "denied";
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  workspaces: WorkspacesTable;
+  roles: RolesTable;
+  role_workspaces: RoleWorkspacesTable;
+  users: UsersTable;
+  user_workspaces: UserWorkspacesTable;
+  user_workspace_roles: UserWorkspaceRolesTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  patient_grants: PatientGrantsTable;
+  audit_heads: AuditHeadsTable;
+  audit_events: AuditEventsTable;
+}
+
+export type { Generated };

@@ -1,0 +1,18 @@
+/** Opaque keyset cursors: the sort key and id of the last item, base64url JSON. */
+import { AppError } from "./errors.ts";
+
+export function encodeCursor(parts: readonly (string | number | null)[]): string {
+  return Buffer.from(JSON.stringify(parts)).toString("base64url");
+}
+
+export function decodeCursor(cursor: string, length: number): (string | number | null)[] {
+  try {
+    const parts = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    if (Array.isArray(parts) && parts.length === length && parts.every((p) => p === null || ["string", "number"].includes(typeof p))) {
+      return parts as (string | number | null)[];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError("INVALID_CURSOR");
+}

@@ -1,0 +1,14 @@
+/** The explicit dependencies every store and service is built from; wired once in `createCore`. */
+import type { Catalogs } from "../catalog/catalogs.ts";
+import type { Db } from "../db/database.ts";
+import type { PasswordHasher } from "../auth/password-hasher.ts";
+import type { Clock } from "./clock.ts";
+import type { Ids } from "./ids.ts";
+
+export interface Deps {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  readonly catalogs: Catalogs;
+  readonly hasher: PasswordHasher;
+}

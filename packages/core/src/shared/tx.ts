@@ -1,0 +1,30 @@
+/**
+ * Use-case transactions. A tenant transaction first bumps the tenant's policy version: that one
+ * statement locks the tenant row (serialising writers of one tenant, which keeps guards such as
+ * "one administrator remains" true under concurrency) and tells every decision cache that the
+ * tenant's policy changed.
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../db/schema.ts";
+import type { Deps } from "./deps.ts";
+import { AppError } from "./errors.ts";
+
+export type Trx = Transaction<Database>;
+export type Executor = Kysely<Database> | Trx;
+
+export async function inTenantTx<T>(deps: Deps, tenantId: string, work: (trx: Trx) => Promise<T>): Promise<T> {
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const bumped = await trx
+      .updateTable("tenants")
+      .set((eb) => ({ policy_version: eb("policy_version", "+", 1) }))
+      .where("id", "=", tenantId)
+      .executeTakeFirst();
+    if (Number(bumped.numUpdatedRows) !== 1) throw new AppError("TENANT_NOT_FOUND");
+    return work(trx);
+  });
+}
+
+/** A transaction that does not change policy (sign-in bookkeeping, audit-only events). */
+export async function inTx<T>(deps: Deps, work: (trx: Trx) => Promise<T>): Promise<T> {
+  return deps.db.kysely.transaction().execute(work);
+}

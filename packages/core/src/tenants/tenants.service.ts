@@ -1,0 +1,232 @@
+/** Creating tenants (operator API, CLI, first start-up) with their preset roles and first administrator. */
+import { randomBytes } from "node:crypto";
+import type { CreateTenantBody, Tenant } from "@staffgate/contract";
+import { appendAudit } from "../audit/audit-writer.ts";
+import { passwordProblem } from "../auth/password-policy.rules.ts";
+import { rolePermissionKeys } from "../catalog/catalog.rules.ts";
+import type { TenantsTable } from "../db/schema.ts";
+import { type Ctx, noRequest, type RequestMeta, operatorActor, type Actor } from "../shared/context.ts";
+import { isUniqueViolation } from "../shared/db-errors.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError, invalid } from "../shared/errors.ts";
+import { flag, toJson } from "../shared/json.ts";
+import { foldKey } from "../shared/text.rules.ts";
+import { type Trx, inTx } from "../shared/tx.ts";
+import { deriveDisplayName, deriveInitials, searchText, sortName } from "../users/user-fields.rules.ts";
+import { createUserStore } from "../users/users.store.ts";
+import { DEFAULT_SETTINGS } from "./settings.rules.ts";
+import { createTenantStore } from "./tenants.store.ts";
+
+export function toTenant(row: TenantsTable): Tenant {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    timeZone: row.time_zone,
+    catalog: row.catalog,
+    createdAt: row.created_at,
+  };
+}
+
+export interface CreatedTenant {
+  readonly tenant: Tenant;
+  readonly adminUserId: string;
+}
+
+export function createTenantsService(deps: Deps) {
+  async function createTenantIn(
+    trx: Trx,
+    actor: Actor,
+    meta: RequestMeta,
+    input: CreateTenantBody,
+    options: { mustChangePassword: boolean },
+  ): Promise<CreatedTenant> {
+    const catalogName = input.catalogPreset ?? deps.catalogs.defaultName;
+    const catalog = deps.catalogs.get(catalogName);
+    if (!catalog) {
+      throw invalid("catalogPreset", `unknown catalogue; known: ${deps.catalogs.names().join(", ")}`);
+    }
+    const problem = passwordProblem(input.admin.password);
+    if (problem) throw invalid("admin.password", `password ${problem}`);
+    const now = deps.clock.now().toISOString();
+    const tenantId = deps.ids.next("ten");
+    const row: TenantsTable = {
+      id: tenantId,
+      slug: input.slug,
+      slug_key: foldKey(input.slug),
+      name: input.name,
+      time_zone: input.timeZone,
+      catalog: catalog.name,
+      work_roles: toJson(catalog.workRoles),
+      settings: toJson(DEFAULT_SETTINGS),
+      policy_version: 1,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    };
+    try {
+      await createTenantStore(trx).insertTenant(row);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError("TENANT_SLUG_TAKEN", `tenant "${input.slug}" already exists`);
+      throw error;
+    }
+    const ctx: Ctx = { ...meta, tenantId, actor };
+    await appendAudit(deps, trx, ctx, {
+      action: "tenant.created",
+      target: { type: "tenant", id: tenantId, label: input.slug },
+      changes: { slug: { after: input.slug }, name: { after: input.name }, catalog: { after: catalog.name } },
+    });
+    let adminRoleId: string | null = null;
+    for (const role of catalog.roles) {
+      const id = deps.ids.next("rol");
+      if (role.permissions === "*" && adminRoleId === null) adminRoleId = id;
+      await trx
+        .insertInto("roles")
+        .values({
+          tenant_id: tenantId,
+          id,
+          name: role.name,
+          name_key: foldKey(role.name),
+          description: role.description,
+          system: 1,
+          locked: flag(role.locked),
+          private_user_id: null,
+          collaborator: flag(role.collaborator),
+          permissions: toJson(rolePermissionKeys(catalog, role)),
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })
+        .execute();
+    }
+    if (adminRoleId === null) {
+      adminRoleId = deps.ids.next("rol");
+      await trx
+        .insertInto("roles")
+        .values({
+          tenant_id: tenantId,
+          id: adminRoleId,
+          name: "Administrator",
+          name_key: "administrator",
+          description: "Every permission. Locked.",
+          system: 1,
+          locked: 1,
+          private_user_id: null,
+          collaborator: 0,
+          permissions: toJson(catalog.permissions.map((p) => p.key)),
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })
+        .execute();
+    }
+    const adminId = deps.ids.next("usr");
+    const a = input.admin;
+    await createUserStore(trx, tenantId).insertUser({
+      id: adminId,
+      username: a.username,
+      username_key: foldKey(a.username),
+      email: a.email,
+      email_key: foldKey(a.email),
+      first_name: a.firstName,
+      last_name: a.lastName,
+      initials: deriveInitials(a.firstName, a.lastName),
+      display_name: deriveDisplayName(a.firstName, a.lastName),
+      sort_name: sortName(a.firstName, a.lastName),
+      search_text: searchText({ ...a, employeeNumber: null }),
+      phone: "",
+      work_role: null,
+      professional_id: null,
+      prescriber_id: null,
+      qualifications: null,
+      areas_of_expertise: null,
+      employee_number: null,
+      title: null,
+      role_id: adminRoleId,
+      workspace_access_all: 1,
+      virtual: 0,
+      expires_at: null,
+      status: "active",
+      archived_from: null,
+      locked: 0,
+      locked_until: null,
+      failed_attempts: 0,
+      must_change_password: flag(options.mustChangePassword),
+      mfa_enrolled: 0,
+      password_hash: await deps.hasher.hash(a.password),
+      last_login_at: null,
+      created_at: now,
+      created_by: null,
+      updated_at: now,
+      version: 1,
+    });
+    await appendAudit(deps, trx, ctx, {
+      action: "user.created",
+      target: { type: "user", id: adminId, label: a.username },
+      changes: {
+        username: { after: a.username },
+        email: { after: a.email },
+        roleId: { after: adminRoleId },
+        status: { after: "active" },
+      },
+    });
+    return { tenant: toTenant(row), adminUserId: adminId };
+  }
+
+  return {
+    createTenant(meta: RequestMeta, input: CreateTenantBody): Promise<CreatedTenant> {
+      return inTx(deps, (trx) => createTenantIn(trx, operatorActor, meta, input, { mustChangePassword: false }));
+    },
+
+    async listTenants(limit: number, cursor: string | null): Promise<{ items: Tenant[]; nextCursor: string | null }> {
+      const rows = await createTenantStore(deps.db.kysely).listTenants(limit + 1, cursor);
+      const items = rows.slice(0, limit).map(toTenant);
+      return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+    },
+
+    async findTenantBySlug(slug: string): Promise<Tenant | undefined> {
+      const row = await createTenantStore(deps.db.kysely).findTenantBySlug(foldKey(slug));
+      return row && toTenant(row);
+    },
+
+    /**
+     * On an empty database: tenant `demo` and its administrator `admin`. Without a configured
+     * password a random one is generated, returned once, and must be changed at first sign-in.
+     */
+    async bootstrapDemo(password?: string): Promise<{ created: boolean; password?: string; generated?: boolean }> {
+      const store = createTenantStore(deps.db.kysely);
+      if ((await store.countTenants()) > 0) return { created: false };
+      const generated = password === undefined || password === "";
+      const secret = generated ? randomBytes(15).toString("base64url") : password;
+      try {
+        await inTx(deps, (trx) =>
+          createTenantIn(
+            trx,
+            { type: "system", id: null, label: "system" },
+            noRequest,
+            {
+              slug: "demo",
+              name: "Demo Practice",
+              timeZone: "UTC",
+              admin: {
+                username: "admin",
+                email: "admin@demo.example",
+                firstName: "Demo",
+                lastName: "Administrator",
+                password: secret,
+              },
+            },
+            { mustChangePassword: generated },
+          ),
+        );
+      } catch (error) {
+        // Another instance bootstrapped first.
+        if (error instanceof AppError && error.code === "TENANT_SLUG_TAKEN") return { created: false };
+        throw error;
+      }
+      return { created: true, password: secret, generated };
+    },
+  };
+}
+
+export type TenantsService = ReturnType<typeof createTenantsService>;

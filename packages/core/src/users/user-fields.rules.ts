@@ -1,0 +1,41 @@
+/** Derived user fields and field rules that the contract's schemas cannot express (pure). */
+
+/** "Ada Lovelace" → "AL"; up to the first letters of the first two name parts. */
+export function deriveInitials(firstName: string, lastName: string): string {
+  const first = [...firstName.trim()][0] ?? "";
+  const last = [...lastName.trim()][0] ?? "";
+  return `${first}${last}`.toUpperCase();
+}
+
+export function deriveDisplayName(firstName: string, lastName: string): string {
+  return `${firstName.trim()} ${lastName.trim()}`.trim();
+}
+
+export function sortName(firstName: string, lastName: string): string {
+  return `${lastName} ${firstName}`.normalize("NFKC").toLowerCase();
+}
+
+/** What `q` searches: name, username, email and employee number, case-folded. */
+export function searchText(fields: {
+  firstName: string;
+  lastName: string;
+  username: string;
+  email: string;
+  employeeNumber: string | null;
+}): string {
+  return [fields.firstName, fields.lastName, fields.username, fields.email, fields.employeeNumber ?? ""]
+    .join(" ")
+    .normalize("NFKC")
+    .toLowerCase();
+}
+
+/**
+ * Empty, or E.164: "+" and 7 to 15 digits. Spaces (and the usual separators) are accepted on
+ * input and removed. Returns null when the value is not acceptable.
+ */
+export function normalizePhone(input: string | null | undefined): string | null {
+  if (input === null || input === undefined) return "";
+  const compact = input.replace(/[\s().-]/g, "");
+  if (compact === "") return "";
+  return /^\+[1-9]\d{6,14}$/.test(compact) ? compact : null;
+}

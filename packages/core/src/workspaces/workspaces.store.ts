@@ -1,0 +1,58 @@
+/** SQL for the workspaces of one tenant. */
+import type { WorkspacesTable } from "../db/schema.ts";
+import { escapeLike } from "../shared/text.rules.ts";
+import type { Executor } from "../shared/tx.ts";
+
+export function createWorkspaceStore(db: Executor, tenantId: string) {
+  const scoped = () => db.selectFrom("workspaces").where("tenant_id", "=", tenantId);
+  return {
+    findWorkspaceById(id: string): Promise<WorkspacesTable | undefined> {
+      return scoped().selectAll().where("id", "=", id).executeTakeFirst();
+    },
+    async existingWorkspaceIds(ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await scoped().select("id").where("id", "in", [...new Set(ids)]).execute();
+      return new Set(rows.map((r) => r.id));
+    },
+    listWorkspaces(options: { limit: number; after: readonly [string, string] | null; q?: string }) {
+      let q = scoped().selectAll().orderBy("slug").orderBy("id").limit(options.limit);
+      if (options.after) {
+        const [slug, id] = options.after;
+        q = q.where((eb) => eb.or([eb("slug", ">", slug), eb.and([eb("slug", "=", slug), eb("id", ">", id)])]));
+      }
+      if (options.q) {
+        const pattern = `%${escapeLike(options.q.toLowerCase())}%`;
+        q = q.where((eb) =>
+          eb.or([
+            eb(eb.fn("lower", ["name"]), "like", eb.val(pattern)).$castTo<boolean>(),
+            eb("slug", "like", pattern),
+          ]),
+        );
+      }
+      return q.execute();
+    },
+    async insertWorkspace(row: Omit<WorkspacesTable, "tenant_id">): Promise<void> {
+      await db
+        .insertInto("workspaces")
+        .values({ ...row, tenant_id: tenantId })
+        .execute();
+    },
+    async updateWorkspace(id: string, patch: Partial<Omit<WorkspacesTable, "tenant_id" | "id">>): Promise<void> {
+      await db.updateTable("workspaces").set(patch).where("tenant_id", "=", tenantId).where("id", "=", id).execute();
+    },
+    /** Deletes the workspace and every row that names it; returns how many of each went. */
+    async deleteWorkspaceCascade(id: string) {
+      const del = async (table: "role_workspaces" | "user_workspaces" | "user_workspace_roles" | "patient_grants") =>
+        Number(
+          (await db.deleteFrom(table).where("tenant_id", "=", tenantId).where("workspace_id", "=", id).executeTakeFirst())
+            .numDeletedRows,
+        );
+      const roleRows = await del("role_workspaces");
+      const accessEntries = await del("user_workspaces");
+      const workspaceRoles = await del("user_workspace_roles");
+      const patientGrants = await del("patient_grants");
+      await db.deleteFrom("workspaces").where("tenant_id", "=", tenantId).where("id", "=", id).execute();
+      return { roleRows, accessEntries, workspaceRoles, patientGrants };
+    },
+  };
+}

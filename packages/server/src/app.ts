@@ -1,0 +1,82 @@
+/** buildApp(): the whole HTTP service, built without listening (tests inject; main.ts listens). */
+import { randomBytes } from "node:crypto";
+import {
+  type Catalogs,
+  type Clock,
+  type Core,
+  type Db,
+  DEFAULT_DATABASE_URL,
+  createCore,
+  loadCatalogs,
+  migrateToLatest,
+  openDatabase,
+} from "@staffgate/core";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { installAuthentication } from "./http/auth.ts";
+import { installErrorHandling } from "./http/problem.ts";
+import type { RegisteredRoute, RouteOptions } from "./http/route.ts";
+import { installSecurityHeaders } from "./http/security-headers.ts";
+import { ROUTE_MODULES } from "./routes/index.ts";
+
+export interface AppOptions {
+  /** An open database; or `databaseUrl` to open one (default `./data/staffgate.db`). */
+  readonly db?: Db;
+  readonly databaseUrl?: string;
+  readonly catalogs?: Catalogs;
+  readonly catalog?: string;
+  readonly clock?: Clock;
+  readonly operatorToken?: string;
+  readonly logger?: FastifyServerOptions["logger"];
+  /** Validate every response against its schema (on in tests, so a leaked field fails). */
+  readonly validateResponses?: boolean;
+  /** Cheaper argon2 parameters for tests; production uses the defaults. */
+  readonly hasher?: { memoryCost?: number; timeCost?: number; concurrency?: number };
+  readonly bodyLimit?: number;
+  readonly trustProxy?: boolean;
+}
+
+export interface StaffgateApp extends FastifyInstance {
+  readonly core: Core;
+  readonly routesRegistry: readonly RegisteredRoute[];
+}
+
+export const REDACTED_PATHS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'res.headers["set-cookie"]',
+  "*.password",
+  "*.newPassword",
+  "*.currentPassword",
+  "*.token",
+];
+
+export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> {
+  const db = options.db ?? openDatabase(options.databaseUrl ?? DEFAULT_DATABASE_URL);
+  await migrateToLatest(db.kysely as never);
+  const core = createCore({
+    db,
+    ...(options.clock ? { clock: options.clock } : {}),
+    catalogs: options.catalogs ?? loadCatalogs(options.catalog),
+    ...(options.hasher ? { hasher: options.hasher } : {}),
+  });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    genReqId: () => `req_${randomBytes(9).toString("base64url")}`,
+    requestIdHeader: false,
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const registry: RegisteredRoute[] = [];
+  const routeOptions: RouteOptions = { validateResponses: options.validateResponses ?? false, registry };
+  installErrorHandling(app);
+  installSecurityHeaders(app);
+  installAuthentication(app, core, options.operatorToken);
+  for (const register of ROUTE_MODULES) register(app, core, routeOptions);
+  app.decorate("core", core);
+  app.decorate("routesRegistry", registry);
+  if (!options.db) app.addHook("onClose", async () => db.destroy());
+  return app as unknown as StaffgateApp;
+}

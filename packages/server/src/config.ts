@@ -1,0 +1,37 @@
+/** Configuration from the environment (API.md "Configuration"), validated once at start-up. */
+import { DEFAULT_DATABASE_URL } from "@staffgate/core";
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  readonly catalog: string;
+  readonly operatorToken: string | undefined;
+  readonly bootstrapPassword: string | undefined;
+  readonly smtpUrl: string | undefined;
+  readonly publicUrl: string;
+  readonly trustProxy: boolean;
+  readonly logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  const host = env.HOST ?? "127.0.0.1";
+  const operatorToken = env.STAFFGATE_OPERATOR_TOKEN || undefined;
+  if (operatorToken !== undefined && operatorToken.length < 24) {
+    throw new Error("STAFFGATE_OPERATOR_TOKEN must be at least 24 characters");
+  }
+  return {
+    port,
+    host,
+    databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    catalog: env.STAFFGATE_CATALOG || "radiotherapy",
+    operatorToken,
+    bootstrapPassword: env.STAFFGATE_BOOTSTRAP_PASSWORD || undefined,
+    smtpUrl: env.SMTP_URL || undefined,
+    publicUrl: env.STAFFGATE_PUBLIC_URL || `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`,
+    trustProxy: env.STAFFGATE_TRUST_PROXY === "true",
+    logLevel: env.LOG_LEVEL || "info",
+  };
+}

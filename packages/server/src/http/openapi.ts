@@ -1,0 +1,76 @@
+/** OpenAPI 3.1, generated from the same zod schemas the routes validate with. */
+import { z } from "zod";
+import { ProblemSchema } from "@staffgate/contract";
+import type { RegisteredRoute } from "./route.ts";
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as Record<string, unknown>;
+}
+
+function parametersOf(schema: z.ZodType | undefined, where: "path" | "query") {
+  if (!schema) return [];
+  const js = jsonSchema(schema, "input") as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(js.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === "path" || (js.required ?? []).includes(name),
+    schema: s,
+  }));
+}
+
+export function buildOpenApi(routes: readonly RegisteredRoute[], version: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const path = r.url.replace(/:([A-Za-z]+)/g, "{$1}");
+    const responses: Record<string, unknown> = {
+      [String(r.status)]: r.response
+        ? { description: "Success", content: { "application/json": { schema: jsonSchema(r.response, "output") } } }
+        : { description: "Success" },
+      default: {
+        description: "An RFC 9457 problem",
+        content: { "application/problem+json": { schema: jsonSchema(ProblemSchema, "output") } },
+      },
+    };
+    paths[path] ??= {};
+    paths[path][r.method.toLowerCase()] = {
+      summary: r.summary,
+      tags: r.tags,
+      ...(r.permission ? { description: `Requires the \`${r.permission}\` permission.` } : {}),
+      security: r.auth === "public" ? [] : [{ bearer: [] }],
+      parameters: [...parametersOf(r.params, "path"), ...parametersOf(r.query, "query")],
+      ...(r.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(r.body, "input") } } } }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Staffgate API",
+      version,
+      description: "Users, roles, workspaces, patient access and audit for multi-tenant clinical software.",
+    },
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    paths,
+  };
+}
+
+/** A dependency-free docs page: every operation with its summary, rendered from the document. */
+export function docsPage(): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Staffgate API</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+code{background:#f3f3f3;padding:0 .25rem}h2{margin-top:2rem}pre{background:#f7f7f7;padding:.5rem;overflow:auto;font-size:12px}</style>
+</head><body><h1>Staffgate API</h1><p>The machine-readable document is at <a href="/api/openapi.json">/api/openapi.json</a>.</p>
+<div id="ops">Loading…</div>
+<script src="/api/docs.js"></script></body></html>`;
+}
+
+export const docsScript = `fetch('/api/openapi.json').then(r=>r.json()).then(doc=>{
+const root=document.getElementById('ops');root.textContent='';
+for(const [path,ops] of Object.entries(doc.paths)){for(const [m,op] of Object.entries(ops)){
+const h=document.createElement('h2');const c=document.createElement('code');c.textContent=m.toUpperCase()+' '+path;h.append(c);
+const p=document.createElement('p');p.textContent=op.summary+(op.description?' — '+op.description:'');
+const d=document.createElement('details');const s=document.createElement('summary');s.textContent='Schemas';
+const pre=document.createElement('pre');pre.textContent=JSON.stringify({parameters:op.parameters,requestBody:op.requestBody,responses:op.responses},null,2);
+d.append(s,pre);root.append(h,p,d);}}});`;

@@ -1,0 +1,66 @@
+/** The one error handler: every failure leaves as RFC 9457 problem+json with a stable code. */
+import { type ErrorCode, type FieldError, errorCatalog, problemType, statusOfCode } from "@staffgate/contract";
+import { AppError } from "@staffgate/core";
+import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import { ZodError } from "zod";
+
+export function sendProblem(
+  reply: FastifyReply,
+  code: ErrorCode,
+  detail?: string,
+  errors?: readonly FieldError[],
+  extensions: Record<string, unknown> = {},
+): FastifyReply {
+  const status = statusOfCode(code);
+  return reply
+    .code(status)
+    .type("application/problem+json; charset=utf-8")
+    .send({
+      type: problemType(code),
+      title: errorCatalog[code].title,
+      status,
+      code,
+      ...(detail ? { detail } : {}),
+      ...(errors && errors.length > 0 ? { errors } : {}),
+      ...extensions,
+    });
+}
+
+export function zodFieldErrors(error: ZodError, prefix?: string): FieldError[] {
+  return error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== "").join(".");
+    if (issue.code === "unrecognized_keys") {
+      return { path: [path, ...issue.keys].filter(Boolean).join("."), message: "is not a known field" };
+    }
+    return { path: path || "(body)", message: issue.message };
+  });
+}
+
+/** Fastify's own error codes that are the client's fault. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  FST_ERR_CTP_BODY_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "MALFORMED_JSON",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "VALIDATION_FAILED",
+};
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError | ZodError | Error, request, reply) => {
+    if (error instanceof AppError) {
+      return sendProblem(reply, error.code, error.message, error.errors, error.extensions as Record<string, unknown>);
+    }
+    if (error instanceof ZodError) return sendProblem(reply, "VALIDATION_FAILED", undefined, zodFieldErrors(error));
+    const fastifyCode = (error as FastifyError).code;
+    const mapped = fastifyCode ? FASTIFY_CODES[fastifyCode] : undefined;
+    if (mapped) return sendProblem(reply, mapped, error.message);
+    if (error instanceof SyntaxError || (error as FastifyError).statusCode === 400) {
+      // Malformed JSON, and __proto__ / constructor keys refused by the parser.
+      return sendProblem(reply, "MALFORMED_JSON", "The body could not be parsed as safe JSON");
+    }
+    request.log.error({ err: error }, "unhandled error");
+    return sendProblem(reply, "INTERNAL");
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, "ROUTE_NOT_FOUND", `${request.method} ${request.url.split("?")[0]} is not an endpoint`),
+  );
+}

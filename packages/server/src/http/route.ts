@@ -1,0 +1,184 @@
+/**
+ * Declares a route once: its schemas validate the request (and, in tests, the response), its
+ * permission is checked on every request, and the same declaration feeds the OpenAPI document.
+ */
+import type { Caller, Ctx, RequestMeta } from "@staffgate/core";
+import { AppError } from "@staffgate/core";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { z } from "zod";
+import { zodFieldErrors } from "./problem.ts";
+
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+export type AuthMode = "public" | "operator" | "tenant";
+
+type Schema = z.ZodType;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HandlerInput<P, Q, B, A extends AuthMode> {
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+  readonly caller: A extends "tenant" ? Caller : undefined;
+  readonly ctx: A extends "tenant" ? Ctx : undefined;
+  readonly meta: RequestMeta;
+  /** The version from `If-Match`, when one was sent. */
+  readonly ifMatch: number | undefined;
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+}
+
+export interface RouteSpec<
+  PS extends Schema | undefined,
+  QS extends Schema | undefined,
+  BS extends Schema | undefined,
+  RS extends Schema | null,
+  A extends AuthMode,
+> {
+  readonly method: Method;
+  readonly url: string;
+  readonly summary: string;
+  readonly tags: readonly string[];
+  readonly auth: A;
+  /** A permission key the caller must hold at tenant level, or a predicate; checked before the handler. */
+  readonly permission?: string | ((caller: Caller, input: { params: Out<PS>; body: Out<BS> }) => boolean);
+  readonly params?: PS;
+  readonly query?: QS;
+  readonly body?: BS;
+  readonly status?: number;
+  /** The success body's schema; null for 204 and for handlers that stream their own reply. */
+  readonly response: RS;
+  /** Sets `ETag` from the response (the resource's version). */
+  readonly etag?: (body: RS extends Schema ? z.output<RS> : never) => number;
+  /** The handler writes the reply itself (streams). */
+  readonly raw?: boolean;
+  readonly handler: (
+    input: HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>,
+  ) => Promise<RS extends Schema ? z.output<RS> : undefined | void>;
+}
+
+export interface RegisteredRoute {
+  readonly method: Method;
+  readonly url: string;
+  readonly summary: string;
+  readonly tags: readonly string[];
+  readonly auth: AuthMode;
+  readonly permission: string | null;
+  readonly params?: Schema;
+  readonly query?: Schema;
+  readonly body?: Schema;
+  readonly status: number;
+  readonly response: Schema | null;
+}
+
+export interface RouteOptions {
+  readonly validateResponses: boolean;
+  readonly registry: RegisteredRoute[];
+}
+
+function parseOrThrow<S extends Schema>(schema: S, value: unknown, prefix: string): z.output<S> {
+  const result = schema.safeParse(value ?? (prefix === "body" ? undefined : {}));
+  if (!result.success) {
+    throw new AppError("VALIDATION_FAILED", `The ${prefix} is not valid`, {
+      errors: zodFieldErrors(result.error, prefix === "body" ? undefined : prefix),
+    });
+  }
+  return result.data;
+}
+
+/** `"3"`, `W/"3"` → 3; absent or `*` → undefined; anything else fails the precondition. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === "*") return undefined;
+  const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(header);
+  if (!match) throw new AppError("PRECONDITION_FAILED", "If-Match must be an ETag this API sent");
+  return Number(match[1]);
+}
+
+export function etagOf(version: number): string {
+  return `"${version}"`;
+}
+
+export function metaOf(request: FastifyRequest): RequestMeta {
+  const ua = request.headers["user-agent"];
+  return { ip: request.ip ?? null, userAgent: typeof ua === "string" ? ua.slice(0, 512) : null, requestId: request.id };
+}
+
+export function route<
+  PS extends Schema | undefined,
+  QS extends Schema | undefined,
+  BS extends Schema | undefined,
+  RS extends Schema | null,
+  A extends AuthMode,
+>(app: FastifyInstance, options: RouteOptions, spec: RouteSpec<PS, QS, BS, RS, A>): void {
+  const status = spec.status ?? (spec.response === null ? 204 : spec.method === "POST" ? 201 : 200);
+  options.registry.push({
+    method: spec.method,
+    url: spec.url,
+    summary: spec.summary,
+    tags: spec.tags,
+    auth: spec.auth,
+    permission: typeof spec.permission === "string" ? spec.permission : null,
+    ...(spec.params ? { params: spec.params } : {}),
+    ...(spec.query ? { query: spec.query } : {}),
+    ...(spec.body ? { body: spec.body } : {}),
+    status,
+    response: spec.response,
+  });
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    handler: async (request, reply) => {
+      const meta = metaOf(request);
+      let caller: Caller | undefined;
+      if (spec.auth === "operator") {
+        if (!request.operator) throw new AppError("UNAUTHENTICATED", "The operator token is required");
+      } else if (spec.auth === "tenant") {
+        caller = request.caller;
+        if (!caller) throw new AppError("UNAUTHENTICATED");
+      }
+      const params = spec.params ? parseOrThrow(spec.params, request.params, "params") : undefined;
+      const query = spec.query ? parseOrThrow(spec.query, request.query, "query") : undefined;
+      if (!spec.body && request.body !== undefined && request.body !== null && spec.method !== "GET") {
+        if (typeof request.body !== "object" || Object.keys(request.body as object).length > 0) {
+          throw new AppError("VALIDATION_FAILED", "This endpoint takes no body");
+        }
+      }
+      const body = spec.body ? parseOrThrow(spec.body, request.body, "body") : undefined;
+      if (caller && spec.permission) {
+        const allowed =
+          typeof spec.permission === "string"
+            ? caller.permissions.has(spec.permission)
+            : spec.permission(caller, { params: params as Out<PS>, body: body as Out<BS> });
+        if (!allowed) {
+          throw new AppError(
+            "FORBIDDEN",
+            typeof spec.permission === "string" ? `This needs the ${spec.permission} permission` : undefined,
+          );
+        }
+      }
+      const ifMatch = parseIfMatch(request.headers["if-match"]);
+      const ctx: Ctx | undefined = caller ? { ...meta, tenantId: caller.tenantId, actor: caller.actor } : undefined;
+      const result = await spec.handler({
+        params: params as Out<PS>,
+        query: query as Out<QS>,
+        body: body as Out<BS>,
+        caller: caller as HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>["caller"],
+        ctx: ctx as HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>["ctx"],
+        meta,
+        ifMatch,
+        request,
+        reply,
+      });
+      if (spec.raw) return reply;
+      if (spec.response === null) return reply.code(status).send();
+      if (options.validateResponses) {
+        const check = spec.response.safeParse(result);
+        if (!check.success) {
+          request.log.error({ issues: check.error.issues, url: spec.url }, "response does not match its schema");
+          throw new Error(`response of ${spec.method} ${spec.url} does not match its schema`);
+        }
+      }
+      if (spec.etag) reply.header("etag", etagOf(spec.etag(result as never)));
+      return reply.code(status).send(result);
+    },
+  });
+}

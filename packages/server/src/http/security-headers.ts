@@ -1,0 +1,20 @@
+/** Response headers every answer carries (SECURITY.md J-70) and the request id. */
+import type { FastifyInstance } from "fastify";
+
+export function installSecurityHeaders(app: FastifyInstance): void {
+  app.addHook("onSend", async (request, reply, payload) => {
+    reply.header("x-request-id", request.id);
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "no-referrer");
+    reply.header("x-frame-options", "DENY");
+    reply.header("strict-transport-security", "max-age=31536000; includeSubDomains");
+    if (!reply.hasHeader("content-security-policy")) {
+      reply.header(
+        "content-security-policy",
+        "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      );
+    }
+    if (request.url.startsWith("/api/v1/")) reply.header("cache-control", "no-store");
+    return payload;
+  });
+}

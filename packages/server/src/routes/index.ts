@@ -1,0 +1,19 @@
+/** Every route module, registered in this order by buildApp(). */
+import type { Core } from "@staffgate/core";
+import type { FastifyInstance } from "fastify";
+import type { RouteOptions } from "../http/route.ts";
+import { authRoutes } from "./auth.routes.ts";
+import { healthRoutes } from "./health.routes.ts";
+import { permissionsRoutes } from "./permissions.routes.ts";
+import { tenantsRoutes } from "./tenants.routes.ts";
+import { workspacesRoutes } from "./workspaces.routes.ts";
+
+export type RouteModule = (app: FastifyInstance, core: Core, options: RouteOptions) => void;
+
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  healthRoutes,
+  authRoutes,
+  tenantsRoutes,
+  permissionsRoutes,
+  workspacesRoutes,
+];

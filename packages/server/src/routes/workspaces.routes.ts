@@ -1,0 +1,81 @@
+/** /api/v1/workspaces: departments and clinic locations. */
+import {
+  CreateWorkspaceBody,
+  IdParams,
+  ListWorkspacesQuery,
+  UpdateWorkspaceBody,
+  WorkspaceSchema,
+  page,
+} from "@staffgate/contract";
+import type { Core } from "@staffgate/core";
+import type { FastifyInstance } from "fastify";
+import { type RouteOptions, route } from "../http/route.ts";
+
+export function workspacesRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
+  const tags = ["workspaces"];
+  const etag = (w: { version: number }) => w.version;
+
+  route(app, options, {
+    method: "GET",
+    url: "/api/v1/workspaces",
+    summary: "List workspaces",
+    tags,
+    auth: "tenant",
+    query: ListWorkspacesQuery,
+    response: page(WorkspaceSchema),
+    handler: ({ ctx, query }) => core.workspaces.listWorkspaces(ctx, query),
+  });
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/workspaces",
+    summary: "Create a workspace",
+    tags,
+    auth: "tenant",
+    permission: "workspaces.manage",
+    body: CreateWorkspaceBody,
+    response: WorkspaceSchema,
+    etag,
+    handler: ({ ctx, body }) => core.workspaces.createWorkspace(ctx, body),
+  });
+
+  route(app, options, {
+    method: "GET",
+    url: "/api/v1/workspaces/:id",
+    summary: "Get a workspace",
+    tags,
+    auth: "tenant",
+    params: IdParams,
+    response: WorkspaceSchema,
+    etag,
+    handler: ({ ctx, params }) => core.workspaces.getWorkspace(ctx, params.id),
+  });
+
+  route(app, options, {
+    method: "PATCH",
+    url: "/api/v1/workspaces/:id",
+    summary: "Update a workspace",
+    tags,
+    auth: "tenant",
+    permission: "workspaces.manage",
+    params: IdParams,
+    body: UpdateWorkspaceBody,
+    response: WorkspaceSchema,
+    etag,
+    handler: ({ ctx, params, body, ifMatch }) => core.workspaces.updateWorkspace(ctx, params.id, body, ifMatch),
+  });
+
+  route(app, options, {
+    method: "DELETE",
+    url: "/api/v1/workspaces/:id",
+    summary: "Delete an unprotected workspace and every role row, access entry and grant naming it",
+    tags,
+    auth: "tenant",
+    permission: "workspaces.manage",
+    params: IdParams,
+    response: null,
+    handler: async ({ ctx, params, ifMatch }) => {
+      await core.workspaces.deleteWorkspace(ctx, params.id, ifMatch);
+    },
+  });
+}
