@@ -11,7 +11,9 @@ export const AuditEventSchema = z.strictObject({
   target: z
     .strictObject({ type: z.string().nullable(), id: z.string().nullable(), label: z.string().nullable() })
     .nullable(),
-  changes: z.record(z.string(), z.strictObject({ before: z.unknown().optional(), after: z.unknown().optional() })).nullable(),
+  changes: z
+    .record(z.string(), z.strictObject({ before: z.unknown().optional(), after: z.unknown().optional() }))
+    .nullable(),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
   requestId: z.string().nullable(),

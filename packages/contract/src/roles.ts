@@ -1,7 +1,7 @@
 /** Roles: tenant-level permissions, workspace rows and collaborator flags (PRODUCT.md §2). */
 import { z } from "zod";
-import { Id, Timestamp } from "./common.ts";
 import { PermissionKey } from "./catalog.ts";
+import { Id, Timestamp } from "./common.ts";
 
 export const RoleWorkspaceRow = z.strictObject({
   workspaceId: Id,
@@ -18,7 +18,9 @@ export const RoleSchema = z.strictObject({
   private: z.boolean(),
   permissions: z.array(z.string()),
   collaborator: z.boolean(),
-  workspaces: z.array(z.strictObject({ workspaceId: Id, permissions: z.array(z.string()), collaborator: z.boolean() })),
+  workspaces: z.array(
+    z.strictObject({ workspaceId: Id, permissions: z.array(z.string()), collaborator: z.boolean() }),
+  ),
   userCount: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

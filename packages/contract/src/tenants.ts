@@ -1,7 +1,7 @@
 /** Tenants (operator API) and the sign-in contract. */
 import { z } from "zod";
 import { Id, Timestamp } from "./common.ts";
-import { Email, UserSchema, Username } from "./users.ts";
+import { Email, Username, UserSchema } from "./users.ts";
 
 export const TenantSlug = z
   .string()

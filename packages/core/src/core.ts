@@ -1,6 +1,6 @@
 /** Wires every service from explicit dependencies: the one place core is assembled. */
 import { createAuthService } from "./auth/auth.service.ts";
-import { type HasherOptions, createPasswordHasher } from "./auth/password-hasher.ts";
+import { createPasswordHasher, type HasherOptions } from "./auth/password-hasher.ts";
 import { type Catalogs, loadCatalogs } from "./catalog/catalogs.ts";
 import type { Db } from "./db/database.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";

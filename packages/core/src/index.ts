@@ -1,10 +1,10 @@
 /** @staffgate/core: domain rules, use-case services, stores and migrations. */
 export type { Caller } from "./auth/caller.ts";
 export { can } from "./auth/caller.ts";
-export { type Catalog, CatalogError, buildCatalog } from "./catalog/catalog.rules.ts";
+export { buildCatalog, type Catalog, CatalogError } from "./catalog/catalog.rules.ts";
 export { type Catalogs, loadCatalogs, PRESET_NAMES } from "./catalog/catalogs.ts";
 export { type Core, type CoreOptions, createCore } from "./core.ts";
-export { DEFAULT_DATABASE_URL, type Db, type Dialect, isPostgresUrl, openDatabase } from "./db/database.ts";
+export { type Db, DEFAULT_DATABASE_URL, type Dialect, isPostgresUrl, openDatabase } from "./db/database.ts";
 export { migrateToLatest, migrationsAreCurrent } from "./db/migrate.ts";
 export { type Clock, createFakeClock, type FakeClock, systemClock } from "./shared/clock.ts";
 export type { Actor, Ctx, RequestMeta } from "./shared/context.ts";

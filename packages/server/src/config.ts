@@ -16,7 +16,8 @@ export interface Config {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got "${env.PORT}"`);
   const host = env.HOST ?? "127.0.0.1";
   const operatorToken = env.STAFFGATE_OPERATOR_TOKEN || undefined;
   if (operatorToken !== undefined && operatorToken.length < 24) {

@@ -5,7 +5,10 @@ export interface Command {
 }
 
 /** `--name value` and `--flag` options, then positional arguments. */
-export function parseArgs(args: readonly string[]): { options: Record<string, string | true>; positional: string[] } {
+export function parseArgs(args: readonly string[]): {
+  options: Record<string, string | true>;
+  positional: string[];
+} {
   const options: Record<string, string | true> = {};
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {

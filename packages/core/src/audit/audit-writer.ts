@@ -36,7 +36,10 @@ export async function appendAudit(deps: Deps, trx: Trx, ctx: Ctx, input: AuditIn
   } else {
     seq = 1;
     prevHash = GENESIS_HASH;
-    await trx.insertInto("audit_heads").values({ tenant_id: ctx.tenantId, seq: 1, hash: GENESIS_HASH }).execute();
+    await trx
+      .insertInto("audit_heads")
+      .values({ tenant_id: ctx.tenantId, seq: 1, hash: GENESIS_HASH })
+      .execute();
   }
   const fields = {
     tenantId: ctx.tenantId,
@@ -92,7 +95,8 @@ export function diffChanges<T extends Record<string, unknown>>(
 ): Changes {
   const out: Record<string, { before: unknown; after: unknown }> = {};
   for (const f of fields) {
-    if (JSON.stringify(before[f]) !== JSON.stringify(after[f])) out[f] = { before: before[f], after: after[f] };
+    if (JSON.stringify(before[f]) !== JSON.stringify(after[f]))
+      out[f] = { before: before[f], after: after[f] };
   }
   return out;
 }

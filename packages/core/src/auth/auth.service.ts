@@ -4,8 +4,8 @@
  * the time does not tell either. The full credential lifecycle extends this service.
  */
 import type { User } from "@staffgate/contract";
-import { appendAudit } from "../audit/audit-writer.ts";
 import type { RoleRef } from "../access/grants.rules.ts";
+import { appendAudit } from "../audit/audit-writer.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
 import type { Ctx, RequestMeta } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
@@ -58,7 +58,8 @@ export function createAuthService(deps: Deps) {
       const passwordOk = row?.password_hash
         ? await deps.hasher.verify(row.password_hash, input.password)
         : (await deps.hasher.verify(await dummy(), input.password), false);
-      const lockedNow = row?.locked === 1 && (row.locked_until === null || row.locked_until > now.toISOString());
+      const lockedNow =
+        row?.locked === 1 && (row.locked_until === null || row.locked_until > now.toISOString());
       const usable =
         row !== undefined &&
         row.status === "active" &&
@@ -67,7 +68,11 @@ export function createAuthService(deps: Deps) {
         (row.expires_at === null || row.expires_at > now.toISOString());
       if (!tenant || !row || !passwordOk || !usable) {
         if (tenant) {
-          const ctx: Ctx = { ...meta, tenantId: tenant.id, actor: { type: "user", id: row?.id ?? null, label: input.login } };
+          const ctx: Ctx = {
+            ...meta,
+            tenantId: tenant.id,
+            actor: { type: "user", id: row?.id ?? null, label: input.login },
+          };
           await inTx(deps, (trx) =>
             appendAudit(deps, trx, ctx, {
               action: "auth.login.failed",
@@ -81,7 +86,11 @@ export function createAuthService(deps: Deps) {
       const settings = readSettings(tenant.settings);
       const token = newSecret("sgs");
       const expiresAt = new Date(now.getTime() + settings.absoluteTimeoutHours * 3_600_000).toISOString();
-      const ctx: Ctx = { ...meta, tenantId: tenant.id, actor: { type: "user", id: row.id, label: row.username } };
+      const ctx: Ctx = {
+        ...meta,
+        tenantId: tenant.id,
+        actor: { type: "user", id: row.id, label: row.username },
+      };
       await inTx(deps, async (trx) => {
         await createSessionStore(trx, tenant.id).insertSession({
           id: deps.ids.next("ses"),
@@ -138,7 +147,10 @@ export function createAuthService(deps: Deps) {
         .where("tenant_id", "=", tenant.id)
         .where("user_id", "=", user.id)
         .execute();
-      const roles = await loadRolesById(deps.db.kysely, tenant.id, [user.role_id, ...wsRoleRows.map((r) => r.role_id)]);
+      const roles = await loadRolesById(deps.db.kysely, tenant.id, [
+        user.role_id,
+        ...wsRoleRows.map((r) => r.role_id),
+      ]);
       const role = roles.get(user.role_id);
       if (!role) return undefined;
       const workspaceRoles = new Map<string, RoleRef>();

@@ -14,12 +14,9 @@ const admin = (key: string, label: string, description: string, implies: string[
 
 export const ADMIN_PERMISSIONS: readonly Permission[] = [
   admin("users.view", "View users", "See staff accounts, their roles and effective permissions."),
-  admin(
-    "users.manage",
-    "Manage users",
-    "Create, edit, deactivate, archive, restore and purge users.",
-    ["users.view"],
-  ),
+  admin("users.manage", "Manage users", "Create, edit, deactivate, archive, restore and purge users.", [
+    "users.view",
+  ]),
   admin(
     "users.credentials",
     "Manage user credentials",

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Catalog, CatalogError, buildCatalog } from "./catalog.rules.ts";
+import { buildCatalog, type Catalog, CatalogError } from "./catalog.rules.ts";
 
 export const PRESET_NAMES = ["radiotherapy", "veterinary", "care-management"] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -30,7 +30,8 @@ function readJson(file: string): unknown {
  */
 export function loadCatalogs(choice: string = "radiotherapy"): Catalogs {
   const all = new Map<string, Catalog>();
-  for (const name of PRESET_NAMES) all.set(name, buildCatalog(readJson(path.join(presetDir, `${name}.json`)), name));
+  for (const name of PRESET_NAMES)
+    all.set(name, buildCatalog(readJson(path.join(presetDir, `${name}.json`)), name));
   let defaultName = choice;
   if (!all.has(choice)) {
     if (!/[/\\]|\.json$/.test(choice)) {

@@ -1,15 +1,11 @@
 /** One migration history for both databases, run at start-up and by `staffgate migrate`. */
-import { promises as fs } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { FileMigrationProvider, type Kysely, Migrator } from "kysely";
-
-const folder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+import { type Kysely, Migrator } from "kysely";
+import { MIGRATIONS } from "./migrations/index.ts";
 
 function migrator(db: Kysely<unknown>): Migrator {
   return new Migrator({
     db,
-    provider: new FileMigrationProvider({ fs, path, migrationFolder: folder }),
+    provider: { getMigrations: async () => MIGRATIONS },
     migrationTableName: "staffgate_migrations",
     migrationLockTableName: "staffgate_migrations_lock",
   });

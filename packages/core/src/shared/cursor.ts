@@ -8,7 +8,11 @@ export function encodeCursor(parts: readonly (string | number | null)[]): string
 export function decodeCursor(cursor: string, length: number): (string | number | null)[] {
   try {
     const parts = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(parts) && parts.length === length && parts.every((p) => p === null || ["string", "number"].includes(typeof p))) {
+    if (
+      Array.isArray(parts) &&
+      parts.length === length &&
+      parts.every((p) => p === null || ["string", "number"].includes(typeof p))
+    ) {
       return parts as (string | number | null)[];
     }
   } catch {

@@ -1,7 +1,8 @@
 /** The explicit dependencies every store and service is built from; wired once in `createCore`. */
+
+import type { PasswordHasher } from "../auth/password-hasher.ts";
 import type { Catalogs } from "../catalog/catalogs.ts";
 import type { Db } from "../db/database.ts";
-import type { PasswordHasher } from "../auth/password-hasher.ts";
 import type { Clock } from "./clock.ts";
 import type { Ids } from "./ids.ts";
 

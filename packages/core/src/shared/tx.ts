@@ -12,7 +12,11 @@ import { AppError } from "./errors.ts";
 export type Trx = Transaction<Database>;
 export type Executor = Kysely<Database> | Trx;
 
-export async function inTenantTx<T>(deps: Deps, tenantId: string, work: (trx: Trx) => Promise<T>): Promise<T> {
+export async function inTenantTx<T>(
+  deps: Deps,
+  tenantId: string,
+  work: (trx: Trx) => Promise<T>,
+): Promise<T> {
   return deps.db.kysely.transaction().execute(async (trx) => {
     const bumped = await trx
       .updateTable("tenants")

@@ -5,13 +5,13 @@ import { appendAudit } from "../audit/audit-writer.ts";
 import { passwordProblem } from "../auth/password-policy.rules.ts";
 import { rolePermissionKeys } from "../catalog/catalog.rules.ts";
 import type { TenantsTable } from "../db/schema.ts";
-import { type Ctx, noRequest, type RequestMeta, operatorActor, type Actor } from "../shared/context.ts";
+import { type Actor, type Ctx, noRequest, operatorActor, type RequestMeta } from "../shared/context.ts";
 import { isUniqueViolation } from "../shared/db-errors.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import { flag, toJson } from "../shared/json.ts";
 import { foldKey } from "../shared/text.rules.ts";
-import { type Trx, inTx } from "../shared/tx.ts";
+import { inTx, type Trx } from "../shared/tx.ts";
 import { deriveDisplayName, deriveInitials, searchText, sortName } from "../users/user-fields.rules.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { DEFAULT_SETTINGS } from "./settings.rules.ts";
@@ -67,7 +67,8 @@ export function createTenantsService(deps: Deps) {
     try {
       await createTenantStore(trx).insertTenant(row);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError("TENANT_SLUG_TAKEN", `tenant "${input.slug}" already exists`);
+      if (isUniqueViolation(error))
+        throw new AppError("TENANT_SLUG_TAKEN", `tenant "${input.slug}" already exists`);
       throw error;
     }
     const ctx: Ctx = { ...meta, tenantId, actor };
@@ -175,10 +176,15 @@ export function createTenantsService(deps: Deps) {
 
   return {
     createTenant(meta: RequestMeta, input: CreateTenantBody): Promise<CreatedTenant> {
-      return inTx(deps, (trx) => createTenantIn(trx, operatorActor, meta, input, { mustChangePassword: false }));
+      return inTx(deps, (trx) =>
+        createTenantIn(trx, operatorActor, meta, input, { mustChangePassword: false }),
+      );
     },
 
-    async listTenants(limit: number, cursor: string | null): Promise<{ items: Tenant[]; nextCursor: string | null }> {
+    async listTenants(
+      limit: number,
+      cursor: string | null,
+    ): Promise<{ items: Tenant[]; nextCursor: string | null }> {
       const rows = await createTenantStore(deps.db.kysely).listTenants(limit + 1, cursor);
       const items = rows.slice(0, limit).map(toTenant);
       return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
@@ -193,7 +199,9 @@ export function createTenantsService(deps: Deps) {
      * On an empty database: tenant `demo` and its administrator `admin`. Without a configured
      * password a random one is generated, returned once, and must be changed at first sign-in.
      */
-    async bootstrapDemo(password?: string): Promise<{ created: boolean; password?: string; generated?: boolean }> {
+    async bootstrapDemo(
+      password?: string,
+    ): Promise<{ created: boolean; password?: string; generated?: boolean }> {
       const store = createTenantStore(deps.db.kysely);
       if ((await store.countTenants()) > 0) return { created: false };
       const generated = password === undefined || password === "";

@@ -19,7 +19,10 @@ export function createTenantStore(db: Executor) {
       return q.execute();
     },
     async countTenants(): Promise<number> {
-      const r = await db.selectFrom("tenants").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+      const r = await db
+        .selectFrom("tenants")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirst();
       return Number(r?.n ?? 0);
     },
   };

@@ -1,8 +1,9 @@
 /** SQL for users of one tenant: every statement is bound to the store's tenant. */
+
+import type { User } from "@staffgate/contract";
 import type { UsersTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
-import { type UserExtras, toUser } from "./users.table.ts";
-import type { User } from "@staffgate/contract";
+import { toUser, type UserExtras } from "./users.table.ts";
 
 export function createUserStore(db: Executor, tenantId: string) {
   const users = () => db.selectFrom("users").where("users.tenant_id", "=", tenantId);

@@ -41,7 +41,10 @@ export function createWorkspacesService(deps: Deps) {
       return toWorkspace(row);
     },
 
-    async listWorkspaces(ctx: Ctx, query: { limit: number; cursor?: string | undefined; q?: string | undefined }) {
+    async listWorkspaces(
+      ctx: Ctx,
+      query: { limit: number; cursor?: string | undefined; q?: string | undefined },
+    ) {
       const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : null;
       const rows = await createWorkspaceStore(deps.db.kysely, ctx.tenantId).listWorkspaces({
         limit: query.limit + 1,
@@ -50,7 +53,10 @@ export function createWorkspacesService(deps: Deps) {
       });
       const items = rows.slice(0, query.limit).map(toWorkspace);
       const last = items.at(-1);
-      return { items, nextCursor: rows.length > query.limit && last ? encodeCursor([last.slug, last.id]) : null };
+      return {
+        items,
+        nextCursor: rows.length > query.limit && last ? encodeCursor([last.slug, last.id]) : null,
+      };
     },
 
     async createWorkspace(ctx: Ctx, input: CreateWorkspaceBody): Promise<Workspace> {
@@ -82,7 +88,12 @@ export function createWorkspacesService(deps: Deps) {
       return toWorkspace({ ...row, tenant_id: ctx.tenantId });
     },
 
-    async updateWorkspace(ctx: Ctx, id: string, input: UpdateWorkspaceBody, ifMatch?: number): Promise<Workspace> {
+    async updateWorkspace(
+      ctx: Ctx,
+      id: string,
+      input: UpdateWorkspaceBody,
+      ifMatch?: number,
+    ): Promise<Workspace> {
       try {
         return await inTenantTx(deps, ctx.tenantId, async (trx) => {
           const store = createWorkspaceStore(trx, ctx.tenantId);

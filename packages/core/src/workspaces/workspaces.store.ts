@@ -11,14 +11,19 @@ export function createWorkspaceStore(db: Executor, tenantId: string) {
     },
     async existingWorkspaceIds(ids: readonly string[]): Promise<Set<string>> {
       if (ids.length === 0) return new Set();
-      const rows = await scoped().select("id").where("id", "in", [...new Set(ids)]).execute();
+      const rows = await scoped()
+        .select("id")
+        .where("id", "in", [...new Set(ids)])
+        .execute();
       return new Set(rows.map((r) => r.id));
     },
     listWorkspaces(options: { limit: number; after: readonly [string, string] | null; q?: string }) {
       let q = scoped().selectAll().orderBy("slug").orderBy("id").limit(options.limit);
       if (options.after) {
         const [slug, id] = options.after;
-        q = q.where((eb) => eb.or([eb("slug", ">", slug), eb.and([eb("slug", "=", slug), eb("id", ">", id)])]));
+        q = q.where((eb) =>
+          eb.or([eb("slug", ">", slug), eb.and([eb("slug", "=", slug), eb("id", ">", id)])]),
+        );
       }
       if (options.q) {
         const pattern = `%${escapeLike(options.q.toLowerCase())}%`;
@@ -37,15 +42,30 @@ export function createWorkspaceStore(db: Executor, tenantId: string) {
         .values({ ...row, tenant_id: tenantId })
         .execute();
     },
-    async updateWorkspace(id: string, patch: Partial<Omit<WorkspacesTable, "tenant_id" | "id">>): Promise<void> {
-      await db.updateTable("workspaces").set(patch).where("tenant_id", "=", tenantId).where("id", "=", id).execute();
+    async updateWorkspace(
+      id: string,
+      patch: Partial<Omit<WorkspacesTable, "tenant_id" | "id">>,
+    ): Promise<void> {
+      await db
+        .updateTable("workspaces")
+        .set(patch)
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .execute();
     },
     /** Deletes the workspace and every row that names it; returns how many of each went. */
     async deleteWorkspaceCascade(id: string) {
-      const del = async (table: "role_workspaces" | "user_workspaces" | "user_workspace_roles" | "patient_grants") =>
+      const del = async (
+        table: "role_workspaces" | "user_workspaces" | "user_workspace_roles" | "patient_grants",
+      ) =>
         Number(
-          (await db.deleteFrom(table).where("tenant_id", "=", tenantId).where("workspace_id", "=", id).executeTakeFirst())
-            .numDeletedRows,
+          (
+            await db
+              .deleteFrom(table)
+              .where("tenant_id", "=", tenantId)
+              .where("workspace_id", "=", id)
+              .executeTakeFirst()
+          ).numDeletedRows,
         );
       const roleRows = await del("role_workspaces");
       const accessEntries = await del("user_workspaces");

@@ -1,5 +1,5 @@
 /** Resolves who is calling: the operator token, or a tenant session / API token. */
-import { timingSafeEqual, createHash } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Caller, Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 
@@ -23,7 +23,11 @@ export function bearerOf(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-export function installAuthentication(app: FastifyInstance, core: Core, operatorToken: string | undefined): void {
+export function installAuthentication(
+  app: FastifyInstance,
+  core: Core,
+  operatorToken: string | undefined,
+): void {
   app.addHook("onRequest", async (request) => {
     const token = bearerOf(request.headers.authorization);
     if (!token) return;

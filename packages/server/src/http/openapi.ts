@@ -1,10 +1,14 @@
 /** OpenAPI 3.1, generated from the same zod schemas the routes validate with. */
-import { z } from "zod";
+
 import { ProblemSchema } from "@staffgate/contract";
+import { z } from "zod";
 import type { RegisteredRoute } from "./route.ts";
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as Record<
+    string,
+    unknown
+  >;
 }
 
 function parametersOf(schema: z.ZodType | undefined, where: "path" | "query") {
@@ -24,7 +28,10 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
     const path = r.url.replace(/:([A-Za-z]+)/g, "{$1}");
     const responses: Record<string, unknown> = {
       [String(r.status)]: r.response
-        ? { description: "Success", content: { "application/json": { schema: jsonSchema(r.response, "output") } } }
+        ? {
+            description: "Success",
+            content: { "application/json": { schema: jsonSchema(r.response, "output") } },
+          }
         : { description: "Success" },
       default: {
         description: "An RFC 9457 problem",
@@ -39,7 +46,12 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
       security: r.auth === "public" ? [] : [{ bearer: [] }],
       parameters: [...parametersOf(r.params, "path"), ...parametersOf(r.query, "query")],
       ...(r.body
-        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(r.body, "input") } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: jsonSchema(r.body, "input") } },
+            },
+          }
         : {}),
       responses,
     };

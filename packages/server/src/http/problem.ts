@@ -1,5 +1,11 @@
 /** The one error handler: every failure leaves as RFC 9457 problem+json with a stable code. */
-import { type ErrorCode, type FieldError, errorCatalog, problemType, statusOfCode } from "@staffgate/contract";
+import {
+  type ErrorCode,
+  errorCatalog,
+  type FieldError,
+  problemType,
+  statusOfCode,
+} from "@staffgate/contract";
 import { AppError } from "@staffgate/core";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { ZodError } from "zod";
@@ -47,9 +53,16 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | ZodError | Error, request, reply) => {
     if (error instanceof AppError) {
-      return sendProblem(reply, error.code, error.message, error.errors, error.extensions as Record<string, unknown>);
+      return sendProblem(
+        reply,
+        error.code,
+        error.message,
+        error.errors,
+        error.extensions as Record<string, unknown>,
+      );
     }
-    if (error instanceof ZodError) return sendProblem(reply, "VALIDATION_FAILED", undefined, zodFieldErrors(error));
+    if (error instanceof ZodError)
+      return sendProblem(reply, "VALIDATION_FAILED", undefined, zodFieldErrors(error));
     const fastifyCode = (error as FastifyError).code;
     const mapped = fastifyCode ? FASTIFY_CODES[fastifyCode] : undefined;
     if (mapped) return sendProblem(reply, mapped, error.message);
@@ -61,6 +74,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     return sendProblem(reply, "INTERNAL");
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, "ROUTE_NOT_FOUND", `${request.method} ${request.url.split("?")[0]} is not an endpoint`),
+    sendProblem(
+      reply,
+      "ROUTE_NOT_FOUND",
+      `${request.method} ${request.url.split("?")[0]} is not an endpoint`,
+    ),
   );
 }

@@ -99,7 +99,11 @@ export function etagOf(version: number): string {
 
 export function metaOf(request: FastifyRequest): RequestMeta {
   const ua = request.headers["user-agent"];
-  return { ip: request.ip ?? null, userAgent: typeof ua === "string" ? ua.slice(0, 512) : null, requestId: request.id };
+  return {
+    ip: request.ip ?? null,
+    userAgent: typeof ua === "string" ? ua.slice(0, 512) : null,
+    requestId: request.id,
+  };
 }
 
 export function route<
@@ -156,7 +160,9 @@ export function route<
         }
       }
       const ifMatch = parseIfMatch(request.headers["if-match"]);
-      const ctx: Ctx | undefined = caller ? { ...meta, tenantId: caller.tenantId, actor: caller.actor } : undefined;
+      const ctx: Ctx | undefined = caller
+        ? { ...meta, tenantId: caller.tenantId, actor: caller.actor }
+        : undefined;
       const result = await spec.handler({
         params: params as Out<PS>,
         query: query as Out<QS>,
@@ -173,7 +179,10 @@ export function route<
       if (options.validateResponses) {
         const check = spec.response.safeParse(result);
         if (!check.success) {
-          request.log.error({ issues: check.error.issues, url: spec.url }, "response does not match its schema");
+          request.log.error(
+            { issues: check.error.issues, url: spec.url },
+            "response does not match its schema",
+          );
           throw new Error(`response of ${spec.method} ${spec.url} does not match its schema`);
         }
       }

@@ -3,8 +3,8 @@ import type { Core } from "@staffgate/core";
 import { migrationsAreCurrent } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import { buildOpenApi, docsPage, docsScript } from "../http/openapi.ts";
-import type { RouteOptions } from "../http/route.ts";
 import { sendProblem } from "../http/problem.ts";
+import type { RouteOptions } from "../http/route.ts";
 
 export function healthRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
   app.get("/healthz", async () => ({ status: "ok" }));

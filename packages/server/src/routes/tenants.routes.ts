@@ -1,5 +1,5 @@
 /** /api/v1/tenants: the platform operator's API (STAFFGATE_OPERATOR_TOKEN); no tenant token reaches it. */
-import { CreateTenantBody, ListQuery, TenantSchema, page } from "@staffgate/contract";
+import { CreateTenantBody, ListQuery, page, TenantSchema } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import { type RouteOptions, route } from "../http/route.ts";

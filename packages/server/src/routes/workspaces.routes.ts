@@ -3,9 +3,9 @@ import {
   CreateWorkspaceBody,
   IdParams,
   ListWorkspacesQuery,
+  page,
   UpdateWorkspaceBody,
   WorkspaceSchema,
-  page,
 } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
@@ -62,7 +62,8 @@ export function workspacesRoutes(app: FastifyInstance, core: Core, options: Rout
     body: UpdateWorkspaceBody,
     response: WorkspaceSchema,
     etag,
-    handler: ({ ctx, params, body, ifMatch }) => core.workspaces.updateWorkspace(ctx, params.id, body, ifMatch),
+    handler: ({ ctx, params, body, ifMatch }) =>
+      core.workspaces.updateWorkspace(ctx, params.id, body, ifMatch),
   });
 
   route(app, options, {

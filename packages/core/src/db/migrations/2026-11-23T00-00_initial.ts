@@ -56,7 +56,11 @@ export async function up(db: Db): Promise<void> {
     .addPrimaryKeyConstraint("roles_pk", ["tenant_id", "id"])
     .addUniqueConstraint("roles_name_uq", ["tenant_id", "name_key"])
     .execute();
-  await db.schema.createIndex("roles_private_idx").on("roles").columns(["tenant_id", "private_user_id"]).execute();
+  await db.schema
+    .createIndex("roles_private_idx")
+    .on("roles")
+    .columns(["tenant_id", "private_user_id"])
+    .execute();
 
   await db.schema
     .createTable("role_workspaces")
@@ -190,7 +194,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn("revoked_at", ts)
     .addPrimaryKeyConstraint("api_tokens_pk", ["tenant_id", "id"])
     .execute();
-  await db.schema.createIndex("api_tokens_user_idx").on("api_tokens").columns(["tenant_id", "user_id"]).execute();
+  await db.schema
+    .createIndex("api_tokens_user_idx")
+    .on("api_tokens")
+    .columns(["tenant_id", "user_id"])
+    .execute();
 
   await db.schema
     .createTable("patient_grants")

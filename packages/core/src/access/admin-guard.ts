@@ -1,0 +1,47 @@
+/**
+ * "A tenant always keeps at least one active, non-virtual user holding users.manage and
+ * roles.manage." Checked inside the use case's tenant transaction after the change is applied:
+ * the transaction holds the tenant lock (see shared/tx.ts), so two administrators demoting each
+ * other at the same moment are serialised and the second one is refused.
+ */
+import type { Catalog } from "../catalog/catalog.rules.ts";
+import { loadTenantRoles } from "../roles/roles.table.ts";
+import { AppError } from "../shared/errors.ts";
+import type { Trx } from "../shared/tx.ts";
+import { isAdministratorRole } from "./grants.rules.ts";
+
+export async function countAdministrators(
+  trx: Trx,
+  tenantId: string,
+  catalog: Catalog,
+  nowIso: string,
+): Promise<number> {
+  const roles = await loadTenantRoles(trx, tenantId);
+  const adminRoleIds = [...roles.values()].filter((r) => isAdministratorRole(catalog, r)).map((r) => r.id);
+  if (adminRoleIds.length === 0) return 0;
+  const row = await trx
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("tenant_id", "=", tenantId)
+    .where("status", "=", "active")
+    .where("virtual", "=", 0)
+    .where("role_id", "in", adminRoleIds)
+    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", nowIso)]))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Throws LAST_ADMINISTRATOR (rolling the transaction back) when the change left no administrator. */
+export async function ensureAdministratorRemains(
+  trx: Trx,
+  tenantId: string,
+  catalog: Catalog,
+  nowIso: string,
+): Promise<void> {
+  if ((await countAdministrators(trx, tenantId, catalog, nowIso)) === 0) {
+    throw new AppError(
+      "LAST_ADMINISTRATOR",
+      "This would leave the tenant without an active user holding users.manage and roles.manage",
+    );
+  }
+}

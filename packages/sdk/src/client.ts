@@ -1,0 +1,27 @@
+/** The typed Staffgate client: one namespace per feature. */
+import { authApi } from "./auth.ts";
+import { type ClientOptions, createTransport, type Transport } from "./http.ts";
+import { permissionsApi, tenantsApi } from "./tenants.ts";
+import { workspacesApi } from "./workspaces.ts";
+
+export class Staffgate {
+  readonly transport: Transport;
+  readonly auth: ReturnType<typeof authApi>;
+  readonly tenants: ReturnType<typeof tenantsApi>;
+  readonly permissions: ReturnType<typeof permissionsApi>;
+  readonly workspaces: ReturnType<typeof workspacesApi>;
+
+  constructor(options: ClientOptions | Transport) {
+    const t = "request" in options ? options : createTransport(options);
+    this.transport = t;
+    this.auth = authApi(t);
+    this.tenants = tenantsApi(t);
+    this.permissions = permissionsApi(t);
+    this.workspaces = workspacesApi(t);
+  }
+
+  /** The same client acting with another token. */
+  withToken(token: string | undefined): Staffgate {
+    return new Staffgate(this.transport.withToken(token));
+  }
+}

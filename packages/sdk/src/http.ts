@@ -1,0 +1,93 @@
+/** The SDK's transport: fetch, bearer auth, JSON, and problems raised as `StaffgateError`. */
+import type { ErrorCode, FieldError, Problem } from "@staffgate/contract";
+
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface ClientOptions {
+  /** Where the service listens, e.g. `http://127.0.0.1:3000`. */
+  readonly baseUrl: string;
+  /** A session token, an API token or the operator token. */
+  readonly token?: string;
+  /** Another fetch (tests pass one that injects into an in-process app). */
+  readonly fetch?: FetchLike;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A failed call: the RFC 9457 problem the service answered with. */
+export class StaffgateError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly errors: readonly FieldError[];
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(`${problem.status} ${problem.code}: ${problem.detail ?? problem.title}`);
+    this.name = "StaffgateError";
+    this.status = problem.status;
+    this.code = problem.code;
+    this.errors = problem.errors ?? [];
+    this.problem = problem;
+  }
+}
+
+export interface RequestOptions {
+  readonly body?: unknown;
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined | null>>;
+  /** The version read earlier; sent as `If-Match` so a stale write fails with 412. */
+  readonly ifMatch?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface Transport {
+  request<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
+  raw(method: string, path: string, options?: RequestOptions): Promise<Response>;
+  withToken(token: string | undefined): Transport;
+}
+
+export function createTransport(options: ClientOptions): Transport {
+  const doFetch: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
+  const raw = async (method: string, path: string, req: RequestOptions = {}): Promise<Response> => {
+    const url = new URL(path, options.baseUrl);
+    for (const [k, v] of Object.entries(req.query ?? {})) {
+      if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+    }
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      ...options.headers,
+      ...req.headers,
+    };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (req.ifMatch !== undefined) headers["if-match"] = `"${req.ifMatch}"`;
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(req.body);
+    }
+    return doFetch(url.toString(), { method, headers, ...(body !== undefined ? { body } : {}) });
+  };
+  return {
+    raw,
+    async request<T>(method: string, path: string, req?: RequestOptions): Promise<T> {
+      const res = await raw(method, path, req);
+      const text = await res.text();
+      if (!res.ok) {
+        let problem: Problem;
+        try {
+          problem = JSON.parse(text) as Problem;
+        } catch {
+          problem = {
+            type: "about:blank",
+            title: text || res.statusText,
+            status: res.status,
+            code: "INTERNAL",
+          };
+        }
+        throw new StaffgateError(problem);
+      }
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+    withToken: (token) => createTransport({ ...options, ...(token ? { token } : { token: undefined }) }),
+  };
+}
+
+export const enc = encodeURIComponent;

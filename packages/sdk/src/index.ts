@@ -1,0 +1,4 @@
+/** @staffgate/sdk: a typed client for the whole Staffgate API. */
+export { Staffgate } from "./client.ts";
+export { type ClientOptions, type FetchLike, StaffgateError } from "./http.ts";
+export type { Page } from "./workspaces.ts";

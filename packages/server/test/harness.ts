@@ -1,0 +1,169 @@
+/**
+ * Test harness: the real app in-process on a real database (SQLite in memory, or a fresh
+ * PostgreSQL database when STAFFGATE_TEST_DB=postgres), driven through the SDK.
+ */
+import { randomBytes } from "node:crypto";
+import { createFakeClock, type Db, type FakeClock, openDatabase } from "@staffgate/core";
+import { type FetchLike, Staffgate } from "@staffgate/sdk";
+import pg from "pg";
+import { buildApp, type StaffgateApp } from "../src/app.ts";
+
+export const TEST_DB = process.env.STAFFGATE_TEST_DB === "postgres" ? "postgres" : "sqlite";
+export const PG_ADMIN_URL =
+  process.env.STAFFGATE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const OPERATOR_TOKEN = "operator-token-for-tests-0123456789";
+/** A password used across the suite; a test greps logs and the audit for it (it must never appear). */
+export const CANARY_PASSWORD = "canary-Pa55word-kestrel-7731";
+
+export function injectFetch(app: StaffgateApp): FetchLike {
+  return async (url, init) => {
+    const u = new URL(url);
+    const res = await app.inject({
+      method: (init.method ?? "GET") as "GET",
+      url: u.pathname + u.search,
+      headers: init.headers as Record<string, string>,
+      ...(init.body !== undefined ? { payload: init.body as string } : {}),
+    });
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(res.headers)) {
+      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : String(v));
+    }
+    return new Response(res.statusCode === 204 ? null : res.rawPayload, { status: res.statusCode, headers });
+  };
+}
+
+async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `sg_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+  return {
+    url,
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestTenant {
+  readonly id: string;
+  readonly slug: string;
+  readonly adminUserId: string;
+  readonly adminUsername: string;
+  readonly password: string;
+  /** The tenant's administrator, signed in. */
+  readonly admin: Staffgate;
+}
+
+export interface TestApp {
+  readonly app: StaffgateApp;
+  readonly db: Db;
+  readonly clock: FakeClock;
+  /** A client with no token. */
+  readonly anonymous: Staffgate;
+  /** The platform operator. */
+  readonly operator: Staffgate;
+  createTenant(options?: { slug?: string; catalogPreset?: string }): Promise<TestTenant>;
+  signIn(tenant: string, login: string, password?: string): Promise<Staffgate>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  readonly catalog?: string;
+  /** Use an existing database URL (for two instances on one database). */
+  readonly databaseUrl?: string;
+  readonly logger?: Parameters<typeof buildApp>[0] extends infer O
+    ? O extends { logger?: infer L }
+      ? L
+      : never
+    : never;
+}
+
+let tenantCounter = 0;
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  let dropDb: (() => Promise<void>) | undefined;
+  let url = options.databaseUrl;
+  if (!url) {
+    if (TEST_DB === "postgres") {
+      const created = await createPgDatabase();
+      url = created.url;
+      dropDb = created.drop;
+    } else {
+      url = ":memory:";
+    }
+  }
+  const db = openDatabase(url, { poolSize: 5 });
+  const clock = createFakeClock();
+  const app = await buildApp({
+    db,
+    clock,
+    operatorToken: OPERATOR_TOKEN,
+    validateResponses: true,
+    hasher: { memoryCost: 1024, timeCost: 1 },
+    ...(options.catalog ? { catalog: options.catalog } : {}),
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
+  const base = new Staffgate({ baseUrl: "http://staffgate.test", fetch: injectFetch(app) });
+  const signIn = async (tenant: string, login: string, password: string = CANARY_PASSWORD) => {
+    const { token } = await base.auth.login({ tenant, login, password });
+    return base.withToken(token);
+  };
+  return {
+    app,
+    db,
+    clock,
+    anonymous: base,
+    operator: base.withToken(OPERATOR_TOKEN),
+    signIn,
+    async createTenant(opts = {}) {
+      tenantCounter += 1;
+      const slug = opts.slug ?? `t${tenantCounter}-${randomBytes(3).toString("hex")}`;
+      const tenant = await base.withToken(OPERATOR_TOKEN).tenants.create({
+        slug,
+        name: `Tenant ${slug}`,
+        ...(opts.catalogPreset ? { catalogPreset: opts.catalogPreset } : {}),
+        admin: {
+          username: "admin",
+          email: `admin@${slug}.example`,
+          firstName: "Ada",
+          lastName: "Admin",
+          password: CANARY_PASSWORD,
+        },
+      });
+      const admin = await signIn(slug, "admin");
+      const me = await admin.auth.me();
+      return {
+        id: tenant.id,
+        slug,
+        adminUserId: me.user.id,
+        adminUsername: "admin",
+        password: CANARY_PASSWORD,
+        admin,
+      };
+    },
+    async close() {
+      await app.close();
+      await db.destroy();
+      await dropDb?.();
+    },
+  };
+}
+
+/** Runs `fn` and returns the StaffgateError it threw (fails the test when it did not throw). */
+export async function problemOf(
+  fn: () => Promise<unknown>,
+): Promise<import("@staffgate/sdk").StaffgateError> {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof Error && error.name === "StaffgateError") return error as never;
+    throw error;
+  }
+  throw new Error("expected the call to fail with a problem, but it succeeded");
+}

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+
+describe(`workspaces (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  let t: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await t.createTenant();
+    b = await t.createTenant();
+  });
+  afterAll(() => t.close());
+
+  it("creates a workspace, protected by default, with an ETag", async () => {
+    const res = await a.admin.transport.raw("POST", "/api/v1/workspaces", {
+      body: { slug: "oncology-east", name: "Oncology East" },
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("etag")).toBe('"1"');
+    const ws = await res.json();
+    expect(ws).toMatchObject({ slug: "oncology-east", name: "Oncology East", protected: true, version: 1 });
+    expect(ws.id).toMatch(/^wsp_[A-Za-z0-9_-]{22}$/);
+  });
+
+  it.each([
+    ["-leading", "slug"],
+    ["trailing-", "slug"],
+    ["double--hyphen", "slug"],
+    ["Upper", "slug"],
+    ["a".repeat(41), "slug"],
+  ])("rejects slug %j naming the field", async (slug, path) => {
+    const p = await problemOf(() => a.admin.workspaces.create({ slug, name: "X" }));
+    expect(p.status).toBe(400);
+    expect(p.code).toBe("VALIDATION_FAILED");
+    expect(p.errors.map((e) => e.path)).toContain(path);
+  });
+
+  it("rejects a name over 80 characters and unknown fields", async () => {
+    const long = await problemOf(() => a.admin.workspaces.create({ slug: "ok", name: "n".repeat(81) }));
+    expect(long.errors[0]?.path).toBe("name");
+    const unknown = await problemOf(() =>
+      a.admin.transport.request("POST", "/api/v1/workspaces", {
+        body: { slug: "ok2", name: "X", tenantId: b.id },
+      }),
+    );
+    expect(unknown.code).toBe("VALIDATION_FAILED");
+    expect(unknown.errors[0]?.path).toBe("tenantId");
+  });
+
+  it("keeps slugs unique per tenant but not across tenants", async () => {
+    await a.admin.workspaces.create({ slug: "radiology", name: "Radiology" });
+    const dup = await problemOf(() => a.admin.workspaces.create({ slug: "radiology", name: "Other" }));
+    expect(dup.status).toBe(409);
+    expect(dup.code).toBe("WORKSPACE_SLUG_TAKEN");
+    await expect(b.admin.workspaces.create({ slug: "radiology", name: "Radiology" })).resolves.toMatchObject({
+      slug: "radiology",
+    });
+  });
+
+  it("refuses to delete a protected workspace until it is unprotected", async () => {
+    const ws = await a.admin.workspaces.create({ slug: "keep-me", name: "Keep" });
+    const p = await problemOf(() => a.admin.workspaces.delete(ws.id));
+    expect(p.status).toBe(409);
+    expect(p.code).toBe("WORKSPACE_PROTECTED");
+    const open = await a.admin.workspaces.update(ws.id, { protected: false });
+    expect(open.version).toBe(2);
+    await a.admin.workspaces.delete(ws.id);
+    expect((await problemOf(() => a.admin.workspaces.get(ws.id))).status).toBe(404);
+  });
+
+  it("answers 412 to a stale If-Match and changes nothing", async () => {
+    const ws = await a.admin.workspaces.create({ slug: "stale", name: "Stale" });
+    await a.admin.workspaces.update(ws.id, { name: "Fresh" }, { ifMatch: 1 });
+    const p = await problemOf(() => a.admin.workspaces.update(ws.id, { name: "Lost" }, { ifMatch: 1 }));
+    expect(p.status).toBe(412);
+    expect(p.code).toBe("PRECONDITION_FAILED");
+    expect((await a.admin.workspaces.get(ws.id)).name).toBe("Fresh");
+  });
+
+  it("answers another tenant's workspace id exactly like a missing one", async () => {
+    const ws = await a.admin.workspaces.create({ slug: "private-a", name: "A only" });
+    const foreign = await b.admin.transport.raw("GET", `/api/v1/workspaces/${ws.id}`);
+    const missing = await b.admin.transport.raw("GET", "/api/v1/workspaces/wsp_doesnotexist000000000");
+    expect(foreign.status).toBe(404);
+    const strip = (p: Record<string, unknown>) => ({ ...p });
+    expect(strip(await foreign.json())).toEqual(strip(await missing.json()));
+    const patch = await problemOf(() => b.admin.workspaces.update(ws.id, { name: "hijack" }));
+    expect(patch.status).toBe(404);
+    expect((await a.admin.workspaces.get(ws.id)).name).toBe("A only");
+  });
+
+  it("lists with cursor pagination in slug order", async () => {
+    const c = await t.createTenant();
+    for (const slug of ["w-c", "w-a", "w-e", "w-b", "w-d"])
+      await c.admin.workspaces.create({ slug, name: slug });
+    const first = await c.admin.workspaces.list({ limit: 2 });
+    expect(first.items.map((w) => w.slug)).toEqual(["w-a", "w-b"]);
+    const second = await c.admin.workspaces.list({ limit: 2, cursor: first.nextCursor! });
+    expect(second.items.map((w) => w.slug)).toEqual(["w-c", "w-d"]);
+    const third = await c.admin.workspaces.list({ limit: 2, cursor: second.nextCursor! });
+    expect(third.items.map((w) => w.slug)).toEqual(["w-e"]);
+    expect(third.nextCursor).toBeNull();
+  });
+
+  it("records create, update and delete in the audit in the same transaction", async () => {
+    const ws = await a.admin.workspaces.create({ slug: "audited", name: "Audited", protected: false });
+    await a.admin.workspaces.update(ws.id, { name: "Audited 2" });
+    await a.admin.workspaces.delete(ws.id);
+    const rows = await t.db.kysely
+      .selectFrom("audit_events")
+      .select(["action", "changes", "actor_id"])
+      .where("tenant_id", "=", a.id)
+      .where("target_id", "=", ws.id)
+      .orderBy("seq")
+      .execute();
+    expect(rows.map((r) => r.action)).toEqual([
+      "workspace.created",
+      "workspace.updated",
+      "workspace.deleted",
+    ]);
+    expect(JSON.parse(rows[1]!.changes!)).toEqual({ name: { before: "Audited", after: "Audited 2" } });
+    expect(rows.every((r) => r.actor_id === a.adminUserId)).toBe(true);
+  });
+});
