@@ -49,6 +49,7 @@ export const Email = z
   .string()
   .trim()
   .max(254)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point (SMTP header injection).
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "must not contain control characters such as CR or LF")
   .pipe(z.email({ message: "must be a valid email address" }));
 

@@ -18,7 +18,7 @@ describe(`workspaces (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     });
     expect(res.status).toBe(201);
     expect(res.headers.get("etag")).toBe('"1"');
-    const ws = await res.json();
+    const ws = (await res.json()) as { id: string };
     expect(ws).toMatchObject({ slug: "oncology-east", name: "Oncology East", protected: true, version: 1 });
     expect(ws.id).toMatch(/^wsp_[A-Za-z0-9_-]{22}$/);
   });
@@ -84,7 +84,9 @@ describe(`workspaces (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     const missing = await b.admin.transport.raw("GET", "/api/v1/workspaces/wsp_doesnotexist000000000");
     expect(foreign.status).toBe(404);
     const strip = (p: Record<string, unknown>) => ({ ...p });
-    expect(strip(await foreign.json())).toEqual(strip(await missing.json()));
+    expect(strip((await foreign.json()) as Record<string, unknown>)).toEqual(
+      strip((await missing.json()) as Record<string, unknown>),
+    );
     const patch = await problemOf(() => b.admin.workspaces.update(ws.id, { name: "hijack" }));
     expect(patch.status).toBe(404);
     expect((await a.admin.workspaces.get(ws.id)).name).toBe("A only");

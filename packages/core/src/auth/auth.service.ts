@@ -44,7 +44,7 @@ export function createAuthService(deps: Deps) {
 
   async function activeUserRow(tenantId: string, userId: string) {
     const row = await createUserStore(deps.db.kysely, tenantId).findUserRowById(userId);
-    if (!row || row.status !== "active") return undefined;
+    if (row?.status !== "active") return undefined;
     if (row.expires_at && row.expires_at <= deps.clock.now().toISOString()) return undefined;
     return row;
   }
@@ -55,9 +55,9 @@ export function createAuthService(deps: Deps) {
       const users = tenant && createUserStore(deps.db.kysely, tenant.id);
       const row = users && (await users.findUserRowByLogin(foldKey(input.login)));
       const now = deps.clock.now();
-      const passwordOk = row?.password_hash
-        ? await deps.hasher.verify(row.password_hash, input.password)
-        : (await deps.hasher.verify(await dummy(), input.password), false);
+      let passwordOk = false;
+      if (row?.password_hash) passwordOk = await deps.hasher.verify(row.password_hash, input.password);
+      else await deps.hasher.verify(await dummy(), input.password);
       const lockedNow =
         row?.locked === 1 && (row.locked_until === null || row.locked_until > now.toISOString());
       const usable =

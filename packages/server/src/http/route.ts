@@ -53,7 +53,7 @@ export interface RouteSpec<
   readonly raw?: boolean;
   readonly handler: (
     input: HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>,
-  ) => Promise<RS extends Schema ? z.output<RS> : undefined | void>;
+  ) => Promise<RS extends Schema ? z.output<RS> : undefined | undefined>;
 }
 
 export interface RegisteredRoute {
