@@ -53,7 +53,6 @@ export interface RouteSpec<
   readonly raw?: boolean;
   readonly handler: (
     input: HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>,
-    // biome-ignore lint/suspicious/noConfusingVoidType: a 204 handler returns nothing.
   ) => Promise<RS extends Schema ? z.output<RS> : void>;
 }
 
