@@ -10,6 +10,7 @@ export type ErrorKind =
   | "precondition"
   | "rule"
   | "too_large"
+  | "unsupported"
   | "throttled"
   | "unavailable"
   | "internal";
@@ -22,6 +23,7 @@ export const statusOfKind: Readonly<Record<ErrorKind, number>> = {
   conflict: 409,
   precondition: 412,
   too_large: 413,
+  unsupported: 415,
   rule: 422,
   throttled: 429,
   unavailable: 503,
@@ -32,7 +34,7 @@ export const statusOfKind: Readonly<Record<ErrorKind, number>> = {
 export const errorCatalog = {
   VALIDATION_FAILED: { kind: "invalid", title: "The request is not valid" },
   MALFORMED_JSON: { kind: "invalid", title: "The request body is not valid JSON" },
-  UNSUPPORTED_MEDIA_TYPE: { kind: "invalid", title: "The request body must be application/json" },
+  UNSUPPORTED_MEDIA_TYPE: { kind: "unsupported", title: "The request body must be application/json" },
   PAYLOAD_TOO_LARGE: { kind: "too_large", title: "The request body is too large" },
   INVALID_CURSOR: { kind: "invalid", title: "The pagination cursor is not valid" },
   UNAUTHENTICATED: { kind: "unauthenticated", title: "Authentication is required" },

@@ -1,4 +1,5 @@
 /** Wires every service from explicit dependencies: the one place core is assembled. */
+import { createAuditService } from "./audit/audit.service.ts";
 import { createAuthService } from "./auth/auth.service.ts";
 import { createPasswordHasher, type HasherOptions } from "./auth/password-hasher.ts";
 import { type Catalogs, loadCatalogs } from "./catalog/catalogs.ts";
@@ -27,6 +28,7 @@ export function createCore(options: CoreOptions) {
   };
   return {
     deps,
+    audit: createAuditService(deps),
     auth: createAuthService(deps),
     tenants: createTenantsService(deps),
     workspaces: createWorkspacesService(deps),

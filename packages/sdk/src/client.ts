@@ -1,4 +1,5 @@
 /** The typed Staffgate client: one namespace per feature. */
+import { auditApi } from "./audit.ts";
 import { authApi } from "./auth.ts";
 import { type ClientOptions, createTransport, type Transport } from "./http.ts";
 import { permissionsApi, tenantsApi } from "./tenants.ts";
@@ -10,6 +11,7 @@ export class Staffgate {
   readonly tenants: ReturnType<typeof tenantsApi>;
   readonly permissions: ReturnType<typeof permissionsApi>;
   readonly workspaces: ReturnType<typeof workspacesApi>;
+  readonly audit: ReturnType<typeof auditApi>;
 
   constructor(options: ClientOptions | Transport) {
     const t = "request" in options ? options : createTransport(options);
@@ -18,6 +20,7 @@ export class Staffgate {
     this.tenants = tenantsApi(t);
     this.permissions = permissionsApi(t);
     this.workspaces = workspacesApi(t);
+    this.audit = auditApi(t);
   }
 
   /** The same client acting with another token. */

@@ -71,6 +71,8 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
   });
   const registry: RegisteredRoute[] = [];
   const routeOptions: RouteOptions = { validateResponses: options.validateResponses ?? false, registry };
+  // JSON only: a text/plain body is what a cross-site form can send (CSRF), so it is refused (415).
+  app.removeContentTypeParser("text/plain");
   installErrorHandling(app);
   installSecurityHeaders(app);
   installAuthentication(app, core, options.operatorToken);

@@ -2,8 +2,11 @@
 
 import type { User } from "@staffgate/contract";
 import type { UsersTable } from "../db/schema.ts";
+import type { WorkspaceRoleAssignment } from "./users.table.ts";
 import type { Executor } from "../shared/tx.ts";
 import { toUser, type UserExtras } from "./users.table.ts";
+
+type UserPatch = Partial<Omit<UsersTable, "tenant_id" | "id" | "created_at" | "created_by">>;
 
 export function createUserStore(db: Executor, tenantId: string) {
   const users = () => db.selectFrom("users").where("users.tenant_id", "=", tenantId);
@@ -28,6 +31,73 @@ export function createUserStore(db: Executor, tenantId: string) {
         .where((eb) => eb.or([eb("username_key", "=", key), eb("email_key", "=", key)]))
         .orderBy("username_key")
         .executeTakeFirst();
+    },
+
+    async updateUserRow(id: string, patch: UserPatch): Promise<void> {
+      await db.updateTable("users").set(patch).where("tenant_id", "=", tenantId).where("id", "=", id).execute();
+    },
+
+    /** Replaces the user's "active workspaces" list (ignored while workspace_access_all = 1). */
+    async replaceWorkspaceAccess(userId: string, workspaceIds: readonly string[]): Promise<void> {
+      await db
+        .deleteFrom("user_workspaces")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .execute();
+      if (workspaceIds.length === 0) return;
+      await db
+        .insertInto("user_workspaces")
+        .values(workspaceIds.map((w) => ({ tenant_id: tenantId, user_id: userId, workspace_id: w })))
+        .execute();
+    },
+
+    async replaceWorkspaceRoles(userId: string, roles: readonly WorkspaceRoleAssignment[]): Promise<void> {
+      await db
+        .deleteFrom("user_workspace_roles")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .execute();
+      if (roles.length === 0) return;
+      await db
+        .insertInto("user_workspace_roles")
+        .values(
+          roles.map((r) => ({
+            tenant_id: tenantId,
+            user_id: userId,
+            workspace_id: r.workspaceId,
+            role_id: r.roleId,
+          })),
+        )
+        .execute();
+    },
+
+    /** Deletes the user's private role and its workspace rows; returns its id when there was one. */
+    async deletePrivateRoleOf(userId: string): Promise<string | undefined> {
+      const role = await db
+        .selectFrom("roles")
+        .select("id")
+        .where("tenant_id", "=", tenantId)
+        .where("private_user_id", "=", userId)
+        .executeTakeFirst();
+      if (!role) return undefined;
+      await db
+        .deleteFrom("role_workspaces")
+        .where("tenant_id", "=", tenantId)
+        .where("role_id", "=", role.id)
+        .execute();
+      await db.deleteFrom("roles").where("tenant_id", "=", tenantId).where("id", "=", role.id).execute();
+      return role.id;
+    },
+
+    /** Active users, split into billable seats and virtual users. */
+    async countActiveSeats(): Promise<{ seats: number; virtual: number }> {
+      const rows = await users()
+        .select(["virtual", (eb) => eb.fn.countAll<number>().as("n")])
+        .where("status", "=", "active")
+        .groupBy("virtual")
+        .execute();
+      const n = (v: 0 | 1) => Number(rows.find((r) => Number(r.virtual) === v)?.n ?? 0);
+      return { seats: n(0), virtual: n(1) };
     },
 
     async extrasFor(rows: readonly UsersTable[]): Promise<Map<string, UserExtras>> {

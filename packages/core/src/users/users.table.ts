@@ -3,10 +3,15 @@ import type { User } from "@staffgate/contract";
 import type { UsersTable } from "../db/schema.ts";
 import { bool } from "../shared/json.ts";
 
+export interface WorkspaceRoleAssignment {
+  readonly workspaceId: string;
+  readonly roleId: string;
+}
+
 export interface UserExtras {
   readonly privateRole: boolean;
   readonly workspaceAccess: "all" | readonly string[];
-  readonly workspaceRoles: readonly { workspaceId: string; roleId: string }[];
+  readonly workspaceRoles: readonly WorkspaceRoleAssignment[];
 }
 
 export function toUser(row: UsersTable, extras: UserExtras): User {

@@ -2,6 +2,7 @@
 import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import type { RouteOptions } from "../http/route.ts";
+import { auditRoutes } from "./audit.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
 import { permissionsRoutes } from "./permissions.routes.ts";
@@ -16,4 +17,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   tenantsRoutes,
   permissionsRoutes,
   workspacesRoutes,
+  auditRoutes,
 ];

@@ -1,0 +1,157 @@
+/** Reading the audit trail: filtered pages, streamed exports (themselves audited) and chain verification. */
+import type { AuditEvent } from "@staffgate/contract";
+import type { AuditEventsTable } from "../db/schema.ts";
+import type { Ctx } from "../shared/context.ts";
+import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError } from "../shared/errors.ts";
+import { inTx } from "../shared/tx.ts";
+import { type ChainCheck, type StoredLink, verifyLinks } from "./audit-chain.rules.ts";
+import { type AuditExportFormat, csvHeader, csvRow, jsonLine } from "./audit-export.rules.ts";
+import { appendAudit } from "./audit-writer.ts";
+import { type AuditFilters, createAuditStore } from "./audit.store.ts";
+
+export interface AuditVerdict {
+  readonly ok: boolean;
+  readonly checked: number;
+  readonly firstBrokenSeq: number | null;
+}
+
+export function toAuditEvent(row: AuditEventsTable): AuditEvent {
+  const hasTarget = row.target_type !== null || row.target_id !== null || row.target_label !== null;
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    at: row.at,
+    actor: { type: row.actor_type, id: row.actor_id, username: row.actor_label },
+    action: row.action,
+    target: hasTarget ? { type: row.target_type, id: row.target_id, label: row.target_label } : null,
+    changes: row.changes === null ? null : (JSON.parse(row.changes) as AuditEvent["changes"]),
+    ip: row.ip,
+    userAgent: row.user_agent,
+    requestId: row.request_id,
+    outcome: row.outcome,
+    hash: row.hash,
+  };
+}
+
+function toLink(row: AuditEventsTable): StoredLink {
+  return {
+    tenantId: row.tenant_id,
+    seq: Number(row.seq),
+    id: row.id,
+    at: row.at,
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    actorLabel: row.actor_label,
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    targetLabel: row.target_label,
+    changes: row.changes,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    requestId: row.request_id,
+    outcome: row.outcome,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** Only the filters that were set, so the audit.exported event records exactly what was asked. */
+function filtersOf(query: AuditFilters): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ["from", "to", "actor", "action", "targetId", "ip", "q"] as const) {
+    const v = query[key];
+    if (v !== undefined && v !== "") out[key] = v;
+  }
+  return out;
+}
+
+export function createAuditService(deps: Deps) {
+  const storeFor = (tenantId: string) => createAuditStore(deps.db.kysely, tenantId);
+
+  return {
+    async listEvents(
+      ctx: Ctx,
+      query: AuditFilters & { limit: number; cursor?: string | undefined },
+    ): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
+      const beforeSeq = query.cursor ? decodeCursor(query.cursor, 1)[0] : null;
+      // decodeCursor accepts any scalar; only a seq is meaningful here.
+      if (beforeSeq !== null && !Number.isInteger(beforeSeq)) throw new AppError("INVALID_CURSOR");
+      const rows = await storeFor(ctx.tenantId).listEvents({
+        limit: query.limit + 1,
+        beforeSeq: beforeSeq as number | null,
+        filters: query,
+      });
+      const items = rows.slice(0, query.limit).map(toAuditEvent);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > query.limit && last ? encodeCursor([last.seq]) : null };
+    },
+
+    /**
+     * Every matching event in seq order, as a snapshot up to the head at the time of the call.
+     * Decision: an export is audited (`audit.exported`, the filters as `changes.after`) because it
+     * copies the trail out of the system; the event is committed in its own transaction *before*
+     * the first byte is sent, so a download that fails half-way is still on record and a trail that
+     * cannot be written refuses the export (fail closed). It is the last event the export contains
+     * when it matches the filters. Listing and verifying are reads that copy nothing out in bulk and
+     * are not audited, like other reads.
+     */
+    async exportEvents(ctx: Ctx, query: AuditFilters): Promise<AsyncIterable<AuditEvent>> {
+      const head = await inTx(deps, (trx) =>
+        appendAudit(deps, trx, ctx, {
+          action: "audit.exported",
+          target: { type: "audit", id: null, label: null },
+          changes: Object.fromEntries(
+            Object.entries(filtersOf(query)).map(([k, v]) => [k, { after: v }]),
+          ),
+        }),
+      );
+      const pages = storeFor(ctx.tenantId).iterateEvents(query, head);
+      return (async function* () {
+        for await (const page of pages) for (const row of page) yield toAuditEvent(row);
+      })();
+    },
+
+    /** The export as text lines (CSV with a header row, or JSON Lines), for HTTP streams and the CLI. */
+    async exportText(
+      ctx: Ctx,
+      query: AuditFilters & { format: AuditExportFormat },
+    ): Promise<AsyncIterable<string>> {
+      const events = await this.exportEvents(ctx, query);
+      return (async function* () {
+        if (query.format === "csv") yield csvHeader();
+        for await (const e of events) yield query.format === "csv" ? csvRow(e) : jsonLine(e);
+      })();
+    },
+
+    /**
+     * Walks the whole chain page by page with constant memory. verifyLinks catches an altered
+     * event and a gap in seq; comparing the end with the head catches events removed from the end.
+     */
+    async verifyChain(tenantId: string): Promise<AuditVerdict> {
+      const store = storeFor(tenantId);
+      // Read first: events appended while we walk are beyond it and left for the next run.
+      const head = await store.findHead();
+      if (!head) return { ok: true, checked: 0, firstBrokenSeq: null };
+      let state: ChainCheck = verifyLinks([]);
+      for await (const page of store.iterateEvents({}, head.seq)) {
+        state = verifyLinks(page.map(toLink), {
+          prevHash: state.lastHash,
+          prevSeq: state.lastSeq,
+          checked: state.checked,
+        });
+        if (!state.ok) return { ok: false, checked: state.checked, firstBrokenSeq: state.firstBrokenSeq };
+      }
+      if (state.lastSeq !== head.seq || state.lastHash !== head.hash) {
+        // The chain stops short of the head: the first missing (or replaced) event is the break.
+        const brokenSeq = state.lastSeq < head.seq ? state.lastSeq + 1 : head.seq;
+        return { ok: false, checked: state.checked, firstBrokenSeq: brokenSeq };
+      }
+      return { ok: true, checked: state.checked, firstBrokenSeq: null };
+    },
+  };
+}
+
+export type AuditService = ReturnType<typeof createAuditService>;

@@ -1,0 +1,105 @@
+/** SQL for one tenant's audit trail: filtered pages for the API, seq-ordered runs for export and verify. */
+import { type ExpressionBuilder, type SqlBool, sql } from "kysely";
+import type { AuditEventsTable, Database } from "../db/schema.ts";
+import { escapeLike } from "../shared/text.rules.ts";
+import type { Executor } from "../shared/tx.ts";
+
+export interface AuditFilters {
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly actor?: string | undefined;
+  readonly action?: string | undefined;
+  readonly targetId?: string | undefined;
+  readonly ip?: string | undefined;
+  readonly q?: string | undefined;
+}
+
+/** Rows per round trip when walking the whole trail: memory stays constant however long it is. */
+export const AUDIT_PAGE_SIZE = 500;
+
+type Eb = ExpressionBuilder<Database, "audit_events">;
+
+/** `column LIKE pattern ESCAPE '\'`, case-insensitive on both databases (PostgreSQL LIKE is not). */
+function likeLower(column: "action" | "actor_label" | "target_label" | "changes", pattern: string) {
+  // SQLite has no default LIKE escape character, so it is always named.
+  return sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+}
+
+/** `at` is stored as `toISOString()` text, so instants compare correctly as strings once normalised. */
+function utc(value: string): string {
+  return new Date(value).toISOString();
+}
+
+function matching(eb: Eb, f: AuditFilters) {
+  const conds = [];
+  if (f.from) conds.push(eb("at", ">=", utc(f.from)));
+  if (f.to) conds.push(eb("at", "<=", utc(f.to)));
+  if (f.actor) conds.push(eb(eb.fn("lower", ["actor_label"]), "=", f.actor.trim().toLowerCase()));
+  if (f.action?.endsWith(".*")) {
+    conds.push(
+      sql<SqlBool>`${sql.ref("action")} like ${`${escapeLike(f.action.slice(0, -1))}%`} escape '\\'`,
+    );
+  } else if (f.action) conds.push(eb("action", "=", f.action));
+  if (f.targetId) conds.push(eb("target_id", "=", f.targetId));
+  if (f.ip) conds.push(eb("ip", "=", f.ip));
+  if (f.q) {
+    const pattern = `%${escapeLike(f.q.toLowerCase())}%`;
+    conds.push(
+      eb.or([
+        likeLower("action", pattern),
+        likeLower("actor_label", pattern),
+        likeLower("target_label", pattern),
+        likeLower("changes", pattern),
+      ]),
+    );
+  }
+  return eb.and(conds);
+}
+
+export function createAuditStore(db: Executor, tenantId: string) {
+  const scoped = () => db.selectFrom("audit_events").selectAll().where("tenant_id", "=", tenantId);
+  return {
+    /** Newest first; `beforeSeq` is the cursor (the last seq of the previous page). */
+    listEvents(options: {
+      limit: number;
+      beforeSeq: number | null;
+      filters: AuditFilters;
+    }): Promise<AuditEventsTable[]> {
+      let q = scoped()
+        .where((eb) => matching(eb, options.filters))
+        .orderBy("seq", "desc")
+        .limit(options.limit);
+      if (options.beforeSeq !== null) q = q.where("seq", "<", options.beforeSeq);
+      return q.execute();
+    },
+
+    /** The chain head: the last seq and hash appendAudit wrote, or undefined before the first event. */
+    async findHead(): Promise<{ seq: number; hash: string } | undefined> {
+      const head = await db
+        .selectFrom("audit_heads")
+        .select(["seq", "hash"])
+        .where("tenant_id", "=", tenantId)
+        .executeTakeFirst();
+      return head && { seq: Number(head.seq), hash: head.hash };
+    },
+
+    /** Matching events in seq order up to `maxSeq`, fetched page by page with a keyset on seq. */
+    async *iterateEvents(filters: AuditFilters, maxSeq: number): AsyncGenerator<AuditEventsTable[]> {
+      let after = 0;
+      for (;;) {
+        const page = await scoped()
+          .where((eb) => matching(eb, filters))
+          .where("seq", ">", after)
+          .where("seq", "<=", maxSeq)
+          .orderBy("seq", "asc")
+          .limit(AUDIT_PAGE_SIZE)
+          .execute();
+        if (page.length > 0) yield page;
+        if (page.length < AUDIT_PAGE_SIZE) return;
+        after = Number(page.at(-1)!.seq);
+      }
+    },
+  };
+}
+
+export type AuditStore = ReturnType<typeof createAuditStore>;

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { CatalogError, buildCatalog, expandPermissions } from "./catalog.rules.ts";
+import { PRESET_NAMES, loadCatalogs } from "./catalogs.ts";
+
+const perm = (key: string, extra: Record<string, unknown> = {}) => ({
+  key,
+  label: key,
+  category: "Test",
+  scope: "tenant+workspace",
+  ...extra,
+});
+
+const file = (permissions: unknown[], extra: Record<string, unknown> = {}) => ({
+  name: "test",
+  version: "1",
+  permissions,
+  ...extra,
+});
+
+function problemsOf(input: unknown): readonly string[] {
+  try {
+    buildCatalog(input, "test");
+  } catch (error) {
+    if (error instanceof CatalogError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("catalogue validation", () => {
+  it("accepts the three presets and adds the administration permissions to each", () => {
+    const catalogs = loadCatalogs();
+    for (const name of PRESET_NAMES) {
+      const c = catalogs.get(name)!;
+      expect(c.byKey.get("users.manage")?.scope).toBe("tenant");
+      expect(c.byKey.get("emergency_access.use")).toBeDefined();
+      expect(c.roles.find((r) => r.name === "Administrator")?.locked).toBe(true);
+      expect(c.workRoles.length).toBeGreaterThan(0);
+    }
+    expect(catalogs.defaultName).toBe("radiotherapy");
+  });
+
+  it("rejects a duplicate key", () => {
+    expect(problemsOf(file([perm("a.read"), perm("a.read")]))).toContain('duplicate permission key "a.read"');
+  });
+
+  it("rejects a key that redefines an administration permission", () => {
+    expect(problemsOf(file([perm("users.view")]))).toContain('duplicate permission key "users.view"');
+  });
+
+  it("rejects an unknown implied key", () => {
+    expect(problemsOf(file([perm("a.write", { implies: ["a.read"] })]))).toContain(
+      '"a.write" implies unknown key "a.read"',
+    );
+  });
+
+  it("rejects a cycle and names it", () => {
+    const problems = problemsOf(
+      file([perm("a.one", { implies: ["a.two"] }), perm("a.two", { implies: ["a.three"] }), perm("a.three", { implies: ["a.one"] })]),
+    );
+    expect(problems.some((p) => p.startsWith("implies has a cycle: a.one → a.two → a.three → a.one"))).toBe(true);
+  });
+
+  it("rejects an implication that would widen a collaborator or a workspace row", () => {
+    expect(
+      problemsOf(file([perm("c.read", { collaborator: "forbidden" }), perm("c.peek", { implies: ["c.read"] })])),
+    ).toContain('"c.peek" is allowed for collaborators but implies forbidden "c.read"');
+    expect(problemsOf(file([perm("t.only", { scope: "tenant" }), perm("w.any", { implies: ["t.only"] })]))).toContain(
+      '"w.any" is workspace-scoped but implies tenant-only "t.only"',
+    );
+  });
+
+  it("reports schema errors with their path", () => {
+    expect(problemsOf(file([perm("Bad Key")]))[0]).toMatch(/^permissions\.0\.key: /);
+    expect(problemsOf(file([perm("a.b", { scope: "patient" })]))[0]).toMatch(/^permissions\.0\.scope: /);
+  });
+
+  it("rejects roles granting unknown keys", () => {
+    expect(problemsOf(file([perm("a.read")], { roles: [{ name: "R", permissions: ["b.read"] }] }))).toContain(
+      'role "R" grants unknown key "b.read"',
+    );
+  });
+
+  it("follows implications transitively", () => {
+    const c = buildCatalog(
+      file([perm("a.read"), perm("a.write", { implies: ["a.read"] }), perm("a.admin", { implies: ["a.write"] })]),
+      "t",
+    );
+    expect([...expandPermissions(c, ["a.admin"])].sort()).toEqual(["a.admin", "a.read", "a.write"]);
+  });
+
+  it("refuses a STAFFGATE_CATALOG value that is neither a preset nor a file", () => {
+    expect(() => loadCatalogs("oncology")).toThrow(/not a preset/);
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * Checks of a user's input against the tenant's own data (work roles, roles, workspaces) and
+ * against the actor's grants (no privilege escalation). Run inside the use case's transaction so
+ * that what was checked is what gets written.
+ */
+import type { WorkRole } from "@staffgate/contract";
+import { type Excess, excessOver, type RoleGrants, type RoleRef } from "../access/grants.rules.ts";
+import type { Caller } from "../auth/caller.ts";
+import { loadRolesById } from "../roles/roles.table.ts";
+import { AppError, invalid } from "../shared/errors.ts";
+import { parseJson } from "../shared/json.ts";
+import type { Executor } from "../shared/tx.ts";
+import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
+import type { WorkspaceRoleAssignment } from "./users.table.ts";
+
+export function tenantWorkRoles(workRolesJson: string): readonly WorkRole[] {
+  return parseJson<WorkRole[]>(workRolesJson, []);
+}
+
+/** The work role must be in the tenant's list; a professional ID only where the work role carries one. */
+export function checkWorkRole(
+  workRoles: readonly WorkRole[],
+  workRole: string | null,
+  professionalId: string | null,
+): void {
+  if (workRole === null) {
+    if (professionalId !== null) throw professionalIdNotAllowed("no work role");
+    return;
+  }
+  const known = workRoles.find((w) => w.name === workRole);
+  if (!known) {
+    const names = workRoles.map((w) => w.name).join(", ");
+    throw new AppError("WORK_ROLE_UNKNOWN", `"${workRole}" is not one of the tenant's work roles: ${names}`, {
+      errors: [{ path: "workRole", message: "is not in the tenant's work-role list" }],
+    });
+  }
+  if (professionalId !== null && known.professionalIdLabel === null) {
+    throw professionalIdNotAllowed(`work role "${workRole}"`);
+  }
+}
+
+function professionalIdNotAllowed(what: string): AppError {
+  return new AppError("PROFESSIONAL_ID_NOT_ALLOWED", `A user with ${what} does not carry a professional ID`, {
+    errors: [{ path: "professionalId", message: "is only allowed for a work role with a professional ID" }],
+  });
+}
+
+/** Unknown and foreign ids fail alike: the store only sees this tenant's workspaces. */
+export async function checkWorkspaceIds(
+  db: Executor,
+  tenantId: string,
+  ids: readonly string[],
+  pathOf: (index: number) => string,
+): Promise<void> {
+  const existing = await createWorkspaceStore(db, tenantId).existingWorkspaceIds(ids);
+  const bad = ids.findIndex((id) => !existing.has(id));
+  if (bad >= 0) throw invalid(pathOf(bad), "is not a workspace of this tenant");
+}
+
+/** One role per workspace, each an existing formal role, each workspace an existing one. */
+export async function checkWorkspaceRoles(
+  db: Executor,
+  tenantId: string,
+  assignments: readonly WorkspaceRoleAssignment[],
+): Promise<Map<string, RoleRef>> {
+  const seen = new Set<string>();
+  assignments.forEach((a, i) => {
+    if (seen.has(a.workspaceId)) {
+      throw invalid(`workspaceRoles.${i}.workspaceId`, "has a role already; one role per workspace");
+    }
+    seen.add(a.workspaceId);
+  });
+  await checkWorkspaceIds(
+    db,
+    tenantId,
+    assignments.map((a) => a.workspaceId),
+    (i) => `workspaceRoles.${i}.workspaceId`,
+  );
+  const roles = await loadRolesById(db, tenantId, [...new Set(assignments.map((a) => a.roleId))]);
+  assignments.forEach((a, i) => {
+    const role = roles.get(a.roleId);
+    if (!role || role.privateUserId !== null) {
+      throw invalid(`workspaceRoles.${i}.roleId`, "is not a role of this tenant");
+    }
+  });
+  return roles;
+}
+
+/** An existing formal role of the tenant (private roles are only made by "Edit permissions"). */
+export async function loadFormalRole(db: Executor, tenantId: string, roleId: string): Promise<RoleRef> {
+  const role = (await loadRolesById(db, tenantId, [roleId])).get(roleId);
+  if (!role || role.privateUserId !== null) throw invalid("roleId", "is not a role of this tenant");
+  return role;
+}
+
+/** A per-workspace role applies only in its workspace: its tenant-level grants become that workspace's row. */
+function grantsInWorkspace(role: RoleGrants, workspaceId: string): RoleGrants {
+  return {
+    permissions: [],
+    collaborator: false,
+    workspaces: [
+      { workspaceId, permissions: role.permissions, collaborator: role.collaborator },
+      ...role.workspaces.filter((w) => w.workspaceId === workspaceId),
+    ],
+  };
+}
+
+function escalation(path: string, excess: readonly Excess[]): AppError {
+  const list = [...new Set(excess.map((e) => (e.workspaceId ? `${e.permission} in ${e.workspaceId}` : e.permission)))];
+  const message = `grants permissions you do not hold: ${list.slice(0, 10).join(", ")}`;
+  return new AppError("PRIVILEGE_ESCALATION", `The role ${message}`, { errors: [{ path, message }] });
+}
+
+/** Refuses a role the actor's own grants do not cover (SECURITY.md 52). */
+export function ensureCoversRole(caller: Caller, role: RoleGrants): void {
+  const excess = excessOver(caller.catalog, caller.holder, role);
+  if (excess.length > 0) throw escalation("roleId", excess);
+}
+
+/** The same for per-workspace assignments, each judged in its own workspace. */
+export function ensureCoversWorkspaceRoles(
+  caller: Caller,
+  assignments: readonly WorkspaceRoleAssignment[],
+  roles: ReadonlyMap<string, RoleGrants>,
+): void {
+  assignments.forEach((a, i) => {
+    const role = roles.get(a.roleId);
+    if (!role) return;
+    const excess = excessOver(caller.catalog, caller.holder, grantsInWorkspace(role, a.workspaceId));
+    if (excess.length > 0) throw escalation(`workspaceRoles.${i}.roleId`, excess);
+  });
+}
+
+export function sameAssignments(
+  a: readonly WorkspaceRoleAssignment[],
+  b: readonly WorkspaceRoleAssignment[],
+): boolean {
+  const key = (xs: readonly WorkspaceRoleAssignment[]) =>
+    xs
+      .map((x) => `${x.workspaceId}\u0000${x.roleId}`)
+      .sort()
+      .join("\u0001");
+  return key(a) === key(b);
+}

@@ -1,0 +1,122 @@
+/** The user state machine (PRODUCT.md §2 "User lifecycle") and who may act on whom (pure). */
+import type { ErrorCode } from "@staffgate/contract";
+import { type Excess, excessOver, type Holder, type RoleGrants } from "../access/grants.rules.ts";
+import type { Catalog } from "../catalog/catalog.rules.ts";
+
+export type UserStatus = "invited" | "active" | "inactive" | "archived";
+
+/** `activate` is invited → active when the password is set (credentials, issue 4). */
+export type LifecycleAction = "activate" | "deactivate" | "reactivate" | "archive" | "restore";
+
+export interface LifecycleState {
+  readonly status: UserStatus;
+  /** The status before archiving; what restore returns to. */
+  readonly archivedFrom: string | null;
+  readonly expiresAt: string | null;
+}
+
+export interface LifecycleOptions {
+  readonly now: string;
+  /** Restore only: a new expiry (ISO, UTC) or null for none; undefined keeps the current one. */
+  readonly newExpiresAt?: string | null;
+}
+
+export type LifecycleDecision =
+  | {
+      readonly ok: true;
+      readonly status: UserStatus;
+      readonly archivedFrom: string | null;
+      readonly expiresAt: string | null;
+      /** Leaving `active` (or never reaching it) ends every session and API token. */
+      readonly endsAccess: boolean;
+    }
+  | { readonly ok: false; readonly code: ErrorCode; readonly detail: string; readonly path?: string };
+
+const FROM: Readonly<Record<Exclude<LifecycleAction, "restore" | "archive">, UserStatus>> = {
+  activate: "invited",
+  deactivate: "active",
+  reactivate: "inactive",
+};
+const TO: Readonly<Record<Exclude<LifecycleAction, "restore" | "archive">, UserStatus>> = {
+  activate: "active",
+  deactivate: "inactive",
+  reactivate: "active",
+};
+
+const RESTORABLE = new Set<string>(["active", "inactive", "invited"]);
+
+function refused(action: LifecycleAction, status: UserStatus): LifecycleDecision {
+  return { ok: false, code: "USER_STATE_INVALID", detail: `A user who is ${status} cannot be ${verb(action)}` };
+}
+
+function verb(action: LifecycleAction): string {
+  return action === "activate" ? "activated" : `${action}d`;
+}
+
+/**
+ * The state after `action`, or why it is refused. Restore returns the user to the status it was
+ * archived from (an invited user is still waiting for its password; a deactivated one stays
+ * deactivated until someone reactivates it on purpose); without a record it returns to `active`
+ * as PRODUCT.md says. A past expiry blocks restore unless a new future expiry, or none, is given.
+ */
+export function decideTransition(
+  user: LifecycleState,
+  action: LifecycleAction,
+  options: LifecycleOptions,
+): LifecycleDecision {
+  const keep = { archivedFrom: user.archivedFrom, expiresAt: user.expiresAt };
+  if (action === "archive") {
+    if (user.status === "archived") return refused(action, user.status);
+    return { ok: true, status: "archived", archivedFrom: user.status, expiresAt: user.expiresAt, endsAccess: true };
+  }
+  if (action === "restore") {
+    if (user.status !== "archived") return refused(action, user.status);
+    let expiresAt = user.expiresAt;
+    if (options.newExpiresAt !== undefined) {
+      if (options.newExpiresAt !== null && options.newExpiresAt <= options.now) {
+        return { ok: false, code: "VALIDATION_FAILED", detail: "must be in the future", path: "expiresAt" };
+      }
+      expiresAt = options.newExpiresAt;
+    } else if (expiresAt !== null && expiresAt <= options.now) {
+      return {
+        ok: false,
+        code: "USER_EXPIRED",
+        detail: `The account expired at ${expiresAt}; restore it with a new expiresAt in the future, or null for none`,
+      };
+    }
+    const status = (
+      user.archivedFrom && RESTORABLE.has(user.archivedFrom) ? user.archivedFrom : "active"
+    ) as UserStatus;
+    return { ok: true, status, archivedFrom: null, expiresAt, endsAccess: status !== "active" };
+  }
+  if (user.status !== FROM[action]) return refused(action, user.status);
+  const status = TO[action];
+  return { ok: true, status, ...keep, endsAccess: status !== "active" };
+}
+
+/**
+ * What the target holds beyond the actor: its role everywhere, and each per-workspace role in its
+ * workspace (there the workspace role replaces the user's role, so its tenant-level keys count
+ * as that workspace's). Empty means the actor could have granted everything the target holds.
+ */
+export function excessOfTarget(catalog: Catalog, actor: Holder, target: Holder): Excess[] {
+  const out = excessOver(catalog, actor, target.role);
+  for (const [workspaceId, role] of target.workspaceRoles) {
+    const inWorkspace: RoleGrants = {
+      permissions: [],
+      collaborator: false,
+      workspaces: [
+        { workspaceId, permissions: role.permissions, collaborator: role.collaborator },
+        ...role.workspaces.filter((w) => w.workspaceId === workspaceId),
+      ],
+    };
+    out.push(...excessOver(catalog, actor, inWorkspace));
+  }
+  return out;
+}
+
+/** "users.manage in wsp_1, audit.view" for an error detail. */
+export function describeExcess(excess: readonly Excess[]): string {
+  const parts = excess.map((e) => (e.workspaceId ? `${e.permission} in ${e.workspaceId}` : e.permission));
+  return [...new Set(parts)].slice(0, 10).join(", ");
+}

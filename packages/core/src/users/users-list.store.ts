@@ -1,0 +1,143 @@
+/** The users list query of one tenant: filters, search and keyset pagination over any sort. */
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
+import type { Database, UsersTable } from "../db/schema.ts";
+import { escapeLike } from "../shared/text.rules.ts";
+import type { Executor } from "../shared/tx.ts";
+
+export type UserSortKey = "name" | "username" | "email" | "createdAt" | "lastLoginAt";
+
+export interface UserListFilter {
+  readonly status: "active" | "inactive" | "invited" | "archived" | "all";
+  /** Already case-folded like `search_text`. */
+  readonly q?: string | undefined;
+  readonly virtual?: boolean | undefined;
+  readonly locked?: boolean | undefined;
+  readonly roleId?: string | undefined;
+  readonly workspaceId?: string | undefined;
+  readonly workRole?: string | undefined;
+  readonly lastLoginBefore?: string | undefined;
+}
+
+export interface UserListPage {
+  readonly sort: UserSortKey;
+  readonly descending: boolean;
+  readonly limit: number;
+  /** The sort value and id of the last row already returned. */
+  readonly after: readonly [string, string] | null;
+}
+
+type Eb = ExpressionBuilder<Database, "users">;
+
+/**
+ * The expression a sort orders by. lastLoginAt is nullable; NULL ("never signed in") becomes ''
+ * so it sorts first ascending on both databases and the keyset comparison never meets NULL.
+ */
+function sortExpression(eb: Eb, sort: UserSortKey): Expression<string> {
+  switch (sort) {
+    case "name":
+      return eb.ref("users.sort_name");
+    case "username":
+      return eb.ref("users.username_key");
+    case "email":
+      return eb.ref("users.email_key");
+    case "createdAt":
+      return eb.ref("users.created_at");
+    case "lastLoginAt":
+      return eb.fn.coalesce("users.last_login_at", sql.lit("")) as Expression<string>;
+  }
+}
+
+/** The value of the sort expression for a row, for the next cursor. */
+export function sortValueOf(row: UsersTable, sort: UserSortKey): string {
+  switch (sort) {
+    case "name":
+      return row.sort_name;
+    case "username":
+      return row.username_key;
+    case "email":
+      return row.email_key;
+    case "createdAt":
+      return row.created_at;
+    case "lastLoginAt":
+      return row.last_login_at ?? "";
+  }
+}
+
+function filters(eb: Eb, tenantId: string, f: UserListFilter): Expression<SqlBool>[] {
+  const out: Expression<SqlBool>[] = [];
+  if (f.status !== "all") out.push(eb("users.status", "=", f.status));
+  if (f.q) {
+    const pattern = `%${escapeLike(f.q)}%`;
+    // SQLite has no default LIKE escape character, so it is named on both databases.
+    out.push(sql<SqlBool>`${eb.ref("users.search_text")} like ${pattern} escape '\\'`);
+  }
+  if (f.virtual !== undefined) out.push(eb("users.virtual", "=", f.virtual ? 1 : 0));
+  if (f.locked !== undefined) out.push(eb("users.locked", "=", f.locked ? 1 : 0));
+  if (f.workRole !== undefined) out.push(eb("users.work_role", "=", f.workRole));
+  if (f.lastLoginBefore !== undefined) {
+    // "Not signed in since X" includes users who never signed in.
+    out.push(
+      eb.or([eb("users.last_login_at", "is", null), eb("users.last_login_at", "<", f.lastLoginBefore)]),
+    );
+  }
+  if (f.roleId !== undefined) {
+    const roleId = f.roleId;
+    out.push(
+      eb.or([
+        eb("users.role_id", "=", roleId),
+        eb.exists(
+          eb
+            .selectFrom("user_workspace_roles as uwr")
+            .select("uwr.user_id")
+            .where("uwr.tenant_id", "=", tenantId)
+            .whereRef("uwr.user_id", "=", "users.id")
+            .where("uwr.role_id", "=", roleId),
+        ),
+      ]),
+    );
+  }
+  if (f.workspaceId !== undefined) {
+    const workspaceId = f.workspaceId;
+    out.push(
+      eb.or([
+        eb("users.workspace_access_all", "=", 1),
+        eb.exists(
+          eb
+            .selectFrom("user_workspaces as uw")
+            .select("uw.user_id")
+            .where("uw.tenant_id", "=", tenantId)
+            .whereRef("uw.user_id", "=", "users.id")
+            .where("uw.workspace_id", "=", workspaceId),
+        ),
+      ]),
+    );
+  }
+  return out;
+}
+
+export function listUserRows(
+  db: Executor,
+  tenantId: string,
+  filter: UserListFilter,
+  page: UserListPage,
+): Promise<UsersTable[]> {
+  const dir = page.descending ? "desc" : "asc";
+  return db
+    .selectFrom("users")
+    .selectAll("users")
+    .where("users.tenant_id", "=", tenantId)
+    .where((eb) => {
+      const conds = filters(eb, tenantId, filter);
+      if (page.after) {
+        const [value, id] = page.after;
+        const key = sortExpression(eb, page.sort);
+        const cmp = page.descending ? "<" : ">";
+        conds.push(eb.or([eb(key, cmp, value), eb.and([eb(key, "=", value), eb("users.id", cmp, id)])]));
+      }
+      return eb.and(conds);
+    })
+    .orderBy((eb) => sortExpression(eb, page.sort), dir)
+    .orderBy("users.id", dir)
+    .limit(page.limit)
+    .execute();
+}

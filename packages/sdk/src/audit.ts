@@ -1,0 +1,43 @@
+/** The audit trail: query, export and verify (needs `audit.view`). */
+import type { AuditEvent, Problem } from "@staffgate/contract";
+import { StaffgateError, type Transport } from "./http.ts";
+import type { Page } from "./workspaces.ts";
+
+export interface AuditFilters {
+  /** ISO-8601 instants, inclusive. */
+  from?: string;
+  to?: string;
+  /** An actor's username, case-insensitive. */
+  actor?: string;
+  /** An exact action, or a prefix ending in `.*` such as `user.*`. */
+  action?: string;
+  targetId?: string;
+  ip?: string;
+  /** Text searched in the action, actor, target label and changes. */
+  q?: string;
+}
+
+export function auditApi(t: Transport) {
+  return {
+    /** Newest first; pass `nextCursor` back as `cursor` for the next page. */
+    list: (query: AuditFilters & { limit?: number; cursor?: string } = {}) =>
+      t.request<Page<AuditEvent>>("GET", "/api/v1/audit", { query: { ...query } }),
+    verify: () =>
+      t.request<{ ok: boolean; checked: number; firstBrokenSeq: number | null }>("GET", "/api/v1/audit/verify"),
+    /** The whole export as text (CSV with a header row, or JSON Lines); the export is itself audited. */
+    async export(query: AuditFilters & { format?: "csv" | "jsonl" } = {}): Promise<string> {
+      const res = await t.raw("GET", "/api/v1/audit/export", { query: { ...query } });
+      const text = await res.text();
+      if (!res.ok) {
+        let problem: Problem;
+        try {
+          problem = JSON.parse(text) as Problem;
+        } catch {
+          problem = { type: "about:blank", title: text || res.statusText, status: res.status, code: "INTERNAL" };
+        }
+        throw new StaffgateError(problem);
+      }
+      return text;
+    },
+  };
+}

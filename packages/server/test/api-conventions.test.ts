@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type TestApp, type TestTenant, startTestApp } from "./harness.ts";
+
+describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  let t: TestApp;
+  let a: TestTenant;
+  let token: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await t.createTenant();
+    token = (await t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: a.password })).token;
+  });
+  afterAll(() => t.close());
+
+  const inject = (opts: Parameters<TestApp["app"]["inject"]>[0] & object) =>
+    t.app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...(opts as { headers?: object }).headers } });
+
+  it("answers problems as application/problem+json with a stable code, status and title", async () => {
+    const res = await inject({ method: "GET", url: "/api/v1/nope" });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+    expect(res.json()).toMatchObject({ code: "ROUTE_NOT_FOUND", status: 404, type: expect.stringContaining("route-not-found") });
+  });
+
+  it("refuses malformed JSON, wrong media types and oversized bodies with their own codes", async () => {
+    const bad = await inject({ method: "POST", url: "/api/v1/workspaces", headers: { "content-type": "application/json" }, payload: "{nope" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe("MALFORMED_JSON");
+    const text = await inject({ method: "POST", url: "/api/v1/workspaces", headers: { "content-type": "text/plain" }, payload: "slug=x" });
+    expect(text.statusCode).toBe(415);
+    expect(text.json().code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    const huge = await inject({
+      method: "POST",
+      url: "/api/v1/workspaces",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ slug: "big", name: "x".repeat(2 * 1024 * 1024) }),
+    });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("refuses prototype pollution and changes nothing", async () => {
+    for (const payload of ['{"slug":"p1","name":"P","__proto__":{"isAdmin":true}}', '{"slug":"p2","name":"P","constructor":{"prototype":{"isAdmin":true}}}']) {
+      const res = await inject({ method: "POST", url: "/api/v1/workspaces", headers: { "content-type": "application/json" }, payload });
+      expect(res.statusCode).toBe(400);
+    }
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    const list = await a.admin.workspaces.list();
+    expect(list.items.map((w) => w.slug)).not.toContain("p1");
+  });
+
+  it("refuses repeated query parameters and strings where booleans belong", async () => {
+    const res = await inject({ method: "GET", url: "/api/v1/workspaces?q=a&q=b" });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].path).toBe("query.q");
+    const typed = await inject({
+      method: "POST",
+      url: "/api/v1/workspaces",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ slug: "typed", name: "T", protected: "false" }),
+    });
+    expect(typed.statusCode).toBe(400);
+    expect(typed.json().errors[0].path).toBe("protected");
+  });
+
+  it("rejects a malformed If-Match and a bad cursor", async () => {
+    const ws = await a.admin.workspaces.create({ slug: "etag-check", name: "E" });
+    const res = await inject({
+      method: "PATCH",
+      url: `/api/v1/workspaces/${ws.id}`,
+      headers: { "content-type": "application/json", "if-match": "nonsense" },
+      payload: JSON.stringify({ name: "F" }),
+    });
+    expect(res.statusCode).toBe(412);
+    const cursor = await inject({ method: "GET", url: "/api/v1/workspaces?cursor=!!!" });
+    expect(cursor.statusCode).toBe(400);
+    expect(cursor.json().code).toBe("INVALID_CURSOR");
+  });
+
+  it("sets security headers and a request id on every answer", async () => {
+    const res = await inject({ method: "GET", url: "/api/v1/auth/me" });
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(res.headers["strict-transport-security"]).toContain("max-age=31536000");
+    expect(res.headers["cache-control"]).toBe("no-store");
+    expect(res.headers["x-request-id"]).toMatch(/^req_/);
+    expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+  });
+
+  it("never answers TRACE and never changes state on GET", async () => {
+    const trace = await t.app.inject({ method: "TRACE" as "GET", url: "/api/v1/workspaces" });
+    expect(trace.statusCode).toBe(404);
+  });
+
+  it("serves health, readiness, the OpenAPI document and a docs page", async () => {
+    expect((await t.app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ status: "ready" });
+    const doc = (await t.app.inject({ method: "GET", url: "/api/openapi.json" })).json();
+    expect(doc.openapi).toBe("3.1.0");
+    for (const r of t.app.routesRegistry) {
+      const path = r.url.replace(/:([A-Za-z]+)/g, "{$1}");
+      expect(doc.paths[path]?.[r.method.toLowerCase()], `${r.method} ${r.url} in OpenAPI`).toBeDefined();
+    }
+    expect(doc.paths["/api/v1/workspaces"].post.requestBody.content["application/json"].schema.properties.slug).toBeDefined();
+    const docs = await t.app.inject({ method: "GET", url: "/api/docs" });
+    expect(docs.headers["content-type"]).toContain("text/html");
+  });
+
+  it("requires authentication on every tenant route", async () => {
+    for (const r of t.app.routesRegistry.filter((x) => x.auth !== "public")) {
+      const url = r.url.replace(/:([A-Za-z]+)/g, "x");
+      const res = await t.app.inject({ method: r.method, url, ...(r.method === "GET" || r.method === "DELETE" ? {} : { payload: {} }) });
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
+    }
+  });
+});

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type TestApp, type TestTenant, problemOf, startTestApp } from "./harness.ts";
+
+describe(`minimal sign-in (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  let t: TestApp;
+  let a: TestTenant;
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await t.createTenant();
+  });
+  afterAll(() => t.close());
+
+  it("signs in by username or email, case-insensitively, and returns an opaque token", async () => {
+    const byName = await t.anonymous.auth.login({ tenant: a.slug.toUpperCase(), login: "ADMIN", password: a.password });
+    expect(byName.token).toMatch(/^sgs_[A-Za-z0-9_-]{43}$/);
+    expect(byName.user.username).toBe("admin");
+    expect(byName.mustChangePassword).toBe(false);
+    const byEmail = await t.anonymous.auth.login({ tenant: a.slug, login: `Admin@${a.slug}.example`, password: a.password });
+    expect(byEmail.token).not.toBe(byName.token);
+  });
+
+  it("stores only a hash of the session token", async () => {
+    const { token } = await t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: a.password });
+    const rows = await t.db.kysely.selectFrom("sessions").select("token_hash").execute();
+    expect(rows.some((r) => r.token_hash === token)).toBe(false);
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true);
+  });
+
+  it("answers every failure with one identical INVALID_CREDENTIALS body", async () => {
+    const attempts = [
+      { tenant: "no-such-tenant", login: "admin", password: a.password },
+      { tenant: a.slug, login: "nobody", password: a.password },
+      { tenant: a.slug, login: "admin", password: "wrong-password-entirely" },
+    ];
+    const bodies = [];
+    for (const body of attempts) {
+      const res = await t.anonymous.transport.raw("POST", "/api/v1/auth/login", { body });
+      expect(res.status).toBe(401);
+      bodies.push(await res.text());
+    }
+    expect(new Set(bodies).size).toBe(1);
+    expect(JSON.parse(bodies[0]!)).toMatchObject({ code: "INVALID_CREDENTIALS", status: 401 });
+  });
+
+  it("audits failed and successful sign-ins", async () => {
+    await problemOf(() => t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: "not-the-password-at-all" }));
+    await t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: a.password });
+    const rows = await t.db.kysely
+      .selectFrom("audit_events")
+      .select(["action", "outcome"])
+      .where("tenant_id", "=", a.id)
+      .where("action", "like", "auth.login.%")
+      .orderBy("seq", "desc")
+      .limit(2)
+      .execute();
+    expect(rows).toEqual([
+      { action: "auth.login.succeeded", outcome: "success" },
+      { action: "auth.login.failed", outcome: "failure" },
+    ]);
+  });
+
+  it("gives the signed-in user, tenant and tenant-level permissions", async () => {
+    const me = await a.admin.auth.me();
+    expect(me.user.id).toBe(a.adminUserId);
+    expect(me.tenant).toEqual({ id: a.id, slug: a.slug, name: `Tenant ${a.slug}` });
+    expect(me.permissions).toEqual(expect.arrayContaining(["users.manage", "roles.manage", "audit.view"]));
+    expect(JSON.stringify(me)).not.toMatch(/password_hash|passwordHash|\$argon2/);
+  });
+
+  it("ends the session on logout: the token stops working", async () => {
+    const s = await t.signIn(a.slug, "admin");
+    await s.auth.logout();
+    expect((await problemOf(() => s.auth.me())).status).toBe(401);
+  });
+
+  it("refuses missing, malformed and unknown tokens with 401", async () => {
+    for (const token of [undefined, "garbage", "sgs_unknown"]) {
+      const p = await problemOf(() => t.anonymous.withToken(token).auth.me());
+      expect(p.status).toBe(401);
+      expect(p.code).toBe("UNAUTHENTICATED");
+    }
+  });
+
+  it("expires sessions at the absolute limit (fake clock)", async () => {
+    const s = await t.signIn(a.slug, "admin");
+    t.clock.advance(12 * 3_600_000 - 1000);
+    await expect(s.auth.me()).resolves.toBeDefined();
+    t.clock.advance(2000);
+    expect((await problemOf(() => s.auth.me())).status).toBe(401);
+  });
+});

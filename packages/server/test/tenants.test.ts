@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CANARY_PASSWORD, OPERATOR_TOKEN, type TestApp, problemOf, startTestApp } from "./harness.ts";
+
+describe(`tenants and the operator API (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const admin = (slug: string) => ({
+    username: "owner",
+    email: `owner@${slug}.example`,
+    firstName: "Olive",
+    lastName: "Owner",
+    password: CANARY_PASSWORD,
+  });
+
+  it("creates a tenant with its preset's roles and a working administrator", async () => {
+    const tenant = await t.operator.tenants.create({ slug: "vet-clinic", name: "Vet Clinic", catalogPreset: "veterinary", admin: admin("vet-clinic") });
+    expect(tenant).toMatchObject({ slug: "vet-clinic", name: "Vet Clinic", catalog: "veterinary" });
+    expect(tenant.id).toMatch(/^ten_/);
+    const owner = await t.signIn("vet-clinic", "owner");
+    const me = await owner.auth.me();
+    expect(me.tenant.slug).toBe("vet-clinic");
+    expect(me.permissions).toEqual(expect.arrayContaining(["users.manage", "roles.manage", "invoices.write"]));
+    const perms = await owner.permissions.list();
+    expect(perms.catalog.name).toBe("veterinary");
+    const roles = await t.db.kysely.selectFrom("roles").select(["name", "locked"]).where("tenant_id", "=", tenant.id).execute();
+    expect(roles.map((r) => r.name).sort()).toEqual(["Administrator", "Manager", "Reports", "Users"]);
+  });
+
+  it("uses the deployment's default catalogue when no preset is named", async () => {
+    const tenant = await t.operator.tenants.create({ slug: "rt-dept", name: "RT", admin: admin("rt-dept") });
+    expect(tenant.catalog).toBe("radiotherapy");
+  });
+
+  it("refuses an unknown preset, a taken slug (case-insensitively) and a weak admin password", async () => {
+    const p1 = await problemOf(() => t.operator.tenants.create({ slug: "x1", name: "X", catalogPreset: "dental", admin: admin("x1") }));
+    expect(p1.errors[0]?.path).toBe("catalogPreset");
+    await t.operator.tenants.create({ slug: "taken", name: "Taken", admin: admin("taken") });
+    const p2 = await problemOf(() => t.operator.tenants.create({ slug: "taken", name: "Again", admin: admin("taken") }));
+    expect(p2.status).toBe(409);
+    expect(p2.code).toBe("TENANT_SLUG_TAKEN");
+    const p3 = await problemOf(() =>
+      t.operator.tenants.create({ slug: "weak", name: "Weak", admin: { ...admin("weak"), password: "short" } }),
+    );
+    expect(p3.errors[0]?.path).toBe("admin.password");
+    expect(await t.operator.tenants.list({ limit: 200 }).then((l) => l.items.some((x) => x.slug === "weak"))).toBe(false);
+  });
+
+  it("lists tenants with cursor pagination", async () => {
+    const first = await t.operator.tenants.list({ limit: 1 });
+    expect(first.items).toHaveLength(1);
+    const second = await t.operator.tenants.list({ limit: 1, cursor: first.nextCursor! });
+    expect(second.items[0]?.id).not.toBe(first.items[0]?.id);
+  });
+
+  it("is closed to tenant tokens, to anonymous callers and to wrong operator tokens", async () => {
+    const a = await t.createTenant();
+    for (const client of [a.admin, t.anonymous, t.anonymous.withToken(`${OPERATOR_TOKEN}x`)]) {
+      const p = await problemOf(() => client.tenants.list());
+      expect(p.status).toBe(401);
+      const c = await problemOf(() => client.tenants.create({ slug: "sneaky", name: "S", admin: admin("sneaky") }));
+      expect(c.status).toBe(401);
+    }
+  });
+
+  it("does not let the operator token act inside a tenant", async () => {
+    const p = await problemOf(() => t.operator.workspaces.list());
+    expect(p.status).toBe(401);
+  });
+
+  it("audits tenant creation with the operator as actor", async () => {
+    const tenant = await t.operator.tenants.create({ slug: "audited-tenant", name: "A", admin: admin("audited-tenant") });
+    const rows = await t.db.kysely
+      .selectFrom("audit_events")
+      .select(["action", "actor_type", "changes"])
+      .where("tenant_id", "=", tenant.id)
+      .orderBy("seq")
+      .execute();
+    expect(rows.map((r) => r.action)).toEqual(["tenant.created", "user.created"]);
+    expect(rows[0]?.actor_type).toBe("operator");
+    expect(JSON.stringify(rows)).not.toContain(CANARY_PASSWORD);
+  });
+});
