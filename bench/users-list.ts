@@ -1,0 +1,85 @@
+/**
+ * bench/users-list: on a tenant of 100,000 users, p50/p95 of a filtered, searched page of 50 and
+ * of `GET /seats`, over HTTP (in-process inject), on SQLite and on PostgreSQL.
+ * Run: npm run bench:users-list [-- --users 100000 --runs 200]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { openDatabase } from "../packages/core/src/index.ts";
+import { buildApp } from "../packages/server/src/app.ts";
+import { seedUsers } from "./seed.ts";
+import { fmt, measure } from "./stats.ts";
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const USERS = arg("users", 100_000);
+const RUNS = arg("runs", 200);
+const OPERATOR = "bench-operator-token-0123456789";
+const PASSWORD = "bench-password-long-enough-1";
+const PG_URL = process.env.STAFFGATE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+async function run(label: string, url: string): Promise<void> {
+  const db = openDatabase(url);
+  const app = await buildApp({ db, operatorToken: OPERATOR, hasher: { memoryCost: 1024, timeCost: 1 } });
+  const inject = async (method: "GET" | "POST", u: string, token: string, payload?: unknown) => {
+    const res = await app.inject({ method, url: u, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload: payload as object } : {}) });
+    if (res.statusCode >= 300) throw new Error(`${method} ${u} → ${res.statusCode} ${res.body}`);
+    return res.json();
+  };
+  const tenant = await inject("POST", "/api/v1/tenants", OPERATOR, {
+    slug: "bench",
+    name: "Bench",
+    admin: { username: "admin", email: "admin@bench.example", firstName: "B", lastName: "A", password: PASSWORD },
+  });
+  const { token } = (await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { tenant: "bench", login: "admin", password: PASSWORD } })).json();
+  for (let w = 0; w < 20; w++) await inject("POST", "/api/v1/workspaces", token, { slug: `ws-${w}`, name: `Workspace ${w}` });
+  const seedStart = Date.now();
+  await seedUsers(app, tenant.id, USERS);
+  if (db.dialect === "postgres") await app.core.deps.db.kysely.executeQuery({ sql: "ANALYZE", parameters: [], query: {} as never } as never).catch(() => undefined);
+  const seeded = Date.now() - seedStart;
+  const roles = await app.core.deps.db.kysely.selectFrom("roles").select("id").where("tenant_id", "=", tenant.id).execute();
+  const terms = ["lovelace1", "hopper", "grace.turing", "emp4242", "knuth99", "zzz-no-match", "ada", "wirth12"];
+  const search = await measure(RUNS, async (i) => {
+    const q = terms[i % terms.length]!;
+    await inject("GET", `/api/v1/users?status=active&q=${encodeURIComponent(q)}&limit=50`, token);
+  });
+  const filtered = await measure(RUNS, async (i) => {
+    await inject("GET", `/api/v1/users?status=active&roleId=${roles[i % roles.length]!.id}&workRole=Nurse&q=a&limit=50`, token);
+  });
+  const firstPage = await measure(RUNS, async () => {
+    await inject("GET", "/api/v1/users?limit=50", token);
+  });
+  const seats = await measure(RUNS, async () => {
+    await inject("GET", "/api/v1/seats", token);
+  });
+  console.log(`\n${label}: ${USERS.toLocaleString()} users seeded in ${(seeded / 1000).toFixed(1)} s, ${RUNS} runs each`);
+  console.log(`  searched page of 50 (status + q)          p50 ${fmt(search.p50)}  p95 ${fmt(search.p95)}`);
+  console.log(`  filtered, searched page (role+workRole+q) p50 ${fmt(filtered.p50)}  p95 ${fmt(filtered.p95)}`);
+  console.log(`  first page, default sort                  p50 ${fmt(firstPage.p50)}  p95 ${fmt(firstPage.p95)}`);
+  console.log(`  GET /seats                                p50 ${fmt(seats.p50)}  p95 ${fmt(seats.p95)}`);
+  await app.close();
+  await db.destroy();
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), "sg-bench-"));
+try {
+  await run("SQLite", path.join(dir, "bench.db"));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+const admin = new pg.Client({ connectionString: PG_URL });
+try {
+  await admin.connect();
+  await admin.query("DROP DATABASE IF EXISTS sg_bench_users WITH (FORCE)");
+  await admin.query("CREATE DATABASE sg_bench_users");
+  await run("PostgreSQL", PG_URL.replace(/\/[^/]*$/, "/sg_bench_users"));
+  await admin.query("DROP DATABASE IF EXISTS sg_bench_users WITH (FORCE)");
+} catch (error) {
+  console.log(`\nPostgreSQL: skipped (${error instanceof Error ? error.message : String(error)})`);
+} finally {
+  await admin.end().catch(() => undefined);
+}

@@ -1,0 +1,53 @@
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REDACTED_PATHS } from "../src/app.ts";
+import { CANARY_PASSWORD, OPERATOR_TOKEN, type TestApp, problemOf, startTestApp } from "./harness.ts";
+
+/** Every log line the app writes, at the most verbose level, with production redaction. */
+function capture(): { lines: string[]; stream: Writable } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, stream };
+}
+
+describe(`secrets never leak (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  const logs = capture();
+  let t: TestApp;
+  let sessionToken = "";
+  beforeAll(async () => {
+    t = await startTestApp({ logger: { level: "trace", stream: logs.stream, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } } });
+    const a = await t.createTenant();
+    sessionToken = (await t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: CANARY_PASSWORD })).token;
+    await problemOf(() => t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: `${CANARY_PASSWORD}-wrong` }));
+    await t.anonymous.withToken(sessionToken).workspaces.create({ slug: "logs", name: "Logs" });
+    await t.anonymous.withToken(sessionToken).auth.me();
+  });
+  afterAll(() => t.close());
+
+  it("keeps the canary password, session token and operator token out of every log line", () => {
+    const all = logs.lines.join("");
+    expect(logs.lines.length).toBeGreaterThan(5);
+    expect(all).not.toContain(CANARY_PASSWORD);
+    expect(all).not.toContain(sessionToken);
+    expect(all).not.toContain(OPERATOR_TOKEN);
+  });
+
+  it("keeps them out of every audit row", async () => {
+    const rows = await t.db.kysely.selectFrom("audit_events").selectAll().execute();
+    const all = JSON.stringify(rows);
+    expect(rows.length).toBeGreaterThan(3);
+    expect(all).not.toContain(CANARY_PASSWORD);
+    expect(all).not.toContain(sessionToken);
+    expect(all).not.toMatch(/\$argon2/);
+  });
+
+  it("stores passwords only as argon2id hashes", async () => {
+    const rows = await t.db.kysely.selectFrom("users").select("password_hash").execute();
+    for (const r of rows) expect(r.password_hash).toMatch(/^\$argon2id\$/);
+  });
+});
