@@ -2,9 +2,50 @@
 import { randomBytes } from "node:crypto";
 import type { StaffgateApp } from "../packages/server/src/app.ts";
 
-const FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "John", "Margaret", "Niklaus", "Radia", "Ken", "Leslie", "Tony", "Lynn", "Dennis"];
-const LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "McCarthy", "Hamilton", "Wirth", "Perlman", "Thompson", "Lamport", "Hoare", "Conway", "Ritchie"];
-const WORK_ROLES = ["Radiation Oncologist", "Medical Physicist", "Dosimetrist", "Radiation Therapist", "Nurse", "Administrative"];
+const FIRST = [
+  "Ada",
+  "Grace",
+  "Alan",
+  "Edsger",
+  "Barbara",
+  "Donald",
+  "Frances",
+  "John",
+  "Margaret",
+  "Niklaus",
+  "Radia",
+  "Ken",
+  "Leslie",
+  "Tony",
+  "Lynn",
+  "Dennis",
+];
+const LAST = [
+  "Lovelace",
+  "Hopper",
+  "Turing",
+  "Dijkstra",
+  "Liskov",
+  "Knuth",
+  "Allen",
+  "McCarthy",
+  "Hamilton",
+  "Wirth",
+  "Perlman",
+  "Thompson",
+  "Lamport",
+  "Hoare",
+  "Conway",
+  "Ritchie",
+];
+const WORK_ROLES = [
+  "Radiation Oncologist",
+  "Medical Physicist",
+  "Dosimetrist",
+  "Radiation Therapist",
+  "Nurse",
+  "Administrative",
+];
 
 export interface SeededTenant {
   readonly tenantId: string;
@@ -17,7 +58,11 @@ export interface SeededTenant {
 export async function seedUsers(app: StaffgateApp, tenantId: string, users: number): Promise<void> {
   const db = app.core.deps.db.kysely;
   const roles = await db.selectFrom("roles").select("id").where("tenant_id", "=", tenantId).execute();
-  const workspaces = await db.selectFrom("workspaces").select("id").where("tenant_id", "=", tenantId).execute();
+  const workspaces = await db
+    .selectFrom("workspaces")
+    .select("id")
+    .where("tenant_id", "=", tenantId)
+    .execute();
   const now = new Date().toISOString();
   const batch = app.core.deps.db.dialect === "postgres" ? 1000 : 500;
   for (let start = 0; start < users; start += batch) {
@@ -71,7 +116,11 @@ export async function seedUsers(app: StaffgateApp, tenantId: string, users: numb
         version: 1,
       });
       if (!allWorkspaces && workspaces.length > 0) {
-        access.push({ tenant_id: tenantId, user_id: id, workspace_id: workspaces[i % workspaces.length]!.id });
+        access.push({
+          tenant_id: tenantId,
+          user_id: id,
+          workspace_id: workspaces[i % workspaces.length]!.id,
+        });
       }
     }
     await db.insertInto("users").values(rows).execute();

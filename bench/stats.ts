@@ -5,7 +5,10 @@ export function percentile(sortedMs: readonly number[], p: number): number {
   return sortedMs[Math.max(0, index)]!;
 }
 
-export async function measure(runs: number, fn: (i: number) => Promise<void>): Promise<{ p50: number; p95: number; p99: number; mean: number }> {
+export async function measure(
+  runs: number,
+  fn: (i: number) => Promise<void>,
+): Promise<{ p50: number; p95: number; p99: number; mean: number }> {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint();

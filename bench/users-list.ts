@@ -26,29 +26,67 @@ async function run(label: string, url: string): Promise<void> {
   const db = openDatabase(url);
   const app = await buildApp({ db, operatorToken: OPERATOR, hasher: { memoryCost: 1024, timeCost: 1 } });
   const inject = async (method: "GET" | "POST", u: string, token: string, payload?: unknown) => {
-    const res = await app.inject({ method, url: u, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload: payload as object } : {}) });
+    const res = await app.inject({
+      method,
+      url: u,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload ? { payload: payload as object } : {}),
+    });
     if (res.statusCode >= 300) throw new Error(`${method} ${u} → ${res.statusCode} ${res.body}`);
     return res.json();
   };
   const tenant = await inject("POST", "/api/v1/tenants", OPERATOR, {
     slug: "bench",
     name: "Bench",
-    admin: { username: "admin", email: "admin@bench.example", firstName: "B", lastName: "A", password: PASSWORD },
+    admin: {
+      username: "admin",
+      email: "admin@bench.example",
+      firstName: "B",
+      lastName: "A",
+      password: PASSWORD,
+    },
   });
-  const { token } = (await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { tenant: "bench", login: "admin", password: PASSWORD } })).json();
-  for (let w = 0; w < 20; w++) await inject("POST", "/api/v1/workspaces", token, { slug: `ws-${w}`, name: `Workspace ${w}` });
+  const { token } = (
+    await app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      payload: { tenant: "bench", login: "admin", password: PASSWORD },
+    })
+  ).json();
+  for (let w = 0; w < 20; w++)
+    await inject("POST", "/api/v1/workspaces", token, { slug: `ws-${w}`, name: `Workspace ${w}` });
   const seedStart = Date.now();
   await seedUsers(app, tenant.id, USERS);
-  if (db.dialect === "postgres") await app.core.deps.db.kysely.executeQuery({ sql: "ANALYZE", parameters: [], query: {} as never } as never).catch(() => undefined);
+  if (db.dialect === "postgres")
+    await app.core.deps.db.kysely
+      .executeQuery({ sql: "ANALYZE", parameters: [], query: {} as never } as never)
+      .catch(() => undefined);
   const seeded = Date.now() - seedStart;
-  const roles = await app.core.deps.db.kysely.selectFrom("roles").select("id").where("tenant_id", "=", tenant.id).execute();
-  const terms = ["lovelace1", "hopper", "grace.turing", "emp4242", "knuth99", "zzz-no-match", "ada", "wirth12"];
+  const roles = await app.core.deps.db.kysely
+    .selectFrom("roles")
+    .select("id")
+    .where("tenant_id", "=", tenant.id)
+    .execute();
+  const terms = [
+    "lovelace1",
+    "hopper",
+    "grace.turing",
+    "emp4242",
+    "knuth99",
+    "zzz-no-match",
+    "ada",
+    "wirth12",
+  ];
   const search = await measure(RUNS, async (i) => {
     const q = terms[i % terms.length]!;
     await inject("GET", `/api/v1/users?status=active&q=${encodeURIComponent(q)}&limit=50`, token);
   });
   const filtered = await measure(RUNS, async (i) => {
-    await inject("GET", `/api/v1/users?status=active&roleId=${roles[i % roles.length]!.id}&workRole=Nurse&q=a&limit=50`, token);
+    await inject(
+      "GET",
+      `/api/v1/users?status=active&roleId=${roles[i % roles.length]!.id}&workRole=Nurse&q=a&limit=50`,
+      token,
+    );
   });
   const firstPage = await measure(RUNS, async () => {
     await inject("GET", "/api/v1/users?limit=50", token);
@@ -56,10 +94,16 @@ async function run(label: string, url: string): Promise<void> {
   const seats = await measure(RUNS, async () => {
     await inject("GET", "/api/v1/seats", token);
   });
-  console.log(`\n${label}: ${USERS.toLocaleString()} users seeded in ${(seeded / 1000).toFixed(1)} s, ${RUNS} runs each`);
+  console.log(
+    `\n${label}: ${USERS.toLocaleString()} users seeded in ${(seeded / 1000).toFixed(1)} s, ${RUNS} runs each`,
+  );
   console.log(`  searched page of 50 (status + q)          p50 ${fmt(search.p50)}  p95 ${fmt(search.p95)}`);
-  console.log(`  filtered, searched page (role+workRole+q) p50 ${fmt(filtered.p50)}  p95 ${fmt(filtered.p95)}`);
-  console.log(`  first page, default sort                  p50 ${fmt(firstPage.p50)}  p95 ${fmt(firstPage.p95)}`);
+  console.log(
+    `  filtered, searched page (role+workRole+q) p50 ${fmt(filtered.p50)}  p95 ${fmt(filtered.p95)}`,
+  );
+  console.log(
+    `  first page, default sort                  p50 ${fmt(firstPage.p50)}  p95 ${fmt(firstPage.p95)}`,
+  );
   console.log(`  GET /seats                                p50 ${fmt(seats.p50)}  p95 ${fmt(seats.p95)}`);
   await app.close();
   await db.destroy();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestApp, type TestTenant, startTestApp } from "./harness.ts";
+import { startTestApp, type TestApp, type TestTenant } from "./harness.ts";
 
 describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   let t: TestApp;
@@ -13,20 +13,37 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
   afterAll(() => t.close());
 
   const inject = (opts: Parameters<TestApp["app"]["inject"]>[0] & object) =>
-    t.app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...(opts as { headers?: object }).headers } });
+    t.app.inject({
+      ...opts,
+      headers: { authorization: `Bearer ${token}`, ...(opts as { headers?: object }).headers },
+    });
 
   it("answers problems as application/problem+json with a stable code, status and title", async () => {
     const res = await inject({ method: "GET", url: "/api/v1/nope" });
     expect(res.statusCode).toBe(404);
     expect(res.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
-    expect(res.json()).toMatchObject({ code: "ROUTE_NOT_FOUND", status: 404, type: expect.stringContaining("route-not-found") });
+    expect(res.json()).toMatchObject({
+      code: "ROUTE_NOT_FOUND",
+      status: 404,
+      type: expect.stringContaining("route-not-found"),
+    });
   });
 
   it("refuses malformed JSON, wrong media types and oversized bodies with their own codes", async () => {
-    const bad = await inject({ method: "POST", url: "/api/v1/workspaces", headers: { "content-type": "application/json" }, payload: "{nope" });
+    const bad = await inject({
+      method: "POST",
+      url: "/api/v1/workspaces",
+      headers: { "content-type": "application/json" },
+      payload: "{nope",
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe("MALFORMED_JSON");
-    const text = await inject({ method: "POST", url: "/api/v1/workspaces", headers: { "content-type": "text/plain" }, payload: "slug=x" });
+    const text = await inject({
+      method: "POST",
+      url: "/api/v1/workspaces",
+      headers: { "content-type": "text/plain" },
+      payload: "slug=x",
+    });
     expect(text.statusCode).toBe(415);
     expect(text.json().code).toBe("UNSUPPORTED_MEDIA_TYPE");
     const huge = await inject({
@@ -40,8 +57,16 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
   });
 
   it("refuses prototype pollution and changes nothing", async () => {
-    for (const payload of ['{"slug":"p1","name":"P","__proto__":{"isAdmin":true}}', '{"slug":"p2","name":"P","constructor":{"prototype":{"isAdmin":true}}}']) {
-      const res = await inject({ method: "POST", url: "/api/v1/workspaces", headers: { "content-type": "application/json" }, payload });
+    for (const payload of [
+      '{"slug":"p1","name":"P","__proto__":{"isAdmin":true}}',
+      '{"slug":"p2","name":"P","constructor":{"prototype":{"isAdmin":true}}}',
+    ]) {
+      const res = await inject({
+        method: "POST",
+        url: "/api/v1/workspaces",
+        headers: { "content-type": "application/json" },
+        payload,
+      });
       expect(res.statusCode).toBe(400);
     }
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
@@ -101,7 +126,9 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
       const path = r.url.replace(/:([A-Za-z]+)/g, "{$1}");
       expect(doc.paths[path]?.[r.method.toLowerCase()], `${r.method} ${r.url} in OpenAPI`).toBeDefined();
     }
-    expect(doc.paths["/api/v1/workspaces"].post.requestBody.content["application/json"].schema.properties.slug).toBeDefined();
+    expect(
+      doc.paths["/api/v1/workspaces"].post.requestBody.content["application/json"].schema.properties.slug,
+    ).toBeDefined();
     const docs = await t.app.inject({ method: "GET", url: "/api/docs" });
     expect(docs.headers["content-type"]).toContain("text/html");
   });
@@ -109,7 +136,11 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
   it("requires authentication on every tenant route", async () => {
     for (const r of t.app.routesRegistry.filter((x) => x.auth !== "public")) {
       const url = r.url.replace(/:([A-Za-z]+)/g, "x");
-      const res = await t.app.inject({ method: r.method, url, ...(r.method === "GET" || r.method === "DELETE" ? {} : { payload: {} }) });
+      const res = await t.app.inject({
+        method: r.method,
+        url,
+        ...(r.method === "GET" || r.method === "DELETE" ? {} : { payload: {} }),
+      });
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
     }
   });

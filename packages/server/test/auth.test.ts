@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestApp, type TestTenant, problemOf, startTestApp } from "./harness.ts";
+import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
 
 describe(`minimal sign-in (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   let t: TestApp;
@@ -11,11 +11,19 @@ describe(`minimal sign-in (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
   afterAll(() => t.close());
 
   it("signs in by username or email, case-insensitively, and returns an opaque token", async () => {
-    const byName = await t.anonymous.auth.login({ tenant: a.slug.toUpperCase(), login: "ADMIN", password: a.password });
+    const byName = await t.anonymous.auth.login({
+      tenant: a.slug.toUpperCase(),
+      login: "ADMIN",
+      password: a.password,
+    });
     expect(byName.token).toMatch(/^sgs_[A-Za-z0-9_-]{43}$/);
     expect(byName.user.username).toBe("admin");
     expect(byName.mustChangePassword).toBe(false);
-    const byEmail = await t.anonymous.auth.login({ tenant: a.slug, login: `Admin@${a.slug}.example`, password: a.password });
+    const byEmail = await t.anonymous.auth.login({
+      tenant: a.slug,
+      login: `Admin@${a.slug}.example`,
+      password: a.password,
+    });
     expect(byEmail.token).not.toBe(byName.token);
   });
 
@@ -43,7 +51,9 @@ describe(`minimal sign-in (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
   });
 
   it("audits failed and successful sign-ins", async () => {
-    await problemOf(() => t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: "not-the-password-at-all" }));
+    await problemOf(() =>
+      t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: "not-the-password-at-all" }),
+    );
     await t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: a.password });
     const rows = await t.db.kysely
       .selectFrom("audit_events")

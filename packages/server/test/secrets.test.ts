@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REDACTED_PATHS } from "../src/app.ts";
-import { CANARY_PASSWORD, OPERATOR_TOKEN, type TestApp, problemOf, startTestApp } from "./harness.ts";
+import { CANARY_PASSWORD, OPERATOR_TOKEN, problemOf, startTestApp, type TestApp } from "./harness.ts";
 
 /** Every log line the app writes, at the most verbose level, with production redaction. */
 function capture(): { lines: string[]; stream: Writable } {
@@ -20,10 +20,20 @@ describe(`secrets never leak (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
   let t: TestApp;
   let sessionToken = "";
   beforeAll(async () => {
-    t = await startTestApp({ logger: { level: "trace", stream: logs.stream, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } } });
+    t = await startTestApp({
+      logger: {
+        level: "trace",
+        stream: logs.stream,
+        redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      },
+    });
     const a = await t.createTenant();
-    sessionToken = (await t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: CANARY_PASSWORD })).token;
-    await problemOf(() => t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: `${CANARY_PASSWORD}-wrong` }));
+    sessionToken = (
+      await t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: CANARY_PASSWORD })
+    ).token;
+    await problemOf(() =>
+      t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: `${CANARY_PASSWORD}-wrong` }),
+    );
     await t.anonymous.withToken(sessionToken).workspaces.create({ slug: "logs", name: "Logs" });
     await t.anonymous.withToken(sessionToken).auth.me();
   });

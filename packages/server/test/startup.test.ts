@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type TestApp, startTestApp } from "./harness.ts";
+import { startTestApp, type TestApp } from "./harness.ts";
 
 describe(`start-up on an empty database (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   let t: TestApp | undefined;
@@ -28,7 +28,11 @@ describe(`start-up on an empty database (${process.env.STAFFGATE_TEST_DB ?? "sql
   it("uses STAFFGATE_BOOTSTRAP_PASSWORD without forcing a change", async () => {
     t = await startTestApp();
     await t.app.core.tenants.bootstrapDemo("bootstrap-password-for-tests");
-    const login = await t.anonymous.auth.login({ tenant: "demo", login: "admin", password: "bootstrap-password-for-tests" });
+    const login = await t.anonymous.auth.login({
+      tenant: "demo",
+      login: "admin",
+      password: "bootstrap-password-for-tests",
+    });
     expect(login.mustChangePassword).toBe(false);
   });
 });
@@ -39,7 +43,12 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate serve",
     const dir = mkdtempSync(path.join(tmpdir(), "sg-serve-"));
     const child = spawn(process.execPath, ["--import", "tsx", "packages/cli/src/main.ts", "serve"], {
       cwd: path.resolve(import.meta.dirname, "../../.."),
-      env: { ...process.env, PORT: "0", DATABASE_URL: path.join(dir, "sg.db"), STAFFGATE_BOOTSTRAP_PASSWORD: "" },
+      env: {
+        ...process.env,
+        PORT: "0",
+        DATABASE_URL: path.join(dir, "sg.db"),
+        STAFFGATE_BOOTSTRAP_PASSWORD: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CANARY_PASSWORD, OPERATOR_TOKEN, type TestApp, problemOf, startTestApp } from "./harness.ts";
+import { CANARY_PASSWORD, OPERATOR_TOKEN, problemOf, startTestApp, type TestApp } from "./harness.ts";
 
 describe(`tenants and the operator API (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   let t: TestApp;
@@ -17,16 +17,27 @@ describe(`tenants and the operator API (${process.env.STAFFGATE_TEST_DB ?? "sqli
   });
 
   it("creates a tenant with its preset's roles and a working administrator", async () => {
-    const tenant = await t.operator.tenants.create({ slug: "vet-clinic", name: "Vet Clinic", catalogPreset: "veterinary", admin: admin("vet-clinic") });
+    const tenant = await t.operator.tenants.create({
+      slug: "vet-clinic",
+      name: "Vet Clinic",
+      catalogPreset: "veterinary",
+      admin: admin("vet-clinic"),
+    });
     expect(tenant).toMatchObject({ slug: "vet-clinic", name: "Vet Clinic", catalog: "veterinary" });
     expect(tenant.id).toMatch(/^ten_/);
     const owner = await t.signIn("vet-clinic", "owner");
     const me = await owner.auth.me();
     expect(me.tenant.slug).toBe("vet-clinic");
-    expect(me.permissions).toEqual(expect.arrayContaining(["users.manage", "roles.manage", "invoices.write"]));
+    expect(me.permissions).toEqual(
+      expect.arrayContaining(["users.manage", "roles.manage", "invoices.write"]),
+    );
     const perms = await owner.permissions.list();
     expect(perms.catalog.name).toBe("veterinary");
-    const roles = await t.db.kysely.selectFrom("roles").select(["name", "locked"]).where("tenant_id", "=", tenant.id).execute();
+    const roles = await t.db.kysely
+      .selectFrom("roles")
+      .select(["name", "locked"])
+      .where("tenant_id", "=", tenant.id)
+      .execute();
     expect(roles.map((r) => r.name).sort()).toEqual(["Administrator", "Manager", "Reports", "Users"]);
   });
 
@@ -36,17 +47,27 @@ describe(`tenants and the operator API (${process.env.STAFFGATE_TEST_DB ?? "sqli
   });
 
   it("refuses an unknown preset, a taken slug (case-insensitively) and a weak admin password", async () => {
-    const p1 = await problemOf(() => t.operator.tenants.create({ slug: "x1", name: "X", catalogPreset: "dental", admin: admin("x1") }));
+    const p1 = await problemOf(() =>
+      t.operator.tenants.create({ slug: "x1", name: "X", catalogPreset: "dental", admin: admin("x1") }),
+    );
     expect(p1.errors[0]?.path).toBe("catalogPreset");
     await t.operator.tenants.create({ slug: "taken", name: "Taken", admin: admin("taken") });
-    const p2 = await problemOf(() => t.operator.tenants.create({ slug: "taken", name: "Again", admin: admin("taken") }));
+    const p2 = await problemOf(() =>
+      t.operator.tenants.create({ slug: "taken", name: "Again", admin: admin("taken") }),
+    );
     expect(p2.status).toBe(409);
     expect(p2.code).toBe("TENANT_SLUG_TAKEN");
     const p3 = await problemOf(() =>
-      t.operator.tenants.create({ slug: "weak", name: "Weak", admin: { ...admin("weak"), password: "short" } }),
+      t.operator.tenants.create({
+        slug: "weak",
+        name: "Weak",
+        admin: { ...admin("weak"), password: "short" },
+      }),
     );
     expect(p3.errors[0]?.path).toBe("admin.password");
-    expect(await t.operator.tenants.list({ limit: 200 }).then((l) => l.items.some((x) => x.slug === "weak"))).toBe(false);
+    expect(
+      await t.operator.tenants.list({ limit: 200 }).then((l) => l.items.some((x) => x.slug === "weak")),
+    ).toBe(false);
   });
 
   it("lists tenants with cursor pagination", async () => {
@@ -61,7 +82,9 @@ describe(`tenants and the operator API (${process.env.STAFFGATE_TEST_DB ?? "sqli
     for (const client of [a.admin, t.anonymous, t.anonymous.withToken(`${OPERATOR_TOKEN}x`)]) {
       const p = await problemOf(() => client.tenants.list());
       expect(p.status).toBe(401);
-      const c = await problemOf(() => client.tenants.create({ slug: "sneaky", name: "S", admin: admin("sneaky") }));
+      const c = await problemOf(() =>
+        client.tenants.create({ slug: "sneaky", name: "S", admin: admin("sneaky") }),
+      );
       expect(c.status).toBe(401);
     }
   });
@@ -72,7 +95,11 @@ describe(`tenants and the operator API (${process.env.STAFFGATE_TEST_DB ?? "sqli
   });
 
   it("audits tenant creation with the operator as actor", async () => {
-    const tenant = await t.operator.tenants.create({ slug: "audited-tenant", name: "A", admin: admin("audited-tenant") });
+    const tenant = await t.operator.tenants.create({
+      slug: "audited-tenant",
+      name: "A",
+      admin: admin("audited-tenant"),
+    });
     const rows = await t.db.kysely
       .selectFrom("audit_events")
       .select(["action", "actor_type", "changes"])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CatalogError, buildCatalog, expandPermissions } from "./catalog.rules.ts";
-import { PRESET_NAMES, loadCatalogs } from "./catalogs.ts";
+import { buildCatalog, CatalogError, expandPermissions } from "./catalog.rules.ts";
+import { loadCatalogs, PRESET_NAMES } from "./catalogs.ts";
 
 const perm = (key: string, extra: Record<string, unknown> = {}) => ({
   key,
@@ -56,18 +56,26 @@ describe("catalogue validation", () => {
 
   it("rejects a cycle and names it", () => {
     const problems = problemsOf(
-      file([perm("a.one", { implies: ["a.two"] }), perm("a.two", { implies: ["a.three"] }), perm("a.three", { implies: ["a.one"] })]),
+      file([
+        perm("a.one", { implies: ["a.two"] }),
+        perm("a.two", { implies: ["a.three"] }),
+        perm("a.three", { implies: ["a.one"] }),
+      ]),
     );
-    expect(problems.some((p) => p.startsWith("implies has a cycle: a.one → a.two → a.three → a.one"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("implies has a cycle: a.one → a.two → a.three → a.one"))).toBe(
+      true,
+    );
   });
 
   it("rejects an implication that would widen a collaborator or a workspace row", () => {
     expect(
-      problemsOf(file([perm("c.read", { collaborator: "forbidden" }), perm("c.peek", { implies: ["c.read"] })])),
+      problemsOf(
+        file([perm("c.read", { collaborator: "forbidden" }), perm("c.peek", { implies: ["c.read"] })]),
+      ),
     ).toContain('"c.peek" is allowed for collaborators but implies forbidden "c.read"');
-    expect(problemsOf(file([perm("t.only", { scope: "tenant" }), perm("w.any", { implies: ["t.only"] })]))).toContain(
-      '"w.any" is workspace-scoped but implies tenant-only "t.only"',
-    );
+    expect(
+      problemsOf(file([perm("t.only", { scope: "tenant" }), perm("w.any", { implies: ["t.only"] })])),
+    ).toContain('"w.any" is workspace-scoped but implies tenant-only "t.only"');
   });
 
   it("reports schema errors with their path", () => {
@@ -83,7 +91,11 @@ describe("catalogue validation", () => {
 
   it("follows implications transitively", () => {
     const c = buildCatalog(
-      file([perm("a.read"), perm("a.write", { implies: ["a.read"] }), perm("a.admin", { implies: ["a.write"] })]),
+      file([
+        perm("a.read"),
+        perm("a.write", { implies: ["a.read"] }),
+        perm("a.admin", { implies: ["a.write"] }),
+      ]),
       "t",
     );
     expect([...expandPermissions(c, ["a.admin"])].sort()).toEqual(["a.admin", "a.read", "a.write"]);

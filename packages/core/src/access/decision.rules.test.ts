@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import { loadCatalogs } from "../catalog/catalogs.ts";
+import { type DecisionFacts, type DecisionRole, type DecisionUser, decide } from "./decision.rules.ts";
+
+const catalog = loadCatalogs().get("radiotherapy")!;
+const NOW = "2026-06-01T12:00:00.000Z";
+const role = (over: Partial<DecisionRole> = {}): DecisionRole => ({
+  id: "rol_r",
+  kind: "formal",
+  permissions: [],
+  collaborator: false,
+  workspaces: [],
+  ...over,
+});
+const user = (over: Partial<DecisionUser> = {}): DecisionUser => ({
+  id: "usr_u",
+  status: "active",
+  virtual: false,
+  expiresAt: null,
+  workspaceAccess: "all",
+  role: role(),
+  workspaceRoles: new Map(),
+  ...over,
+});
+const facts = (u: DecisionUser | undefined, over: Partial<DecisionFacts> = {}): DecisionFacts => ({
+  catalog,
+  now: NOW,
+  user: u,
+  viaApiToken: false,
+  patientGrants: [],
+  emergencies: [],
+  ...over,
+});
+
+describe("decide()", () => {
+  it("denies unknown permissions, missing, inactive, expired and virtual users", () => {
+    const u = user({ role: role({ permissions: ["patients.read"] }) });
+    expect(decide(facts(u), { permission: "nope.read" }).reason.code).toBe("UNKNOWN_PERMISSION");
+    expect(decide(facts(undefined), { permission: "patients.read" }).reason.code).toBe("USER_NOT_FOUND");
+    expect(decide(facts({ ...u, status: "inactive" }), { permission: "patients.read" }).reason.code).toBe(
+      "USER_NOT_ACTIVE",
+    );
+    expect(decide(facts({ ...u, expiresAt: NOW }), { permission: "patients.read" }).reason.code).toBe(
+      "USER_EXPIRED",
+    );
+    expect(decide(facts({ ...u, virtual: true }), { permission: "patients.read" }).reason.code).toBe(
+      "VIRTUAL_USER",
+    );
+    expect(
+      decide(facts({ ...u, virtual: true }, { viaApiToken: true }), { permission: "patients.read" }).allowed,
+    ).toBe(true);
+  });
+
+  it("grants at tenant level through implications, in every workspace", () => {
+    const u = user({ role: role({ permissions: ["patients.write"] }) });
+    const d = decide(facts(u), { permission: "patients.read", workspaceId: "wsp_a" });
+    expect(d).toMatchObject({
+      allowed: true,
+      reason: { code: "GRANTED_TENANT", scope: "tenant", roleId: "rol_r" },
+    });
+    expect(d.steps.length).toBeGreaterThan(2);
+  });
+
+  it("grants a workspace row only in its workspace", () => {
+    const u = user({
+      role: role({
+        workspaces: [{ workspaceId: "wsp_a", permissions: ["patients.read"], collaborator: false }],
+      }),
+    });
+    expect(decide(facts(u), { permission: "patients.read", workspaceId: "wsp_a" }).reason.code).toBe(
+      "GRANTED_WORKSPACE",
+    );
+    expect(decide(facts(u), { permission: "patients.read", workspaceId: "wsp_b" }).allowed).toBe(false);
+    expect(decide(facts(u), { permission: "patients.read" }).allowed).toBe(false);
+  });
+
+  it("denies in a workspace the user is not active in", () => {
+    const u = user({ workspaceAccess: new Set(["wsp_a"]), role: role({ permissions: ["patients.read"] }) });
+    expect(decide(facts(u), { permission: "patients.read", workspaceId: "wsp_b" }).reason.code).toBe(
+      "WORKSPACE_INACTIVE",
+    );
+    expect(decide(facts(u), { permission: "patients.read", workspaceId: "wsp_a" }).allowed).toBe(true);
+  });
+
+  it("lets tenant-only permissions ignore the workspace", () => {
+    const u = user({ workspaceAccess: new Set(), role: role({ permissions: ["users.manage"] }) });
+    expect(decide(facts(u), { permission: "users.view", workspaceId: "wsp_z" }).allowed).toBe(true);
+  });
+
+  it("uses the per-workspace role in its workspace instead of the user's role", () => {
+    const wsRole = role({ id: "rol_ws", permissions: ["collections.read"] });
+    const u = user({
+      role: role({ permissions: ["patients.delete"] }),
+      workspaceRoles: new Map([["wsp_a", wsRole]]),
+    });
+    expect(decide(facts(u), { permission: "patients.delete", workspaceId: "wsp_a" }).allowed).toBe(false);
+    expect(decide(facts(u), { permission: "collections.read", workspaceId: "wsp_a" }).reason).toMatchObject({
+      roleId: "rol_ws",
+      roleKind: "workspace",
+    });
+    expect(decide(facts(u), { permission: "patients.delete", workspaceId: "wsp_b" }).allowed).toBe(true);
+  });
+
+  it("limits a collaborator to patients with a live grant, in the grant's workspace", () => {
+    const u = user({ role: role({ collaborator: true, permissions: ["patients.phi"] }) });
+    const grants = [{ id: "grt_1", workspaceId: "wsp_a", expiresAt: null }];
+    expect(decide(facts(u), { permission: "patients.read" }).reason.code).toBe("COLLABORATOR_NO_PATIENT");
+    expect(decide(facts(u), { permission: "patients.read", patientRef: "p1" }).reason.code).toBe(
+      "COLLABORATOR_NO_GRANT",
+    );
+    expect(
+      decide(facts(u, { patientGrants: grants }), {
+        permission: "patients.read",
+        patientRef: "p1",
+        workspaceId: "wsp_a",
+      }).reason,
+    ).toMatchObject({
+      code: "GRANTED_PATIENT",
+      viaPatientGrant: "grt_1",
+    });
+    expect(
+      decide(facts(u, { patientGrants: grants }), {
+        permission: "patients.read",
+        patientRef: "p1",
+        workspaceId: "wsp_b",
+      }).allowed,
+    ).toBe(false);
+    const expired = [{ id: "grt_2", workspaceId: null, expiresAt: NOW }];
+    expect(
+      decide(facts(u, { patientGrants: expired }), { permission: "patients.read", patientRef: "p1" }).allowed,
+    ).toBe(false);
+  });
+
+  it("never lets a collaborator hold a forbidden permission", () => {
+    const u = user({ role: role({ collaborator: true, permissions: ["collections.read"] }) });
+    expect(decide(facts(u), { permission: "collections.read" }).reason.code).toBe("COLLABORATOR_FORBIDDEN");
+  });
+
+  it("lets an open emergency elevation grant what the rules denied, and says so", () => {
+    const u = user();
+    const e = {
+      id: "emg_1",
+      workspaceId: null,
+      patientRef: "p9",
+      expiresAt: "2026-06-01T16:00:00.000Z",
+      permissions: new Set(["patients.read"]),
+    };
+    const d = decide(facts(u, { emergencies: [e] }), { permission: "patients.read", patientRef: "p9" });
+    expect(d.reason).toMatchObject({ code: "EMERGENCY_ACCESS", viaEmergency: "emg_1" });
+    expect(
+      decide(facts(u, { emergencies: [e] }), { permission: "patients.read", patientRef: "p8" }).allowed,
+    ).toBe(false);
+    expect(
+      decide(facts(u, { emergencies: [{ ...e, expiresAt: NOW }] }), {
+        permission: "patients.read",
+        patientRef: "p9",
+      }).allowed,
+    ).toBe(false);
+    expect(
+      decide(facts({ ...u, status: "inactive" }, { emergencies: [e] }), {
+        permission: "patients.read",
+        patientRef: "p9",
+      }).allowed,
+    ).toBe(false);
+  });
+});
