@@ -8,8 +8,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { test: { name: "sqlite", include, env: { STAFFGATE_TEST_DB: "sqlite" } } },
+      { extends: true, test: { name: "sqlite", include, env: { STAFFGATE_TEST_DB: "sqlite" } } },
       {
+        extends: true,
         test: {
           name: "postgres",
           // Pure rule tests do not touch a database; running them twice proves nothing.

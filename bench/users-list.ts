@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { sql } from "kysely";
 import pg from "pg";
 import { openDatabase } from "../packages/core/src/index.ts";
 import { buildApp } from "../packages/server/src/app.ts";
@@ -121,7 +122,7 @@ try {
   await admin.query("DROP DATABASE IF EXISTS sg_bench_users WITH (FORCE)");
   await admin.query("CREATE DATABASE sg_bench_users");
   await run("PostgreSQL", PG_URL.replace(/\/[^/]*$/, "/sg_bench_users"));
-  await admin.query("DROP DATABASE IF EXISTS sg_bench_users WITH (FORCE)");
+  await admin.query("DROP DATABASE IF EXISTS sg_bench_users WITH (FORCE)").catch(() => undefined);
 } catch (error) {
   console.log(`\nPostgreSQL: skipped (${error instanceof Error ? error.message : String(error)})`);
 } finally {

@@ -5,5 +5,6 @@ export * from "./common.ts";
 export * from "./errors.ts";
 export * from "./roles.ts";
 export * from "./tenants.ts";
+export * from "./user-actions.ts";
 export * from "./users.ts";
 export * from "./workspaces.ts";

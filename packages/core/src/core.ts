@@ -4,10 +4,14 @@ import { createAuthService } from "./auth/auth.service.ts";
 import { createPasswordHasher, type HasherOptions } from "./auth/password-hasher.ts";
 import { type Catalogs, loadCatalogs } from "./catalog/catalogs.ts";
 import type { Db } from "./db/database.ts";
+import { createRolesService } from "./roles/roles.service.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import type { Deps } from "./shared/deps.ts";
 import { type Ids, randomIds } from "./shared/ids.ts";
 import { createTenantsService } from "./tenants/tenants.service.ts";
+import { createUserLifecycleService } from "./users/user-lifecycle.service.ts";
+import { createUserPermissionsService } from "./users/user-permissions.service.ts";
+import { createUsersService } from "./users/users.service.ts";
 import { createWorkspacesService } from "./workspaces/workspaces.service.ts";
 
 export interface CoreOptions {
@@ -32,6 +36,10 @@ export function createCore(options: CoreOptions) {
     auth: createAuthService(deps),
     tenants: createTenantsService(deps),
     workspaces: createWorkspacesService(deps),
+    userLifecycle: createUserLifecycleService(deps),
+    userPermissions: createUserPermissionsService(deps),
+    users: createUsersService(deps),
+    roles: createRolesService(deps),
   };
 }
 

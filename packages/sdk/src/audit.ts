@@ -23,7 +23,10 @@ export function auditApi(t: Transport) {
     list: (query: AuditFilters & { limit?: number; cursor?: string } = {}) =>
       t.request<Page<AuditEvent>>("GET", "/api/v1/audit", { query: { ...query } }),
     verify: () =>
-      t.request<{ ok: boolean; checked: number; firstBrokenSeq: number | null }>("GET", "/api/v1/audit/verify"),
+      t.request<{ ok: boolean; checked: number; firstBrokenSeq: number | null }>(
+        "GET",
+        "/api/v1/audit/verify",
+      ),
     /** The whole export as text (CSV with a header row, or JSON Lines); the export is itself audited. */
     async export(query: AuditFilters & { format?: "csv" | "jsonl" } = {}): Promise<string> {
       const res = await t.raw("GET", "/api/v1/audit/export", { query: { ...query } });
@@ -33,7 +36,12 @@ export function auditApi(t: Transport) {
         try {
           problem = JSON.parse(text) as Problem;
         } catch {
-          problem = { type: "about:blank", title: text || res.statusText, status: res.status, code: "INTERNAL" };
+          problem = {
+            type: "about:blank",
+            title: text || res.statusText,
+            status: res.status,
+            code: "INTERNAL",
+          };
         }
         throw new StaffgateError(problem);
       }

@@ -2,7 +2,10 @@
 import { auditApi } from "./audit.ts";
 import { authApi } from "./auth.ts";
 import { type ClientOptions, createTransport, type Transport } from "./http.ts";
+import { rolesApi } from "./roles.ts";
 import { permissionsApi, tenantsApi } from "./tenants.ts";
+import { userActionsApi } from "./user-actions.ts";
+import { usersApi } from "./users.ts";
 import { workspacesApi } from "./workspaces.ts";
 
 export class Staffgate {
@@ -11,6 +14,9 @@ export class Staffgate {
   readonly tenants: ReturnType<typeof tenantsApi>;
   readonly permissions: ReturnType<typeof permissionsApi>;
   readonly workspaces: ReturnType<typeof workspacesApi>;
+  readonly roles: ReturnType<typeof rolesApi>;
+  readonly users: ReturnType<typeof usersApi>;
+  readonly userActions: ReturnType<typeof userActionsApi>;
   readonly audit: ReturnType<typeof auditApi>;
 
   constructor(options: ClientOptions | Transport) {
@@ -20,6 +26,9 @@ export class Staffgate {
     this.tenants = tenantsApi(t);
     this.permissions = permissionsApi(t);
     this.workspaces = workspacesApi(t);
+    this.roles = rolesApi(t);
+    this.users = usersApi(t);
+    this.userActions = userActionsApi(t);
     this.audit = auditApi(t);
   }
 

@@ -10,6 +10,7 @@ import {
   loadCatalogs,
   migrateToLatest,
   openDatabase,
+  startExpiryJob,
 } from "@staffgate/core";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { installAuthentication } from "./http/auth.ts";
@@ -33,12 +34,17 @@ export interface AppOptions {
   readonly hasher?: { memoryCost?: number; timeCost?: number; concurrency?: number };
   readonly bodyLimit?: number;
   readonly trustProxy?: boolean;
+  /** Run scheduled jobs (account expiry) on a timer; off in tests, which call the jobs directly. */
+  readonly jobs?: boolean;
 }
 
 export interface StaffgateApp extends FastifyInstance {
   readonly core: Core;
   readonly routesRegistry: readonly RegisteredRoute[];
 }
+
+/** How often expired accounts are archived. */
+const EXPIRY_INTERVAL_MS = 60_000;
 
 export const REDACTED_PATHS = [
   "req.headers.authorization",
@@ -79,6 +85,14 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
   for (const register of ROUTE_MODULES) register(app, core, routeOptions);
   app.decorate("core", core);
   app.decorate("routesRegistry", registry);
+  if (options.jobs) {
+    const stopExpiry = startExpiryJob(core.deps, EXPIRY_INTERVAL_MS, (run) => {
+      for (const error of run.errors)
+        app.log.error({ err: error, event: "job_expiry_failed" }, "expiry job failed");
+    });
+    // Registered before the database hook: hooks run in order, and a run in progress needs the database.
+    app.addHook("onClose", stopExpiry);
+  }
   if (!options.db) app.addHook("onClose", async () => db.destroy());
   return app as unknown as StaffgateApp;
 }

@@ -12,10 +12,17 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
   });
   afterAll(() => t.close());
 
-  const inject = (opts: Parameters<TestApp["app"]["inject"]>[0] & object) =>
+  const inject = (opts: {
+    method: string;
+    url: string;
+    headers?: Record<string, string>;
+    payload?: string;
+  }) =>
     t.app.inject({
-      ...opts,
-      headers: { authorization: `Bearer ${token}`, ...(opts as { headers?: object }).headers },
+      method: opts.method as "GET",
+      url: opts.url,
+      headers: { authorization: `Bearer ${token}`, ...opts.headers },
+      ...(opts.payload !== undefined ? { payload: opts.payload } : {}),
     });
 
   it("answers problems as application/problem+json with a stable code, status and title", async () => {

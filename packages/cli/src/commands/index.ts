@@ -1,9 +1,15 @@
 /** Every CLI command by name. */
+import { auditExport } from "./audit/export.ts";
+import { auditVerify } from "./audit/verify.ts";
 import type { Command } from "./command.ts";
 import { migrate } from "./migrate.ts";
 import { serve } from "./serve.ts";
+import { tenantCreate } from "./tenant/create.ts";
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   serve,
   migrate,
+  "tenant create": tenantCreate,
+  "audit export": auditExport,
+  "audit verify": auditVerify,
 };

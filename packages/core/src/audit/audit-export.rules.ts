@@ -64,8 +64,3 @@ export function csvRow(e: AuditEvent): string {
 export function jsonLine(e: AuditEvent): string {
   return `${JSON.stringify(e)}\n`;
 }
-
-export const EXPORT_CONTENT_TYPES: Readonly<Record<AuditExportFormat, string>> = {
-  csv: "text/csv; charset=utf-8",
-  jsonl: "application/x-ndjson",
-};

@@ -6,10 +6,10 @@ import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { inTx } from "../shared/tx.ts";
+import { type AuditFilters, createAuditStore } from "./audit.store.ts";
 import { type ChainCheck, type StoredLink, verifyLinks } from "./audit-chain.rules.ts";
 import { type AuditExportFormat, csvHeader, csvRow, jsonLine } from "./audit-export.rules.ts";
 import { appendAudit } from "./audit-writer.ts";
-import { type AuditFilters, createAuditStore } from "./audit.store.ts";
 
 export interface AuditVerdict {
   readonly ok: boolean;
@@ -103,9 +103,7 @@ export function createAuditService(deps: Deps) {
         appendAudit(deps, trx, ctx, {
           action: "audit.exported",
           target: { type: "audit", id: null, label: null },
-          changes: Object.fromEntries(
-            Object.entries(filtersOf(query)).map(([k, v]) => [k, { after: v }]),
-          ),
+          changes: Object.fromEntries(Object.entries(filtersOf(query)).map(([k, v]) => [k, { after: v }])),
         }),
       );
       const pages = storeFor(ctx.tenantId).iterateEvents(query, head);
@@ -142,7 +140,12 @@ export function createAuditService(deps: Deps) {
           prevSeq: state.lastSeq,
           checked: state.checked,
         });
-        if (!state.ok) return { ok: false, checked: state.checked, firstBrokenSeq: state.firstBrokenSeq };
+        if (!state.ok) {
+          // A jump in seq means events were removed: name the first missing one, not the survivor.
+          const gap = state.firstBrokenSeq !== null && state.firstBrokenSeq > state.lastSeq + 1;
+          const firstBrokenSeq = gap ? state.lastSeq + 1 : state.firstBrokenSeq;
+          return { ok: false, checked: state.checked, firstBrokenSeq };
+        }
       }
       if (state.lastSeq !== head.seq || state.lastHash !== head.hash) {
         // The chain stops short of the head: the first missing (or replaced) event is the break.

@@ -21,11 +21,17 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 /** Opens the database named by `url`; SQLite files get WAL, a busy timeout and foreign keys. */
-export function openDatabase(url: string = DEFAULT_DATABASE_URL, options: { poolSize?: number } = {}): Db {
+export function openDatabase(
+  url: string = DEFAULT_DATABASE_URL,
+  options: { poolSize?: number; onIdleError?: (error: Error) => void } = {},
+): Db {
   if (isPostgresUrl(url)) {
     // Keep BIGINT counts as numbers: our counts never approach 2^53.
     pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    // An idle connection dropped by the server (restart, failover, admin command) must not crash
+    // the process: pg emits it on the pool, and the next query simply opens a new connection.
+    pool.on("error", (error) => options.onIdleError?.(error));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kysely, dialect: "postgres", destroy: () => kysely.destroy() };
   }

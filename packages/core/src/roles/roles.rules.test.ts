@@ -48,8 +48,12 @@ function ruleOf(g: Partial<RoleGrants>) {
 
 describe("role rules", () => {
   it("accepts valid definitions", () => {
-    expect(roleProblem(catalog, role({ permissions: ["metrics.manage", "collections.write"] }), WS)).toBeNull();
-    expect(roleProblem(catalog, role({ permissions: ["patients.write"], collaborator: true }), WS)).toBeNull();
+    expect(
+      roleProblem(catalog, role({ permissions: ["metrics.manage", "collections.write"] }), WS),
+    ).toBeNull();
+    expect(
+      roleProblem(catalog, role({ permissions: ["patients.write"], collaborator: true }), WS),
+    ).toBeNull();
     expect(
       roleProblem(
         catalog,
@@ -93,7 +97,9 @@ describe("role rules", () => {
       ["COLLABORATOR_WORKSPACE_WITH_TENANT_PATIENT_PERMISSIONS", "permissions.0"],
     ]);
     // Without a collaborator row the same tenant-level keys are fine.
-    expect(ruleOf({ permissions: ["patients.write"], workspaces: [row("wsp_a", ["patients.read"])] })).toBeNull();
+    expect(
+      ruleOf({ permissions: ["patients.write"], workspaces: [row("wsp_a", ["patients.read"])] }),
+    ).toBeNull();
   });
 
   it("FORBIDDEN_FOR_COLLABORATOR at tenant level and in a collaborator row, following implications", () => {
@@ -116,7 +122,11 @@ describe("role rules", () => {
     try {
       assertValidRole(
         catalog,
-        role({ collaborator: true, permissions: ["collections.read"], workspaces: [row("wsp_a", ["metrics.manage"])] }),
+        role({
+          collaborator: true,
+          permissions: ["collections.read"],
+          workspaces: [row("wsp_a", ["metrics.manage"])],
+        }),
         WS,
       );
       expect.unreachable();
@@ -129,7 +139,11 @@ describe("role rules", () => {
         "FORBIDDEN_FOR_COLLABORATOR",
         "WORKSPACE_ROW_TENANT_ONLY_PERMISSION",
       ]);
-      expect(error.errors?.map((e) => e.path)).toEqual(["workspaces", "permissions.0", "workspaces.0.permissions.0"]);
+      expect(error.errors?.map((e) => e.path)).toEqual([
+        "workspaces",
+        "permissions.0",
+        "workspaces.0.permissions.0",
+      ]);
     }
   });
 

@@ -3,6 +3,7 @@ import type { FieldError } from "@staffgate/contract";
 import type { RoleGrants } from "../access/grants.rules.ts";
 import type { Catalog } from "../catalog/catalog.rules.ts";
 import { AppError } from "../shared/errors.ts";
+import { foldKey } from "../shared/text.rules.ts";
 
 /** Stable names of the role invariants, sent as the problem's `rule` extension. */
 export const ROLE_RULES = [
@@ -26,13 +27,15 @@ function inputErrors(catalog: Catalog, grants: RoleGrants, workspaceIds: Readonl
   const errors: FieldError[] = [];
   const keys = (perms: readonly string[], prefix: string) =>
     perms.forEach((k, i) => {
-      if (!catalog.byKey.has(k)) errors.push({ path: `${prefix}.${i}`, message: `unknown permission "${k}"` });
+      if (!catalog.byKey.has(k))
+        errors.push({ path: `${prefix}.${i}`, message: `unknown permission "${k}"` });
     });
   keys(grants.permissions, "permissions");
   const seen = new Set<string>();
   grants.workspaces.forEach((row, j) => {
     const path = `workspaces.${j}.workspaceId`;
-    if (!workspaceIds.has(row.workspaceId)) errors.push({ path, message: "is not a workspace of this tenant" });
+    if (!workspaceIds.has(row.workspaceId))
+      errors.push({ path, message: "is not a workspace of this tenant" });
     else if (seen.has(row.workspaceId)) errors.push({ path, message: "has more than one row" });
     seen.add(row.workspaceId);
     keys(row.permissions, `workspaces.${j}.permissions`);
@@ -53,7 +56,8 @@ function impliedWhere(
   return undefined;
 }
 
-const via = (granted: string, found: string) => (granted === found ? `"${granted}"` : `"${granted}" (implies "${found}")`);
+const via = (granted: string, found: string) =>
+  granted === found ? `"${granted}"` : `"${granted}" (implies "${found}")`;
 
 function ruleViolations(catalog: Catalog, grants: RoleGrants): RuleViolation[] {
   const out: RuleViolation[] = [];
@@ -92,7 +96,7 @@ function ruleViolations(catalog: Catalog, grants: RoleGrants): RuleViolation[] {
   grants.workspaces.forEach((row, j) => {
     if (row.collaborator) forbidden(row.permissions, `workspaces.${j}.permissions`);
   });
-  grants.workspaces.forEach((row, j) =>
+  grants.workspaces.forEach((row, j) => {
     row.permissions.forEach((k, i) => {
       const found = impliedWhere(catalog, k, (p) => p.scope === "tenant");
       if (found) {
@@ -102,8 +106,8 @@ function ruleViolations(catalog: Catalog, grants: RoleGrants): RuleViolation[] {
           message: `${via(k, found)} is tenant-only and cannot be granted in a workspace row`,
         });
       }
-    }),
-  );
+    });
+  });
   return out.sort((a, b) => ROLE_RULES.indexOf(a.rule) - ROLE_RULES.indexOf(b.rule));
 }
 
@@ -123,7 +127,11 @@ export function roleProblem(
  * Throws 400 VALIDATION_FAILED or 422 ROLE_RULE_VIOLATED. The `rule` extension names the first
  * broken rule (in ROLE_RULES order), `rules` all of them; `errors` lists every violation.
  */
-export function assertValidRole(catalog: Catalog, grants: RoleGrants, workspaceIds: ReadonlySet<string>): void {
+export function assertValidRole(
+  catalog: Catalog,
+  grants: RoleGrants,
+  workspaceIds: ReadonlySet<string>,
+): void {
   const problem = roleProblem(catalog, grants, workspaceIds);
   if (!problem) return;
   if (problem.kind === "invalid") {
@@ -137,4 +145,29 @@ export function assertValidRole(catalog: Catalog, grants: RoleGrants, workspaceI
     errors: problem.violations.map(({ path, message }) => ({ path, message })),
     extensions: { rule: rules[0], rules },
   });
+}
+
+/** Repeated keys add nothing; storing them once keeps diffs and comparisons honest. */
+export function normalise(g: RoleGrants): RoleGrants {
+  return {
+    permissions: [...new Set(g.permissions)],
+    collaborator: g.collaborator,
+    workspaces: g.workspaces.map((w) => ({
+      workspaceId: w.workspaceId,
+      permissions: [...new Set(w.permissions)],
+      collaborator: w.collaborator,
+    })),
+  };
+}
+
+const NAME_MAX = 80;
+
+/** "Copy of X", then "Copy of X (2)", … the first name no formal role of the tenant uses. */
+export function freeCopyName(source: string, taken: ReadonlySet<string>): string {
+  const base = `Copy of ${source}`;
+  for (let n = 1; ; n += 1) {
+    const suffix = n === 1 ? "" : ` (${n})`;
+    const candidate = base.slice(0, NAME_MAX - suffix.length).trimEnd() + suffix;
+    if (!taken.has(foldKey(candidate))) return candidate;
+  }
 }

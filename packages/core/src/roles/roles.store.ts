@@ -98,11 +98,20 @@ export function createRoleStore(db: Executor, tenantId: string) {
     },
 
     async updateRole(id: string, patch: Partial<Omit<RolesTable, "tenant_id" | "id">>): Promise<void> {
-      await db.updateTable("roles").set(patch).where("tenant_id", "=", tenantId).where("id", "=", id).execute();
+      await db
+        .updateTable("roles")
+        .set(patch)
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .execute();
     },
 
     async replaceWorkspaceRows(roleId: string, rows: readonly WorkspaceGrant[]): Promise<void> {
-      await db.deleteFrom("role_workspaces").where("tenant_id", "=", tenantId).where("role_id", "=", roleId).execute();
+      await db
+        .deleteFrom("role_workspaces")
+        .where("tenant_id", "=", tenantId)
+        .where("role_id", "=", roleId)
+        .execute();
       if (rows.length === 0) return;
       await db
         .insertInto("role_workspaces")
@@ -119,7 +128,11 @@ export function createRoleStore(db: Executor, tenantId: string) {
     },
 
     async deleteRole(id: string): Promise<void> {
-      await db.deleteFrom("role_workspaces").where("tenant_id", "=", tenantId).where("role_id", "=", id).execute();
+      await db
+        .deleteFrom("role_workspaces")
+        .where("tenant_id", "=", tenantId)
+        .where("role_id", "=", id)
+        .execute();
       await db.deleteFrom("roles").where("tenant_id", "=", tenantId).where("id", "=", id).execute();
     },
 

@@ -3,7 +3,7 @@
  * against the actor's grants (no privilege escalation). Run inside the use case's transaction so
  * that what was checked is what gets written.
  */
-import type { WorkRole } from "@staffgate/contract";
+import type { User, WorkRole } from "@staffgate/contract";
 import { type Excess, excessOver, type RoleGrants, type RoleRef } from "../access/grants.rules.ts";
 import type { Caller } from "../auth/caller.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
@@ -11,7 +11,50 @@ import { AppError, invalid } from "../shared/errors.ts";
 import { parseJson } from "../shared/json.ts";
 import type { Executor } from "../shared/tx.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
+import { normalizePhone } from "./user-fields.rules.ts";
 import type { WorkspaceRoleAssignment } from "./users.table.ts";
+
+/** Public fields recorded in the audit; never the password or its hash. */
+export const AUDITED_USER_FIELDS = [
+  "username",
+  "email",
+  "firstName",
+  "lastName",
+  "initials",
+  "phone",
+  "workRole",
+  "professionalId",
+  "prescriberId",
+  "qualifications",
+  "areasOfExpertise",
+  "employeeNumber",
+  "title",
+  "roleId",
+  "privateRole",
+  "workspaceAccess",
+  "workspaceRoles",
+  "virtual",
+  "expiresAt",
+  "status",
+  "mustChangePassword",
+] as const satisfies readonly (keyof User)[];
+
+/** Empty or E.164, stored without spaces. */
+export function phoneOrThrow(input: string | null | undefined): string {
+  const phone = normalizePhone(input);
+  if (phone === null) throw invalid("phone", "must be empty or an E.164 number: + and 7 to 15 digits");
+  return phone;
+}
+
+/** An expiry is stored as ISO UTC and must lie ahead: an account that should end now is archived instead. */
+export function expiryOrThrow(input: string | null | undefined, nowIso: string): string | null {
+  if (input === null || input === undefined) return null;
+  const at = new Date(input).toISOString();
+  if (at <= nowIso) throw invalid("expiresAt", "must be in the future (archive the user to end access now)");
+  return at;
+}
+
+export const text = (v: string | null | undefined): string | null => (v === undefined || v === "" ? null : v);
 
 export function tenantWorkRoles(workRolesJson: string): readonly WorkRole[] {
   return parseJson<WorkRole[]>(workRolesJson, []);
@@ -106,7 +149,9 @@ function grantsInWorkspace(role: RoleGrants, workspaceId: string): RoleGrants {
 }
 
 function escalation(path: string, excess: readonly Excess[]): AppError {
-  const list = [...new Set(excess.map((e) => (e.workspaceId ? `${e.permission} in ${e.workspaceId}` : e.permission)))];
+  const list = [
+    ...new Set(excess.map((e) => (e.workspaceId ? `${e.permission} in ${e.workspaceId}` : e.permission))),
+  ];
   const message = `grants permissions you do not hold: ${list.slice(0, 10).join(", ")}`;
   return new AppError("PRIVILEGE_ESCALATION", `The role ${message}`, { errors: [{ path, message }] });
 }

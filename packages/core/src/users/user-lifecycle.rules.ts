@@ -46,7 +46,11 @@ const TO: Readonly<Record<Exclude<LifecycleAction, "restore" | "archive">, UserS
 const RESTORABLE = new Set<string>(["active", "inactive", "invited"]);
 
 function refused(action: LifecycleAction, status: UserStatus): LifecycleDecision {
-  return { ok: false, code: "USER_STATE_INVALID", detail: `A user who is ${status} cannot be ${verb(action)}` };
+  return {
+    ok: false,
+    code: "USER_STATE_INVALID",
+    detail: `A user who is ${status} cannot be ${verb(action)}`,
+  };
 }
 
 function verb(action: LifecycleAction): string {
@@ -67,7 +71,13 @@ export function decideTransition(
   const keep = { archivedFrom: user.archivedFrom, expiresAt: user.expiresAt };
   if (action === "archive") {
     if (user.status === "archived") return refused(action, user.status);
-    return { ok: true, status: "archived", archivedFrom: user.status, expiresAt: user.expiresAt, endsAccess: true };
+    return {
+      ok: true,
+      status: "archived",
+      archivedFrom: user.status,
+      expiresAt: user.expiresAt,
+      endsAccess: true,
+    };
   }
   if (action === "restore") {
     if (user.status !== "archived") return refused(action, user.status);

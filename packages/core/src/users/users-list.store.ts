@@ -10,6 +10,8 @@ export interface UserListFilter {
   readonly status: "active" | "inactive" | "invited" | "archived" | "all";
   /** Already case-folded like `search_text`. */
   readonly q?: string | undefined;
+  /** Which index answers `q` (see migration 2026-11-23T01-00_user_search). */
+  readonly dialect: "sqlite" | "postgres";
   readonly virtual?: boolean | undefined;
   readonly locked?: boolean | undefined;
   readonly roleId?: string | undefined;
@@ -70,6 +72,14 @@ function filters(eb: Eb, tenantId: string, f: UserListFilter): Expression<SqlBoo
     const pattern = `%${escapeLike(f.q)}%`;
     // SQLite has no default LIKE escape character, so it is named on both databases.
     out.push(sql<SqlBool>`${eb.ref("users.search_text")} like ${pattern} escape '\\'`);
+    // On SQLite the FTS5 trigram index narrows the rows first (3+ characters); the LIKE above keeps
+    // the answer exact. On PostgreSQL the trigram GIN index serves the LIKE itself.
+    if (f.dialect === "sqlite" && [...f.q].length >= 3) {
+      const phrase = `"${f.q.replaceAll('"', '""')}"`;
+      out.push(
+        sql<SqlBool>`users.rowid in (select rowid from users_search where users_search match ${phrase})`,
+      );
+    }
   }
   if (f.virtual !== undefined) out.push(eb("users.virtual", "=", f.virtual ? 1 : 0));
   if (f.locked !== undefined) out.push(eb("users.locked", "=", f.locked ? 1 : 0));
@@ -131,8 +141,11 @@ export function listUserRows(
       if (page.after) {
         const [value, id] = page.after;
         const key = sortExpression(eb, page.sort);
-        const cmp = page.descending ? "<" : ">";
-        conds.push(eb.or([eb(key, cmp, value), eb.and([eb(key, "=", value), eb("users.id", cmp, id)])]));
+        // A row-value comparison lets both databases seek the index instead of scanning to the page.
+        const after = page.descending
+          ? sql<SqlBool>`(${key}, ${eb.ref("users.id")}) < (${value}, ${id})`
+          : sql<SqlBool>`(${key}, ${eb.ref("users.id")}) > (${value}, ${id})`;
+        conds.push(after);
       }
       return eb.and(conds);
     })

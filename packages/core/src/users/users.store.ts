@@ -2,8 +2,8 @@
 
 import type { User } from "@staffgate/contract";
 import type { UsersTable } from "../db/schema.ts";
-import type { WorkspaceRoleAssignment } from "./users.table.ts";
 import type { Executor } from "../shared/tx.ts";
+import type { WorkspaceRoleAssignment } from "./users.table.ts";
 import { toUser, type UserExtras } from "./users.table.ts";
 
 type UserPatch = Partial<Omit<UsersTable, "tenant_id" | "id" | "created_at" | "created_by">>;
@@ -34,7 +34,12 @@ export function createUserStore(db: Executor, tenantId: string) {
     },
 
     async updateUserRow(id: string, patch: UserPatch): Promise<void> {
-      await db.updateTable("users").set(patch).where("tenant_id", "=", tenantId).where("id", "=", id).execute();
+      await db
+        .updateTable("users")
+        .set(patch)
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .execute();
     },
 
     /** Replaces the user's "active workspaces" list (ignored while workspace_access_all = 1). */

@@ -1,6 +1,12 @@
 /** /api/v1/audit: query, export (streamed) and verify the tenant's audit trail. */
 import { Readable } from "node:stream";
-import { AuditEventSchema, AuditExportQuery, AuditQuery, AuditVerifyResponse, page } from "@staffgate/contract";
+import {
+  AuditEventSchema,
+  AuditExportQuery,
+  AuditQuery,
+  AuditVerifyResponse,
+  page,
+} from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import { type RouteOptions, route } from "../http/route.ts";
@@ -30,6 +36,7 @@ export function auditRoutes(app: FastifyInstance, core: Core, options: RouteOpti
     auth: "tenant",
     permission: "audit.view",
     query: AuditExportQuery,
+    status: 200,
     response: null,
     raw: true,
     handler: async ({ ctx, query, reply }) => {

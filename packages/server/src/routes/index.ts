@@ -6,7 +6,10 @@ import { auditRoutes } from "./audit.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
 import { permissionsRoutes } from "./permissions.routes.ts";
+import { rolesRoutes } from "./roles.routes.ts";
 import { tenantsRoutes } from "./tenants.routes.ts";
+import { userActionsRoutes } from "./user-actions.routes.ts";
+import { usersRoutes } from "./users.routes.ts";
 import { workspacesRoutes } from "./workspaces.routes.ts";
 
 export type RouteModule = (app: FastifyInstance, core: Core, options: RouteOptions) => void;
@@ -17,5 +20,8 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   tenantsRoutes,
   permissionsRoutes,
   workspacesRoutes,
+  rolesRoutes,
   auditRoutes,
+  usersRoutes,
+  userActionsRoutes,
 ];

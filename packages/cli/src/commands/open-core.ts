@@ -1,0 +1,39 @@
+/** Core on DATABASE_URL for commands that work on the database directly, refusing a stale schema. */
+import { type Core, createCore, loadCatalogs, migrationsAreCurrent, openDatabase } from "@staffgate/core";
+import { loadConfig } from "@staffgate/server";
+
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs `work` with core, closing the database afterwards; failures become a message and an exit code. */
+export async function withCore(work: (core: Core) => Promise<number>): Promise<number> {
+  const config = loadConfig();
+  const db = openDatabase(config.databaseUrl, { poolSize: 2 });
+  try {
+    // Reading or writing a schema this build does not know would give wrong answers, not errors.
+    if (!(await migrationsAreCurrent(db.kysely as never))) {
+      throw new CommandError("The database is not migrated: run `staffgate migrate` first.");
+    }
+    return await work(createCore({ db, catalogs: loadCatalogs(config.catalog) }));
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return error.exitCode;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** The tenant named by `--tenant <slug>`. */
+export async function tenantBySlug(core: Core, slug: string | true | undefined) {
+  if (typeof slug !== "string" || slug === "") throw new CommandError("--tenant <slug> is required", 2);
+  const tenant = await core.tenants.findTenantBySlug(slug);
+  if (!tenant) throw new CommandError(`No tenant with slug "${slug}"`);
+  return tenant;
+}

@@ -1,0 +1,164 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createCore, type Db, openDatabase } from "@staffgate/core";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const MAIN = join(ROOT, "packages/cli/src/main.ts");
+const ADMIN_PASSWORD = "cli-canary-Pa55word-heron-4412";
+
+// SQLite only: these tests check the CLI's arguments, output and exit codes, which do not depend on
+// the database; the SQL underneath is core's, which the server suites already run on PostgreSQL.
+// Each command is a fresh `node --import tsx` process (about two seconds), hence the long timeout.
+describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
+  "staffgate CLI (sqlite file)",
+  { timeout: 60_000 },
+  () => {
+    let dir: string;
+    let dbFile: string;
+
+    function cli(args: readonly string[], env: Record<string, string> = {}, file = dbFile) {
+      const r = spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, DATABASE_URL: file, LOG_LEVEL: "silent", ...env },
+        timeout: 25_000,
+      });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    }
+
+    const tenantArgs = (slug: string) => [
+      "tenant",
+      "create",
+      "--slug",
+      slug,
+      "--name",
+      `Clinic ${slug}`,
+      "--admin-username",
+      "root",
+      "--admin-email",
+      `root@${slug}.example`,
+      "--admin-first",
+      "Rita",
+      "--admin-last",
+      "Root",
+    ];
+
+    /** Works on the same file as the CLI, in-process (WAL lets both open it). */
+    async function withDb<T>(work: (db: Db) => Promise<T>): Promise<T> {
+      const db = openDatabase(dbFile);
+      try {
+        return await work(db);
+      } finally {
+        await db.destroy();
+      }
+    }
+
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), "staffgate-cli-"));
+      dbFile = join(dir, "staffgate.db");
+      const migrated = cli(["migrate"]);
+      expect(migrated.stderr).toBe("");
+      expect(migrated.code).toBe(0);
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("refuses to work on a database that is not migrated", () => {
+      const r = cli(["audit", "verify", "--tenant", "x"], {}, join(dir, "empty.db"));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/staffgate migrate/);
+    });
+
+    it("creates a tenant with the administrator password from the environment, never printing it", () => {
+      const r = cli(tenantArgs("north"), { STAFFGATE_ADMIN_PASSWORD: ADMIN_PASSWORD });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Created tenant north \(ten_[^)]+\), catalogue \S+\n$/);
+      expect(r.stdout).not.toContain(ADMIN_PASSWORD);
+    });
+
+    it("generates and prints a password once when none is given; it signs in", async () => {
+      const r = cli(tenantArgs("south"), { STAFFGATE_ADMIN_PASSWORD: "" });
+      expect(r.code).toBe(0);
+      const password = /password \(shown once\): (\S+)\n$/.exec(r.stdout)?.[1];
+      expect(password?.length).toBeGreaterThanOrEqual(15);
+      const login = await withDb((db) =>
+        createCore({ db, hasher: { memoryCost: 1024, timeCost: 1 } }).auth.login(
+          { ip: null, userAgent: null, requestId: null },
+          { tenant: "south", login: "root", password: password! },
+        ),
+      );
+      expect(login.user.username).toBe("root");
+    });
+
+    it("refuses a taken slug and incomplete arguments", () => {
+      const dup = cli(tenantArgs("north"), { STAFFGATE_ADMIN_PASSWORD: ADMIN_PASSWORD });
+      expect(dup.code).toBe(1);
+      expect(dup.stderr).toMatch(/already exists/);
+      const missing = cli(["tenant", "create", "--slug", "west"], {
+        STAFFGATE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/Usage: staffgate tenant create/);
+      expect(missing.stderr).toMatch(/admin\.username/);
+    });
+
+    it("verifies a tenant's audit chain", async () => {
+      const count = await withDb(async (db) => {
+        const tenant = await createCore({ db }).tenants.findTenantBySlug("north");
+        const rows = await db.kysely
+          .selectFrom("audit_events")
+          .select("seq")
+          .where("tenant_id", "=", tenant!.id)
+          .execute();
+        return rows.length;
+      });
+      expect(count).toBeGreaterThanOrEqual(2);
+      const r = cli(["audit", "verify", "--tenant", "north"]);
+      expect(r.stdout).toBe(`ok: ${count} events checked\n`);
+      expect(r.code).toBe(0);
+      expect(cli(["audit", "verify", "--tenant", "nowhere"]).code).toBe(1);
+      expect(cli(["audit", "verify"]).code).toBe(2);
+    });
+
+    it("exports the trail as JSON Lines and CSV, recording each export", () => {
+      const jsonl = cli(["audit", "export", "--tenant", "north"]);
+      expect(jsonl.code).toBe(0);
+      const events = jsonl.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { seq: number; action: string; actor: { type: string } });
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      expect(events[0]?.action).toBe("tenant.created");
+      expect(events.at(-1)).toMatchObject({ action: "audit.exported", actor: { type: "operator" } });
+      const csv = cli(["audit", "export", "--tenant", "north", "--format", "csv"]);
+      expect(csv.code).toBe(0);
+      const records = csv.stdout.split("\r\n").filter(Boolean);
+      expect(records[0]).toMatch(/^seq,at,actorType,/);
+      expect(records).toHaveLength(events.length + 2);
+      expect(`${jsonl.stdout}${csv.stdout}`).not.toContain(ADMIN_PASSWORD);
+      expect(cli(["audit", "export", "--tenant", "north", "--format", "xml"]).code).toBe(2);
+    });
+
+    it("reports a tampered event with exit code 1", async () => {
+      await withDb(async (db) => {
+        const tenant = await createCore({ db }).tenants.findTenantBySlug("north");
+        await sql`DROP TRIGGER audit_events_no_update`.execute(db.kysely);
+        await db.kysely
+          .updateTable("audit_events")
+          .set({ action: "tenant.renamed" })
+          .where("tenant_id", "=", tenant!.id)
+          .where("seq", "=", 2)
+          .execute();
+      });
+      const r = cli(["audit", "verify", "--tenant", "north"]);
+      expect(r.stdout).toBe("BROKEN at seq 2 (2 checked)\n");
+      expect(r.code).toBe(1);
+      expect(cli(["audit", "verify", "--tenant", "south"]).code).toBe(0);
+    });
+  },
+);

@@ -1,0 +1,113 @@
+/**
+ * Account expiry (PRODUCT.md §2 `expiresAt`): archives users whose expiry has passed and ends their
+ * sessions and tokens. This scheduled job is the one place allowed to scan users across tenants;
+ * each user is then archived inside its own tenant's transaction like any other use case.
+ */
+import { countAdministrators } from "../access/admin-guard.ts";
+import { isAdministratorRole } from "../access/grants.rules.ts";
+import { appendAudit } from "../audit/audit-writer.ts";
+import { createSessionStore } from "../auth/sessions.store.ts";
+import { loadRolesById } from "../roles/roles.table.ts";
+import { type Ctx, noRequest, systemActor } from "../shared/context.ts";
+import type { Deps } from "../shared/deps.ts";
+import { inTenantTx } from "../shared/tx.ts";
+import { createTenantStore } from "../tenants/tenants.store.ts";
+import { createUserActionsStore, findExpiredUsersAcrossTenants } from "../users/user-actions.store.ts";
+import { createUserStore } from "../users/users.store.ts";
+
+export interface ExpiryRun {
+  readonly archived: number;
+  readonly skipped: number;
+  readonly errors: readonly unknown[];
+}
+
+type Outcome = "archived" | "skipped" | "none";
+
+async function expireOne(deps: Deps, tenantId: string, userId: string, at: string): Promise<Outcome> {
+  return inTenantTx(deps, tenantId, async (trx) => {
+    const row = await createUserStore(trx, tenantId).findUserRowById(userId);
+    if (!row || row.status === "archived" || row.expires_at === null || row.expires_at > at) return "none";
+    const ctx: Ctx = { ...noRequest, tenantId, actor: systemActor };
+    const target = { type: "user", id: row.id, label: row.username } as const;
+    const store = createUserActionsStore(trx, tenantId);
+    const tenant = await createTenantStore(trx).findTenantById(tenantId);
+    const catalog = tenant && deps.catalogs.get(tenant.catalog);
+    if (!catalog) throw new Error(`tenant ${tenantId} has no known catalogue`);
+    const role = (await loadRolesById(trx, tenantId, [row.role_id])).get(row.role_id);
+    const heldAdministration =
+      row.status === "active" &&
+      row.virtual === 0 &&
+      role !== undefined &&
+      isAdministratorRole(catalog, role);
+    // The count already leaves out expired users: zero means this user is the last one standing.
+    if (heldAdministration && (await countAdministrators(trx, tenantId, catalog, at)) === 0) {
+      // Audited once, not on every run, until something else happens to the user.
+      if ((await store.lastActionOn(row.id)) === "user.expiry_skipped") return "skipped";
+      await appendAudit(deps, trx, ctx, {
+        action: "user.expiry_skipped",
+        target,
+        changes: { expiresAt: { before: row.expires_at } },
+        outcome: "failure",
+      });
+      return "skipped";
+    }
+    // Conditional: when two instances run at once only the one whose update changed the row audits.
+    if (!(await store.archiveUnlessArchived(row, at))) return "none";
+    await createSessionStore(trx, tenantId).endAllForUser(row.id, at);
+    await appendAudit(deps, trx, ctx, {
+      action: "user.expired",
+      target,
+      changes: { status: { before: row.status, after: "archived" }, expiresAt: { before: row.expires_at } },
+    });
+    return "archived";
+  });
+}
+
+/** A pass handles at most this many; the rest are picked up by the next run. */
+const BATCH = 1000;
+
+/** One pass: every expired, not yet archived user of every tenant, each in its own transaction. */
+export async function archiveExpiredUsers(deps: Deps): Promise<ExpiryRun> {
+  const at = deps.clock.now().toISOString();
+  const due = await findExpiredUsersAcrossTenants(deps.db.kysely, at, BATCH);
+  let archived = 0;
+  let skipped = 0;
+  const errors: unknown[] = [];
+  for (const u of due) {
+    try {
+      const outcome = await expireOne(deps, u.tenant_id, u.id, at);
+      if (outcome === "archived") archived += 1;
+      if (outcome === "skipped") skipped += 1;
+    } catch (error) {
+      // One broken tenant must not stop expiry everywhere else.
+      errors.push(error);
+    }
+  }
+  return { archived, skipped, errors };
+}
+
+/**
+ * Runs the job every `intervalMs` (never overlapping itself; the timer does not keep the process
+ * alive). The returned stop function waits for a run in progress, so the database can close after.
+ */
+export function startExpiryJob(
+  deps: Deps,
+  intervalMs: number,
+  onRun: (run: ExpiryRun) => void = () => {},
+): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = archiveExpiredUsers(deps)
+      .then(onRun, (error: unknown) => onRun({ archived: 0, skipped: 0, errors: [error] }))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}

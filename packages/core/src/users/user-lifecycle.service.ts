@@ -1,0 +1,212 @@
+/**
+ * User lifecycle use cases (deactivate, reactivate, archive, restore, purge, unlock, end sessions):
+ * each one tenant transaction with its audit event, so the guards hold under concurrency.
+ */
+import type { User } from "@staffgate/contract";
+import { ensureAdministratorRemains } from "../access/admin-guard.ts";
+import type { RoleGrants } from "../access/grants.rules.ts";
+import { appendAudit } from "../audit/audit-writer.ts";
+import type { Caller } from "../auth/caller.ts";
+import { createSessionStore } from "../auth/sessions.store.ts";
+import type { UsersTable } from "../db/schema.ts";
+import { loadRolesById } from "../roles/roles.table.ts";
+import type { Ctx } from "../shared/context.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError, invalid } from "../shared/errors.ts";
+import type { Trx } from "../shared/tx.ts";
+import { inTenantTx } from "../shared/tx.ts";
+import { expectVersion } from "../shared/versions.ts";
+import { createUserActionsStore } from "./user-actions.store.ts";
+import {
+  decideTransition,
+  describeExcess,
+  excessOfTarget,
+  type LifecycleAction,
+} from "./user-lifecycle.rules.ts";
+import { createUserStore } from "./users.store.ts";
+
+const NO_GRANTS: RoleGrants = { permissions: [], collaborator: false, workspaces: [] };
+
+/** Nobody deactivates, archives or purges themselves (they would lock themselves out mid-request). */
+export function ensureNotSelf(caller: Caller, userId: string, what: string): void {
+  if (caller.userId === userId) {
+    throw new AppError("SELF_ACTION_FORBIDDEN", `You cannot ${what} yourself; ask another administrator`);
+  }
+}
+
+/**
+ * Loads the target (404 for a missing or another tenant's id, 412 on a stale If-Match) and refuses
+ * when it holds anything the actor does not: whoever could not have granted a user's permissions
+ * may not switch that user off, on, or change its role either (SECURITY.md G-52).
+ */
+export async function loadTargetWithin(
+  trx: Trx,
+  caller: Caller,
+  id: string,
+  ifMatch: number | undefined,
+): Promise<UsersTable> {
+  const row = await createUserStore(trx, caller.tenantId).findUserRowById(id);
+  if (!row) throw new AppError("USER_NOT_FOUND");
+  expectVersion(row.version, ifMatch);
+  const wsRoles = await createUserActionsStore(trx, caller.tenantId).workspaceRoleIds(id);
+  const roles = await loadRolesById(trx, caller.tenantId, [row.role_id, ...wsRoles.map((w) => w.role_id)]);
+  const workspaceRoles = new Map<string, RoleGrants>();
+  for (const w of wsRoles) workspaceRoles.set(w.workspace_id, roles.get(w.role_id) ?? NO_GRANTS);
+  const role: RoleGrants = roles.get(row.role_id) ?? NO_GRANTS;
+  const excess = excessOfTarget(caller.catalog, caller.holder, { role, workspaceRoles });
+  if (excess.length > 0) {
+    throw new AppError(
+      "PRIVILEGE_ESCALATION",
+      `The user holds permissions you do not (${describeExcess(excess)}); only someone holding them can act on this user`,
+    );
+  }
+  return row;
+}
+
+export async function userOf(trx: Trx, tenantId: string, id: string): Promise<User> {
+  const users = createUserStore(trx, tenantId);
+  const [user] = await users.toUsers([(await users.findUserRowById(id))!]);
+  return user!;
+}
+
+export function createUserLifecycleService(deps: Deps) {
+  const now = () => deps.clock.now().toISOString();
+
+  function transition(
+    caller: Caller,
+    ctx: Ctx,
+    id: string,
+    action: Exclude<LifecycleAction, "activate">,
+    options: { ifMatch?: number | undefined; newExpiresAt?: string | null | undefined } = {},
+  ): Promise<User> {
+    if (action === "deactivate" || action === "archive") ensureNotSelf(caller, id, action);
+    return inTenantTx(deps, ctx.tenantId, async (trx) => {
+      const row = await loadTargetWithin(trx, caller, id, options.ifMatch);
+      const at = now();
+      const decision = decideTransition(
+        { status: row.status, archivedFrom: row.archived_from, expiresAt: row.expires_at },
+        action,
+        { now: at, ...(options.newExpiresAt !== undefined ? { newExpiresAt: options.newExpiresAt } : {}) },
+      );
+      if (!decision.ok) {
+        throw decision.path
+          ? invalid(decision.path, decision.detail)
+          : new AppError(decision.code, decision.detail);
+      }
+      await createUserActionsStore(trx, ctx.tenantId).updateUser(id, {
+        status: decision.status,
+        archived_from: decision.archivedFrom,
+        expires_at: decision.expiresAt,
+        updated_at: at,
+        version: row.version + 1,
+      });
+      if (decision.endsAccess) await createSessionStore(trx, ctx.tenantId).endAllForUser(id, at);
+      // After the change, inside the tenant lock: two administrators switching each other off are serialised.
+      await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, at);
+      const changes: Record<string, { before: unknown; after: unknown }> = {
+        status: { before: row.status, after: decision.status },
+      };
+      if (decision.expiresAt !== row.expires_at) {
+        changes.expiresAt = { before: row.expires_at, after: decision.expiresAt };
+      }
+      await appendAudit(deps, trx, ctx, {
+        action: `user.${action}d`,
+        target: { type: "user", id, label: row.username },
+        changes,
+      });
+      return userOf(trx, ctx.tenantId, id);
+    });
+  }
+
+  return {
+    deactivateUser: (caller: Caller, ctx: Ctx, id: string, ifMatch?: number) =>
+      transition(caller, ctx, id, "deactivate", { ifMatch }),
+
+    reactivateUser: (caller: Caller, ctx: Ctx, id: string, ifMatch?: number) =>
+      transition(caller, ctx, id, "reactivate", { ifMatch }),
+
+    /** DELETE = archive (Provet): the account stays, its username and email stay reserved. */
+    archiveUser: (caller: Caller, ctx: Ctx, id: string, ifMatch?: number) =>
+      transition(caller, ctx, id, "archive", { ifMatch }),
+
+    /** Back to the status it was archived from; `expiresAt` (ISO or null) replaces a past expiry. */
+    restoreUser: (
+      caller: Caller,
+      ctx: Ctx,
+      id: string,
+      input: { expiresAt?: string | null | undefined },
+      ifMatch?: number,
+    ) =>
+      transition(caller, ctx, id, "restore", {
+        ifMatch,
+        newExpiresAt:
+          input.expiresAt === undefined || input.expiresAt === null
+            ? input.expiresAt
+            : new Date(input.expiresAt).toISOString(),
+      }),
+
+    /** Hard delete, only while the user has left no trace (ProKnow): otherwise 409 USER_HAS_HISTORY. */
+    async purgeUser(caller: Caller, ctx: Ctx, id: string, ifMatch?: number): Promise<void> {
+      ensureNotSelf(caller, id, "purge");
+      await inTenantTx(deps, ctx.tenantId, async (trx) => {
+        const row = await loadTargetWithin(trx, caller, id, ifMatch);
+        const store = createUserActionsStore(trx, ctx.tenantId);
+        const history = await store.historyOf(row);
+        if (history) {
+          throw new AppError(
+            "USER_HAS_HISTORY",
+            `The user ${history}, so it cannot be purged; deactivate or archive it instead`,
+          );
+        }
+        await store.deleteUserCascade(id);
+        await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, now());
+        await appendAudit(deps, trx, ctx, {
+          action: "user.purged",
+          target: { type: "user", id, label: row.username },
+          changes: { username: { before: row.username }, status: { before: row.status } },
+        });
+      });
+    },
+
+    /** Clears an admin or failed-attempts lock; a user who is not locked is returned unchanged. */
+    unlockUser(caller: Caller, ctx: Ctx, id: string, ifMatch?: number): Promise<User> {
+      return inTenantTx(deps, ctx.tenantId, async (trx) => {
+        const row = await loadTargetWithin(trx, caller, id, ifMatch);
+        if (row.locked === 0 && row.locked_until === null && row.failed_attempts === 0) {
+          return userOf(trx, ctx.tenantId, id);
+        }
+        await createUserActionsStore(trx, ctx.tenantId).updateUser(id, {
+          locked: 0,
+          locked_until: null,
+          failed_attempts: 0,
+          updated_at: now(),
+          version: row.version + 1,
+        });
+        await appendAudit(deps, trx, ctx, {
+          action: "user.unlocked",
+          target: { type: "user", id, label: row.username },
+          changes: {
+            locked: { before: row.locked === 1, after: false },
+            failedAttempts: { before: row.failed_attempts, after: 0 },
+          },
+        });
+        return userOf(trx, ctx.tenantId, id);
+      });
+    },
+
+    /** Ends every session and API token of a user now (the user row itself does not change). */
+    async revokeUserSessions(caller: Caller, ctx: Ctx, id: string): Promise<void> {
+      await inTenantTx(deps, ctx.tenantId, async (trx) => {
+        const row = await loadTargetWithin(trx, caller, id, undefined);
+        const ended = await createSessionStore(trx, ctx.tenantId).endAllForUser(id, now());
+        await appendAudit(deps, trx, ctx, {
+          action: "user.sessions_revoked",
+          target: { type: "user", id, label: row.username },
+          changes: { sessionsEnded: { after: ended } },
+        });
+      });
+    },
+  };
+}
+
+export type UserLifecycleService = ReturnType<typeof createUserLifecycleService>;

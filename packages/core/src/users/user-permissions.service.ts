@@ -1,0 +1,98 @@
+/**
+ * "Edit permissions" on one user (PRODUCT.md §2 "Private role"): a role bound to that user alone,
+ * copied from the body (the console sends the formal role's grants as the template).
+ */
+import type { PrivatePermissionsBody, User } from "@staffgate/contract";
+import { ensureAdministratorRemains } from "../access/admin-guard.ts";
+import { excessOver, type RoleGrants } from "../access/grants.rules.ts";
+import { appendAudit } from "../audit/audit-writer.ts";
+import type { Caller } from "../auth/caller.ts";
+import { assertValidRole } from "../roles/roles.rules.ts";
+import { loadRolesById } from "../roles/roles.table.ts";
+import type { Ctx } from "../shared/context.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError } from "../shared/errors.ts";
+import { inTenantTx, type Trx } from "../shared/tx.ts";
+import { createUserActionsStore } from "./user-actions.store.ts";
+import { describeExcess } from "./user-lifecycle.rules.ts";
+import { loadTargetWithin, userOf } from "./user-lifecycle.service.ts";
+
+/**
+ * Deletes a user's private role (call it when the user gets a formal role again, after setting
+ * users.role_id, inside the same tenant transaction). Returns how many roles were deleted.
+ */
+export function deletePrivateRole(trx: Trx, tenantId: string, userId: string): Promise<number> {
+  return createUserActionsStore(trx, tenantId).deletePrivateRoles(userId);
+}
+
+function grantsOf(role: RoleGrants | undefined): RoleGrants {
+  return {
+    permissions: [...(role?.permissions ?? [])],
+    collaborator: role?.collaborator ?? false,
+    workspaces: (role?.workspaces ?? []).map((w) => ({ ...w, permissions: [...w.permissions] })),
+  };
+}
+
+export function createUserPermissionsService(deps: Deps) {
+  return {
+    /** Creates or replaces the user's private role and makes it the user's role. */
+    setUserPermissions(
+      caller: Caller,
+      ctx: Ctx,
+      id: string,
+      input: PrivatePermissionsBody,
+      ifMatch?: number,
+    ): Promise<User> {
+      if (caller.userId === id) {
+        throw new AppError("SELF_ROLE_CHANGE", "Ask another administrator to change your permissions");
+      }
+      const grants: RoleGrants = {
+        permissions: [...new Set(input.permissions)],
+        collaborator: input.collaborator,
+        workspaces: input.workspaces.map((w) => ({
+          workspaceId: w.workspaceId,
+          permissions: [...new Set(w.permissions)],
+          collaborator: w.collaborator,
+        })),
+      };
+      return inTenantTx(deps, ctx.tenantId, async (trx) => {
+        const row = await loadTargetWithin(trx, caller, id, ifMatch);
+        const store = createUserActionsStore(trx, ctx.tenantId);
+        const workspaceIds = await store.existingWorkspaceIds(grants.workspaces.map((w) => w.workspaceId));
+        assertValidRole(caller.catalog, grants, workspaceIds);
+        const excess = excessOver(caller.catalog, caller.holder, grants);
+        if (excess.length > 0) {
+          throw new AppError(
+            "PRIVILEGE_ESCALATION",
+            `You cannot grant permissions you do not hold: ${describeExcess(excess)}`,
+          );
+        }
+        const before = grantsOf((await loadRolesById(trx, ctx.tenantId, [row.role_id])).get(row.role_id));
+        const at = deps.clock.now().toISOString();
+        const existing = await store.findPrivateRoleId(id);
+        let roleId: string;
+        if (existing) {
+          roleId = existing.id;
+          await store.replacePrivateRole(existing.id, existing.version, grants, at);
+        } else {
+          roleId = deps.ids.next("rol");
+          await store.insertPrivateRole(roleId, id, grants, at);
+        }
+        await store.updateUser(id, { role_id: roleId, updated_at: at, version: row.version + 1 });
+        // The user may have been the last administrator: the private role must keep the pair then.
+        await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, at);
+        await appendAudit(deps, trx, ctx, {
+          action: "user.permissions_changed",
+          target: { type: "user", id, label: row.username },
+          changes: {
+            roleId: { before: row.role_id, after: roleId },
+            grants: { before, after: grants },
+          },
+        });
+        return userOf(trx, ctx.tenantId, id);
+      });
+    },
+  };
+}
+
+export type UserPermissionsService = ReturnType<typeof createUserPermissionsService>;

@@ -1,0 +1,164 @@
+/**
+ * Editing a user (PATCH): any field, with the same checks as create, plus the guards that only an
+ * edit can break: nobody changes their own role, the last administrator stays, an archived user
+ * is restored before it is edited (so a reserved identity cannot be silently re-purposed).
+ */
+import type { UpdateUserBody, User } from "@staffgate/contract";
+import { ensureAdministratorRemains } from "../access/admin-guard.ts";
+import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
+import type { Caller } from "../auth/caller.ts";
+import type { UsersTable } from "../db/schema.ts";
+import type { Ctx } from "../shared/context.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError } from "../shared/errors.ts";
+import { flag } from "../shared/json.ts";
+import { foldKey } from "../shared/text.rules.ts";
+import type { Trx } from "../shared/tx.ts";
+import { expectVersion } from "../shared/versions.ts";
+import { createTenantStore } from "../tenants/tenants.store.ts";
+import { deriveDisplayName, deriveInitials, searchText, sortName } from "./user-fields.rules.ts";
+import {
+  AUDITED_USER_FIELDS,
+  checkWorkRole,
+  checkWorkspaceIds,
+  checkWorkspaceRoles,
+  ensureCoversRole,
+  ensureCoversWorkspaceRoles,
+  expiryOrThrow,
+  loadFormalRole,
+  phoneOrThrow,
+  sameAssignments,
+  tenantWorkRoles,
+  text,
+} from "./user-input.ts";
+import { createUserStore } from "./users.store.ts";
+
+/** `undefined` keeps the current value; `null` or "" clears an optional text field. */
+function pick(patch: string | null | undefined, current: string | null): string | null {
+  return patch === undefined ? current : text(patch);
+}
+
+export async function updateUserIn(
+  deps: Deps,
+  trx: Trx,
+  ctx: Ctx,
+  caller: Caller,
+  id: string,
+  input: UpdateUserBody,
+  ifMatch: number | undefined,
+): Promise<User> {
+  const store = createUserStore(trx, ctx.tenantId);
+  const row = await store.findUserRowById(id);
+  if (!row) throw new AppError("USER_NOT_FOUND");
+  expectVersion(row.version, ifMatch);
+  if (row.status === "archived") {
+    throw new AppError("USER_STATE_INVALID", "The user is archived; restore it before editing");
+  }
+  const before = (await store.toUsers([row]))[0]!;
+  const now = deps.clock.now().toISOString();
+
+  const roleChanged = input.roleId !== undefined && input.roleId !== row.role_id;
+  const wsRolesChanged =
+    input.workspaceRoles !== undefined && !sameAssignments(input.workspaceRoles, before.workspaceRoles);
+  if ((roleChanged || wsRolesChanged) && caller.userId === id) {
+    throw new AppError("SELF_ROLE_CHANGE", "Ask another administrator to change your role", {
+      errors: [{ path: roleChanged ? "roleId" : "workspaceRoles", message: "is your own" }],
+    });
+  }
+
+  const firstName = input.firstName ?? row.first_name;
+  const lastName = input.lastName ?? row.last_name;
+  // Initials that were derived follow a renamed user; initials typed by an admin are kept.
+  const derivedBefore = row.initials === deriveInitials(row.first_name, row.last_name);
+  const initials =
+    input.initials !== undefined
+      ? (text(input.initials) ?? deriveInitials(firstName, lastName))
+      : derivedBefore
+        ? deriveInitials(firstName, lastName)
+        : row.initials;
+  const username = input.username ?? row.username;
+  const email = input.email ?? row.email;
+  const employeeNumber = pick(input.employeeNumber, row.employee_number);
+  const next: UsersTable = {
+    ...row,
+    username,
+    username_key: foldKey(username),
+    email,
+    email_key: foldKey(email),
+    first_name: firstName,
+    last_name: lastName,
+    initials,
+    display_name: deriveDisplayName(firstName, lastName),
+    sort_name: sortName(firstName, lastName),
+    search_text: searchText({ firstName, lastName, username, email, employeeNumber }),
+    phone: input.phone === undefined ? row.phone : phoneOrThrow(input.phone),
+    work_role: pick(input.workRole, row.work_role),
+    professional_id: pick(input.professionalId, row.professional_id),
+    prescriber_id: pick(input.prescriberId, row.prescriber_id),
+    qualifications: pick(input.qualifications, row.qualifications),
+    areas_of_expertise: pick(input.areasOfExpertise, row.areas_of_expertise),
+    employee_number: employeeNumber,
+    title: pick(input.title, row.title),
+    role_id: input.roleId ?? row.role_id,
+    workspace_access_all:
+      input.workspaceAccess === undefined ? row.workspace_access_all : flag(input.workspaceAccess === "all"),
+    expires_at: input.expiresAt === undefined ? row.expires_at : expiryOrThrow(input.expiresAt, now),
+  };
+
+  // A work role the tenant has since dropped stays on users until someone changes it.
+  if (input.workRole !== undefined || input.professionalId !== undefined) {
+    const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
+    const workRoles = tenantWorkRoles(tenant?.work_roles ?? "[]");
+    if (next.work_role === row.work_role && next.work_role !== null) {
+      // Unchanged work role: only the professional ID rule applies.
+      checkWorkRole(
+        workRoles.some((w) => w.name === next.work_role)
+          ? workRoles
+          : [...workRoles, { name: next.work_role, professionalIdLabel: null }],
+        next.work_role,
+        next.professional_id,
+      );
+    } else {
+      checkWorkRole(workRoles, next.work_role, next.professional_id);
+    }
+  }
+  if (roleChanged) ensureCoversRole(caller, await loadFormalRole(trx, ctx.tenantId, next.role_id));
+  if (input.workspaceAccess !== undefined && input.workspaceAccess !== "all") {
+    const list = input.workspaceAccess;
+    await checkWorkspaceIds(trx, ctx.tenantId, list, (i) => `workspaceAccess.${i}`);
+  }
+  if (input.workspaceRoles !== undefined && wsRolesChanged) {
+    const roles = await checkWorkspaceRoles(trx, ctx.tenantId, input.workspaceRoles);
+    // Assignments the user already has are not re-judged: removing them is never an escalation.
+    const added = input.workspaceRoles.filter(
+      (a) => !before.workspaceRoles.some((b) => b.workspaceId === a.workspaceId && b.roleId === a.roleId),
+    );
+    ensureCoversWorkspaceRoles(caller, added, roles);
+  }
+
+  if (roleChanged) await store.deletePrivateRoleOf(id);
+  if (input.workspaceAccess !== undefined) {
+    await store.replaceWorkspaceAccess(
+      id,
+      input.workspaceAccess === "all" ? [] : [...new Set(input.workspaceAccess)],
+    );
+  }
+  if (wsRolesChanged && input.workspaceRoles) await store.replaceWorkspaceRoles(id, input.workspaceRoles);
+
+  const after = (await store.toUsers([next]))[0]!;
+  const changes = diffChanges(before, after, AUDITED_USER_FIELDS);
+  if (Object.keys(changes).length === 0) return before;
+  next.updated_at = now;
+  next.version = row.version + 1;
+  const { tenant_id: _t, id: _i, created_at: _c, created_by: _b, ...patch } = next;
+  await store.updateUserRow(id, patch);
+  if (roleChanged || wsRolesChanged || input.expiresAt !== undefined) {
+    await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, now);
+  }
+  await appendAudit(deps, trx, ctx, {
+    action: "user.updated",
+    target: { type: "user", id, label: next.username },
+    changes,
+  });
+  return { ...after, updatedAt: next.updated_at, version: next.version };
+}

@@ -1,0 +1,209 @@
+/** User use cases: read, list, create, edit and count seats; each write one audited transaction. */
+import type { CreateUserBody, ListUsersQuery, UpdateUserBody, User } from "@staffgate/contract";
+import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
+import type { Caller } from "../auth/caller.ts";
+import { passwordProblem } from "../auth/password-policy.rules.ts";
+import type { UsersTable } from "../db/schema.ts";
+import type { Ctx } from "../shared/context.ts";
+import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import { isUniqueViolation, violatedConstraint } from "../shared/db-errors.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError, invalid } from "../shared/errors.ts";
+import { flag } from "../shared/json.ts";
+import { foldKey } from "../shared/text.rules.ts";
+import { inTenantTx } from "../shared/tx.ts";
+import { createTenantStore } from "../tenants/tenants.store.ts";
+import { deriveDisplayName, deriveInitials, searchText, sortName } from "./user-fields.rules.ts";
+import {
+  AUDITED_USER_FIELDS,
+  checkWorkRole,
+  checkWorkspaceIds,
+  checkWorkspaceRoles,
+  ensureCoversRole,
+  ensureCoversWorkspaceRoles,
+  expiryOrThrow,
+  loadFormalRole,
+  phoneOrThrow,
+  tenantWorkRoles,
+  text,
+} from "./user-input.ts";
+import { createUserStore } from "./users.store.ts";
+import { listUserRows, sortValueOf, type UserSortKey } from "./users-list.store.ts";
+import { updateUserIn } from "./users-update.ts";
+
+/** Maps a uniqueness race (or a plain duplicate) to the field it concerns. */
+export function takenError(error: unknown): AppError | undefined {
+  if (!isUniqueViolation(error)) return undefined;
+  const which = violatedConstraint(error);
+  if (/users_username_uq|users\.username_key/.test(which)) {
+    return new AppError("USER_USERNAME_TAKEN", undefined, {
+      errors: [{ path: "username", message: "is already used by another user (archived users included)" }],
+    });
+  }
+  if (/users_email_uq|users\.email_key/.test(which)) {
+    return new AppError("USER_EMAIL_TAKEN", undefined, {
+      errors: [{ path: "email", message: "is already used by another user (archived users included)" }],
+    });
+  }
+  return undefined;
+}
+
+export function createUsersService(deps: Deps) {
+  const SORTS = new Set<string>(["name", "username", "email", "createdAt", "lastLoginAt"]);
+
+  return {
+    async getUser(ctx: Ctx, id: string): Promise<User> {
+      const store = createUserStore(deps.db.kysely, ctx.tenantId);
+      const row = await store.findUserRowById(id);
+      if (!row) throw new AppError("USER_NOT_FOUND");
+      return (await store.toUsers([row]))[0]!;
+    },
+
+    async listUsers(ctx: Ctx, query: ListUsersQuery): Promise<{ items: User[]; nextCursor: string | null }> {
+      const descending = query.sort.startsWith("-");
+      const sort = query.sort.replace(/^-/, "") as UserSortKey;
+      let after: [string, string] | null = null;
+      if (query.cursor) {
+        const [s, value, id] = decodeCursor(query.cursor, 3);
+        // A cursor only continues the sort it was made for.
+        if (s !== query.sort || typeof value !== "string" || typeof id !== "string" || !SORTS.has(sort)) {
+          throw new AppError("INVALID_CURSOR");
+        }
+        after = [value, id];
+      }
+      const rows = await listUserRows(
+        deps.db.kysely,
+        ctx.tenantId,
+        {
+          status: query.status,
+          dialect: deps.db.dialect,
+          q: query.q ? foldKey(query.q) : undefined,
+          virtual: query.virtual,
+          locked: query.locked,
+          roleId: query.roleId,
+          workspaceId: query.workspaceId,
+          workRole: query.workRole,
+          lastLoginBefore: query.lastLoginBefore && new Date(query.lastLoginBefore).toISOString(),
+        },
+        { sort, descending, limit: query.limit + 1, after },
+      );
+      const pageRows = rows.slice(0, query.limit);
+      const items = await createUserStore(deps.db.kysely, ctx.tenantId).toUsers(pageRows);
+      const last = pageRows.at(-1);
+      return {
+        items,
+        nextCursor:
+          rows.length > query.limit && last
+            ? encodeCursor([query.sort, sortValueOf(last, sort), last.id])
+            : null,
+      };
+    },
+
+    countSeats(ctx: Ctx): Promise<{ seats: number; virtual: number }> {
+      return createUserStore(deps.db.kysely, ctx.tenantId).countActiveSeats();
+    },
+
+    async createUser(ctx: Ctx, caller: Caller, input: CreateUserBody): Promise<User> {
+      const virtual = input.virtual ?? false;
+      const phone = phoneOrThrow(input.phone);
+      if (input.password !== undefined) {
+        if (virtual) throw invalid("password", "virtual users have no credentials and cannot sign in");
+        const problem = passwordProblem(input.password);
+        if (problem) throw invalid("password", `password ${problem}`);
+      }
+      // Hashing is slow: done before the transaction so the tenant lock is not held meanwhile.
+      const passwordHash = input.password === undefined ? null : await deps.hasher.hash(input.password);
+      const now = deps.clock.now().toISOString();
+      const expiresAt = expiryOrThrow(input.expiresAt, now);
+      const workspaceAccess = input.workspaceAccess ?? "all";
+      const workspaceRoles = input.workspaceRoles ?? [];
+      const id = deps.ids.next("usr");
+      const employeeNumber = text(input.employeeNumber);
+      const row: Omit<UsersTable, "tenant_id"> = {
+        id,
+        username: input.username,
+        username_key: foldKey(input.username),
+        email: input.email,
+        email_key: foldKey(input.email),
+        first_name: input.firstName,
+        last_name: input.lastName,
+        initials: text(input.initials) ?? deriveInitials(input.firstName, input.lastName),
+        display_name: deriveDisplayName(input.firstName, input.lastName),
+        sort_name: sortName(input.firstName, input.lastName),
+        search_text: searchText({ ...input, employeeNumber }),
+        phone,
+        work_role: text(input.workRole),
+        professional_id: text(input.professionalId),
+        prescriber_id: text(input.prescriberId),
+        qualifications: text(input.qualifications),
+        areas_of_expertise: text(input.areasOfExpertise),
+        employee_number: employeeNumber,
+        title: text(input.title),
+        role_id: input.roleId,
+        workspace_access_all: flag(workspaceAccess === "all"),
+        virtual: flag(virtual),
+        expires_at: expiresAt,
+        // Without a password a person is invited; a virtual user never signs in, so it is active at once.
+        status: passwordHash !== null || virtual ? "active" : "invited",
+        archived_from: null,
+        locked: 0,
+        locked_until: null,
+        failed_attempts: 0,
+        // An administrator chose this password, so by default the user replaces it at first sign-in.
+        must_change_password: flag(passwordHash !== null && (input.mustChangePassword ?? true)),
+        mfa_enrolled: 0,
+        password_hash: passwordHash,
+        last_login_at: null,
+        created_at: now,
+        created_by: caller.userId,
+        updated_at: now,
+        version: 1,
+      };
+      try {
+        return await inTenantTx(deps, ctx.tenantId, async (trx) => {
+          const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
+          if (!tenant) throw new AppError("TENANT_NOT_FOUND");
+          checkWorkRole(tenantWorkRoles(tenant.work_roles), row.work_role, row.professional_id);
+          const role = await loadFormalRole(trx, ctx.tenantId, input.roleId);
+          const accessIds = workspaceAccess === "all" ? [] : [...new Set(workspaceAccess)];
+          await checkWorkspaceIds(
+            trx,
+            ctx.tenantId,
+            workspaceAccess === "all" ? [] : workspaceAccess,
+            (i) => `workspaceAccess.${i}`,
+          );
+          const wsRoles = await checkWorkspaceRoles(trx, ctx.tenantId, workspaceRoles);
+          ensureCoversRole(caller, role);
+          ensureCoversWorkspaceRoles(caller, workspaceRoles, wsRoles);
+          const store = createUserStore(trx, ctx.tenantId);
+          await store.insertUser(row);
+          await store.replaceWorkspaceAccess(id, accessIds);
+          await store.replaceWorkspaceRoles(id, workspaceRoles);
+          const created = (await store.toUsers([{ ...row, tenant_id: ctx.tenantId }]))[0]!;
+          await appendAudit(deps, trx, ctx, {
+            action: "user.created",
+            target: { type: "user", id, label: row.username },
+            changes: snapshotChanges(created, "after", AUDITED_USER_FIELDS),
+          });
+          // issue 4: when status is "invited", queue the invitation email (set-password link) here,
+          // inside this transaction, so a rolled-back create never sends one.
+          return created;
+        });
+      } catch (error) {
+        throw takenError(error) ?? error;
+      }
+    },
+
+    async updateUser(ctx: Ctx, caller: Caller, id: string, input: UpdateUserBody, ifMatch?: number) {
+      try {
+        return await inTenantTx(deps, ctx.tenantId, (trx) =>
+          updateUserIn(deps, trx, ctx, caller, id, input, ifMatch),
+        );
+      } catch (error) {
+        throw takenError(error) ?? error;
+      }
+    },
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;

@@ -1,0 +1,48 @@
+/** Users: staff accounts, and the seat count. */
+import type { CreateUserBody, UpdateUserBody, User } from "@staffgate/contract";
+import { enc, type Transport } from "./http.ts";
+import type { Page } from "./workspaces.ts";
+
+/** Filters, search and sort of the users list; `status` defaults to `active`. */
+export interface ListUsersParams {
+  limit?: number;
+  cursor?: string;
+  status?: "active" | "inactive" | "invited" | "archived" | "all";
+  q?: string;
+  virtual?: boolean;
+  locked?: boolean;
+  roleId?: string;
+  workspaceId?: string;
+  workRole?: string;
+  lastLoginBefore?: string;
+  sort?:
+    | "name"
+    | "-name"
+    | "username"
+    | "-username"
+    | "email"
+    | "-email"
+    | "createdAt"
+    | "-createdAt"
+    | "lastLoginAt"
+    | "-lastLoginAt";
+}
+
+export interface Seats {
+  /** Active, non-virtual users: what is billed. */
+  readonly seats: number;
+  readonly virtual: number;
+}
+
+export function usersApi(t: Transport) {
+  return {
+    list: (query: ListUsersParams = {}) =>
+      t.request<Page<User>>("GET", "/api/v1/users", { query: { ...query } }),
+    get: (id: string) => t.request<User>("GET", `/api/v1/users/${enc(id)}`),
+    /** Omit `password` to invite the user instead. */
+    create: (body: CreateUserBody) => t.request<User>("POST", "/api/v1/users", { body }),
+    update: (id: string, body: UpdateUserBody, options: { ifMatch?: number } = {}) =>
+      t.request<User>("PATCH", `/api/v1/users/${enc(id)}`, { body, ...options }),
+    seats: () => t.request<Seats>("GET", "/api/v1/seats"),
+  };
+}

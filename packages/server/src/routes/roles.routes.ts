@@ -1,0 +1,102 @@
+/** /api/v1/roles: the tenant's formal roles (private roles are reached through their user). */
+import {
+  CopyRoleBody,
+  CreateRoleBody,
+  IdParams,
+  ListWorkspacesQuery,
+  page,
+  RoleSchema,
+  UpdateRoleBody,
+} from "@staffgate/contract";
+import type { Core } from "@staffgate/core";
+import type { FastifyInstance } from "fastify";
+import { type RouteOptions, route } from "../http/route.ts";
+
+/** Same shape as the workspace list: `limit`, `cursor`, and `q` over the name. */
+const ListRolesQuery = ListWorkspacesQuery;
+
+export function rolesRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
+  const tags = ["roles"];
+  const etag = (r: { version: number }) => r.version;
+
+  route(app, options, {
+    method: "GET",
+    url: "/api/v1/roles",
+    summary: "List roles",
+    tags,
+    auth: "tenant",
+    permission: "users.view",
+    query: ListRolesQuery,
+    response: page(RoleSchema),
+    handler: ({ ctx, query }) => core.roles.listRoles(ctx, query),
+  });
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/roles",
+    summary: "Create a role",
+    tags,
+    auth: "tenant",
+    permission: "roles.manage",
+    body: CreateRoleBody,
+    response: RoleSchema,
+    etag,
+    handler: ({ caller, ctx, body }) => core.roles.createRole(caller, ctx, body),
+  });
+
+  route(app, options, {
+    method: "GET",
+    url: "/api/v1/roles/:id",
+    summary: "Get a role",
+    tags,
+    auth: "tenant",
+    permission: "users.view",
+    params: IdParams,
+    response: RoleSchema,
+    etag,
+    handler: ({ ctx, params }) => core.roles.getRole(ctx, params.id),
+  });
+
+  route(app, options, {
+    method: "PATCH",
+    url: "/api/v1/roles/:id",
+    summary: "Update a role (not a locked one, nor one you hold)",
+    tags,
+    auth: "tenant",
+    permission: "roles.manage",
+    params: IdParams,
+    body: UpdateRoleBody,
+    response: RoleSchema,
+    etag,
+    handler: ({ caller, ctx, params, body, ifMatch }) =>
+      core.roles.updateRole(caller, ctx, params.id, body, ifMatch),
+  });
+
+  route(app, options, {
+    method: "DELETE",
+    url: "/api/v1/roles/:id",
+    summary: "Delete a role no user holds",
+    tags,
+    auth: "tenant",
+    permission: "roles.manage",
+    params: IdParams,
+    response: null,
+    handler: async ({ caller, ctx, params, ifMatch }) => {
+      await core.roles.deleteRole(caller, ctx, params.id, ifMatch);
+    },
+  });
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/roles/:id/copy",
+    summary: 'Copy a role ("Copy of X" unless a name is given)',
+    tags,
+    auth: "tenant",
+    permission: "roles.manage",
+    params: IdParams,
+    body: CopyRoleBody.optional(),
+    response: RoleSchema,
+    etag,
+    handler: ({ caller, ctx, params, body }) => core.roles.copyRole(caller, ctx, params.id, body ?? {}),
+  });
+}

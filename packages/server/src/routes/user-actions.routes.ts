@@ -1,0 +1,113 @@
+/** /api/v1/users/{id}/…: lifecycle actions, private-role permissions, ending sessions. */
+import {
+  IdParams,
+  PrivatePermissionsBody,
+  RestoreUserBody,
+  type User,
+  UserSchema,
+} from "@staffgate/contract";
+import type { Caller, Core, Ctx } from "@staffgate/core";
+import type { FastifyInstance } from "fastify";
+import { type RouteOptions, route } from "../http/route.ts";
+
+type Action = (caller: Caller, ctx: Ctx, id: string, ifMatch?: number) => Promise<User>;
+
+export function userActionsRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
+  const tags = ["users"];
+  const etag = (u: { version: number }) => u.version;
+  const lc = core.userLifecycle;
+
+  route(app, options, {
+    method: "DELETE",
+    url: "/api/v1/users/:id",
+    summary: "Archive a user (delete = archive; restore brings it back)",
+    tags,
+    auth: "tenant",
+    permission: "users.manage",
+    params: IdParams,
+    status: 200,
+    response: UserSchema,
+    etag,
+    handler: ({ caller, ctx, params, ifMatch }) => lc.archiveUser(caller, ctx, params.id, ifMatch),
+  });
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/users/:id/restore",
+    summary: "Restore an archived user to the status it was archived from",
+    tags,
+    auth: "tenant",
+    permission: "users.manage",
+    params: IdParams,
+    body: RestoreUserBody,
+    status: 200,
+    response: UserSchema,
+    etag,
+    handler: ({ caller, ctx, params, body, ifMatch }) =>
+      lc.restoreUser(caller, ctx, params.id, body ?? {}, ifMatch),
+  });
+
+  const simple: readonly [string, string, string, Action][] = [
+    ["deactivate", "users.manage", "Deactivate a user (cannot sign in; sessions end)", lc.deactivateUser],
+    ["reactivate", "users.manage", "Reactivate a deactivated user", lc.reactivateUser],
+    ["unlock", "users.credentials", "Clear a user's lock and failed sign-in count", lc.unlockUser],
+  ];
+  for (const [verb, permission, summary, action] of simple) {
+    route(app, options, {
+      method: "POST",
+      url: `/api/v1/users/:id/${verb}`,
+      summary,
+      tags,
+      auth: "tenant",
+      permission,
+      params: IdParams,
+      status: 200,
+      response: UserSchema,
+      etag,
+      handler: ({ caller, ctx, params, ifMatch }) => action(caller, ctx, params.id, ifMatch),
+    });
+  }
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/users/:id/purge",
+    summary: "Hard-delete a user that has no history (else 409 USER_HAS_HISTORY)",
+    tags,
+    auth: "tenant",
+    permission: "users.manage",
+    params: IdParams,
+    response: null,
+    handler: async ({ caller, ctx, params, ifMatch }) => {
+      await lc.purgeUser(caller, ctx, params.id, ifMatch);
+    },
+  });
+
+  route(app, options, {
+    method: "PUT",
+    url: "/api/v1/users/:id/permissions",
+    summary: "Give a user a private role with these grants",
+    tags,
+    auth: "tenant",
+    permission: (caller) => caller.permissions.has("users.manage") && caller.permissions.has("roles.manage"),
+    params: IdParams,
+    body: PrivatePermissionsBody,
+    response: UserSchema,
+    etag,
+    handler: ({ caller, ctx, params, body, ifMatch }) =>
+      core.userPermissions.setUserPermissions(caller, ctx, params.id, body, ifMatch),
+  });
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/users/:id/sessions/revoke",
+    summary: "End all of a user's sessions and API tokens",
+    tags,
+    auth: "tenant",
+    permission: "users.credentials",
+    params: IdParams,
+    response: null,
+    handler: async ({ caller, ctx, params }) => {
+      await lc.revokeUserSessions(caller, ctx, params.id);
+    },
+  });
+}

@@ -1,0 +1,109 @@
+import { archiveExpiredUsers, startExpiryJob } from "@staffgate/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../src/app.ts";
+import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { auditOf, createUser, roleIdByName, userRow } from "./lifecycle-fixtures.ts";
+
+const HOUR = 3_600_000;
+
+describe(`account expiry job (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const inHours = (h: number) => new Date(t.clock.now().getTime() + h * HOUR).toISOString();
+  const deps = () => t.app.core.deps;
+  const setExpiry = (tenant: TestTenant, id: string, at: string) =>
+    t.db.kysely
+      .updateTable("users")
+      .set({ expires_at: at })
+      .where("tenant_id", "=", tenant.id)
+      .where("id", "=", id)
+      .execute();
+  const sessionsOf = (tenant: TestTenant, id: string) =>
+    t.db.kysely
+      .selectFrom("sessions")
+      .select("id")
+      .where("tenant_id", "=", tenant.id)
+      .where("user_id", "=", id)
+      .execute();
+
+  it("archives a user once its expiry passes, ending its sessions, audited as the system", async () => {
+    const a = await t.createTenant();
+    const { user, client } = await createUser(t, a, {
+      roleId: await roleIdByName(t, a, "Viewer"),
+      extra: { expiresAt: inHours(1) },
+    });
+    expect(await archiveExpiredUsers(deps())).toMatchObject({ archived: 0 });
+    expect((await userRow(t, a, user.id))?.status).toBe("active");
+    t.clock.advance(HOUR + 1);
+    expect(await archiveExpiredUsers(deps())).toMatchObject({ archived: 1, errors: [] });
+    const row = await userRow(t, a, user.id);
+    expect(row).toMatchObject({ status: "archived", archived_from: "active", version: user.version + 1 });
+    expect(await sessionsOf(a, user.id)).toEqual([]);
+    expect((await problemOf(() => client.auth.me())).status).toBe(401);
+    expect((await auditOf(t, a, user.id)).at(-1)).toMatchObject({
+      action: "user.expired",
+      actor_type: "system",
+      changes: { status: { before: "active", after: "archived" } },
+    });
+    expect(await archiveExpiredUsers(deps())).toMatchObject({ archived: 0 });
+  });
+
+  it("archives once when two instances run at the same moment", async () => {
+    const a = await t.createTenant();
+    const viewer = await roleIdByName(t, a, "Viewer");
+    const users = [];
+    for (let i = 0; i < 3; i++) users.push((await createUser(t, a, { roleId: viewer })).user);
+    for (const u of users) await setExpiry(a, u.id, t.clock.now().toISOString());
+    t.clock.advance(1);
+    const runs = await Promise.all([archiveExpiredUsers(deps()), archiveExpiredUsers(deps())]);
+    expect(runs.flatMap((r) => r.errors)).toEqual([]);
+    expect(runs.reduce((n, r) => n + r.archived, 0)).toBe(3);
+    for (const u of users) {
+      expect((await userRow(t, a, u.id))?.status).toBe("archived");
+      expect((await auditOf(t, a, u.id)).filter((e) => e.action === "user.expired")).toHaveLength(1);
+    }
+  });
+
+  it("skips the tenant's last administrator (audited once), but archives one of two", async () => {
+    const a = await t.createTenant();
+    await setExpiry(a, a.adminUserId, t.clock.now().toISOString());
+    t.clock.advance(1);
+    expect(await archiveExpiredUsers(deps())).toMatchObject({ skipped: 1, archived: 0 });
+    expect(await archiveExpiredUsers(deps())).toMatchObject({ skipped: 1, archived: 0 });
+    expect((await userRow(t, a, a.adminUserId))?.status).toBe("active");
+    const skips = (await auditOf(t, a, a.adminUserId)).filter((e) => e.action === "user.expiry_skipped");
+    expect(skips).toHaveLength(1);
+    // With a second administrator the expired one is archived as usual.
+    const c = await t.createTenant();
+    await createUser(t, c);
+    await setExpiry(c, c.adminUserId, t.clock.now().toISOString());
+    t.clock.advance(1);
+    await archiveExpiredUsers(deps());
+    expect((await userRow(t, c, c.adminUserId))?.status).toBe("archived");
+  });
+
+  it("runs on a timer until stopped", async () => {
+    const a = await t.createTenant();
+    const { user } = await createUser(t, a, { roleId: await roleIdByName(t, a, "Viewer") });
+    await setExpiry(a, user.id, t.clock.now().toISOString());
+    t.clock.advance(1);
+    let stop: () => Promise<void> = async () => {};
+    const ran = new Promise<number>((resolve) => {
+      stop = startExpiryJob(deps(), 5, (run) => resolve(run.archived));
+    });
+    expect(await ran).toBeGreaterThanOrEqual(1);
+    await stop();
+    expect((await userRow(t, a, user.id))?.status).toBe("archived");
+  });
+
+  it("buildApp starts the job only when asked, and stops it on close", async () => {
+    const app = await buildApp({ db: t.db, clock: t.clock, jobs: true });
+    await app.close();
+    const again = await buildApp({ db: t.db, clock: t.clock });
+    await again.close();
+  });
+});

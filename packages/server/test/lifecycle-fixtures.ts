@@ -1,0 +1,101 @@
+/** Helpers shared by the user-lifecycle, private-role and expiry suites: extra users and roles, and SQL peeks. */
+import type { User } from "@staffgate/contract";
+import type { Staffgate } from "@staffgate/sdk";
+import { CANARY_PASSWORD, type TestApp, type TestTenant } from "./harness.ts";
+
+let counter = 0;
+
+export async function roleIdByName(t: TestApp, tenant: TestTenant, name: string): Promise<string> {
+  const row = await t.db.kysely
+    .selectFrom("roles")
+    .select("id")
+    .where("tenant_id", "=", tenant.id)
+    .where("name", "=", name)
+    .where("private_user_id", "is", null)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A formal role with exactly these tenant-level permissions. */
+export async function createRole(tenant: TestTenant, permissions: string[]): Promise<string> {
+  counter += 1;
+  const role = await tenant.admin.roles.create({ name: `Role ${counter}`, permissions });
+  return role.id;
+}
+
+export interface Made {
+  readonly user: User;
+  /** The user signed in (only when it was created with a password). */
+  readonly client: Staffgate;
+}
+
+/** Creates an active user with `roleId` (default: Administrator) through the API and signs it in. */
+export async function createUser(
+  t: TestApp,
+  tenant: TestTenant,
+  options: { roleId?: string; extra?: Record<string, unknown>; by?: Staffgate } = {},
+): Promise<Made> {
+  counter += 1;
+  const username = `user${counter}`;
+  const user = await (options.by ?? tenant.admin).users.create({
+    username,
+    email: `${username}@${tenant.slug}.example`,
+    firstName: "Uma",
+    lastName: `User${counter}`,
+    roleId: options.roleId ?? (await roleIdByName(t, tenant, "Administrator")),
+    password: CANARY_PASSWORD,
+    mustChangePassword: false,
+    ...options.extra,
+  } as never);
+  const client = await t.signIn(tenant.slug, username);
+  return { user, client };
+}
+
+/** An invited user (no password, never signed in): the one kind that can be purged. */
+export async function inviteUser(t: TestApp, tenant: TestTenant, roleId?: string): Promise<User> {
+  counter += 1;
+  const username = `invitee${counter}`;
+  return tenant.admin.users.create({
+    username,
+    email: `${username}@${tenant.slug}.example`,
+    firstName: "Ivy",
+    lastName: `Invitee${counter}`,
+    roleId: roleId ?? (await roleIdByName(t, tenant, "Viewer")),
+  } as never);
+}
+
+export async function userRow(t: TestApp, tenant: TestTenant, id: string) {
+  return t.db.kysely
+    .selectFrom("users")
+    .selectAll()
+    .where("tenant_id", "=", tenant.id)
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+export async function auditOf(t: TestApp, tenant: TestTenant, targetId: string) {
+  const rows = await t.db.kysely
+    .selectFrom("audit_events")
+    .select(["action", "changes", "actor_id", "actor_type", "target_label", "outcome"])
+    .where("tenant_id", "=", tenant.id)
+    .where("target_id", "=", targetId)
+    .orderBy("seq")
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    changes: r.changes ? (JSON.parse(r.changes) as Record<string, unknown>) : null,
+  }));
+}
+
+/** Active, non-virtual users on an administrator role (what the last-administrator guard counts). */
+export async function activeAdministrators(t: TestApp, tenant: TestTenant): Promise<number> {
+  const adminRole = await roleIdByName(t, tenant, "Administrator");
+  const rows = await t.db.kysely
+    .selectFrom("users")
+    .select("id")
+    .where("tenant_id", "=", tenant.id)
+    .where("status", "=", "active")
+    .where("role_id", "=", adminRole)
+    .execute();
+  return rows.length;
+}

@@ -1,0 +1,321 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import {
+  activeAdministrators,
+  auditOf,
+  createRole,
+  createUser,
+  inviteUser,
+  roleIdByName,
+  userRow,
+} from "./lifecycle-fixtures.ts";
+
+const HOUR = 3_600_000;
+
+describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  let t: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  let viewer: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await t.createTenant();
+    b = await t.createTenant();
+    viewer = await roleIdByName(t, a, "Viewer");
+  });
+  afterAll(() => t.close());
+
+  it("deactivates (sessions end at once) and reactivates, auditing status before/after", async () => {
+    const { user, client } = await createUser(t, a, { roleId: viewer });
+    await expect(client.auth.me()).resolves.toMatchObject({ user: { id: user.id } });
+    const res = await a.admin.transport.raw("POST", `/api/v1/users/${user.id}/deactivate`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("etag")).toBe(`"${user.version + 1}"`);
+    expect(await res.json()).toMatchObject({ status: "inactive", version: user.version + 1 });
+    expect((await problemOf(() => client.auth.me())).status).toBe(401);
+    expect((await problemOf(() => t.signIn(a.slug, user.username))).status).toBe(401);
+    const back = await a.admin.userActions.reactivate(user.id);
+    expect(back.status).toBe("active");
+    await expect((await t.signIn(a.slug, user.username)).auth.me()).resolves.toBeTruthy();
+    const audit = await auditOf(t, a, user.id);
+    expect(audit.filter((e) => e.action.startsWith("user.") && e.action !== "user.created")).toEqual([
+      expect.objectContaining({
+        action: "user.deactivated",
+        actor_id: a.adminUserId,
+        changes: { status: { before: "active", after: "inactive" } },
+      }),
+      expect.objectContaining({
+        action: "user.reactivated",
+        changes: { status: { before: "inactive", after: "active" } },
+      }),
+    ]);
+  });
+
+  it("archives on DELETE (200 user, sessions end) and restores keeping role, workspaces and fields", async () => {
+    const ws = await a.admin.workspaces.create({ slug: "arch-ws", name: "Arch" });
+    const dosimetrist = await roleIdByName(t, a, "Dosimetrist");
+    const { user: created, client } = await createUser(t, a, {
+      roleId: viewer,
+      extra: {
+        title: "Dr",
+        employeeNumber: "E-77",
+        workspaceAccess: [ws.id],
+        workspaceRoles: [{ workspaceId: ws.id, roleId: dosimetrist }],
+      },
+    });
+    const user = await a.admin.users.get(created.id);
+    const res = await a.admin.transport.raw("DELETE", `/api/v1/users/${user.id}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: user.id, status: "archived" });
+    expect((await problemOf(() => client.auth.me())).status).toBe(401);
+    expect((await userRow(t, a, user.id))?.archived_from).toBe("active");
+    const restored = await a.admin.userActions.restore(user.id);
+    const { version, updatedAt, ...rest } = restored;
+    const { version: v0, updatedAt: u0, ...before } = user;
+    expect(rest).toEqual(before);
+    expect(version).toBe(v0 + 2);
+    expect((await userRow(t, a, user.id))?.archived_from).toBeNull();
+    expect((await auditOf(t, a, user.id)).map((e) => e.action)).toEqual(
+      expect.arrayContaining(["user.archived", "user.restored"]),
+    );
+  });
+
+  it("restores to the status the user was archived from (inactive stays inactive, invited stays invited)", async () => {
+    const { user } = await createUser(t, a, { roleId: viewer });
+    await a.admin.userActions.deactivate(user.id);
+    await a.admin.userActions.archive(user.id);
+    expect((await a.admin.userActions.restore(user.id)).status).toBe("inactive");
+    const invited = await inviteUser(t, a);
+    await a.admin.userActions.archive(invited.id);
+    expect((await a.admin.userActions.restore(invited.id)).status).toBe("invited");
+  });
+
+  it.each([
+    ["deactivate", "inactive"],
+    ["reactivate", "active"],
+    ["restore", "active"],
+  ] as const)(
+    "refuses %s on a user who is %s with 409 USER_STATE_INVALID, changing nothing",
+    async (verb, status) => {
+      const { user } = await createUser(t, a, { roleId: viewer });
+      if (status === "inactive") await a.admin.userActions.deactivate(user.id);
+      const read = await a.admin.users.get(user.id);
+      const p = await problemOf(() => a.admin.userActions[verb](user.id));
+      expect(p.status).toBe(409);
+      expect(p.code).toBe("USER_STATE_INVALID");
+      expect(await a.admin.users.get(user.id)).toEqual(read);
+    },
+  );
+
+  it("refuses to archive an archived user", async () => {
+    const { user } = await createUser(t, a, { roleId: viewer });
+    await a.admin.userActions.archive(user.id);
+    expect((await problemOf(() => a.admin.userActions.archive(user.id))).code).toBe("USER_STATE_INVALID");
+  });
+
+  it("refuses to restore an expired account without a new future expiry or none", async () => {
+    const expiresAt = new Date(t.clock.now().getTime() + HOUR).toISOString();
+    const { user } = await createUser(t, a, { roleId: viewer, extra: { expiresAt } });
+    await a.admin.userActions.archive(user.id);
+    t.clock.advance(2 * HOUR);
+    const expired = await problemOf(() => a.admin.userActions.restore(user.id));
+    expect(expired.status).toBe(422);
+    expect(expired.code).toBe("USER_EXPIRED");
+    const past = await problemOf(() => a.admin.userActions.restore(user.id, { expiresAt }));
+    expect(past.status).toBe(400);
+    expect(past.errors[0]?.path).toBe("expiresAt");
+    expect((await a.admin.users.get(user.id)).status).toBe("archived");
+    const later = new Date(t.clock.now().getTime() + 24 * HOUR).toISOString();
+    const restored = await a.admin.userActions.restore(user.id, { expiresAt: later });
+    expect(restored).toMatchObject({ status: "active", expiresAt: later });
+    await a.admin.userActions.archive(user.id);
+    t.clock.advance(48 * HOUR);
+    // The fake clock also ended every session (absolute timeout): sign the administrators in again.
+    a = { ...a, admin: await t.signIn(a.slug, "admin") };
+    b = { ...b, admin: await t.signIn(b.slug, "admin") };
+    expect((await a.admin.userActions.restore(user.id, { expiresAt: null })).expiresAt).toBeNull();
+  });
+
+  it("forbids deactivating, archiving or purging yourself (403 SELF_ACTION_FORBIDDEN)", async () => {
+    for (const action of [
+      () => a.admin.userActions.deactivate(a.adminUserId),
+      () => a.admin.userActions.archive(a.adminUserId),
+      () => a.admin.userActions.purge(a.adminUserId),
+    ]) {
+      const p = await problemOf(action);
+      expect(p.status).toBe(403);
+      expect(p.code).toBe("SELF_ACTION_FORBIDDEN");
+    }
+    expect((await a.admin.auth.me()).user.status).toBe("active");
+  });
+
+  it("lets an actor act only on users whose grants it holds itself (403 PRIVILEGE_ESCALATION)", async () => {
+    const clerkRole = await createRole(a, ["users.view"]);
+    const managerRole = await createRole(a, ["users.view", "users.manage", "users.credentials"]);
+    const manager = await createUser(t, a, { roleId: managerRole });
+    const clerk = await createUser(t, a, { roleId: clerkRole });
+    const boss = await createUser(t, a);
+    for (const action of [
+      () => manager.client.userActions.deactivate(boss.user.id),
+      () => manager.client.userActions.archive(boss.user.id),
+      () => manager.client.userActions.unlock(boss.user.id),
+      () => manager.client.userActions.revokeSessions(boss.user.id),
+    ]) {
+      const p = await problemOf(action);
+      expect(p.code).toBe("PRIVILEGE_ESCALATION");
+      expect(p.problem.detail).toContain("roles.manage");
+    }
+    await expect(boss.client.auth.me()).resolves.toMatchObject({ user: { status: "active" } });
+    const denied = await problemOf(() => clerk.client.userActions.deactivate(manager.user.id));
+    expect([denied.status, denied.code]).toEqual([403, "FORBIDDEN"]);
+    await expect(manager.client.userActions.deactivate(clerk.user.id)).resolves.toMatchObject({
+      status: "inactive",
+    });
+  });
+
+  it("purges a user without history: rows gone, audit keeps id and username", async () => {
+    const invited = await inviteUser(t, a);
+    await t.db.kysely
+      .insertInto("patient_grants")
+      .values({
+        tenant_id: a.id,
+        id: "grt_purge1",
+        user_id: invited.id,
+        patient_ref: "P-1",
+        workspace_id: null,
+        granted_by: a.adminUserId,
+        reason: null,
+        expires_at: null,
+        created_at: t.clock.now().toISOString(),
+      })
+      .execute();
+    const res = await a.admin.transport.raw("POST", `/api/v1/users/${invited.id}/purge`);
+    expect(res.status).toBe(204);
+    expect((await problemOf(() => a.admin.users.get(invited.id))).status).toBe(404);
+    expect(await userRow(t, a, invited.id)).toBeUndefined();
+    for (const table of [
+      "user_workspaces",
+      "user_workspace_roles",
+      "sessions",
+      "api_tokens",
+      "patient_grants",
+    ] as const) {
+      const left = await t.db.kysely
+        .selectFrom(table)
+        .select("user_id")
+        .where("user_id", "=", invited.id)
+        .execute();
+      expect(left, table).toEqual([]);
+    }
+    const audit = await auditOf(t, a, invited.id);
+    expect(audit.at(-1)).toMatchObject({ action: "user.purged", target_label: invited.username });
+  });
+
+  it("refuses to purge a user with history (signed in, acted, or granted access) with 409", async () => {
+    const { user } = await createUser(t, a, { roleId: viewer });
+    const signedIn = await problemOf(() => a.admin.userActions.purge(user.id));
+    expect([signedIn.status, signedIn.code]).toEqual([409, "USER_HAS_HISTORY"]);
+    expect(signedIn.problem.detail).toMatch(/deactivate or archive/);
+    // Without the sign-in timestamp, the audit events it wrote as actor still count.
+    await t.db.kysely
+      .updateTable("users")
+      .set({ last_login_at: null })
+      .where("tenant_id", "=", a.id)
+      .where("id", "=", user.id)
+      .execute();
+    expect((await problemOf(() => a.admin.userActions.purge(user.id))).code).toBe("USER_HAS_HISTORY");
+    const granter = await inviteUser(t, a);
+    await t.db.kysely
+      .insertInto("patient_grants")
+      .values({
+        tenant_id: a.id,
+        id: "grt_hist1",
+        user_id: a.adminUserId,
+        patient_ref: "P-2",
+        workspace_id: null,
+        granted_by: granter.id,
+        reason: null,
+        expires_at: null,
+        created_at: t.clock.now().toISOString(),
+      })
+      .execute();
+    expect((await problemOf(() => a.admin.userActions.purge(granter.id))).code).toBe("USER_HAS_HISTORY");
+    expect(await userRow(t, a, granter.id)).toBeDefined();
+  });
+
+  it("unlocks (users.credentials): clears locked, lockedUntil and failed attempts", async () => {
+    const { user } = await createUser(t, a, { roleId: viewer });
+    await t.db.kysely
+      .updateTable("users")
+      .set({ locked: 1, locked_until: "2099-01-01T00:00:00.000Z", failed_attempts: 5 })
+      .where("tenant_id", "=", a.id)
+      .where("id", "=", user.id)
+      .execute();
+    const clerk = await createUser(t, a, { roleId: await createRole(a, ["users.view", "users.manage"]) });
+    expect((await problemOf(() => clerk.client.userActions.unlock(user.id))).code).toBe("FORBIDDEN");
+    const unlocked = await a.admin.userActions.unlock(user.id);
+    expect(unlocked).toMatchObject({ locked: false, lockedUntil: null });
+    expect((await userRow(t, a, user.id))?.failed_attempts).toBe(0);
+    expect((await auditOf(t, a, user.id)).at(-1)?.action).toBe("user.unlocked");
+  });
+
+  it("ends all of a user's sessions on request (204) and audits it", async () => {
+    const { user, client } = await createUser(t, a, { roleId: viewer });
+    const second = await t.signIn(a.slug, user.username);
+    const res = await a.admin.transport.raw("POST", `/api/v1/users/${user.id}/sessions/revoke`);
+    expect(res.status).toBe(204);
+    expect((await problemOf(() => client.auth.me())).status).toBe(401);
+    expect((await problemOf(() => second.auth.me())).status).toBe(401);
+    expect((await auditOf(t, a, user.id)).at(-1)).toMatchObject({
+      action: "user.sessions_revoked",
+      changes: { sessionsEnded: { after: 2 } },
+    });
+  });
+
+  it("answers 412 to a stale If-Match and changes nothing (the user's session survives)", async () => {
+    const { user, client } = await createUser(t, a, { roleId: viewer });
+    const p = await problemOf(() => a.admin.userActions.deactivate(user.id, { ifMatch: user.version + 5 }));
+    expect([p.status, p.code]).toEqual([412, "PRECONDITION_FAILED"]);
+    await expect(client.auth.me()).resolves.toMatchObject({ user: { status: "active" } });
+    await expect(a.admin.userActions.deactivate(user.id, { ifMatch: user.version })).resolves.toBeTruthy();
+  });
+
+  it("answers another tenant's user id exactly like a missing one, for every action", async () => {
+    const user = await a.admin.users.get((await createUser(t, a, { roleId: viewer })).user.id);
+    const actions: [string, string][] = [
+      ["DELETE", ""],
+      ["POST", "/restore"],
+      ["POST", "/deactivate"],
+      ["POST", "/reactivate"],
+      ["POST", "/unlock"],
+      ["POST", "/purge"],
+      ["POST", "/sessions/revoke"],
+    ];
+    for (const [method, suffix] of actions) {
+      const foreign = await b.admin.transport.raw(method, `/api/v1/users/${user.id}${suffix}`);
+      const missing = await b.admin.transport.raw(method, `/api/v1/users/usr_missing0000000000000${suffix}`);
+      expect(foreign.status, suffix).toBe(404);
+      expect(await foreign.json()).toEqual(await missing.json());
+    }
+    expect(await a.admin.users.get(user.id)).toEqual(user);
+  });
+
+  it("keeps one administrator when two administrators deactivate each other at the same moment", async () => {
+    for (const verb of ["deactivate", "archive"] as const) {
+      const c = await t.createTenant();
+      const other = await createUser(t, c);
+      expect(await activeAdministrators(t, c)).toBe(2);
+      const results = await Promise.allSettled([
+        c.admin.userActions[verb](other.user.id),
+        other.client.userActions[verb](c.adminUserId),
+      ]);
+      const ok = results.filter((r) => r.status === "fulfilled");
+      const failed = results.flatMap((r) =>
+        r.status === "rejected" ? [r.reason as { status: number; code: string }] : [],
+      );
+      expect(ok).toHaveLength(1);
+      expect(failed.map((f) => [f.status, f.code])).toEqual([[422, "LAST_ADMINISTRATOR"]]);
+      expect(await activeAdministrators(t, c)).toBe(1);
+    }
+  });
+});
