@@ -34,7 +34,16 @@ type Eb = ExpressionBuilder<Database, "users">;
  * The expression a sort orders by. lastLoginAt is nullable; NULL ("never signed in") becomes ''
  * so it sorts first ascending on both databases and the keyset comparison never meets NULL.
  */
-function sortExpression(eb: Eb, sort: UserSortKey): Expression<string> {
+function sortExpression(eb: Eb, sort: UserSortKey, searchFirst = false): Expression<string> {
+  const key = plainSortExpression(eb, sort);
+  // With an indexed search on PostgreSQL, the planner may walk the sort index and filter row by row,
+  // which is slow when the matches cluster late in sort order (a search for a surname sorts by
+  // surname). An expression the sort index cannot serve makes it take the trigram index and sort
+  // only the matches. The order is the same.
+  return searchFirst ? sql<string>`(${key} || '')` : key;
+}
+
+function plainSortExpression(eb: Eb, sort: UserSortKey): Expression<string> {
   switch (sort) {
     case "name":
       return eb.ref("users.sort_name");
@@ -132,6 +141,7 @@ export function listUserRows(
   page: UserListPage,
 ): Promise<UsersTable[]> {
   const dir = page.descending ? "desc" : "asc";
+  const searchFirst = filter.dialect === "postgres" && filter.q !== undefined && [...filter.q].length >= 3;
   return db
     .selectFrom("users")
     .selectAll("users")
@@ -140,7 +150,7 @@ export function listUserRows(
       const conds = filters(eb, tenantId, filter);
       if (page.after) {
         const [value, id] = page.after;
-        const key = sortExpression(eb, page.sort);
+        const key = sortExpression(eb, page.sort, searchFirst);
         // A row-value comparison lets both databases seek the index instead of scanning to the page.
         const after = page.descending
           ? sql<SqlBool>`(${key}, ${eb.ref("users.id")}) < (${value}, ${id})`
@@ -149,7 +159,7 @@ export function listUserRows(
       }
       return eb.and(conds);
     })
-    .orderBy((eb) => sortExpression(eb, page.sort), dir)
+    .orderBy((eb) => sortExpression(eb, page.sort, searchFirst), dir)
     .orderBy("users.id", dir)
     .limit(page.limit)
     .execute();
