@@ -1,6 +1,6 @@
 /** The audit trail: query, export and verify (needs `audit.view`). */
-import type { AuditEvent, Problem } from "@staffgate/contract";
-import { StaffgateError, type Transport } from "./http.ts";
+import type { AuditEvent } from "@staffgate/contract";
+import { type Transport, textOrThrow } from "./http.ts";
 import type { Page } from "./workspaces.ts";
 
 export interface AuditFilters {
@@ -30,22 +30,7 @@ export function auditApi(t: Transport) {
     /** The whole export as text (CSV with a header row, or JSON Lines); the export is itself audited. */
     async export(query: AuditFilters & { format?: "csv" | "jsonl" } = {}): Promise<string> {
       const res = await t.raw("GET", "/api/v1/audit/export", { query: { ...query } });
-      const text = await res.text();
-      if (!res.ok) {
-        let problem: Problem;
-        try {
-          problem = JSON.parse(text) as Problem;
-        } catch {
-          problem = {
-            type: "about:blank",
-            title: text || res.statusText,
-            status: res.status,
-            code: "INTERNAL",
-          };
-        }
-        throw new StaffgateError(problem);
-      }
-      return text;
+      return textOrThrow(res);
     },
   };
 }

@@ -91,3 +91,16 @@ export function createTransport(options: ClientOptions): Transport {
 }
 
 export const enc = encodeURIComponent;
+
+/** The body of a successful response; a failed one is thrown as the problem it carries. */
+export async function textOrThrow(res: Response): Promise<string> {
+  const text = await res.text();
+  if (res.ok) return text;
+  let problem: Problem;
+  try {
+    problem = JSON.parse(text) as Problem;
+  } catch {
+    problem = { type: "about:blank", title: text || res.statusText, status: res.status, code: "INTERNAL" };
+  }
+  throw new StaffgateError(problem);
+}

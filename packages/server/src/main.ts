@@ -8,6 +8,7 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     catalog: config.catalog,
     operatorToken: config.operatorToken,
     trustProxy: config.trustProxy,
+    jobs: true,
     logger: { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } },
   });
   const boot = await app.core.tenants.bootstrapDemo(config.bootstrapPassword);

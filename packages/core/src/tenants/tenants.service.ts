@@ -175,10 +175,13 @@ export function createTenantsService(deps: Deps) {
   }
 
   return {
-    createTenant(meta: RequestMeta, input: CreateTenantBody): Promise<CreatedTenant> {
-      return inTx(deps, (trx) =>
-        createTenantIn(trx, operatorActor, meta, input, { mustChangePassword: false }),
-      );
+    /** `mustChangePassword`: for a generated password that was shown once (the CLI). */
+    createTenant(
+      meta: RequestMeta,
+      input: CreateTenantBody,
+      options: { mustChangePassword: boolean } = { mustChangePassword: false },
+    ): Promise<CreatedTenant> {
+      return inTx(deps, (trx) => createTenantIn(trx, operatorActor, meta, input, options));
     },
 
     async listTenants(

@@ -3,6 +3,7 @@ import type { RoleGrants } from "../access/grants.rules.ts";
 import type { UsersTable } from "../db/schema.ts";
 import { flag, toJson } from "../shared/json.ts";
 import type { Executor } from "../shared/tx.ts";
+import { createUserStore } from "./users.store.ts";
 
 export type UserChange = Partial<
   Pick<
@@ -40,14 +41,8 @@ export function findExpiredUsersAcrossTenants(
 
 export function createUserActionsStore(db: Executor, tenantId: string) {
   return {
-    async updateUser(id: string, change: UserChange): Promise<void> {
-      await db
-        .updateTable("users")
-        .set(change)
-        .where("tenant_id", "=", tenantId)
-        .where("id", "=", id)
-        .execute();
-    },
+    /** One place writes user rows: the users store. */
+    updateUser: (id: string, change: UserChange) => createUserStore(db, tenantId).updateUserRow(id, change),
 
     /** The user's per-workspace role assignments (workspace → role). */
     async workspaceRoleIds(userId: string): Promise<{ workspace_id: string; role_id: string }[]> {

@@ -31,6 +31,7 @@ import {
   tenantWorkRoles,
   text,
 } from "./user-input.ts";
+import { loadTargetWithin } from "./user-lifecycle.service.ts";
 import { createUserStore } from "./users.store.ts";
 
 /** `undefined` keeps the current value; `null` or "" clears an optional text field. */
@@ -48,7 +49,10 @@ export async function updateUserIn(
   ifMatch: number | undefined,
 ): Promise<User> {
   const store = createUserStore(trx, ctx.tenantId);
-  const row = await store.findUserRowById(id);
+  // Editing someone who holds more than you (their email, say) could hand you their account once a
+  // reset link goes to the new address: the same rule as every other action on a user.
+  const row =
+    caller.userId === id ? await store.findUserRowById(id) : await loadTargetWithin(trx, caller, id, ifMatch);
   if (!row) throw new AppError("USER_NOT_FOUND");
   expectVersion(row.version, ifMatch);
   if (row.status === "archived") {

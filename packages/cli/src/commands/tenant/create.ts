@@ -39,6 +39,7 @@ export const tenantCreate: Command = {
         const { tenant } = await core.tenants.createTenant(
           { ip: null, userAgent: "staffgate-cli", requestId: null },
           parsed.data,
+          { mustChangePassword: !given },
         );
         process.stdout.write(`Created tenant ${tenant.slug} (${tenant.id}), catalogue ${tenant.catalog}\n`);
       } catch (error) {
