@@ -181,6 +181,38 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+export interface EmergencyAccessTable {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  workspace_id: string | null;
+  patient_ref: string | null;
+  reason: string;
+  /** JSON array of the permission keys the elevation grants. */
+  permissions: string;
+  opened_at: string;
+  expires_at: string;
+  ended_at: string | null;
+  ended_by: string | null;
+  reviewed_at: string | null;
+  reviewed_by: string | null;
+  review_note: string | null;
+}
+
+export interface OutboxTable {
+  tenant_id: string;
+  id: string;
+  to_address: string;
+  subject: string;
+  /** The message text. Holds one-time links: readable only by the operator (CLI), never by the API. */
+  body: string;
+  kind: string;
+  created_at: string;
+  sent_at: string | null;
+  attempts: number;
+  last_error: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   workspaces: WorkspacesTable;
@@ -193,6 +225,8 @@ export interface Database {
   api_tokens: ApiTokensTable;
   patient_grants: PatientGrantsTable;
   audit_heads: AuditHeadsTable;
+  emergency_access: EmergencyAccessTable;
+  outbox: OutboxTable;
   audit_events: AuditEventsTable;
 }
 
