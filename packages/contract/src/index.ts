@@ -1,8 +1,11 @@
 /** @staffgate/contract: the API's schemas, types and error codes, shared by every package. */
+export * from "./access.ts";
 export * from "./audit.ts";
 export * from "./catalog.ts";
 export * from "./common.ts";
+export * from "./emergency.ts";
 export * from "./errors.ts";
+export * from "./patient-access.ts";
 export * from "./roles.ts";
 export * from "./tenants.ts";
 export * from "./user-actions.ts";

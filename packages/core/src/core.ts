@@ -1,4 +1,7 @@
 /** Wires every service from explicit dependencies: the one place core is assembled. */
+import { createAccessService } from "./access/access.service.ts";
+import { createEmergencyAccessService } from "./access/emergency.service.ts";
+import { createPatientAccessService } from "./access/patient-access.service.ts";
 import { createAuditService } from "./audit/audit.service.ts";
 import { createAuthService } from "./auth/auth.service.ts";
 import { createPasswordHasher, type HasherOptions } from "./auth/password-hasher.ts";
@@ -40,6 +43,9 @@ export function createCore(options: CoreOptions) {
     userPermissions: createUserPermissionsService(deps),
     users: createUsersService(deps),
     roles: createRolesService(deps),
+    access: createAccessService(deps),
+    patientAccess: createPatientAccessService(deps),
+    emergencyAccess: createEmergencyAccessService(deps),
   };
 }
 

@@ -1,7 +1,10 @@
 /** The typed Staffgate client: one namespace per feature. */
+import { accessApi } from "./access.ts";
 import { auditApi } from "./audit.ts";
 import { authApi } from "./auth.ts";
+import { emergencyAccessApi } from "./emergency.ts";
 import { type ClientOptions, createTransport, type Transport } from "./http.ts";
+import { patientAccessApi } from "./patient-access.ts";
 import { rolesApi } from "./roles.ts";
 import { permissionsApi, tenantsApi } from "./tenants.ts";
 import { userActionsApi } from "./user-actions.ts";
@@ -18,6 +21,9 @@ export class Staffgate {
   readonly users: ReturnType<typeof usersApi>;
   readonly userActions: ReturnType<typeof userActionsApi>;
   readonly audit: ReturnType<typeof auditApi>;
+  readonly access: ReturnType<typeof accessApi>;
+  readonly patientAccess: ReturnType<typeof patientAccessApi>;
+  readonly emergencyAccess: ReturnType<typeof emergencyAccessApi>;
 
   constructor(options: ClientOptions | Transport) {
     const t = "request" in options ? options : createTransport(options);
@@ -30,6 +36,9 @@ export class Staffgate {
     this.users = usersApi(t);
     this.userActions = userActionsApi(t);
     this.audit = auditApi(t);
+    this.access = accessApi(t);
+    this.patientAccess = patientAccessApi(t);
+    this.emergencyAccess = emergencyAccessApi(t);
   }
 
   /** The same client acting with another token. */

@@ -73,7 +73,8 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     requestIdHeader: false,
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
-    routerOptions: { ignoreTrailingSlash: true },
+    // A patientRef is up to 200 characters, percent-encoded up to 9 bytes each (issue 5).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
   });
   const registry: RegisteredRoute[] = [];
   const routeOptions: RouteOptions = { validateResponses: options.validateResponses ?? false, registry };
@@ -93,6 +94,8 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     // Registered before the database hook: hooks run in order, and a run in progress needs the database.
     app.addHook("onClose", stopExpiry);
   }
+  // Ends the decision cache's LISTEN connection; registered before the database hook (hooks run in order).
+  app.addHook("onClose", async () => core.access.close());
   if (!options.db) app.addHook("onClose", async () => db.destroy());
   return app as unknown as StaffgateApp;
 }

@@ -91,68 +91,81 @@ export interface Decision {
 
 const live = (expiresAt: string | null, now: string) => expiresAt === null || expiresAt > now;
 
+/**
+ * Every key a list of grants holds, implications followed. Memoised per (catalogue, list): roles in
+ * a policy snapshot are immutable, so the closure of a list is computed once, not per decision
+ * (a grants list must not be changed in place once decided on).
+ */
+const expanded = new WeakMap<Catalog, WeakMap<readonly string[], ReadonlySet<string>>>();
+
 function grants(catalog: Catalog, perms: readonly string[], key: string): boolean {
-  return perms.some((k) => k === key || catalog.closure.get(k)?.has(key) === true);
+  let byList = expanded.get(catalog);
+  if (!byList) {
+    byList = new WeakMap();
+    expanded.set(catalog, byList);
+  }
+  let keys = byList.get(perms);
+  if (!keys) {
+    const out = new Set<string>();
+    for (const k of perms) {
+      out.add(k);
+      for (const c of catalog.closure.get(k) ?? []) out.add(c);
+    }
+    keys = out;
+    byList.set(perms, keys);
+  }
+  return keys.has(key);
 }
 
-export function decide(facts: DecisionFacts, query: DecisionQuery): Decision {
+export interface DecideOptions {
+  /** Record the steps (explain). Off for plain checks: the answer and reason are the same. */
+  readonly steps?: boolean;
+}
+
+export function decide(facts: DecisionFacts, query: DecisionQuery, options: DecideOptions = {}): Decision {
+  const explain = options.steps !== false;
   const steps: string[] = [];
   const { catalog, now, user } = facts;
   const workspaceId = query.workspaceId ?? null;
   const patientRef = query.patientRef ?? null;
-  const done = (allowed: boolean, reason: Reason): Decision => {
-    steps.push(`${allowed ? "allowed" : "denied"}: ${reason.message}`);
-    return { allowed, reason, steps };
-  };
 
   const permission = catalog.byKey.get(query.permission);
   if (!permission)
-    return done(false, {
+    return finish(steps, explain, false, {
       code: "UNKNOWN_PERMISSION",
       message: `"${query.permission}" is not in the catalogue`,
     });
-  if (!user) return done(false, { code: "USER_NOT_FOUND", message: "no such user in this tenant" });
+  if (!user)
+    return finish(steps, explain, false, { code: "USER_NOT_FOUND", message: "no such user in this tenant" });
   if (user.status !== "active")
-    return done(false, { code: "USER_NOT_ACTIVE", message: `the user is ${user.status}` });
+    return finish(steps, explain, false, { code: "USER_NOT_ACTIVE", message: `the user is ${user.status}` });
   if (!live(user.expiresAt, now))
-    return done(false, { code: "USER_EXPIRED", message: "the account has expired" });
+    return finish(steps, explain, false, { code: "USER_EXPIRED", message: "the account has expired" });
   if (user.virtual && !facts.viaApiToken) {
-    return done(false, { code: "VIRTUAL_USER", message: "a virtual user acts only through an API token" });
+    return finish(steps, explain, false, {
+      code: "VIRTUAL_USER",
+      message: "a virtual user acts only through an API token",
+    });
   }
-  steps.push("the user is active and not expired");
+  if (explain) steps.push("the user is active and not expired");
 
   const tenantOnly = permission.scope === "tenant";
   const scopedWorkspace = tenantOnly ? null : workspaceId;
-  if (tenantOnly && workspaceId) steps.push(`"${permission.key}" is tenant-only: the workspace is ignored`);
+  if (explain && tenantOnly && workspaceId)
+    steps.push(`"${permission.key}" is tenant-only: the workspace is ignored`);
 
-  const denied = ((): Reason | null => {
-    if (scopedWorkspace && facts.workspaceExists === false) {
-      return {
-        code: "WORKSPACE_NOT_FOUND",
-        message: "no such workspace in this tenant",
-        workspaceId: scopedWorkspace,
-      };
-    }
-    if (scopedWorkspace && user.workspaceAccess !== "all" && !user.workspaceAccess.has(scopedWorkspace)) {
-      return {
-        code: "WORKSPACE_INACTIVE",
-        message: `the user is not active in workspace ${scopedWorkspace}`,
-        workspaceId: scopedWorkspace,
-      };
-    }
-    return null;
-  })();
+  const denied = scopedWorkspace ? workspaceDenial(facts, user, scopedWorkspace) : null;
 
   let decision: Decision | null = null;
   if (!denied) {
-    if (scopedWorkspace) steps.push(`the user is active in workspace ${scopedWorkspace}`);
+    if (explain && scopedWorkspace) steps.push(`the user is active in workspace ${scopedWorkspace}`);
     const wsRole = scopedWorkspace ? user.workspaceRoles.get(scopedWorkspace) : undefined;
     const role = wsRole ?? user.role;
     const roleKind = wsRole ? "workspace" : user.role.kind;
-    steps.push(
-      `role ${role.id} applies (${roleKind === "workspace" ? "per-workspace role" : `${roleKind} role`})`,
-    );
-    const base = { roleId: role.id, roleKind } as const;
+    if (explain)
+      steps.push(
+        `role ${role.id} applies (${roleKind === "workspace" ? "per-workspace role" : `${roleKind} role`})`,
+      );
 
     let scope: "tenant" | "workspace" | null = null;
     let collaborator = false;
@@ -160,7 +173,7 @@ export function decide(facts: DecisionFacts, query: DecisionQuery): Decision {
       scope = "tenant";
       collaborator = role.collaborator;
     } else if (scopedWorkspace) {
-      const row = role.workspaces.find((w) => w.workspaceId === scopedWorkspace);
+      const row = rowFor(role, scopedWorkspace);
       if (row && grants(catalog, row.permissions, permission.key)) {
         scope = "workspace";
         collaborator = row.collaborator;
@@ -168,64 +181,137 @@ export function decide(facts: DecisionFacts, query: DecisionQuery): Decision {
     }
     if (scope === null) {
       decision = null;
-      steps.push(
-        `role ${role.id} does not grant "${permission.key}"${scopedWorkspace ? ` in workspace ${scopedWorkspace}` : " at tenant level"}`,
+      if (explain)
+        steps.push(
+          `role ${role.id} does not grant "${permission.key}"${scopedWorkspace ? ` in workspace ${scopedWorkspace}` : " at tenant level"}`,
+        );
+      const reason = roleReason(
+        "NOT_GRANTED",
+        `the role does not grant ${permission.key}`,
+        role.id,
+        roleKind,
+        null,
+        scopedWorkspace,
       );
-      const reason: Reason = {
-        ...base,
-        code: "NOT_GRANTED",
-        message: `the role does not grant ${permission.key}`,
-        ...(scopedWorkspace ? { workspaceId: scopedWorkspace } : {}),
-      };
       decision = emergencyOr(facts, query, permission.key, steps, reason);
     } else {
       const where = scope === "tenant" ? "at tenant level" : `in workspace ${scopedWorkspace}`;
-      steps.push(`"${permission.key}" is granted ${where}${collaborator ? " as a collaborator" : ""}`);
-      const granted: Reason = {
-        ...base,
-        scope,
-        ...(scopedWorkspace ? { workspaceId: scopedWorkspace } : {}),
-        code: scope === "tenant" ? "GRANTED_TENANT" : "GRANTED_WORKSPACE",
-        message: `granted ${where} by role ${role.id}`,
-      };
-      if (!collaborator) return done(true, granted);
+      if (explain)
+        steps.push(`"${permission.key}" is granted ${where}${collaborator ? " as a collaborator" : ""}`);
+      const as = (code: ReasonCode, message: string) =>
+        roleReason(code, message, role.id, roleKind, scope, scopedWorkspace);
+      if (!collaborator) {
+        const code = scope === "tenant" ? "GRANTED_TENANT" : "GRANTED_WORKSPACE";
+        return finish(steps, explain, true, as(code, `granted ${where} by role ${role.id}`));
+      }
       if (permission.collaborator === "forbidden") {
-        decision = emergencyOr(facts, query, permission.key, steps, {
-          ...granted,
-          code: "COLLABORATOR_FORBIDDEN",
-          message: `${permission.key} is never granted to collaborators`,
-        });
-      } else if (!permission.patientScoped) {
-        return done(true, granted);
-      } else if (!patientRef) {
-        decision = emergencyOr(facts, query, permission.key, steps, {
-          ...granted,
-          code: "COLLABORATOR_NO_PATIENT",
-          message: `the user is a collaborator ${where}: ${permission.key} holds only for a granted patient, and none was named`,
-        });
-      } else {
-        const grant = facts.patientGrants.find(
-          (g) => live(g.expiresAt, now) && (g.workspaceId === null || g.workspaceId === workspaceId),
+        decision = emergencyOr(
+          facts,
+          query,
+          permission.key,
+          steps,
+          as("COLLABORATOR_FORBIDDEN", `${permission.key} is never granted to collaborators`),
         );
+      } else if (!permission.patientScoped) {
+        const code = scope === "tenant" ? "GRANTED_TENANT" : "GRANTED_WORKSPACE";
+        return finish(steps, explain, true, as(code, `granted ${where} by role ${role.id}`));
+      } else if (!patientRef) {
+        decision = emergencyOr(
+          facts,
+          query,
+          permission.key,
+          steps,
+          as(
+            "COLLABORATOR_NO_PATIENT",
+            `the user is a collaborator ${where}: ${permission.key} holds only for a granted patient, and none was named`,
+          ),
+        );
+      } else {
+        const grant = liveGrant(facts.patientGrants, now, workspaceId);
         if (grant) {
-          return done(true, {
-            ...granted,
-            code: "GRANTED_PATIENT",
-            message: `the user is a collaborator ${where} with access to patient ${patientRef}`,
-            viaPatientGrant: grant.id,
-          });
+          const reason = as(
+            "GRANTED_PATIENT",
+            `the user is a collaborator ${where} with access to patient ${patientRef}`,
+          );
+          reason.viaPatientGrant = grant.id;
+          return finish(steps, explain, true, reason);
         }
-        decision = emergencyOr(facts, query, permission.key, steps, {
-          ...granted,
-          code: "COLLABORATOR_NO_GRANT",
-          message: `the user is a collaborator ${where} and has no access to patient ${patientRef}`,
-        });
+        decision = emergencyOr(
+          facts,
+          query,
+          permission.key,
+          steps,
+          as(
+            "COLLABORATOR_NO_GRANT",
+            `the user is a collaborator ${where} and has no access to patient ${patientRef}`,
+          ),
+        );
       }
     }
   } else {
     decision = emergencyOr(facts, query, permission.key, steps, denied);
   }
-  return done(decision.allowed, decision.reason);
+  return finish(steps, explain, decision.allowed, decision.reason);
+}
+
+// The helpers below are module functions, not closures inside decide(): a closure is allocated on
+// every call (and, under tsx/esbuild keepNames, renamed with defineProperty), which dominated the
+// cost of a decision.
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A reason naming the role that applied. Built field by field: a conditional object spread here
+ * cost more than the whole rest of a decision.
+ */
+function roleReason(
+  code: ReasonCode,
+  message: string,
+  roleId: string,
+  roleKind: "formal" | "private" | "workspace",
+  scope: "tenant" | "workspace" | null,
+  workspaceId: string | null,
+): Mutable<Reason> {
+  const reason: Mutable<Reason> = { code, message, roleId, roleKind };
+  if (scope) reason.scope = scope;
+  if (workspaceId) reason.workspaceId = workspaceId;
+  return reason;
+}
+
+function finish(steps: string[], explain: boolean, allowed: boolean, reason: Reason): Decision {
+  if (explain) steps.push(`${allowed ? "allowed" : "denied"}: ${reason.message}`);
+  return { allowed, reason, steps };
+}
+
+/** Step 2: the workspace must exist and the user must be active in it. */
+function workspaceDenial(facts: DecisionFacts, user: DecisionUser, workspaceId: string): Reason | null {
+  if (facts.workspaceExists === false) {
+    return { code: "WORKSPACE_NOT_FOUND", message: "no such workspace in this tenant", workspaceId };
+  }
+  if (user.workspaceAccess !== "all" && !user.workspaceAccess.has(workspaceId)) {
+    return {
+      code: "WORKSPACE_INACTIVE",
+      message: `the user is not active in workspace ${workspaceId}`,
+      workspaceId,
+    };
+  }
+  return null;
+}
+
+function rowFor(role: DecisionRole, workspaceId: string) {
+  for (const w of role.workspaces) if (w.workspaceId === workspaceId) return w;
+  return undefined;
+}
+
+function liveGrant(
+  grants: readonly PatientGrantFact[],
+  now: string,
+  workspaceId: string | null,
+): PatientGrantFact | undefined {
+  for (const g of grants) {
+    if (live(g.expiresAt, now) && (g.workspaceId === null || g.workspaceId === workspaceId)) return g;
+  }
+  return undefined;
 }
 
 /** Step 6: an open emergency elevation naming this workspace or patient grants what the rest denied. */
@@ -236,23 +322,26 @@ function emergencyOr(
   steps: string[],
   denial: Reason,
 ): { allowed: boolean; reason: Reason; steps: readonly string[] } {
-  const e = facts.emergencies.find(
-    (x) =>
+  if (facts.emergencies.length === 0) return { allowed: false, reason: denial, steps };
+  let e: EmergencyFact | undefined;
+  for (const x of facts.emergencies) {
+    if (
       x.expiresAt > facts.now &&
       x.permissions.has(key) &&
       ((x.patientRef !== null && x.patientRef === (query.patientRef ?? null)) ||
-        (x.workspaceId !== null && x.patientRef === null && x.workspaceId === (query.workspaceId ?? null))),
-  );
+        (x.workspaceId !== null && x.patientRef === null && x.workspaceId === (query.workspaceId ?? null)))
+    ) {
+      e = x;
+      break;
+    }
+  }
   if (!e) return { allowed: false, reason: denial, steps };
   steps.push(`denied by the rules (${denial.message}), but emergency access ${e.id} is open`);
-  return {
-    allowed: true,
-    reason: {
-      code: "EMERGENCY_ACCESS",
-      message: `emergency access ${e.id} grants ${key}`,
-      viaEmergency: e.id,
-      ...(query.workspaceId ? { workspaceId: query.workspaceId } : {}),
-    },
-    steps,
+  const reason: Mutable<Reason> = {
+    code: "EMERGENCY_ACCESS",
+    message: `emergency access ${e.id} grants ${key}`,
+    viaEmergency: e.id,
   };
+  if (query.workspaceId) reason.workspaceId = query.workspaceId;
+  return { allowed: true, reason, steps };
 }

@@ -85,7 +85,7 @@ export function excessOver(catalog: Catalog, actor: Holder, grant: RoleGrants): 
   const out: Excess[] = [];
   const check = (workspaceId: string | null, perms: readonly string[], collaborator: boolean) => {
     const cap = capabilityIn(catalog, actor, workspaceId);
-    const seen = new Set<string>();
+    const seen = new Set(out.filter((e) => e.workspaceId === workspaceId).map((e) => e.permission));
     for (const k of perms) {
       for (const c of catalog.closure.get(k) ?? []) {
         if (seen.has(c)) continue;
@@ -97,6 +97,10 @@ export function excessOver(catalog: Catalog, actor: Holder, grant: RoleGrants): 
     }
   };
   check(null, grant.permissions, grant.collaborator);
+  // A tenant-level grant applies in every workspace, including those where a per-workspace role
+  // replaces the actor's own role: the actor must hold it there too (PRODUCT.md §3 step 3).
+  const spanning = grant.permissions.filter((k) => catalog.byKey.get(k)?.scope === "tenant+workspace");
+  for (const workspaceId of actor.workspaceRoles.keys()) check(workspaceId, spanning, grant.collaborator);
   for (const row of grant.workspaces) {
     check(row.workspaceId, row.permissions, row.collaborator);
   }

@@ -11,6 +11,8 @@ export type Dialect = "sqlite" | "postgres";
 export interface Db {
   readonly kysely: Kysely<Database>;
   readonly dialect: Dialect;
+  /** The PostgreSQL URL it was opened with (the decision cache LISTENs on its own connection). */
+  readonly url?: string;
   destroy(): Promise<void>;
 }
 
@@ -33,7 +35,7 @@ export function openDatabase(
     // the process: pg emits it on the pool, and the next query simply opens a new connection.
     pool.on("error", (error) => options.onIdleError?.(error));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { kysely, dialect: "postgres", destroy: () => kysely.destroy() };
+    return { kysely, dialect: "postgres", url, destroy: () => kysely.destroy() };
   }
   const file = url.replace(/^sqlite:(\/\/)?/, "");
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });

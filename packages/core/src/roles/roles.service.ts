@@ -1,6 +1,8 @@
 /** Role use cases: each write one tenant transaction with its audit event (PRODUCT.md §2). */
+
 import type { CreateRoleBody, Role, UpdateRoleBody } from "@staffgate/contract";
 import { ensureAdministratorRemains } from "../access/admin-guard.ts";
+import { currentHolder } from "../access/current-holder.ts";
 import { type Excess, excessOver, isAdministratorRole, type RoleGrants } from "../access/grants.rules.ts";
 import { appendAudit, diffChanges, snapshotChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
@@ -142,7 +144,7 @@ export function createRolesService(deps: Deps) {
       try {
         return await inTenantTx(deps, ctx.tenantId, async (trx) => {
           await checkDefinition(trx, caller, grants);
-          const excess = excessOver(caller.catalog, caller.holder, grants);
+          const excess = excessOver(caller.catalog, await currentHolder(trx, caller), grants);
           if (excess.length > 0) throw escalation(excess, grants);
           const row = await insertRole(trx, ctx, {
             name: input.name,
@@ -184,7 +186,7 @@ export function createRolesService(deps: Deps) {
           // Only what the change adds must be within the actor's own grants: anyone may narrow a role.
           const added = excessOver(caller.catalog, { role: ref, workspaceRoles: new Map() }, grants);
           const addedKeys = new Set(added.map((e) => `${e.workspaceId} ${e.permission}`));
-          const excess = excessOver(caller.catalog, caller.holder, grants).filter((e) =>
+          const excess = excessOver(caller.catalog, await currentHolder(trx, caller), grants).filter((e) =>
             addedKeys.has(`${e.workspaceId} ${e.permission}`),
           );
           if (excess.length > 0) throw escalation(excess, grants);
@@ -261,7 +263,7 @@ export function createRolesService(deps: Deps) {
         return await inTenantTx(deps, ctx.tenantId, async (trx) => {
           const { store, row, ref } = await loadRole(trx, ctx.tenantId, id);
           const grants = normalise(ref);
-          const excess = excessOver(caller.catalog, caller.holder, grants);
+          const excess = excessOver(caller.catalog, await currentHolder(trx, caller), grants);
           if (excess.length > 0) throw escalation(excess, grants);
           const name = input.name ?? freeCopyName(row.name, await store.nameKeys());
           const copy = await insertRole(trx, ctx, { name, description: row.description, grants });

@@ -4,7 +4,7 @@
  * "one administrator remains" true under concurrency) and tells every decision cache that the
  * tenant's policy changed.
  */
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../db/schema.ts";
 import type { Deps } from "./deps.ts";
 import { AppError } from "./errors.ts";
@@ -24,6 +24,9 @@ export async function inTenantTx<T>(
       .where("id", "=", tenantId)
       .executeTakeFirst();
     if (Number(bumped.numUpdatedRows) !== 1) throw new AppError("TENANT_NOT_FOUND");
+    // Delivered on commit (never on rollback): other instances refresh their decision cache early.
+    if (deps.db.dialect === "postgres")
+      await sql`SELECT pg_notify('staffgate_policy', ${tenantId})`.execute(trx);
     return work(trx);
   });
 }

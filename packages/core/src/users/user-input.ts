@@ -4,7 +4,13 @@
  * that what was checked is what gets written.
  */
 import type { User, WorkRole } from "@staffgate/contract";
-import { type Excess, excessOver, type RoleGrants, type RoleRef } from "../access/grants.rules.ts";
+import {
+  type Excess,
+  excessOver,
+  type Holder,
+  type RoleGrants,
+  type RoleRef,
+} from "../access/grants.rules.ts";
 import type { Caller } from "../auth/caller.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
 import { AppError, invalid } from "../shared/errors.ts";
@@ -157,21 +163,22 @@ function escalation(path: string, excess: readonly Excess[]): AppError {
 }
 
 /** Refuses a role the actor's own grants do not cover (SECURITY.md 52). */
-export function ensureCoversRole(caller: Caller, role: RoleGrants): void {
-  const excess = excessOver(caller.catalog, caller.holder, role);
+export function ensureCoversRole(caller: Caller, holder: Holder, role: RoleGrants): void {
+  const excess = excessOver(caller.catalog, holder, role);
   if (excess.length > 0) throw escalation("roleId", excess);
 }
 
 /** The same for per-workspace assignments, each judged in its own workspace. */
 export function ensureCoversWorkspaceRoles(
   caller: Caller,
+  holder: Holder,
   assignments: readonly WorkspaceRoleAssignment[],
   roles: ReadonlyMap<string, RoleGrants>,
 ): void {
   assignments.forEach((a, i) => {
     const role = roles.get(a.roleId);
     if (!role) return;
-    const excess = excessOver(caller.catalog, caller.holder, grantsInWorkspace(role, a.workspaceId));
+    const excess = excessOver(caller.catalog, holder, grantsInWorkspace(role, a.workspaceId));
     if (excess.length > 0) throw escalation(`workspaceRoles.${i}.roleId`, excess);
   });
 }

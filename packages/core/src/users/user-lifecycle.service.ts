@@ -2,8 +2,10 @@
  * User lifecycle use cases (deactivate, reactivate, archive, restore, purge, unlock, end sessions):
  * each one tenant transaction with its audit event, so the guards hold under concurrency.
  */
+
 import type { User } from "@staffgate/contract";
 import { ensureAdministratorRemains } from "../access/admin-guard.ts";
+import { currentHolder } from "../access/current-holder.ts";
 import type { RoleGrants } from "../access/grants.rules.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
@@ -53,7 +55,7 @@ export async function loadTargetWithin(
   const workspaceRoles = new Map<string, RoleGrants>();
   for (const w of wsRoles) workspaceRoles.set(w.workspace_id, roles.get(w.role_id) ?? NO_GRANTS);
   const role: RoleGrants = roles.get(row.role_id) ?? NO_GRANTS;
-  const excess = excessOfTarget(caller.catalog, caller.holder, { role, workspaceRoles });
+  const excess = excessOfTarget(caller.catalog, await currentHolder(trx, caller), { role, workspaceRoles });
   if (excess.length > 0) {
     throw new AppError(
       "PRIVILEGE_ESCALATION",

@@ -2,8 +2,10 @@
  * "Edit permissions" on one user (PRODUCT.md §2 "Private role"): a role bound to that user alone,
  * copied from the body (the console sends the formal role's grants as the template).
  */
+
 import type { PrivatePermissionsBody, User } from "@staffgate/contract";
 import { ensureAdministratorRemains } from "../access/admin-guard.ts";
+import { currentHolder } from "../access/current-holder.ts";
 import { excessOver, type RoleGrants } from "../access/grants.rules.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
@@ -60,7 +62,7 @@ export function createUserPermissionsService(deps: Deps) {
         const store = createUserActionsStore(trx, ctx.tenantId);
         const workspaceIds = await store.existingWorkspaceIds(grants.workspaces.map((w) => w.workspaceId));
         assertValidRole(caller.catalog, grants, workspaceIds);
-        const excess = excessOver(caller.catalog, caller.holder, grants);
+        const excess = excessOver(caller.catalog, await currentHolder(trx, caller), grants);
         if (excess.length > 0) {
           throw new AppError(
             "PRIVILEGE_ESCALATION",

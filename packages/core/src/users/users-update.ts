@@ -3,8 +3,10 @@
  * edit can break: nobody changes their own role, the last administrator stays, an archived user
  * is restored before it is edited (so a reserved identity cannot be silently re-purposed).
  */
+
 import type { UpdateUserBody, User } from "@staffgate/contract";
 import { ensureAdministratorRemains } from "../access/admin-guard.ts";
+import { currentHolder } from "../access/current-holder.ts";
 import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { UsersTable } from "../db/schema.ts";
@@ -126,7 +128,13 @@ export async function updateUserIn(
       checkWorkRole(workRoles, next.work_role, next.professional_id);
     }
   }
-  if (roleChanged) ensureCoversRole(caller, await loadFormalRole(trx, ctx.tenantId, next.role_id));
+  if (roleChanged) {
+    ensureCoversRole(
+      caller,
+      await currentHolder(trx, caller),
+      await loadFormalRole(trx, ctx.tenantId, next.role_id),
+    );
+  }
   if (input.workspaceAccess !== undefined && input.workspaceAccess !== "all") {
     const list = input.workspaceAccess;
     await checkWorkspaceIds(trx, ctx.tenantId, list, (i) => `workspaceAccess.${i}`);
@@ -137,7 +145,7 @@ export async function updateUserIn(
     const added = input.workspaceRoles.filter(
       (a) => !before.workspaceRoles.some((b) => b.workspaceId === a.workspaceId && b.roleId === a.roleId),
     );
-    ensureCoversWorkspaceRoles(caller, added, roles);
+    ensureCoversWorkspaceRoles(caller, await currentHolder(trx, caller), added, roles);
   }
 
   if (roleChanged) await store.deletePrivateRoleOf(id);

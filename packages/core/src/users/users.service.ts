@@ -1,5 +1,7 @@
 /** User use cases: read, list, create, edit and count seats; each write one audited transaction. */
+
 import type { CreateUserBody, ListUsersQuery, UpdateUserBody, User } from "@staffgate/contract";
+import { currentHolder } from "../access/current-holder.ts";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import { passwordProblem } from "../auth/password-policy.rules.ts";
@@ -173,8 +175,9 @@ export function createUsersService(deps: Deps) {
             (i) => `workspaceAccess.${i}`,
           );
           const wsRoles = await checkWorkspaceRoles(trx, ctx.tenantId, workspaceRoles);
-          ensureCoversRole(caller, role);
-          ensureCoversWorkspaceRoles(caller, workspaceRoles, wsRoles);
+          const holder = await currentHolder(trx, caller);
+          ensureCoversRole(caller, holder, role);
+          ensureCoversWorkspaceRoles(caller, holder, workspaceRoles, wsRoles);
           const store = createUserStore(trx, ctx.tenantId);
           await store.insertUser(row);
           await store.replaceWorkspaceAccess(id, accessIds);

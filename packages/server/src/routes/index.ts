@@ -2,9 +2,12 @@
 import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import type { RouteOptions } from "../http/route.ts";
+import { accessRoutes } from "./access.routes.ts";
 import { auditRoutes } from "./audit.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
+import { emergencyRoutes } from "./emergency.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
+import { patientAccessRoutes } from "./patient-access.routes.ts";
 import { permissionsRoutes } from "./permissions.routes.ts";
 import { rolesRoutes } from "./roles.routes.ts";
 import { tenantsRoutes } from "./tenants.routes.ts";
@@ -24,4 +27,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   auditRoutes,
   usersRoutes,
   userActionsRoutes,
+  accessRoutes,
+  patientAccessRoutes,
+  emergencyRoutes,
 ];

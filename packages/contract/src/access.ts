@@ -1,0 +1,75 @@
+/** Decisions: check, check/batch and explain (API.md, PRODUCT.md §3). */
+import { z } from "zod";
+import { Id } from "./common.ts";
+
+/** A patient reference as the clinical application names it; Staffgate stores references only. */
+const CheckPatientRef = z.string().min(1).max(200);
+
+export const CheckBody = z.strictObject({
+  userId: Id,
+  permission: z.string().min(1).max(80),
+  workspaceId: Id.nullable().optional(),
+  patientRef: CheckPatientRef.nullable().optional(),
+});
+export type CheckBody = z.infer<typeof CheckBody>;
+
+export const MAX_BATCH_CHECKS = 1000;
+
+export const BatchCheckBody = z.strictObject({
+  checks: z.array(CheckBody).min(1).max(MAX_BATCH_CHECKS),
+});
+export type BatchCheckBody = z.infer<typeof BatchCheckBody>;
+
+export const DecisionReasonCode = z.enum([
+  "USER_NOT_FOUND",
+  "USER_NOT_ACTIVE",
+  "USER_EXPIRED",
+  "VIRTUAL_USER",
+  "UNKNOWN_PERMISSION",
+  "WORKSPACE_NOT_FOUND",
+  "WORKSPACE_INACTIVE",
+  "NOT_GRANTED",
+  "COLLABORATOR_NO_PATIENT",
+  "COLLABORATOR_NO_GRANT",
+  "COLLABORATOR_FORBIDDEN",
+  "GRANTED_TENANT",
+  "GRANTED_WORKSPACE",
+  "GRANTED_PATIENT",
+  "EMERGENCY_ACCESS",
+]);
+export type DecisionReasonCode = z.infer<typeof DecisionReasonCode>;
+
+export const DecisionReason = z.strictObject({
+  code: DecisionReasonCode,
+  message: z.string(),
+  roleId: z.string().optional(),
+  /** Which role applied: the user's formal role, its private role, or a per-workspace role. */
+  roleKind: z.enum(["formal", "private", "workspace"]).optional(),
+  scope: z.enum(["tenant", "workspace"]).optional(),
+  workspaceId: z.string().optional(),
+  /** The patient grant that allowed it. */
+  viaPatientGrant: z.string().optional(),
+  /** The emergency elevation that allowed it. */
+  viaEmergency: z.string().optional(),
+});
+export type DecisionReason = z.infer<typeof DecisionReason>;
+
+export const CheckResult = z.strictObject({ allowed: z.boolean(), reason: DecisionReason });
+export type CheckResult = z.infer<typeof CheckResult>;
+
+export const BatchCheckResult = z.strictObject({ results: z.array(CheckResult) });
+export type BatchCheckResult = z.infer<typeof BatchCheckResult>;
+
+export const ExplainResult = z.strictObject({
+  allowed: z.boolean(),
+  reason: DecisionReason,
+  /** Every step that led to the answer, in order. */
+  steps: z.array(z.string()),
+  query: z.strictObject({
+    userId: z.string(),
+    permission: z.string(),
+    workspaceId: z.string().nullable(),
+    patientRef: z.string().nullable(),
+  }),
+});
+export type ExplainResult = z.infer<typeof ExplainResult>;

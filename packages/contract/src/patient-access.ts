@@ -1,0 +1,62 @@
+/** Patient access grants (PRODUCT.md §2 "Patient access grant"): Staffgate stores patient references only. */
+import { z } from "zod";
+import { Id, ListQuery, NullableTimestamp, QueryBoolean, Timestamp } from "./common.ts";
+
+/** An opaque reference the clinical application chose for a patient: never patient data. */
+export const PatientRef = z
+  .string()
+  .min(1, "is required")
+  .max(200)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+  .refine((v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v), "must not contain control characters")
+  // "." and ".." cannot travel in a URL path segment: clients would resolve them away.
+  .refine((v) => v !== "." && v !== "..", 'must not be "." or ".."');
+
+export const PatientRefParams = z.strictObject({ patientRef: PatientRef });
+export const PatientAccessUserParams = z.strictObject({ patientRef: PatientRef, userId: Id });
+
+export const PatientGrantSchema = z.strictObject({
+  id: Id,
+  patientRef: z.string(),
+  userId: Id,
+  username: z.string(),
+  displayName: z.string(),
+  /** null: the grant holds in every workspace. */
+  workspaceId: Id.nullable(),
+  grantedBy: Id.nullable(),
+  reason: z.string().nullable(),
+  expiresAt: NullableTimestamp,
+  createdAt: Timestamp,
+});
+export type PatientGrant = z.infer<typeof PatientGrantSchema>;
+
+const GrantReason = z.string().trim().min(1, "is required").max(500);
+
+/**
+ * One live grant per (user, patient, workspace): granting the same triple again refreshes its
+ * reason, expiry and grantor (and answers 201 with the same id) instead of adding a second row.
+ */
+export const GrantPatientAccessBody = z.strictObject({
+  userId: Id,
+  workspaceId: Id.nullable().optional(),
+  reason: GrantReason.nullable().optional(),
+  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+});
+export type GrantPatientAccessBody = z.infer<typeof GrantPatientAccessBody>;
+
+/** The application reports that this user created or uploaded the patient. */
+export const PatientCreatedBody = z.strictObject({
+  userId: Id,
+  workspaceId: Id.nullable().optional(),
+});
+export type PatientCreatedBody = z.infer<typeof PatientCreatedBody>;
+
+export const ListPatientAccessQuery = ListQuery.extend({
+  /** Also list grants whose expiry has passed (they grant nothing). */
+  includeExpired: QueryBoolean.optional(),
+});
+
+export const RevokePatientAccessQuery = z.strictObject({
+  /** Remove only the grant for this workspace (otherwise every grant of the user on the patient). */
+  workspaceId: Id.optional(),
+});

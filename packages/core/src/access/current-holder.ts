@@ -1,0 +1,37 @@
+/**
+ * The actor's grants as they are now, read inside the use case's tenant transaction. The caller
+ * resolved at the start of the request may be stale by the time the tenant lock is held (another
+ * administrator may have demoted the actor meanwhile): escalation checks use this instead.
+ */
+import type { Caller } from "../auth/caller.ts";
+import { loadRolesById } from "../roles/roles.table.ts";
+import { AppError } from "../shared/errors.ts";
+import type { Trx } from "../shared/tx.ts";
+import type { Holder, RoleRef } from "./grants.rules.ts";
+
+export async function currentHolder(trx: Trx, caller: Caller): Promise<Holder> {
+  const user = await trx
+    .selectFrom("users")
+    .select(["role_id", "status"])
+    .where("tenant_id", "=", caller.tenantId)
+    .where("id", "=", caller.userId)
+    .executeTakeFirst();
+  if (!user || user.status !== "active") {
+    throw new AppError("FORBIDDEN", "Your account is no longer active");
+  }
+  const wsRoles = await trx
+    .selectFrom("user_workspace_roles")
+    .select(["workspace_id", "role_id"])
+    .where("tenant_id", "=", caller.tenantId)
+    .where("user_id", "=", caller.userId)
+    .execute();
+  const roles = await loadRolesById(trx, caller.tenantId, [user.role_id, ...wsRoles.map((w) => w.role_id)]);
+  const role = roles.get(user.role_id);
+  if (!role) throw new AppError("FORBIDDEN", "Your role no longer exists");
+  const workspaceRoles = new Map<string, RoleRef>();
+  for (const w of wsRoles) {
+    const r = roles.get(w.role_id);
+    if (r) workspaceRoles.set(w.workspace_id, r);
+  }
+  return { role, workspaceRoles };
+}

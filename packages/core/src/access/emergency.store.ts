@@ -1,0 +1,97 @@
+/** SQL for the emergency-access elevations of one tenant (the decision reads them in facts.store.ts). */
+import type { EmergencyAccessTable } from "../db/schema.ts";
+import type { Executor } from "../shared/tx.ts";
+
+export interface EmergencyRow extends EmergencyAccessTable {
+  readonly username: string;
+  readonly display_name: string;
+}
+
+export interface EmergencyListFilter {
+  readonly now: string;
+  readonly status?: "open" | "ended" | undefined;
+  readonly reviewed?: boolean | undefined;
+  /** Only this user's elevations. */
+  readonly userId?: string | undefined;
+}
+
+export function createEmergencyStore(db: Executor, tenantId: string) {
+  const withUser = () =>
+    db
+      .selectFrom("emergency_access as e")
+      .innerJoin("users as u", (j) =>
+        j.onRef("u.tenant_id", "=", "e.tenant_id").onRef("u.id", "=", "e.user_id"),
+      )
+      .selectAll("e")
+      .select(["u.username", "u.display_name"])
+      .where("e.tenant_id", "=", tenantId);
+  return {
+    async insert(row: Omit<EmergencyAccessTable, "tenant_id">): Promise<void> {
+      await db
+        .insertInto("emergency_access")
+        .values({ ...row, tenant_id: tenantId })
+        .execute();
+    },
+
+    findById(id: string): Promise<EmergencyRow | undefined> {
+      return withUser().where("e.id", "=", id).executeTakeFirst();
+    },
+
+    /** Newest first, keyset-paged on (opened_at, id) descending. */
+    list(filter: EmergencyListFilter, limit: number, after: readonly [string, string] | null) {
+      let q = withUser().orderBy("e.opened_at", "desc").orderBy("e.id", "desc").limit(limit);
+      const { now } = filter;
+      if (filter.userId !== undefined) q = q.where("e.user_id", "=", filter.userId);
+      if (filter.status === "open") q = q.where("e.ended_at", "is", null).where("e.expires_at", ">", now);
+      if (filter.status === "ended") {
+        q = q.where((eb) => eb.or([eb("e.ended_at", "is not", null), eb("e.expires_at", "<=", now)]));
+      }
+      if (filter.reviewed !== undefined)
+        q = q.where("e.reviewed_at", filter.reviewed ? "is not" : "is", null);
+      if (after) {
+        const [at, id] = after;
+        q = q.where((eb) =>
+          eb.or([eb("e.opened_at", "<", at), eb.and([eb("e.opened_at", "=", at), eb("e.id", "<", id)])]),
+        );
+      }
+      return q.execute();
+    },
+
+    /** Ends an elevation that is still open at `now`; false when it had already ended or expired. */
+    async end(id: string, now: string, by: string): Promise<boolean> {
+      const res = await db
+        .updateTable("emergency_access")
+        .set({ ended_at: now, ended_by: by })
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .where("ended_at", "is", null)
+        .where("expires_at", ">", now)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
+    },
+
+    async review(id: string, at: string, by: string, note: string): Promise<void> {
+      await db
+        .updateTable("emergency_access")
+        .set({ reviewed_at: at, reviewed_by: by, review_note: note })
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .execute();
+    },
+
+    /** Active, unexpired, non-virtual users on one of `roleIds`: whom to notify. */
+    activeUsersWithRoles(roleIds: readonly string[], now: string) {
+      if (roleIds.length === 0) return Promise.resolve([]);
+      return db
+        .selectFrom("users")
+        .select(["id", "email", "display_name"])
+        .where("tenant_id", "=", tenantId)
+        .where("status", "=", "active")
+        .where("virtual", "=", 0)
+        .where("role_id", "in", [...roleIds])
+        .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
+        .orderBy("id")
+        .execute();
+    },
+  };
+}

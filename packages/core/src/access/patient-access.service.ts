@@ -1,0 +1,193 @@
+/**
+ * Patient access grants (PRODUCT.md §2): list who has access to a patient, grant, revoke, and the
+ * application's "this user created the patient". Each write is one transaction with its audit
+ * events. Grants are read fresh by every decision (facts.store.ts), so these transactions lock
+ * the tenant row (serialising writers, which keeps "one grant per (user, patient, workspace)"
+ * true) without bumping the tenant's policy version.
+ */
+import type { GrantPatientAccessBody, PatientCreatedBody, PatientGrant } from "@staffgate/contract";
+import { appendAudit, type Changes } from "../audit/audit-writer.ts";
+import type { Caller } from "../auth/caller.ts";
+import type { PatientGrantsTable } from "../db/schema.ts";
+import type { Ctx } from "../shared/context.ts";
+import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError, invalid } from "../shared/errors.ts";
+import { inTx, type Trx } from "../shared/tx.ts";
+import { createUserStore } from "../users/users.store.ts";
+import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
+import { createPatientAccessStore, lockTenantRow, type PatientGrantRow } from "./patient-access.store.ts";
+
+export const CREATED_PATIENT_REASON = "created the patient";
+
+export function toPatientGrant(row: PatientGrantRow): PatientGrant {
+  return {
+    id: row.id,
+    patientRef: row.patient_ref,
+    userId: row.user_id,
+    username: row.username,
+    displayName: row.display_name,
+    workspaceId: row.workspace_id,
+    grantedBy: row.granted_by,
+    reason: row.reason,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  };
+}
+
+interface GrantInput {
+  readonly userId: string;
+  readonly workspaceId: string | null;
+  readonly reason: string | null;
+  readonly expiresAt: string | null;
+}
+
+function grantChanges(
+  side: "before" | "after",
+  patientRef: string,
+  g: { workspace_id: string | null; reason: string | null; expires_at: string | null },
+): Record<string, { before?: unknown; after?: unknown }> {
+  return {
+    patientRef: { [side]: patientRef },
+    workspaceId: { [side]: g.workspace_id },
+    reason: { [side]: g.reason },
+    expiresAt: { [side]: g.expires_at },
+  };
+}
+
+export function createPatientAccessService(deps: Deps) {
+  const now = () => deps.clock.now().toISOString();
+
+  /** The tenant-locked transaction every write runs in. */
+  function inGrantTx<T>(tenantId: string, work: (trx: Trx) => Promise<T>): Promise<T> {
+    return inTx(deps, async (trx) => {
+      if (!(await lockTenantRow(trx, deps.db.dialect, tenantId))) throw new AppError("TENANT_NOT_FOUND");
+      return work(trx);
+    });
+  }
+
+  async function grant(
+    caller: Caller,
+    ctx: Ctx,
+    patientRef: string,
+    input: GrantInput,
+  ): Promise<PatientGrant> {
+    const at = now();
+    let expiresAt: string | null = null;
+    if (input.expiresAt !== null) {
+      expiresAt = new Date(input.expiresAt).toISOString();
+      if (expiresAt <= at)
+        throw invalid("expiresAt", "must be in the future (revoke the grant to end access now)");
+    }
+    return inGrantTx(ctx.tenantId, async (trx) => {
+      // Another tenant's user or workspace is refused exactly like one that does not exist.
+      const user = await createUserStore(trx, ctx.tenantId).findUserRowById(input.userId);
+      if (!user) throw invalid("userId", "no such user");
+      if (input.workspaceId !== null) {
+        const ws = await createWorkspaceStore(trx, ctx.tenantId).findWorkspaceById(input.workspaceId);
+        if (!ws) throw invalid("workspaceId", "no such workspace");
+      }
+      const store = createPatientAccessStore(trx, ctx.tenantId);
+      const existing = await store.findGrant(input.userId, patientRef, input.workspaceId);
+      const fields = { granted_by: caller.userId, reason: input.reason, expires_at: expiresAt };
+      let id: string;
+      let changes: Changes;
+      if (existing) {
+        // One grant per (user, patient, workspace): a repeated grant refreshes reason and expiry.
+        id = existing.id;
+        await store.refreshGrant(id, fields);
+        changes = {
+          ...grantChanges("after", patientRef, { workspace_id: input.workspaceId, ...fields }),
+          reason: { before: existing.reason, after: fields.reason },
+          expiresAt: { before: existing.expires_at, after: fields.expires_at },
+        };
+      } else {
+        id = deps.ids.next("grt");
+        const row: Omit<PatientGrantsTable, "tenant_id"> = {
+          id,
+          user_id: input.userId,
+          patient_ref: patientRef,
+          workspace_id: input.workspaceId,
+          created_at: at,
+          ...fields,
+        };
+        await store.insertGrant(row);
+        changes = grantChanges("after", patientRef, row);
+      }
+      await appendAudit(deps, trx, ctx, {
+        action: "patient_access.granted",
+        target: { type: "user", id: user.id, label: user.username },
+        changes,
+      });
+      return toPatientGrant((await store.findGrantById(id))!);
+    });
+  }
+
+  return {
+    /** Who has access to a patient: its live grants (and expired ones on request), paged. */
+    async listAccess(
+      ctx: Ctx,
+      patientRef: string,
+      query: { limit: number; cursor?: string | undefined; includeExpired?: boolean | undefined },
+    ): Promise<{ items: PatientGrant[]; nextCursor: string | null }> {
+      const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : null;
+      const rows = await createPatientAccessStore(deps.db.kysely, ctx.tenantId).listForPatient({
+        patientRef,
+        limit: query.limit + 1,
+        after,
+        liveAt: query.includeExpired ? null : now(),
+      });
+      const items = rows.slice(0, query.limit).map(toPatientGrant);
+      const last = items.at(-1);
+      return {
+        items,
+        nextCursor: rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
+      };
+    },
+
+    grantAccess(caller: Caller, ctx: Ctx, patientRef: string, body: GrantPatientAccessBody) {
+      return grant(caller, ctx, patientRef, {
+        userId: body.userId,
+        workspaceId: body.workspaceId ?? null,
+        reason: body.reason ?? null,
+        expiresAt: body.expiresAt ?? null,
+      });
+    },
+
+    /** The application reports that the user created or uploaded the patient: a grant without expiry. */
+    patientCreated(caller: Caller, ctx: Ctx, patientRef: string, body: PatientCreatedBody) {
+      return grant(caller, ctx, patientRef, {
+        userId: body.userId,
+        workspaceId: body.workspaceId ?? null,
+        reason: CREATED_PATIENT_REASON,
+        expiresAt: null,
+      });
+    },
+
+    /** Removes the user's grants on the patient (or only the one for `workspaceId`); 404 when there are none. */
+    async revokeAccess(
+      ctx: Ctx,
+      patientRef: string,
+      userId: string,
+      workspaceId: string | undefined,
+    ): Promise<void> {
+      await inGrantTx(ctx.tenantId, async (trx) => {
+        const store = createPatientAccessStore(trx, ctx.tenantId);
+        const grants = await store.grantsOf(userId, patientRef, workspaceId);
+        if (grants.length === 0)
+          throw new AppError("NOT_FOUND", "The user has no access grant on this patient");
+        const user = await createUserStore(trx, ctx.tenantId).findUserRowById(userId);
+        await store.deleteGrants(grants.map((g) => g.id));
+        for (const g of grants) {
+          await appendAudit(deps, trx, ctx, {
+            action: "patient_access.revoked",
+            target: { type: "user", id: userId, label: user?.username ?? null },
+            changes: grantChanges("before", patientRef, g),
+          });
+        }
+      });
+    },
+  };
+}
+
+export type PatientAccessService = ReturnType<typeof createPatientAccessService>;

@@ -1,0 +1,122 @@
+/** SQL for the patient access grants of one tenant (the decision reads them in facts.store.ts). */
+import type { PatientGrantsTable } from "../db/schema.ts";
+import type { Executor } from "../shared/tx.ts";
+
+export interface PatientGrantRow extends PatientGrantsTable {
+  readonly username: string;
+  readonly display_name: string;
+}
+
+export function createPatientAccessStore(db: Executor, tenantId: string) {
+  const withUser = () =>
+    db
+      .selectFrom("patient_grants as g")
+      .innerJoin("users as u", (j) =>
+        j.onRef("u.tenant_id", "=", "g.tenant_id").onRef("u.id", "=", "g.user_id"),
+      )
+      .selectAll("g")
+      .select(["u.username", "u.display_name"])
+      .where("g.tenant_id", "=", tenantId);
+  return {
+    /** Grants on one patient, oldest first, keyset-paged on (created_at, id). */
+    listForPatient(options: {
+      patientRef: string;
+      limit: number;
+      after: readonly [string, string] | null;
+      liveAt: string | null;
+    }): Promise<PatientGrantRow[]> {
+      let q = withUser()
+        .where("g.patient_ref", "=", options.patientRef)
+        .orderBy("g.created_at")
+        .orderBy("g.id")
+        .limit(options.limit);
+      if (options.liveAt !== null) {
+        const now = options.liveAt;
+        q = q.where((eb) => eb.or([eb("g.expires_at", "is", null), eb("g.expires_at", ">", now)]));
+      }
+      if (options.after) {
+        const [at, id] = options.after;
+        q = q.where((eb) =>
+          eb.or([eb("g.created_at", ">", at), eb.and([eb("g.created_at", "=", at), eb("g.id", ">", id)])]),
+        );
+      }
+      return q.execute();
+    },
+
+    findGrantById(id: string): Promise<PatientGrantRow | undefined> {
+      return withUser().where("g.id", "=", id).executeTakeFirst();
+    },
+
+    /** The one grant of (user, patient, workspace), live or expired; workspaceId null means "every workspace". */
+    findGrant(userId: string, patientRef: string, workspaceId: string | null) {
+      const q = db
+        .selectFrom("patient_grants")
+        .selectAll()
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .where("patient_ref", "=", patientRef);
+      return (
+        workspaceId === null ? q.where("workspace_id", "is", null) : q.where("workspace_id", "=", workspaceId)
+      )
+        .orderBy("created_at")
+        .orderBy("id")
+        .executeTakeFirst();
+    },
+
+    async insertGrant(row: Omit<PatientGrantsTable, "tenant_id">): Promise<void> {
+      await db
+        .insertInto("patient_grants")
+        .values({ ...row, tenant_id: tenantId })
+        .execute();
+    },
+
+    async refreshGrant(
+      id: string,
+      patch: Pick<PatientGrantsTable, "granted_by" | "reason" | "expires_at">,
+    ): Promise<void> {
+      await db
+        .updateTable("patient_grants")
+        .set(patch)
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .execute();
+    },
+
+    /** A user's grants on a patient (optionally only the one for `workspaceId`). */
+    grantsOf(userId: string, patientRef: string, workspaceId: string | undefined) {
+      let q = db
+        .selectFrom("patient_grants")
+        .selectAll()
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .where("patient_ref", "=", patientRef);
+      if (workspaceId !== undefined) q = q.where("workspace_id", "=", workspaceId);
+      return q.orderBy("created_at").orderBy("id").execute();
+    },
+
+    async deleteGrants(ids: readonly string[]): Promise<void> {
+      if (ids.length === 0) return;
+      await db
+        .deleteFrom("patient_grants")
+        .where("tenant_id", "=", tenantId)
+        .where("id", "in", [...ids])
+        .execute();
+    },
+  };
+}
+
+/**
+ * Serialises the tenant's writers without bumping its policy version (patient grants and
+ * elevations are read fresh by every decision, so no cache needs telling): PostgreSQL locks the
+ * tenant row, the lock every `inTenantTx` takes too; SQLite runs one write transaction at a time.
+ * Returns false when the tenant does not exist.
+ */
+export async function lockTenantRow(
+  db: Executor,
+  dialect: "sqlite" | "postgres",
+  tenantId: string,
+): Promise<boolean> {
+  let q = db.selectFrom("tenants").select("id").where("id", "=", tenantId);
+  if (dialect === "postgres") q = q.forUpdate();
+  return (await q.executeTakeFirst()) !== undefined;
+}

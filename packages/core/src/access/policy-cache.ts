@@ -1,0 +1,241 @@
+/**
+ * Per-tenant cache of policy snapshots (policy-snapshot.ts) that is never stale.
+ *
+ * The guarantee: every decision (or batch) first reads `tenants.policy_version` — one indexed
+ * single-row read (with the tenant's settings, compared as text, so a settings change is seen
+ * even if it was written without a bump). inTenantTx (shared/tx.ts) bumps that version in every transaction that changes
+ * policy, under the tenant row lock, and the use case writes its audit event in the same
+ * transaction. When the version read is newer than the snapshot's, the snapshot is brought up to
+ * date before the decision runs, so a decision sees every change committed before it started, on
+ * any instance serving the database.
+ *
+ * Bringing it up to date is incremental when it can be:
+ *  - ONE statement reads the current version together with the audit events whose seq is above
+ *    the last one applied (tenants LEFT JOIN audit_events). A single statement sees one consistent
+ *    snapshot on both databases, so the events read are exactly those of the transactions whose
+ *    bumps the version read includes (audit seqs are handed out under the audit head row lock and
+ *    so become visible in order: no gaps).
+ *  - Each event names its target: `user` → that user is re-read (its row, workspace list,
+ *    per-workspace roles and private role); `role` → that role is re-read and the users holding it
+ *    re-resolved; events that cannot change a snapshot (`access.decision` records, `audit`
+ *    exports, `emergency_access`, which is read per decision) are skipped; anything else
+ *    (`workspace`, `tenant`, settings, an unknown or missing target) → a full reload.
+ *  - The version moved but no event is found (a policy change that wrote no audit) → full reload.
+ *    More than MAX_REPLAY events → full reload.
+ *  - The data is read after the version, so a snapshot may hold changes newer than its version;
+ *    those carry larger seqs and are simply re-read by the next refresh (idempotent).
+ *  - Reads come first, then the snapshot is changed synchronously (applyDelta), so a decision
+ *    never sees half of an update. Refreshes of one tenant are serialised (single flight).
+ *
+ * On PostgreSQL an optional LISTEN connection on `staffgate_policy` (inTenantTx NOTIFYs the tenant
+ * id on commit) refreshes a cached tenant in the background as soon as it changes, so the next
+ * decision usually finds it current. It is only an accelerator: the per-decision version check
+ * stays the guarantee, and a lost notification or a dropped LISTEN connection costs latency, never
+ * correctness. close() ends it.
+ */
+import pg from "pg";
+import type { Deps } from "../shared/deps.ts";
+import { readSettings } from "../tenants/settings.rules.ts";
+import { applyDelta, loadDelta, loadPolicySnapshot, type PolicySnapshot } from "./policy-snapshot.ts";
+
+export const POLICY_CHANNEL = "staffgate_policy";
+
+/** More events than this since the last refresh: a full reload is cheaper than replaying them. */
+const MAX_REPLAY = 500;
+/** Cached tenants; the oldest loaded is dropped beyond this. */
+const MAX_TENANTS = 1000;
+/** Target types whose events never change a snapshot. */
+const IGNORED_TARGETS = new Set(["audit", "emergency_access"]);
+const IGNORED_ACTIONS = new Set(["access.decision"]);
+
+export interface PolicyCacheStats {
+  versionChecks: number;
+  fullLoads: number;
+  incremental: number;
+  notifications: number;
+}
+
+export interface PolicyCacheOptions {
+  /** LISTEN for policy changes on this PostgreSQL URL (optional accelerator). */
+  readonly listenUrl?: string;
+  readonly onError?: (error: unknown) => void;
+}
+
+export function createPolicyCache(deps: Deps, options: PolicyCacheOptions = {}) {
+  const db = deps.db.kysely;
+  const snapshots = new Map<string, PolicySnapshot>();
+  const inFlight = new Map<string, Promise<PolicySnapshot | undefined>>();
+  const stats: PolicyCacheStats = { versionChecks: 0, fullLoads: 0, incremental: 0, notifications: 0 };
+  const onError = options.onError ?? (() => {});
+  let closed = false;
+
+  async function fullLoad(tenantId: string): Promise<PolicySnapshot | undefined> {
+    stats.fullLoads += 1;
+    const snapshot = await loadPolicySnapshot(deps, db, tenantId);
+    if (!snapshot) {
+      snapshots.delete(tenantId);
+      return undefined;
+    }
+    snapshots.delete(tenantId);
+    if (snapshots.size >= MAX_TENANTS) {
+      const oldest = snapshots.keys().next().value;
+      if (oldest !== undefined) snapshots.delete(oldest);
+    }
+    snapshots.set(tenantId, snapshot);
+    return snapshot;
+  }
+
+  /** Replays the audit events since the snapshot's seq; falls back to a full reload. */
+  async function catchUp(current: PolicySnapshot): Promise<PolicySnapshot | undefined> {
+    const rows = await db
+      .selectFrom("tenants as t")
+      .leftJoin("audit_events as e", (j) =>
+        j.onRef("e.tenant_id", "=", "t.id").on("e.seq", ">", current.auditSeq),
+      )
+      .select(["t.policy_version", "e.seq", "e.action", "e.target_type", "e.target_id"])
+      .where("t.id", "=", current.tenantId)
+      .orderBy("e.seq")
+      .limit(MAX_REPLAY + 1)
+      .execute();
+    const first = rows[0];
+    if (!first) return fullLoad(current.tenantId); // the tenant is gone
+    const version = Number(first.policy_version);
+    if (version <= current.version) return current;
+    const events = rows.filter((r) => r.seq !== null);
+    if (events.length === 0 || events.length > MAX_REPLAY) return fullLoad(current.tenantId);
+    const users = new Set<string>();
+    const roles = new Set<string>();
+    for (const e of events) {
+      if (IGNORED_ACTIONS.has(e.action ?? "")) continue;
+      if (e.target_type !== null && IGNORED_TARGETS.has(e.target_type)) continue;
+      if (e.target_type === "user" && e.target_id) users.add(e.target_id);
+      else if (e.target_type === "role" && e.target_id) roles.add(e.target_id);
+      else return fullLoad(current.tenantId);
+    }
+    const delta = await loadDelta(db, current, users, roles);
+    stats.incremental += 1;
+    applyDelta(current, delta);
+    current.version = version;
+    current.auditSeq = Number(events[events.length - 1]!.seq);
+    return current;
+  }
+
+  /** Brings the tenant's snapshot to at least `version`; one refresh per tenant at a time. */
+  function refresh(tenantId: string, version: number): Promise<PolicySnapshot | undefined> {
+    const previous = inFlight.get(tenantId);
+    const run = async (): Promise<PolicySnapshot | undefined> => {
+      const current = snapshots.get(tenantId);
+      if (current && current.version >= version) return current;
+      return current ? catchUp(current) : fullLoad(tenantId);
+    };
+    const next = previous ? previous.then(run, run) : run();
+    inFlight.set(tenantId, next);
+    const clear = () => {
+      if (inFlight.get(tenantId) === next) inFlight.delete(tenantId);
+    };
+    next.then(clear, clear);
+    return next;
+  }
+
+  /** The per-decision read: the version, and the settings (small, and changed without a bump too). */
+  async function currentVersion(
+    tenantId: string,
+  ): Promise<{ version: number; settings: string } | undefined> {
+    stats.versionChecks += 1;
+    const row = await db
+      .selectFrom("tenants")
+      .select(["policy_version", "settings"])
+      .where("id", "=", tenantId)
+      .executeTakeFirst();
+    return row ? { version: Number(row.policy_version), settings: row.settings } : undefined;
+  }
+
+  // ---- PostgreSQL LISTEN (optional accelerator) ----
+  let listener: pg.Client | undefined;
+  let connecting: Promise<void> | undefined;
+  let retryAfter = 0;
+
+  function onNotification(tenantId: string): void {
+    stats.notifications += 1;
+    const current = snapshots.get(tenantId);
+    if (!current || closed) return;
+    refresh(tenantId, current.version + 1).catch((error: unknown) => {
+      // Drop it: the next decision loads it afresh.
+      snapshots.delete(tenantId);
+      onError(error);
+    });
+  }
+
+  function ensureListening(): void {
+    const url = options.listenUrl;
+    if (!url || closed || listener || connecting || Date.now() < retryAfter) return;
+    const client = new pg.Client({ connectionString: url });
+    const fail = (error: unknown) => {
+      if (listener === client) listener = undefined;
+      retryAfter = Date.now() + 5_000;
+      // Notifications may have been missed while it was down: nothing relies on them.
+      client.end().catch(() => {});
+      if (!closed) onError(error);
+    };
+    client.on("error", fail);
+    client.on("notification", (msg) => {
+      if (msg.channel === POLICY_CHANNEL && msg.payload) onNotification(msg.payload);
+    });
+    connecting = (async () => {
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${POLICY_CHANNEL}`);
+        if (closed) await client.end();
+        else listener = client;
+      } catch (error) {
+        fail(error);
+      } finally {
+        connecting = undefined;
+      }
+    })();
+  }
+
+  return {
+    /** The tenant's snapshot, current as of this call (undefined: no such tenant). */
+    async get(tenantId: string): Promise<PolicySnapshot | undefined> {
+      ensureListening();
+      const now = await currentVersion(tenantId);
+      if (now === undefined) return undefined;
+      const current = snapshots.get(tenantId);
+      const snapshot =
+        current && current.version >= now.version ? current : await refresh(tenantId, now.version);
+      if (snapshot && snapshot.settingsJson !== now.settings) {
+        snapshot.settings = readSettings(now.settings);
+        snapshot.settingsJson = now.settings;
+      }
+      return snapshot;
+    },
+
+    /** Forgets every snapshot (tests; operators after restoring a database). */
+    clear(): void {
+      snapshots.clear();
+    },
+
+    stats(): Readonly<PolicyCacheStats> {
+      return { ...stats };
+    },
+
+    /** Resolves once the LISTEN connection is up (tests); immediately when there is none. */
+    async listening(): Promise<boolean> {
+      ensureListening();
+      await connecting;
+      return listener !== undefined;
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      await connecting;
+      const client = listener;
+      listener = undefined;
+      if (client) await client.end().catch(() => {});
+      snapshots.clear();
+    },
+  };
+}
+
+export type PolicyCache = ReturnType<typeof createPolicyCache>;

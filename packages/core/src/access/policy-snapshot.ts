@@ -1,0 +1,335 @@
+/**
+ * One tenant's decision inputs, in memory: every user (with its workspace list and per-workspace
+ * roles), every role (private ones included), the workspace ids, the catalogue, the settings and
+ * the policy version they were read at. Patient grants and emergency elevations are NOT here:
+ * they are read per decision (facts.store.ts).
+ *
+ * Loaders read the database; `apply*` functions update a snapshot in place synchronously, so a
+ * decision running between two awaits never sees half of an update. policy-cache.ts keeps these
+ * fresh.
+ */
+import type { Catalog } from "../catalog/catalog.rules.ts";
+import type { RolesTable, RoleWorkspacesTable, UsersTable } from "../db/schema.ts";
+import type { Deps } from "../shared/deps.ts";
+import { bool, parseJson } from "../shared/json.ts";
+import type { Executor } from "../shared/tx.ts";
+import { readSettings, type TenantSettings } from "../tenants/settings.rules.ts";
+import type { DecisionRole, DecisionUser } from "./decision.rules.ts";
+
+export interface SnapshotRole extends DecisionRole {
+  readonly name: string;
+  readonly privateUserId: string | null;
+}
+
+export interface SnapshotUser {
+  readonly id: string;
+  readonly username: string;
+  readonly status: UsersTable["status"];
+  readonly virtual: boolean;
+  readonly expiresAt: string | null;
+  readonly roleId: string;
+  readonly workspaceAccessAll: boolean;
+  /** The user's "active workspaces" (ignored when workspaceAccessAll). */
+  readonly workspaces: readonly string[];
+  /** Per-workspace roles: workspace id → role id. */
+  readonly workspaceRoles: ReadonlyMap<string, string>;
+  /** The same user, shaped for decide() (roles resolved). Rebuilt when one of its roles changes. */
+  decision: DecisionUser;
+}
+
+export interface PolicySnapshot {
+  readonly tenantId: string;
+  /** The tenants.policy_version this snapshot is at least as new as. */
+  version: number;
+  /** The last audit seq whose change is reflected here. */
+  auditSeq: number;
+  catalog: Catalog;
+  settings: TenantSettings;
+  /** The settings JSON `settings` was read from (policy-cache.ts re-reads it on every decision). */
+  settingsJson: string;
+  workspaces: Set<string>;
+  readonly roles: Map<string, SnapshotRole>;
+  readonly users: Map<string, SnapshotUser>;
+}
+
+/** A role that grants nothing: stands in for a role id that no longer resolves (never expected). */
+function emptyRole(id: string): SnapshotRole {
+  return {
+    id,
+    kind: "formal",
+    name: "",
+    privateUserId: null,
+    permissions: [],
+    collaborator: false,
+    workspaces: [],
+  };
+}
+
+function toSnapshotRole(row: RolesTable, rows: readonly RoleWorkspacesTable[]): SnapshotRole {
+  return {
+    id: row.id,
+    kind: row.private_user_id ? "private" : "formal",
+    name: row.name,
+    privateUserId: row.private_user_id,
+    permissions: parseJson<string[]>(row.permissions, []),
+    collaborator: bool(row.collaborator),
+    workspaces: rows.map((r) => ({
+      workspaceId: r.workspace_id,
+      permissions: parseJson<string[]>(r.permissions, []),
+      collaborator: bool(r.collaborator),
+    })),
+  };
+}
+
+function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+const USER_COLUMNS = [
+  "id",
+  "username",
+  "status",
+  "virtual",
+  "expires_at",
+  "role_id",
+  "workspace_access_all",
+] as const;
+type UserRow = Pick<UsersTable, (typeof USER_COLUMNS)[number]>;
+
+/** What a user reload read from the database (undefined user: deleted). */
+export interface LoadedUser {
+  readonly id: string;
+  readonly row: UserRow | undefined;
+  readonly workspaces: readonly string[];
+  readonly workspaceRoles: ReadonlyMap<string, string>;
+}
+
+function toLoadedUsers(
+  ids: readonly string[],
+  rows: readonly UserRow[],
+  access: readonly { user_id: string; workspace_id: string }[],
+  wsRoles: readonly { user_id: string; workspace_id: string; role_id: string }[],
+): LoadedUser[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const accessBy = groupBy(access, (a) => a.user_id);
+  const rolesBy = groupBy(wsRoles, (w) => w.user_id);
+  return ids.map((id) => ({
+    id,
+    row: byId.get(id),
+    workspaces: (accessBy.get(id) ?? []).map((a) => a.workspace_id),
+    workspaceRoles: new Map((rolesBy.get(id) ?? []).map((w) => [w.workspace_id, w.role_id])),
+  }));
+}
+
+/** Builds the decide() view of a user from the snapshot's roles. */
+function decisionUser(snapshot: PolicySnapshot, u: Omit<SnapshotUser, "decision">): DecisionUser {
+  const roleOf = (id: string) => snapshot.roles.get(id) ?? emptyRole(id);
+  const workspaceRoles = new Map<string, DecisionRole>();
+  for (const [ws, roleId] of u.workspaceRoles) workspaceRoles.set(ws, roleOf(roleId));
+  return {
+    id: u.id,
+    status: u.status,
+    virtual: u.virtual,
+    expiresAt: u.expiresAt,
+    workspaceAccess: u.workspaceAccessAll ? "all" : new Set(u.workspaces),
+    role: roleOf(u.roleId),
+    workspaceRoles,
+  };
+}
+
+function putUser(snapshot: PolicySnapshot, loaded: LoadedUser): void {
+  const row = loaded.row;
+  if (!row) {
+    snapshot.users.delete(loaded.id);
+    return;
+  }
+  const base = {
+    id: row.id,
+    username: row.username,
+    status: row.status,
+    virtual: bool(row.virtual),
+    expiresAt: row.expires_at,
+    roleId: row.role_id,
+    workspaceAccessAll: bool(row.workspace_access_all),
+    workspaces: loaded.workspaces,
+    workspaceRoles: loaded.workspaceRoles,
+  };
+  snapshot.users.set(row.id, { ...base, decision: decisionUser(snapshot, base) });
+}
+
+/** Reads every decision input of one tenant. Undefined when the tenant or its catalogue is unknown. */
+export async function loadPolicySnapshot(
+  deps: Deps,
+  db: Executor,
+  tenantId: string,
+): Promise<PolicySnapshot | undefined> {
+  // Order matters (policy-cache.ts): version first, then the audit head, then the data. Anything
+  // committed after the version read has a larger audit seq and is replayed by the next refresh.
+  const tenant = await db
+    .selectFrom("tenants")
+    .select(["policy_version", "catalog", "settings"])
+    .where("id", "=", tenantId)
+    .executeTakeFirst();
+  if (!tenant) return undefined;
+  const catalog = deps.catalogs.get(tenant.catalog);
+  if (!catalog) return undefined;
+  const head = await db
+    .selectFrom("audit_heads")
+    .select("seq")
+    .where("tenant_id", "=", tenantId)
+    .executeTakeFirst();
+  const [workspaces, roles, roleRows, users, access, wsRoles] = await Promise.all([
+    db.selectFrom("workspaces").select("id").where("tenant_id", "=", tenantId).execute(),
+    db.selectFrom("roles").selectAll().where("tenant_id", "=", tenantId).execute(),
+    db.selectFrom("role_workspaces").selectAll().where("tenant_id", "=", tenantId).execute(),
+    db.selectFrom("users").select(USER_COLUMNS).where("tenant_id", "=", tenantId).execute(),
+    db
+      .selectFrom("user_workspaces")
+      .select(["user_id", "workspace_id"])
+      .where("tenant_id", "=", tenantId)
+      .execute(),
+    db
+      .selectFrom("user_workspace_roles")
+      .select(["user_id", "workspace_id", "role_id"])
+      .where("tenant_id", "=", tenantId)
+      .execute(),
+  ]);
+  const snapshot: PolicySnapshot = {
+    tenantId,
+    version: Number(tenant.policy_version),
+    auditSeq: Number(head?.seq ?? 0),
+    catalog,
+    settings: readSettings(tenant.settings),
+    settingsJson: tenant.settings,
+    workspaces: new Set(workspaces.map((w) => w.id)),
+    roles: new Map(),
+    users: new Map(),
+  };
+  const rowsByRole = groupBy(roleRows, (r) => r.role_id);
+  for (const r of roles) snapshot.roles.set(r.id, toSnapshotRole(r, rowsByRole.get(r.id) ?? []));
+  const loaded = toLoadedUsers(
+    users.map((u) => u.id),
+    users,
+    access,
+    wsRoles,
+  );
+  for (const u of loaded) putUser(snapshot, u);
+  return snapshot;
+}
+
+/** The changes one refresh applies: users and roles re-read (absent row: deleted). */
+export interface SnapshotDelta {
+  readonly users: readonly LoadedUser[];
+  readonly roles: ReadonlyMap<string, SnapshotRole | undefined>;
+}
+
+/**
+ * Re-reads some users (with their private roles) and some roles. Roles a reloaded user refers to
+ * that the snapshot does not hold yet are read as well.
+ */
+export async function loadDelta(
+  db: Executor,
+  snapshot: PolicySnapshot,
+  userIds: ReadonlySet<string>,
+  roleIds: ReadonlySet<string>,
+): Promise<SnapshotDelta> {
+  const tenantId = snapshot.tenantId;
+  const uids = [...userIds];
+  let users: LoadedUser[] = [];
+  const wanted = new Set(roleIds);
+  if (uids.length > 0) {
+    const [rows, access, wsRoles, privates] = await Promise.all([
+      db
+        .selectFrom("users")
+        .select(USER_COLUMNS)
+        .where("tenant_id", "=", tenantId)
+        .where("id", "in", uids)
+        .execute(),
+      db
+        .selectFrom("user_workspaces")
+        .select(["user_id", "workspace_id"])
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "in", uids)
+        .execute(),
+      db
+        .selectFrom("user_workspace_roles")
+        .select(["user_id", "workspace_id", "role_id"])
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "in", uids)
+        .execute(),
+      db
+        .selectFrom("roles")
+        .select("id")
+        .where("tenant_id", "=", tenantId)
+        .where("private_user_id", "in", uids)
+        .execute(),
+    ]);
+    users = toLoadedUsers(uids, rows, access, wsRoles);
+    // The users' private roles, the ones the snapshot holds for them (perhaps deleted since), and
+    // any role they now refer to that the snapshot has never seen.
+    for (const p of privates) wanted.add(p.id);
+    for (const role of snapshot.roles.values()) {
+      if (role.privateUserId && userIds.has(role.privateUserId)) wanted.add(role.id);
+    }
+    for (const u of users) {
+      if (!u.row) continue;
+      for (const id of [u.row.role_id, ...u.workspaceRoles.values()]) {
+        if (!snapshot.roles.has(id)) wanted.add(id);
+      }
+    }
+  }
+  const roles = new Map<string, SnapshotRole | undefined>();
+  const rids = [...wanted];
+  if (rids.length > 0) {
+    const [roleRows, wsRows] = await Promise.all([
+      db.selectFrom("roles").selectAll().where("tenant_id", "=", tenantId).where("id", "in", rids).execute(),
+      db
+        .selectFrom("role_workspaces")
+        .selectAll()
+        .where("tenant_id", "=", tenantId)
+        .where("role_id", "in", rids)
+        .execute(),
+    ]);
+    const rowsByRole = groupBy(wsRows, (r) => r.role_id);
+    for (const id of rids) roles.set(id, undefined);
+    for (const r of roleRows) roles.set(r.id, toSnapshotRole(r, rowsByRole.get(r.id) ?? []));
+  }
+  return { users, roles };
+}
+
+/** Applies a delta in place, synchronously: roles first, then every user a changed role touches. */
+export function applyDelta(snapshot: PolicySnapshot, delta: SnapshotDelta): void {
+  for (const [id, role] of delta.roles) {
+    if (role) snapshot.roles.set(id, role);
+    else snapshot.roles.delete(id);
+  }
+  const reloaded = new Set<string>();
+  for (const u of delta.users) {
+    putUser(snapshot, u);
+    reloaded.add(u.id);
+  }
+  if (delta.roles.size === 0) return;
+  for (const user of snapshot.users.values()) {
+    if (reloaded.has(user.id)) continue;
+    let touched = delta.roles.has(user.roleId);
+    if (!touched) for (const r of user.workspaceRoles.values()) if (delta.roles.has(r)) touched = true;
+    if (touched) user.decision = decisionUser(snapshot, user);
+  }
+}
+
+/** Reloads one user (and its private role) into the snapshot. */
+export async function reloadUser(db: Executor, snapshot: PolicySnapshot, userId: string): Promise<void> {
+  applyDelta(snapshot, await loadDelta(db, snapshot, new Set([userId]), new Set()));
+}
+
+/** Reloads one role into the snapshot (and re-resolves the users holding it). */
+export async function reloadRole(db: Executor, snapshot: PolicySnapshot, roleId: string): Promise<void> {
+  applyDelta(snapshot, await loadDelta(db, snapshot, new Set(), new Set([roleId])));
+}

@@ -1,0 +1,43 @@
+/**
+ * The email outbox: messages are written in the same transaction as the change that causes them,
+ * so a notification exists exactly when its change committed, whether or not a mail server is up.
+ * Sending (and the operator's view of the bodies) belongs to the mail sender (issue 4).
+ */
+import { randomBytes } from "node:crypto";
+import type { Deps } from "../shared/deps.ts";
+import type { Executor } from "../shared/tx.ts";
+
+export interface OutboxMessage {
+  readonly to: string;
+  readonly subject: string;
+  /** Plain text; may hold one-time links, so only the operator ever reads it back. Never a password. */
+  readonly body: string;
+  /** What the message is about, e.g. `emergency_access.opened`. */
+  readonly kind: string;
+}
+
+/** Queues one message; call inside the transaction of the change it reports. Returns its id. */
+export async function enqueue(
+  deps: Pick<Deps, "clock">,
+  trx: Executor,
+  tenantId: string,
+  message: OutboxMessage,
+): Promise<string> {
+  const id = `msg_${randomBytes(16).toString("base64url")}`;
+  await trx
+    .insertInto("outbox")
+    .values({
+      tenant_id: tenantId,
+      id,
+      to_address: message.to,
+      subject: message.subject,
+      body: message.body,
+      kind: message.kind,
+      created_at: deps.clock.now().toISOString(),
+      sent_at: null,
+      attempts: 0,
+      last_error: null,
+    })
+    .execute();
+  return id;
+}

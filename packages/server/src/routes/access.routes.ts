@@ -1,0 +1,63 @@
+/**
+ * /api/v1/check, /check/batch, /explain: the decision API (PRODUCT.md §3). Who may ask (API.md):
+ * any API token of the tenant, any user holding users.view, and any user asking about themselves.
+ * Answers are 200 whatever the decision; an unknown user is "no" (USER_NOT_FOUND), not a 404.
+ */
+import { BatchCheckBody, BatchCheckResult, CheckBody, CheckResult, ExplainResult } from "@staffgate/contract";
+import type { Caller, Core } from "@staffgate/core";
+import type { FastifyInstance } from "fastify";
+import { type RouteOptions, route } from "../http/route.ts";
+
+const mayAskAbout = (caller: Caller, userIds: readonly string[]): boolean =>
+  caller.kind === "api_token" ||
+  caller.permissions.has("users.view") ||
+  userIds.every((id) => id === caller.userId);
+
+export function accessRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
+  const tags = ["decisions"];
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/check",
+    summary: "May this user do this (in this workspace, to this patient)?",
+    tags,
+    auth: "tenant",
+    permission: (caller, { body }) => mayAskAbout(caller, [body.userId]),
+    body: CheckBody,
+    status: 200,
+    response: CheckResult,
+    handler: ({ ctx, caller, body }) => core.access.check(ctx, caller, body),
+  });
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/check/batch",
+    summary: "Up to 1,000 checks in one call; the results come in the same order",
+    tags,
+    auth: "tenant",
+    permission: (caller, { body }) =>
+      mayAskAbout(
+        caller,
+        body.checks.map((c) => c.userId),
+      ),
+    body: BatchCheckBody,
+    status: 200,
+    response: BatchCheckResult,
+    handler: async ({ ctx, caller, body }) => ({
+      results: await core.access.checkBatch(ctx, caller, body.checks),
+    }),
+  });
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/explain",
+    summary: "A check with every step that led to its answer",
+    tags,
+    auth: "tenant",
+    permission: (caller, { body }) => mayAskAbout(caller, [body.userId]),
+    body: CheckBody,
+    status: 200,
+    response: ExplainResult,
+    handler: ({ ctx, caller, body }) => core.access.explain(ctx, caller, body),
+  });
+}

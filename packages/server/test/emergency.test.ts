@@ -1,0 +1,375 @@
+/** Emergency (break-glass) access, SECURITY.md K-3: open, notify, expire, end, list, review, isolation. */
+import type { Permission, User } from "@staffgate/contract";
+import type { Staffgate, StaffgateError } from "@staffgate/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDecisionFactsStore } from "../../core/src/access/facts.store.ts";
+import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { createRole, createUser, type Made } from "./lifecycle-fixtures.ts";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const WRONG_PASSWORD = "wrong-Pa55word-heron-4410";
+const REASON = "Patient collapsed in ward, on-call physicist unreachable";
+
+const shape = (p: StaffgateError) => ({
+  status: p.status,
+  code: p.code,
+  detail: p.problem.detail,
+  errors: p.errors,
+});
+
+describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  let t: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  let admin2: Made;
+  let inactiveAdmin: User;
+  let clinician: Made;
+  let clinician2: Made;
+  let auditor: Made;
+  let plain: Made;
+  let ws: string;
+  let wsB: string;
+  let expectedSet: string[];
+
+  const open = (who: Staffgate, body: Record<string, unknown>) =>
+    who.emergencyAccess.open({ reason: REASON, password: CANARY_PASSWORD, ...body } as never);
+
+  const outboxOf = (tenantId: string) =>
+    t.db.kysely
+      .selectFrom("outbox")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .orderBy("to_address")
+      .execute();
+
+  const auditRows = (tenantId: string, action: string) =>
+    t.db.kysely
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("tenant_id", "=", tenantId)
+      .where("action", "=", action)
+      .orderBy("seq")
+      .execute();
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await t.createTenant();
+    b = await t.createTenant();
+    const useRole = await createRole(a, ["emergency_access.use"]);
+    const auditRole = await createRole(a, ["audit.view"]);
+    const viewRole = await createRole(a, ["users.view"]);
+    admin2 = await createUser(t, a);
+    inactiveAdmin = (await createUser(t, a)).user;
+    await a.admin.userActions.deactivate(inactiveAdmin.id);
+    clinician = await createUser(t, a, { roleId: useRole });
+    clinician2 = await createUser(t, a, { roleId: useRole });
+    auditor = await createUser(t, a, { roleId: auditRole });
+    plain = await createUser(t, a, { roleId: viewRole });
+    ws = (await a.admin.workspaces.create({ slug: "icu", name: "ICU" })).id;
+    wsB = (await b.admin.workspaces.create({ slug: "icu", name: "ICU" })).id;
+    const catalogue = (await a.admin.permissions.list()) as { items: Permission[] };
+    expectedSet = catalogue.items
+      .filter((p) => p.patientScoped && p.collaborator !== "forbidden")
+      .map((p) => p.key)
+      .sort();
+  });
+  afterAll(() => t.close());
+
+  it("opens for a workspace (201) for the tenant's emergencyAccessHours (default 4 h) with the emergency permission set", async () => {
+    const res = await clinician.client.transport.raw("POST", "/api/v1/emergency-access", {
+      body: { reason: REASON, password: CANARY_PASSWORD, workspaceId: ws },
+    });
+    expect(res.status).toBe(201);
+    const opened = (await res.json()) as { id: string; expiresAt: string };
+    expect(Object.keys(opened).sort()).toEqual(["expiresAt", "id"]);
+    expect(opened.expiresAt).toBe(new Date(t.clock.now().getTime() + 4 * HOUR).toISOString());
+    const row = await t.db.kysely
+      .selectFrom("emergency_access")
+      .selectAll()
+      .where("tenant_id", "=", a.id)
+      .where("id", "=", opened.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      user_id: clinician.user.id,
+      workspace_id: ws,
+      patient_ref: null,
+      reason: REASON,
+    });
+    const perms = (JSON.parse(row.permissions) as string[]).sort();
+    expect(expectedSet.length).toBeGreaterThan(0);
+    expect(perms).toEqual(expectedSet);
+    expect(perms).not.toContain("collections.read"); // forbidden for collaborators
+    expect(perms).not.toContain("users.manage"); // not patient-scoped
+    await clinician.client.emergencyAccess.end(opened.id);
+  });
+
+  it("writes one outbox message per active administrator in the same transaction, never the password", async () => {
+    const before = (await outboxOf(a.id)).length;
+    const beforeB = (await outboxOf(b.id)).length;
+    const opened = await open(clinician.client, { patientRef: "mrn-7" });
+    const rows = (await outboxOf(a.id)).filter((r) => r.body.includes(opened.id));
+    expect(rows).toHaveLength((await outboxOf(a.id)).length - before);
+    const adminEmail = (await a.admin.users.get(a.adminUserId)).email;
+    expect(rows.map((r) => r.to_address).sort()).toEqual([adminEmail, admin2.user.email].sort());
+    expect(rows.map((r) => r.to_address)).not.toContain(inactiveAdmin.email);
+    for (const r of rows) {
+      expect(r).toMatchObject({ kind: "emergency_access.opened", sent_at: null, attempts: 0 });
+      expect(r.body).toContain(REASON);
+      expect(r.body).toContain(clinician.user.username);
+      expect(r.body).toContain("mrn-7");
+      expect(`${r.subject}${r.body}`).not.toContain(CANARY_PASSWORD);
+    }
+    expect((await outboxOf(b.id)).length).toBe(beforeB);
+    await clinician.client.emergencyAccess.end(opened.id);
+  });
+
+  it("audits the opening with the reason in changes.after; the password is in no audit event or message", async () => {
+    const opened = await open(clinician.client, { workspaceId: ws });
+    const event = (await auditRows(a.id, "emergency_access.opened")).find((e) => e.target_id === opened.id);
+    expect(event).toMatchObject({
+      actor_id: clinician.user.id,
+      outcome: "success",
+      target_type: "emergency_access",
+    });
+    expect(JSON.parse(event!.changes!)).toMatchObject({
+      reason: { after: REASON },
+      workspaceId: { after: ws },
+      patientRef: { after: null },
+      expiresAt: { after: opened.expiresAt },
+    });
+    await clinician.client.emergencyAccess.end(opened.id);
+    await problemOf(() => open(clinician.client, { workspaceId: ws, password: WRONG_PASSWORD }));
+    const everything = JSON.stringify([
+      await t.db.kysely.selectFrom("audit_events").selectAll().execute(),
+      await t.db.kysely.selectFrom("outbox").selectAll().execute(),
+      await t.db.kysely.selectFrom("emergency_access").selectAll().execute(),
+    ]);
+    expect(everything).not.toContain(CANARY_PASSWORD);
+    expect(everything).not.toContain(WRONG_PASSWORD);
+  });
+
+  it("refuses a wrong password with 401 INVALID_CREDENTIALS, opens nothing, notifies nobody, audits a failure", async () => {
+    const rowsBefore = await t.db.kysely.selectFrom("emergency_access").select("id").execute();
+    const mailBefore = (await outboxOf(a.id)).length;
+    const p = await problemOf(() => open(clinician.client, { workspaceId: ws, password: WRONG_PASSWORD }));
+    expect(p.status).toBe(401);
+    expect(p.code).toBe("INVALID_CREDENTIALS");
+    expect(await t.db.kysely.selectFrom("emergency_access").select("id").execute()).toHaveLength(
+      rowsBefore.length,
+    );
+    expect((await outboxOf(a.id)).length).toBe(mailBefore);
+    const failure = (await auditRows(a.id, "emergency_access.opened")).at(-1);
+    expect(failure).toMatchObject({ actor_id: clinician.user.id, outcome: "failure", target_id: null });
+    expect(JSON.parse(failure!.changes!)).toMatchObject({ reason: { after: REASON } });
+  });
+
+  it("validates the request: reason of 10+ characters, exactly one of workspaceId and patientRef", async () => {
+    const short = await problemOf(() => open(clinician.client, { workspaceId: ws, reason: "too short" }));
+    expect(short.status).toBe(400);
+    expect(short.errors.map((e) => e.path)).toEqual(["reason"]);
+    const both = await problemOf(() => open(clinician.client, { workspaceId: ws, patientRef: "mrn-1" }));
+    expect(both.status).toBe(400);
+    expect(both.errors.map((e) => e.path)).toEqual(["patientRef"]);
+    const neither = await problemOf(() => open(clinician.client, {}));
+    expect(neither.status).toBe(400);
+    expect(neither.errors.map((e) => e.path)).toEqual(["workspaceId"]);
+    const noPassword = await problemOf(() =>
+      clinician.client.transport.request("POST", "/api/v1/emergency-access", {
+        body: { reason: REASON, workspaceId: ws },
+      }),
+    );
+    expect(noPassword.errors.map((e) => e.path)).toEqual(["password"]);
+  });
+
+  it("refuses another tenant's workspace exactly like a missing one (400)", async () => {
+    const missing = await problemOf(() => open(clinician.client, { workspaceId: "wsp_missing" }));
+    const foreign = await problemOf(() => open(clinician.client, { workspaceId: wsB }));
+    expect(missing.status).toBe(400);
+    expect(missing.errors.map((e) => e.path)).toEqual(["workspaceId"]);
+    expect(shape(foreign)).toEqual(shape(missing));
+  });
+
+  it("needs emergency_access.use (403), even for an auditor", async () => {
+    for (const who of [plain, auditor]) {
+      const p = await problemOf(() => open(who.client, { workspaceId: ws }));
+      expect(p.status).toBe(403);
+    }
+  });
+
+  it("grants through the decision until T+3:59 and no longer at T+4:01 (fake clock)", async () => {
+    const start = t.clock.now().toISOString();
+    const check = async (query: Record<string, unknown>) => {
+      const res = await clinician.client.transport.request<{
+        allowed: boolean;
+        reason: { viaEmergency?: string };
+      }>("POST", "/api/v1/check", {
+        body: { userId: clinician.user.id, permission: "patients.read", ...query },
+      });
+      return res;
+    };
+    expect((await check({ workspaceId: ws })).allowed).toBe(false);
+    const opened = await open(clinician.client, { workspaceId: ws });
+    const patient = await open(clinician.client, { patientRef: "mrn-42" });
+    try {
+      t.clock.advance(3 * HOUR + 59 * MINUTE);
+      const during = await check({ workspaceId: ws });
+      expect(during).toMatchObject({ allowed: true, reason: { viaEmergency: opened.id } });
+      expect(await check({ patientRef: "mrn-42" })).toMatchObject({
+        allowed: true,
+        reason: { viaEmergency: patient.id },
+      });
+      expect((await check({ patientRef: "mrn-43" })).allowed).toBe(false);
+      t.clock.advance(2 * MINUTE);
+      expect((await check({ workspaceId: ws })).allowed).toBe(false);
+      expect((await check({ patientRef: "mrn-42" })).allowed).toBe(false);
+      const listed = await a.admin.emergencyAccess.list({ status: "ended" });
+      expect(listed.items.map((e) => e.id)).toEqual(expect.arrayContaining([opened.id, patient.id]));
+    } finally {
+      t.clock.set(start);
+    }
+  });
+
+  it("openEmergencies (what decisions read) holds the elevation at T+3:59, not at T+4:01", async () => {
+    const start = t.clock.now();
+    const opened = await open(clinician.client, { workspaceId: ws });
+    const facts = createDecisionFactsStore(t.db.kysely, a.id);
+    const at = (ms: number) => new Date(start.getTime() + ms).toISOString();
+    const ids = async (ms: number) =>
+      (await facts.openEmergencies(clinician.user.id, at(ms))).map((e) => e.id);
+    expect(await ids(3 * HOUR + 59 * MINUTE)).toContain(opened.id);
+    expect(await ids(4 * HOUR + MINUTE)).not.toContain(opened.id);
+    const [fact] = (await facts.openEmergencies(clinician.user.id, at(0))).filter((e) => e.id === opened.id);
+    expect([...fact!.permissions].sort()).toEqual(expectedSet);
+    expect(
+      await createDecisionFactsStore(t.db.kysely, b.id).openEmergencies(clinician.user.id, at(0)),
+    ).toEqual([]);
+    await clinician.client.emergencyAccess.end(opened.id);
+    expect(await ids(MINUTE)).not.toContain(opened.id);
+  });
+
+  it("ends by hand: the opener or a users.manage holder (200); others 403, or 404 when they cannot see it", async () => {
+    const mine = await open(clinician.client, { workspaceId: ws });
+    expect((await problemOf(() => clinician2.client.emergencyAccess.end(mine.id))).status).toBe(404);
+    expect((await problemOf(() => auditor.client.emergencyAccess.end(mine.id))).status).toBe(403);
+    expect((await problemOf(() => plain.client.emergencyAccess.end(mine.id))).status).toBe(403);
+    const res = await clinician.client.transport.raw("POST", `/api/v1/emergency-access/${mine.id}/end`);
+    expect(res.status).toBe(200);
+    const ended = (await res.json()) as { status: string; endedBy: string; endedAt: string };
+    expect(ended).toMatchObject({
+      status: "ended",
+      endedBy: clinician.user.id,
+      endedAt: t.clock.now().toISOString(),
+    });
+    // Ending again changes nothing and audits nothing.
+    const again = await clinician.client.emergencyAccess.end(mine.id);
+    expect(again.endedAt).toBe(ended.endedAt);
+    expect(
+      (await auditRows(a.id, "emergency_access.ended")).filter((e) => e.target_id === mine.id),
+    ).toHaveLength(1);
+
+    const other = await open(clinician.client, { patientRef: "mrn-9" });
+    expect(await admin2.client.emergencyAccess.end(other.id)).toMatchObject({
+      status: "ended",
+      endedBy: admin2.user.id,
+    });
+    const facts = createDecisionFactsStore(t.db.kysely, a.id);
+    const open_ = await facts.openEmergencies(clinician.user.id, t.clock.now().toISOString());
+    expect(open_.map((e) => e.id)).not.toContain(other.id);
+  });
+
+  it("lists for review: administrators and auditors see all, emergency_access.use alone only its own; filters", async () => {
+    const c1 = await open(clinician.client, { workspaceId: ws });
+    const c2 = await open(clinician2.client, { workspaceId: ws });
+    await clinician2.client.emergencyAccess.end(c2.id);
+    for (const who of [a.admin, auditor.client]) {
+      const all = await who.emergencyAccess.list({ limit: 200 });
+      expect(all.items.map((e) => e.id)).toEqual(expect.arrayContaining([c1.id, c2.id]));
+    }
+    const own = await clinician.client.emergencyAccess.list({ limit: 200 });
+    expect(own.items.length).toBeGreaterThan(0);
+    expect(own.items.every((e) => e.userId === clinician.user.id)).toBe(true);
+    const openOnes = await a.admin.emergencyAccess.list({ status: "open", limit: 200 });
+    expect(openOnes.items.map((e) => e.id)).toContain(c1.id);
+    expect(openOnes.items.map((e) => e.id)).not.toContain(c2.id);
+    expect(openOnes.items.every((e) => e.status === "open")).toBe(true);
+    const endedOnes = await a.admin.emergencyAccess.list({ status: "ended", limit: 200 });
+    expect(endedOnes.items.map((e) => e.id)).toContain(c2.id);
+    expect(endedOnes.items.map((e) => e.id)).not.toContain(c1.id);
+    const item = openOnes.items.find((e) => e.id === c1.id);
+    expect(item).toMatchObject({
+      userId: clinician.user.id,
+      username: clinician.user.username,
+      workspaceId: ws,
+      patientRef: null,
+      reason: REASON,
+      reviewedAt: null,
+    });
+    expect((await problemOf(() => plain.client.emergencyAccess.list())).status).toBe(403);
+    // Paging, newest first.
+    const page1 = await a.admin.emergencyAccess.list({ limit: 1 });
+    expect(page1.nextCursor).not.toBeNull();
+    const page2 = await a.admin.emergencyAccess.list({ limit: 1, cursor: page1.nextCursor! });
+    expect(page2.items[0]!.openedAt <= page1.items[0]!.openedAt).toBe(true);
+    expect(page2.items[0]!.id).not.toBe(page1.items[0]!.id);
+    await clinician.client.emergencyAccess.end(c1.id);
+  });
+
+  it("reviews: audit.view or users.manage, never the opener; the reviewed filter follows", async () => {
+    const mine = await open(clinician.client, { workspaceId: ws });
+    await clinician.client.emergencyAccess.end(mine.id);
+    expect((await problemOf(() => clinician.client.emergencyAccess.review(mine.id, "fine"))).status).toBe(
+      403,
+    );
+    expect((await problemOf(() => plain.client.emergencyAccess.review(mine.id, "fine"))).status).toBe(403);
+    const empty = await problemOf(() => auditor.client.emergencyAccess.review(mine.id, "  "));
+    expect(empty.errors.map((e) => e.path)).toEqual(["note"]);
+    const res = await auditor.client.transport.raw("POST", `/api/v1/emergency-access/${mine.id}/review`, {
+      body: { note: "Justified: documented in incident 118" },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      reviewedBy: auditor.user.id,
+      reviewedAt: t.clock.now().toISOString(),
+      reviewNote: "Justified: documented in incident 118",
+    });
+    const reviewed = await a.admin.emergencyAccess.list({ reviewed: true, limit: 200 });
+    expect(reviewed.items.map((e) => e.id)).toContain(mine.id);
+    const unreviewed = await a.admin.emergencyAccess.list({ reviewed: false, limit: 200 });
+    expect(unreviewed.items.map((e) => e.id)).not.toContain(mine.id);
+    const event = (await auditRows(a.id, "emergency_access.reviewed")).find((e) => e.target_id === mine.id);
+    expect(event).toMatchObject({ actor_id: auditor.user.id });
+    expect(JSON.parse(event!.changes!)).toMatchObject({
+      reviewNote: { after: "Justified: documented in incident 118" },
+    });
+
+    // An administrator who opened one cannot review it either.
+    const adminsOwn = await open(admin2.client, { workspaceId: ws });
+    expect((await problemOf(() => admin2.client.emergencyAccess.review(adminsOwn.id, "ok"))).status).toBe(
+      403,
+    );
+    expect((await a.admin.emergencyAccess.review(adminsOwn.id, "ok")).reviewedBy).toBe(a.adminUserId);
+    await admin2.client.emergencyAccess.end(adminsOwn.id);
+  });
+
+  it("another tenant's elevation is 404, identical to a missing one, and never listed", async () => {
+    const mine = await open(clinician.client, { workspaceId: ws });
+    const missingEnd = await problemOf(() => b.admin.emergencyAccess.end("emg_missing"));
+    const foreignEnd = await problemOf(() => b.admin.emergencyAccess.end(mine.id));
+    expect(missingEnd.status).toBe(404);
+    expect(shape(foreignEnd)).toEqual(shape(missingEnd));
+    const missingReview = await problemOf(() => b.admin.emergencyAccess.review("emg_missing", "x"));
+    const foreignReview = await problemOf(() => b.admin.emergencyAccess.review(mine.id, "x"));
+    expect(missingReview.status).toBe(404);
+    expect(shape(foreignReview)).toEqual(shape(missingReview));
+    const listed = await b.admin.emergencyAccess.list({ limit: 200 });
+    expect(listed.items.map((e) => e.id)).not.toContain(mine.id);
+    const row = await t.db.kysely
+      .selectFrom("emergency_access")
+      .select(["ended_at", "reviewed_at"])
+      .where("id", "=", mine.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ ended_at: null, reviewed_at: null });
+    await clinician.client.emergencyAccess.end(mine.id);
+  });
+});

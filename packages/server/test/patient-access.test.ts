@@ -1,0 +1,292 @@
+/** Patient access grants: list, grant, refresh, revoke, "created the patient", tenant isolation, audit. */
+import type { User } from "@staffgate/contract";
+import type { StaffgateError } from "@staffgate/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDecisionFactsStore } from "../../core/src/access/facts.store.ts";
+import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { auditOf, createRole, createUser, type Made } from "./lifecycle-fixtures.ts";
+
+const HOUR = 3_600_000;
+let refCounter = 0;
+const newRef = () => `pat-${++refCounter}-${Date.now().toString(36)}`;
+
+/** What a client can tell apart: two refusals must agree on all of it. */
+const shape = (p: StaffgateError) => ({
+  status: p.status,
+  code: p.code,
+  detail: p.problem.detail,
+  errors: p.errors,
+});
+
+describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  let t: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  let nurse: User;
+  let manager: Made;
+  let plain: Made;
+  let wsA: string;
+  let wsA2: string;
+  let wsB: string;
+  let userB: User;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await t.createTenant();
+    b = await t.createTenant();
+    const managerRole = await createRole(a, ["patient_access.manage"]);
+    const nothingRole = await createRole(a, ["users.view"]);
+    manager = await createUser(t, a, { roleId: managerRole });
+    plain = await createUser(t, a, { roleId: nothingRole });
+    nurse = (await createUser(t, a, { roleId: nothingRole })).user;
+    wsA = (await a.admin.workspaces.create({ slug: "ward-a", name: "Ward A" })).id;
+    wsA2 = (await a.admin.workspaces.create({ slug: "ward-a2", name: "Ward A2" })).id;
+    wsB = (await b.admin.workspaces.create({ slug: "ward-b", name: "Ward B" })).id;
+    userB = (await createUser(t, b)).user;
+  });
+  afterAll(() => t.close());
+
+  it("grants access (201) and lists who has access with user, grantor, reason and expiry", async () => {
+    const ref = newRef();
+    const expiresAt = new Date(t.clock.now().getTime() + 48 * HOUR).toISOString();
+    const res = await manager.client.transport.raw("POST", `/api/v1/patients/${ref}/access`, {
+      body: { userId: nurse.id, workspaceId: wsA, reason: "second opinion", expiresAt },
+    });
+    expect(res.status).toBe(201);
+    const grant = (await res.json()) as { id: string };
+    expect(grant).toMatchObject({
+      patientRef: ref,
+      userId: nurse.id,
+      username: nurse.username,
+      displayName: nurse.displayName,
+      workspaceId: wsA,
+      grantedBy: manager.user.id,
+      reason: "second opinion",
+      expiresAt,
+      createdAt: t.clock.now().toISOString(),
+    });
+    const list = await manager.client.patientAccess.list(ref);
+    expect(list).toEqual({ items: [grant], nextCursor: null });
+  });
+
+  it("audits the grant against the user with the patient, workspace, reason and expiry", async () => {
+    const ref = newRef();
+    await a.admin.patientAccess.grant(ref, { userId: nurse.id, reason: "consult" });
+    const events = (await auditOf(t, a, nurse.id)).filter((e) => e.action === "patient_access.granted");
+    expect(events.at(-1)).toMatchObject({
+      actor_id: a.adminUserId,
+      target_label: nurse.username,
+      outcome: "success",
+      changes: {
+        patientRef: { after: ref },
+        workspaceId: { after: null },
+        reason: { after: "consult" },
+        expiresAt: { after: null },
+      },
+    });
+  });
+
+  it("keeps one grant per (user, patient, workspace): granting again refreshes reason and expiry", async () => {
+    const ref = newRef();
+    const first = await a.admin.patientAccess.grant(ref, {
+      userId: nurse.id,
+      workspaceId: wsA,
+      reason: "one",
+    });
+    const later = new Date(t.clock.now().getTime() + 5 * HOUR).toISOString();
+    const again = await a.admin.patientAccess.grant(ref, {
+      userId: nurse.id,
+      workspaceId: wsA,
+      reason: "two",
+      expiresAt: later,
+    });
+    expect(again.id).toBe(first.id);
+    expect(again).toMatchObject({ reason: "two", expiresAt: later, createdAt: first.createdAt });
+    // Another workspace, or every workspace, is another grant.
+    const other = await a.admin.patientAccess.grant(ref, { userId: nurse.id, workspaceId: wsA2 });
+    const everywhere = await a.admin.patientAccess.grant(ref, { userId: nurse.id });
+    const everywhereAgain = await a.admin.patientAccess.grant(ref, { userId: nurse.id, reason: "x" });
+    expect(everywhereAgain.id).toBe(everywhere.id);
+    const list = await a.admin.patientAccess.list(ref);
+    expect(list.items.map((g) => g.id).sort()).toEqual([first.id, other.id, everywhere.id].sort());
+    const events = (await auditOf(t, a, nurse.id)).filter((e) => e.action === "patient_access.granted");
+    expect(events.at(-1)?.changes).toMatchObject({ reason: { before: null, after: "x" } });
+  });
+
+  it("refuses an unknown user or workspace with 400, and another tenant's exactly the same way", async () => {
+    const ref = newRef();
+    const missingUser = await problemOf(() => a.admin.patientAccess.grant(ref, { userId: "usr_missing" }));
+    const foreignUser = await problemOf(() => a.admin.patientAccess.grant(ref, { userId: userB.id }));
+    expect(missingUser.status).toBe(400);
+    expect(missingUser.errors.map((e) => e.path)).toEqual(["userId"]);
+    expect(shape(foreignUser)).toEqual(shape(missingUser));
+
+    const missingWs = await problemOf(() =>
+      a.admin.patientAccess.grant(ref, { userId: nurse.id, workspaceId: "wsp_missing" }),
+    );
+    const foreignWs = await problemOf(() =>
+      a.admin.patientAccess.grant(ref, { userId: nurse.id, workspaceId: wsB }),
+    );
+    expect(missingWs.status).toBe(400);
+    expect(missingWs.errors.map((e) => e.path)).toEqual(["workspaceId"]);
+    expect(shape(foreignWs)).toEqual(shape(missingWs));
+
+    const created = await problemOf(() => a.admin.patientAccess.created(ref, { userId: userB.id }));
+    expect(shape(created)).toEqual(shape(missingUser));
+    const createdWs = await problemOf(() =>
+      a.admin.patientAccess.created(ref, { userId: nurse.id, workspaceId: wsB }),
+    );
+    expect(shape(createdWs)).toEqual(shape(missingWs));
+    expect((await a.admin.patientAccess.list(ref)).items).toEqual([]);
+  });
+
+  it("never shows or revokes another tenant's grants", async () => {
+    const ref = newRef();
+    await a.admin.patientAccess.grant(ref, { userId: nurse.id });
+    expect((await b.admin.patientAccess.list(ref)).items).toEqual([]);
+    const foreign = await problemOf(() => b.admin.patientAccess.revoke(ref, nurse.id));
+    const missing = await problemOf(() => b.admin.patientAccess.revoke(ref, "usr_missing"));
+    expect(foreign.status).toBe(404);
+    expect(shape(foreign)).toEqual(shape(missing));
+    expect((await a.admin.patientAccess.list(ref)).items).toHaveLength(1);
+  });
+
+  it("needs patient_access.manage to list, grant, revoke and report a created patient", async () => {
+    const ref = newRef();
+    await a.admin.patientAccess.grant(ref, { userId: nurse.id });
+    const calls = [
+      () => plain.client.patientAccess.list(ref),
+      () => plain.client.patientAccess.grant(ref, { userId: nurse.id }),
+      () => plain.client.patientAccess.revoke(ref, nurse.id),
+      () => plain.client.patientAccess.created(ref, { userId: nurse.id }),
+    ];
+    for (const call of calls) expect((await problemOf(call)).status).toBe(403);
+    expect((await a.admin.patientAccess.list(ref)).items).toHaveLength(1);
+  });
+
+  it("revokes every grant of the user on the patient (204), then answers 404", async () => {
+    const ref = newRef();
+    const g1 = await a.admin.patientAccess.grant(ref, { userId: nurse.id, workspaceId: wsA });
+    await a.admin.patientAccess.grant(ref, { userId: nurse.id });
+    const kept = await a.admin.patientAccess.grant(ref, { userId: manager.user.id });
+    const res = await manager.client.transport.raw("DELETE", `/api/v1/patients/${ref}/access/${nurse.id}`);
+    expect(res.status).toBe(204);
+    expect((await a.admin.patientAccess.list(ref)).items.map((g) => g.id)).toEqual([kept.id]);
+    const again = await problemOf(() => a.admin.patientAccess.revoke(ref, nurse.id));
+    expect(again.status).toBe(404);
+    const events = (await auditOf(t, a, nurse.id)).filter((e) => e.action === "patient_access.revoked");
+    expect(events.slice(-2).map((e) => e.changes)).toContainEqual({
+      patientRef: { before: ref },
+      workspaceId: { before: wsA },
+      reason: { before: null },
+      expiresAt: { before: null },
+    });
+    expect(g1.id).toBeTruthy();
+  });
+
+  it("revokes only the grant of one workspace with ?workspaceId=", async () => {
+    const ref = newRef();
+    await a.admin.patientAccess.grant(ref, { userId: nurse.id, workspaceId: wsA });
+    const everywhere = await a.admin.patientAccess.grant(ref, { userId: nurse.id });
+    await a.admin.patientAccess.revoke(ref, nurse.id, { workspaceId: wsA });
+    expect((await a.admin.patientAccess.list(ref)).items.map((g) => g.id)).toEqual([everywhere.id]);
+    const none = await problemOf(() => a.admin.patientAccess.revoke(ref, nurse.id, { workspaceId: wsA2 }));
+    expect(none.status).toBe(404);
+  });
+
+  it("refuses an expiry that is not in the future; an expired grant leaves the list but stays revocable", async () => {
+    const ref = newRef();
+    const past = new Date(t.clock.now().getTime() - 1000).toISOString();
+    const refused = await problemOf(() =>
+      a.admin.patientAccess.grant(ref, { userId: nurse.id, expiresAt: past }),
+    );
+    expect(refused.errors.map((e) => e.path)).toEqual(["expiresAt"]);
+    const soon = new Date(t.clock.now().getTime() + HOUR).toISOString();
+    const g = await a.admin.patientAccess.grant(ref, { userId: nurse.id, expiresAt: soon });
+    t.clock.advance(HOUR + 1000);
+    try {
+      expect((await a.admin.patientAccess.list(ref)).items).toEqual([]);
+      expect(
+        (await a.admin.patientAccess.list(ref, { includeExpired: true })).items.map((x) => x.id),
+      ).toEqual([g.id]);
+      // Granting again revives the one grant instead of adding a second.
+      const later = new Date(t.clock.now().getTime() + HOUR).toISOString();
+      expect((await a.admin.patientAccess.grant(ref, { userId: nurse.id, expiresAt: later })).id).toBe(g.id);
+      await a.admin.patientAccess.revoke(ref, nurse.id);
+    } finally {
+      t.clock.advance(-(HOUR + 1000));
+    }
+  });
+
+  it("reports a created patient: 201 grant without expiry, reason 'created the patient'", async () => {
+    const ref = newRef();
+    const res = await manager.client.transport.raw("POST", `/api/v1/patients/${ref}/created`, {
+      body: { userId: nurse.id, workspaceId: wsA },
+    });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({
+      patientRef: ref,
+      userId: nurse.id,
+      workspaceId: wsA,
+      reason: "created the patient",
+      expiresAt: null,
+      grantedBy: manager.user.id,
+    });
+    const events = (await auditOf(t, a, nurse.id)).filter((e) => e.action === "patient_access.granted");
+    expect(events.at(-1)?.changes).toMatchObject({ reason: { after: "created the patient" } });
+  });
+
+  it("the decision reads the grant fresh: present after the grant, gone after the revocation", async () => {
+    const ref = newRef();
+    const facts = createDecisionFactsStore(t.db.kysely, a.id);
+    await a.admin.patientAccess.grant(ref, { userId: nurse.id, workspaceId: wsA });
+    expect(await facts.patientGrants(nurse.id, ref)).toEqual([
+      expect.objectContaining({ workspaceId: wsA, expiresAt: null }),
+    ]);
+    expect(await createDecisionFactsStore(t.db.kysely, b.id).patientGrants(nurse.id, ref)).toEqual([]);
+    await a.admin.patientAccess.revoke(ref, nurse.id);
+    expect(await facts.patientGrants(nurse.id, ref)).toEqual([]);
+  });
+
+  it("takes any opaque reference (slashes, spaces, unicode) and refuses control characters and over 200 chars", async () => {
+    const ref = `mrn/0042 ü#?%-${refCounter++}`;
+    const g = await a.admin.patientAccess.grant(ref, { userId: nurse.id });
+    expect(g.patientRef).toBe(ref);
+    expect((await a.admin.patientAccess.list(ref)).items.map((x) => x.id)).toEqual([g.id]);
+    await a.admin.patientAccess.revoke(ref, nurse.id);
+    for (const bad of ["a\u0000b", "line\nbreak", "tab\there", "x".repeat(201), "ü".repeat(201)]) {
+      const p = await problemOf(() => a.admin.patientAccess.grant(bad, { userId: nurse.id }));
+      expect(p.status, JSON.stringify(bad)).toBe(400);
+      expect(p.errors.map((e) => e.path)).toEqual(["params.patientRef"]);
+    }
+    for (const longest of ["y".repeat(200), "ü".repeat(200), "漢".repeat(200)]) {
+      const exact = await a.admin.patientAccess.grant(longest, { userId: nurse.id });
+      expect(exact.patientRef).toBe(longest);
+      expect((await a.admin.patientAccess.list(longest)).items).toHaveLength(1);
+    }
+  });
+
+  it("pages the list in creation order", async () => {
+    const ref = newRef();
+    const ids: string[] = [];
+    for (const user of [nurse.id, manager.user.id, plain.user.id]) {
+      ids.push((await a.admin.patientAccess.grant(ref, { userId: user })).id);
+      t.clock.advance(1000);
+    }
+    const first = await a.admin.patientAccess.list(ref, { limit: 2 });
+    expect(first.items.map((g) => g.id)).toEqual(ids.slice(0, 2));
+    expect(first.nextCursor).not.toBeNull();
+    const second = await a.admin.patientAccess.list(ref, { limit: 2, cursor: first.nextCursor! });
+    expect(second).toEqual({ items: [expect.objectContaining({ id: ids[2] })], nextCursor: null });
+  });
+
+  it("rejects unknown body fields such as a tenant id", async () => {
+    const p = await problemOf(() =>
+      a.admin.transport.request("POST", `/api/v1/patients/${newRef()}/access`, {
+        body: { userId: nurse.id, tenantId: b.id },
+      }),
+    );
+    expect(p.status).toBe(400);
+    expect(p.errors.map((e) => e.path)).toEqual(["tenantId"]);
+  });
+});
