@@ -1,5 +1,5 @@
 /** Wires every service from explicit dependencies: the one place core is assembled. */
-import { createAccessService } from "./access/access.service.ts";
+import { createAccessService, createSharedPolicyCache } from "./access/access.service.ts";
 import { createEmergencyAccessService } from "./access/emergency.service.ts";
 import { createPatientAccessService } from "./access/patient-access.service.ts";
 import { createAuditService } from "./audit/audit.service.ts";
@@ -33,17 +33,18 @@ export function createCore(options: CoreOptions) {
     catalogs: options.catalogs ?? loadCatalogs(),
     hasher: createPasswordHasher(options.hasher),
   };
+  const policy = createSharedPolicyCache(deps);
   return {
     deps,
     audit: createAuditService(deps),
-    auth: createAuthService(deps),
+    auth: createAuthService(deps, policy),
     tenants: createTenantsService(deps),
     workspaces: createWorkspacesService(deps),
     userLifecycle: createUserLifecycleService(deps),
     userPermissions: createUserPermissionsService(deps),
     users: createUsersService(deps),
     roles: createRolesService(deps),
-    access: createAccessService(deps),
+    access: createAccessService(deps, policy),
     patientAccess: createPatientAccessService(deps),
     emergencyAccess: createEmergencyAccessService(deps),
   };

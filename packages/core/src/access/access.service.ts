@@ -32,7 +32,7 @@ import {
   type ReasonCode,
 } from "./decision.rules.ts";
 import { createBatchFactsStore, createDecisionFactsStore } from "./facts.store.ts";
-import { createPolicyCache, type PolicyCacheOptions } from "./policy-cache.ts";
+import { createPolicyCache, type PolicyCache, type PolicyCacheOptions } from "./policy-cache.ts";
 import type { PolicySnapshot } from "./policy-snapshot.ts";
 
 export interface CheckQuery {
@@ -81,12 +81,16 @@ const AUDITED_FIELDS = [
   "viaEmergency",
 ] as const;
 
-export function createAccessService(deps: Deps, options: PolicyCacheOptions = {}) {
-  // On PostgreSQL the cache LISTENs for policy changes (an accelerator; see policy-cache.ts).
+/** The one policy cache of a process; on PostgreSQL it LISTENs for changes (see policy-cache.ts). */
+export function createSharedPolicyCache(deps: Deps, options: PolicyCacheOptions = {}): PolicyCache {
   const listenUrl = options.listenUrl ?? (deps.db.dialect === "postgres" ? deps.db.url : undefined);
-  const cache = createPolicyCache(deps, { ...options, ...(listenUrl ? { listenUrl } : {}) });
+  return createPolicyCache(deps, { ...options, ...(listenUrl ? { listenUrl } : {}) });
+}
 
-  async function snapshotOf(tenantId: string): Promise<PolicySnapshot> {
+export function createAccessService(deps: Deps, cache: PolicyCache) {
+  /** The caller's request already read the policy version with its session: reuse that snapshot. */
+  async function snapshotOf(tenantId: string, caller?: Caller): Promise<PolicySnapshot> {
+    if (caller?.policy && caller.policy.tenantId === tenantId) return caller.policy;
     const snapshot = await cache.get(tenantId);
     if (!snapshot) throw new AppError("TENANT_NOT_FOUND");
     return snapshot;
@@ -134,7 +138,7 @@ export function createAccessService(deps: Deps, options: PolicyCacheOptions = {}
     steps = false,
   ): Promise<{ snapshot: PolicySnapshot; decisions: Decision[] }> {
     if (caller.tenantId !== ctx.tenantId) throw new AppError("FORBIDDEN");
-    const snapshot = await snapshotOf(ctx.tenantId);
+    const snapshot = await snapshotOf(ctx.tenantId, caller);
     const now = deps.clock.now().toISOString();
     const decisions = queries.map((q) => run(snapshot, caller, q, now, steps));
     const single = queries.length === 1;
@@ -263,6 +267,8 @@ export function createAccessService(deps: Deps, options: PolicyCacheOptions = {}
     snapshot: snapshotOf,
 
     cacheStats: () => cache.stats(),
+    /** Drops every cached snapshot (after rows were written outside the use cases, e.g. a restore). */
+    forgetSnapshots: () => cache.clear(),
     /** Resolves once the PostgreSQL LISTEN connection is up (false when there is none). */
     listening: () => cache.listening(),
     /** Ends the LISTEN connection; call on shutdown, before the database is closed. */

@@ -16,7 +16,7 @@ export async function currentHolder(trx: Trx, caller: Caller): Promise<Holder> {
     .where("tenant_id", "=", caller.tenantId)
     .where("id", "=", caller.userId)
     .executeTakeFirst();
-  if (!user || user.status !== "active") {
+  if (user?.status !== "active") {
     throw new AppError("FORBIDDEN", "Your account is no longer active");
   }
   const wsRoles = await trx

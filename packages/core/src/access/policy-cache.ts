@@ -121,9 +121,10 @@ export function createPolicyCache(deps: Deps, options: PolicyCacheOptions = {}) 
   }
 
   /** Brings the tenant's snapshot to at least `version`; one refresh per tenant at a time. */
-  function refresh(tenantId: string, version: number): Promise<PolicySnapshot | undefined> {
+  function refresh(tenantId: string, version: number, full = false): Promise<PolicySnapshot | undefined> {
     const previous = inFlight.get(tenantId);
     const run = async (): Promise<PolicySnapshot | undefined> => {
+      if (full) return fullLoad(tenantId);
       const current = snapshots.get(tenantId);
       if (current && current.version >= version) return current;
       return current ? catchUp(current) : fullLoad(tenantId);
@@ -198,9 +199,19 @@ export function createPolicyCache(deps: Deps, options: PolicyCacheOptions = {}) 
   return {
     /** The tenant's snapshot, current as of this call (undefined: no such tenant). */
     async get(tenantId: string): Promise<PolicySnapshot | undefined> {
-      ensureListening();
       const now = await currentVersion(tenantId);
-      if (now === undefined) return undefined;
+      return now === undefined ? undefined : this.at(tenantId, now);
+    },
+
+    /**
+     * The snapshot as of a version the caller has just read itself (sign-in reads it in the same
+     * statement as the session, so a request costs one read for both).
+     */
+    async at(
+      tenantId: string,
+      now: { version: number; settings: string },
+    ): Promise<PolicySnapshot | undefined> {
+      ensureListening();
       const current = snapshots.get(tenantId);
       const snapshot =
         current && current.version >= now.version ? current : await refresh(tenantId, now.version);
@@ -209,6 +220,14 @@ export function createPolicyCache(deps: Deps, options: PolicyCacheOptions = {}) 
         snapshot.settingsJson = now.settings;
       }
       return snapshot;
+    },
+
+    /**
+     * Reloads a tenant's snapshot in full. For a state that versioning cannot explain (a user the
+     * database holds but the snapshot lacks: rows written outside the use cases, e.g. a restore).
+     */
+    reload(tenantId: string): Promise<PolicySnapshot | undefined> {
+      return refresh(tenantId, Number.POSITIVE_INFINITY, true);
     },
 
     /** Forgets every snapshot (tests; operators after restoring a database). */

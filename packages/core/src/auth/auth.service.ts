@@ -4,9 +4,9 @@
  * the time does not tell either. The full credential lifecycle extends this service.
  */
 import type { User } from "@staffgate/contract";
-import type { RoleRef } from "../access/grants.rules.ts";
+import type { RoleGrants } from "../access/grants.rules.ts";
+import type { PolicyCache } from "../access/policy-cache.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
-import { loadRolesById } from "../roles/roles.table.ts";
 import type { Ctx, RequestMeta } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
@@ -17,7 +17,7 @@ import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { type Caller, callerPermissions } from "./caller.ts";
-import { createSessionStore, findSessionByTokenHash } from "./sessions.store.ts";
+import { createSessionStore } from "./sessions.store.ts";
 
 export interface LoginInput {
   readonly tenant: string;
@@ -35,19 +35,12 @@ export interface LoginResult {
 /** Touching last_used_at on every request would make every read a write; once a minute is enough. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-export function createAuthService(deps: Deps) {
+export function createAuthService(deps: Deps, cache: PolicyCache) {
   let dummyHash: Promise<string> | null = null;
   const dummy = () => {
     dummyHash ??= deps.hasher.hash("staffgate-dummy-password-for-timing");
     return dummyHash;
   };
-
-  async function activeUserRow(tenantId: string, userId: string) {
-    const row = await createUserStore(deps.db.kysely, tenantId).findUserRowById(userId);
-    if (row?.status !== "active") return undefined;
-    if (row.expires_at && row.expires_at <= deps.clock.now().toISOString()) return undefined;
-    return row;
-  }
 
   return {
     async login(meta: RequestMeta, input: LoginInput): Promise<LoginResult> {
@@ -130,47 +123,65 @@ export function createAuthService(deps: Deps) {
       });
     },
 
-    /** Resolves a bearer token to its caller, or undefined when it is unknown, expired or its user cannot act. */
+    /**
+     * Resolves a bearer token to its caller, or undefined when it is unknown, expired or its user
+     * cannot act. One statement reads the session, its user's state and the tenant's policy
+     * version; the user's roles come from the policy snapshot at that version (never stale, see
+     * access/policy-cache.ts), which the request's decisions then reuse.
+     */
     async authenticate(token: string): Promise<Caller | undefined> {
       if (!token.startsWith("sgs_")) return undefined;
-      const session = await findSessionByTokenHash(deps.db.kysely, hashSecret(token));
+      const row = await deps.db.kysely
+        .selectFrom("sessions as s")
+        .innerJoin("tenants as t", "t.id", "s.tenant_id")
+        .innerJoin("users as u", (join) =>
+          join.onRef("u.tenant_id", "=", "s.tenant_id").onRef("u.id", "=", "s.user_id"),
+        )
+        .select([
+          "s.id as sessionId",
+          "s.tenant_id as tenantId",
+          "s.user_id as userId",
+          "s.expires_at as expiresAt",
+          "s.last_used_at as lastUsedAt",
+          "t.policy_version as version",
+          "t.settings as settings",
+          "u.username as username",
+          "u.status as status",
+          "u.virtual as virtual",
+          "u.expires_at as userExpiresAt",
+          "u.must_change_password as mustChangePassword",
+        ])
+        .where("s.token_hash", "=", hashSecret(token))
+        .executeTakeFirst();
       const now = deps.clock.now();
-      if (!session || session.expires_at <= now.toISOString()) return undefined;
-      const user = await activeUserRow(session.tenant_id, session.user_id);
-      if (!user || user.virtual === 1) return undefined;
-      const tenant = await createTenantStore(deps.db.kysely).findTenantById(session.tenant_id);
-      const catalog = tenant && deps.catalogs.get(tenant.catalog);
-      if (!tenant || !catalog) return undefined;
-      const wsRoleRows = await deps.db.kysely
-        .selectFrom("user_workspace_roles")
-        .select(["workspace_id", "role_id"])
-        .where("tenant_id", "=", tenant.id)
-        .where("user_id", "=", user.id)
-        .execute();
-      const roles = await loadRolesById(deps.db.kysely, tenant.id, [
-        user.role_id,
-        ...wsRoleRows.map((r) => r.role_id),
-      ]);
-      const role = roles.get(user.role_id);
-      if (!role) return undefined;
-      const workspaceRoles = new Map<string, RoleRef>();
-      for (const r of wsRoleRows) {
-        const wr = roles.get(r.role_id);
-        if (wr) workspaceRoles.set(r.workspace_id, wr);
+      const nowIso = now.toISOString();
+      if (!row || row.expiresAt <= nowIso) return undefined;
+      if (row.status !== "active" || row.virtual === 1) return undefined;
+      if (row.userExpiresAt !== null && row.userExpiresAt <= nowIso) return undefined;
+      let policy = await cache.at(row.tenantId, { version: Number(row.version), settings: row.settings });
+      if (policy && !policy.users.has(row.userId)) policy = await cache.reload(row.tenantId);
+      const user = policy?.users.get(row.userId);
+      const role = user ? policy?.roles.get(user.roleId) : undefined;
+      if (!policy || !user || !role) return undefined;
+      const workspaceRoles = new Map<string, RoleGrants>();
+      for (const [workspaceId, roleId] of user.workspaceRoles) {
+        const r = policy.roles.get(roleId);
+        if (r) workspaceRoles.set(workspaceId, r);
       }
-      if (now.getTime() - Date.parse(session.last_used_at) > TOUCH_INTERVAL_MS) {
-        await createSessionStore(deps.db.kysely, tenant.id).touchSession(session.id, now.toISOString());
+      if (now.getTime() - Date.parse(row.lastUsedAt) > TOUCH_INTERVAL_MS) {
+        await createSessionStore(deps.db.kysely, row.tenantId).touchSession(row.sessionId, nowIso);
       }
       return {
         kind: "session",
-        tenantId: tenant.id,
-        actor: { type: "user", id: user.id, label: user.username },
-        userId: user.id,
-        sessionId: session.id,
-        mustChangePassword: user.must_change_password === 1,
-        catalog,
+        tenantId: row.tenantId,
+        actor: { type: "user", id: row.userId, label: row.username },
+        userId: row.userId,
+        sessionId: row.sessionId,
+        mustChangePassword: row.mustChangePassword === 1,
+        catalog: policy.catalog,
         holder: { role, workspaceRoles },
-        permissions: callerPermissions(catalog, role),
+        permissions: callerPermissions(policy.catalog, role),
+        policy,
       };
     },
 

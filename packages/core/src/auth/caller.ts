@@ -1,6 +1,7 @@
 /** The authenticated caller of a request, with the tenant-level permissions checked on every request. */
-import type { Holder, RoleRef } from "../access/grants.rules.ts";
+import type { Holder, RoleGrants, RoleRef } from "../access/grants.rules.ts";
 import { tenantLevelKeys } from "../access/grants.rules.ts";
+import type { PolicySnapshot } from "../access/policy-snapshot.ts";
 import type { Catalog } from "../catalog/catalog.rules.ts";
 import type { Actor } from "../shared/context.ts";
 
@@ -15,14 +16,24 @@ export interface Caller {
   readonly catalog: Catalog;
   readonly holder: Holder;
   readonly permissions: ReadonlySet<string>;
+  /** The tenant's policy snapshot as of this request (decisions in the request reuse it). */
+  readonly policy?: PolicySnapshot;
 }
 
 export function holderOf(role: RoleRef, workspaceRoles: ReadonlyMap<string, RoleRef>): Holder {
   return { role, workspaceRoles };
 }
 
-export function callerPermissions(catalog: Catalog, role: RoleRef): ReadonlySet<string> {
-  return tenantLevelKeys(catalog, role);
+const permissionsOfRole = new WeakMap<RoleGrants, ReadonlySet<string>>();
+
+/** Tenant-level keys of a role; memoised per role object (snapshots replace a role when it changes). */
+export function callerPermissions(catalog: Catalog, role: RoleGrants): ReadonlySet<string> {
+  let keys = permissionsOfRole.get(role);
+  if (!keys) {
+    keys = tenantLevelKeys(catalog, role);
+    permissionsOfRole.set(role, keys);
+  }
+  return keys;
 }
 
 export function can(caller: Caller, permission: string): boolean {
