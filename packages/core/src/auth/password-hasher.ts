@@ -33,8 +33,9 @@ export function createPasswordHasher(options: HasherOptions = {}): PasswordHashe
   const limit = createLimiter(options.concurrency ?? Math.max(1, availableParallelism()));
   const marker = `$m=${params.memoryCost},t=${params.timeCost},p=${params.parallelism}$`;
   return {
-    hash: (password) => limit(() => hash(password, params)),
-    verify: (h, password) => limit(() => verify(h, password).catch(() => false)),
+    // NFC first, so the same password typed on another keyboard or OS verifies (NIST 800-63B 3.1.1.2).
+    hash: (password) => limit(() => hash(password.normalize("NFC"), params)),
+    verify: (h, password) => limit(() => verify(h, password.normalize("NFC")).catch(() => false)),
     needsRehash: (h) => !h.startsWith("$argon2id$") || !h.includes(marker),
   };
 }
