@@ -73,3 +73,40 @@ export const ExplainResult = z.strictObject({
   }),
 });
 export type ExplainResult = z.infer<typeof ExplainResult>;
+
+/** `GET /users/{id}/effective-permissions`: what check answers "allowed" for, per workspace. */
+export const EffectivePermissionsResult = z.strictObject({
+  /** Allowed with no workspace named (tenant level; tenant-only permissions included). */
+  tenant: z.array(z.string()),
+  /** Patient-scoped permissions that, with no workspace named, hold only for a granted patient. */
+  tenantCollaborator: z.array(z.string()),
+  /** Every workspace of the tenant (one the user is not active in has empty lists). */
+  workspaces: z.array(
+    z.strictObject({
+      workspaceId: z.string(),
+      /** Workspace-scoped permissions allowed here (tenant-only ones ignore the workspace: see `tenant`). */
+      permissions: z.array(z.string()),
+      /** Collaborator marks: patient-scoped permissions that hold here only for a granted patient. */
+      collaborator: z.array(z.string()),
+    }),
+  ),
+});
+export type EffectivePermissionsResult = z.infer<typeof EffectivePermissionsResult>;
+
+export const WHO_CAN_MAX_LIMIT = 200;
+
+/** `POST /who-can`: the reverse query, paged by username then id. */
+export const WhoCanBody = z.strictObject({
+  permission: z.string().min(1).max(80),
+  workspaceId: Id.nullable().optional(),
+  patientRef: CheckPatientRef.nullable().optional(),
+  limit: z.number().int().min(1).max(WHO_CAN_MAX_LIMIT).default(50),
+  cursor: z.string().max(512).optional(),
+});
+export type WhoCanBody = z.input<typeof WhoCanBody>;
+
+export const WhoCanResult = z.strictObject({
+  items: z.array(z.strictObject({ userId: z.string(), username: z.string(), reason: DecisionReason })),
+  nextCursor: z.string().nullable(),
+});
+export type WhoCanResult = z.infer<typeof WhoCanResult>;

@@ -1,5 +1,6 @@
 /** @staffgate/contract: the API's schemas, types and error codes, shared by every package. */
 export * from "./access.ts";
+export * from "./api-tokens.ts";
 export * from "./audit.ts";
 export * from "./catalog.ts";
 export * from "./common.ts";
@@ -7,6 +8,7 @@ export * from "./emergency.ts";
 export * from "./errors.ts";
 export * from "./patient-access.ts";
 export * from "./roles.ts";
+export * from "./settings.ts";
 export * from "./tenants.ts";
 export * from "./user-actions.ts";
 export * from "./users.ts";

@@ -1,8 +1,10 @@
 /** Wires every service from explicit dependencies: the one place core is assembled. */
 import { createAccessService, createSharedPolicyCache } from "./access/access.service.ts";
+import { createEffectiveService } from "./access/effective.ts";
 import { createEmergencyAccessService } from "./access/emergency.service.ts";
 import { createPatientAccessService } from "./access/patient-access.service.ts";
 import { createAuditService } from "./audit/audit.service.ts";
+import { createApiTokensService } from "./auth/api-tokens.service.ts";
 import { createAuthService } from "./auth/auth.service.ts";
 import { createPasswordHasher, type HasherOptions } from "./auth/password-hasher.ts";
 import { type Catalogs, loadCatalogs } from "./catalog/catalogs.ts";
@@ -11,6 +13,7 @@ import { createRolesService } from "./roles/roles.service.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import type { Deps } from "./shared/deps.ts";
 import { type Ids, randomIds } from "./shared/ids.ts";
+import { createSettingsService } from "./tenants/settings.service.ts";
 import { createTenantsService } from "./tenants/tenants.service.ts";
 import { createUserLifecycleService } from "./users/user-lifecycle.service.ts";
 import { createUserPermissionsService } from "./users/user-permissions.service.ts";
@@ -34,17 +37,21 @@ export function createCore(options: CoreOptions) {
     hasher: createPasswordHasher(options.hasher),
   };
   const policy = createSharedPolicyCache(deps);
+  const access = createAccessService(deps, policy);
   return {
     deps,
     audit: createAuditService(deps),
+    apiTokens: createApiTokensService(deps),
     auth: createAuthService(deps, policy),
     tenants: createTenantsService(deps),
+    settings: createSettingsService(deps),
     workspaces: createWorkspacesService(deps),
     userLifecycle: createUserLifecycleService(deps),
     userPermissions: createUserPermissionsService(deps),
     users: createUsersService(deps),
     roles: createRolesService(deps),
-    access: createAccessService(deps, policy),
+    access,
+    effective: createEffectiveService(deps, access),
     patientAccess: createPatientAccessService(deps),
     emergencyAccess: createEmergencyAccessService(deps),
   };

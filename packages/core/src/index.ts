@@ -7,6 +7,18 @@ export { type Core, type CoreOptions, createCore } from "./core.ts";
 export { type Db, DEFAULT_DATABASE_URL, type Dialect, isPostgresUrl, openDatabase } from "./db/database.ts";
 export { migrateToLatest, migrationsAreCurrent } from "./db/migrate.ts";
 export { archiveExpiredUsers, type ExpiryRun, startExpiryJob } from "./jobs/expiry.job.ts";
+export {
+  createMailer,
+  type DeliveryRun,
+  logTransport,
+  MAIL_DEFAULTS,
+  type Mailer,
+  type MailLog,
+  type MailTransport,
+  nodemailerTransport,
+  smtpTransport,
+} from "./mail/mailer.ts";
+export { listOutbox } from "./mail/outbox.store.ts";
 export { type Clock, createFakeClock, type FakeClock, systemClock } from "./shared/clock.ts";
 export type { Actor, Ctx, RequestMeta } from "./shared/context.ts";
 export { operatorActor, systemActor } from "./shared/context.ts";

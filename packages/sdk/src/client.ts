@@ -1,11 +1,13 @@
 /** The typed Staffgate client: one namespace per feature. */
 import { accessApi } from "./access.ts";
+import { apiTokensApi } from "./api-tokens.ts";
 import { auditApi } from "./audit.ts";
 import { authApi } from "./auth.ts";
 import { emergencyAccessApi } from "./emergency.ts";
 import { type ClientOptions, createTransport, type Transport } from "./http.ts";
 import { patientAccessApi } from "./patient-access.ts";
 import { rolesApi } from "./roles.ts";
+import { settingsApi } from "./settings.ts";
 import { permissionsApi, tenantsApi } from "./tenants.ts";
 import { userActionsApi } from "./user-actions.ts";
 import { usersApi } from "./users.ts";
@@ -24,6 +26,8 @@ export class Staffgate {
   readonly access: ReturnType<typeof accessApi>;
   readonly patientAccess: ReturnType<typeof patientAccessApi>;
   readonly emergencyAccess: ReturnType<typeof emergencyAccessApi>;
+  readonly settings: ReturnType<typeof settingsApi>;
+  readonly apiTokens: ReturnType<typeof apiTokensApi>;
 
   constructor(options: ClientOptions | Transport) {
     const t = "request" in options ? options : createTransport(options);
@@ -39,6 +43,8 @@ export class Staffgate {
     this.access = accessApi(t);
     this.patientAccess = patientAccessApi(t);
     this.emergencyAccess = emergencyAccessApi(t);
+    this.settings = settingsApi(t);
+    this.apiTokens = apiTokensApi(t);
   }
 
   /** The same client acting with another token. */

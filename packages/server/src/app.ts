@@ -5,11 +5,16 @@ import {
   type Clock,
   type Core,
   createCore,
+  createMailer,
   type Db,
   DEFAULT_DATABASE_URL,
   loadCatalogs,
+  logTransport,
+  type Mailer,
+  type MailTransport,
   migrateToLatest,
   openDatabase,
+  smtpTransport,
   startExpiryJob,
 } from "@staffgate/core";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
@@ -36,12 +41,30 @@ export interface AppOptions {
   readonly trustProxy?: boolean;
   /** Run scheduled jobs (account expiry) on a timer; off in tests, which call the jobs directly. */
   readonly jobs?: boolean;
+  /**
+   * Email (issue 4 item 11). Absent: messages only accumulate in the outbox (tests). With it, a
+   * mailer drains the outbox: through SMTP when `smtpUrl` (or a test `transport`) is given,
+   * otherwise printed to the log (local development). `deliver` runs it on a timer; without it
+   * tests call `app.mailer.deliverPending()`.
+   */
+  readonly mail?: {
+    readonly smtpUrl?: string | undefined;
+    readonly transport?: MailTransport;
+    readonly from?: string;
+    readonly deliver?: boolean;
+    readonly intervalMs?: number;
+  };
 }
 
 export interface StaffgateApp extends FastifyInstance {
   readonly core: Core;
   readonly routesRegistry: readonly RegisteredRoute[];
+  /** The outbox mailer, when `mail` was given. */
+  readonly mailer: Mailer | null;
 }
+
+/** How often the outbox is drained. */
+const MAIL_INTERVAL_MS = 5_000;
 
 /** How often expired accounts are archived. */
 const EXPIRY_INTERVAL_MS = 60_000;
@@ -86,6 +109,21 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
   for (const register of ROUTE_MODULES) register(app, core, routeOptions);
   app.decorate("core", core);
   app.decorate("routesRegistry", registry);
+  let mailer: Mailer | null = null;
+  if (options.mail) {
+    const mail = options.mail;
+    const transport = mail.transport ?? (mail.smtpUrl ? smtpTransport(mail.smtpUrl) : logTransport(app.log));
+    mailer = createMailer(core.deps, {
+      transport,
+      log: app.log,
+      ...(mail.from ? { from: mail.from } : {}),
+    });
+    if (mail.deliver) mailer.start(mail.intervalMs ?? MAIL_INTERVAL_MS);
+    const stopping = mailer;
+    // Before the database hook: a pass in progress needs the database.
+    app.addHook("onClose", () => stopping.stop());
+  }
+  app.decorate("mailer", mailer);
   if (options.jobs) {
     const stopExpiry = startExpiryJob(core.deps, EXPIRY_INTERVAL_MS, (run) => {
       for (const error of run.errors)

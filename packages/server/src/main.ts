@@ -9,6 +9,8 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     operatorToken: config.operatorToken,
     trustProxy: config.trustProxy,
     jobs: true,
+    // Without SMTP_URL the mailer prints each email to the log (local development).
+    mail: { smtpUrl: config.smtpUrl, deliver: true, ...mailFrom(config.publicUrl) },
     logger: { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } },
   });
   const boot = await app.core.tenants.bootstrapDemo(config.bootstrapPassword);
@@ -47,4 +49,11 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     });
   }
   return { close };
+}
+
+/** `no-reply@` the public host when it is a domain name; the mailer's default otherwise (IP, localhost). */
+function mailFrom(publicUrl: string): { from?: string } {
+  const host = new URL(publicUrl).hostname;
+  const domain = /^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(host);
+  return domain ? { from: `Staffgate <no-reply@${host}>` } : {};
 }

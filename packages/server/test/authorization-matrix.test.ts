@@ -21,7 +21,7 @@ type Need =
   | "self or users.view";
 
 /** What an `:id` (or `:userId`) in the path names. */
-type Kind = "user" | "role" | "workspace" | "emergency";
+type Kind = "user" | "role" | "workspace" | "emergency" | "apiToken";
 
 /** Ids of the first tenant a body may name. */
 interface Refs {
@@ -53,6 +53,11 @@ const MATRIX: Readonly<Record<string, Row>> = {
   "POST /api/v1/auth/logout": { needs: "any signed-in user", endsSession: true },
   "GET /api/v1/auth/me": { needs: "any signed-in user" },
   "GET /api/v1/permissions": { needs: "any signed-in user" },
+  "GET /api/v1/settings": { needs: { permission: "settings.manage" } },
+  "PATCH /api/v1/settings": {
+    needs: { permission: "settings.manage" },
+    body: () => ({ rememberDeviceDays: 29 }),
+  },
 
   "GET /api/v1/workspaces": { needs: "any signed-in user" },
   "POST /api/v1/workspaces": {
@@ -123,6 +128,17 @@ const MATRIX: Readonly<Record<string, Row>> = {
   },
   "POST /api/v1/users/:id/sessions/revoke": { needs: { permission: "users.credentials" }, id: "user" },
 
+  "GET /api/v1/users/:id/effective-permissions": { needs: "self or users.view", id: "user" },
+  "POST /api/v1/who-can": {
+    needs: { anyOf: ["users.view"], orApiToken: true },
+    body: () => ({ permission: "patients.read" }),
+  },
+  "GET /api/v1/api-tokens": { needs: { permission: "api_tokens.manage" } },
+  "POST /api/v1/api-tokens": {
+    needs: { permission: "api_tokens.manage" },
+    body: (r) => ({ name: `Matrix ${unique()}`, roleId: r.viewerRole }),
+  },
+  "DELETE /api/v1/api-tokens/:id": { needs: { permission: "api_tokens.manage" }, id: "apiToken" },
   "POST /api/v1/check": {
     needs: "self or users.view",
     body: (r) => ({ userId: r.subject, permission: "patients.read" }),
@@ -174,6 +190,7 @@ const MISSING: Record<Kind, string> = {
   role: "rol_missing0000000000000",
   workspace: "wsp_missing0000000000000",
   emergency: "emg_missing0000000000000",
+  apiToken: "tok_missing0000000000000",
 };
 
 /** The path with its placeholders filled: `:id` / `:userId` with `id`, `:patientRef` with a reference. */
@@ -186,6 +203,7 @@ const readBack: Record<Kind, (id: string) => string | null> = {
   role: (id) => `/api/v1/roles/${encodeURIComponent(id)}`,
   workspace: (id) => `/api/v1/workspaces/${encodeURIComponent(id)}`,
   emergency: () => "/api/v1/emergency-access?limit=200",
+  apiToken: () => "/api/v1/api-tokens?limit=200",
 };
 
 interface Answer {
@@ -243,6 +261,9 @@ describe(`authorization matrix (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, 
       });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       return (res.body as { id: string }).id;
+    }
+    if (kind === "apiToken") {
+      return (await a.admin.apiTokens.create({ name: `Matrix ${unique()}`, roleId: refs.viewerRole })).id;
     }
     return (await inviteUser(t, a, refs.viewerRole)).id;
   }

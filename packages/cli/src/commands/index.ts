@@ -3,6 +3,7 @@ import { auditExport } from "./audit/export.ts";
 import { auditVerify } from "./audit/verify.ts";
 import type { Command } from "./command.ts";
 import { migrate } from "./migrate.ts";
+import { outbox } from "./outbox.ts";
 import { serve } from "./serve.ts";
 import { tenantCreate } from "./tenant/create.ts";
 
@@ -12,4 +13,5 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   "tenant create": tenantCreate,
   "audit export": auditExport,
   "audit verify": auditVerify,
+  outbox,
 };

@@ -16,6 +16,8 @@ import { inTx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserStore } from "../users/users.store.ts";
+import { API_TOKEN_PREFIX } from "./api-tokens.service.ts";
+import { createApiTokenStore } from "./api-tokens.store.ts";
 import { type Caller, callerPermissions } from "./caller.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
@@ -130,6 +132,7 @@ export function createAuthService(deps: Deps, cache: PolicyCache) {
      * access/policy-cache.ts), which the request's decisions then reuse.
      */
     async authenticate(token: string): Promise<Caller | undefined> {
+      if (token.startsWith(`${API_TOKEN_PREFIX}_`)) return authenticateApiToken(deps, cache, token);
       if (!token.startsWith("sgs_")) return undefined;
       const row = await deps.db.kysely
         .selectFrom("sessions as s")
@@ -197,6 +200,73 @@ export function createAuthService(deps: Deps, cache: PolicyCache) {
         permissions: [...caller.permissions].sort(),
       };
     },
+  };
+}
+
+/**
+ * The API-token branch of authenticate(): one statement reads the token (by its hash), its
+ * integration user's state and the tenant's policy version; the user's roles come from the policy
+ * snapshot at that version, as for sessions. Nothing about a token is cached, so a revocation or
+ * expiry holds from the very next request.
+ */
+async function authenticateApiToken(
+  deps: Deps,
+  cache: PolicyCache,
+  token: string,
+): Promise<Caller | undefined> {
+  const row = await deps.db.kysely
+    .selectFrom("api_tokens as k")
+    .innerJoin("tenants as t", "t.id", "k.tenant_id")
+    .innerJoin("users as u", (join) =>
+      join.onRef("u.tenant_id", "=", "k.tenant_id").onRef("u.id", "=", "k.user_id"),
+    )
+    .select([
+      "k.id as tokenId",
+      "k.name as name",
+      "k.tenant_id as tenantId",
+      "k.user_id as userId",
+      "k.expires_at as expiresAt",
+      "k.revoked_at as revokedAt",
+      "k.last_used_at as lastUsedAt",
+      "t.policy_version as version",
+      "t.settings as settings",
+      "u.status as status",
+      "u.virtual as virtual",
+      "u.expires_at as userExpiresAt",
+    ])
+    .where("k.token_hash", "=", hashSecret(token))
+    .executeTakeFirst();
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  if (!row || row.revokedAt !== null) return undefined;
+  if (row.expiresAt !== null && row.expiresAt <= nowIso) return undefined;
+  // A token acts only as its own virtual integration user, and only while that user is active.
+  if (row.status !== "active" || row.virtual !== 1) return undefined;
+  if (row.userExpiresAt !== null && row.userExpiresAt <= nowIso) return undefined;
+  let policy = await cache.at(row.tenantId, { version: Number(row.version), settings: row.settings });
+  if (policy && !policy.users.has(row.userId)) policy = await cache.reload(row.tenantId);
+  const user = policy?.users.get(row.userId);
+  const role = user ? policy?.roles.get(user.roleId) : undefined;
+  if (!policy || !user || !role) return undefined;
+  const workspaceRoles = new Map<string, RoleGrants>();
+  for (const [workspaceId, roleId] of user.workspaceRoles) {
+    const r = policy.roles.get(roleId);
+    if (r) workspaceRoles.set(workspaceId, r);
+  }
+  if (row.lastUsedAt === null || now.getTime() - Date.parse(row.lastUsedAt) > TOUCH_INTERVAL_MS) {
+    await createApiTokenStore(deps.db.kysely, row.tenantId).touchToken(row.tokenId, nowIso);
+  }
+  return {
+    kind: "api_token",
+    tenantId: row.tenantId,
+    actor: { type: "api_token", id: row.tokenId, label: row.name, userId: row.userId },
+    userId: row.userId,
+    sessionId: null,
+    mustChangePassword: false,
+    catalog: policy.catalog,
+    holder: { role, workspaceRoles },
+    permissions: callerPermissions(policy.catalog, role),
+    policy,
   };
 }
 

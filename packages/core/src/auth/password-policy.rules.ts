@@ -1,24 +1,248 @@
-/** Password rules (NIST 800-63B, SECURITY.md A): length in code points, no composition rules. */
+/**
+ * Password rules (NIST SP 800-63B, SECURITY.md A 2, 4, 6, 7, 10; PRODUCT.md §4).
+ *
+ * Order of the checks, first failure wins:
+ * 1. Hard cap. An input of more than 4 × 1024 UTF-16 units is refused before anything else runs
+ *    (no normalisation, no hashing), because no such string can come back to 1024 code points
+ *    under NFC; then the NFC form must be at most 1024 code points. Code `TOO_LONG`.
+ * 2. Length in Unicode code points of the NFC form: at least the policy minimum, which is
+ *    15 when the password is the only factor and 8 when it is used with MFA. A tenant may raise
+ *    these (settings passwordMinLength / passwordMinLengthWithMfa) but never lower them: values
+ *    below the floors are ignored. 64 or more are always allowed. Code `TOO_SHORT`.
+ * 3. Common passwords: the case-folded password, and the same with separators removed, must not
+ *    be on the offline list `passwords-common` of `@zxcvbn-ts/language-common` (49,233 entries),
+ *    loaded once, on first use. Code `COMMON`.
+ * 4. Context words (ASVS 6.1.2 / 6.2.11). The context words are the product name "staffgate",
+ *    the tenant slug and name, the username, the email's local part and domain, the first and
+ *    last name: each value whole and each of its alphanumeric pieces (`Sunrise Clinic` gives
+ *    `sunriseclinic`, `sunrise` and `clinic`; `jdoe@sunrise-clinic.example` gives `jdoe`,
+ *    `sunriseclinicexample`, `sunrise`, `clinic`, `example`). Folding = NFKC, lower case, every
+ *    code point that is neither a letter nor a digit removed. With P the folded password:
+ *    a. refused when P equals a context word (of any length);
+ *    b. otherwise only context words of at least 4 code points count: mark every code point of P
+ *       inside an occurrence of such a word (all occurrences, overlaps allowed). Refused when
+ *       every code point of P is marked or is a digit (a word repeated or combined with digits:
+ *       `SunriseClinic2024!!`, `jdoejdoe1234`), or when the marked code points are at least
+ *       40% of P (`jdoe-password-jdoe`, `Staffgate-product-name`).
+ *    Code `CONTEXT`.
+ * 5. History (optional): `isInHistory` compares with the last N hashes. Code `REUSED`.
+ *
+ * No composition rules: nothing here asks for upper case, digits or symbols.
+ */
+import { createRequire } from "node:module";
+import { AppError } from "../shared/errors.ts";
+import type { TenantSettings } from "../tenants/settings.rules.ts";
+import type { PasswordHasher } from "./password-hasher.ts";
 
 export const PASSWORD_HARD_CAP = 1024;
+/** NIST 800-63B rev4 §3.1.1.2: single-factor passwords at least 15, passwords used with MFA at least 8. */
+export const PASSWORD_MIN_SINGLE_FACTOR = 15;
+export const PASSWORD_MIN_WITH_MFA = 8;
+/** A tenant may raise the minimum to at most this, so that 64 characters always stay allowed. */
+export const PASSWORD_MIN_CEILING = 64;
+/** Context words shorter than this only count when the whole password equals them. */
+export const CONTEXT_WORD_MIN = 4;
+/** Share of the folded password made of context words from which it is refused. */
+export const CONTEXT_SHARE_LIMIT = 0.4;
+export const PRODUCT_WORDS: readonly string[] = ["staffgate"];
 
 export interface PasswordPolicy {
   readonly minLength: number;
   readonly maxLength: number;
 }
 
-export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = { minLength: 15, maxLength: 1024 };
+export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
+  minLength: PASSWORD_MIN_SINGLE_FACTOR,
+  maxLength: PASSWORD_HARD_CAP,
+};
 
-/** The reason a password is refused, or null when it is acceptable. */
+/** What the password is about: every value is optional. */
+export interface PasswordContext {
+  readonly tenantSlug?: string | null | undefined;
+  readonly tenantName?: string | null | undefined;
+  readonly username?: string | null | undefined;
+  readonly email?: string | null | undefined;
+  readonly firstName?: string | null | undefined;
+  readonly lastName?: string | null | undefined;
+}
+
+export type PasswordProblemCode = "TOO_LONG" | "TOO_SHORT" | "COMMON" | "CONTEXT" | "REUSED";
+
+export interface PasswordRejection {
+  readonly code: PasswordProblemCode;
+  /** Completes "password …", e.g. "must be at least 15 characters". */
+  readonly message: string;
+}
+
+/**
+ * The tenant's minimum for a password used alone (mfa false) or with MFA; never below the floors.
+ * Pass mfa = true only for a user who has MFA enrolled: a password set before enrolment is a
+ * single factor until then (and again if the tenant stops requiring MFA).
+ */
+export function passwordPolicyFor(
+  settings: Pick<TenantSettings, "passwordMinLength" | "passwordMinLengthWithMfa">,
+  options: { readonly mfa: boolean },
+): PasswordPolicy {
+  const floor = options.mfa ? PASSWORD_MIN_WITH_MFA : PASSWORD_MIN_SINGLE_FACTOR;
+  const wanted = options.mfa ? settings.passwordMinLengthWithMfa : settings.passwordMinLength;
+  const min = Number.isInteger(wanted) ? Math.min(Math.max(wanted, floor), PASSWORD_MIN_CEILING) : floor;
+  return { minLength: min, maxLength: PASSWORD_HARD_CAP };
+}
+
+/** True when the input is over the hard cap; O(1) for huge inputs, so call it before anything else. */
+export function exceedsHardCap(password: string): boolean {
+  if (password.length > PASSWORD_HARD_CAP * 4) return true;
+  if (password.length <= PASSWORD_HARD_CAP) return false;
+  return codePoints(password.normalize("NFC")) > PASSWORD_HARD_CAP;
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+/** Case-folded, separators (anything but letters and digits) removed. */
+export function foldPassword(value: string): string {
+  return value
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "");
+}
+
+let commonPasswords: ReadonlySet<string> | null = null;
+
+/** The offline list, loaded once on first use (about 20 ms). */
+function common(): ReadonlySet<string> {
+  if (!commonPasswords) {
+    const require = createRequire(import.meta.url);
+    const lang = require("@zxcvbn-ts/language-common") as { dictionary: Record<string, string[]> };
+    commonPasswords = new Set((lang.dictionary["passwords-common"] ?? []).map((p) => p.toLowerCase()));
+  }
+  return commonPasswords;
+}
+
+export function isCommonPassword(password: string): boolean {
+  const list = common();
+  const lower = password.normalize("NFC").toLowerCase();
+  if (list.has(lower)) return true;
+  const folded = foldPassword(password);
+  return folded.length > 0 && list.has(folded);
+}
+
+/** The folded context words, whole values and their alphanumeric pieces. */
+export function contextWords(context: PasswordContext): string[] {
+  const words = new Set<string>(PRODUCT_WORDS);
+  const add = (value: string | null | undefined) => {
+    if (!value) return;
+    const whole = foldPassword(value);
+    if (whole) words.add(whole);
+    for (const piece of value.normalize("NFKC").split(/[^\p{L}\p{N}]+/u)) {
+      const p = foldPassword(piece);
+      if (p) words.add(p);
+    }
+  };
+  add(context.tenantSlug);
+  add(context.tenantName);
+  add(context.username);
+  add(context.firstName);
+  add(context.lastName);
+  if (context.email) {
+    const at = context.email.lastIndexOf("@");
+    add(at >= 0 ? context.email.slice(0, at) : context.email);
+    if (at >= 0) add(context.email.slice(at + 1));
+  }
+  return [...words];
+}
+
+/** Whether the password is built from context words (rule 4 above). */
+export function isBuiltFromContext(password: string, context: PasswordContext): boolean {
+  const p = [...foldPassword(password)];
+  if (p.length === 0) return false;
+  const folded = p.join("");
+  const words = contextWords(context);
+  if (words.includes(folded)) return true;
+  const marked = new Array<boolean>(p.length).fill(false);
+  for (const word of words) {
+    const w = [...word];
+    if (w.length < CONTEXT_WORD_MIN || w.length > p.length) continue;
+    for (let i = 0; i + w.length <= p.length; i++) {
+      let match = true;
+      for (let j = 0; j < w.length && match; j++) match = p[i + j] === w[j];
+      if (match) for (let j = 0; j < w.length; j++) marked[i + j] = true;
+    }
+  }
+  const covered = marked.filter(Boolean).length;
+  if (covered === 0) return false;
+  const onlyWordsAndDigits = p.every((c, i) => marked[i] || /\p{Nd}/u.test(c));
+  return onlyWordsAndDigits || covered >= CONTEXT_SHARE_LIMIT * p.length;
+}
+
+/** The reason a new password is refused, or null when it is acceptable. History is checked apart. */
+export function checkPassword(
+  password: string,
+  options: { readonly policy?: PasswordPolicy; readonly context?: PasswordContext } = {},
+): PasswordRejection | null {
+  const policy = options.policy ?? DEFAULT_PASSWORD_POLICY;
+  const max = Math.min(policy.maxLength, PASSWORD_HARD_CAP);
+  if (password.length > PASSWORD_HARD_CAP * 4) return tooLong(max);
+  const length = codePoints(password.normalize("NFC"));
+  if (length > max) return tooLong(max);
+  if (length < policy.minLength) {
+    return { code: "TOO_SHORT", message: `must be at least ${policy.minLength} characters` };
+  }
+  if (isCommonPassword(password)) {
+    return { code: "COMMON", message: "is a commonly used password; choose another" };
+  }
+  if (options.context && isBuiltFromContext(password, options.context)) {
+    return {
+      code: "CONTEXT",
+      message:
+        "is built from the practice, user or product name (username, email, first or last name); choose another",
+    };
+  }
+  return null;
+}
+
+function tooLong(max: number): PasswordRejection {
+  return { code: "TOO_LONG", message: `must be at most ${max} characters` };
+}
+
+/** The message of `checkPassword`, for callers that only show the reason. */
 export function passwordProblem(
   password: string,
   policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY,
+  context?: PasswordContext,
 ): string | null {
-  // Checked on UTF-16 length first so an enormous input is refused before anything else runs.
-  if (password.length > PASSWORD_HARD_CAP * 2) return `must be at most ${policy.maxLength} characters`;
-  const length = [...password.normalize("NFC")].length;
-  if (length > Math.min(policy.maxLength, PASSWORD_HARD_CAP))
-    return `must be at most ${policy.maxLength} characters`;
-  if (length < policy.minLength) return `must be at least ${policy.minLength} characters`;
-  return null;
+  return checkPassword(password, { policy, ...(context ? { context } : {}) })?.message ?? null;
+}
+
+/** A 400 naming the field, with the reason's code in the problem's `passwordProblem` member. */
+export function passwordInvalid(path: string, rejection: PasswordRejection): AppError {
+  const message = `password ${rejection.message}`;
+  return new AppError("VALIDATION_FAILED", message, {
+    errors: [{ path, message }],
+    extensions: { passwordProblem: rejection.code },
+  });
+}
+
+export const REUSED: PasswordRejection = {
+  code: "REUSED",
+  message: "was used recently; choose one you have not used before",
+};
+
+/**
+ * True when `password` matches one of `hashes` (the user's last N, newest first). Each verify is
+ * an argon2 run through the hasher's concurrency limit, so callers keep N small (settings: ≤ 24)
+ * and run this outside any transaction.
+ */
+export async function isInHistory(
+  hasher: Pick<PasswordHasher, "verify">,
+  password: string,
+  hashes: readonly string[],
+): Promise<boolean> {
+  for (const hash of hashes) {
+    if (await hasher.verify(hash, password)) return true;
+  }
+  return false;
 }

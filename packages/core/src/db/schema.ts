@@ -211,6 +211,19 @@ export interface OutboxTable {
   sent_at: string | null;
   attempts: number;
   last_error: string | null;
+  /** When the delivery loop may try the row next; null = now. */
+  next_attempt_at: string | null;
+  /** How it left: "smtp", or "log" when no SMTP server was configured (local development). */
+  sent_via: string | null;
+}
+
+/** Earlier password hashes of a user, newest last; the tenant's passwordHistory says how many count. */
+export interface PasswordHistoryTable {
+  tenant_id: string;
+  user_id: string;
+  /** An argon2id PHC string, never a password. */
+  hash: string;
+  created_at: string;
 }
 
 export interface Database {
@@ -227,6 +240,7 @@ export interface Database {
   audit_heads: AuditHeadsTable;
   emergency_access: EmergencyAccessTable;
   outbox: OutboxTable;
+  password_history: PasswordHistoryTable;
   audit_events: AuditEventsTable;
 }
 

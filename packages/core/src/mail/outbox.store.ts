@@ -1,9 +1,10 @@
 /**
  * The email outbox: messages are written in the same transaction as the change that causes them,
  * so a notification exists exactly when its change committed, whether or not a mail server is up.
- * Sending (and the operator's view of the bodies) belongs to the mail sender (issue 4).
+ * Sending is mail/mailer.ts; the operator reads the bodies with `staffgate outbox`.
  */
 import { randomBytes } from "node:crypto";
+import type { OutboxTable } from "../db/schema.ts";
 import type { Deps } from "../shared/deps.ts";
 import type { Executor } from "../shared/tx.ts";
 
@@ -37,7 +38,27 @@ export async function enqueue(
       sent_at: null,
       attempts: 0,
       last_error: null,
+      next_attempt_at: null,
+      sent_via: null,
     })
     .execute();
   return id;
+}
+
+/**
+ * The operator's view (`staffgate outbox`): newest first, optionally one tenant's. Never served
+ * by the API, since bodies hold one-time links.
+ */
+export function listOutbox(
+  db: Executor,
+  options: { readonly tenantId?: string | undefined; readonly limit: number },
+): Promise<OutboxTable[]> {
+  let q = db
+    .selectFrom("outbox")
+    .selectAll()
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(options.limit);
+  if (options.tenantId !== undefined) q = q.where("tenant_id", "=", options.tenantId);
+  return q.execute();
 }

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { CreateTenantBody, Tenant } from "@staffgate/contract";
 import { appendAudit } from "../audit/audit-writer.ts";
-import { passwordProblem } from "../auth/password-policy.rules.ts";
+import { checkPassword, passwordInvalid } from "../auth/password-policy.rules.ts";
 import { rolePermissionKeys } from "../catalog/catalog.rules.ts";
 import type { TenantsTable } from "../db/schema.ts";
 import { type Actor, type Ctx, noRequest, operatorActor, type RequestMeta } from "../shared/context.ts";
@@ -46,8 +46,17 @@ export function createTenantsService(deps: Deps) {
     if (!catalog) {
       throw invalid("catalogPreset", `unknown catalogue; known: ${deps.catalogs.names().join(", ")}`);
     }
-    const problem = passwordProblem(input.admin.password);
-    if (problem) throw invalid("admin.password", `password ${problem}`);
+    const rejection = checkPassword(input.admin.password, {
+      context: {
+        tenantSlug: input.slug,
+        tenantName: input.name,
+        username: input.admin.username,
+        email: input.admin.email,
+        firstName: input.admin.firstName,
+        lastName: input.admin.lastName,
+      },
+    });
+    if (rejection) throw passwordInvalid("admin.password", rejection);
     const now = deps.clock.now().toISOString();
     const tenantId = deps.ids.next("ten");
     const row: TenantsTable = {

@@ -4,7 +4,12 @@ import type { CreateUserBody, ListUsersQuery, UpdateUserBody, User } from "@staf
 import { currentHolder } from "../access/current-holder.ts";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
-import { passwordProblem } from "../auth/password-policy.rules.ts";
+import {
+  checkPassword,
+  exceedsHardCap,
+  passwordInvalid,
+  passwordPolicyFor,
+} from "../auth/password-policy.rules.ts";
 import type { UsersTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
@@ -14,6 +19,7 @@ import { AppError, invalid } from "../shared/errors.ts";
 import { flag } from "../shared/json.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { inTenantTx } from "../shared/tx.ts";
+import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { deriveDisplayName, deriveInitials, searchText, sortName } from "./user-fields.rules.ts";
 import {
@@ -110,8 +116,24 @@ export function createUsersService(deps: Deps) {
       const phone = phoneOrThrow(input.phone);
       if (input.password !== undefined) {
         if (virtual) throw invalid("password", "virtual users have no credentials and cannot sign in");
-        const problem = passwordProblem(input.password);
-        if (problem) throw invalid("password", `password ${problem}`);
+        // An oversized input is refused before anything else, the database read included.
+        const tooLong = exceedsHardCap(input.password) ? checkPassword(input.password) : null;
+        if (tooLong) throw passwordInvalid("password", tooLong);
+        const tenant = await createTenantStore(deps.db.kysely).findTenantById(ctx.tenantId);
+        if (!tenant) throw new AppError("TENANT_NOT_FOUND");
+        // A new user has no MFA enrolled: the password is a single factor.
+        const rejection = checkPassword(input.password, {
+          policy: passwordPolicyFor(readSettings(tenant.settings), { mfa: false }),
+          context: {
+            tenantSlug: tenant.slug,
+            tenantName: tenant.name,
+            username: input.username,
+            email: input.email,
+            firstName: input.firstName,
+            lastName: input.lastName,
+          },
+        });
+        if (rejection) throw passwordInvalid("password", rejection);
       }
       // Hashing is slow: done before the transaction so the tenant lock is not held meanwhile.
       const passwordHash = input.password === undefined ? null : await deps.hasher.hash(input.password);

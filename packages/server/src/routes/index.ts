@@ -3,13 +3,16 @@ import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import type { RouteOptions } from "../http/route.ts";
 import { accessRoutes } from "./access.routes.ts";
+import { apiTokensRoutes } from "./api-tokens.routes.ts";
 import { auditRoutes } from "./audit.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
+import { effectiveRoutes } from "./effective.routes.ts";
 import { emergencyRoutes } from "./emergency.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
 import { patientAccessRoutes } from "./patient-access.routes.ts";
 import { permissionsRoutes } from "./permissions.routes.ts";
 import { rolesRoutes } from "./roles.routes.ts";
+import { settingsRoutes } from "./settings.routes.ts";
 import { tenantsRoutes } from "./tenants.routes.ts";
 import { userActionsRoutes } from "./user-actions.routes.ts";
 import { usersRoutes } from "./users.routes.ts";
@@ -25,9 +28,12 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   workspacesRoutes,
   rolesRoutes,
   auditRoutes,
+  settingsRoutes,
   usersRoutes,
   userActionsRoutes,
+  apiTokensRoutes,
   accessRoutes,
+  effectiveRoutes,
   patientAccessRoutes,
   emergencyRoutes,
 ];

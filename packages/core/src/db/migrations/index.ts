@@ -3,9 +3,13 @@ import type { Migration } from "kysely";
 import * as initial from "./2026-11-23T00-00_initial.ts";
 import * as userSearch from "./2026-11-23T01-00_user_search.ts";
 import * as emergencyOutbox from "./2026-11-23T02-00_emergency_and_outbox.ts";
+import * as passwordHistory from "./2026-11-23T03-00_password_history.ts";
+import * as outboxDelivery from "./2026-11-23T03-10_outbox_delivery.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T00-00_initial": initial,
   "2026-11-23T01-00_user_search": userSearch,
   "2026-11-23T02-00_emergency_and_outbox": emergencyOutbox,
+  "2026-11-23T03-00_password_history": passwordHistory,
+  "2026-11-23T03-10_outbox_delivery": outboxDelivery,
 };

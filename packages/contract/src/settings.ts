@@ -1,0 +1,59 @@
+/**
+ * The tenant security policy (PRODUCT.md §5, SECURITY.md §2): `GET/PATCH /api/v1/settings`.
+ * Every bound below is the product's: floors come from NIST 800-63B and HIPAA, so a tenant can
+ * only tighten them.
+ */
+import { z } from "zod";
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** Each field with its bounds; PATCH takes any subset, GET returns all of them. */
+export const SETTINGS_FIELDS = {
+  /** Password used alone: NIST 800-63B rev4 floor 15; 64 must always stay allowed. */
+  passwordMinLength: int(15, 64),
+  /** Password used with MFA: NIST floor 8. */
+  passwordMinLengthWithMfa: int(8, 64),
+  /** How many earlier passwords may not be reused; 0 = off. */
+  passwordHistory: int(0, 24),
+  /** Consecutive failures before the account locks: NIST allows at most 100. */
+  lockoutThreshold: int(1, 100),
+  /** How long a lock lasts; 0 = until an administrator unlocks. */
+  lockoutMinutes: int(0, 1440),
+  mfaRequired: z.enum(["off", "all", "patient_access"]),
+  /** "Remember this device" for MFA; 0 = never. */
+  rememberDeviceDays: int(0, 30),
+  idleTimeoutMinutes: int(1, 480),
+  absoluteTimeoutHours: int(1, 24),
+  /** Whether administrators may type a user's password (ASVS 6.4.6 prefers random or a reset link). */
+  adminTypedPasswordsAllowed: z.boolean(),
+  emergencyAccessHours: int(1, 24),
+  /** HIPAA 164.316(b)(2)(i): six years at least. */
+  auditRetentionDays: int(2190, 36_500),
+  auditAllPatientDecisions: z.boolean(),
+} as const;
+
+export const SETTINGS_FIELD_NAMES = Object.keys(SETTINGS_FIELDS) as (keyof typeof SETTINGS_FIELDS)[];
+
+export const SettingsSchema = z.strictObject({
+  ...SETTINGS_FIELDS,
+  /** The settings' version, also sent as the `ETag`; `If-Match` on PATCH. */
+  version: z.number().int(),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const UpdateSettingsBody = z.strictObject({
+  passwordMinLength: SETTINGS_FIELDS.passwordMinLength.optional(),
+  passwordMinLengthWithMfa: SETTINGS_FIELDS.passwordMinLengthWithMfa.optional(),
+  passwordHistory: SETTINGS_FIELDS.passwordHistory.optional(),
+  lockoutThreshold: SETTINGS_FIELDS.lockoutThreshold.optional(),
+  lockoutMinutes: SETTINGS_FIELDS.lockoutMinutes.optional(),
+  mfaRequired: SETTINGS_FIELDS.mfaRequired.optional(),
+  rememberDeviceDays: SETTINGS_FIELDS.rememberDeviceDays.optional(),
+  idleTimeoutMinutes: SETTINGS_FIELDS.idleTimeoutMinutes.optional(),
+  absoluteTimeoutHours: SETTINGS_FIELDS.absoluteTimeoutHours.optional(),
+  adminTypedPasswordsAllowed: SETTINGS_FIELDS.adminTypedPasswordsAllowed.optional(),
+  emergencyAccessHours: SETTINGS_FIELDS.emergencyAccessHours.optional(),
+  auditRetentionDays: SETTINGS_FIELDS.auditRetentionDays.optional(),
+  auditAllPatientDecisions: SETTINGS_FIELDS.auditAllPatientDecisions.optional(),
+});
+export type UpdateSettingsBody = z.infer<typeof UpdateSettingsBody>;

@@ -1,0 +1,235 @@
+/**
+ * The two derived views of the decision (PRODUCT.md §3, API.md):
+ *  - effective permissions: for one user, what check would answer "allowed" for, with no workspace
+ *    and in each workspace of the tenant, plus the collaborator marks (patient-scoped permissions
+ *    that hold only for a patient granted to the user);
+ *  - who-can: the reverse query, every user for whom check would answer "allowed", paged.
+ *
+ * Both run decide() itself over the access service's snapshot, with the same facts check would
+ * read (patient grants, open emergency elevations), so they cannot drift from check. They decide
+ * with `steps: false`, as check does.
+ */
+import type { Caller } from "../auth/caller.ts";
+import type { Ctx } from "../shared/context.ts";
+import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError, invalid } from "../shared/errors.ts";
+import { parseJson } from "../shared/json.ts";
+import type { AccessService } from "./access.service.ts";
+import {
+  type Decision,
+  type DecisionFacts,
+  decide,
+  type EmergencyFact,
+  type PatientGrantFact,
+  type Reason,
+} from "./decision.rules.ts";
+import { createDecisionFactsStore } from "./facts.store.ts";
+import type { PolicySnapshot, SnapshotUser } from "./policy-snapshot.ts";
+
+export interface EffectivePermissions {
+  /** Allowed with no workspace named (tenant level; tenant-only permissions included). */
+  readonly tenant: string[];
+  /** Patient-scoped permissions that hold with no workspace only for a granted patient. */
+  readonly tenantCollaborator: string[];
+  readonly workspaces: {
+    readonly workspaceId: string;
+    /** Workspace-scoped permissions allowed in this workspace (tenant-only ones: see `tenant`). */
+    readonly permissions: string[];
+    /** Patient-scoped permissions that hold in this workspace only for a granted patient. */
+    readonly collaborator: string[];
+  }[];
+}
+
+export interface WhoCanQuery {
+  readonly permission: string;
+  readonly workspaceId?: string | null | undefined;
+  readonly patientRef?: string | null | undefined;
+  readonly limit?: number | undefined;
+  readonly cursor?: string | undefined;
+}
+
+export interface WhoCanItem {
+  readonly userId: string;
+  readonly username: string;
+  readonly reason: Reason;
+}
+
+export const WHO_CAN_DEFAULT_LIMIT = 50;
+export const WHO_CAN_MAX_LIMIT = 200;
+
+/** Usernames then ids, by code unit (the order who-can pages in). */
+const byUsername = (a: SnapshotUser, b: SnapshotUser) =>
+  a.username < b.username ? -1 : a.username > b.username ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+export function createEffectiveService(deps: Deps, access: AccessService) {
+  /** Virtual users act only through their own API token: the same rule check applies. */
+  const viaApiToken = (caller: Caller, userId: string) =>
+    caller.kind === "api_token" && caller.userId === userId;
+
+  function factsFor(
+    snapshot: PolicySnapshot,
+    caller: Caller,
+    user: SnapshotUser,
+    now: string,
+    workspaceId: string | null,
+    patientGrants: readonly PatientGrantFact[],
+    emergencies: readonly EmergencyFact[],
+  ): DecisionFacts {
+    return {
+      catalog: snapshot.catalog,
+      now,
+      user: user.decision,
+      viaApiToken: viaApiToken(caller, user.id),
+      ...(workspaceId ? { workspaceExists: snapshot.workspaces.has(workspaceId) } : {}),
+      patientGrants,
+      emergencies,
+    };
+  }
+
+  async function snapshotFor(ctx: Ctx, caller: Caller): Promise<PolicySnapshot> {
+    if (caller.tenantId !== ctx.tenantId) throw new AppError("FORBIDDEN");
+    return access.snapshot(ctx.tenantId, caller);
+  }
+
+  return {
+    /** The user's effective-permission matrix: tenant level and each workspace of the tenant. */
+    async effectivePermissions(ctx: Ctx, caller: Caller, userId: string): Promise<EffectivePermissions> {
+      const snapshot = await snapshotFor(ctx, caller);
+      const user = snapshot.users.get(userId);
+      if (!user) throw new AppError("USER_NOT_FOUND");
+      const now = deps.clock.now().toISOString();
+      // Workspace elevations (no patient) change what check answers with no patient named.
+      const emergencies =
+        user.decision.status === "active"
+          ? (
+              await createDecisionFactsStore(deps.db.kysely, ctx.tenantId).openEmergencies(userId, now)
+            ).filter((e) => e.patientRef === null)
+          : [];
+      // Tenant-only permissions ignore the workspace (check answers as with none): they are listed in
+      // `tenant` only, so a workspace the user is not active in has empty lists.
+      const all = snapshot.catalog.permissions.map((p) => p.key);
+      const scoped = snapshot.catalog.permissions.filter((p) => p.scope !== "tenant").map((p) => p.key);
+      const column = (workspaceId: string | null) => {
+        const keys = workspaceId ? scoped : all;
+        const facts = factsFor(snapshot, caller, user, now, workspaceId, [], emergencies);
+        const permissions: string[] = [];
+        const collaborator: string[] = [];
+        for (const permission of keys) {
+          const d = decide(facts, { permission, workspaceId, patientRef: null }, { steps: false });
+          if (d.allowed) permissions.push(permission);
+          else if (d.reason.code === "COLLABORATOR_NO_PATIENT") collaborator.push(permission);
+        }
+        return { permissions, collaborator };
+      };
+      const tenant = column(null);
+      const workspaceIds = [...snapshot.workspaces].sort();
+      return {
+        tenant: tenant.permissions,
+        tenantCollaborator: tenant.collaborator,
+        workspaces: workspaceIds.map((workspaceId) => ({ workspaceId, ...column(workspaceId) })),
+      };
+    },
+
+    /** Every user for whom check would answer "allowed", by username then id, one page. */
+    async whoCan(
+      ctx: Ctx,
+      caller: Caller,
+      query: WhoCanQuery,
+    ): Promise<{ items: WhoCanItem[]; nextCursor: string | null }> {
+      const snapshot = await snapshotFor(ctx, caller);
+      if (!snapshot.catalog.byKey.has(query.permission)) {
+        throw invalid("permission", `"${query.permission}" is not in the catalogue`);
+      }
+      const limit = Math.min(WHO_CAN_MAX_LIMIT, Math.max(1, query.limit ?? WHO_CAN_DEFAULT_LIMIT));
+      let after: [string, string] | null = null;
+      if (query.cursor) {
+        const [username, id] = decodeCursor(query.cursor, 2);
+        if (typeof username !== "string" || typeof id !== "string") throw new AppError("INVALID_CURSOR");
+        after = [username, id];
+      }
+      const workspaceId = query.workspaceId ?? null;
+      const patientRef = query.patientRef ?? null;
+      const now = deps.clock.now().toISOString();
+      const db = deps.db.kysely;
+
+      // The patient's grants, read once (one query over (tenant_id, patient_ref)).
+      const grantsBy = new Map<string, PatientGrantFact[]>();
+      if (patientRef) {
+        const rows = await db
+          .selectFrom("patient_grants")
+          .select(["id", "user_id", "workspace_id", "expires_at"])
+          .where("tenant_id", "=", ctx.tenantId)
+          .where("patient_ref", "=", patientRef)
+          .execute();
+        for (const r of rows) {
+          const fact = { id: r.id, workspaceId: r.workspace_id, expiresAt: r.expires_at };
+          const list = grantsBy.get(r.user_id);
+          if (list) list.push(fact);
+          else grantsBy.set(r.user_id, [fact]);
+        }
+      }
+      // Open elevations naming this patient, or this workspace with no patient (one query).
+      const emergenciesBy = new Map<string, EmergencyFact[]>();
+      if (patientRef || workspaceId) {
+        const rows = await db
+          .selectFrom("emergency_access")
+          .select(["id", "user_id", "workspace_id", "patient_ref", "expires_at", "permissions"])
+          .where("tenant_id", "=", ctx.tenantId)
+          .where("expires_at", ">", now)
+          .where("ended_at", "is", null)
+          .where((eb) => {
+            const named = [];
+            if (patientRef) named.push(eb("patient_ref", "=", patientRef));
+            if (workspaceId)
+              named.push(eb.and([eb("patient_ref", "is", null), eb("workspace_id", "=", workspaceId)]));
+            return eb.or(named);
+          })
+          .execute();
+        for (const r of rows) {
+          const fact: EmergencyFact = {
+            id: r.id,
+            workspaceId: r.workspace_id,
+            patientRef: r.patient_ref,
+            expiresAt: r.expires_at,
+            permissions: new Set(parseJson<string[]>(r.permissions, [])),
+          };
+          const list = emergenciesBy.get(r.user_id);
+          if (list) list.push(fact);
+          else emergenciesBy.set(r.user_id, [fact]);
+        }
+      }
+
+      const q = { permission: query.permission, workspaceId, patientRef };
+      const allowed: { user: SnapshotUser; decision: Decision }[] = [];
+      for (const user of snapshot.users.values()) {
+        if (user.status !== "active") continue;
+        if (after && byUsername(user, { username: after[0], id: after[1] } as SnapshotUser) <= 0) continue;
+        const facts = factsFor(
+          snapshot,
+          caller,
+          user,
+          now,
+          workspaceId,
+          grantsBy.get(user.id) ?? [],
+          emergenciesBy.get(user.id) ?? [],
+        );
+        const decision = decide(facts, q, { steps: false });
+        if (decision.allowed) allowed.push({ user, decision });
+      }
+      allowed.sort((a, b) => byUsername(a.user, b.user));
+      const page = allowed.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map(({ user, decision }) => ({
+          userId: user.id,
+          username: user.username,
+          reason: decision.reason,
+        })),
+        nextCursor: allowed.length > limit && last ? encodeCursor([last.user.username, last.user.id]) : null,
+      };
+    },
+  };
+}
+
+export type EffectiveService = ReturnType<typeof createEffectiveService>;

@@ -1,0 +1,225 @@
+/**
+ * API tokens (issue 4 item 10; PRODUCT.md §4, SECURITY.md §F). A token acts as a virtual
+ * integration user "Integration <name>" of one tenant holding one formal role; that user is created
+ * with the token, in the same transaction. The token is random (256 bits), returned once and stored
+ * only as its SHA-256. Revoking a token archives its integration user in the same transaction, so
+ * no active principal is left behind without a credential.
+ */
+import { randomBytes } from "node:crypto";
+import type { ApiToken, CreateApiTokenBody, CreatedApiToken, ListApiTokensQuery } from "@staffgate/contract";
+import { currentHolder } from "../access/current-holder.ts";
+import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
+import type { UsersTable } from "../db/schema.ts";
+import type { Ctx } from "../shared/context.ts";
+import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError, invalid } from "../shared/errors.ts";
+import { hashSecret, newSecret } from "../shared/ids.ts";
+import { foldKey } from "../shared/text.rules.ts";
+import { inTenantTx } from "../shared/tx.ts";
+import { createTenantStore } from "../tenants/tenants.store.ts";
+import { deriveDisplayName, deriveInitials, searchText, sortName } from "../users/user-fields.rules.ts";
+import { AUDITED_USER_FIELDS, ensureCoversRole, loadFormalRole } from "../users/user-input.ts";
+import { takenError } from "../users/users.service.ts";
+import { createUserStore } from "../users/users.store.ts";
+import { type ApiTokenListRow, createApiTokenStore } from "./api-tokens.store.ts";
+import type { Caller } from "./caller.ts";
+import { createSessionStore } from "./sessions.store.ts";
+
+/** API tokens start with this; sessions with `sgs_`. */
+export const API_TOKEN_PREFIX = "sgt";
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/** `n` random lower-case letters and digits (for the integration user's username and email). */
+function randomChars(n: number): string {
+  const bytes = randomBytes(n);
+  let out = "";
+  for (const b of bytes) out += ALPHABET[b % ALPHABET.length];
+  return out;
+}
+
+/** ASCII slug of a token name for the username: at most 45 characters so the username fits 64. */
+export function slugOfName(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 45)
+    .replace(/-+$/, "");
+  return slug || "token";
+}
+
+function toApiToken(row: ApiTokenListRow): ApiToken {
+  return {
+    id: row.id,
+    name: row.name,
+    userId: row.user_id,
+    roleId: row.role_id,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+export function createApiTokensService(deps: Deps) {
+  return {
+    async createToken(ctx: Ctx, caller: Caller, input: CreateApiTokenBody): Promise<CreatedApiToken> {
+      const name = input.name.trim();
+      const now = deps.clock.now().toISOString();
+      let expiresAt: string | null = null;
+      if (input.expiresAt !== null && input.expiresAt !== undefined) {
+        expiresAt = new Date(input.expiresAt).toISOString();
+        if (expiresAt <= now) throw invalid("expiresAt", "must be in the future");
+      }
+      const token = newSecret(API_TOKEN_PREFIX);
+      const id = deps.ids.next("tok");
+      const userId = deps.ids.next("usr");
+      try {
+        return await inTenantTx(deps, ctx.tenantId, async (trx) => {
+          const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
+          if (!tenant) throw new AppError("TENANT_NOT_FOUND");
+          const role = await loadFormalRole(trx, ctx.tenantId, input.roleId);
+          // The token's role must be covered by what the creator holds now (SECURITY.md G-52).
+          ensureCoversRole(caller, await currentHolder(trx, caller), role);
+
+          const username = `integration-${slugOfName(name)}-${randomChars(6)}`;
+          const email = `integration+${randomChars(12)}@${tenant.slug}.invalid`;
+          const firstName = "Integration";
+          const user: Omit<UsersTable, "tenant_id"> = {
+            id: userId,
+            username,
+            username_key: foldKey(username),
+            email,
+            email_key: foldKey(email),
+            first_name: firstName,
+            last_name: name,
+            initials: deriveInitials(firstName, name),
+            display_name: deriveDisplayName(firstName, name),
+            sort_name: sortName(firstName, name),
+            search_text: searchText({ firstName, lastName: name, username, email, employeeNumber: null }),
+            phone: "",
+            work_role: null,
+            professional_id: null,
+            prescriber_id: null,
+            qualifications: null,
+            areas_of_expertise: null,
+            employee_number: null,
+            title: null,
+            role_id: role.id,
+            workspace_access_all: 1,
+            virtual: 1,
+            expires_at: null,
+            status: "active",
+            archived_from: null,
+            locked: 0,
+            locked_until: null,
+            failed_attempts: 0,
+            must_change_password: 0,
+            mfa_enrolled: 0,
+            password_hash: null,
+            last_login_at: null,
+            created_at: now,
+            created_by: caller.userId,
+            updated_at: now,
+            version: 1,
+          };
+          const users = createUserStore(trx, ctx.tenantId);
+          await users.insertUser(user);
+          await createApiTokenStore(trx, ctx.tenantId).insertToken({
+            id,
+            name,
+            user_id: userId,
+            token_hash: hashSecret(token),
+            created_at: now,
+            created_by: caller.userId,
+            expires_at: expiresAt,
+            last_used_at: null,
+            revoked_at: null,
+          });
+          const created = (await users.toUsers([{ ...user, tenant_id: ctx.tenantId }]))[0]!;
+          await appendAudit(deps, trx, ctx, {
+            action: "user.created",
+            target: { type: "user", id: userId, label: username },
+            changes: snapshotChanges(created, "after", AUDITED_USER_FIELDS),
+          });
+          // Never the token (nor its hash) in the audit.
+          await appendAudit(deps, trx, ctx, {
+            action: "api_token.created",
+            target: { type: "api_token", id, label: name },
+            changes: {
+              name: { after: name },
+              roleId: { after: role.id },
+              expiresAt: { after: expiresAt },
+              userId: { after: userId },
+            },
+          });
+          return { id, token, name, userId, roleId: role.id, expiresAt, createdAt: now };
+        });
+      } catch (error) {
+        throw takenError(error) ?? error;
+      }
+    },
+
+    async listTokens(
+      ctx: Ctx,
+      query: ListApiTokensQuery,
+    ): Promise<{ items: ApiToken[]; nextCursor: string | null }> {
+      let after: [string, string] | null = null;
+      if (query.cursor) {
+        const [createdAt, id] = decodeCursor(query.cursor, 2);
+        if (typeof createdAt !== "string" || typeof id !== "string") throw new AppError("INVALID_CURSOR");
+        after = [createdAt, id];
+      }
+      const rows = await createApiTokenStore(deps.db.kysely, ctx.tenantId).listTokens(query.limit + 1, after);
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toApiToken),
+        nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
+      };
+    },
+
+    /**
+     * Revokes the token (effective on the next request: nothing about a token is cached) and
+     * archives its integration user. 404 for a missing or another tenant's id; revoking a revoked
+     * token again changes nothing.
+     */
+    async revokeToken(ctx: Ctx, id: string): Promise<void> {
+      await inTenantTx(deps, ctx.tenantId, async (trx) => {
+        const tokens = createApiTokenStore(trx, ctx.tenantId);
+        const row = await tokens.findToken(id);
+        if (!row) throw new AppError("NOT_FOUND", "API token not found");
+        if (row.revoked_at !== null) return;
+        const at = deps.clock.now().toISOString();
+        await tokens.revokeToken(id, at);
+        await appendAudit(deps, trx, ctx, {
+          action: "api_token.revoked",
+          target: { type: "api_token", id, label: row.name },
+          changes: { revokedAt: { before: null, after: at }, userId: { before: row.user_id } },
+        });
+        const users = createUserStore(trx, ctx.tenantId);
+        const user = await users.findUserRowById(row.user_id);
+        if (!user || user.status === "archived") return;
+        await users.updateUserRow(user.id, {
+          status: "archived",
+          archived_from: user.status,
+          updated_at: at,
+          version: user.version + 1,
+        });
+        // Also ends anything else the integration user holds (another token, should one exist).
+        await createSessionStore(trx, ctx.tenantId).endAllForUser(user.id, at);
+        await appendAudit(deps, trx, ctx, {
+          action: "user.archived",
+          target: { type: "user", id: user.id, label: user.username },
+          changes: { status: { before: user.status, after: "archived" } },
+        });
+      });
+    },
+  };
+}
+
+export type ApiTokensService = ReturnType<typeof createApiTokensService>;

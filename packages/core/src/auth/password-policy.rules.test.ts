@@ -1,0 +1,172 @@
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SETTINGS } from "../tenants/settings.rules.ts";
+import { createPasswordHasher } from "./password-hasher.ts";
+import {
+  checkPassword,
+  contextWords,
+  exceedsHardCap,
+  isBuiltFromContext,
+  isInHistory,
+  PASSWORD_HARD_CAP,
+  type PasswordContext,
+  passwordPolicyFor,
+  passwordProblem,
+} from "./password-policy.rules.ts";
+
+const sunrise: PasswordContext = {
+  tenantSlug: "sunrise",
+  tenantName: "Sunrise Clinic",
+  username: "jdoe",
+  email: "jane.doe@sunrise-clinic.example",
+  firstName: "Jane",
+  lastName: "Doe",
+};
+
+const single = passwordPolicyFor(DEFAULT_SETTINGS, { mfa: false });
+const withMfa = passwordPolicyFor(DEFAULT_SETTINGS, { mfa: true });
+
+describe("password length (NIST 800-63B)", () => {
+  it("needs 15 code points alone and 8 with MFA", () => {
+    expect(checkPassword(`${"x".repeat(14)}q`, { policy: single })).toBeNull();
+    expect(checkPassword("kq7zw0vbn3ytr1", { policy: single })?.code).toBe("TOO_SHORT");
+    expect(checkPassword("kq7zw0vb", { policy: withMfa })).toBeNull();
+    expect(checkPassword("kq7zw0v", { policy: withMfa })?.code).toBe("TOO_SHORT");
+    expect(checkPassword("kq7zw0vbn3ytr1", { policy: single })?.message).toBe(
+      "must be at least 15 characters",
+    );
+  });
+
+  it("counts code points after NFC, so NFD and astral input count as people see them", () => {
+    expect(checkPassword("é".repeat(15), { policy: single })).toBeNull();
+    expect(checkPassword("e\u0301".repeat(15), { policy: single })).toBeNull();
+    expect(checkPassword("e\u0301".repeat(14), { policy: single })?.code).toBe("TOO_SHORT");
+    expect(checkPassword("😀".repeat(15), { policy: single })).toBeNull();
+    expect(checkPassword("😀".repeat(64), { policy: single })).toBeNull();
+  });
+
+  it("allows 64 and up to the 1024 hard cap; refuses a megabyte at once", () => {
+    expect(checkPassword("correct horse battery staple ".repeat(2).padEnd(64, "z"))).toBeNull();
+    expect(checkPassword(`${"k".repeat(PASSWORD_HARD_CAP - 1)}q`)).toBeNull();
+    expect(checkPassword(`${"k".repeat(PASSWORD_HARD_CAP)}q`)?.code).toBe("TOO_LONG");
+    const huge = "a".repeat(1024 * 1024);
+    const started = performance.now();
+    expect(checkPassword(huge)?.code).toBe("TOO_LONG");
+    expect(exceedsHardCap(huge)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(exceedsHardCap("😀".repeat(1024))).toBe(false);
+    expect(exceedsHardCap("😀".repeat(1025))).toBe(true);
+  });
+
+  it("lets a tenant tighten but never loosen, and never past 64", () => {
+    expect(
+      passwordPolicyFor({ passwordMinLength: 20, passwordMinLengthWithMfa: 12 }, { mfa: false }),
+    ).toEqual({
+      minLength: 20,
+      maxLength: 1024,
+    });
+    expect(
+      passwordPolicyFor({ passwordMinLength: 20, passwordMinLengthWithMfa: 12 }, { mfa: true }).minLength,
+    ).toBe(12);
+    expect(
+      passwordPolicyFor({ passwordMinLength: 6, passwordMinLengthWithMfa: 4 }, { mfa: false }).minLength,
+    ).toBe(15);
+    expect(
+      passwordPolicyFor({ passwordMinLength: 6, passwordMinLengthWithMfa: 4 }, { mfa: true }).minLength,
+    ).toBe(8);
+    expect(
+      passwordPolicyFor({ passwordMinLength: 500, passwordMinLengthWithMfa: 8 }, { mfa: false }).minLength,
+    ).toBe(64);
+  });
+
+  it("has no composition rules", () => {
+    expect(checkPassword("correct horse battery staple zz")).toBeNull();
+    expect(checkPassword("aaaaaaaaaaaaaaab")).toBeNull();
+  });
+});
+
+describe("common passwords (@zxcvbn-ts/language-common)", () => {
+  const list = (
+    createRequire(import.meta.url)("@zxcvbn-ts/language-common") as { dictionary: Record<string, string[]> }
+  ).dictionary["passwords-common"]!;
+
+  it("refuses every one of the first 3000 that meets the length policy, with its reason", () => {
+    const eligible = list.slice(0, 3000).filter((p) => [...p].length >= 8);
+    expect(eligible.length).toBeGreaterThan(500);
+    for (const p of eligible) expect(checkPassword(p, { policy: withMfa })?.code, p).toBe("COMMON");
+  });
+
+  it("compares case-insensitively and ignores separators", () => {
+    expect(checkPassword("PasswordPassword")?.code).toBe("COMMON");
+    expect(checkPassword("1QAZ2WSX3EDC4RFV")?.code).toBe("COMMON");
+    expect(checkPassword("qwerty-uiop-12345")?.code).toBe("COMMON");
+    expect(checkPassword("PASSWORD1", { policy: withMfa })?.message).toMatch(/commonly used password/);
+  });
+});
+
+describe("context words (ASVS 6.1.2 / 6.2.11)", () => {
+  it("derives words from every value, whole and in pieces", () => {
+    const words = contextWords(sunrise);
+    for (const w of ["staffgate", "sunrise", "sunriseclinic", "clinic", "jdoe", "jane", "doe", "janedoe"])
+      expect(words).toContain(w);
+    expect(words).toContain("sunriseclinicexample");
+  });
+
+  it.each([
+    "SunriseClinic2024!!",
+    "jdoe-password-jdoe",
+    "Staffgate-product-name",
+    "sunrise.clinic.example",
+    "JDOE JDOE JDOE JDOE",
+    "jane.doe@sunrise-clinic.example",
+    "clinic-123456789012",
+  ])("refuses %j with the reason", (password) => {
+    const rejection = checkPassword(password, { policy: single, context: sunrise });
+    expect(rejection?.code).toBe("CONTEXT");
+    expect(rejection?.message).toMatch(/practice, user or product name/);
+  });
+
+  it("refuses a password equal to a short context word when the policy lets it through", () => {
+    expect(isBuiltFromContext("Doe", { lastName: "Doe" })).toBe(true);
+  });
+
+  it.each([
+    "correct horse battery staple zz",
+    "sunrise over the quiet harbour at dawn",
+    "my dog likes long walks on the beach",
+    "doe a deer a female deer ray",
+  ])("accepts the passphrase %j", (password) => {
+    expect(checkPassword(password, { policy: single, context: sunrise })).toBeNull();
+  });
+
+  it("is checked only when context is given, after length and the list", () => {
+    expect(checkPassword("SunriseClinic2024!!")).toBeNull();
+    expect(checkPassword("jdoe", { context: sunrise })?.code).toBe("TOO_SHORT");
+  });
+
+  it("keeps passwordProblem's message API", () => {
+    expect(passwordProblem("short")).toBe("must be at least 15 characters");
+    expect(passwordProblem("a-long-enough-password-1")).toBeNull();
+    expect(passwordProblem("SunriseClinic2024!!", undefined, sunrise)).toMatch(/practice/);
+  });
+
+  it("never mentions upper case, digits or symbols in a reason", () => {
+    const reasons = [
+      checkPassword("short"),
+      checkPassword("k".repeat(2000)),
+      checkPassword("passwordpassword"),
+      checkPassword("SunriseClinic2024!!", { context: sunrise }),
+    ].map((r) => r?.message ?? "");
+    for (const r of reasons) expect(r).not.toMatch(/upper|lower ?case|digit|number|symbol|special/i);
+  });
+});
+
+describe("password history", () => {
+  it("finds a password among earlier hashes and not otherwise", async () => {
+    const hasher = createPasswordHasher({ memoryCost: 1024, timeCost: 1 });
+    const hashes = [await hasher.hash("first password here"), await hasher.hash("second password here")];
+    expect(await isInHistory(hasher, "second password here", hashes)).toBe(true);
+    expect(await isInHistory(hasher, "a third password here", hashes)).toBe(false);
+    expect(await isInHistory(hasher, "anything", [])).toBe(false);
+  });
+});

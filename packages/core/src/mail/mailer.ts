@@ -1,0 +1,254 @@
+/**
+ * Email delivery (issue 4 item 11). Use cases only ever write outbox rows (outbox.store.ts), in
+ * the transaction of their change; this loop drains them, so a slow or failing mail server can
+ * never change an API answer (forgot-password stays 202): failures are recorded on the row
+ * (attempts, last_error, a backoff in next_attempt_at) and logged.
+ *
+ * - With `SMTP_URL`: nodemailer sends each message; `sent_via = "smtp"`.
+ * - Without it (local development): each message is printed to the server log, one-time links
+ *   included, so every link works locally; `sent_via = "log"`. Those rows are never sent later by
+ *   SMTP. `staffgate outbox` shows every row either way.
+ *
+ * Several instances may run the loop on one database: a row is claimed with a conditional update
+ * (a lease in next_attempt_at) before it is sent, so only one instance sends it.
+ */
+import nodemailer from "nodemailer";
+import type { OutboxTable } from "../db/schema.ts";
+import type { Deps } from "../shared/deps.ts";
+
+/** One message as handed to a transport. */
+export interface MailMessage {
+  readonly from: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+}
+
+export interface MailTransport {
+  /** "smtp" for a real server (or a test transport standing in for one), "log" for the log printer. */
+  readonly via: "smtp" | "log";
+  send(message: MailMessage): Promise<void>;
+  close?(): void;
+}
+
+/** The subset of a pino logger the loop writes to. */
+export interface MailLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Minimal shape of a nodemailer transporter, so tests can inject jsonTransport or streamTransport. */
+export interface NodemailerLike {
+  sendMail(message: { from: string; to: string; subject: string; text: string }): Promise<unknown>;
+  close?(): void;
+}
+
+export function nodemailerTransport(transporter: NodemailerLike): MailTransport {
+  return {
+    via: "smtp",
+    async send(message) {
+      await transporter.sendMail({ ...message });
+    },
+    close: () => transporter.close?.(),
+  };
+}
+
+/** SMTP from a URL such as `smtp://user:pass@host:587` or `smtps://host:465`. */
+export function smtpTransport(url: string): MailTransport {
+  return nodemailerTransport(
+    nodemailer.createTransport(url, {
+      // Bounded so a hanging server delays only this loop, never a request.
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    } as never) as NodemailerLike,
+  );
+}
+
+/** No SMTP configured: the whole message, links included, goes to the log (local development). */
+export function logTransport(log: MailLog): MailTransport {
+  return {
+    via: "log",
+    async send(message) {
+      log.info(
+        { event: "mail_outbox", to: message.to, subject: message.subject, body: message.text },
+        `email (no SMTP_URL configured, printed instead of sent) to ${message.to}: ${message.subject}\n${message.text}`,
+      );
+    },
+  };
+}
+
+export interface MailerOptions {
+  readonly transport: MailTransport;
+  readonly log: MailLog;
+  readonly from?: string;
+  /** Rows per pass. */
+  readonly batchSize?: number;
+  /** After this many failed attempts a row is given up (left unsent, logged once). */
+  readonly maxAttempts?: number;
+}
+
+export interface DeliveryRun {
+  readonly sent: number;
+  readonly failed: number;
+  /** Rows another instance claimed first. */
+  readonly skipped: number;
+}
+
+export const MAIL_DEFAULTS = {
+  from: "Staffgate <no-reply@staffgate.invalid>",
+  batchSize: 50,
+  maxAttempts: 8,
+  /** How long a claimed row is reserved for the instance sending it. */
+  leaseMs: 5 * 60_000,
+  /** Backoff after failure n: 1, 2, 4 … minutes, at most an hour. */
+  backoffBaseMs: 60_000,
+  backoffMaxMs: 3_600_000,
+} as const;
+
+export function backoffMs(attempts: number): number {
+  return Math.min(MAIL_DEFAULTS.backoffMaxMs, MAIL_DEFAULTS.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+}
+
+/** Errors from a mail server can quote the message; keep the first line, bounded. */
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split("\n")[0] ?? "").slice(0, 500);
+}
+
+export function createMailer(deps: Pick<Deps, "db" | "clock">, options: MailerOptions) {
+  const { transport, log } = options;
+  const from = options.from ?? MAIL_DEFAULTS.from;
+  const batchSize = options.batchSize ?? MAIL_DEFAULTS.batchSize;
+  const maxAttempts = options.maxAttempts ?? MAIL_DEFAULTS.maxAttempts;
+  const db = deps.db.kysely;
+  let running: Promise<DeliveryRun> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  /** Claims the row for this instance: true only for the one whose conditional update hit it. */
+  async function claim(row: OutboxTable, now: string): Promise<boolean> {
+    const lease = new Date(Date.parse(now) + MAIL_DEFAULTS.leaseMs).toISOString();
+    let q = db
+      .updateTable("outbox")
+      .set({ attempts: row.attempts + 1, next_attempt_at: lease })
+      .where("tenant_id", "=", row.tenant_id)
+      .where("id", "=", row.id)
+      .where("sent_at", "is", null)
+      .where("attempts", "=", row.attempts);
+    q =
+      row.next_attempt_at === null
+        ? q.where("next_attempt_at", "is", null)
+        : q.where("next_attempt_at", "=", row.next_attempt_at);
+    const result = await q.executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async function deliverOne(row: OutboxTable): Promise<"sent" | "failed" | "skipped"> {
+    const now = deps.clock.now().toISOString();
+    if (!(await claim(row, now))) return "skipped";
+    const attempts = row.attempts + 1;
+    const about = { event: "mail", messageId: row.id, tenantId: row.tenant_id, kind: row.kind, attempts };
+    try {
+      await transport.send({ from, to: row.to_address, subject: row.subject, text: row.body });
+    } catch (error) {
+      const lastError = errorText(error);
+      const retryAt = new Date(Date.parse(now) + backoffMs(attempts)).toISOString();
+      await db
+        .updateTable("outbox")
+        .set({ last_error: lastError, next_attempt_at: retryAt })
+        .where("tenant_id", "=", row.tenant_id)
+        .where("id", "=", row.id)
+        .execute();
+      if (attempts >= maxAttempts) {
+        log.error(
+          { ...about, event: "mail_delivery_abandoned", error: lastError },
+          "email delivery failed; giving up",
+        );
+      } else {
+        log.warn(
+          { ...about, event: "mail_delivery_failed", error: lastError, retryAt },
+          "email delivery failed",
+        );
+      }
+      return "failed";
+    }
+    await db
+      .updateTable("outbox")
+      .set({
+        sent_at: deps.clock.now().toISOString(),
+        sent_via: transport.via,
+        last_error: null,
+        next_attempt_at: null,
+      })
+      .where("tenant_id", "=", row.tenant_id)
+      .where("id", "=", row.id)
+      .execute();
+    if (transport.via === "smtp") log.info({ ...about, event: "mail_sent" }, "email sent");
+    return "sent";
+  }
+
+  /** One pass over the due rows of every tenant, oldest first. Never throws. */
+  async function pass(): Promise<DeliveryRun> {
+    let sent = 0;
+    let failed = 0;
+    let skipped = 0;
+    try {
+      const now = deps.clock.now().toISOString();
+      // The one place that reads the outbox across tenants; each row is then handled on its own.
+      const due = await db
+        .selectFrom("outbox")
+        .selectAll()
+        .where("sent_at", "is", null)
+        .where("attempts", "<", maxAttempts)
+        .where((eb) => eb.or([eb("next_attempt_at", "is", null), eb("next_attempt_at", "<=", now)]))
+        .orderBy("created_at")
+        .orderBy("id")
+        .limit(batchSize)
+        .execute();
+      for (const row of due) {
+        try {
+          const outcome = await deliverOne(row);
+          if (outcome === "sent") sent += 1;
+          else if (outcome === "failed") failed += 1;
+          else skipped += 1;
+        } catch (error) {
+          failed += 1;
+          log.error(
+            { event: "mail_delivery_error", messageId: row.id, error: errorText(error) },
+            "email delivery error",
+          );
+        }
+      }
+    } catch (error) {
+      log.error({ event: "mail_delivery_error", error: errorText(error) }, "email delivery pass failed");
+    }
+    return { sent, failed, skipped };
+  }
+
+  return {
+    via: transport.via,
+    /** Runs one pass now; joins the pass in progress instead of starting a second one. */
+    deliverPending(): Promise<DeliveryRun> {
+      running ??= pass().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    /** Drains the outbox every `intervalMs` until `stop`. */
+    start(intervalMs: number): void {
+      if (timer) return;
+      timer = setInterval(() => void this.deliverPending(), intervalMs);
+      timer.unref();
+    },
+    /** Stops the timer and waits for a pass in progress, then closes the transport. */
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running;
+      transport.close?.();
+    },
+  };
+}
+
+export type Mailer = ReturnType<typeof createMailer>;

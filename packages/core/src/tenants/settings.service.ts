@@ -1,0 +1,77 @@
+/**
+ * The tenant security policy (PRODUCT.md §5): read and change it. A change runs in a tenant
+ * transaction, which bumps the policy version, so every instance's decision cache and the next
+ * sign-in see it at once; the settings' own version is the tenant row's `version` (the ETag).
+ * The bounds are validated by the contract (UpdateSettingsBody) before this runs.
+ */
+import type { Settings, UpdateSettingsBody } from "@staffgate/contract";
+import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
+import type { TenantsTable } from "../db/schema.ts";
+import type { Ctx } from "../shared/context.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError } from "../shared/errors.ts";
+import { inTenantTx } from "../shared/tx.ts";
+import { expectVersion } from "../shared/versions.ts";
+import { DEFAULT_SETTINGS, readSettings, type TenantSettings } from "./settings.rules.ts";
+import { createTenantStore } from "./tenants.store.ts";
+
+export const SETTINGS_KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof TenantSettings & string)[];
+
+/** Only the known fields, whatever else an older or newer build left in the JSON. */
+export function pickSettings(settings: TenantSettings): TenantSettings {
+  const out: Record<string, unknown> = {};
+  for (const key of SETTINGS_KEYS) out[key] = settings[key];
+  return out as unknown as TenantSettings;
+}
+
+function toSettings(row: TenantsTable): Settings {
+  return { ...pickSettings(readSettings(row.settings)), version: row.version };
+}
+
+export function createSettingsService(deps: Deps) {
+  return {
+    async getSettings(ctx: Ctx): Promise<Settings> {
+      const row = await createTenantStore(deps.db.kysely).findTenantById(ctx.tenantId);
+      if (!row) throw new AppError("TENANT_NOT_FOUND");
+      return toSettings(row);
+    },
+
+    /** Applies the fields present in `patch`; a no-op patch changes nothing and keeps the version. */
+    async updateSettings(ctx: Ctx, patch: UpdateSettingsBody, ifMatch?: number): Promise<Settings> {
+      return inTenantTx(deps, ctx.tenantId, async (trx) => {
+        // The tenant row is locked by the policy-version bump of inTenantTx.
+        const row = await createTenantStore(trx).findTenantById(ctx.tenantId);
+        if (!row) throw new AppError("TENANT_NOT_FOUND");
+        expectVersion(row.version, ifMatch);
+        const before = pickSettings(readSettings(row.settings));
+        const after: Record<string, unknown> = { ...before };
+        for (const key of SETTINGS_KEYS) {
+          const value = patch[key];
+          if (value !== undefined) after[key] = value;
+        }
+        const next = after as unknown as TenantSettings;
+        const changes = diffChanges(before as unknown as Record<string, unknown>, after, SETTINGS_KEYS);
+        if (Object.keys(changes).length === 0) return toSettings(row);
+        const updated: TenantsTable = {
+          ...row,
+          settings: JSON.stringify(next),
+          version: row.version + 1,
+          updated_at: deps.clock.now().toISOString(),
+        };
+        await trx
+          .updateTable("tenants")
+          .set({ settings: updated.settings, version: updated.version, updated_at: updated.updated_at })
+          .where("id", "=", ctx.tenantId)
+          .execute();
+        await appendAudit(deps, trx, ctx, {
+          action: "settings.updated",
+          target: { type: "tenant", id: row.id, label: row.slug },
+          changes,
+        });
+        return toSettings(updated);
+      });
+    },
+  };
+}
+
+export type SettingsService = ReturnType<typeof createSettingsService>;

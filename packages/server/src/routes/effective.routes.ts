@@ -1,0 +1,40 @@
+/**
+ * /api/v1/users/{id}/effective-permissions and /api/v1/who-can: the derived views of the decision
+ * (PRODUCT.md §3). Who may ask (API.md): API tokens of the tenant, holders of users.view, and a user
+ * about themselves. who-can lists other users, so "about themselves" does not apply to it.
+ */
+import { EffectivePermissionsResult, IdParams, WhoCanBody, WhoCanResult } from "@staffgate/contract";
+import type { Core } from "@staffgate/core";
+import type { FastifyInstance } from "fastify";
+import { type RouteOptions, route } from "../http/route.ts";
+
+export function effectiveRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
+  const tags = ["decisions"];
+
+  route(app, options, {
+    method: "GET",
+    url: "/api/v1/users/:id/effective-permissions",
+    summary:
+      "What check answers allowed for this user: with no workspace and in each workspace, with collaborator marks",
+    tags,
+    auth: "tenant",
+    permission: (caller, { params }) =>
+      caller.kind === "api_token" || caller.permissions.has("users.view") || params.id === caller.userId,
+    params: IdParams,
+    response: EffectivePermissionsResult,
+    handler: ({ ctx, caller, params }) => core.effective.effectivePermissions(ctx, caller, params.id),
+  });
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/who-can",
+    summary: "Every active user for whom check would answer allowed, by username then id (paged)",
+    tags,
+    auth: "tenant",
+    permission: (caller) => caller.kind === "api_token" || caller.permissions.has("users.view"),
+    body: WhoCanBody,
+    status: 200,
+    response: WhoCanResult,
+    handler: ({ ctx, caller, body }) => core.effective.whoCan(ctx, caller, body),
+  });
+}

@@ -1,0 +1,202 @@
+/** Tenant security settings (issue 4 item 12; PRODUCT.md §5): GET/PATCH /api/v1/settings. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { auditOf, createRole, createUser } from "./lifecycle-fixtures.ts";
+
+const DEFAULTS = {
+  passwordMinLength: 15,
+  passwordMinLengthWithMfa: 8,
+  passwordHistory: 0,
+  lockoutThreshold: 5,
+  lockoutMinutes: 15,
+  mfaRequired: "off",
+  rememberDeviceDays: 30,
+  idleTimeoutMinutes: 15,
+  absoluteTimeoutHours: 12,
+  adminTypedPasswordsAllowed: true,
+  emergencyAccessHours: 4,
+  auditRetentionDays: 2196,
+  auditAllPatientDecisions: false,
+};
+
+describe(`settings (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  let t: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await t.createTenant();
+    b = await t.createTenant();
+  });
+  afterAll(() => t.close());
+
+  it("reads the defaults with a version and an ETag", async () => {
+    const res = await b.admin.transport.raw("GET", "/api/v1/settings");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toEqual({ ...DEFAULTS, version: expect.any(Number) });
+    expect(res.headers.get("etag")).toBe(`"${body.version}"`);
+  });
+
+  it.each([
+    ["passwordMinLength", 14],
+    ["passwordMinLength", 65],
+    ["passwordMinLengthWithMfa", 7],
+    ["passwordMinLengthWithMfa", 65],
+    ["passwordHistory", -1],
+    ["passwordHistory", 25],
+    ["lockoutThreshold", 0],
+    ["lockoutThreshold", 101],
+    ["lockoutMinutes", -1],
+    ["lockoutMinutes", 1441],
+    ["mfaRequired", "sometimes"],
+    ["rememberDeviceDays", 31],
+    ["rememberDeviceDays", -1],
+    ["idleTimeoutMinutes", 0],
+    ["idleTimeoutMinutes", 481],
+    ["absoluteTimeoutHours", 0],
+    ["absoluteTimeoutHours", 25],
+    ["adminTypedPasswordsAllowed", "false"],
+    ["emergencyAccessHours", 0],
+    ["emergencyAccessHours", 25],
+    ["auditRetentionDays", 2189],
+    ["auditAllPatientDecisions", 1],
+    ["lockoutThreshold", 5.5],
+    ["lockoutThreshold", null],
+  ])("refuses %s = %j, naming the field", async (field, value) => {
+    const p = await problemOf(() => a.admin.settings.update({ [field]: value } as never));
+    expect(p.status).toBe(400);
+    expect(p.code).toBe("VALIDATION_FAILED");
+    expect(p.errors.map((e) => e.path)).toEqual([field]);
+  });
+
+  it("refuses unknown fields and the version in the body", async () => {
+    for (const body of [{ minPasswordLength: 20 }, { version: 7 }, { tenantId: b.id }]) {
+      const p = await problemOf(() => a.admin.settings.update(body as never));
+      expect(p.code).toBe("VALIDATION_FAILED");
+      expect(p.errors[0]?.path).toBe(Object.keys(body)[0]);
+    }
+  });
+
+  it("accepts the floors and the extremes: a tenant may only tighten", async () => {
+    const before = await a.admin.settings.get();
+    const edge = await a.admin.settings.update({
+      passwordMinLength: 15,
+      passwordMinLengthWithMfa: 8,
+      lockoutThreshold: 100,
+      lockoutMinutes: 0,
+      rememberDeviceDays: 0,
+      auditRetentionDays: 2190,
+    });
+    expect(edge).toMatchObject({ lockoutThreshold: 100, lockoutMinutes: 0, auditRetentionDays: 2190 });
+    const tight = await a.admin.settings.update({ passwordMinLength: 64, passwordMinLengthWithMfa: 64 });
+    expect(tight.version).toBeGreaterThan(before.version);
+    // Put the defaults back for the other cases.
+    await a.admin.settings.update({
+      passwordMinLength: 15,
+      passwordMinLengthWithMfa: 8,
+      lockoutThreshold: 5,
+      lockoutMinutes: 15,
+      rememberDeviceDays: 30,
+      auditRetentionDays: 2196,
+    });
+  });
+
+  it("applies the new password minimum to the next password set", async () => {
+    await a.admin.settings.update({ passwordMinLength: 20 });
+    try {
+      const roleId = await createRole(a, ["users.view"]);
+      const p = await problemOf(() =>
+        a.admin.users.create({
+          username: "shortpw",
+          email: "shortpw@example.org",
+          firstName: "Sam",
+          lastName: "Short",
+          roleId,
+          password: "nineteen-chars-long",
+        } as never),
+      );
+      expect(p.code).toBe("VALIDATION_FAILED");
+      expect(p.errors[0]).toMatchObject({ path: "password", message: expect.stringMatching(/at least 20/) });
+    } finally {
+      await a.admin.settings.update({ passwordMinLength: 15 });
+    }
+  });
+
+  it("bumps the version only on a real change, and answers 412 to a stale If-Match", async () => {
+    const s = await a.admin.settings.get();
+    const same = await a.admin.settings.update(
+      { lockoutThreshold: s.lockoutThreshold },
+      { ifMatch: s.version },
+    );
+    expect(same.version).toBe(s.version);
+    const changed = await a.admin.settings.update({ lockoutThreshold: 7 }, { ifMatch: s.version });
+    expect(changed.version).toBe(s.version + 1);
+    const stale = await problemOf(() =>
+      a.admin.settings.update({ lockoutThreshold: 9 }, { ifMatch: s.version }),
+    );
+    expect(stale.status).toBe(412);
+    expect(stale.code).toBe("PRECONDITION_FAILED");
+    expect((await a.admin.settings.get()).lockoutThreshold).toBe(7);
+    await a.admin.settings.update({ lockoutThreshold: 5 }, { ifMatch: changed.version });
+  });
+
+  it("audits settings.updated with the before and after of each changed field only", async () => {
+    await a.admin.settings.update({ idleTimeoutMinutes: 15, mfaRequired: "off" });
+    await a.admin.settings.update({
+      idleTimeoutMinutes: 30,
+      mfaRequired: "patient_access",
+      lockoutMinutes: 15,
+    });
+    const events = (await auditOf(t, a, a.id)).filter((e) => e.action === "settings.updated");
+    const last = events.at(-1)!;
+    expect(last.changes).toEqual({
+      idleTimeoutMinutes: { before: 15, after: 30 },
+      mfaRequired: { before: "off", after: "patient_access" },
+    });
+    expect(last).toMatchObject({ actor_type: "user", actor_id: a.adminUserId, target_label: a.slug });
+    await a.admin.settings.update({ idleTimeoutMinutes: 15, mfaRequired: "off" });
+  });
+
+  it("leaves another tenant's settings untouched", async () => {
+    const bBefore = await b.admin.settings.get();
+    await a.admin.settings.update({ emergencyAccessHours: 2 });
+    expect(await b.admin.settings.get()).toEqual(bBefore);
+    expect((await a.admin.settings.get()).emergencyAccessHours).toBe(2);
+    await a.admin.settings.update({ emergencyAccessHours: 4 });
+  });
+
+  it("needs settings.manage to read and to change", async () => {
+    const roleId = await createRole(a, ["users.view"]);
+    const { client } = await createUser(t, a, { roleId });
+    expect((await problemOf(() => client.settings.get())).status).toBe(403);
+    expect((await problemOf(() => client.settings.update({ lockoutThreshold: 10 }))).status).toBe(403);
+    expect((await a.admin.settings.get()).lockoutThreshold).toBe(5);
+  });
+
+  it("is seen by the next sign-in and the next decision on the same app", async () => {
+    await a.admin.settings.update({ absoluteTimeoutHours: 2 });
+    const now = t.clock.now().getTime();
+    const { expiresAt } = await t.anonymous.auth.login({
+      tenant: a.slug,
+      login: "admin",
+      password: a.password,
+    });
+    expect(Date.parse(expiresAt) - now).toBe(2 * 3_600_000);
+    await a.admin.settings.update({ absoluteTimeoutHours: 12 });
+
+    const roleId = await createRole(a, ["patients.read"]);
+    const { user } = await createUser(t, a, { roleId });
+    const decisions = async () =>
+      (await auditOf(t, a, user.id)).filter((e) => e.action === "access.decision").length;
+    // Warm the decision cache with the setting off: nothing is recorded.
+    await a.admin.access.check({ userId: user.id, permission: "patients.read", patientRef: "P-1" });
+    expect(await decisions()).toBe(0);
+    await a.admin.settings.update({ auditAllPatientDecisions: true });
+    await a.admin.access.check({ userId: user.id, permission: "patients.read", patientRef: "P-1" });
+    expect(await decisions()).toBe(1);
+    await a.admin.settings.update({ auditAllPatientDecisions: false });
+    await a.admin.access.check({ userId: user.id, permission: "patients.read", patientRef: "P-1" });
+    expect(await decisions()).toBe(1);
+  });
+});
