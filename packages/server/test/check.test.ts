@@ -2,7 +2,7 @@
 import type { CheckBody } from "@staffgate/contract";
 import type { Staffgate } from "@staffgate/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
 import { auditOf, createUser } from "./lifecycle-fixtures.ts";
 
 describe(`decisions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
@@ -267,35 +267,22 @@ describe(`decisions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   });
 
   it("an open emergency elevation grants what the rules denied, says so and is audited", async () => {
-    const r = await role({ permissions: ["users.view"] });
-    const u = await user(r);
+    const r = await role({ permissions: ["users.view", "emergency_access.use"] });
+    const made = await createUser(t, a, { roleId: r });
+    const u = made.user.id;
     expect((await check({ userId: u, permission: "patients.read", patientRef: "P-9" })).allowed).toBe(false);
-    await t.db.kysely
-      .insertInto("emergency_access")
-      .values({
-        tenant_id: a.id,
-        id: "eac_test",
-        user_id: u,
-        workspace_id: null,
-        patient_ref: "P-9",
-        reason: "cardiac arrest in the bunker",
-        permissions: JSON.stringify(["patients.read"]),
-        opened_at: t.clock.now().toISOString(),
-        expires_at: new Date(t.clock.now().getTime() + 3_600_000).toISOString(),
-        ended_at: null,
-        ended_by: null,
-        reviewed_at: null,
-        reviewed_by: null,
-        review_note: null,
-      })
-      .execute();
+    const opened = await made.client.emergencyAccess.open({
+      reason: "cardiac arrest in the bunker",
+      password: CANARY_PASSWORD,
+      patientRef: "P-9",
+    });
     expect(await check({ userId: u, permission: "patients.read", patientRef: "P-9" })).toMatchObject({
       allowed: true,
-      reason: { code: "EMERGENCY_ACCESS", viaEmergency: "eac_test" },
+      reason: { code: "EMERGENCY_ACCESS", viaEmergency: opened.id },
     });
     expect((await check({ userId: u, permission: "patients.read", patientRef: "P-10" })).allowed).toBe(false);
     const audited = (await auditOf(t, a, u)).filter((e) => e.action === "access.decision");
-    expect(audited.map((e) => e.changes?.viaEmergency)).toEqual([{ after: "eac_test" }]);
+    expect(audited.map((e) => e.changes?.viaEmergency)).toEqual([{ after: opened.id }]);
   });
 
   it("records every patient decision when auditAllPatientDecisions is on", async () => {

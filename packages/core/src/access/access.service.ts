@@ -163,20 +163,13 @@ export function createAccessService(deps: Deps, cache: PolicyCache) {
         decisions[i] = run(snapshot, caller, queries[i]!, now, steps, grantsOf.get(i));
     }
 
-    const emergencyIdx = decisions.flatMap((d, i) => (needsEmergencies(d) ? [i] : []));
-    if (emergencyIdx.length > 0) {
-      const byUser = single
-        ? new Map([[queries[0]!.userId, await facts.openEmergencies(queries[0]!.userId, now)]])
-        : await batch.openEmergencies(
-            emergencyIdx.map((i) => queries[i]!.userId),
-            now,
-          );
-      for (const i of emergencyIdx) {
-        const open = byUser.get(queries[i]!.userId) ?? [];
-        if (open.length > 0)
-          decisions[i] = run(snapshot, caller, queries[i]!, now, steps, grantsOf.get(i), open);
-      }
-    }
+    // Open elevations are in the snapshot (opening or ending one bumps the policy version).
+    decisions.forEach((d, i) => {
+      if (!needsEmergencies(d)) return;
+      const open = snapshot.emergencies.get(queries[i]!.userId);
+      if (open && open.length > 0)
+        decisions[i] = run(snapshot, caller, queries[i]!, now, steps, grantsOf.get(i), open);
+    });
     await auditDecisions(ctx, snapshot, queries, decisions);
     return { snapshot, decisions };
   }

@@ -102,9 +102,7 @@ export function createEffectiveService(deps: Deps, access: AccessService) {
       // Workspace elevations (no patient) change what check answers with no patient named.
       const emergencies =
         user.decision.status === "active"
-          ? (
-              await createDecisionFactsStore(deps.db.kysely, ctx.tenantId).openEmergencies(userId, now)
-            ).filter((e) => e.patientRef === null)
+          ? (snapshot.emergencies.get(userId) ?? []).filter((e) => e.patientRef === null)
           : [];
       // Tenant-only permissions ignore the workspace (check answers as with none): they are listed in
       // `tenant` only, so a workspace the user is not active in has empty lists.
@@ -169,35 +167,19 @@ export function createEffectiveService(deps: Deps, access: AccessService) {
           else grantsBy.set(r.user_id, [fact]);
         }
       }
-      // Open elevations naming this patient, or this workspace with no patient (one query).
+      // Open elevations naming this patient, or this workspace with no patient (held in the snapshot).
       const emergenciesBy = new Map<string, EmergencyFact[]>();
-      if (patientRef || workspaceId) {
-        const rows = await db
-          .selectFrom("emergency_access")
-          .select(["id", "user_id", "workspace_id", "patient_ref", "expires_at", "permissions"])
-          .where("tenant_id", "=", ctx.tenantId)
-          .where("expires_at", ">", now)
-          .where("ended_at", "is", null)
-          .where((eb) => {
-            const named = [];
-            if (patientRef) named.push(eb("patient_ref", "=", patientRef));
-            if (workspaceId)
-              named.push(eb.and([eb("patient_ref", "is", null), eb("workspace_id", "=", workspaceId)]));
-            return eb.or(named);
-          })
-          .execute();
-        for (const r of rows) {
-          const fact: EmergencyFact = {
-            id: r.id,
-            workspaceId: r.workspace_id,
-            patientRef: r.patient_ref,
-            expiresAt: r.expires_at,
-            permissions: new Set(parseJson<string[]>(r.permissions, [])),
-          };
-          const list = emergenciesBy.get(r.user_id);
-          if (list) list.push(fact);
-          else emergenciesBy.set(r.user_id, [fact]);
-        }
+      for (const [uid, list] of snapshot.emergencies) {
+        const naming = list.filter(
+          (e) =>
+            e.expiresAt > now &&
+            ((patientRef !== undefined && patientRef !== null && e.patientRef === patientRef) ||
+              (workspaceId !== undefined &&
+                workspaceId !== null &&
+                e.patientRef === null &&
+                e.workspaceId === workspaceId)),
+        );
+        if (naming.length > 0) emergenciesBy.set(uid, naming);
       }
 
       const q = { permission: query.permission, workspaceId, patientRef };

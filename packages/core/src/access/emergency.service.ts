@@ -17,7 +17,7 @@ import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import { parseJson, toJson } from "../shared/json.ts";
-import { inTx } from "../shared/tx.ts";
+import { inTenantTx, inTx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserStore } from "../users/users.store.ts";
@@ -117,7 +117,7 @@ export function createEmergencyAccessService(deps: Deps) {
       const expiresAt = new Date(openedAt.getTime() + settings.emergencyAccessHours * HOUR_MS).toISOString();
       const permissions = emergencyPermissionSet(caller.catalog);
       const id = deps.ids.next("emg");
-      await inTx(deps, async (trx) => {
+      await inTenantTx(deps, ctx.tenantId, async (trx) => {
         const store = createEmergencyStore(trx, ctx.tenantId);
         await store.insert({
           id,
@@ -209,7 +209,7 @@ export function createEmergencyAccessService(deps: Deps) {
      * already ended (by hand or by time) changes nothing and answers its current state.
      */
     async endEmergency(caller: Caller, ctx: Ctx, id: string): Promise<EmergencyAccess> {
-      return inTx(deps, async (trx) => {
+      return inTenantTx(deps, ctx.tenantId, async (trx) => {
         const store = createEmergencyStore(trx, ctx.tenantId);
         const row = await store.findById(id);
         const own = row?.user_id === caller.userId;

@@ -17,8 +17,8 @@
  *    so become visible in order: no gaps).
  *  - Each event names its target: `user` → that user is re-read (its row, workspace list,
  *    per-workspace roles and private role); `role` → that role is re-read and the users holding it
- *    re-resolved; events that cannot change a snapshot (`access.decision` records, `audit`
- *    exports, `emergency_access`, which is read per decision) are skipped; anything else
+ *    re-resolved; `emergency_access` → the tenant's open elevations are re-read; events that
+ *    cannot change a snapshot (`access.decision` records, `audit` exports) are skipped; anything else
  *    (`workspace`, `tenant`, settings, an unknown or missing target) → a full reload.
  *  - The version moved but no event is found (a policy change that wrote no audit) → full reload.
  *    More than MAX_REPLAY events → full reload.
@@ -36,7 +36,13 @@
 import pg from "pg";
 import type { Deps } from "../shared/deps.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
-import { applyDelta, loadDelta, loadPolicySnapshot, type PolicySnapshot } from "./policy-snapshot.ts";
+import {
+  applyDelta,
+  loadDelta,
+  loadOpenEmergencies,
+  loadPolicySnapshot,
+  type PolicySnapshot,
+} from "./policy-snapshot.ts";
 
 export const POLICY_CHANNEL = "staffgate_policy";
 
@@ -45,7 +51,7 @@ const MAX_REPLAY = 500;
 /** Cached tenants; the oldest loaded is dropped beyond this. */
 const MAX_TENANTS = 1000;
 /** Target types whose events never change a snapshot. */
-const IGNORED_TARGETS = new Set(["audit", "emergency_access"]);
+const IGNORED_TARGETS = new Set(["audit"]);
 const IGNORED_ACTIONS = new Set(["access.decision"]);
 
 export interface PolicyCacheStats {
@@ -105,14 +111,21 @@ export function createPolicyCache(deps: Deps, options: PolicyCacheOptions = {}) 
     if (events.length === 0 || events.length > MAX_REPLAY) return fullLoad(current.tenantId);
     const users = new Set<string>();
     const roles = new Set<string>();
+    let emergencies = false;
     for (const e of events) {
       if (IGNORED_ACTIONS.has(e.action ?? "")) continue;
       if (e.target_type !== null && IGNORED_TARGETS.has(e.target_type)) continue;
       if (e.target_type === "user" && e.target_id) users.add(e.target_id);
       else if (e.target_type === "role" && e.target_id) roles.add(e.target_id);
+      else if (e.target_type === "emergency_access") emergencies = true;
       else return fullLoad(current.tenantId);
     }
-    const delta = await loadDelta(db, current, users, roles);
+    const delta = {
+      ...(await loadDelta(db, current, users, roles)),
+      ...(emergencies
+        ? { emergencies: await loadOpenEmergencies(db, current.tenantId, deps.clock.now().toISOString()) }
+        : {}),
+    };
     stats.incremental += 1;
     applyDelta(current, delta);
     current.version = version;

@@ -14,7 +14,7 @@ import type { Deps } from "../shared/deps.ts";
 import { bool, parseJson } from "../shared/json.ts";
 import type { Executor } from "../shared/tx.ts";
 import { readSettings, type TenantSettings } from "../tenants/settings.rules.ts";
-import type { DecisionRole, DecisionUser } from "./decision.rules.ts";
+import type { DecisionRole, DecisionUser, EmergencyFact } from "./decision.rules.ts";
 
 export interface SnapshotRole extends DecisionRole {
   readonly name: string;
@@ -50,6 +50,11 @@ export interface PolicySnapshot {
   workspaces: Set<string>;
   readonly roles: Map<string, SnapshotRole>;
   readonly users: Map<string, SnapshotUser>;
+  /**
+   * Emergency elevations not ended by hand, by user (expiry is judged per decision). Opening and
+   * ending one bumps the policy version, so a denial needs no database read to know about them.
+   */
+  emergencies: Map<string, EmergencyFact[]>;
 }
 
 /** A role that grants nothing: stands in for a role id that no longer resolves (never expected). */
@@ -211,6 +216,7 @@ export async function loadPolicySnapshot(
     workspaces: new Set(workspaces.map((w) => w.id)),
     roles: new Map(),
     users: new Map(),
+    emergencies: await loadOpenEmergencies(db, tenantId, deps.clock.now().toISOString()),
   };
   const rowsByRole = groupBy(roleRows, (r) => r.role_id);
   for (const r of roles) snapshot.roles.set(r.id, toSnapshotRole(r, rowsByRole.get(r.id) ?? []));
@@ -228,6 +234,36 @@ export async function loadPolicySnapshot(
 export interface SnapshotDelta {
   readonly users: readonly LoadedUser[];
   readonly roles: ReadonlyMap<string, SnapshotRole | undefined>;
+  /** Present when the tenant's open elevations were re-read. */
+  readonly emergencies?: Map<string, EmergencyFact[]>;
+}
+
+/** The tenant's elevations that are neither ended nor expired at `now`, grouped by user. */
+export async function loadOpenEmergencies(
+  db: Executor,
+  tenantId: string,
+  now: string,
+): Promise<Map<string, EmergencyFact[]>> {
+  const rows = await db
+    .selectFrom("emergency_access")
+    .select(["id", "user_id", "workspace_id", "patient_ref", "expires_at", "permissions"])
+    .where("tenant_id", "=", tenantId)
+    .where("ended_at", "is", null)
+    .where("expires_at", ">", now)
+    .execute();
+  const out = new Map<string, EmergencyFact[]>();
+  for (const r of rows) {
+    const list = out.get(r.user_id) ?? [];
+    list.push({
+      id: r.id,
+      workspaceId: r.workspace_id,
+      patientRef: r.patient_ref,
+      expiresAt: r.expires_at,
+      permissions: new Set(JSON.parse(r.permissions) as string[]),
+    });
+    out.set(r.user_id, list);
+  }
+  return out;
 }
 
 /**
@@ -306,6 +342,7 @@ export async function loadDelta(
 
 /** Applies a delta in place, synchronously: roles first, then every user a changed role touches. */
 export function applyDelta(snapshot: PolicySnapshot, delta: SnapshotDelta): void {
+  if (delta.emergencies) snapshot.emergencies = delta.emergencies;
   for (const [id, role] of delta.roles) {
     if (role) snapshot.roles.set(id, role);
     else snapshot.roles.delete(id);
