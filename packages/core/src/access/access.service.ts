@@ -34,6 +34,7 @@ import {
 import { createBatchFactsStore, createDecisionFactsStore } from "./facts.store.ts";
 import { createPolicyCache, type PolicyCache, type PolicyCacheOptions } from "./policy-cache.ts";
 import type { PolicySnapshot } from "./policy-snapshot.ts";
+import { decideFromSnapshot } from "./snapshot-decide.ts";
 
 export interface CheckQuery {
   readonly userId: string;
@@ -110,6 +111,10 @@ export function createAccessService(deps: Deps, cache: PolicyCache) {
     grants: readonly PatientGrantFact[] = [],
     emergencies: readonly EmergencyFact[] = [],
   ): Decision {
+    if (!steps && grants.length === 0 && emergencies.length === 0) {
+      const fast = decideFromSnapshot(snapshot, q, now);
+      if (fast) return fast;
+    }
     const user = snapshot.users.get(q.userId);
     const workspaceId = q.workspaceId ?? null;
     return decide(
