@@ -45,6 +45,33 @@ export function openDatabase(
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { kysely, dialect: "sqlite", destroy: () => kysely.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; on the hot path (authentication, policy version) preparing
+ * costs more than running. Statements are reused by SQL text — except one still being iterated
+ * (a streamed export), which better-sqlite3 cannot run twice at once.
+ */
+function withStatementCache(db: SqliteDatabase.Database, max = 500): SqliteDatabase.Database {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  const prepare = db.prepare.bind(db);
+  const cached = ((source: string) => {
+    const hit = cache.get(source);
+    if (hit && !hit.busy) return hit;
+    const stmt = prepare(source);
+    if (!hit) {
+      if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      cache.set(source, stmt);
+    }
+    return stmt;
+  }) as SqliteDatabase.Database["prepare"];
+  return new Proxy(db, {
+    get(target, property, receiver) {
+      if (property === "prepare") return cached;
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
