@@ -39,7 +39,27 @@ export const errorCatalog = {
   INVALID_CURSOR: { kind: "invalid", title: "The pagination cursor is not valid" },
   UNAUTHENTICATED: { kind: "unauthenticated", title: "Authentication is required" },
   INVALID_CREDENTIALS: { kind: "unauthenticated", title: "The sign-in details are not valid" },
+  INVALID_TOKEN: {
+    kind: "invalid",
+    title: "The link is not valid: it may have expired, been used, or been replaced by a newer one",
+  },
+  TYPED_PASSWORDS_FORBIDDEN: {
+    kind: "rule",
+    title: "This practice does not allow administrators to type a user's password",
+  },
   FORBIDDEN: { kind: "forbidden", title: "You do not have permission to do this" },
+  PASSWORD_CHANGE_REQUIRED: {
+    kind: "forbidden",
+    title: "The password must be changed before anything else can be done",
+  },
+  MFA_ENROLMENT_REQUIRED: {
+    kind: "forbidden",
+    title: "Two-factor sign-in must be set up before anything else can be done",
+  },
+  CSRF_TOKEN_INVALID: {
+    kind: "forbidden",
+    title: "The X-CSRF-Token header is missing or does not match the session",
+  },
   NOT_FOUND: { kind: "not_found", title: "Not found" },
   ROUTE_NOT_FOUND: { kind: "not_found", title: "No such endpoint" },
   METHOD_NOT_ALLOWED: { kind: "not_found", title: "Method not allowed" },
@@ -69,6 +89,10 @@ export const errorCatalog = {
   SELF_ACTION_FORBIDDEN: { kind: "forbidden", title: "You cannot do this to your own account" },
   WORK_ROLE_UNKNOWN: { kind: "invalid", title: "The work role is not in the tenant's list" },
   PROFESSIONAL_ID_NOT_ALLOWED: { kind: "invalid", title: "This work role does not carry a professional ID" },
+  MFA_ALREADY_ENROLLED: { kind: "conflict", title: "MFA is already enrolled; disable it first" },
+  MFA_NOT_STARTED: { kind: "conflict", title: "No MFA enrolment is waiting for confirmation" },
+  MFA_CODE_INVALID: { kind: "rule", title: "The code is not valid" },
+  MFA_REQUIRED: { kind: "rule", title: "The tenant requires MFA for this account" },
   THROTTLED: { kind: "throttled", title: "Too many requests" },
   NOT_READY: { kind: "unavailable", title: "The service is not ready" },
   INTERNAL: { kind: "internal", title: "An unexpected error occurred" },

@@ -42,12 +42,35 @@ export const LoginBody = z.strictObject({
   totp: z.string().max(64).optional(),
 });
 
+export const SessionPurpose = z.enum(["full", "mfa_enrolment", "password_change"]);
+export type SessionPurpose = z.infer<typeof SessionPurpose>;
+
 export const LoginResponse = z.strictObject({
   token: z.string(),
   expiresAt: Timestamp,
   mustChangePassword: z.boolean(),
+  /** `mfa_enrolment`: the tenant requires MFA and the user has none; the session may only enrol. */
+  purpose: SessionPurpose,
+  /** Send as `X-CSRF-Token` on unsafe requests authenticated by the session cookie (the console). */
+  csrfToken: z.string(),
   user: UserSchema,
 });
+
+/** One of the caller's own sessions (GET /api/v1/auth/sessions). */
+export const SessionSchema = z.strictObject({
+  id: Id,
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp,
+  expiresAt: Timestamp,
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  purpose: SessionPurpose,
+  /** The session this request was made with. */
+  current: z.boolean(),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+export const SessionListResponse = z.strictObject({ items: z.array(SessionSchema) });
 
 export const MeResponse = z.strictObject({
   user: UserSchema,

@@ -6,6 +6,9 @@ import { createPatientAccessService } from "./access/patient-access.service.ts";
 import { createAuditService } from "./audit/audit.service.ts";
 import { createApiTokensService } from "./auth/api-tokens.service.ts";
 import { createAuthService } from "./auth/auth.service.ts";
+import { createCredentialsService } from "./auth/credentials.service.ts";
+import type { LoginThrottleLimits } from "./auth/login.service.ts";
+import { createMfaService } from "./auth/mfa.service.ts";
 import { createPasswordHasher, type HasherOptions } from "./auth/password-hasher.ts";
 import { type Catalogs, loadCatalogs } from "./catalog/catalogs.ts";
 import type { Db } from "./db/database.ts";
@@ -26,7 +29,14 @@ export interface CoreOptions {
   readonly ids?: Ids;
   readonly catalogs?: Catalogs;
   readonly hasher?: HasherOptions;
+  /** Sign-in throttling limits (auth/login.service.ts LOGIN_THROTTLE by default). */
+  readonly loginThrottle?: Partial<LoginThrottleLimits>;
+  /** Base of the links in emails (STAFFGATE_PUBLIC_URL); default `DEFAULT_PUBLIC_URL`. */
+  readonly publicUrl?: string;
 }
+
+/** The default of STAFFGATE_PUBLIC_URL for local development. */
+export const DEFAULT_PUBLIC_URL = "http://localhost:3000";
 
 export function createCore(options: CoreOptions) {
   const deps: Deps = {
@@ -35,6 +45,7 @@ export function createCore(options: CoreOptions) {
     ids: options.ids ?? randomIds,
     catalogs: options.catalogs ?? loadCatalogs(),
     hasher: createPasswordHasher(options.hasher),
+    publicUrl: (options.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, ""),
   };
   const policy = createSharedPolicyCache(deps);
   const access = createAccessService(deps, policy);
@@ -42,7 +53,11 @@ export function createCore(options: CoreOptions) {
     deps,
     audit: createAuditService(deps),
     apiTokens: createApiTokensService(deps),
-    auth: createAuthService(deps, policy),
+    auth: createAuthService(deps, policy, {
+      ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+    }),
+    credentials: createCredentialsService(deps),
+    mfa: createMfaService(deps),
     tenants: createTenantsService(deps),
     settings: createSettingsService(deps),
     workspaces: createWorkspacesService(deps),

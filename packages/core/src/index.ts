@@ -1,9 +1,10 @@
 /** @staffgate/core: domain rules, use-case services, stores and migrations. */
 export type { Caller } from "./auth/caller.ts";
 export { can } from "./auth/caller.ts";
+export { LOGIN_THROTTLE, type LoginThrottleLimits } from "./auth/login.service.ts";
 export { buildCatalog, type Catalog, CatalogError } from "./catalog/catalog.rules.ts";
 export { type Catalogs, loadCatalogs, PRESET_NAMES } from "./catalog/catalogs.ts";
-export { type Core, type CoreOptions, createCore } from "./core.ts";
+export { type Core, type CoreOptions, createCore, DEFAULT_PUBLIC_URL } from "./core.ts";
 export { type Db, DEFAULT_DATABASE_URL, type Dialect, isPostgresUrl, openDatabase } from "./db/database.ts";
 export { migrateToLatest, migrationsAreCurrent } from "./db/migrate.ts";
 export { archiveExpiredUsers, type ExpiryRun, startExpiryJob } from "./jobs/expiry.job.ts";

@@ -1,12 +1,28 @@
 /** Sign-in, sign-out and the current user. */
 import type { User } from "@staffgate/contract";
-import type { Transport } from "./http.ts";
+import { enc, type Transport } from "./http.ts";
 
 export interface LoginResult {
   readonly token: string;
   readonly expiresAt: string;
   readonly mustChangePassword: boolean;
+  /** `mfa_enrolment`: the session may only enrol in MFA (and see /auth/me, sign out). */
+  readonly purpose: "full" | "mfa_enrolment" | "password_change";
+  /** For cookie-authenticated calls (the console): send as `X-CSRF-Token` on unsafe methods. */
+  readonly csrfToken: string;
   readonly user: User;
+}
+
+export interface SessionInfo {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string;
+  readonly expiresAt: string;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  readonly purpose: "full" | "mfa_enrolment" | "password_change";
+  /** The session this call was made with. */
+  readonly current: boolean;
 }
 
 export interface Me {
@@ -21,5 +37,9 @@ export function authApi(t: Transport) {
       t.request<LoginResult>("POST", "/api/v1/auth/login", { body }),
     logout: () => t.request<void>("POST", "/api/v1/auth/logout"),
     me: () => t.request<Me>("GET", "/api/v1/auth/me"),
+    /** The caller's own sessions. */
+    sessions: () => t.request<{ items: SessionInfo[] }>("GET", "/api/v1/auth/sessions"),
+    /** Ends one of the caller's own sessions (another user's id is 404). */
+    endSession: (id: string) => t.request<void>("DELETE", `/api/v1/auth/sessions/${enc(id)}`),
   };
 }

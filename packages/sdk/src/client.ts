@@ -3,8 +3,10 @@ import { accessApi } from "./access.ts";
 import { apiTokensApi } from "./api-tokens.ts";
 import { auditApi } from "./audit.ts";
 import { authApi } from "./auth.ts";
+import { credentialsApi } from "./credentials.ts";
 import { emergencyAccessApi } from "./emergency.ts";
 import { type ClientOptions, createTransport, type Transport } from "./http.ts";
+import { mfaApi } from "./mfa.ts";
 import { patientAccessApi } from "./patient-access.ts";
 import { rolesApi } from "./roles.ts";
 import { settingsApi } from "./settings.ts";
@@ -16,6 +18,7 @@ import { workspacesApi } from "./workspaces.ts";
 export class Staffgate {
   readonly transport: Transport;
   readonly auth: ReturnType<typeof authApi>;
+  readonly credentials: ReturnType<typeof credentialsApi>;
   readonly tenants: ReturnType<typeof tenantsApi>;
   readonly permissions: ReturnType<typeof permissionsApi>;
   readonly workspaces: ReturnType<typeof workspacesApi>;
@@ -28,11 +31,13 @@ export class Staffgate {
   readonly emergencyAccess: ReturnType<typeof emergencyAccessApi>;
   readonly settings: ReturnType<typeof settingsApi>;
   readonly apiTokens: ReturnType<typeof apiTokensApi>;
+  readonly mfa: ReturnType<typeof mfaApi>;
 
   constructor(options: ClientOptions | Transport) {
     const t = "request" in options ? options : createTransport(options);
     this.transport = t;
     this.auth = authApi(t);
+    this.credentials = credentialsApi(t);
     this.tenants = tenantsApi(t);
     this.permissions = permissionsApi(t);
     this.workspaces = workspacesApi(t);
@@ -45,6 +50,7 @@ export class Staffgate {
     this.emergencyAccess = emergencyAccessApi(t);
     this.settings = settingsApi(t);
     this.apiTokens = apiTokensApi(t);
+    this.mfa = mfaApi(t);
   }
 
   /** The same client acting with another token. */

@@ -8,6 +8,7 @@ import {
   createMailer,
   type Db,
   DEFAULT_DATABASE_URL,
+  type LoginThrottleLimits,
   loadCatalogs,
   logTransport,
   type Mailer,
@@ -38,6 +39,13 @@ export interface AppOptions {
   /** Cheaper argon2 parameters for tests; production uses the defaults. */
   readonly hasher?: { memoryCost?: number; timeCost?: number; concurrency?: number };
   readonly bodyLimit?: number;
+  /**
+   * STAFFGATE_PUBLIC_URL: the base of every link in an email (reset, invitation); never taken
+   * from a request's Host header. Default `DEFAULT_PUBLIC_URL` (http://localhost:3000).
+   */
+  readonly publicUrl?: string;
+  /** Sign-in throttling limits (core LOGIN_THROTTLE by default; tests and benchmarks raise them). */
+  readonly loginThrottle?: Partial<LoginThrottleLimits>;
   readonly trustProxy?: boolean;
   /** Run scheduled jobs (account expiry) on a timer; off in tests, which call the jobs directly. */
   readonly jobs?: boolean;
@@ -72,11 +80,14 @@ const EXPIRY_INTERVAL_MS = 60_000;
 export const REDACTED_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
+  'req.headers["x-csrf-token"]',
   'res.headers["set-cookie"]',
   "*.password",
   "*.newPassword",
   "*.currentPassword",
   "*.token",
+  "*.csrfToken",
+  "*.totp",
 ];
 
 export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> {
@@ -87,6 +98,8 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     ...(options.clock ? { clock: options.clock } : {}),
     catalogs: options.catalogs ?? loadCatalogs(options.catalog),
     ...(options.hasher ? { hasher: options.hasher } : {}),
+    ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
   const app = Fastify({
     logger: options.logger ?? false,

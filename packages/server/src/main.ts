@@ -8,6 +8,7 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     catalog: config.catalog,
     operatorToken: config.operatorToken,
     trustProxy: config.trustProxy,
+    publicUrl: config.publicUrl,
     jobs: true,
     // Without SMTP_URL the mailer prints each email to the log (local development).
     mail: { smtpUrl: config.smtpUrl, deliver: true, ...mailFrom(config.publicUrl) },

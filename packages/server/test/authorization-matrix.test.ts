@@ -17,6 +17,11 @@ type Need =
   | { readonly all: readonly string[] }
   | { readonly anyOf: readonly string[]; readonly orApiToken?: true }
   | "any signed-in user"
+  /**
+   * Any signed-in user reaches the handler, but a minimal body cannot succeed without a secret only
+   * the caller has (a TOTP code): the answer is judged on its merits, never 401 or 403.
+   */
+  | "any signed-in user; the body decides"
   /** Holders of users.view, and anyone asking about themselves (the `:id`, or the body's userId). */
   | "self or users.view";
 
@@ -52,7 +57,22 @@ const PATIENT = "patient-matrix-0001";
 const MATRIX: Readonly<Record<string, Row>> = {
   "POST /api/v1/auth/logout": { needs: "any signed-in user", endsSession: true },
   "GET /api/v1/auth/me": { needs: "any signed-in user" },
+  "GET /api/v1/auth/sessions": { needs: "any signed-in user" },
+  // Own sessions only: any signed-in user reaches it; an id not among the caller's own is 404
+  // (sessions.test.ts covers own, another user's and another tenant's session ids).
+  "DELETE /api/v1/auth/sessions/:id": { needs: "any signed-in user; the body decides" },
   "GET /api/v1/permissions": { needs: "any signed-in user" },
+  // Same password again: allowed while no history is kept and no change is forced (the other rows sign in with it).
+  "POST /api/v1/auth/password": {
+    needs: "any signed-in user",
+    body: () => ({ currentPassword: CANARY_PASSWORD, newPassword: CANARY_PASSWORD }),
+  },
+  "POST /api/v1/auth/mfa/totp": { needs: "any signed-in user" },
+  "POST /api/v1/auth/mfa/totp/confirm": {
+    needs: "any signed-in user; the body decides",
+    body: () => ({ code: "000000" }),
+  },
+  "DELETE /api/v1/auth/mfa": { needs: "any signed-in user", body: () => ({ password: CANARY_PASSWORD }) },
   "GET /api/v1/settings": { needs: { permission: "settings.manage" } },
   "PATCH /api/v1/settings": {
     needs: { permission: "settings.manage" },
@@ -127,6 +147,13 @@ const MATRIX: Readonly<Record<string, Row>> = {
     body: () => ({ permissions: [] }),
   },
   "POST /api/v1/users/:id/sessions/revoke": { needs: { permission: "users.credentials" }, id: "user" },
+  "POST /api/v1/users/:id/password": {
+    needs: { permission: "users.credentials" },
+    id: "user",
+    body: () => ({ random: true }),
+  },
+  "POST /api/v1/users/:id/invitation": { needs: { permission: "users.manage" }, id: "user" },
+  "POST /api/v1/users/:id/mfa/reset": { needs: { permission: "users.credentials" }, id: "user" },
 
   "GET /api/v1/users/:id/effective-permissions": { needs: "self or users.view", id: "user" },
   "POST /api/v1/who-can": {
@@ -299,6 +326,11 @@ describe(`authorization matrix (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, 
       const shown = `${key}: ${res.status} ${JSON.stringify(res.body)}`;
       if (row.needs === "any signed-in user") {
         expect(res.status, shown).toBeLessThan(300);
+        return;
+      }
+      if (row.needs === "any signed-in user; the body decides") {
+        expect([401, 403], shown).not.toContain(res.status);
+        expect(res.status, shown).toBeLessThan(500);
         return;
       }
       expect(res.status, shown).toBe(403);

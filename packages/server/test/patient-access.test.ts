@@ -33,6 +33,8 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
   beforeAll(async () => {
     t = await startTestApp();
     a = await t.createTenant();
+    // These tests move the fake clock by hours and keep using sessions: allow the longest idle limit.
+    await a.admin.settings.update({ idleTimeoutMinutes: 480 });
     b = await t.createTenant();
     const managerRole = await createRole(a, ["patient_access.manage"]);
     const nothingRole = await createRole(a, ["users.view"]);

@@ -20,6 +20,8 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
   beforeAll(async () => {
     t = await startTestApp();
     a = await t.createTenant();
+    // These tests move the fake clock by hours and keep using sessions: allow the longest idle limit.
+    await a.admin.settings.update({ idleTimeoutMinutes: 480 });
     b = await t.createTenant();
     viewer = await roleIdByName(t, a, "Viewer");
   });

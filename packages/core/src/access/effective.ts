@@ -14,7 +14,6 @@ import type { Ctx } from "../shared/context.ts";
 import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
-import { parseJson } from "../shared/json.ts";
 import type { AccessService } from "./access.service.ts";
 import {
   type Decision,
@@ -24,7 +23,6 @@ import {
   type PatientGrantFact,
   type Reason,
 } from "./decision.rules.ts";
-import { createDecisionFactsStore } from "./facts.store.ts";
 import type { PolicySnapshot, SnapshotUser } from "./policy-snapshot.ts";
 
 export interface EffectivePermissions {

@@ -1,11 +1,10 @@
 /**
- * The per-decision facts that are never cached: a user's patient grants and open emergency
- * elevations. Each is one indexed read, made only when the decision needs it.
+ * The per-decision fact that is never cached: a user's patient grants. One indexed read, made only
+ * when a collaborator's patient-scoped permission needs it. (Open emergency elevations are held in
+ * the policy snapshot: opening and ending one bumps the policy version.)
  */
-
-import { parseJson } from "../shared/json.ts";
 import type { Executor } from "../shared/tx.ts";
-import type { EmergencyFact, PatientGrantFact } from "./decision.rules.ts";
+import type { PatientGrantFact } from "./decision.rules.ts";
 
 export function createDecisionFactsStore(db: Executor, tenantId: string) {
   return {
@@ -19,25 +18,6 @@ export function createDecisionFactsStore(db: Executor, tenantId: string) {
         .where("user_id", "=", userId)
         .execute();
       return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, expiresAt: r.expires_at }));
-    },
-
-    /** The user's elevations that have not expired or been ended by hand at `now`. */
-    async openEmergencies(userId: string, now: string): Promise<EmergencyFact[]> {
-      const rows = await db
-        .selectFrom("emergency_access")
-        .select(["id", "workspace_id", "patient_ref", "expires_at", "permissions"])
-        .where("tenant_id", "=", tenantId)
-        .where("user_id", "=", userId)
-        .where("expires_at", ">", now)
-        .where("ended_at", "is", null)
-        .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        workspaceId: r.workspace_id,
-        patientRef: r.patient_ref,
-        expiresAt: r.expires_at,
-        permissions: new Set(parseJson<string[]>(r.permissions, [])),
-      }));
     },
   };
 }
@@ -66,33 +46,6 @@ export function createBatchFactsStore(db: Executor, tenantId: string) {
         const list = out.get(key);
         if (list) list.push(fact);
         else out.set(key, [fact]);
-      }
-      return out;
-    },
-
-    /** Open elevations of each user at `now`, keyed by user id. */
-    async openEmergencies(userIds: readonly string[], now: string): Promise<Map<string, EmergencyFact[]>> {
-      const out = new Map<string, EmergencyFact[]>();
-      if (userIds.length === 0) return out;
-      const rows = await db
-        .selectFrom("emergency_access")
-        .select(["id", "user_id", "workspace_id", "patient_ref", "expires_at", "permissions"])
-        .where("tenant_id", "=", tenantId)
-        .where("user_id", "in", [...new Set(userIds)])
-        .where("expires_at", ">", now)
-        .where("ended_at", "is", null)
-        .execute();
-      for (const r of rows) {
-        const fact: EmergencyFact = {
-          id: r.id,
-          workspaceId: r.workspace_id,
-          patientRef: r.patient_ref,
-          expiresAt: r.expires_at,
-          permissions: new Set(parseJson<string[]>(r.permissions, [])),
-        };
-        const list = out.get(r.user_id);
-        if (list) list.push(fact);
-        else out.set(r.user_id, [fact]);
       }
       return out;
     },

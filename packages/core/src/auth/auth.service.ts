@@ -1,117 +1,47 @@
 /**
- * Minimal sign-in (issue 3): tenant + username or email + password → an opaque bearer session.
- * Every failure is the same INVALID_CREDENTIALS; a dummy verify runs when there is no user, so
- * the time does not tell either. The full credential lifecycle extends this service.
+ * Sessions: sign-in (delegated to login.service.ts), sign-out, resolving a token to its caller
+ * (with the idle and absolute limits), "who am I", and the user's own list of sessions.
  */
-import type { User } from "@staffgate/contract";
+import type { Session } from "@staffgate/contract";
 import type { RoleGrants } from "../access/grants.rules.ts";
 import type { PolicyCache } from "../access/policy-cache.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Ctx, RequestMeta } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
-import { hashSecret, newSecret } from "../shared/ids.ts";
-import { foldKey } from "../shared/text.rules.ts";
+import { hashSecret } from "../shared/ids.ts";
 import { inTx } from "../shared/tx.ts";
-import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { API_TOKEN_PREFIX } from "./api-tokens.service.ts";
 import { createApiTokenStore } from "./api-tokens.store.ts";
 import { type Caller, callerPermissions } from "./caller.ts";
+import { createLoginService, LOGIN_THROTTLE, type LoginThrottleLimits } from "./login.service.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
-export interface LoginInput {
-  readonly tenant: string;
-  readonly login: string;
-  readonly password: string;
-}
+export type { LoginInput, LoginResult } from "./login.service.ts";
 
-export interface LoginResult {
-  readonly token: string;
-  readonly expiresAt: string;
-  readonly mustChangePassword: boolean;
-  readonly user: User;
-}
-
-/** Touching last_used_at on every request would make every read a write; once a minute is enough. */
+/** Touching last_used_at on every request would make every read a write; once a minute at most. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-export function createAuthService(deps: Deps, cache: PolicyCache) {
-  let dummyHash: Promise<string> | null = null;
-  const dummy = () => {
-    dummyHash ??= deps.hasher.hash("staffgate-dummy-password-for-timing");
-    return dummyHash;
-  };
+export interface AuthenticateOptions {
+  /**
+   * The workspace the request is made in (header `Staffgate-Workspace`): when that workspace has
+   * its own idle timeout (`idle_timeout_seconds`), that limit applies instead of the tenant's.
+   */
+  readonly workspaceId?: string | undefined;
+}
+
+export interface AuthServiceOptions {
+  /** Sign-in throttling limits; the defaults are LOGIN_THROTTLE (tests and benchmarks raise them). */
+  readonly loginThrottle?: Partial<LoginThrottleLimits>;
+}
+
+export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthServiceOptions = {}) {
+  const signIn = createLoginService(deps, { ...LOGIN_THROTTLE, ...options.loginThrottle });
 
   return {
-    async login(meta: RequestMeta, input: LoginInput): Promise<LoginResult> {
-      const tenant = await createTenantStore(deps.db.kysely).findTenantBySlug(foldKey(input.tenant));
-      const users = tenant && createUserStore(deps.db.kysely, tenant.id);
-      const row = users && (await users.findUserRowByLogin(foldKey(input.login)));
-      const now = deps.clock.now();
-      let passwordOk = false;
-      if (row?.password_hash) passwordOk = await deps.hasher.verify(row.password_hash, input.password);
-      else await deps.hasher.verify(await dummy(), input.password);
-      const lockedNow =
-        row?.locked === 1 && (row.locked_until === null || row.locked_until > now.toISOString());
-      const usable =
-        row !== undefined &&
-        row.status === "active" &&
-        row.virtual === 0 &&
-        !lockedNow &&
-        (row.expires_at === null || row.expires_at > now.toISOString());
-      if (!tenant || !row || !passwordOk || !usable) {
-        if (tenant) {
-          const ctx: Ctx = {
-            ...meta,
-            tenantId: tenant.id,
-            actor: { type: "user", id: row?.id ?? null, label: input.login },
-          };
-          await inTx(deps, (trx) =>
-            appendAudit(deps, trx, ctx, {
-              action: "auth.login.failed",
-              target: row ? { type: "user", id: row.id, label: row.username } : undefined,
-              outcome: "failure",
-            }),
-          );
-        }
-        throw new AppError("INVALID_CREDENTIALS");
-      }
-      const settings = readSettings(tenant.settings);
-      const token = newSecret("sgs");
-      const expiresAt = new Date(now.getTime() + settings.absoluteTimeoutHours * 3_600_000).toISOString();
-      const ctx: Ctx = {
-        ...meta,
-        tenantId: tenant.id,
-        actor: { type: "user", id: row.id, label: row.username },
-      };
-      await inTx(deps, async (trx) => {
-        await createSessionStore(trx, tenant.id).insertSession({
-          id: deps.ids.next("ses"),
-          user_id: row.id,
-          token_hash: hashSecret(token),
-          created_at: now.toISOString(),
-          last_used_at: now.toISOString(),
-          expires_at: expiresAt,
-          ip: meta.ip,
-          user_agent: meta.userAgent,
-        });
-        await trx
-          .updateTable("users")
-          .set({ last_login_at: now.toISOString(), failed_attempts: 0 })
-          .where("tenant_id", "=", tenant.id)
-          .where("id", "=", row.id)
-          .execute();
-        await appendAudit(deps, trx, ctx, {
-          action: "auth.login.succeeded",
-          target: { type: "user", id: row.id, label: row.username },
-        });
-      });
-      const fresh = (await users.findUserRowById(row.id))!;
-      const [user] = await users.toUsers([fresh]);
-      return { token, expiresAt, mustChangePassword: fresh.must_change_password === 1, user: user! };
-    },
+    login: signIn.login,
 
     async logout(caller: Caller, meta: RequestMeta): Promise<void> {
       if (!caller.sessionId) return;
@@ -126,19 +56,29 @@ export function createAuthService(deps: Deps, cache: PolicyCache) {
     },
 
     /**
-     * Resolves a bearer token to its caller, or undefined when it is unknown, expired or its user
-     * cannot act. One statement reads the session, its user's state and the tenant's policy
-     * version; the user's roles come from the policy snapshot at that version (never stale, see
-     * access/policy-cache.ts), which the request's decisions then reuse.
+     * Resolves a session token (bearer or cookie) or API token to its caller, or undefined when
+     * it is unknown, expired, idle too long, or its user cannot act. One statement reads the
+     * session, its user's state, the tenant's policy version and (when the request names one) the
+     * workspace's idle override; the user's roles come from the policy snapshot at that version
+     * (never stale, see access/policy-cache.ts), which the request's decisions then reuse.
+     *
+     * Idle limit: the workspace's `idle_timeout_seconds` when `options.workspaceId` names a
+     * workspace of the session's tenant that has one, else the tenant's idleTimeoutMinutes.
+     * last_used_at is written when older than min(60 s, idle / 4), so a session can end at most
+     * that much early and never late.
      */
-    async authenticate(token: string): Promise<Caller | undefined> {
+    async authenticate(token: string, options: AuthenticateOptions = {}): Promise<Caller | undefined> {
       if (token.startsWith(`${API_TOKEN_PREFIX}_`)) return authenticateApiToken(deps, cache, token);
       if (!token.startsWith("sgs_")) return undefined;
+      const workspaceId = options.workspaceId ?? "";
       const row = await deps.db.kysely
         .selectFrom("sessions as s")
         .innerJoin("tenants as t", "t.id", "s.tenant_id")
         .innerJoin("users as u", (join) =>
           join.onRef("u.tenant_id", "=", "s.tenant_id").onRef("u.id", "=", "s.user_id"),
+        )
+        .leftJoin("workspaces as w", (join) =>
+          join.onRef("w.tenant_id", "=", "s.tenant_id").on("w.id", "=", workspaceId),
         )
         .select([
           "s.id as sessionId",
@@ -146,6 +86,8 @@ export function createAuthService(deps: Deps, cache: PolicyCache) {
           "s.user_id as userId",
           "s.expires_at as expiresAt",
           "s.last_used_at as lastUsedAt",
+          "s.purpose as purpose",
+          "s.csrf_hash as csrfHash",
           "t.policy_version as version",
           "t.settings as settings",
           "u.username as username",
@@ -153,6 +95,7 @@ export function createAuthService(deps: Deps, cache: PolicyCache) {
           "u.virtual as virtual",
           "u.expires_at as userExpiresAt",
           "u.must_change_password as mustChangePassword",
+          "w.idle_timeout_seconds as workspaceIdleSeconds",
         ])
         .where("s.token_hash", "=", hashSecret(token))
         .executeTakeFirst();
@@ -166,12 +109,18 @@ export function createAuthService(deps: Deps, cache: PolicyCache) {
       const user = policy?.users.get(row.userId);
       const role = user ? policy?.roles.get(user.roleId) : undefined;
       if (!policy || !user || !role) return undefined;
+      const idleMs =
+        row.workspaceIdleSeconds !== null && row.workspaceIdleSeconds !== undefined
+          ? Number(row.workspaceIdleSeconds) * 1000
+          : policy.settings.idleTimeoutMinutes * 60_000;
+      const idleFor = now.getTime() - Date.parse(row.lastUsedAt);
+      if (idleFor > idleMs) return undefined;
       const workspaceRoles = new Map<string, RoleGrants>();
       for (const [workspaceId, roleId] of user.workspaceRoles) {
         const r = policy.roles.get(roleId);
         if (r) workspaceRoles.set(workspaceId, r);
       }
-      if (now.getTime() - Date.parse(row.lastUsedAt) > TOUCH_INTERVAL_MS) {
+      if (idleFor >= Math.min(TOUCH_INTERVAL_MS, idleMs / 4)) {
         await createSessionStore(deps.db.kysely, row.tenantId).touchSession(row.sessionId, nowIso);
       }
       return {
@@ -181,11 +130,46 @@ export function createAuthService(deps: Deps, cache: PolicyCache) {
         userId: row.userId,
         sessionId: row.sessionId,
         mustChangePassword: row.mustChangePassword === 1,
+        sessionPurpose: row.purpose,
+        csrfHash: row.csrfHash,
         catalog: policy.catalog,
         holder: { role, workspaceRoles },
         permissions: callerPermissions(policy.catalog, role),
         policy,
       };
+    },
+
+    /** The caller's own sessions that have not reached their absolute limit (SECURITY.md E-39). */
+    async listSessions(caller: Caller): Promise<{ items: Session[] }> {
+      const rows = await createSessionStore(deps.db.kysely, caller.tenantId).listForUser(
+        caller.userId,
+        deps.clock.now().toISOString(),
+      );
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          createdAt: r.created_at,
+          lastUsedAt: r.last_used_at,
+          expiresAt: r.expires_at,
+          ip: r.ip,
+          userAgent: r.user_agent,
+          purpose: r.purpose,
+          current: r.id === caller.sessionId,
+        })),
+      };
+    },
+
+    /** Ends one of the caller's own sessions; another user's (or tenant's) id is 404 like a missing one. */
+    async endSession(caller: Caller, ctx: Ctx, id: string): Promise<void> {
+      await inTx(deps, async (trx) => {
+        const ended = await createSessionStore(trx, caller.tenantId).deleteUserSession(caller.userId, id);
+        if (!ended) throw new AppError("NOT_FOUND", "No such session");
+        await appendAudit(deps, trx, ctx, {
+          action: "auth.session.ended",
+          target: { type: "user", id: caller.userId, label: caller.actor.label },
+          changes: { session: { before: id } },
+        });
+      });
     },
 
     async me(caller: Caller) {

@@ -13,6 +13,13 @@ export interface Caller {
   readonly userId: string;
   readonly sessionId: string | null;
   readonly mustChangePassword: boolean;
+  /**
+   * What a session may reach (route.ts confines `mfa_enrolment` and `password_change`); absent or
+   * `full` for API tokens and ordinary sessions.
+   */
+  readonly sessionPurpose?: "full" | "mfa_enrolment" | "password_change";
+  /** SHA-256 of the session's CSRF token; http/auth.ts checks cookie-authenticated unsafe requests. */
+  readonly csrfHash?: string | null;
   readonly catalog: Catalog;
   readonly holder: Holder;
   readonly permissions: ReadonlySet<string>;

@@ -2,7 +2,7 @@
  * Sessions. Looking a session up by its token hash is the one read that does not start from a
  * tenant: the token is what tells us the tenant. Everything else is bound to a tenant.
  */
-import type { SessionsTable } from "../db/schema.ts";
+import type { SessionPurpose, SessionsTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
 
 export function findSessionByTokenHash(db: Executor, tokenHash: string): Promise<SessionsTable | undefined> {
@@ -21,6 +21,37 @@ export function createSessionStore(db: Executor, tenantId: string) {
       await db
         .updateTable("sessions")
         .set({ last_used_at: at })
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .execute();
+    },
+    /** The user's sessions still within their absolute limit, newest first. */
+    listForUser(userId: string, now: string): Promise<SessionsTable[]> {
+      return db
+        .selectFrom("sessions")
+        .selectAll()
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .where("expires_at", ">", now)
+        .orderBy("created_at", "desc")
+        .orderBy("id")
+        .execute();
+    },
+    /** Ends one session of one user; false when there is no such session of that user. */
+    async deleteUserSession(userId: string, id: string): Promise<boolean> {
+      const r = await db
+        .deleteFrom("sessions")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .where("id", "=", id)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows) === 1;
+    },
+    /** Lifts or sets a confinement, e.g. back to `full` once MFA enrolment is confirmed. */
+    async setPurpose(id: string, purpose: SessionPurpose): Promise<void> {
+      await db
+        .updateTable("sessions")
+        .set({ purpose })
         .where("tenant_id", "=", tenantId)
         .where("id", "=", id)
         .execute();

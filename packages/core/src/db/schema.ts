@@ -126,6 +126,19 @@ export interface SessionsTable {
   expires_at: string;
   ip: string | null;
   user_agent: string | null;
+  /** What the session may reach: everything, or only MFA enrolment / the password change. */
+  purpose: SessionPurpose;
+  /** SHA-256 of the session's CSRF token (cookie-authenticated unsafe requests must send it). */
+  csrf_hash: string | null;
+}
+
+export type SessionPurpose = "full" | "mfa_enrolment" | "password_change";
+
+/** Sign-in attempts per key (a hash of the client address or of tenant + login) in a fixed window. */
+export interface LoginThrottleTable {
+  key: string;
+  window_start: string;
+  count: number;
 }
 
 export interface ApiTokensTable {
@@ -226,6 +239,51 @@ export interface PasswordHistoryTable {
   created_at: string;
 }
 
+/** A user's TOTP enrolment (one per user); unconfirmed until the first code is typed back. */
+export interface MfaTotpTable {
+  tenant_id: string;
+  user_id: string;
+  /** The TOTP secret as stored: `plain:<base32>` or `v1:<iv>:<tag>:<ciphertext>` (auth/mfa.rules.ts). */
+  secret: string;
+  created_at: string;
+  confirmed_at: string | null;
+  /** The highest RFC 6238 time step accepted; codes of that step or earlier are refused (replay). */
+  last_used_step: number;
+}
+
+/** Single-use recovery codes: only their argon2id hash is stored. */
+export interface MfaRecoveryCodesTable {
+  tenant_id: string;
+  user_id: string;
+  id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** "Remember this device" tokens: only their SHA-256 is stored. */
+export interface MfaRememberedDevicesTable {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  token_hash: string;
+  expires_at: string;
+  created_at: string;
+}
+
+/** One-time links (password reset, invitation); only the token's SHA-256 is stored. */
+export interface CredentialTokensTable {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  kind: "reset" | "invitation";
+  token_hash: string;
+  created_at: string;
+  /** When the link stops working; set to the moment of voiding when a newer link replaces it. */
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   workspaces: WorkspacesTable;
@@ -241,6 +299,11 @@ export interface Database {
   emergency_access: EmergencyAccessTable;
   outbox: OutboxTable;
   password_history: PasswordHistoryTable;
+  login_throttle: LoginThrottleTable;
+  credential_tokens: CredentialTokensTable;
+  mfa_totp: MfaTotpTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  mfa_remembered_devices: MfaRememberedDevicesTable;
   audit_events: AuditEventsTable;
 }
 

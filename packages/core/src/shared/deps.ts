@@ -12,4 +12,9 @@ export interface Deps {
   readonly ids: Ids;
   readonly catalogs: Catalogs;
   readonly hasher: PasswordHasher;
+  /**
+   * The console's public base URL (STAFFGATE_PUBLIC_URL), without a trailing slash: every link in
+   * an email is built from it, never from a request's Host header (SECURITY.md C-29).
+   */
+  readonly publicUrl: string;
 }

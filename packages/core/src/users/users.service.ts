@@ -4,6 +4,7 @@ import type { CreateUserBody, ListUsersQuery, UpdateUserBody, User } from "@staf
 import { currentHolder } from "../access/current-holder.ts";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
+import { queueInvitation } from "../auth/credentials.service.ts";
 import {
   checkPassword,
   exceedsHardCap,
@@ -210,8 +211,8 @@ export function createUsersService(deps: Deps) {
             target: { type: "user", id, label: row.username },
             changes: snapshotChanges(created, "after", AUDITED_USER_FIELDS),
           });
-          // issue 4: when status is "invited", queue the invitation email (set-password link) here,
-          // inside this transaction, so a rolled-back create never sends one.
+          // The invitation (set-password link, 72 h) in this transaction: a rolled-back create sends none.
+          if (row.status === "invited") await queueInvitation(deps, trx, tenant, row);
           return created;
         });
       } catch (error) {

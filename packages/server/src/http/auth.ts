@@ -1,20 +1,51 @@
-/** Resolves who is calling: the operator token, or a tenant session / API token. */
+/**
+ * Resolves who is calling: the operator token, or a tenant session / API token.
+ *
+ * Programs send `Authorization: Bearer`; the console sends the `__Host-staffgate_session` cookie,
+ * read only when there is no Authorization header. A cookie-authenticated unsafe request (POST,
+ * PUT, PATCH, DELETE) must carry `X-CSRF-Token` matching its session (synchronizer token: the
+ * session stores the token's SHA-256); without it the request is not authenticated and a tenant
+ * route answers 403 CSRF_TOKEN_INVALID (route.ts). Bearer requests need no CSRF token: a browser
+ * never adds an Authorization header on its own.
+ *
+ * `Staffgate-Workspace: <id>` names the workspace a request is made in; a workspace with its own
+ * idle timeout then sets the session's idle limit (auth.service.ts authenticate).
+ */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Caller, Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
+import { CSRF_HEADER, parseCookies, SESSION_COOKIE } from "./cookies.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
     caller?: Caller;
     operator?: boolean;
+    /** The session came from the cookie (not a bearer header). */
+    viaCookie?: boolean;
+    /** A valid session cookie came with an unsafe method but without a matching X-CSRF-Token. */
+    csrfRejected?: boolean;
   }
+}
+
+export const WORKSPACE_HEADER = "staffgate-workspace";
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+function sha256(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
 }
 
 function sameSecret(a: string, b: string): boolean {
   // Hash first so that the comparison takes the same time whatever the lengths.
-  const ha = createHash("sha256").update(a).digest();
-  const hb = createHash("sha256").update(b).digest();
-  return timingSafeEqual(ha, hb);
+  return timingSafeEqual(sha256(a), sha256(b));
+}
+
+/** The header's token hashes to the session's stored CSRF hash. */
+function csrfMatches(header: string | string[] | undefined, storedHash: string | null | undefined): boolean {
+  if (typeof header !== "string" || header.length === 0 || header.length > 200 || !storedHash) return false;
+  const stored = Buffer.from(storedHash, "hex");
+  const given = sha256(header);
+  return stored.length === given.length && timingSafeEqual(stored, given);
 }
 
 export function bearerOf(header: string | undefined): string | undefined {
@@ -29,12 +60,29 @@ export function installAuthentication(
   operatorToken: string | undefined,
 ): void {
   app.addHook("onRequest", async (request) => {
-    const token = bearerOf(request.headers.authorization);
+    const header = request.headers.authorization;
+    let token = bearerOf(header);
+    if (!header) {
+      token = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
+      if (token) request.viaCookie = true;
+    }
     if (!token) return;
-    if (operatorToken && sameSecret(token, operatorToken)) {
+    if (!request.viaCookie && operatorToken && sameSecret(token, operatorToken)) {
       request.operator = true;
       return;
     }
-    request.caller = await core.auth.authenticate(token);
+    const ws = request.headers[WORKSPACE_HEADER];
+    const workspaceId = typeof ws === "string" && ws.length > 0 && ws.length <= 64 ? ws : undefined;
+    const caller = await core.auth.authenticate(token, { workspaceId });
+    if (!caller) return;
+    if (request.viaCookie) {
+      // The cookie carries sessions only (never API tokens); unsafe methods need the CSRF token.
+      if (caller.kind !== "session") return;
+      if (UNSAFE.has(request.method) && !csrfMatches(request.headers[CSRF_HEADER], caller.csrfHash)) {
+        request.csrfRejected = true;
+        return;
+      }
+    }
+    request.caller = caller;
   });
 }

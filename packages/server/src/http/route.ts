@@ -106,6 +106,27 @@ export function metaOf(request: FastifyRequest): RequestMeta {
   };
 }
 
+/**
+ * Confined sessions (issue 4 items 8 and 9), enforced here for every route rather than per route.
+ * A user who must change their password may only see who they are, sign out and change it; a
+ * session signed in without the MFA the tenant requires may only see who it is, sign out and
+ * enrol (plus the password change when that is due too). Everything else is 403.
+ */
+const ALWAYS_ALLOWED = new Set(["GET /api/v1/auth/me", "POST /api/v1/auth/logout"]);
+const PASSWORD_CHANGE = "POST /api/v1/auth/password";
+const MFA_PREFIX = "/api/v1/auth/mfa";
+
+export function confine(caller: Caller, method: Method, url: string): void {
+  const enrolment = caller.sessionPurpose === "mfa_enrolment";
+  const passwordChange = caller.mustChangePassword || caller.sessionPurpose === "password_change";
+  if (!enrolment && !passwordChange) return;
+  const key = `${method} ${url}`;
+  if (ALWAYS_ALLOWED.has(key)) return;
+  if (passwordChange && key === PASSWORD_CHANGE) return;
+  if (enrolment && (url === MFA_PREFIX || url.startsWith(`${MFA_PREFIX}/`))) return;
+  throw new AppError(enrolment ? "MFA_ENROLMENT_REQUIRED" : "PASSWORD_CHANGE_REQUIRED");
+}
+
 export function route<
   PS extends Schema | undefined,
   QS extends Schema | undefined,
@@ -137,7 +158,9 @@ export function route<
         if (!request.operator) throw new AppError("UNAUTHENTICATED", "The operator token is required");
       } else if (spec.auth === "tenant") {
         caller = request.caller;
+        if (!caller && request.csrfRejected) throw new AppError("CSRF_TOKEN_INVALID");
         if (!caller) throw new AppError("UNAUTHENTICATED");
+        confine(caller, spec.method, spec.url);
       }
       const params = spec.params ? parseOrThrow(spec.params, request.params, "params") : undefined;
       const query = spec.query ? parseOrThrow(spec.query, request.query, "query") : undefined;

@@ -1,7 +1,9 @@
-/** /api/v1/auth: sign-in, sign-out and "who am I". */
-import { LoginBody, LoginResponse, MeResponse } from "@staffgate/contract";
+/** /api/v1/auth: sign-in, sign-out, "who am I" and the caller's own sessions. */
+import { IdParams, LoginBody, LoginResponse, MeResponse, SessionListResponse } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
+import { isAppError } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
+import { clearedCookies, parseCookies, REMEMBER_COOKIE, signInCookies } from "../http/cookies.ts";
 import { type RouteOptions, route } from "../http/route.ts";
 
 export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
@@ -9,23 +11,37 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
   route(app, options, {
     method: "POST",
     url: "/api/v1/auth/login",
-    summary: "Sign in with tenant, username or email, and password",
+    summary:
+      "Sign in with tenant, username or email, and password (+ TOTP); sets the console's session and CSRF cookies",
     tags,
     auth: "public",
     body: LoginBody,
     status: 200,
     response: LoginResponse,
-    handler: ({ meta, body }) => core.auth.login(meta, body),
+    handler: async ({ meta, body, request, reply }) => {
+      try {
+        const rememberToken = parseCookies(request.headers.cookie).get(REMEMBER_COOKIE);
+        const result = await core.auth.login(meta, body, { rememberToken });
+        reply.header("set-cookie", signInCookies(result.token, result.csrfToken));
+        return result;
+      } catch (error) {
+        if (isAppError(error, "THROTTLED")) {
+          reply.header("retry-after", String(error.extensions.retryAfter ?? 60));
+        }
+        throw error;
+      }
+    },
   });
   route(app, options, {
     method: "POST",
     url: "/api/v1/auth/logout",
-    summary: "End the current session",
+    summary: "End the current session (and clear the console's cookies)",
     tags,
     auth: "tenant",
     response: null,
-    handler: async ({ caller, meta }) => {
+    handler: async ({ caller, meta, reply }) => {
       await core.auth.logout(caller, meta);
+      reply.header("set-cookie", clearedCookies());
     },
   });
   route(app, options, {
@@ -36,5 +52,26 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
     auth: "tenant",
     response: MeResponse,
     handler: ({ caller }) => core.auth.me(caller),
+  });
+  route(app, options, {
+    method: "GET",
+    url: "/api/v1/auth/sessions",
+    summary: "The caller's own sessions (creation, last use, address, user agent, which is this one)",
+    tags,
+    auth: "tenant",
+    response: SessionListResponse,
+    handler: ({ caller }) => core.auth.listSessions(caller),
+  });
+  route(app, options, {
+    method: "DELETE",
+    url: "/api/v1/auth/sessions/:id",
+    summary: "End one of the caller's own sessions (another user's id is 404)",
+    tags,
+    auth: "tenant",
+    params: IdParams,
+    response: null,
+    handler: async ({ caller, ctx, params }) => {
+      await core.auth.endSession(caller, ctx, params.id);
+    },
   });
 }

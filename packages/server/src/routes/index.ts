@@ -6,9 +6,11 @@ import { accessRoutes } from "./access.routes.ts";
 import { apiTokensRoutes } from "./api-tokens.routes.ts";
 import { auditRoutes } from "./audit.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
+import { credentialsRoutes } from "./credentials.routes.ts";
 import { effectiveRoutes } from "./effective.routes.ts";
 import { emergencyRoutes } from "./emergency.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
+import { mfaRoutes } from "./mfa.routes.ts";
 import { patientAccessRoutes } from "./patient-access.routes.ts";
 import { permissionsRoutes } from "./permissions.routes.ts";
 import { rolesRoutes } from "./roles.routes.ts";
@@ -23,6 +25,8 @@ export type RouteModule = (app: FastifyInstance, core: Core, options: RouteOptio
 export const ROUTE_MODULES: readonly RouteModule[] = [
   healthRoutes,
   authRoutes,
+  credentialsRoutes,
+  mfaRoutes,
   tenantsRoutes,
   permissionsRoutes,
   workspacesRoutes,

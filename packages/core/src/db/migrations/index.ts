@@ -5,6 +5,9 @@ import * as userSearch from "./2026-11-23T01-00_user_search.ts";
 import * as emergencyOutbox from "./2026-11-23T02-00_emergency_and_outbox.ts";
 import * as passwordHistory from "./2026-11-23T03-00_password_history.ts";
 import * as outboxDelivery from "./2026-11-23T03-10_outbox_delivery.ts";
+import * as sessions from "./2026-11-23T04-00_sessions.ts";
+import * as credentialTokens from "./2026-11-23T04-10_credential_tokens.ts";
+import * as mfa from "./2026-11-23T04-20_mfa.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T00-00_initial": initial,
@@ -12,4 +15,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T02-00_emergency_and_outbox": emergencyOutbox,
   "2026-11-23T03-00_password_history": passwordHistory,
   "2026-11-23T03-10_outbox_delivery": outboxDelivery,
+  "2026-11-23T04-00_sessions": sessions,
+  "2026-11-23T04-10_credential_tokens": credentialTokens,
+  "2026-11-23T04-20_mfa": mfa,
 };

@@ -1,0 +1,315 @@
+/**
+ * Sign-in (issue 4 items 1 and 2; SECURITY.md A-12, A-15, D-32, D-34, E-36).
+ *
+ * Order of a sign-in:
+ * 1. Throttle: one atomic upsert per key counts the attempt per client address and per
+ *    tenant + login (whether or not either exists, so a 429 tells nothing about the account).
+ *    Over a limit → 429 THROTTLED with Retry-After. A successful sign-in gives its attempt back.
+ * 2. Tenant and user are looked up; a locked account's password is not verified (a dummy
+ *    verify runs instead, as for an unknown user, so the time is the same).
+ * 3. Wrong password or a missing / wrong second factor counts a failure: ONE UPDATE … RETURNING
+ *    increments the counter and locks at the threshold, and does nothing while the account is
+ *    locked (so attempts never extend a lock and the counter is exact under parallel attempts).
+ * 4. Success is one conditional UPDATE that refuses when a parallel failure locked the account
+ *    meanwhile: no success while locked, even in a race. A new session (and token) every time.
+ *
+ * Every refusal is the same 401 INVALID_CREDENTIALS. The audit says why (for the tenant's
+ * administrators); it never holds a password, token or code.
+ */
+import type { User } from "@staffgate/contract";
+import { sql } from "kysely";
+import { appendAudit } from "../audit/audit-writer.ts";
+import type { SessionPurpose, UsersTable } from "../db/schema.ts";
+import type { Ctx, RequestMeta } from "../shared/context.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError } from "../shared/errors.ts";
+import { hashSecret, newSecret } from "../shared/ids.ts";
+import { foldKey } from "../shared/text.rules.ts";
+import { type Executor, inTx } from "../shared/tx.ts";
+import { DEFAULT_SETTINGS, readSettings, type TenantSettings } from "../tenants/settings.rules.ts";
+import { createTenantStore } from "../tenants/tenants.store.ts";
+import { createUserStore } from "../users/users.store.ts";
+import {
+  hitThrottle,
+  pruneThrottle,
+  refundThrottle,
+  type ThrottleHit,
+  throttleKey,
+  windowStartOf,
+} from "./login-throttle.store.ts";
+import { checkSecondFactor } from "./mfa-login.ts";
+import { createSessionStore } from "./sessions.store.ts";
+
+/**
+ * Throttling besides the lockout (documented in docs/security/auth-controls.md). Per account:
+ * 20 attempts per 15 minutes is four lockouts' worth at the default threshold, so it only bites
+ * an attacker rotating through a lock; per address: 100 per 15 minutes allows a clinic behind one
+ * NAT address to sign in all morning while capping a stuffing run from one address.
+ */
+export const LOGIN_THROTTLE = {
+  windowMs: 15 * 60_000,
+  perAccount: 20,
+  perAddress: 100,
+} as const;
+
+export interface LoginThrottleLimits {
+  readonly windowMs: number;
+  readonly perAccount: number;
+  readonly perAddress: number;
+}
+
+export interface LoginInput {
+  readonly tenant: string;
+  readonly login: string;
+  readonly password: string;
+  readonly totp?: string | undefined;
+}
+
+export interface LoginExtras {
+  /** The remember-device token from the console's cookie, if any (passed to the MFA seam). */
+  readonly rememberToken?: string | undefined;
+}
+
+export interface LoginResult {
+  readonly token: string;
+  readonly csrfToken: string;
+  readonly expiresAt: string;
+  readonly mustChangePassword: boolean;
+  readonly purpose: SessionPurpose;
+  readonly user: User;
+}
+
+type FailureReason =
+  | "unknown_user"
+  | "locked"
+  | "wrong_password"
+  | "not_active"
+  | "second_factor_missing"
+  | "second_factor_invalid"
+  | "locked_meanwhile";
+
+/** Locked now: an administrator's lock (no end) or a failed-attempts lock that has not run out. */
+export function isLocked(row: Pick<UsersTable, "locked" | "locked_until">, nowIso: string): boolean {
+  return row.locked === 1 && (row.locked_until === null || row.locked_until > nowIso);
+}
+
+/**
+ * Counts one failed attempt atomically and returns the new count and whether it locked the
+ * account; undefined when the account is locked (nothing counted, the lock is not extended).
+ * A failed-attempts lock that has run out restarts the count at 1.
+ */
+export async function countFailure(
+  db: Executor,
+  tenantId: string,
+  userId: string,
+  settings: TenantSettings,
+  now: Date,
+): Promise<{ failedAttempts: number; locked: boolean } | undefined> {
+  const nowIso = now.toISOString();
+  const until =
+    settings.lockoutMinutes === 0
+      ? null
+      : new Date(now.getTime() + settings.lockoutMinutes * 60_000).toISOString();
+  const expired = sql`(locked = 1 AND locked_until IS NOT NULL AND locked_until <= ${nowIso})`;
+  const next = sql`((CASE WHEN ${expired} THEN 0 ELSE failed_attempts END) + 1)`;
+  const reaches = sql`(${next} >= CAST(${settings.lockoutThreshold} AS integer))`;
+  const row = await db
+    .updateTable("users")
+    .set({
+      failed_attempts: sql<number>`${next}`,
+      locked: sql<0 | 1>`CASE WHEN ${reaches} THEN 1 ELSE 0 END`,
+      locked_until: sql<string | null>`CASE WHEN ${reaches} THEN CAST(${until} AS text) ELSE NULL END`,
+    })
+    .where("tenant_id", "=", tenantId)
+    .where("id", "=", userId)
+    .where(sql<boolean>`NOT (locked = 1 AND (locked_until IS NULL OR locked_until > ${nowIso}))`)
+    .returning(["failed_attempts", "locked"])
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { failedAttempts: Number(row.failed_attempts), locked: Number(row.locked) === 1 };
+}
+
+export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOGIN_THROTTLE) {
+  let dummyHash: Promise<string> | null = null;
+  const dummy = () => {
+    dummyHash ??= deps.hasher.hash("staffgate-dummy-password-for-timing");
+    return dummyHash;
+  };
+  let prunedWindow = "";
+
+  /** Counts the attempt under both keys; throws THROTTLED when either is over its limit. */
+  async function throttle(meta: RequestMeta, input: LoginInput, now: Date) {
+    const windowStart = windowStartOf(now, limits.windowMs);
+    if (prunedWindow !== windowStart) {
+      // Once per window per instance: rows of windows before the previous one are dead.
+      prunedWindow = windowStart;
+      await pruneThrottle(deps.db.kysely, new Date(Date.parse(windowStart) - limits.windowMs).toISOString());
+    }
+    const keys = [
+      { key: throttleKey(`ip:${meta.ip ?? "unknown"}`), limit: limits.perAddress },
+      {
+        key: throttleKey(`account:${foldKey(input.tenant)}\0${foldKey(input.login)}`),
+        limit: limits.perAccount,
+      },
+    ];
+    const hits: { key: string; limit: number; hit: ThrottleHit }[] = [];
+    for (const k of keys) hits.push({ ...k, hit: await hitThrottle(deps.db.kysely, k.key, windowStart) });
+    const over = hits.filter((h) => h.hit.count > h.limit);
+    if (over.length > 0) {
+      const ends = Math.max(...over.map((h) => Date.parse(h.hit.windowStart) + limits.windowMs));
+      const retryAfter = Math.max(1, Math.ceil((ends - now.getTime()) / 1000));
+      throw new AppError("THROTTLED", "Too many sign-in attempts; try again later", {
+        extensions: { retryAfter },
+      });
+    }
+    return () => Promise.all(hits.map((h) => refundThrottle(deps.db.kysely, h.key, h.hit.windowStart)));
+  }
+
+  return {
+    async login(meta: RequestMeta, input: LoginInput, extras: LoginExtras = {}): Promise<LoginResult> {
+      const now = deps.clock.now();
+      const nowIso = now.toISOString();
+      const refund = await throttle(meta, input, now);
+
+      const tenant = await createTenantStore(deps.db.kysely).findTenantBySlug(foldKey(input.tenant));
+      const users = tenant && createUserStore(deps.db.kysely, tenant.id);
+      const row = users ? await users.findUserRowByLogin(foldKey(input.login)) : undefined;
+      const settings = tenant ? readSettings(tenant.settings) : DEFAULT_SETTINGS;
+      const locked = row !== undefined && isLocked(row, nowIso);
+      let passwordOk = false;
+      // While locked the password is not even verified; the dummy keeps the time the same.
+      if (row?.password_hash && !locked)
+        passwordOk = await deps.hasher.verify(row.password_hash, input.password);
+      else await deps.hasher.verify(await dummy(), input.password);
+
+      const fail = async (reason: FailureReason, counted: boolean): Promise<never> => {
+        if (tenant) {
+          const ctx: Ctx = {
+            ...meta,
+            tenantId: tenant.id,
+            actor: { type: "user", id: row?.id ?? null, label: row?.username ?? input.login },
+          };
+          await inTx(deps, async (trx) => {
+            const count =
+              counted && row ? await countFailure(trx, tenant.id, row.id, settings, now) : undefined;
+            await appendAudit(deps, trx, ctx, {
+              action: "auth.login.failed",
+              target: row ? { type: "user", id: row.id, label: row.username } : undefined,
+              changes: {
+                reason: { after: count === undefined && counted ? "locked" : reason },
+                ...(count ? { failedAttempts: { after: count.failedAttempts } } : {}),
+              },
+              outcome: "failure",
+            });
+            if (count?.locked && row) {
+              await appendAudit(deps, trx, ctx, {
+                action: "auth.locked",
+                target: { type: "user", id: row.id, label: row.username },
+                changes: {
+                  failedAttempts: { after: count.failedAttempts },
+                  lockedUntil: {
+                    after:
+                      settings.lockoutMinutes === 0
+                        ? null
+                        : new Date(now.getTime() + settings.lockoutMinutes * 60_000).toISOString(),
+                  },
+                },
+                outcome: "success",
+              });
+            }
+          });
+        }
+        throw new AppError("INVALID_CREDENTIALS");
+      };
+
+      if (!tenant || !users || !row) return fail("unknown_user", false);
+      if (locked) return fail("locked", false);
+      if (!passwordOk) return fail("wrong_password", true);
+      const usable =
+        row.status === "active" && row.virtual === 0 && (row.expires_at === null || row.expires_at > nowIso);
+      if (!usable) return fail("not_active", false);
+
+      const second = await checkSecondFactor(
+        deps,
+        row,
+        { totp: input.totp, rememberToken: extras.rememberToken },
+        settings,
+      );
+      if (second.status === "missing") return fail("second_factor_missing", true);
+      if (second.status === "invalid") return fail("second_factor_invalid", true);
+      const purpose: SessionPurpose = second.status === "enrolment_required" ? "mfa_enrolment" : "full";
+
+      // Upgrade the work factor (Password Storage CS) while the password is at hand.
+      const rehash =
+        row.password_hash && deps.hasher.needsRehash(row.password_hash)
+          ? await deps.hasher.hash(input.password)
+          : null;
+
+      const token = newSecret("sgs");
+      const csrfToken = newSecret("csrf");
+      const expiresAt = new Date(now.getTime() + settings.absoluteTimeoutHours * 3_600_000).toISOString();
+      const ctx: Ctx = {
+        ...meta,
+        tenantId: tenant.id,
+        actor: { type: "user", id: row.id, label: row.username },
+      };
+      const ok = await inTx(deps, async (trx) => {
+        // Resets the counter, clears a run-out lock, and refuses if a parallel failure locked it.
+        const reset = await trx
+          .updateTable("users")
+          .set({ last_login_at: nowIso, failed_attempts: 0, locked: 0, locked_until: null })
+          .where("tenant_id", "=", tenant.id)
+          .where("id", "=", row.id)
+          .where(sql<boolean>`NOT (locked = 1 AND (locked_until IS NULL OR locked_until > ${nowIso}))`)
+          .returning("id")
+          .executeTakeFirst();
+        if (!reset) return false;
+        if (rehash) {
+          await trx
+            .updateTable("users")
+            .set({ password_hash: rehash })
+            .where("tenant_id", "=", tenant.id)
+            .where("id", "=", row.id)
+            .where("password_hash", "=", row.password_hash)
+            .execute();
+        }
+        await createSessionStore(trx, tenant.id).insertSession({
+          id: deps.ids.next("ses"),
+          user_id: row.id,
+          token_hash: hashSecret(token),
+          created_at: nowIso,
+          last_used_at: nowIso,
+          expires_at: expiresAt,
+          ip: meta.ip,
+          user_agent: meta.userAgent,
+          purpose,
+          csrf_hash: hashSecret(csrfToken),
+        });
+        await appendAudit(deps, trx, ctx, {
+          action: "auth.login.succeeded",
+          target: { type: "user", id: row.id, label: row.username },
+          changes: {
+            ...(second.status === "ok" ? { secondFactor: { after: second.method } } : {}),
+            ...(purpose !== "full" ? { purpose: { after: purpose } } : {}),
+            ...(rehash ? { passwordRehashed: { after: true } } : {}),
+          },
+        });
+        return true;
+      });
+      if (!ok) return fail("locked_meanwhile", false);
+      await refund();
+      const fresh = (await users.findUserRowById(row.id))!;
+      const [user] = await users.toUsers([fresh]);
+      return {
+        token,
+        csrfToken,
+        expiresAt,
+        mustChangePassword: fresh.must_change_password === 1,
+        purpose,
+        user: user!,
+      };
+    },
+  };
+}
+
+export type LoginService = ReturnType<typeof createLoginService>;

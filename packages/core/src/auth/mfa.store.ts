@@ -1,0 +1,156 @@
+/**
+ * SQL for MFA: the TOTP enrolment, recovery codes and remembered devices of one tenant. The two
+ * single-use rules are conditional UPDATEs, so they hold under concurrency on both databases:
+ * a TOTP step is accepted only if it is later than the last one, a recovery code only once.
+ */
+import type { MfaRecoveryCodesTable, MfaRememberedDevicesTable, MfaTotpTable } from "../db/schema.ts";
+import type { Executor } from "../shared/tx.ts";
+
+export function createMfaStore(db: Executor, tenantId: string) {
+  return {
+    findTotp(userId: string): Promise<MfaTotpTable | undefined> {
+      return db
+        .selectFrom("mfa_totp")
+        .selectAll()
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+    },
+
+    /** Starts (or restarts) an unconfirmed enrolment; never replaces a confirmed one. */
+    async replaceUnconfirmedTotp(userId: string, secret: string, at: string): Promise<boolean> {
+      await db
+        .deleteFrom("mfa_totp")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .where("confirmed_at", "is", null)
+        .execute();
+      const inserted = await db
+        .insertInto("mfa_totp")
+        .values({
+          tenant_id: tenantId,
+          user_id: userId,
+          secret,
+          created_at: at,
+          confirmed_at: null,
+          last_used_step: 0,
+        })
+        .onConflict((oc) => oc.columns(["tenant_id", "user_id"]).doNothing())
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+    },
+
+    /** Confirms the pending enrolment, recording the step used; false when another request did. */
+    async confirmTotp(userId: string, step: number, at: string): Promise<boolean> {
+      const r = await db
+        .updateTable("mfa_totp")
+        .set({ confirmed_at: at, last_used_step: step })
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .where("confirmed_at", "is", null)
+        .where("last_used_step", "<", step)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    /** Accepts a step of a confirmed enrolment once: false when it (or a later one) was used. */
+    async useTotpStep(userId: string, step: number): Promise<boolean> {
+      const r = await db
+        .updateTable("mfa_totp")
+        .set({ last_used_step: step })
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .where("confirmed_at", "is not", null)
+        .where("last_used_step", "<", step)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    async insertRecoveryCodes(rows: readonly Omit<MfaRecoveryCodesTable, "tenant_id">[]): Promise<void> {
+      if (rows.length === 0) return;
+      await db
+        .insertInto("mfa_recovery_codes")
+        .values(rows.map((r) => ({ ...r, tenant_id: tenantId })))
+        .execute();
+    },
+
+    unusedRecoveryCodes(userId: string): Promise<Pick<MfaRecoveryCodesTable, "id" | "code_hash">[]> {
+      return db
+        .selectFrom("mfa_recovery_codes")
+        .select(["id", "code_hash"])
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .where("used_at", "is", null)
+        .execute();
+    },
+
+    /** Marks one code used; false when it already was (exactly one of many parallel uses wins). */
+    async useRecoveryCode(userId: string, id: string, at: string): Promise<boolean> {
+      const r = await db
+        .updateTable("mfa_recovery_codes")
+        .set({ used_at: at })
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .where("id", "=", id)
+        .where("used_at", "is", null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    async insertRememberedDevice(row: Omit<MfaRememberedDevicesTable, "tenant_id">): Promise<void> {
+      await db
+        .insertInto("mfa_remembered_devices")
+        .values({ ...row, tenant_id: tenantId })
+        .execute();
+    },
+
+    findRememberedDevice(
+      userId: string,
+      tokenHash: string,
+    ): Promise<Pick<MfaRememberedDevicesTable, "id" | "created_at" | "expires_at"> | undefined> {
+      return db
+        .selectFrom("mfa_remembered_devices")
+        .select(["id", "created_at", "expires_at"])
+        .where("tenant_id", "=", tenantId)
+        .where("token_hash", "=", tokenHash)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+    },
+
+    /** Drops a user's expired remembered devices (kept tidy whenever a new one is issued). */
+    async deleteExpiredDevices(userId: string, at: string): Promise<void> {
+      await db
+        .deleteFrom("mfa_remembered_devices")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .where("expires_at", "<=", at)
+        .execute();
+    },
+
+    /** Removes the enrolment, every recovery code and every remembered device of a user. */
+    async clearAll(userId: string): Promise<{ totp: boolean; codes: number; devices: number }> {
+      const t = await db
+        .deleteFrom("mfa_totp")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      const c = await db
+        .deleteFrom("mfa_recovery_codes")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      const d = await db
+        .deleteFrom("mfa_remembered_devices")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      return {
+        totp: Number(t.numDeletedRows) > 0,
+        codes: Number(c.numDeletedRows),
+        devices: Number(d.numDeletedRows),
+      };
+    },
+  };
+}
+
+export type MfaStore = ReturnType<typeof createMfaStore>;

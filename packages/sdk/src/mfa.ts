@@ -1,0 +1,17 @@
+/** TOTP MFA of the signed-in user, and the administrator's reset of another user's MFA. */
+import type { RecoveryCodes, TotpEnrolment, User } from "@staffgate/contract";
+import { enc, type Transport } from "./http.ts";
+
+export function mfaApi(t: Transport) {
+  return {
+    /** Starts (or restarts) enrolment: show `otpauthUrl` as a QR code, or `secret` to type. */
+    startTotp: () => t.request<TotpEnrolment>("POST", "/api/v1/auth/mfa/totp"),
+    /** Confirms with the authenticator's current code; the recovery codes are shown this once. */
+    confirmTotp: (code: string) =>
+      t.request<RecoveryCodes>("POST", "/api/v1/auth/mfa/totp/confirm", { body: { code } }),
+    /** Turns one's own MFA off; asks the password again. */
+    disable: (password: string) => t.request<void>("DELETE", "/api/v1/auth/mfa", { body: { password } }),
+    /** `users.credentials`: clears a user's MFA and ends their sessions. */
+    reset: (userId: string) => t.request<User>("POST", `/api/v1/users/${enc(userId)}/mfa/reset`),
+  };
+}

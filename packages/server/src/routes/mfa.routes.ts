@@ -1,0 +1,69 @@
+/**
+ * TOTP MFA: /api/v1/auth/mfa/* for the signed-in user (an enrolment-only session included), and
+ * the administrator's reset, POST /api/v1/users/{id}/mfa/reset (`users.credentials`).
+ */
+import {
+  ConfirmTotpBody,
+  DisableMfaBody,
+  IdParams,
+  RecoveryCodesSchema,
+  TotpEnrolmentSchema,
+  UserSchema,
+} from "@staffgate/contract";
+import type { Core } from "@staffgate/core";
+import type { FastifyInstance } from "fastify";
+import { type RouteOptions, route } from "../http/route.ts";
+
+export function mfaRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
+  const tags = ["auth"];
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/auth/mfa/totp",
+    summary: "Start TOTP enrolment (or restart an unconfirmed one): the secret and its otpauth:// URI",
+    tags,
+    auth: "tenant",
+    status: 200,
+    response: TotpEnrolmentSchema,
+    handler: ({ caller }) => core.mfa.startTotpEnrolment(caller),
+  });
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/auth/mfa/totp/confirm",
+    summary: "Confirm TOTP enrolment with a current code; answers 10 recovery codes, shown once",
+    tags,
+    auth: "tenant",
+    body: ConfirmTotpBody,
+    status: 200,
+    response: RecoveryCodesSchema,
+    handler: ({ caller, ctx, body }) => core.mfa.confirmTotp(caller, ctx, body),
+  });
+
+  route(app, options, {
+    method: "DELETE",
+    url: "/api/v1/auth/mfa",
+    summary: "Turn one's own MFA off (asks the password again; refused while the tenant requires MFA)",
+    tags,
+    auth: "tenant",
+    body: DisableMfaBody,
+    response: null,
+    handler: async ({ caller, ctx, body }) => {
+      await core.mfa.disableMfa(caller, ctx, body);
+    },
+  });
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/users/:id/mfa/reset",
+    summary: "Reset a user's MFA: enrolment, recovery codes and remembered devices; ends their sessions",
+    tags: ["users"],
+    auth: "tenant",
+    permission: "users.credentials",
+    params: IdParams,
+    status: 200,
+    response: UserSchema,
+    etag: (u) => u.version,
+    handler: ({ caller, ctx, params, ifMatch }) => core.mfa.adminResetMfa(caller, ctx, params.id, ifMatch),
+  });
+}

@@ -1,0 +1,250 @@
+/**
+ * Lockout and throttling (issue 4 item 2; SECURITY.md A-12, A-15, D-32): lock after N consecutive
+ * failures, release after M minutes (fake clock), 0 = until an administrator unlocks, a success
+ * resets the counter, a locked account answers exactly like a wrong password, and the per-account
+ * and per-address throttles answer 429 with Retry-After without telling whether the account exists.
+ */
+import { hash } from "@node-rs/argon2";
+import { LOGIN_THROTTLE } from "@staffgate/core";
+import type { Staffgate } from "@staffgate/sdk";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { createUser, roleIdByName, userRow } from "./lifecycle-fixtures.ts";
+
+const MINUTE = 60_000;
+const WRONG = "definitely-not-the-password-42";
+
+describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  let t: TestApp;
+  let a: TestTenant;
+  let viewer: string;
+
+  /** The administrator, signed in now (the fake clock moves past idle limits between tests). */
+  const admin = (): Promise<Staffgate> => t.signIn(a.slug, "admin");
+
+  const attempt = (login: string, password: string, tenant = a.slug) =>
+    t.anonymous.transport.raw("POST", "/api/v1/auth/login", { body: { tenant, login, password } });
+
+  async function newUser(): Promise<{ id: string; username: string }> {
+    const { user } = await createUser(t, { ...a, admin: await admin() }, { roleId: viewer });
+    return { id: user.id, username: user.username };
+  }
+
+  async function events(userId: string, action: string) {
+    return t.db.kysely
+      .selectFrom("audit_events")
+      .select(["action", "outcome", "changes"])
+      .where("tenant_id", "=", a.id)
+      .where("target_id", "=", userId)
+      .where("action", "=", action)
+      .orderBy("seq")
+      .execute();
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await t.createTenant();
+    viewer = await roleIdByName(t, a, "Viewer");
+  });
+  afterAll(() => t?.close());
+  // Each test starts in a fresh throttle window, so the per-address budget of one test never
+  // spills into the next (all injected requests come from one address).
+  beforeEach(() => t.clock.advance(LOGIN_THROTTLE.windowMs));
+
+  it("locks after 5 consecutive failures (default) for 15 minutes, and audits the lock once", async () => {
+    const u = await newUser();
+    for (let i = 0; i < 5; i++) expect((await attempt(u.username, WRONG)).status).toBe(401);
+    const row = (await userRow(t, a, u.id))!;
+    expect(row.failed_attempts).toBe(5);
+    expect(row.locked).toBe(1);
+    expect(row.locked_until).toBe(new Date(t.clock.now().getTime() + 15 * MINUTE).toISOString());
+    // Even the right password is refused now, and further attempts neither count nor extend the lock.
+    t.clock.advance(MINUTE);
+    for (let i = 0; i < 3; i++) expect((await attempt(u.username, CANARY_PASSWORD)).status).toBe(401);
+    expect((await attempt(u.username, WRONG)).status).toBe(401);
+    const after = (await userRow(t, a, u.id))!;
+    expect(after.failed_attempts).toBe(5);
+    expect(after.locked_until).toBe(row.locked_until);
+    expect(await events(u.id, "auth.locked")).toHaveLength(1);
+    const failed = await events(u.id, "auth.login.failed");
+    expect(failed).toHaveLength(9);
+    expect(failed.every((e) => e.outcome === "failure")).toBe(true);
+    expect(failed.slice(0, 5).map((e) => JSON.parse(e.changes!).failedAttempts.after)).toEqual([
+      1, 2, 3, 4, 5,
+    ]);
+    expect(failed.slice(5).map((e) => JSON.parse(e.changes!).reason.after)).toEqual([
+      "locked",
+      "locked",
+      "locked",
+      "locked",
+    ]);
+  });
+
+  it("releases the lock after the lockout minutes (fake clock), and a success resets the counter", async () => {
+    const u = await newUser();
+    for (let i = 0; i < 5; i++) await attempt(u.username, WRONG);
+    t.clock.advance(15 * MINUTE - 1000);
+    expect((await attempt(u.username, CANARY_PASSWORD)).status).toBe(401);
+    t.clock.advance(2000);
+    expect((await attempt(u.username, CANARY_PASSWORD)).status).toBe(200);
+    const row = (await userRow(t, a, u.id))!;
+    expect({ locked: row.locked, lockedUntil: row.locked_until, failed: row.failed_attempts }).toEqual({
+      locked: 0,
+      lockedUntil: null,
+      failed: 0,
+    });
+  });
+
+  it("a run-out lock restarts the count: one failure after release does not lock again", async () => {
+    const u = await newUser();
+    for (let i = 0; i < 5; i++) await attempt(u.username, WRONG);
+    t.clock.advance(16 * MINUTE);
+    expect((await attempt(u.username, WRONG)).status).toBe(401);
+    const row = (await userRow(t, a, u.id))!;
+    expect({ locked: row.locked, failed: row.failed_attempts }).toEqual({ locked: 0, failed: 1 });
+  });
+
+  it("counts consecutive failures only: a success in between resets the counter", async () => {
+    const u = await newUser();
+    for (let i = 0; i < 4; i++) await attempt(u.username, WRONG);
+    expect((await userRow(t, a, u.id))!.failed_attempts).toBe(4);
+    expect((await attempt(u.username, CANARY_PASSWORD)).status).toBe(200);
+    expect((await userRow(t, a, u.id))!.failed_attempts).toBe(0);
+    for (let i = 0; i < 4; i++) await attempt(u.username, WRONG);
+    expect((await attempt(u.username, CANARY_PASSWORD)).status).toBe(200);
+  });
+
+  it("follows the tenant's threshold, and lockoutMinutes 0 locks until an administrator unlocks", async () => {
+    await (await admin()).settings.update({ lockoutThreshold: 3, lockoutMinutes: 0 });
+    try {
+      const u = await newUser();
+      for (let i = 0; i < 3; i++) await attempt(u.username, WRONG);
+      const row = (await userRow(t, a, u.id))!;
+      expect({ locked: row.locked, until: row.locked_until, failed: row.failed_attempts }).toEqual({
+        locked: 1,
+        until: null,
+        failed: 3,
+      });
+      t.clock.advance(7 * 24 * 60 * MINUTE);
+      expect((await attempt(u.username, CANARY_PASSWORD)).status).toBe(401);
+      const unlocked = await (await admin()).userActions.unlock(u.id);
+      expect(unlocked).toMatchObject({ locked: false, lockedUntil: null });
+      expect((await attempt(u.username, CANARY_PASSWORD)).status).toBe(200);
+    } finally {
+      await (await admin()).settings.update({ lockoutThreshold: 5, lockoutMinutes: 15 });
+    }
+  });
+
+  it("answers a locked, inactive, invited or unknown account exactly like a wrong password", async () => {
+    const locked = await newUser();
+    for (let i = 0; i < 5; i++) await attempt(locked.username, WRONG);
+    const inactive = await newUser();
+    await (await admin()).userActions.deactivate(inactive.id);
+    const invited = await (await admin()).users.create({
+      username: "invitee-lockout",
+      email: "invitee-lockout@example.org",
+      firstName: "Ivy",
+      lastName: "Invitee",
+      roleId: viewer,
+    } as never);
+    const wrong = await newUser();
+    const cases = [
+      { tenant: "no-such-tenant", login: "admin", password: CANARY_PASSWORD },
+      { tenant: a.slug, login: "nobody-here", password: CANARY_PASSWORD },
+      { tenant: a.slug, login: wrong.username, password: WRONG },
+      { tenant: a.slug, login: locked.username, password: CANARY_PASSWORD },
+      { tenant: a.slug, login: inactive.username, password: CANARY_PASSWORD },
+      { tenant: a.slug, login: invited.username, password: CANARY_PASSWORD },
+    ];
+    const answers = [];
+    for (const c of cases) {
+      const res = await attempt(c.login, c.password, c.tenant);
+      const headers = [...res.headers.keys()].filter((h) => h !== "x-request-id" && h !== "date").sort();
+      answers.push({ status: res.status, body: await res.text(), headers });
+    }
+    expect(new Set(answers.map((x) => JSON.stringify(x))).size).toBe(1);
+    expect(answers[0]!.status).toBe(401);
+    expect(JSON.parse(answers[0]!.body)).toMatchObject({ code: "INVALID_CREDENTIALS" });
+  });
+
+  it("re-hashes a password made with other argon2 parameters on a good sign-in", async () => {
+    const u = await newUser();
+    const legacy = await hash(CANARY_PASSWORD, { memoryCost: 2048, timeCost: 1, parallelism: 1 });
+    await t.db.kysely
+      .updateTable("users")
+      .set({ password_hash: legacy })
+      .where("tenant_id", "=", a.id)
+      .where("id", "=", u.id)
+      .execute();
+    expect((await attempt(u.username, CANARY_PASSWORD)).status).toBe(200);
+    const row = (await userRow(t, a, u.id))!;
+    expect(row.password_hash).not.toBe(legacy);
+    expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
+    expect((await attempt(u.username, CANARY_PASSWORD)).status).toBe(200);
+  });
+
+  it("throttles per account: attempt 21 in 15 minutes is 429 with Retry-After, known account or not", async () => {
+    const u = await newUser();
+    await (await admin()).settings.update({ lockoutThreshold: 100 });
+    try {
+      for (const login of [u.username, "ghost-account"]) {
+        for (let i = 0; i < LOGIN_THROTTLE.perAccount; i++) {
+          expect((await attempt(login, WRONG)).status).toBe(401);
+        }
+        const res = await attempt(login, CANARY_PASSWORD);
+        expect(res.status).toBe(429);
+        const retry = Number(res.headers.get("retry-after"));
+        expect(retry).toBeGreaterThan(0);
+        expect(retry).toBeLessThanOrEqual(LOGIN_THROTTLE.windowMs / 1000);
+        const body = await res.json();
+        expect(body).toMatchObject({ code: "THROTTLED", status: 429 });
+      }
+      // The known and the unknown account are throttled alike; another account is not affected.
+      expect((await attempt("admin", CANARY_PASSWORD)).status).toBe(200);
+      // A new window lets the account in again.
+      t.clock.advance(LOGIN_THROTTLE.windowMs);
+      expect((await attempt(u.username, CANARY_PASSWORD)).status).toBe(200);
+    } finally {
+      await (await admin()).settings.update({ lockoutThreshold: 5 });
+    }
+  });
+
+  it("throttles per client address across accounts; successful sign-ins do not use up the budget", async () => {
+    for (let i = 0; i < 10; i++) expect((await attempt("admin", CANARY_PASSWORD)).status).toBe(200);
+    for (let i = 0; i < LOGIN_THROTTLE.perAddress - 1; i++) {
+      expect((await attempt(`nobody-${i}`, WRONG)).status).toBe(401);
+    }
+    // The budget has one attempt left: the hundredth is answered, the next is throttled.
+    expect((await attempt("admin", CANARY_PASSWORD)).status).toBe(200);
+    expect((await attempt("nobody-x", WRONG)).status).toBe(401);
+    const res = await attempt("admin", CANARY_PASSWORD);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    t.clock.advance(LOGIN_THROTTLE.windowMs);
+    expect((await attempt("admin", CANARY_PASSWORD)).status).toBe(200);
+  });
+
+  it("stores no login or address in the throttle table, only hashes", async () => {
+    await attempt("someone@example.org", WRONG);
+    const rows = await t.db.kysely.selectFrom("login_throttle").selectAll().execute();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.key))).toBe(true);
+    expect(JSON.stringify(rows)).not.toMatch(/someone|127\.0\.0\.1/);
+  });
+
+  it("refuses a sign-in with a missing second factor like a wrong password and counts it", async () => {
+    const u = await newUser();
+    // An enrolled user (the MFA seam asks for a code; none is given).
+    await t.db.kysely
+      .updateTable("users")
+      .set({ mfa_enrolled: 1 })
+      .where("tenant_id", "=", a.id)
+      .where("id", "=", u.id)
+      .execute();
+    const p = await problemOf(() =>
+      t.anonymous.auth.login({ tenant: a.slug, login: u.username, password: CANARY_PASSWORD }),
+    );
+    expect(p.code).toBe("INVALID_CREDENTIALS");
+    expect((await userRow(t, a, u.id))!.failed_attempts).toBe(1);
+  });
+});

@@ -1,0 +1,443 @@
+/**
+ * TOTP MFA (issue 4 item 8; SECURITY.md item 21): enrolment, sign-in with a code, replay refused,
+ * single-use recovery codes (also under parallel use), remember-device, the tenant requirement,
+ * disabling, and the administrator's reset. TOTP codes are made here for the fake clock's time.
+ */
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { totpCodeAt, totpStepAt } from "../../core/src/auth/mfa.rules.ts";
+import { checkSecondFactor, issueRememberToken } from "../../core/src/auth/mfa-login.ts";
+import { readSettings } from "../../core/src/tenants/settings.rules.ts";
+import { REDACTED_PATHS } from "../src/app.ts";
+import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { createRole, createUser, roleIdByName, userRow } from "./lifecycle-fixtures.ts";
+
+const STEP_MS = 30_000;
+const DAY_MS = 86_400_000;
+
+describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  const lines: string[] = [];
+  let t: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  /** Every secret and recovery code handed out, for the leak check at the end. */
+  const handedOut: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      logger: {
+        level: "trace",
+        stream: new Writable({
+          write(chunk, _enc, done) {
+            lines.push(String(chunk));
+            done();
+          },
+        }),
+        redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      },
+    });
+    a = await t.createTenant();
+    b = await t.createTenant();
+  });
+  afterAll(() => t?.close());
+
+  const codeNow = (secret: string, offsetSteps = 0) =>
+    totpCodeAt(secret, totpStepAt(t.clock.now().getTime()) + offsetSteps);
+
+  /** A new user of `tenant` (Administrator unless `roleId`), enrolled in TOTP. */
+  async function enrolled(tenant: TestTenant, roleId?: string) {
+    const made = await createUser(t, tenant, roleId ? { roleId } : {});
+    const { secret } = await made.client.mfa.startTotp();
+    const { recoveryCodes } = await made.client.mfa.confirmTotp(codeNow(secret));
+    handedOut.push(secret, ...recoveryCodes);
+    // The confirming code's step is used up: move on so the next code is a fresh one.
+    t.clock.advance(STEP_MS);
+    return { ...made, secret, recoveryCodes };
+  }
+
+  const login = (tenant: TestTenant, username: string, totp?: string) =>
+    t.anonymous.auth.login({
+      tenant: tenant.slug,
+      login: username,
+      password: CANARY_PASSWORD,
+      ...(totp !== undefined ? { totp } : {}),
+    });
+
+  async function settingsOf(tenant: TestTenant) {
+    const row = await t.db.kysely
+      .selectFrom("tenants")
+      .select("settings")
+      .where("id", "=", tenant.id)
+      .executeTakeFirstOrThrow();
+    return readSettings(row.settings);
+  }
+
+  it("enrols: start, a wrong code refused, confirmation gives 10 recovery codes, stored hashed", async () => {
+    const { user, client } = await createUser(t, a);
+    const start = await client.mfa.startTotp();
+    expect(start.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(start.otpauthUrl).toContain(`otpauth://totp/Staffgate:${a.slug}%3A${user.username}?`);
+    // A new start replaces the unconfirmed one: the first secret no longer confirms.
+    const again = await client.mfa.startTotp();
+    expect(again.secret).not.toBe(start.secret);
+    handedOut.push(start.secret, again.secret);
+
+    const wrong = await problemOf(() =>
+      client.mfa.confirmTotp(codeNow(start.secret) === "000000" ? "111111" : "000000"),
+    );
+    expect(wrong.status).toBe(422);
+    expect(wrong.code).toBe("MFA_CODE_INVALID");
+    expect((await problemOf(() => client.mfa.confirmTotp("12ab56"))).status).toBe(400);
+
+    const { recoveryCodes } = await client.mfa.confirmTotp(codeNow(again.secret));
+    handedOut.push(...recoveryCodes);
+    expect(recoveryCodes).toHaveLength(10);
+    expect(new Set(recoveryCodes).size).toBe(10);
+    expect((await client.auth.me()).user.mfaEnrolled).toBe(true);
+    expect((await userRow(t, a, user.id))?.mfa_enrolled).toBe(1);
+    expect((await problemOf(() => client.mfa.startTotp())).code).toBe("MFA_ALREADY_ENROLLED");
+    expect((await problemOf(() => client.mfa.confirmTotp(codeNow(again.secret)))).code).toBe(
+      "MFA_ALREADY_ENROLLED",
+    );
+
+    const codes = await t.db.kysely
+      .selectFrom("mfa_recovery_codes")
+      .select(["code_hash", "used_at"])
+      .where("tenant_id", "=", a.id)
+      .where("user_id", "=", user.id)
+      .execute();
+    expect(codes).toHaveLength(10);
+    for (const c of codes) {
+      expect(c.code_hash).toMatch(/^\$argon2id\$/);
+      expect(c.used_at).toBeNull();
+    }
+    const stored = JSON.stringify(codes);
+    for (const rc of recoveryCodes) expect(stored).not.toContain(rc);
+    const totp = await t.db.kysely
+      .selectFrom("mfa_totp")
+      .selectAll()
+      .where("tenant_id", "=", a.id)
+      .where("user_id", "=", user.id)
+      .executeTakeFirstOrThrow();
+    expect(totp.confirmed_at).not.toBeNull();
+    expect(Number(totp.last_used_step)).toBe(totpStepAt(t.clock.now().getTime()));
+
+    const audit = await t.db.kysely
+      .selectFrom("audit_events")
+      .select(["action", "changes"])
+      .where("tenant_id", "=", a.id)
+      .where("target_id", "=", user.id)
+      .where("action", "=", "auth.mfa.enrolled")
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!.changes!)).toMatchObject({ mfaEnrolled: { before: false, after: true } });
+    t.clock.advance(STEP_MS);
+  });
+
+  it("seals the TOTP secret at rest when STAFFGATE_SECRET_KEY is set", async () => {
+    const before = process.env.STAFFGATE_SECRET_KEY;
+    process.env.STAFFGATE_SECRET_KEY = "test-sealing-key-0123456789abcdef-0123";
+    try {
+      const { user, secret } = await enrolled(a);
+      const row = await t.db.kysely
+        .selectFrom("mfa_totp")
+        .select("secret")
+        .where("tenant_id", "=", a.id)
+        .where("user_id", "=", user.id)
+        .executeTakeFirstOrThrow();
+      expect(row.secret).toMatch(/^v1:/);
+      expect(row.secret).not.toContain(secret);
+      expect((await login(a, user.username, codeNow(secret))).user.id).toBe(user.id);
+    } finally {
+      if (before === undefined) delete process.env.STAFFGATE_SECRET_KEY;
+      else process.env.STAFFGATE_SECRET_KEY = before;
+    }
+  });
+
+  it("signs in with the current TOTP code, and refuses a missing, wrong or replayed one", async () => {
+    const { user, secret } = await enrolled(a);
+    expect((await problemOf(() => login(a, user.username))).code).toBe("INVALID_CREDENTIALS");
+    const code = codeNow(secret);
+    const wrong = code === "000000" ? "111111" : "000000";
+    expect((await problemOf(() => login(a, user.username, wrong))).code).toBe("INVALID_CREDENTIALS");
+    const ok = await login(a, user.username, code);
+    expect(ok.user.id).toBe(user.id);
+    // The same code again, inside its 30 s window: refused (RFC 6238 §5.2, ASVS 6.5.1).
+    expect((await problemOf(() => login(a, user.username, code))).code).toBe("INVALID_CREDENTIALS");
+    // Once a code was used, the previous step's code is refused too.
+    t.clock.advance(STEP_MS);
+    const previous = codeNow(secret, -1);
+    if (previous !== codeNow(secret) && previous !== codeNow(secret, 1)) {
+      expect((await problemOf(() => login(a, user.username, previous))).code).toBe("INVALID_CREDENTIALS");
+    }
+    // A code of the previous step, one step late (clock drift), is accepted once.
+    const late = codeNow(secret);
+    t.clock.advance(STEP_MS);
+    expect((await login(a, user.username, late)).user.id).toBe(user.id);
+    t.clock.advance(3 * STEP_MS);
+    // Too old: three steps ago.
+    const stale = codeNow(secret, -3);
+    if (![-1, 0, 1].some((d) => codeNow(secret, d) === stale)) {
+      expect((await problemOf(() => login(a, user.username, stale))).code).toBe("INVALID_CREDENTIALS");
+    }
+    // Failures were counted, a success reset them: sign in cleanly to leave the account unlocked.
+    t.clock.advance(STEP_MS);
+    expect((await login(a, user.username, codeNow(secret))).user.id).toBe(user.id);
+  });
+
+  it("replays of one TOTP code in parallel: exactly one succeeds", async () => {
+    const { user, secret } = await enrolled(a);
+    const row = (await userRow(t, a, user.id))!;
+    const settings = await settingsOf(a);
+    const code = codeNow(secret);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => checkSecondFactor(t.app.core.deps, row, { totp: code }, settings)),
+    );
+    expect(results.filter((r) => r.status === "ok")).toHaveLength(1);
+    expect(results.filter((r) => r.status === "invalid")).toHaveLength(19);
+  });
+
+  it("accepts each recovery code once, whatever its case and hyphens", async () => {
+    const { user, recoveryCodes } = await enrolled(a);
+    const third = recoveryCodes[2]!;
+    expect((await login(a, user.username, third.toUpperCase().replace("-", " "))).user.id).toBe(user.id);
+    expect((await problemOf(() => login(a, user.username, third))).code).toBe("INVALID_CREDENTIALS");
+    expect((await login(a, user.username, recoveryCodes[3]!)).user.id).toBe(user.id);
+    const used = await t.db.kysely
+      .selectFrom("mfa_recovery_codes")
+      .select("used_at")
+      .where("tenant_id", "=", a.id)
+      .where("user_id", "=", user.id)
+      .where("used_at", "is not", null)
+      .execute();
+    expect(used).toHaveLength(2);
+  });
+
+  it("20 parallel uses of one recovery code: exactly one success", async () => {
+    const { user, recoveryCodes } = await enrolled(a);
+    const row = (await userRow(t, a, user.id))!;
+    const settings = await settingsOf(a);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        checkSecondFactor(t.app.core.deps, row, { totp: recoveryCodes[0]! }, settings),
+      ),
+    );
+    expect(results.filter((r) => r.status === "ok")).toEqual([{ status: "ok", method: "recovery" }]);
+    expect(results.filter((r) => r.status === "invalid")).toHaveLength(19);
+  });
+
+  it("remembers a device for rememberDeviceDays (at most 30), and no longer", async () => {
+    const { user, secret } = await enrolled(a);
+    const deps = t.app.core.deps;
+    const settings = await settingsOf(a);
+    expect(settings.rememberDeviceDays).toBe(30);
+    const remembered = (await issueRememberToken(deps, a.id, user.id, settings))!;
+    expect(remembered.token).toMatch(/^sgd_/);
+    expect(Date.parse(remembered.expiresAt) - t.clock.now().getTime()).toBe(30 * DAY_MS);
+    const stored = await t.db.kysely
+      .selectFrom("mfa_remembered_devices")
+      .select("token_hash")
+      .where("tenant_id", "=", a.id)
+      .where("user_id", "=", user.id)
+      .execute();
+    expect(JSON.stringify(stored)).not.toContain(remembered.token);
+
+    const check = async (rememberToken: string) =>
+      checkSecondFactor(deps, (await userRow(t, a, user.id))!, { rememberToken }, settings);
+    expect(await check(remembered.token)).toEqual({ status: "ok", method: "remembered" });
+    expect(await check(`${remembered.token}x`)).toEqual({ status: "missing" });
+    // Another user's token is not this user's.
+    const other = await enrolled(a);
+    const theirs = (await issueRememberToken(deps, a.id, other.user.id, settings))!;
+    expect(await check(theirs.token)).toEqual({ status: "missing" });
+
+    t.clock.advance(30 * DAY_MS - 60_000);
+    expect(await check(remembered.token)).toEqual({ status: "ok", method: "remembered" });
+    t.clock.advance(60_000);
+    expect(await check(remembered.token)).toEqual({ status: "missing" });
+    // The code still works.
+    const row = (await userRow(t, a, user.id))!;
+    expect(await checkSecondFactor(deps, row, { totp: codeNow(secret) }, settings)).toEqual({
+      status: "ok",
+      method: "totp",
+    });
+
+    // A tenant that shortens the setting shortens devices remembered before.
+    const again = (await issueRememberToken(deps, a.id, user.id, settings))!;
+    t.clock.advance(8 * DAY_MS);
+    expect(await check(again.token)).toEqual({ status: "ok", method: "remembered" });
+    const week = { ...settings, rememberDeviceDays: 7 };
+    expect(
+      await checkSecondFactor(deps, (await userRow(t, a, user.id))!, { rememberToken: again.token }, week),
+    ).toEqual({ status: "missing" });
+    // 0 = never: no token is issued.
+    expect(await issueRememberToken(deps, a.id, user.id, { ...settings, rememberDeviceDays: 0 })).toBeNull();
+    // Weeks went by: the administrators' sessions idled out; sign them in again.
+    a = { ...a, admin: await t.signIn(a.slug, a.adminUsername) };
+    b = { ...b, admin: await t.signIn(b.slug, b.adminUsername) };
+  });
+
+  describe("tenant requirement", () => {
+    let c: TestTenant;
+    let plainRole: string;
+    let patientRole: string;
+    beforeAll(async () => {
+      c = await t.createTenant();
+      plainRole = await createRole(c, ["users.view"]);
+      patientRole = await createRole(c, ["patients.read"]);
+    });
+    afterAll(() => c.admin.settings.update({ mfaRequired: "off" }));
+
+    const second = async (userId: string) =>
+      checkSecondFactor(t.app.core.deps, (await userRow(t, c, userId))!, {}, await settingsOf(c));
+
+    it("off: nobody is sent into enrolment", async () => {
+      const { user } = await createUser(t, c, { roleId: patientRole });
+      expect(await second(user.id)).toEqual({ status: "not_required" });
+    });
+
+    it("all: every unenrolled user gets an enrolment-only session that can only enrol", async () => {
+      const { user } = await createUser(t, c, { roleId: plainRole });
+      await c.admin.settings.update({ mfaRequired: "all" });
+      expect(await second(user.id)).toEqual({ status: "enrolment_required" });
+      const session = t.anonymous.withToken((await login(c, user.username)).token);
+      expect((await session.auth.me()).user.id).toBe(user.id);
+      const refused = await problemOf(() => session.users.list());
+      expect(refused.status).toBe(403);
+      expect(refused.code).toBe("MFA_ENROLMENT_REQUIRED");
+      // It can enrol; afterwards a sign-in needs the code and gives a full session.
+      const { secret } = await session.mfa.startTotp();
+      handedOut.push(secret, ...(await session.mfa.confirmTotp(codeNow(secret))).recoveryCodes);
+      t.clock.advance(STEP_MS);
+      const full = t.anonymous.withToken((await login(c, user.username, codeNow(secret))).token);
+      expect((await full.users.list()).items.length).toBeGreaterThan(0);
+      // Required: turning it off is refused.
+      const off = await problemOf(() => full.mfa.disable(CANARY_PASSWORD));
+      expect(off.status).toBe(422);
+      expect(off.code).toBe("MFA_REQUIRED");
+      await c.admin.settings.update({ mfaRequired: "off" });
+    });
+
+    it("patient_access: only users whose role or a per-workspace role holds a patient permission", async () => {
+      const plain = await createUser(t, c, { roleId: plainRole });
+      const patient = await createUser(t, c, { roleId: patientRole });
+      const perWorkspace = await createUser(t, c, { roleId: plainRole });
+      const ws = await c.admin.workspaces.create({ slug: `mfa-${Date.now()}`, name: "MFA ward" });
+      await c.admin.users.update(perWorkspace.user.id, {
+        workspaceRoles: [{ workspaceId: ws.id, roleId: patientRole }],
+      } as never);
+      await c.admin.settings.update({ mfaRequired: "patient_access" });
+      expect(await second(plain.user.id)).toEqual({ status: "not_required" });
+      expect(await second(patient.user.id)).toEqual({ status: "enrolment_required" });
+      expect(await second(perWorkspace.user.id)).toEqual({ status: "enrolment_required" });
+      // The built-in Administrator role holds patient permissions in this catalogue.
+      expect(await second(c.adminUserId)).toEqual({ status: "enrolment_required" });
+      await c.admin.settings.update({ mfaRequired: "off" });
+    });
+  });
+
+  it("turns one's own MFA off with the password", async () => {
+    const { user, client, secret } = await enrolled(a);
+    const wrong = await problemOf(() => client.mfa.disable(`${CANARY_PASSWORD}-wrong`));
+    expect(wrong.code).toBe("INVALID_CREDENTIALS");
+    expect((await userRow(t, a, user.id))?.mfa_enrolled).toBe(1);
+    await client.mfa.disable(CANARY_PASSWORD);
+    expect((await userRow(t, a, user.id))?.mfa_enrolled).toBe(0);
+    for (const table of ["mfa_totp", "mfa_recovery_codes", "mfa_remembered_devices"] as const) {
+      const rows = await t.db.kysely
+        .selectFrom(table)
+        .select("user_id")
+        .where("tenant_id", "=", a.id)
+        .where("user_id", "=", user.id)
+        .execute();
+      expect(rows, table).toEqual([]);
+    }
+    // The password alone suffices again; the old secret no longer matters.
+    expect((await login(a, user.username)).user.mfaEnrolled).toBe(false);
+    expect((await login(a, user.username, codeNow(secret, 1))).user.id).toBe(user.id);
+    // Not enrolled: turning it off again changes nothing.
+    await client.mfa.disable(CANARY_PASSWORD);
+  });
+
+  describe("administrator reset (users.credentials)", () => {
+    it("clears enrolment, codes and remembered devices, ends the user's sessions, and is audited", async () => {
+      const { user, client, recoveryCodes } = await enrolled(a, await roleIdByName(t, a, "Viewer"));
+      await issueRememberToken(t.app.core.deps, a.id, user.id, await settingsOf(a));
+      const before = await a.admin.users.get(user.id);
+      const reset = await a.admin.mfa.reset(user.id);
+      expect(reset.mfaEnrolled).toBe(false);
+      expect(reset.version).toBe(before.version + 1);
+      expect((await problemOf(() => client.auth.me())).status).toBe(401);
+      for (const table of ["mfa_totp", "mfa_recovery_codes", "mfa_remembered_devices"] as const) {
+        const rows = await t.db.kysely
+          .selectFrom(table)
+          .select("user_id")
+          .where("tenant_id", "=", a.id)
+          .where("user_id", "=", user.id)
+          .execute();
+        expect(rows, table).toEqual([]);
+      }
+      // The recovery codes are gone with it; the password alone signs in (the tenant requires nothing).
+      expect((await login(a, user.username, recoveryCodes[0])).user.mfaEnrolled).toBe(false);
+      const audit = await t.db.kysely
+        .selectFrom("audit_events")
+        .select(["action", "changes", "actor_id"])
+        .where("tenant_id", "=", a.id)
+        .where("target_id", "=", user.id)
+        .where("action", "=", "user.mfa_reset")
+        .execute();
+      expect(audit).toHaveLength(1);
+      expect(audit[0]!.actor_id).toBe(a.adminUserId);
+      expect(JSON.parse(audit[0]!.changes!)).toMatchObject({
+        mfaEnrolled: { before: true, after: false },
+        recoveryCodesRemoved: { after: 10 },
+        rememberedDevicesRemoved: { after: 1 },
+        sessionsEnded: { after: 1 },
+      });
+    });
+
+    it("needs users.credentials, refuses oneself, and follows the cover rule", async () => {
+      const target = await enrolled(a);
+      const viewer = await createUser(t, a, { roleId: await roleIdByName(t, a, "Viewer") });
+      expect((await problemOf(() => viewer.client.mfa.reset(target.user.id))).status).toBe(403);
+      const self = await problemOf(() => target.client.mfa.reset(target.user.id));
+      expect(self.code).toBe("SELF_ACTION_FORBIDDEN");
+      // Holding users.credentials but not what the Administrator target holds: refused.
+      const helpdesk = await createUser(t, a, {
+        roleId: await createRole(a, ["users.credentials", "users.view"]),
+      });
+      const escalation = await problemOf(() => helpdesk.client.mfa.reset(target.user.id));
+      expect(escalation.status).toBe(403);
+      expect(escalation.code).toBe("PRIVILEGE_ESCALATION");
+      expect((await userRow(t, a, target.user.id))?.mfa_enrolled).toBe(1);
+      // The same helpdesk user may reset someone it covers.
+      const covered = await enrolled(a, await createRole(a, ["users.view"]));
+      expect((await helpdesk.client.mfa.reset(covered.user.id)).mfaEnrolled).toBe(false);
+    });
+
+    it("another tenant's user is a 404, identical to a missing id", async () => {
+      const target = await enrolled(a);
+      const foreign = await problemOf(() => b.admin.mfa.reset(target.user.id));
+      const missing = await problemOf(() => b.admin.mfa.reset("usr_missing0000000000000"));
+      expect(foreign.status).toBe(404);
+      expect(foreign.code).toBe(missing.code);
+      expect((await userRow(t, a, target.user.id))?.mfa_enrolled).toBe(1);
+    });
+  });
+
+  it("never writes a TOTP secret, recovery code or remember token into the audit or the logs", async () => {
+    const { user } = await enrolled(a);
+    const remembered = (await issueRememberToken(t.app.core.deps, a.id, user.id, await settingsOf(a)))!;
+    handedOut.push(remembered.token);
+    expect(handedOut.length).toBeGreaterThan(50);
+    const audit = JSON.stringify(await t.db.kysely.selectFrom("audit_events").selectAll().execute());
+    const logs = lines.join("");
+    expect(lines.length).toBeGreaterThan(20);
+    for (const secret of handedOut) {
+      expect(audit, "audit").not.toContain(secret);
+      expect(logs, "logs").not.toContain(secret);
+    }
+    expect(audit).not.toMatch(/otpauth:|\$argon2|plain:/);
+    expect(logs).not.toMatch(/otpauth:|\$argon2/);
+  });
+});

@@ -1,0 +1,374 @@
+/**
+ * Sessions (issue 4 item 9; SECURITY.md E-36, E-37, E-39, E-42): idle timeout on the server with
+ * its per-workspace override, the absolute limit, users listing and ending their own sessions,
+ * mustChangePassword and MFA-enrolment confinement, and the console cookie with CSRF protection.
+ */
+import { Staffgate } from "@staffgate/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  CANARY_PASSWORD,
+  injectFetch,
+  problemOf,
+  startTestApp,
+  type TestApp,
+  type TestTenant,
+} from "./harness.ts";
+import { createUser, roleIdByName } from "./lifecycle-fixtures.ts";
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  let t: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  let viewer: string;
+
+  /** The administrators, signed in now (the fake clock moves past idle limits between tests). */
+  const admin = () => t.signIn(a.slug, "admin");
+  const bAdmin = () => t.signIn(b.slug, "admin");
+  const login = (tenant: string, user: string) =>
+    t.anonymous.auth.login({ tenant, login: user, password: CANARY_PASSWORD });
+  const status = async (p: Promise<Response>) => (await p).status;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await t.createTenant();
+    b = await t.createTenant();
+    viewer = await roleIdByName(t, a, "Viewer");
+  });
+  afterAll(() => t?.close());
+
+  describe("idle and absolute limits (fake clock)", () => {
+    it("passes at idle − 1 s and refuses at idle + 1 s (tenant default 15 minutes)", async () => {
+      const s = await admin();
+      t.clock.advance(15 * MINUTE - SECOND);
+      await expect(s.auth.me()).resolves.toBeDefined();
+      // The request above counted as activity: the limit runs from it.
+      t.clock.advance(15 * MINUTE - SECOND);
+      await expect(s.auth.me()).resolves.toBeDefined();
+      t.clock.advance(15 * MINUTE + SECOND);
+      const p = await problemOf(() => s.auth.me());
+      expect(p.status).toBe(401);
+      expect(p.code).toBe("UNAUTHENTICATED");
+    });
+
+    it("activity every 50 seconds keeps a session alive (last use is recorded often enough)", async () => {
+      const s = await admin();
+      for (let i = 0; i < 30; i++) {
+        t.clock.advance(50 * SECOND);
+        await s.auth.me();
+      }
+      t.clock.advance(15 * MINUTE - SECOND);
+      await expect(s.auth.me()).resolves.toBeDefined();
+    });
+
+    it("follows the tenant's idleTimeoutMinutes", async () => {
+      await (await admin()).settings.update({ idleTimeoutMinutes: 5 });
+      try {
+        const s = await admin();
+        t.clock.advance(5 * MINUTE - SECOND);
+        await expect(s.auth.me()).resolves.toBeDefined();
+        t.clock.advance(5 * MINUTE + SECOND);
+        expect((await problemOf(() => s.auth.me())).status).toBe(401);
+      } finally {
+        await (await admin()).settings.update({ idleTimeoutMinutes: 15 });
+      }
+    });
+
+    it("applies a workspace's idle_timeout_seconds when the request names it (Staffgate-Workspace)", async () => {
+      const adm = await admin();
+      const short = await adm.workspaces.create({ slug: "kiosk", name: "Kiosk", idleTimeoutSeconds: 120 });
+      const long = await adm.workspaces.create({ slug: "lab", name: "Lab", idleTimeoutSeconds: 3600 });
+      const { token } = await login(a.slug, "admin");
+      const me = (workspace?: string) =>
+        status(
+          t.anonymous
+            .withToken(token)
+            .transport.raw(
+              "GET",
+              "/api/v1/auth/me",
+              workspace ? { headers: { "staffgate-workspace": workspace } } : {},
+            ),
+        );
+      // Shorter: 2 minutes in the kiosk workspace.
+      t.clock.advance(2 * MINUTE - SECOND);
+      expect(await me(short.id)).toBe(200);
+      t.clock.advance(2 * MINUTE + SECOND);
+      expect(await me(short.id)).toBe(401);
+      // Without the header the tenant's 15 minutes apply to the same session.
+      expect(await me()).toBe(200);
+      // Longer: an hour in the lab workspace, but the tenant's 15 minutes elsewhere.
+      t.clock.advance(20 * MINUTE);
+      expect(await me(long.id)).toBe(200);
+      t.clock.advance(20 * MINUTE);
+      expect(await me()).toBe(401);
+      expect(await me(long.id)).toBe(200);
+      // Another tenant's workspace id, or an unknown one, does not apply: the tenant's limit does.
+      const foreign = await (await bAdmin()).workspaces.create({
+        slug: "far",
+        name: "Far",
+        idleTimeoutSeconds: 3600,
+      });
+      t.clock.advance(20 * MINUTE);
+      expect(await me(foreign.id)).toBe(401);
+      expect(await me("wsp_unknown")).toBe(401);
+      expect(await me(long.id)).toBe(200);
+    });
+
+    it("ends a session at the absolute limit even with constant activity", async () => {
+      await (await admin()).settings.update({ absoluteTimeoutHours: 1 });
+      try {
+        const s = await admin();
+        for (let i = 0; i < 5; i++) {
+          t.clock.advance(10 * MINUTE);
+          await s.auth.me();
+        }
+        t.clock.advance(10 * MINUTE - SECOND);
+        await expect(s.auth.me()).resolves.toBeDefined();
+        t.clock.advance(2 * SECOND);
+        expect((await problemOf(() => s.auth.me())).status).toBe(401);
+      } finally {
+        await (await admin()).settings.update({ absoluteTimeoutHours: 12 });
+      }
+    });
+  });
+
+  describe("own sessions", () => {
+    it("lists the caller's own sessions with times, address, user agent and which is current", async () => {
+      const made = await createUser(t, { ...a, admin: await admin() }, { roleId: viewer });
+      const second = await t.signIn(a.slug, made.user.username);
+      const { items } = await second.auth.sessions();
+      expect(items).toHaveLength(2);
+      expect(items.filter((s) => s.current)).toHaveLength(1);
+      for (const s of items) {
+        expect(s).toMatchObject({ ip: "127.0.0.1", purpose: "full" });
+        expect(s.createdAt <= s.lastUsedAt).toBe(true);
+      }
+      // The administrator's sessions are not among them.
+      const adminSessions = (await (await admin()).auth.sessions()).items.map((s) => s.id);
+      expect(items.some((s) => adminSessions.includes(s.id))).toBe(false);
+      expect(JSON.stringify(items)).not.toMatch(/token|hash|csrf/i);
+    });
+
+    it("ends one of them (the other keeps working), and 404s another user's or tenant's session", async () => {
+      const made = await createUser(t, { ...a, admin: await admin() }, { roleId: viewer });
+      const other = made.client;
+      const me = await t.signIn(a.slug, made.user.username);
+      const list = (await me.auth.sessions()).items;
+      const otherId = list.find((s) => !s.current)!.id;
+      await me.auth.endSession(otherId);
+      expect((await problemOf(() => other.auth.me())).status).toBe(401);
+      await expect(me.auth.me()).resolves.toBeDefined();
+      // Another user's session (same tenant) and another tenant's: 404, identical to a missing id.
+      const adm = await admin();
+      const adminSession = (await adm.auth.sessions()).items.find((s) => s.current)!.id;
+      const bClient = await bAdmin();
+      const bSession = (await bClient.auth.sessions()).items.find((s) => s.current)!.id;
+      const bodies = [];
+      for (const id of [adminSession, bSession, "ses_missing0000000000000"]) {
+        const res = await me.transport.raw("DELETE", `/api/v1/auth/sessions/${id}`);
+        expect(res.status).toBe(404);
+        bodies.push((await res.text()).replaceAll(id, "<id>"));
+      }
+      expect(new Set(bodies).size).toBe(1);
+      await expect(adm.auth.me()).resolves.toBeDefined();
+      await expect(bClient.auth.me()).resolves.toBeDefined();
+      const audit = await t.db.kysely
+        .selectFrom("audit_events")
+        .select(["action", "changes"])
+        .where("tenant_id", "=", a.id)
+        .where("action", "=", "auth.session.ended")
+        .execute();
+      expect(audit.map((e) => JSON.parse(e.changes!).session.before)).toContain(otherId);
+    });
+
+    it("gives a new token on every sign-in", async () => {
+      const tokens = new Set<string>();
+      for (let i = 0; i < 5; i++) tokens.add((await login(a.slug, "admin")).token);
+      expect(tokens.size).toBe(5);
+    });
+  });
+
+  describe("confined sessions", () => {
+    it("mustChangePassword: only /auth/me, /auth/logout and /auth/password; the rest is 403 PASSWORD_CHANGE_REQUIRED", async () => {
+      const adm = await admin();
+      const made = await createUser(
+        t,
+        { ...a, admin: adm },
+        {
+          roleId: await roleIdByName(t, a, "Administrator"),
+          extra: { mustChangePassword: true },
+        },
+      );
+      const res = await login(a.slug, made.user.username);
+      expect(res.mustChangePassword).toBe(true);
+      const s = t.anonymous.withToken(res.token);
+      await expect(s.auth.me()).resolves.toBeDefined();
+      for (const [method, url] of [
+        ["GET", "/api/v1/workspaces"],
+        ["GET", "/api/v1/users"],
+        ["GET", "/api/v1/auth/sessions"],
+        ["POST", "/api/v1/auth/mfa/totp"],
+      ] as const) {
+        const r = await s.transport.raw(method, url);
+        expect(r.status, `${method} ${url}`).toBe(403);
+        expect(((await r.json()) as { code: string }).code).toBe("PASSWORD_CHANGE_REQUIRED");
+      }
+      // The password change itself is let through (whatever it answers on its merits).
+      const change = await s.transport.raw("POST", "/api/v1/auth/password", { body: {} });
+      expect(change.status).not.toBe(403);
+      expect(await status(s.transport.raw("POST", "/api/v1/auth/logout"))).toBe(204);
+    });
+
+    it("MFA enrolment session: only /auth/me, /auth/logout and /auth/mfa/*; the rest is 403 MFA_ENROLMENT_REQUIRED", async () => {
+      const made = await createUser(t, { ...a, admin: await admin() }, { roleId: viewer });
+      const res = await login(a.slug, made.user.username);
+      // The MFA seam decides enrolment_required; here the session is marked as it would be.
+      await t.db.kysely
+        .updateTable("sessions")
+        .set({ purpose: "mfa_enrolment" })
+        .where("tenant_id", "=", a.id)
+        .where("user_id", "=", made.user.id)
+        .execute();
+      const s = t.anonymous.withToken(res.token);
+      await expect(s.auth.me()).resolves.toBeDefined();
+      const denied = await s.transport.raw("GET", "/api/v1/workspaces");
+      expect(denied.status).toBe(403);
+      expect(((await denied.json()) as { code: string }).code).toBe("MFA_ENROLMENT_REQUIRED");
+      const enrol = await s.transport.raw("POST", "/api/v1/auth/mfa/totp");
+      expect(enrol.status).not.toBe(403);
+      expect(enrol.status).not.toBe(401);
+    });
+  });
+
+  describe("console cookie and CSRF", () => {
+    const cookieLogin = async (user = "admin") => {
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        payload: { tenant: a.slug, login: user, password: CANARY_PASSWORD },
+      });
+      expect(res.statusCode).toBe(200);
+      const setCookie = res.headers["set-cookie"] as string[];
+      const body = res.json() as { token: string; csrfToken: string };
+      return { setCookie, body, cookie: `__Host-staffgate_session=${body.token}` };
+    };
+
+    it("sets __Host- cookies with Path=/, HttpOnly, Secure, SameSite=Strict and no Domain", async () => {
+      const { setCookie, body } = await cookieLogin();
+      expect(setCookie).toHaveLength(2);
+      const session = setCookie.find((c) => c.startsWith("__Host-staffgate_session="))!;
+      expect(session).toBe(
+        `__Host-staffgate_session=${body.token}; Path=/; HttpOnly; Secure; SameSite=Strict`,
+      );
+      const csrf = setCookie.find((c) => c.startsWith("__Host-staffgate_csrf="))!;
+      expect(csrf).toBe(`__Host-staffgate_csrf=${body.csrfToken}; Path=/; Secure; SameSite=Strict`);
+      expect(setCookie.join(";")).not.toMatch(/domain=/i);
+      expect(body.csrfToken).toMatch(/^csrf_[A-Za-z0-9_-]{43}$/);
+    });
+
+    it("authenticates by cookie; unsafe methods need the matching X-CSRF-Token, bearer needs none", async () => {
+      const { body, cookie } = await cookieLogin();
+      const get = await t.app.inject({ method: "GET", url: "/api/v1/auth/me", headers: { cookie } });
+      expect(get.statusCode).toBe(200);
+      const create = (headers: Record<string, string>, slug: string) =>
+        t.app.inject({
+          method: "POST",
+          url: "/api/v1/workspaces",
+          headers: { "content-type": "application/json", ...headers },
+          payload: JSON.stringify({ slug, name: slug }),
+        });
+      const none = await create({ cookie }, "csrf-none");
+      expect(none.statusCode).toBe(403);
+      expect((none.json() as { code: string }).code).toBe("CSRF_TOKEN_INVALID");
+      const wrong = await create({ cookie, "x-csrf-token": "csrf_wrong" }, "csrf-wrong");
+      expect(wrong.statusCode).toBe(403);
+      const ok = await create({ cookie, "x-csrf-token": body.csrfToken }, "csrf-ok");
+      expect(ok.statusCode).toBe(201);
+      const bearer = await create({ authorization: `Bearer ${body.token}` }, "csrf-bearer");
+      expect(bearer.statusCode).toBe(201);
+      // Another session's CSRF token does not fit this session.
+      const other = await cookieLogin();
+      const crossed = await create({ cookie, "x-csrf-token": other.body.csrfToken }, "csrf-crossed");
+      expect(crossed.statusCode).toBe(403);
+      const slugs = (await (await admin()).workspaces.list()).items.map((w) => w.slug);
+      expect(slugs).toEqual(expect.arrayContaining(["csrf-ok", "csrf-bearer"]));
+      expect(slugs).not.toContain("csrf-none");
+      expect(slugs).not.toContain("csrf-wrong");
+      expect(slugs).not.toContain("csrf-crossed");
+    });
+
+    it("refuses a cross-origin form POST that carries only the cookie (SECURITY.md E)", async () => {
+      const { cookie } = await cookieLogin();
+      for (const contentType of [
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "text/plain",
+      ]) {
+        const res = await t.app.inject({
+          method: "POST",
+          url: "/api/v1/workspaces",
+          headers: { cookie, origin: "https://evil.example", "content-type": contentType },
+          payload: contentType.startsWith("multipart")
+            ? '--x\r\nContent-Disposition: form-data; name="slug"\r\n\r\nevil\r\n--x--\r\n'
+            : "slug=evil&name=evil",
+        });
+        expect([403, 415], `${contentType}: ${res.body}`).toContain(res.statusCode);
+      }
+      // Even a JSON body (which a form cannot send) is refused without the CSRF header.
+      const json = await t.app.inject({
+        method: "POST",
+        url: "/api/v1/workspaces",
+        headers: { cookie, origin: "https://evil.example", "content-type": "application/json" },
+        payload: JSON.stringify({ slug: "evil", name: "evil" }),
+      });
+      expect(json.statusCode).toBe(403);
+      const slugs = (await (await admin()).workspaces.list()).items.map((w) => w.slug);
+      expect(slugs).not.toContain("evil");
+    });
+
+    it("logout by cookie (with CSRF) ends the session and clears both cookies", async () => {
+      const { body, cookie } = await cookieLogin();
+      const refused = await t.app.inject({ method: "POST", url: "/api/v1/auth/logout", headers: { cookie } });
+      expect(refused.statusCode).toBe(403);
+      const out = await t.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/logout",
+        headers: { cookie, "x-csrf-token": body.csrfToken },
+      });
+      expect(out.statusCode).toBe(204);
+      const cleared = out.headers["set-cookie"] as string[];
+      expect(cleared).toEqual([
+        "__Host-staffgate_session=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0",
+        "__Host-staffgate_csrf=; Path=/; Secure; SameSite=Strict; Max-Age=0",
+      ]);
+      const after = await t.app.inject({ method: "GET", url: "/api/v1/auth/me", headers: { cookie } });
+      expect(after.statusCode).toBe(401);
+    });
+
+    it("a cookie value from before sign-in is not valid after it, and sign-in sets a new one", async () => {
+      const planted = "sgs_plantedByAnAttacker0000000000000000000000";
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        headers: { cookie: `__Host-staffgate_session=${planted}` },
+        payload: { tenant: a.slug, login: "admin", password: CANARY_PASSWORD },
+      });
+      expect(res.statusCode).toBe(200);
+      expect((res.headers["set-cookie"] as string[])[0]).not.toContain(planted);
+      const me = await t.app.inject({
+        method: "GET",
+        url: "/api/v1/auth/me",
+        headers: { cookie: `__Host-staffgate_session=${planted}` },
+      });
+      expect(me.statusCode).toBe(401);
+    });
+
+    it("the SDK's client works unchanged with bearer tokens", async () => {
+      const { token } = await login(a.slug, "admin");
+      const client = new Staffgate({ baseUrl: "http://staffgate.test", fetch: injectFetch(t.app), token });
+      await expect(client.auth.me()).resolves.toBeDefined();
+    });
+  });
+});
