@@ -40,6 +40,8 @@ export const LoginBody = z.strictObject({
   login: z.string().max(254),
   password: z.string().max(1024),
   totp: z.string().max(64).optional(),
+  /** With a valid TOTP or recovery code: skip the code on this device for the tenant's remember-device days. */
+  rememberDevice: z.boolean().optional(),
 });
 
 export const SessionPurpose = z.enum(["full", "mfa_enrolment", "password_change"]);

@@ -232,7 +232,7 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     expect(JSON.stringify(rows)).not.toMatch(/someone|127\.0\.0\.1/);
   });
 
-  it("refuses a sign-in with a missing second factor like a wrong password and counts it", async () => {
+  it("asks for the second factor after a right password (401 MFA_CODE_REQUIRED, not counted); a wrong password still says nothing", async () => {
     const u = await newUser();
     // An enrolled user (the MFA seam asks for a code; none is given).
     await t.db.kysely
@@ -244,7 +244,12 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     const p = await problemOf(() =>
       t.anonymous.auth.login({ tenant: a.slug, login: u.username, password: CANARY_PASSWORD }),
     );
-    expect(p.code).toBe("INVALID_CREDENTIALS");
+    expect([p.status, p.code]).toEqual([401, "MFA_CODE_REQUIRED"]);
+    expect((await userRow(t, a, u.id))!.failed_attempts).toBe(0);
+    const wrong = await problemOf(() =>
+      t.anonymous.auth.login({ tenant: a.slug, login: u.username, password: `${CANARY_PASSWORD}x` }),
+    );
+    expect(wrong.code).toBe("INVALID_CREDENTIALS");
     expect((await userRow(t, a, u.id))!.failed_attempts).toBe(1);
   });
 });

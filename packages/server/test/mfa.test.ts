@@ -72,6 +72,48 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     return readSettings(row.settings);
   }
 
+  it("remembers a device through the sign-in: a cookie after a good code, then no code needed", async () => {
+    const user = await enrolled(a);
+    const first = await t.anonymous.transport.raw("POST", "/api/v1/auth/login", {
+      body: {
+        tenant: a.slug,
+        login: user.user.username,
+        password: CANARY_PASSWORD,
+        totp: codeNow(user.secret),
+        rememberDevice: true,
+      },
+    });
+    expect(first.status).toBe(200);
+    const cookies = first.headers.get("set-cookie") ?? "";
+    const remember = /__Host-staffgate_remember=([^;]+);[^,]*HttpOnly/.exec(cookies)?.[1];
+    expect(remember).toMatch(/^sgd_/);
+    expect(await first.text()).not.toContain(remember!);
+    const again = await t.anonymous.transport.raw("POST", "/api/v1/auth/login", {
+      body: { tenant: a.slug, login: user.user.username, password: CANARY_PASSWORD },
+      headers: { cookie: `__Host-staffgate_remember=${remember}` },
+    });
+    expect(again.status).toBe(200);
+    // Not for another user, and not once the tenant's remember-device days have passed.
+    const other = await enrolled(a);
+    const elsewhere = await t.anonymous.transport.raw("POST", "/api/v1/auth/login", {
+      body: { tenant: a.slug, login: other.user.username, password: CANARY_PASSWORD },
+      headers: { cookie: `__Host-staffgate_remember=${remember}` },
+    });
+    expect(elsewhere.status).toBe(401);
+    const before = t.clock.now();
+    t.clock.advance(31 * 24 * 3_600_000);
+    try {
+      const late = await t.anonymous.transport.raw("POST", "/api/v1/auth/login", {
+        body: { tenant: a.slug, login: user.user.username, password: CANARY_PASSWORD },
+        headers: { cookie: `__Host-staffgate_remember=${remember}` },
+      });
+      expect(late.status).toBe(401);
+    } finally {
+      // Other tests' sessions would otherwise have idled out.
+      t.clock.set(before);
+    }
+  });
+
   it("enrols: start, a wrong code refused, confirmation gives 10 recovery codes, stored hashed", async () => {
     const { user, client } = await createUser(t, a);
     const start = await client.mfa.startTotp();
@@ -156,7 +198,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
 
   it("signs in with the current TOTP code, and refuses a missing, wrong or replayed one", async () => {
     const { user, secret } = await enrolled(a);
-    expect((await problemOf(() => login(a, user.username))).code).toBe("INVALID_CREDENTIALS");
+    expect((await problemOf(() => login(a, user.username))).code).toBe("MFA_CODE_REQUIRED");
     const code = codeNow(secret);
     const wrong = code === "000000" ? "111111" : "000000";
     expect((await problemOf(() => login(a, user.username, wrong))).code).toBe("INVALID_CREDENTIALS");

@@ -37,7 +37,7 @@ import {
   throttleKey,
   windowStartOf,
 } from "./login-throttle.store.ts";
-import { checkSecondFactor } from "./mfa-login.ts";
+import { checkSecondFactor, issueRememberToken, type RememberToken } from "./mfa-login.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
 /**
@@ -63,6 +63,7 @@ export interface LoginInput {
   readonly login: string;
   readonly password: string;
   readonly totp?: string | undefined;
+  readonly rememberDevice?: boolean | undefined;
 }
 
 export interface LoginExtras {
@@ -77,6 +78,8 @@ export interface LoginResult {
   readonly mustChangePassword: boolean;
   readonly purpose: SessionPurpose;
   readonly user: User;
+  /** A new remember-device token for the console's cookie (never in the response body). */
+  readonly remember?: RememberToken | undefined;
 }
 
 type FailureReason =
@@ -235,7 +238,12 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
         { totp: input.totp, rememberToken: extras.rememberToken },
         settings,
       );
-      if (second.status === "missing") return fail("second_factor_missing", true);
+      // The password was right: say that a code is needed (the console then asks for it). Not counted
+      // as a failure; a wrong code is. Every other failure stays the one INVALID_CREDENTIALS.
+      if (second.status === "missing") {
+        await fail("second_factor_missing", false).catch(() => undefined);
+        throw new AppError("MFA_CODE_REQUIRED");
+      }
       if (second.status === "invalid") return fail("second_factor_invalid", true);
       const purpose: SessionPurpose = second.status === "enrolment_required" ? "mfa_enrolment" : "full";
 
@@ -298,6 +306,10 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
       });
       if (!ok) return fail("locked_meanwhile", false);
       await refund();
+      const remember =
+        input.rememberDevice && second.status === "ok" && second.method !== "remembered"
+          ? await issueRememberToken(deps, tenant.id, row.id, settings)
+          : null;
       const fresh = (await users.findUserRowById(row.id))!;
       const [user] = await users.toUsers([fresh]);
       return {
@@ -307,6 +319,7 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
         mustChangePassword: fresh.must_change_password === 1,
         purpose,
         user: user!,
+        ...(remember ? { remember } : {}),
       };
     },
   };

@@ -188,6 +188,9 @@ export function createMfaService(deps: Deps) {
           updated_at: at,
           version: user.version + 1,
         });
+        // An enrolment-only session has now done what it was confined to: it becomes a full one.
+        if (caller.sessionId)
+          await createSessionStore(trx, caller.tenantId).setPurpose(caller.sessionId, "full");
         await appendAudit(deps, trx, ctx, {
           action: "auth.mfa.enrolled",
           target: { type: "user", id: caller.userId, label: user.username },

@@ -36,6 +36,11 @@ export function signInCookies(token: string, csrfToken: string): string[] {
   return [`${SESSION_COOKIE}=${token}; ${HTTP_ONLY}`, `${CSRF_COOKIE}=${csrfToken}; ${ATTRS}`];
 }
 
+/** The remember-device cookie: HttpOnly, until the token expires. */
+export function rememberCookie(token: string, expiresAt: string): string {
+  return `${REMEMBER_COOKIE}=${token}; ${HTTP_ONLY}; Expires=${new Date(expiresAt).toUTCString()}`;
+}
+
 /** The Set-Cookie values that clear both cookies (sign-out). */
 export function clearedCookies(): string[] {
   return [`${SESSION_COOKIE}=; ${HTTP_ONLY}; Max-Age=0`, `${CSRF_COOKIE}=; ${ATTRS}; Max-Age=0`];

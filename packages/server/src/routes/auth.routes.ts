@@ -3,7 +3,13 @@ import { IdParams, LoginBody, LoginResponse, MeResponse, SessionListResponse } f
 import type { Core } from "@staffgate/core";
 import { isAppError } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
-import { clearedCookies, parseCookies, REMEMBER_COOKIE, signInCookies } from "../http/cookies.ts";
+import {
+  clearedCookies,
+  parseCookies,
+  REMEMBER_COOKIE,
+  rememberCookie,
+  signInCookies,
+} from "../http/cookies.ts";
 import { type RouteOptions, route } from "../http/route.ts";
 
 export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
@@ -21,8 +27,11 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
     handler: async ({ meta, body, request, reply }) => {
       try {
         const rememberToken = parseCookies(request.headers.cookie).get(REMEMBER_COOKIE);
-        const result = await core.auth.login(meta, body, { rememberToken });
-        reply.header("set-cookie", signInCookies(result.token, result.csrfToken));
+        const { remember, ...result } = await core.auth.login(meta, body, { rememberToken });
+        reply.header("set-cookie", [
+          ...signInCookies(result.token, result.csrfToken),
+          ...(remember ? [rememberCookie(remember.token, remember.expiresAt)] : []),
+        ]);
         return result;
       } catch (error) {
         if (isAppError(error, "THROTTLED")) {
