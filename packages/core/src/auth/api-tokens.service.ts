@@ -5,23 +5,22 @@
  * only as its SHA-256. Revoking a token archives its integration user in the same transaction, so
  * no active principal is left behind without a credential.
  */
+
 import { randomBytes } from "node:crypto";
 import type { ApiToken, CreateApiTokenBody, CreatedApiToken, ListApiTokensQuery } from "@staffgate/contract";
 import { currentHolder } from "../access/current-holder.ts";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
-import type { UsersTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import { hashSecret, newSecret } from "../shared/ids.ts";
-import { foldKey } from "../shared/text.rules.ts";
 import { inTenantTx } from "../shared/tx.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
-import { deriveDisplayName, deriveInitials, searchText, sortName } from "../users/user-fields.rules.ts";
 import { AUDITED_USER_FIELDS, ensureCoversRole, loadFormalRole } from "../users/user-input.ts";
 import { takenError } from "../users/users.service.ts";
 import { createUserStore } from "../users/users.store.ts";
+import { newUserRow } from "../users/users.table.ts";
 import { type ApiTokenListRow, createApiTokenStore } from "./api-tokens.store.ts";
 import type { Caller } from "./caller.ts";
 import { createSessionStore } from "./sessions.store.ts";
@@ -89,44 +88,18 @@ export function createApiTokensService(deps: Deps) {
           const username = `integration-${slugOfName(name)}-${randomChars(6)}`;
           const email = `integration+${randomChars(12)}@${tenant.slug}.invalid`;
           const firstName = "Integration";
-          const user: Omit<UsersTable, "tenant_id"> = {
+          const user = newUserRow({
             id: userId,
             username,
-            username_key: foldKey(username),
             email,
-            email_key: foldKey(email),
-            first_name: firstName,
-            last_name: name,
-            initials: deriveInitials(firstName, name),
-            display_name: deriveDisplayName(firstName, name),
-            sort_name: sortName(firstName, name),
-            search_text: searchText({ firstName, lastName: name, username, email, employeeNumber: null }),
-            phone: "",
-            work_role: null,
-            professional_id: null,
-            prescriber_id: null,
-            qualifications: null,
-            areas_of_expertise: null,
-            employee_number: null,
-            title: null,
-            role_id: role.id,
-            workspace_access_all: 1,
-            virtual: 1,
-            expires_at: null,
+            firstName,
+            lastName: name,
+            roleId: role.id,
+            virtual: true,
             status: "active",
-            archived_from: null,
-            locked: 0,
-            locked_until: null,
-            failed_attempts: 0,
-            must_change_password: 0,
-            mfa_enrolled: 0,
-            password_hash: null,
-            last_login_at: null,
-            created_at: now,
-            created_by: caller.userId,
-            updated_at: now,
-            version: 1,
-          };
+            createdAt: now,
+            createdBy: caller.userId,
+          });
           const users = createUserStore(trx, ctx.tenantId);
           await users.insertUser(user);
           await createApiTokenStore(trx, ctx.tenantId).insertToken({

@@ -1,4 +1,5 @@
 /** Creating tenants (operator API, CLI, first start-up) with their preset roles and first administrator. */
+
 import { randomBytes } from "node:crypto";
 import type { CreateTenantBody, Tenant } from "@staffgate/contract";
 import { appendAudit } from "../audit/audit-writer.ts";
@@ -12,8 +13,8 @@ import { AppError, invalid } from "../shared/errors.ts";
 import { flag, toJson } from "../shared/json.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { inTx, type Trx } from "../shared/tx.ts";
-import { deriveDisplayName, deriveInitials, searchText, sortName } from "../users/user-fields.rules.ts";
 import { createUserStore } from "../users/users.store.ts";
+import { newUserRow } from "../users/users.table.ts";
 import { DEFAULT_SETTINGS } from "./settings.rules.ts";
 import { createTenantStore } from "./tenants.store.ts";
 
@@ -132,44 +133,21 @@ export function createTenantsService(deps: Deps) {
     }
     const adminId = deps.ids.next("usr");
     const a = input.admin;
-    await createUserStore(trx, tenantId).insertUser({
-      id: adminId,
-      username: a.username,
-      username_key: foldKey(a.username),
-      email: a.email,
-      email_key: foldKey(a.email),
-      first_name: a.firstName,
-      last_name: a.lastName,
-      initials: deriveInitials(a.firstName, a.lastName),
-      display_name: deriveDisplayName(a.firstName, a.lastName),
-      sort_name: sortName(a.firstName, a.lastName),
-      search_text: searchText({ ...a, employeeNumber: null }),
-      phone: "",
-      work_role: null,
-      professional_id: null,
-      prescriber_id: null,
-      qualifications: null,
-      areas_of_expertise: null,
-      employee_number: null,
-      title: null,
-      role_id: adminRoleId,
-      workspace_access_all: 1,
-      virtual: 0,
-      expires_at: null,
-      status: "active",
-      archived_from: null,
-      locked: 0,
-      locked_until: null,
-      failed_attempts: 0,
-      must_change_password: flag(options.mustChangePassword),
-      mfa_enrolled: 0,
-      password_hash: await deps.hasher.hash(a.password),
-      last_login_at: null,
-      created_at: now,
-      created_by: null,
-      updated_at: now,
-      version: 1,
-    });
+    await createUserStore(trx, tenantId).insertUser(
+      newUserRow({
+        id: adminId,
+        username: a.username,
+        email: a.email,
+        firstName: a.firstName,
+        lastName: a.lastName,
+        roleId: adminRoleId,
+        status: "active",
+        mustChangePassword: options.mustChangePassword,
+        passwordHash: await deps.hasher.hash(a.password),
+        createdAt: now,
+        createdBy: null,
+      }),
+    );
     await appendAudit(deps, trx, ctx, {
       action: "user.created",
       target: { type: "user", id: adminId, label: a.username },

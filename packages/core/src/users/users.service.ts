@@ -11,18 +11,15 @@ import {
   passwordInvalid,
   passwordPolicyFor,
 } from "../auth/password-policy.rules.ts";
-import type { UsersTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
 import { isUniqueViolation, violatedConstraint } from "../shared/db-errors.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
-import { flag } from "../shared/json.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { inTenantTx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
-import { deriveDisplayName, deriveInitials, searchText, sortName } from "./user-fields.rules.ts";
 import {
   AUDITED_USER_FIELDS,
   checkWorkRole,
@@ -37,6 +34,7 @@ import {
   text,
 } from "./user-input.ts";
 import { createUserStore } from "./users.store.ts";
+import { newUserRow } from "./users.table.ts";
 import { listUserRows, sortValueOf, type UserSortKey } from "./users-list.store.ts";
 import { updateUserIn } from "./users-update.ts";
 
@@ -144,46 +142,33 @@ export function createUsersService(deps: Deps) {
       const workspaceRoles = input.workspaceRoles ?? [];
       const id = deps.ids.next("usr");
       const employeeNumber = text(input.employeeNumber);
-      const row: Omit<UsersTable, "tenant_id"> = {
+      const row = newUserRow({
         id,
         username: input.username,
-        username_key: foldKey(input.username),
         email: input.email,
-        email_key: foldKey(input.email),
-        first_name: input.firstName,
-        last_name: input.lastName,
-        initials: text(input.initials) ?? deriveInitials(input.firstName, input.lastName),
-        display_name: deriveDisplayName(input.firstName, input.lastName),
-        sort_name: sortName(input.firstName, input.lastName),
-        search_text: searchText({ ...input, employeeNumber }),
+        firstName: input.firstName,
+        lastName: input.lastName,
+        initials: text(input.initials),
         phone,
-        work_role: text(input.workRole),
-        professional_id: text(input.professionalId),
-        prescriber_id: text(input.prescriberId),
+        workRole: text(input.workRole),
+        professionalId: text(input.professionalId),
+        prescriberId: text(input.prescriberId),
         qualifications: text(input.qualifications),
-        areas_of_expertise: text(input.areasOfExpertise),
-        employee_number: employeeNumber,
+        areasOfExpertise: text(input.areasOfExpertise),
+        employeeNumber,
         title: text(input.title),
-        role_id: input.roleId,
-        workspace_access_all: flag(workspaceAccess === "all"),
-        virtual: flag(virtual),
-        expires_at: expiresAt,
+        roleId: input.roleId,
+        workspaceAccessAll: workspaceAccess === "all",
+        virtual,
+        expiresAt,
         // Without a password a person is invited; a virtual user never signs in, so it is active at once.
         status: passwordHash !== null || virtual ? "active" : "invited",
-        archived_from: null,
-        locked: 0,
-        locked_until: null,
-        failed_attempts: 0,
         // An administrator chose this password, so by default the user replaces it at first sign-in.
-        must_change_password: flag(passwordHash !== null && (input.mustChangePassword ?? true)),
-        mfa_enrolled: 0,
-        password_hash: passwordHash,
-        last_login_at: null,
-        created_at: now,
-        created_by: caller.userId,
-        updated_at: now,
-        version: 1,
-      };
+        mustChangePassword: passwordHash !== null && (input.mustChangePassword ?? true),
+        passwordHash,
+        createdAt: now,
+        createdBy: caller.userId,
+      });
       try {
         return await inTenantTx(deps, ctx.tenantId, async (trx) => {
           const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);

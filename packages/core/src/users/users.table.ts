@@ -1,7 +1,9 @@
 /** Maps user rows to the API's `User` (explicitly, so no column leaks: no password hash). */
 import type { User } from "@staffgate/contract";
 import type { UsersTable } from "../db/schema.ts";
-import { bool } from "../shared/json.ts";
+import { bool, flag } from "../shared/json.ts";
+import { foldKey } from "../shared/text.rules.ts";
+import { deriveDisplayName, deriveInitials, searchText, sortName } from "./user-fields.rules.ts";
 
 export interface WorkspaceRoleAssignment {
   readonly workspaceId: string;
@@ -47,5 +49,75 @@ export function toUser(row: UsersTable, extras: UserExtras): User {
     createdBy: row.created_by,
     updatedAt: row.updated_at,
     version: row.version,
+  };
+}
+
+/** What creating a user decides; everything else a new row holds is derived or starts empty. */
+export interface NewUser {
+  readonly id: string;
+  readonly username: string;
+  readonly email: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly roleId: string;
+  readonly status: UsersTable["status"];
+  readonly createdAt: string;
+  readonly createdBy: string | null;
+  readonly initials?: string | null;
+  readonly phone?: string;
+  readonly workRole?: string | null;
+  readonly professionalId?: string | null;
+  readonly prescriberId?: string | null;
+  readonly qualifications?: string | null;
+  readonly areasOfExpertise?: string | null;
+  readonly employeeNumber?: string | null;
+  readonly title?: string | null;
+  readonly workspaceAccessAll?: boolean;
+  readonly virtual?: boolean;
+  readonly expiresAt?: string | null;
+  readonly passwordHash?: string | null;
+  readonly mustChangePassword?: boolean;
+}
+
+/** The one place a new user row is assembled (keys, derived names and search text included). */
+export function newUserRow(u: NewUser): Omit<UsersTable, "tenant_id"> {
+  const employeeNumber = u.employeeNumber ?? null;
+  return {
+    id: u.id,
+    username: u.username,
+    username_key: foldKey(u.username),
+    email: u.email,
+    email_key: foldKey(u.email),
+    first_name: u.firstName,
+    last_name: u.lastName,
+    initials: u.initials ?? deriveInitials(u.firstName, u.lastName),
+    display_name: deriveDisplayName(u.firstName, u.lastName),
+    sort_name: sortName(u.firstName, u.lastName),
+    search_text: searchText({ ...u, employeeNumber }),
+    phone: u.phone ?? "",
+    work_role: u.workRole ?? null,
+    professional_id: u.professionalId ?? null,
+    prescriber_id: u.prescriberId ?? null,
+    qualifications: u.qualifications ?? null,
+    areas_of_expertise: u.areasOfExpertise ?? null,
+    employee_number: employeeNumber,
+    title: u.title ?? null,
+    role_id: u.roleId,
+    workspace_access_all: flag(u.workspaceAccessAll ?? true),
+    virtual: flag(u.virtual ?? false),
+    expires_at: u.expiresAt ?? null,
+    status: u.status,
+    archived_from: null,
+    locked: 0,
+    locked_until: null,
+    failed_attempts: 0,
+    must_change_password: flag(u.mustChangePassword ?? false),
+    mfa_enrolled: 0,
+    password_hash: u.passwordHash ?? null,
+    last_login_at: null,
+    created_at: u.createdAt,
+    created_by: u.createdBy,
+    updated_at: u.createdAt,
+    version: 1,
   };
 }
