@@ -11,7 +11,15 @@ export interface ClientOptions {
   /** Another fetch (tests pass one that injects into an in-process app). */
   readonly fetch?: FetchLike;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * For a browser's cookie session (the console): the CSRF token to send as `X-CSRF-Token` on
+   * unsafe methods (POST, PUT, PATCH, DELETE), read at each call (e.g. from the
+   * `__Host-staffgate_csrf` cookie). Leave `token` unset so no bearer header is sent.
+   */
+  readonly csrfToken?: () => string | undefined;
 }
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** A failed call: the RFC 9457 problem the service answered with. */
 export class StaffgateError extends Error {
@@ -57,6 +65,10 @@ export function createTransport(options: ClientOptions): Transport {
       ...req.headers,
     };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.csrfToken && !SAFE_METHODS.has(method.toUpperCase())) {
+      const csrf = options.csrfToken();
+      if (csrf) headers["x-csrf-token"] = csrf;
+    }
     if (req.ifMatch !== undefined) headers["if-match"] = `"${req.ifMatch}"`;
     let body: string | undefined;
     if (req.body !== undefined) {

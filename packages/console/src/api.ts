@@ -1,0 +1,75 @@
+/**
+ * The console's one SDK client, for a same-origin cookie session: fetch sends cookies
+ * (`credentials: "same-origin"`), no bearer token is ever held by script, and unsafe methods
+ * carry `X-CSRF-Token` read from the `__Host-staffgate_csrf` cookie at each call.
+ * No DOM here: main.tsx hands in the browser's origin, cookies and fetch.
+ */
+import { type FetchLike, Staffgate, StaffgateError } from "@staffgate/sdk";
+
+export const CSRF_COOKIE = "__Host-staffgate_csrf";
+
+/** One cookie's value from a `document.cookie` string; the first occurrence wins. */
+export function readCookie(cookies: string, name: string): string | undefined {
+  for (const part of cookies.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) continue;
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
+  }
+  return undefined;
+}
+
+export interface BrowserEnv {
+  /** `window.location.origin`: the API is served by the same server as the console. */
+  readonly origin: string;
+  /** `() => document.cookie` */
+  readonly cookies: () => string;
+  readonly fetch: FetchLike;
+}
+
+export function createApi(env: BrowserEnv): Staffgate {
+  return new Staffgate({
+    baseUrl: env.origin,
+    fetch: (url, init) => env.fetch(url, { ...init, credentials: "same-origin" }),
+    csrfToken: () => readCookie(env.cookies(), CSRF_COOKIE),
+  });
+}
+
+/** The code of a failed call, or undefined for anything that is not an API problem. */
+export function problemCode(error: unknown): string | undefined {
+  return error instanceof StaffgateError ? error.code : undefined;
+}
+
+const WORDS: Readonly<Record<string, string>> = {
+  INVALID_CREDENTIALS: "The tenant, username or password is not right.",
+  MFA_CODE_INVALID: "That code is not valid. Try the current code from your app, or a recovery code.",
+  THROTTLED: "Too many attempts. Wait a minute and try again.",
+  UNAUTHENTICATED: "Your session has ended. Sign in again.",
+  FORBIDDEN: "You do not have permission to do that.",
+  CSRF_TOKEN_INVALID: "Your session could not be verified. Reload the page and try again.",
+};
+
+/** A failed call in words a person can act on. */
+export function problemMessage(error: unknown): string {
+  if (error instanceof StaffgateError) {
+    return WORDS[error.code] ?? error.problem.detail ?? error.problem.title;
+  }
+  return "The service could not be reached. Check your connection and try again.";
+}
+
+/** Conflicts that name one field without an `errors[]` entry. */
+const FIELD_OF_CODE: Readonly<Record<string, string>> = {
+  USER_USERNAME_TAKEN: "username",
+  USER_EMAIL_TAKEN: "email",
+};
+
+/** The problem's `errors[]` as path → message (first message per path), for errors beside fields. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!(error instanceof StaffgateError)) return out;
+  for (const e of error.errors) {
+    if (!(e.path in out)) out[e.path] = e.message;
+  }
+  const field = FIELD_OF_CODE[error.code];
+  if (field && !(field in out)) out[field] = error.problem.detail ?? error.problem.title;
+  return out;
+}

@@ -1,0 +1,114 @@
+/** Sign-in: tenant, username or email, password; then a TOTP step when the API asks for one. */
+import { type FormEvent, useState } from "react";
+import { problemCode, problemMessage } from "../api.ts";
+import { Field } from "../components/Field.tsx";
+import { Link } from "../router.tsx";
+import { useApi } from "../session.tsx";
+import type { LoginResult } from "../types.ts";
+
+export function SignInPage({ onSignedIn }: { onSignedIn: (result: LoginResult) => Promise<void> }) {
+  const api = useApi();
+  const [tenant, setTenant] = useState("");
+  const [login, setLogin] = useState("");
+  const [password, setPassword] = useState("");
+  const [totp, setTotp] = useState("");
+  const [step, setStep] = useState<"password" | "totp">("password");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api.auth.login({
+        tenant: tenant.trim(),
+        login: login.trim(),
+        password,
+        ...(step === "totp" ? { totp: totp.replace(/\s+/g, "") } : {}),
+      });
+      await onSignedIn(result);
+    } catch (e) {
+      if (problemCode(e) === "MFA_CODE_REQUIRED" && step === "password") {
+        setStep("totp");
+      } else {
+        setError(problemMessage(e));
+      }
+      setBusy(false);
+    }
+  };
+
+  const back = () => {
+    setStep("password");
+    setTotp("");
+    setError(null);
+  };
+
+  return (
+    <main className="card">
+      <h1>Sign in to Staffgate</h1>
+      <form onSubmit={submit} aria-busy={busy} noValidate>
+        {step === "password" ? (
+          <>
+            <Field
+              label="Tenant"
+              name="tenant"
+              autoComplete="organization"
+              value={tenant}
+              onChange={(e) => setTenant(e.target.value)}
+              required
+            />
+            <Field
+              label="Username or email"
+              name="login"
+              autoComplete="username"
+              value={login}
+              onChange={(e) => setLogin(e.target.value)}
+              required
+            />
+            <Field
+              label="Password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              required
+            />
+          </>
+        ) : (
+          <>
+            <p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
+            <Field
+              label="Authentication code"
+              name="totp"
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              value={totp}
+              onChange={(e) => setTotp(e.target.value)}
+              required
+            />
+          </>
+        )}
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <div className="actions">
+          {step === "totp" && (
+            <button type="button" onClick={back} disabled={busy}>
+              Back
+            </button>
+          )}
+          <button type="submit" className="primary" disabled={busy}>
+            {step === "totp" ? "Verify" : "Sign in"}
+          </button>
+        </div>
+      </form>
+      <p>
+        <Link to="/forgot-password">Forgot password?</Link>
+      </p>
+    </main>
+  );
+}
