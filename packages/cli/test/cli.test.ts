@@ -1,14 +1,11 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createCore, type Db, openDatabase } from "@staffgate/core";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, tenantCreateArgs } from "./cli-helpers.ts";
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const MAIN = join(ROOT, "packages/cli/src/main.ts");
 const ADMIN_PASSWORD = "cli-canary-Pa55word-heron-4412";
 
 // SQLite only: these tests check the CLI's arguments, output and exit codes, which do not depend on
@@ -21,32 +18,10 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
     let dir: string;
     let dbFile: string;
 
-    function cli(args: readonly string[], env: Record<string, string> = {}, file = dbFile) {
-      const r = spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: { ...process.env, DATABASE_URL: file, LOG_LEVEL: "silent", ...env },
-        timeout: 25_000,
-      });
-      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-    }
+    const cli = (args: readonly string[], env: Record<string, string> = {}, file = dbFile) =>
+      runCli(file, args, env);
 
-    const tenantArgs = (slug: string) => [
-      "tenant",
-      "create",
-      "--slug",
-      slug,
-      "--name",
-      `Clinic ${slug}`,
-      "--admin-username",
-      "root",
-      "--admin-email",
-      `root@${slug}.example`,
-      "--admin-first",
-      "Rita",
-      "--admin-last",
-      "Root",
-    ];
+    const tenantArgs = tenantCreateArgs;
 
     /** Works on the same file as the CLI, in-process (WAL lets both open it). */
     async function withDb<T>(work: (db: Db) => Promise<T>): Promise<T> {

@@ -1,55 +1,24 @@
 /** `staffgate outbox`: the operator reads every email locally, newest first (issue 4 item 11). */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { openDatabase } from "@staffgate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const MAIN = join(ROOT, "packages/cli/src/main.ts");
+import { runCli, tenantCreateArgs } from "./cli-helpers.ts";
 
 // SQLite only, like cli.test.ts: this checks arguments and output; the SQL is core's.
 describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate outbox", { timeout: 60_000 }, () => {
   let dir: string;
   let dbFile: string;
-  const cli = (args: readonly string[]) => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        DATABASE_URL: dbFile,
-        LOG_LEVEL: "silent",
-        STAFFGATE_ADMIN_PASSWORD: "outbox-test-pass-wren-5521",
-      },
-      timeout: 25_000,
-    });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
+  const cli = (args: readonly string[]) =>
+    runCli(dbFile, args, { STAFFGATE_ADMIN_PASSWORD: "outbox-test-pass-wren-5521" });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "staffgate-outbox-"));
     dbFile = join(dir, "staffgate.db");
     expect(cli(["migrate"]).code).toBe(0);
     for (const slug of ["east", "west"]) {
-      const made = cli([
-        "tenant",
-        "create",
-        "--slug",
-        slug,
-        "--name",
-        `Clinic ${slug}`,
-        "--admin-username",
-        "root",
-        "--admin-email",
-        `root@${slug}.example`,
-        "--admin-first",
-        "Rita",
-        "--admin-last",
-        "Root",
-      ]);
+      const made = cli(tenantCreateArgs(slug));
       expect(made.stderr).toBe("");
     }
     const db = openDatabase(dbFile);

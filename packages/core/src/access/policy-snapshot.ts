@@ -360,13 +360,3 @@ export function applyDelta(snapshot: PolicySnapshot, delta: SnapshotDelta): void
     if (touched) user.decision = decisionUser(snapshot, user);
   }
 }
-
-/** Reloads one user (and its private role) into the snapshot. */
-export async function reloadUser(db: Executor, snapshot: PolicySnapshot, userId: string): Promise<void> {
-  applyDelta(snapshot, await loadDelta(db, snapshot, new Set([userId]), new Set()));
-}
-
-/** Reloads one role into the snapshot (and re-resolves the users holding it). */
-export async function reloadRole(db: Executor, snapshot: PolicySnapshot, roleId: string): Promise<void> {
-  applyDelta(snapshot, await loadDelta(db, snapshot, new Set(), new Set([roleId])));
-}

@@ -1,5 +1,5 @@
 /** The authenticated caller of a request, with the tenant-level permissions checked on every request. */
-import type { Holder, RoleGrants, RoleRef } from "../access/grants.rules.ts";
+import type { Holder, RoleGrants } from "../access/grants.rules.ts";
 import { tenantLevelKeys } from "../access/grants.rules.ts";
 import type { PolicySnapshot } from "../access/policy-snapshot.ts";
 import type { Catalog } from "../catalog/catalog.rules.ts";
@@ -25,10 +25,6 @@ export interface Caller {
   readonly permissions: ReadonlySet<string>;
   /** The tenant's policy snapshot as of this request (decisions in the request reuse it). */
   readonly policy?: PolicySnapshot;
-}
-
-export function holderOf(role: RoleRef, workspaceRoles: ReadonlyMap<string, RoleRef>): Holder {
-  return { role, workspaceRoles };
 }
 
 const permissionsOfRole = new WeakMap<RoleGrants, ReadonlySet<string>>();

@@ -5,10 +5,6 @@
 import type { SessionPurpose, SessionsTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
 
-export function findSessionByTokenHash(db: Executor, tokenHash: string): Promise<SessionsTable | undefined> {
-  return db.selectFrom("sessions").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
-}
-
 export function createSessionStore(db: Executor, tenantId: string) {
   return {
     async insertSession(row: Omit<SessionsTable, "tenant_id">): Promise<void> {
