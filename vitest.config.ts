@@ -18,6 +18,19 @@ export default defineConfig({
           env: { STAFFGATE_TEST_DB: "postgres" },
         },
       },
+      {
+        extends: true,
+        test: {
+          // The console in Debian's Chromium against the real server on SQLite (scripts/test.mjs).
+          name: "e2e",
+          include: ["packages/console/e2e/**/*.e2e.ts"],
+          globalSetup: ["packages/console/e2e/global-setup.ts"],
+          env: { STAFFGATE_TEST_DB: "sqlite" },
+          testTimeout: 60_000,
+          // One browser at a time: two cores are shared with the other projects.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

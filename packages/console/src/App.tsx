@@ -2,12 +2,12 @@
 import type { Staffgate } from "@staffgate/sdk";
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react";
 import { problemCode } from "./api.ts";
-import { Layout, NAV } from "./Layout.tsx";
+import { Layout } from "./Layout.tsx";
 import { ForgotPasswordPage } from "./pages/ForgotPassword.tsx";
 import { PlaceholderPage } from "./pages/Placeholder.tsx";
 import { SignInPage } from "./pages/SignIn.tsx";
-import { UsersPage } from "./pages/Users.tsx";
 import { navigate, usePath } from "./router.tsx";
+import { matchRoute } from "./routes.tsx";
 import { ApiContext, type Session, SessionContext } from "./session.tsx";
 import type { LoginResult, Me } from "./types.ts";
 
@@ -26,7 +26,7 @@ export function App({ api }: { api: Staffgate }) {
     let live = true;
     api.auth.me().then(
       (me) => {
-        if (live) setState({ kind: "signed-in", me, purpose: "full" });
+        if (live) setState({ kind: "signed-in", me, purpose: me.session?.purpose ?? "full" });
       },
       () => {
         if (live) setState({ kind: "signed-out" });
@@ -91,17 +91,11 @@ export function App({ api }: { api: Staffgate }) {
   } else if (!session) {
     content = <SignInPage onSignedIn={onSignedIn} />;
   } else {
-    const item = NAV.find((n) => n.path === path);
+    const match = matchRoute(path);
     content = (
       <SessionContext.Provider value={session}>
         <Layout>
-          {path === "/users" ? (
-            <UsersPage />
-          ) : item ? (
-            <PlaceholderPage title={item.label} />
-          ) : (
-            <PlaceholderPage title="Page not found" notFound />
-          )}
+          {match ? match.route.render(match.params) : <PlaceholderPage title="Page not found" notFound />}
         </Layout>
       </SessionContext.Provider>
     );

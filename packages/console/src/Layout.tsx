@@ -2,22 +2,12 @@
 import { type ReactNode, useState } from "react";
 import { problemMessage } from "./api.ts";
 import { Link, usePath } from "./router.tsx";
+import { ROUTES } from "./routes.tsx";
 import { useSession } from "./session.tsx";
 
-export const NAV: readonly { path: string; label: string }[] = [
-  { path: "/users", label: "Users" },
-  { path: "/roles", label: "Roles" },
-  { path: "/workspaces", label: "Workspaces" },
-  { path: "/patient-access", label: "Patient access" },
-  { path: "/emergency-access", label: "Emergency access" },
-  { path: "/audit", label: "Audit log" },
-  { path: "/settings", label: "Settings" },
-  { path: "/api-tokens", label: "API tokens" },
-  { path: "/profile", label: "Profile" },
-];
-
 export function Layout({ children }: { children: ReactNode }) {
-  const { me, purpose, signOut } = useSession();
+  const { me, purpose, signOut, can } = useSession();
+  const nav = ROUTES.filter((r) => r.nav && (r.nav.length === 0 || r.nav.some(can)));
   const path = usePath();
   const [error, setError] = useState<string | null>(null);
   const onSignOut = () => {
@@ -37,10 +27,10 @@ export function Layout({ children }: { children: ReactNode }) {
       </header>
       <nav className="sidenav" aria-label="Main">
         <ul>
-          {NAV.map((item) => (
-            <li key={item.path}>
-              <Link to={item.path} aria-current={path === item.path ? "page" : undefined}>
-                {item.label}
+          {nav.map((item) => (
+            <li key={item.pattern}>
+              <Link to={item.pattern} aria-current={path === item.pattern ? "page" : undefined}>
+                {item.title}
               </Link>
             </li>
           ))}

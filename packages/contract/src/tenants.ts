@@ -78,4 +78,13 @@ export const MeResponse = z.strictObject({
   user: UserSchema,
   tenant: z.strictObject({ id: Id, slug: z.string(), name: z.string() }),
   permissions: z.array(z.string()),
+  /** The signed-in session (null for an API token): what it may reach, its idle and absolute limits. */
+  session: z
+    .strictObject({
+      id: Id,
+      purpose: z.enum(["full", "mfa_enrolment", "password_change"]),
+      idleTimeoutSeconds: z.number().int(),
+      expiresAt: z.string(),
+    })
+    .nullable(),
 });

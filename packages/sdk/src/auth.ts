@@ -29,6 +29,14 @@ export interface Me {
   readonly user: User;
   readonly tenant: { id: string; slug: string; name: string };
   readonly permissions: string[];
+  /** The signed-in session; null when the caller is an API token. */
+  readonly session: {
+    readonly id: string;
+    readonly purpose: "full" | "mfa_enrolment" | "password_change";
+    /** The tenant's idle limit: the console warns before it signs the user out. */
+    readonly idleTimeoutSeconds: number;
+    readonly expiresAt: string;
+  } | null;
 }
 
 export function authApi(t: Transport) {

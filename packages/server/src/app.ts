@@ -20,6 +20,7 @@ import {
 } from "@staffgate/core";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { installAuthentication } from "./http/auth.ts";
+import { DEFAULT_CONSOLE_DIR, installConsole } from "./http/console.ts";
 import { installErrorHandling } from "./http/problem.ts";
 import type { RegisteredRoute, RouteOptions } from "./http/route.ts";
 import { installSecurityHeaders } from "./http/security-headers.ts";
@@ -39,6 +40,8 @@ export interface AppOptions {
   /** Cheaper argon2 parameters for tests; production uses the defaults. */
   readonly hasher?: { memoryCost?: number; timeCost?: number; concurrency?: number };
   readonly bodyLimit?: number;
+  /** The built console to serve at `/` (default packages/console/dist); `false` serves none. */
+  readonly consoleDir?: string | false;
   /**
    * STAFFGATE_PUBLIC_URL: the base of every link in an email (reset, invitation); never taken
    * from a request's Host header. Default `DEFAULT_PUBLIC_URL` (http://localhost:3000).
@@ -116,7 +119,8 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
   const routeOptions: RouteOptions = { validateResponses: options.validateResponses ?? false, registry };
   // JSON only: a text/plain body is what a cross-site form can send (CSRF), so it is refused (415).
   app.removeContentTypeParser("text/plain");
-  installErrorHandling(app);
+  const consoleDir = options.consoleDir === undefined ? DEFAULT_CONSOLE_DIR : options.consoleDir;
+  installErrorHandling(app, consoleDir ? installConsole(app, consoleDir) : null);
   installSecurityHeaders(app);
   installAuthentication(app, core, options.operatorToken);
   for (const register of ROUTE_MODULES) register(app, core, routeOptions);

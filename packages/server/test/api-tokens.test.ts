@@ -82,6 +82,8 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
 
     // The token authenticates; /auth/me answers its integration user and the role's permissions.
     const me = await client.auth.me();
+    // A token is not a session: no idle limit, nothing for a console to warn about.
+    expect(me.session).toBeNull();
     expect(me.user.id).toBe(created.userId);
     expect(me.tenant.id).toBe(a.id);
     expect(me.permissions).toEqual(["patients.read"]);

@@ -77,6 +77,22 @@ describe(`minimal sign-in (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(JSON.stringify(me)).not.toMatch(/password_hash|passwordHash|\$argon2/);
   });
 
+  it("describes the session: its purpose and the idle limit the console warns before", async () => {
+    const me = await a.admin.auth.me();
+    expect(me.session).toMatchObject({ purpose: "full", idleTimeoutSeconds: 15 * 60 });
+    const { items } = await a.admin.auth.sessions();
+    const current = items.find((s) => s.current)!;
+    expect(me.session).toEqual({
+      id: current.id,
+      purpose: "full",
+      idleTimeoutSeconds: 900,
+      expiresAt: current.expiresAt,
+    });
+    await a.admin.settings.update({ idleTimeoutMinutes: 5 });
+    expect((await a.admin.auth.me()).session?.idleTimeoutSeconds).toBe(300);
+    await a.admin.settings.update({ idleTimeoutMinutes: 15 });
+  });
+
   it("ends the session on logout: the token stops working", async () => {
     const s = await t.signIn(a.slug, "admin");
     await s.auth.logout();

@@ -178,10 +178,23 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
       if (!row) throw new AppError("UNAUTHENTICATED");
       const tenant = (await createTenantStore(deps.db.kysely).findTenantById(caller.tenantId))!;
       const [user] = await users.toUsers([row]);
+      // The console warns before the idle limit signs it out, so it needs the limit and the purpose.
+      const session = caller.sessionId
+        ? await createSessionStore(deps.db.kysely, caller.tenantId).findSession(caller.sessionId)
+        : undefined;
       return {
         user: user!,
         tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
         permissions: [...caller.permissions].sort(),
+        session:
+          session && caller.policy
+            ? {
+                id: session.id,
+                purpose: session.purpose,
+                idleTimeoutSeconds: caller.policy.settings.idleTimeoutMinutes * 60,
+                expiresAt: session.expires_at,
+              }
+            : null,
       };
     },
   };

@@ -21,6 +21,14 @@ export function createSessionStore(db: Executor, tenantId: string) {
         .where("id", "=", id)
         .execute();
     },
+    findSession(id: string): Promise<SessionsTable | undefined> {
+      return db
+        .selectFrom("sessions")
+        .selectAll()
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .executeTakeFirst();
+    },
     /** The user's sessions still within their absolute limit, newest first. */
     listForUser(userId: string, now: string): Promise<SessionsTable[]> {
       return db

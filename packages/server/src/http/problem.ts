@@ -7,7 +7,7 @@ import {
   statusOfCode,
 } from "@staffgate/contract";
 import { AppError } from "@staffgate/core";
-import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ZodError } from "zod";
 
 export function sendProblem(
@@ -50,7 +50,10 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "VALIDATION_FAILED",
 };
 
-export function installErrorHandling(app: FastifyInstance): void {
+/** Answers a request no route took, or returns false to leave it to the API's 404 (the console's pages). */
+export type PageFallback = (request: FastifyRequest, reply: FastifyReply) => boolean;
+
+export function installErrorHandling(app: FastifyInstance, pages: PageFallback | null = null): void {
   app.setErrorHandler((error: FastifyError | AppError | ZodError | Error, request, reply) => {
     if (error instanceof AppError) {
       return sendProblem(
@@ -73,11 +76,12 @@ export function installErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, "unhandled error");
     return sendProblem(reply, "INTERNAL");
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((request, reply) => {
+    if (pages?.(request, reply)) return reply;
+    return sendProblem(
       reply,
       "ROUTE_NOT_FOUND",
       `${request.method} ${request.url.split("?")[0]} is not an endpoint`,
-    ),
-  );
+    );
+  });
 }

@@ -1,0 +1,30 @@
+/**
+ * Builds the console from its current source into a directory of this run's own, so the specs
+ * never test a stale `dist/` and parallel runs never overwrite each other's build.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "vite";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    consoleDir: string;
+  }
+}
+
+const CONSOLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  const outDir = mkdtempSync(path.join(tmpdir(), "sg-console-"));
+  await build({
+    root: CONSOLE,
+    configFile: path.join(CONSOLE, "vite.config.ts"),
+    logLevel: "warn",
+    build: { outDir, emptyOutDir: true },
+  });
+  project.provide("consoleDir", outDir);
+  return () => rmSync(outDir, { recursive: true, force: true });
+}

@@ -1,0 +1,213 @@
+/**
+ * End-to-end harness: the real server (buildApp, the built console in packages/console/dist) on a
+ * fresh SQLite file, listening on a free port, driven by Debian's Chromium through playwright-core.
+ * Nothing is downloaded: the browser is /usr/bin/chromium (CHROMIUM_PATH overrides).
+ * Every page that is looked at can be saved with `shot()` under test-results/screenshots/.
+ */
+import { randomBytes } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Staffgate } from "@staffgate/sdk";
+import { buildApp, type StaffgateApp } from "@staffgate/server";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { expect, inject } from "vitest";
+
+/** How long a page may take to show what a test waits for. */
+const WAIT_MS = 10_000;
+
+/** Waits until the locator is visible (playwright-core has no `expect`; this is its web-first wait). */
+export async function visible(locator: Locator): Promise<Locator> {
+  await locator.first().waitFor({ state: "visible", timeout: WAIT_MS });
+  return locator;
+}
+
+/** Waits until the locator is gone or hidden. */
+export async function gone(locator: Locator): Promise<void> {
+  await locator.first().waitFor({ state: "hidden", timeout: WAIT_MS });
+}
+
+/** Waits until the locator's text is `text` (exact, trimmed), failing with the last text seen. */
+export async function hasText(locator: Locator, text: string | RegExp): Promise<void> {
+  // innerText: the text as rendered (what a person reads), not the DOM's raw textContent.
+  const read = async () =>
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a person reads.
+    (await locator.count()) > 0 ? (await locator.first().innerText()).trim() : "(nothing)";
+  if (typeof text === "string") await expect.poll(read, { timeout: WAIT_MS }).toBe(text);
+  else await expect.poll(read, { timeout: WAIT_MS }).toMatch(text);
+}
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export const SCREENSHOT_DIR = path.join(ROOT, "test-results", "screenshots");
+/** README's pictures; written only when STAFFGATE_README_SCREENSHOTS=1 (then committed). */
+const README_SHOTS = path.join(ROOT, "docs", "screenshots");
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const OPERATOR_TOKEN = "operator-token-for-e2e-0123456789abcdef";
+/** The administrator's password in every e2e tenant (never a real one). */
+export const ADMIN_PASSWORD = "e2e-Pa55word-plover-4412";
+
+/** The flags this machine's closed network needs (no background fetches, no GPU, root sandbox). */
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-default-apps",
+  "--disable-extensions",
+];
+
+export interface E2eTenant {
+  readonly id: string;
+  readonly slug: string;
+  readonly adminUsername: string;
+  readonly adminPassword: string;
+  /** The administrator through the SDK (bearer), for arranging data the page then shows. */
+  readonly admin: Staffgate;
+}
+
+export interface E2e {
+  readonly url: string;
+  readonly app: StaffgateApp;
+  readonly browser: Browser;
+  /** An anonymous SDK client against the listening server. */
+  readonly api: Staffgate;
+  readonly operator: Staffgate;
+  createTenant(options?: { slug?: string; name?: string }): Promise<E2eTenant>;
+  /** A fresh browser context (own cookies) and page; page errors fail the test at `close()`. */
+  newPage(): Promise<Page>;
+  /** The newest email of a kind to an address, as sent (the outbox). */
+  lastEmail(to: string, kind?: string): Promise<{ subject: string; body: string }>;
+  /** The `#token=` link of the newest email of a kind, as a path on this server. */
+  emailLink(to: string, kind: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+let tenantCounter = 0;
+
+export async function startE2e(): Promise<E2e> {
+  const dir = mkdtempSync(path.join(tmpdir(), "sg-e2e-"));
+  const consoleDir = inject("consoleDir");
+  if (!existsSync(path.join(consoleDir, "index.html"))) throw new Error(`no console build in ${consoleDir}`);
+  const app = await buildApp({
+    consoleDir,
+    databaseUrl: path.join(dir, "staffgate.db"),
+    operatorToken: OPERATOR_TOKEN,
+    validateResponses: true,
+    // Cheap hashing: the browser, not argon2, is what these tests exercise.
+    hasher: { memoryCost: 1024, timeCost: 1 },
+    loginThrottle: { perAddress: 10_000, perAccount: 10_000 },
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  // `localhost` is a secure context, so the `__Host-` (Secure) cookies are kept over plain HTTP.
+  const url = `http://localhost:${port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const api = new Staffgate({ baseUrl: url });
+  const operator = api.withToken(OPERATOR_TOKEN);
+  const contexts: { context: BrowserContext; errors: string[] }[] = [];
+
+  const lastEmail = async (to: string, kind?: string) => {
+    let q = app.core.deps.db.kysely
+      .selectFrom("outbox")
+      .select(["subject", "body"])
+      .where("to_address", "=", to);
+    if (kind) q = q.where("kind", "=", kind);
+    const row = await q.orderBy("created_at", "desc").orderBy("id", "desc").executeTakeFirst();
+    if (!row) throw new Error(`no ${kind ?? ""} email to ${to}`);
+    return row;
+  };
+
+  return {
+    url,
+    app,
+    browser,
+    api,
+    operator,
+    async createTenant(options = {}) {
+      tenantCounter += 1;
+      const slug = options.slug ?? `e2e${tenantCounter}-${randomBytes(2).toString("hex")}`;
+      const tenant = await operator.tenants.create({
+        slug,
+        name: options.name ?? "Riverside Veterinary Clinic",
+        admin: {
+          username: "admin",
+          email: `admin@${slug}.example`,
+          firstName: "Ada",
+          lastName: "Admin",
+          password: ADMIN_PASSWORD,
+        },
+      });
+      const { token } = await api.auth.login({ tenant: slug, login: "admin", password: ADMIN_PASSWORD });
+      return {
+        id: tenant.id,
+        slug,
+        adminUsername: "admin",
+        adminPassword: ADMIN_PASSWORD,
+        admin: api.withToken(token),
+      };
+    },
+    async newPage() {
+      const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 860 } });
+      const errors: string[] = [];
+      contexts.push({ context, errors });
+      const page = await context.newPage();
+      page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+      page.on("console", (m) => {
+        // A failed request is the API answering 4xx as designed; anything else logged as an error
+        // (a React warning, a CSP violation) is a defect.
+        if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
+          errors.push(`console: ${m.text()}`);
+        }
+      });
+      return page;
+    },
+    lastEmail,
+    async emailLink(to, kind) {
+      const { body } = await lastEmail(to, kind);
+      const link = /https?:\/\/\S+#token=[A-Za-z0-9_-]+/.exec(body)?.[0];
+      if (!link) throw new Error(`no link in the ${kind} email to ${to}`);
+      const u = new URL(link);
+      return `${u.pathname}${u.hash}`;
+    },
+    async close() {
+      const errors = contexts.flatMap((c) => c.errors);
+      await browser.close().catch(() => {});
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+      if (errors.length > 0) throw new Error(`the browser reported errors:\n${errors.join("\n")}`);
+    },
+  };
+}
+
+/** A full-page screenshot under test-results/screenshots (and docs/screenshots for README's). */
+export async function shot(page: Page, name: string, options: { readme?: boolean } = {}): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  if (options.readme && process.env.STAFFGATE_README_SCREENSHOTS === "1") {
+    mkdirSync(README_SHOTS, { recursive: true });
+    copyFileSync(file, path.join(README_SHOTS, `${name}.png`));
+  }
+}
+
+/** Signs in through the page (password step only) and waits for the signed-in frame. */
+export async function signInWithPage(
+  page: Page,
+  tenant: { slug: string },
+  login: string,
+  password: string,
+): Promise<void> {
+  await page.goto("/sign-in");
+  await page.getByLabel("Tenant").fill(tenant.slug);
+  await page.getByLabel("Username or email").fill(login);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
+}
