@@ -19,12 +19,21 @@ const CONSOLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 
 export default async function setup(project: TestProject): Promise<() => void> {
   const outDir = mkdtempSync(path.join(tmpdir(), "sg-console-"));
-  await build({
-    root: CONSOLE,
-    configFile: path.join(CONSOLE, "vite.config.ts"),
-    logLevel: "warn",
-    build: { outDir, emptyOutDir: true },
-  });
+  // The production build, as `npm install` makes and the server serves: vitest sets NODE_ENV=test,
+  // which would otherwise give Vite's development React.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await build({
+      root: CONSOLE,
+      configFile: path.join(CONSOLE, "vite.config.ts"),
+      mode: "production",
+      logLevel: "warn",
+      build: { outDir, emptyOutDir: true },
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   project.provide("consoleDir", outDir);
   return () => rmSync(outDir, { recursive: true, force: true });
 }

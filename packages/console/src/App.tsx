@@ -1,102 +1,196 @@
-/** The console: session bootstrap (`GET /auth/me` with the cookie), public and signed-in routes. */
+/**
+ * The console: session bootstrap (`GET /auth/me` with the cookie), public and signed-in routes,
+ * confinement of a session that must change its password or enrol in MFA, the idle timeout, and
+ * the return to sign-in when the server answers that the session has ended.
+ */
 import type { Staffgate } from "@staffgate/sdk";
-import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { problemCode } from "./api.ts";
-import { Layout } from "./Layout.tsx";
+import { IdleWarning, ServerIdleClock } from "./components/IdleWarning.tsx";
+import { ConfinedPage, Layout } from "./Layout.tsx";
+import { AcceptInvitationPage } from "./pages/AcceptInvitation.tsx";
 import { ForgotPasswordPage } from "./pages/ForgotPassword.tsx";
 import { PlaceholderPage } from "./pages/Placeholder.tsx";
+import { ResetPasswordPage } from "./pages/ResetPassword.tsx";
 import { SignInPage } from "./pages/SignIn.tsx";
 import { navigate, usePath } from "./router.tsx";
-import { matchRoute } from "./routes.tsx";
-import { ApiContext, type Session, SessionContext } from "./session.tsx";
-import type { LoginResult, Me } from "./types.ts";
+import { matchRoute, ROUTES } from "./routes.tsx";
+import { ApiContext, observeCalls, purposeOf, type Session, SessionContext } from "./session.tsx";
+import type { Me } from "./types.ts";
 
 type State =
   | { kind: "loading" }
-  | { kind: "signed-out" }
-  | { kind: "signed-in"; me: Me; purpose: Session["purpose"] };
+  | { kind: "signed-out"; notice: string | null }
+  | { kind: "signed-in"; me: Me };
 
-const PUBLIC_PATHS = new Set(["/sign-in", "/forgot-password", "/reset-password", "/accept-invitation"]);
+/** Pages for the signed-out; a signed-in session is taken on from them. */
+const SIGNED_OUT_PATHS = new Set(["/", "/sign-in", "/forgot-password"]);
 
-export function App({ api }: { api: Staffgate }) {
+const SESSION_ENDED = "Your session has ended (it was signed out elsewhere or expired). Sign in again.";
+
+function idleNotice(seconds: number): string {
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  return `You were signed out after ${minutes} ${minutes === 1 ? "minute" : "minutes"} without activity.`;
+}
+
+export function App({ api: client }: { api: Staffgate }) {
   const [state, setState] = useState<State>({ kind: "loading" });
+  const [flash, setFlash] = useState<{ message: string; path: string } | null>(null);
   const path = usePath();
+  const clock = useMemo(() => new ServerIdleClock(), []);
+  // Read by the call observer, which lives outside React's render.
+  const signedIn = useRef(false);
+
+  const signedOut = useCallback((notice: string | null) => {
+    signedIn.current = false;
+    setFlash(null);
+    setState({ kind: "signed-out", notice });
+    navigate("/sign-in", { replace: true });
+  }, []);
+
+  const api = useMemo(
+    () =>
+      observeCalls(client, {
+        answered: (start, end) => {
+          if (signedIn.current) clock.answered(start, end);
+        },
+        unauthenticated: () => {
+          if (signedIn.current) signedOut(SESSION_ENDED);
+        },
+      }),
+    [client, clock, signedOut],
+  );
+
+  const enter = useCallback(
+    (me: Me, fresh: boolean, start: number) => {
+      if (me.session) clock.begin(me.session.idleTimeoutSeconds, fresh, start);
+      signedIn.current = true;
+      setState({ kind: "signed-in", me });
+    },
+    [clock],
+  );
 
   useEffect(() => {
     let live = true;
+    const start = Date.now();
     api.auth.me().then(
       (me) => {
-        if (live) setState({ kind: "signed-in", me, purpose: me.session?.purpose ?? "full" });
+        if (live) enter(me, false, start);
       },
       () => {
-        if (live) setState({ kind: "signed-out" });
+        if (live) setState({ kind: "signed-out", notice: null });
       },
     );
     return () => {
       live = false;
     };
-  }, [api]);
+  }, [api, enter]);
 
-  const onSignedIn = useCallback(
-    async (result: LoginResult) => {
-      // The session lives in HttpOnly cookies set by the login answer; the token is not kept.
-      const me = await api.auth.me();
-      setState({ kind: "signed-in", me, purpose: result.purpose });
-      if (PUBLIC_PATHS.has(window.location.pathname) || window.location.pathname === "/") {
-        navigate(result.purpose === "full" ? "/users" : "/profile", { replace: true });
-      }
-    },
-    [api],
-  );
+  const onSignedIn = useCallback(async () => {
+    // The session lives in HttpOnly cookies set by the login answer; the token is not kept.
+    const at = Date.now();
+    const me = await api.auth.me();
+    enter(me, true, at);
+    if (purposeOf(me) !== "full") navigate("/profile", { replace: true });
+  }, [api, enter]);
 
   const signOut = useCallback(async () => {
+    signedIn.current = false;
     try {
       await api.auth.logout();
     } catch (error) {
       // An already-ended session is signed out all the same.
-      if (problemCode(error) !== "UNAUTHENTICATED") throw error;
+      if (problemCode(error) !== "UNAUTHENTICATED") {
+        signedIn.current = true;
+        throw error;
+      }
     }
-    setState({ kind: "signed-out" });
-    navigate("/sign-in", { replace: true });
+    signedOut(null);
+  }, [api, signedOut]);
+
+  /** Signs out whatever the answer (the session may be over already), then says why. */
+  const leave = useCallback(
+    (notice: string | null) => {
+      signedIn.current = false;
+      const done = () => signedOut(notice);
+      api.auth.logout().then(done, done);
+    },
+    [api, signedOut],
+  );
+
+  const refresh = useCallback(async () => {
+    const me = await api.auth.me();
+    setState({ kind: "signed-in", me });
+    return purposeOf(me);
   }, [api]);
+
+  const notify = useCallback((message: string, at?: string) => {
+    setFlash({ message, path: at ?? window.location.pathname });
+  }, []);
 
   const session = useMemo<Session | null>(() => {
     if (state.kind !== "signed-in") return null;
     const granted = new Set(state.me.permissions);
-    return { me: state.me, purpose: state.purpose, can: (p) => granted.has(p), signOut };
-  }, [state, signOut]);
+    const can = (p: string) => granted.has(p);
+    const first = ROUTES.find(
+      (r) => r.pattern !== "/profile" && r.nav && (r.nav.length === 0 || r.nav.some(can)),
+    );
+    const home = first?.pattern ?? "/profile";
+    return { me: state.me, purpose: purposeOf(state.me), can, signOut, refresh, home, notify };
+  }, [state, signOut, refresh, notify]);
+
+  const takeOnTo =
+    session && SIGNED_OUT_PATHS.has(path) ? (session.purpose === "full" ? session.home : "/profile") : null;
+  useEffect(() => {
+    if (takeOnTo) navigate(takeOnTo, { replace: true });
+  }, [takeOnTo]);
 
   useEffect(() => {
-    if (state.kind === "signed-in" && (path === "/" || PUBLIC_PATHS.has(path))) {
-      navigate("/users", { replace: true });
-    }
-  }, [state.kind, path]);
+    if (flash && flash.path !== path) setFlash(null);
+  }, [flash, path]);
+
+  const idleSeconds = state.kind === "signed-in" ? (state.me.session?.idleTimeoutSeconds ?? null) : null;
+  const renew = useCallback(() => api.auth.me(), [api]);
+  const onIdle = useCallback(() => leave(idleNotice(idleSeconds ?? 0)), [leave, idleSeconds]);
+  const onIdleSignOut = useCallback(() => leave(null), [leave]);
 
   let content: ReactNode;
-  if (state.kind === "loading") {
+  if (state.kind === "loading" || takeOnTo) {
     content = (
       <p className="centered" aria-busy="true">
         Loading…
       </p>
     );
-  } else if (path === "/forgot-password") {
-    content = <ForgotPasswordPage />;
-  } else if (path === "/reset-password" || path === "/accept-invitation") {
-    content = (
-      <PlaceholderPage
-        title={path === "/reset-password" ? "Reset password" : "Accept invitation"}
-        standalone
-      />
-    );
+  } else if (path === "/reset-password") {
+    content = <ResetPasswordPage />;
+  } else if (path === "/accept-invitation") {
+    content = <AcceptInvitationPage />;
   } else if (!session) {
-    content = <SignInPage onSignedIn={onSignedIn} />;
+    content =
+      path === "/forgot-password" ? (
+        <ForgotPasswordPage />
+      ) : (
+        <SignInPage onSignedIn={onSignedIn} notice={state.kind === "signed-out" ? state.notice : null} />
+      );
   } else {
     const match = matchRoute(path);
+    let page: ReactNode;
+    if (!match) page = <PlaceholderPage title="Page not found" notFound />;
+    else if (session.purpose !== "full" && match.route.pattern !== "/profile")
+      page = <ConfinedPage title={match.route.title} />;
+    else page = match.route.render(match.params);
     content = (
       <SessionContext.Provider value={session}>
-        <Layout>
-          {match ? match.route.render(match.params) : <PlaceholderPage title="Page not found" notFound />}
-        </Layout>
+        <Layout flash={flash?.path === path ? flash.message : null}>{page}</Layout>
+        {idleSeconds !== null && (
+          <IdleWarning
+            clock={clock}
+            idleSeconds={idleSeconds}
+            renew={renew}
+            onSignOut={onIdleSignOut}
+            onTimeout={onIdle}
+          />
+        )}
       </SessionContext.Provider>
     );
   }

@@ -3,11 +3,24 @@ import { type ReactNode, useState } from "react";
 import { problemMessage } from "./api.ts";
 import { Link, usePath } from "./router.tsx";
 import { ROUTES } from "./routes.tsx";
-import { useSession } from "./session.tsx";
+import { dueOf, useSession } from "./session.tsx";
+import "./styles/auth.css";
 
-export function Layout({ children }: { children: ReactNode }) {
+/** Why a confined session sees only its Profile (the server refuses everything else). */
+function confinedReason(due: { password: boolean; mfa: boolean }): string {
+  if (due.password && due.mfa) {
+    return "Change your password and set up two-factor sign-in on your Profile before anything else.";
+  }
+  if (due.password) return "You must change your password before anything else: do it on your Profile.";
+  return "Your practice requires two-factor sign-in: set it up on your Profile before anything else.";
+}
+
+export function Layout({ children, flash }: { children: ReactNode; flash?: string | null }) {
   const { me, purpose, signOut, can } = useSession();
-  const nav = ROUTES.filter((r) => r.nav && (r.nav.length === 0 || r.nav.some(can)));
+  const confined = purpose !== "full";
+  const nav = ROUTES.filter(
+    (r) => r.nav && (confined ? r.pattern === "/profile" : r.nav.length === 0 || r.nav.some(can)),
+  );
   const path = usePath();
   const [error, setError] = useState<string | null>(null);
   const onSignOut = () => {
@@ -18,9 +31,9 @@ export function Layout({ children }: { children: ReactNode }) {
     <div className="shell">
       <header className="topbar">
         <span className="brand">Staffgate</span>
-        <span className="who">
+        <Link to="/profile" className="who">
           {me.tenant.name} / {me.user.displayName}
-        </span>
+        </Link>
         <button type="button" onClick={onSignOut}>
           Sign out
         </button>
@@ -42,15 +55,36 @@ export function Layout({ children }: { children: ReactNode }) {
             {error}
           </p>
         )}
-        {purpose !== "full" && (
+        {confined && (
+          <p role="status" className="notice warn">
+            {confinedReason(dueOf(me))}
+          </p>
+        )}
+        {flash && (
           <p role="status" className="notice">
-            {purpose === "mfa_enrolment"
-              ? "Set up two-factor sign-in on your Profile before anything else."
-              : "Change your password on your Profile before anything else."}
+            {flash}
           </p>
         )}
         {children}
       </main>
     </div>
+  );
+}
+
+/** A page a confined session cannot open yet: says why and leads to the Profile. */
+export function ConfinedPage({ title }: { title: string }) {
+  const { purpose } = useSession();
+  return (
+    <>
+      <h1>{title}</h1>
+      <p>
+        {purpose === "password_change"
+          ? "This page opens once you have changed your password."
+          : "This page opens once two-factor sign-in is set up."}
+      </p>
+      <p>
+        <Link to="/profile">Go to your Profile</Link>
+      </p>
+    </>
   );
 }

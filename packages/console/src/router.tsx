@@ -23,6 +23,11 @@ export function usePath(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
 
+/** The current query string (`?a=1`, or ""), re-rendering on navigation: a filtered view's address. */
+export function useSearch(): string {
+  return useSyncExternalStore(subscribe, () => window.location.search);
+}
+
 type LinkProps = Omit<AnchorHTMLAttributes<HTMLAnchorElement>, "href"> & { to: string };
 
 /** An ordinary link (open in new tab still works) that navigates in place on a plain click. */

@@ -1,5 +1,5 @@
 /** The SDK client and the signed-in session, shared with every page through context. */
-import type { Staffgate } from "@staffgate/sdk";
+import { Staffgate, StaffgateError } from "@staffgate/sdk";
 import { createContext, useContext } from "react";
 import type { Me } from "./types.ts";
 
@@ -11,12 +11,20 @@ export function useApi(): Staffgate {
   return api;
 }
 
+export type Purpose = "full" | "mfa_enrolment" | "password_change";
+
 export interface Session {
   readonly me: Me;
   /** `full`, or a restricted session that may only enrol in MFA or change its password. */
-  readonly purpose: "full" | "mfa_enrolment" | "password_change";
+  readonly purpose: Purpose;
   readonly can: (permission: string) => boolean;
   readonly signOut: () => Promise<void>;
+  /** Reads `/auth/me` again (after a password change or an MFA enrolment) and returns the new purpose. */
+  readonly refresh: () => Promise<Purpose>;
+  /** Where a full session starts: the first page the main navigation offers this user. */
+  readonly home: string;
+  /** A success message shown once above the page at `path` (default: the current page). */
+  readonly notify: (message: string, path?: string) => void;
 }
 
 export const SessionContext = createContext<Session | null>(null);
@@ -25,4 +33,65 @@ export function useSession(): Session {
   const session = useContext(SessionContext);
   if (!session) throw new Error("useSession outside a signed-in page");
   return session;
+}
+
+/** What the server still requires before it answers anything else (route.ts `confine`). */
+export function dueOf(me: Me): { password: boolean; mfa: boolean } {
+  return {
+    password: me.user.mustChangePassword || me.session?.purpose === "password_change",
+    mfa: me.session?.purpose === "mfa_enrolment",
+  };
+}
+
+/**
+ * The session's purpose as the console leads it. Sign-in gives `full` to a user who must change
+ * the password (the server confines that user by the account's flag), so the flag decides here;
+ * a session that must do both starts with the password.
+ */
+export function purposeOf(me: Me): Purpose {
+  const due = dueOf(me);
+  return due.password ? "password_change" : due.mfa ? "mfa_enrolment" : "full";
+}
+
+type Transport = Staffgate["transport"];
+
+export interface CallObserver {
+  /** A call the server answered (any status but 401): `start` and `end` are `Date.now()` times. */
+  readonly answered: (start: number, end: number) => void;
+  /** A call answered 401 UNAUTHENTICATED: the session has ended (elsewhere, or it expired). */
+  readonly unauthenticated: () => void;
+}
+
+function observed(t: Transport, observer: CallObserver): Transport {
+  const report = (status: number, code: string | undefined, start: number) => {
+    if (status === 401) {
+      if (code === "UNAUTHENTICATED") observer.unauthenticated();
+    } else observer.answered(start, Date.now());
+  };
+  return {
+    async request<T>(...args: Parameters<Transport["request"]>): Promise<T> {
+      const start = Date.now();
+      try {
+        const value = await t.request<T>(...args);
+        report(200, undefined, start);
+        return value;
+      } catch (error) {
+        if (error instanceof StaffgateError) report(error.status, error.code, start);
+        throw error;
+      }
+    },
+    async raw(...args: Parameters<Transport["raw"]>): Promise<Response> {
+      const start = Date.now();
+      const response = await t.raw(...args);
+      // The body is the caller's to read; a 401 from `raw` is reported without its code.
+      report(response.status, response.status === 401 ? "UNAUTHENTICATED" : undefined, start);
+      return response;
+    },
+    withToken: (token) => observed(t.withToken(token), observer),
+  };
+}
+
+/** The same client, telling `observer` about every answer: the one place calls are watched. */
+export function observeCalls(api: Staffgate, observer: CallObserver): Staffgate {
+  return new Staffgate(observed(api.transport, observer));
 }

@@ -50,4 +50,6 @@ export type CatalogFileInput = z.input<typeof CatalogFileSchema>;
 export const PermissionListSchema = z.strictObject({
   catalog: z.strictObject({ name: z.string(), version: z.string() }),
   items: z.array(PermissionSchema),
+  /** The tenant's work-role list: what a user's `workRole` may be (the console's choices). */
+  workRoles: z.array(WorkRoleSchema),
 });

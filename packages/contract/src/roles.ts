@@ -57,3 +57,16 @@ export const CopyRoleBody = z.strictObject({ name: RoleName.optional() });
 /** `PUT /users/{id}/permissions`: the user's private role. */
 export const PrivatePermissionsBody = z.strictObject(RoleGrantsBody);
 export type PrivatePermissionsBody = z.infer<typeof PrivatePermissionsBody>;
+
+/**
+ * `GET /users/{id}/permissions`: the grants of the user's role, in the shape PUT takes. `private`
+ * says whether it is the user's private role (which /roles never shows) or their formal role.
+ */
+export const UserPermissionsSchema = z.strictObject({
+  roleId: Id,
+  private: z.boolean(),
+  permissions: z.array(z.string()),
+  collaborator: z.boolean(),
+  workspaces: RoleSchema.shape.workspaces,
+});
+export type UserPermissions = z.infer<typeof UserPermissionsSchema>;

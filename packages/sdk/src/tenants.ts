@@ -1,5 +1,5 @@
 /** The operator's tenant API and the permission catalogue. */
-import type { CreateTenantBody, Permission, Tenant } from "@staffgate/contract";
+import type { CreateTenantBody, Permission, Tenant, WorkRole } from "@staffgate/contract";
 import type { Transport } from "./http.ts";
 import type { Page } from "./workspaces.ts";
 
@@ -16,7 +16,7 @@ export function tenantsApi(t: Transport) {
 export function permissionsApi(t: Transport) {
   return {
     list: () =>
-      t.request<{ catalog: { name: string; version: string }; items: Permission[] }>(
+      t.request<{ catalog: { name: string; version: string }; items: Permission[]; workRoles: WorkRole[] }>(
         "GET",
         "/api/v1/permissions",
       ),

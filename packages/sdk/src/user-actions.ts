@@ -1,5 +1,5 @@
 /** User actions: archive/restore, deactivate/reactivate, unlock, purge, private-role permissions, end sessions. */
-import type { User } from "@staffgate/contract";
+import type { User, UserPermissions } from "@staffgate/contract";
 import { enc, type Transport } from "./http.ts";
 
 /** A user's private role: tenant-level permissions, collaborator flag and workspace rows. */
@@ -31,6 +31,8 @@ export function userActionsApi(t: Transport) {
     unlock: post("unlock"),
     /** Hard delete; 409 USER_HAS_HISTORY once the user has signed in, acted, or granted access. */
     purge: (id: string, options: ActionOptions = {}) => t.request<void>("POST", path(id, "purge"), options),
+    /** The grants of the user's role: their private role, or their formal role as a template. */
+    getPermissions: (id: string) => t.request<UserPermissions>("GET", path(id, "permissions")),
     /** Gives the user a private role with exactly these grants. */
     setPermissions: (id: string, body: PrivatePermissionsInput, options: ActionOptions = {}) =>
       t.request<User>("PUT", path(id, "permissions"), { body, ...options }),

@@ -141,6 +141,7 @@ const MATRIX: Readonly<Record<string, Row>> = {
   "POST /api/v1/users/:id/reactivate": { needs: { permission: "users.manage" }, id: "user" },
   "POST /api/v1/users/:id/unlock": { needs: { permission: "users.credentials" }, id: "user" },
   "POST /api/v1/users/:id/purge": { needs: { permission: "users.manage" }, id: "user" },
+  "GET /api/v1/users/:id/permissions": { needs: { permission: "users.view" }, id: "user" },
   "PUT /api/v1/users/:id/permissions": {
     needs: { all: ["users.manage", "roles.manage"] },
     id: "user",

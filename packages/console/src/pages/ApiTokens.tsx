@@ -1,6 +1,171 @@
-/** API tokens (not built yet). */
-import { PlaceholderPage } from "./Placeholder.tsx";
+/**
+ * API tokens for integrations: the list (never a token: the API cannot answer one again),
+ * "Create API token" → the token shown once with Copy, and "Revoke" (confirmed).
+ */
+import type { Staffgate } from "@staffgate/sdk";
+import { useState } from "react";
+import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
+import { LoadState } from "../components/LoadState.tsx";
+import { useLoad } from "../components/useLoad.ts";
+import { useApi, useSession } from "../session.tsx";
+import "../styles/admin.css";
+import type { Role } from "../types.ts";
+import { type CreatedToken, CreateTokenDialog } from "./api-tokens/CreateTokenDialog.tsx";
+import { TokenCreatedDialog } from "./api-tokens/TokenCreatedDialog.tsx";
+
+type ApiToken = Awaited<ReturnType<Staffgate["apiTokens"]["list"]>>["items"][number];
+
+function statusOf(t: ApiToken, now: string): string {
+  if (t.revokedAt) return `Revoked ${new Date(t.revokedAt).toLocaleString()}`;
+  if (t.expiresAt && t.expiresAt <= now) return "Expired";
+  return "Active";
+}
 
 export function ApiTokensPage() {
-  return <PlaceholderPage title="API tokens" />;
+  const api = useApi();
+  const { can } = useSession();
+  const [state, reload] = useLoad(() => api.apiTokens.list({ limit: 200 }), [api]);
+  const [roles] = useLoad<Role[]>(
+    async () => (await api.roles.list({ limit: 200 })).items.filter((r) => !r.private),
+    [api],
+  );
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const [revoking, setRevoking] = useState<ApiToken | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const now = new Date().toISOString();
+
+  if (!can("api_tokens.manage")) {
+    return (
+      <>
+        <h1>API tokens</h1>
+        <p role="alert" className="error">
+          You do not have access to API tokens. Ask an administrator if an integration needs one.
+        </p>
+      </>
+    );
+  }
+
+  const roleName = (id: string | null) => {
+    if (id === null) return "None";
+    if (roles.kind !== "ready") return "…";
+    return roles.value.find((r) => r.id === id)?.name ?? "Private or removed role";
+  };
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>API tokens</h1>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            setNotice(null);
+            setCreating(true);
+          }}
+        >
+          Create API token
+        </button>
+      </div>
+      <p className="muted">
+        Each token lets one integration (for example the clinical application) call Staffgate as a virtual
+        integration user holding the role you choose.
+      </p>
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
+      <LoadState state={state} loading="Loading API tokens…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">There are no API tokens yet.</p>
+          ) : (
+            <table className="table">
+              <caption className="visually-hidden">API tokens</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((t) => (
+                  <tr key={t.id}>
+                    <td>{t.name}</td>
+                    <td>{roleName(t.roleId)}</td>
+                    <td>{new Date(t.createdAt).toLocaleString()}</td>
+                    <td>{t.expiresAt ? new Date(t.expiresAt).toLocaleString() : "Never"}</td>
+                    <td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : "Never"}</td>
+                    <td>{statusOf(t, now)}</td>
+                    <td>
+                      {!t.revokedAt && (
+                        <button
+                          type="button"
+                          onClick={() => {
+                            setNotice(null);
+                            setRevoking(t);
+                          }}
+                        >
+                          Revoke<span className="visually-hidden"> {t.name}</span>
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </LoadState>
+      {creating && (
+        <CreateTokenDialog
+          roles={roles.kind === "ready" ? roles.value : null}
+          rolesError={roles.kind === "error" ? roles.message : null}
+          onClose={() => setCreating(false)}
+          onCreated={(c) => {
+            setCreating(false);
+            setCreated(c);
+            reload();
+          }}
+        />
+      )}
+      {created && (
+        <TokenCreatedDialog
+          created={created}
+          onClose={() => {
+            // The token leaves the page with the dialog; the list is read again (its first use shows).
+            setCreated(null);
+            setNotice(`API token ${created.name} was created.`);
+            reload();
+          }}
+        />
+      )}
+      {revoking && (
+        <ConfirmDialog
+          title="Revoke API token"
+          confirmLabel="Revoke"
+          danger
+          onConfirm={async () => {
+            await api.apiTokens.revoke(revoking.id);
+            setNotice(`API token ${revoking.name} was revoked. Its next request is refused.`);
+          }}
+          onClose={() => {
+            setRevoking(null);
+            reload();
+          }}
+        >
+          <p>
+            Revoke the API token <strong>{revoking.name}</strong>? The integration using it is refused from
+            its next request, and its integration user is archived. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
 }

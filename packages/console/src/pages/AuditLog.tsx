@@ -1,6 +1,176 @@
-/** Audit log (not built yet). */
-import { PlaceholderPage } from "./Placeholder.tsx";
+/**
+ * Audit log (W14, audit.view): events newest first with cursor pages; filters applied with
+ * "Search" and kept in the address (`/audit?actor=…`) so a filtered view can be shared and
+ * reloaded; a detail dialog per event; export of the current filter; chain verification.
+ */
+import { useEffect, useMemo, useState } from "react";
+import { fieldErrors, problemMessage } from "../api.ts";
+import { navigate, useSearch } from "../router.tsx";
+import { useApi, useSession } from "../session.tsx";
+import { AuditDetailDialog } from "./audit/AuditDetailDialog.tsx";
+import { AuditFilterForm } from "./audit/AuditFilterForm.tsx";
+import { AuditTable } from "./audit/AuditTable.tsx";
+import { AuditTools } from "./audit/AuditTools.tsx";
+import {
+  type AuditEvent,
+  apiQueryOf,
+  EMPTY_FILTERS,
+  type FilterKey,
+  type AuditFilterForm as Form,
+  filtersFromSearch,
+  formErrors,
+  hasFilters,
+  queryFieldErrors,
+  searchOf,
+} from "./audit/filters.ts";
+import "../styles/audit.css";
+
+const PAGE_SIZE = 50;
+
+type ListState =
+  | { kind: "loading" }
+  | { kind: "error"; message: string }
+  | { kind: "ready"; items: AuditEvent[]; nextCursor: string | null };
 
 export function AuditLogPage() {
-  return <PlaceholderPage title="Audit log" />;
+  const { can } = useSession();
+  if (!can("audit.view")) {
+    return (
+      <>
+        <h1>Audit log</h1>
+        <p role="alert" className="error">
+          Access denied: viewing the audit log needs the “View audit log” permission (audit.view).
+        </p>
+      </>
+    );
+  }
+  return <AuditLogView />;
+}
+
+function AuditLogView() {
+  const api = useApi();
+  const search = useSearch();
+  const applied = useMemo(() => filtersFromSearch(search), [search]);
+  const query = useMemo(() => apiQueryOf(applied), [applied]);
+  // The form follows the address: another address (back, forward, a shared link) resets it.
+  const [draft, setDraft] = useState<{ search: string; form: Form }>({ search, form: applied });
+  const form = draft.search === search ? draft.form : applied;
+  const setForm = (f: Form) => setDraft({ search, form: f });
+  const [localErrors, setLocalErrors] = useState<Partial<Record<FilterKey, string>>>({});
+  const [reload, setReload] = useState(0);
+  // cursors[i] is page i's cursor; they belong to one search (and one press of Search).
+  const pagingKey = `${search}\u0000${reload}`;
+  const [paging, setPaging] = useState({ key: pagingKey, cursors: [undefined] as (string | undefined)[] });
+  const cursors = paging.key === pagingKey ? paging.cursors : [undefined];
+  const cursor = cursors[cursors.length - 1];
+  const [list, setList] = useState<ListState>({ kind: "loading" });
+  const [apiErrors, setApiErrors] = useState<Partial<Record<FilterKey, string>>>({});
+  const [open, setOpen] = useState<AuditEvent | null>(null);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `reload` re-fetches on Search.
+  useEffect(() => {
+    let live = true;
+    setList({ kind: "loading" });
+    setApiErrors({});
+    api.audit.list({ ...query, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }).then(
+      (page) => {
+        if (live) setList({ kind: "ready", items: page.items, nextCursor: page.nextCursor });
+      },
+      (e: unknown) => {
+        if (!live) return;
+        const byField = queryFieldErrors(fieldErrors(e));
+        setApiErrors(byField);
+        setList({
+          kind: "error",
+          message: Object.keys(byField).length > 0 ? "Correct the filters marked above." : problemMessage(e),
+        });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, query, cursor, reload]);
+
+  const apply = (next: Form) => {
+    const errors = formErrors(next);
+    setLocalErrors(errors);
+    if (Object.keys(errors).length > 0) return;
+    const target = searchOf(next);
+    if (target === search) setReload((n) => n + 1);
+    else navigate(`/audit${target}`);
+  };
+
+  const errors = { ...apiErrors, ...localErrors };
+  return (
+    <>
+      <div className="page-head">
+        <h1>Audit log</h1>
+      </div>
+      <AuditFilterForm
+        value={form}
+        onChange={setForm}
+        onSearch={() => apply(form)}
+        onClear={() => {
+          setForm(EMPTY_FILTERS);
+          apply(EMPTY_FILTERS);
+        }}
+        errors={errors}
+        busy={list.kind === "loading"}
+      />
+      <AuditTools query={query} filtered={hasFilters(applied)} />
+      <AuditList list={list} filtered={hasFilters(applied)} onOpen={setOpen} />
+      <div className="pager">
+        <button
+          type="button"
+          disabled={cursors.length <= 1 || list.kind === "loading"}
+          onClick={() => setPaging({ key: pagingKey, cursors: cursors.slice(0, -1) })}
+        >
+          Previous page
+        </button>
+        <span>Page {cursors.length}</span>
+        <button
+          type="button"
+          disabled={list.kind !== "ready" || !list.nextCursor}
+          onClick={() => {
+            if (list.kind === "ready" && list.nextCursor) {
+              setPaging({ key: pagingKey, cursors: [...cursors, list.nextCursor] });
+            }
+          }}
+        >
+          Next page
+        </button>
+      </div>
+      {open && <AuditDetailDialog event={open} onClose={() => setOpen(null)} />}
+    </>
+  );
+}
+
+function AuditList(props: {
+  readonly list: ListState;
+  readonly filtered: boolean;
+  readonly onOpen: (e: AuditEvent) => void;
+}) {
+  const { list } = props;
+  if (list.kind === "loading") {
+    return (
+      <p className="loading" aria-busy="true">
+        Loading audit events…
+      </p>
+    );
+  }
+  if (list.kind === "error") {
+    return (
+      <p role="alert" className="error">
+        {list.message}
+      </p>
+    );
+  }
+  if (list.items.length === 0) {
+    return (
+      <p className="empty">
+        {props.filtered ? "No audit events match these filters." : "The audit log has no events yet."}
+      </p>
+    );
+  }
+  return <AuditTable events={list.items} onOpen={props.onOpen} />;
 }

@@ -1,6 +1,139 @@
-/** Emergency access (not built yet). */
-import { PlaceholderPage } from "./Placeholder.tsx";
+/**
+ * Emergency access (break-glass, HIPAA 164.312(a)(2)(ii)): the caller's open elevation with its
+ * end time and "End now", or "Open emergency access"; below, the record of elevations (all of
+ * them for administrators and auditors, who review them; one's own otherwise).
+ */
+import { useState } from "react";
+import { problemMessage } from "../api.ts";
+import { LoadState } from "../components/LoadState.tsx";
+import { useLoad } from "../components/useLoad.ts";
+import { useApi, useSession } from "../session.tsx";
+import "../styles/admin.css";
+import { type Elevation, EmergencyLog } from "./emergency/EmergencyLog.tsx";
+import { OpenEmergencyDialog } from "./emergency/OpenEmergencyDialog.tsx";
+import { useWorkspaces } from "./workspaces/useWorkspaces.ts";
 
 export function EmergencyAccessPage() {
-  return <PlaceholderPage title="Emergency access" />;
+  const api = useApi();
+  const { me, can } = useSession();
+  const mayUse = can("emergency_access.use");
+  const reviewer = can("users.manage") || can("audit.view");
+  const { workspaces, nameOf } = useWorkspaces();
+  const [version, setVersion] = useState(0);
+  const [opening, setOpening] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const [mine] = useLoad(
+    async () =>
+      mayUse
+        ? (await api.emergencyAccess.list({ status: "open", limit: 100 })).items.filter(
+            (e) => e.userId === me.user.id,
+          )
+        : [],
+    [api, mayUse, me.user.id, version],
+  );
+  // The time box is the tenant's setting; only holders of settings.manage may read it.
+  const [hours] = useLoad(
+    async () => (can("settings.manage") ? (await api.settings.get()).emergencyAccessHours : null),
+    [api],
+  );
+
+  const changed = (message: string) => {
+    setNotice(message);
+    setError(null);
+    setVersion((v) => v + 1);
+  };
+  const scopeOf = (e: Elevation) =>
+    e.workspaceId ? `Workspace ${nameOf(e.workspaceId)}` : `Patient ${e.patientRef ?? ""}`;
+  const end = async (e: Elevation) => {
+    try {
+      await api.emergencyAccess.end(e.id);
+      changed("Your emergency access has ended.");
+    } catch (err) {
+      setError(problemMessage(err));
+    }
+  };
+
+  if (!mayUse && !reviewer) {
+    return (
+      <>
+        <h1>Emergency access</h1>
+        <p role="alert" className="error">
+          You do not have access to emergency access. Ask an administrator if you need it.
+        </p>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <h1>Emergency access</h1>
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {mayUse && (
+        <section className="admin-section" aria-labelledby="my-emergency">
+          <h2 id="my-emergency">Your emergency access</h2>
+          <LoadState state={mine} loading="Loading your emergency access…">
+            {(open) =>
+              open.length === 0 ? (
+                <>
+                  <p>You have no emergency access open.</p>
+                  <button
+                    type="button"
+                    className="danger"
+                    onClick={() => {
+                      setNotice(null);
+                      setOpening(true);
+                    }}
+                  >
+                    Open emergency access
+                  </button>
+                </>
+              ) : (
+                open.map((e) => (
+                  <section key={e.id} className="elevation" aria-label="Your open emergency access">
+                    <p>
+                      <strong>Emergency access is open</strong> for{" "}
+                      {e.workspaceId ? `workspace ${nameOf(e.workspaceId)}` : `patient ${e.patientRef ?? ""}`}{" "}
+                      until <strong>{new Date(e.expiresAt).toLocaleString()}</strong>.
+                    </p>
+                    <p>Reason: {e.reason}</p>
+                    <button type="button" className="primary" onClick={() => end(e)}>
+                      End now
+                    </button>
+                  </section>
+                ))
+              )
+            }
+          </LoadState>
+        </section>
+      )}
+      <EmergencyLog
+        title={reviewer ? "All emergency access" : "Your emergency access history"}
+        version={version}
+        scopeOf={scopeOf}
+        onChanged={changed}
+      />
+      {opening && (
+        <OpenEmergencyDialog
+          workspaces={workspaces}
+          hours={hours.kind === "ready" ? hours.value : null}
+          onClose={() => setOpening(false)}
+          onOpened={(expiresAt) => {
+            setOpening(false);
+            changed(`Emergency access is open until ${new Date(expiresAt).toLocaleString()}.`);
+          }}
+        />
+      )}
+    </>
+  );
 }

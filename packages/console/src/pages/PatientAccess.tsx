@@ -1,6 +1,76 @@
-/** Patient access (not built yet). */
-import { PlaceholderPage } from "./Placeholder.tsx";
+/**
+ * "Manage patient access" (W13): enter a patient reference, see who has access to that patient,
+ * grant and revoke. The reference is kept in the address (`?patient=`), so the view survives a
+ * reload and can be linked. Staffgate stores the reference only, never patient data.
+ */
+import { type FormEvent, useEffect, useState } from "react";
+import { Field } from "../components/Field.tsx";
+import { navigate, useSearch } from "../router.tsx";
+import { useSession } from "../session.tsx";
+import "../styles/admin.css";
+import { PatientGrants } from "./patient-access/PatientGrants.tsx";
 
 export function PatientAccessPage() {
-  return <PlaceholderPage title="Patient access" />;
+  const { can } = useSession();
+  const search = useSearch();
+  const current = new URLSearchParams(search).get("patient")?.trim() ?? "";
+  const [ref, setRef] = useState(current);
+  const [error, setError] = useState<string | undefined>(undefined);
+
+  // Back and forward change the address: the box follows it.
+  useEffect(() => setRef(current), [current]);
+
+  if (!can("patient_access.manage")) {
+    return (
+      <>
+        <h1>Patient access</h1>
+        <p role="alert" className="error">
+          You do not have access to manage patient access. Ask an administrator if you need it.
+        </p>
+      </>
+    );
+  }
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const value = ref.trim();
+    if (!value) {
+      setError("Enter the patient reference used by the clinical application.");
+      return;
+    }
+    setError(undefined);
+    navigate(`/patient-access?${new URLSearchParams({ patient: value }).toString()}`);
+  };
+
+  return (
+    <>
+      <h1>Patient access</h1>
+      <p className="muted">
+        Give a person access to one patient beyond what their role allows, and see who has it. Use the patient
+        reference from the clinical application.
+      </p>
+      <search>
+        <form className="inline-form" onSubmit={submit} noValidate>
+          <Field
+            label="Patient reference"
+            name="patient"
+            value={ref}
+            onChange={(e) => setRef(e.target.value)}
+            error={error}
+            maxLength={200}
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <button type="submit" className="primary">
+            Show access
+          </button>
+        </form>
+      </search>
+      {current ? (
+        <PatientGrants key={current} patientRef={current} />
+      ) : (
+        <p className="empty">Enter a patient reference to see who has access.</p>
+      )}
+    </>
+  );
 }

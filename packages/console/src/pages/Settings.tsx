@@ -1,6 +1,184 @@
-/** Settings (not built yet). */
-import { PlaceholderPage } from "./Placeholder.tsx";
+/**
+ * Settings (W15, Prevounce's "Security tab → Save All"): every tenant security setting, grouped.
+ * "Save All" sends only what changed, with If-Match on the settings' version; the API checks the
+ * bounds and refuses the whole change if any value is out of them, each error beside its field.
+ */
+import { type FormEvent, useEffect, useState } from "react";
+import { fieldErrors, problemCode, problemMessage } from "../api.ts";
+import { LoadState } from "../components/LoadState.tsx";
+import { useLoad } from "../components/useLoad.ts";
+import { useApi, useSession } from "../session.tsx";
+import "../styles/admin.css";
+import { SETTING_GROUPS, type SettingDef, type SettingKey, type Settings } from "./settings/fields.ts";
+import { type Draft, SettingInput } from "./settings/SettingInput.tsx";
+
+const DEFS: readonly SettingDef[] = SETTING_GROUPS.flatMap((g) => g.fields);
+
+type Drafts = Partial<Record<SettingKey, Draft>>;
+
+function draftsOf(settings: Settings): Drafts {
+  const out: Drafts = {};
+  for (const d of DEFS)
+    out[d.key] = d.kind === "boolean" ? settings[d.key] === true : String(settings[d.key]);
+  return out;
+}
+
+/** The changed settings as the API takes them, or the fields that are not whole numbers. */
+function changesOf(
+  saved: Settings,
+  drafts: Drafts,
+): { body: Record<string, unknown>; invalid: Record<string, string> } {
+  const body: Record<string, unknown> = {};
+  const invalid: Record<string, string> = {};
+  for (const d of DEFS) {
+    const draft = drafts[d.key];
+    if (draft === undefined) continue;
+    let value: unknown = draft;
+    if (d.kind === "number") {
+      const text = String(draft).trim();
+      if (!/^-?\d+$/.test(text)) {
+        invalid[d.key] = `Enter a whole number of ${d.unit}.`;
+        continue;
+      }
+      value = Number(text);
+    }
+    if (value !== saved[d.key]) body[d.key] = value;
+  }
+  return { body, invalid };
+}
 
 export function SettingsPage() {
-  return <PlaceholderPage title="Settings" />;
+  const api = useApi();
+  const { can } = useSession();
+  const [state] = useLoad(() => api.settings.get(), [api]);
+  const [saved, setSaved] = useState<Settings | null>(null);
+  const [drafts, setDrafts] = useState<Drafts>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (state.kind === "ready") {
+      setSaved(state.value);
+      setDrafts(draftsOf(state.value));
+    }
+  }, [state]);
+
+  if (!can("settings.manage")) {
+    return (
+      <>
+        <h1>Settings</h1>
+        <p role="alert" className="error">
+          You do not have access to the security settings. Ask an administrator if you need to change them.
+        </p>
+      </>
+    );
+  }
+
+  const pending = saved ? Object.keys(changesOf(saved, drafts).body).length : 0;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!saved) return;
+    setError(null);
+    setNotice(null);
+    const { body, invalid } = changesOf(saved, drafts);
+    if (Object.keys(invalid).length > 0) {
+      setErrors(invalid);
+      setError("Nothing was saved. Correct the settings marked below.");
+      return;
+    }
+    setErrors({});
+    if (Object.keys(body).length === 0) {
+      setNotice("Nothing to save: no setting was changed.");
+      return;
+    }
+    setBusy(true);
+    try {
+      const next = await api.settings.update(body, { ifMatch: saved.version });
+      setSaved(next);
+      setDrafts(draftsOf(next));
+      const n = Object.keys(body).length;
+      setNotice(`Saved ${n} change${n === 1 ? "" : "s"} to the security settings.`);
+    } catch (e) {
+      const byField = fieldErrors(e);
+      setErrors(byField);
+      if (problemCode(e) === "PRECONDITION_FAILED") {
+        setError(
+          "Nothing was saved: someone else changed the settings since this page opened. Reload the page.",
+        );
+      } else if (Object.keys(byField).length > 0) {
+        setError("Nothing was saved. Correct the settings marked below.");
+      } else {
+        setError(problemMessage(e));
+      }
+    }
+    setBusy(false);
+  };
+
+  return (
+    <>
+      <h1>Settings</h1>
+      <p className="muted">
+        The tenant’s security policy. Floors set by NIST and HIPAA cannot be lowered. Every change is recorded
+        in the audit log.
+      </p>
+      <LoadState state={state} loading="Loading settings…">
+        {() =>
+          saved && (
+            <form className="settings-form" onSubmit={submit} aria-busy={busy} noValidate>
+              {SETTING_GROUPS.map((group) => (
+                <fieldset key={group.title}>
+                  <legend>{group.title}</legend>
+                  <div className="settings-grid">
+                    {group.fields.map((def) => (
+                      <SettingInput
+                        key={def.key}
+                        def={def}
+                        value={drafts[def.key] ?? ""}
+                        error={errors[def.key]}
+                        onChange={(v) => setDrafts((d) => ({ ...d, [def.key]: v }))}
+                      />
+                    ))}
+                  </div>
+                </fieldset>
+              ))}
+              {error && (
+                <p role="alert" className="error">
+                  {error}
+                </p>
+              )}
+              {notice && (
+                <p role="status" className="notice">
+                  {notice}
+                </p>
+              )}
+              <div className="actions">
+                <span className="muted">
+                  {pending === 0
+                    ? "No unsaved changes."
+                    : `${pending} unsaved change${pending === 1 ? "" : "s"}.`}
+                </span>
+                <button
+                  type="button"
+                  disabled={busy || pending === 0}
+                  onClick={() => {
+                    setDrafts(draftsOf(saved));
+                    setErrors({});
+                    setError(null);
+                  }}
+                >
+                  Undo changes
+                </button>
+                <button type="submit" className="primary" disabled={busy}>
+                  Save All
+                </button>
+              </div>
+            </form>
+          )
+        }
+      </LoadState>
+    </>
+  );
 }

@@ -1,4 +1,7 @@
-/** Sign-in: tenant, username or email, password; then a TOTP step when the API asks for one. */
+/**
+ * Sign-in: tenant, username or email, password; then a TOTP step when the API asks for one.
+ * A notice says why a signed-out user is here (inactivity, a session ended elsewhere).
+ */
 import { type FormEvent, useState } from "react";
 import { problemCode, problemMessage } from "../api.ts";
 import { Field } from "../components/Field.tsx";
@@ -6,7 +9,14 @@ import { Link } from "../router.tsx";
 import { useApi } from "../session.tsx";
 import type { LoginResult } from "../types.ts";
 
-export function SignInPage({ onSignedIn }: { onSignedIn: (result: LoginResult) => Promise<void> }) {
+export function SignInPage({
+  onSignedIn,
+  notice,
+}: {
+  onSignedIn: (result: LoginResult) => Promise<void>;
+  /** Why the user is here again (signed out for inactivity, session ended elsewhere). */
+  notice?: string | null;
+}) {
   const api = useApi();
   const [tenant, setTenant] = useState("");
   const [login, setLogin] = useState("");
@@ -47,6 +57,11 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (result: LoginResult) =
   return (
     <main className="card">
       <h1>Sign in to Staffgate</h1>
+      {notice && (
+        <p role="status" className="notice warn">
+          {notice}
+        </p>
+      )}
       <form onSubmit={submit} aria-busy={busy} noValidate>
         {step === "password" ? (
           <>

@@ -1,6 +1,169 @@
-/** Edit Permissions of one user (not built yet). */
-import { PlaceholderPage } from "./Placeholder.tsx";
+/**
+ * Edit Permissions of one user (W4): the grants editor prefilled from the user's private role, or
+ * from their formal role as a starting point; Save gives the user a private role with exactly these
+ * grants (the formal role itself does not change). Refusals, such as granting more than the caller
+ * holds, are said in words.
+ */
+import { type FormEvent, useState } from "react";
+import { LoadState } from "../components/LoadState.tsx";
+import { type Grants, PermissionEditor } from "../components/PermissionEditor.tsx";
+import { useLoad } from "../components/useLoad.ts";
+import { Link } from "../router.tsx";
+import { useApi, useSession } from "../session.tsx";
+import type { User } from "../types.ts";
+import { type GrantOptions, useGrantOptions } from "./roles/grantOptions.ts";
+import { grantsBody, grantsOf } from "./roles/grants.ts";
+import { type SaveProblem, saveProblem } from "./roles/saveProblem.ts";
+import "../styles/roles.css";
 
-export function UserPermissionsPage(_props: { userId: string }) {
-  return <PlaceholderPage title="Edit Permissions" />;
+export function UserPermissionsPage({ userId }: { userId: string }) {
+  const api = useApi();
+  const [subject, reload] = useLoad(async () => {
+    const [user, grants] = await Promise.all([api.users.get(userId), api.userActions.getPermissions(userId)]);
+    // A private role has no name to show; /roles never answers it.
+    const roleName = grants.private ? null : (await api.roles.get(grants.roleId)).name;
+    return { user, grants, roleName };
+  }, [api, userId]);
+  const options = useGrantOptions(api);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Edit Permissions</h1>
+        <Link to="/users">Back to Users</Link>
+      </div>
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
+      <LoadState state={subject} loading="Loading the user…">
+        {({ user, grants, roleName }) => (
+          <LoadState state={options} loading="Loading permissions…">
+            {(opts) => (
+              <PermissionsForm
+                // A saved (or reloaded) user starts the form again from what the server holds.
+                key={`${user.id}:${user.version}`}
+                user={user}
+                grants={grantsOf(grants)}
+                roleName={roleName}
+                options={opts}
+                onSaved={(saved) => {
+                  setNotice(
+                    `Saved. ${saved.displayName} now has a private role with exactly these permissions.`,
+                  );
+                  reload();
+                }}
+                onEditing={() => setNotice(null)}
+              />
+            )}
+          </LoadState>
+        )}
+      </LoadState>
+    </>
+  );
+}
+
+function PermissionsForm(props: {
+  readonly user: User;
+  readonly grants: Grants;
+  /** The formal role the grants come from; null when they are the user's private role. */
+  readonly roleName: string | null;
+  readonly options: GrantOptions;
+  readonly onSaved: (user: User) => void;
+  readonly onEditing: () => void;
+}) {
+  const api = useApi();
+  const { me, can } = useSession();
+  const { user, roleName, options } = props;
+  const [grants, setGrants] = useState<Grants>(props.grants);
+  const [problem, setProblem] = useState<SaveProblem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const self = user.id === me.user.id;
+  const allowed = can("users.manage") && can("roles.manage");
+  const readOnly = self || !allowed;
+
+  const change = (next: Grants) => {
+    setGrants(next);
+    props.onEditing();
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    const body = grantsBody(grants, options.catalog);
+    try {
+      props.onSaved(await api.userActions.setPermissions(user.id, body, { ifMatch: user.version }));
+    } catch (e) {
+      setProblem(saveProblem(e, body, options, "user"));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={submit} aria-busy={busy} noValidate>
+      <dl className="roles-facts roles-subject">
+        <dt>User</dt>
+        <dd>
+          <strong>{user.displayName}</strong> ({user.username})
+        </dd>
+        <dt>Current role</dt>
+        <dd>
+          {roleName ?? "Private role (permissions edited for this user)"}
+          {user.workspaceRoles.length > 0 &&
+            `; another role applies in ${user.workspaceRoles.length} workspace${user.workspaceRoles.length === 1 ? "" : "s"}`}
+        </dd>
+      </dl>
+      {roleName !== null && !readOnly && (
+        <p className="hint">
+          These start from the role “{roleName}”. Saving gives {user.displayName} a private role with exactly
+          these permissions; “{roleName}” itself does not change.
+        </p>
+      )}
+      {self && <p className="notice">You cannot change your own permissions; ask another administrator.</p>}
+      {!self && !allowed && (
+        <p className="notice">
+          Changing a user’s permissions needs the “Manage users” and “Manage roles” permissions.
+        </p>
+      )}
+      <div className="field">
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={grants.collaborator}
+            disabled={readOnly}
+            onChange={(e) => change({ ...grants, collaborator: e.target.checked })}
+          />
+          Collaborator (at tenant level)
+        </label>
+        <span className="hint">
+          A collaborator reaches only the patients they are granted and cannot hold permissions forbidden for
+          collaborators.
+        </span>
+      </div>
+      <PermissionEditor
+        catalog={options.catalog}
+        workspaces={options.workspaces}
+        value={grants}
+        onChange={change}
+        disabled={readOnly}
+        errors={problem?.grants}
+      />
+      {problem && (
+        <p role="alert" className="error">
+          {problem.summary}
+        </p>
+      )}
+      {!readOnly && (
+        <div className="actions">
+          <Link to="/users">Cancel</Link>
+          <button type="submit" className="primary" disabled={busy}>
+            Save
+          </button>
+        </div>
+      )}
+    </form>
+  );
 }

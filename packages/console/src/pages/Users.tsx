@@ -1,25 +1,25 @@
-/** Users: search, status filter, seat count, cursor pages, and the "Create New User" dialog. */
-import { useEffect, useState } from "react";
-import { problemMessage } from "../api.ts";
-import { Field, SelectField } from "../components/Field.tsx";
+/**
+ * Users: search and filters, seat count, cursor pages, "Create New User", and per row an Actions
+ * menu (edit, permissions pages, credential and lifecycle actions). Each action's outcome is
+ * said in a status message, a refusal in an alert; the list and seats reload after each.
+ */
+import { useEffect, useRef, useState } from "react";
+import { problemCode, problemMessage } from "../api.ts";
+import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
+import { useLoad } from "../components/useLoad.ts";
+import { navigate } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
-import type { Seats, User, UserStatusFilter } from "../types.ts";
+import type { User } from "../types.ts";
+import "../styles/users.css";
 import { CreateUserDialog } from "./CreateUserDialog.tsx";
+import { EditUserDialog } from "./users/EditUserDialog.tsx";
+import { loadUserOptions } from "./users/options.ts";
+import { RandomPasswordDialog } from "./users/RandomPasswordDialog.tsx";
+import { DEFAULT_FILTERS, listQuery, UserFilters } from "./users/UserFilters.tsx";
+import { UserTable } from "./users/UserTable.tsx";
+import { ACTIONS, type ActionDef, type ActionId } from "./users/userActions.ts";
 
 const PAGE_SIZE = 50;
-
-const STATUSES: readonly { value: UserStatusFilter; label: string }[] = [
-  { value: "active", label: "Active" },
-  { value: "inactive", label: "Inactive" },
-  { value: "invited", label: "Invited" },
-  { value: "archived", label: "Archived" },
-  { value: "all", label: "All" },
-];
-
-type ListState =
-  | { kind: "loading" }
-  | { kind: "error"; message: string }
-  | { kind: "ready"; items: User[]; nextCursor: string | null };
 
 /** The text being typed, settled after a short pause so each keystroke is not a request. */
 function useSettled(value: string, ms: number): string {
@@ -31,117 +31,180 @@ function useSettled(value: string, ms: number): string {
   return settled;
 }
 
+type Open = { readonly kind: "create" } | { readonly kind: ActionId; readonly user: User } | null;
+
 export function UsersPage() {
   const api = useApi();
-  const { can } = useSession();
-  const [q, setQ] = useState("");
-  const query = useSettled(q.trim(), 300);
-  const [status, setStatus] = useState<UserStatusFilter>("active");
+  const { can, me } = useSession();
+  const caller = { can, userId: me.user.id };
+  const [options] = useLoad(() => loadUserOptions(api), [api]);
+  const ready = options.kind === "ready" ? options.value : null;
+  const [filters, setFilters] = useState(DEFAULT_FILTERS);
+  const q = useSettled(filters.q.trim(), 300);
+  const query = listQuery(filters, q);
   // cursors[i] is the cursor of page i (page 0 has none); Previous pops, Next pushes. They belong
   // to one search and filter: another starts again at page one.
-  const filterKey = `${status}\u0000${query}`;
-  const [paging, setPaging] = useState<{ key: string; cursors: (string | undefined)[] }>({
-    key: filterKey,
-    cursors: [undefined],
-  });
+  const filterKey = JSON.stringify(query);
+  const [paging, setPaging] = useState({ key: filterKey, cursors: [undefined] as (string | undefined)[] });
   const cursors = paging.key === filterKey ? paging.cursors : [undefined];
-  const [list, setList] = useState<ListState>({ kind: "loading" });
-  const [seats, setSeats] = useState<Seats | null>(null);
-  const [creating, setCreating] = useState(false);
-  const [reload, setReload] = useState(0);
-  const [notice, setNotice] = useState<string | null>(null);
-
   const cursor = cursors[cursors.length - 1];
+  const [list, reloadList] = useLoad(
+    () => api.users.list({ ...query, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
+    [api, filterKey, cursor],
+  );
+  const [seats, reloadSeats] = useLoad(() => api.users.seats(), [api]);
+  const [open, setOpen] = useState<Open>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const returnTo = useRef<HTMLElement | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `reload` re-fetches after a change.
-  useEffect(() => {
-    let live = true;
-    setList({ kind: "loading" });
-    api.users
-      .list({ status, limit: PAGE_SIZE, ...(query ? { q: query } : {}), ...(cursor ? { cursor } : {}) })
-      .then(
-        (page) => {
-          if (live) setList({ kind: "ready", items: page.items, nextCursor: page.nextCursor });
-        },
-        (e: unknown) => {
-          if (live) setList({ kind: "error", message: problemMessage(e) });
-        },
-      );
-    return () => {
-      live = false;
-    };
-  }, [api, query, status, cursor, reload]);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `reload` re-counts after a change.
-  useEffect(() => {
-    let live = true;
-    api.users.seats().then(
-      (s) => {
-        if (live) setSeats(s);
-      },
-      () => {
-        if (live) setSeats(null);
-      },
+  const refresh = () => {
+    reloadList();
+    reloadSeats();
+  };
+  const say = (message: string) => {
+    setRefusal(null);
+    setNotice(message);
+    refresh();
+  };
+  const refuse = (error: unknown) => {
+    setNotice(null);
+    setRefusal(
+      problemCode(error) === "PRECONDITION_FAILED"
+        ? "Someone else changed this user since the list was shown. The list is reloaded: check it and try again."
+        : problemMessage(error),
     );
-    return () => {
-      live = false;
-    };
-  }, [api, reload]);
+    refresh();
+  };
+  // Back to the Actions button that opened the dialog, or the heading when its row is gone.
+  const close = () => {
+    setOpen(null);
+    requestAnimationFrame(() => {
+      const target = returnTo.current?.isConnected ? returnTo.current : heading.current;
+      target?.focus();
+    });
+  };
 
-  const onCreated = (user: User) => {
-    setCreating(false);
-    setNotice(
-      user.status === "invited"
-        ? `${user.displayName} was created and sent an invitation.`
-        : `${user.displayName} was created.`,
+  const run = async (def: ActionDef, user: User) => {
+    if (!def.run) return;
+    try {
+      say(await def.run(api, user));
+    } catch (e) {
+      refuse(e);
+    }
+  };
+
+  const onAction = (user: User, action: ActionId, button: HTMLButtonElement | null) => {
+    returnTo.current = button;
+    const path = encodeURIComponent(user.id);
+    if (action === "permissions") return navigate(`/users/${path}/permissions`);
+    if (action === "effective") return navigate(`/users/${path}/effective-permissions`);
+    const def = ACTIONS.find((a) => a.id === action);
+    if (!def) return;
+    if (action === "edit" || action === "random-password" || def.confirm) setOpen({ kind: action, user });
+    else void run(def, user);
+  };
+
+  const dialog = () => {
+    if (!open) return null;
+    if (open.kind === "create") {
+      return ready ? (
+        <CreateUserDialog
+          options={ready}
+          onClose={close}
+          onCreated={(user) => {
+            close();
+            say(
+              user.status === "invited"
+                ? `${user.displayName} was created and sent an invitation.`
+                : `${user.displayName} was created.`,
+            );
+          }}
+        />
+      ) : null;
+    }
+    const { user } = open;
+    if (open.kind === "edit") {
+      return ready ? (
+        <EditUserDialog
+          userId={user.id}
+          options={ready}
+          onClose={close}
+          onSaved={(saved) => {
+            close();
+            say(`${saved.displayName} was saved.`);
+          }}
+        />
+      ) : null;
+    }
+    if (open.kind === "random-password") {
+      return <RandomPasswordDialog user={user} onClose={close} onDone={say} />;
+    }
+    const def = ACTIONS.find((a) => a.id === open.kind);
+    const confirm = def?.confirm?.(user);
+    if (!def?.run || !confirm) return null;
+    const runIt = def.run;
+    return (
+      <ConfirmDialog
+        title={confirm.title}
+        confirmLabel={confirm.confirmLabel}
+        danger={confirm.danger}
+        onClose={close}
+        onConfirm={async () => say(await runIt(api, user))}
+      >
+        <p>{confirm.body}</p>
+      </ConfirmDialog>
     );
-    setReload((n) => n + 1);
   };
 
   return (
     <>
       <div className="page-head">
-        <h1>Users</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          Users
+        </h1>
         {can("users.manage") && (
-          <button type="button" className="primary" onClick={() => setCreating(true)}>
+          <button
+            type="button"
+            className="primary"
+            disabled={!ready}
+            onClick={(e) => {
+              returnTo.current = e.currentTarget;
+              setNotice(null);
+              setOpen({ kind: "create" });
+            }}
+          >
             Create New User
           </button>
         )}
       </div>
-      {seats && (
+      {seats.kind === "ready" && (
         <p className="seats">
-          Seats in use: <strong>{seats.seats}</strong>
-          {seats.virtual > 0 && ` (and ${seats.virtual} virtual, not billed)`}
+          Seats in use: <strong>{seats.value.seats}</strong>
+          {seats.value.virtual > 0 && ` (and ${seats.value.virtual} virtual, not billed)`}
         </p>
       )}
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
+      <div role="status" className={notice ? "notice" : undefined}>
+        {notice}
+      </div>
+      <div role="alert" className={refusal ? "error users-refusal" : undefined}>
+        {refusal}
+      </div>
+      {options.kind === "error" && <p className="error">{options.message}</p>}
+      <UserFilters value={filters} onChange={setFilters} options={ready} />
+      {list.kind === "loading" && (
+        <p className="loading" aria-busy="true">
+          Loading users…
         </p>
       )}
-      <search className="filters">
-        <Field
-          label="Search users"
-          type="search"
-          name="q"
-          placeholder="Name, username or email"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-        />
-        <SelectField
-          label="Status"
-          name="status"
-          value={status}
-          onChange={(e) => setStatus(e.target.value as UserStatusFilter)}
-        >
-          {STATUSES.map((s) => (
-            <option key={s.value} value={s.value}>
-              {s.label}
-            </option>
-          ))}
-        </SelectField>
-      </search>
-      <UserTable list={list} />
+      {list.kind === "error" && <p className="error">{list.message}</p>}
+      {list.kind === "ready" &&
+        (list.value.items.length === 0 ? (
+          <p className="empty">No users match these filters.</p>
+        ) : (
+          <UserTable users={list.value.items} options={ready} caller={caller} onAction={onAction} />
+        ))}
       <div className="pager">
         <button
           type="button"
@@ -153,73 +216,17 @@ export function UsersPage() {
         <span>Page {cursors.length}</span>
         <button
           type="button"
-          disabled={list.kind !== "ready" || !list.nextCursor}
+          disabled={list.kind !== "ready" || !list.value.nextCursor}
           onClick={() => {
-            if (list.kind === "ready" && list.nextCursor) {
-              setPaging({ key: filterKey, cursors: [...cursors, list.nextCursor] });
+            if (list.kind === "ready" && list.value.nextCursor) {
+              setPaging({ key: filterKey, cursors: [...cursors, list.value.nextCursor] });
             }
           }}
         >
           Next page
         </button>
       </div>
-      {creating && <CreateUserDialog onClose={() => setCreating(false)} onCreated={onCreated} />}
+      {dialog()}
     </>
-  );
-}
-
-const STATUS_LABEL: Readonly<Record<string, string>> = {
-  active: "Active",
-  inactive: "Inactive",
-  invited: "Invited",
-  archived: "Archived",
-};
-
-function UserTable({ list }: { list: ListState }) {
-  if (list.kind === "loading") {
-    return (
-      <p className="loading" aria-busy="true">
-        Loading users…
-      </p>
-    );
-  }
-  if (list.kind === "error") {
-    return (
-      <p role="alert" className="error">
-        {list.message}
-      </p>
-    );
-  }
-  if (list.items.length === 0) return <p className="empty">No users match these filters.</p>;
-  return (
-    <table className="table">
-      <caption className="visually-hidden">Users</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Username</th>
-          <th scope="col">Email</th>
-          <th scope="col">Work role</th>
-          <th scope="col">Status</th>
-          <th scope="col">Last sign-in</th>
-        </tr>
-      </thead>
-      <tbody>
-        {list.items.map((u) => (
-          <tr key={u.id}>
-            <td>
-              {u.displayName}
-              {u.virtual && <span className="tag">Virtual</span>}
-              {u.locked && <span className="tag warn">Locked</span>}
-            </td>
-            <td>{u.username}</td>
-            <td>{u.email}</td>
-            <td>{u.workRole ?? ""}</td>
-            <td>{STATUS_LABEL[u.status] ?? u.status}</td>
-            <td>{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : "Never"}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

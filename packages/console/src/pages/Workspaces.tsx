@@ -1,6 +1,176 @@
-/** Workspaces (not built yet). */
-import { PlaceholderPage } from "./Placeholder.tsx";
+/**
+ * Workspaces (W16): every signed-in user may read the list; holders of `workspaces.manage`
+ * create, edit and delete. A protected workspace is refused deletion by the API until its
+ * protection is removed; the confirmation says so and shows the refusal in words.
+ */
+import { useState } from "react";
+import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
+import { LoadState } from "../components/LoadState.tsx";
+import { useLoad } from "../components/useLoad.ts";
+import { useApi, useSession } from "../session.tsx";
+import "../styles/admin.css";
+import { LockIcon } from "./workspaces/LockIcon.tsx";
+import { listAllWorkspaces, type Workspace } from "./workspaces/useWorkspaces.ts";
+import { WorkspaceDialog } from "./workspaces/WorkspaceDialog.tsx";
+
+type Editing =
+  | { kind: "create" }
+  | { kind: "edit"; workspace: Workspace }
+  | { kind: "delete"; workspace: Workspace };
+
+function idleText(seconds: number | null): string {
+  if (seconds === null) return "Tenant setting";
+  const minutes = seconds / 60;
+  return Number.isInteger(minutes) ? `${minutes} min` : `${seconds} s`;
+}
 
 export function WorkspacesPage() {
-  return <PlaceholderPage title="Workspaces" />;
+  const api = useApi();
+  const { can } = useSession();
+  const manage = can("workspaces.manage");
+  const [state, reload] = useLoad(() => listAllWorkspaces(api), [api]);
+  const [editing, setEditing] = useState<Editing | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const saved = (message: string) => {
+    setEditing(null);
+    setNotice(message);
+    reload();
+  };
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Workspaces</h1>
+        {manage && (
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              setNotice(null);
+              setEditing({ kind: "create" });
+            }}
+          >
+            Create Workspace
+          </button>
+        )}
+      </div>
+      {!manage && (
+        <p className="muted">
+          You can see the workspaces. Creating, editing and deleting them needs the permission to manage
+          workspaces.
+        </p>
+      )}
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
+      <LoadState state={state} loading="Loading workspaces…">
+        {(items) =>
+          items.length === 0 ? (
+            <p className="empty">
+              There are no workspaces yet.{manage && " Create one for each department or clinic location."}
+            </p>
+          ) : (
+            <table className="table">
+              <caption className="visually-hidden">Workspaces</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Unique URL ID</th>
+                  <th scope="col">Protection</th>
+                  <th scope="col">Idle timeout</th>
+                  {manage && <th scope="col">Actions</th>}
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((w) => (
+                  <tr key={w.id}>
+                    <td>{w.name}</td>
+                    <td>
+                      <code>{w.slug}</code>
+                    </td>
+                    <td>
+                      {w.protected ? (
+                        <span className="lock">
+                          <LockIcon /> Protected
+                        </span>
+                      ) : (
+                        <span className="muted">Not protected</span>
+                      )}
+                    </td>
+                    <td>{idleText(w.idleTimeoutSeconds)}</td>
+                    {manage && (
+                      <td>
+                        <div className="row-actions">
+                          <button
+                            type="button"
+                            onClick={() => {
+                              setNotice(null);
+                              setEditing({ kind: "edit", workspace: w });
+                            }}
+                          >
+                            Edit<span className="visually-hidden"> {w.name}</span>
+                          </button>
+                          <button
+                            type="button"
+                            onClick={() => {
+                              setNotice(null);
+                              setEditing({ kind: "delete", workspace: w });
+                            }}
+                          >
+                            Delete<span className="visually-hidden"> {w.name}</span>
+                          </button>
+                        </div>
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </LoadState>
+      {editing?.kind === "create" && (
+        <WorkspaceDialog
+          onClose={() => setEditing(null)}
+          onSaved={(w) => saved(`Workspace ${w.name} was created.`)}
+        />
+      )}
+      {editing?.kind === "edit" && (
+        <WorkspaceDialog
+          workspace={editing.workspace}
+          onClose={() => setEditing(null)}
+          onSaved={(w) => saved(`Workspace ${w.name} was saved.`)}
+        />
+      )}
+      {editing?.kind === "delete" && (
+        <ConfirmDialog
+          title="Delete workspace"
+          confirmLabel="Delete"
+          danger
+          onConfirm={async () => {
+            await api.workspaces.delete(editing.workspace.id, { ifMatch: editing.workspace.version });
+            setNotice(`Workspace ${editing.workspace.name} was deleted.`);
+          }}
+          onClose={() => {
+            // Closed after a delete or a cancel: re-reading the list is right either way.
+            setEditing(null);
+            reload();
+          }}
+        >
+          <p>
+            Delete the workspace <strong>{editing.workspace.name}</strong>? Every role row, user access entry
+            and patient access grant that names it is removed with it. This cannot be undone.
+          </p>
+          {editing.workspace.protected && (
+            <p className="warning">
+              This workspace is protected from deletion. Edit it and clear “Protected from deletion” first.
+            </p>
+          )}
+        </ConfirmDialog>
+      )}
+    </>
+  );
 }

@@ -3,7 +3,7 @@
  * copied from the body (the console sends the formal role's grants as the template).
  */
 
-import type { PrivatePermissionsBody, User } from "@staffgate/contract";
+import type { PrivatePermissionsBody, User, UserPermissions } from "@staffgate/contract";
 import { ensureAdministratorRemains } from "../access/admin-guard.ts";
 import { currentHolder } from "../access/current-holder.ts";
 import { excessOver, type RoleGrants } from "../access/grants.rules.ts";
@@ -18,6 +18,7 @@ import { inTenantTx, type Trx } from "../shared/tx.ts";
 import { createUserActionsStore } from "./user-actions.store.ts";
 import { describeExcess } from "./user-lifecycle.rules.ts";
 import { loadTargetWithin, userOf } from "./user-lifecycle.service.ts";
+import { createUserStore } from "./users.store.ts";
 
 /**
  * Deletes a user's private role (call it when the user gets a formal role again, after setting
@@ -37,6 +38,21 @@ function grantsOf(role: RoleGrants | undefined): RoleGrants {
 
 export function createUserPermissionsService(deps: Deps) {
   return {
+    /** The grants of the user's role: the private role's, or the formal role's as a template. */
+    async getUserPermissions(ctx: Ctx, id: string): Promise<UserPermissions> {
+      const row = await createUserStore(deps.db.kysely, ctx.tenantId).findUserRowById(id);
+      if (!row) throw new AppError("USER_NOT_FOUND");
+      const role = (await loadRolesById(deps.db.kysely, ctx.tenantId, [row.role_id])).get(row.role_id);
+      const g = grantsOf(role);
+      return {
+        roleId: row.role_id,
+        private: role?.privateUserId === id,
+        permissions: [...g.permissions],
+        collaborator: g.collaborator,
+        workspaces: g.workspaces.map((w) => ({ ...w, permissions: [...w.permissions] })),
+      };
+    },
+
     /** Creates or replaces the user's private role and makes it the user's role. */
     setUserPermissions(
       caller: Caller,

@@ -1,6 +1,6 @@
 /** User use cases: read, list, create, edit and count seats; each write one audited transaction. */
 
-import type { CreateUserBody, ListUsersQuery, UpdateUserBody, User } from "@staffgate/contract";
+import type { CreateUserBody, ListUsersQuery, UpdateUserBody, User, WorkRole } from "@staffgate/contract";
 import { currentHolder } from "../access/current-holder.ts";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
@@ -104,6 +104,12 @@ export function createUsersService(deps: Deps) {
             ? encodeCursor([query.sort, sortValueOf(last, sort), last.id])
             : null,
       };
+    },
+
+    /** The tenant's work-role list (copied from the catalogue when the tenant was made). */
+    async workRoles(ctx: Ctx): Promise<readonly WorkRole[]> {
+      const tenant = await createTenantStore(deps.db.kysely).findTenantById(ctx.tenantId);
+      return tenantWorkRoles(tenant?.work_roles ?? "[]");
     },
 
     countSeats(ctx: Ctx): Promise<{ seats: number; virtual: number }> {

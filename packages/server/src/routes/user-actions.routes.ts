@@ -4,6 +4,7 @@ import {
   PrivatePermissionsBody,
   RestoreUserBody,
   type User,
+  UserPermissionsSchema,
   UserSchema,
 } from "@staffgate/contract";
 import type { Caller, Core, Ctx } from "@staffgate/core";
@@ -80,6 +81,18 @@ export function userActionsRoutes(app: FastifyInstance, core: Core, options: Rou
     handler: async ({ caller, ctx, params, ifMatch }) => {
       await lc.purgeUser(caller, ctx, params.id, ifMatch);
     },
+  });
+
+  route(app, options, {
+    method: "GET",
+    url: "/api/v1/users/:id/permissions",
+    summary: "The grants of a user's role (their private role, or their formal role as a template)",
+    tags,
+    auth: "tenant",
+    permission: "users.view",
+    params: IdParams,
+    response: UserPermissionsSchema,
+    handler: ({ ctx, params }) => core.userPermissions.getUserPermissions(ctx, params.id),
   });
 
   route(app, options, {

@@ -1,0 +1,87 @@
+/** API tokens: create one (shown once, copied), use it with the SDK, revoke it, and it then fails. */
+import { StaffgateError } from "@staffgate/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type E2e,
+  type E2eTenant,
+  gone,
+  hasText,
+  shot,
+  signInWithPage,
+  startE2e,
+  visible,
+} from "./harness.ts";
+
+describe("api tokens", () => {
+  let e: E2e;
+  let tenant: E2eTenant;
+  beforeAll(async () => {
+    e = await startE2e();
+    tenant = await e.createTenant();
+  });
+  afterAll(() => e?.close());
+
+  it("creates a token shown once, which works with the SDK until it is revoked", async () => {
+    const page = await e.newPage();
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: e.url });
+    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    await page.goto("/api-tokens");
+    await visible(page.getByText("There are no API tokens yet."));
+
+    await page.getByRole("button", { name: "Create API token" }).click();
+    const form = page.getByRole("dialog", { name: "Create API token" });
+    await form.getByLabel("Name").fill("Scheduling system");
+    await form.getByLabel("Role").selectOption({ label: "Viewer" });
+    await form.getByRole("button", { name: "Create" }).click();
+
+    const shown = page.getByRole("dialog", { name: "API token created" });
+    await visible(shown.getByText("Copy this token now. It will not be shown again."));
+    const token = await shown.getByLabel("API token").inputValue();
+    expect(token.length).toBeGreaterThan(30);
+    await shown.getByRole("button", { name: "Copy" }).click();
+    await hasText(shown.getByRole("status"), "The token was copied.");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    await shot(page, "api-token-created");
+
+    const me = await e.api.withToken(token).auth.me();
+    expect(me.user.virtual).toBe(true);
+    expect(me.tenant.slug).toBe(tenant.slug);
+
+    await shown.getByRole("button", { name: "Done" }).click();
+    await gone(shown);
+    await hasText(page.getByRole("status"), "API token Scheduling system was created.");
+    expect(await page.content()).not.toContain(token);
+    const row = page.getByRole("row", { name: /Scheduling system/ });
+    await hasText(row.getByRole("cell").nth(1), "Viewer");
+    await hasText(row.getByRole("cell").nth(3), "Never");
+    // Read after the dialog closed: the SDK call above shows as its last use.
+    await hasText(row.getByRole("cell").nth(4), /\d/);
+    await hasText(row.getByRole("cell").nth(5), "Active");
+    const [listed] = (await tenant.admin.apiTokens.list()).items;
+    expect(listed).toMatchObject({ name: "Scheduling system", revokedAt: null });
+    expect(listed?.lastUsedAt).not.toBeNull();
+    await shot(page, "api-tokens");
+
+    await row.getByRole("button", { name: "Revoke Scheduling system" }).click();
+    await page
+      .getByRole("dialog", { name: "Revoke API token" })
+      .getByRole("button", { name: "Revoke" })
+      .click();
+    await hasText(
+      page.getByRole("status"),
+      "API token Scheduling system was revoked. Its next request is refused.",
+    );
+    await hasText(row.getByRole("cell").nth(5), /^Revoked /);
+    expect(await row.getByRole("button", { name: /^Revoke/ }).count()).toBe(0);
+    expect((await tenant.admin.apiTokens.list()).items[0]?.revokedAt).not.toBeNull();
+    const refused = await e.api
+      .withToken(token)
+      .auth.me()
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
+    expect(refused).toBeInstanceOf(StaffgateError);
+    expect((refused as StaffgateError).status).toBe(401);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * The emailed-link pages and the forced password change: W7 forgot → reset link → sign in; an
+ * invitation accepted; a password an administrator typed with "must change" confines the session
+ * to Profile → Password until it is changed.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type E2e, type E2eTenant, hasText, shot, signInWithPage, startE2e, visible } from "./harness.ts";
+
+const FIRST = "harbour-lantern-quietly-9921";
+const SECOND = "meadow-copper-violin-4417";
+const THIRD = "granite-pelican-sunrise-6630";
+
+async function createStaff(tenant: E2eTenant, username: string, password?: string) {
+  const roles = await tenant.admin.roles.list({ limit: 200 });
+  const role = roles.items.find((r) => r.name === "Manager") ?? roles.items[0];
+  return tenant.admin.users.create({
+    firstName: "Nora",
+    lastName: "Quill",
+    username,
+    email: `${username}@${tenant.slug}.example`,
+    roleId: role?.id ?? "",
+    ...(password ? { password, mustChangePassword: false } : {}),
+  });
+}
+
+/** Fills the two new-password fields and submits with `button`. */
+async function choose(page: Page, password: string, confirm: string, button: string) {
+  await page.getByLabel("New password", { exact: true }).fill(password);
+  await page.getByLabel("Confirm new password").fill(confirm);
+  await page.getByRole("button", { name: button }).click();
+}
+
+async function signIn(page: Page, tenant: E2eTenant, login: string, password: string) {
+  await page.getByLabel("Tenant").fill(tenant.slug);
+  await page.getByLabel("Username or email").fill(login);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+describe("emailed links and forced password change", () => {
+  let e: E2e;
+  let tenant: E2eTenant;
+  beforeAll(async () => {
+    e = await startE2e();
+    tenant = await e.createTenant();
+  });
+  afterAll(() => e?.close());
+
+  it("resets a forgotten password from the emailed link, then signs in with it; the link works once", async () => {
+    const user = await createStaff(tenant, "nora", FIRST);
+    const page = await e.newPage();
+    await page.goto("/sign-in");
+    await page.getByRole("link", { name: "Forgot password?" }).click();
+    await page.getByLabel("Tenant").fill(tenant.slug);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await visible(page.getByRole("status"));
+
+    const link = await e.emailLink(user.email, "auth.password.reset_link");
+    await page.goto(link);
+    await visible(page.getByRole("heading", { name: "Reset password" }));
+    // The token leaves the address bar once read.
+    await expect.poll(() => new URL(page.url()).hash).toBe("");
+    const fresh = page.getByLabel("New password", { exact: true });
+    expect(await fresh.getAttribute("autocomplete")).toBe("new-password");
+    expect(await page.getByLabel("Confirm new password").getAttribute("autocomplete")).toBe("new-password");
+
+    await choose(page, SECOND, `${SECOND}x`, "Reset password");
+    await visible(page.getByText("The two new passwords do not match."));
+    expect(await page.getByLabel("Confirm new password").getAttribute("aria-invalid")).toBe("true");
+
+    // The server's policy reason, beside the field.
+    await choose(page, "short-one", "short-one", "Reset password");
+    await visible(page.getByText("Password must be at least 15 characters."));
+    expect(await fresh.getAttribute("aria-invalid")).toBe("true");
+    await shot(page, "reset-password");
+
+    await choose(page, SECOND, SECOND, "Reset password");
+    await hasText(page.getByRole("status"), /Your password was reset/);
+    await page.getByRole("link", { name: "Sign in", exact: true }).click();
+    await signIn(page, tenant, "nora", SECOND);
+    await visible(page.getByRole("heading", { name: "Users" }));
+
+    // The same link again: used up, said in words.
+    const again = await e.newPage();
+    await again.goto(link);
+    await choose(again, THIRD, THIRD, "Reset password");
+    await hasText(again.getByRole("alert"), /This reset link has expired, was already used/);
+    await visible(again.getByRole("link", { name: "Ask for a new link" }));
+  });
+
+  it("accepts an invitation: the invited user sets a password, becomes active and signs in", async () => {
+    const user = await createStaff(tenant, "ivy");
+    expect(user.status).toBe("invited");
+    const page = await e.newPage();
+    await page.goto(await e.emailLink(user.email, "user.invitation"));
+    await visible(page.getByRole("heading", { name: "Accept invitation" }));
+    await choose(page, FIRST, FIRST, "Set password");
+    await hasText(page.getByRole("status"), /Your password is set and your account is active/);
+    await shot(page, "accept-invitation");
+    expect((await tenant.admin.users.get(user.id)).status).toBe("active");
+
+    await page.getByRole("link", { name: "Sign in", exact: true }).click();
+    await signIn(page, tenant, user.email, FIRST);
+    await visible(page.getByRole("heading", { name: "Users" }));
+  });
+
+  it("leads a user who must change the password to Profile → Password, then on to Users", async () => {
+    const user = await createStaff(tenant, "mark", FIRST);
+    await tenant.admin.credentials.setUserPassword(user.id, { password: SECOND, mustChangePassword: true });
+    const page = await e.newPage();
+    await signInWithPage(page, tenant, "mark", SECOND);
+    await visible(page.getByRole("heading", { name: "Profile" }));
+    expect(new URL(page.url()).pathname).toBe("/profile");
+    await hasText(page.getByRole("status"), /You must change your password before anything else/);
+    // Only the tab the server allows, and only Profile in the navigation.
+    expect(await page.getByRole("tab").allInnerTexts()).toEqual(["Password"]);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    expect(await nav.getByRole("link").allInnerTexts()).toEqual(["Profile"]);
+
+    await page.goto("/users");
+    await visible(page.getByRole("heading", { name: "Users" }));
+    await visible(page.getByText("This page opens once you have changed your password."));
+    await page.getByRole("link", { name: "Go to your Profile" }).click();
+
+    await page.getByLabel("Current password").fill(SECOND);
+    await choose(page, SECOND, SECOND, "Save");
+    await visible(page.getByText("Password was used recently; choose one you have not used before."));
+
+    await choose(page, THIRD, THIRD, "Save");
+    await visible(page.getByRole("heading", { name: "Users" }));
+    await hasText(page.getByRole("status"), "Your password was changed.");
+    expect(new URL(page.url()).pathname).toBe("/users");
+    expect((await tenant.admin.users.get(user.id)).mustChangePassword).toBe(false);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * A user's effective permissions: a formal role with a tenant grant and a workspace row, a
+ * per-workspace collaborator role and access to two of three workspaces. The grid agrees with
+ * check cell by cell, and a cell's explanation names the role (or the missing access) behind it.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type E2e, type E2eTenant, hasText, shot, signInWithPage, startE2e, visible } from "./harness.ts";
+
+const CELL_WORDS = ["Allowed", "Denied", "Only granted patients"] as const;
+
+/** The cell for a permission (by label) in a column, and what it says. */
+function cell(page: Page, label: string, column: string) {
+  return page.getByRole("button", { name: `: ${label} in ${column}` });
+}
+
+async function cellWords(page: Page, label: string, column: string): Promise<string> {
+  // The visible part: a mark, then the words (the rest, after ":", is for screen readers).
+  const text = (await cell(page, label, column).textContent()) ?? "";
+  const words = CELL_WORDS.find((w) => text.slice(1).split(":")[0] === w);
+  if (!words) throw new Error(`cell ${label} / ${column} says "${text}"`);
+  return words;
+}
+
+describe("effective permissions", () => {
+  let e: E2e;
+  let tenant: E2eTenant;
+  let userId: string;
+  const ws: Record<"north" | "south" | "east", string> = { north: "", south: "", east: "" };
+  beforeAll(async () => {
+    e = await startE2e();
+    tenant = await e.createTenant();
+    for (const [key, name] of [
+      ["north", "North Clinic"],
+      ["south", "South Clinic"],
+      ["east", "East Clinic"],
+    ] as const) {
+      ws[key] = (await tenant.admin.workspaces.create({ slug: key, name })).id;
+    }
+    const planner = await tenant.admin.roles.create({
+      name: "Planner",
+      permissions: ["patients.read", "custom_metrics.manage"],
+      workspaces: [{ workspaceId: ws.north, permissions: ["patients.contour"] }],
+    });
+    const collaborator = (await tenant.admin.roles.list()).items.find((r) => r.name === "Collaborator");
+    if (!collaborator) throw new Error("no Collaborator role in the preset");
+    const user = await tenant.admin.users.create({
+      username: "dana",
+      email: "dana@example.test",
+      firstName: "Dana",
+      lastName: "Planner",
+      roleId: planner.id,
+      workspaceAccess: [ws.north, ws.south],
+      workspaceRoles: [{ workspaceId: ws.south, roleId: collaborator.id }],
+      password: "e2e-Pa55word-curlew-5521",
+      mustChangePassword: false,
+    });
+    userId = user.id;
+  });
+  afterAll(() => e?.close());
+
+  it("shows the grid as check decides it, and explains a cell by the role behind it", async () => {
+    const page = await e.newPage();
+    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    await page.goto(`/users/${userId}/effective-permissions`);
+    await visible(page.getByRole("heading", { name: "Effective permissions" }));
+    await hasText(page.locator("dt:text-is('Name') + dd"), "Dana Planner");
+    await hasText(page.locator("dt:text-is('Status') + dd"), "Active");
+    await hasText(page.locator("dt:text-is('Role') + dd"), "Planner");
+    await visible(page.getByRole("columnheader", { name: /East Clinic\s*No access/ }));
+
+    const columns = [
+      { name: "Tenant", id: null },
+      { name: "North Clinic", id: ws.north },
+      { name: "South Clinic", id: ws.south },
+      { name: "East Clinic", id: ws.east },
+    ];
+    const permissions = [
+      ["patients.read", "Read Patients"],
+      ["patients.contour", "Contour Patients"],
+      ["patients.write", "Write Patients"],
+      ["collections.read", "Read Collections"],
+    ] as const;
+    const checks = permissions.flatMap(([key]) =>
+      columns.map((c) => ({ userId, permission: key, workspaceId: c.id })),
+    );
+    const { results } = await tenant.admin.access.checkBatch(checks);
+    const expected = results.map((r) =>
+      r.allowed
+        ? "Allowed"
+        : r.reason.code === "COLLABORATOR_NO_PATIENT"
+          ? "Only granted patients"
+          : "Denied",
+    );
+    const shown: string[] = [];
+    for (const [, label] of permissions)
+      for (const c of columns) shown.push(await cellWords(page, label, c.name));
+    expect(shown).toEqual(expected);
+    // The arrangement exercises each kind of cell, not only "Denied".
+    expect(new Set(shown)).toEqual(new Set(CELL_WORDS));
+    // A tenant-only permission is decided once, for every workspace.
+    expect(await cellWords(page, "Manage Custom Metrics", "Tenant")).toBe("Allowed");
+    expect(
+      (await tenant.admin.access.check({ userId, permission: "custom_metrics.manage", workspaceId: ws.east }))
+        .allowed,
+    ).toBe(true);
+
+    const explanation = page.getByRole("complementary", { name: "Explanation" });
+    await cell(page, "Contour Patients", "North Clinic").click();
+    await hasText(
+      explanation.locator(".effective-reason"),
+      "Allowed: granted in its row for “North Clinic” by the role “Planner”.",
+    );
+    await visible(explanation.getByText("role “Planner” applies (formal role)"));
+
+    await cell(page, "Write Patients", "South Clinic").click();
+    await hasText(
+      explanation.locator(".effective-reason"),
+      /^Only for granted patients: the per-workspace role “Collaborator” assigned for “South Clinic” makes the user a collaborator/,
+    );
+
+    // Keyboard: arrows move between cells (columns by workspace name), the focused cell explains itself.
+    await page.keyboard.press("ArrowLeft");
+    await hasText(explanation.locator("p").first(), "Write Patients (patients.write) in North Clinic");
+    await hasText(
+      explanation.locator(".effective-reason"),
+      "Denied: the role “Planner” grants it neither at tenant level nor in its row for “North Clinic”.",
+    );
+    await page.keyboard.press("ArrowLeft");
+    await hasText(explanation.locator("p").first(), "Write Patients (patients.write) in East Clinic");
+    await hasText(
+      explanation.locator(".effective-reason"),
+      /^Denied: the user has no access to “East Clinic”/,
+    );
+    await shot(page, "effective-permissions");
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Automatic logoff on Playwright's fake clock (no real waiting): input renews the idle clock, a
+ * warning with a countdown comes a minute before the limit, "Stay signed in" renews it, and at the
+ * limit the console signs out (the server's session ends) and says why.
+ */
+
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type E2e,
+  type E2eTenant,
+  gone,
+  hasText,
+  shot,
+  signInWithPage,
+  startE2e,
+  visible,
+} from "./harness.ts";
+
+/** Lets the page finish what the last timers started (React renders in a later task). */
+async function settle(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve(null);
+        channel.port2.postMessage(null);
+      }),
+  );
+}
+
+describe("idle timeout", () => {
+  let e: E2e;
+  let tenant: E2eTenant;
+  beforeAll(async () => {
+    e = await startE2e();
+    tenant = await e.createTenant();
+  });
+  afterAll(() => e?.close());
+
+  it("warns a minute before the limit, stays signed in on request, and signs out at the limit", async () => {
+    const me = await tenant.admin.auth.me();
+    expect(me.session?.idleTimeoutSeconds).toBe(15 * 60);
+    const page = await e.newPage();
+    await page.clock.install();
+    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    await visible(page.getByRole("heading", { name: "Users" }));
+    const warning = page.getByRole("dialog", { name: "You will be signed out soon" });
+
+    // A click after five quiet minutes reaches the server (GET /auth/me) and restarts the count.
+    await page.clock.fastForward("05:00");
+    const renewed = page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/me") && r.ok());
+    await page.mouse.click(900, 600);
+    await renewed;
+    await page.clock.fastForward("09:30");
+    await settle(page);
+    expect(await warning.count()).toBe(0);
+
+    await page.clock.fastForward("04:45");
+    await visible(warning);
+    const countdown = warning.getByRole("timer");
+    const before = await countdown.textContent();
+    expect(before).toMatch(/^0:[3-5]\d$/);
+    await page.clock.runFor(3000);
+    await expect.poll(() => countdown.textContent()).not.toBe(before);
+    await shot(page, "idle-warning");
+
+    await warning.getByRole("button", { name: "Stay signed in" }).click();
+    await gone(warning);
+    await page.clock.fastForward("13:00");
+    await settle(page);
+    expect(await warning.count()).toBe(0);
+
+    await page.clock.fastForward("02:00");
+    await visible(page.getByRole("heading", { name: "Sign in to Staffgate" }));
+    await hasText(page.getByRole("status"), "You were signed out after 15 minutes without activity.");
+    expect(new URL(page.url()).pathname).toBe("/sign-in");
+    // The console ended the session on the server, not only in the page.
+    expect((await page.request.get("/api/v1/auth/me")).status()).toBe(401);
+  });
+
+  it("signs out from the warning at once", async () => {
+    const page = await e.newPage();
+    await page.clock.install();
+    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    await page.clock.fastForward("14:30");
+    const warning = page.getByRole("dialog", { name: "You will be signed out soon" });
+    await warning.getByRole("button", { name: "Sign out" }).click();
+    await visible(page.getByRole("heading", { name: "Sign in to Staffgate" }));
+    expect(await page.getByRole("status").count()).toBe(0);
+    expect((await page.request.get("/api/v1/auth/me")).status()).toBe(401);
+  });
+});

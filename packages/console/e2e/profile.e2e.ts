@@ -1,0 +1,163 @@
+/**
+ * Profile: W6 change own password; own sessions, ending another one (that browser is sent to
+ * sign-in on its next call); two-factor enrolment with a QR code and recovery codes, required by
+ * the practice, then the sign-in's code step.
+ */
+import { authenticator } from "otplib";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type E2e, type E2eTenant, hasText, shot, signInWithPage, startE2e, visible } from "./harness.ts";
+
+const FIRST = "harbour-lantern-quietly-9921";
+const SECOND = "meadow-copper-violin-4417";
+
+async function createStaff(tenant: E2eTenant, username: string, password: string) {
+  const roles = await tenant.admin.roles.list({ limit: 200 });
+  const role = roles.items.find((r) => r.name === "Manager") ?? roles.items[0];
+  return tenant.admin.users.create({
+    firstName: "Nora",
+    lastName: "Quill",
+    username,
+    email: `${username}@${tenant.slug}.example`,
+    roleId: role?.id ?? "",
+    password,
+    mustChangePassword: false,
+  });
+}
+
+async function openTab(page: Page, name: string) {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Profile" }).click();
+  await page.getByRole("tab", { name }).click();
+}
+
+/** The TOTP code of `secret` for the 30-second step `step` (RFC 6238). */
+function codeAt(secret: string, step: number): string {
+  return authenticator.clone({ epoch: step * 30_000 }).generate(secret);
+}
+
+describe("profile", () => {
+  let e: E2e;
+  let tenant: E2eTenant;
+  beforeAll(async () => {
+    e = await startE2e();
+    tenant = await e.createTenant();
+  });
+  afterAll(() => e?.close());
+
+  it("changes the own password (W6): wrong current password beside its field, then a notification", async () => {
+    await createStaff(tenant, "nora", FIRST);
+    const page = await e.newPage();
+    await signInWithPage(page, tenant, "nora", FIRST);
+    await openTab(page, "Password");
+    const current = page.getByLabel("Current password");
+    expect(await current.getAttribute("autocomplete")).toBe("current-password");
+    await current.fill("not-my-password-at-all");
+    await page.getByLabel("New password", { exact: true }).fill(SECOND);
+    await page.getByLabel("Confirm new password").fill(SECOND);
+    await page.getByRole("button", { name: "Save" }).click();
+    await visible(page.getByText("Is not your current password."));
+    expect(await current.getAttribute("aria-invalid")).toBe("true");
+
+    await current.fill(FIRST);
+    await page.getByLabel("New password", { exact: true }).fill(SECOND);
+    await page.getByLabel("Confirm new password").fill(SECOND);
+    await page.getByRole("button", { name: "Save" }).click();
+    await hasText(
+      page.getByRole("status"),
+      "Your password was changed. Your other sessions were signed out.",
+    );
+    await shot(page, "profile-password");
+    // This session stays; the new password is the one that signs in.
+    await page.getByRole("tab", { name: "Sessions" }).click();
+    await visible(page.getByText("This session"));
+    await expect(
+      e.api.auth.login({ tenant: tenant.slug, login: "nora", password: SECOND }),
+    ).resolves.toMatchObject({ purpose: "full" });
+  });
+
+  it("lists the own sessions and ends another; that browser is sent to sign-in on its next call", async () => {
+    await createStaff(tenant, "sam", FIRST);
+    const other = await e.newPage();
+    await signInWithPage(other, tenant, "sam", FIRST);
+    const page = await e.newPage();
+    await signInWithPage(page, tenant, "sam", FIRST);
+    await openTab(page, "Sessions");
+    const rows = page.getByRole("row");
+    await expect.poll(() => rows.count()).toBe(3);
+    await visible(page.getByRole("row", { name: /This session/ }));
+    await shot(page, "profile-sessions");
+
+    await page.getByRole("button", { name: "End session" }).click();
+    const dialog = page.getByRole("dialog", { name: "End session" });
+    await dialog.getByRole("button", { name: "End session" }).click();
+    await hasText(page.getByRole("status"), "The session was ended: that browser must sign in again.");
+    await expect.poll(() => rows.count()).toBe(2);
+
+    // The other browser sits on Users; opening Profile, then Users again, makes the next call.
+    const otherNav = other.getByRole("navigation", { name: "Main" });
+    await otherNav.getByRole("link", { name: "Profile" }).click();
+    await visible(other.getByRole("heading", { name: "Profile" }));
+    await otherNav.getByRole("link", { name: "Users" }).click();
+    await visible(other.getByRole("heading", { name: "Sign in to Staffgate" }));
+    await hasText(other.getByRole("status"), /Your session has ended/);
+  });
+
+  it("enrols in two-factor sign-in when the practice requires it, then signs in with a code", async () => {
+    const practice = await e.createTenant();
+    await practice.admin.settings.update({ mfaRequired: "all" });
+    const user = await createStaff(practice, "tess", FIRST);
+    const page = await e.newPage();
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await signInWithPage(page, practice, "tess", FIRST);
+    await hasText(page.getByRole("status"), /Your practice requires two-factor sign-in/);
+    expect(await page.getByRole("tab").allInnerTexts()).toEqual(["Two-factor"]);
+
+    await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+    const qr = await visible(page.getByRole("img", { name: "QR code for your authenticator app" }));
+    expect((await qr.locator("path").getAttribute("d"))?.length).toBeGreaterThan(500);
+    const secret = ((await page.locator(".totp-secret").textContent()) ?? "").replace(/\s+/g, "");
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    await shot(page, "profile-mfa");
+
+    const code = page.getByLabel("Code from your app");
+    expect(await code.getAttribute("autocomplete")).toBe("one-time-code");
+    const step = Math.floor(Date.now() / 30_000);
+    const wrong = codeAt(secret, step + 10);
+    await code.fill(wrong);
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await visible(page.getByText(/That code is not right/));
+    await code.fill(codeAt(secret, step));
+    await page.getByRole("button", { name: "Confirm" }).click();
+
+    const codes = page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
+    await expect.poll(() => codes.count()).toBe(10);
+    await page.getByRole("button", { name: "Copy" }).click();
+    await hasText(page.getByText(/Copied the recovery codes/), "Copied the recovery codes.");
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied.split("\n")).toEqual(await codes.allInnerTexts());
+    await shot(page, "profile-mfa-recovery-codes");
+
+    await page.getByRole("button", { name: "Continue" }).click();
+    await visible(page.getByRole("heading", { name: "Users" }));
+    await hasText(page.getByRole("status"), "Two-factor sign-in is on.");
+    expect((await practice.admin.users.get(user.id)).mfaEnrolled).toBe(true);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Tenant").fill(practice.slug);
+    await page.getByLabel("Username or email").fill("tess");
+    await page.getByLabel("Password", { exact: true }).fill(FIRST);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    // The confirmation used this step's code; a later step's is the next one accepted.
+    await page.getByLabel("Authentication code").fill(codeAt(secret, step + 1));
+    await page.getByRole("button", { name: "Verify" }).click();
+    await visible(page.getByRole("heading", { name: "Users" }));
+
+    // The practice requires it, so it cannot be turned off (the password is asked first).
+    await openTab(page, "Two-factor");
+    await page.getByRole("button", { name: "Turn off two-factor sign-in" }).click();
+    const dialog = page.getByRole("dialog", { name: "Turn off two-factor sign-in" });
+    await dialog.getByLabel("Password").fill(FIRST);
+    await dialog.getByRole("button", { name: "Turn off" }).click();
+    await hasText(dialog.getByRole("alert"), /requires two-factor sign-in for your account/);
+  });
+});

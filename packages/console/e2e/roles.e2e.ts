@@ -1,0 +1,252 @@
+/** W5 roles dashboard: create, edit, copy, refusals in words, locked and collaborator roles, delete. */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type E2e,
+  type E2eTenant,
+  gone,
+  hasText,
+  shot,
+  signInWithPage,
+  startE2e,
+  visible,
+} from "./harness.ts";
+
+describe("roles", () => {
+  let e: E2e;
+  let tenant: E2eTenant;
+  let page: Page;
+  let mainClinic: string;
+  beforeAll(async () => {
+    e = await startE2e();
+    tenant = await e.createTenant();
+    mainClinic = (await tenant.admin.workspaces.create({ slug: "main-clinic", name: "Main Clinic" })).id;
+    await tenant.admin.workspaces.create({ slug: "north-site", name: "North Site" });
+    page = await e.newPage();
+    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+  });
+  afterAll(() => e?.close());
+
+  const dialog = () => page.getByRole("dialog");
+  const tenantLevel = () => dialog().getByRole("group", { name: "Tenant level" });
+  const box = (scope: ReturnType<typeof tenantLevel>, name: string) =>
+    scope.getByRole("checkbox", { name, exact: true });
+  const roleByName = async (name: string) => {
+    const found = (await tenant.admin.roles.list({ q: name })).items.find((r) => r.name === name);
+    if (!found) throw new Error(`no role ${name}`);
+    return tenant.admin.roles.get(found.id);
+  };
+  const openRoles = async () => {
+    await page.goto("/roles");
+    await visible(page.getByRole("rowheader", { name: "Physicist", exact: true }));
+  };
+
+  it("creates a role with a whole category at tenant level and a workspace row", async () => {
+    await openRoles();
+    await shot(page, "roles");
+    await page.getByRole("button", { name: "Create New Role" }).click();
+    await visible(dialog().getByRole("heading", { name: "Create New Role" }));
+    await dialog().getByLabel("Name", { exact: true }).fill("Planning Physicist");
+    await dialog()
+      .getByLabel("Description")
+      .fill("Plans treatment for every patient; curates collections at Main Clinic.");
+    await shot(page, "role-properties");
+
+    await dialog().getByRole("tab", { name: "Permissions" }).click();
+    // By keyboard: the category checkbox takes Space like any other.
+    await box(tenantLevel(), "Patients").focus();
+    await page.keyboard.press("Space");
+    for (const label of ["Read Patients", "View PHI", "Write Patients", "Delete Patients"]) {
+      expect(await box(tenantLevel(), label).isChecked()).toBe(true);
+    }
+    await box(tenantLevel(), "Manage Custom Metrics").check();
+    const orgCategory = box(tenantLevel(), "Organization Management");
+    expect(await orgCategory.isChecked()).toBe(false);
+    expect(await orgCategory.evaluate((el) => (el as HTMLInputElement).indeterminate)).toBe(true);
+
+    await dialog().getByLabel("Workspace", { exact: true }).selectOption({ label: "Main Clinic" });
+    await dialog().getByRole("button", { name: "Add", exact: true }).click();
+    const row = dialog().getByRole("group", { name: "Main Clinic" });
+    await box(row, "Collections").check();
+    // Tenant-only permissions are not offered on a workspace row.
+    expect(await row.getByRole("checkbox", { name: "Manage Custom Metrics" }).count()).toBe(0);
+    // Tall enough that the README's picture holds the whole dialog, workspace row included.
+    await page.setViewportSize({ width: 1280, height: 1400 });
+    await shot(page, "role-editor", { readme: true });
+    await page.setViewportSize({ width: 1280, height: 860 });
+
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await gone(dialog());
+    await hasText(page.getByRole("status"), "Role “Planning Physicist” was created.");
+    await visible(page.getByRole("rowheader", { name: "Planning Physicist", exact: true }));
+
+    const role = await roleByName("Planning Physicist");
+    expect([...role.permissions].sort()).toEqual(
+      [
+        "custom_metrics.manage",
+        "patients.contour",
+        "patients.delete",
+        "patients.download_dicom",
+        "patients.phi",
+        "patients.read",
+        "patients.write",
+      ].sort(),
+    );
+    expect(role.workspaces).toEqual([
+      {
+        workspaceId: mainClinic,
+        permissions: expect.arrayContaining(["collections.read", "collections.write", "collections.delete"]),
+        collaborator: false,
+      },
+    ]);
+    expect(role.workspaces[0]?.permissions).toHaveLength(3);
+    expect(role).toMatchObject({ collaborator: false, locked: false, private: false });
+  });
+
+  it("edits a role with If-Match, and says so when someone else changed it first", async () => {
+    await openRoles();
+    await page.getByRole("button", { name: "Edit Planning Physicist" }).click();
+    await dialog().getByLabel("Description").fill("Plans treatment; cannot delete patients.");
+    await dialog().getByRole("tab", { name: "Permissions" }).click();
+    await box(tenantLevel(), "Delete Patients").uncheck();
+    expect(
+      await box(tenantLevel(), "Patients").evaluate((el) => (el as HTMLInputElement).indeterminate),
+    ).toBe(true);
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await hasText(page.getByRole("status"), "Role “Planning Physicist” was saved.");
+    const saved = await roleByName("Planning Physicist");
+    expect(saved.permissions).not.toContain("patients.delete");
+    expect(saved).toMatchObject({ description: "Plans treatment; cannot delete patients.", version: 2 });
+
+    await page.getByRole("button", { name: "Edit Planning Physicist" }).click();
+    await dialog().getByLabel("Description").fill("My change");
+    await tenant.admin.roles.update(saved.id, { description: "Their change" });
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await hasText(dialog().getByRole("alert"), /^Someone else changed this role since you opened it\./);
+    await dialog().getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog());
+    expect((await tenant.admin.roles.get(saved.id)).description).toBe("Their change");
+  });
+
+  it("copies a role with its grants", async () => {
+    await openRoles();
+    await page.getByRole("button", { name: "Copy Planning Physicist" }).click();
+    await hasText(
+      page.getByRole("status"),
+      "“Planning Physicist” was copied as “Copy of Planning Physicist”.",
+    );
+    await visible(page.getByRole("rowheader", { name: "Copy of Planning Physicist", exact: true }));
+    const [source, copy] = await Promise.all([
+      roleByName("Planning Physicist"),
+      roleByName("Copy of Planning Physicist"),
+    ]);
+    expect(copy.id).not.toBe(source.id);
+    expect({ p: copy.permissions, w: copy.workspaces }).toEqual({
+      p: source.permissions,
+      w: source.workspaces,
+    });
+  });
+
+  it("shows a refused save in words beside the field it names and keeps the dialog open", async () => {
+    await openRoles();
+    await page.getByRole("button", { name: "Create New Role" }).click();
+    const name = dialog().getByLabel("Name", { exact: true });
+    await name.fill("physicist");
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await hasText(dialog().getByRole("alert"), 'A role named "physicist" already exists');
+    expect(await name.getAttribute("aria-invalid")).toBe("true");
+    const described = await name.getAttribute("aria-describedby");
+    await hasText(
+      page.locator(`[id="${described}"]`),
+      "Name is already used by another role (names ignore case)",
+    );
+    await dialog().getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog());
+
+    // An invariant: a collaborator role (tenant level) has no workspace rows.
+    await page.getByRole("button", { name: "Edit Copy of Planning Physicist" }).click();
+    await dialog().getByLabel("Collaborator (at tenant level)").check();
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await hasText(
+      dialog().getByRole("alert"),
+      "This breaks a role rule. A role that is collaborator at tenant level cannot have workspace rows: remove the rows or clear Collaborator.",
+    );
+    expect(
+      await dialog()
+        .getByRole("tab", { name: /^Permissions/ })
+        .getAttribute("aria-selected"),
+    ).toBe("true");
+    const rows = dialog().getByRole("group", { name: "Workspace rows" });
+    await visible(rows.getByText("A tenant-level collaborator role has no workspace rows", { exact: true }));
+    await dialog().getByRole("button", { name: "Cancel" }).click();
+    expect((await roleByName("Copy of Planning Physicist")).collaborator).toBe(false);
+  });
+
+  it("opens a locked role read-only and offers no Delete for it", async () => {
+    await openRoles();
+    const admin = page
+      .getByRole("row")
+      .filter({ has: page.getByRole("rowheader", { name: /^Administrator/ }) });
+    await hasText(admin.getByRole("rowheader"), /^Administrator\s+Locked$/);
+    expect(await admin.getByRole("button", { name: /^Delete/ }).count()).toBe(0);
+    await admin.getByRole("button", { name: "Edit Administrator" }).click();
+    await visible(dialog().getByRole("heading", { name: "Role: Administrator" }));
+    await visible(dialog().getByText("This role is locked", { exact: false }));
+    expect(await dialog().locator("input, textarea, select").count()).toBeGreaterThan(10);
+    expect(await dialog().locator("input:enabled, textarea:enabled, select:enabled").count()).toBe(0);
+    expect(await dialog().getByRole("button", { name: "Save" }).count()).toBe(0);
+    await dialog().getByRole("button", { name: "Close", exact: true }).last().click();
+    await gone(dialog());
+  });
+
+  it("disables permissions forbidden for a collaborator role, with the reason", async () => {
+    await openRoles();
+    const row = page
+      .getByRole("row")
+      .filter({ has: page.getByRole("rowheader", { name: "Collaborator", exact: true }) });
+    await hasText(row.getByRole("cell").nth(1), "Collaborator");
+    await row.getByRole("button", { name: "Edit Collaborator" }).click();
+    await dialog().getByRole("tab", { name: "Permissions" }).click();
+    const read = box(tenantLevel(), "Read Collections");
+    expect(await read.isDisabled()).toBe(true);
+    const reason = await read.getAttribute("aria-describedby");
+    await hasText(page.locator(`[id="${reason}"]`), "Forbidden for collaborators");
+    expect(await box(tenantLevel(), "Collections").isDisabled()).toBe(true);
+    expect(await box(tenantLevel(), "Read Patients").isDisabled()).toBe(false);
+    expect(await dialog().getByRole("button", { name: "Add", exact: true }).isDisabled()).toBe(true);
+    await dialog().getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog());
+  });
+
+  it("refuses to delete a role users hold, in words, and deletes it once nobody does", async () => {
+    const frontDesk = await tenant.admin.roles.create({ name: "Front Desk", permissions: ["users.view"] });
+    const viewer = await roleByName("Viewer");
+    const user = await tenant.admin.users.create({
+      firstName: "Fran",
+      lastName: "Desk",
+      email: "fran@example.test",
+      username: "fran",
+      roleId: frontDesk.id,
+    });
+    await openRoles();
+    const row = page
+      .getByRole("row")
+      .filter({ has: page.getByRole("rowheader", { name: "Front Desk", exact: true }) });
+    await hasText(row.getByRole("cell").nth(2), "1");
+    await page.getByRole("button", { name: "Delete Front Desk" }).click();
+    await dialog().getByRole("button", { name: "Delete", exact: true }).click();
+    await hasText(
+      dialog().getByRole("alert"),
+      "The role is held by 1 user (archived users included); give them another role first",
+    );
+    await dialog().getByRole("button", { name: "Cancel" }).click();
+
+    await tenant.admin.users.update(user.id, { roleId: viewer.id });
+    await openRoles();
+    await page.getByRole("button", { name: "Delete Front Desk" }).click();
+    await dialog().getByRole("button", { name: "Delete", exact: true }).click();
+    await hasText(page.getByRole("status"), "Role “Front Desk” was deleted.");
+    await gone(page.getByRole("rowheader", { name: "Front Desk", exact: true }));
+    await expect(tenant.admin.roles.get(frontDesk.id)).rejects.toMatchObject({ code: "ROLE_NOT_FOUND" });
+  });
+});

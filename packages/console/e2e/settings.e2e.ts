@@ -1,0 +1,91 @@
+/**
+ * W15 settings ("Security tab → Save All"): every setting with its unit and bounds; Save All sends
+ * only what changed, with If-Match; an out-of-bounds value is refused beside its field and
+ * nothing is saved.
+ */
+import { SETTINGS_FIELDS } from "@staffgate/contract";
+import type { Request } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SETTING_GROUPS } from "../src/pages/settings/fields.ts";
+import { type E2e, type E2eTenant, hasText, shot, signInWithPage, startE2e, visible } from "./harness.ts";
+
+describe("settings", () => {
+  let e: E2e;
+  let tenant: E2eTenant;
+  beforeAll(async () => {
+    e = await startE2e();
+    tenant = await e.createTenant();
+  });
+  afterAll(() => e?.close());
+
+  it("lists every setting of the contract, with the contract's bounds", () => {
+    const defs = SETTING_GROUPS.flatMap((g) => g.fields);
+    expect(defs.map((d) => d.key).sort()).toEqual(Object.keys(SETTINGS_FIELDS).sort());
+    for (const d of defs) {
+      const schema = SETTINGS_FIELDS[d.key];
+      if (d.kind === "number") {
+        expect(schema.type, d.key).toBe("number");
+        const bounds = schema as unknown as { minValue: number; maxValue: number };
+        expect([d.min, d.max], d.key).toEqual([bounds.minValue, bounds.maxValue]);
+      } else if (d.kind === "choice") {
+        expect(
+          d.options.map((o) => o.value),
+          d.key,
+        ).toEqual((schema as unknown as { options: string[] }).options);
+      } else {
+        expect(schema.type, d.key).toBe("boolean");
+      }
+    }
+  });
+
+  it("saves two changed settings with Save All, and refuses an out-of-bounds value beside its field", async () => {
+    const before = await tenant.admin.settings.get();
+    const page = await e.newPage();
+    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    await page.goto("/settings");
+    for (const legend of [
+      "Passwords",
+      "Lockout",
+      "Sessions",
+      "Two-factor sign-in (MFA)",
+      "Emergency access",
+      "Audit",
+    ]) {
+      await visible(page.getByRole("group", { name: legend }));
+    }
+    const threshold = page.getByLabel("Failed sign-ins before the account locks (attempts)");
+    const duration = page.getByLabel("Lockout duration (minutes)");
+    const retention = page.getByLabel("Keep audit events for (days)");
+    expect(await threshold.inputValue()).toBe(String(before.lockoutThreshold));
+    await visible(page.getByText("2,190–36,500 days. At least six years (HIPAA)."));
+
+    const patches: Request[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "PATCH" && r.url().endsWith("/api/v1/settings")) patches.push(r);
+    });
+    await threshold.fill("8");
+    await duration.fill("30");
+    await retention.fill("100");
+    await page.getByRole("button", { name: "Save All" }).click();
+    await hasText(page.getByRole("alert"), "Nothing was saved. Correct the settings marked below.");
+    await hasText(page.locator(".field", { has: retention }).locator(".field-error"), /2190/);
+    expect(await retention.getAttribute("aria-invalid")).toBe("true");
+    expect(await tenant.admin.settings.get()).toEqual(before);
+
+    await retention.fill(String(before.auditRetentionDays));
+    await page.getByRole("button", { name: "Save All" }).click();
+    await hasText(page.getByRole("status"), "Saved 2 changes to the security settings.");
+    await visible(page.getByText("No unsaved changes."));
+    expect(await tenant.admin.settings.get()).toEqual({
+      ...before,
+      lockoutThreshold: 8,
+      lockoutMinutes: 30,
+      version: before.version + 1,
+    });
+    // Only what changed travelled, against the version the page had read.
+    const last = patches.at(-1);
+    expect(last?.postDataJSON()).toEqual({ lockoutThreshold: 8, lockoutMinutes: 30 });
+    expect(last?.headers()["if-match"]).toContain(String(before.version));
+    await shot(page, "settings");
+  });
+});

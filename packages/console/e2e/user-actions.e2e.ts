@@ -1,0 +1,207 @@
+/**
+ * The Actions menu of a user row (W8, W10): driven by keyboard as a WAI-ARIA menu button, and
+ * each action with the server's state checked afterwards: unlock, random password shown once,
+ * reset link, reset MFA, end sessions, deactivate/reactivate, archive → Archived → restore,
+ * purge (only once archived, refused in words for a user with history).
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type E2e,
+  type E2eTenant,
+  gone,
+  hasText,
+  shot,
+  signInWithPage,
+  startE2e,
+  visible,
+} from "./harness.ts";
+import { enrolMfa, lockOut, roleIds, STAFF_PASSWORD, staff } from "./users-seed.ts";
+
+/** The page said this in its status message. */
+const said = (page: Page, text: string) => visible(page.getByRole("status").filter({ hasText: text }));
+
+async function choose(page: Page, name: string, item: string): Promise<void> {
+  await page.getByRole("button", { name: `Actions for ${name}` }).click();
+  await page.getByRole("menuitem", { name: item, exact: true }).click();
+}
+
+async function confirm(page: Page, button: string): Promise<void> {
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("button", { name: button, exact: true }).click();
+  await gone(dialog);
+}
+
+const focusedName = (page: Page) =>
+  page.evaluate(
+    () => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent,
+  );
+
+describe("user actions", () => {
+  let e: E2e;
+  let tenant: E2eTenant;
+  let viewer: string;
+  beforeAll(async () => {
+    e = await startE2e();
+    tenant = await e.createTenant();
+    viewer = (await roleIds(tenant)).Viewer ?? "";
+  });
+  afterAll(() => e?.close());
+
+  const signIn = (login: string, password = STAFF_PASSWORD) =>
+    e.api.auth.login({ tenant: tenant.slug, login, password });
+
+  it("drives the menu by keyboard and unlocks a user locked by wrong passwords", async () => {
+    const olga = await staff(tenant, "Olga", "Petrova", { roleId: viewer });
+    await lockOut(e, tenant, olga.username);
+    expect((await tenant.admin.users.get(olga.id)).locked).toBe(true);
+    const page = await e.newPage();
+    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    const button = page.getByRole("button", { name: "Actions for Olga Petrova" });
+    await button.focus();
+    await page.keyboard.press("Enter");
+    const menu = page.getByRole("menu");
+    await visible(menu);
+    expect(await button.getAttribute("aria-expanded")).toBe("true");
+    await expect.poll(() => focusedName(page)).toBe("Edit");
+    await page.keyboard.press("ArrowDown");
+    await expect.poll(() => focusedName(page)).toBe("Edit Permissions");
+    await page.keyboard.press("End");
+    await expect.poll(() => focusedName(page)).toBe("Archive");
+    await page.keyboard.press("ArrowDown");
+    await expect.poll(() => focusedName(page)).toBe("Edit");
+    await page.keyboard.press("Escape");
+    await gone(menu);
+    await expect.poll(() => focusedName(page)).toBe("Actions for Olga Petrova");
+    await page.keyboard.press("ArrowDown");
+    await visible(menu);
+    await page.keyboard.press("u");
+    await expect.poll(() => focusedName(page)).toBe("Unlock");
+    await shot(page, "users-actions-menu");
+    await page.keyboard.press("Enter");
+    await said(page, "Olga Petrova is unlocked and can sign in again.");
+    await expect.poll(() => focusedName(page)).toBe("Actions for Olga Petrova");
+    expect((await tenant.admin.users.get(olga.id)).locked).toBe(false);
+    expect((await signIn(olga.username)).purpose).toBe("full");
+
+    // The two permission pages are other pages, at their own addresses.
+    await choose(page, "Olga Petrova", "Effective permissions");
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/users/${olga.id}/effective-permissions`);
+    await page.goBack();
+    await choose(page, "Olga Petrova", "Edit Permissions");
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/users/${olga.id}/permissions`);
+  });
+
+  it("sets a random password shown once, with Copy, that signs in and must be changed", async () => {
+    const ravi = await staff(tenant, "Ravi", "Shah", { roleId: viewer });
+    const page = await e.newPage();
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: e.url });
+    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    await choose(page, "Ravi Shah", "Set random password");
+    const dialog = page.getByRole("dialog");
+    expect(await dialog.getByLabel("Must change the password at next sign-in").isChecked()).toBe(true);
+    await dialog.getByRole("button", { name: "Set random password" }).click();
+    const secret = dialog.locator("output");
+    await visible(secret);
+    const password = ((await secret.textContent()) ?? "").trim();
+    expect(password.length).toBeGreaterThanOrEqual(15);
+    await shot(page, "users-random-password");
+    await dialog.getByRole("button", { name: "Copy" }).click();
+    await visible(dialog.getByText("Copied to the clipboard."));
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(password);
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await gone(dialog);
+    await said(page, "Ravi Shah has a new random password and must change it at next sign-in.");
+    expect(await page.getByText(password).count()).toBe(0);
+    const login = await signIn(ravi.username, password);
+    expect(login.mustChangePassword).toBe(true);
+  });
+
+  it("sends a reset link, resets MFA and ends sessions", async () => {
+    const hana = await staff(tenant, "Hana", "Sato", { roleId: viewer });
+    const hanaApi = e.api.withToken((await signIn(hana.username)).token);
+    await enrolMfa(hanaApi);
+    const page = await e.newPage();
+    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+
+    await choose(page, "Hana Sato", "Send reset link");
+    await said(page, `A password reset link was sent to ${hana.email}.`);
+    expect((await e.lastEmail(hana.email, "auth.password.reset_link")).body).toContain("#token=");
+
+    await choose(page, "Hana Sato", "Reset MFA");
+    await confirm(page, "Reset MFA");
+    await said(page, "Hana Sato's two-factor sign-in was reset.");
+    expect((await tenant.admin.users.get(hana.id)).mfaEnrolled).toBe(false);
+    await expect(hanaApi.auth.me()).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+
+    const again = e.api.withToken((await signIn(hana.username)).token);
+    await choose(page, "Hana Sato", "End sessions");
+    await confirm(page, "End sessions");
+    await said(page, "Hana Sato's sessions and API tokens have ended.");
+    await expect(again.auth.me()).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+  });
+
+  it("deactivates and reactivates; archives, finds under Archived and restores", async () => {
+    const ben = await staff(tenant, "Ben", "Carter", { roleId: viewer });
+    const page = await e.newPage();
+    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    await choose(page, "Ben Carter", "Deactivate");
+    await confirm(page, "Deactivate");
+    await said(page, "Ben Carter was deactivated.");
+    expect((await tenant.admin.users.get(ben.id)).status).toBe("inactive");
+    await gone(page.getByRole("button", { name: "Actions for Ben Carter" }));
+    await page.getByLabel("Status").selectOption({ label: "Inactive" });
+    await choose(page, "Ben Carter", "Reactivate");
+    await said(page, "Ben Carter was reactivated.");
+    expect((await tenant.admin.users.get(ben.id)).status).toBe("active");
+
+    await page.getByLabel("Status").selectOption({ label: "Active" });
+    await choose(page, "Ben Carter", "Archive");
+    await confirm(page, "Archive");
+    await said(page, "Ben Carter was archived.");
+    expect((await tenant.admin.users.get(ben.id)).status).toBe("archived");
+    await page.getByLabel("Status").selectOption({ label: "Archived" });
+    await page.getByRole("button", { name: "Actions for Ben Carter" }).click();
+    // Archived: no edit, no credentials; restore or purge.
+    expect(await page.getByRole("menuitem").allInnerTexts()).toEqual([
+      "Effective permissions",
+      "Restore",
+      "Purge",
+    ]);
+    await page.getByRole("menuitem", { name: "Restore" }).click();
+    await said(page, "Ben Carter was restored (now active).");
+    expect((await tenant.admin.users.get(ben.id)).status).toBe("active");
+  });
+
+  it("purges only an archived user, and says why one with history cannot be", async () => {
+    const temp = await staff(tenant, "Tess", "Temp", { roleId: viewer, invite: true });
+    const vet = await staff(tenant, "Victor", "Veteran", { roleId: viewer });
+    await signIn(vet.username);
+    const page = await e.newPage();
+    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    await page.getByLabel("Status").selectOption({ label: "Invited" });
+    await page.getByRole("button", { name: "Actions for Tess Temp" }).click();
+    expect(await page.getByRole("menuitem").allInnerTexts()).not.toContain("Purge");
+    await page.keyboard.press("Escape");
+    await tenant.admin.userActions.archive(temp.id);
+    await tenant.admin.userActions.archive(vet.id);
+
+    await page.getByLabel("Status").selectOption({ label: "Archived" });
+    await choose(page, "Victor Veteran", "Purge");
+    const dialog = page.getByRole("dialog", { name: "Purge user permanently?" });
+    await dialog.getByRole("button", { name: "Purge" }).click();
+    await hasText(
+      dialog.getByRole("alert"),
+      "The user has signed in, so it cannot be purged; deactivate or archive it instead",
+    );
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog);
+    expect((await tenant.admin.users.get(vet.id)).status).toBe("archived");
+
+    await choose(page, "Tess Temp", "Purge");
+    await confirm(page, "Purge");
+    await said(page, "Tess Temp was purged permanently.");
+    await gone(page.getByRole("button", { name: "Actions for Tess Temp" }));
+    await expect(tenant.admin.users.get(temp.id)).rejects.toMatchObject({ code: "USER_NOT_FOUND" });
+  });
+});

@@ -1,0 +1,106 @@
+/** W4 Edit Permissions: one user's private role, started from their formal role; escalation refused. */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type E2e, type E2eTenant, hasText, shot, signInWithPage, startE2e, visible } from "./harness.ts";
+
+describe("user permissions", () => {
+  let e: E2e;
+  let tenant: E2eTenant;
+  let page: Page;
+  let mainClinic: string;
+  let roleIds: Map<string, string>;
+  beforeAll(async () => {
+    e = await startE2e();
+    tenant = await e.createTenant();
+    mainClinic = (await tenant.admin.workspaces.create({ slug: "main-clinic", name: "Main Clinic" })).id;
+    roleIds = new Map((await tenant.admin.roles.list()).items.map((r) => [r.name, r.id]));
+    page = await e.newPage();
+    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+  });
+  afterAll(() => e?.close());
+
+  const person = (first: string, last: string, roleId: string, password?: string) =>
+    tenant.admin.users.create({
+      firstName: first,
+      lastName: last,
+      email: `${first.toLowerCase()}@example.test`,
+      username: first.toLowerCase(),
+      roleId,
+      ...(password ? { password, mustChangePassword: false } : {}),
+    });
+  const tenantLevel = (p: Page) => p.getByRole("group", { name: "Tenant level" });
+
+  it("starts from the formal role and saves a private role the server reports", async () => {
+    const physicist = roleIds.get("Physicist")!;
+    const paula = await person("Paula", "Planck", physicist);
+    await page.goto(`/users/${paula.id}/permissions`);
+    await visible(page.getByRole("heading", { name: "Edit Permissions" }));
+    await visible(page.getByText("Paula Planck", { exact: true }));
+    await hasText(page.locator("dd").nth(1), "Physicist");
+    const box = (name: string) => tenantLevel(page).getByRole("checkbox", { name, exact: true });
+    expect(await box("View PHI").isChecked()).toBe(true);
+    expect(await box("Manage Renaming Rules").isChecked()).toBe(false);
+
+    await box("Manage Renaming Rules").check();
+    await page.getByLabel("Workspace", { exact: true }).selectOption({ label: "Main Clinic" });
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await page
+      .getByRole("group", { name: "Main Clinic" })
+      .getByRole("checkbox", { name: "Delete Patients", exact: true })
+      .check();
+    await shot(page, "user-permissions");
+    await page.getByRole("button", { name: "Save" }).click();
+    await hasText(
+      page.getByRole("status"),
+      "Saved. Paula Planck now has a private role with exactly these permissions.",
+    );
+    await hasText(page.locator("dd").nth(1), "Private role (permissions edited for this user)");
+
+    const user = await tenant.admin.users.get(paula.id);
+    expect(user.privateRole).toBe(true);
+    expect(user.roleId).not.toBe(physicist);
+    const held = await tenant.admin.userActions.getPermissions(paula.id);
+    const formal = await tenant.admin.roles.get(physicist);
+    expect(held).toMatchObject({ roleId: user.roleId, private: true, collaborator: false });
+    expect([...held.permissions].sort()).toEqual([...formal.permissions, "renaming_rules.manage"].sort());
+    expect(held.workspaces).toEqual([
+      { workspaceId: mainClinic, permissions: ["patients.delete"], collaborator: false },
+    ]);
+    expect(formal.permissions).not.toContain("renaming_rules.manage");
+    expect((await tenant.admin.roles.list()).items.map((r) => r.id)).not.toContain(user.roleId);
+
+    // Opened again, the page starts from the private role.
+    await page.reload();
+    await hasText(page.locator("dd").nth(1), "Private role (permissions edited for this user)");
+    expect(await box("Manage Renaming Rules").isChecked()).toBe(true);
+
+    await page.getByRole("link", { name: "Back to Users" }).click();
+    await visible(page.getByRole("heading", { name: "Users" }));
+    expect(new URL(page.url()).pathname).toBe("/users");
+  });
+
+  it("refuses, in words, to grant more than the administrator holds", async () => {
+    const managers = await tenant.admin.roles.create({
+      name: "User Managers",
+      permissions: ["users.manage", "roles.manage"],
+    });
+    const receptionist = await tenant.admin.roles.create({
+      name: "Receptionist",
+      permissions: ["users.view"],
+    });
+    const password = "e2e-manager-Saxophone-2291";
+    await person("Max", "Manager", managers.id, password);
+    const rita = await person("Rita", "Reception", receptionist.id);
+    const max = await e.newPage();
+    await signInWithPage(max, tenant, "max", password);
+    await max.goto(`/users/${rita.id}/permissions`);
+    await tenantLevel(max).getByRole("checkbox", { name: "Delete Patients", exact: true }).check();
+    await max.getByRole("button", { name: "Save" }).click();
+    // Delete Patients implies Read Patients, which Max lacks too.
+    await hasText(max.getByRole("alert"), /^You cannot grant permissions you do not hold: “Delete Patients”/);
+    expect(
+      await tenantLevel(max).getByRole("checkbox", { name: "Delete Patients", exact: true }).isChecked(),
+    ).toBe(true);
+    expect((await tenant.admin.users.get(rita.id)).privateRole).toBe(false);
+  });
+});

@@ -1,0 +1,114 @@
+/** W16 workspaces: create, edit, delete (a protected one is refused in words), and read-only for others. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type E2e,
+  type E2eTenant,
+  gone,
+  hasText,
+  shot,
+  signInWithPage,
+  startE2e,
+  visible,
+} from "./harness.ts";
+
+describe("workspaces", () => {
+  let e: E2e;
+  let tenant: E2eTenant;
+  beforeAll(async () => {
+    e = await startE2e();
+    tenant = await e.createTenant();
+  });
+  afterAll(() => e?.close());
+
+  const find = async (slug: string) =>
+    (await tenant.admin.workspaces.list({ limit: 200 })).items.find((w) => w.slug === slug);
+
+  it("creates, edits and deletes a workspace; a protected one is refused deletion in words", async () => {
+    await tenant.admin.workspaces.create({ slug: "south-ward", name: "South Ward" });
+    const page = await e.newPage();
+    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    await page.goto("/workspaces");
+    await visible(page.getByRole("cell", { name: "South Ward" }));
+
+    await page.getByRole("button", { name: "Create Workspace" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create Workspace" });
+    await dialog.getByLabel("Name").fill("North Clinic");
+    await dialog.getByLabel("Unique URL ID").fill("North Clinic");
+    await dialog.getByLabel("Idle timeout override (minutes)").fill("30");
+    expect(await dialog.getByLabel("Protected from deletion").isChecked()).toBe(true);
+    await dialog.getByRole("button", { name: "Create" }).click();
+    // The API's refusal of the slug, beside its field; nothing was created.
+    await hasText(
+      dialog.locator(".field", { has: page.getByLabel("Unique URL ID") }).locator(".field-error"),
+      /lower-case letters and digits/,
+    );
+    expect(await find("north-clinic")).toBeUndefined();
+    await dialog.getByLabel("Unique URL ID").fill("north-clinic");
+    await dialog.getByRole("button", { name: "Create" }).click();
+    await hasText(page.getByRole("status"), "Workspace North Clinic was created.");
+    const row = page.getByRole("row", { name: /North Clinic/ });
+    await hasText(row.getByRole("cell").nth(2), "Protected");
+    await hasText(row.getByRole("cell").nth(3), "30 min");
+    const created = await find("north-clinic");
+    expect(created).toMatchObject({ name: "North Clinic", protected: true, idleTimeoutSeconds: 1800 });
+
+    // Protected: the confirmation warns, and the API's refusal is said in words.
+    await row.getByRole("button", { name: "Delete North Clinic" }).click();
+    const confirm = page.getByRole("dialog", { name: "Delete workspace" });
+    await visible(confirm.getByText("This workspace is protected from deletion."));
+    await confirm.getByRole("button", { name: "Delete" }).click();
+    await hasText(confirm.getByRole("alert"), "Unprotect the workspace before deleting it");
+    expect(await find("north-clinic")).toBeDefined();
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await gone(confirm);
+
+    await row.getByRole("button", { name: "Edit North Clinic" }).click();
+    const edit = page.getByRole("dialog", { name: "Edit workspace North Clinic" });
+    await edit.getByLabel("Name").fill("North Clinic Annex");
+    await edit.getByLabel("Protected from deletion").uncheck();
+    await edit.getByLabel("Idle timeout override (minutes)").fill("");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await hasText(page.getByRole("status"), "Workspace North Clinic Annex was saved.");
+    const annex = page.getByRole("row", { name: /North Clinic Annex/ });
+    await hasText(annex.getByRole("cell").nth(2), "Not protected");
+    await hasText(annex.getByRole("cell").nth(3), "Tenant setting");
+    expect(await find("north-clinic")).toMatchObject({
+      id: created?.id,
+      name: "North Clinic Annex",
+      protected: false,
+      idleTimeoutSeconds: null,
+    });
+    await shot(page, "workspaces");
+
+    await annex.getByRole("button", { name: "Delete North Clinic Annex" }).click();
+    await page
+      .getByRole("dialog", { name: "Delete workspace" })
+      .getByRole("button", { name: "Delete" })
+      .click();
+    await hasText(page.getByRole("status"), "Workspace North Clinic Annex was deleted.");
+    await gone(annex);
+    expect(await find("north-clinic")).toBeUndefined();
+    expect(await find("south-ward")).toBeDefined();
+  });
+
+  it("shows the list without actions to a user who may not manage workspaces", async () => {
+    const viewer = (await tenant.admin.roles.list({ limit: 200 })).items.find((r) => r.name === "Viewer");
+    const password = "quiet-harbour-lantern-7731";
+    await tenant.admin.users.create({
+      firstName: "Vera",
+      lastName: "Viewer",
+      email: `vera@${tenant.slug}.example`,
+      username: "vera",
+      roleId: viewer?.id ?? "",
+      password,
+      mustChangePassword: false,
+    });
+    const page = await e.newPage();
+    await signInWithPage(page, tenant, "vera", password);
+    await page.goto("/workspaces");
+    await visible(page.getByRole("cell", { name: "South Ward" }));
+    await visible(page.getByText("needs the permission to manage workspaces"));
+    expect(await page.getByRole("button", { name: "Create Workspace" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: /^(Edit|Delete)/ }).count()).toBe(0);
+  });
+});

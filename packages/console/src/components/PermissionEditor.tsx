@@ -1,0 +1,297 @@
+/**
+ * The grants editor of a role (and of one user's private role): checkboxes grouped by catalogue
+ * category at tenant level, and one row of checkboxes per chosen workspace. A category checkbox
+ * ticks or unticks all of its permissions and shows a mixed state. It offers only what the API
+ * can store: tenant-only permissions never on workspace rows, and nothing a collaborator is
+ * forbidden where collaborator is set (unless already granted, so it can be taken away).
+ */
+import { useEffect, useId, useMemo, useRef, useState } from "react";
+import {
+  type Analysed,
+  analyse,
+  type CatalogPermission,
+  type GrantErrors,
+  type GrantRow,
+  type Grants,
+  type WorkspaceOption,
+} from "../pages/roles/grants.ts";
+import { SelectField } from "./Field.tsx";
+
+export type { CatalogPermission, GrantErrors, Grants, WorkspaceOption };
+
+export function PermissionEditor(props: {
+  readonly catalog: readonly CatalogPermission[];
+  readonly workspaces: readonly WorkspaceOption[];
+  readonly value: Grants;
+  readonly onChange: (next: Grants) => void;
+  readonly disabled?: boolean;
+  readonly errors?: GrantErrors;
+}) {
+  const { value, onChange, disabled = false, errors = {} } = props;
+  const a = useMemo(() => analyse(props.catalog), [props.catalog]);
+  const [adding, setAdding] = useState("");
+  const base = useId();
+  // A button that removes itself (Remove, the last Add) must not drop keyboard focus on the page.
+  const focusSoon = (id: string) => requestAnimationFrame(() => document.getElementById(id)?.focus());
+  const names = new Map(props.workspaces.map((w) => [w.id, w.name]));
+  const free = props.workspaces.filter((w) => !value.workspaces.some((r) => r.workspaceId === w.id));
+  const setRow = (id: string, change: (row: GrantRow) => GrantRow) =>
+    onChange({ ...value, workspaces: value.workspaces.map((r) => (r.workspaceId === id ? change(r) : r)) });
+
+  return (
+    <div className="pe">
+      <fieldset className="pe-scope">
+        <legend>Tenant level</legend>
+        <p className="hint">Granted here, a permission applies in every workspace.</p>
+        <Messages list={errors.tenant} />
+        <Categories
+          analysed={a}
+          scope="tenant"
+          granted={value.permissions}
+          collaborator={value.collaborator}
+          disabled={disabled}
+          errors={errors.perm}
+          onChange={(permissions) => onChange({ ...value, permissions })}
+        />
+      </fieldset>
+
+      <fieldset className="pe-scope">
+        <legend>Workspace rows</legend>
+        <p className="hint">A row grants its permissions in that workspace only.</p>
+        <Messages list={errors.rows} />
+        {value.collaborator && (
+          <p className="hint">A collaborator role (at tenant level) has no workspace rows.</p>
+        )}
+        {value.workspaces.map((row) => {
+          const name = names.get(row.workspaceId) ?? row.workspaceId;
+          return (
+            <fieldset key={row.workspaceId} className="pe-row">
+              <legend>{name}</legend>
+              <div className="pe-row-head">
+                <label className="check">
+                  <input
+                    id={`${base}-row-${row.workspaceId}`}
+                    type="checkbox"
+                    checked={row.collaborator}
+                    disabled={disabled}
+                    onChange={(e) =>
+                      setRow(row.workspaceId, (r) => ({ ...r, collaborator: e.target.checked }))
+                    }
+                  />
+                  Collaborator in this workspace
+                </label>
+                {!disabled && (
+                  <button
+                    type="button"
+                    className="pe-remove"
+                    onClick={() => {
+                      onChange({
+                        ...value,
+                        workspaces: value.workspaces.filter((r) => r.workspaceId !== row.workspaceId),
+                      });
+                      focusSoon(`${base}-add`);
+                    }}
+                  >
+                    Remove<span className="visually-hidden"> {name}</span>
+                  </button>
+                )}
+              </div>
+              <Messages list={errors.row?.[row.workspaceId]} />
+              <Categories
+                analysed={a}
+                scope={row.workspaceId}
+                granted={row.permissions}
+                collaborator={row.collaborator}
+                disabled={disabled}
+                errors={errors.perm}
+                onChange={(permissions) => setRow(row.workspaceId, (r) => ({ ...r, permissions }))}
+              />
+            </fieldset>
+          );
+        })}
+        {value.workspaces.length === 0 && <p className="empty">No workspace rows.</p>}
+        {!disabled && props.workspaces.length === 0 && (
+          <p className="hint">There are no workspaces yet; create them on the Workspaces page.</p>
+        )}
+        {!disabled && free.length > 0 && (
+          <div className="pe-add">
+            <SelectField
+              id={`${base}-add`}
+              label="Workspace"
+              value={adding}
+              onChange={(e) => setAdding(e.target.value)}
+            >
+              <option value="">Choose a workspace</option>
+              {free.map((w) => (
+                <option key={w.id} value={w.id}>
+                  {w.name}
+                </option>
+              ))}
+            </SelectField>
+            <button
+              type="button"
+              disabled={!adding || value.collaborator}
+              onClick={() => {
+                onChange({
+                  ...value,
+                  workspaces: [
+                    ...value.workspaces,
+                    { workspaceId: adding, permissions: [], collaborator: false },
+                  ],
+                });
+                focusSoon(`${base}-row-${adding}`);
+                setAdding("");
+              }}
+            >
+              Add
+            </button>
+          </div>
+        )}
+      </fieldset>
+    </div>
+  );
+}
+
+function Messages({ list }: { list: readonly string[] | undefined }) {
+  if (!list || list.length === 0) return null;
+  return (
+    <div className="field-error pe-messages">
+      {list.map((m) => (
+        <p key={m}>{m}</p>
+      ))}
+    </div>
+  );
+}
+
+/** One scope's checkboxes: tenant level, or one workspace row (`scope` = its workspace id). */
+function Categories(props: {
+  analysed: Analysed;
+  scope: string;
+  granted: readonly string[];
+  collaborator: boolean;
+  disabled: boolean;
+  errors: Readonly<Record<string, string>> | undefined;
+  onChange: (permissions: string[]) => void;
+}) {
+  const { analysed, scope, collaborator } = props;
+  const granted = new Set(props.granted);
+  const onRow = scope !== "tenant";
+  // An unticked permission that a ticked one implies is held all the same: say so.
+  const implied = new Map<string, string>();
+  for (const k of granted) {
+    for (const q of analysed.closure.get(k) ?? []) {
+      if (q.key !== k && !implied.has(q.key)) implied.set(q.key, analysed.label.get(k) ?? k);
+    }
+  }
+  const set = (keys: readonly string[], on: boolean) => {
+    const next = new Set(granted);
+    for (const k of keys) {
+      if (on) next.add(k);
+      else next.delete(k);
+    }
+    props.onChange([...next]);
+  };
+  return (
+    <div className="pe-categories">
+      {analysed.categories.map((c) => {
+        const offered = c.perms.filter((p) => !(onRow && analysed.tenantOnly.has(p.key)));
+        if (offered.length === 0) return null;
+        const blocked = (key: string) => collaborator && analysed.forbidden.has(key);
+        const open = offered.filter((p) => !blocked(p.key)).map((p) => p.key);
+        const ticked = open.filter((k) => granted.has(k)).length;
+        const state = ticked === 0 ? "none" : ticked === open.length ? "all" : "some";
+        return (
+          <fieldset key={c.name} className="pe-category">
+            <legend>
+              <CategoryBox
+                label={c.name}
+                state={state}
+                disabled={props.disabled || open.length === 0}
+                onChange={(on) => set(open, on)}
+              />
+            </legend>
+            {offered.map((p) => (
+              <PermissionBox
+                key={p.key}
+                permission={p}
+                checked={granted.has(p.key)}
+                // A granted forbidden one stays clickable so it can be taken away.
+                disabled={props.disabled || (blocked(p.key) && !granted.has(p.key))}
+                reason={
+                  blocked(p.key)
+                    ? "Forbidden for collaborators"
+                    : !granted.has(p.key) && implied.has(p.key)
+                      ? `Included with “${implied.get(p.key)}”`
+                      : undefined
+                }
+                error={props.errors?.[`${scope} ${p.key}`]}
+                onChange={(on) => set([p.key], on)}
+              />
+            ))}
+          </fieldset>
+        );
+      })}
+    </div>
+  );
+}
+
+function CategoryBox(props: {
+  label: string;
+  state: "none" | "some" | "all";
+  disabled: boolean;
+  onChange: (on: boolean) => void;
+}) {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = props.state === "some";
+  }, [props.state]);
+  return (
+    <label className="check pe-category-name">
+      <input
+        ref={ref}
+        type="checkbox"
+        checked={props.state === "all"}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.checked)}
+      />
+      {props.label}
+    </label>
+  );
+}
+
+function PermissionBox(props: {
+  permission: CatalogPermission;
+  checked: boolean;
+  disabled: boolean;
+  reason: string | undefined;
+  error: string | undefined;
+  onChange: (on: boolean) => void;
+}) {
+  const id = useId();
+  const notes = [props.reason ? `${id}-reason` : null, props.error ? `${id}-error` : null].filter(Boolean);
+  return (
+    <div className="pe-permission">
+      <label className="check" title={props.permission.description || undefined}>
+        <input
+          type="checkbox"
+          checked={props.checked}
+          disabled={props.disabled}
+          aria-invalid={props.error ? true : undefined}
+          aria-describedby={notes.join(" ") || undefined}
+          onChange={(e) => props.onChange(e.target.checked)}
+        />
+        {props.permission.label}
+      </label>
+      {props.reason && (
+        <span id={`${id}-reason`} className="hint">
+          {props.reason}
+        </span>
+      )}
+      {props.error && (
+        <span id={`${id}-error`} className="field-error">
+          {props.error}
+        </span>
+      )}
+    </div>
+  );
+}

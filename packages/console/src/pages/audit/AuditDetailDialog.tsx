@@ -1,0 +1,84 @@
+/**
+ * Every field of one audit event, the changes as a before/after table and the chain hash. All of
+ * it is rendered as text: labels and changed values are user-chosen (a display name can be markup).
+ */
+import { Dialog } from "../../components/Dialog.tsx";
+import type { AuditEvent } from "./filters.ts";
+import { actorTypeLabel, isEmergency, localTime, OUTCOME_LABEL, valueText } from "./format.ts";
+
+export function AuditDetailDialog(props: { readonly event: AuditEvent; readonly onClose: () => void }) {
+  const e = props.event;
+  const changes = Object.entries(e.changes ?? {});
+  const anyBefore = changes.some(([, c]) => c.before !== undefined);
+  return (
+    <Dialog title={`Audit event ${e.seq}`} onClose={props.onClose} wide>
+      <dl className="audit-detail">
+        <dt>Action</dt>
+        <dd className="audit-action">{e.action}</dd>
+        <dt>Outcome</dt>
+        <dd>{OUTCOME_LABEL[e.outcome]}</dd>
+        <dt>Time</dt>
+        <dd>
+          <time dateTime={e.at}>{localTime(e.at)}</time> <span className="hint">({e.at} UTC)</span>
+        </dd>
+        <dt>User</dt>
+        <dd>
+          {e.actor.username ?? "—"} <span className="hint">({actorTypeLabel(e.actor.type)})</span>
+        </dd>
+        <dt>User ID</dt>
+        <dd className="mono">{e.actor.id ?? "—"}</dd>
+        <dt>Target</dt>
+        <dd>
+          {e.target ? (
+            <>
+              {e.target.label ?? "—"}
+              {e.target.type && <span className="hint"> ({e.target.type})</span>}
+            </>
+          ) : (
+            "—"
+          )}
+        </dd>
+        <dt>Target ID</dt>
+        <dd className="mono">{e.target?.id ?? "—"}</dd>
+        <dt>IP address</dt>
+        <dd>{e.ip ?? "—"}</dd>
+        <dt>User agent</dt>
+        <dd>{e.userAgent ?? "—"}</dd>
+        <dt>Request ID</dt>
+        <dd className="mono">{e.requestId ?? "—"}</dd>
+        <dt>Emergency</dt>
+        <dd>{isEmergency(e) ? "Yes: emergency access" : "No"}</dd>
+        <dt>Sequence</dt>
+        <dd>{e.seq}</dd>
+        <dt>Event ID</dt>
+        <dd className="mono">{e.id}</dd>
+        <dt>Chain hash</dt>
+        <dd className="mono audit-hash">{e.hash}</dd>
+      </dl>
+      <h3>Changes</h3>
+      {changes.length === 0 ? (
+        <p className="empty">This event records no changed fields.</p>
+      ) : (
+        <table className="table audit-changes">
+          <caption className="visually-hidden">Changed fields</caption>
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              {anyBefore && <th scope="col">Before</th>}
+              <th scope="col">{anyBefore ? "After" : "Value"}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.map(([field, c]) => (
+              <tr key={field}>
+                <th scope="row">{field}</th>
+                {anyBefore && <td className="audit-value">{valueText(c.before)}</td>}
+                <td className="audit-value">{valueText(c.after)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,175 @@
+/**
+ * The grid: permissions as rows (grouped by category, each group collapsible), "Tenant" and each
+ * workspace as columns. Every cell is a button whose text says allowed / denied / only granted
+ * patients (a mark and words, not colour alone); focusing or pressing it asks for its explanation.
+ * Arrow keys move between cells; the header row and the permission column stay in view.
+ */
+import type { KeyboardEvent } from "react";
+import { byCategory, CELL_TEXT, cellState, type GridData, matches, type Permission } from "./model.ts";
+
+export interface CellRef {
+  readonly permission: Permission;
+  /** null: the Tenant column (no workspace named). */
+  readonly workspaceId: string | null;
+}
+
+export const cellKey = (c: { permission: { key: string }; workspaceId: string | null }) =>
+  `${c.permission.key}\u0000${c.workspaceId ?? ""}`;
+
+/** Moves focus to the nearest cell in the arrow's direction. */
+function onArrow(event: KeyboardEvent<HTMLTableElement>) {
+  const moves: Record<string, [number, number]> = {
+    ArrowUp: [-1, 0],
+    ArrowDown: [1, 0],
+    ArrowLeft: [0, -1],
+    ArrowRight: [0, 1],
+  };
+  const move = moves[event.key];
+  const from = event.target as HTMLElement;
+  if (!move || !from.dataset.row) return;
+  const rows = [...event.currentTarget.querySelectorAll<HTMLTableRowElement>("tr[data-cells]")];
+  const row = Number(from.dataset.row);
+  const col = Number(from.dataset.col);
+  const at = (r: number, c: number) =>
+    rows[r]?.querySelector<HTMLButtonElement>(`button[data-col="${c}"]`) ?? null;
+  let next: HTMLButtonElement | null = null;
+  if (move[0] !== 0) {
+    for (let r = row + move[0]; r >= 0 && r < rows.length && !next; r += move[0]) next = at(r, col);
+  } else {
+    const cols = rows[row]?.querySelectorAll<HTMLButtonElement>("button[data-col]").length ?? 0;
+    for (let c = col + move[1]; c >= 0 && c <= cols + 1 && !next; c += move[1]) next = at(row, c);
+  }
+  if (next) {
+    event.preventDefault();
+    next.focus();
+  }
+}
+
+export function PermissionGrid(props: {
+  readonly data: GridData;
+  readonly filter: string;
+  readonly collapsed: ReadonlySet<string>;
+  readonly onToggle: (category: string) => void;
+  readonly selected: string | null;
+  readonly onSelect: (cell: CellRef, how: "focus" | "click") => void;
+  readonly explainId: string;
+}) {
+  const { data } = props;
+  const groups = byCategory(data.permissions)
+    .map((g) => ({ ...g, items: g.items.filter((p) => matches(p, props.filter)) }))
+    .filter((g) => g.items.length > 0);
+  const columns: { id: string | null; name: string }[] = [
+    { id: null, name: "Tenant" },
+    ...data.workspaces.map((w) => ({ id: w.id, name: w.name })),
+  ];
+  if (groups.length === 0) return <p className="empty">No permission matches this filter.</p>;
+  let rowIndex = 0;
+  return (
+    <div className="effective-scroll">
+      <table className="effective-grid" onKeyDown={onArrow}>
+        <caption className="visually-hidden">Effective permissions by tenant and workspace</caption>
+        <thead>
+          <tr>
+            <th scope="col">Permission</th>
+            <th scope="col">Tenant</th>
+            {data.workspaces.map((w) => (
+              <th scope="col" key={w.id}>
+                {w.name}
+                {!w.access && <span className="effective-noaccess">No access</span>}
+                {w.roleId && (
+                  <span className="perm-key">
+                    Role here: {data.roleNames.get(w.roleId) ?? "per-workspace role"}
+                  </span>
+                )}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        {groups.map((g) => {
+          const open = !props.collapsed.has(g.category) || props.filter.trim() !== "";
+          return (
+            <tbody key={g.category}>
+              <tr className="category">
+                {/* Not spanning the row: a spanning cell cannot stay in view when scrolled sideways. */}
+                <th scope="rowgroup">
+                  <button type="button" aria-expanded={open} onClick={() => props.onToggle(g.category)}>
+                    <span aria-hidden="true">{open ? "▾ " : "▸ "}</span>
+                    {g.category} ({g.items.length})
+                  </button>
+                </th>
+                <td colSpan={columns.length} />
+              </tr>
+              {open &&
+                g.items.map((p) => {
+                  const r = rowIndex++;
+                  const tenantOnly = p.scope === "tenant";
+                  return (
+                    <tr key={p.key} data-cells="">
+                      <th scope="row">
+                        {p.label}
+                        <span className="perm-key">{p.key}</span>
+                      </th>
+                      {(tenantOnly ? columns.slice(0, 1) : columns).map((c, ci) => (
+                        <td key={c.id ?? ""}>
+                          <Cell
+                            data={data}
+                            permission={p}
+                            column={c}
+                            row={r}
+                            col={ci}
+                            selected={props.selected === cellKey({ permission: p, workspaceId: c.id })}
+                            explainId={props.explainId}
+                            onSelect={props.onSelect}
+                          />
+                        </td>
+                      ))}
+                      {tenantOnly && data.workspaces.length > 0 && (
+                        <td colSpan={data.workspaces.length} className="effective-tenant-only">
+                          Tenant-wide: the same in every workspace
+                        </td>
+                      )}
+                    </tr>
+                  );
+                })}
+            </tbody>
+          );
+        })}
+      </table>
+    </div>
+  );
+}
+
+function Cell(props: {
+  readonly data: GridData;
+  readonly permission: Permission;
+  readonly column: { id: string | null; name: string };
+  readonly row: number;
+  readonly col: number;
+  readonly selected: boolean;
+  readonly explainId: string;
+  readonly onSelect: (cell: CellRef, how: "focus" | "click") => void;
+}) {
+  const state = cellState(props.data, props.permission, props.column.id);
+  const shown = CELL_TEXT[state === "tenant-only" ? "denied" : state];
+  const cell: CellRef = { permission: props.permission, workspaceId: props.column.id };
+  return (
+    <button
+      type="button"
+      className={`effective-cell ${state}`}
+      data-row={props.row}
+      data-col={props.col}
+      aria-current={props.selected ? "true" : undefined}
+      aria-controls={props.explainId}
+      onFocus={() => props.onSelect(cell, "focus")}
+      onClick={() => props.onSelect(cell, "click")}
+    >
+      <span className="mark" aria-hidden="true">
+        {shown.mark}
+      </span>
+      {shown.text}
+      <span className="visually-hidden">
+        : {props.permission.label} in {props.column.name}
+      </span>
+    </button>
+  );
+}

@@ -1,0 +1,159 @@
+/**
+ * The record of emergency access: for administrators and auditors every elevation (the API
+ * decides: users.manage or audit.view see all, others their own), with "Review" for those not yet
+ * reviewed (never one's own) and "End now" for open ones the caller may end.
+ */
+import type { Staffgate } from "@staffgate/sdk";
+import { useState } from "react";
+import { problemMessage } from "../../api.ts";
+import { SelectField } from "../../components/Field.tsx";
+import { LoadState } from "../../components/LoadState.tsx";
+import { useLoad } from "../../components/useLoad.ts";
+import { useApi, useSession } from "../../session.tsx";
+import { useUserNames } from "../patient-access/useUserNames.ts";
+import { ReviewDialog } from "./ReviewDialog.tsx";
+
+export type Elevation = Awaited<ReturnType<Staffgate["emergencyAccess"]["end"]>>;
+
+type StatusFilter = "" | "open" | "ended";
+type ReviewFilter = "" | "false" | "true";
+
+export function EmergencyLog(props: {
+  readonly title: string;
+  /** Changes after any change on the page (opened, ended, reviewed): the list is read again. */
+  readonly version: number;
+  readonly scopeOf: (e: Elevation) => string;
+  /** Says what changed; the page then bumps `version`. */
+  readonly onChanged: (message: string) => void;
+}) {
+  const api = useApi();
+  const { me, can } = useSession();
+  const reviewer = can("users.manage") || can("audit.view");
+  const [status, setStatus] = useState<StatusFilter>("");
+  const [reviewed, setReviewed] = useState<ReviewFilter>("");
+  const [state] = useLoad(
+    () =>
+      api.emergencyAccess.list({
+        limit: 100,
+        ...(status ? { status } : {}),
+        ...(reviewed ? { reviewed: reviewed === "true" } : {}),
+      }),
+    [api, status, reviewed, props.version],
+  );
+  const items = state.kind === "ready" ? state.value.items : [];
+  const nameOf = useUserNames(items.map((e) => e.reviewedBy));
+  const [reviewing, setReviewing] = useState<Elevation | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const end = async (e: Elevation) => {
+    setError(null);
+    try {
+      await api.emergencyAccess.end(e.id);
+      props.onChanged(`The emergency access of ${e.displayName} was ended.`);
+    } catch (err) {
+      setError(problemMessage(err));
+    }
+  };
+  const mayEnd = (e: Elevation) => e.status === "open" && (e.userId === me.user.id || can("users.manage"));
+
+  return (
+    <section className="admin-section" aria-labelledby="emergency-log">
+      <h2 id="emergency-log">{props.title}</h2>
+      <div className="filters">
+        <SelectField
+          label="Status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value as StatusFilter)}
+        >
+          <option value="">All</option>
+          <option value="open">Open</option>
+          <option value="ended">Ended</option>
+        </SelectField>
+        <SelectField
+          label="Review"
+          value={reviewed}
+          onChange={(e) => setReviewed(e.target.value as ReviewFilter)}
+        >
+          <option value="">All</option>
+          <option value="false">Not reviewed</option>
+          <option value="true">Reviewed</option>
+        </SelectField>
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <LoadState state={state} loading="Loading emergency access…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">No emergency access matches these filters.</p>
+          ) : (
+            <table className="table">
+              <caption className="visually-hidden">{props.title}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Who</th>
+                  <th scope="col">Access to</th>
+                  <th scope="col">Reason</th>
+                  <th scope="col">Opened</th>
+                  <th scope="col">Ends / ended</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Review</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((e) => (
+                  <tr key={e.id}>
+                    <td>
+                      {e.displayName} <span className="muted">({e.username})</span>
+                    </td>
+                    <td>{props.scopeOf(e)}</td>
+                    <td>{e.reason}</td>
+                    <td>{new Date(e.openedAt).toLocaleString()}</td>
+                    <td>{new Date(e.endedAt ?? e.expiresAt).toLocaleString()}</td>
+                    <td>
+                      {e.status === "open" ? <span className="status-open">Open</span> : "Ended"}
+                      {mayEnd(e) && (
+                        <div className="row-actions">
+                          <button type="button" onClick={() => end(e)}>
+                            End now<span className="visually-hidden"> for {e.displayName}</span>
+                          </button>
+                        </div>
+                      )}
+                    </td>
+                    <td>
+                      {e.reviewedAt ? (
+                        <>
+                          Reviewed {new Date(e.reviewedAt).toLocaleString()}
+                          {e.reviewedBy && ` by ${nameOf(e.reviewedBy)}`}: {e.reviewNote}
+                        </>
+                      ) : reviewer && e.userId !== me.user.id ? (
+                        <button type="button" onClick={() => setReviewing(e)}>
+                          Review<span className="visually-hidden"> the access of {e.displayName}</span>
+                        </button>
+                      ) : (
+                        <span className="muted">Not reviewed yet</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </LoadState>
+      {reviewing && (
+        <ReviewDialog
+          elevation={reviewing}
+          scope={props.scopeOf(reviewing)}
+          onClose={() => setReviewing(null)}
+          onReviewed={() => {
+            setReviewing(null);
+            props.onChanged(`The emergency access of ${reviewing.displayName} was marked reviewed.`);
+          }}
+        />
+      )}
+    </section>
+  );
+}

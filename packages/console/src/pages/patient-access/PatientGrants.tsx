@@ -1,0 +1,189 @@
+/**
+ * Who has access to one patient: the live grants (and, on request, expired ones) with who granted
+ * them and why, "Grant access", and "Revoke" (confirmed).
+ */
+import type { Staffgate } from "@staffgate/sdk";
+import { useState } from "react";
+import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
+import { LoadState } from "../../components/LoadState.tsx";
+import { useLoad } from "../../components/useLoad.ts";
+import { useApi } from "../../session.tsx";
+import { useWorkspaces } from "../workspaces/useWorkspaces.ts";
+import { GrantAccessDialog } from "./GrantAccessDialog.tsx";
+import { useUserNames } from "./useUserNames.ts";
+
+type Grant = Awaited<ReturnType<Staffgate["patientAccess"]["grant"]>>;
+
+/** The reason the server records when the application reports that a user created the patient. */
+const CREATED_REASON = "created the patient";
+
+async function allGrants(api: Staffgate, patientRef: string, includeExpired: boolean): Promise<Grant[]> {
+  const all: Grant[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.patientAccess.list(patientRef, {
+      limit: 200,
+      ...(includeExpired ? { includeExpired } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+    all.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
+}
+
+export function PatientGrants({ patientRef }: { patientRef: string }) {
+  const api = useApi();
+  const [includeExpired, setIncludeExpired] = useState(false);
+  const [state, reload] = useLoad(
+    () => allGrants(api, patientRef, includeExpired),
+    [api, patientRef, includeExpired],
+  );
+  const { workspaces, nameOf } = useWorkspaces();
+  const grants = state.kind === "ready" ? state.value : [];
+  const grantorName = useUserNames(grants.map((g) => g.grantedBy));
+  const [granting, setGranting] = useState(false);
+  const [revoking, setRevoking] = useState<Grant | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const now = new Date().toISOString();
+
+  const where = (g: Grant) => (g.workspaceId ? nameOf(g.workspaceId) : "All workspaces");
+  /** Revoking an all-workspaces grant removes every grant the user holds on this patient. */
+  const alsoRemoved = (g: Grant) =>
+    g.workspaceId === null ? grants.filter((o) => o.userId === g.userId && o.id !== g.id) : [];
+
+  return (
+    <section className="admin-section" aria-labelledby="grants-heading">
+      <div className="page-head">
+        <h2 id="grants-heading">Who has access to patient {patientRef}</h2>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            setNotice(null);
+            setGranting(true);
+          }}
+        >
+          Grant access
+        </button>
+      </div>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={includeExpired}
+          onChange={(e) => setIncludeExpired(e.target.checked)}
+        />
+        Show expired grants
+      </label>
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
+      <LoadState state={state} loading="Loading who has access…">
+        {(items) =>
+          items.length === 0 ? (
+            <p className="empty">Nobody has been granted access to this patient.</p>
+          ) : (
+            <table className="table">
+              <caption className="visually-hidden">Access grants on patient {patientRef}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">User</th>
+                  <th scope="col">Workspace</th>
+                  <th scope="col">Reason</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Granted by</th>
+                  <th scope="col">Granted</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((g) => (
+                  <tr key={g.id}>
+                    <td>
+                      {g.displayName} <span className="muted">({g.username})</span>
+                    </td>
+                    <td>{where(g)}</td>
+                    <td>
+                      {g.reason === CREATED_REASON ? (
+                        <span className="tag">Created the patient</span>
+                      ) : (
+                        (g.reason ?? <span className="muted">No reason given</span>)
+                      )}
+                    </td>
+                    <td>
+                      {g.expiresAt ? new Date(g.expiresAt).toLocaleString() : "Never"}
+                      {g.expiresAt && g.expiresAt <= now && <span className="tag warn">Expired</span>}
+                    </td>
+                    <td>{g.grantedBy ? grantorName(g.grantedBy) : <span className="muted">Unknown</span>}</td>
+                    <td>{new Date(g.createdAt).toLocaleString()}</td>
+                    <td>
+                      <button
+                        type="button"
+                        onClick={() => {
+                          setNotice(null);
+                          setRevoking(g);
+                        }}
+                      >
+                        Revoke
+                        <span className="visually-hidden">
+                          {" "}
+                          access of {g.displayName} in {where(g)}
+                        </span>
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </LoadState>
+      {granting && (
+        <GrantAccessDialog
+          patientRef={patientRef}
+          workspaces={workspaces}
+          onClose={() => setGranting(false)}
+          onGranted={(user) => {
+            setGranting(false);
+            setNotice(`${user.displayName} was granted access to patient ${patientRef}.`);
+            reload();
+          }}
+        />
+      )}
+      {revoking && (
+        <ConfirmDialog
+          title="Revoke access"
+          confirmLabel="Revoke"
+          danger
+          onConfirm={async () => {
+            await api.patientAccess.revoke(
+              patientRef,
+              revoking.userId,
+              revoking.workspaceId ? { workspaceId: revoking.workspaceId } : {},
+            );
+            setNotice(
+              `Access of ${revoking.displayName} to patient ${patientRef} (${where(revoking)}) was revoked.`,
+            );
+          }}
+          onClose={() => {
+            setRevoking(null);
+            reload();
+          }}
+        >
+          <p>
+            Revoke the access of <strong>{revoking.displayName}</strong> to patient{" "}
+            <strong>{patientRef}</strong> ({where(revoking)})? It ends at once.
+          </p>
+          {alsoRemoved(revoking).length > 0 && (
+            <p className="warning">
+              This also removes {revoking.displayName}’s {alsoRemoved(revoking).length} workspace-specific
+              grant(s) on this patient.
+            </p>
+          )}
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * Choose one active user by search: a search box and the matches as a radio group (arrow keys
+ * move the choice). The chosen user stays listed while the search changes.
+ */
+import { useEffect, useId, useState } from "react";
+import { problemMessage } from "../../api.ts";
+import { Field } from "../../components/Field.tsx";
+import { useApi } from "../../session.tsx";
+import type { User } from "../../types.ts";
+
+const MATCHES = 8;
+
+/** The text being typed, settled after a short pause so each keystroke is not a request. */
+function useSettled(value: string, ms: number): string {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+export function UserPicker(props: {
+  readonly selected: User | null;
+  readonly onSelect: (user: User) => void;
+  readonly error?: string | undefined;
+}) {
+  const api = useApi();
+  const name = useId();
+  const [q, setQ] = useState("");
+  const query = useSettled(q.trim(), 250);
+  const [matches, setMatches] = useState<User[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setLoadError(null);
+    api.users.list({ status: "active", limit: MATCHES, ...(query ? { q: query } : {}) }).then(
+      (page) => {
+        if (live) setMatches(page.items.filter((u) => !u.virtual));
+      },
+      (e: unknown) => {
+        if (live) setLoadError(problemMessage(e));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, query]);
+
+  const chosen = props.selected;
+  const shown =
+    chosen && matches && !matches.some((u) => u.id === chosen.id) ? [chosen, ...matches] : matches;
+  const errorId = `${name}-error`;
+
+  return (
+    <>
+      <Field
+        label="Find a user"
+        type="search"
+        placeholder="Name, username or email"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        autoComplete="off"
+      />
+      <fieldset
+        className="picker"
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={props.error ? errorId : undefined}
+      >
+        <legend>User</legend>
+        {loadError && (
+          <p role="alert" className="error">
+            {loadError}
+          </p>
+        )}
+        {!loadError && shown === null && (
+          <p className="loading" aria-busy="true">
+            Loading users…
+          </p>
+        )}
+        {shown?.length === 0 && <p className="empty">No active user matches “{query}”.</p>}
+        {shown?.map((u) => (
+          <label key={u.id}>
+            <input
+              type="radio"
+              name={name}
+              value={u.id}
+              checked={chosen?.id === u.id}
+              onChange={() => props.onSelect(u)}
+            />{" "}
+            {u.displayName} <span className="muted">({u.username})</span>
+          </label>
+        ))}
+      </fieldset>
+      {props.error && (
+        <p id={errorId} className="field-error">
+          {props.error}
+        </p>
+      )}
+    </>
+  );
+}

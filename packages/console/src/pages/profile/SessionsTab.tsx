@@ -1,0 +1,117 @@
+/** Profile → Sessions: the user's own sessions, "This session" marked, "End session" for the others. */
+import type { Staffgate } from "@staffgate/sdk";
+import { useState } from "react";
+import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
+import { LoadState } from "../../components/LoadState.tsx";
+import { useLoad } from "../../components/useLoad.ts";
+import { useApi } from "../../session.tsx";
+
+type SessionInfo = Awaited<ReturnType<Staffgate["auth"]["sessions"]>>["items"][number];
+
+const when = (iso: string) => new Date(iso).toLocaleString();
+
+/** "Chrome on Linux" from a user agent: enough to recognise one's own devices. */
+function describeAgent(ua: string | null): string {
+  if (!ua) return "Unknown";
+  const browser = /Edg\//.test(ua)
+    ? "Edge"
+    : /Firefox\//.test(ua)
+      ? "Firefox"
+      : /Chrom(e|ium)\//.test(ua)
+        ? "Chrome"
+        : /Safari\//.test(ua)
+          ? "Safari"
+          : null;
+  const system = /Windows/.test(ua)
+    ? "Windows"
+    : /iPhone|iPad/.test(ua)
+      ? "iOS"
+      : /Mac OS X/.test(ua)
+        ? "macOS"
+        : /Android/.test(ua)
+          ? "Android"
+          : /Linux/.test(ua)
+            ? "Linux"
+            : null;
+  if (!browser) return ua.length > 60 ? `${ua.slice(0, 57)}…` : ua;
+  return system ? `${browser} on ${system}` : browser;
+}
+
+export function SessionsTab() {
+  const api = useApi();
+  const [state, reload] = useLoad(() => api.auth.sessions(), [api]);
+  const [ending, setEnding] = useState<SessionInfo | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  return (
+    <section aria-labelledby="sessions-title">
+      <h2 id="sessions-title">Your sessions</h2>
+      <p>Every browser and device signed in to your account. End any you do not recognise.</p>
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
+      <LoadState state={state} loading="Loading your sessions…">
+        {({ items }) =>
+          items.length === 0 ? (
+            <p className="empty">No sessions.</p>
+          ) : (
+            <table className="table">
+              <caption className="visually-hidden">Your sessions</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Signed in</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">Address</th>
+                  <th scope="col">Browser</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((s) => (
+                  <tr key={s.id} aria-current={s.current ? "true" : undefined}>
+                    <td>{when(s.createdAt)}</td>
+                    <td>{when(s.lastUsedAt)}</td>
+                    <td>{s.ip ?? "Unknown"}</td>
+                    <td title={s.userAgent ?? undefined}>{describeAgent(s.userAgent)}</td>
+                    <td>
+                      {s.current ? (
+                        <span className="tag current">This session</span>
+                      ) : (
+                        <button type="button" onClick={() => setEnding(s)}>
+                          End session
+                          <span className="visually-hidden"> signed in {when(s.createdAt)}</span>
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </LoadState>
+      {ending && (
+        <ConfirmDialog
+          title="End session"
+          confirmLabel="End session"
+          danger
+          onClose={() => setEnding(null)}
+          onConfirm={async () => {
+            await api.auth.endSession(ending.id);
+            setNotice("The session was ended: that browser must sign in again.");
+            reload();
+          }}
+        >
+          <p>
+            {describeAgent(ending.userAgent)} at {ending.ip ?? "an unknown address"}, signed in{" "}
+            {when(ending.createdAt)}, will be signed out.
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}

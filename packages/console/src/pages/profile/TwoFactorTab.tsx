@@ -1,0 +1,217 @@
+/**
+ * Profile → Two-factor: TOTP enrolment (QR code and the key as text, confirmed with a code), the
+ * ten recovery codes shown once, and turning it off with the password. An enrolment-only session
+ * becomes a full one on confirmation; "Continue" reads `/auth/me` again and goes on to the app.
+ */
+import { type FormEvent, useState } from "react";
+import { fieldErrors, problemCode, problemMessage } from "../../api.ts";
+import { Field } from "../../components/Field.tsx";
+import { navigate } from "../../router.tsx";
+import { useApi, useSession } from "../../session.tsx";
+import { DisableMfaDialog } from "./DisableMfaDialog.tsx";
+import { QrCode } from "./QrCode.tsx";
+
+type Step =
+  | { readonly kind: "idle" }
+  | { readonly kind: "enrolling"; readonly secret: string; readonly otpauthUrl: string }
+  | { readonly kind: "codes"; readonly codes: readonly string[] };
+
+/** The key in groups of four, as authenticator apps print it. */
+function grouped(secret: string): string {
+  return secret.replace(/(.{4})(?=.)/g, "$1 ");
+}
+
+export function TwoFactorTab() {
+  const api = useApi();
+  const session = useSession();
+  const [step, setStep] = useState<Step>({ kind: "idle" });
+  const [code, setCode] = useState("");
+  const [codeError, setCodeError] = useState<string | undefined>();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [copied, setCopied] = useState<string | null>(null);
+  const [disabling, setDisabling] = useState(false);
+  const confined = session.purpose !== "full";
+
+  const start = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const enrolment = await api.mfa.startTotp();
+      setCode("");
+      setCodeError(undefined);
+      setStep({ kind: "enrolling", ...enrolment });
+    } catch (e) {
+      setError(problemMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const confirm = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    const entered = code.replace(/\s+/g, "");
+    if (!/^\d{6}$/.test(entered)) {
+      setCodeError("Enter the 6-digit code your app shows now.");
+      return;
+    }
+    setCodeError(undefined);
+    setBusy(true);
+    try {
+      const { recoveryCodes } = await api.mfa.confirmTotp(entered);
+      setCopied(null);
+      setStep({ kind: "codes", codes: recoveryCodes });
+    } catch (e) {
+      if (problemCode(e) === "MFA_CODE_INVALID") {
+        setCodeError("That code is not right. Enter the code your app shows now (check the device's clock).");
+      } else if (fieldErrors(e).code) setCodeError(fieldErrors(e).code);
+      else setError(problemMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const copy = (codes: readonly string[]) => {
+    navigator.clipboard.writeText(codes.join("\n")).then(
+      () => setCopied("Copied the recovery codes."),
+      () => setCopied("Could not copy: select the codes and copy them yourself."),
+    );
+  };
+
+  const finish = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await session.refresh();
+      setStep({ kind: "idle" });
+      setBusy(false);
+      if (confined && next === "full") {
+        session.notify("Two-factor sign-in is on.", session.home);
+        navigate(session.home, { replace: true });
+      } else {
+        session.notify(
+          next === "full"
+            ? "Two-factor sign-in is on."
+            : "Two-factor sign-in is on. Now change your password.",
+        );
+      }
+    } catch (e) {
+      setError(problemMessage(e));
+      setBusy(false);
+    }
+  };
+
+  const failure = error && (
+    <p role="alert" className="error">
+      {error}
+    </p>
+  );
+
+  if (step.kind === "enrolling") {
+    return (
+      <form onSubmit={confirm} aria-busy={busy} noValidate className="totp-setup">
+        <h2>Set up two-factor sign-in</h2>
+        <p>1. Scan this QR code with an authenticator app on your phone.</p>
+        <QrCode value={step.otpauthUrl} label="QR code for your authenticator app" />
+        <p>
+          Cannot scan it? Type this key into the app instead:{" "}
+          <code className="totp-secret">{grouped(step.secret)}</code>
+        </p>
+        <p>2. Enter the 6-digit code the app shows for Staffgate.</p>
+        <Field
+          label="Code from your app"
+          name="totp"
+          autoComplete="one-time-code"
+          inputMode="numeric"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          error={codeError}
+          required
+        />
+        {failure}
+        <div className="actions start">
+          <button type="button" onClick={() => setStep({ kind: "idle" })} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            Confirm
+          </button>
+        </div>
+      </form>
+    );
+  }
+
+  if (step.kind === "codes") {
+    return (
+      <section aria-labelledby="recovery-codes-title">
+        <h2 id="recovery-codes-title">Save your recovery codes</h2>
+        <p role="status" className="notice">
+          Two-factor sign-in is on.
+        </p>
+        <p>
+          If you lose your phone, each of these codes signs you in once instead of a code from the app. They
+          are shown only now: copy them or write them down, and keep them somewhere safe.
+        </p>
+        <ul className="recovery-codes" aria-label="Recovery codes">
+          {step.codes.map((c) => (
+            <li key={c}>
+              <code>{c}</code>
+            </li>
+          ))}
+        </ul>
+        {copied && <p role="status">{copied}</p>}
+        {failure}
+        <div className="actions start">
+          <button type="button" onClick={() => copy(step.codes)}>
+            Copy
+          </button>
+          <button type="button" className="primary" onClick={finish} disabled={busy}>
+            {confined ? "Continue" : "Done"}
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  const enrolled = session.me.user.mfaEnrolled;
+  return (
+    <section aria-labelledby="two-factor-title">
+      <h2 id="two-factor-title">Two-factor sign-in</h2>
+      {enrolled ? (
+        <p>
+          Two-factor sign-in is on: you sign in with your password and a code from your authenticator app.
+        </p>
+      ) : (
+        <p>
+          Two-factor sign-in is off. Turn it on to sign in with your password and a code from an authenticator
+          app, so a stolen password alone cannot open your account.
+        </p>
+      )}
+      {failure}
+      <div className="actions start">
+        {enrolled ? (
+          <button type="button" className="danger" onClick={() => setDisabling(true)}>
+            Turn off two-factor sign-in
+          </button>
+        ) : (
+          <button type="button" className="primary" onClick={start} disabled={busy}>
+            Set up two-factor sign-in
+          </button>
+        )}
+      </div>
+      {disabling && (
+        <DisableMfaDialog
+          onClose={() => setDisabling(false)}
+          onDone={() => {
+            setDisabling(false);
+            session.refresh().then(
+              () => session.notify("Two-factor sign-in is off."),
+              (e: unknown) => setError(problemMessage(e)),
+            );
+          }}
+        />
+      )}
+    </section>
+  );
+}

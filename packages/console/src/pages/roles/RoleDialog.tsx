@@ -1,0 +1,191 @@
+/**
+ * "Create New Role" and "Edit" (W5): a wide dialog with tabs "Role Properties" and "Permissions"
+ * around one form. Edits carry the version read (If-Match). A refusal stays in the dialog, said in
+ * words above the form and beside what it names; the tab holding such an error opens. Locked roles
+ * (and every role, for someone without roles.manage) open read-only.
+ */
+import { type FormEvent, useId, useState } from "react";
+import { Dialog } from "../../components/Dialog.tsx";
+import { Field } from "../../components/Field.tsx";
+import { type Grants, PermissionEditor } from "../../components/PermissionEditor.tsx";
+import { Tabs } from "../../components/Tabs.tsx";
+import { useApi } from "../../session.tsx";
+import type { Role } from "../../types.ts";
+import type { GrantOptions } from "./grantOptions.ts";
+import { grantsBody, grantsOf } from "./grants.ts";
+import { type SaveProblem, saveProblem } from "./saveProblem.ts";
+
+type Tab = "properties" | "permissions";
+
+const NO_GRANTS: Grants = { permissions: [], collaborator: false, workspaces: [] };
+
+export function RoleDialog(props: {
+  /** The role to edit; none: create a new one. */
+  readonly role: Role | null;
+  readonly options: GrantOptions;
+  readonly canManage: boolean;
+  readonly onClose: () => void;
+  readonly onSaved: (role: Role) => void;
+}) {
+  const api = useApi();
+  const { role, options } = props;
+  const readOnly = !props.canManage || Boolean(role?.locked);
+  const ids = useId();
+  const [tab, setTab] = useState<Tab>("properties");
+  const [name, setName] = useState(role?.name ?? "");
+  const [description, setDescription] = useState(role?.description ?? "");
+  const [grants, setGrants] = useState<Grants>(role ? grantsOf(role) : NO_GRANTS);
+  const [problem, setProblem] = useState<SaveProblem | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (readOnly) return;
+    setBusy(true);
+    setProblem(null);
+    const body = { name, description, ...grantsBody(grants, options.catalog) };
+    try {
+      const saved = role
+        ? await api.roles.update(role.id, body, { ifMatch: role.version })
+        : await api.roles.create(body);
+      props.onSaved(saved);
+    } catch (e) {
+      const p = saveProblem(e, body, options, "role");
+      setProblem(p);
+      if (Object.keys(p.fields).length > 0) setTab("properties");
+      else if (grantsInvalid(p)) setTab("permissions");
+      setBusy(false);
+    }
+  };
+
+  const title = !role ? "Create New Role" : readOnly ? `Role: ${role.name}` : `Edit Role: ${role.name}`;
+  const fields = problem?.fields ?? {};
+
+  const properties = (
+    <>
+      {role?.locked && (
+        <p className="notice roles-locked-note">
+          This role is locked: it cannot be changed or deleted. Copy it to make a role you can edit.
+        </p>
+      )}
+      {role && !role.locked && readOnly && (
+        <p className="notice">
+          You can look at this role; changing roles needs the “Manage roles” permission.
+        </p>
+      )}
+      <Field
+        label="Name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={fields.name}
+        disabled={readOnly}
+        maxLength={80}
+        autoComplete="off"
+        required
+      />
+      <div className="field">
+        <label htmlFor={`${ids}-description`}>Description</label>
+        <textarea
+          id={`${ids}-description`}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          disabled={readOnly}
+          maxLength={500}
+          rows={3}
+          aria-invalid={fields.description ? true : undefined}
+          aria-describedby={fields.description ? `${ids}-description-error` : undefined}
+        />
+        {fields.description && (
+          <span id={`${ids}-description-error`} className="field-error">
+            {fields.description}
+          </span>
+        )}
+      </div>
+      <div className="field">
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={grants.collaborator}
+            disabled={readOnly}
+            aria-describedby={`${ids}-collaborator-hint`}
+            onChange={(e) => setGrants((g) => ({ ...g, collaborator: e.target.checked }))}
+          />
+          Collaborator (at tenant level)
+        </label>
+        <span id={`${ids}-collaborator-hint`} className="hint">
+          A collaborator reaches only the patients they are granted, has no workspace rows, and cannot hold
+          permissions forbidden for collaborators. A single workspace can be made collaborator on its row
+          instead.
+        </span>
+        {fields.collaborator && <span className="field-error">{fields.collaborator}</span>}
+      </div>
+      {role && (
+        <dl className="roles-facts">
+          <dt>Users holding it</dt>
+          <dd>{role.userCount}</dd>
+          <dt>Origin</dt>
+          <dd>{role.system ? "Preset (made with the tenant)" : "Made in this tenant"}</dd>
+          <dt>Last changed</dt>
+          <dd>{new Date(role.updatedAt).toLocaleString()}</dd>
+        </dl>
+      )}
+    </>
+  );
+
+  return (
+    <Dialog title={title} wide onClose={props.onClose}>
+      <form onSubmit={submit} aria-busy={busy} noValidate>
+        <Tabs<Tab>
+          label={title}
+          selected={tab}
+          onSelect={setTab}
+          tabs={[
+            {
+              id: "properties",
+              label: "Role Properties",
+              panel: properties,
+              invalid: Object.keys(fields).length > 0,
+            },
+            {
+              id: "permissions",
+              label: "Permissions",
+              invalid: problem ? grantsInvalid(problem) : false,
+              panel: (
+                <PermissionEditor
+                  catalog={options.catalog}
+                  workspaces={options.workspaces}
+                  value={grants}
+                  onChange={setGrants}
+                  disabled={readOnly}
+                  errors={problem?.grants}
+                />
+              ),
+            },
+          ]}
+        />
+        {problem && (
+          <p role="alert" className="error">
+            {problem.summary}
+          </p>
+        )}
+        <div className="actions">
+          <button type="button" onClick={props.onClose} disabled={busy}>
+            {readOnly ? "Close" : "Cancel"}
+          </button>
+          {!readOnly && (
+            <button type="submit" className="primary" disabled={busy}>
+              Save
+            </button>
+          )}
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function grantsInvalid(p: SaveProblem): boolean {
+  const g = p.grants;
+  return Boolean(
+    g.tenant?.length || g.rows?.length || Object.keys(g.row ?? {}).length || Object.keys(g.perm ?? {}).length,
+  );
+}

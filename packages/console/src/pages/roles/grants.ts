@@ -1,0 +1,96 @@
+/**
+ * The grants model the editor works on (DOM-free, so the root typecheck covers it): the shapes,
+ * the catalogue analysed the way the API judges a role, and the conversions to and from the API.
+ */
+import type { Staffgate } from "@staffgate/sdk";
+import type { Role } from "../../types.ts";
+
+export type CatalogPermission = Awaited<ReturnType<Staffgate["permissions"]["list"]>>["items"][number];
+export interface WorkspaceOption {
+  readonly id: string;
+  readonly name: string;
+}
+export interface GrantRow {
+  readonly workspaceId: string;
+  readonly permissions: readonly string[];
+  readonly collaborator: boolean;
+}
+export interface Grants {
+  readonly permissions: readonly string[];
+  readonly collaborator: boolean;
+  readonly workspaces: readonly GrantRow[];
+}
+/** The API's refusal placed beside what it names; `perm` keys are `"tenant <key>"` or `"<workspaceId> <key>"`. */
+export interface GrantErrors {
+  readonly tenant?: readonly string[];
+  readonly rows?: readonly string[];
+  readonly row?: Readonly<Record<string, readonly string[]>>;
+  readonly perm?: Readonly<Record<string, string>>;
+}
+
+export interface Analysed {
+  readonly categories: readonly { name: string; perms: readonly CatalogPermission[] }[];
+  /** Permissions whose implication closure holds one forbidden for collaborators (the API's test). */
+  readonly forbidden: ReadonlySet<string>;
+  /** Permissions whose closure holds a tenant-only one: never on a workspace row. */
+  readonly tenantOnly: ReadonlySet<string>;
+  /** Each permission's implication closure (itself included). */
+  readonly closure: ReadonlyMap<string, readonly CatalogPermission[]>;
+  readonly label: ReadonlyMap<string, string>;
+}
+
+export function analyse(catalog: readonly CatalogPermission[]): Analysed {
+  const byKey = new Map(catalog.map((p) => [p.key, p]));
+  const closure = (key: string): CatalogPermission[] => {
+    const seen = new Set<string>();
+    const walk = (k: string) => {
+      if (seen.has(k)) return;
+      seen.add(k);
+      for (const next of byKey.get(k)?.implies ?? []) walk(next);
+    };
+    walk(key);
+    return [...seen].flatMap((k) => byKey.get(k) ?? []);
+  };
+  const closures = new Map(catalog.map((p) => [p.key, closure(p.key)]));
+  const categories = new Map<string, CatalogPermission[]>();
+  for (const p of catalog) categories.set(p.category, [...(categories.get(p.category) ?? []), p]);
+  return {
+    categories: [...categories].map(([name, perms]) => ({ name, perms })),
+    forbidden: keysWhere(closures, (q) => q.collaborator === "forbidden"),
+    tenantOnly: keysWhere(closures, (q) => q.scope === "tenant"),
+    closure: closures,
+    label: new Map(catalog.map((p) => [p.key, p.label])),
+  };
+}
+
+function keysWhere(
+  closures: ReadonlyMap<string, readonly CatalogPermission[]>,
+  test: (p: CatalogPermission) => boolean,
+): Set<string> {
+  return new Set([...closures].filter(([, c]) => c.some(test)).map(([k]) => k));
+}
+
+/** A role's grants (or a user's, as the API answers them) as the editor holds them. */
+export function grantsOf(role: Pick<Role, "permissions" | "collaborator" | "workspaces">): Grants {
+  return {
+    permissions: role.permissions,
+    collaborator: role.collaborator,
+    workspaces: role.workspaces.map((w) => ({ ...w })),
+  };
+}
+
+/** The grants as the API takes them (mutable arrays, catalogue order for a stable diff). */
+export function grantsBody(g: Grants, catalog: readonly CatalogPermission[]) {
+  const order = new Map(catalog.map((p, i) => [p.key, i]));
+  const sorted = (keys: readonly string[]) =>
+    [...keys].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9));
+  return {
+    permissions: sorted(g.permissions),
+    collaborator: g.collaborator,
+    workspaces: g.workspaces.map((w) => ({
+      workspaceId: w.workspaceId,
+      permissions: sorted(w.permissions),
+      collaborator: w.collaborator,
+    })),
+  };
+}

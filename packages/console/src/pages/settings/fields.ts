@@ -1,0 +1,170 @@
+/**
+ * Every tenant security setting as the Settings page shows it: grouped, labelled, with its unit
+ * and the contract's bounds (packages/contract/src/settings.ts; settings.e2e.ts checks that this
+ * table lists every setting with the same bounds). Kept here as data so the console does not
+ * bundle the validation library for a handful of numbers.
+ */
+import type { Staffgate } from "@staffgate/sdk";
+
+export type Settings = Awaited<ReturnType<Staffgate["settings"]["get"]>>;
+export type SettingKey = Exclude<keyof Settings, "version">;
+
+export type SettingDef =
+  | {
+      readonly key: SettingKey;
+      readonly kind: "number";
+      readonly label: string;
+      readonly unit: string;
+      readonly min: number;
+      readonly max: number;
+      /** What a special value means, or why the floor is where it is. */
+      readonly note?: string;
+    }
+  | { readonly key: SettingKey; readonly kind: "boolean"; readonly label: string; readonly note?: string }
+  | {
+      readonly key: SettingKey;
+      readonly kind: "choice";
+      readonly label: string;
+      readonly options: readonly { readonly value: string; readonly label: string }[];
+    };
+
+export const SETTING_GROUPS: readonly { readonly title: string; readonly fields: readonly SettingDef[] }[] = [
+  {
+    title: "Passwords",
+    fields: [
+      {
+        key: "passwordMinLength",
+        kind: "number",
+        label: "Minimum password length without MFA",
+        unit: "characters",
+        min: 15,
+        max: 64,
+        note: "15 is the NIST floor; it can only be raised.",
+      },
+      {
+        key: "passwordMinLengthWithMfa",
+        kind: "number",
+        label: "Minimum password length with MFA",
+        unit: "characters",
+        min: 8,
+        max: 64,
+      },
+      {
+        key: "passwordHistory",
+        kind: "number",
+        label: "Earlier passwords that may not be reused",
+        unit: "passwords",
+        min: 0,
+        max: 24,
+        note: "0 turns the check off.",
+      },
+      {
+        key: "adminTypedPasswordsAllowed",
+        kind: "boolean",
+        label: "Administrators may type a password for a user",
+        note: "Off: administrators can only set a random password or send a reset link.",
+      },
+    ],
+  },
+  {
+    title: "Lockout",
+    fields: [
+      {
+        key: "lockoutThreshold",
+        kind: "number",
+        label: "Failed sign-ins before the account locks",
+        unit: "attempts",
+        min: 1,
+        max: 100,
+      },
+      {
+        key: "lockoutMinutes",
+        kind: "number",
+        label: "Lockout duration",
+        unit: "minutes",
+        min: 0,
+        max: 1440,
+        note: "0 keeps the account locked until an administrator unlocks it.",
+      },
+    ],
+  },
+  {
+    title: "Sessions",
+    fields: [
+      {
+        key: "idleTimeoutMinutes",
+        kind: "number",
+        label: "Sign out after inactivity",
+        unit: "minutes",
+        min: 1,
+        max: 480,
+        note: "A workspace can set its own.",
+      },
+      {
+        key: "absoluteTimeoutHours",
+        kind: "number",
+        label: "Longest session",
+        unit: "hours",
+        min: 1,
+        max: 24,
+      },
+    ],
+  },
+  {
+    title: "Two-factor sign-in (MFA)",
+    fields: [
+      {
+        key: "mfaRequired",
+        kind: "choice",
+        label: "MFA required for",
+        options: [
+          { value: "off", label: "Nobody (each person may turn it on)" },
+          { value: "all", label: "Everyone" },
+          { value: "patient_access", label: "People whose role holds patient permissions" },
+        ],
+      },
+      {
+        key: "rememberDeviceDays",
+        kind: "number",
+        label: "Remember a device for",
+        unit: "days",
+        min: 0,
+        max: 30,
+        note: "0: ask for a code at every sign-in.",
+      },
+    ],
+  },
+  {
+    title: "Emergency access",
+    fields: [
+      {
+        key: "emergencyAccessHours",
+        kind: "number",
+        label: "Emergency access lasts",
+        unit: "hours",
+        min: 1,
+        max: 24,
+      },
+    ],
+  },
+  {
+    title: "Audit",
+    fields: [
+      {
+        key: "auditRetentionDays",
+        kind: "number",
+        label: "Keep audit events for",
+        unit: "days",
+        min: 2190,
+        max: 36_500,
+        note: "At least six years (HIPAA).",
+      },
+      {
+        key: "auditAllPatientDecisions",
+        kind: "boolean",
+        label: "Record every patient-permission decision",
+        note: "Decisions that use a patient grant or emergency access are always recorded.",
+      },
+    ],
+  },
+];

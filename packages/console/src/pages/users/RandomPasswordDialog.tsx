@@ -1,0 +1,119 @@
+/**
+ * "Set random password": asks first (the user's sessions end), with "must change at next sign-in"
+ * on by default; then shows the password this once, with a Copy button. Closing the dialog drops
+ * it: it is never shown again nor kept anywhere.
+ */
+import { useEffect, useId, useRef, useState } from "react";
+import { problemMessage } from "../../api.ts";
+import { Dialog } from "../../components/Dialog.tsx";
+import { useApi } from "../../session.tsx";
+import type { User } from "../../types.ts";
+
+export function RandomPasswordDialog(props: {
+  readonly user: User;
+  readonly onClose: () => void;
+  readonly onDone: (message: string) => void;
+}) {
+  const api = useApi();
+  const { user } = props;
+  const [mustChange, setMustChange] = useState(true);
+  const [password, setPassword] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [copied, setCopied] = useState<string | null>(null);
+  const labelId = useId();
+  const copyButton = useRef<HTMLButtonElement>(null);
+  // The button that asked is gone once the password is shown: focus moves to Copy, not the page.
+  useEffect(() => {
+    if (password) copyButton.current?.focus();
+  }, [password]);
+
+  const generate = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api.credentials.setUserPassword(
+        user.id,
+        { random: true, mustChangePassword: mustChange },
+        { ifMatch: user.version },
+      );
+      setPassword(answer?.password ?? null);
+      props.onDone(
+        `${user.displayName} has a new random password${mustChange ? " and must change it at next sign-in" : ""}.`,
+      );
+    } catch (e) {
+      setError(problemMessage(e));
+    }
+    setBusy(false);
+  };
+
+  const copy = async () => {
+    if (!password) return;
+    try {
+      await navigator.clipboard.writeText(password);
+      setCopied("Copied to the clipboard.");
+    } catch {
+      setCopied("The browser did not allow copying: select the password and copy it yourself.");
+    }
+  };
+
+  if (password) {
+    return (
+      <Dialog title={`New password for ${user.displayName}`} onClose={props.onClose}>
+        <div className="dialog-body">
+          <p>
+            This password is shown only this once. Give it to {user.displayName} in person or by another safe
+            channel.
+          </p>
+          <p className="password-once">
+            <span id={labelId}>Password</span>
+            <output aria-labelledby={labelId} className="password-once-value">
+              {password}
+            </output>
+            <button ref={copyButton} type="button" onClick={copy}>
+              Copy
+            </button>
+          </p>
+          {copied && (
+            <p role="status" className="hint">
+              {copied}
+            </p>
+          )}
+        </div>
+        <div className="actions">
+          <button type="button" className="primary" onClick={props.onClose}>
+            Done
+          </button>
+        </div>
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog title="Set a random password?" onClose={props.onClose}>
+      <div className="dialog-body">
+        <p>
+          {user.displayName} gets a new random password, shown to you once. Their sessions and API tokens end,
+          and they are told by email.
+        </p>
+        <label className="check">
+          <input type="checkbox" checked={mustChange} onChange={(e) => setMustChange(e.target.checked)} />
+          Must change the password at next sign-in
+        </label>
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="actions">
+        <button type="button" onClick={props.onClose} disabled={busy}>
+          Cancel
+        </button>
+        <button type="button" className="primary" onClick={generate} disabled={busy} aria-busy={busy}>
+          Set random password
+        </button>
+      </div>
+    </Dialog>
+  );
+}

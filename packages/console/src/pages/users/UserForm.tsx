@@ -1,0 +1,132 @@
+/**
+ * The one user form behind "Create New User" and "Edit": tabs "User Information" and "Roles".
+ * Empty choices are caught here; the API's field errors (`errors[].path`) are shown beside their
+ * fields, the first tab holding one opens and its first invalid field takes focus; errors no
+ * field shows are said above the buttons.
+ */
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
+import { fieldErrors, problemMessage } from "../../api.ts";
+import { Tabs } from "../../components/Tabs.tsx";
+import type { UserOptions } from "./options.ts";
+import { UserInfoFields } from "./UserInfoFields.tsx";
+import { UserRolesFields } from "./UserRolesFields.tsx";
+import { missingChoices, type Tab, tabOf, type UserFormValues } from "./userFormValues.ts";
+
+export function UserForm(props: {
+  readonly mode: "create" | "edit";
+  /** Names the tab list, e.g. "Create New User". */
+  readonly label: string;
+  readonly initial: UserFormValues;
+  readonly options: UserOptions;
+  readonly privateRoleId?: string | undefined;
+  readonly ownRole?: boolean;
+  /** Saves; throws the API's refusal. `hasProfessionalId`: the chosen work role carries one. */
+  readonly onSubmit: (values: UserFormValues, hasProfessionalId: boolean) => Promise<void>;
+  /** Takes over a refusal the form should not show itself (true: handled). */
+  readonly onError?: (error: unknown) => boolean;
+  readonly onCancel: () => void;
+  /** Shown above the buttons, e.g. that someone else changed the user meanwhile. */
+  readonly notice?: ReactNode;
+}) {
+  const [tab, setTab] = useState<Tab>("info");
+  const [values, setValues] = useState(props.initial);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    if (Object.keys(errors).length === 0) return;
+    form.current
+      ?.querySelector<HTMLElement>('[role="tabpanel"]:not([hidden]) [aria-invalid="true"]')
+      ?.focus();
+  }, [errors]);
+
+  const set = <K extends keyof UserFormValues>(key: K, value: UserFormValues[K]) =>
+    setValues((v) => ({ ...v, [key]: value }));
+
+  const showErrors = (byField: Record<string, string>) => {
+    setErrors(byField);
+    const first = Object.keys(byField)
+      .map(tabOf)
+      .find((t) => t !== null);
+    if (first) setTab(first);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    const missing = missingChoices(values);
+    if (Object.keys(missing).length > 0) {
+      showErrors(missing);
+      return;
+    }
+    setBusy(true);
+    setErrors({});
+    const workRole = props.options.workRoles.find((w) => w.name === values.workRole);
+    try {
+      await props.onSubmit(values, Boolean(workRole?.professionalIdLabel));
+    } catch (e) {
+      if (props.onError?.(e)) {
+        setBusy(false);
+        return;
+      }
+      const byField = fieldErrors(e);
+      const paths = Object.keys(byField);
+      const unshown = paths.filter((p) => tabOf(p) === null);
+      if (unshown.length > 0 || paths.length === 0) {
+        setError([problemMessage(e), ...unshown.map((p) => `${p}: ${byField[p]}`)].join(" "));
+      }
+      showErrors(byField);
+    }
+    setBusy(false);
+  };
+
+  const invalid = (t: Tab) => Object.keys(errors).some((p) => tabOf(p) === t);
+  const fields = { mode: props.mode, values, errors, set };
+
+  return (
+    <form ref={form} onSubmit={submit} aria-busy={busy} noValidate className="user-form">
+      <Tabs
+        label={props.label}
+        selected={tab}
+        onSelect={setTab}
+        tabs={[
+          {
+            id: "info",
+            label: "User Information",
+            invalid: invalid("info"),
+            panel: <UserInfoFields {...fields} workRoles={props.options.workRoles} />,
+          },
+          {
+            id: "roles",
+            label: "Roles",
+            invalid: invalid("roles"),
+            panel: (
+              <UserRolesFields
+                {...fields}
+                options={props.options}
+                privateRoleId={props.privateRoleId}
+                ownRole={props.ownRole ?? false}
+              />
+            ),
+          },
+        ]}
+      />
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {props.notice}
+      <div className="actions">
+        <button type="button" onClick={props.onCancel} disabled={busy}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          Save
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,173 @@
+/**
+ * The "Roles" tab: the user's role, the workspaces the user is active in, and per-workspace roles
+ * (in a workspace listed there the user holds that role instead of the role above).
+ */
+import { useId } from "react";
+import { SelectField } from "../../components/Field.tsx";
+import type { UserOptions } from "./options.ts";
+import type { FieldsProps } from "./UserInfoFields.tsx";
+import type { WorkspaceRoleRow } from "./userFormValues.ts";
+
+export function UserRolesFields(
+  props: FieldsProps & {
+    readonly options: UserOptions;
+    /** The role the user holds when it is a private one (not among the choices). */
+    readonly privateRoleId?: string | undefined;
+    /** Nobody changes their own role (the API refuses); shown, not editable. */
+    readonly ownRole?: boolean;
+  },
+) {
+  const { values: v, errors, set, options } = props;
+  const ids = useId();
+  const nextKey = Math.max(0, ...v.workspaceRoles.map((r) => r.key + 1));
+  const setRow = (index: number, row: Partial<WorkspaceRoleRow>) =>
+    set(
+      "workspaceRoles",
+      v.workspaceRoles.map((r, i) => (i === index ? { ...r, ...row } : r)),
+    );
+  const workspaceName = (id: string) => options.workspaces.find((w) => w.id === id)?.name;
+  const ownHint = props.ownRole ? `${ids}-own` : undefined;
+
+  return (
+    <>
+      {props.ownRole && (
+        <p id={ownHint} className="hint">
+          This is your own account: another administrator changes your roles.
+        </p>
+      )}
+      <SelectField
+        label="Role"
+        value={v.roleId}
+        onChange={(e) => set("roleId", e.target.value)}
+        error={errors.roleId}
+        disabled={props.ownRole}
+        {...(ownHint ? { "aria-describedby": ownHint } : {})}
+        required
+      >
+        <option value="">Choose a role</option>
+        {props.privateRoleId && (
+          <option value={props.privateRoleId}>Private role (set by Edit Permissions)</option>
+        )}
+        {options.roles.map((r) => (
+          <option key={r.id} value={r.id}>
+            {r.name}
+          </option>
+        ))}
+      </SelectField>
+
+      <fieldset
+        className="choice"
+        aria-describedby={errors.workspaceAccess ? `${ids}-access-error` : undefined}
+      >
+        <legend>Workspace access</legend>
+        <label>
+          <input
+            type="radio"
+            name={`${ids}-access`}
+            checked={v.accessAll}
+            onChange={() => set("accessAll", true)}
+          />
+          Active in all workspaces
+        </label>
+        <label>
+          <input
+            type="radio"
+            name={`${ids}-access`}
+            checked={!v.accessAll}
+            onChange={() => set("accessAll", false)}
+          />
+          Active only in the workspaces ticked below
+        </label>
+        {!v.accessAll && (
+          <div className="workspace-checks">
+            {options.workspaces.length === 0 && <p className="empty">This tenant has no workspaces yet.</p>}
+            {options.workspaces.map((w) => (
+              <label key={w.id} className="check">
+                <input
+                  type="checkbox"
+                  checked={v.accessIds.includes(w.id)}
+                  onChange={(e) =>
+                    set(
+                      "accessIds",
+                      e.target.checked ? [...v.accessIds, w.id] : v.accessIds.filter((id) => id !== w.id),
+                    )
+                  }
+                />
+                {w.name}
+              </label>
+            ))}
+          </div>
+        )}
+        {errors.workspaceAccess && (
+          <span id={`${ids}-access-error`} className="field-error">
+            {errors.workspaceAccess}
+          </span>
+        )}
+      </fieldset>
+
+      <fieldset className="choice">
+        <legend>Workspace roles</legend>
+        <p className="hint">In a workspace listed here the user holds that role instead of the role above.</p>
+        {errors.workspaceRoles && <p className="field-error">{errors.workspaceRoles}</p>}
+        {v.workspaceRoles.map((row, i) => (
+          <div key={row.key} className="workspace-role-row">
+            <SelectField
+              label="Workspace"
+              value={row.workspaceId}
+              onChange={(e) => setRow(i, { workspaceId: e.target.value })}
+              error={errors[`workspaceRoles.${i}.workspaceId`]}
+              disabled={props.ownRole}
+            >
+              <option value="">Choose a workspace</option>
+              {options.workspaces.map((w) => (
+                <option key={w.id} value={w.id}>
+                  {w.name}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField
+              label="Role in this workspace"
+              value={row.roleId}
+              onChange={(e) => setRow(i, { roleId: e.target.value })}
+              error={errors[`workspaceRoles.${i}.roleId`]}
+              disabled={props.ownRole}
+            >
+              <option value="">Choose a role</option>
+              {options.roles.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
+            </SelectField>
+            {!props.ownRole && (
+              <button
+                type="button"
+                className="workspace-role-remove"
+                aria-label={`Remove the workspace role in ${workspaceName(row.workspaceId) ?? `row ${i + 1}`}`}
+                onClick={() =>
+                  set(
+                    "workspaceRoles",
+                    v.workspaceRoles.filter((_, j) => j !== i),
+                  )
+                }
+              >
+                Remove
+              </button>
+            )}
+          </div>
+        ))}
+        {!props.ownRole && (
+          <button
+            type="button"
+            disabled={options.workspaces.length === 0}
+            onClick={() => {
+              set("workspaceRoles", [...v.workspaceRoles, { key: nextKey, workspaceId: "", roleId: "" }]);
+            }}
+          >
+            Add workspace role
+          </button>
+        )}
+      </fieldset>
+    </>
+  );
+}

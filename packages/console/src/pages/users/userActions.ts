@@ -1,0 +1,205 @@
+/**
+ * The Actions menu of a user row: which actions apply to a user (the caller's permissions, the
+ * user's status, never the destructive ones on oneself), what each says, and how each runs.
+ * The server decides in the end; hiding what would be refused keeps the menu honest.
+ */
+import type { Staffgate } from "@staffgate/sdk";
+import type { User } from "../../types.ts";
+
+export type ActionId =
+  | "edit"
+  | "permissions"
+  | "effective"
+  | "unlock"
+  | "random-password"
+  | "reset-link"
+  | "resend-invitation"
+  | "reset-mfa"
+  | "end-sessions"
+  | "deactivate"
+  | "reactivate"
+  | "archive"
+  | "restore"
+  | "purge";
+
+export interface Caller {
+  readonly can: (permission: string) => boolean;
+  readonly userId: string;
+}
+
+/** The words of a confirmation: what will happen, and the confirming button's name. */
+export interface Confirmation {
+  readonly title: string;
+  readonly body: string;
+  readonly confirmLabel: string;
+  readonly danger: boolean;
+}
+
+export interface ActionDef {
+  readonly id: ActionId;
+  readonly label: string;
+  /** The menu's groups, separated: open something, credentials, lifecycle. */
+  readonly group: 0 | 1 | 2;
+  readonly applies: (user: User, caller: Caller) => boolean;
+  /** Runs the action and says what happened; absent for the ones that open a page or a dialog. */
+  readonly run?: (api: Staffgate, user: User) => Promise<string>;
+  /** Asked before `run`. */
+  readonly confirm?: (user: User) => Confirmation;
+}
+
+const other = (u: User, c: Caller) => u.id !== c.userId;
+const manage = (c: Caller) => c.can("users.manage");
+const credentials = (c: Caller) => c.can("users.credentials");
+const v = (u: User) => ({ ifMatch: u.version });
+
+export const ACTIONS: readonly ActionDef[] = [
+  { id: "edit", label: "Edit", group: 0, applies: (u, c) => manage(c) && u.status !== "archived" },
+  {
+    id: "permissions",
+    label: "Edit Permissions",
+    group: 0,
+    applies: (u, c) => manage(c) && c.can("roles.manage") && u.status !== "archived",
+  },
+  { id: "effective", label: "Effective permissions", group: 0, applies: () => true },
+  {
+    id: "unlock",
+    label: "Unlock",
+    group: 1,
+    applies: (u, c) => credentials(c) && u.locked,
+    run: async (api, u) => {
+      await api.userActions.unlock(u.id, v(u));
+      return `${u.displayName} is unlocked and can sign in again.`;
+    },
+  },
+  {
+    id: "random-password",
+    label: "Set random password",
+    group: 1,
+    applies: (u, c) => credentials(c) && other(u, c) && !u.virtual && u.status !== "archived",
+  },
+  {
+    id: "reset-link",
+    label: "Send reset link",
+    group: 1,
+    applies: (u, c) => credentials(c) && other(u, c) && !u.virtual && u.status === "active",
+    run: async (api, u) => {
+      await api.credentials.setUserPassword(u.id, { sendResetLink: true }, v(u));
+      return `A password reset link was sent to ${u.email}.`;
+    },
+  },
+  {
+    id: "resend-invitation",
+    label: "Resend invitation",
+    group: 1,
+    applies: (u, c) => manage(c) && u.status === "invited",
+    run: async (api, u) => {
+      await api.credentials.resendInvitation(u.id);
+      return `A new invitation was sent to ${u.email}; the earlier link no longer works.`;
+    },
+  },
+  {
+    id: "reset-mfa",
+    label: "Reset MFA",
+    group: 1,
+    applies: (u, c) => credentials(c) && other(u, c) && u.mfaEnrolled,
+    confirm: (u) => ({
+      title: "Reset two-factor sign-in?",
+      body: `${u.displayName}'s authenticator, recovery codes and remembered devices are removed and their sessions end. They set up two-factor sign-in again when they next sign in.`,
+      confirmLabel: "Reset MFA",
+      danger: true,
+    }),
+    run: async (api, u) => {
+      await api.mfa.reset(u.id);
+      return `${u.displayName}'s two-factor sign-in was reset.`;
+    },
+  },
+  {
+    id: "end-sessions",
+    label: "End sessions",
+    group: 1,
+    applies: (u, c) => credentials(c) && other(u, c) && u.status === "active",
+    confirm: (u) => ({
+      title: "End all sessions?",
+      body: `${u.displayName} is signed out everywhere, and their API tokens stop working.`,
+      confirmLabel: "End sessions",
+      danger: true,
+    }),
+    run: async (api, u) => {
+      await api.userActions.revokeSessions(u.id);
+      return `${u.displayName}'s sessions and API tokens have ended.`;
+    },
+  },
+  {
+    id: "deactivate",
+    label: "Deactivate",
+    group: 2,
+    applies: (u, c) => manage(c) && other(u, c) && u.status === "active",
+    confirm: (u) => ({
+      title: "Deactivate user?",
+      body: `${u.displayName} can no longer sign in and is signed out now. Reactivate brings the account back.`,
+      confirmLabel: "Deactivate",
+      danger: true,
+    }),
+    run: async (api, u) => {
+      await api.userActions.deactivate(u.id, v(u));
+      return `${u.displayName} was deactivated. Find them under the Inactive filter.`;
+    },
+  },
+  {
+    id: "reactivate",
+    label: "Reactivate",
+    group: 2,
+    applies: (u, c) => manage(c) && u.status === "inactive",
+    run: async (api, u) => {
+      await api.userActions.reactivate(u.id, v(u));
+      return `${u.displayName} was reactivated.`;
+    },
+  },
+  {
+    id: "archive",
+    label: "Archive",
+    group: 2,
+    applies: (u, c) => manage(c) && other(u, c) && u.status !== "archived",
+    confirm: (u) => ({
+      title: "Archive user?",
+      body: `${u.displayName} can no longer sign in; their sessions and API tokens end. The account, its username and email are kept, and Restore brings it back.`,
+      confirmLabel: "Archive",
+      danger: true,
+    }),
+    run: async (api, u) => {
+      await api.userActions.archive(u.id, v(u));
+      return `${u.displayName} was archived. Find them under the Archived filter.`;
+    },
+  },
+  {
+    id: "restore",
+    label: "Restore",
+    group: 2,
+    applies: (u, c) => manage(c) && u.status === "archived",
+    run: async (api, u) => {
+      const restored = await api.userActions.restore(u.id, {}, v(u));
+      return `${u.displayName} was restored (now ${restored.status}).`;
+    },
+  },
+  {
+    // Purge is offered on archived users only: archive first, purge when sure (nothing comes back).
+    id: "purge",
+    label: "Purge",
+    group: 2,
+    applies: (u, c) => manage(c) && other(u, c) && u.status === "archived",
+    confirm: (u) => ({
+      title: "Purge user permanently?",
+      body: `${u.displayName} (${u.username}) is deleted for good and cannot be restored. Only a user who never signed in or acted can be purged.`,
+      confirmLabel: "Purge",
+      danger: true,
+    }),
+    run: async (api, u) => {
+      await api.userActions.purge(u.id, v(u));
+      return `${u.displayName} was purged permanently.`;
+    },
+  },
+];
+
+export function actionsFor(user: User, caller: Caller): ActionDef[] {
+  return ACTIONS.filter((a) => a.applies(user, caller));
+}

@@ -1,0 +1,181 @@
+/**
+ * The create/edit form's values, the bodies they become (create: everything; edit: only what
+ * changed, so an unchanged role is never sent and a concurrent edit of another field is not
+ * overwritten), and which tab shows the field an API error path names.
+ */
+import type { Staffgate } from "@staffgate/sdk";
+import type { CreateUserInput, User } from "../../types.ts";
+
+export type UpdateUserInput = Parameters<Staffgate["users"]["update"]>[1];
+
+export interface WorkspaceRoleRow {
+  /** Stable React key of a row (rows are added and removed). */
+  readonly key: number;
+  readonly workspaceId: string;
+  readonly roleId: string;
+}
+
+export interface UserFormValues {
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly email: string;
+  readonly username: string;
+  readonly phone: string;
+  readonly title: string;
+  readonly employeeNumber: string;
+  readonly workRole: string;
+  readonly professionalId: string;
+  readonly virtual: boolean;
+  readonly passwordMode: "invite" | "set";
+  readonly password: string;
+  readonly mustChangePassword: boolean;
+  readonly roleId: string;
+  readonly accessAll: boolean;
+  readonly accessIds: readonly string[];
+  readonly workspaceRoles: readonly WorkspaceRoleRow[];
+}
+
+export const EMPTY_VALUES: UserFormValues = {
+  firstName: "",
+  lastName: "",
+  email: "",
+  username: "",
+  phone: "",
+  title: "",
+  employeeNumber: "",
+  workRole: "",
+  professionalId: "",
+  virtual: false,
+  passwordMode: "invite",
+  password: "",
+  mustChangePassword: true,
+  roleId: "",
+  accessAll: true,
+  accessIds: [],
+  workspaceRoles: [],
+};
+
+export function valuesOf(user: User): UserFormValues {
+  return {
+    ...EMPTY_VALUES,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    email: user.email,
+    username: user.username,
+    phone: user.phone,
+    title: user.title ?? "",
+    employeeNumber: user.employeeNumber ?? "",
+    workRole: user.workRole ?? "",
+    professionalId: user.professionalId ?? "",
+    virtual: user.virtual,
+    roleId: user.roleId,
+    accessAll: user.workspaceAccess === "all",
+    accessIds: user.workspaceAccess === "all" ? [] : user.workspaceAccess,
+    workspaceRoles: user.workspaceRoles.map((r, i) => ({ key: i, ...r })),
+  };
+}
+
+/** The professional ID only travels with a work role that carries one. */
+function professionalIdOf(v: UserFormValues, hasProfessionalId: boolean): string | null {
+  return hasProfessionalId && v.professionalId.trim() ? v.professionalId.trim() : null;
+}
+
+const orNull = (s: string) => (s.trim() ? s.trim() : null);
+
+function accessOf(v: UserFormValues): "all" | string[] {
+  return v.accessAll ? "all" : [...v.accessIds];
+}
+
+function rolesOf(v: UserFormValues) {
+  return v.workspaceRoles.map((r) => ({ workspaceId: r.workspaceId, roleId: r.roleId }));
+}
+
+export function createBody(v: UserFormValues, hasProfessionalId: boolean): CreateUserInput {
+  const professionalId = professionalIdOf(v, hasProfessionalId);
+  return {
+    firstName: v.firstName,
+    lastName: v.lastName,
+    email: v.email,
+    username: v.username,
+    roleId: v.roleId,
+    workspaceAccess: accessOf(v),
+    workspaceRoles: rolesOf(v),
+    ...(v.phone.trim() ? { phone: v.phone } : {}),
+    ...(orNull(v.title) ? { title: v.title.trim() } : {}),
+    ...(orNull(v.employeeNumber) ? { employeeNumber: v.employeeNumber.trim() } : {}),
+    ...(v.workRole ? { workRole: v.workRole } : {}),
+    ...(professionalId ? { professionalId } : {}),
+    ...(v.virtual ? { virtual: true } : {}),
+    ...(!v.virtual && v.passwordMode === "set"
+      ? { password: v.password, mustChangePassword: v.mustChangePassword }
+      : {}),
+  };
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x) => b.includes(x));
+
+const rowsKey = (v: UserFormValues) =>
+  v.workspaceRoles
+    .map((r) => `${r.workspaceId}\u0000${r.roleId}`)
+    .sort()
+    .join("\u0001");
+
+export function updateBody(
+  before: UserFormValues,
+  v: UserFormValues,
+  hasProfessionalId: boolean,
+): UpdateUserInput {
+  const body: Record<string, unknown> = {};
+  for (const key of ["firstName", "lastName", "email", "username"] as const) {
+    if (v[key] !== before[key]) body[key] = v[key];
+  }
+  if (v.phone !== before.phone) body.phone = orNull(v.phone);
+  if (v.title !== before.title) body.title = orNull(v.title);
+  if (v.employeeNumber !== before.employeeNumber) body.employeeNumber = orNull(v.employeeNumber);
+  if (v.workRole !== before.workRole) body.workRole = orNull(v.workRole);
+  const professionalId = professionalIdOf(v, hasProfessionalId);
+  if (professionalId !== orNull(before.professionalId)) body.professionalId = professionalId;
+  if (v.roleId !== before.roleId) body.roleId = v.roleId;
+  if (v.accessAll !== before.accessAll || !sameSet(v.accessIds, before.accessIds)) {
+    body.workspaceAccess = accessOf(v);
+  }
+  if (rowsKey(v) !== rowsKey(before)) body.workspaceRoles = rolesOf(v);
+  return body as UpdateUserInput;
+}
+
+export type Tab = "info" | "roles";
+
+const ROLE_FIELDS = new Set(["roleId", "workspaceAccess", "workspaceRoles"]);
+const INFO_FIELDS = new Set([
+  "firstName",
+  "lastName",
+  "email",
+  "username",
+  "phone",
+  "title",
+  "employeeNumber",
+  "workRole",
+  "professionalId",
+  "virtual",
+  "password",
+]);
+
+/** Which tab shows the field an error path starts with; null when no field shows it. */
+export function tabOf(path: string): Tab | null {
+  const head = path.split(".")[0] ?? "";
+  if (ROLE_FIELDS.has(head)) return "roles";
+  if (INFO_FIELDS.has(head)) return "info";
+  return null;
+}
+
+/** What the form itself can tell before asking the server: the choices left empty. */
+export function missingChoices(v: UserFormValues): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!v.roleId) out.roleId = "Choose a role.";
+  v.workspaceRoles.forEach((r, i) => {
+    if (!r.workspaceId) out[`workspaceRoles.${i}.workspaceId`] = "Choose a workspace.";
+    if (!r.roleId) out[`workspaceRoles.${i}.roleId`] = "Choose a role.";
+  });
+  return out;
+}

@@ -1,0 +1,31 @@
+/**
+ * Every workspace of the tenant (any signed-in user may list them), for the pages that name
+ * workspaces by id (grants, elevations) or offer one to choose.
+ */
+import type { Staffgate } from "@staffgate/sdk";
+import { useLoad } from "../../components/useLoad.ts";
+import { useApi } from "../../session.tsx";
+
+export type Workspace = Awaited<ReturnType<Staffgate["workspaces"]["get"]>>;
+
+/** Pages of 200 until the end; a tenant has tens of workspaces, not thousands. */
+export async function listAllWorkspaces(api: Staffgate): Promise<Workspace[]> {
+  const all: Workspace[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.workspaces.list({ limit: 200, ...(cursor ? { cursor } : {}) });
+    all.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
+}
+
+/** The workspaces (or null while loading or when they could not be read) and a name lookup. */
+export function useWorkspaces(): { workspaces: Workspace[] | null; nameOf: (id: string) => string } {
+  const api = useApi();
+  const [state] = useLoad(() => listAllWorkspaces(api), [api]);
+  const workspaces = state.kind === "ready" ? state.value : null;
+  const nameOf = (id: string) =>
+    workspaces === null ? "…" : (workspaces.find((w) => w.id === id)?.name ?? "a workspace no longer listed");
+  return { workspaces, nameOf };
+}
