@@ -1,31 +1,13 @@
 /** API tokens: create one (shown once, copied), use it with the SDK, revoke it, and it then fails. */
 import { StaffgateError } from "@staffgate/sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type E2e,
-  type E2eTenant,
-  gone,
-  hasText,
-  shot,
-  signInWithPage,
-  startE2e,
-  visible,
-} from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 
 describe("api tokens", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
-  beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant();
-  });
-  afterAll(() => e?.close());
+  const { e, tenant, signedIn } = useE2e();
 
   it("creates a token shown once, which works with the SDK until it is revoked", async () => {
-    const page = await e.newPage();
-    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: e.url });
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
-    await page.goto("/api-tokens");
+    const page = await signedIn({ path: "/api-tokens", clipboard: true });
     await visible(page.getByText("There are no API tokens yet."));
 
     await page.getByRole("button", { name: "Create API token" }).click();

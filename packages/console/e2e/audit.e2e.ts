@@ -6,8 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2e, type E2eTenant, hasText, shot, signInWithPage, startE2e, visible } from "./harness.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { hasText, shot, useE2e, visible } from "./harness.ts";
 
 const MARKUP_NAME = "<img src=x onerror=alert(1)>";
 const NURSE_PASSWORD = "e2e-heron-Pa55word-7781";
@@ -37,12 +37,9 @@ const localDay = (offsetDays: number) => {
 };
 
 describe("audit log", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
+  const { e, tenant, signedIn } = useE2e();
   let nurseId: string;
   beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant();
     const roles = await tenant.admin.roles.list();
     const viewer = roles.items.find((r) => r.name === "Viewer");
     if (!viewer) throw new Error("no Viewer role in the preset");
@@ -60,11 +57,9 @@ describe("audit log", () => {
       e.api.auth.login({ tenant: tenant.slug, login: "nurse", password: "not the password at all" }),
     ).rejects.toThrow();
   });
-  afterAll(() => e?.close());
 
   it("lists events newest first with actor and action; each filter narrows it and survives a reload", async () => {
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    const page = await signedIn();
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log" }).click();
     await visible(page.getByRole("heading", { name: "Audit log" }));
     const all = await rows(page);
@@ -121,12 +116,13 @@ describe("audit log", () => {
   });
 
   it("shows one event's every field, with a markup display name as plain text", async () => {
-    const page = await e.newPage();
-    page.on("dialog", (d) => {
-      throw new Error(`a script ran and opened a ${d.type()} dialog`);
+    const page = await signedIn({
+      path: "/audit?action=user.created",
+      prepare: (p) =>
+        p.on("dialog", (d) => {
+          throw new Error(`a script ran and opened a ${d.type()} dialog`);
+        }),
     });
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
-    await page.goto("/audit?action=user.created");
     const [event] = (await tenant.admin.audit.list({ action: "user.created" })).items;
     if (!event) throw new Error("no user.created event");
     await page.getByRole("button", { name: `Details of event ${event.seq}` }).click();
@@ -150,9 +146,7 @@ describe("audit log", () => {
   });
 
   it("exports the current filter as CSV and JSON Lines downloads, and verifies the chain", async () => {
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
-    await page.goto("/audit?actor=nurse");
+    const page = await signedIn({ path: "/audit?actor=nurse" });
     await visible(page.getByRole("table", { name: "Audit events, newest first" }));
 
     const [csv] = await Promise.all([
@@ -193,8 +187,7 @@ describe("audit log", () => {
   });
 
   it("is not offered to a user without audit.view, and says access is denied", async () => {
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "nurse", NURSE_PASSWORD);
+    const page = await signedIn({ login: "nurse", password: NURSE_PASSWORD });
     const nav = page.getByRole("navigation", { name: "Main" });
     await visible(nav.getByRole("link", { name: "Profile" }));
     expect(await nav.getByRole("link", { name: "Audit log" }).count()).toBe(0);

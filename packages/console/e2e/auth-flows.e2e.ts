@@ -4,25 +4,13 @@
  * to Profile → Password until it is changed.
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2e, type E2eTenant, hasText, shot, signInWithPage, startE2e, visible } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { type E2eTenant, hasText, shot, useE2e, visible } from "./harness.ts";
+import { createStaff } from "./users-seed.ts";
 
 const FIRST = "harbour-lantern-quietly-9921";
 const SECOND = "meadow-copper-violin-4417";
 const THIRD = "granite-pelican-sunrise-6630";
-
-async function createStaff(tenant: E2eTenant, username: string, password?: string) {
-  const roles = await tenant.admin.roles.list({ limit: 200 });
-  const role = roles.items.find((r) => r.name === "Manager") ?? roles.items[0];
-  return tenant.admin.users.create({
-    firstName: "Nora",
-    lastName: "Quill",
-    username,
-    email: `${username}@${tenant.slug}.example`,
-    roleId: role?.id ?? "",
-    ...(password ? { password, mustChangePassword: false } : {}),
-  });
-}
 
 /** Fills the two new-password fields and submits with `button`. */
 async function choose(page: Page, password: string, confirm: string, button: string) {
@@ -39,13 +27,7 @@ async function signIn(page: Page, tenant: E2eTenant, login: string, password: st
 }
 
 describe("emailed links and forced password change", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
-  beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant();
-  });
-  afterAll(() => e?.close());
+  const { e, tenant, signedIn } = useE2e();
 
   it("resets a forgotten password from the emailed link, then signs in with it; the link works once", async () => {
     const user = await createStaff(tenant, "nora", FIRST);
@@ -109,8 +91,7 @@ describe("emailed links and forced password change", () => {
   it("leads a user who must change the password to Profile → Password, then on to Users", async () => {
     const user = await createStaff(tenant, "mark", FIRST);
     await tenant.admin.credentials.setUserPassword(user.id, { password: SECOND, mustChangePassword: true });
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "mark", SECOND);
+    const page = await signedIn({ login: "mark", password: SECOND });
     await visible(page.getByRole("heading", { name: "Profile" }));
     expect(new URL(page.url()).pathname).toBe("/profile");
     await hasText(page.getByRole("status"), /You must change your password before anything else/);

@@ -4,8 +4,8 @@
  * check cell by cell, and a cell's explanation names the role (or the missing access) behind it.
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2e, type E2eTenant, hasText, shot, signInWithPage, startE2e, visible } from "./harness.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { hasText, shot, useE2e, visible } from "./harness.ts";
 
 const CELL_WORDS = ["Allowed", "Denied", "Only granted patients"] as const;
 
@@ -23,13 +23,10 @@ async function cellWords(page: Page, label: string, column: string): Promise<str
 }
 
 describe("effective permissions", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
+  const { tenant, signedIn } = useE2e();
   let userId: string;
   const ws: Record<"north" | "south" | "east", string> = { north: "", south: "", east: "" };
   beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant();
     for (const [key, name] of [
       ["north", "North Clinic"],
       ["south", "South Clinic"],
@@ -57,12 +54,9 @@ describe("effective permissions", () => {
     });
     userId = user.id;
   });
-  afterAll(() => e?.close());
 
   it("shows the grid as check decides it, and explains a cell by the role behind it", async () => {
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
-    await page.goto(`/users/${userId}/effective-permissions`);
+    const page = await signedIn({ path: `/users/${userId}/effective-permissions` });
     await visible(page.getByRole("heading", { name: "Effective permissions" }));
     await hasText(page.locator("dt:text-is('Name') + dd"), "Dana Planner");
     await hasText(page.locator("dt:text-is('Status') + dd"), "Active");

@@ -2,28 +2,16 @@
  * Emergency access: a clinician opens it with a reason and the password (a wrong one refused in
  * words), sees it open with its end time, ends it; an administrator reviews it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type E2e,
-  type E2eTenant,
-  gone,
-  hasText,
-  shot,
-  signInWithPage,
-  startE2e,
-  visible,
-} from "./harness.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 
 const PASSWORD = "copper-lagoon-thistle-4409";
 const REASON = "Patient collapsed in the waiting room; the chart is needed now";
 
 describe("emergency access", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
+  const { tenant, signedIn } = useE2e();
   let clinicianId: string;
   beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant();
     const role = await tenant.admin.roles.create({
       name: "On-call clinician",
       permissions: ["emergency_access.use"],
@@ -39,15 +27,12 @@ describe("emergency access", () => {
     });
     clinicianId = user.id;
   });
-  afterAll(() => e?.close());
 
   const elevations = async () =>
     (await tenant.admin.emergencyAccess.list({ limit: 50 })).items.filter((x) => x.userId === clinicianId);
 
   it("opens emergency access with a reason and the password, shows it open, and ends it", async () => {
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "cal", PASSWORD);
-    await page.goto("/emergency-access");
+    const page = await signedIn({ path: "/emergency-access", login: "cal", password: PASSWORD });
     await visible(page.getByText("You have no emergency access open."));
     await page.getByRole("button", { name: "Open emergency access" }).click();
     const dialog = page.getByRole("dialog", { name: "Open emergency access" });
@@ -85,9 +70,7 @@ describe("emergency access", () => {
   });
 
   it("lets an administrator review the ended emergency access with a note", async () => {
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
-    await page.goto("/emergency-access");
+    const page = await signedIn({ path: "/emergency-access" });
     await visible(page.getByRole("heading", { name: "All emergency access" }));
     const row = page.getByRole("row", { name: /Cal Clinician/ });
     await hasText(row.getByRole("cell").nth(1), "Patient PAT-2002");

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Staffgate } from "@staffgate/sdk";
 import { buildApp, type StaffgateApp } from "@staffgate/server";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
-import { expect, inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 
 /** How long a page may take to show what a test waits for. */
 const WAIT_MS = 10_000;
@@ -210,4 +210,54 @@ export async function signInWithPage(
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("button", { name: "Sign out" }).waitFor();
+}
+
+/** What one spec file shares: the server and browser, its tenant, and pages signed in to it. */
+export interface E2eFile {
+  readonly e: E2e;
+  readonly tenant: E2eTenant;
+  /**
+   * A new page signed in (as the tenant's administrator unless `login` says), then on `path` if
+   * given. `clipboard`: Copy buttons may write and the test may read it; `prepare` runs on the
+   * page before signing in (a fake clock, a dialog watcher).
+   */
+  signedIn(options?: {
+    path?: string;
+    login?: string;
+    password?: string;
+    clipboard?: boolean;
+    prepare?: (page: Page) => unknown;
+  }): Promise<Page>;
+}
+
+/**
+ * Starts the server, the browser and one tenant before a spec file's tests, and closes them after.
+ * The describe body runs before its hooks, so `e` and `tenant` are filled in where they stand:
+ * keep the objects themselves, never a field read before the tests run.
+ */
+export function useE2e(tenantOptions: { name?: string } = {}): E2eFile {
+  const e = {} as E2e;
+  const tenant = {} as E2eTenant;
+  let started = false;
+  beforeAll(async () => {
+    Object.assign(e, await startE2e());
+    started = true;
+    Object.assign(tenant, await e.createTenant(tenantOptions));
+  });
+  afterAll(() => (started ? e.close() : undefined));
+  return {
+    e,
+    tenant,
+    signedIn: async (options = {}) => {
+      const { path, login = tenant.adminUsername, password = tenant.adminPassword } = options;
+      const page = await e.newPage();
+      if (options.clipboard) {
+        await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: e.url });
+      }
+      await options.prepare?.(page);
+      await signInWithPage(page, tenant, login, password);
+      if (path) await page.goto(path);
+      return page;
+    },
+  };
 }

@@ -5,17 +5,8 @@
  */
 
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type E2e,
-  type E2eTenant,
-  gone,
-  hasText,
-  shot,
-  signInWithPage,
-  startE2e,
-  visible,
-} from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 
 /** Lets the page finish what the last timers started (React renders in a later task). */
 async function settle(page: Page): Promise<void> {
@@ -30,20 +21,12 @@ async function settle(page: Page): Promise<void> {
 }
 
 describe("idle timeout", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
-  beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant();
-  });
-  afterAll(() => e?.close());
+  const { tenant, signedIn } = useE2e();
 
   it("warns a minute before the limit, stays signed in on request, and signs out at the limit", async () => {
     const me = await tenant.admin.auth.me();
     expect(me.session?.idleTimeoutSeconds).toBe(15 * 60);
-    const page = await e.newPage();
-    await page.clock.install();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    const page = await signedIn({ prepare: (p) => p.clock.install() });
     await visible(page.getByRole("heading", { name: "Users" }));
     const warning = page.getByRole("dialog", { name: "You will be signed out soon" });
 
@@ -80,9 +63,7 @@ describe("idle timeout", () => {
   });
 
   it("signs out from the warning at once", async () => {
-    const page = await e.newPage();
-    await page.clock.install();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    const page = await signedIn({ prepare: (p) => p.clock.install() });
     await page.clock.fastForward("14:30");
     const warning = page.getByRole("dialog", { name: "You will be signed out soon" });
     await warning.getByRole("button", { name: "Sign out" }).click();

@@ -1,24 +1,9 @@
 /** W13 "Manage patient access": who has access to a patient, grant (user found by search), revoke. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type E2e,
-  type E2eTenant,
-  gone,
-  hasText,
-  shot,
-  signInWithPage,
-  startE2e,
-  visible,
-} from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 
 describe("patient access", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
-  beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant();
-  });
-  afterAll(() => e?.close());
+  const { tenant, signedIn } = useE2e();
 
   it("lists who has access, grants access to a user found by search, and revokes it", async () => {
     const roles = (await tenant.admin.roles.list({ limit: 200 })).items;
@@ -39,9 +24,7 @@ describe("patient access", () => {
     // The application reported that Carl created the patient: an entry of its own kind.
     await tenant.admin.patientAccess.created("PAT-1001", { userId: carl.id });
 
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
-    await page.goto("/patient-access");
+    const page = await signedIn({ path: "/patient-access" });
     await visible(page.getByText("Enter a patient reference to see who has access."));
     await page.getByLabel("Patient reference").fill("PAT-1001");
     await page.getByRole("button", { name: "Show access" }).click();

@@ -5,25 +5,12 @@
  */
 import { authenticator } from "otplib";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2e, type E2eTenant, hasText, shot, signInWithPage, startE2e, visible } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { hasText, shot, signInWithPage, useE2e, visible } from "./harness.ts";
+import { createStaff } from "./users-seed.ts";
 
 const FIRST = "harbour-lantern-quietly-9921";
 const SECOND = "meadow-copper-violin-4417";
-
-async function createStaff(tenant: E2eTenant, username: string, password: string) {
-  const roles = await tenant.admin.roles.list({ limit: 200 });
-  const role = roles.items.find((r) => r.name === "Manager") ?? roles.items[0];
-  return tenant.admin.users.create({
-    firstName: "Nora",
-    lastName: "Quill",
-    username,
-    email: `${username}@${tenant.slug}.example`,
-    roleId: role?.id ?? "",
-    password,
-    mustChangePassword: false,
-  });
-}
 
 async function openTab(page: Page, name: string) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Profile" }).click();
@@ -36,18 +23,11 @@ function codeAt(secret: string, step: number): string {
 }
 
 describe("profile", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
-  beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant();
-  });
-  afterAll(() => e?.close());
+  const { e, tenant, signedIn } = useE2e();
 
   it("changes the own password (W6): wrong current password beside its field, then a notification", async () => {
     await createStaff(tenant, "nora", FIRST);
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "nora", FIRST);
+    const page = await signedIn({ login: "nora", password: FIRST });
     await openTab(page, "Password");
     const current = page.getByLabel("Current password");
     expect(await current.getAttribute("autocomplete")).toBe("current-password");
@@ -77,10 +57,8 @@ describe("profile", () => {
 
   it("lists the own sessions and ends another; that browser is sent to sign-in on its next call", async () => {
     await createStaff(tenant, "sam", FIRST);
-    const other = await e.newPage();
-    await signInWithPage(other, tenant, "sam", FIRST);
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "sam", FIRST);
+    const other = await signedIn({ login: "sam", password: FIRST });
+    const page = await signedIn({ login: "sam", password: FIRST });
     await openTab(page, "Sessions");
     const rows = page.getByRole("row");
     await expect.poll(() => rows.count()).toBe(3);

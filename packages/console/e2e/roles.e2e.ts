@@ -1,31 +1,17 @@
 /** W5 roles dashboard: create, edit, copy, refusals in words, locked and collaborator roles, delete. */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type E2e,
-  type E2eTenant,
-  gone,
-  hasText,
-  shot,
-  signInWithPage,
-  startE2e,
-  visible,
-} from "./harness.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 
 describe("roles", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
+  const { tenant, signedIn } = useE2e();
   let page: Page;
   let mainClinic: string;
   beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant();
     mainClinic = (await tenant.admin.workspaces.create({ slug: "main-clinic", name: "Main Clinic" })).id;
     await tenant.admin.workspaces.create({ slug: "north-site", name: "North Site" });
-    page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    page = await signedIn();
   });
-  afterAll(() => e?.close());
 
   const dialog = () => page.getByRole("dialog");
   const tenantLevel = () => dialog().getByRole("group", { name: "Tenant level" });

@@ -5,18 +5,12 @@
  */
 import { SETTINGS_FIELDS } from "@staffgate/contract";
 import type { Request } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SETTING_GROUPS } from "../src/pages/settings/fields.ts";
-import { type E2e, type E2eTenant, hasText, shot, signInWithPage, startE2e, visible } from "./harness.ts";
+import { hasText, shot, useE2e, visible } from "./harness.ts";
 
 describe("settings", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
-  beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant();
-  });
-  afterAll(() => e?.close());
+  const { tenant, signedIn } = useE2e();
 
   it("lists every setting of the contract, with the contract's bounds", () => {
     const defs = SETTING_GROUPS.flatMap((g) => g.fields);
@@ -40,9 +34,7 @@ describe("settings", () => {
 
   it("saves two changed settings with Save All, and refuses an out-of-bounds value beside its field", async () => {
     const before = await tenant.admin.settings.get();
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
-    await page.goto("/settings");
+    const page = await signedIn({ path: "/settings" });
     for (const legend of [
       "Passwords",
       "Lockout",

@@ -1,15 +1,9 @@
 /** W1 sign-in: the console is served at `/`, signs in with the cookie session, signs out. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2e, type E2eTenant, hasText, shot, signInWithPage, startE2e, visible } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { hasText, shot, useE2e, visible } from "./harness.ts";
 
 describe("sign-in", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
-  beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant();
-  });
-  afterAll(() => e?.close());
+  const { e, tenant, signedIn } = useE2e();
 
   it("opens the sign-in page for any console path and refuses a wrong password in words", async () => {
     const page = await e.newPage();
@@ -27,8 +21,7 @@ describe("sign-in", () => {
   });
 
   it("signs in with the cookie session, keeps no token in script storage, and signs out", async () => {
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    const page = await signedIn();
     await visible(page.getByRole("heading", { name: "Users" }));
     const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
     expect(stored).toBe("{}");

@@ -5,17 +5,8 @@
  * purge (only once archived, refused in words for a user with history).
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type E2e,
-  type E2eTenant,
-  gone,
-  hasText,
-  shot,
-  signInWithPage,
-  startE2e,
-  visible,
-} from "./harness.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 import { enrolMfa, lockOut, roleIds, STAFF_PASSWORD, staff } from "./users-seed.ts";
 
 /** The page said this in its status message. */
@@ -38,15 +29,11 @@ const focusedName = (page: Page) =>
   );
 
 describe("user actions", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
+  const { e, tenant, signedIn } = useE2e();
   let viewer: string;
   beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant();
     viewer = (await roleIds(tenant)).Viewer ?? "";
   });
-  afterAll(() => e?.close());
 
   const signIn = (login: string, password = STAFF_PASSWORD) =>
     e.api.auth.login({ tenant: tenant.slug, login, password });
@@ -55,8 +42,7 @@ describe("user actions", () => {
     const olga = await staff(tenant, "Olga", "Petrova", { roleId: viewer });
     await lockOut(e, tenant, olga.username);
     expect((await tenant.admin.users.get(olga.id)).locked).toBe(true);
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    const page = await signedIn();
     const button = page.getByRole("button", { name: "Actions for Olga Petrova" });
     await button.focus();
     await page.keyboard.press("Enter");
@@ -94,9 +80,7 @@ describe("user actions", () => {
 
   it("sets a random password shown once, with Copy, that signs in and must be changed", async () => {
     const ravi = await staff(tenant, "Ravi", "Shah", { roleId: viewer });
-    const page = await e.newPage();
-    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: e.url });
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    const page = await signedIn({ clipboard: true });
     await choose(page, "Ravi Shah", "Set random password");
     const dialog = page.getByRole("dialog");
     expect(await dialog.getByLabel("Must change the password at next sign-in").isChecked()).toBe(true);
@@ -121,8 +105,7 @@ describe("user actions", () => {
     const hana = await staff(tenant, "Hana", "Sato", { roleId: viewer });
     const hanaApi = e.api.withToken((await signIn(hana.username)).token);
     await enrolMfa(hanaApi);
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    const page = await signedIn();
 
     await choose(page, "Hana Sato", "Send reset link");
     await said(page, `A password reset link was sent to ${hana.email}.`);
@@ -143,8 +126,7 @@ describe("user actions", () => {
 
   it("deactivates and reactivates; archives, finds under Archived and restores", async () => {
     const ben = await staff(tenant, "Ben", "Carter", { roleId: viewer });
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    const page = await signedIn();
     await choose(page, "Ben Carter", "Deactivate");
     await confirm(page, "Deactivate");
     await said(page, "Ben Carter was deactivated.");
@@ -177,8 +159,7 @@ describe("user actions", () => {
     const temp = await staff(tenant, "Tess", "Temp", { roleId: viewer, invite: true });
     const vet = await staff(tenant, "Victor", "Veteran", { roleId: viewer });
     await signIn(vet.username);
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    const page = await signedIn();
     await page.getByLabel("Status").selectOption({ label: "Invited" });
     await page.getByRole("button", { name: "Actions for Tess Temp" }).click();
     expect(await page.getByRole("menuitem").allInnerTexts()).not.toContain("Purge");

@@ -1,23 +1,18 @@
 /** W4 Edit Permissions: one user's private role, started from their formal role; escalation refused. */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2e, type E2eTenant, hasText, shot, signInWithPage, startE2e, visible } from "./harness.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { hasText, shot, useE2e, visible } from "./harness.ts";
 
 describe("user permissions", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
+  const { tenant, signedIn } = useE2e();
   let page: Page;
   let mainClinic: string;
   let roleIds: Map<string, string>;
   beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant();
     mainClinic = (await tenant.admin.workspaces.create({ slug: "main-clinic", name: "Main Clinic" })).id;
     roleIds = new Map((await tenant.admin.roles.list()).items.map((r) => [r.name, r.id]));
-    page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    page = await signedIn();
   });
-  afterAll(() => e?.close());
 
   const person = (first: string, last: string, roleId: string, password?: string) =>
     tenant.admin.users.create({
@@ -91,9 +86,7 @@ describe("user permissions", () => {
     const password = "e2e-manager-Saxophone-2291";
     await person("Max", "Manager", managers.id, password);
     const rita = await person("Rita", "Reception", receptionist.id);
-    const max = await e.newPage();
-    await signInWithPage(max, tenant, "max", password);
-    await max.goto(`/users/${rita.id}/permissions`);
+    const max = await signedIn({ path: `/users/${rita.id}/permissions`, login: "max", password });
     await tenantLevel(max).getByRole("checkbox", { name: "Delete Patients", exact: true }).check();
     await max.getByRole("button", { name: "Save" }).click();
     // Delete Patients implies Read Patients, which Max lacks too.

@@ -1,6 +1,7 @@
 /**
- * Staff for the Users specs, made through the tenant administrator's SDK client: a radiotherapy
- * department with two workspaces and users in every state the filters tell apart.
+ * Staff for the specs, made through the tenant administrator's SDK client: one Manager for the
+ * sign-in and profile flows, and for the Users specs a radiotherapy department with two
+ * workspaces and users in every state the filters tell apart.
  */
 import { createHmac } from "node:crypto";
 import type { Staffgate } from "@staffgate/sdk";
@@ -45,6 +46,20 @@ export async function staff(
     ...rest,
   });
   return { id: user.id, username, email };
+}
+
+/** Nora Quill, a Manager, signed in as `username`: with `password` if given, else invited. */
+export async function createStaff(tenant: E2eTenant, username: string, password?: string) {
+  const roles = await tenant.admin.roles.list({ limit: 200 });
+  const role = roles.items.find((r) => r.name === "Manager") ?? roles.items[0];
+  return tenant.admin.users.create({
+    firstName: "Nora",
+    lastName: "Quill",
+    username,
+    email: `${username}@${tenant.slug}.example`,
+    roleId: role?.id ?? "",
+    ...(password ? { password, mustChangePassword: false } : {}),
+  });
 }
 
 /** Locks an account the way a person does: wrong passwords until the threshold (5 by default). */

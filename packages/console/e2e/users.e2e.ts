@@ -5,17 +5,8 @@
  * users.manage is offered.
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type E2e,
-  type E2eTenant,
-  gone,
-  hasText,
-  shot,
-  signInWithPage,
-  startE2e,
-  visible,
-} from "./harness.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 import { type Seeded, STAFF_PASSWORD, seedClinic } from "./users-seed.ts";
 
 /** The usernames the table shows, sorted (what the filters are judged by). */
@@ -29,19 +20,14 @@ async function expectRows(page: Page, usernames: readonly string[]): Promise<voi
 }
 
 describe("users page", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
+  const { e, tenant, signedIn } = useE2e({ name: "Riverside Radiotherapy" });
   let s: Seeded;
   beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant({ name: "Riverside Radiotherapy" });
     s = await seedClinic(e, tenant);
   });
-  afterAll(() => e?.close());
 
   it("lists active users with the seat count, and search and each filter narrow the list", async () => {
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    const page = await signedIn();
     await visible(page.getByRole("heading", { name: "Users" }));
     await expectRows(page, s.active);
     await hasText(page.locator(".seats"), "Seats in use: 7 (and 1 virtual, not billed)");
@@ -98,13 +84,14 @@ describe("users page", () => {
       password: STAFF_PASSWORD,
       mustChangePassword: false,
     });
-    const page = await e.newPage();
     let dialogs = 0;
-    page.on("dialog", (d) => {
-      dialogs += 1;
-      void d.dismiss();
+    const page = await signedIn({
+      prepare: (p) =>
+        p.on("dialog", (d) => {
+          dialogs += 1;
+          void d.dismiss();
+        }),
     });
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
     await page.getByLabel("Search users").fill("probe");
     await hasText(page.getByRole("rowheader"), `${markup} Probe`);
     expect(await page.locator("table img").count()).toBe(0);
@@ -112,8 +99,7 @@ describe("users page", () => {
   });
 
   it("creates a user with workspace access and a workspace role through the two-tab dialog", async () => {
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    const page = await signedIn();
     await page.getByRole("button", { name: "Create New User" }).click();
     const dialog = page.getByRole("dialog", { name: "Create New User" });
     await visible(dialog);
@@ -154,8 +140,7 @@ describe("users page", () => {
   });
 
   it("shows the API's field error beside the field, on the tab that holds it", async () => {
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    const page = await signedIn();
     await page.getByRole("button", { name: "Create New User" }).click();
     const dialog = page.getByRole("dialog", { name: "Create New User" });
     await dialog.getByLabel("First name").fill("Mei");
@@ -186,8 +171,7 @@ describe("users page", () => {
   });
 
   it("edits a user with its version; a concurrent change is reported and reloaded", async () => {
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
+    const page = await signedIn();
     await page.getByRole("button", { name: "Actions for Mei Lin" }).click();
     await page.getByRole("menuitem", { name: "Edit", exact: true }).click();
     const dialog = page.getByRole("dialog", { name: "Edit Mei Lin" });
@@ -222,8 +206,7 @@ describe("users page", () => {
   });
 
   it("offers a user without users.manage no Create button and no lifecycle actions", async () => {
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "frontdesk", STAFF_PASSWORD);
+    const page = await signedIn({ login: "frontdesk", password: STAFF_PASSWORD });
     await visible(page.getByRole("heading", { name: "Users" }));
     await visible(page.getByRole("button", { name: "Actions for Lucía Fernández" }));
     expect(await page.getByRole("button", { name: "Create New User" }).count()).toBe(0);

@@ -1,33 +1,16 @@
 /** W16 workspaces: create, edit, delete (a protected one is refused in words), and read-only for others. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type E2e,
-  type E2eTenant,
-  gone,
-  hasText,
-  shot,
-  signInWithPage,
-  startE2e,
-  visible,
-} from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 
 describe("workspaces", () => {
-  let e: E2e;
-  let tenant: E2eTenant;
-  beforeAll(async () => {
-    e = await startE2e();
-    tenant = await e.createTenant();
-  });
-  afterAll(() => e?.close());
+  const { tenant, signedIn } = useE2e();
 
   const find = async (slug: string) =>
     (await tenant.admin.workspaces.list({ limit: 200 })).items.find((w) => w.slug === slug);
 
   it("creates, edits and deletes a workspace; a protected one is refused deletion in words", async () => {
     await tenant.admin.workspaces.create({ slug: "south-ward", name: "South Ward" });
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "admin", tenant.adminPassword);
-    await page.goto("/workspaces");
+    const page = await signedIn({ path: "/workspaces" });
     await visible(page.getByRole("cell", { name: "South Ward" }));
 
     await page.getByRole("button", { name: "Create Workspace" }).click();
@@ -103,9 +86,7 @@ describe("workspaces", () => {
       password,
       mustChangePassword: false,
     });
-    const page = await e.newPage();
-    await signInWithPage(page, tenant, "vera", password);
-    await page.goto("/workspaces");
+    const page = await signedIn({ path: "/workspaces", login: "vera", password });
     await visible(page.getByRole("cell", { name: "South Ward" }));
     await visible(page.getByText("needs the permission to manage workspaces"));
     expect(await page.getByRole("button", { name: "Create Workspace" }).count()).toBe(0);

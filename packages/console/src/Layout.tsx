@@ -1,6 +1,7 @@
 /** The signed-in frame: header with the tenant and user, the main navigation, the page. */
 import { type ReactNode, useState } from "react";
 import { problemMessage } from "./api.ts";
+import { ErrorAlert, Notice } from "./components/Messages.tsx";
 import { Link, usePath } from "./router.tsx";
 import { ROUTES } from "./routes.tsx";
 import { dueOf, useSession } from "./session.tsx";
@@ -50,21 +51,13 @@ export function Layout({ children, flash }: { children: ReactNode; flash?: strin
         </ul>
       </nav>
       <main className="content">
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorAlert>{error}</ErrorAlert>
         {confined && (
           <p role="status" className="notice warn">
             {confinedReason(dueOf(me))}
           </p>
         )}
-        {flash && (
-          <p role="status" className="notice">
-            {flash}
-          </p>
-        )}
+        <Notice>{flash}</Notice>
         {children}
       </main>
     </div>

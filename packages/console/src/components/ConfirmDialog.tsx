@@ -5,6 +5,8 @@
 import { type ReactNode, useState } from "react";
 import { problemMessage } from "../api.ts";
 import { Dialog } from "./Dialog.tsx";
+import { FormActions } from "./FormActions.tsx";
+import { ErrorAlert } from "./Messages.tsx";
 
 export function ConfirmDialog(props: {
   readonly title: string;
@@ -31,25 +33,14 @@ export function ConfirmDialog(props: {
   return (
     <Dialog title={props.title} onClose={props.onClose}>
       <div className="dialog-body">{props.children}</div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="button" onClick={props.onClose} disabled={busy}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className={props.danger ? "danger" : "primary"}
-          onClick={confirm}
-          disabled={busy}
-          aria-busy={busy}
-        >
-          {props.confirmLabel}
-        </button>
-      </div>
+      <ErrorAlert>{error}</ErrorAlert>
+      <FormActions
+        busy={busy}
+        onCancel={props.onClose}
+        submitLabel={props.confirmLabel}
+        danger={props.danger}
+        onAction={confirm}
+      />
     </Dialog>
   );
 }

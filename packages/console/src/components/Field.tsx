@@ -1,27 +1,46 @@
-/** A labelled input with its error beside it (`aria-invalid`, `aria-describedby`). */
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from "react";
+/**
+ * Labelled form controls with their hint and error beside them (`aria-invalid`, `aria-describedby`):
+ * one line (Field), a choice (SelectField) and several lines (TextAreaField) share one frame.
+ */
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from "react";
 
-interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+interface Framed {
   readonly label: string;
   readonly error?: string | undefined;
   readonly hint?: ReactNode;
 }
 
-export function Field({ label, error, hint, id, ...input }: FieldProps) {
+interface ControlIds {
+  readonly id: string;
+  readonly "aria-invalid": true | undefined;
+  readonly "aria-describedby": string | undefined;
+}
+
+/** The label, hint and error around one control; `control` gets the ids that tie them to it. */
+function FieldFrame(props: {
+  readonly frame: Framed & { readonly id: string | undefined };
+  readonly control: (ids: ControlIds) => ReactNode;
+}) {
+  const { label, error, hint } = props.frame;
   const auto = useId();
-  const inputId = id ?? auto;
-  const errorId = `${inputId}-error`;
-  const hintId = `${inputId}-hint`;
+  const id = props.frame.id ?? auto;
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
   const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(" ");
   return (
     <div className="field">
-      <label htmlFor={inputId}>{label}</label>
-      <input
-        id={inputId}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        {...input}
-      />
+      <label htmlFor={id}>{label}</label>
+      {props.control({
+        id,
+        "aria-invalid": error ? true : undefined,
+        "aria-describedby": describedBy || undefined,
+      })}
       {hint && (
         <span id={hintId} className="hint">
           {hint}
@@ -36,32 +55,56 @@ export function Field({ label, error, hint, id, ...input }: FieldProps) {
   );
 }
 
-interface SelectFieldProps extends SelectHTMLAttributes<HTMLSelectElement> {
-  readonly label: string;
-  readonly error?: string | undefined;
-  readonly children: ReactNode;
+type Props<A> = Framed & A & { readonly id?: string | undefined };
+
+export function Field({ label, error, hint, id, ...input }: Props<InputHTMLAttributes<HTMLInputElement>>) {
+  return <FieldFrame frame={{ label, error, hint, id }} control={(ids) => <input {...ids} {...input} />} />;
 }
 
-export function SelectField({ label, error, id, children, ...select }: SelectFieldProps) {
-  const auto = useId();
-  const selectId = id ?? auto;
-  const errorId = `${selectId}-error`;
+export function TextAreaField({
+  label,
+  error,
+  hint,
+  id,
+  ...area
+}: Props<TextareaHTMLAttributes<HTMLTextAreaElement>>) {
+  return <FieldFrame frame={{ label, error, hint, id }} control={(ids) => <textarea {...ids} {...area} />} />;
+}
+
+export function SelectField({
+  label,
+  error,
+  hint,
+  id,
+  children,
+  ...select
+}: Props<SelectHTMLAttributes<HTMLSelectElement>>) {
+  const control = (ids: ControlIds) => (
+    <select {...ids} {...select}>
+      {children}
+    </select>
+  );
+  return <FieldFrame frame={{ label, error, hint, id }} control={control} />;
+}
+
+/**
+ * A select's options: first the empty choice (`empty`, e.g. "Choose a role"), then `children`
+ * when something must come before the list, then one option per item, its id as the value.
+ */
+export function NamedOptions(props: {
+  readonly empty: string;
+  readonly items: readonly { readonly id: string; readonly name: string }[] | null | undefined;
+  readonly children?: ReactNode;
+}) {
   return (
-    <div className="field">
-      <label htmlFor={selectId}>{label}</label>
-      <select
-        id={selectId}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? errorId : undefined}
-        {...select}
-      >
-        {children}
-      </select>
-      {error && (
-        <span id={errorId} className="field-error">
-          {error}
-        </span>
-      )}
-    </div>
+    <>
+      <option value="">{props.empty}</option>
+      {props.children}
+      {props.items?.map((item) => (
+        <option key={item.id} value={item.id}>
+          {item.name}
+        </option>
+      ))}
+    </>
   );
 }

@@ -10,6 +10,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { problemMessage } from "../api.ts";
 import { Dialog } from "./Dialog.tsx";
+import { ErrorAlert } from "./Messages.tsx";
 
 const WARN_MS = 60_000;
 const SERVER_TOUCH_MS = 60_000;
@@ -152,11 +153,7 @@ export function IdleWarning(props: {
           </strong>
         </p>
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert>{error}</ErrorAlert>
       <div className="actions">
         <button type="button" onClick={props.onSignOut}>
           Sign out

@@ -1,5 +1,6 @@
 /** What a page shows while its data loads, when loading failed, and when there is nothing. */
 import type { ReactNode } from "react";
+import { ErrorAlert } from "./Messages.tsx";
 import type { Loaded } from "./useLoad.ts";
 
 export function LoadState<T>(props: {
@@ -16,11 +17,7 @@ export function LoadState<T>(props: {
     );
   }
   if (props.state.kind === "error") {
-    return (
-      <p role="alert" className="error">
-        {props.state.message}
-      </p>
-    );
+    return <ErrorAlert>{props.state.message}</ErrorAlert>;
   }
   return <>{props.children(props.state.value)}</>;
 }

@@ -15,7 +15,7 @@ import {
   type Grants,
   type WorkspaceOption,
 } from "../pages/roles/grants.ts";
-import { SelectField } from "./Field.tsx";
+import { NamedOptions, SelectField } from "./Field.tsx";
 
 export type { CatalogPermission, GrantErrors, Grants, WorkspaceOption };
 
@@ -121,12 +121,7 @@ export function PermissionEditor(props: {
               value={adding}
               onChange={(e) => setAdding(e.target.value)}
             >
-              <option value="">Choose a workspace</option>
-              {free.map((w) => (
-                <option key={w.id} value={w.id}>
-                  {w.name}
-                </option>
-              ))}
+              <NamedOptions empty="Choose a workspace" items={free} />
             </SelectField>
             <button
               type="button"

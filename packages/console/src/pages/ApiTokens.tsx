@@ -5,7 +5,9 @@
 import type { Staffgate } from "@staffgate/sdk";
 import { useState } from "react";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
+import { ListTable } from "../components/ListTable.tsx";
 import { LoadState } from "../components/LoadState.tsx";
+import { NoAccess, Notice } from "../components/Messages.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
@@ -37,12 +39,9 @@ export function ApiTokensPage() {
 
   if (!can("api_tokens.manage")) {
     return (
-      <>
-        <h1>API tokens</h1>
-        <p role="alert" className="error">
-          You do not have access to API tokens. Ask an administrator if an integration needs one.
-        </p>
-      </>
+      <NoAccess title="API tokens">
+        You do not have access to API tokens. Ask an administrator if an integration needs one.
+      </NoAccess>
     );
   }
 
@@ -71,57 +70,39 @@ export function ApiTokensPage() {
         Each token lets one integration (for example the clinical application) call Staffgate as a virtual
         integration user holding the role you choose.
       </p>
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
+      <Notice>{notice}</Notice>
       <LoadState state={state} loading="Loading API tokens…">
-        {(page) =>
-          page.items.length === 0 ? (
-            <p className="empty">There are no API tokens yet.</p>
-          ) : (
-            <table className="table">
-              <caption className="visually-hidden">API tokens</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((t) => (
-                  <tr key={t.id}>
-                    <td>{t.name}</td>
-                    <td>{roleName(t.roleId)}</td>
-                    <td>{new Date(t.createdAt).toLocaleString()}</td>
-                    <td>{t.expiresAt ? new Date(t.expiresAt).toLocaleString() : "Never"}</td>
-                    <td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : "Never"}</td>
-                    <td>{statusOf(t, now)}</td>
-                    <td>
-                      {!t.revokedAt && (
-                        <button
-                          type="button"
-                          onClick={() => {
-                            setNotice(null);
-                            setRevoking(t);
-                          }}
-                        >
-                          Revoke<span className="visually-hidden"> {t.name}</span>
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+        {(page) => (
+          <ListTable
+            items={page.items}
+            empty="There are no API tokens yet."
+            caption="API tokens"
+            columns={["Name", "Role", "Created", "Expires", "Last used", "Status", "Actions"]}
+            row={(t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td>{roleName(t.roleId)}</td>
+                <td>{new Date(t.createdAt).toLocaleString()}</td>
+                <td>{t.expiresAt ? new Date(t.expiresAt).toLocaleString() : "Never"}</td>
+                <td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : "Never"}</td>
+                <td>{statusOf(t, now)}</td>
+                <td>
+                  {!t.revokedAt && (
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setNotice(null);
+                        setRevoking(t);
+                      }}
+                    >
+                      Revoke<span className="visually-hidden"> {t.name}</span>
+                    </button>
+                  )}
+                </td>
+              </tr>
+            )}
+          />
+        )}
       </LoadState>
       {creating && (
         <CreateTokenDialog

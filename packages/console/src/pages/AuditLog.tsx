@@ -5,6 +5,10 @@
  */
 import { useEffect, useMemo, useState } from "react";
 import { fieldErrors, problemMessage } from "../api.ts";
+import { LoadState } from "../components/LoadState.tsx";
+import { NoAccess } from "../components/Messages.tsx";
+import { Pager, useCursorPages } from "../components/Pager.tsx";
+import type { Loaded } from "../components/useLoad.ts";
 import { navigate, useSearch } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
 import { AuditDetailDialog } from "./audit/AuditDetailDialog.tsx";
@@ -27,21 +31,15 @@ import "../styles/audit.css";
 
 const PAGE_SIZE = 50;
 
-type ListState =
-  | { kind: "loading" }
-  | { kind: "error"; message: string }
-  | { kind: "ready"; items: AuditEvent[]; nextCursor: string | null };
+type ListState = Loaded<{ items: AuditEvent[]; nextCursor: string | null }>;
 
 export function AuditLogPage() {
   const { can } = useSession();
   if (!can("audit.view")) {
     return (
-      <>
-        <h1>Audit log</h1>
-        <p role="alert" className="error">
-          Access denied: viewing the audit log needs the “View audit log” permission (audit.view).
-        </p>
-      </>
+      <NoAccess title="Audit log">
+        Access denied: viewing the audit log needs the “View audit log” permission (audit.view).
+      </NoAccess>
     );
   }
   return <AuditLogView />;
@@ -58,11 +56,9 @@ function AuditLogView() {
   const setForm = (f: Form) => setDraft({ search, form: f });
   const [localErrors, setLocalErrors] = useState<Partial<Record<FilterKey, string>>>({});
   const [reload, setReload] = useState(0);
-  // cursors[i] is page i's cursor; they belong to one search (and one press of Search).
-  const pagingKey = `${search}\u0000${reload}`;
-  const [paging, setPaging] = useState({ key: pagingKey, cursors: [undefined] as (string | undefined)[] });
-  const cursors = paging.key === pagingKey ? paging.cursors : [undefined];
-  const cursor = cursors[cursors.length - 1];
+  // Pages belong to one search, and to one press of Search.
+  const pages = useCursorPages(`${search}\u0000${reload}`);
+  const { cursor } = pages;
   const [list, setList] = useState<ListState>({ kind: "loading" });
   const [apiErrors, setApiErrors] = useState<Partial<Record<FilterKey, string>>>({});
   const [open, setOpen] = useState<AuditEvent | null>(null);
@@ -74,7 +70,7 @@ function AuditLogView() {
     setApiErrors({});
     api.audit.list({ ...query, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }).then(
       (page) => {
-        if (live) setList({ kind: "ready", items: page.items, nextCursor: page.nextCursor });
+        if (live) setList({ kind: "ready", value: { items: page.items, nextCursor: page.nextCursor } });
       },
       (e: unknown) => {
         if (!live) return;
@@ -119,27 +115,11 @@ function AuditLogView() {
       />
       <AuditTools query={query} filtered={hasFilters(applied)} />
       <AuditList list={list} filtered={hasFilters(applied)} onOpen={setOpen} />
-      <div className="pager">
-        <button
-          type="button"
-          disabled={cursors.length <= 1 || list.kind === "loading"}
-          onClick={() => setPaging({ key: pagingKey, cursors: cursors.slice(0, -1) })}
-        >
-          Previous page
-        </button>
-        <span>Page {cursors.length}</span>
-        <button
-          type="button"
-          disabled={list.kind !== "ready" || !list.nextCursor}
-          onClick={() => {
-            if (list.kind === "ready" && list.nextCursor) {
-              setPaging({ key: pagingKey, cursors: [...cursors, list.nextCursor] });
-            }
-          }}
-        >
-          Next page
-        </button>
-      </div>
+      <Pager
+        pages={pages}
+        loading={list.kind === "loading"}
+        nextCursor={list.kind === "ready" ? list.value.nextCursor : null}
+      />
       {open && <AuditDetailDialog event={open} onClose={() => setOpen(null)} />}
     </>
   );
@@ -150,27 +130,17 @@ function AuditList(props: {
   readonly filtered: boolean;
   readonly onOpen: (e: AuditEvent) => void;
 }) {
-  const { list } = props;
-  if (list.kind === "loading") {
-    return (
-      <p className="loading" aria-busy="true">
-        Loading audit events…
-      </p>
-    );
-  }
-  if (list.kind === "error") {
-    return (
-      <p role="alert" className="error">
-        {list.message}
-      </p>
-    );
-  }
-  if (list.items.length === 0) {
-    return (
-      <p className="empty">
-        {props.filtered ? "No audit events match these filters." : "The audit log has no events yet."}
-      </p>
-    );
-  }
-  return <AuditTable events={list.items} onOpen={props.onOpen} />;
+  return (
+    <LoadState state={props.list} loading="Loading audit events…">
+      {({ items }) =>
+        items.length === 0 ? (
+          <p className="empty">
+            {props.filtered ? "No audit events match these filters." : "The audit log has no events yet."}
+          </p>
+        ) : (
+          <AuditTable events={items} onOpen={props.onOpen} />
+        )
+      }
+    </LoadState>
+  );
 }

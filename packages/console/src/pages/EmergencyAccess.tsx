@@ -6,6 +6,7 @@
 import { useState } from "react";
 import { problemMessage } from "../api.ts";
 import { LoadState } from "../components/LoadState.tsx";
+import { ErrorAlert, NoAccess, Notice } from "../components/Messages.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
@@ -57,28 +58,17 @@ export function EmergencyAccessPage() {
 
   if (!mayUse && !reviewer) {
     return (
-      <>
-        <h1>Emergency access</h1>
-        <p role="alert" className="error">
-          You do not have access to emergency access. Ask an administrator if you need it.
-        </p>
-      </>
+      <NoAccess title="Emergency access">
+        You do not have access to emergency access. Ask an administrator if you need it.
+      </NoAccess>
     );
   }
 
   return (
     <>
       <h1>Emergency access</h1>
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice>{notice}</Notice>
+      <ErrorAlert>{error}</ErrorAlert>
       {mayUse && (
         <section className="admin-section" aria-labelledby="my-emergency">
           <h2 id="my-emergency">Your emergency access</h2>

@@ -5,6 +5,9 @@
 import { type FormEvent, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../api.ts";
 import { Field } from "../components/Field.tsx";
+import { FormActions } from "../components/FormActions.tsx";
+import { ErrorAlert } from "../components/Messages.tsx";
+import { type Refusal, useSubmit } from "../components/useSubmit.ts";
 import { Link } from "../router.tsx";
 import { useApi } from "../session.tsx";
 
@@ -15,26 +18,17 @@ export function ForgotPasswordPage() {
   const api = useApi();
   const [tenant, setTenant] = useState("");
   const [email, setEmail] = useState("");
-  const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { busy, error, errors, submit } = useSubmit();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setErrors({});
-    try {
-      await api.credentials.forgotPassword({ tenant: tenant.trim(), email: email.trim() });
-      setSent(true);
-    } catch (e) {
-      if (problemCode(e) === "VALIDATION_FAILED") setErrors(fieldErrors(e));
-      else setError(problemMessage(e));
-    } finally {
-      setBusy(false);
-    }
+  const send = async () => {
+    await api.credentials.forgotPassword({ tenant: tenant.trim(), email: email.trim() });
+    setSent(true);
   };
+  const refused = (e: unknown): Refusal =>
+    problemCode(e) === "VALIDATION_FAILED"
+      ? { fields: fieldErrors(e), message: null }
+      : { fields: {}, message: problemMessage(e) };
 
   return (
     <main className="card">
@@ -42,7 +36,7 @@ export function ForgotPasswordPage() {
       {sent ? (
         <p role="status">{FORGOT_CONFIRMATION}</p>
       ) : (
-        <form onSubmit={submit} aria-busy={busy} noValidate>
+        <form onSubmit={(event: FormEvent) => submit(event, { send, refused })} aria-busy={busy} noValidate>
           <Field
             label="Tenant"
             name="tenant"
@@ -62,16 +56,8 @@ export function ForgotPasswordPage() {
             error={errors.email}
             required
           />
-          {error && (
-            <p role="alert" className="error">
-              {error}
-            </p>
-          )}
-          <div className="actions">
-            <button type="submit" className="primary" disabled={busy}>
-              Send reset link
-            </button>
-          </div>
+          <ErrorAlert>{error}</ErrorAlert>
+          <FormActions busy={busy} submitLabel="Send reset link" />
         </form>
       )}
       <p>

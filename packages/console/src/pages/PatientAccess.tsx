@@ -5,6 +5,7 @@
  */
 import { type FormEvent, useEffect, useState } from "react";
 import { Field } from "../components/Field.tsx";
+import { NoAccess } from "../components/Messages.tsx";
 import { navigate, useSearch } from "../router.tsx";
 import { useSession } from "../session.tsx";
 import "../styles/admin.css";
@@ -22,12 +23,9 @@ export function PatientAccessPage() {
 
   if (!can("patient_access.manage")) {
     return (
-      <>
-        <h1>Patient access</h1>
-        <p role="alert" className="error">
-          You do not have access to manage patient access. Ask an administrator if you need it.
-        </p>
-      </>
+      <NoAccess title="Patient access">
+        You do not have access to manage patient access. Ask an administrator if you need it.
+      </NoAccess>
     );
   }
 

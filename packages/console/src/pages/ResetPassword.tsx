@@ -6,6 +6,8 @@
  */
 import { type FormEvent, type ReactNode, useEffect, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../api.ts";
+import { FormActions } from "../components/FormActions.tsx";
+import { ErrorAlert, Notice } from "../components/Messages.tsx";
 import { Link } from "../router.tsx";
 import "../styles/auth.css";
 import { useApi } from "../session.tsx";
@@ -74,16 +76,12 @@ export function LinkPasswordPage(props: {
   let body: ReactNode;
   if (!token) {
     body = (
-      <p role="alert" className="error">
+      <ErrorAlert>
         This link is incomplete. Open the link from your email again, or copy all of it into the address bar.
-      </p>
+      </ErrorAlert>
     );
   } else if (outcome === "done") {
-    body = (
-      <p role="status" className="notice">
-        {texts.done}
-      </p>
-    );
+    body = <Notice>{texts.done}</Notice>;
   } else if (outcome === "invalid") {
     body = (
       <div role="alert" className="error">
@@ -95,16 +93,8 @@ export function LinkPasswordPage(props: {
       <form onSubmit={submit} aria-busy={busy} noValidate>
         <p>{texts.intro}</p>
         <NewPasswordFields value={value} onChange={setValue} errors={errors} />
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
-            {texts.submit}
-          </button>
-        </div>
+        <ErrorAlert>{error}</ErrorAlert>
+        <FormActions busy={busy} submitLabel={texts.submit} />
       </form>
     );
   }

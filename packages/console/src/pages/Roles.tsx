@@ -6,11 +6,14 @@
 import { useState } from "react";
 import { problemMessage } from "../api.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
+import { ListTable } from "../components/ListTable.tsx";
 import { LoadState } from "../components/LoadState.tsx";
+import { ErrorAlert, Notice } from "../components/Messages.tsx";
 import { useLoad } from "../components/useLoad.ts";
+import { listAll } from "../listAll.ts";
 import { useApi, useSession } from "../session.tsx";
 import type { Role } from "../types.ts";
-import { listAll, useGrantOptions } from "./roles/grantOptions.ts";
+import { useGrantOptions } from "./roles/grantOptions.ts";
 import { RoleDialog } from "./roles/RoleDialog.tsx";
 import "../styles/roles.css";
 
@@ -20,10 +23,7 @@ export function RolesPage() {
   const api = useApi();
   const { can } = useSession();
   const canManage = can("roles.manage");
-  const [roles, reload] = useLoad(
-    () => listAll((cursor) => api.roles.list({ limit: 200, ...(cursor ? { cursor } : {}) })),
-    [api],
-  );
+  const [roles, reload] = useLoad(() => listAll((page) => api.roles.list(page)), [api]);
   const options = useGrantOptions(api);
   const [open, setOpen] = useState<Open>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -67,83 +67,66 @@ export function RolesPage() {
           </button>
         )}
       </div>
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {options.kind === "error" && (
-        <p role="alert" className="error">
-          {options.message}
-        </p>
-      )}
+      <Notice>{notice}</Notice>
+      <ErrorAlert>{error}</ErrorAlert>
+      {options.kind === "error" && <ErrorAlert>{options.message}</ErrorAlert>}
       <LoadState state={roles} loading="Loading roles…">
-        {(items) =>
-          items.length === 0 ? (
-            <p className="empty">There are no roles yet.</p>
-          ) : (
-            <table className="table roles-table">
-              <caption className="visually-hidden">Roles</caption>
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <span className="visually-hidden">Edit</span>
-                  </th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Users</th>
-                  <th scope="col">Description</th>
-                  {canManage && <th scope="col">Actions</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      <button
-                        type="button"
-                        className="primary"
-                        disabled={options.kind !== "ready"}
-                        onClick={() => setOpen({ kind: "edit", role: r })}
-                      >
-                        {canManage ? "Edit" : "View"}
-                        <span className="visually-hidden"> {r.name}</span>
+        {(items) => (
+          <ListTable
+            items={items}
+            empty="There are no roles yet."
+            caption="Roles"
+            className="table roles-table"
+            columns={[
+              <span key="edit" className="visually-hidden">
+                Edit
+              </span>,
+              "Name",
+              "Kind",
+              "Users",
+              "Description",
+              canManage && "Actions",
+            ]}
+            row={(r) => (
+              <tr key={r.id}>
+                <td>
+                  <button
+                    type="button"
+                    className="primary"
+                    disabled={options.kind !== "ready"}
+                    onClick={() => setOpen({ kind: "edit", role: r })}
+                  >
+                    {canManage ? "Edit" : "View"}
+                    <span className="visually-hidden"> {r.name}</span>
+                  </button>
+                </td>
+                <th scope="row">
+                  {r.name}
+                  {r.locked && (
+                    <span className="tag roles-lock">
+                      <LockIcon /> Locked
+                    </span>
+                  )}
+                </th>
+                <td>{kindOf(r)}</td>
+                <td>{r.userCount}</td>
+                <td className="roles-description">{r.description}</td>
+                {canManage && (
+                  <td className="roles-actions">
+                    <button type="button" disabled={copying !== null} onClick={() => copy(r)}>
+                      Copy<span className="visually-hidden"> {r.name}</span>
+                    </button>
+                    {!r.locked && (
+                      <button type="button" onClick={() => setOpen({ kind: "delete", role: r })}>
+                        Delete<span className="visually-hidden"> {r.name}</span>
                       </button>
-                    </td>
-                    <th scope="row">
-                      {r.name}
-                      {r.locked && (
-                        <span className="tag roles-lock">
-                          <LockIcon /> Locked
-                        </span>
-                      )}
-                    </th>
-                    <td>{kindOf(r)}</td>
-                    <td>{r.userCount}</td>
-                    <td className="roles-description">{r.description}</td>
-                    {canManage && (
-                      <td className="roles-actions">
-                        <button type="button" disabled={copying !== null} onClick={() => copy(r)}>
-                          Copy<span className="visually-hidden"> {r.name}</span>
-                        </button>
-                        {!r.locked && (
-                          <button type="button" onClick={() => setOpen({ kind: "delete", role: r })}>
-                            Delete<span className="visually-hidden"> {r.name}</span>
-                          </button>
-                        )}
-                      </td>
                     )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+                  </td>
+                )}
+              </tr>
+            )}
+          />
+        )}
       </LoadState>
       {(open?.kind === "create" || open?.kind === "edit") && options.kind === "ready" && (
         <RoleDialog

@@ -6,6 +6,7 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../api.ts";
 import { LoadState } from "../components/LoadState.tsx";
+import { ErrorAlert, NoAccess, Notice } from "../components/Messages.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
@@ -67,12 +68,9 @@ export function SettingsPage() {
 
   if (!can("settings.manage")) {
     return (
-      <>
-        <h1>Settings</h1>
-        <p role="alert" className="error">
-          You do not have access to the security settings. Ask an administrator if you need to change them.
-        </p>
-      </>
+      <NoAccess title="Settings">
+        You do not have access to the security settings. Ask an administrator if you need to change them.
+      </NoAccess>
     );
   }
 
@@ -144,16 +142,8 @@ export function SettingsPage() {
                   </div>
                 </fieldset>
               ))}
-              {error && (
-                <p role="alert" className="error">
-                  {error}
-                </p>
-              )}
-              {notice && (
-                <p role="status" className="notice">
-                  {notice}
-                </p>
-              )}
+              <ErrorAlert>{error}</ErrorAlert>
+              <Notice>{notice}</Notice>
               <div className="actions">
                 <span className="muted">
                   {pending === 0

@@ -5,6 +5,8 @@
 import { type FormEvent, useState } from "react";
 import { problemCode, problemMessage } from "../api.ts";
 import { Field } from "../components/Field.tsx";
+import { FormActions } from "../components/FormActions.tsx";
+import { ErrorAlert } from "../components/Messages.tsx";
 import { Link } from "../router.tsx";
 import { useApi } from "../session.tsx";
 import type { LoginResult } from "../types.ts";
@@ -105,21 +107,13 @@ export function SignInPage({
             />
           </>
         )}
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          {step === "totp" && (
-            <button type="button" onClick={back} disabled={busy}>
-              Back
-            </button>
-          )}
-          <button type="submit" className="primary" disabled={busy}>
-            {step === "totp" ? "Verify" : "Sign in"}
-          </button>
-        </div>
+        <ErrorAlert>{error}</ErrorAlert>
+        <FormActions
+          busy={busy}
+          onCancel={step === "totp" ? back : undefined}
+          cancelLabel="Back"
+          submitLabel={step === "totp" ? "Verify" : "Sign in"}
+        />
       </form>
       <p>
         <Link to="/forgot-password">Forgot password?</Link>

@@ -6,6 +6,7 @@
  */
 import { type FormEvent, useState } from "react";
 import { LoadState } from "../components/LoadState.tsx";
+import { ErrorAlert, Notice } from "../components/Messages.tsx";
 import { type Grants, PermissionEditor } from "../components/PermissionEditor.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { Link } from "../router.tsx";
@@ -33,11 +34,7 @@ export function UserPermissionsPage({ userId }: { userId: string }) {
         <h1>Edit Permissions</h1>
         <Link to="/users">Back to Users</Link>
       </div>
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
+      <Notice>{notice}</Notice>
       <LoadState state={subject} loading="Loading the user…">
         {({ user, grants, roleName }) => (
           <LoadState state={options} loading="Loading permissions…">
@@ -151,11 +148,7 @@ function PermissionsForm(props: {
         disabled={readOnly}
         errors={problem?.grants}
       />
-      {problem && (
-        <p role="alert" className="error">
-          {problem.summary}
-        </p>
-      )}
+      <ErrorAlert>{problem?.summary}</ErrorAlert>
       {!readOnly && (
         <div className="actions">
           <Link to="/users">Cancel</Link>

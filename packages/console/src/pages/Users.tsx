@@ -3,10 +3,12 @@
  * menu (edit, permissions pages, credential and lifecycle actions). Each action's outcome is
  * said in a status message, a refusal in an alert; the list and seats reload after each.
  */
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { problemCode, problemMessage } from "../api.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
+import { Pager, useCursorPages } from "../components/Pager.tsx";
 import { useLoad } from "../components/useLoad.ts";
+import { useSettled } from "../components/useSettled.ts";
 import { navigate } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
 import type { User } from "../types.ts";
@@ -21,16 +23,6 @@ import { ACTIONS, type ActionDef, type ActionId } from "./users/userActions.ts";
 
 const PAGE_SIZE = 50;
 
-/** The text being typed, settled after a short pause so each keystroke is not a request. */
-function useSettled(value: string, ms: number): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
-
 type Open = { readonly kind: "create" } | { readonly kind: ActionId; readonly user: User } | null;
 
 export function UsersPage() {
@@ -42,12 +34,9 @@ export function UsersPage() {
   const [filters, setFilters] = useState(DEFAULT_FILTERS);
   const q = useSettled(filters.q.trim(), 300);
   const query = listQuery(filters, q);
-  // cursors[i] is the cursor of page i (page 0 has none); Previous pops, Next pushes. They belong
-  // to one search and filter: another starts again at page one.
   const filterKey = JSON.stringify(query);
-  const [paging, setPaging] = useState({ key: filterKey, cursors: [undefined] as (string | undefined)[] });
-  const cursors = paging.key === filterKey ? paging.cursors : [undefined];
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages(filterKey);
+  const { cursor } = pages;
   const [list, reloadList] = useLoad(
     () => api.users.list({ ...query, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
     [api, filterKey, cursor],
@@ -205,27 +194,11 @@ export function UsersPage() {
         ) : (
           <UserTable users={list.value.items} options={ready} caller={caller} onAction={onAction} />
         ))}
-      <div className="pager">
-        <button
-          type="button"
-          disabled={cursors.length <= 1 || list.kind === "loading"}
-          onClick={() => setPaging({ key: filterKey, cursors: cursors.slice(0, -1) })}
-        >
-          Previous page
-        </button>
-        <span>Page {cursors.length}</span>
-        <button
-          type="button"
-          disabled={list.kind !== "ready" || !list.value.nextCursor}
-          onClick={() => {
-            if (list.kind === "ready" && list.value.nextCursor) {
-              setPaging({ key: filterKey, cursors: [...cursors, list.value.nextCursor] });
-            }
-          }}
-        >
-          Next page
-        </button>
-      </div>
+      <Pager
+        pages={pages}
+        loading={list.kind === "loading"}
+        nextCursor={list.kind === "ready" ? list.value.nextCursor : null}
+      />
       {dialog()}
     </>
   );

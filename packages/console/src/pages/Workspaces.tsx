@@ -5,7 +5,9 @@
  */
 import { useState } from "react";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
+import { ListTable } from "../components/ListTable.tsx";
 import { LoadState } from "../components/LoadState.tsx";
+import { Notice } from "../components/Messages.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
@@ -61,76 +63,62 @@ export function WorkspacesPage() {
           workspaces.
         </p>
       )}
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
+      <Notice>{notice}</Notice>
       <LoadState state={state} loading="Loading workspaces…">
-        {(items) =>
-          items.length === 0 ? (
-            <p className="empty">
-              There are no workspaces yet.{manage && " Create one for each department or clinic location."}
-            </p>
-          ) : (
-            <table className="table">
-              <caption className="visually-hidden">Workspaces</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Unique URL ID</th>
-                  <th scope="col">Protection</th>
-                  <th scope="col">Idle timeout</th>
-                  {manage && <th scope="col">Actions</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((w) => (
-                  <tr key={w.id}>
-                    <td>{w.name}</td>
-                    <td>
-                      <code>{w.slug}</code>
-                    </td>
-                    <td>
-                      {w.protected ? (
-                        <span className="lock">
-                          <LockIcon /> Protected
-                        </span>
-                      ) : (
-                        <span className="muted">Not protected</span>
-                      )}
-                    </td>
-                    <td>{idleText(w.idleTimeoutSeconds)}</td>
-                    {manage && (
-                      <td>
-                        <div className="row-actions">
-                          <button
-                            type="button"
-                            onClick={() => {
-                              setNotice(null);
-                              setEditing({ kind: "edit", workspace: w });
-                            }}
-                          >
-                            Edit<span className="visually-hidden"> {w.name}</span>
-                          </button>
-                          <button
-                            type="button"
-                            onClick={() => {
-                              setNotice(null);
-                              setEditing({ kind: "delete", workspace: w });
-                            }}
-                          >
-                            Delete<span className="visually-hidden"> {w.name}</span>
-                          </button>
-                        </div>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+        {(items) => (
+          <ListTable
+            items={items}
+            empty={
+              <>
+                There are no workspaces yet.{manage && " Create one for each department or clinic location."}
+              </>
+            }
+            caption="Workspaces"
+            columns={["Name", "Unique URL ID", "Protection", "Idle timeout", manage && "Actions"]}
+            row={(w) => (
+              <tr key={w.id}>
+                <td>{w.name}</td>
+                <td>
+                  <code>{w.slug}</code>
+                </td>
+                <td>
+                  {w.protected ? (
+                    <span className="lock">
+                      <LockIcon /> Protected
+                    </span>
+                  ) : (
+                    <span className="muted">Not protected</span>
+                  )}
+                </td>
+                <td>{idleText(w.idleTimeoutSeconds)}</td>
+                {manage && (
+                  <td>
+                    <div className="row-actions">
+                      <button
+                        type="button"
+                        onClick={() => {
+                          setNotice(null);
+                          setEditing({ kind: "edit", workspace: w });
+                        }}
+                      >
+                        Edit<span className="visually-hidden"> {w.name}</span>
+                      </button>
+                      <button
+                        type="button"
+                        onClick={() => {
+                          setNotice(null);
+                          setEditing({ kind: "delete", workspace: w });
+                        }}
+                      >
+                        Delete<span className="visually-hidden"> {w.name}</span>
+                      </button>
+                    </div>
+                  </td>
+                )}
+              </tr>
+            )}
+          />
+        )}
       </LoadState>
       {editing?.kind === "create" && (
         <WorkspaceDialog

@@ -3,6 +3,7 @@
  * it is rendered as text: labels and changed values are user-chosen (a display name can be markup).
  */
 import { Dialog } from "../../components/Dialog.tsx";
+import { ListTable } from "../../components/ListTable.tsx";
 import type { AuditEvent } from "./filters.ts";
 import { actorTypeLabel, isEmergency, localTime, OUTCOME_LABEL, valueText } from "./format.ts";
 
@@ -56,29 +57,20 @@ export function AuditDetailDialog(props: { readonly event: AuditEvent; readonly 
         <dd className="mono audit-hash">{e.hash}</dd>
       </dl>
       <h3>Changes</h3>
-      {changes.length === 0 ? (
-        <p className="empty">This event records no changed fields.</p>
-      ) : (
-        <table className="table audit-changes">
-          <caption className="visually-hidden">Changed fields</caption>
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              {anyBefore && <th scope="col">Before</th>}
-              <th scope="col">{anyBefore ? "After" : "Value"}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {changes.map(([field, c]) => (
-              <tr key={field}>
-                <th scope="row">{field}</th>
-                {anyBefore && <td className="audit-value">{valueText(c.before)}</td>}
-                <td className="audit-value">{valueText(c.after)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ListTable
+        items={changes}
+        empty="This event records no changed fields."
+        caption="Changed fields"
+        className="table audit-changes"
+        columns={["Field", anyBefore && "Before", anyBefore ? "After" : "Value"]}
+        row={([field, c]) => (
+          <tr key={field}>
+            <th scope="row">{field}</th>
+            {anyBefore && <td className="audit-value">{valueText(c.before)}</td>}
+            <td className="audit-value">{valueText(c.after)}</td>
+          </tr>
+        )}
+      />
     </Dialog>
   );
 }

@@ -1,4 +1,5 @@
 /** One page of audit events, newest first; each row opens its detail with "Details". */
+import { ListTable } from "../../components/ListTable.tsx";
 import type { AuditEvent } from "./filters.ts";
 import { actorLabel, isEmergency, localTime, OUTCOME_LABEL, targetLabel } from "./format.ts";
 
@@ -8,45 +9,43 @@ export function AuditTable(props: {
 }) {
   return (
     <div className="audit-table-wrap">
-      <table className="table audit-table">
-        <caption className="visually-hidden">Audit events, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">User</th>
-            <th scope="col">Action</th>
-            <th scope="col">Target</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">IP address</th>
-            <th scope="col">Emergency</th>
-            <th scope="col">
-              <span className="visually-hidden">Detail</span>
-            </th>
+      <ListTable
+        items={props.events}
+        caption="Audit events, newest first"
+        className="table audit-table"
+        columns={[
+          "Time",
+          "User",
+          "Action",
+          "Target",
+          "Outcome",
+          "IP address",
+          "Emergency",
+          <span key="detail" className="visually-hidden">
+            Detail
+          </span>,
+        ]}
+        row={(e) => (
+          <tr key={e.id} data-seq={e.seq}>
+            <td>
+              <time dateTime={e.at}>{localTime(e.at)}</time>
+            </td>
+            <td>{actorLabel(e)}</td>
+            <td className="audit-action">{e.action}</td>
+            <td>{targetLabel(e)}</td>
+            <td>
+              <span className={`audit-outcome ${e.outcome}`}>{OUTCOME_LABEL[e.outcome]}</span>
+            </td>
+            <td>{e.ip ?? ""}</td>
+            <td>{isEmergency(e) && <span className="tag warn">Emergency</span>}</td>
+            <td>
+              <button type="button" className="small" onClick={() => props.onOpen(e)}>
+                Details<span className="visually-hidden"> of event {e.seq}</span>
+              </button>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {props.events.map((e) => (
-            <tr key={e.id} data-seq={e.seq}>
-              <td>
-                <time dateTime={e.at}>{localTime(e.at)}</time>
-              </td>
-              <td>{actorLabel(e)}</td>
-              <td className="audit-action">{e.action}</td>
-              <td>{targetLabel(e)}</td>
-              <td>
-                <span className={`audit-outcome ${e.outcome}`}>{OUTCOME_LABEL[e.outcome]}</span>
-              </td>
-              <td>{e.ip ?? ""}</td>
-              <td>{isEmergency(e) && <span className="tag warn">Emergency</span>}</td>
-              <td>
-                <button type="button" className="small" onClick={() => props.onOpen(e)}>
-                  Details<span className="visually-hidden"> of event {e.seq}</span>
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        )}
+      />
     </div>
   );
 }

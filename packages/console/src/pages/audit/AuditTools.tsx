@@ -4,6 +4,7 @@
  */
 import { useState } from "react";
 import { problemMessage } from "../../api.ts";
+import { ErrorAlert } from "../../components/Messages.tsx";
 import { useApi, useSession } from "../../session.tsx";
 import { downloadText } from "./download.ts";
 import type { AuditQuery } from "./filters.ts";
@@ -89,11 +90,7 @@ export function AuditTools(props: { readonly query: AuditQuery; readonly filtere
         {done && <p className="hint">{done}</p>}
         {verdict && <p className={verdict.ok ? "notice" : "error audit-broken"}>{verdictWords(verdict)}</p>}
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert>{error}</ErrorAlert>
     </section>
   );
 }

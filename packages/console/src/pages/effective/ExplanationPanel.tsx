@@ -1,4 +1,5 @@
 /** Why one cell says what it says: the explain answer for that permission and column, in words. */
+import { ErrorAlert } from "../../components/Messages.tsx";
 import type { Loaded } from "../../components/useLoad.ts";
 import type { Explained, GridData } from "./model.ts";
 import type { CellRef } from "./PermissionGrid.tsx";
@@ -31,11 +32,7 @@ export function ExplanationPanel(props: {
             Asking why…
           </p>
         )}
-        {cell && answer?.kind === "error" && (
-          <p role="alert" className="error">
-            {answer.message}
-          </p>
-        )}
+        {cell && answer?.kind === "error" && <ErrorAlert>{answer.message}</ErrorAlert>}
         {cell && answer?.kind === "ready" && (
           <>
             <p className="effective-reason">{reasonWords(answer.value.reason, namesOf(data), data.user)}</p>

@@ -7,7 +7,9 @@ import type { Staffgate } from "@staffgate/sdk";
 import { useState } from "react";
 import { problemMessage } from "../../api.ts";
 import { SelectField } from "../../components/Field.tsx";
+import { ListTable } from "../../components/ListTable.tsx";
 import { LoadState } from "../../components/LoadState.tsx";
+import { ErrorAlert } from "../../components/Messages.tsx";
 import { useLoad } from "../../components/useLoad.ts";
 import { useApi, useSession } from "../../session.tsx";
 import { useUserNames } from "../patient-access/useUserNames.ts";
@@ -79,69 +81,51 @@ export function EmergencyLog(props: {
           <option value="true">Reviewed</option>
         </SelectField>
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert>{error}</ErrorAlert>
       <LoadState state={state} loading="Loading emergency access…">
-        {(page) =>
-          page.items.length === 0 ? (
-            <p className="empty">No emergency access matches these filters.</p>
-          ) : (
-            <table className="table">
-              <caption className="visually-hidden">{props.title}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Who</th>
-                  <th scope="col">Access to</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Opened</th>
-                  <th scope="col">Ends / ended</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Review</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((e) => (
-                  <tr key={e.id}>
-                    <td>
-                      {e.displayName} <span className="muted">({e.username})</span>
-                    </td>
-                    <td>{props.scopeOf(e)}</td>
-                    <td>{e.reason}</td>
-                    <td>{new Date(e.openedAt).toLocaleString()}</td>
-                    <td>{new Date(e.endedAt ?? e.expiresAt).toLocaleString()}</td>
-                    <td>
-                      {e.status === "open" ? <span className="status-open">Open</span> : "Ended"}
-                      {mayEnd(e) && (
-                        <div className="row-actions">
-                          <button type="button" onClick={() => end(e)}>
-                            End now<span className="visually-hidden"> for {e.displayName}</span>
-                          </button>
-                        </div>
-                      )}
-                    </td>
-                    <td>
-                      {e.reviewedAt ? (
-                        <>
-                          Reviewed {new Date(e.reviewedAt).toLocaleString()}
-                          {e.reviewedBy && ` by ${nameOf(e.reviewedBy)}`}: {e.reviewNote}
-                        </>
-                      ) : reviewer && e.userId !== me.user.id ? (
-                        <button type="button" onClick={() => setReviewing(e)}>
-                          Review<span className="visually-hidden"> the access of {e.displayName}</span>
-                        </button>
-                      ) : (
-                        <span className="muted">Not reviewed yet</span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+        {(page) => (
+          <ListTable
+            items={page.items}
+            empty="No emergency access matches these filters."
+            caption={props.title}
+            columns={["Who", "Access to", "Reason", "Opened", "Ends / ended", "Status", "Review"]}
+            row={(e) => (
+              <tr key={e.id}>
+                <td>
+                  {e.displayName} <span className="muted">({e.username})</span>
+                </td>
+                <td>{props.scopeOf(e)}</td>
+                <td>{e.reason}</td>
+                <td>{new Date(e.openedAt).toLocaleString()}</td>
+                <td>{new Date(e.endedAt ?? e.expiresAt).toLocaleString()}</td>
+                <td>
+                  {e.status === "open" ? <span className="status-open">Open</span> : "Ended"}
+                  {mayEnd(e) && (
+                    <div className="row-actions">
+                      <button type="button" onClick={() => end(e)}>
+                        End now<span className="visually-hidden"> for {e.displayName}</span>
+                      </button>
+                    </div>
+                  )}
+                </td>
+                <td>
+                  {e.reviewedAt ? (
+                    <>
+                      Reviewed {new Date(e.reviewedAt).toLocaleString()}
+                      {e.reviewedBy && ` by ${nameOf(e.reviewedBy)}`}: {e.reviewNote}
+                    </>
+                  ) : reviewer && e.userId !== me.user.id ? (
+                    <button type="button" onClick={() => setReviewing(e)}>
+                      Review<span className="visually-hidden"> the access of {e.displayName}</span>
+                    </button>
+                  ) : (
+                    <span className="muted">Not reviewed yet</span>
+                  )}
+                </td>
+              </tr>
+            )}
+          />
+        )}
       </LoadState>
       {reviewing && (
         <ReviewDialog

@@ -3,15 +3,15 @@
  * person's own password again (step-up; the browser may fill it: `current-password`). The time
  * box is said before opening; the end time is shown once it is open.
  */
-import { type FormEvent, useState } from "react";
-import { fieldErrors, problemCode, problemMessage } from "../../api.ts";
-import { Dialog } from "../../components/Dialog.tsx";
-import { Field, SelectField } from "../../components/Field.tsx";
+import { useState } from "react";
+import { problemCode } from "../../api.ts";
+import { Field, NamedOptions, SelectField, TextAreaField } from "../../components/Field.tsx";
+import { FormDialog } from "../../components/FormDialog.tsx";
+import { type FieldErrors, type Refusal, refusalOn, useSubmit } from "../../components/useSubmit.ts";
 import { useApi, useSession } from "../../session.tsx";
 import type { Workspace } from "../workspaces/useWorkspaces.ts";
-import { TextAreaField } from "./TextAreaField.tsx";
 
-const KNOWN_FIELDS = new Set(["workspaceId", "patientRef", "reason", "password"]);
+const FIELDS = ["workspaceId", "patientRef", "reason", "password"];
 
 export function OpenEmergencyDialog(props: {
   readonly workspaces: Workspace[] | null;
@@ -27,42 +27,33 @@ export function OpenEmergencyDialog(props: {
   const [patientRef, setPatientRef] = useState("");
   const [reason, setReason] = useState("");
   const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, formProps } = useSubmit();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    const missing: Record<string, string> = {};
+  const check = (): FieldErrors => {
+    const missing: FieldErrors = {};
     if (scope === "workspace" && !workspaceId) missing.workspaceId = "Choose the workspace.";
     if (scope === "patient" && !patientRef.trim()) missing.patientRef = "Enter the patient reference.";
     if (!password) missing.password = "Enter your password to confirm it is you.";
-    if (Object.keys(missing).length > 0) {
-      setErrors(missing);
-      return;
+    return missing;
+  };
+  const send = async () => {
+    const opened = await api.emergencyAccess.open({
+      reason,
+      password,
+      ...(scope === "workspace" ? { workspaceId } : { patientRef: patientRef.trim() }),
+    });
+    props.onOpened(opened.expiresAt);
+  };
+  const refused = (e: unknown): Refusal => {
+    // The password is never kept after a failed attempt.
+    setPassword("");
+    if (problemCode(e) === "INVALID_CREDENTIALS") {
+      return {
+        fields: { password: "That password is not correct. Emergency access was not opened." },
+        message: null,
+      };
     }
-    setBusy(true);
-    setErrors({});
-    try {
-      const opened = await api.emergencyAccess.open({
-        reason,
-        password,
-        ...(scope === "workspace" ? { workspaceId } : { patientRef: patientRef.trim() }),
-      });
-      props.onOpened(opened.expiresAt);
-    } catch (e) {
-      // The password is never kept after a failed attempt.
-      setPassword("");
-      if (problemCode(e) === "INVALID_CREDENTIALS") {
-        setErrors({ password: "That password is not correct. Emergency access was not opened." });
-      } else {
-        const byField = fieldErrors(e);
-        setErrors(byField);
-        if (!Object.keys(byField).some((p) => KNOWN_FIELDS.has(p))) setError(problemMessage(e));
-      }
-      setBusy(false);
-    }
+    return refusalOn(e, FIELDS);
   };
 
   const timeBox =
@@ -71,93 +62,82 @@ export function OpenEmergencyDialog(props: {
       : "It ends by itself after the time your tenant has set (4 hours unless changed)";
 
   return (
-    <Dialog title="Open emergency access" onClose={props.onClose}>
-      <form onSubmit={submit} aria-busy={busy} noValidate>
-        <p className="warning">
-          Use this only when a patient’s care cannot wait for the usual access. {timeBox}, or when you end it.
-          Administrators are told at once, and every use is recorded and reviewed.
-        </p>
-        <fieldset className="choice">
-          <legend>Access to</legend>
-          <label>
-            <input
-              type="radio"
-              name="scope"
-              checked={scope === "patient"}
-              onChange={() => setScope("patient")}
-            />{" "}
-            One patient
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="scope"
-              checked={scope === "workspace"}
-              onChange={() => setScope("workspace")}
-            />{" "}
-            One workspace
-          </label>
-        </fieldset>
-        {scope === "patient" ? (
-          <Field
-            label="Patient reference"
-            value={patientRef}
-            onChange={(e) => setPatientRef(e.target.value)}
-            error={errors.patientRef}
-            maxLength={200}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        ) : (
-          <SelectField
-            label="Workspace"
-            value={workspaceId}
-            onChange={(e) => setWorkspaceId(e.target.value)}
-            error={errors.workspaceId}
-          >
-            <option value="">{props.workspaces ? "Choose a workspace" : "Loading workspaces…"}</option>
-            {props.workspaces?.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name}
-              </option>
-            ))}
-          </SelectField>
-        )}
-        <TextAreaField
-          label="Reason"
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          error={errors.reason}
-          hint="Why you need this access now (at least 10 characters). It is kept with the record."
-          maxLength={1000}
-          required
-        />
-        {/* Lets a password manager know whose password this is. */}
-        <input type="text" name="username" autoComplete="username" value={me.user.username} readOnly hidden />
+    <FormDialog
+      title="Open emergency access"
+      onClose={props.onClose}
+      {...formProps({ check, send, refused })}
+      submitLabel="Open emergency access"
+      danger
+    >
+      <p className="warning">
+        Use this only when a patient’s care cannot wait for the usual access. {timeBox}, or when you end it.
+        Administrators are told at once, and every use is recorded and reviewed.
+      </p>
+      <fieldset className="choice">
+        <legend>Access to</legend>
+        <label>
+          <input
+            type="radio"
+            name="scope"
+            checked={scope === "patient"}
+            onChange={() => setScope("patient")}
+          />{" "}
+          One patient
+        </label>
+        <label>
+          <input
+            type="radio"
+            name="scope"
+            checked={scope === "workspace"}
+            onChange={() => setScope("workspace")}
+          />{" "}
+          One workspace
+        </label>
+      </fieldset>
+      {scope === "patient" ? (
         <Field
-          label="Your password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.password}
-          hint="Confirms that it is you."
-          required
+          label="Patient reference"
+          value={patientRef}
+          onChange={(e) => setPatientRef(e.target.value)}
+          error={errors.patientRef}
+          maxLength={200}
+          autoComplete="off"
+          spellCheck={false}
         />
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="button" onClick={props.onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="danger" disabled={busy}>
-            Open emergency access
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      ) : (
+        <SelectField
+          label="Workspace"
+          value={workspaceId}
+          onChange={(e) => setWorkspaceId(e.target.value)}
+          error={errors.workspaceId}
+        >
+          <NamedOptions
+            empty={props.workspaces ? "Choose a workspace" : "Loading workspaces…"}
+            items={props.workspaces}
+          />
+        </SelectField>
+      )}
+      <TextAreaField
+        label="Reason"
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        error={errors.reason}
+        hint="Why you need this access now (at least 10 characters). It is kept with the record."
+        maxLength={1000}
+        required
+      />
+      {/* Lets a password manager know whose password this is. */}
+      <input type="text" name="username" autoComplete="username" value={me.user.username} readOnly hidden />
+      <Field
+        label="Your password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={errors.password}
+        hint="Confirms that it is you."
+        required
+      />
+    </FormDialog>
   );
 }

@@ -5,8 +5,11 @@
 import type { Staffgate } from "@staffgate/sdk";
 import { useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
+import { ListTable } from "../../components/ListTable.tsx";
 import { LoadState } from "../../components/LoadState.tsx";
+import { Notice } from "../../components/Messages.tsx";
 import { useLoad } from "../../components/useLoad.ts";
+import { listAll } from "../../listAll.ts";
 import { useApi } from "../../session.tsx";
 import { useWorkspaces } from "../workspaces/useWorkspaces.ts";
 import { GrantAccessDialog } from "./GrantAccessDialog.tsx";
@@ -17,26 +20,14 @@ type Grant = Awaited<ReturnType<Staffgate["patientAccess"]["grant"]>>;
 /** The reason the server records when the application reports that a user created the patient. */
 const CREATED_REASON = "created the patient";
 
-async function allGrants(api: Staffgate, patientRef: string, includeExpired: boolean): Promise<Grant[]> {
-  const all: Grant[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await api.patientAccess.list(patientRef, {
-      limit: 200,
-      ...(includeExpired ? { includeExpired } : {}),
-      ...(cursor ? { cursor } : {}),
-    });
-    all.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return all;
-}
-
 export function PatientGrants({ patientRef }: { patientRef: string }) {
   const api = useApi();
   const [includeExpired, setIncludeExpired] = useState(false);
   const [state, reload] = useLoad(
-    () => allGrants(api, patientRef, includeExpired),
+    () =>
+      listAll((page) =>
+        api.patientAccess.list(patientRef, { ...page, ...(includeExpired ? { includeExpired } : {}) }),
+      ),
     [api, patientRef, includeExpired],
   );
   const { workspaces, nameOf } = useWorkspaces();
@@ -75,70 +66,52 @@ export function PatientGrants({ patientRef }: { patientRef: string }) {
         />
         Show expired grants
       </label>
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
+      <Notice>{notice}</Notice>
       <LoadState state={state} loading="Loading who has access…">
-        {(items) =>
-          items.length === 0 ? (
-            <p className="empty">Nobody has been granted access to this patient.</p>
-          ) : (
-            <table className="table">
-              <caption className="visually-hidden">Access grants on patient {patientRef}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Workspace</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Granted by</th>
-                  <th scope="col">Granted</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((g) => (
-                  <tr key={g.id}>
-                    <td>
-                      {g.displayName} <span className="muted">({g.username})</span>
-                    </td>
-                    <td>{where(g)}</td>
-                    <td>
-                      {g.reason === CREATED_REASON ? (
-                        <span className="tag">Created the patient</span>
-                      ) : (
-                        (g.reason ?? <span className="muted">No reason given</span>)
-                      )}
-                    </td>
-                    <td>
-                      {g.expiresAt ? new Date(g.expiresAt).toLocaleString() : "Never"}
-                      {g.expiresAt && g.expiresAt <= now && <span className="tag warn">Expired</span>}
-                    </td>
-                    <td>{g.grantedBy ? grantorName(g.grantedBy) : <span className="muted">Unknown</span>}</td>
-                    <td>{new Date(g.createdAt).toLocaleString()}</td>
-                    <td>
-                      <button
-                        type="button"
-                        onClick={() => {
-                          setNotice(null);
-                          setRevoking(g);
-                        }}
-                      >
-                        Revoke
-                        <span className="visually-hidden">
-                          {" "}
-                          access of {g.displayName} in {where(g)}
-                        </span>
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+        {(items) => (
+          <ListTable
+            items={items}
+            empty="Nobody has been granted access to this patient."
+            caption={`Access grants on patient ${patientRef}`}
+            columns={["User", "Workspace", "Reason", "Expires", "Granted by", "Granted", "Actions"]}
+            row={(g) => (
+              <tr key={g.id}>
+                <td>
+                  {g.displayName} <span className="muted">({g.username})</span>
+                </td>
+                <td>{where(g)}</td>
+                <td>
+                  {g.reason === CREATED_REASON ? (
+                    <span className="tag">Created the patient</span>
+                  ) : (
+                    (g.reason ?? <span className="muted">No reason given</span>)
+                  )}
+                </td>
+                <td>
+                  {g.expiresAt ? new Date(g.expiresAt).toLocaleString() : "Never"}
+                  {g.expiresAt && g.expiresAt <= now && <span className="tag warn">Expired</span>}
+                </td>
+                <td>{g.grantedBy ? grantorName(g.grantedBy) : <span className="muted">Unknown</span>}</td>
+                <td>{new Date(g.createdAt).toLocaleString()}</td>
+                <td>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setNotice(null);
+                      setRevoking(g);
+                    }}
+                  >
+                    Revoke
+                    <span className="visually-hidden">
+                      {" "}
+                      access of {g.displayName} in {where(g)}
+                    </span>
+                  </button>
+                </td>
+              </tr>
+            )}
+          />
+        )}
       </LoadState>
       {granting && (
         <GrantAccessDialog

@@ -5,20 +5,12 @@
 import { useEffect, useId, useState } from "react";
 import { problemMessage } from "../../api.ts";
 import { Field } from "../../components/Field.tsx";
+import { ErrorAlert } from "../../components/Messages.tsx";
+import { useSettled } from "../../components/useSettled.ts";
 import { useApi } from "../../session.tsx";
 import type { User } from "../../types.ts";
 
 const MATCHES = 8;
-
-/** The text being typed, settled after a short pause so each keystroke is not a request. */
-function useSettled(value: string, ms: number): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 export function UserPicker(props: {
   readonly selected: User | null;
@@ -69,11 +61,7 @@ export function UserPicker(props: {
         aria-describedby={props.error ? errorId : undefined}
       >
         <legend>User</legend>
-        {loadError && (
-          <p role="alert" className="error">
-            {loadError}
-          </p>
-        )}
+        <ErrorAlert>{loadError}</ErrorAlert>
         {!loadError && shown === null && (
           <p className="loading" aria-busy="true">
             Loading users…

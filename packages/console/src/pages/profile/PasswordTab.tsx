@@ -6,6 +6,8 @@
 import { type FormEvent, useState } from "react";
 import { fieldErrors, problemMessage } from "../../api.ts";
 import { Field } from "../../components/Field.tsx";
+import { FormActions } from "../../components/FormActions.tsx";
+import { ErrorAlert, Notice } from "../../components/Messages.tsx";
 import { navigate } from "../../router.tsx";
 import { useApi, useSession } from "../../session.tsx";
 import {
@@ -75,11 +77,7 @@ export function PasswordTab() {
   return (
     <form onSubmit={submit} aria-busy={busy} noValidate className="narrow-form">
       <h2>Change password</h2>
-      {done && (
-        <p role="status" className="notice">
-          Your password was changed. Your other sessions were signed out.
-        </p>
-      )}
+      {done && <Notice>Your password was changed. Your other sessions were signed out.</Notice>}
       <Field
         label="Current password"
         name="current-password"
@@ -91,16 +89,8 @@ export function PasswordTab() {
         required
       />
       <NewPasswordFields value={value} onChange={setValue} errors={errors} />
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="actions start">
-        <button type="submit" className="primary" disabled={busy}>
-          Save
-        </button>
-      </div>
+      <ErrorAlert>{error}</ErrorAlert>
+      <FormActions className="actions start" busy={busy} submitLabel="Save" />
     </form>
   );
 }

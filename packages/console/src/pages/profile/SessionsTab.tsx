@@ -2,7 +2,9 @@
 import type { Staffgate } from "@staffgate/sdk";
 import { useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
+import { ListTable } from "../../components/ListTable.tsx";
 import { LoadState } from "../../components/LoadState.tsx";
+import { Notice } from "../../components/Messages.tsx";
 import { useLoad } from "../../components/useLoad.ts";
 import { useApi } from "../../session.tsx";
 
@@ -47,52 +49,42 @@ export function SessionsTab() {
     <section aria-labelledby="sessions-title">
       <h2 id="sessions-title">Your sessions</h2>
       <p>Every browser and device signed in to your account. End any you do not recognise.</p>
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
+      <Notice>{notice}</Notice>
       <LoadState state={state} loading="Loading your sessions…">
-        {({ items }) =>
-          items.length === 0 ? (
-            <p className="empty">No sessions.</p>
-          ) : (
-            <table className="table">
-              <caption className="visually-hidden">Your sessions</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Signed in</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Address</th>
-                  <th scope="col">Browser</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((s) => (
-                  <tr key={s.id} aria-current={s.current ? "true" : undefined}>
-                    <td>{when(s.createdAt)}</td>
-                    <td>{when(s.lastUsedAt)}</td>
-                    <td>{s.ip ?? "Unknown"}</td>
-                    <td title={s.userAgent ?? undefined}>{describeAgent(s.userAgent)}</td>
-                    <td>
-                      {s.current ? (
-                        <span className="tag current">This session</span>
-                      ) : (
-                        <button type="button" onClick={() => setEnding(s)}>
-                          End session
-                          <span className="visually-hidden"> signed in {when(s.createdAt)}</span>
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+        {({ items }) => (
+          <ListTable
+            items={items}
+            empty="No sessions."
+            caption="Your sessions"
+            columns={[
+              "Signed in",
+              "Last used",
+              "Address",
+              "Browser",
+              <span key="actions" className="visually-hidden">
+                Actions
+              </span>,
+            ]}
+            row={(s) => (
+              <tr key={s.id} aria-current={s.current ? "true" : undefined}>
+                <td>{when(s.createdAt)}</td>
+                <td>{when(s.lastUsedAt)}</td>
+                <td>{s.ip ?? "Unknown"}</td>
+                <td title={s.userAgent ?? undefined}>{describeAgent(s.userAgent)}</td>
+                <td>
+                  {s.current ? (
+                    <span className="tag current">This session</span>
+                  ) : (
+                    <button type="button" onClick={() => setEnding(s)}>
+                      End session
+                      <span className="visually-hidden"> signed in {when(s.createdAt)}</span>
+                    </button>
+                  )}
+                </td>
+              </tr>
+            )}
+          />
+        )}
       </LoadState>
       {ending && (
         <ConfirmDialog

@@ -6,6 +6,8 @@
 import { type FormEvent, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../../api.ts";
 import { Field } from "../../components/Field.tsx";
+import { FormActions } from "../../components/FormActions.tsx";
+import { ErrorAlert, Notice } from "../../components/Messages.tsx";
 import { navigate } from "../../router.tsx";
 import { useApi, useSession } from "../../session.tsx";
 import { DisableMfaDialog } from "./DisableMfaDialog.tsx";
@@ -102,11 +104,7 @@ export function TwoFactorTab() {
     }
   };
 
-  const failure = error && (
-    <p role="alert" className="error">
-      {error}
-    </p>
-  );
+  const failure = <ErrorAlert>{error}</ErrorAlert>;
 
   if (step.kind === "enrolling") {
     return (
@@ -130,14 +128,12 @@ export function TwoFactorTab() {
           required
         />
         {failure}
-        <div className="actions start">
-          <button type="button" onClick={() => setStep({ kind: "idle" })} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Confirm
-          </button>
-        </div>
+        <FormActions
+          className="actions start"
+          busy={busy}
+          onCancel={() => setStep({ kind: "idle" })}
+          submitLabel="Confirm"
+        />
       </form>
     );
   }
@@ -146,9 +142,7 @@ export function TwoFactorTab() {
     return (
       <section aria-labelledby="recovery-codes-title">
         <h2 id="recovery-codes-title">Save your recovery codes</h2>
-        <p role="status" className="notice">
-          Two-factor sign-in is on.
-        </p>
+        <Notice>Two-factor sign-in is on.</Notice>
         <p>
           If you lose your phone, each of these codes signs you in once instead of a code from the app. They
           are shown only now: copy them or write them down, and keep them somewhere safe.

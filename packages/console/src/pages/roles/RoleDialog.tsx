@@ -5,8 +5,8 @@
  * (and every role, for someone without roles.manage) open read-only.
  */
 import { type FormEvent, useId, useState } from "react";
-import { Dialog } from "../../components/Dialog.tsx";
-import { Field } from "../../components/Field.tsx";
+import { Field, TextAreaField } from "../../components/Field.tsx";
+import { FormDialog } from "../../components/FormDialog.tsx";
 import { type Grants, PermissionEditor } from "../../components/PermissionEditor.tsx";
 import { Tabs } from "../../components/Tabs.tsx";
 import { useApi } from "../../session.tsx";
@@ -83,24 +83,15 @@ export function RoleDialog(props: {
         autoComplete="off"
         required
       />
-      <div className="field">
-        <label htmlFor={`${ids}-description`}>Description</label>
-        <textarea
-          id={`${ids}-description`}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-          disabled={readOnly}
-          maxLength={500}
-          rows={3}
-          aria-invalid={fields.description ? true : undefined}
-          aria-describedby={fields.description ? `${ids}-description-error` : undefined}
-        />
-        {fields.description && (
-          <span id={`${ids}-description-error`} className="field-error">
-            {fields.description}
-          </span>
-        )}
-      </div>
+      <TextAreaField
+        label="Description"
+        value={description}
+        onChange={(e) => setDescription(e.target.value)}
+        error={fields.description}
+        disabled={readOnly}
+        maxLength={500}
+        rows={3}
+      />
       <div className="field">
         <label className="check">
           <input
@@ -133,53 +124,45 @@ export function RoleDialog(props: {
   );
 
   return (
-    <Dialog title={title} wide onClose={props.onClose}>
-      <form onSubmit={submit} aria-busy={busy} noValidate>
-        <Tabs<Tab>
-          label={title}
-          selected={tab}
-          onSelect={setTab}
-          tabs={[
-            {
-              id: "properties",
-              label: "Role Properties",
-              panel: properties,
-              invalid: Object.keys(fields).length > 0,
-            },
-            {
-              id: "permissions",
-              label: "Permissions",
-              invalid: problem ? grantsInvalid(problem) : false,
-              panel: (
-                <PermissionEditor
-                  catalog={options.catalog}
-                  workspaces={options.workspaces}
-                  value={grants}
-                  onChange={setGrants}
-                  disabled={readOnly}
-                  errors={problem?.grants}
-                />
-              ),
-            },
-          ]}
-        />
-        {problem && (
-          <p role="alert" className="error">
-            {problem.summary}
-          </p>
-        )}
-        <div className="actions">
-          <button type="button" onClick={props.onClose} disabled={busy}>
-            {readOnly ? "Close" : "Cancel"}
-          </button>
-          {!readOnly && (
-            <button type="submit" className="primary" disabled={busy}>
-              Save
-            </button>
-          )}
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={title}
+      wide
+      onClose={props.onClose}
+      onSubmit={submit}
+      busy={busy}
+      error={problem?.summary}
+      cancelLabel={readOnly ? "Close" : "Cancel"}
+      submitLabel={readOnly ? undefined : "Save"}
+    >
+      <Tabs<Tab>
+        label={title}
+        selected={tab}
+        onSelect={setTab}
+        tabs={[
+          {
+            id: "properties",
+            label: "Role Properties",
+            panel: properties,
+            invalid: Object.keys(fields).length > 0,
+          },
+          {
+            id: "permissions",
+            label: "Permissions",
+            invalid: problem ? grantsInvalid(problem) : false,
+            panel: (
+              <PermissionEditor
+                catalog={options.catalog}
+                workspaces={options.workspaces}
+                value={grants}
+                onChange={setGrants}
+                disabled={readOnly}
+                errors={problem?.grants}
+              />
+            ),
+          },
+        ]}
+      />
+    </FormDialog>
   );
 }
 

@@ -6,6 +6,8 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { problemMessage } from "../../api.ts";
 import { Dialog } from "../../components/Dialog.tsx";
+import { FormActions } from "../../components/FormActions.tsx";
+import { ErrorAlert } from "../../components/Messages.tsx";
 import { useApi } from "../../session.tsx";
 import type { User } from "../../types.ts";
 
@@ -101,19 +103,13 @@ export function RandomPasswordDialog(props: {
           Must change the password at next sign-in
         </label>
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="button" onClick={props.onClose} disabled={busy}>
-          Cancel
-        </button>
-        <button type="button" className="primary" onClick={generate} disabled={busy} aria-busy={busy}>
-          Set random password
-        </button>
-      </div>
+      <ErrorAlert>{error}</ErrorAlert>
+      <FormActions
+        busy={busy}
+        onCancel={props.onClose}
+        submitLabel="Set random password"
+        onAction={generate}
+      />
     </Dialog>
   );
 }

@@ -1,7 +1,7 @@
 /** The users list's search and filters (PRODUCT.md §2 "Lists"); status is Active by default. */
-import { Field, SelectField } from "../../components/Field.tsx";
+import { Field, NamedOptions, SelectField } from "../../components/Field.tsx";
 import type { UserStatusFilter } from "../../types.ts";
-import type { UserOptions } from "./options.ts";
+import { byName, type UserOptions } from "./options.ts";
 
 type YesNo = "" | "yes" | "no";
 
@@ -77,32 +77,17 @@ export function UserFilters(props: {
         ))}
       </SelectField>
       <SelectField label="Role" value={f.roleId} onChange={(e) => set("roleId", e.target.value)}>
-        <option value="">Any role</option>
-        {props.options?.roles.map((r) => (
-          <option key={r.id} value={r.id}>
-            {r.name}
-          </option>
-        ))}
+        <NamedOptions empty="Any role" items={props.options?.roles} />
       </SelectField>
       <SelectField
         label="Workspace"
         value={f.workspaceId}
         onChange={(e) => set("workspaceId", e.target.value)}
       >
-        <option value="">Any workspace</option>
-        {props.options?.workspaces.map((w) => (
-          <option key={w.id} value={w.id}>
-            {w.name}
-          </option>
-        ))}
+        <NamedOptions empty="Any workspace" items={props.options?.workspaces} />
       </SelectField>
       <SelectField label="Work role" value={f.workRole} onChange={(e) => set("workRole", e.target.value)}>
-        <option value="">Any work role</option>
-        {props.options?.workRoles.map((w) => (
-          <option key={w.name} value={w.name}>
-            {w.name}
-          </option>
-        ))}
+        <NamedOptions empty="Any work role" items={props.options?.workRoles.map(byName)} />
       </SelectField>
       <SelectField
         label="Virtual"

@@ -6,6 +6,8 @@
  */
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { fieldErrors, problemMessage } from "../../api.ts";
+import { FormActions } from "../../components/FormActions.tsx";
+import { ErrorAlert } from "../../components/Messages.tsx";
 import { Tabs } from "../../components/Tabs.tsx";
 import type { UserOptions } from "./options.ts";
 import { UserInfoFields } from "./UserInfoFields.tsx";
@@ -113,20 +115,9 @@ export function UserForm(props: {
           },
         ]}
       />
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert>{error}</ErrorAlert>
       {props.notice}
-      <div className="actions">
-        <button type="button" onClick={props.onCancel} disabled={busy}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          Save
-        </button>
-      </div>
+      <FormActions busy={busy} onCancel={props.onCancel} submitLabel="Save" />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 /** The "User Information" tab: names, sign-in identity, contact, work role, and (create) the password. */
-import { Field, SelectField } from "../../components/Field.tsx";
-import type { WorkRole } from "./options.ts";
+import { Field, NamedOptions, SelectField } from "../../components/Field.tsx";
+import { byName, type WorkRole } from "./options.ts";
 import type { UserFormValues } from "./userFormValues.ts";
 
 export interface FieldsProps {
@@ -10,6 +10,32 @@ export interface FieldsProps {
   readonly set: <K extends keyof UserFormValues>(key: K, value: UserFormValues[K]) => void;
 }
 
+type TextKey = "firstName" | "lastName" | "email" | "username" | "phone" | "title" | "employeeNumber";
+
+interface TextFieldDef {
+  readonly key: TextKey;
+  readonly label: string;
+  readonly type?: "email" | "tel";
+  readonly hint?: string;
+  readonly spellCheck?: false;
+  readonly required?: true;
+}
+
+/** Who the user is and how they sign in: above the work role. */
+const IDENTITY: readonly TextFieldDef[] = [
+  { key: "firstName", label: "First name", required: true },
+  { key: "lastName", label: "Last name", required: true },
+  { key: "email", label: "Email", type: "email", required: true },
+  { key: "username", label: "Username", spellCheck: false, required: true },
+];
+
+/** Contact and payroll details: below it. */
+const DETAILS: readonly TextFieldDef[] = [
+  { key: "phone", label: "Phone", type: "tel", hint: "International format, e.g. +44 20 7946 0000." },
+  { key: "title", label: "Title" },
+  { key: "employeeNumber", label: "Employee number" },
+];
+
 export function UserInfoFields(props: FieldsProps & { readonly workRoles: readonly WorkRole[] }) {
   const { values: v, errors, set, mode } = props;
   const workRole = props.workRoles.find((w) => w.name === v.workRole);
@@ -18,54 +44,26 @@ export function UserInfoFields(props: FieldsProps & { readonly workRoles: readon
     v.workRole && !workRole
       ? [...props.workRoles, { name: v.workRole, professionalIdLabel: null }]
       : props.workRoles;
+  const text = ({ key, ...def }: TextFieldDef) => (
+    <Field
+      key={key}
+      {...def}
+      value={v[key]}
+      onChange={(e) => set(key, e.target.value)}
+      error={errors[key]}
+      autoComplete="off"
+    />
+  );
   return (
     <div className="user-form-grid">
-      <Field
-        label="First name"
-        value={v.firstName}
-        onChange={(e) => set("firstName", e.target.value)}
-        error={errors.firstName}
-        autoComplete="off"
-        required
-      />
-      <Field
-        label="Last name"
-        value={v.lastName}
-        onChange={(e) => set("lastName", e.target.value)}
-        error={errors.lastName}
-        autoComplete="off"
-        required
-      />
-      <Field
-        label="Email"
-        type="email"
-        value={v.email}
-        onChange={(e) => set("email", e.target.value)}
-        error={errors.email}
-        autoComplete="off"
-        required
-      />
-      <Field
-        label="Username"
-        value={v.username}
-        onChange={(e) => set("username", e.target.value)}
-        error={errors.username}
-        autoComplete="off"
-        spellCheck={false}
-        required
-      />
+      {IDENTITY.map(text)}
       <SelectField
         label="Work role"
         value={v.workRole}
         onChange={(e) => set("workRole", e.target.value)}
         error={errors.workRole}
       >
-        <option value="">None</option>
-        {choices.map((w) => (
-          <option key={w.name} value={w.name}>
-            {w.name}
-          </option>
-        ))}
+        <NamedOptions empty="None" items={choices.map(byName)} />
       </SelectField>
       {workRole?.professionalIdLabel && (
         <Field
@@ -76,29 +74,7 @@ export function UserInfoFields(props: FieldsProps & { readonly workRoles: readon
           autoComplete="off"
         />
       )}
-      <Field
-        label="Phone"
-        type="tel"
-        value={v.phone}
-        onChange={(e) => set("phone", e.target.value)}
-        error={errors.phone}
-        autoComplete="off"
-        hint="International format, e.g. +44 20 7946 0000."
-      />
-      <Field
-        label="Title"
-        value={v.title}
-        onChange={(e) => set("title", e.target.value)}
-        error={errors.title}
-        autoComplete="off"
-      />
-      <Field
-        label="Employee number"
-        value={v.employeeNumber}
-        onChange={(e) => set("employeeNumber", e.target.value)}
-        error={errors.employeeNumber}
-        autoComplete="off"
-      />
+      {DETAILS.map(text)}
       {mode === "create" && <CreateOnlyFields {...props} />}
     </div>
   );

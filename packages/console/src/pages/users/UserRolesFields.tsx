@@ -3,7 +3,7 @@
  * (in a workspace listed there the user holds that role instead of the role above).
  */
 import { useId } from "react";
-import { SelectField } from "../../components/Field.tsx";
+import { NamedOptions, SelectField } from "../../components/Field.tsx";
 import type { UserOptions } from "./options.ts";
 import type { FieldsProps } from "./UserInfoFields.tsx";
 import type { WorkspaceRoleRow } from "./userFormValues.ts";
@@ -44,15 +44,11 @@ export function UserRolesFields(
         {...(ownHint ? { "aria-describedby": ownHint } : {})}
         required
       >
-        <option value="">Choose a role</option>
-        {props.privateRoleId && (
-          <option value={props.privateRoleId}>Private role (set by Edit Permissions)</option>
-        )}
-        {options.roles.map((r) => (
-          <option key={r.id} value={r.id}>
-            {r.name}
-          </option>
-        ))}
+        <NamedOptions empty="Choose a role" items={options.roles}>
+          {props.privateRoleId && (
+            <option value={props.privateRoleId}>Private role (set by Edit Permissions)</option>
+          )}
+        </NamedOptions>
       </SelectField>
 
       <fieldset
@@ -118,12 +114,7 @@ export function UserRolesFields(
               error={errors[`workspaceRoles.${i}.workspaceId`]}
               disabled={props.ownRole}
             >
-              <option value="">Choose a workspace</option>
-              {options.workspaces.map((w) => (
-                <option key={w.id} value={w.id}>
-                  {w.name}
-                </option>
-              ))}
+              <NamedOptions empty="Choose a workspace" items={options.workspaces} />
             </SelectField>
             <SelectField
               label="Role in this workspace"
@@ -132,12 +123,7 @@ export function UserRolesFields(
               error={errors[`workspaceRoles.${i}.roleId`]}
               disabled={props.ownRole}
             >
-              <option value="">Choose a role</option>
-              {options.roles.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name}
-                </option>
-              ))}
+              <NamedOptions empty="Choose a role" items={options.roles} />
             </SelectField>
             {!props.ownRole && (
               <button

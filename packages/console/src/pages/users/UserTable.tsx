@@ -1,4 +1,5 @@
 /** The users table: one row per user, names as text, each row with its Actions menu when it has any. */
+import { ListTable } from "../../components/ListTable.tsx";
 import type { User } from "../../types.ts";
 import { ActionsMenu } from "./ActionsMenu.tsx";
 import type { UserOptions } from "./options.ts";
@@ -39,58 +40,56 @@ export function UserTable(props: {
   readonly onAction: (user: User, action: ActionId, button: HTMLButtonElement | null) => void;
 }) {
   return (
-    <table className="table users-table">
-      <caption className="visually-hidden">Users</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Username</th>
-          <th scope="col">Email</th>
-          <th scope="col">Role</th>
-          <th scope="col">Work role</th>
-          <th scope="col">Status</th>
-          <th scope="col">Last sign-in</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.users.map((u) => {
-          const actions = actionsFor(u, props.caller);
-          return (
-            <tr key={u.id}>
-              <th scope="row" className="user-name">
-                {u.displayName}
-                {u.virtual && <span className="tag">Virtual</span>}
-                {u.locked && <span className="tag warn">Locked</span>}
-                {u.id === props.caller.userId && <span className="tag">You</span>}
-              </th>
-              <td>{u.username}</td>
-              <td>
-                <Email address={u.email} />
-              </td>
-              <td>{roleOf(u, props.options)}</td>
-              <td>{u.workRole ?? ""}</td>
-              <td>
-                <span className={`user-status user-status-${u.status}`}>
-                  {STATUS_LABEL[u.status] ?? u.status}
-                </span>
-              </td>
-              <td>{u.lastLoginAt ? SIGN_IN_TIME.format(new Date(u.lastLoginAt)) : "Never"}</td>
-              <td className="user-row-actions">
-                {actions.length > 0 && (
-                  <ActionsMenu
-                    name={`Actions for ${u.displayName}`}
-                    items={actions}
-                    onSelect={(id, button) => props.onAction(u, id as ActionId, button)}
-                  />
-                )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <ListTable
+      items={props.users}
+      caption="Users"
+      className="table users-table"
+      columns={[
+        "Name",
+        "Username",
+        "Email",
+        "Role",
+        "Work role",
+        "Status",
+        "Last sign-in",
+        <span key="actions" className="visually-hidden">
+          Actions
+        </span>,
+      ]}
+      row={(u) => {
+        const actions = actionsFor(u, props.caller);
+        return (
+          <tr key={u.id}>
+            <th scope="row" className="user-name">
+              {u.displayName}
+              {u.virtual && <span className="tag">Virtual</span>}
+              {u.locked && <span className="tag warn">Locked</span>}
+              {u.id === props.caller.userId && <span className="tag">You</span>}
+            </th>
+            <td>{u.username}</td>
+            <td>
+              <Email address={u.email} />
+            </td>
+            <td>{roleOf(u, props.options)}</td>
+            <td>{u.workRole ?? ""}</td>
+            <td>
+              <span className={`user-status user-status-${u.status}`}>
+                {STATUS_LABEL[u.status] ?? u.status}
+              </span>
+            </td>
+            <td>{u.lastLoginAt ? SIGN_IN_TIME.format(new Date(u.lastLoginAt)) : "Never"}</td>
+            <td className="user-row-actions">
+              {actions.length > 0 && (
+                <ActionsMenu
+                  name={`Actions for ${u.displayName}`}
+                  items={actions}
+                  onSelect={(id, button) => props.onAction(u, id as ActionId, button)}
+                />
+              )}
+            </td>
+          </tr>
+        );
+      }}
+    />
   );
 }

@@ -3,6 +3,7 @@
  * once for the filters, the table and the create/edit form.
  */
 import type { Staffgate } from "@staffgate/sdk";
+import { listAll } from "../../listAll.ts";
 import type { Role } from "../../types.ts";
 
 export type Workspace = Awaited<ReturnType<Staffgate["workspaces"]["list"]>>["items"][number];
@@ -16,25 +17,16 @@ export interface UserOptions {
   readonly roleName: (id: string) => string | undefined;
 }
 
-/** Every page of a cursor list (a tenant has tens of roles and workspaces, not thousands). */
-async function all<T>(
-  page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,
-): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < 20; i++) {
-    const p = await page(cursor);
-    out.push(...p.items);
-    if (!p.nextCursor) break;
-    cursor = p.nextCursor;
-  }
-  return out;
-}
+/** A work role as a choice: work roles have no id, their name is the value. */
+export const byName = (w: WorkRole) => ({ id: w.name, name: w.name });
+
+/** A tenant has tens of roles and workspaces, not thousands: the choices stop at 4,000. */
+const MAX_PAGES = 20;
 
 export async function loadUserOptions(api: Staffgate): Promise<UserOptions> {
   const [roles, workspaces, catalog] = await Promise.all([
-    all((cursor) => api.roles.list({ limit: 200, ...(cursor ? { cursor } : {}) })),
-    all((cursor) => api.workspaces.list({ limit: 200, ...(cursor ? { cursor } : {}) })),
+    listAll((page) => api.roles.list(page), MAX_PAGES),
+    listAll((page) => api.workspaces.list(page), MAX_PAGES),
     api.permissions.list(),
   ]);
   const names = new Map(roles.map((r) => [r.id, r.name]));

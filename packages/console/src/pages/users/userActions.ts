@@ -51,6 +51,10 @@ const other = (u: User, c: Caller) => u.id !== c.userId;
 const manage = (c: Caller) => c.can("users.manage");
 const credentials = (c: Caller) => c.can("users.credentials");
 const v = (u: User) => ({ ifMatch: u.version });
+/** Every confirmed action is one that cannot simply be taken back: its button says so (danger). */
+const destructive =
+  (title: string, confirmLabel: string, body: (u: User) => string) =>
+  (u: User): Confirmation => ({ title, body: body(u), confirmLabel, danger: true });
 
 export const ACTIONS: readonly ActionDef[] = [
   { id: "edit", label: "Edit", group: 0, applies: (u, c) => manage(c) && u.status !== "archived" },
@@ -102,12 +106,12 @@ export const ACTIONS: readonly ActionDef[] = [
     label: "Reset MFA",
     group: 1,
     applies: (u, c) => credentials(c) && other(u, c) && u.mfaEnrolled,
-    confirm: (u) => ({
-      title: "Reset two-factor sign-in?",
-      body: `${u.displayName}'s authenticator, recovery codes and remembered devices are removed and their sessions end. They set up two-factor sign-in again when they next sign in.`,
-      confirmLabel: "Reset MFA",
-      danger: true,
-    }),
+    confirm: destructive(
+      "Reset two-factor sign-in?",
+      "Reset MFA",
+      (u) =>
+        `${u.displayName}'s authenticator, recovery codes and remembered devices are removed and their sessions end. They set up two-factor sign-in again when they next sign in.`,
+    ),
     run: async (api, u) => {
       await api.mfa.reset(u.id);
       return `${u.displayName}'s two-factor sign-in was reset.`;
@@ -118,12 +122,11 @@ export const ACTIONS: readonly ActionDef[] = [
     label: "End sessions",
     group: 1,
     applies: (u, c) => credentials(c) && other(u, c) && u.status === "active",
-    confirm: (u) => ({
-      title: "End all sessions?",
-      body: `${u.displayName} is signed out everywhere, and their API tokens stop working.`,
-      confirmLabel: "End sessions",
-      danger: true,
-    }),
+    confirm: destructive(
+      "End all sessions?",
+      "End sessions",
+      (u) => `${u.displayName} is signed out everywhere, and their API tokens stop working.`,
+    ),
     run: async (api, u) => {
       await api.userActions.revokeSessions(u.id);
       return `${u.displayName}'s sessions and API tokens have ended.`;
@@ -134,12 +137,12 @@ export const ACTIONS: readonly ActionDef[] = [
     label: "Deactivate",
     group: 2,
     applies: (u, c) => manage(c) && other(u, c) && u.status === "active",
-    confirm: (u) => ({
-      title: "Deactivate user?",
-      body: `${u.displayName} can no longer sign in and is signed out now. Reactivate brings the account back.`,
-      confirmLabel: "Deactivate",
-      danger: true,
-    }),
+    confirm: destructive(
+      "Deactivate user?",
+      "Deactivate",
+      (u) =>
+        `${u.displayName} can no longer sign in and is signed out now. Reactivate brings the account back.`,
+    ),
     run: async (api, u) => {
       await api.userActions.deactivate(u.id, v(u));
       return `${u.displayName} was deactivated. Find them under the Inactive filter.`;
@@ -160,12 +163,12 @@ export const ACTIONS: readonly ActionDef[] = [
     label: "Archive",
     group: 2,
     applies: (u, c) => manage(c) && other(u, c) && u.status !== "archived",
-    confirm: (u) => ({
-      title: "Archive user?",
-      body: `${u.displayName} can no longer sign in; their sessions and API tokens end. The account, its username and email are kept, and Restore brings it back.`,
-      confirmLabel: "Archive",
-      danger: true,
-    }),
+    confirm: destructive(
+      "Archive user?",
+      "Archive",
+      (u) =>
+        `${u.displayName} can no longer sign in; their sessions and API tokens end. The account, its username and email are kept, and Restore brings it back.`,
+    ),
     run: async (api, u) => {
       await api.userActions.archive(u.id, v(u));
       return `${u.displayName} was archived. Find them under the Archived filter.`;
@@ -187,12 +190,12 @@ export const ACTIONS: readonly ActionDef[] = [
     label: "Purge",
     group: 2,
     applies: (u, c) => manage(c) && other(u, c) && u.status === "archived",
-    confirm: (u) => ({
-      title: "Purge user permanently?",
-      body: `${u.displayName} (${u.username}) is deleted for good and cannot be restored. Only a user who never signed in or acted can be purged.`,
-      confirmLabel: "Purge",
-      danger: true,
-    }),
+    confirm: destructive(
+      "Purge user permanently?",
+      "Purge",
+      (u) =>
+        `${u.displayName} (${u.username}) is deleted for good and cannot be restored. Only a user who never signed in or acted can be purged.`,
+    ),
     run: async (api, u) => {
       await api.userActions.purge(u.id, v(u));
       return `${u.displayName} was purged permanently.`;

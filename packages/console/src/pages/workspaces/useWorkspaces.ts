@@ -4,20 +4,14 @@
  */
 import type { Staffgate } from "@staffgate/sdk";
 import { useLoad } from "../../components/useLoad.ts";
+import { listAll } from "../../listAll.ts";
 import { useApi } from "../../session.tsx";
 
 export type Workspace = Awaited<ReturnType<Staffgate["workspaces"]["get"]>>;
 
-/** Pages of 200 until the end; a tenant has tens of workspaces, not thousands. */
-export async function listAllWorkspaces(api: Staffgate): Promise<Workspace[]> {
-  const all: Workspace[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await api.workspaces.list({ limit: 200, ...(cursor ? { cursor } : {}) });
-    all.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return all;
+/** A tenant has tens of workspaces, not thousands: all of them, in pages of 200. */
+export function listAllWorkspaces(api: Staffgate): Promise<Workspace[]> {
+  return listAll((page) => api.workspaces.list(page));
 }
 
 /** The workspaces (or null while loading or when they could not be read) and a name lookup. */

@@ -1,0 +1,37 @@
+/**
+ * A list as a table: the words for an empty list instead of an empty table, a caption for screen
+ * readers, and a header per column. A falsy column is left out: one only some people see (Actions).
+ */
+import type { ReactNode } from "react";
+
+export function ListTable<T>(props: {
+  readonly items: readonly T[];
+  /** Said instead of the table when there are no items; absent: the caller has said it. */
+  readonly empty?: ReactNode;
+  readonly caption: ReactNode;
+  readonly columns: readonly ReactNode[];
+  /** One `<tr>` with its key. */
+  readonly row: (item: T) => ReactNode;
+  readonly className?: string;
+}) {
+  if (props.items.length === 0 && props.empty !== undefined) return <p className="empty">{props.empty}</p>;
+  return (
+    <table className={props.className ?? "table"}>
+      <caption className="visually-hidden">{props.caption}</caption>
+      <thead>
+        <tr>
+          {props.columns.map(
+            (column, i) =>
+              column && (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a table's columns are fixed: their place is who they are.
+                <th key={i} scope="col">
+                  {column}
+                </th>
+              ),
+          )}
+        </tr>
+      </thead>
+      <tbody>{props.items.map(props.row)}</tbody>
+    </table>
+  );
+}
