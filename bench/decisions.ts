@@ -31,6 +31,13 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const SECONDS = arg("seconds", 3);
+/** `--only inprocess,http,mix,scaling` runs those parts; `--sqlite` skips PostgreSQL. */
+const ONLY = (() => {
+  const i = process.argv.indexOf("--only");
+  return i > 0 ? new Set((process.argv[i + 1] ?? "").split(",")) : null;
+})();
+const part = (name: string) => ONLY === null || ONLY.has(name);
+const SQLITE_ONLY = process.argv.includes("--sqlite");
 const CONCURRENCY = arg("concurrency", 16);
 const OPERATOR = "bench-operator-token-0123456789";
 const PASSWORD = "bench-password-long-enough-1";
@@ -625,8 +632,8 @@ async function runOn(label: string, url: string, full: boolean): Promise<void> {
   console.log(
     `\n=== ${label}: 10,000 users, ${ROLES} roles, ${WORKSPACES} workspaces, ${n0(GRANTS)} grants seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
-  if (full) await inProcess(b);
-  await http(b, label);
+  if (full && part("inprocess")) await inProcess(b);
+  if (part("http")) await http(b, label);
   // A fresh app per phase (an app listens once), on the same database.
   const app2 = await startApp(url);
   const b2: Bench = {
@@ -643,8 +650,8 @@ async function runOn(label: string, url: string, full: boolean): Promise<void> {
       return res.json();
     },
   };
-  await mix(b2, label);
-  if (full) {
+  if (part("mix")) await mix(b2, label);
+  if (full && part("scaling")) {
     const app3 = await startApp(url);
     await scaling(app3);
     await app3.close();
@@ -659,6 +666,7 @@ try {
 }
 const admin = new pg.Client({ connectionString: PG_URL });
 try {
+  if (SQLITE_ONLY) throw new Error("--sqlite");
   await admin.connect();
   await admin.query("DROP DATABASE IF EXISTS sg_bench_decisions WITH (FORCE)");
   await admin.query("CREATE DATABASE sg_bench_decisions");

@@ -14,7 +14,7 @@ import type { Deps } from "../shared/deps.ts";
 import { bool, parseJson } from "../shared/json.ts";
 import type { Executor } from "../shared/tx.ts";
 import { readSettings, type TenantSettings } from "../tenants/settings.rules.ts";
-import type { DecisionRole, DecisionUser, EmergencyFact } from "./decision.rules.ts";
+import type { Decision, DecisionRole, DecisionUser, EmergencyFact } from "./decision.rules.ts";
 
 export interface SnapshotRole extends DecisionRole {
   readonly name: string;
@@ -35,6 +35,19 @@ export interface SnapshotUser {
   readonly workspaceRoles: ReadonlyMap<string, string>;
   /** The same user, shaped for decide() (roles resolved). Rebuilt when one of its roles changes. */
   decision: DecisionUser;
+  /**
+   * snapshot-decide.ts's answers for `decision` (valid only while `for` is still `decision`), by
+   * workspace index × catalogue size + permission index.
+   */
+  answers?: { readonly for: DecisionUser; readonly byKey: Map<number, Decision> };
+}
+
+/** Small integers for the catalogue's permissions and the known workspaces (snapshot-decide.ts). */
+export interface SnapshotIndexes {
+  readonly catalog: Catalog;
+  readonly permissions: ReadonlyMap<string, number>;
+  /** Workspace id → 1, 2, …, assigned on first use; 0 stands for "no workspace". */
+  readonly workspaces: Map<string, number>;
 }
 
 export interface PolicySnapshot {
@@ -55,6 +68,8 @@ export interface PolicySnapshot {
    * ending one bumps the policy version, so a denial needs no database read to know about them.
    */
   emergencies: Map<string, EmergencyFact[]>;
+  /** Built on first use by snapshot-decide.ts; rebuilt there when `catalog` is replaced. */
+  indexes?: SnapshotIndexes;
 }
 
 /** A role that grants nothing: stands in for a role id that no longer resolves (never expected). */
