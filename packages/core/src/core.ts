@@ -39,12 +39,13 @@ export interface CoreOptions {
 export const DEFAULT_PUBLIC_URL = "http://localhost:3000";
 
 export function createCore(options: CoreOptions) {
+  const hasher = createPasswordHasher(options.hasher);
   const deps: Deps = {
     db: options.db,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? randomIds,
     catalogs: options.catalogs ?? loadCatalogs(),
-    hasher: createPasswordHasher(options.hasher),
+    hasher,
     publicUrl: (options.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, ""),
   };
   const policy = createSharedPolicyCache(deps);
@@ -69,6 +70,10 @@ export function createCore(options: CoreOptions) {
     effective: createEffectiveService(deps, access),
     patientAccess: createPatientAccessService(deps),
     emergencyAccess: createEmergencyAccessService(deps),
+    /** Ends what core started besides the database: the decision cache's LISTEN, the hasher's threads. */
+    async close(): Promise<void> {
+      await Promise.all([access.close(), hasher.close()]);
+    },
   };
 }
 

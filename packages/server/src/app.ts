@@ -1,5 +1,4 @@
 /** buildApp(): the whole HTTP service, built without listening (tests inject; main.ts listens). */
-import { randomBytes } from "node:crypto";
 import {
   type Catalogs,
   type Clock,
@@ -22,6 +21,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import { installAuthentication } from "./http/auth.ts";
 import { DEFAULT_CONSOLE_DIR, installConsole } from "./http/console.ts";
 import { installErrorHandling } from "./http/problem.ts";
+import { newRequestId } from "./http/request-id.ts";
 import type { RegisteredRoute, RouteOptions } from "./http/route.ts";
 import { installSecurityHeaders } from "./http/security-headers.ts";
 import { ROUTE_MODULES } from "./routes/index.ts";
@@ -108,7 +108,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
-    genReqId: () => `req_${randomBytes(9).toString("base64url")}`,
+    genReqId: newRequestId,
     requestIdHeader: false,
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
@@ -149,8 +149,9 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     // Registered before the database hook: hooks run in order, and a run in progress needs the database.
     app.addHook("onClose", stopExpiry);
   }
-  // Ends the decision cache's LISTEN connection; registered before the database hook (hooks run in order).
-  app.addHook("onClose", async () => core.access.close());
+  // Ends the decision cache's LISTEN connection and the hasher's worker threads; registered before
+  // the database hook (hooks run in order).
+  app.addHook("onClose", async () => core.close());
   if (!options.db) app.addHook("onClose", async () => db.destroy());
   return app as unknown as StaffgateApp;
 }

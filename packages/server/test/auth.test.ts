@@ -27,6 +27,35 @@ describe(`minimal sign-in (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(byEmail.token).not.toBe(byName.token);
   });
 
+  it("resolves a login that is one user's username and another's email to the username", async () => {
+    const me = await t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: a.password });
+    const login = `shared@${a.slug}.example`;
+    const common = { firstName: "Tie", lastName: "Break", roleId: me.user.roleId, mustChangePassword: false };
+    // "aa-…" sorts before "shared@…": ordering by username would pick the email match.
+    await a.admin.users.create({
+      ...common,
+      username: "aa-by-email",
+      email: login,
+      password: "emails-own-pass-1",
+    });
+    await a.admin.users.create({
+      ...common,
+      username: login,
+      email: `other@${a.slug}.example`,
+      password: "usernames-own-pass-1",
+    });
+    const signedIn = await t.anonymous.auth.login({
+      tenant: a.slug,
+      login,
+      password: "usernames-own-pass-1",
+    });
+    expect(signedIn.user.username).toBe(login);
+    const refused = await problemOf(() =>
+      t.anonymous.auth.login({ tenant: a.slug, login, password: "emails-own-pass-1" }),
+    );
+    expect(refused.code).toBe("INVALID_CREDENTIALS");
+  });
+
   it("stores only a hash of the session token", async () => {
     const { token } = await t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: a.password });
     const rows = await t.db.kysely.selectFrom("sessions").select("token_hash").execute();

@@ -20,7 +20,12 @@ export async function withCore(work: (core: Core) => Promise<number>): Promise<n
     if (!(await migrationsAreCurrent(db.kysely as never))) {
       throw new CommandError("The database is not migrated: run `staffgate migrate` first.");
     }
-    return await work(createCore({ db, catalogs: loadCatalogs(config.catalog) }));
+    const core = createCore({ db, catalogs: loadCatalogs(config.catalog) });
+    try {
+      return await work(core);
+    } finally {
+      await core.close();
+    }
   } catch (error) {
     if (!(error instanceof CommandError)) throw error;
     process.stderr.write(`${error.message}\n`);

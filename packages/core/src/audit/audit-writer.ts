@@ -1,4 +1,6 @@
 /** Appends audit events inside the caller's transaction: no audit, no change. */
+import { prepared } from "../db/prepared.ts";
+import type { AuditEventsTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import type { Trx } from "../shared/tx.ts";
@@ -19,15 +21,45 @@ export interface AuditInput {
   readonly outcome?: "success" | "failure" | "denied";
 }
 
+// Every use case writes these three statements: compiled once (db/prepared.ts).
+const bumpHead = prepared<{ tenantId: string }, { seq: number; hash: string }>(["tenantId"], (db, v) =>
+  db
+    .updateTable("audit_heads")
+    .set((eb) => ({ seq: eb("seq", "+", 1) }))
+    .where("tenant_id", "=", v.tenantId)
+    .returning(["seq", "hash"]),
+);
+const EVENT_COLUMNS = [
+  "tenant_id",
+  "seq",
+  "id",
+  "at",
+  "actor_type",
+  "actor_id",
+  "actor_label",
+  "action",
+  "target_type",
+  "target_id",
+  "target_label",
+  "changes",
+  "ip",
+  "user_agent",
+  "request_id",
+  "outcome",
+  "prev_hash",
+  "hash",
+] as const satisfies readonly (keyof AuditEventsTable)[];
+const insertEvent = prepared<AuditEventsTable, never>(EVENT_COLUMNS, (db, row) =>
+  db.insertInto("audit_events").values(row),
+);
+const setHeadHash = prepared<{ tenantId: string; hash: string }, never>(["tenantId", "hash"], (db, v) =>
+  db.updateTable("audit_heads").set({ hash: v.hash }).where("tenant_id", "=", v.tenantId),
+);
+
 /** Writes one event, chained to the tenant's previous one. Must run inside a transaction. */
 export async function appendAudit(deps: Deps, trx: Trx, ctx: Ctx, input: AuditInput): Promise<number> {
   // Incrementing the head row first takes its lock, so concurrent writers chain one after another.
-  const head = await trx
-    .updateTable("audit_heads")
-    .set((eb) => ({ seq: eb("seq", "+", 1) }))
-    .where("tenant_id", "=", ctx.tenantId)
-    .returning(["seq", "hash"])
-    .executeTakeFirst();
+  const head = await bumpHead.first(trx, { tenantId: ctx.tenantId });
   let seq: number;
   let prevHash: string;
   if (head) {
@@ -60,30 +92,27 @@ export async function appendAudit(deps: Deps, trx: Trx, ctx: Ctx, input: AuditIn
     outcome: input.outcome ?? "success",
   } as const;
   const hash = chainHash(prevHash, fields);
-  await trx
-    .insertInto("audit_events")
-    .values({
-      tenant_id: fields.tenantId,
-      seq,
-      id: fields.id,
-      at: fields.at,
-      actor_type: fields.actorType,
-      actor_id: fields.actorId,
-      actor_label: fields.actorLabel,
-      action: fields.action,
-      target_type: fields.targetType,
-      target_id: fields.targetId,
-      target_label: fields.targetLabel,
-      changes: fields.changes,
-      ip: fields.ip,
-      user_agent: fields.userAgent,
-      request_id: fields.requestId,
-      outcome: fields.outcome,
-      prev_hash: prevHash,
-      hash,
-    })
-    .execute();
-  await trx.updateTable("audit_heads").set({ hash }).where("tenant_id", "=", ctx.tenantId).execute();
+  await insertEvent.execute(trx, {
+    tenant_id: fields.tenantId,
+    seq,
+    id: fields.id,
+    at: fields.at,
+    actor_type: fields.actorType,
+    actor_id: fields.actorId,
+    actor_label: fields.actorLabel,
+    action: fields.action,
+    target_type: fields.targetType,
+    target_id: fields.targetId,
+    target_label: fields.targetLabel,
+    changes: fields.changes,
+    ip: fields.ip,
+    user_agent: fields.userAgent,
+    request_id: fields.requestId,
+    outcome: fields.outcome,
+    prev_hash: prevHash,
+    hash,
+  });
+  await setHeadHash.execute(trx, { tenantId: ctx.tenantId, hash });
   return seq;
 }
 

@@ -2,10 +2,11 @@
  * Sign-in (issue 4 items 1 and 2; SECURITY.md A-12, A-15, D-32, D-34, E-36).
  *
  * Order of a sign-in:
- * 1. Throttle: one atomic upsert per key counts the attempt per client address and per
+ * 1. Throttle: one atomic upsert counts the attempt under two keys, the client address and the
  *    tenant + login (whether or not either exists, so a 429 tells nothing about the account).
- *    Over a limit → 429 THROTTLED with Retry-After. A successful sign-in gives its attempt back.
- * 2. Tenant and user are looked up; a locked account's password is not verified (a dummy
+ *    Over a limit → 429 THROTTLED with Retry-After. A successful sign-in gives its attempt back,
+ *    in its transaction.
+ * 2. Tenant and user are looked up (one read); a locked account's password is not verified (a dummy
  *    verify runs instead, as for an unknown user, so the time is the same).
  * 3. Wrong password or a missing / wrong second factor counts a failure: ONE UPDATE … RETURNING
  *    increments the counter and locks at the threshold, and does nothing while the account is
@@ -17,7 +18,6 @@
  * administrators); it never holds a password, token or code.
  */
 import type { User } from "@staffgate/contract";
-import { sql } from "kysely";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { SessionPurpose, UsersTable } from "../db/schema.ts";
 import type { Ctx, RequestMeta } from "../shared/context.ts";
@@ -25,15 +25,14 @@ import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { hashSecret, newSecret } from "../shared/ids.ts";
 import { foldKey } from "../shared/text.rules.ts";
-import { type Executor, inTx } from "../shared/tx.ts";
-import { DEFAULT_SETTINGS, readSettings, type TenantSettings } from "../tenants/settings.rules.ts";
-import { createTenantStore } from "../tenants/tenants.store.ts";
+import { inTx, type Trx } from "../shared/tx.ts";
+import { DEFAULT_SETTINGS, readSettings } from "../tenants/settings.rules.ts";
 import { createUserStore } from "../users/users.store.ts";
+import { countFailure, findLoginTarget, recordSignIn } from "./login.store.ts";
 import {
   hitThrottle,
   pruneThrottle,
   refundThrottle,
-  type ThrottleHit,
   throttleKey,
   windowStartOf,
 } from "./login-throttle.store.ts";
@@ -96,42 +95,6 @@ export function isLocked(row: Pick<UsersTable, "locked" | "locked_until">, nowIs
   return row.locked === 1 && (row.locked_until === null || row.locked_until > nowIso);
 }
 
-/**
- * Counts one failed attempt atomically and returns the new count and whether it locked the
- * account; undefined when the account is locked (nothing counted, the lock is not extended).
- * A failed-attempts lock that has run out restarts the count at 1.
- */
-export async function countFailure(
-  db: Executor,
-  tenantId: string,
-  userId: string,
-  settings: TenantSettings,
-  now: Date,
-): Promise<{ failedAttempts: number; locked: boolean } | undefined> {
-  const nowIso = now.toISOString();
-  const until =
-    settings.lockoutMinutes === 0
-      ? null
-      : new Date(now.getTime() + settings.lockoutMinutes * 60_000).toISOString();
-  const expired = sql`(locked = 1 AND locked_until IS NOT NULL AND locked_until <= ${nowIso})`;
-  const next = sql`((CASE WHEN ${expired} THEN 0 ELSE failed_attempts END) + 1)`;
-  const reaches = sql`(${next} >= CAST(${settings.lockoutThreshold} AS integer))`;
-  const row = await db
-    .updateTable("users")
-    .set({
-      failed_attempts: sql<number>`${next}`,
-      locked: sql<0 | 1>`CASE WHEN ${reaches} THEN 1 ELSE 0 END`,
-      locked_until: sql<string | null>`CASE WHEN ${reaches} THEN CAST(${until} AS text) ELSE NULL END`,
-    })
-    .where("tenant_id", "=", tenantId)
-    .where("id", "=", userId)
-    .where(sql<boolean>`NOT (locked = 1 AND (locked_until IS NULL OR locked_until > ${nowIso}))`)
-    .returning(["failed_attempts", "locked"])
-    .executeTakeFirst();
-  if (!row) return undefined;
-  return { failedAttempts: Number(row.failed_attempts), locked: Number(row.locked) === 1 };
-}
-
 export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOGIN_THROTTLE) {
   let dummyHash: Promise<string> | null = null;
   const dummy = () => {
@@ -140,7 +103,10 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
   };
   let prunedWindow = "";
 
-  /** Counts the attempt under both keys; throws THROTTLED when either is over its limit. */
+  /**
+   * Counts the attempt under both keys (one statement); throws THROTTLED when either is over its
+   * limit. Returns the refund, to run in the transaction of a successful sign-in.
+   */
   async function throttle(meta: RequestMeta, input: LoginInput, now: Date) {
     const windowStart = windowStartOf(now, limits.windowMs);
     if (prunedWindow !== windowStart) {
@@ -148,24 +114,24 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
       prunedWindow = windowStart;
       await pruneThrottle(deps.db.kysely, new Date(Date.parse(windowStart) - limits.windowMs).toISOString());
     }
-    const keys = [
-      { key: throttleKey(`ip:${meta.ip ?? "unknown"}`), limit: limits.perAddress },
-      {
-        key: throttleKey(`account:${foldKey(input.tenant)}\0${foldKey(input.login)}`),
-        limit: limits.perAccount,
-      },
-    ];
-    const hits: { key: string; limit: number; hit: ThrottleHit }[] = [];
-    for (const k of keys) hits.push({ ...k, hit: await hitThrottle(deps.db.kysely, k.key, windowStart) });
-    const over = hits.filter((h) => h.hit.count > h.limit);
+    const limitsOf = [limits.perAddress, limits.perAccount];
+    const hits = await hitThrottle(
+      deps.db.kysely,
+      [
+        throttleKey(`ip:${meta.ip ?? "unknown"}`),
+        throttleKey(`account:${foldKey(input.tenant)}\0${foldKey(input.login)}`),
+      ],
+      windowStart,
+    );
+    const over = hits.filter((h, i) => h.count > limitsOf[i]!);
     if (over.length > 0) {
-      const ends = Math.max(...over.map((h) => Date.parse(h.hit.windowStart) + limits.windowMs));
+      const ends = Math.max(...over.map((h) => Date.parse(h.windowStart) + limits.windowMs));
       const retryAfter = Math.max(1, Math.ceil((ends - now.getTime()) / 1000));
       throw new AppError("THROTTLED", "Too many sign-in attempts; try again later", {
         extensions: { retryAfter },
       });
     }
-    return () => Promise.all(hits.map((h) => refundThrottle(deps.db.kysely, h.key, h.hit.windowStart)));
+    return (trx: Trx) => refundThrottle(trx, hits);
   }
 
   return {
@@ -174,9 +140,10 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
       const nowIso = now.toISOString();
       const refund = await throttle(meta, input, now);
 
-      const tenant = await createTenantStore(deps.db.kysely).findTenantBySlug(foldKey(input.tenant));
+      const target = await findLoginTarget(deps.db.kysely, foldKey(input.tenant), foldKey(input.login));
+      const tenant = target?.tenant;
       const users = tenant && createUserStore(deps.db.kysely, tenant.id);
-      const row = users ? await users.findUserRowByLogin(foldKey(input.login)) : undefined;
+      const row = target?.user;
       const settings = tenant ? readSettings(tenant.settings) : DEFAULT_SETTINGS;
       const locked = row !== undefined && isLocked(row, nowIso);
       let passwordOk = false;
@@ -261,17 +228,11 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
         tenantId: tenant.id,
         actor: { type: "user", id: row.id, label: row.username },
       };
-      const ok = await inTx(deps, async (trx) => {
-        // Resets the counter, clears a run-out lock, and refuses if a parallel failure locked it.
-        const reset = await trx
-          .updateTable("users")
-          .set({ last_login_at: nowIso, failed_attempts: 0, locked: 0, locked_until: null })
-          .where("tenant_id", "=", tenant.id)
-          .where("id", "=", row.id)
-          .where(sql<boolean>`NOT (locked = 1 AND (locked_until IS NULL OR locked_until > ${nowIso}))`)
-          .returning("id")
-          .executeTakeFirst();
-        if (!reset) return false;
+      const fresh = await inTx(deps, async (trx) => {
+        // Refused if a parallel failure locked the account; its row is the user as signed in, for
+        // the answer (no read after the commit).
+        const signedIn = await recordSignIn(trx, tenant.id, row.id, nowIso);
+        if (!signedIn) return undefined;
         if (rehash) {
           await trx
             .updateTable("users")
@@ -302,15 +263,16 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
             ...(rehash ? { passwordRehashed: { after: true } } : {}),
           },
         });
-        return true;
+        // Last: on PostgreSQL the per-address row, which every sign-in from that address counts
+        // on, stays locked only until the commit that follows.
+        await refund(trx);
+        return signedIn;
       });
-      if (!ok) return fail("locked_meanwhile", false);
-      await refund();
+      if (!fresh) return fail("locked_meanwhile", false);
       const remember =
         input.rememberDevice && second.status === "ok" && second.method !== "remembered"
           ? await issueRememberToken(deps, tenant.id, row.id, settings)
           : null;
-      const fresh = (await users.findUserRowById(row.id))!;
       const [user] = await users.toUsers([fresh]);
       return {
         token,

@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { createLimiter, createPasswordHasher } from "./password-hasher.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { createPasswordHasher } from "./password-hasher.ts";
 
 describe("password hasher", () => {
   const hasher = createPasswordHasher({ memoryCost: 1024, timeCost: 1 });
+  afterAll(() => hasher.close());
 
   it("hashes with argon2id and verifies only the same password", async () => {
     const h = await hasher.hash("correct horse battery staple");
@@ -22,21 +23,34 @@ describe("password hasher", () => {
   it("asks for a re-hash when the parameters differ", async () => {
     const h = await hasher.hash("a password long enough");
     expect(hasher.needsRehash(h)).toBe(false);
-    expect(createPasswordHasher().needsRehash(h)).toBe(true);
+    const production = createPasswordHasher();
+    expect(production.needsRehash(h)).toBe(true);
+    await production.close();
   });
 
-  it("runs at most `max` tasks at a time", async () => {
-    const limit = createLimiter(2);
-    let active = 0;
-    let peak = 0;
-    const task = () =>
-      limit(async () => {
-        active += 1;
-        peak = Math.max(peak, active);
-        await new Promise((r) => setImmediate(r));
-        active -= 1;
-      });
-    await Promise.all(Array.from({ length: 10 }, task));
-    expect(peak).toBe(2);
+  it("hashes many at a time with the concurrency limit, each with its own salt", async () => {
+    const two = createPasswordHasher({ memoryCost: 1024, timeCost: 1, concurrency: 2 });
+    try {
+      const hashes = await Promise.all(Array.from({ length: 8 }, () => two.hash("the same password")));
+      expect(new Set(hashes).size).toBe(8);
+      expect(await Promise.all(hashes.map((h) => two.verify(h, "the same password")))).toEqual(
+        hashes.map(() => true),
+      );
+    } finally {
+      await two.close();
+    }
+  });
+
+  it("runs argon2 on threads of lower priority than the event loop (Linux)", async () => {
+    if (process.platform !== "linux") return;
+    await hasher.hash("wake the workers up");
+    const { readdirSync, readFileSync } = await import("node:fs");
+    // Field 19 of /proc/self/task/<tid>/stat is the thread's nice value; the comm name is in parentheses.
+    const nices = readdirSync("/proc/self/task").map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+    });
+    expect(nices).toContain(10);
+    expect(nices).toContain(0);
   });
 });

@@ -1,9 +1,12 @@
 /**
- * argon2id (m = 19 MiB, t = 2, p = 1; ASVS appendix C) off the event loop, with a concurrency
- * limit so a sign-in flood queues instead of starving every other request.
+ * argon2id (m = 19 MiB, t = 2, p = 1; ASVS appendix C) on a pool of dedicated worker threads
+ * (argon2-worker.mjs) at a lower scheduling priority, as many as the concurrency limit (cores by
+ * default): a sign-in flood queues here, and the event loop, which serves every other request,
+ * is first in line for the CPU while argon2 takes the rest (docs/architecture.md, "Passwords").
  */
 import { availableParallelism } from "node:os";
-import { type Algorithm, hash, verify } from "@node-rs/argon2";
+import type { Algorithm } from "@node-rs/argon2";
+import { createWorkerPool } from "../shared/worker-pool.ts";
 
 // Algorithm.Argon2id; the enum is ambient const, which verbatimModuleSyntax cannot read.
 const ARGON2ID = 2 as Algorithm;
@@ -15,46 +18,51 @@ export interface PasswordHasher {
   needsRehash(hash: string): boolean;
 }
 
+/** A hasher that owns worker threads: `close()` ends them (buildApp's onClose, via core.close()). */
+export interface ClosablePasswordHasher extends PasswordHasher {
+  close(): Promise<void>;
+}
+
 export interface HasherOptions {
   readonly memoryCost?: number;
   readonly timeCost?: number;
+  /** Hashes at a time, = worker threads (default: the number of cores). */
   readonly concurrency?: number;
 }
 
 export const ARGON2_DEFAULTS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
-export function createPasswordHasher(options: HasherOptions = {}): PasswordHasher {
+type Argon2Request =
+  | {
+      readonly op: "hash";
+      readonly password: string;
+      readonly params: { algorithm: Algorithm; memoryCost: number; timeCost: number; parallelism: number };
+    }
+  | { readonly op: "verify"; readonly hash: string; readonly password: string };
+
+export function createPasswordHasher(options: HasherOptions = {}): ClosablePasswordHasher {
   const params = {
     algorithm: ARGON2ID,
     memoryCost: options.memoryCost ?? ARGON2_DEFAULTS.memoryCost,
     timeCost: options.timeCost ?? ARGON2_DEFAULTS.timeCost,
     parallelism: ARGON2_DEFAULTS.parallelism,
   };
-  const limit = createLimiter(options.concurrency ?? Math.max(1, availableParallelism()));
+  const pool = createWorkerPool<Argon2Request, string | boolean>(
+    new URL("./argon2-worker.mjs", import.meta.url),
+    options.concurrency ?? Math.max(1, availableParallelism()),
+  );
   const marker = `$m=${params.memoryCost},t=${params.timeCost},p=${params.parallelism}$`;
   return {
     // NFC first, so the same password typed on another keyboard or OS verifies (NIST 800-63B 3.1.1.2).
-    hash: (password) => limit(() => hash(password.normalize("NFC"), params)),
-    verify: (h, password) => limit(() => verify(h, password.normalize("NFC")).catch(() => false)),
+    hash: async (password) =>
+      (await pool.run({ op: "hash", password: password.normalize("NFC"), params })) as string,
+    // A malformed stored hash is a failed verification, not an error.
+    verify: (h, password) =>
+      pool.run({ op: "verify", hash: h, password: password.normalize("NFC") }).then(
+        (ok) => ok === true,
+        () => false,
+      ),
     needsRehash: (h) => !h.startsWith("$argon2id$") || !h.includes(marker),
-  };
-}
-
-/** A tiny FIFO semaphore. */
-export function createLimiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  const release = () => {
-    active -= 1;
-    queue.shift()?.();
-  };
-  return async (task) => {
-    if (active >= max) await new Promise<void>((resolve) => queue.push(resolve));
-    active += 1;
-    try {
-      return await task();
-    } finally {
-      release();
-    }
+    close: () => pool.close(),
   };
 }

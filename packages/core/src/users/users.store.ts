@@ -25,14 +25,6 @@ export function createUserStore(db: Executor, tenantId: string) {
       return users().selectAll().where("id", "=", id).executeTakeFirst();
     },
 
-    findUserRowByLogin(key: string): Promise<UsersTable | undefined> {
-      return users()
-        .selectAll()
-        .where((eb) => eb.or([eb("username_key", "=", key), eb("email_key", "=", key)]))
-        .orderBy("username_key")
-        .executeTakeFirst();
-    },
-
     async updateUserRow(id: string, patch: UserPatch): Promise<void> {
       await db
         .updateTable("users")
@@ -109,14 +101,18 @@ export function createUserStore(db: Executor, tenantId: string) {
       const ids = rows.map((r) => r.id);
       const out = new Map<string, UserExtras>();
       if (ids.length === 0) return out;
+      // A user with access to every workspace has no list to read (the common case, and the sign-in's).
+      const listed = rows.filter((r) => r.workspace_access_all !== 1).map((r) => r.id);
       const [access, wsRoles, privates] = await Promise.all([
-        db
-          .selectFrom("user_workspaces")
-          .select(["user_id", "workspace_id"])
-          .where("tenant_id", "=", tenantId)
-          .where("user_id", "in", ids)
-          .orderBy("workspace_id")
-          .execute(),
+        listed.length === 0
+          ? []
+          : db
+              .selectFrom("user_workspaces")
+              .select(["user_id", "workspace_id"])
+              .where("tenant_id", "=", tenantId)
+              .where("user_id", "in", listed)
+              .orderBy("workspace_id")
+              .execute(),
         db
           .selectFrom("user_workspace_roles")
           .select(["user_id", "workspace_id", "role_id"])
