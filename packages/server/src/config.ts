@@ -12,6 +12,8 @@ export interface Config {
   readonly publicUrl: string;
   readonly trustProxy: boolean;
   readonly logLevel: string;
+  /** STAFFGATE_HASH_THREADS: argon2 threads (default: one per core). */
+  readonly hashThreads: number | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -22,6 +24,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const operatorToken = env.STAFFGATE_OPERATOR_TOKEN || undefined;
   if (operatorToken !== undefined && operatorToken.length < 24) {
     throw new Error("STAFFGATE_OPERATOR_TOKEN must be at least 24 characters");
+  }
+  const hashThreads = env.STAFFGATE_HASH_THREADS ? Number(env.STAFFGATE_HASH_THREADS) : undefined;
+  if (hashThreads !== undefined && (!Number.isInteger(hashThreads) || hashThreads < 1 || hashThreads > 64)) {
+    throw new Error(
+      `STAFFGATE_HASH_THREADS must be a whole number from 1 to 64, got "${env.STAFFGATE_HASH_THREADS}"`,
+    );
   }
   return {
     port,
@@ -34,5 +42,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.STAFFGATE_PUBLIC_URL || `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`,
     trustProxy: env.STAFFGATE_TRUST_PROXY === "true",
     logLevel: env.LOG_LEVEL || "info",
+    hashThreads,
   };
 }

@@ -10,6 +10,9 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,
     jobs: true,
+    // On a small host, one thread fewer than cores keeps a core for every other request during a
+    // sign-in flood, at the cost of sign-ins per second (bench/README.md, bench:signin).
+    ...(config.hashThreads ? { hasher: { concurrency: config.hashThreads } } : {}),
     // Without SMTP_URL the mailer prints each email to the log (local development).
     mail: { smtpUrl: config.smtpUrl, deliver: true, ...mailFrom(config.publicUrl) },
     logger: { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } },

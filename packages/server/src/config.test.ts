@@ -1,0 +1,24 @@
+/** Configuration from the environment: defaults, and a clear refusal of a bad value at start-up. */
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config.ts";
+
+describe("loadConfig", () => {
+  it("defaults to SQLite on 127.0.0.1:3000 with one argon2 thread per core", () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 3000, host: "127.0.0.1", publicUrl: "http://127.0.0.1:3000" });
+    expect(c.hashThreads).toBeUndefined();
+    expect(c.operatorToken).toBeUndefined();
+  });
+
+  it("takes STAFFGATE_HASH_THREADS as a whole number from 1 to 64", () => {
+    expect(loadConfig({ STAFFGATE_HASH_THREADS: "1" }).hashThreads).toBe(1);
+    for (const bad of ["0", "1.5", "65", "many"]) {
+      expect(() => loadConfig({ STAFFGATE_HASH_THREADS: bad })).toThrow(/STAFFGATE_HASH_THREADS/);
+    }
+  });
+
+  it("refuses a bad port and a short operator token", () => {
+    expect(() => loadConfig({ PORT: "70000" })).toThrow(/PORT/);
+    expect(() => loadConfig({ STAFFGATE_OPERATOR_TOKEN: "short" })).toThrow(/24 characters/);
+  });
+});
