@@ -150,7 +150,8 @@ export function createAccessService(deps: Deps, cache: PolicyCache) {
     const facts = createDecisionFactsStore(deps.db.kysely, ctx.tenantId);
     const batch = createBatchFactsStore(deps.db.kysely, ctx.tenantId);
 
-    const grantIdx = decisions.flatMap((d, i) => (needsGrants(d) ? [i] : []));
+    const grantIdx: number[] = [];
+    for (let i = 0; i < decisions.length; i++) if (needsGrants(decisions[i]!)) grantIdx.push(i);
     const grantsOf = new Map<number, PatientGrantFact[]>();
     if (grantIdx.length > 0) {
       if (single) {

@@ -36,10 +36,13 @@ export interface SnapshotUser {
   /** The same user, shaped for decide() (roles resolved). Rebuilt when one of its roles changes. */
   decision: DecisionUser;
   /**
-   * snapshot-decide.ts's answers for `decision` (valid only while `for` is still `decision`), by
-   * workspace index × catalogue size + permission index.
+   * snapshot-decide.ts's answers for `decision` (valid only while `answersFor` is still
+   * `decision`), by workspace index × catalogue size + permission index. Shared by every user of
+   * the same access profile (SnapshotIndexes.profiles); two fields of the user rather than an
+   * object of their own, so a memoised answer costs one fewer memory access.
    */
-  answers?: { readonly for: DecisionUser; readonly byKey: Map<number, Decision> };
+  answersFor?: DecisionUser;
+  answers?: Map<number, Decision>;
 }
 
 /** Small integers for the catalogue's permissions and the known workspaces (snapshot-decide.ts). */
@@ -48,6 +51,11 @@ export interface SnapshotIndexes {
   readonly permissions: ReadonlyMap<string, number>;
   /** Workspace id → 1, 2, …, assigned on first use; 0 stands for "no workspace". */
   readonly workspaces: Map<string, number>;
+  /**
+   * Answer memos by access profile: formal role object → (status, workspaces, per-workspace roles)
+   * → answers. Keyed by the role object, so a replaced role's profiles go with it.
+   */
+  readonly profiles: WeakMap<DecisionRole, Map<string, Map<number, Decision>>>;
 }
 
 export interface PolicySnapshot {
@@ -181,7 +189,23 @@ function putUser(snapshot: PolicySnapshot, loaded: LoadedUser): void {
     workspaces: loaded.workspaces,
     workspaceRoles: loaded.workspaceRoles,
   };
-  snapshot.users.set(row.id, { ...base, decision: decisionUser(snapshot, base) });
+  // Every field, the memo's included, is declared here, the hot ones first. When the memo's were
+  // added on a user's first decision (a shape change per object, after the fact), the memoised
+  // path was seven times slower (bench/decisions: 1.15 µs → 0.16 µs a decision).
+  snapshot.users.set(row.id, {
+    virtual: base.virtual,
+    expiresAt: base.expiresAt,
+    decision: decisionUser(snapshot, base),
+    answersFor: undefined,
+    answers: undefined,
+    id: base.id,
+    username: base.username,
+    status: base.status,
+    roleId: base.roleId,
+    workspaceAccessAll: base.workspaceAccessAll,
+    workspaces: base.workspaces,
+    workspaceRoles: base.workspaceRoles,
+  });
 }
 
 /** Reads every decision input of one tenant. Undefined when the tenant or its catalogue is unknown. */

@@ -15,6 +15,7 @@ import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { API_TOKEN_PREFIX } from "./api-tokens.service.ts";
 import { createApiTokenStore } from "./api-tokens.store.ts";
+import { findApiTokenCaller, findSessionCaller } from "./authenticate.store.ts";
 import { type Caller, callerPermissions } from "./caller.ts";
 import { createLoginService, LOGIN_THROTTLE, type LoginThrottleLimits } from "./login.service.ts";
 import { createSessionStore } from "./sessions.store.ts";
@@ -71,34 +72,7 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
       if (token.startsWith(`${API_TOKEN_PREFIX}_`)) return authenticateApiToken(deps, cache, token);
       if (!token.startsWith("sgs_")) return undefined;
       const workspaceId = options.workspaceId ?? "";
-      const row = await deps.db.kysely
-        .selectFrom("sessions as s")
-        .innerJoin("tenants as t", "t.id", "s.tenant_id")
-        .innerJoin("users as u", (join) =>
-          join.onRef("u.tenant_id", "=", "s.tenant_id").onRef("u.id", "=", "s.user_id"),
-        )
-        .leftJoin("workspaces as w", (join) =>
-          join.onRef("w.tenant_id", "=", "s.tenant_id").on("w.id", "=", workspaceId),
-        )
-        .select([
-          "s.id as sessionId",
-          "s.tenant_id as tenantId",
-          "s.user_id as userId",
-          "s.expires_at as expiresAt",
-          "s.last_used_at as lastUsedAt",
-          "s.purpose as purpose",
-          "s.csrf_hash as csrfHash",
-          "t.policy_version as version",
-          "t.settings as settings",
-          "u.username as username",
-          "u.status as status",
-          "u.virtual as virtual",
-          "u.expires_at as userExpiresAt",
-          "u.must_change_password as mustChangePassword",
-          "w.idle_timeout_seconds as workspaceIdleSeconds",
-        ])
-        .where("s.token_hash", "=", hashSecret(token))
-        .executeTakeFirst();
+      const row = await findSessionCaller(deps.db.kysely, hashSecret(token), workspaceId);
       const now = deps.clock.now();
       const nowIso = now.toISOString();
       if (!row || row.expiresAt <= nowIso) return undefined;
@@ -211,28 +185,7 @@ async function authenticateApiToken(
   cache: PolicyCache,
   token: string,
 ): Promise<Caller | undefined> {
-  const row = await deps.db.kysely
-    .selectFrom("api_tokens as k")
-    .innerJoin("tenants as t", "t.id", "k.tenant_id")
-    .innerJoin("users as u", (join) =>
-      join.onRef("u.tenant_id", "=", "k.tenant_id").onRef("u.id", "=", "k.user_id"),
-    )
-    .select([
-      "k.id as tokenId",
-      "k.name as name",
-      "k.tenant_id as tenantId",
-      "k.user_id as userId",
-      "k.expires_at as expiresAt",
-      "k.revoked_at as revokedAt",
-      "k.last_used_at as lastUsedAt",
-      "t.policy_version as version",
-      "t.settings as settings",
-      "u.status as status",
-      "u.virtual as virtual",
-      "u.expires_at as userExpiresAt",
-    ])
-    .where("k.token_hash", "=", hashSecret(token))
-    .executeTakeFirst();
+  const row = await findApiTokenCaller(deps.db.kysely, hashSecret(token));
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   if (!row || row.revokedAt !== null) return undefined;

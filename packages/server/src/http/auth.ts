@@ -35,9 +35,9 @@ function sha256(value: string): Buffer {
   return createHash("sha256").update(value).digest();
 }
 
-function sameSecret(a: string, b: string): boolean {
-  // Hash first so that the comparison takes the same time whatever the lengths.
-  return timingSafeEqual(sha256(a), sha256(b));
+/** `token` is the secret whose SHA-256 is `secretHash` (hashed first: the same time whatever the lengths). */
+function sameSecret(token: string, secretHash: Buffer): boolean {
+  return timingSafeEqual(sha256(token), secretHash);
 }
 
 /** The header's token hashes to the session's stored CSRF hash. */
@@ -59,6 +59,8 @@ export function installAuthentication(
   core: Core,
   operatorToken: string | undefined,
 ): void {
+  // Hashed once, not on every request.
+  const operatorHash = operatorToken ? sha256(operatorToken) : undefined;
   app.addHook("onRequest", async (request) => {
     const header = request.headers.authorization;
     let token = bearerOf(header);
@@ -67,7 +69,7 @@ export function installAuthentication(
       if (token) request.viaCookie = true;
     }
     if (!token) return;
-    if (!request.viaCookie && operatorToken && sameSecret(token, operatorToken)) {
+    if (!request.viaCookie && operatorHash && sameSecret(token, operatorHash)) {
       request.operator = true;
       return;
     }

@@ -2,6 +2,7 @@
  * Declares a route once: its schemas validate the request (and, in tests, the response), its
  * permission is checked on every request, and the same declaration feeds the OpenAPI document.
  */
+import { isDeepStrictEqual } from "node:util";
 import type { Caller, Ctx, RequestMeta } from "@staffgate/core";
 import { AppError } from "@staffgate/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -47,6 +48,12 @@ export interface RouteSpec<
   readonly status?: number;
   /** The success body's schema; null for 204 and for handlers that stream their own reply. */
   readonly response: RS;
+  /**
+   * A quick test that says yes only to bodies `body` accepts, and accepts them unchanged (it may
+   * stand in for the schema when it says yes); anything else is parsed by the schema, which
+   * reports the errors. For hot routes; with validateResponses (tests) every yes is cross-checked.
+   */
+  readonly acceptsBody?: (body: unknown) => boolean;
   /** Sets `ETag` from the response (the resource's version). */
   readonly etag?: (body: RS extends Schema ? z.output<RS> : never) => number;
   /** The handler writes the reply itself (streams). */
@@ -83,6 +90,24 @@ function parseOrThrow<S extends Schema>(schema: S, value: unknown, prefix: strin
     });
   }
   return result.data;
+}
+
+/** The body through the route's quick test when it has one and says yes, else through its schema. */
+function parseBody(
+  spec: { readonly body?: Schema; readonly acceptsBody?: (body: unknown) => boolean },
+  value: unknown,
+  crossCheck: boolean,
+): unknown {
+  const schema = spec.body!;
+  if (spec.acceptsBody?.(value)) {
+    if (crossCheck) {
+      const parsed = schema.safeParse(value);
+      if (!parsed.success || !isDeepStrictEqual(parsed.data, value))
+        throw new Error("acceptsBody() accepted a body its schema does not accept as is");
+    }
+    return value;
+  }
+  return parseOrThrow(schema, value, "body");
 }
 
 /** `"3"`, `W/"3"` → 3; absent or `*` → undefined; anything else fails the precondition. */
@@ -169,7 +194,7 @@ export function route<
           throw new AppError("VALIDATION_FAILED", "This endpoint takes no body");
         }
       }
-      const body = spec.body ? parseOrThrow(spec.body, request.body, "body") : undefined;
+      const body = spec.body ? parseBody(spec, request.body, options.validateResponses) : undefined;
       if (caller && spec.permission) {
         const allowed =
           typeof spec.permission === "string"

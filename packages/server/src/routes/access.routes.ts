@@ -7,11 +7,12 @@ import { BatchCheckBody, BatchCheckResult, CheckBody, CheckResult, ExplainResult
 import type { Caller, Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import { type RouteOptions, route } from "../http/route.ts";
+import { isBatchCheckBody, isCheckBody } from "./decision-fast-path.ts";
 
-const mayAskAbout = (caller: Caller, userIds: readonly string[]): boolean =>
+const mayAskAbout = (caller: Caller, queries: readonly { userId: string }[]): boolean =>
   caller.kind === "api_token" ||
   caller.permissions.has("users.view") ||
-  userIds.every((id) => id === caller.userId);
+  queries.every((q) => q.userId === caller.userId);
 
 export function accessRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
   const tags = ["decisions"];
@@ -22,8 +23,9 @@ export function accessRoutes(app: FastifyInstance, core: Core, options: RouteOpt
     summary: "May this user do this (in this workspace, to this patient)?",
     tags,
     auth: "tenant",
-    permission: (caller, { body }) => mayAskAbout(caller, [body.userId]),
+    permission: (caller, { body }) => mayAskAbout(caller, [body]),
     body: CheckBody,
+    acceptsBody: isCheckBody,
     status: 200,
     response: CheckResult,
     handler: ({ ctx, caller, body }) => core.access.check(ctx, caller, body),
@@ -35,12 +37,9 @@ export function accessRoutes(app: FastifyInstance, core: Core, options: RouteOpt
     summary: "Up to 1,000 checks in one call; the results come in the same order",
     tags,
     auth: "tenant",
-    permission: (caller, { body }) =>
-      mayAskAbout(
-        caller,
-        body.checks.map((c) => c.userId),
-      ),
+    permission: (caller, { body }) => mayAskAbout(caller, body.checks),
     body: BatchCheckBody,
+    acceptsBody: isBatchCheckBody,
     status: 200,
     response: BatchCheckResult,
     handler: async ({ ctx, caller, body }) => ({
@@ -54,8 +53,9 @@ export function accessRoutes(app: FastifyInstance, core: Core, options: RouteOpt
     summary: "A check with every step that led to its answer",
     tags,
     auth: "tenant",
-    permission: (caller, { body }) => mayAskAbout(caller, [body.userId]),
+    permission: (caller, { body }) => mayAskAbout(caller, [body]),
     body: CheckBody,
+    acceptsBody: isCheckBody,
     status: 200,
     response: ExplainResult,
     handler: ({ ctx, caller, body }) => core.access.explain(ctx, caller, body),
