@@ -17,17 +17,9 @@
  */
 import { type Compilable, type CompiledQuery, createQueryId, PostgresAdapter } from "kysely";
 import type { Executor } from "../shared/tx.ts";
+import { MARK, templatesOf } from "./prepared.ts";
 
 type Value = string | number | null;
-
-const MARK = "\u0000named:";
-
-interface Template<P> {
-  readonly compiled: CompiledQuery;
-  /** What goes in `sql`: the text, or on PostgreSQL the named query config. */
-  readonly sql: unknown;
-  readonly slots: readonly (keyof P)[];
-}
 
 export interface NamedPrepared<P extends { [K in keyof P]: Value }, R> {
   rows(db: Executor, values: P): Promise<R[]>;
@@ -39,23 +31,20 @@ export function namedPrepared<P extends { [K in keyof P]: Value }, R>(
   names: readonly (keyof P & string)[],
   build: (db: Executor, values: P) => Compilable<R>,
 ): NamedPrepared<P, R> {
-  const templates = new WeakMap<object, Template<P>>();
-  const template = (db: Executor): Template<P> => {
-    const adapter = db.getExecutor().adapter;
-    let t = templates.get(adapter);
-    if (!t) {
-      const marks = Object.fromEntries(names.map((n) => [n, `${MARK}${n}`])) as unknown as P;
-      const compiled = build(db, marks).compile();
-      const slots = compiled.parameters.map((p) =>
-        typeof p === "string" && p.startsWith(MARK) ? (p.slice(MARK.length) as keyof P) : null,
-      );
-      if (compiled.sql.includes(MARK) || slots.includes(null) || names.some((n) => !slots.includes(n)))
-        throw new Error(`named query ${name}: every value must be a parameter, and only values`);
-      const sql = adapter instanceof PostgresAdapter ? { name, text: compiled.sql } : compiled.sql;
-      t = { compiled, sql, slots: slots as (keyof P)[] };
-      templates.set(adapter, t);
+  const compiledOf = templatesOf(names, build, (compiled, slots) => {
+    if (compiled.sql.includes(MARK) || slots.includes(null) || names.some((n) => !slots.includes(n)))
+      throw new Error(`named query ${name}: every value must be a parameter, and only values`);
+  });
+  // What goes in `sql`: the text, or on PostgreSQL the named query config; one per template.
+  const sqlOf = new WeakMap<object, unknown>();
+  const template = (db: Executor) => {
+    const t = compiledOf(db);
+    let sql = sqlOf.get(t);
+    if (sql === undefined) {
+      sql = t.adapter instanceof PostgresAdapter ? { name, text: t.compiled.sql } : t.compiled.sql;
+      sqlOf.set(t, sql);
     }
-    return t;
+    return { compiled: t.compiled, sql, slots: t.slots as readonly (keyof P)[] };
   };
   const rows = async (db: Executor, values: P): Promise<R[]> => {
     const { compiled, sql, slots } = template(db);

@@ -14,10 +14,12 @@ import type { Executor } from "../shared/tx.ts";
 /** A parameter value as the drivers take it (never undefined: Kysely would drop the column). */
 type Value = string | number | null;
 
-const MARK = "\u0000prepared:";
+export const MARK = "\u0000prepared:";
 
-interface Template<P> {
+export interface Template<P> {
   readonly compiled: CompiledQuery;
+  /** The dialect adapter it was compiled for. */
+  readonly adapter: object;
   /** Per parameter: the name of the call's value, or null to keep the compiled constant. */
   readonly slots: readonly (keyof P | null)[];
 }
@@ -28,13 +30,18 @@ export interface Prepared<P extends { [K in keyof P]: Value }, R> {
   first(db: Executor, values: P): Promise<R | undefined>;
 }
 
-export function prepared<P extends { [K in keyof P]: Value }, R>(
+/**
+ * Compiles `build` once per dialect adapter (which a Kysely instance and its transactions share)
+ * with placeholders for the values, and maps each compiled parameter back to its value's name
+ * (null: a constant of the query). `check` refuses a template before it is kept.
+ */
+export function templatesOf<P, R>(
   names: readonly (keyof P & string)[],
   build: (db: Executor, values: P) => Compilable<R>,
-): Prepared<P, R> {
-  // Keyed by the dialect adapter, which a Kysely instance and its transactions share.
+  check: (compiled: CompiledQuery, slots: readonly (keyof P | null)[]) => void,
+): (db: Executor) => Template<P> {
   const templates = new WeakMap<object, Template<P>>();
-  const template = (db: Executor): Template<P> => {
+  return (db) => {
     const adapter = db.getExecutor().adapter;
     let t = templates.get(adapter);
     if (!t) {
@@ -43,14 +50,23 @@ export function prepared<P extends { [K in keyof P]: Value }, R>(
       const slots = compiled.parameters.map((p) =>
         typeof p === "string" && p.startsWith(MARK) ? (p.slice(MARK.length) as keyof P) : null,
       );
-      const missing = names.filter((n) => !slots.includes(n));
-      if (compiled.sql.includes(MARK) || missing.length > 0)
-        throw new Error(`prepared query: not a parameter: ${missing.join(", ") || "(inlined)"}`);
-      t = { compiled, slots };
+      check(compiled, slots);
+      t = { compiled, slots, adapter };
       templates.set(adapter, t);
     }
     return t;
   };
+}
+
+export function prepared<P extends { [K in keyof P]: Value }, R>(
+  names: readonly (keyof P & string)[],
+  build: (db: Executor, values: P) => Compilable<R>,
+): Prepared<P, R> {
+  const template = templatesOf(names, build, (compiled, slots) => {
+    const missing = names.filter((n) => !slots.includes(n));
+    if (compiled.sql.includes(MARK) || missing.length > 0)
+      throw new Error(`prepared query: not a parameter: ${missing.join(", ") || "(inlined)"}`);
+  });
   const execute = (db: Executor, values: P): Promise<QueryResult<R>> => {
     const { compiled, slots } = template(db);
     // `?? null`: an undefined from a loosely typed caller binds as NULL (the drivers refuse undefined).
