@@ -3,7 +3,7 @@ import type { CheckBody } from "@staffgate/contract";
 import type { Staffgate } from "@staffgate/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
-import { auditOf, createUser } from "./lifecycle-fixtures.ts";
+import { auditOf, createRole, createUser, type RoleGrantsInput } from "./lifecycle-fixtures.ts";
 
 describe(`decisions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   let t: TestApp;
@@ -22,21 +22,7 @@ describe(`decisions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   });
   afterAll(() => t.close());
 
-  const role = async (body: {
-    permissions?: string[];
-    collaborator?: boolean;
-    workspaces?: { workspaceId: string; permissions: string[]; collaborator?: boolean }[];
-  }) => {
-    n += 1;
-    return (
-      await a.admin.roles.create({
-        name: `Decision role ${n}`,
-        permissions: body.permissions ?? [],
-        collaborator: body.collaborator ?? false,
-        workspaces: (body.workspaces ?? []).map((w) => ({ collaborator: false, ...w })),
-      } as never)
-    ).id;
-  };
+  const role = (grants: RoleGrantsInput) => createRole(a, grants);
   const user = async (roleId: string, extra: Record<string, unknown> = {}) =>
     (await createUser(t, a, { roleId, extra })).user.id;
   const check = (body: CheckBody, client: Staffgate = a.admin) => client.access.check(body);

@@ -6,7 +6,7 @@ import type { CheckBody, EffectivePermissionsResult } from "@staffgate/contract"
 import type { Staffgate } from "@staffgate/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
-import { createUser } from "./lifecycle-fixtures.ts";
+import { createRole, createUser, type RoleGrantsInput } from "./lifecycle-fixtures.ts";
 
 describe(`effective permissions and who-can (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   let t: TestApp;
@@ -21,21 +21,7 @@ describe(`effective permissions and who-can (${process.env.STAFFGATE_TEST_DB ?? 
   const GRANTED_WS = "P-granted-ws";
   const NOBODY = "P-nobody";
 
-  const role = async (body: {
-    permissions?: string[];
-    collaborator?: boolean;
-    workspaces?: { workspaceId: string; permissions: string[]; collaborator?: boolean }[];
-  }) => {
-    n += 1;
-    return (
-      await a.admin.roles.create({
-        name: `Effective role ${n}`,
-        permissions: body.permissions ?? [],
-        collaborator: body.collaborator ?? false,
-        workspaces: body.workspaces ?? [],
-      })
-    ).id;
-  };
+  const role = (grants: RoleGrantsInput) => createRole(a, grants);
   const user = async (roleId: string, extra: Record<string, unknown> = {}) => {
     n += 1;
     const u = await a.admin.users.create({

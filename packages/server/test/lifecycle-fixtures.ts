@@ -16,10 +16,22 @@ export async function roleIdByName(t: TestApp, tenant: TestTenant, name: string)
   return row.id;
 }
 
-/** A formal role with exactly these tenant-level permissions. */
-export async function createRole(tenant: TestTenant, permissions: string[]): Promise<string> {
+export interface RoleGrantsInput {
+  readonly permissions?: string[];
+  readonly collaborator?: boolean;
+  readonly workspaces?: { workspaceId: string; permissions: string[]; collaborator?: boolean }[];
+}
+
+/** A formal role with exactly these tenant-level permissions, or these grants. */
+export async function createRole(tenant: TestTenant, grants: string[] | RoleGrantsInput): Promise<string> {
   counter += 1;
-  const role = await tenant.admin.roles.create({ name: `Role ${counter}`, permissions });
+  const g = Array.isArray(grants) ? { permissions: grants } : grants;
+  const role = await tenant.admin.roles.create({
+    name: `Role ${counter}`,
+    permissions: g.permissions ?? [],
+    collaborator: g.collaborator ?? false,
+    workspaces: (g.workspaces ?? []).map((w) => ({ collaborator: false, ...w })),
+  });
   return role.id;
 }
 
