@@ -9,7 +9,15 @@ import path from "node:path";
 import type { Staffgate } from "@staffgate/sdk";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PG_ADMIN_URL, startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
+import {
+  CANARY_PASSWORD,
+  PG_ADMIN_URL,
+  problemOf,
+  startTestApp,
+  TEST_DB,
+  type TestApp,
+  type TestTenant,
+} from "./harness.ts";
 import { createUser } from "./lifecycle-fixtures.ts";
 
 describe(`decision freshness (${TEST_DB})`, () => {
@@ -129,6 +137,33 @@ describe(`decision freshness (${TEST_DB})`, () => {
         ).toEqual(["USER_NOT_ACTIVE", "USER_NOT_ACTIVE"]);
         await a.admin.userActions.reactivate(user.id);
         expect((await onB("patients.read")).allowed).toBe(true);
+      }
+    });
+
+    // Instance B keeps a token's row while nothing is committed (auth/caller-cache.ts): a commit
+    // made by A, another process's connection on SQLite, must end that at once.
+    it("refuses on instance B the very next request of a token or session that A has just ended", async () => {
+      const role = await a.admin.roles.create({ name: "Integration", permissions: ["users.view"] });
+      for (let i = 0; i < 10; i++) {
+        const created = await a.admin.apiTokens.create({ name: `app-${i}`, roleId: role.id });
+        const appOnB = two.anonymous.withToken(created.token);
+        for (let k = 0; k < 3; k++)
+          await appOnB.access.check({ userId: created.userId, permission: "users.view" });
+        await a.admin.apiTokens.revoke(created.id);
+        const refused = await problemOf(() =>
+          appOnB.access.check({ userId: created.userId, permission: "users.view" }),
+        );
+        expect(refused.status, `API token, round ${i}`).toBe(401);
+
+        const { token } = await one.anonymous.auth.login({
+          tenant: a.slug,
+          login: "admin",
+          password: CANARY_PASSWORD,
+        });
+        const staffOnB = two.anonymous.withToken(token);
+        for (let k = 0; k < 3; k++) await staffOnB.auth.me();
+        await one.anonymous.withToken(token).auth.logout();
+        expect((await problemOf(() => staffOnB.auth.me())).status, `session, round ${i}`).toBe(401);
       }
     });
   });

@@ -72,6 +72,15 @@ const FINAL_DENIALS: ReadonlySet<ReasonCode> = new Set([
 const needsGrants = (d: Decision) => d.reason.code === "COLLABORATOR_NO_GRANT";
 const needsEmergencies = (d: Decision) => !d.allowed && !FINAL_DENIALS.has(d.reason.code);
 
+/** With auditAllPatientDecisions, every decision on a patient-scoped permission naming a patient is audited. */
+function auditedAnyway(snapshot: PolicySnapshot, q: CheckQuery): boolean {
+  return (
+    snapshot.settings.auditAllPatientDecisions &&
+    !!q.patientRef &&
+    snapshot.catalog.byKey.get(q.permission)?.patientScoped === true
+  );
+}
+
 const AUDITED_FIELDS = [
   "permission",
   "workspaceId",
@@ -187,12 +196,9 @@ export function createAccessService(deps: Deps, cache: PolicyCache) {
     queries: readonly CheckQuery[],
     decisions: readonly Decision[],
   ): Promise<void> {
-    const all = snapshot.settings.auditAllPatientDecisions;
     const audited: number[] = [];
     decisions.forEach((d, i) => {
-      const q = queries[i]!;
-      if (d.reason.viaPatientGrant || d.reason.viaEmergency) audited.push(i);
-      else if (all && q.patientRef && snapshot.catalog.byKey.get(q.permission)?.patientScoped)
+      if (d.reason.viaPatientGrant || d.reason.viaEmergency || auditedAnyway(snapshot, queries[i]!))
         audited.push(i);
     });
     if (audited.length === 0) return;
@@ -226,10 +232,18 @@ export function createAccessService(deps: Deps, cache: PolicyCache) {
   const answer = (d: Decision): CheckAnswer => ({ allowed: d.allowed, reason: d.reason });
 
   return {
-    /** May `query.userId` do `query.permission` (here, to this patient)? */
-    async check(ctx: Ctx, caller: Caller, query: CheckQuery): Promise<CheckAnswer> {
-      const { decisions } = await decideAll(ctx, caller, [query]);
-      return answer(decisions[0]!);
+    /**
+     * May `query.userId` do `query.permission` (here, to this patient)? Answered synchronously
+     * when the request's snapshot alone answers it and the answer is not audited (the common
+     * case); otherwise through decideAll (grants, elevations, the audit record).
+     */
+    check(ctx: Ctx, caller: Caller, query: CheckQuery): CheckAnswer | Promise<CheckAnswer> {
+      const snapshot = caller.policy;
+      if (snapshot !== undefined && snapshot.tenantId === ctx.tenantId && caller.tenantId === ctx.tenantId) {
+        const d = decideFromSnapshot(snapshot, query, deps.clock.now().toISOString());
+        if (d !== undefined && !auditedAnyway(snapshot, query)) return answer(d);
+      }
+      return decideAll(ctx, caller, [query]).then(({ decisions }) => answer(decisions[0]!));
     },
 
     /** Up to MAX_BATCH checks against one snapshot; answers in the order asked. */

@@ -67,6 +67,14 @@ export interface PolicyCacheOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** The settings JSON read with the version, when it differs from the one the snapshot holds. */
+function withSettings(snapshot: PolicySnapshot, settings: string): void {
+  if (snapshot.settingsJson !== settings) {
+    snapshot.settings = readSettings(settings);
+    snapshot.settingsJson = settings;
+  }
+}
+
 export function createPolicyCache(deps: Deps, options: PolicyCacheOptions = {}) {
   const db = deps.db.kysely;
   const snapshots = new Map<string, PolicySnapshot>();
@@ -225,13 +233,21 @@ export function createPolicyCache(deps: Deps, options: PolicyCacheOptions = {}) 
       now: { version: number; settings: string },
     ): Promise<PolicySnapshot | undefined> {
       ensureListening();
-      const current = snapshots.get(tenantId);
-      const snapshot =
-        current && current.version >= now.version ? current : await refresh(tenantId, now.version);
-      if (snapshot && snapshot.settingsJson !== now.settings) {
-        snapshot.settings = readSettings(now.settings);
-        snapshot.settingsJson = now.settings;
-      }
+      const snapshot = this.current(tenantId, now.version, now.settings);
+      if (snapshot) return snapshot;
+      const refreshed = await refresh(tenantId, now.version);
+      if (refreshed) withSettings(refreshed, now.settings);
+      return refreshed;
+    },
+
+    /**
+     * The snapshot when it is already at least as new as `version` (no read needed), with
+     * `settings` applied; else undefined (at() brings it up to date).
+     */
+    current(tenantId: string, version: number, settings: string): PolicySnapshot | undefined {
+      const snapshot = snapshots.get(tenantId);
+      if (snapshot === undefined || snapshot.version < version) return undefined;
+      withSettings(snapshot, settings);
       return snapshot;
     },
 

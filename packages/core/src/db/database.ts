@@ -9,9 +9,24 @@ import type { Database } from "./schema.ts";
 
 export type Dialect = "sqlite" | "postgres";
 
+/**
+ * What tells a cached read that the database has not changed since (SQLite only; see
+ * auth/caller-cache.ts). Two counters: statements that can write run by this process's connection
+ * (counted before they run), and SQLite's `data_version`, which moves when any other connection —
+ * another process on the same file — commits. While a transaction is open on the connection,
+ * `data_version` answers for that transaction's snapshot, so a reader must not trust it then.
+ */
+export interface ChangeWatch {
+  ownWrites(): number;
+  dataVersion(): number;
+  inTransaction(): boolean;
+}
+
 export interface Db {
   readonly kysely: Kysely<Database>;
   readonly dialect: Dialect;
+  /** SQLite: how to know that nothing was committed since a read (undefined on PostgreSQL). */
+  readonly changes?: ChangeWatch;
   /** The PostgreSQL URL it was opened with (the decision cache LISTENs on its own connection). */
   readonly url?: string;
   destroy(): Promise<void>;
@@ -47,12 +62,23 @@ export function openDatabase(
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   const checkpointer = file === ":memory:" ? null : startCheckpointer(sqlite, file);
+  let ownWrites = 0;
+  const dataVersion = sqlite.prepare("PRAGMA data_version").pluck();
   const kysely = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new SqliteDialect({
+      database: withStatementCache(sqlite, () => {
+        ownWrites += 1;
+      }),
+    }),
   });
   return {
     kysely,
     dialect: "sqlite",
+    changes: {
+      ownWrites: () => ownWrites,
+      dataVersion: () => dataVersion.get() as number,
+      inTransaction: () => sqlite.inTransaction,
+    },
     destroy: async () => {
       await checkpointer?.terminate();
       await kysely.destroy();
@@ -84,18 +110,29 @@ function startCheckpointer(sqlite: SqliteDatabase.Database, file: string): Worke
  * Kysely prepares every query anew; on the hot path (authentication, policy version) preparing
  * costs more than running. Statements are reused by SQL text — except one still being iterated
  * (a streamed export), which better-sqlite3 cannot run twice at once.
+ *
+ * Kysely asks for the statement right before each run, so this is also where a statement that can
+ * write is seen before it runs: `onWrite` (ChangeWatch.ownWrites).
  */
-function withStatementCache(db: SqliteDatabase.Database, max = 500): SqliteDatabase.Database {
+function withStatementCache(
+  db: SqliteDatabase.Database,
+  onWrite: () => void,
+  max = 500,
+): SqliteDatabase.Database {
   const cache = new Map<string, SqliteDatabase.Statement>();
   const prepare = db.prepare.bind(db);
   const cached = ((source: string) => {
     const hit = cache.get(source);
-    if (hit && !hit.busy) return hit;
+    if (hit && !hit.busy) {
+      if (!hit.readonly) onWrite();
+      return hit;
+    }
     const stmt = prepare(source);
     if (!hit) {
       if (cache.size >= max) cache.delete(cache.keys().next().value as string);
       cache.set(source, stmt);
     }
+    if (!stmt.readonly) onWrite();
     return stmt;
   }) as SqliteDatabase.Database["prepare"];
   return new Proxy(db, {

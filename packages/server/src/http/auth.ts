@@ -13,7 +13,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Caller, Core } from "@staffgate/core";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { CSRF_HEADER, parseCookies, SESSION_COOKIE } from "./cookies.ts";
 
 declare module "fastify" {
@@ -61,21 +61,8 @@ export function installAuthentication(
 ): void {
   // Hashed once, not on every request.
   const operatorHash = operatorToken ? sha256(operatorToken) : undefined;
-  app.addHook("onRequest", async (request) => {
-    const header = request.headers.authorization;
-    let token = bearerOf(header);
-    if (!header) {
-      token = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
-      if (token) request.viaCookie = true;
-    }
-    if (!token) return;
-    if (!request.viaCookie && operatorHash && sameSecret(token, operatorHash)) {
-      request.operator = true;
-      return;
-    }
-    const ws = request.headers[WORKSPACE_HEADER];
-    const workspaceId = typeof ws === "string" && ws.length > 0 && ws.length <= 64 ? ws : undefined;
-    const caller = await core.auth.authenticate(token, { workspaceId });
+  /** Takes the caller authenticate() found, unless a cookie-borne request fails the CSRF rule. */
+  const accept = (request: FastifyRequest, caller: Caller | undefined): void => {
     if (!caller) return;
     if (request.viaCookie) {
       // The cookie carries sessions only (never API tokens); unsafe methods need the CSRF token.
@@ -86,5 +73,40 @@ export function installAuthentication(
       }
     }
     request.caller = caller;
+  };
+  // A callback hook: authenticate() answers synchronously when it needs no read (auth/caller-cache.ts),
+  // and then the request goes on without a promise or a microtask.
+  app.addHook("onRequest", (request, _reply, done) => {
+    const header = request.headers.authorization;
+    let token = bearerOf(header);
+    if (!header) {
+      token = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
+      if (token) request.viaCookie = true;
+    }
+    if (!token) return done();
+    if (!request.viaCookie && operatorHash && sameSecret(token, operatorHash)) {
+      request.operator = true;
+      return done();
+    }
+    const ws = request.headers[WORKSPACE_HEADER];
+    const workspaceId = typeof ws === "string" && ws.length > 0 && ws.length <= 64 ? ws : undefined;
+    let found: ReturnType<Core["auth"]["authenticate"]>;
+    try {
+      found = core.auth.authenticate(token, { workspaceId });
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (found instanceof Promise) {
+      found.then(
+        (caller) => {
+          accept(request, caller);
+          done();
+        },
+        (error: Error) => done(error),
+      );
+      return;
+    }
+    accept(request, found);
+    done();
   });
 }

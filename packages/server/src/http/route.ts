@@ -58,9 +58,10 @@ export interface RouteSpec<
   readonly etag?: (body: RS extends Schema ? z.output<RS> : never) => number;
   /** The handler writes the reply itself (streams). */
   readonly raw?: boolean;
+  /** May answer synchronously (the decision routes do when no read is needed). */
   readonly handler: (
     input: HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>,
-  ) => Promise<RS extends Schema ? z.output<RS> : void>;
+  ) => Promise<RS extends Schema ? z.output<RS> : void> | (RS extends Schema ? z.output<RS> : void);
 }
 
 export interface RegisteredRoute {

@@ -1,0 +1,178 @@
+/**
+ * Token → caller, for sessions and API tokens: one shape, two kinds (auth.service.ts authenticate).
+ *
+ * The row comes from authenticate.store.ts's one statement or, on SQLite while nothing has been
+ * committed since that token's last read, from caller-cache.ts (which then costs one read of
+ * SQLite's data_version, shared by the requests of one turn of the event loop). Either way every
+ * rule that depends on the clock (expiry, idle limit, user expiry) is judged now, and the user's
+ * roles come from the tenant's policy snapshot at the row's policy version
+ * (access/policy-cache.ts), which the request's decisions then reuse.
+ */
+import type { RoleGrants } from "../access/grants.rules.ts";
+import type { PolicyCache } from "../access/policy-cache.ts";
+import type { PolicySnapshot } from "../access/policy-snapshot.ts";
+import type { Deps } from "../shared/deps.ts";
+import { hashSecret } from "../shared/ids.ts";
+import { createApiTokenStore } from "./api-tokens.store.ts";
+import {
+  type ApiTokenCallerRow,
+  findApiTokenCaller,
+  findSessionCaller,
+  type SessionCallerRow,
+} from "./authenticate.store.ts";
+import { type Caller, callerPermissions } from "./caller.ts";
+import { createCallerCache, type Kept } from "./caller-cache.ts";
+import { createSessionStore } from "./sessions.store.ts";
+
+/** Touching last_used_at on every request would make every read a write; once a minute at most. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+interface CallerRow {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly version: number | string;
+  readonly settings: string;
+}
+
+/** What differs between sessions and API tokens. */
+interface Kind<R extends CallerRow> {
+  read(deps: Deps, tokenHash: string, workspaceId: string): Promise<R | undefined>;
+  /**
+   * At `now`: "refuse", "touch" (valid, but last_used_at is due a write first) or "ok". Rules on
+   * the row alone (expiry, status, idle limit); the snapshot only lends the tenant's settings.
+   */
+  judge(row: R, now: number, nowIso: string, policy: PolicySnapshot): "refuse" | "touch" | "ok";
+  touch(deps: Deps, row: R, nowIso: string): Promise<void>;
+  caller(row: R, policy: PolicySnapshot, role: RoleGrants, workspaceRoles: Map<string, RoleGrants>): Caller;
+}
+
+function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache, kind: Kind<R>) {
+  const kept = createCallerCache<R>(deps.db.changes);
+
+  /** The caller for a row at `now` with the tenant's current snapshot, built once per kept row. */
+  function callerOf(entry: Kept<R>, policy: PolicySnapshot): Caller | undefined {
+    const row = entry.row;
+    const user = policy.users.get(row.userId);
+    if (user === undefined) return undefined;
+    if (entry.caller?.policy === policy && entry.callerUser === user) return entry.caller;
+    const role = policy.roles.get(user.roleId);
+    if (role === undefined) return undefined;
+    const workspaceRoles = new Map<string, RoleGrants>();
+    for (const [workspaceId, roleId] of user.workspaceRoles) {
+      const r = policy.roles.get(roleId);
+      if (r) workspaceRoles.set(workspaceId, r);
+    }
+    entry.caller = kind.caller(row, policy, role, workspaceRoles);
+    entry.callerUser = user;
+    return entry.caller;
+  }
+
+  async function read(tokenHash: string, key: string, workspaceId: string) {
+    const mark = kept.mark();
+    const row = await kind.read(deps, tokenHash, workspaceId);
+    if (!row) return undefined;
+    let policy = await cache.at(row.tenantId, { version: Number(row.version), settings: row.settings });
+    // A user the database has but the snapshot lacks: rows written outside the use cases.
+    if (policy && !policy.users.has(row.userId)) policy = await cache.reload(row.tenantId);
+    if (!policy) return undefined;
+    const entry = kept.keep(key, mark, row);
+    const now = deps.clock.now();
+    const nowIso = now.toISOString();
+    const verdict = kind.judge(row, now.getTime(), nowIso, policy);
+    if (verdict === "refuse") return undefined;
+    if (verdict === "touch") await kind.touch(deps, row, nowIso);
+    return callerOf(entry, policy);
+  }
+
+  /** The caller from a kept row, judged now; "read" when the row must be read again first. */
+  function fromKept(entry: Kept<R>): Caller | undefined | "read" {
+    const row = entry.row;
+    const policy = cache.current(row.tenantId, Number(row.version), row.settings);
+    if (policy === undefined) return "read";
+    const now = deps.clock.now();
+    const verdict = kind.judge(row, now.getTime(), now.toISOString(), policy);
+    if (verdict === "refuse") return undefined;
+    if (verdict === "touch") return "read";
+    return callerOf(entry, policy) ?? "read";
+  }
+
+  return {
+    authenticate(token: string, workspaceId = ""): Promise<Caller | undefined> {
+      const tokenHash = hashSecret(token);
+      const key = workspaceId === "" ? tokenHash : `${tokenHash}\n${workspaceId}`;
+      const pending = kept.fresh(key);
+      if (pending === undefined) return read(tokenHash, key, workspaceId);
+      return pending.then((entry) => {
+        const found = entry === undefined ? "read" : fromKept(entry);
+        return found === "read" ? read(tokenHash, key, workspaceId) : found;
+      });
+    },
+  };
+}
+
+const sessionKind: Kind<SessionCallerRow> = {
+  read: (deps, tokenHash, workspaceId) => findSessionCaller(deps.db.kysely, tokenHash, workspaceId),
+  judge(row, now, nowIso, policy) {
+    if (row.expiresAt <= nowIso) return "refuse";
+    if (row.status !== "active" || row.virtual === 1) return "refuse";
+    if (row.userExpiresAt !== null && row.userExpiresAt <= nowIso) return "refuse";
+    const idleMs =
+      row.workspaceIdleSeconds !== null && row.workspaceIdleSeconds !== undefined
+        ? Number(row.workspaceIdleSeconds) * 1000
+        : policy.settings.idleTimeoutMinutes * 60_000;
+    const idleFor = now - Date.parse(row.lastUsedAt);
+    if (idleFor > idleMs) return "refuse";
+    return idleFor >= Math.min(TOUCH_INTERVAL_MS, idleMs / 4) ? "touch" : "ok";
+  },
+  touch: (deps, row, nowIso) =>
+    createSessionStore(deps.db.kysely, row.tenantId).touchSession(row.sessionId, nowIso),
+  caller: (row, policy, role, workspaceRoles) => ({
+    kind: "session",
+    tenantId: row.tenantId,
+    actor: { type: "user", id: row.userId, label: row.username },
+    userId: row.userId,
+    sessionId: row.sessionId,
+    mustChangePassword: row.mustChangePassword === 1,
+    sessionPurpose: row.purpose,
+    csrfHash: row.csrfHash,
+    catalog: policy.catalog,
+    holder: { role, workspaceRoles },
+    permissions: callerPermissions(policy.catalog, role),
+    policy,
+  }),
+};
+
+/** Nothing about a token is kept past a commit, so a revocation or expiry holds from the very next request. */
+const apiTokenKind: Kind<ApiTokenCallerRow> = {
+  read: (deps, tokenHash) => findApiTokenCaller(deps.db.kysely, tokenHash),
+  judge(row, now, nowIso) {
+    if (row.revokedAt !== null) return "refuse";
+    if (row.expiresAt !== null && row.expiresAt <= nowIso) return "refuse";
+    // A token acts only as its own virtual integration user, and only while that user is active.
+    if (row.status !== "active" || row.virtual !== 1) return "refuse";
+    if (row.userExpiresAt !== null && row.userExpiresAt <= nowIso) return "refuse";
+    return row.lastUsedAt === null || now - Date.parse(row.lastUsedAt) > TOUCH_INTERVAL_MS ? "touch" : "ok";
+  },
+  touch: (deps, row, nowIso) =>
+    createApiTokenStore(deps.db.kysely, row.tenantId).touchToken(row.tokenId, nowIso),
+  caller: (row, policy, role, workspaceRoles) => ({
+    kind: "api_token",
+    tenantId: row.tenantId,
+    actor: { type: "api_token", id: row.tokenId, label: row.name, userId: row.userId },
+    userId: row.userId,
+    sessionId: null,
+    mustChangePassword: false,
+    catalog: policy.catalog,
+    holder: { role, workspaceRoles },
+    permissions: callerPermissions(policy.catalog, role),
+    policy,
+  }),
+};
+
+export function createSessionAuthenticator(deps: Deps, cache: PolicyCache) {
+  return createAuthenticator(deps, cache, sessionKind);
+}
+
+export function createApiTokenAuthenticator(deps: Deps, cache: PolicyCache) {
+  return createAuthenticator(deps, cache, apiTokenKind);
+}
