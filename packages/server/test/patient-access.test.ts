@@ -2,7 +2,7 @@
 import type { User } from "@staffgate/contract";
 import type { StaffgateError } from "@staffgate/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDecisionFactsStore } from "../../core/src/access/facts.store.ts";
+import { createBatchFactsStore } from "../../core/src/access/facts.store.ts";
 import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
 import { auditOf, createRole, createUser, type Made } from "./lifecycle-fixtures.ts";
 
@@ -240,14 +240,17 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
 
   it("the decision reads the grant fresh: present after the grant, gone after the revocation", async () => {
     const ref = newRef();
-    const facts = createDecisionFactsStore(t.db.kysely, a.id);
+    const grantsIn = async (tenantId: string) =>
+      (
+        await createBatchFactsStore(t.db.kysely, tenantId).patientGrants([
+          { userId: nurse.id, patientRef: ref },
+        ])
+      ).get(`${nurse.id}\n${ref}`) ?? [];
     await a.admin.patientAccess.grant(ref, { userId: nurse.id, workspaceId: wsA });
-    expect(await facts.patientGrants(nurse.id, ref)).toEqual([
-      expect.objectContaining({ workspaceId: wsA, expiresAt: null }),
-    ]);
-    expect(await createDecisionFactsStore(t.db.kysely, b.id).patientGrants(nurse.id, ref)).toEqual([]);
+    expect(await grantsIn(a.id)).toEqual([expect.objectContaining({ workspaceId: wsA, expiresAt: null })]);
+    expect(await grantsIn(b.id)).toEqual([]);
     await a.admin.patientAccess.revoke(ref, nurse.id);
-    expect(await facts.patientGrants(nurse.id, ref)).toEqual([]);
+    expect(await grantsIn(a.id)).toEqual([]);
   });
 
   it("takes any opaque reference (slashes, spaces, unicode) and refuses control characters and over 200 chars", async () => {

@@ -31,7 +31,7 @@ import {
   type Reason,
   type ReasonCode,
 } from "./decision.rules.ts";
-import { createBatchFactsStore, createDecisionFactsStore } from "./facts.store.ts";
+import { createBatchFactsStore } from "./facts.store.ts";
 import { createPolicyCache, type PolicyCache, type PolicyCacheOptions } from "./policy-cache.ts";
 import type { PolicySnapshot } from "./policy-snapshot.ts";
 import { decideFromSnapshot } from "./snapshot-decide.ts";
@@ -155,24 +155,15 @@ export function createAccessService(deps: Deps, cache: PolicyCache) {
     const snapshot = await snapshotOf(ctx.tenantId, caller);
     const now = deps.clock.now().toISOString();
     const decisions = queries.map((q) => run(snapshot, caller, q, now, steps));
-    const single = queries.length === 1;
-    const facts = createDecisionFactsStore(deps.db.kysely, ctx.tenantId);
-    const batch = createBatchFactsStore(deps.db.kysely, ctx.tenantId);
-
     const grantIdx: number[] = [];
     for (let i = 0; i < decisions.length; i++) if (needsGrants(decisions[i]!)) grantIdx.push(i);
     const grantsOf = new Map<number, PatientGrantFact[]>();
     if (grantIdx.length > 0) {
-      if (single) {
-        const q = queries[0]!;
-        grantsOf.set(0, await facts.patientGrants(q.userId, q.patientRef!));
-      } else {
-        const found = await batch.patientGrants(
-          grantIdx.map((i) => ({ userId: queries[i]!.userId, patientRef: queries[i]!.patientRef! })),
-        );
-        for (const i of grantIdx) {
-          grantsOf.set(i, found.get(`${queries[i]!.userId}\n${queries[i]!.patientRef!}`) ?? []);
-        }
+      const found = await createBatchFactsStore(deps.db.kysely, ctx.tenantId).patientGrants(
+        grantIdx.map((i) => ({ userId: queries[i]!.userId, patientRef: queries[i]!.patientRef! })),
+      );
+      for (const i of grantIdx) {
+        grantsOf.set(i, found.get(`${queries[i]!.userId}\n${queries[i]!.patientRef!}`) ?? []);
       }
       for (const i of grantIdx)
         decisions[i] = run(snapshot, caller, queries[i]!, now, steps, grantsOf.get(i));

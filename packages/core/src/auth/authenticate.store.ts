@@ -1,12 +1,14 @@
 /**
- * The one statement every authenticated request makes (auth.service.ts authenticate): the token's
- * session (or API token), its user's state and the tenant's policy version, joined. It is the
- * decision path's only read, so it is compiled once and, on PostgreSQL, planned once per connection
- * (db/named-prepared.ts), and its values are bound plan-stable (db/plan-stable.ts: with
- * statistics, SQLite would otherwise prepare the four-table join again on every request).
+ * The one statement every authenticated request depends on (authenticate.ts): the token's session
+ * (or API token), its user's state and the tenant's policy version, joined. The requests that
+ * arrive in one turn of the event loop share one statement (the tokens go as one JSON list), so
+ * under load PostgreSQL is asked once for many requests; the statement's text never changes, so
+ * it is compiled once and, on PostgreSQL, planned once per connection (db/named-prepared.ts).
+ * Each listed token is one probe of the unique index on token_hash.
  */
+import { type Expression, sql } from "kysely";
+import { jsonList } from "../db/json-list.ts";
 import { namedPrepared } from "../db/named-prepared.ts";
-import { planStable } from "../db/plan-stable.ts";
 import type { SessionPurpose } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
 
@@ -28,20 +30,25 @@ export interface SessionCallerRow {
   workspaceIdleSeconds: number | null;
 }
 
-const sessionCaller = namedPrepared<{ tokenHash: string; workspaceId: string }, SessionCallerRow>(
-  "staffgate_session_caller",
-  ["tokenHash", "workspaceId"],
-  (db, v) =>
-    db
-      .selectFrom("sessions as s")
+const equals = (left: Expression<unknown>, right: Expression<unknown>) => sql<boolean>`${left} = ${right}`;
+
+const sessionCallers = namedPrepared<{ asks: string }, SessionCallerRow & { asked: string }>(
+  "staffgate_session_callers",
+  ["asks"],
+  (db, v) => {
+    const { from, item } = jsonList(db, v.asks, "q");
+    return db
+      .selectFrom(from)
+      .innerJoin("sessions as s", (join) => join.on(equals(sql.ref("s.token_hash"), item(0))))
       .innerJoin("tenants as t", "t.id", "s.tenant_id")
       .innerJoin("users as u", (join) =>
         join.onRef("u.tenant_id", "=", "s.tenant_id").onRef("u.id", "=", "s.user_id"),
       )
       .leftJoin("workspaces as w", (join) =>
-        join.onRef("w.tenant_id", "=", "s.tenant_id").on("w.id", "=", planStable(v.workspaceId)),
+        join.onRef("w.tenant_id", "=", "s.tenant_id").on(equals(sql.ref("w.id"), item(1))),
       )
       .select([
+        item(2).as("asked"),
         "s.id as sessionId",
         "s.tenant_id as tenantId",
         "s.user_id as userId",
@@ -57,21 +64,29 @@ const sessionCaller = namedPrepared<{ tokenHash: string; workspaceId: string }, 
         "u.expires_at as userExpiresAt",
         "u.must_change_password as mustChangePassword",
         "w.idle_timeout_seconds as workspaceIdleSeconds",
-      ])
-      .where("s.token_hash", "=", planStable(v.tokenHash)),
+      ]);
+  },
 );
 
+export interface SessionAsk {
+  readonly tokenHash: string;
+  /** The workspace the request names ("" for none): its idle override, when it has one. */
+  readonly workspaceId: string;
+}
+
 /**
- * The session whose token hashes to `tokenHash`, with its user's state, the tenant's policy
- * version and settings, and the idle override of `workspaceId` ("" for none) when it is a
- * workspace of the session's tenant.
+ * For each ask, its session with its user's state, the tenant's policy version and settings, and
+ * the idle override of the workspace named when it is a workspace of the session's tenant; or
+ * undefined for an unknown token. In the order asked.
  */
-export function findSessionCaller(
+export async function findSessionCallers(
   db: Executor,
-  tokenHash: string,
-  workspaceId: string,
-): Promise<SessionCallerRow | undefined> {
-  return sessionCaller.first(db, { tokenHash, workspaceId });
+  asks: readonly SessionAsk[],
+): Promise<(SessionCallerRow | undefined)[]> {
+  const list = JSON.stringify(asks.map((a, i) => [a.tokenHash, a.workspaceId, String(i)]));
+  const out: (SessionCallerRow | undefined)[] = asks.map(() => undefined);
+  for (const { asked, ...row } of await sessionCallers.rows(db, { asks: list })) out[Number(asked)] = row;
+  return out;
 }
 
 export interface ApiTokenCallerRow {
@@ -89,17 +104,20 @@ export interface ApiTokenCallerRow {
   userExpiresAt: string | null;
 }
 
-const apiTokenCaller = namedPrepared<{ tokenHash: string }, ApiTokenCallerRow>(
-  "staffgate_api_token_caller",
-  ["tokenHash"],
-  (db, v) =>
-    db
-      .selectFrom("api_tokens as k")
+const apiTokenCallers = namedPrepared<{ asks: string }, ApiTokenCallerRow & { asked: string }>(
+  "staffgate_api_token_callers",
+  ["asks"],
+  (db, v) => {
+    const { from, item } = jsonList(db, v.asks, "q");
+    return db
+      .selectFrom(from)
+      .innerJoin("api_tokens as k", (join) => join.on(equals(sql.ref("k.token_hash"), item(0))))
       .innerJoin("tenants as t", "t.id", "k.tenant_id")
       .innerJoin("users as u", (join) =>
         join.onRef("u.tenant_id", "=", "k.tenant_id").onRef("u.id", "=", "k.user_id"),
       )
       .select([
+        item(1).as("asked"),
         "k.id as tokenId",
         "k.name as name",
         "k.tenant_id as tenantId",
@@ -112,11 +130,17 @@ const apiTokenCaller = namedPrepared<{ tokenHash: string }, ApiTokenCallerRow>(
         "u.status as status",
         "u.virtual as virtual",
         "u.expires_at as userExpiresAt",
-      ])
-      .where("k.token_hash", "=", planStable(v.tokenHash)),
+      ]);
+  },
 );
 
-/** The API token whose secret hashes to `tokenHash`, with its user's state and the tenant's policy version. */
-export function findApiTokenCaller(db: Executor, tokenHash: string): Promise<ApiTokenCallerRow | undefined> {
-  return apiTokenCaller.first(db, { tokenHash });
+/** For each secret hash, its API token with its user's state and the tenant's policy version; in order. */
+export async function findApiTokenCallers(
+  db: Executor,
+  tokenHashes: readonly string[],
+): Promise<(ApiTokenCallerRow | undefined)[]> {
+  const list = JSON.stringify(tokenHashes.map((h, i) => [h, String(i)]));
+  const out: (ApiTokenCallerRow | undefined)[] = tokenHashes.map(() => undefined);
+  for (const { asked, ...row } of await apiTokenCallers.rows(db, { asks: list })) out[Number(asked)] = row;
+  return out;
 }

@@ -13,11 +13,13 @@ import type { PolicyCache } from "../access/policy-cache.ts";
 import type { PolicySnapshot } from "../access/policy-snapshot.ts";
 import type { Deps } from "../shared/deps.ts";
 import { hashSecret } from "../shared/ids.ts";
+import { turnBatch } from "../shared/turn-batch.ts";
 import { createApiTokenStore } from "./api-tokens.store.ts";
 import {
   type ApiTokenCallerRow,
-  findApiTokenCaller,
-  findSessionCaller,
+  findApiTokenCallers,
+  findSessionCallers,
+  type SessionAsk,
   type SessionCallerRow,
 } from "./authenticate.store.ts";
 import { type Caller, callerPermissions } from "./caller.ts";
@@ -36,7 +38,8 @@ interface CallerRow {
 
 /** What differs between sessions and API tokens. */
 interface Kind<R extends CallerRow> {
-  read(deps: Deps, tokenHash: string, workspaceId: string): Promise<R | undefined>;
+  /** The rows of the asks, in order (undefined: no such token). */
+  read(deps: Deps, asks: readonly SessionAsk[]): Promise<(R | undefined)[]>;
   /**
    * At `now`: "refuse", "touch" (valid, but last_used_at is due a write first) or "ok". Rules on
    * the row alone (expiry, status, idle limit); the snapshot only lends the tenant's settings.
@@ -48,6 +51,13 @@ interface Kind<R extends CallerRow> {
 
 function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache, kind: Kind<R>) {
   const kept = createCallerCache<R>(deps.db.changes);
+  // The asks of one turn of the event loop, read by one statement; its rows are kept at the mark
+  // taken right before that statement.
+  const readRow = turnBatch<SessionAsk & { key: string }, Kept<R> | undefined>(async (asks) => {
+    const mark = kept.mark();
+    const rows = await kind.read(deps, asks);
+    return rows.map((row, i) => (row ? kept.keep(asks[i]!.key, mark, row) : undefined));
+  });
 
   /** The caller for a row at `now` with the tenant's current snapshot, built once per kept row. */
   function callerOf(entry: Kept<R>, policy: PolicySnapshot): Caller | undefined {
@@ -68,14 +78,13 @@ function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache
   }
 
   async function read(tokenHash: string, key: string, workspaceId: string) {
-    const mark = kept.mark();
-    const row = await kind.read(deps, tokenHash, workspaceId);
-    if (!row) return undefined;
+    const entry = await readRow({ tokenHash, workspaceId, key });
+    if (!entry) return undefined;
+    const row = entry.row;
     let policy = await cache.at(row.tenantId, { version: Number(row.version), settings: row.settings });
     // A user the database has but the snapshot lacks: rows written outside the use cases.
     if (policy && !policy.users.has(row.userId)) policy = await cache.reload(row.tenantId);
     if (!policy) return undefined;
-    const entry = kept.keep(key, mark, row);
     const now = deps.clock.now();
     const nowIso = now.toISOString();
     const verdict = kind.judge(row, now.getTime(), nowIso, policy);
@@ -111,7 +120,7 @@ function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache
 }
 
 const sessionKind: Kind<SessionCallerRow> = {
-  read: (deps, tokenHash, workspaceId) => findSessionCaller(deps.db.kysely, tokenHash, workspaceId),
+  read: (deps, asks) => findSessionCallers(deps.db.kysely, asks),
   judge(row, now, nowIso, policy) {
     if (row.expiresAt <= nowIso) return "refuse";
     if (row.status !== "active" || row.virtual === 1) return "refuse";
@@ -144,7 +153,11 @@ const sessionKind: Kind<SessionCallerRow> = {
 
 /** Nothing about a token is kept past a commit, so a revocation or expiry holds from the very next request. */
 const apiTokenKind: Kind<ApiTokenCallerRow> = {
-  read: (deps, tokenHash) => findApiTokenCaller(deps.db.kysely, tokenHash),
+  read: (deps, asks) =>
+    findApiTokenCallers(
+      deps.db.kysely,
+      asks.map((a) => a.tokenHash),
+    ),
   judge(row, now, nowIso) {
     if (row.revokedAt !== null) return "refuse";
     if (row.expiresAt !== null && row.expiresAt <= nowIso) return "refuse";
