@@ -1,4 +1,5 @@
 /** @staffgate/core: domain rules, use-case services, stores and migrations. */
+export { isTenantToken } from "./auth/api-tokens.service.ts";
 export type { Caller } from "./auth/caller.ts";
 export { can } from "./auth/caller.ts";
 export { LOGIN_THROTTLE, type LoginThrottleLimits } from "./auth/login.service.ts";

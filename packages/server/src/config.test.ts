@@ -21,4 +21,14 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ PORT: "70000" })).toThrow(/PORT/);
     expect(() => loadConfig({ STAFFGATE_OPERATOR_TOKEN: "short" })).toThrow(/24 characters/);
   });
+
+  it("refuses an operator token that looks like a tenant's session or API token", () => {
+    for (const prefix of ["sgs_", "sgt_"])
+      expect(() => loadConfig({ STAFFGATE_OPERATOR_TOKEN: `${prefix}0123456789abcdefghijklmn` })).toThrow(
+        /must not start with/,
+      );
+    expect(loadConfig({ STAFFGATE_OPERATOR_TOKEN: "op_0123456789abcdefghijklmn" }).operatorToken).toBe(
+      "op_0123456789abcdefghijklmn",
+    );
+  });
 });

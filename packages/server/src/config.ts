@@ -1,5 +1,5 @@
 /** Configuration from the environment (API.md "Configuration"), validated once at start-up. */
-import { DEFAULT_DATABASE_URL } from "@staffgate/core";
+import { DEFAULT_DATABASE_URL, isTenantToken } from "@staffgate/core";
 
 export interface Config {
   readonly port: number;
@@ -24,6 +24,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const operatorToken = env.STAFFGATE_OPERATOR_TOKEN || undefined;
   if (operatorToken !== undefined && operatorToken.length < 24) {
     throw new Error("STAFFGATE_OPERATOR_TOKEN must be at least 24 characters");
+  }
+  if (operatorToken !== undefined && isTenantToken(operatorToken)) {
+    throw new Error(
+      "STAFFGATE_OPERATOR_TOKEN must not start with sgs_ or sgt_ (the prefixes of tenant tokens)",
+    );
   }
   const hashThreads = env.STAFFGATE_HASH_THREADS ? Number(env.STAFFGATE_HASH_THREADS) : undefined;
   if (hashThreads !== undefined && (!Number.isInteger(hashThreads) || hashThreads < 1 || hashThreads > 64)) {

@@ -28,6 +28,15 @@ import { createSessionStore } from "./sessions.store.ts";
 /** API tokens start with this; sessions with `sgs_`. */
 export const API_TOKEN_PREFIX = "sgt";
 
+/**
+ * A session or API token by its (public) prefix. The operator token may not look like one
+ * (config.ts), so a request carrying one is never compared with the operator token: that
+ * comparison hashes the token, a cost every decision would otherwise pay.
+ */
+export function isTenantToken(token: string): boolean {
+  return token.startsWith("sgs_") || token.startsWith(`${API_TOKEN_PREFIX}_`);
+}
+
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 /** `n` random lower-case letters and digits (for the integration user's username and email). */

@@ -12,7 +12,7 @@
  * idle timeout then sets the session's idle limit (auth.service.ts authenticate).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { Caller, Core } from "@staffgate/core";
+import { type Caller, type Core, isTenantToken } from "@staffgate/core";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { CSRF_HEADER, parseCookies, SESSION_COOKIE } from "./cookies.ts";
 
@@ -84,7 +84,7 @@ export function installAuthentication(
       if (token) request.viaCookie = true;
     }
     if (!token) return done();
-    if (!request.viaCookie && operatorHash && sameSecret(token, operatorHash)) {
+    if (!request.viaCookie && operatorHash && !isTenantToken(token) && sameSecret(token, operatorHash)) {
       request.operator = true;
       return done();
     }
