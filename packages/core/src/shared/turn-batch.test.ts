@@ -32,6 +32,21 @@ describe("turnBatch (group reads)", () => {
     expect(runs).toEqual([[1], [2, 3]]);
   });
 
+  it("does not let a stalled run hold the next calls back for longer than slowMs", async () => {
+    const stuck = new Promise<never>(() => {});
+    let first = true;
+    const read = turnBatch(async (keys: readonly number[]) => {
+      if (first) {
+        first = false;
+        return stuck;
+      }
+      return keys;
+    }, 20);
+    void read(1); // never answered
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await read(2)).toBe(2);
+  });
+
   it("gives a failed run's error to every call in it, and the next calls run afresh", async () => {
     let fail = true;
     const read = turnBatch(async (keys: readonly number[]) => {

@@ -6,22 +6,32 @@
  * from its socket — so a read made by `run` is as fresh for each of them as a read of its own
  * (auth/authenticate.ts relies on this: a change acknowledged before a request was sent is seen).
  * Under load, many requests share one database round trip; alone, a call waits one turn.
+ *
+ * Calls that have waited `slowMs` for a run in flight (a stalled connection) start their own, so
+ * one stuck statement cannot hold every request back.
  */
-export function turnBatch<K, V>(run: (keys: readonly K[]) => Promise<readonly V[]>): (key: K) => Promise<V> {
+export function turnBatch<K, V>(
+  run: (keys: readonly K[]) => Promise<readonly V[]>,
+  slowMs = 100,
+): (key: K) => Promise<V> {
   let keys: K[] = [];
   let waiters: { resolve: (value: V) => void; reject: (error: unknown) => void }[] = [];
-  let running = false;
+  let running = 0;
   let scheduled = false;
+  let slowTimer: ReturnType<typeof setTimeout> | undefined;
+
   const flush = () => {
     scheduled = false;
+    if (slowTimer !== undefined) clearTimeout(slowTimer);
+    slowTimer = undefined;
     const asked = keys;
     const waiting = waiters;
     keys = [];
     waiters = [];
-    running = true;
+    running += 1;
     const done = () => {
-      running = false;
-      if (keys.length > 0) schedule();
+      running -= 1;
+      if (keys.length > 0 && running === 0) schedule();
     };
     run(asked).then(
       (values) => {
@@ -44,6 +54,7 @@ export function turnBatch<K, V>(run: (keys: readonly K[]) => Promise<readonly V[
     new Promise<V>((resolve, reject) => {
       keys.push(key);
       waiters.push({ resolve, reject });
-      if (!running) schedule();
+      if (running === 0) schedule();
+      else slowTimer ??= setTimeout(schedule, slowMs);
     });
 }
