@@ -142,6 +142,66 @@ describe("decideFromSnapshot()", () => {
     );
   });
 
+  it("answers as decide() does after every change: the very next decision sees a changed user or role", async () => {
+    const change = fc.oneof(
+      fc.record({ kind: fc.constant("role" as const), at: fc.nat(2), role: roleArb("rol_x") }),
+      fc.record({ kind: fc.constant("user" as const), at: fc.nat(7), user: userArb }),
+      fc.record({ kind: fc.constant("delete" as const), at: fc.nat(7) }),
+    );
+    const ask = fc.record({
+      user: fc.nat(7),
+      permission: fc.constantFrom(...PERMISSIONS),
+      workspaceId: fc.constantFrom(undefined, ...WORKSPACES),
+    });
+    await fc.assert(
+      fc.property(
+        fc.tuple(roleArb("rol_0"), roleArb("rol_1"), roleArb("rol_2")),
+        fc.array(userArb, { minLength: 8, maxLength: 8 }),
+        fc.array(fc.tuple(fc.array(ask, { maxLength: 12 }), change), { minLength: 1, maxLength: 8 }),
+        fc.array(ask, { maxLength: 12 }),
+        (initial, users, steps, last) => {
+          const roles = [...initial];
+          const snapshot = emptySnapshot(roles);
+          applyDelta(snapshot, {
+            users: users.map((u, i) => loaded(`usr_${i}`, u, roles)),
+            roles: new Map(),
+          });
+          const check = (asks: (typeof last)[number][]) => {
+            for (const a of asks) {
+              const q = {
+                userId: `usr_${a.user}`,
+                permission: a.permission,
+                ...(a.workspaceId ? { workspaceId: a.workspaceId } : {}),
+              };
+              const fast = decideFromSnapshot(snapshot, q, NOW);
+              const su = snapshot.users.get(q.userId);
+              const expired = su?.status === "active" && su.expiresAt !== null && su.expiresAt <= NOW;
+              if (su === undefined || expired) expect(fast).toBeUndefined();
+              else expect(fast).toEqual(reference(snapshot, q));
+            }
+          };
+          for (const [asks, c] of steps) {
+            check(asks);
+            if (c.kind === "role") {
+              // Replaced under the same id, as policy-cache.ts does after a role change.
+              roles[c.at] = { ...c.role, id: roles[c.at]!.id, name: roles[c.at]!.id };
+              applyDelta(snapshot, { users: [], roles: new Map([[roles[c.at]!.id, roles[c.at]!]]) });
+            } else if (c.kind === "user") {
+              applyDelta(snapshot, { users: [loaded(`usr_${c.at}`, c.user, roles)], roles: new Map() });
+            } else {
+              applyDelta(snapshot, {
+                users: [{ ...loaded(`usr_${c.at}`, users[0]!, roles), row: undefined }],
+                roles: new Map(),
+              });
+            }
+          }
+          check(last);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("shares one memo between users of one profile, and starts a new one when a role changes", () => {
     const roles = [
       role("rol_0", { permissions: ["patients.read"] }),
@@ -201,5 +261,85 @@ describe("decideFromSnapshot()", () => {
     expect(ask("usr_a", "wsp_gone")).toBeUndefined();
     snapshot.emergencies = new Map([["usr_a", []]]);
     expect(ask("usr_a")).toBeUndefined();
+  });
+
+  it("answers a virtual user that is not active (decide() denies before asking how it acts)", () => {
+    const roles = [role("rol_0", { permissions: ["patients.read"] })];
+    const snapshot = emptySnapshot(roles);
+    const spec: UserSpec = { role: 0, status: "inactive", access: "all", wsRoles: [], expiresAt: null };
+    const virtual = loaded("usr_v", spec, roles);
+    applyDelta(snapshot, { users: [{ ...virtual, row: { ...virtual.row!, virtual: 1 } }], roles: new Map() });
+    const q = { userId: "usr_v", permission: "patients.read", workspaceId: "wsp_a" };
+    expect(decideFromSnapshot(snapshot, q, NOW)).toEqual(reference(snapshot, q));
+    expect(decideFromSnapshot(snapshot, q, NOW)?.reason.code).toBe("USER_NOT_ACTIVE");
+    // Activated: now the answer depends on the caller (an API token or not), so the full path.
+    applyDelta(snapshot, {
+      users: [{ ...virtual, row: { ...virtual.row!, virtual: 1, status: "active" } }],
+      roles: new Map(),
+    });
+    expect(decideFromSnapshot(snapshot, q, NOW)).toBeUndefined();
+  });
+
+  it("checks an expiring user's expiry on every decision", () => {
+    const roles = [role("rol_0", { permissions: ["patients.read"] })];
+    const snapshot = emptySnapshot(roles);
+    const spec: UserSpec = {
+      role: 0,
+      status: "active",
+      access: "all",
+      wsRoles: [],
+      expiresAt: "2026-06-01T13:00:00.000Z",
+    };
+    applyDelta(snapshot, { users: [loaded("usr_e", spec, roles)], roles: new Map() });
+    const q = { userId: "usr_e", permission: "patients.read" };
+    expect(decideFromSnapshot(snapshot, q, NOW)?.allowed).toBe(true);
+    expect(decideFromSnapshot(snapshot, q, "2026-06-01T13:00:00.000Z")).toBeUndefined();
+  });
+
+  it("sees a user's change (status, workspaces, per-workspace role, removal) on the very next decision", () => {
+    const roles = [
+      role("rol_0", { permissions: ["patients.read"] }),
+      role("rol_1", { permissions: ["collections.read"] }),
+    ];
+    const snapshot = emptySnapshot(roles);
+    const spec: UserSpec = { role: 0, status: "active", access: "all", wsRoles: [], expiresAt: null };
+    applyDelta(snapshot, {
+      users: [loaded("usr_a", spec, roles), loaded("usr_b", spec, roles)],
+      roles: new Map(),
+    });
+    const put = (u: UserSpec) =>
+      applyDelta(snapshot, { users: [loaded("usr_a", u, roles)], roles: new Map() });
+    const ask = (userId = "usr_a", permission = "patients.read") =>
+      decideFromSnapshot(snapshot, { userId, permission, workspaceId: "wsp_a" }, NOW);
+    expect(ask()?.reason.code).toBe("GRANTED_TENANT");
+    put({ ...spec, access: ["wsp_b"] });
+    expect(ask()?.reason.code).toBe("WORKSPACE_INACTIVE");
+    put({ ...spec, wsRoles: [["wsp_a", 1]] });
+    expect(ask()?.reason.code).toBe("NOT_GRANTED");
+    expect(ask("usr_a", "collections.read")?.reason).toMatchObject({
+      code: "GRANTED_TENANT",
+      roleKind: "workspace",
+    });
+    put({ ...spec, status: "inactive" });
+    expect(ask()?.reason.code).toBe("USER_NOT_ACTIVE");
+    put(spec);
+    expect(ask()?.reason.code).toBe("GRANTED_TENANT");
+    applyDelta(snapshot, { users: [{ ...loaded("usr_a", spec, roles), row: undefined }], roles: new Map() });
+    expect(ask()).toBeUndefined();
+    // The other user of the same profile was never affected.
+    expect(ask("usr_b")?.reason.code).toBe("GRANTED_TENANT");
+  });
+
+  it("answers a tenant-only permission asked in a workspace as decide() does: the workspace is ignored", () => {
+    const tenantOnly = catalog.permissions.find((p) => p.scope === "tenant")!.key;
+    const roles = [role("rol_0", { permissions: [tenantOnly] })];
+    const snapshot = emptySnapshot(roles);
+    const spec: UserSpec = { role: 0, status: "active", access: ["wsp_b"], wsRoles: [], expiresAt: null };
+    applyDelta(snapshot, { users: [loaded("usr_a", spec, roles)], roles: new Map() });
+    for (const workspaceId of [undefined, "wsp_a", "wsp_b", "wsp_gone"]) {
+      const q = { userId: "usr_a", permission: tenantOnly, ...(workspaceId ? { workspaceId } : {}) };
+      expect(decideFromSnapshot(snapshot, q, NOW)).toEqual(reference(snapshot, q));
+      expect(decideFromSnapshot(snapshot, q, NOW)?.allowed).toBe(true);
+    }
   });
 });

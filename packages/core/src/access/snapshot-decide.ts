@@ -1,57 +1,87 @@
 /**
- * The hot path: decide() against a policy snapshot, with answers memoised per (workspace,
- * permission). A memoised answer depends only on the user's access profile — status, formal
- * role, workspace list, per-workspace roles — never on the user's id, the clock, a patient grant
- * or an emergency (those users and questions take the full path). So users of the same profile
- * share one memo: a tenant of 100,000 users has far fewer profiles than users, the memos stay
- * small and in the CPU cache, and a user's first question is usually already answered.
+ * The hot path: decide() against a policy snapshot, from answer tables compiled per snapshot on
+ * first use. A decision is three lookups (the user, the permission, the workspace) and two array
+ * reads: user → their profile's table → the row for the workspace → the answer for the permission.
  *
- * Invalidation is by identity: a user's memo is valid for its current decision object, which the
- * snapshot replaces whenever the user or one of its roles changes; profiles are keyed by role
- * objects (replaced, never changed in place, when a role changes), so a changed role starts new
- * memos. A workspace or catalogue change reloads the whole snapshot (and these indexes).
+ * What an answer depends on (for a live, non-virtual user asked no patient, with no elevation):
+ * the user's status; for a tenant-only permission (the workspace is ignored) or no workspace, the
+ * formal role; in a workspace, whether the user is active there and which role applies there.
+ * Never the user's id, the clock, a patient grant or an elevation (those users and questions take
+ * the full path). So:
+ *  - a **row** (answers by permission index) is keyed by exactly those inputs for one workspace and
+ *    is shared by every user whose inputs there are the same: rows do not multiply with users;
+ *  - a **table** (rows by workspace index) belongs to an access profile — status, formal role,
+ *    workspace list, per-workspace roles — and is shared by every user of that profile;
+ *  - equal answers are one object, so the answers a decision reads stay few and in the CPU cache.
  *
- * Keys are small integers (workspace index × catalogue size + permission index). Expired and
- * virtual users, users with an open elevation, unknown workspaces and unknown permissions take the
- * full path (the caller runs decide() with the facts it needs).
+ * Never stale, by identity: a user's table is valid for the decision object it was bound to
+ * (`answersFor`), which the snapshot replaces whenever the user or one of its roles changes (and
+ * then drops the user's `byUser` entry); profile and row keys name roles by object (a serial per
+ * role object), and roles are replaced, never changed in place, so a changed role starts new
+ * tables and rows. A workspace or catalogue change reloads the whole snapshot (and these tables).
+ *
+ * Active users who are expired or virtual (a virtual user's answer depends on how the caller
+ * authenticated), users with an open elevation, unknown workspaces and unknown permissions take
+ * the full path (the caller runs decide() with the facts it needs), as does a
+ * collaborator's patient-scoped permission asked about a patient.
  */
 import type { Decision, DecisionQuery, DecisionRole, DecisionUser } from "./decision.rules.ts";
 import { decide } from "./decision.rules.ts";
-import type { PolicySnapshot, SnapshotIndexes } from "./policy-snapshot.ts";
-
-/** Answers kept per profile before its memo starts over (bounds memory for a huge catalogue × workspaces). */
-const MAX_PER_PROFILE = 8192;
+import type {
+  AnswerRow,
+  AnswerTable,
+  PolicySnapshot,
+  SnapshotIndexes,
+  SnapshotUser,
+} from "./policy-snapshot.ts";
 
 export interface SnapshotQuery extends DecisionQuery {
   readonly userId: string;
 }
 
+/** Tables and rows kept beyond what the users need before the maps start over (stale ones, after changes). */
+const SPARE = 1024;
+
 function indexesOf(snapshot: PolicySnapshot): SnapshotIndexes {
-  const current = snapshot.indexes;
-  if (current !== undefined && current.catalog === snapshot.catalog) return current;
+  // A catalogue replaced in place (not done today: a new catalogue comes with a new snapshot)
+  // renumbers the permissions, so no table bound before may be read again.
+  if (snapshot.indexes !== undefined) {
+    for (const su of snapshot.users.values()) {
+      su.answers = undefined;
+      su.answersFor = undefined;
+    }
+  }
+  // Workspace-scoped permissions first: a tenant-only one (index ≥ scoped) is answered from row 0.
   const permissions = new Map<string, number>();
-  for (const key of snapshot.catalog.byKey.keys()) permissions.set(key, permissions.size);
+  const all = [...snapshot.catalog.byKey.values()];
+  for (const p of all) if (p.scope !== "tenant") permissions.set(p.key, permissions.size);
+  const scoped = permissions.size;
+  for (const p of all) if (p.scope === "tenant") permissions.set(p.key, permissions.size);
   const built: SnapshotIndexes = {
     catalog: snapshot.catalog,
     permissions,
+    scoped,
     workspaces: new Map(),
-    profiles: new WeakMap(),
+    workspaceIds: [""],
+    profiles: new Map(),
+    rows: new Map(),
+    answers: new Map(),
+    byUser: new Map(),
   };
   snapshot.indexes = built;
   return built;
 }
 
-/** The workspace's index (1, 2, …), or -1 for a workspace the tenant does not have. */
-function workspaceIndex(snapshot: PolicySnapshot, indexes: SnapshotIndexes, id: string): number {
-  const known = indexes.workspaces.get(id);
-  if (known !== undefined) return known;
+/** A workspace's first question: its index (1, 2, …), or -1 for a workspace the tenant does not have. */
+function addWorkspace(snapshot: PolicySnapshot, indexes: SnapshotIndexes, id: string): number {
   if (!snapshot.workspaces.has(id)) return -1;
-  const next = indexes.workspaces.size + 1;
+  const next = indexes.workspaceIds.length;
   indexes.workspaces.set(id, next);
+  indexes.workspaceIds.push(id);
   return next;
 }
 
-/** A number per role object: a per-workspace role enters a profile's key by identity, like the formal role. */
+/** A number per role object: keys name roles by identity, so a replaced role never matches. */
 const serials = new WeakMap<DecisionRole, number>();
 let lastSerial = 0;
 function serialOf(role: DecisionRole): number {
@@ -63,33 +93,132 @@ function serialOf(role: DecisionRole): number {
   return n;
 }
 
-/** Everything decide() reads from a (live, non-virtual) user besides the formal role. */
+/**
+ * Everything decide() reads from a user answered here, besides the clock (a user not active gets
+ * one answer everywhere, whatever its roles).
+ */
 function profileKey(user: DecisionUser): string {
+  if (user.status !== "active") return user.status;
   const access = user.workspaceAccess === "all" ? null : [...user.workspaceAccess].sort();
   const roles = [...user.workspaceRoles].map(([ws, role]) => [ws, serialOf(role)] as const);
   roles.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return JSON.stringify([user.status, access, roles]);
+  return JSON.stringify([serialOf(user.role), access, roles]);
 }
 
-/** The memo shared by every user of `user`'s profile. */
-function profileAnswers(
+/**
+ * What decide() reads from the user for workspace-scoped questions in workspace `ws` (null: no
+ * workspace, index 0, which also answers tenant-only permissions wherever they are asked).
+ */
+function rowKey(user: DecisionUser, w: number, ws: string | null): string {
+  if (user.status !== "active") return user.status;
+  if (ws === null) return `${serialOf(user.role)}`;
+  // Not active there: denied, whatever role would apply.
+  if (user.workspaceAccess !== "all" && !user.workspaceAccess.has(ws)) return `${w}:-`;
+  const wsRole = user.workspaceRoles.get(ws);
+  // The same role object answers differently as a per-workspace role (the reason says which).
+  return wsRole === undefined ? `${w}:f${serialOf(user.role)}` : `${w}:w${serialOf(wsRole)}`;
+}
+
+/** Binds the user's current decision object to its profile's table. */
+function bindTable(snapshot: PolicySnapshot, indexes: SnapshotIndexes, su: SnapshotUser): AnswerTable {
+  const user = su.decision;
+  // Tables nobody holds any more (a user or role changed) stay until the map outgrows the tenant.
+  if (indexes.profiles.size > snapshot.users.size + SPARE) indexes.profiles.clear();
+  const key = profileKey(user);
+  let table = indexes.profiles.get(key);
+  if (table === undefined) {
+    table = [];
+    indexes.profiles.set(key, table);
+  }
+  su.answers = table;
+  su.answersFor = user;
+  if (clockFree(su)) indexes.byUser.set(su.id, table);
+  return table;
+}
+
+/**
+ * Whether the user's answers can never depend on the clock or the caller: not active (decide()
+ * says so before it looks at expiry or at how a virtual user acts), or neither virtual nor
+ * expiring. Such a user's table goes in `byUser`.
+ */
+const clockFree = (su: SnapshotUser) => su.status !== "active" || (!su.virtual && su.expiresAt === null);
+
+/**
+ * The user's table when not compiled in `byUser`: undefined for an unknown user and for an active
+ * user who is virtual (the answer depends on the caller) or expired (the full path). An active
+ * user with an expiry is checked here on every decision.
+ */
+function tableOf(
   snapshot: PolicySnapshot,
   indexes: SnapshotIndexes,
-  user: DecisionUser,
-): Map<number, Decision> {
-  let byProfile = indexes.profiles.get(user.role);
-  // Profiles nobody holds any more (a user changed) stay until the role's map outgrows the tenant.
-  if (byProfile === undefined || byProfile.size > snapshot.users.size + 1024) {
-    byProfile = new Map();
-    indexes.profiles.set(user.role, byProfile);
+  userId: string,
+  now: string,
+): AnswerTable | undefined {
+  const su = snapshot.users.get(userId);
+  if (su === undefined) return undefined;
+  if (su.status === "active" && (su.virtual || (su.expiresAt !== null && su.expiresAt <= now)))
+    return undefined;
+  const table = su.answers;
+  if (table !== undefined && su.answersFor === su.decision) return table;
+  return bindTable(snapshot, indexes, su);
+}
+
+/** The table's row for workspace index `w`, shared with every table whose inputs there are the same. */
+function bindRow(
+  snapshot: PolicySnapshot,
+  indexes: SnapshotIndexes,
+  table: AnswerTable,
+  userId: string,
+  w: number,
+): AnswerRow {
+  const user = snapshot.users.get(userId)!.decision;
+  const key = rowKey(user, w, w === 0 ? null : indexes.workspaceIds[w]!);
+  if (indexes.rows.size > 8 * (snapshot.users.size + SPARE)) {
+    indexes.rows.clear();
+    indexes.answers.clear();
   }
-  const key = profileKey(user);
-  let answers = byProfile.get(key);
-  if (answers === undefined) {
-    answers = new Map();
-    byProfile.set(key, answers);
+  let row = indexes.rows.get(key);
+  if (row === undefined) {
+    row = [];
+    indexes.rows.set(key, row);
   }
-  return answers;
+  table[w] = row;
+  return row;
+}
+
+/** decide() for a question no user of this row has asked yet. */
+function fill(
+  snapshot: PolicySnapshot,
+  indexes: SnapshotIndexes,
+  row: AnswerRow,
+  p: number,
+  q: SnapshotQuery,
+  now: string,
+): Decision {
+  const user = snapshot.users.get(q.userId)!.decision;
+  const ws = q.workspaceId;
+  const d = decide(
+    {
+      catalog: snapshot.catalog,
+      now,
+      user,
+      viaApiToken: false,
+      ...(ws ? { workspaceExists: true } : {}),
+      patientGrants: [],
+      emergencies: [],
+    },
+    { permission: q.permission, workspaceId: ws || null, patientRef: null },
+    { steps: false },
+  );
+  // One object per distinct answer (no steps are recorded, so the reason is all there is).
+  const key = `${d.allowed}${JSON.stringify(d.reason)}`;
+  let shared = indexes.answers.get(key);
+  if (shared === undefined) {
+    shared = d;
+    indexes.answers.set(key, d);
+  }
+  row[p] = shared;
+  return shared;
 }
 
 /**
@@ -101,50 +230,24 @@ export function decideFromSnapshot(
   q: SnapshotQuery,
   now: string,
 ): Decision | undefined {
-  const su = snapshot.users.get(q.userId);
-  if (su === undefined) return undefined;
-  // The snapshot user's own fields equal its decision object's (both built from one row), and
-  // reading them spares a memory access per decision.
-  if (
-    su.virtual ||
-    (su.expiresAt !== null && su.expiresAt <= now) ||
-    (snapshot.emergencies.size > 0 && snapshot.emergencies.has(q.userId))
-  ) {
-    return undefined;
-  }
-  const indexes = indexesOf(snapshot);
+  let indexes = snapshot.indexes;
+  if (indexes === undefined || indexes.catalog !== snapshot.catalog) indexes = indexesOf(snapshot);
+  // The user first: in a large tenant it is the lookup that misses the CPU caches, and the small
+  // lookups below run while it is being fetched.
+  const table = indexes.byUser.get(q.userId) ?? tableOf(snapshot, indexes, q.userId, now);
+  if (table === undefined) return undefined;
+  // A user with an open elevation may be granted what the rules deny.
+  if (snapshot.emergencies.size > 0 && snapshot.emergencies.has(q.userId)) return undefined;
   const p = indexes.permissions.get(q.permission);
   if (p === undefined) return undefined;
   const ws = q.workspaceId;
-  const w = ws ? workspaceIndex(snapshot, indexes, ws) : 0;
-  if (w < 0) return undefined;
-  const key = w * indexes.permissions.size + p;
-
-  const user = su.decision;
-  let answers = su.answers;
-  if (answers === undefined || su.answersFor !== user) {
-    answers = profileAnswers(snapshot, indexes, user);
-    su.answers = answers;
-    su.answersFor = user;
+  let w = 0;
+  if (ws && p < indexes.scoped) {
+    w = indexes.workspaces.get(ws) ?? addWorkspace(snapshot, indexes, ws);
+    if (w < 0) return undefined;
   }
-  let d = answers.get(key);
-  if (d === undefined) {
-    d = decide(
-      {
-        catalog: snapshot.catalog,
-        now,
-        user,
-        viaApiToken: false,
-        ...(ws ? { workspaceExists: true } : {}),
-        patientGrants: [],
-        emergencies: [],
-      },
-      { permission: q.permission, workspaceId: ws || null, patientRef: null },
-      { steps: false },
-    );
-    if (answers.size >= MAX_PER_PROFILE) answers.clear();
-    answers.set(key, d);
-  }
+  const row = table[w] ?? bindRow(snapshot, indexes, table, q.userId, w);
+  const d = row[p] ?? fill(snapshot, indexes, row, p, q, now);
   // Asked about a patient, a collaborator's patient-scoped permission needs the grants.
   if (q.patientRef && d.reason.code === "COLLABORATOR_NO_PATIENT") return undefined;
   return d;
