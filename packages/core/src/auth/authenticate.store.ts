@@ -68,7 +68,7 @@ const sessionCallers = namedPrepared<{ asks: string }, SessionCallerRow & { aske
   },
 );
 
-export interface SessionAsk {
+export interface TokenAsk {
   readonly tokenHash: string;
   /** The workspace the request names ("" for none): its idle override, when it has one. */
   readonly workspaceId: string;
@@ -81,7 +81,7 @@ export interface SessionAsk {
  */
 export async function findSessionCallers(
   db: Executor,
-  asks: readonly SessionAsk[],
+  asks: readonly TokenAsk[],
 ): Promise<(SessionCallerRow | undefined)[]> {
   const list = JSON.stringify(asks.map((a, i) => [a.tokenHash, a.workspaceId, String(i)]));
   const out: (SessionCallerRow | undefined)[] = asks.map(() => undefined);

@@ -19,8 +19,8 @@ import {
   type ApiTokenCallerRow,
   findApiTokenCallers,
   findSessionCallers,
-  type SessionAsk,
   type SessionCallerRow,
+  type TokenAsk,
 } from "./authenticate.store.ts";
 import { type Caller, callerPermissions } from "./caller.ts";
 import { createCallerCache, type Kept } from "./caller-cache.ts";
@@ -39,7 +39,7 @@ interface CallerRow {
 /** What differs between sessions and API tokens. */
 interface Kind<R extends CallerRow> {
   /** The rows of the asks, in order (undefined: no such token). */
-  read(deps: Deps, asks: readonly SessionAsk[]): Promise<(R | undefined)[]>;
+  read(deps: Deps, asks: readonly TokenAsk[]): Promise<(R | undefined)[]>;
   /**
    * At `now`: "refuse", "touch" (valid, but last_used_at is due a write first) or "ok". Rules on
    * the row alone (expiry, status, idle limit); the snapshot only lends the tenant's settings.
@@ -51,9 +51,9 @@ interface Kind<R extends CallerRow> {
 
 function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache, kind: Kind<R>) {
   const kept = createCallerCache<R>(deps.db.changes);
-  // The asks of one turn of the event loop, read by one statement; its rows are kept at the mark
-  // taken right before that statement.
-  const readRow = turnBatch<SessionAsk & { key: string }, Kept<R> | undefined>(async (asks) => {
+  // Asks made while no read is in flight go together in one statement (shared/turn-batch.ts); its
+  // rows are kept at the change mark taken right before that statement.
+  const readRow = turnBatch<TokenAsk & { key: string }, Kept<R> | undefined>(async (asks) => {
     const mark = kept.mark();
     const rows = await kind.read(deps, asks);
     return rows.map((row, i) => (row ? kept.keep(asks[i]!.key, mark, row) : undefined));
