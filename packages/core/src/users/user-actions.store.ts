@@ -24,6 +24,21 @@ export type UserChange = Partial<
  * The expiry job's scan: the one query over users of every tenant (jobs/expiry.job.ts says why);
  * each user found is then handled inside its own tenant's transaction.
  */
+/** Every table whose rows belong to one user (by `user_id`); a purge deletes them all. */
+const USER_OWNED_TABLES = [
+  "user_workspaces",
+  "user_workspace_roles",
+  "sessions",
+  "api_tokens",
+  "patient_grants",
+  "emergency_access",
+  "credential_tokens",
+  "password_history",
+  "mfa_totp",
+  "mfa_recovery_codes",
+  "mfa_remembered_devices",
+] as const;
+
 export function findExpiredUsersAcrossTenants(
   db: Executor,
   at: string,
@@ -87,15 +102,12 @@ export function createUserActionsStore(db: Executor, tenantId: string) {
       return granted ? "has granted patient access" : null;
     },
 
-    /** Hard delete of a user without history and of everything that hangs off it. */
+    /**
+     * Hard delete of a user without history and of everything that hangs off it: a purge leaves
+     * no credential behind (invitation or reset links, password hashes, MFA secrets).
+     */
     async deleteUserCascade(userId: string): Promise<void> {
-      for (const table of [
-        "user_workspaces",
-        "user_workspace_roles",
-        "sessions",
-        "api_tokens",
-        "patient_grants",
-      ] as const) {
+      for (const table of USER_OWNED_TABLES) {
         await db.deleteFrom(table).where("tenant_id", "=", tenantId).where("user_id", "=", userId).execute();
       }
       await this.deletePrivateRoles(userId);
