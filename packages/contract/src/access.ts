@@ -78,16 +78,23 @@ export type ExplainResult = z.infer<typeof ExplainResult>;
 export const EffectivePermissionsResult = z.strictObject({
   /** Allowed with no workspace named (tenant level; tenant-only permissions included). */
   tenant: z.array(z.string()),
+  /** Whether, with no workspace named, the user acts as a collaborator (as `workspaces[].collaborator`). */
+  tenantCollaborator: z.boolean(),
   /** Patient-scoped permissions that, with no workspace named, hold only for a granted patient. */
-  tenantCollaborator: z.array(z.string()),
+  tenantCollaboratorPermissions: z.array(z.string()),
   /** Every workspace of the tenant (one the user is not active in has empty lists). */
   workspaces: z.array(
     z.strictObject({
       workspaceId: z.string(),
       /** Workspace-scoped permissions allowed here (tenant-only ones ignore the workspace: see `tenant`). */
       permissions: z.array(z.string()),
-      /** Collaborator marks: patient-scoped permissions that hold here only for a granted patient. */
-      collaborator: z.array(z.string()),
+      /**
+       * Whether the user acts as a collaborator here, as a role's `collaborator` flag: patient-scoped
+       * permissions hold only for granted patients, and collaborator-forbidden ones never.
+       */
+      collaborator: z.boolean(),
+      /** The collaborator marks: patient-scoped permissions that hold here only for a granted patient. */
+      collaboratorPermissions: z.array(z.string()),
     }),
   ),
 });
@@ -95,15 +102,26 @@ export type EffectivePermissionsResult = z.infer<typeof EffectivePermissionsResu
 
 export const WHO_CAN_MAX_LIMIT = 200;
 
-/** `POST /who-can`: the reverse query, paged by username then id. */
+const WhoCanLimit = z.number().int().min(1).max(WHO_CAN_MAX_LIMIT).describe("page size; default 50");
+
+/**
+ * `POST /who-can`: the reverse query, paged by username then id. `limit` and `cursor` may come in
+ * the body or, like every list (API.md), as `?limit=` and `?cursor=`; not both with different values.
+ */
 export const WhoCanBody = z.strictObject({
   permission: z.string().min(1).max(80),
   workspaceId: Id.nullable().optional(),
   patientRef: CheckPatientRef.nullable().optional(),
-  limit: z.number().int().min(1).max(WHO_CAN_MAX_LIMIT).default(50),
+  limit: WhoCanLimit.optional(),
   cursor: z.string().max(512).optional(),
 });
 export type WhoCanBody = z.input<typeof WhoCanBody>;
+
+/** `POST /who-can?limit=&cursor=`: the list convention's paging parameters. */
+export const WhoCanQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(WHO_CAN_MAX_LIMIT).optional().describe("page size; default 50"),
+  cursor: z.string().max(512).optional(),
+});
 
 export const WhoCanResult = z.strictObject({
   items: z.array(z.strictObject({ userId: z.string(), username: z.string(), reason: DecisionReason })),

@@ -124,6 +124,24 @@ describe(`effective permissions and who-can (${process.env.STAFFGATE_TEST_DB ?? 
   });
   afterAll(() => t.close());
 
+  it("marks where the user acts as a collaborator, as the role that applies there says", async () => {
+    const [w1, w2] = ws as [string, string, string];
+    const flags = async (u: string) => {
+      const m = await a.admin.access.effectivePermissions(u);
+      const at = (w: string) => m.workspaces.find((x) => x.workspaceId === w)!;
+      return { tenant: m.tenantCollaborator, w1: at(w1).collaborator, w2: at(w2).collaborator };
+    };
+    // A plain role: nowhere. A role whose w2 row is a collaborator row: w2 only.
+    expect(await flags(users[0]!)).toEqual({ tenant: false, w1: false, w2: false });
+    expect(await flags(users[1]!)).toEqual({ tenant: false, w1: false, w2: true });
+    // A collaborator role: wherever it applies; as a per-workspace role, only in that workspace.
+    expect(await flags(users[2]!)).toEqual({ tenant: true, w1: true, w2: true });
+    expect(await flags(users[4]!)).toMatchObject({ tenant: false, w2: true });
+    const m = await a.admin.access.effectivePermissions(users[2]!);
+    expect(m.tenantCollaboratorPermissions).toContain("patients.contour");
+    expect(m.tenant).not.toContain("patients.contour");
+  });
+
   it("effective-permissions agrees with check for every permission, with and without each workspace", async () => {
     const matrices = new Map<string, EffectivePermissionsResult>();
     for (const u of users) matrices.set(u, await a.admin.access.effectivePermissions(u));
@@ -140,7 +158,7 @@ describe(`effective permissions and who-can (${process.env.STAFFGATE_TEST_DB ?? 
           // Tenant-only permissions ignore the workspace: the tenant column answers for them.
           const col = tenantOnly.has(permission) ? null : column;
           const allowed = new Set(col ? col.permissions : m.tenant);
-          const marks = new Set(col ? col.collaborator : m.tenantCollaborator);
+          const marks = new Set(col ? col.collaboratorPermissions : m.tenantCollaboratorPermissions);
           if (column) expect(column.permissions.some((k) => tenantOnly.has(k))).toBe(false);
           const at = place ? { workspaceId: place } : {};
           // No patient: exactly the listed permissions.
@@ -163,8 +181,8 @@ describe(`effective permissions and who-can (${process.env.STAFFGATE_TEST_DB ?? 
     expect(queries.length).toBeGreaterThan(1000);
     // The fixture covers what it claims: collaborator marks, per-workspace differences, empty lists.
     const all = [...matrices.values()];
-    expect(all.some((m) => m.workspaces.some((w) => w.collaborator.length > 0))).toBe(true);
-    expect(all.some((m) => m.tenantCollaborator.length > 0)).toBe(true);
+    expect(all.some((m) => m.workspaces.some((w) => w.collaboratorPermissions.length > 0))).toBe(true);
+    expect(all.some((m) => m.tenantCollaboratorPermissions.length > 0)).toBe(true);
     expect(all.some((m) => m.workspaces.some((w) => w.permissions.length === 0) && m.tenant.length > 0)).toBe(
       true,
     );
@@ -173,9 +191,10 @@ describe(`effective permissions and who-can (${process.env.STAFFGATE_TEST_DB ?? 
       const m = matrices.get(u)!;
       expect([
         m.tenant,
-        m.tenantCollaborator,
-        ...m.workspaces.flatMap((w) => [w.permissions, w.collaborator]),
+        m.tenantCollaboratorPermissions,
+        ...m.workspaces.flatMap((w) => [w.permissions, w.collaboratorPermissions]),
       ]).toEqual(Array(2 + 2 * ws.length).fill([]));
+      expect([m.tenantCollaborator, ...m.workspaces.map((w) => w.collaborator)]).not.toContain(true);
     }
   });
 

@@ -28,14 +28,22 @@ import type { PolicySnapshot, SnapshotUser } from "./policy-snapshot.ts";
 export interface EffectivePermissions {
   /** Allowed with no workspace named (tenant level; tenant-only permissions included). */
   readonly tenant: string[];
+  /** Whether the user acts as a collaborator with no workspace named (see `collaborator` below). */
+  readonly tenantCollaborator: boolean;
   /** Patient-scoped permissions that hold with no workspace only for a granted patient. */
-  readonly tenantCollaborator: string[];
+  readonly tenantCollaboratorPermissions: string[];
   readonly workspaces: {
     readonly workspaceId: string;
     /** Workspace-scoped permissions allowed in this workspace (tenant-only ones: see `tenant`). */
     readonly permissions: string[];
+    /**
+     * Whether the user acts as a collaborator here (as a role's `collaborator` flag): some answer
+     * here is limited by it — a patient-scoped permission held only for granted patients, or a
+     * permission forbidden to collaborators.
+     */
+    readonly collaborator: boolean;
     /** Patient-scoped permissions that hold in this workspace only for a granted patient. */
-    readonly collaborator: string[];
+    readonly collaboratorPermissions: string[];
   }[];
 }
 
@@ -110,19 +118,22 @@ export function createEffectiveService(deps: Deps, access: AccessService) {
         const keys = workspaceId ? scoped : all;
         const facts = factsFor(snapshot, caller, user, now, workspaceId, [], emergencies);
         const permissions: string[] = [];
-        const collaborator: string[] = [];
+        const collaboratorPermissions: string[] = [];
+        let collaborator = false;
         for (const permission of keys) {
           const d = decide(facts, { permission, workspaceId, patientRef: null }, { steps: false });
           if (d.allowed) permissions.push(permission);
-          else if (d.reason.code === "COLLABORATOR_NO_PATIENT") collaborator.push(permission);
+          else if (d.reason.code === "COLLABORATOR_NO_PATIENT") collaboratorPermissions.push(permission);
+          if (d.reason.code.startsWith("COLLABORATOR_")) collaborator = true;
         }
-        return { permissions, collaborator };
+        return { permissions, collaborator, collaboratorPermissions };
       };
       const tenant = column(null);
       const workspaceIds = [...snapshot.workspaces].sort();
       return {
         tenant: tenant.permissions,
         tenantCollaborator: tenant.collaborator,
+        tenantCollaboratorPermissions: tenant.collaboratorPermissions,
         workspaces: workspaceIds.map((workspaceId) => ({ workspaceId, ...column(workspaceId) })),
       };
     },

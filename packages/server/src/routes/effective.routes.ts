@@ -3,8 +3,14 @@
  * (PRODUCT.md §3). Who may ask (API.md): API tokens of the tenant, holders of users.view, and a user
  * about themselves. who-can lists other users, so "about themselves" does not apply to it.
  */
-import { EffectivePermissionsResult, IdParams, WhoCanBody, WhoCanResult } from "@staffgate/contract";
-import type { Core } from "@staffgate/core";
+import {
+  EffectivePermissionsResult,
+  IdParams,
+  WhoCanBody,
+  WhoCanQuery,
+  WhoCanResult,
+} from "@staffgate/contract";
+import { AppError, type Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import { type RouteOptions, route } from "../http/route.ts";
 
@@ -32,9 +38,24 @@ export function effectiveRoutes(app: FastifyInstance, core: Core, options: Route
     tags,
     auth: "tenant",
     permission: (caller) => caller.kind === "api_token" || caller.permissions.has("users.view"),
+    query: WhoCanQuery,
     body: WhoCanBody,
     status: 200,
     response: WhoCanResult,
-    handler: ({ ctx, caller, body }) => core.effective.whoCan(ctx, caller, body),
+    handler: ({ ctx, caller, query, body }) =>
+      core.effective.whoCan(ctx, caller, {
+        ...body,
+        limit: pagingParameter("limit", query.limit, body.limit),
+        cursor: pagingParameter("cursor", query.cursor, body.cursor),
+      }),
   });
+}
+
+/** `?limit=` / `?cursor=` (the list convention) or the same field in the body; both only if equal. */
+function pagingParameter<T>(name: string, inQuery: T | undefined, inBody: T | undefined): T | undefined {
+  if (inQuery !== undefined && inBody !== undefined && inQuery !== inBody) {
+    const message = `give ${name} in the query or in the body, not two different values`;
+    throw new AppError("VALIDATION_FAILED", message, { errors: [{ path: `query.${name}`, message }] });
+  }
+  return inQuery ?? inBody;
 }

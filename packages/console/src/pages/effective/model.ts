@@ -29,12 +29,12 @@ export interface GridData {
 export function cellState(data: GridData, permission: Permission, workspaceId: string | null): CellState {
   if (workspaceId === null) {
     if (data.effective.tenant.includes(permission.key)) return "allowed";
-    return data.effective.tenantCollaborator.includes(permission.key) ? "collaborator" : "denied";
+    return data.effective.tenantCollaboratorPermissions.includes(permission.key) ? "collaborator" : "denied";
   }
   if (permission.scope === "tenant") return "tenant-only";
   const ws = data.effective.workspaces.find((w) => w.workspaceId === workspaceId);
   if (ws?.permissions.includes(permission.key)) return "allowed";
-  return ws?.collaborator.includes(permission.key) ? "collaborator" : "denied";
+  return ws?.collaboratorPermissions.includes(permission.key) ? "collaborator" : "denied";
 }
 
 export const CELL_TEXT: Readonly<Record<Exclude<CellState, "tenant-only">, { mark: string; text: string }>> =
