@@ -5,6 +5,7 @@
  * only bounds their size, the hard cap of 1024 code points being the policy's.
  */
 import { z } from "zod";
+import { Email } from "./users.ts";
 
 /** Generous in UTF-16 units: 1024 code points of 4-byte characters; the policy counts code points. */
 const Password = z.string().min(1).max(4096);
@@ -20,7 +21,8 @@ export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
 export const ForgotPasswordBody = z.strictObject({
   /** The tenant's slug. */
   tenant: z.string().min(1).max(200),
-  email: z.string().min(1).max(320),
+  /** Validated like a user's address (400 naming `email`): no CR/LF can reach a mail header. */
+  email: Email,
 });
 export type ForgotPasswordBody = z.infer<typeof ForgotPasswordBody>;
 
@@ -49,17 +51,53 @@ export const AcceptInvitationBody = z.strictObject({
 });
 export type AcceptInvitationBody = z.infer<typeof AcceptInvitationBody>;
 
+/** What `POST /users/{id}/password` does: exactly one of these. */
+export type AdminPasswordInput =
+  | { password: string; mustChangePassword?: boolean | undefined }
+  | { random: true; mustChangePassword?: boolean | undefined }
+  | { sendResetLink: true };
+
+const ADMIN_PASSWORD_CHOICES = ["password", "random", "sendResetLink"] as const;
+
 /**
  * `POST /users/{id}/password`: exactly one of `password` (typed by the administrator; refused
  * when the tenant forbids it), `random: true` (generated, shown once) or `sendResetLink: true`.
- * `mustChangePassword` (default true) applies to the first two.
+ * `mustChangePassword` (default true) applies to the first two. One flat object (not a union), so
+ * a refusal names the field at fault rather than the whole body.
  */
-export const AdminPasswordBody = z.union([
-  z.strictObject({ password: Password, mustChangePassword: z.boolean().optional() }),
-  z.strictObject({ random: z.literal(true), mustChangePassword: z.boolean().optional() }),
-  z.strictObject({ sendResetLink: z.literal(true) }),
-]);
-export type AdminPasswordBody = z.infer<typeof AdminPasswordBody>;
+export const AdminPasswordBody = z
+  .strictObject({
+    password: Password.optional(),
+    random: z.literal(true, "must be true when given").optional(),
+    sendResetLink: z.literal(true, "must be true when given").optional(),
+    mustChangePassword: z.boolean().optional(),
+  })
+  .superRefine((body, ctx) => {
+    const chosen = ADMIN_PASSWORD_CHOICES.filter((k) => body[k] !== undefined);
+    if (chosen.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["password"],
+        message: "is required, unless random: true or sendResetLink: true is given",
+      });
+    }
+    for (const extra of chosen.slice(1)) {
+      ctx.addIssue({ code: "custom", path: [extra], message: `cannot be combined with ${chosen[0]}` });
+    }
+    if (body.sendResetLink && body.mustChangePassword !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mustChangePassword"],
+        message: "does not apply to a reset link (the user chooses the password)",
+      });
+    }
+  })
+  .transform((body): AdminPasswordInput => {
+    if (body.sendResetLink) return { sendResetLink: true };
+    const must = body.mustChangePassword === undefined ? {} : { mustChangePassword: body.mustChangePassword };
+    return body.random ? { random: true, ...must } : { password: body.password!, ...must };
+  });
+export type AdminPasswordBody = z.output<typeof AdminPasswordBody>;
 
 /**
  * The 200 body for `random: true`: the only time that password is ever shown (it is not stored in

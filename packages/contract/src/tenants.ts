@@ -1,6 +1,6 @@
 /** Tenants (operator API) and the sign-in contract. */
 import { z } from "zod";
-import { Id, Timestamp } from "./common.ts";
+import { Id, ListQuery, page, Timestamp } from "./common.ts";
 import { Email, Username, UserSchema } from "./users.ts";
 
 export const TenantSlug = z
@@ -38,7 +38,18 @@ export type CreateTenantBody = z.infer<typeof CreateTenantBody>;
 export const LoginBody = z.strictObject({
   tenant: z.string().max(80),
   login: z.string().max(254),
-  password: z.string().max(1024),
+  /**
+   * Up to 1024 code points of the NFC form, as the password policy counts them (a password of
+   * 4-byte characters is up to 2048 UTF-16 units); anything longer cannot be a password, so it is
+   * refused before hashing.
+   */
+  password: z
+    .string()
+    .max(4096)
+    .refine(
+      (p) => p.length <= 1024 || [...p.normalize("NFC")].length <= 1024,
+      "must be at most 1024 characters",
+    ),
   totp: z.string().max(64).optional(),
   /** With a valid TOTP or recovery code: skip the code on this device for the tenant's remember-device days. */
   rememberDevice: z.boolean().optional(),
@@ -72,7 +83,10 @@ export const SessionSchema = z.strictObject({
 });
 export type Session = z.infer<typeof SessionSchema>;
 
-export const SessionListResponse = z.strictObject({ items: z.array(SessionSchema) });
+/** API.md list convention: `?limit=` (default 50, max 200), `?cursor=`, `{ items, nextCursor }`. */
+export const SessionListQuery = ListQuery;
+export type SessionListQuery = z.infer<typeof SessionListQuery>;
+export const SessionListResponse = page(SessionSchema);
 
 export const MeResponse = z.strictObject({
   user: UserSchema,

@@ -46,7 +46,10 @@ export function authApi(t: Transport) {
     logout: () => t.request<void>("POST", "/api/v1/auth/logout"),
     me: () => t.request<Me>("GET", "/api/v1/auth/me"),
     /** The caller's own sessions. */
-    sessions: () => t.request<{ items: SessionInfo[] }>("GET", "/api/v1/auth/sessions"),
+    sessions: (query: { limit?: number; cursor?: string } = {}) =>
+      t.request<{ items: SessionInfo[]; nextCursor: string | null }>("GET", "/api/v1/auth/sessions", {
+        query,
+      }),
     /** Ends one of the caller's own sessions (another user's id is 404). */
     endSession: (id: string) => t.request<void>("DELETE", `/api/v1/auth/sessions/${enc(id)}`),
   };

@@ -401,6 +401,20 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     await client.mfa.disable(CANARY_PASSWORD);
   });
 
+  it("turning MFA off is no unlimited password oracle: after 5 wrong passwords, 429 with Retry-After", async () => {
+    const { user, client } = await enrolled(a);
+    for (let i = 0; i < 5; i++) {
+      const wrong = await problemOf(() => client.mfa.disable(`${CANARY_PASSWORD}-wrong-${i}`));
+      expect(wrong.code).toBe("INVALID_CREDENTIALS");
+    }
+    const res = await client.transport.raw("DELETE", "/api/v1/auth/mfa", {
+      body: { password: CANARY_PASSWORD },
+    });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await userRow(t, a, user.id))?.mfa_enrolled).toBe(1);
+  });
+
   describe("administrator reset (users.credentials)", () => {
     it("clears enrolment, codes and remembered devices, ends the user's sessions, and is audited", async () => {
       const { user, client, recoveryCodes } = await enrolled(a, await roleIdByName(t, a, "Viewer"));

@@ -6,6 +6,7 @@ import type { Session } from "@staffgate/contract";
 import type { PolicyCache } from "../access/policy-cache.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Ctx, RequestMeta } from "../shared/context.ts";
+import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { inTx } from "../shared/tx.ts";
@@ -76,13 +77,27 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
     },
 
     /** The caller's own sessions that have not reached their absolute limit (SECURITY.md E-39). */
-    async listSessions(caller: Caller): Promise<{ items: Session[] }> {
+    async listSessions(
+      caller: Caller,
+      query: { readonly limit: number; readonly cursor?: string | undefined },
+    ): Promise<{ items: Session[]; nextCursor: string | null }> {
+      let after: [string, string] | null = null;
+      if (query.cursor) {
+        const [createdAt, id] = decodeCursor(query.cursor, 2);
+        if (typeof createdAt !== "string" || typeof id !== "string") throw new AppError("INVALID_CURSOR");
+        after = [createdAt, id];
+      }
       const rows = await createSessionStore(deps.db.kysely, caller.tenantId).listForUser(
         caller.userId,
         deps.clock.now().toISOString(),
+        query.limit + 1,
+        after,
       );
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
       return {
-        items: rows.map((r) => ({
+        nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
+        items: page.map((r) => ({
           id: r.id,
           createdAt: r.created_at,
           lastUsedAt: r.last_used_at,

@@ -51,6 +51,7 @@ import {
   passwordPolicyFor,
   REUSED,
 } from "./password-policy.rules.ts";
+import { ensureReauthNotThrottled } from "./reauth-throttle.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
 const MINUTE_MS = 60_000;
@@ -58,9 +59,6 @@ export const RESET_LINK_TTL_MS = RESET_LINK_MINUTES * MINUTE_MS;
 export const INVITATION_TTL_MS = INVITATION_HOURS * 60 * MINUTE_MS;
 /** Forgot-password emails per account per hour (SECURITY.md C-28). */
 export const RESET_EMAILS_PER_HOUR = 3;
-/** Wrong current passwords per account before changes are refused for the rest of the window. */
-export const WRONG_CURRENT_LIMIT = 5;
-export const WRONG_CURRENT_WINDOW_MS = 15 * MINUTE_MS;
 /** Generated passwords: 6 groups of 4 from 56 unambiguous characters, about 139 bits. */
 const RANDOM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 const RANDOM_GROUPS = 6;
@@ -274,26 +272,11 @@ export function createCredentialsService(deps: Deps) {
       if (!user) throw new AppError("UNAUTHENTICATED");
       const target = { type: "user", id: user.id, label: user.username } as const;
 
-      const windowStart = new Date(deps.clock.now().getTime() - WRONG_CURRENT_WINDOW_MS).toISOString();
-      const recentFailures = await db
-        .selectFrom("audit_events")
-        .select(["at"])
-        .where("tenant_id", "=", caller.tenantId)
-        .where("target_id", "=", user.id)
-        .where("action", "=", "auth.password.change_failed")
-        .where("at", ">", windowStart)
-        .orderBy("at")
-        .execute();
-      if (recentFailures.length >= WRONG_CURRENT_LIMIT) {
-        const oldest = Date.parse(recentFailures[recentFailures.length - WRONG_CURRENT_LIMIT]!.at);
-        const retryAfter = Math.max(
-          1,
-          Math.ceil((oldest + WRONG_CURRENT_WINDOW_MS - deps.clock.now().getTime()) / 1000),
-        );
-        throw new AppError("THROTTLED", "Too many wrong current passwords; try again later", {
-          extensions: { retryAfter },
-        });
-      }
+      await ensureReauthNotThrottled(deps, db, {
+        tenantId: caller.tenantId,
+        userId: user.id,
+        action: "auth.password.change_failed",
+      });
 
       const currentOk =
         user.password_hash !== null &&

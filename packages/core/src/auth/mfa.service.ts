@@ -35,6 +35,7 @@ import {
   secretKeyFrom,
 } from "./mfa.rules.ts";
 import { createMfaStore } from "./mfa.store.ts";
+import { ensureReauthNotThrottled } from "./reauth-throttle.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
 /** The sealing key for TOTP secrets: from STAFFGATE_SECRET_KEY, or none (stored as-is). */
@@ -211,6 +212,11 @@ export function createMfaService(deps: Deps) {
     async disableMfa(caller: Caller, ctx: Ctx, input: { password: string }): Promise<void> {
       ensureSignedInUser(caller);
       const user = await loadSelf(deps.db.kysely, caller);
+      await ensureReauthNotThrottled(deps, deps.db.kysely, {
+        tenantId: caller.tenantId,
+        userId: user.id,
+        action: "auth.mfa.disabled",
+      });
       const passwordOk =
         user.password_hash !== null && (await deps.hasher.verify(user.password_hash, input.password));
       if (!passwordOk) {

@@ -47,17 +47,29 @@ export function createSessionStore(db: Executor, tenantId: string) {
         .where("id", "=", id)
         .executeTakeFirst();
     },
-    /** The user's sessions still within their absolute limit, newest first. */
-    listForUser(userId: string, now: string): Promise<SessionsTable[]> {
-      return db
+    /** The user's sessions still within their absolute limit, newest first, after a keyset position. */
+    listForUser(
+      userId: string,
+      now: string,
+      limit: number,
+      after: readonly [string, string] | null,
+    ): Promise<SessionsTable[]> {
+      let q = db
         .selectFrom("sessions")
         .selectAll()
         .where("tenant_id", "=", tenantId)
         .where("user_id", "=", userId)
-        .where("expires_at", ">", now)
-        .orderBy("created_at", "desc")
-        .orderBy("id")
-        .execute();
+        .where("expires_at", ">", now);
+      if (after) {
+        const [createdAt, id] = after;
+        q = q.where((eb) =>
+          eb.or([
+            eb("created_at", "<", createdAt),
+            eb.and([eb("created_at", "=", createdAt), eb("id", "<", id)]),
+          ]),
+        );
+      }
+      return q.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
     },
     /** Ends one session of one user; false when there is no such session of that user. */
     async deleteUserSession(userId: string, id: string): Promise<boolean> {

@@ -33,6 +33,9 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
             content: { "application/json": { schema: jsonSchema(r.response, "output") } },
           }
         : { description: "Success" },
+      ...Object.fromEntries(
+        Object.entries(r.otherResponses ?? {}).map(([code, description]) => [code, { description }]),
+      ),
       default: {
         description: "An RFC 9457 problem",
         content: { "application/problem+json": { schema: jsonSchema(ProblemSchema, "output") } },

@@ -56,6 +56,11 @@ export type PageFallback = (request: FastifyRequest, reply: FastifyReply) => boo
 export function installErrorHandling(app: FastifyInstance, pages: PageFallback | null = null): void {
   app.setErrorHandler((error: FastifyError | AppError | ZodError | Error, request, reply) => {
     if (error instanceof AppError) {
+      // API.md: every 429 carries Retry-After (seconds), whichever use case throttled.
+      if (statusOfCode(error.code) === 429) {
+        const after = Number(error.extensions.retryAfter);
+        reply.header("retry-after", String(Number.isFinite(after) && after > 0 ? Math.ceil(after) : 60));
+      }
       return sendProblem(
         reply,
         error.code,

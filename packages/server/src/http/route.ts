@@ -48,6 +48,8 @@ export interface RouteSpec<
   readonly status?: number;
   /** The success body's schema; null for 204 and for handlers that stream their own reply. */
   readonly response: RS;
+  /** Other success statuses a raw handler may answer, without a body (status → description), for the docs. */
+  readonly otherResponses?: Readonly<Record<number, string>>;
   /**
    * A quick test that says yes only to bodies `body` accepts, and accepts them unchanged (it may
    * stand in for the schema when it says yes); anything else is parsed by the schema, which
@@ -76,6 +78,7 @@ export interface RegisteredRoute {
   readonly body?: Schema;
   readonly status: number;
   readonly response: Schema | null;
+  readonly otherResponses?: Readonly<Record<number, string>>;
 }
 
 export interface RouteOptions {
@@ -173,6 +176,7 @@ export function route<
     ...(spec.body ? { body: spec.body } : {}),
     status,
     response: spec.response,
+    ...(spec.otherResponses ? { otherResponses: spec.otherResponses } : {}),
   });
   app.route({
     method: spec.method,

@@ -1,5 +1,12 @@
 /** /api/v1/auth: sign-in, sign-out, "who am I" and the caller's own sessions. */
-import { IdParams, LoginBody, LoginResponse, MeResponse, SessionListResponse } from "@staffgate/contract";
+import {
+  IdParams,
+  LoginBody,
+  LoginResponse,
+  MeResponse,
+  SessionListQuery,
+  SessionListResponse,
+} from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
 import { isAppError } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
@@ -68,8 +75,9 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
     summary: "The caller's own sessions (creation, last use, address, user agent, which is this one)",
     tags,
     auth: "tenant",
+    query: SessionListQuery,
     response: SessionListResponse,
-    handler: ({ caller }) => core.auth.listSessions(caller),
+    handler: ({ caller, query }) => core.auth.listSessions(caller, query),
   });
   route(app, options, {
     method: "DELETE",

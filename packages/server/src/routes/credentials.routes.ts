@@ -97,6 +97,7 @@ export function credentialsRoutes(app: FastifyInstance, core: Core, options: Rou
     body: AdminPasswordBody,
     status: 200,
     response: AdminPasswordResponse,
+    otherResponses: { 202: "The reset link was sent", 204: "The typed password was set" },
     raw: true,
     handler: async ({ caller, ctx, params, body, ifMatch, reply }) => {
       const result = await cr.setUserPassword(caller, ctx, params.id, body, ifMatch);

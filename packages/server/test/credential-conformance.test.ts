@@ -1,0 +1,125 @@
+/**
+ * API.md conventions on the credential surface, as an outside tester checks them: every 429 has
+ * Retry-After, the sessions list pages like every list, refusals name the field at fault, the
+ * OpenAPI document lists every answer, and a password counts in code points on sign-in too.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { createUser } from "./lifecycle-fixtures.ts";
+
+describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  let t: TestApp;
+  let a: TestTenant;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await t.createTenant();
+  });
+  afterAll(() => t?.close());
+  beforeEach(async () => {
+    a = { ...a, admin: await t.signIn(a.slug, a.adminUsername) };
+  });
+
+  it("a throttled password change is a 429 with a Retry-After header", async () => {
+    const { client } = await createUser(t, a);
+    const body = { currentPassword: "not-the-current-password", newPassword: "violet-harbour-lantern-0420" };
+    for (let i = 0; i < 5; i++) {
+      expect((await client.transport.raw("POST", "/api/v1/auth/password", { body })).status).toBe(400);
+    }
+    const res = await client.transport.raw("POST", "/api/v1/auth/password", { body });
+    expect(res.status).toBe(429);
+    expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    expect(Number(res.headers.get("retry-after"))).toBe(15 * 60);
+  });
+
+  it("GET /auth/sessions pages like every list: limit, cursor, { items, nextCursor }", async () => {
+    const { user } = await createUser(t, a);
+    const client = await t.signIn(a.slug, user.username);
+    await t.signIn(a.slug, user.username);
+    const all = await client.auth.sessions();
+    expect(all.items).toHaveLength(3);
+    expect(all.nextCursor).toBeNull();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.auth.sessions({ limit: 1, ...(cursor ? { cursor } : {}) });
+      expect(page.items.length).toBeLessThanOrEqual(1);
+      seen.push(...page.items.map((s) => s.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(all.items.map((s) => s.id));
+    const tooMany = await problemOf(() => client.auth.sessions({ limit: 201 }));
+    expect([tooMany.status, tooMany.errors[0]?.path]).toEqual([400, "query.limit"]);
+    const junk = await problemOf(() => client.auth.sessions({ cursor: "junk" }));
+    expect([junk.status, junk.code]).toEqual([400, "INVALID_CURSOR"]);
+  });
+
+  it("POST /users/{id}/password refusals name the field at fault and change nothing", async () => {
+    const { user, client } = await createUser(t, a);
+    const cases: [Record<string, unknown>, string][] = [
+      [{}, "password"],
+      [{ random: false }, "random"],
+      [{ random: true, password: "violet-harbour-lantern-0420" }, "random"],
+      [{ sendResetLink: true, mustChangePassword: false }, "mustChangePassword"],
+    ];
+    for (const [body, path] of cases) {
+      const res = await a.admin.transport.raw("POST", `/api/v1/users/${user.id}/password`, { body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const problem = (await res.json()) as { code: string; errors: { path: string }[] };
+      expect(problem.code).toBe("VALIDATION_FAILED");
+      expect(problem.errors.map((e) => e.path)).toEqual([path]);
+    }
+    // Nothing happened: the user's session still works and no reset link was sent.
+    expect((await client.transport.raw("GET", "/api/v1/auth/me")).status).toBe(200);
+    const mails = await t.db.kysely
+      .selectFrom("outbox")
+      .select("kind")
+      .where("tenant_id", "=", a.id)
+      .where("to_address", "=", user.email)
+      .execute();
+    expect(mails.map((m) => m.kind)).not.toContain("auth.password.reset_link");
+  });
+
+  it("the OpenAPI document lists the 200, 202 and 204 of POST /users/{id}/password", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/api/openapi.json" });
+    const op = res.json().paths["/api/v1/users/{id}/password"].post;
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["200", "202", "204"]));
+  });
+
+  it("signs in with a password typed decomposed (NFD): 600 characters, 1200 code points before NFC", async () => {
+    const { user } = await createUser(t, a);
+    // The policy counts the NFC form (600 ≤ 1024), so the password is accepted; sign-in must agree.
+    const decomposed = "e\u0301a\u0300o\u0302".repeat(200);
+    await a.admin.credentials.setUserPassword(user.id, { password: decomposed, mustChangePassword: false });
+    const session = await t.anonymous.auth.login({
+      tenant: a.slug,
+      login: user.username,
+      password: decomposed,
+    });
+    expect(session.user.id).toBe(user.id);
+    // Over 1024 code points even in NFC is still refused before any hashing, naming the field.
+    const over = await problemOf(() =>
+      t.anonymous.auth.login({ tenant: a.slug, login: user.username, password: "🦊".repeat(1025) }),
+    );
+    expect([over.status, over.errors[0]?.path]).toEqual([400, "password"]);
+  });
+
+  it("forgot-password refuses a malformed or header-injecting email with 400 naming `email`", async () => {
+    for (const email of ["not-an-email", "a@b.example\r\nBcc: x@evil.example"]) {
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/forgot-password",
+        headers: { "content-type": "application/json" },
+        payload: JSON.stringify({ tenant: a.slug, email }),
+      });
+      expect(res.statusCode, email).toBe(400);
+      expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual(["email"]);
+    }
+    const sent = await t.db.kysely
+      .selectFrom("outbox")
+      .select("to_address")
+      .where("to_address", "like", "%evil.example%")
+      .execute();
+    expect(sent).toEqual([]);
+  });
+});
