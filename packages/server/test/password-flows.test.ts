@@ -126,6 +126,7 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
         t.anonymous.credentials.resetPassword({ token: late, newPassword: OTHER_PASSWORD }),
       );
       expect([expired.status, expired.code]).toEqual([400, "INVALID_TOKEN"]);
+      expect(expired.problem.errors?.map((e) => e.path)).toEqual(["token"]);
       await t.signIn(a.slug, user.username, NEW_PASSWORD);
     });
 

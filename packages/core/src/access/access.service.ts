@@ -131,9 +131,8 @@ export function createAccessService(deps: Deps, cache: PolicyCache) {
         catalog: snapshot.catalog,
         now,
         user: user?.decision,
-        // Virtual users act only through an API token whose integration user they are. API tokens do
-        // not authenticate yet (issue 4), so no caller is of kind "api_token" and this is false for
-        // every request today; when tokens land, verify that caller.userId is the token's user.
+        // Virtual users act only through an API token whose integration user they are: the caller
+        // is that token and the question is about its own user.
         viaApiToken: caller.kind === "api_token" && caller.userId === q.userId,
         ...(workspaceId ? { workspaceExists: snapshot.workspaces.has(workspaceId) } : {}),
         patientGrants: grants,

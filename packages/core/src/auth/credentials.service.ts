@@ -79,8 +79,10 @@ export type AdminPasswordResult =
   | { readonly kind: "random"; readonly password: string }
   | { readonly kind: "link" };
 
+/** A bad, used, voided or expired link: the same answer for each (which one is nobody's business). */
 function invalidToken(): AppError {
-  return new AppError("INVALID_TOKEN");
+  const message = "is not a valid link: it may have expired, been used, or been replaced by a newer one";
+  return new AppError("INVALID_TOKEN", undefined, { errors: [{ path: "token", message }] });
 }
 
 /** Who may receive a reset link: an active (locked or not), unexpired, non-virtual account. */
