@@ -30,6 +30,8 @@ export type CreatedApiToken = z.infer<typeof CreatedApiTokenSchema>;
 /** A token as listed: never the token or its hash. */
 export const ApiTokenSchema = z.strictObject({
   id: Id,
+  /** 1 while active, 2 once revoked: the ETag; `DELETE` takes it as If-Match. */
+  version: z.number().int(),
   name: z.string(),
   userId: Id,
   /** The integration user's role (null if that user is gone). */

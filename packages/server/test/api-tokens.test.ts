@@ -105,6 +105,7 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     const item = list.items.find((i) => i.id === created.id)!;
     expect(item).toEqual({
       id: created.id,
+      version: 1,
       name: created.name,
       userId: created.userId,
       roleId: readerRole,
@@ -265,8 +266,28 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     ]);
   });
 
+  it("carries an ETag (1 active, 2 revoked); DELETE with a stale If-Match is 412 and revokes nothing", async () => {
+    const { created, client } = await makeToken(a.admin, readerRole);
+    const res = await a.admin.transport.raw("GET", `/api/v1/api-tokens/${created.id}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("etag")).toBe('"1"');
+    expect(await res.json()).toMatchObject({ id: created.id, version: 1, revokedAt: null });
+    const stale = await problemOf(() => a.admin.apiTokens.revoke(created.id, { ifMatch: 2 }));
+    expect([stale.status, stale.code]).toEqual([412, "PRECONDITION_FAILED"]);
+    expect((await client.auth.me()).user.id).toBe(created.userId);
+    expect((await auditOf(t, a, created.id)).map((e) => e.action)).toEqual(["api_token.created"]);
+    await a.admin.apiTokens.revoke(created.id, { ifMatch: 1 });
+    expect((await problemOf(() => client.auth.me())).status).toBe(401);
+    const after = await a.admin.apiTokens.get(created.id);
+    expect(after).toMatchObject({ version: 2, revokedAt: t.clock.now().toISOString() });
+    expect((await a.admin.apiTokens.list()).items.find((k) => k.id === created.id)?.version).toBe(2);
+  });
+
   it("answers 404 for another tenant's token id, exactly as for a missing one", async () => {
     const { created, client } = await makeToken(a.admin, readerRole);
+    const gotForeign = await status(b.admin, "GET", `/api/v1/api-tokens/${created.id}`);
+    const gotMissing = await status(b.admin, "GET", "/api/v1/api-tokens/tok_missing000000000000");
+    expect([gotForeign.status, gotMissing.status]).toEqual([404, 404]);
     const foreign = await status(b.admin, "DELETE", `/api/v1/api-tokens/${created.id}`);
     const missing = await status(b.admin, "DELETE", "/api/v1/api-tokens/tok_missing000000000000");
     expect(foreign.status).toBe(404);

@@ -16,6 +16,7 @@ import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import { hashSecret, newSecret } from "../shared/ids.ts";
 import { inTenantTx } from "../shared/tx.ts";
+import { expectVersion } from "../shared/versions.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { AUDITED_USER_FIELDS, ensureCoversRole, loadFormalRole } from "../users/user-input.ts";
 import { takenError } from "../users/users.service.ts";
@@ -59,9 +60,16 @@ export function slugOfName(name: string): string {
   return slug || "token";
 }
 
+/**
+ * A token changes once, when it is revoked: version 1 while active, 2 after. It is the ETag of
+ * `GET /api-tokens/{id}` and what `DELETE`'s If-Match is compared with.
+ */
+const versionOf = (row: { readonly revoked_at: string | null }) => (row.revoked_at === null ? 1 : 2);
+
 function toApiToken(row: ApiTokenListRow): ApiToken {
   return {
     id: row.id,
+    version: versionOf(row),
     name: row.name,
     userId: row.user_id,
     roleId: row.role_id,
@@ -165,16 +173,24 @@ export function createApiTokensService(deps: Deps) {
       };
     },
 
+    /** One token as listed; 404 for a missing or another tenant's id. */
+    async getToken(ctx: Ctx, id: string): Promise<ApiToken> {
+      const row = await createApiTokenStore(deps.db.kysely, ctx.tenantId).findListedToken(id);
+      if (!row) throw new AppError("NOT_FOUND", "API token not found");
+      return toApiToken(row);
+    },
+
     /**
-     * Revokes the token (effective on the next request: nothing about a token is cached) and
-     * archives its integration user. 404 for a missing or another tenant's id; revoking a revoked
-     * token again changes nothing.
+     * Revokes the token (effective on the next request) and archives its integration user. 404
+     * for a missing or another tenant's id; 412 for a stale If-Match; revoking a revoked token
+     * again changes nothing.
      */
-    async revokeToken(ctx: Ctx, id: string): Promise<void> {
+    async revokeToken(ctx: Ctx, id: string, ifMatch?: number): Promise<void> {
       await inTenantTx(deps, ctx.tenantId, async (trx) => {
         const tokens = createApiTokenStore(trx, ctx.tenantId);
         const row = await tokens.findToken(id);
         if (!row) throw new AppError("NOT_FOUND", "API token not found");
+        expectVersion(versionOf(row), ifMatch);
         if (row.revoked_at !== null) return;
         const at = deps.clock.now().toISOString();
         await tokens.revokeToken(id, at);

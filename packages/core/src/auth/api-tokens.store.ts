@@ -19,7 +19,29 @@ export interface ApiTokenListRow {
 }
 
 export function createApiTokenStore(db: Executor, tenantId: string) {
+  /** Tokens as listed (with their integration user's role), of this tenant. */
+  const listed = () =>
+    db
+      .selectFrom("api_tokens as k")
+      .leftJoin("users as u", (join) =>
+        join.onRef("u.tenant_id", "=", "k.tenant_id").onRef("u.id", "=", "k.user_id"),
+      )
+      .select([
+        "k.id as id",
+        "k.name as name",
+        "k.user_id as user_id",
+        "u.role_id as role_id",
+        "k.created_at as created_at",
+        "k.created_by as created_by",
+        "k.expires_at as expires_at",
+        "k.last_used_at as last_used_at",
+        "k.revoked_at as revoked_at",
+      ])
+      .where("k.tenant_id", "=", tenantId);
   return {
+    findListedToken(id: string): Promise<ApiTokenListRow | undefined> {
+      return listed().where("k.id", "=", id).executeTakeFirst();
+    },
     async insertToken(row: Omit<ApiTokensTable, "tenant_id">): Promise<void> {
       await db
         .insertInto("api_tokens")
@@ -48,26 +70,7 @@ export function createApiTokenStore(db: Executor, tenantId: string) {
 
     /** Newest first; `after` is the (created_at, id) of the previous page's last row. */
     listTokens(limit: number, after: readonly [string, string] | null): Promise<ApiTokenListRow[]> {
-      let q = db
-        .selectFrom("api_tokens as k")
-        .leftJoin("users as u", (join) =>
-          join.onRef("u.tenant_id", "=", "k.tenant_id").onRef("u.id", "=", "k.user_id"),
-        )
-        .select([
-          "k.id as id",
-          "k.name as name",
-          "k.user_id as user_id",
-          "u.role_id as role_id",
-          "k.created_at as created_at",
-          "k.created_by as created_by",
-          "k.expires_at as expires_at",
-          "k.last_used_at as last_used_at",
-          "k.revoked_at as revoked_at",
-        ])
-        .where("k.tenant_id", "=", tenantId)
-        .orderBy("k.created_at", "desc")
-        .orderBy("k.id", "desc")
-        .limit(limit);
+      let q = listed().orderBy("k.created_at", "desc").orderBy("k.id", "desc").limit(limit);
       if (after) {
         const [createdAt, id] = after;
         q = q.where((eb) =>

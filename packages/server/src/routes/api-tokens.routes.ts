@@ -44,6 +44,19 @@ export function apiTokensRoutes(app: FastifyInstance, core: Core, options: Route
   });
 
   route(app, options, {
+    method: "GET",
+    url: "/api/v1/api-tokens/:id",
+    summary: "One API token (never the token itself); its ETag is its version",
+    tags,
+    auth: "tenant",
+    permission,
+    params: IdParams,
+    response: ApiTokenSchema,
+    etag: (token) => token.version,
+    handler: ({ ctx, params }) => core.apiTokens.getToken(ctx, params.id),
+  });
+
+  route(app, options, {
     method: "DELETE",
     url: "/api/v1/api-tokens/:id",
     summary: "Revoke an API token (effective on its next request) and archive its integration user",
@@ -52,8 +65,8 @@ export function apiTokensRoutes(app: FastifyInstance, core: Core, options: Route
     permission,
     params: IdParams,
     response: null,
-    handler: async ({ ctx, params }) => {
-      await core.apiTokens.revokeToken(ctx, params.id);
+    handler: async ({ ctx, params, ifMatch }) => {
+      await core.apiTokens.revokeToken(ctx, params.id, ifMatch);
     },
   });
 }
