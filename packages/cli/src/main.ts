@@ -1,4 +1,5 @@
 /** The `staffgate` command: `staffgate <noun> <verb>` dispatches to commands/<noun>/<verb>.ts. */
+import { UsageError } from "./commands/command.ts";
 import { COMMANDS } from "./commands/index.ts";
 
 export async function run(argv: readonly string[]): Promise<number> {
@@ -14,7 +15,13 @@ export async function run(argv: readonly string[]): Promise<number> {
     );
     return command || first === "help" || first === "--help" || !first ? 0 : 2;
   }
-  return command.run(argv.slice(two ? 2 : 1));
+  try {
+    return await command.run(argv.slice(two ? 2 : 1));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`staffgate ${two ? `${first} ${second}` : first}: ${error.message}\n`);
+    return 2;
+  }
 }
 
 const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));

@@ -77,4 +77,19 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate outbox"
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/No tenant/);
   });
+
+  it("refuses an unknown option or a stray argument instead of ignoring it (exit 2, nothing printed)", () => {
+    for (const args of [
+      ["outbox", "--tennant", "east"],
+      ["outbox", "east"],
+      ["outbox", "--limit=1", "--all"],
+    ]) {
+      const r = cli(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(
+        /^staffgate outbox: (unknown option --\w+ \(options: --tenant, --limit\)|unexpected argument "east")/,
+      );
+    }
+  });
 });

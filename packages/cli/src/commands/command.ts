@@ -4,24 +4,33 @@ export interface Command {
   run(args: readonly string[]): Promise<number>;
 }
 
-/** `--name value` and `--flag` options, then positional arguments. */
-export function parseArgs(args: readonly string[]): {
+/** A command line the command does not understand: main prints it and exits 2. */
+export class UsageError extends Error {}
+
+/**
+ * `--name value`, `--name=value` and `--flag` options, each one of `known`. Anything else (an
+ * unknown option, a stray argument) is a UsageError: a mistyped option must not be ignored.
+ */
+export function parseArgs(
+  args: readonly string[],
+  known: readonly string[],
+): {
   options: Record<string, string | true>;
-  positional: string[];
 } {
   const options: Record<string, string | true> = {};
-  const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a.startsWith("--")) {
-      const [key, inline] = a.slice(2).split("=", 2) as [string, string | undefined];
-      const next = args[i + 1];
-      if (inline !== undefined) options[key] = inline;
-      else if (next !== undefined && !next.startsWith("--")) {
-        options[key] = next;
-        i++;
-      } else options[key] = true;
-    } else positional.push(a);
+    if (!a.startsWith("--")) throw new UsageError(`unexpected argument "${a}"`);
+    const [key, inline] = a.slice(2).split("=", 2) as [string, string | undefined];
+    if (!known.includes(key)) {
+      throw new UsageError(`unknown option --${key} (options: ${known.map((k) => `--${k}`).join(", ")})`);
+    }
+    const next = args[i + 1];
+    if (inline !== undefined) options[key] = inline;
+    else if (next !== undefined && !next.startsWith("--")) {
+      options[key] = next;
+      i++;
+    } else options[key] = true;
   }
-  return { options, positional };
+  return { options };
 }

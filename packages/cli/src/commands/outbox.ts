@@ -14,7 +14,7 @@ const MAX_LIMIT = 1000;
 export const outbox: Command = {
   summary: "Print the email outbox, newest first ([--tenant <slug>] [--limit <n>], default 20)",
   run(args) {
-    const { options } = parseArgs(args);
+    const { options } = parseArgs(args, ["tenant", "limit"]);
     return withCore(async (core) => {
       let limit = DEFAULT_LIMIT;
       if (options.limit !== undefined) {

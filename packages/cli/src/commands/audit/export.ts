@@ -8,7 +8,7 @@ import { CommandError, tenantBySlug, withCore } from "../open-core.ts";
 export const auditExport: Command = {
   summary: "Export a tenant's audit trail to stdout (--tenant <slug> [--format csv|jsonl])",
   run(args) {
-    const { options } = parseArgs(args);
+    const { options } = parseArgs(args, ["tenant", "format"]);
     return withCore(async (core) => {
       const format = options.format ?? "jsonl";
       if (format !== "csv" && format !== "jsonl") throw new CommandError("--format is csv or jsonl", 2);

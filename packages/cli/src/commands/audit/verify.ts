@@ -6,7 +6,7 @@ import { tenantBySlug, withCore } from "../open-core.ts";
 export const auditVerify: Command = {
   summary: "Verify a tenant's audit hash chain (--tenant <slug>)",
   run(args) {
-    const { options } = parseArgs(args);
+    const { options } = parseArgs(args, ["tenant"]);
     return withCore(async (core) => {
       const tenant = await tenantBySlug(core, options.tenant);
       const verdict = await core.audit.verifyChain(tenant.id);

@@ -12,7 +12,15 @@ const USAGE =
 export const tenantCreate: Command = {
   summary: "Create a tenant and its administrator (password from STAFFGATE_ADMIN_PASSWORD or generated)",
   run(args) {
-    const { options } = parseArgs(args);
+    const { options } = parseArgs(args, [
+      "slug",
+      "name",
+      "admin-username",
+      "admin-email",
+      "admin-first",
+      "admin-last",
+      "preset",
+    ]);
     const text = (key: string) => (typeof options[key] === "string" ? options[key] : undefined);
     // The password never comes from argv: command lines end up in shell history and `ps`.
     const given = process.env.STAFFGATE_ADMIN_PASSWORD;
