@@ -140,6 +140,36 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(docs.headers["content-type"]).toContain("text/html");
   });
 
+  it("documents If-Match (and its 412) on every write API.md gives a version, and both ways to authenticate", async () => {
+    const doc = (await t.app.inject({ method: "GET", url: "/api/openapi.json" })).json();
+    const writes = [
+      ["patch", "/api/v1/workspaces/{id}"],
+      ["delete", "/api/v1/workspaces/{id}"],
+      ["patch", "/api/v1/roles/{id}"],
+      ["delete", "/api/v1/roles/{id}"],
+      ["patch", "/api/v1/users/{id}"],
+      ["delete", "/api/v1/users/{id}"],
+      ["put", "/api/v1/users/{id}/permissions"],
+      ["patch", "/api/v1/settings"],
+      ["delete", "/api/v1/api-tokens/{id}"],
+    ] as const;
+    for (const [method, path] of writes) {
+      const op = doc.paths[path]?.[method];
+      const names = (op?.parameters ?? []).map((p: { name: string; in: string }) => `${p.in}:${p.name}`);
+      expect(names, `${method} ${path}`).toContain("header:If-Match");
+      expect(op.responses["412"], `${method} ${path}`).toBeDefined();
+    }
+    // Not on a read, nor on a write with no version.
+    const names = (op: { parameters?: { name: string }[] }) => (op.parameters ?? []).map((p) => p.name);
+    expect(names(doc.paths["/api/v1/workspaces/{id}"].get)).not.toContain("If-Match");
+    expect(names(doc.paths["/api/v1/auth/sessions/{id}"].delete)).not.toContain("If-Match");
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["bearer", "cookie"]);
+    expect(doc.components.securitySchemes.cookie).toMatchObject({
+      in: "cookie",
+      name: "__Host-staffgate_session",
+    });
+  });
+
   it("requires authentication on every tenant route", async () => {
     for (const r of t.app.routesRegistry.filter((x) => x.auth !== "public")) {
       const url = r.url.replace(/:([A-Za-z]+)/g, "x");

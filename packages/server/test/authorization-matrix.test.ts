@@ -166,6 +166,7 @@ const MATRIX: Readonly<Record<string, Row>> = {
     needs: { permission: "api_tokens.manage" },
     body: (r) => ({ name: `Matrix ${unique()}`, roleId: r.viewerRole }),
   },
+  "GET /api/v1/api-tokens/:id": { needs: { permission: "api_tokens.manage" }, id: "apiToken" },
   "DELETE /api/v1/api-tokens/:id": { needs: { permission: "api_tokens.manage" }, id: "apiToken" },
   "POST /api/v1/check": {
     needs: "self or users.view",

@@ -2,6 +2,7 @@
 
 import { ProblemSchema } from "@staffgate/contract";
 import { z } from "zod";
+import { CSRF_HEADER, SESSION_COOKIE } from "./cookies.ts";
 import type { RegisteredRoute } from "./route.ts";
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
@@ -22,6 +23,14 @@ function parametersOf(schema: z.ZodType | undefined, where: "path" | "query") {
   }));
 }
 
+const IF_MATCH = {
+  name: "If-Match",
+  in: "header",
+  required: false,
+  description: 'The version last read (its ETag, e.g. "3"); a stale one is answered 412 and changes nothing',
+  schema: { type: "string" },
+};
+
 export function buildOpenApi(routes: readonly RegisteredRoute[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -36,6 +45,7 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
       ...Object.fromEntries(
         Object.entries(r.otherResponses ?? {}).map(([code, description]) => [code, { description }]),
       ),
+      ...(r.ifMatch ? { "412": { description: "If-Match names a version that is no longer current" } } : {}),
       default: {
         description: "An RFC 9457 problem",
         content: { "application/problem+json": { schema: jsonSchema(ProblemSchema, "output") } },
@@ -46,8 +56,12 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
       summary: r.summary,
       tags: r.tags,
       ...(r.permission ? { description: `Requires the \`${r.permission}\` permission.` } : {}),
-      security: r.auth === "public" ? [] : [{ bearer: [] }],
-      parameters: [...parametersOf(r.params, "path"), ...parametersOf(r.query, "query")],
+      security: r.auth === "public" ? [] : [{ bearer: [] }, { cookie: [] }],
+      parameters: [
+        ...parametersOf(r.params, "path"),
+        ...parametersOf(r.query, "query"),
+        ...(r.ifMatch ? [IF_MATCH] : []),
+      ],
       ...(r.body
         ? {
             requestBody: {
@@ -66,7 +80,21 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
       version,
       description: "Users, roles, workspaces, patient access and audit for multi-tenant clinical software.",
     },
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "A session token from sign-in, an API token, or the operator token",
+        },
+        cookie: {
+          type: "apiKey",
+          in: "cookie",
+          name: SESSION_COOKIE,
+          description: `The console's session; unsafe methods also need the \`${CSRF_HEADER}\` header from sign-in`,
+        },
+      },
+    },
     paths,
   };
 }

@@ -56,6 +56,11 @@ export interface RouteSpec<
    * reports the errors. For hot routes; with validateResponses (tests) every yes is cross-checked.
    */
   readonly acceptsBody?: (body: unknown) => boolean;
+  /**
+   * The handler compares `If-Match` with the resource's version (412 when stale): the header
+   * reaches the handler only then, and the OpenAPI document lists it only then.
+   */
+  readonly ifMatch?: boolean;
   /** Sets `ETag` from the response (the resource's version). */
   readonly etag?: (body: RS extends Schema ? z.output<RS> : never) => number;
   /** The handler writes the reply itself (streams). */
@@ -79,6 +84,7 @@ export interface RegisteredRoute {
   readonly status: number;
   readonly response: Schema | null;
   readonly otherResponses?: Readonly<Record<number, string>>;
+  readonly ifMatch?: boolean;
 }
 
 export interface RouteOptions {
@@ -177,6 +183,7 @@ export function route<
     status,
     response: spec.response,
     ...(spec.otherResponses ? { otherResponses: spec.otherResponses } : {}),
+    ...(spec.ifMatch ? { ifMatch: true } : {}),
   });
   app.route({
     method: spec.method,
@@ -212,7 +219,7 @@ export function route<
           );
         }
       }
-      const ifMatch = parseIfMatch(request.headers["if-match"]);
+      const ifMatch = spec.ifMatch ? parseIfMatch(request.headers["if-match"]) : undefined;
       const ctx: Ctx | undefined = caller
         ? { ...meta, tenantId: caller.tenantId, actor: caller.actor }
         : undefined;

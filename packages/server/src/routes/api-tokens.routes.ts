@@ -58,6 +58,7 @@ export function apiTokensRoutes(app: FastifyInstance, core: Core, options: Route
 
   route(app, options, {
     method: "DELETE",
+    ifMatch: true,
     url: "/api/v1/api-tokens/:id",
     summary: "Revoke an API token (effective on its next request) and archive its integration user",
     tags,

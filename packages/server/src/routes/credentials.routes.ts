@@ -87,6 +87,7 @@ export function credentialsRoutes(app: FastifyInstance, core: Core, options: Rou
 
   route(app, options, {
     method: "POST",
+    ifMatch: true,
     url: "/api/v1/users/:id/password",
     summary:
       "Set a user's password: typed (204), random (200, shown once) or a reset link (202); mustChangePassword defaults to true",

@@ -55,6 +55,7 @@ export function mfaRoutes(app: FastifyInstance, core: Core, options: RouteOption
 
   route(app, options, {
     method: "POST",
+    ifMatch: true,
     url: "/api/v1/users/:id/mfa/reset",
     summary: "Reset a user's MFA: enrolment, recovery codes and remembered devices; ends their sessions",
     tags: ["users"],

@@ -59,6 +59,7 @@ export function rolesRoutes(app: FastifyInstance, core: Core, options: RouteOpti
 
   route(app, options, {
     method: "PATCH",
+    ifMatch: true,
     url: "/api/v1/roles/:id",
     summary: "Update a role (not a locked one, nor one you hold)",
     tags,
@@ -74,6 +75,7 @@ export function rolesRoutes(app: FastifyInstance, core: Core, options: RouteOpti
 
   route(app, options, {
     method: "DELETE",
+    ifMatch: true,
     url: "/api/v1/roles/:id",
     summary: "Delete a role no user holds",
     tags,

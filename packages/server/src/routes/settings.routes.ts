@@ -22,6 +22,7 @@ export function settingsRoutes(app: FastifyInstance, core: Core, options: RouteO
 
   route(app, options, {
     method: "PATCH",
+    ifMatch: true,
     url: "/api/v1/settings",
     summary: "Change the tenant security policy (tighten-only password floors; audited)",
     tags,

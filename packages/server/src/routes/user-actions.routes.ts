@@ -20,6 +20,7 @@ export function userActionsRoutes(app: FastifyInstance, core: Core, options: Rou
 
   route(app, options, {
     method: "DELETE",
+    ifMatch: true,
     url: "/api/v1/users/:id",
     summary: "Archive a user (delete = archive; restore brings it back)",
     tags,
@@ -34,6 +35,7 @@ export function userActionsRoutes(app: FastifyInstance, core: Core, options: Rou
 
   route(app, options, {
     method: "POST",
+    ifMatch: true,
     url: "/api/v1/users/:id/restore",
     summary: "Restore an archived user to the status it was archived from",
     tags,
@@ -56,6 +58,7 @@ export function userActionsRoutes(app: FastifyInstance, core: Core, options: Rou
   for (const [verb, permission, summary, action] of simple) {
     route(app, options, {
       method: "POST",
+      ifMatch: true,
       url: `/api/v1/users/:id/${verb}`,
       summary,
       tags,
@@ -71,6 +74,7 @@ export function userActionsRoutes(app: FastifyInstance, core: Core, options: Rou
 
   route(app, options, {
     method: "POST",
+    ifMatch: true,
     url: "/api/v1/users/:id/purge",
     summary: "Hard-delete a user that has no history (else 409 USER_HAS_HISTORY)",
     tags,
@@ -97,6 +101,7 @@ export function userActionsRoutes(app: FastifyInstance, core: Core, options: Rou
 
   route(app, options, {
     method: "PUT",
+    ifMatch: true,
     url: "/api/v1/users/:id/permissions",
     summary: "Give a user a private role with these grants",
     tags,

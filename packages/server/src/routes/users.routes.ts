@@ -56,6 +56,7 @@ export function usersRoutes(app: FastifyInstance, core: Core, options: RouteOpti
 
   route(app, options, {
     method: "PATCH",
+    ifMatch: true,
     url: "/api/v1/users/:id",
     summary: "Edit a user (not archived ones; not your own role)",
     tags,

@@ -53,6 +53,7 @@ export function workspacesRoutes(app: FastifyInstance, core: Core, options: Rout
 
   route(app, options, {
     method: "PATCH",
+    ifMatch: true,
     url: "/api/v1/workspaces/:id",
     summary: "Update a workspace",
     tags,
@@ -68,6 +69,7 @@ export function workspacesRoutes(app: FastifyInstance, core: Core, options: Rout
 
   route(app, options, {
     method: "DELETE",
+    ifMatch: true,
     url: "/api/v1/workspaces/:id",
     summary: "Delete an unprotected workspace and every role row, access entry and grant naming it",
     tags,
