@@ -292,11 +292,14 @@ describe(`decisions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       await check({ userId: u, permission: "patients.read", patientRef: "P-20" });
       await check({ userId: u, permission: "patients.write", patientRef: "P-20" });
       await check({ userId: u, permission: "users.view", patientRef: "P-20" }); // not patient-scoped
-      await check({ userId: u, permission: "patients.read" }); // no patient named
+      await check({ userId: u, permission: "patients.read" }); // no patient named: still recorded
       const audited = (await auditOf(t, a, u)).filter((e) => e.action === "access.decision");
-      expect(audited.map((e) => [e.changes?.permission, e.changes?.allowed, e.outcome])).toEqual([
-        [{ after: "patients.read" }, { after: true }, "success"],
-        [{ after: "patients.write" }, { after: false }, "denied"],
+      expect(
+        audited.map((e) => [e.changes?.permission, e.changes?.patientRef, e.changes?.allowed, e.outcome]),
+      ).toEqual([
+        [{ after: "patients.read" }, { after: "P-20" }, { after: true }, "success"],
+        [{ after: "patients.write" }, { after: "P-20" }, { after: false }, "denied"],
+        [{ after: "patients.read" }, { after: null }, { after: true }, "success"],
       ]);
     } finally {
       await set(false);

@@ -72,11 +72,14 @@ const FINAL_DENIALS: ReadonlySet<ReasonCode> = new Set([
 const needsGrants = (d: Decision) => d.reason.code === "COLLABORATOR_NO_GRANT";
 const needsEmergencies = (d: Decision) => !d.allowed && !FINAL_DENIALS.has(d.reason.code);
 
-/** With auditAllPatientDecisions, every decision on a patient-scoped permission naming a patient is audited. */
+/**
+ * With auditAllPatientDecisions, every decision on a patient-scoped permission is audited
+ * (PRODUCT.md §6: "every patient-permission decision"), a patient named or not: asking whether
+ * someone may read patients at all is part of who looked at patient data.
+ */
 function auditedAnyway(snapshot: PolicySnapshot, q: CheckQuery): boolean {
   return (
     snapshot.settings.auditAllPatientDecisions &&
-    !!q.patientRef &&
     snapshot.catalog.byKey.get(q.permission)?.patientScoped === true
   );
 }
