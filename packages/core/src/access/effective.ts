@@ -11,7 +11,7 @@
  */
 import type { Caller } from "../auth/caller.ts";
 import type { Ctx } from "../shared/context.ts";
-import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import type { AccessService } from "./access.service.ts";
@@ -149,12 +149,7 @@ export function createEffectiveService(deps: Deps, access: AccessService) {
         throw invalid("permission", `"${query.permission}" is not in the catalogue`);
       }
       const limit = Math.min(WHO_CAN_MAX_LIMIT, Math.max(1, query.limit ?? WHO_CAN_DEFAULT_LIMIT));
-      let after: [string, string] | null = null;
-      if (query.cursor) {
-        const [username, id] = decodeCursor(query.cursor, 2);
-        if (typeof username !== "string" || typeof id !== "string") throw new AppError("INVALID_CURSOR");
-        after = [username, id];
-      }
+      const after = decodePairCursor(query.cursor);
       const workspaceId = query.workspaceId ?? null;
       const patientRef = query.patientRef ?? null;
       const now = deps.clock.now().toISOString();

@@ -13,7 +13,7 @@ import type { Catalog } from "../catalog/catalog.rules.ts";
 import { enqueue } from "../mail/outbox.store.ts";
 import { loadTenantRoles } from "../roles/roles.table.ts";
 import type { Ctx } from "../shared/context.ts";
-import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import { parseJson, toJson } from "../shared/json.ts";
@@ -185,7 +185,7 @@ export function createEmergencyAccessService(deps: Deps) {
       },
     ): Promise<{ items: EmergencyAccess[]; nextCursor: string | null }> {
       const at = now();
-      const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : null;
+      const after = decodePairCursor(query.cursor);
       const rows = await createEmergencyStore(deps.db.kysely, ctx.tenantId).list(
         {
           now: at,

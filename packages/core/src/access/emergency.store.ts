@@ -1,4 +1,6 @@
 /** SQL for the emergency-access elevations of one tenant (the decision reads them in facts.store.ts). */
+
+import { pastKeyset } from "../db/keyset.ts";
 import type { EmergencyAccessTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
 
@@ -48,12 +50,7 @@ export function createEmergencyStore(db: Executor, tenantId: string) {
       }
       if (filter.reviewed !== undefined)
         q = q.where("e.reviewed_at", filter.reviewed ? "is not" : "is", null);
-      if (after) {
-        const [at, id] = after;
-        q = q.where((eb) =>
-          eb.or([eb("e.opened_at", "<", at), eb.and([eb("e.opened_at", "=", at), eb("e.id", "<", id)])]),
-        );
-      }
+      if (after) q = q.where(pastKeyset("e.opened_at", "e.id", "<", after));
       return q.execute();
     },
 

@@ -10,7 +10,7 @@ import { appendAudit, type Changes } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { PatientGrantsTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
-import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import { inTx, type Trx } from "../shared/tx.ts";
@@ -130,7 +130,7 @@ export function createPatientAccessService(deps: Deps) {
       patientRef: string,
       query: { limit: number; cursor?: string | undefined; includeExpired?: boolean | undefined },
     ): Promise<{ items: PatientGrant[]; nextCursor: string | null }> {
-      const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : null;
+      const after = decodePairCursor(query.cursor);
       const rows = await createPatientAccessStore(deps.db.kysely, ctx.tenantId).listForPatient({
         patientRef,
         limit: query.limit + 1,

@@ -1,4 +1,6 @@
 /** SQL for the patient access grants of one tenant (the decision reads them in facts.store.ts). */
+
+import { pastKeyset } from "../db/keyset.ts";
 import type { PatientGrantsTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
 
@@ -34,12 +36,7 @@ export function createPatientAccessStore(db: Executor, tenantId: string) {
         const now = options.liveAt;
         q = q.where((eb) => eb.or([eb("g.expires_at", "is", null), eb("g.expires_at", ">", now)]));
       }
-      if (options.after) {
-        const [at, id] = options.after;
-        q = q.where((eb) =>
-          eb.or([eb("g.created_at", ">", at), eb.and([eb("g.created_at", "=", at), eb("g.id", ">", id)])]),
-        );
-      }
+      if (options.after) q = q.where(pastKeyset("g.created_at", "g.id", ">", options.after));
       return q.execute();
     },
 

@@ -11,7 +11,7 @@ import type { ApiToken, CreateApiTokenBody, CreatedApiToken, ListApiTokensQuery 
 import { currentHolder } from "../access/current-holder.ts";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
 import type { Ctx } from "../shared/context.ts";
-import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import { hashSecret, newSecret } from "../shared/ids.ts";
@@ -158,12 +158,7 @@ export function createApiTokensService(deps: Deps) {
       ctx: Ctx,
       query: ListApiTokensQuery,
     ): Promise<{ items: ApiToken[]; nextCursor: string | null }> {
-      let after: [string, string] | null = null;
-      if (query.cursor) {
-        const [createdAt, id] = decodeCursor(query.cursor, 2);
-        if (typeof createdAt !== "string" || typeof id !== "string") throw new AppError("INVALID_CURSOR");
-        after = [createdAt, id];
-      }
+      const after = decodePairCursor(query.cursor);
       const rows = await createApiTokenStore(deps.db.kysely, ctx.tenantId).listTokens(query.limit + 1, after);
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);

@@ -2,6 +2,8 @@
  * SQL for API tokens. Looking a token up by its hash (in auth.service.ts) is the one read that does
  * not start from a tenant; everything here is bound to the store's tenant.
  */
+
+import { pastKeyset } from "../db/keyset.ts";
 import type { ApiTokensTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
 
@@ -71,15 +73,7 @@ export function createApiTokenStore(db: Executor, tenantId: string) {
     /** Newest first; `after` is the (created_at, id) of the previous page's last row. */
     listTokens(limit: number, after: readonly [string, string] | null): Promise<ApiTokenListRow[]> {
       let q = listed().orderBy("k.created_at", "desc").orderBy("k.id", "desc").limit(limit);
-      if (after) {
-        const [createdAt, id] = after;
-        q = q.where((eb) =>
-          eb.or([
-            eb("k.created_at", "<", createdAt),
-            eb.and([eb("k.created_at", "=", createdAt), eb("k.id", "<", id)]),
-          ]),
-        );
-      }
+      if (after) q = q.where(pastKeyset("k.created_at", "k.id", "<", after));
       return q.execute();
     },
 

@@ -6,7 +6,7 @@ import type { Session } from "@staffgate/contract";
 import type { PolicyCache } from "../access/policy-cache.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Ctx, RequestMeta } from "../shared/context.ts";
-import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { inTx } from "../shared/tx.ts";
@@ -81,12 +81,7 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
       caller: Caller,
       query: { readonly limit: number; readonly cursor?: string | undefined },
     ): Promise<{ items: Session[]; nextCursor: string | null }> {
-      let after: [string, string] | null = null;
-      if (query.cursor) {
-        const [createdAt, id] = decodeCursor(query.cursor, 2);
-        if (typeof createdAt !== "string" || typeof id !== "string") throw new AppError("INVALID_CURSOR");
-        after = [createdAt, id];
-      }
+      const after = decodePairCursor(query.cursor);
       const rows = await createSessionStore(deps.db.kysely, caller.tenantId).listForUser(
         caller.userId,
         deps.clock.now().toISOString(),

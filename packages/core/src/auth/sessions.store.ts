@@ -3,6 +3,7 @@
  * tenant: the token is what tells us the tenant. Everything else is bound to a tenant.
  */
 
+import { pastKeyset } from "../db/keyset.ts";
 import { prepared } from "../db/prepared.ts";
 import type { SessionPurpose, SessionsTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
@@ -60,15 +61,7 @@ export function createSessionStore(db: Executor, tenantId: string) {
         .where("tenant_id", "=", tenantId)
         .where("user_id", "=", userId)
         .where("expires_at", ">", now);
-      if (after) {
-        const [createdAt, id] = after;
-        q = q.where((eb) =>
-          eb.or([
-            eb("created_at", "<", createdAt),
-            eb.and([eb("created_at", "=", createdAt), eb("id", "<", id)]),
-          ]),
-        );
-      }
+      if (after) q = q.where(pastKeyset("created_at", "id", "<", after));
       return q.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
     },
     /** Ends one session of one user; false when there is no such session of that user. */

@@ -20,3 +20,11 @@ export function decodeCursor(cursor: string, length: number): (string | number |
   }
   throw new AppError("INVALID_CURSOR");
 }
+
+/** A keyset position of two texts (a sort key and the id), or null without a cursor. */
+export function decodePairCursor(cursor: string | undefined): [string, string] | null {
+  if (!cursor) return null;
+  const [key, id] = decodeCursor(cursor, 2);
+  if (typeof key !== "string" || typeof id !== "string") throw new AppError("INVALID_CURSOR");
+  return [key, id];
+}
