@@ -11,6 +11,7 @@ export type ErrorKind =
   | "rule"
   | "too_large"
   | "unsupported"
+  | "method"
   | "throttled"
   | "unavailable"
   | "internal";
@@ -23,6 +24,7 @@ export const statusOfKind: Readonly<Record<ErrorKind, number>> = {
   conflict: 409,
   precondition: 412,
   too_large: 413,
+  method: 405,
   unsupported: 415,
   rule: 422,
   throttled: 429,
@@ -66,7 +68,7 @@ export const errorCatalog = {
   },
   NOT_FOUND: { kind: "not_found", title: "Not found" },
   ROUTE_NOT_FOUND: { kind: "not_found", title: "No such endpoint" },
-  METHOD_NOT_ALLOWED: { kind: "not_found", title: "Method not allowed" },
+  METHOD_NOT_ALLOWED: { kind: "method", title: "Method not allowed" },
   TENANT_NOT_FOUND: { kind: "not_found", title: "Tenant not found" },
   USER_NOT_FOUND: { kind: "not_found", title: "User not found" },
   ROLE_NOT_FOUND: { kind: "not_found", title: "Role not found" },

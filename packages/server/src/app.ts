@@ -120,7 +120,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
   // JSON only: a text/plain body is what a cross-site form can send (CSRF), so it is refused (415).
   app.removeContentTypeParser("text/plain");
   const consoleDir = options.consoleDir === undefined ? DEFAULT_CONSOLE_DIR : options.consoleDir;
-  installErrorHandling(app, consoleDir ? installConsole(app, consoleDir) : null);
+  installErrorHandling(app, consoleDir ? installConsole(app, consoleDir) : null, registry);
   installSecurityHeaders(app);
   installAuthentication(app, core, options.operatorToken);
   for (const register of ROUTE_MODULES) register(app, core, routeOptions);

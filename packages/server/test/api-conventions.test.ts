@@ -119,9 +119,18 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
   });
 
-  it("never answers TRACE and never changes state on GET", async () => {
+  it("never answers TRACE (405, with the methods the path does serve) and never changes state on GET", async () => {
     const trace = await t.app.inject({ method: "TRACE" as "GET", url: "/api/v1/workspaces" });
-    expect(trace.statusCode).toBe(404);
+    expect(trace.statusCode).toBe(405);
+    expect(trace.json().code).toBe("METHOD_NOT_ALLOWED");
+    expect(trace.headers.allow).toBe("GET, HEAD, POST");
+    const one = await t.app.inject({ method: "TRACE" as "GET", url: "/api/v1/workspaces/wsp_x?y=1" });
+    expect(one.headers.allow).toBe("DELETE, GET, HEAD, PATCH");
+    const nowhere = await t.app.inject({ method: "TRACE" as "GET", url: "/nowhere" });
+    expect([nowhere.statusCode, nowhere.headers.allow]).toEqual([405, ""]);
+    // A state-changing action is never reachable by GET.
+    const get = await t.app.inject({ method: "GET", url: "/api/v1/users/usr_x/deactivate" });
+    expect(get.statusCode).toBe(404);
   });
 
   it("serves health, readiness, the OpenAPI document and a docs page", async () => {

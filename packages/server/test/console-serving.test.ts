@@ -38,6 +38,13 @@ describe("serving the console", () => {
     },
   );
 
+  it("answers the console at / whatever the client accepts", async () => {
+    for (const headers of [{}, { accept: "*/*" }, { accept: "application/json" }]) {
+      const res = await app.inject({ method: "GET", url: "/", headers });
+      expect([res.statusCode, res.body]).toEqual([200, INDEX]);
+    }
+  });
+
   it("serves hashed assets for good, with their type", async () => {
     const res = await app.inject({ method: "GET", url: "/assets/app-1a2b.js" });
     expect(res.statusCode).toBe(200);

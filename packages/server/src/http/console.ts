@@ -45,8 +45,9 @@ export function installConsole(
     if (request.method !== "GET" && request.method !== "HEAD") return false;
     const pathname = request.url.split("?")[0] ?? "/";
     if (pathname === "/api" || pathname.startsWith("/api/")) return false;
-    // A page is asked for with Accept: text/html; a missing script or image stays a 404.
-    if (!(request.headers.accept ?? "").includes("text/html")) return false;
+    // A page is asked for with Accept: text/html; a missing script or image stays a 404. The root
+    // is the console whatever the client accepts (`curl http://host/` shows the app's page).
+    if (pathname !== "/" && !(request.headers.accept ?? "").includes("text/html")) return false;
     // Always revalidated, so a new build's asset names are picked up at once.
     reply.header("cache-control", "no-cache").sendFile("index.html", dir, { cacheControl: false });
     return true;

@@ -1,4 +1,5 @@
 /** The one error handler: every failure leaves as RFC 9457 problem+json with a stable code. */
+
 import {
   type ErrorCode,
   errorCatalog,
@@ -9,6 +10,7 @@ import {
 import { AppError } from "@staffgate/core";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ZodError } from "zod";
+import type { RegisteredRoute } from "./route.ts";
 
 export function sendProblem(
   reply: FastifyReply,
@@ -53,7 +55,24 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 /** Answers a request no route took, or returns false to leave it to the API's 404 (the console's pages). */
 export type PageFallback = (request: FastifyRequest, reply: FastifyReply) => boolean;
 
-export function installErrorHandling(app: FastifyInstance, pages: PageFallback | null = null): void {
+/** Methods never served (ASVS 13.4.4): 405 wherever they are sent. */
+const REFUSED_METHODS = new Set(["TRACE", "TRACK"]);
+
+/** The methods the routes serve at a concrete path, for a 405's Allow header. */
+function allowedAt(routes: readonly RegisteredRoute[], pathname: string): string {
+  const methods = new Set<string>();
+  for (const r of routes) {
+    const pattern = new RegExp(`^${r.url.replace(/:[A-Za-z]+/g, "[^/]+")}/?$`);
+    if (pattern.test(pathname)) methods.add(r.method).add(r.method === "GET" ? "HEAD" : r.method);
+  }
+  return [...methods].sort().join(", ");
+}
+
+export function installErrorHandling(
+  app: FastifyInstance,
+  pages: PageFallback | null = null,
+  routes: readonly RegisteredRoute[] = [],
+): void {
   app.setErrorHandler((error: FastifyError | AppError | ZodError | Error, request, reply) => {
     if (error instanceof AppError) {
       // API.md: every 429 carries Retry-After (seconds), whichever use case throttled.
@@ -82,6 +101,10 @@ export function installErrorHandling(app: FastifyInstance, pages: PageFallback |
     return sendProblem(reply, "INTERNAL");
   });
   app.setNotFoundHandler((request, reply) => {
+    if (REFUSED_METHODS.has(request.method)) {
+      reply.header("allow", allowedAt(routes, request.url.split("?")[0] ?? "/"));
+      return sendProblem(reply, "METHOD_NOT_ALLOWED", `${request.method} is not served`);
+    }
     if (pages?.(request, reply)) return reply;
     return sendProblem(
       reply,
