@@ -87,7 +87,7 @@ export const errorCatalog = {
   USER_STATE_INVALID: { kind: "conflict", title: "The user is not in a state that allows this" },
   USER_EXPIRED: { kind: "rule", title: "The account's expiry date has passed" },
   LAST_ADMINISTRATOR: {
-    kind: "rule",
+    kind: "conflict",
     title: "The tenant must keep one active administrator holding users.manage and roles.manage",
   },
   PRIVILEGE_ESCALATION: { kind: "forbidden", title: "You cannot grant more than you hold" },

@@ -3,9 +3,11 @@ import { z } from "zod";
 import { Id, ListQuery, page, Timestamp } from "./common.ts";
 import { Email, Username, UserSchema } from "./users.ts";
 
+/** Unique case-insensitively (PRODUCT.md §2): typed in any case, stored in lower case. */
 export const TenantSlug = z
   .string()
   .trim()
+  .toLowerCase()
   .min(2)
   .max(40)
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "lower-case letters and digits in groups joined by single hyphens");

@@ -739,7 +739,7 @@ describe(`guards: named cases (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, (
     const refused = await outcomeOf(() =>
       editor.client.roles.update(boss.id, { permissions: all.filter((k) => k !== "users.manage") }),
     );
-    expect(refused).toEqual({ status: 422, code: "LAST_ADMINISTRATOR" });
+    expect(refused).toEqual({ status: 409, code: "LAST_ADMINISTRATOR" });
     expect((await snapshot(t, a.id)).raw).toBe(before.raw);
   });
 });

@@ -452,10 +452,10 @@ describe(`roles (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       .where("id", "=", c.adminUserId)
       .execute();
     const mgr = await userWith(c, ["roles.manage", "users.view"], "Role editors");
-    const p = await refused(c, "LAST_ADMINISTRATOR", 422, () =>
+    const p = await refused(c, "LAST_ADMINISTRATOR", 409, () =>
       mgr.client.roles.update(admins.id, { permissions: ["roles.manage"] }),
     );
-    expect(p.status).toBe(422);
+    expect(p.status).toBe(409);
     await expect(mgr.client.roles.update(admins.id, { description: "still admins" })).resolves.toMatchObject({
       version: 2,
     });

@@ -70,6 +70,16 @@ describe(`tenants and the operator API (${process.env.STAFFGATE_TEST_DB ?? "sqli
     ).toBe(false);
   });
 
+  it("takes a slug in any case, stores it in lower case and refuses it again in another case", async () => {
+    const tenant = await t.operator.tenants.create({ slug: "Mixed-Case", name: "M", admin: admin("mixed") });
+    expect(tenant.slug).toBe("mixed-case");
+    const again = await problemOf(() =>
+      t.operator.tenants.create({ slug: "MIXED-CASE", name: "M2", admin: admin("mixed2") }),
+    );
+    expect([again.status, again.code]).toEqual([409, "TENANT_SLUG_TAKEN"]);
+    expect((await t.signIn("MIXED-case", "owner")).withToken).toBeTypeOf("function");
+  });
+
   it("lists tenants with cursor pagination", async () => {
     const first = await t.operator.tenants.list({ limit: 1 });
     expect(first.items).toHaveLength(1);

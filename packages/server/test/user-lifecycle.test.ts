@@ -316,7 +316,7 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       // committed first, because its own grants were re-read under the tenant lock and are gone (or,
       // arriving later still, because its session already ended).
       expect(failed).toHaveLength(1);
-      expect(["422 LAST_ADMINISTRATOR", "403 FORBIDDEN", "403 PRIVILEGE_ESCALATION"]).toContain(
+      expect(["409 LAST_ADMINISTRATOR", "403 FORBIDDEN", "403 PRIVILEGE_ESCALATION"]).toContain(
         `${failed[0]!.status} ${failed[0]!.code}`,
       );
       expect(await activeAdministrators(t, c)).toBe(1);

@@ -94,6 +94,10 @@ describe(`users list and seats (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, 
     expect(inA).not.toContain("cleo");
     expect(inA).not.toContain("emil");
     expect(await names({ workRole: "Nurse" })).toEqual(["anna"]);
+    // Users with access to "all" are in every workspace of the tenant, not in a missing or foreign one.
+    const foreign = (await b.admin.workspaces.create({ slug: "list-foreign", name: "F" })).id;
+    expect(await names({ workspaceId: foreign, status: "all" })).toEqual([]);
+    expect(await names({ workspaceId: "wsp_missing0000000000000", status: "all" })).toEqual([]);
     const stale = await names({ lastLoginBefore: "2026-01-02T00:00:00Z" });
     expect(stale).toContain("jack");
     expect(stale).toContain("cleo");

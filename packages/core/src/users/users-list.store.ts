@@ -117,7 +117,15 @@ function filters(eb: Eb, tenantId: string, f: UserListFilter): Expression<SqlBoo
   }
   if (f.workspaceId !== undefined) {
     const workspaceId = f.workspaceId;
+    // "All workspaces" covers only this tenant's workspaces: a missing or foreign id matches nobody.
     out.push(
+      eb.exists(
+        eb
+          .selectFrom("workspaces as w")
+          .select("w.id")
+          .where("w.tenant_id", "=", tenantId)
+          .where("w.id", "=", workspaceId),
+      ),
       eb.or([
         eb("users.workspace_access_all", "=", 1),
         eb.exists(
