@@ -83,11 +83,12 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     );
   });
 
-  it("restores to the status the user was archived from (inactive stays inactive, invited stays invited)", async () => {
+  it("restores to active (PRODUCT.md), a deactivated user too, who can then sign in; invited stays invited", async () => {
     const { user } = await createUser(t, a, { roleId: viewer });
     await a.admin.userActions.deactivate(user.id);
     await a.admin.userActions.archive(user.id);
-    expect((await a.admin.userActions.restore(user.id)).status).toBe("inactive");
+    expect((await a.admin.userActions.restore(user.id)).status).toBe("active");
+    await expect(t.signIn(a.slug, user.username)).resolves.toBeDefined();
     const invited = await inviteUser(t, a);
     await a.admin.userActions.archive(invited.id);
     expect((await a.admin.userActions.restore(invited.id)).status).toBe("invited");

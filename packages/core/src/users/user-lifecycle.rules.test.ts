@@ -65,12 +65,16 @@ describe("decideTransition", () => {
     });
   });
 
-  it("archiving remembers the status it left; restoring returns there and forgets it", () => {
-    for (const from of ["invited", "active", "inactive"] as const) {
+  it("archiving remembers the status it left; restoring makes the user active (invited stays invited)", () => {
+    for (const [from, to] of [
+      ["invited", "invited"],
+      ["active", "active"],
+      ["inactive", "active"],
+    ] as const) {
       const archived = decideTransition(state(from), "archive", { now: NOW });
       expect(archived).toMatchObject({ ok: true, archivedFrom: from });
       const restored = decideTransition(state("archived", { archivedFrom: from }), "restore", { now: NOW });
-      expect(restored).toMatchObject({ ok: true, status: from, archivedFrom: null });
+      expect(restored).toMatchObject({ ok: true, status: to, archivedFrom: null, endsAccess: to !== "active" });
     }
   });
 

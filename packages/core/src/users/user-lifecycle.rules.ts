@@ -43,7 +43,6 @@ const TO: Readonly<Record<Exclude<LifecycleAction, "restore" | "archive">, UserS
   reactivate: "active",
 };
 
-const RESTORABLE = new Set<string>(["active", "inactive", "invited"]);
 
 function refused(action: LifecycleAction, status: UserStatus): LifecycleDecision {
   return {
@@ -58,10 +57,11 @@ function verb(action: LifecycleAction): string {
 }
 
 /**
- * The state after `action`, or why it is refused. Restore returns the user to the status it was
- * archived from (an invited user is still waiting for its password; a deactivated one stays
- * deactivated until someone reactivates it on purpose); without a record it returns to `active`
- * as PRODUCT.md says. A past expiry blocks restore unless a new future expiry, or none, is given.
+ * The state after `action`, or why it is refused. Restore returns the user to `active`, as
+ * PRODUCT.md says (and as Provet re-activates a restored account), a deactivated one included:
+ * restoring is the administrator's deliberate act. Only an invited user, who never set a password,
+ * goes back to `invited` (its invitation can be sent again). A past expiry blocks restore unless a
+ * new future expiry, or none, is given.
  */
 export function decideTransition(
   user: LifecycleState,
@@ -94,9 +94,7 @@ export function decideTransition(
         detail: `The account expired at ${expiresAt}; restore it with a new expiresAt in the future, or null for none`,
       };
     }
-    const status = (
-      user.archivedFrom && RESTORABLE.has(user.archivedFrom) ? user.archivedFrom : "active"
-    ) as UserStatus;
+    const status: UserStatus = user.archivedFrom === "invited" ? "invited" : "active";
     return { ok: true, status, archivedFrom: null, expiresAt, endsAccess: status !== "active" };
   }
   if (user.status !== FROM[action]) return refused(action, user.status);
