@@ -100,6 +100,44 @@ describe(`account expiry job (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
     expect((await userRow(t, a, user.id))?.status).toBe("archived");
   });
 
+  it("archives an account as its expiry passes, not a whole interval later: runs only when one is due", async () => {
+    const a = await t.createTenant();
+    const { user } = await createUser(t, a, {
+      roleId: await roleIdByName(t, a, "Viewer"),
+      extra: { expiresAt: inHours(1) },
+    });
+    const runs: number[] = [];
+    let archived: (n: number) => void = () => {};
+    const done = new Promise<number>((resolve) => {
+      archived = resolve;
+    });
+    // An interval of an hour: only the due check (every 10 ms) can start a run within this test.
+    const stop = startExpiryJob(
+      deps(),
+      HOUR,
+      (run) => {
+        runs.push(run.archived);
+        if (run.archived > 0) archived(run.archived);
+      },
+      10,
+    );
+    try {
+      // The first check looks at every account (other tests left one the job must skip: at most one
+      // pass for it); after that only accounts newly due start a pass, and none is.
+      await new Promise((r) => setTimeout(r, 100));
+      const first = runs.length;
+      expect(first).toBeLessThanOrEqual(1);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(runs).toHaveLength(first);
+      expect((await userRow(t, a, user.id))?.status).toBe("active");
+      t.clock.advance(HOUR + 1);
+      expect(await done).toBe(1);
+    } finally {
+      await stop();
+    }
+    expect((await userRow(t, a, user.id))?.status).toBe("archived");
+  });
+
   it("buildApp starts the job only when asked, and stops it on close", async () => {
     const app = await buildApp({ db: t.db, clock: t.clock, jobs: true });
     await app.close();

@@ -12,7 +12,11 @@ import { type Ctx, noRequest, systemActor } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { inTenantTx } from "../shared/tx.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
-import { createUserActionsStore, findExpiredUsersAcrossTenants } from "../users/user-actions.store.ts";
+import {
+  anyExpiryDue,
+  createUserActionsStore,
+  findExpiredUsersAcrossTenants,
+} from "../users/user-actions.store.ts";
 import { createUserStore } from "../users/users.store.ts";
 
 export interface ExpiryRun {
@@ -87,27 +91,43 @@ export async function archiveExpiredUsers(deps: Deps): Promise<ExpiryRun> {
 }
 
 /**
- * Runs the job every `intervalMs` (never overlapping itself; the timer does not keep the process
- * alive). The returned stop function waits for a run in progress, so the database can close after.
+ * Runs the job every `intervalMs`, and at once whenever the check every `dueCheckMs` finds an
+ * account that reached its expiry since the last pass began (one index probe), so an account is
+ * archived within about a second of its expiry rather than up to a whole interval later. An
+ * account a pass had to skip (the last administrator) is retried by the interval only, not by
+ * every check. Never overlaps itself; the timers do not keep the process alive. The returned stop
+ * function waits for a run in progress, so the database can close after.
  */
 export function startExpiryJob(
   deps: Deps,
   intervalMs: number,
   onRun: (run: ExpiryRun) => void = () => {},
+  dueCheckMs = 1000,
 ): () => Promise<void> {
   let running: Promise<void> | null = null;
-  const tick = () => {
+  /** When the last pass began: it handled every account due by then. */
+  let passedAt: string | null = null;
+  const failed = (error: unknown) => onRun({ archived: 0, skipped: 0, errors: [error] });
+  const pass = () => {
+    passedAt = deps.clock.now().toISOString();
+    return archiveExpiredUsers(deps).then(onRun);
+  };
+  const run = (check: boolean) => {
     if (running) return;
-    running = archiveExpiredUsers(deps)
-      .then(onRun, (error: unknown) => onRun({ archived: 0, skipped: 0, errors: [error] }))
+    const due = check
+      ? anyExpiryDue(deps.db.kysely, passedAt, deps.clock.now().toISOString())
+      : Promise.resolve(true);
+    running = due
+      .then((yes) => (yes ? pass() : undefined))
+      .catch(failed)
       .finally(() => {
         running = null;
       });
   };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
+  const timers = [setInterval(() => run(false), intervalMs), setInterval(() => run(true), dueCheckMs)];
+  for (const timer of timers) timer.unref();
   return async () => {
-    clearInterval(timer);
+    for (const timer of timers) clearInterval(timer);
     await running;
   };
 }

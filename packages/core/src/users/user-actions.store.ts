@@ -39,6 +39,22 @@ const USER_OWNED_TABLES = [
   "mfa_remembered_devices",
 ] as const;
 
+/**
+ * Whether an account not yet archived reached its expiry after `after` (null: ever) and by `at`:
+ * one probe of users_expiry_due_idx.
+ */
+export async function anyExpiryDue(db: Executor, after: string | null, at: string): Promise<boolean> {
+  let q = db
+    .selectFrom("users")
+    .select("id")
+    .where("status", "<>", "archived")
+    .where("expires_at", "is not", null)
+    .where("expires_at", "<=", at);
+  if (after !== null) q = q.where("expires_at", ">", after);
+  const row = await q.limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 export function findExpiredUsersAcrossTenants(
   db: Executor,
   at: string,
@@ -47,8 +63,9 @@ export function findExpiredUsersAcrossTenants(
   return db
     .selectFrom("users")
     .select(["tenant_id", "id"])
+    .where("status", "<>", "archived")
+    .where("expires_at", "is not", null)
     .where("expires_at", "<=", at)
-    .where("status", "!=", "archived")
     .orderBy("expires_at")
     .limit(limit)
     .execute();

@@ -8,6 +8,7 @@ import * as outboxDelivery from "./2026-11-23T03-10_outbox_delivery.ts";
 import * as sessions from "./2026-11-23T04-00_sessions.ts";
 import * as credentialTokens from "./2026-11-23T04-10_credential_tokens.ts";
 import * as mfa from "./2026-11-23T04-20_mfa.ts";
+import * as expiryDue from "./2026-12-03T00-00_expiry_due.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T00-00_initial": initial,
@@ -18,4 +19,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T04-00_sessions": sessions,
   "2026-11-23T04-10_credential_tokens": credentialTokens,
   "2026-11-23T04-20_mfa": mfa,
+  "2026-12-03T00-00_expiry_due": expiryDue,
 };
