@@ -5,6 +5,8 @@
 import { Field } from "./Field.tsx";
 
 export function ExpiresField(props: {
+  /** Default "Expires (optional)". */
+  readonly label?: string;
   readonly value: string;
   readonly onChange: (value: string) => void;
   readonly error: string | undefined;
@@ -13,7 +15,7 @@ export function ExpiresField(props: {
 }) {
   return (
     <Field
-      label="Expires (optional)"
+      label={props.label ?? "Expires (optional)"}
       type="datetime-local"
       value={props.value}
       onChange={(e) => props.onChange(e.target.value)}
@@ -26,4 +28,12 @@ export function ExpiresField(props: {
 /** The instant of a `datetime-local` value, which is the browser's local time. */
 export function instantOf(local: string): string {
   return new Date(local).toISOString();
+}
+
+/** The `datetime-local` value (the browser's local time, to the minute) of an instant; "" for none. */
+export function localOf(iso: string | null): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
 }

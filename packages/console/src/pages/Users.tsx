@@ -17,6 +17,7 @@ import { CreateUserDialog } from "./CreateUserDialog.tsx";
 import { EditUserDialog } from "./users/EditUserDialog.tsx";
 import { loadUserOptions } from "./users/options.ts";
 import { RandomPasswordDialog } from "./users/RandomPasswordDialog.tsx";
+import { expired, RestoreExpiredDialog } from "./users/RestoreExpiredDialog.tsx";
 import { DEFAULT_FILTERS, listQuery, UserFilters } from "./users/UserFilters.tsx";
 import { UserTable } from "./users/UserTable.tsx";
 import { ACTIONS, type ActionDef, type ActionId } from "./users/userActions.ts";
@@ -91,7 +92,8 @@ export function UsersPage() {
     if (action === "effective") return navigate(`/users/${path}/effective-permissions`);
     const def = ACTIONS.find((a) => a.id === action);
     if (!def) return;
-    if (action === "edit" || action === "random-password" || def.confirm) setOpen({ kind: action, user });
+    const asks = action === "edit" || action === "random-password" || def.confirm;
+    if (asks || (action === "restore" && expired(user))) setOpen({ kind: action, user });
     else void run(def, user);
   };
 
@@ -130,6 +132,7 @@ export function UsersPage() {
     if (open.kind === "random-password") {
       return <RandomPasswordDialog user={user} onClose={close} onDone={say} />;
     }
+    if (open.kind === "restore") return <RestoreExpiredDialog user={user} onClose={close} onDone={say} />;
     const def = ACTIONS.find((a) => a.id === open.kind);
     const confirm = def?.confirm?.(user);
     if (!def?.run || !confirm) return null;

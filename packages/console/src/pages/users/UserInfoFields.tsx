@@ -1,5 +1,9 @@
-/** The "User Information" tab: names, sign-in identity, contact, work role, and (create) the password. */
-import { Field, NamedOptions, SelectField } from "../../components/Field.tsx";
+/**
+ * The "User Information" tab: names, sign-in identity, work role, contact and professional
+ * details, the account's expiry, and (create) the password.
+ */
+import { ExpiresField } from "../../components/ExpiresField.tsx";
+import { Field, NamedOptions, SelectField, TextAreaField } from "../../components/Field.tsx";
 import { byName, type WorkRole } from "./options.ts";
 import type { UserFormValues } from "./userFormValues.ts";
 
@@ -10,7 +14,16 @@ export interface FieldsProps {
   readonly set: <K extends keyof UserFormValues>(key: K, value: UserFormValues[K]) => void;
 }
 
-type TextKey = "firstName" | "lastName" | "email" | "username" | "phone" | "title" | "employeeNumber";
+type TextKey =
+  | "firstName"
+  | "lastName"
+  | "email"
+  | "username"
+  | "phone"
+  | "title"
+  | "employeeNumber"
+  | "initials"
+  | "prescriberId";
 
 interface TextFieldDef {
   readonly key: TextKey;
@@ -34,6 +47,8 @@ const DETAILS: readonly TextFieldDef[] = [
   { key: "phone", label: "Phone", type: "tel", hint: "International format, e.g. +44 20 7946 0000." },
   { key: "title", label: "Title" },
   { key: "employeeNumber", label: "Employee number" },
+  { key: "initials", label: "Initials", hint: "Empty: taken from the names.", spellCheck: false },
+  { key: "prescriberId", label: "Prescriber ID", spellCheck: false },
 ];
 
 export function UserInfoFields(props: FieldsProps & { readonly workRoles: readonly WorkRole[] }) {
@@ -75,8 +90,42 @@ export function UserInfoFields(props: FieldsProps & { readonly workRoles: readon
         />
       )}
       {DETAILS.map(text)}
+      <MoreFields {...props} />
       {mode === "create" && <CreateOnlyFields {...props} />}
     </div>
+  );
+}
+
+/** Free-text qualifications and expertise, and when the account ends (Provet's expiration). */
+function MoreFields({ values: v, errors, set }: FieldsProps) {
+  return (
+    <>
+      <div className="user-form-wide">
+        <TextAreaField
+          label="Qualifications"
+          rows={2}
+          value={v.qualifications}
+          onChange={(e) => set("qualifications", e.target.value)}
+          error={errors.qualifications}
+        />
+      </div>
+      <div className="user-form-wide">
+        <TextAreaField
+          label="Areas of expertise"
+          rows={2}
+          value={v.areasOfExpertise}
+          onChange={(e) => set("areasOfExpertise", e.target.value)}
+          error={errors.areasOfExpertise}
+        />
+      </div>
+      <ExpiresField
+        label="Account expires"
+        value={v.expiresAt}
+        onChange={(value) => set("expiresAt", value)}
+        error={errors.expiresAt}
+        hint="Empty: never. At that moment the account is archived and its sessions end."
+      />
+    </>
   );
 }
 
@@ -97,7 +146,7 @@ function CreateOnlyFields({ values: v, errors, set }: FieldsProps) {
               checked={v.passwordMode === "invite"}
               onChange={() => set("passwordMode", "invite")}
             />
-            Send an invitation email to set a password
+            Send an invitation link
           </label>
           <label>
             <input
@@ -106,12 +155,12 @@ function CreateOnlyFields({ values: v, errors, set }: FieldsProps) {
               checked={v.passwordMode === "set"}
               onChange={() => set("passwordMode", "set")}
             />
-            Set password manually
+            Set it now
           </label>
           {v.passwordMode === "set" && (
             <>
               <Field
-                label="New password"
+                label="Password"
                 type="password"
                 autoComplete="new-password"
                 value={v.password}
@@ -125,7 +174,7 @@ function CreateOnlyFields({ values: v, errors, set }: FieldsProps) {
                   checked={v.mustChangePassword}
                   onChange={(e) => set("mustChangePassword", e.target.checked)}
                 />
-                Must change the password at next sign-in
+                Must change it at next sign-in
               </label>
             </>
           )}

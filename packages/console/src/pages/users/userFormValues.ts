@@ -4,6 +4,7 @@
  * overwritten), and which tab shows the field an API error path names.
  */
 import type { Staffgate } from "@staffgate/sdk";
+import { instantOf, localOf } from "../../components/ExpiresField.tsx";
 import type { CreateUserInput, User } from "../../types.ts";
 
 export type UpdateUserInput = Parameters<Staffgate["users"]["update"]>[1];
@@ -23,6 +24,12 @@ export interface UserFormValues {
   readonly phone: string;
   readonly title: string;
   readonly employeeNumber: string;
+  readonly initials: string;
+  readonly prescriberId: string;
+  readonly qualifications: string;
+  readonly areasOfExpertise: string;
+  /** The account's expiry as a `datetime-local` value; "" for none. */
+  readonly expiresAt: string;
   readonly workRole: string;
   readonly professionalId: string;
   readonly virtual: boolean;
@@ -43,6 +50,11 @@ export const EMPTY_VALUES: UserFormValues = {
   phone: "",
   title: "",
   employeeNumber: "",
+  initials: "",
+  prescriberId: "",
+  qualifications: "",
+  areasOfExpertise: "",
+  expiresAt: "",
   workRole: "",
   professionalId: "",
   virtual: false,
@@ -65,6 +77,11 @@ export function valuesOf(user: User): UserFormValues {
     phone: user.phone,
     title: user.title ?? "",
     employeeNumber: user.employeeNumber ?? "",
+    initials: user.initials ?? "",
+    prescriberId: user.prescriberId ?? "",
+    qualifications: user.qualifications ?? "",
+    areasOfExpertise: user.areasOfExpertise ?? "",
+    expiresAt: localOf(user.expiresAt),
     workRole: user.workRole ?? "",
     professionalId: user.professionalId ?? "",
     virtual: user.virtual,
@@ -90,6 +107,25 @@ function rolesOf(v: UserFormValues) {
   return v.workspaceRoles.map((r) => ({ workspaceId: r.workspaceId, roleId: r.roleId }));
 }
 
+/** The optional free-text fields: trimmed, empty ones left out (the server derives initials). */
+const OPTIONAL_TEXT = [
+  "title",
+  "employeeNumber",
+  "initials",
+  "prescriberId",
+  "qualifications",
+  "areasOfExpertise",
+] as const;
+
+function optionalTexts(v: UserFormValues): Partial<Record<(typeof OPTIONAL_TEXT)[number], string>> {
+  const out: Partial<Record<(typeof OPTIONAL_TEXT)[number], string>> = {};
+  for (const key of OPTIONAL_TEXT) {
+    const value = orNull(v[key]);
+    if (value) out[key] = value;
+  }
+  return out;
+}
+
 export function createBody(v: UserFormValues, hasProfessionalId: boolean): CreateUserInput {
   const professionalId = professionalIdOf(v, hasProfessionalId);
   return {
@@ -101,8 +137,8 @@ export function createBody(v: UserFormValues, hasProfessionalId: boolean): Creat
     workspaceAccess: accessOf(v),
     workspaceRoles: rolesOf(v),
     ...(v.phone.trim() ? { phone: v.phone } : {}),
-    ...(orNull(v.title) ? { title: v.title.trim() } : {}),
-    ...(orNull(v.employeeNumber) ? { employeeNumber: v.employeeNumber.trim() } : {}),
+    ...optionalTexts(v),
+    ...(v.expiresAt ? { expiresAt: instantOf(v.expiresAt) } : {}),
     ...(v.workRole ? { workRole: v.workRole } : {}),
     ...(professionalId ? { professionalId } : {}),
     ...(v.virtual ? { virtual: true } : {}),
@@ -131,8 +167,8 @@ export function updateBody(
     if (v[key] !== before[key]) body[key] = v[key];
   }
   if (v.phone !== before.phone) body.phone = orNull(v.phone);
-  if (v.title !== before.title) body.title = orNull(v.title);
-  if (v.employeeNumber !== before.employeeNumber) body.employeeNumber = orNull(v.employeeNumber);
+  for (const key of OPTIONAL_TEXT) if (v[key] !== before[key]) body[key] = orNull(v[key]);
+  if (v.expiresAt !== before.expiresAt) body.expiresAt = v.expiresAt ? instantOf(v.expiresAt) : null;
   if (v.workRole !== before.workRole) body.workRole = orNull(v.workRole);
   const professionalId = professionalIdOf(v, hasProfessionalId);
   if (professionalId !== orNull(before.professionalId)) body.professionalId = professionalId;
@@ -155,6 +191,11 @@ const INFO_FIELDS = new Set([
   "phone",
   "title",
   "employeeNumber",
+  "initials",
+  "prescriberId",
+  "qualifications",
+  "areasOfExpertise",
+  "expiresAt",
   "workRole",
   "professionalId",
   "virtual",

@@ -1,0 +1,114 @@
+/**
+ * Every user field API.md lists is editable in the user form (initials, prescriber ID,
+ * qualifications, areas of expertise, account expiry besides the rest), a user is created with a
+ * typed password through labels that name one control each, and an archived user whose expiry
+ * has passed is restored with a new expiry instead of a refusal.
+ */
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
+import { roleIds, STAFF_PASSWORD, staff } from "./users-seed.ts";
+
+const said = (page: Page, text: string) => visible(page.getByRole("status").filter({ hasText: text }));
+
+async function choose(page: Page, name: string, item: string): Promise<void> {
+  await page.getByRole("button", { name: `Actions for ${name}` }).click();
+  await page.getByRole("menuitem", { name: item, exact: true }).click();
+}
+
+describe("user fields", () => {
+  const { e, tenant, signedIn } = useE2e();
+  let viewer: string;
+  beforeAll(async () => {
+    viewer = (await roleIds(tenant)).Viewer ?? "";
+  });
+
+  it("edits initials, prescriber ID, qualifications, expertise and expiry, and shows them again", async () => {
+    const { id } = await staff(tenant, "Priya", "Natarajan", { roleId: viewer });
+    const page = await signedIn();
+    await choose(page, "Priya Natarajan", "Edit");
+    const dialog = page.getByRole("dialog", { name: "Edit Priya Natarajan" });
+    await visible(dialog.getByLabel("Initials"));
+    expect(await dialog.getByLabel("Initials").inputValue()).toBe("PN");
+    await dialog.getByLabel("Initials").fill("PKN");
+    await dialog.getByLabel("Prescriber ID").fill("RX-40021");
+    await dialog.getByLabel("Qualifications").fill("MSc Medical Physics");
+    await dialog.getByLabel("Areas of expertise").fill("Brachytherapy, SBRT");
+    // A past expiry is the server's refusal, said beside the field.
+    await dialog.getByLabel("Account expires").fill("2020-01-01T09:00");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await hasText(
+      dialog.locator(".field", { has: page.getByLabel("Account expires") }).locator(".field-error"),
+      "must be in the future (archive the user to end access now)",
+    );
+    await dialog.getByLabel("Account expires").fill("2031-06-30T17:30");
+    await shot(page, "users-edit-details");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await said(page, "Priya Natarajan was saved.");
+    const expected = {
+      initials: "PKN",
+      prescriberId: "RX-40021",
+      qualifications: "MSc Medical Physics",
+      areasOfExpertise: "Brachytherapy, SBRT",
+      // The browser's local time, as the field means it.
+      expiresAt: await page.evaluate(() => new Date("2031-06-30T17:30").toISOString()),
+    };
+    expect(await tenant.admin.users.get(id)).toMatchObject(expected);
+
+    await choose(page, "Priya Natarajan", "Edit");
+    await visible(dialog.getByLabel("Initials"));
+    expect(await dialog.getByLabel("Prescriber ID").inputValue()).toBe("RX-40021");
+    expect(await dialog.getByLabel("Account expires").inputValue()).toBe("2031-06-30T17:30");
+    // Emptied: no expiry; initials derived from the names again.
+    await dialog.getByLabel("Account expires").fill("");
+    await dialog.getByLabel("Initials").fill("");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await gone(dialog);
+    expect(await tenant.admin.users.get(id)).toMatchObject({ expiresAt: null, initials: "PN" });
+  });
+
+  it("creates a user with a typed password and the details, each label naming one control", async () => {
+    const page = await signedIn();
+    await page.getByRole("button", { name: "Create New User" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create New User" });
+    await dialog.getByLabel("First name").fill("Omar");
+    await dialog.getByLabel("Last name").fill("Saleh");
+    await dialog.getByLabel("Email").fill("omar.saleh@example.test");
+    await dialog.getByLabel("Username").fill("osaleh");
+    await dialog.getByLabel("Qualifications").fill("RTT");
+    await dialog.getByLabel("Account expires").fill("2032-01-15T08:00");
+    await dialog.getByRole("radio", { name: "Set it now" }).check();
+    await dialog.getByLabel("Password").fill(STAFF_PASSWORD);
+    await dialog.getByRole("tab", { name: "Roles" }).click();
+    await dialog.getByLabel("Role", { exact: true }).selectOption({ label: "Viewer" });
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await said(page, "Omar Saleh was created.");
+    const [created] = (await tenant.admin.users.list({ q: "osaleh" })).items;
+    expect(created).toMatchObject({ status: "active", qualifications: "RTT", mustChangePassword: true });
+    expect(created?.expiresAt).not.toBeNull();
+  });
+
+  it("restores an archived user whose expiry passed with a new expiry", async () => {
+    const { id } = await staff(tenant, "Hana", "Kimura", { roleId: viewer });
+    const archived = await tenant.admin.userActions.archive(id);
+    // The account expired while archived (the expiry job would have archived it at that moment).
+    await e.app.core.deps.db.kysely
+      .updateTable("users")
+      .set({ expires_at: "2024-03-01T00:00:00.000Z" })
+      .where("id", "=", archived.id)
+      .execute();
+    const page = await signedIn();
+    await page.getByLabel("Status").selectOption({ label: "Archived" });
+    await choose(page, "Hana Kimura", "Restore");
+    const dialog = page.getByRole("dialog", { name: "Restore Hana Kimura" });
+    await visible(dialog.getByLabel("New expiry"));
+    await dialog.getByLabel("New expiry").fill("2020-05-05T10:00");
+    await dialog.getByRole("button", { name: "Restore" }).click();
+    await hasText(dialog.locator(".field-error"), "must be in the future");
+    await dialog.getByLabel("New expiry").fill("");
+    await dialog.getByRole("button", { name: "Restore" }).click();
+    await gone(dialog);
+    await said(page, "Hana Kimura was restored (now active).");
+    expect(await tenant.admin.users.get(id)).toMatchObject({ status: "active", expiresAt: null });
+  });
+});
