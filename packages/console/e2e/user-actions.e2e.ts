@@ -101,6 +101,24 @@ describe("user actions", () => {
     expect(login.mustChangePassword).toBe(true);
   });
 
+  it("sets a password the administrator types: refused beside the field when weak, then signs in", async () => {
+    const tom = await staff(tenant, "Tomas", "Novak", { roleId: viewer });
+    const page = await signedIn();
+    await choose(page, "Tomas Novak", "Set password");
+    const dialog = page.getByRole("dialog", { name: "Set a password for Tomas Novak" });
+    const field = dialog.getByLabel("New password");
+    expect(await dialog.getByLabel("Must change the password at next sign-in").isChecked()).toBe(true);
+    await field.fill("password");
+    await dialog.getByRole("button", { name: "Set password" }).click();
+    await expect.poll(() => field.getAttribute("aria-invalid")).toBe("true");
+    const typed = "a typed one for Tomas 7201";
+    await field.fill(typed);
+    await dialog.getByRole("button", { name: "Set password" }).click();
+    await gone(dialog);
+    await said(page, "Tomas Novak has a new password and must change it at next sign-in.");
+    expect((await signIn(tom.username, typed)).mustChangePassword).toBe(true);
+  });
+
   it("sends a reset link, resets MFA and ends sessions", async () => {
     const hana = await staff(tenant, "Hana", "Sato", { roleId: viewer });
     const hanaApi = e.api.withToken((await signIn(hana.username)).token);

@@ -18,6 +18,7 @@ import { EditUserDialog } from "./users/EditUserDialog.tsx";
 import { loadUserOptions } from "./users/options.ts";
 import { RandomPasswordDialog } from "./users/RandomPasswordDialog.tsx";
 import { expired, RestoreExpiredDialog } from "./users/RestoreExpiredDialog.tsx";
+import { TypedPasswordDialog } from "./users/TypedPasswordDialog.tsx";
 import { DEFAULT_FILTERS, listQuery, UserFilters } from "./users/UserFilters.tsx";
 import { UserTable } from "./users/UserTable.tsx";
 import { ACTIONS, type ActionDef, type ActionId } from "./users/userActions.ts";
@@ -92,7 +93,8 @@ export function UsersPage() {
     if (action === "effective") return navigate(`/users/${path}/effective-permissions`);
     const def = ACTIONS.find((a) => a.id === action);
     if (!def) return;
-    const asks = action === "edit" || action === "random-password" || def.confirm;
+    const asks =
+      action === "edit" || action === "random-password" || action === "set-password" || def.confirm;
     if (asks || (action === "restore" && expired(user))) setOpen({ kind: action, user });
     else void run(def, user);
   };
@@ -131,6 +133,9 @@ export function UsersPage() {
     }
     if (open.kind === "random-password") {
       return <RandomPasswordDialog user={user} onClose={close} onDone={say} />;
+    }
+    if (open.kind === "set-password") {
+      return <TypedPasswordDialog user={user} onClose={close} onDone={say} />;
     }
     if (open.kind === "restore") return <RestoreExpiredDialog user={user} onClose={close} onDone={say} />;
     const def = ACTIONS.find((a) => a.id === open.kind);

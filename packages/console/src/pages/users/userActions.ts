@@ -12,6 +12,7 @@ export type ActionId =
   | "effective"
   | "unlock"
   | "random-password"
+  | "set-password"
   | "reset-link"
   | "resend-invitation"
   | "reset-mfa"
@@ -78,6 +79,12 @@ export const ACTIONS: readonly ActionDef[] = [
   {
     id: "random-password",
     label: "Set random password",
+    group: 1,
+    applies: (u, c) => credentials(c) && other(u, c) && !u.virtual && u.status !== "archived",
+  },
+  {
+    id: "set-password",
+    label: "Set password",
     group: 1,
     applies: (u, c) => credentials(c) && other(u, c) && !u.virtual && u.status !== "archived",
   },
