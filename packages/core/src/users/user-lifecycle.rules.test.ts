@@ -74,7 +74,12 @@ describe("decideTransition", () => {
       const archived = decideTransition(state(from), "archive", { now: NOW });
       expect(archived).toMatchObject({ ok: true, archivedFrom: from });
       const restored = decideTransition(state("archived", { archivedFrom: from }), "restore", { now: NOW });
-      expect(restored).toMatchObject({ ok: true, status: to, archivedFrom: null, endsAccess: to !== "active" });
+      expect(restored).toMatchObject({
+        ok: true,
+        status: to,
+        archivedFrom: null,
+        endsAccess: to !== "active",
+      });
     }
   });
 

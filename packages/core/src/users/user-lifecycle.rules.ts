@@ -43,7 +43,6 @@ const TO: Readonly<Record<Exclude<LifecycleAction, "restore" | "archive">, UserS
   reactivate: "active",
 };
 
-
 function refused(action: LifecycleAction, status: UserStatus): LifecycleDecision {
   return {
     ok: false,
