@@ -5,7 +5,13 @@
  */
 import { z } from "zod";
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+/** A whole number within the product's bounds, refused in words that name them. */
+const int = (min: number, max: number) =>
+  z
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be at least ${min}: the product's floor, which a tenant may only tighten`)
+    .max(max, `must be at most ${max}`);
 
 /** Each field with its bounds; PATCH takes any subset, GET returns all of them. */
 export const SETTINGS_FIELDS = {

@@ -70,6 +70,15 @@ describe(`settings (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(p.errors.map((e) => e.path)).toEqual([field]);
   });
 
+  it("says the bounds in words (the floor a tenant may only tighten)", async () => {
+    const low = await problemOf(() => a.admin.settings.update({ passwordMinLength: 14 }));
+    expect(low.errors[0]?.message).toMatch(/at least 15.*only tighten/);
+    const high = await problemOf(() => a.admin.settings.update({ idleTimeoutMinutes: 481 }));
+    expect(high.errors[0]?.message).toBe("must be at most 480");
+    const half = await problemOf(() => a.admin.settings.update({ lockoutThreshold: 5.5 }));
+    expect(half.errors[0]?.message).toBe("must be a whole number from 1 to 100");
+  });
+
   it("refuses unknown fields and the version in the body", async () => {
     for (const body of [{ minPasswordLength: 20 }, { version: 7 }, { tenantId: b.id }]) {
       const p = await problemOf(() => a.admin.settings.update(body as never));
