@@ -22,7 +22,7 @@ export const AuditEventSchema = z.strictObject({
 });
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
-export const AuditQuery = z.strictObject({
+const AuditQueryFields = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(512).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
@@ -33,11 +33,20 @@ export const AuditQuery = z.strictObject({
   ip: z.string().max(64).optional(),
   q: z.string().max(200).optional(),
 });
+
+/** A range that ends before it starts is the caller's mistake, not an empty trail: 400 naming `to`. */
+function refineRange(range: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx) {
+  if (range.from && range.to && Date.parse(range.to) < Date.parse(range.from)) {
+    ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
+  }
+}
+
+export const AuditQuery = AuditQueryFields.superRefine(refineRange);
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
-export const AuditExportQuery = AuditQuery.omit({ limit: true, cursor: true }).extend({
-  format: z.enum(["csv", "jsonl"]).default("jsonl"),
-});
+export const AuditExportQuery = AuditQueryFields.omit({ limit: true, cursor: true })
+  .extend({ format: z.enum(["csv", "jsonl"]).default("jsonl") })
+  .superRefine(refineRange);
 
 export const AuditVerifyResponse = z.strictObject({
   ok: z.boolean(),

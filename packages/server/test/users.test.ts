@@ -113,6 +113,12 @@ describe(`users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(change.code).toBe("PROFESSIONAL_ID_NOT_ALLOWED");
     const ok = await a.admin.users.update(onc.id, { workRole: "Nurse", professionalId: null });
     expect(ok).toMatchObject({ workRole: "Nurse", professionalId: null });
+    // Matched without regard to case, stored in the list's spelling (so filters find it).
+    const lower = await a.admin.users.create(
+      newUser(viewerRole, { workRole: "radiation ONCOLOGIST", professionalId: "NPI-2" }),
+    );
+    expect(lower).toMatchObject({ workRole: "Radiation Oncologist", professionalId: "NPI-2" });
+    expect((await a.admin.users.update(onc.id, { workRole: "nurse" })).workRole).toBe("Nurse");
   });
 
   it("rejects unknown, private and other tenants' roles and workspaces alike", async () => {

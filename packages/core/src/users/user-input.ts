@@ -15,6 +15,7 @@ import type { Caller } from "../auth/caller.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import { parseJson } from "../shared/json.ts";
+import { foldKey } from "../shared/text.rules.ts";
 import type { Executor } from "../shared/tx.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
 import { normalizePhone } from "./user-fields.rules.ts";
@@ -66,17 +67,21 @@ export function tenantWorkRoles(workRolesJson: string): readonly WorkRole[] {
   return parseJson<WorkRole[]>(workRolesJson, []);
 }
 
-/** The work role must be in the tenant's list; a professional ID only where the work role carries one. */
+/**
+ * The work role must be in the tenant's list, matched without regard to case (the list's spelling
+ * is what is stored and returned); a professional ID only where the work role carries one.
+ */
 export function checkWorkRole(
   workRoles: readonly WorkRole[],
   workRole: string | null,
   professionalId: string | null,
-): void {
+): string | null {
   if (workRole === null) {
     if (professionalId !== null) throw professionalIdNotAllowed("no work role");
-    return;
+    return null;
   }
-  const known = workRoles.find((w) => w.name === workRole);
+  const key = foldKey(workRole);
+  const known = workRoles.find((w) => w.name === workRole) ?? workRoles.find((w) => foldKey(w.name) === key);
   if (!known) {
     const names = workRoles.map((w) => w.name).join(", ");
     throw new AppError("WORK_ROLE_UNKNOWN", `"${workRole}" is not one of the tenant's work roles: ${names}`, {
@@ -84,8 +89,9 @@ export function checkWorkRole(
     });
   }
   if (professionalId !== null && known.professionalIdLabel === null) {
-    throw professionalIdNotAllowed(`work role "${workRole}"`);
+    throw professionalIdNotAllowed(`work role "${known.name}"`);
   }
+  return known.name;
 }
 
 function professionalIdNotAllowed(what: string): AppError {

@@ -125,7 +125,7 @@ export async function updateUserIn(
         next.professional_id,
       );
     } else {
-      checkWorkRole(workRoles, next.work_role, next.professional_id);
+      next.work_role = checkWorkRole(workRoles, next.work_role, next.professional_id);
     }
   }
   if (roleChanged) {

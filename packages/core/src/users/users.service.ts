@@ -179,7 +179,10 @@ export function createUsersService(deps: Deps) {
         return await inTenantTx(deps, ctx.tenantId, async (trx) => {
           const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
           if (!tenant) throw new AppError("TENANT_NOT_FOUND");
-          checkWorkRole(tenantWorkRoles(tenant.work_roles), row.work_role, row.professional_id);
+          const stored = {
+            ...row,
+            work_role: checkWorkRole(tenantWorkRoles(tenant.work_roles), row.work_role, row.professional_id),
+          };
           const role = await loadFormalRole(trx, ctx.tenantId, input.roleId);
           const accessIds = workspaceAccess === "all" ? [] : [...new Set(workspaceAccess)];
           await checkWorkspaceIds(
@@ -193,17 +196,17 @@ export function createUsersService(deps: Deps) {
           ensureCoversRole(caller, holder, role);
           ensureCoversWorkspaceRoles(caller, holder, workspaceRoles, wsRoles);
           const store = createUserStore(trx, ctx.tenantId);
-          await store.insertUser(row);
+          await store.insertUser(stored);
           await store.replaceWorkspaceAccess(id, accessIds);
           await store.replaceWorkspaceRoles(id, workspaceRoles);
-          const created = (await store.toUsers([{ ...row, tenant_id: ctx.tenantId }]))[0]!;
+          const created = (await store.toUsers([{ ...stored, tenant_id: ctx.tenantId }]))[0]!;
           await appendAudit(deps, trx, ctx, {
             action: "user.created",
-            target: { type: "user", id, label: row.username },
+            target: { type: "user", id, label: stored.username },
             changes: snapshotChanges(created, "after", AUDITED_USER_FIELDS),
           });
           // The invitation (set-password link, 72 h) in this transaction: a rolled-back create sends none.
-          if (row.status === "invited") await queueInvitation(deps, trx, tenant, row);
+          if (stored.status === "invited") await queueInvitation(deps, trx, tenant, stored);
           return created;
         });
       } catch (error) {
