@@ -396,6 +396,7 @@ describe(`roles (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     const copy = await a.admin.roles.copy(admin.id);
     expect(copy).toMatchObject({
       name: "Copy of Administrator",
+      description: "A copy of Administrator.",
       locked: false,
       system: false,
       permissions: admin.permissions,

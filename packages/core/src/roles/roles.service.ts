@@ -266,7 +266,9 @@ export function createRolesService(deps: Deps) {
           const excess = excessOver(caller.catalog, await currentHolder(trx, caller), grants);
           if (excess.length > 0) throw escalation(excess, grants);
           const name = input.name ?? freeCopyName(row.name, await store.nameKeys());
-          const copy = await insertRole(trx, ctx, { name, description: row.description, grants });
+          // A locked role's description speaks of the lock, which the copy does not have.
+          const description = row.locked === 1 ? `A copy of ${row.name}.` : row.description;
+          const copy = await insertRole(trx, ctx, { name, description, grants });
           const role = toRole(copy, await store.workspaceRows([copy.id]), 0);
           await appendAudit(deps, trx, ctx, {
             action: "role.copied",
