@@ -173,6 +173,11 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(names(doc.paths["/api/v1/workspaces/{id}"].get)).not.toContain("If-Match");
     expect(names(doc.paths["/api/v1/auth/sessions/{id}"].delete)).not.toContain("If-Match");
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["bearer", "cookie"]);
+    // A streamed answer says what it streams.
+    expect(Object.keys(doc.paths["/api/v1/audit/export"].get.responses["200"].content).sort()).toEqual([
+      "application/x-ndjson; charset=utf-8",
+      "text/csv; charset=utf-8",
+    ]);
     expect(doc.components.securitySchemes.cookie).toMatchObject({
       in: "cookie",
       name: "__Host-staffgate_session",

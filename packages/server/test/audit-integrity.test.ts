@@ -27,7 +27,7 @@ describe(`audit export and integrity (${TEST_DB})`, () => {
   it("exports every event in seq order as JSON Lines, recording the export itself", async () => {
     const res = await a.admin.transport.raw("GET", "/api/v1/audit/export", { query: { format: "jsonl" } });
     expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toBe("application/x-ndjson");
+    expect(res.headers.get("content-type")).toBe("application/x-ndjson; charset=utf-8");
     expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="audit-.*\.jsonl"$/);
     const lines = (await res.text()).trimEnd().split("\n");
     const events = lines.map((l) => JSON.parse(l) as AuditEvent);

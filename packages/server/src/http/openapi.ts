@@ -41,7 +41,17 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
             description: "Success",
             content: { "application/json": { schema: jsonSchema(r.response, "output") } },
           }
-        : { description: "Success" },
+        : r.produces
+          ? {
+              description: "Success",
+              content: Object.fromEntries(
+                Object.entries(r.produces).map(([type, description]) => [
+                  type,
+                  { schema: { type: "string", description } },
+                ]),
+              ),
+            }
+          : { description: "Success" },
       ...Object.fromEntries(
         Object.entries(r.otherResponses ?? {}).map(([code, description]) => [code, { description }]),
       ),

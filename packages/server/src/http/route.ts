@@ -65,6 +65,8 @@ export interface RouteSpec<
   readonly etag?: (body: RS extends Schema ? z.output<RS> : never) => number;
   /** The handler writes the reply itself (streams). */
   readonly raw?: boolean;
+  /** A raw handler's media types (type → what it holds), for the docs. */
+  readonly produces?: Readonly<Record<string, string>>;
   /** May answer synchronously (the decision routes do when no read is needed). */
   readonly handler: (
     input: HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>,
@@ -85,6 +87,7 @@ export interface RegisteredRoute {
   readonly response: Schema | null;
   readonly otherResponses?: Readonly<Record<number, string>>;
   readonly ifMatch?: boolean;
+  readonly produces?: Readonly<Record<string, string>>;
 }
 
 export interface RouteOptions {
@@ -184,6 +187,7 @@ export function route<
     response: spec.response,
     ...(spec.otherResponses ? { otherResponses: spec.otherResponses } : {}),
     ...(spec.ifMatch ? { ifMatch: true } : {}),
+    ...(spec.produces ? { produces: spec.produces } : {}),
   });
   app.route({
     method: spec.method,

@@ -11,7 +11,7 @@ import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import { type RouteOptions, route } from "../http/route.ts";
 
-const CONTENT_TYPES = { csv: "text/csv; charset=utf-8", jsonl: "application/x-ndjson" } as const;
+const CONTENT_TYPES = { csv: "text/csv; charset=utf-8", jsonl: "application/x-ndjson; charset=utf-8" } as const;
 
 export function auditRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
   const tags = ["audit"];
@@ -39,6 +39,10 @@ export function auditRoutes(app: FastifyInstance, core: Core, options: RouteOpti
     status: 200,
     response: null,
     raw: true,
+    produces: {
+      [CONTENT_TYPES.csv]: "format=csv: a header row, then one row per event",
+      [CONTENT_TYPES.jsonl]: "format=jsonl: one JSON event per line",
+    },
     handler: async ({ ctx, query, reply }) => {
       // Awaited before any header is sent: the audit.exported event is committed (or the export
       // refused with a problem) first; only then do the rows stream, a page at a time.
