@@ -11,7 +11,10 @@ import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import { type RouteOptions, route } from "../http/route.ts";
 
-const CONTENT_TYPES = { csv: "text/csv; charset=utf-8", jsonl: "application/x-ndjson; charset=utf-8" } as const;
+const CONTENT_TYPES = {
+  csv: "text/csv; charset=utf-8",
+  jsonl: "application/x-ndjson; charset=utf-8",
+} as const;
 
 export function auditRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
   const tags = ["audit"];
