@@ -216,6 +216,7 @@ describe("users page", () => {
       "Effective permissions",
       "Unlock",
       "Set random password",
+      "Set password",
       "Send reset link",
       "End sessions",
     ]);

@@ -97,27 +97,26 @@ export function UserInfoFields(props: FieldsProps & { readonly workRoles: readon
 }
 
 /** Free-text qualifications and expertise, and when the account ends (Provet's expiration). */
+/** The free-text fields that take a few lines. */
+const LONG_TEXTS = [
+  ["qualifications", "Qualifications"],
+  ["areasOfExpertise", "Areas of expertise"],
+] as const;
+
 function MoreFields({ values: v, errors, set }: FieldsProps) {
   return (
     <>
-      <div className="user-form-wide">
-        <TextAreaField
-          label="Qualifications"
-          rows={2}
-          value={v.qualifications}
-          onChange={(e) => set("qualifications", e.target.value)}
-          error={errors.qualifications}
-        />
-      </div>
-      <div className="user-form-wide">
-        <TextAreaField
-          label="Areas of expertise"
-          rows={2}
-          value={v.areasOfExpertise}
-          onChange={(e) => set("areasOfExpertise", e.target.value)}
-          error={errors.areasOfExpertise}
-        />
-      </div>
+      {LONG_TEXTS.map(([key, label]) => (
+        <div className="user-form-wide" key={key}>
+          <TextAreaField
+            label={label}
+            rows={2}
+            value={v[key]}
+            onChange={(e) => set(key, e.target.value)}
+            error={errors[key]}
+          />
+        </div>
+      ))}
       <ExpiresField
         label="Account expires"
         value={v.expiresAt}
