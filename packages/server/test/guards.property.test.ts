@@ -676,16 +676,32 @@ describe(`guards: named cases (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, (
     const byPrivate = await outcomeOf(() =>
       a.admin.userActions.setPermissions(target2.user.id, { permissions: ["patients.write"] }),
     );
+    // Editing a role the admin does not hold: a permission added at tenant level reaches the
+    // role's holders in North too (found by the random property above, 2026-12-03).
+    const reader = await other.client.roles.create({
+      name: "Shadow readers",
+      permissions: ["patients.read"],
+    });
+    const target3 = await createUser(t, a, { roleId: reader.id });
+    const byRoleEdit = await outcomeOf(() =>
+      a.admin.roles.update(reader.id, { permissions: ["patients.read", "patients.write"] }),
+    );
     const gained = {
       byRole: await mayIn(other.client, target.user.id, "patients.write", north),
       byPrivate: await mayIn(other.client, target2.user.id, "patients.write", north),
+      byRoleEdit: await mayIn(other.client, target3.user.id, "patients.write", north),
     };
     // G-52: a user cannot grant a permission they do not hold. Either refusal (403) or, if the
     // product judges tenant-level grants by the tenant-level role alone, write that into the docs.
-    expect({ byRole, byPrivate, gained }).toEqual({
+    expect({ byRole, byPrivate, byRoleEdit, gained }).toEqual({
       byRole: { status: 403, code: "PRIVILEGE_ESCALATION" },
       byPrivate: { status: 403, code: "PRIVILEGE_ESCALATION" },
-      gained: { byRole: false, byPrivate: false },
+      byRoleEdit: { status: 403, code: "PRIVILEGE_ESCALATION" },
+      gained: { byRole: false, byPrivate: false, byRoleEdit: false },
+    });
+    // Narrowing stays open to anyone, and a grant outside North is judged as before.
+    await expect(a.admin.roles.update(reader.id, { permissions: [] })).resolves.toMatchObject({
+      permissions: [],
     });
   });
 

@@ -184,9 +184,17 @@ export function createRolesService(deps: Deps) {
           });
           await checkDefinition(trx, caller, grants);
           // Only what the change adds must be within the actor's own grants: anyone may narrow a role.
-          const added = excessOver(caller.catalog, { role: ref, workspaceRoles: new Map() }, grants);
+          // What it adds is judged in the same places as the actor's grants: at tenant level and in
+          // each workspace where a per-workspace role replaces the actor's own (a permission added
+          // at tenant level reaches the role's holders there too, where the actor may not hold it).
+          const holder = await currentHolder(trx, caller);
+          const asItWas = {
+            role: ref,
+            workspaceRoles: new Map([...holder.workspaceRoles.keys()].map((w) => [w, ref])),
+          };
+          const added = excessOver(caller.catalog, asItWas, grants);
           const addedKeys = new Set(added.map((e) => `${e.workspaceId} ${e.permission}`));
-          const excess = excessOver(caller.catalog, await currentHolder(trx, caller), grants).filter((e) =>
+          const excess = excessOver(caller.catalog, holder, grants).filter((e) =>
             addedKeys.has(`${e.workspaceId} ${e.permission}`),
           );
           if (excess.length > 0) throw escalation(excess, grants);
