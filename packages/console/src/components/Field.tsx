@@ -5,6 +5,7 @@
 import {
   type InputHTMLAttributes,
   type ReactNode,
+  type Ref,
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
   useId,
@@ -57,7 +58,14 @@ function FieldFrame(props: {
 
 type Props<A> = Framed & A & { readonly id?: string | undefined };
 
-export function Field({ label, error, hint, id, ...input }: Props<InputHTMLAttributes<HTMLInputElement>>) {
+/** `ref` reaches the input (a step that starts in its field focuses it). */
+export function Field({
+  label,
+  error,
+  hint,
+  id,
+  ...input
+}: Props<InputHTMLAttributes<HTMLInputElement>> & { readonly ref?: Ref<HTMLInputElement> }) {
   return <FieldFrame frame={{ label, error, hint, id }} control={(ids) => <input {...ids} {...input} />} />;
 }
 

@@ -25,6 +25,17 @@ export function ForgotPasswordPage() {
     await api.credentials.forgotPassword({ tenant: tenant.trim(), email: email.trim() });
     setSent(true);
   };
+  // The form's own words for what is missing; the API's validation texts are not meant for people.
+  const check = () => {
+    const missing: Record<string, string> = {};
+    if (!tenant.trim()) missing.tenant = "Enter your tenant.";
+    if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) {
+      missing.email = email.trim()
+        ? "Enter a whole email address, such as name@example.com."
+        : "Enter your email.";
+    }
+    return missing;
+  };
   const refused = (e: unknown): Refusal =>
     problemCode(e) === "VALIDATION_FAILED"
       ? { fields: fieldErrors(e), message: null }
@@ -36,7 +47,11 @@ export function ForgotPasswordPage() {
       {sent ? (
         <p role="status">{FORGOT_CONFIRMATION}</p>
       ) : (
-        <form onSubmit={(event: FormEvent) => submit(event, { send, refused })} aria-busy={busy} noValidate>
+        <form
+          onSubmit={(event: FormEvent) => submit(event, { check, send, refused })}
+          aria-busy={busy}
+          noValidate
+        >
           <Field
             label="Tenant"
             name="tenant"

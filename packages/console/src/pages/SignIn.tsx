@@ -2,7 +2,7 @@
  * Sign-in: tenant, username or email, password; then a TOTP step when the API asks for one.
  * A notice says why a signed-out user is here (inactivity, a session ended elsewhere).
  */
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { problemCode, problemMessage } from "../api.ts";
 import { Field } from "../components/Field.tsx";
 import { FormActions } from "../components/FormActions.tsx";
@@ -24,25 +24,40 @@ export function SignInPage({
   const [login, setLogin] = useState("");
   const [password, setPassword] = useState("");
   const [totp, setTotp] = useState("");
+  const [remember, setRemember] = useState(false);
   const [step, setStep] = useState<"password" | "totp">("password");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const codeInput = useRef<HTMLInputElement>(null);
+
+  // The code step starts in its field, so a keyboard user types the code straight away.
+  useEffect(() => {
+    if (step === "totp") codeInput.current?.focus();
+  }, [step]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
     setError(null);
+    const code = totp.replace(/\s+/g, "");
+    const missing = step === "totp" ? missingCode(code) : missingCredentials(tenant, login, password);
+    setErrors(missing);
+    if (Object.keys(missing).length > 0) return;
+    setBusy(true);
     try {
       const result = await api.auth.login({
         tenant: tenant.trim(),
         login: login.trim(),
         password,
-        ...(step === "totp" ? { totp: totp.replace(/\s+/g, "") } : {}),
+        ...(step === "totp" ? { totp: code, rememberDevice: remember } : {}),
       });
       await onSignedIn(result);
     } catch (e) {
       if (problemCode(e) === "MFA_CODE_REQUIRED" && step === "password") {
         setStep("totp");
+      } else if (step === "totp" && problemCode(e) === "INVALID_CREDENTIALS") {
+        // The password was right a moment ago (the API asked for a code): the code is what failed.
+        setErrors({ totp: WRONG_CODE });
       } else {
         setError(problemMessage(e));
       }
@@ -54,6 +69,7 @@ export function SignInPage({
     setStep("password");
     setTotp("");
     setError(null);
+    setErrors({});
   };
 
   return (
@@ -73,6 +89,7 @@ export function SignInPage({
               autoComplete="organization"
               value={tenant}
               onChange={(e) => setTenant(e.target.value)}
+              error={errors.tenant}
               required
             />
             <Field
@@ -81,6 +98,7 @@ export function SignInPage({
               autoComplete="username"
               value={login}
               onChange={(e) => setLogin(e.target.value)}
+              error={errors.login}
               required
             />
             <Field
@@ -90,6 +108,7 @@ export function SignInPage({
               autoComplete="current-password"
               value={password}
               onChange={(e) => setPassword(e.target.value)}
+              error={errors.password}
               required
             />
           </>
@@ -97,14 +116,28 @@ export function SignInPage({
           <>
             <p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
             <Field
+              ref={codeInput}
               label="Authentication code"
               name="totp"
               autoComplete="one-time-code"
-              inputMode="numeric"
               value={totp}
               onChange={(e) => setTotp(e.target.value)}
+              error={errors.totp}
               required
             />
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={remember}
+                onChange={(e) => setRemember(e.target.checked)}
+                aria-describedby="remember-hint"
+              />
+              Remember this device
+            </label>
+            <p id="remember-hint" className="hint">
+              This browser will not ask for a code again for up to 30 days (your practice may set fewer).
+              Leave it off on a shared computer.
+            </p>
           </>
         )}
         <ErrorAlert>{error}</ErrorAlert>
@@ -120,4 +153,19 @@ export function SignInPage({
       </p>
     </main>
   );
+}
+
+const WRONG_CODE =
+  "That code is not right or was already used. Enter the code your app shows now, or a recovery code you have not used.";
+
+function missingCredentials(tenant: string, login: string, password: string): Record<string, string> {
+  const missing: Record<string, string> = {};
+  if (!tenant.trim()) missing.tenant = "Enter your tenant.";
+  if (!login.trim()) missing.login = "Enter your username or email.";
+  if (!password) missing.password = "Enter your password.";
+  return missing;
+}
+
+function missingCode(code: string): Record<string, string> {
+  return code ? {} : { totp: "Enter the code from your authenticator app, or a recovery code." };
 }
