@@ -94,6 +94,8 @@ export const MeResponse = z.strictObject({
   user: UserSchema,
   tenant: z.strictObject({ id: Id, slug: z.string(), name: z.string() }),
   permissions: z.array(z.string()),
+  /** Whether the tenant requires two-factor sign-in of this user (so it cannot be turned off). */
+  mfaRequired: z.boolean(),
   /** The signed-in session (null for an API token): what it may reach, its idle and absolute limits. */
   session: z
     .strictObject({

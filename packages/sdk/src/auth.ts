@@ -29,6 +29,8 @@ export interface Me {
   readonly user: User;
   readonly tenant: { id: string; slug: string; name: string };
   readonly permissions: string[];
+  /** Whether the tenant requires two-factor sign-in of this user (so it cannot be turned off). */
+  readonly mfaRequired: boolean;
   /** The signed-in session; null when the caller is an API token. */
   readonly session: {
     readonly id: string;

@@ -353,7 +353,8 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       t.clock.advance(STEP_MS);
       const full = t.anonymous.withToken((await login(c, user.username, codeNow(secret))).token);
       expect((await full.users.list()).items.length).toBeGreaterThan(0);
-      // Required: turning it off is refused.
+      // Required: /auth/me says so (the console offers no "turn off"), and turning it off is refused.
+      expect((await full.auth.me()).mfaRequired).toBe(true);
       const off = await problemOf(() => full.mfa.disable(CANARY_PASSWORD));
       expect(off.status).toBe(422);
       expect(off.code).toBe("MFA_REQUIRED");
@@ -371,6 +372,10 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       await c.admin.settings.update({ mfaRequired: "patient_access" });
       expect(await second(plain.user.id)).toEqual({ status: "not_required" });
       expect(await second(patient.user.id)).toEqual({ status: "enrolment_required" });
+      // /auth/me tells each whether it is required of them.
+      const meOf = async (username: string) =>
+        (await t.anonymous.withToken((await login(c, username)).token).auth.me()).mfaRequired;
+      expect([await meOf(plain.user.username), await meOf(patient.user.username)]).toEqual([false, true]);
       expect(await second(perWorkspace.user.id)).toEqual({ status: "enrolment_required" });
       // The built-in Administrator role holds patient permissions in this catalogue.
       expect(await second(c.adminUserId)).toEqual({ status: "enrolment_required" });

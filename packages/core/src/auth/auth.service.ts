@@ -10,12 +10,14 @@ import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { inTx } from "../shared/tx.ts";
+import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { API_TOKEN_PREFIX } from "./api-tokens.service.ts";
 import { createApiTokenAuthenticator, createSessionAuthenticator } from "./authenticate.ts";
 import type { Caller } from "./caller.ts";
 import { createLoginService, LOGIN_THROTTLE, type LoginThrottleLimits } from "./login.service.ts";
+import { mfaRequiredOf } from "./mfa.service.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
 export type { LoginInput, LoginResult } from "./login.service.ts";
@@ -124,6 +126,7 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
       if (!row) throw new AppError("UNAUTHENTICATED");
       const tenant = (await createTenantStore(deps.db.kysely).findTenantById(caller.tenantId))!;
       const [user] = await users.toUsers([row]);
+      const settings = caller.policy?.settings ?? readSettings(tenant.settings);
       // The console warns before the idle limit signs it out, so it needs the limit and the purpose.
       const session = caller.sessionId
         ? await createSessionStore(deps.db.kysely, caller.tenantId).findSession(caller.sessionId)
@@ -132,6 +135,7 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
         user: user!,
         tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
         permissions: [...caller.permissions].sort(),
+        mfaRequired: await mfaRequiredOf(deps, deps.db.kysely, row, settings),
         session:
           session && caller.policy
             ? {

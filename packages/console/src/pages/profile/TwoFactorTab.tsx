@@ -183,11 +183,18 @@ export function TwoFactorTab() {
         </p>
       )}
       {failure}
+      {enrolled && session.me.mfaRequired && (
+        <p className="hint">
+          Your practice requires two-factor sign-in for your account, so it cannot be turned off.
+        </p>
+      )}
       <div className="actions start">
         {enrolled ? (
-          <button type="button" className="danger" onClick={() => setDisabling(true)}>
-            Turn off two-factor sign-in
-          </button>
+          !session.me.mfaRequired && (
+            <button type="button" className="danger" onClick={() => setDisabling(true)}>
+              Turn off two-factor sign-in
+            </button>
+          )
         ) : (
           <button type="button" className="primary" onClick={start} disabled={busy}>
             Set up two-factor sign-in
