@@ -6,7 +6,7 @@
 
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
+import { gone, hasText, shot, signInWithPage, useE2e, visible } from "./harness.ts";
 
 /** Lets the page finish what the last timers started (React renders in a later task). */
 async function settle(page: Page): Promise<void> {
@@ -21,7 +21,7 @@ async function settle(page: Page): Promise<void> {
 }
 
 describe("idle timeout", () => {
-  const { tenant, signedIn } = useE2e();
+  const { e, tenant, signedIn } = useE2e();
 
   it("warns a minute before the limit, stays signed in on request, and signs out at the limit", async () => {
     const me = await tenant.admin.auth.me();
@@ -60,6 +60,22 @@ describe("idle timeout", () => {
     expect(new URL(page.url()).pathname).toBe("/sign-in");
     // The console ended the session on the server, not only in the page.
     expect((await page.request.get("/api/v1/auth/me")).status()).toBe(401);
+  });
+
+  it("with a one-minute limit, warns at half of it, not from the start", async () => {
+    const practice = await e.createTenant();
+    await practice.admin.settings.update({ idleTimeoutMinutes: 1 });
+    const page = await e.newPage();
+    await page.clock.install();
+    await signInWithPage(page, practice, practice.adminUsername, practice.adminPassword);
+    await visible(page.getByRole("heading", { name: "Users" }));
+    const warning = page.getByRole("dialog", { name: "You will be signed out soon" });
+    await page.clock.fastForward("00:20");
+    await settle(page);
+    expect(await warning.count()).toBe(0);
+    await page.clock.fastForward("00:15");
+    await visible(warning);
+    expect(await warning.getByRole("timer").textContent()).toMatch(/^0:(1\d|2\d)$/);
   });
 
   it("signs out from the warning at once", async () => {

@@ -1,6 +1,7 @@
 /**
  * Automatic logoff (SECURITY.md K-4): the server ends a session after the tenant's idle limit;
- * the console warns a minute before, with a countdown, and signs out at the limit.
+ * the console warns a minute before (half the limit when the limit is shorter than two minutes, so
+ * a one-minute limit does not warn from the start), with a countdown, and signs out at the limit.
  *
  * The server records a use of the session at most once a minute (auth.service TOUCH_INTERVAL_MS),
  * so the console keeps the earliest time the server may have recorded last and counts from there:
@@ -13,6 +14,8 @@ import { Dialog } from "./Dialog.tsx";
 import { ErrorAlert } from "./Messages.tsx";
 
 const WARN_MS = 60_000;
+/** How long before the limit the warning shows. */
+const warnMs = (idleSeconds: number) => Math.min(WARN_MS, (idleSeconds * 1000) / 2);
 const SERVER_TOUCH_MS = 60_000;
 /** Request latency and clock granularity: sign out a little early rather than a little late. */
 const SAFETY_MS = 2_000;
@@ -101,7 +104,7 @@ export function IdleWarning(props: {
       }
       return;
     }
-    warning.current = remaining <= WARN_MS;
+    warning.current = remaining <= warnMs(idleSeconds);
     setLeft(warning.current ? Math.ceil(remaining / 1000) : null);
   }, [clock, idleSeconds, onTimeout]);
 
