@@ -8,7 +8,7 @@ import { appendAudit, diffChanges, snapshotChanges } from "../audit/audit-writer
 import type { Caller } from "../auth/caller.ts";
 import type { RolesTable, RoleWorkspacesTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
-import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import { isUniqueViolation } from "../shared/db-errors.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
@@ -126,7 +126,7 @@ export function createRolesService(deps: Deps) {
     },
 
     async listRoles(ctx: Ctx, query: { limit: number; cursor?: string | undefined; q?: string | undefined }) {
-      const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : null;
+      const after = decodePairCursor(query.cursor);
       const store = createRoleStore(deps.db.kysely, ctx.tenantId);
       const rows = await store.listRoles({ limit: query.limit + 1, after, q: query.q });
       const page = rows.slice(0, query.limit);

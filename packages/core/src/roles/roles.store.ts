@@ -1,6 +1,7 @@
 /** SQL for the roles of one tenant: role rows, their workspace rows, and who holds them. */
 import { sql } from "kysely";
 import type { WorkspaceGrant } from "../access/grants.rules.ts";
+import { pastKeyset } from "../db/keyset.ts";
 import type { RolesTable, RoleWorkspacesTable } from "../db/schema.ts";
 import { flag, toJson } from "../shared/json.ts";
 import { escapeLike, foldKey } from "../shared/text.rules.ts";
@@ -58,12 +59,7 @@ export function createRoleStore(db: Executor, tenantId: string) {
         .orderBy("name_key")
         .orderBy("id")
         .limit(options.limit);
-      if (options.after) {
-        const [nameKey, id] = options.after;
-        q = q.where((eb) =>
-          eb.or([eb("name_key", ">", nameKey), eb.and([eb("name_key", "=", nameKey), eb("id", ">", id)])]),
-        );
-      }
+      if (options.after) q = q.where(pastKeyset("name_key", "id", ">", options.after));
       if (options.q) {
         // SQLite has no default LIKE escape character, so name it for both databases.
         const pattern = `%${escapeLike(foldKey(options.q))}%`;

@@ -3,7 +3,7 @@ import type { CreateWorkspaceBody, UpdateWorkspaceBody, Workspace } from "@staff
 import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
 import type { WorkspacesTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
-import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import { isUniqueViolation } from "../shared/db-errors.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
@@ -45,7 +45,7 @@ export function createWorkspacesService(deps: Deps) {
       ctx: Ctx,
       query: { limit: number; cursor?: string | undefined; q?: string | undefined },
     ) {
-      const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : null;
+      const after = decodePairCursor(query.cursor);
       const rows = await createWorkspaceStore(deps.db.kysely, ctx.tenantId).listWorkspaces({
         limit: query.limit + 1,
         after,

@@ -1,4 +1,6 @@
 /** SQL for the workspaces of one tenant. */
+
+import { pastKeyset } from "../db/keyset.ts";
 import type { WorkspacesTable } from "../db/schema.ts";
 import { escapeLike } from "../shared/text.rules.ts";
 import type { Executor } from "../shared/tx.ts";
@@ -19,12 +21,7 @@ export function createWorkspaceStore(db: Executor, tenantId: string) {
     },
     listWorkspaces(options: { limit: number; after: readonly [string, string] | null; q?: string }) {
       let q = scoped().selectAll().orderBy("slug").orderBy("id").limit(options.limit);
-      if (options.after) {
-        const [slug, id] = options.after;
-        q = q.where((eb) =>
-          eb.or([eb("slug", ">", slug), eb.and([eb("slug", "=", slug), eb("id", ">", id)])]),
-        );
-      }
+      if (options.after) q = q.where(pastKeyset("slug", "id", ">", options.after));
       if (options.q) {
         const pattern = `%${escapeLike(options.q.toLowerCase())}%`;
         q = q.where((eb) =>
