@@ -119,6 +119,25 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect(cli(["audit", "export", "--tenant", "north", "--format", "xml"]).code).toBe(2);
     });
 
+    it("purges only past the retention horizon, recording the purge", () => {
+      // Every event is minutes old: the horizon (six years back) passes none of them.
+      const r = cli(["audit", "purge", "--tenant", "north"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^purged 0 events \(through seq 0\); horizon \d{4}-/);
+      const inside = cli(["audit", "purge", "--tenant", "north", "--before", new Date().toISOString()]);
+      expect(inside.code).toBe(1);
+      expect(inside.stderr).toMatch(/only events before .* may be purged/);
+      expect(cli(["audit", "purge", "--tenant", "north", "--before", "yesterday"]).code).toBe(2);
+      const events = cli(["audit", "export", "--tenant", "north"])
+        .stdout.trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { action: string; actor: { type: string } });
+      expect(events.filter((e) => e.action === "audit.purged")).toEqual([
+        expect.objectContaining({ actor: expect.objectContaining({ type: "operator" }) }),
+      ]);
+      expect(cli(["audit", "verify", "--tenant", "north"]).code).toBe(0);
+    });
+
     it("reports a tampered event with exit code 1", async () => {
       await withDb(async (db) => {
         const tenant = await createCore({ db }).tenants.findTenantBySlug("north");

@@ -53,3 +53,24 @@ export const AuditVerifyResponse = z.strictObject({
   checked: z.number().int(),
   firstBrokenSeq: z.number().int().nullable(),
 });
+
+/**
+ * Purging deletes the events older than a date, which must lie past the tenant's retention horizon
+ * (PRODUCT.md §6). Without `before` the horizon itself is used.
+ */
+export const AuditPurgeRequest = z.strictObject({
+  before: z.iso.datetime({ offset: true }).optional(),
+});
+export type AuditPurgeRequest = z.infer<typeof AuditPurgeRequest>;
+
+export const AuditPurgeResponse = z.strictObject({
+  /** Events deleted by this purge. */
+  purged: z.number().int(),
+  /** Every event up to this seq is gone; the chain is verified from its hash onwards. */
+  purgedThroughSeq: z.number().int(),
+  /** The cut-off used: events before it (and before every later event) were deleted. */
+  before: Timestamp,
+  /** Now minus the tenant's `auditRetentionDays`: nothing younger may be purged. */
+  horizon: Timestamp,
+});
+export type AuditPurgeResponse = z.infer<typeof AuditPurgeResponse>;

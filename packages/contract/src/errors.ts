@@ -83,6 +83,14 @@ export const errorCatalog = {
   ROLE_RULE_VIOLATED: { kind: "rule", title: "The role breaks a role rule" },
   USER_USERNAME_TAKEN: { kind: "conflict", title: "A user with this username already exists" },
   USER_EMAIL_TAKEN: { kind: "conflict", title: "A user with this email already exists" },
+  AUDIT_RETENTION: {
+    kind: "rule",
+    title: "Audit events younger than the tenant's retention period cannot be purged",
+  },
+  AUDIT_CHAIN_BROKEN: {
+    kind: "conflict",
+    title: "The audit chain is broken in the events to purge; purging would destroy the evidence",
+  },
   USER_HAS_HISTORY: { kind: "conflict", title: "The user has history and cannot be purged" },
   USER_STATE_INVALID: { kind: "conflict", title: "The user is not in a state that allows this" },
   USER_EXPIRED: { kind: "rule", title: "The account's expiry date has passed" },

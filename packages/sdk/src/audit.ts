@@ -1,5 +1,5 @@
-/** The audit trail: query, export and verify (needs `audit.view`). */
-import type { AuditEvent } from "@staffgate/contract";
+/** The audit trail: query, export and verify (needs `audit.view`); purge (needs `settings.manage`). */
+import type { AuditEvent, AuditPurgeRequest, AuditPurgeResponse } from "@staffgate/contract";
 import { type Transport, textOrThrow } from "./http.ts";
 import type { Page } from "./workspaces.ts";
 
@@ -32,5 +32,8 @@ export function auditApi(t: Transport) {
       const res = await t.raw("GET", "/api/v1/audit/export", { query: { ...query } });
       return textOrThrow(res);
     },
+    /** Deletes the events older than `before` (default: the retention horizon); needs `settings.manage`. */
+    purge: (body: AuditPurgeRequest = {}) =>
+      t.request<AuditPurgeResponse>("POST", "/api/v1/audit/purge", { body }),
   };
 }

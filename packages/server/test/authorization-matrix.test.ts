@@ -113,6 +113,8 @@ const MATRIX: Readonly<Record<string, Row>> = {
   "GET /api/v1/audit": { needs: { permission: "audit.view" } },
   "GET /api/v1/audit/export": { needs: { permission: "audit.view" } },
   "GET /api/v1/audit/verify": { needs: { permission: "audit.view" } },
+  // A purge with nothing past the horizon deletes nothing; the check is on the permission alone.
+  "POST /api/v1/audit/purge": { needs: { permission: "settings.manage" }, body: () => ({}) },
 
   "GET /api/v1/users": { needs: { permission: "users.view" } },
   "POST /api/v1/users": {

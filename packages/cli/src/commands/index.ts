@@ -1,5 +1,6 @@
 /** Every CLI command by name. */
 import { auditExport } from "./audit/export.ts";
+import { auditPurge } from "./audit/purge.ts";
 import { auditVerify } from "./audit/verify.ts";
 import type { Command } from "./command.ts";
 import { migrate } from "./migrate.ts";
@@ -13,5 +14,6 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   "tenant create": tenantCreate,
   "audit export": auditExport,
   "audit verify": auditVerify,
+  "audit purge": auditPurge,
   outbox,
 };

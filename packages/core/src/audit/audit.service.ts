@@ -1,5 +1,5 @@
 /** Reading the audit trail: filtered pages, streamed exports (themselves audited) and chain verification. */
-import type { AuditEvent } from "@staffgate/contract";
+import type { AuditEvent, AuditPurgeRequest } from "@staffgate/contract";
 import type { AuditEventsTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
@@ -7,8 +7,10 @@ import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { inTx } from "../shared/tx.ts";
 import { type AuditFilters, createAuditStore } from "./audit.store.ts";
-import { type ChainCheck, type StoredLink, verifyLinks } from "./audit-chain.rules.ts";
+import { type ChainCheck, verifyLinks } from "./audit-chain.rules.ts";
 import { type AuditExportFormat, csvHeader, csvRow, jsonLine } from "./audit-export.rules.ts";
+import { toLink } from "./audit-links.ts";
+import { purgeAudit } from "./audit-purge.ts";
 import { appendAudit } from "./audit-writer.ts";
 
 export interface AuditVerdict {
@@ -35,29 +37,6 @@ export function toAuditEvent(row: AuditEventsTable): AuditEvent {
   };
 }
 
-function toLink(row: AuditEventsTable): StoredLink {
-  return {
-    tenantId: row.tenant_id,
-    seq: Number(row.seq),
-    id: row.id,
-    at: row.at,
-    actorType: row.actor_type,
-    actorId: row.actor_id,
-    actorLabel: row.actor_label,
-    action: row.action,
-    targetType: row.target_type,
-    targetId: row.target_id,
-    targetLabel: row.target_label,
-    changes: row.changes,
-    ip: row.ip,
-    userAgent: row.user_agent,
-    requestId: row.request_id,
-    outcome: row.outcome,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
-
 /** Only the filters that were set, so the audit.exported event records exactly what was asked. */
 function filtersOf(query: AuditFilters): Record<string, string> {
   const out: Record<string, string> = {};
@@ -70,6 +49,34 @@ function filtersOf(query: AuditFilters): Record<string, string> {
 
 export function createAuditService(deps: Deps) {
   const storeFor = (tenantId: string) => createAuditStore(deps.db.kysely, tenantId);
+
+  async function walkChain(tenantId: string): Promise<AuditVerdict & { anchorSeq: number }> {
+    const store = storeFor(tenantId);
+    // Read first: events appended while we walk are beyond it and left for the next run.
+    const head = await store.findHead();
+    if (!head) return { ok: true, checked: 0, firstBrokenSeq: null, anchorSeq: 0 };
+    const anchorSeq = head.anchorSeq;
+    let state: ChainCheck = verifyLinks([], { prevHash: head.anchorHash, prevSeq: anchorSeq, checked: 0 });
+    for await (const page of store.iterateEvents({}, head.seq)) {
+      state = verifyLinks(page.map(toLink), {
+        prevHash: state.lastHash,
+        prevSeq: state.lastSeq,
+        checked: state.checked,
+      });
+      if (!state.ok) {
+        // A jump in seq means events were removed: name the first missing one, not the survivor.
+        const gap = state.firstBrokenSeq !== null && state.firstBrokenSeq > state.lastSeq + 1;
+        const firstBrokenSeq = gap ? state.lastSeq + 1 : state.firstBrokenSeq;
+        return { ok: false, checked: state.checked, firstBrokenSeq, anchorSeq };
+      }
+    }
+    if (state.lastSeq !== head.seq || state.lastHash !== head.hash) {
+      // The chain stops short of the head: the first missing (or replaced) event is the break.
+      const brokenSeq = state.lastSeq < head.seq ? state.lastSeq + 1 : head.seq;
+      return { ok: false, checked: state.checked, firstBrokenSeq: brokenSeq, anchorSeq };
+    }
+    return { ok: true, checked: state.checked, firstBrokenSeq: null, anchorSeq };
+  }
 
   return {
     async listEvents(
@@ -125,35 +132,23 @@ export function createAuditService(deps: Deps) {
     },
 
     /**
-     * Walks the whole chain page by page with constant memory. verifyLinks catches an altered
-     * event and a gap in seq; comparing the end with the head catches events removed from the end.
+     * Walks the chain page by page with constant memory, from the anchor a purge left (or from the
+     * genesis hash). verifyLinks catches an altered event and a gap in seq; comparing the end with
+     * the head catches events removed from the end.
      */
     async verifyChain(tenantId: string): Promise<AuditVerdict> {
-      const store = storeFor(tenantId);
-      // Read first: events appended while we walk are beyond it and left for the next run.
-      const head = await store.findHead();
-      if (!head) return { ok: true, checked: 0, firstBrokenSeq: null };
-      let state: ChainCheck = verifyLinks([]);
-      for await (const page of store.iterateEvents({}, head.seq)) {
-        state = verifyLinks(page.map(toLink), {
-          prevHash: state.lastHash,
-          prevSeq: state.lastSeq,
-          checked: state.checked,
-        });
-        if (!state.ok) {
-          // A jump in seq means events were removed: name the first missing one, not the survivor.
-          const gap = state.firstBrokenSeq !== null && state.firstBrokenSeq > state.lastSeq + 1;
-          const firstBrokenSeq = gap ? state.lastSeq + 1 : state.firstBrokenSeq;
-          return { ok: false, checked: state.checked, firstBrokenSeq };
-        }
+      let walk = await walkChain(tenantId);
+      if (!walk.ok) {
+        // A purge that committed during the walk moves the anchor and removes rows under our
+        // feet: walk once more from the new anchor before calling the chain broken.
+        const head = await storeFor(tenantId).findHead();
+        if (head && head.anchorSeq !== walk.anchorSeq) walk = await walkChain(tenantId);
       }
-      if (state.lastSeq !== head.seq || state.lastHash !== head.hash) {
-        // The chain stops short of the head: the first missing (or replaced) event is the break.
-        const brokenSeq = state.lastSeq < head.seq ? state.lastSeq + 1 : head.seq;
-        return { ok: false, checked: state.checked, firstBrokenSeq: brokenSeq };
-      }
-      return { ok: true, checked: state.checked, firstBrokenSeq: null };
+      return { ok: walk.ok, checked: walk.checked, firstBrokenSeq: walk.firstBrokenSeq };
     },
+
+    /** Deletes the events past the retention horizon (audit-purge.ts); audited. */
+    purgeEvents: (ctx: Ctx, body: AuditPurgeRequest) => purgeAudit(deps, ctx, body),
   };
 }
 

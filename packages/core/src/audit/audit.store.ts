@@ -14,6 +14,13 @@ export interface AuditFilters {
   readonly q?: string | undefined;
 }
 
+export interface ChainHead {
+  readonly seq: number;
+  readonly hash: string;
+  readonly anchorSeq: number;
+  readonly anchorHash: string;
+}
+
 /** Rows per round trip when walking the whole trail: memory stays constant however long it is. */
 export const AUDIT_PAGE_SIZE = 500;
 
@@ -73,14 +80,24 @@ export function createAuditStore(db: Executor, tenantId: string) {
       return q.execute();
     },
 
-    /** The chain head: the last seq and hash appendAudit wrote, or undefined before the first event. */
-    async findHead(): Promise<{ seq: number; hash: string } | undefined> {
+    /**
+     * The chain head (the last seq and hash appendAudit wrote) and its anchor (the last purged
+     * event's seq and hash, 0 and the genesis hash before any purge); undefined before the first event.
+     */
+    async findHead(): Promise<ChainHead | undefined> {
       const head = await db
         .selectFrom("audit_heads")
-        .select(["seq", "hash"])
+        .select(["seq", "hash", "purged_through_seq", "purged_through_hash"])
         .where("tenant_id", "=", tenantId)
         .executeTakeFirst();
-      return head && { seq: Number(head.seq), hash: head.hash };
+      return (
+        head && {
+          seq: Number(head.seq),
+          hash: head.hash,
+          anchorSeq: Number(head.purged_through_seq),
+          anchorHash: head.purged_through_hash,
+        }
+      );
     },
 
     /** Matching events in seq order up to `maxSeq`, fetched page by page with a keyset on seq. */

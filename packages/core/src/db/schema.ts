@@ -170,6 +170,9 @@ export interface AuditHeadsTable {
   tenant_id: string;
   seq: number;
   hash: string;
+  /** The last purged event (0 and the genesis hash before any purge): the chain resumes from it. */
+  purged_through_seq: Generated<number>;
+  purged_through_hash: Generated<string>;
 }
 
 export interface AuditEventsTable {

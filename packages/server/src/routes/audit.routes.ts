@@ -3,6 +3,8 @@ import { Readable } from "node:stream";
 import {
   AuditEventSchema,
   AuditExportQuery,
+  AuditPurgeRequest,
+  AuditPurgeResponse,
   AuditQuery,
   AuditVerifyResponse,
   page,
@@ -68,5 +70,19 @@ export function auditRoutes(app: FastifyInstance, core: Core, options: RouteOpti
     permission: "audit.view",
     response: AuditVerifyResponse,
     handler: ({ ctx }) => core.audit.verifyChain(ctx.tenantId),
+  });
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/audit/purge",
+    summary:
+      "Delete the events older than `before` (default: the retention horizon); refused inside the horizon (audited)",
+    tags,
+    auth: "tenant",
+    // Deleting evidence is an administrator's act: the same permission that sets the retention.
+    permission: "settings.manage",
+    body: AuditPurgeRequest,
+    response: AuditPurgeResponse,
+    handler: ({ ctx, body }) => core.audit.purgeEvents(ctx, body),
   });
 }

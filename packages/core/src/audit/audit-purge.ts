@@ -1,0 +1,110 @@
+/**
+ * Purging audit events past the tenant's retention horizon (PRODUCT.md §6, HIPAA 164.316(b)(2)(i)).
+ *
+ * Decisions (docs/decisions.md, "Audit retention"):
+ * - Only on request, never by a job: deleting evidence is a deliberate act of a person, itself
+ *   audited. An operator who wants it scheduled runs `staffgate audit purge` from cron.
+ * - The cut-off is a seq, not a time: the events purged are a prefix of the chain (those before
+ *   the first event at or after the cut-off), so the chain that remains starts from one known hash,
+ *   kept in the head row as the anchor, and is verified from it link by link.
+ * - The prefix is verified before it is deleted: a broken link there is refused (409), because
+ *   purging it would destroy the evidence that the trail was tampered with.
+ */
+import type { AuditPurgeRequest, AuditPurgeResponse } from "@staffgate/contract";
+import type { Ctx } from "../shared/context.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError } from "../shared/errors.ts";
+import { inTx } from "../shared/tx.ts";
+import { readSettings } from "../tenants/settings.rules.ts";
+import { createAuditStore } from "./audit.store.ts";
+import { type ChainCheck, type StoredLink, verifyLinks } from "./audit-chain.rules.ts";
+import { toLink } from "./audit-links.ts";
+import { appendAudit } from "./audit-writer.ts";
+
+const DAY_MS = 86_400_000;
+
+export async function purgeAudit(deps: Deps, ctx: Ctx, body: AuditPurgeRequest): Promise<AuditPurgeResponse> {
+  return inTx(deps, async (trx) => {
+    const tenant = await trx
+      .selectFrom("tenants")
+      .select("settings")
+      .where("id", "=", ctx.tenantId)
+      .executeTakeFirst();
+    if (!tenant) throw new AppError("TENANT_NOT_FOUND");
+    const now = deps.clock.now().getTime();
+    const retentionDays = readSettings(tenant.settings).auditRetentionDays;
+    const horizon = new Date(now - retentionDays * DAY_MS).toISOString();
+    const before = body.before === undefined ? horizon : new Date(body.before).toISOString();
+    if (before > horizon) {
+      throw new AppError(
+        "AUDIT_RETENTION",
+        `Events are kept for ${retentionDays} days: only events before ${horizon} may be purged`,
+        { errors: [{ path: "before", message: `must not be after ${horizon}` }] },
+      );
+    }
+
+    // A no-op update takes the head row's lock first, so appends and other purges wait for this one.
+    const head = await trx
+      .updateTable("audit_heads")
+      .set((eb) => ({ purged_through_seq: eb.ref("purged_through_seq") }))
+      .where("tenant_id", "=", ctx.tenantId)
+      .returning(["seq", "purged_through_seq", "purged_through_hash"])
+      .executeTakeFirst();
+    const store = createAuditStore(trx, ctx.tenantId);
+    let purged = 0;
+    let anchorSeq = head ? Number(head.purged_through_seq) : 0;
+    if (head) {
+      const keep = await trx
+        .selectFrom("audit_events")
+        .select((eb) => eb.fn.min("seq").as("seq"))
+        .where("tenant_id", "=", ctx.tenantId)
+        .where("at", ">=", before)
+        .executeTakeFirst();
+      const throughSeq = keep?.seq == null ? Number(head.seq) : Number(keep.seq) - 1;
+      if (throughSeq > anchorSeq) {
+        let state: ChainCheck = verifyLinks([], {
+          prevHash: head.purged_through_hash,
+          prevSeq: anchorSeq,
+          checked: 0,
+        });
+        for await (const page of store.iterateEvents({}, throughSeq)) {
+          state = verifyLinks(page.map(toLink) as StoredLink[], {
+            prevHash: state.lastHash,
+            prevSeq: state.lastSeq,
+            checked: state.checked,
+          });
+          if (!state.ok) break;
+        }
+        if (!state.ok || state.lastSeq !== throughSeq) {
+          throw new AppError(
+            "AUDIT_CHAIN_BROKEN",
+            `The chain breaks at seq ${state.firstBrokenSeq ?? state.lastSeq + 1}, inside the events to purge`,
+          );
+        }
+        await trx
+          .updateTable("audit_heads")
+          .set({ purged_through_seq: throughSeq, purged_through_hash: state.lastHash })
+          .where("tenant_id", "=", ctx.tenantId)
+          .execute();
+        const deleted = await trx
+          .deleteFrom("audit_events")
+          .where("tenant_id", "=", ctx.tenantId)
+          .where("seq", "<=", throughSeq)
+          .executeTakeFirst();
+        purged = Number(deleted.numDeletedRows);
+        anchorSeq = throughSeq;
+      }
+    }
+    await appendAudit(deps, trx, ctx, {
+      action: "audit.purged",
+      target: { type: "audit", id: null, label: null },
+      changes: {
+        before: { after: before },
+        purged: { after: purged },
+        purgedThroughSeq: { after: anchorSeq },
+        retentionDays: { after: retentionDays },
+      },
+    });
+    return { purged, purgedThroughSeq: anchorSeq, before, horizon };
+  });
+}
