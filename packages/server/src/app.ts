@@ -18,6 +18,7 @@ import {
   startExpiryJob,
 } from "@staffgate/core";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import type { TrustProxy } from "./config.ts";
 import { installAuthentication } from "./http/auth.ts";
 import { DEFAULT_CONSOLE_DIR, installConsole } from "./http/console.ts";
 import { installErrorHandling } from "./http/problem.ts";
@@ -49,7 +50,8 @@ export interface AppOptions {
   readonly publicUrl?: string;
   /** Sign-in throttling limits (core LOGIN_THROTTLE by default; tests and benchmarks raise them). */
   readonly loginThrottle?: Partial<LoginThrottleLimits>;
-  readonly trustProxy?: boolean;
+  /** STAFFGATE_TRUST_PROXY (config.ts): which peers may name the client with X-Forwarded-For. */
+  readonly trustProxy?: TrustProxy;
   /** Run scheduled jobs (account expiry) on a timer; off in tests, which call the jobs directly. */
   readonly jobs?: boolean;
   /**

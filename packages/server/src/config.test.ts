@@ -31,4 +31,18 @@ describe("loadConfig", () => {
       "op_0123456789abcdefghijklmn",
     );
   });
+
+  it("takes STAFFGATE_TRUST_PROXY as true/false or a list of proxy addresses and CIDRs", () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ STAFFGATE_TRUST_PROXY: "false" }).trustProxy).toBe(false);
+    expect(loadConfig({ STAFFGATE_TRUST_PROXY: "true" }).trustProxy).toBe(true);
+    expect(loadConfig({ STAFFGATE_TRUST_PROXY: "10.0.0.5, 10.1.0.0/16,::1" }).trustProxy).toEqual([
+      "10.0.0.5",
+      "10.1.0.0/16",
+      "::1",
+    ]);
+    for (const bad of ["1", "yes", "10.0.0.0/33", "proxy.internal", "10.0.0.1/8/2"]) {
+      expect(() => loadConfig({ STAFFGATE_TRUST_PROXY: bad })).toThrow(/STAFFGATE_TRUST_PROXY/);
+    }
+  });
 });

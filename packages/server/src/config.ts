@@ -1,5 +1,34 @@
 /** Configuration from the environment (API.md "Configuration"), validated once at start-up. */
+import { isIP } from "node:net";
 import { DEFAULT_DATABASE_URL, isTenantToken } from "@staffgate/core";
+
+/**
+ * Which peers may set the client address with X-Forwarded-For (Fastify's `trustProxy`). `true`
+ * trusts every hop, so the left-most entry wins and a client can name its own address unless the
+ * proxy replaces the header; a list of the proxies' addresses or CIDRs takes the address the
+ * nearest untrusted hop saw (ASVS 4.1.3): what the sign-in throttle counts per address. (No hop
+ * count: Fastify 5 ignores one, as it cannot vouch for the immediate peer.)
+ */
+export type TrustProxy = boolean | string[];
+
+function parseTrustProxy(value: string | undefined): TrustProxy {
+  const v = (value ?? "").trim();
+  if (v === "" || v === "false") return false;
+  if (v === "true") return true;
+  const entries = v.split(",").map((e) => e.trim());
+  for (const entry of entries) {
+    const [address = "", prefix, ...rest] = entry.split("/");
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || rest.length > 0) {
+      throw new Error(
+        `STAFFGATE_TRUST_PROXY is true, false, or a comma-separated list of addresses or CIDRs; "${entry}" is none of these`,
+      );
+    }
+  }
+  return entries;
+}
 
 export interface Config {
   readonly port: number;
@@ -10,7 +39,7 @@ export interface Config {
   readonly bootstrapPassword: string | undefined;
   readonly smtpUrl: string | undefined;
   readonly publicUrl: string;
-  readonly trustProxy: boolean;
+  readonly trustProxy: TrustProxy;
   readonly logLevel: string;
   /** STAFFGATE_HASH_THREADS: argon2 threads (default: one per core). */
   readonly hashThreads: number | undefined;
@@ -45,7 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapPassword: env.STAFFGATE_BOOTSTRAP_PASSWORD || undefined,
     smtpUrl: env.SMTP_URL || undefined,
     publicUrl: env.STAFFGATE_PUBLIC_URL || `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`,
-    trustProxy: env.STAFFGATE_TRUST_PROXY === "true",
+    trustProxy: parseTrustProxy(env.STAFFGATE_TRUST_PROXY),
     logLevel: env.LOG_LEVEL || "info",
     hashThreads,
   };

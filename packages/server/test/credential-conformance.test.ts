@@ -4,8 +4,8 @@
  * OpenAPI document lists every answer, and a password counts in code points on sign-in too.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
-import { createUser } from "./lifecycle-fixtures.ts";
+import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { createRole, createUser } from "./lifecycle-fixtures.ts";
 
 describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   let t: TestApp;
@@ -30,6 +30,45 @@ describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sq
     expect(res.status).toBe(429);
     expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     expect(Number(res.headers.get("retry-after"))).toBe(15 * 60);
+  });
+
+  it("opening emergency access is no password oracle: after 5 wrong passwords it is a 429, even with the right one", async () => {
+    const { user, client } = await createUser(t, a, {
+      roleId: await createRole(a, ["emergency_access.use"]),
+    });
+    const ws = (await a.admin.workspaces.create({ slug: `er-${user.username}`, name: `ER ${user.username}` }))
+      .id;
+    const body = (password: string) => ({
+      reason: "Patient collapsed, the on-call physicist is unreachable",
+      password,
+      workspaceId: ws,
+    });
+    // Wrong passwords elsewhere (a password change) do not count towards this action.
+    const change = {
+      currentPassword: "not-the-current-password",
+      newPassword: "violet-harbour-lantern-0420",
+    };
+    expect((await client.transport.raw("POST", "/api/v1/auth/password", { body: change })).status).toBe(400);
+    for (let i = 0; i < 5; i++) {
+      const res = await client.transport.raw("POST", "/api/v1/emergency-access", {
+        body: body("wrong-Pa55word-heron-4410"),
+      });
+      expect(res.status).toBe(401);
+    }
+    const res = await client.transport.raw("POST", "/api/v1/emergency-access", {
+      body: body(CANARY_PASSWORD),
+    });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBe(15 * 60);
+    expect(
+      await t.db.kysely.selectFrom("emergency_access").where("user_id", "=", user.id).select("id").execute(),
+    ).toEqual([]);
+    // Once the window has passed the failures, the right password opens it.
+    t.clock.advance(15 * 60_000 + 1000);
+    const again = await t.signIn(a.slug, user.username);
+    expect(
+      (await again.transport.raw("POST", "/api/v1/emergency-access", { body: body(CANARY_PASSWORD) })).status,
+    ).toBe(201);
   });
 
   it("GET /auth/sessions pages like every list: limit, cursor, { items, nextCursor }", async () => {

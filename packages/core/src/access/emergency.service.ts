@@ -9,6 +9,7 @@
 import type { EmergencyAccess, OpenEmergencyAccessBody } from "@staffgate/contract";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
+import { ensureReauthNotThrottled } from "../auth/reauth-throttle.ts";
 import type { Catalog } from "../catalog/catalog.rules.ts";
 import { enqueue } from "../mail/outbox.store.ts";
 import { loadTenantRoles } from "../roles/roles.table.ts";
@@ -92,7 +93,13 @@ export function createEmergencyAccessService(deps: Deps) {
       const users = createUserStore(deps.db.kysely, ctx.tenantId);
       const me = await users.findUserRowById(caller.userId);
       if (!me) throw new AppError("UNAUTHENTICATED");
-      // Step-up authentication: the caller's own password, checked again now.
+      // Step-up authentication: the caller's own password, checked again now, and throttled
+      // like every re-authentication so a session cannot guess the password without limit.
+      await ensureReauthNotThrottled(deps, deps.db.kysely, {
+        tenantId: ctx.tenantId,
+        userId: me.id,
+        action: "emergency_access.opened",
+      });
       const passwordOk =
         me.password_hash !== null && (await deps.hasher.verify(me.password_hash, body.password));
       if (!passwordOk) {

@@ -1,7 +1,8 @@
 /**
- * Re-authentication inside a session (changing one's password, turning MFA off) must not be an unlimited password oracle
- * for whoever holds the session: after 5 wrong passwords in 15 minutes the action is refused with
- * 429 for the rest of that window. Counted from the audit trail's failures, so every instance agrees.
+ * Re-authentication inside a session (changing one's password, turning MFA off, opening emergency
+ * access) must not be an unlimited password oracle for whoever holds the session: after 5 wrong
+ * passwords in 15 minutes the action is refused with 429 for the rest of that window. Counted from
+ * the audit trail's failures of that action by that user (the actor), so every instance agrees.
  */
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
@@ -21,7 +22,7 @@ export async function ensureReauthNotThrottled(
     .selectFrom("audit_events")
     .select(["at"])
     .where("tenant_id", "=", where.tenantId)
-    .where("target_id", "=", where.userId)
+    .where("actor_id", "=", where.userId)
     .where("action", "=", where.action)
     .where("outcome", "=", "failure")
     .where("at", ">", new Date(now - REAUTH_WINDOW_MS).toISOString())
