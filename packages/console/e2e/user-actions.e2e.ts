@@ -1,7 +1,7 @@
 /**
  * The Actions menu of a user row (W8, W10): driven by keyboard as a WAI-ARIA menu button, and
  * each action with the server's state checked afterwards: unlock, random password shown once,
- * reset link, reset MFA, end sessions, deactivate/reactivate, archive → Archived → restore,
+ * reset link, reset MFA, end sessions, require a password change, deactivate/reactivate, archive → Archived → restore,
  * purge (only once archived, refused in words for a user with history).
  */
 import type { Page } from "playwright-core";
@@ -119,7 +119,7 @@ describe("user actions", () => {
     expect((await signIn(tom.username, typed)).mustChangePassword).toBe(true);
   });
 
-  it("sends a reset link, resets MFA and ends sessions", async () => {
+  it("sends a reset link, resets MFA, ends sessions and requires a password change", async () => {
     const hana = await staff(tenant, "Hana", "Sato", { roleId: viewer });
     const hanaApi = e.api.withToken((await signIn(hana.username)).token);
     await enrolMfa(hanaApi);
@@ -140,6 +140,16 @@ describe("user actions", () => {
     await confirm(page, "End sessions");
     await said(page, "Hana Sato's sessions and API tokens have ended.");
     await expect(again.auth.me()).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+
+    const third = e.api.withToken((await signIn(hana.username)).token);
+    await choose(page, "Hana Sato", "Require password change");
+    await confirm(page, "Require change");
+    await said(
+      page,
+      "Hana Sato must choose a new password at their next sign-in; their sessions have ended.",
+    );
+    await expect(third.auth.me()).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    expect((await signIn(hana.username)).mustChangePassword).toBe(true);
   });
 
   it("deactivates and reactivates; archives, finds under Archived and restores", async () => {

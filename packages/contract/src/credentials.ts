@@ -55,15 +55,18 @@ export type AcceptInvitationBody = z.infer<typeof AcceptInvitationBody>;
 export type AdminPasswordInput =
   | { password: string; mustChangePassword?: boolean | undefined }
   | { random: true; mustChangePassword?: boolean | undefined }
-  | { sendResetLink: true };
+  | { sendResetLink: true }
+  | { expire: true };
 
 const ADMIN_PASSWORD_CHOICES = ["password", "random", "sendResetLink"] as const;
 
 /**
  * `POST /users/{id}/password`: exactly one of `password` (typed by the administrator; refused
  * when the tenant forbids it), `random: true` (generated, shown once) or `sendResetLink: true`.
- * `mustChangePassword` (default true) applies to the first two. One flat object (not a union), so
- * a refusal names the field at fault rather than the whole body.
+ * `mustChangePassword` (default true) applies to the first two. `mustChangePassword: true` alone
+ * marks the current password compromised (NIST 800-63B: a change is forced on evidence of
+ * compromise): the user must change it at the next sign-in, and their sessions end. One flat
+ * object (not a union), so a refusal names the field at fault rather than the whole body.
  */
 export const AdminPasswordBody = z
   .strictObject({
@@ -74,11 +77,17 @@ export const AdminPasswordBody = z
   })
   .superRefine((body, ctx) => {
     const chosen = ADMIN_PASSWORD_CHOICES.filter((k) => body[k] !== undefined);
-    if (chosen.length === 0) {
+    if (chosen.length === 0 && body.mustChangePassword === false) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mustChangePassword"],
+        message: "alone, must be true (to require a change at the next sign-in)",
+      });
+    } else if (chosen.length === 0 && body.mustChangePassword === undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["password"],
-        message: "is required, unless random: true or sendResetLink: true is given",
+        message: "is required, unless random: true, sendResetLink: true or mustChangePassword: true is given",
       });
     }
     for (const extra of chosen.slice(1)) {
@@ -94,6 +103,7 @@ export const AdminPasswordBody = z
   })
   .transform((body): AdminPasswordInput => {
     if (body.sendResetLink) return { sendResetLink: true };
+    if (body.password === undefined && !body.random) return { expire: true };
     const must = body.mustChangePassword === undefined ? {} : { mustChangePassword: body.mustChangePassword };
     return body.random ? { random: true, ...must } : { password: body.password!, ...must };
   });

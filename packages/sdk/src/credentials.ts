@@ -6,7 +6,9 @@ import { enc, type Transport } from "./http.ts";
 export type SetUserPasswordInput =
   | { password: string; mustChangePassword?: boolean }
   | { random: true; mustChangePassword?: boolean }
-  | { sendResetLink: true };
+  | { sendResetLink: true }
+  /** The current password is compromised: it must be changed at the next sign-in; sessions end. */
+  | { mustChangePassword: true };
 
 export function credentialsApi(t: Transport) {
   return {
@@ -24,7 +26,7 @@ export function credentialsApi(t: Transport) {
       t.request<void>("POST", "/api/v1/auth/invitations/accept", { body }),
     /**
      * Administrator (users.credentials): a random password comes back as `{ password }`, shown
-     * once; a typed one or a reset link give `undefined`.
+     * once; a typed one, a reset link or `{ mustChangePassword: true }` give `undefined`.
      */
     setUserPassword: (id: string, body: SetUserPasswordInput, options: { ifMatch?: number } = {}) =>
       t.request<{ password: string } | undefined>("POST", `/api/v1/users/${enc(id)}/password`, {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
-import { createRole, createUser } from "./lifecycle-fixtures.ts";
+import { createRole, createUser, inviteUser } from "./lifecycle-fixtures.ts";
 
 describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   let t: TestApp;
@@ -71,6 +71,36 @@ describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sq
     ).toBe(201);
   });
 
+  it("mustChangePassword: true alone marks the password compromised: sessions end, the next sign-in must change it", async () => {
+    const { user, client } = await createUser(t, a);
+    const res = await a.admin.transport.raw("POST", `/api/v1/users/${user.id}/password`, {
+      body: { mustChangePassword: true },
+    });
+    expect(res.status).toBe(204);
+    expect((await client.transport.raw("GET", "/api/v1/auth/me")).status).toBe(401);
+    // The password itself still works, once, to set a new one.
+    const again = await t.signIn(a.slug, user.username, CANARY_PASSWORD);
+    expect((await again.auth.me()).user.mustChangePassword).toBe(true);
+    const confined = await problemOf(() => again.users.list());
+    expect([confined.status, confined.code]).toEqual([403, "PASSWORD_CHANGE_REQUIRED"]);
+    await again.credentials.changePassword({
+      currentPassword: CANARY_PASSWORD,
+      newPassword: "violet-harbour-lantern-0420",
+    });
+    expect((await again.users.list()).items.length).toBeGreaterThan(0);
+    const [event] = (await a.admin.audit.list({ action: "user.password_expired", targetId: user.id })).items;
+    expect(event).toMatchObject({
+      actor: { id: a.adminUserId },
+      changes: { mustChangePassword: { before: false, after: true }, sessionsEnded: { after: 1 } },
+    });
+    // An invited user has no password to expire.
+    const invited = await inviteUser(t, a);
+    const refused = await problemOf(() =>
+      a.admin.credentials.setUserPassword(invited.id, { mustChangePassword: true }),
+    );
+    expect([refused.status, refused.code]).toEqual([409, "USER_STATE_INVALID"]);
+  });
+
   it("GET /auth/sessions pages like every list: limit, cursor, { items, nextCursor }", async () => {
     const { user } = await createUser(t, a);
     const client = await t.signIn(a.slug, user.username);
@@ -100,6 +130,7 @@ describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sq
       [{ random: false }, "random"],
       [{ random: true, password: "violet-harbour-lantern-0420" }, "random"],
       [{ sendResetLink: true, mustChangePassword: false }, "mustChangePassword"],
+      [{ mustChangePassword: false }, "mustChangePassword"],
     ];
     for (const [body, path] of cases) {
       const res = await a.admin.transport.raw("POST", `/api/v1/users/${user.id}/password`, { body });

@@ -72,12 +72,14 @@ const ANONYMOUS = { type: "user", id: null, label: "anonymous" } as const;
 export type AdminPasswordInput =
   | { readonly password: string; readonly mustChangePassword?: boolean | undefined }
   | { readonly random: true; readonly mustChangePassword?: boolean | undefined }
-  | { readonly sendResetLink: true };
+  | { readonly sendResetLink: true }
+  | { readonly expire: true };
 
 export type AdminPasswordResult =
   | { readonly kind: "typed" }
   | { readonly kind: "random"; readonly password: string }
-  | { readonly kind: "link" };
+  | { readonly kind: "link" }
+  | { readonly kind: "expired" };
 
 /** A bad, used, voided or expired link: the same answer for each (which one is nobody's business). */
 function invalidToken(): AppError {
@@ -504,6 +506,33 @@ export function createCredentialsService(deps: Deps) {
           });
         });
         return { kind: "link" };
+      }
+
+      if ("expire" in input) {
+        await inTenantTx(deps, ctx.tenantId, async (trx) => {
+          const at = nowIso();
+          const user = await loadTargetWithin(trx, caller, id, ifMatch);
+          ensureSettable(user, false);
+          if (user.password_hash === null) {
+            throw new AppError("USER_STATE_INVALID", "The user has no password yet (an invitation is open)");
+          }
+          await trx
+            .updateTable("users")
+            .set({ must_change_password: 1, version: user.version + 1, updated_at: at })
+            .where("tenant_id", "=", ctx.tenantId)
+            .where("id", "=", id)
+            .execute();
+          const ended = await createSessionStore(trx, ctx.tenantId).endAllForUser(id, at);
+          await appendAudit(deps, trx, ctx, {
+            action: "user.password_expired",
+            target: { type: "user", id, label: user.username },
+            changes: {
+              mustChangePassword: { before: user.must_change_password === 1, after: true },
+              sessionsEnded: { after: ended },
+            },
+          });
+        });
+        return { kind: "expired" };
       }
 
       const tenant = await tenantOf(ctx.tenantId);

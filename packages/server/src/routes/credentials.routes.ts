@@ -90,7 +90,7 @@ export function credentialsRoutes(app: FastifyInstance, core: Core, options: Rou
     ifMatch: true,
     url: "/api/v1/users/:id/password",
     summary:
-      "Set a user's password: typed (204), random (200, shown once) or a reset link (202); mustChangePassword defaults to true",
+      "Set a user's password: typed (204), random (200, shown once) or a reset link (202); mustChangePassword defaults to true; mustChangePassword: true alone requires a change at the next sign-in and ends the user's sessions (204)",
     tags: users,
     auth: "tenant",
     permission: "users.credentials",
@@ -98,7 +98,10 @@ export function credentialsRoutes(app: FastifyInstance, core: Core, options: Rou
     body: AdminPasswordBody,
     status: 200,
     response: AdminPasswordResponse,
-    otherResponses: { 202: "The reset link was sent", 204: "The typed password was set" },
+    otherResponses: {
+      202: "The reset link was sent",
+      204: "The typed password was set, or the current one must be changed at the next sign-in",
+    },
     raw: true,
     handler: async ({ caller, ctx, params, body, ifMatch, reply }) => {
       const result = await cr.setUserPassword(caller, ctx, params.id, body, ifMatch);

@@ -14,6 +14,7 @@ export type ActionId =
   | "random-password"
   | "set-password"
   | "reset-link"
+  | "require-change"
   | "resend-invitation"
   | "reset-mfa"
   | "end-sessions"
@@ -96,6 +97,27 @@ export const ACTIONS: readonly ActionDef[] = [
     run: async (api, u) => {
       await api.credentials.setUserPassword(u.id, { sendResetLink: true }, v(u));
       return `A password reset link was sent to ${u.email}.`;
+    },
+  },
+  {
+    id: "require-change",
+    label: "Require password change",
+    group: 1,
+    applies: (u, c) =>
+      credentials(c) &&
+      other(u, c) &&
+      !u.virtual &&
+      !u.mustChangePassword &&
+      (u.status === "active" || u.status === "inactive"),
+    confirm: destructive(
+      "Require a new password?",
+      "Require change",
+      (u) =>
+        `Treat ${u.displayName}'s password as compromised: their sessions end, and at their next sign-in they must choose a new password before anything else.`,
+    ),
+    run: async (api, u) => {
+      await api.credentials.setUserPassword(u.id, { mustChangePassword: true }, v(u));
+      return `${u.displayName} must choose a new password at their next sign-in; their sessions have ended.`;
     },
   },
   {
