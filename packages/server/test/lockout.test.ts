@@ -41,6 +41,18 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
       .execute();
   }
 
+  /** The lock notices emailed to the user. */
+  async function lockMails(userId: string) {
+    const email = (await userRow(t, a, userId))!.email;
+    return t.db.kysely
+      .selectFrom("outbox")
+      .select(["body", "subject"])
+      .where("tenant_id", "=", a.id)
+      .where("to_address", "=", email)
+      .where("kind", "=", "auth.locked")
+      .execute();
+  }
+
   beforeAll(async () => {
     t = await startTestApp();
     a = await t.createTenant();
@@ -66,6 +78,14 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     expect(after.failed_attempts).toBe(5);
     expect(after.locked_until).toBe(row.locked_until);
     expect(await events(u.id, "auth.locked")).toHaveLength(1);
+    // The user is told once (SECURITY.md A-16), with the way back and without any password typed.
+    const notices = await lockMails(u.id);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.body).toContain(`until ${row.locked_until} (UTC)`);
+    expect(notices[0]!.body).toContain("after 5 failed sign-in attempts");
+    expect(notices[0]!.body).toContain("http://localhost:3000/forgot-password");
+    expect(notices[0]!.body).not.toContain(WRONG);
+    expect(notices[0]!.body).not.toContain(CANARY_PASSWORD);
     const failed = await events(u.id, "auth.login.failed");
     expect(failed).toHaveLength(9);
     expect(failed.every((e) => e.outcome === "failure")).toBe(true);
@@ -125,6 +145,9 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
         until: null,
         failed: 3,
       });
+      expect((await lockMails(u.id)).map((m) => m.body)).toEqual([
+        expect.stringContaining("It stays locked until an administrator unlocks it."),
+      ]);
       t.clock.advance(7 * 24 * 60 * MINUTE);
       expect((await attempt(u.username, CANARY_PASSWORD)).status).toBe(401);
       const unlocked = await (await admin()).userActions.unlock(u.id);

@@ -75,3 +75,59 @@ export function passwordNoticeEmail(
       `If this was not you, contact your practice's administrator at once.${signature}`,
   };
 }
+
+/**
+ * "Your account's email address changed" (SECURITY.md A-16), to both addresses: the old one, so
+ * that the owner learns of a change that would send the next reset link elsewhere, and the new one.
+ */
+export function emailChangedEmails(
+  at: string,
+  user: Person,
+  previousEmail: string,
+  tenant: Practice,
+): OutboxMessage[] {
+  const what = `The email address of your account "${user.username}" at ${tenant.name} (practice "${tenant.slug}") was changed from ${previousEmail} to ${user.email}.`;
+  const subject = `The email address of your ${tenant.name} account was changed`;
+  return [
+    {
+      to: previousEmail,
+      kind: "user.email_changed",
+      subject,
+      body:
+        `${greeting(user)}\n\n${what} Emails about the account, such as password reset links, now go to the new address.\n\n` +
+        `When: ${at} (UTC)\n\nIf this was not expected, contact your practice's administrator at once.${signature}`,
+    },
+    {
+      to: user.email,
+      kind: "user.email_changed",
+      subject,
+      body: `${greeting(user)}\n\n${what}\n\nWhen: ${at} (UTC)\n\nIf this was not expected, contact your practice's administrator.${signature}`,
+    },
+  ];
+}
+
+/**
+ * "Your account was locked" (SECURITY.md A-16, ASVS 6.3.5: suspicious attempts): when, until when,
+ * and the way back that needs no administrator: a reset link, asked for on the forgot-password
+ * page (the lock is no reason to send one unasked: whoever typed the passwords did not ask).
+ */
+export function lockedEmail(
+  publicUrl: string,
+  at: string,
+  failedAttempts: number,
+  lockedUntil: string | null,
+  user: Person,
+  tenant: Practice,
+): OutboxMessage {
+  const until = lockedUntil === null ? "until an administrator unlocks it" : `until ${lockedUntil} (UTC)`;
+  return {
+    to: user.email,
+    kind: "auth.locked",
+    subject: `Your ${tenant.name} account was locked`,
+    body:
+      `${greeting(user)}\n\nYour account "${user.username}" at ${tenant.name} (practice "${tenant.slug}") was locked at ${at} (UTC) ` +
+      `after ${failedAttempts} failed sign-in attempts in a row. It stays locked ${until}.\n\n` +
+      `If this was you, wait or reset your password: ${publicUrl}/forgot-password (a reset also unlocks the account).\n` +
+      `If it was not you, someone may be guessing your password: reset it and tell your practice's administrator.${signature}`,
+  };
+}

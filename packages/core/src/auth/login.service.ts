@@ -20,6 +20,7 @@
 import type { User } from "@staffgate/contract";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { SessionPurpose, UsersTable } from "../db/schema.ts";
+import { enqueue } from "../mail/outbox.store.ts";
 import type { Ctx, RequestMeta } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
@@ -27,7 +28,9 @@ import { hashSecret, newSecret } from "../shared/ids.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { inTx, type Trx } from "../shared/tx.ts";
 import { DEFAULT_SETTINGS, readSettings } from "../tenants/settings.rules.ts";
+import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserStore } from "../users/users.store.ts";
+import { lockedEmail } from "./credential-emails.ts";
 import { countFailure, findLoginTarget, recordSignIn } from "./login.store.ts";
 import {
   hitThrottle,
@@ -172,17 +175,23 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
               outcome: "failure",
             });
             if (count?.locked && row) {
+              const lockedUntil =
+                settings.lockoutMinutes === 0
+                  ? null
+                  : new Date(now.getTime() + settings.lockoutMinutes * 60_000).toISOString();
+              const practice = (await createTenantStore(trx).findTenantById(tenant.id))!;
+              await enqueue(
+                deps,
+                trx,
+                tenant.id,
+                lockedEmail(deps.publicUrl, nowIso, count.failedAttempts, lockedUntil, row, practice),
+              );
               await appendAudit(deps, trx, ctx, {
                 action: "auth.locked",
                 target: { type: "user", id: row.id, label: row.username },
                 changes: {
                   failedAttempts: { after: count.failedAttempts },
-                  lockedUntil: {
-                    after:
-                      settings.lockoutMinutes === 0
-                        ? null
-                        : new Date(now.getTime() + settings.lockoutMinutes * 60_000).toISOString(),
-                  },
+                  lockedUntil: { after: lockedUntil },
                 },
                 outcome: "success",
               });

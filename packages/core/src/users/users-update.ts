@@ -18,6 +18,7 @@ import { foldKey } from "../shared/text.rules.ts";
 import type { Trx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
+import { onEmailChanged } from "./email-change.ts";
 import { deriveDisplayName, deriveInitials, searchText, sortName } from "./user-fields.rules.ts";
 import {
   AUDITED_USER_FIELDS,
@@ -167,6 +168,7 @@ export async function updateUserIn(
   if (roleChanged || wsRolesChanged || input.expiresAt !== undefined) {
     await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, now);
   }
+  if (next.email_key !== row.email_key) await onEmailChanged(deps, trx, next, row.email, now);
   await appendAudit(deps, trx, ctx, {
     action: "user.updated",
     target: { type: "user", id, label: next.username },
