@@ -1,9 +1,10 @@
 /**
  * Audit log (W14, audit.view): events newest first with cursor pages; filters applied with
  * "Search" and kept in the address (`/audit?actor=…`) so a filtered view can be shared and
- * reloaded; a detail dialog per event; export of the current filter; chain verification.
+ * reloaded; a detail dialog per event; export of the current filter; chain verification; and for
+ * settings.manage, purging the events past the retention period (the list then reloads).
  */
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { fieldErrors, problemMessage } from "../api.ts";
 import { LoadState } from "../components/LoadState.tsx";
 import { NoAccess } from "../components/Messages.tsx";
@@ -27,6 +28,8 @@ import {
   queryFieldErrors,
   searchOf,
 } from "./audit/filters.ts";
+import { PurgeDialog } from "./audit/PurgeDialog.tsx";
+import { purgedWords } from "./audit/purge.ts";
 import "../styles/audit.css";
 
 const PAGE_SIZE = 50;
@@ -47,6 +50,7 @@ export function AuditLogPage() {
 
 function AuditLogView() {
   const api = useApi();
+  const { can } = useSession();
   const search = useSearch();
   const applied = useMemo(() => filtersFromSearch(search), [search]);
   const query = useMemo(() => apiQueryOf(applied), [applied]);
@@ -62,6 +66,11 @@ function AuditLogView() {
   const [list, setList] = useState<ListState>({ kind: "loading" });
   const [apiErrors, setApiErrors] = useState<Partial<Record<FilterKey, string>>>({});
   const [open, setOpen] = useState<AuditEvent | null>(null);
+  const [purging, setPurging] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  // Each purge starts the tools again: a verdict from before it counted events that are gone.
+  const [purges, setPurges] = useState(0);
+  const purgeButton = useRef<HTMLButtonElement>(null);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `reload` re-fetches on Search.
   useEffect(() => {
@@ -96,12 +105,30 @@ function AuditLogView() {
     else navigate(`/audit${target}`);
   };
 
+  const closePurge = () => {
+    setPurging(false);
+    requestAnimationFrame(() => purgeButton.current?.focus());
+  };
+
   const errors = { ...apiErrors, ...localErrors };
   return (
     <>
       <div className="page-head">
         <h1>Audit log</h1>
+        {can("settings.manage") && (
+          <button
+            ref={purgeButton}
+            type="button"
+            onClick={() => {
+              setNotice(null);
+              setPurging(true);
+            }}
+          >
+            Purge old events…
+          </button>
+        )}
       </div>
+      <div role="status">{notice && <p className="notice">{notice}</p>}</div>
       <AuditFilterForm
         value={form}
         onChange={setForm}
@@ -113,7 +140,7 @@ function AuditLogView() {
         errors={errors}
         busy={list.kind === "loading"}
       />
-      <AuditTools query={query} filtered={hasFilters(applied)} />
+      <AuditTools key={purges} query={query} filtered={hasFilters(applied)} />
       <AuditList list={list} filtered={hasFilters(applied)} onOpen={setOpen} />
       <Pager
         pages={pages}
@@ -121,6 +148,17 @@ function AuditLogView() {
         nextCursor={list.kind === "ready" ? list.value.nextCursor : null}
       />
       {open && <AuditDetailDialog event={open} onClose={() => setOpen(null)} />}
+      {purging && (
+        <PurgeDialog
+          onClose={closePurge}
+          onPurged={(result) => {
+            closePurge();
+            setNotice(purgedWords(result));
+            setPurges((n) => n + 1);
+            setReload((n) => n + 1);
+          }}
+        />
+      )}
     </>
   );
 }
