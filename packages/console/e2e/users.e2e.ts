@@ -218,6 +218,7 @@ describe("users page", () => {
       "Set random password",
       "Set password",
       "Send reset link",
+      "Require password change",
       "End sessions",
     ]);
     await page.keyboard.press("Escape");

@@ -16,6 +16,7 @@ import {
   openDatabase,
   smtpTransport,
   startExpiryJob,
+  startRetentionJob,
 } from "@staffgate/core";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { TrustProxy } from "./config.ts";
@@ -52,7 +53,7 @@ export interface AppOptions {
   readonly loginThrottle?: Partial<LoginThrottleLimits>;
   /** STAFFGATE_TRUST_PROXY (config.ts): which peers may name the client with X-Forwarded-For. */
   readonly trustProxy?: TrustProxy;
-  /** Run scheduled jobs (account expiry) on a timer; off in tests, which call the jobs directly. */
+  /** Run scheduled jobs (account expiry, audit retention) on timers; off in tests, which call them directly. */
   readonly jobs?: boolean;
   /**
    * Email (issue 4 item 11). Absent: messages only accumulate in the outbox (tests). With it, a
@@ -81,6 +82,8 @@ const MAIL_INTERVAL_MS = 5_000;
 
 /** How often expired accounts are archived. */
 const EXPIRY_INTERVAL_MS = 60_000;
+/** Audit retention is counted in days: an hourly pass is prompt enough. */
+const RETENTION_INTERVAL_MS = 60 * 60_000;
 
 export const REDACTED_PATHS = [
   "req.headers.authorization",
@@ -148,8 +151,18 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
       for (const error of run.errors)
         app.log.error({ err: error, event: "job_expiry_failed" }, "expiry job failed");
     });
+    const stopRetention = startRetentionJob(core.deps, RETENTION_INTERVAL_MS, (run) => {
+      if (run.purged > 0)
+        app.log.info(
+          { event: "job_retention_purged", purged: run.purged, tenants: run.tenants },
+          "audit retention",
+        );
+      for (const error of run.errors)
+        app.log.error({ err: error, event: "job_retention_failed" }, "audit retention job failed");
+    });
     // Registered before the database hook: hooks run in order, and a run in progress needs the database.
     app.addHook("onClose", stopExpiry);
+    app.addHook("onClose", stopRetention);
   }
   // Ends the decision cache's LISTEN connection and the hasher's worker threads; registered before
   // the database hook (hooks run in order).

@@ -2,8 +2,8 @@
  * Purging audit events past the tenant's retention horizon (PRODUCT.md §6, HIPAA 164.316(b)(2)(i)).
  *
  * Decisions (docs/decisions.md, "Audit retention"):
- * - Only on request, never by a job: deleting evidence is a deliberate act of a person, itself
- *   audited. An operator who wants it scheduled runs `staffgate audit purge` from cron.
+ * - On request (API, console, CLI), and by the hourly retention job (jobs/retention.job.ts,
+ *   PRODUCT.md §7): either way only past the horizon, and audited.
  * - The cut-off is a seq, not a time: the events purged are a prefix of the chain (those before
  *   the first event at or after the cut-off), so the chain that remains starts from one known hash,
  *   kept in the head row as the anchor, and is verified from it link by link.
@@ -23,7 +23,16 @@ import { appendAudit } from "./audit-writer.ts";
 
 const DAY_MS = 86_400_000;
 
-export async function purgeAudit(deps: Deps, ctx: Ctx, body: AuditPurgeRequest): Promise<AuditPurgeResponse> {
+/**
+ * `quiet`: the scheduled job's runs record a purge only when it deleted something (a person's
+ * request is recorded either way).
+ */
+export async function purgeAudit(
+  deps: Deps,
+  ctx: Ctx,
+  body: AuditPurgeRequest,
+  options: { readonly quiet?: boolean } = {},
+): Promise<AuditPurgeResponse> {
   return inTx(deps, async (trx) => {
     const tenant = await trx
       .selectFrom("tenants")
@@ -95,6 +104,7 @@ export async function purgeAudit(deps: Deps, ctx: Ctx, body: AuditPurgeRequest):
         anchorSeq = throughSeq;
       }
     }
+    if (options.quiet && purged === 0) return { purged, purgedThroughSeq: anchorSeq, before, horizon };
     await appendAudit(deps, trx, ctx, {
       action: "audit.purged",
       target: { type: "audit", id: null, label: null },
