@@ -22,6 +22,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import type { TrustProxy } from "./config.ts";
 import { installAuthentication } from "./http/auth.ts";
 import { DEFAULT_CONSOLE_DIR, installConsole } from "./http/console.ts";
+import { installMetrics } from "./http/metrics.ts";
 import { installErrorHandling } from "./http/problem.ts";
 import { newRequestId } from "./http/request-id.ts";
 import type { RegisteredRoute, RouteOptions } from "./http/route.ts";
@@ -129,6 +130,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
   installSecurityHeaders(app);
   installAuthentication(app, core, options.operatorToken);
   for (const register of ROUTE_MODULES) register(app, core, routeOptions);
+  installMetrics(app, core, routeOptions);
   app.decorate("core", core);
   app.decorate("routesRegistry", registry);
   let mailer: Mailer | null = null;
