@@ -91,6 +91,10 @@ export const errorCatalog = {
     kind: "conflict",
     title: "The audit chain is broken in the events to purge; purging would destroy the evidence",
   },
+  USER_IMPORT_INVALID: {
+    kind: "rule",
+    title: "Some rows of the import cannot be imported; nothing was written",
+  },
   USER_HAS_HISTORY: { kind: "conflict", title: "The user has history and cannot be purged" },
   USER_STATE_INVALID: { kind: "conflict", title: "The user is not in a state that allows this" },
   USER_EXPIRED: { kind: "rule", title: "The account's expiry date has passed" },

@@ -13,5 +13,6 @@ export * from "./roles.ts";
 export * from "./settings.ts";
 export * from "./tenants.ts";
 export * from "./user-actions.ts";
+export * from "./user-csv.ts";
 export * from "./users.ts";
 export * from "./workspaces.ts";

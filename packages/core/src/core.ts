@@ -21,6 +21,7 @@ import { createTenantsService } from "./tenants/tenants.service.ts";
 import { createUserLifecycleService } from "./users/user-lifecycle.service.ts";
 import { createUserPermissionsService } from "./users/user-permissions.service.ts";
 import { createUsersService } from "./users/users.service.ts";
+import { createUserCsvService } from "./users/users-import.service.ts";
 import { createWorkspacesService } from "./workspaces/workspaces.service.ts";
 
 export interface CoreOptions {
@@ -65,6 +66,7 @@ export function createCore(options: CoreOptions) {
     userLifecycle: createUserLifecycleService(deps),
     userPermissions: createUserPermissionsService(deps),
     users: createUsersService(deps),
+    userCsv: createUserCsvService(deps),
     roles: createRolesService(deps),
     access,
     effective: createEffectiveService(deps, access),

@@ -1,6 +1,6 @@
 /** Users: staff accounts, and the seat count. */
-import type { CreateUserBody, UpdateUserBody, User } from "@staffgate/contract";
-import { enc, type Transport } from "./http.ts";
+import type { CreateUserBody, ImportUsersResponse, UpdateUserBody, User } from "@staffgate/contract";
+import { enc, type Transport, textOrThrow } from "./http.ts";
 import type { Page } from "./workspaces.ts";
 
 /** Filters, search and sort of the users list; `status` defaults to `active`. */
@@ -44,5 +44,15 @@ export function usersApi(t: Transport) {
     update: (id: string, body: UpdateUserBody, options: { ifMatch?: number } = {}) =>
       t.request<User>("PATCH", `/api/v1/users/${enc(id)}`, { body, ...options }),
     seats: () => t.request<Seats>("GET", "/api/v1/seats"),
+    /**
+     * CSV import (users.manage): a row matching a user's email updates it, any other row creates
+     * an invited user; all or nothing. `dryRun` reports every row's outcome and writes nothing.
+     */
+    import: (body: { csv: string; dryRun?: boolean }) =>
+      t.request<ImportUsersResponse>("POST", "/api/v1/users/import", { body }),
+    /** The matching users as CSV text (the list's filters, without paging); audited. */
+    async export(query: Omit<ListUsersParams, "limit" | "cursor" | "sort"> = {}): Promise<string> {
+      return textOrThrow(await t.raw("GET", "/api/v1/users/export", { query: { ...query } }));
+    },
   };
 }

@@ -117,6 +117,11 @@ const MATRIX: Readonly<Record<string, Row>> = {
   "POST /api/v1/audit/purge": { needs: { permission: "settings.manage" }, body: () => ({}) },
 
   "GET /api/v1/users": { needs: { permission: "users.view" } },
+  "GET /api/v1/users/export": { needs: { permission: "users.view" } },
+  "POST /api/v1/users/import": {
+    needs: { permission: "users.manage" },
+    body: () => ({ csv: "email\n", dryRun: true }),
+  },
   "POST /api/v1/users": {
     needs: { permission: "users.manage" },
     body: (r) => {

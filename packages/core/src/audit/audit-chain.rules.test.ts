@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { csvCell } from "../shared/csv.rules.ts";
 import {
   type ChainedFields,
   chainHash,
@@ -6,7 +7,7 @@ import {
   type StoredLink,
   verifyLinks,
 } from "./audit-chain.rules.ts";
-import { csvCell, csvHeader } from "./audit-export.rules.ts";
+import { csvHeader } from "./audit-export.rules.ts";
 
 function event(seq: number, overrides: Partial<ChainedFields> = {}): ChainedFields {
   return {

@@ -1,5 +1,6 @@
 /** Audit export formats: CSV safe to open in a spreadsheet, and JSON Lines (one event per line). */
 import type { AuditEvent } from "@staffgate/contract";
+import { csvLine } from "../shared/csv.rules.ts";
 
 export type AuditExportFormat = "csv" | "jsonl";
 
@@ -20,21 +21,6 @@ export const CSV_COLUMNS = [
   "outcome",
   "hash",
 ] as const;
-
-/**
- * One CSV cell (RFC 4180). A cell a spreadsheet would run as a formula (OWASP CSV injection:
- * leading = + - @, tab or CR) gets a leading apostrophe; usernames and labels are user-chosen.
- */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return "";
-  let s = String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csvLine(cells: readonly (string | number | null)[]): string {
-  return `${cells.map(csvCell).join(",")}\r\n`;
-}
 
 export function csvHeader(): string {
   return csvLine(CSV_COLUMNS);

@@ -1,10 +1,7 @@
 /** User use cases: read, list, create, edit and count seats; each write one audited transaction. */
 
 import type { CreateUserBody, ListUsersQuery, UpdateUserBody, User, WorkRole } from "@staffgate/contract";
-import { currentHolder } from "../access/current-holder.ts";
-import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
-import { queueInvitation } from "../auth/credentials.service.ts";
 import {
   checkPassword,
   exceedsHardCap,
@@ -20,21 +17,9 @@ import { foldKey } from "../shared/text.rules.ts";
 import { inTenantTx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
-import {
-  AUDITED_USER_FIELDS,
-  checkWorkRole,
-  checkWorkspaceIds,
-  checkWorkspaceRoles,
-  ensureCoversRole,
-  ensureCoversWorkspaceRoles,
-  expiryOrThrow,
-  loadFormalRole,
-  phoneOrThrow,
-  tenantWorkRoles,
-  text,
-} from "./user-input.ts";
+import { phoneOrThrow, tenantWorkRoles } from "./user-input.ts";
 import { createUserStore } from "./users.store.ts";
-import { newUserRow } from "./users.table.ts";
+import { createUserIn } from "./users-create.ts";
 import { listUserRows, sortValueOf, type UserSortKey } from "./users-list.store.ts";
 import { updateUserIn } from "./users-update.ts";
 
@@ -118,7 +103,8 @@ export function createUsersService(deps: Deps) {
 
     async createUser(ctx: Ctx, caller: Caller, input: CreateUserBody): Promise<User> {
       const virtual = input.virtual ?? false;
-      const phone = phoneOrThrow(input.phone);
+      // A malformed phone is refused before the password is even looked at.
+      phoneOrThrow(input.phone);
       if (input.password !== undefined) {
         if (virtual) throw invalid("password", "virtual users have no credentials and cannot sign in");
         // An oversized input is refused before anything else, the database read included.
@@ -142,73 +128,10 @@ export function createUsersService(deps: Deps) {
       }
       // Hashing is slow: done before the transaction so the tenant lock is not held meanwhile.
       const passwordHash = input.password === undefined ? null : await deps.hasher.hash(input.password);
-      const now = deps.clock.now().toISOString();
-      const expiresAt = expiryOrThrow(input.expiresAt, now);
-      const workspaceAccess = input.workspaceAccess ?? "all";
-      const workspaceRoles = input.workspaceRoles ?? [];
-      const id = deps.ids.next("usr");
-      const employeeNumber = text(input.employeeNumber);
-      const row = newUserRow({
-        id,
-        username: input.username,
-        email: input.email,
-        firstName: input.firstName,
-        lastName: input.lastName,
-        initials: text(input.initials),
-        phone,
-        workRole: text(input.workRole),
-        professionalId: text(input.professionalId),
-        prescriberId: text(input.prescriberId),
-        qualifications: text(input.qualifications),
-        areasOfExpertise: text(input.areasOfExpertise),
-        employeeNumber,
-        title: text(input.title),
-        roleId: input.roleId,
-        workspaceAccessAll: workspaceAccess === "all",
-        virtual,
-        expiresAt,
-        // Without a password a person is invited; a virtual user never signs in, so it is active at once.
-        status: passwordHash !== null || virtual ? "active" : "invited",
-        // An administrator chose this password, so by default the user replaces it at first sign-in.
-        mustChangePassword: passwordHash !== null && (input.mustChangePassword ?? true),
-        passwordHash,
-        createdAt: now,
-        createdBy: caller.userId,
-      });
       try {
-        return await inTenantTx(deps, ctx.tenantId, async (trx) => {
-          const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
-          if (!tenant) throw new AppError("TENANT_NOT_FOUND");
-          const stored = {
-            ...row,
-            work_role: checkWorkRole(tenantWorkRoles(tenant.work_roles), row.work_role, row.professional_id),
-          };
-          const role = await loadFormalRole(trx, ctx.tenantId, input.roleId);
-          const accessIds = workspaceAccess === "all" ? [] : [...new Set(workspaceAccess)];
-          await checkWorkspaceIds(
-            trx,
-            ctx.tenantId,
-            workspaceAccess === "all" ? [] : workspaceAccess,
-            (i) => `workspaceAccess.${i}`,
-          );
-          const wsRoles = await checkWorkspaceRoles(trx, ctx.tenantId, workspaceRoles);
-          const holder = await currentHolder(trx, caller);
-          ensureCoversRole(caller, holder, role);
-          ensureCoversWorkspaceRoles(caller, holder, workspaceRoles, wsRoles);
-          const store = createUserStore(trx, ctx.tenantId);
-          await store.insertUser(stored);
-          await store.replaceWorkspaceAccess(id, accessIds);
-          await store.replaceWorkspaceRoles(id, workspaceRoles);
-          const created = (await store.toUsers([{ ...stored, tenant_id: ctx.tenantId }]))[0]!;
-          await appendAudit(deps, trx, ctx, {
-            action: "user.created",
-            target: { type: "user", id, label: stored.username },
-            changes: snapshotChanges(created, "after", AUDITED_USER_FIELDS),
-          });
-          // The invitation (set-password link, 72 h) in this transaction: a rolled-back create sends none.
-          if (stored.status === "invited") await queueInvitation(deps, trx, tenant, stored);
-          return created;
-        });
+        return await inTenantTx(deps, ctx.tenantId, (trx) =>
+          createUserIn(deps, trx, ctx, caller, input, passwordHash),
+        );
       } catch (error) {
         throw takenError(error) ?? error;
       }

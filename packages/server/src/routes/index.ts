@@ -17,6 +17,7 @@ import { rolesRoutes } from "./roles.routes.ts";
 import { settingsRoutes } from "./settings.routes.ts";
 import { tenantsRoutes } from "./tenants.routes.ts";
 import { userActionsRoutes } from "./user-actions.routes.ts";
+import { userCsvRoutes } from "./user-csv.routes.ts";
 import { usersRoutes } from "./users.routes.ts";
 import { workspacesRoutes } from "./workspaces.routes.ts";
 
@@ -34,6 +35,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   auditRoutes,
   settingsRoutes,
   usersRoutes,
+  userCsvRoutes,
   userActionsRoutes,
   apiTokensRoutes,
   accessRoutes,

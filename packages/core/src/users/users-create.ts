@@ -1,0 +1,104 @@
+/**
+ * Creating a user inside the caller's transaction: the same checks for the API's create and for
+ * each row of a CSV import (users-import.service.ts), which runs many in one transaction.
+ */
+import type { CreateUserBody, User } from "@staffgate/contract";
+import { currentHolder } from "../access/current-holder.ts";
+import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
+import type { Caller } from "../auth/caller.ts";
+import { queueInvitation } from "../auth/credentials.service.ts";
+import type { Ctx } from "../shared/context.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError } from "../shared/errors.ts";
+import type { Trx } from "../shared/tx.ts";
+import { createTenantStore } from "../tenants/tenants.store.ts";
+import {
+  AUDITED_USER_FIELDS,
+  checkWorkRole,
+  checkWorkspaceIds,
+  checkWorkspaceRoles,
+  ensureCoversRole,
+  ensureCoversWorkspaceRoles,
+  expiryOrThrow,
+  loadFormalRole,
+  phoneOrThrow,
+  tenantWorkRoles,
+  text,
+} from "./user-input.ts";
+import { createUserStore } from "./users.store.ts";
+import { newUserRow } from "./users.table.ts";
+
+/** `passwordHash` null: the user is invited (a virtual user is active at once). */
+export async function createUserIn(
+  deps: Deps,
+  trx: Trx,
+  ctx: Ctx,
+  caller: Caller,
+  input: CreateUserBody,
+  passwordHash: string | null,
+): Promise<User> {
+  const virtual = input.virtual ?? false;
+  const now = deps.clock.now().toISOString();
+  const expiresAt = expiryOrThrow(input.expiresAt, now);
+  const workspaceAccess = input.workspaceAccess ?? "all";
+  const workspaceRoles = input.workspaceRoles ?? [];
+  const id = deps.ids.next("usr");
+  const row = newUserRow({
+    id,
+    username: input.username,
+    email: input.email,
+    firstName: input.firstName,
+    lastName: input.lastName,
+    initials: text(input.initials),
+    phone: phoneOrThrow(input.phone),
+    workRole: text(input.workRole),
+    professionalId: text(input.professionalId),
+    prescriberId: text(input.prescriberId),
+    qualifications: text(input.qualifications),
+    areasOfExpertise: text(input.areasOfExpertise),
+    employeeNumber: text(input.employeeNumber),
+    title: text(input.title),
+    roleId: input.roleId,
+    workspaceAccessAll: workspaceAccess === "all",
+    virtual,
+    expiresAt,
+    // Without a password a person is invited; a virtual user never signs in, so it is active at once.
+    status: passwordHash !== null || virtual ? "active" : "invited",
+    // An administrator chose this password, so by default the user replaces it at first sign-in.
+    mustChangePassword: passwordHash !== null && (input.mustChangePassword ?? true),
+    passwordHash,
+    createdAt: now,
+    createdBy: caller.userId,
+  });
+  const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
+  if (!tenant) throw new AppError("TENANT_NOT_FOUND");
+  const stored = {
+    ...row,
+    work_role: checkWorkRole(tenantWorkRoles(tenant.work_roles), row.work_role, row.professional_id),
+  };
+  const role = await loadFormalRole(trx, ctx.tenantId, input.roleId);
+  const accessIds = workspaceAccess === "all" ? [] : [...new Set(workspaceAccess)];
+  await checkWorkspaceIds(
+    trx,
+    ctx.tenantId,
+    workspaceAccess === "all" ? [] : workspaceAccess,
+    (i) => `workspaceAccess.${i}`,
+  );
+  const wsRoles = await checkWorkspaceRoles(trx, ctx.tenantId, workspaceRoles);
+  const holder = await currentHolder(trx, caller);
+  ensureCoversRole(caller, holder, role);
+  ensureCoversWorkspaceRoles(caller, holder, workspaceRoles, wsRoles);
+  const store = createUserStore(trx, ctx.tenantId);
+  await store.insertUser(stored);
+  await store.replaceWorkspaceAccess(id, accessIds);
+  await store.replaceWorkspaceRoles(id, workspaceRoles);
+  const created = (await store.toUsers([{ ...stored, tenant_id: ctx.tenantId }]))[0]!;
+  await appendAudit(deps, trx, ctx, {
+    action: "user.created",
+    target: { type: "user", id, label: stored.username },
+    changes: snapshotChanges(created, "after", AUDITED_USER_FIELDS),
+  });
+  // The invitation (set-password link, 72 h) in this transaction: a rolled-back create sends none.
+  if (stored.status === "invited") await queueInvitation(deps, trx, tenant, stored);
+  return created;
+}
