@@ -2,6 +2,7 @@
 import { auditExport } from "./audit/export.ts";
 import { auditPurge } from "./audit/purge.ts";
 import { auditVerify } from "./audit/verify.ts";
+import { check } from "./check.ts";
 import type { Command } from "./command.ts";
 import { migrate } from "./migrate.ts";
 import { outbox } from "./outbox.ts";
@@ -16,4 +17,5 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   "audit verify": auditVerify,
   "audit purge": auditPurge,
   outbox,
+  check,
 };
