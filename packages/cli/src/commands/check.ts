@@ -12,7 +12,7 @@ import { CheckBody } from "@staffgate/contract";
 import { type Caller, type Core, type Ctx, operatorActor } from "@staffgate/core";
 import type { Command } from "./command.ts";
 import { parseArgs } from "./command.ts";
-import { tenantBySlug, withCore } from "./open-core.ts";
+import { operatorCtx, tenantBySlug, withCore } from "./open-core.ts";
 
 const USAGE =
   "staffgate check --tenant <slug> --user <username or id> --permission <key> [--workspace <slug or id>] [--patient <ref>] [--explain]";
@@ -71,13 +71,7 @@ export const check: Command = {
     return withCore(async (core) => {
       const tenant = await tenantBySlug(core, options.tenant);
       // The operator asked: recorded as such when the decision is audited (patient grants, elevations).
-      const ctx: Ctx = {
-        tenantId: tenant.id,
-        actor: operatorActor,
-        ip: null,
-        userAgent: "staffgate-cli",
-        requestId: null,
-      };
+      const ctx = operatorCtx(tenant.id);
       const policy = await core.access.snapshot(tenant.id);
       const workspace = text("workspace");
       const parsed = CheckBody.safeParse({

@@ -1,5 +1,13 @@
 /** Core on DATABASE_URL for commands that work on the database directly, refusing a stale schema. */
-import { type Core, createCore, loadCatalogs, migrationsAreCurrent, openDatabase } from "@staffgate/core";
+import {
+  type Core,
+  type Ctx,
+  createCore,
+  loadCatalogs,
+  migrationsAreCurrent,
+  openDatabase,
+  operatorActor,
+} from "@staffgate/core";
 import { loadConfig } from "@staffgate/server";
 
 export class CommandError extends Error {
@@ -41,4 +49,9 @@ export async function tenantBySlug(core: Core, slug: string | true | undefined) 
   const tenant = await core.tenants.findTenantBySlug(slug);
   if (!tenant) throw new CommandError(`No tenant with slug "${slug}"`);
   return tenant;
+}
+
+/** The operator at the command line, acting on one tenant: what the audit records as the actor. */
+export function operatorCtx(tenantId: string): Ctx {
+  return { tenantId, actor: operatorActor, ip: null, userAgent: "staffgate-cli", requestId: null };
 }

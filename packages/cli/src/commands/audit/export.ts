@@ -1,9 +1,8 @@
 /** `staffgate audit export --tenant <slug> [--format csv|jsonl]`: the whole trail to stdout (audited). */
 import { once } from "node:events";
-import { type Ctx, operatorActor } from "@staffgate/core";
 import type { Command } from "../command.ts";
 import { parseArgs } from "../command.ts";
-import { CommandError, tenantBySlug, withCore } from "../open-core.ts";
+import { CommandError, operatorCtx, tenantBySlug, withCore } from "../open-core.ts";
 
 export const auditExport: Command = {
   summary: "Export a tenant's audit trail to stdout (--tenant <slug> [--format csv|jsonl])",
@@ -14,13 +13,7 @@ export const auditExport: Command = {
       if (format !== "csv" && format !== "jsonl") throw new CommandError("--format is csv or jsonl", 2);
       const tenant = await tenantBySlug(core, options.tenant);
       // The operator at the console exports: recorded as such in the audit.exported event.
-      const ctx: Ctx = {
-        tenantId: tenant.id,
-        actor: operatorActor,
-        ip: null,
-        userAgent: "staffgate-cli",
-        requestId: null,
-      };
+      const ctx = operatorCtx(tenant.id);
       for await (const line of await core.audit.exportText(ctx, { format })) {
         // Respect back-pressure so a large trail streams with constant memory.
         if (!process.stdout.write(line)) await once(process.stdout, "drain");

@@ -1,12 +1,11 @@
 /**
  * `staffgate audit purge --tenant <slug> [--before <ISO date>]`: delete the events past the
- * tenant's retention horizon (or before an earlier date). Audited as the operator; schedule it with
- * cron if the events should go as soon as the horizon passes them.
+ * tenant's retention horizon (or before an earlier date) now, audited as the operator; the
+ * server's hourly retention job does the same by itself.
  */
-import { type Ctx, operatorActor } from "@staffgate/core";
 import type { Command } from "../command.ts";
 import { parseArgs } from "../command.ts";
-import { CommandError, tenantBySlug, withCore } from "../open-core.ts";
+import { CommandError, operatorCtx, tenantBySlug, withCore } from "../open-core.ts";
 
 export const auditPurge: Command = {
   summary: "Delete a tenant's audit events past the retention horizon (--tenant <slug> [--before <date>])",
@@ -18,13 +17,7 @@ export const auditPurge: Command = {
       if (before !== undefined && (typeof before !== "string" || Number.isNaN(Date.parse(before)))) {
         throw new CommandError("--before takes a date, such as 2020-01-01T00:00:00Z", 2);
       }
-      const ctx: Ctx = {
-        tenantId: tenant.id,
-        actor: operatorActor,
-        ip: null,
-        userAgent: "staffgate-cli",
-        requestId: null,
-      };
+      const ctx = operatorCtx(tenant.id);
       const result = await core.audit.purgeEvents(
         ctx,
         before === undefined ? {} : { before: new Date(before).toISOString() },
