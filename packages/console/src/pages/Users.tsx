@@ -1,7 +1,8 @@
 /**
- * Users: search and filters, seat count, cursor pages, "Create New User", and per row an Actions
- * menu (edit, permissions pages, credential and lifecycle actions). Each action's outcome is
- * said in a status message, a refusal in an alert; the list and seats reload after each.
+ * Users: search and filters, seat count, cursor pages, "Create New User", CSV export of the
+ * filtered list and CSV import, and per row an Actions menu (edit, permissions pages, credential
+ * and lifecycle actions). Each action's outcome is said in a status message, a refusal in an
+ * alert; the list and seats reload after each.
  */
 import { useRef, useState } from "react";
 import { problemCode, problemMessage } from "../api.ts";
@@ -15,6 +16,9 @@ import type { User } from "../types.ts";
 import "../styles/users.css";
 import { CreateUserDialog } from "./CreateUserDialog.tsx";
 import { EditUserDialog } from "./users/EditUserDialog.tsx";
+import { ExportUsersButton } from "./users/ExportUsersButton.tsx";
+import { ImportUsersDialog } from "./users/ImportUsersDialog.tsx";
+import { importedWords } from "./users/import-report.ts";
 import { loadUserOptions } from "./users/options.ts";
 import { RandomPasswordDialog } from "./users/RandomPasswordDialog.tsx";
 import { expired, RestoreExpiredDialog } from "./users/RestoreExpiredDialog.tsx";
@@ -25,7 +29,11 @@ import { ACTIONS, type ActionDef, type ActionId } from "./users/userActions.ts";
 
 const PAGE_SIZE = 50;
 
-type Open = { readonly kind: "create" } | { readonly kind: ActionId; readonly user: User } | null;
+type Open =
+  | { readonly kind: "create" }
+  | { readonly kind: "import" }
+  | { readonly kind: ActionId; readonly user: User }
+  | null;
 
 export function UsersPage() {
   const api = useApi();
@@ -101,6 +109,17 @@ export function UsersPage() {
 
   const dialog = () => {
     if (!open) return null;
+    if (open.kind === "import") {
+      return (
+        <ImportUsersDialog
+          onClose={close}
+          onImported={(report) => {
+            close();
+            say(importedWords(report));
+          }}
+        />
+      );
+    }
     if (open.kind === "create") {
       return ready ? (
         <CreateUserDialog
@@ -161,20 +180,45 @@ export function UsersPage() {
         <h1 ref={heading} tabIndex={-1}>
           Users
         </h1>
-        {can("users.manage") && (
-          <button
-            type="button"
-            className="primary"
-            disabled={!ready}
-            onClick={(e) => {
-              returnTo.current = e.currentTarget;
-              setNotice(null);
-              setOpen({ kind: "create" });
+        <div className="page-head-actions">
+          <ExportUsersButton
+            query={query}
+            onDone={(message) => {
+              setRefusal(null);
+              setNotice(message);
             }}
-          >
-            Create New User
-          </button>
-        )}
+            onError={(message) => {
+              setNotice(null);
+              setRefusal(message);
+            }}
+          />
+          {can("users.manage") && (
+            <button
+              type="button"
+              onClick={(e) => {
+                returnTo.current = e.currentTarget;
+                setNotice(null);
+                setOpen({ kind: "import" });
+              }}
+            >
+              Import CSV…
+            </button>
+          )}
+          {can("users.manage") && (
+            <button
+              type="button"
+              className="primary"
+              disabled={!ready}
+              onClick={(e) => {
+                returnTo.current = e.currentTarget;
+                setNotice(null);
+                setOpen({ kind: "create" });
+              }}
+            >
+              Create New User
+            </button>
+          )}
+        </div>
       </div>
       {seats.kind === "ready" && (
         <p className="seats">
