@@ -8,6 +8,7 @@ export * from "./credentials.ts";
 export * from "./emergency.ts";
 export * from "./errors.ts";
 export * from "./mfa.ts";
+export * from "./outbox.ts";
 export * from "./patient-access.ts";
 export * from "./roles.ts";
 export * from "./settings.ts";

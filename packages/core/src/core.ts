@@ -12,6 +12,7 @@ import { createMfaService } from "./auth/mfa.service.ts";
 import { createPasswordHasher, type HasherOptions } from "./auth/password-hasher.ts";
 import { type Catalogs, loadCatalogs } from "./catalog/catalogs.ts";
 import type { Db } from "./db/database.ts";
+import { createOutboxService } from "./mail/outbox.service.ts";
 import { createRolesService } from "./roles/roles.service.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import type { Deps } from "./shared/deps.ts";
@@ -67,6 +68,7 @@ export function createCore(options: CoreOptions) {
     userPermissions: createUserPermissionsService(deps),
     users: createUsersService(deps),
     userCsv: createUserCsvService(deps),
+    outbox: createOutboxService(deps),
     roles: createRolesService(deps),
     access,
     effective: createEffectiveService(deps, access),

@@ -7,6 +7,7 @@ import { credentialsApi } from "./credentials.ts";
 import { emergencyAccessApi } from "./emergency.ts";
 import { type ClientOptions, createTransport, type Transport } from "./http.ts";
 import { mfaApi } from "./mfa.ts";
+import { outboxApi } from "./outbox.ts";
 import { patientAccessApi } from "./patient-access.ts";
 import { rolesApi } from "./roles.ts";
 import { settingsApi } from "./settings.ts";
@@ -30,6 +31,7 @@ export class Staffgate {
   readonly patientAccess: ReturnType<typeof patientAccessApi>;
   readonly emergencyAccess: ReturnType<typeof emergencyAccessApi>;
   readonly settings: ReturnType<typeof settingsApi>;
+  readonly outbox: ReturnType<typeof outboxApi>;
   readonly apiTokens: ReturnType<typeof apiTokensApi>;
   readonly mfa: ReturnType<typeof mfaApi>;
 
@@ -49,6 +51,7 @@ export class Staffgate {
     this.patientAccess = patientAccessApi(t);
     this.emergencyAccess = emergencyAccessApi(t);
     this.settings = settingsApi(t);
+    this.outbox = outboxApi(t);
     this.apiTokens = apiTokensApi(t);
     this.mfa = mfaApi(t);
   }

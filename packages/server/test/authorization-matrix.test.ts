@@ -113,6 +113,7 @@ const MATRIX: Readonly<Record<string, Row>> = {
   "GET /api/v1/audit": { needs: { permission: "audit.view" } },
   "GET /api/v1/audit/export": { needs: { permission: "audit.view" } },
   "GET /api/v1/audit/verify": { needs: { permission: "audit.view" } },
+  "GET /api/v1/outbox": { needs: { permission: "settings.manage" } },
   // A purge with nothing past the horizon deletes nothing; the check is on the permission alone.
   "POST /api/v1/audit/purge": { needs: { permission: "settings.manage" }, body: () => ({}) },
 

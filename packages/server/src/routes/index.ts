@@ -11,6 +11,7 @@ import { effectiveRoutes } from "./effective.routes.ts";
 import { emergencyRoutes } from "./emergency.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
 import { mfaRoutes } from "./mfa.routes.ts";
+import { outboxRoutes } from "./outbox.routes.ts";
 import { patientAccessRoutes } from "./patient-access.routes.ts";
 import { permissionsRoutes } from "./permissions.routes.ts";
 import { rolesRoutes } from "./roles.routes.ts";
@@ -34,6 +35,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   rolesRoutes,
   auditRoutes,
   settingsRoutes,
+  outboxRoutes,
   usersRoutes,
   userCsvRoutes,
   userActionsRoutes,

@@ -1,0 +1,30 @@
+/**
+ * The tenant's email outbox as administrators see it: who was sent what, and whether it left.
+ * Never the body: bodies hold one-time links (reset, invitation), which only their recipient (and
+ * the operator, `staffgate outbox`) may read (docs/decisions.md, "Email").
+ */
+import { z } from "zod";
+import { ListQuery, NullableTimestamp, Timestamp } from "./common.ts";
+
+export const OutboxMessageSchema = z.strictObject({
+  id: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  /** What the message is: `user.invitation`, `auth.password.reset_link`, `auth.locked`, … */
+  kind: z.string(),
+  createdAt: Timestamp,
+  /** `sent` (by SMTP, or printed to the log without SMTP), `pending`, or `failing` (retried). */
+  state: z.enum(["sent", "pending", "failing"]),
+  sentAt: NullableTimestamp,
+  sentVia: z.string().nullable(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+});
+export type OutboxMessage = z.infer<typeof OutboxMessageSchema>;
+
+export const ListOutboxQuery = ListQuery.extend({
+  state: z.enum(["sent", "pending", "failing"]).optional(),
+  /** Messages to this address (any letter case). */
+  to: z.string().max(254).optional(),
+});
+export type ListOutboxQuery = z.infer<typeof ListOutboxQuery>;

@@ -1,0 +1,66 @@
+/** The tenant's outbox for its administrators: delivery state, never a body (contract/outbox.ts). */
+import type { ListOutboxQuery, OutboxMessage } from "@staffgate/contract";
+import { sql } from "kysely";
+import { pastKeyset } from "../db/keyset.ts";
+import type { OutboxTable } from "../db/schema.ts";
+import type { Ctx } from "../shared/context.ts";
+import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
+import type { Deps } from "../shared/deps.ts";
+
+function toMessage(row: Omit<OutboxTable, "body" | "tenant_id" | "next_attempt_at">): OutboxMessage {
+  return {
+    id: row.id,
+    to: row.to_address,
+    subject: row.subject,
+    kind: row.kind,
+    createdAt: row.created_at,
+    state: row.sent_at !== null ? "sent" : row.attempts > 0 ? "failing" : "pending",
+    sentAt: row.sent_at,
+    sentVia: row.sent_via,
+    attempts: Number(row.attempts),
+    lastError: row.last_error,
+  };
+}
+
+export function createOutboxService(deps: Deps) {
+  return {
+    /** Newest first, with the list's keyset paging. */
+    async listMessages(
+      ctx: Ctx,
+      query: ListOutboxQuery,
+    ): Promise<{ items: OutboxMessage[]; nextCursor: string | null }> {
+      const after = decodePairCursor(query.cursor);
+      let q = deps.db.kysely
+        .selectFrom("outbox")
+        // Never the body: it holds one-time links.
+        .select([
+          "id",
+          "to_address",
+          "subject",
+          "kind",
+          "created_at",
+          "sent_at",
+          "sent_via",
+          "attempts",
+          "last_error",
+        ])
+        .where("tenant_id", "=", ctx.tenantId);
+      if (query.state === "sent") q = q.where("sent_at", "is not", null);
+      if (query.state === "pending") q = q.where("sent_at", "is", null).where("attempts", "=", 0);
+      if (query.state === "failing") q = q.where("sent_at", "is", null).where("attempts", ">", 0);
+      if (query.to) q = q.where(sql`lower(to_address)`, "=", query.to.trim().toLowerCase());
+      if (after) q = q.where(pastKeyset("created_at", "id", "<", after));
+      const rows = await q
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(query.limit + 1)
+        .execute();
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toMessage),
+        nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
+      };
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/** /api/v1/outbox: the tenant's emails and whether they left (never their bodies). */
+import { ListOutboxQuery, OutboxMessageSchema, page } from "@staffgate/contract";
+import type { Core } from "@staffgate/core";
+import type { FastifyInstance } from "fastify";
+import { type RouteOptions, route } from "../http/route.ts";
+
+export function outboxRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
+  route(app, options, {
+    method: "GET",
+    url: "/api/v1/outbox",
+    summary:
+      "The tenant's emails, newest first: recipient, subject, kind and delivery state (never the body, which may hold a one-time link)",
+    tags: ["settings"],
+    auth: "tenant",
+    permission: "settings.manage",
+    query: ListOutboxQuery,
+    response: page(OutboxMessageSchema),
+    handler: ({ ctx, query }) => core.outbox.listMessages(ctx, query),
+  });
+}
