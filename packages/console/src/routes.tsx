@@ -8,6 +8,7 @@ import { ApiTokensPage } from "./pages/ApiTokens.tsx";
 import { AuditLogPage } from "./pages/AuditLog.tsx";
 import { EffectivePermissionsPage } from "./pages/EffectivePermissions.tsx";
 import { EmergencyAccessPage } from "./pages/EmergencyAccess.tsx";
+import { OutboxPage } from "./pages/Outbox.tsx";
 import { PatientAccessPage } from "./pages/PatientAccess.tsx";
 import { ProfilePage } from "./pages/Profile.tsx";
 import { RolesPage } from "./pages/Roles.tsx";
@@ -54,6 +55,7 @@ export const ROUTES: readonly RouteDef[] = [
   },
   { pattern: "/audit", title: "Audit log", nav: ["audit.view"], render: () => <AuditLogPage /> },
   { pattern: "/settings", title: "Settings", nav: ["settings.manage"], render: () => <SettingsPage /> },
+  { pattern: "/outbox", title: "Outbox", nav: ["settings.manage"], render: () => <OutboxPage /> },
   {
     pattern: "/api-tokens",
     title: "API tokens",

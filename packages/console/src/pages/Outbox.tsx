@@ -1,0 +1,103 @@
+/**
+ * Outbox (settings.manage): the tenant's emails newest first with cursor pages, each with its
+ * recipient, subject, kind and delivery state. Filters (state, recipient) are applied with
+ * "Search" and kept in the address (`/outbox?state=failing`), so a filtered view can be shared
+ * and reloaded. Bodies are never shown: the API does not answer them (they may hold one-time links).
+ */
+import { useMemo, useState } from "react";
+import { LoadState } from "../components/LoadState.tsx";
+import { NoAccess } from "../components/Messages.tsx";
+import { Pager, useCursorPages } from "../components/Pager.tsx";
+import { useLoad } from "../components/useLoad.ts";
+import { navigate, useSearch } from "../router.tsx";
+import { useApi, useSession } from "../session.tsx";
+import "../styles/admin.css";
+import "../styles/outbox.css";
+import {
+  apiQueryOf,
+  EMPTY_FILTERS,
+  filtersFromSearch,
+  hasFilters,
+  type OutboxFilters,
+  searchOf,
+} from "./outbox/filters.ts";
+import { OutboxFilterForm } from "./outbox/OutboxFilterForm.tsx";
+import { OutboxTable } from "./outbox/OutboxTable.tsx";
+
+const PAGE_SIZE = 50;
+
+export function OutboxPage() {
+  const { can } = useSession();
+  if (!can("settings.manage")) {
+    return (
+      <NoAccess title="Outbox">
+        You do not have access to the outbox. Ask an administrator if you need to check an email.
+      </NoAccess>
+    );
+  }
+  return <OutboxView />;
+}
+
+function OutboxView() {
+  const api = useApi();
+  const search = useSearch();
+  const applied = useMemo(() => filtersFromSearch(search), [search]);
+  const query = useMemo(() => apiQueryOf(applied), [applied]);
+  // The form follows the address: another address (back, forward, a shared link) resets it.
+  const [draft, setDraft] = useState<{ search: string; form: OutboxFilters }>({ search, form: applied });
+  const form = draft.search === search ? draft.form : applied;
+  const setForm = (f: OutboxFilters) => setDraft({ search, form: f });
+  const [searches, setSearches] = useState(0);
+  // Pages belong to one search, and to one press of Search.
+  const pages = useCursorPages(`${search}\u0000${searches}`);
+  const { cursor } = pages;
+  const [list] = useLoad(
+    () => api.outbox.list({ ...query, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
+    [api, query, cursor, searches],
+  );
+
+  const apply = (next: OutboxFilters) => {
+    const target = searchOf(next);
+    if (target === search) setSearches((n) => n + 1);
+    else navigate(`/outbox${target}`);
+  };
+
+  const filtered = hasFilters(applied);
+  return (
+    <>
+      <h1>Outbox</h1>
+      <p className="muted">
+        Delivery status of the emails Staffgate sent for this practice. Message contents are not shown here:
+        they can hold one-time sign-in links.
+      </p>
+      <OutboxFilterForm
+        value={form}
+        onChange={setForm}
+        onSearch={() => apply(form)}
+        onClear={() => {
+          setForm(EMPTY_FILTERS);
+          apply(EMPTY_FILTERS);
+        }}
+        busy={list.kind === "loading"}
+      />
+      <LoadState state={list} loading="Loading emails…">
+        {({ items }) =>
+          items.length === 0 ? (
+            <p className="empty">
+              {filtered
+                ? "No emails match these filters."
+                : "Staffgate has not sent any email for this practice yet."}
+            </p>
+          ) : (
+            <OutboxTable messages={items} />
+          )
+        }
+      </LoadState>
+      <Pager
+        pages={pages}
+        loading={list.kind === "loading"}
+        nextCursor={list.kind === "ready" ? list.value.nextCursor : null}
+      />
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+/** How an outbox message reads in the console: its kind and its delivery state in words. */
+import type { OutboxMessage } from "./filters.ts";
+
+const KIND_LABEL: Readonly<Record<string, string>> = {
+  "user.invitation": "Invitation",
+  "auth.password.reset_link": "Password reset link",
+  "auth.locked": "Account locked",
+  "user.email_changed": "Email address changed",
+  "emergency_access.opened": "Emergency access opened",
+  // The three notices of a new password (changed by the user, reset by link, set by an administrator).
+  "auth.password.changed": "Password changed",
+  "auth.password.reset": "Password changed",
+  "auth.password.set_by_administrator": "Password changed",
+};
+
+/** The kind in words where it is plain what it is, else as the server names it. */
+export function kindLabel(kind: string): string {
+  return KIND_LABEL[kind] ?? kind;
+}
+
+export function localTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+/** "Sent … via smtp", "Waiting to be sent", or "Failing: 3 attempts — <the mail server's words>". */
+export function stateLabel(m: OutboxMessage): string {
+  if (m.state === "sent") {
+    const when = m.sentAt ? ` ${localTime(m.sentAt)}` : "";
+    return `Sent${when}${m.sentVia ? ` via ${m.sentVia}` : ""}`;
+  }
+  if (m.state === "pending") return "Waiting to be sent";
+  const attempts = `${m.attempts} ${m.attempts === 1 ? "attempt" : "attempts"}`;
+  return `Failing: ${attempts}${m.lastError ? ` — ${m.lastError}` : ""}`;
+}
