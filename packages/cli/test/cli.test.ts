@@ -119,6 +119,16 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect(cli(["audit", "export", "--tenant", "north", "--format", "xml"]).code).toBe(2);
     });
 
+    it("exports a tenant's users as CSV, recorded as the operator's export", () => {
+      const r = cli(["user", "export", "--tenant", "north"]);
+      expect(r.code).toBe(0);
+      const [header, ...rows] = r.stdout.trimEnd().split("\r\n");
+      expect(header).toMatch(/^username,email,firstName,lastName,/);
+      expect(rows).toEqual([expect.stringMatching(/^root,root@north\.example,Rita,/)]);
+      expect(r.stdout).not.toContain(ADMIN_PASSWORD);
+      expect(cli(["user", "export", "--tenant", "north", "--status", "gone"]).code).toBe(2);
+    });
+
     it("purges only past the retention horizon, recording the purge", () => {
       // Every event is minutes old: the horizon (six years back) passes none of them.
       const r = cli(["audit", "purge", "--tenant", "north"]);

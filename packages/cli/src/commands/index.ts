@@ -8,11 +8,13 @@ import { migrate } from "./migrate.ts";
 import { outbox } from "./outbox.ts";
 import { serve } from "./serve.ts";
 import { tenantCreate } from "./tenant/create.ts";
+import { userExport } from "./user/export.ts";
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   serve,
   migrate,
   "tenant create": tenantCreate,
+  "user export": userExport,
   "audit export": auditExport,
   "audit verify": auditVerify,
   "audit purge": auditPurge,

@@ -1,0 +1,34 @@
+/**
+ * `staffgate user export --tenant <slug> [--status active|inactive|invited|archived|all]`: the
+ * tenant's users as CSV on stdout, the same file as `GET /api/v1/users/export` (it imports back
+ * through the API or the console); audited as the operator.
+ */
+import { once } from "node:events";
+import { ExportUsersQuery } from "@staffgate/contract";
+import type { Command } from "../command.ts";
+import { parseArgs } from "../command.ts";
+import { CommandError, operatorCtx, tenantBySlug, withCore } from "../open-core.ts";
+
+export const userExport: Command = {
+  summary: "Export a tenant's users as CSV to stdout (--tenant <slug> [--status <status>], default all)",
+  run(args) {
+    const { options } = parseArgs(args, ["tenant", "status"]);
+    return withCore(async (core) => {
+      const parsed = ExportUsersQuery.safeParse({ status: options.status ?? "all" });
+      if (!parsed.success) {
+        throw new CommandError("--status is active, inactive, invited, archived or all", 2);
+      }
+      const tenant = await tenantBySlug(core, options.tenant);
+      const ctx = operatorCtx(tenant.id);
+      const query = parsed.data;
+      const lines = await core.userCsv.exportUsers(ctx, query, (cursor) =>
+        core.users.listUsers(ctx, { ...query, limit: 200, ...(cursor ? { cursor } : {}) }),
+      );
+      for await (const line of lines) {
+        // Respect back-pressure so a large tenant streams with constant memory.
+        if (!process.stdout.write(line)) await once(process.stdout, "drain");
+      }
+      return 0;
+    });
+  },
+};
