@@ -9,8 +9,9 @@ import { fieldErrors, problemMessage } from "../api.ts";
 import { LoadState } from "../components/LoadState.tsx";
 import { NoAccess } from "../components/Messages.tsx";
 import { Pager, useCursorPages } from "../components/Pager.tsx";
+import { useAddressFilters } from "../components/useAddressFilters.ts";
 import type { Loaded } from "../components/useLoad.ts";
-import { navigate, useSearch } from "../router.tsx";
+import { navigate } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
 import { AuditDetailDialog } from "./audit/AuditDetailDialog.tsx";
 import { AuditFilterForm } from "./audit/AuditFilterForm.tsx";
@@ -51,13 +52,8 @@ export function AuditLogPage() {
 function AuditLogView() {
   const api = useApi();
   const { can } = useSession();
-  const search = useSearch();
-  const applied = useMemo(() => filtersFromSearch(search), [search]);
+  const { search, applied, form, setForm } = useAddressFilters(filtersFromSearch);
   const query = useMemo(() => apiQueryOf(applied), [applied]);
-  // The form follows the address: another address (back, forward, a shared link) resets it.
-  const [draft, setDraft] = useState<{ search: string; form: Form }>({ search, form: applied });
-  const form = draft.search === search ? draft.form : applied;
-  const setForm = (f: Form) => setDraft({ search, form: f });
   const [localErrors, setLocalErrors] = useState<Partial<Record<FilterKey, string>>>({});
   const [reload, setReload] = useState(0);
   // Pages belong to one search, and to one press of Search.

@@ -8,8 +8,9 @@ import { useMemo, useState } from "react";
 import { LoadState } from "../components/LoadState.tsx";
 import { NoAccess } from "../components/Messages.tsx";
 import { Pager, useCursorPages } from "../components/Pager.tsx";
+import { useAddressFilters } from "../components/useAddressFilters.ts";
 import { useLoad } from "../components/useLoad.ts";
-import { navigate, useSearch } from "../router.tsx";
+import { navigate } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
 import "../styles/outbox.css";
@@ -40,13 +41,8 @@ export function OutboxPage() {
 
 function OutboxView() {
   const api = useApi();
-  const search = useSearch();
-  const applied = useMemo(() => filtersFromSearch(search), [search]);
+  const { search, applied, form, setForm } = useAddressFilters(filtersFromSearch);
   const query = useMemo(() => apiQueryOf(applied), [applied]);
-  // The form follows the address: another address (back, forward, a shared link) resets it.
-  const [draft, setDraft] = useState<{ search: string; form: OutboxFilters }>({ search, form: applied });
-  const form = draft.search === search ? draft.form : applied;
-  const setForm = (f: OutboxFilters) => setDraft({ search, form: f });
   const [searches, setSearches] = useState(0);
   // Pages belong to one search, and to one press of Search.
   const pages = useCursorPages(`${search}\u0000${searches}`);

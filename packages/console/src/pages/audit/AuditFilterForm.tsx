@@ -4,6 +4,7 @@
  */
 import { type FormEvent, type InputHTMLAttributes, useId } from "react";
 import { Field } from "../../components/Field.tsx";
+import { FilterActions } from "../../components/FilterActions.tsx";
 import { type FilterKey, type AuditFilterForm as Form, SUGGESTED_ACTIONS } from "./filters.ts";
 
 export function AuditFilterForm(props: {
@@ -67,14 +68,7 @@ export function AuditFilterForm(props: {
             {field("ip", "IP address", { autoComplete: "off", maxLength: 64 })}
           </div>
         </details>
-        <div className="audit-filter-actions">
-          <button type="submit" className="primary" disabled={props.busy}>
-            Search
-          </button>
-          <button type="button" onClick={props.onClear}>
-            Clear filters
-          </button>
-        </div>
+        <FilterActions className="audit-filter-actions" busy={props.busy} onClear={props.onClear} />
       </form>
     </search>
   );

@@ -4,6 +4,7 @@
  */
 import type { FormEvent } from "react";
 import { Field, SelectField } from "../../components/Field.tsx";
+import { FilterActions } from "../../components/FilterActions.tsx";
 import { type OutboxFilters, STATE_OPTIONS } from "./filters.ts";
 
 export function OutboxFilterForm(props: {
@@ -46,14 +47,7 @@ export function OutboxFilterForm(props: {
             spellCheck={false}
           />
         </div>
-        <div className="outbox-filter-actions">
-          <button type="submit" className="primary" disabled={props.busy}>
-            Search
-          </button>
-          <button type="button" onClick={props.onClear}>
-            Clear filters
-          </button>
-        </div>
+        <FilterActions className="outbox-filter-actions" busy={props.busy} onClear={props.onClear} />
       </form>
     </search>
   );
