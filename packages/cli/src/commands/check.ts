@@ -9,7 +9,7 @@
  * workspace likewise: denied, WORKSPACE_NOT_FOUND.
  */
 import { CheckBody } from "@staffgate/contract";
-import { type Caller, type Core, type Ctx, operatorActor } from "@staffgate/core";
+import { type Core, type Ctx, operatorCaller } from "@staffgate/core";
 import type { Command } from "./command.ts";
 import { parseArgs } from "./command.ts";
 import { operatorCtx, tenantBySlug, withCore } from "./open-core.ts";
@@ -18,26 +18,6 @@ const USAGE =
   "staffgate check --tenant <slug> --user <username or id> --permission <key> [--workspace <slug or id>] [--patient <ref>] [--explain]";
 
 type Snapshot = Awaited<ReturnType<Core["access"]["snapshot"]>>;
-
-/**
- * The operator asking at the console. The access service reads only the caller's tenant, its
- * policy snapshot and whether it is an API token (virtual users answer only to their own token);
- * this caller holds no permission and is no user, so it cannot change an answer, only ask.
- */
-function operatorAsking(tenantId: string, policy: Snapshot): Caller {
-  return {
-    kind: "session",
-    tenantId,
-    actor: operatorActor,
-    userId: "",
-    sessionId: null,
-    mustChangePassword: false,
-    catalog: policy.catalog,
-    holder: { role: { permissions: [], collaborator: false, workspaces: [] }, workspaceRoles: new Map() },
-    permissions: new Set(),
-    policy,
-  };
-}
 
 /** A username (any case) or a user id; anything else is passed on as an id, which the decision reports. */
 function userIdOf(policy: Snapshot, given: string): string {
@@ -83,7 +63,7 @@ export const check: Command = {
       if (!parsed.success) {
         return usage(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
       }
-      const caller = operatorAsking(tenant.id, policy);
+      const caller = operatorCaller(tenant.id, policy.catalog, policy);
       let answer: { allowed: boolean; reason: { code: string; message: string } };
       let steps: readonly string[] = [];
       if (options.explain === true) {

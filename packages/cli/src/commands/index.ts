@@ -8,12 +8,16 @@ import { migrate } from "./migrate.ts";
 import { outbox } from "./outbox.ts";
 import { serve } from "./serve.ts";
 import { tenantCreate } from "./tenant/create.ts";
+import { userCreate } from "./user/create.ts";
 import { userExport } from "./user/export.ts";
+import { userImport } from "./user/import.ts";
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   serve,
   migrate,
   "tenant create": tenantCreate,
+  "user create": userCreate,
+  "user import": userImport,
   "user export": userExport,
   "audit export": auditExport,
   "audit verify": auditVerify,

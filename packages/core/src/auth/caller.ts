@@ -6,7 +6,8 @@ import type { Catalog } from "../catalog/catalog.rules.ts";
 import type { Actor } from "../shared/context.ts";
 
 export interface Caller {
-  readonly kind: "session" | "api_token";
+  /** `operator`: the command line acting on a tenant (operator-caller.ts); never an HTTP request. */
+  readonly kind: "session" | "api_token" | "operator";
   readonly tenantId: string;
   readonly actor: Actor;
   /** The user acting: the signed-in user, or an API token's virtual integration user. */

@@ -68,7 +68,7 @@ export async function createUserIn(
     mustChangePassword: passwordHash !== null && (input.mustChangePassword ?? true),
     passwordHash,
     createdAt: now,
-    createdBy: caller.userId,
+    createdBy: caller.kind === "operator" ? null : caller.userId,
   });
   const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
   if (!tenant) throw new AppError("TENANT_NOT_FOUND");

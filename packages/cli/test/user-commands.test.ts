@@ -1,0 +1,117 @@
+/** `staffgate user create|import` as the operator: the API's own checks, audited as the operator. */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createCore, type Db, openDatabase } from "@staffgate/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, tenantCreateArgs } from "./cli-helpers.ts";
+
+const ADMIN_PASSWORD = "users-canary-Pa55word-curlew-5531";
+const USER_PASSWORD = "given-by-env-Pa55word-wren-2284";
+
+// SQLite only, like cli.test.ts: arguments, output and exit codes; the rules themselves are core's.
+describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
+  "staffgate user create|import",
+  { timeout: 60_000 },
+  () => {
+    let dir: string;
+    let dbFile: string;
+    const cli = (args: readonly string[], env: Record<string, string> = {}) => runCli(dbFile, args, env);
+    const create = (env: Record<string, string>, ...extra: string[]) =>
+      cli(
+        [
+          "user",
+          "create",
+          "--tenant",
+          "west",
+          "--first",
+          "Nia",
+          "--last",
+          "Nurse",
+          "--role",
+          "viewer",
+          ...extra,
+        ],
+        env,
+      );
+
+    async function withDb<T>(work: (db: Db) => Promise<T>): Promise<T> {
+      const db = openDatabase(dbFile);
+      try {
+        return await work(db);
+      } finally {
+        await db.destroy();
+      }
+    }
+
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), "staffgate-users-"));
+      dbFile = join(dir, "staffgate.db");
+      expect(cli(["migrate"]).code).toBe(0);
+      expect(cli(tenantCreateArgs("west"), { STAFFGATE_ADMIN_PASSWORD: ADMIN_PASSWORD }).code).toBe(0);
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("creates a user with the password from the environment, never printing it; it signs in and must change it", async () => {
+      const r = create(
+        { STAFFGATE_USER_PASSWORD: USER_PASSWORD },
+        "--username",
+        "nia",
+        "--email",
+        "nia@west.example",
+      );
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Created user nia \(usr_/);
+      expect(r.stdout).not.toContain(USER_PASSWORD);
+      const login = await withDb((db) =>
+        createCore({ db, hasher: { memoryCost: 1024, timeCost: 1 } }).auth.login(
+          { ip: null, userAgent: null, requestId: null },
+          { tenant: "west", login: "nia", password: USER_PASSWORD },
+        ),
+      );
+      expect(login.mustChangePassword).toBe(true);
+      const audit = await withDb((db) =>
+        db.kysely
+          .selectFrom("audit_events")
+          .select(["actor_type", "target_label"])
+          .where("action", "=", "user.created")
+          .where("target_label", "=", "nia")
+          .execute(),
+      );
+      expect(audit).toEqual([{ actor_type: "operator", target_label: "nia" }]);
+    });
+
+    it("invites a user created without a password; refuses a taken username (1) and a missing email (2)", async () => {
+      const r = create({ STAFFGATE_USER_PASSWORD: "" }, "--username", "ola", "--email", "ola@west.example");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("invited");
+      expect(cli(["outbox", "--tenant", "west"]).stdout).toContain("To: ola@west.example");
+      const taken = create({}, "--username", "ola", "--email", "other@west.example");
+      expect([taken.code, taken.stderr]).toEqual([1, expect.stringMatching(/username/)]);
+      const missing = create({}, "--username", "pia");
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/email/);
+    });
+
+    it("imports a CSV: a dry run writes nothing; a bad row writes nothing and exits 1; a good file is imported", async () => {
+      const file = join(dir, "users.csv");
+      writeFileSync(file, "username,email,firstName,lastName,role\nkai,kai@west.example,Kai,Keeper,Viewer\n");
+      const dry = cli(["user", "import", "--tenant", "west", "--file", file, "--dry-run"]);
+      expect([dry.code, dry.stdout]).toEqual([0, expect.stringContaining("line 2 kai@west.example: create")]);
+      const bad = join(dir, "bad.csv");
+      writeFileSync(bad, "username,email,firstName,lastName,role\nlee,lee@west.example,Lee,Lost,Nobody\n");
+      const refused = cli(["user", "import", "--tenant", "west", "--file", bad]);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toContain('line 2 lee@west.example: error role: no role named "Nobody"');
+      expect(refused.stdout).toContain("nothing written");
+      const done = cli(["user", "import", "--tenant", "west", "--file", file]);
+      expect([done.code, done.stdout]).toEqual([0, expect.stringContaining("imported: 1 to create")]);
+      const users = await withDb((db) =>
+        db.kysely.selectFrom("users").select(["username", "status"]).execute(),
+      );
+      expect(users).toEqual(expect.arrayContaining([{ username: "kai", status: "invited" }]));
+      expect(users.map((u) => u.username)).not.toContain("lee");
+    });
+  },
+);
