@@ -9,7 +9,7 @@
 import type { EmergencyAccess, OpenEmergencyAccessBody } from "@staffgate/contract";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
-import { ensureReauthNotThrottled } from "../auth/reauth-throttle.ts";
+import { takeReauthAttempt } from "../auth/reauth-throttle.ts";
 import type { Catalog } from "../catalog/catalog.rules.ts";
 import { enqueue } from "../mail/outbox.store.ts";
 import { loadTenantRoles } from "../roles/roles.table.ts";
@@ -95,7 +95,7 @@ export function createEmergencyAccessService(deps: Deps) {
       if (!me) throw new AppError("UNAUTHENTICATED");
       // Step-up authentication: the caller's own password, checked again now, and throttled
       // like every re-authentication so a session cannot guess the password without limit.
-      await ensureReauthNotThrottled(deps, deps.db.kysely, {
+      const attempt = await takeReauthAttempt(deps, deps.db.kysely, {
         tenantId: ctx.tenantId,
         userId: me.id,
         action: "emergency_access.opened",
@@ -118,6 +118,7 @@ export function createEmergencyAccessService(deps: Deps) {
         );
         throw new AppError("INVALID_CREDENTIALS", "The password is not correct");
       }
+      await attempt.giveBack();
 
       const openedAt = deps.clock.now();
       const settings = readSettings(tenant.settings);

@@ -51,7 +51,7 @@ import {
   passwordPolicyFor,
   REUSED,
 } from "./password-policy.rules.ts";
-import { ensureReauthNotThrottled } from "./reauth-throttle.ts";
+import { takeReauthAttempt } from "./reauth-throttle.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
 const MINUTE_MS = 60_000;
@@ -276,7 +276,7 @@ export function createCredentialsService(deps: Deps) {
       if (!user) throw new AppError("UNAUTHENTICATED");
       const target = { type: "user", id: user.id, label: user.username } as const;
 
-      await ensureReauthNotThrottled(deps, db, {
+      const attempt = await takeReauthAttempt(deps, db, {
         tenantId: caller.tenantId,
         userId: user.id,
         action: "auth.password.change_failed",
@@ -292,6 +292,7 @@ export function createCredentialsService(deps: Deps) {
         );
         throw invalid("currentPassword", "is not your current password");
       }
+      await attempt.giveBack();
       await checkNewPassword("newPassword", input.newPassword, user, tenant, settings);
       const hash = await deps.hasher.hash(input.newPassword);
       await inTx(deps, async (trx) => {

@@ -25,21 +25,36 @@ export function windowStartOf(at: Date, windowMs: number): string {
   return new Date(Math.floor(at.getTime() / windowMs) * windowMs).toISOString();
 }
 
-const countAttempts = prepared<
-  { key0: string; key1: string; windowStart: string },
-  { key: string; count: number; window_start: string }
->(["key0", "key1", "windowStart"], (db, v) =>
-  db
+/** One upsert per key: a row of an older window restarts at 1, else the count goes up by one. */
+function upsertCounts<DB extends Executor>(db: DB, keys: readonly string[], windowStart: string) {
+  return db
     .insertInto("login_throttle")
-    .values([v.key0, v.key1].map((key) => ({ key, window_start: v.windowStart, count: 1 })))
+    .values(keys.map((key) => ({ key, window_start: windowStart, count: 1 })))
     .onConflict((oc) =>
       oc.column("key").doUpdateSet({
         count: sql<number>`CASE WHEN login_throttle.window_start >= excluded.window_start THEN login_throttle.count + 1 ELSE 1 END`,
         window_start: sql<string>`CASE WHEN login_throttle.window_start >= excluded.window_start THEN login_throttle.window_start ELSE excluded.window_start END`,
       }),
     )
-    .returning(["key", "count", "window_start"]),
-);
+    .returning(["key", "count", "window_start"]);
+}
+
+const countAttempts = prepared<
+  { key0: string; key1: string; windowStart: string },
+  { key: string; count: number; window_start: string }
+>(["key0", "key1", "windowStart"], (db, v) => upsertCounts(db, [v.key0, v.key1], v.windowStart));
+
+const countOne = prepared<
+  { key: string; windowStart: string },
+  { key: string; count: number; window_start: string }
+>(["key", "windowStart"], (db, v) => upsertCounts(db, [v.key], v.windowStart));
+
+/** Counts one attempt under one key (re-authentication, reauth-throttle.ts) and returns the count. */
+export async function hitOne(db: Executor, key: string, windowStart: string): Promise<ThrottleHit> {
+  const [row] = await countOne.rows(db, { key, windowStart });
+  if (!row) throw new Error("login_throttle upsert returned no row");
+  return { key, count: Number(row.count), windowStart: row.window_start };
+}
 
 /**
  * Counts one attempt under the per-address key and the per-account key, in one statement, and

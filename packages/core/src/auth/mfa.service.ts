@@ -35,7 +35,7 @@ import {
   secretKeyFrom,
 } from "./mfa.rules.ts";
 import { createMfaStore } from "./mfa.store.ts";
-import { ensureReauthNotThrottled } from "./reauth-throttle.ts";
+import { takeReauthAttempt } from "./reauth-throttle.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
 /** The sealing key for TOTP secrets: from STAFFGATE_SECRET_KEY, or none (stored as-is). */
@@ -212,7 +212,7 @@ export function createMfaService(deps: Deps) {
     async disableMfa(caller: Caller, ctx: Ctx, input: { password: string }): Promise<void> {
       ensureSignedInUser(caller);
       const user = await loadSelf(deps.db.kysely, caller);
-      await ensureReauthNotThrottled(deps, deps.db.kysely, {
+      const attempt = await takeReauthAttempt(deps, deps.db.kysely, {
         tenantId: caller.tenantId,
         userId: user.id,
         action: "auth.mfa.disabled",
@@ -230,6 +230,7 @@ export function createMfaService(deps: Deps) {
         );
         throw new AppError("INVALID_CREDENTIALS", "The password is not correct");
       }
+      await attempt.giveBack();
       const tenant = await createTenantStore(deps.db.kysely).findTenantById(caller.tenantId);
       if (!tenant) throw new AppError("TENANT_NOT_FOUND");
       const settings = readSettings(tenant.settings);
