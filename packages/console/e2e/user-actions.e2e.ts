@@ -1,7 +1,7 @@
 /**
  * The Actions menu of a user row (W8, W10): driven by keyboard as a WAI-ARIA menu button, and
  * each action with the server's state checked afterwards: unlock, random password shown once,
- * reset link, reset MFA, end sessions, require a password change, deactivate/reactivate, archive → Archived → restore,
+ * reset link, reset MFA, end sessions, mark a password compromised, deactivate/reactivate, archive → Archived → restore,
  * purge (only once archived, refused in words for a user with history).
  */
 import type { Page } from "playwright-core";
@@ -119,7 +119,7 @@ describe("user actions", () => {
     expect((await signIn(tom.username, typed)).mustChangePassword).toBe(true);
   });
 
-  it("sends a reset link, resets MFA, ends sessions and requires a password change", async () => {
+  it("sends a reset link, resets MFA, ends sessions and marks a password compromised", async () => {
     const hana = await staff(tenant, "Hana", "Sato", { roleId: viewer });
     const hanaApi = e.api.withToken((await signIn(hana.username)).token);
     await enrolMfa(hanaApi);
@@ -142,14 +142,12 @@ describe("user actions", () => {
     await expect(again.auth.me()).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
 
     const third = e.api.withToken((await signIn(hana.username)).token);
-    await choose(page, "Hana Sato", "Require password change");
-    await confirm(page, "Require change");
-    await said(
-      page,
-      "Hana Sato must choose a new password at their next sign-in; their sessions have ended.",
-    );
+    await choose(page, "Hana Sato", "Mark password compromised");
+    await confirm(page, "Mark compromised");
+    await said(page, `Hana Sato's password no longer works; a reset link was sent to ${hana.email}.`);
     await expect(third.auth.me()).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
-    expect((await signIn(hana.username)).mustChangePassword).toBe(true);
+    await expect(signIn(hana.username)).rejects.toMatchObject({ code: "INVALID_CREDENTIALS" });
+    expect((await e.lastEmail(hana.email, "auth.password.reset_link")).body).toContain("#token=");
   });
 
   it("deactivates and reactivates; archives, finds under Archived and restores", async () => {

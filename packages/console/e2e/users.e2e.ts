@@ -218,7 +218,7 @@ describe("users page", () => {
       "Set random password",
       "Set password",
       "Send reset link",
-      "Require password change",
+      "Mark password compromised",
       "End sessions",
     ]);
     await page.keyboard.press("Escape");

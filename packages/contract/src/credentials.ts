@@ -56,44 +56,40 @@ export type AdminPasswordInput =
   | { password: string; mustChangePassword?: boolean | undefined }
   | { random: true; mustChangePassword?: boolean | undefined }
   | { sendResetLink: true }
-  | { expire: true };
+  | { compromised: true };
 
-const ADMIN_PASSWORD_CHOICES = ["password", "random", "sendResetLink"] as const;
+const ADMIN_PASSWORD_CHOICES = ["password", "random", "sendResetLink", "compromised"] as const;
 
 /**
  * `POST /users/{id}/password`: exactly one of `password` (typed by the administrator; refused
  * when the tenant forbids it), `random: true` (generated, shown once) or `sendResetLink: true`.
- * `mustChangePassword` (default true) applies to the first two. `mustChangePassword: true` alone
- * marks the current password compromised (NIST 800-63B: a change is forced on evidence of
- * compromise): the user must change it at the next sign-in, and their sessions end. One flat
- * object (not a union), so a refusal names the field at fault rather than the whole body.
+ * `mustChangePassword` (default true) applies to the first two. `compromised: true` (NIST
+ * 800-63B: a change is forced on evidence of compromise) voids the current password at once, ends
+ * the user's sessions and emails a reset link: whoever holds the old password can no longer use
+ * it, even to choose the next one. One flat object (not a union), so a refusal names the field at
+ * fault rather than the whole body.
  */
 export const AdminPasswordBody = z
   .strictObject({
     password: Password.optional(),
     random: z.literal(true, "must be true when given").optional(),
     sendResetLink: z.literal(true, "must be true when given").optional(),
+    compromised: z.literal(true, "must be true when given").optional(),
     mustChangePassword: z.boolean().optional(),
   })
   .superRefine((body, ctx) => {
     const chosen = ADMIN_PASSWORD_CHOICES.filter((k) => body[k] !== undefined);
-    if (chosen.length === 0 && body.mustChangePassword === false) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["mustChangePassword"],
-        message: "alone, must be true (to require a change at the next sign-in)",
-      });
-    } else if (chosen.length === 0 && body.mustChangePassword === undefined) {
+    if (chosen.length === 0) {
       ctx.addIssue({
         code: "custom",
         path: ["password"],
-        message: "is required, unless random: true, sendResetLink: true or mustChangePassword: true is given",
+        message: "is required, unless random: true, sendResetLink: true or compromised: true is given",
       });
     }
     for (const extra of chosen.slice(1)) {
       ctx.addIssue({ code: "custom", path: [extra], message: `cannot be combined with ${chosen[0]}` });
     }
-    if (body.sendResetLink && body.mustChangePassword !== undefined) {
+    if ((body.sendResetLink || body.compromised) && body.mustChangePassword !== undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["mustChangePassword"],
@@ -103,7 +99,7 @@ export const AdminPasswordBody = z
   })
   .transform((body): AdminPasswordInput => {
     if (body.sendResetLink) return { sendResetLink: true };
-    if (body.password === undefined && !body.random) return { expire: true };
+    if (body.compromised) return { compromised: true };
     const must = body.mustChangePassword === undefined ? {} : { mustChangePassword: body.mustChangePassword };
     return body.random ? { random: true, ...must } : { password: body.password!, ...must };
   });

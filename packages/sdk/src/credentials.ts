@@ -7,8 +7,8 @@ export type SetUserPasswordInput =
   | { password: string; mustChangePassword?: boolean }
   | { random: true; mustChangePassword?: boolean }
   | { sendResetLink: true }
-  /** The current password is compromised: it must be changed at the next sign-in; sessions end. */
-  | { mustChangePassword: true };
+  /** The current password is compromised: it stops working, sessions end, a reset link is emailed. */
+  | { compromised: true };
 
 export function credentialsApi(t: Transport) {
   return {
@@ -26,7 +26,7 @@ export function credentialsApi(t: Transport) {
       t.request<void>("POST", "/api/v1/auth/invitations/accept", { body }),
     /**
      * Administrator (users.credentials): a random password comes back as `{ password }`, shown
-     * once; a typed one, a reset link or `{ mustChangePassword: true }` give `undefined`.
+     * once; a typed one, a reset link or `{ compromised: true }` give `undefined`.
      */
     setUserPassword: (id: string, body: SetUserPasswordInput, options: { ifMatch?: number } = {}) =>
       t.request<{ password: string } | undefined>("POST", `/api/v1/users/${enc(id)}/password`, {

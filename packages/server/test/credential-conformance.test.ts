@@ -93,32 +93,42 @@ describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sq
     expect(statuses.filter((s) => s === 429)).toHaveLength(25);
   });
 
-  it("mustChangePassword: true alone marks the password compromised: sessions end, the next sign-in must change it", async () => {
+  it("compromised: true voids the password at once, ends the sessions and emails a reset link to the owner", async () => {
     const { user, client } = await createUser(t, a);
     const res = await a.admin.transport.raw("POST", `/api/v1/users/${user.id}/password`, {
-      body: { mustChangePassword: true },
+      body: { compromised: true },
     });
-    expect(res.status).toBe(204);
+    expect(res.status).toBe(202);
     expect((await client.transport.raw("GET", "/api/v1/auth/me")).status).toBe(401);
-    // The password itself still works, once, to set a new one.
-    const again = await t.signIn(a.slug, user.username, CANARY_PASSWORD);
-    expect((await again.auth.me()).user.mustChangePassword).toBe(true);
-    const confined = await problemOf(() => again.users.list());
-    expect([confined.status, confined.code]).toEqual([403, "PASSWORD_CHANGE_REQUIRED"]);
-    await again.credentials.changePassword({
-      currentPassword: CANARY_PASSWORD,
-      newPassword: "violet-harbour-lantern-0420",
-    });
-    expect((await again.users.list()).items.length).toBeGreaterThan(0);
-    const [event] = (await a.admin.audit.list({ action: "user.password_expired", targetId: user.id })).items;
+    // Whoever holds the old password can no longer sign in with it, so cannot choose the next one.
+    const thief = await problemOf(() =>
+      t.anonymous.auth.login({ tenant: a.slug, login: user.username, password: CANARY_PASSWORD }),
+    );
+    expect([thief.status, thief.code]).toEqual([401, "INVALID_CREDENTIALS"]);
+    const [mail] = await t.db.kysely
+      .selectFrom("outbox")
+      .select("body")
+      .where("tenant_id", "=", a.id)
+      .where("to_address", "=", user.email)
+      .where("kind", "=", "auth.password.reset_link")
+      .execute();
+    const token = /#token=([A-Za-z0-9_-]+)/.exec(mail!.body)![1]!;
+    await t.anonymous.credentials.resetPassword({ token, newPassword: "violet-harbour-lantern-0420" });
+    await t.signIn(a.slug, user.username, "violet-harbour-lantern-0420");
+    const [event] = (await a.admin.audit.list({ action: "user.password_compromised", targetId: user.id }))
+      .items;
     expect(event).toMatchObject({
       actor: { id: a.adminUserId },
-      changes: { mustChangePassword: { before: false, after: true }, sessionsEnded: { after: 1 } },
+      changes: {
+        passwordVoided: { after: true },
+        resetLinkSent: { after: true },
+        sessionsEnded: { after: 1 },
+      },
     });
-    // An invited user has no password to expire.
+    // Only an active user gets a link.
     const invited = await inviteUser(t, a);
     const refused = await problemOf(() =>
-      a.admin.credentials.setUserPassword(invited.id, { mustChangePassword: true }),
+      a.admin.credentials.setUserPassword(invited.id, { compromised: true }),
     );
     expect([refused.status, refused.code]).toEqual([409, "USER_STATE_INVALID"]);
   });
@@ -152,7 +162,8 @@ describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sq
       [{ random: false }, "random"],
       [{ random: true, password: "violet-harbour-lantern-0420" }, "random"],
       [{ sendResetLink: true, mustChangePassword: false }, "mustChangePassword"],
-      [{ mustChangePassword: false }, "mustChangePassword"],
+      [{ mustChangePassword: false }, "password"],
+      [{ compromised: true, mustChangePassword: true }, "mustChangePassword"],
     ];
     for (const [body, path] of cases) {
       const res = await a.admin.transport.raw("POST", `/api/v1/users/${user.id}/password`, { body });

@@ -73,13 +73,12 @@ export type AdminPasswordInput =
   | { readonly password: string; readonly mustChangePassword?: boolean | undefined }
   | { readonly random: true; readonly mustChangePassword?: boolean | undefined }
   | { readonly sendResetLink: true }
-  | { readonly expire: true };
+  | { readonly compromised: true };
 
 export type AdminPasswordResult =
   | { readonly kind: "typed" }
   | { readonly kind: "random"; readonly password: string }
-  | { readonly kind: "link" }
-  | { readonly kind: "expired" };
+  | { readonly kind: "link" };
 
 /** A bad, used, voided or expired link: the same answer for each (which one is nobody's business). */
 function invalidToken(): AppError {
@@ -509,31 +508,33 @@ export function createCredentialsService(deps: Deps) {
         return { kind: "link" };
       }
 
-      if ("expire" in input) {
+      if ("compromised" in input) {
+        // The password stops working at once (whoever holds it cannot use it, not even to choose
+        // the next one), every session ends, and the owner gets a reset link at the address on record.
         await inTenantTx(deps, ctx.tenantId, async (trx) => {
           const at = nowIso();
           const user = await loadTargetWithin(trx, caller, id, ifMatch);
-          ensureSettable(user, false);
-          if (user.password_hash === null) {
-            throw new AppError("USER_STATE_INVALID", "The user has no password yet (an invitation is open)");
-          }
+          ensureSettable(user, true);
           await trx
             .updateTable("users")
-            .set({ must_change_password: 1, version: user.version + 1, updated_at: at })
+            .set({ password_hash: null, must_change_password: 0, version: user.version + 1, updated_at: at })
             .where("tenant_id", "=", ctx.tenantId)
             .where("id", "=", id)
             .execute();
           const ended = await createSessionStore(trx, ctx.tenantId).endAllForUser(id, at);
+          const tenant = (await createTenantStore(trx).findTenantById(ctx.tenantId))!;
+          await issueCredentialLink(deps, trx, tenant, user, "reset");
           await appendAudit(deps, trx, ctx, {
-            action: "user.password_expired",
+            action: "user.password_compromised",
             target: { type: "user", id, label: user.username },
             changes: {
-              mustChangePassword: { before: user.must_change_password === 1, after: true },
+              passwordVoided: { after: true },
+              resetLinkSent: { after: true },
               sessionsEnded: { after: ended },
             },
           });
         });
-        return { kind: "expired" };
+        return { kind: "link" };
       }
 
       const tenant = await tenantOf(ctx.tenantId);

@@ -90,7 +90,7 @@ export function credentialsRoutes(app: FastifyInstance, core: Core, options: Rou
     ifMatch: true,
     url: "/api/v1/users/:id/password",
     summary:
-      "Set a user's password: typed (204), random (200, shown once) or a reset link (202); mustChangePassword defaults to true; mustChangePassword: true alone requires a change at the next sign-in and ends the user's sessions (204)",
+      "Set a user's password: typed (204), random (200, shown once) or a reset link (202); mustChangePassword defaults to true; compromised: true voids the password, ends the sessions and emails a reset link (202)",
     tags: users,
     auth: "tenant",
     permission: "users.credentials",
@@ -99,8 +99,8 @@ export function credentialsRoutes(app: FastifyInstance, core: Core, options: Rou
     status: 200,
     response: AdminPasswordResponse,
     otherResponses: {
-      202: "The reset link was sent",
-      204: "The typed password was set, or the current one must be changed at the next sign-in",
+      202: "The reset link was sent (after compromised: true, the old password no longer works)",
+      204: "The typed password was set",
     },
     raw: true,
     handler: async ({ caller, ctx, params, body, ifMatch, reply }) => {

@@ -14,7 +14,7 @@ export type ActionId =
   | "random-password"
   | "set-password"
   | "reset-link"
-  | "require-change"
+  | "compromised"
   | "resend-invitation"
   | "reset-mfa"
   | "end-sessions"
@@ -100,24 +100,19 @@ export const ACTIONS: readonly ActionDef[] = [
     },
   },
   {
-    id: "require-change",
-    label: "Require password change",
+    id: "compromised",
+    label: "Mark password compromised",
     group: 1,
-    applies: (u, c) =>
-      credentials(c) &&
-      other(u, c) &&
-      !u.virtual &&
-      !u.mustChangePassword &&
-      (u.status === "active" || u.status === "inactive"),
+    applies: (u, c) => credentials(c) && other(u, c) && !u.virtual && u.status === "active",
     confirm: destructive(
-      "Require a new password?",
-      "Require change",
+      "Mark the password compromised?",
+      "Mark compromised",
       (u) =>
-        `Treat ${u.displayName}'s password as compromised: their sessions end, and at their next sign-in they must choose a new password before anything else.`,
+        `${u.displayName}'s password stops working at once and their sessions end. A reset link is emailed to ${u.email} so they can choose a new one.`,
     ),
     run: async (api, u) => {
-      await api.credentials.setUserPassword(u.id, { mustChangePassword: true }, v(u));
-      return `${u.displayName} must choose a new password at their next sign-in; their sessions have ended.`;
+      await api.credentials.setUserPassword(u.id, { compromised: true }, v(u));
+      return `${u.displayName}'s password no longer works; a reset link was sent to ${u.email}.`;
     },
   },
   {
