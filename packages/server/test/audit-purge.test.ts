@@ -132,6 +132,30 @@ describe(`audit purge past the retention horizon (${TEST_DB})`, () => {
     expect((await b.admin.audit.verify()).ok).toBe(true);
   });
 
+  it("refuses to delete a recent event even under a forged anchor (only events past the shortest retention)", async () => {
+    const [newest] = (await a.admin.audit.list({ limit: 1 })).items;
+    const saved = await t.db.kysely
+      .selectFrom("audit_heads")
+      .select(["purged_through_seq", "purged_through_hash"])
+      .where("tenant_id", "=", a.id)
+      .executeTakeFirstOrThrow();
+    // Plain write access moves the anchor past a recent event, as a purge would...
+    await t.db.kysely
+      .updateTable("audit_heads")
+      .set({ purged_through_seq: newest!.seq, purged_through_hash: newest!.hash })
+      .where("tenant_id", "=", a.id)
+      .execute();
+    // ...but the trigger also wants the event older than 2,190 days by the database's clock.
+    const del = t.db.kysely
+      .deleteFrom("audit_events")
+      .where("tenant_id", "=", a.id)
+      .where("seq", "=", newest!.seq)
+      .execute();
+    await expect(del).rejects.toThrow(/append-only/);
+    await t.db.kysely.updateTable("audit_heads").set(saved).where("tenant_id", "=", a.id).execute();
+    expect((await a.admin.audit.verify()).ok).toBe(true);
+  });
+
   it("reports a forged anchor as a break at the first remaining event", async () => {
     const anchor = Math.max(...oldSeqs);
     const head = await t.db.kysely

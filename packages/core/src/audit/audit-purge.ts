@@ -34,6 +34,15 @@ export async function purgeAudit(
   options: { readonly quiet?: boolean } = {},
 ): Promise<AuditPurgeResponse> {
   return inTx(deps, async (trx) => {
+    // A no-op update takes the head row's lock first, so appends and other purges wait for this one.
+    const head = await trx
+      .updateTable("audit_heads")
+      .set((eb) => ({ purged_through_seq: eb.ref("purged_through_seq") }))
+      .where("tenant_id", "=", ctx.tenantId)
+      .returning(["seq", "purged_through_seq", "purged_through_hash"])
+      .executeTakeFirst();
+    // Read after the lock: a settings change is audited, so it holds the same lock, and a purge
+    // never uses a retention that a concurrent change has just raised.
     const tenant = await trx
       .selectFrom("tenants")
       .select("settings")
@@ -52,13 +61,6 @@ export async function purgeAudit(
       );
     }
 
-    // A no-op update takes the head row's lock first, so appends and other purges wait for this one.
-    const head = await trx
-      .updateTable("audit_heads")
-      .set((eb) => ({ purged_through_seq: eb.ref("purged_through_seq") }))
-      .where("tenant_id", "=", ctx.tenantId)
-      .returning(["seq", "purged_through_seq", "purged_through_hash"])
-      .executeTakeFirst();
     const store = createAuditStore(trx, ctx.tenantId);
     let purged = 0;
     let anchorSeq = head ? Number(head.purged_through_seq) : 0;

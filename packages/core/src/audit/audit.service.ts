@@ -138,11 +138,12 @@ export function createAuditService(deps: Deps) {
      */
     async verifyChain(tenantId: string): Promise<AuditVerdict> {
       let walk = await walkChain(tenantId);
-      if (!walk.ok) {
-        // A purge that committed during the walk moves the anchor and removes rows under our
-        // feet: walk once more from the new anchor before calling the chain broken.
+      // A purge that committed during the walk moves the anchor and removes rows under our feet:
+      // walk again from the new anchor (a few times at most) before calling the chain broken.
+      for (let retries = 0; !walk.ok && retries < 5; retries++) {
         const head = await storeFor(tenantId).findHead();
-        if (head && head.anchorSeq !== walk.anchorSeq) walk = await walkChain(tenantId);
+        if (!head || head.anchorSeq === walk.anchorSeq) break;
+        walk = await walkChain(tenantId);
       }
       return { ok: walk.ok, checked: walk.checked, firstBrokenSeq: walk.firstBrokenSeq };
     },

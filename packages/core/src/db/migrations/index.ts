@@ -10,6 +10,7 @@ import * as credentialTokens from "./2026-11-23T04-10_credential_tokens.ts";
 import * as mfa from "./2026-11-23T04-20_mfa.ts";
 import * as expiryDue from "./2026-12-03T00-00_expiry_due.ts";
 import * as auditPurge from "./2026-12-03T01-00_audit_purge.ts";
+import * as auditPurgeAge from "./2026-12-03T02-00_audit_purge_age.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T00-00_initial": initial,
@@ -22,4 +23,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T04-20_mfa": mfa,
   "2026-12-03T00-00_expiry_due": expiryDue,
   "2026-12-03T01-00_audit_purge": auditPurge,
+  "2026-12-03T02-00_audit_purge_age": auditPurgeAge,
 };
