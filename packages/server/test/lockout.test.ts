@@ -9,7 +9,7 @@ import { LOGIN_THROTTLE } from "@staffgate/core";
 import type { Staffgate } from "@staffgate/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
-import { createUser, roleIdByName, userRow } from "./lifecycle-fixtures.ts";
+import { createUser, inviteUser, roleIdByName, userRow } from "./lifecycle-fixtures.ts";
 
 const MINUTE = 60_000;
 const WRONG = "definitely-not-the-password-42";
@@ -132,6 +132,25 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     expect((await userRow(t, a, u.id))!.failed_attempts).toBe(0);
     for (let i = 0; i < 4; i++) await attempt(u.username, WRONG);
     expect((await attempt(u.username, CANARY_PASSWORD)).status).toBe(200);
+  });
+
+  it("emails a lock at most once a day, and never to an account that cannot reset its password", async () => {
+    const u = await newUser();
+    for (let i = 0; i < 5; i++) await attempt(u.username, WRONG);
+    expect(await lockMails(u.id)).toHaveLength(1);
+    // Locked again after the first lock ran out: the same day, so no second email.
+    t.clock.advance(16 * MINUTE);
+    for (let i = 0; i < 5; i++) await attempt(u.username, WRONG);
+    expect((await userRow(t, a, u.id))!.locked).toBe(1);
+    expect(await lockMails(u.id)).toHaveLength(1);
+    t.clock.advance(24 * 60 * MINUTE);
+    for (let i = 0; i < 5; i++) await attempt(u.username, WRONG);
+    expect(await lockMails(u.id)).toHaveLength(2);
+    // An invited user (no password yet) is locked like anyone, but told nothing.
+    const invited = await inviteUser(t, { ...a, admin: await admin() });
+    for (let i = 0; i < 5; i++) await attempt(invited.username, WRONG);
+    expect((await userRow(t, a, invited.id))!.locked).toBe(1);
+    expect(await lockMails(invited.id)).toEqual([]);
   });
 
   it("follows the tenant's threshold, and lockoutMinutes 0 locks until an administrator unlocks", async () => {

@@ -48,6 +48,8 @@ import { createSessionStore } from "./sessions.store.ts";
  * an attacker rotating through a lock; per address: 100 per 15 minutes allows a clinic behind one
  * NAT address to sign in all morning while capping a stuffing run from one address.
  */
+const DAY_MS = 86_400_000;
+
 export const LOGIN_THROTTLE = {
   windowMs: 15 * 60_000,
   perAccount: 20,
@@ -179,13 +181,27 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
                 settings.lockoutMinutes === 0
                   ? null
                   : new Date(now.getTime() + settings.lockoutMinutes * 60_000).toISOString();
-              const practice = (await createTenantStore(trx).findTenantById(tenant.id))!;
-              await enqueue(
-                deps,
-                trx,
-                tenant.id,
-                lockedEmail(deps.publicUrl, nowIso, count.failedAttempts, lockedUntil, row, practice),
-              );
+              // Told only to someone who can act on it (an active person with a password, who can
+              // reset it), and at most once a day: re-locking every 15 minutes must not flood a mailbox.
+              if (row.status === "active" && row.virtual === 0 && row.password_hash !== null) {
+                const recent = await trx
+                  .selectFrom("outbox")
+                  .select("id")
+                  .where("tenant_id", "=", tenant.id)
+                  .where("to_address", "=", row.email)
+                  .where("kind", "=", "auth.locked")
+                  .where("created_at", ">", new Date(now.getTime() - DAY_MS).toISOString())
+                  .executeTakeFirst();
+                if (!recent) {
+                  const practice = (await createTenantStore(trx).findTenantById(tenant.id))!;
+                  await enqueue(
+                    deps,
+                    trx,
+                    tenant.id,
+                    lockedEmail(deps.publicUrl, nowIso, count.failedAttempts, lockedUntil, row, practice),
+                  );
+                }
+              }
               await appendAudit(deps, trx, ctx, {
                 action: "auth.locked",
                 target: { type: "user", id: row.id, label: row.username },

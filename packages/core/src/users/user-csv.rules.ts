@@ -51,7 +51,10 @@ export function parseUserCsv(text: string): CsvRow[] {
   return rows.map((record, i) => {
     const cells: Partial<Record<UserCsvColumn, string>> = {};
     columns.forEach((column, j) => {
-      const value = record[j] ?? "";
+      // An export protects cells a spreadsheet would run as formulas with a leading apostrophe
+      // (shared/csv.rules.ts): taken off again, so an exported phone (+44…) imports back.
+      const raw = record[j] ?? "";
+      const value = /^'[=+\-@\t\r]/.test(raw) ? raw.slice(1) : raw;
       if (column !== null && value !== "") cells[column] = value;
     });
     return { line: i + 2, cells };

@@ -29,6 +29,7 @@ import { foldKey } from "../shared/text.rules.ts";
 import { inTenantTx, inTx, type Trx } from "../shared/tx.ts";
 import { type CsvRow, parseUserCsv, userCsvHeader, userCsvLine } from "./user-csv.rules.ts";
 import { takenError } from "./users.service.ts";
+import { createUserStore } from "./users.store.ts";
 import { createUserIn } from "./users-create.ts";
 import { updateUserIn } from "./users-update.ts";
 
@@ -131,6 +132,17 @@ function parsed<T>(
   });
 }
 
+/** Whether every field the row sets already has that value (arrays compared as sets). */
+function changesNothing(body: UpdateUserBody, user: User): boolean {
+  return Object.entries(body).every(([field, value]) => {
+    const current = (user as unknown as Record<string, unknown>)[field];
+    if (Array.isArray(value) && Array.isArray(current)) {
+      return value.length === current.length && value.every((v) => current.includes(v));
+    }
+    return value === current;
+  });
+}
+
 export function createUserCsvService(deps: Deps) {
   async function applyRow(
     trx: Trx,
@@ -152,6 +164,11 @@ export function createUserCsvService(deps: Deps) {
       return { action: "create", userId: created.id };
     }
     const body = parsed(UpdateUserBody, bodyOf(row, look, false));
+    // A row that changes nothing is reported as such without the edit's guards, so an export
+    // imports back as is: archived users and users who hold more than the importer included.
+    const store = createUserStore(trx, ctx.tenantId);
+    const [current] = await store.toUsers([(await store.findUserRowById(existing.id))!]);
+    if (changesNothing(body, current!)) return { action: "unchanged", userId: existing.id };
     const after = await updateUserIn(deps, trx, ctx, caller, existing.id, body, undefined);
     return { action: after.version === existing.version ? "unchanged" : "update", userId: existing.id };
   }
@@ -180,6 +197,8 @@ export function createUserCsvService(deps: Deps) {
               continue;
             }
             seen.set(foldKey(email), row.line);
+            // Let the event loop serve other requests between rows (SQLite runs on this thread).
+            if (row.line % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
             await sql`savepoint staffgate_import_row`.execute(trx);
             try {
               const done = await applyRow(trx, ctx, caller, row, look);
