@@ -13,8 +13,11 @@ export const OutboxMessageSchema = z.strictObject({
   /** What the message is: `user.invitation`, `auth.password.reset_link`, `auth.locked`, … */
   kind: z.string(),
   createdAt: Timestamp,
-  /** `sent` (by SMTP, or printed to the log without SMTP), `pending`, or `failing` (retried). */
-  state: z.enum(["sent", "pending", "failing"]),
+  /**
+   * `sent` (by SMTP, or printed to the log without SMTP); `pending` (not tried yet, or being sent);
+   * `failing` (a try failed, another will follow); `given_up` (every try failed; no more will).
+   */
+  state: z.enum(["sent", "pending", "failing", "given_up"]),
   sentAt: NullableTimestamp,
   sentVia: z.string().nullable(),
   attempts: z.number().int(),
@@ -23,7 +26,7 @@ export const OutboxMessageSchema = z.strictObject({
 export type OutboxMessage = z.infer<typeof OutboxMessageSchema>;
 
 export const ListOutboxQuery = ListQuery.extend({
-  state: z.enum(["sent", "pending", "failing"]).optional(),
+  state: z.enum(["sent", "pending", "failing", "given_up"]).optional(),
   /** Messages to this address (any letter case). */
   to: z.string().max(254).optional(),
 });

@@ -70,6 +70,25 @@ describe(`the outbox for administrators (${TEST_DB})`, () => {
     expect((await a.admin.outbox.list({ state: "pending" })).items.every((m) => m.state === "pending")).toBe(
       true,
     );
+    // Being sent for the first time (the mailer counts the try before it starts) is still pending;
+    // every try failed is given up.
+    const inFlight = await inviteUser(t, a);
+    await t.db.kysely
+      .updateTable("outbox")
+      .set({ attempts: 1 })
+      .where("tenant_id", "=", a.id)
+      .where("to_address", "=", inFlight.email)
+      .execute();
+    expect((await a.admin.outbox.list({ to: inFlight.email })).items[0]).toMatchObject({ state: "pending" });
+    await t.db.kysely
+      .updateTable("outbox")
+      .set({ attempts: 8, last_error: "554 rejected" })
+      .where("tenant_id", "=", a.id)
+      .where("to_address", "=", inFlight.email)
+      .execute();
+    const givenUp = await a.admin.outbox.list({ state: "given_up" });
+    expect(givenUp.items).toEqual([expect.objectContaining({ to: inFlight.email, state: "given_up" })]);
+    expect((await a.admin.outbox.list({ state: "failing" })).items.map((m) => m.id)).toEqual([failing!.id]);
   });
 
   it("pages with limit and cursor like every list", async () => {

@@ -6,6 +6,14 @@ import type { OutboxTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
+import { MAIL_DEFAULTS } from "./mailer.ts";
+
+/** A try counts as failed once it left an error: the mailer bumps `attempts` when it starts one. */
+function stateOf(row: Pick<OutboxTable, "sent_at" | "attempts" | "last_error">): OutboxMessage["state"] {
+  if (row.sent_at !== null) return "sent";
+  if (row.last_error === null) return "pending";
+  return Number(row.attempts) >= MAIL_DEFAULTS.maxAttempts ? "given_up" : "failing";
+}
 
 function toMessage(row: Omit<OutboxTable, "body" | "tenant_id" | "next_attempt_at">): OutboxMessage {
   return {
@@ -14,7 +22,7 @@ function toMessage(row: Omit<OutboxTable, "body" | "tenant_id" | "next_attempt_a
     subject: row.subject,
     kind: row.kind,
     createdAt: row.created_at,
-    state: row.sent_at !== null ? "sent" : row.attempts > 0 ? "failing" : "pending",
+    state: stateOf(row),
     sentAt: row.sent_at,
     sentVia: row.sent_via,
     attempts: Number(row.attempts),
@@ -45,9 +53,13 @@ export function createOutboxService(deps: Deps) {
           "last_error",
         ])
         .where("tenant_id", "=", ctx.tenantId);
+      const max = MAIL_DEFAULTS.maxAttempts;
       if (query.state === "sent") q = q.where("sent_at", "is not", null);
-      if (query.state === "pending") q = q.where("sent_at", "is", null).where("attempts", "=", 0);
-      if (query.state === "failing") q = q.where("sent_at", "is", null).where("attempts", ">", 0);
+      if (query.state === "pending") q = q.where("sent_at", "is", null).where("last_error", "is", null);
+      if (query.state === "failing")
+        q = q.where("sent_at", "is", null).where("last_error", "is not", null).where("attempts", "<", max);
+      if (query.state === "given_up")
+        q = q.where("sent_at", "is", null).where("last_error", "is not", null).where("attempts", ">=", max);
       if (query.to) q = q.where(sql`lower(to_address)`, "=", query.to.trim().toLowerCase());
       if (after) q = q.where(pastKeyset("created_at", "id", "<", after));
       const rows = await q

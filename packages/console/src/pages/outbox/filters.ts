@@ -22,10 +22,11 @@ export const STATE_OPTIONS: readonly { readonly value: OutboxFilters["state"]; r
   { value: "sent", label: "Sent" },
   { value: "pending", label: "Waiting" },
   { value: "failing", label: "Failing" },
+  { value: "given_up", label: "Given up" },
 ];
 
 function isState(value: string): value is OutboxState {
-  return value === "sent" || value === "pending" || value === "failing";
+  return value === "sent" || value === "pending" || value === "failing" || value === "given_up";
 }
 
 /** The filters an address holds; unknown parameters and states are ignored. */

@@ -23,7 +23,10 @@ export function localTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
-/** "Sent … via smtp", "Waiting to be sent", or "Failing: 3 attempts — <the mail server's words>". */
+/**
+ * "Sent … via smtp", "Waiting to be sent", "Failing: 3 attempts — <the mail server's words>", or
+ * "Not sent: gave up after 8 attempts — …".
+ */
 export function stateLabel(m: OutboxMessage): string {
   if (m.state === "sent") {
     const when = m.sentAt ? ` ${localTime(m.sentAt)}` : "";
@@ -31,5 +34,7 @@ export function stateLabel(m: OutboxMessage): string {
   }
   if (m.state === "pending") return "Waiting to be sent";
   const attempts = `${m.attempts} ${m.attempts === 1 ? "attempt" : "attempts"}`;
-  return `Failing: ${attempts}${m.lastError ? ` — ${m.lastError}` : ""}`;
+  const why = m.lastError ? ` — ${m.lastError}` : "";
+  if (m.state === "given_up") return `Not sent: gave up after ${attempts}${why}`;
+  return `Failing: ${attempts}${why}`;
 }
