@@ -3,6 +3,7 @@ import {
   type Core,
   type Ctx,
   createCore,
+  isAppError,
   loadCatalogs,
   migrationsAreCurrent,
   openDatabase,
@@ -54,4 +55,11 @@ export async function tenantBySlug(core: Core, slug: string | true | undefined) 
 /** The operator at the command line, acting on one tenant: what the audit records as the actor. */
 export function operatorCtx(tenantId: string): Ctx {
   return { tenantId, actor: operatorActor, ip: null, userAgent: "staffgate-cli", requestId: null };
+}
+
+/** A refusal from core as the command's message (the first field problem, if any) and exit 1. */
+export function refusal(error: unknown): never {
+  if (!isAppError(error)) throw error;
+  const field = error.errors?.[0];
+  throw new CommandError(field ? `${field.path}: ${field.message}` : error.message);
 }

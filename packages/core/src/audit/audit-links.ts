@@ -1,6 +1,7 @@
-/** A stored row as a link of the hash chain (audit-chain.rules.ts). */
+/** Stored rows as links of the hash chain (audit-chain.rules.ts), and a walk along them. */
 import type { AuditEventsTable } from "../db/schema.ts";
-import type { StoredLink } from "./audit-chain.rules.ts";
+import type { AuditStore } from "./audit.store.ts";
+import { type ChainCheck, type StoredLink, verifyLinks } from "./audit-chain.rules.ts";
 
 export function toLink(row: AuditEventsTable): StoredLink {
   return {
@@ -23,4 +24,26 @@ export function toLink(row: AuditEventsTable): StoredLink {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+/**
+ * Verifies the chain from `from` (an anchor's seq and hash, or 0 and the genesis hash) up to
+ * `toSeq`, page by page with constant memory; stops at the first broken link. Verify and purge
+ * both walk this way.
+ */
+export async function walkLinks(
+  store: AuditStore,
+  from: { readonly seq: number; readonly hash: string },
+  toSeq: number,
+): Promise<ChainCheck> {
+  let state = verifyLinks([], { prevHash: from.hash, prevSeq: from.seq, checked: 0 });
+  for await (const page of store.iterateEvents({}, toSeq)) {
+    state = verifyLinks(page.map(toLink), {
+      prevHash: state.lastHash,
+      prevSeq: state.lastSeq,
+      checked: state.checked,
+    });
+    if (!state.ok) break;
+  }
+  return state;
 }

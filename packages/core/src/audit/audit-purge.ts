@@ -17,8 +17,7 @@ import { AppError } from "../shared/errors.ts";
 import { inTx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createAuditStore } from "./audit.store.ts";
-import { type ChainCheck, type StoredLink, verifyLinks } from "./audit-chain.rules.ts";
-import { toLink } from "./audit-links.ts";
+import { walkLinks } from "./audit-links.ts";
 import { appendAudit } from "./audit-writer.ts";
 
 const DAY_MS = 86_400_000;
@@ -73,19 +72,7 @@ export async function purgeAudit(
         .executeTakeFirst();
       const throughSeq = keep?.seq == null ? Number(head.seq) : Number(keep.seq) - 1;
       if (throughSeq > anchorSeq) {
-        let state: ChainCheck = verifyLinks([], {
-          prevHash: head.purged_through_hash,
-          prevSeq: anchorSeq,
-          checked: 0,
-        });
-        for await (const page of store.iterateEvents({}, throughSeq)) {
-          state = verifyLinks(page.map(toLink) as StoredLink[], {
-            prevHash: state.lastHash,
-            prevSeq: state.lastSeq,
-            checked: state.checked,
-          });
-          if (!state.ok) break;
-        }
+        const state = await walkLinks(store, { seq: anchorSeq, hash: head.purged_through_hash }, throughSeq);
         if (!state.ok || state.lastSeq !== throughSeq) {
           throw new AppError(
             "AUDIT_CHAIN_BROKEN",

@@ -7,9 +7,8 @@ import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { inTx } from "../shared/tx.ts";
 import { type AuditFilters, createAuditStore } from "./audit.store.ts";
-import { type ChainCheck, verifyLinks } from "./audit-chain.rules.ts";
 import { type AuditExportFormat, csvHeader, csvRow, jsonLine } from "./audit-export.rules.ts";
-import { toLink } from "./audit-links.ts";
+import { walkLinks } from "./audit-links.ts";
 import { purgeAudit } from "./audit-purge.ts";
 import { appendAudit } from "./audit-writer.ts";
 
@@ -56,19 +55,12 @@ export function createAuditService(deps: Deps) {
     const head = await store.findHead();
     if (!head) return { ok: true, checked: 0, firstBrokenSeq: null, anchorSeq: 0 };
     const anchorSeq = head.anchorSeq;
-    let state: ChainCheck = verifyLinks([], { prevHash: head.anchorHash, prevSeq: anchorSeq, checked: 0 });
-    for await (const page of store.iterateEvents({}, head.seq)) {
-      state = verifyLinks(page.map(toLink), {
-        prevHash: state.lastHash,
-        prevSeq: state.lastSeq,
-        checked: state.checked,
-      });
-      if (!state.ok) {
-        // A jump in seq means events were removed: name the first missing one, not the survivor.
-        const gap = state.firstBrokenSeq !== null && state.firstBrokenSeq > state.lastSeq + 1;
-        const firstBrokenSeq = gap ? state.lastSeq + 1 : state.firstBrokenSeq;
-        return { ok: false, checked: state.checked, firstBrokenSeq, anchorSeq };
-      }
+    const state = await walkLinks(store, { seq: anchorSeq, hash: head.anchorHash }, head.seq);
+    if (!state.ok) {
+      // A jump in seq means events were removed: name the first missing one, not the survivor.
+      const gap = state.firstBrokenSeq !== null && state.firstBrokenSeq > state.lastSeq + 1;
+      const firstBrokenSeq = gap ? state.lastSeq + 1 : state.firstBrokenSeq;
+      return { ok: false, checked: state.checked, firstBrokenSeq, anchorSeq };
     }
     if (state.lastSeq !== head.seq || state.lastHash !== head.hash) {
       // The chain stops short of the head: the first missing (or replaced) event is the break.

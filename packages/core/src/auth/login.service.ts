@@ -20,7 +20,7 @@
 import type { User } from "@staffgate/contract";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { SessionPurpose, UsersTable } from "../db/schema.ts";
-import { enqueue } from "../mail/outbox.store.ts";
+import { enqueue, queuedSince } from "../mail/outbox.store.ts";
 import type { Ctx, RequestMeta } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
@@ -184,15 +184,9 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
               // Told only to someone who can act on it (an active person with a password, who can
               // reset it), and at most once a day: re-locking every 15 minutes must not flood a mailbox.
               if (row.status === "active" && row.virtual === 0 && row.password_hash !== null) {
-                const recent = await trx
-                  .selectFrom("outbox")
-                  .select("id")
-                  .where("tenant_id", "=", tenant.id)
-                  .where("to_address", "=", row.email)
-                  .where("kind", "=", "auth.locked")
-                  .where("created_at", ">", new Date(now.getTime() - DAY_MS).toISOString())
-                  .executeTakeFirst();
-                if (!recent) {
+                const since = new Date(now.getTime() - DAY_MS).toISOString();
+                const kind = "auth.locked";
+                if (!(await queuedSince(trx, { tenantId: tenant.id, to: row.email, kind, since }))) {
                   const practice = (await createTenantStore(trx).findTenantById(tenant.id))!;
                   await enqueue(
                     deps,

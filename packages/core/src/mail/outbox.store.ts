@@ -62,3 +62,19 @@ export function listOutbox(
   if (options.tenantId !== undefined) q = q.where("tenant_id", "=", options.tenantId);
   return q.execute();
 }
+
+/** Whether a message of `kind` to `to` was queued after `since` (so a notice is not sent again). */
+export async function queuedSince(
+  db: Executor,
+  where: { readonly tenantId: string; readonly to: string; readonly kind: string; readonly since: string },
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("outbox")
+    .select("id")
+    .where("tenant_id", "=", where.tenantId)
+    .where("to_address", "=", where.to)
+    .where("kind", "=", where.kind)
+    .where("created_at", ">", where.since)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -26,9 +26,9 @@ import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, isAppError } from "../shared/errors.ts";
 import { foldKey } from "../shared/text.rules.ts";
-import { inTenantTx, inTx, type Trx } from "../shared/tx.ts";
+import { type Executor, inTenantTx, inTx, type Trx } from "../shared/tx.ts";
 import { type CsvRow, parseUserCsv, userCsvHeader, userCsvLine } from "./user-csv.rules.ts";
-import { takenError } from "./users.service.ts";
+import { createUsersService, takenError } from "./users.service.ts";
 import { createUserStore } from "./users.store.ts";
 import { createUserIn } from "./users-create.ts";
 import { updateUserIn } from "./users-update.ts";
@@ -58,7 +58,7 @@ function rowErrors(error: unknown): RowError[] {
   return [{ column: "row", message: mapped.message }];
 }
 
-async function lookups(trx: Trx, tenantId: string) {
+async function lookups(trx: Executor, tenantId: string) {
   const roles = await trx
     .selectFrom("roles")
     .select(["id", "name", "name_key"])
@@ -144,6 +144,7 @@ function changesNothing(body: UpdateUserBody, user: User): boolean {
 }
 
 export function createUserCsvService(deps: Deps) {
+  const users = createUsersService(deps);
   async function applyRow(
     trx: Trx,
     ctx: Ctx,
@@ -174,6 +175,21 @@ export function createUserCsvService(deps: Deps) {
   }
 
   return {
+    /**
+     * A role by name (any case) or id, and workspaces as `all` or slugs (or ids) separated by `;`,
+     * as an import reads them: for the CLI's `user create`. An unknown name is a field error.
+     */
+    async resolveNames(
+      ctx: Ctx,
+      cells: { readonly role?: string | undefined; readonly workspaces?: string | undefined },
+    ): Promise<{ roleId?: string; workspaceAccess?: "all" | string[] }> {
+      const look = await lookups(deps.db.kysely, ctx.tenantId);
+      return {
+        ...(cells.role !== undefined ? { roleId: look.role(cells.role) } : {}),
+        ...(cells.workspaces !== undefined ? { workspaceAccess: look.workspaces(cells.workspaces) } : {}),
+      };
+    },
+
     async importUsers(ctx: Ctx, caller: Caller, input: ImportUsersBody): Promise<ImportUsersResponse> {
       const rows = parseUserCsv(input.csv);
       const seen = new Map<string, number>();
@@ -259,11 +275,7 @@ export function createUserCsvService(deps: Deps) {
      * audit export (`users.exported`, committed before the first line) because it copies staff
      * records out of the system.
      */
-    async exportUsers(
-      ctx: Ctx,
-      query: ExportUsersQuery,
-      list: (cursor: string | undefined) => Promise<{ items: User[]; nextCursor: string | null }>,
-    ): Promise<AsyncIterable<string>> {
+    async exportUsers(ctx: Ctx, query: ExportUsersQuery): Promise<AsyncIterable<string>> {
       const look = await inTx(deps, async (trx) => {
         const filters = Object.entries(query).filter(([, v]) => v !== undefined);
         await appendAudit(deps, trx, ctx, {
@@ -277,7 +289,7 @@ export function createUserCsvService(deps: Deps) {
         yield userCsvHeader();
         let cursor: string | undefined;
         do {
-          const page = await list(cursor);
+          const page = await users.listUsers(ctx, { ...query, limit: 200, ...(cursor ? { cursor } : {}) });
           for (const user of page.items) yield userCsvLine(user, look.roleName, look.workspaceSlug);
           cursor = page.nextCursor ?? undefined;
         } while (cursor);

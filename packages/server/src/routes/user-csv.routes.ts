@@ -38,9 +38,7 @@ export function userCsvRoutes(app: FastifyInstance, core: Core, options: RouteOp
     produces: { [CSV]: "a header row, then one user per row" },
     handler: async ({ ctx, query, reply }) => {
       // Awaited before any header: the users.exported event is committed (or the export refused) first.
-      const lines = await core.userCsv.exportUsers(ctx, query, (cursor) =>
-        core.users.listUsers(ctx, { ...query, limit: 200, ...(cursor ? { cursor } : {}) }),
-      );
+      const lines = await core.userCsv.exportUsers(ctx, query);
       const stamp = core.deps.clock.now().toISOString().slice(0, 10);
       reply
         .code(200)

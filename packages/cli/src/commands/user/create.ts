@@ -6,10 +6,9 @@
  * (the link is in `staffgate outbox`, or the server's log without SMTP).
  */
 import { CreateUserBody } from "@staffgate/contract";
-import { isAppError } from "@staffgate/core";
 import type { Command } from "../command.ts";
 import { parseArgs } from "../command.ts";
-import { CommandError, withCore } from "../open-core.ts";
+import { CommandError, refusal, withCore } from "../open-core.ts";
 import { actAsOperator } from "./operator.ts";
 
 const USAGE =
@@ -30,27 +29,16 @@ export const userCreate: Command = {
     const text = (key: string) => (typeof options[key] === "string" ? options[key] : undefined);
     return withCore(async (core) => {
       const { ctx, caller } = await actAsOperator(core, options.tenant);
-      const roles = (await core.roles.listRoles(ctx, { limit: 200 })).items;
-      const roleGiven = text("role");
-      const role = roles.find((r) => r.id === roleGiven || r.name.toLowerCase() === roleGiven?.toLowerCase());
-      const wsGiven = text("workspaces") ?? "all";
-      let workspaceAccess: "all" | string[] = "all";
-      if (wsGiven.toLowerCase() !== "all") {
-        const all = (await core.workspaces.listWorkspaces(ctx, { limit: 200 })).items;
-        workspaceAccess = wsGiven.split(";").map((s) => {
-          const found = all.find((w) => w.id === s.trim() || w.slug === s.trim().toLowerCase());
-          if (!found) throw new CommandError(`No workspace "${s.trim()}"`);
-          return found.id;
-        });
-      }
+      const names = await core.userCsv
+        .resolveNames(ctx, { role: text("role"), workspaces: text("workspaces") ?? "all" })
+        .catch(refusal);
       const password = process.env.STAFFGATE_USER_PASSWORD || undefined;
       const parsed = CreateUserBody.safeParse({
         username: text("username"),
         email: text("email"),
         firstName: text("first"),
         lastName: text("last"),
-        roleId: role?.id ?? roleGiven,
-        workspaceAccess,
+        ...names,
         ...(password ? { password, mustChangePassword: true } : {}),
       });
       if (!parsed.success) {
@@ -64,9 +52,7 @@ export const userCreate: Command = {
         );
         return 0;
       } catch (error) {
-        if (!isAppError(error)) throw error;
-        const field = error.errors?.[0];
-        throw new CommandError(field ? `${field.path}: ${field.message}` : error.message);
+        refusal(error);
       }
     });
   },

@@ -20,10 +20,7 @@ export const userExport: Command = {
       }
       const tenant = await tenantBySlug(core, options.tenant);
       const ctx = operatorCtx(tenant.id);
-      const query = parsed.data;
-      const lines = await core.userCsv.exportUsers(ctx, query, (cursor) =>
-        core.users.listUsers(ctx, { ...query, limit: 200, ...(cursor ? { cursor } : {}) }),
-      );
+      const lines = await core.userCsv.exportUsers(ctx, parsed.data);
       for await (const line of lines) {
         // Respect back-pressure so a large tenant streams with constant memory.
         if (!process.stdout.write(line)) await once(process.stdout, "drain");

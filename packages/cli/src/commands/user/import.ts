@@ -9,7 +9,7 @@ import { ImportUsersBody, type ImportUsersResponse } from "@staffgate/contract";
 import { isAppError } from "@staffgate/core";
 import type { Command } from "../command.ts";
 import { parseArgs } from "../command.ts";
-import { CommandError, withCore } from "../open-core.ts";
+import { CommandError, refusal, withCore } from "../open-core.ts";
 import { actAsOperator } from "./operator.ts";
 
 function print(report: ImportUsersResponse): void {
@@ -50,11 +50,7 @@ export const userImport: Command = {
           print(error.extensions.report as ImportUsersResponse);
           return 1;
         }
-        if (isAppError(error)) {
-          const field = error.errors?.[0];
-          throw new CommandError(field ? `${field.path}: ${field.message}` : error.message);
-        }
-        throw error;
+        refusal(error);
       }
     });
   },
