@@ -11,6 +11,7 @@ import * as mfa from "./2026-11-23T04-20_mfa.ts";
 import * as expiryDue from "./2026-12-03T00-00_expiry_due.ts";
 import * as auditPurge from "./2026-12-03T01-00_audit_purge.ts";
 import * as auditPurgeAge from "./2026-12-03T02-00_audit_purge_age.ts";
+import * as auditPurgeSkew from "./2026-12-03T03-00_audit_purge_skew.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T00-00_initial": initial,
@@ -24,4 +25,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-12-03T00-00_expiry_due": expiryDue,
   "2026-12-03T01-00_audit_purge": auditPurge,
   "2026-12-03T02-00_audit_purge_age": auditPurgeAge,
+  "2026-12-03T03-00_audit_purge_skew": auditPurgeSkew,
 };
