@@ -4,6 +4,7 @@
  * only tighten them.
  */
 import { z } from "zod";
+import { Id } from "./common.ts";
 
 /** A whole number within the product's bounds, refused in words that name them. */
 const int = (min: number, max: number) =>
@@ -36,6 +37,11 @@ export const SETTINGS_FIELDS = {
   /** HIPAA 164.316(b)(2)(i): six years at least. */
   auditRetentionDays: int(2190, 36_500),
   auditAllPatientDecisions: z.boolean(),
+  /**
+   * The role a user provisioned over SCIM gets when the request names no group (a user always
+   * holds one role); null: such a request is refused (SCIM_NO_DEFAULT_ROLE).
+   */
+  scimDefaultRoleId: Id.nullable(),
 } as const;
 
 export const SETTINGS_FIELD_NAMES = Object.keys(SETTINGS_FIELDS) as (keyof typeof SETTINGS_FIELDS)[];
@@ -61,5 +67,6 @@ export const UpdateSettingsBody = z.strictObject({
   emergencyAccessHours: SETTINGS_FIELDS.emergencyAccessHours.optional(),
   auditRetentionDays: SETTINGS_FIELDS.auditRetentionDays.optional(),
   auditAllPatientDecisions: SETTINGS_FIELDS.auditAllPatientDecisions.optional(),
+  scimDefaultRoleId: SETTINGS_FIELDS.scimDefaultRoleId.optional(),
 });
 export type UpdateSettingsBody = z.infer<typeof UpdateSettingsBody>;

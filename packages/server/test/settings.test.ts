@@ -17,6 +17,7 @@ const DEFAULTS = {
   emergencyAccessHours: 4,
   auditRetentionDays: 2196,
   auditAllPatientDecisions: false,
+  scimDefaultRoleId: null,
 };
 
 describe(`settings (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
@@ -63,11 +64,27 @@ describe(`settings (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     ["auditAllPatientDecisions", 1],
     ["lockoutThreshold", 5.5],
     ["lockoutThreshold", null],
+    ["scimDefaultRoleId", 7],
   ])("refuses %s = %j, naming the field", async (field, value) => {
     const p = await problemOf(() => a.admin.settings.update({ [field]: value } as never));
     expect(p.status).toBe(400);
     expect(p.code).toBe("VALIDATION_FAILED");
     expect(p.errors.map((e) => e.path)).toEqual([field]);
+  });
+
+  it("takes one of the tenant's roles as the default role of provisioned users, never another tenant's", async () => {
+    const roles = await a.admin.roles.list();
+    const viewer = roles.items.find((r) => r.name === "Viewer")!;
+    const other = (await b.admin.roles.list()).items.find((r) => r.name === "Viewer")!;
+    const before = await a.admin.settings.get();
+    for (const id of [other.id, "rol_missing"]) {
+      const p = await problemOf(() => a.admin.settings.update({ scimDefaultRoleId: id }));
+      expect(p.status).toBe(400);
+      expect(p.errors.map((e) => e.path)).toEqual(["scimDefaultRoleId"]);
+    }
+    expect((await a.admin.settings.get()).version).toBe(before.version);
+    expect((await a.admin.settings.update({ scimDefaultRoleId: viewer.id })).scimDefaultRoleId).toBe(viewer.id);
+    expect((await a.admin.settings.update({ scimDefaultRoleId: null })).scimDefaultRoleId).toBeNull();
   });
 
   it("says the bounds in words (the floor a tenant may only tighten)", async () => {

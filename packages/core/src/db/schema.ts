@@ -103,6 +103,14 @@ export interface UsersTable {
   version: number;
 }
 
+/** SCIM `externalId`s: the provisioning client's id for a user or a group (role). */
+export interface ScimExternalIdsTable {
+  tenant_id: string;
+  resource_type: "User" | "Group";
+  resource_id: string;
+  external_id: string;
+}
+
 export interface UserWorkspacesTable {
   tenant_id: string;
   user_id: string;
@@ -293,6 +301,7 @@ export interface Database {
   roles: RolesTable;
   role_workspaces: RoleWorkspacesTable;
   users: UsersTable;
+  scim_external_ids: ScimExternalIdsTable;
   user_workspaces: UserWorkspacesTable;
   user_workspace_roles: UserWorkspaceRolesTable;
   sessions: SessionsTable;

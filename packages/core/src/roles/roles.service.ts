@@ -116,7 +116,122 @@ export function createRolesService(deps: Deps) {
     }
   }
 
+  async function createRoleIn(trx: Trx, caller: Caller, ctx: Ctx, input: CreateRoleBody): Promise<Role> {
+    const grants = normalise(input);
+    await checkDefinition(trx, caller, grants);
+    const excess = excessOver(caller.catalog, await currentHolder(trx, caller), grants);
+    if (excess.length > 0) throw escalation(excess, grants);
+    const row = await insertRole(trx, ctx, {
+      name: input.name,
+      description: input.description,
+      grants,
+    });
+    const role = toRole(row, await createRoleStore(trx, ctx.tenantId).workspaceRows([row.id]), 0);
+    await appendAudit(deps, trx, ctx, {
+      action: "role.created",
+      target: { type: "role", id: row.id, label: row.name },
+      changes: snapshotChanges(role, "after", AUDITED),
+    });
+    return role;
+  }
+
+  async function updateRoleIn(
+    trx: Trx,
+    caller: Caller,
+    ctx: Ctx,
+    id: string,
+    input: UpdateRoleBody,
+    ifMatch: number | undefined,
+  ): Promise<Role> {
+    const { store, row, rows, ref } = await loadRole(trx, ctx.tenantId, id);
+    expectVersion(row.version, ifMatch);
+    await ensureEditable(caller, row, store);
+    const grants = normalise({
+      permissions: input.permissions ?? ref.permissions,
+      collaborator: input.collaborator ?? ref.collaborator,
+      workspaces: input.workspaces ?? ref.workspaces,
+    });
+    await checkDefinition(trx, caller, grants);
+    // Only what the change adds must be within the actor's own grants: anyone may narrow a role.
+    // What it adds is judged in the same places as the actor's grants: at tenant level and in
+    // each workspace where a per-workspace role replaces the actor's own (a permission added
+    // at tenant level reaches the role's holders there too, where the actor may not hold it).
+    const holder = await currentHolder(trx, caller);
+    const asItWas = {
+      role: ref,
+      workspaceRoles: new Map([...holder.workspaceRoles.keys()].map((w) => [w, ref])),
+    };
+    const added = excessOver(caller.catalog, asItWas, grants);
+    const addedKeys = new Set(added.map((e) => `${e.workspaceId} ${e.permission}`));
+    const excess = excessOver(caller.catalog, holder, grants).filter((e) =>
+      addedKeys.has(`${e.workspaceId} ${e.permission}`),
+    );
+    if (excess.length > 0) throw escalation(excess, grants);
+    const count = (await store.userCounts([id])).get(id) ?? 0;
+    const before = toRole(row, rows, count);
+    const next: RolesTable = {
+      ...row,
+      name: input.name ?? row.name,
+      name_key: foldKey(input.name ?? row.name),
+      description: input.description ?? row.description,
+      collaborator: flag(grants.collaborator),
+      permissions: toJson(grants.permissions),
+    };
+    const nextRows = grants.workspaces.map((w) => ({
+      tenant_id: ctx.tenantId,
+      role_id: id,
+      workspace_id: w.workspaceId,
+      collaborator: flag(w.collaborator),
+      permissions: toJson(w.permissions),
+    }));
+    const changes = diffChanges(before, toRole(next, nextRows, count), AUDITED);
+    if (Object.keys(changes).length === 0) return before;
+    next.updated_at = deps.clock.now().toISOString();
+    next.version = row.version + 1;
+    const { tenant_id: _t, id: _i, ...patch } = next;
+    await store.updateRole(id, patch);
+    await store.replaceWorkspaceRows(id, grants.workspaces);
+    await appendAudit(deps, trx, ctx, {
+      action: "role.updated",
+      target: { type: "role", id, label: next.name },
+      changes,
+    });
+    if (isAdministratorRole(caller.catalog, ref) && !isAdministratorRole(caller.catalog, grants)) {
+      await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, next.updated_at);
+    }
+    return toRole(next, await store.workspaceRows([id]), count);
+  }
+
+  async function deleteRoleIn(
+    trx: Trx,
+    caller: Caller,
+    ctx: Ctx,
+    id: string,
+    ifMatch: number | undefined,
+  ): Promise<void> {
+    const { store, row, rows } = await loadRole(trx, ctx.tenantId, id);
+    expectVersion(row.version, ifMatch);
+    await ensureEditable(caller, row, store);
+    const holders = await store.holderCount(id);
+    if (holders > 0) {
+      throw new AppError(
+        "ROLE_IN_USE",
+        `The role is held by ${holders} user${holders === 1 ? "" : "s"} (archived users included); give them another role first`,
+        { extensions: { userCount: holders } },
+      );
+    }
+    await store.deleteRole(id);
+    await appendAudit(deps, trx, ctx, {
+      action: "role.deleted",
+      target: { type: "role", id, label: row.name },
+      changes: snapshotChanges(toRole(row, rows, 0), "before", AUDITED),
+    });
+  }
+
   return {
+    /** The write use cases inside a caller's transaction (SCIM Groups compose them with user changes). */
+    within: { createRole: createRoleIn, updateRole: updateRoleIn, deleteRole: deleteRoleIn },
+
     async getRole(ctx: Ctx, id: string): Promise<Role> {
       const store = createRoleStore(deps.db.kysely, ctx.tenantId);
       const row = await store.findRoleById(id);
@@ -140,25 +255,8 @@ export function createRolesService(deps: Deps) {
     },
 
     async createRole(caller: Caller, ctx: Ctx, input: CreateRoleBody): Promise<Role> {
-      const grants = normalise(input);
       try {
-        return await inTenantTx(deps, ctx.tenantId, async (trx) => {
-          await checkDefinition(trx, caller, grants);
-          const excess = excessOver(caller.catalog, await currentHolder(trx, caller), grants);
-          if (excess.length > 0) throw escalation(excess, grants);
-          const row = await insertRole(trx, ctx, {
-            name: input.name,
-            description: input.description,
-            grants,
-          });
-          const role = toRole(row, await createRoleStore(trx, ctx.tenantId).workspaceRows([row.id]), 0);
-          await appendAudit(deps, trx, ctx, {
-            action: "role.created",
-            target: { type: "role", id: row.id, label: row.name },
-            changes: snapshotChanges(role, "after", AUDITED),
-          });
-          return role;
-        });
+        return await inTenantTx(deps, ctx.tenantId, (trx) => createRoleIn(trx, caller, ctx, input));
       } catch (error) {
         if (isUniqueViolation(error)) throw nameTaken(input.name);
         throw error;
@@ -173,65 +271,9 @@ export function createRolesService(deps: Deps) {
       ifMatch?: number,
     ): Promise<Role> {
       try {
-        return await inTenantTx(deps, ctx.tenantId, async (trx) => {
-          const { store, row, rows, ref } = await loadRole(trx, ctx.tenantId, id);
-          expectVersion(row.version, ifMatch);
-          await ensureEditable(caller, row, store);
-          const grants = normalise({
-            permissions: input.permissions ?? ref.permissions,
-            collaborator: input.collaborator ?? ref.collaborator,
-            workspaces: input.workspaces ?? ref.workspaces,
-          });
-          await checkDefinition(trx, caller, grants);
-          // Only what the change adds must be within the actor's own grants: anyone may narrow a role.
-          // What it adds is judged in the same places as the actor's grants: at tenant level and in
-          // each workspace where a per-workspace role replaces the actor's own (a permission added
-          // at tenant level reaches the role's holders there too, where the actor may not hold it).
-          const holder = await currentHolder(trx, caller);
-          const asItWas = {
-            role: ref,
-            workspaceRoles: new Map([...holder.workspaceRoles.keys()].map((w) => [w, ref])),
-          };
-          const added = excessOver(caller.catalog, asItWas, grants);
-          const addedKeys = new Set(added.map((e) => `${e.workspaceId} ${e.permission}`));
-          const excess = excessOver(caller.catalog, holder, grants).filter((e) =>
-            addedKeys.has(`${e.workspaceId} ${e.permission}`),
-          );
-          if (excess.length > 0) throw escalation(excess, grants);
-          const count = (await store.userCounts([id])).get(id) ?? 0;
-          const before = toRole(row, rows, count);
-          const next: RolesTable = {
-            ...row,
-            name: input.name ?? row.name,
-            name_key: foldKey(input.name ?? row.name),
-            description: input.description ?? row.description,
-            collaborator: flag(grants.collaborator),
-            permissions: toJson(grants.permissions),
-          };
-          const nextRows = grants.workspaces.map((w) => ({
-            tenant_id: ctx.tenantId,
-            role_id: id,
-            workspace_id: w.workspaceId,
-            collaborator: flag(w.collaborator),
-            permissions: toJson(w.permissions),
-          }));
-          const changes = diffChanges(before, toRole(next, nextRows, count), AUDITED);
-          if (Object.keys(changes).length === 0) return before;
-          next.updated_at = deps.clock.now().toISOString();
-          next.version = row.version + 1;
-          const { tenant_id: _t, id: _i, ...patch } = next;
-          await store.updateRole(id, patch);
-          await store.replaceWorkspaceRows(id, grants.workspaces);
-          await appendAudit(deps, trx, ctx, {
-            action: "role.updated",
-            target: { type: "role", id, label: next.name },
-            changes,
-          });
-          if (isAdministratorRole(caller.catalog, ref) && !isAdministratorRole(caller.catalog, grants)) {
-            await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, next.updated_at);
-          }
-          return toRole(next, await store.workspaceRows([id]), count);
-        });
+        return await inTenantTx(deps, ctx.tenantId, (trx) =>
+          updateRoleIn(trx, caller, ctx, id, input, ifMatch),
+        );
       } catch (error) {
         if (isUniqueViolation(error)) throw nameTaken(input.name ?? "");
         throw error;
@@ -239,25 +281,7 @@ export function createRolesService(deps: Deps) {
     },
 
     async deleteRole(caller: Caller, ctx: Ctx, id: string, ifMatch?: number): Promise<void> {
-      await inTenantTx(deps, ctx.tenantId, async (trx) => {
-        const { store, row, rows } = await loadRole(trx, ctx.tenantId, id);
-        expectVersion(row.version, ifMatch);
-        await ensureEditable(caller, row, store);
-        const holders = await store.holderCount(id);
-        if (holders > 0) {
-          throw new AppError(
-            "ROLE_IN_USE",
-            `The role is held by ${holders} user${holders === 1 ? "" : "s"} (archived users included); give them another role first`,
-            { extensions: { userCount: holders } },
-          );
-        }
-        await store.deleteRole(id);
-        await appendAudit(deps, trx, ctx, {
-          action: "role.deleted",
-          target: { type: "role", id, label: row.name },
-          changes: snapshotChanges(toRole(row, rows, 0), "before", AUDITED),
-        });
-      });
+      await inTenantTx(deps, ctx.tenantId, (trx) => deleteRoleIn(trx, caller, ctx, id, ifMatch));
     },
 
     /** A new unlocked, non-system role with the source's grants; the copier must hold them all. */

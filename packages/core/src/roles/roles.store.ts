@@ -129,6 +129,12 @@ export function createRoleStore(db: Executor, tenantId: string) {
         .where("tenant_id", "=", tenantId)
         .where("role_id", "=", id)
         .execute();
+      await db
+        .deleteFrom("scim_external_ids")
+        .where("tenant_id", "=", tenantId)
+        .where("resource_type", "=", "Group")
+        .where("resource_id", "=", id)
+        .execute();
       await db.deleteFrom("roles").where("tenant_id", "=", tenantId).where("id", "=", id).execute();
     },
 

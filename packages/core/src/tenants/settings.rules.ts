@@ -14,6 +14,7 @@ export interface TenantSettings {
   readonly emergencyAccessHours: number;
   readonly auditRetentionDays: number;
   readonly auditAllPatientDecisions: boolean;
+  readonly scimDefaultRoleId: string | null;
 }
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -30,6 +31,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   emergencyAccessHours: 4,
   auditRetentionDays: 6 * 366,
   auditAllPatientDecisions: false,
+  scimDefaultRoleId: null,
 };
 
 export function readSettings(json: string): TenantSettings {

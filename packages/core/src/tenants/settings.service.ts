@@ -9,8 +9,9 @@ import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
 import type { TenantsTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
-import { AppError } from "../shared/errors.ts";
-import { inTenantTx } from "../shared/tx.ts";
+import { createRoleStore } from "../roles/roles.store.ts";
+import { AppError, invalid } from "../shared/errors.ts";
+import { inTenantTx, type Trx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
 import { DEFAULT_SETTINGS, readSettings, type TenantSettings } from "./settings.rules.ts";
 import { createTenantStore } from "./tenants.store.ts";
@@ -22,6 +23,14 @@ export function pickSettings(settings: TenantSettings): TenantSettings {
   const out: Record<string, unknown> = {};
   for (const key of SETTINGS_KEYS) out[key] = settings[key];
   return out as unknown as TenantSettings;
+}
+
+/** The default role for provisioned users must be one of the tenant's formal roles (never a private one). */
+async function ensureFormalRole(trx: Trx, tenantId: string, roleId: string): Promise<void> {
+  const role = await createRoleStore(trx, tenantId).findRoleById(roleId);
+  if (!role) {
+    throw invalid("scimDefaultRoleId", "is not one of the tenant's roles");
+  }
 }
 
 function toSettings(row: TenantsTable): Settings {
@@ -50,6 +59,7 @@ export function createSettingsService(deps: Deps) {
           if (value !== undefined) after[key] = value;
         }
         const next = after as unknown as TenantSettings;
+        if (patch.scimDefaultRoleId) await ensureFormalRole(trx, ctx.tenantId, patch.scimDefaultRoleId);
         const changes = diffChanges(before as unknown as Record<string, unknown>, after, SETTINGS_KEYS);
         if (Object.keys(changes).length === 0) return toSettings(row);
         const updated: TenantsTable = {

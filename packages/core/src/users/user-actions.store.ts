@@ -128,6 +128,12 @@ export function createUserActionsStore(db: Executor, tenantId: string) {
         await db.deleteFrom(table).where("tenant_id", "=", tenantId).where("user_id", "=", userId).execute();
       }
       await this.deletePrivateRoles(userId);
+      await db
+        .deleteFrom("scim_external_ids")
+        .where("tenant_id", "=", tenantId)
+        .where("resource_type", "=", "User")
+        .where("resource_id", "=", userId)
+        .execute();
       await db.deleteFrom("users").where("tenant_id", "=", tenantId).where("id", "=", userId).execute();
     },
 

@@ -71,6 +71,60 @@ export async function userOf(trx: Trx, tenantId: string, id: string): Promise<Us
   return user!;
 }
 
+/** Options of a lifecycle transition: the If-Match version, and restore's replacement expiry. */
+export interface TransitionOptions {
+  readonly ifMatch?: number | undefined;
+  readonly newExpiresAt?: string | null | undefined;
+}
+
+/** A lifecycle transition inside the caller's transaction (SCIM's `active` and DELETE compose it). */
+export async function transitionUserIn(
+  deps: Deps,
+  trx: Trx,
+  caller: Caller,
+  ctx: Ctx,
+  id: string,
+  action: Exclude<LifecycleAction, "activate">,
+  options: TransitionOptions = {},
+): Promise<User> {
+  if (action === "deactivate" || action === "archive") ensureNotSelf(caller, id, action);
+  const now = () => deps.clock.now().toISOString();
+  const row = await loadTargetWithin(trx, caller, id, options.ifMatch);
+  const at = now();
+  const decision = decideTransition(
+    { status: row.status, archivedFrom: row.archived_from, expiresAt: row.expires_at },
+    action,
+    { now: at, ...(options.newExpiresAt !== undefined ? { newExpiresAt: options.newExpiresAt } : {}) },
+  );
+  if (!decision.ok) {
+    throw decision.path
+      ? invalid(decision.path, decision.detail)
+      : new AppError(decision.code, decision.detail);
+  }
+  await createUserActionsStore(trx, ctx.tenantId).updateUser(id, {
+    status: decision.status,
+    archived_from: decision.archivedFrom,
+    expires_at: decision.expiresAt,
+    updated_at: at,
+    version: row.version + 1,
+  });
+  if (decision.endsAccess) await createSessionStore(trx, ctx.tenantId).endAllForUser(id, at);
+  // After the change, inside the tenant lock: two administrators switching each other off are serialised.
+  await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, at);
+  const changes: Record<string, { before: unknown; after: unknown }> = {
+    status: { before: row.status, after: decision.status },
+  };
+  if (decision.expiresAt !== row.expires_at) {
+    changes.expiresAt = { before: row.expires_at, after: decision.expiresAt };
+  }
+  await appendAudit(deps, trx, ctx, {
+    action: `user.${action}d`,
+    target: { type: "user", id, label: row.username },
+    changes,
+  });
+  return userOf(trx, ctx.tenantId, id);
+}
+
 export function createUserLifecycleService(deps: Deps) {
   const now = () => deps.clock.now().toISOString();
 
@@ -79,45 +133,11 @@ export function createUserLifecycleService(deps: Deps) {
     ctx: Ctx,
     id: string,
     action: Exclude<LifecycleAction, "activate">,
-    options: { ifMatch?: number | undefined; newExpiresAt?: string | null | undefined } = {},
+    options: TransitionOptions = {},
   ): Promise<User> {
-    if (action === "deactivate" || action === "archive") ensureNotSelf(caller, id, action);
-    return inTenantTx(deps, ctx.tenantId, async (trx) => {
-      const row = await loadTargetWithin(trx, caller, id, options.ifMatch);
-      const at = now();
-      const decision = decideTransition(
-        { status: row.status, archivedFrom: row.archived_from, expiresAt: row.expires_at },
-        action,
-        { now: at, ...(options.newExpiresAt !== undefined ? { newExpiresAt: options.newExpiresAt } : {}) },
-      );
-      if (!decision.ok) {
-        throw decision.path
-          ? invalid(decision.path, decision.detail)
-          : new AppError(decision.code, decision.detail);
-      }
-      await createUserActionsStore(trx, ctx.tenantId).updateUser(id, {
-        status: decision.status,
-        archived_from: decision.archivedFrom,
-        expires_at: decision.expiresAt,
-        updated_at: at,
-        version: row.version + 1,
-      });
-      if (decision.endsAccess) await createSessionStore(trx, ctx.tenantId).endAllForUser(id, at);
-      // After the change, inside the tenant lock: two administrators switching each other off are serialised.
-      await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, at);
-      const changes: Record<string, { before: unknown; after: unknown }> = {
-        status: { before: row.status, after: decision.status },
-      };
-      if (decision.expiresAt !== row.expires_at) {
-        changes.expiresAt = { before: row.expires_at, after: decision.expiresAt };
-      }
-      await appendAudit(deps, trx, ctx, {
-        action: `user.${action}d`,
-        target: { type: "user", id, label: row.username },
-        changes,
-      });
-      return userOf(trx, ctx.tenantId, id);
-    });
+    return inTenantTx(deps, ctx.tenantId, (trx) =>
+      transitionUserIn(deps, trx, caller, ctx, id, action, options),
+    );
   }
 
   return {

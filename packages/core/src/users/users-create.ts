@@ -7,10 +7,17 @@ import { currentHolder } from "../access/current-holder.ts";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import { queueInvitation } from "../auth/credentials.service.ts";
+import {
+  checkPassword,
+  exceedsHardCap,
+  passwordInvalid,
+  passwordPolicyFor,
+} from "../auth/password-policy.rules.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
-import { AppError } from "../shared/errors.ts";
+import { AppError, invalid } from "../shared/errors.ts";
 import type { Trx } from "../shared/tx.ts";
+import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import {
   AUDITED_USER_FIELDS,
@@ -101,4 +108,40 @@ export async function createUserIn(
   // The invitation (set-password link, 72 h) in this transaction: a rolled-back create sends none.
   if (stored.status === "invited") await queueInvitation(deps, trx, tenant, stored);
   return created;
+}
+
+/**
+ * Checks a new user's password against the tenant's policy and hashes it; null when there is none
+ * (the user is invited). Runs before the use case's transaction: hashing is slow.
+ */
+export async function newUserPasswordHash(
+  deps: Deps,
+  tenantId: string,
+  input: CreateUserBody,
+): Promise<string | null> {
+  const virtual = input.virtual ?? false;
+  // A malformed phone is refused before the password is even looked at.
+  phoneOrThrow(input.phone);
+  if (input.password !== undefined) {
+    if (virtual) throw invalid("password", "virtual users have no credentials and cannot sign in");
+    // An oversized input is refused before anything else, the database read included.
+    const tooLong = exceedsHardCap(input.password) ? checkPassword(input.password) : null;
+    if (tooLong) throw passwordInvalid("password", tooLong);
+    const tenant = await createTenantStore(deps.db.kysely).findTenantById(tenantId);
+    if (!tenant) throw new AppError("TENANT_NOT_FOUND");
+    // A new user has no MFA enrolled: the password is a single factor.
+    const rejection = checkPassword(input.password, {
+      policy: passwordPolicyFor(readSettings(tenant.settings), { mfa: false }),
+      context: {
+        tenantSlug: tenant.slug,
+        tenantName: tenant.name,
+        username: input.username,
+        email: input.email,
+        firstName: input.firstName,
+        lastName: input.lastName,
+      },
+    });
+    if (rejection) throw passwordInvalid("password", rejection);
+  }
+  return input.password === undefined ? null : deps.hasher.hash(input.password);
 }

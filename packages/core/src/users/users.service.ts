@@ -2,24 +2,17 @@
 
 import type { CreateUserBody, ListUsersQuery, UpdateUserBody, User, WorkRole } from "@staffgate/contract";
 import type { Caller } from "../auth/caller.ts";
-import {
-  checkPassword,
-  exceedsHardCap,
-  passwordInvalid,
-  passwordPolicyFor,
-} from "../auth/password-policy.rules.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
 import { isUniqueViolation, violatedConstraint } from "../shared/db-errors.ts";
 import type { Deps } from "../shared/deps.ts";
-import { AppError, invalid } from "../shared/errors.ts";
+import { AppError } from "../shared/errors.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { inTenantTx } from "../shared/tx.ts";
-import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
-import { phoneOrThrow, tenantWorkRoles } from "./user-input.ts";
+import { tenantWorkRoles } from "./user-input.ts";
 import { createUserStore } from "./users.store.ts";
-import { createUserIn } from "./users-create.ts";
+import { createUserIn, newUserPasswordHash } from "./users-create.ts";
 import { listUserRows, sortValueOf, type UserSortKey } from "./users-list.store.ts";
 import { updateUserIn } from "./users-update.ts";
 
@@ -102,32 +95,8 @@ export function createUsersService(deps: Deps) {
     },
 
     async createUser(ctx: Ctx, caller: Caller, input: CreateUserBody): Promise<User> {
-      const virtual = input.virtual ?? false;
-      // A malformed phone is refused before the password is even looked at.
-      phoneOrThrow(input.phone);
-      if (input.password !== undefined) {
-        if (virtual) throw invalid("password", "virtual users have no credentials and cannot sign in");
-        // An oversized input is refused before anything else, the database read included.
-        const tooLong = exceedsHardCap(input.password) ? checkPassword(input.password) : null;
-        if (tooLong) throw passwordInvalid("password", tooLong);
-        const tenant = await createTenantStore(deps.db.kysely).findTenantById(ctx.tenantId);
-        if (!tenant) throw new AppError("TENANT_NOT_FOUND");
-        // A new user has no MFA enrolled: the password is a single factor.
-        const rejection = checkPassword(input.password, {
-          policy: passwordPolicyFor(readSettings(tenant.settings), { mfa: false }),
-          context: {
-            tenantSlug: tenant.slug,
-            tenantName: tenant.name,
-            username: input.username,
-            email: input.email,
-            firstName: input.firstName,
-            lastName: input.lastName,
-          },
-        });
-        if (rejection) throw passwordInvalid("password", rejection);
-      }
       // Hashing is slow: done before the transaction so the tenant lock is not held meanwhile.
-      const passwordHash = input.password === undefined ? null : await deps.hasher.hash(input.password);
+      const passwordHash = await newUserPasswordHash(deps, ctx.tenantId, input);
       try {
         return await inTenantTx(deps, ctx.tenantId, (trx) =>
           createUserIn(deps, trx, ctx, caller, input, passwordHash),
