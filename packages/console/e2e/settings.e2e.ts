@@ -1,7 +1,7 @@
 /**
  * W15 settings ("Security tab → Save All"): every setting with its unit and bounds; Save All sends
  * only what changed, with If-Match; an out-of-bounds value is refused beside its field and
- * nothing is saved.
+ * nothing is saved. The SCIM default role is chosen by name and saved as its id, or none (null).
  */
 import { SETTINGS_FIELDS } from "@staffgate/contract";
 import type { Request } from "playwright-core";
@@ -10,7 +10,7 @@ import { SETTING_GROUPS } from "../src/pages/settings/fields.ts";
 import { hasText, shot, useE2e, visible } from "./harness.ts";
 
 describe("settings", () => {
-  const { tenant, signedIn } = useE2e();
+  const { e, tenant, signedIn } = useE2e();
 
   it("lists every setting of the contract, with the contract's bounds", () => {
     const defs = SETTING_GROUPS.flatMap((g) => g.fields);
@@ -26,7 +26,14 @@ describe("settings", () => {
           d.options.map((o) => o.value),
           d.key,
         ).toEqual((schema as unknown as { options: string[] }).options);
+      } else if (d.kind === "role") {
+        // An id or null: the role's id is sent, and the first choice ("None") sends null.
+        expect(schema.type, d.key).toBe("nullable");
+        expect(schema.safeParse(null).success, d.key).toBe(true);
+        expect(schema.safeParse("rol_0123").success, d.key).toBe(true);
+        expect(schema.safeParse("").success, d.key).toBe(false);
       } else {
+        expect(d.kind, d.key).toBe("boolean");
         expect(schema.type, d.key).toBe("boolean");
       }
     }
@@ -42,6 +49,7 @@ describe("settings", () => {
       "Two-factor sign-in (MFA)",
       "Emergency access",
       "Audit",
+      "Provisioning (SCIM)",
     ]) {
       await visible(page.getByRole("group", { name: legend }));
     }
@@ -79,5 +87,47 @@ describe("settings", () => {
     expect(last?.postDataJSON()).toEqual({ lockoutThreshold: 8, lockoutMinutes: 30 });
     expect(last?.headers()["if-match"]).toContain(String(before.version));
     await shot(page, "settings");
+  });
+
+  it("sets the role for users provisioned over SCIM without a group, and sets it back to none", async () => {
+    const viewer = (await tenant.admin.roles.list({ limit: 200 })).items.find((r) => r.name === "Viewer");
+    if (!viewer) throw new Error("the tenant has no Viewer role");
+    expect((await tenant.admin.settings.get()).scimDefaultRoleId).toBeNull();
+    const page = await signedIn({ path: "/settings" });
+    const group = await visible(page.getByRole("group", { name: "Provisioning (SCIM)" }));
+    const select = group.getByLabel("Role for users provisioned without a group");
+    const chosen = () => select.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text ?? "");
+    await visible(
+      group.getByText(
+        `The SCIM base URL is ${e.url}/scim/v2. A SCIM client authenticates with an API token (the “API tokens” page) whose role holds users.manage.`,
+      ),
+    );
+    // The select is enabled once the roles have loaded; it starts on none.
+    await expect.poll(() => select.isEnabled()).toBe(true);
+    expect(await chosen()).toBe("None: refuse users that name no group");
+    expect(await select.locator("option").first().getAttribute("value")).toBe("");
+
+    const patches: Request[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "PATCH" && r.url().endsWith("/api/v1/settings")) patches.push(r);
+    });
+    await select.selectOption({ label: "Viewer" });
+    await visible(page.getByText("1 unsaved change."));
+    await page.getByRole("button", { name: "Save All" }).click();
+    await hasText(page.getByRole("status"), "Saved 1 change to the security settings.");
+    expect(patches.at(-1)?.postDataJSON()).toEqual({ scimDefaultRoleId: viewer.id });
+    expect((await tenant.admin.settings.get()).scimDefaultRoleId).toBe(viewer.id);
+
+    await page.reload();
+    await expect.poll(() => select.isEnabled(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(chosen).toBe("Viewer");
+    expect(await select.inputValue()).toBe(viewer.id);
+    await shot(page, "settings-scim");
+
+    await select.selectOption({ label: "None: refuse users that name no group" });
+    await page.getByRole("button", { name: "Save All" }).click();
+    await hasText(page.getByRole("status"), "Saved 1 change to the security settings.");
+    expect(patches.at(-1)?.postDataJSON()).toEqual({ scimDefaultRoleId: null });
+    expect((await tenant.admin.settings.get()).scimDefaultRoleId).toBeNull();
   });
 });

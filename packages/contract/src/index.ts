@@ -11,6 +11,7 @@ export * from "./mfa.ts";
 export * from "./outbox.ts";
 export * from "./patient-access.ts";
 export * from "./roles.ts";
+export * from "./scim.ts";
 export * from "./settings.ts";
 export * from "./tenants.ts";
 export * from "./user-actions.ts";

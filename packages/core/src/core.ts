@@ -14,6 +14,8 @@ import { type Catalogs, loadCatalogs } from "./catalog/catalogs.ts";
 import type { Db } from "./db/database.ts";
 import { createOutboxService } from "./mail/outbox.service.ts";
 import { createRolesService } from "./roles/roles.service.ts";
+import { createScimGroupsService } from "./scim/scim-groups.service.ts";
+import { createScimUsersService } from "./scim/scim-users.service.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import type { Deps } from "./shared/deps.ts";
 import { type Ids, randomIds } from "./shared/ids.ts";
@@ -70,6 +72,8 @@ export function createCore(options: CoreOptions) {
     userCsv: createUserCsvService(deps),
     outbox: createOutboxService(deps),
     roles: createRolesService(deps),
+    scimUsers: createScimUsersService(deps),
+    scimGroups: createScimGroupsService(deps),
     access,
     effective: createEffectiveService(deps, access),
     patientAccess: createPatientAccessService(deps),

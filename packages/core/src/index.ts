@@ -23,6 +23,12 @@ export {
   smtpTransport,
 } from "./mail/mailer.ts";
 export { listOutbox } from "./mail/outbox.store.ts";
+export {
+  resourceTypes,
+  SCHEMAS,
+  schemaResource,
+  serviceProviderConfig,
+} from "./scim/scim-discovery.rules.ts";
 export { type Clock, createFakeClock, type FakeClock, systemClock } from "./shared/clock.ts";
 export type { Actor, Ctx, RequestMeta } from "./shared/context.ts";
 export { operatorActor, systemActor } from "./shared/context.ts";

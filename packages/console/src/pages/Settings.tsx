@@ -8,8 +8,10 @@ import { fieldErrors, problemCode, problemMessage } from "../api.ts";
 import { LoadState } from "../components/LoadState.tsx";
 import { ErrorAlert, NoAccess, Notice } from "../components/Messages.tsx";
 import { useLoad } from "../components/useLoad.ts";
+import { listAll } from "../listAll.ts";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
+import type { Role } from "../types.ts";
 import { SETTING_GROUPS, type SettingDef, type SettingKey, type Settings } from "./settings/fields.ts";
 import { type Draft, SettingInput } from "./settings/SettingInput.tsx";
 
@@ -19,8 +21,12 @@ type Drafts = Partial<Record<SettingKey, Draft>>;
 
 function draftsOf(settings: Settings): Drafts {
   const out: Drafts = {};
-  for (const d of DEFS)
-    out[d.key] = d.kind === "boolean" ? settings[d.key] === true : String(settings[d.key]);
+  for (const d of DEFS) {
+    const value = settings[d.key];
+    if (d.kind === "boolean") out[d.key] = value === true;
+    else if (d.kind === "role") out[d.key] = typeof value === "string" ? value : "";
+    else out[d.key] = String(value);
+  }
   return out;
 }
 
@@ -42,6 +48,8 @@ function changesOf(
         continue;
       }
       value = Number(text);
+    } else if (d.kind === "role") {
+      value = draft === "" ? null : draft;
     }
     if (value !== saved[d.key]) body[d.key] = value;
   }
@@ -52,6 +60,11 @@ export function SettingsPage() {
   const api = useApi();
   const { can } = useSession();
   const [state] = useLoad(() => api.settings.get(), [api]);
+  // Formal roles only (a private role is never a default); every page of them.
+  const [roles] = useLoad<readonly Role[]>(
+    async () => (await listAll((page) => api.roles.list(page))).filter((r) => !r.private),
+    [api],
+  );
   const [saved, setSaved] = useState<Settings | null>(null);
   const [drafts, setDrafts] = useState<Drafts>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -136,6 +149,7 @@ export function SettingsPage() {
                         def={def}
                         value={drafts[def.key] ?? ""}
                         error={errors[def.key]}
+                        roles={roles}
                         onChange={(v) => setDrafts((d) => ({ ...d, [def.key]: v }))}
                       />
                     ))}

@@ -16,6 +16,8 @@ import { bool, flag, toJson } from "../shared/json.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { inTenantTx, type Trx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
+import { readSettings } from "../tenants/settings.rules.ts";
+import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
 import { assertValidRole, freeCopyName, normalise } from "./roles.rules.ts";
 import { createRoleStore } from "./roles.store.ts";
@@ -212,6 +214,15 @@ export function createRolesService(deps: Deps) {
     const { store, row, rows } = await loadRole(trx, ctx.tenantId, id);
     expectVersion(row.version, ifMatch);
     await ensureEditable(caller, row, store);
+    // The tenant row is locked by inTenantTx, so the setting cannot change under this check.
+    const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
+    if (tenant && readSettings(tenant.settings).scimDefaultRoleId === id) {
+      throw new AppError(
+        "ROLE_IN_USE",
+        "The role is the default role for users provisioned over SCIM (Settings); choose another one there first",
+        { extensions: { userCount: 0 } },
+      );
+    }
     const holders = await store.holderCount(id);
     if (holders > 0) {
       throw new AppError(

@@ -11,6 +11,7 @@ import { AppError } from "@staffgate/core";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ZodError } from "zod";
 import type { RegisteredRoute } from "./route.ts";
+import { isScimUrl, sendScimError } from "./scim.ts";
 
 export function sendProblem(
   reply: FastifyReply,
@@ -68,12 +69,18 @@ function allowedAt(routes: readonly RegisteredRoute[], pathname: string): string
   return [...methods].sort().join(", ");
 }
 
+const sendApiProblem = sendProblem;
+
 export function installErrorHandling(
   app: FastifyInstance,
   pages: PageFallback | null = null,
   routes: readonly RegisteredRoute[] = [],
 ): void {
   app.setErrorHandler((error: FastifyError | AppError | ZodError | Error, request, reply) => {
+    // SCIM clients read SCIM's Error message; everything else gets problem+json.
+    const sendProblem: typeof sendApiProblem = isScimUrl(request.url)
+      ? (r, code, detail, errors) => sendScimError(r, code, detail, errors)
+      : sendApiProblem;
     if (error instanceof AppError) {
       // API.md: every 429 carries Retry-After (seconds), whichever use case throttled.
       if (statusOfCode(error.code) === 429) {
@@ -106,7 +113,7 @@ export function installErrorHandling(
       return sendProblem(reply, "METHOD_NOT_ALLOWED", `${request.method} is not served`);
     }
     if (pages?.(request, reply)) return reply;
-    return sendProblem(
+    return (isScimUrl(request.url) ? sendScimError : sendProblem)(
       reply,
       "ROUTE_NOT_FOUND",
       `${request.method} ${request.url.split("?")[0]} is not an endpoint`,

@@ -15,6 +15,7 @@ import { outboxRoutes } from "./outbox.routes.ts";
 import { patientAccessRoutes } from "./patient-access.routes.ts";
 import { permissionsRoutes } from "./permissions.routes.ts";
 import { rolesRoutes } from "./roles.routes.ts";
+import { scimRoutes } from "./scim.routes.ts";
 import { settingsRoutes } from "./settings.routes.ts";
 import { tenantsRoutes } from "./tenants.routes.ts";
 import { userActionsRoutes } from "./user-actions.routes.ts";
@@ -44,4 +45,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   effectiveRoutes,
   patientAccessRoutes,
   emergencyRoutes,
+  scimRoutes,
 ];

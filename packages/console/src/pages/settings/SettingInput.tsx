@@ -1,8 +1,14 @@
-/** One setting as a labelled input (number with unit and bounds, checkbox, or choice), its error beside it. */
+/**
+ * One setting as a labelled input (number with unit and bounds, checkbox, choice, or one of the
+ * tenant's roles), its error beside it.
+ */
 import { useId } from "react";
-import { Field, SelectField } from "../../components/Field.tsx";
+import { Field, NamedOptions, SelectField } from "../../components/Field.tsx";
+import type { Loaded } from "../../components/useLoad.ts";
+import type { Role } from "../../types.ts";
 import type { SettingDef } from "./fields.ts";
 
+/** A number's text, a checkbox, a choice's value, or a role's id ("" for none). */
 export type Draft = string | boolean;
 
 export function SettingInput(props: {
@@ -10,9 +16,46 @@ export function SettingInput(props: {
   readonly value: Draft;
   readonly error: string | undefined;
   readonly onChange: (value: Draft) => void;
+  /** The tenant's formal roles, for a "role" setting. */
+  readonly roles?: Loaded<readonly Role[]> | undefined;
 }) {
   const { def, value, error } = props;
   const id = useId();
+  if (def.kind === "role") {
+    const roles = props.roles ?? { kind: "loading" };
+    const current = String(value);
+    const ready = roles.kind === "ready";
+    // A saved id that is not listed (its role since deleted) still shows, as what it is.
+    const unlisted = current !== "" && !(ready && roles.value.some((r) => r.id === current));
+    const note = def.note?.(window.location.origin);
+    return (
+      <SelectField
+        label={def.label}
+        name={def.key}
+        value={current}
+        disabled={!ready}
+        onChange={(e) => props.onChange(e.target.value)}
+        error={error}
+        hint={
+          roles.kind === "error"
+            ? `The roles could not be loaded: ${roles.message}${note ? ` ${note}` : ""}`
+            : note
+        }
+      >
+        <NamedOptions empty={def.none} items={ready ? roles.value : null}>
+          {unlisted && (
+            <option value={current}>
+              {roles.kind === "loading"
+                ? "Loading roles…"
+                : roles.kind === "error"
+                  ? "A role (not loaded)"
+                  : "A deleted role"}
+            </option>
+          )}
+        </NamedOptions>
+      </SelectField>
+    );
+  }
   if (def.kind === "number") {
     return (
       <Field

@@ -1,8 +1,8 @@
 /**
- * Every tenant security setting as the Settings page shows it: grouped, labelled, with its unit
- * and the contract's bounds (packages/contract/src/settings.ts; settings.e2e.ts checks that this
- * table lists every setting with the same bounds). Kept here as data so the console does not
- * bundle the validation library for a handful of numbers.
+ * Every tenant setting as the Settings page shows it: grouped, labelled, with its unit and the
+ * contract's bounds (packages/contract/src/settings.ts; settings.e2e.ts checks that this table
+ * lists every setting with the same bounds). Kept here as data so the console does not bundle the
+ * validation library for a handful of numbers.
  */
 import type { Staffgate } from "@staffgate/sdk";
 
@@ -26,6 +26,16 @@ export type SettingDef =
       readonly kind: "choice";
       readonly label: string;
       readonly options: readonly { readonly value: string; readonly label: string }[];
+    }
+  | {
+      /** One of the tenant's formal roles (chosen by name, sent as its id), or null. */
+      readonly key: SettingKey;
+      readonly kind: "role";
+      readonly label: string;
+      /** The first choice, which sends null. */
+      readonly none: string;
+      /** Shown under the choice; `origin` is the console's (and the API's) origin. */
+      readonly note?: (origin: string) => string;
     };
 
 export const SETTING_GROUPS: readonly { readonly title: string; readonly fields: readonly SettingDef[] }[] = [
@@ -164,6 +174,19 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
         kind: "boolean",
         label: "Record every patient-permission decision",
         note: "Decisions that use a patient grant or emergency access are always recorded.",
+      },
+    ],
+  },
+  {
+    title: "Provisioning (SCIM)",
+    fields: [
+      {
+        key: "scimDefaultRoleId",
+        kind: "role",
+        label: "Role for users provisioned without a group",
+        none: "None: refuse users that name no group",
+        note: (origin) =>
+          `The SCIM base URL is ${origin}/scim/v2. A SCIM client authenticates with an API token (the “API tokens” page) whose role holds users.manage.`,
       },
     ],
   },

@@ -1,0 +1,165 @@
+/**
+ * What the SCIM Users and Groups use cases share: list paging, the filter's translation into
+ * Staffgate's errors, the projection of `attributes`/`excludedAttributes`, and PATCH's errors.
+ */
+import type { ErrorCode } from "@staffgate/contract";
+import { AppError } from "../shared/errors.ts";
+import { SCIM_MAX_RESULTS } from "./scim-discovery.rules.ts";
+import {
+  type AttributeLookup,
+  type FilterNode,
+  filterPaths,
+  parseFilter,
+  ScimFilterError,
+} from "./scim-filter.rules.ts";
+import { applyPatch, type PatchOperation, type PatchTarget, ScimPatchError } from "./scim-patch.rules.ts";
+
+export interface ScimListQuery {
+  readonly filter?: string | undefined;
+  /** 1-based; RFC 7644 §3.4.2.4: below 1 counts as 1. */
+  readonly startIndex?: number | undefined;
+  /** Below 0 counts as 0; above the maximum as the maximum. */
+  readonly count?: number | undefined;
+  readonly attributes?: string | undefined;
+  readonly excludedAttributes?: string | undefined;
+}
+
+export interface ScimList {
+  readonly schemas: readonly string[];
+  readonly totalResults: number;
+  readonly startIndex: number;
+  readonly itemsPerPage: number;
+  readonly Resources: readonly Record<string, unknown>[];
+}
+
+export const LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+
+export function paging(query: ScimListQuery): { offset: number; limit: number; startIndex: number } {
+  const startIndex = Math.max(1, Math.trunc(query.startIndex ?? 1));
+  const limit = Math.min(SCIM_MAX_RESULTS, Math.max(0, Math.trunc(query.count ?? SCIM_MAX_RESULTS)));
+  return { offset: startIndex - 1, limit, startIndex };
+}
+
+export function listOf(
+  resources: readonly Record<string, unknown>[],
+  total: number,
+  startIndex: number,
+): ScimList {
+  return {
+    schemas: [LIST_RESPONSE],
+    totalResults: total,
+    startIndex,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
+}
+
+/** Parses a filter and refuses attributes the resource does not have (400 invalidFilter). */
+export function parseScimFilter(text: string, lookup: AttributeLookup, coreSchema: string): FilterNode {
+  let node: FilterNode;
+  try {
+    node = parseFilter(text);
+  } catch (error) {
+    if (error instanceof ScimFilterError) throw new AppError("SCIM_INVALID_FILTER", error.message);
+    throw error;
+  }
+  for (const path of filterPaths(node, coreSchema)) {
+    if (!lookup(path))
+      throw new AppError("SCIM_INVALID_FILTER", `The filter names an unknown attribute: ${path}`);
+  }
+  return node;
+}
+
+/** Runs the matcher, turning its refusals (e.g. `gt` on a boolean) into 400 invalidFilter. */
+export function filterError(error: unknown): never {
+  if (error instanceof ScimFilterError) throw new AppError("SCIM_INVALID_FILTER", error.message);
+  throw error;
+}
+
+const PATCH_CODES: Readonly<Record<ScimPatchError["scimType"], ErrorCode>> = {
+  invalidPath: "SCIM_INVALID_PATH",
+  noTarget: "SCIM_NO_TARGET",
+  invalidValue: "SCIM_INVALID_VALUE",
+  mutability: "SCIM_MUTABILITY",
+  invalidSyntax: "SCIM_INVALID_SYNTAX",
+  invalidFilter: "SCIM_INVALID_FILTER",
+};
+
+export const PATCH_OP_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+/** Checks the PatchOp envelope (RFC 7644 §3.5.2) and applies its operations to `resource`. */
+export function patched(
+  resource: Record<string, unknown>,
+  body: Record<string, unknown>,
+  target: PatchTarget,
+): Record<string, unknown> {
+  const schemas = body.schemas;
+  if (!Array.isArray(schemas) || !schemas.includes(PATCH_OP_SCHEMA)) {
+    throw new AppError("SCIM_INVALID_SYNTAX", `A PATCH body's schemas must list ${PATCH_OP_SCHEMA}`);
+  }
+  const key = Object.keys(body).find((k) => k.toLowerCase() === "operations");
+  const operations = key === undefined ? undefined : body[key];
+  if (!Array.isArray(operations)) throw new AppError("SCIM_INVALID_SYNTAX", "Operations must be a list");
+  try {
+    return applyPatch(resource, operations as PatchOperation[], target);
+  } catch (error) {
+    if (error instanceof ScimPatchError) throw new AppError(PATCH_CODES[error.scimType], error.message);
+    if (error instanceof ScimFilterError) throw new AppError("SCIM_INVALID_FILTER", error.message);
+    throw error;
+  }
+}
+
+/** The attribute names of a comma-separated `attributes` list, lower-cased. */
+function names(list: string | undefined, coreSchema: string): string[] | undefined {
+  if (list === undefined || list.trim() === "") return undefined;
+  return list.split(",").map((n) => {
+    const name = n.trim().toLowerCase();
+    const prefix = `${coreSchema.toLowerCase()}:`;
+    return name.startsWith(prefix) ? name.slice(prefix.length) : name;
+  });
+}
+
+/**
+ * `attributes` returns only the named attributes (plus `id` and `schemas`, always returned);
+ * `excludedAttributes` drops the named ones (RFC 7644 §3.4.2.5), both at the top level or one
+ * level down (`name.givenName`).
+ */
+export function project(resource: Record<string, unknown>, query: ScimListQuery, coreSchema: string) {
+  const only = names(query.attributes, coreSchema);
+  const excluded = names(query.excludedAttributes, coreSchema);
+  if (!only && !excluded) return resource;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(resource)) {
+    const k = key.toLowerCase();
+    if (k === "id" || k === "schemas") {
+      out[key] = value;
+      continue;
+    }
+    if (only) {
+      if (only.includes(k)) out[key] = value;
+      else {
+        const subs = only.filter((n) => n.startsWith(`${k}.`)).map((n) => n.slice(k.length + 1));
+        if (subs.length > 0 && value && typeof value === "object" && !Array.isArray(value)) {
+          out[key] = Object.fromEntries(
+            Object.entries(value).filter(([s]) => subs.includes(s.toLowerCase())),
+          );
+        }
+      }
+    } else if (!excluded!.includes(k)) {
+      const subs = excluded!.filter((n) => n.startsWith(`${k}.`)).map((n) => n.slice(k.length + 1));
+      out[key] =
+        subs.length > 0 && value && typeof value === "object" && !Array.isArray(value)
+          ? Object.fromEntries(Object.entries(value).filter(([s]) => !subs.includes(s.toLowerCase())))
+          : value;
+    }
+  }
+  return out;
+}
+
+/** Whether a projection would return `attribute` at all (so costly ones, like members, can be skipped). */
+export function wants(query: ScimListQuery, attribute: string, coreSchema: string): boolean {
+  const a = attribute.toLowerCase();
+  const only = names(query.attributes, coreSchema);
+  if (only) return only.some((n) => n === a || n.startsWith(`${a}.`));
+  return !(names(query.excludedAttributes, coreSchema) ?? []).includes(a);
+}

@@ -1,0 +1,239 @@
+/**
+ * SCIM Groups: the tenant's roles. Creating a group creates a role with no permissions (an
+ * administrator grants them in Staffgate); membership is which role a person holds, so adding a
+ * member moves that user into the role, and removing one moves it to the tenant's default role
+ * for provisioned users (a user always holds a role). Renaming, creating and deleting need
+ * roles.manage; membership needs users.manage; the role and user use cases keep their guards.
+ */
+
+import { appendAudit } from "../audit/audit-writer.ts";
+import type { Caller } from "../auth/caller.ts";
+import type { RolesTable } from "../db/schema.ts";
+import { createRolesService } from "../roles/roles.service.ts";
+import type { Ctx } from "../shared/context.ts";
+import { isUniqueViolation } from "../shared/db-errors.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError } from "../shared/errors.ts";
+import { inTenantTx, type Trx } from "../shared/tx.ts";
+import { expectVersion } from "../shared/versions.ts";
+import { readSettings } from "../tenants/settings.rules.ts";
+import { createTenantStore } from "../tenants/tenants.store.ts";
+import { updateUserIn } from "../users/users-update.ts";
+import { createScimStore, type ScimStore } from "./scim.store.ts";
+import { COMMON_ATTRIBUTES, GROUP_ATTRIBUTES, GROUP_SCHEMA } from "./scim-attributes.rules.ts";
+import {
+  filterError,
+  listOf,
+  paging,
+  parseScimFilter,
+  patched,
+  project,
+  type ScimList,
+  type ScimListQuery,
+  wants,
+} from "./scim-common.ts";
+import { attributeLookup } from "./scim-discovery.rules.ts";
+import { matchesFilter } from "./scim-filter.rules.ts";
+import { readScimGroup, type ScimGroupInput, toScimGroup } from "./scim-group.rules.ts";
+import type { PatchTarget } from "./scim-patch.rules.ts";
+import { scimInvalid } from "./scim-user.rules.ts";
+import { inScimTerms } from "./scim-users.service.ts";
+
+const lookup = attributeLookup(GROUP_ATTRIBUTES);
+const GROUP_PATCH_TARGET: PatchTarget = {
+  coreSchema: GROUP_SCHEMA,
+  attributes: [...COMMON_ATTRIBUTES, ...GROUP_ATTRIBUTES],
+  extensions: [],
+};
+
+function need(caller: Caller, permission: string, what: string): void {
+  if (!caller.permissions.has(permission)) {
+    throw new AppError("FORBIDDEN", `${what} needs the ${permission} permission`);
+  }
+}
+
+function nameTaken(error: unknown): never {
+  if (isUniqueViolation(error)) {
+    throw new AppError("ROLE_NAME_TAKEN", undefined, {
+      errors: [{ path: "displayName", message: "is already the name of another role" }],
+    });
+  }
+  return inScimTerms(error);
+}
+
+export function createScimGroupsService(deps: Deps) {
+  const baseUrl = `${deps.publicUrl}/scim/v2`;
+  const roles = createRolesService(deps).within;
+
+  async function represent(store: ScimStore, rows: readonly RolesTable[], withMembers: boolean) {
+    const ids = rows.map((r) => r.id);
+    const [members, externalIds] = await Promise.all([
+      withMembers ? store.members(ids) : Promise.resolve([]),
+      store.externalIds("Group", ids),
+    ]);
+    return rows.map((r) =>
+      toScimGroup(
+        {
+          id: r.id,
+          name: r.name,
+          createdAt: r.created_at,
+          updatedAt: r.updated_at,
+          version: r.version,
+          externalId: externalIds.get(r.id) ?? null,
+          members: members
+            .filter((m) => m.role_id === r.id)
+            .map((m) => ({ id: m.id, display: m.display_name })),
+        },
+        baseUrl,
+      ),
+    );
+  }
+
+  async function loadRole(store: ScimStore, id: string): Promise<RolesTable> {
+    const [row] = await store.roles([id]);
+    if (!row) throw new AppError("ROLE_NOT_FOUND");
+    return row;
+  }
+
+  /** Moves each listed person into `roleId`; a listed id that is no person of the tenant is refused. */
+  async function moveInto(trx: Trx, ctx: Ctx, caller: Caller, roleId: string, userIds: readonly string[]) {
+    const store = createScimStore(trx, ctx.tenantId);
+    for (const userId of userIds) {
+      const user = await store.findUser(userId);
+      if (!user) throw scimInvalid("members", `${userId} is not a user of this tenant`);
+      if (user.role_id !== roleId) await updateUserIn(deps, trx, ctx, caller, userId, { roleId }, undefined);
+    }
+  }
+
+  /** Makes the group's name, external id and members what `input` says. */
+  async function applyInput(trx: Trx, ctx: Ctx, caller: Caller, row: RolesTable, input: ScimGroupInput) {
+    const store = createScimStore(trx, ctx.tenantId);
+    if (input.displayName !== row.name) {
+      need(caller, "roles.manage", "Renaming a group");
+      await roles.updateRole(trx, caller, ctx, row.id, { name: input.displayName }, undefined);
+    }
+    const current = (await store.members([row.id])).map((m) => m.id);
+    const added = input.memberIds.filter((id) => !current.includes(id));
+    const removed = current.filter((id) => !input.memberIds.includes(id));
+    if (added.length > 0 || removed.length > 0) need(caller, "users.manage", "Changing a group's members");
+    await moveInto(trx, ctx, caller, row.id, added);
+    if (removed.length > 0) {
+      const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
+      const fallback = tenant ? readSettings(tenant.settings).scimDefaultRoleId : null;
+      if (!fallback || fallback === row.id) {
+        throw new AppError(
+          "SCIM_NO_DEFAULT_ROLE",
+          "A user always holds a role: removing members needs a default role for provisioned users (Settings) other than this one",
+        );
+      }
+      await moveInto(trx, ctx, caller, fallback, removed);
+    }
+    const before = (await store.externalIds("Group", [row.id])).get(row.id) ?? null;
+    if (before !== input.externalId) {
+      await store.setExternalId("Group", row.id, input.externalId);
+      await appendAudit(deps, trx, ctx, {
+        action: "role.updated",
+        target: { type: "role", id: row.id, label: input.displayName },
+        changes: { externalId: { before, after: input.externalId } },
+      });
+    }
+    return (await represent(store, [await loadRole(store, row.id)], true))[0]!;
+  }
+
+  async function write(
+    ctx: Ctx,
+    id: string,
+    ifMatch: number | undefined,
+    work: (trx: Trx, row: RolesTable, store: ScimStore) => Promise<Record<string, unknown>>,
+  ) {
+    try {
+      return await inTenantTx(deps, ctx.tenantId, async (trx) => {
+        const store = createScimStore(trx, ctx.tenantId);
+        const row = await loadRole(store, id);
+        expectVersion(row.version, ifMatch);
+        return work(trx, row, store);
+      });
+    } catch (error) {
+      nameTaken(error);
+    }
+  }
+
+  return {
+    async list(ctx: Ctx, query: ScimListQuery): Promise<ScimList> {
+      const store = createScimStore(deps.db.kysely, ctx.tenantId);
+      const { offset, limit, startIndex } = paging(query);
+      // A tenant has tens of roles, not thousands: filtering them in memory is cheap. Members are
+      // read only when they are returned or filtered on (a role can have thousands).
+      const node = query.filter ? parseScimFilter(query.filter, lookup, GROUP_SCHEMA) : undefined;
+      const withMembers =
+        wants(query, "members", GROUP_SCHEMA) || Boolean(query.filter?.toLowerCase().includes("members"));
+      const all = await represent(store, await store.roles(), withMembers);
+      let matching = all;
+      if (node) {
+        try {
+          matching = all.filter((g) => matchesFilter(node, g, lookup, GROUP_SCHEMA));
+        } catch (error) {
+          filterError(error);
+        }
+      }
+      const page = matching.slice(offset, offset + limit).map((g) => project(g, query, GROUP_SCHEMA));
+      return listOf(page, matching.length, startIndex);
+    },
+
+    async get(ctx: Ctx, id: string, query: ScimListQuery = {}): Promise<Record<string, unknown>> {
+      const store = createScimStore(deps.db.kysely, ctx.tenantId);
+      const [group] = await represent(
+        store,
+        [await loadRole(store, id)],
+        wants(query, "members", GROUP_SCHEMA),
+      );
+      return project(group!, query, GROUP_SCHEMA);
+    },
+
+    async create(ctx: Ctx, caller: Caller, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+      const input = readScimGroup(body);
+      need(caller, "roles.manage", "Creating a group");
+      if (input.memberIds.length > 0) need(caller, "users.manage", "Adding members");
+      try {
+        return await inTenantTx(deps, ctx.tenantId, async (trx) => {
+          const role = await roles.createRole(trx, caller, ctx, {
+            name: input.displayName,
+            description: "Created by the identity provider over SCIM; grant its permissions in Staffgate.",
+            permissions: [],
+            collaborator: false,
+            workspaces: [],
+          });
+          const store = createScimStore(trx, ctx.tenantId);
+          if (input.externalId !== null) await store.setExternalId("Group", role.id, input.externalId);
+          await moveInto(trx, ctx, caller, role.id, input.memberIds);
+          return (await represent(store, [await loadRole(store, role.id)], true))[0]!;
+        });
+      } catch (error) {
+        nameTaken(error);
+      }
+    },
+
+    replace(ctx: Ctx, caller: Caller, id: string, body: Record<string, unknown>, ifMatch?: number) {
+      const input = readScimGroup(body);
+      return write(ctx, id, ifMatch, (trx, row) => applyInput(trx, ctx, caller, row, input));
+    },
+
+    patch(ctx: Ctx, caller: Caller, id: string, body: Record<string, unknown>, ifMatch?: number) {
+      return write(ctx, id, ifMatch, async (trx, row, store) => {
+        const [current] = await represent(store, [row], true);
+        return applyInput(trx, ctx, caller, row, readScimGroup(patched(current!, body, GROUP_PATCH_TARGET)));
+      });
+    },
+
+    async remove(ctx: Ctx, caller: Caller, id: string, ifMatch?: number): Promise<void> {
+      need(caller, "roles.manage", "Deleting a group");
+      try {
+        await inTenantTx(deps, ctx.tenantId, (trx) => roles.deleteRole(trx, caller, ctx, id, ifMatch));
+      } catch (error) {
+        inScimTerms(error);
+      }
+    },
+  };
+}
+
+export type ScimGroupsService = ReturnType<typeof createScimGroupsService>;

@@ -1,0 +1,168 @@
+/**
+ * A Staffgate user as a SCIM User (RFC 7643 §4.1, with the enterprise extension's employee
+ * number), and a SCIM User body read back into Staffgate's fields. Staffgate keeps one email and
+ * one phone number per user; SCIM's lists carry them as the primary "work" entry.
+ */
+import { AppError } from "../shared/errors.ts";
+import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from "./scim-attributes.rules.ts";
+
+export interface ScimUserSource {
+  readonly id: string;
+  readonly username: string;
+  readonly email: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly displayName: string;
+  readonly phone: string;
+  readonly title: string | null;
+  readonly employeeNumber: string | null;
+  readonly status: "invited" | "active" | "inactive" | "archived";
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+  readonly externalId: string | null;
+  /** The user's formal role; none for a private role, which is no group. */
+  readonly group: { readonly id: string; readonly name: string } | null;
+}
+
+/** SCIM's meta.version: a weak ETag of the resource's version. */
+export function scimVersion(version: number): string {
+  return `W/"${version}"`;
+}
+
+export function toScimUser(u: ScimUserSource, baseUrl: string): Record<string, unknown> {
+  return {
+    schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA],
+    id: u.id,
+    ...(u.externalId !== null ? { externalId: u.externalId } : {}),
+    userName: u.username,
+    name: { formatted: u.displayName, familyName: u.lastName, givenName: u.firstName },
+    displayName: u.displayName,
+    ...(u.title ? { title: u.title } : {}),
+    // An invited user is enabled and waiting for its password; only a deactivated one is not active.
+    active: u.status !== "inactive",
+    emails: [{ value: u.email, type: "work", primary: true }],
+    ...(u.phone ? { phoneNumbers: [{ value: u.phone, type: "work", primary: true }] } : {}),
+    ...(u.group
+      ? {
+          groups: [
+            {
+              value: u.group.id,
+              $ref: `${baseUrl}/Groups/${u.group.id}`,
+              display: u.group.name,
+              type: "direct",
+            },
+          ],
+        }
+      : {}),
+    ...(u.employeeNumber ? { [ENTERPRISE_USER_SCHEMA]: { employeeNumber: u.employeeNumber } } : {}),
+    meta: {
+      resourceType: "User",
+      created: u.createdAt,
+      lastModified: u.updatedAt,
+      location: `${baseUrl}/Users/${u.id}`,
+      version: scimVersion(u.version),
+    },
+  };
+}
+
+/** What a SCIM User body says, in Staffgate's terms. */
+export interface ScimUserInput {
+  readonly username: string;
+  readonly email: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly phone: string | null;
+  readonly title: string | null;
+  readonly employeeNumber: string | null;
+  readonly externalId: string | null;
+  readonly active: boolean;
+  readonly password: string | undefined;
+  /** From `groups` (read-only in SCIM, but some clients send it on create): the first one's id. */
+  readonly groupId: string | undefined;
+}
+
+export function scimInvalid(path: string, message: string): AppError {
+  return new AppError("SCIM_INVALID_VALUE", `${path} ${message}`, { errors: [{ path, message }] });
+}
+
+/** Attribute names are case-insensitive in SCIM (RFC 7643 §2.1). */
+function field(object: Record<string, unknown>, name: string): unknown {
+  const key = Object.keys(object).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : object[key];
+}
+
+function asObject(value: unknown, path: string): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) throw scimInvalid(path, "must be an object");
+  return value as Record<string, unknown>;
+}
+
+function text(value: unknown, path: string, required: boolean): string | null {
+  if (value === undefined || value === null || value === "") {
+    if (required) throw scimInvalid(path, "is required");
+    return null;
+  }
+  if (typeof value !== "string") throw scimInvalid(path, "must be a string");
+  return value;
+}
+
+/** The primary entry's value, else the first one's (a list, or one object some clients send). */
+function primaryValue(value: unknown, path: string, required: boolean): string | null {
+  if (value === undefined || value === null) return text(undefined, path, required);
+  const list = Array.isArray(value) ? value : [value];
+  const entries = list.map((e, i) => asObject(e, `${path}[${i}]`) ?? {});
+  const chosen = entries.find((e) => field(e, "primary") === true) ?? entries[0];
+  return text(chosen === undefined ? undefined : field(chosen, "value"), `${path}.value`, required);
+}
+
+/** Booleans, and the strings "True"/"False" that Azure AD sends. */
+export function scimBoolean(value: unknown, path: string): boolean {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "string" && /^(true|false)$/i.test(value)) return value.toLowerCase() === "true";
+  throw scimInvalid(path, "must be true or false");
+}
+
+/** Reads a full User body (POST and PUT; PATCH results go through it too). */
+export function readScimUser(body: Record<string, unknown>): ScimUserInput {
+  const name = asObject(field(body, "name"), "name") ?? {};
+  const enterprise = asObject(field(body, ENTERPRISE_USER_SCHEMA), ENTERPRISE_USER_SCHEMA) ?? {};
+  const active = field(body, "active");
+  const password = field(body, "password");
+  const groups = field(body, "groups");
+  let groupId: string | undefined;
+  if (Array.isArray(groups) && groups.length > 0) {
+    groupId =
+      text(field(asObject(groups[0], "groups[0]") ?? {}, "value"), "groups[0].value", true) ?? undefined;
+  }
+  return {
+    username: text(field(body, "userName"), "userName", true)!,
+    email: primaryValue(field(body, "emails"), "emails", true)!,
+    firstName: text(field(name, "givenName"), "name.givenName", true)!,
+    lastName: text(field(name, "familyName"), "name.familyName", true)!,
+    phone: primaryValue(field(body, "phoneNumbers"), "phoneNumbers", false),
+    title: text(field(body, "title"), "title", false),
+    employeeNumber: text(
+      field(enterprise, "employeeNumber"),
+      `${ENTERPRISE_USER_SCHEMA}:employeeNumber`,
+      false,
+    ),
+    externalId: text(field(body, "externalId"), "externalId", false),
+    active: active === undefined || active === null ? true : scimBoolean(active, "active"),
+    password: password === undefined || password === null ? undefined : text(password, "password", true)!,
+    groupId,
+  };
+}
+
+/** Staffgate's field names in errors from the user use cases, as the SCIM attributes they come from. */
+export const SCIM_USER_PATHS: Readonly<Record<string, string>> = {
+  username: "userName",
+  email: "emails",
+  firstName: "name.givenName",
+  lastName: "name.familyName",
+  phone: "phoneNumbers",
+  title: "title",
+  employeeNumber: `${ENTERPRISE_USER_SCHEMA}:employeeNumber`,
+  roleId: "groups",
+  password: "password",
+};

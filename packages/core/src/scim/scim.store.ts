@@ -1,0 +1,129 @@
+/** SQL for SCIM of one tenant: every statement is bound to the store's tenant. */
+
+import type { RolesTable, UsersTable } from "../db/schema.ts";
+import type { Executor } from "../shared/tx.ts";
+
+export type ScimResourceType = "User" | "Group";
+
+/** What narrows the users a SCIM request can see before its filter runs (all optional). */
+export interface UserNarrowing {
+  readonly ids?: readonly string[];
+  readonly usernameKey?: string;
+  readonly emailKey?: string;
+  readonly roleId?: string;
+}
+
+export function createScimStore(db: Executor, tenantId: string) {
+  /**
+   * SCIM sees the tenant's people: not archived (a SCIM DELETE archives, and a deleted resource
+   * answers 404) and not virtual (integration principals and placeholders are not the identity
+   * provider's to manage).
+   */
+  const people = (n: UserNarrowing) => {
+    let q = db
+      .selectFrom("users")
+      .where("tenant_id", "=", tenantId)
+      .where("status", "<>", "archived")
+      .where("virtual", "=", 0);
+    if (n.ids) q = q.where("id", "in", n.ids.length > 0 ? [...n.ids] : [""]);
+    if (n.usernameKey !== undefined) q = q.where("username_key", "=", n.usernameKey);
+    if (n.emailKey !== undefined) q = q.where("email_key", "=", n.emailKey);
+    if (n.roleId !== undefined) q = q.where("role_id", "=", n.roleId);
+    return q;
+  };
+
+  return {
+    async countUsers(n: UserNarrowing): Promise<number> {
+      const row = await people(n)
+        .select((eb) => eb.fn.countAll<number | string>().as("n"))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+
+    /** In creation order (a stable order for `startIndex` paging), from an offset. */
+    userPage(n: UserNarrowing, offset: number, limit: number): Promise<UsersTable[]> {
+      return people(n).selectAll().orderBy("created_at").orderBy("id").offset(offset).limit(limit).execute();
+    },
+
+    /** Keyset pages in creation order, for filters evaluated on each row. */
+    userChunk(
+      n: UserNarrowing,
+      after: readonly [string, string] | null,
+      limit: number,
+    ): Promise<UsersTable[]> {
+      let q = people(n).selectAll();
+      if (after) {
+        const [at, id] = after;
+        q = q.where((eb) =>
+          eb.or([eb("created_at", ">", at), eb.and([eb("created_at", "=", at), eb("id", ">", id)])]),
+        );
+      }
+      return q.orderBy("created_at").orderBy("id").limit(limit).execute();
+    },
+
+    findUser(id: string): Promise<UsersTable | undefined> {
+      return people({}).selectAll().where("id", "=", id).executeTakeFirst();
+    },
+
+    /** The tenant's formal roles (groups), in creation order; private roles are no group. */
+    roles(ids?: readonly string[]): Promise<RolesTable[]> {
+      let q = db
+        .selectFrom("roles")
+        .selectAll()
+        .where("tenant_id", "=", tenantId)
+        .where("private_user_id", "is", null);
+      if (ids) q = q.where("id", "in", ids.length > 0 ? [...ids] : [""]);
+      return q.orderBy("created_at").orderBy("id").execute();
+    },
+
+    /** The people holding each of `roleIds` as their role. */
+    members(roleIds: readonly string[]): Promise<Pick<UsersTable, "id" | "role_id" | "display_name">[]> {
+      return people({})
+        .select(["id", "role_id", "display_name"])
+        .where("role_id", "in", roleIds.length > 0 ? [...roleIds] : [""])
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute();
+    },
+
+    async externalIds(type: ScimResourceType, ids: readonly string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .selectFrom("scim_external_ids")
+        .select(["resource_id", "external_id"])
+        .where("tenant_id", "=", tenantId)
+        .where("resource_type", "=", type)
+        .where("resource_id", "in", [...ids])
+        .execute();
+      return new Map(rows.map((r) => [r.resource_id, r.external_id]));
+    },
+
+    async idsWithExternalId(type: ScimResourceType, externalId: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom("scim_external_ids")
+        .select("resource_id")
+        .where("tenant_id", "=", tenantId)
+        .where("resource_type", "=", type)
+        .where("external_id", "=", externalId)
+        .execute();
+      return rows.map((r) => r.resource_id);
+    },
+
+    /** null removes it. */
+    async setExternalId(type: ScimResourceType, id: string, externalId: string | null): Promise<void> {
+      await db
+        .deleteFrom("scim_external_ids")
+        .where("tenant_id", "=", tenantId)
+        .where("resource_type", "=", type)
+        .where("resource_id", "=", id)
+        .execute();
+      if (externalId === null) return;
+      await db
+        .insertInto("scim_external_ids")
+        .values({ tenant_id: tenantId, resource_type: type, resource_id: id, external_id: externalId })
+        .execute();
+    },
+  };
+}
+
+export type ScimStore = ReturnType<typeof createScimStore>;

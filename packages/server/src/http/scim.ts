@@ -1,0 +1,68 @@
+/**
+ * SCIM's HTTP conventions (RFC 7644 §3.1, §3.12): bodies are `application/scim+json` (read like
+ * JSON, with the same prototype-poisoning refusal), and errors use SCIM's Error message rather than
+ * problem+json, since identity providers parse `status` and `scimType`. Staffgate's stable `code`
+ * (and field `errors`) ride along as extra members.
+ */
+import { type ErrorCode, errorCatalog, type FieldError, statusOfCode } from "@staffgate/contract";
+import type { FastifyInstance, FastifyReply } from "fastify";
+
+export const SCIM_MEDIA_TYPE = "application/scim+json";
+export const SCIM_BASES = ["/scim/v2", "/api/v1/scim/v2"] as const;
+const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+export function isScimUrl(url: string): boolean {
+  return SCIM_BASES.some((base) => url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`));
+}
+
+export function installScimContentType(app: FastifyInstance): void {
+  app.addContentTypeParser(
+    SCIM_MEDIA_TYPE,
+    { parseAs: "string" },
+    app.getDefaultJsonParser("error", "error"),
+  );
+}
+
+const SCIM_TYPES: Partial<Record<ErrorCode, string>> = {
+  SCIM_INVALID_FILTER: "invalidFilter",
+  SCIM_INVALID_SYNTAX: "invalidSyntax",
+  MALFORMED_JSON: "invalidSyntax",
+  SCIM_INVALID_PATH: "invalidPath",
+  SCIM_NO_TARGET: "noTarget",
+  SCIM_INVALID_VALUE: "invalidValue",
+  VALIDATION_FAILED: "invalidValue",
+  SCIM_MUTABILITY: "mutability",
+  USER_USERNAME_TAKEN: "uniqueness",
+  USER_EMAIL_TAKEN: "uniqueness",
+  ROLE_NAME_TAKEN: "uniqueness",
+};
+
+export function sendScimError(
+  reply: FastifyReply,
+  code: ErrorCode,
+  detail?: string,
+  errors?: readonly FieldError[],
+): FastifyReply {
+  const status = statusOfCode(code);
+  // SCIM has no 422: a broken business rule is a value the service provider cannot accept.
+  const scimStatus = status === 422 ? 400 : status;
+  const scimType = SCIM_TYPES[code] ?? (status === 422 ? "invalidValue" : undefined);
+  return reply
+    .code(scimStatus)
+    .type(`${SCIM_MEDIA_TYPE}; charset=utf-8`)
+    .send({
+      schemas: [ERROR_SCHEMA],
+      status: String(scimStatus),
+      ...(scimType ? { scimType } : {}),
+      detail: detail ?? errorCatalog[code].title,
+      code,
+      ...(errors && errors.length > 0 ? { errors } : {}),
+    });
+}
+
+export function sendScim(reply: FastifyReply, status: number, body: Record<string, unknown>): FastifyReply {
+  const meta = body.meta as { version?: string; location?: string } | undefined;
+  if (meta?.version) reply.header("etag", meta.version);
+  if (status === 201 && meta?.location) reply.header("location", meta.location);
+  return reply.code(status).type(`${SCIM_MEDIA_TYPE}; charset=utf-8`).send(body);
+}

@@ -1,0 +1,247 @@
+/**
+ * SCIM 2.0 at `/scim/v2` (and the same under `/api/v1/scim/v2`): Users and Groups for identity
+ * providers, with a tenant's API token as the bearer (its role decides what it may do), plus the
+ * discovery resources, which hold no tenant data and need no token (RFC 7644 §4).
+ */
+import { ScimBody, ScimListQuery, ScimResourceParams, ScimSearchBody } from "@staffgate/contract";
+import type { Core } from "@staffgate/core";
+import { AppError, resourceTypes, SCHEMAS, schemaResource, serviceProviderConfig } from "@staffgate/core";
+import type { FastifyInstance } from "fastify";
+import type { z } from "zod";
+import { type RouteOptions, route } from "../http/route.ts";
+import { installScimContentType, SCIM_BASES, SCIM_MEDIA_TYPE, sendScim } from "../http/scim.ts";
+
+const produces = { [SCIM_MEDIA_TYPE]: "a SCIM resource or ListResponse (RFC 7643/7644)" };
+const LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+
+/** `.search` bodies carry the list parameters as JSON; lists of attributes become the comma form. */
+function searchQuery(body: z.infer<typeof ScimSearchBody>) {
+  const joined = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(",") : v);
+  return {
+    filter: body.filter,
+    startIndex: body.startIndex,
+    count: body.count,
+    attributes: joined(body.attributes),
+    excludedAttributes: joined(body.excludedAttributes),
+  };
+}
+
+export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
+  installScimContentType(app);
+  const base = `${core.deps.publicUrl}/scim/v2`;
+  const docs = `${core.deps.publicUrl}/api/docs`;
+  const tags = ["scim"];
+
+  for (const prefix of SCIM_BASES) {
+    route(app, options, {
+      method: "GET",
+      url: `${prefix}/ServiceProviderConfig`,
+      summary:
+        "What this SCIM service provider supports (PATCH, filters up to 200 results, ETags; no bulk, no sort)",
+      tags,
+      auth: "public",
+      response: null,
+      raw: true,
+      produces,
+      handler: ({ reply }) => void sendScim(reply, 200, serviceProviderConfig(base, docs)),
+    });
+
+    route(app, options, {
+      method: "GET",
+      url: `${prefix}/ResourceTypes`,
+      summary: "The SCIM resource types: User and Group",
+      tags,
+      auth: "public",
+      response: null,
+      raw: true,
+      produces,
+      handler: ({ reply }) => {
+        const items = resourceTypes(base);
+        void sendScim(reply, 200, {
+          schemas: [LIST],
+          totalResults: items.length,
+          startIndex: 1,
+          itemsPerPage: items.length,
+          Resources: items,
+        });
+      },
+    });
+
+    route(app, options, {
+      method: "GET",
+      url: `${prefix}/ResourceTypes/:id`,
+      summary: "One SCIM resource type",
+      tags,
+      auth: "public",
+      params: ScimResourceParams,
+      response: null,
+      raw: true,
+      produces,
+      handler: ({ params, reply }) => {
+        const found = resourceTypes(base).find((t) => t.id === params.id);
+        if (!found) throw new AppError("NOT_FOUND", `No resource type ${params.id}`);
+        void sendScim(reply, 200, found);
+      },
+    });
+
+    route(app, options, {
+      method: "GET",
+      url: `${prefix}/Schemas`,
+      summary: "The SCIM schemas served: User, the enterprise User extension, Group",
+      tags,
+      auth: "public",
+      response: null,
+      raw: true,
+      produces,
+      handler: ({ reply }) => {
+        const items = SCHEMAS.map((s) => schemaResource(s, base));
+        void sendScim(reply, 200, {
+          schemas: [LIST],
+          totalResults: items.length,
+          startIndex: 1,
+          itemsPerPage: items.length,
+          Resources: items,
+        });
+      },
+    });
+
+    route(app, options, {
+      method: "GET",
+      url: `${prefix}/Schemas/:id`,
+      summary: "One SCIM schema, by its URN",
+      tags,
+      auth: "public",
+      params: ScimResourceParams,
+      response: null,
+      raw: true,
+      produces,
+      handler: ({ params, reply }) => {
+        const found = SCHEMAS.find((s) => s.id === params.id);
+        if (!found) throw new AppError("NOT_FOUND", `No schema ${params.id}`);
+        void sendScim(reply, 200, schemaResource(found, base));
+      },
+    });
+
+    for (const kind of ["Users", "Groups"] as const) {
+      const service = kind === "Users" ? core.scimUsers : core.scimGroups;
+      const what = kind === "Users" ? "users (not archived, not virtual)" : "groups (the tenant's roles)";
+      const write = kind === "Users" ? "users.manage" : undefined;
+
+      route(app, options, {
+        method: "GET",
+        url: `${prefix}/${kind}`,
+        summary: `List ${what}: filter, startIndex, count, attributes, excludedAttributes`,
+        tags,
+        auth: "tenant",
+        permission: "users.view",
+        query: ScimListQuery,
+        response: null,
+        raw: true,
+        produces,
+        handler: async ({ ctx, query, reply }) =>
+          void sendScim(reply, 200, { ...(await service.list(ctx, query)) }),
+      });
+
+      route(app, options, {
+        method: "POST",
+        url: `${prefix}/${kind}/.search`,
+        summary: `Search ${what} with the list parameters in the body (RFC 7644 §3.4.3)`,
+        tags,
+        auth: "tenant",
+        permission: "users.view",
+        body: ScimSearchBody,
+        response: null,
+        raw: true,
+        produces,
+        handler: async ({ ctx, body, reply }) =>
+          void sendScim(reply, 200, { ...(await service.list(ctx, searchQuery(body))) }),
+      });
+
+      route(app, options, {
+        method: "GET",
+        url: `${prefix}/${kind}/:id`,
+        summary: `Get one of the ${what}`,
+        tags,
+        auth: "tenant",
+        permission: "users.view",
+        params: ScimResourceParams,
+        query: ScimListQuery,
+        response: null,
+        raw: true,
+        produces,
+        handler: async ({ ctx, params, query, reply }) =>
+          void sendScim(reply, 200, await service.get(ctx, params.id, query)),
+      });
+
+      route(app, options, {
+        method: "POST",
+        url: `${prefix}/${kind}`,
+        summary:
+          kind === "Users"
+            ? "Provision a user: with a password it is active, without one it is invited; it holds the group it names or the tenant's default role for provisioned users"
+            : "Create a group: a role with no permissions (roles.manage), with its members moved into it (users.manage)",
+        tags,
+        auth: "tenant",
+        ...(write ? { permission: write } : {}),
+        body: ScimBody,
+        response: null,
+        raw: true,
+        produces,
+        handler: async ({ ctx, caller, body, reply }) =>
+          void sendScim(reply, 201, await service.create(ctx, caller, body)),
+      });
+
+      route(app, options, {
+        method: "PUT",
+        ifMatch: true,
+        url: `${prefix}/${kind}/:id`,
+        summary: `Replace one of the ${what} (attributes left out are cleared; read-only ones are ignored)`,
+        tags,
+        auth: "tenant",
+        ...(write ? { permission: write } : {}),
+        params: ScimResourceParams,
+        body: ScimBody,
+        response: null,
+        raw: true,
+        produces,
+        handler: async ({ ctx, caller, params, body, ifMatch, reply }) =>
+          void sendScim(reply, 200, await service.replace(ctx, caller, params.id, body, ifMatch)),
+      });
+
+      route(app, options, {
+        method: "PATCH",
+        ifMatch: true,
+        url: `${prefix}/${kind}/:id`,
+        summary: `Change one of the ${what} with a PatchOp (add, replace, remove; paths with value filters)`,
+        tags,
+        auth: "tenant",
+        ...(write ? { permission: write } : {}),
+        params: ScimResourceParams,
+        body: ScimBody,
+        response: null,
+        raw: true,
+        produces,
+        handler: async ({ ctx, caller, params, body, ifMatch, reply }) =>
+          void sendScim(reply, 200, await service.patch(ctx, caller, params.id, body, ifMatch)),
+      });
+
+      route(app, options, {
+        method: "DELETE",
+        ifMatch: true,
+        url: `${prefix}/${kind}/:id`,
+        summary:
+          kind === "Users"
+            ? "Deprovision a user: it is archived (sessions and tokens end; its history and name stay) and answers 404 from then on"
+            : "Delete a group: the role is deleted (409 while anyone holds it)",
+        tags,
+        auth: "tenant",
+        ...(write ? { permission: write } : { permission: "roles.manage" }),
+        params: ScimResourceParams,
+        response: null,
+        handler: async ({ ctx, caller, params, ifMatch }) => {
+          await service.remove(ctx, caller, params.id, ifMatch);
+        },
+      });
+    }
+  }
+}

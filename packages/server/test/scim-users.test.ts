@@ -1,0 +1,305 @@
+/**
+ * SCIM 2.0 Users (PRODUCT.md §7, RFC 7644): an identity provider provisions and deprovisions staff
+ * with a tenant's API token, through the same rules as the REST API, and sees nothing of another
+ * tenant. Errors are SCIM Error messages with Staffgate's stable code alongside.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { auditOf, createUser, roleIdByName, userRow } from "./lifecycle-fixtures.ts";
+import {
+  ENTERPRISE,
+  PATCH_OP,
+  provisioningToken,
+  roleWith,
+  scimClient,
+  scimUser,
+  USER,
+} from "./scim-fixtures.ts";
+
+describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  let t: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  let scim: ReturnType<typeof scimClient>;
+  let viewer: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await t.createTenant();
+    b = await t.createTenant();
+    scim = scimClient(t, await provisioningToken(a, await roleIdByName(t, a, "Administrator")));
+    viewer = await roleIdByName(t, a, "Viewer");
+    await a.admin.settings.update({ scimDefaultRoleId: viewer });
+  });
+  afterAll(() => t?.close());
+
+  it("serves the discovery resources without a token, as SCIM JSON", async () => {
+    const anonymous = scimClient(t, null);
+    const config = await anonymous("GET", "/ServiceProviderConfig");
+    expect(config.status).toBe(200);
+    expect(config.headers["content-type"]).toMatch(/^application\/scim\+json/);
+    expect(config.body).toMatchObject({
+      patch: { supported: true },
+      bulk: { supported: false },
+      etag: { supported: true },
+    });
+    const types = await anonymous("GET", "/ResourceTypes");
+    expect(types.body.Resources.map((r: { id: string }) => r.id)).toEqual(["User", "Group"]);
+    const schema = await anonymous("GET", `/Schemas/${USER}`);
+    expect(schema.body.attributes.map((x: { name: string }) => x.name)).toContain("userName");
+    expect((await anonymous("GET", "/Schemas/urn:nope")).status).toBe(404);
+  });
+
+  it("refuses a missing token (401) and a token without the permission (403), as SCIM errors", async () => {
+    const none = await scimClient(t, null)("GET", "/Users");
+    expect(none.status).toBe(401);
+    expect(none.body).toMatchObject({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+      status: "401",
+    });
+    const weak = scimClient(t, await provisioningToken(a, await roleWith(a, ["patients.read"])));
+    expect((await weak("GET", "/Users")).status).toBe(403);
+    const reader = scimClient(t, await provisioningToken(a, await roleWith(a, ["users.view"])));
+    expect((await reader("GET", "/Users")).status).toBe(200);
+    expect((await reader("POST", "/Users", scimUser())).status).toBe(403);
+  });
+
+  it("creates an invited user in the tenant's default role, with Location, ETag and the audit event", async () => {
+    const body = scimUser({
+      externalId: "okta-00u1",
+      title: "Dosimetrist",
+      phoneNumbers: [{ value: "+44 20 7946 0000", type: "work" }],
+      [ENTERPRISE]: { employeeNumber: "E-77" },
+    });
+    const res = await scim("POST", "/Users", body);
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(res.body.meta.location);
+    expect(res.headers.etag).toBe(res.body.meta.version);
+    expect(res.body).toMatchObject({
+      schemas: [USER, ENTERPRISE],
+      userName: body.userName,
+      externalId: "okta-00u1",
+      active: true,
+      title: "Dosimetrist",
+      name: { givenName: "Sam", familyName: (body.name as { familyName: string }).familyName },
+      emails: [{ value: (body.emails as { value: string }[])[0]!.value, primary: true }],
+      phoneNumbers: [{ value: "+442079460000" }],
+      groups: [{ value: viewer, display: "Viewer" }],
+      [ENTERPRISE]: { employeeNumber: "E-77" },
+      meta: { resourceType: "User" },
+    });
+    const user = await a.admin.users.get(res.body.id);
+    expect(user).toMatchObject({ status: "invited", roleId: viewer, employeeNumber: "E-77" });
+    expect((await auditOf(t, a, user.id)).map((e) => e.action)).toContain("user.created");
+    const got = await scim("GET", `/Users/${user.id}`);
+    expect(got.body).toEqual(res.body);
+  });
+
+  it("refuses a user that names no group when the tenant has no default role, writing nothing", async () => {
+    await a.admin.settings.update({ scimDefaultRoleId: null });
+    try {
+      const body = scimUser();
+      const res = await scim("POST", "/Users", body);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: "SCIM_NO_DEFAULT_ROLE", scimType: "invalidValue" });
+      expect(
+        (await scim("GET", `/Users?filter=${encodeURIComponent(`userName eq "${body.userName}"`)}`)).body
+          .totalResults,
+      ).toBe(0);
+      const named = await scim("POST", "/Users", scimUser({ groups: [{ value: viewer }] }));
+      expect(named.status).toBe(201);
+    } finally {
+      await a.admin.settings.update({ scimDefaultRoleId: viewer });
+    }
+  });
+
+  it("answers a taken userName (any case) with 409 uniqueness, and a bad email with 400 naming emails", async () => {
+    const first = await scim("POST", "/Users", scimUser());
+    const dup = await scim("POST", "/Users", scimUser({ userName: first.body.userName.toUpperCase() }));
+    expect(dup.status).toBe(409);
+    expect(dup.body).toMatchObject({ scimType: "uniqueness", code: "USER_USERNAME_TAKEN" });
+    const bad = await scim("POST", "/Users", scimUser({ emails: [{ value: "not-an-email" }] }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.scimType).toBe("invalidValue");
+    expect(bad.body.errors[0].path).toBe("emails");
+    const missing = await scim("POST", "/Users", { schemas: [USER], userName: "x.only" });
+    expect(missing.status).toBe(400);
+  });
+
+  it("takes a password from the identity provider: the user is active and signs in without a forced change", async () => {
+    const body = scimUser({ password: "idp-chosen correct horse 42" });
+    const res = await scim("POST", "/Users", body);
+    expect(res.status).toBe(201);
+    expect(res.body.password).toBeUndefined();
+    expect((await a.admin.users.get(res.body.id)).status).toBe("active");
+    const client = await t.signIn(a.slug, body.userName as string, "idp-chosen correct horse 42");
+    expect((await client.auth.me()).user.mustChangePassword).toBe(false);
+    const change = await scim("PATCH", `/Users/${res.body.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "replace", path: "password", value: "another one entirely 99" }],
+    });
+    expect(change.status).toBe(400);
+    expect(change.body.scimType).toBe("mutability");
+  });
+
+  it("filters: case-insensitive userName eq, externalId, co with a literal %, and/or; paging with totalResults", async () => {
+    const made = [];
+    const titles = [
+      ["alpha", "Lead_50"],
+      ["beta", "Lead 50 FTE"],
+      ["gamma", "Lead 50% FTE"],
+    ] as const;
+    for (const [suffix, title] of titles) {
+      const res = await scim(
+        "POST",
+        "/Users",
+        scimUser({ userName: `f.${suffix}`, externalId: `ext-${suffix}`, title }),
+      );
+      expect(res.status).toBe(201);
+      made.push(res.body);
+    }
+    const q = async (filter: string, extra = "") =>
+      (await scim("GET", `/Users?filter=${encodeURIComponent(filter)}${extra}`)).body;
+    expect((await q('userName eq "F.ALPHA"')).Resources.map((r: { id: string }) => r.id)).toEqual([
+      made[0].id,
+    ]);
+    expect((await q('externalId eq "ext-beta"')).Resources.map((r: { id: string }) => r.id)).toEqual([
+      made[1].id,
+    ]);
+    expect((await q('title co "%"')).Resources.map((r: { id: string }) => r.id)).toEqual([made[2].id]);
+    expect((await q('title co "_"')).Resources.map((r: { id: string }) => r.id)).toEqual([made[0].id]);
+    expect(
+      (await q('userName sw "f." and (externalId eq "ext-alpha" or externalId eq "ext-beta")')).totalResults,
+    ).toBe(2);
+    const paged = await q('userName sw "f."', "&startIndex=2&count=1");
+    expect(paged).toMatchObject({ totalResults: 3, startIndex: 2, itemsPerPage: 1 });
+    // Pages follow one stable order (creation time, then id): the second page of one is the second of all.
+    const all = await q('userName sw "f."');
+    expect(paged.Resources[0].id).toBe(all.Resources[1].id);
+    const bad = await scim("GET", `/Users?filter=${encodeURIComponent("userName eq")}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.scimType).toBe("invalidFilter");
+    const unknown = await scim("GET", `/Users?filter=${encodeURIComponent('shoeSize eq "9"')}`);
+    expect(unknown.body.scimType).toBe("invalidFilter");
+    const projected = await q('userName eq "f.alpha"', "&attributes=userName");
+    expect(Object.keys(projected.Resources[0]).sort()).toEqual(["id", "schemas", "userName"]);
+  });
+
+  it("deactivates on active false (Azure AD's string form): sessions end at once; true reactivates", async () => {
+    const { user, client } = await createUser(t, a, { roleId: viewer });
+    const off = await scim("PATCH", `/Users/${user.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "Replace", path: "active", value: "False" }],
+    });
+    expect(off.status).toBe(200);
+    expect(off.body.active).toBe(false);
+    expect((await a.admin.users.get(user.id)).status).toBe("inactive");
+    await expect(client.auth.me()).rejects.toMatchObject({ status: 401 });
+    const on = await scim("PATCH", `/Users/${user.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "replace", value: { active: true } }],
+    });
+    expect(on.body.active).toBe(true);
+    expect((await a.admin.users.get(user.id)).status).toBe("active");
+  });
+
+  it("patches names and the work email by value path, audited; PUT clears what it leaves out", async () => {
+    const created = (await scim("POST", "/Users", scimUser({ title: "Physicist" }))).body;
+    const patched = await scim("PATCH", `/Users/${created.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        { op: "replace", path: "name.givenName", value: "Samantha" },
+        { op: "replace", path: 'emails[type eq "work"].value', value: "samantha@idp.example" },
+      ],
+    });
+    expect(patched.status).toBe(200);
+    const user = await a.admin.users.get(created.id);
+    expect(user).toMatchObject({ firstName: "Samantha", email: "samantha@idp.example", title: "Physicist" });
+    expect((await auditOf(t, a, created.id)).map((e) => e.action)).toContain("user.updated");
+    const { title: _t, ...rest } = { ...created };
+    const put = await scim("PUT", `/Users/${created.id}`, {
+      ...rest,
+      emails: [{ value: "samantha@idp.example", primary: true }],
+      name: { givenName: "Samantha", familyName: created.name.familyName },
+    });
+    expect(put.status).toBe(200);
+    expect(put.body.title).toBeUndefined();
+    expect((await a.admin.users.get(created.id)).title).toBeNull();
+  });
+
+  it("refuses changes to read-only attributes and stale If-Match, changing nothing", async () => {
+    const created = (await scim("POST", "/Users", scimUser())).body;
+    const groups = await scim("PATCH", `/Users/${created.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "add", path: "groups", value: [{ value: "rol_x" }] }],
+    });
+    expect(groups.status).toBe(400);
+    expect(groups.body.scimType).toBe("mutability");
+    const stale = await scim(
+      "PATCH",
+      `/Users/${created.id}`,
+      { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "title", value: "X" }] },
+      { "if-match": 'W/"99"' },
+    );
+    expect(stale.status).toBe(412);
+    const noEnvelope = await scim("PATCH", `/Users/${created.id}`, {
+      Operations: [{ op: "replace", path: "title", value: "X" }],
+    });
+    expect(noEnvelope.body.scimType).toBe("invalidSyntax");
+    const row = await userRow(t, a, created.id);
+    expect(row!.title).toBeNull();
+    expect(row!.version).toBe(1);
+  });
+
+  it("DELETE archives: sessions end, the user answers 404 from then on, its name stays taken", async () => {
+    const { user, client } = await createUser(t, a, { roleId: viewer });
+    const del = await scim("DELETE", `/Users/${user.id}`);
+    expect(del.status).toBe(204);
+    expect((await a.admin.users.get(user.id)).status).toBe("archived");
+    await expect(client.auth.me()).rejects.toMatchObject({ status: 401 });
+    expect((await scim("GET", `/Users/${user.id}`)).status).toBe(404);
+    expect((await scim("DELETE", `/Users/${user.id}`)).status).toBe(404);
+    const again = await scim("POST", "/Users", scimUser({ userName: user.username }));
+    expect(again.status).toBe(409);
+  });
+
+  it("keeps the escalation guard: a token cannot put a user in a role holding more than its own", async () => {
+    const limited = scimClient(
+      t,
+      await provisioningToken(a, await roleWith(a, ["users.view", "users.manage"])),
+    );
+    const admin = await roleIdByName(t, a, "Administrator");
+    const res = await limited("POST", "/Users", scimUser({ groups: [{ value: admin }] }));
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe("PRIVILEGE_ESCALATION");
+  });
+
+  it("sees nothing of another tenant: its ids answer exactly like missing ones; virtual users are not listed", async () => {
+    const other = (await createUser(t, b)).user;
+    const foreign = await scim("GET", `/Users/${other.id}`);
+    const missing = await scim("GET", "/Users/usr_missing");
+    expect(foreign.status).toBe(404);
+    expect({ ...foreign.body, detail: null }).toEqual({ ...missing.body, detail: null });
+    expect(foreign.body.detail).toBe(missing.body.detail);
+    const all = await scim("GET", "/Users?count=200");
+    const ids = all.body.Resources.map((r: { id: string }) => r.id);
+    expect(ids).not.toContain(other.id);
+    const virtualRows = await t.db.kysely
+      .selectFrom("users")
+      .select("id")
+      .where("tenant_id", "=", a.id)
+      .where("virtual", "=", 1)
+      .execute();
+    expect(virtualRows.length).toBeGreaterThan(0);
+    for (const v of virtualRows) expect(ids).not.toContain(v.id);
+    expect(
+      (
+        await scim("PATCH", `/Users/${other.id}`, {
+          schemas: [PATCH_OP],
+          Operations: [{ op: "replace", path: "title", value: "x" }],
+        })
+      ).status,
+    ).toBe(404);
+    expect((await b.admin.users.get(other.id)).title).toBeNull();
+  });
+});
