@@ -10,6 +10,7 @@ import { mfaApi } from "./mfa.ts";
 import { outboxApi } from "./outbox.ts";
 import { patientAccessApi } from "./patient-access.ts";
 import { rolesApi } from "./roles.ts";
+import { scimApi } from "./scim.ts";
 import { settingsApi } from "./settings.ts";
 import { permissionsApi, tenantsApi } from "./tenants.ts";
 import { userActionsApi } from "./user-actions.ts";
@@ -34,6 +35,7 @@ export class Staffgate {
   readonly outbox: ReturnType<typeof outboxApi>;
   readonly apiTokens: ReturnType<typeof apiTokensApi>;
   readonly mfa: ReturnType<typeof mfaApi>;
+  readonly scim: ReturnType<typeof scimApi>;
 
   constructor(options: ClientOptions | Transport) {
     const t = "request" in options ? options : createTransport(options);
@@ -54,6 +56,7 @@ export class Staffgate {
     this.outbox = outboxApi(t);
     this.apiTokens = apiTokensApi(t);
     this.mfa = mfaApi(t);
+    this.scim = scimApi(t);
   }
 
   /** The same client acting with another token. */

@@ -31,7 +31,8 @@ export class StaffgateError extends Error {
   constructor(problem: Problem) {
     super(`${problem.status} ${problem.code}: ${problem.detail ?? problem.title}`);
     this.name = "StaffgateError";
-    this.status = problem.status;
+    // SCIM errors carry the status as a string (RFC 7644 §3.12).
+    this.status = Number(problem.status);
     this.code = problem.code;
     this.errors = problem.errors ?? [];
     this.problem = problem;

@@ -1,4 +1,5 @@
 /** @staffgate/sdk: a typed client for the whole Staffgate API. */
 export { Staffgate } from "./client.ts";
 export { type ClientOptions, type FetchLike, StaffgateError } from "./http.ts";
+export type { ScimListQuery, ScimListResponse, ScimPatchOperation, ScimResource } from "./scim.ts";
 export type { Page } from "./workspaces.ts";

@@ -302,4 +302,26 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     ).toBe(404);
     expect((await b.admin.users.get(other.id)).title).toBeNull();
   });
+
+  it("is reachable through the SDK: create, filter, patch, delete; errors carry the SCIM status as a number", async () => {
+    const sdk = t.anonymous.withToken(await provisioningToken(a, await roleIdByName(t, a, "Administrator")));
+    const body = scimUser();
+    const created = await sdk.scim.users.create(body);
+    const found = await sdk.scim.users.list({ filter: `userName eq "${body.userName}"` });
+    expect(found.Resources.map((r) => r.id)).toEqual([created.id]);
+    const patched = await sdk.scim.users.patch(
+      created.id,
+      [{ op: "replace", path: "title", value: "Therapist" }],
+      {
+        ifMatch: 1,
+      },
+    );
+    expect(patched.title).toBe("Therapist");
+    await expect(sdk.scim.users.create(body)).rejects.toMatchObject({
+      status: 409,
+      code: expect.stringMatching(/_TAKEN$/),
+    });
+    await sdk.scim.users.delete(created.id);
+    await expect(sdk.scim.users.get(created.id)).rejects.toMatchObject({ status: 404 });
+  });
 });

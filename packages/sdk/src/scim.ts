@@ -1,0 +1,58 @@
+/**
+ * SCIM 2.0 (RFC 7644) at `/scim/v2`, for programs that provision over SCIM with Staffgate's SDK
+ * rather than an identity provider's own client. Resources are SCIM JSON (attribute names as the
+ * RFC spells them); errors are thrown as `StaffgateError` with the SCIM status and Staffgate's code.
+ */
+import { enc, type Transport } from "./http.ts";
+
+export type ScimResource = Record<string, unknown> & { id: string };
+
+export interface ScimListResponse {
+  schemas: string[];
+  totalResults: number;
+  startIndex: number;
+  itemsPerPage: number;
+  Resources: ScimResource[];
+}
+
+export interface ScimListQuery {
+  filter?: string;
+  startIndex?: number;
+  count?: number;
+  attributes?: string;
+  excludedAttributes?: string;
+}
+
+export interface ScimPatchOperation {
+  op: "add" | "replace" | "remove";
+  path?: string;
+  value?: unknown;
+}
+
+const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+function resource(t: Transport, kind: "Users" | "Groups") {
+  const base = `/scim/v2/${kind}`;
+  return {
+    list: (query: ScimListQuery = {}) => t.request<ScimListResponse>("GET", base, { query: { ...query } }),
+    get: (id: string) => t.request<ScimResource>("GET", `${base}/${enc(id)}`),
+    create: (body: Record<string, unknown>) => t.request<ScimResource>("POST", base, { body }),
+    replace: (id: string, body: Record<string, unknown>, options: { ifMatch?: number } = {}) =>
+      t.request<ScimResource>("PUT", `${base}/${enc(id)}`, { body, ...options }),
+    patch: (id: string, operations: ScimPatchOperation[], options: { ifMatch?: number } = {}) =>
+      t.request<ScimResource>("PATCH", `${base}/${enc(id)}`, {
+        body: { schemas: [PATCH_OP], Operations: operations },
+        ...options,
+      }),
+    delete: (id: string, options: { ifMatch?: number } = {}) =>
+      t.request<void>("DELETE", `${base}/${enc(id)}`, options),
+  };
+}
+
+export function scimApi(t: Transport) {
+  return {
+    users: resource(t, "Users"),
+    groups: resource(t, "Groups"),
+    serviceProviderConfig: () => t.request<Record<string, unknown>>("GET", "/scim/v2/ServiceProviderConfig"),
+  };
+}
