@@ -1,11 +1,37 @@
-/** `staffgate serve`: start the service (migrates, bootstraps the demo tenant on an empty database). */
+/**
+ * `staffgate serve [--port N] [--host H] [--database-url URL] [--catalog preset|file]
+ * [--public-url URL]`: start the service (migrates, bootstraps the demo tenant on an empty
+ * database). Each flag stands for its environment variable and wins over it (PRODUCT.md §7:
+ * configuration from environment and flags); an unknown flag stops start-up.
+ */
 import { loadConfig, startServer } from "@staffgate/server";
 import type { Command } from "./command.ts";
+import { parseArgs, UsageError } from "./command.ts";
+
+const FLAGS: Readonly<Record<string, string>> = {
+  port: "PORT",
+  host: "HOST",
+  "database-url": "DATABASE_URL",
+  catalog: "STAFFGATE_CATALOG",
+  "public-url": "STAFFGATE_PUBLIC_URL",
+};
+
+/** The environment `serve` runs with: `env`, with each flag given replacing its variable. */
+export function serveEnv(args: readonly string[], env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { options } = parseArgs(args, Object.keys(FLAGS));
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const [flag, value] of Object.entries(options)) {
+    if (value === true) throw new UsageError(`--${flag} needs a value`);
+    out[FLAGS[flag]!] = value;
+  }
+  return out;
+}
 
 export const serve: Command = {
-  summary: "Start the service (PORT, HOST, DATABASE_URL, STAFFGATE_CATALOG, …)",
-  async run() {
-    await startServer(loadConfig());
+  summary:
+    "Start the service [--port --host --database-url --catalog --public-url] (or PORT, HOST, DATABASE_URL, …)",
+  async run(args) {
+    await startServer(loadConfig(serveEnv(args, process.env)));
     return 0;
   },
 };
