@@ -10,6 +10,7 @@ export { type Core, type CoreOptions, createCore, DEFAULT_PUBLIC_URL } from "./c
 export { type Db, DEFAULT_DATABASE_URL, type Dialect, isPostgresUrl, openDatabase } from "./db/database.ts";
 export { migrateToLatest, migrationsAreCurrent } from "./db/migrate.ts";
 export { archiveExpiredUsers, type ExpiryRun, startExpiryJob } from "./jobs/expiry.job.ts";
+export { exclusively, jobLockName } from "./jobs/job-lock.ts";
 export { purgeAuditPastRetention, type RetentionRun, startRetentionJob } from "./jobs/retention.job.ts";
 export {
   createMailer,

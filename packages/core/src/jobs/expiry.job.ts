@@ -18,6 +18,7 @@ import {
   findExpiredUsersAcrossTenants,
 } from "../users/user-actions.store.ts";
 import { createUserStore } from "../users/users.store.ts";
+import { exclusively } from "./job-lock.ts";
 
 export interface ExpiryRun {
   readonly archived: number;
@@ -110,7 +111,7 @@ export function startExpiryJob(
   const failed = (error: unknown) => onRun({ archived: 0, skipped: 0, errors: [error] });
   const pass = () => {
     passedAt = deps.clock.now().toISOString();
-    return archiveExpiredUsers(deps).then(onRun);
+    return exclusively(deps, "expiry", () => archiveExpiredUsers(deps)).then((run) => run && onRun(run));
   };
   const run = (check: boolean) => {
     if (running) return;

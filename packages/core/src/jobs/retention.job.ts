@@ -2,13 +2,15 @@
  * Audit retention (PRODUCT.md §6 and §7 "scheduled jobs (expiry, retention)"): every hour, each
  * tenant's events past its `auditRetentionDays` are purged as the system, through the same use
  * case as a person's purge (audit-purge.ts: verified first, anchored, audited). A tenant with
- * nothing past its horizon costs one index probe and records nothing. Instances may run it at
- * once: the purge takes the tenant's audit head lock, and the second finds nothing left to delete.
+ * nothing past its horizon costs one index probe and records nothing. One instance runs a pass
+ * (job-lock.ts); were two to run at once, the purge takes the tenant's audit head lock, and the
+ * second finds nothing left to delete.
  */
 import { purgeAudit } from "../audit/audit-purge.ts";
 import { type Ctx, noRequest, systemActor } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
+import { exclusively } from "./job-lock.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -59,8 +61,11 @@ export function startRetentionJob(
   let running: Promise<void> | null = null;
   const run = () => {
     if (running) return;
-    running = purgeAuditPastRetention(deps)
-      .then(onRun, (error: unknown) => onRun({ purged: 0, tenants: 0, errors: [error] }))
+    running = exclusively(deps, "retention", () => purgeAuditPastRetention(deps))
+      .then(
+        (result) => result && onRun(result),
+        (error: unknown) => onRun({ purged: 0, tenants: 0, errors: [error] }),
+      )
       .finally(() => {
         running = null;
       });
