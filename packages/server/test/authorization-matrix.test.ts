@@ -220,7 +220,59 @@ const MATRIX: Readonly<Record<string, Row>> = {
     id: "emergency",
     body: () => ({ note: "Reviewed by the matrix" }),
   },
+  ...scimRows("/scim/v2"),
+  ...scimRows("/api/v1/scim/v2"),
 };
+
+/**
+ * SCIM (docs/decisions.md "SCIM 2.0"), served at both roots. Groups' writes check roles.manage or
+ * users.manage in the use case (which one depends on what the body changes), so those rows name
+ * the permission the matrix's body needs.
+ */
+function scimRows(base: string): Record<string, Row> {
+  const user = (r: Refs) => {
+    const u = unique();
+    return {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+      userName: `scim.${u}`,
+      name: { givenName: "Matrix", familyName: `Scim ${u}` },
+      emails: [{ value: `scim.${u}@matrix.example`, primary: true }],
+      groups: [{ value: r.viewerRole }],
+    };
+  };
+  const group = () => ({
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+    displayName: `Matrix ${unique()}`,
+  });
+  const patch = (op: Record<string, unknown>) => () => ({
+    schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    Operations: [op],
+  });
+  return {
+    [`GET ${base}/Users`]: { needs: { permission: "users.view" } },
+    [`POST ${base}/Users/.search`]: { needs: { permission: "users.view" }, body: () => ({ count: 1 }) },
+    [`GET ${base}/Users/:id`]: { needs: { permission: "users.view" }, id: "user" },
+    [`POST ${base}/Users`]: { needs: { permission: "users.manage" }, body: user },
+    [`PUT ${base}/Users/:id`]: { needs: { permission: "users.manage" }, id: "user", body: user },
+    [`PATCH ${base}/Users/:id`]: {
+      needs: { permission: "users.manage" },
+      id: "user",
+      body: patch({ op: "replace", path: "title", value: "Matrix" }),
+    },
+    [`DELETE ${base}/Users/:id`]: { needs: { permission: "users.manage" }, id: "user" },
+    [`GET ${base}/Groups`]: { needs: { permission: "users.view" } },
+    [`POST ${base}/Groups/.search`]: { needs: { permission: "users.view" }, body: () => ({ count: 1 }) },
+    [`GET ${base}/Groups/:id`]: { needs: { permission: "users.view" }, id: "role" },
+    [`POST ${base}/Groups`]: { needs: { anyOf: ["roles.manage"] }, body: group },
+    [`PUT ${base}/Groups/:id`]: { needs: { anyOf: ["roles.manage"] }, id: "role", body: group },
+    [`PATCH ${base}/Groups/:id`]: {
+      needs: { anyOf: ["roles.manage"] },
+      id: "role",
+      body: patch({ op: "replace", path: "displayName", value: `Matrix ${unique()}` }),
+    },
+    [`DELETE ${base}/Groups/:id`]: { needs: { permission: "roles.manage" }, id: "role" },
+  };
+}
 
 const MISSING: Record<Kind, string> = {
   user: "usr_missing0000000000000",

@@ -83,7 +83,9 @@ describe(`settings (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect(p.errors.map((e) => e.path)).toEqual(["scimDefaultRoleId"]);
     }
     expect((await a.admin.settings.get()).version).toBe(before.version);
-    expect((await a.admin.settings.update({ scimDefaultRoleId: viewer.id })).scimDefaultRoleId).toBe(viewer.id);
+    expect((await a.admin.settings.update({ scimDefaultRoleId: viewer.id })).scimDefaultRoleId).toBe(
+      viewer.id,
+    );
     expect((await a.admin.settings.update({ scimDefaultRoleId: null })).scimDefaultRoleId).toBeNull();
   });
 

@@ -7,9 +7,9 @@
 import type { Settings, UpdateSettingsBody } from "@staffgate/contract";
 import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
 import type { TenantsTable } from "../db/schema.ts";
+import { createRoleStore } from "../roles/roles.store.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
-import { createRoleStore } from "../roles/roles.store.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import { inTenantTx, type Trx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
