@@ -44,8 +44,8 @@ export function dueOf(me: Me): { password: boolean; mfa: boolean } {
 }
 
 /**
- * The session's purpose as the console leads it. Sign-in gives `full` to a user who must change
- * the password (the server confines that user by the account's flag), so the flag decides here;
+ * The session's purpose as the console leads it. The server confines a user who must change the
+ * password by the account's flag (and reports `password_change`), so the flag decides here too;
  * a session that must do both starts with the password.
  */
 export function purposeOf(me: Me): Purpose {

@@ -27,3 +27,7 @@ export const ProblemSchema = z.looseObject({
 
 /** Boolean query flags arrive as strings; only `true` and `false` are accepted. */
 export const QueryBoolean = z.enum(["true", "false"]).transform((v) => v === "true");
+
+/** `GET /healthz`: the process answers. `GET /readyz`: the database is reachable and migrated. */
+export const HealthResponse = z.strictObject({ status: z.literal("ok") });
+export const ReadyResponse = z.strictObject({ status: z.literal("ready") });

@@ -53,6 +53,7 @@ export function authApi(t: Transport) {
         query,
       }),
     /** Ends one of the caller's own sessions (another user's id is 404). */
-    endSession: (id: string) => t.request<void>("DELETE", `/api/v1/auth/sessions/${enc(id)}`),
+    endSession: (id: string, options: { ifMatch?: number } = {}) =>
+      t.request<void>("DELETE", `/api/v1/auth/sessions/${enc(id)}`, options),
   };
 }

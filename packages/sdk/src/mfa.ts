@@ -10,7 +10,8 @@ export function mfaApi(t: Transport) {
     confirmTotp: (code: string) =>
       t.request<RecoveryCodes>("POST", "/api/v1/auth/mfa/totp/confirm", { body: { code } }),
     /** Turns one's own MFA off; asks the password again. */
-    disable: (password: string) => t.request<void>("DELETE", "/api/v1/auth/mfa", { body: { password } }),
+    disable: (password: string, options: { ifMatch?: number } = {}) =>
+      t.request<void>("DELETE", "/api/v1/auth/mfa", { body: { password }, ...options }),
     /** `users.credentials`: clears a user's MFA and ends their sessions. */
     reset: (userId: string) => t.request<User>("POST", `/api/v1/users/${enc(userId)}/mfa/reset`),
   };

@@ -14,9 +14,10 @@ export function patientAccessApi(t: Transport) {
     grant: (patientRef: string, body: GrantPatientAccessBody) =>
       t.request<PatientGrant>("POST", `${base(patientRef)}/access`, { body }),
     /** Removes the user's grants on the patient, or only the one for `workspaceId`. */
-    revoke: (patientRef: string, userId: string, options: { workspaceId?: string } = {}) =>
+    revoke: (patientRef: string, userId: string, options: { workspaceId?: string; ifMatch?: number } = {}) =>
       t.request<void>("DELETE", `${base(patientRef)}/access/${enc(userId)}`, {
         query: { workspaceId: options.workspaceId },
+        ifMatch: options.ifMatch,
       }),
     /** Reports that the user created or uploaded the patient, which grants the user access. */
     created: (patientRef: string, body: PatientCreatedBody) =>

@@ -147,6 +147,12 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     ).toBeDefined();
     const docs = await t.app.inject({ method: "GET", url: "/api/docs" });
     expect(docs.headers["content-type"]).toContain("text/html");
+    // The public paths are in the document too, as public operations.
+    for (const path of ["/healthz", "/readyz", "/api/docs", "/api/openapi.json"]) {
+      expect((await t.app.inject({ method: "GET", url: path })).statusCode, path).toBe(200);
+      expect(doc.paths[path]?.get, `GET ${path} in OpenAPI`).toBeDefined();
+      expect(doc.paths[path].get.security, path).toEqual([]);
+    }
   });
 
   it("documents If-Match (and its 412) on every write API.md gives a version, and both ways to authenticate", async () => {
@@ -161,6 +167,9 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
       ["put", "/api/v1/users/{id}/permissions"],
       ["patch", "/api/v1/settings"],
       ["delete", "/api/v1/api-tokens/{id}"],
+      ["delete", "/api/v1/patients/{patientRef}/access/{userId}"],
+      ["delete", "/api/v1/auth/sessions/{id}"],
+      ["delete", "/api/v1/auth/mfa"],
     ] as const;
     for (const [method, path] of writes) {
       const op = doc.paths[path]?.[method];
@@ -168,10 +177,9 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
       expect(names, `${method} ${path}`).toContain("header:If-Match");
       expect(op.responses["412"], `${method} ${path}`).toBeDefined();
     }
-    // Not on a read, nor on a write with no version.
+    // Not on a read.
     const names = (op: { parameters?: { name: string }[] }) => (op.parameters ?? []).map((p) => p.name);
     expect(names(doc.paths["/api/v1/workspaces/{id}"].get)).not.toContain("If-Match");
-    expect(names(doc.paths["/api/v1/auth/sessions/{id}"].delete)).not.toContain("If-Match");
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["bearer", "cookie"]);
     // A streamed answer says what it streams.
     expect(Object.keys(doc.paths["/api/v1/audit/export"].get.responses["200"].content).sort()).toEqual([

@@ -60,7 +60,7 @@ describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sq
       const res = await client.transport.raw("POST", "/api/v1/emergency-access", {
         body: body("wrong-Pa55word-heron-4410"),
       });
-      expect(res.status).toBe(401);
+      expect(res.status).toBe(400);
     }
     const res = await client.transport.raw("POST", "/api/v1/emergency-access", {
       body: body(CANARY_PASSWORD),
@@ -89,7 +89,7 @@ describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sq
       Array.from({ length: 30 }, () => client.transport.raw("POST", "/api/v1/emergency-access", { body })),
     );
     const statuses = answers.map((r) => r.status);
-    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(25);
   });
 

@@ -28,7 +28,7 @@ describe(`metrics (${TEST_DB})`, () => {
   });
   afterAll(() => t.close());
 
-  it("answers the operator only: a tenant's session and an anonymous caller get 401", async () => {
+  it("answers the operator only: an anonymous caller gets 401, a tenant's session 403", async () => {
     const anonymous = await t.app.inject({ method: "GET", url: "/metrics" });
     expect(anonymous.statusCode).toBe(401);
     const { token } = await t.anonymous.auth.login({
@@ -36,7 +36,7 @@ describe(`metrics (${TEST_DB})`, () => {
       login: "admin",
       password: CANARY_PASSWORD,
     });
-    expect((await scrape(token)).statusCode).toBe(401);
+    expect((await scrape(token)).statusCode).toBe(403);
     const res = await scrape();
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toBe("text/plain; version=0.0.4; charset=utf-8");

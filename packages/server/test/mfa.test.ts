@@ -385,8 +385,13 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
 
   it("turns one's own MFA off with the password", async () => {
     const { user, client, secret } = await enrolled(a);
+    // A wrong password is a wrong field (400), not a lost session (401): the console stays signed in.
     const wrong = await problemOf(() => client.mfa.disable(`${CANARY_PASSWORD}-wrong`));
-    expect(wrong.code).toBe("INVALID_CREDENTIALS");
+    expect([wrong.status, wrong.code, wrong.errors.map((e) => e.path)]).toEqual([
+      400,
+      "VALIDATION_FAILED",
+      ["password"],
+    ]);
     expect((await userRow(t, a, user.id))?.mfa_enrolled).toBe(1);
     await client.mfa.disable(CANARY_PASSWORD);
     expect((await userRow(t, a, user.id))?.mfa_enrolled).toBe(0);
@@ -406,11 +411,21 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     await client.mfa.disable(CANARY_PASSWORD);
   });
 
+  it("answers a stale If-Match (the user's version) on turning MFA off with 412 and turns nothing off", async () => {
+    const { user, client } = await enrolled(a);
+    const { version } = (await client.auth.me()).user;
+    const stale = await problemOf(() => client.mfa.disable(CANARY_PASSWORD, { ifMatch: version + 1 }));
+    expect([stale.status, stale.code]).toEqual([412, "PRECONDITION_FAILED"]);
+    expect((await userRow(t, a, user.id))?.mfa_enrolled).toBe(1);
+    await client.mfa.disable(CANARY_PASSWORD, { ifMatch: version });
+    expect((await userRow(t, a, user.id))?.mfa_enrolled).toBe(0);
+  });
+
   it("turning MFA off is no unlimited password oracle: after 5 wrong passwords, 429 with Retry-After", async () => {
     const { user, client } = await enrolled(a);
     for (let i = 0; i < 5; i++) {
       const wrong = await problemOf(() => client.mfa.disable(`${CANARY_PASSWORD}-wrong-${i}`));
-      expect(wrong.code).toBe("INVALID_CREDENTIALS");
+      expect(wrong.code).toBe("VALIDATION_FAILED");
     }
     const res = await client.transport.raw("DELETE", "/api/v1/auth/mfa", {
       body: { password: CANARY_PASSWORD },

@@ -186,6 +186,20 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     expect(g1.id).toBeTruthy();
   });
 
+  it("answers a stale If-Match on revoke with 412 and revokes nothing (grants are at version 1)", async () => {
+    const ref = newRef();
+    const grant = await a.admin.patientAccess.grant(ref, { userId: nurse.id });
+    const revoked = async () =>
+      (await auditOf(t, a, nurse.id)).filter((e) => e.action === "patient_access.revoked").length;
+    const before = await revoked();
+    const stale = await problemOf(() => a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: 999 }));
+    expect([stale.status, stale.code]).toEqual([412, "PRECONDITION_FAILED"]);
+    expect((await a.admin.patientAccess.list(ref)).items.map((g) => g.id)).toEqual([grant.id]);
+    expect(await revoked()).toBe(before);
+    await a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: 1 });
+    expect((await a.admin.patientAccess.list(ref)).items).toEqual([]);
+  });
+
   it("revokes only the grant of one workspace with ?workspaceId=", async () => {
     const ref = newRef();
     await a.admin.patientAccess.grant(ref, { userId: nurse.id, workspaceId: wsA });

@@ -183,6 +183,17 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect(audit.map((e) => JSON.parse(e.changes!).session.before)).toContain(otherId);
     });
 
+    it("answers a stale If-Match on ending a session with 412 and ends nothing (sessions are at version 1)", async () => {
+      const made = await createUser(t, { ...a, admin: await admin() }, { roleId: viewer });
+      const me = await t.signIn(a.slug, made.user.username);
+      const otherId = (await me.auth.sessions()).items.find((s) => !s.current)!.id;
+      const stale = await problemOf(() => me.auth.endSession(otherId, { ifMatch: 999 }));
+      expect([stale.status, stale.code]).toEqual([412, "PRECONDITION_FAILED"]);
+      await expect(made.client.auth.me()).resolves.toBeDefined();
+      await me.auth.endSession(otherId, { ifMatch: 1 });
+      expect((await problemOf(() => made.client.auth.me())).status).toBe(401);
+    });
+
     it("gives a new token on every sign-in", async () => {
       const tokens = new Set<string>();
       for (let i = 0; i < 5; i++) tokens.add((await login(a.slug, "admin")).token);
@@ -202,9 +213,9 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
         },
       );
       const res = await login(a.slug, made.user.username);
-      expect(res.mustChangePassword).toBe(true);
+      expect([res.mustChangePassword, res.purpose]).toEqual([true, "password_change"]);
       const s = t.anonymous.withToken(res.token);
-      await expect(s.auth.me()).resolves.toBeDefined();
+      expect((await s.auth.me()).session?.purpose).toBe("password_change");
       for (const [method, url] of [
         ["GET", "/api/v1/workspaces"],
         ["GET", "/api/v1/users"],
@@ -218,6 +229,13 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       // The password change itself is let through (whatever it answers on its merits).
       const change = await s.transport.raw("POST", "/api/v1/auth/password", { body: {} });
       expect(change.status).not.toBe(403);
+      // Once changed, the same session goes on as a full one.
+      await s.credentials.changePassword({
+        currentPassword: CANARY_PASSWORD,
+        newPassword: "violet-harbour-lantern-0420",
+      });
+      expect((await s.auth.me()).session?.purpose).toBe("full");
+      expect(await status(s.transport.raw("GET", "/api/v1/workspaces"))).toBe(200);
       expect(await status(s.transport.raw("POST", "/api/v1/auth/logout"))).toBe(204);
     });
 

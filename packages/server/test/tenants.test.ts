@@ -85,18 +85,29 @@ describe(`tenants and the operator API (${process.env.STAFFGATE_TEST_DB ?? "sqli
     expect(first.items).toHaveLength(1);
     const second = await t.operator.tenants.list({ limit: 1, cursor: first.nextCursor! });
     expect(second.items[0]?.id).not.toBe(first.items[0]?.id);
+    // A cursor this API did not send is refused, as on every other list.
+    for (const cursor of ["garbage", "!!!", Buffer.from('["a","b"]').toString("base64url")]) {
+      const p = await problemOf(() => t.operator.tenants.list({ cursor }));
+      expect([p.status, p.code], cursor).toEqual([400, "INVALID_CURSOR"]);
+    }
   });
 
-  it("is closed to tenant tokens, to anonymous callers and to wrong operator tokens", async () => {
+  it("is closed to tenant tokens (403: signed in, not permitted), anonymous callers and wrong operator tokens (401)", async () => {
     const a = await t.createTenant();
-    for (const client of [a.admin, t.anonymous, t.anonymous.withToken(`${OPERATOR_TOKEN}x`)]) {
+    for (const [client, status, code] of [
+      [a.admin, 403, "FORBIDDEN"],
+      [t.anonymous, 401, "UNAUTHENTICATED"],
+      [t.anonymous.withToken(`${OPERATOR_TOKEN}x`), 401, "UNAUTHENTICATED"],
+    ] as const) {
       const p = await problemOf(() => client.tenants.list());
-      expect(p.status).toBe(401);
+      expect([p.status, p.code]).toEqual([status, code]);
       const c = await problemOf(() =>
         client.tenants.create({ slug: "sneaky", name: "S", admin: admin("sneaky") }),
       );
-      expect(c.status).toBe(401);
+      expect([c.status, c.code]).toEqual([status, code]);
     }
+    const all = await t.operator.tenants.list({ limit: 200 });
+    expect(all.items.some((x) => x.slug === "sneaky")).toBe(false);
   });
 
   it("does not let the operator token act inside a tenant", async () => {

@@ -1,5 +1,8 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appendAudit } from "../../core/src/audit/audit-writer.ts";
+import { noRequest } from "../../core/src/shared/context.ts";
+import { inTx } from "../../core/src/shared/tx.ts";
 import { problemOf, startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
 import {
   activeAdministrators,
@@ -208,6 +211,42 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     expect(await rowsOf(t, tables, invited.id)).toEqual([]);
     const audit = await auditOf(t, a, invited.id);
     expect(audit.at(-1)).toMatchObject({ action: "user.purged", target_label: invited.username });
+  });
+
+  it("purges a user whom others named in failed sign-ins, a lockout and a forgot-password request", async () => {
+    const invited = await inviteUser(t, a);
+    // Anyone can cause these without being the user: they are not the user's history.
+    for (let i = 0; i < 5; i++) {
+      const p = await problemOf(() =>
+        t.anonymous.auth.login({
+          tenant: a.slug,
+          login: invited.username,
+          password: "not the password at all",
+        }),
+      );
+      expect(p.code).toBe("INVALID_CREDENTIALS");
+    }
+    await t.anonymous.credentials.forgotPassword({ tenant: a.slug, email: invited.email });
+    // Recorded before this was fixed: a failure that named the user as actor (never rewritten).
+    await inTx(t.app.core.deps, (trx) =>
+      appendAudit(
+        t.app.core.deps,
+        trx,
+        { ...noRequest, tenantId: a.id, actor: { type: "user", id: invited.id, label: invited.username } },
+        { action: "auth.login.failed", target: { type: "user", id: invited.id }, outcome: "failure" },
+      ),
+    );
+    const res = await a.admin.transport.raw("POST", `/api/v1/users/${invited.id}/purge`);
+    expect(res.status).toBe(204);
+    // The audit still says what happened to the account, without claiming the user did it.
+    const audit = await auditOf(t, a, invited.id);
+    const attempts = audit.filter((e) => ["auth.login.failed", "auth.locked"].includes(e.action));
+    expect(attempts.map((e) => e.action)).toEqual([
+      ...Array(5).fill("auth.login.failed"),
+      "auth.locked",
+      "auth.login.failed",
+    ]);
+    expect(attempts.slice(0, 6).every((e) => e.actor_id === null)).toBe(true);
   });
 
   it("refuses to purge a user with history (signed in, acted, or granted access) with 409", async () => {

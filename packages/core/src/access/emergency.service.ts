@@ -116,7 +116,8 @@ export function createEmergencyAccessService(deps: Deps) {
             },
           }),
         );
-        throw new AppError("INVALID_CREDENTIALS", "The password is not correct");
+        // A wrong field, not a lost session (401 would sign the console out): as a wrong currentPassword.
+        throw invalid("password", "is not your password");
       }
       await attempt.giveBack();
 

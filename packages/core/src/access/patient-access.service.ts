@@ -14,6 +14,7 @@ import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import { inTx, type Trx } from "../shared/tx.ts";
+import { expectVersion } from "../shared/versions.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
 import { createPatientAccessStore, lockTenantRow, type PatientGrantRow } from "./patient-access.store.ts";
@@ -164,18 +165,24 @@ export function createPatientAccessService(deps: Deps) {
       });
     },
 
-    /** Removes the user's grants on the patient (or only the one for `workspaceId`); 404 when there are none. */
+    /**
+     * Removes the user's grants on the patient (or only the one for `workspaceId`); 404 when there
+     * are none, 412 for a stale If-Match.
+     */
     async revokeAccess(
       ctx: Ctx,
       patientRef: string,
       userId: string,
       workspaceId: string | undefined,
+      ifMatch?: number,
     ): Promise<void> {
       await inGrantTx(ctx.tenantId, async (trx) => {
         const store = createPatientAccessStore(trx, ctx.tenantId);
         const grants = await store.grantsOf(userId, patientRef, workspaceId);
         if (grants.length === 0)
           throw new AppError("NOT_FOUND", "The user has no access grant on this patient");
+        // Grants have no version: a repeated grant refreshes one in place, so they are all at version 1.
+        expectVersion(1, ifMatch);
         const user = await createUserStore(trx, ctx.tenantId).findUserRowById(userId);
         await store.deleteGrants(grants.map((g) => g.id));
         for (const g of grants) {

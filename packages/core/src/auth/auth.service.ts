@@ -10,6 +10,7 @@ import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { inTx } from "../shared/tx.ts";
+import { expectVersion } from "../shared/versions.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserStore } from "../users/users.store.ts";
@@ -18,6 +19,7 @@ import { createApiTokenAuthenticator, createSessionAuthenticator } from "./authe
 import type { Caller } from "./caller.ts";
 import { createLoginService, LOGIN_THROTTLE, type LoginThrottleLimits } from "./login.service.ts";
 import { mfaRequiredOf } from "./mfa.service.ts";
+import { reportedPurpose } from "./session-purpose.rules.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
 export type { LoginInput, LoginResult } from "./login.service.ts";
@@ -107,10 +109,18 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
       };
     },
 
-    /** Ends one of the caller's own sessions; another user's (or tenant's) id is 404 like a missing one. */
-    async endSession(caller: Caller, ctx: Ctx, id: string): Promise<void> {
+    /**
+     * Ends one of the caller's own sessions; another user's (or tenant's) id is 404 like a missing
+     * one; a stale If-Match is 412 and ends nothing.
+     */
+    async endSession(caller: Caller, ctx: Ctx, id: string, ifMatch?: number): Promise<void> {
       await inTx(deps, async (trx) => {
-        const ended = await createSessionStore(trx, caller.tenantId).deleteUserSession(caller.userId, id);
+        const sessions = createSessionStore(trx, caller.tenantId);
+        const found = await sessions.findSession(id);
+        if (found?.user_id !== caller.userId) throw new AppError("NOT_FOUND", "No such session");
+        // Sessions have no version: one is never changed through the API, only ended, so it is at 1.
+        expectVersion(1, ifMatch);
+        const ended = await sessions.deleteUserSession(caller.userId, id);
         if (!ended) throw new AppError("NOT_FOUND", "No such session");
         await appendAudit(deps, trx, ctx, {
           action: "auth.session.ended",
@@ -140,7 +150,7 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
           session && caller.policy
             ? {
                 id: session.id,
-                purpose: session.purpose,
+                purpose: reportedPurpose(session.purpose, row.must_change_password === 1),
                 idleTimeoutSeconds: caller.policy.settings.idleTimeoutMinutes * 60,
                 expiresAt: session.expires_at,
               }

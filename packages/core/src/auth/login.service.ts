@@ -40,6 +40,7 @@ import {
   windowStartOf,
 } from "./login-throttle.store.ts";
 import { checkSecondFactor, issueRememberToken, type RememberToken } from "./mfa-login.ts";
+import { reportedPurpose } from "./session-purpose.rules.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
 /**
@@ -159,10 +160,12 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
 
       const fail = async (reason: FailureReason, counted: boolean): Promise<never> => {
         if (tenant) {
+          // Nobody signed in: whoever typed the login is not known to be the user, so the events
+          // name no actor id (the user is their target) and count as no history of the user's.
           const ctx: Ctx = {
             ...meta,
             tenantId: tenant.id,
-            actor: { type: "user", id: row?.id ?? null, label: row?.username ?? input.login },
+            actor: { type: "user", id: null, label: row?.username ?? input.login },
           };
           await inTx(deps, async (trx) => {
             const count =
@@ -298,7 +301,7 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
         csrfToken,
         expiresAt,
         mustChangePassword: fresh.must_change_password === 1,
-        purpose,
+        purpose: reportedPurpose(purpose, fresh.must_change_password === 1),
         user: user!,
         ...(remember ? { remember } : {}),
       };

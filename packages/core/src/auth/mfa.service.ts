@@ -12,9 +12,10 @@ import type { UsersTable } from "../db/schema.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
-import { AppError } from "../shared/errors.ts";
+import { AppError, invalid } from "../shared/errors.ts";
 import type { Executor } from "../shared/tx.ts";
 import { inTenantTx, inTx } from "../shared/tx.ts";
+import { expectVersion } from "../shared/versions.ts";
 import { readSettings, type TenantSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserActionsStore } from "../users/user-actions.store.ts";
@@ -206,12 +207,16 @@ export function createMfaService(deps: Deps) {
     },
 
     /**
-     * Turns the user's own MFA off after re-authenticating with the password (ASVS 7.5.1); refused
-     * with MFA_REQUIRED while the tenant requires MFA of this user. Idempotent when not enrolled.
+     * Turns the user's own MFA off after re-authenticating with the password (ASVS 7.5.1; a wrong one
+     * is 400 naming `password`); refused with MFA_REQUIRED while the tenant requires MFA of this
+     * user. Idempotent when not enrolled.
      */
-    async disableMfa(caller: Caller, ctx: Ctx, input: { password: string }): Promise<void> {
+    async disableMfa(caller: Caller, ctx: Ctx, input: { password: string }, ifMatch?: number): Promise<void> {
       ensureSignedInUser(caller);
       const user = await loadSelf(deps.db.kysely, caller);
+      // MFA is part of the user: If-Match names the user's version. Checked before the attempt is
+      // counted, so a 412 changes nothing; and again under the lock below.
+      expectVersion(user.version, ifMatch);
       const attempt = await takeReauthAttempt(deps, deps.db.kysely, {
         tenantId: caller.tenantId,
         userId: user.id,
@@ -228,7 +233,8 @@ export function createMfaService(deps: Deps) {
             changes: { failure: { after: "the password did not match" } },
           }),
         );
-        throw new AppError("INVALID_CREDENTIALS", "The password is not correct");
+        // A wrong field, not a lost session (401 would sign the console out): as a wrong currentPassword.
+        throw invalid("password", "is not your password");
       }
       await attempt.giveBack();
       const tenant = await createTenantStore(deps.db.kysely).findTenantById(caller.tenantId);
@@ -242,6 +248,7 @@ export function createMfaService(deps: Deps) {
       }
       await inTenantTx(deps, caller.tenantId, async (trx) => {
         const fresh = await loadSelf(trx, caller);
+        expectVersion(fresh.version, ifMatch);
         const cleared = await createMfaStore(trx, caller.tenantId).clearAll(caller.userId);
         if (fresh.mfa_enrolled === 0 && !cleared.totp && cleared.codes === 0 && cleared.devices === 0) return;
         const at = now().toISOString();

@@ -7,6 +7,7 @@ import { checkPassword, passwordInvalid } from "../auth/password-policy.rules.ts
 import { rolePermissionKeys } from "../catalog/catalog.rules.ts";
 import type { TenantsTable } from "../db/schema.ts";
 import { type Actor, type Ctx, noRequest, operatorActor, type RequestMeta } from "../shared/context.ts";
+import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
 import { isUniqueViolation } from "../shared/db-errors.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
@@ -171,13 +172,17 @@ export function createTenantsService(deps: Deps) {
       return inTx(deps, (trx) => createTenantIn(trx, operatorActor, meta, input, options));
     },
 
+    /** Tenants by id; the cursor is opaque like every list's, and a malformed one is 400 INVALID_CURSOR. */
     async listTenants(
       limit: number,
       cursor: string | null,
     ): Promise<{ items: Tenant[]; nextCursor: string | null }> {
-      const rows = await createTenantStore(deps.db.kysely).listTenants(limit + 1, cursor);
+      const after = cursor ? decodeCursor(cursor, 1)[0] : null;
+      if (after !== null && typeof after !== "string") throw new AppError("INVALID_CURSOR");
+      const rows = await createTenantStore(deps.db.kysely).listTenants(limit + 1, after);
       const items = rows.slice(0, limit).map(toTenant);
-      return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null };
     },
 
     async findTenantBySlug(slug: string): Promise<Tenant | undefined> {

@@ -40,6 +40,13 @@ const USER_OWNED_TABLES = [
 ] as const;
 
 /**
+ * Events anyone can cause by naming the user without being them (a failed sign-in, the lock it
+ * triggers, a forgot-password request). They are recorded without an actor id now, but older rows
+ * name the user as actor and the audit is never rewritten, so purge skips them by action.
+ */
+const NOT_THE_USERS_OWN = ["auth.login.failed", "auth.locked", "auth.password.reset_requested"];
+
+/**
  * Whether an account not yet archived reached its expiry after `after` (null: ever) and by `at`:
  * one probe of users_expiry_due_idx.
  */
@@ -106,6 +113,7 @@ export function createUserActionsStore(db: Executor, tenantId: string) {
         .select("seq")
         .where("tenant_id", "=", tenantId)
         .where("actor_id", "=", user.id)
+        .where("action", "not in", NOT_THE_USERS_OWN)
         .limit(1)
         .executeTakeFirst();
       if (acted) return "appears in the audit trail as an actor";

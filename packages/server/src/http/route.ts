@@ -196,7 +196,11 @@ export function route<
       const meta = metaOf(request);
       let caller: Caller | undefined;
       if (spec.auth === "operator") {
-        if (!request.operator) throw new AppError("UNAUTHENTICATED", "The operator token is required");
+        if (!request.operator) {
+          // A tenant's session or API token is authenticated, just not permitted here: 403, not 401.
+          const signedIn = request.caller !== undefined || request.csrfRejected === true;
+          throw new AppError(signedIn ? "FORBIDDEN" : "UNAUTHENTICATED", "The operator token is required");
+        }
       } else if (spec.auth === "tenant") {
         caller = request.caller;
         if (!caller && request.csrfRejected) throw new AppError("CSRF_TOKEN_INVALID");

@@ -81,14 +81,15 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
   });
   route(app, options, {
     method: "DELETE",
+    ifMatch: true,
     url: "/api/v1/auth/sessions/:id",
     summary: "End one of the caller's own sessions (another user's id is 404)",
     tags,
     auth: "tenant",
     params: IdParams,
     response: null,
-    handler: async ({ caller, ctx, params }) => {
-      await core.auth.endSession(caller, ctx, params.id);
+    handler: async ({ caller, ctx, params, ifMatch }) => {
+      await core.auth.endSession(caller, ctx, params.id, ifMatch);
     },
   });
 }

@@ -1,29 +1,86 @@
-/** Liveness, readiness, the OpenAPI document and its docs page. */
+/**
+ * Liveness, readiness, the OpenAPI document and its docs page: public, and declared with route()
+ * like every other endpoint so that the OpenAPI document lists them too.
+ */
+import { HealthResponse, ReadyResponse } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
-import { migrationsAreCurrent } from "@staffgate/core";
+import { AppError, migrationsAreCurrent } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import { buildOpenApi, docsPage, docsScript } from "../http/openapi.ts";
-import { sendProblem } from "../http/problem.ts";
-import type { RouteOptions } from "../http/route.ts";
+import { type RouteOptions, route } from "../http/route.ts";
 
 export function healthRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
-  app.get("/healthz", async () => ({ status: "ok" }));
-  app.get("/readyz", async (_request, reply) => {
-    try {
-      const current = await migrationsAreCurrent(core.deps.db.kysely as never);
-      if (!current) return sendProblem(reply, "NOT_READY", "migrations are pending");
-      return { status: "ready" };
-    } catch {
-      return sendProblem(reply, "NOT_READY", "the database is not reachable");
-    }
+  const tags = ["operations"];
+  route(app, options, {
+    method: "GET",
+    url: "/healthz",
+    summary: "Liveness: the process answers",
+    tags,
+    auth: "public",
+    response: HealthResponse,
+    handler: () => ({ status: "ok" as const }),
+  });
+  route(app, options, {
+    method: "GET",
+    url: "/readyz",
+    summary: "Readiness: the database is reachable and migrated (else 503 NOT_READY)",
+    tags,
+    auth: "public",
+    response: ReadyResponse,
+    handler: async () => {
+      let current: boolean;
+      try {
+        current = await migrationsAreCurrent(core.deps.db.kysely as never);
+      } catch {
+        throw new AppError("NOT_READY", "the database is not reachable");
+      }
+      if (!current) throw new AppError("NOT_READY", "migrations are pending");
+      return { status: "ready" as const };
+    },
   });
   let doc: unknown;
-  app.get("/api/openapi.json", async () => {
-    doc ??= buildOpenApi(options.registry, "1.0.0");
-    return doc;
+  route(app, options, {
+    method: "GET",
+    url: "/api/openapi.json",
+    summary: "This OpenAPI 3.1 document",
+    tags,
+    auth: "public",
+    status: 200,
+    response: null,
+    raw: true,
+    produces: { "application/json": "The OpenAPI 3.1 document" },
+    handler: ({ reply }) => {
+      // Built on first use, once every route (this one included) is registered.
+      doc ??= buildOpenApi(options.registry, "1.0.0");
+      reply.send(doc);
+    },
   });
-  app.get("/api/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").send(docsPage()));
-  app.get("/api/docs.js", async (_request, reply) =>
-    reply.type("text/javascript; charset=utf-8").send(docsScript),
-  );
+  route(app, options, {
+    method: "GET",
+    url: "/api/docs",
+    summary: "A docs page rendered from the OpenAPI document",
+    tags,
+    auth: "public",
+    status: 200,
+    response: null,
+    raw: true,
+    produces: { "text/html; charset=utf-8": "The docs page" },
+    handler: ({ reply }) => {
+      reply.type("text/html; charset=utf-8").send(docsPage());
+    },
+  });
+  route(app, options, {
+    method: "GET",
+    url: "/api/docs.js",
+    summary: "The docs page's script",
+    tags,
+    auth: "public",
+    status: 200,
+    response: null,
+    raw: true,
+    produces: { "text/javascript; charset=utf-8": "The docs page's script" },
+    handler: ({ reply }) => {
+      reply.type("text/javascript; charset=utf-8").send(docsScript);
+    },
+  });
 }

@@ -42,14 +42,15 @@ export function mfaRoutes(app: FastifyInstance, core: Core, options: RouteOption
 
   route(app, options, {
     method: "DELETE",
+    ifMatch: true,
     url: "/api/v1/auth/mfa",
     summary: "Turn one's own MFA off (asks the password again; refused while the tenant requires MFA)",
     tags,
     auth: "tenant",
     body: DisableMfaBody,
     response: null,
-    handler: async ({ caller, ctx, body }) => {
-      await core.mfa.disableMfa(caller, ctx, body);
+    handler: async ({ caller, ctx, body, ifMatch }) => {
+      await core.mfa.disableMfa(caller, ctx, body, ifMatch);
     },
   });
 

@@ -46,6 +46,7 @@ export function patientAccessRoutes(app: FastifyInstance, core: Core, options: R
 
   route(app, options, {
     method: "DELETE",
+    ifMatch: true,
     url: "/api/v1/patients/:patientRef/access/:userId",
     summary: "Revoke a user's access to a patient (every grant, or only the one for ?workspaceId=)",
     tags,
@@ -54,8 +55,14 @@ export function patientAccessRoutes(app: FastifyInstance, core: Core, options: R
     params: PatientAccessUserParams,
     query: RevokePatientAccessQuery,
     response: null,
-    handler: async ({ ctx, params, query }) => {
-      await core.patientAccess.revokeAccess(ctx, params.patientRef, params.userId, query.workspaceId);
+    handler: async ({ ctx, params, query, ifMatch }) => {
+      await core.patientAccess.revokeAccess(
+        ctx,
+        params.patientRef,
+        params.userId,
+        query.workspaceId,
+        ifMatch,
+      );
     },
   });
 

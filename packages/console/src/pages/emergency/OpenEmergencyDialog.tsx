@@ -4,7 +4,7 @@
  * box is said before opening; the end time is shown once it is open.
  */
 import { useState } from "react";
-import { problemCode } from "../../api.ts";
+import { fieldErrors } from "../../api.ts";
 import { Field, NamedOptions, SelectField, TextAreaField } from "../../components/Field.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
 import { type FieldErrors, type Refusal, refusalOn, useSubmit } from "../../components/useSubmit.ts";
@@ -47,7 +47,8 @@ export function OpenEmergencyDialog(props: {
   const refused = (e: unknown): Refusal => {
     // The password is never kept after a failed attempt.
     setPassword("");
-    if (problemCode(e) === "INVALID_CREDENTIALS") {
+    // A wrong password is answered as a field error on `password` (400).
+    if (fieldErrors(e).password) {
       return {
         fields: { password: "That password is not correct. Emergency access was not opened." },
         message: null,

@@ -3,7 +3,7 @@
  * practice requires two-factor sign-in of this account.
  */
 import { useState } from "react";
-import { problemCode, problemMessage } from "../../api.ts";
+import { fieldErrors, problemCode, problemMessage } from "../../api.ts";
 import { Field } from "../../components/Field.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
 import { type FieldErrors, type Refusal, useSubmit } from "../../components/useSubmit.ts";
@@ -21,8 +21,8 @@ export function DisableMfaDialog(props: { readonly onClose: () => void; readonly
   };
   const refused = (e: unknown): Refusal => {
     const code = problemCode(e);
-    if (code === "INVALID_CREDENTIALS")
-      return { fields: { password: "That is not your password." }, message: null };
+    // A wrong password is answered as a field error on `password` (400).
+    if (fieldErrors(e).password) return { fields: { password: "That is not your password." }, message: null };
     if (code === "MFA_REQUIRED") {
       return {
         fields: {},
