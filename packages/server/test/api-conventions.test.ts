@@ -36,6 +36,20 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     });
   });
 
+  it("names each unknown field on its own (never joined into what reads as one nested path)", async () => {
+    const res = await inject({
+      method: "POST",
+      url: "/api/v1/workspaces",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ slug: "unknown-fields", name: "Unknown fields", foo: 1, bar: 2 }),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([
+      { path: "foo", message: "is not a known field" },
+      { path: "bar", message: "is not a known field" },
+    ]);
+  });
+
   it("refuses malformed JSON, wrong media types and oversized bodies with their own codes", async () => {
     const bad = await inject({
       method: "POST",

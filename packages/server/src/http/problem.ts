@@ -36,12 +36,16 @@ export function sendProblem(
 }
 
 export function zodFieldErrors(error: ZodError, prefix?: string): FieldError[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== "").join(".");
+    // One entry per unknown field: joined with dots they would read as one nested field.
     if (issue.code === "unrecognized_keys") {
-      return { path: [path, ...issue.keys].filter(Boolean).join("."), message: "is not a known field" };
+      return issue.keys.map((key) => ({
+        path: [path, key].filter(Boolean).join("."),
+        message: "is not a known field",
+      }));
     }
-    return { path: path || "(body)", message: issue.message };
+    return [{ path: path || "(body)", message: issue.message }];
   });
 }
 
