@@ -6,7 +6,6 @@
  * roles.manage; membership needs users.manage; the role and user use cases keep their guards.
  */
 
-import { appendAudit } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { RolesTable } from "../db/schema.ts";
 import { createRolesService } from "../roles/roles.service.ts";
@@ -15,7 +14,6 @@ import { isUniqueViolation } from "../shared/db-errors.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { inTenantTx, type Trx } from "../shared/tx.ts";
-import { expectVersion } from "../shared/versions.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { updateUserIn } from "../users/users-update.ts";
@@ -38,6 +36,7 @@ import { readScimGroup, type ScimGroupInput, toScimGroup } from "./scim-group.ru
 import type { PatchTarget } from "./scim-patch.rules.ts";
 import { scimInvalid } from "./scim-user.rules.ts";
 import { inScimTerms } from "./scim-users.service.ts";
+import { changeExisting, keepExternalId } from "./scim-write.ts";
 
 const lookup = attributeLookup(GROUP_ATTRIBUTES);
 const GROUP_PATCH_TARGET: PatchTarget = {
@@ -128,35 +127,16 @@ export function createScimGroupsService(deps: Deps) {
       }
       await moveInto(trx, ctx, caller, fallback, removed);
     }
-    const before = (await store.externalIds("Group", [row.id])).get(row.id) ?? null;
-    if (before !== input.externalId) {
-      await store.setExternalId("Group", row.id, input.externalId);
-      await appendAudit(deps, trx, ctx, {
-        action: "role.updated",
-        target: { type: "role", id: row.id, label: input.displayName },
-        changes: { externalId: { before, after: input.externalId } },
-      });
-    }
+    await keepExternalId(deps, trx, ctx, "Group", { id: row.id, label: input.displayName }, input.externalId);
     return (await represent(store, [await loadRole(store, row.id)], true))[0]!;
   }
 
-  async function write(
+  const write = (
     ctx: Ctx,
     id: string,
     ifMatch: number | undefined,
     work: (trx: Trx, row: RolesTable, store: ScimStore) => Promise<Record<string, unknown>>,
-  ) {
-    try {
-      return await inTenantTx(deps, ctx.tenantId, async (trx) => {
-        const store = createScimStore(trx, ctx.tenantId);
-        const row = await loadRole(store, id);
-        expectVersion(row.version, ifMatch);
-        return work(trx, row, store);
-      });
-    } catch (error) {
-      nameTaken(error);
-    }
-  }
+  ) => changeExisting(deps, ctx, ifMatch, (store) => loadRole(store, id), work, nameTaken);
 
   return {
     async list(ctx: Ctx, query: ScimListQuery): Promise<ScimList> {

@@ -4,7 +4,6 @@
  * last administrator, audit). DELETE archives: the account's history stays, its name stays taken.
  */
 import { CreateUserBody, UpdateUserBody } from "@staffgate/contract";
-import { appendAudit } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { UsersTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
@@ -12,7 +11,6 @@ import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { inTenantTx, type Trx } from "../shared/tx.ts";
-import { expectVersion } from "../shared/versions.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { transitionUserIn } from "../users/user-lifecycle.service.ts";
@@ -47,6 +45,7 @@ import {
   scimInvalid,
   toScimUser,
 } from "./scim-user.rules.ts";
+import { changeExisting, keepExternalId } from "./scim-write.ts";
 
 const EXTENSIONS = [{ urn: ENTERPRISE_USER_SCHEMA, attributes: ENTERPRISE_USER_ATTRIBUTES }];
 const lookup = attributeLookup(USER_ATTRIBUTES, EXTENSIONS);
@@ -202,37 +201,16 @@ export function createScimUsersService(deps: Deps) {
       }
       await transitionUserIn(deps, trx, caller, ctx, row.id, input.active ? "reactivate" : "deactivate");
     }
-    const externalIds = await store.externalIds("User", [row.id]);
-    const before = externalIds.get(row.id) ?? null;
-    if (before !== input.externalId) {
-      await store.setExternalId("User", row.id, input.externalId);
-      await appendAudit(deps, trx, ctx, {
-        action: "user.updated",
-        target: { type: "user", id: row.id, label: input.username },
-        changes: { externalId: { before, after: input.externalId } },
-      });
-    }
+    await keepExternalId(deps, trx, ctx, "User", { id: row.id, label: input.username }, input.externalId);
     return represent(store, [(await store.findUser(row.id))!]).then((r) => r[0]!);
   }
 
-  /** One tenant transaction around a write to an existing user, with its If-Match checked first. */
-  async function write(
+  const write = (
     ctx: Ctx,
     id: string,
     ifMatch: number | undefined,
     work: (trx: Trx, row: UsersTable, store: ScimStore) => Promise<Record<string, unknown>>,
-  ) {
-    try {
-      return await inTenantTx(deps, ctx.tenantId, async (trx) => {
-        const store = createScimStore(trx, ctx.tenantId);
-        const row = await loadRow(store, id);
-        expectVersion(row.version, ifMatch);
-        return work(trx, row, store);
-      });
-    } catch (error) {
-      inScimTerms(error);
-    }
-  }
+  ) => changeExisting(deps, ctx, ifMatch, (store) => loadRow(store, id), work, inScimTerms);
 
   return {
     async list(ctx: Ctx, query: ScimListQuery): Promise<ScimList> {

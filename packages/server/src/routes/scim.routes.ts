@@ -191,39 +191,28 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
           void sendScim(reply, 201, await service.create(ctx, caller, body)),
       });
 
-      route(app, options, {
-        method: "PUT",
-        ifMatch: true,
-        url: `${prefix}/${kind}/:id`,
-        summary: `Replace one of the ${what} (attributes left out are cleared; read-only ones are ignored)`,
-        tags,
-        auth: "tenant",
-        ...(write ? { permission: write } : {}),
-        params: ScimResourceParams,
-        body: ScimBody,
-        response: null,
-        raw: true,
-        produces,
-        handler: async ({ ctx, caller, params, body, ifMatch, reply }) =>
-          void sendScim(reply, 200, await service.replace(ctx, caller, params.id, body, ifMatch)),
-      });
-
-      route(app, options, {
-        method: "PATCH",
-        ifMatch: true,
-        url: `${prefix}/${kind}/:id`,
-        summary: `Change one of the ${what} with a PatchOp (add, replace, remove; paths with value filters)`,
-        tags,
-        auth: "tenant",
-        ...(write ? { permission: write } : {}),
-        params: ScimResourceParams,
-        body: ScimBody,
-        response: null,
-        raw: true,
-        produces,
-        handler: async ({ ctx, caller, params, body, ifMatch, reply }) =>
-          void sendScim(reply, 200, await service.patch(ctx, caller, params.id, body, ifMatch)),
-      });
+      const changes = [
+        ["PUT", "Replace", "(attributes left out are cleared; read-only ones are ignored)", service.replace],
+        ["PATCH", "Change", "with a PatchOp (add, replace, remove; paths with value filters)", service.patch],
+      ] as const;
+      for (const [method, verb, how, change] of changes) {
+        route(app, options, {
+          method,
+          ifMatch: true,
+          url: `${prefix}/${kind}/:id`,
+          summary: `${verb} one of the ${what} ${how}`,
+          tags,
+          auth: "tenant",
+          ...(write ? { permission: write } : {}),
+          params: ScimResourceParams,
+          body: ScimBody,
+          response: null,
+          raw: true,
+          produces,
+          handler: async ({ ctx, caller, params, body, ifMatch, reply }) =>
+            void sendScim(reply, 200, await change(ctx, caller, params.id, body, ifMatch)),
+        });
+      }
 
       route(app, options, {
         method: "DELETE",

@@ -1,0 +1,52 @@
+/** The write steps SCIM Users and Groups share: the transaction around a change, and externalId. */
+import { appendAudit } from "../audit/audit-writer.ts";
+import type { Ctx } from "../shared/context.ts";
+import type { Deps } from "../shared/deps.ts";
+import { inTenantTx, type Trx } from "../shared/tx.ts";
+import { expectVersion } from "../shared/versions.ts";
+import { createScimStore, type ScimResourceType, type ScimStore } from "./scim.store.ts";
+
+/**
+ * One tenant transaction around a change to an existing resource: loaded (404 when missing),
+ * its If-Match checked, then `work`; a failure goes through `refused` (which rethrows it in SCIM's
+ * terms).
+ */
+export async function changeExisting<R extends { version: number }, T>(
+  deps: Deps,
+  ctx: Ctx,
+  ifMatch: number | undefined,
+  load: (store: ScimStore) => Promise<R>,
+  work: (trx: Trx, row: R, store: ScimStore) => Promise<T>,
+  refused: (error: unknown) => never,
+): Promise<T> {
+  try {
+    return await inTenantTx(deps, ctx.tenantId, async (trx) => {
+      const store = createScimStore(trx, ctx.tenantId);
+      const row = await load(store);
+      expectVersion(row.version, ifMatch);
+      return work(trx, row, store);
+    });
+  } catch (error) {
+    return refused(error);
+  }
+}
+
+/** Stores the client's externalId when it changed, audited as a change of the user or role. */
+export async function keepExternalId(
+  deps: Deps,
+  trx: Trx,
+  ctx: Ctx,
+  type: ScimResourceType,
+  target: { readonly id: string; readonly label: string },
+  externalId: string | null,
+): Promise<void> {
+  const store = createScimStore(trx, ctx.tenantId);
+  const before = (await store.externalIds(type, [target.id])).get(target.id) ?? null;
+  if (before === externalId) return;
+  await store.setExternalId(type, target.id, externalId);
+  await appendAudit(deps, trx, ctx, {
+    action: type === "User" ? "user.updated" : "role.updated",
+    target: { type: type === "User" ? "user" : "role", ...target },
+    changes: { externalId: { before, after: externalId } },
+  });
+}
