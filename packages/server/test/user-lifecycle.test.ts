@@ -281,6 +281,22 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     expect(await userRow(t, a, granter.id)).toBeDefined();
   });
 
+  it("refuses to purge an integration user whose API token acted (the events name the token)", async () => {
+    const reader = await createRole(a, ["users.view"]);
+    const created = await a.admin.apiTokens.create({ name: `Exporter ${Date.now()}`, roleId: reader });
+    const token = t.anonymous.withToken(created.token);
+    await token.transport.raw("GET", "/api/v1/users/export", {});
+    await a.admin.apiTokens.revoke(created.id);
+    const principal = (await a.admin.apiTokens.get(created.id)).userId;
+    const refused = await problemOf(() => a.admin.userActions.purge(principal));
+    expect([refused.status, refused.code]).toEqual([409, "USER_HAS_HISTORY"]);
+    expect(refused.problem.detail).toMatch(/API token/);
+    // A token that never acted leaves a principal without history.
+    const idle = await a.admin.apiTokens.create({ name: `Idle ${Date.now()}`, roleId: reader });
+    await a.admin.apiTokens.revoke(idle.id);
+    await a.admin.userActions.purge((await a.admin.apiTokens.get(idle.id)).userId);
+  });
+
   it("unlocks (users.credentials): clears locked, lockedUntil and failed attempts", async () => {
     const { user } = await createUser(t, a, { roleId: viewer });
     await t.db.kysely

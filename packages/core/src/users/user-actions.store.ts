@@ -117,6 +117,24 @@ export function createUserActionsStore(db: Executor, tenantId: string) {
         .limit(1)
         .executeTakeFirst();
       if (acted) return "appears in the audit trail as an actor";
+      // An integration user acts through its API tokens: the events name the token as actor.
+      const actedByToken = await db
+        .selectFrom("audit_events")
+        .select("seq")
+        .where("tenant_id", "=", tenantId)
+        .where("actor_type", "=", "api_token")
+        .where(
+          "actor_id",
+          "in",
+          db
+            .selectFrom("api_tokens")
+            .select("id")
+            .where("tenant_id", "=", tenantId)
+            .where("user_id", "=", user.id),
+        )
+        .limit(1)
+        .executeTakeFirst();
+      if (actedByToken) return "appears in the audit trail as an actor, through its API token";
       const granted = await db
         .selectFrom("patient_grants")
         .select("id")
