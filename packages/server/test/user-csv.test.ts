@@ -175,6 +175,37 @@ describe(`users as CSV (${TEST_DB})`, () => {
     expect(event?.changes).toEqual({ status: { after: "all" }, sort: { after: "name" } });
   });
 
+  it("exports a private role as [Private role], which imports back as is and gives nobody a private role", async () => {
+    const { user } = await createUser(t, a, { roleId: await roleIdByName(t, a, "Viewer") });
+    await a.admin.userActions.setPermissions(user.id, {
+      permissions: ["patients.read"],
+      collaborator: false,
+      workspaces: [],
+    });
+    const csv = await a.admin.users.export({ q: user.username });
+    const line = csv
+      .trimEnd()
+      .split("\r\n")
+      .find((l) => l.startsWith(`${user.username},`))!;
+    expect(line.split(",")[13]).toBe("[Private role]");
+    const again = await a.admin.users.import({ csv, dryRun: true });
+    expect(again.rows.map((r) => r.action)).toEqual(["unchanged"]);
+    const formal = (await createUser(t, a, { roleId: await roleIdByName(t, a, "Viewer") })).user;
+    const p = await problemOf(() =>
+      a.admin.users.import({
+        csv: [
+          HEADER,
+          "priv.new,priv.new@example.org,Priv,New,[Private role],all,",
+          `${formal.username},${formal.email},${formal.firstName},${formal.lastName},[private ROLE],all,`,
+        ].join("\n"),
+      }),
+    );
+    expect(p.errors.map((e) => e.path)).toEqual(["csv.2.role", "csv.3.role"]);
+    expect(p.errors[0]?.message).toMatch(/only keeps a user's private role/);
+    expect((await a.admin.users.get(formal.id)).privateRole).toBe(false);
+    expect((await a.admin.users.get(user.id)).privateRole).toBe(true);
+  });
+
   it("keeps tenants apart: another tenant's user with the same email is created, not updated", async () => {
     const b = await t.createTenant();
     const { user } = await createUser(t, b);

@@ -3,6 +3,7 @@ import type { RoleGrants } from "../access/grants.rules.ts";
 import type { UsersTable } from "../db/schema.ts";
 import { flag, toJson } from "../shared/json.ts";
 import type { Executor } from "../shared/tx.ts";
+import { PRIVATE_ROLE_LABEL } from "./user-csv.rules.ts";
 import { createUserStore } from "./users.store.ts";
 
 export type UserChange = Partial<
@@ -178,7 +179,7 @@ export function createUserActionsStore(db: Executor, tenantId: string) {
         .values({
           tenant_id: tenantId,
           id,
-          name: "[Private role]",
+          name: PRIVATE_ROLE_LABEL,
           // NULL keeps private roles out of the unique name index and out of role lists.
           name_key: null,
           description: "",

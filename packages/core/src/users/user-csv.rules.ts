@@ -65,6 +65,9 @@ export function userCsvHeader(): string {
   return csvLine([...USER_CSV_COLUMNS, ...USER_CSV_EXPORT_ONLY]);
 }
 
+/** What exports show for a user's private role (PRODUCT.md §2). */
+export const PRIVATE_ROLE_LABEL = "[Private role]";
+
 /** One user as a CSV line; `role` and `workspaces` by name and slug, as an import reads them. */
 export function userCsvLine(
   user: User,
@@ -85,8 +88,8 @@ export function userCsvLine(
     user.areasOfExpertise,
     user.employeeNumber,
     user.title,
-    // A private role has no name to import by: left blank, an update keeps it.
-    user.privateRole ? "" : roleName(user.roleId),
+    // PRODUCT.md §2: exports show a private role as such; an import keeps it.
+    user.privateRole ? PRIVATE_ROLE_LABEL : roleName(user.roleId),
     user.workspaceAccess === "all" ? "all" : user.workspaceAccess.map(workspaceSlug).join(";"),
     user.expiresAt,
     user.id,

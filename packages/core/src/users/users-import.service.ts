@@ -27,7 +27,13 @@ import type { Deps } from "../shared/deps.ts";
 import { AppError, isAppError } from "../shared/errors.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { type Executor, inTenantTx, inTx, type Trx } from "../shared/tx.ts";
-import { type CsvRow, parseUserCsv, userCsvHeader, userCsvLine } from "./user-csv.rules.ts";
+import {
+  type CsvRow,
+  PRIVATE_ROLE_LABEL,
+  parseUserCsv,
+  userCsvHeader,
+  userCsvLine,
+} from "./user-csv.rules.ts";
 import { createUsersService, takenError } from "./users.service.ts";
 import { createUserStore } from "./users.store.ts";
 import { createUserIn } from "./users-create.ts";
@@ -102,13 +108,28 @@ async function lookups(trx: Executor, tenantId: string) {
 
 type Lookups = Awaited<ReturnType<typeof lookups>>;
 
-/** The row's fields as the API's body (role and workspaces resolved); throws field errors. */
-function bodyOf(row: CsvRow, look: Lookups, creating: boolean): Record<string, unknown> {
+/**
+ * The row's fields as the API's body (role and workspaces resolved); throws field errors.
+ * `holdsPrivateRole` is null for a new user. `[Private role]` (what the export writes for one)
+ * keeps a private role as it is; it cannot give one (that is "Edit permissions").
+ */
+function bodyOf(row: CsvRow, look: Lookups, holdsPrivateRole: boolean | null): Record<string, unknown> {
   const { role, workspaces, ...plain } = row.cells;
   const body: Record<string, unknown> = { ...plain };
-  if (role !== undefined) body.roleId = look.role(role);
+  if (role !== undefined && foldKey(role) === foldKey(PRIVATE_ROLE_LABEL)) {
+    if (holdsPrivateRole !== true) {
+      throw new AppError("VALIDATION_FAILED", undefined, {
+        errors: [
+          {
+            path: "roleId",
+            message: `${PRIVATE_ROLE_LABEL} only keeps a user's private role; name a role (private roles are made with Edit permissions)`,
+          },
+        ],
+      });
+    }
+  } else if (role !== undefined) body.roleId = look.role(role);
   if (workspaces !== undefined) body.workspaceAccess = look.workspaces(workspaces);
-  if (!creating) delete body.email;
+  if (holdsPrivateRole !== null) delete body.email;
   return body;
 }
 
@@ -160,15 +181,15 @@ export function createUserCsvService(deps: Deps) {
       .where("email_key", "=", emailKey)
       .executeTakeFirst();
     if (!existing) {
-      const body = parsed(CreateUserBody, bodyOf(row, look, true));
+      const body = parsed(CreateUserBody, bodyOf(row, look, null));
       const created = await createUserIn(deps, trx, ctx, caller, body, null);
       return { action: "create", userId: created.id };
     }
-    const body = parsed(UpdateUserBody, bodyOf(row, look, false));
-    // A row that changes nothing is reported as such without the edit's guards, so an export
-    // imports back as is: archived users and users who hold more than the importer included.
     const store = createUserStore(trx, ctx.tenantId);
     const [current] = await store.toUsers([(await store.findUserRowById(existing.id))!]);
+    const body = parsed(UpdateUserBody, bodyOf(row, look, current!.privateRole));
+    // A row that changes nothing is reported as such without the edit's guards, so an export
+    // imports back as is: archived users and users who hold more than the importer included.
     if (changesNothing(body, current!)) return { action: "unchanged", userId: existing.id };
     const after = await updateUserIn(deps, trx, ctx, caller, existing.id, body, undefined);
     return { action: after.version === existing.version ? "unchanged" : "update", userId: existing.id };
