@@ -113,5 +113,39 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect(users).toEqual(expect.arrayContaining([{ username: "kai", status: "invited" }]));
       expect(users.map((u) => u.username)).not.toContain("lee");
     });
+
+    it("unlocks a locked administrator (the way back when no other administrator can), audited as the operator", async () => {
+      const lockAdmin = (locked: 0 | 1) =>
+        withDb((db) =>
+          db.kysely
+            .updateTable("users")
+            .set({ locked, locked_until: null, failed_attempts: locked ? 5 : 0 })
+            .where("username_key", "=", "root")
+            .where("tenant_id", "=", db.kysely.selectFrom("tenants").select("id").where("slug", "=", "west"))
+            .execute(),
+        );
+      await lockAdmin(1);
+      const r = cli(["user", "unlock", "--tenant", "west", "--user", "ROOT"]);
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      expect(r.stdout).toMatch(/^Unlocked root \(usr_/);
+      const row = await withDb((db) =>
+        db.kysely
+          .selectFrom("users")
+          .select(["locked", "failed_attempts"])
+          .where("username_key", "=", "root")
+          .executeTakeFirst(),
+      );
+      expect(row).toEqual({ locked: 0, failed_attempts: 0 });
+      const audit = await withDb((db) =>
+        db.kysely
+          .selectFrom("audit_events")
+          .select(["actor_type", "target_label"])
+          .where("action", "=", "user.unlocked")
+          .execute(),
+      );
+      expect(audit).toEqual([{ actor_type: "operator", target_label: "root" }]);
+      expect(cli(["user", "unlock", "--tenant", "west", "--user", "nobody"]).code).toBe(1);
+      expect(cli(["user", "unlock", "--tenant", "west"]).code).toBe(2);
+    });
   },
 );

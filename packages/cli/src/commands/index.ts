@@ -11,6 +11,7 @@ import { tenantCreate } from "./tenant/create.ts";
 import { userCreate } from "./user/create.ts";
 import { userExport } from "./user/export.ts";
 import { userImport } from "./user/import.ts";
+import { userUnlock } from "./user/unlock.ts";
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   serve,
@@ -19,6 +20,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   "user create": userCreate,
   "user import": userImport,
   "user export": userExport,
+  "user unlock": userUnlock,
   "audit export": auditExport,
   "audit verify": auditVerify,
   "audit purge": auditPurge,
