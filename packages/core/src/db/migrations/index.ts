@@ -13,6 +13,7 @@ import * as auditPurge from "./2026-12-03T01-00_audit_purge.ts";
 import * as auditPurgeAge from "./2026-12-03T02-00_audit_purge_age.ts";
 import * as auditPurgeSkew from "./2026-12-03T03-00_audit_purge_skew.ts";
 import * as scimExternalIds from "./2026-12-03T10-00_scim_external_ids.ts";
+import * as usersCreatedIdx from "./2026-12-03T11-00_users_created_idx.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T00-00_initial": initial,
@@ -28,4 +29,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-12-03T02-00_audit_purge_age": auditPurgeAge,
   "2026-12-03T03-00_audit_purge_skew": auditPurgeSkew,
   "2026-12-03T10-00_scim_external_ids": scimExternalIds,
+  "2026-12-03T11-00_users_created_idx": usersCreatedIdx,
 };
