@@ -324,4 +324,44 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     await sdk.scim.users.delete(created.id);
     await expect(sdk.scim.users.get(created.id)).rejects.toMatchObject({ status: 404 });
   });
+
+  it("filters a tenant larger than one read step (1,000 users), across equal creation times, exactly", async () => {
+    const tenant = await t.createTenant();
+    const token = await provisioningToken(tenant, await roleIdByName(t, tenant, "Administrator"));
+    const big = scimClient(t, token);
+    const template = await userRow(t, tenant, tenant.adminUserId);
+    // 2,500 copies sharing one creation time: the read steps must order them by id as well.
+    const rows = Array.from({ length: 2500 }, (_, i) => {
+      const name = `bulk${String(i).padStart(4, "0")}`;
+      return {
+        ...template!,
+        id: `usr_bulk${String(i).padStart(5, "0")}`,
+        username: name,
+        username_key: name,
+        email: `${name}@bulk.example`,
+        email_key: `${name}@bulk.example`,
+        title: i % 3 === 0 ? "Third" : null,
+        created_at: "2026-01-01T00:00:00.000Z",
+      };
+    });
+    for (let i = 0; i < rows.length; i += 250)
+      await t.db.kysely
+        .insertInto("users")
+        .values(rows.slice(i, i + 250))
+        .execute();
+    const filter = encodeURIComponent('title eq "third"');
+    const seen = new Set<string>();
+    let total = -1;
+    for (let start = 1; ; start += 200) {
+      const page = (await big("GET", `/Users?filter=${filter}&startIndex=${start}&count=200`)).body;
+      total = page.totalResults;
+      for (const r of page.Resources) seen.add(r.userName);
+      if (page.Resources.length < 200) break;
+    }
+    expect(total).toBe(834);
+    expect(seen.size).toBe(834);
+    expect([...seen].every((name) => Number(name.slice(4)) % 3 === 0)).toBe(true);
+    const all = (await big("GET", "/Users?count=0")).body;
+    expect(all.totalResults).toBe(2501);
+  });
 });

@@ -1,5 +1,6 @@
 /** SQL for SCIM of one tenant: every statement is bound to the store's tenant. */
 
+import { sql } from "kysely";
 import type { RolesTable, UsersTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
 
@@ -54,9 +55,8 @@ export function createScimStore(db: Executor, tenantId: string) {
       let q = people(n).selectAll();
       if (after) {
         const [at, id] = after;
-        q = q.where((eb) =>
-          eb.or([eb("created_at", ">", at), eb.and([eb("created_at", "=", at), eb("id", ">", id)])]),
-        );
+        // A row-value comparison: both databases seek the (tenant_id, created_at, id) index with it.
+        q = q.where(sql<boolean>`(created_at, id) > (${at}, ${id})`);
       }
       return q.orderBy("created_at").orderBy("id").limit(limit).execute();
     },
