@@ -21,15 +21,30 @@ export async function currentHolder(trx: Trx, caller: Caller): Promise<Holder> {
   if (user?.status !== "active") {
     throw new AppError("FORBIDDEN", "Your account is no longer active");
   }
+  const holder = await holderOf(trx, caller.tenantId, caller.userId, user.role_id);
+  if (!holder) throw new AppError("FORBIDDEN", "Your role no longer exists");
+  return holder;
+}
+
+/**
+ * A user's grants as they are now: its role (`roleId`, read from its row) and its per-workspace
+ * roles. Undefined when the role no longer exists.
+ */
+export async function holderOf(
+  trx: Trx,
+  tenantId: string,
+  userId: string,
+  roleId: string,
+): Promise<Holder | undefined> {
   const wsRoles = await trx
     .selectFrom("user_workspace_roles")
     .select(["workspace_id", "role_id"])
-    .where("tenant_id", "=", caller.tenantId)
-    .where("user_id", "=", caller.userId)
+    .where("tenant_id", "=", tenantId)
+    .where("user_id", "=", userId)
     .execute();
-  const roles = await loadRolesById(trx, caller.tenantId, [user.role_id, ...wsRoles.map((w) => w.role_id)]);
-  const role = roles.get(user.role_id);
-  if (!role) throw new AppError("FORBIDDEN", "Your role no longer exists");
+  const roles = await loadRolesById(trx, tenantId, [roleId, ...wsRoles.map((w) => w.role_id)]);
+  const role = roles.get(roleId);
+  if (!role) return undefined;
   const workspaceRoles = new Map<string, RoleRef>();
   for (const w of wsRoles) {
     const r = roles.get(w.role_id);
