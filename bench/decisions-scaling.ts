@@ -24,6 +24,7 @@ export interface ScalingOptions {
 }
 
 const SIZES = [1_000, 10_000, 100_000] as const;
+const ACTIVE_USERS = 1_000;
 const n0 = (x: number) => Math.round(x).toLocaleString("en-US");
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
@@ -66,8 +67,15 @@ export async function scaling(app: StaffgateApp, label: string, o: ScalingOption
     // In-process, the tenants alternate round by round as well (warm first: JIT, answer tables).
     const compares = [];
     for (const t of tenants) compares.push(pathVsMap(await app.core.access.snapshot(t.b.tenantId), t.qs));
-    for (const c of compares) c.warm();
-    for (let r = 0; r < o.rounds; r++) for (const c of compares) c.round(o.seconds / 2);
+    // The same, with the questions about 1,000 users of each tenant (the staff at work at a time):
+    // what grows with the tenant, apart from how many different users the CPU caches must hold.
+    const active = [];
+    for (const t of tenants) {
+      const snapshot = await app.core.access.snapshot(t.b.tenantId);
+      active.push(pathVsMap(snapshot, queries(snapshot, 50_000, 37, true, ACTIVE_USERS)));
+    }
+    for (const c of [...compares, ...active]) c.warm();
+    for (let r = 0; r < o.rounds; r++) for (const c of [...compares, ...active]) c.round(o.seconds / 2);
     const rates: number[] = [];
     const maps: number[] = [];
     const httpRates: number[] = [];
@@ -86,6 +94,19 @@ export async function scaling(app: StaffgateApp, label: string, o: ScalingOption
     const spread = (xs: number[]) => `${((100 * Math.min(...xs)) / Math.max(...xs)).toFixed(0)}%`;
     console.log(
       `  slowest / fastest: HTTP ${spread(httpRates)} (goal: flat within 20%, ≥ 80%); in-process ${spread(rates)} (bare users.get ${spread(maps)}: memory, not work per user)`,
+    );
+    const activeRates: number[] = [];
+    const activeMaps: number[] = [];
+    for (const [i, t] of tenants.entries()) {
+      const vs = active[i]!.result();
+      activeRates.push(vs.decisions);
+      activeMaps.push(vs.mapGets);
+      console.log(
+        `  ${n0(t.users).padStart(7)} users, questions about ${n0(ACTIVE_USERS)} of them: in-process ${n0(vs.decisions).padStart(11)} /s (bare users.get ${n0(vs.mapGets).padStart(11)} /s, others ${Math.round(100 * vs.others)}%)`,
+      );
+    }
+    console.log(
+      `  slowest / fastest with ${n0(ACTIVE_USERS)} users asked about: in-process ${spread(activeRates)} (bare users.get ${spread(activeMaps)})`,
     );
   } finally {
     child.disconnect();

@@ -208,9 +208,28 @@ export interface Q {
 }
 
 /** Questions a clinical application asks: random users, permissions, workspaces; some patients. */
-export function queries(snapshot: PolicySnapshot, count: number, seed: number, patients: boolean): Q[] {
+/**
+ * `count` questions about random users, permissions, workspaces (and patients); with `activeUsers`,
+ * only about that many users, drawn once at random from the tenant (the staff at work at a time).
+ */
+export function queries(
+  snapshot: PolicySnapshot,
+  count: number,
+  seed: number,
+  patients: boolean,
+  activeUsers?: number,
+): Q[] {
   const r = rng(seed);
-  const users = [...snapshot.users.keys()];
+  const all = [...snapshot.users.keys()];
+  // Without repeats (a partial Fisher-Yates shuffle), so every tenant has that many different users asked about.
+  const users = all;
+  if (activeUsers !== undefined) {
+    for (let i = 0; i < activeUsers && i < all.length - 1; i++) {
+      const j = i + Math.floor(r() * (all.length - i));
+      [all[i], all[j]] = [all[j]!, all[i]!];
+    }
+    all.length = Math.min(activeUsers, all.length);
+  }
   const perms = snapshot.catalog.permissions.map((p) => p.key);
   const ws = [...snapshot.workspaces];
   const out: Q[] = [];
