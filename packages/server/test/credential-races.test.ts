@@ -86,4 +86,49 @@ describe(`credential link races (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`,
     const me = await (await t.signIn(a.slug, invited.username, passwordOf(winners[0]!.i))).auth.me();
     expect(me.user.status).toBe("active");
   });
+
+  it("a sign-in that verified the old password gets no session once the password was set meanwhile", async () => {
+    const { user } = await createUser(t, a);
+    const hasher = t.app.core.deps.hasher;
+    const verify = hasher.verify;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let verifying!: () => void;
+    const started = new Promise<void>((resolve) => {
+      verifying = resolve;
+    });
+    // Hold the sign-in between its password check and its transaction, as a slow hash would.
+    hasher.verify = async (hash, password) => {
+      const ok = await verify.call(hasher, hash, password);
+      verifying();
+      await gate;
+      return ok;
+    };
+    try {
+      const signIn = t.anonymous.auth
+        .login({ tenant: a.slug, login: user.username, password: a.password })
+        .then(
+          () => "signed in",
+          (e: { code?: string }) => e.code,
+        );
+      await started;
+      hasher.verify = verify;
+      await a.admin.credentials.setUserPassword(user.id, { random: true });
+      release();
+      expect(await signIn).toBe("INVALID_CREDENTIALS");
+    } finally {
+      hasher.verify = verify;
+      release();
+    }
+    const sessions = await t.db.kysely
+      .selectFrom("sessions")
+      .select("id")
+      .where("tenant_id", "=", a.id)
+      .where("user_id", "=", user.id)
+      .where("created_at", ">=", t.clock.now().toISOString())
+      .execute();
+    expect(sessions).toEqual([]);
+  });
 });

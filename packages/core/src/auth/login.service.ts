@@ -94,7 +94,8 @@ type FailureReason =
   | "not_active"
   | "second_factor_missing"
   | "second_factor_invalid"
-  | "locked_meanwhile";
+  /** Locked, its password set or reset, or no longer active while the password was verified. */
+  | "changed_meanwhile";
 
 /** Locked now: an administrator's lock (no end) or a failed-attempts lock that has not run out. */
 export function isLocked(row: Pick<UsersTable, "locked" | "locked_until">, nowIso: string): boolean {
@@ -251,9 +252,10 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
         actor: { type: "user", id: row.id, label: row.username },
       };
       const fresh = await inTx(deps, async (trx) => {
-        // Refused if a parallel failure locked the account; its row is the user as signed in, for
-        // the answer (no read after the commit).
-        const signedIn = await recordSignIn(trx, tenant.id, row.id, nowIso);
+        // Refused if the account changed while the password was verified (a parallel failure
+        // locked it, its password was set or reset, it stopped being active); its row is the user
+        // as signed in, for the answer (no read after the commit).
+        const signedIn = await recordSignIn(trx, tenant.id, row.id, nowIso, row.password_hash!);
         if (!signedIn) return undefined;
         if (rehash) {
           await trx
@@ -290,7 +292,7 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
         await refund(trx);
         return signedIn;
       });
-      if (!fresh) return fail("locked_meanwhile", false);
+      if (!fresh) return fail("changed_meanwhile", false);
       const remember =
         input.rememberDevice && second.status === "ok" && second.method !== "remembered"
           ? await issueRememberToken(deps, tenant.id, row.id, settings)

@@ -54,29 +54,35 @@ export async function findLoginTarget(
   };
 }
 
-const reset = prepared<{ tenantId: string; userId: string; now: string }, UsersTable>(
-  ["tenantId", "userId", "now"],
+const reset = prepared<{ tenantId: string; userId: string; now: string; hash: string }, UsersTable>(
+  ["tenantId", "userId", "now", "hash"],
   (db, v) =>
     db
       .updateTable("users")
       .set({ last_login_at: v.now, failed_attempts: 0, locked: 0, locked_until: null })
       .where("tenant_id", "=", v.tenantId)
       .where("id", "=", v.userId)
+      .where("password_hash", "=", v.hash)
+      .where("status", "=", "active")
       .where(sql<boolean>`NOT (locked = 1 AND (locked_until IS NULL OR locked_until > ${v.now}))`)
       .returningAll(),
 );
 
 /**
- * A successful sign-in: resets the failure counter and clears a lock that ran out, unless a
- * parallel failure locked the account meanwhile (then undefined). Returns the user as signed in.
+ * A successful sign-in: resets the failure counter and clears a lock that ran out, unless the
+ * account changed while the password was being verified (then undefined): a parallel failure
+ * locked it, or its password was set or reset, or it stopped being active. A sign-in that
+ * verified the old password must not get a session that outlives the reset (found by the
+ * crash-recovery test's audit of the sign-in path).
  */
 export function recordSignIn(
   db: Executor,
   tenantId: string,
   userId: string,
   now: string,
+  verifiedHash: string,
 ): Promise<UsersTable | undefined> {
-  return reset.first(db, { tenantId, userId, now });
+  return reset.first(db, { tenantId, userId, now, hash: verifiedHash });
 }
 
 /**
