@@ -25,7 +25,7 @@ import { DEFAULT_CONSOLE_DIR, installConsole } from "./http/console.ts";
 import { installMetrics } from "./http/metrics.ts";
 import { installErrorHandling } from "./http/problem.ts";
 import { newRequestId } from "./http/request-id.ts";
-import type { RegisteredRoute, RouteOptions } from "./http/route.ts";
+import { metaOf, type RegisteredRoute, type RouteOptions } from "./http/route.ts";
 import { installSecurityHeaders } from "./http/security-headers.ts";
 import { ROUTE_MODULES } from "./routes/index.ts";
 
@@ -126,7 +126,31 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
   // JSON only: a text/plain body is what a cross-site form can send (CSRF), so it is refused (415).
   app.removeContentTypeParser("text/plain");
   const consoleDir = options.consoleDir === undefined ? DEFAULT_CONSOLE_DIR : options.consoleDir;
-  installErrorHandling(app, consoleDir ? installConsole(app, consoleDir) : null, registry);
+  installErrorHandling(
+    app,
+    consoleDir ? installConsole(app, consoleDir) : null,
+    registry,
+    (request, code) => {
+      const caller = request.caller;
+      if (!caller) return Promise.resolve();
+      const params = request.params as Record<string, unknown> | undefined;
+      const targetId =
+        typeof params?.id === "string"
+          ? params.id
+          : typeof params?.userId === "string"
+            ? params.userId
+            : undefined;
+      return core.audit.recordDenied(
+        { ...metaOf(request), tenantId: caller.tenantId, actor: caller.actor },
+        {
+          code,
+          method: request.method,
+          route: request.routeOptions.url ?? request.url.split("?")[0]!,
+          ...(targetId ? { targetId } : {}),
+        },
+      );
+    },
+  );
   installSecurityHeaders(app);
   installAuthentication(app, core, options.operatorToken);
   for (const register of ROUTE_MODULES) register(app, core, routeOptions);

@@ -71,6 +71,30 @@ export function createAuditService(deps: Deps) {
   }
 
   return {
+    /**
+     * A refused request (ASVS 16.3.2 "log failed authorization", 16.3.3 "attempts to bypass
+     * controls"): its own transaction, since the request's was rolled back; what was asked, never
+     * the body. `authz.failed`, outcome `denied`.
+     */
+    async recordDenied(
+      ctx: Ctx,
+      denied: {
+        readonly code: string;
+        readonly method: string;
+        readonly route: string;
+        readonly targetId?: string;
+      },
+    ): Promise<void> {
+      await inTx(deps, (trx) =>
+        appendAudit(deps, trx, ctx, {
+          action: "authz.failed",
+          target: { type: "route", id: denied.targetId ?? null, label: `${denied.method} ${denied.route}` },
+          changes: { code: { after: denied.code } },
+          outcome: "denied",
+        }),
+      );
+    },
+
     async listEvents(
       ctx: Ctx,
       query: AuditFilters & { limit: number; cursor?: string | undefined },

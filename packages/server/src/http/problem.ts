@@ -75,17 +75,38 @@ function allowedAt(routes: readonly RegisteredRoute[], pathname: string): string
 
 const sendApiProblem = sendProblem;
 
+/** Refusals of an authenticated caller that the audit records (ASVS 16.3.2, 16.3.3). */
+const DENIED = new Set<ErrorCode>([
+  "FORBIDDEN",
+  "PRIVILEGE_ESCALATION",
+  "SELF_ROLE_CHANGE",
+  "SELF_ACTION_FORBIDDEN",
+]);
+
+/** Records a refused request; its failure must not change the answer (it is logged instead). */
+export type DeniedRecorder = (request: FastifyRequest, code: ErrorCode) => Promise<void>;
+
 export function installErrorHandling(
   app: FastifyInstance,
   pages: PageFallback | null = null,
   routes: readonly RegisteredRoute[] = [],
+  recordDenied: DeniedRecorder | null = null,
 ): void {
-  app.setErrorHandler((error: FastifyError | AppError | ZodError | Error, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError | AppError | ZodError | Error, request, reply) => {
     // SCIM clients read SCIM's Error message; everything else gets problem+json.
     const sendProblem: typeof sendApiProblem = isScimUrl(request.url)
       ? (r, code, detail, errors) => sendScimError(r, code, detail, errors)
       : sendApiProblem;
     if (error instanceof AppError) {
+      if (recordDenied && DENIED.has(error.code)) {
+        request.log.warn(
+          { event: "authz_fail", code: error.code, route: request.routeOptions.url },
+          "refused",
+        );
+        await recordDenied(request, error.code).catch((failure: unknown) =>
+          request.log.error({ err: failure, event: "authz_fail_unrecorded" }, "refusal not audited"),
+        );
+      }
       // API.md: every 429 carries Retry-After (seconds), whichever use case throttled.
       if (statusOfCode(error.code) === 429) {
         const after = Number(error.extensions.retryAfter);
