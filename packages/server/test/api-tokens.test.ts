@@ -317,6 +317,25 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(items.find((i) => i.id === two.created.id)!.revokedAt).not.toBeNull();
   });
 
+  it("ends with the person who created it: their reset, compromise, ended sessions or archiving", async () => {
+    const cases: [string, (creatorId: string) => Promise<unknown>][] = [
+      ["ended sessions", (id) => a.admin.userActions.revokeSessions(id)],
+      ["compromised", (id) => a.admin.credentials.setUserPassword(id, { compromised: true })],
+      ["random password", (id) => a.admin.credentials.setUserPassword(id, { random: true })],
+      ["archived", (id) => a.admin.userActions.archive(id)],
+    ];
+    for (const [what, act] of cases) {
+      const creator = await createUser(t, a, { roleId: adminRole });
+      const made = await makeToken(creator.client, readerRole);
+      const other = await makeToken(a.admin, readerRole);
+      expect((await made.client.auth.me()).user.id, what).toBe(made.created.userId);
+      await act(creator.user.id);
+      expect((await problemOf(() => made.client.auth.me())).status, what).toBe(401);
+      // Tokens someone else created are not touched.
+      expect((await other.client.auth.me()).user.id, what).toBe(other.created.userId);
+    }
+  });
+
   it("logout with a token is a no-op: the token stays valid (revoke it instead)", async () => {
     const { created, client } = await makeToken(a.admin, readerRole);
     await client.auth.logout();
