@@ -368,6 +368,22 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       await t.signIn(c.slug, user.username, NEW_PASSWORD);
       // A random password and a reset link stay available.
       expect((await c.admin.credentials.setUserPassword(user.id, { random: true }))?.password).toBeTruthy();
+      // Creating a user with a chosen password is the same thing: refused; without one, invited.
+      const body = {
+        username: "chosen.for",
+        email: "chosen.for@example.org",
+        firstName: "Chosen",
+        lastName: "For",
+        roleId: user.roleId,
+      };
+      const created = await problemOf(() => c.admin.users.create({ ...body, password: OTHER_PASSWORD }));
+      expect([created.status, created.code, created.errors[0]?.path]).toEqual([
+        422,
+        "TYPED_PASSWORDS_FORBIDDEN",
+        "password",
+      ]);
+      expect((await c.admin.users.list({ q: "chosen.for", status: "all" })).items).toEqual([]);
+      expect((await c.admin.users.create(body)).status).toBe("invited");
     });
 
     it("sends a reset link (202) that the user redeems", async () => {

@@ -129,6 +129,22 @@ export async function newUserPasswordHash(
     if (tooLong) throw passwordInvalid("password", tooLong);
     const tenant = await createTenantStore(deps.db.kysely).findTenantById(tenantId);
     if (!tenant) throw new AppError("TENANT_NOT_FOUND");
+    // The tenant's ban on passwords chosen for someone else covers a new user's too (found by the
+    // auth audit): without a password the user is invited and chooses one.
+    if (!readSettings(tenant.settings).adminTypedPasswordsAllowed) {
+      throw new AppError(
+        "TYPED_PASSWORDS_FORBIDDEN",
+        "This practice does not allow passwords chosen for someone else: leave the password out and the user is invited",
+        {
+          errors: [
+            {
+              path: "password",
+              message: "is not allowed by the practice's settings; the user will be invited",
+            },
+          ],
+        },
+      );
+    }
     // A new user has no MFA enrolled: the password is a single factor.
     const rejection = checkPassword(input.password, {
       policy: passwordPolicyFor(readSettings(tenant.settings), { mfa: false }),
