@@ -111,6 +111,10 @@ export const errorCatalog = {
   MFA_NOT_STARTED: { kind: "conflict", title: "No MFA enrolment is waiting for confirmation" },
   MFA_CODE_INVALID: { kind: "rule", title: "The code is not valid" },
   MFA_REQUIRED: { kind: "rule", title: "The tenant requires MFA for this account" },
+  PASSWORD_TOO_SHORT_ALONE: {
+    kind: "rule",
+    title: "The password is too short to be used without two-factor sign-in: change it first",
+  },
   SCIM_INVALID_FILTER: { kind: "invalid", title: "The SCIM filter is not valid" },
   SCIM_INVALID_SYNTAX: { kind: "invalid", title: "The SCIM request is not valid" },
   SCIM_INVALID_PATH: { kind: "invalid", title: "The PATCH path names no attribute of this resource" },

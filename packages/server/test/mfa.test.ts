@@ -411,6 +411,19 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     await client.mfa.disable(CANARY_PASSWORD);
   });
 
+  it("refuses to turn MFA off while the password is shorter than a password used alone may be", async () => {
+    const { user, client } = await enrolled(a);
+    const short = "qzvbnmxkw";
+    await client.credentials.changePassword({ currentPassword: CANARY_PASSWORD, newPassword: short });
+    const refused = await problemOf(() => client.mfa.disable(short));
+    expect([refused.status, refused.code, refused.errors.map((e) => e.path)]).toEqual([
+      422,
+      "PASSWORD_TOO_SHORT_ALONE",
+      ["password"],
+    ]);
+    expect((await userRow(t, a, user.id))?.mfa_enrolled).toBe(1);
+  });
+
   it("answers a stale If-Match (the user's version) on turning MFA off with 412 and turns nothing off", async () => {
     const { user, client } = await enrolled(a);
     const { version } = (await client.auth.me()).user;
@@ -453,8 +466,14 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
           .execute();
         expect(rows, table).toEqual([]);
       }
-      // The recovery codes are gone with it; the password alone signs in (the tenant requires nothing).
-      expect((await login(a, user.username, recoveryCodes[0])).user.mfaEnrolled).toBe(false);
+      // The recovery codes are gone with it; the password alone signs in (the tenant requires
+      // nothing), into a session confined to choosing a password long enough to be used alone.
+      const after = await login(a, user.username, recoveryCodes[0]);
+      expect([after.user.mfaEnrolled, after.mustChangePassword, after.purpose]).toEqual([
+        false,
+        true,
+        "password_change",
+      ]);
       const audit = await t.db.kysely
         .selectFrom("audit_events")
         .select(["action", "changes", "actor_id"])
@@ -465,6 +484,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect(audit).toHaveLength(1);
       expect(audit[0]!.actor_id).toBe(a.adminUserId);
       expect(JSON.parse(audit[0]!.changes!)).toMatchObject({
+        mustChangePassword: { before: false, after: true },
         mfaEnrolled: { before: true, after: false },
         recoveryCodesRemoved: { after: 10 },
         rememberedDevicesRemoved: { after: 1 },

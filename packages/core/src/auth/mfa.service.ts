@@ -6,13 +6,12 @@
  * Never in the audit or the logs: the TOTP secret, a TOTP code, a recovery code or a remember-
  * device token (nor their hashes). The audit says only that enrolment changed and how many codes.
  */
-import { randomBytes } from "node:crypto";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { UsersTable } from "../db/schema.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
-import { AppError, invalid } from "../shared/errors.ts";
+import { AppError } from "../shared/errors.ts";
 import type { Executor } from "../shared/tx.ts";
 import { inTenantTx, inTx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
@@ -36,7 +35,8 @@ import {
   secretKeyFrom,
 } from "./mfa.rules.ts";
 import { createMfaStore } from "./mfa.store.ts";
-import { takeReauthAttempt } from "./reauth-throttle.ts";
+import { longEnoughAlone, passwordPolicyFor } from "./password-policy.rules.ts";
+import { reauthenticate } from "./reauthenticate.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
 /** The sealing key for TOTP secrets: from STAFFGATE_SECRET_KEY, or none (stored as-is). */
@@ -102,7 +102,7 @@ export interface TotpEnrolment {
   readonly otpauthUrl: string;
 }
 
-function ensureSignedInUser(caller: Caller): void {
+export function ensureSignedInUser(caller: Caller): void {
   if (caller.kind !== "session") {
     throw new AppError("FORBIDDEN", "MFA belongs to a person: sign in as the user to manage it");
   }
@@ -170,20 +170,7 @@ export function createMfaService(deps: Deps) {
         if (!current || current.secret !== row.secret || !(await tx.confirmTotp(caller.userId, step, at))) {
           throw new AppError("MFA_NOT_STARTED", "The enrolment was restarted or confirmed meanwhile");
         }
-        await trx
-          .deleteFrom("mfa_recovery_codes")
-          .where("tenant_id", "=", caller.tenantId)
-          .where("user_id", "=", caller.userId)
-          .execute();
-        await tx.insertRecoveryCodes(
-          hashes.map((code_hash) => ({
-            user_id: caller.userId,
-            id: `rcv_${randomBytes(12).toString("base64url")}`,
-            code_hash,
-            created_at: at,
-            used_at: null,
-          })),
-        );
+        await tx.replaceRecoveryCodes(caller.userId, hashes, at);
         const user = await loadSelf(trx, caller);
         await createUserStore(trx, caller.tenantId).updateUserRow(caller.userId, {
           mfa_enrolled: 1,
@@ -217,26 +204,7 @@ export function createMfaService(deps: Deps) {
       // MFA is part of the user: If-Match names the user's version. Checked before the attempt is
       // counted, so a 412 changes nothing; and again under the lock below.
       expectVersion(user.version, ifMatch);
-      const attempt = await takeReauthAttempt(deps, deps.db.kysely, {
-        tenantId: caller.tenantId,
-        userId: user.id,
-        action: "auth.mfa.disabled",
-      });
-      const passwordOk =
-        user.password_hash !== null && (await deps.hasher.verify(user.password_hash, input.password));
-      if (!passwordOk) {
-        await inTx(deps, (trx) =>
-          appendAudit(deps, trx, ctx, {
-            action: "auth.mfa.disabled",
-            target: { type: "user", id: user.id, label: user.username },
-            outcome: "failure",
-            changes: { failure: { after: "the password did not match" } },
-          }),
-        );
-        // A wrong field, not a lost session (401 would sign the console out): as a wrong currentPassword.
-        throw invalid("password", "is not your password");
-      }
-      await attempt.giveBack();
+      await reauthenticate(deps, ctx, user, input.password, "auth.mfa.disabled");
       const tenant = await createTenantStore(deps.db.kysely).findTenantById(caller.tenantId);
       if (!tenant) throw new AppError("TENANT_NOT_FOUND");
       const settings = readSettings(tenant.settings);
@@ -244,6 +212,15 @@ export function createMfaService(deps: Deps) {
         throw new AppError(
           "MFA_REQUIRED",
           "Your practice requires two-factor sign-in for your account, so it cannot be turned off",
+        );
+      }
+      // A password chosen under the with-MFA minimum (8) must not become the only factor (NIST
+      // 800-63B: 15 alone; found by the auth audit).
+      if (user.mfa_enrolled === 1 && !longEnoughAlone(input.password, settings)) {
+        throw new AppError(
+          "PASSWORD_TOO_SHORT_ALONE",
+          `Your password is shorter than the ${passwordPolicyFor(settings, { mfa: false }).minLength} characters a password used alone needs: change it first, then turn two-factor sign-in off`,
+          { errors: [{ path: "password", message: "is too short to be used without two-factor sign-in" }] },
         );
       }
       await inTenantTx(deps, caller.tenantId, async (trx) => {
@@ -285,8 +262,11 @@ export function createMfaService(deps: Deps) {
         if (row.mfa_enrolled === 0 && !cleared.totp && cleared.codes === 0 && cleared.devices === 0) {
           return userOf(trx, ctx.tenantId, userId);
         }
+        // The password may have been chosen under the with-MFA minimum (8): it must not stay the
+        // only factor, so the next sign-in is confined to choosing one long enough alone.
         await createUserStore(trx, ctx.tenantId).updateUserRow(userId, {
           mfa_enrolled: 0,
+          must_change_password: row.password_hash === null ? row.must_change_password : 1,
           updated_at: at,
           version: row.version + 1,
         });
@@ -299,6 +279,9 @@ export function createMfaService(deps: Deps) {
             recoveryCodesRemoved: { after: cleared.codes },
             rememberedDevicesRemoved: { after: cleared.devices },
             sessionsEnded: { after: ended },
+            ...(row.password_hash !== null && row.must_change_password === 0
+              ? { mustChangePassword: { before: false, after: true } }
+              : {}),
           },
         });
         return userOf(trx, ctx.tenantId, userId);

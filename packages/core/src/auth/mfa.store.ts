@@ -3,6 +3,7 @@
  * single-use rules are conditional UPDATEs, so they hold under concurrency on both databases:
  * a TOTP step is accepted only if it is later than the last one, a recovery code only once.
  */
+import { randomBytes } from "node:crypto";
 import type { MfaRecoveryCodesTable, MfaRememberedDevicesTable, MfaTotpTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
 
@@ -66,11 +67,26 @@ export function createMfaStore(db: Executor, tenantId: string) {
       return Number(r.numUpdatedRows) === 1;
     },
 
-    async insertRecoveryCodes(rows: readonly Omit<MfaRecoveryCodesTable, "tenant_id">[]): Promise<void> {
-      if (rows.length === 0) return;
+    /** The user's recovery codes become these hashes (new, unused); every earlier code is void. */
+    async replaceRecoveryCodes(userId: string, hashes: readonly string[], at: string): Promise<void> {
+      await db
+        .deleteFrom("mfa_recovery_codes")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .execute();
+      if (hashes.length === 0) return;
       await db
         .insertInto("mfa_recovery_codes")
-        .values(rows.map((r) => ({ ...r, tenant_id: tenantId })))
+        .values(
+          hashes.map((code_hash) => ({
+            tenant_id: tenantId,
+            user_id: userId,
+            id: `rcv_${randomBytes(12).toString("base64url")}`,
+            code_hash,
+            created_at: at,
+            used_at: null,
+          })),
+        )
         .execute();
     },
 

@@ -89,6 +89,17 @@ export function passwordPolicyFor(
   return { minLength: min, maxLength: PASSWORD_HARD_CAP };
 }
 
+/**
+ * Whether a password is long enough to be the only factor (NIST 800-63B: 15), under the tenant's
+ * single-factor minimum: checked before MFA is turned off while the password is at hand.
+ */
+export function longEnoughAlone(
+  password: string,
+  settings: Pick<TenantSettings, "passwordMinLength" | "passwordMinLengthWithMfa">,
+): boolean {
+  return codePoints(password.normalize("NFC")) >= passwordPolicyFor(settings, { mfa: false }).minLength;
+}
+
 /** True when the input is over the hard cap; O(1) for huge inputs, so call it before anything else. */
 export function exceedsHardCap(password: string): boolean {
   if (password.length > PASSWORD_HARD_CAP * 4) return true;
