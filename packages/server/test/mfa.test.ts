@@ -361,6 +361,24 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       await c.admin.settings.update({ mfaRequired: "off" });
     });
 
+    it("confines sessions already open when the requirement starts, for those it now requires", async () => {
+      const plain = await createUser(t, c, { roleId: plainRole });
+      const patient = await createUser(t, c, { roleId: patientRole });
+      expect((await plain.client.users.list()).items.length).toBeGreaterThan(0);
+      await c.admin.settings.update({ mfaRequired: "patient_access" });
+      try {
+        const refused = await problemOf(() => patient.client.users.list());
+        expect([refused.status, refused.code]).toEqual([403, "MFA_ENROLMENT_REQUIRED"]);
+        expect((await patient.client.auth.me()).session?.purpose).toBe("mfa_enrolment");
+        // Not required of the other: untouched.
+        expect((await plain.client.users.list()).items.length).toBeGreaterThan(0);
+        const [event] = (await c.admin.audit.list({ action: "settings.updated", limit: 1 })).items;
+        expect(event?.changes).toMatchObject({ sessionsConfinedToEnrolment: { after: 1 } });
+      } finally {
+        await c.admin.settings.update({ mfaRequired: "off" });
+      }
+    });
+
     it("patient_access: only users whose role or a per-workspace role holds a patient permission", async () => {
       const plain = await createUser(t, c, { roleId: plainRole });
       const patient = await createUser(t, c, { roleId: patientRole });

@@ -6,6 +6,7 @@
  */
 import type { Settings, UpdateSettingsBody } from "@staffgate/contract";
 import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
+import { confineUnenrolledSessions } from "../auth/mfa-confine.ts";
 import type { TenantsTable } from "../db/schema.ts";
 import { createRoleStore } from "../roles/roles.store.ts";
 import type { Ctx } from "../shared/context.ts";
@@ -46,7 +47,17 @@ export function createSettingsService(deps: Deps) {
     },
 
     /** Applies the fields present in `patch`; a no-op patch changes nothing and keeps the version. */
-    async updateSettings(ctx: Ctx, patch: UpdateSettingsBody, ifMatch?: number): Promise<Settings> {
+    /**
+     * `keepSessionId`: the session making the change is not confined to MFA enrolment by it (the
+     * administrator turning the requirement on would lose the page mid-change); it is at its next
+     * sign-in.
+     */
+    async updateSettings(
+      ctx: Ctx,
+      patch: UpdateSettingsBody,
+      ifMatch?: number,
+      keepSessionId: string | null = null,
+    ): Promise<Settings> {
       return inTenantTx(deps, ctx.tenantId, async (trx) => {
         // The tenant row is locked by the policy-version bump of inTenantTx.
         const row = await createTenantStore(trx).findTenantById(ctx.tenantId);
@@ -73,10 +84,14 @@ export function createSettingsService(deps: Deps) {
           .set({ settings: updated.settings, version: updated.version, updated_at: updated.updated_at })
           .where("id", "=", ctx.tenantId)
           .execute();
+        const confined =
+          next.mfaRequired !== before.mfaRequired
+            ? await confineUnenrolledSessions(deps, trx, ctx.tenantId, next, keepSessionId)
+            : 0;
         await appendAudit(deps, trx, ctx, {
           action: "settings.updated",
           target: { type: "tenant", id: row.id, label: row.slug },
-          changes,
+          changes: confined > 0 ? { ...changes, sessionsConfinedToEnrolment: { after: confined } } : changes,
         });
         return toSettings(updated);
       });

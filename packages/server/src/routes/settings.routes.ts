@@ -31,6 +31,7 @@ export function settingsRoutes(app: FastifyInstance, core: Core, options: RouteO
     body: UpdateSettingsBody,
     response: SettingsSchema,
     etag,
-    handler: ({ ctx, body, ifMatch }) => core.settings.updateSettings(ctx, body, ifMatch),
+    handler: ({ ctx, caller, body, ifMatch }) =>
+      core.settings.updateSettings(ctx, body, ifMatch, caller.sessionId),
   });
 }

@@ -1,0 +1,53 @@
+/**
+ * When a tenant starts requiring MFA, the sessions already open for people it now requires but who
+ * have not enrolled are confined to enrolment at once, like a new sign-in would be (SECURITY.md
+ * A-14: "sent into enrolment and cannot reach admin APIs"; found by the auth audit), instead of
+ * keeping full access until their absolute limit.
+ */
+import { sql } from "kysely";
+import type { Deps } from "../shared/deps.ts";
+import type { Trx } from "../shared/tx.ts";
+import type { TenantSettings } from "../tenants/settings.rules.ts";
+import { mfaRequiredOf } from "./mfa.service.ts";
+
+/** Returns how many sessions were confined. */
+export async function confineUnenrolledSessions(
+  deps: Deps,
+  trx: Trx,
+  tenantId: string,
+  settings: TenantSettings,
+  exceptSessionId: string | null = null,
+): Promise<number> {
+  if (settings.mfaRequired === "off") return 0;
+  const users = await trx
+    .selectFrom("users")
+    .select(["tenant_id", "id", "role_id", "virtual"])
+    .where("tenant_id", "=", tenantId)
+    .where("mfa_enrolled", "=", 0)
+    .where("virtual", "=", 0)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("sessions")
+          .select(sql`1`.as("one"))
+          .where("sessions.tenant_id", "=", tenantId)
+          .whereRef("sessions.user_id", "=", "users.id")
+          .where("sessions.purpose", "=", "full"),
+      ),
+    )
+    .execute();
+  let confined = 0;
+  for (const user of users) {
+    if (!(await mfaRequiredOf(deps, trx, user, settings))) continue;
+    let update = trx
+      .updateTable("sessions")
+      .set({ purpose: "mfa_enrolment" })
+      .where("tenant_id", "=", tenantId)
+      .where("user_id", "=", user.id)
+      .where("purpose", "=", "full");
+    if (exceptSessionId) update = update.where("id", "<>", exceptSessionId);
+    const r = await update.executeTakeFirst();
+    confined += Number(r.numUpdatedRows);
+  }
+  return confined;
+}
