@@ -34,6 +34,9 @@ describe(`secrets never leak (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
     await problemOf(() =>
       t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: `${CANARY_PASSWORD}-wrong` }),
     );
+    await problemOf(() =>
+      t.anonymous.auth.login({ tenant: "no-such-practice", login: "admin", password: CANARY_PASSWORD }),
+    );
     await t.anonymous.withToken(sessionToken).workspaces.create({ slug: "logs", name: "Logs" });
     await t.anonymous.withToken(sessionToken).auth.me();
   });
@@ -45,6 +48,15 @@ describe(`secrets never leak (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
     expect(all).not.toContain(CANARY_PASSWORD);
     expect(all).not.toContain(sessionToken);
     expect(all).not.toContain(OPERATOR_TOKEN);
+  });
+
+  it("logs every refused sign-in, also for an unknown tenant, with the tenant as typed and no secret", () => {
+    const refused = logs.lines
+      .map((l) => JSON.parse(l) as { event?: string; tenant?: string; code?: string })
+      .filter((l) => l.event === "authn_login_fail");
+    expect(refused.map((l) => l.tenant)).toContain("no-such-practice");
+    expect(refused.every((l) => l.code === "INVALID_CREDENTIALS")).toBe(true);
+    expect(JSON.stringify(refused)).not.toContain(CANARY_PASSWORD);
   });
 
   it("keeps them out of every audit row", async () => {

@@ -8,7 +8,7 @@ import {
   SessionListResponse,
 } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
-import { isAppError } from "@staffgate/core";
+import { AppError, isAppError } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import {
   clearedCookies,
@@ -43,6 +43,18 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
       } catch (error) {
         if (isAppError(error, "THROTTLED")) {
           reply.header("retry-after", String(error.extensions.retryAfter ?? 60));
+        }
+        // ASVS 16.3.1: every failed sign-in is logged, also where no tenant's audit can hold it (an
+        // unknown tenant); the tenant as typed, never the login or the password.
+        if (error instanceof AppError) {
+          request.log.info(
+            {
+              event: error.code === "THROTTLED" ? "excess_rate_limit_exceeded" : "authn_login_fail",
+              code: error.code,
+              tenant: body.tenant.slice(0, 64),
+            },
+            "sign-in refused",
+          );
         }
         throw error;
       }
