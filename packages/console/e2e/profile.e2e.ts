@@ -139,5 +139,21 @@ describe("profile", () => {
     await page.reload();
     await openTab(page, "Two-factor");
     await visible(page.getByRole("button", { name: "Turn off two-factor sign-in" }));
+
+    // Recovery codes: how many are left, and a new set with the password (the old ones void).
+    await hasText(page.getByText(/recovery codes left/), "10 recovery codes left.");
+    await page.getByRole("button", { name: "New recovery codes…" }).click();
+    const dialog = page.getByRole("dialog", { name: "New recovery codes" });
+    await dialog.getByLabel("Password").fill(`${FIRST}-wrong`);
+    await dialog.getByRole("button", { name: "Make new codes" }).click();
+    await visible(dialog.getByText("That is not your password."));
+    await dialog.getByLabel("Password").fill(FIRST);
+    await dialog.getByRole("button", { name: "Make new codes" }).click();
+    await hasText(page.getByRole("status"), /New recovery codes: the earlier ones no longer work/);
+    const fresh = await codes.allInnerTexts();
+    expect(fresh).toHaveLength(10);
+    expect(fresh.some((c) => copied.split("\n").includes(c))).toBe(false);
+    await page.getByRole("button", { name: "Done" }).click();
+    await hasText(page.getByText(/recovery codes left/), "10 recovery codes left.");
   });
 });

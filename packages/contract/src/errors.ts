@@ -109,6 +109,7 @@ export const errorCatalog = {
   PROFESSIONAL_ID_NOT_ALLOWED: { kind: "invalid", title: "This work role does not carry a professional ID" },
   MFA_ALREADY_ENROLLED: { kind: "conflict", title: "MFA is already enrolled; disable it first" },
   MFA_NOT_STARTED: { kind: "conflict", title: "No MFA enrolment is waiting for confirmation" },
+  MFA_NOT_ENROLLED: { kind: "conflict", title: "Two-factor sign-in is not on" },
   MFA_CODE_INVALID: { kind: "rule", title: "The code is not valid" },
   MFA_REQUIRED: { kind: "rule", title: "The tenant requires MFA for this account" },
   PASSWORD_TOO_SHORT_ALONE: {

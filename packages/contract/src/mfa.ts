@@ -31,3 +31,13 @@ export const DisableMfaBody = z.strictObject({
   password: z.string().min(1, "is required").max(1024),
 });
 export type DisableMfaBody = z.infer<typeof DisableMfaBody>;
+
+/** `GET /auth/mfa`: whether the signed-in user's MFA is on, and how many recovery codes are unused. */
+export const MfaStatusSchema = z.strictObject({
+  enrolled: z.boolean(),
+  recoveryCodesLeft: z.number().int(),
+});
+export type MfaStatus = z.infer<typeof MfaStatusSchema>;
+
+/** `POST /auth/mfa/recovery-codes`: the password again; 10 new codes replace every earlier one. */
+export const NewRecoveryCodesBody = DisableMfaBody;

@@ -9,6 +9,7 @@ import { createAuthService } from "./auth/auth.service.ts";
 import { createCredentialsService } from "./auth/credentials.service.ts";
 import type { LoginThrottleLimits } from "./auth/login.service.ts";
 import { createMfaService } from "./auth/mfa.service.ts";
+import { createMfaRecoveryService } from "./auth/mfa-recovery.service.ts";
 import { createPasswordHasher, type HasherOptions } from "./auth/password-hasher.ts";
 import { type Catalogs, loadCatalogs } from "./catalog/catalogs.ts";
 import type { Db } from "./db/database.ts";
@@ -63,6 +64,7 @@ export function createCore(options: CoreOptions) {
     }),
     credentials: createCredentialsService(deps),
     mfa: createMfaService(deps),
+    mfaRecovery: createMfaRecoveryService(deps),
     tenants: createTenantsService(deps),
     settings: createSettingsService(deps),
     workspaces: createWorkspacesService(deps),

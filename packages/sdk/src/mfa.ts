@@ -1,5 +1,5 @@
 /** TOTP MFA of the signed-in user, and the administrator's reset of another user's MFA. */
-import type { RecoveryCodes, TotpEnrolment, User } from "@staffgate/contract";
+import type { MfaStatus, RecoveryCodes, TotpEnrolment, User } from "@staffgate/contract";
 import { enc, type Transport } from "./http.ts";
 
 export function mfaApi(t: Transport) {
@@ -9,6 +9,11 @@ export function mfaApi(t: Transport) {
     /** Confirms with the authenticator's current code; the recovery codes are shown this once. */
     confirmTotp: (code: string) =>
       t.request<RecoveryCodes>("POST", "/api/v1/auth/mfa/totp/confirm", { body: { code } }),
+    /** Whether one's own MFA is on, and how many recovery codes are unused. */
+    status: () => t.request<MfaStatus>("GET", "/api/v1/auth/mfa"),
+    /** 10 new recovery codes, shown this once; every earlier code stops working. Asks the password again. */
+    renewRecoveryCodes: (password: string) =>
+      t.request<RecoveryCodes>("POST", "/api/v1/auth/mfa/recovery-codes", { body: { password } }),
     /** Turns one's own MFA off; asks the password again. */
     disable: (password: string, options: { ifMatch?: number } = {}) =>
       t.request<void>("DELETE", "/api/v1/auth/mfa", { body: { password }, ...options }),

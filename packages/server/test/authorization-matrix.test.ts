@@ -73,6 +73,12 @@ const MATRIX: Readonly<Record<string, Row>> = {
     body: () => ({ code: "000000" }),
   },
   "DELETE /api/v1/auth/mfa": { needs: "any signed-in user", body: () => ({ password: CANARY_PASSWORD }) },
+  "GET /api/v1/auth/mfa": { needs: "any signed-in user" },
+  // Not enrolled, the matrix's callers get 409 MFA_NOT_ENROLLED: reached, judged on its merits.
+  "POST /api/v1/auth/mfa/recovery-codes": {
+    needs: "any signed-in user; the body decides",
+    body: () => ({ password: CANARY_PASSWORD }),
+  },
   "GET /api/v1/settings": { needs: { permission: "settings.manage" } },
   "PATCH /api/v1/settings": {
     needs: { permission: "settings.manage" },

@@ -255,6 +255,32 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(used).toHaveLength(2);
   });
 
+  it("says how many recovery codes are left, and renews all 10 with the password (earlier ones void)", async () => {
+    const { user, client, recoveryCodes } = await enrolled(a);
+    expect(await client.mfa.status()).toEqual({ enrolled: true, recoveryCodesLeft: 10 });
+    await login(a, user.username, recoveryCodes[0]!);
+    expect((await client.mfa.status()).recoveryCodesLeft).toBe(9);
+    const wrong = await problemOf(() => client.mfa.renewRecoveryCodes(`${CANARY_PASSWORD}-wrong`));
+    expect([wrong.status, wrong.errors[0]?.path]).toEqual([400, "password"]);
+    const { recoveryCodes: fresh } = await client.mfa.renewRecoveryCodes(CANARY_PASSWORD);
+    handedOut.push(...fresh);
+    expect(fresh).toHaveLength(10);
+    expect(await client.mfa.status()).toEqual({ enrolled: true, recoveryCodesLeft: 10 });
+    expect((await problemOf(() => login(a, user.username, recoveryCodes[1]!))).code).toBe(
+      "INVALID_CREDENTIALS",
+    );
+    expect((await login(a, user.username, fresh[0]!)).user.id).toBe(user.id);
+    const [event] = (
+      await a.admin.audit.list({ action: "auth.mfa.recovery_codes_renewed", targetId: user.id })
+    ).items;
+    expect(event?.changes).toEqual({ recoveryCodes: { after: 10 } });
+    const plain = await createUser(t, a);
+    expect(await plain.client.mfa.status()).toEqual({ enrolled: false, recoveryCodesLeft: 0 });
+    expect((await problemOf(() => plain.client.mfa.renewRecoveryCodes(CANARY_PASSWORD))).code).toBe(
+      "MFA_NOT_ENROLLED",
+    );
+  });
+
   it("20 parallel uses of one recovery code: exactly one success", async () => {
     const { user, recoveryCodes } = await enrolled(a);
     const row = (await userRow(t, a, user.id))!;

@@ -6,6 +6,8 @@ import {
   ConfirmTotpBody,
   DisableMfaBody,
   IdParams,
+  MfaStatusSchema,
+  NewRecoveryCodesBody,
   RecoveryCodesSchema,
   TotpEnrolmentSchema,
   UserSchema,
@@ -38,6 +40,28 @@ export function mfaRoutes(app: FastifyInstance, core: Core, options: RouteOption
     status: 200,
     response: RecoveryCodesSchema,
     handler: ({ caller, ctx, body }) => core.mfa.confirmTotp(caller, ctx, body),
+  });
+
+  route(app, options, {
+    method: "GET",
+    url: "/api/v1/auth/mfa",
+    summary: "One's own MFA: whether it is on, and how many recovery codes are unused",
+    tags,
+    auth: "tenant",
+    response: MfaStatusSchema,
+    handler: ({ caller }) => core.mfaRecovery.status(caller),
+  });
+
+  route(app, options, {
+    method: "POST",
+    url: "/api/v1/auth/mfa/recovery-codes",
+    summary: "10 new recovery codes, shown once, voiding every earlier one (asks the password again)",
+    tags,
+    auth: "tenant",
+    body: NewRecoveryCodesBody,
+    status: 200,
+    response: RecoveryCodesSchema,
+    handler: ({ caller, ctx, body }) => core.mfaRecovery.renew(caller, ctx, body),
   });
 
   route(app, options, {

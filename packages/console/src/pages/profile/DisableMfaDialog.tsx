@@ -21,6 +21,13 @@ export function DisableMfaDialog(props: { readonly onClose: () => void; readonly
   };
   const refused = (e: unknown): Refusal => {
     const code = problemCode(e);
+    if (code === "PASSWORD_TOO_SHORT_ALONE") {
+      return {
+        fields: { password: "Your password is too short to be used without two-factor sign-in." },
+        message:
+          "Change your password to a longer one first (Password tab), then turn two-factor sign-in off.",
+      };
+    }
     // A wrong password is answered as a field error on `password` (400).
     if (fieldErrors(e).password) return { fields: { password: "That is not your password." }, message: null };
     if (code === "MFA_REQUIRED") {

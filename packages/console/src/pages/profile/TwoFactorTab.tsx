@@ -8,15 +8,17 @@ import { fieldErrors, problemCode, problemMessage } from "../../api.ts";
 import { Field } from "../../components/Field.tsx";
 import { FormActions } from "../../components/FormActions.tsx";
 import { ErrorAlert, Notice } from "../../components/Messages.tsx";
+import { useLoad } from "../../components/useLoad.ts";
 import { navigate } from "../../router.tsx";
 import { useApi, useSession } from "../../session.tsx";
 import { DisableMfaDialog } from "./DisableMfaDialog.tsx";
 import { QrCode } from "./QrCode.tsx";
+import { RenewCodesDialog } from "./RenewCodesDialog.tsx";
 
 type Step =
   | { readonly kind: "idle" }
   | { readonly kind: "enrolling"; readonly secret: string; readonly otpauthUrl: string }
-  | { readonly kind: "codes"; readonly codes: readonly string[] };
+  | { readonly kind: "codes"; readonly codes: readonly string[]; readonly renewed?: boolean };
 
 /** The key in groups of four, as authenticator apps print it. */
 function grouped(secret: string): string {
@@ -33,7 +35,13 @@ export function TwoFactorTab() {
   const [busy, setBusy] = useState(false);
   const [copied, setCopied] = useState<string | null>(null);
   const [disabling, setDisabling] = useState(false);
+  const [renewing, setRenewing] = useState(false);
   const confined = session.purpose !== "full";
+  const enrolledNow = session.me.user.mfaEnrolled;
+  const [status, reloadStatus] = useLoad(
+    () => (enrolledNow ? api.mfa.status() : Promise.resolve(null)),
+    [enrolledNow, step.kind],
+  );
 
   const start = async () => {
     setBusy(true);
@@ -142,7 +150,11 @@ export function TwoFactorTab() {
     return (
       <section aria-labelledby="recovery-codes-title">
         <h2 id="recovery-codes-title">Save your recovery codes</h2>
-        <Notice>Two-factor sign-in is on.</Notice>
+        <Notice>
+          {step.renewed
+            ? "New recovery codes: the earlier ones no longer work."
+            : "Two-factor sign-in is on."}
+        </Notice>
         <p>
           If you lose your phone, each of these codes signs you in once instead of a code from the app. They
           are shown only now: copy them or write them down, and keep them somewhere safe.
@@ -160,7 +172,12 @@ export function TwoFactorTab() {
           <button type="button" onClick={() => copy(step.codes)}>
             Copy
           </button>
-          <button type="button" className="primary" onClick={finish} disabled={busy}>
+          <button
+            type="button"
+            className="primary"
+            onClick={step.renewed ? () => setStep({ kind: "idle" }) : finish}
+            disabled={busy}
+          >
             {confined ? "Continue" : "Done"}
           </button>
         </div>
@@ -173,9 +190,20 @@ export function TwoFactorTab() {
     <section aria-labelledby="two-factor-title">
       <h2 id="two-factor-title">Two-factor sign-in</h2>
       {enrolled ? (
-        <p>
-          Two-factor sign-in is on: you sign in with your password and a code from your authenticator app.
-        </p>
+        <>
+          <p>
+            Two-factor sign-in is on: you sign in with your password and a code from your authenticator app.
+          </p>
+          {status.kind === "ready" && status.value && (
+            <p className={status.value.recoveryCodesLeft <= 3 ? "hint warning" : "hint"}>
+              {status.value.recoveryCodesLeft === 1
+                ? "1 recovery code left."
+                : `${status.value.recoveryCodesLeft} recovery codes left.`}
+              {status.value.recoveryCodesLeft <= 3 && " Make new ones before you run out."}
+            </p>
+          )}
+          {status.kind === "error" && <ErrorAlert>{status.message}</ErrorAlert>}
+        </>
       ) : (
         <p>
           Two-factor sign-in is off. Turn it on to sign in with your password and a code from an authenticator
@@ -190,17 +218,33 @@ export function TwoFactorTab() {
       )}
       <div className="actions start">
         {enrolled ? (
-          !session.me.mfaRequired && (
-            <button type="button" className="danger" onClick={() => setDisabling(true)}>
-              Turn off two-factor sign-in
+          <>
+            <button type="button" onClick={() => setRenewing(true)}>
+              New recovery codes…
             </button>
-          )
+            {!session.me.mfaRequired && (
+              <button type="button" className="danger" onClick={() => setDisabling(true)}>
+                Turn off two-factor sign-in
+              </button>
+            )}
+          </>
         ) : (
           <button type="button" className="primary" onClick={start} disabled={busy}>
             Set up two-factor sign-in
           </button>
         )}
       </div>
+      {renewing && (
+        <RenewCodesDialog
+          onClose={() => setRenewing(false)}
+          onDone={(codes) => {
+            setRenewing(false);
+            setCopied(null);
+            setStep({ kind: "codes", codes, renewed: true });
+            reloadStatus();
+          }}
+        />
+      )}
       {disabling && (
         <DisableMfaDialog
           onClose={() => setDisabling(false)}

@@ -1,0 +1,67 @@
+/**
+ * Recovery codes after enrolment: how many are left, and a new set of 10 (asking the password
+ * again) that voids every earlier code — the way back after using some, or when the sheet is lost
+ * (found by the console audit: the profile showed neither).
+ */
+import type { MfaStatus } from "@staffgate/contract";
+import { appendAudit } from "../audit/audit-writer.ts";
+import type { UsersTable } from "../db/schema.ts";
+import type { Ctx } from "../shared/context.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError } from "../shared/errors.ts";
+import { inTx } from "../shared/tx.ts";
+import { createUserStore } from "../users/users.store.ts";
+import type { Caller } from "./caller.ts";
+import { newRecoveryCodes } from "./mfa.rules.ts";
+import { ensureSignedInUser } from "./mfa.service.ts";
+import { createMfaStore } from "./mfa.store.ts";
+import { reauthenticate } from "./reauthenticate.ts";
+
+export function createMfaRecoveryService(deps: Deps) {
+  async function self(caller: Caller): Promise<UsersTable> {
+    ensureSignedInUser(caller);
+    const row = await createUserStore(deps.db.kysely, caller.tenantId).findUserRowById(caller.userId);
+    if (!row) throw new AppError("UNAUTHENTICATED");
+    return row;
+  }
+
+  return {
+    async status(caller: Caller): Promise<MfaStatus> {
+      const user = await self(caller);
+      const left = await createMfaStore(deps.db.kysely, caller.tenantId).unusedRecoveryCodes(user.id);
+      return {
+        enrolled: user.mfa_enrolled === 1,
+        recoveryCodesLeft: user.mfa_enrolled === 1 ? left.length : 0,
+      };
+    },
+
+    async renew(caller: Caller, ctx: Ctx, input: { password: string }): Promise<{ recoveryCodes: string[] }> {
+      const user = await self(caller);
+      if (user.mfa_enrolled !== 1) {
+        throw new AppError(
+          "MFA_NOT_ENROLLED",
+          "Two-factor sign-in is off: there are no recovery codes to renew",
+        );
+      }
+      await reauthenticate(deps, ctx, user, input.password, "auth.mfa.recovery_codes_renewed");
+      const recoveryCodes = newRecoveryCodes();
+      // Hashed before the transaction: ten argon2id hashes are slow.
+      const hashes = await Promise.all(recoveryCodes.map((c) => deps.hasher.hash(c)));
+      await inTx(deps, async (trx) => {
+        const fresh = await createUserStore(trx, caller.tenantId).findUserRowById(caller.userId);
+        if (fresh?.mfa_enrolled !== 1) throw new AppError("MFA_NOT_ENROLLED");
+        await createMfaStore(trx, caller.tenantId).replaceRecoveryCodes(
+          caller.userId,
+          hashes,
+          deps.clock.now().toISOString(),
+        );
+        await appendAudit(deps, trx, ctx, {
+          action: "auth.mfa.recovery_codes_renewed",
+          target: { type: "user", id: user.id, label: user.username },
+          changes: { recoveryCodes: { after: recoveryCodes.length } },
+        });
+      });
+      return { recoveryCodes };
+    },
+  };
+}
