@@ -5,9 +5,9 @@
  * intact; someone without audit.view neither sees the page in the navigation nor gets its data.
  */
 import { readFileSync } from "node:fs";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { hasText, shot, useE2e, visible } from "./harness.ts";
+import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 
 const MARKUP_NAME = "<img src=x onerror=alert(1)>";
 const NURSE_PASSWORD = "e2e-heron-Pa55word-7781";
@@ -194,5 +194,85 @@ describe("audit log", () => {
     await page.goto("/audit");
     await hasText(page.getByRole("alert"), /^Access denied: viewing the audit log needs/);
     expect(await page.getByRole("table").count()).toBe(0);
+  });
+
+  it("names the roles, workspaces and users whose ids an event's changes carry, keeping each id", async () => {
+    const roles = (await tenant.admin.roles.list()).items;
+    const viewer = roles.find((r) => r.name === "Viewer");
+    if (!viewer) throw new Error("no Viewer role in the preset");
+    const desk = await tenant.admin.roles.create({ name: "Front desk", permissions: [] });
+    const surgery = await tenant.admin.workspaces.create({ slug: "surgery", name: "Surgery" });
+    const vera = await tenant.admin.users.create({
+      username: "vera",
+      email: "vera@example.test",
+      firstName: "Vera",
+      lastName: "Vet",
+      roleId: viewer.id,
+      password: NURSE_PASSWORD,
+      mustChangePassword: false,
+    });
+    await tenant.admin.users.update(vera.id, { roleId: desk.id }, { ifMatch: vera.version });
+    await tenant.admin.patientAccess.grant("PAT-4242", {
+      userId: vera.id,
+      workspaceId: surgery.id,
+      reason: "Covering surgery",
+    });
+    await tenant.admin.apiTokens.create({ name: "Lab sync", roleId: desk.id });
+    const [tokenEvent] = (await tenant.admin.audit.list({ action: "api_token.created" })).items;
+    const integrationId = String(tokenEvent?.changes?.userId?.after ?? "");
+    const [integration] = (await tenant.admin.audit.list({ action: "user.created", targetId: integrationId }))
+      .items;
+
+    const page = await signedIn({ path: "/audit" });
+    const open = async (action: string) => {
+      const [event] = (await tenant.admin.audit.list({ action })).items;
+      if (!event) throw new Error(`no ${action} event`);
+      await page.getByRole("button", { name: `Details of event ${event.seq}` }).click();
+      const dialog = page.getByRole("dialog", { name: `Audit event ${event.seq}` });
+      await visible(dialog);
+      return dialog;
+    };
+    /** A changed field's cells as read, and the ids its names stand for. */
+    const change = async (dialog: Locator, field: string) => {
+      const cells = dialog.getByRole("row", { name: new RegExp(`^${field}\\b`) }).getByRole("cell");
+      return cells.evaluateAll((tds) =>
+        tds.map((td) => ({
+          text: td.textContent?.trim() ?? "",
+          ids: [...td.querySelectorAll("data")].map((d) => `${d.value} ${d.title}`),
+        })),
+      );
+    };
+    const close = async (dialog: Locator) => {
+      await page.keyboard.press("Escape");
+      await gone(dialog);
+    };
+
+    // A user's role, before and after.
+    let dialog = await open("user.updated");
+    await expect
+      .poll(() => change(dialog, "roleId"))
+      .toEqual([
+        { text: "Viewer", ids: [`${viewer.id} Role ${viewer.id}`] },
+        { text: "Front desk", ids: [`${desk.id} Role ${desk.id}`] },
+      ]);
+    await shot(page, "audit-detail-names");
+    await close(dialog);
+
+    // A patient grant's workspace.
+    dialog = await open("patient_access.granted");
+    await expect
+      .poll(() => change(dialog, "workspaceId"))
+      .toEqual([{ text: "Surgery", ids: [`${surgery.id} Workspace surgery ${surgery.id}`] }]);
+    await close(dialog);
+
+    // An API token's role and its integration user (named by the user.created event on the page).
+    dialog = await open("api_token.created");
+    await expect
+      .poll(() => change(dialog, "roleId"))
+      .toEqual([{ text: "Front desk", ids: [`${desk.id} Role ${desk.id}`] }]);
+    await expect
+      .poll(() => change(dialog, "userId"))
+      .toEqual([{ text: integration?.target?.label, ids: [`${integrationId} User ${integrationId}`] }]);
+    await close(dialog);
   });
 });

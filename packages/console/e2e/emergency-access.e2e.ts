@@ -88,4 +88,30 @@ describe("emergency access", () => {
     expect(reviewed?.reviewNote).toBe("Checked with the ward: a genuine emergency.");
     expect(reviewed?.reviewedBy).toBe((await tenant.admin.auth.me()).user.id);
   });
+
+  it("says, where Review would be, that the opener's own access needs someone else to review it", async () => {
+    // A practice's one administrator opens emergency access: nobody else may review it yet.
+    await tenant.admin.emergencyAccess.open({
+      patientRef: "PAT-3003",
+      reason: "Night shift: the on-call vet is unreachable",
+      password: tenant.adminPassword,
+    });
+    const page = await signedIn({ path: "/emergency-access" });
+    const row = page.getByRole("row", { name: /Ada Admin/ });
+    const review = row.getByRole("cell").nth(6);
+    await hasText(
+      review,
+      "Not reviewed yet\nA review needs someone other than you: another person with “View audit log” (audit.view) or “Manage users” (users.manage).",
+    );
+    expect(await row.getByRole("button", { name: /^Review/ }).count()).toBe(0);
+    // Someone else's access still shows its review (Cal's, reviewed above).
+    await hasText(
+      page
+        .getByRole("row", { name: /Cal Clinician/ })
+        .getByRole("cell")
+        .nth(6),
+      /^Reviewed /,
+    );
+    await shot(page, "emergency-access-own-review");
+  });
 });

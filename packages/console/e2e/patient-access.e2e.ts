@@ -1,6 +1,21 @@
-/** W13 "Manage patient access": who has access to a patient, grant (user found by search), revoke. */
+/**
+ * W13 "Manage patient access": the access granted on a patient, grant (user found by search),
+ * revoke; and who can read the patient at all (roles included), with why, from who-can.
+ */
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
+
+/** The "Who can read this patient" table as read: [user, why]. */
+async function whoCan(page: Page): Promise<string[][]> {
+  const table = page.getByRole("table", { name: /^Who can read patient/ });
+  if ((await table.count()) === 0) return [];
+  return table
+    .locator("tbody tr")
+    .evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent?.trim() ?? "")),
+    );
+}
 
 describe("patient access", () => {
   const { tenant, signedIn } = useE2e();
@@ -28,7 +43,7 @@ describe("patient access", () => {
     await visible(page.getByText("Enter a patient reference to see who has access."));
     await page.getByLabel("Patient reference").fill("PAT-1001");
     await page.getByRole("button", { name: "Show access" }).click();
-    await visible(page.getByRole("heading", { name: "Who has access to patient PAT-1001" }));
+    await visible(page.getByRole("heading", { name: "Granted access to patient PAT-1001" }));
     expect(new URL(page.url()).search).toBe("?patient=PAT-1001");
     const carlRow = page.getByRole("row", { name: /Carl Creator/ });
     await hasText(carlRow.getByRole("cell").nth(1), "All workspaces");
@@ -69,5 +84,71 @@ describe("patient access", () => {
     await gone(noraRow);
     const left = (await tenant.admin.patientAccess.list("PAT-1001")).items;
     expect(left.map((g) => g.userId)).toEqual([carl.id]);
+  });
+
+  it("lists who can read the patient through a role, a grant or nothing at all, per permission", async () => {
+    // A collaborator reads only the patients shared with them: Lou has PAT-2002, Cora has none.
+    const locum = await tenant.admin.roles.create({
+      name: "Locum",
+      permissions: ["patients.read"],
+      collaborator: true,
+    });
+    const collaborator = (username: string, firstName: string) =>
+      tenant.admin.users.create({
+        firstName,
+        lastName: "Locum",
+        username,
+        email: `${username}@${tenant.slug}.example`,
+        roleId: locum.id,
+        password: "amber-kestrel-meadow-5820",
+        mustChangePassword: false,
+      });
+    const lou = await collaborator("lou", "Lou");
+    await collaborator("cora", "Cora");
+    await tenant.admin.patientAccess.grant("PAT-2002", { userId: lou.id, reason: "Locum cover" });
+
+    const page = await signedIn({ path: "/patient-access?patient=PAT-2002" });
+    await visible(page.getByRole("heading", { name: "Granted access to patient PAT-2002" }));
+    await visible(page.getByRole("heading", { name: "Who can read this patient" }));
+    // The first patient-scoped permission ending in .read is asked about first.
+    expect(await page.getByLabel("Permission", { exact: true }).inputValue()).toBe("patients.read");
+    const server = await tenant.admin.access.whoCan({ permission: "patients.read", patientRef: "PAT-2002" });
+    const names = server.items.map((i) => i.username);
+    expect(names).toContain("admin");
+    expect(names).toContain("lou");
+    expect(names).not.toContain("cora");
+    await expect.poll(async () => (await whoCan(page)).map((r) => r[0])).toEqual(names);
+    const rows = await whoCan(page);
+    expect(rows.find((r) => r[0] === "admin")?.[1]).toMatch(
+      /^Allowed: granted at tenant level by the role “Administrator”\./,
+    );
+    expect(rows.find((r) => r[0] === "nora")?.[1]).toMatch(
+      /^Allowed: granted at tenant level by the role “Viewer”\./,
+    );
+    expect(rows.find((r) => r[0] === "lou")?.[1]).toBe(
+      "Allowed for this patient only: the role “Locum” makes the user a collaborator at tenant level, and the patient is shared with them.",
+    );
+    await shot(page, "patient-access-who-can");
+
+    // Another permission: only those who hold it.
+    await page.getByLabel("Permission", { exact: true }).selectOption("patients.delete");
+    const deleters = await tenant.admin.access.whoCan({
+      permission: "patients.delete",
+      patientRef: "PAT-2002",
+    });
+    await expect
+      .poll(async () => (await whoCan(page)).map((r) => r[0]))
+      .toEqual(deleters.items.map((i) => i.username));
+    expect(deleters.items.map((i) => i.username)).not.toContain("lou");
+
+    // Revoking Lou's grant takes Lou off the list.
+    await page.getByLabel("Permission", { exact: true }).selectOption("patients.read");
+    await visible(page.getByRole("cell", { name: "lou", exact: true }));
+    await page
+      .getByRole("row", { name: /Lou Locum/ })
+      .getByRole("button", { name: /^Revoke/ })
+      .click();
+    await page.getByRole("dialog", { name: "Revoke access" }).getByRole("button", { name: "Revoke" }).click();
+    await expect.poll(async () => (await whoCan(page)).map((r) => r[0])).not.toContain("lou");
   });
 });

@@ -1,6 +1,20 @@
 /** W1 sign-in: the console is served at `/`, signs in with the cookie session, signs out. */
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { hasText, shot, useE2e, visible } from "./harness.ts";
+
+/** Every `GET /api/v1/auth/me` the page sends, and every error it logs (a failed load included). */
+function watch(page: Page): { me: () => number; errors: string[] } {
+  let me = 0;
+  const errors: string[] = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname === "/api/v1/auth/me") me += 1;
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  return { me: () => me, errors };
+}
 
 describe("sign-in", () => {
   const { e, tenant, signedIn } = useE2e();
@@ -37,5 +51,39 @@ describe("sign-in", () => {
     await visible(page.getByRole("heading", { name: "Sign in to Staffgate" }));
     await page.goto("/users");
     await visible(page.getByRole("heading", { name: "Sign in to Staffgate" }));
+  });
+
+  it("does not ask for a session the browser cannot have, and asks at most once for one it may", async () => {
+    // No session cookie: the sign-in page (and any page that leads to it) sends no /auth/me.
+    const page = await e.newPage();
+    const seen = watch(page);
+    for (const path of ["/sign-in", "/users", "/"]) {
+      await page.goto(path);
+      await visible(page.getByRole("heading", { name: "Sign in to Staffgate" }));
+    }
+    await page.waitForTimeout(300);
+    expect(seen.me()).toBe(0);
+    expect(seen.errors).toEqual([]);
+
+    // A stale CSRF cookie (its session gone): one request, answered 401, then the sign-in page.
+    await page.evaluate(() => {
+      // biome-ignore lint/suspicious/noDocumentCookie: a fixed test value, set as a page's script would.
+      document.cookie = "__Host-staffgate_csrf=stale-token; Path=/; Secure; SameSite=Strict";
+    });
+    await page.reload();
+    await visible(page.getByRole("heading", { name: "Sign in to Staffgate" }));
+    await page.waitForTimeout(300);
+    expect(seen.me()).toBe(1);
+
+    // Signed in and out again: the sign-out clears the cookies, so the next load does not ask.
+    const out = await signedIn();
+    const after = watch(out);
+    await out.getByRole("button", { name: "Sign out" }).click();
+    await visible(out.getByRole("heading", { name: "Sign in to Staffgate" }));
+    await out.reload();
+    await visible(out.getByRole("heading", { name: "Sign in to Staffgate" }));
+    await out.waitForTimeout(300);
+    expect(after.me()).toBe(0);
+    expect(after.errors).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
  * The Actions menu of a user row (W8, W10): driven by keyboard as a WAI-ARIA menu button, and
  * each action with the server's state checked afterwards: unlock, random password shown once,
  * reset link, reset MFA, end sessions, mark a password compromised, deactivate/reactivate, archive → Archived → restore,
- * purge (only once archived, refused in words for a user with history).
+ * purge (only once archived, never for one who signed in, refused in words for one who acted).
  */
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -181,10 +181,15 @@ describe("user actions", () => {
     expect((await tenant.admin.users.get(ben.id)).status).toBe("active");
   });
 
-  it("purges only an archived user, and says why one with history cannot be", async () => {
+  it("purges only an archived user who never signed in, and says why one who acted cannot be", async () => {
     const temp = await staff(tenant, "Tess", "Temp", { roleId: viewer, invite: true });
     const vet = await staff(tenant, "Victor", "Veteran", { roleId: viewer });
     await signIn(vet.username);
+    // An integration that acted (through its token) and was then revoked: archived, never signed in.
+    const syncRole = await tenant.admin.roles.create({ name: "Sync", permissions: ["workspaces.manage"] });
+    const token = await tenant.admin.apiTokens.create({ name: "Sync", roleId: syncRole.id });
+    await e.api.withToken(token.token).workspaces.create({ slug: "synced", name: "Synced" });
+    await tenant.admin.apiTokens.revoke(token.id);
     const page = await signedIn();
     await page.getByLabel("Status").selectOption({ label: "Invited" });
     await page.getByRole("button", { name: "Actions for Tess Temp" }).click();
@@ -194,12 +199,17 @@ describe("user actions", () => {
     await tenant.admin.userActions.archive(vet.id);
 
     await page.getByLabel("Status").selectOption({ label: "Archived" });
-    await choose(page, "Victor Veteran", "Purge");
+    // Victor has signed in: he can never be purged, so it is not offered.
+    await page.getByRole("button", { name: "Actions for Victor Veteran" }).click();
+    expect(await page.getByRole("menuitem").allInnerTexts()).toEqual(["Effective permissions", "Restore"]);
+    await page.keyboard.press("Escape");
+
+    await choose(page, "Integration Sync", "Purge");
     const dialog = page.getByRole("dialog", { name: "Purge user permanently?" });
     await dialog.getByRole("button", { name: "Purge" }).click();
     await hasText(
       dialog.getByRole("alert"),
-      "The user has signed in, so it cannot be purged; deactivate or archive it instead",
+      "The user appears in the audit trail as an actor, through its API token, so it cannot be purged; it stays archived.",
     );
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await gone(dialog);

@@ -1,4 +1,7 @@
-/** W4 Edit Permissions: one user's private role, started from their formal role; escalation refused. */
+/**
+ * W4 Edit Permissions: one user's private role, started from their formal role; only what the
+ * administrator holds is offered, and an escalation the server still sees is refused in words.
+ */
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hasText, shot, useE2e, visible } from "./harness.ts";
@@ -74,10 +77,10 @@ describe("user permissions", () => {
     expect(new URL(page.url()).pathname).toBe("/users");
   });
 
-  it("refuses, in words, to grant more than the administrator holds", async () => {
+  it("offers only what the administrator holds, and refuses in words what they no longer hold", async () => {
     const managers = await tenant.admin.roles.create({
       name: "User Managers",
-      permissions: ["users.manage", "roles.manage"],
+      permissions: ["users.manage", "roles.manage", "patients.delete"],
     });
     const receptionist = await tenant.admin.roles.create({
       name: "Receptionist",
@@ -87,6 +90,19 @@ describe("user permissions", () => {
     await person("Max", "Manager", managers.id, password);
     const rita = await person("Rita", "Reception", receptionist.id);
     const max = await signedIn({ path: `/users/${rita.id}/permissions`, login: "max", password });
+    // Up front: what Max does not hold is not offered, and the reason is beside it.
+    const metrics = tenantLevel(max).getByRole("checkbox", { name: "Manage Custom Metrics", exact: true });
+    await visible(metrics);
+    expect(await metrics.isDisabled()).toBe(true);
+    await hasText(
+      max.locator(`[id="${await metrics.getAttribute("aria-describedby")}"]`),
+      "You do not hold it, so you cannot grant it",
+    );
+    expect(
+      await tenantLevel(max).getByRole("checkbox", { name: "Delete Patients", exact: true }).isDisabled(),
+    ).toBe(false);
+    // Meanwhile another administrator takes it from Max's role: the server is still the judge.
+    await tenant.admin.roles.update(managers.id, { permissions: ["users.manage", "roles.manage"] });
     await tenantLevel(max).getByRole("checkbox", { name: "Delete Patients", exact: true }).check();
     await max.getByRole("button", { name: "Save" }).click();
     // Delete Patients implies Read Patients, which Max lacks too.

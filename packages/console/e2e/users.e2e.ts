@@ -1,13 +1,14 @@
 /**
- * Users page (W1–W4, W9): the list with search and each filter, names as text, the two-tab
- * "Create New User" dialog with workspace roles and access, an API field error beside its field,
- * edit with If-Match (and the 412 when someone else saved first), and what a user without
- * users.manage is offered.
+ * Users page (W1–W4, W9): the list with search and each filter, sorting by a column header and
+ * "last sign-in before", kept in the address, names as text, the two-tab "Create New User" dialog
+ * with workspace roles and access (only workspaces the user is active in), every empty required
+ * field said on the first Save, an API field error beside its field, edit with If-Match (and the
+ * 412 when someone else saved first), one's own row, and what a user without users.manage is offered.
  */
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
-import { type Seeded, STAFF_PASSWORD, seedClinic } from "./users-seed.ts";
+import { lockOut, type Seeded, STAFF_PASSWORD, seedClinic, staff } from "./users-seed.ts";
 
 /** The usernames the table shows, sorted (what the filters are judged by). */
 async function shownUsernames(page: Page): Promise<string[]> {
@@ -18,6 +19,15 @@ async function shownUsernames(page: Page): Promise<string[]> {
 async function expectRows(page: Page, usernames: readonly string[]): Promise<void> {
   await expect.poll(() => shownUsernames(page), { timeout: 10_000 }).toEqual([...usernames].sort());
 }
+
+/** The usernames the table shows, in its order. */
+async function usernamesInOrder(page: Page): Promise<string[]> {
+  const cells = await page.locator("table.users-table tbody tr td:nth-child(2)").allInnerTexts();
+  return cells.map((c) => c.trim());
+}
+
+const optionTexts = async (select: ReturnType<Page["getByLabel"]>) =>
+  (await select.locator("option").allInnerTexts()).map((t) => t.trim());
 
 describe("users page", () => {
   const { e, tenant, signedIn } = useE2e({ name: "Riverside Radiotherapy" });
@@ -71,6 +81,45 @@ describe("users page", () => {
     await page.getByRole("button", { name: "Clear filters" }).click();
     await page.getByLabel("Search users").fill("no such person");
     await visible(page.getByText("No users match these filters."));
+  });
+
+  it("sorts by a column header and filters by last sign-in, both kept in the address", async () => {
+    const page = await signedIn({ path: "/users" });
+    const header = (name: string) => page.getByRole("columnheader", { name, exact: true });
+    await expectRows(page, s.active);
+    expect(await header("Name").getAttribute("aria-sort")).toBe("ascending");
+    expect(await header("Username").getAttribute("aria-sort")).toBeNull();
+
+    const byUsername = (await tenant.admin.users.list({ sort: "username" })).items.map((u) => u.username);
+    await header("Username").getByRole("button").click();
+    await expect.poll(() => usernamesInOrder(page)).toEqual(byUsername);
+    expect(await header("Username").getAttribute("aria-sort")).toBe("ascending");
+    expect(await header("Name").getAttribute("aria-sort")).toBeNull();
+    await header("Username").getByRole("button").click();
+    await expect.poll(() => usernamesInOrder(page)).toEqual([...byUsername].reverse());
+    expect(await header("Username").getAttribute("aria-sort")).toBe("descending");
+    await expect.poll(() => new URL(page.url()).searchParams.get("sort")).toBe("-username");
+
+    // Before 2000: only those who never signed in (the API counts them in).
+    const never = (await tenant.admin.users.list({ sort: "-username" })).items
+      .filter((u) => u.lastLoginAt === null)
+      .map((u) => u.username);
+    expect(never).toContain("mlin");
+    expect(never).not.toContain("admin");
+    await page.getByLabel("Last sign-in before").fill("2000-01-01");
+    await expect.poll(() => usernamesInOrder(page)).toEqual(never);
+    await expect.poll(() => new URL(page.url()).searchParams.get("lastLoginBefore")).toBe("2000-01-01");
+
+    // The address holds the view: a reload shows the same list, sorted the same way.
+    await page.reload();
+    await expect.poll(() => usernamesInOrder(page)).toEqual(never);
+    expect(await header("Username").getAttribute("aria-sort")).toBe("descending");
+    expect(await page.getByLabel("Last sign-in before").inputValue()).toBe("2000-01-01");
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await expect.poll(() => usernamesInOrder(page)).toEqual([...byUsername].reverse());
+    await header("Last sign-in").getByRole("button").click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("sort")).toBe("lastLoginAt");
+    expect(await header("Last sign-in").getAttribute("aria-sort")).toBe("ascending");
   });
 
   it("renders a name holding markup as text: no element is made and no script runs", async () => {
@@ -137,6 +186,75 @@ describe("users page", () => {
       workspaceAccess: [s.workspaces.planning],
       workspaceRoles: [{ workspaceId: s.workspaces.planning, roleId: s.role("Dosimetrist") }],
     });
+  });
+
+  it("says every empty required field on the first Save, marking both tabs", async () => {
+    const page = await signedIn();
+    await page.getByRole("button", { name: "Create New User" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create New User" });
+    await dialog.getByRole("button", { name: "Save" }).click();
+    const infoTab = dialog.getByRole("tab", { name: /^User Information/ });
+    const rolesTab = dialog.getByRole("tab", { name: /^Roles/ });
+    await hasText(infoTab, /^User Information\s+\(has errors\)$/);
+    await hasText(rolesTab, /^Roles\s+\(has errors\)$/);
+    expect(await infoTab.getAttribute("aria-selected")).toBe("true");
+    for (const label of ["First name", "Last name", "Email", "Username"]) {
+      expect(await dialog.getByLabel(label, { exact: true }).getAttribute("aria-invalid")).toBe("true");
+    }
+    await hasText(dialog.getByText("Enter a username.", { exact: true }), "Enter a username.");
+    await rolesTab.click();
+    expect(await dialog.getByLabel("Role", { exact: true }).getAttribute("aria-invalid")).toBe("true");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog);
+  });
+
+  it("offers workspace roles only in workspaces the user is active in, and drops the others", async () => {
+    const page = await signedIn();
+    await page.getByRole("button", { name: "Create New User" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create New User" });
+    await dialog.getByRole("tab", { name: "Roles" }).click();
+    await dialog.getByRole("button", { name: "Add workspace role" }).click();
+    const row = dialog.locator(".workspace-role-row");
+    // Active in all workspaces: every one.
+    expect(await optionTexts(row.getByLabel("Workspace", { exact: true }))).toEqual([
+      "Choose a workspace",
+      "Linac Suite A",
+      "Planning",
+    ]);
+    await row.getByLabel("Workspace", { exact: true }).selectOption({ label: "Planning" });
+    await row.getByLabel("Role in this workspace").selectOption({ label: "Dosimetrist" });
+    // Active only where ticked, and Planning is not: its workspace role goes, and that is said.
+    await dialog.getByLabel("Active only in the workspaces ticked below").check();
+    await gone(row);
+    await hasText(
+      dialog.getByRole("status"),
+      "The workspace role in Planning was removed: the user is no longer active there, so it could never apply.",
+    );
+    expect(await dialog.getByRole("button", { name: "Add workspace role" }).isDisabled()).toBe(true);
+    await dialog.getByLabel("Planning").check();
+    await dialog.getByRole("button", { name: "Add workspace role" }).click();
+    expect(await optionTexts(row.getByLabel("Workspace", { exact: true }))).toEqual([
+      "Choose a workspace",
+      "Planning",
+    ]);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog);
+  });
+
+  it("offers no Edit Permissions on one's own row; reached anyway, it says why as a note", async () => {
+    const page = await signedIn();
+    await page.getByRole("button", { name: "Actions for Ada Admin" }).click();
+    const items = await page.getByRole("menuitem").allInnerTexts();
+    expect(items).toContain("Edit");
+    expect(items).not.toContain("Edit Permissions");
+    await page.keyboard.press("Escape");
+    const me = await tenant.admin.auth.me();
+    await page.goto(`/users/${me.user.id}/permissions`);
+    const note = page.getByText("You cannot change your own permissions; ask another administrator.");
+    await visible(note);
+    // Information, not an outcome: not the success box, and nothing to save.
+    expect(await note.getAttribute("class")).toBe("note");
+    expect(await page.getByRole("button", { name: "Save" }).count()).toBe(0);
   });
 
   it("shows the API's field error beside the field, on the tab that holds it", async () => {
@@ -206,11 +324,14 @@ describe("users page", () => {
   });
 
   it("offers a user without users.manage no Create button and no lifecycle actions", async () => {
+    // A colleague holding nothing Fay does not: her credential actions apply to him.
+    const gus = await staff(tenant, "Gus", "Greeter", { roleId: s.role("Front desk") });
+    await lockOut(e, tenant, gus.username);
     const page = await signedIn({ login: "frontdesk", password: STAFF_PASSWORD });
     await visible(page.getByRole("heading", { name: "Users" }));
-    await visible(page.getByRole("button", { name: "Actions for Lucía Fernández" }));
+    await visible(page.getByRole("button", { name: "Actions for Gus Greeter" }));
     expect(await page.getByRole("button", { name: "Create New User" }).count()).toBe(0);
-    await page.getByRole("button", { name: "Actions for Lucía Fernández" }).click();
+    await page.getByRole("button", { name: "Actions for Gus Greeter" }).click();
     const items = await page.getByRole("menuitem").allInnerTexts();
     expect(items).toEqual([
       "Effective permissions",
@@ -221,6 +342,16 @@ describe("users page", () => {
       "Mark password compromised",
       "End sessions",
     ]);
+    await page.keyboard.press("Escape");
+    // Lucía holds patient permissions Fay does not: the server would refuse every action on her.
+    await page.getByRole("button", { name: "Actions for Lucía Fernández" }).click();
+    expect(await page.getByRole("menuitem").allInnerTexts()).toEqual([
+      "Effective permissions",
+      "No other actions\nLucía Fernández holds permissions you do not: Read Patients, Read Collections.",
+    ]);
+    expect(
+      await page.getByRole("menuitem", { name: /^No other actions/ }).getAttribute("aria-disabled"),
+    ).toBe("true");
     await page.keyboard.press("Escape");
     // Their own row: nothing to do to themselves but look.
     await page.getByRole("button", { name: "Actions for Fay Desk" }).click();

@@ -1,11 +1,12 @@
 /**
- * The console: session bootstrap (`GET /auth/me` with the cookie), public and signed-in routes,
+ * The console: session bootstrap (`GET /auth/me` with the cookie, only when the CSRF cookie says
+ * there may be a session), public and signed-in routes,
  * confinement of a session that must change its password or enrol in MFA, the idle timeout, and
  * the return to sign-in when the server answers that the session has ended.
  */
 import type { Staffgate } from "@staffgate/sdk";
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { problemCode } from "./api.ts";
+import { mayHaveSession, problemCode } from "./api.ts";
 import { IdleWarning, ServerIdleClock } from "./components/IdleWarning.tsx";
 import { ConfinedPage, Layout } from "./Layout.tsx";
 import { AcceptInvitationPage } from "./pages/AcceptInvitation.tsx";
@@ -33,8 +34,19 @@ function idleNotice(seconds: number): string {
   return `You were signed out after ${minutes} ${minutes === 1 ? "minute" : "minutes"} without activity.`;
 }
 
-export function App({ api: client }: { api: Staffgate }) {
-  const [state, setState] = useState<State>({ kind: "loading" });
+export function App({
+  api: client,
+  cookies = () => document.cookie,
+}: {
+  api: Staffgate;
+  /** `document.cookie`: without the CSRF cookie there is no session to ask `/auth/me` about. */
+  cookies?: () => string;
+}) {
+  // Read once, at the first render: a browser with no session cookie opens the sign-in page at once.
+  const [hadSession] = useState(() => mayHaveSession(cookies()));
+  const [state, setState] = useState<State>(
+    hadSession ? { kind: "loading" } : { kind: "signed-out", notice: null },
+  );
   const [flash, setFlash] = useState<{ message: string; path: string } | null>(null);
   const path = usePath();
   const clock = useMemo(() => new ServerIdleClock(), []);
@@ -70,10 +82,15 @@ export function App({ api: client }: { api: Staffgate }) {
     [clock],
   );
 
+  // The session is asked about once per page load (React's development double effects reuse the
+  // one request), and only when the browser may hold one.
+  const boot = useRef<{ start: number; me: Promise<Me> } | null>(null);
   useEffect(() => {
+    if (!hadSession) return;
     let live = true;
-    const start = Date.now();
-    api.auth.me().then(
+    boot.current ??= { start: Date.now(), me: api.auth.me() };
+    const { start, me: asked } = boot.current;
+    asked.then(
       (me) => {
         if (live) enter(me, false, start);
       },
@@ -84,7 +101,7 @@ export function App({ api: client }: { api: Staffgate }) {
     return () => {
       live = false;
     };
-  }, [api, enter]);
+  }, [api, enter, hadSession]);
 
   const onSignedIn = useCallback(async () => {
     // The session lives in HttpOnly cookies set by the login answer; the token is not kept.

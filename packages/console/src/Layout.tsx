@@ -1,5 +1,9 @@
-/** The signed-in frame: header with the tenant and user, the main navigation, the page. */
-import { type ReactNode, useState } from "react";
+/**
+ * The signed-in frame: header with the tenant and user, the main navigation, the page. On a narrow
+ * screen (styles.css, below 720 px) the header is a compact bar whose "Menu" button opens a panel
+ * with the navigation, the user and "Sign out"; following a link or Escape closes it.
+ */
+import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { problemMessage } from "./api.ts";
 import { ErrorAlert, Notice } from "./components/Messages.tsx";
 import { Link, usePath } from "./router.tsx";
@@ -24,26 +28,65 @@ export function Layout({ children, flash }: { children: ReactNode; flash?: strin
   );
   const path = usePath();
   const [error, setError] = useState<string | null>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const navId = useId();
+  const userId = useId();
+  // Escape closes the open menu and gives the focus back to its button; an Escape in a dialog is
+  // the dialog's own.
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== "Escape" || (event.target instanceof Element && event.target.closest("dialog")))
+        return;
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [menuOpen]);
+  // A page opened from the menu (or by Back) is what the person wanted to see: the menu steps aside.
+  const [menuPath, setMenuPath] = useState(path);
+  if (menuPath !== path) {
+    setMenuPath(path);
+    setMenuOpen(false);
+  }
   const onSignOut = () => {
     setError(null);
     signOut().catch((e: unknown) => setError(problemMessage(e)));
   };
   return (
-    <div className="shell">
+    <div className={menuOpen ? "shell menu-open" : "shell"}>
       <header className="topbar">
         <span className="brand">Staffgate</span>
-        <Link to="/profile" className="who">
-          {me.tenant.name} / {me.user.displayName}
-        </Link>
-        <button type="button" onClick={onSignOut}>
-          Sign out
+        <button
+          ref={menuButton}
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls={`${navId} ${userId}`}
+          onClick={() => setMenuOpen((open) => !open)}
+        >
+          Menu
         </button>
+        <div className="topbar-user" id={userId}>
+          <Link to="/profile" className="who" onClick={() => setMenuOpen(false)}>
+            {me.tenant.name} / {me.user.displayName}
+          </Link>
+          <button type="button" onClick={onSignOut}>
+            Sign out
+          </button>
+        </div>
       </header>
-      <nav className="sidenav" aria-label="Main">
+      <nav className="sidenav" id={navId} aria-label="Main">
         <ul>
           {nav.map((item) => (
             <li key={item.pattern}>
-              <Link to={item.pattern} aria-current={path === item.pattern ? "page" : undefined}>
+              <Link
+                to={item.pattern}
+                aria-current={path === item.pattern ? "page" : undefined}
+                onClick={() => setMenuOpen(false)}
+              >
                 {item.title}
               </Link>
             </li>

@@ -18,6 +18,15 @@ export function readCookie(cookies: string, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether the browser may hold a session: the CSRF cookie is set with the session cookie at
+ * sign-in and cleared with it at sign-out, and (unlike the HttpOnly session cookie) script can
+ * read it. Without it `GET /auth/me` could only answer 401, so the console does not ask.
+ */
+export function mayHaveSession(cookies: string): boolean {
+  return readCookie(cookies, CSRF_COOKIE) !== undefined;
+}
+
 export interface BrowserEnv {
   /** `window.location.origin`: the API is served by the same server as the console. */
   readonly origin: string;

@@ -1,6 +1,8 @@
 /**
  * A list as a table: the words for an empty list instead of an empty table, a caption for screen
  * readers, and a header per column. A falsy column is left out: one only some people see (Actions).
+ * The table sits in a box that, on a narrow screen, scrolls sideways on its own (styles.css) rather
+ * than widening the page.
  */
 import type { ReactNode } from "react";
 
@@ -16,22 +18,24 @@ export function ListTable<T>(props: {
 }) {
   if (props.items.length === 0 && props.empty !== undefined) return <p className="empty">{props.empty}</p>;
   return (
-    <table className={props.className ?? "table"}>
-      <caption className="visually-hidden">{props.caption}</caption>
-      <thead>
-        <tr>
-          {props.columns.map(
-            (column, i) =>
-              column && (
-                // biome-ignore lint/suspicious/noArrayIndexKey: a table's columns are fixed: their place is who they are.
-                <th key={i} scope="col">
-                  {column}
-                </th>
-              ),
-          )}
-        </tr>
-      </thead>
-      <tbody>{props.items.map(props.row)}</tbody>
-    </table>
+    <div className="table-scroll">
+      <table className={props.className ?? "table"}>
+        <caption className="visually-hidden">{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.columns.map(
+              (column, i) =>
+                column && (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a table's columns are fixed: their place is who they are.
+                  <th key={i} scope="col">
+                    {column}
+                  </th>
+                ),
+            )}
+          </tr>
+        </thead>
+        <tbody>{props.items.map(props.row)}</tbody>
+      </table>
+    </div>
   );
 }

@@ -3,7 +3,9 @@
  * category at tenant level, and one row of checkboxes per chosen workspace. A category checkbox
  * ticks or unticks all of its permissions and shows a mixed state. It offers only what the API
  * can store: tenant-only permissions never on workspace rows, and nothing a collaborator is
- * forbidden where collaborator is set (unless already granted, so it can be taken away).
+ * forbidden where collaborator is set (unless already granted, so it can be taken away). Given
+ * `holds`, it offers only what the editor may grant: a permission the editor does not hold is
+ * disabled with the reason (no privilege escalation), unless granted already, so it can be taken away.
  */
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import {
@@ -26,8 +28,10 @@ export function PermissionEditor(props: {
   readonly onChange: (next: Grants) => void;
   readonly disabled?: boolean;
   readonly errors?: GrantErrors;
+  /** Whether the editor holds a permission (so may grant it); absent: everything is offered. */
+  readonly holds?: (key: string) => boolean;
 }) {
-  const { value, onChange, disabled = false, errors = {} } = props;
+  const { value, onChange, disabled = false, errors = {}, holds } = props;
   const a = useMemo(() => analyse(props.catalog), [props.catalog]);
   const [adding, setAdding] = useState("");
   const base = useId();
@@ -43,6 +47,12 @@ export function PermissionEditor(props: {
       <fieldset className="pe-scope">
         <legend>Tenant level</legend>
         <p className="hint">Granted here, a permission applies in every workspace.</p>
+        {!disabled && holds && props.catalog.some((p) => !holds(p.key)) && (
+          <p className="hint">
+            You can grant only permissions you hold yourself: the others are greyed out, here and on workspace
+            rows.
+          </p>
+        )}
         <Messages list={errors.tenant} />
         <Categories
           analysed={a}
@@ -51,6 +61,7 @@ export function PermissionEditor(props: {
           collaborator={value.collaborator}
           disabled={disabled}
           errors={errors.perm}
+          holds={holds}
           onChange={(permissions) => onChange({ ...value, permissions })}
         />
       </fieldset>
@@ -104,6 +115,7 @@ export function PermissionEditor(props: {
                 collaborator={row.collaborator}
                 disabled={disabled}
                 errors={errors.perm}
+                holds={holds}
                 onChange={(permissions) => setRow(row.workspaceId, (r) => ({ ...r, permissions }))}
               />
             </fieldset>
@@ -166,9 +178,12 @@ function Categories(props: {
   collaborator: boolean;
   disabled: boolean;
   errors: Readonly<Record<string, string>> | undefined;
+  holds: ((key: string) => boolean) | undefined;
   onChange: (permissions: string[]) => void;
 }) {
   const { analysed, scope, collaborator } = props;
+  // A workspace row's permission is judged as the same one at tenant level (the server decides).
+  const unheld = (key: string) => props.holds !== undefined && !props.holds(key);
   const granted = new Set(props.granted);
   const onRow = scope !== "tenant";
   // An unticked permission that a ticked one implies is held all the same: say so.
@@ -192,7 +207,7 @@ function Categories(props: {
         const offered = c.perms.filter((p) => !(onRow && analysed.tenantOnly.has(p.key)));
         if (offered.length === 0) return null;
         const blocked = (key: string) => collaborator && analysed.forbidden.has(key);
-        const open = offered.filter((p) => !blocked(p.key)).map((p) => p.key);
+        const open = offered.filter((p) => !blocked(p.key) && !unheld(p.key)).map((p) => p.key);
         const ticked = open.filter((k) => granted.has(k)).length;
         const state = ticked === 0 ? "none" : ticked === open.length ? "all" : "some";
         return (
@@ -210,14 +225,16 @@ function Categories(props: {
                 key={p.key}
                 permission={p}
                 checked={granted.has(p.key)}
-                // A granted forbidden one stays clickable so it can be taken away.
-                disabled={props.disabled || (blocked(p.key) && !granted.has(p.key))}
+                // A granted forbidden (or unheld) one stays clickable so it can be taken away.
+                disabled={props.disabled || ((blocked(p.key) || unheld(p.key)) && !granted.has(p.key))}
                 reason={
                   blocked(p.key)
                     ? "Forbidden for collaborators"
-                    : !granted.has(p.key) && implied.has(p.key)
-                      ? `Included with “${implied.get(p.key)}”`
-                      : undefined
+                    : !props.disabled && unheld(p.key)
+                      ? "You do not hold it, so you cannot grant it"
+                      : !granted.has(p.key) && implied.has(p.key)
+                        ? `Included with “${implied.get(p.key)}”`
+                        : undefined
                 }
                 error={props.errors?.[`${scope} ${p.key}`]}
                 onChange={(on) => set([p.key], on)}

@@ -29,6 +29,7 @@ import {
   queryFieldErrors,
   searchOf,
 } from "./audit/filters.ts";
+import { usersOf } from "./audit/names.tsx";
 import { PurgeDialog } from "./audit/PurgeDialog.tsx";
 import { purgedWords } from "./audit/purge.ts";
 import "../styles/audit.css";
@@ -106,6 +107,7 @@ function AuditLogView() {
     requestAnimationFrame(() => purgeButton.current?.focus());
   };
 
+  const users = useMemo(() => usersOf(list.kind === "ready" ? list.value.items : []), [list]);
   const errors = { ...apiErrors, ...localErrors };
   return (
     <>
@@ -143,7 +145,7 @@ function AuditLogView() {
         loading={list.kind === "loading"}
         nextCursor={list.kind === "ready" ? list.value.nextCursor : null}
       />
-      {open && <AuditDetailDialog event={open} onClose={() => setOpen(null)} />}
+      {open && <AuditDetailDialog event={open} users={users} onClose={() => setOpen(null)} />}
       {purging && (
         <PurgeDialog
           onClose={closePurge}

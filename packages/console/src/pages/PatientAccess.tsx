@@ -1,6 +1,6 @@
 /**
- * "Manage patient access" (W13): enter a patient reference, see who has access to that patient,
- * grant and revoke. The reference is kept in the address (`?patient=`), so the view survives a
+ * "Manage patient access" (W13): enter a patient reference, see the access granted on that
+ * patient, grant and revoke; and who can read the patient at all (roles included, `who-can`). The reference is kept in the address (`?patient=`), so the view survives a
  * reload and can be linked. Staffgate stores the reference only, never patient data.
  */
 import { type FormEvent, useEffect, useState } from "react";
@@ -10,6 +10,7 @@ import { navigate, useSearch } from "../router.tsx";
 import { useSession } from "../session.tsx";
 import "../styles/admin.css";
 import { PatientGrants } from "./patient-access/PatientGrants.tsx";
+import { WhoCanRead } from "./patient-access/WhoCanRead.tsx";
 
 export function PatientAccessPage() {
   const { can } = useSession();
@@ -17,6 +18,8 @@ export function PatientAccessPage() {
   const current = new URLSearchParams(search).get("patient")?.trim() ?? "";
   const [ref, setRef] = useState(current);
   const [error, setError] = useState<string | undefined>(undefined);
+  // Each grant or revocation: who can read the patient is asked again.
+  const [changes, setChanges] = useState(0);
 
   // Back and forward change the address: the box follows it.
   useEffect(() => setRef(current), [current]);
@@ -44,8 +47,8 @@ export function PatientAccessPage() {
     <>
       <h1>Patient access</h1>
       <p className="muted">
-        Give a person access to one patient beyond what their role allows, and see who has it. Use the patient
-        reference from the clinical application.
+        Give a person access to one patient beyond what their role allows, and see who can read the patient.
+        Use the patient reference from the clinical application.
       </p>
       <search>
         <form className="inline-form" onSubmit={submit} noValidate>
@@ -65,7 +68,10 @@ export function PatientAccessPage() {
         </form>
       </search>
       {current ? (
-        <PatientGrants key={current} patientRef={current} />
+        <>
+          <PatientGrants key={current} patientRef={current} onChanged={() => setChanges((n) => n + 1)} />
+          <WhoCanRead key={`who-${current}`} patientRef={current} version={changes} />
+        </>
       ) : (
         <p className="empty">Enter a patient reference to see who has access.</p>
       )}

@@ -4,7 +4,7 @@
  * holders of roles.manage.
  */
 import { useState } from "react";
-import { problemMessage } from "../api.ts";
+import { problemCode, problemMessage } from "../api.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { ListTable } from "../components/ListTable.tsx";
 import { LoadState } from "../components/LoadState.tsx";
@@ -13,6 +13,7 @@ import { useLoad } from "../components/useLoad.ts";
 import { listAll } from "../listAll.ts";
 import { useApi, useSession } from "../session.tsx";
 import type { Role } from "../types.ts";
+import { coverageOf } from "./roles/coverage.ts";
 import { useGrantOptions } from "./roles/grantOptions.ts";
 import { RoleDialog } from "./roles/RoleDialog.tsx";
 import "../styles/roles.css";
@@ -21,7 +22,7 @@ type Open = { kind: "create" } | { kind: "edit"; role: Role } | { kind: "delete"
 
 export function RolesPage() {
   const api = useApi();
-  const { can } = useSession();
+  const { can, me } = useSession();
   const canManage = can("roles.manage");
   const [roles, reload] = useLoad(() => listAll((page) => api.roles.list(page)), [api]);
   const options = useGrantOptions(api);
@@ -39,7 +40,17 @@ export function RolesPage() {
       setNotice(`“${role.name}” was copied as “${made.name}”.`);
       reload();
     } catch (e) {
-      setError(problemMessage(e));
+      // The copy would grant what the role grants: name what the caller lacks by its label.
+      const coverage =
+        problemCode(e) === "PRIVILEGE_ESCALATION" && options.kind === "ready"
+          ? coverageOf(me.permissions, options.value.catalog)
+          : null;
+      const lacking = coverage?.excess(role) ?? [];
+      setError(
+        coverage && lacking.length > 0
+          ? `${problemMessage(e)}: ${coverage.describe(lacking, 10)}.`
+          : problemMessage(e),
+      );
     } finally {
       setCopying(null);
     }

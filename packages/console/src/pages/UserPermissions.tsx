@@ -1,8 +1,9 @@
 /**
  * Edit Permissions of one user (W4): the grants editor prefilled from the user's private role, or
  * from their formal role as a starting point; Save gives the user a private role with exactly these
- * grants (the formal role itself does not change). Refusals, such as granting more than the caller
- * holds, are said in words.
+ * grants (the formal role itself does not change). Only permissions the caller holds are offered,
+ * and a user holding more than the caller (or the caller themselves) is shown read-only with a
+ * note saying why; refusals the server still makes are said in words.
  */
 import { type FormEvent, useState } from "react";
 import { LoadState } from "../components/LoadState.tsx";
@@ -12,10 +13,12 @@ import { useLoad } from "../components/useLoad.ts";
 import { Link } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
 import type { User } from "../types.ts";
+import { coverageOf } from "./roles/coverage.ts";
 import { type GrantOptions, useGrantOptions } from "./roles/grantOptions.ts";
 import { grantsBody, grantsOf } from "./roles/grants.ts";
 import { type SaveProblem, saveProblem } from "./roles/saveProblem.ts";
 import "../styles/roles.css";
+import "../styles/users-access.css";
 
 export function UserPermissionsPage({ userId }: { userId: string }) {
   const api = useApi();
@@ -79,7 +82,10 @@ function PermissionsForm(props: {
   const [busy, setBusy] = useState(false);
   const self = user.id === me.user.id;
   const allowed = can("users.manage") && can("roles.manage");
-  const readOnly = self || !allowed;
+  const coverage = coverageOf(me.permissions, options.catalog);
+  // What the user holds now beyond the caller: the server refuses any change to such a user.
+  const beyond = self || !allowed ? [] : coverage.excess(props.grants);
+  const readOnly = self || !allowed || beyond.length > 0;
 
   const change = (next: Grants) => {
     setGrants(next);
@@ -119,10 +125,16 @@ function PermissionsForm(props: {
           these permissions; “{roleName}” itself does not change.
         </p>
       )}
-      {self && <p className="notice">You cannot change your own permissions; ask another administrator.</p>}
+      {self && <p className="note">You cannot change your own permissions; ask another administrator.</p>}
       {!self && !allowed && (
-        <p className="notice">
+        <p className="note">
           Changing a user’s permissions needs the “Manage users” and “Manage roles” permissions.
+        </p>
+      )}
+      {beyond.length > 0 && (
+        <p className="note">
+          {user.displayName} holds permissions you do not ({coverage.describe(beyond, 5)}): only someone
+          holding them can change {user.displayName}’s permissions.
         </p>
       )}
       <div className="field">
@@ -147,6 +159,7 @@ function PermissionsForm(props: {
         onChange={change}
         disabled={readOnly}
         errors={problem?.grants}
+        holds={coverage.holds}
       />
       <ErrorAlert>{problem?.summary}</ErrorAlert>
       {!readOnly && (

@@ -1,20 +1,24 @@
 /**
- * Users: search and filters, seat count, cursor pages, "Create New User", CSV export of the
- * filtered list and CSV import, and per row an Actions menu (edit, permissions pages, credential
- * and lifecycle actions). Each action's outcome is said in a status message, a refusal in an
- * alert; the list and seats reload after each.
+ * Users: search, filters and sort kept in the address, seat count, cursor pages, "Create New
+ * User", CSV export of the filtered list and CSV import, and per row an Actions menu (edit,
+ * permissions pages, credential and lifecycle actions). Each action's outcome is said in a status
+ * message, a refusal in an alert; the list and seats reload after each. What the page renders
+ * talks to the API through a client whose refusals name permissions by their labels.
  */
-import { useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { problemCode, problemMessage } from "../api.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { Pager, useCursorPages } from "../components/Pager.tsx";
+import { useAddressFilters } from "../components/useAddressFilters.ts";
 import { useLoad } from "../components/useLoad.ts";
-import { useSettled } from "../components/useSettled.ts";
 import { navigate } from "../router.tsx";
-import { useApi, useSession } from "../session.tsx";
+import { ApiContext, useApi, useSession } from "../session.tsx";
 import type { User } from "../types.ts";
 import "../styles/users.css";
+import "../styles/users-access.css";
 import { CreateUserDialog } from "./CreateUserDialog.tsx";
+import { coverageOf, userExcess } from "./roles/coverage.ts";
+import { labelledApi, permissionWords, type Words } from "./roles/permissionWords.ts";
 import { EditUserDialog } from "./users/EditUserDialog.tsx";
 import { ExportUsersButton } from "./users/ExportUsersButton.tsx";
 import { ImportUsersDialog } from "./users/ImportUsersDialog.tsx";
@@ -23,11 +27,20 @@ import { loadUserOptions } from "./users/options.ts";
 import { RandomPasswordDialog } from "./users/RandomPasswordDialog.tsx";
 import { expired, RestoreExpiredDialog } from "./users/RestoreExpiredDialog.tsx";
 import { TypedPasswordDialog } from "./users/TypedPasswordDialog.tsx";
-import { DEFAULT_FILTERS, listQuery, UserFilters } from "./users/UserFilters.tsx";
+import {
+  exportQuery,
+  filtersFromSearch,
+  listQuery,
+  searchOf,
+  UserFilters,
+  type UserFilterValues,
+} from "./users/UserFilters.tsx";
 import { UserTable } from "./users/UserTable.tsx";
-import { ACTIONS, type ActionDef, type ActionId } from "./users/userActions.ts";
+import { ACTIONS, type ActionDef, type ActionId, type Caller } from "./users/userActions.ts";
 
 const PAGE_SIZE = 50;
+/** Typing in the search waits this long before the address (and the list) follows. */
+const TYPING_MS = 300;
 
 type Open =
   | { readonly kind: "create" }
@@ -36,15 +49,30 @@ type Open =
   | null;
 
 export function UsersPage() {
-  const api = useApi();
+  const plainApi = useApi();
   const { can, me } = useSession();
-  const caller = { can, userId: me.user.id };
-  const [options] = useLoad(() => loadUserOptions(api), [api]);
+  const [options] = useLoad(() => loadUserOptions(plainApi), [plainApi]);
   const ready = options.kind === "ready" ? options.value : null;
-  const [filters, setFilters] = useState(DEFAULT_FILTERS);
-  const q = useSettled(filters.q.trim(), 300);
-  const query = listQuery(filters, q);
+  // Refusals name permissions by label once the catalogue is here (the server's words until then).
+  const words = useRef<Words | null>(null);
+  useEffect(() => {
+    words.current = ready ? permissionWords(ready.catalog, ready.workspaces) : null;
+  }, [ready]);
+  const api = useMemo(() => labelledApi(plainApi, () => words.current), [plainApi]);
+  const coverage = useMemo(() => (ready ? coverageOf(me.permissions, ready.catalog) : null), [ready, me]);
+  const caller: Caller = {
+    can,
+    userId: me.user.id,
+    beyond: (u) => {
+      if (!coverage || !ready) return null;
+      const excess = userExcess(coverage, u, ready.rolesById);
+      return excess.length > 0 ? coverage.describe(excess) : null;
+    },
+  };
+  const { applied, form, setForm } = useAddressFilters(filtersFromSearch);
+  const query = useMemo(() => listQuery(applied), [applied]);
   const filterKey = JSON.stringify(query);
+  // Another search, filter or sort starts again at page one.
   const pages = useCursorPages(filterKey);
   const { cursor } = pages;
   const [list, reloadList] = useLoad(
@@ -57,6 +85,22 @@ export function UsersPage() {
   const [refusal, setRefusal] = useState<string | null>(null);
   const returnTo = useRef<HTMLElement | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  const typing = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(typing.current), []);
+
+  /** Shows the list of `next`: a choice at once (a step back undoes it), typing once it pauses. */
+  const apply = (next: UserFilterValues, replace = false) => {
+    clearTimeout(typing.current);
+    const target = searchOf(next);
+    if (target !== window.location.search) navigate(`/users${target}`, { replace });
+  };
+  const onFilters = (next: UserFilterValues) => {
+    setForm(next);
+    const typed = next.q !== form.q && searchOf({ ...next, q: "" }) === searchOf({ ...form, q: "" });
+    if (!typed) return apply(next);
+    clearTimeout(typing.current);
+    typing.current = setTimeout(() => apply(next, true), TYPING_MS);
+  };
 
   const refresh = () => {
     reloadList();
@@ -175,14 +219,14 @@ export function UsersPage() {
   };
 
   return (
-    <>
+    <ApiContext.Provider value={api}>
       <div className="page-head">
         <h1 ref={heading} tabIndex={-1}>
           Users
         </h1>
         <div className="page-head-actions">
           <ExportUsersButton
-            query={query}
+            query={exportQuery(applied)}
             onDone={(message) => {
               setRefusal(null);
               setNotice(message);
@@ -233,7 +277,7 @@ export function UsersPage() {
         {refusal}
       </div>
       {options.kind === "error" && <p className="error">{options.message}</p>}
-      <UserFilters value={filters} onChange={setFilters} options={ready} />
+      <UserFilters value={form} onChange={onFilters} options={ready} />
       {list.kind === "loading" && (
         <p className="loading" aria-busy="true">
           Loading users…
@@ -244,7 +288,14 @@ export function UsersPage() {
         (list.value.items.length === 0 ? (
           <p className="empty">No users match these filters.</p>
         ) : (
-          <UserTable users={list.value.items} options={ready} caller={caller} onAction={onAction} />
+          <UserTable
+            users={list.value.items}
+            options={ready}
+            caller={caller}
+            sort={applied.sort}
+            onSort={(sort) => apply({ ...form, sort })}
+            onAction={onAction}
+          />
         ))}
       <Pager
         pages={pages}
@@ -252,6 +303,6 @@ export function UsersPage() {
         nextCursor={list.kind === "ready" ? list.value.nextCursor : null}
       />
       {dialog()}
-    </>
+    </ApiContext.Provider>
   );
 }

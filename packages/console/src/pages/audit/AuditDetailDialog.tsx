@@ -1,13 +1,29 @@
 /**
  * Every field of one audit event, the changes as a before/after table and the chain hash. All of
  * it is rendered as text: labels and changed values are user-chosen (a display name can be markup).
+ * Role, workspace and user ids in the changes read as names (names.tsx), each keeping its id.
  */
+import { useMemo } from "react";
 import { Dialog } from "../../components/Dialog.tsx";
 import { ListTable } from "../../components/ListTable.tsx";
+import { useLoad } from "../../components/useLoad.ts";
+import { useApi } from "../../session.tsx";
 import type { AuditEvent } from "./filters.ts";
-import { actorTypeLabel, isEmergency, localTime, OUTCOME_LABEL, valueText } from "./format.ts";
+import { actorTypeLabel, isEmergency, localTime, OUTCOME_LABEL } from "./format.ts";
+import { type AuditNames, loadNames, namedValue } from "./names.tsx";
 
-export function AuditDetailDialog(props: { readonly event: AuditEvent; readonly onClose: () => void }) {
+export function AuditDetailDialog(props: {
+  readonly event: AuditEvent;
+  /** The users the page's events name, by id. */
+  readonly users: AuditNames;
+  readonly onClose: () => void;
+}) {
+  const api = useApi();
+  const [loaded] = useLoad(() => loadNames(api), [api]);
+  const names = useMemo<AuditNames>(
+    () => new Map([...props.users, ...(loaded.kind === "ready" ? loaded.value : [])]),
+    [props.users, loaded],
+  );
   const e = props.event;
   const changes = Object.entries(e.changes ?? {});
   const anyBefore = changes.some(([, c]) => c.before !== undefined);
@@ -66,8 +82,8 @@ export function AuditDetailDialog(props: { readonly event: AuditEvent; readonly 
         row={([field, c]) => (
           <tr key={field}>
             <th scope="row">{field}</th>
-            {anyBefore && <td className="audit-value">{valueText(c.before)}</td>}
-            <td className="audit-value">{valueText(c.after)}</td>
+            {anyBefore && <td className="audit-value">{namedValue(c.before, names)}</td>}
+            <td className="audit-value">{namedValue(c.after, names)}</td>
           </tr>
         )}
       />

@@ -42,14 +42,6 @@ export function localTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
-/** A before/after value as text (never markup): strings as they are, anything else as JSON. */
-export function valueText(value: unknown): string {
-  if (value === undefined) return "";
-  if (value === null) return "(none)";
-  if (typeof value === "string") return value;
-  return JSON.stringify(value);
-}
-
 /** `YYYY-MM-DD` of today in the viewer's time zone, for export file names. */
 export function today(): string {
   const d = new Date();

@@ -1,6 +1,7 @@
 /**
- * Who has access to one patient: the live grants (and, on request, expired ones) with who granted
- * them and why, "Grant access", and "Revoke" (confirmed).
+ * The access granted on one patient: the live grants (and, on request, expired ones) with who
+ * granted them and why, "Grant access", and "Revoke" (confirmed). Who can read the patient at all
+ * (roles included) is WhoCanRead's list.
  */
 import type { Staffgate } from "@staffgate/sdk";
 import { useState } from "react";
@@ -20,7 +21,14 @@ type Grant = Awaited<ReturnType<Staffgate["patientAccess"]["grant"]>>;
 /** The reason the server records when the application reports that a user created the patient. */
 const CREATED_REASON = "created the patient";
 
-export function PatientGrants({ patientRef }: { patientRef: string }) {
+export function PatientGrants({
+  patientRef,
+  onChanged,
+}: {
+  patientRef: string;
+  /** After a grant or a revocation (who can read the patient may have changed with it). */
+  onChanged?: () => void;
+}) {
   const api = useApi();
   const [includeExpired, setIncludeExpired] = useState(false);
   const [state, reload] = useLoad(
@@ -46,7 +54,7 @@ export function PatientGrants({ patientRef }: { patientRef: string }) {
   return (
     <section className="admin-section" aria-labelledby="grants-heading">
       <div className="page-head">
-        <h2 id="grants-heading">Who has access to patient {patientRef}</h2>
+        <h2 id="grants-heading">Granted access to patient {patientRef}</h2>
         <button
           type="button"
           className="primary"
@@ -67,7 +75,7 @@ export function PatientGrants({ patientRef }: { patientRef: string }) {
         Show expired grants
       </label>
       <Notice>{notice}</Notice>
-      <LoadState state={state} loading="Loading who has access…">
+      <LoadState state={state} loading="Loading granted access…">
         {(items) => (
           <ListTable
             items={items}
@@ -122,6 +130,7 @@ export function PatientGrants({ patientRef }: { patientRef: string }) {
             setGranting(false);
             setNotice(`${user.displayName} was granted access to patient ${patientRef}.`);
             reload();
+            onChanged?.();
           }}
         />
       )}
@@ -143,6 +152,7 @@ export function PatientGrants({ patientRef }: { patientRef: string }) {
           onClose={() => {
             setRevoking(null);
             reload();
+            onChanged?.();
           }}
         >
           <p>

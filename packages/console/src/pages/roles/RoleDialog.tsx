@@ -1,19 +1,22 @@
 /**
  * "Create New Role" and "Edit" (W5): a wide dialog with tabs "Role Properties" and "Permissions"
  * around one form. Edits carry the version read (If-Match). A refusal stays in the dialog, said in
- * words above the form and beside what it names; the tab holding such an error opens. Locked roles
- * (and every role, for someone without roles.manage) open read-only.
+ * words above the form and beside what it names; the tab holding such an error opens. Locked roles,
+ * a role the editor holds (nobody edits their own), and every role for someone without
+ * roles.manage open read-only. Permissions the editor does not hold are not offered.
  */
 import { type FormEvent, useId, useState } from "react";
 import { Field, TextAreaField } from "../../components/Field.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
 import { type Grants, PermissionEditor } from "../../components/PermissionEditor.tsx";
 import { Tabs } from "../../components/Tabs.tsx";
-import { useApi } from "../../session.tsx";
+import { useApi, useSession } from "../../session.tsx";
 import type { Role } from "../../types.ts";
+import { coverageOf } from "./coverage.ts";
 import type { GrantOptions } from "./grantOptions.ts";
 import { grantsBody, grantsOf } from "./grants.ts";
 import { type SaveProblem, saveProblem } from "./saveProblem.ts";
+import "../../styles/users-access.css";
 
 type Tab = "properties" | "permissions";
 
@@ -28,8 +31,12 @@ export function RoleDialog(props: {
   readonly onSaved: (role: Role) => void;
 }) {
   const api = useApi();
+  const { me } = useSession();
   const { role, options } = props;
-  const readOnly = !props.canManage || Boolean(role?.locked);
+  const own =
+    role !== null && (role.id === me.user.roleId || me.user.workspaceRoles.some((w) => w.roleId === role.id));
+  const readOnly = !props.canManage || Boolean(role?.locked) || own;
+  const coverage = coverageOf(me.permissions, options.catalog);
   const ids = useId();
   const [tab, setTab] = useState<Tab>("properties");
   const [name, setName] = useState(role?.name ?? "");
@@ -68,10 +75,13 @@ export function RoleDialog(props: {
           This role is locked: it cannot be changed or deleted. Copy it to make a role you can edit.
         </p>
       )}
-      {role && !role.locked && readOnly && (
+      {role && !role.locked && !props.canManage && (
         <p className="notice">
           You can look at this role; changing roles needs the “Manage roles” permission.
         </p>
+      )}
+      {role && !role.locked && props.canManage && own && (
+        <p className="note">You hold this role, so you cannot change it: ask another administrator.</p>
       )}
       <Field
         label="Name"
@@ -157,6 +167,7 @@ export function RoleDialog(props: {
                 onChange={setGrants}
                 disabled={readOnly}
                 errors={problem?.grants}
+                holds={coverage.holds}
               />
             ),
           },

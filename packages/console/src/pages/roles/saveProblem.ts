@@ -7,6 +7,7 @@ import { StaffgateError } from "@staffgate/sdk";
 import { problemMessage } from "../../api.ts";
 import type { GrantOptions } from "./grantOptions.ts";
 import type { GrantErrors } from "./grants.ts";
+import { permissionWords } from "./permissionWords.ts";
 
 const RULE_WORDS: Readonly<Record<string, string>> = {
   COLLABORATOR_ROLE_HAS_WORKSPACE_ROWS:
@@ -46,15 +47,10 @@ export function saveProblem(error: unknown, sent: Sent, options: GrantOptions, w
       grants: {},
     };
   }
-  const labels = new Map(options.catalog.map((p) => [p.key, p.label]));
-  const names = new Map(options.workspaces.map((w) => [w.id, w.name]));
   // The API quotes permission keys and names workspaces by id; a person knows their labels.
+  const inLabels = permissionWords(options.catalog, options.workspaces);
   const words = (m: string) => {
-    let out = m.replace(/"?([a-z][a-z0-9_-]*(?:\.[a-z][a-z0-9_-]*)+)"?/g, (match, key: string) => {
-      const label = labels.get(key);
-      return label ? `“${label}”` : match;
-    });
-    for (const [id, name] of names) out = out.replaceAll(id, `“${name}”`);
+    const out = inLabels(m);
     return out.charAt(0).toUpperCase() + out.slice(1);
   };
 

@@ -2,6 +2,7 @@
  * A WAI-ARIA menu button: Enter, Space or ArrowDown opens the menu on its first item (ArrowUp on
  * its last), the arrows, Home and End move, a letter jumps to the next item starting with it,
  * Escape closes and returns focus to the button, Tab closes and moves on, a click outside closes.
+ * A disabled item (`aria-disabled`) stays focusable so its reason is read, and does nothing.
  */
 import { Fragment, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 
@@ -10,6 +11,10 @@ export interface MenuItem {
   readonly label: string;
   /** Items of different groups are separated by a line. */
   readonly group: number;
+  /** Shown but not usable; `reason` says why. */
+  readonly disabled?: boolean;
+  /** A second line under the label. */
+  readonly reason?: string;
 }
 
 export function ActionsMenu(props: {
@@ -117,10 +122,14 @@ export function ActionsMenu(props: {
                 type="button"
                 role="menuitem"
                 tabIndex={i === active ? 0 : -1}
-                onClick={() => choose(item.id)}
+                aria-disabled={item.disabled ? true : undefined}
+                onClick={() => {
+                  if (!item.disabled) choose(item.id);
+                }}
                 onKeyDown={(e) => onItemKey(e, i)}
               >
                 {item.label}
+                {item.reason && <span className="actions-menu-reason">{item.reason}</span>}
               </button>
             </Fragment>
           ))}

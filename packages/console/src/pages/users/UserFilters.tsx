@@ -1,9 +1,18 @@
-/** The users list's search and filters (PRODUCT.md §2 "Lists"); status is Active by default. */
+/**
+ * The users list's search, filters and sort (PRODUCT.md §2 "Lists"), kept in the address
+ * (`/users?status=all&sort=-lastLoginAt`) so a view can be shared and reloaded; status is Active
+ * and the sort Name by default, and the address holds only what differs from them.
+ */
 import { Field, NamedOptions, SelectField } from "../../components/Field.tsx";
 import type { UserStatusFilter } from "../../types.ts";
 import { byName, type UserOptions } from "./options.ts";
 
 type YesNo = "" | "yes" | "no";
+
+/** The columns the list sorts by; a leading `-` sorts descending. */
+export const SORT_KEYS = ["name", "username", "email", "createdAt", "lastLoginAt"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+export type UserSort = SortKey | `-${SortKey}`;
 
 export interface UserFilterValues {
   readonly q: string;
@@ -13,6 +22,9 @@ export interface UserFilterValues {
   readonly workRole: string;
   readonly virtual: YesNo;
   readonly locked: YesNo;
+  /** A `YYYY-MM-DD` day: users whose last sign-in was before it began (or who never signed in). */
+  readonly lastLoginBefore: string;
+  readonly sort: UserSort;
 }
 
 export const DEFAULT_FILTERS: UserFilterValues = {
@@ -23,6 +35,8 @@ export const DEFAULT_FILTERS: UserFilterValues = {
   workRole: "",
   virtual: "",
   locked: "",
+  lastLoginBefore: "",
+  sort: "name",
 };
 
 const STATUSES: readonly { value: UserStatusFilter; label: string }[] = [
@@ -33,8 +47,56 @@ const STATUSES: readonly { value: UserStatusFilter; label: string }[] = [
   { value: "all", label: "All" },
 ];
 
-/** The list query of these filters; `q` is the search as settled after typing pauses. */
-export function listQuery(f: UserFilterValues, q: string) {
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const KEYS = Object.keys(DEFAULT_FILTERS) as (keyof UserFilterValues)[];
+
+const isSort = (s: string): s is UserSort => (SORT_KEYS as readonly string[]).includes(s.replace(/^-/, ""));
+const yesNo = (s: string): YesNo => (s === "yes" || s === "no" ? s : "");
+
+/** The filters an address holds; unknown parameters and values are ignored. */
+export function filtersFromSearch(search: string): UserFilterValues {
+  const params = new URLSearchParams(search);
+  const get = (key: keyof UserFilterValues) => params.get(key)?.trim() ?? "";
+  const status = get("status");
+  const sort = get("sort");
+  const day = get("lastLoginBefore");
+  return {
+    // The search as typed: trimming it here would eat the space a person is typing.
+    q: params.get("q") ?? "",
+    status: STATUSES.some((s) => s.value === status) ? (status as UserStatusFilter) : "active",
+    roleId: get("roleId"),
+    workspaceId: get("workspaceId"),
+    workRole: get("workRole"),
+    virtual: yesNo(get("virtual")),
+    locked: yesNo(get("locked")),
+    lastLoginBefore: DAY.test(day) && localDay(day) ? day : "",
+    sort: isSort(sort) ? sort : "name",
+  };
+}
+
+/** The address of a view: only what differs from the defaults, in a stable order. */
+export function searchOf(f: UserFilterValues): string {
+  const params = new URLSearchParams();
+  for (const key of KEYS) {
+    const v = key === "q" ? (f.q.trim() ? f.q : "") : f[key].trim();
+    if (v !== DEFAULT_FILTERS[key]) params.set(key, v);
+  }
+  const s = params.toString();
+  return s ? `?${s}` : "";
+}
+
+/** Local midnight of a `YYYY-MM-DD` day, as an instant. */
+function localDay(day: string): Date | null {
+  const m = DAY.exec(day);
+  if (!m) return null;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** The export's query of these filters (every page, so no sort). */
+export function exportQuery(f: UserFilterValues) {
+  const q = f.q.trim();
+  const before = localDay(f.lastLoginBefore);
   return {
     status: f.status,
     ...(q ? { q } : {}),
@@ -43,7 +105,18 @@ export function listQuery(f: UserFilterValues, q: string) {
     ...(f.workRole ? { workRole: f.workRole } : {}),
     ...(f.virtual ? { virtual: f.virtual === "yes" } : {}),
     ...(f.locked ? { locked: f.locked === "yes" } : {}),
+    ...(before ? { lastLoginBefore: before.toISOString() } : {}),
   };
+}
+
+/** The list's query of these filters and sort. */
+export function listQuery(f: UserFilterValues) {
+  return { ...exportQuery(f), sort: f.sort };
+}
+
+/** True when a filter differs from its default (the sort is not a filter). */
+export function hasFilters(f: UserFilterValues): boolean {
+  return KEYS.some((k) => k !== "sort" && f[k] !== DEFAULT_FILTERS[k]);
 }
 
 export function UserFilters(props: {
@@ -54,7 +127,6 @@ export function UserFilters(props: {
   const f = props.value;
   const set = <K extends keyof UserFilterValues>(key: K, v: UserFilterValues[K]) =>
     props.onChange({ ...f, [key]: v });
-  const changed = (Object.keys(f) as (keyof UserFilterValues)[]).some((k) => f[k] !== DEFAULT_FILTERS[k]);
   return (
     <search className="filters users-filters">
       <Field
@@ -103,8 +175,20 @@ export function UserFilters(props: {
         <option value="yes">Locked only</option>
         <option value="no">Not locked</option>
       </SelectField>
-      {changed && (
-        <button type="button" className="clear-filters" onClick={() => props.onChange(DEFAULT_FILTERS)}>
+      <Field
+        label="Last sign-in before"
+        type="date"
+        name="lastLoginBefore"
+        value={f.lastLoginBefore}
+        onChange={(e) => set("lastLoginBefore", e.target.value)}
+        hint="Never signed in counts too."
+      />
+      {hasFilters(f) && (
+        <button
+          type="button"
+          className="clear-filters"
+          onClick={() => props.onChange({ ...DEFAULT_FILTERS, sort: f.sort })}
+        >
           Clear filters
         </button>
       )}

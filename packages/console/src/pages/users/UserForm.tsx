@@ -1,8 +1,9 @@
 /**
  * The one user form behind "Create New User" and "Edit": tabs "User Information" and "Roles".
- * Empty choices are caught here; the API's field errors (`errors[].path`) are shown beside their
- * fields, the first tab holding one opens and its first invalid field takes focus; errors no
- * field shows are said above the buttons.
+ * Empty required fields and choices are caught here, on both tabs at once; the API's field errors
+ * (`errors[].path`) are shown beside their fields. The tab shown stays if it holds an error, else
+ * the first tab holding one opens; its first invalid field takes focus. Errors no field shows are
+ * said above the buttons.
  */
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { fieldErrors, problemMessage } from "../../api.ts";
@@ -49,16 +50,16 @@ export function UserForm(props: {
 
   const showErrors = (byField: Record<string, string>) => {
     setErrors(byField);
-    const first = Object.keys(byField)
-      .map(tabOf)
-      .find((t) => t !== null);
+    const tabs = Object.keys(byField).map(tabOf);
+    if (tabs.includes(tab)) return;
+    const first = (["info", "roles"] as const).find((t) => tabs.includes(t));
     if (first) setTab(first);
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
-    const missing = missingChoices(values);
+    const missing = missingChoices(values, props.mode);
     if (Object.keys(missing).length > 0) {
       showErrors(missing);
       return;

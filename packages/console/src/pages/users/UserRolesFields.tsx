@@ -1,9 +1,15 @@
 /**
  * The "Roles" tab: the user's role, the workspaces the user is active in, and per-workspace roles
- * (in a workspace listed there the user holds that role instead of the role above).
+ * (in a workspace listed there the user holds that role instead of the role above). Only roles the
+ * signed-in administrator could grant are offered (the others are named, with why), and workspace
+ * roles only in workspaces the user is active in: a row whose workspace leaves the access goes,
+ * and the form says so.
  */
-import { useId } from "react";
+import { useId, useMemo, useState } from "react";
 import { NamedOptions, SelectField } from "../../components/Field.tsx";
+import { useSession } from "../../session.tsx";
+import type { Role } from "../../types.ts";
+import { coverageOf } from "../roles/coverage.ts";
 import type { UserOptions } from "./options.ts";
 import type { FieldsProps } from "./UserInfoFields.tsx";
 import type { WorkspaceRoleRow } from "./userFormValues.ts";
@@ -19,6 +25,30 @@ export function UserRolesFields(
 ) {
   const { values: v, errors, set, options } = props;
   const ids = useId();
+  const { me } = useSession();
+  const coverage = useMemo(() => coverageOf(me.permissions, options.catalog), [me, options.catalog]);
+  const grantable = (r: Role) => coverage.excess(r).length === 0;
+  /** The roles a select offers: those the caller could grant, and the one it holds now. */
+  const rolesFor = (current: string) => options.roles.filter((r) => grantable(r) || r.id === current);
+  const notOffered = options.roles.filter((r) => !grantable(r) && r.id !== v.roleId);
+  const [dropped, setDropped] = useState<string | null>(null);
+  const inAccess = (id: string) => v.accessAll || v.accessIds.includes(id);
+  const accessible = options.workspaces.filter((w) => inAccess(w.id));
+  /** Changes the access; workspace roles outside it could never apply, so they go (said below). */
+  const setAccess = (all: boolean, accessIds: readonly string[]) => {
+    const gone = v.workspaceRoles.filter((r) => r.workspaceId && !all && !accessIds.includes(r.workspaceId));
+    set("accessAll", all);
+    set("accessIds", accessIds);
+    if (gone.length === 0) return;
+    set(
+      "workspaceRoles",
+      v.workspaceRoles.filter((r) => !gone.includes(r)),
+    );
+    const names = gone.map((r) => workspaceName(r.workspaceId) ?? r.workspaceId).join(", ");
+    setDropped(
+      `The workspace role in ${names} was removed: the user is no longer active there, so it could never apply.`,
+    );
+  };
   const nextKey = Math.max(0, ...v.workspaceRoles.map((r) => r.key + 1));
   const setRow = (index: number, row: Partial<WorkspaceRoleRow>) =>
     set(
@@ -41,10 +71,15 @@ export function UserRolesFields(
         onChange={(e) => set("roleId", e.target.value)}
         error={errors.roleId}
         disabled={props.ownRole}
+        hint={
+          !props.ownRole && notOffered.length > 0
+            ? `Not offered: ${notOffered.map((r) => r.name).join(", ")}. They grant permissions you do not hold, so only someone holding them can give them.`
+            : undefined
+        }
         {...(ownHint ? { "aria-describedby": ownHint } : {})}
         required
       >
-        <NamedOptions empty="Choose a role" items={options.roles}>
+        <NamedOptions empty="Choose a role" items={rolesFor(v.roleId)}>
           {props.privateRoleId && (
             <option value={props.privateRoleId}>Private role (set by Edit Permissions)</option>
           )}
@@ -61,7 +96,7 @@ export function UserRolesFields(
             type="radio"
             name={`${ids}-access`}
             checked={v.accessAll}
-            onChange={() => set("accessAll", true)}
+            onChange={() => setAccess(true, v.accessIds)}
           />
           Active in all workspaces
         </label>
@@ -70,7 +105,7 @@ export function UserRolesFields(
             type="radio"
             name={`${ids}-access`}
             checked={!v.accessAll}
-            onChange={() => set("accessAll", false)}
+            onChange={() => setAccess(false, v.accessIds)}
           />
           Active only in the workspaces ticked below
         </label>
@@ -83,8 +118,8 @@ export function UserRolesFields(
                   type="checkbox"
                   checked={v.accessIds.includes(w.id)}
                   onChange={(e) =>
-                    set(
-                      "accessIds",
+                    setAccess(
+                      false,
                       e.target.checked ? [...v.accessIds, w.id] : v.accessIds.filter((id) => id !== w.id),
                     )
                   }
@@ -103,7 +138,13 @@ export function UserRolesFields(
 
       <fieldset className="choice">
         <legend>Workspace roles</legend>
-        <p className="hint">In a workspace listed here the user holds that role instead of the role above.</p>
+        <p className="hint">
+          In a workspace listed here the user holds that role instead of the role above. Only workspaces the
+          user is active in are offered.
+        </p>
+        <p role="status" className="hint workspace-roles-dropped">
+          {dropped}
+        </p>
         {errors.workspaceRoles && <p className="field-error">{errors.workspaceRoles}</p>}
         {v.workspaceRoles.map((row, i) => (
           <div key={row.key} className="workspace-role-row">
@@ -114,7 +155,10 @@ export function UserRolesFields(
               error={errors[`workspaceRoles.${i}.workspaceId`]}
               disabled={props.ownRole}
             >
-              <NamedOptions empty="Choose a workspace" items={options.workspaces} />
+              <NamedOptions
+                empty="Choose a workspace"
+                items={options.workspaces.filter((w) => inAccess(w.id) || w.id === row.workspaceId)}
+              />
             </SelectField>
             <SelectField
               label="Role in this workspace"
@@ -123,7 +167,7 @@ export function UserRolesFields(
               error={errors[`workspaceRoles.${i}.roleId`]}
               disabled={props.ownRole}
             >
-              <NamedOptions empty="Choose a role" items={options.roles} />
+              <NamedOptions empty="Choose a role" items={rolesFor(row.roleId)} />
             </SelectField>
             {!props.ownRole && (
               <button
@@ -145,7 +189,7 @@ export function UserRolesFields(
         {!props.ownRole && (
           <button
             type="button"
-            disabled={options.workspaces.length === 0}
+            disabled={accessible.length === 0}
             onClick={() => {
               set("workspaceRoles", [...v.workspaceRoles, { key: nextKey, workspaceId: "", roleId: "" }]);
             }}

@@ -1,10 +1,12 @@
 /**
  * What the Users page chooses from: the tenant's formal roles, workspaces and work roles, loaded
- * once for the filters, the table and the create/edit form.
+ * once for the filters, the table and the create/edit form; and the permission catalogue, by
+ * which a role's grants are compared with the caller's and refusals name permissions by label.
  */
 import type { Staffgate } from "@staffgate/sdk";
 import { listAll } from "../../listAll.ts";
 import type { Role } from "../../types.ts";
+import type { CatalogPermission } from "../roles/grants.ts";
 
 export type Workspace = Awaited<ReturnType<Staffgate["workspaces"]["list"]>>["items"][number];
 export type WorkRole = Awaited<ReturnType<Staffgate["permissions"]["list"]>>["workRoles"][number];
@@ -15,6 +17,9 @@ export interface UserOptions {
   readonly workspaces: readonly Workspace[];
   readonly workRoles: readonly WorkRole[];
   readonly roleName: (id: string) => string | undefined;
+  /** Formal roles by id (what a user's role grants). */
+  readonly rolesById: ReadonlyMap<string, Role>;
+  readonly catalog: readonly CatalogPermission[];
 }
 
 /** A work role as a choice: work roles have no id, their name is the value. */
@@ -30,10 +35,13 @@ export async function loadUserOptions(api: Staffgate): Promise<UserOptions> {
     api.permissions.list(),
   ]);
   const names = new Map(roles.map((r) => [r.id, r.name]));
+  const formal = roles.filter((r) => !r.private);
   return {
-    roles: roles.filter((r) => !r.private),
+    roles: formal,
     workspaces,
     workRoles: catalog.workRoles,
     roleName: (id) => names.get(id),
+    rolesById: new Map(formal.map((r) => [r.id, r])),
+    catalog: catalog.items,
   };
 }

@@ -1,10 +1,12 @@
 /**
  * The Actions menu of a user row: which actions apply to a user (the caller's permissions, the
- * user's status, never the destructive ones on oneself), what each says, and how each runs.
- * The server decides in the end; hiding what would be refused keeps the menu honest.
+ * user's status and history, never the self-refused ones on oneself, and on a user holding more
+ * than the caller only a look), what each says, and how each runs. The server decides in the end;
+ * hiding what would be refused keeps the menu honest.
  */
-import type { Staffgate } from "@staffgate/sdk";
+import { type Staffgate, StaffgateError } from "@staffgate/sdk";
 import type { User } from "../../types.ts";
+import type { MenuItem } from "./ActionsMenu.tsx";
 
 export type ActionId =
   | "edit"
@@ -27,6 +29,11 @@ export type ActionId =
 export interface Caller {
   readonly can: (permission: string) => boolean;
   readonly userId: string;
+  /**
+   * What `user` holds that the caller does not, in words ("View PHI, Read Patients and 2 more");
+   * null when nothing (or nothing known: the server still judges).
+   */
+  readonly beyond: (user: User) => string | null;
 }
 
 /** The words of a confirmation: what will happen, and the confirming button's name. */
@@ -64,7 +71,7 @@ export const ACTIONS: readonly ActionDef[] = [
     id: "permissions",
     label: "Edit Permissions",
     group: 0,
-    applies: (u, c) => manage(c) && c.can("roles.manage") && u.status !== "archived",
+    applies: (u, c) => manage(c) && c.can("roles.manage") && other(u, c) && u.status !== "archived",
   },
   { id: "effective", label: "Effective permissions", group: 0, applies: () => true },
   {
@@ -209,11 +216,12 @@ export const ACTIONS: readonly ActionDef[] = [
     },
   },
   {
-    // Purge is offered on archived users only: archive first, purge when sure (nothing comes back).
+    // Purge is offered on archived users only (archive first, purge when sure: nothing comes back),
+    // and never on one who has signed in: that is history, and history is never purged.
     id: "purge",
     label: "Purge",
     group: 2,
-    applies: (u, c) => manage(c) && other(u, c) && u.status === "archived",
+    applies: (u, c) => manage(c) && other(u, c) && u.status === "archived" && u.lastLoginAt === null,
     confirm: destructive(
       "Purge user permanently?",
       "Purge",
@@ -221,12 +229,55 @@ export const ACTIONS: readonly ActionDef[] = [
         `${u.displayName} (${u.username}) is deleted for good and cannot be restored. Only a user who never signed in or acted can be purged.`,
     ),
     run: async (api, u) => {
-      await api.userActions.purge(u.id, v(u));
+      try {
+        await api.userActions.purge(u.id, v(u));
+      } catch (e) {
+        throw keptArchived(e);
+      }
       return `${u.displayName} was purged permanently.`;
     },
   },
 ];
 
+/**
+ * A user with history cannot be purged, and the server advises to deactivate or archive instead:
+ * purge is offered only on archived users, so say that it stays archived.
+ */
+function keptArchived(error: unknown): unknown {
+  if (!(error instanceof StaffgateError) || error.code !== "USER_HAS_HISTORY" || !error.problem.detail) {
+    return error;
+  }
+  const detail = error.problem.detail.replace(
+    /;\s*deactivate or archive it instead\.?$/,
+    "; it stays archived.",
+  );
+  return new StaffgateError({ ...error.problem, detail });
+}
+
 export function actionsFor(user: User, caller: Caller): ActionDef[] {
   return ACTIONS.filter((a) => a.applies(user, caller));
+}
+
+/** The one action the server allows on a user holding more than the caller: looking. */
+const LOOK_ONLY: ReadonlySet<ActionId> = new Set(["effective"]);
+
+/**
+ * The menu of a row: its actions, or for a user holding permissions the caller does not, the
+ * looking ones and one disabled item saying why the rest are not offered (all would be refused,
+ * SECURITY.md G-52). One's own row is never judged so: the self-refused actions are hidden already.
+ */
+export function menuFor(user: User, caller: Caller): MenuItem[] {
+  const actions = actionsFor(user, caller);
+  const beyond = user.id === caller.userId ? null : caller.beyond(user);
+  if (!beyond || actions.every((a) => LOOK_ONLY.has(a.id))) return actions;
+  return [
+    ...actions.filter((a) => LOOK_ONLY.has(a.id)),
+    {
+      id: "beyond",
+      label: "No other actions",
+      group: 3,
+      disabled: true,
+      reason: `${user.displayName} holds permissions you do not: ${beyond}.`,
+    },
+  ];
 }

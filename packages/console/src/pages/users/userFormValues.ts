@@ -205,9 +205,27 @@ export function tabOf(path: string): Tab | null {
   return null;
 }
 
-/** What the form itself can tell before asking the server: the choices left empty. */
-export function missingChoices(v: UserFormValues): Record<string, string> {
+/** The fields every user must have, and what an empty one says. */
+const REQUIRED_TEXT = [
+  ["firstName", "Enter a first name."],
+  ["lastName", "Enter a last name."],
+  ["email", "Enter an email address."],
+  ["username", "Enter a username."],
+] as const;
+
+/**
+ * What the form itself can tell before asking the server, all at once (on both tabs): the
+ * required fields and choices left empty.
+ */
+export function missingChoices(
+  v: UserFormValues,
+  mode: "create" | "edit" = "create",
+): Record<string, string> {
   const out: Record<string, string> = {};
+  for (const [key, message] of REQUIRED_TEXT) if (!v[key].trim()) out[key] = message;
+  if (mode === "create" && !v.virtual && v.passwordMode === "set" && !v.password) {
+    out.password = "Enter a password, or send an invitation link instead.";
+  }
   if (!v.roleId) out.roleId = "Choose a role.";
   v.workspaceRoles.forEach((r, i) => {
     if (!r.workspaceId) out[`workspaceRoles.${i}.workspaceId`] = "Choose a workspace.";

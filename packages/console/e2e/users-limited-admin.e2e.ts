@@ -1,0 +1,164 @@
+/**
+ * A limited administrator (users.*, roles.manage, workspaces.manage; no patient permissions) is
+ * not offered what the no-escalation rule forbids (PRODUCT.md §2 "Guards"): roles they could not
+ * grant, permissions they do not hold in the role editor, actions on a user who holds more than
+ * them. A refusal the server still makes (a private role the console cannot see) names the
+ * permissions by their labels.
+ */
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
+import { roleIds, STAFF_PASSWORD, staff } from "./users-seed.ts";
+
+const optionTexts = async (select: ReturnType<Page["getByLabel"]>) =>
+  (await select.locator("option").allInnerTexts()).map((t) => t.trim());
+
+describe("a limited administrator", () => {
+  const { tenant, signedIn } = useE2e();
+  let paul: { id: string };
+  let pia: { id: string };
+  beforeAll(async () => {
+    const roles = await roleIds(tenant);
+    const accessAdmin = await tenant.admin.roles.create({
+      name: "Access admin",
+      permissions: ["users.view", "users.manage", "users.credentials", "roles.manage", "workspaces.manage"],
+    });
+    const desk = await tenant.admin.roles.create({ name: "Front desk", permissions: ["users.view"] });
+    await tenant.admin.workspaces.create({ slug: "main-clinic", name: "Main Clinic" });
+    await staff(tenant, "Lena", "Limited", { roleId: accessAdmin.id });
+    await staff(tenant, "Dan", "Desk", { roleId: desk.id });
+    paul = await staff(tenant, "Paul", "Physicist", { roleId: roles.Physicist ?? "" });
+    // A private role: not among the roles the console lists, so only the server can judge it.
+    pia = await staff(tenant, "Pia", "Private", { roleId: desk.id });
+    await tenant.admin.userActions.setPermissions(pia.id, {
+      permissions: ["users.view", "patients.phi"],
+      collaborator: false,
+      workspaces: [],
+    });
+  });
+
+  const signIn = (path?: string) =>
+    signedIn({ login: "llimited", password: STAFF_PASSWORD, ...(path ? { path } : {}) });
+
+  it("is offered only the roles they could grant, in the user form and per workspace", async () => {
+    const page = await signIn();
+    await page.getByRole("button", { name: "Create New User" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create New User" });
+    await dialog.getByLabel("First name").fill("Nina");
+    await dialog.getByLabel("Last name").fill("New");
+    await dialog.getByLabel("Email", { exact: true }).fill("nina.new@example.test");
+    await dialog.getByLabel("Username").fill("nnew");
+    await dialog.getByRole("tab", { name: "Roles" }).click();
+    const role = dialog.getByLabel("Role", { exact: true });
+    expect(await optionTexts(role)).toEqual(["Choose a role", "Access admin", "Front desk"]);
+    const why = (await role.getAttribute("aria-describedby")) ?? "";
+    await hasText(
+      dialog.locator(`[id="${why}"]`),
+      /^Not offered: .*Administrator.*\. They grant permissions you do not hold, so only someone holding them can give them\.$/,
+    );
+    await hasText(dialog.locator(`[id="${why}"]`), /Physicist/);
+    await dialog.getByRole("button", { name: "Add workspace role" }).click();
+    expect(await optionTexts(dialog.getByLabel("Role in this workspace"))).toEqual([
+      "Choose a role",
+      "Access admin",
+      "Front desk",
+    ]);
+    await dialog
+      .locator(".workspace-role-row")
+      .getByRole("button", { name: /^Remove/ })
+      .click();
+    await role.selectOption({ label: "Front desk" });
+    await shot(page, "users-limited-create");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await visible(
+      page.getByRole("status").filter({ hasText: "Nina New was created and sent an invitation." }),
+    );
+    await gone(dialog);
+  });
+
+  it("offers only a look at a user who holds more, and everything on one who does not", async () => {
+    const page = await signIn();
+    await page.getByRole("button", { name: "Actions for Paul Physicist" }).click();
+    const items = await page.getByRole("menuitem").allInnerTexts();
+    expect(items[0]).toBe("Effective permissions");
+    expect(items[1]).toMatch(/^No other actions\nPaul Physicist holds permissions you do not: View PHI, /);
+    expect(items).toHaveLength(2);
+    const why = page.getByRole("menuitem", { name: /^No other actions/ });
+    expect(await why.getAttribute("aria-disabled")).toBe("true");
+    await shot(page, "users-limited-menu");
+    // It takes focus (so its words are read) and does nothing.
+    await page.keyboard.press("ArrowDown");
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-disabled")))
+      .toBe("true");
+    await page.keyboard.press("Enter");
+    expect(await page.getByRole("dialog").count()).toBe(0);
+    expect(new URL(page.url()).pathname).toBe("/users");
+    await page.keyboard.press("Escape");
+
+    await page.getByRole("button", { name: "Actions for Dan Desk" }).click();
+    const danItems = await page.getByRole("menuitem").allInnerTexts();
+    for (const item of ["Edit", "Edit Permissions", "Set password", "Deactivate", "Archive"]) {
+      expect(danItems).toContain(item);
+    }
+    await page.keyboard.press("Escape");
+
+    // Reached by its address, Edit Permissions of Paul is read-only and says why.
+    await page.goto(`/users/${paul.id}/permissions`);
+    await visible(page.getByText(/^Paul Physicist holds permissions you do not \(View PHI, /));
+    expect(await page.getByRole("button", { name: "Save" }).count()).toBe(0);
+  });
+
+  it("names the permissions by label when the server refuses an action", async () => {
+    const page = await signIn();
+    await page.getByRole("button", { name: "Actions for Pia Private" }).click();
+    await page.getByRole("menuitem", { name: "Deactivate", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Deactivate user?" });
+    await dialog.getByRole("button", { name: "Deactivate", exact: true }).click();
+    const alert = dialog.getByRole("alert");
+    await hasText(
+      alert,
+      /^The user holds permissions you do not \(.*“View PHI”.*\); only someone holding them can act on this user$/,
+    );
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text a person reads.
+    expect(await alert.innerText()).not.toMatch(/patients\./);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog);
+    expect((await tenant.admin.users.get(pia.id)).status).toBe("active");
+  });
+
+  it("is not offered, in the role editor, permissions they do not hold", async () => {
+    const page = await signIn("/roles");
+    await page.getByRole("button", { name: "Create New Role" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create New Role" });
+    await dialog.getByLabel("Name", { exact: true }).fill("Workspace keepers");
+    await dialog.getByRole("tab", { name: "Permissions" }).click();
+    const tenantLevel = dialog.getByRole("group", { name: "Tenant level" });
+    const box = (name: string) => tenantLevel.getByRole("checkbox", { name, exact: true });
+    await visible(tenantLevel.getByText(/^You can grant only permissions you hold yourself/));
+    const phi = box("View PHI");
+    expect(await phi.isDisabled()).toBe(true);
+    await hasText(
+      page.locator(`[id="${await phi.getAttribute("aria-describedby")}"]`),
+      "You do not hold it, so you cannot grant it",
+    );
+    expect(await box("Patients").isDisabled()).toBe(true);
+    expect(await box("Manage workspaces").isDisabled()).toBe(false);
+    await box("Manage workspaces").check();
+    await shot(page, "roles-limited-editor");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await hasText(page.getByRole("status"), "Role “Workspace keepers” was created.");
+
+    // A copy grants what the role grants: refused, naming what Lena lacks by label.
+    await page.getByRole("button", { name: "Copy Physicist" }).click();
+    await hasText(
+      page.getByRole("alert"),
+      /^The role would grant permissions you do not hold yourself: View PHI, .*\.$/,
+    );
+    // Her own role opens read-only, saying why (nobody edits a role they hold).
+    await page.getByRole("button", { name: "Edit Access admin" }).click();
+    const own = page.getByRole("dialog", { name: "Role: Access admin" });
+    await visible(own.getByText("You hold this role, so you cannot change it: ask another administrator."));
+    expect(await own.getByRole("button", { name: "Save" }).count()).toBe(0);
+  });
+});
