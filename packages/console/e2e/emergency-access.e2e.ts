@@ -54,7 +54,11 @@ describe("emergency access", () => {
     await gone(dialog);
     const [opened] = await elevations();
     expect(opened).toMatchObject({ status: "open", patientRef: "PAT-2002", reason: REASON });
-    const until = await page.evaluate((iso) => new Date(iso).toLocaleString(), opened?.expiresAt ?? "");
+    const until = await page.evaluate(
+      (iso) =>
+        new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso)),
+      opened?.expiresAt ?? "",
+    );
     const open = page.getByRole("region", { name: "Your open emergency access" });
     await hasText(open.locator("p").first(), `Emergency access is open for patient PAT-2002 until ${until}.`);
     // Four hours by default: the time box the tenant sets.

@@ -100,7 +100,13 @@ describe("outbox", () => {
     const row = (to: string) => all.find((r) => r[1] === to)?.slice(1);
     const subject = "You are invited to Riverside Veterinary Clinic";
     expect(row(invited.waiting)).toEqual([invited.waiting, subject, "Invitation", "Waiting to be sent"]);
-    const sentWhen = await page.evaluate((iso) => new Date(iso).toLocaleString(), sentAt);
+    const sentWhen = await page.evaluate(
+      (iso) =>
+        new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" }).format(
+          new Date(iso),
+        ),
+      sentAt,
+    );
     expect(row(invited.sent)).toEqual([invited.sent, subject, "Invitation", `Sent ${sentWhen} via smtp`]);
     expect(row(invited.failing)).toEqual([
       invited.failing,
@@ -109,7 +115,13 @@ describe("outbox", () => {
       `Failing: 3 attempts — ${FAILURE}`,
     ]);
     const created = server.items.find((m) => m.to === invited.waiting)?.createdAt ?? "";
-    const createdAt = await page.evaluate((iso) => new Date(iso).toLocaleString(), created);
+    const createdAt = await page.evaluate(
+      (iso) =>
+        new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" }).format(
+          new Date(iso),
+        ),
+      created,
+    );
     expect(all.find((r) => r[1] === invited.waiting)?.[0]).toBe(createdAt);
 
     // The invitation's one-time token is nowhere: not in the page (text or markup), not in what the

@@ -11,6 +11,7 @@ import { NoAccess, Notice } from "../components/Messages.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
+import { formatDateTime } from "../dates.ts";
 import type { Role } from "../types.ts";
 import { type CreatedToken, CreateTokenDialog } from "./api-tokens/CreateTokenDialog.tsx";
 import { TokenCreatedDialog } from "./api-tokens/TokenCreatedDialog.tsx";
@@ -18,7 +19,7 @@ import { TokenCreatedDialog } from "./api-tokens/TokenCreatedDialog.tsx";
 type ApiToken = Awaited<ReturnType<Staffgate["apiTokens"]["list"]>>["items"][number];
 
 function statusOf(t: ApiToken, now: string): string {
-  if (t.revokedAt) return `Revoked ${new Date(t.revokedAt).toLocaleString()}`;
+  if (t.revokedAt) return `Revoked ${formatDateTime(t.revokedAt)}`;
   if (t.expiresAt && t.expiresAt <= now) return "Expired";
   return "Active";
 }
@@ -82,9 +83,9 @@ export function ApiTokensPage() {
               <tr key={t.id}>
                 <td>{t.name}</td>
                 <td>{roleName(t.roleId)}</td>
-                <td>{new Date(t.createdAt).toLocaleString()}</td>
-                <td>{t.expiresAt ? new Date(t.expiresAt).toLocaleString() : "Never"}</td>
-                <td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : "Never"}</td>
+                <td>{formatDateTime(t.createdAt)}</td>
+                <td>{t.expiresAt ? formatDateTime(t.expiresAt) : "Never"}</td>
+                <td>{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "Never"}</td>
                 <td>{statusOf(t, now)}</td>
                 <td>
                   {!t.revokedAt && (

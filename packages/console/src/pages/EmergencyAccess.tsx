@@ -10,6 +10,7 @@ import { ErrorAlert, NoAccess, Notice } from "../components/Messages.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
+import { formatDateTime } from "../dates.ts";
 import { type Elevation, EmergencyLog } from "./emergency/EmergencyLog.tsx";
 import { OpenEmergencyDialog } from "./emergency/OpenEmergencyDialog.tsx";
 import { useWorkspaces } from "./workspaces/useWorkspaces.ts";
@@ -94,7 +95,7 @@ export function EmergencyAccessPage() {
                     <p>
                       <strong>Emergency access is open</strong> for{" "}
                       {e.workspaceId ? `workspace ${nameOf(e.workspaceId)}` : `patient ${e.patientRef ?? ""}`}{" "}
-                      until <strong>{new Date(e.expiresAt).toLocaleString()}</strong>.
+                      until <strong>{formatDateTime(e.expiresAt)}</strong>.
                     </p>
                     <p>Reason: {e.reason}</p>
                     <button type="button" className="primary" onClick={() => end(e)}>
@@ -120,7 +121,7 @@ export function EmergencyAccessPage() {
           onClose={() => setOpening(false)}
           onOpened={(expiresAt) => {
             setOpening(false);
-            changed(`Emergency access is open until ${new Date(expiresAt).toLocaleString()}.`);
+            changed(`Emergency access is open until ${formatDateTime(expiresAt)}.`);
           }}
         />
       )}

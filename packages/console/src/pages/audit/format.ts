@@ -1,4 +1,6 @@
 /** How an audit event reads in the console: words for codes, values as plain text. */
+
+import { formatDateTime } from "../../dates.ts";
 import type { AuditEvent } from "./filters.ts";
 
 export const OUTCOME_LABEL: Readonly<Record<AuditEvent["outcome"], string>> = {
@@ -38,8 +40,7 @@ export function isEmergency(e: AuditEvent): boolean {
 
 /** The viewer's local time, with the UTC instant kept for the detail view. */
 export function localTime(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+  return formatDateTime(iso, { seconds: true });
 }
 
 /** `YYYY-MM-DD` of today in the viewer's time zone, for export file names. */

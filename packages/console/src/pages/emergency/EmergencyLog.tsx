@@ -12,6 +12,7 @@ import { ListTable } from "../../components/ListTable.tsx";
 import { LoadState } from "../../components/LoadState.tsx";
 import { ErrorAlert } from "../../components/Messages.tsx";
 import { useLoad } from "../../components/useLoad.ts";
+import { formatDateTime } from "../../dates.ts";
 import { useApi, useSession } from "../../session.tsx";
 import { useUserNames } from "../patient-access/useUserNames.ts";
 import { ReviewDialog } from "./ReviewDialog.tsx";
@@ -104,8 +105,8 @@ export function EmergencyLog(props: {
                 </td>
                 <td>{props.scopeOf(e)}</td>
                 <td>{e.reason}</td>
-                <td>{new Date(e.openedAt).toLocaleString()}</td>
-                <td>{new Date(e.endedAt ?? e.expiresAt).toLocaleString()}</td>
+                <td>{formatDateTime(e.openedAt)}</td>
+                <td>{formatDateTime(e.endedAt ?? e.expiresAt)}</td>
                 <td>
                   {e.status === "open" ? <span className="status-open">Open</span> : "Ended"}
                   {mayEnd(e) && (
@@ -119,7 +120,7 @@ export function EmergencyLog(props: {
                 <td>
                   {e.reviewedAt ? (
                     <>
-                      Reviewed {new Date(e.reviewedAt).toLocaleString()}
+                      Reviewed {formatDateTime(e.reviewedAt)}
                       {e.reviewedBy && ` by ${nameOf(e.reviewedBy)}`}: {e.reviewNote}
                     </>
                   ) : reviewer && e.userId !== me.user.id ? (

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { TextAreaField } from "../../components/Field.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
 import { type FieldErrors, useSubmit } from "../../components/useSubmit.ts";
+import { formatDateTime } from "../../dates.ts";
 import { useApi } from "../../session.tsx";
 import type { Elevation } from "./EmergencyLog.tsx";
 
@@ -42,7 +43,7 @@ export function ReviewDialog(props: {
         <dd>{e.reason}</dd>
         <dt>When</dt>
         <dd>
-          {new Date(e.openedAt).toLocaleString()} to {new Date(e.endedAt ?? e.expiresAt).toLocaleString()}
+          {formatDateTime(e.openedAt)} to {formatDateTime(e.endedAt ?? e.expiresAt)}
         </dd>
       </dl>
       <TextAreaField

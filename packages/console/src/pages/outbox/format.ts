@@ -1,4 +1,6 @@
 /** How an outbox message reads in the console: its kind and its delivery state in words. */
+
+import { formatDateTime } from "../../dates.ts";
 import type { OutboxMessage } from "./filters.ts";
 
 const KIND_LABEL: Readonly<Record<string, string>> = {
@@ -19,8 +21,7 @@ export function kindLabel(kind: string): string {
 }
 
 export function localTime(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+  return formatDateTime(iso, { seconds: true });
 }
 
 /**

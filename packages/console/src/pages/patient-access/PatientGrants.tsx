@@ -10,6 +10,7 @@ import { ListTable } from "../../components/ListTable.tsx";
 import { LoadState } from "../../components/LoadState.tsx";
 import { Notice } from "../../components/Messages.tsx";
 import { useLoad } from "../../components/useLoad.ts";
+import { formatDateTime } from "../../dates.ts";
 import { listAll } from "../../listAll.ts";
 import { useApi } from "../../session.tsx";
 import { useWorkspaces } from "../workspaces/useWorkspaces.ts";
@@ -96,11 +97,11 @@ export function PatientGrants({
                   )}
                 </td>
                 <td>
-                  {g.expiresAt ? new Date(g.expiresAt).toLocaleString() : "Never"}
+                  {g.expiresAt ? formatDateTime(g.expiresAt) : "Never"}
                   {g.expiresAt && g.expiresAt <= now && <span className="tag warn">Expired</span>}
                 </td>
                 <td>{g.grantedBy ? grantorName(g.grantedBy) : <span className="muted">Unknown</span>}</td>
-                <td>{new Date(g.createdAt).toLocaleString()}</td>
+                <td>{formatDateTime(g.createdAt)}</td>
                 <td>
                   <button
                     type="button"

@@ -6,11 +6,12 @@ import { ListTable } from "../../components/ListTable.tsx";
 import { LoadState } from "../../components/LoadState.tsx";
 import { Notice } from "../../components/Messages.tsx";
 import { useLoad } from "../../components/useLoad.ts";
+import { formatDateTime } from "../../dates.ts";
 import { useApi } from "../../session.tsx";
 
 type SessionInfo = Awaited<ReturnType<Staffgate["auth"]["sessions"]>>["items"][number];
 
-const when = (iso: string) => new Date(iso).toLocaleString();
+const when = (iso: string) => formatDateTime(iso);
 
 /** "Chrome on Linux" from a user agent: enough to recognise one's own devices. */
 function describeAgent(ua: string | null): string {

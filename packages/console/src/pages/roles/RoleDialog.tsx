@@ -17,6 +17,7 @@ import type { GrantOptions } from "./grantOptions.ts";
 import { grantsBody, grantsOf } from "./grants.ts";
 import { type SaveProblem, saveProblem } from "./saveProblem.ts";
 import "../../styles/users-access.css";
+import { formatDateTime } from "../../dates.ts";
 
 type Tab = "properties" | "permissions";
 
@@ -127,7 +128,7 @@ export function RoleDialog(props: {
           <dt>Origin</dt>
           <dd>{role.system ? "Preset (made with the tenant)" : "Made in this tenant"}</dd>
           <dt>Last changed</dt>
-          <dd>{new Date(role.updatedAt).toLocaleString()}</dd>
+          <dd>{formatDateTime(role.updatedAt)}</dd>
         </dl>
       )}
     </>

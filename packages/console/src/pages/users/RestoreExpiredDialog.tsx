@@ -6,6 +6,7 @@ import { useState } from "react";
 import { ExpiresField, instantOf } from "../../components/ExpiresField.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
 import { useSubmit } from "../../components/useSubmit.ts";
+import { formatDateTime } from "../../dates.ts";
 import { useApi } from "../../session.tsx";
 import type { User } from "../../types.ts";
 
@@ -39,8 +40,8 @@ export function RestoreExpiredDialog(props: {
       {...formProps({ send, fields: ["expiresAt"] })}
     >
       <p>
-        The account expired on {new Date(user.expiresAt ?? "").toLocaleString()}. Give it a new expiry, or
-        leave it empty for none.
+        The account expired on {formatDateTime(user.expiresAt ?? "")}. Give it a new expiry, or leave it empty
+        for none.
       </p>
       <ExpiresField
         label="New expiry"

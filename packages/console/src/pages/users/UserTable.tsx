@@ -4,6 +4,7 @@
  * the other way); the sorted column says so with `aria-sort`.
  */
 import type { ReactNode } from "react";
+import { formatDateTime } from "../../dates.ts";
 import type { User } from "../../types.ts";
 import { ActionsMenu } from "./ActionsMenu.tsx";
 import type { UserOptions } from "./options.ts";
@@ -29,8 +30,6 @@ function Email({ address }: { address: string }) {
     </>
   );
 }
-
-const SIGN_IN_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 function roleOf(user: User, options: UserOptions | null): string {
   const main = user.privateRole ? "Private role" : (options?.roleName(user.roleId) ?? "");
@@ -88,40 +87,42 @@ export function UserTable(
   },
 ) {
   return (
-    <table className="table users-table">
-      <caption className="visually-hidden">Users</caption>
-      <thead>
-        <tr>
-          {COLUMNS.map((c, i) =>
-            c.sort ? (
-              <SortHeader
-                key={c.sort}
-                label={c.label}
-                sort={c.sort}
-                current={props.sort}
-                onSort={props.onSort}
-              />
-            ) : (
-              // biome-ignore lint/suspicious/noArrayIndexKey: a table's columns are fixed: their place is who they are.
-              <th key={i} scope="col">
-                {c.label}
-              </th>
-            ),
-          )}
-        </tr>
-      </thead>
-      <tbody>
-        {props.users.map((u) => (
-          <UserRow
-            key={u.id}
-            user={u}
-            options={props.options}
-            caller={props.caller}
-            onAction={props.onAction}
-          />
-        ))}
-      </tbody>
-    </table>
+    <div className="table-scroll">
+      <table className="table users-table">
+        <caption className="visually-hidden">Users</caption>
+        <thead>
+          <tr>
+            {COLUMNS.map((c, i) =>
+              c.sort ? (
+                <SortHeader
+                  key={c.sort}
+                  label={c.label}
+                  sort={c.sort}
+                  current={props.sort}
+                  onSort={props.onSort}
+                />
+              ) : (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a table's columns are fixed: their place is who they are.
+                <th key={i} scope="col">
+                  {c.label}
+                </th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {props.users.map((u) => (
+            <UserRow
+              key={u.id}
+              user={u}
+              options={props.options}
+              caller={props.caller}
+              onAction={props.onAction}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -144,7 +145,7 @@ function UserRow({ user: u, ...props }: RowProps & { readonly user: User }) {
       <td>
         <span className={`user-status user-status-${u.status}`}>{STATUS_LABEL[u.status] ?? u.status}</span>
       </td>
-      <td>{u.lastLoginAt ? SIGN_IN_TIME.format(new Date(u.lastLoginAt)) : "Never"}</td>
+      <td>{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : "Never"}</td>
       <td className="user-row-actions">
         {actions.length > 0 && (
           <ActionsMenu
