@@ -9,6 +9,7 @@ import type { UsersTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
+import { parseOrFail, type SafeParser } from "../shared/parse.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { inTenantTx, type Trx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
@@ -72,21 +73,12 @@ export function inScimTerms(error: unknown): never {
 }
 
 /** Contract validation (lengths, formats) of what the SCIM body maps to, with SCIM attribute names. */
-function validated<T>(
-  schema: {
-    safeParse(
-      v: unknown,
-    ):
-      | { success: true; data: T }
-      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-  },
-  value: unknown,
-): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = String(issue.path[0] ?? "");
-  throw scimInvalid(SCIM_USER_PATHS[field] ?? field, issue.message);
+function validated<T>(schema: SafeParser<T>, value: unknown): T {
+  try {
+    return parseOrFail(schema, value);
+  } catch (error) {
+    return inScimTerms(error);
+  }
 }
 
 export function createScimUsersService(deps: Deps) {

@@ -25,6 +25,7 @@ import type { Caller } from "../auth/caller.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, isAppError } from "../shared/errors.ts";
+import { parseOrFail } from "../shared/parse.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { type Executor, inTenantTx, inTx, type Trx } from "../shared/tx.ts";
 import {
@@ -133,26 +134,6 @@ function bodyOf(row: CsvRow, look: Lookups, holdsPrivateRole: boolean | null): R
   return body;
 }
 
-function parsed<T>(
-  schema: {
-    safeParse(
-      v: unknown,
-    ):
-      | { success: true; data: T }
-      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-  },
-  body: unknown,
-): T {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  throw new AppError("VALIDATION_FAILED", undefined, {
-    errors: result.error.issues.map((i) => ({
-      path: i.path.map(String).join(".") || "row",
-      message: i.message,
-    })),
-  });
-}
-
 /** Whether every field the row sets already has that value (arrays compared as sets). */
 function changesNothing(body: UpdateUserBody, user: User): boolean {
   return Object.entries(body).every(([field, value]) => {
@@ -181,13 +162,13 @@ export function createUserCsvService(deps: Deps) {
       .where("email_key", "=", emailKey)
       .executeTakeFirst();
     if (!existing) {
-      const body = parsed(CreateUserBody, bodyOf(row, look, null));
+      const body = parseOrFail(CreateUserBody, bodyOf(row, look, null), "row");
       const created = await createUserIn(deps, trx, ctx, caller, body, null);
       return { action: "create", userId: created.id };
     }
     const store = createUserStore(trx, ctx.tenantId);
     const [current] = await store.toUsers([(await store.findUserRowById(existing.id))!]);
-    const body = parsed(UpdateUserBody, bodyOf(row, look, current!.privateRole));
+    const body = parseOrFail(UpdateUserBody, bodyOf(row, look, current!.privateRole), "row");
     // A row that changes nothing is reported as such without the edit's guards, so an export
     // imports back as is: archived users and users who hold more than the importer included.
     if (changesNothing(body, current!)) return { action: "unchanged", userId: existing.id };
