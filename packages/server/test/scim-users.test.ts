@@ -203,6 +203,35 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await a.admin.users.get(user.id)).status).toBe("active");
   });
 
+  it("deprovisions an invited user with active false: its invitation dies; true invites it again", async () => {
+    const created = (await scim("POST", "/Users", scimUser())).body;
+    const link = async () =>
+      (
+        await t.db.kysely
+          .selectFrom("credential_tokens")
+          .select(["expires_at", "used_at"])
+          .where("tenant_id", "=", a.id)
+          .where("user_id", "=", created.id)
+          .where("kind", "=", "invitation")
+          .execute()
+      ).filter((r) => r.used_at === null && r.expires_at > t.clock.now().toISOString()).length;
+    expect(await link()).toBe(1);
+    const off = await scim("PATCH", `/Users/${created.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "Replace", path: "active", value: "False" }],
+    });
+    expect([off.status, off.body.active]).toEqual([200, false]);
+    expect((await a.admin.users.get(created.id)).status).toBe("inactive");
+    expect(await link()).toBe(0);
+    const on = await scim("PATCH", `/Users/${created.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "replace", value: { active: true } }],
+    });
+    expect([on.status, on.body.active]).toEqual([200, true]);
+    expect((await a.admin.users.get(created.id)).status).toBe("invited");
+    expect(await link()).toBe(1);
+  });
+
   it("patches names and the work email by value path, audited; PUT clears what it leaves out", async () => {
     const created = (await scim("POST", "/Users", scimUser({ title: "Physicist" }))).body;
     const patched = await scim("PATCH", `/Users/${created.id}`, {

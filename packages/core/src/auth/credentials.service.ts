@@ -13,29 +13,23 @@
  *   of that window (counted from the audit trail, so every instance agrees).
  */
 
-import { randomBytes, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { appendAudit, type Changes } from "../audit/audit-writer.ts";
 import type { TenantsTable, UsersTable } from "../db/schema.ts";
 import { enqueue } from "../mail/outbox.store.ts";
 import type { Ctx, RequestMeta } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
-import { hashSecret, newSecret } from "../shared/ids.ts";
+import { hashSecret } from "../shared/ids.ts";
 import { foldKey } from "../shared/text.rules.ts";
-import { type Executor, inTenantTx, inTx, type Trx } from "../shared/tx.ts";
+import { inTenantTx, inTx, type Trx } from "../shared/tx.ts";
 import { readSettings, type TenantSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { loadTargetWithin } from "../users/user-lifecycle.service.ts";
 import { createUserStore } from "../users/users.store.ts";
 import type { Caller } from "./caller.ts";
-import {
-  INVITATION_HOURS,
-  invitationEmail,
-  type PasswordNotice,
-  passwordNoticeEmail,
-  RESET_LINK_MINUTES,
-  resetLinkEmail,
-} from "./credential-emails.ts";
+import { type PasswordNotice, passwordNoticeEmail } from "./credential-emails.ts";
+import { issueCredentialLink, queueInvitation } from "./credential-links.ts";
 import {
   type CredentialTokenKind,
   createCredentialTokenStore,
@@ -54,9 +48,9 @@ import {
 import { takeReauthAttempt } from "./reauth-throttle.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
+export { issueCredentialLink, queueInvitation };
+
 const MINUTE_MS = 60_000;
-export const RESET_LINK_TTL_MS = RESET_LINK_MINUTES * MINUTE_MS;
-export const INVITATION_TTL_MS = INVITATION_HOURS * 60 * MINUTE_MS;
 /** Forgot-password emails per account per hour (SECURITY.md C-28). */
 export const RESET_EMAILS_PER_HOUR = 3;
 /** Generated passwords: 6 groups of 4 from 56 unambiguous characters, about 139 bits. */
@@ -109,50 +103,6 @@ export function generatePassword(accepts: (candidate: string) => boolean): strin
     const candidate = groups.join("-");
     if (accepts(candidate)) return candidate;
   }
-}
-
-/**
- * Issues a one-time link of `kind` for `user` inside the caller's transaction: voids the user's
- * open links of that kind, stores the new token's hash, and queues the email (the only place the
- * token ever exists). Used by users.service on creation (invitations) and by this service.
- */
-export async function issueCredentialLink(
-  deps: Deps,
-  trx: Executor,
-  tenant: Pick<TenantsTable, "id" | "name" | "slug">,
-  user: Pick<UsersTable, "id" | "email" | "username" | "first_name">,
-  kind: CredentialTokenKind,
-): Promise<void> {
-  const now = deps.clock.now();
-  const at = now.toISOString();
-  const tokens = createCredentialTokenStore(trx, tenant.id);
-  await tokens.voidOpen(user.id, kind, at);
-  const token = newSecret(kind === "reset" ? "sgr" : "sgi");
-  await tokens.insert({
-    id: `ctk_${randomBytes(16).toString("base64url")}`,
-    user_id: user.id,
-    kind,
-    token_hash: hashSecret(token),
-    created_at: at,
-    expires_at: new Date(
-      now.getTime() + (kind === "reset" ? RESET_LINK_TTL_MS : INVITATION_TTL_MS),
-    ).toISOString(),
-  });
-  const message =
-    kind === "reset"
-      ? resetLinkEmail(deps.publicUrl, token, user, tenant)
-      : invitationEmail(deps.publicUrl, token, user, tenant);
-  await enqueue(deps, trx, tenant.id, message);
-}
-
-/** The invitation of a user created without a password, in the creating transaction. */
-export function queueInvitation(
-  deps: Deps,
-  trx: Trx,
-  tenant: Pick<TenantsTable, "id" | "name" | "slug">,
-  user: Pick<UsersTable, "id" | "email" | "username" | "first_name">,
-): Promise<void> {
-  return issueCredentialLink(deps, trx, tenant, user, "invitation");
 }
 
 export function createCredentialsService(deps: Deps) {

@@ -188,9 +188,7 @@ export function createScimUsersService(deps: Deps) {
     }
     const active = row.status !== "inactive";
     if (input.active !== active) {
-      if (row.status === "invited") {
-        throw scimInvalid("active", "cannot be false for an invited user: it has not set its password yet");
-      }
+      // An invited user switched off loses its invitation; switched on again, it is invited anew.
       await transitionUserIn(deps, trx, caller, ctx, row.id, input.active ? "reactivate" : "deactivate");
     }
     await keepExternalId(deps, trx, ctx, "User", { id: row.id, label: input.username }, input.externalId);

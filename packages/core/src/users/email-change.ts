@@ -5,8 +5,8 @@
  * user with an account is told at both addresses (SECURITY.md A-16).
  */
 import { emailChangedEmails } from "../auth/credential-emails.ts";
+import { issueCredentialLink } from "../auth/credential-links.ts";
 import { createCredentialTokenStore } from "../auth/credential-tokens.store.ts";
-import { issueCredentialLink } from "../auth/credentials.service.ts";
 import type { UsersTable } from "../db/schema.ts";
 import { enqueue } from "../mail/outbox.store.ts";
 import type { Deps } from "../shared/deps.ts";

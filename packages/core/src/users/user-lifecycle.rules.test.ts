@@ -29,6 +29,7 @@ describe("decideTransition", () => {
     ["invited", "archive", "archived"],
     ["active", "archive", "archived"],
     ["inactive", "archive", "archived"],
+    ["invited", "deactivate", "inactive"],
   ];
   it.each(legal)("%s --%s--> %s", (from, action, to) => {
     const d = decideTransition(state(from), action, { now: NOW });
@@ -39,7 +40,6 @@ describe("decideTransition", () => {
     ["active", "activate"],
     ["inactive", "activate"],
     ["archived", "activate"],
-    ["invited", "deactivate"],
     ["inactive", "deactivate"],
     ["archived", "deactivate"],
     ["invited", "reactivate"],
@@ -62,6 +62,16 @@ describe("decideTransition", () => {
     expect(decideTransition(state("active"), "archive", { now: NOW })).toMatchObject({ endsAccess: true });
     expect(decideTransition(state("inactive"), "reactivate", { now: NOW })).toMatchObject({
       endsAccess: false,
+    });
+  });
+
+  it("a deactivated invited user is invited again when reactivated; any other is active", () => {
+    const off = decideTransition(state("invited"), "deactivate", { now: NOW });
+    expect(off).toMatchObject({ ok: true, status: "inactive", archivedFrom: "invited", endsAccess: true });
+    const back = decideTransition(state("inactive", { archivedFrom: "invited" }), "reactivate", { now: NOW });
+    expect(back).toMatchObject({ ok: true, status: "invited", archivedFrom: null });
+    expect(decideTransition(state("inactive"), "reactivate", { now: NOW })).toMatchObject({
+      status: "active",
     });
   });
 

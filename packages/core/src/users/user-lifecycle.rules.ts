@@ -10,7 +10,10 @@ export type LifecycleAction = "activate" | "deactivate" | "reactivate" | "archiv
 
 export interface LifecycleState {
   readonly status: UserStatus;
-  /** The status before archiving; what restore returns to. */
+  /**
+   * The status before archiving (what restore returns to), or "invited" for an invited user who was
+   * deactivated (what reactivate returns to).
+   */
   readonly archivedFrom: string | null;
   readonly expiresAt: string | null;
 }
@@ -95,6 +98,21 @@ export function decideTransition(
     }
     const status: UserStatus = user.archivedFrom === "invited" ? "invited" : "active";
     return { ok: true, status, archivedFrom: null, expiresAt, endsAccess: status !== "active" };
+  }
+  // An invited user can be switched off before it ever signs in (an identity provider's
+  // deprovisioning is `active:false`); reactivated, it is invited again. `archivedFrom` keeps where
+  // it came from, as it does for archiving.
+  if (action === "deactivate" && user.status === "invited") {
+    return {
+      ok: true,
+      status: "inactive",
+      archivedFrom: "invited",
+      expiresAt: user.expiresAt,
+      endsAccess: true,
+    };
+  }
+  if (action === "reactivate" && user.status === "inactive" && user.archivedFrom === "invited") {
+    return { ok: true, status: "invited", archivedFrom: null, expiresAt: user.expiresAt, endsAccess: true };
   }
   if (user.status !== FROM[action]) return refused(action, user.status);
   const status = TO[action];

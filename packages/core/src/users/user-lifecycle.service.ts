@@ -9,6 +9,8 @@ import { currentHolder } from "../access/current-holder.ts";
 import type { RoleGrants } from "../access/grants.rules.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
+import { queueInvitation } from "../auth/credential-links.ts";
+import { createCredentialTokenStore } from "../auth/credential-tokens.store.ts";
 import { createSessionStore } from "../auth/sessions.store.ts";
 import type { UsersTable } from "../db/schema.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
@@ -18,6 +20,7 @@ import { AppError, invalid } from "../shared/errors.ts";
 import type { Trx } from "../shared/tx.ts";
 import { inTenantTx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
+import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserActionsStore } from "./user-actions.store.ts";
 import {
   decideTransition,
@@ -109,6 +112,15 @@ export async function transitionUserIn(
     version: row.version + 1,
   });
   if (decision.endsAccess) await createSessionStore(trx, ctx.tenantId).endAllForUser(id, at);
+  // Switched off before it ever signed in: its invitation link dies with it; invited again, it
+  // gets a new one.
+  if (row.status === "invited" && decision.status === "inactive") {
+    await createCredentialTokenStore(trx, ctx.tenantId).voidOpen(id, "invitation", at);
+  }
+  if (row.status === "inactive" && decision.status === "invited") {
+    const tenant = (await createTenantStore(trx).findTenantById(ctx.tenantId))!;
+    await queueInvitation(deps, trx, tenant, row);
+  }
   // After the change, inside the tenant lock: two administrators switching each other off are serialised.
   await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, at);
   const changes: Record<string, { before: unknown; after: unknown }> = {

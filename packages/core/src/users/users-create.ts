@@ -6,7 +6,7 @@ import type { CreateUserBody, User } from "@staffgate/contract";
 import { currentHolder } from "../access/current-holder.ts";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
-import { queueInvitation } from "../auth/credentials.service.ts";
+import { queueInvitation } from "../auth/credential-links.ts";
 import {
   checkPassword,
   exceedsHardCap,
