@@ -203,6 +203,28 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await a.admin.users.get(user.id)).status).toBe("active");
   });
 
+  it("follows Entra and the RFC: unknown attributes ignored in PATCH as in PUT, noTarget, schemas required, WWW-Authenticate", async () => {
+    const created = (await scim("POST", "/Users", scimUser({ preferredLanguage: "en-GB" }))).body;
+    const entra = await scim("PATCH", `/Users/${created.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        { op: "Replace", path: "name.givenName", value: "Entra" },
+        { op: "Add", path: `${ENTERPRISE}:department`, value: "Oncology" },
+      ],
+    });
+    expect([entra.status, entra.body.name.givenName]).toEqual([200, "Entra"]);
+    const home = await scim("PATCH", `/Users/${created.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "replace", path: 'emails[type eq "home"].value', value: "home@idp.example" }],
+    });
+    expect([home.status, home.body.scimType]).toEqual([400, "noTarget"]);
+    const { schemas: _s, ...noSchemas } = scimUser();
+    const bare = await scim("POST", "/Users", noSchemas);
+    expect([bare.status, bare.body.scimType]).toEqual([400, "invalidSyntax"]);
+    const none = await scimClient(t, null)("GET", "/Users");
+    expect(none.headers["www-authenticate"]).toBe('Bearer realm="staffgate"');
+  });
+
   it("deprovisions an invited user with active false: its invitation dies; true invites it again", async () => {
     const created = (await scim("POST", "/Users", scimUser())).body;
     const link = async () =>

@@ -74,8 +74,9 @@ export const USER_ATTRIBUTES: readonly ScimAttribute[] = [
   attr("active", "false deactivates the account: its sessions and API tokens end at once.", {
     type: "boolean",
   }),
-  attr("password", "Sets the password (checked against the tenant's policy); never returned.", {
-    mutability: "writeOnly",
+  // Immutable: set when the user is created, never changed over SCIM (a reset link does that).
+  attr("password", "Set on create only (checked against the tenant's policy); never returned.", {
+    mutability: "immutable",
     returned: "never",
     caseExact: true,
   }),

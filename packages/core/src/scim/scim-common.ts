@@ -163,3 +163,16 @@ export function wants(query: ScimListQuery, attribute: string, coreSchema: strin
   if (only) return only.some((n) => n === a || n.startsWith(`${a}.`));
   return !(names(query.excludedAttributes, coreSchema) ?? []).includes(a);
 }
+
+/** RFC 7643 §3: a resource names its schemas; a User body must list the User schema (and so on). */
+export function requireSchema(body: Record<string, unknown>, schema: string): void {
+  const schemas = body.schemas;
+  if (
+    !Array.isArray(schemas) ||
+    !schemas.some((s) => typeof s === "string" && s.toLowerCase() === schema.toLowerCase())
+  ) {
+    throw new AppError("SCIM_INVALID_SYNTAX", `The body's schemas must list ${schema}`, {
+      errors: [{ path: "schemas", message: `must list ${schema}` }],
+    });
+  }
+}

@@ -26,6 +26,7 @@ import {
   parseScimFilter,
   patched,
   project,
+  requireSchema,
   type ScimList,
   type ScimListQuery,
   wants,
@@ -171,6 +172,7 @@ export function createScimGroupsService(deps: Deps) {
     },
 
     async create(ctx: Ctx, caller: Caller, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+      requireSchema(body, GROUP_SCHEMA);
       const input = readScimGroup(body);
       need(caller, "roles.manage", "Creating a group");
       if (input.memberIds.length > 0) need(caller, "users.manage", "Adding members");
@@ -194,6 +196,7 @@ export function createScimGroupsService(deps: Deps) {
     },
 
     replace(ctx: Ctx, caller: Caller, id: string, body: Record<string, unknown>, ifMatch?: number) {
+      requireSchema(body, GROUP_SCHEMA);
       const input = readScimGroup(body);
       return write(ctx, id, ifMatch, (trx, row) => applyInput(trx, ctx, caller, row, input));
     },

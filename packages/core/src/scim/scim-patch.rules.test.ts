@@ -105,7 +105,7 @@ describe("operations", () => {
       { op: "replace", path: "title", value: "Prof" },
     ];
     expect(patchUser(ops).title).toBe("Prof");
-    expect(userError(...ops, { op: "replace", path: "nope", value: 1 })).toBe("invalidPath");
+    expect(userError(...ops, { op: "replace", path: "name[", value: 1 })).toBe("invalidPath");
   });
 
   it("returns a new object and leaves the input untouched", () => {
@@ -141,12 +141,24 @@ describe("paths", () => {
     expect(patchUser([{ op: "remove", path }])).not.toHaveProperty(ENT);
   });
 
-  it("refuses unknown attributes and malformed paths with invalidPath", () => {
+  it("ignores attributes Staffgate does not keep, as POST and PUT do (Entra sends them)", () => {
+    for (const path of ["nickName", "name.middleName", "employeeNumber", `${USER_SCHEMA}:employeeNumber`]) {
+      expect(patchUser([{ op: "replace", path, value: "x" }]), path).toEqual(user());
+    }
+    const mixed = patchUser([
+      { op: "Replace", path: "name.givenName", value: "Entra" },
+      {
+        op: "Add",
+        path: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+        value: "Oncology",
+      },
+    ]);
+    expect((mixed.name as Json).givenName).toBe("Entra");
+    expect(patchUser([{ op: "replace", value: { nickName: "x", title: "Dr" } }]).title).toBe("Dr");
+  });
+
+  it("refuses malformed paths with invalidPath", () => {
     for (const path of [
-      "nickName",
-      "name.middleName",
-      "employeeNumber",
-      `${USER_SCHEMA}:employeeNumber`,
       "name.givenName.x",
       'emails[type eq "work"',
       'emails[type eq "work"]x',
@@ -200,7 +212,7 @@ describe("without a path", () => {
   it("refuses a value that is not an object, and unknown keys", () => {
     expect(userError({ op: "replace", value: "x" })).toBe("invalidValue");
     expect(userError({ op: "replace", value: [{ active: false }] })).toBe("invalidValue");
-    expect(userError({ op: "replace", value: { nickName: "x" } })).toBe("invalidPath");
+    expect(userError({ op: "replace", value: { "name[": "x" } })).toBe("invalidPath");
   });
 });
 
@@ -286,11 +298,13 @@ describe("replace", () => {
     expect((whole.emails as Json[])[0]).toEqual({ value: "z@x.org", type: "work", primary: true });
   });
 
-  it("handles Azure AD's email replace whether or not the address has a type", () => {
+  it("replaces the work email by filter; a replace whose filter matches nothing is noTarget, an add creates it", () => {
     const op = { op: "replace", path: 'emails[type eq "work"].value', value: "new@x.org" };
     expect(patchUser([op]).emails).toEqual([{ value: "new@x.org", type: "work", primary: true }]);
-    const untyped = patchUser([op], user({ emails: [{ value: "old@x.org" }] }));
-    expect(untyped.emails).toEqual([{ value: "old@x.org" }, { type: "work", value: "new@x.org" }]);
+    const untyped = user({ emails: [{ value: "old@x.org" }] });
+    expect(() => applyPatch(untyped, [op], USER_TARGET)).toThrow(/matches the filter/);
+    const added = patchUser([{ ...op, op: "add" }], untyped);
+    expect(added.emails).toEqual([{ value: "old@x.org" }, { type: "work", value: "new@x.org" }]);
   });
 
   it("refuses a filter that matches nothing and describes no element", () => {

@@ -47,10 +47,26 @@ export function applyPatch(
     } else if (typeof path !== "string") {
       throw new ScimPatchError("invalidPath", "path must be a string.");
     } else {
-      apply(out, op, resolvePath(path.trim(), target), value);
+      const resolved = knownPath(path.trim(), target);
+      if (resolved) apply(out, op, resolved, value);
     }
   }
   return out;
+}
+
+/**
+ * The path, or undefined when it names an attribute Staffgate does not keep (Entra sends
+ * `department`, `manager`, `preferredLanguage`…): ignored, as POST and PUT ignore them, so that
+ * PATCH and PUT agree (found by the SCIM audit). A malformed path or filter is still refused.
+ */
+function knownPath(path: string, target: PatchTarget): ResolvedPath | undefined {
+  try {
+    return resolvePath(path, target);
+  } catch (error) {
+    const plainName = /^(?:urn:[^[\]]+:)?[A-Za-z$][\w$-]*(?:\.[A-Za-z$][\w$-]*)?$/.test(path);
+    if (error instanceof ScimPatchError && error.scimType === "invalidPath" && plainName) return undefined;
+    throw error;
+  }
 }
 
 /** A path-less value names its attributes in its keys: plain, dotted, URN-prefixed, or grouped under a URN. */
@@ -60,12 +76,15 @@ function pathlessEntries(value: unknown, target: PatchTarget): Array<[ResolvedPa
   for (const [key, v] of Object.entries(value)) {
     const schema = schemaNamed(key, target);
     if (!schema) {
-      entries.push([resolvePath(key, target), v]);
+      const resolved = knownPath(key, target);
+      if (resolved) entries.push([resolved, v]);
       continue;
     }
     if (!isObject(v)) throw new ScimPatchError("invalidValue", `${key} must hold an object.`);
-    for (const [name, inner] of Object.entries(v))
-      entries.push([resolvePath(`${schema.urn}:${name}`, target), inner]);
+    for (const [name, inner] of Object.entries(v)) {
+      const resolved = knownPath(`${schema.urn}:${name}`, target);
+      if (resolved) entries.push([resolved, inner]);
+    }
   }
   return entries;
 }
@@ -82,7 +101,7 @@ function apply(resource: Obj, op: Op, path: ResolvedPath, value: unknown): void 
     op === "remove" || value === null
       ? removeAt(path, before, op === "remove" ? value : undefined)
       : op === "add" || !attribute.multiValued || path.filter || path.sub
-        ? addOrReplaceAt(path, before, value)
+        ? addOrReplaceAt(path, before, value, op)
         : settlePrimary((coerce(attribute, value) as unknown[]).map(withoutNulls));
   // Unassigned, null and empty are one state (RFC 7643 §2.5); storing it one way keeps the diff honest.
   if ((Array.isArray(after) || isObject(after)) && Object.keys(after).length === 0) after = undefined;
@@ -117,7 +136,7 @@ function write(resource: Obj, container: string | undefined, key: string, value:
  * add and replace agree except on a whole multi-valued attribute (append versus swap, handled by the
  * caller): a complex value is merged either way, since RFC 7644 §3.5.2.3 keeps the unnamed sub-attributes.
  */
-function addOrReplaceAt(path: ResolvedPath, before: unknown, value: unknown): unknown {
+function addOrReplaceAt(path: ResolvedPath, before: unknown, value: unknown, op: Op): unknown {
   const { attribute, sub, filter } = path;
   const patch = () => (sub ? { [sub.name]: coerce(sub, value) } : coerce(attribute, value, true));
   if (!attribute.multiValued)
@@ -134,8 +153,9 @@ function addOrReplaceAt(path: ResolvedPath, before: unknown, value: unknown): un
   }
   const hits = elements.filter((e) => !filter || filter.matches(e));
   if (hits.length === 0) {
-    // Entra replaces emails[type eq "work"].value on users whose address has no type: create the element.
-    const seed = filter ? filter.seed() : {};
+    // RFC 7644 §3.5.2.3: a replace whose filter matches nothing is noTarget. An add creates the
+    // element from the filter's equalities (emails[type eq "home"].value adds a home address).
+    const seed = filter && op === "add" ? filter.seed() : filter ? null : {};
     if (!seed) throw new ScimPatchError("noTarget", `No ${attribute.name} value matches the filter.`);
     const created = withoutNulls({ ...seed, ...(patch() as Obj) });
     return settlePrimary([...elements, created], [created]);

@@ -33,6 +33,7 @@ import {
   parseScimFilter,
   patched,
   project,
+  requireSchema,
   type ScimList,
   type ScimListQuery,
 } from "./scim-common.ts";
@@ -250,6 +251,7 @@ export function createScimUsersService(deps: Deps) {
     },
 
     async create(ctx: Ctx, caller: Caller, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+      requireSchema(body, USER_SCHEMA);
       const input = readScimUser(body);
       const tenant = await createTenantStore(deps.db.kysely).findTenantById(ctx.tenantId);
       const roleId = input.groupId ?? (tenant ? readSettings(tenant.settings).scimDefaultRoleId : null);
@@ -291,6 +293,7 @@ export function createScimUsersService(deps: Deps) {
     },
 
     replace(ctx: Ctx, caller: Caller, id: string, body: Record<string, unknown>, ifMatch?: number) {
+      requireSchema(body, USER_SCHEMA);
       return write(ctx, id, ifMatch, (trx, row) => applyInput(trx, ctx, caller, row, readScimUser(body)));
     },
 

@@ -21,6 +21,8 @@ export function sendProblem(
   extensions: Record<string, unknown> = {},
 ): FastifyReply {
   const status = statusOfCode(code);
+  // RFC 6750 §3: a bearer-protected resource says how to authenticate when it refuses.
+  if (status === 401) reply.header("www-authenticate", 'Bearer realm="staffgate"');
   return reply
     .code(status)
     .type("application/problem+json; charset=utf-8")

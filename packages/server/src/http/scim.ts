@@ -47,6 +47,8 @@ export function sendScimError(
   // SCIM has no 422: a broken business rule is a value the service provider cannot accept.
   const scimStatus = status === 422 ? 400 : status;
   const scimType = SCIM_TYPES[code] ?? (status === 422 ? "invalidValue" : undefined);
+  // RFC 6750 §3: a bearer-protected resource says how to authenticate when it refuses.
+  if (scimStatus === 401) reply.header("www-authenticate", 'Bearer realm="staffgate"');
   return reply
     .code(scimStatus)
     .type(`${SCIM_MEDIA_TYPE}; charset=utf-8`)
