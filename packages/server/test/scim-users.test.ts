@@ -225,6 +225,24 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(none.headers["www-authenticate"]).toBe('Bearer realm="staffgate"');
   });
 
+  it("projects sub-attributes of lists and extension attributes by URN (attributes, excludedAttributes)", async () => {
+    const created = (await scim("POST", "/Users", scimUser({ [ENTERPRISE]: { employeeNumber: "E-9" } })))
+      .body;
+    const only = encodeURIComponent(`emails.value,name.givenName,${ENTERPRISE}:employeeNumber`);
+    const got = (await scim("GET", `/Users/${created.id}?attributes=${only}`)).body;
+    expect(got).toEqual({
+      schemas: created.schemas,
+      id: created.id,
+      emails: [{ value: created.emails[0].value }],
+      name: { givenName: "Sam" },
+      [ENTERPRISE]: { employeeNumber: "E-9" },
+    });
+    const without = (await scim("GET", `/Users/${created.id}?excludedAttributes=emails.value,meta`)).body;
+    expect(without.emails).toEqual([{ type: "work", primary: true }]);
+    expect(without.meta).toBeUndefined();
+    expect(without.userName).toBe(created.userName);
+  });
+
   it("deprovisions an invited user with active false: its invitation dies; true invites it again", async () => {
     const created = (await scim("POST", "/Users", scimUser())).body;
     const link = async () =>

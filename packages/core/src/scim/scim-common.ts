@@ -109,25 +109,56 @@ export function patched(
   }
 }
 
-/** The attribute names of a comma-separated `attributes` list, lower-cased. */
+/**
+ * The attribute names of a comma-separated `attributes` list, lower-cased, in the form
+ * `top` or `top.sub`: the core schema's URN prefix is dropped, and an extension attribute
+ * (`urn:…:enterprise:2.0:User:employeeNumber`) becomes `<extension urn>.employeenumber`, since the
+ * extension is one object of the resource.
+ */
 function names(list: string | undefined, coreSchema: string): string[] | undefined {
   if (list === undefined || list.trim() === "") return undefined;
+  const core = `${coreSchema.toLowerCase()}:`;
   return list.split(",").map((n) => {
     const name = n.trim().toLowerCase();
-    const prefix = `${coreSchema.toLowerCase()}:`;
-    return name.startsWith(prefix) ? name.slice(prefix.length) : name;
+    if (name.startsWith(core)) return name.slice(core.length);
+    if (name.startsWith("urn:")) {
+      const cut = name.lastIndexOf(":");
+      return `${name.slice(0, cut)}.${name.slice(cut + 1)}`;
+    }
+    return name;
   });
+}
+
+/** Splits `top.sub` where top may itself be a URN (with dots in its version). */
+function topOf(name: string, keys: readonly string[]): [string, string | undefined] {
+  const urn = keys.find((k) => k.startsWith("urn:") && name.startsWith(`${k}.`));
+  if (urn) return [urn, name.slice(urn.length + 1)];
+  if (keys.includes(name)) return [name, undefined];
+  const dot = name.indexOf(".");
+  return dot < 0 ? [name, undefined] : [name.slice(0, dot), name.slice(dot + 1)];
+}
+
+/** Keeps (or, with `keep` false, drops) the named sub-attributes of a complex value, or of each element of a list. */
+function pick(value: unknown, subs: readonly string[], keep: boolean): unknown {
+  const one = (v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).filter(([s]) => subs.includes(s.toLowerCase()) === keep))
+      : v;
+  return Array.isArray(value) ? value.map(one) : one(value);
 }
 
 /**
  * `attributes` returns only the named attributes (plus `id` and `schemas`, always returned);
- * `excludedAttributes` drops the named ones (RFC 7644 §3.4.2.5), both at the top level or one
- * level down (`name.givenName`).
+ * `excludedAttributes` drops the named ones (RFC 7644 §3.4.2.5, §3.10): top-level, a
+ * sub-attribute (`name.givenName`, `emails.value`, of each element of a list), or an extension's
+ * attribute by its full URN.
  */
 export function project(resource: Record<string, unknown>, query: ScimListQuery, coreSchema: string) {
   const only = names(query.attributes, coreSchema);
   const excluded = names(query.excludedAttributes, coreSchema);
   if (!only && !excluded) return resource;
+  const keys = Object.keys(resource).map((k) => k.toLowerCase());
+  const split = (list: readonly string[]) => list.map((n) => topOf(n, keys));
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(resource)) {
     const k = key.toLowerCase();
@@ -136,20 +167,24 @@ export function project(resource: Record<string, unknown>, query: ScimListQuery,
       continue;
     }
     if (only) {
-      if (only.includes(k)) out[key] = value;
-      else {
-        const subs = only.filter((n) => n.startsWith(`${k}.`)).map((n) => n.slice(k.length + 1));
-        if (subs.length > 0 && value && typeof value === "object" && !Array.isArray(value)) {
-          out[key] = Object.fromEntries(
-            Object.entries(value).filter(([s]) => subs.includes(s.toLowerCase())),
-          );
-        }
-      }
-    } else if (!excluded!.includes(k)) {
-      const subs = excluded!.filter((n) => n.startsWith(`${k}.`)).map((n) => n.slice(k.length + 1));
+      const mine = split(only).filter(([top]) => top === k);
+      if (mine.some(([, sub]) => sub === undefined)) out[key] = value;
+      else if (mine.length > 0)
+        out[key] = pick(
+          value,
+          mine.map(([, sub]) => sub!),
+          true,
+        );
+    } else {
+      const mine = split(excluded!).filter(([top]) => top === k);
+      if (mine.some(([, sub]) => sub === undefined)) continue;
       out[key] =
-        subs.length > 0 && value && typeof value === "object" && !Array.isArray(value)
-          ? Object.fromEntries(Object.entries(value).filter(([s]) => !subs.includes(s.toLowerCase())))
+        mine.length > 0
+          ? pick(
+              value,
+              mine.map(([, sub]) => sub!),
+              false,
+            )
           : value;
     }
   }
