@@ -93,6 +93,14 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await auditOf(t, a, user.id)).map((e) => e.action)).toContain("user.created");
     const got = await scim("GET", `/Users/${user.id}`);
     expect(got.body).toEqual(res.body);
+    // A GET naming the current version is 304 without a body; an older one gets the resource.
+    const same = await scim("GET", `/Users/${user.id}`, undefined, {
+      "if-none-match": res.body.meta.version,
+    });
+    expect([same.status, same.body]).toEqual([304, null]);
+    expect((await scim("GET", `/Users/${user.id}`, undefined, { "if-none-match": 'W/"0"' })).status).toBe(
+      200,
+    );
   });
 
   it("refuses a user that names no group when the tenant has no default role, writing nothing", async () => {

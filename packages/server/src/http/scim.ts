@@ -62,9 +62,28 @@ export function sendScimError(
     });
 }
 
-export function sendScim(reply: FastifyReply, status: number, body: Record<string, unknown>): FastifyReply {
+/** Weak comparison (RFC 9110 §8.8.3.2): `W/"3"` and `"3"` name the same version. */
+function sameTag(a: string, b: string): boolean {
+  const bare = (t: string) => t.trim().replace(/^W\//, "");
+  return bare(a) === bare(b);
+}
+
+/**
+ * A SCIM answer with its ETag (and Location on 201). For a GET with `If-None-Match` naming the
+ * current version: 304 without a body (RFC 7644 §3.14).
+ */
+export function sendScim(
+  reply: FastifyReply,
+  status: number,
+  body: Record<string, unknown>,
+  ifNoneMatch?: string | string[],
+): FastifyReply {
   const meta = body.meta as { version?: string; location?: string } | undefined;
   if (meta?.version) reply.header("etag", meta.version);
+  const tags = typeof ifNoneMatch === "string" ? ifNoneMatch.split(",") : [];
+  if (status === 200 && meta?.version && tags.some((t) => t.trim() === "*" || sameTag(t, meta.version!))) {
+    return reply.code(304).send();
+  }
   if (status === 201 && meta?.location) reply.header("location", meta.location);
   return reply.code(status).type(`${SCIM_MEDIA_TYPE}; charset=utf-8`).send(body);
 }

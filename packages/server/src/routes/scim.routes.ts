@@ -169,8 +169,13 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
         response: null,
         raw: true,
         produces,
-        handler: async ({ ctx, params, query, reply }) =>
-          void sendScim(reply, 200, await service.get(ctx, params.id, query)),
+        handler: async ({ ctx, params, query, request, reply }) =>
+          void sendScim(
+            reply,
+            200,
+            await service.get(ctx, params.id, query),
+            request.headers["if-none-match"],
+          ),
       });
 
       route(app, options, {
