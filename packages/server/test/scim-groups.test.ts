@@ -38,6 +38,12 @@ describe(`SCIM Groups (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(viewerGroup.members.map((m: { value: string }) => m.value)).toContain(user.id);
     const lean = await scim("GET", "/Groups?excludedAttributes=members");
     expect(lean.body.Resources.every((g: Record<string, unknown>) => !("members" in g))).toBe(true);
+    // A filter on members reads them even when the answer leaves them out.
+    const holding = await scim(
+      "GET",
+      `/Groups?excludedAttributes=members&filter=${encodeURIComponent(`members[value eq "${user.id}"]`)}`,
+    );
+    expect(holding.body.Resources.map((g: { id: string }) => g.id)).toEqual([viewer]);
     const byName = await scim("GET", `/Groups?filter=${encodeURIComponent('displayName eq "viewer"')}`);
     expect(byName.body.Resources.map((g: { id: string }) => g.id)).toEqual([viewer]);
     const foreign = await roleIdByName(t, b, "Viewer");

@@ -4,7 +4,7 @@
  */
 import { RoleName } from "@staffgate/contract";
 import { GROUP_SCHEMA } from "./scim-attributes.rules.ts";
-import { scimInvalid, scimVersion } from "./scim-user.rules.ts";
+import { field, scimInvalid, scimVersion } from "./scim-user.rules.ts";
 
 export interface ScimGroupSource {
   readonly id: string;
@@ -43,11 +43,6 @@ export interface ScimGroupInput {
   readonly externalId: string | null;
   /** The member user ids, in order, without repeats. */
   readonly memberIds: readonly string[];
-}
-
-function field(object: Record<string, unknown>, name: string): unknown {
-  const key = Object.keys(object).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === undefined ? undefined : object[key];
 }
 
 export function readScimGroup(body: Record<string, unknown>): ScimGroupInput {

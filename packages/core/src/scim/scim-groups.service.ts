@@ -32,7 +32,7 @@ import {
   wants,
 } from "./scim-common.ts";
 import { attributeLookup } from "./scim-discovery.rules.ts";
-import { matchesFilter } from "./scim-filter.rules.ts";
+import { filterPaths, matchesFilter } from "./scim-filter.rules.ts";
 import { readScimGroup, type ScimGroupInput, toScimGroup } from "./scim-group.rules.ts";
 import type { PatchTarget } from "./scim-patch.rules.ts";
 import { scimInvalid } from "./scim-user.rules.ts";
@@ -147,7 +147,8 @@ export function createScimGroupsService(deps: Deps) {
       // read only when they are returned or filtered on (a role can have thousands).
       const node = query.filter ? parseScimFilter(query.filter, lookup, GROUP_SCHEMA) : undefined;
       const withMembers =
-        wants(query, "members", GROUP_SCHEMA) || Boolean(query.filter?.toLowerCase().includes("members"));
+        wants(query, "members", GROUP_SCHEMA) ||
+        (node !== undefined && filterPaths(node, GROUP_SCHEMA).some((p) => p.startsWith("members")));
       const all = await represent(store, await store.roles(), withMembers);
       let matching = all;
       if (node) {

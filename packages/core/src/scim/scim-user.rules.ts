@@ -87,7 +87,7 @@ export function scimInvalid(path: string, message: string): AppError {
 }
 
 /** Attribute names are case-insensitive in SCIM (RFC 7643 §2.1). */
-function field(object: Record<string, unknown>, name: string): unknown {
+export function field(object: Record<string, unknown>, name: string): unknown {
   const key = Object.keys(object).find((k) => k.toLowerCase() === name.toLowerCase());
   return key === undefined ? undefined : object[key];
 }

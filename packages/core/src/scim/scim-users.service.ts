@@ -85,19 +85,23 @@ function validated<T>(schema: SafeParser<T>, value: unknown): T {
 export function createScimUsersService(deps: Deps) {
   const baseUrl = `${deps.publicUrl}/scim/v2`;
 
+  /** Role names by id: the tenant's formal roles (tens), read once for a whole scan. */
+  async function roleNames(store: ScimStore, ids?: readonly string[]): Promise<Map<string, string>> {
+    return new Map((await store.roles(ids)).map((r) => [r.id, r.name]));
+  }
+
   async function represent(
     store: ScimStore,
     rows: readonly UsersTable[],
+    knownNames?: ReadonlyMap<string, string>,
   ): Promise<Record<string, unknown>[]> {
-    const roleIds = [...new Set(rows.map((r) => r.role_id))];
-    const [roles, externalIds] = await Promise.all([
-      store.roles(roleIds),
+    const [names, externalIds] = await Promise.all([
+      knownNames ?? roleNames(store, [...new Set(rows.map((r) => r.role_id))]),
       store.externalIds(
         "User",
         rows.map((r) => r.id),
       ),
     ]);
-    const names = new Map(roles.map((r) => [r.id, r.name]));
     return rows.map((r) => {
       const name = names.get(r.role_id);
       return toScimUser(
@@ -217,13 +221,13 @@ export function createScimUsersService(deps: Deps) {
         );
       }
       const node = parseScimFilter(query.filter, lookup, USER_SCHEMA);
-      const narrowed = await narrowing(store, node);
+      const [narrowed, names] = await Promise.all([narrowing(store, node), roleNames(store)]);
       const page: Record<string, unknown>[] = [];
       let total = 0;
       let after: [string, string] | null = null;
       for (;;) {
         const rows = await store.userChunk(narrowed, after, CHUNK);
-        const resources = await represent(store, rows);
+        const resources = await represent(store, rows, names);
         for (const resource of resources) {
           let match: boolean;
           try {

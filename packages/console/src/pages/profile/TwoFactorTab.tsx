@@ -37,10 +37,10 @@ export function TwoFactorTab() {
   const [disabling, setDisabling] = useState(false);
   const [renewing, setRenewing] = useState(false);
   const confined = session.purpose !== "full";
-  const enrolledNow = session.me.user.mfaEnrolled;
+  const enrolled = session.me.user.mfaEnrolled;
   const [status, reloadStatus] = useLoad(
-    () => (enrolledNow ? api.mfa.status() : Promise.resolve(null)),
-    [enrolledNow, step.kind],
+    () => (enrolled ? api.mfa.status() : Promise.resolve(null)),
+    [enrolled, step.kind],
   );
 
   const start = async () => {
@@ -185,7 +185,6 @@ export function TwoFactorTab() {
     );
   }
 
-  const enrolled = session.me.user.mfaEnrolled;
   return (
     <section aria-labelledby="two-factor-title">
       <h2 id="two-factor-title">Two-factor sign-in</h2>
