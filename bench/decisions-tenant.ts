@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import type { PolicySnapshot } from "../packages/core/src/access/policy-snapshot.ts";
 import { openDatabase } from "../packages/core/src/index.ts";
 import { buildApp, type StaffgateApp } from "../packages/server/src/app.ts";
+import { COUNTED_NOT_REFUSED } from "./rate-limits.ts";
 import { seedUsers } from "./seed.ts";
 
 export const OPERATOR = "bench-operator-token-0123456789";
@@ -44,6 +45,7 @@ export async function startApp(url: string): Promise<StaffgateApp> {
     db,
     operatorToken: OPERATOR,
     hasher: { memoryCost: 1024, timeCost: 1 },
+    rateLimits: COUNTED_NOT_REFUSED,
     jobs: false,
   });
   app.addHook("onClose", async () => db.destroy());

@@ -12,6 +12,7 @@ import { sql } from "kysely";
 import pg from "pg";
 import { openDatabase } from "../packages/core/src/index.ts";
 import { buildApp } from "../packages/server/src/app.ts";
+import { COUNTED_NOT_REFUSED } from "./rate-limits.ts";
 import { seedUsers } from "./seed.ts";
 import { fmt, measure } from "./stats.ts";
 
@@ -42,7 +43,12 @@ function check(condition: unknown, message: string): asserts condition {
 
 async function run(label: string, url: string): Promise<void> {
   const db = openDatabase(url);
-  const app = await buildApp({ db, operatorToken: OPERATOR, hasher: { memoryCost: 1024, timeCost: 1 } });
+  const app = await buildApp({
+    db,
+    operatorToken: OPERATOR,
+    hasher: { memoryCost: 1024, timeCost: 1 },
+    rateLimits: COUNTED_NOT_REFUSED,
+  });
   const inject = async (method: "GET" | "POST" | "PATCH", u: string, token: string, payload?: unknown) => {
     const res = await app.inject({
       method,

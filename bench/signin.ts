@@ -26,6 +26,7 @@ import { type Algorithm, hash, verify } from "@node-rs/argon2";
 import { buildApp } from "../packages/server/src/app.ts";
 import { cpuSnapshot, mainThreadCpuMs, othersShare } from "./cpu.ts";
 import { profiled } from "./profile.ts";
+import { COUNTED_NOT_REFUSED } from "./rate-limits.ts";
 import type { Job, Probed } from "./signin-load.ts";
 import { seedSignin } from "./signin-seed.ts";
 import { percentile } from "./stats.ts";
@@ -138,6 +139,7 @@ async function main() {
     databaseUrl: path.join(dir, "bench.db"),
     operatorToken: OPERATOR,
     loginThrottle: { perAccount: 1e9, perAddress: 1e9 },
+    rateLimits: COUNTED_NOT_REFUSED,
     ...(HASHERS !== CORES ? { hasher: { concurrency: HASHERS } } : {}),
   });
   try {

@@ -10,6 +10,7 @@ import { sql } from "kysely";
 import pg from "pg";
 import { openDatabase } from "../packages/core/src/index.ts";
 import { buildApp } from "../packages/server/src/app.ts";
+import { COUNTED_NOT_REFUSED } from "./rate-limits.ts";
 import { seedUsers } from "./seed.ts";
 import { fmt, measure } from "./stats.ts";
 
@@ -25,7 +26,12 @@ const PG_URL = process.env.STAFFGATE_TEST_PG_URL ?? "postgres://postgres@127.0.0
 
 async function run(label: string, url: string): Promise<void> {
   const db = openDatabase(url);
-  const app = await buildApp({ db, operatorToken: OPERATOR, hasher: { memoryCost: 1024, timeCost: 1 } });
+  const app = await buildApp({
+    db,
+    operatorToken: OPERATOR,
+    hasher: { memoryCost: 1024, timeCost: 1 },
+    rateLimits: COUNTED_NOT_REFUSED,
+  });
   const inject = async (method: "GET" | "POST", u: string, token: string, payload?: unknown) => {
     const res = await app.inject({
       method,

@@ -31,6 +31,11 @@ export const SETTINGS_FIELDS = {
   rememberDeviceDays: int(0, 30),
   idleTimeoutMinutes: int(1, 480),
   absoluteTimeoutHours: int(1, 24),
+  /**
+   * Concurrent sessions one person may hold (ASVS 7.1.2); a sign-in beyond it ends the oldest
+   * (audited `auth.session.evicted`, logged `excess_sessions_exceeded`). API tokens do not count.
+   */
+  maxSessionsPerUser: int(1, 100),
   /** Whether administrators may type a user's password (ASVS 6.4.6 prefers random or a reset link). */
   adminTypedPasswordsAllowed: z.boolean(),
   emergencyAccessHours: int(1, 24),
@@ -63,6 +68,7 @@ export const UpdateSettingsBody = z.strictObject({
   rememberDeviceDays: SETTINGS_FIELDS.rememberDeviceDays.optional(),
   idleTimeoutMinutes: SETTINGS_FIELDS.idleTimeoutMinutes.optional(),
   absoluteTimeoutHours: SETTINGS_FIELDS.absoluteTimeoutHours.optional(),
+  maxSessionsPerUser: SETTINGS_FIELDS.maxSessionsPerUser.optional(),
   adminTypedPasswordsAllowed: SETTINGS_FIELDS.adminTypedPasswordsAllowed.optional(),
   emergencyAccessHours: SETTINGS_FIELDS.emergencyAccessHours.optional(),
   auditRetentionDays: SETTINGS_FIELDS.auditRetentionDays.optional(),

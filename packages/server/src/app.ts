@@ -7,6 +7,7 @@ import {
   createMailer,
   type Db,
   DEFAULT_DATABASE_URL,
+  DEFAULT_RATE_LIMITS,
   type LoginThrottleLimits,
   loadCatalogs,
   logTransport,
@@ -14,6 +15,7 @@ import {
   type MailTransport,
   migrateToLatest,
   openDatabase,
+  type RateLimits,
   smtpTransport,
   startExpiryJob,
   startRetentionJob,
@@ -24,6 +26,7 @@ import { installAuthentication } from "./http/auth.ts";
 import { DEFAULT_CONSOLE_DIR, installConsole } from "./http/console.ts";
 import { installMetrics } from "./http/metrics.ts";
 import { installErrorHandling } from "./http/problem.ts";
+import { installRateLimit } from "./http/rate-limit.ts";
 import { newRequestId } from "./http/request-id.ts";
 import { metaOf, type RegisteredRoute, type RouteOptions } from "./http/route.ts";
 import { installSecurityHeaders } from "./http/security-headers.ts";
@@ -52,6 +55,11 @@ export interface AppOptions {
   readonly publicUrl?: string;
   /** Sign-in throttling limits (core LOGIN_THROTTLE by default; tests and benchmarks raise them). */
   readonly loginThrottle?: Partial<LoginThrottleLimits>;
+  /**
+   * The general request rate limit per caller and per tenant (http/rate-limit.ts; STAFFGATE_RATE_LIMITS);
+   * DEFAULT_RATE_LIMITS for what is not given. Tests turn it off unless they test it.
+   */
+  readonly rateLimits?: Partial<RateLimits> | false;
   /** STAFFGATE_TRUST_PROXY (config.ts): which peers may name the client with X-Forwarded-For. */
   readonly trustProxy?: TrustProxy;
   /** Run scheduled jobs (account expiry, audit retention) on timers; off in tests, which call them directly. */
@@ -153,6 +161,18 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
   );
   installSecurityHeaders(app);
   installAuthentication(app, core, options.operatorToken);
+  if (options.rateLimits !== false) {
+    installRateLimit(
+      app,
+      core.deps.clock,
+      { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
+      (request, refusal) =>
+        request.log.warn(
+          { event: "excess_rate_limit_exceeded", tenantId: request.caller?.tenantId, ...refusal },
+          "requests refused: rate limit",
+        ),
+    );
+  }
   for (const register of ROUTE_MODULES) register(app, core, routeOptions);
   installMetrics(app, core, routeOptions);
   app.decorate("core", core);

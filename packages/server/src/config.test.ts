@@ -45,4 +45,16 @@ describe("loadConfig", () => {
       expect(() => loadConfig({ STAFFGATE_TRUST_PROXY: bad })).toThrow(/STAFFGATE_TRUST_PROXY/);
     }
   });
+
+  it("takes STAFFGATE_RATE_LIMITS as off or name=number pairs over the defaults", () => {
+    expect(loadConfig({}).rateLimits).toEqual({});
+    expect(loadConfig({ STAFFGATE_RATE_LIMITS: "off" }).rateLimits).toBe(false);
+    expect(loadConfig({ STAFFGATE_RATE_LIMITS: "perCaller=2000, decisionsPerTenant=0" }).rateLimits).toEqual({
+      perCaller: 2000,
+      decisionsPerTenant: 0,
+    });
+    for (const bad of ["perCaller", "perCaller=-1", "perCaller=1.5", "perUser=5", "perCaller=5=6", "on"]) {
+      expect(() => loadConfig({ STAFFGATE_RATE_LIMITS: bad })).toThrow(/STAFFGATE_RATE_LIMITS/);
+    }
+  });
 });

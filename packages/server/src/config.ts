@@ -1,6 +1,6 @@
 /** Configuration from the environment (API.md "Configuration"), validated once at start-up. */
 import { isIP } from "node:net";
-import { DEFAULT_DATABASE_URL, isTenantToken } from "@staffgate/core";
+import { DEFAULT_DATABASE_URL, DEFAULT_RATE_LIMITS, isTenantToken, type RateLimits } from "@staffgate/core";
 
 /**
  * Which peers may set the client address with X-Forwarded-For (Fastify's `trustProxy`). `true`
@@ -30,6 +30,33 @@ function parseTrustProxy(value: string | undefined): TrustProxy {
   return entries;
 }
 
+/**
+ * STAFFGATE_RATE_LIMITS: `off`, or budgets per minute to change, e.g.
+ * `perCaller=2000,perTenant=20000` (names of RateLimits; 0 turns one bucket off).
+ */
+function parseRateLimits(value: string | undefined): Partial<RateLimits> | false {
+  const v = (value ?? "").trim();
+  if (v === "") return {};
+  if (v === "off") return false;
+  const limits: Record<string, number> = {};
+  for (const entry of v.split(",")) {
+    const [name = "", amount = "", ...rest] = entry.trim().split("=");
+    const n = Number(amount);
+    if (
+      !Object.hasOwn(DEFAULT_RATE_LIMITS, name) ||
+      rest.length > 0 ||
+      !/^\d+$/.test(amount) ||
+      !Number.isSafeInteger(n)
+    ) {
+      throw new Error(
+        `STAFFGATE_RATE_LIMITS is "off" or name=whole-number pairs separated by commas (names: ${Object.keys(DEFAULT_RATE_LIMITS).join(", ")}); "${entry}" is neither`,
+      );
+    }
+    limits[name] = n;
+  }
+  return limits;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -43,6 +70,8 @@ export interface Config {
   readonly logLevel: string;
   /** STAFFGATE_HASH_THREADS: argon2 threads (default: one per core). */
   readonly hashThreads: number | undefined;
+  /** STAFFGATE_RATE_LIMITS: changes to DEFAULT_RATE_LIMITS, or false (off). */
+  readonly rateLimits: Partial<RateLimits> | false;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -77,5 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(env.STAFFGATE_TRUST_PROXY),
     logLevel: env.LOG_LEVEL || "info",
     hashThreads,
+    rateLimits: parseRateLimits(env.STAFFGATE_RATE_LIMITS),
   };
 }

@@ -77,6 +77,12 @@ export interface TestAppOptions {
   readonly catalog?: string;
   /** Use an existing database URL (for two instances on one database). */
   readonly databaseUrl?: string;
+  /** The request rate limit (off by default in tests). */
+  readonly rateLimits?: Parameters<typeof buildApp>[0] extends infer O
+    ? O extends { rateLimits?: infer R }
+      ? R
+      : never
+    : never;
   readonly logger?: Parameters<typeof buildApp>[0] extends infer O
     ? O extends { logger?: infer L }
       ? L
@@ -106,6 +112,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     operatorToken: OPERATOR_TOKEN,
     validateResponses: true,
     hasher: { memoryCost: 1024, timeCost: 1 },
+    // Off unless a test is about it: suites send thousands of requests at a clock that hardly moves.
+    rateLimits: options.rateLimits ?? false,
     ...(options.catalog ? { catalog: options.catalog } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });

@@ -201,6 +201,77 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     });
   });
 
+  describe("concurrent-session limit (SECURITY.md E-41)", () => {
+    it("a sign-in beyond maxSessionsPerUser ends the least recently used session, audited", async () => {
+      const adm = await admin();
+      const made = await createUser(t, { ...a, admin: adm }, { roleId: viewer });
+      await adm.settings.update({ maxSessionsPerUser: 3 });
+      try {
+        // `made.client` is the user's first session; two more fill the limit.
+        const second = await t.signIn(a.slug, made.user.username);
+        t.clock.advance(2 * MINUTE);
+        const third = await t.signIn(a.slug, made.user.username);
+        // The first is used now (last use written), so the second is the least recently used.
+        t.clock.advance(2 * MINUTE);
+        await made.client.auth.me();
+        expect((await made.client.auth.sessions()).items).toHaveLength(3);
+
+        const fourth = await t.signIn(a.slug, made.user.username);
+        expect((await problemOf(() => second.auth.me())).status).toBe(401);
+        for (const s of [made.client, third, fourth]) await expect(s.auth.me()).resolves.toBeDefined();
+        expect((await fourth.auth.sessions()).items).toHaveLength(3);
+
+        const [event] = (await adm.audit.list({ action: "auth.session.evicted", limit: 1 })).items;
+        expect(event).toMatchObject({
+          target: { type: "user", id: made.user.id },
+          changes: { sessionsEnded: { after: 1 }, maxSessionsPerUser: { after: 3 } },
+        });
+
+        // Lowering the limit takes effect at the next sign-in: everything beyond it ends at once.
+        await adm.settings.update({ maxSessionsPerUser: 1 });
+        const only = await t.signIn(a.slug, made.user.username);
+        for (const s of [made.client, third, fourth])
+          expect((await problemOf(() => s.auth.me())).status).toBe(401);
+        expect((await only.auth.sessions()).items.map((s) => s.current)).toEqual([true]);
+      } finally {
+        await (await admin()).settings.update({ maxSessionsPerUser: 20 });
+      }
+    });
+
+    it("sessions past their absolute limit do not count", async () => {
+      const adm = await admin();
+      const made = await createUser(t, { ...a, admin: adm }, { roleId: viewer });
+      await adm.settings.update({ maxSessionsPerUser: 2 });
+      try {
+        t.clock.advance(13 * 60 * MINUTE);
+        const fresh = await t.signIn(a.slug, made.user.username);
+        const again = await t.signIn(a.slug, made.user.username);
+        for (const s of [fresh, again]) await expect(s.auth.me()).resolves.toBeDefined();
+        const evicted = await t.db.kysely
+          .selectFrom("audit_events")
+          .select("id")
+          .where("tenant_id", "=", a.id)
+          .where("action", "=", "auth.session.evicted")
+          .where("target_id", "=", made.user.id)
+          .execute();
+        expect(evicted).toHaveLength(0);
+      } finally {
+        await (await admin()).settings.update({ maxSessionsPerUser: 20 });
+      }
+    });
+
+    it("refuses a limit outside 1 to 100, naming the field", async () => {
+      for (const bad of [0, 101, 2.5]) {
+        const p = await problemOf(() => admin().then((s) => s.settings.update({ maxSessionsPerUser: bad })));
+        expect([p.status, p.code, p.errors?.[0]?.path]).toEqual([
+          400,
+          "VALIDATION_FAILED",
+          "maxSessionsPerUser",
+        ]);
+      }
+    });
+  });
+
   describe("confined sessions", () => {
     it("mustChangePassword: only /auth/me, /auth/logout and /auth/password; the rest is 403 PASSWORD_CHANGE_REQUIRED", async () => {
       const adm = await admin();

@@ -24,6 +24,7 @@ import {
 } from "./mfa.rules.ts";
 import { ARGON2_DEFAULTS } from "./password-hasher.ts";
 import { PASSWORD_HARD_CAP } from "./password-policy.rules.ts";
+import { BULK_COST, DEFAULT_RATE_LIMITS } from "./rate-limits.ts";
 import { REAUTH_LIMIT, REAUTH_WINDOW_MS } from "./reauth-throttle.ts";
 
 const DOC_PATH = fileURLToPath(new URL("../../../../docs/security/auth-controls.md", import.meta.url));
@@ -110,6 +111,13 @@ const KNOWN: Record<string, Known> = {
     value: bounds(SETTINGS_FIELDS.absoluteTimeoutHours),
     unit: "hours",
   },
+  "DEFAULT_SETTINGS.maxSessionsPerUser": { value: DEFAULT_SETTINGS.maxSessionsPerUser, unit: "count" },
+  "SETTINGS_FIELDS.maxSessionsPerUser": { value: bounds(SETTINGS_FIELDS.maxSessionsPerUser), unit: "count" },
+  "DEFAULT_RATE_LIMITS.perCaller": { value: DEFAULT_RATE_LIMITS.perCaller, unit: "count" },
+  "DEFAULT_RATE_LIMITS.perTenant": { value: DEFAULT_RATE_LIMITS.perTenant, unit: "count" },
+  "DEFAULT_RATE_LIMITS.decisionsPerCaller": { value: DEFAULT_RATE_LIMITS.decisionsPerCaller, unit: "count" },
+  "DEFAULT_RATE_LIMITS.decisionsPerTenant": { value: DEFAULT_RATE_LIMITS.decisionsPerTenant, unit: "count" },
+  BULK_COST: { value: BULK_COST, unit: "count" },
 };
 
 interface Row {

@@ -83,6 +83,8 @@ export interface LoginResult {
   readonly mustChangePassword: boolean;
   readonly purpose: SessionPurpose;
   readonly user: User;
+  /** How many of the user's oldest sessions this sign-in ended (tenant's `maxSessionsPerUser`). */
+  readonly evictedSessions: number;
   /** A new remember-device token for the console's cookie (never in the response body). */
   readonly remember?: RememberToken | undefined;
 }
@@ -251,6 +253,7 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
         tenantId: tenant.id,
         actor: { type: "user", id: row.id, label: row.username },
       };
+      let evicted = 0;
       const fresh = await inTx(deps, async (trx) => {
         // Refused if the account changed while the password was verified (a parallel failure
         // locked it, its password was set or reset, it stopped being active); its row is the user
@@ -266,8 +269,10 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
             .where("password_hash", "=", row.password_hash)
             .execute();
         }
-        await createSessionStore(trx, tenant.id).insertSession({
-          id: deps.ids.next("ses"),
+        const sessionId = deps.ids.next("ses");
+        const sessionStore = createSessionStore(trx, tenant.id);
+        await sessionStore.insertSession({
+          id: sessionId,
           user_id: row.id,
           token_hash: hashSecret(token),
           created_at: nowIso,
@@ -278,6 +283,17 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
           purpose,
           csrf_hash: hashSecret(csrfToken),
         });
+        evicted = await sessionStore.evictBeyond(row.id, sessionId, settings.maxSessionsPerUser - 1, nowIso);
+        if (evicted > 0) {
+          await appendAudit(deps, trx, ctx, {
+            action: "auth.session.evicted",
+            target: { type: "user", id: row.id, label: row.username },
+            changes: {
+              sessionsEnded: { after: evicted },
+              maxSessionsPerUser: { after: settings.maxSessionsPerUser },
+            },
+          });
+        }
         await appendAudit(deps, trx, ctx, {
           action: "auth.login.succeeded",
           target: { type: "user", id: row.id, label: row.username },
@@ -305,6 +321,7 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
         mustChangePassword: fresh.must_change_password === 1,
         purpose: reportedPurpose(purpose, fresh.must_change_password === 1),
         user: user!,
+        evictedSessions: evicted,
         ...(remember ? { remember } : {}),
       };
     },

@@ -83,6 +83,43 @@ export function createSessionStore(db: Executor, tenantId: string) {
         .where("id", "=", id)
         .execute();
     },
+    /**
+     * Keeps the user's `keep` most recently used sessions besides `newId` (just created) and ends
+     * the rest (SECURITY.md E-41): least recently used first, so a session in use outlives ones
+     * left open on other workstations; among equals the oldest. Sessions past their absolute
+     * limit are removed too, without counting. Returns how many live sessions were ended.
+     */
+    async evictBeyond(userId: string, newId: string, keep: number, now: string): Promise<number> {
+      await db
+        .deleteFrom("sessions")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .where("expires_at", "<=", now)
+        .execute();
+      const surplus = await db
+        .selectFrom("sessions")
+        .select("id")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .where("id", "!=", newId)
+        .orderBy("last_used_at", "desc")
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(1_000)
+        .offset(keep)
+        .execute();
+      if (surplus.length === 0) return 0;
+      const r = await db
+        .deleteFrom("sessions")
+        .where("tenant_id", "=", tenantId)
+        .where(
+          "id",
+          "in",
+          surplus.map((row) => row.id),
+        )
+        .executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
     async deleteSession(id: string): Promise<void> {
       await db.deleteFrom("sessions").where("tenant_id", "=", tenantId).where("id", "=", id).execute();
     },

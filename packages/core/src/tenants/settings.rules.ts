@@ -10,6 +10,7 @@ export interface TenantSettings {
   readonly rememberDeviceDays: number;
   readonly idleTimeoutMinutes: number;
   readonly absoluteTimeoutHours: number;
+  readonly maxSessionsPerUser: number;
   readonly adminTypedPasswordsAllowed: boolean;
   readonly emergencyAccessHours: number;
   readonly auditRetentionDays: number;
@@ -27,6 +28,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   rememberDeviceDays: 30,
   idleTimeoutMinutes: 15,
   absoluteTimeoutHours: 12,
+  maxSessionsPerUser: 20,
   adminTypedPasswordsAllowed: true,
   emergencyAccessHours: 4,
   auditRetentionDays: 6 * 366,

@@ -6,8 +6,9 @@ import { isDeepStrictEqual } from "node:util";
 import type { Caller, Ctx, RequestMeta } from "@staffgate/core";
 import { AppError } from "@staffgate/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { z } from "zod";
+import { z } from "zod";
 import { zodFieldErrors } from "./problem.ts";
+import type { RateClass } from "./rate-limit.ts";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type AuthMode = "public" | "operator" | "tenant";
@@ -67,6 +68,11 @@ export interface RouteSpec<
   readonly raw?: boolean;
   /** A raw handler's media types (type → what it holds), for the docs. */
   readonly produces?: Readonly<Record<string, string>>;
+  /**
+   * What a request costs in the rate limit (http/rate-limit.ts): `decision` for the decision
+   * routes, `bulk` for whole-tenant exports and imports; a route whose query takes `limit` is a `list`.
+   */
+  readonly rate?: "decision" | "bulk";
   /** May answer synchronously (the decision routes do when no read is needed). */
   readonly handler: (
     input: HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>,
@@ -189,9 +195,13 @@ export function route<
     ...(spec.ifMatch ? { ifMatch: true } : {}),
     ...(spec.produces ? { produces: spec.produces } : {}),
   });
+  const listQuery =
+    spec.query instanceof z.ZodObject && ("limit" in spec.query.shape || "count" in spec.query.shape);
+  const rate: RateClass = spec.rate ?? (listQuery ? "list" : "api");
   app.route({
     method: spec.method,
     url: spec.url,
+    config: { rate },
     handler: async (request, reply) => {
       const meta = metaOf(request);
       let caller: Caller | undefined;

@@ -20,6 +20,7 @@ export function accessRoutes(app: FastifyInstance, core: Core, options: RouteOpt
   route(app, options, {
     method: "POST",
     url: "/api/v1/check",
+    rate: "decision",
     summary: "May this user do this (in this workspace, to this patient)?",
     tags,
     auth: "tenant",
@@ -34,6 +35,7 @@ export function accessRoutes(app: FastifyInstance, core: Core, options: RouteOpt
   route(app, options, {
     method: "POST",
     url: "/api/v1/check/batch",
+    rate: "decision",
     summary: "Up to 1,000 checks in one call; the results come in the same order",
     tags,
     auth: "tenant",
@@ -50,6 +52,7 @@ export function accessRoutes(app: FastifyInstance, core: Core, options: RouteOpt
   route(app, options, {
     method: "POST",
     url: "/api/v1/explain",
+    rate: "decision",
     summary: "A check with every step that led to its answer",
     tags,
     auth: "tenant",

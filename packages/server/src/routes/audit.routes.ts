@@ -36,6 +36,7 @@ export function auditRoutes(app: FastifyInstance, core: Core, options: RouteOpti
   route(app, options, {
     method: "GET",
     url: "/api/v1/audit/export",
+    rate: "bulk",
     summary: "Export matching audit events in seq order as CSV or JSON Lines (streamed; audited)",
     tags,
     auth: "tenant",

@@ -20,6 +20,7 @@ export function effectiveRoutes(app: FastifyInstance, core: Core, options: Route
   route(app, options, {
     method: "GET",
     url: "/api/v1/users/:id/effective-permissions",
+    rate: "decision",
     summary:
       "What check answers allowed for this user: with no workspace and in each workspace, with collaborator marks",
     tags,
@@ -34,6 +35,7 @@ export function effectiveRoutes(app: FastifyInstance, core: Core, options: Route
   route(app, options, {
     method: "POST",
     url: "/api/v1/who-can",
+    rate: "decision",
     summary: "Every active user for whom check would answer allowed, by username then id (paged)",
     tags,
     auth: "tenant",

@@ -13,6 +13,7 @@ export function userCsvRoutes(app: FastifyInstance, core: Core, options: RouteOp
   route(app, options, {
     method: "POST",
     url: "/api/v1/users/import",
+    rate: "bulk",
     summary:
       "Import users from CSV: a row whose email matches a user updates it (blank cells keep values), any other creates an invited user; all or nothing (422 USER_IMPORT_INVALID with every row's errors); dryRun reports without writing",
     tags,
@@ -26,6 +27,7 @@ export function userCsvRoutes(app: FastifyInstance, core: Core, options: RouteOp
   route(app, options, {
     method: "GET",
     url: "/api/v1/users/export",
+    rate: "bulk",
     summary:
       "Export the matching users as CSV (the list's filters; streamed; audited); it imports back as is",
     tags,

@@ -118,6 +118,15 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
         min: 1,
         max: 24,
       },
+      {
+        key: "maxSessionsPerUser",
+        kind: "number",
+        label: "Sessions one person may have open",
+        unit: "sessions",
+        min: 1,
+        max: 100,
+        note: "Signing in beyond it ends the least recently used session.",
+      },
     ],
   },
   {

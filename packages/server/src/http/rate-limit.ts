@@ -1,0 +1,147 @@
+/**
+ * The general request rate limit (SECURITY.md H-56, ASVS 2.4.1; docs/security/auth-controls.md §10):
+ * token buckets per caller (a session or an API token) and per tenant, in two classes so that
+ * the clinical application's decisions never queue behind administration and the other way round.
+ *
+ * - `api`: everything but decisions. A request costs 1, a page of a list 1 + limit/10 (a page
+ *   of 200 costs 21), an export (CSV of users, the audit) 100: paging a tenant's 100,000 users
+ *   costs about 10,500, past one minute of a caller's budget.
+ * - `decision`: check, check/batch, explain, who-can, effective permissions; 1 per request.
+ *
+ * A bucket holds one minute's budget and refills continuously, so a burst of a minute's worth
+ * passes and a steady rate above it is refused: 429 THROTTLED with Retry-After (the seconds
+ * until the request would pass). Both the caller's and the tenant's buckets must hold the cost,
+ * and a refused request takes nothing from either. The operator and anonymous requests are not
+ * counted here (sign-in and forgot-password have their own throttles in the database).
+ *
+ * Counts live in this instance's memory: they protect this instance's CPU and its database
+ * connections, which is what they are for; behind a balancer of N instances a caller may reach
+ * N times the figure (docs/decisions.md, "Request rate limit").
+ */
+import { AppError, BULK_COST, type Caller, type Clock, type RateLimits } from "@staffgate/core";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+
+/** What a route costs; set on each route by route.ts (`config.rate`). */
+export type RateClass = "api" | "list" | "bulk" | "decision";
+
+const MINUTE_MS = 60_000;
+
+interface Bucket {
+  level: number;
+  at: number;
+}
+
+/** Token buckets by key; `capacity` per minute, refilled continuously. */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, Bucket>();
+  private sweptAt = 0;
+
+  /** The bucket's level now (a missing bucket is full). */
+  private levelOf(key: string, capacity: number, now: number): number {
+    const b = this.buckets.get(key);
+    if (!b) return capacity;
+    return Math.min(capacity, b.level + ((now - b.at) * capacity) / MINUTE_MS);
+  }
+
+  /** Seconds until `cost` fits, 0 when it fits now. */
+  wait(key: string, capacity: number, cost: number, now: number): number {
+    const level = this.levelOf(key, capacity, now);
+    const need = Math.min(cost, capacity);
+    return level >= need ? 0 : Math.ceil((((need - level) / capacity) * MINUTE_MS) / 1000);
+  }
+
+  take(key: string, capacity: number, cost: number, now: number): void {
+    const level = this.levelOf(key, capacity, now) - Math.min(cost, capacity);
+    const b = this.buckets.get(key);
+    if (b) {
+      b.level = level;
+      b.at = now;
+    } else this.buckets.set(key, { level, at: now });
+    this.sweep(now);
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /** About once a minute: a bucket untouched for a minute is full again, the same as missing. */
+  private sweep(now: number): void {
+    if (now - this.sweptAt < MINUTE_MS) return;
+    this.sweptAt = now;
+    for (const [key, b] of this.buckets) if (now - b.at >= MINUTE_MS) this.buckets.delete(key);
+  }
+}
+
+/** The cost of one request of a class; a list's page size comes from `limit` (or SCIM's `count`). */
+export function costOf(rate: RateClass, query: unknown): number {
+  if (rate === "bulk") return BULK_COST;
+  if (rate !== "list") return 1;
+  const q = query as Record<string, unknown> | undefined;
+  const raw = q?.limit ?? q?.count;
+  const size = typeof raw === "string" ? Number.parseInt(raw, 10) : Number.NaN;
+  return 1 + Math.floor(Math.min(Number.isFinite(size) && size > 0 ? size : 50, 1000) / 10);
+}
+
+function callerKey(caller: Caller): string {
+  return caller.sessionId ?? `${caller.actor.type}:${caller.actor.id}`;
+}
+
+/** A refusal is reported once per bucket per this long, with how many there were (a flood logs little). */
+const REPORT_EVERY_MS = 10_000;
+
+export interface Refusal {
+  readonly scope: "caller" | "tenant";
+  readonly retryAfter: number;
+  /** Refusals of this bucket since the last report, this one included. */
+  readonly refused: number;
+}
+
+export function installRateLimit(
+  app: FastifyInstance,
+  clock: Clock,
+  limits: RateLimits,
+  report: (request: FastifyRequest, refusal: Refusal) => void,
+): void {
+  const buckets = new TokenBuckets();
+  const reported = new Map<string, { at: number; refused: number }>();
+  const refuse = (request: FastifyRequest, key: string, refusal: Omit<Refusal, "refused">, now: number) => {
+    const last = reported.get(key);
+    if (last && now - last.at < REPORT_EVERY_MS) {
+      last.refused++;
+      return;
+    }
+    if (reported.size > 10_000) reported.clear();
+    reported.set(key, { at: now, refused: 0 });
+    report(request, { ...refusal, refused: (last?.refused ?? 0) + 1 });
+  };
+  // A callback hook after authentication: nothing to await, so the decision fast path stays synchronous.
+  app.addHook("onRequest", (request, _reply, done) => {
+    const caller = request.caller;
+    if (!caller) return done();
+    const rate = (request.routeOptions.config as { rate?: RateClass } | undefined)?.rate ?? "api";
+    const decision = rate === "decision";
+    const perCaller = decision ? limits.decisionsPerCaller : limits.perCaller;
+    const perTenant = decision ? limits.decisionsPerTenant : limits.perTenant;
+    if (perCaller === 0 && perTenant === 0) return done();
+    const cost = costOf(rate, request.query);
+    const now = clock.now().getTime();
+    const prefix = decision ? "d:" : "a:";
+    const cKey = `${prefix}c:${callerKey(caller)}`;
+    const tKey = `${prefix}t:${caller.tenantId}`;
+    const callerWait = perCaller > 0 ? buckets.wait(cKey, perCaller, cost, now) : 0;
+    const tenantWait = perTenant > 0 ? buckets.wait(tKey, perTenant, cost, now) : 0;
+    if (callerWait > 0 || tenantWait > 0) {
+      const retryAfter = Math.max(callerWait, tenantWait);
+      const scope = callerWait > 0 ? "caller" : "tenant";
+      refuse(request, scope === "caller" ? cKey : tKey, { scope, retryAfter }, now);
+      return done(
+        new AppError("THROTTLED", "Too many requests; try again after the time in Retry-After", {
+          extensions: { retryAfter },
+        }),
+      );
+    }
+    if (perCaller > 0) buckets.take(cKey, perCaller, cost, now);
+    if (perTenant > 0) buckets.take(tKey, perTenant, cost, now);
+    done();
+  });
+}
