@@ -57,7 +57,7 @@ describe("settings", () => {
     const duration = page.getByLabel("Lockout duration (minutes)");
     const retention = page.getByLabel("Keep audit events for (days)");
     expect(await threshold.inputValue()).toBe(String(before.lockoutThreshold));
-    await visible(page.getByText("2,190–36,500 days. At least six years (HIPAA)."));
+    await visible(page.getByText("2,192–36,500 days. At least six years (HIPAA)."));
 
     const patches: Request[] = [];
     page.on("request", (r) => {
@@ -68,7 +68,7 @@ describe("settings", () => {
     await retention.fill("100");
     await page.getByRole("button", { name: "Save All" }).click();
     await hasText(page.getByRole("alert"), "Nothing was saved. Correct the settings marked below.");
-    await hasText(page.locator(".field", { has: retention }).locator(".field-error"), /2190/);
+    await hasText(page.locator(".field", { has: retention }).locator(".field-error"), /2192/);
     expect(await retention.getAttribute("aria-invalid")).toBe("true");
     expect(await tenant.admin.settings.get()).toEqual(before);
 

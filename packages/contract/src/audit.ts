@@ -22,11 +22,24 @@ export const AuditEventSchema = z.strictObject({
 });
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
+/**
+ * A bound of the date range: an ISO 8601 date-time with its offset, or a date alone (UTC), which
+ * `from` reads as the day's start and `to` as its end (an inspector asks for "3 December").
+ */
+const rangeBound = (end: "start" | "end") =>
+  z.union(
+    [
+      z.iso.datetime({ offset: true }),
+      z.iso.date().transform((d) => `${d}T${end === "start" ? "00:00:00.000" : "23:59:59.999"}Z`),
+    ],
+    { error: "must be a date (YYYY-MM-DD) or an ISO 8601 date-time with its offset" },
+  );
+
 const AuditQueryFields = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(512).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: rangeBound("start").optional(),
+  to: rangeBound("end").optional(),
   actor: z.string().max(254).optional(),
   action: z.string().max(120).optional(),
   targetId: z.string().max(120).optional(),

@@ -39,8 +39,8 @@ export const SETTINGS_FIELDS = {
   /** Whether administrators may type a user's password (ASVS 6.4.6 prefers random or a reset link). */
   adminTypedPasswordsAllowed: z.boolean(),
   emergencyAccessHours: int(1, 24),
-  /** HIPAA 164.316(b)(2)(i): six years at least. */
-  auditRetentionDays: int(2190, 36_500),
+  /** HIPAA 164.316(b)(2)(i): six years at least, in days that hold any six calendar years (6 × 365 + 2 leap days). */
+  auditRetentionDays: int(2192, 36_500),
   auditAllPatientDecisions: z.boolean(),
   /**
    * The role a user provisioned over SCIM gets when the request names no group (a user always

@@ -131,6 +131,10 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(res.headers["cache-control"]).toBe("no-store");
     expect(res.headers["x-request-id"]).toMatch(/^req_/);
     expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+    // SCIM at its identity-provider root and /metrics carry personal data too: never cached.
+    for (const url of ["/scim/v2/Users", "/scim/v2/ServiceProviderConfig", "/metrics"]) {
+      expect((await inject({ method: "GET", url })).headers["cache-control"], url).toBe("no-store");
+    }
   });
 
   it("never answers TRACE (405, with the methods the path does serve) and never changes state on GET", async () => {

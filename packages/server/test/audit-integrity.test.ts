@@ -92,6 +92,24 @@ describe(`audit export and integrity (${TEST_DB})`, () => {
       .where("seq", "=", 2)
       .execute();
     await expect(del).rejects.toThrow(/append-only/);
+    // Overwriting a row by its key: SQLite's INSERT OR REPLACE (whose implicit delete fires no
+    // delete trigger), PostgreSQL's ON CONFLICT DO UPDATE.
+    const row = await t.db.kysely
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("tenant_id", "=", a.id)
+      .where("seq", "=", 2)
+      .executeTakeFirstOrThrow();
+    const forged = { ...row, actor_label: "someone-else" };
+    const overwrite =
+      t.db.dialect === "postgres"
+        ? t.db.kysely
+            .insertInto("audit_events")
+            .values(forged)
+            .onConflict((oc) => oc.columns(["tenant_id", "seq"]).doUpdateSet({ actor_label: "someone-else" }))
+            .execute()
+        : t.db.kysely.insertInto("audit_events").orReplace().values(forged).execute();
+    await expect(overwrite).rejects.toThrow(/append-only/);
     expect((await a.admin.audit.verify()).ok).toBe(true);
   });
 

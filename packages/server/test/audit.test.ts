@@ -82,6 +82,16 @@ describe(`audit (${TEST_DB})`, () => {
       expect(none).toEqual([]);
     });
 
+    it("by whole days: a date alone is the day's start as from and its end as to (UTC)", async () => {
+      const day = await listAll(c.admin, { from: "2026-03-01", to: "2026-03-01" });
+      expect(day.map((e) => e.target?.label)).toEqual(expect.arrayContaining(["w-one", "w-two", "w-three"]));
+      expect(day.every((e) => e.at.startsWith("2026-03-01"))).toBe(true);
+      expect(await listAll(c.admin, { from: "2026-03-02" })).toEqual([]);
+      expect((await listAll(c.admin, { to: "2026-02-28" })).some((e) => e.at.startsWith("2026-03-01"))).toBe(
+        false,
+      );
+    });
+
     it("by actor username, case-insensitively", async () => {
       const byAdmin = await listAll(c.admin, { actor: "ADMIN" });
       expect(byAdmin.length).toBeGreaterThanOrEqual(5);

@@ -63,7 +63,7 @@ describe(`settings (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     ["adminTypedPasswordsAllowed", "false"],
     ["emergencyAccessHours", 0],
     ["emergencyAccessHours", 25],
-    ["auditRetentionDays", 2189],
+    ["auditRetentionDays", 2191],
     ["auditAllPatientDecisions", 1],
     ["lockoutThreshold", 5.5],
     ["lockoutThreshold", null],
@@ -117,9 +117,9 @@ describe(`settings (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       lockoutThreshold: 100,
       lockoutMinutes: 0,
       rememberDeviceDays: 0,
-      auditRetentionDays: 2190,
+      auditRetentionDays: 2192,
     });
-    expect(edge).toMatchObject({ lockoutThreshold: 100, lockoutMinutes: 0, auditRetentionDays: 2190 });
+    expect(edge).toMatchObject({ lockoutThreshold: 100, lockoutMinutes: 0, auditRetentionDays: 2192 });
     const tight = await a.admin.settings.update({ passwordMinLength: 64, passwordMinLengthWithMfa: 64 });
     expect(tight.version).toBeGreaterThan(before.version);
     // Put the defaults back for the other cases.

@@ -171,6 +171,21 @@ export function confine(caller: Caller, method: Method, url: string): void {
   throw new AppError(enrolment ? "MFA_ENROLMENT_REQUIRED" : "PASSWORD_CHANGE_REQUIRED");
 }
 
+function refuseUnless<P, B>(
+  permission: string | ((caller: Caller, input: { params: P; body: B }) => boolean),
+  caller: Caller,
+  input: { params: P; body: B },
+): void {
+  const allowed =
+    typeof permission === "string" ? caller.permissions.has(permission) : permission(caller, input);
+  if (!allowed) {
+    throw new AppError(
+      "FORBIDDEN",
+      typeof permission === "string" ? `This needs the ${permission} permission` : undefined,
+    );
+  }
+}
+
 export function route<
   PS extends Schema | undefined,
   QS extends Schema | undefined,
@@ -195,6 +210,9 @@ export function route<
     ...(spec.ifMatch ? { ifMatch: true } : {}),
     ...(spec.produces ? { produces: spec.produces } : {}),
   });
+  const permissionNeedsOnlyCaller =
+    typeof spec.permission === "string" ||
+    (typeof spec.permission === "function" && spec.permission.length < 2);
   const listQuery =
     spec.query instanceof z.ZodObject && ("limit" in spec.query.shape || "count" in spec.query.shape);
   const rate: RateClass = spec.rate ?? (listQuery ? "list" : "api");
@@ -217,6 +235,11 @@ export function route<
         if (!caller) throw new AppError("UNAUTHENTICATED");
         confine(caller, spec.method, spec.url);
       }
+      // A permission that needs only the caller is checked before the input is: a caller without
+      // it learns 403, not what the body should have held (SECURITY.md G-46/51, deny by default).
+      if (caller && spec.permission && permissionNeedsOnlyCaller) {
+        refuseUnless(spec.permission, caller, { params: undefined as Out<PS>, body: undefined as Out<BS> });
+      }
       const params = spec.params ? parseOrThrow(spec.params, request.params, "params") : undefined;
       const query = spec.query ? parseOrThrow(spec.query, request.query, "query") : undefined;
       if (!spec.body && request.body !== undefined && request.body !== null && spec.method !== "GET") {
@@ -225,17 +248,8 @@ export function route<
         }
       }
       const body = spec.body ? parseBody(spec, request.body, options.validateResponses) : undefined;
-      if (caller && spec.permission) {
-        const allowed =
-          typeof spec.permission === "string"
-            ? caller.permissions.has(spec.permission)
-            : spec.permission(caller, { params: params as Out<PS>, body: body as Out<BS> });
-        if (!allowed) {
-          throw new AppError(
-            "FORBIDDEN",
-            typeof spec.permission === "string" ? `This needs the ${spec.permission} permission` : undefined,
-          );
-        }
+      if (caller && spec.permission && !permissionNeedsOnlyCaller) {
+        refuseUnless(spec.permission, caller, { params: params as Out<PS>, body: body as Out<BS> });
       }
       const ifMatch = spec.ifMatch ? parseIfMatch(request.headers["if-match"]) : undefined;
       const ctx: Ctx | undefined = caller

@@ -15,7 +15,12 @@ export function installSecurityHeaders(app: FastifyInstance): void {
         "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
       );
     }
-    if (request.url.startsWith("/api/v1/")) reply.header("cache-control", "no-store");
+    // Everything but the console's files and the public docs may carry personal data or secrets
+    // (SECURITY.md E-43): the API, SCIM (an identity provider's default root is /scim/v2), /metrics.
+    const url = request.url;
+    if (url.startsWith("/api/v1/") || url.startsWith("/scim/") || url.startsWith("/metrics")) {
+      reply.header("cache-control", "no-store");
+    }
     done(null, payload);
   });
 }

@@ -4,7 +4,7 @@
  * discovery resources, which hold no tenant data and need no token (RFC 7644 §4).
  */
 import { ScimBody, ScimListQuery, ScimResourceParams, ScimSearchBody } from "@staffgate/contract";
-import type { Core } from "@staffgate/core";
+import type { Caller, Core } from "@staffgate/core";
 import { AppError, resourceTypes, SCHEMAS, schemaResource, serviceProviderConfig } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
@@ -125,7 +125,13 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
     for (const kind of ["Users", "Groups"] as const) {
       const service = kind === "Users" ? core.scimUsers : core.scimGroups;
       const what = kind === "Users" ? "users (not archived, not virtual)" : "groups (the tenant's roles)";
-      const write = kind === "Users" ? "users.manage" : undefined;
+      // Groups' writes need roles.manage or users.manage depending on what the body changes (the
+      // use case decides); a caller with neither can never succeed, and is refused before its body.
+      const write =
+        kind === "Users"
+          ? "users.manage"
+          : (caller: Caller) =>
+              caller.permissions.has("roles.manage") || caller.permissions.has("users.manage");
 
       route(app, options, {
         method: "GET",
@@ -187,7 +193,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
             : "Create a group: a role with no permissions (roles.manage), with its members moved into it (users.manage)",
         tags,
         auth: "tenant",
-        ...(write ? { permission: write } : {}),
+        permission: write,
         body: ScimBody,
         response: null,
         raw: true,
@@ -208,7 +214,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
           summary: `${verb} one of the ${what} ${how}`,
           tags,
           auth: "tenant",
-          ...(write ? { permission: write } : {}),
+          permission: write,
           params: ScimResourceParams,
           body: ScimBody,
           response: null,
@@ -229,7 +235,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
             : "Delete a group: the role is deleted (409 while anyone holds it)",
         tags,
         auth: "tenant",
-        ...(write ? { permission: write } : { permission: "roles.manage" }),
+        permission: kind === "Users" ? "users.manage" : "roles.manage",
         params: ScimResourceParams,
         response: null,
         handler: async ({ ctx, caller, params, ifMatch }) => {

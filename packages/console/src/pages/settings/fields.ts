@@ -174,7 +174,7 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
         kind: "number",
         label: "Keep audit events for",
         unit: "days",
-        min: 2190,
+        min: 2192,
         max: 36_500,
         note: "At least six years (HIPAA).",
       },

@@ -14,6 +14,7 @@ import * as auditPurgeAge from "./2026-12-03T02-00_audit_purge_age.ts";
 import * as auditPurgeSkew from "./2026-12-03T03-00_audit_purge_skew.ts";
 import * as scimExternalIds from "./2026-12-03T10-00_scim_external_ids.ts";
 import * as usersCreatedIdx from "./2026-12-03T11-00_users_created_idx.ts";
+import * as auditNoReplace from "./2026-12-03T12-00_audit_no_replace.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T00-00_initial": initial,
@@ -30,4 +31,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-12-03T03-00_audit_purge_skew": auditPurgeSkew,
   "2026-12-03T10-00_scim_external_ids": scimExternalIds,
   "2026-12-03T11-00_users_created_idx": usersCreatedIdx,
+  "2026-12-03T12-00_audit_no_replace": auditNoReplace,
 };
