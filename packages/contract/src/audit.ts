@@ -5,6 +5,8 @@ import { Id, Timestamp } from "./common.ts";
 export const AuditEventSchema = z.strictObject({
   seq: z.number().int(),
   id: Id,
+  /** The tenant whose trail holds the event (an export read elsewhere still says whose it is). */
+  tenantId: Id,
   at: Timestamp,
   actor: z.strictObject({ type: z.string(), id: z.string().nullable(), username: z.string().nullable() }),
   action: z.string(),

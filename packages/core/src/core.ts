@@ -52,6 +52,7 @@ export function createCore(options: CoreOptions) {
     catalogs: options.catalogs ?? loadCatalogs(),
     hasher,
     publicUrl: (options.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, ""),
+    auditStream: { current: null },
   };
   const policy = createSharedPolicyCache(deps);
   const access = createAccessService(deps, policy);

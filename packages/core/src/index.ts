@@ -34,4 +34,5 @@ export {
 export { type Clock, createFakeClock, type FakeClock, systemClock } from "./shared/clock.ts";
 export type { Actor, Ctx, RequestMeta } from "./shared/context.ts";
 export { operatorActor, systemActor } from "./shared/context.ts";
+export type { AuditRecord } from "./shared/deps.ts";
 export { AppError, isAppError } from "./shared/errors.ts";

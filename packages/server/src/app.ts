@@ -22,6 +22,7 @@ import {
 } from "@staffgate/core";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { TrustProxy } from "./config.ts";
+import { installAuditLog } from "./http/audit-log.ts";
 import { installAuthentication } from "./http/auth.ts";
 import { DEFAULT_CONSOLE_DIR, installConsole } from "./http/console.ts";
 import { installMetrics } from "./http/metrics.ts";
@@ -107,6 +108,12 @@ export const REDACTED_PATHS = [
   "*.totp",
 ];
 
+/** Log lines carry their time as ISO 8601 in UTC (ASVS 16.2.2), not epoch milliseconds. */
+function withIsoTime(logger: FastifyServerOptions["logger"]): FastifyServerOptions["logger"] {
+  if (!logger || typeof logger !== "object" || "timestamp" in logger) return logger;
+  return { ...logger, timestamp: () => `,"time":"${new Date().toISOString()}"` };
+}
+
 export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> {
   const db = options.db ?? openDatabase(options.databaseUrl ?? DEFAULT_DATABASE_URL);
   await migrateToLatest(db.kysely as never);
@@ -119,7 +126,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withIsoTime(options.logger ?? false),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     genReqId: newRequestId,
@@ -160,6 +167,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     },
   );
   installSecurityHeaders(app);
+  installAuditLog(core, app.log);
   installAuthentication(app, core, options.operatorToken);
   if (options.rateLimits !== false) {
     installRateLimit(

@@ -26,6 +26,7 @@ describe(`audit (${TEST_DB})`, () => {
     expect(items).toHaveLength(1);
     const e = items[0]!;
     expect(e).toMatchObject({
+      tenantId: a.id,
       actor: { type: "user", id: a.adminUserId, username: "admin" },
       action: "workspace.created",
       target: { type: "workspace", id: ws.id, label: "audit-fields" },
@@ -185,6 +186,18 @@ describe(`audit (${TEST_DB})`, () => {
       .split("\n")
       .map((l) => (JSON.parse(l) as AuditEvent).seq);
     expect(bSeqs).toEqual(bSeqs.map((_, i) => i + 1));
+    // Each event says whose trail it is in, in both formats (an export read elsewhere).
+    expect(
+      new Set(
+        exported
+          .trim()
+          .split("\n")
+          .map((l) => (JSON.parse(l) as AuditEvent).tenantId),
+      ),
+    ).toEqual(new Set([b.id]));
+    const [header, first] = (await b.admin.audit.export({ format: "csv" })).trim().split("\r\n");
+    expect(header!.split(",").at(-1)).toBe("tenantId");
+    expect(first!.split(",").at(-1)).toBe(b.id);
   });
 
   it("needs audit.view for list, export and verify", async () => {

@@ -20,6 +20,8 @@ export const CSV_COLUMNS = [
   "requestId",
   "outcome",
   "hash",
+  // Last, so the columns before it keep their places for readers written before it.
+  "tenantId",
 ] as const;
 
 export function csvHeader(): string {
@@ -43,6 +45,7 @@ export function csvRow(e: AuditEvent): string {
     e.requestId,
     e.outcome,
     e.hash,
+    e.tenantId,
   ]);
 }
 

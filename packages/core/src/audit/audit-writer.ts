@@ -3,7 +3,7 @@ import { prepared } from "../db/prepared.ts";
 import type { AuditEventsTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
-import type { Trx } from "../shared/tx.ts";
+import { onCommit, type Trx } from "../shared/tx.ts";
 import { chainHash, GENESIS_HASH } from "./audit-chain.rules.ts";
 
 export interface AuditTarget {
@@ -113,6 +113,23 @@ export async function appendAudit(deps: Deps, trx: Trx, ctx: Ctx, input: AuditIn
     hash,
   });
   await setHeadHash.execute(trx, { tenantId: ctx.tenantId, hash });
+  const stream = deps.auditStream.current;
+  if (stream) {
+    onCommit(trx, () =>
+      stream({
+        tenantId: fields.tenantId,
+        seq,
+        action: fields.action,
+        actorType: fields.actorType,
+        actorId: fields.actorId,
+        targetType: fields.targetType,
+        targetId: fields.targetId,
+        outcome: fields.outcome,
+        ip: fields.ip,
+        requestId: fields.requestId,
+      }),
+    );
+  }
   return seq;
 }
 

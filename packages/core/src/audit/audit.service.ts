@@ -23,6 +23,7 @@ export function toAuditEvent(row: AuditEventsTable): AuditEvent {
   return {
     seq: Number(row.seq),
     id: row.id,
+    tenantId: row.tenant_id,
     at: row.at,
     actor: { type: row.actor_type, id: row.actor_id, username: row.actor_label },
     action: row.action,

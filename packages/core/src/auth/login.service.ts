@@ -83,8 +83,6 @@ export interface LoginResult {
   readonly mustChangePassword: boolean;
   readonly purpose: SessionPurpose;
   readonly user: User;
-  /** How many of the user's oldest sessions this sign-in ended (tenant's `maxSessionsPerUser`). */
-  readonly evictedSessions: number;
   /** A new remember-device token for the console's cookie (never in the response body). */
   readonly remember?: RememberToken | undefined;
 }
@@ -253,7 +251,6 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
         tenantId: tenant.id,
         actor: { type: "user", id: row.id, label: row.username },
       };
-      let evicted = 0;
       const fresh = await inTx(deps, async (trx) => {
         // Refused if the account changed while the password was verified (a parallel failure
         // locked it, its password was set or reset, it stopped being active); its row is the user
@@ -283,7 +280,12 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
           purpose,
           csrf_hash: hashSecret(csrfToken),
         });
-        evicted = await sessionStore.evictBeyond(row.id, sessionId, settings.maxSessionsPerUser - 1, nowIso);
+        const evicted = await sessionStore.evictBeyond(
+          row.id,
+          sessionId,
+          settings.maxSessionsPerUser - 1,
+          nowIso,
+        );
         if (evicted > 0) {
           await appendAudit(deps, trx, ctx, {
             action: "auth.session.evicted",
@@ -321,7 +323,6 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
         mustChangePassword: fresh.must_change_password === 1,
         purpose: reportedPurpose(purpose, fresh.must_change_password === 1),
         user: user!,
-        evictedSessions: evicted,
         ...(remember ? { remember } : {}),
       };
     },

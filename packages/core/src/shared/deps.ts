@@ -6,6 +6,20 @@ import type { Db } from "../db/database.ts";
 import type { Clock } from "./clock.ts";
 import type { Ids } from "./ids.ts";
 
+/** An audit event as it is also streamed to the log after its commit: no labels, no changes. */
+export interface AuditRecord {
+  readonly tenantId: string;
+  readonly seq: number;
+  readonly action: string;
+  readonly actorType: string;
+  readonly actorId: string | null;
+  readonly targetType: string | null;
+  readonly targetId: string | null;
+  readonly outcome: string;
+  readonly ip: string | null;
+  readonly requestId: string | null;
+}
+
 export interface Deps {
   readonly db: Db;
   readonly clock: Clock;
@@ -17,4 +31,9 @@ export interface Deps {
    * an email is built from it, never from a request's Host header (SECURITY.md C-29).
    */
   readonly publicUrl: string;
+  /**
+   * Where every committed audit event is streamed besides the database (ASVS 16.4.3: a second,
+   * separate record; the server sends it to its JSON log). Set once the server's logger exists.
+   */
+  readonly auditStream: { current: ((record: AuditRecord) => void) | null };
 }

@@ -12,12 +12,38 @@ import { AppError } from "./errors.ts";
 export type Trx = Transaction<Database>;
 export type Executor = Kysely<Database> | Trx;
 
+/** What runs once a transaction has committed (never on rollback). */
+const afterCommit = new WeakMap<Trx, (() => void)[]>();
+
+/** Runs `fn` once `trx` commits, never when it rolls back: e.g. logging what it recorded. */
+export function onCommit(trx: Trx, fn: () => void): void {
+  const queued = afterCommit.get(trx);
+  if (queued) queued.push(fn);
+  else afterCommit.set(trx, [fn]);
+}
+
+async function run<T>(deps: Deps, work: (trx: Trx) => Promise<T>): Promise<T> {
+  let current: Trx | undefined;
+  const result = await deps.db.kysely.transaction().execute((trx) => {
+    current = trx;
+    return work(trx);
+  });
+  const queued = current && afterCommit.get(current);
+  // After the commit nothing may turn the use case's success into a failure.
+  if (queued)
+    for (const fn of queued)
+      try {
+        fn();
+      } catch {}
+  return result;
+}
+
 export async function inTenantTx<T>(
   deps: Deps,
   tenantId: string,
   work: (trx: Trx) => Promise<T>,
 ): Promise<T> {
-  return deps.db.kysely.transaction().execute(async (trx) => {
+  return run(deps, async (trx) => {
     const bumped = await trx
       .updateTable("tenants")
       .set((eb) => ({ policy_version: eb("policy_version", "+", 1) }))
@@ -33,5 +59,5 @@ export async function inTenantTx<T>(
 
 /** A transaction that does not change policy (sign-in bookkeeping, audit-only events). */
 export async function inTx<T>(deps: Deps, work: (trx: Trx) => Promise<T>): Promise<T> {
-  return deps.db.kysely.transaction().execute(work);
+  return run(deps, work);
 }

@@ -102,7 +102,16 @@ export function installErrorHandling(
     if (error instanceof AppError) {
       if (recordDenied && DENIED.has(error.code)) {
         request.log.warn(
-          { event: "authz_fail", code: error.code, route: request.routeOptions.url },
+          {
+            event: "authz_fail",
+            code: error.code,
+            method: request.method,
+            route: request.routeOptions.url,
+            tenantId: request.caller?.tenantId,
+            actorType: request.caller?.actor.type,
+            actorId: request.caller?.actor.id,
+            ip: request.ip,
+          },
           "refused",
         );
         await recordDenied(request, error.code).catch((failure: unknown) =>

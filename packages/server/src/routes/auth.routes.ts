@@ -34,20 +34,7 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
     handler: async ({ meta, body, request, reply }) => {
       try {
         const rememberToken = parseCookies(request.headers.cookie).get(REMEMBER_COOKIE);
-        const { remember, evictedSessions, ...result } = await core.auth.login(meta, body, {
-          rememberToken,
-        });
-        if (evictedSessions > 0) {
-          request.log.info(
-            {
-              event: "excess_sessions_exceeded",
-              tenant: body.tenant.slice(0, 64),
-              userId: result.user.id,
-              evictedSessions,
-            },
-            "oldest sessions ended: the user reached the tenant's session limit",
-          );
-        }
+        const { remember, ...result } = await core.auth.login(meta, body, { rememberToken });
         reply.header("set-cookie", [
           ...signInCookies(result.token, result.csrfToken),
           ...(remember ? [rememberCookie(remember.token, remember.expiresAt)] : []),

@@ -1,0 +1,103 @@
+/**
+ * The JSON log (SECURITY.md I-63, I-64, I-66; ASVS 16.2.1, 16.2.2, 16.4.3): every line JSON with
+ * an ISO 8601 UTC time; committed audit events streamed with Logging Vocabulary names, the tenant,
+ * the actor's id, the target's id, the outcome, the request id and the address; refusals with
+ * their tenant and actor; never a label that a person typed.
+ */
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REDACTED_PATHS } from "../src/app.ts";
+import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { createRole, createUser } from "./lifecycle-fixtures.ts";
+
+type Line = Record<string, unknown>;
+
+describe(`JSON log (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  const raw: string[] = [];
+  let t: TestApp;
+  let a: TestTenant;
+  const lines = (): Line[] => raw.map((l) => JSON.parse(l) as Line);
+  const withEvent = (event: string) => lines().filter((l) => l.event === event);
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      logger: {
+        level: "info",
+        stream: new Writable({
+          write(chunk, _enc, done) {
+            raw.push(...String(chunk).split("\n").filter(Boolean));
+            done();
+          },
+        }),
+        redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      },
+    });
+    a = await t.createTenant();
+  });
+  afterAll(() => t?.close());
+
+  it("writes one JSON object per line, each with an ISO 8601 UTC time", async () => {
+    await a.admin.auth.me();
+    expect(raw.length).toBeGreaterThan(0);
+    for (const line of lines()) expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it("streams committed audit events with vocabulary names and ids, never labels", async () => {
+    const made = await createUser(t, a);
+    const sessionLine = withEvent("authn_login_success").find((l) => l.actorId === made.user.id);
+    expect(sessionLine).toMatchObject({ tenantId: a.id, action: "auth.login.succeeded", outcome: "success" });
+    expect(sessionLine?.requestId).toMatch(/^req_/);
+    const created = withEvent("user_created").find((l) => l.targetId === made.user.id);
+    expect(created).toMatchObject({
+      tenantId: a.id,
+      actorType: "user",
+      actorId: a.adminUserId,
+      targetType: "user",
+    });
+    expect(typeof created?.seq).toBe("number");
+
+    const roleId = await createRole(a, ["patients.read"]);
+    expect(withEvent("privilege_permissions_changed").some((l) => l.targetId === roleId)).toBe(true);
+    const token = await a.admin.apiTokens.create({ name: "Log line", roleId });
+    expect(withEvent("authn_token_created").some((l) => l.targetId === token.id)).toBe(true);
+
+    // Names and typed values stay in the audit trail, out of the log.
+    expect(raw.join("\n")).not.toContain(made.user.username);
+    expect(raw.join("\n")).not.toContain(made.user.email);
+  });
+
+  it("logs a lock as authn_login_lock, and a rolled-back change not at all", async () => {
+    const made = await createUser(t, a);
+    await a.admin.settings.update({ lockoutThreshold: 2 });
+    try {
+      for (let i = 0; i < 2; i++) {
+        await problemOf(() =>
+          t.anonymous.auth.login({
+            tenant: a.slug,
+            login: made.user.username,
+            password: `${CANARY_PASSWORD}x`,
+          }),
+        );
+      }
+      expect(withEvent("authn_login_lock").some((l) => l.targetId === made.user.id)).toBe(true);
+    } finally {
+      await a.admin.settings.update({ lockoutThreshold: 5 });
+    }
+    // A refused change commits nothing, so nothing is streamed for it.
+    const before = raw.length;
+    const refused = await problemOf(() => a.admin.workspaces.create({ slug: "Not A Slug!", name: "x" }));
+    expect(refused.status).toBe(400);
+    expect(
+      lines()
+        .slice(before)
+        .filter((l) => l.action === "workspace.created"),
+    ).toEqual([]);
+  });
+
+  it("logs a refusal with its tenant, actor and address", async () => {
+    const nobody = await createUser(t, a, { roleId: await createRole(a, []) });
+    await problemOf(() => nobody.client.workspaces.create({ slug: "nope", name: "Nope" }));
+    const refused = withEvent("authz_fail").find((l) => l.actorId === nobody.user.id);
+    expect(refused).toMatchObject({ tenantId: a.id, actorType: "user", code: "FORBIDDEN", ip: "127.0.0.1" });
+  });
+});
