@@ -42,12 +42,32 @@ describe(`audit (${TEST_DB})`, () => {
     expect(e.id).toMatch(/^evt_/);
   });
 
+  it("names an actor id on every event; a failed sign-in's typed login is kept printable and short", async () => {
+    const typed = `evil\nauthn_login_success user=admin\u001b[31m${"x".repeat(100)}`;
+    await problemOf(() =>
+      t.anonymous.auth.login({ tenant: a.slug, login: typed, password: "wrong-password-here" }),
+    );
+    await problemOf(() =>
+      t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: "wrong-password-here" }),
+    );
+    const failed = (await a.admin.audit.list({ action: "auth.login.failed", limit: 2 })).items;
+    expect(failed.map((e) => e.actor.type)).toEqual(["anonymous", "anonymous"]);
+    expect(failed.map((e) => e.actor.id)).toEqual(["anonymous", "anonymous"]);
+    // The known user is the target, not the actor: nobody proved to be them.
+    expect(failed[0]).toMatchObject({ actor: { username: "admin" }, target: { id: a.adminUserId } });
+    const label = failed[1]!.actor.username!;
+    expect(label).not.toMatch(/\p{Cc}/u);
+    expect([...label].length).toBeLessThanOrEqual(65);
+    expect(label.startsWith("evil\uFFFDauthn_login_success")).toBe(true);
+    for (const e of await listAll(a.admin)) expect(e.actor.id, e.action).not.toBeNull();
+  });
+
   it("starts every tenant's trail at seq 1 with tenant.created, by the operator", async () => {
     const first = (await listAll(b.admin)).at(-1)!;
     expect(first).toMatchObject({
       seq: 1,
       action: "tenant.created",
-      actor: { type: "operator", id: null, username: "operator" },
+      actor: { type: "operator", id: "operator", username: "operator" },
       target: { type: "tenant", id: b.id },
     });
   });

@@ -17,7 +17,7 @@ import { randomInt } from "node:crypto";
 import { appendAudit, type Changes } from "../audit/audit-writer.ts";
 import type { TenantsTable, UsersTable } from "../db/schema.ts";
 import { enqueue } from "../mail/outbox.store.ts";
-import type { Ctx, RequestMeta } from "../shared/context.ts";
+import { anonymousActor, type Ctx, type RequestMeta } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import { hashSecret } from "../shared/ids.ts";
@@ -61,7 +61,7 @@ const RANDOM_GROUPS = 6;
 const NO_TENANT = "ten_none";
 const NO_USER = "usr_none";
 
-const ANONYMOUS = { type: "user", id: null, label: "anonymous" } as const;
+const ANONYMOUS = anonymousActor();
 
 export type AdminPasswordInput =
   | { readonly password: string; readonly mustChangePassword?: boolean | undefined }

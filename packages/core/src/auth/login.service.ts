@@ -21,7 +21,7 @@ import type { User } from "@staffgate/contract";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { SessionPurpose, UsersTable } from "../db/schema.ts";
 import { enqueue, queuedSince } from "../mail/outbox.store.ts";
-import type { Ctx, RequestMeta } from "../shared/context.ts";
+import { anonymousActor, type Ctx, type RequestMeta } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { hashSecret, newSecret } from "../shared/ids.ts";
@@ -161,12 +161,12 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
 
       const fail = async (reason: FailureReason, counted: boolean): Promise<never> => {
         if (tenant) {
-          // Nobody signed in: whoever typed the login is not known to be the user, so the events
-          // name no actor id (the user is their target) and count as no history of the user's.
+          // Nobody signed in: whoever typed the login is not known to be the user, so the actor is
+          // anonymous (the user is the target) and the events are no history of the user's.
           const ctx: Ctx = {
             ...meta,
             tenantId: tenant.id,
-            actor: { type: "user", id: null, label: row?.username ?? input.login },
+            actor: anonymousActor(row?.username ?? input.login),
           };
           await inTx(deps, async (trx) => {
             const count =

@@ -1,10 +1,14 @@
 /** Who is acting and from where: passed to every use case and written into the audit. */
 
-export type ActorType = "user" | "api_token" | "operator" | "system";
+export type ActorType = "user" | "api_token" | "operator" | "system" | "anonymous";
 
 export interface Actor {
   readonly type: ActorType;
-  /** User id, API-token id, or null for the operator and the system. */
+  /**
+   * User id or API-token id; the operator, the system and an anonymous caller (a failed sign-in, a
+   * forgot-password request) are single principals named by their type, so no audit event lacks
+   * an actor id (HIPAA 164.312(a)(2)(i), SECURITY.md K-2). None can be a user's id.
+   */
   readonly id: string | null;
   readonly label: string;
   /** For API tokens: the virtual integration user the token acts as. */
@@ -22,6 +26,17 @@ export interface Ctx extends RequestMeta {
   readonly actor: Actor;
 }
 
-export const systemActor: Actor = { type: "system", id: null, label: "system" };
-export const operatorActor: Actor = { type: "operator", id: null, label: "operator" };
+export const systemActor: Actor = { type: "system", id: "system", label: "system" };
+export const operatorActor: Actor = { type: "operator", id: "operator", label: "operator" };
+
+/**
+ * Someone not signed in. `label` is what they typed as a login (a failed sign-in), kept for the
+ * tenant's administrators: made printable and cut short, since a password typed into the login
+ * field or control characters must not land whole in an export (ASVS 16.4.1, 16.2.5).
+ */
+export function anonymousActor(label = "anonymous"): Actor {
+  const printable = label.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, "\uFFFD");
+  const cut = [...printable].length > 64 ? `${[...printable].slice(0, 64).join("")}…` : printable;
+  return { type: "anonymous", id: "anonymous", label: cut };
+}
 export const noRequest: RequestMeta = { ip: null, userAgent: null, requestId: null };

@@ -6,7 +6,14 @@ import { appendAudit } from "../audit/audit-writer.ts";
 import { checkPassword, passwordInvalid } from "../auth/password-policy.rules.ts";
 import { rolePermissionKeys } from "../catalog/catalog.rules.ts";
 import type { TenantsTable } from "../db/schema.ts";
-import { type Actor, type Ctx, noRequest, operatorActor, type RequestMeta } from "../shared/context.ts";
+import {
+  type Actor,
+  type Ctx,
+  noRequest,
+  operatorActor,
+  type RequestMeta,
+  systemActor,
+} from "../shared/context.ts";
 import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
 import { isUniqueViolation } from "../shared/db-errors.ts";
 import type { Deps } from "../shared/deps.ts";
@@ -205,7 +212,7 @@ export function createTenantsService(deps: Deps) {
         await inTx(deps, (trx) =>
           createTenantIn(
             trx,
-            { type: "system", id: null, label: "system" },
+            systemActor,
             noRequest,
             {
               slug: "demo",
