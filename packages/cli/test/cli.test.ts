@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createCore, type Db, openDatabase } from "@staffgate/core";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, tenantCreateArgs } from "./cli-helpers.ts";
+import { runCli, runCliIntoClosedPipe, tenantCreateArgs } from "./cli-helpers.ts";
 
 const ADMIN_PASSWORD = "cli-canary-Pa55word-heron-4412";
 
@@ -127,6 +127,19 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect(rows).toEqual([expect.stringMatching(/^root,root@north\.example,Rita,/)]);
       expect(r.stdout).not.toContain(ADMIN_PASSWORD);
       expect(cli(["user", "export", "--tenant", "north", "--status", "gone"]).code).toBe(2);
+    });
+
+    it("ends quietly, exit 0, when the reader closes stdout (`staffgate audit export | head -1`)", async () => {
+      const results = await Promise.all(
+        [["audit", "export", "--tenant", "north"], ["user", "export", "--tenant", "north"], ["outbox"]].map(
+          (args) => runCliIntoClosedPipe(dbFile, args),
+        ),
+      );
+      expect(results.map((r) => [r.code, r.stderr])).toEqual([
+        [0, ""],
+        [0, ""],
+        [0, ""],
+      ]);
     });
 
     it("purges only past the retention horizon, recording the purge", () => {

@@ -94,13 +94,17 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect(missing.stderr).toMatch(/email/);
     });
 
-    it("imports a CSV: a dry run writes nothing; a bad row writes nothing and exits 1; a good file is imported", async () => {
+    it("imports a CSV: a dry run writes nothing; a bad row writes nothing and exits 1, dry run or not; a good file is imported", async () => {
       const file = join(dir, "users.csv");
       writeFileSync(file, "username,email,firstName,lastName,role\nkai,kai@west.example,Kai,Keeper,Viewer\n");
       const dry = cli(["user", "import", "--tenant", "west", "--file", file, "--dry-run"]);
       expect([dry.code, dry.stdout]).toEqual([0, expect.stringContaining("line 2 kai@west.example: create")]);
       const bad = join(dir, "bad.csv");
       writeFileSync(bad, "username,email,firstName,lastName,role\nlee,lee@west.example,Lee,Lost,Nobody\n");
+      // A dry run answers as the real run would: a script can gate the import on its exit code.
+      const dryBad = cli(["user", "import", "--tenant", "west", "--file", bad, "--dry-run"]);
+      expect(dryBad.code).toBe(1);
+      expect(dryBad.stdout).toContain("dry run: 0 to create, 0 to update, 0 unchanged, 1 with errors");
       const refused = cli(["user", "import", "--tenant", "west", "--file", bad]);
       expect(refused.code).toBe(1);
       expect(refused.stdout).toContain('line 2 lee@west.example: error role: no role named "Nobody"');
@@ -112,6 +116,31 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       );
       expect(users).toEqual(expect.arrayContaining([{ username: "kai", status: "invited" }]));
       expect(users.map((u) => u.username)).not.toContain("lee");
+    });
+
+    it("refuses a file that is not UTF-8 (exit 1, nothing written) and imports UTF-8 with a BOM as written", async () => {
+      const latin1 = join(dir, "latin1.csv");
+      const rows =
+        "username,email,firstName,lastName,role\njose,jose@west.example,Jos\u00e9,Garc\u00eda,Viewer\n";
+      writeFileSync(latin1, Buffer.from(rows, "latin1"));
+      const refused = cli(["user", "import", "--tenant", "west", "--file", latin1]);
+      expect([refused.code, refused.stdout]).toEqual([1, ""]);
+      expect(refused.stderr).toContain(`${latin1} is not UTF-8: save it as "CSV UTF-8"`);
+      expect(refused.stderr).toContain("Nothing was written.");
+      const named = () =>
+        withDb((db) =>
+          db.kysely
+            .selectFrom("users")
+            .select(["first_name", "last_name"])
+            .where("username_key", "=", "jose")
+            .execute(),
+        );
+      expect(await named()).toEqual([]);
+      const utf8 = join(dir, "utf8.csv");
+      writeFileSync(utf8, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(rows, "utf8")]));
+      const done = cli(["user", "import", "--tenant", "west", "--file", utf8]);
+      expect([done.code, done.stderr]).toEqual([0, ""]);
+      expect(await named()).toEqual([{ first_name: "Jos\u00e9", last_name: "Garc\u00eda" }]);
     });
 
     it("unlocks a locked administrator (the way back when no other administrator can), audited as the operator", async () => {

@@ -3,10 +3,10 @@
  * tenant holding a chosen role. The token itself is answered once, at creation, and never again.
  */
 import { z } from "zod";
-import { Id, ListQuery, NullableTimestamp, Timestamp } from "./common.ts";
+import { Id, Label, ListQuery, NullableTimestamp, Timestamp } from "./common.ts";
 
 export const CreateApiTokenBody = z.strictObject({
-  name: z.string().trim().min(1, "is required").max(80),
+  name: Label(80),
   /** A formal role of the tenant that the creator's own grants cover. */
   roleId: Id,
   /** Optional; must lie in the future. */

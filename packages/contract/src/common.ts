@@ -5,6 +5,32 @@ export const Id = z.string().min(1).max(64);
 export const Timestamp = z.string().describe("ISO-8601 UTC timestamp");
 export const NullableTimestamp = Timestamp.nullable();
 
+// Lone surrogates are not text; \p{Cs} matches them only (a valid pair is one astral code point).
+const NOT_TEXT_ONE_LINE = /[\p{Cc}\p{Cs}\u2028\u2029]/u;
+const notText = (v: string) => NOT_TEXT_ONE_LINE.test(v.replace(/[\n\r\t]/g, " "));
+
+/**
+ * A name or label: trimmed, 1 to `max` characters, one line without control characters or lone
+ * surrogates (ASVS 2.2.1 positive validation: NUL or an escape sequence in a name reaches logs,
+ * exports and other systems).
+ */
+export const Label = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .max(max)
+    .refine((v) => !NOT_TEXT_ONE_LINE.test(v), "must be text on one line, without control characters");
+
+/** Free text that may span lines (a reason, a note): no other control characters. */
+export const Paragraph = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .max(max)
+    .refine((v) => !notText(v), "must be text without control characters");
+
 export const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(512).optional(),

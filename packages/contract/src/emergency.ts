@@ -1,11 +1,11 @@
 /** Emergency (break-glass) access, HIPAA 164.312(a)(2)(ii) (PRODUCT.md §2 "Emergency access"). */
 import { z } from "zod";
-import { Id, ListQuery, NullableTimestamp, QueryBoolean, Timestamp } from "./common.ts";
+import { Id, ListQuery, NullableTimestamp, Paragraph, QueryBoolean, Timestamp } from "./common.ts";
 import { PatientRef } from "./patient-access.ts";
 
 export const OpenEmergencyAccessBody = z
   .strictObject({
-    reason: z.string().trim().min(10, "must be at least 10 characters").max(1000),
+    reason: Paragraph(1000).refine((v) => v.length >= 10, "must be at least 10 characters"),
     /** The caller's own password (step-up authentication); never stored or logged. */
     password: z.string().min(1, "is required").max(1024),
     workspaceId: Id.optional(),
@@ -51,5 +51,5 @@ export const ListEmergencyAccessQuery = ListQuery.extend({
 });
 
 export const ReviewEmergencyAccessBody = z.strictObject({
-  note: z.string().trim().min(1, "is required").max(2000),
+  note: Paragraph(2000),
 });

@@ -1,6 +1,6 @@
 /** Patient access grants (PRODUCT.md §2 "Patient access grant"): Staffgate stores patient references only. */
 import { z } from "zod";
-import { Id, ListQuery, NullableTimestamp, QueryBoolean, Timestamp } from "./common.ts";
+import { Id, ListQuery, NullableTimestamp, Paragraph, QueryBoolean, Timestamp } from "./common.ts";
 
 /** An opaque reference the clinical application chose for a patient: never patient data. */
 export const PatientRef = z
@@ -30,7 +30,7 @@ export const PatientGrantSchema = z.strictObject({
 });
 export type PatientGrant = z.infer<typeof PatientGrantSchema>;
 
-const GrantReason = z.string().trim().min(1, "is required").max(500);
+const GrantReason = Paragraph(500);
 
 /**
  * One live grant per (user, patient, workspace): granting the same triple again refreshes its

@@ -1,7 +1,7 @@
 /** Roles: tenant-level permissions, workspace rows and collaborator flags (PRODUCT.md §2). */
 import { z } from "zod";
 import { PermissionKey } from "./catalog.ts";
-import { Id, Timestamp } from "./common.ts";
+import { Id, Label, Timestamp } from "./common.ts";
 
 export const RoleWorkspaceRow = z.strictObject({
   workspaceId: Id,
@@ -28,7 +28,7 @@ export const RoleSchema = z.strictObject({
 });
 export type Role = z.infer<typeof RoleSchema>;
 
-export const RoleName = z.string().trim().min(1, "is required").max(80);
+export const RoleName = Label(80);
 
 export const RoleGrantsBody = {
   permissions: z.array(PermissionKey).max(500).default([]),

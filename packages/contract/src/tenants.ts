@@ -1,6 +1,6 @@
 /** Tenants (operator API) and the sign-in contract. */
 import { z } from "zod";
-import { Id, ListQuery, page, Timestamp } from "./common.ts";
+import { Id, Label, ListQuery, page, Timestamp } from "./common.ts";
 import { Email, Username, UserSchema } from "./users.ts";
 
 /** Unique case-insensitively (PRODUCT.md §2): typed in any case, stored in lower case. */
@@ -24,7 +24,7 @@ export type Tenant = z.infer<typeof TenantSchema>;
 
 export const CreateTenantBody = z.strictObject({
   slug: TenantSlug,
-  name: z.string().trim().min(1).max(120),
+  name: Label(120),
   timeZone: z.string().trim().min(1).max(64).default("UTC"),
   catalogPreset: z.string().min(1).max(80).optional(),
   admin: z.strictObject({

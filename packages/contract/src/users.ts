@@ -1,6 +1,6 @@
 /** Users: the API shape of a staff account (API.md, PRODUCT.md §2). */
 import { z } from "zod";
-import { Id, NullableTimestamp, QueryBoolean, Timestamp } from "./common.ts";
+import { Id, Label, NullableTimestamp, QueryBoolean, Timestamp } from "./common.ts";
 
 export const UserStatus = z.enum(["invited", "active", "inactive", "archived"]);
 export type UserStatus = z.infer<typeof UserStatus>;
@@ -65,8 +65,8 @@ export const Username = z
 const UserFields = {
   username: Username,
   email: Email,
-  firstName: z.string().trim().min(1, "is required").max(80),
-  lastName: z.string().trim().min(1, "is required").max(80),
+  firstName: Label(80),
+  lastName: Label(80),
   initials: z.string().trim().max(8).nullable().optional(),
   phone: z.string().max(40).nullable().optional(),
   workRole: z.string().trim().max(80).nullable().optional(),

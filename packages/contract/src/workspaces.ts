@@ -1,6 +1,6 @@
 /** Workspaces: departments, clinic locations (PRODUCT.md §2). */
 import { z } from "zod";
-import { Id, Timestamp } from "./common.ts";
+import { Id, Label, Timestamp } from "./common.ts";
 
 export const WorkspaceSlug = z
   .string()
@@ -24,7 +24,7 @@ const IdleTimeout = z.number().int().min(60).max(86_400).nullable();
 
 export const CreateWorkspaceBody = z.strictObject({
   slug: WorkspaceSlug,
-  name: z.string().trim().min(1, "is required").max(80),
+  name: Label(80),
   protected: z.boolean().default(true),
   idleTimeoutSeconds: IdleTimeout.default(null),
 });
@@ -32,7 +32,7 @@ export type CreateWorkspaceBody = z.infer<typeof CreateWorkspaceBody>;
 
 export const UpdateWorkspaceBody = z.strictObject({
   slug: WorkspaceSlug.optional(),
-  name: z.string().trim().min(1, "is required").max(80).optional(),
+  name: Label(80).optional(),
   protected: z.boolean().optional(),
   idleTimeoutSeconds: IdleTimeout.optional(),
 });

@@ -17,8 +17,20 @@ describe("loadConfig", () => {
     }
   });
 
+  it("takes an empty PORT or HOST as unset: 3000 on 127.0.0.1, not a random port or every interface", () => {
+    expect(loadConfig({ PORT: "", HOST: "" })).toMatchObject({
+      port: 3000,
+      host: "127.0.0.1",
+      publicUrl: "http://127.0.0.1:3000",
+    });
+    expect(loadConfig({ PORT: "4100" }).port).toBe(4100);
+    expect(loadConfig({ PORT: "0" }).port).toBe(0);
+  });
+
   it("refuses a bad port and a short operator token", () => {
-    expect(() => loadConfig({ PORT: "70000" })).toThrow(/PORT/);
+    for (const bad of ["abc", "70000", "-1", "1.5", "0x50", "1e3"]) {
+      expect(() => loadConfig({ PORT: bad })).toThrow(/PORT/);
+    }
     expect(() => loadConfig({ STAFFGATE_OPERATOR_TOKEN: "short" })).toThrow(/24 characters/);
   });
 

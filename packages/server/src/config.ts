@@ -74,11 +74,21 @@ export interface Config {
   readonly rateLimits: Partial<RateLimits> | false;
 }
 
+/** PORT: unset or empty is 3000 (`PORT= staffgate serve` must not mean "any free port"); 0 asks for one. */
+function parsePort(value: string | undefined): number {
+  const v = (value ?? "").trim();
+  if (v === "") return 3000;
+  const port = Number(v);
+  if (!/^\d+$/.test(v) || port > 65535) {
+    throw new Error(`PORT must be a port number from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be a port number, got "${env.PORT}"`);
-  const host = env.HOST ?? "127.0.0.1";
+  const port = parsePort(env.PORT);
+  // Empty is unset here too: an empty host would listen on every interface.
+  const host = env.HOST?.trim() || "127.0.0.1";
   const operatorToken = env.STAFFGATE_OPERATOR_TOKEN || undefined;
   if (operatorToken !== undefined && operatorToken.length < 24) {
     throw new Error("STAFFGATE_OPERATOR_TOKEN must be at least 24 characters");

@@ -36,6 +36,25 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     });
   });
 
+  it("refuses names with control characters or lone surrogates, naming the field, and stores nothing", async () => {
+    const post = (url: string, body: unknown) =>
+      inject({
+        method: "POST",
+        url,
+        headers: { "content-type": "application/json" },
+        payload: JSON.stringify(body),
+      });
+    for (const name of ["x\u0000y", "x\ud800y", "line\nbreak", "esc\u001b[31m"]) {
+      const res = await post("/api/v1/workspaces", { slug: "ctl-names", name });
+      expect([res.statusCode, res.json().errors?.[0]?.path], JSON.stringify(name)).toEqual([400, "name"]);
+    }
+    const list = await inject({ method: "GET", url: "/api/v1/workspaces?limit=200" });
+    expect(list.json().items.some((w: { slug: string }) => w.slug === "ctl-names")).toBe(false);
+    // Astral characters (a valid surrogate pair) and accents are text.
+    const ok = await post("/api/v1/workspaces", { slug: "ctl-names", name: "Ward 🏥 Zoë" });
+    expect(ok.statusCode).toBe(201);
+  });
+
   it("names each unknown field on its own (never joined into what reads as one nested path)", async () => {
     const res = await inject({
       method: "POST",

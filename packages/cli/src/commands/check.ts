@@ -35,6 +35,7 @@ async function workspaceIdOf(core: Core, ctx: Ctx, policy: Snapshot, given: stri
 }
 
 export const check: Command = {
+  usage: USAGE,
   summary: "May this user do this? Prints the decision (exit 0 allowed, 1 denied) [--explain]",
   run(args) {
     const { options } = parseArgs(args, ["tenant", "user", "permission", "workspace", "patient", "explain"]);

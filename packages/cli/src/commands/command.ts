@@ -1,6 +1,8 @@
 /** The shape of one CLI command. */
 export interface Command {
   readonly summary: string;
+  /** The synopsis `staffgate <command> --help` prints, e.g. `staffgate audit verify --tenant <slug>`. */
+  readonly usage: string;
   run(args: readonly string[]): Promise<number>;
 }
 
@@ -23,7 +25,8 @@ export function parseArgs(
     if (!a.startsWith("--")) throw new UsageError(`unexpected argument "${a}"`);
     const [key, inline] = a.slice(2).split("=", 2) as [string, string | undefined];
     if (!known.includes(key)) {
-      throw new UsageError(`unknown option --${key} (options: ${known.map((k) => `--${k}`).join(", ")})`);
+      const options = known.length ? `options: ${known.map((k) => `--${k}`).join(", ")}` : "it takes none";
+      throw new UsageError(`unknown option --${key} (${options}); see --help`);
     }
     const next = args[i + 1];
     if (inline !== undefined) options[key] = inline;

@@ -2,10 +2,14 @@
 import { migrateToLatest, openDatabase } from "@staffgate/core";
 import { loadConfig } from "@staffgate/server";
 import type { Command } from "./command.ts";
+import { parseArgs } from "./command.ts";
 
 export const migrate: Command = {
+  usage: "staffgate migrate   (the database is DATABASE_URL)",
   summary: "Apply pending database migrations",
-  async run() {
+  async run(args) {
+    // It takes no options, and a mistyped one must not go unnoticed while the migration runs.
+    parseArgs(args, []);
     const config = loadConfig();
     const db = openDatabase(config.databaseUrl);
     try {

@@ -12,6 +12,7 @@ const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
 
 export const outbox: Command = {
+  usage: "staffgate outbox [--tenant <slug>] [--limit <n>]",
   summary: "Print the email outbox, newest first ([--tenant <slug>] [--limit <n>], default 20)",
   run(args) {
     const { options } = parseArgs(args, ["tenant", "limit"]);

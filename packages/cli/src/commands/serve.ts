@@ -28,6 +28,8 @@ export function serveEnv(args: readonly string[], env: NodeJS.ProcessEnv): NodeJ
 }
 
 export const serve: Command = {
+  usage:
+    "staffgate serve [--port <n>] [--host <address>] [--database-url <file path or postgres://…>] [--catalog <preset or file>] [--public-url <url>]",
   summary:
     "Start the service [--port --host --database-url --catalog --public-url] (or PORT, HOST, DATABASE_URL, …)",
   async run(args) {

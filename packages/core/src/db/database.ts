@@ -1,6 +1,6 @@
 /** Opens Kysely on SQLite (default, a file) or PostgreSQL (`postgres://` URL). */
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
@@ -29,6 +29,8 @@ export interface Db {
   readonly changes?: ChangeWatch;
   /** The PostgreSQL URL it was opened with (the decision cache LISTENs on its own connection). */
   readonly url?: string;
+  /** SQLite: the absolute path of the file it opened (undefined in memory and on PostgreSQL). */
+  readonly file?: string;
   destroy(): Promise<void>;
 }
 
@@ -36,6 +38,25 @@ export const DEFAULT_DATABASE_URL = "./data/staffgate.db";
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
+}
+
+/**
+ * The SQLite file `url` names: anything that looks like a URL but PostgreSQL's (`mysql://…`,
+ * `file:…`, `sqlite:…`) is refused rather than taken as an odd relative path. A missing directory
+ * is created (zero configuration, wherever the file is put), and its creation is for the caller to
+ * see in the banner's path.
+ */
+function sqliteFileOf(url: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]+):\/\//i.exec(url)?.[1] ?? /^(file|sqlite):/i.exec(url)?.[1];
+  if (scheme !== undefined) {
+    // The scheme only: the rest may hold a password.
+    throw new Error(
+      `DATABASE_URL: "${scheme}:" is not supported; give a SQLite file path (e.g. ${DEFAULT_DATABASE_URL}), :memory:, or a postgres:// (postgresql://) URL`,
+    );
+  }
+  if (url === ":memory:") return url;
+  mkdirSync(dirname(url), { recursive: true });
+  return url;
 }
 
 /** Opens the database named by `url`; SQLite files get WAL, a busy timeout and foreign keys. */
@@ -53,8 +74,7 @@ export function openDatabase(
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kysely, dialect: "postgres", url, destroy: () => kysely.destroy() };
   }
-  const file = url.replace(/^sqlite:(\/\/)?/, "");
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const file = sqliteFileOf(url);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma("journal_mode = WAL");
   // Contention waits here instead of reaching a client as SQLITE_BUSY (a 500).
@@ -74,6 +94,7 @@ export function openDatabase(
   return {
     kysely,
     dialect: "sqlite",
+    ...(file === ":memory:" ? {} : { file: resolve(file) }),
     changes: {
       ownWrites: () => ownWrites,
       dataVersion: () => dataVersion.get() as number,

@@ -2,6 +2,7 @@
  * Liveness, readiness, the OpenAPI document and its docs page: public, and declared with route()
  * like every other endpoint so that the OpenAPI document lists them too.
  */
+import { statSync } from "node:fs";
 import { HealthResponse, ReadyResponse } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
 import { AppError, migrationsAreCurrent } from "@staffgate/core";
@@ -9,8 +10,23 @@ import type { FastifyInstance } from "fastify";
 import { buildOpenApi, docsPage, docsScript } from "../http/openapi.ts";
 import { type RouteOptions, route } from "../http/route.ts";
 
+/**
+ * SQLite: whether the file at the path is still the one the server opened. Deleted or replaced
+ * under a running server, the connection keeps writing to the old inode, and every write since is
+ * gone at the next restart; a stat is cheap enough for every probe.
+ */
+function sqliteFileCheck(file: string | undefined): () => boolean {
+  if (file === undefined) return () => true;
+  const opened = statSync(file, { bigint: true });
+  return () => {
+    const now = statSync(file, { bigint: true, throwIfNoEntry: false });
+    return now !== undefined && now.dev === opened.dev && now.ino === opened.ino;
+  };
+}
+
 export function healthRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
   const tags = ["operations"];
+  const sameSqliteFile = sqliteFileCheck(core.deps.db.file);
   route(app, options, {
     method: "GET",
     url: "/healthz",
@@ -23,11 +39,15 @@ export function healthRoutes(app: FastifyInstance, core: Core, options: RouteOpt
   route(app, options, {
     method: "GET",
     url: "/readyz",
-    summary: "Readiness: the database is reachable and migrated (else 503 NOT_READY)",
+    summary:
+      "Readiness: the database is reachable and migrated, and a SQLite file is still at its path (else 503 NOT_READY)",
     tags,
     auth: "public",
     response: ReadyResponse,
     handler: async () => {
+      if (!sameSqliteFile()) {
+        throw new AppError("NOT_READY", "the database file was deleted or replaced since it was opened");
+      }
       let current: boolean;
       try {
         current = await migrationsAreCurrent(core.deps.db.kysely as never);

@@ -1,10 +1,11 @@
 /** `staffgate audit export --tenant <slug> [--format csv|jsonl]`: the whole trail to stdout (audited). */
-import { once } from "node:events";
 import type { Command } from "../command.ts";
 import { parseArgs } from "../command.ts";
 import { CommandError, operatorCtx, tenantBySlug, withCore } from "../open-core.ts";
+import { writeAll } from "../stdout.ts";
 
 export const auditExport: Command = {
+  usage: "staffgate audit export --tenant <slug> [--format csv|jsonl]",
   summary: "Export a tenant's audit trail to stdout (--tenant <slug> [--format csv|jsonl])",
   run(args) {
     const { options } = parseArgs(args, ["tenant", "format"]);
@@ -14,10 +15,7 @@ export const auditExport: Command = {
       const tenant = await tenantBySlug(core, options.tenant);
       // The operator at the console exports: recorded as such in the audit.exported event.
       const ctx = operatorCtx(tenant.id);
-      for await (const line of await core.audit.exportText(ctx, { format })) {
-        // Respect back-pressure so a large trail streams with constant memory.
-        if (!process.stdout.write(line)) await once(process.stdout, "drain");
-      }
+      await writeAll(await core.audit.exportText(ctx, { format }));
       return 0;
     });
   },

@@ -8,6 +8,7 @@ import { parseArgs } from "../command.ts";
 import { CommandError, operatorCtx, tenantBySlug, withCore } from "../open-core.ts";
 
 export const auditPurge: Command = {
+  usage: "staffgate audit purge --tenant <slug> [--before <ISO date>]",
   summary: "Delete a tenant's audit events past the retention horizon (--tenant <slug> [--before <date>])",
   run(args) {
     const { options } = parseArgs(args, ["tenant", "before"]);

@@ -4,6 +4,7 @@ import { parseArgs } from "../command.ts";
 import { tenantBySlug, withCore } from "../open-core.ts";
 
 export const auditVerify: Command = {
+  usage: "staffgate audit verify --tenant <slug>",
   summary: "Verify a tenant's audit hash chain (--tenant <slug>)",
   run(args) {
     const { options } = parseArgs(args, ["tenant"]);

@@ -10,6 +10,7 @@ const USAGE =
   "staffgate tenant create --slug s --name n --admin-username u --admin-email e --admin-first f --admin-last l [--preset p]";
 
 export const tenantCreate: Command = {
+  usage: USAGE,
   summary: "Create a tenant and its administrator (password from STAFFGATE_ADMIN_PASSWORD or generated)",
   run(args) {
     const { options } = parseArgs(args, [

@@ -15,6 +15,7 @@ const USAGE =
   "staffgate user create --tenant s --username u --email e --first f --last l --role r [--workspaces all|slug;slug]";
 
 export const userCreate: Command = {
+  usage: USAGE,
   summary: "Create a user (password from STAFFGATE_USER_PASSWORD, else an invitation)",
   run(args) {
     const { options } = parseArgs(args, [

@@ -2,7 +2,7 @@
  * `staffgate user import --tenant <slug> --file <users.csv> [--dry-run]`: the API's CSV import
  * (rows matched on email: update, else create an invited user; all or nothing), as the operator.
  * Prints one line per row; exit 0 when every row is fine, 1 when any row has an error (nothing is
- * written then), 2 for usage.
+ * written then; with --dry-run too, so a script can gate on the dry run), 2 for usage.
  */
 import { readFile } from "node:fs/promises";
 import { ImportUsersBody, type ImportUsersResponse } from "@staffgate/contract";
@@ -26,7 +26,22 @@ function print(report: ImportUsersResponse): void {
   );
 }
 
+/**
+ * The file's text, refusing bytes that are not UTF-8: a spreadsheet's "CSV" in Latin-1 or
+ * Windows-1252 would otherwise import "Jos\uFFFD" for "José" without a word.
+ */
+function utf8OrThrow(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new CommandError(
+      `${file} is not UTF-8: save it as "CSV UTF-8" (in Excel: Save As, CSV UTF-8) and import it again. Nothing was written.`,
+    );
+  }
+}
+
 export const userImport: Command = {
+  usage: "staffgate user import --tenant <slug> --file <users.csv> [--dry-run]",
   summary: "Import users from CSV (--tenant <slug> --file <path> [--dry-run]); matched on email",
   run(args) {
     const { options } = parseArgs(args, ["tenant", "file", "dry-run"]);
@@ -35,16 +50,18 @@ export const userImport: Command = {
       if (options["dry-run"] !== undefined && options["dry-run"] !== true) {
         throw new CommandError("--dry-run takes no value", 2);
       }
-      const csv = await readFile(options.file, "utf8").catch(() => {
+      const bytes = await readFile(options.file).catch(() => {
         throw new CommandError(`Cannot read ${options.file}`);
       });
+      const csv = utf8OrThrow(bytes, options.file);
       const body = ImportUsersBody.safeParse({ csv, dryRun: options["dry-run"] === true });
       if (!body.success) throw new CommandError("The file is empty or larger than 1 MB", 2);
       const { ctx, caller } = await actAsOperator(core, options.tenant);
       try {
         const report = await core.userCsv.importUsers(ctx, caller, body.data);
         print(report);
-        return 0;
+        // A dry run answers like the real run would, so a script can gate the import on it.
+        return report.failed > 0 ? 1 : 0;
       } catch (error) {
         if (isAppError(error, "USER_IMPORT_INVALID")) {
           print(error.extensions.report as ImportUsersResponse);

@@ -12,6 +12,7 @@ import { actAsOperator } from "./operator.ts";
 const USAGE = "staffgate user unlock --tenant <slug> --user <username, email or id>";
 
 export const userUnlock: Command = {
+  usage: USAGE,
   summary: "Unlock a user locked by failed sign-ins (e.g. the last administrator)",
   run(args) {
     const { options } = parseArgs(args, ["tenant", "user"]);

@@ -1,0 +1,93 @@
+/**
+ * Every command answers `--help` with its usage (exit 0) and refuses an unknown flag (exit 2),
+ * both before doing anything: no database is opened, let alone migrated.
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { COMMANDS } from "../src/commands/index.ts";
+import { run } from "../src/main.ts";
+
+// In-process (a process per command would take a minute), on a database path that must stay
+// untouched; SQLite only, as nothing here reaches a database.
+describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate --help and unknown flags", () => {
+  let dir: string;
+  let dbFile: string;
+  const saved = process.env.DATABASE_URL;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "staffgate-help-"));
+    dbFile = join(dir, "untouched.db");
+    process.env.DATABASE_URL = dbFile;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  async function capture(argv: string[]) {
+    let stdout = "";
+    let stderr = "";
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      stdout += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      stderr += String(chunk);
+      return true;
+    });
+    const code = await run(argv);
+    vi.restoreAllMocks();
+    return { code, stdout, stderr };
+  }
+
+  const names = Object.keys(COMMANDS);
+
+  it.each(names)("`staffgate %s --help` prints its usage and exits 0, running nothing", async (name) => {
+    const r = await capture([...name.split(" "), "--help"]);
+    expect(r).toEqual({
+      code: 0,
+      stdout: `Usage: ${COMMANDS[name]!.usage}\n\n${COMMANDS[name]!.summary}\n`,
+      stderr: "",
+    });
+    expect(r.stdout.startsWith(`Usage: staffgate ${name}`)).toBe(true);
+    // Also after other options, and as -h.
+    expect((await capture([...name.split(" "), "--tenant", "north", "-h"])).code).toBe(0);
+    expect(existsSync(dbFile)).toBe(false);
+  });
+
+  it.each(names)("`staffgate %s --bogus` is refused with exit 2, running nothing", async (name) => {
+    const r = await capture([...name.split(" "), "--bogus"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^staffgate ${name}: unknown option --bogus`));
+    expect(r.stdout).toBe("");
+    expect(existsSync(dbFile)).toBe(false);
+  });
+
+  it("lists the commands for `staffgate --help`, `staffgate help` and a noun's `--help`", async () => {
+    for (const argv of [[], ["--help"], ["help"]]) {
+      const r = await capture(argv);
+      expect(r.code).toBe(0);
+      for (const name of names) expect(r.stdout).toContain(`  ${name} `);
+    }
+    const user = await capture(["user", "--help"]);
+    expect(user.code).toBe(0);
+    expect(user.stdout).toContain("  user import ");
+    expect(user.stdout).not.toContain("  audit export ");
+    expect(await capture(["help", "user", "import"])).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^Usage: staffgate user import --tenant <slug> --file <users.csv>/),
+    });
+  });
+
+  it("refuses an unknown command with exit 2 and the list on stderr", async () => {
+    const r = await capture(["frobnicate"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^staffgate: unknown command "frobnicate"/);
+  });
+});
