@@ -166,6 +166,25 @@ describe("users CSV import and export", () => {
     expect((await tenant.admin.users.list({ q: "bvance", status: "all" })).items).toEqual([]);
   });
 
+  it("shows every problem of a row at once, each with its column", async () => {
+    const page = await signedIn();
+    const csv = [
+      "username,email,firstName,lastName,role,phone,workspaceRoles,status",
+      "zed,zed.quinn@example.test,Zed,,Head Chef,12,ward-x=Viewer,archived",
+    ].join("\n");
+    const dialog = await chooseFile(page, csv);
+    expect(await reportRows(dialog)).toEqual([
+      [
+        "2",
+        "zed.quinn@example.test",
+        'Error: lastName: is required for a new user; phone: must be empty or an E.164 number: + and 7 to 15 digits; role: no role named "Head Chef"; workspaceRoles: no workspace "ward-x"; status: a new user cannot be created archived; leave it out of the file',
+      ],
+    ]);
+    expect(await dialog.getByRole("button", { name: "Import", exact: true }).isDisabled()).toBe(true);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog);
+  });
+
   it("offers a user without users.manage Export but not Import", async () => {
     const page = await signedIn({ login: "frontdesk", password: STAFF_PASSWORD });
     await visible(page.getByRole("heading", { name: "Users" }));

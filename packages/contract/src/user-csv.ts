@@ -5,7 +5,11 @@
 import { z } from "zod";
 import { ListUsersQuery } from "./users.ts";
 
-/** The columns an import reads; an export writes them first, so an export imports back as is. */
+/**
+ * The columns an import reads; an export writes them first, so an export imports back as is.
+ * `workspaceRoles` is `slug=role;slug=role` (a role by name, or by id when its name holds `;`);
+ * `status` is honoured between `active` and `inactive` (deactivate and reactivate).
+ */
 export const USER_CSV_COLUMNS = [
   "username",
   "email",
@@ -22,14 +26,19 @@ export const USER_CSV_COLUMNS = [
   "title",
   "role",
   "workspaces",
+  "workspaceRoles",
   "expiresAt",
+  "status",
 ] as const;
 export type UserCsvColumn = (typeof USER_CSV_COLUMNS)[number];
 
-/** Written by an export for reading; an import accepts and ignores them. */
+/**
+ * Written by an export for reading. An import checks `id` against the user its email matches and
+ * `virtual` (a file never creates a virtual user), and ignores the others.
+ */
 export const USER_CSV_EXPORT_ONLY = [
   "id",
-  "status",
+  "virtual",
   "locked",
   "mfaEnrolled",
   "lastLoginAt",

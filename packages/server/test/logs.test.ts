@@ -100,4 +100,19 @@ describe(`JSON log (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     const refused = withEvent("authz_fail").find((l) => l.actorId === nobody.user.id);
     expect(refused).toMatchObject({ tenantId: a.id, actorType: "user", code: "FORBIDDEN", ip: "127.0.0.1" });
   });
+
+  it("logs a refused reset link, which no tenant's audit can hold", async () => {
+    const bogus = `sgr_${"A".repeat(43)}`;
+    const p = await problemOf(() =>
+      t.anonymous.credentials.resetPassword({ token: bogus, newPassword: "a brand new passphrase here" }),
+    );
+    expect(p.code).toBe("INVALID_TOKEN");
+    const line = withEvent("authn_token_invalid").at(-1);
+    expect(line).toMatchObject({
+      code: "INVALID_TOKEN",
+      route: "/api/v1/auth/reset-password",
+      ip: "127.0.0.1",
+    });
+    expect(raw.join("\n")).not.toContain(bogus);
+  });
 });

@@ -1,8 +1,10 @@
 /** CSV import (match on email: update or create; dry run; all or nothing) and export of users. */
+import type { ImportUsersResponse } from "@staffgate/contract";
 import type { StaffgateError } from "@staffgate/sdk";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { problemOf, startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
-import { createRole, createUser, roleIdByName } from "./lifecycle-fixtures.ts";
+import { createRole, createUser, inviteUser, roleIdByName } from "./lifecycle-fixtures.ts";
 
 const HEADER = "username,email,firstName,lastName,role,workspaces,title";
 
@@ -161,7 +163,7 @@ describe(`users as CSV (${TEST_DB})`, () => {
     expect(csv).toContain(",'+442079460958,");
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe(
-      "username,email,firstName,lastName,initials,phone,workRole,professionalId,prescriberId,qualifications,areasOfExpertise,employeeNumber,title,role,workspaces,expiresAt,id,status,locked,mfaEnrolled,lastLoginAt,createdAt",
+      "username,email,firstName,lastName,initials,phone,workRole,professionalId,prescriberId,qualifications,areasOfExpertise,employeeNumber,title,role,workspaces,workspaceRoles,expiresAt,status,id,virtual,locked,mfaEnrolled,lastLoginAt,createdAt",
     );
     const kim = lines.find((l) => l.startsWith("nurse.kim,"));
     expect(kim).toContain(",RN,Viewer,ward-7,");
@@ -204,6 +206,347 @@ describe(`users as CSV (${TEST_DB})`, () => {
     expect(p.errors[0]?.message).toMatch(/only keeps a user's private role/);
     expect((await a.admin.users.get(formal.id)).privateRole).toBe(false);
     expect((await a.admin.users.get(user.id)).privateRole).toBe(true);
+  });
+
+  /** The row errors of a dry run and of the real import (422), which must say the same. */
+  async function bothReports(client: TestTenant["admin"], csv: string) {
+    const dry = await client.users.import({ csv, dryRun: true });
+    const p = await problemOf(() => client.users.import({ csv }));
+    expect([p.status, p.code]).toEqual([422, "USER_IMPORT_INVALID"]);
+    const real = (p as StaffgateError).problem.report as ImportUsersResponse;
+    expect(real.rows).toEqual(dry.rows);
+    return dry.rows.map((r) => r.errors);
+  }
+  const columns = (errors: readonly { column: string }[]) => errors.map((e) => e.column).sort();
+
+  it("reports every problem of a row at once, each naming its column, in the dry run and the import alike", async () => {
+    const { user: taken } = await createUser(t, a);
+    const before = await count(a.id);
+    const [fields, named, twice, again] = await bothReports(
+      a.admin,
+      [
+        "email,firstName,lastName,username,role,phone,workRole,professionalId,expiresAt",
+        "me3@x.example,A,B,me3,Viewer,12345,Wizard,X1,",
+        "me4@x.example,,,me4,No Such Role,12,Nurse,,2020-01-01T00:00:00Z",
+        `me5@x.example,C,D,${taken.username.toUpperCase()},Viewer,,,,`,
+        "me6@x.example,E,F,me4,Viewer,,,,not-a-date",
+      ].join("\n"),
+    );
+    expect(columns(fields!)).toEqual(["phone", "professionalId", "workRole"]);
+    expect(fields!.find((e) => e.column === "workRole")?.message).toMatch(/^"Wizard" is not one of/);
+    expect(fields!.find((e) => e.column === "professionalId")?.message).toMatch(/Radiation Oncologist/);
+    expect(columns(named!)).toEqual(["expiresAt", "firstName", "lastName", "phone", "role"]);
+    expect(named!.find((e) => e.column === "firstName")?.message).toBe("is required for a new user");
+    expect(twice).toEqual([
+      {
+        column: "username",
+        message: `"${taken.username.toUpperCase()}" is already used by another user (archived users included)`,
+      },
+    ]);
+    // Line 3 has an error, yet its username is still claimed within the file.
+    expect(columns(again!)).toEqual(["expiresAt", "username"]);
+    expect(again!.find((e) => e.column === "username")?.message).toBe('"me4" is also on line 3 of this file');
+    expect(await count(a.id)).toBe(before);
+  });
+
+  it("names a missing column, a taken username and a refused grant together", async () => {
+    const { user: alice } = await createUser(t, a);
+    const [missing] = await bothReports(a.admin, `email,username\nnewalice@x.example,${alice.username}\n`);
+    expect(missing).toEqual([
+      { column: "firstName", message: 'is required for a new user: the file has no "firstName" column' },
+      { column: "lastName", message: 'is required for a new user: the file has no "lastName" column' },
+      { column: "role", message: 'is required for a new user: the file has no "role" column' },
+      {
+        column: "username",
+        message: `"${alice.username}" is already used by another user (archived users included)`,
+      },
+    ]);
+    const limited = await createUser(t, a, { roleId: await createRole(a, ["users.view", "users.manage"]) });
+    const [escalating] = await bothReports(
+      limited.client,
+      "username,email,firstName,lastName,role,phone\nesc2,esc2@x.example,Es,Two,Administrator,12\n",
+    );
+    expect(columns(escalating!)).toEqual(["phone", "role"]);
+    expect(escalating!.find((e) => e.column === "role")?.message).toMatch(
+      /^grants permissions you do not hold/,
+    );
+  });
+
+  it("says plainly that your own role is not yours to change", async () => {
+    const me = await a.admin.auth.me();
+    const [own] = await bothReports(a.admin, `email,role,title\n${me.user.email},Viewer,Boss\n`);
+    expect(own).toEqual([
+      { column: "role", message: "is your own role: another administrator must change it" },
+    ]);
+  });
+
+  it("refuses a cell that holds U+FFFD (a file decoded with the wrong encoding), naming its column", async () => {
+    const [row] = await bothReports(
+      a.admin,
+      "username,email,firstName,lastName,role,title\njose,jose@x.example,Jos\uFFFD,Garc\uFFFDa,Viewer,Dr\n",
+    );
+    const message = "contains a character that is not valid text; was the file saved as UTF-8?";
+    expect(row).toEqual([
+      { column: "firstName", message },
+      { column: "lastName", message },
+    ]);
+  });
+
+  /** An exported line's cell by column name (the lines these tests read hold no quoted cells). */
+  function cellOf(csv: string, startsWith: string, column: string): string | undefined {
+    const [header, ...lines] = csv.trimEnd().split("\r\n");
+    const line = lines.find((l) => l.startsWith(startsWith));
+    return line?.split(",")[header!.split(",").indexOf(column)];
+  }
+
+  it("exports per-workspace roles and the virtual flag; another tenant's import gives the same roles", async () => {
+    const viewer = await roleIdByName(t, a, "Viewer");
+    const physicist = await roleIdByName(t, a, "Physicist");
+    const dosimetrist = await roleIdByName(t, a, "Dosimetrist");
+    const ward8 = (await a.admin.workspaces.create({ slug: "ward-8", name: "Ward 8" })).id;
+    const { user } = await createUser(t, a, {
+      roleId: viewer,
+      extra: {
+        workspaceAccess: [ward, ward8],
+        workspaceRoles: [
+          { workspaceId: ward8, roleId: dosimetrist },
+          { workspaceId: ward, roleId: physicist },
+        ],
+      },
+    });
+    const robot = await a.admin.users.create({
+      username: "robot.scheduler",
+      email: "robot.scheduler@x.example",
+      firstName: "Robot",
+      lastName: "Scheduler",
+      roleId: viewer,
+      virtual: true,
+    });
+    const csv = await a.admin.users.export({ status: "all" });
+    expect(cellOf(csv, `${user.username},`, "workspaceRoles")).toBe("ward-7=Physicist;ward-8=Dosimetrist");
+    expect(cellOf(csv, `${user.username},`, "virtual")).toBe("false");
+    expect(cellOf(csv, `${robot.username},`, "virtual")).toBe("true");
+    const header = csv.split("\r\n")[0]!;
+    const lineOf = (username: string) => csv.split("\r\n").find((l) => l.startsWith(`${username},`))!;
+
+    const b = await t.createTenant();
+    const bWard7 = (await b.admin.workspaces.create({ slug: "ward-7", name: "Ward 7" })).id;
+    const bWard8 = (await b.admin.workspaces.create({ slug: "ward-8", name: "Ward 8" })).id;
+    const report = await b.admin.users.import({ csv: `${header}\r\n${lineOf(user.username)}\r\n` });
+    expect(report).toMatchObject({ applied: true, created: 1 });
+    const copy = await b.admin.users.get(report.rows[0]!.userId!);
+    expect(copy.workspaceRoles).toEqual(
+      expect.arrayContaining([
+        { workspaceId: bWard7, roleId: await roleIdByName(t, b, "Physicist") },
+        { workspaceId: bWard8, roleId: await roleIdByName(t, b, "Dosimetrist") },
+      ]),
+    );
+    expect(copy.workspaceRoles).toHaveLength(2);
+    // A file does not make virtual users: the robot's line is refused as a new user.
+    const refused = await b.admin.users.import({
+      csv: `${header}\r\n${lineOf(robot.username)}\r\n`,
+      dryRun: true,
+    });
+    expect(refused.rows[0]!.errors).toEqual([
+      {
+        column: "virtual",
+        message:
+          "a file does not create virtual users (it would invite one): create it in the console or the API",
+      },
+    ]);
+  });
+
+  it("reads workspaceRoles as slug=role pairs with the API's checks; none removes them all", async () => {
+    const viewer = await roleIdByName(t, a, "Viewer");
+    const { user } = await createUser(t, a, { roleId: viewer });
+    const [pairs] = await bothReports(
+      a.admin,
+      [
+        "username,email,firstName,lastName,role,workspaceRoles",
+        "wsr1,wsr1@x.example,W,One,Viewer,ward-7;nowhere=Viewer;ward-7=Nobody;ward-7=Viewer;WARD-7=Physicist",
+      ].join("\n"),
+    );
+    expect(pairs).toEqual([
+      {
+        column: "workspaceRoles",
+        message: '"ward-7" is not workspace=role (e.g. ward-a=Physicist;ward-b=Dosimetrist)',
+      },
+      { column: "workspaceRoles", message: 'no workspace "nowhere"' },
+      { column: "workspaceRoles", message: 'no role named "Nobody"' },
+      { column: "workspaceRoles", message: 'names workspace "WARD-7" twice: one role per workspace' },
+    ]);
+
+    const limited = await createUser(t, a, { roleId: await createRole(a, ["users.view", "users.manage"]) });
+    const { user: junior } = await createUser(t, a, { roleId: await createRole(a, ["users.view"]) });
+    const [escalating] = await bothReports(
+      limited.client,
+      `email,workspaceRoles\n${junior.email},ward-7=Administrator\n`,
+    );
+    expect(escalating).toEqual([
+      {
+        column: "workspaceRoles",
+        message: expect.stringMatching(
+          /^ward-7=Administrator grants permissions you do not hold: users\.credentials in ward-7, /,
+        ),
+      },
+    ]);
+
+    const physicist = await roleIdByName(t, a, "Physicist");
+    const given = await a.admin.users.import({
+      csv: `email,workspaceRoles\n${user.email},ward-7=physicist\n`,
+    });
+    expect(given.rows[0]!.action).toBe("update");
+    expect((await a.admin.users.get(user.id)).workspaceRoles).toEqual([
+      { workspaceId: ward, roleId: physicist },
+    ]);
+    const kept = await a.admin.users.import({ csv: `email,workspaceRoles,title\n${user.email},,Lead\n` });
+    expect(kept.rows[0]!.action).toBe("update");
+    expect((await a.admin.users.get(user.id)).workspaceRoles).toHaveLength(1);
+    const removed = await a.admin.users.import({ csv: `email,workspaceRoles\n${user.email},None\n` });
+    expect(removed.rows[0]!.action).toBe("update");
+    expect((await a.admin.users.get(user.id)).workspaceRoles).toEqual([]);
+
+    // A role whose name holds the separator is written by id, which an import reads back.
+    const odd = await a.admin.roles.create({
+      name: "Nights;Weekends",
+      permissions: [],
+      collaborator: false,
+      workspaces: [],
+    });
+    await a.admin.users.update(user.id, { workspaceRoles: [{ workspaceId: ward, roleId: odd.id }] });
+    const csv = await a.admin.users.export({ q: user.username });
+    expect(cellOf(csv, `${user.username},`, "workspaceRoles")).toBe(`ward-7=${odd.id}`);
+    expect((await a.admin.users.import({ csv, dryRun: true })).rows.map((r) => r.action)).toEqual([
+      "unchanged",
+    ]);
+  });
+
+  it("honours status active and inactive through deactivate and reactivate, ending the user's sessions", async () => {
+    const { user, client } = await createUser(t, a, { roleId: await roleIdByName(t, a, "Viewer") });
+    const off = await a.admin.users.import({ csv: `email,status\n${user.email},inactive\n` });
+    expect(off.rows[0]).toMatchObject({ action: "update", errors: [] });
+    expect((await a.admin.users.get(user.id)).status).toBe("inactive");
+    expect((await problemOf(() => client.auth.me())).status).toBe(401);
+    expect((await a.admin.audit.list({ action: "user.deactivated", targetId: user.id })).items).toHaveLength(
+      1,
+    );
+    const on = await a.admin.users.import({ csv: `email,status\n${user.email},Active\n` });
+    expect(on.rows[0]).toMatchObject({ action: "update", errors: [] });
+    expect((await a.admin.users.get(user.id)).status).toBe("active");
+    expect((await a.admin.audit.list({ action: "user.reactivated", targetId: user.id })).items).toHaveLength(
+      1,
+    );
+    const same = await a.admin.users.import({ csv: `email,status\n${user.email},active\n`, dryRun: true });
+    expect(same.rows[0]!.action).toBe("unchanged");
+
+    const created = await a.admin.users.import({
+      csv: "username,email,firstName,lastName,role,status\nsleepy,sleepy@x.example,Sl,Eepy,Viewer,inactive\n",
+    });
+    expect((await a.admin.users.get(created.rows[0]!.userId!)).status).toBe("inactive");
+  });
+
+  it("refuses a status a file cannot set, and an id that is not the email's user, instead of ignoring them", async () => {
+    const viewer = await roleIdByName(t, a, "Viewer");
+    const { user: one } = await createUser(t, a, { roleId: viewer });
+    const { user: two } = await createUser(t, a, { roleId: viewer });
+    const { user: gone } = await createUser(t, a, { roleId: viewer });
+    await a.admin.userActions.archive(gone.id);
+    const invitee = await inviteUser(t, a);
+    const me = (await a.admin.auth.me()).user;
+    const errors = await bothReports(
+      a.admin,
+      [
+        "email,status,id",
+        `${one.email},archived,`,
+        `${invitee.email},active,`,
+        `${gone.email},inactive,`,
+        `${two.email},asleep,${one.id}`,
+        `${me.email},inactive,`,
+        `new.one@x.example,archived,${one.id}`,
+      ].join("\n"),
+    );
+    const missing = (column: string) => ({
+      column,
+      message: `is required for a new user: the file has no "${column}" column`,
+    });
+    expect(errors).toEqual([
+      [{ column: "status", message: "is not set by a file: archive the user in the console or the API" }],
+      [{ column: "status", message: "cannot be set: an invited user becomes active by setting a password" }],
+      [{ column: "status", message: "the user is archived: restore it in the console or the API first" }],
+      [
+        {
+          column: "id",
+          message: `is ${one.username} (${one.email}), but the email is ${two.username}'s: rows are matched on email, and neither changes`,
+        },
+        { column: "status", message: '"asleep" is not a status a file can set: active or inactive' },
+      ],
+      [{ column: "status", message: "is your own account's status: ask another administrator to change it" }],
+      [
+        missing("username"),
+        missing("firstName"),
+        missing("lastName"),
+        missing("role"),
+        {
+          column: "id",
+          message: `is ${one.username} (${one.email}), not a new user: change an email in the console or the API`,
+        },
+        { column: "status", message: "a new user cannot be created archived; leave it out of the file" },
+      ],
+    ]);
+    expect((await a.admin.users.get(one.id)).status).toBe("active");
+    // An id this tenant does not know (another tenant's export) is no one here: it is ignored.
+    const elsewhere = await a.admin.users.import({
+      csv: `email,id\n${one.email},usr_fromelsewhere\n`,
+      dryRun: true,
+    });
+    expect(elsewhere.rows[0]).toMatchObject({ action: "unchanged", errors: [] });
+  });
+
+  it("round-trips values that start with an apostrophe or a formula character exactly; a typed 't Hart stays", async () => {
+    const viewer = await roleIdByName(t, a, "Viewer");
+    const odd = fc
+      .string({
+        unit: fc.constantFrom("'", "=", "+", "-", "@", "a", "7", " ", ",", '"', ";"),
+        minLength: 1,
+        maxLength: 8,
+      })
+      .map((v) => v.trim())
+      .filter((v) => v !== "");
+    const values = [
+      ...new Set([
+        "'=literal",
+        "'t Hart",
+        "''",
+        "'",
+        "=1+2",
+        "+44",
+        "-",
+        ...fc.sample(odd, { numRuns: 40, seed: 7 }),
+      ]),
+    ];
+    for (const [i, value] of values.entries()) {
+      await a.admin.users.create({
+        username: `apos${i}`,
+        email: `apos${i}@apostrophe.example`,
+        firstName: "Apo",
+        lastName: value,
+        roleId: viewer,
+        employeeNumber: value,
+      });
+    }
+    const csv = await a.admin.users.export({ status: "all", q: "apostrophe.example" });
+    expect(csv).toContain(",'t Hart,");
+    expect(csv).toContain(",''=literal,");
+    const b = await t.createTenant();
+    expect((await b.admin.users.import({ csv })).created).toBe(values.length);
+    const copies = (await b.admin.users.list({ status: "all", q: "apostrophe.example", limit: 200 })).items;
+    const got = Object.fromEntries(copies.map((u) => [u.username, [u.lastName, u.employeeNumber]]));
+    expect(got).toEqual(Object.fromEntries(values.map((v, i) => [`apos${i}`, [v, v]])));
+    // Typed by hand, an apostrophe before a letter is part of the name.
+    const typed = await b.admin.users.import({
+      csv: "username,email,firstName,lastName,role\nhart,hart@x.example,Jan,'t Hart,Viewer\n",
+    });
+    expect((await b.admin.users.get(typed.rows[0]!.userId!)).lastName).toBe("'t Hart");
   });
 
   it("keeps tenants apart: another tenant's user with the same email is created, not updated", async () => {

@@ -10,24 +10,38 @@ import {
   type UserCsvColumn,
 } from "@staffgate/contract";
 import { parse } from "csv-parse/sync";
-import { csvLine } from "../shared/csv.rules.ts";
+import { csvLine, unprotectCsvCell } from "../shared/csv.rules.ts";
 import { invalid } from "../shared/errors.ts";
+
+/** The columns an import reads: its own, and `id` and `virtual`, which it checks. */
+export type CsvReadColumn = UserCsvColumn | "id" | "virtual";
 
 export interface CsvRow {
   /** The row's line in the file (the header is line 1). */
   readonly line: number;
   /** Non-empty cells by column, trimmed; a column left blank is absent (an update keeps the value). */
-  readonly cells: Partial<Record<UserCsvColumn, string>>;
+  readonly cells: Partial<Record<CsvReadColumn, string>>;
 }
 
-const KNOWN = new Map<string, UserCsvColumn | null>([
+export interface ParsedUserCsv {
+  /** The columns the header names (read-only ones an import ignores left out). */
+  readonly columns: ReadonlySet<CsvReadColumn>;
+  readonly rows: readonly CsvRow[];
+}
+
+const CHECKED: ReadonlySet<string> = new Set(["id", "virtual"]);
+
+const KNOWN = new Map<string, CsvReadColumn | null>([
   ...USER_CSV_COLUMNS.map((c) => [c.toLowerCase(), c] as const),
-  // Written by an export for reading; an import ignores them so that an export imports back.
-  ...USER_CSV_EXPORT_ONLY.map((c) => [c.toLowerCase(), null] as const),
+  // Written by an export for reading; an import ignores them (but checks `id` and `virtual`) so
+  // that an export imports back.
+  ...USER_CSV_EXPORT_ONLY.map(
+    (c) => [c.toLowerCase(), CHECKED.has(c) ? (c as CsvReadColumn) : null] as const,
+  ),
 ]);
 
 /** Parses the text; a malformed file, an unknown or repeated column, or too many rows is a 400 naming `csv`. */
-export function parseUserCsv(text: string): CsvRow[] {
+export function parseUserCsv(text: string): ParsedUserCsv {
   let records: string[][];
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
@@ -43,22 +57,23 @@ export function parseUserCsv(text: string): CsvRow[] {
     }
     return column;
   });
-  const named = columns.filter((c): c is UserCsvColumn => c !== null);
+  const named = columns.filter((c): c is CsvReadColumn => c !== null);
   const repeated = named.find((c, i) => named.indexOf(c) !== i);
   if (repeated) throw invalid("csv", `names the column "${repeated}" twice`);
   if (!named.includes("email")) throw invalid("csv", 'needs an "email" column: rows are matched on email');
   if (rows.length > MAX_IMPORT_ROWS) throw invalid("csv", `has more than ${MAX_IMPORT_ROWS} rows`);
-  return rows.map((record, i) => {
-    const cells: Partial<Record<UserCsvColumn, string>> = {};
-    columns.forEach((column, j) => {
-      // An export protects cells a spreadsheet would run as formulas with a leading apostrophe
-      // (shared/csv.rules.ts): taken off again, so an exported phone (+44…) imports back.
-      const raw = record[j] ?? "";
-      const value = /^'[=+\-@\t\r]/.test(raw) ? raw.slice(1) : raw;
-      if (column !== null && value !== "") cells[column] = value;
-    });
-    return { line: i + 2, cells };
-  });
+  return {
+    columns: new Set(named),
+    rows: rows.map((record, i) => {
+      const cells: Partial<Record<CsvReadColumn, string>> = {};
+      columns.forEach((column, j) => {
+        // The export's formula apostrophe (shared/csv.rules.ts) comes off again, exactly one.
+        const value = unprotectCsvCell(record[j] ?? "");
+        if (column !== null && value !== "") cells[column] = value;
+      });
+      return { line: i + 2, cells };
+    }),
+  };
 }
 
 export function userCsvHeader(): string {
@@ -68,35 +83,123 @@ export function userCsvHeader(): string {
 /** What exports show for a user's private role (PRODUCT.md §2). */
 export const PRIVATE_ROLE_LABEL = "[Private role]";
 
-/** One user as a CSV line; `role` and `workspaces` by name and slug, as an import reads them. */
+/** A `workspaceRoles` cell that removes every per-workspace role (a blank cell keeps them). */
+export const NO_WORKSPACE_ROLES = "none";
+
+/**
+ * A role as the `workspaceRoles` cell names it: by name, or by id when the name holds the cell's
+ * separator `;` (a workspace slug never holds `=` or `;`, so nothing needs escaping).
+ */
+export function workspaceRoleLabel(role: { readonly id: string; readonly name: string }): string {
+  return role.name.includes(";") || role.name !== role.name.trim() ? role.id : role.name;
+}
+
+/** The `workspaceRoles` cell: `slug=role` pairs separated by `;`, in slug order, as `workspaces`. */
+export function workspaceRolesCell(
+  assignments: readonly { readonly workspaceId: string; readonly roleId: string }[],
+  workspaceSlug: (id: string) => string,
+  roleLabel: (id: string) => string,
+): string {
+  return assignments
+    .map((a) => `${workspaceSlug(a.workspaceId)}=${roleLabel(a.roleId)}`)
+    .sort()
+    .join(";");
+}
+
+/** A `workspaceRoles` cell as written pairs (`none` is no pairs); a part that is no pair is a problem. */
+export function splitWorkspaceRoles(cell: string): {
+  pairs: { workspace: string; role: string }[];
+  problems: string[];
+} {
+  const pairs: { workspace: string; role: string }[] = [];
+  const problems: string[] = [];
+  if (cell.trim().toLowerCase() === NO_WORKSPACE_ROLES) return { pairs, problems };
+  for (const part of cell.split(";").map((p) => p.trim())) {
+    if (part === "") continue;
+    // The first "=" separates: a slug never holds one, a role name may.
+    const at = part.indexOf("=");
+    const workspace = at < 0 ? "" : part.slice(0, at).trim();
+    const role = at < 0 ? "" : part.slice(at + 1).trim();
+    if (workspace === "" || role === "") {
+      problems.push(`"${part}" is not workspace=role (e.g. ward-a=Physicist;ward-b=Dosimetrist)`);
+    } else pairs.push({ workspace, role });
+  }
+  return { pairs, problems };
+}
+
+/** What a row asks of a user's status: a lifecycle action, if any. */
+export type StatusChange = "deactivate" | "reactivate" | null;
+
+/** The status a row asks for, as a lifecycle action; a status it cannot set is a problem. */
+export function statusChangeOf(
+  cell: string,
+  existing: { readonly status: User["status"] } | null,
+  own: boolean,
+): { change: StatusChange } | { problem: string } {
+  const wanted = cell.toLowerCase();
+  if (!["active", "inactive", "invited", "archived"].includes(wanted)) {
+    return { problem: `"${cell}" is not a status a file can set: active or inactive` };
+  }
+  if (existing === null) {
+    // No password travels in a file: a new user is invited, and active once it sets one.
+    if (wanted === "archived") {
+      return { problem: "a new user cannot be created archived; leave it out of the file" };
+    }
+    return { change: wanted === "inactive" ? "deactivate" : null };
+  }
+  if (wanted === existing.status) return { change: null };
+  if (existing.status === "archived") {
+    return { problem: "the user is archived: restore it in the console or the API first" };
+  }
+  if (wanted === "archived") {
+    return { problem: "is not set by a file: archive the user in the console or the API" };
+  }
+  if (wanted === "invited") return { problem: "cannot be set: a user is invited only when created" };
+  if (wanted === "active" && existing.status === "invited") {
+    return { problem: "cannot be set: an invited user becomes active by setting a password" };
+  }
+  if (own) {
+    return { problem: "is your own account's status: ask another administrator to change it" };
+  }
+  return { change: wanted === "inactive" ? "deactivate" : "reactivate" };
+}
+
+/** One user as a CSV line; roles and workspaces by name and slug, as an import reads them. */
 export function userCsvLine(
   user: User,
   roleName: (id: string) => string,
   workspaceSlug: (id: string) => string,
+  workspaceRoleName: (id: string) => string,
 ): string {
-  return csvLine([
-    user.username,
-    user.email,
-    user.firstName,
-    user.lastName,
-    user.initials,
-    user.phone,
-    user.workRole,
-    user.professionalId,
-    user.prescriberId,
-    user.qualifications,
-    user.areasOfExpertise,
-    user.employeeNumber,
-    user.title,
-    // PRODUCT.md §2: exports show a private role as such; an import keeps it.
-    user.privateRole ? PRIVATE_ROLE_LABEL : roleName(user.roleId),
-    user.workspaceAccess === "all" ? "all" : user.workspaceAccess.map(workspaceSlug).join(";"),
-    user.expiresAt,
-    user.id,
-    user.status,
-    String(user.locked),
-    String(user.mfaEnrolled),
-    user.lastLoginAt,
-    user.createdAt,
-  ]);
+  return csvLine(
+    [
+      user.username,
+      user.email,
+      user.firstName,
+      user.lastName,
+      user.initials,
+      user.phone,
+      user.workRole,
+      user.professionalId,
+      user.prescriberId,
+      user.qualifications,
+      user.areasOfExpertise,
+      user.employeeNumber,
+      user.title,
+      // PRODUCT.md §2: exports show a private role as such; an import keeps it.
+      user.privateRole ? PRIVATE_ROLE_LABEL : roleName(user.roleId),
+      user.workspaceAccess === "all" ? "all" : user.workspaceAccess.map(workspaceSlug).join(";"),
+      workspaceRolesCell(user.workspaceRoles, workspaceSlug, workspaceRoleName),
+      user.expiresAt,
+      user.status,
+      user.id,
+      String(user.virtual),
+      String(user.locked),
+      String(user.mfaEnrolled),
+      user.lastLoginAt,
+      user.createdAt,
+    ],
+    // Imported back, a value must come back exactly: "'=x" is not "=x" (csv.rules.ts).
+    { reversible: true },
+  );
 }

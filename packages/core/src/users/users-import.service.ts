@@ -7,8 +7,12 @@
  *   invited (no passwords travel in a CSV file).
  * - All or nothing: every row runs in one transaction, each behind a savepoint so that one bad row
  *   is reported and the others still checked. A dry run, or a run with any bad row, rolls it all
- *   back, so the report is what a real run would do, with the same checks as the API (privilege
- *   escalation, last administrator, uniqueness, work roles), not a separate validator.
+ *   back, so the report is what a real run would do.
+ * - Each row is first checked whole (user-csv-row.ts), so it reports every problem at once, each
+ *   naming its column; a row without problems is then written through the API's own create, edit
+ *   and lifecycle use cases (privilege escalation, last administrator, uniqueness, work roles),
+ *   which check it all again.
+ * - `status` is honoured between active and inactive through deactivate and reactivate.
  */
 import {
   CreateUserBody,
@@ -17,30 +21,28 @@ import {
   type ImportUsersBody,
   type ImportUsersResponse,
   UpdateUserBody,
-  type User,
 } from "@staffgate/contract";
 import { sql } from "kysely";
+import { currentHolder } from "../access/current-holder.ts";
+import type { Holder } from "../access/grants.rules.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
-import { AppError, isAppError } from "../shared/errors.ts";
+import { AppError, invalid } from "../shared/errors.ts";
 import { parseOrFail } from "../shared/parse.ts";
 import { foldKey } from "../shared/text.rules.ts";
-import { type Executor, inTenantTx, inTx, type Trx } from "../shared/tx.ts";
-import {
-  type CsvRow,
-  PRIVATE_ROLE_LABEL,
-  parseUserCsv,
-  userCsvHeader,
-  userCsvLine,
-} from "./user-csv.rules.ts";
+import { inTenantTx, inTx, type Trx } from "../shared/tx.ts";
+import { createTenantStore } from "../tenants/tenants.store.ts";
+import { type CsvRow, parseUserCsv, userCsvHeader, userCsvLine } from "./user-csv.rules.ts";
+import { checkRow } from "./user-csv-row.ts";
+import { errorsOf, type ImportRun, loadImportLookups } from "./user-csv-run.ts";
+import { tenantWorkRoles } from "./user-input.ts";
+import { transitionUserIn } from "./user-lifecycle.service.ts";
 import { createUsersService, takenError } from "./users.service.ts";
 import { createUserStore } from "./users.store.ts";
 import { createUserIn } from "./users-create.ts";
 import { updateUserIn } from "./users-update.ts";
-
-type RowError = { column: string; message: string };
 
 /** Thrown to roll the transaction back after a dry run or a run with bad rows. */
 class RolledBack extends Error {
@@ -49,131 +51,46 @@ class RolledBack extends Error {
   }
 }
 
-/** The API's field names, as the CSV's columns. */
-function columnOf(path: string): string {
-  const head = path.split(".")[0] ?? path;
-  if (head === "roleId") return "role";
-  if (head === "workspaceAccess") return "workspaces";
-  return head === "" ? "email" : head;
-}
-
-function rowErrors(error: unknown): RowError[] {
-  const mapped = takenError(error) ?? error;
-  if (!isAppError(mapped)) throw error;
-  const fields = mapped.errors ?? [];
-  if (fields.length > 0) return fields.map((f) => ({ column: columnOf(f.path), message: f.message }));
-  return [{ column: "row", message: mapped.message }];
-}
-
-async function lookups(trx: Executor, tenantId: string) {
-  const roles = await trx
-    .selectFrom("roles")
-    .select(["id", "name", "name_key"])
-    .where("tenant_id", "=", tenantId)
-    .where("private_user_id", "is", null)
-    .execute();
-  const workspaces = await trx
-    .selectFrom("workspaces")
-    .select(["id", "slug"])
-    .where("tenant_id", "=", tenantId)
-    .execute();
-  return {
-    role(cell: string): string {
-      const found = roles.find((r) => r.id === cell || r.name_key === foldKey(cell));
-      if (!found)
-        throw new AppError("VALIDATION_FAILED", undefined, {
-          errors: [{ path: "roleId", message: `no role named "${cell}"` }],
-        });
-      return found.id;
-    },
-    workspaces(cell: string): "all" | string[] {
-      if (cell.toLowerCase() === "all") return "all";
-      return cell
-        .split(";")
-        .map((s) => s.trim())
-        .filter(Boolean)
-        .map((s) => {
-          const found = workspaces.find((w) => w.id === s || w.slug === s.toLowerCase());
-          if (!found) {
-            throw new AppError("VALIDATION_FAILED", undefined, {
-              errors: [{ path: "workspaceAccess", message: `no workspace "${s}"` }],
-            });
-          }
-          return found.id;
-        });
-    },
-    roleName: (id: string) => roles.find((r) => r.id === id)?.name ?? "",
-    workspaceSlug: (id: string) => workspaces.find((w) => w.id === id)?.slug ?? id,
-  };
-}
-
-type Lookups = Awaited<ReturnType<typeof lookups>>;
-
-/**
- * The row's fields as the API's body (role and workspaces resolved); throws field errors.
- * `holdsPrivateRole` is null for a new user. `[Private role]` (what the export writes for one)
- * keeps a private role as it is; it cannot give one (that is "Edit permissions").
- */
-function bodyOf(row: CsvRow, look: Lookups, holdsPrivateRole: boolean | null): Record<string, unknown> {
-  const { role, workspaces, ...plain } = row.cells;
-  const body: Record<string, unknown> = { ...plain };
-  if (role !== undefined && foldKey(role) === foldKey(PRIVATE_ROLE_LABEL)) {
-    if (holdsPrivateRole !== true) {
-      throw new AppError("VALIDATION_FAILED", undefined, {
-        errors: [
-          {
-            path: "roleId",
-            message: `${PRIVATE_ROLE_LABEL} only keeps a user's private role; name a role (private roles are made with Edit permissions)`,
-          },
-        ],
-      });
-    }
-  } else if (role !== undefined) body.roleId = look.role(role);
-  if (workspaces !== undefined) body.workspaceAccess = look.workspaces(workspaces);
-  if (holdsPrivateRole !== null) delete body.email;
-  return body;
-}
-
-/** Whether every field the row sets already has that value (arrays compared as sets). */
-function changesNothing(body: UpdateUserBody, user: User): boolean {
-  return Object.entries(body).every(([field, value]) => {
-    const current = (user as unknown as Record<string, unknown>)[field];
-    if (Array.isArray(value) && Array.isArray(current)) {
-      return value.length === current.length && value.every((v) => current.includes(v));
-    }
-    return value === current;
-  });
-}
+type RowOutcome = Pick<ImportRowResult, "action" | "userId" | "errors">;
 
 export function createUserCsvService(deps: Deps) {
   const users = createUsersService(deps);
-  async function applyRow(
-    trx: Trx,
-    ctx: Ctx,
-    caller: Caller,
-    row: CsvRow,
-    look: Lookups,
-  ): Promise<Pick<ImportRowResult, "action" | "userId">> {
-    const emailKey = foldKey(row.cells.email ?? "");
-    const existing = await trx
+
+  /** Checks the row whole, then writes it through the API's own create, edit and lifecycle. */
+  async function applyRow(run: ImportRun, ctx: Ctx, row: CsvRow): Promise<RowOutcome> {
+    const trx: Trx = run.trx;
+    const found = await trx
       .selectFrom("users")
-      .select(["id", "version"])
+      .select("id")
       .where("tenant_id", "=", ctx.tenantId)
-      .where("email_key", "=", emailKey)
+      .where("email_key", "=", foldKey(row.cells.email ?? ""))
       .executeTakeFirst();
-    if (!existing) {
-      const body = parseOrFail(CreateUserBody, bodyOf(row, look, null), "row");
-      const created = await createUserIn(deps, trx, ctx, caller, body, null);
-      return { action: "create", userId: created.id };
-    }
     const store = createUserStore(trx, ctx.tenantId);
-    const [current] = await store.toUsers([(await store.findUserRowById(existing.id))!]);
-    const body = parseOrFail(UpdateUserBody, bodyOf(row, look, current!.privateRole), "row");
+    const existing = found ? (await store.toUsers([(await store.findUserRowById(found.id))!]))[0]! : null;
+    const checked = await checkRow(run, row, existing);
+    if (checked.errors.length > 0) return { action: "error", userId: null, errors: [...checked.errors] };
+    if (existing === null) {
+      const body = parseOrFail(CreateUserBody, checked.patch, "row");
+      const created = await createUserIn(deps, trx, ctx, run.caller, body, null);
+      // As SCIM does for `active: false`: created, then switched off (its invitation link dies).
+      if (checked.statusChange === "deactivate") {
+        await transitionUserIn(deps, trx, run.caller, ctx, created.id, "deactivate");
+      }
+      return { action: "create", userId: created.id, errors: [] };
+    }
     // A row that changes nothing is reported as such without the edit's guards, so an export
     // imports back as is: archived users and users who hold more than the importer included.
-    if (changesNothing(body, current!)) return { action: "unchanged", userId: existing.id };
-    const after = await updateUserIn(deps, trx, ctx, caller, existing.id, body, undefined);
-    return { action: after.version === existing.version ? "unchanged" : "update", userId: existing.id };
+    const body = parseOrFail(UpdateUserBody, checked.patch, "row");
+    let changed = false;
+    if (Object.keys(body).length > 0) {
+      const after = await updateUserIn(deps, trx, ctx, run.caller, existing.id, body, undefined);
+      changed = after.version !== existing.version;
+    }
+    if (checked.statusChange !== null) {
+      await transitionUserIn(deps, trx, run.caller, ctx, existing.id, checked.statusChange);
+      changed = true;
+    }
+    return { action: changed ? "update" : "unchanged", userId: existing.id, errors: [] };
   }
 
   return {
@@ -185,19 +102,50 @@ export function createUserCsvService(deps: Deps) {
       ctx: Ctx,
       cells: { readonly role?: string | undefined; readonly workspaces?: string | undefined },
     ): Promise<{ roleId?: string; workspaceAccess?: "all" | string[] }> {
-      const look = await lookups(deps.db.kysely, ctx.tenantId);
-      return {
-        ...(cells.role !== undefined ? { roleId: look.role(cells.role) } : {}),
-        ...(cells.workspaces !== undefined ? { workspaceAccess: look.workspaces(cells.workspaces) } : {}),
-      };
+      const look = await loadImportLookups(deps.db.kysely, ctx.tenantId);
+      const out: { roleId?: string; workspaceAccess?: "all" | string[] } = {};
+      if (cells.role !== undefined) {
+        out.roleId = look.roleId(cells.role);
+        if (out.roleId === undefined) throw invalid("roleId", `no role named "${cells.role}"`);
+      }
+      if (cells.workspaces !== undefined && cells.workspaces.toLowerCase() === "all")
+        out.workspaceAccess = "all";
+      else if (cells.workspaces !== undefined) {
+        out.workspaceAccess = cells.workspaces
+          .split(";")
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((s) => {
+            const id = look.workspaceId(s);
+            if (id === undefined) throw invalid("workspaceAccess", `no workspace "${s}"`);
+            return id;
+          });
+      }
+      return out;
     },
 
     async importUsers(ctx: Ctx, caller: Caller, input: ImportUsersBody): Promise<ImportUsersResponse> {
-      const rows = parseUserCsv(input.csv);
+      const { columns, rows } = parseUserCsv(input.csv);
       const seen = new Map<string, number>();
       try {
         return await inTenantTx(deps, ctx.tenantId, async (trx) => {
-          const look = await lookups(trx, ctx.tenantId);
+          const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
+          if (!tenant) throw new AppError("TENANT_NOT_FOUND");
+          let holder: Promise<Holder> | undefined;
+          const run: ImportRun = {
+            trx,
+            tenantId: ctx.tenantId,
+            caller,
+            holder: () => {
+              holder ??= currentHolder(trx, caller);
+              return holder;
+            },
+            look: await loadImportLookups(trx, ctx.tenantId),
+            columns,
+            now: deps.clock.now().toISOString(),
+            workRoles: tenantWorkRoles(tenant.work_roles),
+            usernames: new Map(),
+          };
           const results: ImportRowResult[] = [];
           for (const row of rows) {
             const email = row.cells.email ?? null;
@@ -219,11 +167,11 @@ export function createUserCsvService(deps: Deps) {
             if (row.line % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
             await sql`savepoint staffgate_import_row`.execute(trx);
             try {
-              const done = await applyRow(trx, ctx, caller, row, look);
+              const done = await applyRow(run, ctx, row);
               await sql`release savepoint staffgate_import_row`.execute(trx);
-              results.push({ ...base, ...done, errors: [] });
+              results.push({ ...base, ...done });
             } catch (error) {
-              const errors = rowErrors(error);
+              const errors = errorsOf(error, takenError(error) ?? error);
               await sql`rollback to savepoint staffgate_import_row`.execute(trx);
               await sql`release savepoint staffgate_import_row`.execute(trx);
               results.push({ ...base, action: "error", userId: null, errors });
@@ -285,14 +233,15 @@ export function createUserCsvService(deps: Deps) {
           target: { type: "users", id: null, label: null },
           changes: Object.fromEntries(filters.map(([k, v]) => [k, { after: v }])),
         });
-        return lookups(trx, ctx.tenantId);
+        return loadImportLookups(trx, ctx.tenantId);
       });
       return (async function* () {
         yield userCsvHeader();
         let cursor: string | undefined;
         do {
           const page = await users.listUsers(ctx, { ...query, limit: 200, ...(cursor ? { cursor } : {}) });
-          for (const user of page.items) yield userCsvLine(user, look.roleName, look.workspaceSlug);
+          for (const user of page.items)
+            yield userCsvLine(user, look.roleName, look.workspaceSlug, look.workspaceRoleName);
           cursor = page.nextCursor ?? undefined;
         } while (cursor);
       })();

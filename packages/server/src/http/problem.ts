@@ -85,6 +85,15 @@ const DENIED = new Set<ErrorCode>([
   "SELF_ACTION_FORBIDDEN",
 ]);
 
+/**
+ * Failed authentication operations other than sign-in (which auth.routes.ts logs): logged with
+ * their context (ASVS 16.3.1), as the audit cannot always hold them (a reset link names no tenant).
+ */
+const AUTHN_FAILURES: Partial<Record<ErrorCode, string>> = {
+  INVALID_TOKEN: "authn_token_invalid",
+  MFA_CODE_INVALID: "authn_mfa_fail",
+};
+
 /** Records a refused request; its failure must not change the answer (it is logged instead). */
 export type DeniedRecorder = (request: FastifyRequest, code: ErrorCode) => Promise<void>;
 
@@ -118,6 +127,20 @@ export function installErrorHandling(
           request.log.error({ err: failure, event: "authz_fail_unrecorded" }, "refusal not audited"),
         );
       }
+      const authnFailure = AUTHN_FAILURES[error.code];
+      if (authnFailure) {
+        request.log.info(
+          {
+            event: authnFailure,
+            code: error.code,
+            route: request.routeOptions.url,
+            tenantId: request.caller?.tenantId,
+            actorId: request.caller?.actor.id,
+            ip: request.ip,
+          },
+          "authentication step refused",
+        );
+      }
       // API.md: every 429 carries Retry-After (seconds), whichever use case throttled.
       if (statusOfCode(error.code) === 429) {
         const after = Number(error.extensions.retryAfter);
@@ -137,7 +160,8 @@ export function installErrorHandling(
     const mapped = fastifyCode ? FASTIFY_CODES[fastifyCode] : undefined;
     if (mapped) return sendProblem(reply, mapped, error.message);
     if (error instanceof SyntaxError || (error as FastifyError).statusCode === 400) {
-      // Malformed JSON, and __proto__ / constructor keys refused by the parser.
+      // Malformed JSON, and __proto__ / constructor.prototype keys refused by the parser (Fastify
+      // reports both as one error, so the key cannot be named).
       return sendProblem(reply, "MALFORMED_JSON", "The body could not be parsed as safe JSON");
     }
     request.log.error({ err: error }, "unhandled error");

@@ -89,9 +89,11 @@ export function ImportUsersDialog(props: {
         <p>
           The file&rsquo;s first row names its columns, in any order: {columnList()}. <code>role</code> is a
           role&rsquo;s name; <code>workspaces</code> is <code>all</code> or workspace slugs separated by
-          semicolons (<code>ward-a;ward-b</code>); <code>expiresAt</code> is a date and time such as{" "}
-          <code>2027-01-31T17:00:00Z</code>. An export from this page has these columns and imports back as it
-          is.
+          semicolons (<code>ward-a;ward-b</code>); <code>workspaceRoles</code> gives a role in a workspace as{" "}
+          <code>ward-a=Physicist;ward-b=Dosimetrist</code> (<code>none</code> removes them);{" "}
+          <code>expiresAt</code> is a date and time such as <code>2027-01-31T17:00:00Z</code>;{" "}
+          <code>status</code> <code>active</code> or <code>inactive</code> reactivates or deactivates a user.
+          An export from this page has these columns and imports back as it is.
         </p>
         <ul className="import-rules">
           <li>

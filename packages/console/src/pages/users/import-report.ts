@@ -29,7 +29,9 @@ export const IMPORT_COLUMNS = [
   "title",
   "role",
   "workspaces",
+  "workspaceRoles",
   "expiresAt",
+  "status",
 ] as const;
 
 const ACTION_WORDS: Readonly<Record<Exclude<ImportRow["action"], "error">, string>> = {

@@ -1,0 +1,70 @@
+/**
+ * What the rows of one CSV import share: the tenant's roles and workspaces by name, the importer,
+ * and the usernames the file has claimed so far; and core's refusals as a row's problems.
+ */
+import type { WorkRole } from "@staffgate/contract";
+import type { Holder } from "../access/grants.rules.ts";
+import type { Caller } from "../auth/caller.ts";
+import { isAppError } from "../shared/errors.ts";
+import { foldKey } from "../shared/text.rules.ts";
+import type { Executor, Trx } from "../shared/tx.ts";
+import { type CsvReadColumn, workspaceRoleLabel } from "./user-csv.rules.ts";
+
+export type RowError = { column: string; message: string };
+
+/** The API's field names, as the CSV's columns. */
+export function columnOf(path: string): string {
+  const head = path.split(".")[0] ?? path;
+  if (head === "roleId") return "role";
+  if (head === "workspaceAccess") return "workspaces";
+  return head === "" ? "email" : head;
+}
+
+/** A refusal of core as the row's problems, by column; anything else is thrown on. */
+export function errorsOf(error: unknown, mapped: unknown = error): RowError[] {
+  if (!isAppError(mapped)) throw error;
+  const fields = mapped.errors ?? [];
+  if (fields.length > 0) return fields.map((f) => ({ column: columnOf(f.path), message: f.message }));
+  return [{ column: "row", message: mapped.message }];
+}
+
+/** The tenant's formal roles and workspaces, by name or slug (any case) or id. */
+export async function loadImportLookups(db: Executor, tenantId: string) {
+  const roles = await db
+    .selectFrom("roles")
+    .select(["id", "name", "name_key"])
+    .where("tenant_id", "=", tenantId)
+    .where("private_user_id", "is", null)
+    .execute();
+  const workspaces = await db
+    .selectFrom("workspaces")
+    .select(["id", "slug"])
+    .where("tenant_id", "=", tenantId)
+    .execute();
+  return {
+    roleId: (cell: string) => roles.find((r) => r.id === cell || r.name_key === foldKey(cell))?.id,
+    workspaceId: (cell: string) => workspaces.find((w) => w.id === cell || w.slug === cell.toLowerCase())?.id,
+    roleName: (id: string) => roles.find((r) => r.id === id)?.name ?? "",
+    workspaceSlug: (id: string) => workspaces.find((w) => w.id === id)?.slug ?? id,
+    workspaceRoleName: (id: string) => {
+      const role = roles.find((r) => r.id === id);
+      return role ? workspaceRoleLabel(role) : id;
+    },
+  };
+}
+export type ImportLookups = Awaited<ReturnType<typeof loadImportLookups>>;
+
+/** What every row of one import shares. */
+export interface ImportRun {
+  readonly trx: Trx;
+  readonly tenantId: string;
+  readonly caller: Caller;
+  /** The importer's grants now, read once: an import cannot change its importer's own role. */
+  readonly holder: () => Promise<Holder>;
+  readonly look: ImportLookups;
+  readonly columns: ReadonlySet<CsvReadColumn>;
+  readonly now: string;
+  readonly workRoles: readonly WorkRole[];
+  /** Each username's (case-folded) first line in the file. */
+  readonly usernames: Map<string, number>;
+}
