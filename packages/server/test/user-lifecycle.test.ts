@@ -246,7 +246,9 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       "auth.locked",
       "auth.login.failed",
     ]);
-    expect(attempts.slice(0, 6).every((e) => e.actor_type === "anonymous" && e.actor_id === "anonymous")).toBe(true);
+    expect(
+      attempts.slice(0, 6).every((e) => e.actor_type === "anonymous" && e.actor_id === "anonymous"),
+    ).toBe(true);
   });
 
   it("refuses to purge a user with history (signed in, acted, or granted access) with 409", async () => {
