@@ -10,6 +10,9 @@ export type ErrorKind =
   | "precondition"
   | "rule"
   | "too_large"
+  | "uri_too_long"
+  | "headers_too_large"
+  | "timeout"
   | "unsupported"
   | "method"
   | "throttled"
@@ -24,6 +27,9 @@ export const statusOfKind: Readonly<Record<ErrorKind, number>> = {
   conflict: 409,
   precondition: 412,
   too_large: 413,
+  uri_too_long: 414,
+  headers_too_large: 431,
+  timeout: 408,
   method: 405,
   unsupported: 415,
   rule: 422,
@@ -36,6 +42,11 @@ export const statusOfKind: Readonly<Record<ErrorKind, number>> = {
 export const errorCatalog = {
   VALIDATION_FAILED: { kind: "invalid", title: "The request is not valid" },
   MALFORMED_JSON: { kind: "invalid", title: "The request body is not valid JSON" },
+  MALFORMED_URL: { kind: "invalid", title: "The URL is not valid" },
+  URI_TOO_LONG: { kind: "uri_too_long", title: "A part of the URL is too long" },
+  MALFORMED_REQUEST: { kind: "invalid", title: "The request is not valid HTTP" },
+  HEADERS_TOO_LARGE: { kind: "headers_too_large", title: "The request's headers are too large" },
+  REQUEST_TIMEOUT: { kind: "timeout", title: "The request took too long to arrive" },
   UNSUPPORTED_MEDIA_TYPE: { kind: "unsupported", title: "The request body must be application/json" },
   PAYLOAD_TOO_LARGE: { kind: "too_large", title: "The request body is too large" },
   INVALID_CURSOR: { kind: "invalid", title: "The pagination cursor is not valid" },
@@ -128,6 +139,7 @@ export const errorCatalog = {
   },
   THROTTLED: { kind: "throttled", title: "Too many requests" },
   NOT_READY: { kind: "unavailable", title: "The service is not ready" },
+  DATABASE_UNAVAILABLE: { kind: "unavailable", title: "The database cannot be reached; try again shortly" },
   INTERNAL: { kind: "internal", title: "An unexpected error occurred" },
 } as const satisfies Record<string, { kind: ErrorKind; title: string }>;
 

@@ -24,9 +24,10 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import type { TrustProxy } from "./config.ts";
 import { installAuditLog } from "./http/audit-log.ts";
 import { installAuthentication } from "./http/auth.ts";
+import { answerClientError } from "./http/client-error.ts";
 import { DEFAULT_CONSOLE_DIR, installConsole } from "./http/console.ts";
 import { installMetrics } from "./http/metrics.ts";
-import { installErrorHandling } from "./http/problem.ts";
+import { frameworkProblem, installErrorHandling } from "./http/problem.ts";
 import { installRateLimit } from "./http/rate-limit.ts";
 import { newRequestId } from "./http/request-id.ts";
 import { metaOf, type RegisteredRoute, type RouteOptions } from "./http/route.ts";
@@ -131,6 +132,8 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     trustProxy: options.trustProxy ?? false,
     genReqId: newRequestId,
     requestIdHeader: false,
+    frameworkErrors: frameworkProblem,
+    clientErrorHandler: answerClientError,
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
     // A patientRef is up to 200 characters, percent-encoded up to 9 bytes each (issue 5).

@@ -10,8 +10,10 @@ import {
 import { AppError } from "@staffgate/core";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ZodError } from "zod";
+import { isDatabaseUnavailable } from "./db-unavailable.ts";
 import type { RegisteredRoute } from "./route.ts";
 import { isScimUrl, sendScimError } from "./scim.ts";
+import { setSecurityHeaders } from "./security-headers.ts";
 
 export function sendProblem(
   reply: FastifyReply,
@@ -76,6 +78,23 @@ function allowedAt(routes: readonly RegisteredRoute[], pathname: string): string
 }
 
 const sendApiProblem = sendProblem;
+
+/**
+ * Errors Fastify's router raises before any route or hook (`frameworkErrors`): answered as
+ * problems with the same headers as every other answer.
+ */
+export function frameworkProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  setSecurityHeaders(request, reply);
+  if (error.code === "FST_ERR_MAX_PARAM_LENGTH") {
+    void sendProblem(
+      reply,
+      "URI_TOO_LONG",
+      "A path segment is longer than the longest id or patient reference",
+    );
+    return;
+  }
+  void sendProblem(reply, "MALFORMED_URL", "The URL's percent-encoding is not valid");
+}
 
 /** Refusals of an authenticated caller that the audit records (ASVS 16.3.2, 16.3.3). */
 const DENIED = new Set<ErrorCode>([
@@ -163,6 +182,11 @@ export function installErrorHandling(
       // Malformed JSON, and __proto__ / constructor.prototype keys refused by the parser (Fastify
       // reports both as one error, so the key cannot be named).
       return sendProblem(reply, "MALFORMED_JSON", "The body could not be parsed as safe JSON");
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error, event: "db_unavailable" }, "the database cannot be reached");
+      reply.header("retry-after", "5");
+      return sendProblem(reply, "DATABASE_UNAVAILABLE");
     }
     request.log.error({ err: error }, "unhandled error");
     return sendProblem(reply, "INTERNAL");
