@@ -88,6 +88,7 @@ export const errorCatalog = {
   TENANT_SLUG_TAKEN: { kind: "conflict", title: "A tenant with this slug already exists" },
   WORKSPACE_SLUG_TAKEN: { kind: "conflict", title: "A workspace with this slug already exists" },
   WORKSPACE_PROTECTED: { kind: "conflict", title: "The workspace is protected from deletion" },
+  EMERGENCY_ALREADY_REVIEWED: { kind: "conflict", title: "This emergency access has been reviewed already" },
   ROLE_NAME_TAKEN: { kind: "conflict", title: "A role with this name already exists" },
   ROLE_IN_USE: { kind: "conflict", title: "The role is held by users" },
   ROLE_LOCKED: { kind: "rule", title: "The role is locked and cannot be changed" },

@@ -341,7 +341,16 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
     expect(event).toMatchObject({ actor_id: auditor.user.id });
     expect(JSON.parse(event!.changes!)).toMatchObject({
       reviewNote: { after: "Justified: documented in incident 118" },
+      reviewedBy: { after: auditor.user.id },
     });
+    // The first review stands: a second one is a conflict and changes nothing.
+    const again = await problemOf(() => a.admin.emergencyAccess.review(mine.id, "Overwriting the sign-off"));
+    expect([again.status, again.code]).toEqual([409, "EMERGENCY_ALREADY_REVIEWED"]);
+    expect(
+      (await a.admin.emergencyAccess.list({ reviewed: true, limit: 200 })).items.find(
+        (e) => e.id === mine.id,
+      ),
+    ).toMatchObject({ reviewedBy: auditor.user.id, reviewNote: "Justified: documented in incident 118" });
 
     // An administrator who opened one cannot review it either.
     const adminsOwn = await open(admin2.client, { workspaceId: ws });

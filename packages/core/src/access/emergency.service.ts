@@ -251,11 +251,19 @@ export function createEmergencyAccessService(deps: Deps) {
           throw new AppError("SELF_ACTION_FORBIDDEN", "Another person reviews your emergency access");
         }
         const at = now();
-        await store.review(id, at, caller.userId, note);
+        // The first review stands (an inspector reads who signed it off); a conditional write, so
+        // two reviewers at once cannot both think theirs was recorded.
+        if (!(await store.review(id, at, caller.userId, note))) {
+          throw new AppError("EMERGENCY_ALREADY_REVIEWED", `Reviewed already, by ${row.reviewed_by}`);
+        }
         await appendAudit(deps, trx, ctx, {
           action: "emergency_access.reviewed",
           target: { type: "emergency_access", id, label: row.username },
-          changes: { reviewNote: { before: row.review_note, after: note } },
+          changes: {
+            reviewNote: { after: note },
+            reviewedBy: { after: caller.userId },
+            reviewedAt: { after: at },
+          },
         });
         return toEmergencyAccess((await store.findById(id))!, at);
       });

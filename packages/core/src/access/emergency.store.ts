@@ -67,13 +67,16 @@ export function createEmergencyStore(db: Executor, tenantId: string) {
       return Number(res.numUpdatedRows) === 1;
     },
 
-    async review(id: string, at: string, by: string, note: string): Promise<void> {
-      await db
+    /** Records the review unless one is recorded already (false then): a review is a sign-off, once. */
+    async review(id: string, at: string, by: string, note: string): Promise<boolean> {
+      const res = await db
         .updateTable("emergency_access")
         .set({ reviewed_at: at, reviewed_by: by, review_note: note })
         .where("tenant_id", "=", tenantId)
         .where("id", "=", id)
-        .execute();
+        .where("reviewed_at", "is", null)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
     },
 
     /** Active, unexpired, non-virtual users on one of `roleIds`: whom to notify. */
