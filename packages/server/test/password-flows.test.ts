@@ -344,10 +344,21 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       expect(audit[0]!.actor_id).toBe(a.adminUserId);
       expect(JSON.parse(audit[0]!.changes!)).toMatchObject({
         method: { after: "random" },
-        mustChangePassword: { after: true },
+        mustChangePassword: { before: false, after: true },
       });
       const me = await (await t.signIn(a.slug, user.username, password)).auth.me();
       expect(me.user.mustChangePassword).toBe(true);
+      // Set again with the flag already on: the choice is recorded, without a before (nothing changed).
+      await a.admin.transport.raw("POST", `/api/v1/users/${user.id}/password`, { body: { random: true } });
+      const again = await t.db.kysely
+        .selectFrom("audit_events")
+        .select("changes")
+        .where("tenant_id", "=", a.id)
+        .where("target_id", "=", user.id)
+        .where("action", "=", "user.password_set")
+        .orderBy("seq", "desc")
+        .executeTakeFirstOrThrow();
+      expect(JSON.parse(again.changes!).mustChangePassword).toEqual({ after: true });
     });
 
     it("a typed password is refused with 422 when the tenant forbids it, and accepted otherwise", async () => {

@@ -539,7 +539,11 @@ export function createCredentialsService(deps: Deps) {
           target: { type: "user", id, label: user.username },
           changes: {
             method: { after: typed ? "typed" : "random" },
-            mustChangePassword: { before: user.must_change_password === 1, after: mustChange },
+            // The administrator's choice is always recorded; a before only when it changed.
+            mustChangePassword:
+              (user.must_change_password === 1) === mustChange
+                ? { after: mustChange }
+                : { before: user.must_change_password === 1, after: mustChange },
             sessionsEnded: { after: ended },
             ...(activates ? { status: { before: "invited", after: "active" } } : {}),
           },
