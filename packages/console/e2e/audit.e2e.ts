@@ -160,7 +160,7 @@ describe("audit log", () => {
       .trim()
       .split("\r\n");
     expect(csvLines[0]).toBe(
-      "seq,at,actorType,actorId,actorUsername,action,targetType,targetId,targetLabel,changes,ip,userAgent,requestId,outcome,hash",
+      "seq,at,actorType,actorId,actorUsername,action,targetType,targetId,targetLabel,changes,ip,userAgent,requestId,outcome,hash,tenantId",
     );
     expect(csvLines.slice(1).map((l) => l.split(",")[5])).toEqual(["auth.login.failed"]);
 

@@ -88,6 +88,9 @@ export interface StaffgateApp extends FastifyInstance {
   readonly mailer: Mailer | null;
 }
 
+/** How long a client may take to send a whole request. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /** How often the outbox is drained. */
 const MAIL_INTERVAL_MS = 5_000;
 
@@ -132,6 +135,9 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     trustProxy: options.trustProxy ?? false,
     genReqId: newRequestId,
     requestIdHeader: false,
+    // A request must arrive whole within 30 s (bodies are at most 1 MB): a client trickling its
+    // headers or body cannot hold a connection open for ever (slowloris, R-U-Dead-Yet); 408.
+    requestTimeout: REQUEST_TIMEOUT_MS,
     frameworkErrors: frameworkProblem,
     clientErrorHandler: answerClientError,
     onProtoPoisoning: "error",

@@ -59,6 +59,9 @@ describe(`requests refused before any route (${TEST_DB})`, () => {
       code: "MALFORMED_REQUEST",
     });
 
+    // A client that trickles its request is cut off (slowloris): Node enforces the whole request's deadline.
+    expect(t.app.server.requestTimeout).toBe(30_000);
+
     const huge = await raw(port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`);
     expect(huge).toMatch(/^HTTP\/1\.1 431 /);
     expect(JSON.parse(huge.split("\r\n\r\n")[1]!)).toMatchObject({ status: 431, code: "HEADERS_TOO_LARGE" });
