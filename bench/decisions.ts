@@ -10,7 +10,7 @@
  *      vs checks alone, and no check allowed after its revocation was acknowledged.
  * Synthetic tenant (decisions-tenant.ts): 10,000 users, 200 roles, 50 workspaces, 100,000 patient
  * grants (direct SQL).
- * Run: npm run bench:decisions [-- --seconds 3 --rounds 3 --concurrency 16 --only http,scaling
+ * Run: npm run bench:decisions [-- --seconds 3 --rounds 3 --concurrency 16 --no-rate-limit --only http,scaling
  *      --sqlite --profile /tmp/p --no-compare]
  */
 import { mkdtempSync, rmSync } from "node:fs";

@@ -4,6 +4,7 @@
  */
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { costOf, TokenBuckets } from "../src/http/rate-limit.ts";
 import { problemOf, startTestApp, type TestApp } from "./harness.ts";
 import { roleIdByName } from "./lifecycle-fixtures.ts";
 
@@ -102,14 +103,14 @@ describe(`request rate limit (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
   it("charges a page of a list by its size: a caller cannot page a tenant out at full speed", async () => {
     const a = await t.createTenant();
     const s = await t.signIn(a.slug, "admin");
-    // A page of 200 costs 21: two fit in 60, the third does not.
-    expect((await s.transport.raw("GET", "/api/v1/users?limit=200")).status).toBe(200);
-    expect((await s.transport.raw("GET", "/api/v1/users?limit=200")).status).toBe(200);
-    const refused = await s.transport.raw("GET", "/api/v1/users?limit=200");
+    // A page of 50 costs 26: two fit in 60, the third does not.
+    expect((await s.transport.raw("GET", "/api/v1/users?limit=50")).status).toBe(200);
+    expect((await s.transport.raw("GET", "/api/v1/users?limit=50")).status).toBe(200);
+    const refused = await s.transport.raw("GET", "/api/v1/users?limit=50");
     expect(refused.status).toBe(429);
-    // 21 − 18 left = 3 units at one a second.
-    expect(refused.headers.get("retry-after")).toBe("3");
-    // A small page still fits.
+    // 26 − 8 left = 18 units at one a second.
+    expect(refused.headers.get("retry-after")).toBe("18");
+    // A small page still fits (1 + 10/2 = 6).
     expect((await s.transport.raw("GET", "/api/v1/users?limit=10")).status).toBe(200);
   });
 
@@ -120,5 +121,31 @@ describe(`request rate limit (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
     for (let i = 0; i < 150; i++) {
       expect((await t.anonymous.transport.raw("GET", "/api/v1/auth/me")).status).toBe(401);
     }
+  });
+});
+
+describe("what a request costs, and how a bucket refills", () => {
+  it("costs by page size for lists, 1 for a SCIM lookup without a count, 1,000 for a bulk export", () => {
+    expect(costOf("api", {})).toBe(1);
+    expect(costOf("decision", { limit: "200" })).toBe(1);
+    expect(costOf("list", {})).toBe(26);
+    expect(costOf("list", { limit: "200" })).toBe(101);
+    expect(costOf("list", { limit: "nonsense" })).toBe(26);
+    expect(costOf("scim-list", { filter: 'userName eq "a"' })).toBe(1);
+    expect(costOf("scim-list", { count: "100" })).toBe(51);
+    expect(costOf("bulk", {})).toBe(1000);
+  });
+
+  it("holds a minute's budget, refills continuously, and never goes above it", () => {
+    const b = new TokenBuckets();
+    expect(b.wait("k", 60, 60, 0)).toBe(0);
+    b.take("k", 60, 60, 0);
+    expect(b.wait("k", 60, 1, 0)).toBe(1);
+    expect(b.wait("k", 60, 1, 1000)).toBe(0);
+    // A cost above the whole budget waits for a full bucket instead of never passing.
+    expect(b.wait("k", 60, 500, 60_000)).toBe(0);
+    // An hour idle is still one minute's budget.
+    b.take("k", 60, 60, 3_600_000);
+    expect(b.wait("k", 60, 1, 3_600_000)).toBe(1);
   });
 });

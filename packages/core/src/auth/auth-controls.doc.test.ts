@@ -24,7 +24,7 @@ import {
 } from "./mfa.rules.ts";
 import { ARGON2_DEFAULTS } from "./password-hasher.ts";
 import { PASSWORD_HARD_CAP } from "./password-policy.rules.ts";
-import { BULK_COST, DEFAULT_RATE_LIMITS } from "./rate-limits.ts";
+import { BULK_COST, DEFAULT_RATE_LIMITS, LIST_COST_DIVISOR } from "./rate-limits.ts";
 import { REAUTH_LIMIT, REAUTH_WINDOW_MS } from "./reauth-throttle.ts";
 
 const DOC_PATH = fileURLToPath(new URL("../../../../docs/security/auth-controls.md", import.meta.url));
@@ -118,6 +118,7 @@ const KNOWN: Record<string, Known> = {
   "DEFAULT_RATE_LIMITS.decisionsPerCaller": { value: DEFAULT_RATE_LIMITS.decisionsPerCaller, unit: "count" },
   "DEFAULT_RATE_LIMITS.decisionsPerTenant": { value: DEFAULT_RATE_LIMITS.decisionsPerTenant, unit: "count" },
   BULK_COST: { value: BULK_COST, unit: "count" },
+  LIST_COST_DIVISOR: { value: LIST_COST_DIVISOR, unit: "count" },
 };
 
 interface Row {

@@ -21,11 +21,14 @@ export interface RateLimits {
  * instance answers on small hosts (bench/README.md), so they bind only a runaway client.
  */
 export const DEFAULT_RATE_LIMITS: RateLimits = {
-  perCaller: 10_000,
-  perTenant: 50_000,
+  perCaller: 30_000,
+  perTenant: 150_000,
   decisionsPerCaller: 600_000,
   decisionsPerTenant: 1_200_000,
 };
 
 /** What an export or import of a whole tenant's users or audit costs. */
-export const BULK_COST = 100;
+export const BULK_COST = 1_000;
+
+/** A page of a list costs 1 + its size / LIST_COST_DIVISOR (a page of 200 costs 101). */
+export const LIST_COST_DIVISOR = 2;

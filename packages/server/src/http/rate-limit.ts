@@ -3,9 +3,9 @@
  * token buckets per caller (a session or an API token) and per tenant, in two classes so that
  * the clinical application's decisions never queue behind administration and the other way round.
  *
- * - `api`: everything but decisions. A request costs 1, a page of a list 1 + limit/10 (a page
- *   of 200 costs 21), an export (CSV of users, the audit) 100: paging a tenant's 100,000 users
- *   costs about 10,500, past one minute of a caller's budget.
+ * - `api`: everything but decisions. A request costs 1, a page of a list 1 + limit/2 (a page
+ *   of 200 costs 101), an export or import of a whole tenant 1,000: paging a tenant's 100,000
+ *   users out costs about 50,500, past a caller's minute.
  * - `decision`: check, check/batch, explain, who-can, effective permissions; 1 per request.
  *
  * A bucket holds one minute's budget and refills continuously, so a burst of a minute's worth
@@ -18,11 +18,18 @@
  * connections, which is what they are for; behind a balancer of N instances a caller may reach
  * N times the figure (docs/decisions.md, "Request rate limit").
  */
-import { AppError, BULK_COST, type Caller, type Clock, type RateLimits } from "@staffgate/core";
+import {
+  AppError,
+  BULK_COST,
+  type Caller,
+  type Clock,
+  LIST_COST_DIVISOR,
+  type RateLimits,
+} from "@staffgate/core";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 
 /** What a route costs; set on each route by route.ts (`config.rate`). */
-export type RateClass = "api" | "list" | "bulk" | "decision";
+export type RateClass = "api" | "list" | "scim-list" | "bulk" | "decision";
 
 const MINUTE_MS = 60_000;
 
@@ -72,14 +79,19 @@ export class TokenBuckets {
   }
 }
 
-/** The cost of one request of a class; a list's page size comes from `limit` (or SCIM's `count`). */
+/**
+ * The cost of one request of a class. A list's page size comes from `limit` (default 50); a SCIM
+ * list's from `count`, and a SCIM query without one costs 1: identity providers look users up
+ * one at a time with `filter=userName eq …`, which answers one row.
+ */
 export function costOf(rate: RateClass, query: unknown): number {
   if (rate === "bulk") return BULK_COST;
-  if (rate !== "list") return 1;
+  if (rate !== "list" && rate !== "scim-list") return 1;
   const q = query as Record<string, unknown> | undefined;
-  const raw = q?.limit ?? q?.count;
+  const raw = rate === "list" ? q?.limit : q?.count;
+  if (raw === undefined && rate === "scim-list") return 1;
   const size = typeof raw === "string" ? Number.parseInt(raw, 10) : Number.NaN;
-  return 1 + Math.floor(Math.min(Number.isFinite(size) && size > 0 ? size : 50, 1000) / 10);
+  return 1 + Math.floor(Math.min(Number.isFinite(size) && size > 0 ? size : 50, 1000) / LIST_COST_DIVISOR);
 }
 
 function callerKey(caller: Caller): string {

@@ -213,9 +213,8 @@ export function route<
   const permissionNeedsOnlyCaller =
     typeof spec.permission === "string" ||
     (typeof spec.permission === "function" && spec.permission.length < 2);
-  const listQuery =
-    spec.query instanceof z.ZodObject && ("limit" in spec.query.shape || "count" in spec.query.shape);
-  const rate: RateClass = spec.rate ?? (listQuery ? "list" : "api");
+  const shape = spec.query instanceof z.ZodObject ? spec.query.shape : {};
+  const rate: RateClass = spec.rate ?? ("limit" in shape ? "list" : "count" in shape ? "scim-list" : "api");
   app.route({
     method: spec.method,
     url: spec.url,
