@@ -234,7 +234,7 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
           expect((await problemOf(() => s.auth.me())).status).toBe(401);
         expect((await only.auth.sessions()).items.map((s) => s.current)).toEqual([true]);
       } finally {
-        await (await admin()).settings.update({ maxSessionsPerUser: 20 });
+        await (await admin()).settings.update({ maxSessionsPerUser: 50 });
       }
     });
 
@@ -256,7 +256,7 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
           .execute();
         expect(evicted).toHaveLength(0);
       } finally {
-        await (await admin()).settings.update({ maxSessionsPerUser: 20 });
+        await (await admin()).settings.update({ maxSessionsPerUser: 50 });
       }
     });
 

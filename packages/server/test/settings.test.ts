@@ -13,7 +13,7 @@ const DEFAULTS = {
   rememberDeviceDays: 30,
   idleTimeoutMinutes: 15,
   absoluteTimeoutHours: 12,
-  maxSessionsPerUser: 20,
+  maxSessionsPerUser: 50,
   adminTypedPasswordsAllowed: true,
   emergencyAccessHours: 4,
   auditRetentionDays: 2196,

@@ -28,7 +28,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   rememberDeviceDays: 30,
   idleTimeoutMinutes: 15,
   absoluteTimeoutHours: 12,
-  maxSessionsPerUser: 20,
+  maxSessionsPerUser: 50,
   adminTypedPasswordsAllowed: true,
   emergencyAccessHours: 4,
   auditRetentionDays: 6 * 366,
