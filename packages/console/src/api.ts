@@ -48,6 +48,15 @@ export function problemCode(error: unknown): string | undefined {
   return error instanceof StaffgateError ? error.code : undefined;
 }
 
+/** A sign-in refused only for want of a TOTP or recovery code (the password was right). */
+export function secondFactorRequired(error: unknown): boolean {
+  return (
+    error instanceof StaffgateError &&
+    error.code === "INVALID_CREDENTIALS" &&
+    (error.problem as { secondFactor?: unknown }).secondFactor === "required"
+  );
+}
+
 const WORDS: Readonly<Record<string, string>> = {
   INVALID_CREDENTIALS: "The tenant, username or password is not right.",
   MFA_CODE_INVALID: "That code is not valid. Try the current code from your app, or a recovery code.",

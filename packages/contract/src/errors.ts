@@ -52,10 +52,6 @@ export const errorCatalog = {
   INVALID_CURSOR: { kind: "invalid", title: "The pagination cursor is not valid" },
   UNAUTHENTICATED: { kind: "unauthenticated", title: "Authentication is required" },
   INVALID_CREDENTIALS: { kind: "unauthenticated", title: "The sign-in details are not valid" },
-  MFA_CODE_REQUIRED: {
-    kind: "unauthenticated",
-    title: "Enter the code from your authenticator app (or a recovery code)",
-  },
   INVALID_TOKEN: {
     kind: "invalid",
     title: "The link is not valid: it may have expired, been used, or been replaced by a newer one",

@@ -274,7 +274,7 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     expect(JSON.stringify(rows)).not.toMatch(/someone|127\.0\.0\.1/);
   });
 
-  it("asks for the second factor after a right password (401 MFA_CODE_REQUIRED, not counted); a wrong password still says nothing", async () => {
+  it("asks for the second factor after a right password (401 INVALID_CREDENTIALS with secondFactor: required, not counted); a wrong password says nothing more", async () => {
     const u = await newUser();
     // An enrolled user (the MFA seam asks for a code; none is given).
     await t.db.kysely
@@ -286,12 +286,13 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     const p = await problemOf(() =>
       t.anonymous.auth.login({ tenant: a.slug, login: u.username, password: CANARY_PASSWORD }),
     );
-    expect([p.status, p.code]).toEqual([401, "MFA_CODE_REQUIRED"]);
+    expect([p.status, p.code, p.problem.secondFactor]).toEqual([401, "INVALID_CREDENTIALS", "required"]);
     expect((await userRow(t, a, u.id))!.failed_attempts).toBe(0);
     const wrong = await problemOf(() =>
       t.anonymous.auth.login({ tenant: a.slug, login: u.username, password: `${CANARY_PASSWORD}x` }),
     );
     expect(wrong.code).toBe("INVALID_CREDENTIALS");
+    expect(wrong.problem.secondFactor).toBeUndefined();
     expect((await userRow(t, a, u.id))!.failed_attempts).toBe(1);
   });
 });

@@ -3,7 +3,7 @@
  * A notice says why a signed-out user is here (inactivity, a session ended elsewhere).
  */
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { problemCode, problemMessage } from "../api.ts";
+import { problemCode, problemMessage, secondFactorRequired } from "../api.ts";
 import { Field } from "../components/Field.tsx";
 import { FormActions } from "../components/FormActions.tsx";
 import { ErrorAlert } from "../components/Messages.tsx";
@@ -53,7 +53,7 @@ export function SignInPage({
       });
       await onSignedIn(result);
     } catch (e) {
-      if (problemCode(e) === "MFA_CODE_REQUIRED" && step === "password") {
+      if (secondFactorRequired(e) && step === "password") {
         setStep("totp");
       } else if (step === "totp" && problemCode(e) === "INVALID_CREDENTIALS") {
         // The password was right a moment ago (the API asked for a code): the code is what failed.

@@ -232,7 +232,9 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
       // as a failure; a wrong code is. Every other failure stays the one INVALID_CREDENTIALS.
       if (second.status === "missing") {
         await fail("second_factor_missing", false).catch(() => undefined);
-        throw new AppError("MFA_CODE_REQUIRED");
+        // API.md: every sign-in failure is 401 INVALID_CREDENTIALS; this one also says that a code is
+        // what is missing, which only someone who typed the right password learns.
+        throw new AppError("INVALID_CREDENTIALS", undefined, { extensions: { secondFactor: "required" } });
       }
       if (second.status === "invalid") return fail("second_factor_invalid", true);
       const purpose: SessionPurpose = second.status === "enrolment_required" ? "mfa_enrolment" : "full";
