@@ -134,6 +134,9 @@ export const ListUsersQuery = z.strictObject({
   locked: QueryBoolean.optional(),
   roleId: Id.optional(),
   workspaceId: Id.optional(),
+  /** PRODUCT.md §2 calls the two filters `role` and `workspace`: the same ids, either name. */
+  role: Id.optional().describe("the same as roleId"),
+  workspace: Id.optional().describe("the same as workspaceId"),
   workRole: z.string().max(80).optional(),
   lastLoginBefore: z.iso.datetime({ offset: true }).optional(),
   sort: UserSort.default("name"),

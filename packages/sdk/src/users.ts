@@ -13,6 +13,10 @@ export interface ListUsersParams {
   locked?: boolean;
   roleId?: string;
   workspaceId?: string;
+  /** The same as roleId (PRODUCT.md's name). */
+  role?: string;
+  /** The same as workspaceId (PRODUCT.md's name). */
+  workspace?: string;
   workRole?: string;
   lastLoginBefore?: string;
   sort?:

@@ -93,6 +93,9 @@ describe(`users list and seats (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, 
     expect(inA).toContain("admin");
     expect(inA).not.toContain("cleo");
     expect(inA).not.toContain("emil");
+    // PRODUCT.md's names for the same two filters.
+    expect((await names({ role: special })).sort()).toEqual(["dora", "emil"]);
+    expect(await names({ workspace: wsA })).toEqual(inA);
     expect(await names({ workRole: "Nurse" })).toEqual(["anna"]);
     // Users with access to "all" are in every workspace of the tenant, not in a missing or foreign one.
     const foreign = (await b.admin.workspaces.create({ slug: "list-foreign", name: "F" })).id;
