@@ -170,3 +170,31 @@ describe("password history", () => {
     expect(await isInHistory(hasher, "anything", [])).toBe(false);
   });
 });
+
+describe("sequential passwords (NIST 800-63B §5.1.1.2)", () => {
+  it("refuses long sequences that a common-password list misses", () => {
+    for (const p of [
+      "123456789012345",
+      "987654321098765",
+      "abcdefghijklmnop",
+      "ZYXWVUTSRQPONML",
+      "xyzabcdefghijklm",
+      "1234-5678-9012-3456",
+    ]) {
+      expect(checkPassword(p)?.code, p).toBe("SEQUENTIAL");
+    }
+  });
+
+  it("accepts passphrases, passwords holding a short run, and repetitions (SECURITY.md's length tests use them)", () => {
+    for (const p of [
+      "correct horse battery staple zz",
+      "abc-river-lantern-972",
+      "1234 goes the clock tower",
+      "é".repeat(15),
+      "😀".repeat(64),
+      "x".repeat(15),
+    ]) {
+      expect(checkPassword(p), p).toBeNull();
+    }
+  });
+});

@@ -66,7 +66,7 @@ export interface PasswordContext {
   readonly lastName?: string | null | undefined;
 }
 
-export type PasswordProblemCode = "TOO_LONG" | "TOO_SHORT" | "COMMON" | "CONTEXT" | "REUSED";
+export type PasswordProblemCode = "TOO_LONG" | "TOO_SHORT" | "COMMON" | "SEQUENTIAL" | "CONTEXT" | "REUSED";
 
 export interface PasswordRejection {
   readonly code: PasswordProblemCode;
@@ -141,6 +141,43 @@ export function isCommonPassword(password: string): boolean {
   return folded.length > 0 && list.has(folded);
 }
 
+/**
+ * NIST 800-63B §5.1.1.2 lists "repetitive or sequential characters (e.g. 'aaaaaa', '1234abcd')"
+ * among what a blocklist holds; a list of common passwords misses the long sequences
+ * ("123456789012345"). True when, letter case and separators aside, every character is the one
+ * before it plus one, or every one minus one (digits wrap from 9 to 0, letters from z to a).
+ * Repetitions are not refused: SECURITY.md's own length tests type `'é'.repeat(15)` and 64 emoji,
+ * which the policy must accept; a repeated character is long and rare enough at 15 code points.
+ */
+export function isSequential(password: string): boolean {
+  const chars = [
+    ...password
+      .normalize("NFC")
+      .toLowerCase()
+      .replace(/[\s\-_.]/g, ""),
+  ];
+  if (chars.length < 3) return false;
+  const step = (a: string, b: string): number | null => {
+    const x = a.codePointAt(0)!;
+    const y = b.codePointAt(0)!;
+    if (/\d/.test(a) && /\d/.test(b)) return (((y - x) % 10) + 10) % 10;
+    if (/[a-z]/.test(a) && /[a-z]/.test(b)) return (((y - x) % 26) + 26) % 26;
+    return null;
+  };
+  const first = step(chars[0]!, chars[1]!);
+  if (first === null) return false;
+  const up = first === 1;
+  const down = first === 9 || first === 25;
+  if (!up && !down) return false;
+  for (let i = 1; i + 1 < chars.length; i++) {
+    const d = step(chars[i]!, chars[i + 1]!);
+    if (d === null) return false;
+    const ok = up ? d === 1 : (/\d/.test(chars[i]!) && d === 9) || (/[a-z]/.test(chars[i]!) && d === 25);
+    if (!ok) return false;
+  }
+  return true;
+}
+
 /** The folded context words, whole values and their alphanumeric pieces. */
 export function contextWords(context: PasswordContext): string[] {
   const words = new Set<string>(PRODUCT_WORDS);
@@ -204,6 +241,9 @@ export function checkPassword(
   }
   if (isCommonPassword(password)) {
     return { code: "COMMON", message: "is a commonly used password; choose another" };
+  }
+  if (isSequential(password)) {
+    return { code: "SEQUENTIAL", message: "is a sequence of characters (like 1234 or abcd); choose another" };
   }
   if (options.context && isBuiltFromContext(password, options.context)) {
     return {
