@@ -225,7 +225,7 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     expect((await attempt(u.username, CANARY_PASSWORD)).status).toBe(200);
   });
 
-  it("throttles per account: attempt 21 in 15 minutes is 429 with Retry-After, known account or not", async () => {
+  it("throttles per account: the attempt past the limit in 15 minutes is 429 with Retry-After, known account or not", async () => {
     const u = await newUser();
     await (await admin()).settings.update({ lockoutThreshold: 100 });
     try {
@@ -256,7 +256,7 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     for (let i = 0; i < LOGIN_THROTTLE.perAddress - 1; i++) {
       expect((await attempt(`nobody-${i}`, WRONG)).status).toBe(401);
     }
-    // The budget has one attempt left: the hundredth is answered, the next is throttled.
+    // The budget has one attempt left: the last is answered, the next is throttled.
     expect((await attempt("admin", CANARY_PASSWORD)).status).toBe(200);
     expect((await attempt("nobody-x", WRONG)).status).toBe(401);
     const res = await attempt("admin", CANARY_PASSWORD);
