@@ -28,7 +28,7 @@ import { answerClientError } from "./http/client-error.ts";
 import { DEFAULT_CONSOLE_DIR, installConsole } from "./http/console.ts";
 import { installMetrics } from "./http/metrics.ts";
 import { frameworkProblem, installErrorHandling } from "./http/problem.ts";
-import { installRateLimit } from "./http/rate-limit.ts";
+import { createRateLimiter } from "./http/rate-limit.ts";
 import { newRequestId } from "./http/request-id.ts";
 import { metaOf, type RegisteredRoute, type RouteOptions } from "./http/route.ts";
 import { installSecurityHeaders } from "./http/security-headers.ts";
@@ -146,7 +146,23 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
   });
   const registry: RegisteredRoute[] = [];
-  const routeOptions: RouteOptions = { validateResponses: options.validateResponses ?? false, registry };
+  const rateLimiter =
+    options.rateLimits === false
+      ? undefined
+      : createRateLimiter(
+          core.deps.clock,
+          { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
+          (request, refusal) =>
+            request.log.warn(
+              { event: "excess_rate_limit_exceeded", tenantId: request.caller?.tenantId, ...refusal },
+              "requests refused: rate limit",
+            ),
+        );
+  const routeOptions: RouteOptions = {
+    validateResponses: options.validateResponses ?? false,
+    registry,
+    ...(rateLimiter ? { rateLimiter } : {}),
+  };
   // JSON only: a text/plain body is what a cross-site form can send (CSRF), so it is refused (415).
   app.removeContentTypeParser("text/plain");
   const consoleDir = options.consoleDir === undefined ? DEFAULT_CONSOLE_DIR : options.consoleDir;
@@ -178,18 +194,6 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
   installSecurityHeaders(app);
   installAuditLog(core, app.log);
   installAuthentication(app, core, options.operatorToken);
-  if (options.rateLimits !== false) {
-    installRateLimit(
-      app,
-      core.deps.clock,
-      { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
-      (request, refusal) =>
-        request.log.warn(
-          { event: "excess_rate_limit_exceeded", tenantId: request.caller?.tenantId, ...refusal },
-          "requests refused: rate limit",
-        ),
-    );
-  }
   for (const register of ROUTE_MODULES) register(app, core, routeOptions);
   installMetrics(app, core, routeOptions);
   app.decorate("core", core);

@@ -4,7 +4,7 @@
  */
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { costOf, TokenBuckets } from "../src/http/rate-limit.ts";
+import { costOf, secondsUntil, TokenBuckets } from "../src/http/rate-limit.ts";
 import { problemOf, startTestApp, type TestApp } from "./harness.ts";
 import { roleIdByName } from "./lifecycle-fixtures.ts";
 
@@ -138,14 +138,18 @@ describe("what a request costs, and how a bucket refills", () => {
 
   it("holds a minute's budget, refills continuously, and never goes above it", () => {
     const b = new TokenBuckets();
-    expect(b.wait("k", 60, 60, 0)).toBe(0);
-    b.take("k", 60, 60, 0);
-    expect(b.wait("k", 60, 1, 0)).toBe(1);
-    expect(b.wait("k", 60, 1, 1000)).toBe(0);
+    const spendAll = (now: number) => {
+      const bucket = b.at("k", 60, now);
+      bucket.level -= 60;
+    };
+    expect(secondsUntil(b.at("k", 60, 0), 60, 60)).toBe(0);
+    spendAll(0);
+    expect(secondsUntil(b.at("k", 60, 0), 60, 1)).toBe(1);
+    expect(secondsUntil(b.at("k", 60, 1000), 60, 1)).toBe(0);
     // A cost above the whole budget waits for a full bucket instead of never passing.
-    expect(b.wait("k", 60, 500, 60_000)).toBe(0);
+    expect(secondsUntil(b.at("k", 60, 60_000), 60, 500)).toBe(0);
     // An hour idle is still one minute's budget.
-    b.take("k", 60, 60, 3_600_000);
-    expect(b.wait("k", 60, 1, 3_600_000)).toBe(1);
+    spendAll(3_600_000);
+    expect(secondsUntil(b.at("k", 60, 3_600_000), 60, 1)).toBe(1);
   });
 });

@@ -26,45 +26,35 @@ import {
   LIST_COST_DIVISOR,
   type RateLimits,
 } from "@staffgate/core";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyRequest, onRequestHookHandler } from "fastify";
 
 /** What a route costs; set on each route by route.ts (`config.rate`). */
 export type RateClass = "api" | "list" | "scim-list" | "bulk" | "decision";
 
 const MINUTE_MS = 60_000;
 
-interface Bucket {
+export interface Bucket {
   level: number;
   at: number;
 }
 
-/** Token buckets by key; `capacity` per minute, refilled continuously. */
+/** Token buckets by key, each holding `capacity` a minute and refilled continuously. */
 export class TokenBuckets {
   private readonly buckets = new Map<string, Bucket>();
   private sweptAt = 0;
 
-  /** The bucket's level now (a missing bucket is full). */
-  private levelOf(key: string, capacity: number, now: number): number {
-    const b = this.buckets.get(key);
-    if (!b) return capacity;
-    return Math.min(capacity, b.level + ((now - b.at) * capacity) / MINUTE_MS);
-  }
-
-  /** Seconds until `cost` fits, 0 when it fits now. */
-  wait(key: string, capacity: number, cost: number, now: number): number {
-    const level = this.levelOf(key, capacity, now);
-    const need = Math.min(cost, capacity);
-    return level >= need ? 0 : Math.ceil((((need - level) / capacity) * MINUTE_MS) / 1000);
-  }
-
-  take(key: string, capacity: number, cost: number, now: number): void {
-    const level = this.levelOf(key, capacity, now) - Math.min(cost, capacity);
-    const b = this.buckets.get(key);
-    if (b) {
-      b.level = level;
+  /** The bucket of `key`, refilled up to `now` (a new one is full): one lookup per request. */
+  at(key: string, capacity: number, now: number): Bucket {
+    let b = this.buckets.get(key);
+    if (b === undefined) {
+      this.sweep(now);
+      b = { level: capacity, at: now };
+      this.buckets.set(key, b);
+    } else if (now > b.at) {
+      b.level = Math.min(capacity, b.level + ((now - b.at) * capacity) / MINUTE_MS);
       b.at = now;
-    } else this.buckets.set(key, { level, at: now });
-    this.sweep(now);
+    }
+    return b;
   }
 
   get size(): number {
@@ -77,6 +67,16 @@ export class TokenBuckets {
     this.sweptAt = now;
     for (const [key, b] of this.buckets) if (now - b.at >= MINUTE_MS) this.buckets.delete(key);
   }
+}
+
+/** Seconds until `cost` fits in the bucket, 0 when it fits now (a cost above the budget waits for a full bucket). */
+export function secondsUntil(b: Bucket, capacity: number, cost: number): number {
+  const need = Math.min(cost, capacity);
+  return b.level >= need ? 0 : Math.ceil((((need - b.level) / capacity) * MINUTE_MS) / 1000);
+}
+
+function spend(b: Bucket, capacity: number, cost: number): void {
+  b.level -= Math.min(cost, capacity);
 }
 
 /**
@@ -94,8 +94,9 @@ export function costOf(rate: RateClass, query: unknown): number {
   return 1 + Math.floor(Math.min(Number.isFinite(size) && size > 0 ? size : 50, 1000) / LIST_COST_DIVISOR);
 }
 
+/** A session by its id, an API token by its id: both unique, and strings the request already holds. */
 function callerKey(caller: Caller): string {
-  return caller.sessionId ?? `${caller.actor.type}:${caller.actor.id}`;
+  return caller.sessionId ?? caller.actor.id ?? caller.actor.type;
 }
 
 /** A refusal is reported once per bucket per this long, with how many there were (a flood logs little). */
@@ -108,13 +109,23 @@ export interface Refusal {
   readonly refused: number;
 }
 
-export function installRateLimit(
-  app: FastifyInstance,
+export interface RateLimiter {
+  /** The onRequest hook of a tenant route of this class, or undefined when its budgets are off. */
+  hookFor(rate: RateClass): onRequestHookHandler | undefined;
+}
+
+/**
+ * Route-level hooks (route.ts adds one to each tenant route), so the class is known without a
+ * per-request lookup; they run after the authentication hook, and are callbacks: nothing to
+ * await, so the decision fast path stays synchronous.
+ */
+export function createRateLimiter(
   clock: Clock,
   limits: RateLimits,
   report: (request: FastifyRequest, refusal: Refusal) => void,
-): void {
-  const buckets = new TokenBuckets();
+): RateLimiter {
+  const api = { callers: new TokenBuckets(), tenants: new TokenBuckets() };
+  const decisions = { callers: new TokenBuckets(), tenants: new TokenBuckets() };
   const reported = new Map<string, { at: number; refused: number }>();
   const refuse = (request: FastifyRequest, key: string, refusal: Omit<Refusal, "refused">, now: number) => {
     const last = reported.get(key);
@@ -126,34 +137,39 @@ export function installRateLimit(
     reported.set(key, { at: now, refused: 0 });
     report(request, { ...refusal, refused: (last?.refused ?? 0) + 1 });
   };
-  // A callback hook after authentication: nothing to await, so the decision fast path stays synchronous.
-  app.addHook("onRequest", (request, _reply, done) => {
-    const caller = request.caller;
-    if (!caller) return done();
-    const rate = (request.routeOptions.config as { rate?: RateClass } | undefined)?.rate ?? "api";
-    const decision = rate === "decision";
-    const perCaller = decision ? limits.decisionsPerCaller : limits.perCaller;
-    const perTenant = decision ? limits.decisionsPerTenant : limits.perTenant;
-    if (perCaller === 0 && perTenant === 0) return done();
-    const cost = costOf(rate, request.query);
-    const now = clock.now().getTime();
-    const prefix = decision ? "d:" : "a:";
-    const cKey = `${prefix}c:${callerKey(caller)}`;
-    const tKey = `${prefix}t:${caller.tenantId}`;
-    const callerWait = perCaller > 0 ? buckets.wait(cKey, perCaller, cost, now) : 0;
-    const tenantWait = perTenant > 0 ? buckets.wait(tKey, perTenant, cost, now) : 0;
-    if (callerWait > 0 || tenantWait > 0) {
-      const retryAfter = Math.max(callerWait, tenantWait);
-      const scope = callerWait > 0 ? "caller" : "tenant";
-      refuse(request, scope === "caller" ? cKey : tKey, { scope, retryAfter }, now);
-      return done(
-        new AppError("THROTTLED", "Too many requests; try again after the time in Retry-After", {
-          extensions: { retryAfter },
-        }),
-      );
-    }
-    if (perCaller > 0) buckets.take(cKey, perCaller, cost, now);
-    if (perTenant > 0) buckets.take(tKey, perTenant, cost, now);
-    done();
-  });
+  return {
+    hookFor(rate) {
+      const decision = rate === "decision";
+      const perCaller = decision ? limits.decisionsPerCaller : limits.perCaller;
+      const perTenant = decision ? limits.decisionsPerTenant : limits.perTenant;
+      if (perCaller === 0 && perTenant === 0) return undefined;
+      const { callers, tenants } = decision ? decisions : api;
+      const fixedCost = rate === "list" || rate === "scim-list" ? undefined : costOf(rate, undefined);
+      return (request, _reply, done) => {
+        const caller = request.caller;
+        if (!caller) return done();
+        const cost = fixedCost ?? costOf(rate, request.query);
+        const now = clock.now().getTime();
+        const cKey = callerKey(caller);
+        const own = perCaller > 0 ? callers.at(cKey, perCaller, now) : undefined;
+        const shared = perTenant > 0 ? tenants.at(caller.tenantId, perTenant, now) : undefined;
+        const callerWait = own ? secondsUntil(own, perCaller, cost) : 0;
+        const tenantWait = shared ? secondsUntil(shared, perTenant, cost) : 0;
+        if (callerWait > 0 || tenantWait > 0) {
+          const retryAfter = Math.max(callerWait, tenantWait);
+          const scope = callerWait > 0 ? "caller" : "tenant";
+          const key = `${rate}:${scope === "caller" ? cKey : caller.tenantId}`;
+          refuse(request, key, { scope, retryAfter }, now);
+          return done(
+            new AppError("THROTTLED", "Too many requests; try again after the time in Retry-After", {
+              extensions: { retryAfter },
+            }),
+          );
+        }
+        if (own) spend(own, perCaller, cost);
+        if (shared) spend(shared, perTenant, cost);
+        done();
+      };
+    },
+  };
 }

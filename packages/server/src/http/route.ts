@@ -8,7 +8,7 @@ import { AppError } from "@staffgate/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { zodFieldErrors } from "./problem.ts";
-import type { RateClass } from "./rate-limit.ts";
+import type { RateClass, RateLimiter } from "./rate-limit.ts";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type AuthMode = "public" | "operator" | "tenant";
@@ -99,6 +99,8 @@ export interface RegisteredRoute {
 export interface RouteOptions {
   readonly validateResponses: boolean;
   readonly registry: RegisteredRoute[];
+  /** The request rate limit; each tenant route gets its class's hook (http/rate-limit.ts). */
+  readonly rateLimiter?: RateLimiter;
 }
 
 function parseOrThrow<S extends Schema>(schema: S, value: unknown, prefix: string): z.output<S> {
@@ -215,10 +217,11 @@ export function route<
     (typeof spec.permission === "function" && spec.permission.length < 2);
   const shape = spec.query instanceof z.ZodObject ? spec.query.shape : {};
   const rate: RateClass = spec.rate ?? ("limit" in shape ? "list" : "count" in shape ? "scim-list" : "api");
+  const limit = spec.auth === "tenant" ? options.rateLimiter?.hookFor(rate) : undefined;
   app.route({
     method: spec.method,
     url: spec.url,
-    config: { rate },
+    ...(limit ? { onRequest: limit } : {}),
     handler: async (request, reply) => {
       const meta = metaOf(request);
       let caller: Caller | undefined;
