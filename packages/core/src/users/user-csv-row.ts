@@ -5,7 +5,7 @@
  * own role, a target who holds more). The write itself (users-import.service.ts) goes through the
  * API's create and edit, which check all of it again.
  */
-import { CreateUserBody, UpdateUserBody, type User } from "@staffgate/contract";
+import { CreateUserBody, UpdateUserBody, USER_CSV_COLUMNS, type User } from "@staffgate/contract";
 import { foldKey } from "../shared/text.rules.ts";
 import {
   type CsvReadColumn,
@@ -22,21 +22,9 @@ import { sameAssignments, text } from "./user-input.ts";
 
 const NOT_TEXT = "contains a character that is not valid text; was the file saved as UTF-8?";
 const REQUIRED_FOR_NEW = ["username", "firstName", "lastName", "role"] as const;
-const TEXT_FIELDS = [
-  "username",
-  "firstName",
-  "lastName",
-  "initials",
-  "phone",
-  "workRole",
-  "professionalId",
-  "prescriberId",
-  "qualifications",
-  "areasOfExpertise",
-  "employeeNumber",
-  "title",
-  "expiresAt",
-] as const;
+/** The columns that are a user's own fields, checked by the API's schema (the rest name other things). */
+const NOT_FIELDS = new Set<string>(["email", "role", "workspaces", "workspaceRoles", "status"]);
+const TEXT_FIELDS = USER_CSV_COLUMNS.filter((c) => !NOT_FIELDS.has(c));
 
 export interface CheckedRow {
   readonly errors: readonly RowError[];
