@@ -61,6 +61,8 @@ const WORDS: Readonly<Record<string, string>> = {
   INVALID_CREDENTIALS: "The tenant, username or password is not right.",
   MFA_CODE_INVALID: "That code is not valid. Try the current code from your app, or a recovery code.",
   THROTTLED: "Too many attempts. Wait a minute and try again.",
+  SERVICE_BUSY: "The service is busy. Try again in a moment.",
+  DATABASE_UNAVAILABLE: "The service cannot reach its database. Try again in a moment.",
   UNAUTHENTICATED: "Your session has ended. Sign in again.",
   FORBIDDEN: "You do not have permission to do that.",
   CSRF_TOKEN_INVALID: "Your session could not be verified. Reload the page and try again.",

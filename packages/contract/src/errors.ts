@@ -136,6 +136,7 @@ export const errorCatalog = {
   },
   THROTTLED: { kind: "throttled", title: "Too many requests" },
   NOT_READY: { kind: "unavailable", title: "The service is not ready" },
+  SERVICE_BUSY: { kind: "unavailable", title: "The service is busy; try again in a moment" },
   DATABASE_UNAVAILABLE: { kind: "unavailable", title: "The database cannot be reached; try again shortly" },
   INTERNAL: { kind: "internal", title: "An unexpected error occurred" },
 } as const satisfies Record<string, { kind: ErrorKind; title: string }>;

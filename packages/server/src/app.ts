@@ -46,7 +46,7 @@ export interface AppOptions {
   /** Validate every response against its schema (on in tests, so a leaked field fails). */
   readonly validateResponses?: boolean;
   /** Cheaper argon2 parameters for tests; production uses the defaults. */
-  readonly hasher?: { memoryCost?: number; timeCost?: number; concurrency?: number };
+  readonly hasher?: { memoryCost?: number; timeCost?: number; concurrency?: number; maxQueued?: number };
   readonly bodyLimit?: number;
   /** The built console to serve at `/` (default packages/console/dist); `false` serves none. */
   readonly consoleDir?: string | false;

@@ -22,7 +22,7 @@ import {
   TOTP_STEP_SECONDS,
   TOTP_WINDOW,
 } from "./mfa.rules.ts";
-import { ARGON2_DEFAULTS } from "./password-hasher.ts";
+import { ARGON2_DEFAULTS, MAX_QUEUED_HASHES } from "./password-hasher.ts";
 import { PASSWORD_HARD_CAP } from "./password-policy.rules.ts";
 import { BULK_COST, DEFAULT_RATE_LIMITS, LIST_COST_DIVISOR } from "./rate-limits.ts";
 import { REAUTH_LIMIT, REAUTH_WINDOW_MS } from "./reauth-throttle.ts";
@@ -97,6 +97,7 @@ const KNOWN: Record<string, Known> = {
   "ARGON2_DEFAULTS.timeCost": { value: ARGON2_DEFAULTS.timeCost, unit: "count" },
   "ARGON2_DEFAULTS.parallelism": { value: ARGON2_DEFAULTS.parallelism, unit: "count" },
   PASSWORD_HARD_CAP: { value: PASSWORD_HARD_CAP, unit: "code points" },
+  MAX_QUEUED_HASHES: { value: MAX_QUEUED_HASHES, unit: "count" },
   "DEFAULT_SETTINGS.idleTimeoutMinutes": { value: DEFAULT_SETTINGS.idleTimeoutMinutes, unit: "minutes" },
   "SETTINGS_FIELDS.idleTimeoutMinutes": {
     value: bounds(SETTINGS_FIELDS.idleTimeoutMinutes),

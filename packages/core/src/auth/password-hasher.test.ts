@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { isAppError } from "../shared/errors.ts";
 import { createPasswordHasher } from "./password-hasher.ts";
 
 describe("password hasher", () => {
@@ -52,5 +53,27 @@ describe("password hasher", () => {
     });
     expect(nices).toContain(10);
     expect(nices).toContain(0);
+  });
+
+  it("sheds hashes past its queue with SERVICE_BUSY (never a wrong password), and serves the rest", async () => {
+    const small = createPasswordHasher({ memoryCost: 1024, timeCost: 1, concurrency: 1, maxQueued: 2 });
+    try {
+      const h = await small.hash("a password long enough");
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, () => small.verify(h, "a password long enough")),
+      );
+      const shed = results.filter((r) => r.status === "rejected");
+      const served = results.filter((r) => r.status === "fulfilled");
+      expect(shed.length).toBeGreaterThan(0);
+      for (const r of shed)
+        expect(isAppError((r as PromiseRejectedResult).reason, "SERVICE_BUSY")).toBe(true);
+      // Running, held ahead and queued: at most a few are served at once, every one of them right.
+      expect(served.length).toBeGreaterThanOrEqual(3);
+      for (const r of served) expect((r as PromiseFulfilledResult<boolean>).value).toBe(true);
+      // Once the queue drains, hashing works again.
+      expect(await small.verify(h, "a password long enough")).toBe(true);
+    } finally {
+      await small.close();
+    }
   });
 });

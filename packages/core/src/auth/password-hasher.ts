@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from "node:os";
 import type { Algorithm } from "@node-rs/argon2";
+import { AppError } from "../shared/errors.ts";
 import { createWorkerPool } from "../shared/worker-pool.ts";
 
 // Algorithm.Argon2id; the enum is ambient const, which verbatimModuleSyntax cannot read.
@@ -28,7 +29,17 @@ export interface HasherOptions {
   readonly timeCost?: number;
   /** Hashes at a time, = worker threads (default: the number of cores). */
   readonly concurrency?: number;
+  /** Hashes that may wait for a thread before more are refused (default MAX_QUEUED_HASHES). */
+  readonly maxQueued?: number;
 }
+
+/**
+ * Hashes that may wait for a thread (SECURITY.md 62: the hashing limit "queues or sheds"): about
+ * ten seconds of work on two cores, above any burst of real sign-ins (and the 200 parallel
+ * attempts of SECURITY.md 34), so a flood past it is shed with 503 SERVICE_BUSY and Retry-After
+ * instead of holding requests and memory without end.
+ */
+export const MAX_QUEUED_HASHES = 1000;
 
 export const ARGON2_DEFAULTS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
@@ -52,16 +63,26 @@ export function createPasswordHasher(options: HasherOptions = {}): ClosablePassw
     options.concurrency ?? Math.max(1, availableParallelism()),
   );
   const marker = `$m=${params.memoryCost},t=${params.timeCost},p=${params.parallelism}$`;
+  const maxQueued = options.maxQueued ?? MAX_QUEUED_HASHES;
+  const busy = () =>
+    new AppError("SERVICE_BUSY", "Too many sign-ins are waiting; try again in a moment", {
+      extensions: { retryAfter: 1 },
+    });
   return {
     // NFC first, so the same password typed on another keyboard or OS verifies (NIST 800-63B 3.1.1.2).
-    hash: async (password) =>
-      (await pool.run({ op: "hash", password: password.normalize("NFC"), params })) as string,
-    // A malformed stored hash is a failed verification, not an error.
-    verify: (h, password) =>
-      pool.run({ op: "verify", hash: h, password: password.normalize("NFC") }).then(
+    hash: async (password) => {
+      if (pool.queued >= maxQueued) throw busy();
+      return (await pool.run({ op: "hash", password: password.normalize("NFC"), params })) as string;
+    },
+    // A malformed stored hash is a failed verification, not an error. A shed verify is an error,
+    // never a "wrong password" (which would count towards a lockout).
+    verify: (h, password) => {
+      if (pool.queued >= maxQueued) return Promise.reject(busy());
+      return pool.run({ op: "verify", hash: h, password: password.normalize("NFC") }).then(
         (ok) => ok === true,
         () => false,
-      ),
+      );
+    },
     needsRehash: (h) => !h.startsWith("$argon2id$") || !h.includes(marker),
     close: () => pool.close(),
   };

@@ -11,6 +11,8 @@ import { Worker } from "node:worker_threads";
 
 export interface WorkerPool<Req, Res> {
   run(request: Req): Promise<Res>;
+  /** Tasks waiting for a worker (not those running or held in a worker's inbox). */
+  readonly queued: number;
   /** Ends every worker; queued and running tasks are rejected. */
   close(): Promise<void>;
 }
@@ -87,6 +89,9 @@ export function createWorkerPool<Req, Res>(file: URL, size: number): WorkerPool<
   };
 
   return {
+    get queued() {
+      return queue.length;
+    },
     run(request) {
       if (closed) return Promise.reject(new Error("worker pool is closed"));
       return new Promise<Res>((resolve, reject) => {

@@ -160,8 +160,10 @@ export function installErrorHandling(
           "authentication step refused",
         );
       }
-      // API.md: every 429 carries Retry-After (seconds), whichever use case throttled.
-      if (statusOfCode(error.code) === 429) {
+      // API.md: every 429 carries Retry-After (seconds), whichever use case throttled; so does a 503
+      // that knows when to come back (shed sign-ins).
+      const status = statusOfCode(error.code);
+      if (status === 429 || (status === 503 && error.extensions.retryAfter !== undefined)) {
         const after = Number(error.extensions.retryAfter);
         reply.header("retry-after", String(Number.isFinite(after) && after > 0 ? Math.ceil(after) : 60));
       }
