@@ -259,6 +259,34 @@ describe(`effective permissions and who-can (${process.env.STAFFGATE_TEST_DB ?? 
     expect(w1).toBeTruthy();
   });
 
+  it("records who-can about a patient when the answer rests on a patient grant (PRODUCT.md §6)", async () => {
+    const w2 = ws[1]!;
+    const before = (await a.admin.audit.list({ action: "access.who_can", limit: 200 })).items.length;
+    const { items } = await a.admin.access.whoCan({
+      permission: "patients.read",
+      workspaceId: w2,
+      patientRef: GRANTED,
+    });
+    const viaGrant = items.filter((i) => i.reason.viaPatientGrant).length;
+    expect(viaGrant).toBeGreaterThan(0);
+    const events = (await a.admin.audit.list({ action: "access.who_can", limit: 200 })).items;
+    expect(events.length).toBe(before + 1);
+    expect(events[0]).toMatchObject({
+      actor: { id: a.adminUserId },
+      changes: {
+        permission: { after: "patients.read" },
+        patientRef: { after: GRANTED },
+        listed: { after: items.length },
+        viaPatientGrant: { after: viaGrant },
+      },
+    });
+    // Without a patient, nothing is recorded.
+    await a.admin.access.whoCan({ permission: "patients.read", workspaceId: w2 });
+    expect((await a.admin.audit.list({ action: "access.who_can", limit: 200 })).items.length).toBe(
+      before + 1,
+    );
+  });
+
   it("refuses an unknown permission with the path, and a bad cursor", async () => {
     const p = await problemOf(() => a.admin.access.whoCan({ permission: "nope.nothing" }));
     expect(p.status).toBe(400);

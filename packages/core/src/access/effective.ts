@@ -9,11 +9,13 @@
  * read (patient grants, open emergency elevations), so they cannot drift from check. They decide
  * with `steps: false`, as check does.
  */
+import { appendAudit } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
+import { inTx } from "../shared/tx.ts";
 import type { AccessService } from "./access.service.ts";
 import {
   type Decision,
@@ -206,6 +208,30 @@ export function createEffectiveService(deps: Deps, access: AccessService) {
       allowed.sort((a, b) => byUsername(a.user, b.user));
       const page = allowed.slice(0, limit);
       const last = page[page.length - 1];
+      // Asking who can reach a patient is part of who looked at patient data (PRODUCT.md §6): recorded
+      // when the answer rests on a patient grant or an elevation, or the tenant records every
+      // patient-scoped decision; one event per page, with how many were listed and through what.
+      const viaGrant = page.filter((a) => a.decision.reason.viaPatientGrant).length;
+      const viaEmergency = page.filter((a) => a.decision.reason.viaEmergency).length;
+      const patientScoped = snapshot.catalog.byKey.get(query.permission)?.patientScoped === true;
+      if (
+        patientRef &&
+        (viaGrant > 0 || viaEmergency > 0 || (snapshot.settings.auditAllPatientDecisions && patientScoped))
+      ) {
+        await inTx(deps, (trx) =>
+          appendAudit(deps, trx, ctx, {
+            action: "access.who_can",
+            changes: {
+              permission: { after: query.permission },
+              patientRef: { after: patientRef },
+              ...(workspaceId ? { workspaceId: { after: workspaceId } } : {}),
+              listed: { after: page.length },
+              viaPatientGrant: { after: viaGrant },
+              ...(viaEmergency > 0 ? { viaEmergency: { after: viaEmergency } } : {}),
+            },
+          }),
+        );
+      }
       return {
         items: page.map(({ user, decision }) => ({
           userId: user.id,

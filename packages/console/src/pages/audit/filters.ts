@@ -108,6 +108,7 @@ export const SUGGESTED_ACTIONS: readonly string[] = [
   "patient_access.*",
   "emergency_access.*",
   "access.decision",
+  "access.who_can",
   "settings.updated",
   "api_token.*",
   "audit.exported",
