@@ -31,7 +31,7 @@ describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sq
     const { client } = await createUser(t, a);
     const body = { currentPassword: "not-the-current-password", newPassword: "violet-harbour-lantern-0420" };
     for (let i = 0; i < 5; i++) {
-      expect((await client.transport.raw("POST", "/api/v1/auth/password", { body })).status).toBe(400);
+      expect((await client.transport.raw("POST", "/api/v1/auth/password", { body })).status).toBe(403);
     }
     const res = await client.transport.raw("POST", "/api/v1/auth/password", { body });
     expect(res.status).toBe(429);
@@ -55,12 +55,12 @@ describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sq
       currentPassword: "not-the-current-password",
       newPassword: "violet-harbour-lantern-0420",
     };
-    expect((await client.transport.raw("POST", "/api/v1/auth/password", { body: change })).status).toBe(400);
+    expect((await client.transport.raw("POST", "/api/v1/auth/password", { body: change })).status).toBe(403);
     for (let i = 0; i < 5; i++) {
       const res = await client.transport.raw("POST", "/api/v1/emergency-access", {
         body: body("wrong-Pa55word-heron-4410"),
       });
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(403);
     }
     const res = await client.transport.raw("POST", "/api/v1/emergency-access", {
       body: body(CANARY_PASSWORD),
@@ -89,7 +89,7 @@ describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sq
       Array.from({ length: 30 }, () => client.transport.raw("POST", "/api/v1/emergency-access", { body })),
     );
     const statuses = answers.map((r) => r.status);
-    expect(statuses.filter((s) => s === 400)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 403)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(25);
   });
 

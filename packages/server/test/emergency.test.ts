@@ -151,11 +151,15 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
     expect(everything).not.toContain(WRONG_PASSWORD);
   });
 
-  it("refuses a wrong password with 400 naming password (not 401: the session is fine), opens nothing, notifies nobody, audits a failure", async () => {
+  it("refuses a wrong password with 403 naming password (not 401: the session is fine), opens nothing, notifies nobody, audits a failure", async () => {
     const rowsBefore = await t.db.kysely.selectFrom("emergency_access").select("id").execute();
     const mailBefore = (await outboxOf(a.id)).length;
     const p = await problemOf(() => open(clinician.client, { workspaceId: ws, password: WRONG_PASSWORD }));
-    expect([p.status, p.code, p.errors.map((e) => e.path)]).toEqual([400, "VALIDATION_FAILED", ["password"]]);
+    expect([p.status, p.code, p.errors.map((e) => e.path)]).toEqual([
+      403,
+      "REAUTHENTICATION_FAILED",
+      ["password"],
+    ]);
     expect(await t.db.kysely.selectFrom("emergency_access").select("id").execute()).toHaveLength(
       rowsBefore.length,
     );

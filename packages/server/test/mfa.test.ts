@@ -262,7 +262,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     await login(a, user.username, recoveryCodes[0]!);
     expect((await client.mfa.status()).recoveryCodesLeft).toBe(9);
     const wrong = await problemOf(() => client.mfa.renewRecoveryCodes(`${CANARY_PASSWORD}-wrong`));
-    expect([wrong.status, wrong.errors[0]?.path]).toEqual([400, "password"]);
+    expect([wrong.status, wrong.errors[0]?.path]).toEqual([403, "password"]);
     const { recoveryCodes: fresh } = await client.mfa.renewRecoveryCodes(CANARY_PASSWORD);
     handedOut.push(...fresh);
     expect(fresh).toHaveLength(10);
@@ -433,8 +433,8 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     // A wrong password is a wrong field (400), not a lost session (401): the console stays signed in.
     const wrong = await problemOf(() => client.mfa.disable(`${CANARY_PASSWORD}-wrong`));
     expect([wrong.status, wrong.code, wrong.errors.map((e) => e.path)]).toEqual([
-      400,
-      "VALIDATION_FAILED",
+      403,
+      "REAUTHENTICATION_FAILED",
       ["password"],
     ]);
     expect((await userRow(t, a, user.id))?.mfa_enrolled).toBe(1);
@@ -483,7 +483,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     const { user, client } = await enrolled(a);
     for (let i = 0; i < 5; i++) {
       const wrong = await problemOf(() => client.mfa.disable(`${CANARY_PASSWORD}-wrong-${i}`));
-      expect(wrong.code).toBe("VALIDATION_FAILED");
+      expect(wrong.code).toBe("REAUTHENTICATION_FAILED");
     }
     const res = await client.transport.raw("DELETE", "/api/v1/auth/mfa", {
       body: { password: CANARY_PASSWORD },

@@ -237,8 +237,8 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
         }),
       );
       expect([wrong.status, wrong.code, wrong.errors[0]?.path]).toEqual([
-        400,
-        "VALIDATION_FAILED",
+        403,
+        "REAUTHENTICATION_FAILED",
         "currentPassword",
       ]);
       // A wrong current password counts towards nothing else: the sign-in counter is untouched.
@@ -278,7 +278,7 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
             newPassword: NEW_PASSWORD,
           }),
         );
-        expect(p.status).toBe(400);
+        expect(p.status).toBe(403);
       }
       const throttled = await problemOf(() =>
         client.credentials.changePassword({ currentPassword: CANARY_PASSWORD, newPassword: NEW_PASSWORD }),

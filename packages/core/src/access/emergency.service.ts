@@ -16,7 +16,7 @@ import { loadTenantRoles } from "../roles/roles.table.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
-import { AppError, invalid } from "../shared/errors.ts";
+import { AppError, invalid, wrongPassword } from "../shared/errors.ts";
 import { parseJson, toJson } from "../shared/json.ts";
 import { inTenantTx, inTx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
@@ -117,7 +117,7 @@ export function createEmergencyAccessService(deps: Deps) {
           }),
         );
         // A wrong field, not a lost session (401 would sign the console out): as a wrong currentPassword.
-        throw invalid("password", "is not your password");
+        throw wrongPassword("password", "is not your password");
       }
       await attempt.giveBack();
 

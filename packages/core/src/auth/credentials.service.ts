@@ -19,7 +19,7 @@ import type { TenantsTable, UsersTable } from "../db/schema.ts";
 import { enqueue } from "../mail/outbox.store.ts";
 import { anonymousActor, type Ctx, type RequestMeta } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
-import { AppError, invalid } from "../shared/errors.ts";
+import { AppError, wrongPassword } from "../shared/errors.ts";
 import { hashSecret } from "../shared/ids.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { inTenantTx, inTx, type Trx } from "../shared/tx.ts";
@@ -239,7 +239,7 @@ export function createCredentialsService(deps: Deps) {
         await inTx(deps, (trx) =>
           appendAudit(deps, trx, ctx, { action: "auth.password.change_failed", target, outcome: "failure" }),
         );
-        throw invalid("currentPassword", "is not your current password");
+        throw wrongPassword("currentPassword", "is not your current password");
       }
       await attempt.giveBack();
       await checkNewPassword("newPassword", input.newPassword, user, tenant, settings);
@@ -257,7 +257,7 @@ export function createCredentialsService(deps: Deps) {
           { must_change_password: 0 },
           user.password_hash,
         );
-        if (!stored) throw invalid("currentPassword", "is not your current password");
+        if (!stored) throw wrongPassword("currentPassword", "is not your current password");
         const ended = await endOtherSessions(trx, caller.tenantId, user.id, caller.sessionId);
         await notify(trx, "changed", at, user, tenant);
         const changes: Changes = {

@@ -1,14 +1,14 @@
 /**
  * Asking a signed-in person for their password again before a sensitive change (ASVS 7.5.1): the
  * attempt is counted first (reauth-throttle.ts); a wrong password is audited as a failure of
- * `action` and answered as a wrong field (400 naming `password`: a 401 would sign the console out).
+ * `action` and answered 403 REAUTHENTICATION_FAILED naming `password` (a 401 would sign the console out).
  */
 
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { UsersTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
-import { invalid } from "../shared/errors.ts";
+import { wrongPassword } from "../shared/errors.ts";
 import { inTx } from "../shared/tx.ts";
 import { takeReauthAttempt } from "./reauth-throttle.ts";
 
@@ -34,7 +34,7 @@ export async function reauthenticate(
         changes: { failure: { after: "the password did not match" } },
       }),
     );
-    throw invalid("password", "is not your password");
+    throw wrongPassword("password", "is not your password");
   }
   await attempt.giveBack();
 }

@@ -24,6 +24,15 @@ export function ensure(condition: unknown, code: ErrorCode, detail?: string): as
   if (!condition) throw new AppError(code, detail);
 }
 
+/**
+ * A signed-in person's password, asked again before a sensitive change (step-up), did not match:
+ * 403 (not permitted; SECURITY.md A-5), never 401, which would end the console's session; the
+ * field is named so the form can say so beside it.
+ */
+export function wrongPassword(path: string, message: string): AppError {
+  return new AppError("REAUTHENTICATION_FAILED", `${path} ${message}`, { errors: [{ path, message }] });
+}
+
 export function invalid(path: string, message: string): AppError {
   return new AppError("VALIDATION_FAILED", message, { errors: [{ path, message }] });
 }
