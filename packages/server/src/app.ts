@@ -112,10 +112,31 @@ export const REDACTED_PATHS = [
   "*.totp",
 ];
 
-/** Log lines carry their time as ISO 8601 in UTC (ASVS 16.2.2), not epoch milliseconds. */
-function withIsoTime(logger: FastifyServerOptions["logger"]): FastifyServerOptions["logger"] {
+/** Query parameters whose values are secrets (a link's token pasted into a URL, a code). */
+const SECRET_QUERY = /([?&](?:[^=&]*(?:token|code|password|secret)[^=&]*)=)[^&#]*/gi;
+
+/** A request's URL as logged: secret query values replaced (SECURITY.md C-31: tokens in URLs). */
+export function loggedUrl(url: string): string {
+  return url.includes("?") ? url.replace(SECRET_QUERY, "$1[redacted]") : url;
+}
+
+/**
+ * Log lines carry their time as ISO 8601 in UTC (ASVS 16.2.2), not epoch milliseconds, and a
+ * request's URL without secret query values.
+ */
+function withLogDefaults(logger: FastifyServerOptions["logger"]): FastifyServerOptions["logger"] {
   if (!logger || typeof logger !== "object" || "timestamp" in logger) return logger;
-  return { ...logger, timestamp: () => `,"time":"${new Date().toISOString()}"` };
+  return {
+    ...logger,
+    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    serializers: {
+      req: (request: { method: string; url: string; ip?: string }) => ({
+        method: request.method,
+        url: loggedUrl(request.url),
+        remoteAddress: request.ip,
+      }),
+    },
+  };
 }
 
 export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> {
@@ -130,7 +151,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
   const app = Fastify({
-    logger: withIsoTime(options.logger ?? false),
+    logger: withLogDefaults(options.logger ?? false),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     genReqId: newRequestId,

@@ -115,4 +115,19 @@ describe(`JSON log (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     });
     expect(raw.join("\n")).not.toContain(bogus);
   });
+
+  it("logs a URL's secret query values redacted (a token pasted into a link)", async () => {
+    const res = await t.app.inject({
+      method: "GET",
+      url: "/reset-password?token=sgr_CANARYQUERYTOKEN456&lang=en",
+    });
+    expect(res.statusCode).toBeLessThan(500);
+    const all = raw.join("\n");
+    expect(all).not.toContain("CANARYQUERYTOKEN456");
+    expect(
+      lines().some(
+        (l) => (l.req as { url?: string } | undefined)?.url === "/reset-password?token=[redacted]&lang=en",
+      ),
+    ).toBe(true);
+  });
 });
