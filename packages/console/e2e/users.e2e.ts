@@ -7,7 +7,7 @@
  */
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
+import { ADMIN_PASSWORD, gone, hasText, shot, useE2e, visible } from "./harness.ts";
 import { lockOut, type Seeded, STAFF_PASSWORD, seedClinic, staff } from "./users-seed.ts";
 
 /** The usernames the table shows, sorted (what the filters are judged by). */
@@ -356,5 +356,26 @@ describe("users page", () => {
     // Their own row: nothing to do to themselves but look.
     await page.getByRole("button", { name: "Actions for Fay Desk" }).click();
     expect(await page.getByRole("menuitem").allInnerTexts()).toEqual(["Effective permissions"]);
+  });
+
+  it("asks for the password before changing one's own email address, and says a wrong one beside it", async () => {
+    const page = await signedIn();
+    await page.getByRole("button", { name: "Actions for Ada Admin" }).click();
+    await page.getByRole("menuitem", { name: "Edit", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Edit Ada Admin" });
+    await visible(dialog.getByLabel("Email", { exact: true }));
+    await dialog.getByLabel("Email", { exact: true }).fill("ada.moved@example.test");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    const confirm = page.getByRole("dialog", { name: "Confirm your password" });
+    await visible(confirm.getByText("Changing your own email address needs your password"));
+    await confirm.getByLabel("Password").fill("not-the-admin-password-000");
+    await confirm.getByRole("button", { name: "Save" }).click();
+    await visible(confirm.getByText("That is not your password."));
+    const me = await tenant.admin.auth.me();
+    expect(me.user.email).not.toBe("ada.moved@example.test");
+    await confirm.getByLabel("Password").fill(ADMIN_PASSWORD);
+    await confirm.getByRole("button", { name: "Save" }).click();
+    await gone(confirm);
+    await expect.poll(async () => (await tenant.admin.auth.me()).user.email).toBe("ada.moved@example.test");
   });
 });

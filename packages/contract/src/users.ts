@@ -109,6 +109,11 @@ export const UpdateUserBody = z.strictObject({
   workspaceAccess: UserFields.workspaceAccess,
   workspaceRoles: UserFields.workspaceRoles,
   expiresAt: UserFields.expiresAt,
+  /**
+   * Changing one's own email address needs the password again (ASVS 7.5.1: a stolen session must
+   * not be able to move the account's reset links to another mailbox).
+   */
+  currentPassword: z.string().max(4096).optional(),
 });
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
 

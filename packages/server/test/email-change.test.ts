@@ -91,4 +91,50 @@ describe(`changing a user's email address (${TEST_DB})`, () => {
     expect(await mails(user.email, "user.email_changed")).toEqual([]);
     expect(await mails(other.email, "user.email_changed")).toEqual([]);
   });
+
+  it("changing one's own address needs the password again (ASVS 7.5.1); another administrator's change does not", async () => {
+    const { user, client } = await createUser(t, a);
+    const version = (await client.users.get(user.id)).version;
+    const missing = await problemOf(() =>
+      client.users.update(user.id, { email: `moved-${user.username}@example.org` }, { ifMatch: version }),
+    );
+    expect([missing.status, missing.code, missing.errors[0]?.path]).toEqual([
+      403,
+      "REAUTHENTICATION_REQUIRED",
+      "currentPassword",
+    ]);
+    const wrong = await problemOf(() =>
+      client.users.update(
+        user.id,
+        { email: `moved-${user.username}@example.org`, currentPassword: `${CANARY_PASSWORD}-no` },
+        { ifMatch: version },
+      ),
+    );
+    expect([wrong.status, wrong.code, wrong.errors[0]?.path]).toEqual([
+      403,
+      "REAUTHENTICATION_FAILED",
+      "currentPassword",
+    ]);
+    expect((await client.users.get(user.id)).email).toBe(user.email);
+    // Other own fields need nothing; the right password moves the address.
+    await client.users.update(user.id, { title: "Dr" }, { ifMatch: version });
+    const moved = await client.users.update(
+      user.id,
+      { email: `moved-${user.username}@example.org`, currentPassword: CANARY_PASSWORD },
+      { ifMatch: version + 1 },
+    );
+    expect(moved.email).toBe(`moved-${user.username}@example.org`);
+    // An administrator changing someone else's address is not asked.
+    const other = await createUser(t, a);
+    const changed = await a.admin.users.update(other.user.id, {
+      email: `new-${other.user.username}@example.org`,
+    });
+    expect(changed.email).toBe(`new-${other.user.username}@example.org`);
+    const rows = await t.db.kysely
+      .selectFrom("audit_events")
+      .select("changes")
+      .where("tenant_id", "=", a.id)
+      .execute();
+    expect(JSON.stringify(rows)).not.toContain(CANARY_PASSWORD);
+  });
 });

@@ -18,6 +18,8 @@ export async function reauthenticate(
   user: UsersTable,
   password: string,
   action: string,
+  /** The body's field the password came in, named in the refusal. */
+  path = "password",
 ): Promise<void> {
   const attempt = await takeReauthAttempt(deps, deps.db.kysely, {
     tenantId: ctx.tenantId,
@@ -34,7 +36,7 @@ export async function reauthenticate(
         changes: { failure: { after: "the password did not match" } },
       }),
     );
-    throw wrongPassword("password", "is not your password");
+    throw wrongPassword(path, "is not your password");
   }
   await attempt.giveBack();
 }

@@ -50,6 +50,8 @@ export async function updateUserIn(
   id: string,
   input: UpdateUserBody,
   ifMatch: number | undefined,
+  /** The caller gave their password again (users.service.ts): needed to change one's own email. */
+  reauthenticated = false,
 ): Promise<User> {
   const store = createUserStore(trx, ctx.tenantId);
   // Editing someone who holds more than you (their email, say) could hand you their account once a
@@ -85,6 +87,12 @@ export async function updateUserIn(
         : row.initials;
   const username = input.username ?? row.username;
   const email = input.email ?? row.email;
+  // ASVS 7.5.1: one's own email only with the password again; a CSV row or SCIM cannot give it.
+  if (caller.userId === id && foldKey(email) !== row.email_key && !reauthenticated) {
+    throw new AppError("REAUTHENTICATION_REQUIRED", "Changing your own email address needs your password", {
+      errors: [{ path: "currentPassword", message: "is needed to change your own email address" }],
+    });
+  }
   const employeeNumber = pick(input.employeeNumber, row.employee_number);
   const next: UsersTable = {
     ...row,

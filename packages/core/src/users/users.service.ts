@@ -2,6 +2,7 @@
 
 import type { CreateUserBody, ListUsersQuery, UpdateUserBody, User, WorkRole } from "@staffgate/contract";
 import type { Caller } from "../auth/caller.ts";
+import { reauthenticate } from "../auth/reauthenticate.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
 import { isUniqueViolation, violatedConstraint } from "../shared/db-errors.ts";
@@ -107,9 +108,26 @@ export function createUsersService(deps: Deps) {
     },
 
     async updateUser(ctx: Ctx, caller: Caller, id: string, input: UpdateUserBody, ifMatch?: number) {
+      // The password is checked before the transaction (argon2 must not hold the tenant's lock), and
+      // only when one's own email changes (users-update.ts refuses that change without it).
+      let reauthenticated = false;
+      if (caller.userId === id && input.email !== undefined && input.currentPassword !== undefined) {
+        const self = await createUserStore(deps.db.kysely, ctx.tenantId).findUserRowById(id);
+        if (self && foldKey(input.email) !== self.email_key) {
+          await reauthenticate(
+            deps,
+            ctx,
+            self,
+            input.currentPassword,
+            "user.email_change_failed",
+            "currentPassword",
+          );
+          reauthenticated = true;
+        }
+      }
       try {
         return await inTenantTx(deps, ctx.tenantId, (trx) =>
-          updateUserIn(deps, trx, ctx, caller, id, input, ifMatch),
+          updateUserIn(deps, trx, ctx, caller, id, input, ifMatch, reauthenticated),
         );
       } catch (error) {
         throw takenError(error) ?? error;
