@@ -3,10 +3,11 @@
  * PostgreSQL database when STAFFGATE_TEST_DB=postgres), driven through the SDK.
  */
 import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
 import { createFakeClock, type Db, type FakeClock, openDatabase } from "@staffgate/core";
 import { type FetchLike, Staffgate } from "@staffgate/sdk";
 import pg from "pg";
-import { buildApp, type StaffgateApp } from "../src/app.ts";
+import { buildApp, REDACTED_PATHS, type StaffgateApp } from "../src/app.ts";
 
 export const TEST_DB = process.env.STAFFGATE_TEST_DB === "postgres" ? "postgres" : "sqlite";
 export const PG_ADMIN_URL =
@@ -174,4 +175,19 @@ export async function problemOf(
     throw error;
   }
   throw new Error("expected the call to fail with a problem, but it succeeded");
+}
+
+/**
+ * A logger for tests that read the log: every line (one JSON object each) lands in `lines`, with
+ * production's redaction.
+ */
+export function captureLog(level = "info") {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(...String(chunk).split("\n").filter(Boolean));
+      done();
+    },
+  });
+  return { lines, logger: { level, stream, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } } };
 }

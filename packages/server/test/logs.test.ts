@@ -4,34 +4,28 @@
  * the actor's id, the target's id, the outcome, the request id and the address; refusals with
  * their tenant and actor; never a label that a person typed.
  */
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REDACTED_PATHS } from "../src/app.ts";
-import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import {
+  CANARY_PASSWORD,
+  captureLog,
+  problemOf,
+  startTestApp,
+  type TestApp,
+  type TestTenant,
+} from "./harness.ts";
 import { createRole, createUser } from "./lifecycle-fixtures.ts";
 
 type Line = Record<string, unknown>;
 
 describe(`JSON log (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
-  const raw: string[] = [];
+  const { lines: raw, logger } = captureLog();
   let t: TestApp;
   let a: TestTenant;
   const lines = (): Line[] => raw.map((l) => JSON.parse(l) as Line);
   const withEvent = (event: string) => lines().filter((l) => l.event === event);
 
   beforeAll(async () => {
-    t = await startTestApp({
-      logger: {
-        level: "info",
-        stream: new Writable({
-          write(chunk, _enc, done) {
-            raw.push(...String(chunk).split("\n").filter(Boolean));
-            done();
-          },
-        }),
-        redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-      },
-    });
+    t = await startTestApp({ logger });
     a = await t.createTenant();
   });
   afterAll(() => t?.close());

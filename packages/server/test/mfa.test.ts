@@ -3,20 +3,25 @@
  * single-use recovery codes (also under parallel use), remember-device, the tenant requirement,
  * disabling, and the administrator's reset. TOTP codes are made here for the fake clock's time.
  */
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpCodeAt, totpStepAt } from "../../core/src/auth/mfa.rules.ts";
 import { checkSecondFactor, issueRememberToken } from "../../core/src/auth/mfa-login.ts";
 import { readSettings } from "../../core/src/tenants/settings.rules.ts";
-import { REDACTED_PATHS } from "../src/app.ts";
-import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import {
+  CANARY_PASSWORD,
+  captureLog,
+  problemOf,
+  startTestApp,
+  type TestApp,
+  type TestTenant,
+} from "./harness.ts";
 import { createRole, createUser, roleIdByName, userRow } from "./lifecycle-fixtures.ts";
 
 const STEP_MS = 30_000;
 const DAY_MS = 86_400_000;
 
 describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
-  const lines: string[] = [];
+  const { lines, logger } = captureLog("trace");
   let t: TestApp;
   let a: TestTenant;
   let b: TestTenant;
@@ -24,18 +29,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   const handedOut: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({
-      logger: {
-        level: "trace",
-        stream: new Writable({
-          write(chunk, _enc, done) {
-            lines.push(String(chunk));
-            done();
-          },
-        }),
-        redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-      },
-    });
+    t = await startTestApp({ logger });
     a = await t.createTenant();
     b = await t.createTenant();
   });

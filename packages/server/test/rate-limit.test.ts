@@ -2,29 +2,20 @@
  * The general request rate limit (SECURITY.md H-56, ASVS 2.4.1): per caller and per tenant, API
  * and decisions apart, 429 THROTTLED with Retry-After, refilled with the (fake) clock.
  */
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { costOf, secondsUntil, TokenBuckets } from "../src/http/rate-limit.ts";
-import { problemOf, startTestApp, type TestApp } from "./harness.ts";
+import { captureLog, problemOf, startTestApp, type TestApp } from "./harness.ts";
 import { roleIdByName } from "./lifecycle-fixtures.ts";
 
 const SECOND = 1000;
 
 describe(`request rate limit (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
-  const lines: string[] = [];
+  const { lines, logger } = captureLog();
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({
       rateLimits: { perCaller: 60, perTenant: 100, decisionsPerCaller: 30, decisionsPerTenant: 0 },
-      logger: {
-        level: "info",
-        stream: new Writable({
-          write(chunk, _enc, done) {
-            lines.push(String(chunk));
-            done();
-          },
-        }),
-      },
+      logger,
     });
   });
   afterAll(() => t?.close());

@@ -1,32 +1,20 @@
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REDACTED_PATHS } from "../src/app.ts";
-import { CANARY_PASSWORD, OPERATOR_TOKEN, problemOf, startTestApp, type TestApp } from "./harness.ts";
-
-/** Every log line the app writes, at the most verbose level, with production redaction. */
-function capture(): { lines: string[]; stream: Writable } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, stream };
-}
+import {
+  CANARY_PASSWORD,
+  captureLog,
+  OPERATOR_TOKEN,
+  problemOf,
+  startTestApp,
+  type TestApp,
+} from "./harness.ts";
 
 describe(`secrets never leak (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
-  const logs = capture();
+  // Every log line the app writes, at the most verbose level, with production redaction.
+  const logs = captureLog("trace");
   let t: TestApp;
   let sessionToken = "";
   beforeAll(async () => {
-    t = await startTestApp({
-      logger: {
-        level: "trace",
-        stream: logs.stream,
-        redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-      },
-    });
+    t = await startTestApp({ logger: logs.logger });
     const a = await t.createTenant();
     sessionToken = (
       await t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: CANARY_PASSWORD })
