@@ -10,10 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import pg from "pg";
-import { openDatabase } from "../packages/core/src/index.ts";
-import { buildApp } from "../packages/server/src/app.ts";
-import { COUNTED_NOT_REFUSED } from "./rate-limits.ts";
-import { seedUsers } from "./seed.ts";
+import { seedUsers, startBenchTenant } from "./seed.ts";
 import { fmt, measure } from "./stats.ts";
 
 const arg = (name: string, fallback: number) => {
@@ -24,8 +21,6 @@ const USERS = arg("users", 10_000);
 const RUNS = arg("runs", 200);
 /** The filter that reads every user is timed with fewer runs. */
 const SCAN_RUNS = arg("scan-runs", 20);
-const OPERATOR = "bench-operator-token-0123456789";
-const PASSWORD = "bench-password-long-enough-1";
 const PG_URL = process.env.STAFFGATE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const PG_DB = "sg_bench_scim";
 /** seed.ts's family names are `${LAST[k]}${i}`: "Hop" matches one in 16 (Hopper…), none by index. */
@@ -42,13 +37,7 @@ function check(condition: unknown, message: string): asserts condition {
 }
 
 async function run(label: string, url: string): Promise<void> {
-  const db = openDatabase(url);
-  const app = await buildApp({
-    db,
-    operatorToken: OPERATOR,
-    hasher: { memoryCost: 1024, timeCost: 1 },
-    rateLimits: COUNTED_NOT_REFUSED,
-  });
+  const { app, db, tenantId, session } = await startBenchTenant(url);
   const inject = async (method: "GET" | "POST" | "PATCH", u: string, token: string, payload?: unknown) => {
     const res = await app.inject({
       method,
@@ -63,31 +52,11 @@ async function run(label: string, url: string): Promise<void> {
       throw new Error(`${method} ${u} → ${res.statusCode} ${res.body}`);
     return res.json();
   };
-  const tenant = await inject("POST", "/api/v1/tenants", OPERATOR, {
-    slug: "bench",
-    name: "Bench",
-    admin: {
-      username: "admin",
-      email: "admin@bench.example",
-      firstName: "B",
-      lastName: "A",
-      password: PASSWORD,
-    },
-  });
-  const { token: session } = (
-    await app.inject({
-      method: "POST",
-      url: "/api/v1/auth/login",
-      payload: { tenant: "bench", login: "admin", password: PASSWORD },
-    })
-  ).json();
-  for (let w = 0; w < 20; w++)
-    await inject("POST", "/api/v1/workspaces", session, { slug: `ws-${w}`, name: `Workspace ${w}` });
   const kysely = app.core.deps.db.kysely;
   const administrator = await kysely
     .selectFrom("roles")
     .select("id")
-    .where("tenant_id", "=", tenant.id)
+    .where("tenant_id", "=", tenantId)
     .where("name", "=", "Administrator")
     .where("private_user_id", "is", null)
     .executeTakeFirstOrThrow();
@@ -98,7 +67,7 @@ async function run(label: string, url: string): Promise<void> {
   check(typeof token === "string" && token.length > 0, "no API token in the answer");
 
   const seedStart = Date.now();
-  await seedUsers(app, tenant.id, USERS);
+  await seedUsers(app, tenantId, USERS);
   // Fresh statistics, as autovacuum or a periodic ANALYZE gives a long-running deployment.
   await sql`${sql.raw(db.dialect === "postgres" ? "VACUUM ANALYZE" : "ANALYZE")}`.execute(kysely);
   const seeded = Date.now() - seedStart;
@@ -108,7 +77,7 @@ async function run(label: string, url: string): Promise<void> {
   const people = await kysely
     .selectFrom("users")
     .select(["id", "username", "email"])
-    .where("tenant_id", "=", tenant.id)
+    .where("tenant_id", "=", tenantId)
     .where("status", "<>", "archived")
     .where("virtual", "=", 0)
     .where("username", "<>", "admin")

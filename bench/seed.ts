@@ -1,6 +1,64 @@
 /** Seeds a synthetic tenant for benchmarks straight into the database (fast, batched). */
 import { randomBytes } from "node:crypto";
-import type { StaffgateApp } from "../packages/server/src/app.ts";
+import { type Db, openDatabase } from "../packages/core/src/index.ts";
+import { buildApp, type StaffgateApp } from "../packages/server/src/app.ts";
+import { COUNTED_NOT_REFUSED } from "./rate-limits.ts";
+
+const OPERATOR = "bench-operator-token-0123456789";
+const PASSWORD = "bench-password-long-enough-1";
+
+export interface BenchTenant {
+  readonly app: StaffgateApp;
+  readonly db: Db;
+  readonly tenantId: string;
+  /** The tenant's administrator, signed in. */
+  readonly session: string;
+}
+
+/**
+ * The HTTP benchmarks' starting point: the server on `url` (cheap hashing, the rate limit counted
+ * but never refusing), tenant "bench" made by the operator, its administrator signed in, and 20
+ * workspaces. The caller seeds users (seedUsers) and destroys `db` when done.
+ */
+export async function startBenchTenant(url: string): Promise<BenchTenant> {
+  const db = openDatabase(url);
+  const app = await buildApp({
+    db,
+    operatorToken: OPERATOR,
+    hasher: { memoryCost: 1024, timeCost: 1 },
+    rateLimits: COUNTED_NOT_REFUSED,
+  });
+  const post = async (u: string, token: string, payload: object) => {
+    const res = await app.inject({
+      method: "POST",
+      url: u,
+      headers: { authorization: `Bearer ${token}` },
+      payload,
+    });
+    if (res.statusCode >= 300) throw new Error(`POST ${u} → ${res.statusCode} ${res.body}`);
+    return res.json();
+  };
+  const tenant = await post("/api/v1/tenants", OPERATOR, {
+    slug: "bench",
+    name: "Bench",
+    admin: {
+      username: "admin",
+      email: "admin@bench.example",
+      firstName: "B",
+      lastName: "A",
+      password: PASSWORD,
+    },
+  });
+  const signIn = await app.inject({
+    method: "POST",
+    url: "/api/v1/auth/login",
+    payload: { tenant: "bench", login: "admin", password: PASSWORD },
+  });
+  const session = signIn.json().token as string;
+  for (let w = 0; w < 20; w++)
+    await post("/api/v1/workspaces", session, { slug: `ws-${w}`, name: `Workspace ${w}` });
+  return { app, db, tenantId: tenant.id as string, session };
+}
 
 const FIRST = [
   "Ada",

@@ -8,10 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import pg from "pg";
-import { openDatabase } from "../packages/core/src/index.ts";
-import { buildApp } from "../packages/server/src/app.ts";
-import { COUNTED_NOT_REFUSED } from "./rate-limits.ts";
-import { seedUsers } from "./seed.ts";
+import { seedUsers, startBenchTenant } from "./seed.ts";
 import { fmt, measure } from "./stats.ts";
 
 const arg = (name: string, fallback: number) => {
@@ -20,50 +17,17 @@ const arg = (name: string, fallback: number) => {
 };
 const USERS = arg("users", 100_000);
 const RUNS = arg("runs", 200);
-const OPERATOR = "bench-operator-token-0123456789";
-const PASSWORD = "bench-password-long-enough-1";
 const PG_URL = process.env.STAFFGATE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function run(label: string, url: string): Promise<void> {
-  const db = openDatabase(url);
-  const app = await buildApp({
-    db,
-    operatorToken: OPERATOR,
-    hasher: { memoryCost: 1024, timeCost: 1 },
-    rateLimits: COUNTED_NOT_REFUSED,
-  });
-  const inject = async (method: "GET" | "POST", u: string, token: string, payload?: unknown) => {
-    const res = await app.inject({
-      method,
-      url: u,
-      headers: { authorization: `Bearer ${token}` },
-      ...(payload ? { payload: payload as object } : {}),
-    });
+  const { app, db, tenantId, session: token } = await startBenchTenant(url);
+  const inject = async (method: "GET" | "POST", u: string, bearer: string) => {
+    const res = await app.inject({ method, url: u, headers: { authorization: `Bearer ${bearer}` } });
     if (res.statusCode >= 300) throw new Error(`${method} ${u} → ${res.statusCode} ${res.body}`);
     return res.json();
   };
-  const tenant = await inject("POST", "/api/v1/tenants", OPERATOR, {
-    slug: "bench",
-    name: "Bench",
-    admin: {
-      username: "admin",
-      email: "admin@bench.example",
-      firstName: "B",
-      lastName: "A",
-      password: PASSWORD,
-    },
-  });
-  const { token } = (
-    await app.inject({
-      method: "POST",
-      url: "/api/v1/auth/login",
-      payload: { tenant: "bench", login: "admin", password: PASSWORD },
-    })
-  ).json();
-  for (let w = 0; w < 20; w++)
-    await inject("POST", "/api/v1/workspaces", token, { slug: `ws-${w}`, name: `Workspace ${w}` });
   const seedStart = Date.now();
-  await seedUsers(app, tenant.id, USERS);
+  await seedUsers(app, tenantId, USERS);
   // Fresh statistics, as autovacuum or a periodic ANALYZE gives a long-running deployment.
   await sql`${sql.raw(db.dialect === "postgres" ? "VACUUM ANALYZE" : "ANALYZE")}`.execute(
     app.core.deps.db.kysely,
@@ -72,7 +36,7 @@ async function run(label: string, url: string): Promise<void> {
   const roles = await app.core.deps.db.kysely
     .selectFrom("roles")
     .select("id")
-    .where("tenant_id", "=", tenant.id)
+    .where("tenant_id", "=", tenantId)
     .execute();
   const terms = [
     "lovelace1",
