@@ -5,12 +5,8 @@
  * Groups with and without members, and a PATCH (one tenant transaction).
  * Run: npm run bench:scim [-- --users 10000 --runs 200 --scan-runs 20]
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { sql } from "kysely";
-import pg from "pg";
-import { seedUsers, startBenchTenant } from "./seed.ts";
+import { onBothDatabases, seedUsers, startBenchTenant } from "./seed.ts";
 import { fmt, measure } from "./stats.ts";
 
 const arg = (name: string, fallback: number) => {
@@ -21,8 +17,6 @@ const USERS = arg("users", 10_000);
 const RUNS = arg("runs", 200);
 /** The filter that reads every user is timed with fewer runs. */
 const SCAN_RUNS = arg("scan-runs", 20);
-const PG_URL = process.env.STAFFGATE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const PG_DB = "sg_bench_scim";
 /** seed.ts's family names are `${LAST[k]}${i}`: "Hop" matches one in 16 (Hopper…), none by index. */
 const SCAN_PREFIX = "Hop";
 
@@ -197,27 +191,4 @@ async function run(label: string, url: string): Promise<void> {
   await db.destroy();
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), "sg-bench-"));
-try {
-  await run("SQLite", path.join(dir, "bench.db"));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-const admin = new pg.Client({ connectionString: PG_URL });
-let reachable = false;
-try {
-  await admin.connect();
-  reachable = true;
-} catch (error) {
-  console.log(`\nPostgreSQL: skipped (${error instanceof Error ? error.message : String(error)})`);
-}
-if (reachable) {
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${PG_DB} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${PG_DB}`);
-    await run("PostgreSQL", PG_URL.replace(/\/[^/]*$/, `/${PG_DB}`));
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${PG_DB} WITH (FORCE)`).catch(() => undefined);
-    await admin.end().catch(() => undefined);
-  }
-}
+await onBothDatabases(run, "sg_bench_scim");

@@ -1,5 +1,9 @@
 /** Seeds a synthetic tenant for benchmarks straight into the database (fast, batched). */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
 import { type Db, openDatabase } from "../packages/core/src/index.ts";
 import { buildApp, type StaffgateApp } from "../packages/server/src/app.ts";
 import { COUNTED_NOT_REFUSED } from "./rate-limits.ts";
@@ -183,5 +187,39 @@ export async function seedUsers(app: StaffgateApp, tenantId: string, users: numb
     }
     await db.insertInto("users").values(rows).execute();
     if (access.length > 0) await db.insertInto("user_workspaces").values(access).execute();
+  }
+}
+
+const PG_URL = process.env.STAFFGATE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/**
+ * Runs a benchmark on a temporary SQLite file, then on a temporary PostgreSQL database named
+ * `pgDatabase` when PostgreSQL is reachable (dropped afterwards). Only an unreachable server is
+ * reported as skipped; a failure in the run itself propagates.
+ */
+export async function onBothDatabases(
+  run: (label: string, url: string) => Promise<void>,
+  pgDatabase: string,
+): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), "sg-bench-"));
+  try {
+    await run("SQLite", path.join(dir, "bench.db"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const admin = new pg.Client({ connectionString: PG_URL });
+  try {
+    await admin.connect();
+  } catch (error) {
+    console.log(`\nPostgreSQL: skipped (${error instanceof Error ? error.message : String(error)})`);
+    return;
+  }
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${pgDatabase}`);
+    await run("PostgreSQL", PG_URL.replace(/\/[^/]*$/, `/${pgDatabase}`));
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`).catch(() => undefined);
+    await admin.end().catch(() => undefined);
   }
 }

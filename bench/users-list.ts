@@ -3,12 +3,8 @@
  * of `GET /seats`, over HTTP (in-process inject), on SQLite and on PostgreSQL.
  * Run: npm run bench:users-list [-- --users 100000 --runs 200]
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { sql } from "kysely";
-import pg from "pg";
-import { seedUsers, startBenchTenant } from "./seed.ts";
+import { onBothDatabases, seedUsers, startBenchTenant } from "./seed.ts";
 import { fmt, measure } from "./stats.ts";
 
 const arg = (name: string, fallback: number) => {
@@ -17,7 +13,6 @@ const arg = (name: string, fallback: number) => {
 };
 const USERS = arg("users", 100_000);
 const RUNS = arg("runs", 200);
-const PG_URL = process.env.STAFFGATE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function run(label: string, url: string): Promise<void> {
   const { app, db, tenantId, session: token } = await startBenchTenant(url);
@@ -81,21 +76,4 @@ async function run(label: string, url: string): Promise<void> {
   await db.destroy();
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), "sg-bench-"));
-try {
-  await run("SQLite", path.join(dir, "bench.db"));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-const admin = new pg.Client({ connectionString: PG_URL });
-try {
-  await admin.connect();
-  await admin.query("DROP DATABASE IF EXISTS sg_bench_users WITH (FORCE)");
-  await admin.query("CREATE DATABASE sg_bench_users");
-  await run("PostgreSQL", PG_URL.replace(/\/[^/]*$/, "/sg_bench_users"));
-  await admin.query("DROP DATABASE IF EXISTS sg_bench_users WITH (FORCE)").catch(() => undefined);
-} catch (error) {
-  console.log(`\nPostgreSQL: skipped (${error instanceof Error ? error.message : String(error)})`);
-} finally {
-  await admin.end().catch(() => undefined);
-}
+await onBothDatabases(run, "sg_bench_users");
