@@ -6,6 +6,7 @@
  */
 import type { Socket } from "node:net";
 import { type ErrorCode, errorCatalog, problemType, statusOfCode } from "@staffgate/contract";
+import { DEFAULT_CSP, FIXED_SECURITY_HEADERS } from "./security-headers.ts";
 
 const REASON: Readonly<Record<number, string>> = {
   400: "Bad Request",
@@ -29,9 +30,8 @@ export function clientErrorResponse(error: { code?: string }): string {
     "Content-Type: application/problem+json; charset=utf-8",
     `Content-Length: ${Buffer.byteLength(body)}`,
     "Cache-Control: no-store",
-    "X-Content-Type-Options: nosniff",
-    "Strict-Transport-Security: max-age=31536000; includeSubDomains",
-    "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'",
+    ...Object.entries(FIXED_SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`),
+    `Content-Security-Policy: ${DEFAULT_CSP}`,
     "Connection: close",
     "",
     body,

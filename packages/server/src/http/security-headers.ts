@@ -1,19 +1,22 @@
 /** Response headers every answer carries (SECURITY.md J-70) and the request id. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
+/** The same on every answer; also written raw by client-error.ts, before Fastify has a reply. */
+export const FIXED_SECURITY_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "strict-transport-security": "max-age=31536000; includeSubDomains",
+} as const;
+
+/** The default CSP; the console's pages and the docs set their own. */
+export const DEFAULT_CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 /** Sets them on one answer; also for answers that skip the hooks (router errors, problem.ts). */
 export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
   reply.header("x-request-id", request.id);
-  reply.header("x-content-type-options", "nosniff");
-  reply.header("referrer-policy", "no-referrer");
-  reply.header("x-frame-options", "DENY");
-  reply.header("strict-transport-security", "max-age=31536000; includeSubDomains");
-  if (!reply.hasHeader("content-security-policy")) {
-    reply.header(
-      "content-security-policy",
-      "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-    );
-  }
+  reply.headers(FIXED_SECURITY_HEADERS);
+  if (!reply.hasHeader("content-security-policy")) reply.header("content-security-policy", DEFAULT_CSP);
   // Everything but the console's files and the public docs may carry personal data or secrets
   // (SECURITY.md E-43): the API, SCIM (an identity provider's default root is /scim/v2), /metrics.
   const url = request.url;
