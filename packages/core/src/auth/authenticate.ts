@@ -100,17 +100,22 @@ function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache
     if (policy === undefined) return "read";
     const now = deps.clock.now();
     const verdict = kind.judge(row, now.getTime(), now.toISOString(), policy);
-    if (verdict === "refuse") return undefined;
-    if (verdict === "touch") return "read";
+    // A refusal is confirmed by a read: the kept row may predate another instance's touch of
+    // last_used_at, which keeps the session alive but is not a change any instance waits for.
+    if (verdict === "refuse" || verdict === "touch") return "read";
     return callerOf(entry, policy) ?? "read";
   }
 
   return {
-    authenticate(token: string, workspaceId = ""): Promise<Caller | undefined> {
+    authenticate(token: string, workspaceId = ""): Caller | undefined | Promise<Caller | undefined> {
       const tokenHash = hashSecret(token);
       const key = workspaceId === "" ? tokenHash : `${tokenHash}\n${workspaceId}`;
       const pending = kept.fresh(key);
       if (pending === undefined) return read(tokenHash, key, workspaceId);
+      if (!(pending instanceof Promise)) {
+        const found = fromKept(pending);
+        return found === "read" ? read(tokenHash, key, workspaceId) : found;
+      }
       return pending.then((entry) => {
         const found = entry === undefined ? "read" : fromKept(entry);
         return found === "read" ? read(tokenHash, key, workspaceId) : found;

@@ -14,7 +14,10 @@
  * kept row and the clock.
  *
  * While a transaction is open on the connection, `data_version` speaks for that transaction's
- * snapshot, so no kept row is trusted then. On PostgreSQL there is no watch: every request reads.
+ * snapshot, so no kept row is trusted then. On PostgreSQL the data version is db/pg-change-watch.ts's
+ * (every commit anywhere is notified, and a write is acknowledged only once every instance has
+ * heard it); reading it costs nothing, so it is read at once, and while the instance holds no
+ * lease it is NaN, which no kept row matches.
  */
 import type { ChangeWatch } from "../db/database.ts";
 import type { Caller } from "./caller.ts";
@@ -41,7 +44,7 @@ export interface CallerCache<R> {
    * The row kept for `key`, once it is known that nothing was committed between its read and a
    * moment after this request arrived; undefined (at once, or once known) when it must be read.
    */
-  fresh(key: string): Promise<Kept<R> | undefined> | undefined;
+  fresh(key: string): Kept<R> | Promise<Kept<R> | undefined> | undefined;
   /** The mark to take right before reading (undefined: nothing will be kept). */
   mark(): ChangeMark | undefined;
   /** Keeps a row read after `mark` was taken. */
@@ -74,6 +77,11 @@ export function createCallerCache<R>(watch: ChangeWatch | undefined): CallerCach
       const kept = entries.get(key);
       if (kept === undefined || watch === undefined) return undefined;
       if (kept.own !== watch.ownWrites()) {
+        entries.delete(key);
+        return undefined;
+      }
+      if (watch.immediate) {
+        if (kept.data === watch.dataVersion()) return kept;
         entries.delete(key);
         return undefined;
       }

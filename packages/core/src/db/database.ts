@@ -5,28 +5,40 @@ import { Worker } from "node:worker_threads";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
+import { createPgChangeWatch } from "./pg-change-watch.ts";
 import type { Database } from "./schema.ts";
 
 export type Dialect = "sqlite" | "postgres";
 
 /**
- * What tells a cached read that the database has not changed since (SQLite only; see
- * auth/caller-cache.ts). Two counters: statements that can write run by this process's connection
- * (counted before they run), and SQLite's `data_version`, which moves when any other connection —
- * another process on the same file — commits. While a transaction is open on the connection,
- * `data_version` answers for that transaction's snapshot, so a reader must not trust it then.
+ * What tells a cached read that the database has not changed since (auth/caller-cache.ts). Two
+ * counters: statements that can write run by this process's connection (counted before they run),
+ * and a data version that moves when anything else commits. On SQLite that is `data_version`,
+ * which moves when any other connection — another process on the same file — commits; while a
+ * transaction is open on the connection it answers for that transaction's snapshot, so a reader
+ * must not trust it then. On PostgreSQL it is db/pg-change-watch.ts (notifications and leases).
  */
 export interface ChangeWatch {
+  /** The marks cost nothing to read (PostgreSQL): read them at once instead of once per turn. */
+  readonly immediate?: boolean;
   ownWrites(): number;
   dataVersion(): number;
   inTransaction(): boolean;
+  /** PostgreSQL: resolves once this instance holds a lease, so kept rows count (tests, benchmarks). */
+  trusted?(): Promise<boolean>;
 }
 
 export interface Db {
   readonly kysely: Kysely<Database>;
   readonly dialect: Dialect;
-  /** SQLite: how to know that nothing was committed since a read (undefined on PostgreSQL). */
+  /** How to know that nothing was committed since a read (SQLite; PostgreSQL: db/pg-change-watch.ts). */
   readonly changes?: ChangeWatch;
+  /**
+   * Resolves once what this process committed so far is seen by every other instance's kept reads
+   * (PostgreSQL; SQLite's instances read `data_version` and need no wait). shared/tx.ts awaits it
+   * before a use case answers.
+   */
+  readonly settle?: () => Promise<void>;
   /** The PostgreSQL URL it was opened with (the decision cache LISTENs on its own connection). */
   readonly url?: string;
   /** SQLite: the absolute path of the file it opened (undefined in memory and on PostgreSQL). */
@@ -71,8 +83,24 @@ export function openDatabase(
     // An idle connection dropped by the server (restart, failover, admin command) must not crash
     // the process: pg emits it on the pool, and the next query simply opens a new connection.
     pool.on("error", (error) => options.onIdleError?.(error));
+    const onIdleError = options.onIdleError;
+    const watch = createPgChangeWatch(
+      url,
+      onIdleError ? { onError: (e) => onIdleError(e instanceof Error ? e : new Error(String(e))) } : {},
+    );
+    pool.on("connect", (client) => watch.countWrites(client));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { kysely, dialect: "postgres", url, destroy: () => kysely.destroy() };
+    return {
+      kysely,
+      dialect: "postgres",
+      url,
+      changes: watch,
+      settle: () => watch.settle(),
+      destroy: async () => {
+        await watch.close();
+        await kysely.destroy();
+      },
+    };
   }
   const file = sqliteFileOf(url);
   const sqlite = new SqliteDatabase(file);

@@ -35,6 +35,8 @@ async function run<T>(deps: Deps, work: (trx: Trx) => Promise<T>): Promise<T> {
       try {
         fn();
       } catch {}
+  // Not acknowledged until every other instance's kept reads have seen it (db/pg-change-watch.ts).
+  if (deps.db.settle) await deps.db.settle();
   return result;
 }
 

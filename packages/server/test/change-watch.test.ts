@@ -1,0 +1,124 @@
+/**
+ * PostgreSQL: kept reads on one instance never outlive a change acknowledged by another
+ * (db/pg-change-watch.ts). SQLite's counterpart, data_version, is covered by freshness.test.ts.
+ */
+import { performance } from "node:perf_hooks";
+import { openDatabase } from "@staffgate/core";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
+
+describe.skipIf(TEST_DB !== "postgres")("PostgreSQL change watch", () => {
+  let t: TestApp;
+  let a: TestTenant;
+  let url: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await t.createTenant();
+    url = t.db.url!;
+  });
+  afterAll(() => t.close());
+
+  const withClient = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      return await fn(c);
+    } finally {
+      await c.end();
+    }
+  };
+
+  it("has every table but the leases notify a change, whoever writes", async () => {
+    const rows = await withClient(
+      async (c) =>
+        (
+          await c.query<{ table: string; notifies: boolean }>(
+            `SELECT c.relname AS table,
+                  EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'staffgate_change') AS notifies
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r' AND n.nspname = current_schema()`,
+          )
+        ).rows,
+    );
+    const silent = rows.filter((r) => !r.notifies).map((r) => r.table);
+    expect(silent.sort()).toEqual(["instances", "staffgate_migrations", "staffgate_migrations_lock"]);
+    expect(rows.length).toBeGreaterThan(20);
+  });
+
+  it("acknowledges a write only once another instance has heard it", async () => {
+    const other = openDatabase(url, { poolSize: 1 });
+    try {
+      expect(await other.changes!.trusted?.()).toBe(true);
+      for (let i = 0; i < 30; i++) {
+        const before = other.changes!.dataVersion();
+        expect(Number.isNaN(before)).toBe(false);
+        // A write outside any use case (as psql would make), then the settle a use case ends with.
+        await t.db.kysely
+          .updateTable("tenants")
+          .set({ name: `Renamed ${i}` })
+          .where("id", "=", a.id)
+          .execute();
+        await t.db.settle!();
+        expect(other.changes!.dataVersion(), `round ${i}`).not.toBe(before);
+      }
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it("stops trusting at once when its LISTEN connection is lost, and a writer waits for it at most a lease", async () => {
+    const leaseMs = 1_500;
+    const other = openDatabase(url, { poolSize: 1 });
+    const watch = other.changes as NonNullable<typeof other.changes> & { instanceId: string };
+    try {
+      expect(await watch.trusted?.()).toBe(true);
+      await withClient((c) =>
+        c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [
+          `staffgate-watch ${watch.instanceId}`,
+        ]),
+      );
+      await expect.poll(() => Number.isNaN(watch.dataVersion()), { timeout: 2_000 }).toBe(true);
+      // It registers again within a renewal: a writer then waits for its answer, not for its lease.
+      await expect.poll(() => Number.isNaN(watch.dataVersion()), { timeout: 5_000 }).toBe(false);
+      const start = performance.now();
+      await t.db.kysely
+        .updateTable("tenants")
+        .set({ name: "Renamed again" })
+        .where("id", "=", a.id)
+        .execute();
+      await t.db.settle!();
+      expect(performance.now() - start).toBeLessThan(leaseMs * 2);
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it("answers a kept token without reading the database, and reads again after any commit", async () => {
+    const role = await a.admin.roles.create({ name: "Reader", permissions: ["users.view"] });
+    const created = await a.admin.apiTokens.create({ name: "kept", roleId: role.id });
+    const app = t.anonymous.withToken(created.token);
+    const ask = () => app.access.check({ userId: created.userId, permission: "users.view" });
+    await expect
+      .poll(async () => (await ask()).allowed && !Number.isNaN(t.db.changes!.dataVersion()))
+      .toBe(true);
+    await ask(); // kept from here on
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    try {
+      // Nothing can read api_tokens while this lock is held, and taking it commits nothing.
+      await locker.query("BEGIN; LOCK TABLE api_tokens IN ACCESS EXCLUSIVE MODE");
+      const within = (ms: number) => new Promise<"read">((r) => setTimeout(() => r("read"), ms));
+      expect(await Promise.race([ask().then((d) => d.allowed), within(1_000)])).toBe(true);
+      // A commit elsewhere (here: a tenant's name) must send the next request to the database.
+      const version = t.db.changes!.dataVersion();
+      await withClient((c) => c.query("UPDATE tenants SET name = name WHERE id = $1", [a.id]));
+      await expect.poll(() => t.db.changes!.dataVersion(), { timeout: 2_000 }).not.toBe(version);
+      expect(await Promise.race([ask().then(() => "answered"), within(500)])).toBe("read");
+    } finally {
+      await locker.query("ROLLBACK").catch(() => {});
+      await locker.end();
+    }
+    expect((await ask()).allowed).toBe(true);
+  });
+});
