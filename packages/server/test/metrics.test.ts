@@ -83,4 +83,10 @@ describe(`metrics (${TEST_DB})`, () => {
     expect(after).not.toContain(user.username);
     expect(after).not.toContain(CANARY_PASSWORD);
   });
+
+  it("says on PostgreSQL whether the instance holds its lease (kept reads), and nothing on SQLite", async () => {
+    if (TEST_DB === "postgres") await t.db.changes!.trusted!();
+    const body = (await scrape()).body;
+    expect(sample(body, "staffgate_change_watch_trusted")).toBe(TEST_DB === "postgres" ? 1 : undefined);
+  });
 });

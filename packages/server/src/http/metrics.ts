@@ -115,6 +115,16 @@ export function createMetrics(core: Core) {
     );
   });
 
+  const watch = core.deps.db.changes;
+  if (watch?.immediate)
+    gauge(
+      "staffgate_change_watch_trusted",
+      "PostgreSQL: 1 while this instance holds its lease and answers kept reads without a round trip (db/pg-change-watch.ts); 0 while it reads on every request",
+      async (g) => {
+        g.set(Number.isNaN(watch.dataVersion()) ? 0 : 1);
+      },
+    );
+
   return Object.assign(registry, {
     /** The onResponse hook's work: one map lookup and two increments. */
     observe(request: FastifyRequest, reply: FastifyReply): void {
