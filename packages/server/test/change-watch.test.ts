@@ -46,6 +46,21 @@ describe.skipIf(TEST_DB !== "postgres")("PostgreSQL change watch", () => {
     expect(rows.length).toBeGreaterThan(20);
   });
 
+  it("counts this process's writes as they start and as they end, reads not at all", async () => {
+    const watch = t.db.changes!;
+    const before = watch.ownWrites();
+    await t.db.kysely.selectFrom("tenants").select("id").where("id", "=", a.id).execute();
+    expect(watch.ownWrites()).toBe(before);
+    let during = 0;
+    await t.db.kysely.transaction().execute(async (trx) => {
+      await trx.updateTable("tenants").set({ name: "Counted" }).where("id", "=", a.id).execute();
+      during = watch.ownWrites();
+    });
+    // BEGIN and the UPDATE twice each by then; COMMIT twice after.
+    expect(during).toBe(before + 4);
+    expect(watch.ownWrites()).toBe(before + 6);
+  });
+
   it("acknowledges a write only once another instance has heard it", async () => {
     const other = openDatabase(url, { poolSize: 1 });
     try {
