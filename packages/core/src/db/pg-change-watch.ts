@@ -106,7 +106,12 @@ export function createPgChangeWatch(url: string, options: PgChangeWatchOptions =
     }
     const payload = msg.payload ?? "";
     if (msg.channel === BARRIER_CHANNEL) {
-      if (closed || payload.startsWith(`${instanceId}:`)) return;
+      if (payload.startsWith(`${instanceId}:`)) {
+        const echo = /:lease:(\d+)$/.exec(payload);
+        if (echo) onLeaseEcho(Number(echo[1]));
+        return;
+      }
+      if (closed) return;
       c.query("SELECT pg_notify($1, $2)", [ACK_CHANNEL, `${payload}:${instanceId}`]).catch((e: unknown) =>
         lost(c, e),
       );
@@ -151,35 +156,52 @@ export function createPgChangeWatch(url: string, options: PgChangeWatchOptions =
 
   const isTrusted = () => performance.now() < trustedUntil && Date.now() < trustedUntilWall;
 
+  /** The renewal in flight: its number and when it was sent; trust begins when its echo arrives. */
+  let pending: { n: number; sent: number; sentWall: number; heard: () => void } | undefined;
+  let renewals = 0;
+
+  /** The renewal's own notification came back through the listener: every earlier commit has too. */
+  function onLeaseEcho(n: number): void {
+    const p = pending;
+    if (p === undefined || p.n !== n || closed) return;
+    // Trust begins again after a lapse: what was kept before it may have missed notifications.
+    if (!isTrusted()) version += 1;
+    trustedUntil = p.sent + leaseMs - marginMs;
+    trustedUntilWall = p.sentWall + leaseMs - marginMs;
+    p.heard();
+  }
+
   async function renewOnce(): Promise<void> {
     const c = await connect();
     if (!c) return;
-    const sent = performance.now();
-    const sentWall = Date.now();
+    const n = ++renewals;
     let timeout: ReturnType<typeof setTimeout> | undefined;
+    const heard = new Promise<void>((resolve, reject) => {
+      pending = { n, sent: performance.now(), sentWall: Date.now(), heard: resolve };
+      // A connection that stopped answering (half-open), or one that does not deliver
+      // notifications (a pooler in transaction mode), is dropped; a new one is opened next time.
+      timeout = setTimeout(
+        () => reject(new Error("lease renewal not heard back on the LISTEN connection")),
+        leaseMs,
+      );
+    });
     try {
-      await Promise.race([
+      // One implicit transaction: the lease and its echo commit together, after every change
+      // committed before; notifications reach a listener in commit order. The values are ours.
+      await Promise.all([
         c.query(
-          `INSERT INTO instances (id, lease_until) VALUES ($1, now() + $2 * interval '1 millisecond')
-           ON CONFLICT (id) DO UPDATE SET lease_until = excluded.lease_until`,
-          [instanceId, leaseMs],
+          `INSERT INTO instances (id, lease_until) VALUES ('${instanceId}', now() + interval '${leaseMs} milliseconds')
+             ON CONFLICT (id) DO UPDATE SET lease_until = excluded.lease_until;
+           SELECT pg_notify('${BARRIER_CHANNEL}', '${instanceId}:lease:${n}')`,
         ),
-        // A connection that stopped answering (half-open) is dropped; a new one is opened next time.
-        new Promise((_, reject) => {
-          timeout = setTimeout(() => reject(new Error("lease renewal timed out")), leaseMs);
-        }),
+        heard,
       ]);
     } catch (error) {
       lost(c, error);
-      return;
     } finally {
       clearTimeout(timeout);
+      if (pending?.n === n) pending = undefined;
     }
-    if (client !== c || closed) return;
-    // Trust begins again after a lapse: what was kept before it may have missed notifications.
-    if (!isTrusted()) version += 1;
-    trustedUntil = sent + leaseMs - marginMs;
-    trustedUntilWall = sentWall + leaseMs - marginMs;
   }
 
   function renew(): Promise<void> {
