@@ -81,7 +81,7 @@ export function createCore(options: CoreOptions) {
     effective: createEffectiveService(deps, access),
     patientAccess: createPatientAccessService(deps),
     emergencyAccess: createEmergencyAccessService(deps),
-    /** Ends what core started besides the database: the decision cache's LISTEN, the hasher's threads. */
+    /** Ends what core started besides the database (the hasher's threads) and forgets the decision cache. */
     async close(): Promise<void> {
       await Promise.all([access.close(), hasher.close()]);
     },

@@ -252,7 +252,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     app.addHook("onClose", stopExpiry);
     app.addHook("onClose", stopRetention);
   }
-  // Ends the decision cache's LISTEN connection and the hasher's worker threads; registered before
+  // Ends the hasher's worker threads and forgets the decision cache; registered before
   // the database hook (hooks run in order).
   app.addHook("onClose", async () => core.close());
   if (!options.db) app.addHook("onClose", async () => db.destroy());

@@ -96,8 +96,7 @@ const AUDITED_FIELDS = [
 
 /** The one policy cache of a process; on PostgreSQL it LISTENs for changes (see policy-cache.ts). */
 export function createSharedPolicyCache(deps: Deps, options: PolicyCacheOptions = {}): PolicyCache {
-  const listenUrl = options.listenUrl ?? (deps.db.dialect === "postgres" ? deps.db.url : undefined);
-  return createPolicyCache(deps, { ...options, ...(listenUrl ? { listenUrl } : {}) });
+  return createPolicyCache(deps, options);
 }
 
 export function createAccessService(deps: Deps, cache: PolicyCache) {
@@ -277,7 +276,7 @@ export function createAccessService(deps: Deps, cache: PolicyCache) {
     forgetSnapshots: () => cache.clear(),
     /** Resolves once the PostgreSQL LISTEN connection is up (false when there is none). */
     listening: () => cache.listening(),
-    /** Ends the LISTEN connection; call on shutdown, before the database is closed. */
+    /** Forgets the snapshots on shutdown (the LISTEN connection closes with the database). */
     close: () => cache.close(),
   };
 }

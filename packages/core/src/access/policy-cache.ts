@@ -27,13 +27,12 @@
  *  - Reads come first, then the snapshot is changed synchronously (applyDelta), so a decision
  *    never sees half of an update. Refreshes of one tenant are serialised (single flight).
  *
- * On PostgreSQL an optional LISTEN connection on `staffgate_policy` (inTenantTx NOTIFYs the tenant
- * id on commit) refreshes a cached tenant in the background as soon as it changes, so the next
- * decision usually finds it current. It is only an accelerator: the per-decision version check
- * stays the guarantee, and a lost notification or a dropped LISTEN connection costs latency, never
- * correctness. close() ends it.
+ * On PostgreSQL a LISTEN on `staffgate_policy` (inTenantTx NOTIFYs the tenant id on commit), on
+ * the change watch's connection (db/pg-change-watch.ts), refreshes a cached tenant in the
+ * background as soon as it changes, so the next decision usually finds it current. It is only an
+ * accelerator: the version check stays the guarantee, and a lost notification or a dropped LISTEN
+ * connection costs latency, never correctness.
  */
-import pg from "pg";
 import type { Deps } from "../shared/deps.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import {
@@ -62,8 +61,6 @@ export interface PolicyCacheStats {
 }
 
 export interface PolicyCacheOptions {
-  /** LISTEN for policy changes on this PostgreSQL URL (optional accelerator). */
-  readonly listenUrl?: string;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -172,49 +169,23 @@ export function createPolicyCache(deps: Deps, options: PolicyCacheOptions = {}) 
     return row ? { version: Number(row.policy_version), settings: row.settings } : undefined;
   }
 
-  // ---- PostgreSQL LISTEN (optional accelerator) ----
-  let listener: pg.Client | undefined;
-  let connecting: Promise<void> | undefined;
-  let retryAfter = 0;
-
+  // ---- PostgreSQL LISTEN (optional accelerator), on the change watch's connection ----
   function onNotification(tenantId: string): void {
     stats.notifications += 1;
     const current = snapshots.get(tenantId);
-    if (!current || closed) return;
+    if (!current || closed || tenantId === "") return;
     refresh(tenantId, current.version + 1).catch((error: unknown) => {
       // Drop it: the next decision loads it afresh.
       snapshots.delete(tenantId);
       onError(error);
     });
   }
-
+  const watch = deps.db.changes;
+  let subscribed = false;
   function ensureListening(): void {
-    const url = options.listenUrl;
-    if (!url || closed || listener || connecting || Date.now() < retryAfter) return;
-    const client = new pg.Client({ connectionString: url });
-    const fail = (error: unknown) => {
-      if (listener === client) listener = undefined;
-      retryAfter = Date.now() + 5_000;
-      // Notifications may have been missed while it was down: nothing relies on them.
-      client.end().catch(() => {});
-      if (!closed) onError(error);
-    };
-    client.on("error", fail);
-    client.on("notification", (msg) => {
-      if (msg.channel === POLICY_CHANNEL && msg.payload) onNotification(msg.payload);
-    });
-    connecting = (async () => {
-      try {
-        await client.connect();
-        await client.query(`LISTEN ${POLICY_CHANNEL}`);
-        if (closed) await client.end();
-        else listener = client;
-      } catch (error) {
-        fail(error);
-      } finally {
-        connecting = undefined;
-      }
-    })();
+    if (subscribed || closed || watch?.subscribe === undefined) return;
+    subscribed = true;
+    watch.subscribe(POLICY_CHANNEL, onNotification);
   }
 
   return {
@@ -271,16 +242,12 @@ export function createPolicyCache(deps: Deps, options: PolicyCacheOptions = {}) 
     /** Resolves once the LISTEN connection is up (tests); immediately when there is none. */
     async listening(): Promise<boolean> {
       ensureListening();
-      await connecting;
-      return listener !== undefined;
+      return (await watch?.listening?.()) ?? false;
     },
 
+    /** Forgets every snapshot; the LISTEN connection is the database's (closed with it). */
     async close(): Promise<void> {
       closed = true;
-      await connecting;
-      const client = listener;
-      listener = undefined;
-      if (client) await client.end().catch(() => {});
       snapshots.clear();
     },
   };

@@ -26,6 +26,10 @@ export interface ChangeWatch {
   inTransaction(): boolean;
   /** PostgreSQL: resolves once this instance holds a lease, so kept rows count (tests, benchmarks). */
   trusted?(): Promise<boolean>;
+  /** PostgreSQL: LISTENs on one more channel on the watch's connection (access/policy-cache.ts). */
+  subscribe?(channel: string, handler: (payload: string) => void): void;
+  /** PostgreSQL: resolves once the LISTEN connection is up. */
+  listening?(): Promise<boolean>;
 }
 
 export interface Db {

@@ -59,6 +59,10 @@ export interface PgChangeWatch {
   countWrites(client: pg.ClientBase): void;
   /** Resolves once this instance holds a lease (tests, benchmarks); false if it could not. */
   trusted(): Promise<boolean>;
+  /** Also LISTENs on `channel` (one of ours) on the same connection, now and after reconnecting. */
+  subscribe(channel: string, handler: (payload: string) => void): void;
+  /** Resolves once the LISTEN connection is up; false when it could not be opened. */
+  listening(): Promise<boolean>;
   readonly instanceId: string;
   close(): Promise<void>;
 }
@@ -84,6 +88,7 @@ export function createPgChangeWatch(url: string, options: PgChangeWatchOptions =
   /** Peer → the highest barrier of ours it has answered. */
   const acked = new Map<string, number>();
   const onAck = new Set<() => void>();
+  const subscribed = new Map<string, (payload: string) => void>();
 
   const bump = () => {
     own += 1;
@@ -105,6 +110,11 @@ export function createPgChangeWatch(url: string, options: PgChangeWatchOptions =
       return;
     }
     const payload = msg.payload ?? "";
+    const handler = subscribed.get(msg.channel);
+    if (handler !== undefined) {
+      handler(payload);
+      return;
+    }
     if (msg.channel === BARRIER_CHANNEL) {
       if (payload.startsWith(`${instanceId}:`)) {
         const echo = /:lease:(\d+)$/.exec(payload);
@@ -137,7 +147,8 @@ export function createPgChangeWatch(url: string, options: PgChangeWatchOptions =
       c.on("notification", (msg) => onNotification(msg, c));
       try {
         await c.connect();
-        await c.query(`LISTEN ${CHANGE_CHANNEL}; LISTEN ${BARRIER_CHANNEL}; LISTEN ${ACK_CHANNEL}`);
+        const channels = [CHANGE_CHANNEL, BARRIER_CHANNEL, ACK_CHANNEL, ...subscribed.keys()];
+        await c.query(channels.map((ch) => `LISTEN ${ch};`).join(" "));
         if (closed) {
           await c.end();
           return undefined;
@@ -301,6 +312,14 @@ export function createPgChangeWatch(url: string, options: PgChangeWatchOptions =
         return result;
       };
     },
+    subscribe(channel, handler) {
+      if (!/^[a-z_]+$/.test(channel)) throw new Error(`not a channel of ours: ${channel}`);
+      subscribed.set(channel, handler);
+      const c = client;
+      if (c) c.query(`LISTEN ${channel}`).catch((e: unknown) => lost(c, e));
+      else void connect();
+    },
+    listening: async () => (await connect()) !== undefined,
     async trusted() {
       start();
       await renew();
