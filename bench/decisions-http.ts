@@ -177,6 +177,11 @@ export async function http(b: Bench, label: string, o: HttpOptions): Promise<voi
       bt,
       `\n  ${"".padEnd(22)} = ${n0(bt.rps * 100)} decisions/s (goal ≥ 200,000 on SQLite; by round ${bt.rounds.map((x) => n0(x * 100)).join(", ")})`,
     );
+    const watch = b.app.core.deps.db.changes;
+    if (watch?.immediate)
+      console.log(
+        `  kept reads (db/pg-change-watch.ts): ${Number.isNaN(watch.dataVersion()) ? "NOT trusted at the end: every request read" : "trusted (lease held)"}`,
+      );
     if (o.compareFetch) await compare(port, b.token, qs, o);
   } finally {
     child.disconnect();
