@@ -98,6 +98,8 @@ export function createPgChangeWatch(url: string, options: PgChangeWatchOptions =
     if (client === c) {
       client = undefined;
       trustedUntil = Number.NEGATIVE_INFINITY;
+      // The renewal in flight will not be heard back: let the next one start at once.
+      pending?.fail(error ?? new Error("LISTEN connection ended"));
     }
     c.removeAllListeners("notification");
     c.end().catch(() => {});
@@ -121,7 +123,8 @@ export function createPgChangeWatch(url: string, options: PgChangeWatchOptions =
         if (echo) onLeaseEcho(Number(echo[1]));
         return;
       }
-      if (closed) return;
+      // Another instance's lease echo is no barrier.
+      if (closed || payload.includes(":lease:")) return;
       c.query("SELECT pg_notify($1, $2)", [ACK_CHANNEL, `${payload}:${instanceId}`]).catch((e: unknown) =>
         lost(c, e),
       );
@@ -168,7 +171,9 @@ export function createPgChangeWatch(url: string, options: PgChangeWatchOptions =
   const isTrusted = () => performance.now() < trustedUntil && Date.now() < trustedUntilWall;
 
   /** The renewal in flight: its number and when it was sent; trust begins when its echo arrives. */
-  let pending: { n: number; sent: number; sentWall: number; heard: () => void } | undefined;
+  let pending:
+    | { n: number; sent: number; sentWall: number; heard: () => void; fail: (e: unknown) => void }
+    | undefined;
   let renewals = 0;
 
   /** The renewal's own notification came back through the listener: every earlier commit has too. */
@@ -188,7 +193,7 @@ export function createPgChangeWatch(url: string, options: PgChangeWatchOptions =
     const n = ++renewals;
     let timeout: ReturnType<typeof setTimeout> | undefined;
     const heard = new Promise<void>((resolve, reject) => {
-      pending = { n, sent: performance.now(), sentWall: Date.now(), heard: resolve };
+      pending = { n, sent: performance.now(), sentWall: Date.now(), heard: resolve, fail: reject };
       // A connection that stopped answering (half-open), or one that does not deliver
       // notifications (a pooler in transaction mode), is dropped; a new one is opened next time.
       timeout = setTimeout(
@@ -208,7 +213,7 @@ export function createPgChangeWatch(url: string, options: PgChangeWatchOptions =
         heard,
       ]);
     } catch (error) {
-      lost(c, error);
+      if (client === c) lost(c, error);
     } finally {
       clearTimeout(timeout);
       if (pending?.n === n) pending = undefined;
