@@ -1,6 +1,8 @@
 /**
- * Emergency access: a clinician opens it with a reason and the password (a wrong one refused in
- * words), sees it open with its end time, ends it; an administrator reviews it.
+ * Emergency access: a clinician opens it with a reason and the password (empty fields and a short
+ * reason said before sending, a wrong password refused in words), sees it open with its end time,
+ * ends it after a confirmation; an administrator reviews it, and ends someone else's only after a
+ * confirmation naming whose and what.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
@@ -9,7 +11,7 @@ const PASSWORD = "copper-lagoon-thistle-4409";
 const REASON = "Patient collapsed in the waiting room; the chart is needed now";
 
 describe("emergency access", () => {
-  const { tenant, signedIn } = useE2e();
+  const { e, tenant, signedIn } = useE2e();
   let clinicianId: string;
   beforeAll(async () => {
     const role = await tenant.admin.roles.create({
@@ -37,6 +39,18 @@ describe("emergency access", () => {
     await page.getByRole("button", { name: "Open emergency access" }).click();
     const dialog = page.getByRole("dialog", { name: "Open emergency access" });
     await visible(dialog.getByText(/It ends by itself after/));
+    // Empty, every field says what it needs before anything is sent: the reason too (the API takes
+    // at least 10 characters), and a short one is said as short.
+    await dialog.getByRole("button", { name: "Open emergency access" }).click();
+    const errorOf = (label: string) =>
+      dialog.locator(".field", { has: page.getByLabel(label, { exact: true }) }).locator(".field-error");
+    await hasText(errorOf("Patient reference"), "Enter the patient reference.");
+    await hasText(errorOf("Reason"), "Enter why you need this access now.");
+    await hasText(errorOf("Your password"), "Enter your password to confirm it is you.");
+    await dialog.getByLabel("Reason").fill("  urgent  ");
+    await dialog.getByRole("button", { name: "Open emergency access" }).click();
+    await hasText(errorOf("Reason"), "Say a little more: at least 10 characters.");
+    expect(await elevations()).toEqual([]);
     await dialog.getByLabel("Patient reference").fill("PAT-2002");
     await dialog.getByLabel("Reason").fill(REASON);
     const password = dialog.getByLabel("Your password");
@@ -67,7 +81,19 @@ describe("emergency access", () => {
     await visible(page.getByRole("row", { name: /Cal Clinician/ }).getByText("Not reviewed yet"));
     await shot(page, "emergency-access");
 
+    // Ending asks first, naming what ends; Cancel leaves it open.
     await open.getByRole("button", { name: "End now" }).click();
+    const ending = page.getByRole("dialog", { name: "End your emergency access?" });
+    await hasText(
+      ending.locator(".dialog-body p").first(),
+      `Your emergency access to Patient PAT-2002, open until ${until}, ends now. You would need to open emergency access again, with a new reason, to use it.`,
+    );
+    await ending.getByRole("button", { name: "Cancel" }).click();
+    await gone(ending);
+    expect((await elevations())[0]).toMatchObject({ status: "open" });
+    await open.getByRole("button", { name: "End now" }).click();
+    await ending.getByRole("button", { name: "End access" }).click();
+    await gone(ending);
     await hasText(page.getByRole("status"), "Your emergency access has ended.");
     await visible(page.getByText("You have no emergency access open."));
     expect((await elevations())[0]).toMatchObject({ status: "ended", endedBy: clinicianId });
@@ -117,5 +143,40 @@ describe("emergency access", () => {
       /^Reviewed /,
     );
     await shot(page, "emergency-access-own-review");
+  });
+
+  it("asks an administrator before ending someone else's emergency access, naming whose and what", async () => {
+    const cal = e.api.withToken(
+      (await e.api.auth.login({ tenant: tenant.slug, login: "cal", password: PASSWORD })).token,
+    );
+    const opened = await cal.emergencyAccess.open({
+      patientRef: "PAT-4004",
+      reason: REASON,
+      password: PASSWORD,
+    });
+    const page = await signedIn({ path: "/emergency-access" });
+    const row = page.getByRole("row", { name: /PAT-4004/ });
+    await row.getByRole("button", { name: "End now for Cal Clinician" }).click();
+    const confirm = page.getByRole("dialog", { name: "End the emergency access of Cal Clinician?" });
+    const until = await page.evaluate(
+      (iso) =>
+        new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso)),
+      opened.expiresAt,
+    );
+    await hasText(
+      confirm.locator(".dialog-body p").first(),
+      `Cal Clinician’s (cal) emergency access to Patient PAT-4004, open until ${until}, ends now. They would need to open emergency access again, with a new reason, to use it.`,
+    );
+    await hasText(confirm.locator(".dialog-body p").nth(1), `Reason given: ${REASON}`);
+    await shot(page, "emergency-access-end-confirm");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await gone(confirm);
+    const status = async () => (await elevations()).find((x) => x.id === opened.id)?.status;
+    expect(await status()).toBe("open");
+    await row.getByRole("button", { name: "End now for Cal Clinician" }).click();
+    await confirm.getByRole("button", { name: "End access" }).click();
+    await gone(confirm);
+    await hasText(page.getByRole("status"), "The emergency access of Cal Clinician was ended.");
+    expect(await status()).toBe("ended");
   });
 });

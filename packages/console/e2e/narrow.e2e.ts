@@ -79,10 +79,16 @@ async function go(page: Page, name: string, heading: string): Promise<void> {
 
 describe("narrow screens", () => {
   const { tenant, signedIn } = useE2e();
+  let someone = "";
   beforeAll(async () => {
     // Long names and addresses: what makes a table wide.
     for (const name of ["bartholomew", "maximiliana", "constantinople"]) {
-      await createStaff(tenant, name, "narrow-Pa55word-otter-3391");
+      const made = await createStaff(tenant, name, "narrow-Pa55word-otter-3391");
+      someone ||= made.id;
+    }
+    // Workspaces are the effective-permissions grid's columns: what makes it wider than a phone.
+    for (const name of ["Radiotherapy North", "Oncology Day Unit", "Physics Planning"]) {
+      await tenant.admin.workspaces.create({ slug: name.toLowerCase().replaceAll(" ", "-"), name });
     }
   });
 
@@ -155,6 +161,72 @@ describe("narrow screens", () => {
     await signOut.click();
     await visible(page.getByRole("heading", { name: "Sign in to Staffgate" }));
     await fitsTheWidth(page);
+  });
+
+  it("shows a user row's whole Actions menu on a phone: every item on screen, reached by a tap, and keys", async () => {
+    const page = await signedIn({ path: "/users?q=bartholomew" });
+    await page.setViewportSize(PHONE);
+    const button = page.getByRole("button", { name: "Actions for Nora Quill" });
+    await button.click();
+    const menu = page.getByRole("menu");
+    await visible(menu);
+    const items = menu.getByRole("menuitem");
+    const labels = (await items.allInnerTexts()).map((t) => t.trim());
+    expect(labels).toContain("Archive");
+    for (const [i, label] of labels.entries()) {
+      // Inside the screen, and what a tap on its middle reaches is the item (no scroll box clips it).
+      const at = await items.nth(i).evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return {
+          inside: r.left >= 0 && r.top >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight,
+          reached: hit !== null && el.contains(hit),
+        };
+      });
+      expect(at, label).toEqual({ inside: true, reached: true });
+    }
+    await fitsTheWidth(page);
+    await shot(page, "narrow-users-actions");
+
+    // The keys still work: End reaches the last item, Escape gives the focus back to the button.
+    await page.keyboard.press("End");
+    await expect.poll(() => items.last().evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press("Escape");
+    await gone(menu);
+    expect(await button.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // The last item works by a tap: Archive asks first.
+    await button.click();
+    await items.last().click();
+    const confirm = page.getByRole("dialog", { name: "Archive user?" });
+    await visible(confirm);
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await gone(confirm);
+  });
+
+  it("fits the other pages to a phone, effective permissions included", async () => {
+    const page = await signedIn();
+    await page.setViewportSize(PHONE);
+    const pages = [
+      ["/roles", "Roles"],
+      ["/workspaces", "Workspaces"],
+      ["/patient-access", "Patient access"],
+      ["/emergency-access", "Emergency access"],
+      ["/outbox", "Outbox"],
+      ["/api-tokens", "API tokens"],
+      [`/users/${someone}/permissions`, "Edit Permissions"],
+      [`/users/${someone}/effective-permissions`, "Effective permissions"],
+    ] as const;
+    for (const [path, heading] of pages) {
+      await page.goto(path);
+      await visible(page.getByRole("heading", { name: heading, level: 1 }));
+      await gone(page.locator('[aria-busy="true"]'));
+      if (heading === "Effective permissions") {
+        await visible(page.getByRole("table", { name: "Effective permissions by tenant and workspace" }));
+      }
+      await fitsTheWidth(page);
+    }
+    await shot(page, "narrow-effective-permissions");
   });
 
   it("keeps the side navigation and no menu button on a desktop", async () => {

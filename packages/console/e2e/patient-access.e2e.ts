@@ -1,6 +1,6 @@
 /**
- * W13 "Manage patient access": the access granted on a patient, grant (user found by search),
- * revoke; and who can read the patient at all (roles included), with why, from who-can.
+ * W13 "Manage patient access": the access granted on a patient, grant (user found by search, never
+ * oneself), revoke; and who can read the patient at all (roles included), with why, from who-can.
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -52,6 +52,11 @@ describe("patient access", () => {
 
     await page.getByRole("button", { name: "Grant access" }).click();
     const dialog = page.getByRole("dialog", { name: "Grant access" });
+    // The administrator is not offered: the server refuses a grant to oneself.
+    await visible(dialog.getByRole("radio", { name: "Nora Nightingale (nora)" }));
+    expect(await dialog.getByRole("radio", { name: /Ada Admin/ }).count()).toBe(0);
+    await dialog.getByLabel("Find a user").fill("Ada");
+    await visible(dialog.getByText("No active user matches “Ada”."));
     await dialog.getByLabel("Find a user").fill("nightin");
     await dialog.getByRole("radio", { name: "Nora Nightingale (nora)" }).check();
     await dialog.getByLabel("Workspace").selectOption({ label: "Oncology" });

@@ -175,7 +175,7 @@ describe("roles", () => {
       .filter({ has: page.getByRole("rowheader", { name: /^Administrator/ }) });
     await hasText(admin.getByRole("rowheader"), /^Administrator\s+Locked$/);
     expect(await admin.getByRole("button", { name: /^Delete/ }).count()).toBe(0);
-    await admin.getByRole("button", { name: "Edit Administrator" }).click();
+    await admin.getByRole("button", { name: "View Administrator" }).click();
     await visible(dialog().getByRole("heading", { name: "Role: Administrator" }));
     await visible(dialog().getByText("This role is locked", { exact: false }));
     expect(await dialog().locator("input, textarea, select").count()).toBeGreaterThan(10);

@@ -2,6 +2,7 @@
  * W15 settings ("Security tab → Save All"): every setting with its unit and bounds; Save All sends
  * only what changed, with If-Match; an out-of-bounds value is refused beside its field and
  * nothing is saved. The SCIM default role is chosen by name and saved as its id, or none (null).
+ * Leaving with unsaved changes asks first.
  */
 import { SETTINGS_FIELDS } from "@staffgate/contract";
 import type { Request } from "playwright-core";
@@ -129,5 +130,46 @@ describe("settings", () => {
     await hasText(page.getByRole("status"), "Saved 1 change to the security settings.");
     expect(patches.at(-1)?.postDataJSON()).toEqual({ scimDefaultRoleId: null });
     expect((await tenant.admin.settings.get()).scimDefaultRoleId).toBeNull();
+  });
+
+  it("asks before a link or Back leaves unsaved changes, and stays on Cancel", async () => {
+    const before = await tenant.admin.settings.get();
+    const page = await signedIn({ path: "/settings" });
+    const duration = page.getByLabel("Lockout duration (minutes)");
+    await expect.poll(() => duration.inputValue()).toBe(String(before.lockoutMinutes));
+    const asked: string[] = [];
+    let answer = false;
+    page.on("dialog", (d) => {
+      asked.push(`${d.type()}: ${d.message()}`);
+      void (answer ? d.accept() : d.dismiss());
+    });
+    const nav = page.getByRole("navigation", { name: "Main" });
+
+    // Nothing changed: leaving asks nothing.
+    await nav.getByRole("link", { name: "Audit log" }).click();
+    await visible(page.getByRole("heading", { name: "Audit log", level: 1 }));
+    expect(asked).toEqual([]);
+    await nav.getByRole("link", { name: "Settings" }).click();
+    await expect.poll(() => duration.inputValue()).toBe(String(before.lockoutMinutes));
+
+    await duration.fill(String(before.lockoutMinutes + 5));
+    await visible(page.getByText("1 unsaved change."));
+    // Cancel: the page and the typed value stay.
+    await nav.getByRole("link", { name: "Audit log" }).click();
+    await expect.poll(() => asked).toEqual(["confirm: Discard unsaved changes to the security settings?"]);
+    expect(new URL(page.url()).pathname).toBe("/settings");
+    expect(await duration.inputValue()).toBe(String(before.lockoutMinutes + 5));
+    // Back asks too, and Cancel keeps the page.
+    await page.goBack();
+    await expect.poll(() => asked.length).toBe(2);
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/settings");
+    expect(await duration.inputValue()).toBe(String(before.lockoutMinutes + 5));
+
+    // OK: the changes are discarded, nothing was saved.
+    answer = true;
+    await nav.getByRole("link", { name: "Audit log" }).click();
+    await visible(page.getByRole("heading", { name: "Audit log", level: 1 }));
+    expect(asked).toHaveLength(3);
+    expect(await tenant.admin.settings.get()).toEqual(before);
   });
 });

@@ -16,8 +16,65 @@ function watch(page: Page): { me: () => number; errors: string[] } {
   return { me: () => me, errors };
 }
 
+/** What has the keyboard focus: its accessible label or name attribute, or the tag ("body"). */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    return el?.getAttribute("name") ?? el?.getAttribute("role") ?? el?.tagName.toLowerCase() ?? null;
+  });
+
 describe("sign-in", () => {
   const { e, tenant, signedIn } = useE2e();
+
+  it("starts in the Tenant field, and keeps the focus in the form after a refused password and Enter", async () => {
+    const page = await e.newPage();
+    await page.goto("/sign-in");
+    await visible(page.getByRole("heading", { name: "Sign in to Staffgate" }));
+    await expect.poll(() => focused(page)).toBe("tenant");
+    // Typed straight away: the first keys land in Tenant.
+    await page.keyboard.type(tenant.slug);
+    expect(await page.getByLabel("Tenant").inputValue()).toBe(tenant.slug);
+
+    // Enter on the focused Sign in button: the busy button must not drop the focus to the page.
+    await page.getByLabel("Username or email").fill("admin");
+    await page.getByLabel("Password", { exact: true }).fill("not the password at all");
+    await page.getByRole("button", { name: "Sign in" }).focus();
+    await page.keyboard.press("Enter");
+    await hasText(page.getByRole("alert"), "The tenant, username or password is not right.");
+    await expect.poll(() => focused(page)).toBe("password");
+
+    // Enter in the password field: the same, and the wrong password is selected to be typed over.
+    await page.getByLabel("Password", { exact: true }).fill("still not the password");
+    await page.keyboard.press("Enter");
+    await hasText(page.getByRole("alert"), "The tenant, username or password is not right.");
+    await expect.poll(() => focused(page)).toBe("password");
+    expect(await page.evaluate(() => document.activeElement?.closest("form") !== null)).toBe(true);
+
+    // An empty field is said beside it, and the focus goes there.
+    await page.getByLabel("Username or email").fill("");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => focused(page)).toBe("login");
+  });
+
+  it("names each page in the browser's title", async () => {
+    const page = await e.newPage();
+    await page.goto("/sign-in");
+    await visible(page.getByRole("heading", { name: "Sign in to Staffgate" }));
+    await expect.poll(() => page.title()).toBe("Sign in — Staffgate");
+    await page.getByRole("link", { name: "Forgot password?" }).click();
+    await expect.poll(() => page.title()).toBe("Forgot password — Staffgate");
+
+    const admin = await signedIn();
+    await expect.poll(() => admin.title()).toBe("Users — Staffgate");
+    const nav = admin.getByRole("navigation", { name: "Main" });
+    for (const name of ["Roles", "Audit log", "Settings", "Profile"]) {
+      await nav.getByRole("link", { name, exact: true }).click();
+      await expect.poll(() => admin.title()).toBe(`${name} — Staffgate`);
+    }
+    await admin.goto("/no-such-page");
+    await visible(admin.getByRole("heading", { name: "Page not found" }));
+    await expect.poll(() => admin.title()).toBe("Not found — Staffgate");
+  });
 
   it("opens the sign-in page for any console path and refuses a wrong password in words", async () => {
     const page = await e.newPage();

@@ -156,7 +156,7 @@ describe("a limited administrator", () => {
       /^The role would grant permissions you do not hold yourself: View PHI, .*\.$/,
     );
     // Her own role opens read-only, saying why (nobody edits a role they hold).
-    await page.getByRole("button", { name: "Edit Access admin" }).click();
+    await page.getByRole("button", { name: "View Access admin" }).click();
     const own = page.getByRole("dialog", { name: "Role: Access admin" });
     await visible(own.getByText("You hold this role, so you cannot change it: ask another administrator."));
     expect(await own.getByRole("button", { name: "Save" }).count()).toBe(0);

@@ -208,6 +208,38 @@ describe("users page", () => {
     await gone(dialog);
   });
 
+  it("opens on its first field, and will not make a user active in no workspace by an empty tick list", async () => {
+    const page = await signedIn();
+    await page.getByRole("button", { name: "Create New User" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create New User" });
+    // The dialog starts where the typing starts, not on its × button.
+    const first = dialog.getByLabel("First name");
+    await expect.poll(() => first.evaluate((el) => el === document.activeElement)).toBe(true);
+    await first.fill("Ines");
+    await dialog.getByLabel("Last name").fill("Walcott");
+    await dialog.getByLabel("Email", { exact: true }).fill("ines.walcott@example.test");
+    await dialog.getByLabel("Username").fill("iwalcott");
+    await dialog.getByRole("tab", { name: "Roles" }).click();
+    await dialog.getByLabel("Role", { exact: true }).selectOption({ label: "Viewer" });
+    const only = dialog.getByLabel("Active only in the workspaces ticked below");
+    await only.check();
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await hasText(
+      dialog.locator(".field-error").filter({ hasText: "Tick at least one workspace" }),
+      "Tick at least one workspace, or choose “Active in all workspaces”: with none ticked the user is active in no workspace.",
+    );
+    expect(await only.getAttribute("aria-invalid")).toBe("true");
+    await expect.poll(() => only.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect((await tenant.admin.users.list({ q: "iwalcott", status: "all" })).items).toEqual([]);
+
+    await dialog.getByLabel("Planning").check();
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await gone(dialog);
+    const [made] = (await tenant.admin.users.list({ q: "iwalcott", status: "all" })).items;
+    expect(made?.workspaceAccess).toEqual([s.workspaces.planning]);
+    await tenant.admin.userActions.archive(made?.id ?? "");
+  });
+
   it("offers workspace roles only in workspaces the user is active in, and drops the others", async () => {
     const page = await signedIn();
     await page.getByRole("button", { name: "Create New User" }).click();
@@ -356,6 +388,21 @@ describe("users page", () => {
     // Their own row: nothing to do to themselves but look.
     await page.getByRole("button", { name: "Actions for Fay Desk" }).click();
     expect(await page.getByRole("menuitem").allInnerTexts()).toEqual(["Effective permissions"]);
+  });
+
+  it("tells someone without users.view, opening Users by its address, that it is not theirs, with no controls", async () => {
+    // A Viewer holds patient permissions only: the list, its filters and the export would be refused.
+    const page = await signedIn({ login: "jbecker", password: STAFF_PASSWORD, path: "/users" });
+    await visible(page.getByRole("heading", { name: "Users", level: 1 }));
+    await hasText(
+      page.getByRole("alert"),
+      "Access denied: the list of users needs the “View users” permission (users.view).",
+    );
+    for (const control of ["Export CSV", "Create New User", "Import CSV…", "Clear filters"]) {
+      expect(await page.getByRole("button", { name: control }).count(), control).toBe(0);
+    }
+    expect(await page.getByLabel("Search users").count()).toBe(0);
+    expect(await page.getByRole("table").count()).toBe(0);
   });
 
   it("asks for the password before changing one's own email address, and says a wrong one beside it", async () => {

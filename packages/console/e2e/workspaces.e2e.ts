@@ -1,4 +1,7 @@
-/** W16 workspaces: create, edit, delete (a protected one is refused in words), and read-only for others. */
+/**
+ * W16 workspaces: create (the URL ID suggested from the name), edit, delete (a protected one is
+ * refused in words), and read-only for others.
+ */
 import { describe, expect, it } from "vitest";
 import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 
@@ -7,6 +10,28 @@ describe("workspaces", () => {
 
   const find = async (slug: string) =>
     (await tenant.admin.workspaces.list({ limit: 200 })).items.find((w) => w.slug === slug);
+
+  it("opens Create Workspace on its name and suggests the URL ID from it until the ID is typed", async () => {
+    const page = await signedIn({ path: "/workspaces" });
+    await page.getByRole("button", { name: "Create Workspace" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create Workspace" });
+    const name = dialog.getByLabel("Name");
+    const slug = dialog.getByLabel("Unique URL ID");
+    // The dialog starts in its first field, not on its × button.
+    await expect.poll(() => name.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type("St. Mary’s Clinic — Zürich East");
+    expect(await slug.inputValue()).toBe("st-mary-s-clinic-zurich-east");
+    // Typed by hand, the ID stays as typed while the name changes; emptied, it follows again.
+    await slug.fill("stmary");
+    await name.fill("St. Mary’s Clinic");
+    expect(await slug.inputValue()).toBe("stmary");
+    await slug.fill("");
+    await name.fill("Eastside Ward 7");
+    expect(await slug.inputValue()).toBe("eastside-ward-7");
+    await dialog.getByRole("button", { name: "Create" }).click();
+    await hasText(page.getByRole("status"), "Workspace Eastside Ward 7 was created.");
+    expect(await find("eastside-ward-7")).toMatchObject({ name: "Eastside Ward 7" });
+  });
 
   it("creates, edits and deletes a workspace; a protected one is refused deletion in words", async () => {
     await tenant.admin.workspaces.create({ slug: "south-ward", name: "South Ward" });

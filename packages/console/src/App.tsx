@@ -8,6 +8,7 @@ import type { Staffgate } from "@staffgate/sdk";
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { mayHaveSession, problemCode } from "./api.ts";
 import { IdleWarning, ServerIdleClock } from "./components/IdleWarning.tsx";
+import { useDocumentTitle } from "./documentTitle.ts";
 import { ConfinedPage, Layout } from "./Layout.tsx";
 import { AcceptInvitationPage } from "./pages/AcceptInvitation.tsx";
 import { ForgotPasswordPage } from "./pages/ForgotPassword.tsx";
@@ -172,6 +173,7 @@ export function App({
   const onIdleSignOut = useCallback(() => leave(null), [leave]);
 
   let content: ReactNode;
+  let title: string | null = null;
   if (state.kind === "loading" || takeOnTo) {
     content = (
       <p className="centered" aria-busy="true">
@@ -179,10 +181,13 @@ export function App({
       </p>
     );
   } else if (path === "/reset-password") {
+    title = "Reset password";
     content = <ResetPasswordPage />;
   } else if (path === "/accept-invitation") {
+    title = "Accept invitation";
     content = <AcceptInvitationPage />;
   } else if (!session) {
+    title = path === "/forgot-password" ? "Forgot password" : "Sign in";
     content =
       path === "/forgot-password" ? (
         <ForgotPasswordPage />
@@ -191,6 +196,7 @@ export function App({
       );
   } else {
     const match = matchRoute(path);
+    title = match ? match.route.title : "Not found";
     let page: ReactNode;
     if (!match) page = <PlaceholderPage title="Page not found" notFound />;
     else if (session.purpose !== "full" && match.route.pattern !== "/profile")
@@ -211,5 +217,6 @@ export function App({
       </SessionContext.Provider>
     );
   }
+  useDocumentTitle(title);
   return <ApiContext.Provider value={api}>{content}</ApiContext.Provider>;
 }

@@ -1,15 +1,59 @@
 /** A tiny history router: the path is the state; links push it; back/forward pop it. */
-import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from "react";
+import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useSyncExternalStore } from "react";
 
 const CHANGE = "staffgate:navigate";
 
+/**
+ * The page that asks before it is left (unsaved work): its address, and the question (true:
+ * leave). One page at a time.
+ */
+let guard: { readonly here: string; readonly ask: () => boolean } | null = null;
+
+const where = () => window.location.pathname + window.location.search;
+
+/**
+ * Back or Forward out of a guarded page: it asks, and staying puts the page's address back.
+ * Judged inside each subscriber's listener, so no page changes before the answer.
+ */
+function mayPop(): boolean {
+  if (!guard || where() === guard.here) return true;
+  if (guard.ask()) {
+    guard = null;
+    return true;
+  }
+  window.history.pushState(null, "", guard.here);
+  return false;
+}
+
 function subscribe(onChange: () => void): () => void {
-  window.addEventListener("popstate", onChange);
+  const onPop = () => {
+    if (mayPop()) onChange();
+  };
+  window.addEventListener("popstate", onPop);
   window.addEventListener(CHANGE, onChange);
   return () => {
-    window.removeEventListener("popstate", onChange);
+    window.removeEventListener("popstate", onPop);
     window.removeEventListener(CHANGE, onChange);
   };
+}
+
+/**
+ * While `question` is set ("Discard unsaved changes?"), leaving the page asks it first: a link or
+ * Back inside the console (a confirm; Cancel stays), and closing or reloading the tab (the
+ * browser's own question, as it words it).
+ */
+export function useLeaveGuard(question: string | null): void {
+  useEffect(() => {
+    if (!question) return;
+    const mine = { here: where(), ask: () => window.confirm(question) };
+    guard = mine;
+    const onUnload = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", onUnload);
+    return () => {
+      if (guard === mine) guard = null;
+      window.removeEventListener("beforeunload", onUnload);
+    };
+  }, [question]);
 }
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
@@ -37,6 +81,7 @@ export function Link({ to, onClick, children, ...rest }: LinkProps) {
     if (event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
+    if (guard && !guard.ask()) return;
     navigate(to);
   };
   return (

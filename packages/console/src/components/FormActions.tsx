@@ -1,7 +1,17 @@
 /**
  * The buttons under a form: Cancel (or Back, Close), then the one action, primary or danger.
- * Both are disabled while the form is busy, so nothing is sent twice.
+ * While the form is busy they are marked disabled (`aria-disabled`) and ignore clicks, so nothing is
+ * sent twice; they are not `disabled`, which would drop the keyboard focus to the page's body when
+ * the focused button is the one pressed.
  */
+import type { MouseEvent } from "react";
+
+/** A click while busy does nothing: cancelled, it submits no form (Enter in a field included). */
+const ignoredWhile = (busy: boolean, then?: () => void) => (event: MouseEvent) => {
+  if (busy) event.preventDefault();
+  else then?.();
+};
+
 export function FormActions(props: {
   readonly busy: boolean;
   /** Absent: there is nothing to cancel (a page's own form). */
@@ -19,10 +29,11 @@ export function FormActions(props: {
   readonly className?: string;
 }) {
   const { busy, onAction } = props;
+  const disabled = busy ? true : undefined;
   return (
     <div className={props.className ?? "actions"}>
       {props.onCancel && (
-        <button type="button" onClick={props.onCancel} disabled={busy}>
+        <button type="button" onClick={ignoredWhile(busy, props.onCancel)} aria-disabled={disabled}>
           {props.cancelLabel ?? "Cancel"}
         </button>
       )}
@@ -31,14 +42,19 @@ export function FormActions(props: {
           <button
             type="button"
             className={props.danger ? "danger" : "primary"}
-            onClick={onAction}
-            disabled={busy}
+            onClick={ignoredWhile(busy, onAction)}
+            aria-disabled={disabled}
             aria-busy={busy}
           >
             {props.submitLabel}
           </button>
         ) : (
-          <button type="submit" className={props.danger ? "danger" : "primary"} disabled={busy}>
+          <button
+            type="submit"
+            className={props.danger ? "danger" : "primary"}
+            onClick={ignoredWhile(busy)}
+            aria-disabled={disabled}
+          >
             {props.submitLabel}
           </button>
         ))}

@@ -161,7 +161,8 @@ export function IdleWarning(props: {
         <button type="button" onClick={props.onSignOut}>
           Sign out
         </button>
-        <button type="button" className="primary" onClick={stay}>
+        {/* Enter at the warning keeps the session: the harmless answer starts focused. */}
+        <button type="button" className="primary" onClick={stay} data-autofocus>
           Stay signed in
         </button>
       </div>

@@ -4,14 +4,14 @@
  * them for administrators and auditors, who review them; one's own otherwise).
  */
 import { useState } from "react";
-import { problemMessage } from "../api.ts";
 import { LoadState } from "../components/LoadState.tsx";
-import { ErrorAlert, NoAccess, Notice } from "../components/Messages.tsx";
+import { NoAccess, Notice } from "../components/Messages.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
 import { formatDateTime } from "../dates.ts";
 import { type Elevation, EmergencyLog } from "./emergency/EmergencyLog.tsx";
+import { EndEmergencyDialog } from "./emergency/EndEmergencyDialog.tsx";
 import { OpenEmergencyDialog } from "./emergency/OpenEmergencyDialog.tsx";
 import { useWorkspaces } from "./workspaces/useWorkspaces.ts";
 
@@ -23,8 +23,8 @@ export function EmergencyAccessPage() {
   const { workspaces, nameOf } = useWorkspaces();
   const [version, setVersion] = useState(0);
   const [opening, setOpening] = useState(false);
+  const [ending, setEnding] = useState<Elevation | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
 
   const [mine] = useLoad(
     async () =>
@@ -43,19 +43,10 @@ export function EmergencyAccessPage() {
 
   const changed = (message: string) => {
     setNotice(message);
-    setError(null);
     setVersion((v) => v + 1);
   };
   const scopeOf = (e: Elevation) =>
     e.workspaceId ? `Workspace ${nameOf(e.workspaceId)}` : `Patient ${e.patientRef ?? ""}`;
-  const end = async (e: Elevation) => {
-    try {
-      await api.emergencyAccess.end(e.id);
-      changed("Your emergency access has ended.");
-    } catch (err) {
-      setError(problemMessage(err));
-    }
-  };
 
   if (!mayUse && !reviewer) {
     return (
@@ -69,7 +60,6 @@ export function EmergencyAccessPage() {
     <>
       <h1>Emergency access</h1>
       <Notice>{notice}</Notice>
-      <ErrorAlert>{error}</ErrorAlert>
       {mayUse && (
         <section className="admin-section" aria-labelledby="my-emergency">
           <h2 id="my-emergency">Your emergency access</h2>
@@ -98,7 +88,7 @@ export function EmergencyAccessPage() {
                       until <strong>{formatDateTime(e.expiresAt)}</strong>.
                     </p>
                     <p>Reason: {e.reason}</p>
-                    <button type="button" className="primary" onClick={() => end(e)}>
+                    <button type="button" className="primary" onClick={() => setEnding(e)}>
                       End now
                     </button>
                   </section>
@@ -114,6 +104,14 @@ export function EmergencyAccessPage() {
         scopeOf={scopeOf}
         onChanged={changed}
       />
+      {ending && (
+        <EndEmergencyDialog
+          elevation={ending}
+          scope={scopeOf(ending)}
+          onClose={() => setEnding(null)}
+          onEnded={() => changed("Your emergency access has ended.")}
+        />
+      )}
       {opening && (
         <OpenEmergencyDialog
           workspaces={workspaces}

@@ -23,6 +23,7 @@ type Open = { kind: "create" } | { kind: "edit"; role: Role } | { kind: "delete"
 export function RolesPage() {
   const api = useApi();
   const { can, me } = useSession();
+  const holds = (r: Role) => r.id === me.user.roleId || me.user.workspaceRoles.some((w) => w.roleId === r.id);
   const canManage = can("roles.manage");
   const [roles, reload] = useLoad(() => listAll((page) => api.roles.list(page)), [api]);
   const options = useGrantOptions(api);
@@ -107,7 +108,8 @@ export function RolesPage() {
                     disabled={options.kind !== "ready"}
                     onClick={() => setOpen({ kind: "edit", role: r })}
                   >
-                    {canManage ? "Edit" : "View"}
+                    {/* Locked and held roles open read-only (RoleDialog): the button says so. */}
+                    {canManage && !r.locked && !holds(r) ? "Edit" : "View"}
                     <span className="visually-hidden"> {r.name}</span>
                   </button>
                 </td>

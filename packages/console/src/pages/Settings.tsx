@@ -9,6 +9,7 @@ import { LoadState } from "../components/LoadState.tsx";
 import { ErrorAlert, NoAccess, Notice } from "../components/Messages.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { listAll } from "../listAll.ts";
+import { useLeaveGuard } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
 import type { Role } from "../types.ts";
@@ -79,6 +80,10 @@ export function SettingsPage() {
     }
   }, [state]);
 
+  const pending = saved ? Object.keys(changesOf(saved, drafts).body).length : 0;
+  // Unsaved settings are not lost to a stray click: leaving asks first.
+  useLeaveGuard(pending > 0 ? "Discard unsaved changes to the security settings?" : null);
+
   if (!can("settings.manage")) {
     return (
       <NoAccess title="Settings">
@@ -86,8 +91,6 @@ export function SettingsPage() {
       </NoAccess>
     );
   }
-
-  const pending = saved ? Object.keys(changesOf(saved, drafts).body).length : 0;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

@@ -30,11 +30,31 @@ export function SignInPage({
   const [error, setError] = useState<string | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const codeInput = useRef<HTMLInputElement>(null);
+  const tenantInput = useRef<HTMLInputElement>(null);
+  const loginInput = useRef<HTMLInputElement>(null);
+  const passwordInput = useRef<HTMLInputElement>(null);
 
-  // The code step starts in its field, so a keyboard user types the code straight away.
+  // The page starts in its first field, and the code step in its field, so a keyboard user types
+  // straight away.
+  useEffect(() => {
+    tenantInput.current?.focus();
+  }, []);
   useEffect(() => {
     if (step === "totp") codeInput.current?.focus();
   }, [step]);
+
+  /** After a refusal the focus goes where the fix is typed: the first field said to be wrong. */
+  const focusFirst = (wrong: Record<string, string>) => {
+    const order = [
+      ["tenant", tenantInput],
+      ["login", loginInput],
+      ["password", passwordInput],
+      ["totp", codeInput],
+    ] as const;
+    const first = order.find(([name]) => name in wrong)?.[1].current;
+    first?.focus();
+    first?.select();
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -42,7 +62,7 @@ export function SignInPage({
     const code = totp.replace(/\s+/g, "");
     const missing = step === "totp" ? missingCode(code) : missingCredentials(tenant, login, password);
     setErrors(missing);
-    if (Object.keys(missing).length > 0) return;
+    if (Object.keys(missing).length > 0) return focusFirst(missing);
     setBusy(true);
     try {
       const result = await api.auth.login({
@@ -58,8 +78,11 @@ export function SignInPage({
       } else if (step === "totp" && problemCode(e) === "INVALID_CREDENTIALS") {
         // The password was right a moment ago (the API asked for a code): the code is what failed.
         setErrors({ totp: WRONG_CODE });
+        focusFirst({ totp: WRONG_CODE });
       } else {
         setError(problemMessage(e));
+        // The alert is read out; the focus goes to the password, the likeliest thing to retype.
+        focusFirst(step === "totp" ? { totp: "" } : { password: "" });
       }
       setBusy(false);
     }
@@ -84,6 +107,7 @@ export function SignInPage({
         {step === "password" ? (
           <>
             <Field
+              ref={tenantInput}
               label="Tenant"
               name="tenant"
               autoComplete="organization"
@@ -93,6 +117,7 @@ export function SignInPage({
               required
             />
             <Field
+              ref={loginInput}
               label="Username or email"
               name="login"
               autoComplete="username"
@@ -102,6 +127,7 @@ export function SignInPage({
               required
             />
             <Field
+              ref={passwordInput}
               label="Password"
               name="password"
               type="password"

@@ -8,6 +8,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { problemCode, problemMessage } from "../api.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
+import { NoAccess } from "../components/Messages.tsx";
 import { Pager, useCursorPages } from "../components/Pager.tsx";
 import { useAddressFilters } from "../components/useAddressFilters.ts";
 import { useLoad } from "../components/useLoad.ts";
@@ -49,6 +50,19 @@ type Open =
   | null;
 
 export function UsersPage() {
+  const { can } = useSession();
+  // Without users.view the list, its filters and the export would all be refused: say so instead.
+  if (!can("users.view")) {
+    return (
+      <NoAccess title="Users">
+        Access denied: the list of users needs the “View users” permission (users.view).
+      </NoAccess>
+    );
+  }
+  return <UsersView />;
+}
+
+function UsersView() {
   const plainApi = useApi();
   const { can, me } = useSession();
   const [options] = useLoad(() => loadUserOptions(plainApi), [plainApi]);

@@ -6,15 +6,14 @@
  */
 import type { Staffgate } from "@staffgate/sdk";
 import { useState } from "react";
-import { problemMessage } from "../../api.ts";
 import { SelectField } from "../../components/Field.tsx";
 import { ListTable } from "../../components/ListTable.tsx";
 import { LoadState } from "../../components/LoadState.tsx";
-import { ErrorAlert } from "../../components/Messages.tsx";
 import { useLoad } from "../../components/useLoad.ts";
 import { formatDateTime } from "../../dates.ts";
 import { useApi, useSession } from "../../session.tsx";
 import { useUserNames } from "../patient-access/useUserNames.ts";
+import { EndEmergencyDialog } from "./EndEmergencyDialog.tsx";
 import { ReviewDialog } from "./ReviewDialog.tsx";
 
 export type Elevation = Awaited<ReturnType<Staffgate["emergencyAccess"]["end"]>>;
@@ -54,17 +53,7 @@ export function EmergencyLog(props: {
   const items = state.kind === "ready" ? state.value.items : [];
   const nameOf = useUserNames(items.map((e) => e.reviewedBy));
   const [reviewing, setReviewing] = useState<Elevation | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const end = async (e: Elevation) => {
-    setError(null);
-    try {
-      await api.emergencyAccess.end(e.id);
-      props.onChanged(`The emergency access of ${e.displayName} was ended.`);
-    } catch (err) {
-      setError(problemMessage(err));
-    }
-  };
+  const [ending, setEnding] = useState<Elevation | null>(null);
   const mayEnd = (e: Elevation) => e.status === "open" && (e.userId === me.user.id || can("users.manage"));
 
   return (
@@ -90,7 +79,6 @@ export function EmergencyLog(props: {
           <option value="true">Reviewed</option>
         </SelectField>
       </div>
-      <ErrorAlert>{error}</ErrorAlert>
       <LoadState state={state} loading="Loading emergency access…">
         {(page) => (
           <ListTable
@@ -111,7 +99,7 @@ export function EmergencyLog(props: {
                   {e.status === "open" ? <span className="status-open">Open</span> : "Ended"}
                   {mayEnd(e) && (
                     <div className="row-actions">
-                      <button type="button" onClick={() => end(e)}>
+                      <button type="button" onClick={() => setEnding(e)}>
                         End now<span className="visually-hidden"> for {e.displayName}</span>
                       </button>
                     </div>
@@ -141,6 +129,14 @@ export function EmergencyLog(props: {
           />
         )}
       </LoadState>
+      {ending && (
+        <EndEmergencyDialog
+          elevation={ending}
+          scope={props.scopeOf(ending)}
+          onClose={() => setEnding(null)}
+          onEnded={() => props.onChanged(`The emergency access of ${ending.displayName} was ended.`)}
+        />
+      )}
       {reviewing && (
         <ReviewDialog
           elevation={reviewing}

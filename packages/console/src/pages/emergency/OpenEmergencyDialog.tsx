@@ -12,6 +12,8 @@ import { useApi, useSession } from "../../session.tsx";
 import type { Workspace } from "../workspaces/useWorkspaces.ts";
 
 const FIELDS = ["workspaceId", "patientRef", "reason", "password"];
+/** The API's shortest reason (the contract's `reason`, trimmed). */
+const MIN_REASON = 10;
 
 export function OpenEmergencyDialog(props: {
   readonly workspaces: Workspace[] | null;
@@ -33,6 +35,11 @@ export function OpenEmergencyDialog(props: {
     const missing: FieldErrors = {};
     if (scope === "workspace" && !workspaceId) missing.workspaceId = "Choose the workspace.";
     if (scope === "patient" && !patientRef.trim()) missing.patientRef = "Enter the patient reference.";
+    // The server's rule (trimmed, at least 10 characters), said before anything is sent.
+    const why = reason.trim();
+    if (!why) missing.reason = "Enter why you need this access now.";
+    else if (why.length < MIN_REASON)
+      missing.reason = `Say a little more: at least ${MIN_REASON} characters.`;
     if (!password) missing.password = "Enter your password to confirm it is you.";
     return missing;
   };

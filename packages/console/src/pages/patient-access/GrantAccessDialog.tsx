@@ -7,7 +7,7 @@ import { ExpiresField, instantOf } from "../../components/ExpiresField.tsx";
 import { Field, NamedOptions, SelectField } from "../../components/Field.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
 import { type FieldErrors, useSubmit } from "../../components/useSubmit.ts";
-import { useApi } from "../../session.tsx";
+import { useApi, useSession } from "../../session.tsx";
 import type { User } from "../../types.ts";
 import type { Workspace } from "../workspaces/useWorkspaces.ts";
 import { UserPicker } from "./UserPicker.tsx";
@@ -21,6 +21,7 @@ export function GrantAccessDialog(props: {
   readonly onGranted: (user: User) => void;
 }) {
   const api = useApi();
+  const { me } = useSession();
   const [user, setUser] = useState<User | null>(null);
   const [workspaceId, setWorkspaceId] = useState("");
   const [reason, setReason] = useState("");
@@ -54,7 +55,8 @@ export function GrantAccessDialog(props: {
       <p>
         Patient reference: <strong>{props.patientRef}</strong>
       </p>
-      <UserPicker selected={user} onSelect={setUser} error={errors.userId} />
+      {/* Not oneself: the server refuses a grant to the person granting it. */}
+      <UserPicker selected={user} onSelect={setUser} error={errors.userId} excludeId={me.user.id} />
       <SelectField
         label="Workspace"
         value={workspaceId}

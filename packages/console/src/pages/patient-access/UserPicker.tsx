@@ -16,8 +16,11 @@ export function UserPicker(props: {
   readonly selected: User | null;
   readonly onSelect: (user: User) => void;
   readonly error?: string | undefined;
+  /** Never offered (the caller: the server refuses granting oneself access). */
+  readonly excludeId?: string;
 }) {
   const api = useApi();
+  const { excludeId } = props;
   const name = useId();
   const [q, setQ] = useState("");
   const query = useSettled(q.trim(), 250);
@@ -27,9 +30,12 @@ export function UserPicker(props: {
   useEffect(() => {
     let live = true;
     setLoadError(null);
-    api.users.list({ status: "active", limit: MATCHES, ...(query ? { q: query } : {}) }).then(
+    // One more than shown, so leaving the excluded one out still shows MATCHES.
+    api.users.list({ status: "active", limit: MATCHES + 1, ...(query ? { q: query } : {}) }).then(
       (page) => {
-        if (live) setMatches(page.items.filter((u) => !u.virtual));
+        if (live) {
+          setMatches(page.items.filter((u) => !u.virtual && u.id !== excludeId).slice(0, MATCHES));
+        }
       },
       (e: unknown) => {
         if (live) setLoadError(problemMessage(e));
@@ -38,7 +44,7 @@ export function UserPicker(props: {
     return () => {
       live = false;
     };
-  }, [api, query]);
+  }, [api, query, excludeId]);
 
   const chosen = props.selected;
   const shown =

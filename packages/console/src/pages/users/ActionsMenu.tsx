@@ -3,8 +3,11 @@
  * its last), the arrows, Home and End move, a letter jumps to the next item starting with it,
  * Escape closes and returns focus to the button, Tab closes and moves on, a click outside closes.
  * A disabled item (`aria-disabled`) stays focusable so its reason is read, and does nothing.
+ * The open menu is placed against the viewport (menuPlacement.ts), so the table's scroll box on a
+ * narrow screen cannot clip it.
  */
-import { Fragment, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+import { Fragment, type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState } from "react";
+import { placeMenu } from "./menuPlacement.ts";
 
 export interface MenuItem {
   readonly id: string;
@@ -28,12 +31,28 @@ export function ActionsMenu(props: {
   const wrap = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const items = useRef<(HTMLButtonElement | null)[]>([]);
+  const menu = useRef<HTMLDivElement>(null);
   const menuId = useId();
   const buttonId = `${menuId}-button`;
   const count = props.items.length;
 
+  // Placed before it is painted, and again whenever the page or the table scrolls or resizes.
+  useLayoutEffect(() => {
+    if (!open) return;
+    const place = () => {
+      if (button.current && menu.current) placeMenu(button.current, menu.current);
+    };
+    place();
+    window.addEventListener("scroll", place, true);
+    window.addEventListener("resize", place);
+    return () => {
+      window.removeEventListener("scroll", place, true);
+      window.removeEventListener("resize", place);
+    };
+  }, [open]);
+
   useEffect(() => {
-    if (open) items.current[active]?.focus();
+    if (open) items.current[active]?.focus({ preventScroll: true });
   }, [open, active]);
 
   useEffect(() => {
@@ -111,7 +130,7 @@ export function ActionsMenu(props: {
         Actions <span aria-hidden="true">▾</span>
       </button>
       {open && (
-        <div className="actions-menu" role="menu" id={menuId} aria-labelledby={buttonId}>
+        <div ref={menu} className="actions-menu" role="menu" id={menuId} aria-labelledby={buttonId}>
           {props.items.map((item, i) => (
             <Fragment key={item.id}>
               {i > 0 && props.items[i - 1]?.group !== item.group && <hr className="actions-menu-separator" />}

@@ -59,7 +59,7 @@ export function UserForm(props: {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
-    const missing = missingChoices(values, props.mode);
+    const missing = missingChoices(values, props.mode, props.mode === "edit" ? props.initial : undefined);
     if (Object.keys(missing).length > 0) {
       showErrors(missing);
       return;

@@ -106,6 +106,7 @@ export function UserRolesFields(
             name={`${ids}-access`}
             checked={!v.accessAll}
             onChange={() => setAccess(false, v.accessIds)}
+            aria-invalid={errors.workspaceAccess ? true : undefined}
           />
           Active only in the workspaces ticked below
         </label>

@@ -140,12 +140,14 @@ export const ACTIONS: readonly ActionDef[] = [
     confirm: destructive(
       "Reset two-factor sign-in?",
       "Reset MFA",
+      // What the server does (docs/decisions.md): the password may have been chosen under the
+      // with-MFA minimum, so it must not stay the only factor: the next sign-in changes it.
       (u) =>
-        `${u.displayName}'s authenticator, recovery codes and remembered devices are removed and their sessions end. They set up two-factor sign-in again when they next sign in.`,
+        `${u.displayName}'s authenticator, recovery codes and remembered devices are removed; they are signed out everywhere and the API tokens they created stop working. At their next sign-in they must choose a new password, and they set up two-factor sign-in again only if the practice requires it of them.`,
     ),
     run: async (api, u) => {
       await api.mfa.reset(u.id);
-      return `${u.displayName}'s two-factor sign-in was reset.`;
+      return `${u.displayName}'s two-factor sign-in was reset; they must choose a new password at their next sign-in.`;
     },
   },
   {

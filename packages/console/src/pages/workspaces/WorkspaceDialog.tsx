@@ -1,6 +1,7 @@
 /**
- * "Create Workspace" and "Edit workspace": name, unique URL ID, protection and the idle-timeout
- * override (typed in minutes, sent in seconds). An edit sends only what changed, with If-Match.
+ * "Create Workspace" and "Edit workspace": name, unique URL ID (a new workspace's suggested from
+ * its name until typed), protection and the idle-timeout override (typed in minutes, sent in
+ * seconds). An edit sends only what changed, with If-Match.
  */
 import { useState } from "react";
 import { problemCode } from "../../api.ts";
@@ -8,6 +9,7 @@ import { Field } from "../../components/Field.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
 import { type FieldErrors, type Refusal, refusalOn, useSubmit } from "../../components/useSubmit.ts";
 import { useApi } from "../../session.tsx";
+import { slugOf } from "./slug.ts";
 import type { Workspace } from "./useWorkspaces.ts";
 
 const FIELDS = ["name", "slug", "protected", "idleMinutes"];
@@ -28,6 +30,8 @@ export function WorkspaceDialog(props: {
     protected: editing?.protected ?? true,
     idleMinutes: editing?.idleTimeoutSeconds != null ? String(editing.idleTimeoutSeconds / 60) : "",
   });
+  // A new workspace's URL ID follows its name until it is typed by hand.
+  const [slugTyped, setSlugTyped] = useState(Boolean(editing));
   const { errors, formProps } = useSubmit();
   const minutes = form.idleMinutes.trim();
 
@@ -75,7 +79,10 @@ export function WorkspaceDialog(props: {
       <Field
         label="Name"
         value={form.name}
-        onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))}
+        onChange={(e) => {
+          const name = e.target.value;
+          setForm((f) => ({ ...f, name, ...(slugTyped ? {} : { slug: slugOf(name) }) }));
+        }}
         error={errors.name}
         maxLength={80}
         autoComplete="off"
@@ -84,7 +91,12 @@ export function WorkspaceDialog(props: {
       <Field
         label="Unique URL ID"
         value={form.slug}
-        onChange={(e) => setForm((f) => ({ ...f, slug: e.target.value }))}
+        onChange={(e) => {
+          const slug = e.target.value;
+          // Emptied by hand, it follows the name again.
+          setSlugTyped(slug !== "");
+          setForm((f) => ({ ...f, slug }));
+        }}
         error={errors.slug}
         hint="Lower-case letters and digits, groups joined by single hyphens (e.g. north-clinic); at most 40."
         maxLength={40}
