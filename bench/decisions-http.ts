@@ -178,7 +178,7 @@ export async function http(b: Bench, label: string, o: HttpOptions): Promise<voi
       `\n  ${"".padEnd(22)} = ${n0(bt.rps * 100)} decisions/s (goal ≥ 200,000 on SQLite; by round ${bt.rounds.map((x) => n0(x * 100)).join(", ")})`,
     );
     const watch = b.app.core.deps.db.changes;
-    if (watch?.immediate)
+    if (watch && b.app.core.deps.db.dialect === "postgres")
       console.log(
         `  kept reads (db/pg-change-watch.ts): ${Number.isNaN(watch.dataVersion()) ? "NOT trusted at the end: every request read" : "trusted (lease held)"}`,
       );

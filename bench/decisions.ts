@@ -11,7 +11,7 @@
  * Synthetic tenant (decisions-tenant.ts): 10,000 users, 200 roles, 50 workspaces, 100,000 patient
  * grants (direct SQL).
  * Run: npm run bench:decisions [-- --seconds 3 --rounds 3 --concurrency 16 --no-rate-limit --only http,scaling
- *      --sqlite --profile /tmp/p --no-compare]
+ *      --sqlite --postgres --profile /tmp/p --no-compare]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,6 +38,8 @@ const ONLY = (() => {
 })();
 const part = (name: string) => ONLY === null || ONLY.has(name);
 const SQLITE_ONLY = process.argv.includes("--sqlite");
+/** `--postgres` skips SQLite (PostgreSQL's figures without the JIT state SQLite's run leaves). */
+const POSTGRES_ONLY = process.argv.includes("--postgres");
 const CONCURRENCY = arg("concurrency", 16);
 const ROUNDS = arg("rounds", 3);
 const PROFILE = (() => {
@@ -207,7 +209,7 @@ async function runOn(label: string, url: string, full: boolean): Promise<void> {
 
 const dir = mkdtempSync(path.join(tmpdir(), "sg-bench-decisions-"));
 try {
-  await runOn("SQLite", path.join(dir, "bench.db"), true);
+  if (!POSTGRES_ONLY) await runOn("SQLite", path.join(dir, "bench.db"), true);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

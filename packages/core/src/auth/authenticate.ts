@@ -107,15 +107,11 @@ function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache
   }
 
   return {
-    authenticate(token: string, workspaceId = ""): Caller | undefined | Promise<Caller | undefined> {
+    authenticate(token: string, workspaceId = ""): Promise<Caller | undefined> {
       const tokenHash = hashSecret(token);
       const key = workspaceId === "" ? tokenHash : `${tokenHash}\n${workspaceId}`;
       const pending = kept.fresh(key);
       if (pending === undefined) return read(tokenHash, key, workspaceId);
-      if (!(pending instanceof Promise)) {
-        const found = fromKept(pending);
-        return found === "read" ? read(tokenHash, key, workspaceId) : found;
-      }
       return pending.then((entry) => {
         const found = entry === undefined ? "read" : fromKept(entry);
         return found === "read" ? read(tokenHash, key, workspaceId) : found;

@@ -19,8 +19,6 @@ export type Dialect = "sqlite" | "postgres";
  * must not trust it then. On PostgreSQL it is db/pg-change-watch.ts (notifications and leases).
  */
 export interface ChangeWatch {
-  /** The marks cost nothing to read (PostgreSQL): read them at once instead of once per turn. */
-  readonly immediate?: boolean;
   ownWrites(): number;
   dataVersion(): number;
   inTransaction(): boolean;

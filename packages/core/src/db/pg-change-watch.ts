@@ -48,7 +48,6 @@ export interface PgChangeWatchOptions {
 }
 
 export interface PgChangeWatch {
-  readonly immediate: true;
   ownWrites(): number;
   /** The version kept rows are compared with; NaN while this instance holds no lease. */
   dataVersion(): number;
@@ -286,7 +285,6 @@ export function createPgChangeWatch(url: string, options: PgChangeWatchOptions =
   });
 
   return {
-    immediate: true,
     instanceId,
     ownWrites: () => own,
     dataVersion() {

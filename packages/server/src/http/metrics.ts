@@ -116,7 +116,7 @@ export function createMetrics(core: Core) {
   });
 
   const watch = core.deps.db.changes;
-  if (watch?.immediate)
+  if (watch && core.deps.db.dialect === "postgres")
     gauge(
       "staffgate_change_watch_trusted",
       "PostgreSQL: 1 while this instance holds its lease and answers kept reads without a round trip (db/pg-change-watch.ts); 0 while it reads on every request",
