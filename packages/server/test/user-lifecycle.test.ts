@@ -356,6 +356,27 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     expect(await a.admin.users.get(user.id)).toEqual(user);
   });
 
+  it("refuses an expiry date on the last administrator whose account does not expire", async () => {
+    const c = await t.createTenant();
+    const administrator = await roleIdByName(t, c, "Administrator");
+    // An integration token holding the Administrator role: a virtual user, never an administrator.
+    const token = await c.admin.apiTokens.create({ name: "Provisioning", roleId: administrator });
+    const app = t.anonymous.withToken(token.token);
+    const expiresAt = new Date(t.clock.now().getTime() + 86_400_000).toISOString();
+    const before = await c.admin.users.get(c.adminUserId);
+    const refused = await problemOf(() => app.users.update(c.adminUserId, { expiresAt }));
+    expect(`${refused.status} ${refused.code}`).toBe("409 LAST_ADMINISTRATOR");
+    expect(await c.admin.users.get(c.adminUserId)).toEqual(before);
+    // An ordinary user may be given one; so may an administrator once another never expires.
+    const staff = await createUser(t, c, { roleId: await roleIdByName(t, c, "Viewer") });
+    expect((await app.users.update(staff.user.id, { expiresAt })).expiresAt).toBe(expiresAt);
+    const second = await createUser(t, c);
+    expect((await app.users.update(c.adminUserId, { expiresAt })).expiresAt).toBe(expiresAt);
+    // And then the other one may not.
+    const again = await problemOf(() => app.users.update(second.user.id, { expiresAt }));
+    expect(`${again.status} ${again.code}`).toBe("409 LAST_ADMINISTRATOR");
+  });
+
   it("keeps one administrator when two administrators deactivate each other at the same moment", async () => {
     for (const verb of ["deactivate", "archive"] as const) {
       const c = await t.createTenant();

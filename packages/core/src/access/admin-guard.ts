@@ -45,3 +45,38 @@ export async function ensureAdministratorRemains(
     );
   }
 }
+
+/**
+ * Setting an expiry date on an administrator: another administrator must remain whose account
+ * never expires. Otherwise the tenant loses its last administrator on that date — an expired
+ * account can neither sign in nor be allowed anything, and the expiry job's sparing of the last
+ * administrator only keeps the row from being archived (found by the product audit).
+ */
+export async function ensureLastingAdministrator(
+  trx: Trx,
+  tenantId: string,
+  catalog: Catalog,
+  userId: string,
+): Promise<void> {
+  const roles = await loadTenantRoles(trx, tenantId);
+  const adminRoleIds = [...roles.values()].filter((r) => isAdministratorRole(catalog, r)).map((r) => r.id);
+  if (adminRoleIds.length === 0) return;
+  const admins = trx
+    .selectFrom("users")
+    .where("tenant_id", "=", tenantId)
+    .where("status", "=", "active")
+    .where("virtual", "=", 0)
+    .where("role_id", "in", adminRoleIds);
+  const self = await admins.select("id").where("id", "=", userId).executeTakeFirst();
+  if (self === undefined) return;
+  const lasting = await admins
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("expires_at", "is", null)
+    .executeTakeFirst();
+  if (Number(lasting?.n ?? 0) === 0) {
+    throw new AppError(
+      "LAST_ADMINISTRATOR",
+      "This would leave the tenant without an administrator whose account does not expire",
+    );
+  }
+}
