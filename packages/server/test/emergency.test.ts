@@ -282,6 +282,24 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
     expect(open_.map((e) => e.id)).not.toContain(other.id);
   });
 
+  it("ends with the user's active status: a deactivated user's elevation does not come back on reactivation", async () => {
+    const user = await createUser(t, a, { roleId: await createRole(a, ["emergency_access.use"]) });
+    const opened = await open(user.client, { patientRef: "mrn-cutoff" });
+    const ask = () =>
+      a.admin.access.check({ userId: user.user.id, permission: expectedSet[0]!, patientRef: "mrn-cutoff" });
+    expect((await ask()).reason.code).toBe("EMERGENCY_ACCESS");
+    await a.admin.userActions.deactivate(user.user.id);
+    const listed = await a.admin.emergencyAccess.list({ status: "open" } as never);
+    expect(listed.items.map((e) => e.id)).not.toContain(opened.id);
+    await a.admin.userActions.reactivate(user.user.id);
+    const after = await ask();
+    expect(after.allowed).toBe(false);
+    expect(after.reason.code).not.toBe("EMERGENCY_ACCESS");
+    const ended = (await auditRows(a.id, "emergency_access.ended")).filter((e) => e.target_id === opened.id);
+    expect(ended).toHaveLength(1);
+    expect(JSON.parse(ended[0]!.changes ?? "{}")).toMatchObject({ cause: { after: "user inactive" } });
+  });
+
   it("lists for review: administrators and auditors see all, emergency_access.use alone only its own; filters", async () => {
     const c1 = await open(clinician.client, { workspaceId: ws });
     const c2 = await open(clinician2.client, { workspaceId: ws });

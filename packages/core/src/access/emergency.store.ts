@@ -54,6 +54,20 @@ export function createEmergencyStore(db: Executor, tenantId: string) {
       return q.execute();
     },
 
+    /** Ends every elevation of `userId` still open at `now`; their ids (for the audit). */
+    async endOpenOf(userId: string, now: string, by: string): Promise<string[]> {
+      const rows = await db
+        .updateTable("emergency_access")
+        .set({ ended_at: now, ended_by: by })
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .where("ended_at", "is", null)
+        .where("expires_at", ">", now)
+        .returning("id")
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
     /** Ends an elevation that is still open at `now`; false when it had already ended or expired. */
     async end(id: string, now: string, by: string): Promise<boolean> {
       const res = await db

@@ -4,6 +4,7 @@
  * each user is then archived inside its own tenant's transaction like any other use case.
  */
 import { countAdministrators } from "../access/admin-guard.ts";
+import { endElevationsOf } from "../access/emergency-cutoff.ts";
 import { isAdministratorRole } from "../access/grants.rules.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
 import { createSessionStore } from "../auth/sessions.store.ts";
@@ -59,6 +60,7 @@ async function expireOne(deps: Deps, tenantId: string, userId: string, at: strin
     // Conditional: when two instances run at once only the one whose update changed the row audits.
     if (!(await store.archiveUnlessArchived(row, at))) return "none";
     await createSessionStore(trx, tenantId).endAllForUser(row.id, at);
+    await endElevationsOf(deps, trx, ctx, row, at, "user expired");
     await appendAudit(deps, trx, ctx, {
       action: "user.expired",
       target,

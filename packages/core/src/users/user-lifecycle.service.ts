@@ -6,6 +6,7 @@
 import type { User } from "@staffgate/contract";
 import { ensureAdministratorRemains } from "../access/admin-guard.ts";
 import { currentHolder } from "../access/current-holder.ts";
+import { endElevationsOf } from "../access/emergency-cutoff.ts";
 import type { RoleGrants } from "../access/grants.rules.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
@@ -111,7 +112,10 @@ export async function transitionUserIn(
     updated_at: at,
     version: row.version + 1,
   });
-  if (decision.endsAccess) await createSessionStore(trx, ctx.tenantId).endAllForUser(id, at);
+  if (decision.endsAccess) {
+    await createSessionStore(trx, ctx.tenantId).endAllForUser(id, at);
+    await endElevationsOf(deps, trx, ctx, row, at, `user ${decision.status}`);
+  }
   // Switched off before it ever signed in: its invitation link dies with it; invited again, it
   // gets a new one.
   if (row.status === "invited" && decision.status === "inactive") {

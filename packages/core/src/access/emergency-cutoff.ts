@@ -1,0 +1,31 @@
+/**
+ * A user who stops being `active` (deactivated, archived, expired) loses their open emergency
+ * elevations with their sessions and tokens, in the same transaction: an elevation is a
+ * re-authenticated, reasoned act of that person, and it must not come back with a reactivation
+ * (found by the product audit). Each one is audited as ended, which also tells every instance's
+ * policy snapshot to re-read the tenant's elevations (access/policy-cache.ts).
+ */
+import { appendAudit } from "../audit/audit-writer.ts";
+import type { Ctx } from "../shared/context.ts";
+import type { Deps } from "../shared/deps.ts";
+import type { Trx } from "../shared/tx.ts";
+import { createEmergencyStore } from "./emergency.store.ts";
+
+export async function endElevationsOf(
+  deps: Deps,
+  trx: Trx,
+  ctx: Ctx,
+  user: { readonly id: string; readonly username: string },
+  at: string,
+  because: string,
+): Promise<void> {
+  const by = ctx.actor.userId ?? ctx.actor.id ?? ctx.actor.type;
+  const ended = await createEmergencyStore(trx, ctx.tenantId).endOpenOf(user.id, at, by);
+  for (const id of ended) {
+    await appendAudit(deps, trx, ctx, {
+      action: "emergency_access.ended",
+      target: { type: "emergency_access", id, label: user.username },
+      changes: { endedAt: { before: null, after: at }, cause: { before: null, after: because } },
+    });
+  }
+}
