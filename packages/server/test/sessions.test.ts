@@ -114,6 +114,20 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect(await me(foreign.id)).toBe(401);
       expect(await me("wsp_unknown")).toBe(401);
       expect(await me(long.id)).toBe(200);
+      // /auth/me reports the limit the request is judged by (the console's idle warning reads it).
+      const limit = async (workspace?: string) => {
+        const res = await t.anonymous
+          .withToken(token)
+          .transport.raw(
+            "GET",
+            "/api/v1/auth/me",
+            workspace ? { headers: { "staffgate-workspace": workspace } } : {},
+          );
+        return ((await res.json()) as { session: { idleTimeoutSeconds: number } }).session.idleTimeoutSeconds;
+      };
+      expect(await limit(long.id)).toBe(3600);
+      expect(await limit(short.id)).toBe(120);
+      expect(await limit()).toBe(15 * 60);
     });
 
     it("ends a session at the absolute limit even with constant activity", async () => {

@@ -151,7 +151,9 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
             ? {
                 id: session.id,
                 purpose: reportedPurpose(session.purpose, row.must_change_password === 1),
-                idleTimeoutSeconds: caller.policy.settings.idleTimeoutMinutes * 60,
+                // The limit this request is judged by: the named workspace's own, else the tenant's.
+                idleTimeoutSeconds:
+                  caller.workspaceIdleSeconds ?? caller.policy.settings.idleTimeoutMinutes * 60,
                 expiresAt: session.expires_at,
               }
             : null,

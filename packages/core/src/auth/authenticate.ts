@@ -145,6 +145,10 @@ const sessionKind: Kind<SessionCallerRow> = {
     mustChangePassword: row.mustChangePassword === 1,
     sessionPurpose: row.purpose,
     csrfHash: row.csrfHash,
+    workspaceIdleSeconds:
+      row.workspaceIdleSeconds === null || row.workspaceIdleSeconds === undefined
+        ? null
+        : Number(row.workspaceIdleSeconds),
     catalog: policy.catalog,
     holder: { role, workspaceRoles },
     permissions: callerPermissions(policy.catalog, role),
