@@ -39,6 +39,15 @@ export const SETTINGS_FIELDS = {
   /** Whether administrators may type a user's password (ASVS 6.4.6 prefers random or a reset link). */
   adminTypedPasswordsAllowed: z.boolean(),
   emergencyAccessHours: int(1, 24),
+  /**
+   * What an emergency elevation grants (PRODUCT.md §2); null: every patient-scoped permission of
+   * the catalogue that is not `forbidden` for collaborators. A list may only narrow that set.
+   */
+  emergencyPermissions: z
+    .array(z.string().min(1).max(100), { error: "must be a list of permission keys, or null" })
+    .min(1, "must name at least one permission, or be null for the default set")
+    .max(200)
+    .nullable(),
   /** HIPAA 164.316(b)(2)(i): six years at least, in days that hold any six calendar years (6 × 365 + 2 leap days). */
   auditRetentionDays: int(2192, 36_500),
   auditAllPatientDecisions: z.boolean(),
@@ -71,6 +80,7 @@ export const UpdateSettingsBody = z.strictObject({
   maxSessionsPerUser: SETTINGS_FIELDS.maxSessionsPerUser.optional(),
   adminTypedPasswordsAllowed: SETTINGS_FIELDS.adminTypedPasswordsAllowed.optional(),
   emergencyAccessHours: SETTINGS_FIELDS.emergencyAccessHours.optional(),
+  emergencyPermissions: SETTINGS_FIELDS.emergencyPermissions.optional(),
   auditRetentionDays: SETTINGS_FIELDS.auditRetentionDays.optional(),
   auditAllPatientDecisions: SETTINGS_FIELDS.auditAllPatientDecisions.optional(),
   scimDefaultRoleId: SETTINGS_FIELDS.scimDefaultRoleId.optional(),

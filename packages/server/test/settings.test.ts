@@ -1,6 +1,6 @@
 /** Tenant security settings (issue 4 item 12; PRODUCT.md §5): GET/PATCH /api/v1/settings. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
 import { auditOf, createRole, createUser } from "./lifecycle-fixtures.ts";
 
 const DEFAULTS = {
@@ -16,6 +16,7 @@ const DEFAULTS = {
   maxSessionsPerUser: 50,
   adminTypedPasswordsAllowed: true,
   emergencyAccessHours: 4,
+  emergencyPermissions: null,
   auditRetentionDays: 2196,
   auditAllPatientDecisions: false,
   scimDefaultRoleId: null,
@@ -63,6 +64,8 @@ describe(`settings (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     ["adminTypedPasswordsAllowed", "false"],
     ["emergencyAccessHours", 0],
     ["emergencyAccessHours", 25],
+    ["emergencyPermissions", []],
+    ["emergencyPermissions", "patients.read"],
     ["auditRetentionDays", 2191],
     ["auditAllPatientDecisions", 1],
     ["lockoutThreshold", 5.5],
@@ -187,6 +190,38 @@ describe(`settings (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     });
     expect(last).toMatchObject({ actor_type: "user", actor_id: a.adminUserId, target_label: a.slug });
     await a.admin.settings.update({ idleTimeoutMinutes: 15, mfaRequired: "off" });
+  });
+
+  it("narrows the emergency permission set, never widens it, and elevations grant only that set", async () => {
+    const wide = await problemOf(() =>
+      a.admin.settings.update({ emergencyPermissions: ["patients.read", "users.manage"] }),
+    );
+    expect(wide.status).toBe(400);
+    expect(wide.errors.map((e) => e.path)).toEqual(["emergencyPermissions[1]"]);
+    expect((await a.admin.settings.get()).emergencyPermissions).toBeNull();
+    await a.admin.settings.update({ emergencyPermissions: ["patients.read", "patients.read"] });
+    expect((await a.admin.settings.get()).emergencyPermissions).toEqual(["patients.read"]);
+    const last = (await auditOf(t, a, a.id)).filter((e) => e.action === "settings.updated").at(-1);
+    expect(last!.changes).toMatchObject({ emergencyPermissions: { before: null, after: ["patients.read"] } });
+    try {
+      const user = await createUser(t, a, { roleId: await createRole(a, ["emergency_access.use"]) });
+      const opened = await user.client.emergencyAccess.open({
+        reason: "Patient collapsed in the waiting room",
+        password: CANARY_PASSWORD,
+        patientRef: "mrn-narrow",
+      } as never);
+      const listed = (await a.admin.emergencyAccess.list({ status: "open" })).items.find(
+        (e) => e.id === opened.id,
+      );
+      expect(listed?.permissions).toEqual(["patients.read"]);
+      const ask = (permission: string) =>
+        a.admin.access.check({ userId: user.user.id, permission, patientRef: "mrn-narrow" });
+      expect((await ask("patients.read")).reason.code).toBe("EMERGENCY_ACCESS");
+      expect((await ask("patients.write")).allowed).toBe(false);
+    } finally {
+      await a.admin.settings.update({ emergencyPermissions: null });
+    }
+    expect((await a.admin.settings.get()).emergencyPermissions).toBeNull();
   });
 
   it("leaves another tenant's settings untouched", async () => {

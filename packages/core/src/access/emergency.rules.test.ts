@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildCatalog } from "../catalog/catalog.rules.ts";
-import { emergencyPermissionSet } from "./emergency.service.ts";
+import { emergencyPermissionSet } from "./emergency-set.ts";
 
 const perm = (key: string, extra: Record<string, unknown> = {}) => ({
   key,

@@ -10,7 +10,6 @@ import type { EmergencyAccess, OpenEmergencyAccessBody } from "@staffgate/contra
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import { takeReauthAttempt } from "../auth/reauth-throttle.ts";
-import type { Catalog } from "../catalog/catalog.rules.ts";
 import { enqueue } from "../mail/outbox.store.ts";
 import { loadTenantRoles } from "../roles/roles.table.ts";
 import type { Ctx } from "../shared/context.ts";
@@ -24,19 +23,10 @@ import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
 import { createEmergencyStore, type EmergencyRow } from "./emergency.store.ts";
+import { tenantEmergencySet } from "./emergency-set.ts";
 import { holdsAtTenantLevel } from "./grants.rules.ts";
 
 const HOUR_MS = 3_600_000;
-
-/**
- * The tenant's emergency permission set (PRODUCT.md §2): every patient-scoped permission of the
- * catalogue that is not `forbidden` for collaborators. (A per-tenant override is not a setting yet.)
- */
-export function emergencyPermissionSet(catalog: Catalog): string[] {
-  return catalog.permissions
-    .filter((p) => p.patientScoped && p.collaborator !== "forbidden")
-    .map((p) => p.key);
-}
 
 export function toEmergencyAccess(row: EmergencyRow, now: string): EmergencyAccess {
   return {
@@ -124,7 +114,7 @@ export function createEmergencyAccessService(deps: Deps) {
       const openedAt = deps.clock.now();
       const settings = readSettings(tenant.settings);
       const expiresAt = new Date(openedAt.getTime() + settings.emergencyAccessHours * HOUR_MS).toISOString();
-      const permissions = emergencyPermissionSet(caller.catalog);
+      const permissions = tenantEmergencySet(caller.catalog, settings.emergencyPermissions);
       const id = deps.ids.next("emg");
       await inTenantTx(deps, ctx.tenantId, async (trx) => {
         const store = createEmergencyStore(trx, ctx.tenantId);

@@ -13,6 +13,8 @@ export interface TenantSettings {
   readonly maxSessionsPerUser: number;
   readonly adminTypedPasswordsAllowed: boolean;
   readonly emergencyAccessHours: number;
+  /** null: the default set (access/emergency-set.ts). */
+  readonly emergencyPermissions: string[] | null;
   readonly auditRetentionDays: number;
   readonly auditAllPatientDecisions: boolean;
   readonly scimDefaultRoleId: string | null;
@@ -31,6 +33,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   maxSessionsPerUser: 50,
   adminTypedPasswordsAllowed: true,
   emergencyAccessHours: 4,
+  emergencyPermissions: null,
   auditRetentionDays: 6 * 366,
   auditAllPatientDecisions: false,
   scimDefaultRoleId: null,

@@ -5,8 +5,10 @@
  * The bounds are validated by the contract (UpdateSettingsBody) before this runs.
  */
 import type { Settings, UpdateSettingsBody } from "@staffgate/contract";
+import { emergencyPermissionSet } from "../access/emergency-set.ts";
 import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
 import { confineUnenrolledSessions } from "../auth/mfa-confine.ts";
+import type { Catalog } from "../catalog/catalog.rules.ts";
 import type { TenantsTable } from "../db/schema.ts";
 import { createRoleStore } from "../roles/roles.store.ts";
 import type { Ctx } from "../shared/context.ts";
@@ -32,6 +34,19 @@ async function ensureFormalRole(trx: Trx, tenantId: string, roleId: string): Pro
   if (!role) {
     throw invalid("scimDefaultRoleId", "is not one of the tenant's roles");
   }
+}
+
+/** An emergency set may only narrow the default one: patient permissions a collaborator may hold. */
+function ensureEmergencySet(catalog: Catalog, keys: readonly string[]): void {
+  const allowed = new Set(emergencyPermissionSet(catalog));
+  keys.forEach((key, i) => {
+    if (!allowed.has(key)) {
+      throw invalid(
+        `emergencyPermissions[${i}]`,
+        `is not a patient-scoped permission an emergency may grant (one of: ${[...allowed].sort().join(", ")})`,
+      );
+    }
+  });
 }
 
 function toSettings(row: TenantsTable): Settings {
@@ -71,6 +86,11 @@ export function createSettingsService(deps: Deps) {
         }
         const next = after as unknown as TenantSettings;
         if (patch.scimDefaultRoleId) await ensureFormalRole(trx, ctx.tenantId, patch.scimDefaultRoleId);
+        if (patch.emergencyPermissions) {
+          const catalog = deps.catalogs.get(row.catalog);
+          if (catalog) ensureEmergencySet(catalog, patch.emergencyPermissions);
+          after.emergencyPermissions = [...new Set(patch.emergencyPermissions)].sort();
+        }
         const changes = diffChanges(before as unknown as Record<string, unknown>, after, SETTINGS_KEYS);
         if (Object.keys(changes).length === 0) return toSettings(row);
         const updated: TenantsTable = {
