@@ -33,6 +33,11 @@ describe("settings", () => {
         expect(schema.safeParse(null).success, d.key).toBe(true);
         expect(schema.safeParse("rol_0123").success, d.key).toBe(true);
         expect(schema.safeParse("").success, d.key).toBe(false);
+      } else if (d.kind === "permissions") {
+        // null (the default) or a non-empty list of keys.
+        expect(schema.safeParse(null).success, d.key).toBe(true);
+        expect(schema.safeParse(["patients.read"]).success, d.key).toBe(true);
+        expect(schema.safeParse([]).success, d.key).toBe(false);
       } else {
         expect(d.kind, d.key).toBe("boolean");
         expect(schema.type, d.key).toBe("boolean");
@@ -130,6 +135,29 @@ describe("settings", () => {
     await hasText(page.getByRole("status"), "Saved 1 change to the security settings.");
     expect(patches.at(-1)?.postDataJSON()).toEqual({ scimDefaultRoleId: null });
     expect((await tenant.admin.settings.get()).scimDefaultRoleId).toBeNull();
+  });
+
+  it("narrows what emergency access grants, and goes back to the default", async () => {
+    expect((await tenant.admin.settings.get()).emergencyPermissions).toBeNull();
+    const page = await signedIn({ path: "/settings" });
+    const set = await visible(page.getByRole("group", { name: "Emergency access grants" }));
+    const all = set.getByLabel("Every patient permission a collaborator may hold (the default)");
+    await expect.poll(() => all.isEnabled()).toBe(true);
+    expect(await all.isChecked()).toBe(true);
+    await all.uncheck();
+    // Unticking the default starts from everything it stood for; one is then taken away.
+    const boxes = set.locator('input[name="emergencyPermissions"]');
+    const keys = await boxes.evaluateAll((els) => els.map((el) => (el as HTMLInputElement).value));
+    expect(keys.length).toBeGreaterThan(1);
+    await set.locator(`input[value="${keys[0]}"]`).uncheck();
+    await page.getByRole("button", { name: "Save All" }).click();
+    await hasText(page.getByRole("status"), "Saved 1 change to the security settings.");
+    expect((await tenant.admin.settings.get()).emergencyPermissions).toEqual(keys.slice(1).sort());
+
+    await all.check();
+    await page.getByRole("button", { name: "Save All" }).click();
+    await hasText(page.getByRole("status"), "Saved 1 change to the security settings.");
+    expect((await tenant.admin.settings.get()).emergencyPermissions).toBeNull();
   });
 
   it("asks before a link or Back leaves unsaved changes, and stays on Cancel", async () => {

@@ -12,6 +12,7 @@ import { listAll } from "../listAll.ts";
 import { useLeaveGuard } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
+import type { Permission } from "@staffgate/contract";
 import type { Role } from "../types.ts";
 import { SETTING_GROUPS, type SettingDef, type SettingKey, type Settings } from "./settings/fields.ts";
 import { type Draft, SettingInput } from "./settings/SettingInput.tsx";
@@ -26,9 +27,16 @@ function draftsOf(settings: Settings): Drafts {
     const value = settings[d.key];
     if (d.kind === "boolean") out[d.key] = value === true;
     else if (d.kind === "role") out[d.key] = typeof value === "string" ? value : "";
+    else if (d.kind === "permissions") out[d.key] = Array.isArray(value) ? [...value].sort() : null;
     else out[d.key] = String(value);
   }
   return out;
+}
+
+/** An error the API named inside a list setting (`emergencyPermissions[1]`), shown beside the list. */
+function errorWithin(errors: Record<string, string>, key: string): string | undefined {
+  const inner = Object.keys(errors).find((k) => k.startsWith(`${key}[`));
+  return inner === undefined ? undefined : errors[inner];
 }
 
 /** The changed settings as the API takes them, or the fields that are not whole numbers. */
@@ -52,7 +60,8 @@ function changesOf(
     } else if (d.kind === "role") {
       value = draft === "" ? null : draft;
     }
-    if (value !== saved[d.key]) body[d.key] = value;
+    // Lists compare by content: a permission set ticked back to what was saved is no change.
+    if (JSON.stringify(value) !== JSON.stringify(saved[d.key])) body[d.key] = value;
   }
   return { body, invalid };
 }
@@ -66,6 +75,7 @@ export function SettingsPage() {
     async () => (await listAll((page) => api.roles.list(page))).filter((r) => !r.private),
     [api],
   );
+  const [catalogue] = useLoad<readonly Permission[]>(async () => (await api.permissions.list()).items, [api]);
   const [saved, setSaved] = useState<Settings | null>(null);
   const [drafts, setDrafts] = useState<Drafts>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -151,8 +161,9 @@ export function SettingsPage() {
                         key={def.key}
                         def={def}
                         value={drafts[def.key] ?? ""}
-                        error={errors[def.key]}
+                        error={errors[def.key] ?? errorWithin(errors, def.key)}
                         roles={roles}
+                        catalogue={catalogue}
                         onChange={(v) => setDrafts((d) => ({ ...d, [def.key]: v }))}
                       />
                     ))}

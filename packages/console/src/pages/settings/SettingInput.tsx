@@ -2,14 +2,17 @@
  * One setting as a labelled input (number with unit and bounds, checkbox, choice, or one of the
  * tenant's roles), its error beside it.
  */
+
+import type { Permission } from "@staffgate/contract";
 import { useId } from "react";
 import { Field, NamedOptions, SelectField } from "../../components/Field.tsx";
 import type { Loaded } from "../../components/useLoad.ts";
 import type { Role } from "../../types.ts";
 import type { SettingDef } from "./fields.ts";
+import { PermissionSetInput } from "./PermissionSetInput.tsx";
 
-/** A number's text, a checkbox, a choice's value, or a role's id ("" for none). */
-export type Draft = string | boolean;
+/** A number's text, a checkbox, a choice's value, a role's id ("" for none), or permission keys (null: the default). */
+export type Draft = string | boolean | readonly string[] | null;
 
 export function SettingInput(props: {
   readonly def: SettingDef;
@@ -18,9 +21,22 @@ export function SettingInput(props: {
   readonly onChange: (value: Draft) => void;
   /** The tenant's formal roles, for a "role" setting. */
   readonly roles?: Loaded<readonly Role[]> | undefined;
+  /** The permission catalogue, for a "permissions" setting. */
+  readonly catalogue?: Loaded<readonly Permission[]> | undefined;
 }) {
   const { def, value, error } = props;
   const id = useId();
+  if (def.kind === "permissions") {
+    return (
+      <PermissionSetInput
+        def={def}
+        value={Array.isArray(value) ? value : null}
+        error={error}
+        catalogue={props.catalogue ?? { kind: "loading" }}
+        onChange={props.onChange}
+      />
+    );
+  }
   if (def.kind === "role") {
     const roles = props.roles ?? { kind: "loading" };
     const current = String(value);

@@ -4,6 +4,7 @@
  * lists every setting with the same bounds). Kept here as data so the console does not bundle the
  * validation library for a handful of numbers.
  */
+import type { Permission } from "@staffgate/contract";
 import type { Staffgate } from "@staffgate/sdk";
 
 export type Settings = Awaited<ReturnType<Staffgate["settings"]["get"]>>;
@@ -36,6 +37,16 @@ export type SettingDef =
       readonly none: string;
       /** Shown under the choice; `origin` is the console's (and the API's) origin. */
       readonly note?: (origin: string) => string;
+    }
+  | {
+      /** Some of the catalogue's permissions, or null for all of those `among` admits (the default). */
+      readonly key: SettingKey;
+      readonly kind: "permissions";
+      readonly label: string;
+      readonly among: (p: Permission) => boolean;
+      /** The checkbox that stands for the default (null). */
+      readonly all: string;
+      readonly note?: string;
     };
 
 export const SETTING_GROUPS: readonly { readonly title: string; readonly fields: readonly SettingDef[] }[] = [
@@ -163,6 +174,14 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
         unit: "hours",
         min: 1,
         max: 24,
+      },
+      {
+        key: "emergencyPermissions",
+        kind: "permissions",
+        label: "Emergency access grants",
+        among: (p) => p.patientScoped && p.collaborator !== "forbidden",
+        all: "Every patient permission a collaborator may hold (the default)",
+        note: "Untick the default to choose fewer. Emergency access never grants more than these.",
       },
     ],
   },
