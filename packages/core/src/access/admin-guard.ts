@@ -10,14 +10,19 @@ import { AppError } from "../shared/errors.ts";
 import type { Trx } from "../shared/tx.ts";
 import { isAdministratorRole } from "./grants.rules.ts";
 
+/** The tenant's roles that make their holder an administrator. */
+async function administratorRoleIds(trx: Trx, tenantId: string, catalog: Catalog): Promise<string[]> {
+  const roles = await loadTenantRoles(trx, tenantId);
+  return [...roles.values()].filter((r) => isAdministratorRole(catalog, r)).map((r) => r.id);
+}
+
 export async function countAdministrators(
   trx: Trx,
   tenantId: string,
   catalog: Catalog,
   nowIso: string,
 ): Promise<number> {
-  const roles = await loadTenantRoles(trx, tenantId);
-  const adminRoleIds = [...roles.values()].filter((r) => isAdministratorRole(catalog, r)).map((r) => r.id);
+  const adminRoleIds = await administratorRoleIds(trx, tenantId, catalog);
   if (adminRoleIds.length === 0) return 0;
   const row = await trx
     .selectFrom("users")
@@ -58,8 +63,7 @@ export async function ensureLastingAdministrator(
   catalog: Catalog,
   userId: string,
 ): Promise<void> {
-  const roles = await loadTenantRoles(trx, tenantId);
-  const adminRoleIds = [...roles.values()].filter((r) => isAdministratorRole(catalog, r)).map((r) => r.id);
+  const adminRoleIds = await administratorRoleIds(trx, tenantId, catalog);
   if (adminRoleIds.length === 0) return;
   const admins = trx
     .selectFrom("users")

@@ -6,6 +6,7 @@ import type { Permission } from "@staffgate/contract";
 import { useId } from "react";
 import type { Loaded } from "../../components/useLoad.ts";
 import type { SettingDef } from "./fields.ts";
+import { NoteAndError } from "./NoteAndError.tsx";
 
 export function PermissionSetInput(props: {
   readonly def: Extract<SettingDef, { kind: "permissions" }>;
@@ -58,16 +59,7 @@ export function PermissionSetInput(props: {
       {catalogue.kind === "error" && (
         <span className="field-error">The permissions could not be loaded: {catalogue.message}</span>
       )}
-      {def.note && (
-        <span id={`${id}-note`} className="hint">
-          {def.note}
-        </span>
-      )}
-      {error && (
-        <span id={`${id}-error`} className="field-error">
-          {error}
-        </span>
-      )}
+      <NoteAndError id={id} note={def.note} error={error} />
     </fieldset>
   );
 }

@@ -9,6 +9,7 @@ import { Field, NamedOptions, SelectField } from "../../components/Field.tsx";
 import type { Loaded } from "../../components/useLoad.ts";
 import type { Role } from "../../types.ts";
 import type { SettingDef } from "./fields.ts";
+import { NoteAndError } from "./NoteAndError.tsx";
 import { PermissionSetInput } from "./PermissionSetInput.tsx";
 
 /** A number's text, a checkbox, a choice's value, a role's id ("" for none), or permission keys (null: the default). */
@@ -122,16 +123,7 @@ export function SettingInput(props: {
         />{" "}
         {def.label}
       </label>
-      {def.note && (
-        <span id={`${id}-note`} className="hint">
-          {def.note}
-        </span>
-      )}
-      {error && (
-        <span id={`${id}-error`} className="field-error">
-          {error}
-        </span>
-      )}
+      <NoteAndError id={id} note={def.note} error={error} />
     </div>
   );
 }
