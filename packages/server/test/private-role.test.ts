@@ -111,6 +111,8 @@ describe(`private role (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     );
     expect([p.status, p.code]).toEqual([403, "PRIVILEGE_ESCALATION"]);
     expect(p.problem.detail).toContain("patients.delete");
+    // Named at its place in the body, as a formal role's refusal is.
+    expect(p.errors.map((e) => e.path)).toEqual(["permissions"]);
     expect(await privateRoles(a, user.id)).toEqual([]);
     await expect(
       manager.client.userActions.setPermissions(user.id, { permissions: ["patients.read"] }),

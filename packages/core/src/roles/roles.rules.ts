@@ -1,6 +1,6 @@
 /** A role definition checked against the tenant's catalogue and workspaces (PRODUCT.md §2, pure). */
 import type { FieldError } from "@staffgate/contract";
-import type { RoleGrants } from "../access/grants.rules.ts";
+import type { Excess, RoleGrants } from "../access/grants.rules.ts";
 import type { Catalog } from "../catalog/catalog.rules.ts";
 import { AppError } from "../shared/errors.ts";
 import { foldKey } from "../shared/text.rules.ts";
@@ -170,4 +170,23 @@ export function freeCopyName(source: string, taken: ReadonlySet<string>): string
     const candidate = base.slice(0, NAME_MAX - suffix.length).trimEnd() + suffix;
     if (!taken.has(foldKey(candidate))) return candidate;
   }
+}
+
+/** A role (or private role) definition's permissions the caller does not hold, each at its path. */
+export function escalation(excess: readonly Excess[], grants: RoleGrants, detail?: string): AppError {
+  const rowIndex = new Map(grants.workspaces.map((w, j) => [w.workspaceId, j]));
+  return new AppError(
+    "PRIVILEGE_ESCALATION",
+    detail ?? "The role would grant permissions you do not hold yourself",
+    {
+      errors: excess.map((e) => ({
+        path:
+          e.workspaceId === null ? "permissions" : `workspaces.${rowIndex.get(e.workspaceId)}.permissions`,
+        message:
+          e.workspaceId === null
+            ? `you do not hold "${e.permission}" at tenant level`
+            : `you do not hold "${e.permission}" in workspace ${e.workspaceId}`,
+      })),
+    },
+  );
 }

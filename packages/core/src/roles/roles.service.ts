@@ -3,7 +3,7 @@
 import type { CreateRoleBody, Role, UpdateRoleBody } from "@staffgate/contract";
 import { ensureAdministratorRemains } from "../access/admin-guard.ts";
 import { currentHolder } from "../access/current-holder.ts";
-import { type Excess, excessOver, isAdministratorRole, type RoleGrants } from "../access/grants.rules.ts";
+import { excessOver, isAdministratorRole, type RoleGrants } from "../access/grants.rules.ts";
 import { appendAudit, diffChanges, snapshotChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { RolesTable, RoleWorkspacesTable } from "../db/schema.ts";
@@ -19,7 +19,7 @@ import { expectVersion } from "../shared/versions.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
-import { assertValidRole, freeCopyName, normalise } from "./roles.rules.ts";
+import { assertValidRole, escalation, freeCopyName, normalise } from "./roles.rules.ts";
 import { createRoleStore } from "./roles.store.ts";
 import { toRoleRef } from "./roles.table.ts";
 
@@ -47,19 +47,6 @@ const AUDITED = ["name", "description", "permissions", "collaborator", "workspac
 function nameTaken(name: string): AppError {
   return new AppError("ROLE_NAME_TAKEN", `A role named "${name}" already exists`, {
     errors: [{ path: "name", message: "is already used by another role (names ignore case)" }],
-  });
-}
-
-function escalation(excess: readonly Excess[], grants: RoleGrants): AppError {
-  const rowIndex = new Map(grants.workspaces.map((w, j) => [w.workspaceId, j]));
-  return new AppError("PRIVILEGE_ESCALATION", "The role would grant permissions you do not hold yourself", {
-    errors: excess.map((e) => ({
-      path: e.workspaceId === null ? "permissions" : `workspaces.${rowIndex.get(e.workspaceId)}.permissions`,
-      message:
-        e.workspaceId === null
-          ? `you do not hold "${e.permission}" at tenant level`
-          : `you do not hold "${e.permission}" in workspace ${e.workspaceId}`,
-    })),
   });
 }
 

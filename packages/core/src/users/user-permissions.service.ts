@@ -9,7 +9,7 @@ import { currentHolder } from "../access/current-holder.ts";
 import { excessOver, type RoleGrants } from "../access/grants.rules.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
-import { assertValidRole } from "../roles/roles.rules.ts";
+import { assertValidRole, escalation } from "../roles/roles.rules.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
@@ -80,8 +80,10 @@ export function createUserPermissionsService(deps: Deps) {
         assertValidRole(caller.catalog, grants, workspaceIds);
         const excess = excessOver(caller.catalog, await currentHolder(trx, caller), grants);
         if (excess.length > 0) {
-          throw new AppError(
-            "PRIVILEGE_ESCALATION",
+          // Each permission named at its path in the body, as for a formal role.
+          throw escalation(
+            excess,
+            grants,
             `You cannot grant permissions you do not hold: ${describeExcess(excess)}`,
           );
         }
