@@ -14,10 +14,10 @@
  *   only after it has handled every notification before the barrier, the change's among them. An
  *   instance that does not answer is waited for until its lease has run out, by the database's
  *   clock.
- * - **Leases.** Each instance renews its row in `instances` every RENEW_MS for LEASE_MS, on the
+ * - **Leases.** Each instance renews its row in `instances` every `renewMs` (0.5 s) for `leaseMs` (1.5 s), on the
  *   LISTEN connection itself. PostgreSQL sends a listener its pending notifications before the
  *   answer to its next statement, so when a renewal's answer arrives every change committed before
- *   the renewal has been handled. An instance trusts kept rows only until LEASE_MS − MARGIN_MS
+ *   the renewal has been handled. An instance trusts kept rows only until `leaseMs` − `marginMs` (0.3 s)
  *   after it *sent* its last renewal: earlier than the database's count, which starts later. A
  *   lost connection, a stalled event loop or a database that stops answering thus ends its trust
  *   before any writer stops waiting for it, and then every request reads again.
@@ -67,9 +67,9 @@ export interface PgChangeWatch {
 }
 
 export function createPgChangeWatch(url: string, options: PgChangeWatchOptions = {}): PgChangeWatch {
-  const leaseMs = options.leaseMs ?? 3_000;
-  const renewMs = options.renewMs ?? 1_000;
-  const marginMs = options.marginMs ?? 500;
+  const leaseMs = options.leaseMs ?? 1_500;
+  const renewMs = options.renewMs ?? 500;
+  const marginMs = options.marginMs ?? 300;
   const onError = options.onError ?? (() => {});
   const instanceId = randomBytes(8).toString("hex");
   let own = 0;
