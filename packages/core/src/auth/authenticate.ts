@@ -120,16 +120,20 @@ function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache
   };
 }
 
+/** The idle limit of the workspace the request named, when it has its own (seconds). */
+function workspaceIdleSeconds(row: SessionCallerRow): number | null {
+  return row.workspaceIdleSeconds === null || row.workspaceIdleSeconds === undefined
+    ? null
+    : Number(row.workspaceIdleSeconds);
+}
+
 const sessionKind: Kind<SessionCallerRow> = {
   read: (deps, asks) => findSessionCallers(deps.db.kysely, asks),
   judge(row, now, nowIso, policy) {
     if (row.expiresAt <= nowIso) return "refuse";
     if (row.status !== "active" || row.virtual === 1) return "refuse";
     if (row.userExpiresAt !== null && row.userExpiresAt <= nowIso) return "refuse";
-    const idleMs =
-      row.workspaceIdleSeconds !== null && row.workspaceIdleSeconds !== undefined
-        ? Number(row.workspaceIdleSeconds) * 1000
-        : policy.settings.idleTimeoutMinutes * 60_000;
+    const idleMs = (workspaceIdleSeconds(row) ?? policy.settings.idleTimeoutMinutes * 60) * 1000;
     const idleFor = now - Date.parse(row.lastUsedAt);
     if (idleFor > idleMs) return "refuse";
     return idleFor >= Math.min(TOUCH_INTERVAL_MS, idleMs / 4) ? "touch" : "ok";
@@ -145,10 +149,7 @@ const sessionKind: Kind<SessionCallerRow> = {
     mustChangePassword: row.mustChangePassword === 1,
     sessionPurpose: row.purpose,
     csrfHash: row.csrfHash,
-    workspaceIdleSeconds:
-      row.workspaceIdleSeconds === null || row.workspaceIdleSeconds === undefined
-        ? null
-        : Number(row.workspaceIdleSeconds),
+    workspaceIdleSeconds: workspaceIdleSeconds(row),
     catalog: policy.catalog,
     holder: { role, workspaceRoles },
     permissions: callerPermissions(policy.catalog, role),
