@@ -27,6 +27,22 @@ const insert = prepared<SessionsTable, never>(
   (db, row) => db.insertInto("sessions").values(row),
 );
 
+// Every sign-in reads the user's other sessions to keep their number under the tenant's limit.
+const othersOfUser = prepared<{ tenantId: string; userId: string; newId: string }, OtherSession>(
+  ["tenantId", "userId", "newId"],
+  (db, v) =>
+    db
+      .selectFrom("sessions")
+      .select(["id", "expires_at"])
+      .where("tenant_id", "=", v.tenantId)
+      .where("user_id", "=", v.userId)
+      .where("id", "!=", v.newId)
+      .orderBy("last_used_at", "desc")
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc"),
+);
+type OtherSession = Pick<SessionsTable, "id" | "expires_at">;
+
 export function createSessionStore(db: Executor, tenantId: string) {
   return {
     async insertSession(row: Omit<SessionsTable, "tenant_id">): Promise<void> {
@@ -90,35 +106,22 @@ export function createSessionStore(db: Executor, tenantId: string) {
      * limit are removed too, without counting. Returns how many live sessions were ended.
      */
     async evictBeyond(userId: string, newId: string, keep: number, now: string): Promise<number> {
-      await db
-        .deleteFrom("sessions")
-        .where("tenant_id", "=", tenantId)
-        .where("user_id", "=", userId)
-        .where("expires_at", "<=", now)
-        .execute();
-      const surplus = await db
-        .selectFrom("sessions")
-        .select("id")
-        .where("tenant_id", "=", tenantId)
-        .where("user_id", "=", userId)
-        .where("id", "!=", newId)
-        .orderBy("last_used_at", "desc")
-        .orderBy("created_at", "desc")
-        .orderBy("id", "desc")
-        .limit(1_000)
-        .offset(keep)
-        .execute();
-      if (surplus.length === 0) return 0;
-      const r = await db
-        .deleteFrom("sessions")
-        .where("tenant_id", "=", tenantId)
-        .where(
-          "id",
-          "in",
-          surplus.map((row) => row.id),
-        )
-        .executeTakeFirst();
-      return Number(r.numDeletedRows);
+      // One read of the user's other sessions (a handful: the limit keeps them few), and a delete
+      // only when there is something to end: most sign-ins end nothing.
+      const others = await othersOfUser.rows(db, { tenantId, userId, newId });
+      const ended: string[] = [];
+      let live = 0;
+      let evicted = 0;
+      for (const s of others) {
+        if (s.expires_at <= now) ended.push(s.id);
+        else if (live++ >= keep) {
+          ended.push(s.id);
+          evicted++;
+        }
+      }
+      if (ended.length === 0) return 0;
+      await db.deleteFrom("sessions").where("tenant_id", "=", tenantId).where("id", "in", ended).execute();
+      return evicted;
     },
     async deleteSession(id: string): Promise<void> {
       await db.deleteFrom("sessions").where("tenant_id", "=", tenantId).where("id", "=", id).execute();

@@ -1,10 +1,47 @@
 /** SQL for users of one tenant: every statement is bound to the store's tenant. */
 
 import type { User } from "@staffgate/contract";
+import { prepared } from "../db/prepared.ts";
 import type { UsersTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
 import type { WorkspaceRoleAssignment } from "./users.table.ts";
 import { toUser, type UserExtras } from "./users.table.ts";
+
+/** Who a statement is about: one user (`=`, compiled once) or a page of them (`in`). */
+type Match = ["=", string] | ["in", readonly string[]];
+const accessOf = (db: Executor, tenantId: string, ...match: Match) =>
+  db
+    .selectFrom("user_workspaces")
+    .select(["user_id", "workspace_id"])
+    .where("tenant_id", "=", tenantId)
+    .where("user_id", match[0], match[1])
+    .orderBy("workspace_id");
+const workspaceRolesOf = (db: Executor, tenantId: string, ...match: Match) =>
+  db
+    .selectFrom("user_workspace_roles")
+    .select(["user_id", "workspace_id", "role_id"])
+    .where("tenant_id", "=", tenantId)
+    .where("user_id", match[0], match[1])
+    .orderBy("workspace_id");
+const privateRolesOf = (db: Executor, tenantId: string, ...match: Match) =>
+  db
+    .selectFrom("roles")
+    .select(["id"])
+    .where("tenant_id", "=", tenantId)
+    .where("private_user_id", match[0], match[1]);
+
+type One = { tenantId: string; userId: string };
+const ONE = ["tenantId", "userId"] as const;
+const accessOfOne = prepared<One, { user_id: string; workspace_id: string }>([...ONE], (db, v) =>
+  accessOf(db, v.tenantId, "=", v.userId),
+);
+const workspaceRolesOfOne = prepared<One, { user_id: string; workspace_id: string; role_id: string }>(
+  [...ONE],
+  (db, v) => workspaceRolesOf(db, v.tenantId, "=", v.userId),
+);
+const privateRolesOfOne = prepared<One, { id: string }>([...ONE], (db, v) =>
+  privateRolesOf(db, v.tenantId, "=", v.userId),
+);
 
 type UserPatch = Partial<Omit<UsersTable, "tenant_id" | "id" | "created_at" | "created_by">>;
 
@@ -103,29 +140,16 @@ export function createUserStore(db: Executor, tenantId: string) {
       if (ids.length === 0) return out;
       // A user with access to every workspace has no list to read (the common case, and the sign-in's).
       const listed = rows.filter((r) => r.workspace_access_all !== 1).map((r) => r.id);
+      // One user (a sign-in, /auth/me, every single-user answer): statements compiled once.
+      const one = ids.length === 1 ? { tenantId, userId: ids[0]! } : undefined;
       const [access, wsRoles, privates] = await Promise.all([
         listed.length === 0
           ? []
-          : db
-              .selectFrom("user_workspaces")
-              .select(["user_id", "workspace_id"])
-              .where("tenant_id", "=", tenantId)
-              .where("user_id", "in", listed)
-              .orderBy("workspace_id")
-              .execute(),
-        db
-          .selectFrom("user_workspace_roles")
-          .select(["user_id", "workspace_id", "role_id"])
-          .where("tenant_id", "=", tenantId)
-          .where("user_id", "in", ids)
-          .orderBy("workspace_id")
-          .execute(),
-        db
-          .selectFrom("roles")
-          .select(["id"])
-          .where("tenant_id", "=", tenantId)
-          .where("private_user_id", "in", ids)
-          .execute(),
+          : one
+            ? accessOfOne.rows(db, one)
+            : accessOf(db, tenantId, "in", listed).execute(),
+        one ? workspaceRolesOfOne.rows(db, one) : workspaceRolesOf(db, tenantId, "in", ids).execute(),
+        one ? privateRolesOfOne.rows(db, one) : privateRolesOf(db, tenantId, "in", ids).execute(),
       ]);
       const privateIds = new Set(privates.map((p) => p.id));
       for (const r of rows) {
