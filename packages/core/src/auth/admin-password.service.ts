@@ -1,0 +1,200 @@
+/**
+ * `POST /users/{id}/password` (users.credentials): an administrator sets a typed or random
+ * password, sends a reset link, or marks the password compromised.
+ */
+import { randomInt } from "node:crypto";
+import { appendAudit } from "../audit/audit-writer.ts";
+import type { UsersTable } from "../db/schema.ts";
+import type { Ctx } from "../shared/context.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError } from "../shared/errors.ts";
+import { inTenantTx, inTx } from "../shared/tx.ts";
+import { readSettings } from "../tenants/settings.rules.ts";
+import { createTenantStore } from "../tenants/tenants.store.ts";
+import { loadTargetWithin } from "../users/user-lifecycle.service.ts";
+import type { Caller } from "./caller.ts";
+import { issueCredentialLink } from "./credential-links.ts";
+import { createCredentialTokenStore } from "./credential-tokens.store.ts";
+import {
+  checkPassword,
+  exceedsHardCap,
+  passwordInvalid,
+  passwordPolicyFor,
+} from "./password-policy.rules.ts";
+import type { PasswordWrites } from "./password-writes.ts";
+import { createSessionStore } from "./sessions.store.ts";
+
+/** Generated passwords: 6 groups of 4 from 56 unambiguous characters, about 139 bits. */
+const RANDOM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+const RANDOM_GROUPS = 6;
+
+export type AdminPasswordInput =
+  | { readonly password: string; readonly mustChangePassword?: boolean | undefined }
+  | { readonly random: true; readonly mustChangePassword?: boolean | undefined }
+  | { readonly sendResetLink: true }
+  | { readonly compromised: true };
+
+export type AdminPasswordResult =
+  | { readonly kind: "typed" }
+  | { readonly kind: "random"; readonly password: string }
+  | { readonly kind: "link" };
+
+/** A password from a CSPRNG that the policy accepts (it always does; the loop is a guarantee). */
+export function generatePassword(accepts: (candidate: string) => boolean): string {
+  for (;;) {
+    const groups: string[] = [];
+    for (let g = 0; g < RANDOM_GROUPS; g++) {
+      let group = "";
+      for (let i = 0; i < 4; i++) group += RANDOM_ALPHABET[randomInt(RANDOM_ALPHABET.length)];
+      groups.push(group);
+    }
+    const candidate = groups.join("-");
+    if (accepts(candidate)) return candidate;
+  }
+}
+
+export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
+  const { nowIso, checkNewPassword, storePassword, notify, tenantOf } = writes;
+  return {
+    /**
+     * `POST /users/{id}/password` (users.credentials; the actor must hold everything the target
+     * holds). A typed password (refused with 422 when the tenant forbids it), a random one (returned
+     * once), or a reset link. Setting a password ends every session and API token of the user and
+     * makes an invited user active; never for oneself (that is `POST /auth/password`).
+     */
+    async setUserPassword(
+      caller: Caller,
+      ctx: Ctx,
+      id: string,
+      input: AdminPasswordInput,
+      ifMatch?: number,
+    ): Promise<AdminPasswordResult> {
+      if (caller.userId === id) {
+        throw new AppError(
+          "SELF_ACTION_FORBIDDEN",
+          "Change your own password with POST /api/v1/auth/password (it asks for the current one)",
+        );
+      }
+      const ensureSettable = (user: UsersTable, link: boolean) => {
+        const ok = user.virtual === 0 && (link ? user.status === "active" : user.status !== "archived");
+        if (!ok) {
+          throw new AppError(
+            "USER_STATE_INVALID",
+            user.virtual === 1
+              ? "A virtual user has no password"
+              : link
+                ? `A reset link is only sent to an active user (this one is ${user.status})`
+                : "An archived user cannot get a password; restore it first",
+          );
+        }
+      };
+
+      if ("sendResetLink" in input) {
+        await inTenantTx(deps, ctx.tenantId, async (trx) => {
+          const user = await loadTargetWithin(trx, caller, id, ifMatch);
+          ensureSettable(user, true);
+          const tenant = (await createTenantStore(trx).findTenantById(ctx.tenantId))!;
+          await issueCredentialLink(deps, trx, tenant, user, "reset");
+          await appendAudit(deps, trx, ctx, {
+            action: "user.password_reset_link_sent",
+            target: { type: "user", id, label: user.username },
+          });
+        });
+        return { kind: "link" };
+      }
+
+      if ("compromised" in input) {
+        // The password stops working at once (whoever holds it cannot use it, not even to choose
+        // the next one), every session ends, and the owner gets a reset link at the address on record.
+        await inTenantTx(deps, ctx.tenantId, async (trx) => {
+          const at = nowIso();
+          const user = await loadTargetWithin(trx, caller, id, ifMatch);
+          ensureSettable(user, true);
+          await trx
+            .updateTable("users")
+            .set({ password_hash: null, must_change_password: 0, version: user.version + 1, updated_at: at })
+            .where("tenant_id", "=", ctx.tenantId)
+            .where("id", "=", id)
+            .execute();
+          const ended = await createSessionStore(trx, ctx.tenantId).endAllForUser(id, at);
+          const tenant = (await createTenantStore(trx).findTenantById(ctx.tenantId))!;
+          await issueCredentialLink(deps, trx, tenant, user, "reset");
+          await appendAudit(deps, trx, ctx, {
+            action: "user.password_compromised",
+            target: { type: "user", id, label: user.username },
+            changes: {
+              passwordVoided: { after: true },
+              resetLinkSent: { after: true },
+              sessionsEnded: { after: ended },
+            },
+          });
+        });
+        return { kind: "link" };
+      }
+
+      const tenant = await tenantOf(ctx.tenantId);
+      const settings = readSettings(tenant.settings);
+      const typed = "password" in input;
+      if (typed && !settings.adminTypedPasswordsAllowed) {
+        throw new AppError(
+          "TYPED_PASSWORDS_FORBIDDEN",
+          "This practice does not allow administrators to type passwords: send a reset link or set a random password",
+        );
+      }
+      if (typed && exceedsHardCap(input.password))
+        throw passwordInvalid("password", checkPassword(input.password)!);
+      // The coverage check first (403 before any word about the password), outside the tenant lock.
+      const target = await inTx(deps, async (trx) => {
+        const user = await loadTargetWithin(trx, caller, id, ifMatch);
+        ensureSettable(user, false);
+        return user;
+      });
+      let password: string;
+      if (typed) {
+        password = input.password;
+        await checkNewPassword("password", password, target, tenant, settings);
+      } else {
+        const policy = passwordPolicyFor(settings, { mfa: target.mfa_enrolled === 1 });
+        const context = {
+          tenantSlug: tenant.slug,
+          tenantName: tenant.name,
+          username: target.username,
+          email: target.email,
+          firstName: target.first_name,
+          lastName: target.last_name,
+        };
+        password = generatePassword((p) => checkPassword(p, { policy, context }) === null);
+      }
+      const hash = await deps.hasher.hash(password);
+      const mustChange = input.mustChangePassword ?? true;
+      await inTenantTx(deps, ctx.tenantId, async (trx) => {
+        const at = nowIso();
+        const user = await loadTargetWithin(trx, caller, id, ifMatch);
+        ensureSettable(user, false);
+        const activates = user.status === "invited";
+        await storePassword(trx, ctx.tenantId, user, hash, settings, at, {
+          must_change_password: mustChange ? 1 : 0,
+          ...(activates ? { status: "active" as const } : {}),
+        });
+        if (activates) await createCredentialTokenStore(trx, ctx.tenantId).voidOpen(id, "invitation", at);
+        const ended = await createSessionStore(trx, ctx.tenantId).endAllForUser(id, at);
+        await notify(trx, "set_by_administrator", at, user, tenant);
+        await appendAudit(deps, trx, ctx, {
+          action: "user.password_set",
+          target: { type: "user", id, label: user.username },
+          changes: {
+            method: { after: typed ? "typed" : "random" },
+            // The administrator's choice is always recorded; a before only when it changed.
+            mustChangePassword:
+              (user.must_change_password === 1) === mustChange
+                ? { after: mustChange }
+                : { before: user.must_change_password === 1, after: mustChange },
+            sessionsEnded: { after: ended },
+            ...(activates ? { status: { before: "invited", after: "active" } } : {}),
+          },
+        });
+      });
+      return typed ? { kind: "typed" } : { kind: "random", password };
+    },
+  };
+}

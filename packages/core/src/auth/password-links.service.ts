@@ -1,0 +1,185 @@
+/**
+ * The one-time links: forgot password and reset (60 minutes), invitations (72 hours) and their
+ * resending. A link is `newSecret` (256 bits) of which only the SHA-256 is stored, redeemed by one
+ * conditional UPDATE (credential-tokens.store.ts `consume`), so concurrent redemptions give one
+ * success; a newer link of a kind voids the older ones.
+ */
+import { appendAudit } from "../audit/audit-writer.ts";
+import { anonymousActor, type Ctx, type RequestMeta } from "../shared/context.ts";
+import type { Deps } from "../shared/deps.ts";
+import { AppError } from "../shared/errors.ts";
+import { foldKey } from "../shared/text.rules.ts";
+import { inTenantTx, inTx } from "../shared/tx.ts";
+import { createTenantStore } from "../tenants/tenants.store.ts";
+import { loadTargetWithin } from "../users/user-lifecycle.service.ts";
+import { createUserStore } from "../users/users.store.ts";
+import type { Caller } from "./caller.ts";
+import { issueCredentialLink, queueInvitation } from "./credential-links.ts";
+import { createCredentialTokenStore } from "./credential-tokens.store.ts";
+import { checkPassword, exceedsHardCap, passwordInvalid } from "./password-policy.rules.ts";
+import {
+  canAcceptInvitation,
+  canResetPassword,
+  invalidToken,
+  type PasswordWrites,
+} from "./password-writes.ts";
+import { createSessionStore } from "./sessions.store.ts";
+
+const MINUTE_MS = 60_000;
+/** Forgot-password emails per account per hour (SECURITY.md C-28). */
+export const RESET_EMAILS_PER_HOUR = 3;
+
+/** Ids that match no row: the unknown-tenant / unknown-email path runs the same statements. */
+const NO_TENANT = "ten_none";
+const NO_USER = "usr_none";
+
+const ANONYMOUS = anonymousActor();
+
+export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
+  const db = deps.db.kysely;
+  const { nowIso, checkNewPassword, storePassword, notify, lookUpLink } = writes;
+  return {
+    /**
+     * `POST /auth/forgot-password`. Never throws for anything about the account and never returns
+     * early: an unknown tenant or email runs the same reads and the same transaction (against ids
+     * that match nothing), so neither the answer nor its time tells whether the account exists.
+     * Returns what happened, for tests and the log; the route answers the same 202 regardless.
+     */
+    async forgotPassword(
+      meta: RequestMeta,
+      input: { readonly tenant: string; readonly email: string },
+    ): Promise<"sent" | "throttled" | "ineligible" | "unknown"> {
+      const tenant = await createTenantStore(db).findTenantBySlug(foldKey(input.tenant));
+      const tenantId = tenant?.id ?? NO_TENANT;
+      const user = await db
+        .selectFrom("users")
+        .selectAll()
+        .where("tenant_id", "=", tenantId)
+        .where("email_key", "=", foldKey(input.email))
+        .executeTakeFirst();
+      return inTx(deps, async (trx) => {
+        const now = deps.clock.now();
+        const at = now.toISOString();
+        const hourAgo = new Date(now.getTime() - 60 * MINUTE_MS).toISOString();
+        const issued = await createCredentialTokenStore(trx, tenantId).countIssuedSince(
+          user?.id ?? NO_USER,
+          "reset",
+          hourAgo,
+        );
+        const outcome = !tenant
+          ? "unknown"
+          : !user
+            ? "unknown"
+            : !canResetPassword(user, at)
+              ? "ineligible"
+              : issued >= RESET_EMAILS_PER_HOUR
+                ? "throttled"
+                : "sent";
+        if (!tenant) return outcome;
+        if (outcome === "sent") await issueCredentialLink(deps, trx, tenant, user!, "reset");
+        const ctx: Ctx = { ...meta, tenantId: tenant.id, actor: ANONYMOUS };
+        await appendAudit(deps, trx, ctx, {
+          action: "auth.password.reset_requested",
+          ...(user ? { target: { type: "user", id: user.id, label: user.username } } : {}),
+          outcome: outcome === "sent" ? "success" : "failure",
+          ...(outcome === "sent" ? {} : { changes: { reason: { after: outcome } } }),
+        });
+        return outcome;
+      });
+    },
+
+    /**
+     * `POST /auth/reset-password`: sets the password, unlocks, ends every session and API token,
+     * notifies; does not sign in. Bad, used, voided or expired link: 400 INVALID_TOKEN.
+     */
+    async resetPassword(meta: RequestMeta, input: { readonly token: string; readonly newPassword: string }) {
+      if (exceedsHardCap(input.newPassword))
+        throw passwordInvalid("newPassword", checkPassword(input.newPassword)!);
+      const { row, user, tenant, settings } = await lookUpLink("reset", input.token);
+      if (!canResetPassword(user, nowIso())) throw invalidToken();
+      await checkNewPassword("newPassword", input.newPassword, user, tenant, settings);
+      const hash = await deps.hasher.hash(input.newPassword);
+      const ctx: Ctx = {
+        ...meta,
+        tenantId: tenant.id,
+        actor: { type: "user", id: user.id, label: user.username },
+      };
+      await inTx(deps, async (trx) => {
+        const at = nowIso();
+        const userId = await createCredentialTokenStore(trx, tenant.id).consume("reset", row.token_hash, at);
+        if (userId !== user.id) throw invalidToken();
+        const fresh = await createUserStore(trx, tenant.id).findUserRowById(user.id);
+        if (!fresh || !canResetPassword(fresh, at)) throw invalidToken();
+        const wasLocked = fresh.locked === 1 || fresh.locked_until !== null || fresh.failed_attempts > 0;
+        await storePassword(trx, tenant.id, fresh, hash, settings, at, {
+          must_change_password: 0,
+          locked: 0,
+          locked_until: null,
+          failed_attempts: 0,
+        });
+        const ended = await createSessionStore(trx, tenant.id).endAllForUser(user.id, at);
+        await notify(trx, "reset", at, fresh, tenant);
+        await appendAudit(deps, trx, ctx, {
+          action: "auth.password.reset",
+          target: { type: "user", id: user.id, label: user.username },
+          changes: {
+            sessionsEnded: { after: ended },
+            ...(wasLocked ? { locked: { before: fresh.locked === 1, after: false } } : {}),
+          },
+        });
+      });
+    },
+
+    /** `POST /auth/invitations/accept`: sets the password; the user becomes `active`; single use. */
+    async acceptInvitation(meta: RequestMeta, input: { readonly token: string; readonly password: string }) {
+      if (exceedsHardCap(input.password)) throw passwordInvalid("password", checkPassword(input.password)!);
+      const { row, user, tenant, settings } = await lookUpLink("invitation", input.token);
+      if (!canAcceptInvitation(user, nowIso())) throw invalidToken();
+      await checkNewPassword("password", input.password, user, tenant, settings);
+      const hash = await deps.hasher.hash(input.password);
+      const ctx: Ctx = {
+        ...meta,
+        tenantId: tenant.id,
+        actor: { type: "user", id: user.id, label: user.username },
+      };
+      // A tenant transaction: the status changes, which decisions read.
+      await inTenantTx(deps, tenant.id, async (trx) => {
+        const at = nowIso();
+        const tokens = createCredentialTokenStore(trx, tenant.id);
+        const userId = await tokens.consume("invitation", row.token_hash, at);
+        if (userId !== user.id) throw invalidToken();
+        const fresh = await createUserStore(trx, tenant.id).findUserRowById(user.id);
+        if (!fresh || !canAcceptInvitation(fresh, at)) throw invalidToken();
+        await storePassword(trx, tenant.id, fresh, hash, settings, at, {
+          status: "active",
+          must_change_password: 0,
+        });
+        await tokens.voidOpen(user.id, "invitation", at);
+        await appendAudit(deps, trx, ctx, {
+          action: "user.invitation_accepted",
+          target: { type: "user", id: user.id, label: user.username },
+          changes: { status: { before: "invited", after: "active" } },
+        });
+      });
+    },
+
+    /** `POST /users/{id}/invitation` (users.manage): a new invitation link; the older one stops working. */
+    async resendInvitation(caller: Caller, ctx: Ctx, id: string): Promise<void> {
+      await inTenantTx(deps, ctx.tenantId, async (trx) => {
+        const user = await loadTargetWithin(trx, caller, id, undefined);
+        if (user.status !== "invited" || user.virtual === 1) {
+          throw new AppError(
+            "USER_STATE_INVALID",
+            "Only an invited user who has not accepted yet can be invited again",
+          );
+        }
+        const tenant = (await createTenantStore(trx).findTenantById(ctx.tenantId))!;
+        await queueInvitation(deps, trx, tenant, user);
+        await appendAudit(deps, trx, ctx, {
+          action: "user.invitation_sent",
+          target: { type: "user", id, label: user.username },
+        });
+      });
+    },
+  };
+}
