@@ -2,7 +2,7 @@
 import type { Permission, User } from "@staffgate/contract";
 import type { Staffgate, StaffgateError } from "@staffgate/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadOpenEmergencies } from "../../core/src/access/policy-snapshot.ts";
+import { loadOpenEmergencies } from "../../core/src/access/emergency.store.ts";
 import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
 import { createRole, createUser, type Made } from "./lifecycle-fixtures.ts";
 

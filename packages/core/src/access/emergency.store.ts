@@ -1,8 +1,9 @@
-/** SQL for the emergency-access elevations of one tenant (the decision reads them in facts.store.ts). */
+/** SQL for the emergency-access elevations of one tenant (decisions read the open ones from the policy snapshot). */
 
 import { pastKeyset } from "../db/keyset.ts";
 import type { EmergencyAccessTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
+import type { EmergencyFact } from "./decision.rules.ts";
 
 export interface EmergencyRow extends EmergencyAccessTable {
   readonly username: string;
@@ -108,4 +109,32 @@ export function createEmergencyStore(db: Executor, tenantId: string) {
         .execute();
     },
   };
+}
+
+/** The tenant's elevations that are neither ended nor expired at `now`, grouped by user. */
+export async function loadOpenEmergencies(
+  db: Executor,
+  tenantId: string,
+  now: string,
+): Promise<Map<string, EmergencyFact[]>> {
+  const rows = await db
+    .selectFrom("emergency_access")
+    .select(["id", "user_id", "workspace_id", "patient_ref", "expires_at", "permissions"])
+    .where("tenant_id", "=", tenantId)
+    .where("ended_at", "is", null)
+    .where("expires_at", ">", now)
+    .execute();
+  const out = new Map<string, EmergencyFact[]>();
+  for (const r of rows) {
+    const list = out.get(r.user_id) ?? [];
+    list.push({
+      id: r.id,
+      workspaceId: r.workspace_id,
+      patientRef: r.patient_ref,
+      expiresAt: r.expires_at,
+      permissions: new Set(JSON.parse(r.permissions) as string[]),
+    });
+    out.set(r.user_id, list);
+  }
+  return out;
 }

@@ -35,13 +35,9 @@
  */
 import type { Deps } from "../shared/deps.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
-import {
-  applyDelta,
-  loadDelta,
-  loadOpenEmergencies,
-  loadPolicySnapshot,
-  type PolicySnapshot,
-} from "./policy-snapshot.ts";
+import { loadOpenEmergencies } from "./emergency.store.ts";
+import { applyDelta, loadDelta } from "./policy-delta.ts";
+import { loadPolicySnapshot, type PolicySnapshot } from "./policy-snapshot.ts";
 
 export const POLICY_CHANNEL = "staffgate_policy";
 

@@ -4,9 +4,9 @@
  * the policy version they were read at. Patient grants and emergency elevations are NOT here:
  * they are read per decision (facts.store.ts).
  *
- * Loaders read the database; `apply*` functions update a snapshot in place synchronously, so a
- * decision running between two awaits never sees half of an update. policy-cache.ts keeps these
- * fresh.
+ * loadPolicySnapshot reads it whole; policy-delta.ts re-reads and applies what changed, in place and
+ * synchronously, so a decision running between two awaits never sees half of an update.
+ * policy-cache.ts keeps these fresh.
  */
 import type { Catalog } from "../catalog/catalog.rules.ts";
 import type { RolesTable, RoleWorkspacesTable, UsersTable } from "../db/schema.ts";
@@ -15,6 +15,7 @@ import { bool, parseJson } from "../shared/json.ts";
 import type { Executor } from "../shared/tx.ts";
 import { readSettings, type TenantSettings } from "../tenants/settings.rules.ts";
 import type { Decision, DecisionRole, DecisionUser, EmergencyFact } from "./decision.rules.ts";
+import { loadOpenEmergencies } from "./emergency.store.ts";
 
 export interface SnapshotRole extends DecisionRole {
   readonly name: string;
@@ -113,7 +114,7 @@ function emptyRole(id: string): SnapshotRole {
   };
 }
 
-function toSnapshotRole(row: RolesTable, rows: readonly RoleWorkspacesTable[]): SnapshotRole {
+export function toSnapshotRole(row: RolesTable, rows: readonly RoleWorkspacesTable[]): SnapshotRole {
   return {
     id: row.id,
     kind: row.private_user_id ? "private" : "formal",
@@ -129,7 +130,7 @@ function toSnapshotRole(row: RolesTable, rows: readonly RoleWorkspacesTable[]): 
   };
 }
 
-function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {
+export function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {
   const out = new Map<K, T[]>();
   for (const item of items) {
     const k = key(item);
@@ -140,7 +141,7 @@ function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {
   return out;
 }
 
-const USER_COLUMNS = [
+export const USER_COLUMNS = [
   "id",
   "username",
   "status",
@@ -159,7 +160,7 @@ export interface LoadedUser {
   readonly workspaceRoles: ReadonlyMap<string, string>;
 }
 
-function toLoadedUsers(
+export function toLoadedUsers(
   ids: readonly string[],
   rows: readonly UserRow[],
   access: readonly { user_id: string; workspace_id: string }[],
@@ -177,7 +178,7 @@ function toLoadedUsers(
 }
 
 /** Builds the decide() view of a user from the snapshot's roles. */
-function decisionUser(snapshot: PolicySnapshot, u: Omit<SnapshotUser, "decision">): DecisionUser {
+export function decisionUser(snapshot: PolicySnapshot, u: Omit<SnapshotUser, "decision">): DecisionUser {
   const roleOf = (id: string) => snapshot.roles.get(id) ?? emptyRole(id);
   const workspaceRoles = new Map<string, DecisionRole>();
   for (const [ws, roleId] of u.workspaceRoles) workspaceRoles.set(ws, roleOf(roleId));
@@ -193,11 +194,11 @@ function decisionUser(snapshot: PolicySnapshot, u: Omit<SnapshotUser, "decision"
 }
 
 /** The user's decision object is about to change: its compiled answer table no longer applies. */
-function forgetAnswers(snapshot: PolicySnapshot, id: string): void {
+export function forgetAnswers(snapshot: PolicySnapshot, id: string): void {
   snapshot.indexes?.byUser.delete(id);
 }
 
-function putUser(snapshot: PolicySnapshot, loaded: LoadedUser): void {
+export function putUser(snapshot: PolicySnapshot, loaded: LoadedUser): void {
   forgetAnswers(snapshot, loaded.id);
   const row = loaded.row;
   if (!row) {
@@ -293,138 +294,4 @@ export async function loadPolicySnapshot(
   );
   for (const u of loaded) putUser(snapshot, u);
   return snapshot;
-}
-
-/** The changes one refresh applies: users and roles re-read (absent row: deleted). */
-export interface SnapshotDelta {
-  readonly users: readonly LoadedUser[];
-  readonly roles: ReadonlyMap<string, SnapshotRole | undefined>;
-  /** Present when the tenant's open elevations were re-read. */
-  readonly emergencies?: Map<string, EmergencyFact[]>;
-}
-
-/** The tenant's elevations that are neither ended nor expired at `now`, grouped by user. */
-export async function loadOpenEmergencies(
-  db: Executor,
-  tenantId: string,
-  now: string,
-): Promise<Map<string, EmergencyFact[]>> {
-  const rows = await db
-    .selectFrom("emergency_access")
-    .select(["id", "user_id", "workspace_id", "patient_ref", "expires_at", "permissions"])
-    .where("tenant_id", "=", tenantId)
-    .where("ended_at", "is", null)
-    .where("expires_at", ">", now)
-    .execute();
-  const out = new Map<string, EmergencyFact[]>();
-  for (const r of rows) {
-    const list = out.get(r.user_id) ?? [];
-    list.push({
-      id: r.id,
-      workspaceId: r.workspace_id,
-      patientRef: r.patient_ref,
-      expiresAt: r.expires_at,
-      permissions: new Set(JSON.parse(r.permissions) as string[]),
-    });
-    out.set(r.user_id, list);
-  }
-  return out;
-}
-
-/**
- * Re-reads some users (with their private roles) and some roles. Roles a reloaded user refers to
- * that the snapshot does not hold yet are read as well.
- */
-export async function loadDelta(
-  db: Executor,
-  snapshot: PolicySnapshot,
-  userIds: ReadonlySet<string>,
-  roleIds: ReadonlySet<string>,
-): Promise<SnapshotDelta> {
-  const tenantId = snapshot.tenantId;
-  const uids = [...userIds];
-  let users: LoadedUser[] = [];
-  const wanted = new Set(roleIds);
-  if (uids.length > 0) {
-    const [rows, access, wsRoles, privates] = await Promise.all([
-      db
-        .selectFrom("users")
-        .select(USER_COLUMNS)
-        .where("tenant_id", "=", tenantId)
-        .where("id", "in", uids)
-        .execute(),
-      db
-        .selectFrom("user_workspaces")
-        .select(["user_id", "workspace_id"])
-        .where("tenant_id", "=", tenantId)
-        .where("user_id", "in", uids)
-        .execute(),
-      db
-        .selectFrom("user_workspace_roles")
-        .select(["user_id", "workspace_id", "role_id"])
-        .where("tenant_id", "=", tenantId)
-        .where("user_id", "in", uids)
-        .execute(),
-      db
-        .selectFrom("roles")
-        .select("id")
-        .where("tenant_id", "=", tenantId)
-        .where("private_user_id", "in", uids)
-        .execute(),
-    ]);
-    users = toLoadedUsers(uids, rows, access, wsRoles);
-    // The users' private roles, the ones the snapshot holds for them (perhaps deleted since), and
-    // any role they now refer to that the snapshot has never seen.
-    for (const p of privates) wanted.add(p.id);
-    for (const role of snapshot.roles.values()) {
-      if (role.privateUserId && userIds.has(role.privateUserId)) wanted.add(role.id);
-    }
-    for (const u of users) {
-      if (!u.row) continue;
-      for (const id of [u.row.role_id, ...u.workspaceRoles.values()]) {
-        if (!snapshot.roles.has(id)) wanted.add(id);
-      }
-    }
-  }
-  const roles = new Map<string, SnapshotRole | undefined>();
-  const rids = [...wanted];
-  if (rids.length > 0) {
-    const [roleRows, wsRows] = await Promise.all([
-      db.selectFrom("roles").selectAll().where("tenant_id", "=", tenantId).where("id", "in", rids).execute(),
-      db
-        .selectFrom("role_workspaces")
-        .selectAll()
-        .where("tenant_id", "=", tenantId)
-        .where("role_id", "in", rids)
-        .execute(),
-    ]);
-    const rowsByRole = groupBy(wsRows, (r) => r.role_id);
-    for (const id of rids) roles.set(id, undefined);
-    for (const r of roleRows) roles.set(r.id, toSnapshotRole(r, rowsByRole.get(r.id) ?? []));
-  }
-  return { users, roles };
-}
-
-/** Applies a delta in place, synchronously: roles first, then every user a changed role touches. */
-export function applyDelta(snapshot: PolicySnapshot, delta: SnapshotDelta): void {
-  if (delta.emergencies) snapshot.emergencies = delta.emergencies;
-  for (const [id, role] of delta.roles) {
-    if (role) snapshot.roles.set(id, role);
-    else snapshot.roles.delete(id);
-  }
-  const reloaded = new Set<string>();
-  for (const u of delta.users) {
-    putUser(snapshot, u);
-    reloaded.add(u.id);
-  }
-  if (delta.roles.size === 0) return;
-  for (const user of snapshot.users.values()) {
-    if (reloaded.has(user.id)) continue;
-    let touched = delta.roles.has(user.roleId);
-    if (!touched) for (const r of user.workspaceRoles.values()) if (delta.roles.has(r)) touched = true;
-    if (touched) {
-      forgetAnswers(snapshot, user.id);
-      user.decision = decisionUser(snapshot, user);
-    }
-  }
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { loadCatalogs } from "../catalog/catalogs.ts";
 import { DEFAULT_SETTINGS } from "../tenants/settings.rules.ts";
 import { decide } from "./decision.rules.ts";
-import { applyDelta, type LoadedUser, type PolicySnapshot, type SnapshotRole } from "./policy-snapshot.ts";
+import { applyDelta } from "./policy-delta.ts";
+import type { LoadedUser, PolicySnapshot, SnapshotRole } from "./policy-snapshot.ts";
 import { decideFromSnapshot } from "./snapshot-decide.ts";
 
 const catalog = loadCatalogs().get("radiotherapy")!;
