@@ -20,18 +20,16 @@
 import type { User } from "@staffgate/contract";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { SessionPurpose, UsersTable } from "../db/schema.ts";
-import { enqueue, queuedSince } from "../mail/outbox.store.ts";
-import { anonymousActor, type Ctx, type RequestMeta } from "../shared/context.ts";
+import type { Ctx, RequestMeta } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { hashSecret, newSecret } from "../shared/ids.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { inTx, type Trx } from "../shared/tx.ts";
 import { DEFAULT_SETTINGS, readSettings } from "../tenants/settings.rules.ts";
-import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserStore } from "../users/users.store.ts";
-import { lockedEmail } from "./credential-emails.ts";
-import { countFailure, findLoginTarget, recordSignIn } from "./login.store.ts";
+import { findLoginTarget, recordSignIn } from "./login.store.ts";
+import { type FailureReason, recordLoginFailure } from "./login-failure.ts";
 import {
   hitThrottle,
   pruneThrottle,
@@ -52,8 +50,6 @@ import { createSessionStore } from "./sessions.store.ts";
  * address while a clinic behind one NAT address, or a test run, never meets it (successes are
  * given back).
  */
-const DAY_MS = 86_400_000;
-
 export const LOGIN_THROTTLE = {
   windowMs: 15 * 60_000,
   perAccount: 200,
@@ -89,16 +85,6 @@ export interface LoginResult {
   /** A new remember-device token for the console's cookie (never in the response body). */
   readonly remember?: RememberToken | undefined;
 }
-
-type FailureReason =
-  | "unknown_user"
-  | "locked"
-  | "wrong_password"
-  | "not_active"
-  | "second_factor_missing"
-  | "second_factor_invalid"
-  /** Locked, its password set or reset, or no longer active while the password was verified. */
-  | "changed_meanwhile";
 
 /** Locked now: an administrator's lock (no end) or a failed-attempts lock that has not run out. */
 export function isLocked(row: Pick<UsersTable, "locked" | "locked_until">, nowIso: string): boolean {
@@ -163,58 +149,13 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
       else await deps.hasher.verify(await dummy(), input.password);
 
       const fail = async (reason: FailureReason, counted: boolean): Promise<never> => {
-        if (tenant) {
-          // Nobody signed in: whoever typed the login is not known to be the user, so the actor is
-          // anonymous (the user is the target) and the events are no history of the user's.
-          const ctx: Ctx = {
-            ...meta,
-            tenantId: tenant.id,
-            actor: anonymousActor(row?.username ?? input.login),
-          };
-          await inTx(deps, async (trx) => {
-            const count =
-              counted && row ? await countFailure(trx, tenant.id, row.id, settings, now) : undefined;
-            await appendAudit(deps, trx, ctx, {
-              action: "auth.login.failed",
-              target: row ? { type: "user", id: row.id, label: row.username } : undefined,
-              changes: {
-                reason: { after: count === undefined && counted ? "locked" : reason },
-                ...(count ? { failedAttempts: { after: count.failedAttempts } } : {}),
-              },
-              outcome: "failure",
-            });
-            if (count?.locked && row) {
-              const lockedUntil =
-                settings.lockoutMinutes === 0
-                  ? null
-                  : new Date(now.getTime() + settings.lockoutMinutes * 60_000).toISOString();
-              // Told only to someone who can act on it (an active person with a password, who can
-              // reset it), and at most once a day: re-locking every 15 minutes must not flood a mailbox.
-              if (row.status === "active" && row.virtual === 0 && row.password_hash !== null) {
-                const since = new Date(now.getTime() - DAY_MS).toISOString();
-                const kind = "auth.locked";
-                if (!(await queuedSince(trx, { tenantId: tenant.id, to: row.email, kind, since }))) {
-                  const practice = (await createTenantStore(trx).findTenantById(tenant.id))!;
-                  await enqueue(
-                    deps,
-                    trx,
-                    tenant.id,
-                    lockedEmail(deps.publicUrl, nowIso, count.failedAttempts, lockedUntil, row, practice),
-                  );
-                }
-              }
-              await appendAudit(deps, trx, ctx, {
-                action: "auth.locked",
-                target: { type: "user", id: row.id, label: row.username },
-                changes: {
-                  failedAttempts: { after: count.failedAttempts },
-                  lockedUntil: { after: lockedUntil },
-                },
-                outcome: "success",
-              });
-            }
-          });
-        }
+        if (tenant)
+          await recordLoginFailure(
+            deps,
+            { meta, login: input.login, tenant, row, settings, now },
+            reason,
+            counted,
+          );
         throw new AppError("INVALID_CREDENTIALS");
       };
 
