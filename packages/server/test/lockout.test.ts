@@ -115,6 +115,33 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     });
   });
 
+  it("the API shows a lock whose time has run out as over, before any sign-in clears it (user, list filter)", async () => {
+    const u = await newUser();
+    for (let i = 0; i < 5; i++) await attempt(u.username, WRONG);
+    const listed = async (client: Staffgate, locked: boolean) =>
+      (await client.users.list({ locked, status: "all", limit: 200 })).items.map((x) => x.id);
+    const adm = await admin();
+    const during = await adm.users.get(u.id);
+    expect({ locked: during.locked, lockedUntil: during.lockedUntil }).toEqual({
+      locked: true,
+      lockedUntil: new Date(t.clock.now().getTime() + 15 * MINUTE).toISOString(),
+    });
+    expect(await listed(adm, true)).toContain(u.id);
+    expect(await listed(adm, false)).not.toContain(u.id);
+
+    t.clock.advance(15 * MINUTE + 1000);
+    // The row still says locked (nothing has cleared it), the answer does not.
+    expect((await userRow(t, a, u.id))!.locked).toBe(1);
+    const later = await admin();
+    const after = await later.users.get(u.id);
+    expect({ locked: after.locked, lockedUntil: after.lockedUntil }).toEqual({
+      locked: false,
+      lockedUntil: null,
+    });
+    expect(await listed(later, true)).not.toContain(u.id);
+    expect(await listed(later, false)).toContain(u.id);
+  });
+
   it("a run-out lock restarts the count: one failure after release does not lock again", async () => {
     const u = await newUser();
     for (let i = 0; i < 5; i++) await attempt(u.username, WRONG);

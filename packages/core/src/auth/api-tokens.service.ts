@@ -130,7 +130,7 @@ export function createApiTokensService(deps: Deps) {
             last_used_at: null,
             revoked_at: null,
           });
-          const created = (await users.toUsers([{ ...user, tenant_id: ctx.tenantId }]))[0]!;
+          const created = (await users.toUsers([{ ...user, tenant_id: ctx.tenantId }], now))[0]!;
           await appendAudit(deps, trx, ctx, {
             action: "user.created",
             target: { type: "user", id: userId, label: username },

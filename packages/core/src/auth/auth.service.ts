@@ -135,7 +135,7 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
       const row = await users.findUserRowById(caller.userId);
       if (!row) throw new AppError("UNAUTHENTICATED");
       const tenant = (await createTenantStore(deps.db.kysely).findTenantById(caller.tenantId))!;
-      const [user] = await users.toUsers([row]);
+      const [user] = await users.toUsers([row], deps.clock.now().toISOString());
       const settings = caller.policy?.settings ?? readSettings(tenant.settings);
       // The console warns before the idle limit signs it out, so it needs the limit and the purpose.
       const session = caller.sessionId

@@ -19,7 +19,7 @@
  */
 import type { User } from "@staffgate/contract";
 import { appendAudit } from "../audit/audit-writer.ts";
-import type { SessionPurpose, UsersTable } from "../db/schema.ts";
+import type { SessionPurpose } from "../db/schema.ts";
 import type { Ctx, RequestMeta } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
@@ -28,6 +28,7 @@ import { foldKey } from "../shared/text.rules.ts";
 import { inTx, type Trx } from "../shared/tx.ts";
 import { DEFAULT_SETTINGS, readSettings } from "../tenants/settings.rules.ts";
 import { createUserStore } from "../users/users.store.ts";
+import { lockedAt } from "../users/users.table.ts";
 import { findLoginTarget, recordSignIn } from "./login.store.ts";
 import { type FailureReason, recordLoginFailure } from "./login-failure.ts";
 import {
@@ -86,11 +87,6 @@ export interface LoginResult {
   readonly remember?: RememberToken | undefined;
 }
 
-/** Locked now: an administrator's lock (no end) or a failed-attempts lock that has not run out. */
-export function isLocked(row: Pick<UsersTable, "locked" | "locked_until">, nowIso: string): boolean {
-  return row.locked === 1 && (row.locked_until === null || row.locked_until > nowIso);
-}
-
 export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOGIN_THROTTLE) {
   let dummyHash: Promise<string> | null = null;
   const dummy = () => {
@@ -141,7 +137,7 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
       const users = tenant && createUserStore(deps.db.kysely, tenant.id);
       const row = target?.user;
       const settings = tenant ? readSettings(tenant.settings) : DEFAULT_SETTINGS;
-      const locked = row !== undefined && isLocked(row, nowIso);
+      const locked = row !== undefined && lockedAt(row, nowIso);
       let passwordOk = false;
       // While locked the password is not even verified; the dummy keeps the time the same.
       if (row?.password_hash && !locked)
@@ -261,7 +257,7 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
         input.rememberDevice && second.status === "ok" && second.method !== "remembered"
           ? await issueRememberToken(deps, tenant.id, row.id, settings)
           : null;
-      const [user] = await users.toUsers([fresh]);
+      const [user] = await users.toUsers([fresh], nowIso);
       return {
         token,
         csrfToken,

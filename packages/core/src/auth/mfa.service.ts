@@ -260,7 +260,7 @@ export function createMfaService(deps: Deps) {
         const at = now().toISOString();
         const cleared = await createMfaStore(trx, ctx.tenantId).clearAll(userId);
         if (row.mfa_enrolled === 0 && !cleared.totp && cleared.codes === 0 && cleared.devices === 0) {
-          return userOf(trx, ctx.tenantId, userId);
+          return userOf(deps, trx, ctx.tenantId, userId);
         }
         // The password may have been chosen under the with-MFA minimum (8): it must not stay the
         // only factor, so the next sign-in is confined to choosing one long enough alone.
@@ -284,7 +284,7 @@ export function createMfaService(deps: Deps) {
               : {}),
           },
         });
-        return userOf(trx, ctx.tenantId, userId);
+        return userOf(deps, trx, ctx.tenantId, userId);
       });
     },
   };

@@ -69,9 +69,10 @@ export async function loadTargetWithin(
   return row;
 }
 
-export async function userOf(trx: Trx, tenantId: string, id: string): Promise<User> {
+/** The user as the API shows it, at `deps.clock`'s now. */
+export async function userOf(deps: Deps, trx: Trx, tenantId: string, id: string): Promise<User> {
   const users = createUserStore(trx, tenantId);
-  const [user] = await users.toUsers([(await users.findUserRowById(id))!]);
+  const [user] = await users.toUsers([(await users.findUserRowById(id))!], deps.clock.now().toISOString());
   return user!;
 }
 
@@ -138,7 +139,7 @@ export async function transitionUserIn(
     target: { type: "user", id, label: row.username },
     changes,
   });
-  return userOf(trx, ctx.tenantId, id);
+  return userOf(deps, trx, ctx.tenantId, id);
 }
 
 export function createUserLifecycleService(deps: Deps) {
@@ -211,7 +212,7 @@ export function createUserLifecycleService(deps: Deps) {
       return inTenantTx(deps, ctx.tenantId, async (trx) => {
         const row = await loadTargetWithin(trx, caller, id, ifMatch);
         if (row.locked === 0 && row.locked_until === null && row.failed_attempts === 0) {
-          return userOf(trx, ctx.tenantId, id);
+          return userOf(deps, trx, ctx.tenantId, id);
         }
         await createUserActionsStore(trx, ctx.tenantId).updateUser(id, {
           locked: 0,
@@ -228,7 +229,7 @@ export function createUserLifecycleService(deps: Deps) {
             failedAttempts: { before: row.failed_attempts, after: 0 },
           },
         });
-        return userOf(trx, ctx.tenantId, id);
+        return userOf(deps, trx, ctx.tenantId, id);
       });
     },
 

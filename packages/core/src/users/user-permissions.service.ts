@@ -109,7 +109,7 @@ export function createUserPermissionsService(deps: Deps) {
             grants: { before, after: grants },
           },
         });
-        return userOf(trx, ctx.tenantId, id);
+        return userOf(deps, trx, ctx.tenantId, id);
       });
     },
   };

@@ -99,7 +99,7 @@ export async function createUserIn(
   await store.insertUser(stored);
   await store.replaceWorkspaceAccess(id, accessIds);
   await store.replaceWorkspaceRoles(id, workspaceRoles);
-  const created = (await store.toUsers([{ ...stored, tenant_id: ctx.tenantId }]))[0]!;
+  const created = (await store.toUsers([{ ...stored, tenant_id: ctx.tenantId }], now))[0]!;
   await appendAudit(deps, trx, ctx, {
     action: "user.created",
     target: { type: "user", id, label: stored.username },

@@ -66,7 +66,9 @@ export function createUserCsvService(deps: Deps) {
       .where("email_key", "=", foldKey(row.cells.email ?? ""))
       .executeTakeFirst();
     const store = createUserStore(trx, ctx.tenantId);
-    const existing = found ? (await store.toUsers([(await store.findUserRowById(found.id))!]))[0]! : null;
+    const existing = found
+      ? (await store.toUsers([(await store.findUserRowById(found.id))!], deps.clock.now().toISOString()))[0]!
+      : null;
     const checked = await checkRow(run, row, existing);
     if (checked.errors.length > 0) return { action: "error", userId: null, errors: [...checked.errors] };
     if (existing === null) {

@@ -13,7 +13,9 @@ export interface UserListFilter {
   /** Which index answers `q` (see migration 2026-11-23T01-00_user_search). */
   readonly dialect: "sqlite" | "postgres";
   readonly virtual?: boolean | undefined;
+  /** Locked at `now` (a lock whose time has run out is over). */
   readonly locked?: boolean | undefined;
+  readonly now: string;
   readonly roleId?: string | undefined;
   readonly workspaceId?: string | undefined;
   readonly workRole?: string | undefined;
@@ -91,7 +93,13 @@ function filters(eb: Eb, tenantId: string, f: UserListFilter): Expression<SqlBoo
     }
   }
   if (f.virtual !== undefined) out.push(eb("users.virtual", "=", f.virtual ? 1 : 0));
-  if (f.locked !== undefined) out.push(eb("users.locked", "=", f.locked ? 1 : 0));
+  if (f.locked !== undefined) {
+    const on = eb.and([
+      eb("users.locked", "=", 1),
+      eb.or([eb("users.locked_until", "is", null), eb("users.locked_until", ">", f.now)]),
+    ]);
+    out.push(f.locked ? on : eb.not(on));
+  }
   if (f.workRole !== undefined) out.push(eb("users.work_role", "=", f.workRole));
   if (f.lastLoginBefore !== undefined) {
     // "Not signed in since X" includes users who never signed in.

@@ -63,8 +63,8 @@ export async function updateUserIn(
   if (row.status === "archived") {
     throw new AppError("USER_STATE_INVALID", "The user is archived; restore it before editing");
   }
-  const before = (await store.toUsers([row]))[0]!;
   const now = deps.clock.now().toISOString();
+  const before = (await store.toUsers([row], now))[0]!;
 
   const roleChanged = input.roleId !== undefined && input.roleId !== row.role_id;
   const wsRolesChanged =
@@ -166,7 +166,7 @@ export async function updateUserIn(
   }
   if (wsRolesChanged && input.workspaceRoles) await store.replaceWorkspaceRoles(id, input.workspaceRoles);
 
-  const after = (await store.toUsers([next]))[0]!;
+  const after = (await store.toUsers([next], now))[0]!;
   const changes = diffChanges(before, after, AUDITED_USER_FIELDS);
   if (Object.keys(changes).length === 0) return before;
   next.updated_at = now;

@@ -42,7 +42,7 @@ export function createUsersService(deps: Deps) {
       const store = createUserStore(deps.db.kysely, ctx.tenantId);
       const row = await store.findUserRowById(id);
       if (!row) throw new AppError("USER_NOT_FOUND");
-      return (await store.toUsers([row]))[0]!;
+      return (await store.toUsers([row], deps.clock.now().toISOString()))[0]!;
     },
 
     async listUsers(ctx: Ctx, query: ListUsersQuery): Promise<{ items: User[]; nextCursor: string | null }> {
@@ -57,6 +57,7 @@ export function createUsersService(deps: Deps) {
         }
         after = [value, id];
       }
+      const now = deps.clock.now().toISOString();
       const rows = await listUserRows(
         deps.db.kysely,
         ctx.tenantId,
@@ -66,6 +67,7 @@ export function createUsersService(deps: Deps) {
           q: query.q ? foldKey(query.q) : undefined,
           virtual: query.virtual,
           locked: query.locked,
+          now,
           roleId: query.roleId ?? query.role,
           workspaceId: query.workspaceId ?? query.workspace,
           workRole: query.workRole,
@@ -74,7 +76,7 @@ export function createUsersService(deps: Deps) {
         { sort, descending, limit: query.limit + 1, after },
       );
       const pageRows = rows.slice(0, query.limit);
-      const items = await createUserStore(deps.db.kysely, ctx.tenantId).toUsers(pageRows);
+      const items = await createUserStore(deps.db.kysely, ctx.tenantId).toUsers(pageRows, now);
       const last = pageRows.at(-1);
       return {
         items,

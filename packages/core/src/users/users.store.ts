@@ -167,9 +167,10 @@ export function createUserStore(db: Executor, tenantId: string) {
       return out;
     },
 
-    async toUsers(rows: readonly UsersTable[]): Promise<User[]> {
+    /** The API's users; `now` decides whether a timed lock is still on. */
+    async toUsers(rows: readonly UsersTable[], now: string): Promise<User[]> {
       const extras = await this.extrasFor(rows);
-      return rows.map((r) => toUser(r, extras.get(r.id)!));
+      return rows.map((r) => toUser(r, extras.get(r.id)!, now));
     },
   };
 }

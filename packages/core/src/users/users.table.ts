@@ -16,7 +16,12 @@ export interface UserExtras {
   readonly workspaceRoles: readonly WorkspaceRoleAssignment[];
 }
 
-export function toUser(row: UsersTable, extras: UserExtras): User {
+/**
+ * `now` decides `locked`: a lock by failed sign-ins whose time has run out is over (PRODUCT.md: it
+ * ends by time), though the row keeps it until the next sign-in attempt clears it.
+ */
+export function toUser(row: UsersTable, extras: UserExtras, now: string): User {
+  const locked = lockedAt(row, now);
   return {
     id: row.id,
     username: row.username,
@@ -40,8 +45,8 @@ export function toUser(row: UsersTable, extras: UserExtras): User {
     virtual: bool(row.virtual),
     expiresAt: row.expires_at,
     status: row.status,
-    locked: bool(row.locked),
-    lockedUntil: row.locked_until,
+    locked,
+    lockedUntil: locked ? row.locked_until : null,
     mustChangePassword: bool(row.must_change_password),
     mfaEnrolled: bool(row.mfa_enrolled),
     lastLoginAt: row.last_login_at,
@@ -50,6 +55,11 @@ export function toUser(row: UsersTable, extras: UserExtras): User {
     updatedAt: row.updated_at,
     version: row.version,
   };
+}
+
+/** Locked at `now`: an administrator's lock (no end) or a failed-attempts lock that has not run out. */
+export function lockedAt(row: Pick<UsersTable, "locked" | "locked_until">, now: string): boolean {
+  return row.locked === 1 && (row.locked_until === null || row.locked_until > now);
 }
 
 /** What creating a user decides; everything else a new row holds is derived or starts empty. */
