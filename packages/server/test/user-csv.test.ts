@@ -64,6 +64,15 @@ describe(`users as CSV (${TEST_DB})`, () => {
     ).toEqual([]);
   });
 
+  it("answers 200 with the report, dry run or not: an import is no one resource created", async () => {
+    const csv = `${HEADER}\nimport.status,import.status@example.org,Ida,Status,Viewer,,\n`;
+    for (const dryRun of [true, false]) {
+      const res = await a.admin.transport.raw("POST", "/api/v1/users/import", { body: { csv, dryRun } });
+      expect({ dryRun, status: res.status }).toEqual({ dryRun, status: 200 });
+      expect(res.headers.get("location")).toBeNull();
+    }
+  });
+
   it("imports: creates invited users, updates matched ones with their non-blank cells, and audits it", async () => {
     const { user } = await createUser(t, a);
     const csv = [

@@ -20,6 +20,8 @@ export function userCsvRoutes(app: FastifyInstance, core: Core, options: RouteOp
     auth: "tenant",
     permission: "users.manage",
     body: ImportUsersBody,
+    // A report, dry run or not: no one resource is created at a Location.
+    status: 200,
     response: ImportUsersResponse,
     handler: ({ ctx, caller, body }) => core.userCsv.importUsers(ctx, caller, body),
   });
