@@ -403,6 +403,8 @@ describe(`authorization matrix (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, 
       }
       expect(res.status, shown).toBe(403);
       expect((res.body as { code: string }).code, shown).toBe("FORBIDDEN");
+      // The refusal says what was missing (a key, or a rule in words), never only "not allowed".
+      expect((res.body as { detail?: string }).detail, shown).toMatch(/^This needs (the|an|one of) /);
       if (row.needs === "self or users.view") {
         // The exception: about oneself the same call goes through.
         const own = await call(

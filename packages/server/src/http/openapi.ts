@@ -65,7 +65,11 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
     paths[path][r.method.toLowerCase()] = {
       summary: r.summary,
       tags: r.tags,
-      ...(r.permission ? { description: `Requires the \`${r.permission}\` permission.` } : {}),
+      ...(r.permission
+        ? { description: `Requires the \`${r.permission}\` permission.` }
+        : r.needs
+          ? { description: `Requires ${r.needs}.` }
+          : {}),
       security: r.auth === "public" ? [] : [{ bearer: [] }, { cookie: [] }],
       parameters: [
         ...parametersOf(r.params, "path"),

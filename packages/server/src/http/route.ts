@@ -41,8 +41,8 @@ export interface RouteSpec<
   readonly summary: string;
   readonly tags: readonly string[];
   readonly auth: A;
-  /** A permission key the caller must hold at tenant level, or a predicate; checked before the handler. */
-  readonly permission?: string | ((caller: Caller, input: { params: Out<PS>; body: Out<BS> }) => boolean);
+  /** A permission key the caller must hold at tenant level, or a rule; checked before the handler. */
+  readonly permission?: string | PermissionRule<Out<PS>, Out<BS>>;
   readonly params?: PS;
   readonly query?: QS;
   readonly body?: BS;
@@ -79,6 +79,25 @@ export interface RouteSpec<
   ) => Promise<RS extends Schema ? z.output<RS> : void> | (RS extends Schema ? z.output<RS> : void);
 }
 
+/**
+ * Who may call a route when one permission key does not say it: `allows` decides, `needs` says it
+ * in words ("an API token or the users.view permission"), for the 403's detail and the OpenAPI
+ * description, so a refused caller learns what was missing.
+ */
+export interface PermissionRule<P, B> {
+  readonly needs: string;
+  readonly allows: (caller: Caller, input: { params: P; body: B }) => boolean;
+}
+
+/** Any one of these permission keys. */
+export function anyOf(...keys: readonly string[]): PermissionRule<unknown, unknown> {
+  const listed = keys.length === 2 ? keys.join(" or ") : `${keys.slice(0, -1).join(", ")} or ${keys.at(-1)}`;
+  return {
+    needs: `one of the ${listed} permissions`,
+    allows: (caller) => keys.some((k) => caller.permissions.has(k)),
+  };
+}
+
 export interface RegisteredRoute {
   readonly method: Method;
   readonly url: string;
@@ -86,6 +105,8 @@ export interface RegisteredRoute {
   readonly tags: readonly string[];
   readonly auth: AuthMode;
   readonly permission: string | null;
+  /** A rule's words when `permission` is null and a rule decides. */
+  readonly needs?: string;
   readonly params?: Schema;
   readonly query?: Schema;
   readonly body?: Schema;
@@ -174,16 +195,16 @@ export function confine(caller: Caller, method: Method, url: string): void {
 }
 
 function refuseUnless<P, B>(
-  permission: string | ((caller: Caller, input: { params: P; body: B }) => boolean),
+  permission: string | PermissionRule<P, B>,
   caller: Caller,
   input: { params: P; body: B },
 ): void {
   const allowed =
-    typeof permission === "string" ? caller.permissions.has(permission) : permission(caller, input);
+    typeof permission === "string" ? caller.permissions.has(permission) : permission.allows(caller, input);
   if (!allowed) {
     throw new AppError(
       "FORBIDDEN",
-      typeof permission === "string" ? `This needs the ${permission} permission` : undefined,
+      `This needs ${typeof permission === "string" ? `the ${permission} permission` : permission.needs}`,
     );
   }
 }
@@ -203,6 +224,7 @@ export function route<
     tags: spec.tags,
     auth: spec.auth,
     permission: typeof spec.permission === "string" ? spec.permission : null,
+    ...(typeof spec.permission === "object" ? { needs: spec.permission.needs } : {}),
     ...(spec.params ? { params: spec.params } : {}),
     ...(spec.query ? { query: spec.query } : {}),
     ...(spec.body ? { body: spec.body } : {}),
@@ -214,7 +236,7 @@ export function route<
   });
   const permissionNeedsOnlyCaller =
     typeof spec.permission === "string" ||
-    (typeof spec.permission === "function" && spec.permission.length < 2);
+    (typeof spec.permission === "object" && spec.permission.allows.length < 2);
   const shape = spec.query instanceof z.ZodObject ? spec.query.shape : {};
   const rate: RateClass = spec.rate ?? ("limit" in shape ? "list" : "count" in shape ? "scim-list" : "api");
   const limit = spec.auth === "tenant" ? options.rateLimiter?.hookFor(rate) : undefined;

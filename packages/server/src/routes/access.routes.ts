@@ -9,6 +9,8 @@ import type { FastifyInstance } from "fastify";
 import { type RouteOptions, route } from "../http/route.ts";
 import { isBatchCheckBody, isCheckBody } from "./decision-fast-path.ts";
 
+/** Who may ask a decision: API.md's callers of check, batch and explain. */
+const ASKERS = "an API token, the users.view permission, or questions about yourself only";
 const mayAskAbout = (caller: Caller, queries: readonly { userId: string }[]): boolean =>
   caller.kind === "api_token" ||
   caller.permissions.has("users.view") ||
@@ -24,7 +26,7 @@ export function accessRoutes(app: FastifyInstance, core: Core, options: RouteOpt
     summary: "May this user do this (in this workspace, to this patient)?",
     tags,
     auth: "tenant",
-    permission: (caller, { body }) => mayAskAbout(caller, [body]),
+    permission: { needs: ASKERS, allows: (caller, { body }) => mayAskAbout(caller, [body]) },
     body: CheckBody,
     acceptsBody: isCheckBody,
     status: 200,
@@ -39,7 +41,7 @@ export function accessRoutes(app: FastifyInstance, core: Core, options: RouteOpt
     summary: "Up to 1,000 checks in one call; the results come in the same order",
     tags,
     auth: "tenant",
-    permission: (caller, { body }) => mayAskAbout(caller, body.checks),
+    permission: { needs: ASKERS, allows: (caller, { body }) => mayAskAbout(caller, body.checks) },
     body: BatchCheckBody,
     acceptsBody: isBatchCheckBody,
     status: 200,
@@ -56,7 +58,7 @@ export function accessRoutes(app: FastifyInstance, core: Core, options: RouteOpt
     summary: "A check with every step that led to its answer",
     tags,
     auth: "tenant",
-    permission: (caller, { body }) => mayAskAbout(caller, [body]),
+    permission: { needs: ASKERS, allows: (caller, { body }) => mayAskAbout(caller, [body]) },
     body: CheckBody,
     acceptsBody: isCheckBody,
     status: 200,

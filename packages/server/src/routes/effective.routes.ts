@@ -25,8 +25,11 @@ export function effectiveRoutes(app: FastifyInstance, core: Core, options: Route
       "What check answers allowed for this user: with no workspace and in each workspace, with collaborator marks",
     tags,
     auth: "tenant",
-    permission: (caller, { params }) =>
-      caller.kind === "api_token" || caller.permissions.has("users.view") || params.id === caller.userId,
+    permission: {
+      needs: "an API token, the users.view permission, or your own user",
+      allows: (caller, { params }) =>
+        caller.kind === "api_token" || caller.permissions.has("users.view") || params.id === caller.userId,
+    },
     params: IdParams,
     response: EffectivePermissionsResult,
     handler: ({ ctx, caller, params }) => core.effective.effectivePermissions(ctx, caller, params.id),
@@ -39,7 +42,10 @@ export function effectiveRoutes(app: FastifyInstance, core: Core, options: Route
     summary: "Every active user for whom check would answer allowed, by username then id (paged)",
     tags,
     auth: "tenant",
-    permission: (caller) => caller.kind === "api_token" || caller.permissions.has("users.view"),
+    permission: {
+      needs: "an API token or the users.view permission",
+      allows: (caller) => caller.kind === "api_token" || caller.permissions.has("users.view"),
+    },
     query: WhoCanQuery,
     body: WhoCanBody,
     status: 200,

@@ -8,14 +8,9 @@ import {
   page,
   ReviewEmergencyAccessBody,
 } from "@staffgate/contract";
-import type { Caller, Core } from "@staffgate/core";
+import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
-import { type RouteOptions, route } from "../http/route.ts";
-
-const anyOf =
-  (...keys: string[]) =>
-  (caller: Caller) =>
-    keys.some((k) => caller.permissions.has(k));
+import { anyOf, type RouteOptions, route } from "../http/route.ts";
 
 export function emergencyRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
   const tags = ["emergency access"];

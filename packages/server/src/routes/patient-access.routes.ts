@@ -72,9 +72,12 @@ export function patientAccessRoutes(app: FastifyInstance, core: Core, options: R
     summary: "The application reports that a user created or uploaded the patient: the user gets access",
     tags,
     auth: "tenant",
-    // Meant for the clinical application's API token. API tokens arrive with issue 4; until then
-    // holders of patient_access.manage may report it too. Revisit when tokens carry their own scopes.
-    permission: (caller) => caller.kind === "api_token" || caller.permissions.has("patient_access.manage"),
+    // Meant for the clinical application's API token, whatever its role: the application reports
+    // what happened. A person reporting it must be able to grant access anyway.
+    permission: {
+      needs: "an API token or the patient_access.manage permission",
+      allows: (caller) => caller.kind === "api_token" || caller.permissions.has("patient_access.manage"),
+    },
     params: PatientRefParams,
     body: PatientCreatedBody,
     response: PatientGrantSchema,

@@ -4,11 +4,11 @@
  * discovery resources, which hold no tenant data and need no token (RFC 7644 §4).
  */
 import { ScimBody, ScimListQuery, ScimResourceParams, ScimSearchBody } from "@staffgate/contract";
-import type { Caller, Core } from "@staffgate/core";
+import type { Core } from "@staffgate/core";
 import { AppError, resourceTypes, SCHEMAS, schemaResource, serviceProviderConfig } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
-import { type RouteOptions, route } from "../http/route.ts";
+import { anyOf, type RouteOptions, route } from "../http/route.ts";
 import { installScimContentType, SCIM_BASES, SCIM_MEDIA_TYPE, sendScim } from "../http/scim.ts";
 
 const produces = { [SCIM_MEDIA_TYPE]: "a SCIM resource or ListResponse (RFC 7643/7644)" };
@@ -127,11 +127,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
       const what = kind === "Users" ? "users (not archived, not virtual)" : "groups (the tenant's roles)";
       // Groups' writes need roles.manage or users.manage depending on what the body changes (the
       // use case decides); a caller with neither can never succeed, and is refused before its body.
-      const write =
-        kind === "Users"
-          ? "users.manage"
-          : (caller: Caller) =>
-              caller.permissions.has("roles.manage") || caller.permissions.has("users.manage");
+      const write = kind === "Users" ? "users.manage" : anyOf("roles.manage", "users.manage");
 
       route(app, options, {
         method: "GET",

@@ -106,7 +106,11 @@ export function userActionsRoutes(app: FastifyInstance, core: Core, options: Rou
     summary: "Give a user a private role with these grants",
     tags,
     auth: "tenant",
-    permission: (caller) => caller.permissions.has("users.manage") && caller.permissions.has("roles.manage"),
+    // A private role is a role: making one takes both (PRODUCT.md §2, private roles).
+    permission: {
+      needs: "the users.manage and roles.manage permissions",
+      allows: (caller) => caller.permissions.has("users.manage") && caller.permissions.has("roles.manage"),
+    },
     params: IdParams,
     body: PrivatePermissionsBody,
     response: UserSchema,

@@ -47,7 +47,10 @@ export function usersRoutes(app: FastifyInstance, core: Core, options: RouteOpti
     summary: "Get a user (any user with users.view; everyone may read themselves)",
     tags,
     auth: "tenant",
-    permission: (caller, { params }) => caller.permissions.has("users.view") || caller.userId === params.id,
+    permission: {
+      needs: "the users.view permission, or your own user",
+      allows: (caller, { params }) => caller.permissions.has("users.view") || caller.userId === params.id,
+    },
     params: IdParams,
     response: UserSchema,
     etag,
