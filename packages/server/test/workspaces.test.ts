@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { createRole, createUser, roleIdByName } from "./lifecycle-fixtures.ts";
 
 describe(`workspaces (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   let t: TestApp;
@@ -103,6 +104,55 @@ describe(`workspaces (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     const third = await c.admin.workspaces.list({ limit: 2, cursor: second.nextCursor! });
     expect(third.items.map((w) => w.slug)).toEqual(["w-e"]);
     expect(third.nextCursor).toBeNull();
+  });
+
+  it("deleting a workspace moves the version (ETag) of every role and user that named it, and only theirs", async () => {
+    const gone = (await a.admin.workspaces.create({ slug: "satellite", name: "Satellite" })).id;
+    const stays = (await a.admin.workspaces.create({ slug: "main-site", name: "Main site" })).id;
+    await a.admin.workspaces.update(gone, { protected: false });
+    const viewer = await roleIdByName(t, a, "Viewer");
+    const rows = (workspaceId: string) => ({ workspaces: [{ workspaceId, permissions: ["patients.read"] }] });
+    const namingRole = await createRole(a, rows(gone));
+    const otherRole = await createRole(a, rows(stays));
+    const { user: active } = await createUser(t, a, {
+      roleId: viewer,
+      extra: { workspaceAccess: [gone, stays] },
+    });
+    const { user: roled } = await createUser(t, a, {
+      roleId: viewer,
+      extra: { workspaceRoles: [{ workspaceId: gone, roleId: namingRole }] },
+    });
+    const { user: other } = await createUser(t, a, { roleId: viewer, extra: { workspaceAccess: [stays] } });
+    const before = {
+      roles: await Promise.all([namingRole, otherRole].map((id) => a.admin.roles.get(id))),
+      users: await Promise.all([active, roled, other].map((u) => a.admin.users.get(u.id))),
+    };
+    t.clock.advance(60_000);
+
+    await a.admin.workspaces.delete(gone);
+    const roles = await Promise.all([namingRole, otherRole].map((id) => a.admin.roles.get(id)));
+    const users = await Promise.all([active, roled, other].map((u) => a.admin.users.get(u.id)));
+    const moved = (
+      list: { version: number; updatedAt: string }[],
+      was: { version: number; updatedAt: string }[],
+    ) => list.map((x, i) => [x.version - was[i]!.version, x.updatedAt !== was[i]!.updatedAt]);
+    expect(moved(roles, before.roles)).toEqual([
+      [1, true],
+      [0, false],
+    ]);
+    expect(moved(users, before.users)).toEqual([
+      [1, true],
+      [1, true],
+      [0, false],
+    ]);
+    expect(roles[0]!.workspaces).toEqual([]);
+    expect(users[0]!.workspaceAccess).toEqual([stays]);
+    expect(users[1]!.workspaceRoles).toEqual([]);
+    // A write with the ETag read before the delete is stale now.
+    const stale = await problemOf(() =>
+      a.admin.users.update(roled.id, { title: "Dr" }, { ifMatch: before.users[1]!.version }),
+    );
+    expect(stale.status).toBe(412);
   });
 
   it("records create, update and delete in the audit in the same transaction", async () => {

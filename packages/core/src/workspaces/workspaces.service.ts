@@ -144,7 +144,7 @@ export function createWorkspacesService(deps: Deps) {
         if (row.protected === 1) {
           throw new AppError("WORKSPACE_PROTECTED", "Unprotect the workspace before deleting it");
         }
-        const removed = await store.deleteWorkspaceCascade(id);
+        const removed = await store.deleteWorkspaceCascade(id, deps.clock.now().toISOString());
         await appendAudit(deps, trx, ctx, {
           action: "workspace.deleted",
           target: { type: "workspace", id, label: row.slug },

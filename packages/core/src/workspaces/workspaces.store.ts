@@ -50,8 +50,30 @@ export function createWorkspaceStore(db: Executor, tenantId: string) {
         .where("id", "=", id)
         .execute();
     },
-    /** Deletes the workspace and every row that names it; returns how many of each went. */
-    async deleteWorkspaceCascade(id: string) {
+    /**
+     * Deletes the workspace and every row that names it; returns how many of each went. The roles
+     * and users that lose a row change: their version (ETag) and `updated_at` move.
+     */
+    async deleteWorkspaceCascade(id: string, at: string) {
+      const naming = (table: "role_workspaces" | "user_workspaces" | "user_workspace_roles") =>
+        db.selectFrom(table).where("tenant_id", "=", tenantId).where("workspace_id", "=", id);
+      await db
+        .updateTable("roles")
+        .set((eb) => ({ version: eb("version", "+", 1), updated_at: at }))
+        .where("tenant_id", "=", tenantId)
+        .where("id", "in", naming("role_workspaces").select("role_id"))
+        .execute();
+      await db
+        .updateTable("users")
+        .set((eb) => ({ version: eb("version", "+", 1), updated_at: at }))
+        .where("tenant_id", "=", tenantId)
+        .where((eb) =>
+          eb.or([
+            eb("id", "in", naming("user_workspaces").select("user_id")),
+            eb("id", "in", naming("user_workspace_roles").select("user_id")),
+          ]),
+        )
+        .execute();
       const del = async (
         table: "role_workspaces" | "user_workspaces" | "user_workspace_roles" | "patient_grants",
       ) =>
