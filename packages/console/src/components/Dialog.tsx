@@ -1,7 +1,9 @@
 /**
  * A modal dialog on the native `<dialog>` (focus trap, Escape, inert background for free).
  * Closing it any way (Escape, the Close button) calls `onClose`; the parent unmounts it. It opens
- * on its first field (or, without one, its first button) rather than the × in its head.
+ * on its first field (or, without one, its first button) rather than the × in its head; one that
+ * loads its form first holds the focus on itself until the form is there. Closed, it gives the
+ * focus back to what had it before.
  */
 import { type ReactNode, useEffect, useId, useRef } from "react";
 
@@ -28,20 +30,51 @@ export function Dialog(props: {
   readonly wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<Element | null>(null);
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
-    if (d && !d.open) {
-      d.showModal();
-      // The browser would focus the first focusable, the × in the head: start where the work is.
-      firstFocus(d)?.focus();
+    if (!d) return;
+    // Read before the dialog takes the focus (and only once: development runs effects twice).
+    opener.current ??= document.activeElement;
+    /**
+     * Escape closes the dialog and the browser gives the focus back; Cancel or Save has the parent
+     * take it away while open, and the focus would drop to the page's body: back to the opener.
+     */
+    const giveBack = () => {
+      const back = opener.current;
+      const lost = document.activeElement === null || document.activeElement === document.body;
+      if (lost && back instanceof HTMLElement && back.isConnected) back.focus();
+    };
+    if (!d.open) d.showModal();
+    // The browser would focus the first focusable, the × in the head: start where the work is.
+    const start = firstFocus(d);
+    if (start) {
+      start.focus();
+      return giveBack;
     }
+    // Still loading (Edit reads the user first): the focus waits on the dialog itself, then goes
+    // to the first field once the form is there, unless the person has moved it meanwhile.
+    d.focus();
+    const watch = new MutationObserver(() => {
+      if (document.activeElement !== d) return watch.disconnect();
+      const field = firstFocus(d);
+      if (!field) return;
+      watch.disconnect();
+      field.focus();
+    });
+    watch.observe(d, { childList: true, subtree: true });
+    return () => {
+      watch.disconnect();
+      giveBack();
+    };
   }, []);
   return (
     <dialog
       ref={ref}
       className={props.wide ? "dialog wide" : "dialog"}
       aria-labelledby={titleId}
+      tabIndex={-1}
       onClose={props.onClose}
     >
       <div className="dialog-head">

@@ -2,15 +2,17 @@
  * A list as a table: the words for an empty list instead of an empty table, a caption for screen
  * readers, and a header per column. A falsy column is left out: one only some people see (Actions).
  * The table sits in a box that, on a narrow screen, scrolls sideways on its own (styles.css) rather
- * than widening the page.
+ * than widening the page, and takes the keyboard focus while it does (ScrollBox).
  */
 import type { ReactNode } from "react";
+import { ScrollBox } from "./ScrollBox.tsx";
 
 export function ListTable<T>(props: {
   readonly items: readonly T[];
   /** Said instead of the table when there are no items; absent: the caller has said it. */
   readonly empty?: ReactNode;
-  readonly caption: ReactNode;
+  /** Said to screen readers: the table's name, and its scroll box's when that scrolls. */
+  readonly caption: string;
   readonly columns: readonly ReactNode[];
   /** One `<tr>` with its key. */
   readonly row: (item: T) => ReactNode;
@@ -18,7 +20,7 @@ export function ListTable<T>(props: {
 }) {
   if (props.items.length === 0 && props.empty !== undefined) return <p className="empty">{props.empty}</p>;
   return (
-    <div className="table-scroll">
+    <ScrollBox className="table-scroll" label={props.caption}>
       <table className={props.className ?? "table"}>
         <caption className="visually-hidden">{props.caption}</caption>
         <thead>
@@ -36,6 +38,6 @@ export function ListTable<T>(props: {
         </thead>
         <tbody>{props.items.map(props.row)}</tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }

@@ -1,5 +1,6 @@
 /** One page of audit events, newest first; each row opens its detail with "Details". */
 import { ListTable } from "../../components/ListTable.tsx";
+import { ScrollBox } from "../../components/ScrollBox.tsx";
 import type { AuditEvent } from "./filters.ts";
 import { actorLabel, isEmergency, localTime, OUTCOME_LABEL, targetLabel } from "./format.ts";
 
@@ -8,7 +9,7 @@ export function AuditTable(props: {
   readonly onOpen: (event: AuditEvent) => void;
 }) {
   return (
-    <div className="audit-table-wrap">
+    <ScrollBox className="audit-table-wrap" label="Audit events, newest first">
       <ListTable
         items={props.events}
         caption="Audit events, newest first"
@@ -46,6 +47,6 @@ export function AuditTable(props: {
           </tr>
         )}
       />
-    </div>
+    </ScrollBox>
   );
 }

@@ -1,11 +1,12 @@
 /** One page of the outbox, newest first: when, to whom, what, and whether it left. */
 import { ListTable } from "../../components/ListTable.tsx";
+import { ScrollBox } from "../../components/ScrollBox.tsx";
 import type { OutboxMessage } from "./filters.ts";
 import { kindLabel, localTime, stateLabel } from "./format.ts";
 
 export function OutboxTable(props: { readonly messages: readonly OutboxMessage[] }) {
   return (
-    <div className="outbox-table-wrap">
+    <ScrollBox className="outbox-table-wrap" label="Emails, newest first">
       <ListTable
         items={props.messages}
         caption="Emails, newest first"
@@ -28,6 +29,6 @@ export function OutboxTable(props: { readonly messages: readonly OutboxMessage[]
           </tr>
         )}
       />
-    </div>
+    </ScrollBox>
   );
 }

@@ -9,6 +9,7 @@ import { Dialog } from "../../components/Dialog.tsx";
 import { Field } from "../../components/Field.tsx";
 import { ListTable } from "../../components/ListTable.tsx";
 import { ErrorAlert } from "../../components/Messages.tsx";
+import { ScrollBox } from "../../components/ScrollBox.tsx";
 import { useApi } from "../../session.tsx";
 import {
   fileRefusal,
@@ -165,7 +166,7 @@ function columnList() {
 /** One row per line of the file: its line, its email and what the import will do with it. */
 function ImportReportTable({ report }: { readonly report: ImportReport }) {
   return (
-    <div className="import-report">
+    <ScrollBox className="import-report" label="What the import will do, line by line">
       <ListTable
         items={report.rows}
         caption="What the import will do, line by line"
@@ -179,6 +180,6 @@ function ImportReportTable({ report }: { readonly report: ImportReport }) {
           </tr>
         )}
       />
-    </div>
+    </ScrollBox>
   );
 }

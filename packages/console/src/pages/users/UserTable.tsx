@@ -4,6 +4,7 @@
  * the other way); the sorted column says so with `aria-sort`.
  */
 import type { ReactNode } from "react";
+import { ScrollBox } from "../../components/ScrollBox.tsx";
 import { formatDateTime } from "../../dates.ts";
 import type { User } from "../../types.ts";
 import { ActionsMenu } from "./ActionsMenu.tsx";
@@ -87,7 +88,7 @@ export function UserTable(
   },
 ) {
   return (
-    <div className="table-scroll">
+    <ScrollBox className="table-scroll" label="Users">
       <table className="table users-table">
         <caption className="visually-hidden">Users</caption>
         <thead>
@@ -122,7 +123,7 @@ export function UserTable(
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }
 
