@@ -2,6 +2,7 @@
  * What one refresh of a policy snapshot re-reads (some users, some roles) and how it is applied:
  * in place and synchronously, so a decision running between two awaits never sees half of it.
  */
+import { readRoleRows } from "../roles/roles.table.ts";
 import type { Executor } from "../shared/tx.ts";
 import type { EmergencyFact } from "./decision.rules.ts";
 import {
@@ -83,15 +84,7 @@ export async function loadDelta(
   const roles = new Map<string, SnapshotRole | undefined>();
   const rids = [...wanted];
   if (rids.length > 0) {
-    const [roleRows, wsRows] = await Promise.all([
-      db.selectFrom("roles").selectAll().where("tenant_id", "=", tenantId).where("id", "in", rids).execute(),
-      db
-        .selectFrom("role_workspaces")
-        .selectAll()
-        .where("tenant_id", "=", tenantId)
-        .where("role_id", "in", rids)
-        .execute(),
-    ]);
+    const { roles: roleRows, rows: wsRows } = await readRoleRows(db, tenantId, rids);
     const rowsByRole = groupBy(wsRows, (r) => r.role_id);
     for (const id of rids) roles.set(id, undefined);
     for (const r of roleRows) roles.set(r.id, toSnapshotRole(r, rowsByRole.get(r.id) ?? []));

@@ -5,6 +5,7 @@
  * success; a newer link of a kind voids the older ones.
  */
 import { appendAudit } from "../audit/audit-writer.ts";
+import type { UsersTable } from "../db/schema.ts";
 import { anonymousActor, type Ctx, type RequestMeta } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
@@ -15,7 +16,7 @@ import { loadTargetWithin } from "../users/user-lifecycle.service.ts";
 import { createUserStore } from "../users/users.store.ts";
 import type { Caller } from "./caller.ts";
 import { issueCredentialLink, queueInvitation } from "./credential-links.ts";
-import { createCredentialTokenStore } from "./credential-tokens.store.ts";
+import { type CredentialTokenKind, createCredentialTokenStore } from "./credential-tokens.store.ts";
 import { checkPassword, exceedsHardCap, passwordInvalid } from "./password-policy.rules.ts";
 import {
   canAcceptInvitation,
@@ -38,6 +39,34 @@ const ANONYMOUS = anonymousActor();
 export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
   const db = deps.db.kysely;
   const { nowIso, checkNewPassword, storePassword, notify, lookUpLink } = writes;
+
+  /**
+   * Everything a link's redemption does before its transaction: the hard cap, the link (usable,
+   * its user in a state that may redeem it), the policy and history, the hash. The link is only
+   * read here; its transaction consumes it.
+   */
+  async function redeemable(
+    meta: RequestMeta,
+    kind: CredentialTokenKind,
+    token: string,
+    chosen: { readonly path: string; readonly password: string },
+    usable: (user: UsersTable, at: string) => boolean,
+  ) {
+    const { path, password } = chosen;
+    if (exceedsHardCap(password)) throw passwordInvalid(path, checkPassword(password)!);
+    const link = await lookUpLink(kind, token);
+    if (!usable(link.user, nowIso())) throw invalidToken();
+    await checkNewPassword(path, password, link.user, link.tenant, link.settings);
+    const hash = await deps.hasher.hash(password);
+    const { user } = link;
+    const ctx: Ctx = {
+      ...meta,
+      tenantId: link.tenant.id,
+      actor: { type: "user", id: user.id, label: user.username },
+    };
+    return { ...link, hash, ctx };
+  }
+
   return {
     /**
      * `POST /auth/forgot-password`. Never throws for anything about the account and never returns
@@ -93,17 +122,13 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
      * notifies; does not sign in. Bad, used, voided or expired link: 400 INVALID_TOKEN.
      */
     async resetPassword(meta: RequestMeta, input: { readonly token: string; readonly newPassword: string }) {
-      if (exceedsHardCap(input.newPassword))
-        throw passwordInvalid("newPassword", checkPassword(input.newPassword)!);
-      const { row, user, tenant, settings } = await lookUpLink("reset", input.token);
-      if (!canResetPassword(user, nowIso())) throw invalidToken();
-      await checkNewPassword("newPassword", input.newPassword, user, tenant, settings);
-      const hash = await deps.hasher.hash(input.newPassword);
-      const ctx: Ctx = {
-        ...meta,
-        tenantId: tenant.id,
-        actor: { type: "user", id: user.id, label: user.username },
-      };
+      const { row, user, tenant, settings, hash, ctx } = await redeemable(
+        meta,
+        "reset",
+        input.token,
+        { path: "newPassword", password: input.newPassword },
+        canResetPassword,
+      );
       await inTx(deps, async (trx) => {
         const at = nowIso();
         const userId = await createCredentialTokenStore(trx, tenant.id).consume("reset", row.token_hash, at);
@@ -132,16 +157,13 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
 
     /** `POST /auth/invitations/accept`: sets the password; the user becomes `active`; single use. */
     async acceptInvitation(meta: RequestMeta, input: { readonly token: string; readonly password: string }) {
-      if (exceedsHardCap(input.password)) throw passwordInvalid("password", checkPassword(input.password)!);
-      const { row, user, tenant, settings } = await lookUpLink("invitation", input.token);
-      if (!canAcceptInvitation(user, nowIso())) throw invalidToken();
-      await checkNewPassword("password", input.password, user, tenant, settings);
-      const hash = await deps.hasher.hash(input.password);
-      const ctx: Ctx = {
-        ...meta,
-        tenantId: tenant.id,
-        actor: { type: "user", id: user.id, label: user.username },
-      };
+      const { row, user, tenant, settings, hash, ctx } = await redeemable(
+        meta,
+        "invitation",
+        input.token,
+        { path: "password", password: input.password },
+        canAcceptInvitation,
+      );
       // A tenant transaction: the status changes, which decisions read.
       await inTenantTx(deps, tenant.id, async (trx) => {
         const at = nowIso();

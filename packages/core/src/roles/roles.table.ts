@@ -32,13 +32,12 @@ export async function loadTenantRoles(db: Executor, tenantId: string): Promise<M
   return new Map(roles.map((r) => [r.id, toRoleRef(r, rows)]));
 }
 
-/** Some roles of one tenant by id. */
-export async function loadRolesById(
+/** The rows of some roles of one tenant by id, and their workspace rows (ids: not empty). */
+export async function readRoleRows(
   db: Executor,
   tenantId: string,
   ids: readonly string[],
-): Promise<Map<string, RoleRef>> {
-  if (ids.length === 0) return new Map();
+): Promise<{ roles: RolesTable[]; rows: RoleWorkspacesTable[] }> {
   const [roles, rows] = await Promise.all([
     db.selectFrom("roles").selectAll().where("tenant_id", "=", tenantId).where("id", "in", ids).execute(),
     db
@@ -48,5 +47,16 @@ export async function loadRolesById(
       .where("role_id", "in", ids)
       .execute(),
   ]);
+  return { roles, rows };
+}
+
+/** Some roles of one tenant by id. */
+export async function loadRolesById(
+  db: Executor,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<Map<string, RoleRef>> {
+  if (ids.length === 0) return new Map();
+  const { roles, rows } = await readRoleRows(db, tenantId, ids);
   return new Map(roles.map((r) => [r.id, toRoleRef(r, rows)]));
 }
