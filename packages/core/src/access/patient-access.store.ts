@@ -105,8 +105,13 @@ export function createPatientAccessStore(db: Executor, tenantId: string) {
 /**
  * Serialises the tenant's writers without bumping its policy version (patient grants and
  * elevations are read fresh by every decision, so no cache needs telling): PostgreSQL locks the
- * tenant row, the lock every `inTenantTx` takes too; SQLite runs one write transaction at a time.
- * Returns false when the tenant does not exist.
+ * tenant row FOR NO KEY UPDATE, the lock every `inTenantTx`'s UPDATE takes too; SQLite runs one
+ * write transaction at a time. Returns false when the tenant does not exist.
+ *
+ * Not FOR UPDATE: that one also blocks the FOR KEY SHARE lock that inserting any row referencing
+ * the tenant takes (the foreign key check), so an audit-only transaction holding the audit head
+ * and inserting its event, against this one holding the tenant and waiting for the audit head,
+ * deadlocked (a 500, and a lost failed-sign-in count; found by the concurrency audit).
  */
 export async function lockTenantRow(
   db: Executor,
@@ -114,6 +119,6 @@ export async function lockTenantRow(
   tenantId: string,
 ): Promise<boolean> {
   let q = db.selectFrom("tenants").select("id").where("id", "=", tenantId);
-  if (dialect === "postgres") q = q.forUpdate();
+  if (dialect === "postgres") q = q.forNoKeyUpdate();
   return (await q.executeTakeFirst()) !== undefined;
 }
