@@ -87,6 +87,36 @@ describe(`credential link races (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`,
     expect(me.user.status).toBe("active");
   });
 
+  it(`${PARALLEL} parallel forgot-password requests for one account: 3 emails an hour, one live link`, async () => {
+    const { user } = await createUser(t, a);
+    const answers = await Promise.all(
+      Array.from({ length: PARALLEL }, () =>
+        t.anonymous.transport.raw("POST", "/api/v1/auth/forgot-password", {
+          body: { tenant: a.slug, email: user.email },
+        }),
+      ),
+    );
+    expect(new Set(answers.map((r) => r.status))).toEqual(new Set([202]));
+    const mails = await t.db.kysely
+      .selectFrom("outbox")
+      .select("id")
+      .where("tenant_id", "=", a.id)
+      .where("to_address", "=", user.email)
+      .where("kind", "=", "auth.password.reset_link")
+      .execute();
+    const now = t.clock.now().toISOString();
+    const live = await t.db.kysely
+      .selectFrom("credential_tokens")
+      .select("id")
+      .where("tenant_id", "=", a.id)
+      .where("user_id", "=", user.id)
+      .where("kind", "=", "reset")
+      .where("used_at", "is", null)
+      .where("expires_at", ">", now)
+      .execute();
+    expect({ mails: mails.length, live: live.length }).toEqual({ mails: 3, live: 1 });
+  });
+
   it("a sign-in that verified the old password gets no session once the password was set meanwhile", async () => {
     const { user } = await createUser(t, a);
     const hasher = t.app.core.deps.hasher;

@@ -87,6 +87,9 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
         .where("email_key", "=", foldKey(input.email))
         .executeTakeFirst();
       return inTx(deps, async (trx) => {
+        // Parallel requests for one account take turns: the count below, then the link, are
+        // exact (3 an hour, the newest voiding the rest); unknown accounts run the same statement.
+        await createUserStore(trx, tenantId).lockUserRow(user?.id ?? NO_USER, deps.db.dialect);
         const now = deps.clock.now();
         const at = now.toISOString();
         const hourAgo = new Date(now.getTime() - 60 * MINUTE_MS).toISOString();

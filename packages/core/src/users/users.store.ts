@@ -58,6 +58,16 @@ export function createUserStore(db: Executor, tenantId: string) {
         .execute();
     },
 
+    /**
+     * Holds the user's row until the commit on PostgreSQL, so that two transactions deciding about
+     * the same user from what they read (a count, then a write) take turns. SQLite runs one write
+     * transaction at a time. An id that names no row locks nothing and costs the same statement.
+     */
+    async lockUserRow(id: string, dialect: "sqlite" | "postgres"): Promise<void> {
+      if (dialect !== "postgres") return;
+      await users().select("id").where("id", "=", id).forNoKeyUpdate().execute();
+    },
+
     findUserRowById(id: string): Promise<UsersTable | undefined> {
       return users().selectAll().where("id", "=", id).executeTakeFirst();
     },
