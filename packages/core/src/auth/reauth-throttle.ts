@@ -4,7 +4,7 @@
  * counted before the password is checked, in one atomic upsert (login-throttle.store.ts), so
  * parallel guesses cannot all slip past a count that only grows once they fail (SECURITY.md 34).
  * Past 5 attempts in the fixed 15-minute window the action is refused with 429 until the window
- * ends; a right password gives its attempt back. Each action of each user has its own count, in
+ * ends; a right password gives its attempt back, and so does a refused one. Each action of each user has its own count, in
  * the database, so every instance agrees.
  */
 import type { Deps } from "../shared/deps.ts";
@@ -30,6 +30,10 @@ export async function takeReauthAttempt(
   const key = throttleKey(`reauth:${where.tenantId}:${where.userId}:${where.action}`);
   const hit = await hitOne(db, key, windowStartOf(now, REAUTH_WINDOW_MS));
   if (hit.count > REAUTH_LIMIT) {
+    // Refused before any password was checked: no guess was made, so it takes nothing from the
+    // budget (else a client sending the right password twice at once, or retrying its 429s,
+    // would lock the person out of the action for the rest of the window).
+    await refundThrottle(db, [hit]);
     const retryAfter = Math.max(
       1,
       Math.ceil((Date.parse(hit.windowStart) + REAUTH_WINDOW_MS - now.getTime()) / 1000),
