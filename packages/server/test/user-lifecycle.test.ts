@@ -377,6 +377,30 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     expect(`${again.status} ${again.code}`).toBe("409 LAST_ADMINISTRATOR");
   });
 
+  it("refuses demoting, deactivating, archiving or purging the last administrator whose account does not expire", async () => {
+    const c = await t.createTenant();
+    const viewer = await roleIdByName(t, c, "Viewer");
+    const expiresAt = new Date(t.clock.now().getTime() + 86_400_000).toISOString();
+    const dated = await createUser(t, c);
+    await c.admin.users.update(dated.user.id, { expiresAt });
+    const before = await dated.client.users.get(c.adminUserId);
+    const refusals = [
+      () => dated.client.users.update(c.adminUserId, { roleId: viewer }),
+      () => dated.client.userActions.deactivate(c.adminUserId),
+      () => dated.client.userActions.archive(c.adminUserId),
+      () => dated.client.userActions.purge(c.adminUserId),
+    ];
+    for (const refused of refusals) {
+      const p = await problemOf(refused);
+      // Purge is refused first for the history a signed-in administrator has.
+      expect(["409 LAST_ADMINISTRATOR", "409 USER_HAS_HISTORY"]).toContain(`${p.status} ${p.code}`);
+    }
+    expect(await dated.client.users.get(c.adminUserId)).toEqual(before);
+    // Once the other's date is taken away, the demotion goes through.
+    await c.admin.users.update(dated.user.id, { expiresAt: null });
+    expect((await dated.client.users.update(c.adminUserId, { roleId: viewer })).roleId).toBe(viewer);
+  });
+
   it("keeps one administrator when two administrators deactivate each other at the same moment", async () => {
     for (const verb of ["deactivate", "archive"] as const) {
       const c = await t.createTenant();

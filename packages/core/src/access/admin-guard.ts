@@ -1,6 +1,6 @@
 /**
  * "A tenant always keeps at least one active, non-virtual user holding users.manage and
- * roles.manage." Checked inside the use case's tenant transaction after the change is applied:
+ * roles.manage", one whose account does not expire. Checked inside the use case's tenant transaction after the change is applied:
  * the transaction holds the tenant lock (see shared/tx.ts), so two administrators demoting each
  * other at the same moment are serialised and the second one is refused.
  */
@@ -36,51 +36,36 @@ export async function countAdministrators(
   return Number(row?.n ?? 0);
 }
 
-/** Throws LAST_ADMINISTRATOR (rolling the transaction back) when the change left no administrator. */
+/**
+ * Throws LAST_ADMINISTRATOR (rolling the transaction back) when the change left no administrator
+ * whose account never expires. An expiring one does not count: on its date the tenant would lose
+ * its last administrator (an expired account can neither sign in nor be allowed anything; the
+ * expiry job only spares its row). So an expiry date on the last lasting administrator is refused,
+ * and so is demoting, deactivating, archiving or purging the last lasting one while others expire
+ * (found by the product and concurrency audits).
+ */
 export async function ensureAdministratorRemains(
   trx: Trx,
   tenantId: string,
   catalog: Catalog,
-  nowIso: string,
-): Promise<void> {
-  if ((await countAdministrators(trx, tenantId, catalog, nowIso)) === 0) {
-    throw new AppError(
-      "LAST_ADMINISTRATOR",
-      "This would leave the tenant without an active user holding users.manage and roles.manage",
-    );
-  }
-}
-
-/**
- * Setting an expiry date on an administrator: another administrator must remain whose account
- * never expires. Otherwise the tenant loses its last administrator on that date — an expired
- * account can neither sign in nor be allowed anything, and the expiry job's sparing of the last
- * administrator only keeps the row from being archived (found by the product audit).
- */
-export async function ensureLastingAdministrator(
-  trx: Trx,
-  tenantId: string,
-  catalog: Catalog,
-  userId: string,
 ): Promise<void> {
   const adminRoleIds = await administratorRoleIds(trx, tenantId, catalog);
-  if (adminRoleIds.length === 0) return;
-  const admins = trx
-    .selectFrom("users")
-    .where("tenant_id", "=", tenantId)
-    .where("status", "=", "active")
-    .where("virtual", "=", 0)
-    .where("role_id", "in", adminRoleIds);
-  const self = await admins.select("id").where("id", "=", userId).executeTakeFirst();
-  if (self === undefined) return;
-  const lasting = await admins
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("expires_at", "is", null)
-    .executeTakeFirst();
+  const lasting =
+    adminRoleIds.length === 0
+      ? undefined
+      : await trx
+          .selectFrom("users")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("tenant_id", "=", tenantId)
+          .where("status", "=", "active")
+          .where("virtual", "=", 0)
+          .where("role_id", "in", adminRoleIds)
+          .where("expires_at", "is", null)
+          .executeTakeFirst();
   if (Number(lasting?.n ?? 0) === 0) {
     throw new AppError(
       "LAST_ADMINISTRATOR",
-      "This would leave the tenant without an administrator whose account does not expire",
+      "This would leave the tenant without an active administrator (users.manage and roles.manage) whose account does not expire",
     );
   }
 }

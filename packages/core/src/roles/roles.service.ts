@@ -186,7 +186,7 @@ export function createRolesService(deps: Deps) {
       changes,
     });
     if (isAdministratorRole(caller.catalog, ref) && !isAdministratorRole(caller.catalog, grants)) {
-      await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, next.updated_at);
+      await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog);
     }
     return toRole(next, await store.workspaceRows([id]), count);
   }

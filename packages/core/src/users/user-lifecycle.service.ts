@@ -127,7 +127,7 @@ export async function transitionUserIn(
     await queueInvitation(deps, trx, tenant, row);
   }
   // After the change, inside the tenant lock: two administrators switching each other off are serialised.
-  await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, at);
+  await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog);
   const changes: Record<string, { before: unknown; after: unknown }> = {
     status: { before: row.status, after: decision.status },
   };
@@ -198,7 +198,7 @@ export function createUserLifecycleService(deps: Deps) {
           );
         }
         await store.deleteUserCascade(id);
-        await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, now());
+        await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog);
         await appendAudit(deps, trx, ctx, {
           action: "user.purged",
           target: { type: "user", id, label: row.username },

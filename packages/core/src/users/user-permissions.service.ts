@@ -100,7 +100,7 @@ export function createUserPermissionsService(deps: Deps) {
         }
         await store.updateUser(id, { role_id: roleId, updated_at: at, version: row.version + 1 });
         // The user may have been the last administrator: the private role must keep the pair then.
-        await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, at);
+        await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog);
         await appendAudit(deps, trx, ctx, {
           action: "user.permissions_changed",
           target: { type: "user", id, label: row.username },

@@ -5,7 +5,7 @@
  */
 
 import type { UpdateUserBody, User } from "@staffgate/contract";
-import { ensureAdministratorRemains, ensureLastingAdministrator } from "../access/admin-guard.ts";
+import { ensureAdministratorRemains } from "../access/admin-guard.ts";
 import { currentHolder } from "../access/current-holder.ts";
 import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
@@ -174,10 +174,8 @@ export async function updateUserIn(
   const { tenant_id: _t, id: _i, created_at: _c, created_by: _b, ...patch } = next;
   await store.updateUserRow(id, patch);
   if (roleChanged || wsRolesChanged || input.expiresAt !== undefined) {
-    await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog, now);
+    await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog);
   }
-  if (typeof input.expiresAt === "string")
-    await ensureLastingAdministrator(trx, ctx.tenantId, caller.catalog, id);
   if (next.email_key !== row.email_key) await onEmailChanged(deps, trx, next, row.email, now);
   await appendAudit(deps, trx, ctx, {
     action: "user.updated",
