@@ -216,7 +216,9 @@ export function route<
   RS extends Schema | null,
   A extends AuthMode,
 >(app: FastifyInstance, options: RouteOptions, spec: RouteSpec<PS, QS, BS, RS, A>): void {
-  const status = spec.status ?? (spec.response === null ? 204 : spec.method === "POST" ? 201 : 200);
+  // A raw handler answers for itself (a stream, SCIM's own media type): 200 unless it says otherwise.
+  const status =
+    spec.status ?? (spec.raw ? 200 : spec.response === null ? 204 : spec.method === "POST" ? 201 : 200);
   options.registry.push({
     method: spec.method,
     url: spec.url,

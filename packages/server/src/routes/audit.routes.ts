@@ -83,6 +83,8 @@ export function auditRoutes(app: FastifyInstance, core: Core, options: RouteOpti
     // Deleting evidence is an administrator's act: the same permission that sets the retention.
     permission: "settings.manage",
     body: AuditPurgeRequest,
+    // A report of what went: nothing is created.
+    status: 200,
     response: AuditPurgeResponse,
     handler: ({ ctx, body }) => core.audit.purgeEvents(ctx, body),
   });

@@ -191,6 +191,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
         auth: "tenant",
         permission: write,
         body: ScimBody,
+        status: 201,
         response: null,
         raw: true,
         produces,
