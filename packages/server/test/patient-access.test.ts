@@ -142,6 +142,20 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     expect((await a.admin.patientAccess.list(ref)).items).toEqual([]);
   });
 
+  it("refuses access for an archived user (409 USER_STATE_INVALID), by grant or by a created patient", async () => {
+    const ref = newRef();
+    const { user } = await createUser(t, a);
+    await a.admin.userActions.archive(user.id);
+    for (const refused of [
+      () => a.admin.patientAccess.grant(ref, { userId: user.id }),
+      () => a.admin.patientAccess.created(ref, { userId: user.id }),
+    ]) {
+      const p = await problemOf(refused);
+      expect(`${p.status} ${p.code}`).toBe("409 USER_STATE_INVALID");
+    }
+    expect((await a.admin.patientAccess.list(ref)).items).toEqual([]);
+  });
+
   it("never shows or revokes another tenant's grants", async () => {
     const ref = newRef();
     await a.admin.patientAccess.grant(ref, { userId: nurse.id });

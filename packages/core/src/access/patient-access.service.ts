@@ -94,6 +94,14 @@ export function createPatientAccessService(deps: Deps) {
       // Another tenant's user or workspace is refused exactly like one that does not exist.
       const user = await createUserStore(trx, ctx.tenantId).findUserRowById(input.userId);
       if (!user) throw invalid("userId", "no such user");
+      // An archived user is off the books (as for editing it): restore it first. Inactive and
+      // invited users may be given access ahead of their (re)activation.
+      if (user.status === "archived") {
+        throw new AppError(
+          "USER_STATE_INVALID",
+          "An archived user cannot be given access; restore the user first",
+        );
+      }
       if (input.workspaceId !== null) {
         const ws = await createWorkspaceStore(trx, ctx.tenantId).findWorkspaceById(input.workspaceId);
         if (!ws) throw invalid("workspaceId", "no such workspace");
