@@ -3,7 +3,8 @@
  * page in its main states has no axe violation (at desktop width, and on a phone with the menu
  * open); each dialog starts on its first field, keeps Tab inside, closes on Escape and gives the
  * focus back to what opened it; Tab reaches the navigation; every control Tab reaches shows a
- * focus ring that stands out from what is behind it.
+ * focus ring that stands out from what is behind it; every signed-in page starts with a "Skip to
+ * content" link; the effective-permissions grid tells its focused cell from its selected one.
  */
 import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -387,6 +388,7 @@ describe("accessibility", () => {
     await visible(page.getByRole("table", { name: "Users" }));
     const stops = await tabStops(page, 150);
     const reached = stops.map((t) => t.what);
+    expect(reached[0]).toBe("a Skip to content");
     const nav = page.getByRole("navigation", { name: "Main" }).getByRole("link");
     for (const link of await nav.allInnerTexts()) expect(reached).toContain(`a ${link.trim()}`);
     expect(reached).toContain("button Sign out");
@@ -414,7 +416,108 @@ describe("accessibility", () => {
       expect(unseen, `focus rings on ${heading}`).toEqual([]);
     }
   });
+
+  it("starts every signed-in page with “Skip to content”, out of sight until focused, landing on the page's heading", async () => {
+    const page = await signedIn();
+    const skip = page.getByRole("link", { name: "Skip to content" });
+    for (const [path, heading] of [
+      ["/users", "Users"],
+      ["/roles", "Roles"],
+      ["/workspaces", "Workspaces"],
+      [`/patient-access?patient=${PATIENT}`, "Patient access"],
+      ["/emergency-access", "Emergency access"],
+      ["/audit", "Audit log"],
+      ["/settings", "Settings"],
+      ["/outbox", "Outbox"],
+      ["/api-tokens", "API tokens"],
+      ["/profile", "Profile"],
+      [`/users/${s.user("jbecker")}/permissions`, "Edit Permissions"],
+      [`/users/${s.user("jbecker")}/effective-permissions`, "Effective permissions"],
+    ] as const) {
+      await open(page, path, heading);
+      expect(await seen(skip), `${heading}: hidden before the focus`).toBe(false);
+      await page.keyboard.press("Tab");
+      expect(await focusedStop(page), `${heading}: the first Tab stop`).toEqual({
+        what: "a Skip to content",
+        unseen: null,
+      });
+      expect(await seen(skip), `${heading}: shown when focused`).toBe(true);
+      await page.keyboard.press("Enter");
+      expect(await landing(page), `${heading}: where it leads`).toBe(`main h1 ${heading}`);
+      expect(await seen(skip), `${heading}: hidden again`).toBe(false);
+      // Tab goes on from the heading, into the page rather than the navigation.
+      await page.keyboard.press("Tab");
+      expect(await landing(page), `${heading}: the next stop`).toMatch(/^main /);
+    }
+    await open(page, "/users", "Users");
+    await page.keyboard.press("Tab");
+    await shot(page, "a11y-skip-link");
+    // On a phone it comes before the menu button.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await open(page, "/users", "Users");
+    expect((await tabStops(page, 2)).map((t) => t.what)).toEqual(["a Skip to content", "button Menu"]);
+    await shot(page, "a11y-skip-link-narrow");
+  });
+
+  it("tells the focused cell of the effective-permissions grid from the selected one", async () => {
+    const page = await signedIn();
+    await open(page, `/users/${s.user("jbecker")}/effective-permissions`, "Effective permissions");
+    await visible(page.getByRole("table", { name: "Effective permissions by tenant and workspace" }));
+    const focusColour = await page.evaluate(() => {
+      const probe = document.body.appendChild(document.createElement("span"));
+      probe.style.color = "var(--focus)";
+      const colour = getComputedStyle(probe).color;
+      probe.remove();
+      return colour;
+    });
+    // By the keyboard, as a keyboard user moves in the grid: the cell reached is focused and selected.
+    await pressOn(page, page.locator(".effective-cell").first(), "ArrowDown");
+    const cell = page.locator(".effective-cell:focus");
+    await visible(page.getByRole("heading", { name: "Explanation" }));
+    const focused = await lookOf(cell);
+    expect(await cell.getAttribute("aria-current")).toBe("true");
+    expect(focused.outline, "the focused cell's ring is the console's focus colour").toContain(focusColour);
+    await shot(page, "a11y-effective-cell-focused");
+
+    // The focus leaves the grid; the cell stays selected (its explanation shown) and says so, unlike focus.
+    const selected = page.locator('.effective-cell[aria-current="true"]');
+    const handle = await selected.elementHandle();
+    await page.getByLabel("Filter permissions").focus();
+    expect(await selected.evaluate((el, was) => el === was, handle)).toBe(true);
+    const after = await lookOf(selected);
+    expect(after.outline, "a selected cell has no focus ring").not.toContain(focusColour);
+    expect(after, "a selected cell does not look focused").not.toEqual(focused);
+    expect(after, "a selected cell still shows it").not.toEqual({ outline: "none", shadow: "none" });
+    await shot(page, "a11y-effective-cell-selected");
+  });
 });
+
+/** Drawn on screen at a readable size: not clipped to the 1 px of what is only for screen readers. */
+const seen = async (locator: Locator) =>
+  (await locator.count()) > 0 &&
+  locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 10 && r.height > 10 && getComputedStyle(el).clip === "auto";
+  });
+
+/** The focused element as "main h1 Users" (its landmark, tag and text), or "body". */
+const landing = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return "body";
+    const where = el.closest("main") ? "main" : "outside main";
+    return `${where} ${el.tagName.toLowerCase()} ${el.textContent?.trim() ?? ""}`;
+  });
+
+/** How a control is drawn round its edge: its outline, and its box shadow (a frame drawn inside). */
+const lookOf = (locator: Locator) =>
+  locator.evaluate((el) => {
+    const s = getComputedStyle(el);
+    return {
+      outline: s.outlineStyle === "none" ? "none" : `${s.outlineWidth} ${s.outlineStyle} ${s.outlineColor}`,
+      shadow: s.boxShadow,
+    };
+  });
 
 /** An emailed-link page given a token the server does not know: the form, then the refusal. */
 async function linkRefused(page: Page, path: string, submit: string): Promise<void> {

@@ -1,10 +1,12 @@
 /**
  * The signed-in frame: header with the tenant and user, the main navigation, the page. On a narrow
  * screen (styles.css, below 720 px) the header is a compact bar whose "Menu" button opens a panel
- * with the navigation, the user and "Sign out"; following a link or Escape closes it.
+ * with the navigation, the user and "Sign out"; following a link or Escape closes it. The first
+ * Tab stop is "Skip to content" (WCAG 2.4.1), out of sight until focused, past all of that.
  */
 import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { problemMessage } from "./api.ts";
+import { focusMainContent, useFocusKeeper } from "./components/keepFocus.ts";
 import { ErrorAlert, Notice } from "./components/Messages.tsx";
 import { Link, usePath } from "./router.tsx";
 import { ROUTES } from "./routes.tsx";
@@ -32,6 +34,7 @@ export function Layout({ children, flash }: { children: ReactNode; flash?: strin
   const menuButton = useRef<HTMLButtonElement>(null);
   const navId = useId();
   const userId = useId();
+  useFocusKeeper();
   // Escape closes the open menu and gives the focus back to its button; an Escape in a dialog is
   // the dialog's own.
   useEffect(() => {
@@ -57,6 +60,17 @@ export function Layout({ children, flash }: { children: ReactNode; flash?: strin
   };
   return (
     <div className={menuOpen ? "shell menu-open" : "shell"}>
+      {/* biome-ignore lint/a11y/useValidAnchor: a real in-page link; the script lands it on the page's heading and leaves the address alone. */}
+      <a
+        href="#main-content"
+        className="skip-link"
+        onClick={(event) => {
+          event.preventDefault();
+          focusMainContent();
+        }}
+      >
+        Skip to content
+      </a>
       <header className="topbar">
         <span className="brand">Staffgate</span>
         <button
@@ -93,7 +107,7 @@ export function Layout({ children, flash }: { children: ReactNode; flash?: strin
           ))}
         </ul>
       </nav>
-      <main className="content">
+      <main className="content" id="main-content">
         <ErrorAlert>{error}</ErrorAlert>
         {confined && (
           <p role="status" className="notice warn">

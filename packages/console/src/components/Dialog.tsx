@@ -3,24 +3,10 @@
  * Closing it any way (Escape, the Close button) calls `onClose`; the parent unmounts it. It opens
  * on its first field (or, without one, its first button) rather than the × in its head; one that
  * loads its form first holds the focus on itself until the form is there. Closed, it gives the
- * focus back to what had it before.
+ * focus back to what had it before, or to the page's heading when that is gone (keepFocus.ts).
  */
 import { type ReactNode, useEffect, useId, useRef } from "react";
-
-/**
- * Where a dialog starts: what is marked `data-autofocus`, else a field that is shown and usable
- * (not one on a hidden tab), else the first button under the form.
- */
-function firstFocus(d: HTMLDialogElement): HTMLElement | null {
-  const shown = (el: HTMLElement) => el.getClientRects().length > 0;
-  const fields = d.querySelectorAll<HTMLElement>(
-    "[data-autofocus], input:not([type=hidden]):not(:disabled):not([readonly]), select:not(:disabled), textarea:not(:disabled):not([readonly])",
-  );
-  const field = [...fields].find(shown);
-  if (field) return field;
-  // No field (a confirmation): its first button, Cancel, the choice that changes nothing.
-  return [...d.querySelectorAll<HTMLElement>(".actions button")].find(shown) ?? null;
-}
+import { firstFocus, focusLost, giveFocusBack, keepOpener } from "./keepFocus.ts";
 
 export function Dialog(props: {
   readonly title: string;
@@ -30,21 +16,19 @@ export function Dialog(props: {
   readonly wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
-  const opener = useRef<Element | null>(null);
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    // Read before the dialog takes the focus (and only once: development runs effects twice).
-    opener.current ??= document.activeElement;
+    // Read before the dialog takes the focus.
+    keepOpener(d);
     /**
      * Escape closes the dialog and the browser gives the focus back; Cancel or Save has the parent
-     * take it away while open, and the focus would drop to the page's body: back to the opener.
+     * take it away while open, and the focus would drop to the page's body: back to the opener, or
+     * to the page's heading when the action took the opener away (Delete, Revoke).
      */
     const giveBack = () => {
-      const back = opener.current;
-      const lost = document.activeElement === null || document.activeElement === document.body;
-      if (lost && back instanceof HTMLElement && back.isConnected) back.focus();
+      if (focusLost()) giveFocusBack(d);
     };
     if (!d.open) d.showModal();
     // The browser would focus the first focusable, the × in the head: start where the work is.

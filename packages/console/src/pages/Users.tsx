@@ -97,8 +97,6 @@ function UsersView() {
   const [open, setOpen] = useState<Open>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
-  const returnTo = useRef<HTMLElement | null>(null);
-  const heading = useRef<HTMLHeadingElement>(null);
   const typing = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(typing.current), []);
 
@@ -134,14 +132,8 @@ function UsersView() {
     );
     refresh();
   };
-  // Back to the Actions button that opened the dialog, or the heading when its row is gone.
-  const close = () => {
-    setOpen(null);
-    requestAnimationFrame(() => {
-      const target = returnTo.current?.isConnected ? returnTo.current : heading.current;
-      target?.focus();
-    });
-  };
+  // The dialog gives the focus back to the Actions button, or the heading once its row is gone.
+  const close = () => setOpen(null);
 
   const run = async (def: ActionDef, user: User) => {
     if (!def.run) return;
@@ -152,8 +144,7 @@ function UsersView() {
     }
   };
 
-  const onAction = (user: User, action: ActionId, button: HTMLButtonElement | null) => {
-    returnTo.current = button;
+  const onAction = (user: User, action: ActionId) => {
     const path = encodeURIComponent(user.id);
     if (action === "permissions") return navigate(`/users/${path}/permissions`);
     if (action === "effective") return navigate(`/users/${path}/effective-permissions`);
@@ -235,9 +226,7 @@ function UsersView() {
   return (
     <ApiContext.Provider value={api}>
       <div className="page-head">
-        <h1 ref={heading} tabIndex={-1}>
-          Users
-        </h1>
+        <h1>Users</h1>
         <div className="page-head-actions">
           <ExportUsersButton
             query={exportQuery(applied)}
@@ -253,8 +242,7 @@ function UsersView() {
           {can("users.manage") && (
             <button
               type="button"
-              onClick={(e) => {
-                returnTo.current = e.currentTarget;
+              onClick={() => {
                 setNotice(null);
                 setOpen({ kind: "import" });
               }}
@@ -267,8 +255,7 @@ function UsersView() {
               type="button"
               className="primary"
               disabled={!ready}
-              onClick={(e) => {
-                returnTo.current = e.currentTarget;
+              onClick={() => {
                 setNotice(null);
                 setOpen({ kind: "create" });
               }}

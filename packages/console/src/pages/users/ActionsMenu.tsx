@@ -24,7 +24,7 @@ export function ActionsMenu(props: {
   /** The button's accessible name: it starts with its visible label, "Actions". */
   readonly name: string;
   readonly items: readonly MenuItem[];
-  readonly onSelect: (id: string, button: HTMLButtonElement | null) => void;
+  readonly onSelect: (id: string) => void;
 }) {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
@@ -74,7 +74,7 @@ export function ActionsMenu(props: {
   };
   const choose = (id: string) => {
     close();
-    props.onSelect(id, button.current);
+    props.onSelect(id);
   };
 
   const onButtonKey = (event: KeyboardEvent<HTMLButtonElement>) => {

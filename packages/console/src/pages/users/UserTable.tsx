@@ -77,7 +77,7 @@ function SortHeader(props: {
 interface RowProps {
   readonly options: UserOptions | null;
   readonly caller: Caller;
-  readonly onAction: (user: User, action: ActionId, button: HTMLButtonElement | null) => void;
+  readonly onAction: (user: User, action: ActionId) => void;
 }
 
 export function UserTable(
@@ -152,7 +152,7 @@ function UserRow({ user: u, ...props }: RowProps & { readonly user: User }) {
           <ActionsMenu
             name={`Actions for ${u.displayName}`}
             items={actions}
-            onSelect={(id, button) => props.onAction(u, id as ActionId, button)}
+            onSelect={(id) => props.onAction(u, id as ActionId)}
           />
         )}
       </td>
