@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { accessible } from "./axe.ts";
 import { dialogKeys, focusedStop, pressOn, tabStops } from "./focus.ts";
 import { gone, shot, useE2e, visible } from "./harness.ts";
-import { type Seeded, STAFF_PASSWORD, seedClinic, staff, totpNow } from "./users-seed.ts";
+import { openElevation, type Seeded, STAFF_PASSWORD, seedClinic, totpNow } from "./users-seed.ts";
 
 /** Meets the password policy; the reset and invitation pages are sent it. */
 const NEW_PASSWORD = "Heron-quarry-6142-saffron";
@@ -43,17 +43,7 @@ describe("accessibility", () => {
       workspaceId: s.workspaces.planning,
       reason: "Covering the planning clinic this week",
     });
-    const onCall = await tenant.admin.roles.create({
-      name: "On-call clinician",
-      permissions: ["emergency_access.use"],
-    });
-    await staff(tenant, "Cal", "Clinician", { roleId: onCall.id, username: "cal" });
-    const { token } = await e.api.auth.login({ tenant: tenant.slug, login: "cal", password: STAFF_PASSWORD });
-    await e.api.withToken(token).emergencyAccess.open({
-      reason: "Patient collapsed in the waiting room",
-      password: STAFF_PASSWORD,
-      patientRef: "PAT-2002",
-    });
+    await openElevation(e, tenant);
     await tenant.admin.apiTokens.create({ name: "Scheduling system", roleId: s.role("Viewer") });
   });
 

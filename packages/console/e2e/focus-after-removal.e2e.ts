@@ -8,7 +8,7 @@ import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { pressOn } from "./focus.ts";
 import { gone, useE2e, visible } from "./harness.ts";
-import { STAFF_PASSWORD, staff } from "./users-seed.ts";
+import { openElevation, staff } from "./users-seed.ts";
 
 const PATIENT = "PAT-3003";
 
@@ -49,17 +49,7 @@ describe("focus after an action removes its control", () => {
     await tenant.admin.roles.create({ name: "Temporary role", permissions: [] });
     await tenant.admin.workspaces.create({ slug: "old-annex", name: "Old annex", protected: false });
     await tenant.admin.apiTokens.create({ name: "Old integration", roleId: viewer });
-    const onCall = await tenant.admin.roles.create({
-      name: "On-call clinician",
-      permissions: ["emergency_access.use"],
-    });
-    await staff(tenant, "Cal", "Clinician", { roleId: onCall.id, username: "cal" });
-    const { token } = await e.api.auth.login({ tenant: tenant.slug, login: "cal", password: STAFF_PASSWORD });
-    await e.api.withToken(token).emergencyAccess.open({
-      reason: "Patient collapsed in the waiting room",
-      password: STAFF_PASSWORD,
-      patientRef: "PAT-2002",
-    });
+    await openElevation(e, tenant);
     const rhea = await staff(tenant, "Rhea", "Reader", { roleId: viewer });
     await tenant.admin.patientAccess.grant(PATIENT, { userId: rhea.id, reason: "Second opinion" });
   });

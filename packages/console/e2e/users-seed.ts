@@ -71,6 +71,21 @@ export async function lockOut(e: E2e, tenant: E2eTenant, username: string): Prom
   }
 }
 
+/** Cal, an on-call clinician holding emergency_access.use, with an open elevation on PAT-2002. */
+export async function openElevation(e: E2e, tenant: E2eTenant): Promise<void> {
+  const onCall = await tenant.admin.roles.create({
+    name: "On-call clinician",
+    permissions: ["emergency_access.use"],
+  });
+  await staff(tenant, "Cal", "Clinician", { roleId: onCall.id, username: "cal" });
+  const { token } = await e.api.auth.login({ tenant: tenant.slug, login: "cal", password: STAFF_PASSWORD });
+  await e.api.withToken(token).emergencyAccess.open({
+    reason: "Patient collapsed in the waiting room",
+    password: STAFF_PASSWORD,
+    patientRef: "PAT-2002",
+  });
+}
+
 export async function roleIds(tenant: E2eTenant): Promise<Record<string, string>> {
   const roles = await tenant.admin.roles.list({ limit: 200 });
   return Object.fromEntries(roles.items.map((r) => [r.name, r.id]));

@@ -16,11 +16,15 @@ async function administratorRoleIds(trx: Trx, tenantId: string, catalog: Catalog
   return [...roles.values()].filter((r) => isAdministratorRole(catalog, r)).map((r) => r.id);
 }
 
+/**
+ * Active, non-virtual users whose own role makes them administrators: those unexpired at `at`, or
+ * with `at` null those whose account never expires.
+ */
 export async function countAdministrators(
   trx: Trx,
   tenantId: string,
   catalog: Catalog,
-  nowIso: string,
+  at: string | null,
 ): Promise<number> {
   const adminRoleIds = await administratorRoleIds(trx, tenantId, catalog);
   if (adminRoleIds.length === 0) return 0;
@@ -31,7 +35,11 @@ export async function countAdministrators(
     .where("status", "=", "active")
     .where("virtual", "=", 0)
     .where("role_id", "in", adminRoleIds)
-    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", nowIso)]))
+    .where((eb) =>
+      at === null
+        ? eb("expires_at", "is", null)
+        : eb.or([eb("expires_at", "is", null), eb("expires_at", ">", at)]),
+    )
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
@@ -49,20 +57,7 @@ export async function ensureAdministratorRemains(
   tenantId: string,
   catalog: Catalog,
 ): Promise<void> {
-  const adminRoleIds = await administratorRoleIds(trx, tenantId, catalog);
-  const lasting =
-    adminRoleIds.length === 0
-      ? undefined
-      : await trx
-          .selectFrom("users")
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .where("tenant_id", "=", tenantId)
-          .where("status", "=", "active")
-          .where("virtual", "=", 0)
-          .where("role_id", "in", adminRoleIds)
-          .where("expires_at", "is", null)
-          .executeTakeFirst();
-  if (Number(lasting?.n ?? 0) === 0) {
+  if ((await countAdministrators(trx, tenantId, catalog, null)) === 0) {
     throw new AppError(
       "LAST_ADMINISTRATOR",
       "This would leave the tenant without an active administrator (users.manage and roles.manage) whose account does not expire",
