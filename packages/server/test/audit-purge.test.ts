@@ -119,6 +119,12 @@ describe(`audit purge past the retention horizon (${TEST_DB})`, () => {
     expect((await a.admin.audit.verify()).ok).toBe(true);
   });
 
+  it("answers 200 with its report (a purge creates nothing)", async () => {
+    const res = await a.admin.transport.raw("POST", "/api/v1/audit/purge", { body: {} });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ purged: 0 });
+  });
+
   it("keeps the trail append-only in the database for every event past the anchor", async () => {
     const [newest] = (await a.admin.audit.list({ limit: 1 })).items;
     const del = t.db.kysely
