@@ -36,3 +36,4 @@ export type { Actor, Ctx, RequestMeta } from "./shared/context.ts";
 export { operatorActor, systemActor } from "./shared/context.ts";
 export type { AuditRecord } from "./shared/deps.ts";
 export { AppError, isAppError } from "./shared/errors.ts";
+export { lockedAtSql } from "./users/users.table.ts";

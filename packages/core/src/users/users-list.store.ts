@@ -3,6 +3,7 @@ import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kyse
 import type { Database, UsersTable } from "../db/schema.ts";
 import { escapeLike } from "../shared/text.rules.ts";
 import type { Executor } from "../shared/tx.ts";
+import { lockedAtSql } from "./users.table.ts";
 
 export type UserSortKey = "name" | "username" | "email" | "createdAt" | "lastLoginAt";
 
@@ -93,13 +94,7 @@ function filters(eb: Eb, tenantId: string, f: UserListFilter): Expression<SqlBoo
     }
   }
   if (f.virtual !== undefined) out.push(eb("users.virtual", "=", f.virtual ? 1 : 0));
-  if (f.locked !== undefined) {
-    const on = eb.and([
-      eb("users.locked", "=", 1),
-      eb.or([eb("users.locked_until", "is", null), eb("users.locked_until", ">", f.now)]),
-    ]);
-    out.push(f.locked ? on : eb.not(on));
-  }
+  if (f.locked !== undefined) out.push(f.locked ? lockedAtSql(eb, f.now) : eb.not(lockedAtSql(eb, f.now)));
   if (f.workRole !== undefined) out.push(eb("users.work_role", "=", f.workRole));
   if (f.lastLoginBefore !== undefined) {
     // "Not signed in since X" includes users who never signed in.

@@ -1,6 +1,7 @@
 /** Maps user rows to the API's `User` (explicitly, so no column leaks: no password hash). */
 import type { User } from "@staffgate/contract";
-import type { UsersTable } from "../db/schema.ts";
+import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
+import type { Database, UsersTable } from "../db/schema.ts";
 import { bool, flag } from "../shared/json.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { deriveDisplayName, deriveInitials, searchText, sortName } from "./user-fields.rules.ts";
@@ -60,6 +61,14 @@ export function toUser(row: UsersTable, extras: UserExtras, now: string): User {
 /** Locked at `now`: an administrator's lock (no end) or a failed-attempts lock that has not run out. */
 export function lockedAt(row: Pick<UsersTable, "locked" | "locked_until">, now: string): boolean {
   return row.locked === 1 && (row.locked_until === null || row.locked_until > now);
+}
+
+/** lockedAt() in SQL, for queries over users (the list's `locked` filter, the locked-users metric). */
+export function lockedAtSql(eb: ExpressionBuilder<Database, "users">, now: string): Expression<SqlBool> {
+  return eb.and([
+    eb("users.locked", "=", 1),
+    eb.or([eb("users.locked_until", "is", null), eb("users.locked_until", ">", now)]),
+  ]);
 }
 
 /** What creating a user decides; everything else a new row holds is derived or starts empty. */

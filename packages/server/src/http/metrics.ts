@@ -7,7 +7,7 @@
  * else (users, sessions, outbox, open emergency access) is counted by the database at scrape time.
  * Labels are bounded: the route's pattern (`/api/v1/users/:id`), never a raw path, id or tenant.
  */
-import type { Core } from "@staffgate/core";
+import { type Core, lockedAtSql } from "@staffgate/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { type RouteOptions, route } from "./route.ts";
@@ -78,8 +78,7 @@ export function createMetrics(core: Core) {
         db
           .selectFrom("users")
           .select((eb) => eb.fn.countAll().as("n"))
-          .where("locked", "=", 1)
-          .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", ">", at)])),
+          .where((eb) => lockedAtSql(eb, at)),
       ),
     );
   });
