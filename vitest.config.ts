@@ -1,5 +1,15 @@
 /** The same suite runs on SQLite and on PostgreSQL: two projects that differ only in STAFFGATE_TEST_DB. */
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+
+/**
+ * The in-process projects share one module cache per worker (isolate: false): every test file
+ * starts its own app on its own database, and what modules keep is constants and caches of them
+ * (the common-password list, the hash threads). That halves the suite's time; a worker is never
+ * shared between the two projects (vitest matches runners by project), so each keeps its
+ * STAFFGATE_TEST_DB. One worker per core: much of the time is spent waiting on PostgreSQL.
+ */
+const inProcess = { isolate: false, maxWorkers: Math.max(2, availableParallelism()) };
 
 const include = ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"];
 
@@ -8,7 +18,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: "sqlite", include, env: { STAFFGATE_TEST_DB: "sqlite" } } },
+      {
+        extends: true,
+        test: { name: "sqlite", include, env: { STAFFGATE_TEST_DB: "sqlite" }, ...inProcess },
+      },
       {
         extends: true,
         test: {
@@ -16,6 +29,7 @@ export default defineConfig({
           // Pure rule tests do not touch a database; running them twice proves nothing.
           include: ["packages/*/test/**/*.test.ts"],
           env: { STAFFGATE_TEST_DB: "postgres" },
+          ...inProcess,
         },
       },
       {

@@ -94,6 +94,9 @@ export interface TestAppOptions {
 let tenantCounter = 0;
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  // Test files share a module cache per worker (vitest.config.ts): a stale TEST_DB must fail loudly.
+  if ((process.env.STAFFGATE_TEST_DB === "postgres" ? "postgres" : "sqlite") !== TEST_DB)
+    throw new Error("STAFFGATE_TEST_DB changed after the harness was loaded");
   let dropDb: (() => Promise<void>) | undefined;
   let url = options.databaseUrl;
   if (!url) {
