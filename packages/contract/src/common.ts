@@ -22,6 +22,22 @@ export const Label = (max: number) =>
     .max(max)
     .refine((v) => !NOT_TEXT_ONE_LINE.test(v), "must be text on one line, without control characters");
 
+/** Optional text on one line (an initial, a title), empty allowed: no control characters. */
+export const LineText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((v) => !NOT_TEXT_ONE_LINE.test(v), "must be text on one line, without control characters");
+
+/** Optional text that may span lines (a description), empty allowed: no other control characters. */
+export const ParagraphText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((v) => !notText(v), "must be text without control characters");
+
 /** Free text that may span lines (a reason, a note): no other control characters. */
 export const Paragraph = (max: number) =>
   z

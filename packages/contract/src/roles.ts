@@ -1,7 +1,7 @@
 /** Roles: tenant-level permissions, workspace rows and collaborator flags (PRODUCT.md §2). */
 import { z } from "zod";
 import { PermissionKey } from "./catalog.ts";
-import { Id, Label, Timestamp } from "./common.ts";
+import { Id, Label, ParagraphText, Timestamp } from "./common.ts";
 
 export const RoleWorkspaceRow = z.strictObject({
   workspaceId: Id,
@@ -38,14 +38,14 @@ export const RoleGrantsBody = {
 
 export const CreateRoleBody = z.strictObject({
   name: RoleName,
-  description: z.string().trim().max(500).default(""),
+  description: ParagraphText(500).default(""),
   ...RoleGrantsBody,
 });
 export type CreateRoleBody = z.infer<typeof CreateRoleBody>;
 
 export const UpdateRoleBody = z.strictObject({
   name: RoleName.optional(),
-  description: z.string().trim().max(500).optional(),
+  description: ParagraphText(500).optional(),
   permissions: z.array(PermissionKey).max(500).optional(),
   collaborator: z.boolean().optional(),
   workspaces: z.array(RoleWorkspaceRow).max(1000).optional(),

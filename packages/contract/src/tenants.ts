@@ -12,6 +12,21 @@ export const TenantSlug = z
   .max(40)
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "lower-case letters and digits in groups joined by single hyphens");
 
+/** An IANA time zone this runtime knows (`Europe/Oslo`, `UTC`), as the tenant's dates are shown in it. */
+export const TimeZone = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((v) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: v });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "must be an IANA time zone such as Europe/Oslo");
+
 export const TenantSchema = z.strictObject({
   id: Id,
   slug: z.string(),
@@ -25,13 +40,13 @@ export type Tenant = z.infer<typeof TenantSchema>;
 export const CreateTenantBody = z.strictObject({
   slug: TenantSlug,
   name: Label(120),
-  timeZone: z.string().trim().min(1).max(64).default("UTC"),
+  timeZone: TimeZone.default("UTC"),
   catalogPreset: z.string().min(1).max(80).optional(),
   admin: z.strictObject({
     username: Username,
     email: Email,
-    firstName: z.string().trim().min(1).max(80),
-    lastName: z.string().trim().min(1).max(80),
+    firstName: Label(80),
+    lastName: Label(80),
     password: z.string().min(1).max(1024),
   }),
 });

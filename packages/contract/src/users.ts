@@ -1,6 +1,6 @@
 /** Users: the API shape of a staff account (API.md, PRODUCT.md §2). */
 import { z } from "zod";
-import { Id, Label, NullableTimestamp, QueryBoolean, Timestamp } from "./common.ts";
+import { Id, Label, LineText, NullableTimestamp, ParagraphText, QueryBoolean, Timestamp } from "./common.ts";
 
 export const UserStatus = z.enum(["invited", "active", "inactive", "archived"]);
 export type UserStatus = z.infer<typeof UserStatus>;
@@ -53,7 +53,8 @@ export const Email = z
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "must not contain control characters such as CR or LF")
   .pipe(z.email({ message: "must be a valid email address" }));
 
-const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
+const optionalText = (max: number) => LineText(max).nullable().optional();
+const optionalParagraph = (max: number) => ParagraphText(max).nullable().optional();
 
 export const Username = z
   .string()
@@ -67,13 +68,13 @@ const UserFields = {
   email: Email,
   firstName: Label(80),
   lastName: Label(80),
-  initials: z.string().trim().max(8).nullable().optional(),
-  phone: z.string().max(40).nullable().optional(),
-  workRole: z.string().trim().max(80).nullable().optional(),
+  initials: optionalText(8),
+  phone: optionalText(40),
+  workRole: optionalText(80),
   professionalId: optionalText(80),
   prescriberId: optionalText(80),
-  qualifications: optionalText(500),
-  areasOfExpertise: optionalText(500),
+  qualifications: optionalParagraph(500),
+  areasOfExpertise: optionalParagraph(500),
   employeeNumber: optionalText(80),
   title: optionalText(80),
   roleId: Id,

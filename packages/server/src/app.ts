@@ -26,6 +26,7 @@ import { installAuditLog } from "./http/audit-log.ts";
 import { installAuthentication } from "./http/auth.ts";
 import { answerClientError } from "./http/client-error.ts";
 import { DEFAULT_CONSOLE_DIR, installConsole } from "./http/console.ts";
+import { installInputText } from "./http/input-text.ts";
 import { installMetrics } from "./http/metrics.ts";
 import { frameworkProblem, installErrorHandling } from "./http/problem.ts";
 import { createRateLimiter } from "./http/rate-limit.ts";
@@ -186,6 +187,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
   };
   // JSON only: a text/plain body is what a cross-site form can send (CSRF), so it is refused (415).
   app.removeContentTypeParser("text/plain");
+  installInputText(app);
   const consoleDir = options.consoleDir === undefined ? DEFAULT_CONSOLE_DIR : options.consoleDir;
   installErrorHandling(
     app,

@@ -2,7 +2,7 @@
 import type { AuditEvent, AuditPurgeRequest } from "@staffgate/contract";
 import type { AuditEventsTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
-import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import { decodeCursor, encodeCursor, invalidCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { inTx } from "../shared/tx.ts";
@@ -102,7 +102,7 @@ export function createAuditService(deps: Deps) {
     ): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
       const beforeSeq = query.cursor ? decodeCursor(query.cursor, 1)[0] : null;
       // decodeCursor accepts any scalar; only a seq is meaningful here.
-      if (beforeSeq !== null && !Number.isInteger(beforeSeq)) throw new AppError("INVALID_CURSOR");
+      if (beforeSeq !== null && !Number.isInteger(beforeSeq)) throw invalidCursor();
       const rows = await storeFor(ctx.tenantId).listEvents({
         limit: query.limit + 1,
         beforeSeq: beforeSeq as number | null,

@@ -14,7 +14,7 @@ import {
   type RequestMeta,
   systemActor,
 } from "../shared/context.ts";
-import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import { decodeCursor, encodeCursor, invalidCursor } from "../shared/cursor.ts";
 import { isUniqueViolation } from "../shared/db-errors.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
@@ -185,7 +185,7 @@ export function createTenantsService(deps: Deps) {
       cursor: string | null,
     ): Promise<{ items: Tenant[]; nextCursor: string | null }> {
       const after = cursor ? decodeCursor(cursor, 1)[0] : null;
-      if (after !== null && typeof after !== "string") throw new AppError("INVALID_CURSOR");
+      if (after !== null && typeof after !== "string") throw invalidCursor();
       const rows = await createTenantStore(deps.db.kysely).listTenants(limit + 1, after);
       const items = rows.slice(0, limit).map(toTenant);
       const last = items.at(-1);

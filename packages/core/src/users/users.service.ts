@@ -4,7 +4,7 @@ import type { CreateUserBody, ListUsersQuery, UpdateUserBody, User, WorkRole } f
 import type { Caller } from "../auth/caller.ts";
 import { reauthenticate } from "../auth/reauthenticate.ts";
 import type { Ctx } from "../shared/context.ts";
-import { decodeCursor, encodeCursor } from "../shared/cursor.ts";
+import { decodeCursor, encodeCursor, invalidCursor } from "../shared/cursor.ts";
 import { isUniqueViolation, violatedConstraint } from "../shared/db-errors.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
@@ -53,7 +53,7 @@ export function createUsersService(deps: Deps) {
         const [s, value, id] = decodeCursor(query.cursor, 3);
         // A cursor only continues the sort it was made for.
         if (s !== query.sort || typeof value !== "string" || typeof id !== "string" || !SORTS.has(sort)) {
-          throw new AppError("INVALID_CURSOR");
+          throw invalidCursor();
         }
         after = [value, id];
       }

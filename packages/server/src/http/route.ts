@@ -268,8 +268,11 @@ export function route<
       }
       const params = spec.params ? parseOrThrow(spec.params, request.params, "params") : undefined;
       const query = spec.query ? parseOrThrow(spec.query, request.query, "query") : undefined;
-      if (!spec.body && request.body !== undefined && request.body !== null && spec.method !== "GET") {
-        if (typeof request.body !== "object" || Object.keys(request.body as object).length > 0) {
+      // No body, or an empty JSON object (what some clients send for an action); `null` and `[]` are
+      // bodies too, and refused like any other.
+      if (!spec.body && request.body !== undefined && spec.method !== "GET") {
+        const b = request.body;
+        if (typeof b !== "object" || b === null || Array.isArray(b) || Object.keys(b).length > 0) {
           throw new AppError("VALIDATION_FAILED", "This endpoint takes no body");
         }
       }

@@ -1,11 +1,11 @@
 /**
  * SCIM's HTTP conventions (RFC 7644 §3.1, §3.12): bodies are `application/scim+json` (read like
- * JSON, with the same prototype-poisoning refusal), and errors use SCIM's Error message rather than
+ * JSON, by http/input-text.ts), and errors use SCIM's Error message rather than
  * problem+json, since identity providers parse `status` and `scimType`. Staffgate's stable `code`
  * (and field `errors`) ride along as extra members.
  */
 import { type ErrorCode, errorCatalog, type FieldError, statusOfCode } from "@staffgate/contract";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyReply } from "fastify";
 
 export const SCIM_MEDIA_TYPE = "application/scim+json";
 export const SCIM_BASES = ["/scim/v2", "/api/v1/scim/v2"] as const;
@@ -13,14 +13,6 @@ const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 
 export function isScimUrl(url: string): boolean {
   return SCIM_BASES.some((base) => url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`));
-}
-
-export function installScimContentType(app: FastifyInstance): void {
-  app.addContentTypeParser(
-    SCIM_MEDIA_TYPE,
-    { parseAs: "string" },
-    app.getDefaultJsonParser("error", "error"),
-  );
 }
 
 const SCIM_TYPES: Partial<Record<ErrorCode, string>> = {

@@ -9,7 +9,7 @@ import { AppError, resourceTypes, SCHEMAS, schemaResource, serviceProviderConfig
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { anyOf, type RouteOptions, route } from "../http/route.ts";
-import { installScimContentType, SCIM_BASES, SCIM_MEDIA_TYPE, sendScim } from "../http/scim.ts";
+import { SCIM_BASES, SCIM_MEDIA_TYPE, sendScim } from "../http/scim.ts";
 
 const produces = { [SCIM_MEDIA_TYPE]: "a SCIM resource or ListResponse (RFC 7643/7644)" };
 const LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
@@ -27,7 +27,6 @@ function searchQuery(body: z.infer<typeof ScimSearchBody>) {
 }
 
 export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
-  installScimContentType(app);
   const base = `${core.deps.publicUrl}/scim/v2`;
   const docs = `${core.deps.publicUrl}/api/docs`;
   const tags = ["scim"];
