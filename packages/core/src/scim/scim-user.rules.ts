@@ -112,7 +112,12 @@ function primaryValue(value: unknown, path: string, required: boolean): string |
   if (value === undefined || value === null) return text(undefined, path, required);
   const list = Array.isArray(value) ? value : [value];
   const entries = list.map((e, i) => asObject(e, `${path}[${i}]`) ?? {});
-  const chosen = entries.find((e) => field(e, "primary") === true) ?? entries[0];
+  // `primary` is a boolean (or Azure AD's "True"/"False"); anything else is refused, not read as false.
+  const chosen =
+    entries.find((e, i) => {
+      const primary = field(e, "primary");
+      return primary !== undefined && primary !== null && scimBoolean(primary, `${path}[${i}].primary`);
+    }) ?? entries[0];
   return text(chosen === undefined ? undefined : field(chosen, "value"), `${path}.value`, required);
 }
 

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { AppError } from "../shared/errors.ts";
+import { readScimUser } from "./scim-user.rules.ts";
+
+const body = (over: Record<string, unknown> = {}) => ({
+  userName: "ann",
+  name: { givenName: "Ann", familyName: "Lee" },
+  emails: [{ value: "ann@x.org", type: "work" }],
+  ...over,
+});
+
+function problemOf(run: () => unknown): { code: string; path: string | undefined } | "none" {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof AppError) return { code: error.code, path: error.errors?.[0]?.path };
+    throw error;
+  }
+  return "none";
+}
+
+describe("readScimUser: multi-valued attributes", () => {
+  it("takes the primary entry's value, else the first one's", () => {
+    const emails = [{ value: "home@x.org" }, { value: "work@x.org", primary: true }];
+    expect(readScimUser(body({ emails })).email).toBe("work@x.org");
+    expect(
+      readScimUser(body({ emails: [{ value: "a@x.org" }, { value: "b@x.org", primary: "True" }] })).email,
+    ).toBe("b@x.org");
+    expect(
+      readScimUser(body({ emails: [{ value: "a@x.org", primary: false }, { value: "b@x.org" }] })).email,
+    ).toBe("a@x.org");
+  });
+
+  it("refuses a primary that is not a boolean, naming the entry, instead of reading it as false", () => {
+    for (const primary of [{}, [], 1, "yes"]) {
+      const emails = [{ value: "a@x.org" }, { value: "b@x.org", primary }];
+      expect(
+        problemOf(() => readScimUser(body({ emails }))),
+        JSON.stringify(primary),
+      ).toEqual({
+        code: "SCIM_INVALID_VALUE",
+        path: "emails[1].primary",
+      });
+    }
+  });
+
+  it("refuses an active that is not a boolean", () => {
+    for (const active of [{}, [], 0, "yes"]) {
+      expect(
+        problemOf(() => readScimUser(body({ active }))),
+        JSON.stringify(active),
+      ).toEqual({
+        code: "SCIM_INVALID_VALUE",
+        path: "active",
+      });
+    }
+  });
+});
