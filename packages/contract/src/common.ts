@@ -9,20 +9,7 @@ export const NullableTimestamp = Timestamp.nullable();
 const NOT_TEXT_ONE_LINE = /[\p{Cc}\p{Cs}\u2028\u2029]/u;
 const notText = (v: string) => NOT_TEXT_ONE_LINE.test(v.replace(/[\n\r\t]/g, " "));
 
-/**
- * A name or label: trimmed, 1 to `max` characters, one line without control characters or lone
- * surrogates (ASVS 2.2.1 positive validation: NUL or an escape sequence in a name reaches logs,
- * exports and other systems).
- */
-export const Label = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, "is required")
-    .max(max)
-    .refine((v) => !NOT_TEXT_ONE_LINE.test(v), "must be text on one line, without control characters");
-
-/** Optional text on one line (an initial, a title), empty allowed: no control characters. */
+/** Text on one line (an initial, a title), empty allowed: no control characters. */
 export const LineText = (max: number) =>
   z
     .string()
@@ -30,7 +17,7 @@ export const LineText = (max: number) =>
     .max(max)
     .refine((v) => !NOT_TEXT_ONE_LINE.test(v), "must be text on one line, without control characters");
 
-/** Optional text that may span lines (a description), empty allowed: no other control characters. */
+/** Text that may span lines (a description), empty allowed: no other control characters. */
 export const ParagraphText = (max: number) =>
   z
     .string()
@@ -38,14 +25,15 @@ export const ParagraphText = (max: number) =>
     .max(max)
     .refine((v) => !notText(v), "must be text without control characters");
 
-/** Free text that may span lines (a reason, a note): no other control characters. */
-export const Paragraph = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, "is required")
-    .max(max)
-    .refine((v) => !notText(v), "must be text without control characters");
+/**
+ * A name or label: trimmed, 1 to `max` characters, one line without control characters or lone
+ * surrogates (ASVS 2.2.1 positive validation: NUL or an escape sequence in a name reaches logs,
+ * exports and other systems).
+ */
+export const Label = (max: number) => LineText(max).min(1, "is required");
+
+/** Free text that may span lines (a reason, a note), required: no other control characters. */
+export const Paragraph = (max: number) => ParagraphText(max).min(1, "is required");
 
 export const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
