@@ -43,8 +43,14 @@ export interface Me {
 
 export function authApi(t: Transport) {
   return {
-    login: (body: { tenant: string; login: string; password: string; totp?: string }) =>
-      t.request<LoginResult>("POST", "/api/v1/auth/login", { body }),
+    /** `rememberDevice` (with a code) is kept in a cookie, so it spares only a browser the next code. */
+    login: (body: {
+      tenant: string;
+      login: string;
+      password: string;
+      totp?: string;
+      rememberDevice?: boolean;
+    }) => t.request<LoginResult>("POST", "/api/v1/auth/login", { body }),
     logout: () => t.request<void>("POST", "/api/v1/auth/logout"),
     me: () => t.request<Me>("GET", "/api/v1/auth/me"),
     /** The caller's own sessions. */

@@ -7,6 +7,7 @@ import { credentialsApi } from "./credentials.ts";
 import { emergencyAccessApi } from "./emergency.ts";
 import { type ClientOptions, createTransport, type Transport } from "./http.ts";
 import { mfaApi } from "./mfa.ts";
+import { operationsApi } from "./operations.ts";
 import { outboxApi } from "./outbox.ts";
 import { patientAccessApi } from "./patient-access.ts";
 import { rolesApi } from "./roles.ts";
@@ -36,6 +37,7 @@ export class Staffgate {
   readonly apiTokens: ReturnType<typeof apiTokensApi>;
   readonly mfa: ReturnType<typeof mfaApi>;
   readonly scim: ReturnType<typeof scimApi>;
+  readonly operations: ReturnType<typeof operationsApi>;
 
   constructor(options: ClientOptions | Transport) {
     const t = "request" in options ? options : createTransport(options);
@@ -57,6 +59,7 @@ export class Staffgate {
     this.apiTokens = apiTokensApi(t);
     this.mfa = mfaApi(t);
     this.scim = scimApi(t);
+    this.operations = operationsApi(t);
   }
 
   /** The same client acting with another token. */

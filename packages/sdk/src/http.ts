@@ -4,7 +4,7 @@ import type { ErrorCode, FieldError, Problem } from "@staffgate/contract";
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 export interface ClientOptions {
-  /** Where the service listens, e.g. `http://127.0.0.1:3000`. */
+  /** Where the service listens, e.g. `http://127.0.0.1:3000` or `https://host/staffgate` behind a proxy. */
   readonly baseUrl: string;
   /** A session token, an API token or the operator token. */
   readonly token?: string;
@@ -55,8 +55,11 @@ export interface Transport {
 
 export function createTransport(options: ClientOptions): Transport {
   const doFetch: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
+  // Paths are joined to the base, not resolved against it: behind a proxy that serves Staffgate
+  // under a prefix (`https://host/staffgate/`), `new URL("/api/v1/…", base)` would drop the prefix.
+  const base = options.baseUrl.replace(/\/+$/, "");
   const raw = async (method: string, path: string, req: RequestOptions = {}): Promise<Response> => {
-    const url = new URL(path, options.baseUrl);
+    const url = new URL(base + path);
     for (const [k, v] of Object.entries(req.query ?? {})) {
       if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
     }

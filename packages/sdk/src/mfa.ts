@@ -18,6 +18,7 @@ export function mfaApi(t: Transport) {
     disable: (password: string, options: { ifMatch?: number } = {}) =>
       t.request<void>("DELETE", "/api/v1/auth/mfa", { body: { password }, ...options }),
     /** `users.credentials`: clears a user's MFA and ends their sessions. */
-    reset: (userId: string) => t.request<User>("POST", `/api/v1/users/${enc(userId)}/mfa/reset`),
+    reset: (userId: string, options: { ifMatch?: number } = {}) =>
+      t.request<User>("POST", `/api/v1/users/${enc(userId)}/mfa/reset`, options),
   };
 }

@@ -23,6 +23,15 @@ export interface ScimListQuery {
   excludedAttributes?: string;
 }
 
+/** `POST /.search` (RFC 7644 §3.4.3): the list parameters in a body, kept out of URLs and their logs. */
+export interface ScimSearchRequest {
+  filter?: string;
+  startIndex?: number;
+  count?: number;
+  attributes?: string | string[];
+  excludedAttributes?: string | string[];
+}
+
 export interface ScimPatchOperation {
   op: "add" | "replace" | "remove";
   path?: string;
@@ -30,12 +39,18 @@ export interface ScimPatchOperation {
 }
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+const SEARCH_REQUEST = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 
 function resource(t: Transport, kind: "Users" | "Groups") {
   const base = `/scim/v2/${kind}`;
   return {
     list: (query: ScimListQuery = {}) => t.request<ScimListResponse>("GET", base, { query: { ...query } }),
-    get: (id: string) => t.request<ScimResource>("GET", `${base}/${enc(id)}`),
+    search: (body: ScimSearchRequest = {}) =>
+      t.request<ScimListResponse>("POST", `${base}/.search`, {
+        body: { schemas: [SEARCH_REQUEST], ...body },
+      }),
+    get: (id: string, query: Pick<ScimListQuery, "attributes" | "excludedAttributes"> = {}) =>
+      t.request<ScimResource>("GET", `${base}/${enc(id)}`, { query: { ...query } }),
     create: (body: Record<string, unknown>) => t.request<ScimResource>("POST", base, { body }),
     replace: (id: string, body: Record<string, unknown>, options: { ifMatch?: number } = {}) =>
       t.request<ScimResource>("PUT", `${base}/${enc(id)}`, { body, ...options }),
@@ -53,6 +68,13 @@ export function scimApi(t: Transport) {
   return {
     users: resource(t, "Users"),
     groups: resource(t, "Groups"),
+    // Discovery (RFC 7644 §4) holds no tenant data: these need no token.
     serviceProviderConfig: () => t.request<Record<string, unknown>>("GET", "/scim/v2/ServiceProviderConfig"),
+    resourceTypes: () => t.request<ScimListResponse>("GET", "/scim/v2/ResourceTypes"),
+    /** `User` or `Group`. */
+    resourceType: (id: string) => t.request<ScimResource>("GET", `/scim/v2/ResourceTypes/${enc(id)}`),
+    schemas: () => t.request<ScimListResponse>("GET", "/scim/v2/Schemas"),
+    /** By URN, e.g. `urn:ietf:params:scim:schemas:core:2.0:User`. */
+    schema: (urn: string) => t.request<ScimResource>("GET", `/scim/v2/Schemas/${enc(urn)}`),
   };
 }

@@ -54,8 +54,8 @@ export function usersApi(t: Transport) {
      */
     import: (body: { csv: string; dryRun?: boolean }) =>
       t.request<ImportUsersResponse>("POST", "/api/v1/users/import", { body }),
-    /** The matching users as CSV text (the list's filters, without paging); audited. */
-    async export(query: Omit<ListUsersParams, "limit" | "cursor" | "sort"> = {}): Promise<string> {
+    /** The matching users as CSV text (the list's filters and sort, without paging); audited. */
+    async export(query: Omit<ListUsersParams, "limit" | "cursor"> = {}): Promise<string> {
       return textOrThrow(await t.raw("GET", "/api/v1/users/export", { query: { ...query } }));
     },
   };
