@@ -11,6 +11,7 @@ import { AppError } from "@staffgate/core";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ZodError } from "zod";
 import { isDatabaseUnavailable } from "./db-unavailable.ts";
+import { lingerOnRefusedBody } from "./lingering-close.ts";
 import type { RegisteredRoute } from "./route.ts";
 import { isScimUrl, sendScimError } from "./scim.ts";
 import { setSecurityHeaders } from "./security-headers.ts";
@@ -179,6 +180,7 @@ export function installErrorHandling(
       return sendProblem(reply, "VALIDATION_FAILED", undefined, zodFieldErrors(error));
     const fastifyCode = (error as FastifyError).code;
     const mapped = fastifyCode ? FASTIFY_CODES[fastifyCode] : undefined;
+    if (mapped === "PAYLOAD_TOO_LARGE") lingerOnRefusedBody(request, reply);
     if (mapped) return sendProblem(reply, mapped, error.message);
     if (error instanceof SyntaxError || (error as FastifyError).statusCode === 400) {
       // Malformed JSON, and __proto__ / constructor.prototype keys refused by the parser (Fastify
