@@ -126,6 +126,27 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
     await clinician.client.emergencyAccess.end(opened.id);
   });
 
+  it("tells the administrators where by the workspace's name and when in the practice's time zone", async () => {
+    const oslo = await t.createTenant({ timeZone: "Europe/Oslo" });
+    const where = await oslo.admin.workspaces.create({ slug: "radiology", name: "Radiology North" });
+    const now = t.clock.now();
+    const opened = await open(oslo.admin, { workspaceId: where.id });
+    const [mail] = (await outboxOf(oslo.id)).filter((r) => r.body.includes(opened.id));
+    expect(mail!.body).toContain(`workspace "Radiology North" (${where.id})`);
+    // Oslo's wall clock, then the UTC instant for the record (the format: mail-time.test.ts).
+    const osloTime = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/Oslo",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(now);
+    const utc = now.toISOString().slice(0, 16).replace("T", " ");
+    expect(osloTime).not.toBe(utc.slice(11));
+    expect(mail!.body).toMatch(new RegExp(`Opened: \\w{3}, .+, ${osloTime} Europe/Oslo \\(${utc} UTC\\)`));
+    expect(mail!.body).toMatch(/Ends: .+ Europe\/Oslo \(.+ UTC\) at the latest/);
+    await oslo.admin.emergencyAccess.end(opened.id);
+  });
+
   it("audits the opening with the reason in changes.after; the password is in no audit event or message", async () => {
     const opened = await open(clinician.client, { workspaceId: ws });
     const event = (await auditRows(a.id, "emergency_access.opened")).find((e) => e.target_id === opened.id);

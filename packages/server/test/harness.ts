@@ -69,7 +69,7 @@ export interface TestApp {
   readonly anonymous: Staffgate;
   /** The platform operator. */
   readonly operator: Staffgate;
-  createTenant(options?: { slug?: string; catalogPreset?: string }): Promise<TestTenant>;
+  createTenant(options?: { slug?: string; catalogPreset?: string; timeZone?: string }): Promise<TestTenant>;
   signIn(tenant: string, login: string, password?: string): Promise<Staffgate>;
   close(): Promise<void>;
 }
@@ -140,6 +140,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         slug,
         name: `Tenant ${slug}`,
         ...(opts.catalogPreset ? { catalogPreset: opts.catalogPreset } : {}),
+        ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
         admin: {
           username: "admin",
           email: `admin@${slug}.example`,

@@ -10,6 +10,7 @@ import type { EmergencyAccess, OpenEmergencyAccessBody } from "@staffgate/contra
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import { takeReauthAttempt } from "../auth/reauth-throttle.ts";
+import { mailTime } from "../mail/mail-time.ts";
 import { enqueue } from "../mail/outbox.store.ts";
 import { loadTenantRoles } from "../roles/roles.table.ts";
 import type { Ctx } from "../shared/context.ts";
@@ -75,10 +76,12 @@ export function createEmergencyAccessService(deps: Deps) {
       if (!tenant) throw new AppError("TENANT_NOT_FOUND");
       const workspaceId = body.workspaceId ?? null;
       const patientRef = body.patientRef ?? null;
+      let workspaceName: string | null = null;
       if (workspaceId !== null) {
         // Another tenant's workspace is refused exactly like one that does not exist.
         const ws = await createWorkspaceStore(deps.db.kysely, ctx.tenantId).findWorkspaceById(workspaceId);
         if (!ws) throw invalid("workspaceId", "no such workspace");
+        workspaceName = ws.name;
       }
       const users = createUserStore(deps.db.kysely, ctx.tenantId);
       const me = await users.findUserRowById(caller.userId);
@@ -138,7 +141,10 @@ export function createEmergencyAccessService(deps: Deps) {
           .filter((r) => holdsAtTenantLevel(caller.catalog, r, "users.manage"))
           .map((r) => r.id);
         const admins = await store.activeUsersWithRoles(adminRoleIds, openedAt.toISOString());
-        const scope = workspaceId !== null ? `workspace ${workspaceId}` : `patient reference ${patientRef}`;
+        const scope =
+          workspaceId !== null
+            ? `workspace "${workspaceName}" (${workspaceId})`
+            : `patient reference ${patientRef}`;
         for (const admin of admins) {
           await enqueue(deps, trx, ctx.tenantId, {
             to: admin.email,
@@ -149,8 +155,8 @@ export function createEmergencyAccessService(deps: Deps) {
               "",
               `Scope: ${scope}`,
               `Reason: ${body.reason}`,
-              `Opened: ${openedAt.toISOString()}`,
-              `Ends: ${expiresAt}`,
+              `Opened: ${mailTime(openedAt.toISOString(), tenant.time_zone)}`,
+              `Ends: ${mailTime(expiresAt, tenant.time_zone)} at the latest`,
               `Reference: ${id}`,
               "",
               "Review it under Emergency access in the Staffgate console once it has ended.",

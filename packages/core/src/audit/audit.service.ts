@@ -4,7 +4,6 @@ import type { AuditEventsTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodeCursor, encodeCursor, invalidCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
-import { AppError } from "../shared/errors.ts";
 import { inTx } from "../shared/tx.ts";
 import { type AuditFilters, createAuditStore } from "./audit.store.ts";
 import { type AuditExportFormat, csvHeader, csvRow, jsonLine } from "./audit-export.rules.ts";

@@ -3,10 +3,13 @@
  * from a request. Notifications carry no secret; only the link emails carry a one-time token.
  */
 import type { UsersTable } from "../db/schema.ts";
+import { mailTime } from "../mail/mail-time.ts";
 import type { OutboxMessage } from "../mail/outbox.store.ts";
 
 type Person = Pick<UsersTable, "email" | "username" | "first_name">;
 type Practice = { readonly name: string; readonly slug: string };
+/** Notices say when something happened, in the practice's time zone. */
+type PracticeInZone = Practice & { readonly time_zone: string };
 
 export const RESET_LINK_MINUTES = 60;
 export const INVITATION_HOURS = 72;
@@ -64,14 +67,14 @@ export function passwordNoticeEmail(
   what: PasswordNotice,
   at: string,
   user: Person,
-  tenant: Practice,
+  tenant: PracticeInZone,
 ): OutboxMessage {
   return {
     to: user.email,
     kind: `auth.password.${what}`,
     subject: `Your password for ${tenant.name} was changed`,
     body:
-      `${greeting(user)}\n\n${NOTICE[what]}\n\nAccount: ${user.username} at ${tenant.name}\nWhen: ${at} (UTC)\n\n` +
+      `${greeting(user)}\n\n${NOTICE[what]}\n\nAccount: ${user.username} at ${tenant.name}\nWhen: ${mailTime(at, tenant.time_zone)}\n\n` +
       `If this was not you, contact your practice's administrator at once.${signature}`,
   };
 }
@@ -84,10 +87,11 @@ export function emailChangedEmails(
   at: string,
   user: Person,
   previousEmail: string,
-  tenant: Practice,
+  tenant: PracticeInZone,
 ): OutboxMessage[] {
   const what = `The email address of your account "${user.username}" at ${tenant.name} (practice "${tenant.slug}") was changed from ${previousEmail} to ${user.email}.`;
   const subject = `The email address of your ${tenant.name} account was changed`;
+  const when = mailTime(at, tenant.time_zone);
   return [
     {
       to: previousEmail,
@@ -95,13 +99,13 @@ export function emailChangedEmails(
       subject,
       body:
         `${greeting(user)}\n\n${what} Emails about the account, such as password reset links, now go to the new address.\n\n` +
-        `When: ${at} (UTC)\n\nIf this was not expected, contact your practice's administrator at once.${signature}`,
+        `When: ${when}\n\nIf this was not expected, contact your practice's administrator at once.${signature}`,
     },
     {
       to: user.email,
       kind: "user.email_changed",
       subject,
-      body: `${greeting(user)}\n\n${what}\n\nWhen: ${at} (UTC)\n\nIf this was not expected, contact your practice's administrator.${signature}`,
+      body: `${greeting(user)}\n\n${what}\n\nWhen: ${when}\n\nIf this was not expected, contact your practice's administrator.${signature}`,
     },
   ];
 }
@@ -117,15 +121,18 @@ export function lockedEmail(
   failedAttempts: number,
   lockedUntil: string | null,
   user: Person,
-  tenant: Practice,
+  tenant: PracticeInZone,
 ): OutboxMessage {
-  const until = lockedUntil === null ? "until an administrator unlocks it" : `until ${lockedUntil} (UTC)`;
+  const until =
+    lockedUntil === null
+      ? "until an administrator unlocks it"
+      : `until ${mailTime(lockedUntil, tenant.time_zone)}`;
   return {
     to: user.email,
     kind: "auth.locked",
     subject: `Your ${tenant.name} account was locked`,
     body:
-      `${greeting(user)}\n\nYour account "${user.username}" at ${tenant.name} (practice "${tenant.slug}") was locked at ${at} (UTC) ` +
+      `${greeting(user)}\n\nYour account "${user.username}" at ${tenant.name} (practice "${tenant.slug}") was locked at ${mailTime(at, tenant.time_zone)} ` +
       `after ${failedAttempts} failed sign-in attempts in a row. It stays locked ${until}.\n\n` +
       `If this was you, wait or reset your password: ${publicUrl}/forgot-password (a reset also unlocks the account).\n` +
       `If it was not you, someone may be guessing your password: reset it and tell your practice's administrator.${signature}`,
