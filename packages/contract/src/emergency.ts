@@ -5,7 +5,8 @@ import { PatientRef } from "./patient-access.ts";
 
 export const OpenEmergencyAccessBody = z
   .strictObject({
-    reason: Paragraph(1000).refine((v) => v.length >= 10, "must be at least 10 characters"),
+    /** Any typed reason (issue 5 item 4): the console asks for a sentence; the API refuses only a blank one. */
+    reason: Paragraph(1000),
     /** The caller's own password (step-up authentication); never stored or logged. */
     password: z.string().min(1, "is required").max(1024),
     workspaceId: Id.optional(),
