@@ -59,6 +59,14 @@ describe("decide()", () => {
       reason: { code: "GRANTED_TENANT", scope: "tenant", roleId: "rol_r" },
     });
     expect(d.steps.length).toBeGreaterThan(2);
+    // The explanation says which granted permission carries the one asked about.
+    expect(d.steps).toContain(
+      '"patients.read" is granted at tenant level (implied by "patients.write", which the role grants)',
+    );
+    const direct = decide(facts(user({ role: role({ permissions: ["patients.read"] }) })), {
+      permission: "patients.read",
+    });
+    expect(direct.steps).toContain('"patients.read" is granted at tenant level');
   });
 
   it("grants a workspace row only in its workspace", () => {

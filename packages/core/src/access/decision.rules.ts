@@ -117,6 +117,12 @@ function grants(catalog: Catalog, perms: readonly string[], key: string): boolea
   return keys.has(key);
 }
 
+/** The listed permission that implies `key`, when `key` itself is not listed (for explain). */
+function impliedBy(catalog: Catalog, perms: readonly string[], key: string): string | null {
+  if (perms.includes(key)) return null;
+  return perms.find((k) => catalog.closure.get(k)?.has(key)) ?? null;
+}
+
 export interface DecideOptions {
   /** Record the steps (explain). Off for plain checks: the answer and reason are the same. */
   readonly steps?: boolean;
@@ -169,14 +175,17 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
 
     let scope: "tenant" | "workspace" | null = null;
     let collaborator = false;
+    let grantedBy: readonly string[] = [];
     if (grants(catalog, role.permissions, permission.key)) {
       scope = "tenant";
       collaborator = role.collaborator;
+      grantedBy = role.permissions;
     } else if (scopedWorkspace) {
       const row = rowFor(role, scopedWorkspace);
       if (row && grants(catalog, row.permissions, permission.key)) {
         scope = "workspace";
         collaborator = row.collaborator;
+        grantedBy = row.permissions;
       }
     }
     if (scope === null) {
@@ -196,8 +205,12 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
       decision = emergencyOr(facts, query, permission.key, steps, reason);
     } else {
       const where = scope === "tenant" ? "at tenant level" : `in workspace ${scopedWorkspace}`;
-      if (explain)
-        steps.push(`"${permission.key}" is granted ${where}${collaborator ? " as a collaborator" : ""}`);
+      if (explain) {
+        const via = impliedBy(catalog, grantedBy, permission.key);
+        steps.push(
+          `"${permission.key}" is granted ${where}${via ? ` (implied by "${via}", which the role grants)` : ""}${collaborator ? " as a collaborator" : ""}`,
+        );
+      }
       const as = (code: ReasonCode, message: string) =>
         roleReason(code, message, role.id, roleKind, scope, scopedWorkspace);
       if (!collaborator) {
