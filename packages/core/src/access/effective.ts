@@ -36,7 +36,7 @@ export interface EffectivePermissions {
   readonly tenantCollaboratorPermissions: string[];
   readonly workspaces: {
     readonly workspaceId: string;
-    /** Workspace-scoped permissions allowed in this workspace (tenant-only ones: see `tenant`). */
+    /** Permissions allowed in this workspace (tenant-only ones as at tenant level, as check answers). */
     readonly permissions: string[];
     /**
      * Whether the user acts as a collaborator here (as a role's `collaborator` flag): some answer
@@ -112,17 +112,16 @@ export function createEffectiveService(deps: Deps, access: AccessService) {
         user.decision.status === "active"
           ? (snapshot.emergencies.get(userId) ?? []).filter((e) => e.patientRef === null)
           : [];
-      // Tenant-only permissions ignore the workspace (check answers as with none): they are listed in
-      // `tenant` only, so a workspace the user is not active in has empty lists.
+      // Every column is what check answers for every permission of the catalogue there, so the
+      // matrix agrees with check on every pair: tenant-only permissions ignore the workspace and
+      // appear in each workspace's list as at tenant level.
       const all = snapshot.catalog.permissions.map((p) => p.key);
-      const scoped = snapshot.catalog.permissions.filter((p) => p.scope !== "tenant").map((p) => p.key);
       const column = (workspaceId: string | null) => {
-        const keys = workspaceId ? scoped : all;
         const facts = factsFor(snapshot, caller, user, now, workspaceId, [], emergencies);
         const permissions: string[] = [];
         const collaboratorPermissions: string[] = [];
         let collaborator = false;
-        for (const permission of keys) {
+        for (const permission of all) {
           const d = decide(facts, { permission, workspaceId, patientRef: null }, { steps: false });
           if (d.allowed) permissions.push(permission);
           else if (d.reason.code === "COLLABORATOR_NO_PATIENT") collaboratorPermissions.push(permission);
