@@ -247,6 +247,7 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
         client.credentials.changePassword({ currentPassword: CANARY_PASSWORD, newPassword: CANARY_PASSWORD }),
       );
       expect([same.errors[0]?.path, same.problem.passwordProblem]).toEqual(["newPassword", "REUSED"]);
+      expect(same.errors[0]?.message).toBe("password is your current password; choose a new one");
       const common = await problemOf(() =>
         client.credentials.changePassword({
           currentPassword: CANARY_PASSWORD,
@@ -305,6 +306,7 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
         client.credentials.changePassword({ currentPassword: NEW_PASSWORD, newPassword: CANARY_PASSWORD }),
       );
       expect([back.errors[0]?.path, back.problem.passwordProblem]).toEqual(["newPassword", "REUSED"]);
+      expect(back.errors[0]?.message).toBe("password was used recently; choose one you have not used before");
       const hashes = await t.db.kysely
         .selectFrom("password_history")
         .select("hash")

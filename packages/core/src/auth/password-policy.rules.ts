@@ -282,6 +282,12 @@ export const REUSED: PasswordRejection = {
   message: "was used recently; choose one you have not used before",
 };
 
+/** The same code (it is a reuse), in words that fit when no history is kept. */
+export const SAME_AS_CURRENT: PasswordRejection = {
+  code: "REUSED",
+  message: "is your current password; choose a new one",
+};
+
 /**
  * True when `password` matches one of `hashes` (the user's last N, newest first). Each verify is
  * an argon2 run through the hasher's concurrency limit, so callers keep N small (settings: ≤ 24)

@@ -24,6 +24,7 @@ import {
   passwordInvalid,
   passwordPolicyFor,
   REUSED,
+  SAME_AS_CURRENT,
 } from "./password-policy.rules.ts";
 
 /** A bad, used, voided or expired link: the same answer for each (which one is nobody's business). */
@@ -77,8 +78,9 @@ export function createPasswordWrites(deps: Deps) {
     );
     const compareCurrent =
       user.password_hash !== null && (settings.passwordHistory > 0 || user.must_change_password === 1);
-    const hashes = compareCurrent ? [user.password_hash!, ...previous] : previous;
-    if (await isInHistory(deps.hasher, password, hashes)) throw passwordInvalid(path, REUSED);
+    if (compareCurrent && (await isInHistory(deps.hasher, password, [user.password_hash!])))
+      throw passwordInvalid(path, SAME_AS_CURRENT);
+    if (await isInHistory(deps.hasher, password, previous)) throw passwordInvalid(path, REUSED);
   }
 
   /**
