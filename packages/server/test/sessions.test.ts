@@ -76,28 +76,32 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       }
     });
 
-    it("applies a workspace's idle_timeout_seconds when the request names it (Staffgate-Workspace)", async () => {
+    it("applies a workspace's idle limit when the request names it, and a shorter one to the whole session", async () => {
       const adm = await admin();
       const short = await adm.workspaces.create({ slug: "kiosk", name: "Kiosk", idleTimeoutSeconds: 120 });
       const long = await adm.workspaces.create({ slug: "lab", name: "Lab", idleTimeoutSeconds: 3600 });
       const { token } = await login(a.slug, "admin");
-      const me = (workspace?: string) =>
+      const meWith = (session: string, workspace?: string) =>
         status(
           t.anonymous
-            .withToken(token)
+            .withToken(session)
             .transport.raw(
               "GET",
               "/api/v1/auth/me",
               workspace ? { headers: { "staffgate-workspace": workspace } } : {},
             ),
         );
-      // Shorter: 2 minutes in the kiosk workspace.
-      t.clock.advance(2 * MINUTE - SECOND);
-      expect(await me(short.id)).toBe(200);
-      t.clock.advance(2 * MINUTE + SECOND);
-      expect(await me(short.id)).toBe(401);
-      // Without the header the tenant's 15 minutes apply to the same session.
-      expect(await me()).toBe(200);
+      const me = (workspace?: string) => meWith(token, workspace);
+      const limitOf = async (session: string, workspace?: string) => {
+        const res = await t.anonymous
+          .withToken(session)
+          .transport.raw(
+            "GET",
+            "/api/v1/auth/me",
+            workspace ? { headers: { "staffgate-workspace": workspace } } : {},
+          );
+        return ((await res.json()) as { session: { idleTimeoutSeconds: number } }).session.idleTimeoutSeconds;
+      };
       // Longer: an hour in the lab workspace, but the tenant's 15 minutes elsewhere.
       t.clock.advance(20 * MINUTE);
       expect(await me(long.id)).toBe(200);
@@ -115,19 +119,22 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect(await me("wsp_unknown")).toBe(401);
       expect(await me(long.id)).toBe(200);
       // /auth/me reports the limit the request is judged by (the console's idle warning reads it).
-      const limit = async (workspace?: string) => {
-        const res = await t.anonymous
-          .withToken(token)
-          .transport.raw(
-            "GET",
-            "/api/v1/auth/me",
-            workspace ? { headers: { "staffgate-workspace": workspace } } : {},
-          );
-        return ((await res.json()) as { session: { idleTimeoutSeconds: number } }).session.idleTimeoutSeconds;
-      };
-      expect(await limit(long.id)).toBe(3600);
-      expect(await limit(short.id)).toBe(120);
-      expect(await limit()).toBe(15 * 60);
+      expect(await limitOf(token, long.id)).toBe(3600);
+      expect(await limitOf(token)).toBe(15 * 60);
+
+      // Shorter: 2 minutes in the kiosk workspace, and from then on for the whole session, so that
+      // an unattended kiosk session cannot be picked up by leaving the header out or naming the lab.
+      const kiosk = (await login(a.slug, "admin")).token;
+      t.clock.advance(2 * MINUTE - SECOND);
+      expect(await meWith(kiosk, short.id)).toBe(200);
+      expect(await limitOf(kiosk)).toBe(120);
+      expect(await limitOf(kiosk, long.id)).toBe(120);
+      t.clock.advance(2 * MINUTE - SECOND);
+      expect(await meWith(kiosk)).toBe(200);
+      t.clock.advance(2 * MINUTE + SECOND);
+      expect(await meWith(kiosk, short.id)).toBe(401);
+      expect(await meWith(kiosk)).toBe(401);
+      expect(await meWith(kiosk, long.id)).toBe(401);
     });
 
     it("ends a session at the absolute limit even with constant activity", async () => {

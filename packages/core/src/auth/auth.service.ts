@@ -27,7 +27,8 @@ export type { LoginInput, LoginResult } from "./login.service.ts";
 export interface AuthenticateOptions {
   /**
    * The workspace the request is made in (header `Staffgate-Workspace`): when that workspace has
-   * its own idle timeout (`idle_timeout_seconds`), that limit applies instead of the tenant's.
+   * its own idle timeout (`idle_timeout_seconds`), that limit applies instead of the tenant's; a
+   * shorter one binds the session from then on, whatever later requests name.
    */
   readonly workspaceId?: string | undefined;
 }
@@ -67,7 +68,8 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
      * (caller-cache.ts), and then the answer is given synchronously.
      *
      * Idle limit: the workspace's `idle_timeout_seconds` when `options.workspaceId` names a
-     * workspace of the session's tenant that has one, else the tenant's idleTimeoutMinutes.
+     * workspace of the session's tenant that has one, else the tenant's idleTimeoutMinutes; never
+     * more than the shortest workspace limit the session has worked under (authenticate.ts).
      * last_used_at is written when older than min(60 s, idle / 4), so a session can end at most
      * that much early and never late.
      */
@@ -151,9 +153,9 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
             ? {
                 id: session.id,
                 purpose: reportedPurpose(session.purpose, row.must_change_password === 1),
-                // The limit this request is judged by: the named workspace's own, else the tenant's.
-                idleTimeoutSeconds:
-                  caller.workspaceIdleSeconds ?? caller.policy.settings.idleTimeoutMinutes * 60,
+                // The limit this request is judged by: the named workspace's own, else the tenant's,
+                // within the session's cap (the strictest workspace it has worked in).
+                idleTimeoutSeconds: caller.idleLimitSeconds ?? caller.policy.settings.idleTimeoutMinutes * 60,
                 expiresAt: session.expires_at,
               }
             : null,

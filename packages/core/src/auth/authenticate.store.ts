@@ -28,6 +28,7 @@ export interface SessionCallerRow {
   userExpiresAt: string | null;
   mustChangePassword: number;
   workspaceIdleSeconds: number | null;
+  idleCapSeconds: number | null;
 }
 
 const equals = (left: Expression<unknown>, right: Expression<unknown>) => sql<boolean>`${left} = ${right}`;
@@ -64,6 +65,7 @@ const sessionCallers = namedPrepared<{ asks: string }, SessionCallerRow & { aske
         "u.expires_at as userExpiresAt",
         "u.must_change_password as mustChangePassword",
         "w.idle_timeout_seconds as workspaceIdleSeconds",
+        "s.idle_cap_seconds as idleCapSeconds",
       ]);
   },
 );

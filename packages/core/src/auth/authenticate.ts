@@ -127,19 +127,42 @@ function workspaceIdleSeconds(row: SessionCallerRow): number | null {
     : Number(row.workspaceIdleSeconds);
 }
 
+/**
+ * The idle limit a request is judged by (seconds): the named workspace's own, else the tenant's,
+ * and never longer than the shortest workspace limit the session has already worked under (its
+ * cap), so that an unattended session in a strict workspace cannot be kept alive by leaving the
+ * workspace header out or naming a laxer workspace.
+ */
+export function idleLimitSeconds(row: SessionCallerRow, tenantIdleMinutes: number): number {
+  const here = workspaceIdleSeconds(row) ?? tenantIdleMinutes * 60;
+  const cap =
+    row.idleCapSeconds === null || row.idleCapSeconds === undefined ? null : Number(row.idleCapSeconds);
+  return cap === null ? here : Math.min(here, cap);
+}
+
+/** The cap the session takes from this request: lowered when the named workspace is stricter. */
+function lowerCap(row: SessionCallerRow): number | undefined {
+  const named = workspaceIdleSeconds(row);
+  if (named === null) return undefined;
+  const cap =
+    row.idleCapSeconds === null || row.idleCapSeconds === undefined ? null : Number(row.idleCapSeconds);
+  return cap === null || named < cap ? named : undefined;
+}
+
 const sessionKind: Kind<SessionCallerRow> = {
   read: (deps, asks) => findSessionCallers(deps.db.kysely, asks),
   judge(row, now, nowIso, policy) {
     if (row.expiresAt <= nowIso) return "refuse";
     if (row.status !== "active" || row.virtual === 1) return "refuse";
     if (row.userExpiresAt !== null && row.userExpiresAt <= nowIso) return "refuse";
-    const idleMs = (workspaceIdleSeconds(row) ?? policy.settings.idleTimeoutMinutes * 60) * 1000;
+    const idleMs = idleLimitSeconds(row, policy.settings.idleTimeoutMinutes) * 1000;
     const idleFor = now - Date.parse(row.lastUsedAt);
     if (idleFor > idleMs) return "refuse";
+    if (lowerCap(row) !== undefined) return "touch";
     return idleFor >= Math.min(TOUCH_INTERVAL_MS, idleMs / 4) ? "touch" : "ok";
   },
   touch: (deps, row, nowIso) =>
-    createSessionStore(deps.db.kysely, row.tenantId).touchSession(row.sessionId, nowIso),
+    createSessionStore(deps.db.kysely, row.tenantId).touchSession(row.sessionId, nowIso, lowerCap(row)),
   caller: (row, policy, role, workspaceRoles) => ({
     kind: "session",
     tenantId: row.tenantId,
@@ -149,7 +172,7 @@ const sessionKind: Kind<SessionCallerRow> = {
     mustChangePassword: row.mustChangePassword === 1,
     sessionPurpose: row.purpose,
     csrfHash: row.csrfHash,
-    workspaceIdleSeconds: workspaceIdleSeconds(row),
+    idleLimitSeconds: idleLimitSeconds(row, policy.settings.idleTimeoutMinutes),
     catalog: policy.catalog,
     holder: { role, workspaceRoles },
     permissions: callerPermissions(policy.catalog, role),

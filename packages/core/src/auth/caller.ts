@@ -21,8 +21,8 @@ export interface Caller {
   readonly sessionPurpose?: "full" | "mfa_enrolment" | "password_change";
   /** SHA-256 of the session's CSRF token; http/auth.ts checks cookie-authenticated unsafe requests. */
   readonly csrfHash?: string | null;
-  /** Sessions: the idle limit of the workspace the request named, when it has its own (seconds). */
-  readonly workspaceIdleSeconds?: number | null;
+  /** Sessions: the idle limit this request was judged by (seconds; authenticate.ts idleLimitSeconds). */
+  readonly idleLimitSeconds?: number;
   readonly catalog: Catalog;
   readonly holder: Holder;
   readonly permissions: ReadonlySet<string>;

@@ -10,7 +10,7 @@ import type { Executor } from "../shared/tx.ts";
 
 // Every sign-in inserts one: compiled once (db/prepared.ts). Every column is named, so the
 // statement's shape never depends on the row.
-const insert = prepared<SessionsTable, never>(
+const insert = prepared<Omit<SessionsTable, "idle_cap_seconds">, never>(
   [
     "tenant_id",
     "id",
@@ -45,13 +45,18 @@ type OtherSession = Pick<SessionsTable, "id" | "expires_at">;
 
 export function createSessionStore(db: Executor, tenantId: string) {
   return {
-    async insertSession(row: Omit<SessionsTable, "tenant_id">): Promise<void> {
+    async insertSession(row: Omit<SessionsTable, "tenant_id" | "idle_cap_seconds">): Promise<void> {
       await insert.execute(db, { ...row, tenant_id: tenantId });
     },
-    async touchSession(id: string, at: string): Promise<void> {
+    /** Marks the session used at `at`, and binds it to `idleCapSeconds` when that is given. */
+    async touchSession(id: string, at: string, idleCapSeconds?: number): Promise<void> {
       await db
         .updateTable("sessions")
-        .set({ last_used_at: at })
+        .set(
+          idleCapSeconds === undefined
+            ? { last_used_at: at }
+            : { last_used_at: at, idle_cap_seconds: idleCapSeconds },
+        )
         .where("tenant_id", "=", tenantId)
         .where("id", "=", id)
         .execute();

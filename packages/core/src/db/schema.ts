@@ -138,6 +138,8 @@ export interface SessionsTable {
   purpose: SessionPurpose;
   /** SHA-256 of the session's CSRF token (cookie-authenticated unsafe requests must send it). */
   csrf_hash: string | null;
+  /** The shortest workspace idle limit the session has worked under (seconds), binding from then on. */
+  idle_cap_seconds: number | null;
 }
 
 export type SessionPurpose = "full" | "mfa_enrolment" | "password_change";
