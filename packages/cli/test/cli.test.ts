@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCore, type Db, openDatabase } from "@staffgate/core";
@@ -43,9 +43,29 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     it("refuses to work on a database that is not migrated", () => {
-      const r = cli(["audit", "verify", "--tenant", "x"], {}, join(dir, "empty.db"));
+      const empty = join(dir, "empty.db");
+      writeFileSync(empty, "");
+      const r = cli(["audit", "verify", "--tenant", "x"], {}, empty);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/staffgate migrate/);
+      expect(r.stderr).toMatch(/^The database is not migrated: run `staffgate migrate` first/);
+    });
+
+    it("says a SQLite database that does not exist does not, creating no file nor directory", () => {
+      const missing = join(dir, "elsewhere", "typo.db");
+      for (const args of [
+        ["audit", "verify", "--tenant", "north"],
+        ["audit", "export", "--tenant", "north"],
+        ["outbox"],
+        ["check", "--tenant", "north", "--user", "root", "--permission", "users.view"],
+      ]) {
+        const r = cli(args, {}, missing);
+        expect(r.code, args.join(" ")).toBe(1);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).toBe(
+          `The database ${missing} does not exist (DATABASE_URL): nothing was created. Start the server or run \`staffgate migrate\` to create it.\n`,
+        );
+        expect(existsSync(join(dir, "elsewhere")), args.join(" ")).toBe(false);
+      }
     });
 
     it("creates a tenant with the administrator password from the environment, never printing it", () => {

@@ -94,6 +94,49 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect(missing.stderr).toMatch(/email/);
     });
 
+    it("builds invitation links from the public URL serve uses: STAFFGATE_PUBLIC_URL, or --public-url", () => {
+      /** The base of the invitation link emailed to `email`, as the outbox holds it. */
+      const linkBase = (email: string) => {
+        const outbox = cli(["outbox", "--tenant", "west", "--limit", "100"]).stdout;
+        const message = outbox.split("── ").find((m) => m.includes(`To: ${email}\n`));
+        return /(\S+)\/accept-invitation#token=/.exec(message ?? "")?.[1];
+      };
+      const invite = (username: string, env: Record<string, string>, ...flags: string[]) =>
+        create(
+          { STAFFGATE_USER_PASSWORD: "", ...env },
+          "--username",
+          username,
+          "--email",
+          `${username}@west.example`,
+          ...flags,
+        );
+      expect(invite("uma", { STAFFGATE_PUBLIC_URL: "https://staff.west.example" }).code).toBe(0);
+      expect(linkBase("uma@west.example")).toBe("https://staff.west.example");
+      const flagged = invite(
+        "vic",
+        { STAFFGATE_PUBLIC_URL: "https://staff.west.example" },
+        "--public-url",
+        "https://gate.west.example/staff/",
+      );
+      expect([flagged.code, flagged.stderr]).toEqual([0, ""]);
+      expect(linkBase("vic@west.example")).toBe("https://gate.west.example/staff");
+      // Unset: serve's own default, http://HOST:PORT.
+      expect(invite("wes", { STAFFGATE_PUBLIC_URL: "", HOST: "", PORT: "4100" }).code).toBe(0);
+      expect(linkBase("wes@west.example")).toBe("http://127.0.0.1:4100");
+
+      const file = join(dir, "invite.csv");
+      writeFileSync(file, "username,email,firstName,lastName,role\nxan,xan@west.example,Xan,Xu,Viewer\n");
+      const imported = cli(["user", "import", "--tenant", "west", "--file", file], {
+        STAFFGATE_PUBLIC_URL: "https://staff.west.example",
+      });
+      expect([imported.code, imported.stderr]).toEqual([0, ""]);
+      expect(linkBase("xan@west.example")).toBe("https://staff.west.example");
+
+      const refused = invite("yul", {}, "--public-url", "ftp://files.west.example");
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^STAFFGATE_PUBLIC_URL must be an http:\/\/ or https:\/\/ URL/);
+    });
+
     it("imports a CSV: a dry run writes nothing; a bad row writes nothing and exits 1, dry run or not; a good file is imported", async () => {
       const file = join(dir, "users.csv");
       writeFileSync(file, "username,email,firstName,lastName,role\nkai,kai@west.example,Kai,Keeper,Viewer\n");

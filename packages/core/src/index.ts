@@ -5,6 +5,7 @@ export { can } from "./auth/caller.ts";
 export { LOGIN_THROTTLE, type LoginThrottleLimits } from "./auth/login.service.ts";
 export { operatorCaller } from "./auth/operator-caller.ts";
 export { BULK_COST, DEFAULT_RATE_LIMITS, LIST_COST_DIVISOR, type RateLimits } from "./auth/rate-limits.ts";
+export { totpSecretKeyProblem } from "./auth/totp-key-check.ts";
 export { buildCatalog, type Catalog, CatalogError } from "./catalog/catalog.rules.ts";
 export { type Catalogs, loadCatalogs, PRESET_NAMES } from "./catalog/catalogs.ts";
 export { type Core, type CoreOptions, createCore, DEFAULT_PUBLIC_URL } from "./core.ts";

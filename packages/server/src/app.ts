@@ -33,6 +33,7 @@ import { createRateLimiter } from "./http/rate-limit.ts";
 import { newRequestId } from "./http/request-id.ts";
 import { metaOf, type RegisteredRoute, type RouteOptions } from "./http/route.ts";
 import { installSecurityHeaders } from "./http/security-headers.ts";
+import { installShutdownRefusal } from "./http/shutting-down.ts";
 import { ROUTE_MODULES } from "./routes/index.ts";
 
 export interface AppOptions {
@@ -166,7 +167,10 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     onConstructorPoisoning: "error",
     // A patientRef is up to 200 characters, percent-encoded up to 9 bytes each (issue 5).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // Refused as a problem instead (http/shutting-down.ts).
+    return503OnClosing: false,
   });
+  installShutdownRefusal(app);
   const registry: RegisteredRoute[] = [];
   const rateLimiter =
     options.rateLimits === false

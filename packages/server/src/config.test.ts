@@ -24,7 +24,88 @@ describe("loadConfig", () => {
       publicUrl: "http://127.0.0.1:3000",
     });
     expect(loadConfig({ PORT: "4100" }).port).toBe(4100);
-    expect(loadConfig({ PORT: "0" }).port).toBe(0);
+  });
+
+  it("takes PORT=0 (any free port) only with STAFFGATE_PUBLIC_URL: links cannot carry a port picked when listening", () => {
+    expect(() => loadConfig({ PORT: "0" })).toThrow(/^PORT=0 .*set STAFFGATE_PUBLIC_URL/);
+    expect(loadConfig({ PORT: "0", STAFFGATE_PUBLIC_URL: "https://staff.example" })).toMatchObject({
+      port: 0,
+      publicUrl: "https://staff.example",
+    });
+  });
+
+  it("brackets an IPv6 HOST in the default public URL, and refuses a HOST that is no address or name", () => {
+    expect(loadConfig({ HOST: "::1" })).toMatchObject({ host: "::1", publicUrl: "http://[::1]:3000" });
+    expect(loadConfig({ HOST: "::", PORT: "4100" }).publicUrl).toBe("http://localhost:4100");
+    expect(loadConfig({ HOST: "staff-01.internal" }).publicUrl).toBe("http://staff-01.internal:3000");
+    for (const bad of ["host:3000", "http://host", "two words", "-leading.example"]) {
+      expect(() => loadConfig({ HOST: bad }), bad).toThrow(/^HOST must be an IP address/);
+    }
+  });
+
+  it("takes STAFFGATE_PUBLIC_URL only as an http(s) URL without credentials, query or fragment, naming it", () => {
+    expect(loadConfig({ STAFFGATE_PUBLIC_URL: "https://staff.example/gate" }).publicUrl).toBe(
+      "https://staff.example/gate",
+    );
+    for (const bad of [
+      "not a url",
+      "ftp://files.example",
+      "javascript:alert(1)",
+      "https://user:s3cret@staff.example",
+      "https://staff.example/?x=1",
+      "https://staff.example/#top",
+    ]) {
+      const error = (() => {
+        try {
+          loadConfig({ STAFFGATE_PUBLIC_URL: bad });
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(error?.message, bad).toMatch(/^STAFFGATE_PUBLIC_URL must /);
+      expect(error?.message).not.toContain("s3cret");
+    }
+  });
+
+  it("refuses a malformed SMTP_URL naming SMTP_URL, never echoing the URL or its password", () => {
+    expect(loadConfig({ SMTP_URL: "smtps://mailer:Pw%40rd@mail.example:465" }).smtpUrl).toBe(
+      "smtps://mailer:Pw%40rd@mail.example:465",
+    );
+    for (const bad of [
+      "smtps//mailer:Pw-s3cret@mail.example",
+      "http://mailer:Pw-s3cret@mail.example",
+      "smtp://mailer:Pw-s3cret@",
+      "smtp:mail.example",
+      "%ZZ",
+      "smtp://mailer:Pw-s3cret%ZZ@mail.example",
+    ]) {
+      const error = (() => {
+        try {
+          loadConfig({ SMTP_URL: bad });
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(error?.message, bad).toMatch(/^SMTP_URL must look like smtp:\/\/user:password@host/);
+      expect(error?.message).not.toContain("s3cret");
+      expect(error?.message).not.toContain("mail.example");
+    }
+  });
+
+  it("refuses an unknown LOG_LEVEL naming LOG_LEVEL and the levels", () => {
+    expect(loadConfig({ LOG_LEVEL: "debug" }).logLevel).toBe("debug");
+    expect(() => loadConfig({ LOG_LEVEL: "verbose" })).toThrow(
+      /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/,
+    );
+  });
+
+  it("refuses a STAFFGATE_SECRET_KEY under 32 characters, never echoing it", () => {
+    expect(loadConfig({ STAFFGATE_SECRET_KEY: "k".repeat(32) }).secretKey).toBe("k".repeat(32));
+    expect(loadConfig({ STAFFGATE_SECRET_KEY: "" }).secretKey).toBeUndefined();
+    expect(() => loadConfig({ STAFFGATE_SECRET_KEY: "short-s3cret" })).toThrow(
+      /^STAFFGATE_SECRET_KEY must be at least 32 characters/,
+    );
+    expect(() => loadConfig({ STAFFGATE_SECRET_KEY: "short-s3cret" })).not.toThrow(/s3cret/);
   });
 
   it("refuses a bad port and a short operator token", () => {

@@ -1,6 +1,7 @@
 /** Configuration from the environment (API.md "Configuration"), validated once at start-up. */
 import { isIP } from "node:net";
 import { DEFAULT_DATABASE_URL, DEFAULT_RATE_LIMITS, isTenantToken, type RateLimits } from "@staffgate/core";
+import { parsePublicUrl, parseSmtpUrl } from "./config-urls.ts";
 
 /**
  * Which peers may set the client address with X-Forwarded-For (Fastify's `trustProxy`). `true`
@@ -67,7 +68,9 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   readonly publicUrl: string;
   readonly trustProxy: TrustProxy;
-  readonly logLevel: string;
+  readonly logLevel: LogLevel;
+  /** STAFFGATE_SECRET_KEY: seals TOTP secrets at rest (≥ 32 characters), or unset. */
+  readonly secretKey: string | undefined;
   /** STAFFGATE_HASH_THREADS: argon2 threads (default: one per core). */
   readonly hashThreads: number | undefined;
   /** STAFFGATE_RATE_LIMITS: changes to DEFAULT_RATE_LIMITS, or false (off). */
@@ -85,10 +88,42 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
+/** An address or a host name to listen on; anything else would fail only at listen, with Node's words. */
+function parseHost(value: string | undefined): string {
+  // Empty is unset here too: an empty host would listen on every interface.
+  const host = value?.trim() || "127.0.0.1";
+  if (isIP(host) === 0 && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(host)) {
+    throw new Error(`HOST must be an IP address (127.0.0.1, ::1, 0.0.0.0) or a host name, got "${value}"`);
+  }
+  return host;
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function parseLogLevel(value: string | undefined): LogLevel {
+  const level = value?.trim() || "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}; got "${value}"`);
+  }
+  return level as LogLevel;
+}
+
+/** Checked here rather than at the first MFA request, which would otherwise answer 500. */
+function parseSecretKey(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.length < 32) {
+    // Never the value, nor its length: it is a secret.
+    throw new Error(
+      "STAFFGATE_SECRET_KEY must be at least 32 characters (e.g. the output of `openssl rand -base64 32`)",
+    );
+  }
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = parsePort(env.PORT);
-  // Empty is unset here too: an empty host would listen on every interface.
-  const host = env.HOST?.trim() || "127.0.0.1";
+  const host = parseHost(env.HOST);
   const operatorToken = env.STAFFGATE_OPERATOR_TOKEN || undefined;
   if (operatorToken !== undefined && operatorToken.length < 24) {
     throw new Error("STAFFGATE_OPERATOR_TOKEN must be at least 24 characters");
@@ -111,10 +146,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     catalog: env.STAFFGATE_CATALOG || "radiotherapy",
     operatorToken,
     bootstrapPassword: env.STAFFGATE_BOOTSTRAP_PASSWORD || undefined,
-    smtpUrl: env.SMTP_URL || undefined,
-    publicUrl: env.STAFFGATE_PUBLIC_URL || `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`,
+    smtpUrl: parseSmtpUrl(env.SMTP_URL),
+    publicUrl: parsePublicUrl(env.STAFFGATE_PUBLIC_URL, host, port),
     trustProxy: parseTrustProxy(env.STAFFGATE_TRUST_PROXY),
-    logLevel: env.LOG_LEVEL || "info",
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+    secretKey: parseSecretKey(env.STAFFGATE_SECRET_KEY),
     hashThreads,
     rateLimits: parseRateLimits(env.STAFFGATE_RATE_LIMITS),
   };

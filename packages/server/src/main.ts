@@ -1,6 +1,15 @@
-/** Starts the service: migrate, bootstrap the demo tenant on an empty database, listen, shut down on SIGTERM. */
-import { buildApp, REDACTED_PATHS } from "./app.ts";
+/**
+ * Starts the service: migrate, refuse a database this configuration cannot serve, listen, then
+ * bootstrap the demo tenant on an empty database, and shut down on SIGTERM.
+ */
+import { isAppError, totpSecretKeyProblem } from "@staffgate/core";
+import { buildApp, REDACTED_PATHS, type StaffgateApp } from "./app.ts";
 import type { Config } from "./config.ts";
+import { serverUrl } from "./config-urls.ts";
+import { listenFailureMessage } from "./listen-failure.ts";
+import { unloadedCatalogsProblem } from "./tenant-catalogs.ts";
+
+const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
 export async function startServer(config: Config): Promise<{ close(): Promise<void> }> {
   const app = await buildApp({
@@ -18,11 +27,39 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     mail: { smtpUrl: config.smtpUrl, deliver: true, ...mailFrom(config.publicUrl) },
     logger: { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } },
   });
-  const boot = await app.core.tenants.bootstrapDemo(config.bootstrapPassword);
-  await app.listen({ port: config.port, host: config.host });
-  const address = app.server.address();
-  const port = typeof address === "object" && address ? address.port : config.port;
-  const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      app.log.info({ event: "sys_shutdown" }, "shutting down");
+      await app.close();
+    })();
+    return closing;
+  };
+  // From the start, not once the banner is out: whoever reads the banner may signal at once, and a
+  // signal before a handler exists would end the process without closing.
+  const onSignal = () => {
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  for (const signal of SIGNALS) process.once(signal, onSignal);
+  let boot: Awaited<ReturnType<typeof bootstrap>>;
+  let url: string;
+  try {
+    const refusal =
+      (await unloadedCatalogsProblem(app.core, config.catalog)) ??
+      (await totpSecretKeyProblem(app.core.deps.db, config.secretKey));
+    if (refusal) throw new Error(refusal);
+    url = await listen(app, config);
+    // Only once listening: a start that fails must not leave a demo tenant whose one-time password
+    // nobody saw (the next start finds the database not empty and creates none).
+    boot = await bootstrap(app, config.bootstrapPassword);
+  } catch (error) {
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+    await (closing ?? app.close());
+    throw error;
+  }
   app.log.info({ event: "sys_startup", url }, "Staffgate is listening");
   const lines = [`Staffgate is running at ${url}`, `API documentation: ${url}/api/docs`];
   if (boot.created) {
@@ -36,24 +73,32 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
   }
   // Human-readable banner on stderr; stdout carries the JSON logs.
   process.stderr.write(`\n${lines.join("\n")}\n\n`);
-
-  let closing: Promise<void> | null = null;
-  const close = () => {
-    closing ??= (async () => {
-      app.log.info({ event: "sys_shutdown" }, "shutting down");
-      await app.close();
-    })();
-    return closing;
-  };
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
-      close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
-  }
   return { close };
+}
+
+/** Listens where the configuration says; the address to print, with the port actually bound. */
+async function listen(app: StaffgateApp, config: Config): Promise<string> {
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    const message = listenFailureMessage(error, config);
+    throw message ? new Error(message) : error;
+  }
+  const address = app.server.address();
+  return serverUrl(config.host, typeof address === "object" && address ? address.port : config.port);
+}
+
+/** The demo tenant on an empty database; a refused STAFFGATE_BOOTSTRAP_PASSWORD is named as such. */
+async function bootstrap(app: StaffgateApp, password: string | undefined) {
+  try {
+    return await app.core.tenants.bootstrapDemo(password);
+  } catch (error) {
+    const reason = isAppError(error, "VALIDATION_FAILED")
+      ? error.errors?.find((e) => e.path === "admin.password")?.message
+      : undefined;
+    if (reason) throw new Error(`STAFFGATE_BOOTSTRAP_PASSWORD is refused: ${reason}`);
+    throw error;
+  }
 }
 
 /** `no-reply@` the public host when it is a domain name; the mailer's default otherwise (IP, localhost). */

@@ -5,6 +5,7 @@
  * their tenant and actor; never a label that a person typed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { totpCodeAt, totpStepAt } from "../../core/src/auth/mfa.rules.ts";
 import {
   CANARY_PASSWORD,
   captureLog,
@@ -93,6 +94,44 @@ describe(`JSON log (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     await problemOf(() => nobody.client.workspaces.create({ slug: "nope", name: "Nope" }));
     const refused = withEvent("authz_fail").find((l) => l.actorId === nobody.user.id);
     expect(refused).toMatchObject({ tenantId: a.id, actorType: "user", code: "FORBIDDEN", ip: "127.0.0.1" });
+  });
+
+  it("logs every refused sign-in as authn_login_fail with the tenant's id and the address, a wrong code too", async () => {
+    const made = await createUser(t, a);
+    const failed = () => withEvent("authn_login_fail").at(-1);
+    await problemOf(() =>
+      t.anonymous.auth.login({ tenant: a.slug, login: made.user.username, password: `${CANARY_PASSWORD}x` }),
+    );
+    expect(failed()).toMatchObject({
+      code: "INVALID_CREDENTIALS",
+      tenant: a.slug,
+      tenantId: a.id,
+      ip: "127.0.0.1",
+    });
+    await problemOf(() => t.anonymous.auth.login({ tenant: "no-such-practice", login: "x", password: "y" }));
+    expect(failed()).toMatchObject({ tenant: "no-such-practice", ip: "127.0.0.1" });
+    expect(failed()?.tenantId).toBeUndefined();
+
+    // The right password with a wrong TOTP code: the same refusal, so the same event (docs/logging.md).
+    const { secret } = await made.client.mfa.startTotp();
+    await made.client.mfa.confirmTotp(totpCodeAt(secret, totpStepAt(t.clock.now().getTime())));
+    t.clock.advance(30_000);
+    const code = totpCodeAt(secret, totpStepAt(t.clock.now().getTime()));
+    const before = raw.length;
+    await problemOf(() =>
+      t.anonymous.auth.login({
+        tenant: a.slug,
+        login: made.user.username,
+        password: CANARY_PASSWORD,
+        totp: code === "000000" ? "111111" : "000000",
+      }),
+    );
+    const events = lines()
+      .slice(before)
+      .map((l) => l.event)
+      .filter(Boolean);
+    expect(events).toEqual(["authn_login_fail"]);
+    expect(failed()).toMatchObject({ code: "INVALID_CREDENTIALS", tenantId: a.id, ip: "127.0.0.1" });
   });
 
   it("logs a refused reset link, which no tenant's audit can hold", async () => {

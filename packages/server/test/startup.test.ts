@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -46,6 +46,8 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate serve",
       env: {
         ...process.env,
         PORT: "0",
+        // PORT=0 needs it: links in emails cannot be built from a port picked when listening.
+        STAFFGATE_PUBLIC_URL: "http://127.0.0.1:3999",
         DATABASE_URL: path.join(dir, "sg.db"),
         STAFFGATE_BOOTSTRAP_PASSWORD: "",
       },
@@ -87,5 +89,6 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate serve",
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     expect(stdout).toContain('"event":"sys_shutdown"');
     expect(stdout).not.toContain(password);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

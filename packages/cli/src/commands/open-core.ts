@@ -9,7 +9,9 @@ import {
   openDatabase,
   operatorActor,
 } from "@staffgate/core";
-import { loadConfig } from "@staffgate/server";
+import { loadConfig, unloadedCatalogsProblem } from "@staffgate/server";
+import { UsageError } from "./command.ts";
+import { missingSqliteFile } from "./existing-database.ts";
 
 export class CommandError extends Error {
   constructor(
@@ -21,16 +23,39 @@ export class CommandError extends Error {
 }
 
 /** Runs `work` with core, closing the database afterwards; failures become a message and an exit code. */
-export async function withCore(work: (core: Core) => Promise<number>): Promise<number> {
-  const config = loadConfig();
+export function withCore(work: (core: Core) => Promise<number>): Promise<number> {
+  return withCoreFlags({}, work);
+}
+
+/**
+ * withCore, with a command's flags over the environment. Core is configured as `serve` configures
+ * it (catalogues, the public URL of emailed links), so a link a command emails opens that server.
+ */
+export async function withCoreFlags(
+  flags: { publicUrl?: string | true | undefined },
+  work: (core: Core) => Promise<number>,
+): Promise<number> {
+  if (flags.publicUrl === true) throw new UsageError("--public-url needs a value");
+  const config = loadConfig(
+    flags.publicUrl ? { ...process.env, STAFFGATE_PUBLIC_URL: flags.publicUrl } : process.env,
+  );
+  const missing = missingSqliteFile(config.databaseUrl);
+  if (missing) {
+    process.stderr.write(
+      `The database ${missing} does not exist (DATABASE_URL): nothing was created. Start the server or run \`staffgate migrate\` to create it.\n`,
+    );
+    return 1;
+  }
   const db = openDatabase(config.databaseUrl, { poolSize: 2 });
   try {
     // Reading or writing a schema this build does not know would give wrong answers, not errors.
     if (!(await migrationsAreCurrent(db.kysely as never))) {
       throw new CommandError("The database is not migrated: run `staffgate migrate` first.");
     }
-    const core = createCore({ db, catalogs: loadCatalogs(config.catalog) });
+    const core = createCore({ db, catalogs: loadCatalogs(config.catalog), publicUrl: config.publicUrl });
     try {
+      const unloaded = await unloadedCatalogsProblem(core, config.catalog);
+      if (unloaded) throw new CommandError(unloaded);
       return await work(core);
     } finally {
       await core.close();

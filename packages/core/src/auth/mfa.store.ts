@@ -170,3 +170,18 @@ export function createMfaStore(db: Executor, tenantId: string) {
 }
 
 export type MfaStore = ReturnType<typeof createMfaStore>;
+
+/**
+ * One TOTP secret stored sealed, of any tenant: the start-up check that STAFFGATE_SECRET_KEY opens
+ * them (auth/totp-key-check.ts) is about the deployment, not one tenant.
+ */
+export function findAnySealedTotp(
+  db: Executor,
+): Promise<Pick<MfaTotpTable, "tenant_id" | "user_id" | "secret"> | undefined> {
+  return db
+    .selectFrom("mfa_totp")
+    .select(["tenant_id", "user_id", "secret"])
+    .where("secret", "not like", "plain:%")
+    .limit(1)
+    .executeTakeFirst();
+}

@@ -14,7 +14,7 @@ import type { FastifyBaseLogger } from "fastify";
 const ALREADY_LOGGED = new Set(["auth.login.failed", "authz.failed"]);
 
 /** Audit action → Logging Vocabulary event; actions not listed log as `audit_event`. */
-const VOCABULARY: Readonly<Record<string, string>> = {
+export const VOCABULARY: Readonly<Record<string, string>> = {
   "auth.login.succeeded": "authn_login_success",
   "auth.locked": "authn_login_lock",
   "user.unlocked": "authn_login_unlock",

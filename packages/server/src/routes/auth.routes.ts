@@ -45,13 +45,18 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
           reply.header("retry-after", String(error.extensions.retryAfter ?? 60));
         }
         // ASVS 16.3.1: every failed sign-in is logged, also where no tenant's audit can hold it (an
-        // unknown tenant); the tenant as typed, never the login or the password.
+        // unknown tenant); the tenant as typed and its id when it exists, the client's address,
+        // never the login or the password. A wrong second factor is the same refusal
+        // (INVALID_CREDENTIALS): its reason is in the tenant's audit trail (docs/logging.md).
         if (error instanceof AppError) {
+          const tenant = await core.tenants.findTenantBySlug(body.tenant).catch(() => undefined);
           request.log.info(
             {
               event: error.code === "THROTTLED" ? "excess_rate_limit_exceeded" : "authn_login_fail",
               code: error.code,
               tenant: body.tenant.slice(0, 64),
+              tenantId: tenant?.id,
+              ip: request.ip,
             },
             "sign-in refused",
           );

@@ -1,18 +1,20 @@
 /**
  * `staffgate user create --tenant <slug> --username u --email e --first f --last l --role <name or id>
- * [--workspaces all|slug;slug]`: one user, through the same checks as the API, as the operator.
+ * [--workspaces all|slug;slug] [--public-url URL]`: one user, through the same checks as the API, as
+ * the operator.
  * The password comes from STAFFGATE_USER_PASSWORD (never argv: command lines end up in shell
  * history and `ps`) and must then be changed at the first sign-in; without it the user is invited
- * (the link is in `staffgate outbox`, or the server's log without SMTP).
+ * (the link is in `staffgate outbox`, or the server's log without SMTP), built from
+ * STAFFGATE_PUBLIC_URL or `--public-url` as the server builds its links.
  */
 import { CreateUserBody } from "@staffgate/contract";
 import type { Command } from "../command.ts";
 import { parseArgs } from "../command.ts";
-import { CommandError, refusal, withCore } from "../open-core.ts";
+import { CommandError, refusal, withCoreFlags } from "../open-core.ts";
 import { actAsOperator } from "./operator.ts";
 
 const USAGE =
-  "staffgate user create --tenant s --username u --email e --first f --last l --role r [--workspaces all|slug;slug]";
+  "staffgate user create --tenant s --username u --email e --first f --last l --role r [--workspaces all|slug;slug] [--public-url <url>]";
 
 export const userCreate: Command = {
   usage: USAGE,
@@ -26,9 +28,10 @@ export const userCreate: Command = {
       "last",
       "role",
       "workspaces",
+      "public-url",
     ]);
     const text = (key: string) => (typeof options[key] === "string" ? options[key] : undefined);
-    return withCore(async (core) => {
+    return withCoreFlags({ publicUrl: options["public-url"] }, async (core) => {
       const { ctx, caller } = await actAsOperator(core, options.tenant);
       const names = await core.userCsv
         .resolveNames(ctx, { role: text("role"), workspaces: text("workspaces") ?? "all" })

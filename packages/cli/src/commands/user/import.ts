@@ -1,6 +1,7 @@
 /**
- * `staffgate user import --tenant <slug> --file <users.csv> [--dry-run]`: the API's CSV import
- * (rows matched on email: update, else create an invited user; all or nothing), as the operator.
+ * `staffgate user import --tenant <slug> --file <users.csv> [--dry-run] [--public-url <url>]`: the
+ * API's CSV import (rows matched on email: update, else create an invited user, its link built from
+ * STAFFGATE_PUBLIC_URL or `--public-url`; all or nothing), as the operator.
  * Prints one line per row; exit 0 when every row is fine, 1 when any row has an error (nothing is
  * written then; with --dry-run too, so a script can gate on the dry run), 2 for usage.
  */
@@ -9,7 +10,7 @@ import { ImportUsersBody, type ImportUsersResponse } from "@staffgate/contract";
 import { isAppError } from "@staffgate/core";
 import type { Command } from "../command.ts";
 import { parseArgs } from "../command.ts";
-import { CommandError, refusal, withCore } from "../open-core.ts";
+import { CommandError, refusal, withCoreFlags } from "../open-core.ts";
 import { actAsOperator } from "./operator.ts";
 
 function print(report: ImportUsersResponse): void {
@@ -41,11 +42,11 @@ function utf8OrThrow(bytes: Uint8Array, file: string): string {
 }
 
 export const userImport: Command = {
-  usage: "staffgate user import --tenant <slug> --file <users.csv> [--dry-run]",
+  usage: "staffgate user import --tenant <slug> --file <users.csv> [--dry-run] [--public-url <url>]",
   summary: "Import users from CSV (--tenant <slug> --file <path> [--dry-run]); matched on email",
   run(args) {
-    const { options } = parseArgs(args, ["tenant", "file", "dry-run"]);
-    return withCore(async (core) => {
+    const { options } = parseArgs(args, ["tenant", "file", "dry-run", "public-url"]);
+    return withCoreFlags({ publicUrl: options["public-url"] }, async (core) => {
       if (typeof options.file !== "string") throw new CommandError("--file <path> is required", 2);
       if (options["dry-run"] !== undefined && options["dry-run"] !== true) {
         throw new CommandError("--dry-run takes no value", 2);

@@ -1,0 +1,67 @@
+/**
+ * A request that arrives once shutdown has begun is refused as a problem (503 NOT_READY with
+ * Retry-After), like every other refusal, not with Fastify's bare `{"error":"Service Unavailable"}`;
+ * the request already in progress is still answered.
+ */
+import { connect, type Socket } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "./harness.ts";
+
+/** Every byte the server sends on `socket` until it closes the connection. */
+function readAll(socket: Socket): Promise<string> {
+  let text = "";
+  socket.setEncoding("utf8").on("data", (d: string) => {
+    text += d;
+  });
+  return new Promise((resolve, reject) => {
+    socket.once("error", reject);
+    socket.once("close", () => resolve(text));
+  });
+}
+
+describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it("answers a request arriving after close began with 503 NOT_READY problem+json and Retry-After", async () => {
+    t = await startTestApp();
+    await t.app.listen({ port: 0, host: "127.0.0.1" });
+    const address = t.app.server.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const socket = connect(port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    const received = readAll(socket);
+    // A request in progress (its body not yet sent) keeps the connection open past the close.
+    const body = JSON.stringify({ tenant: "nowhere", login: "x", password: "y" });
+    socket.write(
+      `POST /api/v1/auth/login HTTP/1.1\r\nHost: staffgate.test\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closed = t.app.close();
+    // The server stops listening once the close's preClose hooks have run.
+    while (t.app.server.listening) await new Promise((resolve) => setTimeout(resolve, 5));
+    // The rest of the first request, and a second one behind it on the same connection.
+    socket.write(`${body}GET /api/v1/auth/me HTTP/1.1\r\nHost: staffgate.test\r\n\r\n`);
+    const text = await received;
+    await closed;
+
+    const answers = text.split(/(?=HTTP\/1\.1 )/);
+    expect(answers).toHaveLength(2);
+    expect(answers[0]).toMatch(/^HTTP\/1\.1 401 /);
+    const late = answers[1]!;
+    expect(late).toMatch(/^HTTP\/1\.1 503 /);
+    expect(late).toMatch(/\r\ncontent-type: application\/problem\+json; charset=utf-8\r\n/i);
+    expect(late).toMatch(/\r\nretry-after: 5\r\n/i);
+    expect(late).toMatch(/\r\nconnection: close\r\n/i);
+    expect(late).toMatch(/\r\nx-request-id: req_/i);
+    const problem = JSON.parse(late.slice(late.indexOf("\r\n\r\n") + 4)) as Record<string, unknown>;
+    expect(problem).toMatchObject({
+      status: 503,
+      code: "NOT_READY",
+      detail: expect.stringMatching(/shutting down/),
+    });
+  });
+});
