@@ -53,9 +53,9 @@ describe("accessibility", () => {
     await visible(page.getByRole("heading", { name: "Sign in to Staffgate" }));
     await accessible(page, "sign-in");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await visible(page.getByText("Enter your tenant."));
+    await visible(page.getByText("Enter your practice."));
     await accessible(page, "sign-in, empty fields said");
-    await page.getByLabel("Tenant").fill(tenant.slug);
+    await page.getByLabel("Practice").fill(tenant.slug);
     await page.getByLabel("Username or email").fill("admin");
     await page.getByLabel("Password", { exact: true }).fill("not the password at all");
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -66,9 +66,9 @@ describe("accessibility", () => {
     await visible(page.getByRole("heading", { name: "Forgot password" }));
     await accessible(page, "forgot password");
     await page.getByRole("button", { name: "Send reset link" }).click();
-    await visible(page.getByText("Enter your tenant."));
+    await visible(page.getByText("Enter your practice."));
     await accessible(page, "forgot password, empty fields said");
-    await page.getByLabel("Tenant").fill(tenant.slug);
+    await page.getByLabel("Practice").fill(tenant.slug);
     await page.getByLabel("Email").fill("praman@riverside-rt.example");
     await page.getByRole("button", { name: "Send reset link" }).click();
     await visible(page.getByRole("status"));
@@ -106,7 +106,7 @@ describe("accessibility", () => {
 
     const page = await e.newPage();
     await page.goto("/sign-in");
-    await page.getByLabel("Tenant").fill(tenant.slug);
+    await page.getByLabel("Practice").fill(tenant.slug);
     await page.getByLabel("Username or email").fill("jbecker");
     await page.getByLabel("Password", { exact: true }).fill(STAFF_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -189,6 +189,8 @@ describe("accessibility", () => {
         await dialog.getByRole("button", { name: "Add", exact: true }).click();
         await visible(dialog.getByRole("group", { name: "Planning" }));
         await accessible(page, `${opener}, Permissions with a workspace row`);
+        // Changed now: Escape asks before discarding the new role, and is told to.
+        page.once("dialog", (d) => void d.accept());
       }
       await closeDialog(page, dialog);
     }

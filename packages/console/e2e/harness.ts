@@ -205,7 +205,7 @@ export async function signInWithPage(
   password: string,
 ): Promise<void> {
   await page.goto("/sign-in");
-  await page.getByLabel("Tenant").fill(tenant.slug);
+  await page.getByLabel("Practice").fill(tenant.slug);
   await page.getByLabel("Username or email").fill(login);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -1,6 +1,7 @@
 /**
  * W13 "Manage patient access": the access granted on a patient, grant (user found by search, never
- * oneself), revoke; and who can read the patient at all (roles included), with why, from who-can.
+ * oneself), revoke; and who can read the patient at all (roles included), with why, from who-can,
+ * tenant-wide or in one workspace. Refusals name permissions and workspaces as people know them.
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -155,5 +156,102 @@ describe("patient access", () => {
       .click();
     await page.getByRole("dialog", { name: "Revoke access" }).getByRole("button", { name: "Revoke" }).click();
     await expect.poll(async () => (await whoCan(page)).map((r) => r[0])).not.toContain("lou");
+  });
+
+  it("lists a collaborator granted access in one workspace once that workspace is chosen, at once after the grant", async () => {
+    const east = await tenant.admin.workspaces.create({ slug: "oncology-east", name: "Oncology East" });
+    const locum = await tenant.admin.roles.create({
+      name: "Ward locum",
+      permissions: ["patients.read"],
+      collaborator: true,
+    });
+    await tenant.admin.users.create({
+      firstName: "Wes",
+      lastName: "Ward",
+      username: "wes",
+      email: `wes@${tenant.slug}.example`,
+      roleId: locum.id,
+      password: "amber-kestrel-meadow-5820",
+      mustChangePassword: false,
+    });
+    const page = await signedIn({ path: "/patient-access?patient=PAT-3003" });
+    const who = page.getByRole("region", { name: "Who can read this patient" });
+    const workspace = who.getByLabel("Workspace", { exact: true });
+    await visible(workspace);
+    expect(await workspace.inputValue()).toBe("");
+    await hasText(workspace.locator("option").first(), "No workspace (tenant-wide)");
+    await visible(who.getByText(/Access limited to a workspace shows when that workspace is chosen/));
+    await visible(who.getByRole("cell", { name: "admin", exact: true }));
+    expect((await whoCan(page)).map((r) => r[0])).not.toContain("wes");
+
+    await page.getByRole("button", { name: "Grant access" }).click();
+    const dialog = page.getByRole("dialog", { name: "Grant access" });
+    await dialog.getByLabel("Find a user").fill("wes");
+    await dialog.getByRole("radio", { name: "Wes Ward (wes)" }).check();
+    await dialog.getByLabel("Workspace").selectOption({ label: "Oncology East" });
+    await dialog.getByLabel("Reason").fill("Covering the east clinic");
+    await dialog.getByRole("button", { name: "Grant access" }).click();
+    await hasText(page.getByRole("status"), "Wes Ward was granted access to patient PAT-3003.");
+    // The list follows the grant's workspace, so the grantee shows without another step.
+    await expect.poll(() => workspace.inputValue()).toBe(east.id);
+    await expect.poll(async () => (await whoCan(page)).map((r) => r[0])).toContain("wes");
+    const server = await tenant.admin.access.whoCan({
+      permission: "patients.read",
+      patientRef: "PAT-3003",
+      workspaceId: east.id,
+    });
+    await expect
+      .poll(async () => (await whoCan(page)).map((r) => r[0]))
+      .toEqual(server.items.map((i) => i.username));
+    await shot(page, "patient-access-who-can-workspace");
+
+    // Tenant-wide, the grant limited to Oncology East does not reach the patient.
+    await workspace.selectOption({ label: "No workspace (tenant-wide)" });
+    await visible(who.getByRole("cell", { name: "admin", exact: true }));
+    expect((await whoCan(page)).map((r) => r[0])).not.toContain("wes");
+  });
+
+  it("says a refused grant with the permissions' labels and the workspace's name, not keys and ids", async () => {
+    const east =
+      (await tenant.admin.workspaces.list({ limit: 200 })).items.find((w) => w.slug === "oncology-east") ??
+      (await tenant.admin.workspaces.create({ slug: "oncology-east", name: "Oncology East" }));
+    const clerkRole = await tenant.admin.roles.create({
+      name: "Access clerk",
+      permissions: ["patient_access.manage", "users.view", "patients.read"],
+    });
+    const writer = await tenant.admin.roles.create({
+      name: "Visiting writer",
+      permissions: ["patients.read", "patients.write"],
+      collaborator: true,
+    });
+    const password = "amber-kestrel-meadow-5820";
+    for (const [username, firstName, roleId] of [
+      ["clerk", "Clara", clerkRole.id],
+      ["vince", "Vince", writer.id],
+    ] as const) {
+      await tenant.admin.users.create({
+        firstName,
+        lastName: "Staff",
+        username,
+        email: `${username}@${tenant.slug}.example`,
+        roleId,
+        password,
+        mustChangePassword: false,
+      });
+    }
+    const page = await signedIn({ path: "/patient-access?patient=PAT-4004", login: "clerk", password });
+    await page.getByRole("button", { name: "Grant access" }).click();
+    const dialog = page.getByRole("dialog", { name: "Grant access" });
+    await dialog.getByLabel("Find a user").fill("vince");
+    await dialog.getByRole("radio", { name: "Vince Staff (vince)" }).check();
+    await dialog.getByLabel("Workspace").selectOption({ label: "Oncology East" });
+    await dialog.getByLabel("Reason").fill("Second opinion");
+    await dialog.getByRole("button", { name: "Grant access" }).click();
+    const alert = dialog.getByRole("alert");
+    await hasText(alert, /“Write Patients” in “Oncology East”/);
+    const text = (await alert.textContent()) ?? "";
+    expect(text).not.toContain("patients.write");
+    expect(text).not.toContain(east.id);
+    await shot(page, "patient-access-refused-grant");
   });
 });

@@ -121,7 +121,7 @@ describe("profile", () => {
     expect((await practice.admin.users.get(user.id)).mfaEnrolled).toBe(true);
 
     await page.getByRole("button", { name: "Sign out" }).click();
-    await page.getByLabel("Tenant").fill(practice.slug);
+    await page.getByLabel("Practice").fill(practice.slug);
     await page.getByLabel("Username or email").fill("tess");
     await page.getByLabel("Password", { exact: true }).fill(FIRST);
     await page.getByRole("button", { name: "Sign in" }).click();

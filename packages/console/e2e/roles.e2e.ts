@@ -1,5 +1,8 @@
-/** W5 roles dashboard: create, edit, copy, refusals in words, locked and collaborator roles, delete. */
-import type { Page } from "playwright-core";
+/**
+ * W5 roles dashboard: create, edit, copy, refusals in words (a corrected field's error gone at once),
+ * asking before a changed dialog is discarded, locked and collaborator roles, delete.
+ */
+import type { Dialog as BrowserDialog, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 
@@ -166,6 +169,61 @@ describe("roles", () => {
     await visible(rows.getByText("A tenant-level collaborator role has no workspace rows", { exact: true }));
     await dialog().getByRole("button", { name: "Cancel" }).click();
     expect((await roleByName("Copy of Planning Physicist")).collaborator).toBe(false);
+  });
+
+  it("clears a corrected field's error at once, and says a refusal marked beside fields in a sentence", async () => {
+    await openRoles();
+    await page.getByRole("button", { name: "Create New Role" }).click();
+    const name = dialog().getByLabel("Name", { exact: true });
+    const tab = dialog().getByRole("tab", { name: /^Role Properties/ });
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await hasText(dialog().getByRole("alert"), "Correct the fields marked below.");
+    await hasText(tab, /^Role Properties\s+\(has errors\)$/);
+    expect(await name.getAttribute("aria-invalid")).toBe("true");
+    const described = (await name.getAttribute("aria-describedby")) ?? "";
+    await hasText(page.locator(`[id="${described}"]`), /^Name /);
+    // The server's refusal takes the focus to the field it names, as the form's own checks do.
+    await expect.poll(() => name.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    await name.fill("Night Physicist");
+    await expect.poll(() => name.getAttribute("aria-invalid")).toBeNull();
+    await hasText(tab, "Role Properties");
+    expect(await dialog().getByRole("alert").count()).toBe(0);
+    await dialog().getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog());
+  });
+
+  it("asks before Escape or × discards a changed role dialog, and closes an unchanged one at once", async () => {
+    await openRoles();
+    const asked: string[] = [];
+    let answer = false;
+    const onDialog = (d: BrowserDialog) => {
+      asked.push(d.message());
+      void (answer ? d.accept() : d.dismiss());
+    };
+    page.on("dialog", onDialog);
+    try {
+      await page.getByRole("button", { name: "Create New Role" }).click();
+      await visible(dialog());
+      await page.keyboard.press("Escape");
+      await gone(dialog());
+      expect(asked).toEqual([]);
+
+      await page.getByRole("button", { name: "Create New Role" }).click();
+      await dialog().getByLabel("Name", { exact: true }).fill("Weekend Physicist");
+      await page.keyboard.press("Escape");
+      await expect.poll(() => asked).toEqual(["Discard this new role? What you entered is not saved."]);
+      await visible(dialog());
+      expect(await dialog().getByLabel("Name", { exact: true }).inputValue()).toBe("Weekend Physicist");
+      // Asked again by ×; OK discards.
+      answer = true;
+      await dialog().getByRole("button", { name: "Close", exact: true }).click();
+      await gone(dialog());
+      expect(asked).toHaveLength(2);
+      expect((await tenant.admin.roles.list({ q: "Weekend Physicist" })).items).toEqual([]);
+    } finally {
+      page.off("dialog", onDialog);
+    }
   });
 
   it("opens a locked role read-only and offers no Delete for it", async () => {

@@ -76,6 +76,17 @@ describe("settings", () => {
     await hasText(page.getByRole("alert"), "Nothing was saved. Correct the settings marked below.");
     await hasText(page.locator(".field", { has: retention }).locator(".field-error"), /2192/);
     expect(await retention.getAttribute("aria-invalid")).toBe("true");
+    // Said at the top, where the page begins, and the focus goes to the setting to correct.
+    const above = await page
+      .getByRole("alert")
+      .evaluate(
+        (alert) =>
+          (alert.compareDocumentPosition(document.querySelector("fieldset") as Node) &
+            Node.DOCUMENT_POSITION_FOLLOWING) !==
+          0,
+      );
+    expect(above).toBe(true);
+    await expect.poll(() => retention.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await tenant.admin.settings.get()).toEqual(before);
 
     await retention.fill(String(before.auditRetentionDays));
@@ -105,7 +116,7 @@ describe("settings", () => {
     const chosen = () => select.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text ?? "");
     await visible(
       group.getByText(
-        `The SCIM base URL is ${e.url}/scim/v2. A SCIM client authenticates with an API token (the “API tokens” page) whose role holds users.manage.`,
+        `The SCIM base URL is ${e.url}/scim/v2. A SCIM client authenticates with an API token (the “API tokens” page) whose role holds users.view and users.manage (and roles.manage to create groups).`,
       ),
     );
     // The select is enabled once the roles have loaded; it starts on none.

@@ -13,7 +13,7 @@ const PASSWORD = "juniper-anchor-meadow-5530";
 
 async function passwordStep(page: Page, tenant: E2eTenant, login: string) {
   await page.goto("/sign-in");
-  await page.getByLabel("Tenant").fill(tenant.slug);
+  await page.getByLabel("Practice").fill(tenant.slug);
   await page.getByLabel("Username or email").fill(login);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -31,9 +31,9 @@ describe("sign-in details and two-factor codes", () => {
     });
     await page.getByLabel("Username or email").fill("admin");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await visible(page.getByText("Enter your tenant."));
+    await visible(page.getByText("Enter your practice."));
     await visible(page.getByText("Enter your password."));
-    expect(await page.getByLabel("Tenant").getAttribute("aria-invalid")).toBe("true");
+    expect(await page.getByLabel("Practice").getAttribute("aria-invalid")).toBe("true");
     expect(await page.getByLabel("Username or email").getAttribute("aria-invalid")).toBeNull();
     expect(await page.getByRole("alert").count()).toBe(0);
     expect(asked).toBe(0);
@@ -78,7 +78,7 @@ describe("sign-in details and two-factor codes", () => {
     await other.getByRole("button", { name: "Verify" }).click();
     await visible(other.getByText(/That code is not right or was already used/));
     await other.getByRole("button", { name: "Back" }).click();
-    await visible(other.getByLabel("Tenant"));
+    await visible(other.getByLabel("Practice"));
   });
 
   it("asks for a missing tenant and a whole email address in words on forgot password", async () => {
@@ -86,7 +86,7 @@ describe("sign-in details and two-factor codes", () => {
     await page.goto("/forgot-password");
     await page.getByLabel("Email").fill("nora");
     await page.getByRole("button", { name: "Send reset link" }).click();
-    await hasText(page.locator(".field-error").first(), "Enter your tenant.");
+    await hasText(page.locator(".field-error").first(), "Enter your practice.");
     await visible(page.getByText("Enter a whole email address, such as name@example.com."));
     expect(await page.getByLabel("Email").getAttribute("aria-invalid")).toBe("true");
     expect(await page.getByText(/expected string|must be a valid/).count()).toBe(0);

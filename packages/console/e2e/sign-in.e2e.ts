@@ -23,30 +23,40 @@ const focused = (page: Page) =>
     return el?.getAttribute("name") ?? el?.getAttribute("role") ?? el?.tagName.toLowerCase() ?? null;
   });
 
+/** The refusal keeps one text for every wrong credential, and says what repeated ones lead to. */
+const REFUSED =
+  "The tenant, username or password is not right. After several wrong attempts an account is locked for a while; Forgot password sets a new password and unlocks it.";
+
 describe("sign-in", () => {
   const { e, tenant, signedIn } = useE2e();
 
-  it("starts in the Tenant field, and keeps the focus in the form after a refused password and Enter", async () => {
+  it("starts in the Practice field, and keeps the focus in the form after a refused password and Enter", async () => {
     const page = await e.newPage();
     await page.goto("/sign-in");
     await visible(page.getByRole("heading", { name: "Sign in to Staffgate" }));
     await expect.poll(() => focused(page)).toBe("tenant");
-    // Typed straight away: the first keys land in Tenant.
+    // Typed straight away: the first keys land in Practice, whose hint says which name it wants.
     await page.keyboard.type(tenant.slug);
-    expect(await page.getByLabel("Tenant").inputValue()).toBe(tenant.slug);
+    const practice = page.getByLabel("Practice", { exact: true });
+    expect(await practice.inputValue()).toBe(tenant.slug);
+    const hint = (await practice.getAttribute("aria-describedby")) ?? "";
+    await hasText(
+      page.locator(`[id="${hint}"]`),
+      "Your practice’s short name (tenant), as in your invitation email",
+    );
 
     // Enter on the focused Sign in button: the busy button must not drop the focus to the page.
     await page.getByLabel("Username or email").fill("admin");
     await page.getByLabel("Password", { exact: true }).fill("not the password at all");
     await page.getByRole("button", { name: "Sign in" }).focus();
     await page.keyboard.press("Enter");
-    await hasText(page.getByRole("alert"), "The tenant, username or password is not right.");
+    await hasText(page.getByRole("alert"), REFUSED);
     await expect.poll(() => focused(page)).toBe("password");
 
     // Enter in the password field: the same, and the wrong password is selected to be typed over.
     await page.getByLabel("Password", { exact: true }).fill("still not the password");
     await page.keyboard.press("Enter");
-    await hasText(page.getByRole("alert"), "The tenant, username or password is not right.");
+    await hasText(page.getByRole("alert"), REFUSED);
     await expect.poll(() => focused(page)).toBe("password");
     expect(await page.evaluate(() => document.activeElement?.closest("form") !== null)).toBe(true);
 
@@ -84,11 +94,11 @@ describe("sign-in", () => {
       "current-password",
     );
     await shot(page, "sign-in");
-    await page.getByLabel("Tenant").fill(tenant.slug);
+    await page.getByLabel("Practice").fill(tenant.slug);
     await page.getByLabel("Username or email").fill("admin");
     await page.getByLabel("Password", { exact: true }).fill("not the password at all");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await hasText(page.getByRole("alert"), "The tenant, username or password is not right.");
+    await hasText(page.getByRole("alert"), REFUSED);
   });
 
   it("signs in with the cookie session, keeps no token in script storage, and signs out", async () => {

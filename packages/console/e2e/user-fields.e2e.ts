@@ -2,7 +2,8 @@
  * Every user field API.md lists is editable in the user form (initials, prescriber ID,
  * qualifications, areas of expertise, account expiry besides the rest), a user is created with a
  * typed password through labels that name one control each, and an archived user whose expiry
- * has passed is restored with a new expiry instead of a refusal.
+ * has passed is restored with a new expiry instead of a refusal. A corrected field's error goes at
+ * once, and Escape or × asks before a changed Create New User is thrown away.
  */
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -86,6 +87,64 @@ describe("user fields", () => {
     const [created] = (await tenant.admin.users.list({ q: "osaleh" })).items;
     expect(created).toMatchObject({ status: "active", qualifications: "RTT", mustChangePassword: true });
     expect(created?.expiresAt).not.toBeNull();
+  });
+
+  it("clears a field's error and its tab's mark as soon as the field is corrected", async () => {
+    const page = await signedIn();
+    await page.getByRole("button", { name: "Create New User" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create New User" });
+    await dialog.getByRole("button", { name: "Save" }).click();
+    const infoTab = dialog.getByRole("tab", { name: /^User Information/ });
+    const rolesTab = dialog.getByRole("tab", { name: /^Roles/ });
+    await hasText(infoTab, /^User Information\s+\(has errors\)$/);
+    const first = dialog.getByLabel("First name");
+    expect(await first.getAttribute("aria-invalid")).toBe("true");
+    await first.fill("Lena");
+    await expect.poll(() => first.getAttribute("aria-invalid")).toBeNull();
+    expect(await dialog.getByText("Enter a first name.").count()).toBe(0);
+    await hasText(infoTab, /^User Information\s+\(has errors\)$/);
+    await dialog.getByLabel("Last name").fill("Berg");
+    await dialog.getByLabel("Email").fill("lena.berg@example.test");
+    await dialog.getByLabel("Username").fill("lberg");
+    // Every field of the tab corrected: its mark goes; the other tab's stays until its field is.
+    await hasText(infoTab, "User Information");
+    await hasText(rolesTab, /^Roles\s+\(has errors\)$/);
+    await rolesTab.click();
+    await dialog.getByLabel("Role", { exact: true }).selectOption({ label: "Viewer" });
+    await hasText(rolesTab, "Roles");
+    expect(await dialog.locator(".field-error").count()).toBe(0);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog);
+  });
+
+  it("asks before Escape or × discards a changed Create New User, and closes an unchanged one at once", async () => {
+    const page = await signedIn();
+    const asked: string[] = [];
+    let answer = false;
+    page.on("dialog", (d) => {
+      asked.push(d.message());
+      void (answer ? d.accept() : d.dismiss());
+    });
+    const dialog = page.getByRole("dialog", { name: "Create New User" });
+    await page.getByRole("button", { name: "Create New User" }).click();
+    await visible(dialog);
+    await page.keyboard.press("Escape");
+    await gone(dialog);
+    expect(asked).toEqual([]);
+
+    await page.getByRole("button", { name: "Create New User" }).click();
+    await dialog.getByLabel("First name").fill("Mara");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => asked).toEqual(["Discard this new user? What you entered is not saved."]);
+    await visible(dialog);
+    expect(await dialog.getByLabel("First name").inputValue()).toBe("Mara");
+    await dialog.getByRole("button", { name: "Close", exact: true }).click();
+    await expect.poll(() => asked.length).toBe(2);
+    await visible(dialog);
+    answer = true;
+    await dialog.getByRole("button", { name: "Close", exact: true }).click();
+    await gone(dialog);
+    expect(asked).toHaveLength(3);
   });
 
   it("restores an archived user whose expiry passed with a new expiry", async () => {

@@ -5,9 +5,11 @@
  * A row with an error keeps Import disabled and nothing is written; a file the API cannot read is
  * said in words. A user without users.manage may export but is not offered the import.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { Locator, Page } from "playwright-core";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 import { type Seeded, STAFF_PASSWORD, seedClinic } from "./users-seed.ts";
 
@@ -164,6 +166,36 @@ describe("users CSV import and export", () => {
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await gone(dialog);
     expect((await tenant.admin.users.list({ q: "bvance", status: "all" })).items).toEqual([]);
+  });
+
+  it("checks the same file again when it is chosen again after being corrected", async () => {
+    const page = await signedIn();
+    // A file on disk, chosen by its path as a person's file picker does: choosing the same path
+    // again is no change to the input unless the dialog cleared it after reading.
+    const dir = mkdtempSync(path.join(tmpdir(), "sg-csv-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, "staff.csv");
+    writeFileSync(
+      file,
+      "username,email,firstName,lastName,role\ndfox,dana.fox@example.test,Dana,Fox,Head Chef\n",
+    );
+    await page.getByRole("button", { name: "Import CSV…" }).click();
+    const dialog = await visible(page.getByRole("dialog", { name: DIALOG }));
+    const input = dialog.getByLabel("CSV file");
+    await input.setInputFiles(file, { timeout: 5_000 });
+    expect(await reportRows(dialog)).toEqual([
+      ["2", "dana.fox@example.test", 'Error: role: no role named "Head Chef"'],
+    ]);
+
+    writeFileSync(
+      file,
+      "username,email,firstName,lastName,role\ndfox,dana.fox@example.test,Dana,Fox,Viewer\n",
+    );
+    await input.setInputFiles(file, { timeout: 5_000 });
+    await expect.poll(() => reportRows(dialog)).toEqual([["2", "dana.fox@example.test", "Create"]]);
+    expect(await dialog.getByRole("button", { name: "Import", exact: true }).isEnabled()).toBe(true);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog);
   });
 
   it("shows every problem of a row at once, each with its column", async () => {

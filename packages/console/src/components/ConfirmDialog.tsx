@@ -14,6 +14,8 @@ export function ConfirmDialog(props: {
   /** The confirming button's name, e.g. "Archive". */
   readonly confirmLabel: string;
   readonly danger?: boolean;
+  /** The action is refused whatever happens (its reason is in `children`): offered disabled. */
+  readonly confirmDisabled?: boolean;
   readonly onConfirm: () => Promise<void>;
   readonly onClose: () => void;
 }) {
@@ -40,6 +42,7 @@ export function ConfirmDialog(props: {
         submitLabel={props.confirmLabel}
         danger={props.danger}
         onAction={confirm}
+        actionDisabled={props.confirmDisabled}
       />
     </Dialog>
   );

@@ -4,9 +4,11 @@
  * on its first field (or, without one, its first button) rather than the × in its head; one that
  * loads its form first holds the focus on itself until the form is there. Closed, it gives the
  * focus back to what had it before, or to the page's heading when that is gone (keepFocus.ts).
+ * A form inside that holds unsaved input is asked about first (useDiscardGuard.ts).
  */
-import { type ReactNode, useEffect, useId, useRef } from "react";
+import { type KeyboardEvent, type ReactNode, type SyntheticEvent, useEffect, useId, useRef } from "react";
 import { firstFocus, focusLost, giveFocusBack, keepOpener } from "./keepFocus.ts";
+import { DiscardContext, type DiscardQuestion, mayDiscard } from "./useDiscardGuard.ts";
 
 export function Dialog(props: {
   readonly title: string;
@@ -17,6 +19,7 @@ export function Dialog(props: {
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const discard = useRef<DiscardQuestion["current"]>(null);
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -53,6 +56,26 @@ export function Dialog(props: {
       giveBack();
     };
   }, []);
+  const close = () => {
+    if (mayDiscard(discard)) props.onClose();
+  };
+  /**
+   * Escape is stopped at its keydown, before the browser turns it into a close request: a cancel
+   * event the page refused once is not refusable again until the next click or key, so a second
+   * Escape would close without asking. An Escape meant for a dialog opened inside this one is its.
+   */
+  const onKeyDown = (event: KeyboardEvent<HTMLDialogElement>) => {
+    if (event.key !== "Escape" || discard.current === null) return;
+    if (!(event.target instanceof Element) || event.target.closest("dialog") !== ref.current) return;
+    event.preventDefault();
+    close();
+  };
+  // Any other close request (a device's Back gesture) asks the same.
+  const onCancel = (event: SyntheticEvent<HTMLDialogElement>) => {
+    if (event.target !== ref.current || discard.current === null) return;
+    event.preventDefault();
+    close();
+  };
   return (
     <dialog
       ref={ref}
@@ -60,14 +83,16 @@ export function Dialog(props: {
       aria-labelledby={titleId}
       tabIndex={-1}
       onClose={props.onClose}
+      onKeyDown={onKeyDown}
+      onCancel={onCancel}
     >
       <div className="dialog-head">
         <h2 id={titleId}>{props.title}</h2>
-        <button type="button" className="close" aria-label="Close" onClick={props.onClose}>
+        <button type="button" className="close" aria-label="Close" onClick={close}>
           ×
         </button>
       </div>
-      {props.children}
+      <DiscardContext.Provider value={discard}>{props.children}</DiscardContext.Provider>
     </dialog>
   );
 }

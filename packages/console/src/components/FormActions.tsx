@@ -25,6 +25,8 @@ export function FormActions(props: {
    * submits, and the form says it is busy.
    */
   readonly onAction?: () => void;
+  /** The action cannot be taken at all (the dialog says why); unlike `busy`, for good. */
+  readonly actionDisabled?: boolean | undefined;
   /** "actions start": aligned with a page's fields rather than at a dialog's end. */
   readonly className?: string;
 }) {
@@ -45,6 +47,7 @@ export function FormActions(props: {
             onClick={ignoredWhile(busy, onAction)}
             aria-disabled={disabled}
             aria-busy={busy}
+            disabled={props.actionDisabled}
           >
             {props.submitLabel}
           </button>

@@ -39,6 +39,21 @@ export function firstFocus(d: Element): HTMLElement | null {
 }
 
 /**
+ * After a refusal: the first field marked invalid that can take the focus (one on a hidden tab
+ * cannot), so the person starts where the fix is typed. False when none can.
+ */
+export function focusFirstInvalid(root: Element): boolean {
+  const field = [...root.querySelectorAll('[aria-invalid="true"]')].find(usable);
+  if (!field) return false;
+  // A group (a list of choices) cannot hold the focus itself: its first choice does.
+  const control = field.matches("fieldset")
+    ? (field.querySelector<HTMLElement>("input:not(:disabled), select:not(:disabled)") ?? field)
+    : field;
+  control.focus();
+  return true;
+}
+
+/**
  * The page's main heading, else the main landmark. Every page renders its own h1; it is made
  * focusable here (tabIndex -1: reached by script, never a Tab stop) rather than in each page.
  */

@@ -1,10 +1,12 @@
 /**
  * Sending a form: its own checks first (nothing is sent while a field is missing), `busy` while
  * the call runs, and a refusal shown beside the fields it names or in words above the buttons.
+ * Whoever found a field wrong, the form or the API, the focus goes to the first one marked.
  * After a success `busy` stays set: the form is closed or replaced, never sent again.
  */
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { fieldErrors, problemMessage } from "../api.ts";
+import { focusFirstInvalid } from "./keepFocus.ts";
 
 export type FieldErrors = Record<string, string>;
 
@@ -27,9 +29,16 @@ export function useSubmit() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
+  const form = useRef<Element | null>(null);
+
+  // Each refusal sets a new object, so the focus moves again even when the same field is wrong.
+  useEffect(() => {
+    if (form.current && Object.keys(errors).length > 0) focusFirstInvalid(form.current);
+  }, [errors]);
 
   const submit = async (event: FormEvent, steps: SubmitSteps) => {
     event.preventDefault();
+    form.current = event.currentTarget;
     setError(null);
     const missing = steps.check?.() ?? {};
     if (Object.keys(missing).length > 0) {

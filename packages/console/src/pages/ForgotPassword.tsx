@@ -1,5 +1,5 @@
 /**
- * Forgot password: tenant and email. The confirmation is one fixed text whatever the account
+ * Forgot password: practice (tenant) and email. The confirmation is one fixed text whatever the account
  * (the API answers the same either way), so the page never tells whether an address is known.
  */
 import { type FormEvent, useState } from "react";
@@ -10,9 +10,11 @@ import { ErrorAlert } from "../components/Messages.tsx";
 import { type Refusal, useSubmit } from "../components/useSubmit.ts";
 import { Link } from "../router.tsx";
 import { useApi } from "../session.tsx";
+import { PRACTICE_HINT } from "./SignIn.tsx";
 
+/** The link's lifetime is the server's RESET_LINK_MINUTES (core/src/auth/credential-emails.ts). */
 export const FORGOT_CONFIRMATION =
-  "If an account with that email exists in that tenant, we have sent it a link to reset the password. The link works once and expires soon.";
+  "If an account with that email exists in that practice, we have sent it a link to reset the password. The link works once and must be used within 60 minutes.";
 
 export function ForgotPasswordPage() {
   const api = useApi();
@@ -28,7 +30,7 @@ export function ForgotPasswordPage() {
   // The form's own words for what is missing; the API's validation texts are not meant for people.
   const check = () => {
     const missing: Record<string, string> = {};
-    if (!tenant.trim()) missing.tenant = "Enter your tenant.";
+    if (!tenant.trim()) missing.tenant = "Enter your practice.";
     if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) {
       missing.email = email.trim()
         ? "Enter a whole email address, such as name@example.com."
@@ -53,8 +55,9 @@ export function ForgotPasswordPage() {
           noValidate
         >
           <Field
-            label="Tenant"
+            label="Practice"
             name="tenant"
+            hint={PRACTICE_HINT}
             autoComplete="organization"
             value={tenant}
             onChange={(e) => setTenant(e.target.value)}

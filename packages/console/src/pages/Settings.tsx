@@ -1,10 +1,12 @@
 /**
  * Settings (W15, Prevounce's "Security tab → Save All"): every tenant security setting, grouped.
  * "Save All" sends only what changed, with If-Match on the settings' version; the API checks the
- * bounds and refuses the whole change if any value is out of them, each error beside its field.
+ * bounds and refuses the whole change if any value is out of them, each error beside its field,
+ * said at the top of the form, and the focus taken to the first of them.
  */
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../api.ts";
+import { focusFirstInvalid } from "../components/keepFocus.ts";
 import { LoadState } from "../components/LoadState.tsx";
 import { ErrorAlert, NoAccess, Notice } from "../components/Messages.tsx";
 import { useLoad } from "../components/useLoad.ts";
@@ -82,6 +84,12 @@ export function SettingsPage() {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+
+  // Save All is at the end of a long page: the first setting to correct is brought to the person.
+  useEffect(() => {
+    if (form.current && Object.keys(errors).length > 0) focusFirstInvalid(form.current);
+  }, [errors]);
 
   useEffect(() => {
     if (state.kind === "ready") {
@@ -151,7 +159,9 @@ export function SettingsPage() {
       <LoadState state={state} loading="Loading settings…">
         {() =>
           saved && (
-            <form className="settings-form" onSubmit={submit} aria-busy={busy} noValidate>
+            <form ref={form} className="settings-form" onSubmit={submit} aria-busy={busy} noValidate>
+              {/* At the top, where the settings begin: the one to correct may be far above Save All. */}
+              <ErrorAlert>{error}</ErrorAlert>
               {SETTING_GROUPS.map((group) => (
                 <fieldset key={group.title}>
                   <legend>{group.title}</legend>
@@ -170,7 +180,6 @@ export function SettingsPage() {
                   </div>
                 </fieldset>
               ))}
-              <ErrorAlert>{error}</ErrorAlert>
               <Notice>{notice}</Notice>
               <div className="actions">
                 <span className="muted">

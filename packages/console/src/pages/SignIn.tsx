@@ -1,5 +1,6 @@
 /**
- * Sign-in: tenant, username or email, password; then a TOTP step when the API asks for one.
+ * Sign-in: practice (the tenant's short name), username or email, password; then a TOTP step when
+ * the API asks for one.
  * A notice says why a signed-out user is here (inactivity, a session ended elsewhere).
  */
 import { type FormEvent, useEffect, useRef, useState } from "react";
@@ -80,7 +81,13 @@ export function SignInPage({
         setErrors({ totp: WRONG_CODE });
         focusFirst({ totp: WRONG_CODE });
       } else {
-        setError(problemMessage(e));
+        // One text for every wrong credential (nothing tells which was wrong, or that the account
+        // is locked), and what repeated attempts lead to and how to get out of it.
+        setError(
+          problemCode(e) === "INVALID_CREDENTIALS"
+            ? `${problemMessage(e)} ${AFTER_WRONG_ATTEMPTS}`
+            : problemMessage(e),
+        );
         // The alert is read out; the focus goes to the password, the likeliest thing to retype.
         focusFirst(step === "totp" ? { totp: "" } : { password: "" });
       }
@@ -108,8 +115,9 @@ export function SignInPage({
           <>
             <Field
               ref={tenantInput}
-              label="Tenant"
+              label="Practice"
               name="tenant"
+              hint={PRACTICE_HINT}
               autoComplete="organization"
               value={tenant}
               onChange={(e) => setTenant(e.target.value)}
@@ -181,12 +189,18 @@ export function SignInPage({
   );
 }
 
+/** The sign-in name of a tenant, in the words of the invitation email ("practice …"). */
+export const PRACTICE_HINT = "Your practice’s short name (tenant), as in your invitation email";
+
+const AFTER_WRONG_ATTEMPTS =
+  "After several wrong attempts an account is locked for a while; Forgot password sets a new password and unlocks it.";
+
 const WRONG_CODE =
   "That code is not right or was already used. Enter the code your app shows now, or a recovery code you have not used.";
 
 function missingCredentials(tenant: string, login: string, password: string): Record<string, string> {
   const missing: Record<string, string> = {};
-  if (!tenant.trim()) missing.tenant = "Enter your tenant.";
+  if (!tenant.trim()) missing.tenant = "Enter your practice.";
   if (!login.trim()) missing.login = "Enter your username or email.";
   if (!password) missing.password = "Enter your password.";
   return missing;

@@ -19,7 +19,7 @@ import "../styles/users.css";
 import "../styles/users-access.css";
 import { CreateUserDialog } from "./CreateUserDialog.tsx";
 import { coverageOf, userExcess } from "./roles/coverage.ts";
-import { labelledApi, permissionWords, type Words } from "./roles/permissionWords.ts";
+import { useLabelledApi } from "./roles/useLabelledApi.ts";
 import { EditUserDialog } from "./users/EditUserDialog.tsx";
 import { ExportUsersButton } from "./users/ExportUsersButton.tsx";
 import { ImportUsersDialog } from "./users/ImportUsersDialog.tsx";
@@ -67,12 +67,7 @@ function UsersView() {
   const { can, me } = useSession();
   const [options] = useLoad(() => loadUserOptions(plainApi), [plainApi]);
   const ready = options.kind === "ready" ? options.value : null;
-  // Refusals name permissions by label once the catalogue is here (the server's words until then).
-  const words = useRef<Words | null>(null);
-  useEffect(() => {
-    words.current = ready ? permissionWords(ready.catalog, ready.workspaces) : null;
-  }, [ready]);
-  const api = useMemo(() => labelledApi(plainApi, () => words.current), [plainApi]);
+  const api = useLabelledApi(ready);
   const coverage = useMemo(() => (ready ? coverageOf(me.permissions, ready.catalog) : null), [ready, me]);
   const caller: Caller = {
     can,

@@ -1,7 +1,7 @@
 /**
  * Workspaces (W16): every signed-in user may read the list; holders of `workspaces.manage`
  * create, edit and delete. A protected workspace is refused deletion by the API until its
- * protection is removed; the confirmation says so and shows the refusal in words.
+ * protection is removed; its confirmation says so and its Delete is disabled.
  */
 import { useState } from "react";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
@@ -138,6 +138,8 @@ export function WorkspacesPage() {
           title="Delete workspace"
           confirmLabel="Delete"
           danger
+          // The API refuses it until the protection is removed; the warning below says so.
+          confirmDisabled={editing.workspace.protected}
           onConfirm={async () => {
             await api.workspaces.delete(editing.workspace.id, { ifMatch: editing.workspace.version });
             setNotice(`Workspace ${editing.workspace.name} was deleted.`);

@@ -46,6 +46,13 @@ export function searchOf(filters: AuditFilterForm): string {
   return s ? `?${s}` : "";
 }
 
+/** The `YYYY-MM-DD` day, in the viewer's time zone, that holds an instant (the form's From and To). */
+export function dayOf(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
 /** Local midnight of a `YYYY-MM-DD` day, plus `days`, as an instant. */
 function localDay(day: string, days = 0): Date | null {
   const m = DAY.exec(day);

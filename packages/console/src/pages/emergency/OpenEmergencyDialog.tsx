@@ -12,8 +12,6 @@ import { useApi, useSession } from "../../session.tsx";
 import type { Workspace } from "../workspaces/useWorkspaces.ts";
 
 const FIELDS = ["workspaceId", "patientRef", "reason", "password"];
-/** The API's shortest reason (the contract's `reason`, trimmed). */
-const MIN_REASON = 10;
 
 export function OpenEmergencyDialog(props: {
   readonly workspaces: Workspace[] | null;
@@ -35,11 +33,8 @@ export function OpenEmergencyDialog(props: {
     const missing: FieldErrors = {};
     if (scope === "workspace" && !workspaceId) missing.workspaceId = "Choose the workspace.";
     if (scope === "patient" && !patientRef.trim()) missing.patientRef = "Enter the patient reference.";
-    // The server's rule (trimmed, at least 10 characters), said before anything is sent.
-    const why = reason.trim();
-    if (!why) missing.reason = "Enter why you need this access now.";
-    else if (why.length < MIN_REASON)
-      missing.reason = `Say a little more: at least ${MIN_REASON} characters.`;
+    // The server's rule (any text once trimmed), said before anything is sent.
+    if (!reason.trim()) missing.reason = "Enter why you need this access now.";
     if (!password) missing.password = "Enter your password to confirm it is you.";
     return missing;
   };
@@ -130,7 +125,7 @@ export function OpenEmergencyDialog(props: {
         value={reason}
         onChange={(e) => setReason(e.target.value)}
         error={errors.reason}
-        hint="Why you need this access now (at least 10 characters). It is kept with the record."
+        hint="Why you need this access now, in a sentence. It is kept with the record and read at the review."
         maxLength={1000}
         required
       />

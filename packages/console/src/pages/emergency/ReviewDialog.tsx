@@ -1,10 +1,15 @@
-/** "Review" an elevation: the reviewer's note, recorded with who reviewed it and when. */
+/**
+ * "Review" an elevation: what was done under it (for holders of audit.view, who can read the
+ * audit log), and the reviewer's note, recorded with who reviewed it and when. One still open can
+ * be reviewed (the API allows it), but the dialog says its record is not complete yet.
+ */
 import { useState } from "react";
 import { TextAreaField } from "../../components/Field.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
 import { type FieldErrors, useSubmit } from "../../components/useSubmit.ts";
 import { formatDateTime } from "../../dates.ts";
-import { useApi } from "../../session.tsx";
+import { useApi, useSession } from "../../session.tsx";
+import { ElevationActivity } from "./ElevationActivity.tsx";
 import type { Elevation } from "./EmergencyLog.tsx";
 
 export function ReviewDialog(props: {
@@ -14,6 +19,7 @@ export function ReviewDialog(props: {
   readonly onReviewed: () => void;
 }) {
   const api = useApi();
+  const { can } = useSession();
   const e = props.elevation;
   const [note, setNote] = useState(e.reviewNote ?? "");
   const { errors, formProps } = useSubmit();
@@ -46,6 +52,20 @@ export function ReviewDialog(props: {
           {formatDateTime(e.openedAt)} to {formatDateTime(e.endedAt ?? e.expiresAt)}
         </dd>
       </dl>
+      {e.status === "open" && (
+        <p className="warning">
+          This emergency access is still open: what is done under it is not all recorded yet. Review it once
+          it has ended.
+        </p>
+      )}
+      {can("audit.view") ? (
+        <ElevationActivity elevation={e} />
+      ) : (
+        <p className="muted">
+          What was done under this access is in the audit log, which needs the “View audit log” permission
+          (audit.view).
+        </p>
+      )}
       <TextAreaField
         label="Review note"
         value={note}

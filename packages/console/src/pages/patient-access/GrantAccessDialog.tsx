@@ -18,7 +18,8 @@ export function GrantAccessDialog(props: {
   readonly patientRef: string;
   readonly workspaces: Workspace[] | null;
   readonly onClose: () => void;
-  readonly onGranted: (user: User) => void;
+  /** `workspaceId`: where the grant holds (null: every workspace). */
+  readonly onGranted: (user: User, workspaceId: string | null) => void;
 }) {
   const api = useApi();
   const { me } = useSession();
@@ -36,13 +37,13 @@ export function GrantAccessDialog(props: {
   };
   const send = async () => {
     if (!user) return; // check() has asked for one
-    await api.patientAccess.grant(props.patientRef, {
+    const grant = await api.patientAccess.grant(props.patientRef, {
       userId: user.id,
       workspaceId: workspaceId || null,
       reason: reason.trim(),
       expiresAt: expires ? instantOf(expires) : null,
     });
-    props.onGranted(user);
+    props.onGranted(user, grant.workspaceId);
   };
 
   return (

@@ -27,8 +27,11 @@ export function PatientGrants({
   onChanged,
 }: {
   patientRef: string;
-  /** After a grant or a revocation (who can read the patient may have changed with it). */
-  onChanged?: () => void;
+  /**
+   * After a grant or a revocation (who can read the patient may have changed with it); a grant
+   * names its workspace (null: all of them).
+   */
+  onChanged?: (grantedIn?: string | null) => void;
 }) {
   const api = useApi();
   const [includeExpired, setIncludeExpired] = useState(false);
@@ -127,11 +130,11 @@ export function PatientGrants({
           patientRef={patientRef}
           workspaces={workspaces}
           onClose={() => setGranting(false)}
-          onGranted={(user) => {
+          onGranted={(user, workspaceId) => {
             setGranting(false);
             setNotice(`${user.displayName} was granted access to patient ${patientRef}.`);
             reload();
-            onChanged?.();
+            onChanged?.(workspaceId);
           }}
         />
       )}

@@ -2,12 +2,14 @@
  * "Who can read this patient": everyone for whom check answers allowed on one patient-scoped
  * permission of the tenant's catalogue (the API's reverse query, `POST /who-can`), with the rule
  * that allows each: a role at tenant or workspace level, a patient grant, emergency access. Not
- * only the grants above: an Administrator reads every patient without one. Paged by username.
+ * only the grants above: an Administrator reads every patient without one. Asked tenant-wide or in
+ * one workspace, since access limited to a workspace (a grant, a workspace role) holds only there.
+ * Paged by username.
  */
 import type { Staffgate } from "@staffgate/sdk";
 import { useEffect, useMemo, useState } from "react";
 import { problemMessage } from "../../api.ts";
-import { SelectField } from "../../components/Field.tsx";
+import { NamedOptions, SelectField } from "../../components/Field.tsx";
 import { ListTable } from "../../components/ListTable.tsx";
 import { LoadState } from "../../components/LoadState.tsx";
 import { ErrorAlert } from "../../components/Messages.tsx";
@@ -31,7 +33,16 @@ export function patientPermissions(all: readonly Permission[]): { items: Permiss
   return { items, first: first?.key ?? "" };
 }
 
-export function WhoCanRead({ patientRef, version }: { patientRef: string; version: number }) {
+interface WhoCanProps {
+  readonly patientRef: string;
+  readonly version: number;
+  /** "" tenant-wide (no workspace), else the workspace asked about. */
+  readonly workspaceId: string;
+  readonly onWorkspace: (workspaceId: string) => void;
+}
+
+export function WhoCanRead(props: WhoCanProps) {
+  const { patientRef } = props;
   const { can } = useSession();
   return (
     <section className="admin-section who-can" aria-labelledby="who-can-heading">
@@ -41,7 +52,7 @@ export function WhoCanRead({ patientRef, version }: { patientRef: string; versio
         access.
       </p>
       {can("users.view") ? (
-        <WhoCanList patientRef={patientRef} version={version} />
+        <WhoCanList {...props} />
       ) : (
         <ErrorAlert>
           Listing who can read a patient needs the “View users” permission (users.view). Ask an administrator
@@ -52,9 +63,10 @@ export function WhoCanRead({ patientRef, version }: { patientRef: string; versio
   );
 }
 
-function WhoCanList({ patientRef, version }: { patientRef: string; version: number }) {
+function WhoCanList({ patientRef, version, workspaceId, onWorkspace }: WhoCanProps) {
   const api = useApi();
   const [catalogue] = useLoad(async () => patientPermissions((await api.permissions.list()).items), [api]);
+  const { workspaces } = useWorkspaces();
   const [chosen, setChosen] = useState("");
   const permission = chosen || (catalogue.kind === "ready" ? catalogue.value.first : "");
 
@@ -65,19 +77,34 @@ function WhoCanList({ patientRef, version }: { patientRef: string; version: numb
           <p className="empty">The tenant’s catalogue has no patient-scoped permission.</p>
         ) : (
           <>
-            <SelectField
-              label="Permission"
-              value={permission}
-              onChange={(e) => setChosen(e.target.value)}
-              hint="A patient-scoped permission of the catalogue."
-            >
-              {items.map((p) => (
-                <option key={p.key} value={p.key}>
-                  {p.label} ({p.key})
-                </option>
-              ))}
-            </SelectField>
-            <WhoCanPages patientRef={patientRef} permission={permission} version={version} />
+            <div className="filters">
+              <SelectField
+                label="Permission"
+                value={permission}
+                onChange={(e) => setChosen(e.target.value)}
+                hint="A patient-scoped permission of the catalogue."
+              >
+                {items.map((p) => (
+                  <option key={p.key} value={p.key}>
+                    {p.label} ({p.key})
+                  </option>
+                ))}
+              </SelectField>
+              <SelectField
+                label="Workspace"
+                value={workspaceId}
+                onChange={(e) => onWorkspace(e.target.value)}
+                hint="Access limited to a workspace shows when that workspace is chosen."
+              >
+                <NamedOptions empty="No workspace (tenant-wide)" items={workspaces} />
+              </SelectField>
+            </div>
+            <WhoCanPages
+              patientRef={patientRef}
+              permission={permission}
+              workspaceId={workspaceId}
+              version={version}
+            />
           </>
         )
       }
@@ -85,28 +112,41 @@ function WhoCanList({ patientRef, version }: { patientRef: string; version: numb
   );
 }
 
-function WhoCanPages(props: { patientRef: string; permission: string; version: number }) {
-  const { patientRef, permission, version } = props;
+function WhoCanPages(props: {
+  patientRef: string;
+  permission: string;
+  workspaceId: string;
+  version: number;
+}) {
+  const { patientRef, permission, workspaceId, version } = props;
   const api = useApi();
-  const pages = useCursorPages(`${patientRef}\u0000${permission}`);
+  const pages = useCursorPages(`${patientRef}\u0000${permission}\u0000${workspaceId}`);
   const { cursor } = pages;
   const [state, setState] = useState<Loaded<WhoCanPage>>({ kind: "loading" });
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` asks again after a grant or revocation.
   useEffect(() => {
     let live = true;
     setState({ kind: "loading" });
-    api.access.whoCan({ permission, patientRef, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }).then(
-      (value) => {
-        if (live) setState({ kind: "ready", value });
-      },
-      (e: unknown) => {
-        if (live) setState({ kind: "error", message: problemMessage(e) });
-      },
-    );
+    api.access
+      .whoCan({
+        permission,
+        patientRef,
+        limit: PAGE_SIZE,
+        ...(workspaceId ? { workspaceId } : {}),
+        ...(cursor ? { cursor } : {}),
+      })
+      .then(
+        (value) => {
+          if (live) setState({ kind: "ready", value });
+        },
+        (e: unknown) => {
+          if (live) setState({ kind: "error", message: problemMessage(e) });
+        },
+      );
     return () => {
       live = false;
     };
-  }, [api, patientRef, permission, cursor, version]);
+  }, [api, patientRef, permission, workspaceId, cursor, version]);
 
   // Roles by name for the reasons (a private role is said as such; who-can needs users.view, as
   // listing roles does).
@@ -128,7 +168,7 @@ function WhoCanPages(props: { patientRef: string; permission: string; version: n
           <ListTable
             items={page.items}
             empty="Nobody can read this patient with this permission."
-            caption={`Who can read patient ${patientRef} (${permission})`}
+            caption={`Who can read patient ${patientRef} (${permission}${workspaceId ? `, in ${nameOf(workspaceId)}` : ""})`}
             columns={["User", "Why"]}
             row={(item) => (
               <tr key={item.userId}>

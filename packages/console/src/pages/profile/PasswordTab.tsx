@@ -42,6 +42,10 @@ export function PasswordTab() {
       ...(current ? {} : { current: "Enter your current password." }),
       ...checkNewPassword(value),
     };
+    // Said here in its own words: the server calls it "used recently" even with no history kept.
+    if (!local.password && current && value.password === current) {
+      local.password = "This is your current password: choose a new one.";
+    }
     setErrors(local);
     if (local.current || local.password || local.confirm) return;
     setBusy(true);

@@ -1,27 +1,49 @@
 /**
  * "Create New Role" and "Edit" (W5): a wide dialog with tabs "Role Properties" and "Permissions"
  * around one form. Edits carry the version read (If-Match). A refusal stays in the dialog, said in
- * words above the form and beside what it names; the tab holding such an error opens. Locked roles,
+ * words above the form and beside what it names; the tab holding such an error opens and its first
+ * marked field takes the focus; an error goes as soon as what it names is changed. Escape or × asks
+ * before throwing away changes. Locked roles,
  * a role the editor holds (nobody edits their own), and every role for someone without
  * roles.manage open read-only. Permissions the editor does not hold are not offered.
  */
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { Field, TextAreaField } from "../../components/Field.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
+import { focusFirstInvalid } from "../../components/keepFocus.ts";
 import { type Grants, PermissionEditor } from "../../components/PermissionEditor.tsx";
+import { standingErrors } from "../../components/standingErrors.ts";
 import { Tabs } from "../../components/Tabs.tsx";
+import { DiscardGuard } from "../../components/useDiscardGuard.ts";
 import { useApi, useSession } from "../../session.tsx";
 import type { Role } from "../../types.ts";
 import { coverageOf } from "./coverage.ts";
 import type { GrantOptions } from "./grantOptions.ts";
 import { grantsBody, grantsOf } from "./grants.ts";
-import { type SaveProblem, saveProblem } from "./saveProblem.ts";
+import { FIELDS_MARKED, type SaveProblem, saveProblem } from "./saveProblem.ts";
 import "../../styles/users-access.css";
 import { formatDateTime } from "../../dates.ts";
 
 type Tab = "properties" | "permissions";
 
 const NO_GRANTS: Grants = { permissions: [], collaborator: false, workspaces: [] };
+
+/** What the form edits; a refusal is kept with the values it was said about. */
+interface Draft {
+  readonly name: string;
+  readonly description: string;
+  readonly grants: Grants;
+}
+
+/** What a refused field's path names in a draft (undefined: no field of the form). */
+function draftValue(d: Draft, path: string): unknown {
+  const values: Readonly<Record<string, unknown>> = {
+    name: d.name,
+    description: d.description,
+    collaborator: d.grants.collaborator,
+  };
+  return values[path];
+}
 
 export function RoleDialog(props: {
   /** The role to edit; none: create a new one. */
@@ -43,14 +65,33 @@ export function RoleDialog(props: {
   const [name, setName] = useState(role?.name ?? "");
   const [description, setDescription] = useState(role?.description ?? "");
   const [grants, setGrants] = useState<Grants>(role ? grantsOf(role) : NO_GRANTS);
-  const [problem, setProblem] = useState<SaveProblem | null>(null);
+  const [refusal, setRefusal] = useState<{ problem: SaveProblem; draft: Draft } | null>(null);
   const [busy, setBusy] = useState(false);
+  const form = useRef<Element | null>(null);
+  const draft: Draft = { name, description, grants };
+  const opened: Draft = {
+    name: role?.name ?? "",
+    description: role?.description ?? "",
+    grants: role ? grantsOf(role) : NO_GRANTS,
+  };
+  const discardQuestion =
+    readOnly || JSON.stringify(draft) === JSON.stringify(opened)
+      ? null
+      : role
+        ? "Discard your changes to this role? They are not saved."
+        : "Discard this new role? What you entered is not saved.";
+  const problem = refusal && shownProblem(refusal.problem, refusal.draft, draft);
+
+  useEffect(() => {
+    if (refusal && form.current) focusFirstInvalid(form.current);
+  }, [refusal]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (readOnly) return;
+    form.current = event.currentTarget;
     setBusy(true);
-    setProblem(null);
+    setRefusal(null);
     const body = { name, description, ...grantsBody(grants, options.catalog) };
     try {
       const saved = role
@@ -59,7 +100,7 @@ export function RoleDialog(props: {
       props.onSaved(saved);
     } catch (e) {
       const p = saveProblem(e, body, options, "role");
-      setProblem(p);
+      setRefusal({ problem: p, draft });
       if (Object.keys(p.fields).length > 0) setTab("properties");
       else if (grantsInvalid(p)) setTab("permissions");
       setBusy(false);
@@ -145,6 +186,7 @@ export function RoleDialog(props: {
       cancelLabel={readOnly ? "Close" : "Cancel"}
       submitLabel={readOnly ? undefined : "Save"}
     >
+      <DiscardGuard question={discardQuestion} />
       <Tabs<Tab>
         label={title}
         selected={tab}
@@ -176,6 +218,18 @@ export function RoleDialog(props: {
       />
     </FormDialog>
   );
+}
+
+/**
+ * The refusal as it stands now: a field's error goes once the field is changed, the grants' once
+ * the grants are; the sentence that only pointed at those marks goes with the last of them.
+ */
+function shownProblem(p: SaveProblem, refused: Draft, now: Draft): SaveProblem | null {
+  const fields = standingErrors(p.fields, refused, now, draftValue);
+  const grants = JSON.stringify(refused.grants) === JSON.stringify(now.grants) ? p.grants : {};
+  const shown = { ...p, fields, grants };
+  if (p.summary === FIELDS_MARKED && Object.keys(fields).length === 0 && !grantsInvalid(shown)) return null;
+  return shown;
 }
 
 function grantsInvalid(p: SaveProblem): boolean {

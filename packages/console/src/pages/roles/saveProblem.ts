@@ -19,6 +19,9 @@ const RULE_WORDS: Readonly<Record<string, string>> = {
   WORKSPACE_ROW_TENANT_ONLY_PERMISSION: "Tenant-only permissions cannot be granted on a workspace row.",
 };
 
+/** The sentence above a form whose refusal is all said beside its fields (the API's title is not for people). */
+export const FIELDS_MARKED = "Correct the fields marked below.";
+
 export interface SaveProblem {
   /** Said above the form. */
   readonly summary: string;
@@ -83,7 +86,9 @@ export function saveProblem(error: unknown, sent: Sent, options: GrantOptions, w
   }
 
   let summary = problemMessage(error);
-  if (error.code === "ROLE_RULE_VIOLATED") {
+  if (error.code === "VALIDATION_FAILED" && other.length < error.errors.length) {
+    summary = FIELDS_MARKED;
+  } else if (error.code === "ROLE_RULE_VIOLATED") {
     const named = error.problem.rules ?? [error.problem.rule];
     const rules = (Array.isArray(named) ? named : []).map((r) => RULE_WORDS[String(r)]).filter(Boolean);
     summary = rules.length > 0 ? `This breaks a role rule. ${rules.join(" ")}` : summary;

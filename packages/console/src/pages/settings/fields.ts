@@ -214,7 +214,7 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
         label: "Role for users provisioned without a group",
         none: "None: refuse users that name no group",
         note: (origin) =>
-          `The SCIM base URL is ${origin}/scim/v2. A SCIM client authenticates with an API token (the “API tokens” page) whose role holds users.manage.`,
+          `The SCIM base URL is ${origin}/scim/v2. A SCIM client authenticates with an API token (the “API tokens” page) whose role holds users.view and users.manage (and roles.manage to create groups).`,
       },
     ],
   },

@@ -39,7 +39,8 @@ export function ImportUsersDialog(props: {
   const latest = useRef(0);
 
   const choose = async (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.currentTarget.files?.[0];
+    const input = event.currentTarget;
+    const file = input.files?.[0];
     const ticket = ++latest.current;
     setChecked(null);
     setError(null);
@@ -47,11 +48,15 @@ export function ImportUsersDialog(props: {
     if (!file) return;
     const unfit = file.size === 0 ? EMPTY : file.size > MAX_FILE_BYTES ? TOO_LARGE : null;
     if (unfit) {
+      input.value = "";
       setError(unfit);
       return;
     }
     setPhase("checking");
     const csv = await file.text().catch(() => null);
+    // Emptied once read: the same file chosen again (corrected meanwhile) is then a change, which
+    // the browser announces and this reads again. The name stays shown with the check below.
+    input.value = "";
     if (ticket !== latest.current) return;
     if (csv === null) {
       setError("This file could not be read. Choose it again.");
@@ -112,10 +117,6 @@ export function ImportUsersDialog(props: {
           accept=".csv,text/csv"
           hint="Choosing a file checks it; nothing is written until you press Import. Up to 5,000 rows."
           disabled={phase === "importing"}
-          // Cleared on each opening, so choosing the same file again (after correcting it) checks it again.
-          onClick={(e) => {
-            e.currentTarget.value = "";
-          }}
           onChange={choose}
         />
         <div role="status" className="import-status">

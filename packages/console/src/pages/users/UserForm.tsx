@@ -2,18 +2,28 @@
  * The one user form behind "Create New User" and "Edit": tabs "User Information" and "Roles".
  * Empty required fields and choices are caught here, on both tabs at once; the API's field errors
  * (`errors[].path`) are shown beside their fields. The tab shown stays if it holds an error, else
- * the first tab holding one opens; its first invalid field takes focus. Errors no field shows are
- * said above the buttons.
+ * the first tab holding one opens; its first invalid field takes focus. A field's error (and its
+ * tab's mark) goes as soon as the field is changed. Errors no field shows are said above the
+ * buttons. Escape or × asks before throwing away what was typed.
  */
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { fieldErrors, problemMessage } from "../../api.ts";
 import { FormActions } from "../../components/FormActions.tsx";
+import { focusFirstInvalid } from "../../components/keepFocus.ts";
 import { ErrorAlert } from "../../components/Messages.tsx";
+import { standingErrors } from "../../components/standingErrors.ts";
 import { Tabs } from "../../components/Tabs.tsx";
+import { useDiscardGuard } from "../../components/useDiscardGuard.ts";
 import type { UserOptions } from "./options.ts";
 import { UserInfoFields } from "./UserInfoFields.tsx";
 import { UserRolesFields } from "./UserRolesFields.tsx";
-import { missingChoices, type Tab, tabOf, type UserFormValues } from "./userFormValues.ts";
+import { missingChoices, type Tab, tabOf, type UserFormValues, valueAtPath } from "./userFormValues.ts";
+
+interface Refused {
+  readonly errors: Readonly<Record<string, string>>;
+  /** The values the errors were said about. */
+  readonly values: UserFormValues;
+}
 
 export function UserForm(props: {
   readonly mode: "create" | "edit";
@@ -33,23 +43,29 @@ export function UserForm(props: {
 }) {
   const [tab, setTab] = useState<Tab>("info");
   const [values, setValues] = useState(props.initial);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [refused, setRefused] = useState<Refused>({ errors: {}, values: props.initial });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
+  const errors = standingErrors(refused.errors, refused.values, values, valueAtPath);
+  const changed = JSON.stringify(values) !== JSON.stringify(props.initial);
+  useDiscardGuard(
+    !changed
+      ? null
+      : props.mode === "create"
+        ? "Discard this new user? What you entered is not saved."
+        : "Discard your changes to this user? They are not saved.",
+  );
 
   useEffect(() => {
-    if (Object.keys(errors).length === 0) return;
-    form.current
-      ?.querySelector<HTMLElement>('[role="tabpanel"]:not([hidden]) [aria-invalid="true"]')
-      ?.focus();
-  }, [errors]);
+    if (form.current && Object.keys(refused.errors).length > 0) focusFirstInvalid(form.current);
+  }, [refused]);
 
   const set = <K extends keyof UserFormValues>(key: K, value: UserFormValues[K]) =>
     setValues((v) => ({ ...v, [key]: value }));
 
   const showErrors = (byField: Record<string, string>) => {
-    setErrors(byField);
+    setRefused({ errors: byField, values });
     const tabs = Object.keys(byField).map(tabOf);
     if (tabs.includes(tab)) return;
     const first = (["info", "roles"] as const).find((t) => tabs.includes(t));
@@ -65,7 +81,7 @@ export function UserForm(props: {
       return;
     }
     setBusy(true);
-    setErrors({});
+    setRefused({ errors: {}, values });
     const workRole = props.options.workRoles.find((w) => w.name === values.workRole);
     try {
       await props.onSubmit(values, Boolean(workRole?.professionalIdLabel));

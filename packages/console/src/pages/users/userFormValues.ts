@@ -205,6 +205,24 @@ export function tabOf(path: string): Tab | null {
   return null;
 }
 
+/**
+ * What an error path was said about, to tell whether it has changed since the refusal: a field's
+ * value, or everything that decides it (the password with the way it is set; a workspace-role
+ * row's choice with the row itself, so a removed row takes its errors with it).
+ */
+export function valueAtPath(v: UserFormValues, path: string): unknown {
+  const [head = "", index, field] = path.split(".");
+  if (head === "workspaceAccess") return [v.accessAll, v.accessIds];
+  if (head === "password") return [v.virtual, v.passwordMode, v.password];
+  if (head === "professionalId") return [v.workRole, v.professionalId];
+  if (head === "workspaceRoles") {
+    if (index === undefined) return v.workspaceRoles;
+    const row = v.workspaceRoles[Number(index)];
+    return [row?.key, field === "workspaceId" ? row?.workspaceId : field === "roleId" ? row?.roleId : row];
+  }
+  return head in v ? v[head as keyof UserFormValues] : undefined;
+}
+
 /** The fields every user must have, and what an empty one says. */
 const REQUIRED_TEXT = [
   ["firstName", "Enter a first name."],
