@@ -120,11 +120,13 @@ function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache
   };
 }
 
+/** A seconds column as a number (PostgreSQL may hand integers back as strings), or null. */
+const seconds = (v: number | string | null | undefined): number | null =>
+  v === null || v === undefined ? null : Number(v);
+
 /** The idle limit of the workspace the request named, when it has its own (seconds). */
 function workspaceIdleSeconds(row: SessionCallerRow): number | null {
-  return row.workspaceIdleSeconds === null || row.workspaceIdleSeconds === undefined
-    ? null
-    : Number(row.workspaceIdleSeconds);
+  return seconds(row.workspaceIdleSeconds);
 }
 
 /**
@@ -135,8 +137,7 @@ function workspaceIdleSeconds(row: SessionCallerRow): number | null {
  */
 export function idleLimitSeconds(row: SessionCallerRow, tenantIdleMinutes: number): number {
   const here = workspaceIdleSeconds(row) ?? tenantIdleMinutes * 60;
-  const cap =
-    row.idleCapSeconds === null || row.idleCapSeconds === undefined ? null : Number(row.idleCapSeconds);
+  const cap = seconds(row.idleCapSeconds);
   return cap === null ? here : Math.min(here, cap);
 }
 
@@ -144,8 +145,7 @@ export function idleLimitSeconds(row: SessionCallerRow, tenantIdleMinutes: numbe
 function lowerCap(row: SessionCallerRow): number | undefined {
   const named = workspaceIdleSeconds(row);
   if (named === null) return undefined;
-  const cap =
-    row.idleCapSeconds === null || row.idleCapSeconds === undefined ? null : Number(row.idleCapSeconds);
+  const cap = seconds(row.idleCapSeconds);
   return cap === null || named < cap ? named : undefined;
 }
 
