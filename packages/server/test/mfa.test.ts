@@ -400,6 +400,101 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       }
     });
 
+    it("patient_access: a role that now holds a patient permission confines an open session at once; losing it releases the session", async () => {
+      await c.admin.settings.update({ mfaRequired: "patient_access" });
+      try {
+        const made = await createUser(t, c, { roleId: plainRole });
+        const session = t.anonymous.withToken((await login(c, made.user.username)).token);
+        expect((await session.users.list()).items.length).toBeGreaterThan(0);
+        await c.admin.users.update(made.user.id, { roleId: patientRole } as never);
+        const refused = await problemOf(() => session.users.list());
+        expect([refused.status, refused.code]).toEqual([403, "MFA_ENROLMENT_REQUIRED"]);
+        expect((await session.auth.me()).session?.purpose).toBe("mfa_enrolment");
+        // The same through a per-workspace role, then back to a plain role everywhere: released.
+        await c.admin.users.update(made.user.id, { roleId: plainRole } as never);
+        expect((await session.users.list()).items.length).toBeGreaterThan(0);
+        const ws = await c.admin.workspaces.create({ slug: `ward-${Date.now()}`, name: "Ward" });
+        await c.admin.users.update(made.user.id, {
+          workspaceRoles: [{ workspaceId: ws.id, roleId: patientRole }],
+        } as never);
+        expect((await problemOf(() => session.users.list())).code).toBe("MFA_ENROLMENT_REQUIRED");
+        // A role's own permissions count too: the role loses its patient permission.
+        await c.admin.users.update(made.user.id, { workspaceRoles: [] } as never);
+        const ward = await createRole(c, ["users.view"]);
+        await c.admin.users.update(made.user.id, { roleId: ward } as never);
+        expect((await session.users.list()).items.length).toBeGreaterThan(0);
+        await c.admin.roles.update(ward, { permissions: ["users.view", "patients.read"] } as never);
+        expect((await problemOf(() => session.users.list())).code).toBe("MFA_ENROLMENT_REQUIRED");
+      } finally {
+        await c.admin.settings.update({ mfaRequired: "off" });
+      }
+    });
+
+    it("turning the requirement off releases the sessions it confined at sign-in", async () => {
+      const made = await createUser(t, c, { roleId: patientRole });
+      await c.admin.settings.update({ mfaRequired: "patient_access" });
+      const signedIn = await login(c, made.user.username);
+      expect(signedIn.purpose).toBe("mfa_enrolment");
+      const session = t.anonymous.withToken(signedIn.token);
+      expect((await problemOf(() => session.auth.sessions())).code).toBe("MFA_ENROLMENT_REQUIRED");
+      await c.admin.settings.update({ mfaRequired: "off" });
+      // Its sessions list says so too, for this one (stored as confined at sign-in) and for the one
+      // createUser opened (confined when the requirement started).
+      expect((await session.auth.sessions()).items.map((s) => s.purpose)).toEqual(["full", "full"]);
+      expect((await session.auth.me()).session?.purpose).toBe("full");
+    });
+
+    it("enrolling ends the user's other sessions (signed in with the password alone) when MFA is required of them", async () => {
+      const required = await createUser(t, c, { roleId: patientRole });
+      await c.admin.settings.update({ mfaRequired: "patient_access" });
+      try {
+        const here = t.anonymous.withToken((await login(c, required.user.username)).token);
+        const elsewhere = t.anonymous.withToken((await login(c, required.user.username)).token);
+        const { secret } = await here.mfa.startTotp();
+        handedOut.push(secret, ...(await here.mfa.confirmTotp(codeNow(secret))).recoveryCodes);
+        t.clock.advance(STEP_MS);
+        expect((await here.auth.sessions()).items).toHaveLength(1);
+        expect((await problemOf(() => elsewhere.auth.me())).status).toBe(401);
+        const [event] = (await c.admin.audit.list({ action: "auth.mfa.enrolled", limit: 1 })).items;
+        // `elsewhere` and the session createUser opened.
+        expect(event?.changes).toMatchObject({ otherSessionsEnded: { after: 2 } });
+      } finally {
+        await c.admin.settings.update({ mfaRequired: "off" });
+      }
+      // Not required of them: enrolling adds a factor and leaves the other sessions be.
+      const free = await createUser(t, c, { roleId: plainRole });
+      const elsewhere = t.anonymous.withToken((await login(c, free.user.username)).token);
+      const { secret } = await free.client.mfa.startTotp();
+      handedOut.push(secret, ...(await free.client.mfa.confirmTotp(codeNow(secret))).recoveryCodes);
+      t.clock.advance(STEP_MS);
+      expect((await elsewhere.auth.sessions()).items).toHaveLength(2);
+      expect(
+        (await c.admin.audit.list({ action: "auth.mfa.enrolled", limit: 1 })).items[0]?.changes,
+      ).not.toHaveProperty("otherSessionsEnded");
+    });
+
+    it("once MFA is required, a session opened with the password alone before enrolling no longer serves; those that passed the code do", async () => {
+      const made = await createUser(t, c, { roleId: patientRole });
+      const passwordOnly = t.anonymous.withToken((await login(c, made.user.username)).token);
+      // Enrolled of their own accord (nothing required yet): the other session is left be.
+      const { secret } = await made.client.mfa.startTotp();
+      handedOut.push(secret, ...(await made.client.mfa.confirmTotp(codeNow(secret))).recoveryCodes);
+      t.clock.advance(STEP_MS);
+      const withCode = t.anonymous.withToken((await login(c, made.user.username, codeNow(secret))).token);
+      expect((await passwordOnly.auth.sessions()).items).toHaveLength(3);
+      await c.admin.settings.update({ mfaRequired: "patient_access" });
+      try {
+        expect((await problemOf(() => passwordOnly.auth.me())).status).toBe(401);
+        // The enrolling session and the one signed in with the code serve on, and list only each other.
+        expect((await made.client.auth.sessions()).items).toHaveLength(2);
+        expect((await withCode.auth.me()).session?.purpose).toBe("full");
+      } finally {
+        await c.admin.settings.update({ mfaRequired: "off" });
+      }
+      // Not required any more: the password was enough for that session.
+      expect((await passwordOnly.auth.me()).session?.purpose).toBe("full");
+    });
+
     it("patient_access: only users whose role or a per-workspace role holds a patient permission", async () => {
       const plain = await createUser(t, c, { roleId: plainRole });
       const patient = await createUser(t, c, { roleId: patientRole });

@@ -332,23 +332,23 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     });
 
     it("MFA enrolment session: only /auth/me, /auth/logout and /auth/mfa/*; the rest is 403 MFA_ENROLMENT_REQUIRED", async () => {
-      const made = await createUser(t, { ...a, admin: await admin() }, { roleId: viewer });
-      const res = await login(a.slug, made.user.username);
-      // The MFA seam decides enrolment_required; here the session is marked as it would be.
-      await t.db.kysely
-        .updateTable("sessions")
-        .set({ purpose: "mfa_enrolment" })
-        .where("tenant_id", "=", a.id)
-        .where("user_id", "=", made.user.id)
-        .execute();
-      const s = t.anonymous.withToken(res.token);
-      await expect(s.auth.me()).resolves.toBeDefined();
-      const denied = await s.transport.raw("GET", "/api/v1/workspaces");
-      expect(denied.status).toBe(403);
-      expect(((await denied.json()) as { code: string }).code).toBe("MFA_ENROLMENT_REQUIRED");
-      const enrol = await s.transport.raw("POST", "/api/v1/auth/mfa/totp");
-      expect(enrol.status).not.toBe(403);
-      expect(enrol.status).not.toBe(401);
+      const administrator = await admin();
+      const made = await createUser(t, { ...a, admin: administrator }, { roleId: viewer });
+      await administrator.settings.update({ mfaRequired: "all" });
+      try {
+        const res = await login(a.slug, made.user.username);
+        expect(res.purpose).toBe("mfa_enrolment");
+        const s = t.anonymous.withToken(res.token);
+        await expect(s.auth.me()).resolves.toBeDefined();
+        const denied = await s.transport.raw("GET", "/api/v1/workspaces");
+        expect(denied.status).toBe(403);
+        expect(((await denied.json()) as { code: string }).code).toBe("MFA_ENROLMENT_REQUIRED");
+        const enrol = await s.transport.raw("POST", "/api/v1/auth/mfa/totp");
+        expect(enrol.status).not.toBe(403);
+        expect(enrol.status).not.toBe(401);
+      } finally {
+        await administrator.settings.update({ mfaRequired: "off" });
+      }
     });
   });
 

@@ -315,6 +315,17 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     expect((await auditOf(t, a, user.id)).at(-1)?.action).toBe("user.unlocked");
   });
 
+  it("audits unlocking a user who is not locked, and leaves the user as it was", async () => {
+    const { user } = await createUser(t, a, { roleId: viewer });
+    const before = await a.admin.users.get(user.id);
+    const unlocked = await a.admin.userActions.unlock(user.id);
+    expect(unlocked).toMatchObject({ locked: false, lockedUntil: null, version: before.version });
+    expect((await auditOf(t, a, user.id)).at(-1)).toMatchObject({
+      action: "user.unlocked",
+      changes: { locked: { before: false, after: false }, failedAttempts: { before: 0, after: 0 } },
+    });
+  });
+
   it("ends all of a user's sessions on request (204) and audits it", async () => {
     const { user, client } = await createUser(t, a, { roleId: viewer });
     const second = await t.signIn(a.slug, user.username);

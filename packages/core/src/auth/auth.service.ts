@@ -19,7 +19,7 @@ import { createApiTokenAuthenticator, createSessionAuthenticator } from "./authe
 import type { Caller } from "./caller.ts";
 import { createLoginService, LOGIN_THROTTLE, type LoginThrottleLimits } from "./login.service.ts";
 import { mfaRequiredOf } from "./mfa.service.ts";
-import { reportedPurpose } from "./session-purpose.rules.ts";
+import { purposeNow, reportedPurpose } from "./session-purpose.rules.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
 export type { LoginInput, LoginResult } from "./login.service.ts";
@@ -42,6 +42,19 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
   const signIn = createLoginService(deps, { ...LOGIN_THROTTLE, ...options.loginThrottle });
   const sessions = createSessionAuthenticator(deps, cache);
   const tokens = createApiTokenAuthenticator(deps, cache);
+
+  /** The caller's MFA state under the tenant's current rule (session-purpose.rules.ts purposeNow). */
+  async function mfaStateOf(caller: Caller) {
+    const row = await createUserStore(deps.db.kysely, caller.tenantId).findUserRowById(caller.userId);
+    if (!row) throw new AppError("UNAUTHENTICATED");
+    const settings =
+      caller.policy?.settings ??
+      readSettings((await createTenantStore(deps.db.kysely).findTenantById(caller.tenantId))!.settings);
+    return {
+      enrolled: row.mfa_enrolled === 1,
+      required: await mfaRequiredOf(deps, deps.db.kysely, row, settings),
+    };
+  }
 
   return {
     login: signIn.login,
@@ -96,18 +109,30 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
       );
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
+      const mfa = await mfaStateOf(caller);
       return {
         nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
-        items: page.map((r) => ({
-          id: r.id,
-          createdAt: r.created_at,
-          lastUsedAt: r.last_used_at,
-          expiresAt: r.expires_at,
-          ip: r.ip,
-          userAgent: r.user_agent,
-          purpose: r.purpose,
-          current: r.id === caller.sessionId,
-        })),
+        // A session the MFA rule no longer lets serve is refused on its next request: not listed.
+        items: page.flatMap((r) => {
+          const purpose = purposeNow(r.purpose, {
+            ...mfa,
+            verified: r.mfa_verified === 1,
+            waived: r.mfa_waived === 1,
+          });
+          if (purpose === null) return [];
+          return [
+            {
+              id: r.id,
+              createdAt: r.created_at,
+              lastUsedAt: r.last_used_at,
+              expiresAt: r.expires_at,
+              ip: r.ip,
+              userAgent: r.user_agent,
+              purpose,
+              current: r.id === caller.sessionId,
+            },
+          ];
+        }),
       };
     },
 
@@ -152,7 +177,10 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
           session && caller.policy
             ? {
                 id: session.id,
-                purpose: reportedPurpose(session.purpose, row.must_change_password === 1),
+                purpose: reportedPurpose(
+                  caller.sessionPurpose ?? session.purpose,
+                  row.must_change_password === 1,
+                ),
                 // The limit this request is judged by: the named workspace's own, else the tenant's,
                 // within the session's cap (the strictest workspace it has worked in).
                 idleTimeoutSeconds: caller.idleLimitSeconds ?? caller.policy.settings.idleTimeoutMinutes * 60,

@@ -27,6 +27,9 @@ export interface SessionCallerRow {
   virtual: number;
   userExpiresAt: string | null;
   mustChangePassword: number;
+  mfaEnrolled: number;
+  mfaWaived: number;
+  mfaVerified: number;
   workspaceIdleSeconds: number | null;
   idleCapSeconds: number | null;
 }
@@ -64,6 +67,9 @@ const sessionCallers = namedPrepared<{ asks: string }, SessionCallerRow & { aske
         "u.virtual as virtual",
         "u.expires_at as userExpiresAt",
         "u.must_change_password as mustChangePassword",
+        "u.mfa_enrolled as mfaEnrolled",
+        "s.mfa_waived as mfaWaived",
+        "s.mfa_verified as mfaVerified",
         "w.idle_timeout_seconds as workspaceIdleSeconds",
         "s.idle_cap_seconds as idleCapSeconds",
       ]);

@@ -24,6 +24,8 @@ import {
 } from "./authenticate.store.ts";
 import { type Caller, callerPermissions } from "./caller.ts";
 import { createCallerCache, type Kept } from "./caller-cache.ts";
+import { holdsPatientPermission, mfaRequiredFor } from "./mfa.rules.ts";
+import { purposeNow } from "./session-purpose.rules.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
 /** Touching last_used_at on every request would make every read a write; once a minute at most. */
@@ -46,7 +48,13 @@ interface Kind<R extends CallerRow> {
    */
   judge(row: R, now: number, nowIso: string, policy: PolicySnapshot): "refuse" | "touch" | "ok";
   touch(deps: Deps, row: R, nowIso: string): Promise<void>;
-  caller(row: R, policy: PolicySnapshot, role: RoleGrants, workspaceRoles: Map<string, RoleGrants>): Caller;
+  /** Undefined: the row is valid but cannot serve under the tenant's rules now (session-purpose.rules.ts). */
+  caller(
+    row: R,
+    policy: PolicySnapshot,
+    role: RoleGrants,
+    workspaceRoles: Map<string, RoleGrants>,
+  ): Caller | undefined;
 }
 
 function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache, kind: Kind<R>) {
@@ -163,21 +171,34 @@ const sessionKind: Kind<SessionCallerRow> = {
   },
   touch: (deps, row, nowIso) =>
     createSessionStore(deps.db.kysely, row.tenantId).touchSession(row.sessionId, nowIso, lowerCap(row)),
-  caller: (row, policy, role, workspaceRoles) => ({
-    kind: "session",
-    tenantId: row.tenantId,
-    actor: { type: "user", id: row.userId, label: row.username },
-    userId: row.userId,
-    sessionId: row.sessionId,
-    mustChangePassword: row.mustChangePassword === 1,
-    sessionPurpose: row.purpose,
-    csrfHash: row.csrfHash,
-    idleLimitSeconds: idleLimitSeconds(row, policy.settings.idleTimeoutMinutes),
-    catalog: policy.catalog,
-    holder: { role, workspaceRoles },
-    permissions: callerPermissions(policy.catalog, role),
-    policy,
-  }),
+  caller(row, policy, role, workspaceRoles) {
+    const sessionPurpose = purposeNow(row.purpose, {
+      required: mfaRequiredFor(policy.settings.mfaRequired, {
+        virtual: row.virtual === 1,
+        holdsPatientPermission: () =>
+          holdsPatientPermission(policy.catalog, [role, ...workspaceRoles.values()]),
+      }),
+      enrolled: row.mfaEnrolled === 1,
+      verified: row.mfaVerified === 1,
+      waived: row.mfaWaived === 1,
+    });
+    if (sessionPurpose === null) return undefined;
+    return {
+      kind: "session",
+      tenantId: row.tenantId,
+      actor: { type: "user", id: row.userId, label: row.username },
+      userId: row.userId,
+      sessionId: row.sessionId,
+      mustChangePassword: row.mustChangePassword === 1,
+      sessionPurpose,
+      csrfHash: row.csrfHash,
+      idleLimitSeconds: idleLimitSeconds(row, policy.settings.idleTimeoutMinutes),
+      catalog: policy.catalog,
+      holder: { role, workspaceRoles },
+      permissions: callerPermissions(policy.catalog, role),
+      policy,
+    };
+  },
 };
 
 /** Nothing about a token is kept past a commit, so a revocation or expiry holds from the very next request. */

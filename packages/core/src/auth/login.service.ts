@@ -221,6 +221,7 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
           user_agent: meta.userAgent,
           purpose,
           csrf_hash: hashSecret(csrfToken),
+          mfa_verified: second.status === "ok" ? 1 : 0,
         });
         const evicted = await sessionStore.evictBeyond(
           row.id,

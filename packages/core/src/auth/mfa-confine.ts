@@ -2,7 +2,9 @@
  * When a tenant starts requiring MFA, the sessions already open for people it now requires but who
  * have not enrolled are confined to enrolment at once, like a new sign-in would be (SECURITY.md
  * A-14: "sent into enrolment and cannot reach admin APIs"; found by the auth audit), instead of
- * keeping full access until their absolute limit.
+ * keeping full access until their absolute limit. The confinement also follows from the rule on every
+ * request (session-purpose.rules.ts purposeNow); storing it here keeps the stored purpose truthful
+ * and counts it for the audit event.
  */
 import { sql } from "kysely";
 import type { Deps } from "../shared/deps.ts";
@@ -19,6 +21,14 @@ export async function confineUnenrolledSessions(
   exceptSessionId: string | null = null,
 ): Promise<number> {
   if (settings.mfaRequired === "off") return 0;
+  // The session making the change keeps its reach (purposeNow reads the waiver on every request).
+  if (exceptSessionId)
+    await trx
+      .updateTable("sessions")
+      .set({ mfa_waived: 1 })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", exceptSessionId)
+      .execute();
   const users = await trx
     .selectFrom("users")
     .select(["tenant_id", "id", "role_id", "virtual"])

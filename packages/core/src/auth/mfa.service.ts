@@ -21,6 +21,7 @@ import { createUserActionsStore } from "../users/user-actions.store.ts";
 import { ensureNotSelf, loadTargetWithin, userOf } from "../users/user-lifecycle.service.ts";
 import { createUserStore } from "../users/users.store.ts";
 import type { Caller } from "./caller.ts";
+import { endOtherSessions } from "./credential-tokens.store.ts";
 import {
   holdsPatientPermission,
   isTotpShape,
@@ -179,7 +180,15 @@ export function createMfaService(deps: Deps) {
         });
         // An enrolment-only session has now done what it was confined to: it becomes a full one.
         if (caller.sessionId)
-          await createSessionStore(trx, caller.tenantId).setPurpose(caller.sessionId, "full");
+          await createSessionStore(trx, caller.tenantId).setPurpose(caller.sessionId, "full", true);
+        // The user's other sessions were opened with the password alone. Where the tenant requires
+        // MFA of this user they end, so that every session left has passed the second factor (an
+        // enrolled user's session is no longer confined: session-purpose.rules.ts purposeNow).
+        const tenant = await createTenantStore(trx).findTenantById(caller.tenantId);
+        const required = tenant ? await mfaRequiredOf(deps, trx, user, readSettings(tenant.settings)) : true;
+        const othersEnded = required
+          ? await endOtherSessions(trx, caller.tenantId, caller.userId, caller.sessionId ?? null)
+          : 0;
         await appendAudit(deps, trx, ctx, {
           action: "auth.mfa.enrolled",
           target: { type: "user", id: caller.userId, label: user.username },
@@ -187,6 +196,7 @@ export function createMfaService(deps: Deps) {
             mfaEnrolled: { before: false, after: true },
             method: { after: "totp" },
             recoveryCodes: { after: recoveryCodes.length },
+            ...(othersEnded > 0 ? { otherSessionsEnded: { after: othersEnded } } : {}),
           },
         });
       });

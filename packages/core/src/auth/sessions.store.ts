@@ -3,6 +3,7 @@
  * tenant: the token is what tells us the tenant. Everything else is bound to a tenant.
  */
 
+import type { Selectable } from "kysely";
 import { pastKeyset } from "../db/keyset.ts";
 import { prepared } from "../db/prepared.ts";
 import type { SessionPurpose, SessionsTable } from "../db/schema.ts";
@@ -10,7 +11,10 @@ import type { Executor } from "../shared/tx.ts";
 
 // Every sign-in inserts one: compiled once (db/prepared.ts). Every column is named, so the
 // statement's shape never depends on the row.
-const insert = prepared<Omit<SessionsTable, "idle_cap_seconds">, never>(
+type NewSession = Omit<SessionsTable, "idle_cap_seconds" | "mfa_waived" | "mfa_verified"> & {
+  readonly mfa_verified: number;
+};
+const insert = prepared<NewSession, never>(
   [
     "tenant_id",
     "id",
@@ -23,6 +27,7 @@ const insert = prepared<Omit<SessionsTable, "idle_cap_seconds">, never>(
     "user_agent",
     "purpose",
     "csrf_hash",
+    "mfa_verified",
   ],
   (db, row) => db.insertInto("sessions").values(row),
 );
@@ -45,7 +50,7 @@ type OtherSession = Pick<SessionsTable, "id" | "expires_at">;
 
 export function createSessionStore(db: Executor, tenantId: string) {
   return {
-    async insertSession(row: Omit<SessionsTable, "tenant_id" | "idle_cap_seconds">): Promise<void> {
+    async insertSession(row: Omit<NewSession, "tenant_id">): Promise<void> {
       await insert.execute(db, { ...row, tenant_id: tenantId });
     },
     /** Marks the session used at `at`, and binds it to `idleCapSeconds` when that is given. */
@@ -61,7 +66,7 @@ export function createSessionStore(db: Executor, tenantId: string) {
         .where("id", "=", id)
         .execute();
     },
-    findSession(id: string): Promise<SessionsTable | undefined> {
+    findSession(id: string): Promise<Selectable<SessionsTable> | undefined> {
       return db
         .selectFrom("sessions")
         .selectAll()
@@ -75,7 +80,7 @@ export function createSessionStore(db: Executor, tenantId: string) {
       now: string,
       limit: number,
       after: readonly [string, string] | null,
-    ): Promise<SessionsTable[]> {
+    ): Promise<Selectable<SessionsTable>[]> {
       let q = db
         .selectFrom("sessions")
         .selectAll()
@@ -96,10 +101,10 @@ export function createSessionStore(db: Executor, tenantId: string) {
       return Number(r.numDeletedRows) === 1;
     },
     /** Lifts or sets a confinement, e.g. back to `full` once MFA enrolment is confirmed. */
-    async setPurpose(id: string, purpose: SessionPurpose): Promise<void> {
+    async setPurpose(id: string, purpose: SessionPurpose, mfaVerified?: boolean): Promise<void> {
       await db
         .updateTable("sessions")
-        .set({ purpose })
+        .set(mfaVerified === undefined ? { purpose } : { purpose, mfa_verified: mfaVerified ? 1 : 0 })
         .where("tenant_id", "=", tenantId)
         .where("id", "=", id)
         .execute();

@@ -140,6 +140,10 @@ export interface SessionsTable {
   csrf_hash: string | null;
   /** The shortest workspace idle limit the session has worked under (seconds), binding from then on. */
   idle_cap_seconds: number | null;
+  /** 1: the session passed the second factor (a code or remembered device at sign-in, or enrolment). */
+  mfa_verified: Generated<number>;
+  /** 1: the administrator's session that turned an MFA requirement on keeps its reach (purposeNow). */
+  mfa_waived: Generated<number>;
 }
 
 export type SessionPurpose = "full" | "mfa_enrolment" | "password_change";

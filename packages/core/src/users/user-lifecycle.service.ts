@@ -207,20 +207,24 @@ export function createUserLifecycleService(deps: Deps) {
       });
     },
 
-    /** Clears an admin or failed-attempts lock; a user who is not locked is returned unchanged. */
+    /**
+     * Clears an admin or failed-attempts lock. Unlocking a user who is not locked changes no row
+     * but is still an administrator's action on an account, so it is audited (SECURITY.md 33: "unlocks
+     * a user ... 200, audited"), with the unchanged state as its before/after.
+     */
     unlockUser(caller: Caller, ctx: Ctx, id: string, ifMatch?: number): Promise<User> {
       return inTenantTx(deps, ctx.tenantId, async (trx) => {
         const row = await loadTargetWithin(trx, caller, id, ifMatch);
-        if (row.locked === 0 && row.locked_until === null && row.failed_attempts === 0) {
-          return userOf(deps, trx, ctx.tenantId, id);
+        const wasLocked = row.locked === 1 || row.locked_until !== null || row.failed_attempts !== 0;
+        if (wasLocked) {
+          await createUserActionsStore(trx, ctx.tenantId).updateUser(id, {
+            locked: 0,
+            locked_until: null,
+            failed_attempts: 0,
+            updated_at: now(),
+            version: row.version + 1,
+          });
         }
-        await createUserActionsStore(trx, ctx.tenantId).updateUser(id, {
-          locked: 0,
-          locked_until: null,
-          failed_attempts: 0,
-          updated_at: now(),
-          version: row.version + 1,
-        });
         await appendAudit(deps, trx, ctx, {
           action: "user.unlocked",
           target: { type: "user", id, label: row.username },

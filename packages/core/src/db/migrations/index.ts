@@ -17,6 +17,7 @@ import * as usersCreatedIdx from "./2026-12-03T11-00_users_created_idx.ts";
 import * as auditNoReplace from "./2026-12-03T12-00_audit_no_replace.ts";
 import * as changeFeed from "./2026-12-03T13-00_change_feed.ts";
 import * as sessionIdleCap from "./2026-12-04T00-00_session_idle_cap.ts";
+import * as sessionMfa from "./2026-12-04T10-00_session_mfa.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T00-00_initial": initial,
@@ -36,4 +37,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-12-03T12-00_audit_no_replace": auditNoReplace,
   "2026-12-03T13-00_change_feed": changeFeed,
   "2026-12-04T00-00_session_idle_cap": sessionIdleCap,
+  "2026-12-04T10-00_session_mfa": sessionMfa,
 };
