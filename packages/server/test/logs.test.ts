@@ -149,6 +149,36 @@ describe(`JSON log (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(raw.join("\n")).not.toContain(bogus);
   });
 
+  it("logs refused input as input_validation_fail, naming the fields and never their values", async () => {
+    const typed = `${CANARY_PASSWORD}-typed-into-the-wrong-field`;
+    const res = await a.admin.transport.raw("POST", "/api/v1/workspaces", {
+      body: { slug: typed, name: 42, colour: "blue" },
+    });
+    expect(res.status).toBe(400);
+    const line = withEvent("input_validation_fail").at(-1);
+    expect(line).toMatchObject({
+      code: "VALIDATION_FAILED",
+      method: "POST",
+      route: "/api/v1/workspaces",
+      tenantId: a.id,
+      actorId: a.adminUserId,
+      ip: "127.0.0.1",
+    });
+    expect(line?.fields).toEqual(expect.arrayContaining(["slug", "name", "colour"]));
+    const malformed = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      headers: { "content-type": "application/json" },
+      payload: `{"password": "${typed}"`,
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(withEvent("input_validation_fail").at(-1)).toMatchObject({
+      code: "MALFORMED_JSON",
+      route: "/api/v1/auth/login",
+    });
+    expect(raw.join("\n")).not.toContain(typed);
+  });
+
   it("logs a URL's secret query values redacted (a token pasted into a link)", async () => {
     const res = await t.app.inject({
       method: "GET",

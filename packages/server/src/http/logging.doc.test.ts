@@ -15,6 +15,7 @@ const LOGGED_DIRECTLY = [
   "authn_login_fail",
   "authn_token_invalid",
   "authn_mfa_fail",
+  "input_validation_fail",
   "authz_fail",
   "excess_rate_limit_exceeded",
   "sys_startup",

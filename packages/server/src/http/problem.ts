@@ -11,6 +11,7 @@ import { AppError } from "@staffgate/core";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ZodError } from "zod";
 import { isDatabaseUnavailable } from "./db-unavailable.ts";
+import { logInputValidationFailure } from "./input-validation-log.ts";
 import { lingerOnRefusedBody } from "./lingering-close.ts";
 import type { RegisteredRoute } from "./route.ts";
 import { isScimUrl, sendScimError } from "./scim.ts";
@@ -105,6 +106,9 @@ const DENIED = new Set<ErrorCode>([
   "SELF_ACTION_FORBIDDEN",
 ]);
 
+/** Refusals of the input itself, logged as `input_validation_fail` (input-validation-log.ts). */
+const VALIDATION_CODES = new Set<ErrorCode>(["VALIDATION_FAILED", "MALFORMED_JSON"]);
+
 /**
  * Failed authentication operations other than sign-in (which auth.routes.ts logs): logged with
  * their context (ASVS 16.3.1), as the audit cannot always hold them (a reset link names no tenant).
@@ -161,6 +165,7 @@ export function installErrorHandling(
           "authentication step refused",
         );
       }
+      if (VALIDATION_CODES.has(error.code)) logInputValidationFailure(request, error.code, error.errors);
       // API.md: every 429 carries Retry-After (seconds), whichever use case throttled; so does a 503
       // that knows when to come back (shed sign-ins).
       const status = statusOfCode(error.code);
@@ -176,15 +181,20 @@ export function installErrorHandling(
         error.extensions as Record<string, unknown>,
       );
     }
-    if (error instanceof ZodError)
-      return sendProblem(reply, "VALIDATION_FAILED", undefined, zodFieldErrors(error));
+    if (error instanceof ZodError) {
+      const errors = zodFieldErrors(error);
+      logInputValidationFailure(request, "VALIDATION_FAILED", errors);
+      return sendProblem(reply, "VALIDATION_FAILED", undefined, errors);
+    }
     const fastifyCode = (error as FastifyError).code;
     const mapped = fastifyCode ? FASTIFY_CODES[fastifyCode] : undefined;
     if (mapped === "PAYLOAD_TOO_LARGE") lingerOnRefusedBody(request, reply);
+    if (mapped && VALIDATION_CODES.has(mapped)) logInputValidationFailure(request, mapped, undefined);
     if (mapped) return sendProblem(reply, mapped, error.message);
     if (error instanceof SyntaxError || (error as FastifyError).statusCode === 400) {
       // Malformed JSON, and __proto__ / constructor.prototype keys refused by the parser (Fastify
       // reports both as one error, so the key cannot be named).
+      logInputValidationFailure(request, "MALFORMED_JSON", undefined);
       return sendProblem(reply, "MALFORMED_JSON", "The body could not be parsed as safe JSON");
     }
     if (isDatabaseUnavailable(error)) {
