@@ -6,20 +6,35 @@
 import { z } from "zod";
 import { Id } from "./common.ts";
 
-/** A whole number within the product's bounds, refused in words that name them. */
-const int = (min: number, max: number) =>
+/** 1440 → "1,440": the way the console's hints write the same bound. */
+const n = (value: number) => value.toLocaleString("en-US");
+
+/**
+ * A whole number within the product's bounds, refused in words that name them. `floor`: why the
+ * minimum is where it is, for the bounds a tenant may only raise (a lower lockout threshold or a
+ * shorter timeout is the stricter setting, so "tighten" would mislead there).
+ */
+const int = (min: number, max: number, floor?: string) =>
   z
-    .number({ error: `must be a whole number from ${min} to ${max}` })
-    .int(`must be a whole number from ${min} to ${max}`)
-    .min(min, `must be at least ${min}: the product's floor, which a tenant may only tighten`)
-    .max(max, `must be at most ${max}`);
+    .number({ error: `must be a whole number from ${n(min)} to ${n(max)}` })
+    .int(`must be a whole number from ${n(min)} to ${n(max)}`)
+    .min(min, floor ? `must be at least ${n(min)}: ${floor}` : `must be at least ${n(min)}`)
+    .max(max, `must be at most ${n(max)}`);
 
 /** Each field with its bounds; PATCH takes any subset, GET returns all of them. */
 export const SETTINGS_FIELDS = {
   /** Password used alone: NIST 800-63B rev4 floor 15; 64 must always stay allowed. */
-  passwordMinLength: int(15, 64),
+  passwordMinLength: int(
+    15,
+    64,
+    "the product's floor for a password used alone (NIST 800-63B), which a practice may only raise",
+  ),
   /** Password used with MFA: NIST floor 8. */
-  passwordMinLengthWithMfa: int(8, 64),
+  passwordMinLengthWithMfa: int(
+    8,
+    64,
+    "the product's floor for a password used with two-factor sign-in (NIST 800-63B), which a practice may only raise",
+  ),
   /** How many earlier passwords may not be reused; 0 = off. */
   passwordHistory: int(0, 24),
   /** Consecutive failures before the account locks: NIST allows at most 100. */
@@ -49,7 +64,11 @@ export const SETTINGS_FIELDS = {
     .max(200)
     .nullable(),
   /** HIPAA 164.316(b)(2)(i): six years at least, in days that hold any six calendar years (6 × 365 + 2 leap days). */
-  auditRetentionDays: int(2192, 36_500),
+  auditRetentionDays: int(
+    2192,
+    36_500,
+    "six years, the least HIPAA allows, which a practice may only lengthen",
+  ),
   auditAllPatientDecisions: z.boolean(),
   /**
    * The role a user provisioned over SCIM gets when the request names no group (a user always

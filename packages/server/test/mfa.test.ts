@@ -289,6 +289,42 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(results.filter((r) => r.status === "invalid")).toHaveLength(19);
   });
 
+  it("forgets the remembered devices when the password is reset: the next sign-in asks for the code again", async () => {
+    const { user, secret } = await enrolled(a);
+    const deps = t.app.core.deps;
+    const remembered = (await issueRememberToken(deps, a.id, user.id, await settingsOf(a)))!;
+    const second = async () =>
+      checkSecondFactor(
+        deps,
+        (await userRow(t, a, user.id))!,
+        { rememberToken: remembered.token },
+        await settingsOf(a),
+      );
+    expect(await second()).toEqual({ status: "ok", method: "remembered" });
+    await t.anonymous.credentials.forgotPassword({ tenant: a.slug, email: user.email });
+    const mail = await t.db.kysely
+      .selectFrom("outbox")
+      .select("body")
+      .where("tenant_id", "=", a.id)
+      .where("to_address", "=", user.email)
+      .where("kind", "=", "auth.password.reset_link")
+      .executeTakeFirstOrThrow();
+    const token = /#token=([A-Za-z0-9_-]+)/.exec(mail.body)![1]!;
+    handedOut.push(token);
+    await t.anonymous.credentials.resetPassword({ token, newPassword: "a fresh passphrase after the reset" });
+    expect(await second()).toEqual({ status: "missing" });
+    const [event] = (await a.admin.audit.list({ action: "auth.password.reset", limit: 1 })).items;
+    expect(event?.changes).toMatchObject({ rememberedDevicesRemoved: { after: 1 } });
+    // The code still signs in, with the new password.
+    const res = await t.anonymous.auth.login({
+      tenant: a.slug,
+      login: user.username,
+      password: "a fresh passphrase after the reset",
+      totp: codeNow(secret),
+    });
+    expect(res.user.id).toBe(user.id);
+  });
+
   it("remembers a device for rememberDeviceDays (at most 30), and no longer", async () => {
     const { user, secret } = await enrolled(a);
     const deps = t.app.core.deps;
@@ -653,6 +689,44 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect(foreign.code).toBe(missing.code);
       expect((await userRow(t, a, target.user.id))?.mfa_enrolled).toBe(1);
     });
+  });
+
+  it("tells the person by email of every change to their two-factor sign-in, with no secret in it", async () => {
+    const { user, client, secret, recoveryCodes } = await enrolled(a);
+    const { recoveryCodes: renewed } = await client.mfa.renewRecoveryCodes(CANARY_PASSWORD);
+    handedOut.push(...renewed);
+    await client.mfa.disable(CANARY_PASSWORD);
+    const again = await client.mfa.startTotp();
+    handedOut.push(again.secret, ...(await client.mfa.confirmTotp(codeNow(again.secret))).recoveryCodes);
+    t.clock.advance(STEP_MS);
+    await a.admin.mfa.reset(user.id);
+    // Turning it off when it is already off tells nobody: nothing changed.
+    const mails = await t.db.kysely
+      .selectFrom("outbox")
+      .select(["kind", "subject", "body"])
+      .where("tenant_id", "=", a.id)
+      .where("to_address", "=", user.email)
+      .where("kind", "like", "auth.mfa.%")
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
+    // Same fake-clock instant: compared as a set of kinds, with their counts.
+    expect(mails.map((m) => m.kind).sort()).toEqual(
+      [
+        "auth.mfa.enrolled",
+        "auth.mfa.recovery_codes_renewed",
+        "auth.mfa.disabled",
+        "auth.mfa.enrolled",
+        "auth.mfa.reset_by_administrator",
+      ].sort(),
+    );
+    expect(mails.find((m) => m.kind === "auth.mfa.reset_by_administrator")!.body).toContain(
+      "An administrator reset the two-factor sign-in of your account",
+    );
+    expect(mails[0]!.body).toMatch(/When: \w{3}, \d{1,2} \w{3} \d{4}, \d\d:\d\d UTC/);
+    const text = JSON.stringify(mails);
+    for (const s of [secret, again.secret, ...recoveryCodes, ...renewed, CANARY_PASSWORD])
+      expect(text).not.toContain(s);
   });
 
   it("never writes a TOTP secret, recovery code or remember token into the audit or the logs", async () => {

@@ -97,9 +97,14 @@ describe(`settings (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
 
   it("says the bounds in words (the floor a tenant may only tighten)", async () => {
     const low = await problemOf(() => a.admin.settings.update({ passwordMinLength: 14 }));
-    expect(low.errors[0]?.message).toMatch(/at least 15.*only tighten/);
+    expect(low.errors[0]?.message).toMatch(/at least 15: .*NIST 800-63B.*may only raise/);
     const high = await problemOf(() => a.admin.settings.update({ idleTimeoutMinutes: 481 }));
     expect(high.errors[0]?.message).toBe("must be at most 480");
+    // A lower threshold is the stricter one: its floor says no more than the number.
+    const none = await problemOf(() => a.admin.settings.update({ lockoutThreshold: 0 }));
+    expect(none.errors[0]?.message).toBe("must be at least 1");
+    const long = await problemOf(() => a.admin.settings.update({ lockoutMinutes: 1441 }));
+    expect(long.errors[0]?.message).toBe("must be at most 1,440");
     const half = await problemOf(() => a.admin.settings.update({ lockoutThreshold: 5.5 }));
     expect(half.errors[0]?.message).toBe("must be a whole number from 1 to 100");
   });

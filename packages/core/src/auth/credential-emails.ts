@@ -134,7 +134,8 @@ export function lockedEmail(
     body:
       `${greeting(user)}\n\nYour account "${user.username}" at ${tenant.name} (practice "${tenant.slug}") was locked at ${mailTime(at, tenant.time_zone)} ` +
       `after ${failedAttempts} failed sign-in attempts in a row. It stays locked ${until}.\n\n` +
-      `If this was you, wait or reset your password: ${publicUrl}/forgot-password (a reset also unlocks the account).\n` +
+      // Waiting helps only a lock with an end: a lock "until an administrator unlocks it" does not pass.
+      `If this was you, ${lockedUntil === null ? "ask an administrator to unlock it, or" : "wait or"} reset your password: ${publicUrl}/forgot-password (a reset also unlocks the account).\n` +
       `If it was not you, someone may be guessing your password: reset it and tell your practice's administrator.${signature}`,
   };
 }

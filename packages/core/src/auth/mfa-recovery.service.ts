@@ -15,6 +15,7 @@ import type { Caller } from "./caller.ts";
 import { newRecoveryCodes } from "./mfa.rules.ts";
 import { ensureSignedInUser } from "./mfa.service.ts";
 import { createMfaStore } from "./mfa.store.ts";
+import { notifyMfaChange } from "./mfa-emails.ts";
 import { reauthenticate } from "./reauthenticate.ts";
 
 export function createMfaRecoveryService(deps: Deps) {
@@ -50,16 +51,14 @@ export function createMfaRecoveryService(deps: Deps) {
       await inTx(deps, async (trx) => {
         const fresh = await createUserStore(trx, caller.tenantId).findUserRowById(caller.userId);
         if (fresh?.mfa_enrolled !== 1) throw new AppError("MFA_NOT_ENROLLED");
-        await createMfaStore(trx, caller.tenantId).replaceRecoveryCodes(
-          caller.userId,
-          hashes,
-          deps.clock.now().toISOString(),
-        );
+        const at = deps.clock.now().toISOString();
+        await createMfaStore(trx, caller.tenantId).replaceRecoveryCodes(caller.userId, hashes, at);
         await appendAudit(deps, trx, ctx, {
           action: "auth.mfa.recovery_codes_renewed",
           target: { type: "user", id: user.id, label: user.username },
           changes: { recoveryCodes: { after: recoveryCodes.length } },
         });
+        await notifyMfaChange(deps, trx, caller.tenantId, "recovery_codes_renewed", at, fresh);
       });
       return { recoveryCodes };
     },

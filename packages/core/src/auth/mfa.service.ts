@@ -36,6 +36,7 @@ import {
   secretKeyFrom,
 } from "./mfa.rules.ts";
 import { createMfaStore } from "./mfa.store.ts";
+import { notifyMfaChange } from "./mfa-emails.ts";
 import { longEnoughAlone, passwordPolicyFor } from "./password-policy.rules.ts";
 import { reauthenticate } from "./reauthenticate.ts";
 import { createSessionStore } from "./sessions.store.ts";
@@ -199,6 +200,7 @@ export function createMfaService(deps: Deps) {
             ...(othersEnded > 0 ? { otherSessionsEnded: { after: othersEnded } } : {}),
           },
         });
+        await notifyMfaChange(deps, trx, caller.tenantId, "enrolled", at, user);
       });
       return { recoveryCodes };
     },
@@ -255,6 +257,8 @@ export function createMfaService(deps: Deps) {
             rememberedDevicesRemoved: { after: cleared.devices },
           },
         });
+        if (fresh.mfa_enrolled === 1)
+          await notifyMfaChange(deps, trx, caller.tenantId, "disabled", at, fresh);
       });
     },
 
@@ -294,6 +298,7 @@ export function createMfaService(deps: Deps) {
               : {}),
           },
         });
+        await notifyMfaChange(deps, trx, ctx.tenantId, "reset_by_administrator", at, row);
         return userOf(deps, trx, ctx.tenantId, userId);
       });
     },

@@ -143,6 +143,16 @@ export function createMfaStore(db: Executor, tenantId: string) {
         .execute();
     },
 
+    /** Forgets every device of a user that skipped the code (after a password reset); how many. */
+    async forgetDevices(userId: string): Promise<number> {
+      const r = await db
+        .deleteFrom("mfa_remembered_devices")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+
     /** Removes the enrolment, every recovery code and every remembered device of a user. */
     async clearAll(userId: string): Promise<{ totp: boolean; codes: number; devices: number }> {
       const t = await db

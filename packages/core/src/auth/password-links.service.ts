@@ -17,6 +17,7 @@ import { createUserStore } from "../users/users.store.ts";
 import type { Caller } from "./caller.ts";
 import { issueCredentialLink, queueInvitation } from "./credential-links.ts";
 import { type CredentialTokenKind, createCredentialTokenStore } from "./credential-tokens.store.ts";
+import { createMfaStore } from "./mfa.store.ts";
 import { checkPassword, exceedsHardCap, passwordInvalid } from "./password-policy.rules.ts";
 import {
   canAcceptInvitation,
@@ -122,7 +123,7 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
 
     /**
      * `POST /auth/reset-password`: sets the password, unlocks, ends every session and API token,
-     * notifies; does not sign in. Bad, used, voided or expired link: 400 INVALID_TOKEN.
+     * forgets the remembered devices, notifies; does not sign in. Bad, used, voided or expired link: 400 INVALID_TOKEN.
      */
     async resetPassword(meta: RequestMeta, input: { readonly token: string; readonly newPassword: string }) {
       const { row, user, tenant, settings, hash, ctx } = await redeemable(
@@ -146,12 +147,15 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
           failed_attempts: 0,
         });
         const ended = await createSessionStore(trx, tenant.id).endAllForUser(user.id, at);
+        // A reset is how an account is taken back: no browser remembered before it skips the code.
+        const forgotten = await createMfaStore(trx, tenant.id).forgetDevices(user.id);
         await notify(trx, "reset", at, fresh, tenant);
         await appendAudit(deps, trx, ctx, {
           action: "auth.password.reset",
           target: { type: "user", id: user.id, label: user.username },
           changes: {
             sessionsEnded: { after: ended },
+            ...(forgotten > 0 ? { rememberedDevicesRemoved: { after: forgotten } } : {}),
             ...(wasLocked ? { locked: { before: fresh.locked === 1, after: false } } : {}),
           },
         });
