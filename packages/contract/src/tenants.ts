@@ -111,6 +111,16 @@ export const MeResponse = z.strictObject({
   permissions: z.array(z.string()),
   /** Whether the tenant requires two-factor sign-in of this user (so it cannot be turned off). */
   mfaRequired: z.boolean(),
+  /**
+   * The practice's rules the console states to everyone who meets them (none is a secret, and the
+   * settings themselves need `settings.manage`): whether administrators may type a password,
+   * how long an emergency elevation lasts, how long a remembered browser skips the code.
+   */
+  practice: z.strictObject({
+    adminTypedPasswordsAllowed: z.boolean(),
+    emergencyAccessHours: z.number().int(),
+    rememberDeviceDays: z.number().int(),
+  }),
   /** The signed-in session (null for an API token): what it may reach, its idle and absolute limits. */
   session: z
     .strictObject({

@@ -95,6 +95,33 @@ describe(`settings (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await a.admin.settings.update({ scimDefaultRoleId: null })).scimDefaultRoleId).toBeNull();
   });
 
+  it("tells every signed-in person the practice's rules the console states, through /auth/me", async () => {
+    const staff = await createUser(t, b, { roleId: await createRole(b, ["patients.read"]) });
+    expect((await staff.client.auth.me()).practice).toEqual({
+      adminTypedPasswordsAllowed: DEFAULTS.adminTypedPasswordsAllowed,
+      emergencyAccessHours: DEFAULTS.emergencyAccessHours,
+      rememberDeviceDays: DEFAULTS.rememberDeviceDays,
+    });
+    await b.admin.settings.update({
+      adminTypedPasswordsAllowed: false,
+      emergencyAccessHours: 2,
+      rememberDeviceDays: 7,
+    });
+    try {
+      expect((await staff.client.auth.me()).practice).toEqual({
+        adminTypedPasswordsAllowed: false,
+        emergencyAccessHours: 2,
+        rememberDeviceDays: 7,
+      });
+    } finally {
+      await b.admin.settings.update({
+        adminTypedPasswordsAllowed: DEFAULTS.adminTypedPasswordsAllowed,
+        emergencyAccessHours: DEFAULTS.emergencyAccessHours,
+        rememberDeviceDays: DEFAULTS.rememberDeviceDays,
+      });
+    }
+  });
+
   it("says the bounds in words (the floor a tenant may only tighten)", async () => {
     const low = await problemOf(() => a.admin.settings.update({ passwordMinLength: 14 }));
     expect(low.errors[0]?.message).toMatch(/at least 15: .*NIST 800-63B.*may only raise/);

@@ -18,6 +18,7 @@ import { API_TOKEN_PREFIX } from "./api-tokens.service.ts";
 import { createApiTokenAuthenticator, createSessionAuthenticator } from "./authenticate.ts";
 import type { Caller } from "./caller.ts";
 import { createLoginService, LOGIN_THROTTLE, type LoginThrottleLimits } from "./login.service.ts";
+import { rememberDeviceDays } from "./mfa.rules.ts";
 import { mfaRequiredOf } from "./mfa.service.ts";
 import { purposeNow, reportedPurpose } from "./session-purpose.rules.ts";
 import { createSessionStore } from "./sessions.store.ts";
@@ -173,6 +174,11 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
         tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
         permissions: [...caller.permissions].sort(),
         mfaRequired: await mfaRequiredOf(deps, deps.db.kysely, row, settings),
+        practice: {
+          adminTypedPasswordsAllowed: settings.adminTypedPasswordsAllowed,
+          emergencyAccessHours: settings.emergencyAccessHours,
+          rememberDeviceDays: rememberDeviceDays(settings),
+        },
         session:
           session && caller.policy
             ? {
