@@ -55,6 +55,21 @@ describe("effective permissions", () => {
     userId = user.id;
   });
 
+  it("is linked from Profile, and leads back there for someone who cannot see Users", async () => {
+    const page = await signedIn({ path: "/profile", login: "dana", password: "e2e-Pa55word-curlew-5521" });
+    await visible(page.getByRole("heading", { name: "Profile" }));
+    await page.getByRole("link", { name: "Your effective permissions" }).click();
+    await visible(page.getByRole("heading", { name: "Effective permissions" }));
+    expect(new URL(page.url()).pathname).toBe(`/users/${userId}/effective-permissions`);
+    await hasText(page.locator("dt:text-is('Name') + dd"), "Dana Planner");
+    expect(await page.getByRole("link", { name: "Back to Users" }).count()).toBe(0);
+    await page.getByRole("link", { name: "Back to Profile" }).click();
+    await visible(page.getByRole("heading", { name: "Profile" }));
+    // An administrator, who can see Users, goes back there.
+    const admin = await signedIn({ path: `/users/${userId}/effective-permissions` });
+    await visible(admin.getByRole("link", { name: "Back to Users" }));
+  });
+
   it("shows the grid as check decides it, and explains a cell by the role behind it", async () => {
     const page = await signedIn({ path: `/users/${userId}/effective-permissions` });
     await visible(page.getByRole("heading", { name: "Effective permissions" }));

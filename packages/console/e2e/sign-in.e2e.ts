@@ -53,7 +53,7 @@ describe("sign-in", () => {
     await hasText(page.getByRole("alert"), REFUSED);
     await expect.poll(() => focused(page)).toBe("password");
 
-    // Enter in the password field: the same, and the wrong password is selected to be typed over.
+    // Enter in the password field: the same (the refused password is cleared, so it is typed anew).
     await page.getByLabel("Password", { exact: true }).fill("still not the password");
     await page.keyboard.press("Enter");
     await hasText(page.getByRole("alert"), REFUSED);
@@ -64,6 +64,34 @@ describe("sign-in", () => {
     await page.getByLabel("Username or email").fill("");
     await page.keyboard.press("Enter");
     await expect.poll(() => focused(page)).toBe("login");
+  });
+
+  it("clears a refused password but keeps practice and username, and carries the practice to Forgot password", async () => {
+    const page = await e.newPage();
+    await page.goto("/sign-in");
+    await page.getByLabel("Practice", { exact: true }).fill(tenant.slug);
+    await page.getByLabel("Username or email").fill("admin");
+    const password = page.getByLabel("Password", { exact: true });
+    await password.fill("not the password at all");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await hasText(page.getByRole("alert"), REFUSED);
+    await expect.poll(() => password.inputValue()).toBe("");
+    expect(await page.getByLabel("Practice", { exact: true }).inputValue()).toBe(tenant.slug);
+    expect(await page.getByLabel("Username or email").inputValue()).toBe("admin");
+
+    await page.getByRole("link", { name: "Forgot password?" }).click();
+    await visible(page.getByRole("heading", { name: "Forgot password" }));
+    expect(await page.getByLabel("Practice", { exact: true }).inputValue()).toBe(tenant.slug);
+  });
+
+  it("puts the focus on the page's main heading after signing in", async () => {
+    const page = await signedIn();
+    await visible(page.getByRole("heading", { name: "Users", level: 1 }));
+    await expect
+      .poll(() =>
+        page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`),
+      )
+      .toBe("H1 Users");
   });
 
   it("names each page in the browser's title", async () => {

@@ -8,6 +8,7 @@ import type { Staffgate } from "@staffgate/sdk";
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { mayHaveSession, problemCode } from "./api.ts";
 import { IdleWarning, ServerIdleClock } from "./components/IdleWarning.tsx";
+import { focusMainContent } from "./components/keepFocus.ts";
 import { useDocumentTitle } from "./documentTitle.ts";
 import { ConfinedPage, Layout } from "./Layout.tsx";
 import { AcceptInvitationPage } from "./pages/AcceptInvitation.tsx";
@@ -104,10 +105,13 @@ export function App({
     };
   }, [api, enter, hadSession]);
 
+  /** Set by a sign-in: the first signed-in page takes the focus on its heading (not the body). */
+  const arrived = useRef(false);
   const onSignedIn = useCallback(async () => {
     // The session lives in HttpOnly cookies set by the login answer; the token is not kept.
     const at = Date.now();
     const me = await api.auth.me();
+    arrived.current = true;
     enter(me, true, at);
     if (purposeOf(me) !== "full") navigate("/profile", { replace: true });
   }, [api, enter]);
@@ -162,6 +166,13 @@ export function App({
   useEffect(() => {
     if (takeOnTo) navigate(takeOnTo, { replace: true });
   }, [takeOnTo]);
+  // After a sign-in the sign-in form is gone and the focus with it: a screen-reader user starts
+  // on the page's main heading, as after any navigation.
+  useEffect(() => {
+    if (!arrived.current || !session || takeOnTo) return;
+    arrived.current = false;
+    focusMainContent();
+  }, [session, takeOnTo]);
 
   useEffect(() => {
     if (flash && flash.path !== path) setFlash(null);

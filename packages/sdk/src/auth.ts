@@ -31,6 +31,12 @@ export interface Me {
   readonly permissions: string[];
   /** Whether the tenant requires two-factor sign-in of this user (so it cannot be turned off). */
   readonly mfaRequired: boolean;
+  /** The practice's rules the console states to everyone who meets them. */
+  readonly practice: {
+    readonly adminTypedPasswordsAllowed: boolean;
+    readonly emergencyAccessHours: number;
+    readonly rememberDeviceDays: number;
+  };
   /** The signed-in session; null when the caller is an API token. */
   readonly session: {
     readonly id: string;

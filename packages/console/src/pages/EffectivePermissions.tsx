@@ -9,7 +9,7 @@ import { Field } from "../components/Field.tsx";
 import { LoadState } from "../components/LoadState.tsx";
 import { type Loaded, useLoad } from "../components/useLoad.ts";
 import { Link } from "../router.tsx";
-import { useApi } from "../session.tsx";
+import { useApi, useSession } from "../session.tsx";
 import { ExplanationPanel } from "./effective/ExplanationPanel.tsx";
 import { allPages, buildGrid, byCategory, type Explained, type GridData } from "./effective/model.ts";
 import { type CellRef, cellKey, PermissionGrid } from "./effective/PermissionGrid.tsx";
@@ -32,6 +32,10 @@ export function EffectivePermissionsPage({ userId }: { userId: string }) {
 
 function EffectiveView({ userId }: { userId: string }) {
   const api = useApi();
+  // One's own page is reached from Profile too: someone who cannot see Users goes back there.
+  const back = useSession().can("users.view")
+    ? { to: "/users", label: "Back to Users" }
+    : { to: "/profile", label: "Back to Profile" };
   const [state] = useLoad(async () => {
     const [user, effective, catalogue, workspaces, roles] = await Promise.all([
       api.users.get(userId),
@@ -46,7 +50,7 @@ function EffectiveView({ userId }: { userId: string }) {
   return (
     <>
       <p>
-        <Link to="/users">Back to Users</Link>
+        <Link to={back.to}>{back.label}</Link>
       </p>
       <h1>Effective permissions</h1>
       <LoadState state={state} loading="Loading effective permissions…">

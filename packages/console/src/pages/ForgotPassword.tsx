@@ -18,7 +18,10 @@ export const FORGOT_CONFIRMATION =
 
 export function ForgotPasswordPage() {
   const api = useApi();
-  const [tenant, setTenant] = useState("");
+  // The practice typed on the sign-in page comes along in the address (`?practice=`).
+  const [tenant, setTenant] = useState(
+    () => new URLSearchParams(window.location.search).get("practice") ?? "",
+  );
   const [email, setEmail] = useState("");
   const [sent, setSent] = useState(false);
   const { busy, error, errors, submit } = useSubmit();

@@ -4,6 +4,7 @@
  */
 import { useState } from "react";
 import { type TabDef, Tabs } from "../components/Tabs.tsx";
+import { Link } from "../router.tsx";
 import { dueOf, useSession } from "../session.tsx";
 import "../styles/auth.css";
 import { PasswordTab } from "./profile/PasswordTab.tsx";
@@ -43,6 +44,11 @@ export function ProfilePage() {
         <dt>Practice</dt>
         <dd>{me.tenant.name}</dd>
       </dl>
+      {purpose === "full" && (
+        <p>
+          <Link to={`/users/${me.user.id}/effective-permissions`}>Your effective permissions</Link>
+        </p>
+      )}
       <Tabs
         label="Profile"
         tabs={all.filter((t) => allowed.includes(t.id))}

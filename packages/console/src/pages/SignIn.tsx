@@ -88,7 +88,9 @@ export function SignInPage({
             ? `${problemMessage(e)} ${AFTER_WRONG_ATTEMPTS}`
             : problemMessage(e),
         );
-        // The alert is read out; the focus goes to the password, the likeliest thing to retype.
+        // A refused password is not kept (practice and username stay); the alert is read out and
+        // the focus goes to the password, the likeliest thing to retype.
+        if (step === "password") setPassword("");
         focusFirst(step === "totp" ? { totp: "" } : { password: "" });
       }
       setBusy(false);
@@ -183,7 +185,16 @@ export function SignInPage({
         />
       </form>
       <p>
-        <Link to="/forgot-password">Forgot password?</Link>
+        {/* The practice typed here carries over, so it is not typed twice. */}
+        <Link
+          to={
+            tenant.trim()
+              ? `/forgot-password?${new URLSearchParams({ practice: tenant.trim() })}`
+              : "/forgot-password"
+          }
+        >
+          Forgot password?
+        </Link>
       </p>
     </main>
   );

@@ -72,6 +72,7 @@ function UsersView() {
   const caller: Caller = {
     can,
     userId: me.user.id,
+    typedPasswordsAllowed: me.practice.adminTypedPasswordsAllowed,
     beyond: (u) => {
       if (!coverage || !ready) return null;
       const excess = userExcess(coverage, u, ready.rolesById);

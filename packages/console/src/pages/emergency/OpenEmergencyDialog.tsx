@@ -15,7 +15,7 @@ const FIELDS = ["workspaceId", "patientRef", "reason", "password"];
 
 export function OpenEmergencyDialog(props: {
   readonly workspaces: Workspace[] | null;
-  /** The tenant's time box in hours, when the caller may read the settings. */
+  /** The tenant's time box in hours as the settings say it now, when the caller may read them. */
   readonly hours: number | null;
   readonly onClose: () => void;
   readonly onOpened: (expiresAt: string) => void;
@@ -59,10 +59,9 @@ export function OpenEmergencyDialog(props: {
     return refusalOn(e, FIELDS);
   };
 
-  const timeBox =
-    props.hours !== null
-      ? `It ends by itself after ${props.hours} hour${props.hours === 1 ? "" : "s"}`
-      : "It ends by itself after the time your tenant has set (4 hours unless changed)";
+  // Everyone reads the practice's time box in `/auth/me`; the settings, when readable, are fresher.
+  const hours = props.hours ?? me.practice.emergencyAccessHours;
+  const timeBox = `It ends by itself after ${hours} hour${hours === 1 ? "" : "s"}`;
 
   return (
     <FormDialog

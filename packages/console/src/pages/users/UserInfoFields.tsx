@@ -4,6 +4,7 @@
  */
 import { ExpiresField } from "../../components/ExpiresField.tsx";
 import { Field, NamedOptions, SelectField, TextAreaField } from "../../components/Field.tsx";
+import { useSession } from "../../session.tsx";
 import { byName, type WorkRole } from "./options.ts";
 import type { UserFormValues } from "./userFormValues.ts";
 
@@ -129,6 +130,9 @@ function MoreFields({ values: v, errors, set }: FieldsProps) {
 }
 
 function CreateOnlyFields({ values: v, errors, set }: FieldsProps) {
+  // A practice that forbids typed passwords refuses one here (TYPED_PASSWORDS_FORBIDDEN): only the
+  // invitation is offered, and the page says why.
+  const typedAllowed = useSession().me.practice.adminTypedPasswordsAllowed;
   return (
     <div className="user-form-wide">
       <label className="check">
@@ -147,16 +151,23 @@ function CreateOnlyFields({ values: v, errors, set }: FieldsProps) {
             />
             Send an invitation link
           </label>
-          <label>
-            <input
-              type="radio"
-              name="passwordMode"
-              checked={v.passwordMode === "set"}
-              onChange={() => set("passwordMode", "set")}
-            />
-            Set it now
-          </label>
-          {v.passwordMode === "set" && (
+          {typedAllowed ? (
+            <label>
+              <input
+                type="radio"
+                name="passwordMode"
+                checked={v.passwordMode === "set"}
+                onChange={() => set("passwordMode", "set")}
+              />
+              Set it now
+            </label>
+          ) : (
+            <p className="hint">
+              Your practice does not let administrators type a password: the user chooses one from the
+              invitation link.
+            </p>
+          )}
+          {typedAllowed && v.passwordMode === "set" && (
             <>
               <Field
                 label="Password"

@@ -29,6 +29,8 @@ export type ActionId =
 export interface Caller {
   readonly can: (permission: string) => boolean;
   readonly userId: string;
+  /** Whether the practice lets an administrator type a user's password (`/auth/me` practice). */
+  readonly typedPasswordsAllowed: boolean;
   /**
    * What `user` holds that the caller does not, in words ("View PHI, Read Patients and 2 more");
    * null when nothing (or nothing known: the server still judges).
@@ -94,7 +96,9 @@ export const ACTIONS: readonly ActionDef[] = [
     id: "set-password",
     label: "Set password",
     group: 1,
-    applies: (u, c) => credentials(c) && other(u, c) && !u.virtual && u.status !== "archived",
+    // A practice that forbids typed passwords refuses it (TYPED_PASSWORDS_FORBIDDEN): not offered.
+    applies: (u, c) =>
+      credentials(c) && c.typedPasswordsAllowed && other(u, c) && !u.virtual && u.status !== "archived",
   },
   {
     id: "reset-link",
