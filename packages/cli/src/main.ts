@@ -14,7 +14,7 @@ function list(prefix: string | undefined): string {
 }
 
 function usage(command: Command): string {
-  return `Usage: ${command.usage}\n\n${command.summary}\n`;
+  return `Usage: ${command.usage}\n\n${command.summary}\n${command.details ? `\n${command.details}\n` : ""}`;
 }
 
 /** The command `argv` names (two words before one), with its name and its own arguments. */
@@ -30,8 +30,20 @@ export async function run(argv: readonly string[]): Promise<number> {
   const [first] = argv;
   // `staffgate`, `staffgate --help`, `staffgate help [command]`.
   if (!first || HELP.has(first) || first === "help") {
-    const asked = first === "help" ? find(argv.slice(1)) : undefined;
-    process.stdout.write(asked ? usage(asked.command) : list(argv[1]));
+    const topic = first === "help" ? argv.slice(1) : [];
+    const asked = find(topic);
+    if (asked) {
+      process.stdout.write(usage(asked.command));
+      return 0;
+    }
+    // `help user` lists the user commands; a topic that is no command nor noun is a mistake, not the list.
+    const [noun] = topic;
+    const isNoun = Object.keys(COMMANDS).some((name) => name.split(" ")[0] === noun);
+    if (topic.length > 1 || (noun !== undefined && !isNoun)) {
+      process.stderr.write(`staffgate help: unknown command "${topic.join(" ")}"\n\n${list(undefined)}`);
+      return 2;
+    }
+    process.stdout.write(list(noun));
     return 0;
   }
   const found = find(argv);
@@ -53,7 +65,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     return await found.command.run(found.args);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`staffgate ${found.name}: ${error.message}\n`);
+    // Several problems come one per line (UsageError), after the command's name.
+    const sep = error.message.startsWith("\n") ? ":" : ": ";
+    process.stderr.write(`staffgate ${found.name}${sep}${error.message}\nUsage: ${found.command.usage}\n`);
     return 2;
   }
 }

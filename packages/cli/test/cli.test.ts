@@ -52,14 +52,15 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
 
     it("says a SQLite database that does not exist does not, creating no file nor directory", () => {
       const missing = join(dir, "elsewhere", "typo.db");
-      for (const args of [
-        ["audit", "verify", "--tenant", "north"],
-        ["audit", "export", "--tenant", "north"],
-        ["outbox"],
-        ["check", "--tenant", "north", "--user", "root", "--permission", "users.view"],
-      ]) {
+      for (const [args, code] of [
+        [["audit", "verify", "--tenant", "north"], 1],
+        [["audit", "export", "--tenant", "north"], 1],
+        [["outbox"], 1],
+        // `check` exits 1 for "denied": a failure to answer is 3.
+        [["check", "--tenant", "north", "--user", "root", "--permission", "users.view"], 3],
+      ] as const) {
         const r = cli(args, {}, missing);
-        expect(r.code, args.join(" ")).toBe(1);
+        expect(r.code, args.join(" ")).toBe(code);
         expect(r.stdout).toBe("");
         expect(r.stderr).toBe(
           `The database ${missing} does not exist (DATABASE_URL): nothing was created. Start the server or run \`staffgate migrate\` to create it.\n`,
@@ -99,7 +100,15 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       });
       expect(missing.code).toBe(2);
       expect(missing.stderr).toMatch(/Usage: staffgate tenant create/);
-      expect(missing.stderr).toMatch(/admin\.username/);
+      expect(missing.stderr).toMatch(/--admin-username/);
+      expect(missing.stderr).not.toMatch(/admin\.|firstName/);
+    });
+
+    it("names STAFFGATE_ADMIN_PASSWORD when the password it gives is refused, creating nothing", () => {
+      const weak = cli(tenantArgs("weak"), { STAFFGATE_ADMIN_PASSWORD: "short" });
+      expect([weak.code, weak.stdout]).toEqual([1, ""]);
+      expect(weak.stderr).toBe("STAFFGATE_ADMIN_PASSWORD: must be at least 15 characters\n");
+      expect(cli(["audit", "verify", "--tenant", "weak"]).stderr).toBe('No tenant with slug "weak"\n');
     });
 
     it("verifies a tenant's audit chain", async () => {
@@ -139,6 +148,33 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect(cli(["audit", "export", "--tenant", "north", "--format", "xml"]).code).toBe(2);
     });
 
+    it("exports with the API's filters, recording them in the audit.exported event", () => {
+      const lines = (...flags: string[]) => {
+        const r = cli(["audit", "export", "--tenant", "north", ...flags]);
+        expect([r.code, r.stderr], flags.join(" ")).toEqual([0, ""]);
+        return r.stdout
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { action: string; target: { id: string | null } | null });
+      };
+      const created = lines("--action", "tenant.created");
+      expect(created.map((e) => e.action)).toEqual(["tenant.created"]);
+      const tenantId = created[0]!.target!.id!;
+      expect(lines("--target-id", tenantId, "--from", "2000-01-01").map((e) => e.action)).toContain(
+        "tenant.created",
+      );
+      expect(lines("--to", "2000-01-01")).toEqual([]);
+      // The export's own event holds the text asked for, and is the only match.
+      expect(lines("--q", "no-such-text-anywhere-7731").map((e) => e.action)).toEqual(["audit.exported"]);
+      expect(lines("--actor", "nobody-at-all", "--ip", "192.0.2.1")).toEqual([]);
+      // The export itself is recorded with the filters it was asked for.
+      const exports = lines("--action", "audit.exported") as unknown as {
+        changes: Record<string, { after: unknown }> | null;
+      }[];
+      expect(exports.some((e) => e.changes?.action?.after === "tenant.created")).toBe(true);
+      expect(exports.some((e) => e.changes?.to?.after === "2000-01-01T23:59:59.999Z")).toBe(true);
+    });
+
     it("exports a tenant's users as CSV, recorded as the operator's export", () => {
       const r = cli(["user", "export", "--tenant", "north"]);
       expect(r.code).toBe(0);
@@ -171,11 +207,19 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect(inside.code).toBe(1);
       expect(inside.stderr).toMatch(/only events before .* may be purged/);
       expect(cli(["audit", "purge", "--tenant", "north", "--before", "yesterday"]).code).toBe(2);
+      // Not Date.parse's guess (2001-12-01): a date or a date-time with its offset, else usage.
+      const guessed = cli(["audit", "purge", "--tenant", "north", "--before", "12"]);
+      expect([guessed.code, guessed.stdout]).toEqual([2, ""]);
+      expect(guessed.stderr).toMatch(/^staffgate audit purge: --before takes a date/);
+      const dated = cli(["audit", "purge", "--tenant", "north", "--before", "2001-12-01"]);
+      expect([dated.code, dated.stderr]).toEqual([0, ""]);
+      expect(dated.stdout).toMatch(/^purged 0 events/);
       const events = cli(["audit", "export", "--tenant", "north"])
         .stdout.trim()
         .split("\n")
         .map((l) => JSON.parse(l) as { action: string; actor: { type: string } });
       expect(events.filter((e) => e.action === "audit.purged")).toEqual([
+        expect.objectContaining({ actor: expect.objectContaining({ type: "operator" }) }),
         expect.objectContaining({ actor: expect.objectContaining({ type: "operator" }) }),
       ]);
       expect(cli(["audit", "verify", "--tenant", "north"]).code).toBe(0);

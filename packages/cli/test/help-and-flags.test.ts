@@ -51,7 +51,7 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate --help 
     const r = await capture([...name.split(" "), "--help"]);
     expect(r).toEqual({
       code: 0,
-      stdout: `Usage: ${COMMANDS[name]!.usage}\n\n${COMMANDS[name]!.summary}\n`,
+      stdout: `Usage: ${COMMANDS[name]!.usage}\n\n${COMMANDS[name]!.summary}\n${COMMANDS[name]!.details ? `\n${COMMANDS[name]!.details}\n` : ""}`,
       stderr: "",
     });
     expect(r.stdout.startsWith(`Usage: staffgate ${name}`)).toBe(true);
@@ -82,6 +82,16 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate --help 
       code: 0,
       stdout: expect.stringMatching(/^Usage: staffgate user import --tenant <slug> --file <users.csv>/),
     });
+  });
+
+  it("`staffgate help <unknown>` is an error (exit 2) naming it, with the list on stderr", async () => {
+    for (const topic of [["frobnicate"], ["user", "frobnicate"]]) {
+      const r = await capture(["help", ...topic]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(new RegExp(`^staffgate help: unknown command "${topic.join(" ")}"\n`));
+      for (const name of names) expect(r.stderr).toContain(`  ${name} `);
+    }
   });
 
   it("refuses an unknown command with exit 2 and the list on stderr", async () => {

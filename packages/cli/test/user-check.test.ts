@@ -116,14 +116,23 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate check",
     expect(ws.stdout).toMatch(/^denied WORKSPACE_NOT_FOUND: /);
   });
 
-  it("usage errors exit 2; an unknown tenant exits 1", () => {
+  it("usage errors exit 2; a question it cannot answer (unknown tenant) exits 3, not 1 (denied)", () => {
     const missing = check("--user", "bea");
     expect(missing.code).toBe(2);
     expect(missing.stdout).toBe("");
-    expect(missing.stderr).toMatch(/^Usage: staffgate check /);
-    expect(missing.stderr).toMatch(/--permission: is required/);
+    expect(missing.stderr).toMatch(/^staffgate check: --permission is required\nUsage: staffgate check /);
     const tenant = cli(["check", "--tenant", "nowhere", "--user", "bea", "--permission", "reports.read"]);
-    expect(tenant.code).toBe(1);
-    expect(tenant.stderr).toMatch(/No tenant/);
+    expect([tenant.code, tenant.stdout]).toEqual([3, ""]);
+    expect(tenant.stderr).toBe('No tenant with slug "nowhere"\n');
+  });
+
+  it("a --workspace or --patient without a value is refused, never answered tenant-wide", () => {
+    // Tenant-wide, Bea may write billing; the question was about a workspace that is not named.
+    expect(check("--user", "bea", "--permission", "billing.write").code).toBe(0);
+    for (const flags of [["--workspace"], ["--patient", ""]]) {
+      const r = check("--user", "bea", "--permission", "billing.write", ...flags);
+      expect([r.code, r.stdout], flags.join(" ")).toEqual([2, ""]);
+      expect(r.stderr).toMatch(/^staffgate check: --(workspace|patient) needs a value\n/);
+    }
   });
 });

@@ -153,12 +153,74 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect(refused.stdout).toContain('line 2 lee@west.example: error role: no role named "Nobody"');
       expect(refused.stdout).toContain("nothing written");
       const done = cli(["user", "import", "--tenant", "west", "--file", file]);
-      expect([done.code, done.stdout]).toEqual([0, expect.stringContaining("imported: 1 to create")]);
+      // Written: what was done, not what would be.
+      expect([done.code, done.stdout]).toEqual([
+        0,
+        expect.stringContaining("imported: created 1, updated 0, unchanged 0\n"),
+      ]);
+      expect(done.stdout).not.toContain("to create");
       const users = await withDb((db) =>
         db.kysely.selectFrom("users").select(["username", "status"]).execute(),
       );
       expect(users).toEqual(expect.arrayContaining([{ username: "kai", status: "invited" }]));
       expect(users.map((u) => u.username)).not.toContain("lee");
+    });
+
+    it("a dry run reports a missing or repeated email with every other problem of the row", () => {
+      const file = join(dir, "many-errors.csv");
+      writeFileSync(
+        file,
+        [
+          "username,email,firstName,lastName,role",
+          "mo,mo@west.example,Mo,Moss,Viewer",
+          "mo2,MO@west.example,Mo,Again,Nobody",
+          ",,No,Email,Ghost",
+        ].join("\n"),
+      );
+      const r = cli(["user", "import", "--tenant", "west", "--file", file, "--dry-run"]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe(
+        [
+          "line 2 mo@west.example: create",
+          'line 3 MO@west.example: error email: repeats line 2; role: no role named "Nobody"',
+          'line 4 (no email): error email: is required: rows are matched on email; role: no role named "Ghost"',
+          "dry run: 1 to create, 0 to update, 0 unchanged, 2 with errors",
+          "",
+        ].join("\n"),
+      );
+    });
+
+    it("names the flag or variable the operator set: --role, STAFFGATE_USER_PASSWORD", () => {
+      const role = cli([
+        "user",
+        "create",
+        "--tenant",
+        "west",
+        "--username",
+        "rae",
+        "--email",
+        "rae@west.example",
+        "--first",
+        "Rae",
+        "--last",
+        "Ray",
+        "--role",
+        "nobody",
+      ]);
+      expect([role.code, role.stderr]).toEqual([1, '--role: no role named "nobody"\n']);
+      const ws = create({}, "--username", "rae", "--email", "rae@west.example", "--workspaces", "ward-99");
+      expect([ws.code, ws.stderr]).toEqual([1, '--workspaces: no workspace "ward-99"\n']);
+      const weak = create(
+        { STAFFGATE_USER_PASSWORD: "short" },
+        "--username",
+        "rae",
+        "--email",
+        "rae@west.example",
+      );
+      expect([weak.code, weak.stderr]).toEqual([
+        1,
+        "STAFFGATE_USER_PASSWORD: must be at least 15 characters\n",
+      ]);
     });
 
     it("refuses a file that is not UTF-8 (exit 1, nothing written) and imports UTF-8 with a BOM as written", async () => {

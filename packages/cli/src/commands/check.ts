@@ -4,15 +4,19 @@
  * with --explain, `/explain`) gives, made by the same code (core.access.check / explain).
  *
  * Output: `allowed|denied <REASON_CODE>: <message>`, then with --explain one step per line.
- * Exit code: 0 allowed, 1 denied (or the tenant is unknown), 2 usage. An unknown user is not an
- * error but the decision's own answer, as on the API: denied, USER_NOT_FOUND, exit 1. An unknown
- * workspace likewise: denied, WORKSPACE_NOT_FOUND.
+ * Exit code: 0 allowed, 1 denied, 2 usage, 3 no answer (an unknown tenant, a database that cannot
+ * be opened): a script that treats 1 as "denied" must not take a failure for a denial. An unknown
+ * user is not a failure but the decision's own answer, as on the API: denied, USER_NOT_FOUND,
+ * exit 1. An unknown workspace likewise: denied, WORKSPACE_NOT_FOUND.
  */
 import { CheckBody } from "@staffgate/contract";
 import { type Core, type Ctx, operatorCaller } from "@staffgate/core";
-import type { Command } from "./command.ts";
-import { parseArgs } from "./command.ts";
-import { operatorCtx, tenantBySlug, withCore } from "./open-core.ts";
+import { type Command, UsageError } from "./command.ts";
+import { issuesOf, namedProblems, parseArgs, requireFlags } from "./flags.ts";
+import { operatorCtx, tenantBySlug, withCoreFlags } from "./open-core.ts";
+
+/** check's exit code when it could not answer: 1 is "denied". */
+const CHECK_FAILED = 3;
 
 const USAGE =
   "staffgate check --tenant <slug> --user <username or id> --permission <key> [--workspace <slug or id>] [--patient <ref>] [--explain]";
@@ -34,40 +38,48 @@ async function workspaceIdOf(core: Core, ctx: Ctx, policy: Snapshot, given: stri
   return items.find((w) => w.slug.toLowerCase() === given.toLowerCase())?.id ?? given;
 }
 
+/** The flags it takes (the one parser: flags.ts). */
+const FLAGS = {
+  values: ["tenant", "user", "permission", "workspace", "patient"],
+  switches: ["explain"],
+} as const;
+
 export const check: Command = {
+  flags: FLAGS,
   usage: USAGE,
-  summary: "May this user do this? Prints the decision (exit 0 allowed, 1 denied) [--explain]",
+  summary: "May this user do this? Prints the decision (exit 0 allowed, 1 denied, 3 no answer) [--explain]",
+  details: [
+    "Without --workspace the question is tenant-wide; without --patient it names no patient.",
+    "Exit code: 0 allowed, 1 denied, 2 usage, 3 could not answer (unknown tenant, database unreachable).",
+  ].join("\n"),
   run(args) {
-    const { options } = parseArgs(args, ["tenant", "user", "permission", "workspace", "patient", "explain"]);
-    const text = (key: string) => (typeof options[key] === "string" ? options[key] : undefined);
-    const usage = (problems: string[]) => {
-      process.stderr.write(`Usage: ${USAGE}\n${problems.map((p) => `  ${p}\n`).join("")}`);
-      return Promise.resolve(2);
-    };
-    const missing = (["tenant", "user", "permission"] as const).filter((k) => !text(k));
-    if (missing.length > 0) return usage(missing.map((k) => `--${k}: is required`));
-    if (options.explain !== undefined && options.explain !== true) {
-      return usage(["--explain: takes no value"]);
-    }
-    return withCore(async (core) => {
+    const { options } = parseArgs(args, FLAGS);
+    requireFlags(options, ["tenant", "user", "permission"]);
+    return withCoreFlags({ failureCode: CHECK_FAILED }, async (core) => {
       const tenant = await tenantBySlug(core, options.tenant);
       // The operator asked: recorded as such when the decision is audited (patient grants, elevations).
       const ctx = operatorCtx(tenant.id);
       const policy = await core.access.snapshot(tenant.id);
-      const workspace = text("workspace");
+      const { workspace, patient } = options;
       const parsed = CheckBody.safeParse({
-        userId: userIdOf(policy, text("user")!),
-        permission: text("permission"),
+        userId: userIdOf(policy, options.user!),
+        permission: options.permission,
         ...(workspace ? { workspaceId: await workspaceIdOf(core, ctx, policy, workspace) } : {}),
-        ...(text("patient") ? { patientRef: text("patient") } : {}),
+        ...(patient ? { patientRef: patient } : {}),
       });
       if (!parsed.success) {
-        return usage(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+        const names = {
+          userId: "--user",
+          permission: "--permission",
+          workspaceId: "--workspace",
+          patientRef: "--patient",
+        };
+        throw new UsageError(namedProblems(issuesOf(parsed.error.issues), names));
       }
       const caller = operatorCaller(tenant.id, policy.catalog, policy);
       let answer: { allowed: boolean; reason: { code: string; message: string } };
       let steps: readonly string[] = [];
-      if (options.explain === true) {
+      if (options.explain) {
         const explained = await core.access.explain(ctx, caller, parsed.data);
         answer = explained;
         steps = explained.steps;

@@ -1,39 +1,39 @@
-/** The shape of one CLI command. */
+/** The shape of one CLI command, and the two ways it fails. */
 export interface Command {
   readonly summary: string;
   /** The synopsis `staffgate <command> --help` prints, e.g. `staffgate audit verify --tenant <slug>`. */
   readonly usage: string;
+  /** The flags it takes, each with a value or none (a switch): parsed by flags.ts. */
+  readonly flags: FlagSpec<string, string>;
+  /** What `--help` says after the summary: defaults, filters, exit codes. */
+  readonly details?: string;
   run(args: readonly string[]): Promise<number>;
 }
 
-/** A command line the command does not understand: main prints it and exits 2. */
-export class UsageError extends Error {}
+export interface FlagSpec<V extends string, S extends string> {
+  /** Flags that take a value: `--tenant acme` or `--tenant=acme`. */
+  readonly values: readonly V[];
+  /** Flags that take none: `--dry-run`. */
+  readonly switches?: readonly S[];
+}
 
 /**
- * `--name value`, `--name=value` and `--flag` options, each one of `known`. Anything else (an
- * unknown option, a stray argument) is a UsageError: a mistyped option must not be ignored.
+ * A command line the command does not understand: main prints it with the usage and exits 2.
+ * Several problems are reported together, one per line, so a command is fixed in one go.
  */
-export function parseArgs(
-  args: readonly string[],
-  known: readonly string[],
-): {
-  options: Record<string, string | true>;
-} {
-  const options: Record<string, string | true> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith("--")) throw new UsageError(`unexpected argument "${a}"`);
-    const [key, inline] = a.slice(2).split("=", 2) as [string, string | undefined];
-    if (!known.includes(key)) {
-      const options = known.length ? `options: ${known.map((k) => `--${k}`).join(", ")}` : "it takes none";
-      throw new UsageError(`unknown option --${key} (${options}); see --help`);
-    }
-    const next = args[i + 1];
-    if (inline !== undefined) options[key] = inline;
-    else if (next !== undefined && !next.startsWith("--")) {
-      options[key] = next;
-      i++;
-    } else options[key] = true;
+export class UsageError extends Error {
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === "string" ? [problems] : problems;
+    super(list.length === 1 ? list[0]! : list.map((p) => `\n  ${p}`).join(""));
   }
-  return { options };
+}
+
+/** A command that understood its arguments but could not do its work: a message and an exit code. */
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = 1,
+  ) {
+    super(message);
+  }
 }

@@ -1,17 +1,30 @@
 /** `staffgate migrate`: apply pending migrations to DATABASE_URL and exit. */
-import { migrateToLatest, openDatabase } from "@staffgate/core";
+import { type Db, migrateToLatest } from "@staffgate/core";
 import { loadConfig } from "@staffgate/server";
-import type { Command } from "./command.ts";
-import { parseArgs } from "./command.ts";
+import { type Command, CommandError } from "./command.ts";
+import { parseArgs } from "./flags.ts";
+import { openDatabaseOrExplain } from "./open-database.ts";
+
+/** The flags it takes (the one parser: flags.ts). */
+const FLAGS = { values: [] } as const;
 
 export const migrate: Command = {
+  flags: FLAGS,
   usage: "staffgate migrate   (the database is DATABASE_URL)",
   summary: "Apply pending database migrations",
   async run(args) {
     // It takes no options, and a mistyped one must not go unnoticed while the migration runs.
-    parseArgs(args, []);
+    parseArgs(args, FLAGS);
     const config = loadConfig();
-    const db = openDatabase(config.databaseUrl);
+    let db: Db;
+    try {
+      // Opened and reached first: a connection that fails is the database's, not a migration's.
+      db = await openDatabaseOrExplain(config.databaseUrl);
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      return error.exitCode;
+    }
     try {
       const { applied } = await migrateToLatest(db.kysely as never);
       process.stdout.write(applied.length ? `Applied: ${applied.join(", ")}\n` : "Already up to date.\n");

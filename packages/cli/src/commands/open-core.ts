@@ -6,20 +6,24 @@ import {
   isAppError,
   loadCatalogs,
   migrationsAreCurrent,
-  openDatabase,
   operatorActor,
 } from "@staffgate/core";
 import { loadConfig, unloadedCatalogsProblem } from "@staffgate/server";
-import { UsageError } from "./command.ts";
+import { CommandError, UsageError } from "./command.ts";
 import { missingSqliteFile } from "./existing-database.ts";
+import { namedProblems } from "./flags.ts";
+import { openDatabaseOrExplain } from "./open-database.ts";
 
-export class CommandError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = 1,
-  ) {
-    super(message);
-  }
+export { CommandError } from "./command.ts";
+
+interface CoreOptions {
+  /** `--public-url`, over STAFFGATE_PUBLIC_URL. */
+  readonly publicUrl?: string | undefined;
+  /**
+   * The exit code of a command that could not do its work (1 by default): `check` keeps 1 for
+   * "denied", so its failures need a code of their own.
+   */
+  readonly failureCode?: number;
 }
 
 /** Runs `work` with core, closing the database afterwards; failures become a message and an exit code. */
@@ -30,23 +34,34 @@ export function withCore(work: (core: Core) => Promise<number>): Promise<number>
 /**
  * withCore, with a command's flags over the environment. Core is configured as `serve` configures
  * it (catalogues, the public URL of emailed links), so a link a command emails opens that server.
+ * A UsageError thrown by `work` is for main to print (exit 2); any other failure is printed here.
  */
 export async function withCoreFlags(
-  flags: { publicUrl?: string | true | undefined },
+  options: CoreOptions,
   work: (core: Core) => Promise<number>,
 ): Promise<number> {
-  if (flags.publicUrl === true) throw new UsageError("--public-url needs a value");
+  const failureCode = options.failureCode ?? 1;
+  try {
+    return await openAndRun(options, work);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${message}\n`);
+    return error instanceof CommandError && error.exitCode === 2 ? 2 : failureCode;
+  }
+}
+
+async function openAndRun(options: CoreOptions, work: (core: Core) => Promise<number>): Promise<number> {
   const config = loadConfig(
-    flags.publicUrl ? { ...process.env, STAFFGATE_PUBLIC_URL: flags.publicUrl } : process.env,
+    options.publicUrl ? { ...process.env, STAFFGATE_PUBLIC_URL: options.publicUrl } : process.env,
   );
   const missing = missingSqliteFile(config.databaseUrl);
   if (missing) {
-    process.stderr.write(
-      `The database ${missing} does not exist (DATABASE_URL): nothing was created. Start the server or run \`staffgate migrate\` to create it.\n`,
+    throw new CommandError(
+      `The database ${missing} does not exist (DATABASE_URL): nothing was created. Start the server or run \`staffgate migrate\` to create it.`,
     );
-    return 1;
   }
-  const db = openDatabase(config.databaseUrl, { poolSize: 2 });
+  const db = await openDatabaseOrExplain(config.databaseUrl, { poolSize: 2 });
   try {
     // Reading or writing a schema this build does not know would give wrong answers, not errors.
     if (!(await migrationsAreCurrent(db.kysely as never))) {
@@ -60,18 +75,14 @@ export async function withCoreFlags(
     } finally {
       await core.close();
     }
-  } catch (error) {
-    if (!(error instanceof CommandError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return error.exitCode;
   } finally {
     await db.destroy();
   }
 }
 
-/** The tenant named by `--tenant <slug>`. */
-export async function tenantBySlug(core: Core, slug: string | true | undefined) {
-  if (typeof slug !== "string" || slug === "") throw new CommandError("--tenant <slug> is required", 2);
+/** The tenant named by `--tenant <slug>` (commands require the flag before opening the database). */
+export async function tenantBySlug(core: Core, slug: string | undefined) {
+  if (slug === undefined) throw new UsageError("--tenant is required");
   const tenant = await core.tenants.findTenantBySlug(slug);
   if (!tenant) throw new CommandError(`No tenant with slug "${slug}"`);
   return tenant;
@@ -82,9 +93,13 @@ export function operatorCtx(tenantId: string): Ctx {
   return { tenantId, actor: operatorActor, ip: null, userAgent: "staffgate-cli", requestId: null };
 }
 
-/** A refusal from core as the command's message (the first field problem, if any) and exit 1. */
-export function refusal(error: unknown): never {
+/**
+ * A refusal from core as the command's message and exit 1: every field problem, each under the
+ * flag or variable the operator set (`names`: API field → `--flag`), else core's message.
+ */
+export function refusal(error: unknown, names: Readonly<Record<string, string>> = {}): never {
   if (!isAppError(error)) throw error;
-  const field = error.errors?.[0];
-  throw new CommandError(field ? `${field.path}: ${field.message}` : error.message);
+  const fields = error.errors ?? [];
+  if (fields.length === 0) throw new CommandError(error.message);
+  throw new CommandError(namedProblems(fields, names).join("\n"));
 }

@@ -4,26 +4,28 @@
  * one-time links, and the API never serves them.
  */
 import { listOutbox } from "@staffgate/core";
-import type { Command } from "./command.ts";
-import { parseArgs } from "./command.ts";
-import { CommandError, tenantBySlug, withCore } from "./open-core.ts";
+import { type Command, UsageError } from "./command.ts";
+import { parseArgs } from "./flags.ts";
+import { tenantBySlug, withCore } from "./open-core.ts";
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
 
+/** The flags it takes (the one parser: flags.ts). */
+const FLAGS = { values: ["tenant", "limit"] } as const;
+
 export const outbox: Command = {
+  flags: FLAGS,
   usage: "staffgate outbox [--tenant <slug>] [--limit <n>]",
   summary: "Print the email outbox, newest first ([--tenant <slug>] [--limit <n>], default 20)",
   run(args) {
-    const { options } = parseArgs(args, ["tenant", "limit"]);
+    const { options } = parseArgs(args, FLAGS);
+    const given = options.limit;
+    const limit = given === undefined ? DEFAULT_LIMIT : /^\d+$/.test(given) ? Number(given) : Number.NaN;
+    if (!(limit >= 1 && limit <= MAX_LIMIT)) {
+      throw new UsageError(`--limit is a whole number from 1 to ${MAX_LIMIT}`);
+    }
     return withCore(async (core) => {
-      let limit = DEFAULT_LIMIT;
-      if (options.limit !== undefined) {
-        limit = typeof options.limit === "string" ? Number(options.limit) : Number.NaN;
-        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-          throw new CommandError(`--limit is a whole number from 1 to ${MAX_LIMIT}`, 2);
-        }
-      }
       const tenant = options.tenant === undefined ? undefined : await tenantBySlug(core, options.tenant);
       const rows = await listOutbox(core.deps.db.kysely, { tenantId: tenant?.id, limit });
       const slugs = new Map<string, string>();

@@ -6,7 +6,7 @@
  */
 import { loadConfig, startServer } from "@staffgate/server";
 import type { Command } from "./command.ts";
-import { parseArgs, UsageError } from "./command.ts";
+import { parseArgs } from "./flags.ts";
 
 const FLAGS: Readonly<Record<string, string>> = {
   port: "PORT",
@@ -16,18 +16,18 @@ const FLAGS: Readonly<Record<string, string>> = {
   "public-url": "STAFFGATE_PUBLIC_URL",
 };
 
+const SPEC = { values: Object.keys(FLAGS) };
+
 /** The environment `serve` runs with: `env`, with each flag given replacing its variable. */
 export function serveEnv(args: readonly string[], env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { options } = parseArgs(args, Object.keys(FLAGS));
+  const { options } = parseArgs(args, SPEC);
   const out: NodeJS.ProcessEnv = { ...env };
-  for (const [flag, value] of Object.entries(options)) {
-    if (value === true) throw new UsageError(`--${flag} needs a value`);
-    out[FLAGS[flag]!] = value;
-  }
+  for (const [flag, value] of Object.entries(options)) out[FLAGS[flag]!] = value;
   return out;
 }
 
 export const serve: Command = {
+  flags: SPEC,
   usage:
     "staffgate serve [--port <n>] [--host <address>] [--database-url <file path or postgres://…>] [--catalog <preset or file>] [--public-url <url>]",
   summary:

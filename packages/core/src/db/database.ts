@@ -81,7 +81,13 @@ export function openDatabase(
   if (isPostgresUrl(url)) {
     // Keep BIGINT counts as numbers: our counts never approach 2^53.
     pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    // A host that drops packets would otherwise hold a request (or a CLI command) without end; past
+    // 10 s the request is a 503 DATABASE_UNAVAILABLE and the command fails, naming the database.
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 10_000,
+    });
     // An idle connection dropped by the server (restart, failover, admin command) must not crash
     // the process: pg emits it on the pool, and the next query simply opens a new connection.
     pool.on("error", (error) => options.onIdleError?.(error));

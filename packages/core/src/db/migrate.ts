@@ -19,8 +19,13 @@ export interface MigrationReport {
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationReport> {
   const { error, results } = await migrator(db).migrateToLatest();
   if (error) {
-    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+    const reason = error instanceof Error ? error.message : String(error);
+    const failed = results?.find((r) => r.status === "Error")?.migrationName;
+    // No migration named: the migrator failed before running one (reaching the database, or its
+    // own bookkeeping tables), which is no migration's fault.
+    throw new Error(
+      failed ? `migration ${failed} failed: ${reason}` : `migrations could not start: ${reason}`,
+    );
   }
   return { applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName) };
 }

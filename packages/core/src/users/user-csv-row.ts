@@ -45,7 +45,11 @@ function sameAs(field: string, value: unknown, user: User): boolean {
   return value === current;
 }
 
-/** Every problem of one row, and the body it gives when it has none. */
+/**
+ * Every problem of one row, and the body it gives when it has none. A row without an email
+ * matches no one, yet is no new user either: the cells a new user needs are not asked of it, as
+ * its email decides whether they are needed.
+ */
 export async function checkRow(run: ImportRun, row: CsvRow, existing: User | null): Promise<CheckedRow> {
   const errors: RowError[] = [];
   const add = (column: string, message: string) => {
@@ -58,7 +62,7 @@ export async function checkRow(run: ImportRun, row: CsvRow, existing: User | nul
     if (value.includes("\uFFFD")) add(column, NOT_TEXT);
     else cells[column] = value;
   }
-  if (existing === null) {
+  if (existing === null && row.cells.email !== undefined) {
     for (const column of REQUIRED_FOR_NEW) {
       if (cells[column] !== undefined || failed(column)) continue;
       add(

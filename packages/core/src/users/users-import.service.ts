@@ -36,7 +36,7 @@ import { inTenantTx, inTx, type Trx } from "../shared/tx.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { type CsvRow, parseUserCsv, userCsvHeader, userCsvLine } from "./user-csv.rules.ts";
 import { checkRow } from "./user-csv-row.ts";
-import { errorsOf, type ImportRun, loadImportLookups } from "./user-csv-run.ts";
+import { errorsOf, type ImportRun, loadImportLookups, type RowError } from "./user-csv-run.ts";
 import { tenantWorkRoles } from "./user-input.ts";
 import { transitionUserIn } from "./user-lifecycle.service.ts";
 import { createUsersService, takenError } from "./users.service.ts";
@@ -56,21 +56,35 @@ type RowOutcome = Pick<ImportRowResult, "action" | "userId" | "errors">;
 export function createUserCsvService(deps: Deps) {
   const users = createUsersService(deps);
 
-  /** Checks the row whole, then writes it through the API's own create, edit and lifecycle. */
-  async function applyRow(run: ImportRun, ctx: Ctx, row: CsvRow): Promise<RowOutcome> {
+  /**
+   * Checks the row whole, then writes it through the API's own create, edit and lifecycle. A row
+   * whose email is missing or repeated (`refused`) is checked all the same and never written: the
+   * dry run reports every problem of every row at once (PRODUCT.md §7), not one per attempt.
+   */
+  async function applyRow(
+    run: ImportRun,
+    ctx: Ctx,
+    row: CsvRow,
+    refused: RowError | null,
+  ): Promise<RowOutcome> {
     const trx: Trx = run.trx;
-    const found = await trx
-      .selectFrom("users")
-      .select("id")
-      .where("tenant_id", "=", ctx.tenantId)
-      .where("email_key", "=", foldKey(row.cells.email ?? ""))
-      .executeTakeFirst();
+    const email = row.cells.email;
+    const found =
+      email === undefined
+        ? undefined
+        : await trx
+            .selectFrom("users")
+            .select("id")
+            .where("tenant_id", "=", ctx.tenantId)
+            .where("email_key", "=", foldKey(email))
+            .executeTakeFirst();
     const store = createUserStore(trx, ctx.tenantId);
     const existing = found
       ? (await store.toUsers([(await store.findUserRowById(found.id))!], deps.clock.now().toISOString()))[0]!
       : null;
     const checked = await checkRow(run, row, existing);
-    if (checked.errors.length > 0) return { action: "error", userId: null, errors: [...checked.errors] };
+    const errors = [...(refused ? [refused] : []), ...checked.errors];
+    if (errors.length > 0) return { action: "error", userId: null, errors };
     if (existing === null) {
       const body = parseOrFail(CreateUserBody, checked.patch, "row");
       const created = await createUserIn(deps, trx, ctx, run.caller, body, null);
@@ -153,27 +167,22 @@ export function createUserCsvService(deps: Deps) {
             const email = row.cells.email ?? null;
             const base = { line: row.line, email };
             const first = email === null ? undefined : seen.get(foldKey(email));
-            if (email === null || first !== undefined) {
-              const message =
-                email === null ? "is required: rows are matched on email" : `repeats line ${first}`;
-              results.push({
-                ...base,
-                action: "error",
-                userId: null,
-                errors: [{ column: "email", message }],
-              });
-              continue;
-            }
-            seen.set(foldKey(email), row.line);
+            const refused: RowError | null =
+              email === null
+                ? { column: "email", message: "is required: rows are matched on email" }
+                : first !== undefined
+                  ? { column: "email", message: `repeats line ${first}` }
+                  : null;
+            if (email !== null && first === undefined) seen.set(foldKey(email), row.line);
             // Let the event loop serve other requests between rows (SQLite runs on this thread).
             if (row.line % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
             await sql`savepoint staffgate_import_row`.execute(trx);
             try {
-              const done = await applyRow(run, ctx, row);
+              const done = await applyRow(run, ctx, row, refused);
               await sql`release savepoint staffgate_import_row`.execute(trx);
               results.push({ ...base, ...done });
             } catch (error) {
-              const errors = errorsOf(error, takenError(error) ?? error);
+              const errors = [...(refused ? [refused] : []), ...errorsOf(error, takenError(error) ?? error)];
               await sql`rollback to savepoint staffgate_import_row`.execute(trx);
               await sql`release savepoint staffgate_import_row`.execute(trx);
               results.push({ ...base, action: "error", userId: null, errors });

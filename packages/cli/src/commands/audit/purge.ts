@@ -1,28 +1,47 @@
 /**
- * `staffgate audit purge --tenant <slug> [--before <ISO date>]`: delete the events past the
- * tenant's retention horizon (or before an earlier date) now, audited as the operator; the
- * server's hourly retention job does the same by itself.
+ * `staffgate audit purge --tenant <slug> [--before <date>]`: delete the events past the tenant's
+ * retention horizon (or before an earlier date) now, audited as the operator; the server's hourly
+ * retention job does the same by itself.
  */
-import type { Command } from "../command.ts";
-import { parseArgs } from "../command.ts";
-import { CommandError, operatorCtx, tenantBySlug, withCore } from "../open-core.ts";
+import { AuditPurgeRequest } from "@staffgate/contract";
+import { type Command, UsageError } from "../command.ts";
+import { parseArgs, requireFlags } from "../flags.ts";
+import { operatorCtx, tenantBySlug, withCore } from "../open-core.ts";
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * `--before` as the API takes it (a date-time with its offset), or a date alone, read as the start
+ * of that day in UTC. Nothing looser: Date.parse reads "12" as 2001-12-01, and a purge deletes.
+ */
+export function purgeBefore(given: string): string {
+  const stamp = DATE.test(given) ? `${given}T00:00:00.000Z` : given;
+  const parsed = AuditPurgeRequest.safeParse({ before: stamp });
+  if (!parsed.success) {
+    throw new UsageError(
+      `--before takes a date (2020-01-31) or an ISO 8601 date-time with its offset (2020-01-31T00:00:00Z), not "${given}"`,
+    );
+  }
+  return new Date(stamp).toISOString();
+}
+
+/** The flags it takes (the one parser: flags.ts). */
+const FLAGS = { values: ["tenant", "before"] } as const;
 
 export const auditPurge: Command = {
-  usage: "staffgate audit purge --tenant <slug> [--before <ISO date>]",
+  flags: FLAGS,
+  usage: "staffgate audit purge --tenant <slug> [--before <date or date-time>]",
   summary: "Delete a tenant's audit events past the retention horizon (--tenant <slug> [--before <date>])",
+  details:
+    "--before: a date (2020-01-31, the start of that day in UTC) or an ISO 8601 date-time with its offset (2020-01-31T12:00:00+01:00); without it, the tenant's retention horizon.",
   run(args) {
-    const { options } = parseArgs(args, ["tenant", "before"]);
+    const { options } = parseArgs(args, FLAGS);
+    requireFlags(options, ["tenant"]);
+    const before = options.before === undefined ? undefined : purgeBefore(options.before);
     return withCore(async (core) => {
       const tenant = await tenantBySlug(core, options.tenant);
-      const before = options.before;
-      if (before !== undefined && (typeof before !== "string" || Number.isNaN(Date.parse(before)))) {
-        throw new CommandError("--before takes a date, such as 2020-01-01T00:00:00Z", 2);
-      }
       const ctx = operatorCtx(tenant.id);
-      const result = await core.audit.purgeEvents(
-        ctx,
-        before === undefined ? {} : { before: new Date(before).toISOString() },
-      );
+      const result = await core.audit.purgeEvents(ctx, before === undefined ? {} : { before });
       process.stdout.write(
         `purged ${result.purged} events (through seq ${result.purgedThroughSeq}); horizon ${result.horizon}\n`,
       );

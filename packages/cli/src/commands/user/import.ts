@@ -8,9 +8,9 @@
 import { readFile } from "node:fs/promises";
 import { ImportUsersBody, type ImportUsersResponse } from "@staffgate/contract";
 import { isAppError } from "@staffgate/core";
-import type { Command } from "../command.ts";
-import { parseArgs } from "../command.ts";
-import { CommandError, refusal, withCoreFlags } from "../open-core.ts";
+import { type Command, CommandError, UsageError } from "../command.ts";
+import { parseArgs, requireFlags } from "../flags.ts";
+import { refusal, withCoreFlags } from "../open-core.ts";
 import { actAsOperator } from "./operator.ts";
 
 function print(report: ImportUsersResponse): void {
@@ -21,17 +21,21 @@ function print(report: ImportUsersResponse): void {
         : row.action;
     process.stdout.write(`line ${row.line} ${row.email ?? "(no email)"}: ${what}\n`);
   }
-  const verb = report.applied ? "imported" : report.dryRun ? "dry run" : "nothing written";
-  process.stdout.write(
-    `${verb}: ${report.created} to create, ${report.updated} to update, ${report.unchanged} unchanged, ${report.failed} with errors\n`,
-  );
+  // After a real import, what was done; otherwise what would be (nothing was written).
+  const counts = report.applied
+    ? `imported: created ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}`
+    : `${report.dryRun ? "dry run" : "nothing written"}: ${report.created} to create, ${report.updated} to update, ${report.unchanged} unchanged, ${report.failed} with errors`;
+  process.stdout.write(`${counts}\n`);
 }
 
 /**
  * The file's text, refusing bytes that are not UTF-8: a spreadsheet's "CSV" in Latin-1 or
  * Windows-1252 would otherwise import "Jos\uFFFD" for "José" without a word.
  */
-function utf8OrThrow(bytes: Uint8Array, file: string): string {
+async function readCsv(file: string): Promise<string> {
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+    throw new CommandError(`Cannot read ${file} (--file): ${error.code ?? error.message}`);
+  });
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
@@ -41,22 +45,29 @@ function utf8OrThrow(bytes: Uint8Array, file: string): string {
   }
 }
 
+/** The flags it takes (the one parser: flags.ts). */
+const FLAGS = { values: ["tenant", "file", "public-url"], switches: ["dry-run"] } as const;
+
 export const userImport: Command = {
+  flags: FLAGS,
   usage: "staffgate user import --tenant <slug> --file <users.csv> [--dry-run] [--public-url <url>]",
   summary: "Import users from CSV (--tenant <slug> --file <path> [--dry-run]); matched on email",
-  run(args) {
-    const { options } = parseArgs(args, ["tenant", "file", "dry-run", "public-url"]);
+  async run(args) {
+    const { options } = parseArgs(args, FLAGS);
+    requireFlags(options, ["tenant", "file"]);
+    const file = options.file!;
+    // The file is read and checked before the database is opened: its problems are the operator's to fix first.
+    let csv: string;
+    try {
+      csv = await readCsv(file);
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      return error.exitCode;
+    }
+    const body = ImportUsersBody.safeParse({ csv, dryRun: options["dry-run"] === true });
+    if (!body.success) throw new UsageError(`--file: ${file} is empty or larger than 1 MB`);
     return withCoreFlags({ publicUrl: options["public-url"] }, async (core) => {
-      if (typeof options.file !== "string") throw new CommandError("--file <path> is required", 2);
-      if (options["dry-run"] !== undefined && options["dry-run"] !== true) {
-        throw new CommandError("--dry-run takes no value", 2);
-      }
-      const bytes = await readFile(options.file).catch(() => {
-        throw new CommandError(`Cannot read ${options.file}`);
-      });
-      const csv = utf8OrThrow(bytes, options.file);
-      const body = ImportUsersBody.safeParse({ csv, dryRun: options["dry-run"] === true });
-      if (!body.success) throw new CommandError("The file is empty or larger than 1 MB", 2);
       const { ctx, caller } = await actAsOperator(core, options.tenant);
       try {
         const report = await core.userCsv.importUsers(ctx, caller, body.data);

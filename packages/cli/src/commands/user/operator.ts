@@ -2,7 +2,7 @@
 import { type Core, operatorCaller } from "@staffgate/core";
 import { CommandError, operatorCtx, tenantBySlug } from "../open-core.ts";
 
-export async function actAsOperator(core: Core, slug: string | true | undefined) {
+export async function actAsOperator(core: Core, slug: string | undefined) {
   const tenant = await tenantBySlug(core, slug);
   const catalog = core.deps.catalogs.get(tenant.catalog);
   if (!catalog) throw new CommandError(`Tenant ${tenant.slug} uses an unknown catalogue "${tenant.catalog}"`);

@@ -5,19 +5,23 @@
  * API's unlock, audited as the operator.
  */
 import type { Command } from "../command.ts";
-import { parseArgs, UsageError } from "../command.ts";
+import { parseArgs, requireFlags } from "../flags.ts";
 import { CommandError, refusal, withCore } from "../open-core.ts";
 import { actAsOperator } from "./operator.ts";
 
 const USAGE = "staffgate user unlock --tenant <slug> --user <username, email or id>";
 
+/** The flags it takes (the one parser: flags.ts). */
+const FLAGS = { values: ["tenant", "user"] } as const;
+
 export const userUnlock: Command = {
+  flags: FLAGS,
   usage: USAGE,
   summary: "Unlock a user locked by failed sign-ins (e.g. the last administrator)",
   run(args) {
-    const { options } = parseArgs(args, ["tenant", "user"]);
-    const given = typeof options.user === "string" ? options.user : undefined;
-    if (!given) throw new UsageError(`--user is required (${USAGE})`);
+    const { options } = parseArgs(args, FLAGS);
+    requireFlags(options, ["tenant", "user"]);
+    const given = options.user!;
     return withCore(async (core) => {
       const { ctx, caller } = await actAsOperator(core, options.tenant);
       const folded = given.toLowerCase();
