@@ -53,7 +53,8 @@ function cannotOpen(url: string, error: unknown): CommandError {
   // node-postgres' own connection timeout carries no code: a server that never answered.
   const unreached =
     (typeof code === "string" && /^E[A-Z]+$/.test(code)) ||
-    (error instanceof Error && /timeout exceeded when trying to connect|due to connection timeout/i.test(error.message));
+    (error instanceof Error &&
+      /timeout exceeded when trying to connect|due to connection timeout/i.test(error.message));
   const verb = isPostgresUrl(url) && unreached ? "reach" : "open";
   return new CommandError(
     `Could not ${verb} the database DATABASE_URL names (${databaseLabel(url)}): ${reasonOf(error, url)}`,
