@@ -3,14 +3,14 @@
  * tenant holding a chosen role. The token itself is answered once, at creation, and never again.
  */
 import { z } from "zod";
-import { Id, Label, ListQuery, NullableTimestamp, Timestamp } from "./common.ts";
+import { Id, IsoDateTime, Label, ListQuery, NullableTimestamp, Timestamp } from "./common.ts";
 
 export const CreateApiTokenBody = z.strictObject({
   name: Label(80),
   /** A formal role of the tenant that the creator's own grants cover. */
   roleId: Id,
   /** Optional; must lie in the future. */
-  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  expiresAt: IsoDateTime().nullable().optional(),
 });
 export type CreateApiTokenBody = z.infer<typeof CreateApiTokenBody>;
 

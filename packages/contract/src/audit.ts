@@ -1,6 +1,6 @@
 /** The audit trail as the API shows it (PRODUCT.md §6). */
 import { z } from "zod";
-import { Id, Timestamp } from "./common.ts";
+import { Id, IsoDateTime, Timestamp } from "./common.ts";
 
 export const AuditEventSchema = z.strictObject({
   seq: z.number().int(),
@@ -28,13 +28,16 @@ export type AuditEvent = z.infer<typeof AuditEventSchema>;
  * A bound of the date range: an ISO 8601 date-time with its offset, or a date alone (UTC), which
  * `from` reads as the day's start and `to` as its end (an inspector asks for "3 December").
  */
+const RANGE_BOUND = "must be a date (YYYY-MM-DD) or an ISO 8601 date-time with its offset";
 const rangeBound = (end: "start" | "end") =>
   z.union(
     [
-      z.iso.datetime({ offset: true }),
-      z.iso.date().transform((d) => `${d}T${end === "start" ? "00:00:00.000" : "23:59:59.999"}Z`),
+      z.iso.datetime({ offset: true, error: RANGE_BOUND }),
+      z.iso
+        .date({ error: RANGE_BOUND })
+        .transform((d) => `${d}T${end === "start" ? "00:00:00.000" : "23:59:59.999"}Z`),
     ],
-    { error: "must be a date (YYYY-MM-DD) or an ISO 8601 date-time with its offset" },
+    { error: RANGE_BOUND },
   );
 
 const AuditQueryFields = z.strictObject({
@@ -74,7 +77,7 @@ export const AuditVerifyResponse = z.strictObject({
  * (PRODUCT.md §6). Without `before` the horizon itself is used.
  */
 export const AuditPurgeRequest = z.strictObject({
-  before: z.iso.datetime({ offset: true }).optional(),
+  before: IsoDateTime().optional(),
 });
 export type AuditPurgeRequest = z.infer<typeof AuditPurgeRequest>;
 

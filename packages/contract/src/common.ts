@@ -5,6 +5,13 @@ export const Id = z.string().min(1).max(64);
 export const Timestamp = z.string().describe("ISO-8601 UTC timestamp");
 export const NullableTimestamp = Timestamp.nullable();
 
+/** A date-time a client sends: ISO 8601 with its offset, refused in words that show the form. */
+export const IsoDateTime = () =>
+  z.iso.datetime({
+    offset: true,
+    error: "must be an ISO 8601 date-time with its offset, such as 2026-12-04T09:30:00Z",
+  });
+
 // Lone surrogates are not text; \p{Cs} matches them only (a valid pair is one astral code point).
 const NOT_TEXT_ONE_LINE = /[\p{Cc}\p{Cs}\u2028\u2029]/u;
 const notText = (v: string) => NOT_TEXT_ONE_LINE.test(v.replace(/[\n\r\t]/g, " "));

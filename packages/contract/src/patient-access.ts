@@ -1,6 +1,14 @@
 /** Patient access grants (PRODUCT.md §2 "Patient access grant"): Staffgate stores patient references only. */
 import { z } from "zod";
-import { Id, ListQuery, NullableTimestamp, Paragraph, QueryBoolean, Timestamp } from "./common.ts";
+import {
+  Id,
+  IsoDateTime,
+  ListQuery,
+  NullableTimestamp,
+  Paragraph,
+  QueryBoolean,
+  Timestamp,
+} from "./common.ts";
 
 /** An opaque reference the clinical application chose for a patient: never patient data. */
 export const PatientRef = z
@@ -40,7 +48,7 @@ export const GrantPatientAccessBody = z.strictObject({
   userId: Id,
   workspaceId: Id.nullable().optional(),
   reason: GrantReason.nullable().optional(),
-  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  expiresAt: IsoDateTime().nullable().optional(),
 });
 export type GrantPatientAccessBody = z.infer<typeof GrantPatientAccessBody>;
 

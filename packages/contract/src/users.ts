@@ -1,6 +1,15 @@
 /** Users: the API shape of a staff account (API.md, PRODUCT.md §2). */
 import { z } from "zod";
-import { Id, Label, LineText, NullableTimestamp, ParagraphText, QueryBoolean, Timestamp } from "./common.ts";
+import {
+  Id,
+  IsoDateTime,
+  Label,
+  LineText,
+  NullableTimestamp,
+  ParagraphText,
+  QueryBoolean,
+  Timestamp,
+} from "./common.ts";
 
 export const UserStatus = z.enum(["invited", "active", "inactive", "archived"]);
 export type UserStatus = z.infer<typeof UserStatus>;
@@ -80,7 +89,7 @@ const UserFields = {
   roleId: Id,
   workspaceAccess: WorkspaceAccess.optional(),
   workspaceRoles: z.array(WorkspaceRoleAssignment).max(1000).optional(),
-  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  expiresAt: IsoDateTime().nullable().optional(),
 };
 
 export const CreateUserBody = z.strictObject({
@@ -144,7 +153,7 @@ export const ListUsersQuery = z.strictObject({
   role: Id.optional().describe("the same as roleId"),
   workspace: Id.optional().describe("the same as workspaceId"),
   workRole: z.string().max(80).optional(),
-  lastLoginBefore: z.iso.datetime({ offset: true }).optional(),
+  lastLoginBefore: IsoDateTime().optional(),
   sort: UserSort.default("name"),
 });
 export type ListUsersQuery = z.infer<typeof ListUsersQuery>;

@@ -220,6 +220,22 @@ describe(`audit (${TEST_DB})`, () => {
     expect(first!.split(",").at(-1)).toBe(b.id);
   });
 
+  it("says what a date must look like when a range bound or an expiry is not one", async () => {
+    const res = await a.admin.transport.raw("GET", "/api/v1/audit?from=March");
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
+      { path: "query.from", message: "must be a date (YYYY-MM-DD) or an ISO 8601 date-time with its offset" },
+    ]);
+    const token = await a.admin.transport.raw("POST", "/api/v1/api-tokens", {
+      body: { name: "Dated", roleId: "rol_x", expiresAt: "tomorrow" },
+    });
+    expect(token.status).toBe(400);
+    expect(((await token.json()) as { errors: { path: string; message: string }[] }).errors).toContainEqual({
+      path: "expiresAt",
+      message: "must be an ISO 8601 date-time with its offset, such as 2026-12-04T09:30:00Z",
+    });
+  });
+
   it("needs audit.view for list, export and verify", async () => {
     const viewer = await userWithoutAuditView(t, a, "no-audit");
     for (const call of [
