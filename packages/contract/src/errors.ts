@@ -120,6 +120,10 @@ export const errorCatalog = {
   MFA_NOT_ENROLLED: { kind: "conflict", title: "Two-factor sign-in is not on" },
   MFA_CODE_INVALID: { kind: "rule", title: "The code is not valid" },
   MFA_REQUIRED: { kind: "rule", title: "The tenant requires MFA for this account" },
+  MFA_SESSION_UNVERIFIED: {
+    kind: "forbidden",
+    title: "This session has not passed two-factor sign-in: sign in again with your code to change it",
+  },
   PASSWORD_TOO_SHORT_ALONE: {
     kind: "rule",
     title: "The password is too short to be used without two-factor sign-in: change it first",

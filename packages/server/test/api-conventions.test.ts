@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp, type TestTenant } from "./harness.ts";
 
@@ -184,6 +185,12 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     ).toBeDefined();
     const docs = await t.app.inject({ method: "GET", url: "/api/docs" });
     expect(docs.headers["content-type"]).toContain("text/html");
+    // Its one inline stylesheet is allowed by its hash, and nothing else inline is.
+    const style = /<style>([\s\S]*?)<\/style>/.exec(docs.body)![1]!;
+    const hash = createHash("sha256").update(style).digest("base64");
+    expect(docs.headers["content-security-policy"]).toContain(`style-src 'self' 'sha256-${hash}'`);
+    expect(docs.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(docs.headers["content-security-policy"]).not.toContain("unsafe-inline");
     // The public paths are in the document too, as public operations.
     for (const path of ["/healthz", "/readyz", "/api/docs", "/api/openapi.json"]) {
       expect((await t.app.inject({ method: "GET", url: path })).statusCode, path).toBe(200);

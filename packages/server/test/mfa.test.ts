@@ -531,6 +531,61 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect((await passwordOnly.auth.me()).session?.purpose).toBe("full");
     });
 
+    it("a code passed before the person turned their MFA off no longer counts once MFA is required of them", async () => {
+      const made = await createUser(t, c, { roleId: plainRole });
+      const { secret } = await made.client.mfa.startTotp();
+      handedOut.push(secret, ...(await made.client.mfa.confirmTotp(codeNow(secret))).recoveryCodes);
+      t.clock.advance(STEP_MS);
+      await made.client.mfa.disable(CANARY_PASSWORD);
+      await c.admin.settings.update({ mfaRequired: "patient_access" });
+      try {
+        await c.admin.users.update(made.user.id, { roleId: patientRole } as never);
+        expect((await problemOf(() => made.client.auth.sessions())).code).toBe("MFA_ENROLMENT_REQUIRED");
+        expect((await made.client.auth.me()).session?.purpose).toBe("mfa_enrolment");
+      } finally {
+        await c.admin.settings.update({ mfaRequired: "off" });
+      }
+    });
+
+    it("a session that never passed the code cannot turn MFA off or make recovery codes", async () => {
+      const made = await createUser(t, c, { roleId: plainRole });
+      const passwordOnly = t.anonymous.withToken((await login(c, made.user.username)).token);
+      const { secret } = await made.client.mfa.startTotp();
+      handedOut.push(secret, ...(await made.client.mfa.confirmTotp(codeNow(secret))).recoveryCodes);
+      t.clock.advance(STEP_MS);
+      for (const call of [
+        () => passwordOnly.mfa.renewRecoveryCodes(CANARY_PASSWORD),
+        () => passwordOnly.mfa.disable(CANARY_PASSWORD),
+      ]) {
+        const refused = await problemOf(call);
+        expect([refused.status, refused.code]).toEqual([403, "MFA_SESSION_UNVERIFIED"]);
+      }
+      expect((await userRow(t, c, made.user.id))?.mfa_enrolled).toBe(1);
+      // The session that enrolled, and one signed in with the code, may.
+      const withCode = t.anonymous.withToken((await login(c, made.user.username, codeNow(secret))).token);
+      handedOut.push(...(await withCode.mfa.renewRecoveryCodes(CANARY_PASSWORD)).recoveryCodes);
+      await made.client.mfa.disable(CANARY_PASSWORD);
+      expect((await userRow(t, c, made.user.id))?.mfa_enrolled).toBe(0);
+    });
+
+    it("the administrator's waiver lasts until the requirement changes again", async () => {
+      const token = await c.admin.apiTokens.create({
+        name: `Settings ${Date.now()}`,
+        roleId: await createRole(c, ["settings.manage"]),
+      });
+      const integration = t.anonymous.withToken(token.token);
+      await c.admin.settings.update({ mfaRequired: "patient_access" });
+      try {
+        // Waived: the administrator's session keeps its reach while unenrolled.
+        expect((await c.admin.users.list()).items.length).toBeGreaterThan(0);
+        await integration.settings.update({ mfaRequired: "all" });
+        expect((await problemOf(() => c.admin.users.list())).code).toBe("MFA_ENROLMENT_REQUIRED");
+      } finally {
+        await integration.settings.update({ mfaRequired: "off" });
+        await c.admin.apiTokens.revoke(token.id);
+      }
+    });
+
     it("patient_access: only users whose role or a per-workspace role holds a patient permission", async () => {
       const plain = await createUser(t, c, { roleId: plainRole });
       const patient = await createUser(t, c, { roleId: patientRole });

@@ -191,6 +191,7 @@ const sessionKind: Kind<SessionCallerRow> = {
       sessionId: row.sessionId,
       mustChangePassword: row.mustChangePassword === 1,
       sessionPurpose,
+      sessionMfaVerified: row.mfaVerified === 1,
       csrfHash: row.csrfHash,
       idleLimitSeconds: idleLimitSeconds(row, policy.settings.idleTimeoutMinutes),
       catalog: policy.catalog,

@@ -19,6 +19,8 @@ export interface Caller {
    * `full` for API tokens and ordinary sessions.
    */
   readonly sessionPurpose?: "full" | "mfa_enrolment" | "password_change";
+  /** The session passed the person's second factor (sessions.mfa_verified): MFA changes need it. */
+  readonly sessionMfaVerified?: boolean;
   /** SHA-256 of the session's CSRF token; http/auth.ts checks cookie-authenticated unsafe requests. */
   readonly csrfHash?: string | null;
   /** Sessions: the idle limit this request was judged by (seconds; authenticate.ts idleLimitSeconds). */

@@ -20,6 +20,14 @@ export async function confineUnenrolledSessions(
   settings: TenantSettings,
   exceptSessionId: string | null = null,
 ): Promise<number> {
+  const now = deps.clock.now().toISOString();
+  // A waiver was for the change that made it: the next change of the requirement ends it.
+  await trx
+    .updateTable("sessions")
+    .set({ mfa_waived: 0 })
+    .where("tenant_id", "=", tenantId)
+    .where("mfa_waived", "=", 1)
+    .execute();
   if (settings.mfaRequired === "off") return 0;
   // The session making the change keeps its reach (purposeNow reads the waiver on every request).
   if (exceptSessionId)
@@ -42,7 +50,8 @@ export async function confineUnenrolledSessions(
           .select(sql`1`.as("one"))
           .where("sessions.tenant_id", "=", tenantId)
           .whereRef("sessions.user_id", "=", "users.id")
-          .where("sessions.purpose", "=", "full"),
+          .where("sessions.purpose", "=", "full")
+          .where("sessions.expires_at", ">", now),
       ),
     )
     .execute();
@@ -54,7 +63,8 @@ export async function confineUnenrolledSessions(
       .set({ purpose: "mfa_enrolment" })
       .where("tenant_id", "=", tenantId)
       .where("user_id", "=", user.id)
-      .where("purpose", "=", "full");
+      .where("purpose", "=", "full")
+      .where("expires_at", ">", now);
     if (exceptSessionId) update = update.where("id", "<>", exceptSessionId);
     const r = await update.executeTakeFirst();
     confined += Number(r.numUpdatedRows);

@@ -13,7 +13,7 @@ import { inTx } from "../shared/tx.ts";
 import { createUserStore } from "../users/users.store.ts";
 import type { Caller } from "./caller.ts";
 import { newRecoveryCodes } from "./mfa.rules.ts";
-import { ensureSignedInUser } from "./mfa.service.ts";
+import { ensureSignedInUser, ensureVerifiedSession } from "./mfa.service.ts";
 import { createMfaStore } from "./mfa.store.ts";
 import { notifyMfaChange } from "./mfa-emails.ts";
 import { reauthenticate } from "./reauthenticate.ts";
@@ -44,6 +44,7 @@ export function createMfaRecoveryService(deps: Deps) {
           "Two-factor sign-in is off: there are no recovery codes to renew",
         );
       }
+      ensureVerifiedSession(caller, user);
       await reauthenticate(deps, ctx, user, input.password, "auth.mfa.recovery_codes_renewed");
       const recoveryCodes = newRecoveryCodes();
       // Hashed before the transaction: ten argon2id hashes are slow.

@@ -115,6 +115,11 @@ describe("tenant requirement", () => {
     expect(holdsPatientPermission(catalog, [role([]), role([patientKey])])).toBe(true);
   });
 
+  it("counts emergency access, which opens patient permissions on demand", () => {
+    expect(plainKey).not.toBe("emergency_access.use");
+    expect(holdsPatientPermission(catalog, [role(["emergency_access.use"])])).toBe(true);
+  });
+
   it("off / all / patient_access; never for virtual users", () => {
     const user = (virtual: boolean, patient: boolean) => ({ virtual, holdsPatientPermission: () => patient });
     expect(mfaRequiredFor("off", user(false, true))).toBe(false);

@@ -102,10 +102,18 @@ export function normaliseRecoveryCode(input: string): string | null {
   return `${s.slice(0, 5)}-${s.slice(5)}`;
 }
 
-/** True when any of the roles grants a patient-scoped permission (tenant level or in a workspace). */
+const EMERGENCY_ACCESS = "emergency_access.use";
+
+/**
+ * True when any of the roles grants a patient-scoped permission or emergency access (tenant level
+ * or in a workspace).
+ */
 export function holdsPatientPermission(catalog: Catalog, roles: readonly RoleGrants[]): boolean {
+  // Emergency access opens patient permissions on demand: its holders are people who can reach
+  // patient data (SECURITY.md 14), so `patient_access` requires MFA of them too.
   const patient = (key: string) => {
-    for (const k of catalog.closure.get(key) ?? []) if (catalog.byKey.get(k)?.patientScoped) return true;
+    for (const k of catalog.closure.get(key) ?? [])
+      if (k === EMERGENCY_ACCESS || catalog.byKey.get(k)?.patientScoped) return true;
     return false;
   };
   return roles.some(

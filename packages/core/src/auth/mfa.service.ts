@@ -110,6 +110,17 @@ export function ensureSignedInUser(caller: Caller): void {
   }
 }
 
+/**
+ * Changing an enrolled person's second factor (turning it off, new recovery codes) needs a session
+ * that passed it: a session opened with the password alone before they enrolled could otherwise
+ * mint codes or swap the authenticator with the password only (found by an adversarial audit).
+ */
+export function ensureVerifiedSession(caller: Caller, user: Pick<UsersTable, "mfa_enrolled">): void {
+  if (user.mfa_enrolled === 1 && caller.sessionId !== null && caller.sessionMfaVerified !== true) {
+    throw new AppError("MFA_SESSION_UNVERIFIED");
+  }
+}
+
 export function createMfaService(deps: Deps) {
   const now = () => deps.clock.now();
 
@@ -216,6 +227,7 @@ export function createMfaService(deps: Deps) {
       // MFA is part of the user: If-Match names the user's version. Checked before the attempt is
       // counted, so a 412 changes nothing; and again under the lock below.
       expectVersion(user.version, ifMatch);
+      ensureVerifiedSession(caller, user);
       await reauthenticate(deps, ctx, user, input.password, "auth.mfa.disabled");
       const tenant = await createTenantStore(deps.db.kysely).findTenantById(caller.tenantId);
       if (!tenant) throw new AppError("TENANT_NOT_FOUND");
@@ -248,6 +260,8 @@ export function createMfaService(deps: Deps) {
             version: fresh.version + 1,
           });
         }
+        // No open session has passed a factor the person still has (session-purpose.rules.ts).
+        await createSessionStore(trx, caller.tenantId).forgetSecondFactor(caller.userId);
         await appendAudit(deps, trx, ctx, {
           action: "auth.mfa.disabled",
           target: { type: "user", id: caller.userId, label: fresh.username },

@@ -28,6 +28,10 @@ describe("purposeNow", () => {
     expect(purposeNow("full", mfa({ enrolled: true }))).toBe("full");
   });
 
+  it("does not count a code passed with a factor the person has since turned off", () => {
+    expect(purposeNow("full", mfa({ required: true, verified: true }))).toBe("mfa_enrolment");
+  });
+
   it("keeps the reach of the administrator's session that turned the requirement on", () => {
     expect(purposeNow("full", mfa({ required: true, waived: true }))).toBe("full");
   });

@@ -16,9 +16,9 @@ export function reportedPurpose(stored: SessionPurpose, mustChangePassword: bool
  * from the policy snapshot, so a change of the setting or of a person's roles applies at once):
  * - not required of the person: everything (a session confined at sign-in is released, as a new
  *   sign-in would be);
- * - required, and the session passed the second factor (`verified`: a code or remembered device
- *   at sign-in, or the enrolment itself) or is the administrator's that turned the requirement
- *   on (`waived`): everything;
+ * - required, and the session passed the person's current second factor (`verified`, while they
+ *   are enrolled: a code or remembered device at sign-in, or the enrolment itself) or is the
+ *   administrator's that turned the requirement on (`waived`): everything;
  * - required of someone not enrolled: enrolment only;
  * - required of someone enrolled whose session never passed the code (it was opened with the
  *   password alone, before they enrolled or before it was required): null, the session no longer
@@ -35,6 +35,8 @@ export function purposeNow(
   },
 ): SessionPurpose | null {
   if (stored === "password_change") return stored;
-  if (!mfa.required || mfa.verified || mfa.waived) return "full";
+  // `verified` counts only while the person is enrolled: a code passed with a factor since turned
+  // off proves nothing now (found by an adversarial audit).
+  if (!mfa.required || mfa.waived || (mfa.verified && mfa.enrolled)) return "full";
   return mfa.enrolled ? null : "mfa_enrolment";
 }

@@ -100,6 +100,15 @@ export function createSessionStore(db: Executor, tenantId: string) {
         .executeTakeFirst();
       return Number(r.numDeletedRows) === 1;
     },
+    /** The person's second factor is gone: none of their sessions counts as having passed it. */
+    async forgetSecondFactor(userId: string): Promise<void> {
+      await db
+        .updateTable("sessions")
+        .set({ mfa_verified: 0 })
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .execute();
+    },
     /** Lifts or sets a confinement, e.g. back to `full` once MFA enrolment is confirmed. */
     async setPurpose(id: string, purpose: SessionPurpose, mfaVerified?: boolean): Promise<void> {
       await db

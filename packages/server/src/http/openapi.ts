@@ -1,9 +1,11 @@
 /** OpenAPI 3.1, generated from the same zod schemas the routes validate with. */
 
+import { createHash } from "node:crypto";
 import { ProblemSchema } from "@staffgate/contract";
 import { z } from "zod";
 import { CSRF_HEADER, SESSION_COOKIE } from "./cookies.ts";
 import type { RegisteredRoute } from "./route.ts";
+import { DEFAULT_CSP } from "./security-headers.ts";
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
   return z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as Record<
@@ -113,11 +115,19 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
   };
 }
 
+const DOCS_STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+code{background:#f3f3f3;padding:0 .25rem}h2{margin-top:2rem}pre{background:#f7f7f7;padding:.5rem;overflow:auto;font-size:12px}`;
+
+/**
+ * The docs page's Content-Security-Policy: the server's default, plus this one inline stylesheet by
+ * its hash (the default's `default-src 'self'` refuses inline styles, and the page rendered bare).
+ */
+export const DOCS_CSP = `${DEFAULT_CSP}; style-src 'self' 'sha256-${createHash("sha256").update(DOCS_STYLE).digest("base64")}'`;
+
 /** A dependency-free docs page: every operation with its summary, rendered from the document. */
 export function docsPage(): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Staffgate API</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
-code{background:#f3f3f3;padding:0 .25rem}h2{margin-top:2rem}pre{background:#f7f7f7;padding:.5rem;overflow:auto;font-size:12px}</style>
+<style>${DOCS_STYLE}</style>
 </head><body><h1>Staffgate API</h1><p>The machine-readable document is at <a href="/api/openapi.json">/api/openapi.json</a>.</p>
 <div id="ops">Loading…</div>
 <script src="/api/docs.js"></script></body></html>`;

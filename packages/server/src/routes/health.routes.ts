@@ -7,7 +7,7 @@ import { HealthResponse, ReadyResponse } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
 import { AppError, migrationsAreCurrent } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
-import { buildOpenApi, docsPage, docsScript } from "../http/openapi.ts";
+import { buildOpenApi, DOCS_CSP, docsPage, docsScript } from "../http/openapi.ts";
 import { type RouteOptions, route } from "../http/route.ts";
 
 /**
@@ -86,7 +86,7 @@ export function healthRoutes(app: FastifyInstance, core: Core, options: RouteOpt
     raw: true,
     produces: { "text/html; charset=utf-8": "The docs page" },
     handler: ({ reply }) => {
-      reply.type("text/html; charset=utf-8").send(docsPage());
+      reply.header("content-security-policy", DOCS_CSP).type("text/html; charset=utf-8").send(docsPage());
     },
   });
   route(app, options, {
