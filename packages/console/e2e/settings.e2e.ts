@@ -74,7 +74,10 @@ describe("settings", () => {
     await retention.fill("100");
     await page.getByRole("button", { name: "Save All" }).click();
     await hasText(page.getByRole("alert"), "Nothing was saved. Correct the settings marked below.");
-    await hasText(page.locator(".field", { has: retention }).locator(".field-error"), /at least 2,192: six years/);
+    await hasText(
+      page.locator(".field", { has: retention }).locator(".field-error"),
+      /at least 2,192: six years/,
+    );
     expect(await retention.getAttribute("aria-invalid")).toBe("true");
     // Said at the top, where the page begins, and the focus goes to the setting to correct.
     const above = await page
