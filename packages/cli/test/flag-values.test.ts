@@ -4,50 +4,14 @@
  * runs: `check --workspace` silently dropped answered a wider question than the one asked, and
  * `user create --workspaces` dropped gave the user every workspace.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../src/commands/index.ts";
-import { run } from "../src/main.ts";
+import { captureRun, untouchedDatabase } from "./in-process.ts";
 
 // In-process and SQLite only, like help-and-flags.test.ts: nothing here reaches a database.
 describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("flags that take a value", () => {
-  let dir: string;
-  let dbFile: string;
-  const saved = process.env.DATABASE_URL;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "staffgate-flags-"));
-    dbFile = join(dir, "untouched.db");
-    process.env.DATABASE_URL = dbFile;
-  });
-  afterAll(() => {
-    if (saved === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = saved;
-    rmSync(dir, { recursive: true, force: true });
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    expect(existsSync(dbFile)).toBe(false);
-  });
-
-  async function capture(argv: readonly string[]) {
-    let stdout = "";
-    let stderr = "";
-    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-      stdout += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-      stderr += String(chunk);
-      return true;
-    });
-    try {
-      return { code: await run(argv), stdout, stderr };
-    } finally {
-      vi.restoreAllMocks();
-    }
-  }
+  untouchedDatabase("staffgate-flags-");
+  const capture = captureRun;
 
   const valueFlags = Object.entries(COMMANDS).flatMap(([name, command]) =>
     command.flags.values.map((flag) => [name, flag] as const),

@@ -2,48 +2,16 @@
  * Every command answers `--help` with its usage (exit 0) and refuses an unknown flag (exit 2),
  * both before doing anything: no database is opened, let alone migrated.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../src/commands/index.ts";
-import { run } from "../src/main.ts";
+import { captureRun, untouchedDatabase } from "./in-process.ts";
 
 // In-process (a process per command would take a minute), on a database path that must stay
 // untouched; SQLite only, as nothing here reaches a database.
 describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate --help and unknown flags", () => {
-  let dir: string;
-  let dbFile: string;
-  const saved = process.env.DATABASE_URL;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "staffgate-help-"));
-    dbFile = join(dir, "untouched.db");
-    process.env.DATABASE_URL = dbFile;
-  });
-  afterAll(() => {
-    if (saved === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = saved;
-    rmSync(dir, { recursive: true, force: true });
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
-
-  async function capture(argv: string[]) {
-    let stdout = "";
-    let stderr = "";
-    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-      stdout += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-      stderr += String(chunk);
-      return true;
-    });
-    const code = await run(argv);
-    vi.restoreAllMocks();
-    return { code, stdout, stderr };
-  }
+  const db = untouchedDatabase("staffgate-help-");
+  const capture = captureRun;
 
   const names = Object.keys(COMMANDS);
 
@@ -57,7 +25,7 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate --help 
     expect(r.stdout.startsWith(`Usage: staffgate ${name}`)).toBe(true);
     // Also after other options, and as -h.
     expect((await capture([...name.split(" "), "--tenant", "north", "-h"])).code).toBe(0);
-    expect(existsSync(dbFile)).toBe(false);
+    expect(existsSync(db.file)).toBe(false);
   });
 
   it.each(names)("`staffgate %s --bogus` is refused with exit 2, running nothing", async (name) => {
@@ -65,7 +33,7 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate --help 
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^staffgate ${name}: unknown option --bogus`));
     expect(r.stdout).toBe("");
-    expect(existsSync(dbFile)).toBe(false);
+    expect(existsSync(db.file)).toBe(false);
   });
 
   it("lists the commands for `staffgate --help`, `staffgate help` and a noun's `--help`", async () => {

@@ -3,49 +3,13 @@
  * an unreachable one) a mistyped flag is still the usage error it is (exit 2), naming the flag or
  * variable the operator set, never "the database does not exist" (exit 1) first.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { run } from "../src/main.ts";
+import { describe, expect, it } from "vitest";
+import { captureRun, untouchedDatabase } from "./in-process.ts";
 
 // In-process on a database path that does not exist and must stay so; SQLite only.
 describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("usage errors before the database", () => {
-  let dir: string;
-  let dbFile: string;
-  const saved = process.env.DATABASE_URL;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "staffgate-usage-"));
-    dbFile = join(dir, "missing.db");
-    process.env.DATABASE_URL = dbFile;
-  });
-  afterAll(() => {
-    if (saved === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = saved;
-    rmSync(dir, { recursive: true, force: true });
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    expect(existsSync(dbFile)).toBe(false);
-  });
-
-  async function capture(argv: readonly string[]) {
-    let stdout = "";
-    let stderr = "";
-    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-      stdout += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-      stderr += String(chunk);
-      return true;
-    });
-    try {
-      return { code: await run(argv), stdout, stderr };
-    } finally {
-      vi.restoreAllMocks();
-    }
-  }
+  untouchedDatabase("staffgate-usage-");
+  const capture = captureRun;
 
   it.each([
     [
