@@ -3,6 +3,7 @@
  * single-use recovery codes (also under parallel use), remember-device, the tenant requirement,
  * disabling, and the administrator's reset. TOTP codes are made here for the fake clock's time.
  */
+import type { Staffgate } from "@staffgate/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpCodeAt, totpStepAt } from "../../core/src/auth/mfa.rules.ts";
 import { checkSecondFactor, issueRememberToken } from "../../core/src/auth/mfa-login.ts";
@@ -38,15 +39,20 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   const codeNow = (secret: string, offsetSteps = 0) =>
     totpCodeAt(secret, totpStepAt(t.clock.now().getTime()) + offsetSteps);
 
-  /** A new user of `tenant` (Administrator unless `roleId`), enrolled in TOTP. */
-  async function enrolled(tenant: TestTenant, roleId?: string) {
-    const made = await createUser(t, tenant, roleId ? { roleId } : {});
-    const { secret } = await made.client.mfa.startTotp();
-    const { recoveryCodes } = await made.client.mfa.confirmTotp(codeNow(secret));
+  /** Enrols the signed-in person of `client` in TOTP, in that session. */
+  async function enrol(client: Staffgate) {
+    const { secret } = await client.mfa.startTotp();
+    const { recoveryCodes } = await client.mfa.confirmTotp(codeNow(secret));
     handedOut.push(secret, ...recoveryCodes);
     // The confirming code's step is used up: move on so the next code is a fresh one.
     t.clock.advance(STEP_MS);
-    return { ...made, secret, recoveryCodes };
+    return { secret, recoveryCodes };
+  }
+
+  /** A new user of `tenant` (Administrator unless `roleId`), enrolled in TOTP. */
+  async function enrolled(tenant: TestTenant, roleId?: string) {
+    const made = await createUser(t, tenant, roleId ? { roleId } : {});
+    return { ...made, ...(await enrol(made.client)) };
   }
 
   const login = (tenant: TestTenant, username: string, totp?: string) =>
@@ -405,9 +411,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect(refused.status).toBe(403);
       expect(refused.code).toBe("MFA_ENROLMENT_REQUIRED");
       // It can enrol; afterwards a sign-in needs the code and gives a full session.
-      const { secret } = await session.mfa.startTotp();
-      handedOut.push(secret, ...(await session.mfa.confirmTotp(codeNow(secret))).recoveryCodes);
-      t.clock.advance(STEP_MS);
+      const { secret } = await enrol(session);
       const full = t.anonymous.withToken((await login(c, user.username, codeNow(secret))).token);
       expect((await full.users.list()).items.length).toBeGreaterThan(0);
       // Required: /auth/me says so (the console offers no "turn off"), and turning it off is refused.
@@ -486,9 +490,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       try {
         const here = t.anonymous.withToken((await login(c, required.user.username)).token);
         const elsewhere = t.anonymous.withToken((await login(c, required.user.username)).token);
-        const { secret } = await here.mfa.startTotp();
-        handedOut.push(secret, ...(await here.mfa.confirmTotp(codeNow(secret))).recoveryCodes);
-        t.clock.advance(STEP_MS);
+        await enrol(here);
         expect((await here.auth.sessions()).items).toHaveLength(1);
         expect((await problemOf(() => elsewhere.auth.me())).status).toBe(401);
         const [event] = (await c.admin.audit.list({ action: "auth.mfa.enrolled", limit: 1 })).items;
@@ -500,9 +502,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       // Not required of them: enrolling adds a factor and leaves the other sessions be.
       const free = await createUser(t, c, { roleId: plainRole });
       const elsewhere = t.anonymous.withToken((await login(c, free.user.username)).token);
-      const { secret } = await free.client.mfa.startTotp();
-      handedOut.push(secret, ...(await free.client.mfa.confirmTotp(codeNow(secret))).recoveryCodes);
-      t.clock.advance(STEP_MS);
+      await enrol(free.client);
       expect((await elsewhere.auth.sessions()).items).toHaveLength(2);
       expect(
         (await c.admin.audit.list({ action: "auth.mfa.enrolled", limit: 1 })).items[0]?.changes,
@@ -513,9 +513,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       const made = await createUser(t, c, { roleId: patientRole });
       const passwordOnly = t.anonymous.withToken((await login(c, made.user.username)).token);
       // Enrolled of their own accord (nothing required yet): the other session is left be.
-      const { secret } = await made.client.mfa.startTotp();
-      handedOut.push(secret, ...(await made.client.mfa.confirmTotp(codeNow(secret))).recoveryCodes);
-      t.clock.advance(STEP_MS);
+      const { secret } = await enrol(made.client);
       const withCode = t.anonymous.withToken((await login(c, made.user.username, codeNow(secret))).token);
       expect((await passwordOnly.auth.sessions()).items).toHaveLength(3);
       await c.admin.settings.update({ mfaRequired: "patient_access" });
@@ -533,9 +531,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
 
     it("a code passed before the person turned their MFA off no longer counts once MFA is required of them", async () => {
       const made = await createUser(t, c, { roleId: plainRole });
-      const { secret } = await made.client.mfa.startTotp();
-      handedOut.push(secret, ...(await made.client.mfa.confirmTotp(codeNow(secret))).recoveryCodes);
-      t.clock.advance(STEP_MS);
+      await enrol(made.client);
       await made.client.mfa.disable(CANARY_PASSWORD);
       await c.admin.settings.update({ mfaRequired: "patient_access" });
       try {
@@ -550,9 +546,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     it("a session that never passed the code cannot turn MFA off or make recovery codes", async () => {
       const made = await createUser(t, c, { roleId: plainRole });
       const passwordOnly = t.anonymous.withToken((await login(c, made.user.username)).token);
-      const { secret } = await made.client.mfa.startTotp();
-      handedOut.push(secret, ...(await made.client.mfa.confirmTotp(codeNow(secret))).recoveryCodes);
-      t.clock.advance(STEP_MS);
+      const { secret } = await enrol(made.client);
       for (const call of [
         () => passwordOnly.mfa.renewRecoveryCodes(CANARY_PASSWORD),
         () => passwordOnly.mfa.disable(CANARY_PASSWORD),
