@@ -2,9 +2,9 @@
  * When a tenant starts requiring MFA, the sessions already open for people it now requires but who
  * have not enrolled are confined to enrolment at once, like a new sign-in would be (SECURITY.md
  * A-14: "sent into enrolment and cannot reach admin APIs"; found by the auth audit), instead of
- * keeping full access until their absolute limit. The confinement also follows from the rule on every
- * request (session-purpose.rules.ts purposeNow); storing it here keeps the stored purpose truthful
- * and counts it for the audit event.
+ * keeping full access until their absolute limit. What a session may reach follows from the rule on
+ * every request (session-purpose.rules.ts purposeNow), which reads the stored purpose only for a
+ * password change; marking the sessions here counts each once for the `settings.updated` event.
  */
 import { sql } from "kysely";
 import type { Deps } from "../shared/deps.ts";

@@ -8,6 +8,16 @@ import type { MfaRecoveryCodesTable, MfaRememberedDevicesTable, MfaTotpTable } f
 import type { Executor } from "../shared/tx.ts";
 
 export function createMfaStore(db: Executor, tenantId: string) {
+  /** Forgets every device of a user that skipped the code (a password reset, MFA cleared); how many. */
+  async function forgetDevices(userId: string): Promise<number> {
+    const r = await db
+      .deleteFrom("mfa_remembered_devices")
+      .where("tenant_id", "=", tenantId)
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   return {
     findTotp(userId: string): Promise<MfaTotpTable | undefined> {
       return db
@@ -143,15 +153,7 @@ export function createMfaStore(db: Executor, tenantId: string) {
         .execute();
     },
 
-    /** Forgets every device of a user that skipped the code (after a password reset); how many. */
-    async forgetDevices(userId: string): Promise<number> {
-      const r = await db
-        .deleteFrom("mfa_remembered_devices")
-        .where("tenant_id", "=", tenantId)
-        .where("user_id", "=", userId)
-        .executeTakeFirst();
-      return Number(r.numDeletedRows);
-    },
+    forgetDevices,
 
     /** Removes the enrolment, every recovery code and every remembered device of a user. */
     async clearAll(userId: string): Promise<{ totp: boolean; codes: number; devices: number }> {
@@ -165,15 +167,11 @@ export function createMfaStore(db: Executor, tenantId: string) {
         .where("tenant_id", "=", tenantId)
         .where("user_id", "=", userId)
         .executeTakeFirst();
-      const d = await db
-        .deleteFrom("mfa_remembered_devices")
-        .where("tenant_id", "=", tenantId)
-        .where("user_id", "=", userId)
-        .executeTakeFirst();
+      const devices = await forgetDevices(userId);
       return {
         totp: Number(t.numDeletedRows) > 0,
         codes: Number(c.numDeletedRows),
-        devices: Number(d.numDeletedRows),
+        devices,
       };
     },
   };
