@@ -146,9 +146,21 @@ export async function dialogKeys(
   expect(escaped, `${what}: Tab stays in the dialog`).toEqual([]);
   expect([...unseen], `${what}: focus rings`).toEqual([]);
 
+  // The page closes it on the key itself, so no close event of the browser's comes after: that
+  // one is a task of its own, and a key pressed meanwhile (reopening it from the keyboard) would
+  // reach a page that still held the dialog open, which the late event would then shut.
+  await page.evaluate(() => {
+    const w = window as { lateCloses?: number };
+    if (w.lateCloses === undefined) {
+      document.addEventListener("close", () => (w.lateCloses = (w.lateCloses ?? 0) + 1), { capture: true });
+    }
+    w.lateCloses = 0;
+  });
   await page.keyboard.press("Escape");
   await gone(dialog);
   await expect.poll(() => isFocused(returnsTo), { message: `${what}: the focus returns` }).toBe(true);
+  const lateCloses = await page.evaluate(() => (window as { lateCloses?: number }).lateCloses);
+  expect(lateCloses, `${what}: close events after Escape`).toBe(0);
 
   // Its own way out (Cancel, Close) gives the focus back too.
   await options.open();

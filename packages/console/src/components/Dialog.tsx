@@ -26,9 +26,9 @@ export function Dialog(props: {
     // Read before the dialog takes the focus.
     keepOpener(d);
     /**
-     * Escape closes the dialog and the browser gives the focus back; Cancel or Save has the parent
-     * take it away while open, and the focus would drop to the page's body: back to the opener, or
-     * to the page's heading when the action took the opener away (Delete, Revoke).
+     * Escape, Cancel or Save has the parent take the dialog away while open, and the focus would
+     * drop to the page's body: back to the opener, or to the page's heading when the action took
+     * the opener away (Delete, Revoke).
      */
     const giveBack = () => {
       if (focusLost()) giveFocusBack(d);
@@ -60,19 +60,22 @@ export function Dialog(props: {
     if (mayDiscard(discard)) props.onClose();
   };
   /**
-   * Escape is stopped at its keydown, before the browser turns it into a close request: a cancel
-   * event the page refused once is not refusable again until the next click or key, so a second
-   * Escape would close without asking. An Escape meant for a dialog opened inside this one is its.
+   * Escape is stopped at its keydown and the dialog closed there, by the page, for two reasons.
+   * A cancel event the page refused once is not refusable again until the next click or key, so a
+   * second Escape would close without asking. And the browser's own close event comes later, as a
+   * task of its own: a key pressed meanwhile (reopening from the keyboard) would reach a page that
+   * still holds this dialog open, which the late event would then shut. An Escape meant for a
+   * dialog opened inside this one is its.
    */
   const onKeyDown = (event: KeyboardEvent<HTMLDialogElement>) => {
-    if (event.key !== "Escape" || discard.current === null) return;
+    if (event.key !== "Escape") return;
     if (!(event.target instanceof Element) || event.target.closest("dialog") !== ref.current) return;
     event.preventDefault();
     close();
   };
-  // Any other close request (a device's Back gesture) asks the same.
+  // Any other close request (a device's Back gesture) goes the same way.
   const onCancel = (event: SyntheticEvent<HTMLDialogElement>) => {
-    if (event.target !== ref.current || discard.current === null) return;
+    if (event.target !== ref.current) return;
     event.preventDefault();
     close();
   };
