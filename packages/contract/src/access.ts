@@ -95,6 +95,11 @@ export const EffectivePermissionsResult = z.strictObject({
       collaborator: z.boolean(),
       /** The collaborator marks: patient-scoped permissions that hold here only for a granted patient. */
       collaboratorPermissions: z.array(z.string()),
+      /**
+       * Permissions of `permissions` that hold here only through an open emergency elevation naming
+       * this workspace (PRODUCT.md §2: an elevation is flagged wherever it decides).
+       */
+      emergencyPermissions: z.array(z.string()),
     }),
   ),
 });

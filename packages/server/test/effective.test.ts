@@ -124,6 +124,22 @@ describe(`effective permissions and who-can (${process.env.STAFFGATE_TEST_DB ?? 
   });
   afterAll(() => t.close());
 
+  it("flags what holds only through an open elevation, as check does", async () => {
+    const breaker = users[users.length - 2]!;
+    const w3 = ws[2]!;
+    const m = await a.admin.access.effectivePermissions(breaker);
+    for (const column of m.workspaces) {
+      const checks = await a.admin.access.checkBatch(
+        keys.map((permission) => ({ userId: breaker, permission, workspaceId: column.workspaceId })),
+      );
+      const viaEmergency = keys.filter((_, i) => checks.results[i]?.reason.viaEmergency);
+      expect(column.emergencyPermissions).toEqual(viaEmergency);
+      for (const key of column.emergencyPermissions) expect(column.permissions).toContain(key);
+      if (column.workspaceId === w3) expect(viaEmergency).toContain("patients.write");
+      else expect(viaEmergency).toEqual([]);
+    }
+  });
+
   it("marks where the user acts as a collaborator, as the role that applies there says", async () => {
     const [w1, w2] = ws as [string, string, string];
     const flags = async (u: string) => {
@@ -280,11 +296,24 @@ describe(`effective permissions and who-can (${process.env.STAFFGATE_TEST_DB ?? 
         viaPatientGrant: { after: viaGrant },
       },
     });
-    // Without a patient, nothing is recorded.
+    // Without a patient, nothing rests on a grant: nothing is recorded.
     await a.admin.access.whoCan({ permission: "patients.read", workspaceId: w2 });
     expect((await a.admin.audit.list({ action: "access.who_can", limit: 200 })).items.length).toBe(
       before + 1,
     );
+    // A workspace's open elevation, with no patient named: recorded as check records it.
+    const w3 = ws[2]!;
+    const viaElevation = await a.admin.access.whoCan({ permission: "patients.write", workspaceId: w3 });
+    const viaEmergency = viaElevation.items.filter((i) => i.reason.viaEmergency).length;
+    expect(viaEmergency).toBeGreaterThan(0);
+    const after = (await a.admin.audit.list({ action: "access.who_can", limit: 200 })).items;
+    expect(after.length).toBe(before + 2);
+    expect(after[0]?.changes).toMatchObject({
+      permission: { after: "patients.write" },
+      workspaceId: { after: w3 },
+      viaEmergency: { after: viaEmergency },
+    });
+    expect(after[0]?.changes).not.toHaveProperty("patientRef");
   });
 
   it("refuses an unknown permission with the path, and a bad cursor", async () => {
@@ -295,6 +324,8 @@ describe(`effective permissions and who-can (${process.env.STAFFGATE_TEST_DB ?? 
       a.admin.access.whoCan({ permission: "patients.read", cursor: "garbage" }),
     );
     expect(c.status).toBe(400);
+    // Sent in who-can's body, so named as the body's field.
+    expect(c.errors.map((e) => e.path)).toEqual(["cursor"]);
     const l = await problemOf(() => a.admin.access.whoCan({ permission: "patients.read", limit: 201 }));
     expect(l.status).toBe(400);
   });

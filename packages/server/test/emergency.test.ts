@@ -342,6 +342,68 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
     expect(JSON.parse(ended[0]!.changes ?? "{}")).toMatchObject({ cause: { after: "user inactive" } });
   });
 
+  it("ends with its workspace: deleting the workspace ends the elevation naming it, audited with the cause", async () => {
+    const user = await createUser(t, a, { roleId: await createRole(a, ["emergency_access.use"]) });
+    const doomed = (await a.admin.workspaces.create({ slug: "doomed", name: "Doomed", protected: false })).id;
+    const opened = await open(user.client, { workspaceId: doomed });
+    const ask = () =>
+      a.admin.access.check({ userId: user.user.id, permission: expectedSet[0]!, workspaceId: doomed });
+    expect((await ask()).reason.code).toBe("EMERGENCY_ACCESS");
+    await a.admin.workspaces.delete(doomed);
+    expect((await ask()).reason.code).toBe("WORKSPACE_NOT_FOUND");
+    const who = await a.admin.access.whoCan({ permission: expectedSet[0]!, workspaceId: doomed });
+    expect(who.items.map((i) => i.userId)).not.toContain(user.user.id);
+    const listed = await a.admin.emergencyAccess.list({ status: "open" } as never);
+    expect(listed.items.map((e) => e.id)).not.toContain(opened.id);
+    const ended = (await auditRows(a.id, "emergency_access.ended")).filter((e) => e.target_id === opened.id);
+    expect(ended).toHaveLength(1);
+    expect(JSON.parse(ended[0]!.changes ?? "{}")).toMatchObject({
+      cause: { after: "workspace doomed was deleted" },
+    });
+    const deleted = (await auditRows(a.id, "workspace.deleted")).at(-1);
+    expect(JSON.parse(deleted?.changes ?? "{}")).toMatchObject({ endedEmergencyAccess: { after: 1 } });
+  });
+
+  it("stops granting when its user loses emergency_access.use, at the very next decision", async () => {
+    const useRole = await createRole(a, ["emergency_access.use"]);
+    const user = await createUser(t, a, { roleId: useRole });
+    await open(user.client, { patientRef: "mrn-taken-away" });
+    const ask = () =>
+      a.admin.access.check({
+        userId: user.user.id,
+        permission: expectedSet[0]!,
+        patientRef: "mrn-taken-away",
+      });
+    expect((await ask()).reason.code).toBe("EMERGENCY_ACCESS");
+    await a.admin.users.update(user.user.id, { roleId: await createRole(a, ["users.view"]) });
+    const after = await ask();
+    expect(after).toMatchObject({ allowed: false, reason: { code: "NOT_GRANTED" } });
+    const explained = await a.admin.access.explain({
+      userId: user.user.id,
+      permission: expectedSet[0]!,
+      patientRef: "mrn-taken-away",
+    });
+    expect(explained.steps.join("\n")).toContain('no longer holds "emergency_access.use"');
+  });
+
+  it("grants what its set implies: a setting of patients.phi alone also reads the patient", async () => {
+    const catalogue = (await a.admin.permissions.list()) as { items: Permission[] };
+    const phi = catalogue.items.find((p) => p.key === "patients.phi");
+    expect(phi?.implies).toContain("patients.read");
+    await a.admin.settings.update({ emergencyPermissions: ["patients.phi"] });
+    try {
+      const user = await createUser(t, a, { roleId: await createRole(a, ["emergency_access.use"]) });
+      await open(user.client, { patientRef: "mrn-implied" });
+      const ask = (permission: string) =>
+        a.admin.access.check({ userId: user.user.id, permission, patientRef: "mrn-implied" });
+      expect((await ask("patients.phi")).reason.code).toBe("EMERGENCY_ACCESS");
+      expect((await ask("patients.read")).reason.code).toBe("EMERGENCY_ACCESS");
+      expect((await ask("patients.write")).allowed).toBe(false);
+    } finally {
+      await a.admin.settings.update({ emergencyPermissions: null });
+    }
+  });
+
   it("lists for review: administrators and auditors see all, emergency_access.use alone only its own; filters", async () => {
     const c1 = await open(clinician.client, { workspaceId: ws });
     const c2 = await open(clinician2.client, { workspaceId: ws });

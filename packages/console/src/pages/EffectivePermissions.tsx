@@ -151,6 +151,7 @@ function EffectiveBody({ data, userId }: { data: GridData; userId: string }) {
         <li>✓ Allowed</li>
         <li>✕ Denied</li>
         <li>◐ Only granted patients (collaborator)</li>
+        <li>! Allowed only by an open emergency access</li>
       </ul>
       <div className="filters">
         <Field

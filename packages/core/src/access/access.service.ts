@@ -67,6 +67,7 @@ const FINAL_DENIALS: ReadonlySet<ReasonCode> = new Set([
   "USER_NOT_ACTIVE",
   "USER_EXPIRED",
   "VIRTUAL_USER",
+  "WORKSPACE_NOT_FOUND",
 ]);
 
 const needsGrants = (d: Decision) => d.reason.code === "COLLABORATOR_NO_GRANT";

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { loadCatalogs } from "../catalog/catalogs.ts";
-import { type DecisionFacts, type DecisionRole, type DecisionUser, decide } from "./decision.rules.ts";
+import {
+  type DecisionFacts,
+  type DecisionRole,
+  type DecisionUser,
+  decide,
+  type EmergencyFact,
+} from "./decision.rules.ts";
 
 const catalog = loadCatalogs().get("radiotherapy")!;
 const NOW = "2026-06-01T12:00:00.000Z";
@@ -145,7 +151,7 @@ describe("decide()", () => {
   });
 
   it("lets an open emergency elevation grant what the rules denied, and says so", () => {
-    const u = user();
+    const u = user({ role: role({ permissions: ["emergency_access.use"] }) });
     const e = {
       id: "emg_1",
       workspaceId: null,
@@ -170,5 +176,71 @@ describe("decide()", () => {
         patientRef: "p9",
       }).allowed,
     ).toBe(false);
+  });
+
+  it("says in explain when the patient's grant is limited to another workspace", () => {
+    const u = user({ role: role({ collaborator: true, permissions: ["patients.read"] }) });
+    const grant = { id: "pgr_1", workspaceId: "wsp_b", expiresAt: null };
+    const d = decide(facts(u, { patientGrants: [grant] }), {
+      permission: "patients.read",
+      workspaceId: "wsp_a",
+      patientRef: "p9",
+    });
+    expect(d.reason.code).toBe("COLLABORATOR_NO_GRANT");
+    expect(d.steps).toContain("grant pgr_1 on patient p9 is limited to workspace wsp_b");
+  });
+
+  describe("an emergency elevation", () => {
+    const holder = user({ role: role({ permissions: ["emergency_access.use"] }) });
+    const open = (over: Partial<EmergencyFact> = {}): EmergencyFact => ({
+      id: "emg_1",
+      workspaceId: "wsp_a",
+      patientRef: null,
+      expiresAt: "2026-06-01T16:00:00.000Z",
+      permissions: new Set(["patients.write"]),
+      ...over,
+    });
+
+    it("grants what a permission of its set implies, as a role does", () => {
+      const d = decide(facts(holder, { emergencies: [open()] }), {
+        permission: "patients.read",
+        workspaceId: "wsp_a",
+      });
+      expect(d.reason).toMatchObject({ code: "EMERGENCY_ACCESS", viaEmergency: "emg_1" });
+    });
+
+    it("never grants beyond what an elevation may (administration, collaborator-forbidden)", () => {
+      const wide = open({ permissions: new Set(["users.manage", "collections.read"]) });
+      for (const permission of ["users.manage", "collections.read"]) {
+        const d = decide(facts(holder, { emergencies: [wide] }), { permission, workspaceId: "wsp_a" });
+        expect(d.allowed, permission).toBe(false);
+      }
+    });
+
+    it("does not reach a workspace that is not there (deleted since it was opened)", () => {
+      const d = decide(facts(holder, { emergencies: [open()], workspaceExists: false }), {
+        permission: "patients.write",
+        workspaceId: "wsp_a",
+      });
+      expect(d).toMatchObject({ allowed: false, reason: { code: "WORKSPACE_NOT_FOUND" } });
+    });
+
+    it("stops granting once its user no longer holds emergency_access.use, and explain says so", () => {
+      const d = decide(facts(user(), { emergencies: [open()] }), {
+        permission: "patients.write",
+        workspaceId: "wsp_a",
+      });
+      expect(d).toMatchObject({ allowed: false, reason: { code: "NOT_GRANTED" } });
+      expect(d.steps.join("\n")).toContain('no longer holds "emergency_access.use"');
+    });
+
+    it("is named in explain when one is open but does not cover the question", () => {
+      const d = decide(facts(holder, { emergencies: [open()] }), {
+        permission: "patients.write",
+        workspaceId: "wsp_b",
+      });
+      expect(d.allowed).toBe(false);
+      expect(d.steps.join("\n")).toContain('no open emergency access covers "patients.write" here');
+    });
   });
 });

@@ -2,6 +2,7 @@
  * decide(): may this user do this, here, to this patient? A pure function of PRODUCT.md §3 that
  * returns the answer and every step that led to it. Callers load the facts; this only reasons.
  */
+import type { Permission } from "@staffgate/contract";
 import type { Catalog } from "../catalog/catalog.rules.ts";
 import type { RoleGrants } from "./grants.rules.ts";
 
@@ -202,7 +203,7 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
         null,
         scopedWorkspace,
       );
-      decision = emergencyOr(facts, query, permission.key, steps, reason);
+      decision = emergencyOr(facts, query, permission, steps, reason);
     } else {
       const where = scope === "tenant" ? "at tenant level" : `in workspace ${scopedWorkspace}`;
       if (explain) {
@@ -221,7 +222,7 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
         decision = emergencyOr(
           facts,
           query,
-          permission.key,
+          permission,
           steps,
           as("COLLABORATOR_FORBIDDEN", `${permission.key} is never granted to collaborators`),
         );
@@ -232,7 +233,7 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
         decision = emergencyOr(
           facts,
           query,
-          permission.key,
+          permission,
           steps,
           as(
             "COLLABORATOR_NO_PATIENT",
@@ -249,10 +250,16 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
           reason.viaPatientGrant = grant.id;
           return finish(steps, explain, true, reason);
         }
+        if (explain) {
+          for (const g of facts.patientGrants) {
+            if (live(g.expiresAt, now))
+              steps.push(`grant ${g.id} on patient ${patientRef} is limited to workspace ${g.workspaceId}`);
+          }
+        }
         decision = emergencyOr(
           facts,
           query,
-          permission.key,
+          permission,
           steps,
           as(
             "COLLABORATOR_NO_GRANT",
@@ -261,8 +268,11 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
         );
       }
     }
+  } else if (denied.code === "WORKSPACE_NOT_FOUND") {
+    // No elevation reaches a workspace that is not there (one deleted since it was opened).
+    decision = { allowed: false, reason: denied, steps };
   } else {
-    decision = emergencyOr(facts, query, permission.key, steps, denied);
+    decision = emergencyOr(facts, query, permission, steps, denied);
   }
   return finish(steps, explain, decision.allowed, decision.reason);
 }
@@ -327,20 +337,28 @@ function liveGrant(
   return undefined;
 }
 
-/** Step 6: an open emergency elevation naming this workspace or patient grants what the rest denied. */
+/**
+ * Step 6: an open emergency elevation naming this workspace or patient grants what the rest
+ * denied: a permission of its set or one a permission of its set implies, within what an
+ * elevation may ever grant (patient-scoped, not forbidden for collaborators), and only while the
+ * user still holds `emergency_access.use` (taking it away ends break-the-glass at once).
+ */
 function emergencyOr(
   facts: DecisionFacts,
   query: DecisionQuery,
-  key: string,
+  permission: Permission,
   steps: string[],
   denial: Reason,
 ): { allowed: boolean; reason: Reason; steps: readonly string[] } {
   if (facts.emergencies.length === 0) return { allowed: false, reason: denial, steps };
+  const key = permission.key;
+  const eligible = permission.patientScoped && permission.collaborator !== "forbidden";
   let e: EmergencyFact | undefined;
   for (const x of facts.emergencies) {
     if (
+      eligible &&
       x.expiresAt > facts.now &&
-      x.permissions.has(key) &&
+      coversKey(facts.catalog, x.permissions, key) &&
       ((x.patientRef !== null && x.patientRef === (query.patientRef ?? null)) ||
         (x.workspaceId !== null && x.patientRef === null && x.workspaceId === (query.workspaceId ?? null)))
     ) {
@@ -348,7 +366,16 @@ function emergencyOr(
       break;
     }
   }
-  if (!e) return { allowed: false, reason: denial, steps };
+  if (!e) {
+    if (facts.emergencies.some((x) => x.expiresAt > facts.now))
+      steps.push(`no open emergency access covers "${key}" here`);
+    return { allowed: false, reason: denial, steps };
+  }
+  const holds = decide({ ...facts, emergencies: [] }, { permission: EMERGENCY_USE }, { steps: false });
+  if (!holds.allowed) {
+    steps.push(`emergency access ${e.id} is open, but the user no longer holds "${EMERGENCY_USE}"`);
+    return { allowed: false, reason: denial, steps };
+  }
   steps.push(`denied by the rules (${denial.message}), but emergency access ${e.id} is open`);
   const reason: Mutable<Reason> = {
     code: "EMERGENCY_ACCESS",
@@ -357,4 +384,12 @@ function emergencyOr(
   };
   if (query.workspaceId) reason.workspaceId = query.workspaceId;
   return { allowed: true, reason, steps };
+}
+
+const EMERGENCY_USE = "emergency_access.use";
+
+function coversKey(catalog: Catalog, set: ReadonlySet<string>, key: string): boolean {
+  if (set.has(key)) return true;
+  for (const k of set) if (catalog.closure.get(k)?.has(key)) return true;
+  return false;
 }

@@ -46,6 +46,8 @@ export interface EffectivePermissions {
     readonly collaborator: boolean;
     /** Patient-scoped permissions that hold in this workspace only for a granted patient. */
     readonly collaboratorPermissions: string[];
+    /** Permissions of `permissions` that hold here only through an open emergency elevation. */
+    readonly emergencyPermissions: string[];
   }[];
 }
 
@@ -120,15 +122,18 @@ export function createEffectiveService(deps: Deps, access: AccessService) {
         const facts = factsFor(snapshot, caller, user, now, workspaceId, [], emergencies);
         const permissions: string[] = [];
         const collaboratorPermissions: string[] = [];
+        const emergencyPermissions: string[] = [];
         let collaborator = false;
         for (const permission of all) {
           const d = decide(facts, { permission, workspaceId, patientRef: null }, { steps: false });
           if (d.allowed) permissions.push(permission);
           else if (d.reason.code === "COLLABORATOR_NO_PATIENT") collaboratorPermissions.push(permission);
+          if (d.reason.viaEmergency) emergencyPermissions.push(permission);
           if (d.reason.code.startsWith("COLLABORATOR_")) collaborator = true;
         }
-        return { permissions, collaborator, collaboratorPermissions };
+        return { permissions, collaborator, collaboratorPermissions, emergencyPermissions };
       };
+      // With no workspace named no elevation applies (each names a workspace or a patient).
       const tenant = column(null);
       const workspaceIds = [...snapshot.workspaces].sort();
       return {
@@ -150,7 +155,8 @@ export function createEffectiveService(deps: Deps, access: AccessService) {
         throw invalid("permission", `"${query.permission}" is not in the catalogue`);
       }
       const limit = Math.min(WHO_CAN_MAX_LIMIT, Math.max(1, query.limit ?? WHO_CAN_DEFAULT_LIMIT));
-      const after = decodePairCursor(query.cursor);
+      // Sent in the body, not the query string: the problem names the body's field.
+      const after = decodePairCursor(query.cursor, "cursor");
       const workspaceId = query.workspaceId ?? null;
       const patientRef = query.patientRef ?? null;
       const now = deps.clock.now().toISOString();
@@ -207,22 +213,20 @@ export function createEffectiveService(deps: Deps, access: AccessService) {
       allowed.sort((a, b) => byUsername(a.user, b.user));
       const page = allowed.slice(0, limit);
       const last = page[page.length - 1];
-      // Asking who can reach a patient is part of who looked at patient data (PRODUCT.md §6): recorded
-      // when the answer rests on a patient grant or an elevation, or the tenant records every
-      // patient-scoped decision; one event per page, with how many were listed and through what.
+      // Recorded as check records its decisions (PRODUCT.md §6): when an answer rests on a patient
+      // grant or an elevation (a workspace's elevation too, with no patient named), or the tenant
+      // records every patient-scoped decision; one event per page, with how many were listed and
+      // through what.
       const viaGrant = page.filter((a) => a.decision.reason.viaPatientGrant).length;
       const viaEmergency = page.filter((a) => a.decision.reason.viaEmergency).length;
       const patientScoped = snapshot.catalog.byKey.get(query.permission)?.patientScoped === true;
-      if (
-        patientRef &&
-        (viaGrant > 0 || viaEmergency > 0 || (snapshot.settings.auditAllPatientDecisions && patientScoped))
-      ) {
+      if (viaGrant > 0 || viaEmergency > 0 || (snapshot.settings.auditAllPatientDecisions && patientScoped)) {
         await inTx(deps, (trx) =>
           appendAudit(deps, trx, ctx, {
             action: "access.who_can",
             changes: {
               permission: { after: query.permission },
-              patientRef: { after: patientRef },
+              ...(patientRef ? { patientRef: { after: patientRef } } : {}),
               ...(workspaceId ? { workspaceId: { after: workspaceId } } : {}),
               listed: { after: page.length },
               viaPatientGrant: { after: viaGrant },

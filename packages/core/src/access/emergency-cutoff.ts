@@ -29,3 +29,30 @@ export async function endElevationsOf(
     });
   }
 }
+
+/**
+ * A deleted workspace takes the elevations naming it with it (as its role rows and grants), in the
+ * same transaction: decide() already refuses a workspace that is not there, and the review list
+ * must not show them open. Each is audited as ended, with the cause.
+ */
+export async function endElevationsNaming(
+  deps: Deps,
+  trx: Trx,
+  ctx: Ctx,
+  workspace: { readonly id: string; readonly slug: string },
+  at: string,
+): Promise<number> {
+  const by = ctx.actor.userId ?? ctx.actor.id ?? ctx.actor.type;
+  const ended = await createEmergencyStore(trx, ctx.tenantId).endOpenNaming(workspace.id, at, by);
+  for (const e of ended) {
+    await appendAudit(deps, trx, ctx, {
+      action: "emergency_access.ended",
+      target: { type: "emergency_access", id: e.id, label: e.username },
+      changes: {
+        endedAt: { before: null, after: at },
+        cause: { before: null, after: `workspace ${workspace.slug} was deleted` },
+      },
+    });
+  }
+  return ended.length;
+}

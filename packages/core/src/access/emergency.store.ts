@@ -69,6 +69,27 @@ export function createEmergencyStore(db: Executor, tenantId: string) {
       return rows.map((r) => r.id);
     },
 
+    /** Ends every elevation naming `workspaceId` still open at `now`; their ids and users (for the audit). */
+    async endOpenNaming(workspaceId: string, now: string, by: string) {
+      const open = await withUser()
+        .where("e.workspace_id", "=", workspaceId)
+        .where("e.ended_at", "is", null)
+        .where("e.expires_at", ">", now)
+        .execute();
+      if (open.length === 0) return [];
+      await db
+        .updateTable("emergency_access")
+        .set({ ended_at: now, ended_by: by })
+        .where("tenant_id", "=", tenantId)
+        .where(
+          "id",
+          "in",
+          open.map((e) => e.id),
+        )
+        .execute();
+      return open.map((e) => ({ id: e.id, username: e.username }));
+    },
+
     /** Ends an elevation that is still open at `now`; false when it had already ended or expired. */
     async end(id: string, now: string, by: string): Promise<boolean> {
       const res = await db

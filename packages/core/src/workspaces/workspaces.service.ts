@@ -1,5 +1,6 @@
 /** Workspace use cases: each one transaction with its audit event. */
 import type { CreateWorkspaceBody, UpdateWorkspaceBody, Workspace } from "@staffgate/contract";
+import { endElevationsNaming } from "../access/emergency-cutoff.ts";
 import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
 import type { WorkspacesTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
@@ -144,7 +145,9 @@ export function createWorkspacesService(deps: Deps) {
         if (row.protected === 1) {
           throw new AppError("WORKSPACE_PROTECTED", "Unprotect the workspace before deleting it");
         }
-        const removed = await store.deleteWorkspaceCascade(id, deps.clock.now().toISOString());
+        const at = deps.clock.now().toISOString();
+        const removed = await store.deleteWorkspaceCascade(id, at);
+        const endedElevations = await endElevationsNaming(deps, trx, ctx, { id, slug: row.slug }, at);
         await appendAudit(deps, trx, ctx, {
           action: "workspace.deleted",
           target: { type: "workspace", id, label: row.slug },
@@ -155,6 +158,7 @@ export function createWorkspacesService(deps: Deps) {
             removedAccessEntries: { after: removed.accessEntries },
             removedWorkspaceRoles: { after: removed.workspaceRoles },
             removedPatientGrants: { after: removed.patientGrants },
+            ...(endedElevations > 0 ? { endedEmergencyAccess: { after: endedElevations } } : {}),
           },
         });
       });

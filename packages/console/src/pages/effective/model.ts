@@ -12,10 +12,11 @@ export type Explained = Awaited<ReturnType<Staffgate["access"]["explain"]>>;
 export type Reason = Explained["reason"];
 
 /**
- * `collaborator`: allowed only for a patient shared with the user. `tenant-only`: a permission the
- * workspace does not change (check answers as in the Tenant column).
+ * `collaborator`: allowed only for a patient shared with the user. `emergency`: allowed only
+ * through an open emergency access. `tenant-only`: a permission the workspace does not change
+ * (check answers as in the Tenant column).
  */
-export type CellState = "allowed" | "collaborator" | "denied" | "tenant-only";
+export type CellState = "allowed" | "emergency" | "collaborator" | "denied" | "tenant-only";
 
 export interface GridData {
   readonly user: UserRecord;
@@ -33,6 +34,7 @@ export function cellState(data: GridData, permission: Permission, workspaceId: s
   }
   if (permission.scope === "tenant") return "tenant-only";
   const ws = data.effective.workspaces.find((w) => w.workspaceId === workspaceId);
+  if (ws?.emergencyPermissions.includes(permission.key)) return "emergency";
   if (ws?.permissions.includes(permission.key)) return "allowed";
   return ws?.collaboratorPermissions.includes(permission.key) ? "collaborator" : "denied";
 }
@@ -40,6 +42,7 @@ export function cellState(data: GridData, permission: Permission, workspaceId: s
 export const CELL_TEXT: Readonly<Record<Exclude<CellState, "tenant-only">, { mark: string; text: string }>> =
   {
     allowed: { mark: "✓", text: "Allowed" },
+    emergency: { mark: "!", text: "Emergency access" },
     collaborator: { mark: "◐", text: "Only granted patients" },
     denied: { mark: "✕", text: "Denied" },
   };
