@@ -333,6 +333,15 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect((await problemOf(() => made.client.auth.me())).status, what).toBe(401);
       // Tokens someone else created are not touched.
       expect((await other.client.auth.me()).user.id, what).toBe(other.created.userId);
+      // No audit, no change: the revocation is recorded with its cause, and the token's
+      // integration user is archived with it, as when the token is revoked by hand.
+      const revoked = await a.admin.audit.list({ action: "api_token.revoked", targetId: made.created.id });
+      expect(revoked.items, what).toHaveLength(1);
+      expect(revoked.items[0]?.changes, what).toMatchObject({
+        userId: { before: made.created.userId },
+        cause: { after: expect.any(String) },
+      });
+      expect((await a.admin.users.get(made.created.userId)).status, what).toBe("archived");
     }
   });
 

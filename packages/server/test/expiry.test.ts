@@ -1,8 +1,8 @@
 import { archiveExpiredUsers, startExpiryJob } from "@staffgate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
-import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
-import { auditOf, createUser, roleIdByName, userRow } from "./lifecycle-fixtures.ts";
+import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { auditOf, createRole, createUser, roleIdByName, userRow } from "./lifecycle-fixtures.ts";
 
 const HOUR = 3_600_000;
 
@@ -50,6 +50,46 @@ describe(`account expiry job (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
       changes: { status: { before: "active", after: "archived" } },
     });
     expect(await archiveExpiredUsers(deps())).toMatchObject({ archived: 0 });
+  });
+
+  it("records an emergency elevation whose time ran out as ended, once, as the system", async () => {
+    const a = await t.createTenant();
+    // The fake clock moves by hours: keep the sessions this test uses alive.
+    await a.admin.settings.update({ idleTimeoutMinutes: 480 });
+    const { user, client } = await createUser(t, a, {
+      roleId: await createRole(a, ["emergency_access.use"]),
+    });
+    const byItself = await client.emergencyAccess.open({
+      reason: "patient collapsed",
+      password: CANARY_PASSWORD,
+      patientRef: "mrn-time-box",
+    });
+    const byHand = await client.emergencyAccess.open({
+      reason: "second patient",
+      password: CANARY_PASSWORD,
+      patientRef: "mrn-by-hand",
+    });
+    await client.emergencyAccess.end(byHand.id);
+    expect(await archiveExpiredUsers(deps())).toMatchObject({ elevationsEnded: 0 });
+    t.clock.advance(4 * HOUR + 1);
+    expect(await archiveExpiredUsers(deps())).toMatchObject({ elevationsEnded: 1, errors: [] });
+    expect(await archiveExpiredUsers(deps())).toMatchObject({ elevationsEnded: 0 });
+    const ended = (await auditOf(t, a, byItself.id)).filter((e) => e.action === "emergency_access.ended");
+    expect(ended).toEqual([
+      expect.objectContaining({
+        actor_type: "system",
+        target_label: user.username,
+        changes: {
+          endedAt: { before: null, after: byItself.expiresAt },
+          cause: { before: null, after: "its time ran out" },
+        },
+      }),
+    ]);
+    const listed = (await a.admin.emergencyAccess.list({ status: "ended" } as never)).items;
+    expect(listed.find((e) => e.id === byItself.id)).toMatchObject({
+      endedAt: byItself.expiresAt,
+      endedBy: null,
+    });
   });
 
   it("archives once when two instances run at the same moment", async () => {

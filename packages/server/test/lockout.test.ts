@@ -177,11 +177,15 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     t.clock.advance(24 * 60 * MINUTE);
     for (let i = 0; i < 5; i++) await attempt(u.username, WRONG);
     expect(await lockMails(u.id)).toHaveLength(2);
-    // An invited user (no password yet) is locked like anyone, but told nothing.
+    // An invited user (no password yet) counts no failures, so is neither locked nor told anything.
     const invited = await inviteUser(t, { ...a, admin: await admin() });
     for (let i = 0; i < 5; i++) await attempt(invited.username, WRONG);
-    expect((await userRow(t, a, invited.id))!.locked).toBe(1);
+    expect((await userRow(t, a, invited.id))!.locked).toBe(0);
     expect(await lockMails(invited.id)).toEqual([]);
+    const reasons = (await events(invited.id, "auth.login.failed")).map(
+      (e) => (JSON.parse(e.changes ?? "{}") as { reason?: { after?: string } }).reason?.after,
+    );
+    expect(reasons).toEqual(Array(5).fill("no_password"));
   });
 
   it("follows the tenant's threshold, and lockoutMinutes 0 locks until an administrator unlocks", async () => {

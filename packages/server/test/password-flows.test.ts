@@ -170,6 +170,19 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       expect(await mails(a.id, user.email, "auth.password.reset_link")).toHaveLength(4);
     });
 
+    it("a link sent before a deactivation does not work after the reactivation", async () => {
+      const { user } = await createUser(t, a);
+      await forgot(a.slug, user.email);
+      const token = await lastResetToken(a.id, user.email);
+      a = await refreshed(a);
+      await a.admin.userActions.deactivate(user.id);
+      await a.admin.userActions.reactivate(user.id);
+      const p = await problemOf(() =>
+        t.anonymous.credentials.resetPassword({ token, newPassword: NEW_PASSWORD }),
+      );
+      expect([p.status, p.code]).toEqual([400, "INVALID_TOKEN"]);
+    });
+
     it("a reset unlocks, ends every session and API token, notifies, and does not sign in", async () => {
       const { user, client } = await createUser(t, a);
       const second = await t.signIn(a.slug, user.username);
@@ -378,6 +391,7 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
         c.admin.credentials.setUserPassword(user.id, { password: OTHER_PASSWORD }),
       );
       expect([refused.status, refused.code]).toEqual([422, "TYPED_PASSWORDS_FORBIDDEN"]);
+      expect(refused.errors.map((e) => e.path)).toEqual(["password"]);
       await t.signIn(c.slug, user.username, NEW_PASSWORD);
       // A random password and a reset link stay available.
       expect((await c.admin.credentials.setUserPassword(user.id, { random: true }))?.password).toBeTruthy();
@@ -454,6 +468,35 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
         t.anonymous.credentials.acceptInvitation({ token, password: OTHER_PASSWORD }),
       );
       expect([again.status, again.code]).toEqual([400, "INVALID_TOKEN"]);
+      await t.signIn(a.slug, invited.username, NEW_PASSWORD);
+    });
+
+    it("counts no sign-in failure against an account without a password, so the invitation's password works at once", async () => {
+      const invited = await inviteUser(t, a);
+      const token = tokenOf((await mails(a.id, invited.email, "user.invitation"))[0]!.body);
+      for (let i = 0; i < 6; i++) {
+        const res = await t.anonymous.transport.raw("POST", "/api/v1/auth/login", {
+          body: { tenant: a.slug, login: invited.username, password: `guess-guess-guess-${i}` },
+        });
+        expect(res.status).toBe(401);
+      }
+      const row = await userRow(t, a, invited.id);
+      expect([row!.locked, row!.failed_attempts]).toEqual([0, 0]);
+      await t.anonymous.credentials.acceptInvitation({ token, password: NEW_PASSWORD });
+      await t.signIn(a.slug, invited.username, NEW_PASSWORD);
+    });
+
+    it("accepting clears a lock the account carries, as a reset does", async () => {
+      const invited = await inviteUser(t, a);
+      const token = tokenOf((await mails(a.id, invited.email, "user.invitation"))[0]!.body);
+      // A lock counted before 2026-12-04, when an account without a password still counted failures.
+      await t.db.kysely
+        .updateTable("users")
+        .set({ locked: 1, locked_until: null, failed_attempts: 5 })
+        .where("tenant_id", "=", a.id)
+        .where("id", "=", invited.id)
+        .execute();
+      await t.anonymous.credentials.acceptInvitation({ token, password: NEW_PASSWORD });
       await t.signIn(a.slug, invited.username, NEW_PASSWORD);
     });
 

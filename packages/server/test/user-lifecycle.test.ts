@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit } from "../../core/src/audit/audit-writer.ts";
 import { noRequest } from "../../core/src/shared/context.ts";
 import { inTx } from "../../core/src/shared/tx.ts";
-import { problemOf, startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
+import {
+  CANARY_PASSWORD,
+  problemOf,
+  startTestApp,
+  TEST_DB,
+  type TestApp,
+  type TestTenant,
+} from "./harness.ts";
 import {
   activeAdministrators,
   auditOf,
@@ -214,7 +221,15 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
   });
 
   it("purges a user whom others named in failed sign-ins, a lockout and a forgot-password request", async () => {
-    const invited = await inviteUser(t, a);
+    // Created with a password and never signed in: no history of its own.
+    const invited = await a.admin.users.create({
+      username: "never-signed-in",
+      email: "never-signed-in@example.org",
+      firstName: "Nev",
+      lastName: "Er",
+      roleId: viewer,
+      password: CANARY_PASSWORD,
+    } as never);
     // Anyone can cause these without being the user: they are not the user's history.
     for (let i = 0; i < 5; i++) {
       const p = await problemOf(() =>
@@ -297,6 +312,17 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     const idle = await a.admin.apiTokens.create({ name: `Idle ${Date.now()}`, roleId: reader });
     await a.admin.apiTokens.revoke(idle.id);
     await a.admin.userActions.purge((await a.admin.apiTokens.get(idle.id)).userId);
+  });
+
+  it("refuses a body on an action that takes none, naming it, and changes nothing", async () => {
+    const { user } = await createUser(t, a, { roleId: viewer });
+    const res = await a.admin.transport.raw("POST", `/api/v1/users/${user.id}/deactivate`, {
+      body: { random: true },
+    });
+    expect(res.status).toBe(400);
+    const problem = (await res.json()) as { code: string; errors: { path: string }[] };
+    expect([problem.code, problem.errors.map((e) => e.path)]).toEqual(["VALIDATION_FAILED", ["(body)"]]);
+    expect((await a.admin.users.get(user.id)).status).toBe("active");
   });
 
   it("unlocks (users.credentials): clears locked, lockedUntil and failed attempts", async () => {

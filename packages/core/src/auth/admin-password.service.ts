@@ -12,6 +12,7 @@ import { inTenantTx, inTx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { loadTargetWithin } from "../users/user-lifecycle.service.ts";
+import { endAccessOf } from "./access-cutoff.ts";
 import type { Caller } from "./caller.ts";
 import { issueCredentialLink } from "./credential-links.ts";
 import { createCredentialTokenStore } from "./credential-tokens.store.ts";
@@ -22,7 +23,6 @@ import {
   passwordPolicyFor,
 } from "./password-policy.rules.ts";
 import type { PasswordWrites } from "./password-writes.ts";
-import { createSessionStore } from "./sessions.store.ts";
 
 /** Generated passwords: 6 groups of 4 from 56 unambiguous characters, about 139 bits. */
 const RANDOM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
@@ -116,7 +116,7 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
             .where("tenant_id", "=", ctx.tenantId)
             .where("id", "=", id)
             .execute();
-          const ended = await createSessionStore(trx, ctx.tenantId).endAllForUser(id, at);
+          const ended = await endAccessOf(deps, trx, ctx, id, at, "password voided by an administrator");
           const tenant = (await createTenantStore(trx).findTenantById(ctx.tenantId))!;
           await issueCredentialLink(deps, trx, tenant, user, "reset");
           await appendAudit(deps, trx, ctx, {
@@ -139,6 +139,14 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
         throw new AppError(
           "TYPED_PASSWORDS_FORBIDDEN",
           "This practice does not allow administrators to type passwords: send a reset link or set a random password",
+          {
+            errors: [
+              {
+                path: "password",
+                message: "is not allowed by the practice's settings; send a reset link or set a random one",
+              },
+            ],
+          },
         );
       }
       if (typed && exceedsHardCap(input.password))
@@ -177,7 +185,7 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
           ...(activates ? { status: "active" as const } : {}),
         });
         if (activates) await createCredentialTokenStore(trx, ctx.tenantId).voidOpen(id, "invitation", at);
-        const ended = await createSessionStore(trx, ctx.tenantId).endAllForUser(id, at);
+        const ended = await endAccessOf(deps, trx, ctx, id, at, "password set by an administrator");
         await notify(trx, "set_by_administrator", at, user, tenant);
         await appendAudit(deps, trx, ctx, {
           action: "user.password_set",

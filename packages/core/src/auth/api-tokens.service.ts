@@ -22,9 +22,9 @@ import { AUDITED_USER_FIELDS, ensureCoversRole, loadFormalRole } from "../users/
 import { takenError } from "../users/users.service.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { newUserRow } from "../users/users.table.ts";
+import { revokeTokenRow } from "./access-cutoff.ts";
 import { type ApiTokenListRow, createApiTokenStore } from "./api-tokens.store.ts";
 import type { Caller } from "./caller.ts";
-import { createSessionStore } from "./sessions.store.ts";
 
 /** API tokens start with this; sessions with `sgs_`. */
 export const API_TOKEN_PREFIX = "sgt";
@@ -187,29 +187,7 @@ export function createApiTokensService(deps: Deps) {
         if (!row) throw new AppError("NOT_FOUND", "API token not found");
         expectVersion(versionOf(row), ifMatch);
         if (row.revoked_at !== null) return;
-        const at = deps.clock.now().toISOString();
-        await tokens.revokeToken(id, at);
-        await appendAudit(deps, trx, ctx, {
-          action: "api_token.revoked",
-          target: { type: "api_token", id, label: row.name },
-          changes: { revokedAt: { before: null, after: at }, userId: { before: row.user_id } },
-        });
-        const users = createUserStore(trx, ctx.tenantId);
-        const user = await users.findUserRowById(row.user_id);
-        if (!user || user.status === "archived") return;
-        await users.updateUserRow(user.id, {
-          status: "archived",
-          archived_from: user.status,
-          updated_at: at,
-          version: user.version + 1,
-        });
-        // Also ends anything else the integration user holds (another token, should one exist).
-        await createSessionStore(trx, ctx.tenantId).endAllForUser(user.id, at);
-        await appendAudit(deps, trx, ctx, {
-          action: "user.archived",
-          target: { type: "user", id: user.id, label: user.username },
-          changes: { status: { before: user.status, after: "archived" } },
-        });
+        await revokeTokenRow(deps, trx, ctx, row, deps.clock.now().toISOString(), null);
       });
     },
   };

@@ -77,6 +77,18 @@ export function createApiTokenStore(db: Executor, tenantId: string) {
       return q.execute();
     },
 
+    /** Unrevoked tokens the user acts through (an integration user's) or created. */
+    liveTokensOf(userId: string): Promise<{ id: string; name: string; user_id: string }[]> {
+      return db
+        .selectFrom("api_tokens")
+        .select(["id", "name", "user_id"])
+        .where("tenant_id", "=", tenantId)
+        .where((eb) => eb.or([eb("user_id", "=", userId), eb("created_by", "=", userId)]))
+        .where("revoked_at", "is", null)
+        .orderBy("id")
+        .execute();
+    },
+
     async revokeToken(id: string, at: string): Promise<void> {
       await db
         .updateTable("api_tokens")

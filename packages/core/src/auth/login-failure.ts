@@ -20,6 +20,8 @@ export type FailureReason =
   | "unknown_user"
   | "locked"
   | "wrong_password"
+  /** The account has no password (invited, or a virtual user): not counted toward a lock. */
+  | "no_password"
   | "not_active"
   | "second_factor_missing"
   | "second_factor_invalid"

@@ -157,6 +157,9 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
 
       if (!tenant || !users || !row) return fail("unknown_user", false);
       if (locked) return fail("locked", false);
+      // No password yet (invited) or ever (virtual): nothing was guessed, so nothing counts toward
+      // a lock that would then meet the password the invitation sets.
+      if (!row.password_hash) return fail("no_password", false);
       if (!passwordOk) return fail("wrong_password", true);
       const usable =
         row.status === "active" && row.virtual === 0 && (row.expires_at === null || row.expires_at > nowIso);

@@ -20,6 +20,7 @@ import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserActionsStore } from "../users/user-actions.store.ts";
 import { ensureNotSelf, loadTargetWithin, userOf } from "../users/user-lifecycle.service.ts";
 import { createUserStore } from "../users/users.store.ts";
+import { endAccessOf } from "./access-cutoff.ts";
 import type { Caller } from "./caller.ts";
 import { endOtherSessions } from "./credential-tokens.store.ts";
 import {
@@ -298,7 +299,14 @@ export function createMfaService(deps: Deps) {
           updated_at: at,
           version: row.version + 1,
         });
-        const ended = await createSessionStore(trx, ctx.tenantId).endAllForUser(userId, at);
+        const ended = await endAccessOf(
+          deps,
+          trx,
+          ctx,
+          userId,
+          at,
+          "two-factor sign-in reset by an administrator",
+        );
         await appendAudit(deps, trx, ctx, {
           action: "user.mfa_reset",
           target: { type: "user", id: userId, label: row.username },

@@ -14,6 +14,7 @@ import { inTenantTx, inTx } from "../shared/tx.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { loadTargetWithin } from "../users/user-lifecycle.service.ts";
 import { createUserStore } from "../users/users.store.ts";
+import { endAccessOf } from "./access-cutoff.ts";
 import type { Caller } from "./caller.ts";
 import { issueCredentialLink, queueInvitation } from "./credential-links.ts";
 import { type CredentialTokenKind, createCredentialTokenStore } from "./credential-tokens.store.ts";
@@ -25,7 +26,6 @@ import {
   invalidToken,
   type PasswordWrites,
 } from "./password-writes.ts";
-import { createSessionStore } from "./sessions.store.ts";
 
 const MINUTE_MS = 60_000;
 /** Forgot-password emails per account per hour (SECURITY.md C-28). */
@@ -146,7 +146,7 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
           locked_until: null,
           failed_attempts: 0,
         });
-        const ended = await createSessionStore(trx, tenant.id).endAllForUser(user.id, at);
+        const ended = await endAccessOf(deps, trx, ctx, user.id, at, "password reset");
         // A reset is how an account is taken back: no browser remembered before it skips the code.
         const forgotten = await createMfaStore(trx, tenant.id).forgetDevices(user.id);
         await notify(trx, "reset", at, fresh, tenant);
@@ -179,15 +179,23 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
         if (userId !== user.id) throw invalidToken();
         const fresh = await createUserStore(trx, tenant.id).findUserRowById(user.id);
         if (!fresh || !canAcceptInvitation(fresh, at)) throw invalidToken();
+        // The link proves the mailbox as a reset link does: it clears a lock, as a reset does.
+        const wasLocked = fresh.locked === 1 || fresh.locked_until !== null || fresh.failed_attempts > 0;
         await storePassword(trx, tenant.id, fresh, hash, settings, at, {
           status: "active",
           must_change_password: 0,
+          locked: 0,
+          locked_until: null,
+          failed_attempts: 0,
         });
         await tokens.voidOpen(user.id, "invitation", at);
         await appendAudit(deps, trx, ctx, {
           action: "user.invitation_accepted",
           target: { type: "user", id: user.id, label: user.username },
-          changes: { status: { before: "invited", after: "active" } },
+          changes: {
+            status: { before: "invited", after: "active" },
+            ...(wasLocked ? { locked: { before: fresh.locked === 1, after: false } } : {}),
+          },
         });
       });
     },

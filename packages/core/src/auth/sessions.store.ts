@@ -145,23 +145,13 @@ export function createSessionStore(db: Executor, tenantId: string) {
     async deleteSession(id: string): Promise<void> {
       await db.deleteFrom("sessions").where("tenant_id", "=", tenantId).where("id", "=", id).execute();
     },
-    /** Ends every session and API token of a user, and the API tokens the user created (any transition away from `active`, a reset, ending sessions). */
-    async endAllForUser(userId: string, at: string): Promise<number> {
+    /** Deletes every session of a user; how many. API tokens end in access-cutoff.ts, audited. */
+    async deleteAllForUser(userId: string): Promise<number> {
       const s = await db
         .deleteFrom("sessions")
         .where("tenant_id", "=", tenantId)
         .where("user_id", "=", userId)
         .executeTakeFirst();
-      // The user's own tokens (an integration user's), and those the person created: a token must
-      // not outlive the account that made it, or a stolen password could mint a lasting way back
-      // in that survives the reset (SECURITY.md C-30, E-38; found by the auth audit).
-      await db
-        .updateTable("api_tokens")
-        .set({ revoked_at: at })
-        .where("tenant_id", "=", tenantId)
-        .where((eb) => eb.or([eb("user_id", "=", userId), eb("created_by", "=", userId)]))
-        .where("revoked_at", "is", null)
-        .execute();
       return Number(s.numDeletedRows);
     },
   };

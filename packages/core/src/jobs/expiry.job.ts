@@ -7,7 +7,7 @@ import { countAdministrators } from "../access/admin-guard.ts";
 import { endElevationsOf } from "../access/emergency-cutoff.ts";
 import { isAdministratorRole } from "../access/grants.rules.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
-import { createSessionStore } from "../auth/sessions.store.ts";
+import { endAccessOf } from "../auth/access-cutoff.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
 import { type Ctx, noRequest, systemActor } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
@@ -19,11 +19,14 @@ import {
   findExpiredUsersAcrossTenants,
 } from "../users/user-actions.store.ts";
 import { createUserStore } from "../users/users.store.ts";
+import { recordRunOutElevations } from "./emergency-expiry.ts";
 import { exclusively } from "./job-lock.ts";
 
 export interface ExpiryRun {
   readonly archived: number;
   readonly skipped: number;
+  /** Emergency elevations whose time ran out, recorded as ended (emergency-expiry.ts). */
+  readonly elevationsEnded?: number;
   readonly errors: readonly unknown[];
 }
 
@@ -59,7 +62,7 @@ async function expireOne(deps: Deps, tenantId: string, userId: string, at: strin
     }
     // Conditional: when two instances run at once only the one whose update changed the row audits.
     if (!(await store.archiveUnlessArchived(row, at))) return "none";
-    await createSessionStore(trx, tenantId).endAllForUser(row.id, at);
+    await endAccessOf(deps, trx, ctx, row.id, at, "user expired");
     await endElevationsOf(deps, trx, ctx, row, at, "user expired");
     await appendAudit(deps, trx, ctx, {
       action: "user.expired",
@@ -73,7 +76,10 @@ async function expireOne(deps: Deps, tenantId: string, userId: string, at: strin
 /** A pass handles at most this many; the rest are picked up by the next run. */
 const BATCH = 1000;
 
-/** One pass: every expired, not yet archived user of every tenant, each in its own transaction. */
+/**
+ * One pass: every expired, not yet archived user of every tenant, each in its own transaction;
+ * then every emergency elevation whose time ran out is recorded as ended.
+ */
 export async function archiveExpiredUsers(deps: Deps): Promise<ExpiryRun> {
   const at = deps.clock.now().toISOString();
   const due = await findExpiredUsersAcrossTenants(deps.db.kysely, at, BATCH);
@@ -90,7 +96,8 @@ export async function archiveExpiredUsers(deps: Deps): Promise<ExpiryRun> {
       errors.push(error);
     }
   }
-  return { archived, skipped, errors };
+  const elevationsEnded = await recordRunOutElevations(deps, at, BATCH, errors);
+  return { archived, skipped, elevationsEnded, errors };
 }
 
 /**

@@ -9,10 +9,10 @@ import { currentHolder } from "../access/current-holder.ts";
 import { endElevationsOf } from "../access/emergency-cutoff.ts";
 import type { RoleGrants } from "../access/grants.rules.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
+import { endAccessOf } from "../auth/access-cutoff.ts";
 import type { Caller } from "../auth/caller.ts";
 import { queueInvitation } from "../auth/credential-links.ts";
 import { createCredentialTokenStore } from "../auth/credential-tokens.store.ts";
-import { createSessionStore } from "../auth/sessions.store.ts";
 import type { UsersTable } from "../db/schema.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
 import type { Ctx } from "../shared/context.ts";
@@ -114,7 +114,7 @@ export async function transitionUserIn(
     version: row.version + 1,
   });
   if (decision.endsAccess) {
-    await createSessionStore(trx, ctx.tenantId).endAllForUser(id, at);
+    await endAccessOf(deps, trx, ctx, id, at, `user ${decision.status}`);
     await endElevationsOf(deps, trx, ctx, row, at, `user ${decision.status}`);
   }
   // Switched off before it ever signed in: its invitation link dies with it; invited again, it
@@ -241,7 +241,7 @@ export function createUserLifecycleService(deps: Deps) {
     async revokeUserSessions(caller: Caller, ctx: Ctx, id: string): Promise<void> {
       await inTenantTx(deps, ctx.tenantId, async (trx) => {
         const row = await loadTargetWithin(trx, caller, id, undefined);
-        const ended = await createSessionStore(trx, ctx.tenantId).endAllForUser(id, now());
+        const ended = await endAccessOf(deps, trx, ctx, id, now(), "the user's sessions were ended");
         await appendAudit(deps, trx, ctx, {
           action: "user.sessions_revoked",
           target: { type: "user", id, label: row.username },

@@ -273,7 +273,9 @@ export function route<
       if (!spec.body && request.body !== undefined && spec.method !== "GET") {
         const b = request.body;
         if (typeof b !== "object" || b === null || Array.isArray(b) || Object.keys(b).length > 0) {
-          throw new AppError("VALIDATION_FAILED", "This endpoint takes no body");
+          throw new AppError("VALIDATION_FAILED", "This endpoint takes no body", {
+            errors: [{ path: "(body)", message: "must be empty: this endpoint takes no body" }],
+          });
         }
       }
       const body = spec.body ? parseBody(spec, request.body, options.validateResponses) : undefined;

@@ -162,7 +162,8 @@ export const ACTIONS: readonly ActionDef[] = [
     confirm: destructive(
       "End all sessions?",
       "End sessions",
-      (u) => `${u.displayName} is signed out everywhere, and their API tokens stop working.`,
+      (u) =>
+        `${u.displayName} is signed out everywhere, and the API tokens they created stop working (each one is recorded in the audit log).`,
     ),
     run: async (api, u) => {
       await api.userActions.revokeSessions(u.id);
