@@ -1,6 +1,6 @@
 /** The audit trail as the API shows it (PRODUCT.md §6). */
 import { z } from "zod";
-import { Id, IsoDateTime, Timestamp } from "./common.ts";
+import { DateBound, Id, IsoDateTime, Timestamp } from "./common.ts";
 
 export const AuditEventSchema = z.strictObject({
   seq: z.number().int(),
@@ -24,27 +24,11 @@ export const AuditEventSchema = z.strictObject({
 });
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
-/**
- * A bound of the date range: an ISO 8601 date-time with its offset, or a date alone (UTC), which
- * `from` reads as the day's start and `to` as its end (an inspector asks for "3 December").
- */
-const RANGE_BOUND = "must be a date (YYYY-MM-DD) or an ISO 8601 date-time with its offset";
-const rangeBound = (end: "start" | "end") =>
-  z.union(
-    [
-      z.iso.datetime({ offset: true, error: RANGE_BOUND }),
-      z.iso
-        .date({ error: RANGE_BOUND })
-        .transform((d) => `${d}T${end === "start" ? "00:00:00.000" : "23:59:59.999"}Z`),
-    ],
-    { error: RANGE_BOUND },
-  );
-
 const AuditQueryFields = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(512).optional(),
-  from: rangeBound("start").optional(),
-  to: rangeBound("end").optional(),
+  from: DateBound("start").optional(),
+  to: DateBound("end").optional(),
   actor: z.string().max(254).optional(),
   action: z.string().max(120).optional(),
   targetId: z.string().max(120).optional(),

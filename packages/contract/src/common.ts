@@ -12,6 +12,23 @@ export const IsoDateTime = () =>
     error: "must be an ISO 8601 date-time with its offset, such as 2026-12-04T09:30:00Z",
   });
 
+/**
+ * A bound of a date range: an ISO 8601 date-time with its offset, or a date alone (UTC), which a
+ * lower bound reads as the day's start and an upper bound as its end (an inspector asks for
+ * "3 December"; "last signed in before 1 March" means before that day began).
+ */
+const DATE_BOUND = "must be a date (YYYY-MM-DD) or an ISO 8601 date-time with its offset";
+export const DateBound = (end: "start" | "end") =>
+  z.union(
+    [
+      z.iso.datetime({ offset: true, error: DATE_BOUND }),
+      z.iso
+        .date({ error: DATE_BOUND })
+        .transform((d) => `${d}T${end === "start" ? "00:00:00.000" : "23:59:59.999"}Z`),
+    ],
+    { error: DATE_BOUND },
+  );
+
 // Lone surrogates are not text; \p{Cs} matches them only (a valid pair is one astral code point).
 const NOT_TEXT_ONE_LINE = /[\p{Cc}\p{Cs}\u2028\u2029]/u;
 const notText = (v: string) => NOT_TEXT_ONE_LINE.test(v.replace(/[\n\r\t]/g, " "));

@@ -1,6 +1,7 @@
 /** Users: the API shape of a staff account (API.md, PRODUCT.md §2). */
 import { z } from "zod";
 import {
+  DateBound,
   Id,
   IsoDateTime,
   Label,
@@ -153,7 +154,7 @@ export const ListUsersQuery = z.strictObject({
   role: Id.optional().describe("the same as roleId"),
   workspace: Id.optional().describe("the same as workspaceId"),
   workRole: z.string().max(80).optional(),
-  lastLoginBefore: IsoDateTime().optional(),
+  lastLoginBefore: DateBound("start").optional(),
   sort: UserSort.default("name"),
 });
 export type ListUsersQuery = z.infer<typeof ListUsersQuery>;

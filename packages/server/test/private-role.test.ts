@@ -87,6 +87,36 @@ describe(`private role (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     ).toEqual([]);
   });
 
+  it("changes nothing when the same grants are sent again (no new version, no audit event)", async () => {
+    const { user } = await createUser(t, a, { roleId: viewer });
+    const body = {
+      permissions: ["users.view", "audit.view"],
+      workspaces: [{ workspaceId: wsId, permissions: ["patients.read"] }],
+    };
+    const first = await a.admin.userActions.setPermissions(user.id, body);
+    const events = async () =>
+      (await a.admin.audit.list({ action: "user.permissions_changed", targetId: user.id })).items.length;
+    const recorded = await events();
+    // The same grants in another order are the same grants.
+    const again = await a.admin.userActions.setPermissions(user.id, {
+      permissions: ["audit.view", "users.view"],
+      workspaces: body.workspaces,
+    });
+    expect(again.version).toBe(first.version);
+    expect(await events()).toBe(recorded);
+  });
+
+  it("refuses an archived user (409 USER_STATE_INVALID), changing nothing", async () => {
+    const { user } = await createUser(t, a, { roleId: viewer });
+    const archived = await a.admin.userActions.archive(user.id);
+    const p = await problemOf(() =>
+      a.admin.userActions.setPermissions(user.id, { permissions: ["users.view"] }),
+    );
+    expect([p.status, p.code]).toEqual([409, "USER_STATE_INVALID"]);
+    const after = await a.admin.users.get(user.id);
+    expect([after.version, after.roleId]).toEqual([archived.version, viewer]);
+  });
+
   it("deletes the private role when the user gets a formal role again (PATCH roleId)", async () => {
     const { user } = await createUser(t, a, { roleId: viewer });
     const edited = await a.admin.userActions.setPermissions(user.id, { permissions: ["users.view"] });

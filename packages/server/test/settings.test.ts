@@ -229,7 +229,7 @@ describe(`settings (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       a.admin.settings.update({ emergencyPermissions: ["patients.read", "users.manage"] }),
     );
     expect(wide.status).toBe(400);
-    expect(wide.errors.map((e) => e.path)).toEqual(["emergencyPermissions[1]"]);
+    expect(wide.errors.map((e) => e.path)).toEqual(["emergencyPermissions.1"]);
     expect((await a.admin.settings.get()).emergencyPermissions).toBeNull();
     await a.admin.settings.update({ emergencyPermissions: ["patients.read", "patients.read"] });
     expect((await a.admin.settings.get()).emergencyPermissions).toEqual(["patients.read"]);

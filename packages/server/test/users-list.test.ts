@@ -106,6 +106,8 @@ describe(`users list and seats (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, 
     expect(stale).toContain("cleo");
     expect(stale).toContain("anna");
     expect(stale).not.toContain("bert");
+    // A date alone is that day's start, as the audit's range bounds read it.
+    expect(await names({ lastLoginBefore: "2026-01-02" })).toEqual(stale);
   });
 
   it("searches name, username, email and employee number, with % and _ matched literally", async () => {

@@ -35,9 +35,9 @@ function draftsOf(settings: Settings): Drafts {
   return out;
 }
 
-/** An error the API named inside a list setting (`emergencyPermissions[1]`), shown beside the list. */
+/** An error the API named inside a list setting (`emergencyPermissions.1`), shown beside the list. */
 function errorWithin(errors: Record<string, string>, key: string): string | undefined {
-  const inner = Object.keys(errors).find((k) => k.startsWith(`${key}[`));
+  const inner = Object.keys(errors).find((k) => k.startsWith(`${key}.`));
   return inner === undefined ? undefined : errors[inner];
 }
 

@@ -19,15 +19,15 @@ export async function endElevationsOf(
   at: string,
   because: string,
 ): Promise<void> {
-  const by = ctx.actor.userId ?? ctx.actor.id ?? ctx.actor.type;
-  const ended = await createEmergencyStore(trx, ctx.tenantId).endOpenOf(user.id, at, by);
-  for (const id of ended) {
-    await appendAudit(deps, trx, ctx, {
-      action: "emergency_access.ended",
-      target: { type: "emergency_access", id, label: user.username },
-      changes: { endedAt: { before: null, after: at }, cause: { before: null, after: because } },
-    });
-  }
+  const ids = await createEmergencyStore(trx, ctx.tenantId).endOpenOf(user.id, at, endedBy(ctx));
+  await auditEnded(
+    deps,
+    trx,
+    ctx,
+    ids.map((id) => ({ id, username: user.username })),
+    at,
+    because,
+  );
 }
 
 /**
@@ -42,17 +42,26 @@ export async function endElevationsNaming(
   workspace: { readonly id: string; readonly slug: string },
   at: string,
 ): Promise<number> {
-  const by = ctx.actor.userId ?? ctx.actor.id ?? ctx.actor.type;
-  const ended = await createEmergencyStore(trx, ctx.tenantId).endOpenNaming(workspace.id, at, by);
+  const ended = await createEmergencyStore(trx, ctx.tenantId).endOpenNaming(workspace.id, at, endedBy(ctx));
+  await auditEnded(deps, trx, ctx, ended, at, `workspace ${workspace.slug} was deleted`);
+  return ended.length;
+}
+
+const endedBy = (ctx: Ctx) => ctx.actor.userId ?? ctx.actor.id ?? ctx.actor.type;
+
+async function auditEnded(
+  deps: Deps,
+  trx: Trx,
+  ctx: Ctx,
+  ended: readonly { readonly id: string; readonly username: string }[],
+  at: string,
+  cause: string,
+): Promise<void> {
   for (const e of ended) {
     await appendAudit(deps, trx, ctx, {
       action: "emergency_access.ended",
       target: { type: "emergency_access", id: e.id, label: e.username },
-      changes: {
-        endedAt: { before: null, after: at },
-        cause: { before: null, after: `workspace ${workspace.slug} was deleted` },
-      },
+      changes: { endedAt: { before: null, after: at }, cause: { before: null, after: cause } },
     });
   }
-  return ended.length;
 }

@@ -42,7 +42,7 @@ function ensureEmergencySet(catalog: Catalog, keys: readonly string[]): void {
   keys.forEach((key, i) => {
     if (!allowed.has(key)) {
       throw invalid(
-        `emergencyPermissions[${i}]`,
+        `emergencyPermissions.${i}`,
         `is not a patient-scoped permission an emergency may grant (one of: ${[...allowed].sort().join(", ")})`,
       );
     }

@@ -36,6 +36,19 @@ function grantsOf(role: RoleGrants | undefined): RoleGrants {
   };
 }
 
+/** Equal as grants: the order of permissions and of workspace rows does not matter. */
+function sameGrants(a: RoleGrants, b: RoleGrants): boolean {
+  const key = (g: RoleGrants) =>
+    JSON.stringify([
+      [...g.permissions].sort(),
+      g.collaborator,
+      g.workspaces
+        .map((w) => [w.workspaceId, [...w.permissions].sort(), w.collaborator] as const)
+        .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)),
+    ]);
+  return key(a) === key(b);
+}
+
 export function createUserPermissionsService(deps: Deps) {
   return {
     /** The grants of the user's role: the private role's, or the formal role's as a template. */
@@ -75,6 +88,10 @@ export function createUserPermissionsService(deps: Deps) {
       };
       return inTenantTx(deps, ctx.tenantId, async (trx) => {
         const row = await loadTargetWithin(trx, caller, id, ifMatch);
+        // As for every edit of a user (users-update.ts): an archived user is off the books.
+        if (row.status === "archived") {
+          throw new AppError("USER_STATE_INVALID", "The user is archived; restore it before editing");
+        }
         const store = createUserActionsStore(trx, ctx.tenantId);
         const workspaceIds = await store.existingWorkspaceIds(grants.workspaces.map((w) => w.workspaceId));
         assertValidRole(caller.catalog, grants, workspaceIds);
@@ -87,7 +104,11 @@ export function createUserPermissionsService(deps: Deps) {
             `You cannot grant permissions you do not hold: ${describeExcess(excess)}`,
           );
         }
-        const before = grantsOf((await loadRolesById(trx, ctx.tenantId, [row.role_id])).get(row.role_id));
+        const held = (await loadRolesById(trx, ctx.tenantId, [row.role_id])).get(row.role_id);
+        const before = grantsOf(held);
+        // The same private role again changes nothing: no new version, no audit event.
+        if (held?.privateUserId === id && sameGrants(before, grants))
+          return userOf(deps, trx, ctx.tenantId, id);
         const at = deps.clock.now().toISOString();
         const existing = await store.findPrivateRoleId(id);
         let roleId: string;
