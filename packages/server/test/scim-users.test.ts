@@ -103,6 +103,15 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     );
   });
 
+  it("refuses a user naming two groups (one role per user) with 400 naming groups, writing nothing", async () => {
+    const before = (await a.admin.users.list({ status: "all", limit: 200 })).items.length;
+    const role = (await a.admin.roles.list()).items[0]!.id;
+    const two = await scim("POST", "/Users", scimUser({ groups: [{ value: role }, { value: role }] }));
+    expect([two.status, two.body.scimType]).toEqual([400, "invalidValue"]);
+    expect(two.body.detail).toContain("groups");
+    expect((await a.admin.users.list({ status: "all", limit: 200 })).items.length).toBe(before);
+  });
+
   it("refuses a user that names no group when the tenant has no default role, writing nothing", async () => {
     await a.admin.settings.update({ scimDefaultRoleId: null });
     try {
@@ -326,6 +335,28 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     const row = await userRow(t, a, created.id);
     expect(row!.title).toBeNull();
     expect(row!.version).toBe(1);
+  });
+
+  it("moves the ETag when only externalId changes: the old version is stale for If-Match and If-None-Match", async () => {
+    const created = (await scim("POST", "/Users", scimUser({ externalId: "idp-old" }))).body;
+    const old = created.meta.version as string;
+    const patched = await scim(
+      "PATCH",
+      `/Users/${created.id}`,
+      { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "externalId", value: "idp-new" }] },
+      { "if-match": old },
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.body.meta.version).not.toBe(old);
+    const fresh = await scim("GET", `/Users/${created.id}`, undefined, { "if-none-match": old });
+    expect([fresh.status, fresh.body.externalId]).toEqual([200, "idp-new"]);
+    const stale = await scim(
+      "PATCH",
+      `/Users/${created.id}`,
+      { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "externalId", value: "idp-lost" }] },
+      { "if-match": old },
+    );
+    expect(stale.status).toBe(412);
   });
 
   it("DELETE archives: sessions end, the user answers 404 from then on, its name stays taken", async () => {

@@ -137,6 +137,9 @@ export function readScimUser(body: Record<string, unknown>): ScimUserInput {
   const groups = field(body, "groups");
   let groupId: string | undefined;
   if (Array.isArray(groups) && groups.length > 0) {
+    // One role per user: a second group would be dropped without a word, so it is refused.
+    if (groups.length > 1)
+      throw scimInvalid("groups", "names more than one group: a user holds exactly one role");
     groupId =
       text(field(asObject(groups[0], "groups[0]") ?? {}, "value"), "groups[0].value", true) ?? undefined;
   }

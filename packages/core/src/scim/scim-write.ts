@@ -31,7 +31,11 @@ export async function changeExisting<R extends { version: number }, T>(
   }
 }
 
-/** Stores the client's externalId when it changed, audited as a change of the user or role. */
+/**
+ * Stores the client's externalId when it changed, audited as a change of the user or role, whose
+ * version moves with it: the ETag names a version of the whole resource (RFC 7644 §3.14), so a
+ * client's If-None-Match must not be told "unchanged" nor an old If-Match let through.
+ */
 export async function keepExternalId(
   deps: Deps,
   trx: Trx,
@@ -44,6 +48,12 @@ export async function keepExternalId(
   const before = (await store.externalIds(type, [target.id])).get(target.id) ?? null;
   if (before === externalId) return;
   await store.setExternalId(type, target.id, externalId);
+  await trx
+    .updateTable(type === "User" ? "users" : "roles")
+    .set((eb) => ({ version: eb("version", "+", 1), updated_at: deps.clock.now().toISOString() }))
+    .where("tenant_id", "=", ctx.tenantId)
+    .where("id", "=", target.id)
+    .execute();
   await appendAudit(deps, trx, ctx, {
     action: type === "User" ? "user.updated" : "role.updated",
     target: { type: type === "User" ? "user" : "role", ...target },
