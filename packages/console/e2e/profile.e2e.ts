@@ -37,6 +37,8 @@ describe("profile", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await visible(page.getByText("Is not your current password."));
     expect(await current.getAttribute("aria-invalid")).toBe("true");
+    // The focus goes to the field to fix, as in every other form.
+    await expect.poll(() => current.evaluate((el) => el === document.activeElement)).toBe(true);
 
     await current.fill(FIRST);
     await page.getByLabel("New password", { exact: true }).fill(SECOND);

@@ -26,11 +26,13 @@ export class ServerIdleClock {
   private low = Date.now();
   private up = Date.now();
   private touchMs = SERVER_TOUCH_MS;
-  // Other tabs share the session: their calls keep it alive here too (times only, no secrets).
-  private readonly channel =
-    typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel("staffgate-activity");
 
-  constructor() {
+  /** `channel`: other tabs share the session, so their calls keep it alive here too (times only, no secrets). */
+  constructor(
+    private readonly channel: BroadcastChannel | null = typeof BroadcastChannel === "undefined"
+      ? null
+      : new BroadcastChannel("staffgate-activity"),
+  ) {
     if (this.channel) {
       this.channel.onmessage = (event: MessageEvent<{ start: number; end: number }>) =>
         this.record(event.data.start, event.data.end);
@@ -39,9 +41,18 @@ export class ServerIdleClock {
 
   /** A new session (`fresh`: just signed in, its last use is now) or one found on page load. */
   begin(idleSeconds: number, fresh: boolean, start = Date.now(), end = Date.now()): void {
-    this.touchMs = Math.min(SERVER_TOUCH_MS, (idleSeconds * 1000) / 4);
+    this.limit(idleSeconds);
     this.low = fresh ? start : start - this.touchMs;
     this.up = end;
+  }
+
+  /**
+   * The tenant's idle limit now: the server records a use at most every minute, or every quarter
+   * of a shorter limit, and takes a changed limit at once, so the clock follows it (a limit
+   * lowered from 15 minutes to 2 left "Stay signed in" unable to end the warning).
+   */
+  limit(idleSeconds: number): void {
+    this.touchMs = Math.min(SERVER_TOUCH_MS, (idleSeconds * 1000) / 4);
   }
 
   /** A call the server answered, made at `start` and answered at `end`. */
@@ -119,6 +130,10 @@ export function IdleWarning(props: {
     }
     tick();
   }, [renew, tick]);
+
+  useEffect(() => {
+    clock.limit(idleSeconds);
+  }, [clock, idleSeconds]);
 
   useEffect(() => {
     tick();

@@ -3,10 +3,11 @@
  * session and ends the user's others; a session that had to change its password becomes a full
  * one, so the console reads `/auth/me` again and goes on to the app.
  */
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { fieldErrors, problemMessage } from "../../api.ts";
 import { Field } from "../../components/Field.tsx";
 import { FormActions } from "../../components/FormActions.tsx";
+import { focusFirstInvalid } from "../../components/keepFocus.ts";
 import { ErrorAlert, Notice } from "../../components/Messages.tsx";
 import { navigate } from "../../router.tsx";
 import { useApi, useSession } from "../../session.tsx";
@@ -33,6 +34,13 @@ export function PasswordTab() {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+
+  // As every form (useSubmit.ts): whoever found a field wrong, the focus goes to the first one marked.
+  useEffect(() => {
+    if (form.current && (errors.current || errors.password || errors.confirm))
+      focusFirstInvalid(form.current);
+  }, [errors]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -79,7 +87,7 @@ export function PasswordTab() {
   };
 
   return (
-    <form onSubmit={submit} aria-busy={busy} noValidate className="narrow-form">
+    <form ref={form} onSubmit={submit} aria-busy={busy} noValidate className="narrow-form">
       <h2>Change password</h2>
       {done && <Notice>Your password was changed. Your other sessions were signed out.</Notice>}
       <Field
