@@ -36,6 +36,15 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     b = await refreshed(b);
   });
 
+  /** A lock with no end, set in the database (as five failures under lockoutMinutes 0 leave it). */
+  const lockUntilUnlocked = (userId: string) =>
+    t.db.kysely
+      .updateTable("users")
+      .set({ locked: 1, locked_until: null, failed_attempts: 5 })
+      .where("tenant_id", "=", a.id)
+      .where("id", "=", userId)
+      .execute();
+
   async function mails(tenantId: string, to: string, kind?: string) {
     let q = t.db.kysely
       .selectFrom("outbox")
@@ -186,12 +195,7 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     it("a reset unlocks, ends every session and API token, notifies, and does not sign in", async () => {
       const { user, client } = await createUser(t, a);
       const second = await t.signIn(a.slug, user.username);
-      await t.db.kysely
-        .updateTable("users")
-        .set({ locked: 1, locked_until: null, failed_attempts: 5 })
-        .where("tenant_id", "=", a.id)
-        .where("id", "=", user.id)
-        .execute();
+      await lockUntilUnlocked(user.id);
       await forgot(a.slug, user.email);
       const token = await lastResetToken(a.id, user.email);
       const res = await t.app.inject({
@@ -490,12 +494,7 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       const invited = await inviteUser(t, a);
       const token = tokenOf((await mails(a.id, invited.email, "user.invitation"))[0]!.body);
       // A lock counted before 2026-12-04, when an account without a password still counted failures.
-      await t.db.kysely
-        .updateTable("users")
-        .set({ locked: 1, locked_until: null, failed_attempts: 5 })
-        .where("tenant_id", "=", a.id)
-        .where("id", "=", invited.id)
-        .execute();
+      await lockUntilUnlocked(invited.id);
       await t.anonymous.credentials.acceptInvitation({ token, password: NEW_PASSWORD });
       await t.signIn(a.slug, invited.username, NEW_PASSWORD);
     });
