@@ -53,6 +53,11 @@ export async function run(argv: readonly string[]): Promise<number> {
       process.stdout.write(list(first));
       return 0;
     }
+    // `staffgate user` alone: the noun is known, its command is what is missing.
+    if (argv.length === 1 && Object.keys(COMMANDS).some((name) => name.startsWith(`${first} `))) {
+      process.stderr.write(`staffgate ${first}: which ${first} command? None was given.\n\n${list(first)}`);
+      return 2;
+    }
     process.stderr.write(`staffgate: unknown command "${argv.slice(0, 2).join(" ")}"\n\n${list(first)}`);
     return 2;
   }

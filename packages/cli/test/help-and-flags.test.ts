@@ -62,6 +62,21 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate --help 
     }
   });
 
+  it("says a command is missing after a known noun (exit 2), with that noun's commands", async () => {
+    const r = await capture(["tenant"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^staffgate tenant: which tenant command\? None was given\./);
+    expect(r.stderr).toContain("  tenant create ");
+  });
+
+  it("names the flag the person typed when its value is refused (exit 2), not the variable it sets", async () => {
+    const serve = await capture(["serve", "--port", "abc"]);
+    expect(serve.code).toBe(2);
+    expect(serve.stderr).toMatch(/^staffgate serve: --port must be a port number/);
+    expect(serve.stderr).not.toContain("PORT must");
+  });
+
   it("refuses an unknown command with exit 2 and the list on stderr", async () => {
     const r = await capture(["frobnicate"]);
     expect(r.code).toBe(2);

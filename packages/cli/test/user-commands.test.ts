@@ -133,8 +133,11 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect(linkBase("xan@west.example")).toBe("https://staff.west.example");
 
       const refused = invite("yul", {}, "--public-url", "ftp://files.west.example");
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toMatch(/^STAFFGATE_PUBLIC_URL must be an http:\/\/ or https:\/\/ URL/);
+      // A usage error naming the flag typed, not the variable it stands for.
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        /^staffgate user create: --public-url must be an http:\/\/ or https:\/\/ URL/,
+      );
     });
 
     it("imports a CSV: a dry run writes nothing; a bad row writes nothing and exits 1, dry run or not; a good file is imported", async () => {

@@ -80,3 +80,22 @@ export function issuesOf(
 ) {
   return issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
 }
+
+/**
+ * A configuration error about a variable the person set with a flag (`--port abc` sets PORT): a
+ * usage error (exit 2) naming the flag they typed, not the variable they did not set. Null when
+ * the error is about something else.
+ */
+export function flagConfigError(
+  error: unknown,
+  given: Readonly<Record<string, unknown>>,
+  variables: Readonly<Record<string, string>>,
+): UsageError | null {
+  if (!(error instanceof Error)) return null;
+  for (const [flag, variable] of Object.entries(variables)) {
+    if (given[flag] !== undefined && error.message.startsWith(`${variable} `)) {
+      return new UsageError(`--${flag}${error.message.slice(variable.length)}`);
+    }
+  }
+  return null;
+}

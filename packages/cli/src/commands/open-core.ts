@@ -11,7 +11,7 @@ import {
 import { loadConfig, unloadedCatalogsProblem } from "@staffgate/server";
 import { CommandError, UsageError } from "./command.ts";
 import { missingSqliteFile } from "./existing-database.ts";
-import { namedProblems } from "./flags.ts";
+import { flagConfigError, namedProblems } from "./flags.ts";
 import { openDatabaseOrExplain } from "./open-database.ts";
 
 export { CommandError } from "./command.ts";
@@ -52,9 +52,17 @@ export async function withCoreFlags(
 }
 
 async function openAndRun(options: CoreOptions, work: (core: Core) => Promise<number>): Promise<number> {
-  const config = loadConfig(
-    options.publicUrl ? { ...process.env, STAFFGATE_PUBLIC_URL: options.publicUrl } : process.env,
-  );
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(
+      options.publicUrl ? { ...process.env, STAFFGATE_PUBLIC_URL: options.publicUrl } : process.env,
+    );
+  } catch (error) {
+    throw (
+      flagConfigError(error, { "public-url": options.publicUrl }, { "public-url": "STAFFGATE_PUBLIC_URL" }) ??
+      error
+    );
+  }
   const missing = missingSqliteFile(config.databaseUrl);
   if (missing) {
     throw new CommandError(

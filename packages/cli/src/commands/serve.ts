@@ -6,7 +6,7 @@
  */
 import { loadConfig, startServer } from "@staffgate/server";
 import type { Command } from "./command.ts";
-import { parseArgs } from "./flags.ts";
+import { flagConfigError, parseArgs } from "./flags.ts";
 
 const FLAGS: Readonly<Record<string, string>> = {
   port: "PORT",
@@ -33,7 +33,14 @@ export const serve: Command = {
   summary:
     "Start the service [--port --host --database-url --catalog --public-url] (or PORT, HOST, DATABASE_URL, …)",
   async run(args) {
-    await startServer(loadConfig(serveEnv(args, process.env)));
+    const { options } = parseArgs(args, SPEC);
+    let config: ReturnType<typeof loadConfig>;
+    try {
+      config = loadConfig(serveEnv(args, process.env));
+    } catch (error) {
+      throw flagConfigError(error, options, FLAGS) ?? error;
+    }
+    await startServer(config);
     return 0;
   },
 };
