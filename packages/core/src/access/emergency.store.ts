@@ -90,6 +90,21 @@ export function createEmergencyStore(db: Executor, tenantId: string) {
       return open.map((e) => ({ id: e.id, username: e.username }));
     },
 
+    /**
+     * Records an elevation whose time ran out as ended at its time box; false when it is already
+     * recorded (two instances running the job at once: only one audits).
+     */
+    async recordRunOut(id: string, endedAt: string): Promise<boolean> {
+      const res = await db
+        .updateTable("emergency_access")
+        .set({ ended_at: endedAt })
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .where("ended_at", "is", null)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
+    },
+
     /** Ends an elevation that is still open at `now`; false when it had already ended or expired. */
     async end(id: string, now: string, by: string): Promise<boolean> {
       const res = await db
@@ -158,4 +173,20 @@ export async function loadOpenEmergencies(
     out.set(r.user_id, list);
   }
   return out;
+}
+
+/** Elevations of every tenant whose time ran out by `at` and are not yet recorded as ended (the expiry job's scan). */
+export function findRunOutAcrossTenants(
+  db: Executor,
+  at: string,
+  limit: number,
+): Promise<{ tenant_id: string; id: string }[]> {
+  return db
+    .selectFrom("emergency_access")
+    .select(["tenant_id", "id"])
+    .where("ended_at", "is", null)
+    .where("expires_at", "<=", at)
+    .orderBy("expires_at")
+    .limit(limit)
+    .execute();
 }

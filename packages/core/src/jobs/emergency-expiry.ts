@@ -5,6 +5,7 @@
  * reads `endedAt` = its time box, `endedBy` none. Like user expiry, the one cross-tenant scan;
  * each elevation is then ended inside its own tenant's transaction.
  */
+import { createEmergencyStore, findRunOutAcrossTenants } from "../access/emergency.store.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
 import { type Ctx, noRequest, systemActor } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
@@ -17,16 +18,8 @@ export async function recordRunOutElevations(
   limit: number,
   errors: unknown[],
 ): Promise<number> {
-  const due = await deps.db.kysely
-    .selectFrom("emergency_access")
-    .select(["tenant_id", "id"])
-    .where("ended_at", "is", null)
-    .where("expires_at", "<=", at)
-    .orderBy("expires_at")
-    .limit(limit)
-    .execute();
   let ended = 0;
-  for (const e of due) {
+  for (const e of await findRunOutAcrossTenants(deps.db.kysely, at, limit)) {
     try {
       if (await recordOne(deps, e.tenant_id, e.id, at)) ended += 1;
     } catch (error) {
@@ -38,27 +31,10 @@ export async function recordRunOutElevations(
 
 async function recordOne(deps: Deps, tenantId: string, id: string, at: string): Promise<boolean> {
   return inTenantTx(deps, tenantId, async (trx) => {
-    const row = await trx
-      .selectFrom("emergency_access as e")
-      .innerJoin("users as u", (j) =>
-        j.onRef("u.tenant_id", "=", "e.tenant_id").onRef("u.id", "=", "e.user_id"),
-      )
-      .select(["e.expires_at", "u.username"])
-      .where("e.tenant_id", "=", tenantId)
-      .where("e.id", "=", id)
-      .where("e.ended_at", "is", null)
-      .where("e.expires_at", "<=", at)
-      .executeTakeFirst();
-    if (!row) return false;
-    // Conditional: when two instances run at once only the one whose update changed the row audits.
-    const res = await trx
-      .updateTable("emergency_access")
-      .set({ ended_at: row.expires_at })
-      .where("tenant_id", "=", tenantId)
-      .where("id", "=", id)
-      .where("ended_at", "is", null)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) return false;
+    const store = createEmergencyStore(trx, tenantId);
+    const row = await store.findById(id);
+    if (!row || row.ended_at !== null || row.expires_at > at) return false;
+    if (!(await store.recordRunOut(id, row.expires_at))) return false;
     const ctx: Ctx = { ...noRequest, tenantId, actor: systemActor };
     await appendAudit(deps, trx, ctx, {
       action: "emergency_access.ended",
