@@ -145,6 +145,22 @@ describe("decide()", () => {
     ).toBe(false);
   });
 
+  it("names the same grant whatever order the grants come in", () => {
+    const u = user({ role: role({ collaborator: true, permissions: ["patients.read"] }) });
+    const q = { permission: "patients.read", patientRef: "p1", workspaceId: "wsp_a" };
+    const via = (patientGrants: DecisionFacts["patientGrants"]) =>
+      [patientGrants, [...patientGrants].reverse()].map(
+        (list) => decide(facts(u, { patientGrants: list }), q).reason.viaPatientGrant,
+      );
+    const tenantWide = { id: "grt_a", workspaceId: null, expiresAt: null };
+    const here = { id: "grt_b", workspaceId: "wsp_a", expiresAt: "2026-07-01T00:00:00.000Z" };
+    expect(via([tenantWide, here])).toEqual(["grt_b", "grt_b"]);
+    const sooner = { id: "grt_c", workspaceId: null, expiresAt: "2026-06-02T00:00:00.000Z" };
+    expect(via([sooner, tenantWide])).toEqual(["grt_a", "grt_a"]);
+    const twin = { ...tenantWide, id: "grt_0" };
+    expect(via([tenantWide, twin])).toEqual(["grt_0", "grt_0"]);
+  });
+
   it("never lets a collaborator hold a forbidden permission", () => {
     const u = user({ role: role({ collaborator: true, permissions: ["collections.read"] }) });
     expect(decide(facts(u), { permission: "collections.read" }).reason.code).toBe("COLLABORATOR_FORBIDDEN");

@@ -326,15 +326,32 @@ function rowFor(role: DecisionRole, workspaceId: string) {
   return undefined;
 }
 
+/**
+ * The grant a decision rests on, whatever order the facts came in (check and who-can read them
+ * with different queries and must name the same one): the grant limited to this workspace before
+ * a tenant-wide one, then the one lasting longest (no expiry first), then the smallest id.
+ */
 function liveGrant(
   grants: readonly PatientGrantFact[],
   now: string,
   workspaceId: string | null,
 ): PatientGrantFact | undefined {
+  let best: PatientGrantFact | undefined;
   for (const g of grants) {
-    if (live(g.expiresAt, now) && (g.workspaceId === null || g.workspaceId === workspaceId)) return g;
+    if (!live(g.expiresAt, now) || (g.workspaceId !== null && g.workspaceId !== workspaceId)) continue;
+    if (best === undefined || rankGrant(g, best) < 0) best = g;
   }
-  return undefined;
+  return best;
+}
+
+function rankGrant(a: PatientGrantFact, b: PatientGrantFact): number {
+  if ((a.workspaceId === null) !== (b.workspaceId === null)) return a.workspaceId === null ? 1 : -1;
+  if (a.expiresAt !== b.expiresAt) {
+    if (a.expiresAt === null) return -1;
+    if (b.expiresAt === null) return 1;
+    return a.expiresAt > b.expiresAt ? -1 : 1;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /**
