@@ -1,6 +1,7 @@
 /**
- * Outbox: an administrator sees the practice's emails with their kind and delivery state, never a
- * body (an invitation's one-time token never reaches the page); the State and Recipient filters
+ * Outbox: an administrator sees the practice's emails with their kind and delivery state; a body
+ * only once it was printed to the server log (no mail server), so an email still waiting or sent by
+ * SMTP never brings its one-time token to the page, and a printed one shows its link; the State and Recipient filters
  * narrow the list and stay in the address; a practice with no email says so; someone without
  * settings.manage neither sees the page in the navigation nor gets it.
  *
@@ -78,7 +79,7 @@ describe("outbox", () => {
       .execute();
   });
 
-  it("lists the invitations with their kind and state, and never a body or its token", async () => {
+  it("lists the invitations with their kind and state, and no body or token of one not printed", async () => {
     const page = await signedIn();
     const nav = page.getByRole("navigation", { name: "Main" });
     const links = await nav.getByRole("link").allInnerTexts();
@@ -90,7 +91,7 @@ describe("outbox", () => {
     expect(page.url()).toBe(`${e.url}/outbox`);
     await visible(
       page.getByText(
-        "Delivery status of the emails Staffgate sent for this practice. Message contents are not shown here: they can hold one-time sign-in links.",
+        "Delivery status of the emails Staffgate sent for this practice. While no mail server is set up, the emails are printed to the server log, and their links are shown here for you and for the people whose password you could set; other contents stay hidden, as they can hold one-time sign-in links.",
       ),
     );
 
@@ -161,6 +162,33 @@ describe("outbox", () => {
     await listsExactly(page, [invited.waiting, invited.sent, invited.failing]);
     expect(new URL(page.url()).search).toBe("");
     expect(await page.getByLabel("Recipient").inputValue()).toBe("");
+  });
+
+  it("shows the link of an email printed to the server log, and its full text", async () => {
+    const other = await e.createTenant({ name: "Printing Clinic" });
+    const viewer = (await other.admin.roles.list({ limit: 200 })).items.find((r) => r.name === "Viewer");
+    const printed = await staff(other, "Lena", "Berg", { roleId: viewer!.id, invite: true });
+    const link = await e.emailLink(printed.email, "user.invitation");
+    // What the mailer records when it prints a message to the log (no SMTP server).
+    await e.app.core.deps.db.kysely
+      .updateTable("outbox")
+      .set({ sent_at: new Date().toISOString(), sent_via: "log", attempts: 1 })
+      .where("to_address", "=", printed.email)
+      .execute();
+    const page = await e.newPage();
+    await signInWithPage(page, other, "admin", ADMIN_PASSWORD);
+    await page.goto("/outbox");
+    const links = page.getByRole("list", { name: "Links in “You are invited to Printing Clinic”" });
+    const anchor = links.getByRole("link");
+    await visible(anchor);
+    const href = (await anchor.getAttribute("href")) ?? "";
+    expect(new URL(href).pathname + new URL(href).hash).toBe(link);
+    await page.getByText("Full message").click();
+    await visible(page.locator(".outbox-body pre"));
+    expect(await page.locator(".outbox-body pre").textContent()).toContain("Hello Lena");
+    // The link's address is the configured public URL (the harness's is not this server's).
+    await page.goto(link);
+    await visible(page.getByRole("heading", { name: "Accept invitation" }));
   });
 
   it("says so when the practice has no email", async () => {

@@ -22,6 +22,17 @@ export const OutboxMessageSchema = z.strictObject({
   sentVia: z.string().nullable(),
   attempts: z.number().int(),
   lastError: z.string().nullable(),
+  /**
+   * The message text, links included, only for a message printed to the server's log (no SMTP
+   * server) and addressed to the reader or to a user whose password the reader could set;
+   * otherwise null.
+   */
+  body: z
+    .string()
+    .nullable()
+    .describe(
+      "The text, only when the message went to the server log (no SMTP) and is addressed to you or to a user whose password you could set; otherwise null",
+    ),
 });
 export type OutboxMessage = z.infer<typeof OutboxMessageSchema>;
 

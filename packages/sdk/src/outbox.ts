@@ -1,4 +1,4 @@
-/** The tenant's outbox (settings.manage): recipients, subjects and delivery state, never bodies. */
+/** The tenant's outbox (settings.manage): recipients, subjects, delivery state, and the bodies the reader may see. */
 import type { OutboxMessage } from "@staffgate/contract";
 import type { Transport } from "./http.ts";
 import type { Page } from "./workspaces.ts";

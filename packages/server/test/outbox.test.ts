@@ -1,7 +1,10 @@
-/** GET /api/v1/outbox: the tenant's emails and their delivery state, never a body or a link. */
+/**
+ * GET /api/v1/outbox: the tenant's emails and their delivery state; a body only of a message printed
+ * to the log, to the reader or to a user whose password the reader could set.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { problemOf, startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
-import { createRole, createUser, inviteUser } from "./lifecycle-fixtures.ts";
+import { createRole, createUser, inviteUser, roleIdByName } from "./lifecycle-fixtures.ts";
 
 describe(`the outbox for administrators (${TEST_DB})`, () => {
   let t: TestApp;
@@ -14,7 +17,7 @@ describe(`the outbox for administrators (${TEST_DB})`, () => {
   });
   afterAll(() => t.close());
 
-  it("lists the tenant's emails newest first with their state, and never a body or a token", async () => {
+  it("lists the tenant's emails newest first with their state, and no body before it was printed", async () => {
     const invited = await inviteUser(t, a);
     await inviteUser(t, b);
     const { items } = await a.admin.outbox.list();
@@ -25,7 +28,7 @@ describe(`the outbox for administrators (${TEST_DB})`, () => {
       sentAt: null,
       attempts: 0,
     });
-    expect(Object.keys(items[0]!)).not.toContain("body");
+    expect(items[0]!.body).toBeNull();
     const bodies = await t.db.kysely
       .selectFrom("outbox")
       .select("body")
@@ -102,6 +105,53 @@ describe(`the outbox for administrators (${TEST_DB})`, () => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(seen).toEqual(all.map((m) => m.id));
+  });
+
+  it("shows a body printed to the log only to its recipient or to someone who could set their password", async () => {
+    /** As the mailer records a message printed to the log (no SMTP) or sent by SMTP. */
+    const deliver = (via: "log" | "smtp") =>
+      t.db.kysely
+        .updateTable("outbox")
+        .set({ sent_at: t.clock.now().toISOString(), sent_via: via, attempts: 1 })
+        .where("tenant_id", "=", a.id)
+        .where("sent_at", "is", null)
+        .execute();
+    const bodyTo = async (reader: typeof a.admin, to: string) =>
+      (await reader.outbox.list({ to })).items[0]?.body ?? null;
+    const invited = await inviteUser(t, a);
+    await deliver("log");
+    const body = await bodyTo(a.admin, invited.email);
+    expect(body).toMatch(/accept-invitation#token=[A-Za-z0-9_-]{20,}/);
+
+    // settings.manage alone reads its own messages, nobody else's.
+    const settingsOnly = await createUser(t, a, { roleId: await createRole(a, ["settings.manage"]) });
+    expect(await bodyTo(settingsOnly.client, invited.email)).toBeNull();
+    await t.anonymous.credentials.forgotPassword({ tenant: a.slug, email: settingsOnly.user.email });
+    await deliver("log");
+    expect(await bodyTo(settingsOnly.client, settingsOnly.user.email)).toMatch(/reset-password#token=/);
+
+    // users.credentials reads the link of a Viewer (holding nothing more), but not the link of an
+    // administrator holding more.
+    const viewer = await a.admin.roles.get(await roleIdByName(t, a, "Viewer"));
+    const helpdesk = await createUser(t, a, {
+      roleId: await createRole(a, [
+        ...viewer.permissions,
+        "settings.manage",
+        "users.view",
+        "users.credentials",
+      ]),
+    });
+    expect(await bodyTo(helpdesk.client, invited.email)).toBe(body);
+    const boss = await createUser(t, a);
+    await t.anonymous.credentials.forgotPassword({ tenant: a.slug, email: boss.user.email });
+    await deliver("log");
+    expect(await bodyTo(helpdesk.client, boss.user.email)).toBeNull();
+    expect(await bodyTo(a.admin, boss.user.email)).toMatch(/reset-password#token=/);
+
+    // A message sent by SMTP went to its recipient alone.
+    const mailed = await inviteUser(t, a);
+    await deliver("smtp");
+    expect(await bodyTo(a.admin, mailed.email)).toBeNull();
   });
 
   it("is refused without settings.manage", async () => {

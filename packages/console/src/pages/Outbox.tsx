@@ -2,7 +2,8 @@
  * Outbox (settings.manage): the tenant's emails newest first with cursor pages, each with its
  * recipient, subject, kind and delivery state. Filters (state, recipient) are applied with
  * "Search" and kept in the address (`/outbox?state=failing`), so a filtered view can be shared
- * and reloaded. Bodies are never shown: the API does not answer them (they may hold one-time links).
+ * and reloaded. A body is shown only where the API gives it: printed to the server log (no mail
+ * server) and addressed to the reader or to someone whose password the reader could set.
  */
 import { useMemo, useState } from "react";
 import { LoadState } from "../components/LoadState.tsx";
@@ -63,8 +64,9 @@ function OutboxView() {
     <>
       <h1>Outbox</h1>
       <p className="muted">
-        Delivery status of the emails Staffgate sent for this practice. Message contents are not shown here:
-        they can hold one-time sign-in links.
+        Delivery status of the emails Staffgate sent for this practice. While no mail server is set up, the
+        emails are printed to the server log, and their links are shown here for you and for the people whose
+        password you could set; other contents stay hidden, as they can hold one-time sign-in links.
       </p>
       <OutboxFilterForm
         value={form}

@@ -6,10 +6,10 @@
 import type { Caller } from "../auth/caller.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
 import { AppError } from "../shared/errors.ts";
-import type { Trx } from "../shared/tx.ts";
+import type { Executor } from "../shared/tx.ts";
 import type { Holder, RoleRef } from "./grants.rules.ts";
 
-export async function currentHolder(trx: Trx, caller: Caller): Promise<Holder> {
+export async function currentHolder(trx: Executor, caller: Caller): Promise<Holder> {
   // The operator is no user of the tenant: its grants are fixed (operator-caller.ts).
   if (caller.kind === "operator") return caller.holder;
   const user = await trx
@@ -31,7 +31,7 @@ export async function currentHolder(trx: Trx, caller: Caller): Promise<Holder> {
  * roles. Undefined when the role no longer exists.
  */
 export async function holderOf(
-  trx: Trx,
+  trx: Executor,
   tenantId: string,
   userId: string,
   roleId: string,

@@ -1,12 +1,18 @@
-/** The tenant's outbox for its administrators: delivery state, never a body (contract/outbox.ts). */
+/**
+ * The tenant's outbox for its administrators: delivery state, and a body only where
+ * outbox-readers.ts allows it (contract/outbox.ts).
+ */
 import type { ListOutboxQuery, OutboxMessage } from "@staffgate/contract";
 import { sql } from "kysely";
+import type { Caller } from "../auth/caller.ts";
 import { pastKeyset } from "../db/keyset.ts";
 import type { OutboxTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
+import { foldKey } from "../shared/text.rules.ts";
 import { MAIL_DEFAULTS } from "./mailer.ts";
+import { readableAddresses } from "./outbox-readers.ts";
 
 /** A try counts as failed once it left an error: the mailer bumps `attempts` when it starts one. */
 function stateOf(row: Pick<OutboxTable, "sent_at" | "attempts" | "last_error">): OutboxMessage["state"] {
@@ -15,7 +21,10 @@ function stateOf(row: Pick<OutboxTable, "sent_at" | "attempts" | "last_error">):
   return Number(row.attempts) >= MAIL_DEFAULTS.maxAttempts ? "given_up" : "failing";
 }
 
-function toMessage(row: Omit<OutboxTable, "body" | "tenant_id" | "next_attempt_at">): OutboxMessage {
+function toMessage(
+  row: Omit<OutboxTable, "tenant_id" | "next_attempt_at">,
+  readable: boolean,
+): OutboxMessage {
   return {
     id: row.id,
     to: row.to_address,
@@ -27,6 +36,7 @@ function toMessage(row: Omit<OutboxTable, "body" | "tenant_id" | "next_attempt_a
     sentVia: row.sent_via,
     attempts: Number(row.attempts),
     lastError: row.last_error,
+    body: readable ? row.body : null,
   };
 }
 
@@ -35,13 +45,14 @@ export function createOutboxService(deps: Deps) {
     /** Newest first, with the list's keyset paging. */
     async listMessages(
       ctx: Ctx,
+      caller: Caller,
       query: ListOutboxQuery,
     ): Promise<{ items: OutboxMessage[]; nextCursor: string | null }> {
       const after = decodePairCursor(query.cursor);
       let q = deps.db.kysely
         .selectFrom("outbox")
-        // Never the body: it holds one-time links.
         .select([
+          "body",
           "id",
           "to_address",
           "subject",
@@ -69,8 +80,10 @@ export function createOutboxService(deps: Deps) {
         .execute();
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
+      const logged = page.filter((r) => r.sent_via === "log").map((r) => r.to_address);
+      const readable = await readableAddresses(deps.db.kysely, caller, logged);
       return {
-        items: page.map(toMessage),
+        items: page.map((r) => toMessage(r, r.sent_via === "log" && readable.has(foldKey(r.to_address)))),
         nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
       };
     },
