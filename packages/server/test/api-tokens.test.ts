@@ -345,9 +345,11 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     }
   });
 
-  it("logout with a token is a no-op: the token stays valid (revoke it instead)", async () => {
+  it("logout with a token is refused (403: revoke it instead), and the token stays valid", async () => {
     const { created, client } = await makeToken(a.admin, readerRole);
-    await client.auth.logout();
+    const p = await problemOf(() => client.auth.logout());
+    expect(p).toMatchObject({ status: 403, code: "FORBIDDEN" });
+    expect(p.problem.detail).toContain("revoked");
     expect((await client.auth.me()).user.id).toBe(created.userId);
   });
 

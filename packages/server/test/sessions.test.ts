@@ -475,6 +475,31 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect(me.statusCode).toBe(401);
     });
 
+    it("a session the client already holds ends when it signs in again, by cookie or bearer (E-36)", async () => {
+      const me = (headers: Record<string, string>) =>
+        t.app.inject({ method: "GET", url: "/api/v1/auth/me", headers });
+      for (const present of [
+        (token: string) => ({ cookie: `__Host-staffgate_session=${token}` }),
+        (token: string) => ({ authorization: `Bearer ${token}` }),
+      ]) {
+        const { body: old } = await cookieLogin();
+        expect((await me(present(old.token))).statusCode).toBe(200);
+        const again = await t.app.inject({
+          method: "POST",
+          url: "/api/v1/auth/login",
+          headers: present(old.token),
+          payload: { tenant: a.slug, login: "admin", password: CANARY_PASSWORD },
+        });
+        expect(again.statusCode).toBe(200);
+        const fresh = again.json() as { token: string };
+        expect(fresh.token).not.toBe(old.token);
+        expect((await me(present(old.token))).statusCode).toBe(401);
+        expect((await me(present(fresh.token))).statusCode).toBe(200);
+      }
+      const [ended] = (await (await admin()).audit.list({ action: "auth.logout", limit: 1 })).items;
+      expect(ended?.changes).toMatchObject({ cause: { after: "a new sign-in from the same client" } });
+    });
+
     it("the SDK's client works unchanged with bearer tokens", async () => {
       const { token } = await login(a.slug, "admin");
       const client = new Staffgate({ baseUrl: "http://staffgate.test", fetch: injectFetch(t.app), token });

@@ -61,6 +61,13 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
     login: signIn.login,
 
     async logout(caller: Caller, meta: RequestMeta): Promise<void> {
+      // A 204 would tell a program its credential ended while it still works.
+      if (caller.kind === "api_token") {
+        throw new AppError(
+          "FORBIDDEN",
+          "An API token is not signed out: it ends when revoked (DELETE /api/v1/api-tokens/{id})",
+        );
+      }
       if (!caller.sessionId) return;
       const ctx: Ctx = { ...meta, tenantId: caller.tenantId, actor: caller.actor };
       await inTx(deps, async (trx) => {

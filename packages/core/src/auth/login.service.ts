@@ -40,7 +40,7 @@ import {
 } from "./login-throttle.store.ts";
 import { checkSecondFactor, issueRememberToken, type RememberToken } from "./mfa-login.ts";
 import { reportedPurpose } from "./session-purpose.rules.ts";
-import { createSessionStore } from "./sessions.store.ts";
+import { createSessionStore, endPresentedSession } from "./sessions.store.ts";
 
 /**
  * Throttling besides the lockout (documented in docs/security/auth-controls.md). The lockout is
@@ -74,6 +74,11 @@ export interface LoginInput {
 export interface LoginExtras {
   /** The remember-device token from the console's cookie, if any (passed to the MFA seam). */
   readonly rememberToken?: string | undefined;
+  /**
+   * The session token the client presented with the sign-in (the console's cookie, or a bearer
+   * session token): that session ends when the new one begins (fixation, SECURITY.md E-36).
+   */
+  readonly replacedToken?: string | undefined;
 }
 
 export interface LoginResult {
@@ -241,6 +246,25 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
               maxSessionsPerUser: { after: settings.maxSessionsPerUser },
             },
           });
+        }
+        if (extras.replacedToken) {
+          const old = await endPresentedSession(trx, hashSecret(extras.replacedToken));
+          if (old) {
+            await appendAudit(
+              deps,
+              trx,
+              {
+                ...meta,
+                tenantId: old.tenantId,
+                actor: { type: "user", id: old.userId, label: old.username },
+              },
+              {
+                action: "auth.logout",
+                target: { type: "user", id: old.userId, label: old.username },
+                changes: { cause: { after: "a new sign-in from the same client" } },
+              },
+            );
+          }
         }
         await appendAudit(deps, trx, ctx, {
           action: "auth.login.succeeded",

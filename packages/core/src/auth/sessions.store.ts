@@ -1,6 +1,7 @@
 /**
  * Sessions. Looking a session up by its token hash is the one read that does not start from a
- * tenant: the token is what tells us the tenant. Everything else is bound to a tenant.
+ * tenant: the token is what tells us the tenant (so is ending the session a sign-in replaces,
+ * endPresentedSession). Everything else is bound to a tenant.
  */
 
 import type { Selectable } from "kysely";
@@ -8,6 +9,28 @@ import { pastKeyset } from "../db/keyset.ts";
 import { prepared } from "../db/prepared.ts";
 import type { SessionPurpose, SessionsTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
+
+/**
+ * Ends the session whose token a client presented while signing in again (SECURITY.md E-36, ASVS
+ * 7.2.4: the old token ends with the new sign-in), in whichever tenant it was; what it was, for
+ * the audit, or undefined when the token named no session.
+ */
+export async function endPresentedSession(
+  db: Executor,
+  tokenHash: string,
+): Promise<{ tenantId: string; userId: string; username: string } | undefined> {
+  const row = await db
+    .selectFrom("sessions as s")
+    .innerJoin("users as u", (join) =>
+      join.onRef("u.tenant_id", "=", "s.tenant_id").onRef("u.id", "=", "s.user_id"),
+    )
+    .select(["s.tenant_id", "s.id", "s.user_id", "u.username"])
+    .where("s.token_hash", "=", tokenHash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  await db.deleteFrom("sessions").where("tenant_id", "=", row.tenant_id).where("id", "=", row.id).execute();
+  return { tenantId: row.tenant_id, userId: row.user_id, username: row.username };
+}
 
 // Every sign-in inserts one: compiled once (db/prepared.ts). Every column is named, so the
 // statement's shape never depends on the row.

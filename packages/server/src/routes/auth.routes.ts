@@ -10,11 +10,13 @@ import {
 import type { Core } from "@staffgate/core";
 import { AppError, isAppError } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
+import { bearerOf } from "../http/auth.ts";
 import {
   clearedCookies,
   parseCookies,
   REMEMBER_COOKIE,
   rememberCookie,
+  SESSION_COOKIE,
   signInCookies,
 } from "../http/cookies.ts";
 import { type RouteOptions, route } from "../http/route.ts";
@@ -33,8 +35,12 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
     response: LoginResponse,
     handler: async ({ meta, body, request, reply }) => {
       try {
-        const rememberToken = parseCookies(request.headers.cookie).get(REMEMBER_COOKIE);
-        const { remember, ...result } = await core.auth.login(meta, body, { rememberToken });
+        const cookies = parseCookies(request.headers.cookie);
+        const rememberToken = cookies.get(REMEMBER_COOKIE);
+        // The session this client already holds ends with the new sign-in (fixation).
+        const bearer = bearerOf(request.headers.authorization);
+        const replacedToken = bearer?.startsWith("sgs_") ? bearer : cookies.get(SESSION_COOKIE);
+        const { remember, ...result } = await core.auth.login(meta, body, { rememberToken, replacedToken });
         reply.header("set-cookie", [
           ...signInCookies(result.token, result.csrfToken),
           ...(remember ? [rememberCookie(remember.token, remember.expiresAt)] : []),
