@@ -80,14 +80,14 @@ describe("audit log", () => {
     await shot(page, "audit-log");
 
     // User (actor): only what nurse did.
-    await search(page, { User: "nurse" });
+    await search(page, { Actor: "nurse" });
     await expect.poll(() => new URL(page.url()).search).toBe("?actor=nurse");
     const byNurse = (await tenant.admin.audit.list({ actor: "nurse" })).items.map((ev) => ev.action);
     await expect.poll(async () => (await rows(page)).map((r) => r[2])).toEqual(byNurse);
     expect(byNurse).toEqual(["auth.login.failed"]);
 
     // Action, with the User filter cleared.
-    await search(page, { User: "", Action: "user.*" });
+    await search(page, { Actor: "", Action: "user.*" });
     await expect.poll(() => new URL(page.url()).search).toBe("?action=user.*");
     // The tenant's administrator (created with the tenant) and the nurse.
     await expect
@@ -110,7 +110,7 @@ describe("audit log", () => {
     await page.goto("/audit?actor=nurse&action=auth.login.failed");
     await expect.poll(async () => (await rows(page)).map((r) => r[1])).toEqual(["nurse"]);
     await page.reload();
-    await expect.poll(() => page.getByLabel("User", { exact: true }).inputValue()).toBe("nurse");
+    await expect.poll(() => page.getByLabel("Actor", { exact: true }).inputValue()).toBe("nurse");
     expect(await page.getByLabel("Action", { exact: true }).inputValue()).toBe("auth.login.failed");
     expect((await rows(page)).map((r) => r[2])).toEqual(["auth.login.failed"]);
   });

@@ -12,10 +12,9 @@ const FIRST = "harbour-lantern-quietly-9921";
 const SECOND = "meadow-copper-violin-4417";
 const THIRD = "granite-pelican-sunrise-6630";
 
-/** Fills the two new-password fields and submits with `button`. */
-async function choose(page: Page, password: string, confirm: string, button: string) {
-  await page.getByLabel("New password", { exact: true }).fill(password);
-  await page.getByLabel("Confirm new password").fill(confirm);
+/** Fills the new password (one field: no "confirm" field to tell apart) and submits with `button`. */
+async function choose(page: Page, password: string, button: string) {
+  await page.getByLabel("New password").fill(password);
   await page.getByRole("button", { name: button }).click();
 }
 
@@ -45,21 +44,25 @@ describe("emailed links and forced password change", () => {
     await visible(page.getByRole("heading", { name: "Reset password" }));
     // The token leaves the address bar once read.
     await expect.poll(() => new URL(page.url()).hash).toBe("");
-    const fresh = page.getByLabel("New password", { exact: true });
+    // One password field on the page, found by "Password" as by "New password".
+    const fresh = page.getByLabel("Password");
     expect(await fresh.getAttribute("autocomplete")).toBe("new-password");
-    expect(await page.getByLabel("Confirm new password").getAttribute("autocomplete")).toBe("new-password");
-
-    await choose(page, SECOND, `${SECOND}x`, "Reset password");
-    await visible(page.getByText("The two new passwords do not match."));
-    expect(await page.getByLabel("Confirm new password").getAttribute("aria-invalid")).toBe("true");
+    // Show reveals what was typed, instead of asking for it twice.
+    await fresh.fill(SECOND);
+    const show = page.getByRole("button", { name: "Show" });
+    expect(await show.getAttribute("aria-pressed")).toBe("false");
+    await show.click();
+    expect(await fresh.getAttribute("type")).toBe("text");
+    await page.getByRole("button", { name: "Hide" }).click();
+    expect(await fresh.getAttribute("type")).toBe("password");
 
     // The server's policy reason, beside the field.
-    await choose(page, "short-one", "short-one", "Reset password");
+    await choose(page, "short-one", "Reset password");
     await visible(page.getByText("Password must be at least 15 characters."));
     expect(await fresh.getAttribute("aria-invalid")).toBe("true");
     await shot(page, "reset-password");
 
-    await choose(page, SECOND, SECOND, "Reset password");
+    await choose(page, SECOND, "Reset password");
     await hasText(page.getByRole("status"), /Your password was reset/);
     await page.getByRole("link", { name: "Sign in", exact: true }).click();
     await signIn(page, tenant, "nora", SECOND);
@@ -68,7 +71,7 @@ describe("emailed links and forced password change", () => {
     // The same link again: used up, said in words.
     const again = await e.newPage();
     await again.goto(link);
-    await choose(again, THIRD, THIRD, "Reset password");
+    await choose(again, THIRD, "Reset password");
     await hasText(again.getByRole("alert"), /This reset link has expired, was already used/);
     await visible(again.getByRole("link", { name: "Ask for a new link" }));
   });
@@ -79,7 +82,7 @@ describe("emailed links and forced password change", () => {
     const page = await e.newPage();
     await page.goto(await e.emailLink(user.email, "user.invitation"));
     await visible(page.getByRole("heading", { name: "Accept invitation" }));
-    await choose(page, FIRST, FIRST, "Set password");
+    await choose(page, FIRST, "Set password");
     await hasText(page.getByRole("status"), /Your password is set and your account is active/);
     await shot(page, "accept-invitation");
     expect((await tenant.admin.users.get(user.id)).status).toBe("active");
@@ -108,11 +111,11 @@ describe("emailed links and forced password change", () => {
 
     await page.getByLabel("Current password").fill(SECOND);
     // The current password again is said to be the current one (the tenant keeps no history here).
-    await choose(page, SECOND, SECOND, "Save");
+    await choose(page, SECOND, "Save");
     await visible(page.getByText("This is your current password: choose a new one."));
     expect(await page.getByText(/used recently/).count()).toBe(0);
 
-    await choose(page, THIRD, THIRD, "Save");
+    await choose(page, THIRD, "Save");
     await visible(page.getByRole("heading", { name: "Users" }));
     await hasText(page.getByRole("status"), "Your password was changed.");
     expect(new URL(page.url()).pathname).toBe("/users");

@@ -59,9 +59,9 @@ describe("settings", () => {
     ]) {
       await visible(page.getByRole("group", { name: legend }));
     }
-    const threshold = page.getByLabel("Failed sign-ins before the account locks (attempts)");
+    const threshold = page.getByLabel("Lockout threshold (failed sign-ins)");
     const duration = page.getByLabel("Lockout duration (minutes)");
-    const retention = page.getByLabel("Keep audit events for (days)");
+    const retention = page.getByLabel("Audit retention (days)");
     expect(await threshold.inputValue()).toBe(String(before.lockoutThreshold));
     await visible(page.getByText("2,192–36,500 days. At least six years (HIPAA)."));
 

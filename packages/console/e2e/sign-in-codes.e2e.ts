@@ -62,7 +62,7 @@ describe("sign-in details and two-factor codes", () => {
     await code.fill(recovery);
     const remember = page.getByRole("checkbox", { name: "Remember this device" });
     await remember.check();
-    await page.getByRole("button", { name: "Verify" }).click();
+    await page.getByRole("button", { name: "Sign in" }).click();
     await visible(page.getByRole("button", { name: "Sign out" }));
     await page.getByRole("button", { name: "Sign out" }).click();
 
@@ -75,7 +75,7 @@ describe("sign-in details and two-factor codes", () => {
     const other = await e.newPage();
     await passwordStep(other, tenant, user.username);
     await other.getByLabel("Authentication code").fill(recovery);
-    await other.getByRole("button", { name: "Verify" }).click();
+    await other.getByRole("button", { name: "Sign in" }).click();
     await visible(other.getByText(/That code is not right or was already used/));
     await other.getByRole("button", { name: "Back" }).click();
     await visible(other.getByLabel("Practice"));

@@ -83,7 +83,7 @@ describe("user actions", () => {
     const page = await signedIn({ clipboard: true });
     await choose(page, "Ravi Shah", "Set random password");
     const dialog = page.getByRole("dialog");
-    expect(await dialog.getByLabel("Must change the password at next sign-in").isChecked()).toBe(true);
+    expect(await dialog.getByLabel("Must change it at next sign-in").isChecked()).toBe(true);
     await dialog.getByRole("button", { name: "Set random password" }).click();
     const secret = dialog.locator("output");
     await visible(secret);
@@ -107,7 +107,7 @@ describe("user actions", () => {
     await choose(page, "Tomas Novak", "Set password");
     const dialog = page.getByRole("dialog", { name: "Set a password for Tomas Novak" });
     const field = dialog.getByLabel("New password");
-    expect(await dialog.getByLabel("Must change the password at next sign-in").isChecked()).toBe(true);
+    expect(await dialog.getByLabel("Must change it at next sign-in").isChecked()).toBe(true);
     await field.fill("password");
     await dialog.getByRole("button", { name: "Set password" }).click();
     await expect.poll(() => field.getAttribute("aria-invalid")).toBe("true");

@@ -39,14 +39,23 @@ describe("users page", () => {
   it("lists active users with the seat count, and search and each filter narrow the list", async () => {
     const page = await signedIn();
     await visible(page.getByRole("heading", { name: "Users" }));
-    await expectRows(page, s.active);
+    // By default everyone not switched off or archived: an invited user is there.
+    const current = [...s.active, "aokafor"];
+    await expectRows(page, current);
     await hasText(page.locator(".seats"), "Seats in use: 7 (and 1 virtual, not billed)");
     await shot(page, "users", { readme: true });
 
     await page.getByLabel("Search users").fill("herrera");
     await expectRows(page, ["therrera"]);
     await page.getByLabel("Search users").fill("");
-    await expectRows(page, s.active);
+    await expectRows(page, current);
+
+    // "Show inactive" (PRODUCT.md §2) adds the deactivated, and the address keeps it.
+    await page.getByLabel("Show inactive").check();
+    await expectRows(page, [...current, "sreed"]);
+    expect(new URL(page.url()).search).toBe("?showInactive=yes");
+    await page.getByLabel("Show inactive").uncheck();
+    await expectRows(page, current);
 
     const status = page.getByLabel("Status");
     await status.selectOption({ label: "Invited" });
@@ -67,11 +76,11 @@ describe("users page", () => {
     await page.getByLabel("Workspace", { exact: true }).selectOption({ label: "Linac Suite A" });
     await expectRows(
       page,
-      s.active.filter((u) => u !== "mlin"),
+      current.filter((u) => u !== "mlin"),
     );
     await page.getByRole("button", { name: "Clear filters" }).click();
     await page.getByLabel("Work role").selectOption({ label: "Nurse" });
-    await expectRows(page, ["lfernandez"]);
+    await expectRows(page, ["aokafor", "lfernandez"]);
     await page.getByRole("button", { name: "Clear filters" }).click();
     await page.getByLabel("Virtual").selectOption({ label: "Virtual only" });
     await expectRows(page, ["scheduler"]);
@@ -86,11 +95,14 @@ describe("users page", () => {
   it("sorts by a column header and filters by last sign-in, both kept in the address", async () => {
     const page = await signedIn({ path: "/users" });
     const header = (name: string) => page.getByRole("columnheader", { name, exact: true });
-    await expectRows(page, s.active);
+    await expectRows(page, [...s.active, "aokafor"]);
     expect(await header("Name").getAttribute("aria-sort")).toBe("ascending");
     expect(await header("Username").getAttribute("aria-sort")).toBeNull();
 
-    const byUsername = (await tenant.admin.users.list({ sort: "username" })).items.map((u) => u.username);
+    // The console's default view, asked of the API.
+    const byUsername = (
+      await tenant.admin.users.list({ status: "active,invited", sort: "username" })
+    ).items.map((u) => u.username);
     await header("Username").getByRole("button").click();
     await expect.poll(() => usernamesInOrder(page)).toEqual(byUsername);
     expect(await header("Username").getAttribute("aria-sort")).toBe("ascending");
@@ -101,7 +113,7 @@ describe("users page", () => {
     await expect.poll(() => new URL(page.url()).searchParams.get("sort")).toBe("-username");
 
     // Before 2000: only those who never signed in (the API counts them in).
-    const never = (await tenant.admin.users.list({ sort: "-username" })).items
+    const never = (await tenant.admin.users.list({ status: "active,invited", sort: "-username" })).items
       .filter((u) => u.lastLoginAt === null)
       .map((u) => u.username);
     expect(never).toContain("mlin");

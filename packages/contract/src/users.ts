@@ -141,10 +141,28 @@ export const UserSort = z.enum([
   "-lastLoginAt",
 ]);
 
+const LISTED_STATUSES = ["active", "inactive", "invited", "archived"] as const;
+const STATUS_LIST = /^(all|(active|inactive|invited|archived)(,(active|inactive|invited|archived))*)$/;
+
+/** A list's `status` filter: `all`, or the statuses asked for (repeats ignored). */
+export const UserStatusQuery = z
+  .string()
+  .regex(STATUS_LIST, {
+    error:
+      "must be active, inactive, invited, archived or all, or statuses separated by commas (active,invited)",
+  })
+  .transform((v): "all" | (typeof LISTED_STATUSES)[number][] =>
+    v === "all" ? "all" : ([...new Set(v.split(","))] as (typeof LISTED_STATUSES)[number][]),
+  );
+
 export const ListUsersQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(512).optional(),
-  status: z.enum(["active", "inactive", "invited", "archived", "all"]).default("active"),
+  /**
+   * One status, `all`, or several separated by commas (`active,invited`: everyone not switched off
+   * or archived, the console's default view; `active,invited,inactive`: its "Show inactive").
+   */
+  status: UserStatusQuery.prefault("active"),
   q: z.string().trim().max(100).optional(),
   virtual: QueryBoolean.optional(),
   locked: QueryBoolean.optional(),

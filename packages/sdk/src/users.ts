@@ -3,11 +3,17 @@ import type { CreateUserBody, ImportUsersResponse, UpdateUserBody, User } from "
 import { enc, type Transport, textOrThrow } from "./http.ts";
 import type { Page } from "./workspaces.ts";
 
-/** Filters, search and sort of the users list; `status` defaults to `active`. */
+/** A user's status as a list filter. */
+export type UserStatusName = "active" | "inactive" | "invited" | "archived";
+
+/**
+ * Filters, search and sort of the users list; `status` defaults to `active`, and takes several
+ * statuses separated by commas (`active,invited`).
+ */
 export interface ListUsersParams {
   limit?: number;
   cursor?: string;
-  status?: "active" | "inactive" | "invited" | "archived" | "all";
+  status?: UserStatusName | "all" | `${UserStatusName},${string}`;
   q?: string;
   virtual?: boolean;
   locked?: boolean;

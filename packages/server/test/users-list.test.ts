@@ -81,6 +81,16 @@ describe(`users list and seats (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, 
     expect(await names({ status: "archived" })).toEqual(["hugo"]);
     expect(await names({ status: "invited" })).toEqual(["ines"]);
     expect((await names({ status: "all" })).length).toBe(11);
+    // Several statuses at once: the console's default view (everyone not switched off or archived)
+    // and its "Show inactive"; repeats are ignored, and a wrong word is named.
+    expect((await names({ status: "active,invited" })).sort()).toEqual([...active, "ines"].sort());
+    expect((await names({ status: "invited,active,inactive,invited" })).sort()).toEqual(
+      [...active, "ines", "gina"].sort(),
+    );
+    const bad = await problemOf(() => a.admin.users.list({ status: "active,gone" }));
+    expect(bad.status).toBe(400);
+    expect(bad.errors.map((e) => e.path)).toEqual(["query.status"]);
+    expect((await problemOf(() => a.admin.users.list({ status: "all,active" as never }))).status).toBe(400);
   });
 
   it("filters by virtual, locked, role, workspace, work role and last sign-in", async () => {

@@ -58,7 +58,7 @@ export function ForgotPasswordPage() {
           noValidate
         >
           <Field
-            label="Practice"
+            label="Tenant/Practice name"
             name="tenant"
             hint={PRACTICE_HINT}
             autoComplete="organization"

@@ -1,5 +1,5 @@
 /**
- * Profile: who is signed in, and tabs "Password", "Two-factor", "Sessions". A session the server
+ * Profile: who is signed in, and tabs "Password", "Two-factor (MFA)", "Sessions". A session the server
  * confines (must change the password, must enrol in MFA) sees only the tab it must use.
  */
 import { useState } from "react";
@@ -26,7 +26,7 @@ export function ProfilePage() {
 
   const all: TabDef<TabId>[] = [
     { id: "password", label: "Password", panel: <PasswordTab /> },
-    { id: "two-factor", label: "Two-factor", panel: <TwoFactorTab /> },
+    { id: "two-factor", label: "Two-factor (MFA)", panel: <TwoFactorTab /> },
     // Mounted when opened, so the list is fresh each time.
     { id: "sessions", label: "Sessions", panel: tab === "sessions" ? <SessionsTab /> : null },
   ];

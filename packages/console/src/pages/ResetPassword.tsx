@@ -56,7 +56,7 @@ export function LinkPasswordPage(props: {
     setError(null);
     const local = checkNewPassword(value);
     setErrors(local);
-    if (local.password || local.confirm || !token) return;
+    if (local.password || !token) return;
     setBusy(true);
     try {
       await props.send(token, value.password);

@@ -117,7 +117,7 @@ export function SignInPage({
           <>
             <Field
               ref={tenantInput}
-              label="Practice"
+              label="Tenant/Practice name"
               name="tenant"
               hint={PRACTICE_HINT}
               autoComplete="organization"
@@ -181,7 +181,7 @@ export function SignInPage({
           busy={busy}
           onCancel={step === "totp" ? back : undefined}
           cancelLabel="Back"
-          submitLabel={step === "totp" ? "Verify" : "Sign in"}
+          submitLabel="Sign in"
         />
       </form>
       <p>
@@ -201,7 +201,7 @@ export function SignInPage({
 }
 
 /** The sign-in name of a tenant, in the words of the invitation email ("practice …"). */
-export const PRACTICE_HINT = "Your practice’s short name (tenant), as in your invitation email";
+export const PRACTICE_HINT = "Your practice’s short name, as in your invitation email";
 
 const AFTER_WRONG_ATTEMPTS =
   "After several wrong attempts an account is locked for a while; Forgot password sets a new password and unlocks it.";

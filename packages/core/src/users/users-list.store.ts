@@ -8,7 +8,8 @@ import { lockedAtSql } from "./users.table.ts";
 export type UserSortKey = "name" | "username" | "email" | "createdAt" | "lastLoginAt";
 
 export interface UserListFilter {
-  readonly status: "active" | "inactive" | "invited" | "archived" | "all";
+  /** `all`, or the statuses listed. */
+  readonly status: "all" | readonly ("active" | "inactive" | "invited" | "archived")[];
   /** Already case-folded like `search_text`. */
   readonly q?: string | undefined;
   /** Which index answers `q` (see migration 2026-11-23T01-00_user_search). */
@@ -79,7 +80,11 @@ export function sortValueOf(row: UsersTable, sort: UserSortKey): string {
 
 function filters(eb: Eb, tenantId: string, f: UserListFilter): Expression<SqlBool>[] {
   const out: Expression<SqlBool>[] = [];
-  if (f.status !== "all") out.push(eb("users.status", "=", f.status));
+  if (f.status !== "all") {
+    out.push(
+      f.status.length === 1 ? eb("users.status", "=", f.status[0]!) : eb("users.status", "in", f.status),
+    );
+  }
   if (f.q) {
     const pattern = `%${escapeLike(f.q)}%`;
     // SQLite has no default LIKE escape character, so it is named on both databases.

@@ -39,7 +39,7 @@ export function AuditFilterForm(props: {
         <div className="filters">
           {field("from", "From", { type: "date" })}
           {field("to", "To", { type: "date" })}
-          {field("actor", "User", {
+          {field("actor", "Actor", {
             autoComplete: "off",
             maxLength: 254,
             placeholder: "Username of who acted",

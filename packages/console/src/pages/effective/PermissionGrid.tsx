@@ -160,6 +160,9 @@ function Cell(props: {
       data-col={props.col}
       aria-current={props.selected ? "true" : undefined}
       aria-controls={props.explainId}
+      // One name, its visible word first ("Allowed: Read patients in Oncology"): a hidden span
+      // after the word was read with a space before its colon.
+      aria-label={`${shown.text}: ${props.permission.label} in ${props.column.name}`}
       onFocus={() => props.onSelect(cell, "focus")}
       onClick={() => props.onSelect(cell, "click")}
     >
@@ -167,9 +170,6 @@ function Cell(props: {
         {shown.mark}
       </span>
       {shown.text}
-      <span className="visually-hidden">
-        : {props.permission.label} in {props.column.name}
-      </span>
     </button>
   );
 }

@@ -22,7 +22,6 @@ import {
 interface Errors {
   current?: string | undefined;
   password?: string | undefined;
-  confirm?: string | undefined;
 }
 
 export function PasswordTab() {
@@ -38,8 +37,7 @@ export function PasswordTab() {
 
   // As every form (useSubmit.ts): whoever found a field wrong, the focus goes to the first one marked.
   useEffect(() => {
-    if (form.current && (errors.current || errors.password || errors.confirm))
-      focusFirstInvalid(form.current);
+    if (form.current && (errors.current || errors.password)) focusFirstInvalid(form.current);
   }, [errors]);
 
   const submit = async (event: FormEvent) => {
@@ -55,7 +53,7 @@ export function PasswordTab() {
       local.password = "This is your current password: choose a new one.";
     }
     setErrors(local);
-    if (local.current || local.password || local.confirm) return;
+    if (local.current || local.password) return;
     setBusy(true);
     const wasConfined = session.purpose !== "full";
     try {

@@ -21,8 +21,14 @@ type Step =
   | { readonly kind: "codes"; readonly codes: readonly string[]; readonly renewed?: boolean };
 
 /** The key in groups of four, as authenticator apps print it. */
-function grouped(secret: string): string {
-  return secret.replace(/(.{4})(?=.)/g, "$1 ");
+/**
+ * The key in groups of four for the eye, by spacing (CSS) rather than by spaces, so that copying it
+ * or reading its text gives the key itself (a key with spaces is not a key to every library).
+ */
+function grouped(secret: string) {
+  const parts: { at: number; text: string }[] = [];
+  for (let at = 0; at < secret.length; at += 4) parts.push({ at, text: secret.slice(at, at + 4) });
+  return parts.map((p) => <span key={p.at}>{p.text}</span>);
 }
 
 export function TwoFactorTab() {

@@ -73,11 +73,11 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
       {
         key: "passwordHistory",
         kind: "number",
-        label: "Earlier passwords that may not be reused",
+        label: "Password history",
         unit: "passwords",
         min: 0,
         max: 24,
-        note: "0 turns the check off.",
+        note: "Earlier passwords that may not be used again; 0 turns the check off.",
       },
       {
         key: "adminTypedPasswordsAllowed",
@@ -93,10 +93,11 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
       {
         key: "lockoutThreshold",
         kind: "number",
-        label: "Failed sign-ins before the account locks",
-        unit: "attempts",
+        label: "Lockout threshold",
+        unit: "failed sign-ins",
         min: 1,
         max: 100,
+        note: "Failed sign-ins in a row that lock the account.",
       },
       {
         key: "lockoutMinutes",
@@ -115,17 +116,18 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
       {
         key: "idleTimeoutMinutes",
         kind: "number",
-        label: "Sign out after inactivity",
+        label: "Idle timeout",
         unit: "minutes",
         min: 1,
         max: 480,
-        note: "A workspace can set its own.",
+        note: "Signed out after this long without activity. A workspace can set its own.",
       },
       {
         key: "absoluteTimeoutHours",
         kind: "number",
-        label: "Longest session",
+        label: "Absolute session limit",
         unit: "hours",
+        note: "The longest a session lasts, active or not.",
         min: 1,
         max: 24,
       },
@@ -156,7 +158,7 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
       {
         key: "rememberDeviceDays",
         kind: "number",
-        label: "Remember a device for",
+        label: "Remember device for",
         unit: "days",
         min: 0,
         max: 30,
@@ -170,7 +172,7 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
       {
         key: "emergencyAccessHours",
         kind: "number",
-        label: "Emergency access lasts",
+        label: "Emergency access duration",
         unit: "hours",
         min: 1,
         max: 24,
@@ -191,7 +193,7 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
       {
         key: "auditRetentionDays",
         kind: "number",
-        label: "Keep audit events for",
+        label: "Audit retention",
         unit: "days",
         min: 2192,
         max: 36_500,

@@ -100,7 +100,7 @@ export function RandomPasswordDialog(props: {
         </p>
         <label className="check">
           <input type="checkbox" checked={mustChange} onChange={(e) => setMustChange(e.target.checked)} />
-          Must change the password at next sign-in
+          Must change it at next sign-in
         </label>
       </div>
       <ErrorAlert>{error}</ErrorAlert>

@@ -49,7 +49,7 @@ export function TypedPasswordDialog(props: {
       />
       <label className="check">
         <input type="checkbox" checked={mustChange} onChange={(e) => setMustChange(e.target.checked)} />
-        Must change the password at next sign-in
+        Must change it at next sign-in
       </label>
     </FormDialog>
   );

@@ -1,7 +1,9 @@
 /**
  * The users list's search, filters and sort (PRODUCT.md §2 "Lists"), kept in the address
- * (`/users?status=all&sort=-lastLoginAt`) so a view can be shared and reloaded; status is Active
- * and the sort Name by default, and the address holds only what differs from them.
+ * (`/users?status=all&sort=-lastLoginAt`) so a view can be shared and reloaded. By default the list
+ * shows everyone not switched off or archived (active and invited: a user just invited is there),
+ * with "Show inactive" to add the deactivated (PRODUCT.md §2, ProKnow's filter), sorted by Name; the
+ * address holds only what differs from that.
  */
 import { Field, NamedOptions, SelectField } from "../../components/Field.tsx";
 import type { UserStatusFilter } from "../../types.ts";
@@ -17,6 +19,8 @@ export type UserSort = SortKey | `-${SortKey}`;
 export interface UserFilterValues {
   readonly q: string;
   readonly status: UserStatusFilter;
+  /** "yes" adds inactive users to the default view ("Show inactive"). */
+  readonly showInactive: YesNo;
   readonly roleId: string;
   readonly workspaceId: string;
   readonly workRole: string;
@@ -29,7 +33,8 @@ export interface UserFilterValues {
 
 export const DEFAULT_FILTERS: UserFilterValues = {
   q: "",
-  status: "active",
+  status: "current",
+  showInactive: "",
   roleId: "",
   workspaceId: "",
   workRole: "",
@@ -40,6 +45,7 @@ export const DEFAULT_FILTERS: UserFilterValues = {
 };
 
 const STATUSES: readonly { value: UserStatusFilter; label: string }[] = [
+  { value: "current", label: "Active and invited" },
   { value: "active", label: "Active" },
   { value: "inactive", label: "Inactive" },
   { value: "invited", label: "Invited" },
@@ -63,7 +69,8 @@ export function filtersFromSearch(search: string): UserFilterValues {
   return {
     // The search as typed: trimming it here would eat the space a person is typing.
     q: params.get("q") ?? "",
-    status: STATUSES.some((s) => s.value === status) ? (status as UserStatusFilter) : "active",
+    status: STATUSES.some((s) => s.value === status) ? (status as UserStatusFilter) : "current",
+    showInactive: get("showInactive") === "yes" ? "yes" : "",
     roleId: get("roleId"),
     workspaceId: get("workspaceId"),
     workRole: get("workRole"),
@@ -93,12 +100,18 @@ function localDay(day: string): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+/** The API's `status` of a view: the default view names its statuses, with "Show inactive" one more. */
+function statusQuery(f: UserFilterValues) {
+  if (f.status !== "current") return f.status;
+  return f.showInactive === "yes" ? ("active,invited,inactive" as const) : ("active,invited" as const);
+}
+
 /** The export's query of these filters (every page, so no sort). */
 export function exportQuery(f: UserFilterValues) {
   const q = f.q.trim();
   const before = localDay(f.lastLoginBefore);
   return {
-    status: f.status,
+    status: statusQuery(f),
     ...(q ? { q } : {}),
     ...(f.roleId ? { roleId: f.roleId } : {}),
     ...(f.workspaceId ? { workspaceId: f.workspaceId } : {}),
@@ -148,6 +161,16 @@ export function UserFilters(props: {
           </option>
         ))}
       </SelectField>
+      {f.status === "current" && (
+        <label className="check users-show-inactive">
+          <input
+            type="checkbox"
+            checked={f.showInactive === "yes"}
+            onChange={(e) => set("showInactive", e.target.checked ? "yes" : "")}
+          />
+          Show inactive
+        </label>
+      )}
       <SelectField label="Role" value={f.roleId} onChange={(e) => set("roleId", e.target.value)}>
         <NamedOptions empty="Any role" items={props.options?.roles} />
       </SelectField>

@@ -133,9 +133,25 @@ function UserRow({ user: u, ...props }: RowProps & { readonly user: User }) {
     <tr>
       <th scope="row" className="user-name">
         {u.displayName}
-        {u.virtual && <span className="tag">Virtual</span>}
-        {u.locked && <span className="tag warn">Locked</span>}
-        {u.id === props.caller.userId && <span className="tag">You</span>}
+        {/* A space before each tag, so the row's name reads "Ann Lee Locked", not "Ann LeeLocked". */}
+        {u.virtual && (
+          <>
+            {" "}
+            <span className="tag">Virtual</span>
+          </>
+        )}
+        {u.locked && (
+          <>
+            {" "}
+            <span className="tag warn">Locked</span>
+          </>
+        )}
+        {u.id === props.caller.userId && (
+          <>
+            {" "}
+            <span className="tag">You</span>
+          </>
+        )}
       </th>
       <td>{u.username}</td>
       <td>

@@ -89,7 +89,7 @@ export function WorkspaceDialog(props: {
         required
       />
       <Field
-        label="Unique URL ID"
+        label="Unique URL ID (slug)"
         value={form.slug}
         onChange={(e) => {
           const slug = e.target.value;
