@@ -36,19 +36,40 @@ export async function holderOf(
   userId: string,
   roleId: string,
 ): Promise<Holder | undefined> {
-  const wsRoles = await trx
+  return (await holdersOf(trx, tenantId, [{ id: userId, roleId }])).get(userId);
+}
+
+/** holderOf for several users in two reads; a user whose role no longer exists is left out. */
+export async function holdersOf(
+  db: Executor,
+  tenantId: string,
+  users: readonly { readonly id: string; readonly roleId: string }[],
+): Promise<Map<string, Holder>> {
+  const out = new Map<string, Holder>();
+  if (users.length === 0) return out;
+  const wsRoles = await db
     .selectFrom("user_workspace_roles")
-    .select(["workspace_id", "role_id"])
+    .select(["user_id", "workspace_id", "role_id"])
     .where("tenant_id", "=", tenantId)
-    .where("user_id", "=", userId)
+    .where(
+      "user_id",
+      "in",
+      users.map((u) => u.id),
+    )
     .execute();
-  const roles = await loadRolesById(trx, tenantId, [roleId, ...wsRoles.map((w) => w.role_id)]);
-  const role = roles.get(roleId);
-  if (!role) return undefined;
-  const workspaceRoles = new Map<string, RoleRef>();
-  for (const w of wsRoles) {
-    const r = roles.get(w.role_id);
-    if (r) workspaceRoles.set(w.workspace_id, r);
+  const roles = await loadRolesById(db, tenantId, [
+    ...users.map((u) => u.roleId),
+    ...wsRoles.map((w) => w.role_id),
+  ]);
+  for (const u of users) {
+    const role = roles.get(u.roleId);
+    if (!role) continue;
+    const workspaceRoles = new Map<string, RoleRef>();
+    for (const w of wsRoles) {
+      const r = w.user_id === u.id ? roles.get(w.role_id) : undefined;
+      if (r) workspaceRoles.set(w.workspace_id, r);
+    }
+    out.set(u.id, { role, workspaceRoles });
   }
-  return { role, workspaceRoles };
+  return out;
 }

@@ -9,10 +9,8 @@
  *   every administrator action). Anyone else's link would be a way into an account the reader
  *   may not act on (a forgot-password request is anonymous, so anyone can have one sent).
  */
-import { currentHolder } from "../access/current-holder.ts";
-import type { Holder, RoleRef } from "../access/grants.rules.ts";
+import { currentHolder, holdersOf } from "../access/current-holder.ts";
 import type { Caller } from "../auth/caller.ts";
-import { loadRolesById } from "../roles/roles.table.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import type { Executor } from "../shared/tx.ts";
 import { excessOfTarget } from "../users/user-lifecycle.rules.ts";
@@ -36,30 +34,14 @@ export async function readableAddresses(
   for (const u of users) if (u.id === caller.userId) readable.add(u.email_key);
   if (others.length === 0 || !caller.permissions.has("users.credentials")) return readable;
   const actor = await currentHolder(db, caller);
-  const wsRoles = await db
-    .selectFrom("user_workspace_roles")
-    .select(["user_id", "workspace_id", "role_id"])
-    .where("tenant_id", "=", caller.tenantId)
-    .where(
-      "user_id",
-      "in",
-      others.map((u) => u.id),
-    )
-    .execute();
-  const roles = await loadRolesById(db, caller.tenantId, [
-    ...others.map((u) => u.role_id),
-    ...wsRoles.map((w) => w.role_id),
-  ]);
+  const holders = await holdersOf(
+    db,
+    caller.tenantId,
+    others.map((u) => ({ id: u.id, roleId: u.role_id })),
+  );
   for (const u of others) {
-    const role = roles.get(u.role_id);
-    if (!role) continue;
-    const workspaceRoles = new Map<string, RoleRef>();
-    for (const w of wsRoles) {
-      const r = w.user_id === u.id ? roles.get(w.role_id) : undefined;
-      if (r) workspaceRoles.set(w.workspace_id, r);
-    }
-    const target: Holder = { role, workspaceRoles };
-    if (excessOfTarget(caller.catalog, actor, target).length === 0) readable.add(u.email_key);
+    const target = holders.get(u.id);
+    if (target && excessOfTarget(caller.catalog, actor, target).length === 0) readable.add(u.email_key);
   }
   return readable;
 }
