@@ -80,6 +80,7 @@ describe("accessibility", () => {
     await visible(page.getByRole("heading", { name: "Reset password" }));
     await accessible(page, "reset password");
     await page.getByLabel("New password", { exact: true }).fill("short");
+    await page.getByLabel("Confirm password").fill("short");
     await page.getByRole("button", { name: "Reset password" }).click();
     await visible(page.locator(".field-error").first());
     await accessible(page, "reset password, a refused password said");
@@ -181,8 +182,8 @@ describe("accessibility", () => {
     for (const opener of ["Create New Role", "Edit Physicist", "View Administrator"]) {
       await page.getByRole("button", { name: opener }).click();
       const dialog = page.getByRole("dialog");
-      await visible(dialog.getByRole("tab", { name: "Properties" }));
-      await accessible(page, `${opener}, Properties`);
+      await visible(dialog.getByRole("tab", { name: "Role Properties" }));
+      await accessible(page, `${opener}, Role Properties`);
       await dialog.getByRole("tab", { name: /^Permissions/ }).click();
       await visible(dialog.getByRole("group", { name: "Tenant level" }));
       await accessible(page, `${opener}, Permissions`);
@@ -519,6 +520,7 @@ async function linkRefused(page: Page, path: string, submit: string): Promise<vo
   await page.goto("about:blank");
   await page.goto(`${path}#token=not-a-real-token-0123456789`);
   await page.getByLabel("New password").fill(NEW_PASSWORD);
+  await page.getByLabel("Confirm password").fill(NEW_PASSWORD);
   await page.getByRole("button", { name: submit }).click();
   await visible(page.getByRole("alert"));
 }

@@ -12,9 +12,10 @@ const FIRST = "harbour-lantern-quietly-9921";
 const SECOND = "meadow-copper-violin-4417";
 const THIRD = "granite-pelican-sunrise-6630";
 
-/** Fills the new password (one field: no "confirm" field to tell apart) and submits with `button`. */
+/** Types the new password twice ("New password" names one field) and submits with `button`. */
 async function choose(page: Page, password: string, button: string) {
   await page.getByLabel("New password").fill(password);
+  await page.getByLabel("Confirm password").fill(password);
   await page.getByRole("button", { name: button }).click();
 }
 
@@ -44,15 +45,22 @@ describe("emailed links and forced password change", () => {
     await visible(page.getByRole("heading", { name: "Reset password" }));
     // The token leaves the address bar once read.
     await expect.poll(() => new URL(page.url()).hash).toBe("");
-    // One password field on the page, found by "Password" as by "New password".
-    const fresh = page.getByLabel("Password");
+    // The new password twice; "New password" names the first field only.
+    const fresh = page.getByLabel("New password");
+    const repeat = page.getByLabel("Confirm password");
     expect(await fresh.getAttribute("autocomplete")).toBe("new-password");
-    // Show reveals what was typed, instead of asking for it twice.
+    expect(await repeat.getAttribute("autocomplete")).toBe("new-password");
     await fresh.fill(SECOND);
+    await repeat.fill(`${SECOND}x`);
+    await page.getByRole("button", { name: "Reset password" }).click();
+    await hasText(page.locator(".field-error"), "The two passwords do not match.");
+    expect(await repeat.getAttribute("aria-invalid")).toBe("true");
+    // Show reveals both.
     const show = page.getByRole("button", { name: "Show" });
     expect(await show.getAttribute("aria-pressed")).toBe("false");
     await show.click();
     expect(await fresh.getAttribute("type")).toBe("text");
+    expect(await repeat.getAttribute("type")).toBe("text");
     await page.getByRole("button", { name: "Hide" }).click();
     expect(await fresh.getAttribute("type")).toBe("password");
 

@@ -33,6 +33,7 @@ describe("profile", () => {
     expect(await current.getAttribute("autocomplete")).toBe("current-password");
     await current.fill("not-my-password-at-all");
     await page.getByLabel("New password").fill(SECOND);
+    await page.getByLabel("Confirm password").fill(SECOND);
     await page.getByRole("button", { name: "Save" }).click();
     await visible(page.getByText("Is not your current password."));
     expect(await current.getAttribute("aria-invalid")).toBe("true");
@@ -41,6 +42,7 @@ describe("profile", () => {
 
     await current.fill(FIRST);
     await page.getByLabel("New password").fill(SECOND);
+    await page.getByLabel("Confirm password").fill(SECOND);
     await page.getByRole("button", { name: "Save" }).click();
     await hasText(
       page.getByRole("status"),

@@ -175,10 +175,10 @@ describe("roles", () => {
     await openRoles();
     await page.getByRole("button", { name: "Create New Role" }).click();
     const name = dialog().getByLabel("Name", { exact: true });
-    const tab = dialog().getByRole("tab", { name: /^Properties/ });
+    const tab = dialog().getByRole("tab", { name: /^Role Properties/ });
     await dialog().getByRole("button", { name: "Save" }).click();
     await hasText(dialog().getByRole("alert"), "Correct the fields marked below.");
-    await hasText(tab, /^Properties\s+\(has errors\)$/);
+    await hasText(tab, /^Role Properties\s+\(has errors\)$/);
     expect(await name.getAttribute("aria-invalid")).toBe("true");
     const described = (await name.getAttribute("aria-describedby")) ?? "";
     await hasText(page.locator(`[id="${described}"]`), /^Name /);
@@ -187,7 +187,7 @@ describe("roles", () => {
 
     await name.fill("Night Physicist");
     await expect.poll(() => name.getAttribute("aria-invalid")).toBeNull();
-    await hasText(tab, "Properties");
+    await hasText(tab, "Role Properties");
     expect(await dialog().getByRole("alert").count()).toBe(0);
     await dialog().getByRole("button", { name: "Cancel" }).click();
     await gone(dialog());

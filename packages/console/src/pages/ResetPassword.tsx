@@ -17,6 +17,7 @@ import {
   type NewPassword,
   type NewPasswordErrors,
   NewPasswordFields,
+  newPasswordOk,
   sentence,
 } from "./profile/NewPasswordFields.tsx";
 
@@ -56,7 +57,7 @@ export function LinkPasswordPage(props: {
     setError(null);
     const local = checkNewPassword(value);
     setErrors(local);
-    if (local.password || !token) return;
+    if (!newPasswordOk(local) || !token) return;
     setBusy(true);
     try {
       await props.send(token, value.password);

@@ -15,13 +15,14 @@ import {
   checkNewPassword,
   EMPTY_NEW_PASSWORD,
   type NewPassword,
+  type NewPasswordErrors,
   NewPasswordFields,
+  newPasswordOk,
   sentence,
 } from "./NewPasswordFields.tsx";
 
-interface Errors {
+interface Errors extends NewPasswordErrors {
   current?: string | undefined;
-  password?: string | undefined;
 }
 
 export function PasswordTab() {
@@ -37,7 +38,7 @@ export function PasswordTab() {
 
   // As every form (useSubmit.ts): whoever found a field wrong, the focus goes to the first one marked.
   useEffect(() => {
-    if (form.current && (errors.current || errors.password)) focusFirstInvalid(form.current);
+    if (form.current && (errors.current || !newPasswordOk(errors))) focusFirstInvalid(form.current);
   }, [errors]);
 
   const submit = async (event: FormEvent) => {
@@ -49,11 +50,11 @@ export function PasswordTab() {
       ...checkNewPassword(value),
     };
     // Said here in its own words: the server calls it "used recently" even with no history kept.
-    if (!local.password && current && value.password === current) {
+    if (newPasswordOk(local) && current && value.password === current) {
       local.password = "This is your current password: choose a new one.";
     }
     setErrors(local);
-    if (local.current || local.password) return;
+    if (local.current || !newPasswordOk(local)) return;
     setBusy(true);
     const wasConfined = session.purpose !== "full";
     try {

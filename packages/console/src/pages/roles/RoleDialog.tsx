@@ -1,5 +1,5 @@
 /**
- * "Create New Role" and "Edit" (W5): a wide dialog with tabs "Properties" and "Permissions"
+ * "Create New Role" and "Edit" (W5): a wide dialog with tabs "Role Properties" and "Permissions"
  * around one form. Edits carry the version read (If-Match). A refusal stays in the dialog, said in
  * words above the form and beside what it names; the tab holding such an error opens and its first
  * marked field takes the focus; an error goes as soon as what it names is changed. Escape or × asks
@@ -194,7 +194,7 @@ export function RoleDialog(props: {
         tabs={[
           {
             id: "properties",
-            label: "Properties",
+            label: "Role Properties",
             panel: properties,
             invalid: Object.keys(fields).length > 0,
           },
