@@ -320,7 +320,8 @@ describe("accessibility", () => {
     await shot(page, "a11y-narrow-outbox-focused");
   });
 
-  it("opens each dialog on its first field, keeps Tab inside, and gives the focus back on Escape or Cancel", async () => {
+  /** A signed-in page with the helpers of the dialog walks below. */
+  async function dialogWalk() {
     const page = await signedIn();
     const button = (name: string) => page.getByRole("button", { name, exact: true });
     const byButton = (name: string, dialog: Locator) => ({
@@ -328,6 +329,12 @@ describe("accessibility", () => {
       dialog,
       returnsTo: button(name),
     });
+    return { page, button, byButton };
+  }
+
+  // Two walks (Users and Roles; the other pages), each well inside the time a test may take.
+  it("opens each dialog of Users and Roles on its first field, keeps Tab inside, and gives the focus back on Escape or Cancel", async () => {
+    const { page, button, byButton } = await dialogWalk();
     await visible(page.getByRole("table", { name: "Users" }));
     await dialogKeys(
       page,
@@ -351,6 +358,10 @@ describe("accessibility", () => {
     await open(page, "/roles", "Roles");
     await dialogKeys(page, "Create New Role", byButton("Create New Role", page.getByRole("dialog")));
     await dialogKeys(page, "Edit Physicist", byButton("Edit Physicist", page.getByRole("dialog")));
+  });
+
+  it("opens each dialog of the other pages on its first field, keeps Tab inside, and gives the focus back", async () => {
+    const { page, button, byButton } = await dialogWalk();
     await open(page, "/workspaces", "Workspaces");
     await dialogKeys(page, "Create Workspace", byButton("Create Workspace", page.getByRole("dialog")));
     await open(page, `/patient-access?patient=${PATIENT}`, "Patient access");

@@ -225,6 +225,10 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
   installMetrics(app, core, routeOptions);
   app.decorate("core", core);
   app.decorate("routesRegistry", registry);
+  // What close() stops, in this order: whatever may still use the database (mail and job passes
+  // in progress, then the hasher's threads and the decision cache), then the database. One hook,
+  // because Fastify runs onClose hooks in the reverse order of their registration.
+  const stops: (() => Promise<void> | void)[] = [];
   let mailer: Mailer | null = null;
   if (options.mail) {
     const mail = options.mail;
@@ -236,8 +240,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     });
     if (mail.deliver) mailer.start(mail.intervalMs ?? MAIL_INTERVAL_MS);
     const stopping = mailer;
-    // Before the database hook: a pass in progress needs the database.
-    app.addHook("onClose", () => stopping.stop());
+    stops.push(() => stopping.stop());
   }
   app.decorate("mailer", mailer);
   if (options.jobs) {
@@ -254,13 +257,12 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
       for (const error of run.errors)
         app.log.error({ err: error, event: "job_retention_failed" }, "audit retention job failed");
     });
-    // Registered before the database hook: hooks run in order, and a run in progress needs the database.
-    app.addHook("onClose", stopExpiry);
-    app.addHook("onClose", stopRetention);
+    stops.push(stopExpiry, stopRetention);
   }
-  // Ends the hasher's worker threads and forgets the decision cache; registered before
-  // the database hook (hooks run in order).
-  app.addHook("onClose", async () => core.close());
-  if (!options.db) app.addHook("onClose", async () => db.destroy());
+  stops.push(() => core.close());
+  if (!options.db) stops.push(() => db.destroy());
+  app.addHook("onClose", async () => {
+    for (const stop of stops) await stop();
+  });
   return app as unknown as StaffgateApp;
 }

@@ -1,11 +1,18 @@
 /**
  * A request that arrives once shutdown has begun is refused as a problem (503 NOT_READY with
  * Retry-After), like every other refusal, not with Fastify's bare `{"error":"Service Unavailable"}`;
- * the request already in progress is still answered.
+ * the request already in progress is still answered. Work in progress that needs the database (a
+ * mail pass) ends before the database closes.
  */
+import { mkdtempSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import type { MailTransport } from "@staffgate/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "./harness.ts";
+import { buildApp } from "../src/app.ts";
+import { startTestApp, TEST_DB, type TestApp } from "./harness.ts";
 
 /** Every byte the server sends on `socket` until it closes the connection. */
 function readAll(socket: Socket): Promise<string> {
@@ -63,5 +70,80 @@ describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       code: "NOT_READY",
       detail: expect.stringMatching(/shutting down/),
     });
+  });
+
+  it("lets a mail pass in progress finish before it closes the database (close() runs its stops in order)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-shutdown-"));
+    try {
+      t = await startTestApp(TEST_DB === "sqlite" ? { databaseUrl: join(dir, "a.db") } : {});
+      const url = t.db.url ?? join(dir, "a.db");
+      const tenant = await t.createTenant();
+      let entered!: () => void;
+      const sending = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const transport: MailTransport = {
+        via: "smtp",
+        async send() {
+          entered();
+          await gate;
+        },
+      };
+      const lines: Record<string, unknown>[] = [];
+      const stream = new Writable({
+        write(chunk, _enc, done) {
+          for (const line of String(chunk).split("\n")) if (line) lines.push(JSON.parse(line));
+          done();
+        },
+      });
+      // A second instance that owns its connection to the same database, as `serve` does.
+      const app = await buildApp({
+        databaseUrl: url,
+        clock: t.clock,
+        hasher: { memoryCost: 1024, timeCost: 1 },
+        rateLimits: false,
+        mail: { transport, deliver: true, intervalMs: 5 },
+        logger: { level: "info", stream } as never,
+      });
+      const id = `msg_shutdown_${Date.now()}`;
+      await t.db.kysely
+        .insertInto("outbox")
+        .values({
+          tenant_id: tenant.id,
+          id,
+          to_address: `someone@${tenant.slug}.example`,
+          subject: "Shutdown",
+          body: "A message sent while the server stops.",
+          kind: "test.message",
+          created_at: t.clock.now().toISOString(),
+          sent_at: null,
+          attempts: 0,
+          last_error: null,
+          next_attempt_at: null,
+          sent_via: null,
+        })
+        .execute();
+      await sending;
+      const closed = app.close();
+      // Long enough for the other stops (the database's, were it first) to have run: closing SQLite
+      // waits for its checkpoint thread to end, which takes tens of milliseconds.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      release();
+      await closed;
+      const row = await t.db.kysely
+        .selectFrom("outbox")
+        .selectAll()
+        .where("id", "=", id)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ sent_via: "smtp", last_error: null, attempts: 1 });
+      expect(row.sent_at).not.toBeNull();
+      expect(lines.filter((l) => Number(l.level) >= 50)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
