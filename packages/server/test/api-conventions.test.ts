@@ -97,6 +97,45 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(huge.json().code).toBe("PAYLOAD_TOO_LARGE");
   });
 
+  it("takes an empty body sent as JSON for no body: an action or a DELETE answers, a create says what is missing", async () => {
+    const viewer = (await a.admin.roles.list()).items.find((r) => r.name === "Viewer")!;
+    const staff = await a.admin.users.create({
+      username: "empty-body",
+      email: "empty-body@example.test",
+      firstName: "Emma",
+      lastName: "Empty",
+      roleId: viewer.id,
+      password: "a-long-enough-passphrase-for-empty-body",
+    });
+    const json = { "content-type": "application/json" };
+    const action = await inject({
+      method: "POST",
+      url: `/api/v1/users/${staff.id}/deactivate`,
+      headers: json,
+    });
+    expect([action.statusCode, action.json().status]).toEqual([200, "inactive"]);
+    const ws = await a.admin.workspaces.create({ slug: "empty-body", name: "Empty body", protected: false });
+    const removed = await inject({ method: "DELETE", url: `/api/v1/workspaces/${ws.id}`, headers: json });
+    expect(removed.statusCode).toBe(204);
+    const create = await inject({ method: "POST", url: "/api/v1/workspaces", headers: json });
+    expect(create.statusCode).toBe(400);
+    expect(create.json()).toMatchObject({ code: "VALIDATION_FAILED" });
+  });
+
+  it("refuses query parameters a write does not take, and does nothing (a dry run asked in the query is no dry run)", async () => {
+    const csv = "username,email,firstName,lastName,role\nqq-query,qq-query@example.test,Q,Query,Viewer\n";
+    const res = await inject({
+      method: "POST",
+      url: "/api/v1/users/import?dryRun=true",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ csv }),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ path: "query.dryRun", message: "is not a known field" }]);
+    const found = await a.admin.users.list({ q: "qq-query", status: "all" });
+    expect(found.items).toEqual([]);
+  });
+
   it("refuses prototype pollution and changes nothing", async () => {
     for (const payload of [
       '{"slug":"p1","name":"P","__proto__":{"isAdmin":true}}',

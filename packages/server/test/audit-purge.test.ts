@@ -72,8 +72,11 @@ describe(`audit purge past the retention horizon (${TEST_DB})`, () => {
     const auditor = await t.signIn(a.slug, "auditor");
     const total = await countEvents(t, a.id);
     const p = await problemOf(() => auditor.audit.purge());
-    expect(p.status).toBe(403);
-    expect(await countEvents(t, a.id)).toBe(total);
+    expect([p.status, p.code]).toEqual([403, "FORBIDDEN"]);
+    // Nothing purged: the one event more is the refusal's own record (authz.failed).
+    expect(await countEvents(t, a.id)).toBe(total + 1);
+    const [last] = (await a.admin.audit.list({ limit: 1 })).items;
+    expect([last?.action, last?.outcome]).toEqual(["authz.failed", "denied"]);
   });
 
   it("deletes exactly the events past the horizon, records the purge, and the rest still verifies", async () => {

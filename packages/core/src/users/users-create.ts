@@ -71,8 +71,10 @@ export async function createUserIn(
     expiresAt,
     // Without a password a person is invited; a virtual user never signs in, so it is active at once.
     status: passwordHash !== null || virtual ? "active" : "invited",
-    // An administrator chose this password, so by default the user replaces it at first sign-in.
-    mustChangePassword: passwordHash !== null && (input.mustChangePassword ?? true),
+    // As asked; by default not (API.md gives "must change" as the default of the password action
+    // only): a client that creates a person with a password means that person to sign in and work.
+    // The console's create dialog and the CLI ask for it explicitly.
+    mustChangePassword: passwordHash !== null && (input.mustChangePassword ?? false),
     passwordHash,
     createdAt: now,
     createdBy: caller.kind === "operator" ? null : caller.userId,

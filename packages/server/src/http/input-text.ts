@@ -50,7 +50,8 @@ export function checkParamsAndQuery(request: Pick<FastifyRequest, "params" | "qu
 }
 
 /**
- * The parser of JSON bodies, `application/json` and SCIM's `application/scim+json` alike: UTF-8
+ * The parser of JSON bodies, `application/json` and SCIM's `application/scim+json` alike (an empty
+ * one is no body): UTF-8
  * only (RFC 8259 §8.1; other bytes are refused rather than silently replaced), parsed by Fastify's
  * own parser with prototype poisoning refused, then walked for NUL and unpaired surrogates, which
  * JSON can only carry as \u escapes (no escape, nothing to walk). Body fields are named as schema
@@ -62,6 +63,9 @@ export function installInputText(app: FastifyInstance): void {
     if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type);
     app.addContentTypeParser(type, { parseAs: "buffer" }, (request, body, done) => {
       const bytes = body as Buffer;
+      // No body under a JSON type (a client that sets Content-Type on every request, a DELETE or
+      // an action without input) is no body: the route's schema says whether it needed one.
+      if (bytes.length === 0) return done(null, undefined);
       if (!isUtf8(bytes)) return done(new AppError("MALFORMED_JSON", "The body is not UTF-8"), undefined);
       const text = bytes.toString("utf8");
       void parse(request, text, (error, value) => {

@@ -152,6 +152,18 @@ function parseBody(
   return parseOrThrow(schema, value, "body");
 }
 
+/**
+ * A route without query parameters refuses any, as an unknown body field is refused: ignored, a
+ * `?dryRun=true` on the CSV import ran the import for real (found by the CLI/CSV audit).
+ */
+function refuseAnyQuery(query: unknown): undefined {
+  const names = query && typeof query === "object" ? Object.keys(query) : [];
+  if (names.length === 0) return undefined;
+  throw new AppError("VALIDATION_FAILED", "This endpoint takes no query parameters", {
+    errors: names.map((name) => ({ path: `query.${name}`, message: "is not a known field" })),
+  });
+}
+
 /** `"3"`, `W/"3"` → 3; absent or `*` → undefined; anything else fails the precondition. */
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === "*") return undefined;
@@ -267,7 +279,9 @@ export function route<
         refuseUnless(spec.permission, caller, { params: undefined as Out<PS>, body: undefined as Out<BS> });
       }
       const params = spec.params ? parseOrThrow(spec.params, request.params, "params") : undefined;
-      const query = spec.query ? parseOrThrow(spec.query, request.query, "query") : undefined;
+      const query = spec.query
+        ? parseOrThrow(spec.query, request.query, "query")
+        : refuseAnyQuery(request.query);
       // No body, or an empty JSON object (what some clients send for an action); `null` and `[]` are
       // bodies too, and refused like any other.
       if (!spec.body && request.body !== undefined && spec.method !== "GET") {
