@@ -153,30 +153,23 @@ describe("emergency access", () => {
     expect(reviewed?.reviewedBy).toBe((await tenant.admin.auth.me()).user.id);
   });
 
-  it("says, where Review would be, that the opener's own access needs someone else to review it", async () => {
-    // A practice's one administrator opens emergency access: nobody else may review it yet.
-    await tenant.admin.emergencyAccess.open({
+  it("lets a practice's one administrator review their own access, saying whose it is", async () => {
+    const own = await tenant.admin.emergencyAccess.open({
       patientRef: "PAT-3003",
       reason: "Night shift: the on-call vet is unreachable",
       password: tenant.adminPassword,
     });
+    await tenant.admin.emergencyAccess.end(own.id);
     const page = await signedIn({ path: "/emergency-access" });
     const row = page.getByRole("row", { name: /Ada Admin/ });
-    const review = row.getByRole("cell").nth(6);
-    await hasText(
-      review,
-      "Not reviewed yet\nA review needs someone other than you: another person with “View audit log” (audit.view) or “Manage users” (users.manage).",
-    );
-    expect(await row.getByRole("button", { name: /^Review/ }).count()).toBe(0);
-    // Someone else's access still shows its review (Cal's, reviewed above).
-    await hasText(
-      page
-        .getByRole("row", { name: /Cal Clinician/ })
-        .getByRole("cell")
-        .nth(6),
-      /^Reviewed /,
-    );
+    await row.getByRole("button", { name: /^Review/ }).click();
+    const dialog = page.getByRole("dialog", { name: "Review emergency access" });
+    await hasText(dialog.locator(".warning").first(), /^This is your own emergency access\./);
     await shot(page, "emergency-access-own-review");
+    await dialog.getByLabel("Review note").fill("Checked the chart afterwards: the patient was seen.");
+    await dialog.getByRole("button", { name: "Mark reviewed" }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await hasText(row.getByRole("cell").nth(6), /^Reviewed .* by Ada Admin: Checked the chart afterwards/);
   });
 
   it("asks an administrator before ending someone else's emergency access, naming whose and what", async () => {

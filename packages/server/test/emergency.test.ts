@@ -441,7 +441,7 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
     await clinician.client.emergencyAccess.end(c1.id);
   });
 
-  it("reviews: audit.view or users.manage, never the opener; the reviewed filter follows", async () => {
+  it("reviews: audit.view or users.manage, the opener too when it holds them (said); the reviewed filter follows", async () => {
     const mine = await open(clinician.client, { workspaceId: ws });
     await clinician.client.emergencyAccess.end(mine.id);
     expect((await problemOf(() => clinician.client.emergencyAccess.review(mine.id, "fine"))).status).toBe(
@@ -478,12 +478,18 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
       ),
     ).toMatchObject({ reviewedBy: auditor.user.id, reviewNote: "Justified: documented in incident 118" });
 
-    // An administrator who opened one cannot review it either.
+    // An administrator who opened one may review it (nobody else may be there), and it is said:
+    // the reviewer is the opener, and the audit event carries selfReview.
     const adminsOwn = await open(admin2.client, { workspaceId: ws });
-    expect((await problemOf(() => admin2.client.emergencyAccess.review(adminsOwn.id, "ok"))).status).toBe(
-      403,
+    const self = await admin2.client.emergencyAccess.review(adminsOwn.id, "Alone on the night shift");
+    expect([self.userId, self.reviewedBy]).toEqual([admin2.user.id, admin2.user.id]);
+    const selfEvent = (await auditRows(a.id, "emergency_access.reviewed")).find(
+      (e) => e.target_id === adminsOwn.id,
     );
-    expect((await a.admin.emergencyAccess.review(adminsOwn.id, "ok")).reviewedBy).toBe(a.adminUserId);
+    expect(JSON.parse(selfEvent!.changes!)).toMatchObject({ selfReview: { after: true } });
+    expect(JSON.parse(event!.changes!).selfReview).toBeUndefined();
+    const second = await problemOf(() => a.admin.emergencyAccess.review(adminsOwn.id, "ok"));
+    expect(second.code).toBe("EMERGENCY_ALREADY_REVIEWED");
     await admin2.client.emergencyAccess.end(adminsOwn.id);
   });
 

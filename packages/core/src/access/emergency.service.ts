@@ -237,15 +237,17 @@ export function createEmergencyAccessService(deps: Deps) {
       });
     },
 
-    /** Records the review of an elevation (audit.view or users.manage; never by its own opener). */
+    /**
+     * Records the review of an elevation (audit.view or users.manage). Its own opener may review it
+     * too (a practice with one administrator has nobody else), and the record says so: the audit
+     * event carries `selfReview`, and the listing shows the reviewer to be the opener.
+     */
     async reviewEmergency(caller: Caller, ctx: Ctx, id: string, note: string): Promise<EmergencyAccess> {
       return inTx(deps, async (trx) => {
         const store = createEmergencyStore(trx, ctx.tenantId);
         const row = await store.findById(id);
         if (!row) throw NOT_FOUND();
-        if (row.user_id === caller.userId) {
-          throw new AppError("SELF_ACTION_FORBIDDEN", "Another person reviews your emergency access");
-        }
+        const own = row.user_id === caller.userId;
         const at = now();
         // The first review stands (an inspector reads who signed it off); a conditional write, so
         // two reviewers at once cannot both think theirs was recorded.
@@ -259,6 +261,7 @@ export function createEmergencyAccessService(deps: Deps) {
             reviewNote: { after: note },
             reviewedBy: { after: caller.userId },
             reviewedAt: { after: at },
+            ...(own ? { selfReview: { after: true } } : {}),
           },
         });
         return toEmergencyAccess((await store.findById(id))!, at);

@@ -1,8 +1,8 @@
 /**
  * The record of emergency access: for administrators and auditors every elevation (the API
  * decides: users.manage or audit.view see all, others their own), with "Review" for those not yet
- * reviewed (never one's own: the row says a review needs someone else) and "End now" for open
- * ones the caller may end.
+ * reviewed (one's own too, said in its dialog: a practice may have one administrator) and "End
+ * now" for open ones the caller may end.
  */
 import type { Staffgate } from "@staffgate/sdk";
 import { useState } from "react";
@@ -17,13 +17,6 @@ import { EndEmergencyDialog } from "./EndEmergencyDialog.tsx";
 import { ReviewDialog } from "./ReviewDialog.tsx";
 
 export type Elevation = Awaited<ReturnType<Staffgate["emergencyAccess"]["end"]>>;
-
-/**
- * Why one's own access has no "Review" (the API refuses its opener): said where the button would
- * be, so a practice with one administrator knows what to do.
- */
-export const REVIEW_NEEDS_ANOTHER =
-  "A review needs someone other than you: another person with “View audit log” (audit.view) or “Manage users” (users.manage).";
 
 type StatusFilter = "" | "open" | "ended";
 type ReviewFilter = "" | "false" | "true";
@@ -111,17 +104,12 @@ export function EmergencyLog(props: {
                       Reviewed {formatDateTime(e.reviewedAt)}
                       {e.reviewedBy && ` by ${nameOf(e.reviewedBy)}`}: {e.reviewNote}
                     </>
-                  ) : reviewer && e.userId !== me.user.id ? (
+                  ) : reviewer ? (
                     <button type="button" onClick={() => setReviewing(e)}>
                       Review<span className="visually-hidden"> the access of {e.displayName}</span>
                     </button>
                   ) : (
-                    <>
-                      <span className="muted">Not reviewed yet</span>
-                      {e.userId === me.user.id && (
-                        <span className="hint review-needs">{REVIEW_NEEDS_ANOTHER}</span>
-                      )}
-                    </>
+                    <span className="muted">Not reviewed yet</span>
                   )}
                 </td>
               </tr>

@@ -19,7 +19,7 @@ export function ReviewDialog(props: {
   readonly onReviewed: () => void;
 }) {
   const api = useApi();
-  const { can } = useSession();
+  const { can, me } = useSession();
   const e = props.elevation;
   const [note, setNote] = useState(e.reviewNote ?? "");
   const { errors, formProps } = useSubmit();
@@ -52,6 +52,12 @@ export function ReviewDialog(props: {
           {formatDateTime(e.openedAt)} to {formatDateTime(e.endedAt ?? e.expiresAt)}
         </dd>
       </dl>
+      {e.userId === me.user.id && (
+        <p className="warning">
+          This is your own emergency access. Your review is recorded as a review of your own access; where
+          someone else can review it, let them.
+        </p>
+      )}
       {e.status === "open" && (
         <p className="warning">
           This emergency access is still open: what is done under it is not all recorded yet. Review it once
