@@ -28,15 +28,41 @@ describe(`metrics (${TEST_DB})`, () => {
   });
   afterAll(() => t.close());
 
-  it("answers the operator only: an anonymous caller gets 401, a tenant's session 403", async () => {
-    const anonymous = await t.app.inject({ method: "GET", url: "/metrics" });
+  it("answers the operator, or a scraper on this machine; from elsewhere an anonymous caller gets 401, a tenant's session 403", async () => {
+    const remote = "203.0.113.9";
+    const anonymous = await t.app.inject({ method: "GET", url: "/metrics", remoteAddress: remote });
     expect(anonymous.statusCode).toBe(401);
     const { token } = await t.anonymous.auth.login({
       tenant: a.slug,
       login: "admin",
       password: CANARY_PASSWORD,
     });
-    expect((await scrape(token)).statusCode).toBe(403);
+    const tenantSession = await t.app.inject({
+      method: "GET",
+      url: "/metrics",
+      remoteAddress: remote,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(tenantSession.statusCode).toBe(403);
+    const operatorFromAfar = await t.app.inject({
+      method: "GET",
+      url: "/metrics",
+      remoteAddress: remote,
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+    });
+    expect(operatorFromAfar.statusCode).toBe(200);
+    // This machine: a local agent needs no token, unless a proxy on it relays someone else.
+    const local = await t.app.inject({ method: "GET", url: "/metrics", remoteAddress: "127.0.0.1" });
+    expect(local.statusCode).toBe(200);
+    for (const header of ["x-forwarded-for", "forwarded", "x-real-ip"]) {
+      const relayed = await t.app.inject({
+        method: "GET",
+        url: "/metrics",
+        remoteAddress: "::1",
+        headers: { [header]: header === "forwarded" ? `for=${remote}` : remote },
+      });
+      expect([header, relayed.statusCode]).toEqual([header, 401]);
+    }
     const res = await scrape();
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toBe("text/plain; version=0.0.4; charset=utf-8");

@@ -1,13 +1,16 @@
 /**
- * Prometheus metrics (PRODUCT.md §7 "Operations"): `GET /metrics` for the operator token only
- * (SECURITY.md 72: monitoring is not exposed to the world; Prometheus sends a bearer token).
+ * Prometheus metrics (PRODUCT.md §7 "Operations"): `GET /metrics` for the operator token, or for a
+ * scraper on this machine (SECURITY.md 72: monitoring is not exposed to the world; Prometheus sends
+ * a bearer token from elsewhere, a local agent needs none). "This machine" is a loopback peer with
+ * no proxy header: a reverse proxy on the same host adds X-Forwarded-For (or Forwarded), so what it
+ * relays from the world still needs the token.
  *
  * Per request the cost must stay near nothing (`/check` answers in tens of microseconds), so the
  * onResponse hook finds a cached child of each metric by one string key and bumps it; everything
  * else (users, sessions, outbox, open emergency access) is counted by the database at scrape time.
  * Labels are bounded: the route's pattern (`/api/v1/users/:id`), never a raw path, id or tenant.
  */
-import { type Core, lockedAtSql } from "@staffgate/core";
+import { AppError, type Core, lockedAtSql } from "@staffgate/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { type RouteOptions, route } from "./route.ts";
@@ -156,16 +159,34 @@ export function installMetrics(app: FastifyInstance, core: Core, options: RouteO
     method: "GET",
     url: "/metrics",
     summary:
-      "Prometheus metrics: HTTP requests and latency by route, users, sessions, outbox, process (operator)",
+      "Prometheus metrics: HTTP requests and latency by route, users, sessions, outbox, process (operator token, or none from this machine)",
     tags: ["operations"],
-    auth: "operator",
+    auth: "public",
     status: 200,
     response: null,
     raw: true,
     produces: { [metrics.contentType]: "Prometheus text exposition format" },
-    handler: async ({ reply }) => {
+    handler: async ({ request, reply }) => {
+      if (!request.operator && !fromThisMachine(request)) {
+        // A tenant's session or API token is authenticated, just not permitted here: 403, not 401.
+        const signedIn = request.caller !== undefined || request.csrfRejected === true;
+        throw new AppError(
+          signedIn ? "FORBIDDEN" : "UNAUTHENTICATED",
+          "The operator token is required, except from this machine",
+        );
+      }
       const text = await metrics.metrics();
       reply.code(200).header("content-type", metrics.contentType).send(text);
     },
   });
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+/** A peer on this machine that relays nobody (no proxy header). */
+function fromThisMachine(request: FastifyRequest): boolean {
+  const h = request.headers;
+  if (h["x-forwarded-for"] !== undefined || h.forwarded !== undefined || h["x-real-ip"] !== undefined)
+    return false;
+  return LOOPBACK.has(request.socket.remoteAddress ?? "");
 }
