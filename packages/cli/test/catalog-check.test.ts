@@ -41,7 +41,7 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
 
     it("refuses, naming the tenant, the catalogue and STAFFGATE_CATALOG; with it, works", () => {
       const refused = runCli(dbFile, ["audit", "verify", "--tenant", "harbour"], { STAFFGATE_CATALOG: "" });
-      expect(refused.code).toBe(1);
+      expect(refused.code).toBe(3);
       expect(refused.stdout).toBe("");
       expect(refused.stderr).toContain('catalogue "home-care": tenant harbour');
       expect(refused.stderr).toContain('Set STAFFGATE_CATALOG (now "radiotherapy")');

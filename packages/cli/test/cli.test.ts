@@ -46,17 +46,18 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       const empty = join(dir, "empty.db");
       writeFileSync(empty, "");
       const r = cli(["audit", "verify", "--tenant", "x"], {}, empty);
-      expect(r.code).toBe(1);
+      // `audit verify` keeps 1 for "broken", as `check` keeps it for "denied": could not is 3.
+      expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/^The database is not migrated: run `staffgate migrate` first/);
     });
 
     it("says a SQLite database that does not exist does not, creating no file nor directory", () => {
       const missing = join(dir, "elsewhere", "typo.db");
       for (const [args, code] of [
-        [["audit", "verify", "--tenant", "north"], 1],
+        [["audit", "verify", "--tenant", "north"], 3],
         [["audit", "export", "--tenant", "north"], 1],
         [["outbox"], 1],
-        // `check` exits 1 for "denied": a failure to answer is 3.
+        // `check` exits 1 for "denied" and `audit verify` for "broken": a failure to answer is 3.
         [["check", "--tenant", "north", "--user", "root", "--permission", "users.view"], 3],
       ] as const) {
         const r = cli(args, {}, missing);
@@ -108,7 +109,8 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       const weak = cli(tenantArgs("weak"), { STAFFGATE_ADMIN_PASSWORD: "short" });
       expect([weak.code, weak.stdout]).toEqual([1, ""]);
       expect(weak.stderr).toBe("STAFFGATE_ADMIN_PASSWORD: must be at least 15 characters\n");
-      expect(cli(["audit", "verify", "--tenant", "weak"]).stderr).toBe('No tenant with slug "weak"\n');
+      const none = cli(["audit", "verify", "--tenant", "weak"]);
+      expect([none.code, none.stderr]).toEqual([3, 'No tenant with slug "weak"\n']);
     });
 
     it("verifies a tenant's audit chain", async () => {
@@ -125,7 +127,7 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       const r = cli(["audit", "verify", "--tenant", "north"]);
       expect(r.stdout).toBe(`ok: ${count} events checked\n`);
       expect(r.code).toBe(0);
-      expect(cli(["audit", "verify", "--tenant", "nowhere"]).code).toBe(1);
+      expect(cli(["audit", "verify", "--tenant", "nowhere"]).code).toBe(3);
       expect(cli(["audit", "verify"]).code).toBe(2);
     });
 

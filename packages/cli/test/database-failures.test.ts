@@ -37,7 +37,7 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       mkdirSync(folder);
       const message = `Could not open the database DATABASE_URL names (SQLite ${folder}): it is a directory; give the path of the database file in it\n`;
       expect(runCli(folder, ["audit", "verify", "--tenant", "north"])).toEqual({
-        code: 1,
+        code: 3,
         stdout: "",
         stderr: message,
       });
