@@ -258,8 +258,17 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
       const op = doc.paths[path]?.[method];
       const names = (op?.parameters ?? []).map((p: { name: string; in: string }) => `${p.in}:${p.name}`);
       expect(names, `${method} ${path}`).toContain("header:If-Match");
-      expect(op.responses["412"], `${method} ${path}`).toBeDefined();
+      // The 412 is a problem like every other refusal, and says so.
+      expect(Object.keys(op.responses["412"]?.content ?? {}), `${method} ${path}`).toEqual([
+        "application/problem+json",
+      ]);
     }
+    // What a read hands back for If-Match, and when to come back after a 429.
+    const read = doc.paths["/api/v1/workspaces/{id}"].get.responses;
+    expect(Object.keys(read["200"].headers ?? {})).toEqual(["ETag"]);
+    expect(Object.keys(read["429"].headers ?? {})).toEqual(["Retry-After"]);
+    expect(Object.keys(doc.paths["/api/v1/auth/login"].post.responses["429"].headers)).toEqual(["Retry-After"]);
+    expect(doc.paths["/healthz"].get.responses["429"]).toBeUndefined();
     // Not on a read.
     const names = (op: { parameters?: { name: string }[] }) => (op.parameters ?? []).map((p) => p.name);
     expect(names(doc.paths["/api/v1/workspaces/{id}"].get)).not.toContain("If-Match");

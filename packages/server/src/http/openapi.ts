@@ -33,6 +33,21 @@ const IF_MATCH = {
   schema: { type: "string" },
 };
 
+const ETAG = {
+  description: 'The resource\'s version (e.g. "3"), for If-Match on a later change',
+  schema: { type: "string" },
+};
+
+const RETRY_AFTER = { description: "Seconds to wait before trying again", schema: { type: "integer" } };
+
+/** A response whose body is an RFC 9457 problem. */
+function problem(description: string) {
+  return {
+    description,
+    content: { "application/problem+json": { schema: jsonSchema(ProblemSchema, "output") } },
+  };
+}
+
 export function buildOpenApi(routes: readonly RegisteredRoute[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -41,6 +56,7 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
       [String(r.status)]: r.response
         ? {
             description: "Success",
+            ...(r.etag ? { headers: { ETag: ETAG } } : {}),
             content: { "application/json": { schema: jsonSchema(r.response, "output") } },
           }
         : r.produces
@@ -55,13 +71,17 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
             }
           : { description: "Success" },
       ...Object.fromEntries(
-        Object.entries(r.otherResponses ?? {}).map(([code, description]) => [code, { description }]),
+        Object.entries(r.otherResponses ?? {}).map(([code, description]) => [
+          code,
+          Number(code) >= 400 ? problem(description) : { description },
+        ]),
       ),
-      ...(r.ifMatch ? { "412": { description: "If-Match names a version that is no longer current" } } : {}),
-      default: {
-        description: "An RFC 9457 problem",
-        content: { "application/problem+json": { schema: jsonSchema(ProblemSchema, "output") } },
-      },
+      ...(r.ifMatch ? { "412": problem("If-Match names a version that is no longer current") } : {}),
+      // Tenant routes and sign-in's are rate-limited or throttled (API.md: each 429 says when to retry).
+      ...(r.auth === "tenant" || r.url.startsWith("/api/v1/auth/")
+        ? { "429": { ...problem("Too many requests"), headers: { "Retry-After": RETRY_AFTER } } }
+        : {}),
+      default: problem("An RFC 9457 problem"),
     };
     paths[path] ??= {};
     paths[path][r.method.toLowerCase()] = {

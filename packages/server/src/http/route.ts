@@ -114,6 +114,8 @@ export interface RegisteredRoute {
   readonly response: Schema | null;
   readonly otherResponses?: Readonly<Record<number, string>>;
   readonly ifMatch?: boolean;
+  /** The success answer carries `ETag` (the resource's version). */
+  readonly etag?: boolean;
   readonly produces?: Readonly<Record<string, string>>;
 }
 
@@ -246,6 +248,7 @@ export function route<
     response: spec.response,
     ...(spec.otherResponses ? { otherResponses: spec.otherResponses } : {}),
     ...(spec.ifMatch ? { ifMatch: true } : {}),
+    ...(spec.etag ? { etag: true } : {}),
     ...(spec.produces ? { produces: spec.produces } : {}),
   });
   const permissionNeedsOnlyCaller =
