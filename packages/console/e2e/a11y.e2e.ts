@@ -169,7 +169,7 @@ describe("accessibility", () => {
     await open(page, `/users/${s.user("jbecker")}/permissions`, "Edit Permissions");
     await accessible(page, "a user's permissions");
     await open(page, `/users/${s.user("jbecker")}/effective-permissions`, "Effective permissions");
-    await visible(page.getByRole("table", { name: "Effective permissions by tenant and workspace" }));
+    await visible(page.getByRole("grid", { name: "Effective permissions by tenant and workspace" }));
     await page.locator(".effective-cell").first().click();
     await visible(page.getByRole("heading", { name: "Explanation" }));
     await accessible(page, "a user's effective permissions, one explained");
@@ -468,7 +468,7 @@ describe("accessibility", () => {
   it("tells the focused cell of the effective-permissions grid from the selected one", async () => {
     const page = await signedIn();
     await open(page, `/users/${s.user("jbecker")}/effective-permissions`, "Effective permissions");
-    await visible(page.getByRole("table", { name: "Effective permissions by tenant and workspace" }));
+    await visible(page.getByRole("grid", { name: "Effective permissions by tenant and workspace" }));
     const focusColour = await page.evaluate(() => {
       const probe = document.body.appendChild(document.createElement("span"));
       probe.style.color = "var(--focus)";

@@ -14,6 +14,8 @@ describe("api tokens", () => {
     const form = page.getByRole("dialog", { name: "Create API token" });
     await form.getByLabel("Name").fill("Scheduling system");
     await form.getByLabel("Role").selectOption({ label: "Viewer" });
+    // "Create API token" on the page is hidden behind the dialog: "Create" finds the dialog's only.
+    expect(await page.getByRole("button", { name: "Create" }).count()).toBe(1);
     await form.getByRole("button", { name: "Create" }).click();
 
     const shown = page.getByRole("dialog", { name: "API token created" });
@@ -45,10 +47,10 @@ describe("api tokens", () => {
     await shot(page, "api-tokens");
 
     await row.getByRole("button", { name: "Revoke Scheduling system" }).click();
-    await page
-      .getByRole("dialog", { name: "Revoke API token" })
-      .getByRole("button", { name: "Revoke" })
-      .click();
+    const revoke = page.getByRole("dialog", { name: "Revoke API token" });
+    await visible(revoke);
+    await expect.poll(() => page.getByRole("button", { name: "Revoke" }).count()).toBe(1);
+    await revoke.getByRole("button", { name: "Revoke" }).click();
     await hasText(
       page.getByRole("status"),
       "API token Scheduling system was revoked. Its next request is refused.",

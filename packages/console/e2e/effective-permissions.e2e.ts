@@ -76,7 +76,21 @@ describe("effective permissions", () => {
     await hasText(page.locator("dt:text-is('Name') + dd"), "Dana Planner");
     await hasText(page.locator("dt:text-is('Status') + dd"), "Active");
     await hasText(page.locator("dt:text-is('Role') + dd"), "Planner");
-    await visible(page.getByRole("columnheader", { name: /East Clinic\s*No access/ }));
+    // Navigated by arrow keys, it is an ARIA grid (issue 6: "a workspace × permission grid"), its
+    // rows, headers and cells in the grid's roles.
+    const grid = page.getByRole("grid", { name: "Effective permissions by tenant and workspace" });
+    await visible(grid);
+    expect(await page.getByRole("table").count()).toBe(0);
+    await visible(grid.getByRole("columnheader", { name: /East Clinic\s*No access/ }));
+    await visible(grid.getByRole("rowheader", { name: /^Read Patients/ }));
+    await visible(grid.getByRole("row", { name: /^Read Patients/ }));
+    expect(await grid.getByRole("cell").count()).toBe(0);
+    expect(
+      await grid
+        .getByRole("gridcell")
+        .filter({ has: cell(page, "Read Patients", "North Clinic") })
+        .count(),
+    ).toBe(1);
 
     const columns = [
       { name: "Tenant", id: null },

@@ -40,6 +40,8 @@ describe("emergency access", () => {
     await page.getByRole("button", { name: "Open emergency access" }).click();
     const dialog = page.getByRole("dialog", { name: "Open emergency access" });
     await visible(dialog.getByText(/It ends by itself after/));
+    // The page's own "Open emergency access" is hidden behind the dialog: the name finds one button.
+    await expect.poll(() => page.getByRole("button", { name: "Open emergency access" }).count()).toBe(1);
     // Empty, every field says what it needs before anything is sent: a blank reason too.
     await dialog.getByRole("button", { name: "Open emergency access" }).click();
     const errorOf = (label: string) =>

@@ -41,6 +41,9 @@ describe("idle timeout", () => {
 
     await page.clock.fastForward("04:45");
     await visible(warning);
+    // The warning is modal: the page's own "Sign out" is hidden behind it, so the name finds one.
+    await expect.poll(() => page.getByRole("button", { name: "Sign out" }).count()).toBe(1);
+    expect(await warning.getByRole("button", { name: "Sign out" }).count()).toBe(1);
     const countdown = warning.getByRole("timer");
     const before = await countdown.textContent();
     expect(before).toMatch(/^0:[3-5]\d$/);
@@ -50,6 +53,7 @@ describe("idle timeout", () => {
 
     await warning.getByRole("button", { name: "Stay signed in" }).click();
     await gone(warning);
+    await visible(page.getByRole("banner").getByRole("button", { name: "Sign out" }));
     await page.clock.fastForward("13:00");
     await settle(page);
     expect(await warning.count()).toBe(0);

@@ -195,10 +195,11 @@ describe("narrow screens", () => {
     await gone(menu);
     expect(await button.evaluate((el) => el === document.activeElement)).toBe(true);
 
-    // The last item works by a tap: Archive asks first.
+    // The last item works by a tap: Purge (offered on an active user too) asks first.
     await button.click();
+    expect(await items.last().textContent()).toBe("Purge");
     await items.last().click();
-    const confirm = page.getByRole("dialog", { name: "Archive user?" });
+    const confirm = page.getByRole("dialog", { name: "Purge user permanently?" });
     await visible(confirm);
     await confirm.getByRole("button", { name: "Cancel" }).click();
     await gone(confirm);
@@ -222,7 +223,7 @@ describe("narrow screens", () => {
       await visible(page.getByRole("heading", { name: heading, level: 1 }));
       await gone(page.locator('[aria-busy="true"]'));
       if (heading === "Effective permissions") {
-        await visible(page.getByRole("table", { name: "Effective permissions by tenant and workspace" }));
+        await visible(page.getByRole("grid", { name: "Effective permissions by tenant and workspace" }));
       }
       await fitsTheWidth(page);
     }

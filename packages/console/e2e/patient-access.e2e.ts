@@ -63,6 +63,8 @@ describe("patient access", () => {
     await dialog.getByLabel("Workspace").selectOption({ label: "Oncology" });
     await dialog.getByLabel("Reason").fill("Covering the oncology clinic this week");
     await dialog.getByLabel("Expires (optional)").fill("2099-06-30T17:00");
+    // The page's own "Grant access" is hidden behind the open dialog: the name finds one button.
+    expect(await page.getByRole("button", { name: "Grant access" }).count()).toBe(1);
     await dialog.getByRole("button", { name: "Grant access" }).click();
     await hasText(page.getByRole("status"), "Nora Nightingale was granted access to patient PAT-1001.");
     const noraRow = page.getByRole("row", { name: /Nora Nightingale/ });

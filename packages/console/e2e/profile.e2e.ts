@@ -69,6 +69,8 @@ describe("profile", () => {
 
     await page.getByRole("button", { name: "End session" }).click();
     const dialog = page.getByRole("dialog", { name: "End session" });
+    // The rows' "End session" buttons are hidden behind the dialog: the name finds its one.
+    await expect.poll(() => page.getByRole("button", { name: "End session" }).count()).toBe(1);
     await dialog.getByRole("button", { name: "End session" }).click();
     await hasText(page.getByRole("status"), "The session was ended: that browser must sign in again.");
     await expect.poll(() => rows.count()).toBe(2);

@@ -2,7 +2,7 @@
  * The Actions menu of a user row (W8, W10): driven by keyboard as a WAI-ARIA menu button, and
  * each action with the server's state checked afterwards: unlock, random password shown once,
  * reset link, reset MFA, end sessions, mark a password compromised, deactivate/reactivate, archive → Archived → restore,
- * purge (only once archived, never for one who signed in, refused in words for one who acted).
+ * purge (offered on every user but oneself; refused in words for one with history).
  */
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -52,8 +52,9 @@ describe("user actions", () => {
     await expect.poll(() => focusedName(page)).toBe("Edit");
     await page.keyboard.press("ArrowDown");
     await expect.poll(() => focusedName(page)).toBe("Edit Permissions");
+    // The last item: Purge, offered on an active user too (not only once archived).
     await page.keyboard.press("End");
-    await expect.poll(() => focusedName(page)).toBe("Archive");
+    await expect.poll(() => focusedName(page)).toBe("Purge");
     await page.keyboard.press("ArrowDown");
     await expect.poll(() => focusedName(page)).toBe("Edit");
     await page.keyboard.press("Escape");
@@ -192,44 +193,70 @@ describe("user actions", () => {
     expect((await tenant.admin.users.get(ben.id)).status).toBe("active");
   });
 
-  it("purges only an archived user who never signed in, and says why one who acted cannot be", async () => {
+  it("offers Purge on users of every status, purges one with no history, and says why one with history cannot be", async () => {
     const temp = await staff(tenant, "Tess", "Temp", { roleId: viewer, invite: true });
+    const fresh = await staff(tenant, "Fern", "Fresh", { roleId: viewer });
+    const idle = await staff(tenant, "Ivo", "Idle", { roleId: viewer });
     const vet = await staff(tenant, "Victor", "Veteran", { roleId: viewer });
     await signIn(vet.username);
+    await signIn(idle.username);
+    await tenant.admin.userActions.deactivate(idle.id);
     // An integration that acted (through its token) and was then revoked: archived, never signed in.
     const syncRole = await tenant.admin.roles.create({ name: "Sync", permissions: ["workspaces.manage"] });
     const token = await tenant.admin.apiTokens.create({ name: "Sync", roleId: syncRole.id });
     await e.api.withToken(token.token).workspaces.create({ slug: "synced", name: "Synced" });
     await tenant.admin.apiTokens.revoke(token.id);
     const page = await signedIn();
-    await page.getByLabel("Status").selectOption({ label: "Invited" });
-    await page.getByRole("button", { name: "Actions for Tess Temp" }).click();
-    expect(await page.getByRole("menuitem").allInnerTexts()).not.toContain("Purge");
-    await page.keyboard.press("Escape");
-    await tenant.admin.userActions.archive(temp.id);
-    await tenant.admin.userActions.archive(vet.id);
-
-    await page.getByLabel("Status").selectOption({ label: "Archived" });
-    // Victor has signed in: he can never be purged, so it is not offered.
-    await page.getByRole("button", { name: "Actions for Victor Veteran" }).click();
-    expect(await page.getByRole("menuitem").allInnerTexts()).toEqual(["Effective permissions", "Restore"]);
-    await page.keyboard.press("Escape");
-
-    await choose(page, "Integration Sync", "Purge");
     const dialog = page.getByRole("dialog", { name: "Purge user permanently?" });
-    await dialog.getByRole("button", { name: "Purge" }).click();
+    /** Purge from the row's menu, and the refusal said in the confirmation, which stays open. */
+    const refused = async (name: string, words: string) => {
+      await choose(page, name, "Purge");
+      await dialog.getByRole("button", { name: "Purge" }).click();
+      await hasText(dialog.getByRole("alert"), words);
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await gone(dialog);
+    };
+
+    // Active and never signed in: offered, with the same confirmation, and purged.
+    await choose(page, "Fern Fresh", "Purge");
     await hasText(
-      dialog.getByRole("alert"),
+      dialog.locator(".dialog-body"),
+      `Fern Fresh (${fresh.username}) is deleted for good and cannot be restored. Only a user who never signed in or acted can be purged.`,
+    );
+    await confirm(page, "Purge");
+    await said(page, "Fern Fresh was purged permanently.");
+    await expect(tenant.admin.users.get(fresh.id)).rejects.toMatchObject({ code: "USER_NOT_FOUND" });
+
+    // Active and signed in: offered too; the server refuses, and the console says so in words.
+    await refused(
+      "Victor Veteran",
+      "The user has signed in, so it cannot be purged; deactivate or archive it instead.",
+    );
+    expect((await tenant.admin.users.get(vet.id)).status).toBe("active");
+
+    // Deactivated: offered; refused with advice that fits a user deactivated already.
+    await page.getByLabel("Status").selectOption({ label: "Inactive" });
+    await refused("Ivo Idle", "The user has signed in, so it cannot be purged; archive it instead.");
+
+    // Archived: refused as staying archived.
+    await page.getByLabel("Status").selectOption({ label: "Archived" });
+    await refused(
+      "Integration Sync",
       "The user appears in the audit trail as an actor, through its API token, so it cannot be purged; it stays archived.",
     );
-    await dialog.getByRole("button", { name: "Cancel" }).click();
-    await gone(dialog);
-    expect((await tenant.admin.users.get(vet.id)).status).toBe("archived");
 
+    // Invited and never signed in: offered, and purged.
+    await page.getByLabel("Status").selectOption({ label: "Invited" });
     await choose(page, "Tess Temp", "Purge");
     await confirm(page, "Purge");
     await said(page, "Tess Temp was purged permanently.");
     await gone(page.getByRole("button", { name: "Actions for Tess Temp" }));
     await expect(tenant.admin.users.get(temp.id)).rejects.toMatchObject({ code: "USER_NOT_FOUND" });
+
+    // Never on one's own row: the server refuses purging oneself whatever the history.
+    await page.getByLabel("Status").selectOption({ label: "Active" });
+    await page.getByRole("button", { name: "Actions for Ada Admin" }).click();
+    expect(await page.getByRole("menuitem").allInnerTexts()).not.toContain("Purge");
+    await page.keyboard.press("Escape");
   });
 });

@@ -175,8 +175,11 @@ describe("users page", () => {
     await dialog.getByLabel("NPI").fill("1234567893");
     await dialog.getByRole("tab", { name: "Roles" }).click();
     await dialog.getByLabel("Role", { exact: true }).selectOption({ label: "Viewer" });
-    await dialog.getByLabel("Active only in the workspaces ticked below").check();
-    await dialog.getByLabel("Planning").check();
+    // Issue 6's "active workspaces": the group's name, and no other group's.
+    const active = dialog.getByRole("group", { name: "Active workspaces" });
+    expect(await page.getByRole("group", { name: "Active workspaces" }).count()).toBe(1);
+    await active.getByLabel("Active only in the workspaces ticked below").check();
+    await active.getByLabel("Planning").check();
     await dialog.getByRole("button", { name: "Add workspace role" }).click();
     const row = dialog.locator(".workspace-role-row");
     await row.getByLabel("Workspace", { exact: true }).selectOption({ label: "Planning" });
@@ -432,9 +435,24 @@ describe("users page", () => {
     await visible(confirm.getByText("That is not your password."));
     const me = await tenant.admin.auth.me();
     expect(me.user.email).not.toBe("ada.moved@example.test");
+    // Only the topmost dialog is exposed: the Edit dialog under it is hidden with the page.
+    expect(await page.getByRole("dialog").count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Save" }).count()).toBe(1);
+    // Cancelled, it gives the Edit dialog back, exposed again, with the focus on its Save.
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await gone(confirm);
+    const save = dialog.getByRole("button", { name: "Save" });
+    await expect.poll(() => save.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.getByRole("dialog").count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Actions for Ada Admin" }).count()).toBe(0);
+    await save.click();
     await confirm.getByLabel("Password").fill(ADMIN_PASSWORD);
     await confirm.getByRole("button", { name: "Save" }).click();
     await gone(confirm);
+    await gone(dialog);
     await expect.poll(async () => (await tenant.admin.auth.me()).user.email).toBe("ada.moved@example.test");
+    // Both gone at once, the page is exposed again and the focus back on the row's Actions button.
+    const actions = page.getByRole("button", { name: "Actions for Ada Admin" });
+    await expect.poll(() => actions.evaluate((el) => el === document.activeElement)).toBe(true);
   });
 });

@@ -28,9 +28,23 @@ describe("workspaces", () => {
     await slug.fill("");
     await name.fill("Eastside Ward 7");
     expect(await slug.inputValue()).toBe("eastside-ward-7");
+    // The page behind the open dialog is out of the accessibility tree (and inert): "Create" names
+    // the dialog's button only, not the page's "Create Workspace" as well.
+    await expect.poll(() => page.getByRole("button", { name: "Create" }).count()).toBe(1);
+    expect(await page.getByRole("heading", { name: "Workspaces", level: 1 }).count()).toBe(0);
+    expect(await page.locator("#root").evaluate((el) => [el.ariaHidden, (el as HTMLElement).inert])).toEqual([
+      "true",
+      true,
+    ]);
     await dialog.getByRole("button", { name: "Create" }).click();
     await hasText(page.getByRole("status"), "Workspace Eastside Ward 7 was created.");
     expect(await find("eastside-ward-7")).toMatchObject({ name: "Eastside Ward 7" });
+    // Closed, the page is back, its opener included.
+    await visible(page.getByRole("button", { name: "Create Workspace" }));
+    expect(await page.locator("#root").evaluate((el) => [el.ariaHidden, (el as HTMLElement).inert])).toEqual([
+      null,
+      false,
+    ]);
   });
 
   it("creates, edits and deletes a workspace; a protected one's Delete is disabled, and a refused URL ID takes the focus", async () => {

@@ -5,9 +5,14 @@
  * loads its form first holds the focus on itself until the form is there. Closed, it gives the
  * focus back to what had it before, or to the page's heading when that is gone (keepFocus.ts).
  * A form inside that holds unsaved input is asked about first (useDiscardGuard.ts).
+ *
+ * It renders into `<body>`, beside the app rather than inside it, so that the page behind it can be
+ * hidden from assistive technology while it is open (modalLayer.ts) without hiding the dialog too.
  */
 import { type KeyboardEvent, type ReactNode, type SyntheticEvent, useEffect, useId, useRef } from "react";
+import { createPortal } from "react-dom";
 import { firstFocus, focusLost, giveFocusBack, keepOpener } from "./keepFocus.ts";
+import { hideBehind } from "./modalLayer.ts";
 import { DiscardContext, type DiscardQuestion, mayDiscard } from "./useDiscardGuard.ts";
 
 export function Dialog(props: {
@@ -25,24 +30,24 @@ export function Dialog(props: {
     if (!d) return;
     // Read before the dialog takes the focus.
     keepOpener(d);
+    if (!d.open) d.showModal();
+    // The browser would focus the first focusable, the × in the head: start where the work is.
+    // Still loading (Edit reads the user first), the focus waits on the dialog itself, then goes
+    // to the first field once the form is there, unless the person has moved it meanwhile.
+    const start = firstFocus(d);
+    (start ?? d).focus();
+    // Once the focus is inside: the page made inert while it held the focus would drop it.
+    const show = hideBehind(d);
     /**
      * Escape, Cancel or Save has the parent take the dialog away while open, and the focus would
      * drop to the page's body: back to the opener, or to the page's heading when the action took
-     * the opener away (Delete, Revoke).
+     * the opener away (Delete, Revoke). The page is shown first: an inert one takes no focus.
      */
     const giveBack = () => {
+      show();
       if (focusLost()) giveFocusBack(d);
     };
-    if (!d.open) d.showModal();
-    // The browser would focus the first focusable, the × in the head: start where the work is.
-    const start = firstFocus(d);
-    if (start) {
-      start.focus();
-      return giveBack;
-    }
-    // Still loading (Edit reads the user first): the focus waits on the dialog itself, then goes
-    // to the first field once the form is there, unless the person has moved it meanwhile.
-    d.focus();
+    if (start) return giveBack;
     const watch = new MutationObserver(() => {
       if (document.activeElement !== d) return watch.disconnect();
       const field = firstFocus(d);
@@ -79,7 +84,7 @@ export function Dialog(props: {
     event.preventDefault();
     close();
   };
-  return (
+  return createPortal(
     <dialog
       ref={ref}
       className={props.wide ? "dialog wide" : "dialog"}
@@ -96,6 +101,7 @@ export function Dialog(props: {
         </button>
       </div>
       <DiscardContext.Provider value={discard}>{props.children}</DiscardContext.Provider>
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }

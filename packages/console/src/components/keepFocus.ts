@@ -6,6 +6,7 @@
  * there, else the page's main heading (the same place the "Skip to content" link leads).
  */
 import { useEffect } from "react";
+import { topModal } from "./modalLayer.ts";
 
 /** What had the focus when each dialog opened. */
 const openers = new WeakMap<Element, Element | null>();
@@ -74,10 +75,11 @@ export function giveFocusBack(dialog: Element): void {
 
 /** The focus went with an element that has gone: where it goes instead. */
 function recover(from: Element): void {
-  // A modal dialog makes the page inert: the focus stays in the dialog.
-  const modal = document.querySelector("dialog[open]");
+  // A modal dialog makes the page inert: the focus stays in the dialog, the topmost of them (the
+  // ones below are inert too).
+  const modal = topModal() ?? document.querySelector<HTMLElement>("dialog[open]");
   if (modal) {
-    (firstFocus(modal) ?? (modal as HTMLElement)).focus();
+    (firstFocus(modal) ?? modal).focus();
     return;
   }
   // Removed with its dialog, the element still knows the dialog (the removed subtree keeps it).

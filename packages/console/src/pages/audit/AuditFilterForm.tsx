@@ -39,10 +39,11 @@ export function AuditFilterForm(props: {
         <div className="filters">
           {field("from", "From", { type: "date" })}
           {field("to", "To", { type: "date" })}
-          {field("actor", "Actor", {
+          {/* "Username", not the API's "Actor": a label holding "to" was also found by "To". */}
+          {field("actor", "Username", {
             autoComplete: "off",
             maxLength: 254,
-            placeholder: "Username of who acted",
+            placeholder: "Who acted",
           })}
           {field("action", "Action", {
             autoComplete: "off",

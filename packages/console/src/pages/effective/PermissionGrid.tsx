@@ -3,6 +3,10 @@
  * workspace as columns. Every cell is a button whose text says allowed / denied / only granted
  * patients (a mark and words, not colour alone); focusing or pressing it asks for its explanation.
  * Arrow keys move between cells; the header row and the permission column stay in view.
+ *
+ * An ARIA grid (`role="grid"`), since it is navigated like one: a screen reader then hands the
+ * arrow keys to it. Its rows, cells and headers take their grid roles (row, gridcell, columnheader,
+ * rowheader) from the table's own elements; spelt out, they would only repeat them.
  */
 import type { KeyboardEvent } from "react";
 import { byCategory, CELL_TEXT, cellState, type GridData, matches, type Permission } from "./model.ts";
@@ -66,7 +70,8 @@ export function PermissionGrid(props: {
   let rowIndex = 0;
   return (
     <div className="effective-scroll">
-      <table className="effective-grid" onKeyDown={onArrow}>
+      {/* biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: a grid is a table navigated by arrow keys, which this one is. */}
+      <table className="effective-grid" role="grid" aria-readonly="true" onKeyDown={onArrow}>
         <caption className="visually-hidden">Effective permissions by tenant and workspace</caption>
         <thead>
           <tr>

@@ -183,7 +183,8 @@ export function RoleDialog(props: {
       onSubmit={submit}
       busy={busy}
       error={problem?.summary}
-      cancelLabel={readOnly ? "Close" : "Cancel"}
+      // "Done", not "Close": the × in the head is "Close" already, and one name should find one button.
+      cancelLabel={readOnly ? "Done" : "Cancel"}
       submitLabel={readOnly ? undefined : "Save"}
     >
       <DiscardGuard question={discardQuestion} />

@@ -90,7 +90,8 @@ export function UserRolesFields(
         className="choice"
         aria-describedby={errors.workspaceAccess ? `${ids}-access-error` : undefined}
       >
-        <legend>Workspace access</legend>
+        {/* Issue 6's words ("active workspaces"), as Provet's "active departments". */}
+        <legend>Active workspaces</legend>
         <label>
           <input
             type="radio"

@@ -223,12 +223,13 @@ export const ACTIONS: readonly ActionDef[] = [
     },
   },
   {
-    // Purge is offered on archived users only (archive first, purge when sure: nothing comes back),
-    // and never on one who has signed in: that is history, and history is never purged.
+    // Offered on every user but oneself, whatever the status (PRODUCT.md: any user with no
+    // history). History is more than a sign-in (acting, granting access), which only the server
+    // can tell: it refuses with USER_HAS_HISTORY, said in the confirmation in words.
     id: "purge",
     label: "Purge",
     group: 2,
-    applies: (u, c) => manage(c) && other(u, c) && u.status === "archived" && u.lastLoginAt === null,
+    applies: (u, c) => manage(c) && other(u, c),
     confirm: destructive(
       "Purge user permanently?",
       "Purge",
@@ -239,25 +240,37 @@ export const ACTIONS: readonly ActionDef[] = [
       try {
         await api.userActions.purge(u.id, v(u));
       } catch (e) {
-        throw keptArchived(e);
+        throw historyAdvice(e, u);
       }
       return `${u.displayName} was purged permanently.`;
     },
   },
 ];
 
+/** What to do instead of purging a user with history, by where the user stands now. */
+const INSTEAD: Partial<Record<User["status"], string>> = {
+  active: "deactivate or archive it instead.",
+  // Deactivating is for active users: these are out of use already, or not yet in it.
+  invited: "archive it instead.",
+  inactive: "archive it instead.",
+  archived: "it stays archived.",
+};
+
 /**
- * A user with history cannot be purged, and the server advises to deactivate or archive instead:
- * purge is offered only on archived users, so say that it stays archived.
+ * A user with history cannot be purged, and the server advises to deactivate or archive it
+ * instead: advice that fits an active user, not one invited, deactivated or archived already.
  */
-function keptArchived(error: unknown): unknown {
-  if (!(error instanceof StaffgateError) || error.code !== "USER_HAS_HISTORY" || !error.problem.detail) {
+function historyAdvice(error: unknown, user: User): unknown {
+  const instead = INSTEAD[user.status];
+  if (
+    !instead ||
+    !(error instanceof StaffgateError) ||
+    error.code !== "USER_HAS_HISTORY" ||
+    !error.problem.detail
+  ) {
     return error;
   }
-  const detail = error.problem.detail.replace(
-    /;\s*deactivate or archive it instead\.?$/,
-    "; it stays archived.",
-  );
+  const detail = error.problem.detail.replace(/;\s*deactivate or archive it instead\.?$/, `; ${instead}`);
   return new StaffgateError({ ...error.problem, detail });
 }
 
