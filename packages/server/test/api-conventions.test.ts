@@ -267,7 +267,9 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     const read = doc.paths["/api/v1/workspaces/{id}"].get.responses;
     expect(Object.keys(read["200"].headers ?? {})).toEqual(["ETag"]);
     expect(Object.keys(read["429"].headers ?? {})).toEqual(["Retry-After"]);
-    expect(Object.keys(doc.paths["/api/v1/auth/login"].post.responses["429"].headers)).toEqual(["Retry-After"]);
+    expect(Object.keys(doc.paths["/api/v1/auth/login"].post.responses["429"].headers)).toEqual([
+      "Retry-After",
+    ]);
     expect(doc.paths["/healthz"].get.responses["429"]).toBeUndefined();
     // Not on a read.
     const names = (op: { parameters?: { name: string }[] }) => (op.parameters ?? []).map((p) => p.name);

@@ -57,7 +57,8 @@ export function emergencyRoutes(app: FastifyInstance, core: Core, options: Route
   route(app, options, {
     method: "POST",
     url: "/api/v1/emergency-access/:id/review",
-    summary: "Record the review of emergency access (audit.view or users.manage; its opener too, recorded as selfReview)",
+    summary:
+      "Record the review of emergency access (audit.view or users.manage; its opener too, recorded as selfReview)",
     tags,
     auth: "tenant",
     permission: anyOf("users.manage", "audit.view"),
