@@ -283,9 +283,10 @@ describe(`roles (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     const archived = await addUser(a, role.id, { status: "archived" });
     expect((await a.admin.roles.get(role.id)).userCount).toBe(3);
     expect((await roleNamed(a.admin, "Held")).userCount).toBe(3);
+    // The count the role shows, and the archived holders apart (they block it too).
     const p = await refused(a, "ROLE_IN_USE", 409, () => a.admin.roles.delete(role.id));
-    expect(p.problem.userCount).toBe(4);
-    expect(p.problem.detail).toContain("4 users");
+    expect([p.problem.userCount, p.problem.archivedUserCount]).toEqual([3, 1]);
+    expect(p.problem.detail).toContain("held by 3 users and 1 archived user;");
     await t.db.kysely
       .updateTable("users")
       .set({ role_id: other.id })
@@ -300,7 +301,8 @@ describe(`roles (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       .execute();
     expect((await a.admin.roles.get(role.id)).userCount).toBe(0);
     const last = await refused(a, "ROLE_IN_USE", 409, () => a.admin.roles.delete(role.id));
-    expect(last.problem.userCount).toBe(1);
+    expect([last.problem.userCount, last.problem.archivedUserCount]).toEqual([0, 1]);
+    expect(last.problem.detail).toContain("held by 1 archived user;");
     await t.db.kysely
       .updateTable("users")
       .set({ role_id: other.id })

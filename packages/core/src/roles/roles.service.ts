@@ -207,16 +207,24 @@ export function createRolesService(deps: Deps) {
       throw new AppError(
         "ROLE_IN_USE",
         "The role is the default role for users provisioned over SCIM (Settings); choose another one there first",
-        { extensions: { userCount: 0 } },
+        { extensions: { userCount: 0, archivedUserCount: 0 } },
       );
     }
     const holders = await store.holderCount(id);
     if (holders > 0) {
-      throw new AppError(
-        "ROLE_IN_USE",
-        `The role is held by ${holders} user${holders === 1 ? "" : "s"} (archived users included); give them another role first`,
-        { extensions: { userCount: holders } },
-      );
+      // `userCount` as the role shows it (archived users apart); archived holders block it too, as
+      // restoring one gives the role back.
+      const current = (await store.userCounts([id])).get(id) ?? 0;
+      const archived = holders - current;
+      const who = [
+        current > 0 ? `${current} user${current === 1 ? "" : "s"}` : null,
+        archived > 0 ? `${archived} archived user${archived === 1 ? "" : "s"}` : null,
+      ]
+        .filter(Boolean)
+        .join(" and ");
+      throw new AppError("ROLE_IN_USE", `The role is held by ${who}; give them another role first`, {
+        extensions: { userCount: current, archivedUserCount: archived },
+      });
     }
     await store.deleteRole(id);
     await appendAudit(deps, trx, ctx, {
