@@ -25,7 +25,7 @@ export {
   nodemailerTransport,
   smtpTransport,
 } from "./mail/mailer.ts";
-export { listOutbox } from "./mail/outbox.store.ts";
+export { enqueue as enqueueMail, listOutbox } from "./mail/outbox.store.ts";
 export {
   resourceTypes,
   SCHEMAS,

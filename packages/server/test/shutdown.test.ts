@@ -9,7 +9,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import type { MailTransport } from "@staffgate/core";
+import { enqueueMail, type MailTransport } from "@staffgate/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
 import { startTestApp, TEST_DB, type TestApp } from "./harness.ts";
@@ -109,24 +109,12 @@ describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
         mail: { transport, deliver: true, intervalMs: 5 },
         logger: { level: "info", stream } as never,
       });
-      const id = `msg_shutdown_${Date.now()}`;
-      await t.db.kysely
-        .insertInto("outbox")
-        .values({
-          tenant_id: tenant.id,
-          id,
-          to_address: `someone@${tenant.slug}.example`,
-          subject: "Shutdown",
-          body: "A message sent while the server stops.",
-          kind: "test.message",
-          created_at: t.clock.now().toISOString(),
-          sent_at: null,
-          attempts: 0,
-          last_error: null,
-          next_attempt_at: null,
-          sent_via: null,
-        })
-        .execute();
+      const id = await enqueueMail(t, t.db.kysely, tenant.id, {
+        to: `someone@${tenant.slug}.example`,
+        subject: "Shutdown",
+        body: "A message sent while the server stops.",
+        kind: "test.message",
+      });
       await sending;
       const closed = app.close();
       // Long enough for the other stops (the database's, were it first) to have run: closing SQLite

@@ -11,7 +11,10 @@ import type { Executor } from "../shared/tx.ts";
 export interface OutboxMessage {
   readonly to: string;
   readonly subject: string;
-  /** Plain text; may hold one-time links, so only the operator ever reads it back. Never a password. */
+  /**
+   * Plain text; may hold one-time links, so it is read back only by the operator and, once printed
+   * to the log, by the readers mail/outbox-readers.ts allows. Never a password.
+   */
   readonly body: string;
   /** What the message is about, e.g. `emergency_access.opened`. */
   readonly kind: string;
