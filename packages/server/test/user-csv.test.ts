@@ -258,6 +258,34 @@ describe(`users as CSV (${TEST_DB})`, () => {
     expect(await count(a.id)).toBe(before);
   });
 
+  it("reads ProKnow's file (e-mail, name, role, active): names split, usernames from emails, active as status", async () => {
+    const { user: known } = await createUser(t, a);
+    const csv = [
+      "E-mail,Name,Role,Active",
+      "maria.lopez@example.org,Maria de la Cruz Lopez,Viewer,true",
+      `${known.email},,,false`,
+    ].join("\n");
+    const dry = await a.admin.users.import({ csv, dryRun: true });
+    expect(dry.rows.map((r) => [r.action, r.errors])).toEqual([
+      ["create", []],
+      ["update", []],
+    ]);
+    await a.admin.users.import({ csv });
+    expect(await byEmail("maria.lopez@example.org")).toMatchObject({
+      username: "maria.lopez@example.org",
+      firstName: "Maria de la Cruz",
+      lastName: "Lopez",
+      roleId: await roleIdByName(t, a, "Viewer"),
+      status: "invited",
+    });
+    expect((await a.admin.users.get(known.id)).status).toBe("inactive");
+    // Both names for one field is one column named twice.
+    const twice = await problemOf(() =>
+      a.admin.users.import({ csv: "email,name,firstName\nx@example.org,X Y,X\n", dryRun: true }),
+    );
+    expect(twice.errors[0]).toMatchObject({ path: "csv", message: expect.stringMatching(/twice/) });
+  });
+
   it("names a missing column, a taken username and a refused grant together", async () => {
     const { user: alice } = await createUser(t, a);
     const [missing] = await bothReports(a.admin, `email,username\nnewalice@x.example,${alice.username}\n`);
@@ -491,7 +519,7 @@ describe(`users as CSV (${TEST_DB})`, () => {
       ],
       [{ column: "status", message: "is your own account's status: ask another administrator to change it" }],
       [
-        missing("username"),
+        // No username column: the new user's would be its email (ProKnow's files have none).
         missing("firstName"),
         missing("lastName"),
         missing("role"),

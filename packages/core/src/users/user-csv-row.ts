@@ -62,6 +62,10 @@ export async function checkRow(run: ImportRun, row: CsvRow, existing: User | nul
     if (value.includes("\uFFFD")) add(column, NOT_TEXT);
     else cells[column] = value;
   }
+  // A file without usernames (ProKnow's has none) signs new users in with their email address.
+  if (existing === null && !run.columns.has("username") && cells.email !== undefined) {
+    cells.username = cells.email;
+  }
   if (existing === null && row.cells.email !== undefined) {
     for (const column of REQUIRED_FOR_NEW) {
       if (cells[column] !== undefined || failed(column)) continue;

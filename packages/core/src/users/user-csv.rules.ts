@@ -40,6 +40,48 @@ const KNOWN = new Map<string, CsvReadColumn | null>([
   ),
 ]);
 
+/**
+ * ProKnow's user file (DOMAIN.md §3.11: "e-mail, name, role and active status") read as Staffgate's
+ * columns: `e-mail` is `email`; `name` is split into `firstName` and `lastName` at its last space;
+ * `active` (true/false, yes/no, 1/0) is `status` active or inactive. Staffgate's own names win
+ * where both are given (a file naming `name` and `firstName` is refused as naming a column twice).
+ */
+const ALIASES = new Map<string, CsvReadColumn>([
+  ["e-mail", "email"],
+  ["email address", "email"],
+  ["e-mail address", "email"],
+]);
+const NAME = "name";
+const ACTIVE = "active";
+const ACTIVE_VALUES = new Map([
+  ["true", "active"],
+  ["yes", "active"],
+  ["y", "active"],
+  ["1", "active"],
+  ["false", "inactive"],
+  ["no", "inactive"],
+  ["n", "inactive"],
+  ["0", "inactive"],
+]);
+
+/** What a header cell reads as: a column, an ignored export-only one (null), or a ProKnow one. */
+type HeaderColumn = CsvReadColumn | null | typeof NAME | typeof ACTIVE;
+
+function headerColumn(name: string): HeaderColumn | undefined {
+  const key = name.toLowerCase();
+  if (key === NAME || key === "full name") return NAME;
+  if (key === ACTIVE) return ACTIVE;
+  // KNOWN holds null for the export's read-only columns: `??` would pass them over.
+  return KNOWN.has(key) ? KNOWN.get(key) : ALIASES.get(key);
+}
+
+/** Given and family name of a `name` cell: the last word is the family name. */
+function splitName(value: string): { firstName?: string; lastName: string } {
+  const at = value.lastIndexOf(" ");
+  if (at < 0) return { lastName: value };
+  return { firstName: value.slice(0, at).trim(), lastName: value.slice(at + 1) };
+}
+
 /** Parses the text; a malformed file, an unknown or repeated column, or too many rows is a 400 naming `csv`. */
 export function parseUserCsv(text: string): ParsedUserCsv {
   let records: string[][];
@@ -51,13 +93,15 @@ export function parseUserCsv(text: string): ParsedUserCsv {
   const [header, ...rows] = records;
   if (!header) throw invalid("csv", "has no header row");
   const columns = header.map((name) => {
-    const column = KNOWN.get(name.toLowerCase());
+    const column = headerColumn(name);
     if (column === undefined) {
       throw invalid("csv", `has an unknown column "${name}" (columns: ${USER_CSV_COLUMNS.join(", ")})`);
     }
     return column;
   });
-  const named = columns.filter((c): c is CsvReadColumn => c !== null);
+  const named = columns.flatMap((c): CsvReadColumn[] =>
+    c === null ? [] : c === NAME ? ["firstName", "lastName"] : c === ACTIVE ? ["status"] : [c],
+  );
   const repeated = named.find((c, i) => named.indexOf(c) !== i);
   if (repeated) throw invalid("csv", `names the column "${repeated}" twice`);
   if (!named.includes("email")) throw invalid("csv", 'needs an "email" column: rows are matched on email');
@@ -69,7 +113,10 @@ export function parseUserCsv(text: string): ParsedUserCsv {
       columns.forEach((column, j) => {
         // The export's formula apostrophe (shared/csv.rules.ts) comes off again, exactly one.
         const value = unprotectCsvCell(record[j] ?? "");
-        if (column !== null && value !== "") cells[column] = value;
+        if (column === null || value === "") return;
+        if (column === NAME) Object.assign(cells, splitName(value));
+        else if (column === ACTIVE) cells.status = ACTIVE_VALUES.get(value.toLowerCase()) ?? value;
+        else cells[column] = value;
       });
       return { line: i + 2, cells };
     }),
