@@ -40,12 +40,13 @@ const ETAG = {
 
 const RETRY_AFTER = { description: "Seconds to wait before trying again", schema: { type: "integer" } };
 
+/** The problem's JSON Schema, converted once for every response that names it. */
+let problemSchema: unknown;
+
 /** A response whose body is an RFC 9457 problem. */
 function problem(description: string) {
-  return {
-    description,
-    content: { "application/problem+json": { schema: jsonSchema(ProblemSchema, "output") } },
-  };
+  problemSchema ??= jsonSchema(ProblemSchema, "output");
+  return { description, content: { "application/problem+json": { schema: problemSchema } } };
 }
 
 export function buildOpenApi(routes: readonly RegisteredRoute[], version: string) {
