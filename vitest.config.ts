@@ -9,7 +9,12 @@ import { defineConfig } from "vitest/config";
  * shared between the two projects (vitest matches runners by project), so each keeps its
  * STAFFGATE_TEST_DB. One worker per core: much of the time is spent waiting on PostgreSQL.
  */
-const inProcess = { isolate: false, maxWorkers: Math.max(2, availableParallelism()) };
+const inProcess = {
+  isolate: false,
+  maxWorkers: Math.max(2, availableParallelism()),
+  // The tests that run `staffgate` in a child process run it bundled (packages/cli/test/bundle.global-setup.ts).
+  globalSetup: ["packages/cli/test/bundle.global-setup.ts"],
+};
 
 const include = ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"];
 

@@ -1,13 +1,14 @@
 /** Runs the real `staffgate` command in a child process against a SQLite file (CLI tests). */
 import { spawn, spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const MAIN = join(ROOT, "packages/cli/src/main.ts");
-// By location, so that a command can run in any working directory (a relative DATABASE_URL).
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+/**
+ * Node's arguments that run `staffgate`: the command bundled from its current source for this run
+ * (bundle.global-setup.ts), by absolute path, so it runs in any working directory.
+ */
+export const STAFFGATE: readonly string[] = [inject("cliBundle")];
 
 export interface CliResult {
   readonly code: number | null;
@@ -21,7 +22,7 @@ export function runCli(
   env: Record<string, string> = {},
   options: { cwd?: string } = {},
 ): CliResult {
-  const r = spawnSync(process.execPath, ["--import", TSX, MAIN, ...args], {
+  const r = spawnSync(process.execPath, [...STAFFGATE, ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: "utf8",
     env: { ...process.env, DATABASE_URL: dbFile, LOG_LEVEL: "silent", ...env },
@@ -35,7 +36,7 @@ export function runCli(
  * the time a long output reaches it.
  */
 export function runCliIntoClosedPipe(dbFile: string, args: readonly string[]): Promise<CliResult> {
-  const child = spawn(process.execPath, ["--import", TSX, MAIN, ...args], {
+  const child = spawn(process.execPath, [...STAFFGATE, ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: dbFile, LOG_LEVEL: "silent" },
     stdio: ["ignore", "pipe", "pipe"],

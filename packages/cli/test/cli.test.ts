@@ -10,7 +10,7 @@ const ADMIN_PASSWORD = "cli-canary-Pa55word-heron-4412";
 
 // SQLite only: these tests check the CLI's arguments, output and exit codes, which do not depend on
 // the database; the SQL underneath is core's, which the server suites already run on PostgreSQL.
-// Each command is a fresh `node --import tsx` process (about two seconds), hence the long timeout.
+// Each command is a fresh Node process (under a second, more on a loaded machine), hence the long timeout.
 describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
   "staffgate CLI (sqlite file)",
   { timeout: 60_000 },

@@ -138,7 +138,7 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect(refused.stderr).toMatch(
         /^staffgate user create: --public-url must be an http:\/\/ or https:\/\/ URL/,
       );
-    }, 120_000); // ten CLI processes, each starting Node and tsx: 18 s alone, over 60 s on a loaded machine
+    }, 120_000); // ten CLI processes, each starting Node: generous for a loaded machine
 
     it("imports a CSV: a dry run writes nothing; a bad row writes nothing and exits 1, dry run or not; a good file is imported", async () => {
       const file = join(dir, "users.csv");

@@ -11,6 +11,7 @@ import path from "node:path";
 import { type Db, openDatabase } from "@staffgate/core";
 import SqliteDatabase from "better-sqlite3";
 import pg from "pg";
+import { STAFFGATE } from "../../cli/test/cli-helpers.ts";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 const OUTPUT_TAIL = 16_000;
@@ -117,26 +118,22 @@ export interface ServeEnv {
   readonly operatorToken: string;
 }
 
-/** `node --import tsx packages/cli/src/main.ts serve` on a free port; resolves once /readyz answers 200. */
+/** `staffgate serve` (the bundled command, cli-helpers.ts) on a free port; resolves once /readyz answers 200. */
 export async function spawnServer(env: ServeEnv): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["--import", "tsx", "packages/cli/src/main.ts", "serve"],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DATABASE_URL: env.databaseUrl,
-        STAFFGATE_BOOTSTRAP_PASSWORD: env.bootstrapPassword,
-        STAFFGATE_OPERATOR_TOKEN: env.operatorToken,
-        STAFFGATE_PUBLIC_URL: "http://127.0.0.1",
-        LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  const child: ChildProcess = spawn(process.execPath, [...STAFFGATE, "serve"], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: env.databaseUrl,
+      STAFFGATE_BOOTSTRAP_PASSWORD: env.bootstrapPassword,
+      STAFFGATE_OPERATOR_TOKEN: env.operatorToken,
+      STAFFGATE_PUBLIC_URL: "http://127.0.0.1",
+      LOG_LEVEL: "warn",
     },
-  );
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const pid = child.pid;
   if (pid === undefined) throw new Error("could not spawn the server");
   let out = "";

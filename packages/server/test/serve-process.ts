@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { STAFFGATE } from "../../cli/test/cli-helpers.ts";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 
@@ -37,7 +38,7 @@ export interface ServeRun {
  * banner or exited.
  */
 export function runServe(env: Record<string, string>): Promise<ServeRun> {
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/cli/src/main.ts", "serve"], {
+  const child = spawn(process.execPath, [...STAFFGATE, "serve"], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { STAFFGATE } from "../../cli/test/cli-helpers.ts";
 import { startTestApp, type TestApp } from "./harness.ts";
 
 describe(`start-up on an empty database (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
@@ -41,7 +42,7 @@ describe(`start-up on an empty database (${process.env.STAFFGATE_TEST_DB ?? "sql
 describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate serve", () => {
   it("migrates, bootstraps, prints how to sign in, logs JSON, and stops cleanly on SIGTERM", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "sg-serve-"));
-    const child = spawn(process.execPath, ["--import", "tsx", "packages/cli/src/main.ts", "serve"], {
+    const child = spawn(process.execPath, [...STAFFGATE, "serve"], {
       cwd: path.resolve(import.meta.dirname, "../../.."),
       env: {
         ...process.env,
