@@ -207,6 +207,16 @@ describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sq
     expect([over.status, over.errors[0]?.path]).toEqual([400, "password"]);
   });
 
+  it("a 1 MB password at sign-in is refused for its size alone, once (SECURITY.md A-10)", async () => {
+    // Past the size bound nothing else is computed on it: normalising and counting a megabyte of
+    // text only to refuse it again took most of the request's time.
+    const huge = await problemOf(() =>
+      t.anonymous.auth.login({ tenant: a.slug, login: a.adminUsername, password: "a".repeat(1_000_000) }),
+    );
+    expect(huge.status).toBe(400);
+    expect(huge.errors).toEqual([{ path: "password", message: expect.stringMatching(/4096/) }]);
+  });
+
   it("forgot-password refuses a malformed or header-injecting email with 400 naming `email`", async () => {
     for (const email of ["not-an-email", "a@b.example\r\nBcc: x@evil.example"]) {
       const res = await t.app.inject({
