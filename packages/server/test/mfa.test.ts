@@ -331,6 +331,37 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(res.user.id).toBe(user.id);
   });
 
+  it("forgets the remembered devices whenever an administrator ends the person's access", async () => {
+    const deps = t.app.core.deps;
+    const endings: [string, (id: string) => Promise<unknown>, string | null][] = [
+      [
+        "password set",
+        (id) => a.admin.credentials.setUserPassword(id, { random: true }),
+        "user.password_set",
+      ],
+      ["sessions ended", (id) => a.admin.userActions.revokeSessions(id), "user.sessions_revoked"],
+      ["deactivated", (id) => a.admin.userActions.deactivate(id), null],
+    ];
+    for (const [name, end, action] of endings) {
+      const { user } = await enrolled(a);
+      const remembered = (await issueRememberToken(deps, a.id, user.id, await settingsOf(a)))!;
+      const check = async () =>
+        checkSecondFactor(
+          deps,
+          (await userRow(t, a, user.id))!,
+          { rememberToken: remembered.token },
+          await settingsOf(a),
+        );
+      expect(await check(), name).toEqual({ status: "ok", method: "remembered" });
+      await end(user.id);
+      expect(await check(), name).toEqual({ status: "missing" });
+      if (action) {
+        const [event] = (await a.admin.audit.list({ action, targetId: user.id, limit: 1 })).items;
+        expect(event?.changes, name).toMatchObject({ rememberedDevicesRemoved: { after: 1 } });
+      }
+    }
+  });
+
   it("remembers a device for rememberDeviceDays (at most 30), and no longer", async () => {
     const { user, secret } = await enrolled(a);
     const deps = t.app.core.deps;

@@ -1,8 +1,10 @@
 /**
  * Ending what a user signs in and acts with, in the caller's transaction: every session, every
  * password-reset link not yet used (one sent before a deactivation must not work after the
- * reactivation), the API tokens the user acts through (an integration user's) and the API tokens
- * the person created. A
+ * reactivation), every browser remembered to skip the second factor (whatever ended the access,
+ * a password set by an administrator or a lost workstation, must not leave a device that skips
+ * the code for whoever holds the password), the API tokens the user acts through (an integration
+ * user's) and the API tokens the person created. A
  * token must not outlive the account that made it, or a stolen password could mint a lasting way
  * back in that survives the reset (SECURITY.md C-30, E-38). Every token revoked here is audited
  * (`api_token.revoked`, with the cause: "no audit, no change"), and a token's integration user is
@@ -15,9 +17,16 @@ import type { Trx } from "../shared/tx.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { createApiTokenStore } from "./api-tokens.store.ts";
 import { createCredentialTokenStore } from "./credential-tokens.store.ts";
+import { createMfaStore } from "./mfa.store.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
-/** Ends the user's sessions and tokens (see above); the number of sessions ended. */
+/** What endAccessOf ended, for its caller's audit event (endedChanges). */
+export interface AccessEnded {
+  readonly sessions: number;
+  readonly rememberedDevices: number;
+}
+
+/** Ends the user's sessions, links, remembered devices and tokens (see above). */
 export async function endAccessOf(
   deps: Deps,
   trx: Trx,
@@ -25,13 +34,22 @@ export async function endAccessOf(
   userId: string,
   at: string,
   cause: string,
-): Promise<number> {
-  const ended = await createSessionStore(trx, ctx.tenantId).deleteAllForUser(userId);
+): Promise<AccessEnded> {
+  const sessions = await createSessionStore(trx, ctx.tenantId).deleteAllForUser(userId);
+  const rememberedDevices = await createMfaStore(trx, ctx.tenantId).forgetDevices(userId);
   await createCredentialTokenStore(trx, ctx.tenantId).voidOpen(userId, "reset", at);
   for (const token of await createApiTokenStore(trx, ctx.tenantId).liveTokensOf(userId)) {
     await revokeTokenRow(deps, trx, ctx, token, at, cause, userId);
   }
-  return ended;
+  return { sessions, rememberedDevices };
+}
+
+/** The audit's record of what endAccessOf ended: the sessions always, remembered devices when any. */
+export function endedChanges(ended: AccessEnded) {
+  return {
+    sessionsEnded: { after: ended.sessions },
+    ...(ended.rememberedDevices > 0 ? { rememberedDevicesRemoved: { after: ended.rememberedDevices } } : {}),
+  };
 }
 
 /**

@@ -12,7 +12,7 @@ import { inTenantTx, inTx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { loadTargetWithin } from "../users/user-lifecycle.service.ts";
-import { endAccessOf } from "./access-cutoff.ts";
+import { endAccessOf, endedChanges } from "./access-cutoff.ts";
 import type { Caller } from "./caller.ts";
 import { issueCredentialLink } from "./credential-links.ts";
 import { createCredentialTokenStore } from "./credential-tokens.store.ts";
@@ -125,7 +125,7 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
             changes: {
               passwordVoided: { after: true },
               resetLinkSent: { after: true },
-              sessionsEnded: { after: ended },
+              ...endedChanges(ended),
             },
           });
         });
@@ -197,7 +197,7 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
               (user.must_change_password === 1) === mustChange
                 ? { after: mustChange }
                 : { before: user.must_change_password === 1, after: mustChange },
-            sessionsEnded: { after: ended },
+            ...endedChanges(ended),
             ...(activates ? { status: { before: "invited", after: "active" } } : {}),
           },
         });

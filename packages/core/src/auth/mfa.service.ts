@@ -314,7 +314,7 @@ export function createMfaService(deps: Deps) {
             mfaEnrolled: { before: row.mfa_enrolled === 1, after: false },
             recoveryCodesRemoved: { after: cleared.codes },
             rememberedDevicesRemoved: { after: cleared.devices },
-            sessionsEnded: { after: ended },
+            sessionsEnded: { after: ended.sessions },
             ...(row.password_hash !== null && row.must_change_password === 0
               ? { mustChangePassword: { before: false, after: true } }
               : {}),

@@ -14,11 +14,10 @@ import { inTenantTx, inTx } from "../shared/tx.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { loadTargetWithin } from "../users/user-lifecycle.service.ts";
 import { createUserStore } from "../users/users.store.ts";
-import { endAccessOf } from "./access-cutoff.ts";
+import { endAccessOf, endedChanges } from "./access-cutoff.ts";
 import type { Caller } from "./caller.ts";
 import { issueCredentialLink, queueInvitation } from "./credential-links.ts";
 import { type CredentialTokenKind, createCredentialTokenStore } from "./credential-tokens.store.ts";
-import { createMfaStore } from "./mfa.store.ts";
 import { checkPassword, exceedsHardCap, passwordInvalid } from "./password-policy.rules.ts";
 import {
   canAcceptInvitation,
@@ -146,16 +145,14 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
           locked_until: null,
           failed_attempts: 0,
         });
-        const ended = await endAccessOf(deps, trx, ctx, user.id, at, "password reset");
         // A reset is how an account is taken back: no browser remembered before it skips the code.
-        const forgotten = await createMfaStore(trx, tenant.id).forgetDevices(user.id);
+        const ended = await endAccessOf(deps, trx, ctx, user.id, at, "password reset");
         await notify(trx, "reset", at, fresh, tenant);
         await appendAudit(deps, trx, ctx, {
           action: "auth.password.reset",
           target: { type: "user", id: user.id, label: user.username },
           changes: {
-            sessionsEnded: { after: ended },
-            ...(forgotten > 0 ? { rememberedDevicesRemoved: { after: forgotten } } : {}),
+            ...endedChanges(ended),
             ...(wasLocked ? { locked: { before: fresh.locked === 1, after: false } } : {}),
           },
         });

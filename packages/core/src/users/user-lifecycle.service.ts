@@ -9,7 +9,7 @@ import { currentHolder } from "../access/current-holder.ts";
 import { endElevationsOf } from "../access/emergency-cutoff.ts";
 import type { RoleGrants } from "../access/grants.rules.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
-import { endAccessOf } from "../auth/access-cutoff.ts";
+import { endAccessOf, endedChanges } from "../auth/access-cutoff.ts";
 import type { Caller } from "../auth/caller.ts";
 import { queueInvitation } from "../auth/credential-links.ts";
 import { createCredentialTokenStore } from "../auth/credential-tokens.store.ts";
@@ -245,7 +245,7 @@ export function createUserLifecycleService(deps: Deps) {
         await appendAudit(deps, trx, ctx, {
           action: "user.sessions_revoked",
           target: { type: "user", id, label: row.username },
-          changes: { sessionsEnded: { after: ended } },
+          changes: endedChanges(ended),
         });
       });
     },
