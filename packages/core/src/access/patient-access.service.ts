@@ -15,12 +15,9 @@ import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import { inTx, type Trx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
-import { describeExcess } from "../users/user-lifecycle.rules.ts";
 import { ensureNotSelf } from "../users/user-lifecycle.service.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
-import { currentHolder, holderOf } from "./current-holder.ts";
-import { patientGrantExcess } from "./grant-escalation.rules.ts";
 import { createPatientAccessStore, lockTenantRow, type PatientGrantRow } from "./patient-access.store.ts";
 
 export const CREATED_PATIENT_REASON = "created the patient";
@@ -106,19 +103,6 @@ export function createPatientAccessService(deps: Deps) {
         const ws = await createWorkspaceStore(trx, ctx.tenantId).findWorkspaceById(input.workspaceId);
         if (!ws) throw invalid("workspaceId", "no such workspace");
       }
-      if (!input.vouched) {
-        // No privilege escalation (PRODUCT.md §2): the grant may unlock only what the grantor holds.
-        const grantee = await holderOf(trx, ctx.tenantId, user.id, user.role_id);
-        const excess = grantee
-          ? patientGrantExcess(caller.catalog, await currentHolder(trx, caller), grantee, input.workspaceId)
-          : [];
-        if (excess.length > 0) {
-          throw new AppError(
-            "PRIVILEGE_ESCALATION",
-            `This grant would give the user permissions on the patient that you do not hold: ${describeExcess(excess)}`,
-          );
-        }
-      }
       const store = createPatientAccessStore(trx, ctx.tenantId);
       const existing = await store.findGrant(input.userId, patientRef, input.workspaceId);
       const fields = { granted_by: caller.userId, reason: input.reason, expires_at: expiresAt };
@@ -189,7 +173,7 @@ export function createPatientAccessService(deps: Deps) {
     /**
      * The application reports that the user created or uploaded the patient: a grant without
      * expiry. The application's API token vouches for it; a person reporting it is held to the
-     * rules of any other grant (not to themselves, nothing they do not hold).
+     * rules of any other grant (not to themselves).
      */
     patientCreated(caller: Caller, ctx: Ctx, patientRef: string, body: PatientCreatedBody) {
       return grant(caller, ctx, patientRef, {
