@@ -3,8 +3,12 @@ import type { Permission, User } from "@staffgate/contract";
 import type { Staffgate, StaffgateError } from "@staffgate/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadOpenEmergencies } from "../../core/src/access/emergency.store.ts";
+import { loadCatalogs } from "../../core/src/catalog/catalogs.ts";
 import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
 import { createRole, createUser, type Made } from "./lifecycle-fixtures.ts";
+
+/** The catalogue the test tenants use (the default). */
+const radiotherapy = () => loadCatalogs().get("radiotherapy")!;
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -281,7 +285,8 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
     const start = t.clock.now();
     const opened = await open(clinician.client, { workspaceId: ws });
     const openOf = async (tenantId: string, now: string) =>
-      (await loadOpenEmergencies(t.db.kysely, tenantId, now)).get(clinician.user.id) ?? [];
+      (await loadOpenEmergencies(t.db.kysely, tenantId, now, radiotherapy(), null)).get(clinician.user.id) ??
+      [];
     const at = (ms: number) => new Date(start.getTime() + ms).toISOString();
     const ids = async (ms: number) => (await openOf(a.id, at(ms))).map((e) => e.id);
     expect(await ids(3 * HOUR + 59 * MINUTE)).toContain(opened.id);
@@ -319,8 +324,9 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
       endedBy: admin2.user.id,
     });
     const open_ =
-      (await loadOpenEmergencies(t.db.kysely, a.id, t.clock.now().toISOString())).get(clinician.user.id) ??
-      [];
+      (await loadOpenEmergencies(t.db.kysely, a.id, t.clock.now().toISOString(), radiotherapy(), null)).get(
+        clinician.user.id,
+      ) ?? [];
     expect(open_.map((e) => e.id)).not.toContain(other.id);
   });
 
@@ -384,6 +390,34 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
       patientRef: "mrn-taken-away",
     });
     expect(explained.steps.join("\n")).toContain('no longer holds "emergency_access.use"');
+  });
+
+  it("narrows an open elevation at the next decision when the tenant narrows its set; widening does not widen it", async () => {
+    const user = await createUser(t, a, { roleId: await createRole(a, ["emergency_access.use"]) });
+    await a.admin.settings.update({ emergencyPermissions: ["patients.read", "patients.write"] });
+    try {
+      await open(user.client, { patientRef: "mrn-narrowed" });
+      const ask = async (permission: string) =>
+        (await a.admin.access.check({ userId: user.user.id, permission, patientRef: "mrn-narrowed" }))
+          .allowed;
+      expect([await ask("patients.read"), await ask("patients.write")]).toEqual([true, true]);
+      await a.admin.settings.update({ emergencyPermissions: ["patients.read"] });
+      expect([await ask("patients.read"), await ask("patients.write")]).toEqual([true, false]);
+      const explained = await a.admin.access.explain({
+        userId: user.user.id,
+        permission: "patients.write",
+        patientRef: "mrn-narrowed",
+      });
+      expect(explained.steps.join("\n")).toContain('no open emergency access covers "patients.write" here');
+      await a.admin.settings.update({ emergencyPermissions: null });
+      expect([await ask("patients.read"), await ask("patients.write"), await ask("patients.phi")]).toEqual([
+        true,
+        true,
+        false,
+      ]);
+    } finally {
+      await a.admin.settings.update({ emergencyPermissions: null });
+    }
   });
 
   it("grants what its set implies: a setting of patients.phi alone also reads the patient", async () => {

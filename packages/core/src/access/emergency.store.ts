@@ -1,9 +1,11 @@
 /** SQL for the emergency-access elevations of one tenant (decisions read the open ones from the policy snapshot). */
 
+import type { Catalog } from "../catalog/catalog.rules.ts";
 import { pastKeyset } from "../db/keyset.ts";
 import type { EmergencyAccessTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
 import type { EmergencyFact } from "./decision.rules.ts";
+import { openElevationSet } from "./emergency-set.ts";
 
 export interface EmergencyRow extends EmergencyAccessTable {
   readonly username: string;
@@ -147,11 +149,16 @@ export function createEmergencyStore(db: Executor, tenantId: string) {
   };
 }
 
-/** The tenant's elevations that are neither ended nor expired at `now`, grouped by user. */
+/**
+ * The tenant's elevations that are neither ended nor expired at `now`, grouped by user, each granting
+ * what it was opened with as far as the tenant's emergency set (`setting`) still allows it.
+ */
 export async function loadOpenEmergencies(
   db: Executor,
   tenantId: string,
   now: string,
+  catalog: Catalog,
+  setting: readonly string[] | null,
 ): Promise<Map<string, EmergencyFact[]>> {
   const rows = await db
     .selectFrom("emergency_access")
@@ -168,7 +175,8 @@ export async function loadOpenEmergencies(
       workspaceId: r.workspace_id,
       patientRef: r.patient_ref,
       expiresAt: r.expires_at,
-      permissions: new Set(JSON.parse(r.permissions) as string[]),
+      // As the tenant's setting allows now (a settings change reloads the snapshot).
+      permissions: openElevationSet(catalog, JSON.parse(r.permissions) as string[], setting),
     });
     out.set(r.user_id, list);
   }

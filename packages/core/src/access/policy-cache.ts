@@ -124,7 +124,15 @@ export function createPolicyCache(deps: Deps, options: PolicyCacheOptions = {}) 
     const delta = {
       ...(await loadDelta(db, current, users, roles)),
       ...(emergencies
-        ? { emergencies: await loadOpenEmergencies(db, current.tenantId, deps.clock.now().toISOString()) }
+        ? {
+            emergencies: await loadOpenEmergencies(
+              db,
+              current.tenantId,
+              deps.clock.now().toISOString(),
+              current.catalog,
+              current.settings.emergencyPermissions,
+            ),
+          }
         : {}),
     };
     stats.incremental += 1;

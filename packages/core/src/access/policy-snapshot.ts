@@ -272,17 +272,24 @@ export async function loadPolicySnapshot(
       .where("tenant_id", "=", tenantId)
       .execute(),
   ]);
+  const settings = readSettings(tenant.settings);
   const snapshot: PolicySnapshot = {
     tenantId,
     version: Number(tenant.policy_version),
     auditSeq: Number(head?.seq ?? 0),
     catalog,
-    settings: readSettings(tenant.settings),
+    settings,
     settingsJson: tenant.settings,
     workspaces: new Set(workspaces.map((w) => w.id)),
     roles: new Map(),
     users: new Map(),
-    emergencies: await loadOpenEmergencies(db, tenantId, deps.clock.now().toISOString()),
+    emergencies: await loadOpenEmergencies(
+      db,
+      tenantId,
+      deps.clock.now().toISOString(),
+      catalog,
+      settings.emergencyPermissions,
+    ),
   };
   const rowsByRole = groupBy(roleRows, (r) => r.role_id);
   for (const r of roles) snapshot.roles.set(r.id, toSnapshotRole(r, rowsByRole.get(r.id) ?? []));
