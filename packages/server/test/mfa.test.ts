@@ -761,6 +761,17 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect((await helpdesk.client.mfa.reset(covered.user.id)).mfaEnrolled).toBe(false);
     });
 
+    it("audits a reset of someone who never enrolled, with the unchanged state, and changes nothing", async () => {
+      const { user } = await createUser(t, a);
+      const before = await userRow(t, a, user.id);
+      expect((await a.admin.mfa.reset(user.id)).mfaEnrolled).toBe(false);
+      const events = (await a.admin.audit.list({ action: "user.mfa_reset", targetId: user.id })).items;
+      expect(events.map((e) => [e.actor.id, e.changes])).toEqual([
+        [a.adminUserId, { mfaEnrolled: { before: false, after: false } }],
+      ]);
+      expect(await userRow(t, a, user.id)).toEqual(before);
+    });
+
     it("another tenant's user is a 404, identical to a missing id", async () => {
       const target = await enrolled(a);
       const foreign = await problemOf(() => b.admin.mfa.reset(target.user.id));

@@ -289,6 +289,13 @@ export function createMfaService(deps: Deps) {
         const at = now().toISOString();
         const cleared = await createMfaStore(trx, ctx.tenantId).clearAll(userId);
         if (row.mfa_enrolled === 0 && !cleared.totp && cleared.codes === 0 && cleared.devices === 0) {
+          // Nothing to clear, but an administrator's act on an account all the same: audited with
+          // the unchanged state (issue 4 item 7 "all audited"; as an unlock of an unlocked user).
+          await appendAudit(deps, trx, ctx, {
+            action: "user.mfa_reset",
+            target: { type: "user", id: userId, label: row.username },
+            changes: { mfaEnrolled: { before: false, after: false } },
+          });
           return userOf(deps, trx, ctx.tenantId, userId);
         }
         // The password may have been chosen under the with-MFA minimum (8): it must not stay the
