@@ -112,6 +112,10 @@ export const REDACTED_PATHS = [
   "*.token",
   "*.csrfToken",
   "*.totp",
+  // A PostgreSQL error's `detail` quotes the row or key it failed on ("Failing row contains (…)",
+  // "Key (email_key)=(…) already exists"): labels, changed values, addresses, even a password hash.
+  "err.detail",
+  "err.cause.detail",
 ];
 
 /** Query parameters whose values are secrets (a link's token pasted into a URL, a code). */

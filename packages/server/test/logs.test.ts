@@ -4,6 +4,7 @@
  * the actor's id, the target's id, the outcome, the request id and the address; refusals with
  * their tenant and actor; never a label that a person typed.
  */
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpCodeAt, totpStepAt } from "../../core/src/auth/mfa.rules.ts";
 import {
@@ -193,4 +194,27 @@ describe(`JSON log (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       ),
     ).toBe(true);
   });
+
+  // PostgreSQL's errors carry the failing row ("Failing row contains (…)") in `detail`: labels,
+  // changed values, and on another table password hashes. The log keeps the error, not the row.
+  it.skipIf(process.env.STAFFGATE_TEST_DB !== "postgres")(
+    "logs a database error without the row it failed on",
+    async () => {
+      const { user } = await createUser(t, a);
+      const marker = user.username;
+      await sql`alter table audit_events add constraint logs_test_refuse check (action <> 'user.deactivated')`.execute(
+        t.db.kysely,
+      );
+      try {
+        const res = await a.admin.transport.raw("POST", `/api/v1/users/${user.id}/deactivate`);
+        expect(res.status).toBe(500);
+      } finally {
+        await sql`alter table audit_events drop constraint logs_test_refuse`.execute(t.db.kysely);
+      }
+      const failed = lines().filter((l) => l.level === 50);
+      expect(failed.length).toBeGreaterThan(0);
+      expect(JSON.stringify(failed)).toContain("logs_test_refuse");
+      expect(JSON.stringify(failed)).not.toContain(marker);
+    },
+  );
 });
