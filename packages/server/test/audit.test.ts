@@ -42,8 +42,9 @@ describe(`audit (${TEST_DB})`, () => {
     expect(e.id).toMatch(/^evt_/);
   });
 
-  it("names an actor id on every event; a failed sign-in's typed login is kept printable and short", async () => {
-    const typed = `evil\nauthn_login_success user=admin\u001b[31m${"x".repeat(100)}`;
+  it("names an actor id on every event; a failed sign-in keeps no login that names nobody", async () => {
+    // People type their password into the login field: what names no account is not kept.
+    const typed = "Canary-Password-Typed-As-Login-7!";
     await problemOf(() =>
       t.anonymous.auth.login({ tenant: a.slug, login: typed, password: "wrong-password-here" }),
     );
@@ -55,10 +56,15 @@ describe(`audit (${TEST_DB})`, () => {
     expect(failed.map((e) => e.actor.id)).toEqual(["anonymous", "anonymous"]);
     // The known user is the target, not the actor: nobody proved to be them.
     expect(failed[0]).toMatchObject({ actor: { username: "admin" }, target: { id: a.adminUserId } });
-    const label = failed[1]!.actor.username!;
-    expect(label).not.toMatch(/\p{Cc}/u);
-    expect([...label].length).toBeLessThanOrEqual(65);
-    expect(label.startsWith("evil\uFFFDauthn_login_success")).toBe(true);
+    expect(failed[1]).toMatchObject({
+      actor: { username: "anonymous" },
+      target: null,
+      changes: { reason: { after: "unknown_user" } },
+    });
+    const exported = await (
+      await a.admin.transport.raw("GET", "/api/v1/audit/export", { query: { format: "csv" } })
+    ).text();
+    expect(exported).not.toContain(typed);
     for (const e of await listAll(a.admin)) expect(e.actor.id, e.action).not.toBeNull();
   });
 

@@ -30,8 +30,6 @@ export type FailureReason =
 
 export interface FailedAttempt {
   readonly meta: RequestMeta;
-  /** The login as typed. */
-  readonly login: string;
   readonly tenant: { readonly id: string };
   /** Undefined when no user of the tenant has that login. */
   readonly row: UsersTable | undefined;
@@ -41,17 +39,20 @@ export interface FailedAttempt {
 
 export async function recordLoginFailure(
   deps: Deps,
-  { meta, login, tenant, row, settings, now }: FailedAttempt,
+  { meta, tenant, row, settings, now }: FailedAttempt,
   reason: FailureReason,
   counted: boolean,
 ): Promise<void> {
   const nowIso = now.toISOString();
   // Nobody signed in: whoever typed the login is not known to be the user, so the actor is
-  // anonymous (the user is the target) and the events are no history of the user's.
+  // anonymous (the user is the target) and the events are no history of the user's. A login that
+  // names nobody is not kept at all: people type their password into the login field, and the
+  // trail is kept for six years (PRODUCT.md §6 "secrets never"); the address and the reason
+  // still show a stuffing run.
   const ctx: Ctx = {
     ...meta,
     tenantId: tenant.id,
-    actor: anonymousActor(row?.username ?? login),
+    actor: anonymousActor(row?.username),
   };
   await inTx(deps, async (trx) => {
     const count = counted && row ? await countFailure(trx, tenant.id, row.id, settings, now) : undefined;

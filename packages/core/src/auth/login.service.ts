@@ -150,13 +150,7 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
       else await deps.hasher.verify(await dummy(), input.password);
 
       const fail = async (reason: FailureReason, counted: boolean): Promise<never> => {
-        if (tenant)
-          await recordLoginFailure(
-            deps,
-            { meta, login: input.login, tenant, row, settings, now },
-            reason,
-            counted,
-          );
+        if (tenant) await recordLoginFailure(deps, { meta, tenant, row, settings, now }, reason, counted);
         throw new AppError("INVALID_CREDENTIALS");
       };
 

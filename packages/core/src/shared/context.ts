@@ -30,13 +30,11 @@ export const systemActor: Actor = { type: "system", id: "system", label: "system
 export const operatorActor: Actor = { type: "operator", id: "operator", label: "operator" };
 
 /**
- * Someone not signed in. `label` is what they typed as a login (a failed sign-in), kept for the
- * tenant's administrators: made printable and cut short, since a password typed into the login
- * field or control characters must not land whole in an export (ASVS 16.4.1, 16.2.5).
+ * Someone not signed in (a failed sign-in, a forgot-password request). `label`: the username of
+ * the account a failed sign-in named, for the tenant's administrators; never what was typed
+ * (login-failure.ts).
  */
 export function anonymousActor(label = "anonymous"): Actor {
-  const printable = label.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, "\uFFFD");
-  const cut = [...printable].length > 64 ? `${[...printable].slice(0, 64).join("")}…` : printable;
-  return { type: "anonymous", id: "anonymous", label: cut };
+  return { type: "anonymous", id: "anonymous", label };
 }
 export const noRequest: RequestMeta = { ip: null, userAgent: null, requestId: null };
