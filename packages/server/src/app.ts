@@ -202,7 +202,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     consoleDir ? installConsole(app, consoleDir) : null,
     registry,
     (request, code) => {
-      const caller = request.caller;
+      const caller = request.caller ?? request.csrfRefusedCaller;
       if (!caller) return Promise.resolve();
       const params = request.params as Record<string, unknown> | undefined;
       const targetId =

@@ -361,7 +361,7 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       });
       expect(res.statusCode).toBe(200);
       const setCookie = res.headers["set-cookie"] as string[];
-      const body = res.json() as { token: string; csrfToken: string };
+      const body = res.json() as { token: string; csrfToken: string; user: { id: string } };
       return { setCookie, body, cookie: `__Host-staffgate_session=${body.token}` };
     };
 
@@ -407,6 +407,14 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect(slugs).not.toContain("csrf-none");
       expect(slugs).not.toContain("csrf-wrong");
       expect(slugs).not.toContain("csrf-crossed");
+      // Each refusal is recorded against the session's person: an attempt to bypass a control
+      // (ASVS 16.3.3), such as a forged cross-site request.
+      const refused = (await (await admin()).audit.list({ action: "authz.failed", limit: 200 })).items.filter(
+        (e) => e.changes?.code?.after === "CSRF_TOKEN_INVALID",
+      );
+      expect(refused.map((e) => [e.actor.id, e.target?.label, e.outcome])).toEqual(
+        Array.from({ length: 3 }, () => [body.user.id, "POST /api/v1/workspaces", "denied"]),
+      );
     });
 
     it("refuses a cross-origin form POST that carries only the cookie (SECURITY.md E)", async () => {

@@ -24,6 +24,11 @@ declare module "fastify" {
     viaCookie?: boolean;
     /** A valid session cookie came with an unsafe method but without a matching X-CSRF-Token. */
     csrfRejected?: boolean;
+    /**
+     * That session, for the refusal's audit record and log line only (a forged request is an
+     * attempt to bypass a control, ASVS 16.3.3); never a caller: nothing is done as it.
+     */
+    csrfRefusedCaller?: Caller;
   }
 }
 
@@ -69,6 +74,7 @@ export function installAuthentication(
       if (caller.kind !== "session") return;
       if (UNSAFE.has(request.method) && !csrfMatches(request.headers[CSRF_HEADER], caller.csrfHash)) {
         request.csrfRejected = true;
+        request.csrfRefusedCaller = caller;
         return;
       }
     }

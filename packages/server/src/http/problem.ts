@@ -98,8 +98,12 @@ export function frameworkProblem(error: FastifyError, request: FastifyRequest, r
   void sendProblem(reply, "MALFORMED_URL", "The URL's percent-encoding is not valid");
 }
 
-/** Refusals of an authenticated caller that the audit records (ASVS 16.3.2, 16.3.3). */
+/**
+ * Refusals of an authenticated caller that the audit records (ASVS 16.3.2, 16.3.3); a session
+ * cookie sent without its CSRF token is recorded against that session's person.
+ */
 const DENIED = new Set<ErrorCode>([
+  "CSRF_TOKEN_INVALID",
   "FORBIDDEN",
   "PRIVILEGE_ESCALATION",
   "SELF_ROLE_CHANGE",
@@ -134,15 +138,16 @@ export function installErrorHandling(
       : sendApiProblem;
     if (error instanceof AppError) {
       if (recordDenied && DENIED.has(error.code)) {
+        const who = request.caller ?? request.csrfRefusedCaller;
         request.log.warn(
           {
             event: "authz_fail",
             code: error.code,
             method: request.method,
             route: request.routeOptions.url,
-            tenantId: request.caller?.tenantId,
-            actorType: request.caller?.actor.type,
-            actorId: request.caller?.actor.id,
+            tenantId: who?.tenantId,
+            actorType: who?.actor.type,
+            actorId: who?.actor.id,
             ip: request.ip,
           },
           "refused",
