@@ -262,6 +262,18 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     expect((await attempt(u.username, CANARY_PASSWORD)).status).toBe(200);
   });
 
+  it("answers 200 parallel wrong passwords and the correct one after them as the same 401, at the default limits (SECURITY.md D-12, D-34)", async () => {
+    const u = await newUser();
+    const results = await Promise.all(Array.from({ length: 200 }, () => attempt(u.username, WRONG)));
+    expect(new Set(results.map((r) => r.status))).toEqual(new Set([401]));
+    expect((await userRow(t, a, u.id))!.failed_attempts).toBe(5);
+    // The lock, not the throttle, answers the right password: the generic refusal, and again after.
+    for (let i = 0; i < 3; i++) {
+      const res = await attempt(u.username, CANARY_PASSWORD);
+      expect([res.status, (await res.json()).code]).toEqual([401, "INVALID_CREDENTIALS"]);
+    }
+  });
+
   it("throttles per account: the attempt past the limit in 15 minutes is 429 with Retry-After, known account or not", async () => {
     const u = await newUser();
     await (await admin()).settings.update({ lockoutThreshold: 100 });

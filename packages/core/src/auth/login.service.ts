@@ -45,15 +45,16 @@ import { createSessionStore, endPresentedSession } from "./sessions.store.ts";
 /**
  * Throttling besides the lockout (documented in docs/security/auth-controls.md). The lockout is
  * what limits guesses on one account (5 per 15 minutes by default); the per-account limit caps a
- * tenant that loosened it (up to 100 failures and a 1-minute lock) at 200 attempts per 15 minutes,
- * and lets a burst of 200 parallel attempts (SECURITY.md D-34) all be answered and counted. Per
+ * tenant that loosened it (up to 100 failures and a 1-minute lock) at 250 attempts per 15 minutes,
+ * and lets a burst of 200 parallel attempts (SECURITY.md D-34) all be answered and counted, and
+ * the correct password after them be refused by the lock with the same 401 (D-12), not a 429. Per
  * address: 1,000 failures per 15 minutes (about one a second) caps a stuffing run from one
  * address while a clinic behind one NAT address, or a test run, never meets it (successes are
  * given back).
  */
 export const LOGIN_THROTTLE = {
   windowMs: 15 * 60_000,
-  perAccount: 200,
+  perAccount: 250,
   perAddress: 1000,
 } as const;
 
