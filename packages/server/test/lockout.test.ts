@@ -270,7 +270,10 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     // The lock, not the throttle, answers the right password: the generic refusal, and again after.
     for (let i = 0; i < 3; i++) {
       const res = await attempt(u.username, CANARY_PASSWORD);
-      expect([res.status, (await res.json()).code]).toEqual([401, "INVALID_CREDENTIALS"]);
+      expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([
+        401,
+        "INVALID_CREDENTIALS",
+      ]);
     }
   });
 

@@ -130,5 +130,19 @@ describe(`tenants and the operator API (${process.env.STAFFGATE_TEST_DB ?? "sqli
     expect(rows.map((r) => r.action)).toEqual(["tenant.created", "user.created"]);
     expect(rows[0]?.actor_type).toBe("operator");
     expect(JSON.stringify(rows)).not.toContain(CANARY_PASSWORD);
+    // The first administrator's creation records every field, as any user's creation does.
+    const changes = rows[1]!.changes;
+    const fields = Object.keys(typeof changes === "string" ? JSON.parse(changes) : (changes ?? {}));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        "username",
+        "email",
+        "firstName",
+        "lastName",
+        "roleId",
+        "workspaceAccess",
+        "status",
+      ]),
+    );
   });
 });

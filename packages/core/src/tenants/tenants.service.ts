@@ -2,7 +2,7 @@
 
 import { randomBytes } from "node:crypto";
 import type { CreateTenantBody, Tenant } from "@staffgate/contract";
-import { appendAudit } from "../audit/audit-writer.ts";
+import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
 import { checkPassword, passwordInvalid } from "../auth/password-policy.rules.ts";
 import { rolePermissionKeys } from "../catalog/catalog.rules.ts";
 import type { TenantsTable } from "../db/schema.ts";
@@ -21,6 +21,7 @@ import { AppError, invalid } from "../shared/errors.ts";
 import { flag, toJson } from "../shared/json.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { inTx, type Trx } from "../shared/tx.ts";
+import { AUDITED_USER_FIELDS } from "../users/user-input.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { newUserRow } from "../users/users.table.ts";
 import { DEFAULT_SETTINGS } from "./settings.rules.ts";
@@ -141,30 +142,27 @@ export function createTenantsService(deps: Deps) {
     }
     const adminId = deps.ids.next("usr");
     const a = input.admin;
-    await createUserStore(trx, tenantId).insertUser(
-      newUserRow({
-        id: adminId,
-        username: a.username,
-        email: a.email,
-        firstName: a.firstName,
-        lastName: a.lastName,
-        roleId: adminRoleId,
-        status: "active",
-        mustChangePassword: options.mustChangePassword,
-        passwordHash: await deps.hasher.hash(a.password),
-        createdAt: now,
-        createdBy: null,
-      }),
-    );
+    const users = createUserStore(trx, tenantId);
+    const adminRow = newUserRow({
+      id: adminId,
+      username: a.username,
+      email: a.email,
+      firstName: a.firstName,
+      lastName: a.lastName,
+      roleId: adminRoleId,
+      status: "active",
+      mustChangePassword: options.mustChangePassword,
+      passwordHash: await deps.hasher.hash(a.password),
+      createdAt: now,
+      createdBy: null,
+    });
+    await users.insertUser(adminRow);
+    // Recorded with every field, as any other user's creation is (users-create.ts).
+    const [created] = await users.toUsers([{ ...adminRow, tenant_id: tenantId }], now);
     await appendAudit(deps, trx, ctx, {
       action: "user.created",
       target: { type: "user", id: adminId, label: a.username },
-      changes: {
-        username: { after: a.username },
-        email: { after: a.email },
-        roleId: { after: adminRoleId },
-        status: { after: "active" },
-      },
+      changes: snapshotChanges(created!, "after", AUDITED_USER_FIELDS),
     });
     return { tenant: toTenant(row), adminUserId: adminId };
   }
