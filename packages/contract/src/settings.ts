@@ -103,5 +103,10 @@ export const UpdateSettingsBody = z.strictObject({
   auditRetentionDays: SETTINGS_FIELDS.auditRetentionDays.optional(),
   auditAllPatientDecisions: SETTINGS_FIELDS.auditAllPatientDecisions.optional(),
   scimDefaultRoleId: SETTINGS_FIELDS.scimDefaultRoleId.optional(),
+  /**
+   * The version the change is made from, as GET gave it: a stale one is 412, as a stale `If-Match`
+   * is. So the object GET returns can be sent back with a field changed.
+   */
+  version: z.number().int().optional(),
 });
 export type UpdateSettingsBody = z.infer<typeof UpdateSettingsBody>;

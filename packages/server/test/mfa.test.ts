@@ -295,17 +295,22 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(results.filter((r) => r.status === "invalid")).toHaveLength(19);
   });
 
-  it("forgets the remembered devices when the password is reset: the next sign-in asks for the code again", async () => {
-    const { user, secret } = await enrolled(a);
+  /** Remembers a browser for `userId`; what the second-factor step says of it now. */
+  async function rememberedDevice(userId: string) {
     const deps = t.app.core.deps;
-    const remembered = (await issueRememberToken(deps, a.id, user.id, await settingsOf(a)))!;
-    const second = async () =>
+    const remembered = (await issueRememberToken(deps, a.id, userId, await settingsOf(a)))!;
+    return async () =>
       checkSecondFactor(
         deps,
-        (await userRow(t, a, user.id))!,
+        (await userRow(t, a, userId))!,
         { rememberToken: remembered.token },
         await settingsOf(a),
       );
+  }
+
+  it("forgets the remembered devices when the password is reset: the next sign-in asks for the code again", async () => {
+    const { user, secret } = await enrolled(a);
+    const second = await rememberedDevice(user.id);
     expect(await second()).toEqual({ status: "ok", method: "remembered" });
     await t.anonymous.credentials.forgotPassword({ tenant: a.slug, email: user.email });
     const mail = await t.db.kysely
@@ -344,14 +349,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     ];
     for (const [name, end, action] of endings) {
       const { user } = await enrolled(a);
-      const remembered = (await issueRememberToken(deps, a.id, user.id, await settingsOf(a)))!;
-      const check = async () =>
-        checkSecondFactor(
-          deps,
-          (await userRow(t, a, user.id))!,
-          { rememberToken: remembered.token },
-          await settingsOf(a),
-        );
+      const check = await rememberedDevice(user.id);
       expect(await check(), name).toEqual({ status: "ok", method: "remembered" });
       await end(user.id);
       expect(await check(), name).toEqual({ status: "missing" });

@@ -136,12 +136,27 @@ describe(`settings (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(half.errors[0]?.message).toBe("must be a whole number from 1 to 100");
   });
 
-  it("refuses unknown fields and the version in the body", async () => {
-    for (const body of [{ minPasswordLength: 20 }, { version: 7 }, { tenantId: b.id }]) {
+  it("refuses unknown fields", async () => {
+    for (const body of [{ minPasswordLength: 20 }, { tenantId: b.id }]) {
       const p = await problemOf(() => a.admin.settings.update(body as never));
       expect(p.code).toBe("VALIDATION_FAILED");
       expect(p.errors[0]?.path).toBe(Object.keys(body)[0]);
     }
+  });
+
+  it("takes back the object GET gave with a field changed; its version is checked as If-Match is", async () => {
+    const read = await a.admin.settings.get();
+    const changed = await a.admin.settings.update({ ...read, lockoutMinutes: read.lockoutMinutes + 1 });
+    expect(changed).toMatchObject({ lockoutMinutes: read.lockoutMinutes + 1, version: read.version + 1 });
+    // The same object again names a version that is gone: 412, nothing changed.
+    const stale = await problemOf(() => a.admin.settings.update({ ...read, lockoutMinutes: 1 }));
+    expect([stale.status, stale.code]).toEqual([412, "PRECONDITION_FAILED"]);
+    const disagree = await problemOf(() =>
+      a.admin.settings.update({ version: changed.version, lockoutMinutes: 2 }, { ifMatch: read.version }),
+    );
+    expect([disagree.status, disagree.code]).toEqual([412, "PRECONDITION_FAILED"]);
+    expect(await a.admin.settings.get()).toEqual(changed);
+    await a.admin.settings.update({ lockoutMinutes: read.lockoutMinutes });
   });
 
   it("accepts the floors and the extremes: a tenant may only tighten", async () => {

@@ -1,6 +1,6 @@
 /** /api/v1/settings: the tenant security policy (PRODUCT.md §5). */
 import { SettingsSchema, UpdateSettingsBody } from "@staffgate/contract";
-import type { Core } from "@staffgate/core";
+import { AppError, type Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import { type RouteOptions, route } from "../http/route.ts";
 
@@ -31,7 +31,12 @@ export function settingsRoutes(app: FastifyInstance, core: Core, options: RouteO
     body: UpdateSettingsBody,
     response: SettingsSchema,
     etag,
-    handler: ({ ctx, caller, body, ifMatch }) =>
-      core.settings.updateSettings(ctx, body, ifMatch, caller.sessionId),
+    handler: ({ ctx, caller, body: { version, ...changes }, ifMatch }) => {
+      // Both given: both must name the current version, so they must agree.
+      if (ifMatch !== undefined && version !== undefined && ifMatch !== version) {
+        throw new AppError("PRECONDITION_FAILED", `If-Match says ${ifMatch}, the body's version ${version}`);
+      }
+      return core.settings.updateSettings(ctx, changes, ifMatch ?? version, caller.sessionId);
+    },
   });
 }
