@@ -150,15 +150,25 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     expect((await a.admin.userActions.restore(user.id, { expiresAt: null })).expiresAt).toBeNull();
   });
 
-  it("forbids deactivating, archiving or purging yourself (403 SELF_ACTION_FORBIDDEN)", async () => {
-    for (const action of [
+  it("forbids deactivating, archiving or purging yourself: the only administrator hears LAST_ADMINISTRATOR", async () => {
+    const self = [
       () => a.admin.userActions.deactivate(a.adminUserId),
       () => a.admin.userActions.archive(a.adminUserId),
-      () => a.admin.userActions.purge(a.adminUserId),
-    ]) {
+    ];
+    // Alone: the deeper reason, the one API.md names.
+    for (const action of self) {
       const p = await problemOf(action);
-      expect(p.status).toBe(403);
-      expect(p.code).toBe("SELF_ACTION_FORBIDDEN");
+      expect([p.status, p.code]).toEqual([409, "LAST_ADMINISTRATOR"]);
+    }
+    // With another administrator: nobody does these to themselves all the same.
+    const other = await createUser(t, a, { roleId: (await a.admin.auth.me()).user.roleId });
+    try {
+      for (const action of [...self, () => a.admin.userActions.purge(a.adminUserId)]) {
+        const p = await problemOf(action);
+        expect([p.status, p.code]).toEqual([403, "SELF_ACTION_FORBIDDEN"]);
+      }
+    } finally {
+      await a.admin.userActions.archive(other.user.id);
     }
     expect((await a.admin.auth.me()).user.status).toBe("active");
   });

@@ -241,8 +241,13 @@ describe(`users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
 
   it("lets nobody change their own role", async () => {
     const ws = await a.admin.workspaces.create({ slug: "self-ws", name: "Self" });
+    // The only administrator giving up the role hears the deeper reason, the one API.md names.
     const p = await problemOf(() => a.admin.users.update(a.adminUserId, { roleId: viewerRole }));
-    expect([p.status, p.code]).toEqual([403, "SELF_ROLE_CHANGE"]);
+    expect([p.status, p.code]).toEqual([409, "LAST_ADMINISTRATOR"]);
+    const permissions = await problemOf(() =>
+      a.admin.userActions.setPermissions(a.adminUserId, { permissions: ["users.view"] }),
+    );
+    expect([permissions.status, permissions.code]).toEqual([409, "LAST_ADMINISTRATOR"]);
     const w = await problemOf(() =>
       a.admin.users.update(a.adminUserId, { workspaceRoles: [{ workspaceId: ws.id, roleId: viewerRole }] }),
     );

@@ -64,3 +64,37 @@ export async function ensureAdministratorRemains(
     );
   }
 }
+
+/**
+ * Refuses an administrator's change to their own standing (deactivating or archiving themselves,
+ * a role or permissions that `staysAdministrator` says do not make an administrator) with
+ * LAST_ADMINISTRATOR when they are the tenant's only lasting administrator: the deeper of the two
+ * reasons (the other being that nobody does these to themselves), and the one API.md names.
+ */
+export async function ensureNotLastAdministratorSelf(
+  trx: Trx,
+  tenantId: string,
+  catalog: Catalog,
+  userId: string,
+  staysAdministrator = false,
+): Promise<void> {
+  if (staysAdministrator) return;
+  const adminRoleIds = await administratorRoleIds(trx, tenantId, catalog);
+  if (adminRoleIds.length === 0) return;
+  const lasting = await trx
+    .selectFrom("users")
+    .select("id")
+    .where("tenant_id", "=", tenantId)
+    .where("status", "=", "active")
+    .where("virtual", "=", 0)
+    .where("role_id", "in", adminRoleIds)
+    .where("expires_at", "is", null)
+    .limit(2)
+    .execute();
+  if (lasting.length === 1 && lasting[0]!.id === userId) {
+    throw new AppError(
+      "LAST_ADMINISTRATOR",
+      "You are the tenant's only administrator; make another administrator before giving this up",
+    );
+  }
+}

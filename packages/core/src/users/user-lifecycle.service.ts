@@ -4,7 +4,7 @@
  */
 
 import type { User } from "@staffgate/contract";
-import { ensureAdministratorRemains } from "../access/admin-guard.ts";
+import { ensureAdministratorRemains, ensureNotLastAdministratorSelf } from "../access/admin-guard.ts";
 import { currentHolder } from "../access/current-holder.ts";
 import { endElevationsOf } from "../access/emergency-cutoff.ts";
 import type { RoleGrants } from "../access/grants.rules.ts";
@@ -92,7 +92,10 @@ export async function transitionUserIn(
   action: Exclude<LifecycleAction, "activate">,
   options: TransitionOptions = {},
 ): Promise<User> {
-  if (action === "deactivate" || action === "archive") ensureNotSelf(caller, id, action);
+  if ((action === "deactivate" || action === "archive") && caller.userId === id) {
+    await ensureNotLastAdministratorSelf(trx, caller.tenantId, caller.catalog, id);
+    ensureNotSelf(caller, id, action);
+  }
   const now = () => deps.clock.now().toISOString();
   const row = await loadTargetWithin(trx, caller, id, options.ifMatch);
   const at = now();

@@ -4,9 +4,9 @@
  */
 
 import type { PrivatePermissionsBody, User, UserPermissions } from "@staffgate/contract";
-import { ensureAdministratorRemains } from "../access/admin-guard.ts";
+import { ensureAdministratorRemains, ensureNotLastAdministratorSelf } from "../access/admin-guard.ts";
 import { currentHolder } from "../access/current-holder.ts";
-import { excessOver, type RoleGrants } from "../access/grants.rules.ts";
+import { excessOver, isAdministratorRole, type RoleGrants } from "../access/grants.rules.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import { assertValidRole, escalation } from "../roles/roles.rules.ts";
@@ -74,9 +74,6 @@ export function createUserPermissionsService(deps: Deps) {
       input: PrivatePermissionsBody,
       ifMatch?: number,
     ): Promise<User> {
-      if (caller.userId === id) {
-        throw new AppError("SELF_ROLE_CHANGE", "Ask another administrator to change your permissions");
-      }
       const grants: RoleGrants = {
         permissions: [...new Set(input.permissions)],
         collaborator: input.collaborator,
@@ -87,6 +84,16 @@ export function createUserPermissionsService(deps: Deps) {
         })),
       };
       return inTenantTx(deps, ctx.tenantId, async (trx) => {
+        if (caller.userId === id) {
+          await ensureNotLastAdministratorSelf(
+            trx,
+            ctx.tenantId,
+            caller.catalog,
+            id,
+            isAdministratorRole(caller.catalog, grants),
+          );
+          throw new AppError("SELF_ROLE_CHANGE", "Ask another administrator to change your permissions");
+        }
         const row = await loadTargetWithin(trx, caller, id, ifMatch);
         // As for every edit of a user (users-update.ts): an archived user is off the books.
         if (row.status === "archived") {

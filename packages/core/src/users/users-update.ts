@@ -5,11 +5,13 @@
  */
 
 import type { UpdateUserBody, User } from "@staffgate/contract";
-import { ensureAdministratorRemains } from "../access/admin-guard.ts";
+import { ensureAdministratorRemains, ensureNotLastAdministratorSelf } from "../access/admin-guard.ts";
 import { currentHolder } from "../access/current-holder.ts";
+import { isAdministratorRole } from "../access/grants.rules.ts";
 import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { UsersTable } from "../db/schema.ts";
+import { loadRolesById } from "../roles/roles.table.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
@@ -70,6 +72,17 @@ export async function updateUserIn(
   const wsRolesChanged =
     input.workspaceRoles !== undefined && !sameAssignments(input.workspaceRoles, before.workspaceRoles);
   if ((roleChanged || wsRolesChanged) && caller.userId === id) {
+    // Only the formal role makes an administrator; a role that is not one would leave none.
+    const next = roleChanged
+      ? (await loadRolesById(trx, ctx.tenantId, [input.roleId!])).get(input.roleId!)
+      : undefined;
+    await ensureNotLastAdministratorSelf(
+      trx,
+      ctx.tenantId,
+      caller.catalog,
+      id,
+      !roleChanged || next === undefined || isAdministratorRole(caller.catalog, next),
+    );
     throw new AppError("SELF_ROLE_CHANGE", "Ask another administrator to change your role", {
       errors: [{ path: roleChanged ? "roleId" : "workspaceRoles", message: "is your own" }],
     });
