@@ -9,7 +9,7 @@ import type { Locator } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dialogNamed, landing, lookOf, open, PATIENT, seedA11yClinic, seen } from "./a11y-clinic.ts";
 import { dialogKeys, focusedStop, pressOn, tabStops } from "./focus.ts";
-import { gone, shot, useE2e, visible } from "./harness.ts";
+import { shot, useE2e, visible } from "./harness.ts";
 import type { Seeded } from "./users-seed.ts";
 
 describe("accessibility: the keyboard", () => {

@@ -191,6 +191,25 @@ describe("outbox", () => {
     await visible(page.getByRole("heading", { name: "Accept invitation" }));
   });
 
+  it("shows the link of an email printed while the page is open, without a reload", async () => {
+    const other = await e.createTenant({ name: "Waiting Clinic" });
+    const viewer = (await other.admin.roles.list({ limit: 200 })).items.find((r) => r.name === "Viewer");
+    const printed = await staff(other, "Mia", "Kask", { roleId: viewer!.id, invite: true });
+    const page = await e.newPage();
+    await signInWithPage(page, other, "admin", ADMIN_PASSWORD);
+    await page.goto("/outbox");
+    await visible(page.getByRole("table", { name: "Emails, newest first" }));
+    const links = page.getByRole("list", { name: "Links in “You are invited to Waiting Clinic”" });
+    expect(await links.count()).toBe(0);
+    // The mailer prints it to the log (no SMTP server) now, with the page open.
+    await e.app.core.deps.db.kysely
+      .updateTable("outbox")
+      .set({ sent_at: new Date().toISOString(), sent_via: "log", attempts: 1 })
+      .where("to_address", "=", printed.email)
+      .execute();
+    await visible(links.getByRole("link"));
+  });
+
   it("says so when the practice has no email", async () => {
     const other = await e.createTenant({ name: "Quiet Clinic" });
     const page = await e.newPage();

@@ -2,14 +2,7 @@ import type { AuditEvent } from "@staffgate/contract";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAll } from "./audit.helpers.ts";
-import {
-  CANARY_PASSWORD,
-  problemOf,
-  startTestApp,
-  TEST_DB,
-  type TestApp,
-  type TestTenant,
-} from "./harness.ts";
+import { CANARY_PASSWORD, startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
 
 describe(`audit export and integrity (${TEST_DB})`, () => {
   let t: TestApp;

@@ -337,7 +337,6 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   });
 
   it("forgets the remembered devices whenever an administrator ends the person's access", async () => {
-    const deps = t.app.core.deps;
     const endings: [string, (id: string) => Promise<unknown>, string | null][] = [
       [
         "password set",

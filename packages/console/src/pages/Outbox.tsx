@@ -5,7 +5,7 @@
  * and reloaded. A body is shown only where the API gives it: printed to the server log (no mail
  * server) and addressed to the reader or to someone whose password the reader could set.
  */
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { LoadState } from "../components/LoadState.tsx";
 import { NoAccess } from "../components/Messages.tsx";
 import { Pager, useCursorPages } from "../components/Pager.tsx";
@@ -27,6 +27,7 @@ import { OutboxFilterForm } from "./outbox/OutboxFilterForm.tsx";
 import { OutboxTable } from "./outbox/OutboxTable.tsx";
 
 const PAGE_SIZE = 50;
+const POLL_MS = 1500;
 
 export function OutboxPage() {
   const { can } = useSession();
@@ -48,10 +49,19 @@ function OutboxView() {
   // Pages belong to one search, and to one press of Search.
   const pages = useCursorPages(`${search}\u0000${searches}`);
   const { cursor } = pages;
-  const [list] = useLoad(
+  const [list, reload] = useLoad(
     () => api.outbox.list({ ...query, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
     [api, query, cursor, searches],
   );
+  // An email is printed to the log (or sent) a few seconds after it is queued, and only then has
+  // links to show: while one waits, the page looks again, so a link just asked for appears.
+  const waiting = list.kind === "ready" && list.value.items.some((m) => m.state === "pending");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each new answer schedules the next look.
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(reload, POLL_MS);
+    return () => clearTimeout(timer);
+  }, [waiting, list, reload]);
 
   const apply = (next: OutboxFilters) => {
     const target = searchOf(next);
