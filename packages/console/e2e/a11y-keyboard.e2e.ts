@@ -72,7 +72,7 @@ describe("accessibility: the keyboard", () => {
       "Open emergency access",
       byButton("Open emergency access", page.getByRole("dialog")),
     );
-    await dialogKeys(page, "End now", byButton("End now for Cal Clinician", page.getByRole("dialog")));
+    await dialogKeys(page, "End now", byButton("End access of Cal Clinician", page.getByRole("dialog")));
     await open(page, "/api-tokens", "API tokens");
     await dialogKeys(page, "Create API token", byButton("Create API token", page.getByRole("dialog")));
     await dialogKeys(page, "Revoke", byButton("Revoke Scheduling system", page.getByRole("dialog")));

@@ -191,7 +191,7 @@ describe("accessibility: axe on every page", () => {
     await closeDialog(page, page.getByRole("dialog"));
 
     await open(page, "/emergency-access", "Emergency access");
-    await visible(page.getByRole("button", { name: "End now for Cal Clinician" }));
+    await visible(page.getByRole("button", { name: "End access of Cal Clinician" }));
     await accessible(page, "emergency access");
     await page.getByRole("button", { name: "Open emergency access" }).click();
     await visible(dialogNamed(page, "Open emergency access"));
@@ -253,7 +253,7 @@ describe("accessibility: axe on every page", () => {
     await page.getByRole("tab", { name: "Two-factor" }).click();
     await accessible(page, "profile, Two-factor");
     await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
-    await visible(page.getByRole("img", { name: "QR code for your authenticator app" }));
+    await visible(page.getByRole("img", { name: "QR image for your authenticator app" }));
     await accessible(page, "profile, two-factor set-up");
     await page.getByRole("button", { name: "Cancel" }).click();
     await page.getByRole("tab", { name: "Sessions" }).click();

@@ -195,7 +195,7 @@ describe("emergency access", () => {
     );
     await review.getByRole("button", { name: "Cancel" }).click();
     await gone(review);
-    await row.getByRole("button", { name: "End now for Cal Clinician" }).click();
+    await row.getByRole("button", { name: "End access of Cal Clinician" }).click();
     const confirm = page.getByRole("dialog", { name: "End the emergency access of Cal Clinician?" });
     const until = await page.evaluate(
       (iso) =>
@@ -212,7 +212,7 @@ describe("emergency access", () => {
     await gone(confirm);
     const status = async () => (await elevations()).find((x) => x.id === opened.id)?.status;
     expect(await status()).toBe("open");
-    await row.getByRole("button", { name: "End now for Cal Clinician" }).click();
+    await row.getByRole("button", { name: "End access of Cal Clinician" }).click();
     await confirm.getByRole("button", { name: "End access" }).click();
     await gone(confirm);
     await hasText(page.getByRole("status"), "The emergency access of Cal Clinician was ended.");

@@ -73,7 +73,7 @@ describe("focus after an action removes its control", () => {
     await onHeading(page, token, "API tokens");
 
     await page.goto("/emergency-access");
-    const end = await visible(page.getByRole("button", { name: "End now for Cal Clinician" }));
+    const end = await visible(page.getByRole("button", { name: "End access of Cal Clinician" }));
     await confirmByKeys(page, end, "End access");
     await onHeading(page, end, "Emergency access");
 

@@ -95,7 +95,7 @@ describe("profile", () => {
     expect(await page.getByRole("tab").allInnerTexts()).toEqual(["Two-factor (MFA)"]);
 
     await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
-    const qr = await visible(page.getByRole("img", { name: "QR code for your authenticator app" }));
+    const qr = await visible(page.getByRole("img", { name: "QR image for your authenticator app" }));
     expect((await qr.locator("path").getAttribute("d"))?.length).toBeGreaterThan(500);
     // The key's text is the key itself (grouped by spacing, not by spaces), as an outside script
     // or a copy reads it.

@@ -93,7 +93,7 @@ export function EmergencyLog(props: {
                   {mayEnd(e) && (
                     <div className="row-actions">
                       <button type="button" onClick={() => setEnding(e)}>
-                        End now<span className="visually-hidden"> for {e.displayName}</span>
+                        End access<span className="visually-hidden"> of {e.displayName}</span>
                       </button>
                     </div>
                   )}

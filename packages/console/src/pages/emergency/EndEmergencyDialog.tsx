@@ -1,5 +1,5 @@
 /**
- * "End now" asks first: ending is immediate and cannot be undone (the person would have to open
+ * "End now" (their own) or "End access" (a row) asks first: ending is immediate and cannot be undone (the person would have to open
  * emergency access again, with a new reason), and an administrator may be ending someone else's
  * while they treat a patient. The dialog names whose access and what it covers.
  */

@@ -125,7 +125,7 @@ export function TwoFactorTab() {
       <form onSubmit={confirm} aria-busy={busy} noValidate className="totp-setup">
         <h2>Set up two-factor sign-in</h2>
         <p>1. Scan this QR code with an authenticator app on your phone.</p>
-        <QrCode value={step.otpauthUrl} label="QR code for your authenticator app" />
+        <QrCode value={step.otpauthUrl} label="QR image for your authenticator app" />
         <p>
           Cannot scan it? Type this key into the app instead:{" "}
           <code className="totp-secret">{grouped(step.secret)}</code>

@@ -82,7 +82,7 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
       {
         key: "adminTypedPasswordsAllowed",
         kind: "boolean",
-        label: "Administrators may type a password for a user",
+        label: "Admin-typed passwords allowed",
         note: "Off: administrators can only set a random password or send a reset link.",
       },
     ],
@@ -148,7 +148,7 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
       {
         key: "mfaRequired",
         kind: "choice",
-        label: "MFA required for",
+        label: "MFA requirement",
         options: [
           { value: "off", label: "Nobody (each person may turn it on)" },
           { value: "all", label: "Everyone" },
