@@ -29,6 +29,10 @@ describe("idle timeout", () => {
     const page = await signedIn({ prepare: (p) => p.clock.install() });
     await visible(page.getByRole("heading", { name: "Users" }));
     const warning = page.getByRole("dialog", { name: "You will be signed out soon" });
+    // The page's own first requests answered before the clock jumps: one still in flight would
+    // count as activity after the jump, and the click below would then renew nothing (a loaded
+    // CI run once waited 30 s for that renewal).
+    await page.waitForLoadState("networkidle");
 
     // A click after five quiet minutes reaches the server (GET /auth/me) and restarts the count.
     await page.clock.fastForward("05:00");
