@@ -17,20 +17,12 @@ async function administratorRoleIds(trx: Trx, tenantId: string, catalog: Catalog
 }
 
 /**
- * Active, non-virtual users whose own role makes them administrators: those unexpired at `at`, or
+ * Active, non-virtual users whose own role is one of `adminRoleIds`: those unexpired at `at`, or
  * with `at` null those whose account never expires.
  */
-export async function countAdministrators(
-  trx: Trx,
-  tenantId: string,
-  catalog: Catalog,
-  at: string | null,
-): Promise<number> {
-  const adminRoleIds = await administratorRoleIds(trx, tenantId, catalog);
-  if (adminRoleIds.length === 0) return 0;
-  const row = await trx
+function administrators(trx: Trx, tenantId: string, adminRoleIds: readonly string[], at: string | null) {
+  return trx
     .selectFrom("users")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("tenant_id", "=", tenantId)
     .where("status", "=", "active")
     .where("virtual", "=", 0)
@@ -39,7 +31,20 @@ export async function countAdministrators(
       at === null
         ? eb("expires_at", "is", null)
         : eb.or([eb("expires_at", "is", null), eb("expires_at", ">", at)]),
-    )
+    );
+}
+
+/** How many administrators there are (see `administrators`). */
+export async function countAdministrators(
+  trx: Trx,
+  tenantId: string,
+  catalog: Catalog,
+  at: string | null,
+): Promise<number> {
+  const adminRoleIds = await administratorRoleIds(trx, tenantId, catalog);
+  if (adminRoleIds.length === 0) return 0;
+  const row = await administrators(trx, tenantId, adminRoleIds, at)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
@@ -81,16 +86,7 @@ export async function ensureNotLastAdministratorSelf(
   if (staysAdministrator) return;
   const adminRoleIds = await administratorRoleIds(trx, tenantId, catalog);
   if (adminRoleIds.length === 0) return;
-  const lasting = await trx
-    .selectFrom("users")
-    .select("id")
-    .where("tenant_id", "=", tenantId)
-    .where("status", "=", "active")
-    .where("virtual", "=", 0)
-    .where("role_id", "in", adminRoleIds)
-    .where("expires_at", "is", null)
-    .limit(2)
-    .execute();
+  const lasting = await administrators(trx, tenantId, adminRoleIds, null).select("id").limit(2).execute();
   if (lasting.length === 1 && lasting[0]!.id === userId) {
     throw new AppError(
       "LAST_ADMINISTRATOR",
