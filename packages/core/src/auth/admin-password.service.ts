@@ -16,6 +16,7 @@ import { endAccessOf, endedChanges } from "./access-cutoff.ts";
 import type { Caller } from "./caller.ts";
 import { issueCredentialLink } from "./credential-links.ts";
 import { createCredentialTokenStore } from "./credential-tokens.store.ts";
+import { passwordContextOf, personOf } from "./password-context.ts";
 import {
   checkPassword,
   exceedsHardCap,
@@ -163,14 +164,7 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
         await checkNewPassword("password", password, target, tenant, settings);
       } else {
         const policy = passwordPolicyFor(settings, { mfa: target.mfa_enrolled === 1 });
-        const context = {
-          tenantSlug: tenant.slug,
-          tenantName: tenant.name,
-          username: target.username,
-          email: target.email,
-          firstName: target.first_name,
-          lastName: target.last_name,
-        };
+        const context = await passwordContextOf(deps.db.kysely, tenant, personOf(target));
         password = generatePassword((p) => checkPassword(p, { policy, context }) === null);
       }
       const hash = await deps.hasher.hash(password);

@@ -123,7 +123,17 @@ describe("context words (ASVS 6.1.2 / 6.2.11)", () => {
   ])("refuses %j with the reason", (password) => {
     const rejection = checkPassword(password, { policy: single, context: sunrise });
     expect(rejection?.code).toBe("CONTEXT");
-    expect(rejection?.message).toMatch(/practice, user or product name/);
+    expect(rejection?.message).toMatch(/practice, user, role or product name/);
+  });
+
+  it("counts the tenant's role and work-role names (SECURITY.md A-2)", () => {
+    const roles = { ...sunrise, roleNames: ["Administrator", "Dosimetrist", "Radiation Therapist"] };
+    for (const password of ["Administrator-Administrator", "Dosimetrist-2024-2024!", "radiation-therapist-9"])
+      expect(checkPassword(password, { policy: single, context: roles })?.code).toBe("CONTEXT");
+    // Without them the same passwords pass: the role names are what refuses them.
+    for (const password of ["Administrator-Administrator", "Dosimetrist-2024-2024!", "radiation-therapist-9"])
+      expect(checkPassword(password, { policy: single, context: sunrise })).toBeNull();
+    expect(checkPassword("a nurse walks the quiet harbour", { policy: single, context: roles })).toBeNull();
   });
 
   it("refuses a password equal to a short context word when the policy lets it through", () => {

@@ -14,7 +14,8 @@
  *    loaded once, on first use. Code `COMMON`.
  * 4. Context words (ASVS 6.1.2 / 6.2.11). The context words are the product name "staffgate",
  *    the tenant slug and name, the username, the email's local part and domain, the first and
- *    last name: each value whole and each of its alphanumeric pieces (`Sunrise Clinic` gives
+ *    last name, and the names of the tenant's roles and work roles (SECURITY.md A-2: "role
+ *    names"): each value whole and each of its alphanumeric pieces (`Sunrise Clinic` gives
  *    `sunriseclinic`, `sunrise` and `clinic`; `jdoe@sunrise-clinic.example` gives `jdoe`,
  *    `sunriseclinicexample`, `sunrise`, `clinic`, `example`). Folding = NFKC, lower case, every
  *    code point that is neither a letter nor a digit removed. With P the folded password:
@@ -64,6 +65,8 @@ export interface PasswordContext {
   readonly email?: string | null | undefined;
   readonly firstName?: string | null | undefined;
   readonly lastName?: string | null | undefined;
+  /** The tenant's role names and work-role names. */
+  readonly roleNames?: readonly string[] | undefined;
 }
 
 export type PasswordProblemCode = "TOO_LONG" | "TOO_SHORT" | "COMMON" | "SEQUENTIAL" | "CONTEXT" | "REUSED";
@@ -200,6 +203,7 @@ export function contextWords(context: PasswordContext): string[] {
     add(at >= 0 ? context.email.slice(0, at) : context.email);
     if (at >= 0) add(context.email.slice(at + 1));
   }
+  for (const name of context.roleNames ?? []) add(name);
   return [...words];
 }
 
@@ -249,7 +253,7 @@ export function checkPassword(
     return {
       code: "CONTEXT",
       message:
-        "is built from the practice, user or product name (username, email, first or last name); choose another",
+        "is built from the practice, user, role or product name (username, email, first or last name, a role's name); choose another",
     };
   }
   return null;

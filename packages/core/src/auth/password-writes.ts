@@ -18,6 +18,7 @@ import {
   createPasswordHistoryStore,
   findCredentialToken,
 } from "./credential-tokens.store.ts";
+import { passwordContextOf, personOf } from "./password-context.ts";
 import {
   checkPassword,
   isInHistory,
@@ -62,14 +63,7 @@ export function createPasswordWrites(deps: Deps) {
   ): Promise<void> {
     const rejection = checkPassword(password, {
       policy: passwordPolicyFor(settings, { mfa: user.mfa_enrolled === 1 }),
-      context: {
-        tenantSlug: tenant.slug,
-        tenantName: tenant.name,
-        username: user.username,
-        email: user.email,
-        firstName: user.first_name,
-        lastName: user.last_name,
-      },
+      context: await passwordContextOf(db, tenant, personOf(user)),
     });
     if (rejection) throw passwordInvalid(path, rejection);
     const previous = await createPasswordHistoryStore(db, tenant.id).recent(

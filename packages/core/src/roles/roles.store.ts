@@ -47,6 +47,12 @@ export function createRoleStore(db: Executor, tenantId: string) {
   }
 
   return {
+    /** The names of the tenant's roles (private roles have none of their own). */
+    async roleNames(): Promise<string[]> {
+      const rows = await roles().select("name").where("private_user_id", "is", null).execute();
+      return rows.map((r) => r.name);
+    },
+
     /** A formal role; private roles are not reachable here. */
     findRoleById(id: string): Promise<RolesTable | undefined> {
       return roles().selectAll().where("id", "=", id).where("private_user_id", "is", null).executeTakeFirst();

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import type { CreateTenantBody, Tenant } from "@staffgate/contract";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
+import { contextWith } from "../auth/password-context.ts";
 import { checkPassword, passwordInvalid } from "../auth/password-policy.rules.ts";
 import { rolePermissionKeys } from "../catalog/catalog.rules.ts";
 import type { TenantsTable } from "../db/schema.ts";
@@ -57,14 +58,16 @@ export function createTenantsService(deps: Deps) {
       throw invalid("catalogPreset", `unknown catalogue; known: ${deps.catalogs.names().join(", ")}`);
     }
     const rejection = checkPassword(input.admin.password, {
-      context: {
-        tenantSlug: input.slug,
-        tenantName: input.name,
-        username: input.admin.username,
-        email: input.admin.email,
-        firstName: input.admin.firstName,
-        lastName: input.admin.lastName,
-      },
+      context: contextWith(
+        { slug: input.slug, name: input.name },
+        {
+          username: input.admin.username,
+          email: input.admin.email,
+          firstName: input.admin.firstName,
+          lastName: input.admin.lastName,
+        },
+        [...catalog.roles.map((r) => r.name), ...catalog.workRoles.map((w) => w.name)],
+      ),
     });
     if (rejection) throw passwordInvalid("admin.password", rejection);
     const now = deps.clock.now().toISOString();

@@ -7,6 +7,7 @@ import { currentHolder } from "../access/current-holder.ts";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import { queueInvitation } from "../auth/credential-links.ts";
+import { passwordContextOf } from "../auth/password-context.ts";
 import {
   checkPassword,
   exceedsHardCap,
@@ -150,14 +151,12 @@ export async function newUserPasswordHash(
     // A new user has no MFA enrolled: the password is a single factor.
     const rejection = checkPassword(input.password, {
       policy: passwordPolicyFor(readSettings(tenant.settings), { mfa: false }),
-      context: {
-        tenantSlug: tenant.slug,
-        tenantName: tenant.name,
+      context: await passwordContextOf(deps.db.kysely, tenant, {
         username: input.username,
         email: input.email,
         firstName: input.firstName,
         lastName: input.lastName,
-      },
+      }),
     });
     if (rejection) throw passwordInvalid("password", rejection);
   }
