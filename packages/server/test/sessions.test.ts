@@ -153,6 +153,40 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
         await (await admin()).settings.update({ absoluteTimeoutHours: 12 });
       }
     });
+
+    it("a lowered absolute limit reaches sessions already open; a raised one extends none", async () => {
+      const s = await admin();
+      const made = await createUser(t, { ...a, admin: s }, { roleId: viewer });
+      for (let i = 0; i < 4; i++) {
+        t.clock.advance(10 * MINUTE);
+        await made.client.auth.me();
+      }
+      // 40 minutes after its sign-in, the limit drops to 1 hour: the session has 20 minutes left.
+      await (await admin()).settings.update({ absoluteTimeoutHours: 1 });
+      try {
+        const me = await made.client.auth.me();
+        expect(Date.parse(me.session!.expiresAt) - t.clock.now().getTime()).toBe(20 * MINUTE);
+        const listed = (await made.client.auth.sessions()).items.find((x) => x.current)!;
+        expect(listed.expiresAt).toBe(me.session!.expiresAt);
+        t.clock.advance(10 * MINUTE);
+        await made.client.auth.me();
+        t.clock.advance(10 * MINUTE);
+        expect((await problemOf(() => made.client.auth.me())).status).toBe(401);
+        const listedNow = (await (await t.signIn(a.slug, made.user.username)).auth.sessions()).items;
+        expect(listedNow.map((x) => x.id)).not.toContain(me.session!.id);
+      } finally {
+        await (await admin()).settings.update({ absoluteTimeoutHours: 12 });
+      }
+      // Raising it gives a session no more than the 12 hours it had at sign-in.
+      const fresh = await t.signIn(a.slug, made.user.username);
+      await (await admin()).settings.update({ absoluteTimeoutHours: 24 });
+      try {
+        const me = await fresh.auth.me();
+        expect(Date.parse(me.session!.expiresAt) - t.clock.now().getTime()).toBe(12 * 60 * MINUTE);
+      } finally {
+        await (await admin()).settings.update({ absoluteTimeoutHours: 12 });
+      }
+    });
   });
 
   describe("own sessions", () => {
@@ -170,6 +204,41 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       const adminSessions = (await (await admin()).auth.sessions()).items.map((s) => s.id);
       expect(items.some((s) => adminSessions.includes(s.id))).toBe(false);
       expect(JSON.stringify(items)).not.toMatch(/token|hash|csrf/i);
+    });
+
+    it("leaves out sessions idle past the longest limit they could still be judged by", async () => {
+      // A tenant of its own: no workspace of an earlier test sets a longer limit here.
+      const c = await t.createTenant();
+      const cAdmin = () => t.signIn(c.slug, "admin");
+      const made = await createUser(
+        t,
+        { ...c, admin: await cAdmin() },
+        { roleId: await roleIdByName(t, c, "Viewer") },
+      );
+      const idle = made.client;
+      const idleId = (await idle.auth.me()).session!.id;
+      t.clock.advance(10 * MINUTE);
+      const active = await t.signIn(c.slug, made.user.username);
+      const activeId = (await active.auth.me()).session!.id;
+      const ids = async () => (await active.auth.sessions()).items.map((x) => x.id);
+      expect((await ids()).sort()).toEqual([activeId, idleId].sort());
+      t.clock.advance(8 * MINUTE);
+      // 18 minutes unused against the tenant's 15: refused, so not listed.
+      expect(await ids()).toEqual([activeId]);
+      expect((await problemOf(() => idle.auth.me())).status).toBe(401);
+      // While a workspace sets itself a longer limit, a session unused for 20 minutes could still
+      // serve a request that names it: listed until that limit passes too.
+      await (await cAdmin()).workspaces.create({
+        slug: `long-idle-${t.clock.now().getTime()}`,
+        name: "Long idle",
+        idleTimeoutSeconds: 3600,
+      });
+      const third = await t.signIn(c.slug, made.user.username);
+      const thirdId = (await third.auth.me()).session!.id;
+      t.clock.advance(10 * MINUTE);
+      await ids();
+      t.clock.advance(10 * MINUTE);
+      expect(await ids()).toContain(thirdId);
     });
 
     it("ends one of them (the other keeps working), and 404s another user's or tenant's session", async () => {

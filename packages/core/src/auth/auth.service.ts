@@ -11,15 +11,17 @@ import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { inTx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
-import { readSettings } from "../tenants/settings.rules.ts";
+import { readSettings, type TenantSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserStore } from "../users/users.store.ts";
+import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
 import { API_TOKEN_PREFIX } from "./api-tokens.service.ts";
 import { createApiTokenAuthenticator, createSessionAuthenticator } from "./authenticate.ts";
 import type { Caller } from "./caller.ts";
 import { createLoginService, LOGIN_THROTTLE, type LoginThrottleLimits } from "./login.service.ts";
 import { rememberDeviceDays } from "./mfa.rules.ts";
 import { mfaRequiredOf } from "./mfa.service.ts";
+import { idledOut, sessionEndIso, sessionEndMs } from "./session-lifetime.rules.ts";
 import { purposeNow, reportedPurpose } from "./session-purpose.rules.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
@@ -44,13 +46,18 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
   const sessions = createSessionAuthenticator(deps, cache);
   const tokens = createApiTokenAuthenticator(deps, cache);
 
+  /** The tenant's settings as the caller's request sees them. */
+  async function settingsOf(caller: Caller): Promise<TenantSettings> {
+    return (
+      caller.policy?.settings ??
+      readSettings((await createTenantStore(deps.db.kysely).findTenantById(caller.tenantId))!.settings)
+    );
+  }
+
   /** The caller's MFA state under the tenant's current rule (session-purpose.rules.ts purposeNow). */
-  async function mfaStateOf(caller: Caller) {
+  async function mfaStateOf(caller: Caller, settings: TenantSettings) {
     const row = await createUserStore(deps.db.kysely, caller.tenantId).findUserRowById(caller.userId);
     if (!row) throw new AppError("UNAUTHENTICATED");
-    const settings =
-      caller.policy?.settings ??
-      readSettings((await createTenantStore(deps.db.kysely).findTenantById(caller.tenantId))!.settings);
     return {
       enrolled: row.mfa_enrolled === 1,
       required: await mfaRequiredOf(deps, deps.db.kysely, row, settings),
@@ -103,7 +110,11 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
       return sessions.authenticate(token, options.workspaceId ?? "");
     },
 
-    /** The caller's own sessions that have not reached their absolute limit (SECURITY.md E-39). */
+    /**
+     * The caller's own sessions that still serve (SECURITY.md E-39): not past their absolute end
+     * (session-lifetime.rules.ts) and not idle past the longest limit they could be judged by (their
+     * cap, else the tenant's limit or a workspace's longer one); the one in use is always listed.
+     */
     async listSessions(
       caller: Caller,
       query: { readonly limit: number; readonly cursor?: string | undefined },
@@ -117,7 +128,14 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
       );
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
-      const mfa = await mfaStateOf(caller);
+      const settings = await settingsOf(caller);
+      const mfa = await mfaStateOf(caller, settings);
+      const nowMs = deps.clock.now().getTime();
+      const longestWorkspace = await createWorkspaceStore(
+        deps.db.kysely,
+        caller.tenantId,
+      ).longestIdleSeconds();
+      const longestIdle = Math.max(settings.idleTimeoutMinutes * 60, longestWorkspace ?? 0);
       return {
         nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
         // A session the MFA rule no longer lets serve is refused on its next request: not listed.
@@ -128,16 +146,28 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
             waived: r.mfa_waived === 1,
           });
           if (purpose === null) return [];
+          const current = r.id === caller.sessionId;
+          const endMs = sessionEndMs(r.created_at, r.expires_at, settings.absoluteTimeoutHours);
+          if (
+            !current &&
+            (nowMs >= endMs ||
+              idledOut(
+                r.last_used_at,
+                Math.min(r.idle_cap_seconds === null ? longestIdle : Number(r.idle_cap_seconds), longestIdle),
+                nowMs,
+              ))
+          )
+            return [];
           return [
             {
               id: r.id,
               createdAt: r.created_at,
               lastUsedAt: r.last_used_at,
-              expiresAt: r.expires_at,
+              expiresAt: new Date(endMs).toISOString(),
               ip: r.ip,
               userAgent: r.user_agent,
               purpose,
-              current: r.id === caller.sessionId,
+              current,
             },
           ];
         }),
@@ -197,7 +227,11 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
                 // The limit this request is judged by: the named workspace's own, else the tenant's,
                 // within the session's cap (the strictest workspace it has worked in).
                 idleTimeoutSeconds: caller.idleLimitSeconds ?? caller.policy.settings.idleTimeoutMinutes * 60,
-                expiresAt: session.expires_at,
+                expiresAt: sessionEndIso(
+                  session.created_at,
+                  session.expires_at,
+                  settings.absoluteTimeoutHours,
+                ),
               }
             : null,
       };

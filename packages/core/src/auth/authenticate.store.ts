@@ -16,6 +16,7 @@ export interface SessionCallerRow {
   sessionId: string;
   tenantId: string;
   userId: string;
+  createdAt: string;
   expiresAt: string;
   lastUsedAt: string;
   purpose: SessionPurpose;
@@ -56,6 +57,7 @@ const sessionCallers = namedPrepared<{ asks: string }, SessionCallerRow & { aske
         "s.id as sessionId",
         "s.tenant_id as tenantId",
         "s.user_id as userId",
+        "s.created_at as createdAt",
         "s.expires_at as expiresAt",
         "s.last_used_at as lastUsedAt",
         "s.purpose as purpose",

@@ -25,6 +25,7 @@ import {
 import { type Caller, callerPermissions } from "./caller.ts";
 import { createCallerCache, type Kept } from "./caller-cache.ts";
 import { holdsPatientPermission, mfaRequiredFor } from "./mfa.rules.ts";
+import { sessionEndMs } from "./session-lifetime.rules.ts";
 import { purposeNow } from "./session-purpose.rules.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
@@ -160,7 +161,8 @@ function lowerCap(row: SessionCallerRow): number | undefined {
 const sessionKind: Kind<SessionCallerRow> = {
   read: (deps, asks) => findSessionCallers(deps.db.kysely, asks),
   judge(row, now, nowIso, policy) {
-    if (row.expiresAt <= nowIso) return "refuse";
+    if (now >= sessionEndMs(row.createdAt, row.expiresAt, policy.settings.absoluteTimeoutHours))
+      return "refuse";
     if (row.status !== "active" || row.virtual === 1) return "refuse";
     if (row.userExpiresAt !== null && row.userExpiresAt <= nowIso) return "refuse";
     const idleMs = idleLimitSeconds(row, policy.settings.idleTimeoutMinutes) * 1000;

@@ -11,6 +11,15 @@ export function createWorkspaceStore(db: Executor, tenantId: string) {
     findWorkspaceById(id: string): Promise<WorkspacesTable | undefined> {
       return scoped().selectAll().where("id", "=", id).executeTakeFirst();
     },
+    /** The longest idle limit any workspace of the tenant sets for itself (seconds), or null. */
+    async longestIdleSeconds(): Promise<number | null> {
+      const row = await db
+        .selectFrom("workspaces")
+        .select((eb) => eb.fn.max("idle_timeout_seconds").as("longest"))
+        .where("tenant_id", "=", tenantId)
+        .executeTakeFirst();
+      return row?.longest === null || row?.longest === undefined ? null : Number(row.longest);
+    },
     async existingWorkspaceIds(ids: readonly string[]): Promise<Set<string>> {
       if (ids.length === 0) return new Set();
       const rows = await scoped()
