@@ -184,7 +184,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
           { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
           (request, refusal) =>
             request.log.warn(
-              { event: "excess_rate_limit_exceeded", tenantId: request.caller?.tenantId, ...refusal },
+              { event: "excess_rate_limit_exceeded", ...refusal },
               "requests refused: rate limit",
             ),
         );

@@ -90,6 +90,18 @@ describe(`JSON log (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     ).toEqual([]);
   });
 
+  it('names the tenant on every line of a signed-in caller\'s request, "request completed" included, once', async () => {
+    const me = await a.admin.auth.me();
+    const completed = lines().filter((l) => l.msg === "request completed");
+    const mine = completed.filter((l) => l.tenantId === a.id);
+    expect(mine.length).toBeGreaterThan(0);
+    // The request just made is among them; a request without a caller names none.
+    expect(completed.some((l) => l.tenantId === undefined)).toBe(true);
+    expect(me.tenant.id).toBe(a.id);
+    // A key written twice would be two JSON members of one name: each line names its tenant once.
+    for (const l of raw) expect(l.match(/"tenantId":/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  });
+
   it("logs a refusal with its tenant, actor and address", async () => {
     const nobody = await createUser(t, a, { roleId: await createRole(a, []) });
     await problemOf(() => nobody.client.workspaces.create({ slug: "nope", name: "Nope" }));

@@ -13,7 +13,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { type Caller, type Core, isTenantToken } from "@staffgate/core";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CSRF_HEADER, parseCookies, SESSION_COOKIE } from "./cookies.ts";
 
 declare module "fastify" {
@@ -67,7 +67,7 @@ export function installAuthentication(
   // Hashed once, not on every request.
   const operatorHash = operatorToken ? sha256(operatorToken) : undefined;
   /** Takes the caller authenticate() found, unless a cookie-borne request fails the CSRF rule. */
-  const accept = (request: FastifyRequest, caller: Caller | undefined): void => {
+  const accept = (request: FastifyRequest, reply: FastifyReply, caller: Caller | undefined): void => {
     if (!caller) return;
     if (request.viaCookie) {
       // The cookie carries sessions only (never API tokens); unsafe methods need the CSRF token.
@@ -79,10 +79,14 @@ export function installAuthentication(
       }
     }
     request.caller = caller;
+    // Every later line of this request, "request completed" included, names its tenant
+    // (SECURITY.md I-64, Multi-Tenant CS: tenant context in every log entry).
+    request.log = request.log.child({ tenantId: caller.tenantId });
+    reply.log = request.log;
   };
   // A callback hook: authenticate() answers synchronously when it needs no read (auth/caller-cache.ts),
   // and then the request goes on without a promise or a microtask.
-  app.addHook("onRequest", (request, _reply, done) => {
+  app.addHook("onRequest", (request, reply, done) => {
     const header = request.headers.authorization;
     let token = bearerOf(header);
     if (!header) {
@@ -105,14 +109,14 @@ export function installAuthentication(
     if (found instanceof Promise) {
       found.then(
         (caller) => {
-          accept(request, caller);
+          accept(request, reply, caller);
           done();
         },
         (error: Error) => done(error),
       );
       return;
     }
-    accept(request, found);
+    accept(request, reply, found);
     done();
   });
 }

@@ -21,7 +21,6 @@ export function logInputValidationFailure(
       method: request.method,
       route: request.routeOptions.url,
       fields: (errors ?? []).slice(0, MAX_FIELDS).map((e) => e.path),
-      tenantId: request.caller?.tenantId,
       actorId: request.caller?.actor.id,
       ip: request.ip,
     },

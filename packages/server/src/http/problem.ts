@@ -145,7 +145,8 @@ export function installErrorHandling(
             code: error.code,
             method: request.method,
             route: request.routeOptions.url,
-            tenantId: who?.tenantId,
+            // A signed-in caller's tenant is already bound to request.log (http/auth.ts).
+            ...(request.caller ? {} : { tenantId: who?.tenantId }),
             actorType: who?.actor.type,
             actorId: who?.actor.id,
             ip: request.ip,
