@@ -162,8 +162,9 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     trustProxy: options.trustProxy ?? false,
     genReqId: newRequestId,
     requestIdHeader: false,
-    // A request must arrive whole within 30 s (bodies are at most 1 MB): a client trickling its
-    // headers or body cannot hold a connection open for ever (slowloris, R-U-Dead-Yet); 408.
+    // A request must arrive whole within 30 s (bodies are at most 1 MiB, 2 MiB where a password is
+    // carried): a client trickling its headers or body cannot hold a connection open for ever
+    // (slowloris, R-U-Dead-Yet); 408.
     requestTimeout: REQUEST_TIMEOUT_MS,
     frameworkErrors: frameworkProblem,
     clientErrorHandler: answerClientError,

@@ -35,7 +35,7 @@ const base = "http://127.0.0.1:" + process.argv[1];
 const headers = { "content-type": "application/json" };
 const answers = [];
 const answer = async (res) => res instanceof Response ? res.status + " " + (await res.json()).code : String(res.cause?.code ?? res);
-for (const size of [1500000, 5000000, 20000000]) {
+for (const size of [2500000, 5000000, 20000000]) {
   for (let i = 0; i < 4; i++) {
     const body = JSON.stringify({ tenant: "x", login: "x", password: "a".repeat(size) });
     answers.push(await answer(await fetch(base + "/api/v1/auth/login", { method: "POST", headers, body }).catch((e) => e)));

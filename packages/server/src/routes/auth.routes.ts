@@ -19,7 +19,7 @@ import {
   SESSION_COOKIE,
   signInCookies,
 } from "../http/cookies.ts";
-import { type RouteOptions, route } from "../http/route.ts";
+import { PASSWORD_BODY_LIMIT, type RouteOptions, route } from "../http/route.ts";
 
 export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
   const tags = ["auth"];
@@ -31,6 +31,7 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
     tags,
     auth: "public",
     body: LoginBody,
+    bodyLimit: PASSWORD_BODY_LIMIT,
     status: 200,
     response: LoginResponse,
     handler: async ({ meta, body, request, reply }) => {

@@ -15,7 +15,7 @@ import {
 } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
-import { type RouteOptions, route } from "../http/route.ts";
+import { PASSWORD_BODY_LIMIT, type RouteOptions, route } from "../http/route.ts";
 
 export function credentialsRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
   const auth = ["auth"];
@@ -29,6 +29,7 @@ export function credentialsRoutes(app: FastifyInstance, core: Core, options: Rou
     tags: auth,
     auth: "tenant",
     body: ChangePasswordBody,
+    bodyLimit: PASSWORD_BODY_LIMIT,
     response: null,
     handler: async ({ caller, ctx, body }) => {
       await cr.changeOwnPassword(caller, ctx, body);
@@ -66,6 +67,7 @@ export function credentialsRoutes(app: FastifyInstance, core: Core, options: Rou
     tags: auth,
     auth: "public",
     body: ResetPasswordBody,
+    bodyLimit: PASSWORD_BODY_LIMIT,
     response: null,
     handler: async ({ meta, body }) => {
       await cr.resetPassword(meta, body);
@@ -79,6 +81,7 @@ export function credentialsRoutes(app: FastifyInstance, core: Core, options: Rou
     tags: auth,
     auth: "public",
     body: AcceptInvitationBody,
+    bodyLimit: PASSWORD_BODY_LIMIT,
     response: null,
     handler: async ({ meta, body }) => {
       await cr.acceptInvitation(meta, body);
@@ -96,6 +99,7 @@ export function credentialsRoutes(app: FastifyInstance, core: Core, options: Rou
     permission: "users.credentials",
     params: IdParams,
     body: AdminPasswordBody,
+    bodyLimit: PASSWORD_BODY_LIMIT,
     status: 200,
     response: AdminPasswordResponse,
     otherResponses: {

@@ -10,7 +10,7 @@ import {
 } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
-import { anyOf, type RouteOptions, route } from "../http/route.ts";
+import { anyOf, PASSWORD_BODY_LIMIT, type RouteOptions, route } from "../http/route.ts";
 
 export function emergencyRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
   const tags = ["emergency access"];
@@ -24,6 +24,7 @@ export function emergencyRoutes(app: FastifyInstance, core: Core, options: Route
     auth: "tenant",
     permission: "emergency_access.use",
     body: OpenEmergencyAccessBody,
+    bodyLimit: PASSWORD_BODY_LIMIT,
     response: OpenedEmergencyAccessSchema,
     handler: ({ caller, ctx, body }) => core.emergencyAccess.openEmergency(caller, ctx, body),
   });

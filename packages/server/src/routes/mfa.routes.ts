@@ -14,7 +14,7 @@ import {
 } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
-import { type RouteOptions, route } from "../http/route.ts";
+import { PASSWORD_BODY_LIMIT, type RouteOptions, route } from "../http/route.ts";
 
 export function mfaRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
   const tags = ["auth"];
@@ -59,6 +59,7 @@ export function mfaRoutes(app: FastifyInstance, core: Core, options: RouteOption
     tags,
     auth: "tenant",
     body: NewRecoveryCodesBody,
+    bodyLimit: PASSWORD_BODY_LIMIT,
     status: 200,
     response: RecoveryCodesSchema,
     handler: ({ caller, ctx, body }) => core.mfaRecovery.renew(caller, ctx, body),
@@ -72,6 +73,7 @@ export function mfaRoutes(app: FastifyInstance, core: Core, options: RouteOption
     tags,
     auth: "tenant",
     body: DisableMfaBody,
+    bodyLimit: PASSWORD_BODY_LIMIT,
     response: null,
     handler: async ({ caller, ctx, body, ifMatch }) => {
       await core.mfa.disableMfa(caller, ctx, body, ifMatch);

@@ -2,7 +2,7 @@
 import { CreateTenantBody, ListQuery, page, TenantSchema } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
-import { type RouteOptions, route } from "../http/route.ts";
+import { PASSWORD_BODY_LIMIT, type RouteOptions, route } from "../http/route.ts";
 
 export function tenantsRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
   const tags = ["tenants"];
@@ -13,6 +13,7 @@ export function tenantsRoutes(app: FastifyInstance, core: Core, options: RouteOp
     tags,
     auth: "operator",
     body: CreateTenantBody,
+    bodyLimit: PASSWORD_BODY_LIMIT,
     response: TenantSchema,
     handler: async ({ meta, body }) => (await core.tenants.createTenant(meta, body)).tenant,
   });

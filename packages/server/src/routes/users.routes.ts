@@ -10,7 +10,7 @@ import {
 } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
-import { type RouteOptions, route } from "../http/route.ts";
+import { PASSWORD_BODY_LIMIT, type RouteOptions, route } from "../http/route.ts";
 
 export function usersRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
   const tags = ["users"];
@@ -36,6 +36,7 @@ export function usersRoutes(app: FastifyInstance, core: Core, options: RouteOpti
     auth: "tenant",
     permission: "users.manage",
     body: CreateUserBody,
+    bodyLimit: PASSWORD_BODY_LIMIT,
     response: UserSchema,
     etag,
     handler: ({ ctx, caller, body }) => core.users.createUser(ctx, caller, body),
@@ -67,6 +68,7 @@ export function usersRoutes(app: FastifyInstance, core: Core, options: RouteOpti
     permission: "users.manage",
     params: IdParams,
     body: UpdateUserBody,
+    bodyLimit: PASSWORD_BODY_LIMIT,
     response: UserSchema,
     etag,
     handler: ({ ctx, caller, params, body, ifMatch }) =>
