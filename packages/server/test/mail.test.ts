@@ -128,12 +128,14 @@ describe(`mail (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       const r = await row(id);
       expect(r).toMatchObject({ sent_via: "smtp", last_error: null, attempts: 1 });
       expect(r.sent_at).toBe(t.clock.now().toISOString());
+      // The message went out with its link; the stored body keeps the link without its token.
       expect(rec.sent.find((m) => m.subject === r.subject)).toEqual({
         to: r.to_address,
         from: "no-reply@clinic.example",
         subject: r.subject,
-        text: r.body,
+        text: "Follow https://staffgate.test/reset-password#token=abc",
       });
+      expect(r.body).toBe("Follow https://staffgate.test/reset-password#token=(sent by email, not kept)");
     }
     expect(await pending()).toEqual([]);
     // Nothing is sent twice.

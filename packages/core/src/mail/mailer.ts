@@ -11,10 +11,23 @@
  *
  * Several instances may run the loop on one database: a row is claimed with a conditional update
  * (a lease in next_attempt_at) before it is sent, so only one instance sends it.
+ *
+ * Once SMTP has taken a message, the one-time tokens of its links are dropped from the stored body
+ * (SECURITY.md C-26: the database holds a link's hash, never the link): the recipient's mailbox
+ * holds the only copy. A message printed to the log keeps its body, which is how
+ * `staffgate outbox` and the console give local links.
  */
 import nodemailer from "nodemailer";
 import type { OutboxTable } from "../db/schema.ts";
 import type { Deps } from "../shared/deps.ts";
+
+/** What a link's token is replaced by in a body SMTP has delivered. */
+export const DELIVERED_TOKEN = "(sent by email, not kept)";
+
+/** The body with every emailed link's token (`#token=…`, auth/credential-emails.ts) replaced. */
+export function withoutLinkTokens(body: string): string {
+  return body.replace(/#token=[^\s]+/g, `#token=${DELIVERED_TOKEN}`);
+}
 
 /** One message as handed to a transport. */
 export interface MailMessage {
@@ -180,6 +193,7 @@ export function createMailer(deps: Pick<Deps, "db" | "clock">, options: MailerOp
         sent_via: transport.via,
         last_error: null,
         next_attempt_at: null,
+        ...(transport.via === "smtp" ? { body: withoutLinkTokens(row.body) } : {}),
       })
       .where("tenant_id", "=", row.tenant_id)
       .where("id", "=", row.id)
