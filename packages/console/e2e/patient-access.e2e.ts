@@ -60,6 +60,8 @@ describe("patient access", () => {
     await visible(dialog.getByText("No active user matches “Ada”."));
     await dialog.getByLabel("Find a user").fill("nightin");
     await dialog.getByRole("radio", { name: "Nora Nightingale (nora)" }).check();
+    // Who-can's filters are not drawn behind the dialog: "Workspace" names one control, page-wide.
+    expect(await page.getByLabel("Workspace", { exact: true }).count()).toBe(1);
     await dialog.getByLabel("Workspace").selectOption({ label: "Oncology" });
     await dialog.getByLabel("Reason").fill("Covering the oncology clinic this week");
     await dialog.getByLabel("Expires (optional)").fill("2099-06-30T17:00");

@@ -174,6 +174,9 @@ describe("users page", () => {
     await dialog.getByLabel("Work role").selectOption({ label: "Radiation Oncologist" });
     await dialog.getByLabel("NPI").fill("1234567893");
     await dialog.getByRole("tab", { name: "Roles" }).click();
+    // The page's filters are not drawn behind the open dialog: a label names one control, page-wide.
+    expect(await page.getByLabel("Role", { exact: true }).count()).toBe(1);
+    expect(await page.getByLabel("Search users").count()).toBe(0);
     await dialog.getByLabel("Role", { exact: true }).selectOption({ label: "Viewer" });
     // Issue 6's "active workspaces": the group's name, and no other group's.
     const active = dialog.getByRole("group", { name: "Active workspaces" });

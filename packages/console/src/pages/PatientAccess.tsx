@@ -47,6 +47,7 @@ function PatientAccessView() {
   const [changes, setChanges] = useState(0);
   // Where who can read is asked: "" tenant-wide, else a workspace's id.
   const [whoWorkspace, setWhoWorkspace] = useState("");
+  const [granting, setGranting] = useState(false);
 
   // Back and forward change the address: the box follows it.
   useEffect(() => setRef(current), [current]);
@@ -94,13 +95,14 @@ function PatientAccessView() {
       </search>
       {current ? (
         <>
-          <PatientGrants key={current} patientRef={current} onChanged={changed} />
+          <PatientGrants key={current} patientRef={current} onChanged={changed} onGranting={setGranting} />
           <WhoCanRead
             key={`who-${current}`}
             patientRef={current}
             version={changes}
             workspaceId={whoWorkspace}
             onWorkspace={setWhoWorkspace}
+            filtersHidden={granting}
           />
         </>
       ) : (

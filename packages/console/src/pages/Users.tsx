@@ -274,7 +274,10 @@ function UsersView() {
         {refusal}
       </div>
       {options.kind === "error" && <p className="error">{options.message}</p>}
-      <UserFilters value={form} onChange={onFilters} options={ready} />
+      {/* Not drawn while a dialog is open over the page: the user dialogs have their own "Role",
+          "Work role" and "Workspace", and one label should name one control (a label finds hidden
+          controls too). The filters' values live here, so nothing is lost. */}
+      {open === null && <UserFilters value={form} onChange={onFilters} options={ready} />}
       {list.kind === "loading" && (
         <p className="loading" aria-busy="true">
           Loading users…

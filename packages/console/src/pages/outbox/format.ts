@@ -13,6 +13,11 @@ const KIND_LABEL: Readonly<Record<string, string>> = {
   "auth.password.changed": "Password changed",
   "auth.password.reset": "Password changed",
   "auth.password.set_by_administrator": "Password changed",
+  // The notices of two-factor sign-in (auth/mfa-emails.ts).
+  "auth.mfa.enrolled": "Two-factor sign-in turned on",
+  "auth.mfa.disabled": "Two-factor sign-in turned off",
+  "auth.mfa.reset_by_administrator": "Two-factor sign-in reset",
+  "auth.mfa.recovery_codes_renewed": "New recovery codes",
 };
 
 /** The kind in words where it is plain what it is, else as the server names it. */

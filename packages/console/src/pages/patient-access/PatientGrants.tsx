@@ -4,7 +4,7 @@
  * (roles included) is WhoCanRead's list.
  */
 import type { Staffgate } from "@staffgate/sdk";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { ListTable } from "../../components/ListTable.tsx";
 import { LoadState } from "../../components/LoadState.tsx";
@@ -25,8 +25,11 @@ const CREATED_REASON = "created the patient";
 export function PatientGrants({
   patientRef,
   onChanged,
+  onGranting,
 }: {
   patientRef: string;
+  /** The grant dialog opened (true) or closed (false). */
+  onGranting?: (open: boolean) => void;
   /**
    * After a grant or a revocation (who can read the patient may have changed with it); a grant
    * names its workspace (null: all of them).
@@ -46,6 +49,7 @@ export function PatientGrants({
   const grants = state.kind === "ready" ? state.value : [];
   const grantorName = useUserNames(grants.map((g) => g.grantedBy));
   const [granting, setGranting] = useState(false);
+  useEffect(() => onGranting?.(granting), [granting, onGranting]);
   const [revoking, setRevoking] = useState<Grant | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const now = new Date().toISOString();

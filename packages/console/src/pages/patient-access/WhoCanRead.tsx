@@ -39,6 +39,11 @@ interface WhoCanProps {
   /** "" tenant-wide (no workspace), else the workspace asked about. */
   readonly workspaceId: string;
   readonly onWorkspace: (workspaceId: string) => void;
+  /**
+   * While a dialog is open over the page its filters are not drawn: the grant dialog has its own
+   * "Workspace", and one label should name one control (a label finds hidden controls too).
+   */
+  readonly filtersHidden?: boolean;
 }
 
 export function WhoCanRead(props: WhoCanProps) {
@@ -63,7 +68,7 @@ export function WhoCanRead(props: WhoCanProps) {
   );
 }
 
-function WhoCanList({ patientRef, version, workspaceId, onWorkspace }: WhoCanProps) {
+function WhoCanList({ patientRef, version, workspaceId, onWorkspace, filtersHidden }: WhoCanProps) {
   const api = useApi();
   const [catalogue] = useLoad(async () => patientPermissions((await api.permissions.list()).items), [api]);
   const { workspaces } = useWorkspaces();
@@ -77,27 +82,31 @@ function WhoCanList({ patientRef, version, workspaceId, onWorkspace }: WhoCanPro
           <p className="empty">The tenant’s catalogue has no patient-scoped permission.</p>
         ) : (
           <>
-            <div className="filters">
-              <SelectField
-                label="Permission"
-                value={permission}
-                onChange={(e) => setChosen(e.target.value)}
-                hint="A patient-scoped permission of the catalogue."
-              >
-                {items.map((p) => (
-                  <option key={p.key} value={p.key}>
-                    {p.label} ({p.key})
-                  </option>
-                ))}
-              </SelectField>
-              <SelectField
-                label="Workspace"
-                value={workspaceId}
-                onChange={(e) => onWorkspace(e.target.value)}
-                hint="Access limited to a workspace shows when that workspace is chosen."
-              >
-                <NamedOptions empty="No workspace (tenant-wide)" items={workspaces} />
-              </SelectField>
+            <div className="filters" hidden={filtersHidden}>
+              {!filtersHidden && (
+                <>
+                  <SelectField
+                    label="Permission"
+                    value={permission}
+                    onChange={(e) => setChosen(e.target.value)}
+                    hint="A patient-scoped permission of the catalogue."
+                  >
+                    {items.map((p) => (
+                      <option key={p.key} value={p.key}>
+                        {p.label} ({p.key})
+                      </option>
+                    ))}
+                  </SelectField>
+                  <SelectField
+                    label="Workspace"
+                    value={workspaceId}
+                    onChange={(e) => onWorkspace(e.target.value)}
+                    hint="Access limited to a workspace shows when that workspace is chosen."
+                  >
+                    <NamedOptions empty="No workspace (tenant-wide)" items={workspaces} />
+                  </SelectField>
+                </>
+              )}
             </div>
             <WhoCanPages
               patientRef={patientRef}
