@@ -1,12 +1,11 @@
-/** bench/signin's data, created through the API: a tenant, its administrator and 20 staff members. */
+/** bench/signin's data, created through the API: a tenant, its administrator and `users` staff members. */
 import type { Target } from "./signin-load.ts";
-
-const USERS = 20;
 
 export async function seedSignin(
   base: string,
   operator: string,
   password: string,
+  users: number,
 ): Promise<Omit<Target, "port">> {
   const call = async (method: string, url: string, body: unknown, token?: string) => {
     const res = await fetch(base + url, {
@@ -34,7 +33,7 @@ export async function seedSignin(
     user: { id: string; roleId: string };
   };
   const logins: string[] = [];
-  for (let i = 0; i < USERS; i++) {
+  for (let i = 0; i < users; i++) {
     const username = `staff${i}`;
     await call(
       "POST",
