@@ -82,7 +82,10 @@ export const EffectivePermissionsResult = z.strictObject({
   tenantCollaborator: z.boolean(),
   /** Patient-scoped permissions that, with no workspace named, hold only for a granted patient. */
   tenantCollaboratorPermissions: z.array(z.string()),
-  /** Every workspace of the tenant (one the user is not active in has empty lists). */
+  /**
+   * Every workspace of the tenant. One the user is not active in lists only tenant-only permissions
+   * (they ignore the workspace; docs/decisions.md).
+   */
   workspaces: z.array(
     z.strictObject({
       workspaceId: z.string(),
