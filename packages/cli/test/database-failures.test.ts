@@ -13,6 +13,8 @@ import { runCli } from "./cli-helpers.ts";
 
 const CHECK = ["check", "--tenant", "north", "--user", "root", "--permission", "users.view"];
 const PASSWORD = "s3cret-canary-heron-4471";
+/** What `serve` needs besides the database to get as far as opening it. */
+const SERVE_ENV = { PORT: "0", STAFFGATE_PUBLIC_URL: "http://127.0.0.1:9" };
 
 describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
   "a SQLite DATABASE_URL that cannot be opened",
@@ -30,6 +32,24 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       const message = `Could not open the database DATABASE_URL names (SQLite ${file}): file is not a database\n`;
       expect(runCli(file, ["outbox"])).toEqual({ code: 1, stdout: "", stderr: message });
       expect(runCli(file, CHECK)).toEqual({ code: 3, stdout: "", stderr: message });
+      // `serve` names it the same way, before anything starts.
+      expect(runCli(file, ["serve"], SERVE_ENV)).toEqual({ code: 1, stdout: "", stderr: message });
+    });
+
+    it("serve: a path whose folders cannot be made, or lie under a file, is named; never a hang", () => {
+      // Under /proc, Node's recursive mkdir retried ENOENT for ever at full CPU, and serve hung silently.
+      const proc = runCli("/proc/staffgate-nope/x.db", ["serve"], SERVE_ENV);
+      expect([proc.code, proc.stdout]).toEqual([1, ""]);
+      expect(proc.stderr).toBe(
+        "Could not open the database DATABASE_URL names (SQLite /proc/staffgate-nope/x.db): ENOENT: no such file or directory, mkdir '/proc/staffgate-nope'\n",
+      );
+      const file = join(dir, "plain.txt");
+      writeFileSync(file, "x");
+      const under = runCli(join(file, "x.db"), ["serve"], SERVE_ENV);
+      expect([under.code, under.stdout]).toEqual([1, ""]);
+      expect(under.stderr).toMatch(
+        /^Could not open the database DATABASE_URL names \(SQLite .*plain\.txt\/x\.db\): /,
+      );
     });
 
     it("a directory: its path, DATABASE_URL and that it is a directory", () => {
@@ -91,9 +111,11 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB !== "postgres")(
     ])("%s: named, with the reason, never the password; check exits 3", (_, databaseUrl, prefix, reason) => {
       const migrate = runCli(databaseUrl, ["migrate"]);
       const check = runCli(databaseUrl, CHECK);
+      const serve = runCli(databaseUrl, ["serve"], SERVE_ENV);
       for (const [r, code] of [
         [migrate, 1],
         [check, 3],
+        [serve, 1],
       ] as const) {
         expect([r.code, r.stdout]).toEqual([code, ""]);
         expect(r.stderr.startsWith(prefix), r.stderr).toBe(true);

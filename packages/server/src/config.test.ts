@@ -115,6 +115,16 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ STAFFGATE_OPERATOR_TOKEN: "short" })).toThrow(/24 characters/);
   });
 
+  it("refuses an operator token no client could present (spaces), and a secret key of spaces", () => {
+    for (const bad of [
+      "   abcdefghijklmnopqrstuvwxyz0123   ",
+      " ".repeat(30),
+      "abcdefghijkl mnopqrstuvwxyz0123",
+    ])
+      expect(() => loadConfig({ STAFFGATE_OPERATOR_TOKEN: bad })).toThrow(/without spaces/);
+    expect(() => loadConfig({ STAFFGATE_SECRET_KEY: " ".repeat(40) })).toThrow(/at least 32 characters/);
+  });
+
   it("refuses an operator token that looks like a tenant's session or API token", () => {
     for (const prefix of ["sgs_", "sgt_"])
       expect(() => loadConfig({ STAFFGATE_OPERATOR_TOKEN: `${prefix}0123456789abcdefghijklmn` })).toThrow(

@@ -112,7 +112,7 @@ function parseLogLevel(value: string | undefined): LogLevel {
 /** Checked here rather than at the first MFA request, which would otherwise answer 500. */
 function parseSecretKey(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  if (value.length < 32) {
+  if (value.trim().length < 32) {
     // Never the value, nor its length: it is a secret.
     throw new Error(
       "STAFFGATE_SECRET_KEY must be at least 32 characters (e.g. the output of `openssl rand -base64 32`)",
@@ -127,6 +127,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const operatorToken = env.STAFFGATE_OPERATOR_TOKEN || undefined;
   if (operatorToken !== undefined && operatorToken.length < 24) {
     throw new Error("STAFFGATE_OPERATOR_TOKEN must be at least 24 characters");
+  }
+  // A bearer token is one run of visible characters; HTTP trims header values, so a token with
+  // spaces at either end (or inside) could never be presented and the operator API never opened.
+  if (operatorToken !== undefined && !/^[\x21-\x7e]+$/.test(operatorToken)) {
+    throw new Error(
+      "STAFFGATE_OPERATOR_TOKEN must be visible ASCII characters without spaces (e.g. the output of `openssl rand -base64 32`)",
+    );
   }
   if (operatorToken !== undefined && isTenantToken(operatorToken)) {
     throw new Error(

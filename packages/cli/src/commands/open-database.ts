@@ -42,9 +42,18 @@ function reasonOf(error: unknown, url: string): string {
   return password ? reason.split(password).join("***") : reason;
 }
 
+/** Whether `path` is a directory; false when it cannot even be looked at (ENOTDIR, EACCES). */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
+}
+
 function cannotOpen(url: string, error: unknown): CommandError {
   // SQLite's "unable to open database file" does not say why; a directory is the likely mistake.
-  if (!isPostgresUrl(url) && statSync(url, { throwIfNoEntry: false })?.isDirectory()) {
+  if (!isPostgresUrl(url) && isDirectory(url)) {
     error = new Error("it is a directory; give the path of the database file in it");
   }
   // A Node socket error (ECONNREFUSED, ENOTFOUND, ETIMEDOUT) is a server never reached; anything

@@ -5,8 +5,9 @@
  * configuration from environment and flags); an unknown flag stops start-up.
  */
 import { loadConfig, startServer } from "@staffgate/server";
-import type { Command } from "./command.ts";
+import { type Command, CommandError } from "./command.ts";
 import { flagConfigError, parseArgs } from "./flags.ts";
+import { openDatabaseOrExplain } from "./open-database.ts";
 
 const FLAGS: Readonly<Record<string, string>> = {
   port: "PORT",
@@ -39,6 +40,16 @@ export const serve: Command = {
       config = loadConfig(serveEnv(args, process.env));
     } catch (error) {
       throw flagConfigError(error, options, FLAGS) ?? error;
+    }
+    // The database is opened and reached once first, as every other command does, so that one that
+    // cannot be opened is named with the variable that chose it (README, "CLI"), not left to the
+    // driver's words ("file is not a database", "connect ECONNREFUSED") in whatever step came first.
+    try {
+      await (await openDatabaseOrExplain(config.databaseUrl)).destroy();
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      return error.exitCode;
     }
     await startServer(config);
     return 0;

@@ -1,5 +1,5 @@
 /** Opens Kysely on SQLite (default, a file) or PostgreSQL (`postgres://` URL). */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import SqliteDatabase from "better-sqlite3";
@@ -69,8 +69,22 @@ function sqliteFileOf(url: string): string {
     );
   }
   if (url === ":memory:") return url;
-  mkdirSync(dirname(url), { recursive: true });
+  makeDirectories(dirname(url));
   return url;
+}
+
+/**
+ * `mkdir -p`, one level at a time, so that the first level that cannot be made throws: Node 20's
+ * recursive mkdirSync never returns for some paths (under /proc it retries ENOENT for ever, at
+ * full CPU), which left `serve` hanging silently on such a DATABASE_URL.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) mkdirSync(d);
 }
 
 /** Opens the database named by `url`; SQLite files get WAL, a busy timeout and foreign keys. */

@@ -1,6 +1,7 @@
 /** `staffgate tenant create`: a tenant with its preset roles and first administrator, as the operator. */
 import { randomBytes } from "node:crypto";
 import { CreateTenantBody } from "@staffgate/contract";
+import { loadCatalogs } from "@staffgate/core";
 import { type Command, UsageError } from "../command.ts";
 import { issuesOf, namedProblems, parseArgs, requireFlags } from "../flags.ts";
 import { refusal, withCore } from "../open-core.ts";
@@ -24,6 +25,16 @@ const NAMES: Readonly<Record<string, string>> = {
 const FLAGS = {
   values: ["slug", "name", "admin-username", "admin-email", "admin-first", "admin-last", "preset"],
 } as const;
+
+/** The catalogues serve would load (STAFFGATE_CATALOG's file besides the presets), or null when that
+ * file does not load: then the command goes on and reports it as every command does. */
+function knownCatalogues(): readonly string[] | null {
+  try {
+    return loadCatalogs(process.env.STAFFGATE_CATALOG || undefined).names();
+  } catch {
+    return null;
+  }
+}
 
 export const tenantCreate: Command = {
   flags: FLAGS,
@@ -52,6 +63,11 @@ export const tenantCreate: Command = {
       },
     });
     if (!parsed.success) throw new UsageError(namedProblems(issuesOf(parsed.error.issues), NAMES));
+    // A preset no catalogue of this deployment has is a bad value: said before the database opens.
+    const known = knownCatalogues();
+    if (options.preset && known && !known.includes(options.preset)) {
+      throw new UsageError(`--preset: unknown catalogue; known: ${known.join(", ")}`);
+    }
     return withCore(async (core) => {
       try {
         const { tenant } = await core.tenants.createTenant(

@@ -33,8 +33,9 @@ function print(report: ImportUsersResponse): void {
  * Windows-1252 would otherwise import "Jos\uFFFD" for "José" without a word.
  */
 async function readCsv(file: string): Promise<string> {
+  // A file that cannot be read is a bad --file value (exit 2, with the usage), like an empty one.
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    throw new CommandError(`Cannot read ${file} (--file): ${error.code ?? error.message}`);
+    throw new UsageError(`--file: cannot read ${file}: ${error.code ?? error.message}`);
   });
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
