@@ -204,7 +204,12 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       // Every event is minutes old: the horizon (six years back) passes none of them.
       const r = cli(["audit", "purge", "--tenant", "north"]);
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^purged 0 events \(through seq 0\); horizon \d{4}-/);
+      expect(r.stdout).toMatch(/^purged 0 events before (\S+) \(through seq 0\); retention horizon \1\n$/);
+      // An earlier cut-off is the one said, beside the horizon it had to precede.
+      const earlier = cli(["audit", "purge", "--tenant", "north", "--before", "2020-01-01"]);
+      expect(earlier.stdout).toMatch(
+        /^purged 0 events before 2020-01-01T00:00:00\.000Z \(through seq 0\); retention horizon \d{4}-/,
+      );
       const inside = cli(["audit", "purge", "--tenant", "north", "--before", new Date().toISOString()]);
       expect(inside.code).toBe(1);
       expect(inside.stderr).toMatch(/only events before .* may be purged/);
@@ -220,7 +225,9 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
         .stdout.trim()
         .split("\n")
         .map((l) => JSON.parse(l) as { action: string; actor: { type: string } });
+      // One per purge that ran: the horizon's, 2020-01-01's and 2001-12-01's.
       expect(events.filter((e) => e.action === "audit.purged")).toEqual([
+        expect.objectContaining({ actor: expect.objectContaining({ type: "operator" }) }),
         expect.objectContaining({ actor: expect.objectContaining({ type: "operator" }) }),
         expect.objectContaining({ actor: expect.objectContaining({ type: "operator" }) }),
       ]);

@@ -43,7 +43,7 @@ export const auditPurge: Command = {
       const ctx = operatorCtx(tenant.id);
       const result = await core.audit.purgeEvents(ctx, before === undefined ? {} : { before });
       process.stdout.write(
-        `purged ${result.purged} events (through seq ${result.purgedThroughSeq}); horizon ${result.horizon}\n`,
+        `purged ${result.purged} events before ${result.before} (through seq ${result.purgedThroughSeq}); retention horizon ${result.horizon}\n`,
       );
       return 0;
     });
