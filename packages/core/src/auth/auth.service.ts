@@ -148,16 +148,9 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
           if (purpose === null) return [];
           const current = r.id === caller.sessionId;
           const endMs = sessionEndMs(r.created_at, r.expires_at, settings.absoluteTimeoutHours);
-          if (
-            !current &&
-            (nowMs >= endMs ||
-              idledOut(
-                r.last_used_at,
-                Math.min(r.idle_cap_seconds === null ? longestIdle : Number(r.idle_cap_seconds), longestIdle),
-                nowMs,
-              ))
-          )
-            return [];
+          // Its cap is the strictest workspace it worked in, never longer than what could judge it.
+          const idleLimit = Math.min(Number(r.idle_cap_seconds ?? longestIdle), longestIdle);
+          if (!current && (nowMs >= endMs || idledOut(r.last_used_at, idleLimit, nowMs))) return [];
           return [
             {
               id: r.id,

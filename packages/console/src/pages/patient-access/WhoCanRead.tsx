@@ -82,32 +82,30 @@ function WhoCanList({ patientRef, version, workspaceId, onWorkspace, filtersHidd
           <p className="empty">The tenant’s catalogue has no patient-scoped permission.</p>
         ) : (
           <>
-            <div className="filters" hidden={filtersHidden}>
-              {!filtersHidden && (
-                <>
-                  <SelectField
-                    label="Permission"
-                    value={permission}
-                    onChange={(e) => setChosen(e.target.value)}
-                    hint="A patient-scoped permission of the catalogue."
-                  >
-                    {items.map((p) => (
-                      <option key={p.key} value={p.key}>
-                        {p.label} ({p.key})
-                      </option>
-                    ))}
-                  </SelectField>
-                  <SelectField
-                    label="Workspace"
-                    value={workspaceId}
-                    onChange={(e) => onWorkspace(e.target.value)}
-                    hint="Access limited to a workspace shows when that workspace is chosen."
-                  >
-                    <NamedOptions empty="No workspace (tenant-wide)" items={workspaces} />
-                  </SelectField>
-                </>
-              )}
-            </div>
+            {!filtersHidden && (
+              <div className="filters">
+                <SelectField
+                  label="Permission"
+                  value={permission}
+                  onChange={(e) => setChosen(e.target.value)}
+                  hint="A patient-scoped permission of the catalogue."
+                >
+                  {items.map((p) => (
+                    <option key={p.key} value={p.key}>
+                      {p.label} ({p.key})
+                    </option>
+                  ))}
+                </SelectField>
+                <SelectField
+                  label="Workspace"
+                  value={workspaceId}
+                  onChange={(e) => onWorkspace(e.target.value)}
+                  hint="Access limited to a workspace shows when that workspace is chosen."
+                >
+                  <NamedOptions empty="No workspace (tenant-wide)" items={workspaces} />
+                </SelectField>
+              </div>
+            )}
             <WhoCanPages
               patientRef={patientRef}
               permission={permission}
