@@ -85,6 +85,14 @@ export const errorCatalog = {
   WORKSPACE_SLUG_TAKEN: { kind: "conflict", title: "A workspace with this slug already exists" },
   WORKSPACE_PROTECTED: { kind: "conflict", title: "The workspace is protected from deletion" },
   EMERGENCY_ALREADY_REVIEWED: { kind: "conflict", title: "This emergency access has been reviewed already" },
+  IDEMPOTENCY_KEY_REUSED: {
+    kind: "rule",
+    title: "This Idempotency-Key was used for a different request",
+  },
+  IDEMPOTENT_RESPONSE_NOT_KEPT: {
+    kind: "conflict",
+    title: "The request with this Idempotency-Key was carried out; its answer is not kept",
+  },
   ROLE_NAME_TAKEN: { kind: "conflict", title: "A role with this name already exists" },
   ROLE_IN_USE: { kind: "conflict", title: "The role is held by users" },
   ROLE_LOCKED: { kind: "rule", title: "The role is locked and cannot be changed" },

@@ -19,6 +19,7 @@ import { createScimGroupsService } from "./scim/scim-groups.service.ts";
 import { createScimUsersService } from "./scim/scim-users.service.ts";
 import { type Clock, systemClock } from "./shared/clock.ts";
 import type { Deps } from "./shared/deps.ts";
+import { createIdempotencyService } from "./shared/idempotency.ts";
 import { type Ids, randomIds } from "./shared/ids.ts";
 import { createSettingsService } from "./tenants/settings.service.ts";
 import { createTenantsService } from "./tenants/tenants.service.ts";
@@ -81,6 +82,7 @@ export function createCore(options: CoreOptions) {
     effective: createEffectiveService(deps, access),
     patientAccess: createPatientAccessService(deps),
     emergencyAccess: createEmergencyAccessService(deps),
+    idempotency: createIdempotencyService(deps),
     /** Ends what core started besides the database (the hasher's threads) and forgets the decision cache. */
     async close(): Promise<void> {
       await Promise.all([access.close(), hasher.close()]);

@@ -37,4 +37,11 @@ export type { Actor, Ctx, RequestMeta } from "./shared/context.ts";
 export { operatorActor, systemActor } from "./shared/context.ts";
 export type { AuditRecord } from "./shared/deps.ts";
 export { AppError, isAppError } from "./shared/errors.ts";
+export {
+  IDEMPOTENCY_KEY_TTL_MS,
+  type IdempotencyScope,
+  IdempotentReplay,
+  type KeptResponse,
+  type StoredAnswer,
+} from "./shared/idempotency.ts";
 export { lockedAtSql } from "./users/users.table.ts";

@@ -5,7 +5,7 @@ import { auditApi } from "./audit.ts";
 import { authApi } from "./auth.ts";
 import { credentialsApi } from "./credentials.ts";
 import { emergencyAccessApi } from "./emergency.ts";
-import { type ClientOptions, createTransport, type Transport } from "./http.ts";
+import { type ClientOptions, createTransport, type Transport, withHeaders } from "./http.ts";
 import { mfaApi } from "./mfa.ts";
 import { operationsApi } from "./operations.ts";
 import { outboxApi } from "./outbox.ts";
@@ -65,5 +65,14 @@ export class Staffgate {
   /** The same client acting with another token. */
   withToken(token: string | undefined): Staffgate {
     return new Staffgate(this.transport.withToken(token));
+  }
+
+  /**
+   * The same client sending `Idempotency-Key: key`: a change made through it and sent again (a
+   * retry after a timeout) is carried out once, and the retry gets the first answer. Use one key
+   * per change you mean to make once (a random UUID); the server keeps it for 24 hours.
+   */
+  withIdempotencyKey(key: string): Staffgate {
+    return new Staffgate(withHeaders(this.transport, { "idempotency-key": key }));
   }
 }

@@ -106,6 +106,19 @@ export function createTransport(options: ClientOptions): Transport {
   };
 }
 
+/** `t`, sending `headers` with every request besides its own (a request's own headers win). */
+export function withHeaders(t: Transport, headers: Readonly<Record<string, string>>): Transport {
+  const merged = (req: RequestOptions = {}): RequestOptions => ({
+    ...req,
+    headers: { ...headers, ...req.headers },
+  });
+  return {
+    request: (method, path, req) => t.request(method, path, merged(req)),
+    raw: (method, path, req) => t.raw(method, path, merged(req)),
+    withToken: (token) => withHeaders(t.withToken(token), headers),
+  };
+}
+
 export const enc = encodeURIComponent;
 
 /** The body of a successful response; a failed one is thrown as the problem it carries. */

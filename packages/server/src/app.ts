@@ -193,6 +193,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     validateResponses: options.validateResponses ?? false,
     registry,
     ...(rateLimiter ? { rateLimiter } : {}),
+    idempotency: core.idempotency,
   };
   // JSON only: a text/plain body is what a cross-site form can send (CSRF), so it is refused (415).
   app.removeContentTypeParser("text/plain");

@@ -30,8 +30,10 @@
  * overlapped an administrator's password set got a session that outlived the set.)
  *
  * STAFFGATE_CRASH_CYCLES raises the number of kill cycles (3 in CI).
- * Not covered: §5.2 point 5 (a retried request with the same Idempotency-Key creates nothing twice):
- * idempotency keys are not implemented. Failpoints and the logging-failure cases are out of scope.
+ * §5.2 point 5: every create is sent with an Idempotency-Key; after the restart each cut-off create,
+ * and the cycle's last acknowledged one, is sent again with its key and must answer its first
+ * answer (one that landed) or be carried out now (one that did not): nothing is created twice.
+ * Failpoints and the logging-failure cases are out of scope.
  */
 import { randomBytes, randomInt } from "node:crypto";
 import type { Db } from "@staffgate/core";
@@ -107,6 +109,9 @@ interface PendingUser {
   readonly roleId: string;
   readonly workspaces: string[];
   readonly password: string | null;
+  /** The request as sent, and its Idempotency-Key: retried after the restart. */
+  readonly body: Parameters<Staffgate["users"]["create"]>[0];
+  readonly key: string;
 }
 
 type Outcome<T> =
@@ -180,8 +185,10 @@ describe(`crash / kill during writes (${TEST_DB})`, () => {
     const grants = new Map<string, MGrant>();
     const tokens: MToken[] = [];
     let pendingUsers: PendingUser[] = [];
+    /** The last acknowledged create, sent again after the restart with its key. */
+    let lastCreated: { key: string; body: PendingUser["body"]; id: string } | null = null;
     const unexpected: string[] = [];
-    const stats = { acked: 0, unknown: 0, landed: 0, sessionsEnded: 0, cycles: [] as string[] };
+    const stats = { acked: 0, unknown: 0, landed: 0, retried: 0, sessionsEnded: 0, cycles: [] as string[] };
     let counter = 0;
 
     const freeUser = (ok: (u: MUser) => boolean = () => true) =>
@@ -199,19 +206,20 @@ describe(`crash / kill during writes (${TEST_DB})`, () => {
       const password = Math.random() < 0.6 ? `Crash-${randomBytes(15).toString("base64url")}-pw` : null;
       const ws = Math.random() < 0.5 ? [pick(workspaces)!] : [...workspaces];
       const roleId = pick(roles)!;
-      const o = await attempt(() =>
-        api.users.create({
-          username,
-          email: `${username}@crash.example`,
-          firstName: "Crash",
-          lastName: `Tester ${counter}`,
-          roleId,
-          workspaceAccess: ws,
-          ...(password ? { password, mustChangePassword: false } : {}),
-        }),
-      );
+      const body = {
+        username,
+        email: `${username}@crash.example`,
+        firstName: "Crash",
+        lastName: `Tester ${counter}`,
+        roleId,
+        workspaceAccess: ws,
+        ...(password ? { password, mustChangePassword: false } : {}),
+      };
+      const key = `create-${username}`;
+      const o = await attempt(() => api.withIdempotencyKey(key).users.create(body));
       tally("create user", o);
       if (o.kind === "ack") {
+        lastCreated = { key, body, id: o.value.id };
         users.set(o.value.id, {
           id: o.value.id,
           username,
@@ -225,7 +233,7 @@ describe(`crash / kill during writes (${TEST_DB})`, () => {
           busy: false,
         });
       } else if (o.kind === "unknown") {
-        pendingUsers.push({ username, roleId, workspaces: ws, password });
+        pendingUsers.push({ username, roleId, workspaces: ws, password, body, key });
       }
     };
 
@@ -492,7 +500,6 @@ describe(`crash / kill during writes (${TEST_DB})`, () => {
           busy: false,
         });
       }
-      pendingUsers = [];
       for (const u of users.values()) {
         const row = byId.get(u.id);
         if (!row) {
@@ -570,6 +577,41 @@ describe(`crash / kill during writes (${TEST_DB})`, () => {
             );
         }
       }
+      // §5.2 point 5: a create retried with its Idempotency-Key after the crash creates nothing
+      // twice. One that landed answers its first answer (or, killed between its commit and storing
+      // that answer, says it was carried out); one that did not land is carried out now.
+      const retries: (PendingUser & { readonly acked?: string })[] = [...pendingUsers];
+      const acked = lastCreated && [...users.values()].find((u) => u.id === lastCreated!.id);
+      if (lastCreated && acked)
+        retries.push({ ...acked, ...lastCreated, roleId: acked.role.value, acked: lastCreated.id });
+      lastCreated = null;
+      for (const p of retries) {
+        const landed = p.acked ?? [...users.values()].find((u) => u.username === p.username)?.id ?? null;
+        const o = await attempt(() => api.withIdempotencyKey(p.key).users.create(p.body));
+        stats.retried += 1;
+        if (o.kind === "ack" && landed !== null && o.value.id !== landed)
+          problems.push(`retried create of ${p.username} answered ${o.value.id}, first answer ${landed}`);
+        else if (o.kind === "ack" && landed === null)
+          users.set(o.value.id, {
+            id: o.value.id,
+            username: p.username,
+            workspaces: p.workspaces,
+            role: new Maybe(p.roleId),
+            password: p.password,
+            passwordSets: 0,
+            resetInFlight: false,
+            changedThisCycle: false,
+            sessions: [],
+            busy: false,
+          });
+        else if (
+          o.kind === "refused" &&
+          !(landed !== null && o.error.code === "IDEMPOTENT_RESPONSE_NOT_KEPT")
+        )
+          problems.push(`retried create of ${p.username} (landed ${landed !== null}): ${o.error.code}`);
+        else if (o.kind === "unknown") problems.push(`retried create of ${p.username}: ${String(o.error)}`);
+      }
+      pendingUsers = [];
       const status = async (token: string) =>
         (await client(url, token).transport.raw("GET", "/api/v1/auth/me")).status;
       await Promise.all(
@@ -651,7 +693,7 @@ describe(`crash / kill during writes (${TEST_DB})`, () => {
     expect(stats.acked).toBeGreaterThanOrEqual(CYCLES * ACKS_BEFORE_KILL);
     console.log(
       `crash-recovery (${TEST_DB}): ${CYCLES} cycles (${stats.cycles.join(", ")}), ${stats.acked} acknowledged, ` +
-        `${stats.unknown} cut off (${stats.landed} of them landed), ${stats.sessionsEnded} ended sessions checked, ${users.size} users, ${grants.size} grants, ${tokens.length} tokens`,
+        `${stats.unknown} cut off (${stats.landed} of them landed), ${stats.retried} creates retried with their keys, ${stats.sessionsEnded} ended sessions checked, ${users.size} users, ${grants.size} grants, ${tokens.length} tokens`,
     );
   });
 });

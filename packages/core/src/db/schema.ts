@@ -301,6 +301,22 @@ export interface CredentialTokensTable {
   used_at: string | null;
 }
 
+/** A change sent with an Idempotency-Key, and its answer (shared/idempotency.ts). */
+export interface IdempotencyKeysTable {
+  tenant_id: string;
+  /** The user's or API token's id the key belongs to. */
+  principal: string;
+  key: string;
+  fingerprint: string;
+  created_at: string;
+  /** Null until the answer is stored, just after the commit. */
+  status: number | null;
+  body: string | null;
+  etag: string | null;
+  /** 1: the answer carried a one-time secret and was not kept. */
+  secret: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   workspaces: WorkspacesTable;
@@ -319,6 +335,7 @@ export interface Database {
   password_history: PasswordHistoryTable;
   login_throttle: LoginThrottleTable;
   credential_tokens: CredentialTokensTable;
+  idempotency_keys: IdempotencyKeysTable;
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   mfa_remembered_devices: MfaRememberedDevicesTable;

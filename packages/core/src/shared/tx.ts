@@ -8,6 +8,7 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../db/schema.ts";
 import type { Deps } from "./deps.ts";
 import { AppError } from "./errors.ts";
+import { claimIdempotencyKey, idempotencyScope } from "./idempotency.ts";
 
 export type Trx = Transaction<Database>;
 export type Executor = Kysely<Database> | Trx;
@@ -45,6 +46,8 @@ export async function inTenantTx<T>(
   tenantId: string,
   work: (trx: Trx) => Promise<T>,
 ): Promise<T> {
+  // A request sent with an Idempotency-Key claims it with its first change, under the tenant lock.
+  const scope = idempotencyScope.getStore();
   return run(deps, async (trx) => {
     const bumped = await trx
       .updateTable("tenants")
@@ -55,6 +58,13 @@ export async function inTenantTx<T>(
     // Delivered on commit (never on rollback): other instances refresh their decision cache early.
     if (deps.db.dialect === "postgres")
       await sql`SELECT pg_notify('staffgate_policy', ${tenantId})`.execute(trx);
+    if (scope && !scope.claimed && scope.tenantId === tenantId) {
+      await claimIdempotencyKey(trx, scope, deps.clock.now());
+      // Claimed only if this commits: a use case that rolls back and tries again claims again.
+      onCommit(trx, () => {
+        scope.claimed = true;
+      });
+    }
     return work(trx);
   });
 }

@@ -33,6 +33,15 @@ const IF_MATCH = {
   schema: { type: "string" },
 };
 
+const IDEMPOTENCY_KEY = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  description:
+    "Up to 255 visible ASCII characters, your own for 24 hours: a change sent again with the same key is carried out once, and the retry gets the first answer with Idempotent-Replayed: true (422 IDEMPOTENCY_KEY_REUSED for a different request; 409 IDEMPOTENT_RESPONSE_NOT_KEPT when the first answer held a one-time secret)",
+  schema: { type: "string", maxLength: 257 },
+};
+
 const ETAG = {
   description: 'The resource\'s version (e.g. "3"), for If-Match on a later change',
   schema: { type: "string" },
@@ -98,6 +107,7 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
         ...parametersOf(r.params, "path"),
         ...parametersOf(r.query, "query"),
         ...(r.ifMatch ? [IF_MATCH] : []),
+        ...(r.idempotent ? [IDEMPOTENCY_KEY] : []),
       ],
       ...(r.body
         ? {

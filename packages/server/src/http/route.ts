@@ -4,9 +4,10 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Caller, Ctx, RequestMeta } from "@staffgate/core";
-import { AppError } from "@staffgate/core";
+import { AppError, IdempotentReplay } from "@staffgate/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { holdsSecret, type Idempotency, idempotencyScopeOf, replay } from "./idempotency.ts";
 import { zodFieldErrors } from "./problem.ts";
 import type { RateClass, RateLimiter } from "./rate-limit.ts";
 
@@ -129,6 +130,8 @@ export interface RegisteredRoute {
   readonly ifMatch?: boolean;
   /** The success answer carries `ETag` (the resource's version). */
   readonly etag?: boolean;
+  /** Takes an `Idempotency-Key` (http/idempotency.ts). */
+  readonly idempotent?: boolean;
   readonly produces?: Readonly<Record<string, string>>;
 }
 
@@ -137,6 +140,8 @@ export interface RouteOptions {
   readonly registry: RegisteredRoute[];
   /** The request rate limit; each tenant route gets its class's hook (http/rate-limit.ts). */
   readonly rateLimiter?: RateLimiter;
+  /** Idempotency-Key handling (http/idempotency.ts); without it the header is ignored. */
+  readonly idempotency?: Idempotency;
 }
 
 function parseOrThrow<S extends Schema>(schema: S, value: unknown, prefix: string): z.output<S> {
@@ -236,6 +241,19 @@ function refuseUnless<P, B>(
   }
 }
 
+/**
+ * A signed-in caller's change declared with a schema: not a read (GET, or the decision routes,
+ * which are POSTs that change nothing), nor a raw handler, which writes its own answer.
+ */
+function takesIdempotencyKey(spec: {
+  method: Method;
+  raw?: boolean;
+  auth: AuthMode;
+  rate?: string;
+}): boolean {
+  return spec.auth === "tenant" && spec.method !== "GET" && !spec.raw && spec.rate !== "decision";
+}
+
 export function route<
   PS extends Schema | undefined,
   QS extends Schema | undefined,
@@ -262,6 +280,7 @@ export function route<
     ...(spec.otherResponses ? { otherResponses: spec.otherResponses } : {}),
     ...(spec.ifMatch ? { ifMatch: true } : {}),
     ...(spec.etag ? { etag: true } : {}),
+    ...(takesIdempotencyKey(spec) ? { idempotent: true } : {}),
     ...(spec.produces ? { produces: spec.produces } : {}),
   });
   const permissionNeedsOnlyCaller =
@@ -270,6 +289,8 @@ export function route<
   const shape = spec.query instanceof z.ZodObject ? spec.query.shape : {};
   const rate: RateClass = spec.rate ?? ("limit" in shape ? "list" : "count" in shape ? "scim-list" : "api");
   const limit = spec.auth === "tenant" ? options.rateLimiter?.hookFor(rate) : undefined;
+  const idempotency = takesIdempotencyKey(spec) ? options.idempotency : undefined;
+  const secretAnswer = holdsSecret(spec.response);
   app.route({
     method: spec.method,
     url: spec.url,
@@ -317,19 +338,44 @@ export function route<
       const ctx: Ctx | undefined = caller
         ? { ...meta, tenantId: caller.tenantId, actor: caller.actor }
         : undefined;
-      const result = await spec.handler({
-        params: params as Out<PS>,
-        query: query as Out<QS>,
-        body: body as Out<BS>,
-        caller: caller as HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>["caller"],
-        ctx: ctx as HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>["ctx"],
-        meta,
-        ifMatch,
-        request,
-        reply,
-      });
+      const handle = () =>
+        spec.handler({
+          params: params as Out<PS>,
+          query: query as Out<QS>,
+          body: body as Out<BS>,
+          caller: caller as HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>["caller"],
+          ctx: ctx as HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>["ctx"],
+          meta,
+          ifMatch,
+          request,
+          reply,
+        });
+      const scope = idempotency && caller ? idempotencyScopeOf(request, caller) : undefined;
+      let result: Awaited<ReturnType<typeof handle>>;
+      if (idempotency && scope) {
+        try {
+          result = await idempotency.run(scope, handle);
+        } catch (error) {
+          if (error instanceof IdempotentReplay) return replay(idempotency, scope, error.kept, reply);
+          throw error;
+        }
+      } else result = await handle();
       if (spec.raw) return reply;
-      if (spec.response === null) return reply.code(status).send();
+      // Stored before it is sent, so a retry after this answer finds it. The change has committed:
+      // a failure to store its answer is logged and the answer still goes out (a retry then hears
+      // that the request was carried out, IDEMPOTENT_RESPONSE_NOT_KEPT).
+      const keep = async (answer: string | null, etag: string | null) => {
+        if (!idempotency || !scope?.claimed) return;
+        try {
+          await idempotency.keep(scope, { status, body: answer, etag, secret: secretAnswer });
+        } catch (error) {
+          request.log.warn({ err: error }, "idempotency key: the answer was not stored");
+        }
+      };
+      if (spec.response === null) {
+        await keep(null, null);
+        return reply.code(status).send();
+      }
       if (options.validateResponses) {
         const check = spec.response.safeParse(result);
         if (!check.success) {
@@ -340,7 +386,9 @@ export function route<
           throw new Error(`response of ${spec.method} ${spec.url} does not match its schema`);
         }
       }
-      if (spec.etag) reply.header("etag", etagOf(spec.etag(result as never)));
+      const etag = spec.etag ? etagOf(spec.etag(result as never)) : null;
+      if (etag) reply.header("etag", etag);
+      await keep(secretAnswer ? null : JSON.stringify(result), etag);
       return reply.code(status).send(result);
     },
   });
