@@ -93,6 +93,25 @@ interface MUser {
   readonly sessions: MSession[];
   busy: boolean;
 }
+/** A user the model knows from its creation (acknowledged, landed after a kill, or retried). */
+function modelUser(
+  id: string,
+  made: { username: string; workspaces: string[]; roleId: string; password: string | null },
+): MUser {
+  return {
+    id,
+    username: made.username,
+    workspaces: made.workspaces,
+    role: new Maybe(made.roleId),
+    password: made.password,
+    passwordSets: 0,
+    resetInFlight: false,
+    changedThisCycle: false,
+    sessions: [],
+    busy: false,
+  };
+}
+
 interface MGrant {
   readonly userId: string;
   readonly patientRef: string;
@@ -220,18 +239,7 @@ describe(`crash / kill during writes (${TEST_DB})`, () => {
       tally("create user", o);
       if (o.kind === "ack") {
         lastCreated = { key, body, id: o.value.id };
-        users.set(o.value.id, {
-          id: o.value.id,
-          username,
-          workspaces: ws,
-          role: new Maybe(roleId),
-          password,
-          passwordSets: 0,
-          resetInFlight: false,
-          changedThisCycle: false,
-          sessions: [],
-          busy: false,
-        });
+        users.set(o.value.id, modelUser(o.value.id, { username, workspaces: ws, roleId, password }));
       } else if (o.kind === "unknown") {
         pendingUsers.push({ username, roleId, workspaces: ws, password, body, key });
       }
@@ -487,18 +495,7 @@ describe(`crash / kill during writes (${TEST_DB})`, () => {
         stats.landed += 1;
         if (row.role_id !== p.roleId)
           problems.push(`cut-off create of ${p.username} left role ${row.role_id}`);
-        users.set(row.id, {
-          id: row.id,
-          username: p.username,
-          workspaces: p.workspaces,
-          role: new Maybe(row.role_id),
-          password: p.password,
-          passwordSets: 0,
-          resetInFlight: false,
-          changedThisCycle: false,
-          sessions: [],
-          busy: false,
-        });
+        users.set(row.id, modelUser(row.id, { ...p, roleId: row.role_id }));
       }
       for (const u of users.values()) {
         const row = byId.get(u.id);
@@ -591,19 +588,7 @@ describe(`crash / kill during writes (${TEST_DB})`, () => {
         stats.retried += 1;
         if (o.kind === "ack" && landed !== null && o.value.id !== landed)
           problems.push(`retried create of ${p.username} answered ${o.value.id}, first answer ${landed}`);
-        else if (o.kind === "ack" && landed === null)
-          users.set(o.value.id, {
-            id: o.value.id,
-            username: p.username,
-            workspaces: p.workspaces,
-            role: new Maybe(p.roleId),
-            password: p.password,
-            passwordSets: 0,
-            resetInFlight: false,
-            changedThisCycle: false,
-            sessions: [],
-            busy: false,
-          });
+        else if (o.kind === "ack" && landed === null) users.set(o.value.id, modelUser(o.value.id, p));
         else if (
           o.kind === "refused" &&
           !(landed !== null && o.error.code === "IDEMPOTENT_RESPONSE_NOT_KEPT")

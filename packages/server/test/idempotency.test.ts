@@ -45,23 +45,18 @@ describe(`Idempotency-Key (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     };
   };
   const countUsers = async (username: string) =>
-    (
-      await t.db.kysely
-        .selectFrom("users")
-        .select("id")
-        .where("tenant_id", "=", a.id)
-        .where("username", "=", username)
-        .execute()
-    ).length;
+    Number(
+      (
+        await t.db.kysely
+          .selectFrom("users")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .where("tenant_id", "=", a.id)
+          .where("username", "=", username)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const auditCount = async (action: string) =>
-    (
-      await t.db.kysely
-        .selectFrom("audit_events")
-        .select("seq")
-        .where("tenant_id", "=", a.id)
-        .where("action", "=", action)
-        .execute()
-    ).length;
+    (await t.anonymous.withToken(token).audit.list({ action, limit: 200 })).items.length;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -164,7 +159,7 @@ describe(`Idempotency-Key (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
   });
 
   it("keeps keys per caller: another administrator's same key is their own", async () => {
-    const { user } = await createUser(t, a);
+    const { user } = await createUser(t, { ...a, admin: await t.signIn(a.slug, "admin") });
     const other = await login(a.slug, user.username);
     const mine = await send("POST", "/api/v1/workspaces", { slug: "mine-ws", name: "Mine" }, "shared-key");
     const theirs = await send(
@@ -229,8 +224,98 @@ describe(`Idempotency-Key (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(await countUsers(body.username)).toBe(1);
   });
 
+  it("answers a retry before anything runs: a password change retried gets its 204, not a wrong-password 403", async () => {
+    const { user } = await createUser(t, { ...a, admin: await t.signIn(a.slug, "admin") });
+    const own = await login(a.slug, user.username);
+    const change = { currentPassword: CANARY_PASSWORD, newPassword: "a brand new passphrase 77" };
+    const first = await send("POST", "/api/v1/auth/password", change, "pw-1", own);
+    const again = await send("POST", "/api/v1/auth/password", change, "pw-1", own);
+    expect([first.statusCode, again.statusCode, again.headers["idempotent-replayed"]]).toEqual([
+      204,
+      204,
+      "true",
+    ]);
+    expect(await auditCount("auth.password.change_failed")).toBe(0);
+  });
+
+  it("carries out a patient grant once, also when 30 copies arrive at once", async () => {
+    const { user } = await createUser(t, { ...a, admin: await t.signIn(a.slug, "admin") });
+    const grant = { userId: user.id, reason: "referral" };
+    const before = await auditCount("patient_access.granted");
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => send("POST", "/api/v1/patients/pat-idem-1/access", grant, "grant-1")),
+    );
+    expect(new Set(answers.map((r) => r.statusCode))).toEqual(new Set([201]));
+    expect(answers.filter((r) => r.headers["idempotent-replayed"] === "true")).toHaveLength(29);
+    expect(await auditCount("patient_access.granted")).toBe(before + 1);
+    const revoke = `/api/v1/patients/pat-idem-1/access/${user.id}`;
+    const revoked = [
+      await send("DELETE", revoke, undefined, "revoke-1"),
+      await send("DELETE", revoke, undefined, "revoke-1"),
+    ];
+    expect(revoked.map((r) => [r.statusCode, r.headers["idempotent-replayed"]])).toEqual([
+      [204, undefined],
+      [204, "true"],
+    ]);
+  });
+
+  it("ends a session once when 30 copies of its end arrive at once (a change outside the tenant lock)", async () => {
+    const { user } = await createUser(t, { ...a, admin: await t.signIn(a.slug, "admin") });
+    // createUser's own sign-in is the session ended, from a second one.
+    const other = await login(a.slug, user.username);
+    const mine = await t.anonymous.withToken(other).auth.sessions();
+    const target = mine.items.find((s) => !s.current)!;
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        send("DELETE", `/api/v1/auth/sessions/${target.id}`, undefined, "end-1", other),
+      ),
+    );
+    expect(new Set(answers.map((r) => r.statusCode))).toEqual(new Set([204]));
+    expect(answers.filter((r) => r.headers["idempotent-replayed"] === "true")).toHaveLength(29);
+    const left = await t.anonymous.withToken(other).auth.sessions();
+    expect(left.items.map((x) => x.id)).not.toContain(target.id);
+    expect(left.items).toHaveLength(mine.items.length - 1);
+  });
+
+  it("tells requests apart by meaning: member order and a trailing slash are the same request, a policy number is not", async () => {
+    const ws = { slug: "order-ws", name: "Order", protected: false };
+    expect((await send("POST", "/api/v1/workspaces", ws, "order-1")).statusCode).toBe(201);
+    const reordered = { protected: false, name: "Order", slug: "order-ws" };
+    expect(
+      (await send("POST", "/api/v1/workspaces/", reordered, "order-1")).headers["idempotent-replayed"],
+    ).toBe("true");
+    // Fields named like passwords are not secrets: their values tell requests apart.
+    expect((await send("PATCH", "/api/v1/settings", { passwordMinLength: 20 }, "policy-1")).statusCode).toBe(
+      200,
+    );
+    const other = await send("PATCH", "/api/v1/settings", { passwordMinLength: 16 }, "policy-1");
+    expect([other.statusCode, other.json().code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
+    await send("PATCH", "/api/v1/settings", { passwordMinLength: 15 });
+    // Sending a password or not is a different request (an invitation is not a set password).
+    const body = newUser();
+    expect(
+      (await send("POST", "/api/v1/users", { ...body, password: CANARY_PASSWORD }, "invite-1")).statusCode,
+    ).toBe(201);
+    expect((await send("POST", "/api/v1/users", body, "invite-1")).statusCode).toBe(422);
+  });
+
+  it("forgets the stored answers that show a user once the user is purged", async () => {
+    const body = newUser();
+    const created = (await send("POST", "/api/v1/users", body, "purged-1")).json();
+    const stored = () =>
+      t.db.kysely
+        .selectFrom("idempotency_keys")
+        .select("key")
+        .where("tenant_id", "=", a.id)
+        .where("key", "=", "purged-1")
+        .execute();
+    expect(await stored()).toHaveLength(1);
+    expect((await send("POST", `/api/v1/users/${created.id}/purge`, undefined)).statusCode).toBe(204);
+    expect(await stored()).toHaveLength(0);
+  });
+
   it("refuses a malformed key as a field error and changes nothing", async () => {
-    for (const key of ["", "has space", "x".repeat(256), "ключ"]) {
+    for (const key of ["", "has space", "x".repeat(256), "ключ", '"unbalanced', 'unbalanced"', '""']) {
       const body = newUser();
       const res = await send("POST", "/api/v1/users", body, key);
       expect([res.statusCode, res.json().code, res.json().errors?.[0]?.path]).toEqual([
@@ -246,5 +331,10 @@ describe(`Idempotency-Key (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect((await send("POST", "/api/v1/users", body, "quoted-1")).headers["idempotent-replayed"]).toBe(
       "true",
     );
+    // A structured-field string may hold a space and escaped quotes.
+    const spaced = newUser();
+    const key = String.raw`"a \"quoted\" key"`;
+    expect((await send("POST", "/api/v1/users", spaced, key)).statusCode).toBe(201);
+    expect((await send("POST", "/api/v1/users", spaced, key)).headers["idempotent-replayed"]).toBe("true");
   });
 });

@@ -214,6 +214,41 @@ describe(`lockout and throttling (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     }
   });
 
+  it("ends a lock when a new password is set: by an administrator, typed or random, or by the person (DOMAIN.md W8)", async () => {
+    await (await admin()).settings.update({ lockoutThreshold: 3, lockoutMinutes: 0 });
+    try {
+      const lockedUser = async () => {
+        const u = await newUser();
+        const own = await t.signIn(a.slug, u.username);
+        for (let i = 0; i < 3; i++) await attempt(u.username, WRONG);
+        expect((await userRow(t, a, u.id))!.locked).toBe(1);
+        return { ...u, own };
+      };
+      const typed = await lockedUser();
+      await (await admin()).credentials.setUserPassword(typed.id, {
+        password: "a typed passphrase for the locked one",
+        mustChangePassword: false,
+      });
+      expect((await attempt(typed.username, "a typed passphrase for the locked one")).status).toBe(200);
+      const [set] = await events(typed.id, "user.password_set");
+      expect(JSON.parse(String(set?.changes))).toMatchObject({ locked: { before: true, after: false } });
+
+      const random = await lockedUser();
+      const shown = await (await admin()).credentials.setUserPassword(random.id, { random: true } as never);
+      expect((await attempt(random.username, (shown as { password: string }).password)).status).toBe(200);
+
+      // Locked while still signed in elsewhere: changing the password proves it and ends the lock.
+      const own = await lockedUser();
+      await own.own.credentials.changePassword({
+        currentPassword: CANARY_PASSWORD,
+        newPassword: "my own new passphrase after a lock",
+      });
+      expect((await attempt(own.username, "my own new passphrase after a lock")).status).toBe(200);
+    } finally {
+      await (await admin()).settings.update({ lockoutThreshold: 5, lockoutMinutes: 15 });
+    }
+  });
+
   it("answers a locked, inactive, invited or unknown account exactly like a wrong password", async () => {
     const locked = await newUser();
     for (let i = 0; i < 5; i++) await attempt(locked.username, WRONG);

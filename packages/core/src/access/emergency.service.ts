@@ -18,7 +18,7 @@ import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid, wrongPassword } from "../shared/errors.ts";
 import { parseJson, toJson } from "../shared/json.ts";
-import { inTenantTx, inTx } from "../shared/tx.ts";
+import { inChangeTx, inTenantTx, inTx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserStore } from "../users/users.store.ts";
@@ -243,7 +243,7 @@ export function createEmergencyAccessService(deps: Deps) {
      * event carries `selfReview`, and the listing shows the reviewer to be the opener.
      */
     async reviewEmergency(caller: Caller, ctx: Ctx, id: string, note: string): Promise<EmergencyAccess> {
-      return inTx(deps, async (trx) => {
+      return inChangeTx(deps, ctx.tenantId, async (trx) => {
         const store = createEmergencyStore(trx, ctx.tenantId);
         const row = await store.findById(id);
         if (!row) throw NOT_FOUND();

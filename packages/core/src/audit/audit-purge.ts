@@ -14,7 +14,7 @@ import type { AuditPurgeRequest, AuditPurgeResponse } from "@staffgate/contract"
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
-import { inTx } from "../shared/tx.ts";
+import { inChangeTx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createAuditStore } from "./audit.store.ts";
 import { walkLinks } from "./audit-links.ts";
@@ -32,7 +32,7 @@ export async function purgeAudit(
   body: AuditPurgeRequest,
   options: { readonly quiet?: boolean } = {},
 ): Promise<AuditPurgeResponse> {
-  return inTx(deps, async (trx) => {
+  return inChangeTx(deps, ctx.tenantId, async (trx) => {
     // A no-op update takes the head row's lock first, so appends and other purges wait for this one.
     const head = await trx
       .updateTable("audit_heads")

@@ -23,7 +23,7 @@ import {
   passwordInvalid,
   passwordPolicyFor,
 } from "./password-policy.rules.ts";
-import type { PasswordWrites } from "./password-writes.ts";
+import { lockEnded, type PasswordWrites } from "./password-writes.ts";
 
 /** Generated passwords: 6 groups of 4 from 56 unambiguous characters, about 139 bits. */
 const RANDOM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
@@ -193,6 +193,7 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
                 : { before: user.must_change_password === 1, after: mustChange },
             ...endedChanges(ended),
             ...(activates ? { status: { before: "invited", after: "active" } } : {}),
+            ...lockEnded(user),
           },
         });
       });

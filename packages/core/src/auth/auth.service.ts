@@ -9,7 +9,7 @@ import type { Ctx, RequestMeta } from "../shared/context.ts";
 import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
-import { inTx } from "../shared/tx.ts";
+import { inChangeTx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
 import { readSettings, type TenantSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
@@ -77,7 +77,7 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
       }
       if (!caller.sessionId) return;
       const ctx: Ctx = { ...meta, tenantId: caller.tenantId, actor: caller.actor };
-      await inTx(deps, async (trx) => {
+      await inChangeTx(deps, caller.tenantId, async (trx) => {
         await createSessionStore(trx, caller.tenantId).deleteSession(caller.sessionId!);
         await appendAudit(deps, trx, ctx, {
           action: "auth.logout",
@@ -172,7 +172,7 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
      * one; a stale If-Match is 412 and ends nothing.
      */
     async endSession(caller: Caller, ctx: Ctx, id: string, ifMatch?: number): Promise<void> {
-      await inTx(deps, async (trx) => {
+      await inChangeTx(deps, caller.tenantId, async (trx) => {
         const sessions = createSessionStore(trx, caller.tenantId);
         const found = await sessions.findSession(id);
         if (found?.user_id !== caller.userId) throw new AppError("NOT_FOUND", "No such session");

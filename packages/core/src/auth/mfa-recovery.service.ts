@@ -9,7 +9,7 @@ import type { UsersTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
-import { inTx } from "../shared/tx.ts";
+import { inChangeTx } from "../shared/tx.ts";
 import { createUserStore } from "../users/users.store.ts";
 import type { Caller } from "./caller.ts";
 import { newRecoveryCodes } from "./mfa.rules.ts";
@@ -49,7 +49,7 @@ export function createMfaRecoveryService(deps: Deps) {
       const recoveryCodes = newRecoveryCodes();
       // Hashed before the transaction: ten argon2id hashes are slow.
       const hashes = await Promise.all(recoveryCodes.map((c) => deps.hasher.hash(c)));
-      await inTx(deps, async (trx) => {
+      await inChangeTx(deps, caller.tenantId, async (trx) => {
         const fresh = await createUserStore(trx, caller.tenantId).findUserRowById(caller.userId);
         if (fresh?.mfa_enrolled !== 1) throw new AppError("MFA_NOT_ENROLLED");
         const at = deps.clock.now().toISOString();

@@ -13,7 +13,7 @@ import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import type { Executor } from "../shared/tx.ts";
-import { inTenantTx, inTx } from "../shared/tx.ts";
+import { inChangeTx, inTenantTx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
 import { readSettings, type TenantSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
@@ -137,7 +137,7 @@ export function createMfaService(deps: Deps) {
       ensureSignedInUser(caller);
       const secret = newTotpSecret();
       const sealed = sealSecret(secret, mfaSecretKey(), secretBinding(caller.tenantId, caller.userId));
-      return inTx(deps, async (trx) => {
+      return inChangeTx(deps, caller.tenantId, async (trx) => {
         const user = await loadSelf(trx, caller);
         if (user.mfa_enrolled === 1) throw new AppError("MFA_ALREADY_ENROLLED");
         const tenant = await createTenantStore(trx).findTenantById(caller.tenantId);

@@ -9,13 +9,13 @@ import { appendAudit, type Changes } from "../audit/audit-writer.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, wrongPassword } from "../shared/errors.ts";
-import { inTx } from "../shared/tx.ts";
+import { inChangeTx, inTx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createUserStore } from "../users/users.store.ts";
 import type { Caller } from "./caller.ts";
 import { endOtherSessions } from "./credential-tokens.store.ts";
 import { checkPassword, exceedsHardCap, passwordInvalid } from "./password-policy.rules.ts";
-import type { PasswordWrites } from "./password-writes.ts";
+import { lockEnded, type PasswordWrites } from "./password-writes.ts";
 import { takeReauthAttempt } from "./reauth-throttle.ts";
 
 export function createOwnPasswordService(deps: Deps, writes: PasswordWrites) {
@@ -59,7 +59,7 @@ export function createOwnPasswordService(deps: Deps, writes: PasswordWrites) {
       await attempt.giveBack();
       await checkNewPassword("newPassword", input.newPassword, user, tenant, settings);
       const hash = await deps.hasher.hash(input.newPassword);
-      await inTx(deps, async (trx) => {
+      await inChangeTx(deps, ctx.tenantId, async (trx) => {
         const at = nowIso();
         // Conditional on the hash just verified: a concurrent change makes this one fail.
         const stored = await storePassword(
@@ -78,6 +78,7 @@ export function createOwnPasswordService(deps: Deps, writes: PasswordWrites) {
         const changes: Changes = {
           sessionsEnded: { after: ended },
           ...(user.must_change_password === 1 ? { mustChangePassword: { before: true, after: false } } : {}),
+          ...lockEnded(user),
         };
         await appendAudit(deps, trx, ctx, { action: "auth.password.changed", target, changes });
       });

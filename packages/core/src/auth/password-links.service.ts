@@ -23,6 +23,7 @@ import {
   canAcceptInvitation,
   canResetPassword,
   invalidToken,
+  lockEnded,
   type PasswordWrites,
 } from "./password-writes.ts";
 
@@ -138,13 +139,7 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
         if (userId !== user.id) throw invalidToken();
         const fresh = await createUserStore(trx, tenant.id).findUserRowById(user.id);
         if (!fresh || !canResetPassword(fresh, at)) throw invalidToken();
-        const wasLocked = fresh.locked === 1 || fresh.locked_until !== null || fresh.failed_attempts > 0;
-        await storePassword(trx, tenant.id, fresh, hash, settings, at, {
-          must_change_password: 0,
-          locked: 0,
-          locked_until: null,
-          failed_attempts: 0,
-        });
+        await storePassword(trx, tenant.id, fresh, hash, settings, at, { must_change_password: 0 });
         // A reset is how an account is taken back: no browser remembered before it skips the code.
         const ended = await endAccessOf(deps, trx, ctx, user.id, at, "password reset");
         await notify(trx, "reset", at, fresh, tenant);
@@ -153,7 +148,7 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
           target: { type: "user", id: user.id, label: user.username },
           changes: {
             ...endedChanges(ended),
-            ...(wasLocked ? { locked: { before: fresh.locked === 1, after: false } } : {}),
+            ...lockEnded(fresh),
           },
         });
       });
@@ -177,13 +172,9 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
         const fresh = await createUserStore(trx, tenant.id).findUserRowById(user.id);
         if (!fresh || !canAcceptInvitation(fresh, at)) throw invalidToken();
         // The link proves the mailbox as a reset link does: it clears a lock, as a reset does.
-        const wasLocked = fresh.locked === 1 || fresh.locked_until !== null || fresh.failed_attempts > 0;
         await storePassword(trx, tenant.id, fresh, hash, settings, at, {
           status: "active",
           must_change_password: 0,
-          locked: 0,
-          locked_until: null,
-          failed_attempts: 0,
         });
         await tokens.voidOpen(user.id, "invitation", at);
         await appendAudit(deps, trx, ctx, {
@@ -191,7 +182,7 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
           target: { type: "user", id: user.id, label: user.username },
           changes: {
             status: { before: "invited", after: "active" },
-            ...(wasLocked ? { locked: { before: fresh.locked === 1, after: false } } : {}),
+            ...lockEnded(fresh),
           },
         });
       });

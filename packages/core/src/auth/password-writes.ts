@@ -2,6 +2,7 @@
  * What the password flows share (credentials.service.ts): the policy and history check of a new
  * password, the write of its hash, the notice email, and the lookup of a one-time link.
  */
+import type { Changes } from "../audit/audit-writer.ts";
 import type { TenantsTable, UsersTable } from "../db/schema.ts";
 import { enqueue } from "../mail/outbox.store.ts";
 import type { Deps } from "../shared/deps.ts";
@@ -79,7 +80,10 @@ export function createPasswordWrites(deps: Deps) {
 
   /**
    * Writes a new password hash inside `trx`: remembers the old one when the tenant keeps a
-   * history, voids open reset links (they were for the old password), bumps the version.
+   * history, voids open reset links (they were for the old password), bumps the version, and ends
+   * any lock (`lockEnded` says so in the audit): the guessing a lock stops was aimed at the
+   * password now gone, and whoever set the new one (the person with a link or their current
+   * password, or an administrator) means the account to be usable with it (DOMAIN.md W8).
    */
   async function storePassword(
     trx: Trx,
@@ -88,14 +92,20 @@ export function createPasswordWrites(deps: Deps) {
     hash: string,
     settings: TenantSettings,
     at: string,
-    extra: Partial<
-      Pick<UsersTable, "must_change_password" | "locked" | "locked_until" | "failed_attempts" | "status">
-    >,
+    extra: Partial<Pick<UsersTable, "must_change_password" | "status">>,
     expectHash?: string | null,
   ): Promise<boolean> {
     let q = trx
       .updateTable("users")
-      .set({ password_hash: hash, updated_at: at, version: user.version + 1, ...extra })
+      .set({
+        password_hash: hash,
+        updated_at: at,
+        version: user.version + 1,
+        locked: 0,
+        locked_until: null,
+        failed_attempts: 0,
+        ...extra,
+      })
       .where("tenant_id", "=", tenantId)
       .where("id", "=", user.id);
     if (expectHash !== undefined) {
@@ -144,3 +154,9 @@ export function createPasswordWrites(deps: Deps) {
 }
 
 export type PasswordWrites = ReturnType<typeof createPasswordWrites>;
+
+/** The audit's record of the lock a new password ended (storePassword), if there was one. */
+export function lockEnded(user: Pick<UsersTable, "locked" | "locked_until" | "failed_attempts">): Changes {
+  const was = user.locked === 1 || user.locked_until !== null || user.failed_attempts > 0;
+  return was ? { locked: { before: user.locked === 1, after: false } } : {};
+}

@@ -3,19 +3,22 @@
  * Field"): a change retried with the same `Idempotency-Key` is carried out once, and the retry gets
  * the first answer again.
  *
- * The key is claimed inside the use case's own tenant transaction, right after the tenant row is
- * locked (shared/tx.ts), so a key's row exists exactly when its change committed: a crash before
- * the commit leaves neither, after it both. Two requests with one key meet at the tenant lock; the
- * second finds the first's row once the first has committed, and replays it. A refused request
- * (4xx) rolls back with its key, so it can be sent again as it was.
- *
- * The answer itself is stored just after the commit (`keepResponse`), before it is sent; one that
- * carries a one-time secret (a new API token, a random password, an MFA secret) is never stored:
- * its replay says the request was carried out, and no more.
+ * - A retry finds the key before anything runs (the route looks first), so it is answered before
+ *   a password is checked again or a throttle counts it.
+ * - The key is claimed inside the change's own transaction (shared/tx.ts: every tenant
+ *   transaction, and the change transactions that do not bump the policy), so its row exists
+ *   exactly when the change committed: a crash before the commit leaves neither, after it both.
+ *   Two requests with one key meet there (the tenant lock, or the key's unique index); the second
+ *   replays the first. A refused request (4xx) rolls back with its key: sent again, it runs again.
+ * - The answer is stored just after the commit, before it is sent (`keep`); a change that no
+ *   transaction claimed for records its answer then (`record`). An answer that carries a one-time
+ *   secret (a new API token, an MFA secret, recovery codes) is never stored: its replay says the
+ *   request was carried out, and no more.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../db/schema.ts";
+import { isUniqueViolation } from "./db-errors.ts";
 import type { Deps } from "./deps.ts";
 import { AppError } from "./errors.ts";
 
@@ -30,7 +33,7 @@ export interface IdempotencyScope {
   /** The caller the key belongs to: a user's or an API token's id. */
   readonly principal: string;
   readonly key: string;
-  /** SHA-256 of the method, the path with its query, and the body. */
+  /** SHA-256 of the route, its parameters, query and body as parsed (http/idempotency.ts). */
   readonly fingerprint: string;
   /** Set once a transaction of this request that claimed the key has committed. */
   claimed: boolean;
@@ -46,85 +49,6 @@ export interface KeptResponse {
   readonly secret: boolean;
 }
 
-/** Thrown inside the transaction (which rolls back) when the key was used before. */
-export class IdempotentReplay extends Error {
-  constructor(readonly kept: KeptResponse) {
-    super("idempotent replay");
-    this.name = "IdempotentReplay";
-  }
-}
-
-export const idempotencyScope = new AsyncLocalStorage<IdempotencyScope>();
-
-/** In the tenant transaction: claims the request's key, or throws what to answer instead. */
-export async function claimIdempotencyKey(trx: Trx, scope: IdempotencyScope, now: Date): Promise<void> {
-  const horizon = new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS).toISOString();
-  const row = await trx
-    .selectFrom("idempotency_keys")
-    .select(["fingerprint", "created_at", "status", "body", "etag", "secret"])
-    .where("tenant_id", "=", scope.tenantId)
-    .where("principal", "=", scope.principal)
-    .where("key", "=", scope.key)
-    .executeTakeFirst();
-  if (row && row.created_at >= horizon) {
-    if (row.fingerprint !== scope.fingerprint) throw new AppError("IDEMPOTENCY_KEY_REUSED");
-    throw new IdempotentReplay({
-      status: row.status,
-      body: row.body,
-      etag: row.etag,
-      secret: row.secret === 1,
-    });
-  }
-  // Expired keys of this tenant go as new ones come (the index leads with tenant and time).
-  await trx
-    .deleteFrom("idempotency_keys")
-    .where("tenant_id", "=", scope.tenantId)
-    .where("created_at", "<", horizon)
-    .execute();
-  await trx
-    .insertInto("idempotency_keys")
-    .values({
-      tenant_id: scope.tenantId,
-      principal: scope.principal,
-      key: scope.key,
-      fingerprint: scope.fingerprint,
-      created_at: now.toISOString(),
-      status: null,
-      body: null,
-      etag: null,
-      secret: 0,
-    })
-    .execute();
-}
-
-/** After the commit: the answer a retry will get (a one-time secret's answer is not kept). */
-async function keepResponse(db: Executor, scope: IdempotencyScope, response: StoredAnswer): Promise<void> {
-  await db
-    .updateTable("idempotency_keys")
-    .set({
-      status: response.status,
-      body: response.secret ? null : response.body,
-      etag: response.etag,
-      secret: response.secret ? 1 : 0,
-    })
-    .where("tenant_id", "=", scope.tenantId)
-    .where("principal", "=", scope.principal)
-    .where("key", "=", scope.key)
-    .execute();
-}
-
-/** Outside any transaction: the key's row, once the request that claimed it has stored its answer. */
-async function readKeptResponse(db: Executor, scope: IdempotencyScope): Promise<KeptResponse | null> {
-  const row = await db
-    .selectFrom("idempotency_keys")
-    .select(["status", "body", "etag", "secret"])
-    .where("tenant_id", "=", scope.tenantId)
-    .where("principal", "=", scope.principal)
-    .where("key", "=", scope.key)
-    .executeTakeFirst();
-  return row ? { ...row, secret: row.secret === 1 } : null;
-}
-
 export interface StoredAnswer {
   readonly status: number;
   readonly body: string | null;
@@ -132,11 +56,130 @@ export interface StoredAnswer {
   readonly secret: boolean;
 }
 
-/** What the HTTP layer needs: run a request in its key's scope, store its answer, read one back. */
+/** Thrown inside a transaction (which rolls back) when the key was used before: answer with that. */
+export class IdempotentReplay extends Error {
+  constructor() {
+    super("idempotent replay");
+    this.name = "IdempotentReplay";
+  }
+}
+
+export const idempotencyScope = new AsyncLocalStorage<IdempotencyScope>();
+
+const horizonOf = (now: Date) => new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS).toISOString();
+
+const ofKey = (scope: IdempotencyScope) => ({
+  tenant_id: scope.tenantId,
+  principal: scope.principal,
+  key: scope.key,
+});
+
+/** The key's earlier request within 24 hours, if any; the key with another request is 422. */
+async function findKept(db: Executor, scope: IdempotencyScope, now: Date): Promise<KeptResponse | null> {
+  const row = await db
+    .selectFrom("idempotency_keys")
+    .select(["fingerprint", "created_at", "status", "body", "etag", "secret"])
+    .where("tenant_id", "=", scope.tenantId)
+    .where("principal", "=", scope.principal)
+    .where("key", "=", scope.key)
+    .executeTakeFirst();
+  if (!row || row.created_at < horizonOf(now)) return null;
+  if (row.fingerprint !== scope.fingerprint) throw new AppError("IDEMPOTENCY_KEY_REUSED");
+  return { status: row.status, body: row.body, etag: row.etag, secret: row.secret === 1 };
+}
+
+/**
+ * In a change's transaction: claims the request's key, or throws IdempotentReplay. Two requests
+ * with one key in transactions that do not lock the tenant (PostgreSQL, READ COMMITTED) both find
+ * nothing; the second's insert then waits for the first's commit and fails on the key: a replay.
+ */
+export async function claimIdempotencyKey(trx: Trx, scope: IdempotencyScope, now: Date): Promise<void> {
+  if (await findKept(trx, scope, now)) throw new IdempotentReplay();
+  // Expired keys of this tenant go as new ones come (the index leads with tenant and time).
+  await trx
+    .deleteFrom("idempotency_keys")
+    .where("tenant_id", "=", scope.tenantId)
+    .where("created_at", "<", horizonOf(now))
+    .execute();
+  try {
+    await trx
+      .insertInto("idempotency_keys")
+      .values({
+        ...ofKey(scope),
+        fingerprint: scope.fingerprint,
+        created_at: now.toISOString(),
+        status: null,
+        body: null,
+        etag: null,
+        secret: 0,
+      })
+      .execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new IdempotentReplay();
+    throw error;
+  }
+}
+
+/**
+ * A purge's forgetting reaches the stored answers: those that show the purged record (a user's
+ * creation, say) go with it, instead of keeping its name and email for the rest of their 24 hours.
+ * Ids are opaque and random, so the quoted id is found only where that record is.
+ */
+export async function forgetAnswersNaming(trx: Trx, tenantId: string, id: string): Promise<void> {
+  await trx
+    .deleteFrom("idempotency_keys")
+    .where("tenant_id", "=", tenantId)
+    .where("body", "like", `%${JSON.stringify(id)}%`)
+    .execute();
+}
+
+/** What the HTTP layer needs: run a request in its key's scope, find an earlier answer, store one. */
 export function createIdempotencyService(deps: Deps) {
+  const db = deps.db.kysely;
   return {
     run: <T>(scope: IdempotencyScope, fn: () => T): T => idempotencyScope.run(scope, fn),
-    keep: (scope: IdempotencyScope, answer: StoredAnswer) => keepResponse(deps.db.kysely, scope, answer),
-    read: (scope: IdempotencyScope) => readKeptResponse(deps.db.kysely, scope),
+    find: (scope: IdempotencyScope) => findKept(db, scope, deps.clock.now()),
+    /** After the commit that claimed the key: the answer a retry will get (a secret's body never). */
+    async keep(scope: IdempotencyScope, answer: StoredAnswer): Promise<void> {
+      await db
+        .updateTable("idempotency_keys")
+        .set({
+          status: answer.status,
+          body: answer.secret ? null : answer.body,
+          etag: answer.etag,
+          secret: answer.secret ? 1 : 0,
+        })
+        .where("tenant_id", "=", scope.tenantId)
+        .where("principal", "=", scope.principal)
+        .where("key", "=", scope.key)
+        .execute();
+    },
+    /**
+     * A change that no transaction claimed the key for (one that needed no write, or a use case
+     * outside the claiming transactions): the answer is recorded now, so a retry after it gets it.
+     */
+    async record(scope: IdempotencyScope, answer: StoredAnswer): Promise<void> {
+      const now = deps.clock.now();
+      await db
+        .deleteFrom("idempotency_keys")
+        .where("tenant_id", "=", scope.tenantId)
+        .where("principal", "=", scope.principal)
+        .where("key", "=", scope.key)
+        .where("created_at", "<", horizonOf(now))
+        .execute();
+      await db
+        .insertInto("idempotency_keys")
+        .values({
+          ...ofKey(scope),
+          fingerprint: scope.fingerprint,
+          created_at: now.toISOString(),
+          status: answer.status,
+          body: answer.secret ? null : answer.body,
+          etag: answer.etag,
+          secret: answer.secret ? 1 : 0,
+        })
+        .onConflict((oc) => oc.columns(["tenant_id", "principal", "key"]).doNothing())
+        .execute();
+    },
   };
 }

@@ -58,18 +58,49 @@ export async function inTenantTx<T>(
     // Delivered on commit (never on rollback): other instances refresh their decision cache early.
     if (deps.db.dialect === "postgres")
       await sql`SELECT pg_notify('staffgate_policy', ${tenantId})`.execute(trx);
-    if (scope && !scope.claimed && scope.tenantId === tenantId) {
-      await claimIdempotencyKey(trx, scope, deps.clock.now());
-      // Claimed only if this commits: a use case that rolls back and tries again claims again.
-      onCommit(trx, () => {
-        scope.claimed = true;
-      });
-    }
+    await claimRequestKey(deps, trx, tenantId, scope);
     return work(trx);
   });
 }
 
-/** A transaction that does not change policy (sign-in bookkeeping, audit-only events). */
+/**
+ * In a change's transaction: claims the Idempotency-Key the request runs under, if any
+ * (shared/idempotency.ts). Claimed only if this commits: a use case that rolls back and tries
+ * again claims again.
+ */
+export async function claimRequestKey(
+  deps: Deps,
+  trx: Trx,
+  tenantId: string,
+  scope = idempotencyScope.getStore(),
+): Promise<void> {
+  if (!scope || scope.claimed || scope.tenantId !== tenantId) return;
+  await claimIdempotencyKey(trx, scope, deps.clock.now());
+  onCommit(trx, () => {
+    scope.claimed = true;
+  });
+}
+
+/**
+ * A change that does not touch policy (sessions, MFA, one's own password, an audit purge, an
+ * emergency review): an ordinary transaction that also claims the request's Idempotency-Key.
+ */
+export async function inChangeTx<T>(
+  deps: Deps,
+  tenantId: string,
+  work: (trx: Trx) => Promise<T>,
+): Promise<T> {
+  const scope = idempotencyScope.getStore();
+  return run(deps, async (trx) => {
+    await claimRequestKey(deps, trx, tenantId, scope);
+    return work(trx);
+  });
+}
+
+/**
+ * A transaction that does not change policy and is not a request's change (sign-in bookkeeping,
+ * audit-only events such as a refusal): it claims no Idempotency-Key.
+ */
 export async function inTx<T>(deps: Deps, work: (trx: Trx) => Promise<T>): Promise<T> {
   return run(deps, work);
 }

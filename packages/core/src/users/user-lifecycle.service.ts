@@ -18,6 +18,7 @@ import { loadRolesById } from "../roles/roles.table.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
+import { forgetAnswersNaming } from "../shared/idempotency.ts";
 import type { Trx } from "../shared/tx.ts";
 import { inTenantTx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
@@ -201,6 +202,7 @@ export function createUserLifecycleService(deps: Deps) {
           );
         }
         await store.deleteUserCascade(id);
+        await forgetAnswersNaming(trx, ctx.tenantId, id);
         await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog);
         await appendAudit(deps, trx, ctx, {
           action: "user.purged",

@@ -13,43 +13,90 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
-/** Draft-ietf-httpapi-idempotency-key-header: a String (quoted); the bare form is what most clients send. */
-const KEY = /^"?([\x21\x23-\x7e]{1,255})"?$/;
+export const REPLAYED_HEADER = "idempotent-replayed";
+/**
+ * The draft's key is a Structured Field String: quoted, with `\"` and `\\` escaped; the bare form
+ * (visible ASCII, no quote or backslash) is what most clients send.
+ */
+const QUOTED = /^"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"$/;
+const BARE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+const MAX_KEY = 255;
 /** Fields of an answer that are shown once and must not be stored for a replay. */
 const SECRET_FIELDS = new Set(["token", "password", "secret", "recoveryCodes", "otpauthUrl", "csrfToken"]);
 /**
- * Body fields left out of a request's fingerprint: a fast hash over a body that holds a password
- * would be a guessing oracle for whoever reads the table. The key, path and every other field
- * still tell requests apart.
+ * Body fields whose values stay out of a request's fingerprint (only whether they were sent counts):
+ * a fast hash over a body that holds a password would be a guessing oracle for whoever reads the
+ * table. The key, the route and every other field still tell requests apart.
  */
-const UNHASHED_FIELDS = /password|secret|token|totp|^code$|recoveryCode/i;
+const UNHASHED_FIELDS = new Set([
+  "password",
+  "currentPassword",
+  "newPassword",
+  "totp",
+  "code",
+  "token",
+  "secret",
+]);
 /** How long a retry waits for the first request's answer to be stored, after its commit. */
 const WAIT_FOR_ANSWER_MS = 2_000;
 const WAIT_STEP_MS = 20;
 
 export type Idempotency = Core["idempotency"];
 
+function keyOf(header: string | string[] | undefined): string | null {
+  if (typeof header !== "string") return null;
+  const text = header.trim();
+  const quoted = QUOTED.exec(text);
+  const key = quoted ? quoted[1]!.replace(/\\(["\\])/g, "$1") : BARE.test(text) ? text : null;
+  return key && key.length <= MAX_KEY ? key : null;
+}
+
+/** JSON with object members in name order and unhashed fields' values masked: one text per meaning. */
+function canonical(value: unknown, masked = false): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonical(v)).join(",")}]`;
+  if (value && typeof value === "object") {
+    const members = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, v]) => `${JSON.stringify(name)}:${canonical(v, UNHASHED_FIELDS.has(name))}`);
+    return `{${members.join(",")}}`;
+  }
+  if (masked && value !== null) return '"*"';
+  return JSON.stringify(value ?? null);
+}
+
+/** What identifies a request: its route (not its spelling), parameters, query and body, as parsed. */
+export interface RequestParts {
+  readonly method: string;
+  readonly url: string;
+  readonly params: unknown;
+  readonly query: unknown;
+  readonly body: unknown;
+}
+
 /** The request's key scope, or undefined when it sent no key; a malformed key is a 400 naming the header. */
-export function idempotencyScopeOf(request: FastifyRequest, caller: Caller): IdempotencyScope | undefined {
+export function idempotencyScopeOf(
+  request: FastifyRequest,
+  caller: Caller,
+  parts: RequestParts,
+): IdempotencyScope | undefined {
   const header = request.headers[IDEMPOTENCY_HEADER];
   if (header === undefined) return undefined;
-  const match = typeof header === "string" ? KEY.exec(header.trim()) : null;
-  if (!match) {
-    const message = "must be 1 to 255 visible ASCII characters, sent once";
+  const key = keyOf(header);
+  if (key === null) {
+    const message = `must be 1 to ${MAX_KEY} visible ASCII characters (bare, or quoted as a structured-field string), sent once`;
     throw new AppError("VALIDATION_FAILED", `Idempotency-Key ${message}`, {
       errors: [{ path: "header.Idempotency-Key", message }],
     });
   }
   const fingerprint = createHash("sha256")
-    .update(`${request.method} ${request.url}\n`)
-    .update(
-      JSON.stringify(request.body ?? null, (name, value) => (UNHASHED_FIELDS.test(name) ? undefined : value)),
-    )
+    .update(`${parts.method} ${parts.url}\n`)
+    .update(canonical([parts.params ?? null, parts.query ?? null, parts.body ?? null]))
     .digest("hex");
   return {
     tenantId: caller.tenantId,
     principal: caller.actor.id ?? caller.actor.type,
-    key: match[1]!,
+    key,
     fingerprint,
     claimed: false,
   };
@@ -68,31 +115,35 @@ export function holdsSecret(schema: z.ZodType | null): boolean {
 }
 
 /**
- * Answers a retry with the first request's answer. If that request has committed but not stored
- * its answer yet (it stores it before sending), waits for it briefly; an answer that was never
- * stored (a one-time secret, or a crash between the commit and the store) is said as such.
+ * The first request's answer, once it is stored: it is stored just after that request's commit,
+ * so a retry that met it at its commit waits for it briefly. Null when there is no earlier request.
  */
-export async function replay(
+export async function earlierAnswer(
   idempotency: Idempotency,
   scope: IdempotencyScope,
-  kept: KeptResponse,
-  reply: FastifyReply,
-): Promise<FastifyReply> {
-  let answer: KeptResponse | null = kept;
-  for (let waited = 0; answer?.status === null && !answer.secret && waited < WAIT_FOR_ANSWER_MS; ) {
+): Promise<KeptResponse | null> {
+  let answer = await idempotency.find(scope);
+  for (let waited = 0; answer?.status === null && waited < WAIT_FOR_ANSWER_MS; waited += WAIT_STEP_MS) {
     await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
-    waited += WAIT_STEP_MS;
-    answer = await idempotency.read(scope);
+    answer = await idempotency.find(scope);
   }
-  if (!answer || answer.status === null || answer.secret) {
+  return answer;
+}
+
+/**
+ * Answers a retry with the first request's answer. One that was never stored (a one-time secret,
+ * or a crash between the commit and the store) is said as such.
+ */
+export function replay(answer: KeptResponse, reply: FastifyReply): FastifyReply {
+  if (answer.status === null || answer.secret) {
     throw new AppError(
       "IDEMPOTENT_RESPONSE_NOT_KEPT",
-      answer?.secret
+      answer.secret
         ? "The request with this Idempotency-Key was carried out; its answer held a secret shown only once, so it is not kept"
         : "The request with this Idempotency-Key was carried out; its answer was not kept",
     );
   }
-  reply.code(answer.status).header("idempotent-replayed", "true");
+  reply.code(answer.status).header(REPLAYED_HEADER, "true");
   if (answer.etag) reply.header("etag", answer.etag);
   if (answer.body === null) return reply.send();
   return reply.type("application/json; charset=utf-8").send(answer.body);

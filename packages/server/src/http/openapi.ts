@@ -42,6 +42,11 @@ const IDEMPOTENCY_KEY = {
   schema: { type: "string", maxLength: 257 },
 };
 
+const REPLAYED = {
+  description: "true when this is the answer to an earlier request with the same Idempotency-Key",
+  schema: { type: "string", enum: ["true"] },
+};
+
 const ETAG = {
   description: 'The resource\'s version (e.g. "3"), for If-Match on a later change',
   schema: { type: "string" },
@@ -66,7 +71,14 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
       [String(r.status)]: r.response
         ? {
             description: "Success",
-            ...(r.etag ? { headers: { ETag: ETAG } } : {}),
+            ...(r.etag || r.idempotent
+              ? {
+                  headers: {
+                    ...(r.etag ? { ETag: ETAG } : {}),
+                    ...(r.idempotent ? { "Idempotent-Replayed": REPLAYED } : {}),
+                  },
+                }
+              : {}),
             content: { "application/json": { schema: jsonSchema(r.response, "output") } },
           }
         : r.produces
@@ -79,7 +91,10 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
                 ]),
               ),
             }
-          : { description: "Success" },
+          : {
+              description: "Success",
+              ...(r.idempotent ? { headers: { "Idempotent-Replayed": REPLAYED } } : {}),
+            },
       ...Object.fromEntries(
         Object.entries(r.otherResponses ?? {}).map(([code, description]) => [
           code,
@@ -87,6 +102,16 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
         ]),
       ),
       ...(r.ifMatch ? { "412": problem("If-Match names a version that is no longer current") } : {}),
+      ...(r.idempotent
+        ? {
+            "422": problem(
+              "IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used for another request (or a rule was broken)",
+            ),
+            "409": problem(
+              "IDEMPOTENT_RESPONSE_NOT_KEPT: carried out before, its answer not kept (or another conflict)",
+            ),
+          }
+        : {}),
       // Tenant routes and sign-in's are rate-limited or throttled (API.md: each 429 says when to retry).
       ...(r.auth === "tenant" || r.url.startsWith("/api/v1/auth/")
         ? { "429": { ...problem("Too many requests"), headers: { "Retry-After": RETRY_AFTER } } }

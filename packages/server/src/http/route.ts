@@ -7,7 +7,7 @@ import type { Caller, Ctx, RequestMeta } from "@staffgate/core";
 import { AppError, IdempotentReplay } from "@staffgate/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { holdsSecret, type Idempotency, idempotencyScopeOf, replay } from "./idempotency.ts";
+import { earlierAnswer, holdsSecret, type Idempotency, idempotencyScopeOf, replay } from "./idempotency.ts";
 import { zodFieldErrors } from "./problem.ts";
 import type { RateClass, RateLimiter } from "./rate-limit.ts";
 
@@ -350,24 +350,35 @@ export function route<
           request,
           reply,
         });
-      const scope = idempotency && caller ? idempotencyScopeOf(request, caller) : undefined;
+      const scope =
+        idempotency && caller
+          ? idempotencyScopeOf(request, caller, { method: spec.method, url: spec.url, params, query, body })
+          : undefined;
       let result: Awaited<ReturnType<typeof handle>>;
       if (idempotency && scope) {
+        // A retry is answered before anything runs: no password is checked and no throttle counts.
+        const earlier = await earlierAnswer(idempotency, scope);
+        if (earlier) return replay(earlier, reply);
         try {
           result = await idempotency.run(scope, handle);
         } catch (error) {
-          if (error instanceof IdempotentReplay) return replay(idempotency, scope, error.kept, reply);
-          throw error;
+          // Another request with this key committed first (shared/idempotency.ts).
+          if (!(error instanceof IdempotentReplay)) throw error;
+          const first = await earlierAnswer(idempotency, scope);
+          if (!first) throw error;
+          return replay(first, reply);
         }
       } else result = await handle();
       if (spec.raw) return reply;
-      // Stored before it is sent, so a retry after this answer finds it. The change has committed:
-      // a failure to store its answer is logged and the answer still goes out (a retry then hears
-      // that the request was carried out, IDEMPOTENT_RESPONSE_NOT_KEPT).
+      // Stored before it is sent, so a retry after this answer finds it: by the transaction that
+      // claimed the key, or recorded now for a change that none claimed for. The change has
+      // committed: a failure to store its answer is logged and the answer still goes out (a retry
+      // then hears that the request was carried out, IDEMPOTENT_RESPONSE_NOT_KEPT).
       const keep = async (answer: string | null, etag: string | null) => {
-        if (!idempotency || !scope?.claimed) return;
+        if (!idempotency || !scope) return;
+        const stored = { status, body: answer, etag, secret: secretAnswer };
         try {
-          await idempotency.keep(scope, { status, body: answer, etag, secret: secretAnswer });
+          await (scope.claimed ? idempotency.keep(scope, stored) : idempotency.record(scope, stored));
         } catch (error) {
           request.log.warn({ err: error }, "idempotency key: the answer was not stored");
         }
