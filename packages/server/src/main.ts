@@ -2,7 +2,7 @@
  * Starts the service: migrate, refuse a database this configuration cannot serve, listen, then
  * bootstrap the demo tenant on an empty database, and shut down on SIGTERM.
  */
-import { isAppError, totpSecretKeyProblem } from "@staffgate/core";
+import { armedFailpoint, isAppError, totpSecretKeyProblem } from "@staffgate/core";
 import { buildApp, REDACTED_PATHS, type StaffgateApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { serverUrl } from "./config-urls.ts";
@@ -70,6 +70,13 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
         : "The admin password is the one in STAFFGATE_BOOTSTRAP_PASSWORD.",
       `Sign in: tenant "demo", username "admin".`,
     );
+  }
+  const armed = armedFailpoint();
+  if (armed) {
+    lines.push(
+      `FAILPOINT=${armed} is set: this process exits (code 137) when it reaches that point. For tests only.`,
+    );
+    app.log.warn({ event: "sys_failpoint_armed", failpoint: armed }, "a failpoint is armed");
   }
   // Human-readable banner on stderr; stdout carries the JSON logs.
   process.stderr.write(`\n${lines.join("\n")}\n\n`);

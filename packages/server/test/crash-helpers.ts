@@ -110,12 +110,16 @@ export interface ServerProcess {
   /** SIGTERM (then SIGKILL after 5 s) to this PID, for the end of the test. */
   stop(): Promise<void>;
   readonly exited: boolean;
+  /** Resolves with how the process ended. */
+  readonly ended: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export interface ServeEnv {
   readonly databaseUrl: string;
   readonly bootstrapPassword: string;
   readonly operatorToken: string;
+  /** Arms a failpoint (core shared/failpoint.ts) in the server process. */
+  readonly failpoint?: string;
 }
 
 /** `staffgate serve` (the bundled command, cli-helpers.ts) on a free port; resolves once /readyz answers 200. */
@@ -131,6 +135,7 @@ export async function spawnServer(env: ServeEnv): Promise<ServerProcess> {
       STAFFGATE_OPERATOR_TOKEN: env.operatorToken,
       STAFFGATE_PUBLIC_URL: "http://127.0.0.1",
       LOG_LEVEL: "warn",
+      ...(env.failpoint ? { FAILPOINT: env.failpoint } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -196,6 +201,7 @@ export async function spawnServer(env: ServeEnv): Promise<ServerProcess> {
     url,
     pid,
     output: () => out,
+    ended: exit,
     get exited() {
       return exited;
     },

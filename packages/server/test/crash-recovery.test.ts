@@ -33,7 +33,7 @@
  * §5.2 point 5: every create is sent with an Idempotency-Key; after the restart each cut-off create,
  * and the cycle's last acknowledged one, is sent again with its key and must answer its first
  * answer (one that landed) or be carried out now (one that did not): nothing is created twice.
- * Failpoints and the logging-failure cases are out of scope.
+ * Failpoints at exact places are failpoints.test.ts; the logging-failure cases are out of scope.
  */
 import { randomBytes, randomInt } from "node:crypto";
 import type { Db } from "@staffgate/core";

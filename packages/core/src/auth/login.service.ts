@@ -17,12 +17,14 @@
  * Every refusal is the same 401 INVALID_CREDENTIALS. The audit says why (for the tenant's
  * administrators); it never holds a password, token or code.
  */
+
 import type { User } from "@staffgate/contract";
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { SessionPurpose } from "../db/schema.ts";
 import type { Ctx, RequestMeta } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
+import { failpoint } from "../shared/failpoint.ts";
 import { hashSecret, newSecret } from "../shared/ids.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { inTx, type Trx } from "../shared/tx.ts";
@@ -210,6 +212,7 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
             .where("id", "=", row.id)
             .where("password_hash", "=", row.password_hash)
             .execute();
+          failpoint("after_hash_write");
         }
         const sessionId = deps.ids.next("ses");
         const sessionStore = createSessionStore(trx, tenant.id);

@@ -7,6 +7,7 @@ import type { TenantsTable, UsersTable } from "../db/schema.ts";
 import { enqueue } from "../mail/outbox.store.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
+import { failpoint } from "../shared/failpoint.ts";
 import { hashSecret } from "../shared/ids.ts";
 import type { Trx } from "../shared/tx.ts";
 import { readSettings, type TenantSettings } from "../tenants/settings.rules.ts";
@@ -116,6 +117,7 @@ export function createPasswordWrites(deps: Deps) {
     }
     const updated = await q.executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return false;
+    failpoint("after_hash_write");
     const history = createPasswordHistoryStore(trx, tenantId);
     if (user.password_hash !== null)
       await history.push(user.id, user.password_hash, at, settings.passwordHistory);

@@ -8,6 +8,7 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../db/schema.ts";
 import type { Deps } from "./deps.ts";
 import { AppError } from "./errors.ts";
+import { failpoint } from "./failpoint.ts";
 import { claimIdempotencyKey, idempotencyScope } from "./idempotency.ts";
 
 export type Trx = Transaction<Database>;
@@ -25,9 +26,11 @@ export function onCommit(trx: Trx, fn: () => void): void {
 
 async function run<T>(deps: Deps, work: (trx: Trx) => Promise<T>): Promise<T> {
   let current: Trx | undefined;
-  const result = await deps.db.kysely.transaction().execute((trx) => {
+  const result = await deps.db.kysely.transaction().execute(async (trx) => {
     current = trx;
-    return work(trx);
+    const done = await work(trx);
+    failpoint("before_commit");
+    return done;
   });
   const queued = current && afterCommit.get(current);
   // After the commit nothing may turn the use case's success into a failure.

@@ -3,6 +3,7 @@
 import type { User } from "@staffgate/contract";
 import { prepared } from "../db/prepared.ts";
 import type { UsersTable } from "../db/schema.ts";
+import { failpoint } from "../shared/failpoint.ts";
 import type { Executor } from "../shared/tx.ts";
 import type { WorkspaceRoleAssignment } from "./users.table.ts";
 import { toUser, type UserExtras } from "./users.table.ts";
@@ -56,6 +57,7 @@ export function createUserStore(db: Executor, tenantId: string) {
         .insertInto("users")
         .values({ ...row, tenant_id: tenantId })
         .execute();
+      failpoint("after_user_insert");
     },
 
     /**
