@@ -102,6 +102,26 @@ describe("user actions", () => {
     expect(login.mustChangePassword).toBe(true);
   });
 
+  it("says a random password unlocks a locked user, and it does: the row's Locked tag goes and it signs in", async () => {
+    const lena = await staff(tenant, "Lena", "Berg", { roleId: viewer });
+    await lockOut(e, tenant, lena.username);
+    const page = await signedIn();
+    const row = page.getByRole("row").filter({ hasText: "Lena Berg" });
+    await visible(row.getByText("Locked", { exact: true }));
+    await choose(page, "Lena Berg", "Set random password");
+    const dialog = page.getByRole("dialog");
+    await visible(dialog.getByText("Their account is unlocked too."));
+    await dialog.getByRole("button", { name: "Set random password" }).click();
+    const secret = dialog.locator("output");
+    await visible(secret);
+    const password = ((await secret.textContent()) ?? "").trim();
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await gone(dialog);
+    await gone(row.getByText("Locked", { exact: true }));
+    expect((await tenant.admin.users.get(lena.id)).locked).toBe(false);
+    expect((await signIn(lena.username, password)).mustChangePassword).toBe(true);
+  });
+
   it("sets a password the administrator types: refused beside the field when weak, then signs in", async () => {
     const tom = await staff(tenant, "Tomas", "Novak", { roleId: viewer });
     const page = await signedIn();

@@ -96,7 +96,7 @@ export function RandomPasswordDialog(props: {
       <div className="dialog-body">
         <p>
           {user.displayName} gets a new random password, shown to you once. Their sessions and API tokens end,
-          and they are told by email.
+          and they are told by email.{user.locked ? " Their account is unlocked too." : ""}
         </p>
         <label className="check">
           <input type="checkbox" checked={mustChange} onChange={(e) => setMustChange(e.target.checked)} />

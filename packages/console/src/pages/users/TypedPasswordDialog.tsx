@@ -38,7 +38,10 @@ export function TypedPasswordDialog(props: {
       submitLabel="Set password"
       {...formProps({ send, fields: ["password"] })}
     >
-      <p>Their sessions and API tokens end, and they are told by email.</p>
+      <p>
+        Their sessions and API tokens end, and they are told by email.
+        {user.locked ? " Their account is unlocked too." : ""}
+      </p>
       <Field
         label="New password"
         type="password"
