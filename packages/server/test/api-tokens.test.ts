@@ -266,6 +266,21 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     ]);
   });
 
+  it("revoked while 100 of its requests are in flight: each answers 200 or 401, and every one sent after the revocation is 401 (SECURITY.md §5.3.6)", async () => {
+    const { created, client } = await makeToken(a.admin, readerRole);
+    const me = () => status(client, "GET", "/api/v1/auth/me").then((r) => r.status);
+    const check = () =>
+      status(client, "POST", "/api/v1/check", { userId: created.userId, permission: "patients.read" }).then(
+        (r) => r.status,
+      );
+    const inFlight = Array.from({ length: 100 }, (_, i) => (i % 2 ? me() : check()));
+    await a.admin.apiTokens.revoke(created.id);
+    const during = await Promise.all(inFlight);
+    expect(during.filter((s) => s !== 200 && s !== 401)).toEqual([]);
+    const after = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? me() : check())));
+    expect(new Set(after)).toEqual(new Set([401]));
+  });
+
   it("carries an ETag (1 active, 2 revoked); DELETE with a stale If-Match is 412 and revokes nothing", async () => {
     const { created, client } = await makeToken(a.admin, readerRole);
     const res = await a.admin.transport.raw("GET", `/api/v1/api-tokens/${created.id}`);
