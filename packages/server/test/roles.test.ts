@@ -256,6 +256,23 @@ describe(`roles (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await a.admin.roles.update(nurses.id, { name: "NURSES" })).name).toBe("NURSES");
   });
 
+  it("gives one 200 and 412s to 10 parallel edits with the same If-Match: no lost update (SECURITY.md §5.3.3)", async () => {
+    const role = await a.admin.roles.create({ name: "Racing Desk", permissions: [] });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        a.admin.roles
+          .update(role.id, { description: `Edit ${i}` }, { ifMatch: role.version })
+          .then((r) => ({ status: 200, description: r.description }))
+          .catch((e: { status: number }) => ({ status: e.status, description: null })),
+      ),
+    );
+    const won = results.filter((r) => r.status === 200);
+    expect(won).toHaveLength(1);
+    expect(results.filter((r) => r.status === 412)).toHaveLength(9);
+    const final = await roleNamed(a.admin, "Racing Desk");
+    expect([final.description, final.version]).toEqual([won[0]!.description, role.version + 1]);
+  });
+
   it("never changes or deletes the locked Administrator", async () => {
     const admin = await roleNamed(a.admin, "Administrator");
     expect(admin).toMatchObject({ locked: true, system: true });

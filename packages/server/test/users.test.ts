@@ -232,6 +232,24 @@ describe(`users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(same.version).toBe(2);
   });
 
+  it("gives one 200 and 412s to 10 parallel edits with the same If-Match: no lost update (SECURITY.md §5.3.3)", async () => {
+    const u = await a.admin.users.create(newUser(viewerRole, { title: "Start" }));
+    const other = await t.signIn(a.slug, a.adminUsername);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? other : a.admin).users
+          .update(u.id, { title: `Edit ${i}` }, { ifMatch: u.version })
+          .then((r) => ({ status: 200, title: r.title }))
+          .catch((e: { status: number }) => ({ status: e.status, title: null })),
+      ),
+    );
+    const won = results.filter((r) => r.status === 200);
+    expect(won).toHaveLength(1);
+    expect(results.filter((r) => r.status === 412)).toHaveLength(9);
+    const final = await a.admin.users.get(u.id);
+    expect([final.title, final.version]).toEqual([won[0]!.title, u.version + 1]);
+  });
+
   it("refuses to edit an archived user (restore first)", async () => {
     const u = await a.admin.users.create(newUser(viewerRole));
     await setUserColumns(t, a.id, u.id, { status: "archived" });
