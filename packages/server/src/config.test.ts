@@ -92,6 +92,14 @@ describe("loadConfig", () => {
     }
   });
 
+  it("refuses an unknown FAILPOINT naming FAILPOINT and the points (a typo would leave a crash test unarmed)", () => {
+    expect(() => loadConfig({ FAILPOINT: "before_commit" })).not.toThrow();
+    for (const value of ["bogus", "AFTER_USER_INSERT", " before_commit"])
+      expect(() => loadConfig({ FAILPOINT: value })).toThrow(
+        /FAILPOINT must be one of after_user_insert, after_hash_write, before_commit/,
+      );
+  });
+
   it("refuses an unknown LOG_LEVEL naming LOG_LEVEL and the levels", () => {
     expect(loadConfig({ LOG_LEVEL: "debug" }).logLevel).toBe("debug");
     expect(() => loadConfig({ LOG_LEVEL: "verbose" })).toThrow(

@@ -1,6 +1,12 @@
 /** Configuration from the environment (API.md "Configuration"), validated once at start-up. */
 import { isIP } from "node:net";
-import { DEFAULT_DATABASE_URL, DEFAULT_RATE_LIMITS, isTenantToken, type RateLimits } from "@staffgate/core";
+import {
+  DEFAULT_DATABASE_URL,
+  DEFAULT_RATE_LIMITS,
+  FAILPOINTS,
+  isTenantToken,
+  type RateLimits,
+} from "@staffgate/core";
 import { parsePublicUrl, parseSmtpUrl } from "./config-urls.ts";
 
 /**
@@ -139,6 +145,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(
       "STAFFGATE_OPERATOR_TOKEN must not start with sgs_ or sgt_ (the prefixes of tenant tokens)",
     );
+  }
+  // A mistyped failpoint would leave a crash test's server unarmed without a word.
+  if (env.FAILPOINT && !(FAILPOINTS as readonly string[]).includes(env.FAILPOINT)) {
+    throw new Error(`FAILPOINT must be one of ${FAILPOINTS.join(", ")} (tests only); got "${env.FAILPOINT}"`);
   }
   const hashThreads = env.STAFFGATE_HASH_THREADS ? Number(env.STAFFGATE_HASH_THREADS) : undefined;
   if (hashThreads !== undefined && (!Number.isInteger(hashThreads) || hashThreads < 1 || hashThreads > 64)) {

@@ -65,9 +65,14 @@ describe(`failpoints (${TEST_DB})`, () => {
     await server.stop();
 
     /** Sends `change` to a server armed with `failpoint`: no answer, and the process exits with 137. */
-    const dies = async (failpoint: string, change: (api: Staffgate) => Promise<unknown>) => {
+    const dies = async (
+      failpoint: string,
+      change: (api: Staffgate) => Promise<unknown>,
+      first?: (url: string) => Promise<void>,
+    ) => {
       server = await serve(failpoint);
       expect(server.output()).toContain(`FAILPOINT=${failpoint} is set`);
+      await first?.(server.url);
       await expect(change(client(server.url, adminToken))).rejects.toThrow();
       expect(await server.ended, server.output()).toEqual({ code: 137, signal: null });
       expect(server.output()).toContain(`FAILPOINT ${failpoint} reached`);
@@ -102,7 +107,24 @@ describe(`failpoints (${TEST_DB})`, () => {
     const before = await admin.users.get(staff.id);
     await server.stop();
 
-    await dies("before_commit", (api) => api.users.update(staff.id, { title: "Never saved" } as never));
+    await dies(
+      "before_commit",
+      (api) => api.users.update(staff.id, { title: "Never saved" } as never),
+      // Not changes: a sign-in's bookkeeping, a wrong password, forgot-password, an export.
+      async (url) => {
+        const anonymous = client(url);
+        expect(
+          (await anonymous.auth.login({ tenant: "demo", login: "steady", password: OLD_PASSWORD })).token,
+        ).toBeTruthy();
+        await expect(
+          anonymous.auth.login({ tenant: "demo", login: "steady", password: NEW_PASSWORD }),
+        ).rejects.toThrow();
+        await anonymous.credentials.forgotPassword({ tenant: "demo", email: "steady@demo.example" });
+        expect(
+          (await client(url, adminToken).transport.raw("GET", "/api/v1/audit/export?format=jsonl")).status,
+        ).toBe(200);
+      },
+    );
     const after = await admin.users.get(staff.id);
     expect([after.title, after.version]).toEqual([before.title, before.version]);
 

@@ -299,19 +299,22 @@ describe(`Idempotency-Key (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect((await send("POST", "/api/v1/users", body, "invite-1")).statusCode).toBe(422);
   });
 
-  it("forgets the stored answers that show a user once the user is purged", async () => {
+  it("drops the stored answers that show a purged user, and a retry of its creation does not bring it back", async () => {
     const body = newUser();
     const created = (await send("POST", "/api/v1/users", body, "purged-1")).json();
     const stored = () =>
       t.db.kysely
         .selectFrom("idempotency_keys")
-        .select("key")
+        .select(["body", "secret"])
         .where("tenant_id", "=", a.id)
         .where("key", "=", "purged-1")
         .execute();
-    expect(await stored()).toHaveLength(1);
+    expect((await stored())[0]?.body).toContain(body.email);
     expect((await send("POST", `/api/v1/users/${created.id}/purge`, undefined)).statusCode).toBe(204);
-    expect(await stored()).toHaveLength(0);
+    expect(await stored()).toEqual([{ body: null, secret: 2 }]);
+    const retried = await send("POST", "/api/v1/users", body, "purged-1");
+    expect([retried.statusCode, retried.json().code]).toEqual([409, "IDEMPOTENT_RESPONSE_NOT_KEPT"]);
+    expect(await countUsers(body.username)).toBe(0);
   });
 
   it("refuses a malformed key as a field error and changes nothing", async () => {

@@ -13,7 +13,7 @@ import type { Ctx } from "../shared/context.ts";
 import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
-import { claimRequestKey, inTx, type Trx } from "../shared/tx.ts";
+import { inChangeTx, type Trx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
 import { ensureNotSelf } from "../users/user-lifecycle.service.ts";
 import { createUserStore } from "../users/users.store.ts";
@@ -67,10 +67,8 @@ export function createPatientAccessService(deps: Deps) {
 
   /** The tenant-locked transaction every write runs in. */
   function inGrantTx<T>(tenantId: string, work: (trx: Trx) => Promise<T>): Promise<T> {
-    return inTx(deps, async (trx) => {
+    return inChangeTx(deps, tenantId, work, async (trx) => {
       if (!(await lockTenantRow(trx, deps.db.dialect, tenantId))) throw new AppError("TENANT_NOT_FOUND");
-      await claimRequestKey(deps, trx, tenantId);
-      return work(trx);
     });
   }
 

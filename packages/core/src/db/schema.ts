@@ -313,7 +313,7 @@ export interface IdempotencyKeysTable {
   status: number | null;
   body: string | null;
   etag: string | null;
-  /** 1: the answer carried a one-time secret and was not kept. */
+  /** 1: the answer carried a one-time secret and was not kept; 2: it showed a record since purged. */
   secret: number;
 }
 

@@ -47,6 +47,8 @@ export interface KeptResponse {
   readonly etag: string | null;
   /** The answer carried a one-time secret, so it was not kept. */
   readonly secret: boolean;
+  /** The answer showed a record since purged, so it was dropped (the key stays used). */
+  readonly purged: boolean;
 }
 
 export interface StoredAnswer {
@@ -65,6 +67,10 @@ export class IdempotentReplay extends Error {
 }
 
 export const idempotencyScope = new AsyncLocalStorage<IdempotencyScope>();
+
+/** The `secret` column: 0 the answer is kept; SECRET it held a one-time secret; PURGED it showed a purged record. */
+const SECRET = 1;
+const PURGED = 2;
 
 const horizonOf = (now: Date) => new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS).toISOString();
 
@@ -85,7 +91,13 @@ async function findKept(db: Executor, scope: IdempotencyScope, now: Date): Promi
     .executeTakeFirst();
   if (!row || row.created_at < horizonOf(now)) return null;
   if (row.fingerprint !== scope.fingerprint) throw new AppError("IDEMPOTENCY_KEY_REUSED");
-  return { status: row.status, body: row.body, etag: row.etag, secret: row.secret === 1 };
+  return {
+    status: row.status,
+    body: row.body,
+    etag: row.etag,
+    secret: row.secret === SECRET,
+    purged: row.secret === PURGED,
+  };
 }
 
 /**
@@ -122,12 +134,15 @@ export async function claimIdempotencyKey(trx: Trx, scope: IdempotencyScope, now
 
 /**
  * A purge's forgetting reaches the stored answers: those that show the purged record (a user's
- * creation, say) go with it, instead of keeping its name and email for the rest of their 24 hours.
- * Ids are opaque and random, so the quoted id is found only where that record is.
+ * creation, say) lose their body, instead of keeping its name and email for the rest of their 24
+ * hours. The keys stay used, so a retry of that creation does not bring the person back: it hears
+ * that the request was carried out (409). Ids are opaque and random, so the quoted id is found
+ * only where that record is.
  */
 export async function forgetAnswersNaming(trx: Trx, tenantId: string, id: string): Promise<void> {
   await trx
-    .deleteFrom("idempotency_keys")
+    .updateTable("idempotency_keys")
+    .set({ body: null, etag: null, secret: PURGED })
     .where("tenant_id", "=", tenantId)
     .where("body", "like", `%${JSON.stringify(id)}%`)
     .execute();
@@ -147,7 +162,7 @@ export function createIdempotencyService(deps: Deps) {
           status: answer.status,
           body: answer.secret ? null : answer.body,
           etag: answer.etag,
-          secret: answer.secret ? 1 : 0,
+          secret: answer.secret ? SECRET : 0,
         })
         .where("tenant_id", "=", scope.tenantId)
         .where("principal", "=", scope.principal)
@@ -176,7 +191,7 @@ export function createIdempotencyService(deps: Deps) {
           status: answer.status,
           body: answer.secret ? null : answer.body,
           etag: answer.etag,
-          secret: answer.secret ? 1 : 0,
+          secret: answer.secret ? SECRET : 0,
         })
         .onConflict((oc) => oc.columns(["tenant_id", "principal", "key"]).doNothing())
         .execute();

@@ -24,12 +24,13 @@ export function onCommit(trx: Trx, fn: () => void): void {
   else afterCommit.set(trx, [fn]);
 }
 
-async function run<T>(deps: Deps, work: (trx: Trx) => Promise<T>): Promise<T> {
+/** `change`: a request's change (not bookkeeping or an audit-only event), where `before_commit` fires. */
+async function run<T>(deps: Deps, work: (trx: Trx) => Promise<T>, change = false): Promise<T> {
   let current: Trx | undefined;
   const result = await deps.db.kysely.transaction().execute(async (trx) => {
     current = trx;
     const done = await work(trx);
-    failpoint("before_commit");
+    if (change) failpoint("before_commit");
     return done;
   });
   const queued = current && afterCommit.get(current);
@@ -51,19 +52,23 @@ export async function inTenantTx<T>(
 ): Promise<T> {
   // A request sent with an Idempotency-Key claims it with its first change, under the tenant lock.
   const scope = idempotencyScope.getStore();
-  return run(deps, async (trx) => {
-    const bumped = await trx
-      .updateTable("tenants")
-      .set((eb) => ({ policy_version: eb("policy_version", "+", 1) }))
-      .where("id", "=", tenantId)
-      .executeTakeFirst();
-    if (Number(bumped.numUpdatedRows) !== 1) throw new AppError("TENANT_NOT_FOUND");
-    // Delivered on commit (never on rollback): other instances refresh their decision cache early.
-    if (deps.db.dialect === "postgres")
-      await sql`SELECT pg_notify('staffgate_policy', ${tenantId})`.execute(trx);
-    await claimRequestKey(deps, trx, tenantId, scope);
-    return work(trx);
-  });
+  return run(
+    deps,
+    async (trx) => {
+      const bumped = await trx
+        .updateTable("tenants")
+        .set((eb) => ({ policy_version: eb("policy_version", "+", 1) }))
+        .where("id", "=", tenantId)
+        .executeTakeFirst();
+      if (Number(bumped.numUpdatedRows) !== 1) throw new AppError("TENANT_NOT_FOUND");
+      // Delivered on commit (never on rollback): other instances refresh their decision cache early.
+      if (deps.db.dialect === "postgres")
+        await sql`SELECT pg_notify('staffgate_policy', ${tenantId})`.execute(trx);
+      await claimRequestKey(deps, trx, tenantId, scope);
+      return work(trx);
+    },
+    true,
+  );
 }
 
 /**
@@ -85,19 +90,26 @@ export async function claimRequestKey(
 }
 
 /**
- * A change that does not touch policy (sessions, MFA, one's own password, an audit purge, an
- * emergency review): an ordinary transaction that also claims the request's Idempotency-Key.
+ * A change that does not bump the policy version (sessions, MFA, one's own password, an audit
+ * purge, an emergency review, patient grants): an ordinary transaction that claims the request's
+ * Idempotency-Key, after `lock` when the use case takes a lock first.
  */
 export async function inChangeTx<T>(
   deps: Deps,
   tenantId: string,
   work: (trx: Trx) => Promise<T>,
+  lock?: (trx: Trx) => Promise<void>,
 ): Promise<T> {
   const scope = idempotencyScope.getStore();
-  return run(deps, async (trx) => {
-    await claimRequestKey(deps, trx, tenantId, scope);
-    return work(trx);
-  });
+  return run(
+    deps,
+    async (trx) => {
+      await lock?.(trx);
+      await claimRequestKey(deps, trx, tenantId, scope);
+      return work(trx);
+    },
+    true,
+  );
 }
 
 /**

@@ -135,12 +135,15 @@ export async function earlierAnswer(
  * or a crash between the commit and the store) is said as such.
  */
 export function replay(answer: KeptResponse, reply: FastifyReply): FastifyReply {
-  if (answer.status === null || answer.secret) {
+  if (answer.status === null || answer.secret || answer.purged) {
+    const why = answer.secret
+      ? "its answer held a secret shown only once, so it is not kept"
+      : answer.purged
+        ? "its answer showed a record since purged, so it is not kept"
+        : "its answer was not kept";
     throw new AppError(
       "IDEMPOTENT_RESPONSE_NOT_KEPT",
-      answer.secret
-        ? "The request with this Idempotency-Key was carried out; its answer held a secret shown only once, so it is not kept"
-        : "The request with this Idempotency-Key was carried out; its answer was not kept",
+      `The request with this Idempotency-Key was carried out; ${why}`,
     );
   }
   reply.code(answer.status).header(REPLAYED_HEADER, "true");

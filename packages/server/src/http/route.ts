@@ -243,15 +243,23 @@ function refuseUnless<P, B>(
 
 /**
  * A signed-in caller's change declared with a schema: not a read (GET, or the decision routes,
- * which are POSTs that change nothing), nor a raw handler, which writes its own answer.
+ * which are POSTs that change nothing), nor a raw handler, which writes its own answer, nor SCIM,
+ * whose protocol (RFC 7644) has no such header and whose errors have no 422.
  */
 function takesIdempotencyKey(spec: {
   method: Method;
+  url: string;
   raw?: boolean;
   auth: AuthMode;
   rate?: string;
 }): boolean {
-  return spec.auth === "tenant" && spec.method !== "GET" && !spec.raw && spec.rate !== "decision";
+  return (
+    spec.auth === "tenant" &&
+    spec.method !== "GET" &&
+    !spec.raw &&
+    spec.rate !== "decision" &&
+    !spec.url.includes("/scim/v2/")
+  );
 }
 
 export function route<
