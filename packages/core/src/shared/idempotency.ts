@@ -74,10 +74,24 @@ const PURGED = 2;
 
 const horizonOf = (now: Date) => new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS).toISOString();
 
-const ofKey = (scope: IdempotencyScope) => ({
+/** The columns an answer sets (none yet: null); a one-time secret's body is never stored. */
+const answerColumns = (answer: StoredAnswer | null) =>
+  answer
+    ? {
+        status: answer.status,
+        body: answer.secret ? null : answer.body,
+        etag: answer.etag,
+        secret: answer.secret ? SECRET : 0,
+      }
+    : { status: null, body: null, etag: null, secret: 0 };
+
+const newRow = (scope: IdempotencyScope, now: Date, answer: StoredAnswer | null) => ({
   tenant_id: scope.tenantId,
   principal: scope.principal,
   key: scope.key,
+  fingerprint: scope.fingerprint,
+  created_at: now.toISOString(),
+  ...answerColumns(answer),
 });
 
 /** The key's earlier request within 24 hours, if any; the key with another request is 422. */
@@ -116,15 +130,7 @@ export async function claimIdempotencyKey(trx: Trx, scope: IdempotencyScope, now
   try {
     await trx
       .insertInto("idempotency_keys")
-      .values({
-        ...ofKey(scope),
-        fingerprint: scope.fingerprint,
-        created_at: now.toISOString(),
-        status: null,
-        body: null,
-        etag: null,
-        secret: 0,
-      })
+      .values(newRow(scope, now, null))
       .execute();
   } catch (error) {
     if (isUniqueViolation(error)) throw new IdempotentReplay();
@@ -158,12 +164,7 @@ export function createIdempotencyService(deps: Deps) {
     async keep(scope: IdempotencyScope, answer: StoredAnswer): Promise<void> {
       await db
         .updateTable("idempotency_keys")
-        .set({
-          status: answer.status,
-          body: answer.secret ? null : answer.body,
-          etag: answer.etag,
-          secret: answer.secret ? SECRET : 0,
-        })
+        .set(answerColumns(answer))
         .where("tenant_id", "=", scope.tenantId)
         .where("principal", "=", scope.principal)
         .where("key", "=", scope.key)
@@ -184,15 +185,7 @@ export function createIdempotencyService(deps: Deps) {
         .execute();
       await db
         .insertInto("idempotency_keys")
-        .values({
-          ...ofKey(scope),
-          fingerprint: scope.fingerprint,
-          created_at: now.toISOString(),
-          status: answer.status,
-          body: answer.secret ? null : answer.body,
-          etag: answer.etag,
-          secret: answer.secret ? SECRET : 0,
-        })
+        .values(newRow(scope, now, answer))
         .onConflict((oc) => oc.columns(["tenant_id", "principal", "key"]).doNothing())
         .execute();
     },
