@@ -8,7 +8,7 @@ import { z } from "zod";
 import { Email } from "./users.ts";
 
 /** Generous in UTF-16 units: 1024 code points of 4-byte characters; the policy counts code points. */
-const Password = z.string().min(1).max(4096);
+const Password = z.string().min(1).max(4096, "must be at most 1024 characters");
 /** One-time link tokens are `sgr_…` / `sgi_…` (256 bits, base64url); anything far longer is junk. */
 const Token = z.string().min(1).max(512);
 

@@ -63,7 +63,7 @@ export const LoginBody = z.strictObject({
    */
   password: z
     .string()
-    .max(4096, { abort: true })
+    .max(4096, { abort: true, message: "must be at most 1024 characters" })
     .refine(
       (p) => p.length <= 1024 || [...p.normalize("NFC")].length <= 1024,
       "must be at most 1024 characters",

@@ -97,7 +97,7 @@ export const CreateUserBody = z.strictObject({
   ...UserFields,
   virtual: z.boolean().optional(),
   /** Omit to send an invitation instead. */
-  password: z.string().max(1024).optional(),
+  password: z.string().max(1024, "must be at most 1024 characters").optional(),
   mustChangePassword: z.boolean().optional(),
 });
 export type CreateUserBody = z.infer<typeof CreateUserBody>;
@@ -124,7 +124,7 @@ export const UpdateUserBody = z.strictObject({
    * Changing one's own email address needs the password again (ASVS 7.5.1: a stolen session must
    * not be able to move the account's reset links to another mailbox).
    */
-  currentPassword: z.string().max(4096).optional(),
+  currentPassword: z.string().max(4096, "must be at most 1024 characters").optional(),
 });
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
 

@@ -76,6 +76,19 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       }
     });
 
+    it("a session refused as idle stays refused when the limit is raised afterwards", async () => {
+      await (await admin()).settings.update({ idleTimeoutMinutes: 5 });
+      try {
+        const s = await admin();
+        t.clock.advance(5 * MINUTE + SECOND);
+        expect((await problemOf(() => s.auth.me())).status).toBe(401);
+        await (await admin()).settings.update({ idleTimeoutMinutes: 15 });
+        expect((await problemOf(() => s.auth.me())).status).toBe(401);
+      } finally {
+        await (await admin()).settings.update({ idleTimeoutMinutes: 15 });
+      }
+    });
+
     it("applies a workspace's idle limit when the request names it, and a shorter one to the whole session", async () => {
       const adm = await admin();
       const short = await adm.workspaces.create({ slug: "kiosk", name: "Kiosk", idleTimeoutSeconds: 120 });
@@ -239,6 +252,37 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       await ids();
       t.clock.advance(10 * MINUTE);
       expect(await ids()).toContain(thirdId);
+    });
+
+    it("cuts pages from the sessions listed: no empty page while more follow, whatever is left out", async () => {
+      const c = await t.createTenant();
+      const made = await createUser(
+        t,
+        { ...c, admin: await t.signIn(c.slug, "admin") },
+        { roleId: await roleIdByName(t, c, "Viewer") },
+      );
+      // Sessions made, then left idle past the limit, between live ones.
+      const live = [made.client];
+      for (let i = 0; i < 3; i++) await t.signIn(c.slug, made.user.username);
+      t.clock.advance(16 * MINUTE);
+      for (let i = 0; i < 2; i++) live.push(await t.signIn(c.slug, made.user.username));
+      for (let i = 0; i < 3; i++) await t.signIn(c.slug, made.user.username);
+      t.clock.advance(16 * MINUTE);
+      for (let i = 0; i < 2; i++) live.push(await t.signIn(c.slug, made.user.username));
+      const me = live.at(-1)!;
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 20; pages++) {
+        const page = await me.auth.sessions({ limit: 1, ...(cursor ? { cursor } : {}) });
+        expect(page.items.length === 0 && page.nextCursor !== null).toBe(false);
+        seen.push(...page.items.map((x) => x.id));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      // The two newest sessions are the only ones used within the limit; the rest idled out.
+      const all = (await me.auth.sessions({ limit: 100 })).items.map((x) => x.id);
+      expect(seen).toEqual(all);
+      expect(all).toHaveLength(2);
     });
 
     it("ends one of them (the other keeps working), and 404s another user's or tenant's session", async () => {

@@ -2,9 +2,12 @@
  * Sessions: sign-in (delegated to login.service.ts), sign-out, resolving a token to its caller
  * (with the idle and absolute limits), "who am I", and the user's own list of sessions.
  */
+
 import type { Session } from "@staffgate/contract";
+import type { Selectable } from "kysely";
 import type { PolicyCache } from "../access/policy-cache.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
+import type { SessionsTable } from "../db/schema.ts";
 import type { Ctx, RequestMeta } from "../shared/context.ts";
 import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
@@ -119,15 +122,6 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
       caller: Caller,
       query: { readonly limit: number; readonly cursor?: string | undefined },
     ): Promise<{ items: Session[]; nextCursor: string | null }> {
-      const after = decodePairCursor(query.cursor);
-      const rows = await createSessionStore(deps.db.kysely, caller.tenantId).listForUser(
-        caller.userId,
-        deps.clock.now().toISOString(),
-        query.limit + 1,
-        after,
-      );
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
       const settings = await settingsOf(caller);
       const mfa = await mfaStateOf(caller, settings);
       const nowMs = deps.clock.now().getTime();
@@ -136,34 +130,57 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
         caller.tenantId,
       ).longestIdleSeconds();
       const longestIdle = Math.max(settings.idleTimeoutMinutes * 60, longestWorkspace ?? 0);
-      return {
-        nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
+      /** The row as listed, or null when it could no longer serve a request. */
+      const listed = (r: Selectable<SessionsTable>): Session | null => {
         // A session the MFA rule no longer lets serve is refused on its next request: not listed.
-        items: page.flatMap((r) => {
-          const purpose = purposeNow(r.purpose, {
-            ...mfa,
-            verified: r.mfa_verified === 1,
-            waived: r.mfa_waived === 1,
-          });
-          if (purpose === null) return [];
-          const current = r.id === caller.sessionId;
-          const endMs = sessionEndMs(r.created_at, r.expires_at, settings.absoluteTimeoutHours);
-          // Its cap is the strictest workspace it worked in, never longer than what could judge it.
-          const idleLimit = Math.min(Number(r.idle_cap_seconds ?? longestIdle), longestIdle);
-          if (!current && (nowMs >= endMs || idledOut(r.last_used_at, idleLimit, nowMs))) return [];
-          return [
-            {
-              id: r.id,
-              createdAt: r.created_at,
-              lastUsedAt: r.last_used_at,
-              expiresAt: new Date(endMs).toISOString(),
-              ip: r.ip,
-              userAgent: r.user_agent,
-              purpose,
-              current,
-            },
-          ];
-        }),
+        const purpose = purposeNow(r.purpose, {
+          ...mfa,
+          verified: r.mfa_verified === 1,
+          waived: r.mfa_waived === 1,
+        });
+        if (purpose === null) return null;
+        const current = r.id === caller.sessionId;
+        const endMs = sessionEndMs(r.created_at, r.expires_at, settings.absoluteTimeoutHours);
+        // Its cap is the strictest workspace it worked in, never longer than what could judge it.
+        const idleLimit = Math.min(Number(r.idle_cap_seconds ?? longestIdle), longestIdle);
+        if (!current && (nowMs >= endMs || idledOut(r.last_used_at, idleLimit, nowMs))) return null;
+        return {
+          id: r.id,
+          createdAt: r.created_at,
+          lastUsedAt: r.last_used_at,
+          expiresAt: new Date(endMs).toISOString(),
+          ip: r.ip,
+          userAgent: r.user_agent,
+          purpose,
+          current,
+        };
+      };
+      // Pages are cut from the sessions listed, not from the rows read: rows that are not listed
+      // are read past, so no page comes back empty while more follow.
+      const store = createSessionStore(deps.db.kysely, caller.tenantId);
+      const shown: { row: Selectable<SessionsTable>; item: Session }[] = [];
+      let after = decodePairCursor(query.cursor);
+      for (;;) {
+        const rows = await store.listForUser(
+          caller.userId,
+          new Date(nowMs).toISOString(),
+          query.limit + 1,
+          after,
+        );
+        for (const row of rows) {
+          const item = listed(row);
+          if (item) shown.push({ row, item });
+          if (shown.length > query.limit) break;
+        }
+        if (shown.length > query.limit || rows.length <= query.limit) break;
+        const last = rows.at(-1)!;
+        after = [last.created_at, last.id];
+      }
+      const page = shown.slice(0, query.limit);
+      const last = page.at(-1)?.row;
+      return {
+        nextCursor: shown.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
+        items: page.map((s) => s.item),
       };
     },
 

@@ -14,6 +14,7 @@ import type { PolicySnapshot } from "../access/policy-snapshot.ts";
 import type { Deps } from "../shared/deps.ts";
 import { hashSecret } from "../shared/ids.ts";
 import { turnBatch } from "../shared/turn-batch.ts";
+import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
 import { createApiTokenStore } from "./api-tokens.store.ts";
 import {
   type ApiTokenCallerRow,
@@ -25,7 +26,7 @@ import {
 import { type Caller, callerPermissions } from "./caller.ts";
 import { createCallerCache, type Kept } from "./caller-cache.ts";
 import { holdsPatientPermission, mfaRequiredFor } from "./mfa.rules.ts";
-import { sessionEndMs } from "./session-lifetime.rules.ts";
+import { idledOut, sessionEndMs } from "./session-lifetime.rules.ts";
 import { purposeNow } from "./session-purpose.rules.ts";
 import { createSessionStore } from "./sessions.store.ts";
 
@@ -44,11 +45,14 @@ interface Kind<R extends CallerRow> {
   /** The rows of the asks, in order (undefined: no such token). */
   read(deps: Deps, asks: readonly TokenAsk[]): Promise<(R | undefined)[]>;
   /**
-   * At `now`: "refuse", "touch" (valid, but last_used_at is due a write first) or "ok". Rules on
-   * the row alone (expiry, status, idle limit); the snapshot only lends the tenant's settings.
+   * At `now`: "refuse", "end" (refused because its time ran out: it is ended, so that no later
+   * change of the limits brings it back), "touch" (valid, but last_used_at is due a write first)
+   * or "ok". Rules on the row alone (expiry, status, idle limit); the snapshot only lends the
+   * tenant's settings.
    */
-  judge(row: R, now: number, nowIso: string, policy: PolicySnapshot): "refuse" | "touch" | "ok";
+  judge(row: R, now: number, nowIso: string, policy: PolicySnapshot): "refuse" | "end" | "touch" | "ok";
   touch(deps: Deps, row: R, nowIso: string): Promise<void>;
+  end?(deps: Deps, row: R, now: number, policy: PolicySnapshot): Promise<void>;
   /** Undefined: the row is valid but cannot serve under the tenant's rules now (session-purpose.rules.ts). */
   caller(
     row: R,
@@ -97,7 +101,8 @@ function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache
     const now = deps.clock.now();
     const nowIso = now.toISOString();
     const verdict = kind.judge(row, now.getTime(), nowIso, policy);
-    if (verdict === "refuse") return undefined;
+    if (verdict === "end") await kind.end?.(deps, row, now.getTime(), policy);
+    if (verdict === "refuse" || verdict === "end") return undefined;
     if (verdict === "touch") await kind.touch(deps, row, nowIso);
     return callerOf(entry, policy);
   }
@@ -111,7 +116,7 @@ function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache
     const verdict = kind.judge(row, now.getTime(), now.toISOString(), policy);
     // A refusal is confirmed by a read: the kept row may predate another instance's touch of
     // last_used_at, which keeps the session alive but is not a change any instance waits for.
-    if (verdict === "refuse" || verdict === "touch") return "read";
+    if (verdict !== "ok") return "read";
     return callerOf(entry, policy) ?? "read";
   }
 
@@ -161,18 +166,32 @@ function lowerCap(row: SessionCallerRow): number | undefined {
 const sessionKind: Kind<SessionCallerRow> = {
   read: (deps, asks) => findSessionCallers(deps.db.kysely, asks),
   judge(row, now, nowIso, policy) {
-    if (now >= sessionEndMs(row.createdAt, row.expiresAt, policy.settings.absoluteTimeoutHours))
-      return "refuse";
+    if (now >= sessionEndMs(row.createdAt, row.expiresAt, policy.settings.absoluteTimeoutHours)) return "end";
     if (row.status !== "active" || row.virtual === 1) return "refuse";
     if (row.userExpiresAt !== null && row.userExpiresAt <= nowIso) return "refuse";
     const idleMs = idleLimitSeconds(row, policy.settings.idleTimeoutMinutes) * 1000;
     const idleFor = now - Date.parse(row.lastUsedAt);
-    if (idleFor > idleMs) return "refuse";
+    if (idleFor > idleMs) return "end";
     if (lowerCap(row) !== undefined) return "touch";
     return idleFor >= Math.min(TOUCH_INTERVAL_MS, idleMs / 4) ? "touch" : "ok";
   },
   touch: (deps, row, nowIso) =>
     createSessionStore(deps.db.kysely, row.tenantId).touchSession(row.sessionId, nowIso, lowerCap(row)),
+  async end(deps, row, now, policy) {
+    // Refused here, but a request naming a workspace with a longer limit of its own may still be
+    // served: the session ends only once it is past every limit that could judge it (the one
+    // auth.service.ts's list uses), or past its absolute end.
+    const absoluteOver =
+      now >= sessionEndMs(row.createdAt, row.expiresAt, policy.settings.absoluteTimeoutHours);
+    if (!absoluteOver) {
+      const longestWorkspace = await createWorkspaceStore(deps.db.kysely, row.tenantId).longestIdleSeconds();
+      const longest = Math.max(policy.settings.idleTimeoutMinutes * 60, longestWorkspace ?? 0);
+      const cap = seconds(row.idleCapSeconds);
+      const limit = cap === null ? longest : Math.min(cap, longest);
+      if (!idledOut(row.lastUsedAt, limit, now)) return;
+    }
+    await createSessionStore(deps.db.kysely, row.tenantId).endTimedOut(row.sessionId, row.lastUsedAt);
+  },
   caller(row, policy, role, workspaceRoles) {
     const sessionPurpose = purposeNow(row.purpose, {
       required: mfaRequiredFor(policy.settings.mfaRequired, {

@@ -168,6 +168,18 @@ export function createSessionStore(db: Executor, tenantId: string) {
     async deleteSession(id: string): Promise<void> {
       await db.deleteFrom("sessions").where("tenant_id", "=", tenantId).where("id", "=", id).execute();
     },
+    /**
+     * Ends a session whose time ran out, unless a request touched it since it was read: a refused
+     * session stays refused, even if the tenant's limits are raised afterwards.
+     */
+    async endTimedOut(id: string, lastUsedAt: string): Promise<void> {
+      await db
+        .deleteFrom("sessions")
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .where("last_used_at", "=", lastUsedAt)
+        .execute();
+    },
     /** Deletes every session of a user; how many. API tokens end in access-cutoff.ts, audited. */
     async deleteAllForUser(userId: string): Promise<number> {
       const s = await db

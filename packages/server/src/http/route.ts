@@ -144,11 +144,19 @@ export interface RouteOptions {
   readonly idempotency?: Idempotency;
 }
 
+/** A password field (password, newPassword, currentPassword) refused for its size. */
+const tooLongPassword = (issue: z.core.$ZodIssue) =>
+  issue.code === "too_big" && /password$/i.test(String(issue.path.at(-1) ?? ""));
+
 function parseOrThrow<S extends Schema>(schema: S, value: unknown, prefix: string): z.output<S> {
   const result = schema.safeParse(value ?? (prefix === "body" ? undefined : {}));
   if (!result.success) {
+    // A password far past the cap is refused by its schema before the policy sees it; it carries
+    // the policy's reason all the same, as one just past the cap does (decisions.md).
+    const tooLong = result.error.issues.some(tooLongPassword);
     throw new AppError("VALIDATION_FAILED", `The ${prefix} is not valid`, {
       errors: zodFieldErrors(result.error, prefix === "body" ? undefined : prefix),
+      ...(tooLong ? { extensions: { passwordProblem: "TOO_LONG" } } : {}),
     });
   }
   return result.data;
