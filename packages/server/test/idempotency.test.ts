@@ -317,6 +317,21 @@ describe(`Idempotency-Key (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(await countUsers(body.username)).toBe(0);
   });
 
+  it("is listed in the OpenAPI document on changes only, never on SCIM, reads or decisions", async () => {
+    const doc = (await t.app.inject({ method: "GET", url: "/api/openapi.json" })).json() as {
+      paths: Record<string, Record<string, { parameters?: { name: string }[] }>>;
+    };
+    const taking = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => op.parameters?.some((p) => p.name === "Idempotency-Key"))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(taking).toContain("POST /api/v1/users");
+    expect(
+      taking.filter((op) => op.includes("/scim/") || op.startsWith("GET ") || op.endsWith("/check")),
+    ).toEqual([]);
+  });
+
   it("refuses a malformed key as a field error and changes nothing", async () => {
     for (const key of ["", "has space", "x".repeat(256), "ключ", '"unbalanced', 'unbalanced"', '""']) {
       const body = newUser();

@@ -87,6 +87,11 @@ export interface RouteSpec<
    * password take PASSWORD_BODY_LIMIT.
    */
   readonly bodyLimit?: number;
+  /**
+   * False: the route ignores `Idempotency-Key` though it is a change with a schema (SCIM's DELETE:
+   * RFC 7644 has no such header, and SCIM's errors have no 422).
+   */
+  readonly idempotencyKey?: false;
   /** May answer synchronously (the decision routes do when no read is needed). */
   readonly handler: (
     input: HandlerInput<Out<PS>, Out<QS>, Out<BS>, A>,
@@ -251,22 +256,22 @@ function refuseUnless<P, B>(
 
 /**
  * A signed-in caller's change declared with a schema: not a read (GET, or the decision routes,
- * which are POSTs that change nothing), nor a raw handler, which writes its own answer, nor SCIM,
- * whose protocol (RFC 7644) has no such header and whose errors have no 422.
+ * which are POSTs that change nothing), nor a raw handler, which writes its own answer, nor a
+ * route that declines the header.
  */
 function takesIdempotencyKey(spec: {
   method: Method;
-  url: string;
   raw?: boolean;
   auth: AuthMode;
   rate?: string;
+  idempotencyKey?: false;
 }): boolean {
   return (
     spec.auth === "tenant" &&
     spec.method !== "GET" &&
     !spec.raw &&
     spec.rate !== "decision" &&
-    !spec.url.includes("/scim/v2/")
+    spec.idempotencyKey !== false
   );
 }
 

@@ -234,6 +234,8 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
         permission: kind === "Users" ? "users.manage" : "roles.manage",
         params: ScimResourceParams,
         response: null,
+        // SCIM's protocol has no Idempotency-Key, and its errors no 422 (docs/decisions.md).
+        idempotencyKey: false,
         handler: async ({ ctx, caller, params, ifMatch }) => {
           await service.remove(ctx, caller, params.id, ifMatch);
         },
