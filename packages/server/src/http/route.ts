@@ -395,9 +395,10 @@ export function route<
       // claimed the key, or recorded now for a change that none claimed for. The change has
       // committed: a failure to store its answer is logged and the answer still goes out (a retry
       // then hears that the request was carried out, IDEMPOTENT_RESPONSE_NOT_KEPT).
-      const keep = async (answer: string | null, etag: string | null) => {
+      // The answer's text is made only when a key asked for it: no other request pays for it.
+      const keep = async (answer: () => string | null, etag: string | null) => {
         if (!idempotency || !scope) return;
-        const stored = { status, body: answer, etag, secret: secretAnswer };
+        const stored = { status, body: secretAnswer ? null : answer(), etag, secret: secretAnswer };
         try {
           await (scope.claimed ? idempotency.keep(scope, stored) : idempotency.record(scope, stored));
         } catch (error) {
@@ -405,7 +406,7 @@ export function route<
         }
       };
       if (spec.response === null) {
-        await keep(null, null);
+        await keep(() => null, null);
         return reply.code(status).send();
       }
       if (options.validateResponses) {
@@ -420,7 +421,7 @@ export function route<
       }
       const etag = spec.etag ? etagOf(spec.etag(result as never)) : null;
       if (etag) reply.header("etag", etag);
-      await keep(secretAnswer ? null : JSON.stringify(result), etag);
+      await keep(() => JSON.stringify(result), etag);
       return reply.code(status).send(result);
     },
   });
