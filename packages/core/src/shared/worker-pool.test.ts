@@ -5,6 +5,8 @@ interface Req {
   readonly value?: number;
   readonly ms?: number;
   readonly counters?: SharedArrayBuffer;
+  readonly meet?: number;
+  readonly meetMs?: number;
   readonly fail?: string;
   readonly crash?: boolean;
 }
@@ -30,8 +32,17 @@ describe("worker pool", () => {
   it("runs at most `size` tasks at a time, and uses all of them", async () => {
     const p = pool(2);
     const counters = new SharedArrayBuffer(8);
-    await Promise.all(Array.from({ length: 8 }, (_, value) => p.run({ value, ms: 20, counters })));
+    await Promise.all(Array.from({ length: 8 }, (_, value) => p.run({ value, ms: 5, counters, meet: 2 })));
     expect(new Int32Array(counters)[1]).toBe(2);
+  });
+
+  it("a pool of one never meets a rendezvous of two: the peak stays 1 (the rendezvous fakes nothing)", async () => {
+    const p = pool(1);
+    const counters = new SharedArrayBuffer(8);
+    await Promise.all(
+      Array.from({ length: 2 }, (_, value) => p.run({ value, counters, meet: 2, meetMs: 50 })),
+    );
+    expect(new Int32Array(counters)[1]).toBe(1);
   });
 
   it("starts queued tasks in order (FIFO)", async () => {
