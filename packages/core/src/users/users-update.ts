@@ -38,6 +38,7 @@ import {
 } from "./user-input.ts";
 import { loadTargetWithin } from "./user-lifecycle.service.ts";
 import { createUserStore } from "./users.store.ts";
+import { toUser } from "./users.table.ts";
 
 /** `undefined` keeps the current value; `null` or "" clears an optional text field. */
 function pick(patch: string | null | undefined, current: string | null): string | null {
@@ -66,7 +67,8 @@ export async function updateUserIn(
     throw new AppError("USER_STATE_INVALID", "The user is archived; restore it before editing");
   }
   const now = deps.clock.now().toISOString();
-  const before = (await store.toUsers([row], now))[0]!;
+  const extras = (await store.extrasFor([row])).get(row.id)!;
+  const before = toUser(row, extras, now);
 
   const roleChanged = input.roleId !== undefined && input.roleId !== row.role_id;
   const wsRolesChanged =
@@ -179,7 +181,9 @@ export async function updateUserIn(
   }
   if (wsRolesChanged && input.workspaceRoles) await store.replaceWorkspaceRoles(id, input.workspaceRoles);
 
-  const after = (await store.toUsers([next], now))[0]!;
+  // Read again only what this edit may have changed: the private role, the lists.
+  const relationsChanged = roleChanged || wsRolesChanged || input.workspaceAccess !== undefined;
+  const after = relationsChanged ? (await store.toUsers([next], now))[0]! : toUser(next, extras, now);
   const changes = diffChanges(before, after, AUDITED_USER_FIELDS);
   if (Object.keys(changes).length === 0) return before;
   next.updated_at = now;
