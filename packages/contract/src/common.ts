@@ -33,13 +33,17 @@ export const DateBound = (end: "start" | "end") =>
 const NOT_TEXT_ONE_LINE = /[\p{Cc}\p{Cs}\u2028\u2029]/u;
 const notText = (v: string) => NOT_TEXT_ONE_LINE.test(v.replace(/[\n\r\t]/g, " "));
 
-/** Text on one line (an initial, a title), empty allowed: no control characters. */
+/**
+ * Text on one line (an initial, a title), empty allowed: no control characters. Judged before
+ * the trim, so a CR, LF or tab at either end is refused like one inside rather than dropped
+ * silently; only spaces are trimmed.
+ */
 export const LineText = (max: number) =>
   z
     .string()
+    .refine((v) => !NOT_TEXT_ONE_LINE.test(v), "must be text on one line, without control characters")
     .trim()
-    .max(max)
-    .refine((v) => !NOT_TEXT_ONE_LINE.test(v), "must be text on one line, without control characters");
+    .max(max);
 
 /** Text that may span lines (a description), empty allowed: no other control characters. */
 export const ParagraphText = (max: number) =>

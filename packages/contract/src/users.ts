@@ -57,10 +57,11 @@ export type User = z.infer<typeof UserSchema>;
 /** Header-injection characters (CR, LF, NUL, other controls) are never part of an address. */
 export const Email = z
   .string()
-  .trim()
-  .max(254)
+  // Before the trim: a CR or LF at either end is refused, as inside, not silently dropped.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point (SMTP header injection).
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "must not contain control characters such as CR or LF")
+  .trim()
+  .max(254)
   .pipe(z.email({ message: "must be a valid email address" }));
 
 const optionalText = (max: number) => LineText(max).nullable().optional();
@@ -68,6 +69,8 @@ const optionalParagraph = (max: number) => ParagraphText(max).nullable().optiona
 
 export const Username = z
   .string()
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a CR, LF or tab at either end is refused, not trimmed away.
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "may hold letters, digits and . _ @ + - only")
   .trim()
   .min(1, "is required")
   .max(64)

@@ -122,6 +122,9 @@ describe(`Input that is not text (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
       ["initials", "A\u0007"],
       ["employeeNumber", "7\n8"],
       ["qualifications", "MSc\u0000"],
+      // At either end too: refused, not trimmed away.
+      ["title", "Dr\r\n"],
+      ["firstName", "\tCal"],
     ] as const) {
       const res = await send("POST", "/api/v1/users", JSON.stringify({ ...user, [field]: value }));
       expect(fieldOf(res), field).toEqual([400, "VALIDATION_FAILED", field]);

@@ -93,6 +93,28 @@ describe(`users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect([p.status, p.errors[0]?.path]).toEqual([400, "email"]);
   });
 
+  it("rejects a CR, LF or tab at either end of an email or username instead of trimming it away, and creates nothing", async () => {
+    for (const [field, value] of [
+      ["email", "edge@b.example\r\n"],
+      ["email", "\nedge@b.example"],
+      ["email", "edge@b.example\t"],
+      ["username", "edge-user\r\n"],
+    ] as const) {
+      const p = await problemOf(() =>
+        a.admin.users.create(
+          newUser(viewerRole, { username: "edge-user", email: "edge@b.example", [field]: value }),
+        ),
+      );
+      expect([p.status, p.errors[0]?.path], JSON.stringify(value)).toEqual([400, field]);
+    }
+    expect((await a.admin.users.list({ q: "edge-user", status: "all" })).items).toHaveLength(0);
+    // Spaces are still trimmed.
+    const spaced = await a.admin.users.create(
+      newUser(viewerRole, { username: " edge-user ", email: " edge@b.example " }),
+    );
+    expect([spaced.username, spaced.email]).toEqual(["edge-user", "edge@b.example"]);
+  });
+
   it("accepts only the tenant's work roles, and a professional ID only where the work role has one", async () => {
     const unknown = await problemOf(() => a.admin.users.create(newUser(viewerRole, { workRole: "Wizard" })));
     expect([unknown.status, unknown.code, unknown.errors[0]?.path]).toEqual([
