@@ -105,8 +105,8 @@ export function createPatientAccessStore(db: Executor, tenantId: string) {
 /**
  * Serialises the tenant's writers without bumping its policy version (patient grants and
  * elevations are read fresh by every decision, so no cache needs telling): PostgreSQL locks the
- * tenant row FOR NO KEY UPDATE, the lock every `inTenantTx`'s UPDATE takes too; SQLite runs one
- * write transaction at a time. Returns false when the tenant does not exist.
+ * tenant row FOR NO KEY UPDATE, the lock every `inTenantTx`'s UPDATE takes too; on SQLite every
+ * transaction holds the file's write lock from its BEGIN IMMEDIATE (db/database.ts). Returns false when the tenant does not exist.
  *
  * Not FOR UPDATE: that one also blocks the FOR KEY SHARE lock that inserting any row referencing
  * the tenant takes (the foreign key check), so an audit-only transaction holding the audit head

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "./database.ts";
@@ -26,6 +27,48 @@ describe("SQLite file database", () => {
         .poll(() => statSync(file).size, { timeout: 5_000, interval: 50 })
         .toBeGreaterThan(1_000_000);
     } finally {
+      await db.destroy();
+    }
+  });
+
+  it("makes a transaction that reads first wait for another process's writer instead of failing", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sg-db-"));
+    dirs.push(dir);
+    const file = path.join(dir, "t.db");
+    const db = openDatabase(file);
+    await sql`CREATE TABLE t (n INTEGER)`.execute(db.kysely);
+    // Another connection on its own thread, as another process would be: it writes, waiting up
+    // to its busy timeout for the lock, while this transaction is open between its read and write.
+    const other = new Worker(
+      `const { parentPort, workerData } = require("node:worker_threads");
+       const db = new (require("better-sqlite3"))(workerData);
+       db.pragma("busy_timeout = 5000");
+       parentPort.on("message", () => {
+         parentPort.postMessage("trying");
+         db.prepare("INSERT INTO t VALUES (2)").run();
+         parentPort.postMessage("wrote");
+       });`,
+      { eval: true, workerData: file },
+    );
+    const said = (word: string) =>
+      new Promise<void>((resolve) => other.on("message", (m) => m === word && resolve()));
+    try {
+      const wrote = said("wrote");
+      await db.kysely.transaction().execute(async (trx) => {
+        await sql`SELECT count(*) FROM t`.execute(trx);
+        const trying = said("trying");
+        other.postMessage("go");
+        await trying;
+        // Time for the other writer to commit, if it can get the lock now (a deferred BEGIN).
+        await new Promise((r) => setTimeout(r, 200));
+        await sql`INSERT INTO t VALUES (1)`.execute(trx);
+      });
+      await wrote;
+      const rows = await sql<{ n: number }>`SELECT n FROM t ORDER BY rowid`.execute(db.kysely);
+      // This transaction held the write lock from its BEGIN: the other writer went second.
+      expect(rows.rows.map((r) => r.n)).toEqual([1, 2]);
+    } finally {
+      await other.terminate();
       await db.destroy();
     }
   });

@@ -3,7 +3,14 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+} from "kysely";
 import pg from "pg";
 import { createPgChangeWatch } from "./pg-change-watch.ts";
 import type { Database } from "./schema.ts";
@@ -135,7 +142,7 @@ export function openDatabase(
   let ownWrites = 0;
   const dataVersion = sqlite.prepare("PRAGMA data_version").pluck();
   const kysely = new Kysely<Database>({
-    dialect: new SqliteDialect({
+    dialect: new ImmediateSqliteDialect({
       database: withStatementCache(sqlite, () => {
         ownWrites += 1;
       }),
@@ -155,6 +162,23 @@ export function openDatabase(
       await kysely.destroy();
     },
   };
+}
+
+/**
+ * Every transaction here is a use case that writes (shared/tx.ts), so it takes SQLite's write lock
+ * at BEGIN. A deferred BEGIN that reads first (a tenant lock that is a plain SELECT on SQLite) must
+ * later upgrade to a writer, and when another process has committed meanwhile SQLite refuses the
+ * upgrade at once (SQLITE_BUSY_SNAPSHOT) without waiting its busy timeout: a 503 for a request that
+ * only had to wait. `BEGIN IMMEDIATE` waits for the lock instead, up to `busy_timeout`.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+    };
+    return driver;
+  }
 }
 
 /** How often the background thread checkpoints the WAL. */
