@@ -168,6 +168,46 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(typed.json().errors[0].path).toBe("protected");
   });
 
+  it("names a created resource's URL in Location (201), which reads it back, also when a retry is replayed", async () => {
+    const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+      inject({
+        method: "POST",
+        url,
+        headers: { "content-type": "application/json", ...headers },
+        payload: JSON.stringify(body),
+      });
+    const roleId = (await a.admin.roles.list({ limit: 200 })).items.find((r) => r.name === "Viewer")!.id;
+    const created = [
+      await post("/api/v1/workspaces", { slug: "loc-ws", name: "Loc" }),
+      await post("/api/v1/roles", { name: "Loc role", permissions: ["users.view"] }),
+      await post(`/api/v1/roles/${roleId}/copy`, {}),
+      await post("/api/v1/users", {
+        username: "loc-user",
+        email: "loc-user@x.example",
+        firstName: "Lo",
+        lastName: "Cation",
+        roleId,
+      }),
+      await post("/api/v1/api-tokens", { name: "loc-app", roleId }),
+    ];
+    for (const res of created) {
+      expect(res.statusCode, res.body).toBe(201);
+      const location = res.headers.location as string;
+      expect(location).toMatch(/^\/api\/v1\/[a-z-]+\/[^/]+$/);
+      const back = await inject({ method: "GET", url: location });
+      expect([back.statusCode, back.json().id]).toEqual([200, res.json().id]);
+    }
+    const key = { "idempotency-key": "loc-retry-1" };
+    const first = await post("/api/v1/workspaces", { slug: "loc-ws-2", name: "Loc 2" }, key);
+    const again = await post("/api/v1/workspaces", { slug: "loc-ws-2", name: "Loc 2" }, key);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expect(again.headers.location).toBe(first.headers.location);
+    expect(first.headers.location).toBe(`/api/v1/workspaces/${first.json().id}`);
+    // An action that creates nothing addressable has none.
+    const check = await post("/api/v1/check", { userId: created[3]!.json().id, permission: "users.view" });
+    expect([check.statusCode, check.headers.location]).toEqual([200, undefined]);
+  });
+
   it("rejects a malformed If-Match and a bad cursor", async () => {
     const ws = await a.admin.workspaces.create({ slug: "etag-check", name: "E" });
     const res = await inject({

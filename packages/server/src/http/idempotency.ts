@@ -134,7 +134,12 @@ export async function earlierAnswer(
  * Answers a retry with the first request's answer. One that was never stored (a one-time secret,
  * or a crash between the commit and the store) is said as such.
  */
-export function replay(answer: KeptResponse, reply: FastifyReply): FastifyReply {
+export function replay(
+  answer: KeptResponse,
+  reply: FastifyReply,
+  /** The route's `Location` for a 201, from the answer's body. */
+  locate?: (body: unknown) => string,
+): FastifyReply {
   if (answer.status === null || answer.secret || answer.purged) {
     const why = answer.secret
       ? "its answer held a secret shown only once, so it is not kept"
@@ -149,5 +154,6 @@ export function replay(answer: KeptResponse, reply: FastifyReply): FastifyReply 
   reply.code(answer.status).header(REPLAYED_HEADER, "true");
   if (answer.etag) reply.header("etag", answer.etag);
   if (answer.body === null) return reply.send();
+  if (locate && answer.status === 201) reply.header("location", locate(JSON.parse(answer.body)));
   return reply.type("application/json; charset=utf-8").send(answer.body);
 }

@@ -52,6 +52,11 @@ const ETAG = {
   schema: { type: "string" },
 };
 
+const LOCATION = {
+  description: "The created resource's URL, a path on this server (e.g. /api/v1/users/usr_…)",
+  schema: { type: "string" },
+};
+
 const RETRY_AFTER = { description: "Seconds to wait before trying again", schema: { type: "integer" } };
 
 /** The problem's JSON Schema, converted once for every response that names it. */
@@ -71,10 +76,11 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
       [String(r.status)]: r.response
         ? {
             description: "Success",
-            ...(r.etag || r.idempotent
+            ...(r.etag || r.idempotent || r.location
               ? {
                   headers: {
                     ...(r.etag ? { ETag: ETAG } : {}),
+                    ...(r.location ? { Location: LOCATION } : {}),
                     ...(r.idempotent ? { "Idempotent-Replayed": REPLAYED } : {}),
                   },
                 }

@@ -73,6 +73,8 @@ export interface RouteSpec<
   readonly ifMatch?: boolean;
   /** Sets `ETag` from the response (the resource's version). */
   readonly etag?: (body: RS extends Schema ? z.output<RS> : never) => number;
+  /** A 201's `Location`: the created resource's own URL (RFC 9110 §15.3.2), from the response. */
+  readonly location?: (body: RS extends Schema ? z.output<RS> : never) => string;
   /** The handler writes the reply itself (streams). */
   readonly raw?: boolean;
   /** A raw handler's media types (type → what it holds), for the docs. */
@@ -135,6 +137,8 @@ export interface RegisteredRoute {
   readonly ifMatch?: boolean;
   /** The success answer carries `ETag` (the resource's version). */
   readonly etag?: boolean;
+  /** The 201 carries `Location`. */
+  readonly location?: boolean;
   /** Takes an `Idempotency-Key` (http/idempotency.ts). */
   readonly idempotent?: boolean;
   readonly produces?: Readonly<Record<string, string>>;
@@ -301,6 +305,7 @@ export function route<
     ...(spec.otherResponses ? { otherResponses: spec.otherResponses } : {}),
     ...(spec.ifMatch ? { ifMatch: true } : {}),
     ...(spec.etag ? { etag: true } : {}),
+    ...(spec.location && status === 201 ? { location: true } : {}),
     ...(takesIdempotencyKey(spec) ? { idempotent: true } : {}),
     ...(spec.produces ? { produces: spec.produces } : {}),
   });
@@ -312,6 +317,7 @@ export function route<
   const limit = spec.auth === "tenant" ? options.rateLimiter?.hookFor(rate) : undefined;
   const idempotency = takesIdempotencyKey(spec) ? options.idempotency : undefined;
   const secretAnswer = holdsSecret(spec.response);
+  const locate = spec.location && status === 201 ? (spec.location as (body: unknown) => string) : undefined;
   app.route({
     method: spec.method,
     url: spec.url,
@@ -379,7 +385,7 @@ export function route<
       if (idempotency && scope) {
         // A retry is answered before anything runs: no password is checked and no throttle counts.
         const earlier = await earlierAnswer(idempotency, scope);
-        if (earlier) return replay(earlier, reply);
+        if (earlier) return replay(earlier, reply, locate);
         try {
           result = await idempotency.run(scope, handle);
         } catch (error) {
@@ -387,7 +393,7 @@ export function route<
           if (!(error instanceof IdempotentReplay)) throw error;
           const first = await earlierAnswer(idempotency, scope);
           if (!first) throw error;
-          return replay(first, reply);
+          return replay(first, reply, locate);
         }
       } else result = await handle();
       if (spec.raw) return reply;
@@ -421,6 +427,7 @@ export function route<
       }
       const etag = spec.etag ? etagOf(spec.etag(result as never)) : null;
       if (etag) reply.header("etag", etag);
+      if (locate) reply.header("location", locate(result));
       await keep(() => JSON.stringify(result), etag);
       return reply.code(status).send(result);
     },

@@ -40,6 +40,7 @@ export function apiTokensRoutes(app: FastifyInstance, core: Core, options: Route
     permission,
     body: CreateApiTokenBody,
     response: CreatedApiTokenSchema,
+    location: (r) => `/api/v1/api-tokens/${r.id}`,
     handler: ({ ctx, caller, body }) => core.apiTokens.createToken(ctx, caller, body),
   });
 

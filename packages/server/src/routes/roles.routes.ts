@@ -41,6 +41,7 @@ export function rolesRoutes(app: FastifyInstance, core: Core, options: RouteOpti
     body: CreateRoleBody,
     response: RoleSchema,
     etag,
+    location: (r) => `/api/v1/roles/${r.id}`,
     handler: ({ caller, ctx, body }) => core.roles.createRole(caller, ctx, body),
   });
 
@@ -99,6 +100,7 @@ export function rolesRoutes(app: FastifyInstance, core: Core, options: RouteOpti
     body: CopyRoleBody.optional(),
     response: RoleSchema,
     etag,
+    location: (r) => `/api/v1/roles/${r.id}`,
     handler: ({ caller, ctx, params, body }) => core.roles.copyRole(caller, ctx, params.id, body ?? {}),
   });
 }

@@ -39,6 +39,7 @@ export function usersRoutes(app: FastifyInstance, core: Core, options: RouteOpti
     bodyLimit: PASSWORD_BODY_LIMIT,
     response: UserSchema,
     etag,
+    location: (r) => `/api/v1/users/${r.id}`,
     handler: ({ ctx, caller, body }) => core.users.createUser(ctx, caller, body),
   });
 

@@ -36,6 +36,7 @@ export function workspacesRoutes(app: FastifyInstance, core: Core, options: Rout
     body: CreateWorkspaceBody,
     response: WorkspaceSchema,
     etag,
+    location: (r) => `/api/v1/workspaces/${r.id}`,
     handler: ({ ctx, body }) => core.workspaces.createWorkspace(ctx, body),
   });
 
