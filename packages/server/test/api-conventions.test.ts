@@ -247,7 +247,35 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect([nowhere.statusCode, nowhere.headers.allow]).toEqual([405, ""]);
     // A state-changing action is never reachable by GET.
     const get = await t.app.inject({ method: "GET", url: "/api/v1/users/usr_x/deactivate" });
-    expect(get.statusCode).toBe(404);
+    expect([get.statusCode, get.headers.allow]).toEqual([405, "POST"]);
+  });
+
+  it("answers an endpoint asked with a method it does not serve 405 with Allow, the same for any id", async () => {
+    const put = await inject({ method: "PUT", url: "/api/v1/workspaces" });
+    expect([put.statusCode, put.json().code, put.headers.allow]).toEqual([
+      405,
+      "METHOD_NOT_ALLOWED",
+      "GET, HEAD, POST",
+    ]);
+    expect(put.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+    const mine = (await a.admin.users.list({ limit: 1 })).items[0]!.id;
+    const answers = [];
+    for (const id of [mine, "usr_missing"]) {
+      const res = await inject({ method: "POST", url: `/api/v1/users/${id}` });
+      answers.push([res.statusCode, res.headers.allow, res.json().detail]);
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0]![0]).toBe(405);
+    // Nothing ran: an unauthenticated caller hears the same, and a path no endpoint has is 404.
+    const anonymous = await t.app.inject({ method: "DELETE", url: "/api/v1/workspaces" });
+    expect([anonymous.statusCode, anonymous.headers.allow]).toEqual([405, "GET, HEAD, POST"]);
+    expect((await inject({ method: "PUT", url: "/api/v1/nothing-here" })).statusCode).toBe(404);
+    const scim = await inject({ method: "DELETE", url: "/scim/v2/Users" });
+    expect([scim.statusCode, scim.json().status, scim.headers.allow]).toEqual([
+      405,
+      "405",
+      "GET, HEAD, POST",
+    ]);
   });
 
   it("serves health, readiness, the OpenAPI document and a docs page", async () => {

@@ -69,6 +69,9 @@ export type PageFallback = (request: FastifyRequest, reply: FastifyReply) => boo
 /** Methods never served (ASVS 13.4.4): 405 wherever they are sent. */
 const REFUSED_METHODS = new Set(["TRACE", "TRACK"]);
 
+/** The API's own paths (the console's pages are everything else). */
+const API_PATH = /^\/(api|scim)\//;
+
 /** The methods the routes serve at a concrete path, for a 405's Allow header. */
 function allowedAt(routes: readonly RegisteredRoute[], pathname: string): string {
   const methods = new Set<string>();
@@ -215,6 +218,21 @@ export function installErrorHandling(
     if (REFUSED_METHODS.has(request.method)) {
       reply.header("allow", allowedAt(routes, request.url.split("?")[0] ?? "/"));
       return sendProblem(reply, "METHOD_NOT_ALLOWED", `${request.method} is not served`);
+    }
+    // An endpoint asked with a method it does not serve is 405 with what it does (RFC 9110
+    // §15.5.6), not a 404 that says the endpoint is not there. Judged by the path's shape only:
+    // the same for any id, so it tells nothing about what exists.
+    const pathname = request.url.split("?")[0] ?? "/";
+    if (API_PATH.test(pathname)) {
+      const allow = allowedAt(routes, pathname);
+      if (allow !== "") {
+        reply.header("allow", allow);
+        return (isScimUrl(request.url) ? sendScimError : sendProblem)(
+          reply,
+          "METHOD_NOT_ALLOWED",
+          `${request.method} is not served at this endpoint; it serves ${allow}`,
+        );
+      }
     }
     if (pages?.(request, reply)) return reply;
     return (isScimUrl(request.url) ? sendScimError : sendProblem)(
