@@ -54,6 +54,7 @@ export function createCore(options: CoreOptions) {
     hasher,
     publicUrl: (options.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, ""),
     auditStream: { current: null },
+    mailQueued: { current: null },
   };
   const policy = createSharedPolicyCache(deps);
   const access = createAccessService(deps, policy);

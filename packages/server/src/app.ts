@@ -244,9 +244,15 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
       log: app.log,
       ...(mail.from ? { from: mail.from } : {}),
     });
-    if (mail.deliver) mailer.start(mail.intervalMs ?? MAIL_INTERVAL_MS);
     const stopping = mailer;
-    stops.push(() => stopping.stop());
+    if (mail.deliver) {
+      mailer.start(mail.intervalMs ?? MAIL_INTERVAL_MS);
+      core.deps.mailQueued.current = () => stopping.wake();
+    }
+    stops.push(() => {
+      core.deps.mailQueued.current = null;
+      return stopping.stop();
+    });
   }
   app.decorate("mailer", mailer);
   if (options.jobs) {

@@ -109,12 +109,17 @@ describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
         mail: { transport, deliver: true, intervalMs: 5 },
         logger: { level: "info", stream } as never,
       });
-      const id = await enqueueMail(t, t.db.kysely, tenant.id, {
-        to: `someone@${tenant.slug}.example`,
-        subject: "Shutdown",
-        body: "A message sent while the server stops.",
-        kind: "test.message",
-      });
+      const id = await enqueueMail(
+        { clock: t.clock, mailQueued: { current: null } },
+        t.db.kysely,
+        tenant.id,
+        {
+          to: `someone@${tenant.slug}.example`,
+          subject: "Shutdown",
+          body: "A message sent while the server stops.",
+          kind: "test.message",
+        },
+      );
       await sending;
       const closed = app.close();
       // Long enough for the other stops (the database's, were it first) to have run: closing SQLite

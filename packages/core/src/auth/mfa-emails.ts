@@ -54,7 +54,7 @@ export function mfaNoticeEmail(
 
 /** Queues the notice to `user` of `tenantId` (an integration user has no mailbox: nothing). */
 export async function notifyMfaChange(
-  deps: Pick<Deps, "clock">,
+  deps: Pick<Deps, "clock" | "mailQueued">,
   trx: Executor,
   tenantId: string,
   what: MfaNotice,

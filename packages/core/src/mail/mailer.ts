@@ -240,20 +240,38 @@ export function createMailer(deps: Pick<Deps, "db" | "clock">, options: MailerOp
     return { sent, failed, skipped };
   }
 
+  /** A message queued while a pass ran, which that pass's read may have missed. */
+  let again = false;
+  function deliverPending(): Promise<DeliveryRun> {
+    running ??= pass().finally(() => {
+      running = null;
+      if (again && timer) {
+        again = false;
+        void deliverPending();
+      }
+    });
+    return running;
+  }
+
   return {
     via: transport.via,
     /** Runs one pass now; joins the pass in progress instead of starting a second one. */
-    deliverPending(): Promise<DeliveryRun> {
-      running ??= pass().finally(() => {
-        running = null;
-      });
-      return running;
-    },
-    /** Drains the outbox every `intervalMs` until `stop`. */
+    deliverPending,
+    /** Drains the outbox every `intervalMs` until `stop`, and whenever `wake` says a message is queued. */
     start(intervalMs: number): void {
       if (timer) return;
-      timer = setInterval(() => void this.deliverPending(), intervalMs);
+      timer = setInterval(() => void deliverPending(), intervalMs);
       timer.unref();
+    },
+    /**
+     * A message was just queued (its transaction committed): deliver it now, not at the next
+     * interval, so a reset link is in the mailbox, or the log, as the person waits for it. After
+     * the pass in progress when one is running. Only while started.
+     */
+    wake(): void {
+      if (!timer) return;
+      if (running) again = true;
+      else void deliverPending();
     },
     /** Stops the timer and waits for a pass in progress, then closes the transport. */
     async stop(): Promise<void> {

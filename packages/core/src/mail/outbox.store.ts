@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { OutboxTable } from "../db/schema.ts";
 import type { Deps } from "../shared/deps.ts";
-import type { Executor } from "../shared/tx.ts";
+import { type Executor, onCommit, type Trx } from "../shared/tx.ts";
 
 export interface OutboxMessage {
   readonly to: string;
@@ -22,7 +22,7 @@ export interface OutboxMessage {
 
 /** Queues one message; call inside the transaction of the change it reports. Returns its id. */
 export async function enqueue(
-  deps: Pick<Deps, "clock">,
+  deps: Pick<Deps, "clock" | "mailQueued">,
   trx: Executor,
   tenantId: string,
   message: OutboxMessage,
@@ -45,6 +45,9 @@ export async function enqueue(
       sent_via: null,
     })
     .execute();
+  const wake = () => deps.mailQueued.current?.();
+  if (trx.isTransaction) onCommit(trx as Trx, wake);
+  else wake();
   return id;
 }
 

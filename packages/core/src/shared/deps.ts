@@ -36,4 +36,9 @@ export interface Deps {
    * separate record; the server sends it to its JSON log). Set once the server's logger exists.
    */
   readonly auditStream: { current: ((record: AuditRecord) => void) | null };
+  /**
+   * Told once a transaction that queued an email has committed, so the mailer delivers (or, without
+   * SMTP, prints) it now instead of at its next interval. Set by the server while it delivers.
+   */
+  readonly mailQueued: { current: (() => void) | null };
 }
