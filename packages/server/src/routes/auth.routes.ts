@@ -34,6 +34,9 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
     bodyLimit: PASSWORD_BODY_LIMIT,
     status: 200,
     response: LoginResponse,
+    otherResponses: {
+      401: 'INVALID_CREDENTIALS, one identical answer for every failure (unknown tenant or user, wrong password or code, locked, inactive…); with `secondFactor: "required"` when the password was right and a code is needed',
+    },
     handler: async ({ meta, body, request, reply }) => {
       try {
         const cookies = parseCookies(request.headers.cookie);
