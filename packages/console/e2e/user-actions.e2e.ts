@@ -151,21 +151,19 @@ describe("user actions", () => {
     expect((await e.lastEmail(hana.email, "auth.password.reset_link")).body).toContain("#token=");
 
     await choose(page, "Hana Sato", "Reset MFA");
-    // The confirmation says what the server does: sessions and tokens end, and the next sign-in
-    // is a password change (the password may not stay the only factor), MFA again only if required.
+    // The confirmation says what the server does: sessions and tokens end, and a password shorter
+    // than one used alone may be must be changed, MFA again only if required.
     await hasText(
       page.getByRole("dialog", { name: "Reset two-factor sign-in?" }).locator(".dialog-body"),
-      "Hana Sato's authenticator, recovery codes and remembered devices are removed; they are signed out everywhere and the API tokens they created stop working. At their next sign-in they must choose a new password, and they set up two-factor sign-in again only if the practice requires it of them.",
+      "Hana Sato's authenticator, recovery codes and remembered devices are removed; they are signed out everywhere and the API tokens they created stop working. If their password is shorter than a password used alone may be, they must choose a new one at their next sign-in. They set up two-factor sign-in again only if the practice requires it of them.",
     );
     await confirm(page, "Reset MFA");
-    await said(
-      page,
-      "Hana Sato's two-factor sign-in was reset; they must choose a new password at their next sign-in.",
-    );
+    // Hana's password is long enough alone: the answer says she signs in with it.
+    await said(page, "Hana Sato's two-factor sign-in was reset; they sign in with their password.");
     expect((await tenant.admin.users.get(hana.id)).mfaEnrolled).toBe(false);
     await expect(hanaApi.auth.me()).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
     const next = await signIn(hana.username);
-    expect([next.purpose, next.mustChangePassword]).toEqual(["password_change", true]);
+    expect([next.purpose, next.mustChangePassword]).toEqual(["full", false]);
 
     const again = e.api.withToken((await signIn(hana.username)).token);
     await choose(page, "Hana Sato", "End sessions");

@@ -714,12 +714,12 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
         expect(rows, table).toEqual([]);
       }
       // The recovery codes are gone with it; the password alone signs in (the tenant requires
-      // nothing), into a session confined to choosing a password long enough to be used alone.
+      // nothing), into a full session: it was chosen long enough to be used alone.
       const after = await login(a, user.username, recoveryCodes[0]);
       expect([after.user.mfaEnrolled, after.mustChangePassword, after.purpose]).toEqual([
         false,
-        true,
-        "password_change",
+        false,
+        "full",
       ]);
       const audit = await t.db.kysely
         .selectFrom("audit_events")
@@ -730,13 +730,36 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
         .execute();
       expect(audit).toHaveLength(1);
       expect(audit[0]!.actor_id).toBe(a.adminUserId);
-      expect(JSON.parse(audit[0]!.changes!)).toMatchObject({
-        mustChangePassword: { before: false, after: true },
+      const changes = JSON.parse(audit[0]!.changes!);
+      expect(changes).toMatchObject({
         mfaEnrolled: { before: true, after: false },
         recoveryCodesRemoved: { after: 10 },
         rememberedDevicesRemoved: { after: 1 },
         sessionsEnded: { after: 1 },
       });
+      expect(changes.mustChangePassword).toBeUndefined();
+    });
+
+    it("confines the next sign-in to a new password when the one left was chosen under the with-MFA minimum", async () => {
+      const { user, client } = await enrolled(a, await roleIdByName(t, a, "Viewer"));
+      const short = "qzvbnmxkwr"; // 10 code points: enough with MFA (8), not alone (15)
+      await client.credentials.changePassword({ currentPassword: CANARY_PASSWORD, newPassword: short });
+      await a.admin.mfa.reset(user.id);
+      const after = await t.anonymous.auth.login({ tenant: a.slug, login: user.username, password: short });
+      expect([after.mustChangePassword, after.purpose]).toEqual([true, "password_change"]);
+      const [event] = (await a.admin.audit.list({ action: "user.mfa_reset", targetId: user.id })).items;
+      expect(event!.changes).toMatchObject({ mustChangePassword: { before: false, after: true } });
+      // The new one is long enough alone: once enrolled again, the next reset asks for nothing.
+      const long = "a long passphrase for the reset test";
+      await t.anonymous
+        .withToken(after.token)
+        .credentials.changePassword({ currentPassword: short, newPassword: long });
+      const signedIn = await t.anonymous.auth.login({ tenant: a.slug, login: user.username, password: long });
+      const { secret } = await enrol(t.anonymous.withToken(signedIn.token));
+      expect(secret).toBeTruthy();
+      await a.admin.mfa.reset(user.id);
+      const full = await t.anonymous.auth.login({ tenant: a.slug, login: user.username, password: long });
+      expect([full.mustChangePassword, full.purpose]).toEqual([false, "full"]);
     });
 
     it("needs users.credentials, refuses oneself, and follows the cover rule", async () => {

@@ -113,7 +113,13 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
           ensureSettable(user, true);
           await trx
             .updateTable("users")
-            .set({ password_hash: null, must_change_password: 0, version: user.version + 1, updated_at: at })
+            .set({
+              password_hash: null,
+              password_alone: null,
+              must_change_password: 0,
+              version: user.version + 1,
+              updated_at: at,
+            })
             .where("tenant_id", "=", ctx.tenantId)
             .where("id", "=", id)
             .execute();
@@ -174,7 +180,7 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
         const user = await loadTargetWithin(trx, caller, id, ifMatch);
         ensureSettable(user, false);
         const activates = user.status === "invited";
-        await storePassword(trx, ctx.tenantId, user, hash, settings, at, {
+        await storePassword(trx, ctx.tenantId, user, { hash, password }, settings, at, {
           must_change_password: mustChange ? 1 : 0,
           ...(activates ? { status: "active" as const } : {}),
         });

@@ -298,11 +298,12 @@ export function createMfaService(deps: Deps) {
           });
           return userOf(deps, trx, ctx.tenantId, userId);
         }
-        // The password may have been chosen under the with-MFA minimum (8): it must not stay the
-        // only factor, so the next sign-in is confined to choosing one long enough alone.
+        // A password chosen under the with-MFA minimum (8), or one not known to be long enough,
+        // must not stay the only factor: the next sign-in is confined to choosing one that is.
+        const mustChange = row.password_hash !== null && row.password_alone !== 1;
         await createUserStore(trx, ctx.tenantId).updateUserRow(userId, {
           mfa_enrolled: 0,
-          must_change_password: row.password_hash === null ? row.must_change_password : 1,
+          must_change_password: mustChange ? 1 : row.must_change_password,
           updated_at: at,
           version: row.version + 1,
         });
@@ -322,7 +323,7 @@ export function createMfaService(deps: Deps) {
             recoveryCodesRemoved: { after: cleared.codes },
             rememberedDevicesRemoved: { after: cleared.devices },
             sessionsEnded: { after: ended.sessions },
-            ...(row.password_hash !== null && row.must_change_password === 0
+            ...(mustChange && row.must_change_password === 0
               ? { mustChangePassword: { before: false, after: true } }
               : {}),
           },

@@ -66,7 +66,7 @@ export function createOwnPasswordService(deps: Deps, writes: PasswordWrites) {
           trx,
           caller.tenantId,
           user,
-          hash,
+          { hash, password: input.newPassword },
           settings,
           at,
           { must_change_password: 0 },

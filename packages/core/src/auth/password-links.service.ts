@@ -139,7 +139,9 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
         if (userId !== user.id) throw invalidToken();
         const fresh = await createUserStore(trx, tenant.id).findUserRowById(user.id);
         if (!fresh || !canResetPassword(fresh, at)) throw invalidToken();
-        await storePassword(trx, tenant.id, fresh, hash, settings, at, { must_change_password: 0 });
+        await storePassword(trx, tenant.id, fresh, { hash, password: input.newPassword }, settings, at, {
+          must_change_password: 0,
+        });
         // A reset is how an account is taken back: no browser remembered before it skips the code.
         const ended = await endAccessOf(deps, trx, ctx, user.id, at, "password reset");
         await notify(trx, "reset", at, fresh, tenant);
@@ -172,7 +174,7 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
         const fresh = await createUserStore(trx, tenant.id).findUserRowById(user.id);
         if (!fresh || !canAcceptInvitation(fresh, at)) throw invalidToken();
         // The link proves the mailbox as a reset link does: it clears a lock, as a reset does.
-        await storePassword(trx, tenant.id, fresh, hash, settings, at, {
+        await storePassword(trx, tenant.id, fresh, { hash, password: input.password }, settings, at, {
           status: "active",
           must_change_password: 0,
         });

@@ -24,6 +24,7 @@ import { passwordContextOf, personOf } from "./password-context.ts";
 import {
   checkPassword,
   isInHistory,
+  longEnoughAlone,
   passwordInvalid,
   passwordPolicyFor,
   REUSED,
@@ -80,7 +81,7 @@ export function createPasswordWrites(deps: Deps) {
   }
 
   /**
-   * Writes a new password hash inside `trx`: remembers the old one when the tenant keeps a
+   * Writes a new password's hash (`chosen.password` is only measured) inside `trx`: remembers the old one when the tenant keeps a
    * history, voids open reset links (they were for the old password), bumps the version, and ends
    * any lock (`lockEnded` says so in the audit): the guessing a lock stops was aimed at the
    * password now gone, and whoever set the new one (the person with a link or their current
@@ -90,7 +91,7 @@ export function createPasswordWrites(deps: Deps) {
     trx: Trx,
     tenantId: string,
     user: UsersTable,
-    hash: string,
+    chosen: { readonly hash: string; readonly password: string },
     settings: TenantSettings,
     at: string,
     extra: Partial<Pick<UsersTable, "must_change_password" | "status">>,
@@ -99,7 +100,9 @@ export function createPasswordWrites(deps: Deps) {
     let q = trx
       .updateTable("users")
       .set({
-        password_hash: hash,
+        password_hash: chosen.hash,
+        // Whether it may one day be the only factor (an administrator's MFA reset, mfa.service.ts).
+        password_alone: longEnoughAlone(chosen.password, settings) ? 1 : 0,
         updated_at: at,
         version: user.version + 1,
         locked: 0,

@@ -96,6 +96,8 @@ export interface UsersTable {
   must_change_password: Flag;
   mfa_enrolled: Flag;
   password_hash: string | null;
+  /** The password met the single-factor minimum when chosen: 1, 0, or null (unknown, or none). */
+  password_alone: Flag | null;
   last_login_at: string | null;
   created_at: string;
   created_by: string | null;

@@ -133,6 +133,8 @@ export function newUserRow(u: NewUser): Omit<UsersTable, "tenant_id"> {
     must_change_password: flag(u.mustChangePassword ?? false),
     mfa_enrolled: 0,
     password_hash: u.passwordHash ?? null,
+    // A new user's password is checked against the single-factor minimum (users-create.ts).
+    password_alone: u.passwordHash ? 1 : null,
     last_login_at: null,
     created_at: u.createdAt,
     created_by: u.createdBy,

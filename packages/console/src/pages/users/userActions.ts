@@ -144,14 +144,16 @@ export const ACTIONS: readonly ActionDef[] = [
     confirm: destructive(
       "Reset two-factor sign-in?",
       "Reset MFA",
-      // What the server does (docs/decisions.md): the password may have been chosen under the
-      // with-MFA minimum, so it must not stay the only factor: the next sign-in changes it.
+      // What the server does (docs/decisions.md): a password chosen under the with-MFA minimum
+      // must not stay the only factor, so then the next sign-in changes it; the answer says which.
       (u) =>
-        `${u.displayName}'s authenticator, recovery codes and remembered devices are removed; they are signed out everywhere and the API tokens they created stop working. At their next sign-in they must choose a new password, and they set up two-factor sign-in again only if the practice requires it of them.`,
+        `${u.displayName}'s authenticator, recovery codes and remembered devices are removed; they are signed out everywhere and the API tokens they created stop working. If their password is shorter than a password used alone may be, they must choose a new one at their next sign-in. They set up two-factor sign-in again only if the practice requires it of them.`,
     ),
     run: async (api, u) => {
-      await api.mfa.reset(u.id);
-      return `${u.displayName}'s two-factor sign-in was reset; they must choose a new password at their next sign-in.`;
+      const after = await api.mfa.reset(u.id);
+      return after.mustChangePassword
+        ? `${u.displayName}'s two-factor sign-in was reset; they must choose a new password at their next sign-in.`
+        : `${u.displayName}'s two-factor sign-in was reset; they sign in with their password.`;
     },
   },
   {

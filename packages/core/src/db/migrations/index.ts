@@ -19,6 +19,7 @@ import * as changeFeed from "./2026-12-03T13-00_change_feed.ts";
 import * as sessionIdleCap from "./2026-12-04T00-00_session_idle_cap.ts";
 import * as sessionMfa from "./2026-12-04T10-00_session_mfa.ts";
 import * as idempotencyKeys from "./2026-12-05T00-00_idempotency_keys.ts";
+import * as passwordAlone from "./2026-12-05T01-00_password_alone.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T00-00_initial": initial,
@@ -40,4 +41,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-12-04T00-00_session_idle_cap": sessionIdleCap,
   "2026-12-04T10-00_session_mfa": sessionMfa,
   "2026-12-05T00-00_idempotency_keys": idempotencyKeys,
+  "2026-12-05T01-00_password_alone": passwordAlone,
 };
