@@ -265,6 +265,41 @@ describe("roles", () => {
     await gone(dialog());
   });
 
+  it("takes away and disables what a collaborator may not hold as Collaborator is ticked, on a row and at tenant level", async () => {
+    await openRoles();
+    await page.getByRole("button", { name: "Create New Role" }).click();
+    await dialog().getByLabel("Name", { exact: true }).fill("Visiting collaborator");
+    await dialog().getByRole("tab", { name: "Permissions" }).click();
+    await dialog().getByLabel("Workspace", { exact: true }).selectOption({ label: "Main Clinic" });
+    await dialog().getByRole("button", { name: "Add", exact: true }).click();
+    const row = dialog().getByRole("group", { name: "Main Clinic" });
+    await box(row, "Collections").check();
+    await box(row, "Read Patients").check();
+    expect(await box(row, "Read Collections").isChecked()).toBe(true);
+    await row.getByRole("checkbox", { name: "Collaborator in this workspace" }).check();
+    for (const label of ["Read Collections", "Write Collections", "Delete Collections"]) {
+      expect([await box(row, label).isChecked(), await box(row, label).isDisabled()], label).toEqual([
+        false,
+        true,
+      ]);
+    }
+    expect(await box(row, "Read Patients").isChecked()).toBe(true);
+    // At tenant level, from Role Properties: the same.
+    await row.getByRole("button", { name: /^Remove/ }).click();
+    await box(tenantLevel(), "Collections").check();
+    await dialog().getByRole("tab", { name: "Role Properties" }).click();
+    await dialog().getByRole("checkbox", { name: "Collaborator (at tenant level)" }).check();
+    await dialog().getByRole("tab", { name: "Permissions" }).click();
+    expect([
+      await box(tenantLevel(), "Read Collections").isChecked(),
+      await box(tenantLevel(), "Read Collections").isDisabled(),
+    ]).toEqual([false, true]);
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await gone(dialog());
+    const saved = await roleByName("Visiting collaborator");
+    expect([saved.collaborator, saved.permissions]).toEqual([true, []]);
+  });
+
   it("refuses to delete a role users hold, in words, and deletes it once nobody does", async () => {
     const frontDesk = await tenant.admin.roles.create({ name: "Front Desk", permissions: ["users.view"] });
     const viewer = await roleByName("Viewer");

@@ -3,7 +3,7 @@
  * category at tenant level, and one row of checkboxes per chosen workspace. A category checkbox
  * ticks or unticks all of its permissions and shows a mixed state. It offers only what the API
  * can store: tenant-only permissions never on workspace rows, and nothing a collaborator is
- * forbidden where collaborator is set (unless already granted, so it can be taken away). Given
+ * forbidden where collaborator is set (setting it takes those away: grants.ts). Given
  * `holds`, it offers only what the editor may grant: a permission the editor does not hold is
  * disabled with the reason (no privilege escalation), unless granted already, so it can be taken away.
  */
@@ -15,6 +15,7 @@ import {
   type GrantErrors,
   type GrantRow,
   type Grants,
+  rowWithCollaborator,
   type WorkspaceOption,
 } from "../pages/roles/grants.ts";
 import { NamedOptions, SelectField } from "./Field.tsx";
@@ -86,7 +87,7 @@ export function PermissionEditor(props: {
                     checked={row.collaborator}
                     disabled={disabled}
                     onChange={(e) =>
-                      setRow(row.workspaceId, (r) => ({ ...r, collaborator: e.target.checked }))
+                      setRow(row.workspaceId, (r) => rowWithCollaborator(r, e.target.checked, a.forbidden))
                     }
                   />
                   Collaborator in this workspace

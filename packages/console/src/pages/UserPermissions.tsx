@@ -15,7 +15,7 @@ import { useApi, useSession } from "../session.tsx";
 import type { User } from "../types.ts";
 import { coverageOf } from "./roles/coverage.ts";
 import { type GrantOptions, useGrantOptions } from "./roles/grantOptions.ts";
-import { grantsBody, grantsOf } from "./roles/grants.ts";
+import { grantsBody, grantsOf, withCollaborator } from "./roles/grants.ts";
 import { type SaveProblem, saveProblem } from "./roles/saveProblem.ts";
 import "../styles/roles.css";
 import "../styles/users-access.css";
@@ -143,7 +143,7 @@ function PermissionsForm(props: {
             type="checkbox"
             checked={grants.collaborator}
             disabled={readOnly}
-            onChange={(e) => change({ ...grants, collaborator: e.target.checked })}
+            onChange={(e) => change(withCollaborator(grants, e.target.checked, options.catalog))}
           />
           Collaborator (at tenant level)
         </label>

@@ -19,7 +19,7 @@ import { useApi, useSession } from "../../session.tsx";
 import type { Role } from "../../types.ts";
 import { coverageOf } from "./coverage.ts";
 import type { GrantOptions } from "./grantOptions.ts";
-import { grantsBody, grantsOf } from "./grants.ts";
+import { grantsBody, grantsOf, withCollaborator } from "./grants.ts";
 import { FIELDS_MARKED, type SaveProblem, saveProblem } from "./saveProblem.ts";
 import "../../styles/users-access.css";
 import { formatDateTime } from "../../dates.ts";
@@ -151,7 +151,10 @@ export function RoleDialog(props: {
             checked={grants.collaborator}
             disabled={readOnly}
             aria-describedby={`${ids}-collaborator-hint`}
-            onChange={(e) => setGrants((g) => ({ ...g, collaborator: e.target.checked }))}
+            onChange={(e) => {
+              const on = e.target.checked;
+              setGrants((g) => withCollaborator(g, on, options.catalog));
+            }}
           />
           Collaborator (at tenant level)
         </label>

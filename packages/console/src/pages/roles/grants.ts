@@ -79,6 +79,24 @@ export function grantsOf(role: Pick<Role, "permissions" | "collaborator" | "work
   };
 }
 
+/**
+ * Collaborator set or cleared at tenant level: what a collaborator may not hold is taken away with
+ * it, so the forbidden checkboxes are disabled and unticked (ProKnow: "disabled when the user is
+ * marked as a collaborator"), never left ticked for the save to refuse.
+ */
+export function withCollaborator(g: Grants, on: boolean, catalog: readonly CatalogPermission[]): Grants {
+  if (!on) return { ...g, collaborator: false };
+  const { forbidden } = analyse(catalog);
+  return { ...g, collaborator: true, permissions: g.permissions.filter((k) => !forbidden.has(k)) };
+}
+
+/** The same on one workspace row. */
+export function rowWithCollaborator(row: GrantRow, on: boolean, forbidden: ReadonlySet<string>): GrantRow {
+  return on
+    ? { ...row, collaborator: true, permissions: row.permissions.filter((k) => !forbidden.has(k)) }
+    : { ...row, collaborator: false };
+}
+
 /** The grants as the API takes them (mutable arrays, catalogue order for a stable diff). */
 export function grantsBody(g: Grants, catalog: readonly CatalogPermission[]) {
   const order = new Map(catalog.map((p, i) => [p.key, i]));
