@@ -157,4 +157,44 @@ describe("effective permissions", () => {
     );
     await shot(page, "effective-permissions");
   });
+
+  it("is one Tab stop, and an arrow key shows the cell it moves to clear of the sticky header and column", async () => {
+    const page = await signedIn({ path: `/users/${userId}/effective-permissions` });
+    // Narrow enough that the four columns scroll sideways inside the grid's box.
+    await page.setViewportSize({ width: 560, height: 700 });
+    const grid = page.getByRole("grid", { name: "Effective permissions by tenant and workspace" });
+    await visible(grid);
+    expect(await grid.locator('button.effective-cell[tabindex="0"]').count()).toBe(1);
+    expect(await page.locator(".effective-scroll").evaluate((b) => b.scrollWidth > b.clientWidth)).toBe(true);
+    const first = cell(page, "Read Patients", "Tenant");
+    await first.focus();
+    const focused = page.locator(".effective-cell:focus");
+    // Columns in name order: Tenant, East, North, South.
+    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
+    expect(await focused.getAttribute("aria-label")).toMatch(/: Read Patients in South Clinic$/);
+    // At the row's end the focus stays, and the box does not scroll past it.
+    await page.keyboard.press("ArrowRight");
+    expect(await focused.getAttribute("aria-label")).toMatch(/in South Clinic$/);
+    const inView = await focused.evaluate((el) => {
+      const box = el.closest(".effective-scroll")!.getBoundingClientRect();
+      const c = el.getBoundingClientRect();
+      const sticky = el.closest("tr")!.querySelector("th")!.getBoundingClientRect();
+      return c.left >= sticky.right - 1 && c.right <= box.right + 1;
+    });
+    expect(inView).toBe(true);
+    // Back to the Tenant column: clear of the sticky permission column again.
+    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowLeft");
+    const back = await focused.evaluate((el) => {
+      const c = el.getBoundingClientRect();
+      const sticky = el.closest("tr")!.querySelector("th")!.getBoundingClientRect();
+      return [el.getAttribute("aria-label"), c.left >= sticky.right - 1];
+    });
+    expect(back).toEqual([expect.stringMatching(/in Tenant$/), true]);
+    // The focused cell is now the grid's one Tab stop: Tab leaves the grid.
+    expect(await grid.locator('button.effective-cell[tabindex="0"]').count()).toBe(1);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.classList.contains("effective-cell"))).toBe(
+      false,
+    );
+  });
 });

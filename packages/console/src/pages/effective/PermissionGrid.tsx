@@ -2,7 +2,9 @@
  * The grid: permissions as rows (grouped by category, each group collapsible), "Tenant" and each
  * workspace as columns. Every cell is a button whose text says allowed / denied / only granted
  * patients (a mark and words, not colour alone); focusing or pressing it asks for its explanation.
- * Arrow keys move between cells; the header row and the permission column stay in view.
+ * Arrow keys move between cells; the header row and the permission column stay in view. The grid
+ * is one Tab stop (a roving tabindex: the selected cell, else the first), and a focused cell is
+ * scrolled clear of the sticky header and permission column.
  *
  * An ARIA grid (`role="grid"`), since it is navigated like one: a screen reader then hands the
  * arrow keys to it. Its rows, cells and headers take their grid roles (row, gridcell, columnheader,
@@ -20,7 +22,23 @@ export interface CellRef {
 export const cellKey = (c: { permission: { key: string }; workspaceId: string | null }) =>
   `${c.permission.key}\u0000${c.workspaceId ?? ""}`;
 
-/** Moves focus to the nearest cell in the arrow's direction. */
+/** Scrolls the grid's box so that `cell` is in view and not under the sticky header or column. */
+function reveal(cell: HTMLElement) {
+  const box = cell.closest<HTMLElement>(".effective-scroll");
+  if (!box) return;
+  const b = box.getBoundingClientRect();
+  const c = cell.getBoundingClientRect();
+  const left = cell.closest("tr")?.querySelector("th")?.getBoundingClientRect().right ?? b.left;
+  const top = box.querySelector("thead")?.getBoundingClientRect().bottom ?? b.top;
+  const right = b.left + box.clientLeft + box.clientWidth;
+  const bottom = b.top + box.clientTop + box.clientHeight;
+  if (c.right > right) box.scrollLeft += c.right - right;
+  else if (c.left < left) box.scrollLeft -= left - c.left;
+  if (c.bottom > bottom) box.scrollTop += c.bottom - bottom;
+  else if (c.top < top) box.scrollTop -= top - c.top;
+}
+
+/** Moves focus to the nearest cell in the arrow's direction; at an edge it stays (no scrolling). */
 function onArrow(event: KeyboardEvent<HTMLTableElement>) {
   const moves: Record<string, [number, number]> = {
     ArrowUp: [-1, 0],
@@ -31,6 +49,7 @@ function onArrow(event: KeyboardEvent<HTMLTableElement>) {
   const move = moves[event.key];
   const from = event.target as HTMLElement;
   if (!move || !from.dataset.row) return;
+  event.preventDefault();
   const rows = [...event.currentTarget.querySelectorAll<HTMLTableRowElement>("tr[data-cells]")];
   const row = Number(from.dataset.row);
   const col = Number(from.dataset.col);
@@ -43,10 +62,7 @@ function onArrow(event: KeyboardEvent<HTMLTableElement>) {
     const cols = rows[row]?.querySelectorAll<HTMLButtonElement>("button[data-col]").length ?? 0;
     for (let c = col + move[1]; c >= 0 && c <= cols + 1 && !next; c += move[1]) next = at(row, c);
   }
-  if (next) {
-    event.preventDefault();
-    next.focus();
-  }
+  next?.focus();
 }
 
 export function PermissionGrid(props: {
@@ -67,6 +83,23 @@ export function PermissionGrid(props: {
     ...data.workspaces.map((w) => ({ id: w.id, name: w.name })),
   ];
   if (groups.length === 0) return <p className="empty">No permission matches this filter.</p>;
+  // The one cell Tab reaches: the selected one while it is shown, else the first.
+  const shown = groups.flatMap((g) =>
+    !props.collapsed.has(g.category) || props.filter.trim() !== "" ? g.items : [],
+  );
+  const selectedShown =
+    props.selected !== null &&
+    shown.some((p) =>
+      (p.scope === "tenant" ? columns.slice(0, 1) : columns).some(
+        (c) => cellKey({ permission: p, workspaceId: c.id }) === props.selected,
+      ),
+    );
+  const first = shown[0];
+  const tabStop = selectedShown
+    ? props.selected
+    : first
+      ? cellKey({ permission: first, workspaceId: null })
+      : null;
   let rowIndex = 0;
   return (
     <div className="effective-scroll">
@@ -123,6 +156,7 @@ export function PermissionGrid(props: {
                             row={r}
                             col={ci}
                             selected={props.selected === cellKey({ permission: p, workspaceId: c.id })}
+                            tabStop={tabStop === cellKey({ permission: p, workspaceId: c.id })}
                             explainId={props.explainId}
                             onSelect={props.onSelect}
                           />
@@ -151,6 +185,7 @@ function Cell(props: {
   readonly row: number;
   readonly col: number;
   readonly selected: boolean;
+  readonly tabStop: boolean;
   readonly explainId: string;
   readonly onSelect: (cell: CellRef, how: "focus" | "click") => void;
 }) {
@@ -163,12 +198,16 @@ function Cell(props: {
       className={`effective-cell ${state}`}
       data-row={props.row}
       data-col={props.col}
+      tabIndex={props.tabStop ? 0 : -1}
       aria-current={props.selected ? "true" : undefined}
       aria-controls={props.explainId}
       // One name, its visible word first ("Allowed: Read patients in Oncology"): a hidden span
       // after the word was read with a space before its colon.
       aria-label={`${shown.text}: ${props.permission.label} in ${props.column.name}`}
-      onFocus={() => props.onSelect(cell, "focus")}
+      onFocus={(e) => {
+        reveal(e.currentTarget);
+        props.onSelect(cell, "focus");
+      }}
       onClick={() => props.onSelect(cell, "click")}
     >
       <span className="mark" aria-hidden="true">
