@@ -8,6 +8,7 @@ import { Field } from "../components/Field.tsx";
 import { FormActions } from "../components/FormActions.tsx";
 import { ErrorAlert } from "../components/Messages.tsx";
 import { type Refusal, useSubmit } from "../components/useSubmit.ts";
+import { looksLikeEmail, NOT_AN_EMAIL } from "../emailShape.ts";
 import { Link } from "../router.tsx";
 import { useApi } from "../session.tsx";
 import { PRACTICE_HINT } from "./SignIn.tsx";
@@ -34,11 +35,7 @@ export function ForgotPasswordPage() {
   const check = () => {
     const missing: Record<string, string> = {};
     if (!tenant.trim()) missing.tenant = "Enter your practice.";
-    if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) {
-      missing.email = email.trim()
-        ? "Enter a whole email address, such as name@example.com."
-        : "Enter your email.";
-    }
+    if (!looksLikeEmail(email)) missing.email = email.trim() ? NOT_AN_EMAIL : "Enter your email.";
     return missing;
   };
   const refused = (e: unknown): Refusal =>

@@ -5,6 +5,7 @@
  */
 import type { Staffgate } from "@staffgate/sdk";
 import { instantOf, localOf } from "../../components/ExpiresField.tsx";
+import { looksLikeEmail, NOT_AN_EMAIL } from "../../emailShape.ts";
 import type { CreateUserInput, User } from "../../types.ts";
 
 export type UpdateUserInput = Parameters<Staffgate["users"]["update"]>[1];
@@ -243,6 +244,8 @@ export function missingChoices(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, message] of REQUIRED_TEXT) if (!v[key].trim()) out[key] = message;
+  // A malformed address is named in the same round as an empty role, not in a second one.
+  if (v.email.trim() && !looksLikeEmail(v.email)) out.email = NOT_AN_EMAIL;
   if (mode === "create" && !v.virtual && v.passwordMode === "set" && !v.password) {
     out.password = "Enter a password, or send an invitation link instead.";
   }
