@@ -372,6 +372,29 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       }
     });
 
+    it("keeps a session in use through a burst of sign-ins made within its first minute", async () => {
+      const adm = await admin();
+      const made = await createUser(t, { ...a, admin: adm }, { roleId: viewer });
+      await adm.settings.update({ maxSessionsPerUser: 3 });
+      try {
+        const working = await t.signIn(a.slug, made.user.username);
+        // In use from its first second, before its last use would be written by the minute.
+        t.clock.advance(SECOND);
+        await working.auth.me();
+        const burst: Awaited<ReturnType<typeof t.signIn>>[] = [];
+        for (let i = 0; i < 6; i++) {
+          t.clock.advance(1_000);
+          burst.push(await t.signIn(a.slug, made.user.username));
+        }
+        await expect(working.auth.me()).resolves.toBeDefined();
+        // The unused ones went, oldest first: the limit holds the one in use and the newest two.
+        expect((await problemOf(() => burst[3]!.auth.me())).status).toBe(401);
+        for (const s of burst.slice(4)) await expect(s.auth.me()).resolves.toBeDefined();
+      } finally {
+        await (await admin()).settings.update({ maxSessionsPerUser: 50 });
+      }
+    });
+
     it("sessions past their absolute limit do not count", async () => {
       const adm = await admin();
       const made = await createUser(t, { ...a, admin: adm }, { roleId: viewer });

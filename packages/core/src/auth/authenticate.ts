@@ -163,6 +163,19 @@ function lowerCap(row: SessionCallerRow): number | undefined {
   return cap === null || named < cap ? named : undefined;
 }
 
+/**
+ * The last use to record. A session's first use within the first interval is recorded as at its
+ * sign-in, a millisecond after it: the idle clock stays where minute-coarse recording keeps it
+ * (never later than the real last use), and the session is marked as used, so that the session
+ * limit ends sessions never used before one in use (sessions.store.ts evictBeyond); otherwise a
+ * burst of sign-ins within its first minute could end a session in use.
+ */
+function usedAt(row: SessionCallerRow, nowIso: string): string {
+  const created = Date.parse(row.createdAt);
+  if (row.lastUsedAt !== row.createdAt || Date.parse(nowIso) - created >= TOUCH_INTERVAL_MS) return nowIso;
+  return new Date(created + 1).toISOString();
+}
+
 const sessionKind: Kind<SessionCallerRow> = {
   read: (deps, asks) => findSessionCallers(deps.db.kysely, asks),
   judge(row, now, nowIso, policy) {
@@ -173,10 +186,16 @@ const sessionKind: Kind<SessionCallerRow> = {
     const idleFor = now - Date.parse(row.lastUsedAt);
     if (idleFor > idleMs) return "end";
     if (lowerCap(row) !== undefined) return "touch";
+    // Its first use is recorded at once (see usedAt): one write per session.
+    if (row.lastUsedAt === row.createdAt) return "touch";
     return idleFor >= Math.min(TOUCH_INTERVAL_MS, idleMs / 4) ? "touch" : "ok";
   },
   touch: (deps, row, nowIso) =>
-    createSessionStore(deps.db.kysely, row.tenantId).touchSession(row.sessionId, nowIso, lowerCap(row)),
+    createSessionStore(deps.db.kysely, row.tenantId).touchSession(
+      row.sessionId,
+      usedAt(row, nowIso),
+      lowerCap(row),
+    ),
   async end(deps, row, now, policy) {
     // Refused here, but a request naming a workspace with a longer limit of its own may still be
     // served: the session ends only once it is past every limit that could judge it (the one

@@ -4,7 +4,7 @@
  * endPresentedSession). Everything else is bound to a tenant.
  */
 
-import type { Selectable } from "kysely";
+import { type Selectable, sql } from "kysely";
 import { pastKeyset } from "../db/keyset.ts";
 import { prepared } from "../db/prepared.ts";
 import type { SessionPurpose, SessionsTable } from "../db/schema.ts";
@@ -65,6 +65,10 @@ const othersOfUser = prepared<{ tenantId: string; userId: string; newId: string 
       .where("tenant_id", "=", v.tenantId)
       .where("user_id", "=", v.userId)
       .where("id", "!=", v.newId)
+      // Sessions whose use was recorded after their sign-in first, most recently used first; then
+      // the others, newest first. last_used_at is written once a minute at most, so by it alone a
+      // session in use could look older than a burst of sign-ins made since, and be ended first.
+      .orderBy(sql`case when last_used_at > created_at then 1 else 0 end`, "desc")
       .orderBy("last_used_at", "desc")
       .orderBy("created_at", "desc")
       .orderBy("id", "desc"),
@@ -143,8 +147,9 @@ export function createSessionStore(db: Executor, tenantId: string) {
     },
     /**
      * Keeps the user's `keep` most recently used sessions besides `newId` (just created) and ends
-     * the rest (SECURITY.md E-41): least recently used first, so a session in use outlives ones
-     * left open on other workstations; among equals the oldest. Sessions past their absolute
+     * the rest (SECURITY.md E-41): sessions with no use recorded since their sign-in first (oldest
+     * first), then the least recently used, so a session in use outlives ones left open on other
+     * workstations and a burst of sign-ins. Sessions past their absolute
      * limit are removed too, without counting. Returns how many live sessions were ended.
      */
     async evictBeyond(userId: string, newId: string, keep: number, now: string): Promise<number> {
