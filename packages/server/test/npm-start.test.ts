@@ -70,7 +70,8 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("npm start", { tim
         });
       });
       expect(serverPid).not.toBe(npm.pid);
-      expect(stderr).toMatch(/One-time password for admin: \S+/);
+      // The banner goes to stderr and the log line to stdout: two pipes, read in no set order.
+      await expect.poll(() => stderr, { timeout: 10_000 }).toMatch(/One-time password for admin: \S+/);
 
       npm.kill("SIGTERM");
       await npmExit;
