@@ -75,24 +75,27 @@ export function PermissionGrid(props: {
   readonly explainId: string;
 }) {
   const { data } = props;
+  const filtering = props.filter.trim() !== "";
   const groups = byCategory(data.permissions)
-    .map((g) => ({ ...g, items: g.items.filter((p) => matches(p, props.filter)) }))
+    .map((g) => ({
+      ...g,
+      items: g.items.filter((p) => matches(p, props.filter)),
+      open: !props.collapsed.has(g.category) || filtering,
+    }))
     .filter((g) => g.items.length > 0);
   const columns: { id: string | null; name: string }[] = [
     { id: null, name: "Tenant" },
     ...data.workspaces.map((w) => ({ id: w.id, name: w.name })),
   ];
+  /** A tenant-only permission has the Tenant column alone. */
+  const columnsOf = (p: Permission) => (p.scope === "tenant" ? columns.slice(0, 1) : columns);
   if (groups.length === 0) return <p className="empty">No permission matches this filter.</p>;
   // The one cell Tab reaches: the selected one while it is shown, else the first.
-  const shown = groups.flatMap((g) =>
-    !props.collapsed.has(g.category) || props.filter.trim() !== "" ? g.items : [],
-  );
+  const shown = groups.flatMap((g) => (g.open ? g.items : []));
   const selectedShown =
     props.selected !== null &&
     shown.some((p) =>
-      (p.scope === "tenant" ? columns.slice(0, 1) : columns).some(
-        (c) => cellKey({ permission: p, workspaceId: c.id }) === props.selected,
-      ),
+      columnsOf(p).some((c) => cellKey({ permission: p, workspaceId: c.id }) === props.selected),
     );
   const first = shown[0];
   const tabStop = selectedShown
@@ -124,7 +127,7 @@ export function PermissionGrid(props: {
           </tr>
         </thead>
         {groups.map((g) => {
-          const open = !props.collapsed.has(g.category) || props.filter.trim() !== "";
+          const open = g.open;
           return (
             <tbody key={g.category}>
               <tr className="category">
@@ -147,7 +150,7 @@ export function PermissionGrid(props: {
                         {p.label}
                         <span className="perm-key">{p.key}</span>
                       </th>
-                      {(tenantOnly ? columns.slice(0, 1) : columns).map((c, ci) => (
+                      {columnsOf(p).map((c, ci) => (
                         <td key={c.id ?? ""}>
                           <Cell
                             data={data}
