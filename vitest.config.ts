@@ -22,6 +22,10 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A poll waits for what a loaded machine may be slow to do (a page's render, a LISTEN
+    // notification); vitest's default of 1 s was too short for CI on two shared cores. It only
+    // lengthens a poll that would otherwise fail.
+    expect: { poll: { timeout: 10_000 } },
     projects: [
       {
         extends: true,

@@ -43,10 +43,13 @@ describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     const received = readAll(socket);
     // A request in progress (its body not yet sent) keeps the connection open past the close.
     const body = JSON.stringify({ tenant: "nowhere", login: "x", password: "y" });
+    // Its headers are read before the close begins: waited for, not timed (a fixed pause once
+    // sufficed, but not on a loaded machine).
+    const arrived = new Promise((resolve) => t!.app.server.once("request", resolve));
     socket.write(
       `POST /api/v1/auth/login HTTP/1.1\r\nHost: staffgate.test\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await arrived;
     const closed = t.app.close();
     // The server stops listening once the close's preClose hooks have run.
     while (t.app.server.listening) await new Promise((resolve) => setTimeout(resolve, 5));

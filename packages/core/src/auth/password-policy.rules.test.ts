@@ -53,7 +53,9 @@ describe("password length (NIST 800-63B)", () => {
     const started = performance.now();
     expect(checkPassword(huge)?.code).toBe("TOO_LONG");
     expect(exceedsHardCap(huge)).toBe(true);
-    expect(performance.now() - started).toBeLessThan(50);
+    // Judged by length before any matching (which would take seconds on a megabyte); the bound is
+    // loose so that a loaded machine's pause is not mistaken for work.
+    expect(performance.now() - started).toBeLessThan(500);
     expect(exceedsHardCap("😀".repeat(1024))).toBe(false);
     expect(exceedsHardCap("😀".repeat(1025))).toBe(true);
   });
