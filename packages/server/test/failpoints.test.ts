@@ -27,7 +27,7 @@ describe(`failpoints (${TEST_DB})`, () => {
   });
 
   it("exits at each failpoint with code 137 and leaves nothing of the change behind", {
-    timeout: 90_000,
+    timeout: 240_000,
   }, async () => {
     database = await createCrashDatabase(TEST_DB, PG_ADMIN_URL);
     const serve = (failpoint?: string) =>
