@@ -1,7 +1,7 @@
 /** Emergency (break-glass) access, HIPAA 164.312(a)(2)(ii) (PRODUCT.md §2 "Emergency access"). */
 import { z } from "zod";
 import { Id, ListQuery, NullableTimestamp, Paragraph, QueryBoolean, Timestamp } from "./common.ts";
-import { PatientRef } from "./patient-access.ts";
+import { NewPatientRef } from "./patient-access.ts";
 
 export const OpenEmergencyAccessBody = z
   .strictObject({
@@ -10,7 +10,7 @@ export const OpenEmergencyAccessBody = z
     /** The caller's own password (step-up authentication); never stored or logged. */
     password: z.string().min(1, "is required").max(1024),
     workspaceId: Id.optional(),
-    patientRef: PatientRef.optional(),
+    patientRef: NewPatientRef.optional(),
   })
   .superRefine((v, ctx) => {
     if ((v.workspaceId === undefined) === (v.patientRef === undefined)) {

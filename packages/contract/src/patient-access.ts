@@ -20,7 +20,18 @@ export const PatientRef = z
   // "." and ".." cannot travel in a URL path segment: clients would resolve them away.
   .refine((v) => v !== "." && v !== "..", 'must not be "." or ".."');
 
+/**
+ * A reference a new grant or elevation is given: also without spaces at its ends (nor only
+ * spaces), which would make " MRN-9 " a patient apart from "MRN-9" (found by the rejection
+ * audit). Reads and revocations take any reference, so nothing stored before is out of reach.
+ */
+export const NewPatientRef = PatientRef.refine(
+  (v) => v.trim() === v,
+  "must not begin or end with a space, nor be only spaces",
+);
+
 export const PatientRefParams = z.strictObject({ patientRef: PatientRef });
+export const NewPatientRefParams = z.strictObject({ patientRef: NewPatientRef });
 export const PatientAccessUserParams = z.strictObject({ patientRef: PatientRef, userId: Id });
 
 export const PatientGrantSchema = z.strictObject({

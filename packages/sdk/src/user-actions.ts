@@ -37,6 +37,7 @@ export function userActionsApi(t: Transport) {
     setPermissions: (id: string, body: PrivatePermissionsInput, options: ActionOptions = {}) =>
       t.request<User>("PUT", path(id, "permissions"), { body, ...options }),
     /** Ends all of the user's sessions and API tokens. */
-    revokeSessions: (id: string) => t.request<void>("POST", path(id, "sessions/revoke")),
+    revokeSessions: (id: string, options: ActionOptions = {}) =>
+      t.request<void>("POST", path(id, "sessions/revoke"), options),
   };
 }

@@ -189,4 +189,15 @@ describe(`Input that is not text (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     }
     expect((await a.admin.auth.me()).user.id).toBe(a.adminUserId);
   });
+
+  it("refuses null or an array as the body of an action whose body is optional, and copies nothing", async () => {
+    const role = await a.admin.roles.create({ name: "Copied", permissions: ["users.view"] });
+    const before = (await a.admin.roles.list()).items.length;
+    for (const payload of ["null", "[]"]) {
+      const res = await send("POST", `/api/v1/roles/${role.id}/copy`, payload);
+      expect([res.statusCode, res.json().code], payload).toEqual([400, "VALIDATION_FAILED"]);
+    }
+    expect((await a.admin.roles.list()).items).toHaveLength(before);
+    expect((await send("POST", `/api/v1/roles/${role.id}/copy`, "{}")).statusCode).toBe(201);
+  });
 });

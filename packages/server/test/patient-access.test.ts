@@ -287,10 +287,21 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     expect(g.patientRef).toBe(ref);
     expect((await a.admin.patientAccess.list(ref)).items.map((x) => x.id)).toEqual([g.id]);
     await a.admin.patientAccess.revoke(ref, nurse.id);
-    for (const bad of ["a\u0000b", "line\nbreak", "tab\there", "x".repeat(201), "ü".repeat(201)]) {
+    for (const bad of [
+      "a\u0000b",
+      "line\nbreak",
+      "tab\there",
+      "x".repeat(201),
+      "ü".repeat(201),
+      // Spaces inside are part of a reference; at its ends they would make another patient.
+      "   ",
+      " mrn-9 ",
+      "mrn-9 ",
+    ]) {
       const p = await problemOf(() => a.admin.patientAccess.grant(bad, { userId: nurse.id }));
       expect(p.status, JSON.stringify(bad)).toBe(400);
       expect(p.errors.map((e) => e.path)).toEqual(["params.patientRef"]);
+      expect((await a.admin.patientAccess.list("mrn-9")).items).toEqual([]);
     }
     for (const longest of ["y".repeat(200), "ü".repeat(200), "漢".repeat(200)]) {
       const exact = await a.admin.patientAccess.grant(longest, { userId: nurse.id });

@@ -321,6 +321,19 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     });
     expect(groups.status).toBe(400);
     expect(groups.body.scimType).toBe("mutability");
+    // The operation refused is named as a field is, its message naming the attribute.
+    const second = await scim("PATCH", `/Users/${created.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        { op: "replace", path: "title", value: "X" },
+        { op: "replace", path: "active", value: "maybe" },
+      ],
+    });
+    expect([second.status, second.body.scimType, second.body.errors]).toEqual([
+      400,
+      "invalidValue",
+      [{ path: "Operations.1", message: "active: expected a boolean value." }],
+    ]);
     const stale = await scim(
       "PATCH",
       `/Users/${created.id}`,
@@ -332,6 +345,7 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       Operations: [{ op: "replace", path: "title", value: "X" }],
     });
     expect(noEnvelope.body.scimType).toBe("invalidSyntax");
+    expect(noEnvelope.body.errors.map((e: { path: string }) => e.path)).toEqual(["schemas"]);
     const row = await userRow(t, a, created.id);
     expect(row!.title).toBeNull();
     expect(row!.version).toBe(1);

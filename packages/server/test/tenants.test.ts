@@ -57,6 +57,7 @@ describe(`tenants and the operator API (${process.env.STAFFGATE_TEST_DB ?? "sqli
     );
     expect(p2.status).toBe(409);
     expect(p2.code).toBe("TENANT_SLUG_TAKEN");
+    expect(p2.errors.map((e) => e.path)).toEqual(["slug"]);
     const p3 = await problemOf(() =>
       t.operator.tenants.create({
         slug: "weak",

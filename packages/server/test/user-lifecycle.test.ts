@@ -380,6 +380,15 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     const p = await problemOf(() => a.admin.userActions.deactivate(user.id, { ifMatch: user.version + 5 }));
     expect([p.status, p.code]).toEqual([412, "PRECONDITION_FAILED"]);
     await expect(client.auth.me()).resolves.toMatchObject({ user: { status: "active" } });
+    // Ending the sessions honours If-Match as every other action on a user does (it had ignored it).
+    const stale = await problemOf(() =>
+      a.admin.userActions.revokeSessions(user.id, { ifMatch: user.version + 5 }),
+    );
+    expect([stale.status, stale.code]).toEqual([412, "PRECONDITION_FAILED"]);
+    await expect(client.auth.me()).resolves.toMatchObject({ user: { status: "active" } });
+    expect((await auditOf(t, a, user.id)).map((e) => e.action)).not.toContain("user.sessions_revoked");
+    await a.admin.userActions.revokeSessions(user.id, { ifMatch: user.version });
+    expect((await problemOf(() => client.auth.me())).status).toBe(401);
     await expect(a.admin.userActions.deactivate(user.id, { ifMatch: user.version })).resolves.toBeTruthy();
   });
 

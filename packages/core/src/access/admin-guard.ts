@@ -90,7 +90,7 @@ export async function ensureNotLastAdministratorSelf(
   if (lasting.length === 1 && lasting[0]!.id === userId) {
     throw new AppError(
       "LAST_ADMINISTRATOR",
-      "You are the tenant's only administrator; make another administrator before giving this up",
+      "You are the tenant's only administrator: make another administrator first, and ask them to make this change (nobody changes their own standing)",
     );
   }
 }

@@ -94,16 +94,28 @@ export function patched(
   target: PatchTarget,
 ): Record<string, unknown> {
   const schemas = body.schemas;
+  const named = (path: string, message: string) => ({ errors: [{ path, message }] });
   if (!Array.isArray(schemas) || !schemas.includes(PATCH_OP_SCHEMA)) {
-    throw new AppError("SCIM_INVALID_SYNTAX", `A PATCH body's schemas must list ${PATCH_OP_SCHEMA}`);
+    const message = `A PATCH body's schemas must list ${PATCH_OP_SCHEMA}`;
+    throw new AppError("SCIM_INVALID_SYNTAX", message, named("schemas", message));
   }
   const key = Object.keys(body).find((k) => k.toLowerCase() === "operations");
   const operations = key === undefined ? undefined : body[key];
-  if (!Array.isArray(operations)) throw new AppError("SCIM_INVALID_SYNTAX", "Operations must be a list");
+  if (!Array.isArray(operations)) {
+    throw new AppError(
+      "SCIM_INVALID_SYNTAX",
+      "Operations must be a list",
+      named("Operations", "must be a list"),
+    );
+  }
   try {
     return applyPatch(resource, operations as PatchOperation[], target);
   } catch (error) {
-    if (error instanceof ScimPatchError) throw new AppError(PATCH_CODES[error.scimType], error.message);
+    // The operation refused is named as a field is (its message names the attribute).
+    if (error instanceof ScimPatchError) {
+      const path = error.operation === undefined ? "Operations" : `Operations.${error.operation}`;
+      throw new AppError(PATCH_CODES[error.scimType], error.message, named(path, error.message));
+    }
     if (error instanceof ScimFilterError) throw new AppError("SCIM_INVALID_FILTER", error.message);
     throw error;
   }

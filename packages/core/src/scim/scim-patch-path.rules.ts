@@ -21,6 +21,8 @@ export type ScimErrorType =
 
 /** Carries the `scimType` of RFC 7644 §3.12 so the route can answer 400 with it. */
 export class ScimPatchError extends Error {
+  /** The index of the operation refused (set by applyPatch), so the answer can name it. */
+  operation: number | undefined = undefined;
   constructor(
     readonly scimType: ScimErrorType,
     message: string,

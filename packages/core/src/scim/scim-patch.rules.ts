@@ -35,23 +35,32 @@ export function applyPatch(
   if (operations.length === 0) throw new ScimPatchError("invalidValue", "Operations must not be empty.");
   // One deep copy up front: the input stays untouched and a refused operation discards the whole copy.
   const out = structuredClone(resource) as Obj;
-  for (const operation of operations) {
-    const op = (isObject(operation) && typeof operation.op === "string" ? operation.op : "").toLowerCase();
-    if (op !== "add" && op !== "replace" && op !== "remove") {
-      throw new ScimPatchError("invalidSyntax", `Unknown op "${String(operation?.op)}".`);
+  operations.forEach((operation, index) => {
+    try {
+      applyOne(out, operation, target);
+    } catch (error) {
+      if (error instanceof ScimPatchError) error.operation ??= index;
+      throw error;
     }
-    const { path, value } = operation;
-    if (path === undefined || path === null || (typeof path === "string" && path.trim() === "")) {
-      if (op === "remove") throw new ScimPatchError("noTarget", "remove needs a path.");
-      for (const [p, v] of pathlessEntries(value, target)) apply(out, op, p, v);
-    } else if (typeof path !== "string") {
-      throw new ScimPatchError("invalidPath", "path must be a string.");
-    } else {
-      const resolved = knownPath(path.trim(), target);
-      if (resolved) apply(out, op, resolved, value);
-    }
-  }
+  });
   return out;
+}
+
+function applyOne(out: Obj, operation: PatchOperation, target: PatchTarget): void {
+  const op = (isObject(operation) && typeof operation.op === "string" ? operation.op : "").toLowerCase();
+  if (op !== "add" && op !== "replace" && op !== "remove") {
+    throw new ScimPatchError("invalidSyntax", `Unknown op "${String(operation?.op)}".`);
+  }
+  const { path, value } = operation;
+  if (path === undefined || path === null || (typeof path === "string" && path.trim() === "")) {
+    if (op === "remove") throw new ScimPatchError("noTarget", "remove needs a path.");
+    for (const [p, v] of pathlessEntries(value, target)) apply(out, op, p, v);
+  } else if (typeof path !== "string") {
+    throw new ScimPatchError("invalidPath", "path must be a string.");
+  } else {
+    const resolved = knownPath(path.trim(), target);
+    if (resolved) apply(out, op, resolved, value);
+  }
 }
 
 /**

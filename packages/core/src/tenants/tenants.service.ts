@@ -90,7 +90,9 @@ export function createTenantsService(deps: Deps) {
       await createTenantStore(trx).insertTenant(row);
     } catch (error) {
       if (isUniqueViolation(error))
-        throw new AppError("TENANT_SLUG_TAKEN", `tenant "${input.slug}" already exists`);
+        throw new AppError("TENANT_SLUG_TAKEN", `tenant "${input.slug}" already exists`, {
+          errors: [{ path: "slug", message: "is already used by another tenant" }],
+        });
       throw error;
     }
     const ctx: Ctx = { ...meta, tenantId, actor };

@@ -243,9 +243,9 @@ export function createUserLifecycleService(deps: Deps) {
     },
 
     /** Ends every session and API token of a user now (the user row itself does not change). */
-    async revokeUserSessions(caller: Caller, ctx: Ctx, id: string): Promise<void> {
+    async revokeUserSessions(caller: Caller, ctx: Ctx, id: string, ifMatch?: number): Promise<void> {
       await inTenantTx(deps, ctx.tenantId, async (trx) => {
-        const row = await loadTargetWithin(trx, caller, id, undefined);
+        const row = await loadTargetWithin(trx, caller, id, ifMatch);
         const ended = await endAccessOf(deps, trx, ctx, id, now(), "the user's sessions were ended");
         await appendAudit(deps, trx, ctx, {
           action: "user.sessions_revoked",

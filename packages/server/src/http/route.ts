@@ -158,7 +158,9 @@ const tooLongPassword = (issue: z.core.$ZodIssue) =>
   issue.code === "too_big" && /password$/i.test(String(issue.path.at(-1) ?? ""));
 
 function parseOrThrow<S extends Schema>(schema: S, value: unknown, prefix: string): z.output<S> {
-  const result = schema.safeParse(value ?? (prefix === "body" ? undefined : {}));
+  // A body of `null` is a body (refused unless the schema takes it), never taken for none: an
+  // optional body took it as "no body" and silently ignored what the client sent.
+  const result = schema.safeParse(prefix === "body" ? value : (value ?? {}));
   if (!result.success) {
     // A password far past the cap is refused by its schema before the policy sees it; it carries
     // the policy's reason all the same, as one just past the cap does (decisions.md).

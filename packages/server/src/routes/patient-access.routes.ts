@@ -2,6 +2,7 @@
 import {
   GrantPatientAccessBody,
   ListPatientAccessQuery,
+  NewPatientRefParams,
   PatientAccessUserParams,
   PatientCreatedBody,
   PatientGrantSchema,
@@ -37,7 +38,7 @@ export function patientAccessRoutes(app: FastifyInstance, core: Core, options: R
     tags,
     auth: "tenant",
     permission: "patient_access.manage",
-    params: PatientRefParams,
+    params: NewPatientRefParams,
     body: GrantPatientAccessBody,
     response: PatientGrantSchema,
     handler: ({ caller, ctx, params, body }) =>
@@ -78,7 +79,7 @@ export function patientAccessRoutes(app: FastifyInstance, core: Core, options: R
       needs: "an API token or the patient_access.manage permission",
       allows: (caller) => caller.kind === "api_token" || caller.permissions.has("patient_access.manage"),
     },
-    params: PatientRefParams,
+    params: NewPatientRefParams,
     body: PatientCreatedBody,
     response: PatientGrantSchema,
     handler: ({ caller, ctx, params, body }) =>

@@ -126,10 +126,12 @@ export function userActionsRoutes(app: FastifyInstance, core: Core, options: Rou
     tags,
     auth: "tenant",
     permission: "users.credentials",
+    // As every other action on a user: a stale If-Match is 412 and ends nothing.
+    ifMatch: true,
     params: IdParams,
     response: null,
-    handler: async ({ caller, ctx, params }) => {
-      await lc.revokeUserSessions(caller, ctx, params.id);
+    handler: async ({ caller, ctx, params, ifMatch }) => {
+      await lc.revokeUserSessions(caller, ctx, params.id, ifMatch);
     },
   });
 }
