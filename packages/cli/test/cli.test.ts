@@ -95,7 +95,7 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
     it("refuses a taken slug and incomplete arguments", () => {
       const dup = cli(tenantArgs("north"), { STAFFGATE_ADMIN_PASSWORD: ADMIN_PASSWORD });
       expect(dup.code).toBe(1);
-      expect(dup.stderr).toMatch(/already exists/);
+      expect(dup.stderr).toMatch(/--slug: is already used by another tenant/);
       const missing = cli(["tenant", "create", "--slug", "west"], {
         STAFFGATE_ADMIN_PASSWORD: ADMIN_PASSWORD,
       });

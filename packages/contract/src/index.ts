@@ -7,6 +7,7 @@ export * from "./common.ts";
 export * from "./credentials.ts";
 export * from "./emergency.ts";
 export * from "./errors.ts";
+export * from "./field-messages.ts";
 export * from "./mfa.ts";
 export * from "./outbox.ts";
 export * from "./patient-access.ts";

@@ -44,6 +44,14 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     );
   };
   for (const signal of SIGNALS) process.once(signal, onSignal);
+  // A crash is logged before the process ends as Node would end it (SECURITY.md I-63 sys_crash):
+  // a fault outside any request (a job, a timer) leaves the line that says what ended the service.
+  const crashed = (error: unknown) => {
+    app.log.fatal({ event: "sys_crash", err: error }, "crashed");
+    process.exit(1);
+  };
+  process.once("uncaughtException", crashed);
+  process.once("unhandledRejection", crashed);
   let boot: Awaited<ReturnType<typeof bootstrap>>;
   let url: string;
   try {

@@ -97,6 +97,21 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(huge.json().code).toBe("PAYLOAD_TOO_LARGE");
   });
 
+  it("says in words what a field must be, once per field: the field's own bound, not zod's", async () => {
+    const res = await inject({
+      method: "POST",
+      url: "/api/v1/workspaces",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ name: "Words", protected: "yes", idleTimeoutSeconds: 1e308 }),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([
+      { path: "slug", message: "is required" },
+      { path: "protected", message: "must be true or false" },
+      { path: "idleTimeoutSeconds", message: "must be at most 86400" },
+    ]);
+  });
+
   it("takes an empty body sent as JSON for no body: an action or a DELETE answers, a create says what is missing", async () => {
     const viewer = (await a.admin.roles.list()).items.find((r) => r.name === "Viewer")!;
     const staff = await a.admin.users.create({

@@ -19,6 +19,8 @@ export interface AuditInput {
   readonly target?: AuditTarget;
   readonly changes?: Changes;
   readonly outcome?: "success" | "failure" | "denied";
+  /** Its OWASP Logging Vocabulary name when the action alone does not tell it (the log's, not stored). */
+  readonly vocabulary?: string;
 }
 
 // Every use case writes these three statements: compiled once (db/prepared.ts).
@@ -127,6 +129,7 @@ export async function appendAudit(deps: Deps, trx: Trx, ctx: Ctx, input: AuditIn
         outcome: fields.outcome,
         ip: fields.ip,
         requestId: fields.requestId,
+        ...(input.vocabulary ? { vocabulary: input.vocabulary } : {}),
       }),
     );
   }

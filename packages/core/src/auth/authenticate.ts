@@ -11,9 +11,12 @@
 import type { RoleGrants } from "../access/grants.rules.ts";
 import type { PolicyCache } from "../access/policy-cache.ts";
 import type { PolicySnapshot } from "../access/policy-snapshot.ts";
+import { appendAudit } from "../audit/audit-writer.ts";
+import { type Ctx, noRequest, systemActor } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { hashSecret } from "../shared/ids.ts";
 import { turnBatch } from "../shared/turn-batch.ts";
+import { inTx } from "../shared/tx.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
 import { createApiTokenStore } from "./api-tokens.store.ts";
 import {
@@ -209,7 +212,20 @@ const sessionKind: Kind<SessionCallerRow> = {
       const limit = cap === null ? longest : Math.min(cap, longest);
       if (!idledOut(row.lastUsedAt, limit, now)) return;
     }
-    await createSessionStore(deps.db.kysely, row.tenantId).endTimedOut(row.sessionId, row.lastUsedAt);
+    // Recorded (SECURITY.md K-4, I-63 session_expired): a session is ended for its time only here,
+    // at its first use past its limits, so the event is also that use (session_use_after_expire).
+    await inTx(deps, async (trx) => {
+      if (!(await createSessionStore(trx, row.tenantId).endTimedOut(row.sessionId, row.lastUsedAt))) return;
+      const ctx: Ctx = { ...noRequest, tenantId: row.tenantId, actor: systemActor };
+      await appendAudit(deps, trx, ctx, {
+        action: "auth.session.expired",
+        target: { type: "user", id: row.userId, label: row.username },
+        changes: {
+          limit: { after: absoluteOver ? "absolute" : "idle" },
+          lastUsedAt: { before: row.lastUsedAt },
+        },
+      });
+    });
   },
   caller(row, policy, role, workspaceRoles) {
     const sessionPurpose = purposeNow(row.purpose, {

@@ -264,10 +264,15 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
             );
           }
         }
+        // Failures counted before this success (read with the account, before the password was
+        // verified): the success resets them, and the log names it authn_login_successafterfail.
+        const failedBefore = Number(row.failed_attempts);
         await appendAudit(deps, trx, ctx, {
           action: "auth.login.succeeded",
           target: { type: "user", id: row.id, label: row.username },
+          ...(failedBefore > 0 ? { vocabulary: "authn_login_successafterfail" } : {}),
           changes: {
+            ...(failedBefore > 0 ? { failedAttempts: { before: failedBefore, after: 0 } } : {}),
             ...(second.status === "ok" ? { secondFactor: { after: second.method } } : {}),
             ...(purpose !== "full" ? { purpose: { after: purpose } } : {}),
             ...(rehash ? { passwordRehashed: { after: true } } : {}),

@@ -31,10 +31,16 @@ import {
   SAME_AS_CURRENT,
 } from "./password-policy.rules.ts";
 
-/** A bad, used, voided or expired link: the same answer for each (which one is nobody's business). */
-export function invalidToken(): AppError {
+/**
+ * A bad, used, voided or expired link: the same answer for each (which one is nobody's business);
+ * the log tells a used one apart (`authn_token_reuse`, SECURITY.md I-63).
+ */
+export function invalidToken(used = false): AppError {
   const message = "is not a valid link: it may have expired, been used, or been replaced by a newer one";
-  return new AppError("INVALID_TOKEN", undefined, { errors: [{ path: "token", message }] });
+  return new AppError("INVALID_TOKEN", undefined, {
+    errors: [{ path: "token", message }],
+    ...(used ? { logAs: "authn_token_reuse" } : {}),
+  });
 }
 
 /** Who may receive a reset link: an active (locked or not), unexpired, non-virtual account. */
@@ -148,7 +154,7 @@ export function createPasswordWrites(deps: Deps) {
   async function lookUpLink(kind: CredentialTokenKind, token: string) {
     const row = await findCredentialToken(db, kind, hashSecret(token));
     const at = nowIso();
-    if (!row || row.used_at !== null || row.expires_at <= at) throw invalidToken();
+    if (!row || row.used_at !== null || row.expires_at <= at) throw invalidToken(row?.used_at != null);
     const user = await createUserStore(db, row.tenant_id).findUserRowById(row.user_id);
     const tenant = await createTenantStore(db).findTenantById(row.tenant_id);
     if (!user || !tenant) throw invalidToken();

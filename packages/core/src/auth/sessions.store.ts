@@ -177,13 +177,15 @@ export function createSessionStore(db: Executor, tenantId: string) {
      * Ends a session whose time ran out, unless a request touched it since it was read: a refused
      * session stays refused, even if the tenant's limits are raised afterwards.
      */
-    async endTimedOut(id: string, lastUsedAt: string): Promise<void> {
-      await db
+    /** Ends a session past its limits, unless another request used it meanwhile; whether it did. */
+    async endTimedOut(id: string, lastUsedAt: string): Promise<boolean> {
+      const ended = await db
         .deleteFrom("sessions")
         .where("tenant_id", "=", tenantId)
         .where("id", "=", id)
         .where("last_used_at", "=", lastUsedAt)
-        .execute();
+        .executeTakeFirst();
+      return Number(ended.numDeletedRows) > 0;
     },
     /** Deletes every session of a user; how many. API tokens end in access-cutoff.ts, audited. */
     async deleteAllForUser(userId: string): Promise<number> {

@@ -18,6 +18,8 @@ export interface AuditRecord {
   readonly outcome: string;
   readonly ip: string | null;
   readonly requestId: string | null;
+  /** The OWASP Logging Vocabulary name the use case gave, when the action alone does not tell it. */
+  readonly vocabulary?: string;
 }
 
 export interface Deps {

@@ -5,17 +5,20 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly errors: readonly FieldError[] | undefined;
   readonly extensions: Readonly<Record<string, unknown>>;
+  /** The log's name for this refusal when the code alone does not tell it; never sent. */
+  readonly logAs: string | undefined;
 
   constructor(
     code: ErrorCode,
     detail?: string,
-    options: { errors?: readonly FieldError[]; extensions?: Record<string, unknown> } = {},
+    options: { errors?: readonly FieldError[]; extensions?: Record<string, unknown>; logAs?: string } = {},
   ) {
     super(detail ?? errorCatalog[code].title);
     this.name = "AppError";
     this.code = code;
     this.errors = options.errors;
     this.extensions = options.extensions ?? {};
+    this.logAs = options.logAs;
   }
 }
 

@@ -32,6 +32,7 @@ export const VOCABULARY: Readonly<Record<string, string>> = {
   "auth.session.ended": "session_logout",
   "user.sessions_revoked": "session_logout",
   "auth.session.evicted": "excess_sessions_exceeded",
+  "auth.session.expired": "session_expired",
   "user.created": "user_created",
   "user.invitation_accepted": "user_updated",
   "user.updated": "user_updated",
@@ -55,6 +56,17 @@ export const VOCABULARY: Readonly<Record<string, string>> = {
   "settings.updated": "sys_config_change",
 };
 
+/**
+ * Vocabulary events that happen at the same moment as an action's own and are logged as a line of
+ * their own after it: the failure that reached the limit, the session a sign-in made, the use
+ * of a session past its limits that ended it (a session is ended for its time only then).
+ */
+export const ALSO: Readonly<Record<string, readonly string[]>> = {
+  "auth.locked": ["authn_login_fail_max"],
+  "auth.login.succeeded": ["session_created"],
+  "auth.session.expired": ["session_use_after_expire"],
+};
+
 export function vocabularyOf(action: string): string {
   return VOCABULARY[action] ?? "audit_event";
 }
@@ -62,6 +74,8 @@ export function vocabularyOf(action: string): string {
 export function installAuditLog(core: Core, log: FastifyBaseLogger): void {
   core.deps.auditStream.current = (record: AuditRecord) => {
     if (ALREADY_LOGGED.has(record.action)) return;
-    log.info({ event: vocabularyOf(record.action), ...record }, "audit event");
+    const { vocabulary, ...fields } = record;
+    log.info({ event: vocabulary ?? vocabularyOf(record.action), ...fields }, "audit event");
+    for (const event of ALSO[record.action] ?? []) log.info({ event, ...fields }, "audit event");
   };
 }

@@ -42,8 +42,17 @@ export function sendProblem(
 }
 
 export function zodFieldErrors(error: ZodError, prefix?: string): FieldError[] {
-  return error.issues.flatMap((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== "").join(".");
+  const pathOf = (issue: ZodError["issues"][number]) =>
+    [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== "").join(".");
+  // A whole number past every bound breaks zod's safe-integer bound too; the field's own is the one to say.
+  const bounded = new Set(error.issues.filter((i) => i.code === "too_big" && !safeBound(i)).map(pathOf));
+  const issues = error.issues.filter((i) => !(safeBound(i) && bounded.has(pathOf(i))));
+  const seen = new Set<string>();
+  return issues.flatMap((issue) => {
+    const path = pathOf(issue);
+    const key = `${path}\n${issue.message}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
     // One entry per unknown field: joined with dots they would read as one nested field.
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({
@@ -53,6 +62,10 @@ export function zodFieldErrors(error: ZodError, prefix?: string): FieldError[] {
     }
     return [{ path: path || "(body)", message: issue.message }];
   });
+}
+
+function safeBound(issue: ZodError["issues"][number]): boolean {
+  return issue.code === "too_big" && Number(issue.maximum) === Number.MAX_SAFE_INTEGER;
 }
 
 /** Fastify's own error codes that are the client's fault. */
@@ -160,7 +173,7 @@ export function installErrorHandling(
           request.log.error({ err: failure, event: "authz_fail_unrecorded" }, "refusal not audited"),
         );
       }
-      const authnFailure = AUTHN_FAILURES[error.code];
+      const authnFailure = error.logAs ?? AUTHN_FAILURES[error.code];
       if (authnFailure) {
         request.log.info(
           {
