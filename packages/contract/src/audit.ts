@@ -30,7 +30,16 @@ const AuditQueryFields = z.strictObject({
   from: DateBound("start").optional(),
   to: DateBound("end").optional(),
   actor: z.string().max(254).optional(),
-  action: z.string().max(120).optional(),
+  // An action, or a prefix ending in `.*` (`user.*`); a `*` anywhere else would match nothing,
+  // silently, so it is refused.
+  action: z
+    .string()
+    .max(120)
+    .refine(
+      (v) => !v.slice(0, v.endsWith(".*") ? -2 : undefined).includes("*"),
+      "must be an action, or a prefix of one ending in .* (such as user.*)",
+    )
+    .optional(),
   targetId: z.string().max(120).optional(),
   ip: z.string().max(64).optional(),
   q: z.string().max(200).optional(),

@@ -27,7 +27,7 @@ describe(`audit export and integrity (${TEST_DB})`, () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.at(-1)).toMatchObject({
       action: "audit.exported",
-      changes: null,
+      changes: { format: { after: "jsonl" } },
       actor: { id: a.adminUserId },
     });
     expect(events).toEqual((await listAll(a.admin)).reverse());
@@ -42,7 +42,7 @@ describe(`audit export and integrity (${TEST_DB})`, () => {
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((e) => e.action.startsWith("workspace."))).toBe(true);
     const [recorded] = (await a.admin.audit.list({ action: "audit.exported", limit: 1 })).items;
-    expect(recorded?.changes).toEqual({ action: { after: "workspace.*" } });
+    expect(recorded?.changes).toEqual({ format: { after: "jsonl" }, action: { after: "workspace.*" } });
   });
 
   it("exports CSV with quoting and formula neutralisation", async () => {

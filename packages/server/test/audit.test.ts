@@ -141,6 +141,11 @@ describe(`audit (${TEST_DB})`, () => {
       ]);
       // `_` in the prefix is a literal, not LIKE's any-character.
       expect(await listAll(c.admin, { action: "work_pace.*" })).toEqual([]);
+      // A `*` anywhere else would match nothing, silently: refused, naming the field.
+      for (const action of ["*.created", "workspace.*.x", "*", "work*"]) {
+        const p = await problemOf(() => c.admin.audit.list({ action }));
+        expect([p.status, p.errors.map((e) => e.path)], action).toEqual([400, ["query.action"]]);
+      }
     });
 
     it("by target id and by IP", async () => {

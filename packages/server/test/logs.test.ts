@@ -121,9 +121,14 @@ describe(`JSON log (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       tenantId: a.id,
       ip: "127.0.0.1",
     });
-    await problemOf(() => t.anonymous.auth.login({ tenant: "no-such-practice", login: "x", password: "y" }));
-    expect(failed()).toMatchObject({ tenant: "no-such-practice", ip: "127.0.0.1" });
+    // What was typed as a tenant that is none may be a password in the wrong field: not kept.
+    await problemOf(() =>
+      t.anonymous.auth.login({ tenant: "typed-my-passphrase-here", login: "x", password: "y" }),
+    );
+    expect(failed()).toMatchObject({ code: "INVALID_CREDENTIALS", ip: "127.0.0.1" });
+    expect(failed()?.tenant).toBeUndefined();
     expect(failed()?.tenantId).toBeUndefined();
+    expect(raw.join("\n")).not.toContain("typed-my-passphrase-here");
 
     // The right password with a wrong TOTP code: the same refusal, so the same event (docs/logging.md).
     const { secret } = await made.client.mfa.startTotp();

@@ -121,12 +121,18 @@ export function createAuditService(deps: Deps) {
      * when it matches the filters. Listing and verifying are reads that copy nothing out in bulk and
      * are not audited, like other reads.
      */
-    async exportEvents(ctx: Ctx, query: AuditFilters): Promise<AsyncIterable<AuditEvent>> {
+    async exportEvents(
+      ctx: Ctx,
+      query: AuditFilters,
+      format?: AuditExportFormat,
+    ): Promise<AsyncIterable<AuditEvent>> {
+      // The format and the filters that were set: what was copied out, in which form.
+      const asked = { ...(format ? { format } : {}), ...filtersOf(query) };
       const head = await inTx(deps, (trx) =>
         appendAudit(deps, trx, ctx, {
           action: "audit.exported",
           target: { type: "audit", id: null, label: null },
-          changes: Object.fromEntries(Object.entries(filtersOf(query)).map(([k, v]) => [k, { after: v }])),
+          changes: Object.fromEntries(Object.entries(asked).map(([k, v]) => [k, { after: v }])),
         }),
       );
       const pages = storeFor(ctx.tenantId).iterateEvents(query, head);
@@ -140,7 +146,7 @@ export function createAuditService(deps: Deps) {
       ctx: Ctx,
       query: AuditFilters & { format: AuditExportFormat },
     ): Promise<AsyncIterable<string>> {
-      const events = await this.exportEvents(ctx, query);
+      const events = await this.exportEvents(ctx, query, query.format);
       return (async function* () {
         if (query.format === "csv") yield csvHeader();
         for await (const e of events) yield query.format === "csv" ? csvRow(e) : jsonLine(e);

@@ -55,7 +55,7 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
           reply.header("retry-after", String(error.extensions.retryAfter ?? 60));
         }
         // ASVS 16.3.1: every failed sign-in is logged, also where no tenant's audit can hold it (an
-        // unknown tenant); the tenant as typed and its id when it exists, the client's address,
+        // unknown tenant); the tenant and its id when what was typed names one, the client's address,
         // never the login or the password. A wrong second factor is the same refusal
         // (INVALID_CREDENTIALS): its reason is in the tenant's audit trail (docs/logging.md).
         if (error instanceof AppError) {
@@ -64,7 +64,9 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
             {
               event: error.code === "THROTTLED" ? "excess_rate_limit_exceeded" : "authn_login_fail",
               code: error.code,
-              tenant: body.tenant.slice(0, 64),
+              // The slug only when it names a tenant: what was typed otherwise may be a password
+              // typed into the wrong field, which no log keeps (as the audit keeps no typed login).
+              tenant: tenant?.slug,
               tenantId: tenant?.id,
               ip: request.ip,
             },
