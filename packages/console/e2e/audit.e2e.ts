@@ -82,7 +82,7 @@ describe("audit log", () => {
     // Each filter's label finds its one field by the default (substring) match: the date range's
     // end is not also found in "Actor", which is "Username" (issue 6: "user"; PRODUCT.md: "actor
     // username"), still sent as the API's `actor`.
-    for (const label of ["From", "To", "Username", "Action", "Text"]) {
+    for (const label of ["From", "To", "Username", "Action", "Patient", "Text"]) {
       expect(await page.getByLabel(label).count(), label).toBe(1);
     }
     expect(await page.getByLabel("To").getAttribute("type")).toBe("date");
@@ -108,8 +108,17 @@ describe("audit log", () => {
       .poll(async () => (await rows(page)).map((r) => `${r[2]} ${r[3]}`))
       .toEqual(["user.created nurse"]);
 
+    // Patient: the events about one patient, exactly (PAT-7 is not PAT-70).
+    await tenant.admin.patientAccess.grant("PAT-7", { userId: nurseId });
+    await tenant.admin.patientAccess.grant("PAT-70", { userId: nurseId });
+    await search(page, { Text: "", Patient: "PAT-7" });
+    await expect.poll(() => new URL(page.url()).search).toBe("?patientRef=PAT-7");
+    await expect
+      .poll(async () => (await rows(page)).map((r) => `${r[2]} ${r[3]}`))
+      .toEqual(["patient_access.granted nurse"]);
+
     // Date range: up to yesterday is empty; from today is everything again.
-    await search(page, { Text: "", To: localDay(-1) });
+    await search(page, { Patient: "", To: localDay(-1) });
     await visible(page.getByText("No audit events match these filters."));
     await search(page, { To: "", From: localDay(0) });
     await expect.poll(async () => (await rows(page)).length).toBeGreaterThanOrEqual(all.length);

@@ -41,6 +41,8 @@ const AuditQueryFields = z.strictObject({
     )
     .optional(),
   targetId: z.string().max(120).optional(),
+  /** The events about this patient, exactly (grants, recorded decisions, who-can, elevations). */
+  patientRef: z.string().min(1).max(200).optional(),
   ip: z.string().max(64).optional(),
   q: z.string().max(200).optional(),
 });

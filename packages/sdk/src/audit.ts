@@ -12,6 +12,8 @@ export interface AuditFilters {
   /** An exact action, or a prefix ending in `.*` such as `user.*`. */
   action?: string;
   targetId?: string;
+  /** The events about this patient, exactly (grants, recorded decisions, who-can, elevations). */
+  patientRef?: string;
   ip?: string;
   /** Text searched in the action, actor, target label and changes. */
   q?: string;

@@ -78,6 +78,42 @@ describe(`audit (${TEST_DB})`, () => {
     });
   });
 
+  it("finds the events about one patient exactly: PAT-1 is not PAT-10, a revocation included", async () => {
+    const d = await t.createTenant();
+    const viewer = (await d.admin.roles.list()).items.find((r) => r.name === "Viewer")!;
+    const user = await d.admin.users.create({
+      username: "patient-filter",
+      email: "patient-filter@example.test",
+      firstName: "Pat",
+      lastName: "Filter",
+      roleId: viewer.id,
+    });
+    const one = await d.admin.patientAccess.grant("PAT-1", { userId: user.id });
+    await d.admin.patientAccess.grant("PAT-10", { userId: user.id });
+    await d.admin.patientAccess.grant('odd "ref" 100%', { userId: user.id });
+    await d.admin.patientAccess.revoke("PAT-1", user.id);
+    const about = async (patientRef: string) =>
+      (await listAll(d.admin, { patientRef })).map(
+        (e) => `${e.action} ${JSON.stringify(e.changes?.patientRef)}`,
+      );
+    expect(await about("PAT-1")).toEqual([
+      'patient_access.revoked {"before":"PAT-1"}',
+      'patient_access.granted {"after":"PAT-1"}',
+    ]);
+    expect(await about("PAT-10")).toEqual(['patient_access.granted {"after":"PAT-10"}']);
+    expect(await about('odd "ref" 100%')).toHaveLength(1);
+    expect(await about("PAT")).toEqual([]);
+    expect(one.patientRef).toBe("PAT-1");
+    const exported = await d.admin.audit.export({ format: "jsonl", patientRef: "PAT-10" });
+    // The export is itself an event about that patient (its filter names it), and its last line.
+    const lines = exported
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as AuditEvent);
+    expect(lines.map((e) => e.action)).toEqual(["patient_access.granted", "audit.exported"]);
+    expect((await about("PAT-10"))[0]).toBe('audit.exported {"after":"PAT-10"}');
+  });
+
   describe("filters", () => {
     let c: TestTenant;
     const ids: Record<string, string> = {};

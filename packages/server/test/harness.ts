@@ -193,5 +193,11 @@ export function captureLog(level = "info") {
       done();
     },
   });
-  return { lines, logger: { level, stream, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } } };
+  /** Each line as the JSON object it is. */
+  const parsed = (): Record<string, unknown>[] => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  return {
+    lines,
+    parsed,
+    logger: { level, stream, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } },
+  };
 }

@@ -12,6 +12,7 @@ export interface AuditFilters {
   readonly targetId?: string | undefined;
   readonly ip?: string | undefined;
   readonly q?: string | undefined;
+  readonly patientRef?: string | undefined;
 }
 
 export interface ChainHead {
@@ -60,7 +61,22 @@ function matching(eb: Eb, f: AuditFilters) {
       ]),
     );
   }
+  if (f.patientRef) conds.push(aboutPatient(eb, f.patientRef));
   return eb.and(conds);
+}
+
+/**
+ * The events about one patient, exactly: every event that concerns a patient (a grant or its
+ * revocation, a recorded decision or who-can, an elevation) carries it in its hashed `changes` as
+ * `"patientRef":{"after":…}` or `{"before":…}`, written by JSON.stringify, so the JSON-encoded
+ * reference, closed by its quote and brace, matches that patient and no other ("PAT-1" is not
+ * "PAT-10"). A scan of the tenant's events, as `q` is: an inspector's question, not a hot path.
+ */
+function aboutPatient(eb: Eb, patientRef: string) {
+  const ref = JSON.stringify(patientRef);
+  const side = (s: "after" | "before") =>
+    sql<SqlBool>`${sql.ref("changes")} like ${`%${escapeLike(`"patientRef":{"${s}":${ref}}`)}%`} escape '\\'`;
+  return eb.or([side("after"), side("before")]);
 }
 
 export function createAuditStore(db: Executor, tenantId: string) {

@@ -56,6 +56,12 @@ export function AuditFilterForm(props: {
               <option key={a} value={a} />
             ))}
           </datalist>
+          {/* The inspector's question, "who accessed this patient?": exact, unlike Text. */}
+          {field("patientRef", "Patient", {
+            autoComplete: "off",
+            maxLength: 200,
+            placeholder: "Patient reference",
+          })}
           {field("q", "Text", {
             type: "search",
             maxLength: 200,
