@@ -89,4 +89,31 @@ export function fieldMessage(issue: core.$ZodRawIssue): string | undefined {
   }
 }
 
+interface Issue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  readonly maximum?: unknown;
+}
+
+const isSafeBound = (i: Issue) => i.code === "too_big" && Number(i.maximum) === Number.MAX_SAFE_INTEGER;
+
+/**
+ * The issues worth saying, for every place that reports zod's (the API, core's parsing, the CLI):
+ * each once per field, and a whole number past its own bound not also against zod's safe-integer
+ * bound, which it breaks too.
+ */
+export function distinctIssues<I extends Issue>(issues: readonly I[]): I[] {
+  const key = (i: Issue) => i.path.map(String).join(".");
+  const bounded = new Set(issues.filter((i) => i.code === "too_big" && !isSafeBound(i)).map(key));
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    if (isSafeBound(i) && bounded.has(key(i))) return false;
+    const said = `${key(i)}\n${i.message}`;
+    if (seen.has(said)) return false;
+    seen.add(said);
+    return true;
+  });
+}
+
 z.config({ customError: fieldMessage });

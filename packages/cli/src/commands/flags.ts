@@ -4,6 +4,7 @@
  * and a flag that takes a value without one. The last matters most: `check --workspace` dropped
  * silently answers a wider question than the one asked.
  */
+import { distinctIssues } from "@staffgate/contract";
 import { type FlagSpec, UsageError } from "./command.ts";
 
 type Flags<V extends string, S extends string> = { readonly [K in V]?: string } & {
@@ -76,9 +77,13 @@ export function namedProblems(
 
 /** Zod's issues as `namedProblems` takes them. */
 export function issuesOf(
-  issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[],
+  issues: readonly {
+    readonly path: readonly PropertyKey[];
+    readonly message: string;
+    readonly code?: string;
+  }[],
 ) {
-  return issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  return distinctIssues(issues).map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The one error handler: every failure leaves as RFC 9457 problem+json with a stable code. */
 
 import {
+  distinctIssues,
   type ErrorCode,
   errorCatalog,
   type FieldError,
@@ -42,17 +43,8 @@ export function sendProblem(
 }
 
 export function zodFieldErrors(error: ZodError, prefix?: string): FieldError[] {
-  const pathOf = (issue: ZodError["issues"][number]) =>
-    [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== "").join(".");
-  // A whole number past every bound breaks zod's safe-integer bound too; the field's own is the one to say.
-  const bounded = new Set(error.issues.filter((i) => i.code === "too_big" && !safeBound(i)).map(pathOf));
-  const issues = error.issues.filter((i) => !(safeBound(i) && bounded.has(pathOf(i))));
-  const seen = new Set<string>();
-  return issues.flatMap((issue) => {
-    const path = pathOf(issue);
-    const key = `${path}\n${issue.message}`;
-    if (seen.has(key)) return [];
-    seen.add(key);
+  return distinctIssues(error.issues).flatMap((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== "").join(".");
     // One entry per unknown field: joined with dots they would read as one nested field.
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({
@@ -62,10 +54,6 @@ export function zodFieldErrors(error: ZodError, prefix?: string): FieldError[] {
     }
     return [{ path: path || "(body)", message: issue.message }];
   });
-}
-
-function safeBound(issue: ZodError["issues"][number]): boolean {
-  return issue.code === "too_big" && Number(issue.maximum) === Number.MAX_SAFE_INTEGER;
 }
 
 /** Fastify's own error codes that are the client's fault. */
