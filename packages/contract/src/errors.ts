@@ -17,6 +17,7 @@ export type ErrorKind =
   | "method"
   | "throttled"
   | "unavailable"
+  | "not_implemented"
   | "internal";
 
 export const statusOfKind: Readonly<Record<ErrorKind, number>> = {
@@ -35,6 +36,7 @@ export const statusOfKind: Readonly<Record<ErrorKind, number>> = {
   rule: 422,
   throttled: 429,
   unavailable: 503,
+  not_implemented: 501,
   internal: 500,
 };
 
@@ -142,6 +144,10 @@ export const errorCatalog = {
   SCIM_NO_TARGET: { kind: "invalid", title: "The PATCH path matched nothing" },
   SCIM_INVALID_VALUE: { kind: "invalid", title: "A SCIM attribute value is not valid" },
   SCIM_MUTABILITY: { kind: "invalid", title: "The attribute cannot be changed" },
+  SCIM_NOT_SUPPORTED: {
+    kind: "not_implemented",
+    title: "This SCIM feature is not supported (ServiceProviderConfig says which are)",
+  },
   SCIM_NO_DEFAULT_ROLE: {
     kind: "rule",
     title: "The user names no group and the tenant has no default role for provisioned users",

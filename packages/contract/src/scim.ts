@@ -25,6 +25,9 @@ export const ScimListQuery = z.looseObject({
 });
 export type ScimListQuery = z.infer<typeof ScimListQuery>;
 
+/** The discovery resources take no parameters; `filter` is read only to be refused (RFC 7644 §4: 403). */
+export const ScimDiscoveryQuery = z.strictObject({ filter: z.string().optional() });
+
 /** `POST /.search` (RFC 7644 §3.4.3): the list parameters in a body. */
 export const ScimSearchBody = z.looseObject({
   schemas: z.array(z.string()).optional(),

@@ -95,6 +95,62 @@ describe(`SCIM Groups (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await a.admin.users.get(two.id)).roleId).toBe(viewer);
   });
 
+  it("moves a group's ETag when its members change, by SCIM or by any other way (RFC 7644 §3.14)", async () => {
+    const group = (await scim("POST", "/Groups", { schemas: [GROUP], displayName: groupName() })).body;
+    const one = (await createUser(t, a, { roleId: viewer })).user;
+    const tag = async () => (await scim("GET", `/Groups/${group.id}`)).headers.etag as string;
+    const first = await tag();
+    expect((await scim("GET", `/Groups/${group.id}`, undefined, { "if-none-match": first })).status).toBe(
+      304,
+    );
+    const added = await scim("PATCH", `/Groups/${group.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "add", path: "members", value: [{ value: one.id }] }],
+    });
+    expect(added.headers.etag).not.toBe(first);
+    expect(added.body.meta.version).toBe(added.headers.etag);
+    // A client holding the old version can neither be told "unchanged" nor overwrite the members.
+    expect((await scim("GET", `/Groups/${group.id}`, undefined, { "if-none-match": first })).status).toBe(
+      200,
+    );
+    const stale = await scim(
+      "PATCH",
+      `/Groups/${group.id}`,
+      { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "members", value: [] }] },
+      { "if-match": first },
+    );
+    expect(stale.status).toBe(412);
+    // Through the REST API: a second person given the role, then renamed, then archived.
+    const two = (await createUser(t, a, { roleId: viewer })).user;
+    const seen = [await tag()];
+    await a.admin.users.update(two.id, { roleId: group.id });
+    seen.push(await tag());
+    await a.admin.users.update(two.id, { firstName: "Renamed" });
+    seen.push(await tag());
+    await a.admin.userActions.archive(two.id);
+    seen.push(await tag());
+    expect(new Set(seen).size).toBe(seen.length);
+    // Nothing about its members changed: the version stays.
+    await a.admin.users.update(one.id, { title: "Charge nurse" });
+    expect(await tag()).toBe(seen.at(-1));
+    const current = await tag();
+    const removed = await scim("DELETE", `/Groups/${group.id}`, undefined, { "if-match": first });
+    expect(removed.status).toBe(412);
+    expect(current).not.toBe(first);
+  });
+
+  it("records the externalId a group is created with in the audit trail", async () => {
+    const res = await scim("POST", "/Groups", {
+      schemas: [GROUP],
+      displayName: groupName(),
+      externalId: "grp-x",
+    });
+    expect((await auditOf(t, a, res.body.id)).map((e) => [e.action, e.changes?.externalId])).toContainEqual([
+      "role.updated",
+      { before: null, after: "grp-x" },
+    ]);
+  });
+
   it("refuses to remove members when there is no default role, and a non-user member, changing nothing", async () => {
     const group = (await scim("POST", "/Groups", { schemas: [GROUP], displayName: groupName() })).body;
     const user = (await createUser(t, a, { roleId: group.id })).user;

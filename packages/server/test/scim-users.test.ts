@@ -50,6 +50,25 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await anonymous("GET", "/Schemas/urn:nope")).status).toBe(404);
   });
 
+  it("answers what it does not support as the RFC says: /Me and /Bulk 501, a filtered discovery 403", async () => {
+    const me = await scim("GET", "/Me");
+    expect([me.status, me.body.status, me.body.code]).toEqual([501, "501", "SCIM_NOT_SUPPORTED"]);
+    expect((await scim("PATCH", "/Me", { schemas: [PATCH_OP], Operations: [] })).status).toBe(501);
+    expect(
+      (await scim("POST", "/Bulk", { schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"] }))
+        .status,
+    ).toBe(501);
+    for (const path of ["/ServiceProviderConfig", "/ResourceTypes", "/Schemas", `/Schemas/${USER}`]) {
+      const filtered = await scim("GET", `${path}?filter=${encodeURIComponent('id eq "User"')}`);
+      expect([filtered.status, filtered.body.status], path).toEqual([403, "403"]);
+    }
+    const long = await scim(
+      "GET",
+      `/Users?filter=${encodeURIComponent(`userName eq "${"x".repeat(2100)}"`)}`,
+    );
+    expect([long.status, long.body.scimType]).toEqual([400, "invalidFilter"]);
+  });
+
   it("refuses a missing token (401) and a token without the permission (403), as SCIM errors", async () => {
     const none = await scimClient(t, null)("GET", "/Users");
     expect(none.status).toBe(401);
@@ -230,16 +249,95 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       ],
     });
     expect([entra.status, entra.body.name.givenName]).toEqual([200, "Entra"]);
-    const home = await scim("PATCH", `/Users/${created.id}`, {
+    const missing = await scim("PATCH", `/Users/${created.id}`, {
       schemas: [PATCH_OP],
-      Operations: [{ op: "replace", path: 'emails[type eq "home"].value', value: "home@idp.example" }],
+      Operations: [
+        { op: "replace", path: 'emails[value eq "nobody@idp.example"].value', value: "x@idp.example" },
+      ],
     });
-    expect([home.status, home.body.scimType]).toEqual([400, "noTarget"]);
+    expect([missing.status, missing.body.scimType]).toEqual([400, "noTarget"]);
     const { schemas: _s, ...noSchemas } = scimUser();
     const bare = await scim("POST", "/Users", noSchemas);
     expect([bare.status, bare.body.scimType]).toEqual([400, "invalidSyntax"]);
     const none = await scimClient(t, null)("GET", "/Users");
     expect(none.headers["www-authenticate"]).toBe('Bearer realm="staffgate"');
+  });
+
+  it("takes Entra's default mapping: values of types not kept, unknown attributes behind a filter, a display name", async () => {
+    // Entra sends a work and a mobile number, its own display name, and addresses[type eq "work"].*.
+    const created = (
+      await scim(
+        "POST",
+        "/Users",
+        scimUser({
+          displayName: "Sammy (Entra)",
+          phoneNumbers: [
+            { type: "mobile", value: "+14155550111" },
+            { type: "work", value: "+14155550112" },
+          ],
+          addresses: [{ type: "work", locality: "Turku" }],
+        }),
+      )
+    ).body;
+    expect(created.phoneNumbers).toEqual([{ value: "+14155550112", type: "work", primary: true }]);
+    expect(created.displayName).toBe(`${created.name.givenName} ${created.name.familyName}`);
+    const update = await scim("PATCH", `/Users/${created.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        { op: "Replace", path: "title", value: "Nurse" },
+        { op: "Replace", path: "displayName", value: "Sammy (Entra)" },
+        { op: "Replace", path: "name.formatted", value: "Dr. Sammy" },
+        { op: "Replace", path: 'phoneNumbers[type eq "mobile"].value', value: "+14155550199" },
+        { op: "Add", path: 'addresses[type eq "work"].locality', value: "Espoo" },
+        { op: "Add", path: 'emails[type eq "home"].value', value: "home@idp.example" },
+        { op: "Replace", path: 'phoneNumbers[type eq "work"].value', value: "+14155550113" },
+      ],
+    });
+    expect(update.status).toBe(200);
+    expect(update.body.title).toBe("Nurse");
+    expect(update.body.displayName).toBe(created.displayName);
+    expect(update.body.emails).toEqual(created.emails);
+    expect(update.body.phoneNumbers).toEqual([{ value: "+14155550113", type: "work", primary: true }]);
+    // A malformed filter is still refused, even on an attribute Staffgate does not keep.
+    const bad = await scim("PATCH", `/Users/${created.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "Add", path: "addresses[type eq].locality", value: "x" }],
+    });
+    expect([bad.status, bad.body.scimType]).toEqual([400, "invalidFilter"]);
+    const password = await scim("PATCH", `/Users/${created.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        { op: "replace", path: "title", value: "x" },
+        { op: "replace", path: "password", value: "another long passphrase 42" },
+      ],
+    });
+    expect([password.status, password.body.scimType, password.body.errors[0].path]).toEqual([
+      400,
+      "mutability",
+      "Operations.1",
+    ]);
+  });
+
+  it("records the externalId a user is created with in the audit trail", async () => {
+    const created = (await scim("POST", "/Users", scimUser({ externalId: "aad-created-1" }))).body;
+    const events = await a.admin.audit.list({ targetId: created.id });
+    expect(events.items.map((e) => [e.action, e.changes?.externalId])).toContainEqual([
+      "user.updated",
+      { before: null, after: "aad-created-1" },
+    ]);
+  });
+
+  it("compares eq as typed, spaces included; projects a whole extension by its URN", async () => {
+    const created = (await scim("POST", "/Users", scimUser({ [ENTERPRISE]: { employeeNumber: "E-7" } })))
+      .body;
+    const eq = async (value: string) =>
+      (await scim("GET", `/Users?filter=${encodeURIComponent(`userName eq ${JSON.stringify(value)}`)}`)).body
+        .totalResults;
+    expect(await eq(created.userName.toUpperCase())).toBe(1);
+    expect(await eq(` ${created.userName} `)).toBe(0);
+    const whole = (await scim("GET", `/Users/${created.id}?attributes=${encodeURIComponent(ENTERPRISE)}`))
+      .body;
+    expect(whole[ENTERPRISE]).toEqual({ employeeNumber: "E-7" });
   });
 
   it("projects sub-attributes of lists and extension attributes by URN (attributes, excludedAttributes)", async () => {

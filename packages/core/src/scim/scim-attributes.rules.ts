@@ -48,7 +48,7 @@ function attr(name: string, description: string, options: Options = {}): ScimAtt
 
 const multiValue = (what: string, types: readonly string[], valueOptions: Options = {}) => [
   attr("value", `The ${what}.`, valueOptions),
-  attr("type", `The kind of ${what}; Staffgate keeps one and reports it as "work".`, {
+  attr("type", `The kind of ${what}; Staffgate keeps the work one (values of other types are not kept).`, {
     canonicalValues: types,
   }),
   attr("primary", `Whether this is the primary ${what}; Staffgate's one ${what} is primary.`, {
@@ -64,12 +64,14 @@ export const USER_ATTRIBUTES: readonly ScimAttribute[] = [
   attr("name", "The user's name.", {
     type: "complex",
     subAttributes: [
-      attr("formatted", "Given and family name, derived.", { mutability: "readOnly" }),
+      // readWrite although derived: Entra maps it by default, and a refused PATCH would fail the
+      // whole update; a value sent is accepted and not kept, in POST, PUT and PATCH alike.
+      attr("formatted", "Given and family name: derived from them; a value sent is not kept."),
       attr("familyName", "Family name (required by Staffgate)."),
       attr("givenName", "Given name (required by Staffgate)."),
     ],
   }),
-  attr("displayName", "Derived from the given and family names.", { mutability: "readOnly" }),
+  attr("displayName", "Derived from the given and family names; a value sent is not kept."),
   attr("title", "Job title."),
   attr("active", "false deactivates the account: its sessions and API tokens end at once.", {
     type: "boolean",

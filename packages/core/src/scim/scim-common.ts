@@ -122,30 +122,29 @@ export function patched(
 }
 
 /**
- * The attribute names of a comma-separated `attributes` list, lower-cased, in the form
- * `top` or `top.sub`: the core schema's URN prefix is dropped, and an extension attribute
- * (`urn:…:enterprise:2.0:User:employeeNumber`) becomes `<extension urn>.employeenumber`, since the
- * extension is one object of the resource.
+ * The attribute names of a comma-separated `attributes` list, lower-cased, in the form `top`,
+ * `top.sub`, an extension (`urn:…:enterprise:2.0:User`) or an extension's attribute
+ * (`urn:…:enterprise:2.0:User:employeeNumber`); the core schema's URN prefix is dropped.
  */
 function names(list: string | undefined, coreSchema: string): string[] | undefined {
   if (list === undefined || list.trim() === "") return undefined;
   const core = `${coreSchema.toLowerCase()}:`;
   return list.split(",").map((n) => {
     const name = n.trim().toLowerCase();
-    if (name.startsWith(core)) return name.slice(core.length);
-    if (name.startsWith("urn:")) {
-      const cut = name.lastIndexOf(":");
-      return `${name.slice(0, cut)}.${name.slice(cut + 1)}`;
-    }
-    return name;
+    return name.startsWith(core) ? name.slice(core.length) : name;
   });
 }
 
-/** Splits `top.sub` where top may itself be a URN (with dots in its version). */
+/**
+ * Splits a name into the resource's key and the part inside it: an extension is one object of the
+ * resource, named by its URN (which has dots in its version), so `<urn>:attr` is `[urn, attr]`.
+ */
 function topOf(name: string, keys: readonly string[]): [string, string | undefined] {
-  const urn = keys.find((k) => k.startsWith("urn:") && name.startsWith(`${k}.`));
-  if (urn) return [urn, name.slice(urn.length + 1)];
   if (keys.includes(name)) return [name, undefined];
+  const urn = keys.find(
+    (k) => k.startsWith("urn:") && (name.startsWith(`${k}:`) || name.startsWith(`${k}.`)),
+  );
+  if (urn) return [urn, name.slice(urn.length + 1)];
   const dot = name.indexOf(".");
   return dot < 0 ? [name, undefined] : [name.slice(0, dot), name.slice(dot + 1)];
 }

@@ -1,5 +1,5 @@
 /** SCIM filters (RFC 7644 §3.4.2.2): matching a resource, and what a store needs to narrow its rows first. */
-import { foldKey } from "../shared/text.rules.ts";
+import { foldText } from "../shared/text.rules.ts";
 import {
   type CompareOp,
   type FilterNode,
@@ -189,8 +189,8 @@ function isPresent(value: unknown): boolean {
   return true;
 }
 
-/** Substring tests fold without foldKey's trim: `co " x"` asks for the space. */
-const fold = (s: string) => s.normalize("NFKC").toLowerCase();
+/** Comparisons fold without foldKey's trim: `co " x"` asks for the space. */
+const fold = foldText;
 
 function holds(op: CompareOp, actual: unknown, expected: FilterValue, info: AttributeInfo): boolean {
   if (op === "co" || op === "sw" || op === "ew") {
@@ -230,6 +230,7 @@ function ordering(actual: unknown, expected: FilterValue, info: AttributeInfo): 
     const [a, b] = [Date.parse(text), Date.parse(expected)];
     if (!Number.isNaN(a) && !Number.isNaN(b)) return Math.sign(a - b);
   }
-  const [a, b] = info.caseExact ? [text, expected] : [foldKey(text), foldKey(expected)];
+  // Without foldKey's trim: `eq " alice "` is not alice (RFC 7644 §3.4.2.2).
+  const [a, b] = info.caseExact ? [text, expected] : [fold(text), fold(expected)];
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -7,17 +7,17 @@
  */
 
 import type { Caller } from "../auth/caller.ts";
-import type { RolesTable } from "../db/schema.ts";
 import { createRolesService } from "../roles/roles.service.ts";
 import type { Ctx } from "../shared/context.ts";
 import { isUniqueViolation } from "../shared/db-errors.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { inTenantTx, type Trx } from "../shared/tx.ts";
+import { expectVersion } from "../shared/versions.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { updateUserIn } from "../users/users-update.ts";
-import { createScimStore, type ScimStore } from "./scim.store.ts";
+import { createScimStore, type GroupRow, type ScimStore } from "./scim.store.ts";
 import { COMMON_ATTRIBUTES, GROUP_ATTRIBUTES, GROUP_SCHEMA } from "./scim-attributes.rules.ts";
 import {
   filterError,
@@ -37,7 +37,7 @@ import { readScimGroup, type ScimGroupInput, toScimGroup } from "./scim-group.ru
 import type { PatchTarget } from "./scim-patch.rules.ts";
 import { scimInvalid } from "./scim-user.rules.ts";
 import { inScimTerms } from "./scim-users.service.ts";
-import { changeExisting, keepExternalId } from "./scim-write.ts";
+import { attachExternalId, changeExisting, keepExternalId } from "./scim-write.ts";
 
 const lookup = attributeLookup(GROUP_ATTRIBUTES);
 const GROUP_PATCH_TARGET: PatchTarget = {
@@ -45,6 +45,14 @@ const GROUP_PATCH_TARGET: PatchTarget = {
   attributes: [...COMMON_ATTRIBUTES, ...GROUP_ATTRIBUTES],
   extensions: [],
 };
+
+/**
+ * A group's version: its role's, plus the changes to its members (both only grow, so the sum names
+ * one state of the whole group, members included: RFC 7644 §3.14).
+ */
+function groupVersion(row: GroupRow): number {
+  return row.version + Number(row.members_version);
+}
 
 function need(caller: Caller, permission: string, what: string): void {
   if (!caller.permissions.has(permission)) {
@@ -65,7 +73,7 @@ export function createScimGroupsService(deps: Deps) {
   const baseUrl = `${deps.publicUrl}/scim/v2`;
   const roles = createRolesService(deps).within;
 
-  async function represent(store: ScimStore, rows: readonly RolesTable[], withMembers: boolean) {
+  async function represent(store: ScimStore, rows: readonly GroupRow[], withMembers: boolean) {
     const ids = rows.map((r) => r.id);
     const [members, externalIds] = await Promise.all([
       withMembers ? store.members(ids) : Promise.resolve([]),
@@ -78,7 +86,7 @@ export function createScimGroupsService(deps: Deps) {
           name: r.name,
           createdAt: r.created_at,
           updatedAt: r.updated_at,
-          version: r.version,
+          version: groupVersion(r),
           externalId: externalIds.get(r.id) ?? null,
           members: members
             .filter((m) => m.role_id === r.id)
@@ -89,7 +97,7 @@ export function createScimGroupsService(deps: Deps) {
     );
   }
 
-  async function loadRole(store: ScimStore, id: string): Promise<RolesTable> {
+  async function loadRole(store: ScimStore, id: string): Promise<GroupRow> {
     const [row] = await store.roles([id]);
     if (!row) throw new AppError("ROLE_NOT_FOUND");
     return row;
@@ -106,7 +114,7 @@ export function createScimGroupsService(deps: Deps) {
   }
 
   /** Makes the group's name, external id and members what `input` says. */
-  async function applyInput(trx: Trx, ctx: Ctx, caller: Caller, row: RolesTable, input: ScimGroupInput) {
+  async function applyInput(trx: Trx, ctx: Ctx, caller: Caller, row: GroupRow, input: ScimGroupInput) {
     const store = createScimStore(trx, ctx.tenantId);
     if (input.displayName !== row.name) {
       need(caller, "roles.manage", "Renaming a group");
@@ -136,8 +144,8 @@ export function createScimGroupsService(deps: Deps) {
     ctx: Ctx,
     id: string,
     ifMatch: number | undefined,
-    work: (trx: Trx, row: RolesTable, store: ScimStore) => Promise<Record<string, unknown>>,
-  ) => changeExisting(deps, ctx, ifMatch, (store) => loadRole(store, id), work, nameTaken);
+    work: (trx: Trx, row: GroupRow, store: ScimStore) => Promise<Record<string, unknown>>,
+  ) => changeExisting(deps, ctx, ifMatch, (store) => loadRole(store, id), work, nameTaken, groupVersion);
 
   return {
     async list(ctx: Ctx, query: ScimListQuery): Promise<ScimList> {
@@ -187,7 +195,14 @@ export function createScimGroupsService(deps: Deps) {
             workspaces: [],
           });
           const store = createScimStore(trx, ctx.tenantId);
-          if (input.externalId !== null) await store.setExternalId("Group", role.id, input.externalId);
+          await attachExternalId(
+            deps,
+            trx,
+            ctx,
+            "Group",
+            { id: role.id, label: role.name },
+            input.externalId,
+          );
           await moveInto(trx, ctx, caller, role.id, input.memberIds);
           return (await represent(store, [await loadRole(store, role.id)], true))[0]!;
         });
@@ -212,7 +227,12 @@ export function createScimGroupsService(deps: Deps) {
     async remove(ctx: Ctx, caller: Caller, id: string, ifMatch?: number): Promise<void> {
       need(caller, "roles.manage", "Deleting a group");
       try {
-        await inTenantTx(deps, ctx.tenantId, (trx) => roles.deleteRole(trx, caller, ctx, id, ifMatch));
+        await inTenantTx(deps, ctx.tenantId, async (trx) => {
+          // If-Match names the group's version (members included), not the role's alone.
+          const [row] = await createScimStore(trx, ctx.tenantId).roles([id]);
+          if (row) expectVersion(groupVersion(row), ifMatch);
+          await roles.deleteRole(trx, caller, ctx, id, undefined);
+        });
       } catch (error) {
         inScimTerms(error);
       }

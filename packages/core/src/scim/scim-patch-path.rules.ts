@@ -26,6 +26,8 @@ export class ScimPatchError extends Error {
   constructor(
     readonly scimType: ScimErrorType,
     message: string,
+    /** A well-formed path naming an attribute or sub-attribute that the schema does not define. */
+    readonly unknownAttribute = false,
   ) {
     super(message);
     this.name = "ScimPatchError";
@@ -36,6 +38,11 @@ export interface PatchTarget {
   coreSchema: string;
   attributes: readonly ScimAttribute[];
   extensions: ReadonlyArray<{ urn: string; attributes: readonly ScimAttribute[] }>;
+  /**
+   * Multi-valued attributes of which only one `type` is kept (a user's one email and one phone
+   * number, "work"): an operation whose value filter names another type is ignored.
+   */
+  keptTypes?: Readonly<Record<string, string>>;
 }
 
 export type Obj = Record<string, unknown>;
@@ -133,11 +140,11 @@ export function resolvePath(path: string, target: PatchTarget): ResolvedPath {
     !scope && parts.name.toLowerCase() === "schemas"
       ? SCHEMAS
       : findAttribute(scope?.attributes ?? target.attributes, parts.name);
-  if (!attribute) throw invalidPath(path, "no such attribute");
+  if (!attribute) throw unknownPath(path, parts.filter, "no such attribute");
   let sub: ScimAttribute | undefined;
   if (parts.sub !== undefined) {
     sub = findAttribute(attribute.subAttributes ?? [], parts.sub);
-    if (!sub) throw invalidPath(path, "no such sub-attribute");
+    if (!sub) throw unknownPath(path, parts.filter, "no such sub-attribute");
   }
   if (parts.filter === undefined) return { container: scope?.container, attribute, sub, filter: undefined };
   if (!attribute.multiValued || attribute.type !== "complex") {
@@ -155,6 +162,23 @@ export function resolvePath(path: string, target: PatchTarget): ResolvedPath {
       throw new ScimPatchError("invalidFilter", `"${path}": ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * The refusal of a path that names what the schema does not define; its filter, if any, must still
+ * parse, so that "unknown" is never said of a malformed path (the caller may choose to ignore it).
+ */
+function unknownPath(path: string, filter: string | undefined, why: string): ScimPatchError {
+  if (filter !== undefined) {
+    try {
+      parseFilter(filter);
+    } catch (error) {
+      if (error instanceof ScimFilterError)
+        return new ScimPatchError("invalidFilter", `"${path}": ${error.message}`);
+      throw error;
+    }
+  }
+  return new ScimPatchError("invalidPath", `"${path}": ${why}.`, true);
 }
 
 function valueFilter(text: string, attribute: ScimAttribute, target: PatchTarget): ValueFilter {

@@ -22,6 +22,8 @@ const USER_TARGET: PatchTarget = {
   attributes: [...COMMON_ATTRIBUTES, ...USER_ATTRIBUTES],
   extensions: [{ urn: ENT, attributes: ENTERPRISE_USER_ATTRIBUTES }],
 };
+/** As the users service has it: one email and one phone number, the work ones. */
+const KEPT_TARGET: PatchTarget = { ...USER_TARGET, keptTypes: { emails: "work", phoneNumbers: "work" } };
 const GROUP_TARGET: PatchTarget = {
   coreSchema: GROUP_SCHEMA,
   attributes: [...COMMON_ATTRIBUTES, ...GROUP_ATTRIBUTES],
@@ -163,10 +165,39 @@ describe("paths", () => {
       'emails[type eq "work"',
       'emails[type eq "work"]x',
       'name[givenName eq "Ann"]',
-      'emails[type eq "work"].nope',
     ]) {
       expect(userError({ op: "replace", path, value: "x" }), path).toBe("invalidPath");
     }
+  });
+
+  it("ignores operations on values of a type not kept (Entra's mobile and fax numbers)", () => {
+    for (const op of [
+      { op: "replace", path: 'phoneNumbers[type eq "mobile"].value', value: "+358401234567" },
+      { op: "add", path: 'phoneNumbers[type eq "fax"].value', value: "+358401234568" },
+      { op: "remove", path: 'phoneNumbers[type eq "Mobile"]' },
+      { op: "add", path: 'emails[type eq "home"].value', value: "home@x.org" },
+    ]) {
+      expect(applyPatch(user(), [op], KEPT_TARGET), op.path).toEqual(user());
+    }
+    const work = applyPatch(
+      user(),
+      [{ op: "replace", path: 'phoneNumbers[type eq "WORK"].value', value: "+358401234569" }],
+      KEPT_TARGET,
+    );
+    expect(work.phoneNumbers).toEqual([{ value: "+358401234569", type: "work" }]);
+  });
+
+  it("ignores well-formed paths to what the schema does not define, filters included (Entra's addresses)", () => {
+    for (const path of [
+      "department",
+      "name.middleName",
+      'emails[type eq "work"].nope',
+      'addresses[type eq "work"].locality',
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager",
+    ]) {
+      expect(patchUser([{ op: "add", path, value: "x" }]), path).toEqual(user());
+    }
+    expect(userError({ op: "add", path: "addresses[type eq].locality", value: "x" })).toBe("invalidFilter");
   });
 
   it("refuses a bad filter inside brackets with invalidFilter", () => {
@@ -384,11 +415,15 @@ describe("mutability", () => {
   it("refuses changes to read-only attributes", () => {
     expect(userError({ op: "replace", path: "id", value: "u2" })).toBe("mutability");
     expect(userError({ op: "remove", path: "id" })).toBe("mutability");
-    expect(userError({ op: "replace", path: "displayName", value: "X" })).toBe("mutability");
     expect(userError({ op: "replace", path: "meta.version", value: 'W/"2"' })).toBe("mutability");
     expect(userError({ op: "add", path: "groups", value: [{ value: "g2" }] })).toBe("mutability");
-    expect(userError({ op: "replace", path: "name.formatted", value: "X" })).toBe("mutability");
-    expect(userError({ op: "replace", value: { name: { formatted: "X" } } })).toBe("mutability");
+  });
+
+  it("takes a display name like any writable value (the user rules derive it again and keep none)", () => {
+    expect(patchUser([{ op: "replace", path: "displayName", value: "X" }]).displayName).toBe("X");
+    expect(patchUser([{ op: "replace", value: { name: { formatted: "X" } } }]).name).toMatchObject({
+      formatted: "X",
+    });
   });
 
   it("accepts read-only values echoed unchanged, as a no-op", () => {

@@ -65,17 +65,23 @@ function applyOne(out: Obj, operation: PatchOperation, target: PatchTarget): voi
 
 /**
  * The path, or undefined when it names an attribute Staffgate does not keep (Entra sends
- * `department`, `manager`, `preferredLanguage`…): ignored, as POST and PUT ignore them, so that
- * PATCH and PUT agree (found by the SCIM audit). A malformed path or filter is still refused.
+ * `department`, `manager`, `preferredLanguage`, `addresses[type eq "work"].locality`…), or a value
+ * of a type it does not keep (`phoneNumbers[type eq "mobile"].value`; `keptTypes`): ignored, as
+ * POST and PUT ignore them, so that PATCH and PUT agree (found by the SCIM audits). A malformed
+ * path or filter is still refused.
  */
 function knownPath(path: string, target: PatchTarget): ResolvedPath | undefined {
+  let resolved: ResolvedPath;
   try {
-    return resolvePath(path, target);
+    resolved = resolvePath(path, target);
   } catch (error) {
-    const plainName = /^(?:urn:[^[\]]+:)?[A-Za-z$][\w$-]*(?:\.[A-Za-z$][\w$-]*)?$/.test(path);
-    if (error instanceof ScimPatchError && error.scimType === "invalidPath" && plainName) return undefined;
+    if (error instanceof ScimPatchError && error.unknownAttribute) return undefined;
     throw error;
   }
+  const kept = target.keptTypes?.[resolved.attribute.name];
+  const type = resolved.filter?.seed()?.type;
+  if (kept !== undefined && typeof type === "string" && type.toLowerCase() !== kept) return undefined;
+  return resolved;
 }
 
 /** A path-less value names its attributes in its keys: plain, dotted, URN-prefixed, or grouped under a URN. */
@@ -119,7 +125,8 @@ function apply(resource: Obj, op: Op, path: ResolvedPath, value: unknown): void 
   if (attribute.mutability === "readOnly" || path.sub?.mutability === "readOnly") {
     throw new ScimPatchError("mutability", `${attribute.name} is read-only.`);
   }
-  if (attribute.mutability === "immutable" && before !== undefined) {
+  // A value never returned (the password) cannot be compared with what is there: any change is refused.
+  if (attribute.mutability === "immutable" && (before !== undefined || attribute.returned === "never")) {
     throw new ScimPatchError("mutability", `${attribute.name} is immutable.`);
   }
   if (attribute.required && after === undefined) {

@@ -31,6 +31,20 @@ describe("readScimUser: multi-valued attributes", () => {
     ).toBe("a@x.org");
   });
 
+  it("keeps the work entry (or one without a type) before a primary of another type", () => {
+    const phoneNumbers = [
+      { type: "mobile", value: "+358401111111", primary: true },
+      { type: "Work", value: "+358402222222" },
+      { type: "fax", value: "+358403333333" },
+    ];
+    expect(readScimUser(body({ phoneNumbers })).phone).toBe("+358402222222");
+    // A phone number of another type alone is not kept; an email is required, so one is.
+    expect(
+      readScimUser(body({ phoneNumbers: [{ type: "mobile", value: "+358401111111" }] })).phone,
+    ).toBeNull();
+    expect(readScimUser(body({ emails: [{ type: "home", value: "h@x.org" }] })).email).toBe("h@x.org");
+  });
+
   it("refuses a primary that is not a boolean, naming the entry, instead of reading it as false", () => {
     for (const primary of [{}, [], 1, "yes"]) {
       const emails = [{ value: "a@x.org" }, { value: "b@x.org", primary }];

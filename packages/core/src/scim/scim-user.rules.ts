@@ -1,7 +1,7 @@
 /**
  * A Staffgate user as a SCIM User (RFC 7643 §4.1, with the enterprise extension's employee
  * number), and a SCIM User body read back into Staffgate's fields. Staffgate keeps one email and
- * one phone number per user; SCIM's lists carry them as the primary "work" entry.
+ * one phone number per user, the work ones; SCIM's lists carry them as the primary "work" entry.
  */
 import { AppError } from "../shared/errors.ts";
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from "./scim-attributes.rules.ts";
@@ -25,6 +25,9 @@ export interface ScimUserSource {
   readonly group: { readonly id: string; readonly name: string } | null;
 }
 
+/** The one `type` of email and phone number Staffgate keeps, and reports. */
+export const KEPT_TYPE = "work";
+
 /** SCIM's meta.version: a weak ETag of the resource's version. */
 export function scimVersion(version: number): string {
   return `W/"${version}"`;
@@ -41,8 +44,8 @@ export function toScimUser(u: ScimUserSource, baseUrl: string): Record<string, u
     ...(u.title ? { title: u.title } : {}),
     // An invited user is enabled and waiting for its password; only a deactivated one is not active.
     active: u.status !== "inactive",
-    emails: [{ value: u.email, type: "work", primary: true }],
-    ...(u.phone ? { phoneNumbers: [{ value: u.phone, type: "work", primary: true }] } : {}),
+    emails: [{ value: u.email, type: KEPT_TYPE, primary: true }],
+    ...(u.phone ? { phoneNumbers: [{ value: u.phone, type: KEPT_TYPE, primary: true }] } : {}),
     ...(u.group
       ? {
           groups: [
@@ -107,17 +110,29 @@ function text(value: unknown, path: string, required: boolean): string | null {
   return value;
 }
 
-/** The primary entry's value, else the first one's (a list, or one object some clients send). */
-function primaryValue(value: unknown, path: string, required: boolean): string | null {
+/**
+ * The value Staffgate keeps of an email or phone list (or of one object some clients send): among
+ * the work entries and those without a type, the primary one, else the first. Entries of other
+ * types (Entra sends a mobile and a fax number beside the work one) are not kept; an email is
+ * required, so without a work address the primary (else the first) of any type is kept.
+ */
+function keptValue(value: unknown, path: string, required: boolean): string | null {
   if (value === undefined || value === null) return text(undefined, path, required);
   const list = Array.isArray(value) ? value : [value];
   const entries = list.map((e, i) => asObject(e, `${path}[${i}]`) ?? {});
   // `primary` is a boolean (or Azure AD's "True"/"False"); anything else is refused, not read as false.
-  const chosen =
-    entries.find((e, i) => {
-      const primary = field(e, "primary");
-      return primary !== undefined && primary !== null && scimBoolean(primary, `${path}[${i}].primary`);
-    }) ?? entries[0];
+  const primary = entries.map((e, i) => {
+    const p = field(e, "primary");
+    return p !== undefined && p !== null && scimBoolean(p, `${path}[${i}].primary`);
+  });
+  const type = (e: Record<string, unknown>) => field(e, "type");
+  const work = entries.filter((e) => {
+    const t = type(e);
+    return t === undefined || t === null || (typeof t === "string" && t.toLowerCase() === KEPT_TYPE);
+  });
+  const pick = (among: Record<string, unknown>[]) =>
+    among.find((e) => primary[entries.indexOf(e)]) ?? among[0];
+  const chosen = pick(work) ?? (required ? pick(entries) : undefined);
   return text(chosen === undefined ? undefined : field(chosen, "value"), `${path}.value`, required);
 }
 
@@ -145,10 +160,10 @@ export function readScimUser(body: Record<string, unknown>): ScimUserInput {
   }
   return {
     username: text(field(body, "userName"), "userName", true)!,
-    email: primaryValue(field(body, "emails"), "emails", true)!,
+    email: keptValue(field(body, "emails"), "emails", true)!,
     firstName: text(field(name, "givenName"), "name.givenName", true)!,
     lastName: text(field(name, "familyName"), "name.familyName", true)!,
-    phone: primaryValue(field(body, "phoneNumbers"), "phoneNumbers", false),
+    phone: keptValue(field(body, "phoneNumbers"), "phoneNumbers", false),
     title: text(field(body, "title"), "title", false),
     employeeNumber: text(
       field(enterprise, "employeeNumber"),

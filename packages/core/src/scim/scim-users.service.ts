@@ -41,13 +41,14 @@ import { attributeLookup } from "./scim-discovery.rules.ts";
 import { matchesFilter, requiredEquals } from "./scim-filter.rules.ts";
 import type { PatchTarget } from "./scim-patch.rules.ts";
 import {
+  KEPT_TYPE,
   readScimUser,
   SCIM_USER_PATHS,
   type ScimUserInput,
   scimInvalid,
   toScimUser,
 } from "./scim-user.rules.ts";
-import { changeExisting, keepExternalId } from "./scim-write.ts";
+import { attachExternalId, changeExisting, keepExternalId } from "./scim-write.ts";
 
 const EXTENSIONS = [{ urn: ENTERPRISE_USER_SCHEMA, attributes: ENTERPRISE_USER_ATTRIBUTES }];
 const lookup = attributeLookup(USER_ATTRIBUTES, EXTENSIONS);
@@ -55,6 +56,7 @@ export const USER_PATCH_TARGET: PatchTarget = {
   coreSchema: USER_SCHEMA,
   attributes: [...COMMON_ATTRIBUTES, ...USER_ATTRIBUTES],
   extensions: EXTENSIONS,
+  keptTypes: { emails: KEPT_TYPE, phoneNumbers: KEPT_TYPE },
 };
 /** Rows read per step when a filter has to look at each user. */
 const CHUNK = 1000;
@@ -284,7 +286,14 @@ export function createScimUsersService(deps: Deps) {
         return await inTenantTx(deps, ctx.tenantId, async (trx) => {
           const user = await createUserIn(deps, trx, ctx, caller, createBody, hash);
           const store = createScimStore(trx, ctx.tenantId);
-          if (input.externalId !== null) await store.setExternalId("User", user.id, input.externalId);
+          await attachExternalId(
+            deps,
+            trx,
+            ctx,
+            "User",
+            { id: user.id, label: user.username },
+            input.externalId,
+          );
           if (!input.active) await transitionUserIn(deps, trx, caller, ctx, user.id, "deactivate");
           return (await represent(store, [(await store.findUser(user.id))!]))[0]!;
         });

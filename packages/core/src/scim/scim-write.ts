@@ -18,17 +18,41 @@ export async function changeExisting<R extends { version: number }, T>(
   load: (store: ScimStore) => Promise<R>,
   work: (trx: Trx, row: R, store: ScimStore) => Promise<T>,
   refused: (error: unknown) => never,
+  /** The version If-Match names (a group's includes its members'). */
+  versionOf: (row: R) => number = (row) => row.version,
 ): Promise<T> {
   try {
     return await inTenantTx(deps, ctx.tenantId, async (trx) => {
       const store = createScimStore(trx, ctx.tenantId);
       const row = await load(store);
-      expectVersion(row.version, ifMatch);
+      expectVersion(versionOf(row), ifMatch);
       return work(trx, row, store);
     });
   } catch (error) {
     return refused(error);
   }
+}
+
+/**
+ * The externalId a resource is created with, audited beside its creation (the creation's own event
+ * comes from the user or role use case, which knows nothing of SCIM). The version does not move:
+ * the new resource's first version already includes it.
+ */
+export async function attachExternalId(
+  deps: Deps,
+  trx: Trx,
+  ctx: Ctx,
+  type: ScimResourceType,
+  target: { readonly id: string; readonly label: string },
+  externalId: string | null,
+): Promise<void> {
+  if (externalId === null) return;
+  await createScimStore(trx, ctx.tenantId).setExternalId(type, target.id, externalId);
+  await appendAudit(deps, trx, ctx, {
+    action: type === "User" ? "user.updated" : "role.updated",
+    target: { type: type === "User" ? "user" : "role", ...target },
+    changes: { externalId: { before: null, after: externalId } },
+  });
 }
 
 /**

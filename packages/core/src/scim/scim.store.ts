@@ -6,6 +6,9 @@ import type { Executor } from "../shared/tx.ts";
 
 export type ScimResourceType = "User" | "Group";
 
+/** A role as a group: the row, and the count of changes to its members (its version's other part). */
+export type GroupRow = RolesTable & { readonly members_version: number };
+
 /** What narrows the users a SCIM request can see before its filter runs (all optional). */
 export interface UserNarrowing {
   readonly ids?: readonly string[];
@@ -65,11 +68,16 @@ export function createScimStore(db: Executor, tenantId: string) {
       return people({}).selectAll().where("id", "=", id).executeTakeFirst();
     },
 
-    /** The tenant's formal roles (groups), in creation order; private roles are no group. */
-    roles(ids?: readonly string[]): Promise<RolesTable[]> {
+    /**
+     * The tenant's formal roles (groups), in creation order; private roles are no group. With each,
+     * `members_version`, kept by triggers on users (migration 2026-12-05T12-10): the part of the
+     * group's version that its members move.
+     */
+    roles(ids?: readonly string[]): Promise<GroupRow[]> {
       let q = db
         .selectFrom("roles")
         .selectAll()
+        .select(sql<number>`members_version`.as("members_version"))
         .where("tenant_id", "=", tenantId)
         .where("private_user_id", "is", null);
       if (ids) q = q.where("id", "in", ids.length > 0 ? [...ids] : [""]);

@@ -1,5 +1,13 @@
 /** Normalisation of names and keys, shared by uniqueness checks and search. */
 
+/**
+ * Text folded for case-insensitive search: NFKC and lower case, with the Greek final sigma read as
+ * the letter it is (`toLowerCase()` writes "ΟΔΥΣ" as "οδυς", which "οδυσσεας" does not contain).
+ */
+export function foldText(value: string): string {
+  return value.normalize("NFKC").toLowerCase().replaceAll("ς", "σ");
+}
+
 /** Case-insensitive identity of a username, email, slug or role name. */
 export function foldKey(value: string): string {
   return value.normalize("NFKC").trim().toLowerCase();

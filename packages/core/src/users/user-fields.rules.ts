@@ -1,4 +1,5 @@
 /** Derived user fields and field rules that the contract's schemas cannot express (pure). */
+import { foldText } from "../shared/text.rules.ts";
 
 /** "Ada Lovelace" → "AL"; up to the first letters of the first two name parts. */
 export function deriveInitials(firstName: string, lastName: string): string {
@@ -15,7 +16,7 @@ export function sortName(firstName: string, lastName: string): string {
   return `${lastName} ${firstName}`.normalize("NFKC").toLowerCase();
 }
 
-/** What `q` searches: name, username, email and employee number, case-folded. */
+/** What `q` searches: name, username, email and employee number, case-folded (foldText). */
 export function searchText(fields: {
   firstName: string;
   lastName: string;
@@ -23,10 +24,9 @@ export function searchText(fields: {
   email: string;
   employeeNumber: string | null;
 }): string {
-  return [fields.firstName, fields.lastName, fields.username, fields.email, fields.employeeNumber ?? ""]
-    .join(" ")
-    .normalize("NFKC")
-    .toLowerCase();
+  return foldText(
+    [fields.firstName, fields.lastName, fields.username, fields.email, fields.employeeNumber ?? ""].join(" "),
+  );
 }
 
 /**

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, invalidCursor } from "../shared/cursor.ts";
 import { isUniqueViolation, violatedConstraint } from "../shared/db-errors.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
-import { foldKey } from "../shared/text.rules.ts";
+import { foldKey, foldText } from "../shared/text.rules.ts";
 import { inTenantTx } from "../shared/tx.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { tenantWorkRoles } from "./user-input.ts";
@@ -64,7 +64,7 @@ export function createUsersService(deps: Deps) {
         {
           status: query.status,
           dialect: deps.db.dialect,
-          q: query.q ? foldKey(query.q) : undefined,
+          q: query.q ? foldText(query.q.trim()) : undefined,
           virtual: query.virtual,
           locked: query.locked,
           now,

@@ -38,7 +38,12 @@ export function sendScimError(
   const status = statusOfCode(code);
   // SCIM has no 422: a broken business rule is a value the service provider cannot accept.
   const scimStatus = status === 422 ? 400 : status;
-  const scimType = SCIM_TYPES[code] ?? (status === 422 ? "invalidValue" : undefined);
+  // A query that fails its schema because of its filter (too long, say) is a filter the provider refuses.
+  const aboutFilter =
+    code === "VALIDATION_FAILED" && errors?.some((e) => e.path === "query.filter" || e.path === "filter");
+  const scimType = aboutFilter
+    ? "invalidFilter"
+    : (SCIM_TYPES[code] ?? (status === 422 ? "invalidValue" : undefined));
   // RFC 6750 §3: a bearer-protected resource says how to authenticate when it refuses.
   if (scimStatus === 401) reply.header("www-authenticate", 'Bearer realm="staffgate"');
   return reply

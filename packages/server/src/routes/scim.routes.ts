@@ -3,7 +3,13 @@
  * providers, with a tenant's API token as the bearer (its role decides what it may do), plus the
  * discovery resources, which hold no tenant data and need no token (RFC 7644 §4).
  */
-import { ScimBody, ScimListQuery, ScimResourceParams, ScimSearchBody } from "@staffgate/contract";
+import {
+  ScimBody,
+  ScimDiscoveryQuery,
+  ScimListQuery,
+  ScimResourceParams,
+  ScimSearchBody,
+} from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
 import { AppError, resourceTypes, SCHEMAS, schemaResource, serviceProviderConfig } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
@@ -13,6 +19,12 @@ import { SCIM_BASES, SCIM_MEDIA_TYPE, sendScim } from "../http/scim.ts";
 
 const produces = { [SCIM_MEDIA_TYPE]: "a SCIM resource or ListResponse (RFC 7643/7644)" };
 const LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+
+/** RFC 7644 §4: a filter on a discovery resource is refused, so that a client never takes it as applied. */
+function refuseFilter(query: { filter?: string | undefined }): void {
+  if (query.filter !== undefined)
+    throw new AppError("FORBIDDEN", "The discovery resources cannot be filtered (RFC 7644 §4)");
+}
 
 /** `.search` bodies carry the list parameters as JSON; lists of attributes become the comma form. */
 function searchQuery(body: z.infer<typeof ScimSearchBody>) {
@@ -39,10 +51,14 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
         "What this SCIM service provider supports (PATCH, filters up to 200 results, ETags; no bulk, no sort)",
       tags,
       auth: "public",
+      query: ScimDiscoveryQuery,
       response: null,
       raw: true,
       produces,
-      handler: ({ reply }) => void sendScim(reply, 200, serviceProviderConfig(base, docs)),
+      handler: ({ query, reply }) => {
+        refuseFilter(query);
+        void sendScim(reply, 200, serviceProviderConfig(base, docs));
+      },
     });
 
     route(app, options, {
@@ -51,10 +67,12 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
       summary: "The SCIM resource types: User and Group",
       tags,
       auth: "public",
+      query: ScimDiscoveryQuery,
       response: null,
       raw: true,
       produces,
-      handler: ({ reply }) => {
+      handler: ({ query, reply }) => {
+        refuseFilter(query);
         const items = resourceTypes(base);
         void sendScim(reply, 200, {
           schemas: [LIST],
@@ -72,11 +90,13 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
       summary: "One SCIM resource type",
       tags,
       auth: "public",
+      query: ScimDiscoveryQuery,
       params: ScimResourceParams,
       response: null,
       raw: true,
       produces,
-      handler: ({ params, reply }) => {
+      handler: ({ params, query, reply }) => {
+        refuseFilter(query);
         const found = resourceTypes(base).find((t) => t.id === params.id);
         if (!found) throw new AppError("NOT_FOUND", `No resource type ${params.id}`);
         void sendScim(reply, 200, found);
@@ -89,10 +109,12 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
       summary: "The SCIM schemas served: User, the enterprise User extension, Group",
       tags,
       auth: "public",
+      query: ScimDiscoveryQuery,
       response: null,
       raw: true,
       produces,
-      handler: ({ reply }) => {
+      handler: ({ query, reply }) => {
+        refuseFilter(query);
         const items = SCHEMAS.map((s) => schemaResource(s, base));
         void sendScim(reply, 200, {
           schemas: [LIST],
@@ -110,16 +132,42 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
       summary: "One SCIM schema, by its URN",
       tags,
       auth: "public",
+      query: ScimDiscoveryQuery,
       params: ScimResourceParams,
       response: null,
       raw: true,
       produces,
-      handler: ({ params, reply }) => {
+      handler: ({ params, query, reply }) => {
+        refuseFilter(query);
         const found = SCHEMAS.find((s) => s.id === params.id);
         if (!found) throw new AppError("NOT_FOUND", `No schema ${params.id}`);
         void sendScim(reply, 200, schemaResource(found, base));
       },
     });
+
+    // RFC 7644 §3.11 and §3.12: a provider without /Me (or, as ServiceProviderConfig says, without
+    // bulk) answers 501, so a client can tell "not supported" from "no such resource".
+    const unsupported = [
+      ...(["GET", "POST", "PUT", "PATCH", "DELETE"] as const).map((m) => [m, "Me", "/Me"] as const),
+      ["POST", "Bulk", "bulk operations"] as const,
+    ];
+    for (const [method, path, what] of unsupported) {
+      route(app, options, {
+        method,
+        url: `${prefix}/${path}`,
+        summary: `Not supported: ${what} (501)`,
+        tags,
+        auth: "public",
+        // Any body a client sends is taken, so that the answer is about the feature, not the body.
+        ...(method === "GET" || method === "DELETE" ? {} : { body: ScimBody }),
+        response: null,
+        raw: true,
+        produces,
+        handler: () => {
+          throw new AppError("SCIM_NOT_SUPPORTED", `This service provider does not support ${what}`);
+        },
+      });
+    }
 
     for (const kind of ["Users", "Groups"] as const) {
       const service = kind === "Users" ? core.scimUsers : core.scimGroups;

@@ -20,6 +20,8 @@ import * as sessionIdleCap from "./2026-12-04T00-00_session_idle_cap.ts";
 import * as sessionMfa from "./2026-12-04T10-00_session_mfa.ts";
 import * as idempotencyKeys from "./2026-12-05T00-00_idempotency_keys.ts";
 import * as passwordAlone from "./2026-12-05T01-00_password_alone.ts";
+import * as searchFinalSigma from "./2026-12-05T12-00_search_final_sigma.ts";
+import * as roleMembersVersion from "./2026-12-05T12-10_role_members_version.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T00-00_initial": initial,
@@ -42,4 +44,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-12-04T10-00_session_mfa": sessionMfa,
   "2026-12-05T00-00_idempotency_keys": idempotencyKeys,
   "2026-12-05T01-00_password_alone": passwordAlone,
+  "2026-12-05T12-00_search_final_sigma": searchFinalSigma,
+  "2026-12-05T12-10_role_members_version": roleMembersVersion,
 };
