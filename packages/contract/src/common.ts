@@ -30,7 +30,11 @@ export const DateBound = (end: "start" | "end") =>
   );
 
 // Lone surrogates are not text; \p{Cs} matches them only (a valid pair is one astral code point).
-const NOT_TEXT_ONE_LINE = /[\p{Cc}\p{Cs}\u2028\u2029]/u;
+// Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) are refused too:
+// right-to-left names need none, and one reverses what follows it in an export, an email or the
+// audit trail (found by the text audit, 2026-12-05). Marks such as LRM, RLM, ZWJ and ZWNJ stay:
+// Persian names use ZWNJ, emoji ZWJ.
+const NOT_TEXT_ONE_LINE = /[\p{Cc}\p{Cs}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 const notText = (v: string) => NOT_TEXT_ONE_LINE.test(v.replace(/[\n\r\t]/g, " "));
 
 /**
@@ -58,7 +62,11 @@ export const ParagraphText = (max: number) =>
  * surrogates (ASVS 2.2.1 positive validation: NUL or an escape sequence in a name reaches logs,
  * exports and other systems).
  */
-export const Label = (max: number) => LineText(max).min(1, "is required");
+export const Label = (max: number) =>
+  LineText(max)
+    .min(1, "is required")
+    // A name of format characters alone (a zero-width space, a left-to-right mark) shows as nothing.
+    .refine((v) => v === "" || /[^\p{Cf}\p{Z}]/u.test(v), "is required");
 
 /** Free text that may span lines (a reason, a note), required: no other control characters. */
 export const Paragraph = (max: number) => ParagraphText(max).min(1, "is required");

@@ -72,9 +72,12 @@ export const Username = z
   // biome-ignore lint/suspicious/noControlCharactersInRegex: a CR, LF or tab at either end is refused, not trimmed away.
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "may hold letters, digits and . _ @ + - only")
   .trim()
+  // NFC, so that a name typed with combining accents (e + U+0301) is the one typed precomposed;
+  // marks may follow a letter or digit (Hindi's vowel signs, Vietnamese tones in NFD).
+  .overwrite((v) => v.normalize("NFC"))
   .min(1, "is required")
   .max(64)
-  .regex(/^[\p{L}\p{N}._@+-]+$/u, "may hold letters, digits and . _ @ + - only");
+  .regex(/^[\p{L}\p{N}._@+-][\p{L}\p{M}\p{N}._@+-]*$/u, "may hold letters, digits and . _ @ + - only");
 
 const UserFields = {
   username: Username,

@@ -138,6 +138,13 @@ export function openDatabase(
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
+  // SQLite's lower() folds ASCII only, PostgreSQL's Unicode; the queries that compare text
+  // case-insensitively (audit search and actor, the workspace and outbox filters) are one text for
+  // both databases, so lower() folds Unicode here too (found by the text audit: "Öberg" was not
+  // found on SQLite). No index is built on lower(), so the built-in is not needed anywhere.
+  sqlite.function("lower", { deterministic: true }, (v: unknown) =>
+    typeof v === "string" ? v.toLowerCase() : v,
+  );
   const checkpointer = file === ":memory:" ? null : startCheckpointer(sqlite, file);
   let ownWrites = 0;
   const dataVersion = sqlite.prepare("PRAGMA data_version").pluck();

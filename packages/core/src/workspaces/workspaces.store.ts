@@ -1,5 +1,6 @@
 /** SQL for the workspaces of one tenant. */
 
+import { type SqlBool, sql } from "kysely";
 import { pastKeyset } from "../db/keyset.ts";
 import type { WorkspacesTable } from "../db/schema.ts";
 import { escapeLike } from "../shared/text.rules.ts";
@@ -32,11 +33,13 @@ export function createWorkspaceStore(db: Executor, tenantId: string) {
       let q = scoped().selectAll().orderBy("slug").orderBy("id").limit(options.limit);
       if (options.after) q = q.where(pastKeyset("slug", "id", ">", options.after));
       if (options.q) {
+        // SQLite has no default LIKE escape character, so name it for both databases (a % or _
+        // typed is itself: ASVS 1.2.9); lower() folds Unicode on both (db/database.ts).
         const pattern = `%${escapeLike(options.q.toLowerCase())}%`;
         q = q.where((eb) =>
           eb.or([
-            eb(eb.fn("lower", ["name"]), "like", eb.val(pattern)).$castTo<boolean>(),
-            eb("slug", "like", pattern),
+            sql<SqlBool>`lower(${sql.ref("name")}) like ${pattern} escape '\\'`,
+            sql<SqlBool>`lower(${sql.ref("slug")}) like ${pattern} escape '\\'`,
           ]),
         );
       }
