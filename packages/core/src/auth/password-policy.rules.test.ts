@@ -138,6 +138,13 @@ describe("context words (ASVS 6.1.2 / 6.2.11)", () => {
     expect(checkPassword("a nurse walks the quiet harbour", { policy: single, context: roles })).toBeNull();
   });
 
+  it("refuses a short first name with the surname and a year, either way round", () => {
+    const asa = { firstName: "Åsa", lastName: "Öberg", username: "asa" };
+    for (const password of ["ÅsaÖberg20242025", "Öberg-Åsa-2024-2025"])
+      expect(checkPassword(password, { policy: single, context: asa })?.code, password).toBe("CONTEXT");
+    expect(checkPassword("Åsa walks the quiet harbour", { policy: single, context: asa })).toBeNull();
+  });
+
   it("refuses a password equal to a short context word when the policy lets it through", () => {
     expect(isBuiltFromContext("Doe", { lastName: "Doe" })).toBe(true);
   });

@@ -14,7 +14,7 @@
  *    loaded once, on first use. Code `COMMON`.
  * 4. Context words (ASVS 6.1.2 / 6.2.11). The context words are the product name "staffgate",
  *    the tenant slug and name, the username, the email's local part and domain, the first and
- *    last name, and the names of the tenant's roles and work roles (SECURITY.md A-2: "role
+ *    last name (each, and the two together either way round), and the names of the tenant's roles and work roles (SECURITY.md A-2: "role
  *    names"): each value whole and each of its alphanumeric pieces (`Sunrise Clinic` gives
  *    `sunriseclinic`, `sunrise` and `clinic`; `jdoe@sunrise-clinic.example` gives `jdoe`,
  *    `sunriseclinicexample`, `sunrise`, `clinic`, `example`). Folding = NFKC, lower case, every
@@ -198,6 +198,12 @@ export function contextWords(context: PasswordContext): string[] {
   add(context.username);
   add(context.firstName);
   add(context.lastName);
+  // The whole name, both ways round: a short first name (Åsa, Eva, Li) is under CONTEXT_WORD_MIN
+  // alone, yet "ÅsaÖberg2024…" is the name and a year (found by the text audit).
+  if (context.firstName && context.lastName) {
+    add(`${context.firstName}${context.lastName}`);
+    add(`${context.lastName}${context.firstName}`);
+  }
   if (context.email) {
     const at = context.email.lastIndexOf("@");
     add(at >= 0 ? context.email.slice(0, at) : context.email);
