@@ -9,7 +9,14 @@ export { totpSecretKeyProblem } from "./auth/totp-key-check.ts";
 export { buildCatalog, type Catalog, CatalogError } from "./catalog/catalog.rules.ts";
 export { type Catalogs, loadCatalogs, PRESET_NAMES } from "./catalog/catalogs.ts";
 export { type Core, type CoreOptions, createCore, DEFAULT_PUBLIC_URL } from "./core.ts";
-export { type Db, DEFAULT_DATABASE_URL, type Dialect, isPostgresUrl, openDatabase } from "./db/database.ts";
+export {
+  type Db,
+  DEFAULT_DATABASE_URL,
+  type Dialect,
+  isPostgresUrl,
+  openDatabase,
+  probeSqliteWrite,
+} from "./db/database.ts";
 export { migrateToLatest, migrationsAreCurrent } from "./db/migrate.ts";
 export { archiveExpiredUsers, type ExpiryRun, startExpiryJob } from "./jobs/expiry.job.ts";
 export { exclusively, jobLockName } from "./jobs/job-lock.ts";

@@ -64,6 +64,8 @@ export interface AppOptions {
    * DEFAULT_RATE_LIMITS for what is not given. Tests turn it off unless they test it.
    */
   readonly rateLimits?: Partial<RateLimits> | false;
+  /** How long close() waits for open connections before ending them (default SHUTDOWN_GRACE_MS). */
+  readonly shutdownGraceMs?: number;
   /** STAFFGATE_TRUST_PROXY (config.ts): which peers may name the client with X-Forwarded-For. */
   readonly trustProxy?: TrustProxy;
   /** Run scheduled jobs (account expiry, audit retention) on timers; off in tests, which call them directly. */
@@ -147,7 +149,7 @@ function withLogDefaults(logger: FastifyServerOptions["logger"]): FastifyServerO
 
 export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> {
   const db = options.db ?? openDatabase(options.databaseUrl ?? DEFAULT_DATABASE_URL);
-  await migrateToLatest(db.kysely as never);
+  const migrated = await migrateToLatest(db.kysely as never);
   const core = createCore({
     db,
     ...(options.clock ? { clock: options.clock } : {}),
@@ -175,7 +177,10 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     // Refused as a problem instead (http/shutting-down.ts).
     return503OnClosing: false,
   });
-  installShutdownRefusal(app);
+  installShutdownRefusal(app, options.shutdownGraceMs);
+  // What an upgrade did to the database is said where the operator looks (staffgate migrate prints it too).
+  if (migrated.applied.length > 0)
+    app.log.info({ event: "sys_migrated", applied: migrated.applied }, "database migrations applied");
   const registry: RegisteredRoute[] = [];
   const rateLimiter =
     options.rateLimits === false

@@ -12,6 +12,13 @@ import { unloadedCatalogsProblem } from "./tenant-catalogs.ts";
 const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
 export async function startServer(config: Config): Promise<{ close(): Promise<void> }> {
+  // A stop asked while the database is being migrated waits for the migration (all or nothing on
+  // both databases) and then stops, instead of Node's default of ending the process mid-way.
+  let stopAsked = false;
+  const early = () => {
+    stopAsked = true;
+  };
+  for (const signal of SIGNALS) process.once(signal, early);
   const app = await buildApp({
     databaseUrl: config.databaseUrl,
     catalog: config.catalog,
@@ -26,6 +33,8 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     // Without SMTP_URL the mailer prints each email to the log (local development).
     mail: { smtpUrl: config.smtpUrl, deliver: true, ...mailFrom(config.publicUrl) },
     logger: { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } },
+  }).finally(() => {
+    for (const signal of SIGNALS) process.off(signal, early);
   });
   let closing: Promise<void> | null = null;
   const close = () => {
@@ -44,6 +53,10 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     );
   };
   for (const signal of SIGNALS) process.once(signal, onSignal);
+  if (stopAsked) {
+    onSignal();
+    return { close };
+  }
   // A crash is logged before the process ends as Node would end it (SECURITY.md I-63 sys_crash):
   // a fault outside any request (a job, a timer) leaves the line that says what ended the service.
   const crashed = (error: unknown) => {

@@ -78,6 +78,8 @@ export interface TestAppOptions {
   readonly catalog?: string;
   /** Use an existing database URL (for two instances on one database). */
   readonly databaseUrl?: string;
+  /** How long close() waits for open connections (buildApp's default otherwise). */
+  readonly shutdownGraceMs?: number;
   /** The request rate limit (off by default in tests). */
   readonly rateLimits?: Parameters<typeof buildApp>[0] extends infer O
     ? O extends { rateLimits?: infer R }
@@ -120,6 +122,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     rateLimits: options.rateLimits ?? false,
     ...(options.catalog ? { catalog: options.catalog } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    ...(options.shutdownGraceMs !== undefined ? { shutdownGraceMs: options.shutdownGraceMs } : {}),
   });
   const base = new Staffgate({ baseUrl: "http://staffgate.test", fetch: injectFetch(app) });
   const signIn = async (tenant: string, login: string, password: string = CANARY_PASSWORD) => {

@@ -75,6 +75,27 @@ describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     });
   });
 
+  it("ends a connection still open at the grace's end: a stalled client cannot hold a stop", async () => {
+    t = await startTestApp({ shutdownGraceMs: 300 });
+    await t.app.listen({ port: 0, host: "127.0.0.1" });
+    const address = t.app.server.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const socket = connect(port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    const received = readAll(socket);
+    const arrived = new Promise((resolve) => t!.app.server.once("request", resolve));
+    // Headers and part of the body, then nothing more: the request stays in progress.
+    socket.write(
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: staffgate.test\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{",
+    );
+    await arrived;
+    const started = Date.now();
+    await t.app.close();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await received;
+    expect(socket.destroyed).toBe(true);
+  });
+
   it("lets a mail pass in progress finish before it closes the database (close() runs its stops in order)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-shutdown-"));
     try {

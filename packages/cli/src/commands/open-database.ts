@@ -5,7 +5,7 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { type Db, isPostgresUrl, openDatabase } from "@staffgate/core";
+import { type Db, isPostgresUrl, openDatabase, probeSqliteWrite } from "@staffgate/core";
 import { CommandError } from "./command.ts";
 import { isOtherUrl } from "./existing-database.ts";
 
@@ -85,9 +85,29 @@ export async function openDatabaseOrExplain(url: string, options: { poolSize?: n
   }
   try {
     await db.kysely.selectNoFrom((eb) => eb.lit(1).as("one")).execute();
-    return db;
   } catch (error) {
     await db.destroy().catch(() => undefined);
     throw cannotOpen(url, error);
+  }
+  if (db.dialect === "sqlite" && url !== ":memory:") await writableOrExplain(db, url);
+  return db;
+}
+
+/**
+ * SQLite opens a file it may not write (its permissions, a read-only file system, an immutable
+ * flag) read-only without a word, and every write then fails as a 500 (found by the durability
+ * audit: the server started, said ready, and refused every sign-in).
+ */
+async function writableOrExplain(db: Db, url: string): Promise<void> {
+  try {
+    await probeSqliteWrite(db);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    const readOnly = (error as { code?: unknown } | null)?.code === "SQLITE_READONLY";
+    throw new CommandError(
+      readOnly
+        ? `Could not write to the database DATABASE_URL names (${databaseLabel(url)}): the file is read-only (its permissions, its file system or an immutable flag), and Staffgate writes to it`
+        : `Could not write to the database DATABASE_URL names (${databaseLabel(url)}): ${reasonOf(error, url)}`,
+    );
   }
 }

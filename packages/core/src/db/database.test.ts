@@ -2,14 +2,70 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { sql } from "kysely";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "./database.ts";
+import { type Db, openDatabase, probeSqliteWrite } from "./database.ts";
 
 describe("SQLite file database", () => {
   const dirs: string[] = [];
   afterEach(() => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("applies migrations all or nothing: one that fails part-way leaves no statement of any behind", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sg-db-"));
+    dirs.push(dir);
+    const db = openDatabase(path.join(dir, "t.db"));
+    try {
+      const migrator = new Migrator({
+        db: db.kysely,
+        provider: {
+          getMigrations: async () => ({
+            "1_first": { up: async (k) => void (await sql`CREATE TABLE first (x)`.execute(k)) },
+            "2_second": {
+              up: async (k) => {
+                await sql`ALTER TABLE first ADD COLUMN y`.execute(k);
+                throw new Error("killed here");
+              },
+            },
+          }),
+        },
+      });
+      const { error } = await migrator.migrateToLatest();
+      expect(String(error)).toContain("killed here");
+      const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE name = 'first'`.execute(
+        db.kysely,
+      );
+      expect(tables.rows).toEqual([]);
+      expect((await migrator.getMigrations()).filter((m) => m.executedAt)).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it("writes a file it can write, so that a read-only one is found at start-up", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sg-db-"));
+    dirs.push(dir);
+    const db = openDatabase(path.join(dir, "t.db"));
+    try {
+      await expect(probeSqliteWrite(db)).resolves.toBeUndefined();
+    } finally {
+      await db.destroy();
+    }
+    // What SQLite does with a file it may not write: it opens it read-only, without a word.
+    const kysely = new Kysely({
+      dialect: new SqliteDialect({
+        database: new SqliteDatabase(path.join(dir, "t.db"), { readonly: true }),
+      }),
+    });
+    try {
+      await expect(probeSqliteWrite({ kysely } as unknown as Db)).rejects.toMatchObject({
+        code: "SQLITE_READONLY",
+      });
+    } finally {
+      await kysely.destroy();
+    }
   });
 
   it("checkpoints the WAL in the background, not in a commit", async () => {

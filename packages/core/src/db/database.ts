@@ -6,10 +6,13 @@ import SqliteDatabase from "better-sqlite3";
 import {
   CompiledQuery,
   type DatabaseConnection,
+  type DialectAdapter,
   type Driver,
   Kysely,
   PostgresDialect,
+  SqliteAdapter,
   SqliteDialect,
+  sql,
 } from "kysely";
 import pg from "pg";
 import { createPgChangeWatch } from "./pg-change-watch.ts";
@@ -95,6 +98,16 @@ function makeDirectories(dir: string): void {
 }
 
 /** Opens the database named by `url`; SQLite files get WAL, a busy timeout and foreign keys. */
+/**
+ * Writes SQLite's header `user_version` back unchanged, the smallest write there is: SQLite opens
+ * a file it may not write (permissions, a read-only file system, an immutable flag) read-only
+ * without a word, and every write then fails (SQLITE_READONLY, which this rethrows).
+ */
+export async function probeSqliteWrite(db: Db): Promise<void> {
+  const { rows } = await sql<{ user_version: number }>`pragma user_version`.execute(db.kysely);
+  await sql.raw(`pragma user_version = ${Number(rows[0]?.user_version ?? 0)}`).execute(db.kysely);
+}
+
 export function openDatabase(
   url: string = DEFAULT_DATABASE_URL,
   options: { poolSize?: number; onIdleError?: (error: Error) => void } = {},
@@ -179,12 +192,32 @@ export function openDatabase(
  * only had to wait. `BEGIN IMMEDIATE` waits for the lock instead, up to `busy_timeout`.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+
   override createDriver(): Driver {
     const driver = super.createDriver();
     driver.beginTransaction = async (connection: DatabaseConnection) => {
       await connection.executeQuery(CompiledQuery.raw("begin immediate"));
     };
     return driver;
+  }
+}
+
+/**
+ * SQLite's DDL is transactional, but Kysely's SQLite adapter says it is not, so its migrator ran
+ * each migration's statements, and the row recording it, as separate commits: a process killed
+ * part-way left a migration half-applied (a column added, the record missing), and every later
+ * start failed on "duplicate column" until someone repaired the file by hand (found by the
+ * durability audit; one migration had dropped the trigger that protects the audit trail and not yet
+ * re-created it). Saying so runs every pending migration and its record in one transaction, as on
+ * PostgreSQL: all or nothing. That transaction begins IMMEDIATE (above), so two processes migrating
+ * one file take turns, and the second finds nothing left to do.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
   }
 }
 

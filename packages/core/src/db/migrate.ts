@@ -20,6 +20,13 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationRep
   const { error, results } = await migrator(db).migrateToLatest();
   if (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    // Kysely calls a migration it does not ship "corrupted"; what it means is a newer build was here.
+    const newer = /previously executed migration (\S+) is missing/.exec(reason)?.[1];
+    if (newer) {
+      throw new Error(
+        `this database was migrated by a newer Staffgate (it has migration ${newer}, which this build does not know); run that version or a newer one`,
+      );
+    }
     const failed = results?.find((r) => r.status === "Error")?.migrationName;
     // No migration named: the migrator failed before running one (reaching the database, or its
     // own bookkeeping tables), which is no migration's fault.

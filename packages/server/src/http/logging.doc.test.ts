@@ -20,6 +20,8 @@ const LOGGED_DIRECTLY = [
   "excess_rate_limit_exceeded",
   "sys_startup",
   "sys_shutdown",
+  "sys_shutdown_forced",
+  "sys_migrated",
   "audit_event",
 ];
 

@@ -10,11 +10,32 @@ import { sendProblem } from "./problem.ts";
 /** Seconds a client should wait: another instance, or this one restarted, answers by then. */
 const RETRY_AFTER_SECONDS = 5;
 
+/**
+ * How long a close waits for connections still open (a request in progress, a client trickling its
+ * body) before it ends them: Node stops timing clients out once the server closes, so one stalled
+ * client held a stopping process until the process manager's kill (found by the durability audit).
+ * Under Kubernetes' default 30 s grace, above any request Staffgate answers but a long export.
+ */
+export const SHUTDOWN_GRACE_MS = 25_000;
+
 /** Registered first, so that a refused request reaches no other hook (authentication, rate limit). */
-export function installShutdownRefusal(app: FastifyInstance): void {
+export function installShutdownRefusal(app: FastifyInstance, graceMs = SHUTDOWN_GRACE_MS): void {
   let closing = false;
+  let deadline: NodeJS.Timeout | undefined;
   app.addHook("preClose", (done) => {
     closing = true;
+    deadline = setTimeout(() => {
+      app.log.warn(
+        { event: "sys_shutdown_forced", graceMs },
+        "connections still open at the deadline: ended",
+      );
+      app.server.closeAllConnections();
+    }, graceMs);
+    deadline.unref();
+    done();
+  });
+  app.addHook("onClose", (_instance, done) => {
+    clearTimeout(deadline);
     done();
   });
   app.addHook("onRequest", (_request, reply, done) => {
