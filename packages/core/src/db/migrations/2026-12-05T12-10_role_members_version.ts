@@ -36,7 +36,9 @@ export async function up(db: Db): Promise<void> {
         END IF;
         RETURN NULL;
       END $$`.execute(db);
-    await sql`CREATE TRIGGER staffgate_role_members AFTER INSERT OR UPDATE OR DELETE ON users
+    // Only updates naming these columns run it: a sign-in's update (last sign-in, counters) does not.
+    await sql`CREATE TRIGGER staffgate_role_members
+      AFTER INSERT OR UPDATE OF role_id, status, virtual, display_name OR DELETE ON users
       FOR EACH ROW EXECUTE FUNCTION staffgate_role_members()`.execute(db);
     return;
   }
