@@ -26,6 +26,15 @@ function readAll(socket: Socket): Promise<string> {
   });
 }
 
+/** `t` listening on a free port, a client connected to it, and every byte that client will receive. */
+async function connected(t: TestApp): Promise<{ socket: Socket; received: Promise<string> }> {
+  await t.app.listen({ port: 0, host: "127.0.0.1" });
+  const address = t.app.server.address();
+  const socket = connect(typeof address === "object" && address ? address.port : 0, "127.0.0.1");
+  await new Promise((resolve) => socket.once("connect", resolve));
+  return { socket, received: readAll(socket) };
+}
+
 describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   let t: TestApp | undefined;
   afterEach(async () => {
@@ -35,12 +44,7 @@ describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
 
   it("answers a request arriving after close began with 503 NOT_READY problem+json and Retry-After", async () => {
     t = await startTestApp();
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    const address = t.app.server.address();
-    const port = typeof address === "object" && address ? address.port : 0;
-    const socket = connect(port, "127.0.0.1");
-    await new Promise((resolve) => socket.once("connect", resolve));
-    const received = readAll(socket);
+    const { socket, received } = await connected(t);
     // A request in progress (its body not yet sent) keeps the connection open past the close.
     const body = JSON.stringify({ tenant: "nowhere", login: "x", password: "y" });
     // Its headers are read before the close begins: waited for, not timed (a fixed pause once
@@ -77,12 +81,7 @@ describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
 
   it("ends a connection still open at the grace's end: a stalled client cannot hold a stop", async () => {
     t = await startTestApp({ shutdownGraceMs: 300 });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    const address = t.app.server.address();
-    const port = typeof address === "object" && address ? address.port : 0;
-    const socket = connect(port, "127.0.0.1");
-    await new Promise((resolve) => socket.once("connect", resolve));
-    const received = readAll(socket);
+    const { socket, received } = await connected(t);
     const arrived = new Promise((resolve) => t!.app.server.once("request", resolve));
     // Headers and part of the body, then nothing more: the request stays in progress.
     socket.write(

@@ -37,7 +37,7 @@ import { readScimGroup, type ScimGroupInput, toScimGroup } from "./scim-group.ru
 import type { PatchTarget } from "./scim-patch.rules.ts";
 import { scimInvalid } from "./scim-user.rules.ts";
 import { inScimTerms } from "./scim-users.service.ts";
-import { attachExternalId, changeExisting, keepExternalId } from "./scim-write.ts";
+import { changeExisting, keepExternalId } from "./scim-write.ts";
 
 const lookup = attributeLookup(GROUP_ATTRIBUTES);
 const GROUP_PATCH_TARGET: PatchTarget = {
@@ -195,13 +195,14 @@ export function createScimGroupsService(deps: Deps) {
             workspaces: [],
           });
           const store = createScimStore(trx, ctx.tenantId);
-          await attachExternalId(
+          await keepExternalId(
             deps,
             trx,
             ctx,
             "Group",
             { id: role.id, label: role.name },
             input.externalId,
+            true,
           );
           await moveInto(trx, ctx, caller, role.id, input.memberIds);
           return (await represent(store, [await loadRole(store, role.id)], true))[0]!;

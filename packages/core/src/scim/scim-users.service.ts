@@ -48,7 +48,7 @@ import {
   scimInvalid,
   toScimUser,
 } from "./scim-user.rules.ts";
-import { attachExternalId, changeExisting, keepExternalId } from "./scim-write.ts";
+import { changeExisting, keepExternalId } from "./scim-write.ts";
 
 const EXTENSIONS = [{ urn: ENTERPRISE_USER_SCHEMA, attributes: ENTERPRISE_USER_ATTRIBUTES }];
 const lookup = attributeLookup(USER_ATTRIBUTES, EXTENSIONS);
@@ -286,13 +286,14 @@ export function createScimUsersService(deps: Deps) {
         return await inTenantTx(deps, ctx.tenantId, async (trx) => {
           const user = await createUserIn(deps, trx, ctx, caller, createBody, hash);
           const store = createScimStore(trx, ctx.tenantId);
-          await attachExternalId(
+          await keepExternalId(
             deps,
             trx,
             ctx,
             "User",
             { id: user.id, label: user.username },
             input.externalId,
+            true,
           );
           if (!input.active) await transitionUserIn(deps, trx, caller, ctx, user.id, "deactivate");
           return (await represent(store, [(await store.findUser(user.id))!]))[0]!;

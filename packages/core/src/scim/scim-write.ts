@@ -34,31 +34,13 @@ export async function changeExisting<R extends { version: number }, T>(
 }
 
 /**
- * The externalId a resource is created with, audited beside its creation (the creation's own event
- * comes from the user or role use case, which knows nothing of SCIM). The version does not move:
- * the new resource's first version already includes it.
- */
-export async function attachExternalId(
-  deps: Deps,
-  trx: Trx,
-  ctx: Ctx,
-  type: ScimResourceType,
-  target: { readonly id: string; readonly label: string },
-  externalId: string | null,
-): Promise<void> {
-  if (externalId === null) return;
-  await createScimStore(trx, ctx.tenantId).setExternalId(type, target.id, externalId);
-  await appendAudit(deps, trx, ctx, {
-    action: type === "User" ? "user.updated" : "role.updated",
-    target: { type: type === "User" ? "user" : "role", ...target },
-    changes: { externalId: { before: null, after: externalId } },
-  });
-}
-
-/**
  * Stores the client's externalId when it changed, audited as a change of the user or role, whose
  * version moves with it: the ETag names a version of the whole resource (RFC 7644 §3.14), so a
  * client's If-None-Match must not be told "unchanged" nor an old If-Match let through.
+ *
+ * `created`: the resource was made in this transaction. Its externalId is audited beside its
+ * creation (whose own event comes from the user or role use case, which knows nothing of SCIM),
+ * and its version does not move: the first version already includes it.
  */
 export async function keepExternalId(
   deps: Deps,
@@ -67,17 +49,20 @@ export async function keepExternalId(
   type: ScimResourceType,
   target: { readonly id: string; readonly label: string },
   externalId: string | null,
+  created = false,
 ): Promise<void> {
   const store = createScimStore(trx, ctx.tenantId);
-  const before = (await store.externalIds(type, [target.id])).get(target.id) ?? null;
+  const before = created ? null : ((await store.externalIds(type, [target.id])).get(target.id) ?? null);
   if (before === externalId) return;
   await store.setExternalId(type, target.id, externalId);
-  await trx
-    .updateTable(type === "User" ? "users" : "roles")
-    .set((eb) => ({ version: eb("version", "+", 1), updated_at: deps.clock.now().toISOString() }))
-    .where("tenant_id", "=", ctx.tenantId)
-    .where("id", "=", target.id)
-    .execute();
+  if (!created) {
+    await trx
+      .updateTable(type === "User" ? "users" : "roles")
+      .set((eb) => ({ version: eb("version", "+", 1), updated_at: deps.clock.now().toISOString() }))
+      .where("tenant_id", "=", ctx.tenantId)
+      .where("id", "=", target.id)
+      .execute();
+  }
   await appendAudit(deps, trx, ctx, {
     action: type === "User" ? "user.updated" : "role.updated",
     target: { type: type === "User" ? "user" : "role", ...target },
