@@ -12,13 +12,17 @@ import { unloadedCatalogsProblem } from "./tenant-catalogs.ts";
 const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
 export async function startServer(config: Config): Promise<{ close(): Promise<void> }> {
-  // A stop asked while the database is being migrated waits for the migration (all or nothing on
-  // both databases) and then stops, instead of Node's default of ending the process mid-way.
+  // One listener from the very start, never swapped: a stop asked while the database is being
+  // migrated waits for the migration (all or nothing on both databases) and then stops. Node drops
+  // a signal still queued when the listener it was meant for is removed (SQLite's migrations block
+  // the event loop, so it is queued), and a swap had lost it (found by the re-check).
   let stopAsked = false;
-  const early = () => {
-    stopAsked = true;
+  let stop: (() => void) | undefined;
+  const signalled = () => {
+    if (stop) stop();
+    else stopAsked = true;
   };
-  for (const signal of SIGNALS) process.once(signal, early);
+  for (const signal of SIGNALS) process.once(signal, signalled);
   const app = await buildApp({
     databaseUrl: config.databaseUrl,
     catalog: config.catalog,
@@ -33,8 +37,9 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     // Without SMTP_URL the mailer prints each email to the log (local development).
     mail: { smtpUrl: config.smtpUrl, deliver: true, ...mailFrom(config.publicUrl) },
     logger: { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } },
-  }).finally(() => {
-    for (const signal of SIGNALS) process.off(signal, early);
+  }).catch((error: unknown) => {
+    for (const signal of SIGNALS) process.off(signal, signalled);
+    throw error;
   });
   let closing: Promise<void> | null = null;
   const close = () => {
@@ -52,7 +57,7 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
       () => process.exit(1),
     );
   };
-  for (const signal of SIGNALS) process.once(signal, onSignal);
+  stop = onSignal;
   if (stopAsked) {
     onSignal();
     return { close };
@@ -77,7 +82,7 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     // nobody saw (the next start finds the database not empty and creates none).
     boot = await bootstrap(app, config.bootstrapPassword);
   } catch (error) {
-    for (const signal of SIGNALS) process.off(signal, onSignal);
+    for (const signal of SIGNALS) process.off(signal, signalled);
     await (closing ?? app.close());
     throw error;
   }

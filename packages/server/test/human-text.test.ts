@@ -42,7 +42,7 @@ describe(`human text (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     }
     const odon = await t.signIn(a.slug, "Ödön.X");
     await odon.users.update(user.id, { title: "Ylilääkäri" });
-    for (const actor of ["Ödön.X", "ödön.x", "ÖDÖN.X"]) {
+    for (const actor of ["Ödön.X", "ödön.x", "ÖDÖN.X", "O\u0308do\u0308n.X"]) {
       const mine = await a.admin.audit.list({ actor, action: "user.updated" });
       expect(
         mine.items.map((e) => e.target?.id),

@@ -79,6 +79,24 @@ describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     });
   });
 
+  it("closes a kept-alive connection once its request in progress is answered, long before the grace", async () => {
+    t = await startTestApp({ shutdownGraceMs: 20_000 });
+    const { socket, received } = await connected(t);
+    const body = JSON.stringify({ tenant: "nowhere", login: "x", password: "y" });
+    const arrived = new Promise((resolve) => t!.app.server.once("request", resolve));
+    socket.write(
+      `POST /api/v1/auth/login HTTP/1.1\r\nHost: staffgate.test\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
+    await arrived;
+    const started = Date.now();
+    const closed = t.app.close();
+    while (t.app.server.listening) await new Promise((resolve) => setTimeout(resolve, 5));
+    socket.write(body);
+    expect(await received).toMatch(/^HTTP\/1\.1 401 /);
+    await closed;
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it("ends a connection still open at the grace's end: a stalled client cannot hold a stop", async () => {
     t = await startTestApp({ shutdownGraceMs: 300 });
     const { socket, received } = await connected(t);

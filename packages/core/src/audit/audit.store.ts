@@ -42,7 +42,9 @@ function matching(eb: Eb, f: AuditFilters) {
   const conds = [];
   if (f.from) conds.push(eb("at", ">=", utc(f.from)));
   if (f.to) conds.push(eb("at", "<=", utc(f.to)));
-  if (f.actor) conds.push(eb(eb.fn("lower", ["actor_label"]), "=", f.actor.trim().toLowerCase()));
+  // NFC as usernames are stored, so an actor typed with combining accents is found (as sign-in finds it).
+  if (f.actor)
+    conds.push(eb(eb.fn("lower", ["actor_label"]), "=", f.actor.trim().normalize("NFC").toLowerCase()));
   if (f.action?.endsWith(".*")) {
     conds.push(
       sql<SqlBool>`${sql.ref("action")} like ${`${escapeLike(f.action.slice(0, -1))}%`} escape '\\'`,
