@@ -2,8 +2,9 @@
  * `staffgate serve` as a real process, for the start-up tests: it either starts (its banner is on
  * stderr) or exits, and the test reads which, with everything it wrote.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type ChildProcessByStdio, type StdioOptions, spawn } from "node:child_process";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import { STAFFGATE } from "../../cli/test/cli-helpers.ts";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -32,13 +33,12 @@ export interface ServeRun {
   stop(): Promise<number>;
 }
 
-/**
- * Runs serve with `env` over a quiet default (PORT=0 on 127.0.0.1, no bootstrap password, no
- * catalogue or secret key inherited from the test's environment); resolves once it has printed its
- * banner or exited.
- */
-export function runServe(env: Record<string, string>): Promise<ServeRun> {
-  const child = spawn(process.execPath, [...STAFFGATE, "serve"], {
+/** `staffgate serve` with `env` over the quiet default below, as a child process. */
+export function spawnServe(
+  env: Record<string, string>,
+  stdio: StdioOptions,
+): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, [...STAFFGATE, "serve"], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -52,8 +52,17 @@ export function runServe(env: Record<string, string>): Promise<ServeRun> {
       LOG_LEVEL: "warn",
       ...env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+    stdio,
+  }) as ChildProcessByStdio<null, Readable, Readable>;
+}
+
+/**
+ * Runs serve with `env` over a quiet default (PORT=0 on 127.0.0.1, no bootstrap password, no
+ * catalogue or secret key inherited from the test's environment); resolves once it has printed its
+ * banner or exited.
+ */
+export function runServe(env: Record<string, string>): Promise<ServeRun> {
+  const child = spawnServe(env, ["ignore", "pipe", "pipe"]);
   let stdout = "";
   let stderr = "";
   let code: number | null = null;

@@ -35,6 +35,21 @@ async function connected(t: TestApp): Promise<{ socket: Socket; received: Promis
   return { socket, received: readAll(socket) };
 }
 
+const LOGIN = JSON.stringify({ tenant: "nowhere", login: "x", password: "y" });
+
+/**
+ * Sends a sign-in's headers (its body of `length` bytes to follow) and waits until the server has
+ * read them: a request in progress, waited for rather than timed (a fixed pause once sufficed, but
+ * not on a loaded machine).
+ */
+async function loginHeaders(t: TestApp, socket: Socket, length = LOGIN.length): Promise<void> {
+  const arrived = new Promise((resolve) => t.app.server.once("request", resolve));
+  socket.write(
+    `POST /api/v1/auth/login HTTP/1.1\r\nHost: staffgate.test\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`,
+  );
+  await arrived;
+}
+
 describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   let t: TestApp | undefined;
   afterEach(async () => {
@@ -46,14 +61,8 @@ describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     t = await startTestApp();
     const { socket, received } = await connected(t);
     // A request in progress (its body not yet sent) keeps the connection open past the close.
-    const body = JSON.stringify({ tenant: "nowhere", login: "x", password: "y" });
-    // Its headers are read before the close begins: waited for, not timed (a fixed pause once
-    // sufficed, but not on a loaded machine).
-    const arrived = new Promise((resolve) => t!.app.server.once("request", resolve));
-    socket.write(
-      `POST /api/v1/auth/login HTTP/1.1\r\nHost: staffgate.test\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
-    );
-    await arrived;
+    await loginHeaders(t, socket);
+    const body = LOGIN;
     const closed = t.app.close();
     // The server stops listening once the close's preClose hooks have run.
     while (t.app.server.listening) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -82,16 +91,11 @@ describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   it("closes a kept-alive connection once its request in progress is answered, long before the grace", async () => {
     t = await startTestApp({ shutdownGraceMs: 20_000 });
     const { socket, received } = await connected(t);
-    const body = JSON.stringify({ tenant: "nowhere", login: "x", password: "y" });
-    const arrived = new Promise((resolve) => t!.app.server.once("request", resolve));
-    socket.write(
-      `POST /api/v1/auth/login HTTP/1.1\r\nHost: staffgate.test\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
-    );
-    await arrived;
+    await loginHeaders(t, socket);
     const started = Date.now();
     const closed = t.app.close();
     while (t.app.server.listening) await new Promise((resolve) => setTimeout(resolve, 5));
-    socket.write(body);
+    socket.write(LOGIN);
     expect(await received).toMatch(/^HTTP\/1\.1 401 /);
     await closed;
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -100,12 +104,9 @@ describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   it("ends a connection still open at the grace's end: a stalled client cannot hold a stop", async () => {
     t = await startTestApp({ shutdownGraceMs: 300 });
     const { socket, received } = await connected(t);
-    const arrived = new Promise((resolve) => t!.app.server.once("request", resolve));
     // Headers and part of the body, then nothing more: the request stays in progress.
-    socket.write(
-      "POST /api/v1/auth/login HTTP/1.1\r\nHost: staffgate.test\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{",
-    );
-    await arrived;
+    await loginHeaders(t, socket, 500);
+    socket.write("{");
     const started = Date.now();
     await t.app.close();
     expect(Date.now() - started).toBeLessThan(10_000);
