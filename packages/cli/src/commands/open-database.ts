@@ -103,11 +103,12 @@ async function writableOrExplain(db: Db, url: string): Promise<void> {
     await probeSqliteWrite(db);
   } catch (error) {
     await db.destroy().catch(() => undefined);
-    const readOnly = (error as { code?: unknown } | null)?.code === "SQLITE_READONLY";
+    const reason =
+      (error as { code?: unknown } | null)?.code === "SQLITE_READONLY"
+        ? "the file is read-only (its permissions, its file system or an immutable flag), and Staffgate writes to it"
+        : reasonOf(error, url);
     throw new CommandError(
-      readOnly
-        ? `Could not write to the database DATABASE_URL names (${databaseLabel(url)}): the file is read-only (its permissions, its file system or an immutable flag), and Staffgate writes to it`
-        : `Could not write to the database DATABASE_URL names (${databaseLabel(url)}): ${reasonOf(error, url)}`,
+      `Could not write to the database DATABASE_URL names (${databaseLabel(url)}): ${reason}`,
     );
   }
 }

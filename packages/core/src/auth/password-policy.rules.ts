@@ -14,8 +14,8 @@
  *    loaded once, on first use. Code `COMMON`.
  * 4. Context words (ASVS 6.1.2 / 6.2.11). The context words are the product name "staffgate",
  *    the tenant slug and name, the username, the email's local part and domain, the first and
- *    last name (each, and the two together either way round), and the names of the tenant's roles and work roles (SECURITY.md A-2: "role
- *    names"): each value whole and each of its alphanumeric pieces (`Sunrise Clinic` gives
+ *    last name (each, and the two together either way round), and the names of the tenant's
+ *    roles and work roles (SECURITY.md A-2: "role names"): each value whole and each of its alphanumeric pieces (`Sunrise Clinic` gives
  *    `sunriseclinic`, `sunrise` and `clinic`; `jdoe@sunrise-clinic.example` gives `jdoe`,
  *    `sunriseclinicexample`, `sunrise`, `clinic`, `example`). Folding = NFKC, lower case, every
  *    code point that is neither a letter nor a digit removed. With P the folded password:
