@@ -2,12 +2,12 @@
  * Starts the service: migrate, refuse a database this configuration cannot serve, listen, then
  * bootstrap the demo tenant on an empty database, and shut down on SIGTERM.
  */
-import { armedFailpoint, isAppError, totpSecretKeyProblem } from "@staffgate/core";
+import { armedFailpoint, grantAddedPermissions, isAppError, totpSecretKeyProblem } from "@staffgate/core";
 import { buildApp, REDACTED_PATHS, type StaffgateApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { serverUrl } from "./config-urls.ts";
 import { listenFailureMessage } from "./listen-failure.ts";
-import { unloadedCatalogsProblem } from "./tenant-catalogs.ts";
+import { catalogsProblem } from "./tenant-catalogs.ts";
 
 const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
@@ -74,9 +74,15 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
   let url: string;
   try {
     const refusal =
-      (await unloadedCatalogsProblem(app.core, config.catalog)) ??
+      (await catalogsProblem(app.core, config.catalog)) ??
       (await totpSecretKeyProblem(app.core.deps.db, config.secretKey));
     if (refusal) throw new Error(refusal);
+    const granted = await grantAddedPermissions(app.core.deps);
+    if (granted > 0)
+      app.log.info(
+        { event: "sys_catalog_upgraded", roles: granted },
+        "every-permission roles were given the permissions their catalogue added",
+      );
     url = await listen(app, config);
     // Only once listening: a start that fails must not leave a demo tenant whose one-time password
     // nobody saw (the next start finds the database not empty and creates none).

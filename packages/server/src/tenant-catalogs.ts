@@ -4,12 +4,20 @@
  * every request, with /readyz answering 200 and nothing logged. So start-up (and every CLI command
  * on the database) stops instead, saying which tenants and what to set.
  */
-import type { Core } from "@staffgate/core";
+import { type Core, droppedKeysProblem } from "@staffgate/core";
 
 const PAGE = 500;
 
+/**
+ * Null when every tenant's catalogue is loaded and has every key the tenant's roles and settings
+ * hold (core roles/catalog-upgrade.ts); otherwise the message to stop with.
+ */
+export async function catalogsProblem(core: Core, configured: string): Promise<string | null> {
+  return (await unloadedCatalogsProblem(core, configured)) ?? (await droppedKeysProblem(core.deps));
+}
+
 /** Null when every tenant's catalogue is loaded; otherwise the message to stop with. */
-export async function unloadedCatalogsProblem(core: Core, configured: string): Promise<string | null> {
+async function unloadedCatalogsProblem(core: Core, configured: string): Promise<string | null> {
   const missing = new Map<string, string[]>();
   let cursor: string | null = null;
   do {

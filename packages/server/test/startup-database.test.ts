@@ -91,6 +91,120 @@ describe(`staffgate serve on a database it cannot serve (${TEST_DB})`, { timeout
     expect(await started.stop()).toBe(0);
   });
 
+  /** The veterinary preset as a custom catalogue, changed by `edit`, written to the test's directory. */
+  function catalogFile(version: string, edit: (c: { permissions: { key: string }[] }) => void = () => {}) {
+    dir ??= mkdtempSync(path.join(tmpdir(), "sg-catalog-"));
+    const file = path.join(dir, `custom-${version}.json`);
+    const catalog = { ...JSON.parse(readFileSync(PRESET, "utf8")), name: "custom-clinic", version };
+    edit(catalog);
+    writeFileSync(file, JSON.stringify(catalog));
+    return file;
+  }
+  const IMPLANTS = {
+    key: "implants.place",
+    label: "Place implants",
+    category: "Surgery",
+    scope: "tenant+workspace",
+  };
+
+  it("gives the locked Administrator the permissions a new catalogue version adds, once, audited as the system's change", async () => {
+    database = await createCrashDatabase(TEST_DB, PG_ADMIN_URL);
+    const v1 = catalogFile("1.0.0");
+    const v2 = catalogFile("1.1.0", (c) => c.permissions.push(IMPLANTS));
+    let adminUserId = "";
+    await prepare(
+      database.url,
+      async (app) => {
+        adminUserId = (await createTenant(app, "north-vet")).adminUserId;
+      },
+      v1,
+    );
+
+    const started = await runServe({ DATABASE_URL: database.url, STAFFGATE_CATALOG: v2, LOG_LEVEL: "info" });
+    expect(started.url).toBeDefined();
+    const call = async (method: string, url: string, token?: string, body?: unknown) => {
+      const res = await fetch(`${started.url}${url}`, {
+        method,
+        headers: {
+          ...(body ? { "content-type": "application/json" } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const login = await call("POST", "/api/v1/auth/login", undefined, {
+      tenant: "north-vet",
+      login: "root",
+      password: CANARY_PASSWORD,
+    });
+    const token = login.body.token as string;
+    const roles = (await call("GET", "/api/v1/roles", token)).body.items as unknown as {
+      name: string;
+      permissions: string[];
+    }[];
+    expect(roles.find((r) => r.name === "Administrator")?.permissions).toContain("implants.place");
+    // Only the every-permission role: the tenant's other roles are its own to change.
+    expect(roles.find((r) => r.name === "Manager")?.permissions).not.toContain("implants.place");
+    const check = await call("POST", "/api/v1/check", token, {
+      userId: adminUserId,
+      permission: "implants.place",
+    });
+    expect(check.body.allowed).toBe(true);
+    const audited = async () =>
+      (await call("GET", "/api/v1/audit?action=role.updated", token)).body.items as unknown as {
+        actor: { type: string };
+        changes: { permissions: { after: string[] } };
+      }[];
+    const events = await audited();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.actor.type).toBe("system");
+    expect(events[0]!.changes.permissions.after).toContain("implants.place");
+    expect(await started.stop()).toBe(0);
+    // Read once the process has ended: its log (stdout) and banner (stderr) arrive on two pipes.
+    expect(started.stdout).toContain('"event":"sys_catalog_upgraded","roles":1');
+
+    const again = await runServe({ DATABASE_URL: database.url, STAFFGATE_CATALOG: v2, LOG_LEVEL: "info" });
+    expect(await again.stop()).toBe(0);
+    expect(again.stdout).toContain('"event":"sys_startup"');
+    expect(again.stdout).not.toContain("sys_catalog_upgraded");
+    const third = await runServe({ DATABASE_URL: database.url, STAFFGATE_CATALOG: v2 });
+    const relogin = await fetch(`${third.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ tenant: "north-vet", login: "root", password: CANARY_PASSWORD }),
+    });
+    const { token: token2 } = (await relogin.json()) as { token: string };
+    const list = await fetch(`${third.url}/api/v1/audit?action=role.updated`, {
+      headers: { authorization: `Bearer ${token2}` },
+    });
+    expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(1);
+    expect(await third.stop()).toBe(0);
+  });
+
+  it("stops when a role holds a key the catalogue dropped, naming the tenant, the role and the key", async () => {
+    database = await createCrashDatabase(TEST_DB, PG_ADMIN_URL);
+    const v1 = catalogFile("1.0.0");
+    const shrunk = catalogFile("1.2.0", (c) => {
+      c.permissions = c.permissions.filter((p) => p.key !== "clients.delete");
+      for (const role of (c as unknown as { roles: { permissions: string[] | "*" }[] }).roles)
+        if (role.permissions !== "*")
+          role.permissions = role.permissions.filter((k) => k !== "clients.delete");
+    });
+    await prepare(database.url, async (app) => void (await createTenant(app, "north-vet")), v1);
+
+    const refused = await runServe({ DATABASE_URL: database.url, STAFFGATE_CATALOG: shrunk });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('tenant north-vet (catalogue "custom-clinic" 1.2.0):');
+    expect(refused.stderr).toContain('role "Manager": clients.delete');
+    // The locked every-permission role is brought to the catalogue instead: nobody could edit it.
+    expect(refused.stderr).not.toContain('role "Administrator"');
+
+    const started = await runServe({ DATABASE_URL: database.url, STAFFGATE_CATALOG: v1 });
+    expect(started.url).toBeDefined();
+    expect(await started.stop()).toBe(0);
+  });
+
   it("stops when TOTP secrets are sealed and STAFFGATE_SECRET_KEY is missing or another key", async () => {
     database = await createCrashDatabase(TEST_DB, PG_ADMIN_URL);
     await prepare(database.url, async (app) => {

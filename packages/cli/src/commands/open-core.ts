@@ -8,7 +8,7 @@ import {
   migrationsAreCurrent,
   operatorActor,
 } from "@staffgate/core";
-import { loadConfig, unloadedCatalogsProblem } from "@staffgate/server";
+import { catalogsProblem, loadConfig } from "@staffgate/server";
 import { CommandError, UsageError } from "./command.ts";
 import { missingSqliteFile } from "./existing-database.ts";
 import { flagConfigError, namedProblems } from "./flags.ts";
@@ -77,7 +77,7 @@ async function openAndRun(options: CoreOptions, work: (core: Core) => Promise<nu
     }
     const core = createCore({ db, catalogs: loadCatalogs(config.catalog), publicUrl: config.publicUrl });
     try {
-      const unloaded = await unloadedCatalogsProblem(core, config.catalog);
+      const unloaded = await catalogsProblem(core, config.catalog);
       if (unloaded) throw new CommandError(unloaded);
       return await work(core);
     } finally {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildCatalog, CatalogError, expandPermissions } from "./catalog.rules.ts";
 import { loadCatalogs, PRESET_NAMES } from "./catalogs.ts";
@@ -103,5 +106,58 @@ describe("catalogue validation", () => {
 
   it("refuses a STAFFGATE_CATALOG value that is neither a preset nor a file", () => {
     expect(() => loadCatalogs("oncology")).toThrow(/not a preset/);
+  });
+
+  it("refuses a catalogue file under a preset's name, which would replace that preset in its tenants", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sg-catalog-name-"));
+    try {
+      const named = (name: string) => {
+        const f = path.join(dir, `${name}.json`);
+        writeFileSync(f, JSON.stringify(file([perm("a.read")], { name })));
+        return f;
+      };
+      expect(() => loadCatalogs(named("veterinary"))).toThrow(/name "veterinary" is a built-in preset's/);
+      expect(loadCatalogs(named("dental")).defaultName).toBe("dental");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("rejects a patient-scoped permission that collaborators would hold unrestricted", () => {
+    expect(problemsOf(file([perm("p.read", { patientScoped: true, collaborator: "unaffected" })]))).toContain(
+      '"p.read" is patient-scoped, so collaborator must be "restricted" or "forbidden"',
+    );
+    expect(problemsOf(file([perm("p.read", { patientScoped: true, collaborator: "restricted" })]))).toEqual(
+      [],
+    );
+  });
+
+  it("rejects work roles that differ only in case (users' work roles are matched without it)", () => {
+    expect(
+      problemsOf(file([perm("a.read")], { workRoles: [{ name: "Dentist" }, { name: " dentist" }] })),
+    ).toContain('duplicate work role " dentist"');
+  });
+
+  it("checks the preset roles as the role API would: the every-permission role, Administrator, collaborators", () => {
+    const perms = [
+      perm("fees.read", { collaborator: "forbidden" }),
+      perm("fees.peek", { collaborator: "forbidden", implies: ["fees.read"] }),
+      perm("charts.read", { patientScoped: true, collaborator: "restricted" }),
+    ];
+    const roles = [
+      { name: "Everything", permissions: "*" },
+      { name: "Shared", permissions: "*", locked: true, collaborator: true },
+      { name: "administrator", permissions: ["charts.read"] },
+      { name: "Referrer", permissions: ["charts.read", "fees.read"], collaborator: true },
+      { name: "Auditor", permissions: ["fees.peek"], collaborator: true },
+      { name: "Billing", permissions: ["fees.read"] },
+    ];
+    expect(problemsOf(file(perms, { roles }))).toEqual([
+      'role "Everything" grants every permission ("*"), so it must be locked',
+      'role "Shared" grants every permission ("*") and cannot be a collaborator role',
+      'role "administrator" must grant every permission ("*"): that is what the Administrator role holds',
+      'role "Referrer" is a collaborator role and grants "fees.read", which is forbidden for collaborators',
+      'role "Auditor" is a collaborator role and grants "fees.peek", which is forbidden for collaborators',
+    ]);
   });
 });

@@ -67,23 +67,22 @@ export function buildCatalog(input: CatalogFileInput | unknown, source: string):
       }
     }
   }
-  const cycle = findCycle(byKey);
-  if (cycle) problems.push(`implies has a cycle: ${cycle.join(" → ")}`);
-  const roleNames = new Set<string>();
-  for (const role of file.roles) {
-    const key = role.name.toLowerCase();
-    if (roleNames.has(key)) problems.push(`duplicate role "${role.name}"`);
-    roleNames.add(key);
-    if (role.permissions !== "*") {
-      for (const k of role.permissions) {
-        if (!byKey.has(k)) problems.push(`role "${role.name}" grants unknown key "${k}"`);
-      }
+  for (const p of file.permissions) {
+    // PRODUCT.md §2: a collaborator is restricted to granted patients on a patient-scoped permission;
+    // "unaffected" would say the opposite, and the decision could honour only one of the two.
+    if (p.patientScoped && p.collaborator === "unaffected") {
+      problems.push(`"${p.key}" is patient-scoped, so collaborator must be "restricted" or "forbidden"`);
     }
   }
+  const cycle = findCycle(byKey);
+  if (cycle) problems.push(`implies has a cycle: ${cycle.join(" → ")}`);
+  problems.push(...roleProblems(file.roles, byKey));
   const workRoleNames = new Set<string>();
   for (const w of file.workRoles) {
-    if (workRoleNames.has(w.name)) problems.push(`duplicate work role "${w.name}"`);
-    workRoleNames.add(w.name);
+    // Users' work roles are matched case-insensitively, so two that differ only in case are one.
+    const key = w.name.trim().toLowerCase();
+    if (workRoleNames.has(key)) problems.push(`duplicate work role "${w.name}"`);
+    workRoleNames.add(key);
   }
   if (problems.length > 0) throw new CatalogError(source, problems);
   const closure = new Map<string, ReadonlySet<string>>();
@@ -98,6 +97,48 @@ export function buildCatalog(input: CatalogFileInput | unknown, source: string):
     workRoles: file.workRoles,
   };
 }
+
+/**
+ * The preset roles every tenant gets, checked as the role API would check them (PRODUCT.md §2): a
+ * system role that breaks a rule could never be edited, and an "Administrator" that is not the
+ * every-permission role would clash with the one a catalogue without `"*"` gets.
+ */
+function roleProblems(roles: readonly CatalogRole[], byKey: ReadonlyMap<string, Permission>): string[] {
+  const problems: string[] = [];
+  const roleNames = new Set<string>();
+  for (const role of roles) {
+    const name = `role "${role.name}"`;
+    const key = role.name.toLowerCase();
+    if (roleNames.has(key)) problems.push(`duplicate role "${role.name}"`);
+    roleNames.add(key);
+    if (role.permissions === "*") {
+      if (!role.locked) problems.push(`${name} grants every permission ("*"), so it must be locked`);
+      if (role.collaborator)
+        problems.push(`${name} grants every permission ("*") and cannot be a collaborator role`);
+      continue;
+    }
+    if (key === ADMINISTRATOR_NAME_KEY) {
+      problems.push(`${name} must grant every permission ("*"): that is what the Administrator role holds`);
+    }
+    for (const k of role.permissions) {
+      if (!byKey.has(k)) {
+        problems.push(`${name} grants unknown key "${k}"`);
+        continue;
+      }
+      // Only a forbidden key implies a forbidden one (the implication check above), so the key alone tells.
+      if (role.collaborator && byKey.get(k)?.collaborator === "forbidden") {
+        problems.push(
+          `${name} is a collaborator role and grants "${k}", which is forbidden for collaborators`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/** The every-permission role's name, which a catalogue without a `"*"` role gets (tenants.service.ts). */
+export const ADMINISTRATOR_NAME = "Administrator";
+const ADMINISTRATOR_NAME_KEY = ADMINISTRATOR_NAME.toLowerCase();
 
 function expand(byKey: ReadonlyMap<string, Permission>, start: string): ReadonlySet<string> {
   const seen = new Set<string>([start]);

@@ -38,6 +38,12 @@ export function loadCatalogs(choice: string = "radiotherapy"): Catalogs {
       throw new CatalogError(choice, [`not a preset (${PRESET_NAMES.join(", ")}) nor a .json file path`]);
     }
     const custom = buildCatalog(readJson(choice), choice);
+    // Under a preset's name it would replace that preset in every tenant created with it.
+    if (all.has(custom.name)) {
+      throw new CatalogError(choice, [
+        `name "${custom.name}" is a built-in preset's; give the catalogue a name of its own`,
+      ]);
+    }
     all.set(custom.name, custom);
     defaultName = custom.name;
   }

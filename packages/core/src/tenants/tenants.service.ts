@@ -5,7 +5,7 @@ import type { CreateTenantBody, Tenant } from "@staffgate/contract";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
 import { contextWith } from "../auth/password-context.ts";
 import { checkPassword, passwordInvalid } from "../auth/password-policy.rules.ts";
-import { rolePermissionKeys } from "../catalog/catalog.rules.ts";
+import { ADMINISTRATOR_NAME, rolePermissionKeys } from "../catalog/catalog.rules.ts";
 import type { TenantsTable } from "../db/schema.ts";
 import {
   type Actor,
@@ -131,8 +131,8 @@ export function createTenantsService(deps: Deps) {
         .values({
           tenant_id: tenantId,
           id: adminRoleId,
-          name: "Administrator",
-          name_key: "administrator",
+          name: ADMINISTRATOR_NAME,
+          name_key: foldKey(ADMINISTRATOR_NAME),
           description: "Every permission. Locked.",
           system: 1,
           locked: 1,
