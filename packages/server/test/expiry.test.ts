@@ -2,7 +2,7 @@ import { archiveExpiredUsers, startExpiryJob } from "@staffgate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
 import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
-import { auditOf, createRole, createUser, roleIdByName, userRow } from "./lifecycle-fixtures.ts";
+import { auditOf, createRole, createUser, inviteUser, roleIdByName, userRow } from "./lifecycle-fixtures.ts";
 
 const HOUR = 3_600_000;
 
@@ -50,6 +50,37 @@ describe(`account expiry job (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
       changes: { status: { before: "active", after: "archived" } },
     });
     expect(await archiveExpiredUsers(deps())).toMatchObject({ archived: 0 });
+  });
+
+  it("an invited account that expires takes its invitation link with it (a restore sends a new one)", async () => {
+    const a = await t.createTenant();
+    const invited = await inviteUser(t, a);
+    const links = async () =>
+      (
+        await t.db.kysely
+          .selectFrom("outbox")
+          .select("body")
+          .where("tenant_id", "=", a.id)
+          .where("to_address", "=", invited.email)
+          .where("kind", "=", "user.invitation")
+          .orderBy("created_at")
+          .execute()
+      ).map((m) => /#token=([A-Za-z0-9_-]+)/.exec(m.body)![1]!);
+    const [old] = await links();
+    await setExpiry(a, invited.id, inHours(1));
+    t.clock.advance(HOUR + 1);
+    expect(await archiveExpiredUsers(deps())).toMatchObject({ archived: 1, errors: [] });
+    const archived = await problemOf(() =>
+      t.anonymous.credentials.acceptInvitation({ token: old!, password: CANARY_PASSWORD }),
+    );
+    expect(archived.code).toBe("INVALID_TOKEN");
+    const admin = await t.signIn(a.slug, a.adminUsername);
+    expect((await admin.userActions.restore(invited.id, { expiresAt: null })).status).toBe("invited");
+    const refused = await problemOf(() =>
+      t.anonymous.credentials.acceptInvitation({ token: old!, password: CANARY_PASSWORD }),
+    );
+    expect(refused.code).toBe("INVALID_TOKEN");
+    expect(await links()).toHaveLength(2);
   });
 
   it("records an emergency elevation whose time ran out as ended, once, as the system", async () => {

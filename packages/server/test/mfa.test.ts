@@ -403,6 +403,8 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(
       await checkSecondFactor(deps, (await userRow(t, a, user.id))!, { rememberToken: again.token }, week),
     ).toEqual({ status: "missing" });
+    // Refused once for its age, it is forgotten: the setting raised again does not bring it back.
+    expect(await check(again.token)).toEqual({ status: "missing" });
     // 0 = never: no token is issued.
     expect(await issueRememberToken(deps, a.id, user.id, { ...settings, rememberDeviceDays: 0 })).toBeNull();
     // Weeks went by: the administrators' sessions idled out; sign them in again.

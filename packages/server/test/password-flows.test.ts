@@ -523,6 +523,25 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       expect([active.status, active.code]).toEqual([409, "USER_STATE_INVALID"]);
     });
 
+    it("an archive voids the invitation, and a restore sends a new one; the old link stays dead", async () => {
+      const invited = await inviteUser(t, a);
+      const old = tokenOf((await mails(a.id, invited.email, "user.invitation"))[0]!.body);
+      await a.admin.userActions.archive(invited.id);
+      const whileArchived = await problemOf(() =>
+        t.anonymous.credentials.acceptInvitation({ token: old, password: NEW_PASSWORD }),
+      );
+      expect(whileArchived.code).toBe("INVALID_TOKEN");
+      t.clock.advance(1000);
+      expect((await a.admin.userActions.restore(invited.id)).status).toBe("invited");
+      const revived = await problemOf(() =>
+        t.anonymous.credentials.acceptInvitation({ token: old, password: NEW_PASSWORD }),
+      );
+      expect(revived.code).toBe("INVALID_TOKEN");
+      const links = (await mails(a.id, invited.email, "user.invitation")).map((m) => tokenOf(m.body));
+      expect(links).toHaveLength(2);
+      await t.anonymous.credentials.acceptInvitation({ token: links[1]!, password: NEW_PASSWORD });
+    });
+
     it("a virtual user and a user created with a password get no invitation", async () => {
       const { user } = await createUser(t, a);
       const virtual = await a.admin.users.create({

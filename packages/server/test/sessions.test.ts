@@ -76,6 +76,24 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       }
     });
 
+    it("a first use late in a short limit starts the idle clock there, not at sign-in (idle 1 minute)", async () => {
+      await (await admin()).settings.update({ idleTimeoutMinutes: 1 });
+      try {
+        const s = await admin();
+        t.clock.advance(45 * SECOND);
+        await expect(s.auth.me()).resolves.toBeDefined();
+        // 30 s after its last use, 75 s after sign-in: in use, not idle.
+        t.clock.advance(30 * SECOND);
+        await expect(s.auth.me()).resolves.toBeDefined();
+        t.clock.advance(30 * SECOND);
+        await expect(s.auth.me()).resolves.toBeDefined();
+        t.clock.advance(MINUTE + SECOND);
+        expect((await problemOf(() => s.auth.me())).status).toBe(401);
+      } finally {
+        await (await admin()).settings.update({ idleTimeoutMinutes: 15 });
+      }
+    });
+
     it("a session refused as idle stays refused when the limit is raised afterwards", async () => {
       await (await admin()).settings.update({ idleTimeoutMinutes: 5 });
       try {

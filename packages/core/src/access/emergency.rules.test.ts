@@ -18,7 +18,7 @@ describe("the emergency permission set", () => {
         version: "1",
         permissions: [
           perm("chart.read", { patientScoped: true, collaborator: "restricted" }),
-          perm("chart.note", { patientScoped: true, collaborator: "unaffected" }),
+          perm("chart.note", { patientScoped: true, collaborator: "restricted" }),
           perm("chart.purge", { patientScoped: true, collaborator: "forbidden" }),
           perm("reports.read", { patientScoped: false, collaborator: "unaffected" }),
           perm("cohorts.read", { patientScoped: false, collaborator: "forbidden" }),

@@ -54,7 +54,7 @@ interface Kind<R extends CallerRow> {
    * tenant's settings.
    */
   judge(row: R, now: number, nowIso: string, policy: PolicySnapshot): "refuse" | "end" | "touch" | "ok";
-  touch(deps: Deps, row: R, nowIso: string): Promise<void>;
+  touch(deps: Deps, row: R, nowIso: string, policy: PolicySnapshot): Promise<void>;
   end?(deps: Deps, row: R, now: number, policy: PolicySnapshot): Promise<void>;
   /** Undefined: the row is valid but cannot serve under the tenant's rules now (session-purpose.rules.ts). */
   caller(
@@ -106,7 +106,7 @@ function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache
     const verdict = kind.judge(row, now.getTime(), nowIso, policy);
     if (verdict === "end") await kind.end?.(deps, row, now.getTime(), policy);
     if (verdict === "refuse" || verdict === "end") return undefined;
-    if (verdict === "touch") await kind.touch(deps, row, nowIso);
+    if (verdict === "touch") await kind.touch(deps, row, nowIso, policy);
     return callerOf(entry, policy);
   }
 
@@ -167,15 +167,26 @@ function lowerCap(row: SessionCallerRow): number | undefined {
 }
 
 /**
- * The last use to record. A session's first use within the first interval is recorded as at its
- * sign-in, a millisecond after it: the idle clock stays where minute-coarse recording keeps it
- * (never later than the real last use), and the session is marked as used, so that the session
- * limit ends sessions never used before one in use (sessions.store.ts evictBeyond); otherwise a
- * burst of sign-ins within its first minute could end a session in use.
+ * How far the recorded last use may lag the real one: a minute, or a quarter of a shorter idle
+ * limit, so that a session in use is never ended for idleness before its limit is past.
  */
-function usedAt(row: SessionCallerRow, nowIso: string): string {
+function recordingStepMs(idleMs: number): number {
+  return Math.min(TOUCH_INTERVAL_MS, idleMs / 4);
+}
+
+/**
+ * The last use to record. A session's first use within the first recording step is recorded as at
+ * its sign-in, a millisecond after it: the idle clock stays where step-coarse recording keeps it
+ * (never later than the real last use, never further behind than a step), and the session is
+ * marked as used, so that the session limit ends sessions never used before one in use
+ * (sessions.store.ts evictBeyond); otherwise a burst of sign-ins within its first minute could end
+ * a session in use. A first use later than a step is recorded as it is: back-dated, the idle clock
+ * had started at sign-in and ended a session in use (idle 1 minute, used at 45 s: gone at 75 s).
+ */
+function usedAt(row: SessionCallerRow, nowIso: string, idleMs: number): string {
   const created = Date.parse(row.createdAt);
-  if (row.lastUsedAt !== row.createdAt || Date.parse(nowIso) - created >= TOUCH_INTERVAL_MS) return nowIso;
+  if (row.lastUsedAt !== row.createdAt || Date.parse(nowIso) - created >= recordingStepMs(idleMs))
+    return nowIso;
   return new Date(created + 1).toISOString();
 }
 
@@ -191,12 +202,12 @@ const sessionKind: Kind<SessionCallerRow> = {
     if (lowerCap(row) !== undefined) return "touch";
     // Its first use is recorded at once (see usedAt): one write per session.
     if (row.lastUsedAt === row.createdAt) return "touch";
-    return idleFor >= Math.min(TOUCH_INTERVAL_MS, idleMs / 4) ? "touch" : "ok";
+    return idleFor >= recordingStepMs(idleMs) ? "touch" : "ok";
   },
-  touch: (deps, row, nowIso) =>
+  touch: (deps, row, nowIso, policy) =>
     createSessionStore(deps.db.kysely, row.tenantId).touchSession(
       row.sessionId,
-      usedAt(row, nowIso),
+      usedAt(row, nowIso, idleLimitSeconds(row, policy.settings.idleTimeoutMinutes) * 1000),
       lowerCap(row),
     ),
   async end(deps, row, now, policy) {

@@ -54,13 +54,14 @@ export async function checkSecondFactor(
     return { status: required ? "enrolment_required" : "not_required" };
   }
   if (input.rememberToken) {
-    const device = await createMfaStore(deps.db.kysely, user.tenant_id).findRememberedDevice(
-      user.id,
-      hashSecret(input.rememberToken),
-    );
+    const store = createMfaStore(deps.db.kysely, user.tenant_id);
+    const device = await store.findRememberedDevice(user.id, hashSecret(input.rememberToken));
     if (device && rememberedDeviceValid(device, settings, deps.clock.now().getTime())) {
       return { status: "ok", method: "remembered" };
     }
+    // Refused for its age under the limits now (0: never): forgotten, so that raising the limit
+    // later does not bring it back, as a session refused for its time is ended.
+    if (device) await store.forgetDevice(device.id);
   }
   const code = input.totp?.trim();
   if (!code) return { status: "missing" };

@@ -143,6 +143,15 @@ export function createMfaStore(db: Executor, tenantId: string) {
         .executeTakeFirst();
     },
 
+    /** Forgets one remembered device (refused for its age: see mfa-login.ts). */
+    async forgetDevice(id: string): Promise<void> {
+      await db
+        .deleteFrom("mfa_remembered_devices")
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .execute();
+    },
+
     /** Drops a user's expired remembered devices (kept tidy whenever a new one is issued). */
     async deleteExpiredDevices(userId: string, at: string): Promise<void> {
       await db

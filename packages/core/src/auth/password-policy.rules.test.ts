@@ -104,6 +104,30 @@ describe("common passwords (@zxcvbn-ts/language-common)", () => {
     expect(checkPassword("qwerty-uiop-12345")?.code).toBe("COMMON");
     expect(checkPassword("PASSWORD1", { policy: withMfa })?.message).toMatch(/commonly used password/);
   });
+
+  it("refuses a listed password padded to the length with digits or by saying it again", () => {
+    for (const p of [
+      "password12345678",
+      "Password1234567!",
+      "iloveyou12345678",
+      "123456789iloveyou",
+      "letmeinletmein12",
+      "Welcome1Welcome1",
+      "sunshine!!!!!!!!",
+    ])
+      expect(checkPassword(p)?.code, p).toBe("COMMON");
+  });
+
+  it("accepts passphrases and padded words the list does not hold, and repetitions of one character", () => {
+    for (const p of [
+      "correct horse battery staple",
+      "Str0ng-Passw0rd-2026",
+      "canary-Pa55word-kestrel-7731",
+      "é".repeat(15),
+      "clinic-north-wing-pharmacy",
+    ])
+      expect(checkPassword(p), p).toBeNull();
+  });
 });
 
 describe("context words (ASVS 6.1.2 / 6.2.11)", () => {
@@ -132,9 +156,13 @@ describe("context words (ASVS 6.1.2 / 6.2.11)", () => {
     const roles = { ...sunrise, roleNames: ["Administrator", "Dosimetrist", "Radiation Therapist"] };
     for (const password of ["Administrator-Administrator", "Dosimetrist-2024-2024!", "radiation-therapist-9"])
       expect(checkPassword(password, { policy: single, context: roles })?.code).toBe("CONTEXT");
-    // Without them the same passwords pass: the role names are what refuses them.
-    for (const password of ["Administrator-Administrator", "Dosimetrist-2024-2024!", "radiation-therapist-9"])
+    // Without them the same passwords pass: the role names are what refuses them ("administrator"
+    // is also a listed password, so said twice it is refused as common all the same).
+    for (const password of ["Dosimetrist-2024-2024!", "radiation-therapist-9"])
       expect(checkPassword(password, { policy: single, context: sunrise })).toBeNull();
+    expect(checkPassword("Administrator-Administrator", { policy: single, context: sunrise })?.code).toBe(
+      "COMMON",
+    );
     expect(checkPassword("a nurse walks the quiet harbour", { policy: single, context: roles })).toBeNull();
   });
 

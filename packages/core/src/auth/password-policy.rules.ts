@@ -11,7 +11,8 @@
  *    below the floors are ignored. 64 or more are always allowed. Code `TOO_SHORT`.
  * 3. Common passwords: the case-folded password, and the same with separators removed, must not
  *    be on the offline list `passwords-common` of `@zxcvbn-ts/language-common` (49,233 entries),
- *    loaded once, on first use. Code `COMMON`.
+ *    loaded once, on first use. Code `COMMON`. (After 4, also the folded form without the digits
+ *    it starts or ends with, and the piece it repeats: isPaddedCommonPassword.)
  * 4. Context words (ASVS 6.1.2 / 6.2.11). The context words are the product name "staffgate",
  *    the tenant slug and name, the username, the email's local part and domain, the first and
  *    last name (each, and the two together either way round), and the names of the tenant's
@@ -136,12 +137,37 @@ function common(): ReadonlySet<string> {
   return commonPasswords;
 }
 
+/** `s` as one piece said twice or more (`letmeinletmein` → `letmein`), or null. */
+function repeatedPiece(s: string): string | null {
+  const m = /^(.+?)\1+$/u.exec(s);
+  return m ? m[1]! : null;
+}
+
 export function isCommonPassword(password: string): boolean {
   const list = common();
   const lower = password.normalize("NFC").toLowerCase();
   if (list.has(lower)) return true;
   const folded = foldPassword(password);
   return folded.length > 0 && list.has(folded);
+}
+
+/**
+ * A listed password with what people pad it with to reach the length: digits before or after it
+ * (`Password1234567!`, `iloveyou12345678`), or the word said again (`letmeinletmein12`,
+ * `Welcome1Welcome1`). With 15 code points required, hardly a listed password is long enough to
+ * be refused as typed, and these paddings are the first guesses. Checked after the context
+ * words, so a password built from the practice's or a role's name keeps that reason.
+ */
+export function isPaddedCommonPassword(password: string): boolean {
+  const list = common();
+  const folded = foldPassword(password);
+  const bare = folded.replace(/^\p{N}+|\p{N}+$/gu, "");
+  const candidates = [bare];
+  for (const c of [folded, bare]) {
+    const piece = repeatedPiece(c);
+    if (piece) candidates.push(piece, piece.replace(/^\p{N}+|\p{N}+$/gu, ""));
+  }
+  return candidates.some((c) => c.length > 0 && list.has(c));
 }
 
 /**
@@ -260,6 +286,12 @@ export function checkPassword(
       code: "CONTEXT",
       message:
         "is built from the practice, user, role or product name (username, email, first or last name, a role's name); choose another",
+    };
+  }
+  if (isPaddedCommonPassword(password)) {
+    return {
+      code: "COMMON",
+      message: "is a commonly used password with digits or a repeat added; choose another",
     };
   }
   return null;

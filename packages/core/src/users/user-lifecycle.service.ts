@@ -121,12 +121,13 @@ export async function transitionUserIn(
     await endAccessOf(deps, trx, ctx, id, at, `user ${decision.status}`);
     await endElevationsOf(deps, trx, ctx, row, at, `user ${decision.status}`);
   }
-  // Switched off before it ever signed in: its invitation link dies with it; invited again, it
-  // gets a new one.
-  if (row.status === "invited" && decision.status === "inactive") {
+  // Switched off or archived before it ever signed in: its invitation link dies with it; invited
+  // again (reactivated or restored), it gets a new one. An archive had left the link alive, and a
+  // restore brought the old link back to life.
+  if (row.status === "invited" && decision.status !== "invited") {
     await createCredentialTokenStore(trx, ctx.tenantId).voidOpen(id, "invitation", at);
   }
-  if (row.status === "inactive" && decision.status === "invited") {
+  if (row.status !== "invited" && decision.status === "invited") {
     const tenant = (await createTenantStore(trx).findTenantById(ctx.tenantId))!;
     await queueInvitation(deps, trx, tenant, row);
   }
