@@ -40,7 +40,11 @@ describe("accessibility: the keyboard", () => {
       "Create New User",
       byButton("Create New User", dialogNamed(page, "Create New User")),
     );
-    await dialogKeys(page, "Import CSV", byButton("Import CSV…", page.getByRole("dialog")));
+    await dialogKeys(
+      page,
+      "Import users from CSV",
+      byButton("Import users from CSV…", page.getByRole("dialog")),
+    );
     // From the Actions menu: the focus goes back to the menu's button, not the item that is gone.
     const actions = button("Actions for Priya Raman");
     for (const item of ["Edit", "Deactivate"]) {
@@ -76,7 +80,7 @@ describe("accessibility: the keyboard", () => {
     await open(page, "/api-tokens", "API tokens");
     await dialogKeys(page, "Create API token", byButton("Create API token", page.getByRole("dialog")));
     await dialogKeys(page, "Revoke", byButton("Revoke Scheduling system", page.getByRole("dialog")));
-    await open(page, "/audit", "Audit log");
+    await open(page, "/audit", "Audit logs");
     const detail = page.getByRole("button", { name: /^Details of event/ }).first();
     await dialogKeys(page, "Audit event", {
       open: () => pressOn(page, detail),
@@ -112,7 +116,7 @@ describe("accessibility: the keyboard", () => {
     for (const [path, heading] of [
       ["/roles", "Roles"],
       ["/profile", "Profile"],
-      ["/audit", "Audit log"],
+      ["/audit", "Audit logs"],
       ["/settings", "Settings"],
       [`/users/${s.user("jbecker")}/effective-permissions`, "Effective permissions"],
     ] as const) {
@@ -131,7 +135,7 @@ describe("accessibility: the keyboard", () => {
       ["/workspaces", "Workspaces"],
       [`/patient-access?patient=${PATIENT}`, "Patient access"],
       ["/emergency-access", "Emergency access"],
-      ["/audit", "Audit log"],
+      ["/audit", "Audit logs"],
       ["/settings", "Settings"],
       ["/outbox", "Outbox"],
       ["/api-tokens", "API tokens"],

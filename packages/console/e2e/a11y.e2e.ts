@@ -127,7 +127,7 @@ describe("accessibility: axe on every page", () => {
     await accessible(page, "a confirmation (deactivate)");
     await closeDialog(page, page.getByRole("dialog"));
 
-    await page.getByRole("button", { name: "Import CSV…" }).click();
+    await page.getByRole("button", { name: "Import users from CSV…" }).click();
     await visible(page.getByRole("dialog"));
     await accessible(page, "import CSV");
     await closeDialog(page, page.getByRole("dialog"));
@@ -220,9 +220,9 @@ describe("accessibility: axe on every page", () => {
     await page.getByRole("button", { name: "Done" }).click();
   });
 
-  it("has no violation on Audit log (a detail open), Settings and Outbox", async () => {
+  it("has no violation on Audit logs (a detail open), Settings and Outbox", async () => {
     const page = await signedIn();
-    await open(page, "/audit", "Audit log");
+    await open(page, "/audit", "Audit logs");
     await visible(page.getByRole("table", { name: "Audit events, newest first" }));
     await accessible(page, "audit log");
     await page.locator("details.audit-advanced summary").click();
@@ -272,7 +272,7 @@ describe("accessibility: axe on every page", () => {
     await shot(page, "a11y-narrow-menu");
     await page.keyboard.press("Escape");
     for (const [path, heading] of [
-      ["/audit", "Audit log"],
+      ["/audit", "Audit logs"],
       ["/outbox", "Outbox"],
       ["/api-tokens", "API tokens"],
       ["/emergency-access", "Emergency access"],

@@ -132,6 +132,23 @@ describe("audit log", () => {
     expect((await rows(page)).map((r) => r[2])).toEqual(["auth.login.failed"]);
   });
 
+  it("shows the filters the address holds after Back, as the list does", async () => {
+    const page = await signedIn({ path: "/audit" });
+    const username = page.getByLabel("Username");
+    const action = page.getByLabel("Action", { exact: true });
+    await search(page, { Username: "nurse" });
+    await expect.poll(() => new URL(page.url()).search).toBe("?actor=nurse");
+    await search(page, { Username: "", Action: "user.*" });
+    await expect.poll(() => new URL(page.url()).search).toBe("?action=user.*");
+
+    // Back to the nurse's events: the form says so too, not the search that was undone.
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).search).toBe("?actor=nurse");
+    await expect.poll(async () => [...new Set((await rows(page)).map((r) => r[1]))]).toEqual(["nurse"]);
+    await expect.poll(() => username.inputValue()).toBe("nurse");
+    expect(await action.inputValue()).toBe("");
+  });
+
   it("shows one event's every field, with a markup display name as plain text", async () => {
     const page = await signedIn({
       path: "/audit?action=user.created",

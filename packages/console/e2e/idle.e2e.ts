@@ -86,6 +86,31 @@ describe("idle timeout", () => {
     expect(await warning.getByRole("timer").textContent()).toMatch(/^0:(1\d|2\d)$/);
   });
 
+  it("follows a limit lowered on Settings in the same tab: warns at half of it and signs out at it", async () => {
+    const practice = await e.createTenant();
+    const page = await e.newPage();
+    await page.clock.install();
+    await signInWithPage(page, practice, practice.adminUsername, practice.adminPassword);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+    const idle = page.getByLabel("Idle timeout (minutes)");
+    await expect.poll(() => idle.inputValue()).toBe("15");
+    await idle.fill("1");
+    await page.getByRole("button", { name: "Save All" }).click();
+    await hasText(page.getByRole("status"), "Saved 1 change to the security settings.");
+    await page.waitForLoadState("networkidle");
+
+    const warning = page.getByRole("dialog", { name: "You will be signed out soon" });
+    await page.clock.fastForward("00:20");
+    await settle(page);
+    expect(await warning.count()).toBe(0);
+    await page.clock.fastForward("00:15");
+    await visible(warning);
+    await page.clock.fastForward("00:30");
+    await visible(page.getByRole("heading", { name: "Sign in to Staffgate" }));
+    await hasText(page.getByRole("status"), "You were signed out after 1 minute without activity.");
+    expect((await page.request.get("/api/v1/auth/me")).status()).toBe(401);
+  });
+
   it("signs out from the warning at once", async () => {
     const page = await signedIn({ prepare: (p) => p.clock.install() });
     await page.clock.fastForward("14:30");

@@ -63,7 +63,10 @@ describe("patient access", () => {
     // Who-can's filters are not drawn behind the dialog: "Workspace" names one control, page-wide.
     expect(await page.getByLabel("Workspace", { exact: true }).count()).toBe(1);
     await dialog.getByLabel("Workspace").selectOption({ label: "Oncology" });
-    await dialog.getByLabel("Reason").fill("Covering the oncology clinic this week");
+    // Optional, as the API has it: said in its label, with where it is kept.
+    const reason = dialog.getByLabel("Reason (optional)");
+    await visible(dialog.getByText("Recorded with the grant and in the audit log."));
+    await reason.fill("Covering the oncology clinic this week");
     await dialog.getByLabel("Expires (optional)").fill("2099-06-30T17:00");
     // The page's own "Grant access" is hidden behind the open dialog: the name finds one button.
     expect(await page.getByRole("button", { name: "Grant access" }).count()).toBe(1);
@@ -94,6 +97,42 @@ describe("patient access", () => {
     await gone(noraRow);
     const left = (await tenant.admin.patientAccess.list("PAT-1001")).items;
     expect(left.map((g) => g.userId)).toEqual([carl.id]);
+  });
+
+  it("grants access without a reason: a blank reason is not sent", async () => {
+    const roles = (await tenant.admin.roles.list({ limit: 200 })).items;
+    const olga = await tenant.admin.users.create({
+      firstName: "Olga",
+      lastName: "Oakes",
+      username: "olga",
+      email: `olga@${tenant.slug}.example`,
+      roleId: roles.find((r) => r.name === "Viewer")?.id ?? "",
+      password: "amber-kestrel-meadow-5820",
+      mustChangePassword: false,
+    });
+    const page = await signedIn({ path: "/patient-access?patient=PAT-5005" });
+    const sent: unknown[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST" && r.url().endsWith("/patients/PAT-5005/access")) sent.push(r.postDataJSON());
+    });
+    await page.getByRole("button", { name: "Grant access" }).click();
+    const dialog = page.getByRole("dialog", { name: "Grant access" });
+    await dialog.getByLabel("Find a user").fill("olga");
+    await dialog.getByRole("radio", { name: "Olga Oakes (olga)" }).check();
+    // Spaces alone are no reason: sent as none, not as an empty string the API would refuse.
+    await dialog.getByLabel("Reason (optional)").fill("   ");
+    await dialog.getByRole("button", { name: "Grant access" }).click();
+    await hasText(page.getByRole("status"), "Olga Oakes was granted access to patient PAT-5005.");
+    await hasText(
+      page
+        .getByRole("row", { name: /Olga Oakes/ })
+        .getByRole("cell")
+        .nth(2),
+      "No reason given",
+    );
+    expect(sent).toEqual([{ userId: olga.id, workspaceId: null, expiresAt: null }]);
+    const granted = (await tenant.admin.patientAccess.list("PAT-5005")).items;
+    expect(granted.map((g) => [g.userId, g.reason])).toEqual([[olga.id, null]]);
   });
 
   it("lists who can read the patient through a role, a grant or nothing at all, per permission", async () => {
@@ -193,7 +232,7 @@ describe("patient access", () => {
     await dialog.getByLabel("Find a user").fill("wes");
     await dialog.getByRole("radio", { name: "Wes Ward (wes)" }).check();
     await dialog.getByLabel("Workspace").selectOption({ label: "Oncology East" });
-    await dialog.getByLabel("Reason").fill("Covering the east clinic");
+    await dialog.getByLabel("Reason (optional)").fill("Covering the east clinic");
     await dialog.getByRole("button", { name: "Grant access" }).click();
     await hasText(page.getByRole("status"), "Wes Ward was granted access to patient PAT-3003.");
     // The list follows the grant's workspace, so the grantee shows without another step.
@@ -253,7 +292,7 @@ describe("patient access", () => {
     await dialog.getByLabel("Find a user").fill("vince");
     await dialog.getByRole("radio", { name: "Vince Staff (vince)" }).check();
     await dialog.getByLabel("Workspace").selectOption({ label: "Oncology East" });
-    await dialog.getByLabel("Reason").fill("Second opinion");
+    await dialog.getByLabel("Reason (optional)").fill("Second opinion");
     await dialog.getByRole("button", { name: "Grant access" }).click();
     await hasText(page.getByRole("status"), "Vince Staff was granted access to patient PAT-4004.");
     await hasText(

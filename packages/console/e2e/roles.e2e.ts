@@ -300,6 +300,35 @@ describe("roles", () => {
     expect([saved.collaborator, saved.permissions]).toEqual([true, []]);
   });
 
+  it("bars patient and collection permissions at tenant level while a workspace row is Collaborator, with the reason", async () => {
+    await openRoles();
+    await page.getByRole("button", { name: "Create New Role" }).click();
+    await dialog().getByLabel("Name", { exact: true }).fill("Ward visitor");
+    await dialog().getByRole("tab", { name: "Permissions" }).click();
+    await box(tenantLevel(), "Read Patients").check();
+    await dialog().getByLabel("Workspace", { exact: true }).selectOption({ label: "Main Clinic" });
+    await dialog().getByRole("button", { name: "Add", exact: true }).click();
+    const row = dialog().getByRole("group", { name: "Main Clinic" });
+    await row.getByRole("checkbox", { name: "Collaborator in this workspace" }).check();
+    const patients = box(tenantLevel(), "Read Patients");
+    // Granted already: still ticked and clickable, so that it can be taken away; the reason says why.
+    expect([await patients.isChecked(), await patients.isDisabled()]).toEqual([true, false]);
+    const reason = await patients.getAttribute("aria-describedby");
+    await hasText(
+      page.locator(`[id="${reason}"]`),
+      "Not at tenant level while a workspace row is Collaborator",
+    );
+    expect(await box(tenantLevel(), "Write Patients").isDisabled()).toBe(true);
+    expect(await box(tenantLevel(), "Read Collections").isDisabled()).toBe(true);
+    expect(await box(tenantLevel(), "View users").isDisabled()).toBe(false);
+    await patients.uncheck();
+    expect(await patients.isDisabled()).toBe(true);
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await gone(dialog());
+    const saved = await roleByName("Ward visitor");
+    expect([saved.permissions, saved.workspaces.map((w) => w.collaborator)]).toEqual([[], [true]]);
+  });
+
   it("refuses to delete a role users hold, in words, and deletes it once nobody does", async () => {
     const frontDesk = await tenant.admin.roles.create({ name: "Front Desk", permissions: ["users.view"] });
     const viewer = await roleByName("Viewer");

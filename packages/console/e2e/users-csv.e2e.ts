@@ -1,6 +1,6 @@
 /**
- * Users as CSV (PRODUCT.md §7) on the Users page: "Export CSV" downloads the users the filters
- * match; "Import CSV…" checks a chosen file at once (a dry run, nothing written) and shows what
+ * Users as CSV (PRODUCT.md §7) on the Users page: "Export users as CSV" downloads the users the filters
+ * match; "Import users from CSV…" checks a chosen file at once (a dry run, nothing written) and shows what
  * each line will do, and "Import" creates the new users as invited and updates the matched ones.
  * A row with an error keeps Import disabled and nothing is written; a file the API cannot read is
  * said in words. A user without users.manage may export but is not offered the import.
@@ -21,11 +21,11 @@ async function shownUsernames(page: Page): Promise<string[]> {
   return cells.map((c) => c.trim()).sort();
 }
 
-/** Clicks "Export CSV" and returns the download's file name and its lines. */
+/** Clicks "Export users as CSV" and returns the download's file name and its lines. */
 async function exportCsv(page: Page): Promise<{ name: string; lines: string[] }> {
   const [download] = await Promise.all([
     page.waitForEvent("download"),
-    page.getByRole("button", { name: "Export CSV" }).click(),
+    page.getByRole("button", { name: "Export users as CSV" }).click(),
   ]);
   const lines = readFileSync(await download.path(), "utf8")
     .trim()
@@ -37,7 +37,7 @@ async function exportCsv(page: Page): Promise<{ name: string; lines: string[] }>
 async function chooseFile(page: Page, csv: string, name = "staff.csv"): Promise<Locator> {
   const dialog = page.getByRole("dialog", { name: DIALOG });
   if ((await dialog.count()) === 0) {
-    await page.getByRole("button", { name: "Import CSV…" }).click();
+    await page.getByRole("button", { name: "Import users from CSV…" }).click();
     await visible(dialog);
   }
   await dialog.getByLabel("CSV file").setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(csv) });
@@ -181,7 +181,7 @@ describe("users CSV import and export", () => {
       file,
       "username,email,firstName,lastName,role\ndfox,dana.fox@example.test,Dana,Fox,Head Chef\n",
     );
-    await page.getByRole("button", { name: "Import CSV…" }).click();
+    await page.getByRole("button", { name: "Import users from CSV…" }).click();
     const dialog = await visible(page.getByRole("dialog", { name: DIALOG }));
     const input = dialog.getByLabel("CSV file");
     await input.setInputFiles(file, { timeout: 5_000 });
@@ -222,8 +222,8 @@ describe("users CSV import and export", () => {
   it("offers a user without users.manage Export but not Import", async () => {
     const page = await signedIn({ login: "frontdesk", password: STAFF_PASSWORD });
     await visible(page.getByRole("heading", { name: "Users" }));
-    await visible(page.getByRole("button", { name: "Export CSV" }));
-    expect(await page.getByRole("button", { name: "Import CSV…" }).count()).toBe(0);
+    await visible(page.getByRole("button", { name: "Export users as CSV" }));
+    expect(await page.getByRole("button", { name: "Import users from CSV…" }).count()).toBe(0);
     const { lines } = await exportCsv(page);
     expect(lines[0]?.startsWith("username,email,")).toBe(true);
     expect(lines.some((l) => l.startsWith("frontdesk,"))).toBe(true);

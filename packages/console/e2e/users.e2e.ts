@@ -92,6 +92,29 @@ describe("users page", () => {
     await visible(page.getByText("No users match these filters."));
   });
 
+  it("shows the filters the address holds after Back and Forward, as the list does", async () => {
+    const page = await signedIn({ path: "/users" });
+    const search = page.getByLabel("Search users");
+    const status = page.getByLabel("Status");
+    const chosen = () => status.evaluate((el: HTMLSelectElement) => el.selectedOptions[0]?.text ?? "");
+    await search.fill("herrera");
+    await expect.poll(() => new URL(page.url()).search).toBe("?q=herrera");
+    await expectRows(page, ["therrera"]);
+    await status.selectOption({ label: "Archived" });
+    await expect.poll(() => new URL(page.url()).search).toBe("?q=herrera&status=archived");
+    await visible(page.getByText("No users match these filters."));
+
+    // Back undoes the status: the form reads what the address says, not the choice just undone.
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).search).toBe("?q=herrera");
+    await expectRows(page, ["therrera"]);
+    await expect.poll(chosen).toBe("Active and invited");
+    expect(await search.inputValue()).toBe("herrera");
+    await page.goForward();
+    await visible(page.getByText("No users match these filters."));
+    await expect.poll(chosen).toBe("Archived");
+  });
+
   it("sorts by a column header and filters by last sign-in, both kept in the address", async () => {
     const page = await signedIn({ path: "/users" });
     const header = (name: string) => page.getByRole("columnheader", { name, exact: true });
@@ -416,11 +439,63 @@ describe("users page", () => {
       page.getByRole("alert"),
       "Access denied: the list of users needs the “View users” permission (users.view).",
     );
-    for (const control of ["Export CSV", "Create New User", "Import CSV…", "Clear filters"]) {
+    for (const control of [
+      "Export users as CSV",
+      "Create New User",
+      "Import users from CSV…",
+      "Clear filters",
+    ]) {
       expect(await page.getByRole("button", { name: control }).count(), control).toBe(0);
     }
     expect(await page.getByLabel("Search users").count()).toBe(0);
     expect(await page.getByRole("table").count()).toBe(0);
+  });
+
+  it("says on every page a person may not open which permission it needs, as Users does", async () => {
+    // A Viewer holds patient permissions only: every administration page but Workspaces is closed.
+    const page = await signedIn({ login: "jbecker", password: STAFF_PASSWORD });
+    const other = s.user("praman");
+    const needs = (what: string, label: string, key: string) =>
+      `Access denied: ${what} needs the “${label}” permission (${key}).`;
+    for (const [path, heading, refusal] of [
+      ["/roles", "Roles", needs("the list of roles", "View users", "users.view")],
+      [
+        `/users/${other}/permissions`,
+        "Edit Permissions",
+        needs("seeing a user’s permissions", "View users", "users.view"),
+      ],
+      [
+        `/users/${other}/effective-permissions`,
+        "Effective permissions",
+        needs("seeing another user’s effective permissions", "View users", "users.view"),
+      ],
+      [
+        "/patient-access",
+        "Patient access",
+        needs("managing patient access", "Manage patient access", "patient_access.manage"),
+      ],
+      [
+        "/emergency-access",
+        "Emergency access",
+        "Access denied: emergency access needs one of the permissions “Use emergency access” (emergency_access.use), “Manage users” (users.manage) or “View audit log” (audit.view).",
+      ],
+      ["/audit", "Audit logs", needs("viewing the audit log", "View audit log", "audit.view")],
+      [
+        "/settings",
+        "Settings",
+        needs("managing the security settings", "Manage security settings", "settings.manage"),
+      ],
+      ["/outbox", "Outbox", needs("the outbox", "Manage security settings", "settings.manage")],
+      ["/api-tokens", "API tokens", needs("managing API tokens", "Manage API tokens", "api_tokens.manage")],
+    ] as const) {
+      await page.goto(path);
+      await visible(page.getByRole("heading", { name: heading, level: 1 }));
+      await hasText(page.getByRole("alert"), refusal);
+    }
+    // One's own effective permissions are open to everyone.
+    await page.goto(`/users/${s.user("jbecker")}/effective-permissions`);
+    await visible(page.getByRole("grid", { name: "Effective permissions by tenant and workspace" }));
+    expect(await page.getByRole("alert").count()).toBe(0);
   });
 
   it("asks for the password before changing one's own email address, and says a wrong one beside it", async () => {

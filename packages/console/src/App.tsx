@@ -141,10 +141,14 @@ export function App({
   );
 
   const refresh = useCallback(async () => {
+    const start = Date.now();
     const me = await api.auth.me();
+    // The practice may have changed the idle limit (Settings): the clock takes it from this
+    // answer, or it kept counting to the old one while the server ended the session at the new.
+    if (me.session) clock.follow(me.session.idleTimeoutSeconds, start, Date.now());
     setState({ kind: "signed-in", me });
     return purposeOf(me);
-  }, [api]);
+  }, [api, clock]);
 
   const notify = useCallback((message: string, at?: string) => {
     setFlash({ message, path: at ?? window.location.pathname });

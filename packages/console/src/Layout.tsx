@@ -1,5 +1,5 @@
 /**
- * The signed-in frame: header with the tenant and user, the main navigation, the page. On a narrow
+ * The signed-in frame: header with the tenant and user, the main navigation (MainNav.tsx), the page. On a narrow
  * screen (styles.css, below 720 px) the header is a compact bar whose "Menu" button opens a panel
  * with the navigation, the user and "Sign out"; following a link or Escape closes it. The first
  * Tab stop is "Skip to content" (WCAG 2.4.1), out of sight until focused, past all of that.
@@ -8,6 +8,7 @@ import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { problemMessage } from "./api.ts";
 import { focusMainContent, useFocusKeeper } from "./components/keepFocus.ts";
 import { ErrorAlert, Notice } from "./components/Messages.tsx";
+import { MainNavList } from "./MainNav.tsx";
 import { Link, usePath } from "./router.tsx";
 import { ROUTES } from "./routes.tsx";
 import { dueOf, useSession } from "./session.tsx";
@@ -93,19 +94,7 @@ export function Layout({ children, flash }: { children: ReactNode; flash?: strin
         </div>
       </header>
       <nav className="sidenav" id={navId} aria-label="Main">
-        <ul>
-          {nav.map((item) => (
-            <li key={item.pattern}>
-              <Link
-                to={item.pattern}
-                aria-current={path === item.pattern ? "page" : undefined}
-                onClick={() => setMenuOpen(false)}
-              >
-                {item.title}
-              </Link>
-            </li>
-          ))}
-        </ul>
+        <MainNavList pages={nav} path={path} onFollow={() => setMenuOpen(false)} />
       </nav>
       <main className="content" id="main-content">
         <ErrorAlert>{error}</ErrorAlert>

@@ -1,6 +1,7 @@
 /**
  * Every signed-in page: its path pattern (`:name` segments become params), its title, whether the
- * main navigation lists it, and which tenant-level permissions show it there (any of them).
+ * main navigation lists it, under which group, and which tenant-level permissions show it there
+ * (any of them). The navigation lists them in this order, which also makes a person's first page.
  * Pages live in pages/, one file each; App renders the first route that matches.
  */
 import type { ReactNode } from "react";
@@ -25,10 +26,18 @@ export interface RouteDef {
   readonly render: (params: Params) => ReactNode;
   /** Listed in the main navigation, for holders of any of these (an empty list: everyone). */
   readonly nav?: readonly string[];
+  /** Listed beneath this entry of the navigation (Prevounce's "Administration" tab). */
+  readonly group?: "Administration";
 }
 
 export const ROUTES: readonly RouteDef[] = [
-  { pattern: "/users", title: "Users", nav: ["users.view"], render: () => <UsersPage /> },
+  {
+    pattern: "/users",
+    title: "Users",
+    nav: ["users.view"],
+    group: "Administration",
+    render: () => <UsersPage />,
+  },
   {
     pattern: "/users/:id/permissions",
     title: "Edit Permissions",
@@ -39,8 +48,48 @@ export const ROUTES: readonly RouteDef[] = [
     title: "Effective permissions",
     render: (p) => <EffectivePermissionsPage userId={p.id ?? ""} />,
   },
-  { pattern: "/roles", title: "Roles", nav: ["users.view"], render: () => <RolesPage /> },
-  { pattern: "/workspaces", title: "Workspaces", nav: [], render: () => <WorkspacesPage /> },
+  {
+    pattern: "/roles",
+    title: "Roles",
+    nav: ["users.view"],
+    group: "Administration",
+    render: () => <RolesPage />,
+  },
+  {
+    pattern: "/workspaces",
+    title: "Workspaces",
+    nav: [],
+    group: "Administration",
+    render: () => <WorkspacesPage />,
+  },
+  {
+    pattern: "/audit",
+    title: "Audit logs",
+    nav: ["audit.view"],
+    group: "Administration",
+    render: () => <AuditLogPage />,
+  },
+  {
+    pattern: "/settings",
+    title: "Settings",
+    nav: ["settings.manage"],
+    group: "Administration",
+    render: () => <SettingsPage />,
+  },
+  {
+    pattern: "/outbox",
+    title: "Outbox",
+    nav: ["settings.manage"],
+    group: "Administration",
+    render: () => <OutboxPage />,
+  },
+  {
+    pattern: "/api-tokens",
+    title: "API tokens",
+    nav: ["api_tokens.manage"],
+    group: "Administration",
+    render: () => <ApiTokensPage />,
+  },
   {
     pattern: "/patient-access",
     title: "Patient access",
@@ -52,15 +101,6 @@ export const ROUTES: readonly RouteDef[] = [
     title: "Emergency access",
     nav: ["emergency_access.use", "users.manage"],
     render: () => <EmergencyAccessPage />,
-  },
-  { pattern: "/audit", title: "Audit log", nav: ["audit.view"], render: () => <AuditLogPage /> },
-  { pattern: "/settings", title: "Settings", nav: ["settings.manage"], render: () => <SettingsPage /> },
-  { pattern: "/outbox", title: "Outbox", nav: ["settings.manage"], render: () => <OutboxPage /> },
-  {
-    pattern: "/api-tokens",
-    title: "API tokens",
-    nav: ["api_tokens.manage"],
-    render: () => <ApiTokensPage />,
   },
   { pattern: "/profile", title: "Profile", nav: [], render: () => <ProfilePage /> },
 ];

@@ -19,7 +19,10 @@ export interface Session {
   readonly purpose: Purpose;
   readonly can: (permission: string) => boolean;
   readonly signOut: () => Promise<void>;
-  /** Reads `/auth/me` again (after a password change or an MFA enrolment) and returns the new purpose. */
+  /**
+   * Reads `/auth/me` again (after a password change, an MFA enrolment or a settings save), sets
+   * the idle clock to the limit it reports, and returns the new purpose.
+   */
   readonly refresh: () => Promise<Purpose>;
   /** Where a full session starts: the first page the main navigation offers this user. */
   readonly home: string;

@@ -55,6 +55,16 @@ export class ServerIdleClock {
     this.touchMs = Math.min(SERVER_TOUCH_MS, (idleSeconds * 1000) / 4);
   }
 
+  /**
+   * The limit read again while signed in (`/auth/me` after a Settings save), by the call made at
+   * `start` and answered at `end`: the server judged that call by the new limit, so it is counted
+   * again under the new recording step (a lowered limit records more often).
+   */
+  follow(idleSeconds: number, start: number, end: number): void {
+    this.limit(idleSeconds);
+    this.record(start, end);
+  }
+
   /** A call the server answered, made at `start` and answered at `end`. */
   answered(start: number, end: number): void {
     this.record(start, end);

@@ -21,13 +21,3 @@ export function Notice({ children }: { readonly children: ReactNode }) {
     </p>
   );
 }
-
-/** A page the caller may not use: its heading, and why not in words. */
-export function NoAccess({ title, children }: { readonly title: string; readonly children: ReactNode }) {
-  return (
-    <>
-      <h1>{title}</h1>
-      <ErrorAlert>{children}</ErrorAlert>
-    </>
-  );
-}

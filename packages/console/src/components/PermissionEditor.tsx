@@ -40,6 +40,7 @@ export function PermissionEditor(props: {
   const focusSoon = (id: string) => requestAnimationFrame(() => document.getElementById(id)?.focus());
   const names = new Map(props.workspaces.map((w) => [w.id, w.name]));
   const free = props.workspaces.filter((w) => !value.workspaces.some((r) => r.workspaceId === w.id));
+  const rowCollaborator = value.workspaces.some((r) => r.collaborator);
   const setRow = (id: string, change: (row: GrantRow) => GrantRow) =>
     onChange({ ...value, workspaces: value.workspaces.map((r) => (r.workspaceId === id ? change(r) : r)) });
 
@@ -55,11 +56,17 @@ export function PermissionEditor(props: {
           </p>
         )}
         <Messages list={errors.tenant} />
+        {rowCollaborator && (
+          <p className="hint">
+            A workspace row is Collaborator, so patient and collection permissions are not granted here.
+          </p>
+        )}
         <Categories
           analysed={a}
           scope="tenant"
           granted={value.permissions}
           collaborator={value.collaborator}
+          rowCollaborator={rowCollaborator}
           disabled={disabled}
           errors={errors.perm}
           holds={holds}
@@ -177,6 +184,8 @@ function Categories(props: {
   scope: string;
   granted: readonly string[];
   collaborator: boolean;
+  /** At tenant level: a workspace row is collaborator, which bars patient and collection permissions here. */
+  rowCollaborator?: boolean;
   disabled: boolean;
   errors: Readonly<Record<string, string>> | undefined;
   holds: ((key: string) => boolean) | undefined;
@@ -207,7 +216,9 @@ function Categories(props: {
       {analysed.categories.map((c) => {
         const offered = c.perms.filter((p) => !(onRow && analysed.tenantOnly.has(p.key)));
         if (offered.length === 0) return null;
-        const blocked = (key: string) => collaborator && analysed.forbidden.has(key);
+        const barredByRow = (key: string) =>
+          props.rowCollaborator === true && analysed.patientOrCollection.has(key);
+        const blocked = (key: string) => (collaborator && analysed.forbidden.has(key)) || barredByRow(key);
         const open = offered.filter((p) => !blocked(p.key) && !unheld(p.key)).map((p) => p.key);
         const ticked = open.filter((k) => granted.has(k)).length;
         const state = ticked === 0 ? "none" : ticked === open.length ? "all" : "some";
@@ -229,13 +240,15 @@ function Categories(props: {
                 // A granted forbidden (or unheld) one stays clickable so it can be taken away.
                 disabled={props.disabled || ((blocked(p.key) || unheld(p.key)) && !granted.has(p.key))}
                 reason={
-                  blocked(p.key)
+                  collaborator && analysed.forbidden.has(p.key)
                     ? "Forbidden for collaborators"
-                    : !props.disabled && unheld(p.key)
-                      ? "You do not hold it, so you cannot grant it"
-                      : !granted.has(p.key) && implied.has(p.key)
-                        ? `Included with “${implied.get(p.key)}”`
-                        : undefined
+                    : barredByRow(p.key)
+                      ? "Not at tenant level while a workspace row is Collaborator"
+                      : !props.disabled && unheld(p.key)
+                        ? "You do not hold it, so you cannot grant it"
+                        : !granted.has(p.key) && implied.has(p.key)
+                          ? `Included with “${implied.get(p.key)}”`
+                          : undefined
                 }
                 error={props.errors?.[`${scope} ${p.key}`]}
                 onChange={(on) => set([p.key], on)}

@@ -26,4 +26,25 @@ describe("ServerIdleClock", () => {
     clock.answered(58_000, 58_200);
     expect(clock.deadline(2 * 60)).toBe(58_000 + 2 * MIN - SAFETY);
   });
+
+  it("follows a limit lowered in this tab from the answer that reports it", () => {
+    const clock = new ServerIdleClock(null);
+    clock.begin(15 * 60, true, 0, 0);
+    clock.answered(61_000, 61_100);
+    // A minute on, perhaps recorded: the last record may be as old as a minute.
+    clock.answered(121_050, 121_200);
+    // Then the settings are saved, and /auth/me reports a one-minute limit.
+    clock.answered(121_300, 121_400);
+    expect(clock.deadline(60)).toBeLessThan(121_400);
+    clock.follow(60, 121_300, 121_400);
+    // The server records a use every 15 s now: it recorded one at most 15 s before that call.
+    expect(clock.deadline(60)).toBe(121_300 - 15_000 + MIN - SAFETY);
+  });
+
+  it("keeps the sign-in's count when the limit is lowered just after it", () => {
+    const clock = new ServerIdleClock(null);
+    clock.begin(15 * 60, true, 0, 0);
+    clock.follow(60, 3_000, 3_100);
+    expect(clock.deadline(60)).toBe(MIN - SAFETY);
+  });
 });

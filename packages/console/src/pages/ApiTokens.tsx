@@ -7,7 +7,8 @@ import { useState } from "react";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { ListTable } from "../components/ListTable.tsx";
 import { LoadState } from "../components/LoadState.tsx";
-import { NoAccess, Notice } from "../components/Messages.tsx";
+import { Notice } from "../components/Messages.tsx";
+import { NoAccess } from "../components/NoAccess.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
@@ -39,11 +40,7 @@ export function ApiTokensPage() {
   const now = new Date().toISOString();
 
   if (!can("api_tokens.manage")) {
-    return (
-      <NoAccess title="API tokens">
-        You do not have access to API tokens. Ask an administrator if an integration needs one.
-      </NoAccess>
-    );
+    return <NoAccess title="API tokens" what="managing API tokens" needs={["api_tokens.manage"]} />;
   }
 
   const roleName = (id: string | null) => {

@@ -1,5 +1,5 @@
 /**
- * Audit log (W14, audit.view): events newest first with cursor pages; filters applied with
+ * Audit logs (W14, audit.view; Prevounce's "Audit Logs"): events newest first with cursor pages; filters applied with
  * "Search" and kept in the address (`/audit?actor=…`) so a filtered view can be shared and
  * reloaded; a detail dialog per event; export of the current filter; chain verification; and for
  * settings.manage, purging the events past the retention period (the list then reloads).
@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { fieldErrors, problemMessage } from "../api.ts";
 import { LoadState } from "../components/LoadState.tsx";
-import { NoAccess } from "../components/Messages.tsx";
+import { NoAccess } from "../components/NoAccess.tsx";
 import { Pager, useCursorPages } from "../components/Pager.tsx";
 import { useAddressFilters } from "../components/useAddressFilters.ts";
 import type { Loaded } from "../components/useLoad.ts";
@@ -41,11 +41,7 @@ type ListState = Loaded<{ items: AuditEvent[]; nextCursor: string | null }>;
 export function AuditLogPage() {
   const { can } = useSession();
   if (!can("audit.view")) {
-    return (
-      <NoAccess title="Audit log">
-        Access denied: viewing the audit log needs the “View audit log” permission (audit.view).
-      </NoAccess>
-    );
+    return <NoAccess title="Audit logs" what="viewing the audit log" needs={["audit.view"]} />;
   }
   return <AuditLogView />;
 }
@@ -112,7 +108,7 @@ function AuditLogView() {
   return (
     <>
       <div className="page-head">
-        <h1>Audit log</h1>
+        <h1>Audit logs</h1>
         {can("settings.manage") && (
           <button
             ref={purgeButton}

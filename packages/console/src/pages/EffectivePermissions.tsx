@@ -7,6 +7,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import { problemMessage } from "../api.ts";
 import { Field } from "../components/Field.tsx";
 import { LoadState } from "../components/LoadState.tsx";
+import { NoAccess } from "../components/NoAccess.tsx";
 import { type Loaded, useLoad } from "../components/useLoad.ts";
 import { Link } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
@@ -26,6 +27,17 @@ const STATUS_LABEL: Readonly<Record<string, string>> = {
 const COLLAPSE_ABOVE = 40;
 
 export function EffectivePermissionsPage({ userId }: { userId: string }) {
+  const { can, me } = useSession();
+  // Everyone may see their own; anyone else's needs users.view (the server's rule).
+  if (userId !== me.user.id && !can("users.view")) {
+    return (
+      <NoAccess
+        title="Effective permissions"
+        what="seeing another user’s effective permissions"
+        needs={["users.view"]}
+      />
+    );
+  }
   // A fresh view (and explanation cache) per user.
   return <EffectiveView key={userId} userId={userId} />;
 }

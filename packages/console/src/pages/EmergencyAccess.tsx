@@ -5,7 +5,8 @@
  */
 import { useState } from "react";
 import { LoadState } from "../components/LoadState.tsx";
-import { NoAccess, Notice } from "../components/Messages.tsx";
+import { Notice } from "../components/Messages.tsx";
+import { NoAccess } from "../components/NoAccess.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
@@ -50,9 +51,11 @@ export function EmergencyAccessPage() {
 
   if (!mayUse && !reviewer) {
     return (
-      <NoAccess title="Emergency access">
-        You do not have access to emergency access. Ask an administrator if you need it.
-      </NoAccess>
+      <NoAccess
+        title="Emergency access"
+        what="emergency access"
+        needs={["emergency_access.use", "users.manage", "audit.view"]}
+      />
     );
   }
 

@@ -7,7 +7,7 @@
  */
 import { useEffect, useMemo, useState } from "react";
 import { LoadState } from "../components/LoadState.tsx";
-import { NoAccess } from "../components/Messages.tsx";
+import { NoAccess } from "../components/NoAccess.tsx";
 import { Pager, useCursorPages } from "../components/Pager.tsx";
 import { useAddressFilters } from "../components/useAddressFilters.ts";
 import { useLoad } from "../components/useLoad.ts";
@@ -32,11 +32,7 @@ const POLL_MS = 1500;
 export function OutboxPage() {
   const { can } = useSession();
   if (!can("settings.manage")) {
-    return (
-      <NoAccess title="Outbox">
-        You do not have access to the outbox. Ask an administrator if you need to check an email.
-      </NoAccess>
-    );
+    return <NoAccess title="Outbox" what="the outbox" needs={["settings.manage"]} />;
   }
   return <OutboxView />;
 }

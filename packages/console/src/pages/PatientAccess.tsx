@@ -7,7 +7,7 @@
  */
 import { type FormEvent, useEffect, useState } from "react";
 import { Field } from "../components/Field.tsx";
-import { NoAccess } from "../components/Messages.tsx";
+import { NoAccess } from "../components/NoAccess.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { navigate, useSearch } from "../router.tsx";
 import { ApiContext, useApi, useSession } from "../session.tsx";
@@ -21,9 +21,7 @@ export function PatientAccessPage() {
   const { can } = useSession();
   if (!can("patient_access.manage")) {
     return (
-      <NoAccess title="Patient access">
-        You do not have access to manage patient access. Ask an administrator if you need it.
-      </NoAccess>
+      <NoAccess title="Patient access" what="managing patient access" needs={["patient_access.manage"]} />
     );
   }
   return <PatientAccessView />;

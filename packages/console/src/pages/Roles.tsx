@@ -9,6 +9,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { ListTable } from "../components/ListTable.tsx";
 import { LoadState } from "../components/LoadState.tsx";
 import { ErrorAlert, Notice } from "../components/Messages.tsx";
+import { NoAccess } from "../components/NoAccess.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { listAll } from "../listAll.ts";
 import { useApi, useSession } from "../session.tsx";
@@ -21,6 +22,13 @@ import "../styles/roles.css";
 type Open = { kind: "create" } | { kind: "edit"; role: Role } | { kind: "delete"; role: Role } | null;
 
 export function RolesPage() {
+  const { can } = useSession();
+  // The list itself needs users.view (the server's GET /roles): say so rather than fail to load.
+  if (!can("users.view")) return <NoAccess title="Roles" what="the list of roles" needs={["users.view"]} />;
+  return <RolesView />;
+}
+
+function RolesView() {
   const api = useApi();
   const { can, me } = useSession();
   const holds = (r: Role) => r.id === me.user.roleId || me.user.workspaceRoles.some((w) => w.roleId === r.id);

@@ -8,7 +8,8 @@ import { type FormEvent, useEffect, useRef, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../api.ts";
 import { focusFirstInvalid } from "../components/keepFocus.ts";
 import { LoadState } from "../components/LoadState.tsx";
-import { ErrorAlert, NoAccess, Notice } from "../components/Messages.tsx";
+import { ErrorAlert, Notice } from "../components/Messages.tsx";
+import { NoAccess } from "../components/NoAccess.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { listAll } from "../listAll.ts";
 import { useLeaveGuard } from "../router.tsx";
@@ -70,7 +71,7 @@ function changesOf(
 
 export function SettingsPage() {
   const api = useApi();
-  const { can } = useSession();
+  const { can, refresh } = useSession();
   const [state] = useLoad(() => api.settings.get(), [api]);
   // Formal roles only (a private role is never a default); every page of them.
   const [roles] = useLoad<readonly Role[]>(
@@ -103,11 +104,7 @@ export function SettingsPage() {
   useLeaveGuard(pending > 0 ? "Discard unsaved changes to the security settings?" : null);
 
   if (!can("settings.manage")) {
-    return (
-      <NoAccess title="Settings">
-        You do not have access to the security settings. Ask an administrator if you need to change them.
-      </NoAccess>
-    );
+    return <NoAccess title="Settings" what="managing the security settings" needs={["settings.manage"]} />;
   }
 
   const submit = async (event: FormEvent) => {
@@ -133,6 +130,10 @@ export function SettingsPage() {
       setDrafts(draftsOf(next));
       const n = Object.keys(body).length;
       setNotice(`Saved ${n} change${n === 1 ? "" : "s"} to the security settings.`);
+      // The signed-in session reads its idle limit (the idle clock's), its confinement (the MFA
+      // requirement) and the practice's rules from /auth/me, which a save may all change: read
+      // again, or the clock counted to the old limit while the server ended the session.
+      refresh().catch(() => undefined);
     } catch (e) {
       const byField = fieldErrors(e);
       setErrors(byField);

@@ -8,6 +8,7 @@
 import { type FormEvent, useState } from "react";
 import { LoadState } from "../components/LoadState.tsx";
 import { ErrorAlert, Notice } from "../components/Messages.tsx";
+import { NoAccess } from "../components/NoAccess.tsx";
 import { type Grants, PermissionEditor } from "../components/PermissionEditor.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { Link } from "../router.tsx";
@@ -21,6 +22,15 @@ import "../styles/roles.css";
 import "../styles/users-access.css";
 
 export function UserPermissionsPage({ userId }: { userId: string }) {
+  const { can } = useSession();
+  // Reading a user's grants needs users.view (changing them more, said beside the form).
+  if (!can("users.view")) {
+    return <NoAccess title="Edit Permissions" what="seeing a user’s permissions" needs={["users.view"]} />;
+  }
+  return <UserPermissionsView userId={userId} />;
+}
+
+function UserPermissionsView({ userId }: { userId: string }) {
   const api = useApi();
   const [subject, reload] = useLoad(async () => {
     const [user, grants] = await Promise.all([api.users.get(userId), api.userActions.getPermissions(userId)]);

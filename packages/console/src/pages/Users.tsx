@@ -8,7 +8,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { problemCode, problemMessage } from "../api.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
-import { NoAccess } from "../components/Messages.tsx";
+import { NoAccess } from "../components/NoAccess.tsx";
 import { Pager, useCursorPages } from "../components/Pager.tsx";
 import { useAddressFilters } from "../components/useAddressFilters.ts";
 import { useLoad } from "../components/useLoad.ts";
@@ -53,11 +53,7 @@ export function UsersPage() {
   const { can } = useSession();
   // Without users.view the list, its filters and the export would all be refused: say so instead.
   if (!can("users.view")) {
-    return (
-      <NoAccess title="Users">
-        Access denied: the list of users needs the “View users” permission (users.view).
-      </NoAccess>
-    );
+    return <NoAccess title="Users" what="the list of users" needs={["users.view"]} />;
   }
   return <UsersView />;
 }
@@ -79,7 +75,7 @@ function UsersView() {
       return excess.length > 0 ? coverage.describe(excess) : null;
     },
   };
-  const { applied, form, setForm } = useAddressFilters(filtersFromSearch);
+  const { search, applied, form, setForm } = useAddressFilters(filtersFromSearch);
   const query = useMemo(() => listQuery(applied), [applied]);
   const filterKey = JSON.stringify(query);
   // Another search, filter or sort starts again at page one.
@@ -94,7 +90,9 @@ function UsersView() {
   const [notice, setNotice] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
   const typing = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useEffect(() => () => clearTimeout(typing.current), []);
+  // Typing not yet applied belongs to the address it was typed at: Back or Forward drops it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `search` is when the timer is cleared.
+  useEffect(() => () => clearTimeout(typing.current), [search]);
 
   /** Shows the list of `next`: a choice at once (a step back undoes it), typing once it pauses. */
   const apply = (next: UserFilterValues, replace = false) => {
@@ -243,7 +241,7 @@ function UsersView() {
                 setOpen({ kind: "import" });
               }}
             >
-              Import CSV…
+              Import users from CSV…
             </button>
           )}
           {can("users.manage") && (

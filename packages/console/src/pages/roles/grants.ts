@@ -32,6 +32,11 @@ export interface Analysed {
   readonly categories: readonly { name: string; perms: readonly CatalogPermission[] }[];
   /** Permissions whose implication closure holds one forbidden for collaborators (the API's test). */
   readonly forbidden: ReadonlySet<string>;
+  /**
+   * Permissions whose closure holds a patient-scoped or a forbidden one: never at tenant level in a
+   * role that is collaborator in a workspace (the tenant grant would lift the restriction there).
+   */
+  readonly patientOrCollection: ReadonlySet<string>;
   /** Permissions whose closure holds a tenant-only one: never on a workspace row. */
   readonly tenantOnly: ReadonlySet<string>;
   /** Each permission's implication closure (itself included). */
@@ -57,6 +62,7 @@ export function analyse(catalog: readonly CatalogPermission[]): Analysed {
   return {
     categories: [...categories].map(([name, perms]) => ({ name, perms })),
     forbidden: keysWhere(closures, (q) => q.collaborator === "forbidden"),
+    patientOrCollection: keysWhere(closures, (q) => q.patientScoped || q.collaborator === "forbidden"),
     tenantOnly: keysWhere(closures, (q) => q.scope === "tenant"),
     closure: closures,
     label: new Map(catalog.map((p) => [p.key, p.label])),

@@ -1,6 +1,7 @@
 /**
- * "Export CSV": the users the list's current filters match (every page; the export is itself
- * audited), saved as `users-<date>.csv` the way the audit export saves its files.
+ * "Export users as CSV" (ProKnow's words, DOMAIN.md W12): the users the list's current filters
+ * match (every page; the export is itself audited), saved as `users-<date>.csv` the way the
+ * audit export saves its files.
  */
 import type { Staffgate } from "@staffgate/sdk";
 import { useState } from "react";
@@ -35,7 +36,7 @@ export function ExportUsersButton(props: {
 
   return (
     <button type="button" onClick={onExport} disabled={busy} aria-busy={busy}>
-      Export CSV
+      Export users as CSV
     </button>
   );
 }
