@@ -78,4 +78,27 @@ describe("main navigation", () => {
     await nav.getByRole("link", { name: "Administration" }).click();
     await visible(page.getByRole("heading", { name: "Workspaces", level: 1 }));
   });
+
+  it("offers an auditor the Audit logs and Emergency access, which they review", async () => {
+    const auditor = await tenant.admin.roles.create({ name: "Auditor", permissions: ["audit.view"] });
+    await tenant.admin.users.create({
+      firstName: "Aud",
+      lastName: "Itor",
+      username: "auditor",
+      email: `auditor@${tenant.slug}.example`,
+      roleId: auditor.id,
+      password: PASSWORD,
+      mustChangePassword: false,
+    });
+    const page = await signedIn({ login: "auditor", password: PASSWORD });
+    expect(await navigation(page)).toEqual({
+      top: ["Administration", "Emergency access", "Profile"],
+      administration: ["Workspaces", "Audit logs"],
+    });
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "Emergency access" })
+      .click();
+    await visible(page.getByRole("heading", { name: "Emergency access", level: 1 }));
+  });
 });

@@ -99,7 +99,7 @@ export const ROUTES: readonly RouteDef[] = [
   {
     pattern: "/emergency-access",
     title: "Emergency access",
-    nav: ["emergency_access.use", "users.manage"],
+    nav: ["emergency_access.use", "users.manage", "audit.view"],
     render: () => <EmergencyAccessPage />,
   },
   { pattern: "/profile", title: "Profile", nav: [], render: () => <ProfilePage /> },
