@@ -300,19 +300,20 @@ describe("roles", () => {
     expect([saved.collaborator, saved.permissions]).toEqual([true, []]);
   });
 
-  it("bars patient and collection permissions at tenant level while a workspace row is Collaborator, with the reason", async () => {
+  it("takes away and bars patient and collection permissions at tenant level as a workspace row is made Collaborator, with the reason", async () => {
     await openRoles();
     await page.getByRole("button", { name: "Create New Role" }).click();
     await dialog().getByLabel("Name", { exact: true }).fill("Ward visitor");
     await dialog().getByRole("tab", { name: "Permissions" }).click();
     await box(tenantLevel(), "Read Patients").check();
+    await box(tenantLevel(), "View users").check();
     await dialog().getByLabel("Workspace", { exact: true }).selectOption({ label: "Main Clinic" });
     await dialog().getByRole("button", { name: "Add", exact: true }).click();
     const row = dialog().getByRole("group", { name: "Main Clinic" });
     await row.getByRole("checkbox", { name: "Collaborator in this workspace" }).check();
     const patients = box(tenantLevel(), "Read Patients");
-    // Granted already: still ticked and clickable, so that it can be taken away; the reason says why.
-    expect([await patients.isChecked(), await patients.isDisabled()]).toEqual([true, false]);
+    // Taken away at once, as the tenant-level Collaborator tick does, not left for the save to refuse.
+    expect([await patients.isChecked(), await patients.isDisabled()]).toEqual([false, true]);
     const reason = await patients.getAttribute("aria-describedby");
     await hasText(
       page.locator(`[id="${reason}"]`),
@@ -320,13 +321,17 @@ describe("roles", () => {
     );
     expect(await box(tenantLevel(), "Write Patients").isDisabled()).toBe(true);
     expect(await box(tenantLevel(), "Read Collections").isDisabled()).toBe(true);
-    expect(await box(tenantLevel(), "View users").isDisabled()).toBe(false);
-    await patients.uncheck();
-    expect(await patients.isDisabled()).toBe(true);
+    expect([
+      await box(tenantLevel(), "View users").isChecked(),
+      await box(tenantLevel(), "View users").isDisabled(),
+    ]).toEqual([true, false]);
     await dialog().getByRole("button", { name: "Save" }).click();
     await gone(dialog());
     const saved = await roleByName("Ward visitor");
-    expect([saved.permissions, saved.workspaces.map((w) => w.collaborator)]).toEqual([[], [true]]);
+    expect([saved.permissions, saved.workspaces.map((w) => w.collaborator)]).toEqual([
+      ["users.view"],
+      [true],
+    ]);
   });
 
   it("refuses to delete a role users hold, in words, and deletes it once nobody does", async () => {

@@ -81,7 +81,7 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     if (granted > 0)
       app.log.info(
         { event: "sys_catalog_upgraded", roles: granted },
-        "every-permission roles were given the permissions their catalogue added",
+        "every-permission roles were brought to their catalogue's permissions",
       );
     url = await listen(app, config);
     // Only once listening: a start that fails must not leave a demo tenant whose one-time password

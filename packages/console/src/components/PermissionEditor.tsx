@@ -15,8 +15,8 @@ import {
   type GrantErrors,
   type GrantRow,
   type Grants,
-  rowWithCollaborator,
   type WorkspaceOption,
+  withRowCollaborator,
 } from "../pages/roles/grants.ts";
 import { NamedOptions, SelectField } from "./Field.tsx";
 
@@ -94,7 +94,7 @@ export function PermissionEditor(props: {
                     checked={row.collaborator}
                     disabled={disabled}
                     onChange={(e) =>
-                      setRow(row.workspaceId, (r) => rowWithCollaborator(r, e.target.checked, a.forbidden))
+                      onChange(withRowCollaborator(value, row.workspaceId, e.target.checked, a))
                     }
                   />
                   Collaborator in this workspace

@@ -152,6 +152,20 @@ describe("catalogue validation", () => {
       { name: "Auditor", permissions: ["fees.peek"], collaborator: true },
       { name: "Billing", permissions: ["fees.read"] },
     ];
+    // Names are compared as the stored name_key is made (case and surrounding spaces aside).
+    expect(
+      problemsOf(
+        file(perms, {
+          roles: [
+            { name: "Billing", permissions: ["fees.read"] },
+            { name: "billing ", permissions: [] },
+          ],
+        }),
+      ),
+    ).toEqual(['duplicate role "billing "']);
+    expect(problemsOf(file(perms, { roles: [{ name: " administrator ", permissions: [] }] }))).toEqual([
+      'role " administrator " must grant every permission ("*"): that is what the Administrator role holds',
+    ]);
     expect(problemsOf(file(perms, { roles }))).toEqual([
       'role "Everything" grants every permission ("*"), so it must be locked',
       'role "Shared" grants every permission ("*") and cannot be a collaborator role',

@@ -7,6 +7,7 @@ import {
   type Permission,
   type WorkRole,
 } from "@staffgate/contract";
+import { foldKey } from "../shared/text.rules.ts";
 import { ADMIN_PERMISSIONS } from "./admin-permissions.ts";
 
 /** A validated catalogue with the lookups the role rules and the decision need. */
@@ -80,7 +81,7 @@ export function buildCatalog(input: CatalogFileInput | unknown, source: string):
   const workRoleNames = new Set<string>();
   for (const w of file.workRoles) {
     // Users' work roles are matched case-insensitively, so two that differ only in case are one.
-    const key = w.name.trim().toLowerCase();
+    const key = foldKey(w.name);
     if (workRoleNames.has(key)) problems.push(`duplicate work role "${w.name}"`);
     workRoleNames.add(key);
   }
@@ -108,7 +109,8 @@ function roleProblems(roles: readonly CatalogRole[], byKey: ReadonlyMap<string, 
   const roleNames = new Set<string>();
   for (const role of roles) {
     const name = `role "${role.name}"`;
-    const key = role.name.toLowerCase();
+    // As the stored name_key is made: a name differing in case or surrounding spaces is the same name.
+    const key = foldKey(role.name);
     if (roleNames.has(key)) problems.push(`duplicate role "${role.name}"`);
     roleNames.add(key);
     if (role.permissions === "*") {
@@ -138,7 +140,7 @@ function roleProblems(roles: readonly CatalogRole[], byKey: ReadonlyMap<string, 
 
 /** The every-permission role's name, which a catalogue without a `"*"` role gets (tenants.service.ts). */
 export const ADMINISTRATOR_NAME = "Administrator";
-const ADMINISTRATOR_NAME_KEY = ADMINISTRATOR_NAME.toLowerCase();
+const ADMINISTRATOR_NAME_KEY = foldKey(ADMINISTRATOR_NAME);
 
 function expand(byKey: ReadonlyMap<string, Permission>, start: string): ReadonlySet<string> {
   const seen = new Set<string>([start]);

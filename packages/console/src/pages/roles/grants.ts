@@ -97,10 +97,26 @@ export function withCollaborator(g: Grants, on: boolean, catalog: readonly Catal
 }
 
 /** The same on one workspace row. */
-export function rowWithCollaborator(row: GrantRow, on: boolean, forbidden: ReadonlySet<string>): GrantRow {
+function rowWithCollaborator(row: GrantRow, on: boolean, forbidden: ReadonlySet<string>): GrantRow {
   return on
     ? { ...row, collaborator: true, permissions: row.permissions.filter((k) => !forbidden.has(k)) }
     : { ...row, collaborator: false };
+}
+
+/**
+ * The grants with the row for `workspaceId` made collaborator or not. Made collaborator, the row
+ * loses what collaborators may not hold, and the tenant level what a role collaborator in a
+ * workspace may not hold there (patient and collection permissions): taken away at once, as the
+ * tenant-level Collaborator tick does, not left ticked for the save to refuse.
+ */
+export function withRowCollaborator(g: Grants, workspaceId: string, on: boolean, a: Analysed): Grants {
+  return {
+    ...g,
+    permissions: on ? g.permissions.filter((k) => !a.patientOrCollection.has(k)) : g.permissions,
+    workspaces: g.workspaces.map((r) =>
+      r.workspaceId === workspaceId ? rowWithCollaborator(r, on, a.forbidden) : r,
+    ),
+  };
 }
 
 /** The grants as the API takes them (mutable arrays, catalogue order for a stable diff). */
