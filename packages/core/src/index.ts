@@ -33,7 +33,7 @@ export {
   smtpTransport,
 } from "./mail/mailer.ts";
 export { enqueue as enqueueMail, listOutbox } from "./mail/outbox.store.ts";
-export { droppedKeysProblem, grantAddedPermissions } from "./roles/catalog-upgrade.ts";
+export { type CatalogReview, grantAddedPermissions, reviewCatalogs } from "./roles/catalog-upgrade.ts";
 export {
   resourceTypes,
   SCHEMAS,

@@ -2,4 +2,4 @@
 export { type AppOptions, buildApp, REDACTED_PATHS, type StaffgateApp } from "./app.ts";
 export { type Config, loadConfig } from "./config.ts";
 export { startServer } from "./main.ts";
-export { catalogsProblem } from "./tenant-catalogs.ts";
+export { reviewTenantCatalogs } from "./tenant-catalogs.ts";

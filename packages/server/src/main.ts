@@ -7,7 +7,7 @@ import { buildApp, REDACTED_PATHS, type StaffgateApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { serverUrl } from "./config-urls.ts";
 import { listenFailureMessage } from "./listen-failure.ts";
-import { catalogsProblem } from "./tenant-catalogs.ts";
+import { reviewTenantCatalogs } from "./tenant-catalogs.ts";
 
 const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
@@ -73,11 +73,10 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
   let boot: Awaited<ReturnType<typeof bootstrap>>;
   let url: string;
   try {
-    const refusal =
-      (await catalogsProblem(app.core, config.catalog)) ??
-      (await totpSecretKeyProblem(app.core.deps.db, config.secretKey));
+    const catalogs = await reviewTenantCatalogs(app.core, config.catalog);
+    const refusal = catalogs.problem ?? (await totpSecretKeyProblem(app.core.deps.db, config.secretKey));
     if (refusal) throw new Error(refusal);
-    const granted = await grantAddedPermissions(app.core.deps);
+    const granted = await grantAddedPermissions(app.core.deps, catalogs.behind);
     if (granted > 0)
       app.log.info(
         { event: "sys_catalog_upgraded", roles: granted },

@@ -4,16 +4,19 @@
  * every request, with /readyz answering 200 and nothing logged. So start-up (and every CLI command
  * on the database) stops instead, saying which tenants and what to set.
  */
-import { type Core, droppedKeysProblem } from "@staffgate/core";
+import { type CatalogReview, type Core, reviewCatalogs } from "@staffgate/core";
 
 const PAGE = 500;
 
 /**
- * Null when every tenant's catalogue is loaded and has every key the tenant's roles and settings
- * hold (core roles/catalog-upgrade.ts); otherwise the message to stop with.
+ * `problem` is null when every tenant's catalogue is loaded and has every key the tenant's roles
+ * and settings hold (core roles/catalog-upgrade.ts), otherwise the message to stop with; `behind`
+ * names the tenants whose every-permission role start-up brings up to date.
  */
-export async function catalogsProblem(core: Core, configured: string): Promise<string | null> {
-  return (await unloadedCatalogsProblem(core, configured)) ?? (await droppedKeysProblem(core.deps));
+export async function reviewTenantCatalogs(core: Core, configured: string): Promise<CatalogReview> {
+  const unloaded = await unloadedCatalogsProblem(core, configured);
+  if (unloaded) return { problem: unloaded, behind: [] };
+  return reviewCatalogs(core.deps);
 }
 
 /** Null when every tenant's catalogue is loaded; otherwise the message to stop with. */

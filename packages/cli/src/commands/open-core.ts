@@ -8,7 +8,7 @@ import {
   migrationsAreCurrent,
   operatorActor,
 } from "@staffgate/core";
-import { catalogsProblem, loadConfig } from "@staffgate/server";
+import { loadConfig, reviewTenantCatalogs } from "@staffgate/server";
 import { CommandError, UsageError } from "./command.ts";
 import { missingSqliteFile } from "./existing-database.ts";
 import { flagConfigError, namedProblems } from "./flags.ts";
@@ -77,8 +77,8 @@ async function openAndRun(options: CoreOptions, work: (core: Core) => Promise<nu
     }
     const core = createCore({ db, catalogs: loadCatalogs(config.catalog), publicUrl: config.publicUrl });
     try {
-      const unloaded = await catalogsProblem(core, config.catalog);
-      if (unloaded) throw new CommandError(unloaded);
+      const { problem } = await reviewTenantCatalogs(core, config.catalog);
+      if (problem) throw new CommandError(problem);
       return await work(core);
     } finally {
       await core.close();

@@ -137,6 +137,11 @@ function common(): ReadonlySet<string> {
   return commonPasswords;
 }
 
+/** `s` without the digits it starts or ends with. */
+function withoutEdgeDigits(s: string): string {
+  return s.replace(/^\p{N}+|\p{N}+$/gu, "");
+}
+
 /** `s` as one piece said twice or more (`letmeinletmein` → `letmein`), or null. */
 function repeatedPiece(s: string): string | null {
   const m = /^(.+?)\1+$/u.exec(s);
@@ -161,11 +166,11 @@ export function isCommonPassword(password: string): boolean {
 export function isPaddedCommonPassword(password: string): boolean {
   const list = common();
   const folded = foldPassword(password);
-  const bare = folded.replace(/^\p{N}+|\p{N}+$/gu, "");
+  const bare = withoutEdgeDigits(folded);
   const candidates = [bare];
   for (const c of [folded, bare]) {
     const piece = repeatedPiece(c);
-    if (piece) candidates.push(piece, piece.replace(/^\p{N}+|\p{N}+$/gu, ""));
+    if (piece) candidates.push(piece, withoutEdgeDigits(piece));
   }
   return candidates.some((c) => c.length > 0 && list.has(c));
 }

@@ -55,18 +55,43 @@ function everyPermissionRole(catalog: Catalog): (role: RoleRef) => boolean {
   return (role) => role.system && role.locked && role.privateUserId === null && names.has(foldKey(role.name));
 }
 
-/** Null when every stored grant names a key of its tenant's catalogue; otherwise the message to stop with. */
-export async function droppedKeysProblem(deps: Deps): Promise<string | null> {
+/** What start-up learns from one read of every tenant's roles (reviewCatalogs). */
+export interface CatalogReview {
+  /** Null when every stored grant names a key of its tenant's catalogue; otherwise the message to stop with. */
+  readonly problem: string | null;
+  /** The tenants whose every-permission role does not hold exactly its catalogue's keys. */
+  readonly behind: readonly string[];
+}
+
+/** Whether `role` is the every-permission role and its keys differ from `all`. */
+function lagging(isEveryPermission: (role: RoleRef) => boolean, all: readonly string[]) {
+  return (role: RoleRef) =>
+    isEveryPermission(role) &&
+    (role.permissions.length !== all.length || all.some((k) => !role.permissions.includes(k)));
+}
+
+/** One pass over every tenant's roles and settings: the refusal, and the roles to bring up to date. */
+export async function reviewCatalogs(deps: Deps): Promise<CatalogReview> {
   const lines: string[] = [];
+  const behind: string[] = [];
   for await (const { tenant, catalog } of tenantsWithCatalog(deps)) {
     const found: string[] = [];
     const synced = everyPermissionRole(catalog);
+    const stale = lagging(
+      synced,
+      catalog.permissions.map((p) => p.key),
+    );
+    let lags = false;
     for (const role of (await loadTenantRoles(deps.db.kysely, tenant.id)).values()) {
-      if (synced(role)) continue;
+      if (synced(role)) {
+        lags ||= stale(role);
+        continue;
+      }
       const keys = unknownKeys(catalog, role);
       const name = role.privateUserId ? `private role ${role.id}` : `role "${role.name}"`;
       if (keys.length > 0) found.push(`${name}: ${keys.join(", ")}`);
     }
+    if (lags) behind.push(tenant.id);
     const emergency = (readSettings(tenant.settings).emergencyPermissions ?? []).filter(
       (k) => !catalog.byKey.has(k),
     );
@@ -76,31 +101,35 @@ export async function droppedKeysProblem(deps: Deps): Promise<string | null> {
       lines.push(...found.map((f) => `    ${f}`));
     }
   }
-  if (lines.length === 0) return null;
-  return [
-    "Stored roles or settings hold permissions that their tenant's catalogue no longer has:",
-    ...lines,
-    "Put the keys back in the catalogue file, or start with the catalogue that has them and take them out of these roles and settings first.",
-  ].join("\n");
+  const problem =
+    lines.length === 0
+      ? null
+      : [
+          "Stored roles or settings hold permissions that their tenant's catalogue no longer has:",
+          ...lines,
+          "Put the keys back in the catalogue file, or start with the catalogue that has them and take them out of these roles and settings first.",
+        ].join("\n");
+  return { problem, behind };
 }
 
-/** Brings every tenant's every-permission role to its catalogue's keys; how many roles changed. */
-export async function grantAddedPermissions(deps: Deps): Promise<number> {
+/**
+ * Brings the every-permission role of each of `tenantIds` (reviewCatalogs' `behind`) to its
+ * catalogue's keys, audited; how many roles changed.
+ */
+export async function grantAddedPermissions(deps: Deps, tenantIds: readonly string[]): Promise<number> {
   let changed = 0;
-  for await (const { tenant, catalog } of tenantsWithCatalog(deps)) {
-    const all = catalog.permissions.map((p) => p.key);
-    const isSynced = everyPermissionRole(catalog);
-    const stale = (role: RoleRef) =>
-      isSynced(role) &&
-      (role.permissions.length !== all.length || all.some((k) => !role.permissions.includes(k)));
-    // Read outside first: a start with nothing to do takes no tenant lock and bumps no version.
-    if (![...(await loadTenantRoles(deps.db.kysely, tenant.id)).values()].some(stale)) continue;
-    changed += await inTenantTx(deps, tenant.id, async (trx) => {
+  for (const tenantId of tenantIds) {
+    changed += await inTenantTx(deps, tenantId, async (trx) => {
+      const tenant = await createTenantStore(trx).findTenantById(tenantId);
+      const catalog = tenant && deps.catalogs.get(tenant.catalog);
+      if (!catalog) return 0;
+      const all = catalog.permissions.map((p) => p.key);
+      const stale = lagging(everyPermissionRole(catalog), all);
       let n = 0;
-      const ctx: Ctx = { ...noRequest, tenantId: tenant.id, actor: systemActor };
+      const ctx: Ctx = { ...noRequest, tenantId, actor: systemActor };
       const now = deps.clock.now().toISOString();
-      const store = createRoleStore(trx, tenant.id);
-      for (const role of (await loadTenantRoles(trx, tenant.id)).values()) {
+      const store = createRoleStore(trx, tenantId);
+      for (const role of (await loadTenantRoles(trx, tenantId)).values()) {
         // Read again under the tenant lock: another instance starting at once may have done it.
         if (!stale(role)) continue;
         const row = await store.findRoleById(role.id);
