@@ -53,4 +53,5 @@ export {
   type KeptResponse,
   type StoredAnswer,
 } from "./shared/idempotency.ts";
+export { randomPiece } from "./shared/ids.ts";
 export { lockedAtSql } from "./users/users.table.ts";
