@@ -6,6 +6,7 @@ import { createPatientAccessService } from "./access/patient-access.service.ts";
 import { createAuditService } from "./audit/audit.service.ts";
 import { createApiTokensService } from "./auth/api-tokens.service.ts";
 import { createAuthService } from "./auth/auth.service.ts";
+import type { BreachedPasswords } from "./auth/breached-passwords.ts";
 import { createCredentialsService } from "./auth/credentials.service.ts";
 import type { LoginThrottleLimits } from "./auth/login.service.ts";
 import { createMfaService } from "./auth/mfa.service.ts";
@@ -35,6 +36,8 @@ export interface CoreOptions {
   readonly ids?: Ids;
   readonly catalogs?: Catalogs;
   readonly hasher?: HasherOptions;
+  /** The breached-password source (auth/breached-passwords.ts); none by default. */
+  readonly breachedPasswords?: BreachedPasswords;
   /** Sign-in throttling limits (auth/login.service.ts LOGIN_THROTTLE by default). */
   readonly loginThrottle?: Partial<LoginThrottleLimits>;
   /** Base of the links in emails (STAFFGATE_PUBLIC_URL); default `DEFAULT_PUBLIC_URL`. */
@@ -52,6 +55,7 @@ export function createCore(options: CoreOptions) {
     ids: options.ids ?? randomIds,
     catalogs: options.catalogs ?? loadCatalogs(),
     hasher,
+    breachedPasswords: options.breachedPasswords ?? null,
     publicUrl: (options.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, ""),
     auditStream: { current: null },
     mailQueued: { current: null },

@@ -1,5 +1,10 @@
 /** @staffgate/core: domain rules, use-case services, stores and migrations. */
 export { isTenantToken } from "./auth/api-tokens.service.ts";
+export {
+  type BreachedPasswords,
+  createBreachedPasswords,
+  isRangeApi,
+} from "./auth/breached-passwords.ts";
 export type { Caller } from "./auth/caller.ts";
 export { can } from "./auth/caller.ts";
 export { LOGIN_THROTTLE, type LoginThrottleLimits } from "./auth/login.service.ts";

@@ -3,6 +3,7 @@ import {
   type Catalogs,
   type Clock,
   type Core,
+  createBreachedPasswords,
   createCore,
   createMailer,
   type Db,
@@ -57,6 +58,11 @@ export interface AppOptions {
    * from a request's Host header. Default `DEFAULT_PUBLIC_URL` (http://localhost:3000).
    */
   readonly publicUrl?: string;
+  /**
+   * STAFFGATE_BREACHED_PASSWORDS: a range API's address or a directory of range files where new
+   * passwords are looked up (core auth/breached-passwords.ts); none by default.
+   */
+  readonly breachedPasswords?: string;
   /** Sign-in throttling limits (core LOGIN_THROTTLE by default; tests and benchmarks raise them). */
   readonly loginThrottle?: Partial<LoginThrottleLimits>;
   /**
@@ -157,6 +163,19 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     ...(options.hasher ? { hasher: options.hasher } : {}),
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    ...(options.breachedPasswords
+      ? {
+          breachedPasswords: createBreachedPasswords(options.breachedPasswords, {
+            // The password is accepted (it passed the offline list); the operator learns why the
+            // lookup failed. Called only while serving, once `app` exists.
+            onUnavailable: (reason) =>
+              app.log.warn(
+                { event: "sys_breach_check_unavailable", reason },
+                "the breached-password lookup gave no answer; the password was accepted",
+              ),
+          }),
+        }
+      : {}),
   });
   const app = Fastify({
     logger: withLogDefaults(options.logger ?? false),

@@ -1,4 +1,5 @@
 /** Configuration from the environment: defaults, and a clear refusal of a bad value at start-up. */
+import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "./config.ts";
 
@@ -98,6 +99,18 @@ describe("loadConfig", () => {
       expect(() => loadConfig({ FAILPOINT: value })).toThrow(
         /FAILPOINT must be one of after_user_insert, after_hash_write, before_commit/,
       );
+  });
+
+  it("takes STAFFGATE_BREACHED_PASSWORDS as off, a range API's address or an existing directory, naming it", () => {
+    const at = (value: string) => loadConfig({ STAFFGATE_BREACHED_PASSWORDS: value }).breachedPasswords;
+    expect(loadConfig({}).breachedPasswords).toBeUndefined();
+    expect(at("off")).toBeUndefined();
+    expect(at(" ")).toBeUndefined();
+    expect(at("https://api.pwnedpasswords.com/range/")).toBe("https://api.pwnedpasswords.com/range/");
+    expect(at(tmpdir())).toBe(tmpdir());
+    for (const bad of ["/nonexistent-staffgate-ranges", import.meta.filename, "https://exa mple/range/"]) {
+      expect(() => at(bad), bad).toThrow(/^STAFFGATE_BREACHED_PASSWORDS is "off", a range API's/);
+    }
   });
 
   it("refuses an unknown LOG_LEVEL naming LOG_LEVEL and the levels", () => {

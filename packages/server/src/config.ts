@@ -1,9 +1,11 @@
 /** Configuration from the environment (API.md "Configuration"), validated once at start-up. */
+import { statSync } from "node:fs";
 import { isIP } from "node:net";
 import {
   DEFAULT_DATABASE_URL,
   DEFAULT_RATE_LIMITS,
   FAILPOINTS,
+  isRangeApi,
   isTenantToken,
   type RateLimits,
 } from "@staffgate/core";
@@ -64,6 +66,30 @@ function parseRateLimits(value: string | undefined): Partial<RateLimits> | false
   return limits;
 }
 
+/**
+ * STAFFGATE_BREACHED_PASSWORDS: where new passwords are looked up as breached (ASVS 6.2.12), a
+ * range API's address or a directory of range files (core auth/breached-passwords.ts); unset,
+ * empty or `off`: no lookup. Checked here, so that a mistyped source stops start-up rather than
+ * making every lookup "unknown" and every password accepted.
+ */
+function parseBreachedPasswords(value: string | undefined): string | undefined {
+  const v = (value ?? "").trim();
+  if (v === "" || v === "off") return undefined;
+  const named = `STAFFGATE_BREACHED_PASSWORDS is "off", a range API's http(s) address (e.g. https://api.pwnedpasswords.com/range/) or a directory of range files`;
+  if (isRangeApi(v)) {
+    if (!URL.canParse(v)) throw new Error(`${named}; "${v}" is not a valid address`);
+    return v;
+  }
+  let directory = false;
+  try {
+    directory = statSync(v).isDirectory();
+  } catch {
+    directory = false;
+  }
+  if (!directory) throw new Error(`${named}; "${v}" is not a directory`);
+  return v;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -81,6 +107,8 @@ export interface Config {
   readonly hashThreads: number | undefined;
   /** STAFFGATE_RATE_LIMITS: changes to DEFAULT_RATE_LIMITS, or false (off). */
   readonly rateLimits: Partial<RateLimits> | false;
+  /** STAFFGATE_BREACHED_PASSWORDS: the breached-password source, or undefined (no lookup). */
+  readonly breachedPasswords: string | undefined;
 }
 
 /** PORT: unset or empty is 3000 (`PORT= staffgate serve` must not mean "any free port"); 0 asks for one. */
@@ -170,5 +198,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: parseSecretKey(env.STAFFGATE_SECRET_KEY),
     hashThreads,
     rateLimits: parseRateLimits(env.STAFFGATE_RATE_LIMITS),
+    breachedPasswords: parseBreachedPasswords(env.STAFFGATE_BREACHED_PASSWORDS),
   };
 }

@@ -31,6 +31,7 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     publicUrl: config.publicUrl,
     jobs: true,
     rateLimits: config.rateLimits,
+    ...(config.breachedPasswords ? { breachedPasswords: config.breachedPasswords } : {}),
     // On a small host, one thread fewer than cores keeps a core for every other request during a
     // sign-in flood, at the cost of sign-ins per second (bench/README.md, bench:signin).
     ...(config.hashThreads ? { hasher: { concurrency: config.hashThreads } } : {}),

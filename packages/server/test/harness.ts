@@ -80,6 +80,8 @@ export interface TestAppOptions {
   readonly databaseUrl?: string;
   /** How long close() waits for open connections (buildApp's default otherwise). */
   readonly shutdownGraceMs?: number;
+  /** STAFFGATE_BREACHED_PASSWORDS: a range API's address or a directory of range files. */
+  readonly breachedPasswords?: string;
   /** The request rate limit (off by default in tests). */
   readonly rateLimits?: Parameters<typeof buildApp>[0] extends infer O
     ? O extends { rateLimits?: infer R }
@@ -123,6 +125,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.catalog ? { catalog: options.catalog } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.shutdownGraceMs !== undefined ? { shutdownGraceMs: options.shutdownGraceMs } : {}),
+    ...(options.breachedPasswords ? { breachedPasswords: options.breachedPasswords } : {}),
   });
   const base = new Staffgate({ baseUrl: "http://staffgate.test", fetch: injectFetch(app) });
   const signIn = async (tenant: string, login: string, password: string = CANARY_PASSWORD) => {

@@ -2,6 +2,7 @@
 import {
   type Core,
   type Ctx,
+  createBreachedPasswords,
   createCore,
   isAppError,
   loadCatalogs,
@@ -75,7 +76,21 @@ async function openAndRun(options: CoreOptions, work: (core: Core) => Promise<nu
     if (!(await migrationsAreCurrent(db.kysely as never))) {
       throw new CommandError("The database is not migrated: run `staffgate migrate` first.");
     }
-    const core = createCore({ db, catalogs: loadCatalogs(config.catalog), publicUrl: config.publicUrl });
+    const core = createCore({
+      db,
+      catalogs: loadCatalogs(config.catalog),
+      publicUrl: config.publicUrl,
+      ...(config.breachedPasswords
+        ? {
+            breachedPasswords: createBreachedPasswords(config.breachedPasswords, {
+              onUnavailable: (reason) =>
+                process.stderr.write(
+                  `warning: the breached-password lookup gave no answer (${reason}); the password was accepted\n`,
+                ),
+            }),
+          }
+        : {}),
+    });
     try {
       const { problem } = await reviewTenantCatalogs(core, config.catalog);
       if (problem) throw new CommandError(problem);

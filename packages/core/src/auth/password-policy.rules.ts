@@ -70,7 +70,14 @@ export interface PasswordContext {
   readonly roleNames?: readonly string[] | undefined;
 }
 
-export type PasswordProblemCode = "TOO_LONG" | "TOO_SHORT" | "COMMON" | "SEQUENTIAL" | "CONTEXT" | "REUSED";
+export type PasswordProblemCode =
+  | "TOO_LONG"
+  | "TOO_SHORT"
+  | "COMMON"
+  | "SEQUENTIAL"
+  | "CONTEXT"
+  | "REUSED"
+  | "BREACHED";
 
 export interface PasswordRejection {
   readonly code: PasswordProblemCode;

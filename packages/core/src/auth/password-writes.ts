@@ -13,6 +13,7 @@ import type { Trx } from "../shared/tx.ts";
 import { readSettings, type TenantSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserStore } from "../users/users.store.ts";
+import { refuseBreached } from "./breached-passwords.ts";
 import { type PasswordNotice, passwordNoticeEmail } from "./credential-emails.ts";
 import {
   type CredentialTokenKind,
@@ -75,6 +76,7 @@ export function createPasswordWrites(deps: Deps) {
       context: await passwordContextOf(db, tenant, personOf(user)),
     });
     if (rejection) throw passwordInvalid(path, rejection);
+    await refuseBreached(deps.breachedPasswords, path, password);
     const previous = await createPasswordHistoryStore(db, tenant.id).recent(
       user.id,
       settings.passwordHistory,

@@ -1,5 +1,6 @@
 /** The explicit dependencies every store and service is built from; wired once in `createCore`. */
 
+import type { BreachedPasswords } from "../auth/breached-passwords.ts";
 import type { PasswordHasher } from "../auth/password-hasher.ts";
 import type { Catalogs } from "../catalog/catalogs.ts";
 import type { Db } from "../db/database.ts";
@@ -28,6 +29,8 @@ export interface Deps {
   readonly ids: Ids;
   readonly catalogs: Catalogs;
   readonly hasher: PasswordHasher;
+  /** Where new passwords are looked up as breached (STAFFGATE_BREACHED_PASSWORDS), or null: off. */
+  readonly breachedPasswords: BreachedPasswords | null;
   /**
    * The console's public base URL (STAFFGATE_PUBLIC_URL), without a trailing slash: every link in
    * an email is built from it, never from a request's Host header (SECURITY.md C-29).

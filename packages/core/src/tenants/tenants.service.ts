@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import type { CreateTenantBody, Tenant } from "@staffgate/contract";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
+import { refuseBreached } from "../auth/breached-passwords.ts";
 import { contextWith } from "../auth/password-context.ts";
 import { checkPassword, passwordInvalid } from "../auth/password-policy.rules.ts";
 import { ADMINISTRATOR_NAME, rolePermissionKeys } from "../catalog/catalog.rules.ts";
@@ -70,6 +71,7 @@ export function createTenantsService(deps: Deps) {
       ),
     });
     if (rejection) throw passwordInvalid("admin.password", rejection);
+    await refuseBreached(deps.breachedPasswords, "admin.password", input.admin.password);
     const now = deps.clock.now().toISOString();
     const tenantId = deps.ids.next("ten");
     const row: TenantsTable = {

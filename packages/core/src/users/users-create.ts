@@ -5,6 +5,7 @@
 import type { CreateUserBody, User } from "@staffgate/contract";
 import { currentHolder } from "../access/current-holder.ts";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
+import { refuseBreached } from "../auth/breached-passwords.ts";
 import type { Caller } from "../auth/caller.ts";
 import { queueInvitation } from "../auth/credential-links.ts";
 import { passwordContextOf } from "../auth/password-context.ts";
@@ -159,6 +160,7 @@ export async function newUserPasswordHash(
       }),
     });
     if (rejection) throw passwordInvalid("password", rejection);
+    await refuseBreached(deps.breachedPasswords, "password", input.password);
   }
   return input.password === undefined ? null : deps.hasher.hash(input.password);
 }
