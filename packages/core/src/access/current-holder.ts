@@ -27,8 +27,8 @@ export async function currentHolder(trx: Executor, caller: Caller): Promise<Hold
 }
 
 /**
- * A user's grants as they are now: its role (`roleId`, read from its row) and its per-workspace
- * roles. Undefined when the role no longer exists.
+ * A user's grants as they are now: its role (`roleId`, read from its row), its per-workspace
+ * roles and its active workspaces. Undefined when the role no longer exists.
  */
 export async function holderOf(
   trx: Executor,
@@ -39,7 +39,7 @@ export async function holderOf(
   return (await holdersOf(trx, tenantId, [{ id: userId, roleId }])).get(userId);
 }
 
-/** holderOf for several users in two reads; a user whose role no longer exists is left out. */
+/** holderOf for several users in four reads; a user whose role no longer exists is left out. */
 export async function holdersOf(
   db: Executor,
   tenantId: string,
@@ -47,16 +47,26 @@ export async function holdersOf(
 ): Promise<Map<string, Holder>> {
   const out = new Map<string, Holder>();
   if (users.length === 0) return out;
+  const ids = users.map((u) => u.id);
   const wsRoles = await db
     .selectFrom("user_workspace_roles")
     .select(["user_id", "workspace_id", "role_id"])
     .where("tenant_id", "=", tenantId)
-    .where(
-      "user_id",
-      "in",
-      users.map((u) => u.id),
-    )
+    .where("user_id", "in", ids)
     .execute();
+  const everywhere = await db
+    .selectFrom("users")
+    .select(["id", "workspace_access_all"])
+    .where("tenant_id", "=", tenantId)
+    .where("id", "in", ids)
+    .execute();
+  const listed = await db
+    .selectFrom("user_workspaces")
+    .select(["user_id", "workspace_id"])
+    .where("tenant_id", "=", tenantId)
+    .where("user_id", "in", ids)
+    .execute();
+  const allIn = new Set(everywhere.filter((u) => Number(u.workspace_access_all) === 1).map((u) => u.id));
   const roles = await loadRolesById(db, tenantId, [
     ...users.map((u) => u.roleId),
     ...wsRoles.map((w) => w.role_id),
@@ -69,7 +79,10 @@ export async function holdersOf(
       const r = w.user_id === u.id ? roles.get(w.role_id) : undefined;
       if (r) workspaceRoles.set(w.workspace_id, r);
     }
-    out.set(u.id, { role, workspaceRoles });
+    const activeIn = allIn.has(u.id)
+      ? ("all" as const)
+      : new Set(listed.filter((w) => w.user_id === u.id).map((w) => w.workspace_id));
+    out.set(u.id, { role, workspaceRoles, activeIn });
   }
   return out;
 }

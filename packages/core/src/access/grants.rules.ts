@@ -38,6 +38,31 @@ export function holdsAtTenantLevel(catalog: Catalog, role: RoleGrants, key: stri
 export interface Holder {
   readonly role: RoleGrants;
   readonly workspaceRoles: ReadonlyMap<string, RoleGrants>;
+  /**
+   * The holder's active workspaces (PRODUCT.md §2: no permission applies in a workspace the user is
+   * not active in): in any other workspace the holder holds nothing, so grants nothing there.
+   */
+  readonly activeIn: "all" | ReadonlySet<string>;
+}
+
+export function isActiveIn(holder: Pick<Holder, "activeIn">, workspaceId: string): boolean {
+  return holder.activeIn === "all" || holder.activeIn.has(workspaceId);
+}
+
+/**
+ * The workspaces that `access` reaches and `actor` is not active in: [] when none, "all" when
+ * `access` is every workspace (including those created later) and the actor's is a list. Giving
+ * someone access there, or acting on someone active there, would reach beyond the actor's own
+ * (found by the issue 3 re-walk: an administrator limited to one workspace widened their own
+ * access, and others', to every workspace).
+ */
+export function accessBeyond(
+  actor: Pick<Holder, "activeIn">,
+  access: "all" | Iterable<string>,
+): "all" | string[] {
+  if (actor.activeIn === "all") return [];
+  if (access === "all") return "all";
+  return [...new Set(access)].filter((w) => !isActiveIn(actor, w));
 }
 
 interface Capability {
@@ -47,9 +72,10 @@ interface Capability {
 }
 
 function capabilityIn(catalog: Catalog, holder: Holder, workspaceId: string | null): Capability {
-  const role = (workspaceId && holder.workspaceRoles.get(workspaceId)) || holder.role;
   const keys = new Set<string>();
   const collaboratorKeys = new Set<string>();
+  if (workspaceId !== null && !isActiveIn(holder, workspaceId)) return { keys, collaboratorKeys };
+  const role = (workspaceId && holder.workspaceRoles.get(workspaceId)) || holder.role;
   const add = (perms: readonly string[], collaborator: boolean) => {
     for (const k of perms) {
       for (const c of catalog.closure.get(k) ?? []) {

@@ -65,6 +65,13 @@ interface Kind<R extends CallerRow> {
   ): Caller | undefined;
 }
 
+/** The caller's active workspaces, from the snapshot (none when the user is not in it). */
+function activeInOf(policy: PolicySnapshot, userId: string): "all" | ReadonlySet<string> {
+  const user = policy.users.get(userId);
+  if (!user) return new Set();
+  return user.workspaceAccessAll ? "all" : new Set(user.workspaces);
+}
+
 function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache, kind: Kind<R>) {
   const kept = createCallerCache<R>(deps.db.changes);
   // Asks made while no read is in flight go together in one statement (shared/turn-batch.ts); its
@@ -262,7 +269,7 @@ const sessionKind: Kind<SessionCallerRow> = {
       csrfHash: row.csrfHash,
       idleLimitSeconds: idleLimitSeconds(row, policy.settings.idleTimeoutMinutes),
       catalog: policy.catalog,
-      holder: { role, workspaceRoles },
+      holder: { role, workspaceRoles, activeIn: activeInOf(policy, row.userId) },
       permissions: callerPermissions(policy.catalog, role),
       policy,
     };
@@ -294,7 +301,7 @@ const apiTokenKind: Kind<ApiTokenCallerRow> = {
     sessionId: null,
     mustChangePassword: false,
     catalog: policy.catalog,
-    holder: { role, workspaceRoles },
+    holder: { role, workspaceRoles, activeIn: activeInOf(policy, row.userId) },
     permissions: callerPermissions(policy.catalog, role),
     policy,
   }),

@@ -23,7 +23,11 @@ export function operatorCaller(tenantId: string, catalog: Catalog, policy?: Poli
     sessionId: null,
     mustChangePassword: false,
     catalog,
-    holder: { role: { permissions: keys, collaborator: false, workspaces: [] }, workspaceRoles: new Map() },
+    holder: {
+      role: { permissions: keys, collaborator: false, workspaces: [] },
+      workspaceRoles: new Map(),
+      activeIn: "all",
+    },
     permissions: new Set(keys),
     ...(policy ? { policy } : {}),
   };

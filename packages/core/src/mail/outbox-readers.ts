@@ -13,7 +13,7 @@ import { currentHolder, holdersOf } from "../access/current-holder.ts";
 import type { Caller } from "../auth/caller.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import type { Executor } from "../shared/tx.ts";
-import { excessOfTarget } from "../users/user-lifecycle.rules.ts";
+import { refusalToActOn } from "../users/user-lifecycle.rules.ts";
 
 /** The folded addresses, among `addresses`, whose messages `caller` may read. */
 export async function readableAddresses(
@@ -41,7 +41,7 @@ export async function readableAddresses(
   );
   for (const u of others) {
     const target = holders.get(u.id);
-    if (target && excessOfTarget(caller.catalog, actor, target).length === 0) readable.add(u.email_key);
+    if (target && refusalToActOn(caller.catalog, actor, target) === null) readable.add(u.email_key);
   }
   return readable;
 }

@@ -149,6 +149,7 @@ export function createRolesService(deps: Deps) {
     const asItWas = {
       role: ref,
       workspaceRoles: new Map([...holder.workspaceRoles.keys()].map((w) => [w, ref])),
+      activeIn: "all" as const,
     };
     const added = excessOver(caller.catalog, asItWas, grants);
     const addedKeys = new Set(added.map((e) => `${e.workspaceId} ${e.permission}`));

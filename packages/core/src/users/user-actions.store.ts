@@ -94,6 +94,17 @@ export function createUserActionsStore(db: Executor, tenantId: string) {
         .execute();
     },
 
+    /** The workspaces a user is active in when not in all of them (its row's workspace_access_all). */
+    async listedWorkspaceIds(userId: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom("user_workspaces")
+        .select("workspace_id")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .execute();
+      return rows.map((r) => r.workspace_id);
+    },
+
     /** Archives unless already archived; false when another writer got there first. */
     async archiveUnlessArchived(row: UsersTable, at: string): Promise<boolean> {
       const updated = await db

@@ -5,6 +5,7 @@
  */
 import type { User, WorkRole } from "@staffgate/contract";
 import {
+  accessBeyond,
   type Excess,
   excessOver,
   type Holder,
@@ -166,6 +167,34 @@ function escalation(path: string, excess: readonly Excess[]): AppError {
   ];
   const message = `grants permissions you do not hold: ${list.slice(0, 10).join(", ")}`;
   return new AppError("PRIVILEGE_ESCALATION", `The role ${message}`, { errors: [{ path, message }] });
+}
+
+/**
+ * Refuses giving access to a workspace the actor is not active in (PRODUCT.md §2 Guards: nobody
+ * grants more than they hold, and in such a workspace the actor holds nothing). Only what the
+ * change adds is judged (`before`: the access as it was; a new user has none): anyone may narrow.
+ */
+export function ensureAccessWithin(
+  holder: Holder,
+  access: "all" | readonly string[],
+  before: "all" | readonly string[] = [],
+): void {
+  if (before === "all") return;
+  const added = access === "all" ? "all" : access.filter((w) => !before.includes(w));
+  const beyond = accessBeyond(holder, added);
+  if (beyond === "all") {
+    const message =
+      "is every workspace, and you are active only in some: list the workspaces you are active in";
+    throw new AppError("PRIVILEGE_ESCALATION", `The access ${message}`, {
+      errors: [{ path: "workspaceAccess", message }],
+    });
+  }
+  if (beyond.length > 0 && access !== "all") {
+    const message = "is a workspace you are not active in";
+    throw new AppError("PRIVILEGE_ESCALATION", `The access names workspaces you are not active in`, {
+      errors: beyond.map((w) => ({ path: `workspaceAccess.${access.indexOf(w)}`, message })),
+    });
+  }
 }
 
 /** Refuses a role the actor's own grants do not cover (SECURITY.md 52). */

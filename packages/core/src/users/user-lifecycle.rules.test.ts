@@ -156,6 +156,7 @@ describe("excessOfTarget", () => {
   const holder = (role: RoleGrants, ws: [string, RoleGrants][] = []): Holder => ({
     role,
     workspaceRoles: new Map(ws),
+    activeIn: "all",
   });
 
   it("is empty when the actor holds everything the target holds", () => {

@@ -1,6 +1,12 @@
 /** The user state machine (PRODUCT.md §2 "User lifecycle") and who may act on whom (pure). */
 import type { ErrorCode } from "@staffgate/contract";
-import { type Excess, excessOver, type Holder, type RoleGrants } from "../access/grants.rules.ts";
+import {
+  accessBeyond,
+  type Excess,
+  excessOver,
+  type Holder,
+  type RoleGrants,
+} from "../access/grants.rules.ts";
 import type { Catalog } from "../catalog/catalog.rules.ts";
 
 export type UserStatus = "invited" | "active" | "inactive" | "archived";
@@ -138,6 +144,27 @@ export function excessOfTarget(catalog: Catalog, actor: Holder, target: Holder):
     out.push(...excessOver(catalog, actor, inWorkspace));
   }
   return out;
+}
+
+/**
+ * Why `actor` may not act on `target` (switch it off or on, edit it, set its password…), or null.
+ * Whoever could not have granted what the user holds may not act on them (SECURITY.md G-52), and
+ * neither may someone limited to some workspaces act on a user active beyond them: there the actor
+ * holds nothing (PRODUCT.md §2), so a department's administrator manages that department's staff.
+ */
+export function refusalToActOn(catalog: Catalog, actor: Holder, target: Holder): string | null {
+  const beyond = accessBeyond(actor, target.activeIn);
+  if (beyond === "all") {
+    return "The user is active in every workspace and you are not; only someone active in all of them can act on this user";
+  }
+  if (beyond.length > 0) {
+    return `The user is active in workspaces you are not (${beyond.slice(0, 10).join(", ")}); only someone active there can act on this user`;
+  }
+  const excess = excessOfTarget(catalog, actor, target);
+  if (excess.length > 0) {
+    return `The user holds permissions you do not (${describeExcess(excess)}); only someone holding them can act on this user`;
+  }
+  return null;
 }
 
 /** "users.manage in wsp_1, audit.view" for an error detail. */

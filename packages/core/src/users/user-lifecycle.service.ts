@@ -24,12 +24,7 @@ import { inTenantTx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserActionsStore } from "./user-actions.store.ts";
-import {
-  decideTransition,
-  describeExcess,
-  excessOfTarget,
-  type LifecycleAction,
-} from "./user-lifecycle.rules.ts";
+import { decideTransition, type LifecycleAction, refusalToActOn } from "./user-lifecycle.rules.ts";
 import { createUserStore } from "./users.store.ts";
 
 const NO_GRANTS: RoleGrants = { permissions: [], collaborator: false, workspaces: [] };
@@ -60,13 +55,16 @@ export async function loadTargetWithin(
   const workspaceRoles = new Map<string, RoleGrants>();
   for (const w of wsRoles) workspaceRoles.set(w.workspace_id, roles.get(w.role_id) ?? NO_GRANTS);
   const role: RoleGrants = roles.get(row.role_id) ?? NO_GRANTS;
-  const excess = excessOfTarget(caller.catalog, await currentHolder(trx, caller), { role, workspaceRoles });
-  if (excess.length > 0) {
-    throw new AppError(
-      "PRIVILEGE_ESCALATION",
-      `The user holds permissions you do not (${describeExcess(excess)}); only someone holding them can act on this user`,
-    );
-  }
+  const activeIn =
+    Number(row.workspace_access_all) === 1
+      ? ("all" as const)
+      : new Set(await createUserActionsStore(trx, caller.tenantId).listedWorkspaceIds(id));
+  const refusal = refusalToActOn(caller.catalog, await currentHolder(trx, caller), {
+    role,
+    workspaceRoles,
+    activeIn,
+  });
+  if (refusal) throw new AppError("PRIVILEGE_ESCALATION", refusal);
   return row;
 }
 

@@ -26,6 +26,7 @@ import {
   checkWorkRole,
   checkWorkspaceIds,
   checkWorkspaceRoles,
+  ensureAccessWithin,
   ensureCoversRole,
   ensureCoversWorkspaceRoles,
   expiryOrThrow,
@@ -97,6 +98,7 @@ export async function createUserIn(
   );
   const wsRoles = await checkWorkspaceRoles(trx, ctx.tenantId, workspaceRoles);
   const holder = await currentHolder(trx, caller);
+  ensureAccessWithin(holder, workspaceAccess);
   ensureCoversRole(caller, holder, role);
   ensureCoversWorkspaceRoles(caller, holder, workspaceRoles, wsRoles);
   const store = createUserStore(trx, ctx.tenantId);

@@ -27,6 +27,7 @@ import {
   checkWorkRole,
   checkWorkspaceIds,
   checkWorkspaceRoles,
+  ensureAccessWithin,
   ensureCoversRole,
   ensureCoversWorkspaceRoles,
   expiryOrThrow,
@@ -162,6 +163,10 @@ export async function updateUserIn(
   if (input.workspaceAccess !== undefined && input.workspaceAccess !== "all") {
     const list = input.workspaceAccess;
     await checkWorkspaceIds(trx, ctx.tenantId, list, (i) => `workspaceAccess.${i}`);
+  }
+  // One's own access too: a limited administrator must not widen it (found by the issue 3 re-walk).
+  if (input.workspaceAccess !== undefined) {
+    ensureAccessWithin(await currentHolder(trx, caller), input.workspaceAccess, before.workspaceAccess);
   }
   if (input.workspaceRoles !== undefined && wsRolesChanged) {
     const roles = await checkWorkspaceRoles(trx, ctx.tenantId, input.workspaceRoles);
