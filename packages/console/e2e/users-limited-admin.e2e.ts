@@ -24,8 +24,12 @@ describe("a limited administrator", () => {
       permissions: ["users.view", "users.manage", "users.credentials", "roles.manage", "workspaces.manage"],
     });
     const desk = await tenant.admin.roles.create({ name: "Front desk", permissions: ["users.view"] });
-    await tenant.admin.workspaces.create({ slug: "main-clinic", name: "Main Clinic" });
+    const clinic = await tenant.admin.workspaces.create({ slug: "main-clinic", name: "Main Clinic" });
+    const annex = await tenant.admin.workspaces.create({ slug: "annex", name: "Annex" });
     await staff(tenant, "Lena", "Limited", { roleId: accessAdmin.id });
+    await staff(tenant, "Walt", "Ward", { roleId: accessAdmin.id, workspaceAccess: [clinic.id] });
+    await staff(tenant, "Ana", "Annex", { roleId: desk.id, workspaceAccess: [annex.id] });
+    await staff(tenant, "Cleo", "Clinic", { roleId: desk.id, workspaceAccess: [clinic.id] });
     await staff(tenant, "Dan", "Desk", { roleId: desk.id });
     paul = await staff(tenant, "Paul", "Physicist", { roleId: roles.Physicist ?? "" });
     // A private role: not among the roles the console lists, so only the server can judge it.
@@ -74,6 +78,25 @@ describe("a limited administrator", () => {
       page.getByRole("status").filter({ hasText: "Nina New was created and sent an invitation." }),
     );
     await gone(dialog);
+  });
+
+  it("active in one workspace, offers only a look at users active beyond it", async () => {
+    const page = await signedIn({ login: "wward", password: STAFF_PASSWORD });
+    const menu = async (name: string) => {
+      await page.getByRole("button", { name: `Actions for ${name}` }).click();
+      const items = await page.getByRole("menuitem").allInnerTexts();
+      await page.keyboard.press("Escape");
+      return items;
+    };
+    expect(await menu("Dan Desk")).toEqual([
+      "Effective permissions",
+      "No other actions\nDan Desk is active in every workspace, and you are not.",
+    ]);
+    expect(await menu("Ana Annex")).toEqual([
+      "Effective permissions",
+      "No other actions\nAna Annex is active in workspaces you are not: Annex.",
+    ]);
+    expect(await menu("Cleo Clinic")).toContain("Deactivate");
   });
 
   it("offers only a look at a user who holds more, and everything on one who does not", async () => {

@@ -37,7 +37,7 @@ import {
   type UserFilterValues,
 } from "./users/UserFilters.tsx";
 import { UserTable } from "./users/UserTable.tsx";
-import { ACTIONS, type ActionDef, type ActionId, type Caller } from "./users/userActions.ts";
+import { ACTIONS, type ActionDef, type ActionId, accessBeyond, type Caller } from "./users/userActions.ts";
 
 const PAGE_SIZE = 50;
 /** Typing in the search waits this long before the address (and the list) follows. */
@@ -71,8 +71,11 @@ function UsersView() {
     typedPasswordsAllowed: me.practice.adminTypedPasswordsAllowed,
     beyond: (u) => {
       if (!coverage || !ready) return null;
+      const name = (id: string) => ready.workspaces.find((w) => w.id === id)?.name ?? id;
+      const outside = accessBeyond(me.user.workspaceAccess, u.workspaceAccess, name);
+      if (outside) return outside;
       const excess = userExcess(coverage, u, ready.rolesById);
-      return excess.length > 0 ? coverage.describe(excess) : null;
+      return excess.length > 0 ? `holds permissions you do not: ${coverage.describe(excess)}` : null;
     },
   };
   const { search, applied, form, setForm } = useAddressFilters(filtersFromSearch);

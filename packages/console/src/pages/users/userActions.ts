@@ -32,8 +32,9 @@ export interface Caller {
   /** Whether the practice lets an administrator type a user's password (`/auth/me` practice). */
   readonly typedPasswordsAllowed: boolean;
   /**
-   * What `user` holds that the caller does not, in words ("View PHI, Read Patients and 2 more");
-   * null when nothing (or nothing known: the server still judges).
+   * Why `user` is beyond the caller, completing "<name> …" ("holds permissions you do not: View
+   * PHI, Read Patients and 2 more", "is active in workspaces you are not: Oncology"); null when
+   * nothing (or nothing known: the server still judges).
    */
   readonly beyond: (user: User) => string | null;
 }
@@ -299,7 +300,24 @@ export function menuFor(user: User, caller: Caller): MenuItem[] {
       label: "No other actions",
       group: 3,
       disabled: true,
-      reason: `${user.displayName} holds permissions you do not: ${beyond}.`,
+      reason: `${user.displayName} ${beyond}.`,
     },
   ];
+}
+
+/**
+ * Why a user active beyond the caller's own workspaces is beyond them (the server refuses acting
+ * on them: a limited administrator manages the staff of their workspaces), or null.
+ */
+export function accessBeyond(
+  mine: User["workspaceAccess"],
+  theirs: User["workspaceAccess"],
+  workspaceName: (id: string) => string,
+): string | null {
+  if (mine === "all") return null;
+  if (theirs === "all") return "is active in every workspace, and you are not";
+  const outside = theirs.filter((w) => !mine.includes(w));
+  return outside.length > 0
+    ? `is active in workspaces you are not: ${outside.map(workspaceName).join(", ")}`
+    : null;
 }
