@@ -82,6 +82,9 @@ export function fieldMessage(issue: core.$ZodRawIssue): string | undefined {
       const shape = FORMATS[format];
       return shape ? `must be ${shape}` : "is not in the expected form";
     }
+    // A union without a message of its own (zod says "Invalid input").
+    case "invalid_union":
+      return "is not in any of the accepted forms";
     case "not_multiple_of":
       return `must be a multiple of ${(issue as { divisor?: number }).divisor}`;
     default:

@@ -15,7 +15,9 @@ import {
 export const UserStatus = z.enum(["invited", "active", "inactive", "archived"]);
 export type UserStatus = z.infer<typeof UserStatus>;
 
-export const WorkspaceAccess = z.union([z.literal("all"), z.array(Id).max(1000)]);
+export const WorkspaceAccess = z.union([z.literal("all"), z.array(Id).max(1000)], {
+  error: 'must be "all" or a list of workspace ids',
+});
 
 export const WorkspaceRoleAssignment = z.strictObject({ workspaceId: Id, roleId: Id });
 

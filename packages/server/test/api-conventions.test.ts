@@ -112,6 +112,26 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     ]);
   });
 
+  it('says in words what a union field takes (found by the issue 3 re-walk: zod\'s "Invalid input")', async () => {
+    const res = await inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({
+        username: "union-words",
+        email: "union-words@example.test",
+        firstName: "Una",
+        lastName: "Words",
+        roleId: "rol_x",
+        workspaceAccess: "some",
+      }),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([
+      { path: "workspaceAccess", message: 'must be "all" or a list of workspace ids' },
+    ]);
+  });
+
   it("takes an empty body sent as JSON for no body: an action or a DELETE answers, a create says what is missing", async () => {
     const viewer = (await a.admin.roles.list()).items.find((r) => r.name === "Viewer")!;
     const staff = await a.admin.users.create({

@@ -140,6 +140,24 @@ describe(`effective permissions and who-can (${process.env.STAFFGATE_TEST_DB ?? 
     }
   });
 
+  it("records an effective-permissions read that rests on an elevation, as check records its decisions", async () => {
+    const breaker = users[users.length - 2]!;
+    const recorded = async () =>
+      (await a.admin.audit.list({ action: "access.effective_permissions", limit: 200 })).items;
+    const before = (await recorded()).length;
+    await a.admin.access.effectivePermissions(breaker);
+    const events = await recorded();
+    expect(events.length).toBe(before + 1);
+    expect(events[0]).toMatchObject({
+      actor: { id: a.adminUserId },
+      target: { type: "user", id: breaker },
+      changes: { viaEmergency: { after: [ws[2]] } },
+    });
+    // Nothing rests on an elevation for a user without one: nothing is recorded.
+    await a.admin.access.effectivePermissions(users[0]!);
+    expect(await recorded()).toHaveLength(before + 1);
+  });
+
   it("marks where the user acts as a collaborator, as the role that applies there says", async () => {
     const [w1, w2] = ws as [string, string, string];
     const flags = async (u: string) => {

@@ -107,6 +107,8 @@ describe(`users list and seats (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, 
     expect((await names({ role: special })).sort()).toEqual(["dora", "emil"]);
     expect(await names({ workspace: wsA })).toEqual(inA);
     expect(await names({ workRole: "Nurse" })).toEqual(["anna"]);
+    // In any case, as a work role is matched when it is given (issue 3 re-walk).
+    expect(await names({ workRole: "nURSE" })).toEqual(["anna"]);
     // Users with access to "all" are in every workspace of the tenant, not in a missing or foreign one.
     const foreign = (await b.admin.workspaces.create({ slug: "list-foreign", name: "F" })).id;
     expect(await names({ workspaceId: foreign, status: "all" })).toEqual([]);

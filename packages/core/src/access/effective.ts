@@ -135,12 +135,29 @@ export function createEffectiveService(deps: Deps, access: AccessService) {
       };
       // With no workspace named no elevation applies (each names a workspace or a patient).
       const tenant = column(null);
-      const workspaceIds = [...snapshot.workspaces].sort();
+      const workspaces = [...snapshot.workspaces]
+        .sort()
+        .map((workspaceId) => ({ workspaceId, ...column(workspaceId) }));
+      // Recorded as check and who-can record their decisions (PRODUCT.md §6): when an answer rests
+      // on an elevation, or the tenant records every patient-scoped decision (the matrix decides
+      // each of them). No patient is named, so none rests on a grant. Found by the issue 5 re-walk.
+      const viaEmergency = workspaces
+        .filter((w) => w.emergencyPermissions.length > 0)
+        .map((w) => w.workspaceId);
+      if (viaEmergency.length > 0 || snapshot.settings.auditAllPatientDecisions) {
+        await inTx(deps, (trx) =>
+          appendAudit(deps, trx, ctx, {
+            action: "access.effective_permissions",
+            target: { type: "user", id: user.id, label: user.username },
+            changes: viaEmergency.length > 0 ? { viaEmergency: { after: viaEmergency } } : {},
+          }),
+        );
+      }
       return {
         tenant: tenant.permissions,
         tenantCollaborator: tenant.collaborator,
         tenantCollaboratorPermissions: tenant.collaboratorPermissions,
-        workspaces: workspaceIds.map((workspaceId) => ({ workspaceId, ...column(workspaceId) })),
+        workspaces,
       };
     },
 

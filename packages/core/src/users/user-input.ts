@@ -229,3 +229,36 @@ export function sameAssignments(
       .join("\u0001");
   return key(a) === key(b);
 }
+
+/**
+ * A username must not be another user's email address, nor an email another user's username: a
+ * sign-in names an account by either, a username match winning (login.store.ts), so a user given
+ * `alice@x.example` as username would take over the sign-in of the user with that email (found by
+ * the issue 3 re-walk). Usernames without "@" can never be an email, so only those are looked up.
+ * Runs in the tenant's transaction, where creates and edits of users take turns.
+ */
+export async function ensureLoginUnambiguous(
+  db: Executor,
+  tenantId: string,
+  user: { readonly id: string; readonly username_key: string; readonly email_key: string },
+  changed: { readonly username: boolean; readonly email: boolean },
+): Promise<void> {
+  const clash = (column: "email_key" | "username_key", key: string) =>
+    db
+      .selectFrom("users")
+      .select("id")
+      .where("tenant_id", "=", tenantId)
+      .where(column, "=", key)
+      .where("id", "!=", user.id)
+      .executeTakeFirst();
+  if (changed.username && user.username_key.includes("@") && (await clash("email_key", user.username_key))) {
+    throw new AppError("USER_USERNAME_TAKEN", undefined, {
+      errors: [{ path: "username", message: "is another user's email address, which signs them in" }],
+    });
+  }
+  if (changed.email && (await clash("username_key", user.email_key))) {
+    throw new AppError("USER_EMAIL_TAKEN", undefined, {
+      errors: [{ path: "email", message: "is another user's username, which signs them in" }],
+    });
+  }
+}

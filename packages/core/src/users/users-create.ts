@@ -29,6 +29,7 @@ import {
   ensureAccessWithin,
   ensureCoversRole,
   ensureCoversWorkspaceRoles,
+  ensureLoginUnambiguous,
   expiryOrThrow,
   loadFormalRole,
   phoneOrThrow,
@@ -88,6 +89,7 @@ export async function createUserIn(
     ...row,
     work_role: checkWorkRole(tenantWorkRoles(tenant.work_roles), row.work_role, row.professional_id),
   };
+  await ensureLoginUnambiguous(trx, ctx.tenantId, stored, { username: true, email: true });
   const role = await loadFormalRole(trx, ctx.tenantId, input.roleId);
   const accessIds = workspaceAccess === "all" ? [] : [...new Set(workspaceAccess)];
   await checkWorkspaceIds(

@@ -100,7 +100,9 @@ function filters(eb: Eb, tenantId: string, f: UserListFilter): Expression<SqlBoo
   }
   if (f.virtual !== undefined) out.push(eb("users.virtual", "=", f.virtual ? 1 : 0));
   if (f.locked !== undefined) out.push(f.locked ? lockedAtSql(eb, f.now) : eb.not(lockedAtSql(eb, f.now)));
-  if (f.workRole !== undefined) out.push(eb("users.work_role", "=", f.workRole));
+  // In any case, as the tenant's work roles are matched when a user is given one (the filter of a
+  // work role typed "nurse" found nobody; issue 3 re-walk). lower() folds Unicode on both databases.
+  if (f.workRole !== undefined) out.push(sql<SqlBool>`lower(users.work_role) = ${f.workRole.toLowerCase()}`);
   if (f.lastLoginBefore !== undefined) {
     // "Not signed in since X" includes users who never signed in.
     out.push(

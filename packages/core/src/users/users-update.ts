@@ -30,6 +30,7 @@ import {
   ensureAccessWithin,
   ensureCoversRole,
   ensureCoversWorkspaceRoles,
+  ensureLoginUnambiguous,
   expiryOrThrow,
   loadFormalRole,
   phoneOrThrow,
@@ -136,6 +137,10 @@ export async function updateUserIn(
     expires_at: input.expiresAt === undefined ? row.expires_at : expiryOrThrow(input.expiresAt, now),
   };
 
+  await ensureLoginUnambiguous(trx, ctx.tenantId, next, {
+    username: next.username_key !== row.username_key,
+    email: next.email_key !== row.email_key,
+  });
   // A work role the tenant has since dropped stays on users until someone changes it.
   if (input.workRole !== undefined || input.professionalId !== undefined) {
     const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);

@@ -59,7 +59,7 @@ export function emergencyRoutes(app: FastifyInstance, core: Core, options: Route
     method: "POST",
     url: "/api/v1/emergency-access/:id/review",
     summary:
-      "Record the review of emergency access (audit.view or users.manage; its opener too, recorded as selfReview)",
+      "Record the review of emergency access (audit.view or users.manage; a reviewer who opened it is recorded with selfReview)",
     tags,
     auth: "tenant",
     permission: anyOf("users.manage", "audit.view"),

@@ -117,6 +117,7 @@ export const SUGGESTED_ACTIONS: readonly string[] = [
   "emergency_access.*",
   "access.decision",
   "access.who_can",
+  "access.effective_permissions",
   "settings.updated",
   "api_token.*",
   "audit.exported",
