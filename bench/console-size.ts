@@ -42,7 +42,8 @@ try {
   console.log(`  ${"total".padEnd(44)} ${kb(raw).padStart(10)} ${kb(gzip).padStart(10)} gzip`);
   const rest = readdirSync(path.join(outDir, "assets"))
     .map((f) => `assets/${f}`)
-    .filter((f) => !firstPage.includes(f));
+    // The build's .br/.gz siblings (packages/console/precompress.ts) are other encodings, not chunks.
+    .filter((f) => !firstPage.includes(f) && !/\.(br|gz)$/.test(f));
   if (rest.length > 0) {
     console.log("loaded later (other pages):");
     for (const file of rest) {

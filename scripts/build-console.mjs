@@ -20,7 +20,7 @@ function newest(dir) {
 }
 
 const sources = [path.join(pkg, "src"), path.join(root, "packages/sdk/src")];
-const inputs = ["index.html", "vite.config.ts", "package.json"].map(
+const inputs = ["index.html", "vite.config.ts", "precompress.ts", "package.json"].map(
   (f) => statSync(path.join(pkg, f)).mtimeMs,
 );
 const sourceTime = Math.max(...sources.map(newest), ...inputs);

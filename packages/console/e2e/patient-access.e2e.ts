@@ -312,4 +312,50 @@ describe("patient access", () => {
     expect((await write(east.id)).allowed).toBe(true);
     await shot(page, "patient-access-clerk-grant");
   });
+
+  it("says when more users match than the picker shows, and how to find the others", async () => {
+    const viewer = (await tenant.admin.roles.list({ limit: 200 })).items.find((r) => r.name === "Viewer");
+    const firstNames = ["Abel", "Bea", "Cyd", "Dov", "Edie", "Fay", "Gus", "Hal", "Ira", "Jodie"];
+    for (const firstName of firstNames) {
+      const username = `${firstName.toLowerCase()}.marchbank`;
+      await tenant.admin.users.create({
+        firstName,
+        lastName: "Marchbank",
+        username,
+        email: `${username}@${tenant.slug}.example`,
+        roleId: viewer?.id ?? "",
+        password: "amber-kestrel-meadow-5820",
+        mustChangePassword: false,
+      });
+    }
+    // Everyone the picker may offer: active, not virtual, not oneself (the administrator).
+    const offered = (await tenant.admin.users.list({ status: "active", virtual: false, limit: 200 })).items
+      .length;
+    const page = await signedIn({ path: "/patient-access?patient=PAT-6006" });
+    await page.getByRole("button", { name: "Grant access" }).click();
+    const dialog = page.getByRole("dialog", { name: "Grant access" });
+    const users = dialog.getByRole("group", { name: "User" });
+    const note = async () => dialog.locator(`[id="${await users.getAttribute("aria-describedby")}"]`);
+    await visible(users.getByRole("radio").first());
+    expect(await users.getByRole("radio").count()).toBe(8);
+    await hasText(await note(), `Showing 8 of ${offered - 1} users: type a name to find others.`);
+
+    await dialog.getByLabel("Find a user").fill("marchbank");
+    await hasText(await note(), "Showing 8 of 10 matches: type more of the name to find others.");
+    expect(await users.getByRole("radio").count()).toBe(8);
+    // Read without scrolling the list: what is at the note's place on screen is the note.
+    const onScreen = (await note()).evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return el.contains(document.elementFromPoint(r.left + 5, r.top + r.height / 2));
+    });
+    expect(await onScreen).toBe(true);
+    await shot(page, "patient-access-picker-more");
+
+    // All shown: nothing more to say.
+    await dialog.getByLabel("Find a user").fill("jodie.march");
+    await visible(users.getByRole("radio", { name: "Jodie Marchbank (jodie.marchbank)" }));
+    expect(await users.getByRole("radio").count()).toBe(1);
+    expect(await users.getAttribute("aria-describedby")).toBeNull();
+    expect(await dialog.getByText(/^Showing \d+ of/).count()).toBe(0);
+  });
 });

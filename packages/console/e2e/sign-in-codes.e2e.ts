@@ -84,6 +84,9 @@ describe("sign-in details and two-factor codes", () => {
   it("asks for a missing tenant and a whole email address in words on forgot password", async () => {
     const page = await e.newPage();
     await page.goto("/forgot-password");
+    // Named as the help article names it ("Email Address"), and found by "Email" all the same.
+    await visible(page.getByLabel("Email address", { exact: true }));
+    expect(await page.getByLabel("Email Address").count()).toBe(1);
     await page.getByLabel("Email").fill("nora");
     await page.getByRole("button", { name: "Send reset link" }).click();
     await hasText(page.locator(".field-error").first(), "Enter your practice.");

@@ -24,6 +24,10 @@ describe("a limited administrator", () => {
       permissions: ["users.view", "users.manage", "users.credentials", "roles.manage", "workspaces.manage"],
     });
     const desk = await tenant.admin.roles.create({ name: "Front desk", permissions: ["users.view"] });
+    const chartKeeper = await tenant.admin.roles.create({
+      name: "Chart keeper",
+      permissions: ["users.view", "roles.manage", "patients.read"],
+    });
     const clinic = await tenant.admin.workspaces.create({ slug: "main-clinic", name: "Main Clinic" });
     const annex = await tenant.admin.workspaces.create({ slug: "annex", name: "Annex" });
     await staff(tenant, "Lena", "Limited", { roleId: accessAdmin.id });
@@ -31,6 +35,7 @@ describe("a limited administrator", () => {
     await staff(tenant, "Ana", "Annex", { roleId: desk.id, workspaceAccess: [annex.id] });
     await staff(tenant, "Cleo", "Clinic", { roleId: desk.id, workspaceAccess: [clinic.id] });
     await staff(tenant, "Dan", "Desk", { roleId: desk.id });
+    await staff(tenant, "Rhea", "Reader", { roleId: chartKeeper.id });
     paul = await staff(tenant, "Paul", "Physicist", { roleId: roles.Physicist ?? "" });
     // A private role: not among the roles the console lists, so only the server can judge it.
     pia = await staff(tenant, "Pia", "Private", { roleId: desk.id });
@@ -183,5 +188,34 @@ describe("a limited administrator", () => {
     const own = page.getByRole("dialog", { name: "Role: Access admin" });
     await visible(own.getByText("You hold this role, so you cannot change it: ask another administrator."));
     expect(await own.getByRole("button", { name: "Save" }).count()).toBe(0);
+  });
+
+  it("shows a category mixed, not all ticked, when it ticks only the permissions they may grant", async () => {
+    const page = await signedIn({ login: "rreader", password: STAFF_PASSWORD, path: "/roles" });
+    await page.getByRole("button", { name: "Create New Role" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create New Role" });
+    await dialog.getByRole("tab", { name: "Permissions" }).click();
+    const tenantLevel = dialog.getByRole("group", { name: "Tenant level" });
+    const box = (name: string) => tenantLevel.getByRole("checkbox", { name, exact: true });
+    const category = box("Patients");
+    const mixed = () => category.evaluate((el) => (el as HTMLInputElement).indeterminate);
+    // Not check(): a category that cannot be wholly ticked does not end up checked.
+    await category.click();
+    expect(await box("Read Patients").isChecked()).toBe(true);
+    for (const label of ["View PHI", "Write Patients", "Delete Patients"]) {
+      expect([label, await box(label).isChecked(), await box(label).isDisabled()]).toEqual([
+        label,
+        false,
+        true,
+      ]);
+    }
+    expect([await category.isChecked(), await mixed()]).toEqual([false, true]);
+    await shot(page, "roles-limited-category-mixed");
+    // Everything they may tick is ticked: the next click takes it away again.
+    await category.click();
+    expect(await box("Read Patients").isChecked()).toBe(false);
+    expect([await category.isChecked(), await mixed()]).toEqual([false, false]);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog);
   });
 });

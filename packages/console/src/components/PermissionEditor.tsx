@@ -1,8 +1,9 @@
 /**
  * The grants editor of a role (and of one user's private role): checkboxes grouped by catalogue
  * category at tenant level, and one row of checkboxes per chosen workspace. A category checkbox
- * ticks or unticks all of its permissions and shows a mixed state. It offers only what the API
- * can store: tenant-only permissions never on workspace rows, and nothing a collaborator is
+ * ticks or unticks those of its permissions that may be ticked; it is checked only when every
+ * permission of the category is ticked, mixed when some are. It offers only what the API can
+ * store: tenant-only permissions never on workspace rows, and nothing a collaborator is
  * forbidden where collaborator is set (setting it takes those away: grants.ts). Given
  * `holds`, it offers only what the editor may grant: a permission the editor does not hold is
  * disabled with the reason (no privilege escalation), unless granted already, so it can be taken away.
@@ -220,8 +221,12 @@ function Categories(props: {
           props.rowCollaborator === true && analysed.patientOrCollection.has(key);
         const blocked = (key: string) => (collaborator && analysed.forbidden.has(key)) || barredByRow(key);
         const open = offered.filter((p) => !blocked(p.key) && !unheld(p.key)).map((p) => p.key);
-        const ticked = open.filter((k) => granted.has(k)).length;
-        const state = ticked === 0 ? "none" : ticked === open.length ? "all" : "some";
+        // The box tells what the category grants, not what this editor could tick: a limited
+        // administrator's tick may leave greyed-out ones unticked, and that is mixed, not all.
+        const ticked = offered.filter((p) => granted.has(p.key)).length;
+        const state = ticked === 0 ? "none" : ticked === offered.length ? "all" : "some";
+        // A click ticks what may be ticked; once all of that is, it takes it away (never stuck mixed).
+        const fill = open.some((k) => !granted.has(k));
         return (
           <fieldset key={c.name} className="pe-category">
             <legend>
@@ -229,7 +234,7 @@ function Categories(props: {
                 label={c.name}
                 state={state}
                 disabled={props.disabled || open.length === 0}
-                onChange={(on) => set(open, on)}
+                onToggle={() => set(open, fill)}
               />
             </legend>
             {offered.map((p) => (
@@ -265,7 +270,8 @@ function CategoryBox(props: {
   label: string;
   state: "none" | "some" | "all";
   disabled: boolean;
-  onChange: (on: boolean) => void;
+  /** Ticks or unticks: the caller knows which, as the box's own checked state cannot say when mixed. */
+  onToggle: () => void;
 }) {
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -278,7 +284,7 @@ function CategoryBox(props: {
         type="checkbox"
         checked={props.state === "all"}
         disabled={props.disabled}
-        onChange={(e) => props.onChange(e.target.checked)}
+        onChange={props.onToggle}
       />
       {props.label}
     </label>

@@ -35,7 +35,7 @@ export function ForgotPasswordPage() {
   const check = () => {
     const missing: Record<string, string> = {};
     if (!tenant.trim()) missing.tenant = "Enter your practice.";
-    if (!looksLikeEmail(email)) missing.email = email.trim() ? NOT_AN_EMAIL : "Enter your email.";
+    if (!looksLikeEmail(email)) missing.email = email.trim() ? NOT_AN_EMAIL : "Enter your email address.";
     return missing;
   };
   const refused = (e: unknown): Refusal =>
@@ -65,7 +65,7 @@ export function ForgotPasswordPage() {
             required
           />
           <Field
-            label="Email"
+            label="Email address"
             name="email"
             type="email"
             autoComplete="email"

@@ -2,7 +2,8 @@
  * The web console (issue 6): the built single-page app in `packages/console/dist`, served at `/`.
  * Files are served as they are; any other GET for a page (not `/api/…`, wanting HTML) answers
  * `index.html`, so `/users` or an emailed `/reset-password#token=…` opens the app there.
- * Everything else keeps the API's problem+json 404.
+ * Everything else keeps the API's problem+json 404. The build writes `.br` and `.gz` beside each
+ * text file (packages/console/precompress.ts): a client that accepts one gets it, others the file.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -40,6 +41,11 @@ export function installConsole(
     dotfiles: "deny",
     maxAge: ONE_YEAR_MS,
     immutable: true,
+    // br, else gzip, as Accept-Encoding allows; the plain file when there is no such sibling.
+    preCompressed: true,
+    // One URL, several bodies: a shared cache must key them by Accept-Encoding. Set on every file
+    // this plugin sends (index.html through `sendFile` too), as the plugin does not set it.
+    setHeaders: (res) => res.setHeader("vary", "Accept-Encoding"),
   });
   return (request, reply) => {
     if (request.method !== "GET" && request.method !== "HEAD") return false;

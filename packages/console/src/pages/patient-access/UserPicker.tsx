@@ -1,6 +1,7 @@
 /**
  * Choose one active user by search: a search box and the matches as a radio group (arrow keys
- * move the choice). The chosen user stays listed while the search changes.
+ * move the choice). The chosen user stays listed while the search changes. Only the first
+ * matches are listed; when there are more, the group says how many and how to reach the others.
  */
 import { useEffect, useId, useState } from "react";
 import { problemMessage } from "../../api.ts";
@@ -11,6 +12,30 @@ import { useApi } from "../../session.tsx";
 import type { User } from "../../types.ts";
 
 const MATCHES = 8;
+/**
+ * How many matches are fetched to count them: the API's largest page, as it gives no total.
+ * Beyond it the note says "or more".
+ */
+const COUNTED = 200;
+
+interface Found {
+  /** The search these are the matches of ("" for everyone). */
+  readonly query: string;
+  readonly shown: User[];
+  /** Every match that could be offered (oneself left out), at most COUNTED. */
+  readonly count: number;
+  /** More matches than COUNTED. */
+  readonly beyond: boolean;
+}
+
+/** Why the list is short, or null when it shows every match. */
+function moreNote(found: Found): string | null {
+  if (found.shown.length === found.count && !found.beyond) return null;
+  const of = `${found.count}${found.beyond ? " or more" : ""}`;
+  return found.query
+    ? `Showing ${found.shown.length} of ${of} matches: type more of the name to find others.`
+    : `Showing ${found.shown.length} of ${of} users: type a name to find others.`;
+}
 
 export function UserPicker(props: {
   readonly selected: User | null;
@@ -24,18 +49,29 @@ export function UserPicker(props: {
   const name = useId();
   const [q, setQ] = useState("");
   const query = useSettled(q.trim(), 250);
-  const [matches, setMatches] = useState<User[] | null>(null);
+  const [found, setFound] = useState<Found | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
     setLoadError(null);
-    // One more than shown, so leaving the excluded one out still shows MATCHES.
-    api.users.list({ status: "active", limit: MATCHES + 1, ...(query ? { q: query } : {}) }).then(
+    // Virtual users are not offered: left out by the server, so the count leaves them out too.
+    const filter = {
+      status: "active",
+      virtual: false,
+      limit: COUNTED,
+      ...(query ? { q: query } : {}),
+    } as const;
+    api.users.list(filter).then(
       (page) => {
-        if (live) {
-          setMatches(page.items.filter((u) => !u.virtual && u.id !== excludeId).slice(0, MATCHES));
-        }
+        if (!live) return;
+        const offered = page.items.filter((u) => u.id !== excludeId);
+        setFound({
+          query,
+          shown: offered.slice(0, MATCHES),
+          count: offered.length,
+          beyond: page.nextCursor !== null,
+        });
       },
       (e: unknown) => {
         if (live) setLoadError(problemMessage(e));
@@ -47,9 +83,13 @@ export function UserPicker(props: {
   }, [api, query, excludeId]);
 
   const chosen = props.selected;
+  const matches = found?.shown ?? null;
   const shown =
     chosen && matches && !matches.some((u) => u.id === chosen.id) ? [chosen, ...matches] : matches;
   const errorId = `${name}-error`;
+  const note = found && !loadError ? moreNote(found) : null;
+  const noteId = `${name}-more`;
+  const describedBy = [props.error ? errorId : null, note ? noteId : null].filter(Boolean).join(" ");
 
   return (
     <>
@@ -64,7 +104,7 @@ export function UserPicker(props: {
       <fieldset
         className="picker"
         aria-invalid={props.error ? true : undefined}
-        aria-describedby={props.error ? errorId : undefined}
+        aria-describedby={describedBy || undefined}
       >
         <legend>User</legend>
         <ErrorAlert>{loadError}</ErrorAlert>
@@ -87,6 +127,12 @@ export function UserPicker(props: {
           </label>
         ))}
       </fieldset>
+      {/* Under the box, not in it: the box scrolls, and the note must show without scrolling. */}
+      {note && (
+        <p id={noteId} className="hint picker-more">
+          {note}
+        </p>
+      )}
       {props.error && (
         <p id={errorId} className="field-error">
           {props.error}
