@@ -212,6 +212,26 @@ describe(`breached passwords (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
       }
     });
 
+    it("never looks up a password Staffgate generated (the first start's one-time password)", async () => {
+      const log = captureLog("warn");
+      const closed = await rangeServer("ranges");
+      closed.close();
+      const t = await startTestApp({ breachedPasswords: closed.url, logger: log.logger });
+      try {
+        const made = await t.app.core.tenants.bootstrapDemo();
+        expect(made).toMatchObject({ created: true, generated: true });
+        // A lookup would have met the closed port and said so.
+        expect(log.parsed().filter((l) => l.event === "sys_breach_check_unavailable")).toEqual([]);
+        // A chosen password is looked up, and meets the closed port.
+        const a = await t.createTenant();
+        const { client } = await createUser(t, a);
+        await client.credentials.changePassword({ currentPassword: CANARY_PASSWORD, newPassword: CLEAN });
+        expect(log.parsed().filter((l) => l.event === "sys_breach_check_unavailable")).not.toEqual([]);
+      } finally {
+        await t.close();
+      }
+    });
+
     it("accepts the password when the source cannot answer, and logs why without the password", async () => {
       const down = await rangeServer(503);
       const log = captureLog("warn");

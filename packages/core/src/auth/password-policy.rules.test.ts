@@ -142,6 +142,8 @@ describe("context words (ASVS 6.1.2 / 6.2.11)", () => {
     "SunriseClinic2024!!",
     "jdoe-password-jdoe",
     "Staffgate-product-name",
+    // SECURITY.md A-2's own example: it calls the product CareIAM.
+    "CareIAM-product-name",
     "sunrise.clinic.example",
     "JDOE JDOE JDOE JDOE",
     "jane.doe@sunrise-clinic.example",

@@ -13,7 +13,8 @@
  *    be on the offline list `passwords-common` of `@zxcvbn-ts/language-common` (49,233 entries),
  *    loaded once, on first use. Code `COMMON`. (After 4, also the folded form without the digits
  *    it starts or ends with, and the piece it repeats: isPaddedCommonPassword.)
- * 4. Context words (ASVS 6.1.2 / 6.2.11). The context words are the product name "staffgate",
+ * 4. Context words (ASVS 6.1.2 / 6.2.11). The context words are the product name "staffgate"
+ *    (and "careiam", SECURITY.md's name for it),
  *    the tenant slug and name, the username, the email's local part and domain, the first and
  *    last name (each, and the two together either way round), and the names of the tenant's
  *    roles and work roles (SECURITY.md A-2: "role names"): each value whole and each of its alphanumeric pieces (`Sunrise Clinic` gives
@@ -25,7 +26,8 @@
  *       inside an occurrence of such a word (all occurrences, overlaps allowed). Refused when
  *       every code point of P is marked or is a digit (a word repeated or combined with digits:
  *       `SunriseClinic2024!!`, `jdoejdoe1234`), or when the marked code points are at least
- *       40% of P (`jdoe-password-jdoe`, `Staffgate-product-name`).
+ *       35% of P (`jdoe-password-jdoe`, `Staffgate-product-name`, and SECURITY.md A-2's own
+ *       `CareIAM-product-name`, 7 of 18; it was 40% until 2026-12-05).
  *    Code `CONTEXT`.
  * 5. History (optional): `isInHistory` compares with the last N hashes. Code `REUSED`.
  *
@@ -45,8 +47,9 @@ export const PASSWORD_MIN_CEILING = 64;
 /** Context words shorter than this only count when the whole password equals them. */
 export const CONTEXT_WORD_MIN = 4;
 /** Share of the folded password made of context words from which it is refused. */
-export const CONTEXT_SHARE_LIMIT = 0.4;
-export const PRODUCT_WORDS: readonly string[] = ["staffgate"];
+export const CONTEXT_SHARE_LIMIT = 0.35;
+/** The product's name, and the one SECURITY.md A-2 gives it ("CareIAM-product-name" must be refused). */
+export const PRODUCT_WORDS: readonly string[] = ["staffgate", "careiam"];
 
 export interface PasswordPolicy {
   readonly minLength: number;

@@ -71,7 +71,10 @@ export function createTenantsService(deps: Deps) {
       ),
     });
     if (rejection) throw passwordInvalid("admin.password", rejection);
-    await refuseBreached(deps.breachedPasswords, "admin.password", input.admin.password);
+    // A password Staffgate generated (shown once, to be changed) is random: never looked up.
+    if (!options.mustChangePassword) {
+      await refuseBreached(deps.breachedPasswords, "admin.password", input.admin.password);
+    }
     const now = deps.clock.now().toISOString();
     const tenantId = deps.ids.next("ten");
     const row: TenantsTable = {
