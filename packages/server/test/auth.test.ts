@@ -36,7 +36,7 @@ describe(`minimal sign-in (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
       ...common,
       username: "aa-by-email",
       email: login,
-      password: "emails-own-pass-1",
+      password: "copper-lantern-harbour-91",
     });
     const second = await a.admin.users.create({
       ...common,
@@ -59,7 +59,7 @@ describe(`minimal sign-in (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     });
     expect(signedIn.user.username).toBe(login);
     const refused = await problemOf(() =>
-      t.anonymous.auth.login({ tenant: a.slug, login, password: "emails-own-pass-1" }),
+      t.anonymous.auth.login({ tenant: a.slug, login, password: "copper-lantern-harbour-91" }),
     );
     expect(refused.code).toBe("INVALID_CREDENTIALS");
   });
