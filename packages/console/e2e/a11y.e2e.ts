@@ -155,7 +155,7 @@ describe("accessibility: axe on every page", () => {
       await visible(dialog.getByRole("tab", { name: "Role Properties" }));
       await accessible(page, `${opener}, Role Properties`);
       await dialog.getByRole("tab", { name: /^Permissions/ }).click();
-      await visible(dialog.getByRole("group", { name: "Tenant level" }));
+      await visible(dialog.getByRole("group", { name: "Organization permissions (tenant level)" }));
       await accessible(page, `${opener}, Permissions`);
       if (opener === "Create New Role") {
         await dialog.getByLabel("Workspace", { exact: true }).selectOption({ label: "Planning" });

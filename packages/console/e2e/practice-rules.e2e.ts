@@ -1,6 +1,6 @@
 /**
  * The practice's rules as `/auth/me` states them to everyone: a practice that forbids typed
- * passwords is offered no typed password (menu, Create New User), and the emergency access
+ * passwords is offered no typed password (menu, Create New User, Edit), and the emergency access
  * dialog says the practice's own time box to someone who cannot read the settings.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -34,6 +34,21 @@ describe("practice rules", () => {
     await visible(dialog.getByRole("radio", { name: "Send an invitation link" }));
     expect(await dialog.getByRole("radio", { name: "Set it now" }).count()).toBe(0);
     await visible(dialog.getByText(/does not let administrators type a password/));
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+
+    // Edit's Password part (W8): keep it or set a random one, and the reason.
+    await page.getByRole("button", { name: "Actions for Tomas Novak" }).click();
+    await page.getByRole("menuitem", { name: "Edit", exact: true }).click();
+    const part = page
+      .getByRole("dialog", { name: "Edit Tomas Novak" })
+      .getByRole("group", { name: "Password", exact: true });
+    await visible(part.getByRole("radio", { name: "Set a random password" }));
+    expect(await part.getByRole("radio", { name: "Enter a new password" }).count()).toBe(0);
+    await visible(
+      part.getByText(
+        "Your practice does not let administrators type a password: set a random one, or keep the current one.",
+      ),
+    );
   });
 
   it("states the practice's emergency access time box to someone who cannot read the settings", async () => {

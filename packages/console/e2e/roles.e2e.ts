@@ -17,7 +17,7 @@ describe("roles", () => {
   });
 
   const dialog = () => page.getByRole("dialog");
-  const tenantLevel = () => dialog().getByRole("group", { name: "Tenant level" });
+  const tenantLevel = () => dialog().getByRole("group", { name: "Organization permissions (tenant level)" });
   const box = (scope: ReturnType<typeof tenantLevel>, name: string) =>
     scope.getByRole("checkbox", { name, exact: true });
   const roleByName = async (name: string) => {
@@ -165,7 +165,7 @@ describe("roles", () => {
         .getByRole("tab", { name: /^Permissions/ })
         .getAttribute("aria-selected"),
     ).toBe("true");
-    const rows = dialog().getByRole("group", { name: "Workspace rows" });
+    const rows = dialog().getByRole("group", { name: "Workspace permissions" });
     await visible(rows.getByText("A tenant-level collaborator role has no workspace rows", { exact: true }));
     await dialog().getByRole("button", { name: "Cancel" }).click();
     expect((await roleByName("Copy of Planning Physicist")).collaborator).toBe(false);

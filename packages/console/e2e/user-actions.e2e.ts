@@ -1,10 +1,11 @@
 /**
  * The Actions menu of a user row (W8, W10): driven by keyboard as a WAI-ARIA menu button, and
- * each action with the server's state checked afterwards: unlock, random password shown once,
+ * each action with the server's state checked afterwards: unlock, random password shown once (from
+ * the menu, and from Edit's Password part: W8),
  * reset link, reset MFA, end sessions, mark a password compromised, deactivate/reactivate, archive → Archived → restore,
  * purge (offered on every user but oneself; refused in words for one with history).
  */
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 import { enrolMfa, lockOut, roleIds, STAFF_PASSWORD, staff } from "./users-seed.ts";
@@ -138,6 +139,102 @@ describe("user actions", () => {
     await gone(dialog);
     await said(page, "Tomas Novak has a new password and must change it at next sign-in.");
     expect((await signIn(tom.username, typed)).mustChangePassword).toBe(true);
+  });
+
+  /** Actions → Edit on a row: the Edit dialog, once its form is there. */
+  async function edit(page: Page, name: string) {
+    await choose(page, name, "Edit");
+    const dialog = page.getByRole("dialog", { name: `Edit ${name}` });
+    await visible(dialog.getByLabel("First name"));
+    return dialog;
+  }
+  const passwordPart = (dialog: Locator) => dialog.getByRole("group", { name: "Password", exact: true });
+
+  it("W8: Edit sets a random password with the other changes, shown once, that signs in as ticked", async () => {
+    const rosa = await staff(tenant, "Rosa", "Random", { roleId: viewer });
+    const page = await signedIn({ clipboard: true });
+    const dialog = await edit(page, "Rosa Random");
+    const part = await visible(passwordPart(dialog));
+    expect(await part.getByRole("radio", { name: "Keep the current password" }).isChecked()).toBe(true);
+    await dialog.getByLabel("Title").fill("Dr");
+    await part.getByRole("radio", { name: "Set a random password" }).check();
+    const must = part.getByLabel("Must change it at next sign-in");
+    expect(await must.isChecked()).toBe(true);
+    await must.uncheck();
+    await dialog.getByRole("button", { name: "Save" }).click();
+    const shown = page.getByRole("dialog", { name: "New password for Rosa Random" });
+    const secret = shown.locator("output");
+    await visible(secret);
+    await expect.poll(() => focusedName(page)).toBe("Copy");
+    const password = ((await secret.textContent()) ?? "").trim();
+    expect(password.length).toBeGreaterThanOrEqual(15);
+    await shot(page, "users-edit-random-password");
+    await shown.getByRole("button", { name: "Copy" }).click();
+    await visible(shown.getByText("Copied to the clipboard."));
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(password);
+    await shown.getByRole("button", { name: "Done" }).click();
+    await gone(shown);
+    await said(page, "Rosa Random was saved. Rosa Random has a new random password.");
+    await expect.poll(() => focusedName(page)).toBe("Actions for Rosa Random");
+    expect(await page.getByText(password).count()).toBe(0);
+    expect(await tenant.admin.users.get(rosa.id)).toMatchObject({ title: "Dr", mustChangePassword: false });
+    expect((await signIn(rosa.username, password)).mustChangePassword).toBe(false);
+  });
+
+  it("W8: Edit's typed password is refused beside its field, the dialog stays open, then a good one is saved", async () => {
+    const tess = await staff(tenant, "Tess", "Typed", { roleId: viewer });
+    const page = await signedIn();
+    const dialog = await edit(page, "Tess Typed");
+    const part = passwordPart(dialog);
+    await dialog.getByLabel("Title").fill("Nurse");
+    await part.getByRole("radio", { name: "Enter a new password" }).check();
+    const field = part.getByLabel("New password", { exact: true });
+    expect(await field.getAttribute("autocomplete")).toBe("new-password");
+    expect(await part.getByLabel("Must change it at next sign-in").isChecked()).toBe(true);
+    await field.fill("short-7");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => field.getAttribute("aria-invalid")).toBe("true");
+    const reason = dialog.locator(`[id="${(await field.getAttribute("aria-describedby")) ?? ""}"]`);
+    await hasText(reason, /at least 15/);
+    // The other changes were saved; only the password was not, and the dialog says so.
+    await visible(dialog.getByText("Your other changes were saved; the password was not."));
+    expect((await tenant.admin.users.get(tess.id)).title).toBe("Nurse");
+    await shot(page, "users-edit-password-refused");
+    const typed = "harbour lantern quill 5310";
+    await field.fill(typed);
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await gone(dialog);
+    await said(
+      page,
+      "Tess Typed was saved. Tess Typed has a new password and must change it at next sign-in.",
+    );
+    expect((await tenant.admin.users.get(tess.id)).mustChangePassword).toBe(true);
+    expect((await signIn(tess.username, typed)).mustChangePassword).toBe(true);
+  });
+
+  it("W8: no Password part on one's own row, a virtual user, or for someone without users.credentials", async () => {
+    await staff(tenant, "Vera", "Virtual", { roleId: viewer, virtual: true });
+    const editor = await tenant.admin.roles.create({
+      name: "User editor",
+      permissions: ["users.view", "users.manage"],
+    });
+    await staff(tenant, "Ed", "Editor", { roleId: editor.id });
+    await staff(tenant, "Pat", "Peer", { roleId: editor.id });
+    const page = await signedIn();
+    for (const name of ["Ada Admin", "Vera Virtual"]) {
+      const dialog = await edit(page, name);
+      expect(await passwordPart(dialog).count(), name).toBe(0);
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await gone(dialog);
+    }
+    // The same page offers it on another user: the part is absent for the reasons above only.
+    const pat = await edit(page, "Pat Peer");
+    await visible(passwordPart(pat));
+    await pat.getByRole("button", { name: "Cancel" }).click();
+
+    const ed = await signedIn({ login: "eeditor", password: STAFF_PASSWORD });
+    const dialog = await edit(ed, "Pat Peer");
+    expect(await passwordPart(dialog).count()).toBe(0);
   });
 
   it("sends a reset link, resets MFA, ends sessions and marks a password compromised", async () => {

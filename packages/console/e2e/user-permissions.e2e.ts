@@ -26,7 +26,7 @@ describe("user permissions", () => {
       roleId,
       ...(password ? { password, mustChangePassword: false } : {}),
     });
-  const tenantLevel = (p: Page) => p.getByRole("group", { name: "Tenant level" });
+  const tenantLevel = (p: Page) => p.getByRole("group", { name: "Organization permissions (tenant level)" });
 
   it("starts from the formal role and saves a private role the server reports", async () => {
     const physicist = roleIds.get("Physicist")!;

@@ -161,7 +161,7 @@ describe("a limited administrator", () => {
     const dialog = page.getByRole("dialog", { name: "Create New Role" });
     await dialog.getByLabel("Name", { exact: true }).fill("Workspace keepers");
     await dialog.getByRole("tab", { name: "Permissions" }).click();
-    const tenantLevel = dialog.getByRole("group", { name: "Tenant level" });
+    const tenantLevel = dialog.getByRole("group", { name: "Organization permissions (tenant level)" });
     const box = (name: string) => tenantLevel.getByRole("checkbox", { name, exact: true });
     await visible(tenantLevel.getByText(/^You can grant only permissions you hold yourself/));
     const phi = box("View PHI");
@@ -195,7 +195,7 @@ describe("a limited administrator", () => {
     await page.getByRole("button", { name: "Create New Role" }).click();
     const dialog = page.getByRole("dialog", { name: "Create New Role" });
     await dialog.getByRole("tab", { name: "Permissions" }).click();
-    const tenantLevel = dialog.getByRole("group", { name: "Tenant level" });
+    const tenantLevel = dialog.getByRole("group", { name: "Organization permissions (tenant level)" });
     const box = (name: string) => tenantLevel.getByRole("checkbox", { name, exact: true });
     const category = box("Patients");
     const mixed = () => category.evaluate((el) => (el as HTMLInputElement).indeterminate);

@@ -48,7 +48,7 @@ export function PermissionEditor(props: {
   return (
     <div className="pe">
       <fieldset className="pe-scope">
-        <legend>Tenant level</legend>
+        <legend>Organization permissions (tenant level)</legend>
         <p className="hint">Granted here, a permission applies in every workspace.</p>
         {!disabled && holds && props.catalog.some((p) => !holds(p.key)) && (
           <p className="hint">
@@ -76,7 +76,7 @@ export function PermissionEditor(props: {
       </fieldset>
 
       <fieldset className="pe-scope">
-        <legend>Workspace rows</legend>
+        <legend>Workspace permissions</legend>
         <p className="hint">A row grants its permissions in that workspace only.</p>
         <Messages list={errors.rows} />
         {value.collaborator && (

@@ -189,9 +189,9 @@ function UsersView() {
           userId={user.id}
           options={ready}
           onClose={close}
-          onSaved={(saved) => {
+          onSaved={(saved, said) => {
             close();
-            say(`${saved.displayName} was saved.`);
+            say(`${saved.displayName} was saved.${said ? ` ${said}` : ""}`);
           }}
         />
       ) : null;

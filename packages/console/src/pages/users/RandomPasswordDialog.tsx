@@ -1,9 +1,9 @@
 /**
  * "Set random password": asks first (the user's sessions end), with "must change at next sign-in"
- * on by default; then shows the password this once, with a Copy button. Closing the dialog drops
- * it: it is never shown again nor kept anywhere.
+ * on by default; then shows the password this once, with a Copy button (PasswordShownOnce, which
+ * Edit shows too). Closing the dialog drops it: it is never shown again nor kept anywhere.
  */
-import { useEffect, useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import { problemMessage } from "../../api.ts";
 import { Dialog } from "../../components/Dialog.tsx";
 import { FormActions } from "../../components/FormActions.tsx";
@@ -22,13 +22,6 @@ export function RandomPasswordDialog(props: {
   const [password, setPassword] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [copied, setCopied] = useState<string | null>(null);
-  const labelId = useId();
-  const copyButton = useRef<HTMLButtonElement>(null);
-  // The button that asked is gone once the password is shown: focus moves to Copy, not the page.
-  useEffect(() => {
-    if (password) copyButton.current?.focus();
-  }, [password]);
 
   const generate = async () => {
     setBusy(true);
@@ -40,56 +33,14 @@ export function RandomPasswordDialog(props: {
         { ifMatch: user.version },
       );
       setPassword(answer?.password ?? null);
-      props.onDone(
-        `${user.displayName} has a new random password${mustChange ? " and must change it at next sign-in" : ""}.`,
-      );
+      props.onDone(passwordSetWords(user, { random: true, mustChangePassword: mustChange }));
     } catch (e) {
       setError(problemMessage(e));
     }
     setBusy(false);
   };
 
-  const copy = async () => {
-    if (!password) return;
-    try {
-      await navigator.clipboard.writeText(password);
-      setCopied("Copied to the clipboard.");
-    } catch {
-      setCopied("The browser did not allow copying: select the password and copy it yourself.");
-    }
-  };
-
-  if (password) {
-    return (
-      <Dialog title={`New password for ${user.displayName}`} onClose={props.onClose}>
-        <div className="dialog-body">
-          <p>
-            This password is shown only this once. Give it to {user.displayName} in person or by another safe
-            channel.
-          </p>
-          <p className="password-once">
-            <span id={labelId}>Password</span>
-            <output aria-labelledby={labelId} className="password-once-value">
-              {password}
-            </output>
-            <button ref={copyButton} type="button" onClick={copy}>
-              Copy
-            </button>
-          </p>
-          {copied && (
-            <p role="status" className="hint">
-              {copied}
-            </p>
-          )}
-        </div>
-        <div className="actions">
-          <button type="button" className="primary" onClick={props.onClose}>
-            Done
-          </button>
-        </div>
-      </Dialog>
-    );
-  }
+  if (password) return <PasswordShownOnce user={user} password={password} onClose={props.onClose} />;
 
   return (
     <Dialog title="Set a random password?" onClose={props.onClose}>
@@ -110,6 +61,66 @@ export function RandomPasswordDialog(props: {
         submitLabel="Set random password"
         onAction={generate}
       />
+    </Dialog>
+  );
+}
+
+/** The words said once a password is set, by the Actions items and by Edit alike. */
+export function passwordSetWords(
+  user: User,
+  input: { readonly random?: true; readonly mustChangePassword: boolean },
+): string {
+  const must = input.mustChangePassword ? " and must change it at next sign-in" : "";
+  return `${user.displayName} has a new ${input.random ? "random " : ""}password${must}.`;
+}
+
+/**
+ * A generated password, shown this once with a Copy button (which takes the focus): by "Set
+ * random password" and by Edit's "Set a random password".
+ */
+export function PasswordShownOnce(props: {
+  readonly user: User;
+  readonly password: string;
+  readonly onClose: () => void;
+}) {
+  const { user, password } = props;
+  const [copied, setCopied] = useState<string | null>(null);
+  const labelId = useId();
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(password);
+      setCopied("Copied to the clipboard.");
+    } catch {
+      setCopied("The browser did not allow copying: select the password and copy it yourself.");
+    }
+  };
+  return (
+    <Dialog title={`New password for ${user.displayName}`} onClose={props.onClose}>
+      <div className="dialog-body">
+        <p>
+          This password is shown only this once. Give it to {user.displayName} in person or by another safe
+          channel.
+        </p>
+        <p className="password-once">
+          <span id={labelId}>Password</span>
+          <output aria-labelledby={labelId} className="password-once-value">
+            {password}
+          </output>
+          <button type="button" onClick={copy} data-autofocus>
+            Copy
+          </button>
+        </p>
+        {copied && (
+          <p role="status" className="hint">
+            {copied}
+          </p>
+        )}
+      </div>
+      <div className="actions">
+        <button type="button" className="primary" onClick={props.onClose}>
+          Done
+        </button>
+      </div>
     </Dialog>
   );
 }

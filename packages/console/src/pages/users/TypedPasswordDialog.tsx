@@ -9,6 +9,7 @@ import { FormDialog } from "../../components/FormDialog.tsx";
 import { useSubmit } from "../../components/useSubmit.ts";
 import { useApi } from "../../session.tsx";
 import type { User } from "../../types.ts";
+import { passwordSetWords } from "./RandomPasswordDialog.tsx";
 
 export function TypedPasswordDialog(props: {
   readonly user: User;
@@ -27,9 +28,7 @@ export function TypedPasswordDialog(props: {
       { ifMatch: user.version },
     );
     props.onClose();
-    props.onDone(
-      `${user.displayName} has a new password${mustChange ? " and must change it at next sign-in" : ""}.`,
-    );
+    props.onDone(passwordSetWords(user, { mustChangePassword: mustChange }));
   };
   return (
     <FormDialog

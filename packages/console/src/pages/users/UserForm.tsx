@@ -33,6 +33,8 @@ export function UserForm(props: {
   readonly options: UserOptions;
   readonly privateRoleId?: string | undefined;
   readonly ownRole?: boolean;
+  /** Edit: offer the "Password" part (keep, type or generate one: W8). */
+  readonly passwordSettable?: boolean;
   /** Saves; throws the API's refusal. `hasProfessionalId`: the chosen work role carries one. */
   readonly onSubmit: (values: UserFormValues, hasProfessionalId: boolean) => Promise<void>;
   /** Takes over a refusal the form should not show itself (true: handled). */
@@ -115,7 +117,13 @@ export function UserForm(props: {
             id: "info",
             label: "User Information",
             invalid: invalid("info"),
-            panel: <UserInfoFields {...fields} workRoles={props.options.workRoles} />,
+            panel: (
+              <UserInfoFields
+                {...fields}
+                workRoles={props.options.workRoles}
+                passwordSettable={props.passwordSettable ?? false}
+              />
+            ),
           },
           {
             id: "roles",

@@ -1,6 +1,6 @@
 /**
  * The "User Information" tab: names, sign-in identity, work role, contact and professional
- * details, the account's expiry, and (create) the password.
+ * details, the account's expiry, and the password (create; edit when the caller may set it).
  */
 import { ExpiresField } from "../../components/ExpiresField.tsx";
 import { Field, NamedOptions, SelectField, TextAreaField } from "../../components/Field.tsx";
@@ -52,7 +52,13 @@ const DETAILS: readonly TextFieldDef[] = [
   { key: "prescriberId", label: "Prescriber ID", spellCheck: false },
 ];
 
-export function UserInfoFields(props: FieldsProps & { readonly workRoles: readonly WorkRole[] }) {
+export function UserInfoFields(
+  props: FieldsProps & {
+    readonly workRoles: readonly WorkRole[];
+    /** Edit: the signed-in person may set this user's password (W8). */
+    readonly passwordSettable?: boolean;
+  },
+) {
   const { values: v, errors, set, mode } = props;
   const workRole = props.workRoles.find((w) => w.name === v.workRole);
   // A work role the tenant has since dropped stays choosable for the user who still has it.
@@ -93,6 +99,11 @@ export function UserInfoFields(props: FieldsProps & { readonly workRoles: readon
       {DETAILS.map(text)}
       <MoreFields {...props} />
       {mode === "create" && <CreateOnlyFields {...props} />}
+      {mode === "edit" && props.passwordSettable && (
+        <div className="user-form-wide">
+          <PasswordFields {...props} />
+        </div>
+      )}
     </div>
   );
 }
@@ -129,67 +140,89 @@ function MoreFields({ values: v, errors, set }: FieldsProps) {
   );
 }
 
-function CreateOnlyFields({ values: v, errors, set }: FieldsProps) {
-  // A practice that forbids typed passwords refuses one here (TYPED_PASSWORDS_FORBIDDEN): only the
-  // invitation is offered, and the page says why.
-  const typedAllowed = useSession().me.practice.adminTypedPasswordsAllowed;
+function CreateOnlyFields(props: FieldsProps) {
+  const { values: v, set } = props;
   return (
     <div className="user-form-wide">
       <label className="check">
         <input type="checkbox" checked={v.virtual} onChange={(e) => set("virtual", e.target.checked)} />
         Virtual user (listed and schedulable, but never signs in)
       </label>
-      {!v.virtual && (
-        <fieldset className="choice">
-          <legend>Password</legend>
-          <label>
+      {!v.virtual && <PasswordFields {...props} />}
+    </div>
+  );
+}
+
+type PasswordMode = UserFormValues["passwordMode"];
+
+/** The ways to give a password: on create (W1, W2), and on edit (W8: Prevounce's Edit). */
+const PASSWORD_CHOICES: Record<FieldsProps["mode"], readonly (readonly [PasswordMode, string])[]> = {
+  create: [
+    ["invite", "Send an invitation link"],
+    ["set", "Set it now"],
+  ],
+  edit: [
+    ["keep", "Keep the current password"],
+    ["set", "Enter a new password"],
+    ["random", "Set a random password"],
+  ],
+};
+
+/** What the person may do instead when the practice forbids typed passwords. */
+const TYPED_INSTEAD: Record<FieldsProps["mode"], string> = {
+  create: "the user chooses one from the invitation link.",
+  edit: "set a random one, or keep the current one.",
+};
+
+/**
+ * The "Password" choices. A practice that forbids typed passwords refuses one
+ * (TYPED_PASSWORDS_FORBIDDEN): that choice is not offered, and the part says why.
+ */
+function PasswordFields({ mode, values: v, errors, set }: FieldsProps) {
+  const typedAllowed = useSession().me.practice.adminTypedPasswordsAllowed;
+  const typed = typedAllowed && v.passwordMode === "set";
+  return (
+    <fieldset className="choice">
+      <legend>Password</legend>
+      {PASSWORD_CHOICES[mode]
+        .filter(([choice]) => typedAllowed || choice !== "set")
+        .map(([choice, label]) => (
+          <label key={choice}>
             <input
               type="radio"
               name="passwordMode"
-              checked={v.passwordMode === "invite"}
-              onChange={() => set("passwordMode", "invite")}
+              checked={v.passwordMode === choice}
+              onChange={() => set("passwordMode", choice)}
             />
-            Send an invitation link
+            {label}
           </label>
-          {typedAllowed ? (
-            <label>
-              <input
-                type="radio"
-                name="passwordMode"
-                checked={v.passwordMode === "set"}
-                onChange={() => set("passwordMode", "set")}
-              />
-              Set it now
-            </label>
-          ) : (
-            <p className="hint">
-              Your practice does not let administrators type a password: the user chooses one from the
-              invitation link.
-            </p>
-          )}
-          {typedAllowed && v.passwordMode === "set" && (
-            <>
-              <Field
-                label="Password"
-                type="password"
-                autoComplete="new-password"
-                value={v.password}
-                onChange={(e) => set("password", e.target.value)}
-                error={errors.password}
-                required
-              />
-              <label className="check">
-                <input
-                  type="checkbox"
-                  checked={v.mustChangePassword}
-                  onChange={(e) => set("mustChangePassword", e.target.checked)}
-                />
-                Must change it at next sign-in
-              </label>
-            </>
-          )}
-        </fieldset>
+        ))}
+      {!typedAllowed && (
+        <p className="hint">
+          Your practice does not let administrators type a password: {TYPED_INSTEAD[mode]}
+        </p>
       )}
-    </div>
+      {typed && (
+        <Field
+          label={mode === "create" ? "Password" : "New password"}
+          type="password"
+          autoComplete="new-password"
+          value={v.password}
+          onChange={(e) => set("password", e.target.value)}
+          error={errors.password}
+          required
+        />
+      )}
+      {(typed || v.passwordMode === "random") && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={v.mustChangePassword}
+            onChange={(e) => set("mustChangePassword", e.target.checked)}
+          />
+          Must change it at next sign-in
+        </label>
+      )}
+    </fieldset>
   );
 }

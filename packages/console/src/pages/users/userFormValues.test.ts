@@ -1,6 +1,6 @@
 /** What the user form can tell before asking the server (it must never refuse what the server takes). */
 import { describe, expect, it } from "vitest";
-import { EMPTY_VALUES, missingChoices } from "./userFormValues.ts";
+import { EMPTY_VALUES, missingChoices, passwordBody } from "./userFormValues.ts";
 
 const filled = { ...EMPTY_VALUES, firstName: "Ada", lastName: "L", username: "ada", roleId: "rol_1" };
 
@@ -20,5 +20,26 @@ describe("the user form's own checks", () => {
       expect(missingChoices({ ...filled, email }).email, email).toBeUndefined();
     for (const email of ["ada", "ada@", "@example.org", "ada@example", "a b@example.org", "ada@@example.org"])
       expect(missingChoices({ ...filled, email }).email, email).toBeDefined();
+  });
+});
+
+describe("Edit's Password part (W8)", () => {
+  const user = { ...filled, email: "ada@example.org", passwordMode: "keep" as const };
+
+  it("asks for a new password only when one is to be typed, and sends what was chosen", () => {
+    expect(missingChoices({ ...user, passwordMode: "set" }, "edit", user).password).toBe(
+      "Enter a new password, or keep the current one.",
+    );
+    for (const passwordMode of ["keep", "random"] as const)
+      expect(missingChoices({ ...user, passwordMode }, "edit", user).password).toBeUndefined();
+    expect(passwordBody(user)).toBeNull();
+    expect(passwordBody({ ...user, passwordMode: "random", mustChangePassword: false })).toEqual({
+      random: true,
+      mustChangePassword: false,
+    });
+    expect(passwordBody({ ...user, passwordMode: "set", password: "x".repeat(15) })).toEqual({
+      password: "x".repeat(15),
+      mustChangePassword: true,
+    });
   });
 });

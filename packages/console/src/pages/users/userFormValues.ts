@@ -34,7 +34,8 @@ export interface UserFormValues {
   readonly workRole: string;
   readonly professionalId: string;
   readonly virtual: boolean;
-  readonly passwordMode: "invite" | "set";
+  /** Create: "invite" or "set"; edit: "keep", "set" or "random" (W8). */
+  readonly passwordMode: "invite" | "set" | "keep" | "random";
   readonly password: string;
   readonly mustChangePassword: boolean;
   readonly roleId: string;
@@ -86,6 +87,7 @@ export function valuesOf(user: User): UserFormValues {
     workRole: user.workRole ?? "",
     professionalId: user.professionalId ?? "",
     virtual: user.virtual,
+    passwordMode: "keep",
     roleId: user.roleId,
     accessAll: user.workspaceAccess === "all",
     accessIds: user.workspaceAccess === "all" ? [] : user.workspaceAccess,
@@ -181,6 +183,15 @@ export function updateBody(
   return body as UpdateUserInput;
 }
 
+/** Edit: what `POST /users/{id}/password` is sent after the fields are saved; null keeps it. */
+export function passwordBody(
+  v: UserFormValues,
+): { random: true; mustChangePassword: boolean } | { password: string; mustChangePassword: boolean } | null {
+  const mustChangePassword = v.mustChangePassword;
+  if (v.passwordMode === "random") return { random: true, mustChangePassword };
+  return v.passwordMode === "set" ? { password: v.password, mustChangePassword } : null;
+}
+
 export type Tab = "info" | "roles";
 
 const ROLE_FIELDS = new Set(["roleId", "workspaceAccess", "workspaceRoles"]);
@@ -246,8 +257,11 @@ export function missingChoices(
   for (const [key, message] of REQUIRED_TEXT) if (!v[key].trim()) out[key] = message;
   // A malformed address is named in the same round as an empty role, not in a second one.
   if (v.email.trim() && !looksLikeEmail(v.email)) out.email = NOT_AN_EMAIL;
-  if (mode === "create" && !v.virtual && v.passwordMode === "set" && !v.password) {
-    out.password = "Enter a password, or send an invitation link instead.";
+  if (!v.virtual && v.passwordMode === "set" && !v.password) {
+    out.password =
+      mode === "create"
+        ? "Enter a password, or send an invitation link instead."
+        : "Enter a new password, or keep the current one.";
   }
   if (!v.roleId) out.roleId = "Choose a role.";
   // "Only the ticked workspaces" with none ticked would make the user active in no workspace: almost
