@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
-import { createRole, createUser, inviteUser } from "./lifecycle-fixtures.ts";
+import { createRole, createUser, inviteUser, resetLinkToken } from "./lifecycle-fixtures.ts";
 
 /** Re-authentication counts in fixed 15-minute windows: Retry-After is the time to this one's end. */
 function secondsToWindowEnd(at: Date): number {
@@ -105,14 +105,7 @@ describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sq
       t.anonymous.auth.login({ tenant: a.slug, login: user.username, password: CANARY_PASSWORD }),
     );
     expect([thief.status, thief.code]).toEqual([401, "INVALID_CREDENTIALS"]);
-    const [mail] = await t.db.kysely
-      .selectFrom("outbox")
-      .select("body")
-      .where("tenant_id", "=", a.id)
-      .where("to_address", "=", user.email)
-      .where("kind", "=", "auth.password.reset_link")
-      .execute();
-    const token = /#token=([A-Za-z0-9_-]+)/.exec(mail!.body)![1]!;
+    const token = await resetLinkToken(t, a.id, user.email);
     await t.anonymous.credentials.resetPassword({ token, newPassword: "violet-harbour-lantern-0420" });
     await t.signIn(a.slug, user.username, "violet-harbour-lantern-0420");
     const [event] = (await a.admin.audit.list({ action: "user.password_compromised", targetId: user.id }))

@@ -111,3 +111,18 @@ export async function activeAdministrators(t: TestApp, tenant: TestTenant): Prom
     .execute();
   return rows.length;
 }
+
+/** The token of the first reset link emailed to `email` in the tenant (read from the outbox). */
+export async function resetLinkToken(t: TestApp, tenantId: string, email: string): Promise<string> {
+  const mail = await t.db.kysely
+    .selectFrom("outbox")
+    .select("body")
+    .where("tenant_id", "=", tenantId)
+    .where("to_address", "=", email)
+    .where("kind", "=", "auth.password.reset_link")
+    .orderBy("created_at")
+    .executeTakeFirstOrThrow();
+  const match = /#token=([A-Za-z0-9_-]+)/.exec(mail.body);
+  if (!match) throw new Error("the reset email holds no link");
+  return match[1]!;
+}

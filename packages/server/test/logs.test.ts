@@ -17,7 +17,7 @@ import {
   type TestApp,
   type TestTenant,
 } from "./harness.ts";
-import { auditOf, createRole, createUser } from "./lifecycle-fixtures.ts";
+import { auditOf, createRole, createUser, resetLinkToken } from "./lifecycle-fixtures.ts";
 
 describe(`JSON log (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   const { lines: raw, parsed: lines, logger } = captureLog();
@@ -281,14 +281,7 @@ describe(`JSON log (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   it("logs a used reset link presented again as authn_token_reuse, a bogus one as authn_token_invalid", async () => {
     const made = await createUser(t, a);
     await t.anonymous.credentials.forgotPassword({ tenant: a.slug, email: made.user.email });
-    const mail = await t.db.kysely
-      .selectFrom("outbox")
-      .select("body")
-      .where("tenant_id", "=", a.id)
-      .where("to_address", "=", made.user.email)
-      .where("kind", "=", "auth.password.reset_link")
-      .executeTakeFirstOrThrow();
-    const token = /#token=([A-Za-z0-9_-]+)/.exec(mail.body)![1]!;
+    const token = await resetLinkToken(t, a.id, made.user.email);
     const reset = () =>
       t.anonymous.credentials.resetPassword({
         token,

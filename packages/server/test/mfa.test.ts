@@ -16,7 +16,7 @@ import {
   type TestApp,
   type TestTenant,
 } from "./harness.ts";
-import { createRole, createUser, roleIdByName, userRow } from "./lifecycle-fixtures.ts";
+import { createRole, createUser, resetLinkToken, roleIdByName, userRow } from "./lifecycle-fixtures.ts";
 
 const STEP_MS = 30_000;
 const DAY_MS = 86_400_000;
@@ -313,14 +313,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     const second = await rememberedDevice(user.id);
     expect(await second()).toEqual({ status: "ok", method: "remembered" });
     await t.anonymous.credentials.forgotPassword({ tenant: a.slug, email: user.email });
-    const mail = await t.db.kysely
-      .selectFrom("outbox")
-      .select("body")
-      .where("tenant_id", "=", a.id)
-      .where("to_address", "=", user.email)
-      .where("kind", "=", "auth.password.reset_link")
-      .executeTakeFirstOrThrow();
-    const token = /#token=([A-Za-z0-9_-]+)/.exec(mail.body)![1]!;
+    const token = await resetLinkToken(t, a.id, user.email);
     handedOut.push(token);
     await t.anonymous.credentials.resetPassword({ token, newPassword: "a fresh passphrase after the reset" });
     expect(await second()).toEqual({ status: "missing" });
