@@ -336,6 +336,18 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
   });
 
   describe("administrator actions", () => {
+    it("a random password meets the tenant's minimum, up to 64 (30 or more hung the server)", async () => {
+      const z = await t.createTenant();
+      const { user } = await createUser(t, z);
+      await z.admin.settings.update({ passwordMinLength: 64 });
+      const { password } = (await z.admin.credentials.setUserPassword(user.id, { random: true })) as {
+        password: string;
+      };
+      expect([...password].length).toBeGreaterThanOrEqual(64);
+      const me = await (await t.signIn(z.slug, user.username, password)).auth.me();
+      expect(me.user.id).toBe(user.id);
+    });
+
     it("a random password is shown once, at least 20 characters, never stored or audited in clear", async () => {
       const { user, client } = await createUser(t, a);
       const res = await a.admin.transport.raw("POST", `/api/v1/users/${user.id}/password`, {

@@ -25,9 +25,14 @@ import {
 } from "./password-policy.rules.ts";
 import { lockEnded, type PasswordWrites } from "./password-writes.ts";
 
-/** Generated passwords: 6 groups of 4 from 56 unambiguous characters, about 139 bits. */
+/**
+ * Generated passwords: at least 6 groups of 4 from 56 unambiguous characters (about 139 bits), and
+ * as many more as the tenant's minimum length needs (up to 13 groups, 64 characters).
+ */
 const RANDOM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 const RANDOM_GROUPS = 6;
+/** Candidates refused before giving up: a random one is refused only by a rule it cannot meet. */
+const RANDOM_ATTEMPTS = 100;
 
 export type AdminPasswordInput =
   | { readonly password: string; readonly mustChangePassword?: boolean | undefined }
@@ -40,11 +45,18 @@ export type AdminPasswordResult =
   | { readonly kind: "random"; readonly password: string }
   | { readonly kind: "link" };
 
-/** A password from a CSPRNG that the policy accepts (it always does; the loop is a guarantee). */
-export function generatePassword(accepts: (candidate: string) => boolean): string {
-  for (;;) {
+/**
+ * A password from a CSPRNG, long enough for `minLength` (code points), that the policy accepts.
+ * The attempts are bounded: with 6 groups whatever the minimum, a tenant minimum of 30 or more
+ * refused every candidate and the loop held the event loop for good, every tenant's requests with
+ * it (found by the PRODUCT.md audit).
+ */
+export function generatePassword(minLength: number, accepts: (candidate: string) => boolean): string {
+  // n groups of 4 joined by dashes are 5n − 1 characters.
+  const count = Math.max(RANDOM_GROUPS, Math.ceil((minLength + 1) / 5));
+  for (let attempt = 0; attempt < RANDOM_ATTEMPTS; attempt++) {
     const groups: string[] = [];
-    for (let g = 0; g < RANDOM_GROUPS; g++) {
+    for (let g = 0; g < count; g++) {
       let group = "";
       for (let i = 0; i < 4; i++) group += RANDOM_ALPHABET[randomInt(RANDOM_ALPHABET.length)];
       groups.push(group);
@@ -52,6 +64,7 @@ export function generatePassword(accepts: (candidate: string) => boolean): strin
     const candidate = groups.join("-");
     if (accepts(candidate)) return candidate;
   }
+  throw new Error(`no generated password of ${count} groups met the policy in ${RANDOM_ATTEMPTS} attempts`);
 }
 
 export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
@@ -171,7 +184,7 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
       } else {
         const policy = passwordPolicyFor(settings, { mfa: target.mfa_enrolled === 1 });
         const context = await passwordContextOf(deps.db.kysely, tenant, personOf(target));
-        password = generatePassword((p) => checkPassword(p, { policy, context }) === null);
+        password = generatePassword(policy.minLength, (p) => checkPassword(p, { policy, context }) === null);
       }
       const hash = await deps.hasher.hash(password);
       const mustChange = input.mustChangePassword ?? true;
