@@ -25,7 +25,15 @@ describe(`an administrator active in some workspaces (${process.env.STAFFGATE_TE
     a = await t.createTenant();
     w1 = (await a.admin.workspaces.create({ slug: "one", name: "One" })).id;
     w2 = (await a.admin.workspaces.create({ slug: "two", name: "Two" })).id;
-    mgrRole = await createRole(a, ["users.view", "users.manage", "roles.manage", "patients.read"]);
+    mgrRole = await createRole(a, [
+      "users.view",
+      "users.manage",
+      "roles.manage",
+      "patients.read",
+      "api_tokens.manage",
+      "patient_access.manage",
+      "workspaces.manage",
+    ]);
     viewer = await createRole(a, ["patients.read"]);
     const made = await createUser(t, a, { roleId: mgrRole, extra: { workspaceAccess: [w1] } });
     mgr = { id: made.user.id, client: made.client };
@@ -83,7 +91,6 @@ describe(`an administrator active in some workspaces (${process.env.STAFFGATE_TE
     });
     for (const [name, access] of [
       ["everywhere", "all"],
-      ["by-default", undefined],
       ["elsewhere", [w1, w2]],
     ] as const) {
       const refused = await problemOf(() => mgr.client.users.create(body(name, access as never) as never));
@@ -92,6 +99,46 @@ describe(`an administrator active in some workspaces (${process.env.STAFFGATE_TE
     }
     const made = await mgr.client.users.create(body("within", [w1]) as never);
     expect(made.workspaceAccess).toEqual([w1]);
+    // Not given, it is the creator's own (SCIM has no attribute for it).
+    expect((await mgr.client.users.create(body("by-default") as never)).workspaceAccess).toEqual([w1]);
+    expect((await a.admin.users.create(body("by-default-all") as never)).workspaceAccess).toBe("all");
+  });
+
+  it("makes API tokens that act only where they are active", async () => {
+    const made = await mgr.client.apiTokens.create({ name: "Limited feed", roleId: mgrRole });
+    expect((await a.admin.users.get(made.userId)).workspaceAccess).toEqual([w1]);
+    expect((await inW2(made.userId)).allowed).toBe(false);
+    const token = t.anonymous.withToken(made.token);
+    const widened = await problemOf(() => token.users.update(mgr.id, { workspaceAccess: "all" }));
+    expect(widened.code).toBe("PRIVILEGE_ESCALATION");
+  });
+
+  it("grants patient access only in their workspaces, and changes only their workspaces", async () => {
+    const { user } = await createUser(t, a, { roleId: viewer, extra: { workspaceAccess: [w1, w2] } });
+    for (const workspaceId of [w2, undefined]) {
+      const refused = await problemOf(() =>
+        mgr.client.patientAccess.grant("PAT-LIMITED", {
+          userId: user.id,
+          ...(workspaceId ? { workspaceId } : {}),
+        }),
+      );
+      expect([refused.status, refused.code, refused.errors[0]?.path], String(workspaceId)).toEqual([
+        403,
+        "PRIVILEGE_ESCALATION",
+        "workspaceId",
+      ]);
+    }
+    expect((await a.admin.patientAccess.list("PAT-LIMITED")).items).toEqual([]);
+    const granted = await mgr.client.patientAccess.grant("PAT-LIMITED", { userId: user.id, workspaceId: w1 });
+    expect(granted.workspaceId).toBe(w1);
+
+    const renamed = await problemOf(() => mgr.client.workspaces.update(w2, { name: "Taken over" }));
+    expect([renamed.status, renamed.code]).toEqual([403, "PRIVILEGE_ESCALATION"]);
+    await a.admin.workspaces.update(w2, { protected: false });
+    const removed = await problemOf(() => mgr.client.workspaces.delete(w2));
+    expect(removed.code).toBe("PRIVILEGE_ESCALATION");
+    expect((await a.admin.workspaces.get(w2)).name).toBe("Two");
+    expect((await mgr.client.workspaces.update(w1, { name: "One, renamed" })).name).toBe("One, renamed");
   });
 
   it("cannot give a per-workspace role in a workspace they are not active in", async () => {

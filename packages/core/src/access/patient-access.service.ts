@@ -18,6 +18,8 @@ import { expectVersion } from "../shared/versions.ts";
 import { ensureNotSelf } from "../users/user-lifecycle.service.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
+import { currentHolder } from "./current-holder.ts";
+import { accessBeyond } from "./grants.rules.ts";
 import { createPatientAccessStore, lockTenantRow, type PatientGrantRow } from "./patient-access.store.ts";
 
 export const CREATED_PATIENT_REASON = "created the patient";
@@ -101,6 +103,22 @@ export function createPatientAccessService(deps: Deps) {
       if (input.workspaceId !== null) {
         const ws = await createWorkspaceStore(trx, ctx.tenantId).findWorkspaceById(input.workspaceId);
         if (!ws) throw invalid("workspaceId", "no such workspace");
+      }
+      // A granter active in some workspaces only grants within them (PRODUCT.md §2: nowhere else
+      // do they hold anything): a grant naming another workspace, or none (it then holds wherever
+      // the user is active), reaches beyond (found by the re-check, 2026-12-05).
+      const beyond = accessBeyond(
+        await currentHolder(trx, caller),
+        input.workspaceId === null ? "all" : [input.workspaceId],
+      );
+      if (beyond === "all" || beyond.length > 0) {
+        const message =
+          beyond === "all"
+            ? "is needed: you are active only in some workspaces, so a grant names one of them"
+            : "is a workspace you are not active in";
+        throw new AppError("PRIVILEGE_ESCALATION", `The grant's workspace ${message}`, {
+          errors: [{ path: "workspaceId", message }],
+        });
       }
       const store = createPatientAccessStore(trx, ctx.tenantId);
       const existing = await store.findGrant(input.userId, patientRef, input.workspaceId);

@@ -99,8 +99,12 @@ export function createApiTokensService(deps: Deps) {
           const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
           if (!tenant) throw new AppError("TENANT_NOT_FOUND");
           const role = await loadFormalRole(trx, ctx.tenantId, input.roleId);
-          // The token's role must be covered by what the creator holds now (SECURITY.md G-52).
-          ensureCoversRole(caller, await currentHolder(trx, caller), role);
+          // The token's role must be covered by what the creator holds now (SECURITY.md G-52), and
+          // it acts only where its creator is active: an administrator limited to some workspaces
+          // made an integration user active in every one (found by the re-check, 2026-12-05).
+          const holder = await currentHolder(trx, caller);
+          ensureCoversRole(caller, holder, role);
+          const access = holder.activeIn === "all" ? ("all" as const) : [...holder.activeIn];
 
           const username = `integration-${slugOfName(name)}-${randomChars(6)}`;
           const email = `integration+${randomChars(12)}@${tenant.slug}.invalid`;
@@ -112,6 +116,7 @@ export function createApiTokensService(deps: Deps) {
             firstName,
             lastName: name,
             roleId: role.id,
+            workspaceAccessAll: access === "all",
             virtual: true,
             status: "active",
             createdAt: now,
@@ -119,6 +124,7 @@ export function createApiTokensService(deps: Deps) {
           });
           const users = createUserStore(trx, ctx.tenantId);
           await users.insertUser(user);
+          if (access !== "all") await users.replaceWorkspaceAccess(userId, access);
           await createApiTokenStore(trx, ctx.tenantId).insertToken({
             id,
             name,

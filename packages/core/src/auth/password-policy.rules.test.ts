@@ -154,6 +154,18 @@ describe("context words (ASVS 6.1.2 / 6.2.11)", () => {
     expect(rejection?.message).toMatch(/practice, user, role or product name/);
   });
 
+  it("counts a role or work-role name only as whole words: ordinary words hold them", () => {
+    const roles = { ...sunrise, roleNames: ["Collaborator", "Viewer", "Other", "Physicist"] };
+    for (const password of [
+      "collaborators gathered around the fire",
+      "the interviewer met the reviewer",
+      "brother from another mother",
+    ])
+      expect(checkPassword(password, { policy: single, context: roles }), password).toBeNull();
+    for (const password of ["Physicist2024-2024!!", "viewer-viewer-viewer", "other other other 22"])
+      expect(checkPassword(password, { policy: single, context: roles })?.code, password).toBe("CONTEXT");
+  });
+
   it("counts the tenant's role and work-role names (SECURITY.md A-2)", () => {
     const roles = { ...sunrise, roleNames: ["Administrator", "Dosimetrist", "Radiation Therapist"] };
     for (const password of ["Administrator-Administrator", "Dosimetrist-2024-2024!", "radiation-therapist-9"])

@@ -254,20 +254,51 @@ export function contextWords(context: PasswordContext): string[] {
   return [...words];
 }
 
-/** Whether the password is built from context words (rule 4 above). */
+/**
+ * The folded password's code points (as foldPassword makes them), and where a word may start or
+ * end: `edge[i]` is true before code point i at either end, where a separator was taken out, and
+ * between a letter and a digit.
+ */
+function foldedWithEdges(password: string): { readonly chars: string[]; readonly edge: boolean[] } {
+  const chars: string[] = [];
+  const edge: boolean[] = [true];
+  const digit = (c: string) => /\p{N}/u.test(c);
+  let gap = false;
+  for (const c of password.normalize("NFKC").toLowerCase()) {
+    if (!/[\p{L}\p{N}]/u.test(c)) {
+      gap = true;
+      continue;
+    }
+    if (chars.length > 0) edge[chars.length] = gap || digit(c) !== digit(chars[chars.length - 1]!);
+    chars.push(c);
+    gap = false;
+  }
+  edge[chars.length] = true;
+  return { chars, edge };
+}
+
+/**
+ * Whether the password is built from context words (rule 4 above). The names of the tenant's roles
+ * and work roles are ordinary words ("Other", "Viewer", "Collaborator"), so they count only as
+ * whole words of the password: "other" in "brother from another mother" is no role name (found
+ * by the re-check, 2026-12-05); names, usernames and the practice's count wherever they appear.
+ */
 export function isBuiltFromContext(password: string, context: PasswordContext): boolean {
-  const p = [...foldPassword(password)];
+  const { chars: p, edge } = foldedWithEdges(password);
   if (p.length === 0) return false;
   const folded = p.join("");
   const words = contextWords(context);
   if (words.includes(folded)) return true;
+  const anywhere = new Set(contextWords({ ...context, roleNames: [] }));
   const marked = new Array<boolean>(p.length).fill(false);
   for (const word of words) {
     const w = [...word];
     if (w.length < CONTEXT_WORD_MIN || w.length > p.length) continue;
+    const whole = !anywhere.has(word);
     for (let i = 0; i + w.length <= p.length; i++) {
       let match = true;
       for (let j = 0; j < w.length && match; j++) match = p[i + j] === w[j];
+      if (match && whole) match = edge[i] === true && edge[i + w.length] === true;
       if (match) for (let j = 0; j < w.length; j++) marked[i + j] = true;
     }
   }

@@ -51,7 +51,10 @@ export async function createUserIn(
   const virtual = input.virtual ?? false;
   const now = deps.clock.now().toISOString();
   const expiresAt = expiryOrThrow(input.expiresAt, now);
-  const workspaceAccess = input.workspaceAccess ?? "all";
+  const holder = await currentHolder(trx, caller);
+  // Not given: every workspace, or for a creator active in some only, theirs (all they may give;
+  // SCIM has no attribute for it, so a limited administrator's provisioning could not work else).
+  const workspaceAccess = input.workspaceAccess ?? (holder.activeIn === "all" ? "all" : [...holder.activeIn]);
   const workspaceRoles = input.workspaceRoles ?? [];
   const id = deps.ids.next("usr");
   const row = newUserRow({
@@ -99,7 +102,6 @@ export async function createUserIn(
     (i) => `workspaceAccess.${i}`,
   );
   const wsRoles = await checkWorkspaceRoles(trx, ctx.tenantId, workspaceRoles);
-  const holder = await currentHolder(trx, caller);
   ensureAccessWithin(holder, workspaceAccess);
   ensureCoversRole(caller, holder, role);
   ensureCoversWorkspaceRoles(caller, holder, workspaceRoles, wsRoles);

@@ -1,7 +1,10 @@
 /** Workspace use cases: each one transaction with its audit event. */
 import type { CreateWorkspaceBody, UpdateWorkspaceBody, Workspace } from "@staffgate/contract";
+import { currentHolder } from "../access/current-holder.ts";
 import { endElevationsNaming } from "../access/emergency-cutoff.ts";
+import { isActiveIn } from "../access/grants.rules.ts";
 import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
+import type { Caller } from "../auth/caller.ts";
 import type { WorkspacesTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
@@ -9,7 +12,7 @@ import { isUniqueViolation } from "../shared/db-errors.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { bool, flag } from "../shared/json.ts";
-import { inTenantTx } from "../shared/tx.ts";
+import { inTenantTx, type Trx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
 import { createWorkspaceStore } from "./workspaces.store.ts";
 
@@ -32,6 +35,19 @@ function slugTaken(slug: string): AppError {
   return new AppError("WORKSPACE_SLUG_TAKEN", `Workspace already exists with slug "${slug}"`, {
     errors: [{ path: "slug", message: "is already used by another workspace" }],
   });
+}
+
+/**
+ * Changing or deleting a workspace changes what its staff hold there: someone active in some
+ * workspaces only may do it only to theirs (PRODUCT.md §2; found by the re-check, 2026-12-05).
+ */
+async function ensureActiveIn(trx: Trx, caller: Caller, workspaceId: string): Promise<void> {
+  if (!isActiveIn(await currentHolder(trx, caller), workspaceId)) {
+    throw new AppError(
+      "PRIVILEGE_ESCALATION",
+      "You are not active in this workspace; only someone active there can change or delete it",
+    );
+  }
 }
 
 export function createWorkspacesService(deps: Deps) {
@@ -91,6 +107,7 @@ export function createWorkspacesService(deps: Deps) {
 
     async updateWorkspace(
       ctx: Ctx,
+      caller: Caller,
       id: string,
       input: UpdateWorkspaceBody,
       ifMatch?: number,
@@ -101,6 +118,7 @@ export function createWorkspacesService(deps: Deps) {
           const row = await store.findWorkspaceById(id);
           if (!row) throw new AppError("WORKSPACE_NOT_FOUND");
           expectVersion(row.version, ifMatch);
+          await ensureActiveIn(trx, caller, id);
           const before = toWorkspace(row);
           const next: WorkspacesTable = {
             ...row,
@@ -136,12 +154,13 @@ export function createWorkspacesService(deps: Deps) {
     },
 
     /** Deletes an unprotected workspace and the role rows, access entries and grants naming it. */
-    async deleteWorkspace(ctx: Ctx, id: string, ifMatch?: number): Promise<void> {
+    async deleteWorkspace(ctx: Ctx, caller: Caller, id: string, ifMatch?: number): Promise<void> {
       await inTenantTx(deps, ctx.tenantId, async (trx) => {
         const store = createWorkspaceStore(trx, ctx.tenantId);
         const row = await store.findWorkspaceById(id);
         if (!row) throw new AppError("WORKSPACE_NOT_FOUND");
         expectVersion(row.version, ifMatch);
+        await ensureActiveIn(trx, caller, id);
         if (row.protected === 1) {
           throw new AppError("WORKSPACE_PROTECTED", "Unprotect the workspace before deleting it");
         }

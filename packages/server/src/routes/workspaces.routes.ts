@@ -64,8 +64,8 @@ export function workspacesRoutes(app: FastifyInstance, core: Core, options: Rout
     body: UpdateWorkspaceBody,
     response: WorkspaceSchema,
     etag,
-    handler: ({ ctx, params, body, ifMatch }) =>
-      core.workspaces.updateWorkspace(ctx, params.id, body, ifMatch),
+    handler: ({ ctx, caller, params, body, ifMatch }) =>
+      core.workspaces.updateWorkspace(ctx, caller, params.id, body, ifMatch),
   });
 
   route(app, options, {
@@ -78,8 +78,8 @@ export function workspacesRoutes(app: FastifyInstance, core: Core, options: Rout
     permission: "workspaces.manage",
     params: IdParams,
     response: null,
-    handler: async ({ ctx, params, ifMatch }) => {
-      await core.workspaces.deleteWorkspace(ctx, params.id, ifMatch);
+    handler: async ({ ctx, caller, params, ifMatch }) => {
+      await core.workspaces.deleteWorkspace(ctx, caller, params.id, ifMatch);
     },
   });
 }
