@@ -7,6 +7,7 @@
  */
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { accessible } from "./axe.ts";
 import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 import { roleIds, STAFF_PASSWORD, staff } from "./users-seed.ts";
 
@@ -17,6 +18,8 @@ describe("a limited administrator", () => {
   const { tenant, signedIn } = useE2e();
   let paul: { id: string };
   let pia: { id: string };
+  let clinicId = "";
+  let accessAdminId = "";
   beforeAll(async () => {
     const roles = await roleIds(tenant);
     const accessAdmin = await tenant.admin.roles.create({
@@ -30,6 +33,8 @@ describe("a limited administrator", () => {
     });
     const clinic = await tenant.admin.workspaces.create({ slug: "main-clinic", name: "Main Clinic" });
     const annex = await tenant.admin.workspaces.create({ slug: "annex", name: "Annex" });
+    clinicId = clinic.id;
+    accessAdminId = accessAdmin.id;
     await staff(tenant, "Lena", "Limited", { roleId: accessAdmin.id });
     await staff(tenant, "Walt", "Ward", { roleId: accessAdmin.id, workspaceAccess: [clinic.id] });
     await staff(tenant, "Ana", "Annex", { roleId: desk.id, workspaceAccess: [annex.id] });
@@ -102,6 +107,122 @@ describe("a limited administrator", () => {
       "No other actions\nAna Annex is active in workspaces you are not: Annex.",
     ]);
     expect(await menu("Cleo Clinic")).toContain("Deactivate");
+  });
+
+  it("active in one workspace, starts a new user there and offers no other workspace", async () => {
+    const page = await signedIn({ login: "wward", password: STAFF_PASSWORD });
+    await page.getByRole("button", { name: "Create New User" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create New User" });
+    await dialog.getByLabel("First name").fill("Willa");
+    await dialog.getByLabel("Last name").fill("Wardmate");
+    await dialog.getByLabel("Email", { exact: true }).fill("willa.wardmate@example.test");
+    await dialog.getByLabel("Username").fill("wwardmate");
+    await dialog.getByRole("tab", { name: "Roles" }).click();
+    const active = dialog.getByRole("group", { name: "Active workspaces" });
+    const all = active.getByRole("radio", { name: "Active in all workspaces" });
+    const only = active.getByRole("radio", { name: "Active only in the workspaces ticked below" });
+    const clinic = active.getByRole("checkbox", { name: "Main Clinic", exact: true });
+    const annex = active.getByRole("checkbox", { name: "Annex", exact: true });
+    // His own workspaces are where a new user starts: "all" is more than he may give.
+    expect([await only.isChecked(), await all.isChecked(), await all.isDisabled()]).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    expect([await clinic.isChecked(), await clinic.isDisabled()]).toEqual([true, false]);
+    expect([await annex.isChecked(), await annex.isDisabled()]).toEqual([false, true]);
+    const why = "You are active only in some workspaces, so you can give access only to those.";
+    for (const choice of [all, annex]) {
+      await hasText(dialog.locator(`[id="${await choice.getAttribute("aria-describedby")}"]`), why);
+    }
+    expect(await clinic.getAttribute("aria-describedby")).toBeNull();
+    await dialog.getByLabel("Role", { exact: true }).selectOption({ label: "Front desk" });
+    await shot(page, "users-limited-workspaces");
+    await accessible(page, "create user, Roles, active in one workspace");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await visible(
+      page.getByRole("status").filter({ hasText: "Willa Wardmate was created and sent an invitation." }),
+    );
+    await gone(dialog);
+    const [made] = (await tenant.admin.users.list({ q: "wwardmate", status: "all" })).items;
+    expect(made?.workspaceAccess).toEqual([clinicId]);
+  });
+
+  it("active everywhere, still starts a new user in all workspaces, every one offered", async () => {
+    const page = await signIn();
+    await page.getByRole("button", { name: "Create New User" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create New User" });
+    await dialog.getByRole("tab", { name: "Roles" }).click();
+    const active = dialog.getByRole("group", { name: "Active workspaces" });
+    const all = active.getByRole("radio", { name: "Active in all workspaces" });
+    expect([await all.isChecked(), await all.isDisabled()]).toEqual([true, false]);
+    expect(await all.getAttribute("aria-describedby")).toBeNull();
+    await active.getByRole("radio", { name: "Active only in the workspaces ticked below" }).check();
+    for (const name of ["Main Clinic", "Annex"]) {
+      const box = active.getByRole("checkbox", { name, exact: true });
+      expect([name, await box.isChecked(), await box.isDisabled()]).toEqual([name, false, false]);
+    }
+    expect(await active.getByText(/You are active only in some workspaces/).count()).toBe(0);
+    await all.check();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog);
+  });
+
+  it("says a workspace refusal beside the workspaces, when the server still makes one", async () => {
+    // Sid is active everywhere when the form opens; by Save he is active in Main Clinic only.
+    const sid = await staff(tenant, "Sid", "Shifted", { roleId: accessAdminId });
+    const page = await signedIn({ login: "sshifted", password: STAFF_PASSWORD });
+    await page.getByRole("button", { name: "Create New User" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create New User" });
+    await dialog.getByLabel("First name").fill("Tess");
+    await dialog.getByLabel("Last name").fill("Tardy");
+    await dialog.getByLabel("Email", { exact: true }).fill("tess.tardy@example.test");
+    await dialog.getByLabel("Username").fill("ttardy");
+    const rolesTab = dialog.getByRole("tab", { name: /^Roles/ });
+    await rolesTab.click();
+    await dialog.getByLabel("Role", { exact: true }).selectOption({ label: "Front desk" });
+    const fresh = await tenant.admin.users.get(sid.id);
+    await tenant.admin.users.update(sid.id, { workspaceAccess: [clinicId] }, { ifMatch: fresh.version });
+    await dialog.getByRole("tab", { name: "User Information" }).click();
+    await dialog.getByRole("button", { name: "Save" }).click();
+
+    const active = dialog.getByRole("group", { name: "Active workspaces" });
+    const all = active.getByRole("radio", { name: "Active in all workspaces" });
+    await hasText(rolesTab, /^Roles\s+\(has errors\)$/);
+    // The group's description ends with its error.
+    const errorId = (await active.getAttribute("aria-describedby"))?.split(" ").at(-1);
+    const said = dialog.locator(`[id="${errorId}"]`);
+    await hasText(
+      said,
+      "is every workspace, and you are active only in some: list the workspaces you are active in",
+    );
+    expect(await all.getAttribute("aria-invalid")).toBe("true");
+    await expect.poll(() => all.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    await active.getByRole("radio", { name: "Active only in the workspaces ticked below" }).check();
+    await hasText(rolesTab, "Roles");
+    const annex = active.getByRole("checkbox", { name: "Annex", exact: true });
+    await annex.check();
+    await dialog.getByRole("tab", { name: "User Information" }).click();
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await hasText(rolesTab, /^Roles\s+\(has errors\)$/);
+    expect(await annex.getAttribute("aria-invalid")).toBe("true");
+    await hasText(
+      dialog.locator(`[id="${await annex.getAttribute("aria-describedby")}"]`),
+      "Annex is a workspace you are not active in",
+    );
+    await expect.poll(() => annex.evaluate((el) => el === document.activeElement)).toBe(true);
+    await shot(page, "users-limited-workspace-refused");
+    await accessible(page, "create user, a workspace refused");
+    expect((await tenant.admin.users.list({ q: "ttardy", status: "all" })).items).toEqual([]);
+
+    await annex.uncheck();
+    await active.getByRole("checkbox", { name: "Main Clinic", exact: true }).check();
+    await hasText(rolesTab, "Roles");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await gone(dialog);
+    const [made] = (await tenant.admin.users.list({ q: "ttardy", status: "all" })).items;
+    expect(made?.workspaceAccess).toEqual([clinicId]);
   });
 
   it("offers only a look at a user who holds more, and everything on one who does not", async () => {

@@ -14,6 +14,7 @@ import { ErrorAlert } from "../../components/Messages.tsx";
 import { standingErrors } from "../../components/standingErrors.ts";
 import { Tabs } from "../../components/Tabs.tsx";
 import { useDiscardGuard } from "../../components/useDiscardGuard.ts";
+import { useSession } from "../../session.tsx";
 import type { UserOptions } from "./options.ts";
 import { UserInfoFields } from "./UserInfoFields.tsx";
 import { UserRolesFields } from "./UserRolesFields.tsx";
@@ -43,6 +44,7 @@ export function UserForm(props: {
   /** Shown above the buttons, e.g. that someone else changed the user meanwhile. */
   readonly notice?: ReactNode;
 }) {
+  const { me } = useSession();
   const [tab, setTab] = useState<Tab>("info");
   const [values, setValues] = useState(props.initial);
   const [refused, setRefused] = useState<Refused>({ errors: {}, values: props.initial });
@@ -77,7 +79,12 @@ export function UserForm(props: {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
-    const missing = missingChoices(values, props.mode, props.mode === "edit" ? props.initial : undefined);
+    const missing = missingChoices(
+      values,
+      props.mode,
+      props.mode === "edit" ? props.initial : undefined,
+      me.user.workspaceAccess,
+    );
     if (Object.keys(missing).length > 0) {
       showErrors(missing);
       return;

@@ -3,7 +3,9 @@
  * (in a workspace listed there the user holds that role instead of the role above). Only roles the
  * signed-in administrator could grant are offered (the others are named, with why), and workspace
  * roles only in workspaces the user is active in: a row whose workspace leaves the access goes,
- * and the form says so.
+ * and the form says so. Someone active only in some workspaces may give access only to those
+ * (docs/decisions.md): "all" and the other workspaces are not offered, with why, though one the
+ * edited user already has can still be taken away. A refused workspace is said beside its box.
  */
 import { useId, useMemo, useState } from "react";
 import { NamedOptions, SelectField } from "../../components/Field.tsx";
@@ -57,6 +59,12 @@ export function UserRolesFields(
     );
   const workspaceName = (id: string) => options.workspaces.find((w) => w.id === id)?.name;
   const ownHint = props.ownRole ? `${ids}-own` : undefined;
+  const own = me.user.workspaceAccess;
+  /** Active only in some workspaces, the signed-in person may give access only to those. */
+  const mayGive = (id: string) => own === "all" || own.includes(id);
+  const limitHint = own === "all" ? undefined : `${ids}-access-limit`;
+  const access = accessErrors(errors, v, workspaceName);
+  const accessErrorId = access.whole.length > 0 ? `${ids}-access-error` : undefined;
 
   return (
     <>
@@ -88,16 +96,25 @@ export function UserRolesFields(
 
       <fieldset
         className="choice"
-        aria-describedby={errors.workspaceAccess ? `${ids}-access-error` : undefined}
+        aria-describedby={[limitHint, accessErrorId].filter(Boolean).join(" ") || undefined}
       >
         {/* Issue 6's words ("active workspaces"), as Provet's "active departments". */}
         <legend>Active workspaces</legend>
+        {limitHint && (
+          <p id={limitHint} className="hint">
+            You are active only in some workspaces, so you can give access only to those.
+          </p>
+        )}
         <label>
           <input
             type="radio"
             name={`${ids}-access`}
             checked={v.accessAll}
+            // Kept when the edited user has it (narrowing is always allowed), never chosen anew.
+            disabled={own !== "all" && !v.accessAll}
+            aria-describedby={own !== "all" && !v.accessAll ? limitHint : undefined}
             onChange={() => setAccess(true, v.accessIds)}
+            aria-invalid={accessErrorId && v.accessAll ? true : undefined}
           />
           Active in all workspaces
         </label>
@@ -107,33 +124,52 @@ export function UserRolesFields(
             name={`${ids}-access`}
             checked={!v.accessAll}
             onChange={() => setAccess(false, v.accessIds)}
-            aria-invalid={errors.workspaceAccess ? true : undefined}
+            aria-invalid={accessErrorId && !v.accessAll ? true : undefined}
           />
           Active only in the workspaces ticked below
         </label>
         {!v.accessAll && (
           <div className="workspace-checks">
             {options.workspaces.length === 0 && <p className="empty">This tenant has no workspaces yet.</p>}
-            {options.workspaces.map((w) => (
-              <label key={w.id} className="check">
-                <input
-                  type="checkbox"
-                  checked={v.accessIds.includes(w.id)}
-                  onChange={(e) =>
-                    setAccess(
-                      false,
-                      e.target.checked ? [...v.accessIds, w.id] : v.accessIds.filter((id) => id !== w.id),
-                    )
-                  }
-                />
-                {w.name}
-              </label>
-            ))}
+            {options.workspaces.map((w, i) => {
+              const ticked = v.accessIds.includes(w.id);
+              // A ticked one stays clickable so it can be taken away.
+              const barred = !mayGive(w.id) && !ticked;
+              const refused = access.byWorkspace.get(w.id);
+              const errorId = refused ? `${ids}-access-${i}-error` : undefined;
+              return (
+                <div key={w.id} className="workspace-check">
+                  <label className="check">
+                    <input
+                      type="checkbox"
+                      checked={ticked}
+                      disabled={barred}
+                      aria-invalid={refused ? true : undefined}
+                      aria-describedby={
+                        [barred ? limitHint : undefined, errorId].filter(Boolean).join(" ") || undefined
+                      }
+                      onChange={(e) =>
+                        setAccess(
+                          false,
+                          e.target.checked ? [...v.accessIds, w.id] : v.accessIds.filter((id) => id !== w.id),
+                        )
+                      }
+                    />
+                    {w.name}
+                  </label>
+                  {refused && (
+                    <span id={errorId} className="field-error">
+                      {refused}
+                    </span>
+                  )}
+                </div>
+              );
+            })}
           </div>
         )}
-        {errors.workspaceAccess && (
-          <span id={`${ids}-access-error`} className="field-error">
-            {errors.workspaceAccess}
+        {accessErrorId && (
+          <span id={accessErrorId} className="field-error">
+            {access.whole.join(" ")}
           </span>
         )}
       </fieldset>
@@ -202,4 +238,28 @@ export function UserRolesFields(
       </fieldset>
     </>
   );
+}
+
+/**
+ * The access's errors: the API's `workspaceAccess.N` names the N-th workspace sent (the N-th
+ * ticked), said beside its box with its name; the rest (the whole choice, or a workspace no box
+ * shows) beside the choice.
+ */
+function accessErrors(
+  errors: Readonly<Record<string, string>>,
+  v: { readonly accessAll: boolean; readonly accessIds: readonly string[] },
+  workspaceName: (id: string) => string | undefined,
+): { readonly whole: string[]; readonly byWorkspace: ReadonlyMap<string, string> } {
+  const whole: string[] = [];
+  const byWorkspace = new Map<string, string>();
+  for (const [path, message] of Object.entries(errors)) {
+    if (path === "workspaceAccess") whole.push(message);
+    const index = /^workspaceAccess\.(\d+)$/.exec(path)?.[1];
+    if (index === undefined) continue;
+    const id = v.accessAll ? undefined : v.accessIds[Number(index)];
+    const name = id === undefined ? undefined : workspaceName(id);
+    if (id !== undefined && name !== undefined) byWorkspace.set(id, `${name} ${message}`);
+    else whole.push(`${id ?? `Workspace ${Number(index) + 1}`} ${message}`);
+  }
+  return { whole, byWorkspace };
 }

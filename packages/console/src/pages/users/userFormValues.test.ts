@@ -1,6 +1,6 @@
 /** What the user form can tell before asking the server (it must never refuse what the server takes). */
 import { describe, expect, it } from "vitest";
-import { EMPTY_VALUES, missingChoices, passwordBody } from "./userFormValues.ts";
+import { EMPTY_VALUES, missingChoices, newUserValues, passwordBody } from "./userFormValues.ts";
 
 const filled = { ...EMPTY_VALUES, firstName: "Ada", lastName: "L", username: "ada", roleId: "rol_1" };
 
@@ -41,5 +41,24 @@ describe("Edit's Password part (W8)", () => {
       password: "x".repeat(15),
       mustChangePassword: true,
     });
+  });
+});
+
+describe("a creator active only in some workspaces (docs/decisions.md)", () => {
+  const workspaces = [{ id: "wsp_a" }, { id: "wsp_b" }, { id: "wsp_c" }];
+
+  it("starts a new user in the creator's workspaces that exist, or in all for one active everywhere", () => {
+    expect(newUserValues("all", workspaces)).toBe(EMPTY_VALUES);
+    const limited = newUserValues(["wsp_c", "wsp_gone", "wsp_a"], workspaces);
+    expect([limited.accessAll, limited.accessIds]).toEqual([false, ["wsp_a", "wsp_c"]]);
+  });
+
+  it("asks for a tick without offering “all”, and asks nothing of one active nowhere", () => {
+    const none = { ...filled, email: "ada@example.org", accessAll: false, accessIds: [] };
+    expect(missingChoices(none, "create", undefined, ["wsp_a"]).workspaceAccess).toBe(
+      "Tick at least one workspace: with none ticked the user is active in no workspace.",
+    );
+    expect(missingChoices(none).workspaceAccess).toMatch(/or choose “Active in all workspaces”/);
+    expect(missingChoices(none, "create", undefined, []).workspaceAccess).toBeUndefined();
   });
 });

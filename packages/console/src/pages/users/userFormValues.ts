@@ -69,6 +69,20 @@ export const EMPTY_VALUES: UserFormValues = {
   workspaceRoles: [],
 };
 
+/**
+ * Where "Create New User" starts: everything empty, the user active in all workspaces; but for
+ * someone active only in some, who may give access only to those (docs/decisions.md "An
+ * administrator active in some workspaces only"), active in theirs, the ones that still exist.
+ */
+export function newUserValues(
+  own: User["workspaceAccess"],
+  workspaces: readonly { readonly id: string }[],
+): UserFormValues {
+  if (own === "all") return EMPTY_VALUES;
+  const ids = workspaces.map((w) => w.id).filter((id) => own.includes(id));
+  return { ...EMPTY_VALUES, accessAll: false, accessIds: ids };
+}
+
 export function valuesOf(user: User): UserFormValues {
   return {
     ...EMPTY_VALUES,
@@ -252,6 +266,8 @@ export function missingChoices(
   mode: "create" | "edit" = "create",
   /** The user as opened for editing: a choice they already had is not asked about again. */
   before?: UserFormValues,
+  /** The signed-in person's own access: active only in some, they cannot choose "all". */
+  own: User["workspaceAccess"] = "all",
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, message] of REQUIRED_TEXT) if (!v[key].trim()) out[key] = message;
@@ -266,10 +282,14 @@ export function missingChoices(
   if (!v.roleId) out.roleId = "Choose a role.";
   // "Only the ticked workspaces" with none ticked would make the user active in no workspace: almost
   // always a slip, so it is asked about (docs/decisions.md); one already so is left as it is.
-  const already = before && !before.accessAll && before.accessIds.length === 0;
+  // Someone active in no workspace can give access to none: there is nothing else to choose.
+  const nowhere = own !== "all" && own.length === 0;
+  const already = (before && !before.accessAll && before.accessIds.length === 0) || nowhere;
   if (!v.accessAll && v.accessIds.length === 0 && !already) {
     out.workspaceAccess =
-      "Tick at least one workspace, or choose “Active in all workspaces”: with none ticked the user is active in no workspace.";
+      own === "all"
+        ? "Tick at least one workspace, or choose “Active in all workspaces”: with none ticked the user is active in no workspace."
+        : "Tick at least one workspace: with none ticked the user is active in no workspace.";
   }
   v.workspaceRoles.forEach((r, i) => {
     if (!r.workspaceId) out[`workspaceRoles.${i}.workspaceId`] = "Choose a workspace.";
