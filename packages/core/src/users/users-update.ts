@@ -7,7 +7,7 @@
 import type { UpdateUserBody, User } from "@staffgate/contract";
 import { ensureAdministratorRemains, ensureNotLastAdministratorSelf } from "../access/admin-guard.ts";
 import { currentHolder } from "../access/current-holder.ts";
-import { isAdministratorRole } from "../access/grants.rules.ts";
+import { type Holder, isAdministratorRole } from "../access/grants.rules.ts";
 import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { UsersTable } from "../db/schema.ts";
@@ -137,6 +137,12 @@ export async function updateUserIn(
     expires_at: input.expiresAt === undefined ? row.expires_at : expiryOrThrow(input.expiresAt, now),
   };
 
+  // The actor's grants, read once and only if a check below needs them.
+  let holder: Promise<Holder> | undefined;
+  const actor = () => {
+    holder ??= currentHolder(trx, caller);
+    return holder;
+  };
   await ensureLoginUnambiguous(trx, ctx.tenantId, next, {
     username: next.username_key !== row.username_key,
     email: next.email_key !== row.email_key,
@@ -159,11 +165,7 @@ export async function updateUserIn(
     }
   }
   if (roleChanged) {
-    ensureCoversRole(
-      caller,
-      await currentHolder(trx, caller),
-      await loadFormalRole(trx, ctx.tenantId, next.role_id),
-    );
+    ensureCoversRole(caller, await actor(), await loadFormalRole(trx, ctx.tenantId, next.role_id));
   }
   if (input.workspaceAccess !== undefined && input.workspaceAccess !== "all") {
     const list = input.workspaceAccess;
@@ -171,7 +173,7 @@ export async function updateUserIn(
   }
   // One's own access too: a limited administrator must not widen it (found by the issue 3 re-walk).
   if (input.workspaceAccess !== undefined) {
-    ensureAccessWithin(await currentHolder(trx, caller), input.workspaceAccess, before.workspaceAccess);
+    ensureAccessWithin(await actor(), input.workspaceAccess, before.workspaceAccess);
   }
   if (input.workspaceRoles !== undefined && wsRolesChanged) {
     const roles = await checkWorkspaceRoles(trx, ctx.tenantId, input.workspaceRoles);
@@ -179,7 +181,7 @@ export async function updateUserIn(
     const added = input.workspaceRoles.filter(
       (a) => !before.workspaceRoles.some((b) => b.workspaceId === a.workspaceId && b.roleId === a.roleId),
     );
-    ensureCoversWorkspaceRoles(caller, await currentHolder(trx, caller), added, roles);
+    ensureCoversWorkspaceRoles(caller, await actor(), added, roles);
   }
 
   if (roleChanged) await store.deletePrivateRoleOf(id);
