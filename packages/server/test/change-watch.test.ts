@@ -119,35 +119,42 @@ describe.skipIf(TEST_DB !== "postgres")("PostgreSQL change watch", () => {
     await expect
       .poll(async () => (await ask()).allowed && !Number.isNaN(t.db.changes!.dataVersion()))
       .toBe(true);
-    await ask(); // kept from here on
     const locker = new pg.Client({ connectionString: url });
     await locker.connect();
     try {
-      // Nothing can read api_tokens while this lock is held, and taking it commits nothing.
-      await locker.query("BEGIN; LOCK TABLE api_tokens IN ACCESS EXCLUSIVE MODE");
       const within = (ms: number) => new Promise<"read">((r) => setTimeout(() => r("read"), ms));
-      // A read would wait for the lock's end, so any bound tells; 5 s, not 1 s, because under a
-      // loaded CI machine an in-process answer once took over a second. On such a machine the
-      // lease can also lapse between two renewals (the event loop busy past its margin), and then
-      // reading is what must happen: an attempt during which trust lapsed proves nothing and is
-      // made again (the earlier one waits on the lock until it is released). A lapse is known from
-      // what the watch answered the code, not by sampling it: a renewal starved past its margin
-      // and heard a moment later leaves a lapse no 20 ms sampler is sure to see (it failed so once).
+      // A read waits while `locker` holds a lock on api_tokens (taking it commits nothing), so any
+      // bound tells a kept answer from a read; 5 s, not 1 s, because under a loaded CI machine an
+      // in-process answer once took over a second. On such a machine the lease can also lapse
+      // between two renewals (the event loop busy past its margin), and then reading is what must
+      // happen: the version moves when trust comes back, so a kept row is rightly read again. An
+      // attempt during which the watch answered anything but the version the row was kept at
+      // proves nothing and is made again. That is known from every answer the watch gave the
+      // code, not by sampling it: a lapse and a new lease in between two samples leave only the
+      // moved version behind (the test failed so twice, once for each way of missing it).
       const changes = t.db.changes!;
       const dataVersion = changes.dataVersion;
-      let lapsed = false;
+      let keptAt = Number.NaN;
+      let moved = false;
       changes.dataVersion = () => {
         const v = dataVersion.call(changes);
-        if (Number.isNaN(v)) lapsed = true;
+        if (v !== keptAt) moved = true;
         return v;
       };
       let kept: boolean | "read" = "read";
       try {
         for (let attempt = 0; attempt < 3; attempt++) {
-          lapsed = Number.isNaN(changes.dataVersion());
-          kept = await Promise.race([ask().then((d) => d.allowed), within(5_000)]);
-          if (kept !== "read" || !lapsed) break;
           await expect.poll(() => Number.isNaN(dataVersion.call(changes)), { timeout: 5_000 }).toBe(false);
+          keptAt = dataVersion.call(changes);
+          moved = Number.isNaN(keptAt);
+          await ask(); // kept from here on, at keptAt unless the watch said otherwise meanwhile
+          changes.dataVersion();
+          await locker.query("BEGIN; LOCK TABLE api_tokens IN ACCESS EXCLUSIVE MODE");
+          const answer = ask().then((d) => d.allowed);
+          kept = await Promise.race([answer, within(5_000)]);
+          if (kept !== "read" || !moved) break;
+          await locker.query("ROLLBACK");
+          await answer;
         }
       } finally {
         changes.dataVersion = dataVersion;
