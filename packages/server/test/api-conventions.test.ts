@@ -325,6 +325,19 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(
       doc.paths["/api/v1/workspaces"].post.requestBody.content["application/json"].schema.properties.slug,
     ).toBeDefined();
+    // API.md's statuses are named on each operation they can answer, not only under `default`,
+    // so that a client or a suite generated from the document sees them.
+    for (const r of t.app.routesRegistry) {
+      const path = r.url.replace(/:([A-Za-z]+)/g, "{$1}");
+      const codes = Object.keys(doc.paths[path][r.method.toLowerCase()].responses);
+      const name = `${r.method} ${r.url}`;
+      expect(codes, name).toContain("400");
+      if (r.auth !== "public") expect(codes, name).toContain("401");
+      if (r.auth === "tenant") expect(codes, name).toContain("403");
+      if (path.includes("{")) expect(codes, name).toContain("404");
+    }
+    const user = doc.paths["/api/v1/users/{id}"].get.responses;
+    expect(Object.keys(user["404"].content)).toEqual(["application/problem+json"]);
     const docs = await t.app.inject({ method: "GET", url: "/api/docs" });
     expect(docs.headers["content-type"]).toContain("text/html");
     // Its one inline stylesheet is allowed by its hash, and nothing else inline is.

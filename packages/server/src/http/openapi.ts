@@ -68,6 +68,28 @@ function problem(description: string) {
   return { description, content: { "application/problem+json": { schema: problemSchema } } };
 }
 
+/**
+ * The refusals API.md's status list gives every route of a kind, so that a client generated from
+ * the document sees them named (a route's own `otherResponses` say more, and win).
+ */
+function commonResponses(r: RegisteredRoute): Record<string, unknown> {
+  return {
+    // Every route refuses an unknown query parameter, and parses its path, query and body.
+    "400": problem("VALIDATION_FAILED (or another 400 code): the input is not valid; `errors` names each field"),
+    ...(r.auth === "public"
+      ? {}
+      : { "401": problem("UNAUTHENTICATED: no valid session, API token or operator token") }),
+    ...(r.auth === "tenant"
+      ? {
+          "403": problem(
+            "FORBIDDEN: the caller may not do this; or a confined session (PASSWORD_CHANGE_REQUIRED, MFA_ENROLMENT_REQUIRED), or CSRF_TOKEN_INVALID (a cookie request without its CSRF proof)",
+          ),
+        }
+      : {}),
+    ...(r.params ? { "404": problem("Not found: missing, or in another tenant (the same answer)") } : {}),
+  };
+}
+
 export function buildOpenApi(routes: readonly RegisteredRoute[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -101,6 +123,7 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
               description: "Success",
               ...(r.idempotent ? { headers: { "Idempotent-Replayed": REPLAYED } } : {}),
             },
+      ...commonResponses(r),
       ...Object.fromEntries(
         Object.entries(r.otherResponses ?? {}).map(([code, description]) => [
           code,
