@@ -132,3 +132,24 @@ export const MeResponse = z.strictObject({
     })
     .nullable(),
 });
+
+/**
+ * The practice's own profile (GET/PATCH /api/v1/tenant): its display name and the time zone its
+ * emails give times in. The slug, which staff type to sign in, does not change here: every
+ * bookmark and every user's habit names it (docs/decisions.md, "The practice's profile").
+ */
+export const TenantProfileSchema = z.strictObject({
+  id: Id,
+  slug: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  /** The tenant row's version, shared with the security settings: the ETag of both. */
+  version: z.number().int(),
+});
+export type TenantProfile = z.infer<typeof TenantProfileSchema>;
+
+export const UpdateTenantProfileBody = z.strictObject({
+  name: Label(120).optional(),
+  timeZone: TimeZone.optional(),
+});
+export type UpdateTenantProfileBody = z.infer<typeof UpdateTenantProfileBody>;

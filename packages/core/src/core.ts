@@ -23,6 +23,7 @@ import type { Deps } from "./shared/deps.ts";
 import { createIdempotencyService } from "./shared/idempotency.ts";
 import { type Ids, randomIds } from "./shared/ids.ts";
 import { createSettingsService } from "./tenants/settings.service.ts";
+import { createTenantProfileService } from "./tenants/tenant-profile.service.ts";
 import { createTenantsService } from "./tenants/tenants.service.ts";
 import { createUserLifecycleService } from "./users/user-lifecycle.service.ts";
 import { createUserPermissionsService } from "./users/user-permissions.service.ts";
@@ -74,6 +75,7 @@ export function createCore(options: CoreOptions) {
     mfaRecovery: createMfaRecoveryService(deps),
     tenants: createTenantsService(deps),
     settings: createSettingsService(deps),
+    tenantProfile: createTenantProfileService(deps),
     workspaces: createWorkspacesService(deps),
     userLifecycle: createUserLifecycleService(deps),
     userPermissions: createUserPermissionsService(deps),

@@ -12,7 +12,7 @@ import { outboxApi } from "./outbox.ts";
 import { patientAccessApi } from "./patient-access.ts";
 import { rolesApi } from "./roles.ts";
 import { scimApi } from "./scim.ts";
-import { settingsApi } from "./settings.ts";
+import { settingsApi, tenantProfileApi } from "./settings.ts";
 import { permissionsApi, tenantsApi } from "./tenants.ts";
 import { userActionsApi } from "./user-actions.ts";
 import { usersApi } from "./users.ts";
@@ -33,6 +33,8 @@ export class Staffgate {
   readonly patientAccess: ReturnType<typeof patientAccessApi>;
   readonly emergencyAccess: ReturnType<typeof emergencyAccessApi>;
   readonly settings: ReturnType<typeof settingsApi>;
+  /** The practice's own name and time zone (the operator's tenant API is `tenants`). */
+  readonly tenant: ReturnType<typeof tenantProfileApi>;
   readonly outbox: ReturnType<typeof outboxApi>;
   readonly apiTokens: ReturnType<typeof apiTokensApi>;
   readonly mfa: ReturnType<typeof mfaApi>;
@@ -55,6 +57,7 @@ export class Staffgate {
     this.patientAccess = patientAccessApi(t);
     this.emergencyAccess = emergencyAccessApi(t);
     this.settings = settingsApi(t);
+    this.tenant = tenantProfileApi(t);
     this.outbox = outboxApi(t);
     this.apiTokens = apiTokensApi(t);
     this.mfa = mfaApi(t);

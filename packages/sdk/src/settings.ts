@@ -1,5 +1,10 @@
 /** The tenant security policy: GET and PATCH /api/v1/settings (`settings.manage` to change). */
-import type { Settings, UpdateSettingsBody } from "@staffgate/contract";
+import type {
+  Settings,
+  TenantProfile,
+  UpdateSettingsBody,
+  UpdateTenantProfileBody,
+} from "@staffgate/contract";
 import type { Transport } from "./http.ts";
 
 export function settingsApi(t: Transport) {
@@ -7,5 +12,14 @@ export function settingsApi(t: Transport) {
     get: () => t.request<Settings>("GET", "/api/v1/settings"),
     update: (body: UpdateSettingsBody, options: { ifMatch?: number } = {}) =>
       t.request<Settings>("PATCH", "/api/v1/settings", { body, ...options }),
+  };
+}
+
+/** The practice's profile: GET and PATCH /api/v1/tenant (`settings.manage` to change). */
+export function tenantProfileApi(t: Transport) {
+  return {
+    get: () => t.request<TenantProfile>("GET", "/api/v1/tenant"),
+    update: (body: UpdateTenantProfileBody, options: { ifMatch?: number } = {}) =>
+      t.request<TenantProfile>("PATCH", "/api/v1/tenant", { body, ...options }),
   };
 }

@@ -84,6 +84,11 @@ const MATRIX: Readonly<Record<string, Row>> = {
     needs: { permission: "settings.manage" },
     body: () => ({ rememberDeviceDays: 29 }),
   },
+  "GET /api/v1/tenant": { needs: "any signed-in user" },
+  "PATCH /api/v1/tenant": {
+    needs: { permission: "settings.manage" },
+    body: () => ({ timeZone: "Europe/Oslo" }),
+  },
 
   "GET /api/v1/workspaces": { needs: "any signed-in user" },
   "POST /api/v1/workspaces": {

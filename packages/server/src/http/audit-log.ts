@@ -54,6 +54,7 @@ export const VOCABULARY: Readonly<Record<string, string>> = {
   "emergency_access.ended": "authz_admin",
   "emergency_access.reviewed": "authz_admin",
   "settings.updated": "sys_config_change",
+  "tenant.updated": "sys_config_change",
 };
 
 /**

@@ -17,6 +17,7 @@ import { permissionsRoutes } from "./permissions.routes.ts";
 import { rolesRoutes } from "./roles.routes.ts";
 import { scimRoutes } from "./scim.routes.ts";
 import { settingsRoutes } from "./settings.routes.ts";
+import { tenantProfileRoutes } from "./tenant-profile.routes.ts";
 import { tenantsRoutes } from "./tenants.routes.ts";
 import { userActionsRoutes } from "./user-actions.routes.ts";
 import { userCsvRoutes } from "./user-csv.routes.ts";
@@ -36,6 +37,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   rolesRoutes,
   auditRoutes,
   settingsRoutes,
+  tenantProfileRoutes,
   outboxRoutes,
   usersRoutes,
   userCsvRoutes,

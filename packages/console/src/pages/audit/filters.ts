@@ -119,6 +119,7 @@ export const SUGGESTED_ACTIONS: readonly string[] = [
   "access.who_can",
   "access.effective_permissions",
   "settings.updated",
+  "tenant.updated",
   "api_token.*",
   "audit.exported",
 ];
