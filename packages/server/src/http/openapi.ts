@@ -75,7 +75,9 @@ function problem(description: string) {
 function commonResponses(r: RegisteredRoute): Record<string, unknown> {
   return {
     // Every route refuses an unknown query parameter, and parses its path, query and body.
-    "400": problem("VALIDATION_FAILED (or another 400 code): the input is not valid; `errors` names each field"),
+    "400": problem(
+      "VALIDATION_FAILED (or another 400 code): the input is not valid; `errors` names each field",
+    ),
     ...(r.auth === "public"
       ? {}
       : { "401": problem("UNAUTHENTICATED: no valid session, API token or operator token") }),
