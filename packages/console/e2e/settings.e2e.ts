@@ -79,12 +79,12 @@ describe("settings", () => {
       /at least 2,192: six years/,
     );
     expect(await retention.getAttribute("aria-invalid")).toBe("true");
-    // Said at the top, where the page begins, and the focus goes to the setting to correct.
+    // Said at the top, where the settings begin, and the focus goes to the setting to correct.
     const above = await page
       .getByRole("alert")
       .evaluate(
         (alert) =>
-          (alert.compareDocumentPosition(document.querySelector("fieldset") as Node) &
+          (alert.compareDocumentPosition(alert.closest("form")?.querySelector("fieldset") as Node) &
             Node.DOCUMENT_POSITION_FOLLOWING) !==
           0,
       );

@@ -1,8 +1,11 @@
 /**
- * Settings (W15, Prevounce's "Security tab → Save All"): every tenant security setting, grouped.
+ * Settings (W15, Prevounce's "Security tab → Save All"): first the practice's name and time zone,
+ * saved on their own (settings/PracticeSection.tsx); then every tenant security setting, grouped.
  * "Save All" sends only what changed, with If-Match on the settings' version; the API checks the
  * bounds and refuses the whole change if any value is out of them, each error beside its field,
- * said at the top of the form, and the focus taken to the first of them.
+ * said at the top of the form, and the focus taken to the first of them. The profile and the
+ * settings are one tenant row with one version: a save of either moves the version the page holds
+ * for the other, so saving the other next is not refused as stale.
  */
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../api.ts";
@@ -15,9 +18,11 @@ import { listAll } from "../listAll.ts";
 import { useLeaveGuard } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
-import type { Permission } from "@staffgate/contract";
+import type { Permission, TenantProfile } from "@staffgate/contract";
 import type { Role } from "../types.ts";
 import { SETTING_GROUPS, type SettingDef, type SettingKey, type Settings } from "./settings/fields.ts";
+import { PracticeSection, STALE_SETTINGS } from "./settings/PracticeSection.tsx";
+import { carriedVersion } from "./settings/practiceProfile.ts";
 import { type Draft, SettingInput } from "./settings/SettingInput.tsx";
 
 const DEFS: readonly SettingDef[] = SETTING_GROUPS.flatMap((g) => g.fields);
@@ -79,6 +84,9 @@ export function SettingsPage() {
     [api],
   );
   const [catalogue] = useLoad<readonly Permission[]>(async () => (await api.permissions.list()).items, [api]);
+  const [profileState] = useLoad(() => api.tenant.get(), [api]);
+  const [profile, setProfile] = useState<TenantProfile | null>(null);
+  const [practicePending, setPracticePending] = useState(false);
   const [saved, setSaved] = useState<Settings | null>(null);
   const [drafts, setDrafts] = useState<Drafts>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -98,10 +106,13 @@ export function SettingsPage() {
       setDrafts(draftsOf(state.value));
     }
   }, [state]);
+  useEffect(() => {
+    if (profileState.kind === "ready") setProfile(profileState.value);
+  }, [profileState]);
 
   const pending = saved ? Object.keys(changesOf(saved, drafts).body).length : 0;
   // Unsaved settings are not lost to a stray click: leaving asks first.
-  useLeaveGuard(pending > 0 ? "Discard unsaved changes to the security settings?" : null);
+  useLeaveGuard(leaveQuestion(practicePending, pending > 0));
 
   if (!can("settings.manage")) {
     return <NoAccess title="Settings" what="managing the security settings" needs={["settings.manage"]} />;
@@ -127,6 +138,7 @@ export function SettingsPage() {
     try {
       const next = await api.settings.update(body, { ifMatch: saved.version });
       setSaved(next);
+      setProfile((p) => p && { ...p, version: carriedVersion(p.version, saved.version, next.version) });
       setDrafts(draftsOf(next));
       const n = Object.keys(body).length;
       setNotice(`Saved ${n} change${n === 1 ? "" : "s"} to the security settings.`);
@@ -138,9 +150,7 @@ export function SettingsPage() {
       const byField = fieldErrors(e);
       setErrors(byField);
       if (problemCode(e) === "PRECONDITION_FAILED") {
-        setError(
-          "Nothing was saved: someone else changed the settings since this page opened. Reload the page.",
-        );
+        setError(STALE_SETTINGS);
       } else if (Object.keys(byField).length > 0) {
         setError("Nothing was saved. Correct the settings marked below.");
       } else {
@@ -154,9 +164,23 @@ export function SettingsPage() {
     <>
       <h1>Settings</h1>
       <p className="muted">
-        The tenant’s security policy. Floors set by NIST and HIPAA cannot be lowered. Every change is recorded
-        in the audit log.
+        The practice’s name and time zone, and the tenant’s security policy. Floors set by NIST and HIPAA
+        cannot be lowered. Every change is recorded in the audit log.
       </p>
+      <LoadState state={profileState} loading="Loading the practice…">
+        {() =>
+          profile && (
+            <PracticeSection
+              profile={profile}
+              onPending={setPracticePending}
+              onSaved={(next, from) => {
+                setProfile(next);
+                setSaved((s) => s && { ...s, version: carriedVersion(s.version, from, next.version) });
+              }}
+            />
+          )
+        }
+      </LoadState>
       <LoadState state={state} loading="Loading settings…">
         {() =>
           saved && (
@@ -209,4 +233,11 @@ export function SettingsPage() {
       </LoadState>
     </>
   );
+}
+
+/** What leaving asks while something typed is unsaved, or null. */
+function leaveQuestion(practice: boolean, security: boolean): string | null {
+  if (practice && security) return "Discard unsaved changes to the practice and the security settings?";
+  if (practice) return "Discard unsaved changes to the practice’s name and time zone?";
+  return security ? "Discard unsaved changes to the security settings?" : null;
 }
