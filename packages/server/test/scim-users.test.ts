@@ -494,6 +494,38 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(res.body.code).toBe("PRIVILEGE_ESCALATION");
   });
 
+  it("names the default role when it is what the token may not give, not groups, which the body did not send", async () => {
+    // Viewer, the default here, holds patient permissions a users.manage-only token does not.
+    const limited = scimClient(
+      t,
+      await provisioningToken(a, await roleWith(a, ["users.view", "users.manage"])),
+    );
+    const body = scimUser();
+    const res = await limited("POST", "/Users", body);
+    expect([res.status, res.body.code, res.body.errors]).toEqual([403, "PRIVILEGE_ESCALATION", undefined]);
+    expect(res.body.detail).toMatch(
+      /^The tenant's default role for provisioned users \(scimDefaultRoleId, on Settings\) grants permissions you do not hold: .*patients\.read/,
+    );
+    const found = await scim("GET", `/Users?filter=${encodeURIComponent(`userName eq "${body.userName}"`)}`);
+    expect(found.body.totalResults).toBe(0);
+  });
+
+  it("answers a body that is no JSON object with invalidSyntax, and says in /Schemas that both names are required", async () => {
+    for (const body of [[], null, "user"]) {
+      const res = await scim("POST", "/Users", body);
+      expect([res.status, res.body.scimType], JSON.stringify(body)).toEqual([400, "invalidSyntax"]);
+    }
+    const schema = await scimClient(t, null)("GET", `/Schemas/${USER}`);
+    const name = schema.body.attributes.find((x: { name: string }) => x.name === "name");
+    expect(name.required).toBe(true);
+    const parts = Object.fromEntries(
+      name.subAttributes.map((x: { name: string; required: boolean }) => [x.name, x.required]),
+    );
+    expect(parts).toMatchObject({ givenName: true, familyName: true, formatted: false });
+    const missing = await scim("POST", "/Users", scimUser({ name: { givenName: "Only" } }));
+    expect([missing.status, missing.body.errors?.[0]?.path]).toEqual([400, "name.familyName"]);
+  });
+
   it("sees nothing of another tenant: its ids answer exactly like missing ones; virtual users are not listed", async () => {
     const other = (await createUser(t, b)).user;
     const foreign = await scim("GET", `/Users/${other.id}`);

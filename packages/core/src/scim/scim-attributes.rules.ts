@@ -61,14 +61,17 @@ export const USER_ATTRIBUTES: readonly ScimAttribute[] = [
     required: true,
     uniqueness: "server",
   }),
-  attr("name", "The user's name.", {
+  // Required, with both parts: Staffgate refuses a user without them (PRODUCT.md §2), and a
+  // client that builds its mapping from /Schemas must learn it there (found by the SCIM audit).
+  attr("name", "The user's name: given and family name are required.", {
     type: "complex",
+    required: true,
     subAttributes: [
       // readWrite although derived: Entra maps it by default, and a refused PATCH would fail the
       // whole update; a value sent is accepted and not kept, in POST, PUT and PATCH alike.
       attr("formatted", "Given and family name: derived from them; a value sent is not kept."),
-      attr("familyName", "Family name (required by Staffgate)."),
-      attr("givenName", "Given name (required by Staffgate)."),
+      attr("familyName", "Family name.", { required: true }),
+      attr("givenName", "Given name.", { required: true }),
     ],
   }),
   attr("displayName", "Derived from the given and family names; a value sent is not kept."),

@@ -533,6 +533,8 @@ describe("property: simple string attributes", () => {
       if (clear) delete inner[tail];
       else inner[tail] = s.value;
       if (Object.keys(inner).length > 0) r[head] = inner;
+      // name is required: emptying it is refused (clearing what is not there changes nothing).
+      else if (head === "name" && r[head] !== undefined) return "invalidValue";
       else delete r[head];
     }
     return r;

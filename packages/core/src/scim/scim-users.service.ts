@@ -75,6 +75,21 @@ export function inScimTerms(error: unknown): never {
   throw error;
 }
 
+/**
+ * A new user without a group gets the tenant's default role: when the token may not give it, the
+ * refusal names that setting, not `groups`, which the body did not send (found by the SCIM audit:
+ * a token holding users.manage alone could provision nobody, and the error blamed `groups`).
+ */
+function defaultRoleRefusal(error: unknown): void {
+  if (!(error instanceof AppError) || error.code !== "PRIVILEGE_ESCALATION") return;
+  const onRole = error.errors?.find((e) => e.path === "roleId");
+  if (!onRole) return;
+  throw new AppError(
+    "PRIVILEGE_ESCALATION",
+    `The tenant's default role for provisioned users (scimDefaultRoleId, on Settings) ${onRole.message}; the token's role must hold at least what the roles it gives hold`,
+  );
+}
+
 /** Contract validation (lengths, formats) of what the SCIM body maps to, with SCIM attribute names. */
 function validated<T>(schema: SafeParser<T>, value: unknown): T {
   try {
@@ -302,6 +317,7 @@ export function createScimUsersService(deps: Deps) {
         if (error instanceof AppError && error.code === "ROLE_NOT_FOUND" && input.groupId !== undefined) {
           throw scimInvalid("groups", "names no group of this tenant");
         }
+        if (input.groupId === undefined) defaultRoleRefusal(error);
         inScimTerms(error);
       }
     },

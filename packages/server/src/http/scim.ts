@@ -41,9 +41,13 @@ export function sendScimError(
   // A query that fails its schema because of its filter (too long, say) is a filter the provider refuses.
   const aboutFilter =
     code === "VALIDATION_FAILED" && errors?.some((e) => e.path === "query.filter" || e.path === "filter");
+  // A body that is not a JSON object at all ([], null, nothing) is not SCIM's syntax (RFC 7644 §3.12).
+  const notAnObject = code === "VALIDATION_FAILED" && errors?.some((e) => e.path === "(body)");
   const scimType = aboutFilter
     ? "invalidFilter"
-    : (SCIM_TYPES[code] ?? (status === 422 ? "invalidValue" : undefined));
+    : notAnObject
+      ? "invalidSyntax"
+      : (SCIM_TYPES[code] ?? (status === 422 ? "invalidValue" : undefined));
   // RFC 6750 §3: a bearer-protected resource says how to authenticate when it refuses.
   if (scimStatus === 401) reply.header("www-authenticate", 'Bearer realm="staffgate"');
   return reply
