@@ -188,6 +188,8 @@ describe(`SDK covers the API (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
 
     const settings = await admin.settings.get();
     await admin.settings.update({ scimDefaultRoleId: role.id }, { ifMatch: settings.version });
+    const profile = await admin.tenant.get();
+    await admin.tenant.update({ timeZone: "Europe/Oslo" }, { ifMatch: profile.version });
     await admin.outbox.list();
     await admin.audit.list();
     await admin.audit.verify();
