@@ -40,7 +40,7 @@ describe("user fields", () => {
     await dialog.getByRole("button", { name: "Save" }).click();
     await hasText(
       dialog.locator(".field", { has: page.getByLabel("Account expires") }).locator(".field-error"),
-      "must be in the future (archive the user to end access now)",
+      "Account expires must be in the future (archive the user to end access now)",
     );
     await dialog.getByLabel("Account expires").fill("2031-06-30T17:30");
     await shot(page, "users-edit-details");
@@ -163,7 +163,7 @@ describe("user fields", () => {
     await visible(dialog.getByLabel("New expiry"));
     await dialog.getByLabel("New expiry").fill("2020-05-05T10:00");
     await dialog.getByRole("button", { name: "Restore" }).click();
-    await hasText(dialog.locator(".field-error"), "must be in the future");
+    await hasText(dialog.locator(".field-error"), "New expiry must be in the future");
     await dialog.getByLabel("New expiry").fill("");
     await dialog.getByRole("button", { name: "Restore" }).click();
     await gone(dialog);

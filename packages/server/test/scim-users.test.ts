@@ -58,6 +58,10 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       (await scim("POST", "/Bulk", { schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"] }))
         .status,
     ).toBe(501);
+    const root = await scim("POST", "/.search", {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+    });
+    expect([root.status, root.body.code]).toEqual([501, "SCIM_NOT_SUPPORTED"]);
     for (const path of ["/ServiceProviderConfig", "/ResourceTypes", "/Schemas", `/Schemas/${USER}`]) {
       const filtered = await scim("GET", `${path}?filter=${encodeURIComponent('id eq "User"')}`);
       expect([filtered.status, filtered.body.status], path).toEqual([403, "403"]);

@@ -10,6 +10,7 @@ import {
   type TextareaHTMLAttributes,
   useId,
 } from "react";
+import { errorSentence } from "./fieldError.ts";
 
 interface Framed {
   readonly label: string;
@@ -49,7 +50,7 @@ function FieldFrame(props: {
       )}
       {error && (
         <span id={errorId} className="field-error">
-          {error}
+          {errorSentence(label, error)}
         </span>
       )}
     </div>

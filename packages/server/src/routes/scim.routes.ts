@@ -150,6 +150,8 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
     const unsupported = [
       ...(["GET", "POST", "PUT", "PATCH", "DELETE"] as const).map((m) => [m, "Me", "/Me"] as const),
       ["POST", "Bulk", "bulk operations"] as const,
+      // §3.4.3: a search at the root spans every resource type; /Users/.search and /Groups/.search work.
+      ["POST", ".search", "a search across resource types (search /Users or /Groups)"] as const,
     ];
     for (const [method, path, what] of unsupported) {
       route(app, options, {

@@ -1,6 +1,10 @@
+import { errorSentence } from "../../components/fieldError.ts";
+
 /** A setting's note and error under it, with the ids its inputs are described by. */
 export function NoteAndError(props: {
   readonly id: string;
+  /** The setting's label, which names it in the error ("Lockout threshold must be at least 1"). */
+  readonly label: string;
   readonly note: string | undefined;
   readonly error: string | undefined;
 }) {
@@ -13,7 +17,7 @@ export function NoteAndError(props: {
       )}
       {props.error && (
         <span id={`${props.id}-error`} className="field-error">
-          {props.error}
+          {errorSentence(props.label, props.error)}
         </span>
       )}
     </>

@@ -59,7 +59,7 @@ export function PermissionSetInput(props: {
       {catalogue.kind === "error" && (
         <span className="field-error">The permissions could not be loaded: {catalogue.message}</span>
       )}
-      <NoteAndError id={id} note={def.note} error={error} />
+      <NoteAndError id={id} label={def.label} note={def.note} error={error} />
     </fieldset>
   );
 }

@@ -123,7 +123,7 @@ export function SettingInput(props: {
         />{" "}
         {def.label}
       </label>
-      <NoteAndError id={id} note={def.note} error={error} />
+      <NoteAndError id={id} label={def.label} note={def.note} error={error} />
     </div>
   );
 }
