@@ -352,7 +352,7 @@ describe("users page", () => {
     const describedBy = (await username.getAttribute("aria-describedby")) ?? "";
     await hasText(
       dialog.locator(`[id="${describedBy.split(" ")[0]}"]`),
-      "is already used by another user (archived users included)",
+      "Username is already used by another user (archived users included)",
     );
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-invalid")))
