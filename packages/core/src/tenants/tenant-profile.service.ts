@@ -36,7 +36,11 @@ export function createTenantProfileService(deps: Deps) {
         if (!row) throw new AppError("TENANT_NOT_FOUND");
         expectVersion(row.version, ifMatch);
         const before = toProfile(row);
-        const after = { ...before, ...definedOf(patch) };
+        const after = {
+          ...before,
+          name: patch.name ?? before.name,
+          timeZone: patch.timeZone ?? before.timeZone,
+        };
         const changes = diffChanges(before, after, PROFILE_KEYS);
         if (Object.keys(changes).length === 0) return before;
         const updated: TenantsTable = {
@@ -65,13 +69,6 @@ export function createTenantProfileService(deps: Deps) {
       });
     },
   };
-}
-
-/** The fields a patch gives (an absent field is left as it is). */
-function definedOf(patch: UpdateTenantProfileBody): Partial<TenantProfile> {
-  const out: Partial<Record<keyof TenantProfile, unknown>> = {};
-  for (const key of PROFILE_KEYS) if (patch[key] !== undefined) out[key] = patch[key];
-  return out as Partial<TenantProfile>;
 }
 
 export type TenantProfileService = ReturnType<typeof createTenantProfileService>;
