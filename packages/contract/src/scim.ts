@@ -25,6 +25,15 @@ export const ScimListQuery = z.looseObject({
 });
 export type ScimListQuery = z.infer<typeof ScimListQuery>;
 
+/**
+ * A write (POST, PUT, PATCH) takes the projection parameters for the resource it returns
+ * (RFC 7644 §3.9: "on any operation that returns a resource"); nothing else.
+ */
+export const ScimProjectionQuery = z.strictObject({
+  attributes: z.string().max(2000).optional(),
+  excludedAttributes: z.string().max(2000).optional(),
+});
+
 /** The discovery resources take no parameters; `filter` is read only to be refused (RFC 7644 §4: 403). */
 export const ScimDiscoveryQuery = z.strictObject({ filter: z.string().optional() });
 

@@ -39,6 +39,8 @@ export {
 } from "./mail/mailer.ts";
 export { enqueue as enqueueMail, listOutbox } from "./mail/outbox.store.ts";
 export { type CatalogReview, grantAddedPermissions, reviewCatalogs } from "./roles/catalog-upgrade.ts";
+export { GROUP_SCHEMA, USER_SCHEMA } from "./scim/scim-attributes.rules.ts";
+export { project as projectScim } from "./scim/scim-common.ts";
 export {
   resourceTypes,
   SCHEMAS,

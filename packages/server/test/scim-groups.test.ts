@@ -95,6 +95,22 @@ describe(`SCIM Groups (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await a.admin.users.get(two.id)).roleId).toBe(viewer);
   });
 
+  it("answers a member change without its members when excludedAttributes asks (Entra's large groups)", async () => {
+    const group = (
+      await scim("POST", "/Groups?excludedAttributes=members", { schemas: [GROUP], displayName: groupName() })
+    ).body;
+    expect(group.members).toBeUndefined();
+    const one = (await createUser(t, a, { roleId: viewer })).user;
+    const add = await scim("PATCH", `/Groups/${group.id}?excludedAttributes=members`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "add", path: "members", value: [{ value: one.id }] }],
+    });
+    expect(add.status).toBe(200);
+    expect(add.body).toMatchObject({ id: group.id, displayName: group.displayName });
+    expect(add.body.members).toBeUndefined();
+    expect((await a.admin.users.get(one.id)).roleId).toBe(group.id);
+  });
+
   it("moves a group's ETag when its members change, by SCIM or by any other way (RFC 7644 §3.14)", async () => {
     const group = (await scim("POST", "/Groups", { schemas: [GROUP], displayName: groupName() })).body;
     const one = (await createUser(t, a, { roleId: viewer })).user;

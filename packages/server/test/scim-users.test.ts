@@ -356,10 +356,46 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       name: { givenName: "Sam" },
       [ENTERPRISE]: { employeeNumber: "E-9" },
     });
-    const without = (await scim("GET", `/Users/${created.id}?excludedAttributes=emails.value,meta`)).body;
+    const lean = await scim("GET", `/Users/${created.id}?excludedAttributes=emails.value,meta`);
+    const without = lean.body;
     expect(without.emails).toEqual([{ type: "work", primary: true }]);
     expect(without.meta).toBeUndefined();
+    expect(lean.headers.etag).toBe(created.meta.version);
     expect(without.userName).toBe(created.userName);
+  });
+
+  it("projects the resource a write returns (RFC 7644 §3.9), its ETag and Location from the whole one", async () => {
+    const made = await scim("POST", "/Users?attributes=userName", scimUser());
+    expect(made.status).toBe(201);
+    expect(Object.keys(made.body).sort()).toEqual(["id", "schemas", "userName"]);
+    expect(made.headers.location).toContain(`/Users/${made.body.id}`);
+    const whole = (await scim("GET", `/Users/${made.body.id}`)).body;
+    expect(made.headers.etag).toBe(whole.meta.version);
+
+    const patched = await scim("PATCH", `/Users/${made.body.id}?excludedAttributes=emails,meta`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "replace", path: "name.givenName", value: "Projected" }],
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ id: made.body.id, name: { givenName: "Projected" } });
+    expect(patched.body.emails).toBeUndefined();
+    expect(patched.body.meta).toBeUndefined();
+    expect(patched.headers.etag).toBe((await scim("GET", `/Users/${made.body.id}`)).body.meta.version);
+
+    const { id: _id, meta: _meta, ...rest } = whole;
+    const put = await scim("PUT", `/Users/${made.body.id}?attributes=name.familyName`, rest);
+    expect(put.status).toBe(200);
+    expect(put.body).toEqual({
+      schemas: whole.schemas,
+      id: whole.id,
+      name: { familyName: whole.name.familyName },
+    });
+
+    // A write takes no other parameter, and a refused one changes nothing.
+    const odd = await scim("POST", "/Users?filter=x", scimUser({ userName: "never.made" }));
+    expect(odd.status).toBe(400);
+    const none = await scim("GET", `/Users?filter=${encodeURIComponent('userName eq "never.made"')}`);
+    expect(none.body.totalResults).toBe(0);
   });
 
   it("deprovisions an invited user with active false: its invitation dies; true invites it again", async () => {

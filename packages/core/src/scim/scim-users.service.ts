@@ -265,10 +265,11 @@ export function createScimUsersService(deps: Deps) {
       return listOf(page, total, startIndex);
     },
 
-    async get(ctx: Ctx, id: string, query: ScimListQuery = {}): Promise<Record<string, unknown>> {
+    /** One user, whole; the caller projects it (its ETag comes from the whole resource). */
+    async get(ctx: Ctx, id: string): Promise<Record<string, unknown>> {
       const store = createScimStore(deps.db.kysely, ctx.tenantId);
       const [resource] = await represent(store, [await loadRow(store, id)]);
-      return project(resource!, query, USER_SCHEMA);
+      return resource!;
     },
 
     async create(ctx: Ctx, caller: Caller, body: Record<string, unknown>): Promise<Record<string, unknown>> {

@@ -71,13 +71,16 @@ function sameTag(a: string, b: string): boolean {
 
 /**
  * A SCIM answer with its ETag (and Location on 201). For a GET with `If-None-Match` naming the
- * current version: 304 without a body (RFC 7644 §3.14).
+ * current version: 304 without a body (RFC 7644 §3.14). `shown` is the body as `attributes` or
+ * `excludedAttributes` projected it: the headers still come from the whole resource, so a
+ * projection without `meta` keeps its ETag.
  */
 export function sendScim(
   reply: FastifyReply,
   status: number,
   body: Record<string, unknown>,
   ifNoneMatch?: string | string[],
+  shown: Record<string, unknown> = body,
 ): FastifyReply {
   const meta = body.meta as { version?: string; location?: string } | undefined;
   if (meta?.version) reply.header("etag", meta.version);
@@ -86,5 +89,5 @@ export function sendScim(
     return reply.code(304).send();
   }
   if (status === 201 && meta?.location) reply.header("location", meta.location);
-  return reply.code(status).type(`${SCIM_MEDIA_TYPE}; charset=utf-8`).send(body);
+  return reply.code(status).type(`${SCIM_MEDIA_TYPE}; charset=utf-8`).send(shown);
 }

@@ -7,11 +7,21 @@ import {
   ScimBody,
   ScimDiscoveryQuery,
   ScimListQuery,
+  ScimProjectionQuery,
   ScimResourceParams,
   ScimSearchBody,
 } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
-import { AppError, resourceTypes, SCHEMAS, schemaResource, serviceProviderConfig } from "@staffgate/core";
+import {
+  AppError,
+  GROUP_SCHEMA,
+  projectScim,
+  resourceTypes,
+  SCHEMAS,
+  schemaResource,
+  serviceProviderConfig,
+  USER_SCHEMA,
+} from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { anyOf, type RouteOptions, route } from "../http/route.ts";
@@ -177,6 +187,14 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
       // Groups' writes need roles.manage or users.manage depending on what the body changes (the
       // use case decides); a caller with neither can never succeed, and is refused before its body.
       const write = kind === "Users" ? "users.manage" : anyOf("roles.manage", "users.manage");
+      const coreSchema = kind === "Users" ? USER_SCHEMA : GROUP_SCHEMA;
+      /** A write's answer, projected as its query asks; its headers from the whole resource (as a read's). */
+      const sendWritten = (
+        reply: Parameters<typeof sendScim>[0],
+        status: number,
+        resource: Record<string, unknown>,
+        query: z.infer<typeof ScimProjectionQuery>,
+      ) => sendScim(reply, status, resource, undefined, projectScim(resource, query, coreSchema));
 
       route(app, options, {
         method: "GET",
@@ -220,13 +238,11 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
         response: null,
         raw: true,
         produces,
-        handler: async ({ ctx, params, query, request, reply }) =>
-          void sendScim(
-            reply,
-            200,
-            await service.get(ctx, params.id, query),
-            request.headers["if-none-match"],
-          ),
+        handler: async ({ ctx, params, query, request, reply }) => {
+          const resource = await service.get(ctx, params.id, query);
+          const shown = projectScim(resource, query, coreSchema);
+          void sendScim(reply, 200, resource, request.headers["if-none-match"], shown);
+        },
       });
 
       route(app, options, {
@@ -239,13 +255,14 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
         tags,
         auth: "tenant",
         permission: write,
+        query: ScimProjectionQuery,
         body: ScimBody,
         status: 201,
         response: null,
         raw: true,
         produces,
-        handler: async ({ ctx, caller, body, reply }) =>
-          void sendScim(reply, 201, await service.create(ctx, caller, body)),
+        handler: async ({ ctx, caller, query, body, reply }) =>
+          void sendWritten(reply, 201, await service.create(ctx, caller, body), query),
       });
 
       const changes = [
@@ -262,12 +279,13 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
           auth: "tenant",
           permission: write,
           params: ScimResourceParams,
+          query: ScimProjectionQuery,
           body: ScimBody,
           response: null,
           raw: true,
           produces,
-          handler: async ({ ctx, caller, params, body, ifMatch, reply }) =>
-            void sendScim(reply, 200, await change(ctx, caller, params.id, body, ifMatch)),
+          handler: async ({ ctx, caller, params, query, body, ifMatch, reply }) =>
+            void sendWritten(reply, 200, await change(ctx, caller, params.id, body, ifMatch), query),
         });
       }
 
