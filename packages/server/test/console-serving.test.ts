@@ -130,6 +130,11 @@ describe("serving the console", () => {
       ["/api", html],
       ["/users", { accept: "application/json" }],
       ["/.secret", {}],
+      // A path that leaves assets/ is no file of ours either: 404, never the 500 it once was.
+      ["/assets/..%2fpackage.json", {}],
+      ["/assets/%2e%2e%2findex.html", html],
+      ["/assets/..%5cx", {}],
+      ["/assets/.hidden.js", {}],
     ] as const) {
       const res = await app.inject({ method: "GET", url, headers });
       expect(res.statusCode, url).toBe(404);

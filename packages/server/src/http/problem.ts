@@ -207,6 +207,16 @@ export function installErrorHandling(
       logInputValidationFailure(request, "MALFORMED_JSON", undefined);
       return sendProblem(reply, "MALFORMED_JSON", "The body could not be parsed as safe JSON");
     }
+    // The console's files (@fastify/static, through `send`): a path that leaves assets/ or names a
+    // dotfile is refused there with a 403 or 404 of its own; to a client it is no file of ours.
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if ((status === 403 || status === 404) && request.url.startsWith("/assets/")) {
+      return sendProblem(
+        reply,
+        "ROUTE_NOT_FOUND",
+        `${request.method} ${request.url.split("?")[0]} is not an endpoint`,
+      );
+    }
     if (isDatabaseUnavailable(error)) {
       request.log.error({ err: error, event: "db_unavailable" }, "the database cannot be reached");
       reply.header("retry-after", "5");
