@@ -168,6 +168,48 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect(await meWith(kiosk, long.id)).toBe(401);
     });
 
+    it("gives a workspace's longer idle limit only to a user active there", async () => {
+      const c = await t.createTenant();
+      const cAdmin = await t.signIn(c.slug, "admin");
+      const ward = await cAdmin.workspaces.create({ slug: "ward", name: "Ward" });
+      const lab = await cAdmin.workspaces.create({ slug: "lab", name: "Lab", idleTimeoutSeconds: 3600 });
+      const made = await createUser(
+        t,
+        { ...c, admin: cAdmin },
+        { roleId: await roleIdByName(t, c, "Viewer"), extra: { workspaceAccess: [ward.id] } },
+      );
+      const token = (await login(c.slug, made.user.username)).token;
+      const me = (workspace?: string) =>
+        status(
+          t.anonymous
+            .withToken(token)
+            .transport.raw(
+              "GET",
+              "/api/v1/auth/me",
+              workspace ? { headers: { "staffgate-workspace": workspace } } : {},
+            ),
+        );
+      expect(await me()).toBe(200);
+      // Past the tenant's 15 minutes: naming the lab, where this user does not work, keeps nothing alive.
+      t.clock.advance(16 * MINUTE);
+      expect(await me(lab.id)).toBe(401);
+      expect(await me()).toBe(401);
+
+      // Once active in the lab, its hour applies to the requests that name it.
+      await (await t.signIn(c.slug, "admin")).users.update(made.user.id, {
+        workspaceAccess: [ward.id, lab.id],
+      });
+      const again = (await login(c.slug, made.user.username)).token;
+      t.clock.advance(16 * MINUTE);
+      const res = await t.anonymous
+        .withToken(again)
+        .transport.raw("GET", "/api/v1/auth/me", { headers: { "staffgate-workspace": lab.id } });
+      expect(res.status).toBe(200);
+      expect(
+        ((await res.json()) as { session: { idleTimeoutSeconds: number } }).session.idleTimeoutSeconds,
+      ).toBe(3600);
+    });
+
     it("ends a session at the absolute limit even with constant activity", async () => {
       await (await admin()).settings.update({ absoluteTimeoutHours: 1 });
       try {

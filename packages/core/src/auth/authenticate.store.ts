@@ -31,6 +31,8 @@ export interface SessionCallerRow {
   mfaEnrolled: number;
   mfaWaived: number;
   mfaVerified: number;
+  /** The workspace the request named, when it is one of the tenant's (else null). */
+  workspaceId: string | null;
   workspaceIdleSeconds: number | null;
   idleCapSeconds: number | null;
 }
@@ -72,6 +74,7 @@ const sessionCallers = namedPrepared<{ asks: string }, SessionCallerRow & { aske
         "u.mfa_enrolled as mfaEnrolled",
         "s.mfa_waived as mfaWaived",
         "s.mfa_verified as mfaVerified",
+        "w.id as workspaceId",
         "w.idle_timeout_seconds as workspaceIdleSeconds",
         "s.idle_cap_seconds as idleCapSeconds",
       ]);

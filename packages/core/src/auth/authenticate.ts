@@ -148,9 +148,21 @@ function createAuthenticator<R extends CallerRow>(deps: Deps, cache: PolicyCache
 const seconds = (v: number | string | null | undefined): number | null =>
   v === null || v === undefined ? null : Number(v);
 
-/** The idle limit of the workspace the request named, when it has its own (seconds). */
-function workspaceIdleSeconds(row: SessionCallerRow): number | null {
-  return seconds(row.workspaceIdleSeconds);
+/**
+ * The idle limit of the workspace the request named, when it has its own (seconds). One longer
+ * than the tenant's serves only a user active in that workspace: the header is the client's
+ * choice, and naming a lax workspace one does not work in kept a session alive past the tenant's
+ * limit (pentest audit, 2026-12-05). A stricter one binds whoever names it.
+ */
+function workspaceIdleSeconds(row: SessionCallerRow, policy: PolicySnapshot): number | null {
+  const own = seconds(row.workspaceIdleSeconds);
+  if (own === null || own <= policy.settings.idleTimeoutMinutes * 60) return own;
+  const user = policy.users.get(row.userId);
+  const active =
+    user !== undefined &&
+    row.workspaceId !== null &&
+    (user.workspaceAccessAll || user.workspaces.includes(row.workspaceId));
+  return active ? own : null;
 }
 
 /**
@@ -159,15 +171,15 @@ function workspaceIdleSeconds(row: SessionCallerRow): number | null {
  * cap), so that an unattended session in a strict workspace cannot be kept alive by leaving the
  * workspace header out or naming a laxer workspace.
  */
-export function idleLimitSeconds(row: SessionCallerRow, tenantIdleMinutes: number): number {
-  const here = workspaceIdleSeconds(row) ?? tenantIdleMinutes * 60;
+export function idleLimitSeconds(row: SessionCallerRow, policy: PolicySnapshot): number {
+  const here = workspaceIdleSeconds(row, policy) ?? policy.settings.idleTimeoutMinutes * 60;
   const cap = seconds(row.idleCapSeconds);
   return cap === null ? here : Math.min(here, cap);
 }
 
 /** The cap the session takes from this request: lowered when the named workspace is stricter. */
-function lowerCap(row: SessionCallerRow): number | undefined {
-  const named = workspaceIdleSeconds(row);
+function lowerCap(row: SessionCallerRow, policy: PolicySnapshot): number | undefined {
+  const named = workspaceIdleSeconds(row, policy);
   if (named === null) return undefined;
   const cap = seconds(row.idleCapSeconds);
   return cap === null || named < cap ? named : undefined;
@@ -203,10 +215,10 @@ const sessionKind: Kind<SessionCallerRow> = {
     if (now >= sessionEndMs(row.createdAt, row.expiresAt, policy.settings.absoluteTimeoutHours)) return "end";
     if (row.status !== "active" || row.virtual === 1) return "refuse";
     if (row.userExpiresAt !== null && row.userExpiresAt <= nowIso) return "refuse";
-    const idleMs = idleLimitSeconds(row, policy.settings.idleTimeoutMinutes) * 1000;
+    const idleMs = idleLimitSeconds(row, policy) * 1000;
     const idleFor = now - Date.parse(row.lastUsedAt);
     if (idleFor > idleMs) return "end";
-    if (lowerCap(row) !== undefined) return "touch";
+    if (lowerCap(row, policy) !== undefined) return "touch";
     // Its first use is recorded at once (see usedAt): one write per session.
     if (row.lastUsedAt === row.createdAt) return "touch";
     return idleFor >= recordingStepMs(idleMs) ? "touch" : "ok";
@@ -214,8 +226,8 @@ const sessionKind: Kind<SessionCallerRow> = {
   touch: (deps, row, nowIso, policy) =>
     createSessionStore(deps.db.kysely, row.tenantId).touchSession(
       row.sessionId,
-      usedAt(row, nowIso, idleLimitSeconds(row, policy.settings.idleTimeoutMinutes) * 1000),
-      lowerCap(row),
+      usedAt(row, nowIso, idleLimitSeconds(row, policy) * 1000),
+      lowerCap(row, policy),
     ),
   async end(deps, row, now, policy) {
     // Refused here, but a request naming a workspace with a longer limit of its own may still be
@@ -267,7 +279,7 @@ const sessionKind: Kind<SessionCallerRow> = {
       sessionPurpose,
       sessionMfaVerified: row.mfaVerified === 1,
       csrfHash: row.csrfHash,
-      idleLimitSeconds: idleLimitSeconds(row, policy.settings.idleTimeoutMinutes),
+      idleLimitSeconds: idleLimitSeconds(row, policy),
       catalog: policy.catalog,
       holder: { role, workspaceRoles, activeIn: activeInOf(policy, row.userId) },
       permissions: callerPermissions(policy.catalog, role),
