@@ -360,6 +360,52 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     }
   });
 
+  it("never holds more than its maker holds now: a demoted maker's token is refused at once (pentest audit)", async () => {
+    const maker = await createUser(t, a, { roleId: adminRole });
+    const strong = await makeToken(maker.client, adminRole);
+    const weak = await makeToken(maker.client, readerRole);
+    // A token made by that token: judged up the chain to the person.
+    const child = await makeToken(strong.client, adminRole);
+    const me = async (c: Staffgate) => (await status(c, "GET", "/api/v1/auth/me")).status;
+    expect([await me(strong.client), await me(weak.client), await me(child.client)]).toEqual([200, 200, 200]);
+
+    // Demoted to the reader role: the Administrator tokens stop on the next request, and cannot
+    // put their maker back; the reader token, still covered, goes on.
+    await a.admin.users.update(maker.user.id, { roleId: readerRole });
+    expect(await me(strong.client)).toBe(401);
+    expect(await me(child.client)).toBe(401);
+    expect(await me(weak.client)).toBe(200);
+    const restore = await status(strong.client, "PATCH", `/api/v1/users/${maker.user.id}`, {
+      roleId: adminRole,
+    });
+    expect(restore.status).toBe(401);
+    expect((await a.admin.users.get(maker.user.id)).roleId).toBe(readerRole);
+
+    // Narrowed by private permissions or by workspace access, the same.
+    await a.admin.users.update(maker.user.id, { roleId: adminRole });
+    expect(await me(strong.client)).toBe(200);
+    await a.admin.userActions.setPermissions(maker.user.id, {
+      permissions: ["patients.read"],
+      workspaces: [],
+    });
+    expect(await me(strong.client)).toBe(401);
+    await a.admin.users.update(maker.user.id, { roleId: adminRole });
+    const ward = await a.admin.workspaces.create({ slug: `ward-${n}`, name: `Ward ${n}` });
+    await a.admin.users.update(maker.user.id, { workspaceAccess: [ward.id] });
+    expect(await me(strong.client)).toBe(401);
+    expect(await me(child.client)).toBe(401);
+    await a.admin.users.update(maker.user.id, { workspaceAccess: "all" });
+    expect([await me(strong.client), await me(child.client)]).toEqual([200, 200]);
+
+    // Editing the role the maker holds narrows the maker too.
+    const editable = await createRole(a, ["users.view", "users.manage", "api_tokens.manage"]);
+    const editor = await createUser(t, a, { roleId: editable });
+    const viaRole = await makeToken(editor.client, await createRole(a, ["users.view", "users.manage"]));
+    expect(await me(viaRole.client)).toBe(200);
+    await a.admin.roles.update(editable, { permissions: ["users.view", "api_tokens.manage"] });
+    expect(await me(viaRole.client)).toBe(401);
+  });
+
   it("logout with a token is refused (403: revoke it instead), and the token stays valid", async () => {
     const { created, client } = await makeToken(a.admin, readerRole);
     const p = await problemOf(() => client.auth.logout());

@@ -34,6 +34,18 @@ export function holdsAtTenantLevel(catalog: Catalog, role: RoleGrants, key: stri
   return role.permissions.some((k) => catalog.closure.get(k)?.has(key));
 }
 
+/** A per-workspace role applies only in its workspace: its tenant-level grants become that workspace's row. */
+export function grantsInWorkspace(role: RoleGrants, workspaceId: string): RoleGrants {
+  return {
+    permissions: [],
+    collaborator: false,
+    workspaces: [
+      { workspaceId, permissions: role.permissions, collaborator: role.collaborator },
+      ...role.workspaces.filter((w) => w.workspaceId === workspaceId),
+    ],
+  };
+}
+
 /** A holder of tenant-wide grants, and per workspace the role that applies there. */
 export interface Holder {
   readonly role: RoleGrants;

@@ -34,6 +34,8 @@ export interface SnapshotUser {
   readonly workspaces: readonly string[];
   /** Per-workspace roles: workspace id → role id. */
   readonly workspaceRoles: ReadonlyMap<string, string>;
+  /** Who made the user (null: the operator or the system); for a token's user, the token's maker. */
+  readonly createdBy: string | null;
   /**
    * The same user, shaped for decide() (roles resolved). Rebuilt when one of its roles changes,
    * only by putUser and applyDelta (they also drop the user's compiled answers).
@@ -149,6 +151,7 @@ export const USER_COLUMNS = [
   "expires_at",
   "role_id",
   "workspace_access_all",
+  "created_by",
 ] as const;
 type UserRow = Pick<UsersTable, (typeof USER_COLUMNS)[number]>;
 
@@ -215,6 +218,7 @@ export function putUser(snapshot: PolicySnapshot, loaded: LoadedUser): void {
     workspaceAccessAll: bool(row.workspace_access_all),
     workspaces: loaded.workspaces,
     workspaceRoles: loaded.workspaceRoles,
+    createdBy: row.created_by,
   };
   // Every field, the memo's included, is declared here, the hot ones first. When the memo's were
   // added on a user's first decision (a shape change per object, after the fact), the memoised
@@ -232,6 +236,7 @@ export function putUser(snapshot: PolicySnapshot, loaded: LoadedUser): void {
     workspaceAccessAll: base.workspaceAccessAll,
     workspaces: base.workspaces,
     workspaceRoles: base.workspaceRoles,
+    createdBy: base.createdBy,
   });
 }
 

@@ -56,6 +56,7 @@ const loaded = (id: string, u: UserSpec, roles: SnapshotRole[]): LoadedUser => (
     expires_at: u.expiresAt,
     role_id: roles[u.role]!.id,
     workspace_access_all: u.access === "all" ? 1 : 0,
+    created_by: null,
   },
   workspaces: u.access === "all" ? [] : u.access,
   workspaceRoles: new Map(u.wsRoles.map(([ws, r]) => [ws, roles[r]!.id])),

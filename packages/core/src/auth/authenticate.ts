@@ -32,6 +32,7 @@ import { holdsPatientPermission, mfaRequiredFor } from "./mfa.rules.ts";
 import { idledOut, sessionEndMs } from "./session-lifetime.rules.ts";
 import { purposeNow } from "./session-purpose.rules.ts";
 import { createSessionStore } from "./sessions.store.ts";
+import { coveredByMaker } from "./token-cover.rules.ts";
 
 /** Touching last_used_at on every request would make every read a write; once a minute at most. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -305,7 +306,18 @@ const apiTokenKind: Kind<ApiTokenCallerRow> = {
   },
   touch: (deps, row, nowIso) =>
     createApiTokenStore(deps.db.kysely, row.tenantId).touchToken(row.tokenId, nowIso),
-  caller: (row, policy, role, workspaceRoles) => ({
+  caller: (row, policy, role, workspaceRoles) =>
+    // Never more than its maker holds now (token-cover.rules.ts): refused like a revoked token.
+    coveredByMaker(policy, row.userId) ? tokenCaller(row, policy, role, workspaceRoles) : undefined,
+};
+
+function tokenCaller(
+  row: ApiTokenCallerRow,
+  policy: PolicySnapshot,
+  role: RoleGrants,
+  workspaceRoles: Map<string, RoleGrants>,
+): Caller {
+  return {
     kind: "api_token",
     tenantId: row.tenantId,
     actor: { type: "api_token", id: row.tokenId, label: row.name, userId: row.userId },
@@ -316,8 +328,8 @@ const apiTokenKind: Kind<ApiTokenCallerRow> = {
     holder: { role, workspaceRoles, activeIn: activeInOf(policy, row.userId) },
     permissions: callerPermissions(policy.catalog, role),
     policy,
-  }),
-};
+  };
+}
 
 export function createSessionAuthenticator(deps: Deps, cache: PolicyCache) {
   return createAuthenticator(deps, cache, sessionKind);

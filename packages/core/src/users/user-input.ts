@@ -8,6 +8,7 @@ import {
   accessBeyond,
   type Excess,
   excessOver,
+  grantsInWorkspace,
   type Holder,
   type RoleGrants,
   type RoleRef,
@@ -147,18 +148,6 @@ export async function loadFormalRole(db: Executor, tenantId: string, roleId: str
   const role = (await loadRolesById(db, tenantId, [roleId])).get(roleId);
   if (!role || role.privateUserId !== null) throw invalid("roleId", "is not a role of this tenant");
   return role;
-}
-
-/** A per-workspace role applies only in its workspace: its tenant-level grants become that workspace's row. */
-function grantsInWorkspace(role: RoleGrants, workspaceId: string): RoleGrants {
-  return {
-    permissions: [],
-    collaborator: false,
-    workspaces: [
-      { workspaceId, permissions: role.permissions, collaborator: role.collaborator },
-      ...role.workspaces.filter((w) => w.workspaceId === workspaceId),
-    ],
-  };
 }
 
 function escalation(path: string, excess: readonly Excess[]): AppError {
