@@ -408,6 +408,32 @@ describe(`roles (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     );
     const admin = await roleNamed(c.admin, "Administrator");
     await refused(c, "PRIVILEGE_ESCALATION", 403, () => mgr.client.roles.copy(admin.id));
+
+    // Nor does the manager take away what they do not hold (pentest audit): that would strip the
+    // role's holders of it. Renaming takes nothing away; removing what they hold is fine.
+    const strong = await c.admin.roles.create({
+      name: "Strong",
+      permissions: ["patients.read", "patients.delete", "users.view"],
+    });
+    const taken = await refused(c, "PRIVILEGE_ESCALATION", 403, () =>
+      mgr.client.roles.update(strong.id, { permissions: ["patients.read", "users.view"] }),
+    );
+    expect(taken.message).toMatch(/take away/);
+    expect(taken.errors).toEqual([
+      { path: "permissions", message: expect.stringContaining('"patients.delete"') },
+    ]);
+    await refused(c, "PRIVILEGE_ESCALATION", 403, () =>
+      mgr.client.roles.update(strong.id, { collaborator: true }),
+    );
+    expect((await c.admin.roles.get(strong.id)).permissions.sort()).toEqual(
+      ["patients.delete", "patients.read", "users.view"].sort(),
+    );
+    const renamed = await mgr.client.roles.update(strong.id, { name: "Strong (renamed)" });
+    expect(renamed.name).toBe("Strong (renamed)");
+    const lighter = await mgr.client.roles.update(strong.id, {
+      permissions: ["patients.delete", "users.view"],
+    });
+    expect(lighter.permissions).not.toContain("patients.read");
   });
 
   it("copies a role, the Administrator included, as an unlocked, non-system role", async () => {
@@ -471,12 +497,19 @@ describe(`roles (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       .where("tenant_id", "=", c.id)
       .where("id", "=", c.adminUserId)
       .execute();
-    const mgr = await userWith(c, ["roles.manage", "users.view"], "Role editors");
+    // Only someone who holds users.manage may take it away, and a person holding both is an
+    // administrator; an integration's token holding both is not (virtual users do not count).
+    const editors = await c.admin.roles.create({
+      name: "Role editors",
+      permissions: ["users.manage", "roles.manage"],
+    });
+    const { token } = await c.admin.apiTokens.create({ name: "Directory sync", roleId: editors.id });
+    const mgr = t.anonymous.withToken(token);
     const p = await refused(c, "LAST_ADMINISTRATOR", 409, () =>
-      mgr.client.roles.update(admins.id, { permissions: ["roles.manage"] }),
+      mgr.roles.update(admins.id, { permissions: ["roles.manage"] }),
     );
     expect(p.status).toBe(409);
-    await expect(mgr.client.roles.update(admins.id, { description: "still admins" })).resolves.toMatchObject({
+    await expect(mgr.roles.update(admins.id, { description: "still admins" })).resolves.toMatchObject({
       version: 2,
     });
   });

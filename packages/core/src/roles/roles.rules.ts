@@ -181,7 +181,11 @@ export function escalation(excess: readonly Excess[], grants: RoleGrants, detail
     {
       errors: excess.map((e) => ({
         path:
-          e.workspaceId === null ? "permissions" : `workspaces.${rowIndex.get(e.workspaceId)}.permissions`,
+          e.workspaceId === null
+            ? "permissions"
+            : rowIndex.has(e.workspaceId)
+              ? `workspaces.${rowIndex.get(e.workspaceId)}.permissions`
+              : "workspaces",
         message:
           e.workspaceId === null
             ? `you do not hold "${e.permission}" at tenant level`

@@ -3,7 +3,7 @@
 import type { CreateRoleBody, Role, UpdateRoleBody } from "@staffgate/contract";
 import { ensureAdministratorRemains } from "../access/admin-guard.ts";
 import { currentHolder } from "../access/current-holder.ts";
-import { excessOver, isAdministratorRole, type RoleGrants } from "../access/grants.rules.ts";
+import { type Excess, excessOver, isAdministratorRole, type RoleGrants } from "../access/grants.rules.ts";
 import { appendAudit, diffChanges, snapshotChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { RolesTable, RoleWorkspacesTable } from "../db/schema.ts";
@@ -141,22 +141,28 @@ export function createRolesService(deps: Deps) {
       workspaces: input.workspaces ?? ref.workspaces,
     });
     await checkDefinition(trx, caller, grants);
-    // Only what the change adds must be within the actor's own grants: anyone may narrow a role.
-    // What it adds is judged in the same places as the actor's grants: at tenant level and in
-    // each workspace where a per-workspace role replaces the actor's own (a permission added
-    // at tenant level reaches the role's holders there too, where the actor may not hold it).
+    // What the change adds, and what it takes away, must be within the actor's own grants: no one
+    // hands out or takes away more than they hold (a limited administrator stripped a copy of
+    // Administrator, and so its holders, of permissions they never held; pentest audit). Both are
+    // judged in the same places as the actor's grants: at tenant level and in each workspace where
+    // a per-workspace role replaces the actor's own (a tenant-level permission reaches the role's
+    // holders there too, where the actor may not hold it). A change of name or description alone
+    // takes nothing away.
     const holder = await currentHolder(trx, caller);
-    const asItWas = {
-      role: ref,
-      workspaceRoles: new Map([...holder.workspaceRoles.keys()].map((w) => [w, ref])),
+    const judged = (role: RoleGrants) => ({
+      role,
+      workspaceRoles: new Map([...holder.workspaceRoles.keys()].map((w) => [w, role])),
       activeIn: "all" as const,
-    };
-    const added = excessOver(caller.catalog, asItWas, grants);
-    const addedKeys = new Set(added.map((e) => `${e.workspaceId} ${e.permission}`));
-    const excess = excessOver(caller.catalog, holder, grants).filter((e) =>
-      addedKeys.has(`${e.workspaceId} ${e.permission}`),
-    );
+    });
+    const key = (e: Excess) => `${e.workspaceId} ${e.permission}`;
+    const added = new Set(excessOver(caller.catalog, judged(ref), grants).map(key));
+    const excess = excessOver(caller.catalog, holder, grants).filter((e) => added.has(key(e)));
     if (excess.length > 0) throw escalation(excess, grants);
+    const removed = new Set(excessOver(caller.catalog, judged(grants), ref).map(key));
+    const taken = excessOver(caller.catalog, holder, ref).filter((e) => removed.has(key(e)));
+    if (taken.length > 0) {
+      throw escalation(taken, grants, "The change would take away permissions you do not hold yourself");
+    }
     const count = (await store.userCounts([id])).get(id) ?? 0;
     const before = toRole(row, rows, count);
     const next: RolesTable = {
