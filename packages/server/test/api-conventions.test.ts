@@ -87,6 +87,24 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     });
     expect(text.statusCode).toBe(415);
     expect(text.json().code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    // JSON is UTF-8: a body declared in another charset is refused, not read as UTF-8 anyway.
+    for (const charset of ["utf-16", "ISO-8859-1", '"latin1"']) {
+      const other = await inject({
+        method: "POST",
+        url: "/api/v1/workspaces",
+        headers: { "content-type": `application/json; charset=${charset}` },
+        payload: JSON.stringify({ slug: "other-charset", name: "Other" }),
+      });
+      expect(other.statusCode, charset).toBe(415);
+      expect(other.json().code, charset).toBe("UNSUPPORTED_MEDIA_TYPE");
+    }
+    const utf8 = await inject({
+      method: "POST",
+      url: "/api/v1/workspaces",
+      headers: { "content-type": "application/json; charset=UTF-8" },
+      payload: JSON.stringify({ slug: "utf8-charset", name: "UTF-8" }),
+    });
+    expect(utf8.statusCode).toBe(201);
     const huge = await inject({
       method: "POST",
       url: "/api/v1/workspaces",
@@ -252,6 +270,16 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
       payload: JSON.stringify({ name: "F" }),
     });
     expect(res.statusCode).toBe(412);
+    // A number no counter reaches is no ETag this API sent, said in words (it read "1e+23").
+    const huge = await inject({
+      method: "PATCH",
+      url: `/api/v1/workspaces/${ws.id}`,
+      headers: { "content-type": "application/json", "if-match": '"99999999999999999999999"' },
+      payload: JSON.stringify({ name: "F" }),
+    });
+    expect(huge.statusCode).toBe(412);
+    expect(huge.json().detail).not.toMatch(/e\+/);
+    expect((await a.admin.workspaces.get(ws.id)).name).toBe("E");
     const cursor = await inject({ method: "GET", url: "/api/v1/workspaces?cursor=!!!" });
     expect(cursor.statusCode).toBe(400);
     expect(cursor.json().code).toBe("INVALID_CURSOR");

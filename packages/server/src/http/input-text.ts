@@ -49,6 +49,12 @@ export function checkParamsAndQuery(request: Pick<FastifyRequest, "params" | "qu
   if (at !== null) throw refusal(at);
 }
 
+/** The `charset` parameter of a Content-Type, lower-cased, or null when there is none. */
+function declaredCharset(contentType: string | undefined): string | null {
+  const match = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? "");
+  return match ? (match[1] ?? "").toLowerCase() : null;
+}
+
 /**
  * The parser of JSON bodies, `application/json` and SCIM's `application/scim+json` alike (an empty
  * one is no body): UTF-8
@@ -66,6 +72,12 @@ export function installInputText(app: FastifyInstance): void {
       // No body under a JSON type (a client that sets Content-Type on every request, a DELETE or
       // an action without input) is no body: the route's schema says whether it needed one.
       if (bytes.length === 0) return done(null, undefined);
+      const charset = declaredCharset(request.headers["content-type"]);
+      if (charset !== null && charset !== "utf-8" && charset !== "utf8") {
+        // Read as UTF-8 all the same, a UTF-16 body was taken for other text (pentest audit).
+        const detail = `JSON bodies are UTF-8 (RFC 8259 §8.1): charset=${charset.slice(0, 40)} is not served`;
+        return done(new AppError("UNSUPPORTED_MEDIA_TYPE", detail), undefined);
+      }
       if (!isUtf8(bytes)) return done(new AppError("MALFORMED_JSON", "The body is not UTF-8"), undefined);
       const text = bytes.toString("utf8");
       void parse(request, text, (error, value) => {

@@ -165,7 +165,9 @@ function parseOrThrow<S extends Schema>(schema: S, value: unknown, prefix: strin
     // A password far past the cap is refused by its schema before the policy sees it; it carries
     // the policy's reason all the same, as one just past the cap does (decisions.md).
     const tooLong = result.error.issues.some(tooLongPassword);
-    throw new AppError("VALIDATION_FAILED", `The ${prefix} is not valid`, {
+    // "The params is not valid" read badly: path parameters are the path's.
+    const part = prefix === "params" ? "path" : prefix;
+    throw new AppError("VALIDATION_FAILED", `The ${part} is not valid`, {
       errors: zodFieldErrors(result.error, prefix === "body" ? undefined : prefix),
       ...(tooLong ? { extensions: { passwordProblem: "TOO_LONG" } } : {}),
     });
@@ -206,7 +208,9 @@ function refuseAnyQuery(query: unknown): undefined {
 /** `"3"`, `W/"3"` → 3; absent or `*` → undefined; anything else fails the precondition. */
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === "*") return undefined;
-  const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(header);
+  // Versions are small counters: more than 15 digits is no ETag this API sent (and would not
+  // round-trip through a number: "1e+23" came back in the refusal).
+  const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(header);
   if (!match) throw new AppError("PRECONDITION_FAILED", "If-Match must be an ETag this API sent");
   return Number(match[1]);
 }
