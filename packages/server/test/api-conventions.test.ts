@@ -366,6 +366,16 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     }
     const user = doc.paths["/api/v1/users/{id}"].get.responses;
     expect(Object.keys(user["404"].content)).toEqual(["application/problem+json"]);
+    // Every operation has its own operationId, for code generators (OpenAPI: unique, case-sensitive).
+    const ids = t.app.routesRegistry.map((r) => {
+      const id = doc.paths[r.url.replace(/:([A-Za-z]+)/g, "{$1}")][r.method.toLowerCase()].operationId;
+      expect(id, `${r.method} ${r.url}`).toMatch(/^[a-z]+[A-Z][A-Za-z0-9]*$/);
+      return id;
+    });
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths["/api/v1/users/{id}/effective-permissions"].get.operationId).toBe(
+      "getUsersByIdEffectivePermissions",
+    );
     const docs = await t.app.inject({ method: "GET", url: "/api/docs" });
     expect(docs.headers["content-type"]).toContain("text/html");
     // Its one inline stylesheet is allowed by its hash, and nothing else inline is.

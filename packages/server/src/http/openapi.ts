@@ -92,8 +92,27 @@ function commonResponses(r: RegisteredRoute): Record<string, unknown> {
   };
 }
 
+/**
+ * A stable, unique operationId for code generators (integrator audit: none had one), from the
+ * method and the path: `GET /api/v1/users/{id}/sessions` → `getUsersByIdSessions`. `/api/v1` is
+ * left out; the SCIM copy under it keeps it (`getApiV1ScimV2Users`) so that both stay unique.
+ */
+export function operationIdOf(method: string, path: string): string {
+  const rest = path.startsWith("/api/v1/") && !path.startsWith("/api/v1/scim/") ? path.slice(7) : path;
+  const words = rest
+    .split("/")
+    .filter((part) => part !== "")
+    .flatMap((part) => {
+      const param = /^\{(.+)\}$/.exec(part);
+      return param ? ["by", param[1]!] : part.split(/[^A-Za-z0-9]+/);
+    })
+    .filter((w) => w !== "");
+  return method.toLowerCase() + words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+}
+
 export function buildOpenApi(routes: readonly RegisteredRoute[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const operationIds = new Set<string>();
   for (const r of routes) {
     const path = r.url.replace(/:([A-Za-z]+)/g, "{$1}");
     const responses: Record<string, unknown> = {
@@ -150,7 +169,11 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
       default: problem("An RFC 9457 problem"),
     };
     paths[path] ??= {};
+    const operationId = operationIdOf(r.method, path);
+    if (operationIds.has(operationId)) throw new Error(`Two operations would be ${operationId}`);
+    operationIds.add(operationId);
     paths[path][r.method.toLowerCase()] = {
+      operationId,
       summary: r.summary,
       tags: r.tags,
       ...(r.permission
