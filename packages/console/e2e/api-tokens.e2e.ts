@@ -68,4 +68,34 @@ describe("api tokens", () => {
     expect(refused).toBeInstanceOf(StaffgateError);
     expect((refused as StaffgateError).status).toBe(401);
   });
+
+  it("says a token is held back once the person who made it no longer holds its role", async () => {
+    const roles = (await tenant.admin.roles.list({ limit: 200 })).items;
+    const roleId = (name: string) => roles.find((r) => r.name === name)!.id;
+    const password = "maker-Pa55word-heron-8812";
+    const maker = await tenant.admin.users.create({
+      username: "token.maker",
+      email: "token.maker@e2e.example",
+      firstName: "Toke",
+      lastName: "Maker",
+      roleId: roleId("Administrator"),
+      password,
+      mustChangePassword: false,
+    });
+    const { token: session } = await e.api.auth.login({
+      tenant: tenant.slug,
+      login: "token.maker",
+      password,
+    });
+    await e.api
+      .withToken(session)
+      .apiTokens.create({ name: "Billing bridge", roleId: roleId("Administrator") });
+    await tenant.admin.users.update(maker.id, { roleId: roleId("Viewer") });
+
+    const page = await signedIn({ path: "/api-tokens" });
+    const row = page.getByRole("row", { name: /Billing bridge/ });
+    await hasText(row.getByRole("cell").nth(5), "Held back: its maker no longer holds its role");
+    // Still revocable: it is not revoked, only refused.
+    await visible(row.getByRole("button", { name: "Revoke Billing bridge" }));
+  });
 });

@@ -41,6 +41,12 @@ export const ApiTokenSchema = z.strictObject({
   expiresAt: NullableTimestamp,
   lastUsedAt: NullableTimestamp,
   revokedAt: NullableTimestamp,
+  /**
+   * Not revoked, but the person who made it no longer holds all it holds (demoted, narrowed, or
+   * gone): refused (401) until they do again. Revoke it and make a new one from an account that
+   * holds its role.
+   */
+  heldBack: z.boolean(),
 });
 export type ApiToken = z.infer<typeof ApiTokenSchema>;
 

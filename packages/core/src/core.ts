@@ -66,7 +66,7 @@ export function createCore(options: CoreOptions) {
   return {
     deps,
     audit: createAuditService(deps),
-    apiTokens: createApiTokensService(deps),
+    apiTokens: createApiTokensService(deps, policy),
     auth: createAuthService(deps, policy, {
       ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
     }),

@@ -114,6 +114,7 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expiresAt: null,
       lastUsedAt: null,
       revokedAt: null,
+      heldBack: false,
     });
     const text = JSON.stringify(list);
     const hash = createHash("sha256").update(created.token).digest("hex");
@@ -375,6 +376,16 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(await me(strong.client)).toBe(401);
     expect(await me(child.client)).toBe(401);
     expect(await me(weak.client)).toBe(200);
+    // The list says which are held back, and why they answer 401.
+    const listed = new Map(
+      (await a.admin.apiTokens.list({ limit: 200 })).items.map((x) => [x.id, x.heldBack]),
+    );
+    expect([
+      listed.get(strong.created.id),
+      listed.get(child.created.id),
+      listed.get(weak.created.id),
+    ]).toEqual([true, true, false]);
+    expect((await a.admin.apiTokens.get(strong.created.id)).heldBack).toBe(true);
     const restore = await status(strong.client, "PATCH", `/api/v1/users/${maker.user.id}`, {
       roleId: adminRole,
     });
@@ -396,6 +407,7 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(await me(child.client)).toBe(401);
     await a.admin.users.update(maker.user.id, { workspaceAccess: "all" });
     expect([await me(strong.client), await me(child.client)]).toEqual([200, 200]);
+    expect((await a.admin.apiTokens.get(strong.created.id)).heldBack).toBe(false);
 
     // Editing the role the maker holds narrows the maker too.
     const editable = await createRole(a, ["users.view", "users.manage", "api_tokens.manage"]);

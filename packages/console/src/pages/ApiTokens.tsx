@@ -22,6 +22,8 @@ type ApiToken = Awaited<ReturnType<Staffgate["apiTokens"]["list"]>>["items"][num
 function statusOf(t: ApiToken, now: string): string {
   if (t.revokedAt) return `Revoked ${formatDateTime(t.revokedAt)}`;
   if (t.expiresAt && t.expiresAt <= now) return "Expired";
+  // Refused until its maker holds its role again (docs/decisions.md, "Nor does a token hold more").
+  if (t.heldBack) return "Held back: its maker no longer holds its role";
   return "Active";
 }
 

@@ -9,6 +9,8 @@
 import { randomBytes } from "node:crypto";
 import type { ApiToken, CreateApiTokenBody, CreatedApiToken, ListApiTokensQuery } from "@staffgate/contract";
 import { currentHolder } from "../access/current-holder.ts";
+import type { PolicyCache } from "../access/policy-cache.ts";
+import type { PolicySnapshot } from "../access/policy-snapshot.ts";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
@@ -25,6 +27,7 @@ import { newUserRow } from "../users/users.table.ts";
 import { revokeTokenRow } from "./access-cutoff.ts";
 import { type ApiTokenListRow, createApiTokenStore } from "./api-tokens.store.ts";
 import type { Caller } from "./caller.ts";
+import { coveredByMaker } from "./token-cover.rules.ts";
 
 /** API tokens start with this; sessions with `sgs_`. */
 export const API_TOKEN_PREFIX = "sgt";
@@ -66,7 +69,7 @@ export function slugOfName(name: string): string {
  */
 const versionOf = (row: { readonly revoked_at: string | null }) => (row.revoked_at === null ? 1 : 2);
 
-function toApiToken(row: ApiTokenListRow): ApiToken {
+function toApiToken(row: ApiTokenListRow, snapshot: PolicySnapshot): ApiToken {
   return {
     id: row.id,
     version: versionOf(row),
@@ -78,10 +81,18 @@ function toApiToken(row: ApiTokenListRow): ApiToken {
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
+    heldBack: row.revoked_at === null && !coveredByMaker(snapshot, row.user_id),
   };
 }
 
-export function createApiTokensService(deps: Deps) {
+export function createApiTokensService(deps: Deps, policy: PolicyCache) {
+  /** The tenant's policy as of now: what judges whether each token's maker still covers it. */
+  async function snapshotOf(tenantId: string): Promise<PolicySnapshot> {
+    const snapshot = await policy.get(tenantId);
+    if (!snapshot) throw new AppError("TENANT_NOT_FOUND");
+    return snapshot;
+  }
+
   return {
     async createToken(ctx: Ctx, caller: Caller, input: CreateApiTokenBody): Promise<CreatedApiToken> {
       const name = input.name.trim();
@@ -168,8 +179,9 @@ export function createApiTokensService(deps: Deps) {
       const rows = await createApiTokenStore(deps.db.kysely, ctx.tenantId).listTokens(query.limit + 1, after);
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
+      const snapshot = await snapshotOf(ctx.tenantId);
       return {
-        items: page.map(toApiToken),
+        items: page.map((row) => toApiToken(row, snapshot)),
         nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
       };
     },
@@ -178,7 +190,7 @@ export function createApiTokensService(deps: Deps) {
     async getToken(ctx: Ctx, id: string): Promise<ApiToken> {
       const row = await createApiTokenStore(deps.db.kysely, ctx.tenantId).findListedToken(id);
       if (!row) throw new AppError("NOT_FOUND", "API token not found");
-      return toApiToken(row);
+      return toApiToken(row, await snapshotOf(ctx.tenantId));
     },
 
     /**
