@@ -97,7 +97,7 @@ function commonResponses(r: RegisteredRoute): Record<string, unknown> {
  * method and the path: `GET /api/v1/users/{id}/sessions` → `getUsersByIdSessions`. `/api/v1` is
  * left out; the SCIM copy under it keeps it (`getApiV1ScimV2Users`) so that both stay unique.
  */
-export function operationIdOf(method: string, path: string): string {
+function operationIdOf(method: string, path: string): string {
   const rest = path.startsWith("/api/v1/") && !path.startsWith("/api/v1/scim/") ? path.slice(7) : path;
   const words = rest
     .split("/")
