@@ -8,7 +8,7 @@
  * roles come from the tenant's policy snapshot at the row's policy version
  * (access/policy-cache.ts), which the request's decisions then reuse.
  */
-import type { RoleGrants } from "../access/grants.rules.ts";
+import { isActiveIn, type RoleGrants } from "../access/grants.rules.ts";
 import type { PolicyCache } from "../access/policy-cache.ts";
 import type { PolicySnapshot } from "../access/policy-snapshot.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
@@ -162,7 +162,7 @@ function workspaceIdleSeconds(row: SessionCallerRow, policy: PolicySnapshot): nu
   const active =
     user !== undefined &&
     row.workspaceId !== null &&
-    (user.workspaceAccessAll || user.workspaces.includes(row.workspaceId));
+    isActiveIn({ activeIn: user.decision.workspaceAccess }, row.workspaceId);
   return active ? own : null;
 }
 
