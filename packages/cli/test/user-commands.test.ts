@@ -72,7 +72,7 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       );
       expect(login.mustChangePassword).toBe(true);
       const audit = await withDb((db) =>
-        db.kysely
+        db.allTenants
           .selectFrom("audit_events")
           .select(["actor_type", "target_label"])
           .where("action", "=", "user.created")
@@ -163,7 +163,7 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       ]);
       expect(done.stdout).not.toContain("to create");
       const users = await withDb((db) =>
-        db.kysely.selectFrom("users").select(["username", "status"]).execute(),
+        db.allTenants.selectFrom("users").select(["username", "status"]).execute(),
       );
       expect(users).toEqual(expect.arrayContaining([{ username: "kai", status: "invited" }]));
       expect(users.map((u) => u.username)).not.toContain("lee");
@@ -237,7 +237,7 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect(refused.stderr).toContain("Nothing was written.");
       const named = () =>
         withDb((db) =>
-          db.kysely
+          db.allTenants
             .selectFrom("users")
             .select(["first_name", "last_name"])
             .where("username_key", "=", "jose")
@@ -266,7 +266,7 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect([r.code, r.stderr]).toEqual([0, ""]);
       expect(r.stdout).toMatch(/^Unlocked root \(usr_/);
       const row = await withDb((db) =>
-        db.kysely
+        db.allTenants
           .selectFrom("users")
           .select(["locked", "failed_attempts"])
           .where("username_key", "=", "root")
@@ -274,7 +274,7 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       );
       expect(row).toEqual({ locked: 0, failed_attempts: 0 });
       const audit = await withDb((db) =>
-        db.kysely
+        db.allTenants
           .selectFrom("audit_events")
           .select(["actor_type", "target_label"])
           .where("action", "=", "user.unlocked")

@@ -155,7 +155,7 @@ function withLogDefaults(logger: FastifyServerOptions["logger"]): FastifyServerO
 
 export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> {
   const db = options.db ?? openDatabase(options.databaseUrl ?? DEFAULT_DATABASE_URL);
-  const migrated = await migrateToLatest(db.kysely as never);
+  const migrated = await migrateToLatest(db.allTenants as never);
   const core = createCore({
     db,
     ...(options.clock ? { clock: options.clock } : {}),

@@ -64,7 +64,7 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(row.created_by).toBe(a.adminUserId);
     // No row of any of these tables holds the token itself.
     for (const table of ["api_tokens", "users", "sessions", "audit_events"] as const) {
-      const rows = await t.db.kysely.selectFrom(table).selectAll().execute();
+      const rows = await t.db.allTenants.selectFrom(table).selectAll().execute();
       expect(JSON.stringify(rows), table).not.toContain(created.token);
     }
 
@@ -203,11 +203,11 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   it("refuses a role exceeding the creator's grants (PRIVILEGE_ESCALATION), and needs api_tokens.manage", async () => {
     const managerRole = await createRole(a, ["api_tokens.manage", "users.view"]);
     const manager = (await createUser(t, a, { roleId: managerRole })).client;
-    const before = await t.db.kysely.selectFrom("api_tokens").select("id").execute();
+    const before = await t.db.allTenants.selectFrom("api_tokens").select("id").execute();
     const refused = await problemOf(() => manager.apiTokens.create({ name: "Too much", roleId: adminRole }));
     expect(refused.status).toBe(403);
     expect(refused.code).toBe("PRIVILEGE_ESCALATION");
-    expect(await t.db.kysely.selectFrom("api_tokens").select("id").execute()).toHaveLength(before.length);
+    expect(await t.db.allTenants.selectFrom("api_tokens").select("id").execute()).toHaveLength(before.length);
     const ghost = await t.db.kysely
       .selectFrom("users")
       .select("id")
@@ -461,7 +461,7 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
 
   it("never writes a token into the audit (canary)", async () => {
     expect(seen.length).toBeGreaterThan(10);
-    const rows = await t.db.kysely.selectFrom("audit_events").selectAll().execute();
+    const rows = await t.db.allTenants.selectFrom("audit_events").selectAll().execute();
     const all = JSON.stringify(rows);
     expect(rows.some((r) => r.action === "api_token.created")).toBe(true);
     for (const token of seen) {

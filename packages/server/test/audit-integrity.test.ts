@@ -111,7 +111,7 @@ describe(`audit export and integrity (${TEST_DB})`, () => {
   });
 
   it("never holds the password a tenant was created with, in rows or exports", async () => {
-    const rows = await t.db.kysely.selectFrom("audit_events").selectAll().execute();
+    const rows = await t.db.allTenants.selectFrom("audit_events").selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(CANARY_PASSWORD);
     for (const format of ["csv", "jsonl"] as const) {
       expect(await a.admin.audit.export({ format })).not.toContain(CANARY_PASSWORD);

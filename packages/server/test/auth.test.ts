@@ -66,7 +66,7 @@ describe(`minimal sign-in (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
 
   it("stores only a hash of the session token", async () => {
     const { token } = await t.anonymous.auth.login({ tenant: a.slug, login: "admin", password: a.password });
-    const rows = await t.db.kysely.selectFrom("sessions").select("token_hash").execute();
+    const rows = await t.db.allTenants.selectFrom("sessions").select("token_hash").execute();
     expect(rows.some((r) => r.token_hash === token)).toBe(false);
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true);
   });

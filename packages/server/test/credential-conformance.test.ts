@@ -68,7 +68,11 @@ describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sq
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBe(secondsToWindowEnd(t.clock.now()));
     expect(
-      await t.db.kysely.selectFrom("emergency_access").where("user_id", "=", user.id).select("id").execute(),
+      await t.db.allTenants
+        .selectFrom("emergency_access")
+        .where("user_id", "=", user.id)
+        .select("id")
+        .execute(),
     ).toEqual([]);
     // Once the window has passed the failures, the right password opens it.
     t.clock.advance(15 * 60_000 + 1000);
@@ -248,7 +252,7 @@ describe(`credential surface conformance (${process.env.STAFFGATE_TEST_DB ?? "sq
       expect(res.statusCode, email).toBe(400);
       expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual(["email"]);
     }
-    const sent = await t.db.kysely
+    const sent = await t.db.allTenants
       .selectFrom("outbox")
       .select("to_address")
       .where("to_address", "like", "%evil.example%")

@@ -168,16 +168,16 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
     await clinician.client.emergencyAccess.end(opened.id);
     await problemOf(() => open(clinician.client, { workspaceId: ws, password: WRONG_PASSWORD }));
     const everything = JSON.stringify([
-      await t.db.kysely.selectFrom("audit_events").selectAll().execute(),
-      await t.db.kysely.selectFrom("outbox").selectAll().execute(),
-      await t.db.kysely.selectFrom("emergency_access").selectAll().execute(),
+      await t.db.allTenants.selectFrom("audit_events").selectAll().execute(),
+      await t.db.allTenants.selectFrom("outbox").selectAll().execute(),
+      await t.db.allTenants.selectFrom("emergency_access").selectAll().execute(),
     ]);
     expect(everything).not.toContain(CANARY_PASSWORD);
     expect(everything).not.toContain(WRONG_PASSWORD);
   });
 
   it("refuses a wrong password with 403 naming password (not 401: the session is fine), opens nothing, notifies nobody, audits a failure", async () => {
-    const rowsBefore = await t.db.kysely.selectFrom("emergency_access").select("id").execute();
+    const rowsBefore = await t.db.allTenants.selectFrom("emergency_access").select("id").execute();
     const mailBefore = (await outboxOf(a.id)).length;
     const p = await problemOf(() => open(clinician.client, { workspaceId: ws, password: WRONG_PASSWORD }));
     expect([p.status, p.code, p.errors.map((e) => e.path)]).toEqual([
@@ -185,7 +185,7 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
       "REAUTHENTICATION_FAILED",
       ["password"],
     ]);
-    expect(await t.db.kysely.selectFrom("emergency_access").select("id").execute()).toHaveLength(
+    expect(await t.db.allTenants.selectFrom("emergency_access").select("id").execute()).toHaveLength(
       rowsBefore.length,
     );
     expect((await outboxOf(a.id)).length).toBe(mailBefore);
@@ -539,7 +539,7 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
     expect(shape(foreignReview)).toEqual(shape(missingReview));
     const listed = await b.admin.emergencyAccess.list({ limit: 200 });
     expect(listed.items.map((e) => e.id)).not.toContain(mine.id);
-    const row = await t.db.kysely
+    const row = await t.db.allTenants
       .selectFrom("emergency_access")
       .select(["ended_at", "reviewed_at"])
       .where("id", "=", mine.id)

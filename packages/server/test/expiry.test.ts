@@ -179,7 +179,7 @@ describe(`account expiry job (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
     });
     // Other tests may have left an account the job must skip (a last administrator): the first
     // check looks at every account, so it starts exactly one pass for it; none after that.
-    const leftover = await t.db.kysely
+    const leftover = await t.db.allTenants
       .selectFrom("users")
       .select("id")
       .where("status", "<>", "archived")

@@ -64,7 +64,7 @@ describe.skipIf(TEST_DB === "postgres")("a sign-in flood past the hashing queue"
       expect(r.headers["retry-after"]).toBe("1");
     }
     // The account counted exactly the wrong passwords that were verified.
-    const row = await app.core.deps.db.kysely
+    const row = await app.core.deps.db.allTenants
       .selectFrom("users")
       .select("failed_attempts")
       .where("username", "=", "admin")

@@ -57,8 +57,9 @@ describe(`mail (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   }
 
   const row = (id: string) =>
-    t.db.kysely.selectFrom("outbox").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-  const pending = () => t.db.kysely.selectFrom("outbox").select("id").where("sent_at", "is", null).execute();
+    t.db.allTenants.selectFrom("outbox").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  const pending = () =>
+    t.db.allTenants.selectFrom("outbox").select("id").where("sent_at", "is", null).execute();
 
   /** A json transport that records what it was handed, optionally failing. */
   function recording(fail: { on: boolean; message?: string } = { on: false }) {
@@ -198,7 +199,7 @@ describe(`mail (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       1,
     );
     // Tidy up for the later cases.
-    await t.db.kysely.deleteFrom("outbox").where("id", "=", id).execute();
+    await t.db.allTenants.deleteFrom("outbox").where("id", "=", id).execute();
   });
 
   it("never changes an API answer: emergency access opens while the mail server is down", async () => {
@@ -228,7 +229,8 @@ describe(`mail (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     await client.withToken(token).emergencyAccess.end(opened.id);
     await app.close();
     apps.splice(apps.indexOf(app), 1);
-    for (const r of await pending()) await t.db.kysely.deleteFrom("outbox").where("id", "=", r.id).execute();
+    for (const r of await pending())
+      await t.db.allTenants.deleteFrom("outbox").where("id", "=", r.id).execute();
   });
 
   it("without SMTP prints each message to the log with its link (local development) and marks it via log", async () => {

@@ -840,7 +840,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     const remembered = (await issueRememberToken(t.app.core.deps, a.id, user.id, await settingsOf(a)))!;
     handedOut.push(remembered.token);
     expect(handedOut.length).toBeGreaterThan(50);
-    const audit = JSON.stringify(await t.db.kysely.selectFrom("audit_events").selectAll().execute());
+    const audit = JSON.stringify(await t.db.allTenants.selectFrom("audit_events").selectAll().execute());
     const logs = lines.join("");
     expect(lines.length).toBeGreaterThan(20);
     for (const secret of handedOut) {

@@ -111,7 +111,7 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       const token = tokenOf(mail!.body);
       // 256 random bits (≥ 128 required), base64url.
       expect(Buffer.from(token.slice(4), "base64url").length).toBeGreaterThanOrEqual(32);
-      const rows = await t.db.kysely
+      const rows = await t.db.allTenants
         .selectFrom("credential_tokens")
         .selectAll()
         .where("user_id", "=", user.id)
@@ -324,7 +324,7 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       );
       expect([back.errors[0]?.path, back.problem.passwordProblem]).toEqual(["newPassword", "REUSED"]);
       expect(back.errors[0]?.message).toBe("password was used recently; choose one you have not used before");
-      const hashes = await t.db.kysely
+      const hashes = await t.db.allTenants
         .selectFrom("password_history")
         .select("hash")
         .where("user_id", "=", user.id)
@@ -571,7 +571,7 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
 
   it("the canary password and every issued token never appear in an audit row", async () => {
     expect(issued.length).toBeGreaterThan(10);
-    const rows = await t.db.kysely.selectFrom("audit_events").selectAll().execute();
+    const rows = await t.db.allTenants.selectFrom("audit_events").selectAll().execute();
     const text = JSON.stringify(rows);
     expect(text).not.toContain(CANARY_PASSWORD);
     expect(text).not.toContain(NEW_PASSWORD);

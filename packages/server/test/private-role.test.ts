@@ -49,7 +49,7 @@ describe(`private role (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       system: 0,
       locked: 0,
     });
-    const rows = await t.db.kysely
+    const rows = await t.db.allTenants
       .selectFrom("role_workspaces")
       .selectAll()
       .where("role_id", "=", role!.id)
@@ -79,7 +79,7 @@ describe(`private role (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     const [role] = await privateRoles(a, user.id);
     expect(JSON.parse(role!.permissions)).toEqual(["audit.view"]);
     expect(
-      await t.db.kysely
+      await t.db.allTenants
         .selectFrom("role_workspaces")
         .select("workspace_id")
         .where("role_id", "=", role!.id)
@@ -124,7 +124,7 @@ describe(`private role (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(back).toMatchObject({ roleId: viewer, privateRole: false });
     expect(await privateRoles(a, user.id)).toEqual([]);
     expect(
-      await t.db.kysely
+      await t.db.allTenants
         .selectFrom("role_workspaces")
         .select("role_id")
         .where("role_id", "=", edited.roleId)

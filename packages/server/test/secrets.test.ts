@@ -52,7 +52,7 @@ describe(`secrets never leak (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
   });
 
   it("keeps them out of every audit row", async () => {
-    const rows = await t.db.kysely.selectFrom("audit_events").selectAll().execute();
+    const rows = await t.db.allTenants.selectFrom("audit_events").selectAll().execute();
     const all = JSON.stringify(rows);
     expect(rows.length).toBeGreaterThan(3);
     expect(all).not.toContain(CANARY_PASSWORD);
@@ -61,7 +61,7 @@ describe(`secrets never leak (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
   });
 
   it("stores passwords only as argon2id hashes", async () => {
-    const rows = await t.db.kysely.selectFrom("users").select("password_hash").execute();
+    const rows = await t.db.allTenants.selectFrom("users").select("password_hash").execute();
     for (const r of rows) expect(r.password_hash).toMatch(/^\$argon2id\$/);
   });
 });

@@ -169,7 +169,7 @@ describe(`shutdown (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       await new Promise((resolve) => setTimeout(resolve, 400));
       release();
       await closed;
-      const row = await t.db.kysely
+      const row = await t.db.allTenants
         .selectFrom("outbox")
         .selectAll()
         .where("id", "=", id)

@@ -56,7 +56,7 @@ describe(`users as CSV (${TEST_DB})`, () => {
     expect(await count(a.id)).toBe(before);
     expect((await a.admin.users.get(user.id)).title).toBeNull();
     expect(
-      await t.db.kysely
+      await t.db.allTenants
         .selectFrom("outbox")
         .where("to_address", "=", "kim@example.org")
         .selectAll()
@@ -101,7 +101,7 @@ describe(`users as CSV (${TEST_DB})`, () => {
     expect(report.rows[0]!.userId).toBe(kim!.id);
     const updated = await a.admin.users.get(user.id);
     expect(updated).toMatchObject({ title: "Charge nurse", firstName: user.firstName, roleId: user.roleId });
-    const invitation = await t.db.kysely
+    const invitation = await t.db.allTenants
       .selectFrom("outbox")
       .select("kind")
       .where("to_address", "=", "kim@example.org")

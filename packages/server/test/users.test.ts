@@ -416,7 +416,7 @@ describe(`users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(JSON.parse(rows[1]!.changes!)).toEqual({
       lastName: { before: u.lastName, after: "Hopper-Renamed" },
     });
-    const all = await t.db.kysely.selectFrom("audit_events").selectAll().execute();
+    const all = await t.db.allTenants.selectFrom("audit_events").selectAll().execute();
     const dump = JSON.stringify(all);
     expect(dump).not.toContain(CANARY_PASSWORD);
     expect(dump).not.toContain("$argon2");

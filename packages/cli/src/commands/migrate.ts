@@ -26,7 +26,7 @@ export const migrate: Command = {
       return error.exitCode;
     }
     try {
-      const { applied } = await migrateToLatest(db.kysely as never);
+      const { applied } = await migrateToLatest(db.allTenants as never);
       process.stdout.write(applied.length ? `Applied: ${applied.join(", ")}\n` : "Already up to date.\n");
       return 0;
     } finally {

@@ -27,7 +27,8 @@ export const outbox: Command = {
     }
     return withCore(async (core) => {
       const tenant = options.tenant === undefined ? undefined : await tenantBySlug(core, options.tenant);
-      const rows = await listOutbox(core.deps.db.kysely, { tenantId: tenant?.id, limit });
+      // Without --tenant, the operator reads every tenant's mail: the one outbox of the deployment.
+      const rows = await listOutbox(core.deps.db.allTenants, { tenantId: tenant?.id, limit });
       const slugs = new Map<string, string>();
       for (const t of await core.deps.db.kysely.selectFrom("tenants").select(["id", "slug"]).execute()) {
         slugs.set(t.id, t.slug);

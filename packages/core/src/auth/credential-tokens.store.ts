@@ -10,6 +10,7 @@ export type CredentialTokenKind = CredentialTokensTable["kind"];
 
 /** The token's row, whether or not it is still usable (callers compare used_at / expires_at). */
 export function findCredentialToken(
+  /** db.allTenants: the token names its tenant; no tenant is known before it is found. */
   db: Executor,
   kind: CredentialTokenKind,
   tokenHash: string,

@@ -154,7 +154,7 @@ export function createPasswordWrites(deps: Deps) {
 
   /** A usable link's user and tenant, read without consuming it (the policy runs before). */
   async function lookUpLink(kind: CredentialTokenKind, token: string) {
-    const row = await findCredentialToken(db, kind, hashSecret(token));
+    const row = await findCredentialToken(deps.db.allTenants, kind, hashSecret(token));
     const at = nowIso();
     if (!row || row.used_at !== null || row.expires_at <= at) throw invalidToken(row?.used_at != null);
     const user = await createUserStore(db, row.tenant_id).findUserRowById(row.user_id);

@@ -10,7 +10,7 @@ import { findAnySealedTotp } from "./mfa.store.ts";
 
 /** Null when the key reads them (or none is sealed); otherwise why not, naming the variable. */
 export async function totpSecretKeyProblem(db: Db, keyValue: string | undefined): Promise<string | null> {
-  const row = await findAnySealedTotp(db.kysely);
+  const row = await findAnySealedTotp(db.allTenants);
   if (!row) return null;
   const key = secretKeyFrom(keyValue);
   if (!key) {

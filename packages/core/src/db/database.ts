@@ -17,6 +17,7 @@ import {
 import pg from "pg";
 import { createPgChangeWatch } from "./pg-change-watch.ts";
 import type { Database } from "./schema.ts";
+import { TenantGuardPlugin } from "./tenant-guard.ts";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -41,7 +42,10 @@ export interface ChangeWatch {
 }
 
 export interface Db {
+  /** Every query on it names its tenant (db/tenant-guard.ts refuses one that does not). */
   readonly kysely: Kysely<Database>;
+  /** The same connection without that check, for what spans tenants by design: use it by name. */
+  readonly allTenants: Kysely<Database>;
   readonly dialect: Dialect;
   /** How to know that nothing was committed since a read (SQLite; PostgreSQL: db/pg-change-watch.ts). */
   readonly changes?: ChangeWatch;
@@ -131,9 +135,11 @@ export function openDatabase(
       onIdleError ? { onError: (e) => onIdleError(e instanceof Error ? e : new Error(String(e))) } : {},
     );
     pool.on("connect", (client) => watch.countWrites(client));
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const allTenants = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const kysely = allTenants.withPlugin(new TenantGuardPlugin());
     return {
       kysely,
+      allTenants,
       dialect: "postgres",
       url,
       changes: watch,
@@ -161,15 +167,17 @@ export function openDatabase(
   const checkpointer = file === ":memory:" ? null : startCheckpointer(sqlite, file);
   let ownWrites = 0;
   const dataVersion = sqlite.prepare("PRAGMA data_version").pluck();
-  const kysely = new Kysely<Database>({
+  const allTenants = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({
       database: withStatementCache(sqlite, () => {
         ownWrites += 1;
       }),
     }),
   });
+  const kysely = allTenants.withPlugin(new TenantGuardPlugin());
   return {
     kysely,
+    allTenants,
     dialect: "sqlite",
     ...(file === ":memory:" ? {} : { file: resolve(file) }),
     changes: {

@@ -19,7 +19,7 @@ export async function recordRunOutElevations(
   errors: unknown[],
 ): Promise<number> {
   let ended = 0;
-  for (const e of await findRunOutAcrossTenants(deps.db.kysely, at, limit)) {
+  for (const e of await findRunOutAcrossTenants(deps.db.allTenants, at, limit)) {
     try {
       if (await recordOne(deps, e.tenant_id, e.id, at)) ended += 1;
     } catch (error) {

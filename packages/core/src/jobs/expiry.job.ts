@@ -82,7 +82,7 @@ const BATCH = 1000;
  */
 export async function archiveExpiredUsers(deps: Deps): Promise<ExpiryRun> {
   const at = deps.clock.now().toISOString();
-  const due = await findExpiredUsersAcrossTenants(deps.db.kysely, at, BATCH);
+  const due = await findExpiredUsersAcrossTenants(deps.db.allTenants, at, BATCH);
   let archived = 0;
   let skipped = 0;
   const errors: unknown[] = [];
@@ -125,7 +125,7 @@ export function startExpiryJob(
   const run = (check: boolean) => {
     if (running) return;
     const due = check
-      ? anyExpiryDue(deps.db.kysely, passedAt, deps.clock.now().toISOString())
+      ? anyExpiryDue(deps.db.allTenants, passedAt, deps.clock.now().toISOString())
       : Promise.resolve(true);
     running = due
       .then((yes) => (yes ? pass() : undefined))

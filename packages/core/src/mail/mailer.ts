@@ -210,7 +210,7 @@ export function createMailer(deps: Pick<Deps, "db" | "clock">, options: MailerOp
     try {
       const now = deps.clock.now().toISOString();
       // The one place that reads the outbox across tenants; each row is then handled on its own.
-      const due = await db
+      const due = await deps.db.allTenants
         .selectFrom("outbox")
         .selectAll()
         .where("sent_at", "is", null)

@@ -51,6 +51,7 @@ const NOT_THE_USERS_OWN = ["auth.login.failed", "auth.locked", "auth.password.re
  * Whether an account not yet archived reached its expiry after `after` (null: ever) and by `at`:
  * one probe of users_expiry_due_idx.
  */
+/** `db`: db.allTenants (a job over every tenant). */
 export async function anyExpiryDue(db: Executor, after: string | null, at: string): Promise<boolean> {
   let q = db
     .selectFrom("users")

@@ -42,7 +42,8 @@ export function createMetrics(core: Core) {
   });
   const children = new Map<string, RouteChildren>();
 
-  const db = core.deps.db.kysely;
+  // Metrics count over every tenant by design.
+  const db = core.deps.db.allTenants;
   const gauge = (name: string, help: string, read: (g: Gauge) => Promise<void>, labelNames: string[] = []) =>
     new Gauge({
       name,
