@@ -169,12 +169,15 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       // The export's own event holds the text asked for, and is the only match.
       expect(lines("--q", "no-such-text-anywhere-7731").map((e) => e.action)).toEqual(["audit.exported"]);
       expect(lines("--actor", "nobody-at-all", "--ip", "192.0.2.1")).toEqual([]);
+      // No event is about this patient but the export that asks for it.
+      expect(lines("--patient-ref", "MRN-no-such-patient").map((e) => e.action)).toEqual(["audit.exported"]);
       // The export itself is recorded with the filters it was asked for.
       const exports = lines("--action", "audit.exported") as unknown as {
         changes: Record<string, { after: unknown }> | null;
       }[];
       expect(exports.some((e) => e.changes?.action?.after === "tenant.created")).toBe(true);
       expect(exports.some((e) => e.changes?.to?.after === "2000-01-01T23:59:59.999Z")).toBe(true);
+      expect(exports.some((e) => e.changes?.patientRef?.after === "MRN-no-such-patient")).toBe(true);
     });
 
     it("exports a tenant's users as CSV, recorded as the operator's export", () => {

@@ -23,7 +23,7 @@ export function userActionsApi(t: Transport) {
   return {
     /** DELETE = archive: the user can no longer sign in; sessions and tokens end. */
     archive: (id: string, options: ActionOptions = {}) => t.request<User>("DELETE", path(id), options),
-    /** Back to the status it was archived from; a past expiry needs `expiresAt` (future ISO or null). */
+    /** Active again (invited if archived before setting a password); a past expiry needs `expiresAt` (future ISO or null). */
     restore: (id: string, body: { expiresAt?: string | null } = {}, options: ActionOptions = {}) =>
       t.request<User>("POST", path(id, "restore"), { body, ...options }),
     deactivate: post("deactivate"),

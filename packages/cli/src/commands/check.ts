@@ -47,7 +47,8 @@ const FLAGS = {
 export const check: Command = {
   flags: FLAGS,
   usage: USAGE,
-  summary: "May this user do this? Prints the decision (exit 0 allowed, 1 denied, 3 no answer) [--explain]",
+  summary:
+    "May this user do this? Prints the decision (exit 0 allowed, 1 denied, 2 usage, 3 no answer) [--explain]",
   details: [
     "Without --workspace the question is tenant-wide; without --patient it names no patient.",
     "Exit code: 0 allowed, 1 denied, 2 usage, 3 could not answer (unknown tenant, database unreachable).",

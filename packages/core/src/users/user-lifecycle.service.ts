@@ -171,7 +171,7 @@ export function createUserLifecycleService(deps: Deps) {
     archiveUser: (caller: Caller, ctx: Ctx, id: string, ifMatch?: number) =>
       transition(caller, ctx, id, "archive", { ifMatch }),
 
-    /** Back to the status it was archived from; `expiresAt` (ISO or null) replaces a past expiry. */
+    /** Active again (invited if archived before setting a password); `expiresAt` (ISO or null) replaces a past expiry. */
     restoreUser: (
       caller: Caller,
       ctx: Ctx,

@@ -81,6 +81,9 @@ function commonResponses(r: RegisteredRoute): Record<string, unknown> {
     ...(r.auth === "public"
       ? {}
       : { "401": problem("UNAUTHENTICATED: no valid session, API token or operator token") }),
+    ...(r.auth === "operator"
+      ? { "403": problem("FORBIDDEN: a tenant's session or API token; only the operator token may") }
+      : {}),
     ...(r.auth === "tenant"
       ? {
           "403": problem(
@@ -116,34 +119,38 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
   for (const r of routes) {
     const path = r.url.replace(/:([A-Za-z]+)/g, "{$1}");
     const responses: Record<string, unknown> = {
-      [String(r.status)]: r.response
-        ? {
-            description: "Success",
-            ...(r.etag || r.idempotent || r.location
+      // A route that only refuses (SCIM's unsupported ones) documents that refusal, not a success.
+      [String(r.status)]:
+        r.status >= 400
+          ? problem(r.summary)
+          : r.response
+            ? {
+                description: "Success",
+                ...(r.etag || r.idempotent || r.location
+                  ? {
+                      headers: {
+                        ...(r.etag ? { ETag: ETAG } : {}),
+                        ...(r.location ? { Location: LOCATION } : {}),
+                        ...(r.idempotent ? { "Idempotent-Replayed": REPLAYED } : {}),
+                      },
+                    }
+                  : {}),
+                content: { "application/json": { schema: jsonSchema(r.response, "output") } },
+              }
+            : r.produces
               ? {
-                  headers: {
-                    ...(r.etag ? { ETag: ETAG } : {}),
-                    ...(r.location ? { Location: LOCATION } : {}),
-                    ...(r.idempotent ? { "Idempotent-Replayed": REPLAYED } : {}),
-                  },
+                  description: "Success",
+                  content: Object.fromEntries(
+                    Object.entries(r.produces).map(([type, description]) => [
+                      type,
+                      { schema: { type: "string", description } },
+                    ]),
+                  ),
                 }
-              : {}),
-            content: { "application/json": { schema: jsonSchema(r.response, "output") } },
-          }
-        : r.produces
-          ? {
-              description: "Success",
-              content: Object.fromEntries(
-                Object.entries(r.produces).map(([type, description]) => [
-                  type,
-                  { schema: { type: "string", description } },
-                ]),
-              ),
-            }
-          : {
-              description: "Success",
-              ...(r.idempotent ? { headers: { "Idempotent-Replayed": REPLAYED } } : {}),
-            },
+              : {
+                  description: "Success",
+                  ...(r.idempotent ? { headers: { "Idempotent-Replayed": REPLAYED } } : {}),
+                },
       ...commonResponses(r),
       ...Object.fromEntries(
         Object.entries(r.otherResponses ?? {}).map(([code, description]) => [

@@ -170,6 +170,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
         summary: `Not supported: ${what} (501)`,
         tags,
         auth: "public",
+        status: 501,
         // Any body a client sends is taken, so that the answer is about the feature, not the body.
         ...(method === "GET" || method === "DELETE" ? {} : { body: ScimBody }),
         response: null,

@@ -15,6 +15,7 @@ export function tenantsRoutes(app: FastifyInstance, core: Core, options: RouteOp
     body: CreateTenantBody,
     bodyLimit: PASSWORD_BODY_LIMIT,
     response: TenantSchema,
+    otherResponses: { 409: "TENANT_SLUG_TAKEN: another tenant has this slug" },
     handler: async ({ meta, body }) => (await core.tenants.createTenant(meta, body)).tenant,
   });
   route(app, options, {

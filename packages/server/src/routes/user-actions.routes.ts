@@ -37,7 +37,7 @@ export function userActionsRoutes(app: FastifyInstance, core: Core, options: Rou
     method: "POST",
     ifMatch: true,
     url: "/api/v1/users/:id/restore",
-    summary: "Restore an archived user to the status it was archived from",
+    summary: "Restore an archived user: active again (invited if it never set a password)",
     tags,
     auth: "tenant",
     permission: "users.manage",

@@ -17,6 +17,7 @@ const FILTERS = {
   action: "action",
   "target-id": "targetId",
   ip: "ip",
+  "patient-ref": "patientRef",
   q: "q",
 } as const;
 type FilterFlag = keyof typeof FILTERS;
@@ -36,7 +37,7 @@ const FLAGS = {
 export const auditExport: Command = {
   flags: FLAGS,
   usage:
-    "staffgate audit export --tenant <slug> [--format csv|jsonl] [--from <date>] [--to <date>] [--actor <user>] [--action <action>] [--target-id <id>] [--ip <address>] [--q <text>]",
+    "staffgate audit export --tenant <slug> [--format csv|jsonl] [--from <date>] [--to <date>] [--actor <user>] [--action <action>] [--target-id <id>] [--ip <address>] [--patient-ref <ref>] [--q <text>]",
   summary: "Export a tenant's audit trail to stdout (--tenant <slug> [--format csv|jsonl] [filters])",
   details: [
     "Filters, as GET /api/v1/audit/export takes them (all optional; together they narrow):",
@@ -45,6 +46,7 @@ export const auditExport: Command = {
     "  --action       an action, such as user.created, or a family, such as user.*",
     "  --target-id    the id of the event's target",
     "  --ip           the client address",
+    "  --patient-ref  the events about this patient, exactly (grants, recorded decisions, who-can, elevations)",
     "  --q            text in the action, actor, target or changes (any case)",
     "--format: jsonl (default) or csv.",
   ].join("\n"),
