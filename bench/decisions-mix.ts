@@ -50,7 +50,7 @@ async function load(
 
 /** 99% checks and 1% writes (revocations), against checks alone; no check allowed after its revocation. */
 export async function mix(b: Bench, label: string, o: MixOptions): Promise<void> {
-  const db = b.app.core.deps.db.kysely;
+  const db = b.app.core.deps.db.allTenants;
   // Probe roles: four tenant-only permissions with no implications; writes remove them one by one.
   const probePerms = [
     "custom_metrics.manage",

@@ -115,7 +115,7 @@ export async function seedTenant(
   ];
   const collections = ["collections.read", "collections.write", "collections.delete"];
   const existing = (
-    await app.core.deps.db.kysely
+    await app.core.deps.db.allTenants
       .selectFrom("roles")
       .select("id")
       .where("tenant_id", "=", tenant.id)
@@ -146,7 +146,7 @@ export async function seedTenant(
     await inject("POST", "/api/v1/roles", { name: `Bench role ${i}`, ...body });
   }
   await seedUsers(app, tenant.id, users);
-  const db = app.core.deps.db.kysely;
+  const db = app.core.deps.db.allTenants;
   const roleIds = (
     await db.selectFrom("roles").select("id").where("tenant_id", "=", tenant.id).execute()
   ).map((x) => x.id);

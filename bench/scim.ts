@@ -46,7 +46,7 @@ async function run(label: string, url: string): Promise<void> {
       throw new Error(`${method} ${u} → ${res.statusCode} ${res.body}`);
     return res.json();
   };
-  const kysely = app.core.deps.db.kysely;
+  const kysely = app.core.deps.db.allTenants;
   const administrator = await kysely
     .selectFrom("roles")
     .select("id")

@@ -118,7 +118,7 @@ export interface SeededTenant {
 
 /** Adds `users` users (10% inactive, 2% virtual, 3% archived) to a tenant created through the API. */
 export async function seedUsers(app: StaffgateApp, tenantId: string, users: number): Promise<void> {
-  const db = app.core.deps.db.kysely;
+  const db = app.core.deps.db.allTenants;
   const roles = await db.selectFrom("roles").select("id").where("tenant_id", "=", tenantId).execute();
   const workspaces = await db
     .selectFrom("workspaces")

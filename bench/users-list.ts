@@ -25,10 +25,10 @@ async function run(label: string, url: string): Promise<void> {
   await seedUsers(app, tenantId, USERS);
   // Fresh statistics, as autovacuum or a periodic ANALYZE gives a long-running deployment.
   await sql`${sql.raw(db.dialect === "postgres" ? "VACUUM ANALYZE" : "ANALYZE")}`.execute(
-    app.core.deps.db.kysely,
+    app.core.deps.db.allTenants,
   );
   const seeded = Date.now() - seedStart;
-  const roles = await app.core.deps.db.kysely
+  const roles = await app.core.deps.db.allTenants
     .selectFrom("roles")
     .select("id")
     .where("tenant_id", "=", tenantId)

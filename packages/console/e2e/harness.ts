@@ -114,7 +114,7 @@ export async function startE2e(): Promise<E2e> {
   const contexts: { context: BrowserContext; errors: string[] }[] = [];
 
   const lastEmail = async (to: string, kind?: string) => {
-    let q = app.core.deps.db.kysely
+    let q = app.core.deps.db.allTenants
       .selectFrom("outbox")
       .select(["subject", "body"])
       .where("to_address", "=", to);

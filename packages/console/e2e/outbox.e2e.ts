@@ -65,7 +65,7 @@ describe("outbox", () => {
     expect(token.length).toBeGreaterThan(10);
 
     // What the mailer records after a delivery, and after three refused ones.
-    const db = e.app.core.deps.db.kysely;
+    const db = e.app.core.deps.db.allTenants;
     sentAt = new Date().toISOString();
     await db
       .updateTable("outbox")
@@ -170,7 +170,7 @@ describe("outbox", () => {
     const printed = await staff(other, "Lena", "Berg", { roleId: viewer!.id, invite: true });
     const link = await e.emailLink(printed.email, "user.invitation");
     // What the mailer records when it prints a message to the log (no SMTP server).
-    await e.app.core.deps.db.kysely
+    await e.app.core.deps.db.allTenants
       .updateTable("outbox")
       .set({ sent_at: new Date().toISOString(), sent_via: "log", attempts: 1 })
       .where("to_address", "=", printed.email)
@@ -202,7 +202,7 @@ describe("outbox", () => {
     const links = page.getByRole("list", { name: "Links in “You are invited to Waiting Clinic”" });
     expect(await links.count()).toBe(0);
     // The mailer prints it to the log (no SMTP server) now, with the page open.
-    await e.app.core.deps.db.kysely
+    await e.app.core.deps.db.allTenants
       .updateTable("outbox")
       .set({ sent_at: new Date().toISOString(), sent_via: "log", attempts: 1 })
       .where("to_address", "=", printed.email)

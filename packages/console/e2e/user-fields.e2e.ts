@@ -151,7 +151,7 @@ describe("user fields", () => {
     const { id } = await staff(tenant, "Hana", "Kimura", { roleId: viewer });
     const archived = await tenant.admin.userActions.archive(id);
     // The account expired while archived (the expiry job would have archived it at that moment).
-    await e.app.core.deps.db.kysely
+    await e.app.core.deps.db.allTenants
       .updateTable("users")
       .set({ expires_at: "2024-03-01T00:00:00.000Z" })
       .where("id", "=", archived.id)
