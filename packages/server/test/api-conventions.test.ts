@@ -362,6 +362,28 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     }
     const user = doc.paths["/api/v1/users/{id}"].get.responses;
     expect(Object.keys(user["404"].content)).toEqual(["application/problem+json"]);
+    // SCIM routes refuse with SCIM's Error message in its media type, and read either body type.
+    for (const path of ["/scim/v2/Users", "/api/v1/scim/v2/Users"]) {
+      const post = doc.paths[path].post;
+      for (const code of ["400", "401", "403", "default"]) {
+        expect(Object.keys(post.responses[code].content), `${path} ${code}`).toEqual([
+          "application/scim+json",
+        ]);
+      }
+      expect(post.responses["400"].content["application/scim+json"].schema.required).toEqual([
+        "schemas",
+        "status",
+      ]);
+      expect(Object.keys(post.requestBody.content)).toEqual(["application/scim+json", "application/json"]);
+    }
+    const bulk = await t.app.inject({ method: "POST", url: "/scim/v2/Bulk", payload: {} });
+    expect([bulk.statusCode, bulk.headers["content-type"]]).toEqual([
+      501,
+      "application/scim+json; charset=utf-8",
+    ]);
+    expect(Object.keys(doc.paths["/scim/v2/Bulk"].post.responses["501"].content)).toEqual([
+      "application/scim+json",
+    ]);
     // Every operation has its own operationId, for code generators (OpenAPI: unique, case-sensitive).
     const ids = t.app.routesRegistry.map((r) => {
       const id = doc.paths[r.url.replace(/:([A-Za-z]+)/g, "{$1}")][r.method.toLowerCase()].operationId;

@@ -33,6 +33,17 @@ describe("the tenant guard (a query that forgets its tenant is refused before it
       "sessions",
     );
     await refused(() => db.kysely.deleteFrom("outbox").where("id", "=", "x").execute(), "outbox");
+    // UPDATE … FROM reads a tenant's table as a SELECT would.
+    await refused(
+      () =>
+        db.kysely
+          .updateTable("tenants")
+          .from("sessions")
+          .set({ name: "x" })
+          .whereRef("sessions.ip", "=", "tenants.name")
+          .execute(),
+      "sessions",
+    );
   });
 
   it("refuses an INSERT into a tenant's table that sets no tenant_id", async () => {

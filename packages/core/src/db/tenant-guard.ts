@@ -126,7 +126,8 @@ function checkQuery(node: OperationNode): void {
       check("SELECT", [...(q.from?.froms ?? []), ...joins.map((j) => j.table)], [q.where, ...on]);
       return;
     case "UpdateQueryNode":
-      check("UPDATE", [q.table], [q.where, ...on]);
+      // UPDATE … FROM: the tables it reads from are bound by its WHERE as the updated one is.
+      check("UPDATE", [q.table, ...(q.from?.froms ?? []), ...joins.map((j) => j.table)], [q.where, ...on]);
       return;
     case "DeleteQueryNode":
       check("DELETE", [...(q.from?.froms ?? [])], [q.where, ...on]);

@@ -5,6 +5,7 @@ import { ProblemSchema } from "@staffgate/contract";
 import { z } from "zod";
 import { CSRF_HEADER, SESSION_COOKIE } from "./cookies.ts";
 import type { RegisteredRoute } from "./route.ts";
+import { isScimUrl, SCIM_MEDIA_TYPE } from "./scim.ts";
 import { DEFAULT_CSP } from "./security-headers.ts";
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
@@ -66,6 +67,44 @@ let problemSchema: unknown;
 function problem(description: string) {
   problemSchema ??= jsonSchema(ProblemSchema, "output");
   return { description, content: { "application/problem+json": { schema: problemSchema } } };
+}
+
+/** One media-type object for several types (the same object: the document is serialised once). */
+function mediaTypes(types: readonly string[], media: unknown): Record<string, unknown> {
+  return Object.fromEntries(types.map((type) => [type, media]));
+}
+
+/** SCIM's Error message (RFC 7644 §3.12), which SCIM routes answer instead of a problem (http/scim.ts). */
+const SCIM_ERROR_SCHEMA = {
+  type: "object",
+  required: ["schemas", "status"],
+  properties: {
+    schemas: { type: "array", items: { const: "urn:ietf:params:scim:api:messages:2.0:Error" } },
+    status: { type: "string", description: "The HTTP status, as a string" },
+    scimType: { type: "string", description: "invalidFilter, invalidSyntax, invalidValue, uniqueness…" },
+    detail: { type: "string" },
+    code: { type: "string", description: "Staffgate's stable error code" },
+    errors: { type: "array", items: { type: "object" }, description: "The fields at fault" },
+  },
+};
+
+/** A SCIM route's refusals: the same statuses and descriptions, in SCIM's media type and Error message. */
+function asScimErrors(responses: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(responses).map(([code, response]) => {
+      const r = response as { content?: Record<string, unknown> };
+      if (!r.content?.["application/problem+json"]) return [code, response];
+      const description = code === "default" ? "A SCIM Error message (RFC 7644 §3.12)" : undefined;
+      return [
+        code,
+        {
+          ...r,
+          ...(description ? { description } : {}),
+          content: { [SCIM_MEDIA_TYPE]: { schema: SCIM_ERROR_SCHEMA } },
+        },
+      ];
+    }),
+  );
 }
 
 /**
@@ -175,6 +214,7 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
         : {}),
       default: problem("An RFC 9457 problem"),
     };
+    const scim = isScimUrl(r.url);
     paths[path] ??= {};
     const operationId = operationIdOf(r.method, path);
     if (operationIds.has(operationId)) throw new Error(`Two operations would be ${operationId}`);
@@ -199,11 +239,14 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
         ? {
             requestBody: {
               required: true,
-              content: { "application/json": { schema: jsonSchema(r.body, "input") } },
+              // SCIM routes read either media type (http/input-text.ts), the same schema.
+              content: mediaTypes(scim ? [SCIM_MEDIA_TYPE, "application/json"] : ["application/json"], {
+                schema: jsonSchema(r.body, "input"),
+              }),
             },
           }
         : {}),
-      responses,
+      responses: scim ? asScimErrors(responses) : responses,
     };
   }
   return {
