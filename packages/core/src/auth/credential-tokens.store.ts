@@ -92,6 +92,7 @@ export function createPasswordHistoryStore(db: Executor, tenantId: string) {
         .where("tenant_id", "=", tenantId)
         .where("user_id", "=", userId)
         .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
         .limit(limit)
         .execute();
       return rows.map((r) => r.hash);

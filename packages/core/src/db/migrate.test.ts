@@ -1,7 +1,8 @@
-import { sql } from "kysely";
+import { Migrator, sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "./database.ts";
 import { migrateToLatest } from "./migrate.ts";
+import { MIGRATIONS } from "./migrations/index.ts";
 
 describe("migrateToLatest", () => {
   it("says a database migrated by a newer build is that, not 'corrupted'", async () => {
@@ -14,6 +15,40 @@ describe("migrateToLatest", () => {
       await expect(migrateToLatest(db.kysely as never)).rejects.toThrow(
         "this database was migrated by a newer Staffgate (it has migration 2099-01-01T00-00_future, which this build does not know); run that version or a newer one",
       );
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it("keeps password_history's rows, in order, when it gains its primary key (SQLite rebuilds the table)", async () => {
+    const db = openDatabase(":memory:");
+    try {
+      const migrator = new Migrator({
+        db: db.allTenants as never,
+        provider: { getMigrations: async () => MIGRATIONS },
+        migrationTableName: "staffgate_migrations",
+        migrationLockTableName: "staffgate_migrations_lock",
+      });
+      const before = await migrator.migrateTo("2026-12-05T12-10_role_members_version");
+      expect(before.error).toBeUndefined();
+      await sql`insert into tenants (id, slug, slug_key, name, time_zone, catalog, work_roles, settings, created_at, updated_at)
+        values ('ten_a', 'a', 'a', 'A', 'UTC', '[]', '[]', '{}', '2026-01-01', '2026-01-01')`.execute(
+        db.allTenants,
+      );
+      for (const [hash, at] of [
+        ["h-older", "2026-01-01T00:00:00.000Z"],
+        ["h-newer", "2026-01-01T00:00:00.000Z"],
+      ]) {
+        await sql`insert into password_history (tenant_id, user_id, hash, created_at)
+          values ('ten_a', 'usr_a', ${hash}, ${at})`.execute(db.allTenants);
+      }
+      await migrateToLatest(db.allTenants as never);
+      const { rows } = await sql<{ id: number; hash: string }>`select id, hash from password_history
+        order by created_at desc, id desc`.execute(db.allTenants);
+      expect(rows.map((r) => r.hash)).toEqual(["h-newer", "h-older"]);
+      const { rows: index } = await sql<{ name: string }>`select name from sqlite_master
+        where type = 'index' and tbl_name = 'password_history'`.execute(db.allTenants);
+      expect(index.map((r) => r.name)).toContain("password_history_user_idx");
     } finally {
       await db.destroy();
     }

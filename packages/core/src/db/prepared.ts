@@ -6,10 +6,12 @@
  *
  * `build` gets placeholders in place of the values. The query's shape must not depend on them: no
  * optional parts, no lists whose length varies, values used only as parameters (never inlined).
- * The first compilation checks that every placeholder came out as a parameter.
+ * The first compilation checks that every placeholder came out as a parameter, and that a query
+ * over a tenant's table names its tenant (db/tenant-guard.ts), on whichever connection it was.
  */
 import { type Compilable, type CompiledQuery, createQueryId, type QueryResult } from "kysely";
 import type { Executor } from "../shared/tx.ts";
+import { assertNamesTenant } from "./tenant-guard.ts";
 
 /** A parameter value as the drivers take it (never undefined: Kysely would drop the column). */
 type Value = string | number | null;
@@ -47,6 +49,9 @@ export function templatesOf<P, R>(
     if (!t) {
       const marks = Object.fromEntries(names.map((n) => [n, `${MARK}${n}`])) as unknown as P;
       const compiled = build(db, marks).compile();
+      // Every connection of the dialect shares the template: it must name its tenant whichever
+      // compiled it first (a query meant to span tenants is not prepared).
+      assertNamesTenant(compiled.query);
       const slots = compiled.parameters.map((p) =>
         typeof p === "string" && p.startsWith(MARK) ? (p.slice(MARK.length) as keyof P) : null,
       );

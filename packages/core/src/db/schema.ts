@@ -251,6 +251,8 @@ export interface OutboxTable {
 
 /** Earlier password hashes of a user, newest last; the tenant's passwordHistory says how many count. */
 export interface PasswordHistoryTable {
+  /** Assigned by the database, in insertion order (breaks ties between equal `created_at`s). */
+  id: Generated<number>;
   tenant_id: string;
   user_id: string;
   /** An argon2id PHC string, never a password. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db, openDatabase } from "./database.ts";
 import { migrateToLatest } from "./migrate.ts";
+import { prepared } from "./prepared.ts";
 import { TENANT_OWNED_TABLES, TenantGuardError } from "./tenant-guard.ts";
 
 describe("the tenant guard (a query that forgets its tenant is refused before it runs)", () => {
@@ -96,6 +97,20 @@ describe("the tenant guard (a query that forgets its tenant is refused before it
         trx.deleteFrom("outbox").where("tenant_id", "=", "ten_a").where("id", "=", "x").execute(),
       );
     expect(await db.allTenants.selectFrom("users").select("id").execute()).toEqual([]);
+  });
+
+  it("refuses a query compiled once (db/prepared.ts) that names no tenant, whichever connection compiled it first", async () => {
+    const noTenant = prepared(["id"], (d, v) =>
+      d.selectFrom("sessions").select("user_id").where("id", "=", v.id),
+    );
+    // First on db.allTenants, which has no plugin: the template would then serve db.kysely unchecked.
+    await refused(() => noTenant.rows(db.allTenants, { id: "x" }), "sessions");
+    await refused(() => noTenant.rows(db.kysely, { id: "x" }), "sessions");
+    const named = prepared(["tenantId", "id"], (d, v) =>
+      d.selectFrom("sessions").select("user_id").where("tenant_id", "=", v.tenantId).where("id", "=", v.id),
+    );
+    expect(await named.rows(db.allTenants, { tenantId: "ten_a", id: "x" })).toEqual([]);
+    expect(await named.rows(db.kysely, { tenantId: "ten_a", id: "x" })).toEqual([]);
   });
 
   it("holds inside a transaction as outside", async () => {

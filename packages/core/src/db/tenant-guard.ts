@@ -158,6 +158,15 @@ function walk(node: unknown): void {
   for (const key in n) walk(n[key]);
 }
 
+/**
+ * The guard's check on its own, for queries compiled once and reused (db/prepared.ts): their
+ * template is shared by every connection of a dialect, `db.allTenants` included, so the plugin
+ * alone would not see a template first compiled there.
+ */
+export function assertNamesTenant(node: RootOperationNode): void {
+  walk(node);
+}
+
 export class TenantGuardPlugin implements KyselyPlugin {
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     walk(args.node);

@@ -22,6 +22,7 @@ import * as idempotencyKeys from "./2026-12-05T00-00_idempotency_keys.ts";
 import * as passwordAlone from "./2026-12-05T01-00_password_alone.ts";
 import * as searchFinalSigma from "./2026-12-05T12-00_search_final_sigma.ts";
 import * as roleMembersVersion from "./2026-12-05T12-10_role_members_version.ts";
+import * as passwordHistoryKey from "./2026-12-06T00-00_password_history_key.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T00-00_initial": initial,
@@ -46,4 +47,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-12-05T01-00_password_alone": passwordAlone,
   "2026-12-05T12-00_search_final_sigma": searchFinalSigma,
   "2026-12-05T12-10_role_members_version": roleMembersVersion,
+  "2026-12-06T00-00_password_history_key": passwordHistoryKey,
 };
