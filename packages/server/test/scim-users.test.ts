@@ -180,6 +180,17 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     });
     expect(change.status).toBe(400);
     expect(change.body.scimType).toBe("mutability");
+    // A password the policy refuses says why, as the API's problem does (`passwordProblem`),
+    // beside SCIM's own members.
+    const weak = await scim("POST", "/Users", scimUser({ password: "short" }));
+    expect(weak.status).toBe(400);
+    expect(weak.body).toMatchObject({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+      status: "400",
+      scimType: "invalidValue",
+      passwordProblem: "TOO_SHORT",
+    });
+    expect(weak.body.errors[0].path).toBe("password");
   });
 
   it("filters: case-insensitive userName eq, externalId, co with a literal %, and/or; paging with totalResults", async () => {

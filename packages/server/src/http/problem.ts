@@ -137,9 +137,7 @@ export function installErrorHandling(
 ): void {
   app.setErrorHandler(async (error: FastifyError | AppError | ZodError | Error, request, reply) => {
     // SCIM clients read SCIM's Error message; everything else gets problem+json.
-    const sendProblem: typeof sendApiProblem = isScimUrl(request.url)
-      ? (r, code, detail, errors) => sendScimError(r, code, detail, errors)
-      : sendApiProblem;
+    const sendProblem: typeof sendApiProblem = isScimUrl(request.url) ? sendScimError : sendApiProblem;
     if (error instanceof AppError) {
       if (recordDenied && DENIED.has(error.code)) {
         const who = request.caller ?? request.csrfRefusedCaller;

@@ -1,8 +1,8 @@
 /**
  * SCIM's HTTP conventions (RFC 7644 §3.1, §3.12): bodies are `application/scim+json` (read like
  * JSON, by http/input-text.ts), and errors use SCIM's Error message rather than
- * problem+json, since identity providers parse `status` and `scimType`. Staffgate's stable `code`
- * (and field `errors`) ride along as extra members.
+ * problem+json, since identity providers parse `status` and `scimType`. Staffgate's stable `code`,
+ * field `errors` and the problem's extension members ride along as extra members.
  */
 import { type ErrorCode, errorCatalog, type FieldError, statusOfCode } from "@staffgate/contract";
 import type { FastifyReply } from "fastify";
@@ -34,6 +34,7 @@ export function sendScimError(
   code: ErrorCode,
   detail?: string,
   errors?: readonly FieldError[],
+  extensions: Readonly<Record<string, unknown>> = {},
 ): FastifyReply {
   const status = statusOfCode(code);
   // SCIM has no 422: a broken business rule is a value the service provider cannot accept.
@@ -54,6 +55,9 @@ export function sendScimError(
     .code(scimStatus)
     .type(`${SCIM_MEDIA_TYPE}; charset=utf-8`)
     .send({
+      // What the problem+json answer would add (a password's `passwordProblem`, `retryAfter`…),
+      // first, so that SCIM's own members always win.
+      ...extensions,
       schemas: [ERROR_SCHEMA],
       status: String(scimStatus),
       ...(scimType ? { scimType } : {}),
