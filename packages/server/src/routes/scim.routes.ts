@@ -29,6 +29,8 @@ import { SCIM_BASES, SCIM_MEDIA_TYPE, sendScim } from "../http/scim.ts";
 
 const produces = { [SCIM_MEDIA_TYPE]: "a SCIM resource or ListResponse (RFC 7643/7644)" };
 const LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+/** What a write answers when a userName, email or group name is taken (RFC 7644 §3.3). */
+const UNIQUENESS = "scimType uniqueness: the userName, email or group name is taken";
 
 /** RFC 7644 §4: a filter on a discovery resource is refused, so that a client never takes it as applied. */
 function refuseFilter(query: { filter?: string | undefined }): void {
@@ -262,6 +264,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
         response: null,
         raw: true,
         produces,
+        otherResponses: { 409: UNIQUENESS },
         handler: async ({ ctx, caller, query, body, reply }) =>
           void sendWritten(reply, 201, await service.create(ctx, caller, body), query),
       });
@@ -285,6 +288,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
           response: null,
           raw: true,
           produces,
+          otherResponses: { 409: UNIQUENESS },
           handler: async ({ ctx, caller, params, query, body, ifMatch, reply }) =>
             void sendWritten(reply, 200, await change(ctx, caller, params.id, body, ifMatch), query),
         });
@@ -303,6 +307,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
         permission: kind === "Users" ? "users.manage" : "roles.manage",
         params: ScimResourceParams,
         response: null,
+        ...(kind === "Groups" ? { otherResponses: { 409: "ROLE_IN_USE: someone holds the role" } } : {}),
         // SCIM's protocol has no Idempotency-Key, and its errors no 422 (docs/decisions.md).
         idempotencyKey: false,
         handler: async ({ ctx, caller, params, ifMatch }) => {
