@@ -377,8 +377,11 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
       expect(Object.keys(post.requestBody.content)).toEqual(["application/scim+json", "application/json"]);
       // The conflicts a SCIM client must handle are named: uniqueness on writes, a held group.
       expect(Object.keys(post.responses["409"].content)).toEqual(["application/scim+json"]);
-      expect(doc.paths[`${path}/{id}`].put.responses["409"]).toBeDefined();
-      expect(doc.paths[`${path}/{id}`].patch.responses["409"]).toBeDefined();
+      for (const method of ["put", "patch"]) {
+        const conflict = doc.paths[`${path}/{id}`][method].responses["409"];
+        expect(conflict.description, `${method} ${path}/{id}`).toContain("uniqueness");
+        expect(Object.keys(conflict.content)).toEqual(["application/scim+json"]);
+      }
     }
     expect(doc.paths["/scim/v2/Groups/{id}"].delete.responses["409"].description).toContain("ROLE_IN_USE");
     const bulk = await t.app.inject({ method: "POST", url: "/scim/v2/Bulk", payload: {} });

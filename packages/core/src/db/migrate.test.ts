@@ -20,17 +20,23 @@ describe("migrateToLatest", () => {
     }
   });
 
-  it("keeps password_history's rows, in order, when it gains its primary key (SQLite rebuilds the table)", async () => {
+  /** A database migrated up to the one before password_history's key. */
+  async function beforeHistoryKey() {
     const db = openDatabase(":memory:");
+    const migrator = new Migrator({
+      db: db.allTenants as never,
+      provider: { getMigrations: async () => MIGRATIONS },
+      migrationTableName: "staffgate_migrations",
+      migrationLockTableName: "staffgate_migrations_lock",
+    });
+    const before = await migrator.migrateTo("2026-12-05T12-10_role_members_version");
+    expect(before.error).toBeUndefined();
+    return db;
+  }
+
+  it("keeps password_history's rows, in order, when it gains its primary key (SQLite rebuilds the table)", async () => {
+    const db = await beforeHistoryKey();
     try {
-      const migrator = new Migrator({
-        db: db.allTenants as never,
-        provider: { getMigrations: async () => MIGRATIONS },
-        migrationTableName: "staffgate_migrations",
-        migrationLockTableName: "staffgate_migrations_lock",
-      });
-      const before = await migrator.migrateTo("2026-12-05T12-10_role_members_version");
-      expect(before.error).toBeUndefined();
       await sql`insert into tenants (id, slug, slug_key, name, time_zone, catalog, work_roles, settings, created_at, updated_at)
         values ('ten_a', 'a', 'a', 'A', 'UTC', '[]', '[]', '{}', '2026-01-01', '2026-01-01')`.execute(
         db.allTenants,
@@ -49,6 +55,33 @@ describe("migrateToLatest", () => {
       const { rows: index } = await sql<{ name: string }>`select name from sqlite_master
         where type = 'index' and tbl_name = 'password_history'`.execute(db.allTenants);
       expect(index.map((r) => r.name)).toContain("password_history_user_idx");
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it("leaves password_history as it was when its rebuild fails half-way, and runs again once the cause is gone", async () => {
+    const db = await beforeHistoryKey();
+    try {
+      // A row whose tenant is gone (written with foreign keys off): the copy refuses it, after the
+      // new table was made.
+      await sql`pragma foreign_keys = off`.execute(db.allTenants);
+      await sql`insert into password_history (tenant_id, user_id, hash, created_at)
+        values ('ten_gone', 'usr_a', 'h', '2026-01-01T00:00:00.000Z')`.execute(db.allTenants);
+      await sql`pragma foreign_keys = on`.execute(db.allTenants);
+      await expect(migrateToLatest(db.allTenants as never)).rejects.toThrow(
+        "migration 2026-12-06T00-00_password_history_key failed: FOREIGN KEY constraint failed",
+      );
+      const { rows: tables } = await sql<{ name: string }>`select name from sqlite_master
+        where type = 'table' and name like 'password_history%' order by name`.execute(db.allTenants);
+      expect(tables.map((r) => r.name)).toEqual(["password_history"]);
+      const { rows } = await sql<{ hash: string }>`select hash from password_history`.execute(db.allTenants);
+      expect(rows.map((r) => r.hash)).toEqual(["h"]);
+      await sql`delete from password_history where tenant_id = 'ten_gone'`.execute(db.allTenants);
+      await migrateToLatest(db.allTenants as never);
+      const { rows: key } = await sql<{ name: string }>`select name from pragma_table_info('password_history')
+        where pk > 0`.execute(db.allTenants);
+      expect(key.map((r) => r.name)).toEqual(["id"]);
     } finally {
       await db.destroy();
     }

@@ -3,7 +3,7 @@
  * integers on both databases, so one store runs unchanged on SQLite and PostgreSQL
  * (docs/architecture.md, "Storage").
  */
-import type { Generated } from "kysely";
+import type { Generated, GeneratedAlways } from "kysely";
 
 export type Flag = 0 | 1;
 
@@ -252,7 +252,7 @@ export interface OutboxTable {
 /** Earlier password hashes of a user, newest last; the tenant's passwordHistory says how many count. */
 export interface PasswordHistoryTable {
   /** Assigned by the database, in insertion order (breaks ties between equal `created_at`s). */
-  id: Generated<number>;
+  id: GeneratedAlways<number>;
   tenant_id: string;
   user_id: string;
   /** An argon2id PHC string, never a password. */

@@ -56,14 +56,15 @@ export function sendScimError(
     .type(`${SCIM_MEDIA_TYPE}; charset=utf-8`)
     .send({
       // What the problem+json answer would add (a password's `passwordProblem`, `retryAfter`…),
-      // first, so that SCIM's own members always win.
+      // first, so that SCIM's own members always win: each is set, undefined ones (left out of the
+      // JSON) included.
       ...extensions,
       schemas: [ERROR_SCHEMA],
       status: String(scimStatus),
-      ...(scimType ? { scimType } : {}),
+      scimType,
       detail: detail ?? errorCatalog[code].title,
       code,
-      ...(errors && errors.length > 0 ? { errors } : {}),
+      errors: errors && errors.length > 0 ? errors : undefined,
     });
 }
 

@@ -1,8 +1,8 @@
 /**
  * `password_history` was the one table without a primary key (PostgreSQL's logical replication
  * cannot publish its deletes without one, and two hashes kept in the same millisecond had no
- * order). Each row gets an `id` the database assigns, in insertion order, which also breaks ties
- * between equal `created_at`s when the newest N are kept.
+ * order). Each row gets an `id` the database assigns (new rows in insertion order), which breaks
+ * ties between equal `created_at`s when the newest N are kept.
  */
 import { type Kysely, sql } from "kysely";
 
@@ -22,7 +22,9 @@ export async function up(db: Db): Promise<void> {
     return;
   }
   // SQLite cannot add a primary key to a table: it is rebuilt, rows copied in their rowid order
-  // (insertion order), and `id integer primary key` is that rowid from then on.
+  // (insertion order), and `id integer primary key` is that rowid from then on. Migrations run in
+  // one transaction on SQLite too (db/database.ts), so a rebuild that fails half-way leaves the
+  // old table as it was and the migration to run again (db/migrate.test.ts).
   await sql`create table password_history_new (
     id integer primary key,
     tenant_id text not null references tenants (id),
