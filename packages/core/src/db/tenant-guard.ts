@@ -169,7 +169,7 @@ export function assertNamesTenant(node: RootOperationNode): void {
 
 export class TenantGuardPlugin implements KyselyPlugin {
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    walk(args.node);
+    assertNamesTenant(args.node);
     return args.node;
   }
 

@@ -69,11 +69,6 @@ function problem(description: string) {
   return { description, content: { "application/problem+json": { schema: problemSchema } } };
 }
 
-/** One media-type object for several types (the same object: the document is serialised once). */
-function mediaTypes(types: readonly string[], media: unknown): Record<string, unknown> {
-  return Object.fromEntries(types.map((type) => [type, media]));
-}
-
 /** SCIM's Error message (RFC 7644 §3.12), which SCIM routes answer instead of a problem (http/scim.ts). */
 const SCIM_ERROR_SCHEMA = {
   type: "object",
@@ -215,6 +210,7 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
       default: problem("An RFC 9457 problem"),
     };
     const scim = isScimUrl(r.url);
+    const bodyMedia = r.body ? { schema: jsonSchema(r.body, "input") } : undefined;
     paths[path] ??= {};
     const operationId = operationIdOf(r.method, path);
     if (operationIds.has(operationId)) throw new Error(`Two operations would be ${operationId}`);
@@ -240,9 +236,12 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
             requestBody: {
               required: true,
               // SCIM routes read either media type (http/input-text.ts), the same schema.
-              content: mediaTypes(scim ? [SCIM_MEDIA_TYPE, "application/json"] : ["application/json"], {
-                schema: jsonSchema(r.body, "input"),
-              }),
+              content: Object.fromEntries(
+                (scim ? [SCIM_MEDIA_TYPE, "application/json"] : ["application/json"]).map((type) => [
+                  type,
+                  bodyMedia,
+                ]),
+              ),
             },
           }
         : {}),
