@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Staffgate } from "@staffgate/sdk";
 import { buildApp, type StaffgateApp } from "@staffgate/server";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from "vitest";
 
 /** How long a page may take to show what a test waits for. */
 const WAIT_MS = 10_000;
@@ -81,6 +81,10 @@ export interface E2e {
   createTenant(options?: { slug?: string; name?: string }): Promise<E2eTenant>;
   /** A fresh browser context (own cookies) and page; page errors fail the test at `close()`. */
   newPage(): Promise<Page>;
+  /** Closes the contexts opened after the first `keep` of them (their errors are kept for `close()`). */
+  closePages(keep: number): Promise<void>;
+  /** How many contexts are open. */
+  openPages(): number;
   /** The newest email of a kind to an address, as sent (the outbox). */
   lastEmail(to: string, kind?: string): Promise<{ subject: string; body: string }>;
   /** The `#token=` link of the newest email of a kind, as a path on this server. */
@@ -112,6 +116,7 @@ export async function startE2e(): Promise<E2e> {
   const api = new Staffgate({ baseUrl: url });
   const operator = api.withToken(OPERATOR_TOKEN);
   const contexts: { context: BrowserContext; errors: string[] }[] = [];
+  const closed: string[] = [];
 
   const lastEmail = async (to: string, kind?: string) => {
     let q = app.core.deps.db.allTenants
@@ -168,6 +173,12 @@ export async function startE2e(): Promise<E2e> {
       });
       return page;
     },
+    openPages: () => contexts.length,
+    async closePages(keep) {
+      const open = contexts.splice(keep);
+      closed.push(...open.flatMap((c) => c.errors));
+      await Promise.all(open.map((c) => c.context.close().catch(() => {})));
+    },
     lastEmail,
     async emailLink(to, kind) {
       const { body } = await lastEmail(to, kind);
@@ -177,7 +188,7 @@ export async function startE2e(): Promise<E2e> {
       return `${u.pathname}${u.hash}`;
     },
     async close() {
-      const errors = contexts.flatMap((c) => c.errors);
+      const errors = [...closed, ...contexts.flatMap((c) => c.errors)];
       await browser.close().catch(() => {});
       await app.close();
       rmSync(dir, { recursive: true, force: true });
@@ -244,6 +255,14 @@ export function useE2e(tenantOptions: { name?: string } = {}): E2eFile {
     started = true;
     Object.assign(tenant, await e.createTenant(tenantOptions));
   });
+  // A test's pages end with it (those of a `beforeAll` serve the whole file): a spec file's earlier
+  // pages would otherwise stay open, each its own renderer process with the console's timers
+  // running, until the file ends.
+  let kept = 0;
+  beforeEach(() => {
+    kept = started ? e.openPages() : 0;
+  });
+  afterEach(() => (started ? e.closePages(kept) : undefined));
   afterAll(() => (started ? e.close() : undefined));
   return {
     e,
