@@ -102,6 +102,31 @@ export function idempotencyScopeOf(
   };
 }
 
+/** What storing a keyed request's answer needs, fixed once the request has been handled. */
+export interface Keeping {
+  readonly idempotency: Idempotency;
+  readonly scope: IdempotencyScope;
+  readonly status: number;
+  /** The answer holds a one-time secret: its body is never stored. */
+  readonly secret: boolean;
+  readonly request: FastifyRequest;
+}
+
+/**
+ * Stores the answer before it is sent, so a retry after it finds it: by the transaction that
+ * claimed the key, or recorded now for a change that none claimed for. The change has committed:
+ * a failure to store its answer is logged and the answer still goes out (a retry then hears that
+ * the request was carried out, IDEMPOTENT_RESPONSE_NOT_KEPT).
+ */
+export async function keepAnswer(k: Keeping, body: string | null, etag: string | null): Promise<void> {
+  const stored = { status: k.status, body: k.secret ? null : body, etag, secret: k.secret };
+  try {
+    await (k.scope.claimed ? k.idempotency.keep(k.scope, stored) : k.idempotency.record(k.scope, stored));
+  } catch (error) {
+    k.request.log.warn({ err: error }, "idempotency key: the answer was not stored");
+  }
+}
+
 /** Whether a success answer of this schema holds a one-time secret (then it is never stored). */
 export function holdsSecret(schema: z.ZodType | null): boolean {
   if (schema instanceof z.ZodObject)
