@@ -62,12 +62,21 @@ describe("effective permissions", () => {
     await visible(page.getByRole("heading", { name: "Effective permissions" }));
     expect(new URL(page.url()).pathname).toBe(`/users/${userId}/effective-permissions`);
     await hasText(page.locator("dt:text-is('Name') + dd"), "Dana Planner");
+    // Role names need users.view: the page says so rather than asking for the list and being refused.
+    await hasText(
+      page.locator("dt:text-is('Role') + dd"),
+      "Not shown: role names need the “View users” permission",
+    );
     expect(await page.getByRole("link", { name: "Back to Users" }).count()).toBe(0);
     await page.getByRole("link", { name: "Back to Profile" }).click();
     await visible(page.getByRole("heading", { name: "Profile" }));
-    // An administrator, who can see Users, goes back there.
+    // Nothing the page asked for was refused: no `authz.failed` of Dana's in the audit.
+    const refused = await tenant.admin.audit.list({ action: "authz.failed", limit: 50 });
+    expect(refused.items.filter((e) => e.actor.id === userId)).toEqual([]);
+    // An administrator, who can see Users, goes back there, and reads the role's name.
     const admin = await signedIn({ path: `/users/${userId}/effective-permissions` });
     await visible(admin.getByRole("link", { name: "Back to Users" }));
+    await hasText(admin.locator("dt:text-is('Role') + dd"), "Planner");
   });
 
   it("shows the grid as check decides it, and explains a cell by the role behind it", async () => {

@@ -46,7 +46,7 @@ describe("emergency access", () => {
     await dialog.getByRole("button", { name: "Open emergency access" }).click();
     const errorOf = (label: string) =>
       dialog.locator(".field", { has: page.getByLabel(label, { exact: true }) }).locator(".field-error");
-    await hasText(errorOf("Patient reference"), "Enter the patient reference.");
+    await hasText(errorOf("Patient reference"), "Enter the patient reference, or choose a workspace.");
     await hasText(errorOf("Reason"), "Enter why you need this access now.");
     await hasText(errorOf("Your password"), "Enter your password to confirm it is you.");
     await dialog.getByLabel("Reason").fill("   ");
@@ -217,5 +217,31 @@ describe("emergency access", () => {
     await gone(confirm);
     await hasText(page.getByRole("status"), "The emergency access of Cal Clinician was ended.");
     expect(await status()).toBe("ended");
+  });
+
+  it("opens it for a workspace, each label naming one field, and not for a patient and a workspace at once", async () => {
+    const ward = await tenant.admin.workspaces.create({ slug: "night-ward", name: "Night Ward" });
+    const page = await signedIn({ path: "/emergency-access", login: "cal", password: PASSWORD });
+    await page.getByRole("button", { name: "Open emergency access" }).click();
+    const dialog = page.getByRole("dialog", { name: "Open emergency access" });
+    // Strict locators: "Workspace" and "Patient" each find one control (the choice they replaced,
+    // "One workspace" / "One patient", was found by both).
+    await dialog.getByLabel("Workspace").selectOption({ label: "Night Ward" });
+    await dialog.getByLabel("Patient").fill("PAT-5005");
+    await dialog.getByLabel("Reason").fill(REASON);
+    await dialog.getByLabel("Your password").fill(PASSWORD);
+    await dialog.getByRole("button", { name: "Open emergency access" }).click();
+    await hasText(
+      dialog.locator(".field", { has: page.getByLabel("Workspace") }).locator(".field-error"),
+      "Choose a workspace or enter a patient reference, not both.",
+    );
+    const before = (await elevations()).length;
+    await dialog.getByLabel("Patient").fill("");
+    await dialog.getByRole("button", { name: "Open emergency access" }).click();
+    await gone(dialog);
+    const [opened] = await elevations();
+    expect(await elevations()).toHaveLength(before + 1);
+    expect(opened).toMatchObject({ status: "open", workspaceId: ward.id, patientRef: null });
+    await tenant.admin.emergencyAccess.end(opened!.id);
   });
 });

@@ -194,6 +194,9 @@ describe("settings", () => {
     await nav.getByRole("link", { name: "Settings" }).click();
     await expect.poll(() => duration.inputValue()).toBe(String(before.lockoutMinutes));
 
+    // A value that is not a whole number is an unsaved change too: leaving would lose it unsaid.
+    await duration.fill("2.5");
+    await visible(page.getByText("1 unsaved change."));
     await duration.fill(String(before.lockoutMinutes + 5));
     await visible(page.getByText("1 unsaved change."));
     // Cancel: the page and the typed value stay.

@@ -195,7 +195,8 @@ describe("user actions", () => {
     await dialog.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => field.getAttribute("aria-invalid")).toBe("true");
     const reason = dialog.locator(`[id="${(await field.getAttribute("aria-describedby")) ?? ""}"]`);
-    await hasText(reason, /at least 15/);
+    // The field's name once, then the rule (not "New password password must…").
+    await hasText(reason, /^New password must be at least 15/);
     // The other changes were saved; only the password was not, and the dialog says so.
     await visible(dialog.getByText("Your other changes were saved; the password was not."));
     expect((await tenant.admin.users.get(tess.id)).title).toBe("Nurse");

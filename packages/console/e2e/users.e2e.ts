@@ -496,6 +496,9 @@ describe("users page", () => {
     await page.goto(`/users/${s.user("jbecker")}/effective-permissions`);
     await visible(page.getByRole("grid", { name: "Effective permissions by tenant and workspace" }));
     expect(await page.getByRole("alert").count()).toBe(0);
+    // A closed page asks the API nothing: not one refusal of jbecker's reached the audit.
+    const refused = await tenant.admin.audit.list({ action: "authz.failed", limit: 200 });
+    expect(refused.items.filter((e) => e.actor.id === s.user("jbecker")).map((e) => e.changes)).toEqual([]);
   });
 
   it("asks for the password before changing one's own email address, and says a wrong one beside it", async () => {

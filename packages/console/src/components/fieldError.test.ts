@@ -15,6 +15,17 @@ describe("errorSentence", () => {
     );
   });
 
+  it("does not say the field's word twice when the phrase starts with it", () => {
+    expect(errorSentence("New password", "password must be at least 15 characters")).toBe(
+      "New password must be at least 15 characters",
+    );
+    expect(errorSentence("Password", "password is a commonly used password: choose another")).toBe(
+      "Password is a commonly used password: choose another",
+    );
+    // Only the whole word: "passwords" is not "password".
+    expect(errorSentence("Password", "passwords differ")).toBe("Password passwords differ");
+  });
+
   it("leaves a sentence as it is", () => {
     expect(errorSentence("Practice name", "Practice name is required")).toBe("Practice name is required");
     expect(errorSentence("Role", "Choose the role the integration acts with.")).toBe(

@@ -12,5 +12,11 @@ export function errorSentence(label: string, error: string): string {
     .replace(/\s*\([^)]*\)\s*$/, "")
     .replace(/[\s:*]+$/, "")
     .trim();
-  return name === "" ? error : `${name} ${error}`;
+  if (name === "") return error;
+  // The API's password rules name their subject ("password must be at least 15 characters"): said
+  // after a label ending in that word, it would be "New password password must…".
+  const last = /\S+$/.exec(name)?.[0] ?? "";
+  const said = error.slice(0, last.length + 1).toLowerCase();
+  if (said === `${last.toLowerCase()} `) return `${name}${error.slice(last.length)}`;
+  return `${name} ${error}`;
 }

@@ -28,8 +28,16 @@ function statusOf(t: ApiToken, now: string): string {
 }
 
 export function ApiTokensPage() {
-  const api = useApi();
   const { can } = useSession();
+  // Checked before anything loads (as Settings is): no refused request, no `authz.failed`.
+  if (!can("api_tokens.manage")) {
+    return <NoAccess title="API tokens" what="managing API tokens" needs={["api_tokens.manage"]} />;
+  }
+  return <ApiTokensView />;
+}
+
+function ApiTokensView() {
+  const api = useApi();
   const [state, reload] = useLoad(() => api.apiTokens.list({ limit: 200 }), [api]);
   const [roles] = useLoad<Role[]>(
     async () => (await api.roles.list({ limit: 200 })).items.filter((r) => !r.private),
@@ -40,10 +48,6 @@ export function ApiTokensPage() {
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const now = new Date().toISOString();
-
-  if (!can("api_tokens.manage")) {
-    return <NoAccess title="API tokens" what="managing API tokens" needs={["api_tokens.manage"]} />;
-  }
 
   const roleName = (id: string | null) => {
     if (id === null) return "None";

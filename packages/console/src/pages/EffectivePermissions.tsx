@@ -45,7 +45,8 @@ export function EffectivePermissionsPage({ userId }: { userId: string }) {
 function EffectiveView({ userId }: { userId: string }) {
   const api = useApi();
   // One's own page is reached from Profile too: someone who cannot see Users goes back there.
-  const back = useSession().can("users.view")
+  const viewer = useSession().can("users.view");
+  const back = viewer
     ? { to: "/users", label: "Back to Users" }
     : { to: "/profile", label: "Back to Profile" };
   const [state] = useLoad(async () => {
@@ -54,11 +55,14 @@ function EffectiveView({ userId }: { userId: string }) {
       api.access.effectivePermissions(userId),
       api.permissions.list(),
       allPages((cursor) => api.workspaces.list({ limit: 200, ...(cursor ? { cursor } : {}) })),
-      // Role names only make the words friendlier: without users.view they stay generic.
-      allPages((cursor) => api.roles.list({ limit: 200, ...(cursor ? { cursor } : {}) })).catch(() => []),
+      // Role names only make the words friendlier: without users.view they stay generic, and the
+      // list is not asked for (a refusal would be an `authz.failed` in the audit at every visit).
+      viewer
+        ? allPages((cursor) => api.roles.list({ limit: 200, ...(cursor ? { cursor } : {}) })).catch(() => [])
+        : [],
     ]);
     return buildGrid(user, effective, catalogue.items, workspaces, roles);
-  }, [api, userId]);
+  }, [api, userId, viewer]);
   return (
     <>
       <p>
@@ -143,7 +147,11 @@ function EffectiveBody({ data, userId }: { data: GridData; userId: string }) {
         </div>
         <div>
           <dt>Role</dt>
-          <dd>{user.privateRole ? "Private role" : (data.roleNames.get(user.roleId) ?? "—")}</dd>
+          <dd>
+            {user.privateRole
+              ? "Private role"
+              : (data.roleNames.get(user.roleId) ?? "Not shown: role names need the “View users” permission")}
+          </dd>
         </div>
         <div>
           <dt>Workspaces</dt>

@@ -75,8 +75,18 @@ function changesOf(
 }
 
 export function SettingsPage() {
+  const { can } = useSession();
+  // Checked before anything loads: a page nobody may open asks the API nothing (each refusal would
+  // be an `authz.failed` in the audit).
+  if (!can("settings.manage")) {
+    return <NoAccess title="Settings" what="managing the security settings" needs={["settings.manage"]} />;
+  }
+  return <SettingsView />;
+}
+
+function SettingsView() {
   const api = useApi();
-  const { can, refresh } = useSession();
+  const { refresh } = useSession();
   const [state] = useLoad(() => api.settings.get(), [api]);
   // Formal roles only (a private role is never a default); every page of them.
   const [roles] = useLoad<readonly Role[]>(
@@ -110,13 +120,11 @@ export function SettingsPage() {
     if (profileState.kind === "ready") setProfile(profileState.value);
   }, [profileState]);
 
-  const pending = saved ? Object.keys(changesOf(saved, drafts).body).length : 0;
+  // A field that does not read as a number is a change too: leaving would lose it unsaid.
+  const changes = saved ? changesOf(saved, drafts) : null;
+  const pending = changes ? Object.keys(changes.body).length + Object.keys(changes.invalid).length : 0;
   // Unsaved settings are not lost to a stray click: leaving asks first.
   useLeaveGuard(leaveQuestion(practicePending, pending > 0));
-
-  if (!can("settings.manage")) {
-    return <NoAccess title="Settings" what="managing the security settings" needs={["settings.manage"]} />;
-  }
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

@@ -1,5 +1,5 @@
 /**
- * "Open emergency access" (break-glass): one workspace or one patient, a typed reason, and the
+ * "Open emergency access" (break-glass): one patient or one workspace, a typed reason, and the
  * person's own password again (step-up; the browser may fill it: `current-password`). The time
  * box is said before opening; the end time is shown once it is open.
  */
@@ -22,7 +22,6 @@ export function OpenEmergencyDialog(props: {
 }) {
   const api = useApi();
   const { me } = useSession();
-  const [scope, setScope] = useState<"workspace" | "patient">("patient");
   const [workspaceId, setWorkspaceId] = useState("");
   const [patientRef, setPatientRef] = useState("");
   const [reason, setReason] = useState("");
@@ -31,8 +30,13 @@ export function OpenEmergencyDialog(props: {
 
   const check = (): FieldErrors => {
     const missing: FieldErrors = {};
-    if (scope === "workspace" && !workspaceId) missing.workspaceId = "Choose the workspace.";
-    if (scope === "patient" && !patientRef.trim()) missing.patientRef = "Enter the patient reference.";
+    // One of the two, as the API takes it: the fields stand side by side rather than behind a
+    // "patient or workspace" choice, whose labels ("One workspace") also named the fields.
+    if (!workspaceId && !patientRef.trim()) {
+      missing.patientRef = "Enter the patient reference, or choose a workspace.";
+    } else if (workspaceId && patientRef.trim()) {
+      missing.workspaceId = "Choose a workspace or enter a patient reference, not both.";
+    }
     // The server's rule (any text once trimmed), said before anything is sent.
     if (!reason.trim()) missing.reason = "Enter why you need this access now.";
     if (!password) missing.password = "Enter your password to confirm it is you.";
@@ -42,7 +46,7 @@ export function OpenEmergencyDialog(props: {
     const opened = await api.emergencyAccess.open({
       reason,
       password,
-      ...(scope === "workspace" ? { workspaceId } : { patientRef: patientRef.trim() }),
+      ...(workspaceId ? { workspaceId } : { patientRef: patientRef.trim() }),
     });
     props.onOpened(opened.expiresAt);
   };
@@ -75,50 +79,28 @@ export function OpenEmergencyDialog(props: {
         Use this only when a patient’s care cannot wait for the usual access. {timeBox}, or when you end it.
         Administrators are told at once, and every use is recorded and reviewed.
       </p>
-      <fieldset className="choice">
-        <legend>Access to</legend>
-        <label>
-          <input
-            type="radio"
-            name="scope"
-            checked={scope === "patient"}
-            onChange={() => setScope("patient")}
-          />{" "}
-          One patient
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="scope"
-            checked={scope === "workspace"}
-            onChange={() => setScope("workspace")}
-          />{" "}
-          One workspace
-        </label>
-      </fieldset>
-      {scope === "patient" ? (
-        <Field
-          label="Patient reference"
-          value={patientRef}
-          onChange={(e) => setPatientRef(e.target.value)}
-          error={errors.patientRef}
-          maxLength={200}
-          autoComplete="off"
-          spellCheck={false}
+      <Field
+        label="Patient reference"
+        value={patientRef}
+        onChange={(e) => setPatientRef(e.target.value)}
+        error={errors.patientRef}
+        maxLength={200}
+        autoComplete="off"
+        spellCheck={false}
+        hint="Access to one patient. Leave it empty to choose a workspace instead."
+      />
+      <SelectField
+        label="Workspace"
+        value={workspaceId}
+        onChange={(e) => setWorkspaceId(e.target.value)}
+        error={errors.workspaceId}
+        hint="Or access to everything in one workspace, with no patient reference."
+      >
+        <NamedOptions
+          empty={props.workspaces ? "None: one patient only" : "Loading workspaces…"}
+          items={props.workspaces}
         />
-      ) : (
-        <SelectField
-          label="Workspace"
-          value={workspaceId}
-          onChange={(e) => setWorkspaceId(e.target.value)}
-          error={errors.workspaceId}
-        >
-          <NamedOptions
-            empty={props.workspaces ? "Choose a workspace" : "Loading workspaces…"}
-            items={props.workspaces}
-          />
-        </SelectField>
-      )}
+      </SelectField>
       <TextAreaField
         label="Reason"
         value={reason}
