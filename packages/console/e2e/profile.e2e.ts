@@ -101,6 +101,14 @@ describe("profile", () => {
     // or a copy reads it.
     const secret = (await page.locator(".totp-secret").textContent()) ?? "";
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    // As it is rendered and selected too: one piece, not a line per group of four.
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is tested.
+    expect(await page.locator(".totp-secret").innerText()).toBe(secret);
+    const box = await page.locator(".totp-secret").boundingBox();
+    expect(box?.height).toBeLessThan(40);
+    await page.getByRole("button", { name: "Copy key" }).click();
+    await hasText(page.getByRole("status").filter({ hasText: "Copied" }), "Copied the key.");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
     await shot(page, "profile-mfa");
 
     const code = page.getByLabel("Code from your app");

@@ -3,7 +3,7 @@
  * ten recovery codes shown once, and turning it off with the password. An enrolment-only session
  * becomes a full one on confirmation; "Continue" reads `/auth/me` again and goes on to the app.
  */
-import { type FormEvent, useState } from "react";
+import { type FormEvent, Fragment, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../../api.ts";
 import { Field } from "../../components/Field.tsx";
 import { FormActions } from "../../components/FormActions.tsx";
@@ -20,15 +20,22 @@ type Step =
   | { readonly kind: "enrolling"; readonly secret: string; readonly otpauthUrl: string }
   | { readonly kind: "codes"; readonly codes: readonly string[]; readonly renewed?: boolean };
 
-/** The key in groups of four, as authenticator apps print it. */
 /**
- * The key in groups of four for the eye, by spacing (CSS) rather than by spaces, so that copying it
- * or reading its text gives the key itself (a key with spaces is not a key to every library).
+ * The key in groups of four for the eye, by spacing (CSS margins on inline groups) rather than by
+ * spaces, so that selecting and copying it, or reading its text, gives the key itself in one piece
+ * (a key with spaces is not a key to every library). A `<wbr>` between groups lets a phone's
+ * narrow screen break the line there; until 2026-12-06 the groups were flex items, which the
+ * browser copied one per line.
  */
 function grouped(secret: string) {
   const parts: { at: number; text: string }[] = [];
   for (let at = 0; at < secret.length; at += 4) parts.push({ at, text: secret.slice(at, at + 4) });
-  return parts.map((p) => <span key={p.at}>{p.text}</span>);
+  return parts.map((p) => (
+    <Fragment key={p.at}>
+      {p.at > 0 && <wbr />}
+      <span>{p.text}</span>
+    </Fragment>
+  ));
 }
 
 export function TwoFactorTab() {
@@ -88,12 +95,18 @@ export function TwoFactorTab() {
     }
   };
 
-  const copy = (codes: readonly string[]) => {
-    navigator.clipboard.writeText(codes.join("\n")).then(
-      () => setCopied("Copied the recovery codes."),
-      () => setCopied("Could not copy: select the codes and copy them yourself."),
+  const copyText = (text: string, done: string, failed: string) => {
+    navigator.clipboard.writeText(text).then(
+      () => setCopied(done),
+      () => setCopied(failed),
     );
   };
+  const copy = (codes: readonly string[]) =>
+    copyText(
+      codes.join("\n"),
+      "Copied the recovery codes.",
+      "Could not copy: select the codes and copy them yourself.",
+    );
 
   const finish = async () => {
     setBusy(true);
@@ -128,8 +141,17 @@ export function TwoFactorTab() {
         <QrCode value={step.otpauthUrl} label="QR image for your authenticator app" />
         <p>
           Cannot scan it? Type this key into the app instead:{" "}
-          <code className="totp-secret">{grouped(step.secret)}</code>
+          <code className="totp-secret">{grouped(step.secret)}</code>{" "}
+          <button
+            type="button"
+            onClick={() =>
+              copyText(step.secret, "Copied the key.", "Could not copy: select the key and copy it yourself.")
+            }
+          >
+            Copy key
+          </button>
         </p>
+        {copied && <p role="status">{copied}</p>}
         <p>2. Enter the 6-digit code the app shows for Staffgate.</p>
         <Field
           label="Code from your app"
