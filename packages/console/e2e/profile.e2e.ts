@@ -170,4 +170,29 @@ describe("profile", () => {
     await page.getByRole("button", { name: "Done" }).click();
     await hasText(page.getByText(/recovery codes left/), "10 recovery codes left.");
   });
+  it("asks for the password before setting up two-factor sign-in, long after signing in", async () => {
+    const user = await createStaff(tenant, "otto", FIRST);
+    const page = await signedIn({ login: "otto", password: FIRST });
+    await openTab(page, "Two-factor (MFA)");
+    // The sign-in was eleven minutes ago (written into the session, the server's clock being real).
+    const eleven = new Date(Date.now() - 11 * 60_000).toISOString();
+    await e.app.core.deps.db.allTenants
+      .updateTable("sessions")
+      .set({ created_at: eleven })
+      .where("user_id", "=", user.id)
+      .execute();
+    await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+    const dialog = page.getByRole("dialog", { name: "Set up two-factor sign-in" });
+    await visible(dialog.getByText(/You signed in a while ago/));
+    await dialog.getByLabel("Password").fill("not my password at all");
+    await dialog.getByRole("button", { name: "Continue" }).click();
+    await hasText(
+      dialog.locator(".field", { has: page.getByLabel("Password") }).locator(".field-error"),
+      "That is not your password.",
+    );
+    await dialog.getByLabel("Password").fill(FIRST);
+    await dialog.getByRole("button", { name: "Continue" }).click();
+    await visible(page.getByRole("img", { name: "QR image for your authenticator app" }));
+    expect(await dialog.count()).toBe(0);
+  });
 });

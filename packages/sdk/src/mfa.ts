@@ -4,8 +4,16 @@ import { enc, type Transport } from "./http.ts";
 
 export function mfaApi(t: Transport) {
   return {
-    /** Starts (or restarts) enrolment: show `otpauthUrl` as a QR code, or `secret` to type. */
-    startTotp: () => t.request<TotpEnrolment>("POST", "/api/v1/auth/mfa/totp"),
+    /**
+     * Starts (or restarts) enrolment: show `otpauthUrl` as a QR code, or `secret` to type. The
+     * password is needed more than 10 minutes after signing in (REAUTHENTICATION_REQUIRED).
+     */
+    startTotp: (password?: string) =>
+      t.request<TotpEnrolment>(
+        "POST",
+        "/api/v1/auth/mfa/totp",
+        password === undefined ? {} : { body: { password } },
+      ),
     /** Confirms with the authenticator's current code; the recovery codes are shown this once. */
     confirmTotp: (code: string) =>
       t.request<RecoveryCodes>("POST", "/api/v1/auth/mfa/totp/confirm", { body: { code } }),

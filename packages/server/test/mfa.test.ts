@@ -114,6 +114,40 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     }
   });
 
+  it("asks a session that signed in over 10 minutes ago for the password before starting enrolment (ASVS 7.5.1)", async () => {
+    const { user, client } = await createUser(t, a);
+    const before = t.clock.now();
+    try {
+      // Nine minutes on, the sign-in still stands for the password.
+      t.clock.advance(9 * 60_000);
+      handedOut.push((await client.mfa.startTotp()).secret);
+      // Past ten, the password again: a stolen session cannot put its own authenticator on the account.
+      t.clock.advance(2 * 60_000);
+      const missing = await problemOf(() => client.mfa.startTotp());
+      expect(missing.status).toBe(403);
+      expect(missing.code).toBe("REAUTHENTICATION_REQUIRED");
+      expect(missing.errors.map((e) => e.path)).toEqual(["password"]);
+      const wrong = await problemOf(() => client.mfa.startTotp("not the password at all"));
+      expect(wrong.code).toBe("REAUTHENTICATION_FAILED");
+      expect(wrong.errors.map((e) => e.path)).toEqual(["password"]);
+      const failed = await t.db.kysely
+        .selectFrom("audit_events")
+        .select(["action", "outcome"])
+        .where("tenant_id", "=", a.id)
+        .where("target_id", "=", user.id)
+        .where("outcome", "=", "failure")
+        .execute();
+      expect(failed).toContainEqual({ action: "auth.mfa.enrolled", outcome: "failure" });
+      const started = await client.mfa.startTotp(CANARY_PASSWORD);
+      handedOut.push(started.secret);
+      const { recoveryCodes } = await client.mfa.confirmTotp(codeNow(started.secret));
+      handedOut.push(...recoveryCodes);
+      expect((await client.auth.me()).user.mfaEnrolled).toBe(true);
+    } finally {
+      t.clock.set(before);
+    }
+  });
+
   it("enrols: start, a wrong code refused, confirmation gives 10 recovery codes, stored hashed", async () => {
     const { user, client } = await createUser(t, a);
     const start = await client.mfa.startTotp();

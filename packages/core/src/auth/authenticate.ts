@@ -279,6 +279,7 @@ const sessionKind: Kind<SessionCallerRow> = {
       mustChangePassword: row.mustChangePassword === 1,
       sessionPurpose,
       sessionMfaVerified: row.mfaVerified === 1,
+      sessionSignedInAt: row.createdAt,
       csrfHash: row.csrfHash,
       idleLimitSeconds: idleLimitSeconds(row, policy),
       catalog: policy.catalog,

@@ -21,6 +21,8 @@ export interface Caller {
   readonly sessionPurpose?: "full" | "mfa_enrolment" | "password_change";
   /** The session passed the person's second factor (sessions.mfa_verified): MFA changes need it. */
   readonly sessionMfaVerified?: boolean;
+  /** When the session signed in (sessions.created_at): a recent sign-in stands for the password (step-up.rules.ts). */
+  readonly sessionSignedInAt?: string;
   /** SHA-256 of the session's CSRF token; http/auth.ts checks cookie-authenticated unsafe requests. */
   readonly csrfHash?: string | null;
   /** Sessions: the idle limit this request was judged by (seconds; authenticate.ts idleLimitSeconds). */

@@ -41,6 +41,7 @@ import { notifyMfaChange } from "./mfa-emails.ts";
 import { longEnoughAlone, passwordPolicyFor } from "./password-policy.rules.ts";
 import { reauthenticate } from "./reauthenticate.ts";
 import { createSessionStore } from "./sessions.store.ts";
+import { RECENT_SIGN_IN_MINUTES, signedInRecently } from "./step-up.rules.ts";
 
 /** The sealing key for TOTP secrets: from STAFFGATE_SECRET_KEY, or none (stored as-is). */
 export function mfaSecretKey(): Buffer | undefined {
@@ -132,9 +133,32 @@ export function createMfaService(deps: Deps) {
   }
 
   return {
-    /** Starts TOTP enrolment (or restarts an unconfirmed one): the secret is shown until confirmed. */
-    async startTotpEnrolment(caller: Caller): Promise<TotpEnrolment> {
+    /**
+     * Starts TOTP enrolment (or restarts an unconfirmed one): the secret is shown until confirmed.
+     * A session that did not sign in just now gives the password again (step-up.rules.ts).
+     */
+    async startTotpEnrolment(
+      caller: Caller,
+      ctx: Ctx,
+      input: { password?: string | undefined } = {},
+    ): Promise<TotpEnrolment> {
       ensureSignedInUser(caller);
+      if (!signedInRecently(caller.sessionSignedInAt, now())) {
+        if (input.password === undefined) {
+          throw new AppError(
+            "REAUTHENTICATION_REQUIRED",
+            `Setting up two-factor sign-in needs your password: you signed in more than ${RECENT_SIGN_IN_MINUTES} minutes ago`,
+            { errors: [{ path: "password", message: "is needed to set up two-factor sign-in" }] },
+          );
+        }
+        await reauthenticate(
+          deps,
+          ctx,
+          await loadSelf(deps.db.kysely, caller),
+          input.password,
+          "auth.mfa.enrolled",
+        );
+      }
       const secret = newTotpSecret();
       const sealed = sealSecret(secret, mfaSecretKey(), secretBinding(caller.tenantId, caller.userId));
       return inChangeTx(deps, caller.tenantId, async (trx) => {

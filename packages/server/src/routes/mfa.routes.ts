@@ -9,6 +9,7 @@ import {
   MfaStatusSchema,
   NewRecoveryCodesBody,
   RecoveryCodesSchema,
+  StartTotpBody,
   TotpEnrolmentSchema,
   UserSchema,
 } from "@staffgate/contract";
@@ -22,12 +23,15 @@ export function mfaRoutes(app: FastifyInstance, core: Core, options: RouteOption
   route(app, options, {
     method: "POST",
     url: "/api/v1/auth/mfa/totp",
-    summary: "Start TOTP enrolment (or restart an unconfirmed one): the secret and its otpauth:// URI",
+    summary:
+      "Start TOTP enrolment (or restart an unconfirmed one): the secret and its otpauth:// URI. More than 10 minutes after signing in, the password again (403 REAUTHENTICATION_REQUIRED without it)",
     tags,
     auth: "tenant",
+    body: StartTotpBody,
+    bodyLimit: PASSWORD_BODY_LIMIT,
     status: 200,
     response: TotpEnrolmentSchema,
-    handler: ({ caller }) => core.mfa.startTotpEnrolment(caller),
+    handler: ({ caller, ctx, body }) => core.mfa.startTotpEnrolment(caller, ctx, body ?? {}),
   });
 
   route(app, options, {

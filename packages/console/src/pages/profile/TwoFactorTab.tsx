@@ -12,6 +12,7 @@ import { useLoad } from "../../components/useLoad.ts";
 import { navigate } from "../../router.tsx";
 import { useApi, useSession } from "../../session.tsx";
 import { DisableMfaDialog } from "./DisableMfaDialog.tsx";
+import { PasswordAgainDialog } from "./PasswordAgainDialog.tsx";
 import { QrCode } from "./QrCode.tsx";
 import { RenewCodesDialog } from "./RenewCodesDialog.tsx";
 
@@ -49,6 +50,7 @@ export function TwoFactorTab() {
   const [copied, setCopied] = useState<string | null>(null);
   const [disabling, setDisabling] = useState(false);
   const [renewing, setRenewing] = useState(false);
+  const [askingPassword, setAskingPassword] = useState(false);
   const confined = session.purpose !== "full";
   const enrolled = session.me.user.mfaEnrolled;
   const [status, reloadStatus] = useLoad(
@@ -56,16 +58,21 @@ export function TwoFactorTab() {
     [enrolled, step.kind],
   );
 
+  const enrolWith = (enrolment: { secret: string; otpauthUrl: string }) => {
+    setCode("");
+    setCodeError(undefined);
+    setCopied(null);
+    setStep({ kind: "enrolling", ...enrolment });
+  };
   const start = async () => {
     setBusy(true);
     setError(null);
     try {
-      const enrolment = await api.mfa.startTotp();
-      setCode("");
-      setCodeError(undefined);
-      setStep({ kind: "enrolling", ...enrolment });
+      enrolWith(await api.mfa.startTotp());
     } catch (e) {
-      setError(problemMessage(e));
+      // Longer than a few minutes after signing in, the server asks for the password first.
+      if (problemCode(e) === "REAUTHENTICATION_REQUIRED") setAskingPassword(true);
+      else setError(problemMessage(e));
     } finally {
       setBusy(false);
     }
@@ -261,6 +268,23 @@ export function TwoFactorTab() {
           </button>
         )}
       </div>
+      {askingPassword && (
+        <PasswordAgainDialog
+          title="Set up two-factor sign-in"
+          submitLabel="Continue"
+          submit={async (password) => {
+            const enrolment = await api.mfa.startTotp(password);
+            setAskingPassword(false);
+            enrolWith(enrolment);
+          }}
+          onClose={() => setAskingPassword(false)}
+        >
+          <p>
+            You signed in a while ago. Enter your password to confirm it is you before adding an authenticator
+            app to your account.
+          </p>
+        </PasswordAgainDialog>
+      )}
       {renewing && (
         <RenewCodesDialog
           onClose={() => setRenewing(false)}

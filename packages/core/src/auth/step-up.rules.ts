@@ -1,0 +1,16 @@
+/**
+ * When a change to how a person signs in needs the password again (ASVS 7.5.1, SECURITY.md 40).
+ * Starting TOTP enrolment adds a factor, and the factor then guards the account: from a stolen
+ * session an attacker could enrol their own authenticator and shut the owner out (a password reset
+ * keeps MFA on). So a session that signed in with the password a moment ago may start it as is,
+ * and an older one must give the password again. "A moment" is shorter than the default idle
+ * limit (15 minutes), so a session left open at a desk always asks.
+ */
+export const RECENT_SIGN_IN_MINUTES = 10;
+
+/** Whether a session that signed in at `signedInAt` still counts as having just given its password. */
+export function signedInRecently(signedInAt: string | undefined, now: Date): boolean {
+  if (signedInAt === undefined) return false;
+  const age = now.getTime() - Date.parse(signedInAt);
+  return age >= 0 && age < RECENT_SIGN_IN_MINUTES * 60_000;
+}
