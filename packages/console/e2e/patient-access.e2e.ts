@@ -9,7 +9,7 @@ import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 
 /** The "Who can read this patient" table as read: [user, why]. */
 async function whoCan(page: Page): Promise<string[][]> {
-  const table = page.getByRole("table", { name: /^Who can read patient/ });
+  const table = page.getByRole("table", { name: /^Who can use \S+ on patient/ });
   if ((await table.count()) === 0) return [];
   return table
     .locator("tbody tr")
@@ -189,6 +189,8 @@ describe("patient access", () => {
       .poll(async () => (await whoCan(page)).map((r) => r[0]))
       .toEqual(deleters.items.map((i) => i.username));
     expect(deleters.items.map((i) => i.username)).not.toContain("lou");
+    // The table says which permission it lists (it said "read" whatever was chosen).
+    await visible(page.getByRole("table", { name: /^Who can use patients\.delete on patient PAT-2002/ }));
 
     // Revoking Lou's grant takes Lou off the list.
     await page.getByLabel("Permission", { exact: true }).selectOption("patients.read");

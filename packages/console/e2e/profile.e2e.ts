@@ -170,6 +170,33 @@ describe("profile", () => {
     await page.getByRole("button", { name: "Done" }).click();
     await hasText(page.getByText(/recovery codes left/), "10 recovery codes left.");
   });
+  it("names each End session button apart, even for sessions from one browser in the same minute", async () => {
+    const user = await createStaff(tenant, "sia", FIRST);
+    for (let i = 0; i < 2; i++)
+      await e.api.auth.login({ tenant: tenant.slug, login: "sia", password: FIRST });
+    // Signed in seconds apart (written into the sessions: the server's clock is real).
+    const [first] = await e.app.core.deps.db.allTenants
+      .selectFrom("sessions")
+      .select(["id", "created_at"])
+      .where("user_id", "=", user.id)
+      .orderBy("created_at")
+      .execute();
+    await e.app.core.deps.db.allTenants
+      .updateTable("sessions")
+      .set({ created_at: new Date(Date.parse(first!.created_at) - 5_000).toISOString() })
+      .where("id", "=", first!.id)
+      .execute();
+    const page = await signedIn({ login: "sia", password: FIRST });
+    await openTab(page, "Sessions");
+    const buttons = page.getByRole("button", { name: /^End session/ });
+    await expect.poll(() => buttons.count()).toBe(2);
+    const names = await buttons.evaluateAll((bs) =>
+      bs.map((b) => b.textContent?.replace(/\s+/g, " ").trim()),
+    );
+    expect(new Set(names).size).toBe(2);
+    for (const name of names) expect(name).toMatch(/^End session of .+, signed in .*\d:\d\d:\d\d/);
+  });
+
   it("asks for the password before setting up two-factor sign-in, long after signing in", async () => {
     const user = await createStaff(tenant, "otto", FIRST);
     const page = await signedIn({ login: "otto", password: FIRST });

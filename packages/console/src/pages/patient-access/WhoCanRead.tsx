@@ -175,7 +175,7 @@ function WhoCanPages(props: {
           <ListTable
             items={page.items}
             empty="Nobody can read this patient with this permission."
-            caption={`Who can read patient ${patientRef} (${permission}${workspaceId ? `, in ${nameOf(workspaceId)}` : ""})`}
+            caption={`Who can use ${permission} on patient ${patientRef}${workspaceId ? `, in ${nameOf(workspaceId)}` : ""}`}
             columns={["User", "Why"]}
             row={(item) => (
               <tr key={item.userId}>
