@@ -109,6 +109,27 @@ describe("settings", () => {
     await shot(page, "settings");
   });
 
+  it("offers a security officer without users.view the roles to choose from, and asks nothing refused", async () => {
+    const officerRole = await tenant.admin.roles.create({
+      name: "Security officer",
+      permissions: ["settings.manage"],
+    });
+    const officer = await tenant.admin.users.create({
+      firstName: "Sol",
+      lastName: "Officer",
+      username: "sol",
+      email: `sol@${tenant.slug}.example`,
+      roleId: officerRole.id,
+      password: "quartz-heron-lattice-8831",
+      mustChangePassword: false,
+    });
+    const page = await signedIn({ path: "/settings", login: "sol", password: "quartz-heron-lattice-8831" });
+    const select = page.getByLabel("Role for users provisioned without a group");
+    await expect.poll(() => select.locator("option", { hasText: "Viewer" }).count()).toBe(1);
+    const refused = await tenant.admin.audit.list({ action: "authz.failed", limit: 200 });
+    expect(refused.items.filter((x) => x.actor.id === officer.id)).toEqual([]);
+  });
+
   it("sets the role for users provisioned over SCIM without a group, and sets it back to none", async () => {
     const viewer = (await tenant.admin.roles.list({ limit: 200 })).items.find((r) => r.name === "Viewer");
     if (!viewer) throw new Error("the tenant has no Viewer role");

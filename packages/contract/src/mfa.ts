@@ -11,7 +11,6 @@ export const TotpEnrolmentSchema = z.strictObject({
 });
 export type TotpEnrolment = z.infer<typeof TotpEnrolmentSchema>;
 
-/** `POST /auth/mfa/totp/confirm`: the code the authenticator shows now. */
 /**
  * Starting enrolment takes the password again when the session signed in more than 10 minutes ago
  * (ASVS 7.5.1; core's step-up.rules.ts); right after signing in, no body is needed (API.md).
@@ -21,6 +20,7 @@ export const StartTotpBody = z
   .optional();
 export type StartTotpBody = z.infer<typeof StartTotpBody>;
 
+/** `POST /auth/mfa/totp/confirm`: the code the authenticator shows now. */
 export const ConfirmTotpBody = z.strictObject({
   code: z
     .string()

@@ -103,7 +103,7 @@ const MATRIX: Readonly<Record<string, Row>> = {
   },
   "DELETE /api/v1/workspaces/:id": { needs: { permission: "workspaces.manage" }, id: "workspace" },
 
-  "GET /api/v1/roles": { needs: { permission: "users.view" } },
+  "GET /api/v1/roles": { needs: { anyOf: ["users.view", "settings.manage", "api_tokens.manage"] } },
   "POST /api/v1/roles": {
     needs: { permission: "roles.manage" },
     body: () => ({ name: `Matrix ${unique()}` }),

@@ -148,6 +148,35 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     }
   });
 
+  it("starts enrolment with no body or {}, checks a password sent even just after signing in, refuses other fields", async () => {
+    const { client } = await createUser(t, a);
+    const start = (body?: unknown) =>
+      client.transport.raw("POST", "/api/v1/auth/mfa/totp", body === undefined ? {} : { body });
+    expect((await start()).status).toBe(200);
+    expect((await start({})).status).toBe(200);
+    const wrong = await start({ password: "not the password at all" });
+    expect(wrong.status).toBe(403);
+    expect(((await wrong.json()) as { code: string }).code).toBe("REAUTHENTICATION_FAILED");
+    const typo = await start({ pasword: CANARY_PASSWORD });
+    expect(typo.status).toBe(400);
+    expect(await typo.text()).not.toContain(CANARY_PASSWORD);
+    expect((await start({ password: CANARY_PASSWORD })).status).toBe(200);
+  });
+
+  it("answers an enrolled person 409 before asking for any password, however old the session", async () => {
+    const { client } = await enrolled(a);
+    const before = t.clock.now();
+    try {
+      t.clock.advance(11 * 60_000);
+      expect((await problemOf(() => client.mfa.startTotp())).code).toBe("MFA_ALREADY_ENROLLED");
+      expect((await problemOf(() => client.mfa.startTotp("not the password at all"))).code).toBe(
+        "MFA_ALREADY_ENROLLED",
+      );
+    } finally {
+      t.clock.set(before);
+    }
+  });
+
   it("enrols: start, a wrong code refused, confirmation gives 10 recovery codes, stored hashed", async () => {
     const { user, client } = await createUser(t, a);
     const start = await client.mfa.startTotp();

@@ -78,6 +78,7 @@ function EffectiveView({ userId }: { userId: string }) {
 
 function EffectiveBody({ data, userId }: { data: GridData; userId: string }) {
   const api = useApi();
+  const viewer = useSession().can("users.view");
   const explainId = useId();
   const { user } = data;
   const [filter, setFilter] = useState("");
@@ -150,7 +151,8 @@ function EffectiveBody({ data, userId }: { data: GridData; userId: string }) {
           <dd>
             {user.privateRole
               ? "Private role"
-              : (data.roleNames.get(user.roleId) ?? "Not shown: role names need the “View users” permission")}
+              : (data.roleNames.get(user.roleId) ??
+                (viewer ? "—" : "Not shown: role names need the “View users” permission"))}
           </dd>
         </div>
         <div>

@@ -143,20 +143,17 @@ export function createMfaService(deps: Deps) {
       input: { password?: string | undefined } = {},
     ): Promise<TotpEnrolment> {
       ensureSignedInUser(caller);
-      if (!signedInRecently(caller.sessionSignedInAt, now())) {
-        if (input.password === undefined) {
-          throw new AppError(
-            "REAUTHENTICATION_REQUIRED",
-            `Setting up two-factor sign-in needs your password: you signed in more than ${RECENT_SIGN_IN_MINUTES} minutes ago`,
-            { errors: [{ path: "password", message: "is needed to set up two-factor sign-in" }] },
-          );
-        }
-        await reauthenticate(
-          deps,
-          ctx,
-          await loadSelf(deps.db.kysely, caller),
-          input.password,
-          "auth.mfa.enrolled",
+      const self = await loadSelf(deps.db.kysely, caller);
+      // Enrolled already: 409 before any password is asked for, counted or checked.
+      if (self.mfa_enrolled === 1) throw new AppError("MFA_ALREADY_ENROLLED");
+      // A password sent is checked, inside the window too; none is needed there.
+      if (input.password !== undefined) {
+        await reauthenticate(deps, ctx, self, input.password, "auth.mfa.enrolled");
+      } else if (!signedInRecently(caller.sessionSignedInAt, now())) {
+        throw new AppError(
+          "REAUTHENTICATION_REQUIRED",
+          `Setting up two-factor sign-in needs your password: you signed in more than ${RECENT_SIGN_IN_MINUTES} minutes ago`,
+          { errors: [{ path: "password", message: "is needed to set up two-factor sign-in" }] },
         );
       }
       const secret = newTotpSecret();

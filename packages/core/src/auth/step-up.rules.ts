@@ -3,8 +3,7 @@
  * Starting TOTP enrolment adds a factor, and the factor then guards the account: from a stolen
  * session an attacker could enrol their own authenticator and shut the owner out (a password reset
  * keeps MFA on). So a session that signed in with the password a moment ago may start it as is,
- * and an older one must give the password again. "A moment" is shorter than the default idle
- * limit (15 minutes), so a session left open at a desk always asks.
+ * and one that signed in more than RECENT_SIGN_IN_MINUTES ago must give the password again.
  */
 export const RECENT_SIGN_IN_MINUTES = 10;
 

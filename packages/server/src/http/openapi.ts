@@ -234,7 +234,8 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
       ...(r.body
         ? {
             requestBody: {
-              required: true,
+              // A body the route may go without (starting MFA enrolment, a restore, a copy) is optional.
+              required: !r.body.safeParse(undefined).success,
               // SCIM routes read either media type (http/input-text.ts), the same schema.
               content: Object.fromEntries(
                 (scim ? [SCIM_MEDIA_TYPE, "application/json"] : ["application/json"]).map((type) => [

@@ -15,6 +15,9 @@ import { type RouteOptions, route } from "../http/route.ts";
 /** Same shape as the workspace list: `limit`, `cursor`, and `q` over the name. */
 const ListRolesQuery = ListWorkspacesQuery;
 
+/** The permissions whose holders read the list of roles (to see users' roles, or to pick one). */
+const ROLE_PICKERS = ["users.view", "settings.manage", "api_tokens.manage"] as const;
+
 export function rolesRoutes(app: FastifyInstance, core: Core, options: RouteOptions): void {
   const tags = ["roles"];
   const etag = (r: { version: number }) => r.version;
@@ -25,7 +28,13 @@ export function rolesRoutes(app: FastifyInstance, core: Core, options: RouteOpti
     summary: "List roles",
     tags,
     auth: "tenant",
-    permission: "users.view",
+    // Who picks a role reads the list: the security settings name the role SCIM provisions with,
+    // and an API token is made with a role. Without it they could choose none, and each refused
+    // read was an authz.failed in the audit (found by the console audit, 2026-12-06).
+    permission: {
+      needs: "the users.view, settings.manage or api_tokens.manage permission",
+      allows: (caller) => ROLE_PICKERS.some((p) => caller.permissions.has(p)),
+    },
     query: ListRolesQuery,
     response: page(RoleSchema),
     handler: ({ ctx, query }) => core.roles.listRoles(ctx, query),

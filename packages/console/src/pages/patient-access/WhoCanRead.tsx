@@ -174,7 +174,7 @@ function WhoCanPages(props: {
         {(page) => (
           <ListTable
             items={page.items}
-            empty="Nobody can read this patient with this permission."
+            empty={`Nobody can use ${permission} on patient ${patientRef}${workspaceId ? ` in ${nameOf(workspaceId)}` : ""}.`}
             caption={`Who can use ${permission} on patient ${patientRef}${workspaceId ? `, in ${nameOf(workspaceId)}` : ""}`}
             columns={["User", "Why"]}
             row={(item) => (

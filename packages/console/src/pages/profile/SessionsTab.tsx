@@ -12,12 +12,6 @@ import { useApi } from "../../session.tsx";
 type SessionInfo = Awaited<ReturnType<Staffgate["auth"]["sessions"]>>["items"][number];
 
 const when = (iso: string) => formatDateTime(iso);
-/**
- * To the second, for a button's accessible name only: two sessions opened in the same minute from
- * the same browser had one name, and a screen reader (or a strict locator) could not tell them apart.
- */
-const toTheSecond = (iso: string) =>
-  new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" }).format(new Date(iso));
 
 /** "Chrome on Linux" from a user agent: enough to recognise one's own devices. */
 function describeAgent(ua: string | null): string {
@@ -86,7 +80,9 @@ export function SessionsTab() {
                       End session
                       <span className="visually-hidden">
                         {" "}
-                        of {describeAgent(s.userAgent)}, signed in {toTheSecond(s.createdAt)}
+                        {/* To the second: two sessions of one minute and one browser had one name. */}
+                        of {describeAgent(s.userAgent)}, signed in{" "}
+                        {formatDateTime(s.createdAt, { seconds: true })}
                       </span>
                     </button>
                   )}

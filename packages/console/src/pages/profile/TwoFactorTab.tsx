@@ -3,7 +3,7 @@
  * ten recovery codes shown once, and turning it off with the password. An enrolment-only session
  * becomes a full one on confirmation; "Continue" reads `/auth/me` again and goes on to the app.
  */
-import { type FormEvent, Fragment, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../../api.ts";
 import { Field } from "../../components/Field.tsx";
 import { FormActions } from "../../components/FormActions.tsx";
@@ -15,29 +15,12 @@ import { DisableMfaDialog } from "./DisableMfaDialog.tsx";
 import { PasswordAgainDialog } from "./PasswordAgainDialog.tsx";
 import { QrCode } from "./QrCode.tsx";
 import { RenewCodesDialog } from "./RenewCodesDialog.tsx";
+import { TotpKey } from "./TotpKey.tsx";
 
 type Step =
   | { readonly kind: "idle" }
   | { readonly kind: "enrolling"; readonly secret: string; readonly otpauthUrl: string }
   | { readonly kind: "codes"; readonly codes: readonly string[]; readonly renewed?: boolean };
-
-/**
- * The key in groups of four for the eye, by spacing (CSS margins on inline groups) rather than by
- * spaces, so that selecting and copying it, or reading its text, gives the key itself in one piece
- * (a key with spaces is not a key to every library). A `<wbr>` between groups lets a phone's
- * narrow screen break the line there; until 2026-12-06 the groups were flex items, which the
- * browser copied one per line.
- */
-function grouped(secret: string) {
-  const parts: { at: number; text: string }[] = [];
-  for (let at = 0; at < secret.length; at += 4) parts.push({ at, text: secret.slice(at, at + 4) });
-  return parts.map((p) => (
-    <Fragment key={p.at}>
-      {p.at > 0 && <wbr />}
-      <span>{p.text}</span>
-    </Fragment>
-  ));
-}
 
 export function TwoFactorTab() {
   const api = useApi();
@@ -102,18 +85,12 @@ export function TwoFactorTab() {
     }
   };
 
-  const copyText = (text: string, done: string, failed: string) => {
-    navigator.clipboard.writeText(text).then(
-      () => setCopied(done),
-      () => setCopied(failed),
+  const copy = (codes: readonly string[]) => {
+    navigator.clipboard.writeText(codes.join("\n")).then(
+      () => setCopied("Copied the recovery codes."),
+      () => setCopied("Could not copy: select the codes and copy them yourself."),
     );
   };
-  const copy = (codes: readonly string[]) =>
-    copyText(
-      codes.join("\n"),
-      "Copied the recovery codes.",
-      "Could not copy: select the codes and copy them yourself.",
-    );
 
   const finish = async () => {
     setBusy(true);
@@ -146,19 +123,7 @@ export function TwoFactorTab() {
         <h2>Set up two-factor sign-in</h2>
         <p>1. Scan this QR code with an authenticator app on your phone.</p>
         <QrCode value={step.otpauthUrl} label="QR image for your authenticator app" />
-        <p>
-          Cannot scan it? Type this key into the app instead:{" "}
-          <code className="totp-secret">{grouped(step.secret)}</code>{" "}
-          <button
-            type="button"
-            onClick={() =>
-              copyText(step.secret, "Copied the key.", "Could not copy: select the key and copy it yourself.")
-            }
-          >
-            Copy key
-          </button>
-        </p>
-        {copied && <p role="status">{copied}</p>}
+        <TotpKey secret={step.secret} />
         <p>2. Enter the 6-digit code the app shows for Staffgate.</p>
         <Field
           label="Code from your app"
