@@ -7,6 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
+import { createStaff } from "./users-seed.ts";
 
 const PASSWORD = "copper-lagoon-thistle-4409";
 const REASON = "Patient collapsed in the waiting room; the chart is needed now";
@@ -19,14 +20,10 @@ describe("emergency access", () => {
       name: "On-call clinician",
       permissions: ["emergency_access.use"],
     });
-    const user = await tenant.admin.users.create({
+    const user = await createStaff(tenant, "cal", PASSWORD, {
       firstName: "Cal",
       lastName: "Clinician",
-      username: "cal",
-      email: `cal@${tenant.slug}.example`,
       roleId: role.id,
-      password: PASSWORD,
-      mustChangePassword: false,
     });
     clinicianId = user.id;
   });

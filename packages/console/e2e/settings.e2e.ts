@@ -9,6 +9,7 @@ import type { Request } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { SETTING_GROUPS } from "../src/pages/settings/fields.ts";
 import { hasText, shot, useE2e, visible } from "./harness.ts";
+import { createStaff } from "./users-seed.ts";
 
 describe("settings", () => {
   const { e, tenant, signedIn } = useE2e();
@@ -114,15 +115,7 @@ describe("settings", () => {
       name: "Security officer",
       permissions: ["settings.manage"],
     });
-    const officer = await tenant.admin.users.create({
-      firstName: "Sol",
-      lastName: "Officer",
-      username: "sol",
-      email: `sol@${tenant.slug}.example`,
-      roleId: officerRole.id,
-      password: "quartz-heron-lattice-8831",
-      mustChangePassword: false,
-    });
+    const officer = await createStaff(tenant, "sol", "quartz-heron-lattice-8831", { roleId: officerRole.id });
     const page = await signedIn({ path: "/settings", login: "sol", password: "quartz-heron-lattice-8831" });
     const select = page.getByLabel("Role for users provisioned without a group");
     await expect.poll(() => select.locator("option", { hasText: "Viewer" }).count()).toBe(1);

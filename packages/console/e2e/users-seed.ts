@@ -48,16 +48,26 @@ export async function staff(
   return { id: user.id, username, email };
 }
 
-/** Nora Quill, a Manager, signed in as `username`: with `password` if given, else invited. */
-export async function createStaff(tenant: E2eTenant, username: string, password?: string) {
-  const roles = await tenant.admin.roles.list({ limit: 200 });
-  const role = roles.items.find((r) => r.name === "Manager") ?? roles.items[0];
+/**
+ * A staff member signing in as `username`: with `password` if given, else invited. Nora Quill, a
+ * Manager, unless `as` names another person or role.
+ */
+export async function createStaff(
+  tenant: E2eTenant,
+  username: string,
+  password?: string,
+  as: { readonly firstName?: string; readonly lastName?: string; readonly roleId?: string } = {},
+) {
+  const manager = async () => {
+    const roles = await tenant.admin.roles.list({ limit: 200 });
+    return (roles.items.find((r) => r.name === "Manager") ?? roles.items[0])?.id ?? "";
+  };
   return tenant.admin.users.create({
-    firstName: "Nora",
-    lastName: "Quill",
+    firstName: as.firstName ?? "Nora",
+    lastName: as.lastName ?? "Quill",
     username,
     email: `${username}@${tenant.slug}.example`,
-    roleId: role?.id ?? "",
+    roleId: as.roleId ?? (await manager()),
     ...(password ? { password, mustChangePassword: false } : {}),
   });
 }
