@@ -197,6 +197,30 @@ describe("profile", () => {
     for (const name of names) expect(name).toMatch(/^End session of .+, signed in .*\d:\d\d:\d\d/);
   });
 
+  it("asks for the password before ending another session, long after signing in", async () => {
+    const user = await createStaff(tenant, "ivo", FIRST);
+    await e.api.auth.login({ tenant: tenant.slug, login: "ivo", password: FIRST });
+    const page = await signedIn({ login: "ivo", password: FIRST });
+    await openTab(page, "Sessions");
+    // Every sign-in of Ivo's was eleven minutes ago (written into the sessions: the server's clock is real).
+    await e.app.core.deps.db.allTenants
+      .updateTable("sessions")
+      .set({ created_at: new Date(Date.now() - 11 * 60_000).toISOString() })
+      .where("user_id", "=", user.id)
+      .execute();
+    await page.getByRole("button", { name: /^End session/ }).click();
+    await page
+      .getByRole("dialog", { name: "End session" })
+      .getByRole("button", { name: "End session" })
+      .click();
+    const dialog = page.getByRole("dialog", { name: "End session" });
+    await visible(dialog.getByText(/You signed in a while ago/));
+    await dialog.getByLabel("Password").fill(FIRST);
+    await dialog.getByRole("button", { name: "End session" }).click();
+    await hasText(page.getByRole("status"), "The session was ended: that browser must sign in again.");
+    await expect.poll(() => page.getByRole("button", { name: /^End session/ }).count()).toBe(0);
+  });
+
   it("asks for the password before setting up two-factor sign-in, long after signing in", async () => {
     const user = await createStaff(tenant, "otto", FIRST);
     const page = await signedIn({ login: "otto", password: FIRST });

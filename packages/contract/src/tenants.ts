@@ -106,6 +106,15 @@ export const SessionListQuery = ListQuery;
 export type SessionListQuery = z.infer<typeof SessionListQuery>;
 export const SessionListResponse = page(SessionSchema);
 
+/**
+ * `DELETE /auth/sessions/{id}` of another of one's sessions takes the password again when this
+ * session signed in more than 10 minutes ago (ASVS 7.5.2); no body otherwise (API.md).
+ */
+export const EndSessionBody = z
+  .strictObject({ password: z.string().min(1, "is required").max(1024).optional() })
+  .optional();
+export type EndSessionBody = z.infer<typeof EndSessionBody>;
+
 export const MeResponse = z.strictObject({
   user: UserSchema,
   tenant: z.strictObject({ id: Id, slug: z.string(), name: z.string() }),

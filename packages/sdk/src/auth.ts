@@ -64,8 +64,16 @@ export function authApi(t: Transport) {
       t.request<{ items: SessionInfo[]; nextCursor: string | null }>("GET", "/api/v1/auth/sessions", {
         query,
       }),
-    /** Ends one of the caller's own sessions (another user's id is 404). */
-    endSession: (id: string, options: { ifMatch?: number } = {}) =>
-      t.request<void>("DELETE", `/api/v1/auth/sessions/${enc(id)}`, options),
+    /**
+     * Ends one of the caller's own sessions (another user's id is 404). Another than this one needs
+     * `password` more than 10 minutes after signing in (REAUTHENTICATION_REQUIRED).
+     */
+    endSession: (id: string, options: { ifMatch?: number; password?: string } = {}) => {
+      const { password, ...rest } = options;
+      return t.request<void>("DELETE", `/api/v1/auth/sessions/${enc(id)}`, {
+        ...rest,
+        ...(password === undefined ? {} : { body: { password } }),
+      });
+    },
   };
 }

@@ -26,6 +26,7 @@ import { ARGON2_DEFAULTS, MAX_QUEUED_HASHES } from "./password-hasher.ts";
 import { PASSWORD_HARD_CAP } from "./password-policy.rules.ts";
 import { BULK_COST, DEFAULT_RATE_LIMITS, LIST_COST_DIVISOR } from "./rate-limits.ts";
 import { REAUTH_LIMIT, REAUTH_WINDOW_MS } from "./reauth-throttle.ts";
+import { RECENT_SIGN_IN_MINUTES } from "./step-up.rules.ts";
 
 const DOC_PATH = fileURLToPath(new URL("../../../../docs/security/auth-controls.md", import.meta.url));
 const TABLE_HEADER = ["Control", "Value", "Code"];
@@ -84,6 +85,7 @@ const KNOWN: Record<string, Known> = {
   "LOGIN_THROTTLE.perAddress": { value: LOGIN_THROTTLE.perAddress, unit: "count" },
   REAUTH_LIMIT: { value: REAUTH_LIMIT, unit: "count" },
   REAUTH_WINDOW_MS: { value: REAUTH_WINDOW_MS, unit: "ms" },
+  RECENT_SIGN_IN_MINUTES: { value: RECENT_SIGN_IN_MINUTES, unit: "minutes" },
   RESET_EMAILS_PER_HOUR: { value: RESET_EMAILS_PER_HOUR, unit: "count" },
   RESET_LINK_MINUTES: { value: RESET_LINK_MINUTES, unit: "minutes" },
   INVITATION_HOURS: { value: INVITATION_HOURS, unit: "hours" },

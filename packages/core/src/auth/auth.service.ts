@@ -27,6 +27,7 @@ import { mfaRequiredOf } from "./mfa.service.ts";
 import { idledOut, sessionEndIso, sessionEndMs } from "./session-lifetime.rules.ts";
 import { purposeNow, reportedPurpose } from "./session-purpose.rules.ts";
 import { createSessionStore } from "./sessions.store.ts";
+import { requireRecentSignIn } from "./step-up.ts";
 
 export type { LoginInput, LoginResult } from "./login.service.ts";
 
@@ -186,9 +187,31 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
 
     /**
      * Ends one of the caller's own sessions; another user's (or tenant's) id is 404 like a missing
-     * one; a stale If-Match is 412 and ends nothing.
+     * one; a stale If-Match is 412 and ends nothing. Ending another of one's sessions needs a
+     * recent sign-in or the password (ASVS 7.5.2, step-up.ts); ending this one is signing out.
      */
-    async endSession(caller: Caller, ctx: Ctx, id: string, ifMatch?: number): Promise<void> {
+    async endSession(
+      caller: Caller,
+      ctx: Ctx,
+      id: string,
+      ifMatch?: number,
+      input: { password?: string | undefined } = {},
+    ): Promise<void> {
+      const users = createUserStore(deps.db.kysely, caller.tenantId);
+      const mine = await createSessionStore(deps.db.kysely, caller.tenantId).findSession(id);
+      if (mine?.user_id !== caller.userId) throw new AppError("NOT_FOUND", "No such session");
+      expectVersion(1, ifMatch);
+      if (id !== caller.sessionId) {
+        const self = async () => {
+          const row = await users.findUserRowById(caller.userId);
+          if (!row) throw new AppError("UNAUTHENTICATED");
+          return row;
+        };
+        await requireRecentSignIn(deps, ctx, caller, self, input.password, {
+          action: "auth.session.ended",
+          doing: "Ending another of your sessions",
+        });
+      }
       await inChangeTx(deps, caller.tenantId, async (trx) => {
         const sessions = createSessionStore(trx, caller.tenantId);
         const found = await sessions.findSession(id);

@@ -41,7 +41,7 @@ import { notifyMfaChange } from "./mfa-emails.ts";
 import { longEnoughAlone, passwordPolicyFor } from "./password-policy.rules.ts";
 import { reauthenticate } from "./reauthenticate.ts";
 import { createSessionStore } from "./sessions.store.ts";
-import { RECENT_SIGN_IN_MINUTES, signedInRecently } from "./step-up.rules.ts";
+import { requireRecentSignIn } from "./step-up.ts";
 
 /** The sealing key for TOTP secrets: from STAFFGATE_SECRET_KEY, or none (stored as-is). */
 export function mfaSecretKey(): Buffer | undefined {
@@ -146,16 +146,10 @@ export function createMfaService(deps: Deps) {
       const self = await loadSelf(deps.db.kysely, caller);
       // Enrolled already: 409 before any password is asked for, counted or checked.
       if (self.mfa_enrolled === 1) throw new AppError("MFA_ALREADY_ENROLLED");
-      // A password sent is checked, inside the window too; none is needed there.
-      if (input.password !== undefined) {
-        await reauthenticate(deps, ctx, self, input.password, "auth.mfa.enrolled");
-      } else if (!signedInRecently(caller.sessionSignedInAt, now())) {
-        throw new AppError(
-          "REAUTHENTICATION_REQUIRED",
-          `Setting up two-factor sign-in needs your password: you signed in more than ${RECENT_SIGN_IN_MINUTES} minutes ago`,
-          { errors: [{ path: "password", message: "is needed to set up two-factor sign-in" }] },
-        );
-      }
+      await requireRecentSignIn(deps, ctx, caller, async () => self, input.password, {
+        action: "auth.mfa.enrolled",
+        doing: "Setting up two-factor sign-in",
+      });
       const secret = newTotpSecret();
       const sealed = sealSecret(secret, mfaSecretKey(), secretBinding(caller.tenantId, caller.userId));
       return inChangeTx(deps, caller.tenantId, async (trx) => {

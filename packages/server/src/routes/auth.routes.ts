@@ -1,5 +1,6 @@
 /** /api/v1/auth: sign-in, sign-out, "who am I" and the caller's own sessions. */
 import {
+  EndSessionBody,
   IdParams,
   LoginBody,
   LoginResponse,
@@ -112,13 +113,16 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
     method: "DELETE",
     ifMatch: true,
     url: "/api/v1/auth/sessions/:id",
-    summary: "End one of the caller's own sessions (another user's id is 404)",
+    summary:
+      "End one of the caller's own sessions (another user's id is 404). Another than this one, more than 10 minutes after signing in: the password again (403 REAUTHENTICATION_REQUIRED without it)",
     tags,
     auth: "tenant",
     params: IdParams,
+    body: EndSessionBody,
+    bodyLimit: PASSWORD_BODY_LIMIT,
     response: null,
-    handler: async ({ caller, ctx, params, ifMatch }) => {
-      await core.auth.endSession(caller, ctx, params.id, ifMatch);
+    handler: async ({ caller, ctx, params, ifMatch, body }) => {
+      await core.auth.endSession(caller, ctx, params.id, ifMatch, body ?? {});
     },
   });
 }

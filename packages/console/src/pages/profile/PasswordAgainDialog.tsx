@@ -1,7 +1,7 @@
 /**
  * A step that asks the signed-in person's password again (ASVS 7.5.1): turning two-factor sign-in
- * off, new recovery codes, one's own email address, and setting up two-factor sign-in long after
- * signing in. A wrong password is said beside the field (the API answers it as a
+ * off, new recovery codes, one's own email address, and, long after signing in, setting up
+ * two-factor sign-in or ending another session. A wrong password is said beside the field (the API answers it as a
  * field error on `password`); `refusal` words the step's own refusals first.
  */
 import { type ReactNode, useState } from "react";

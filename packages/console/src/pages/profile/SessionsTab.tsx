@@ -1,6 +1,7 @@
 /** Profile → Sessions: the user's own sessions, "This session" marked, "End session" for the others. */
 import type { Staffgate } from "@staffgate/sdk";
 import { useState } from "react";
+import { problemCode } from "../../api.ts";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { ListTable } from "../../components/ListTable.tsx";
 import { LoadState } from "../../components/LoadState.tsx";
@@ -8,6 +9,7 @@ import { Notice } from "../../components/Messages.tsx";
 import { useLoad } from "../../components/useLoad.ts";
 import { formatDateTime } from "../../dates.ts";
 import { useApi } from "../../session.tsx";
+import { PasswordAgainDialog } from "./PasswordAgainDialog.tsx";
 
 type SessionInfo = Awaited<ReturnType<Staffgate["auth"]["sessions"]>>["items"][number];
 
@@ -45,6 +47,11 @@ export function SessionsTab() {
   const [state, reload] = useLoad(() => api.auth.sessions(), [api]);
   const [ending, setEnding] = useState<SessionInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [askingPassword, setAskingPassword] = useState<SessionInfo | null>(null);
+  const ended = () => {
+    setNotice("The session was ended: that browser must sign in again.");
+    reload();
+  };
 
   return (
     <section aria-labelledby="sessions-title">
@@ -99,9 +106,15 @@ export function SessionsTab() {
           danger
           onClose={() => setEnding(null)}
           onConfirm={async () => {
-            await api.auth.endSession(ending.id);
-            setNotice("The session was ended: that browser must sign in again.");
-            reload();
+            try {
+              await api.auth.endSession(ending.id);
+            } catch (e) {
+              // Long after signing in, the server asks for the password first (ASVS 7.5.2).
+              if (problemCode(e) !== "REAUTHENTICATION_REQUIRED") throw e;
+              setAskingPassword(ending);
+              return;
+            }
+            ended();
           }}
         >
           <p>
@@ -109,6 +122,24 @@ export function SessionsTab() {
             {when(ending.createdAt)}, will be signed out.
           </p>
         </ConfirmDialog>
+      )}
+      {askingPassword && (
+        <PasswordAgainDialog
+          title="End session"
+          submitLabel="End session"
+          danger
+          submit={async (password) => {
+            await api.auth.endSession(askingPassword.id, { password });
+            setAskingPassword(null);
+            ended();
+          }}
+          onClose={() => setAskingPassword(null)}
+        >
+          <p>
+            You signed in a while ago. Enter your password to confirm it is you before signing out{" "}
+            {describeAgent(askingPassword.userAgent)} at {askingPassword.ip ?? "an unknown address"}.
+          </p>
+        </PasswordAgainDialog>
       )}
     </section>
   );
