@@ -197,27 +197,23 @@ export function createAuthService(deps: Deps, cache: PolicyCache, options: AuthS
       ifMatch?: number,
       input: { password?: string | undefined } = {},
     ): Promise<void> {
-      const users = createUserStore(deps.db.kysely, caller.tenantId);
+      // Checked before the password, and outside the change's transaction (a password is hashed
+      // to be checked): another user's or tenant's id is 404 and a stale If-Match 412 before any
+      // password is read, counted or audited. Sessions have no version: one is never changed
+      // through the API, only ended, so it is at 1.
       const mine = await createSessionStore(deps.db.kysely, caller.tenantId).findSession(id);
       if (mine?.user_id !== caller.userId) throw new AppError("NOT_FOUND", "No such session");
       expectVersion(1, ifMatch);
-      if (id !== caller.sessionId) {
-        const self = async () => {
-          const row = await users.findUserRowById(caller.userId);
-          if (!row) throw new AppError("UNAUTHENTICATED");
-          return row;
-        };
-        await requireRecentSignIn(deps, ctx, caller, self, input.password, {
+      // A password sent is checked even to end this session, as every step-up checks one sent.
+      if (id !== caller.sessionId || input.password !== undefined) {
+        await requireRecentSignIn(deps, ctx, caller, input.password, {
           action: "auth.session.ended",
           doing: "Ending another of your sessions",
         });
       }
       await inChangeTx(deps, caller.tenantId, async (trx) => {
         const sessions = createSessionStore(trx, caller.tenantId);
-        const found = await sessions.findSession(id);
-        if (found?.user_id !== caller.userId) throw new AppError("NOT_FOUND", "No such session");
-        // Sessions have no version: one is never changed through the API, only ended, so it is at 1.
-        expectVersion(1, ifMatch);
+        // Ended meanwhile (by another request): 404, as deleteUserSession finds nothing.
         const ended = await sessions.deleteUserSession(caller.userId, id);
         if (!ended) throw new AppError("NOT_FOUND", "No such session");
         await appendAudit(deps, trx, ctx, {

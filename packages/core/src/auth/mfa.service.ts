@@ -146,10 +146,14 @@ export function createMfaService(deps: Deps) {
       const self = await loadSelf(deps.db.kysely, caller);
       // Enrolled already: 409 before any password is asked for, counted or checked.
       if (self.mfa_enrolled === 1) throw new AppError("MFA_ALREADY_ENROLLED");
-      await requireRecentSignIn(deps, ctx, caller, async () => self, input.password, {
-        action: "auth.mfa.enrolled",
-        doing: "Setting up two-factor sign-in",
-      });
+      await requireRecentSignIn(
+        deps,
+        ctx,
+        caller,
+        input.password,
+        { action: "auth.mfa.enrolled", doing: "Setting up two-factor sign-in" },
+        self,
+      );
       const secret = newTotpSecret();
       const sealed = sealSecret(secret, mfaSecretKey(), secretBinding(caller.tenantId, caller.userId));
       return inChangeTx(deps, caller.tenantId, async (trx) => {

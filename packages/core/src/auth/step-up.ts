@@ -7,6 +7,7 @@ import type { UsersTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
+import { createUserStore } from "../users/users.store.ts";
 import type { Caller } from "./caller.ts";
 import { reauthenticate } from "./reauthenticate.ts";
 import { RECENT_SIGN_IN_MINUTES, signedInRecently } from "./step-up.rules.ts";
@@ -15,13 +16,16 @@ export async function requireRecentSignIn(
   deps: Deps,
   ctx: Ctx,
   caller: Caller,
-  /** The caller's own row, read when a password is to be checked. */
-  self: () => Promise<UsersTable>,
   password: string | undefined,
   step: { readonly action: string; readonly doing: string },
+  /** The caller's own row when already read; otherwise it is read when a password is to be checked. */
+  self?: UsersTable,
 ): Promise<void> {
   if (password !== undefined) {
-    await reauthenticate(deps, ctx, await self(), password, step.action);
+    const user =
+      self ?? (await createUserStore(deps.db.kysely, caller.tenantId).findUserRowById(caller.userId));
+    if (!user) throw new AppError("UNAUTHENTICATED");
+    await reauthenticate(deps, ctx, user, password, step.action);
     return;
   }
   if (signedInRecently(caller.sessionSignedInAt, deps.clock.now())) return;

@@ -129,7 +129,16 @@ export function SessionsTab() {
           submitLabel="End session"
           danger
           submit={async (password) => {
-            await api.auth.endSession(askingPassword.id, { password });
+            try {
+              await api.auth.endSession(askingPassword.id, { password });
+            } catch (e) {
+              if (problemCode(e) !== "NOT_FOUND") throw e;
+              // Ended meanwhile (elsewhere, or by its idle limit): nothing left to end.
+              setAskingPassword(null);
+              setNotice("That session had already ended.");
+              reload();
+              return;
+            }
             setAskingPassword(null);
             ended();
           }}
