@@ -70,15 +70,14 @@ function EffectiveView({ userId }: { userId: string }) {
       </p>
       <h1>Effective permissions</h1>
       <LoadState state={state} loading="Loading effective permissions…">
-        {(data) => <EffectiveBody data={data} userId={userId} />}
+        {(data) => <EffectiveBody data={data} userId={userId} viewer={viewer} />}
       </LoadState>
     </>
   );
 }
 
-function EffectiveBody({ data, userId }: { data: GridData; userId: string }) {
+function EffectiveBody({ data, userId, viewer }: { data: GridData; userId: string; viewer: boolean }) {
   const api = useApi();
-  const viewer = useSession().can("users.view");
   const explainId = useId();
   const { user } = data;
   const [filter, setFilter] = useState("");

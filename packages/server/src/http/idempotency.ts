@@ -118,8 +118,13 @@ export interface Keeping {
  * a failure to store its answer is logged and the answer still goes out (a retry then hears that
  * the request was carried out, IDEMPOTENT_RESPONSE_NOT_KEPT).
  */
-export async function keepAnswer(k: Keeping, body: string | null, etag: string | null): Promise<void> {
-  const stored = { status: k.status, body: k.secret ? null : body, etag, secret: k.secret };
+export async function keepAnswer(
+  k: Keeping,
+  /** The answer's text, made only here and only when it may be stored (never a secret's). */
+  body: () => string | null,
+  etag: string | null,
+): Promise<void> {
+  const stored = { status: k.status, body: k.secret ? null : body(), etag, secret: k.secret };
   try {
     await (k.scope.claimed ? k.idempotency.keep(k.scope, stored) : k.idempotency.record(k.scope, stored));
   } catch (error) {

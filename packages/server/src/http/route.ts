@@ -416,7 +416,7 @@ export function route<
       const keeping =
         idempotency && scope ? { idempotency, scope, status, secret: secretAnswer, request } : null;
       if (spec.response === null) {
-        if (keeping) await keepAnswer(keeping, null, null);
+        if (keeping) await keepAnswer(keeping, () => null, null);
         return reply.code(status).send();
       }
       if (options.validateResponses) {
@@ -432,7 +432,7 @@ export function route<
       const etag = spec.etag ? etagOf(spec.etag(result as never)) : null;
       if (etag) reply.header("etag", etag);
       if (locate) reply.header("location", locate(result));
-      if (keeping) await keepAnswer(keeping, secretAnswer ? null : JSON.stringify(result), etag);
+      if (keeping) await keepAnswer(keeping, () => JSON.stringify(result), etag);
       return reply.code(status).send(result);
     },
   });
