@@ -82,6 +82,17 @@ describe("emailed links and forced password change", () => {
     await choose(again, THIRD, "Reset password");
     await hasText(again.getByRole("alert"), /This reset link has expired, was already used/);
     await visible(again.getByRole("link", { name: "Ask for a new link" }));
+
+    // A new link opened in the same tab changes only the fragment (no page loads): the page starts
+    // over with the new token instead of keeping the last one's "expired".
+    await tenant.admin.credentials.forgotPassword({ tenant: tenant.slug, email: user.email });
+    const next = await e.emailLink(user.email, "auth.password.reset_link");
+    expect(next).not.toBe(link);
+    await again.goto(next);
+    await expect.poll(() => new URL(again.url()).hash).toBe("");
+    expect(await again.getByRole("alert").count()).toBe(0);
+    await choose(again, THIRD, "Reset password");
+    await hasText(again.getByRole("status"), /Your password was reset/);
   });
 
   it("accepts an invitation: the invited user sets a password, becomes active and signs in", async () => {

@@ -6,6 +6,13 @@
 import { z } from "zod";
 import { Id } from "./common.ts";
 
+/**
+ * The longest idle timeout, for the tenant and for a workspace's override alike (8 hours, a
+ * clinical shift): a workspace may differ from the tenant's limit, never leave this bound
+ * (SECURITY.md E-37; docs/decisions.md "Idle timeout").
+ */
+export const IDLE_TIMEOUT_MAX_MINUTES = 480;
+
 /** 1440 → "1,440": the way the console's hints write the same bound. */
 const n = (value: number) => value.toLocaleString("en-US");
 
@@ -44,7 +51,7 @@ export const SETTINGS_FIELDS = {
   mfaRequired: z.enum(["off", "all", "patient_access"]),
   /** "Remember this device" for MFA; 0 = never. */
   rememberDeviceDays: int(0, 30),
-  idleTimeoutMinutes: int(1, 480),
+  idleTimeoutMinutes: int(1, IDLE_TIMEOUT_MAX_MINUTES),
   absoluteTimeoutHours: int(1, 24),
   /**
    * Concurrent sessions one person may hold (ASVS 7.1.2); a sign-in beyond it ends the oldest

@@ -10,7 +10,10 @@ export const TenantSlug = z
   .toLowerCase()
   .min(2)
   .max(40)
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "lower-case letters and digits in groups joined by single hyphens");
+  .regex(
+    /^[a-z0-9]+(-[a-z0-9]+)*$/,
+    "must be lower-case letters and digits in groups joined by single hyphens",
+  );
 
 /** An IANA time zone this runtime knows (`Europe/Oslo`, `UTC`), as the tenant's dates are shown in it. */
 export const TimeZone = z

@@ -1,12 +1,16 @@
 /** Workspaces: departments, clinic locations (PRODUCT.md §2). */
 import { z } from "zod";
 import { Id, Label, Timestamp } from "./common.ts";
+import { IDLE_TIMEOUT_MAX_MINUTES } from "./settings.ts";
 
 export const WorkspaceSlug = z
   .string()
   .min(1, "is required")
   .max(40)
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "lower-case letters and digits in groups joined by single hyphens");
+  .regex(
+    /^[a-z0-9]+(-[a-z0-9]+)*$/,
+    "must be lower-case letters and digits in groups joined by single hyphens",
+  );
 
 export const WorkspaceSchema = z.strictObject({
   id: Id,
@@ -20,7 +24,12 @@ export const WorkspaceSchema = z.strictObject({
 });
 export type Workspace = z.infer<typeof WorkspaceSchema>;
 
-const IdleTimeout = z.number().int().min(60).max(86_400).nullable();
+const IdleTimeout = z
+  .number()
+  .int()
+  .min(60)
+  .max(IDLE_TIMEOUT_MAX_MINUTES * 60)
+  .nullable();
 
 export const CreateWorkspaceBody = z.strictObject({
   slug: WorkspaceSlug,

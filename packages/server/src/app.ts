@@ -27,6 +27,7 @@ import { installAuditLog } from "./http/audit-log.ts";
 import { installAuthentication } from "./http/auth.ts";
 import { answerClientError } from "./http/client-error.ts";
 import { DEFAULT_CONSOLE_DIR, installConsole } from "./http/console.ts";
+import { installDocumentedStatusCheck } from "./http/documented-statuses.ts";
 import { installInputText } from "./http/input-text.ts";
 import { installMetrics } from "./http/metrics.ts";
 import { frameworkProblem, installErrorHandling } from "./http/problem.ts";
@@ -249,6 +250,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     },
   );
   installSecurityHeaders(app);
+  if (options.validateResponses) installDocumentedStatusCheck(app, registry);
   installAuditLog(core, app.log);
   installAuthentication(app, core, options.operatorToken);
   for (const register of ROUTE_MODULES) register(app, core, routeOptions);

@@ -126,7 +126,7 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(res.json().errors).toEqual([
       { path: "slug", message: "is required" },
       { path: "protected", message: "must be true or false" },
-      { path: "idleTimeoutSeconds", message: "must be at most 86400" },
+      { path: "idleTimeoutSeconds", message: "must be at most 28800" },
     ]);
   });
 

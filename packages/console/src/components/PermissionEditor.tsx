@@ -30,8 +30,11 @@ export function PermissionEditor(props: {
   readonly onChange: (next: Grants) => void;
   readonly disabled?: boolean;
   readonly errors?: GrantErrors;
-  /** Whether the editor holds a permission (so may grant it); absent: everything is offered. */
-  readonly holds?: (key: string) => boolean;
+  /**
+   * Whether the editor holds a permission (so may grant it) at tenant level, or in a workspace row's
+   * workspace (as a collaborator there, for a collaborator row); absent: everything is offered.
+   */
+  readonly holds?: (key: string, workspaceId?: string, collaborator?: boolean) => boolean;
 }) {
   const { value, onChange, disabled = false, errors = {}, holds } = props;
   const a = useMemo(() => analyse(props.catalog), [props.catalog]);
@@ -189,14 +192,15 @@ function Categories(props: {
   rowCollaborator?: boolean;
   disabled: boolean;
   errors: Readonly<Record<string, string>> | undefined;
-  holds: ((key: string) => boolean) | undefined;
+  holds: ((key: string, workspaceId?: string, collaborator?: boolean) => boolean) | undefined;
   onChange: (permissions: string[]) => void;
 }) {
   const { analysed, scope, collaborator } = props;
-  // A workspace row's permission is judged as the same one at tenant level (the server decides).
-  const unheld = (key: string) => props.holds !== undefined && !props.holds(key);
   const granted = new Set(props.granted);
   const onRow = scope !== "tenant";
+  // A workspace row's permission is judged by what the editor holds in that workspace.
+  const unheld = (key: string) =>
+    props.holds !== undefined && !(onRow ? props.holds(key, scope, collaborator) : props.holds(key));
   // An unticked permission that a ticked one implies is held all the same: say so.
   const implied = new Map<string, string>();
   for (const k of granted) {

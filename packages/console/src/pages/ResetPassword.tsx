@@ -41,7 +41,7 @@ export function LinkPasswordPage(props: {
   readonly send: (token: string, password: string) => Promise<void>;
 }) {
   const { texts } = props;
-  const [token] = useState(tokenFromFragment);
+  const [token, setToken] = useState(tokenFromFragment);
   const [value, setValue] = useState<NewPassword>(EMPTY_NEW_PASSWORD);
   const [errors, setErrors] = useState<NewPasswordErrors>({});
   const [error, setError] = useState<string | null>(null);
@@ -49,7 +49,24 @@ export function LinkPasswordPage(props: {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    if (window.location.hash) window.history.replaceState(null, "", window.location.pathname);
+    const forget = () => {
+      if (window.location.hash) window.history.replaceState(null, "", window.location.pathname);
+    };
+    forget();
+    // Another link pasted into this tab changes only the fragment: no new page loads, so the page
+    // starts over with its token (not the last link's "expired").
+    const onHashChange = () => {
+      const next = tokenFromFragment();
+      if (!next) return;
+      setToken(next);
+      setValue(EMPTY_NEW_PASSWORD);
+      setErrors({});
+      setError(null);
+      setOutcome("form");
+      forget();
+    };
+    window.addEventListener("hashchange", onHashChange);
+    return () => window.removeEventListener("hashchange", onHashChange);
   }, []);
 
   const submit = async (event: FormEvent) => {

@@ -14,7 +14,7 @@ import { useLoad } from "../components/useLoad.ts";
 import { listAll } from "../listAll.ts";
 import { useApi, useSession } from "../session.tsx";
 import type { Role } from "../types.ts";
-import { coverageOf } from "./roles/coverage.ts";
+import { coverageOf, holdingOf } from "./roles/coverage.ts";
 import { useGrantOptions } from "./roles/grantOptions.ts";
 import { RoleDialog } from "./roles/RoleDialog.tsx";
 import "../styles/roles.css";
@@ -34,7 +34,7 @@ function RolesView() {
   const holds = (r: Role) => r.id === me.user.roleId || me.user.workspaceRoles.some((w) => w.roleId === r.id);
   const canManage = can("roles.manage");
   const [roles, reload] = useLoad(() => listAll((page) => api.roles.list(page)), [api]);
-  const options = useGrantOptions(api);
+  const options = useGrantOptions(api, me.user.id);
   const [open, setOpen] = useState<Open>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -52,7 +52,7 @@ function RolesView() {
       // The copy would grant what the role grants: name what the caller lacks by its label.
       const coverage =
         problemCode(e) === "PRIVILEGE_ESCALATION" && options.kind === "ready"
-          ? coverageOf(me.permissions, options.value.catalog)
+          ? coverageOf(holdingOf(me), options.value.catalog, options.value.reach)
           : null;
       const lacking = coverage?.excess(role) ?? [];
       setError(

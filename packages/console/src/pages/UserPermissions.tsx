@@ -14,7 +14,7 @@ import { useLoad } from "../components/useLoad.ts";
 import { Link } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
 import type { User } from "../types.ts";
-import { coverageOf } from "./roles/coverage.ts";
+import { coverageOf, holdingOf } from "./roles/coverage.ts";
 import { type GrantOptions, useGrantOptions } from "./roles/grantOptions.ts";
 import { grantsBody, grantsOf, withCollaborator } from "./roles/grants.ts";
 import { type SaveProblem, saveProblem } from "./roles/saveProblem.ts";
@@ -32,13 +32,14 @@ export function UserPermissionsPage({ userId }: { userId: string }) {
 
 function UserPermissionsView({ userId }: { userId: string }) {
   const api = useApi();
+  const { me } = useSession();
   const [subject, reload] = useLoad(async () => {
     const [user, grants] = await Promise.all([api.users.get(userId), api.userActions.getPermissions(userId)]);
     // A private role has no name to show; /roles never answers it.
     const roleName = grants.private ? null : (await api.roles.get(grants.roleId)).name;
     return { user, grants, roleName };
   }, [api, userId]);
-  const options = useGrantOptions(api);
+  const options = useGrantOptions(api, me.user.id);
   const [notice, setNotice] = useState<string | null>(null);
 
   return (
@@ -92,7 +93,7 @@ function PermissionsForm(props: {
   const [busy, setBusy] = useState(false);
   const self = user.id === me.user.id;
   const allowed = can("users.manage") && can("roles.manage");
-  const coverage = coverageOf(me.permissions, options.catalog);
+  const coverage = coverageOf(holdingOf(me), options.catalog, options.reach);
   // What the user holds now beyond the caller: the server refuses any change to such a user.
   const beyond = self || !allowed ? [] : coverage.excess(props.grants);
   const readOnly = self || !allowed || beyond.length > 0;

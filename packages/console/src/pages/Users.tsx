@@ -18,7 +18,7 @@ import type { User } from "../types.ts";
 import "../styles/users.css";
 import "../styles/users-access.css";
 import { CreateUserDialog } from "./CreateUserDialog.tsx";
-import { coverageOf, userExcess } from "./roles/coverage.ts";
+import { coverageOf, holdingOf, userExcess } from "./roles/coverage.ts";
 import { useLabelledApi } from "./roles/useLabelledApi.ts";
 import { EditUserDialog } from "./users/EditUserDialog.tsx";
 import { ExportUsersButton } from "./users/ExportUsersButton.tsx";
@@ -61,10 +61,13 @@ export function UsersPage() {
 function UsersView() {
   const plainApi = useApi();
   const { can, me } = useSession();
-  const [options] = useLoad(() => loadUserOptions(plainApi), [plainApi]);
+  const [options] = useLoad(() => loadUserOptions(plainApi, me.user.id), [plainApi, me.user.id]);
   const ready = options.kind === "ready" ? options.value : null;
   const api = useLabelledApi(ready);
-  const coverage = useMemo(() => (ready ? coverageOf(me.permissions, ready.catalog) : null), [ready, me]);
+  const coverage = useMemo(
+    () => (ready ? coverageOf(holdingOf(me), ready.catalog, ready.reach) : null),
+    [ready, me],
+  );
   const caller: Caller = {
     can,
     userId: me.user.id,

@@ -206,6 +206,30 @@ describe("decide()", () => {
     expect(d.steps).toContain("grant pgr_1 on patient p9 is limited to workspace wsp_b");
   });
 
+  it("names the workspace of a per-workspace collaborator role, not the tenant level", () => {
+    const collaborator = role({ id: "rol_c", collaborator: true, permissions: ["patients.read"] });
+    const u = user({
+      role: role({ permissions: ["collections.read"] }),
+      workspaceRoles: new Map([["wsp_a", collaborator]]),
+    });
+    const d = decide(facts(u), { permission: "patients.read", workspaceId: "wsp_a", patientRef: "p9" });
+    expect(d.reason).toMatchObject({
+      code: "COLLABORATOR_NO_GRANT",
+      roleId: "rol_c",
+      roleKind: "workspace",
+    });
+    expect(d.reason.message).toBe(
+      "the user is a collaborator in workspace wsp_a (per-workspace role) and has no access to patient p9",
+    );
+    const formal = decide(facts(user({ role: collaborator })), {
+      permission: "patients.read",
+      patientRef: "p9",
+    });
+    expect(formal.reason.message).toBe(
+      "the user is a collaborator at tenant level and has no access to patient p9",
+    );
+  });
+
   describe("an emergency elevation", () => {
     const holder = user({ role: role({ permissions: ["emergency_access.use"] }) });
     const open = (over: Partial<EmergencyFact> = {}): EmergencyFact => ({

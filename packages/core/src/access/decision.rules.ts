@@ -205,7 +205,11 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
       );
       decision = emergencyOr(facts, query, permission, steps, reason);
     } else {
-      const where = scope === "tenant" ? "at tenant level" : `in workspace ${scopedWorkspace}`;
+      // A per-workspace role's tenant-level grants hold only in its workspace: say that workspace.
+      const where =
+        scope === "workspace" || roleKind === "workspace"
+          ? `in workspace ${scopedWorkspace}${roleKind === "workspace" ? " (per-workspace role)" : ""}`
+          : "at tenant level";
       if (explain) {
         const via = impliedBy(catalog, grantedBy, permission.key);
         steps.push(

@@ -167,6 +167,10 @@ export function installMetrics(app: FastifyInstance, core: Core, options: RouteO
     response: null,
     raw: true,
     produces: { [metrics.contentType]: "Prometheus text exposition format" },
+    otherResponses: {
+      401: "UNAUTHENTICATED: from another machine without the operator token",
+      403: "FORBIDDEN: a tenant's session or API token",
+    },
     handler: async ({ request, reply }) => {
       if (!request.operator && !fromThisMachine(request)) {
         // A tenant's session or API token is authenticated, just not permitted here: 403, not 401.

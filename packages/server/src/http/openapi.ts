@@ -126,7 +126,22 @@ function commonResponses(r: RegisteredRoute): Record<string, unknown> {
         }
       : {}),
     ...(r.params ? { "404": problem("Not found: missing, or in another tenant (the same answer)") } : {}),
+    ...(r.method === "GET"
+      ? {}
+      : {
+          "413": problem("PAYLOAD_TOO_LARGE: the body is over the route's limit"),
+          "415": problem("UNSUPPORTED_MEDIA_TYPE: the body is not JSON"),
+        }),
+    // Any route while the service stops or its database cannot be reached (http/shutting-down.ts).
+    "503": problem(
+      "NOT_READY: the service is shutting down or its database cannot be reached; SERVICE_BUSY (where a password is checked): too many are waiting. Retry-After says when to try again",
+    ),
   };
+}
+
+/** A body a route sends as it is (not through a schema): JSON ones are objects, the rest text. */
+function producedSchema(type: string, description: string) {
+  return /[/+]json$/.test(type) ? { type: "object", description } : { type: "string", description };
 }
 
 /**
@@ -177,7 +192,7 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
                   content: Object.fromEntries(
                     Object.entries(r.produces).map(([type, description]) => [
                       type,
-                      { schema: { type: "string", description } },
+                      { schema: producedSchema(type, description) },
                     ]),
                   ),
                 }

@@ -105,6 +105,8 @@ export function credentialsRoutes(app: FastifyInstance, core: Core, options: Rou
     otherResponses: {
       202: "The reset link was sent (after compromised: true, the old password no longer works)",
       204: "The typed password was set",
+      409: "USER_STATE_INVALID: a virtual or archived user, or a reset link for one who is not active",
+      422: "TYPED_PASSWORDS_FORBIDDEN: the tenant's settings forbid typed passwords",
     },
     raw: true,
     handler: async ({ caller, ctx, params, body, ifMatch, reply }) => {

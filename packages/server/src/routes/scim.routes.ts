@@ -28,6 +28,7 @@ import { anyOf, type RouteOptions, route } from "../http/route.ts";
 import { SCIM_BASES, SCIM_MEDIA_TYPE, sendScim } from "../http/scim.ts";
 
 const produces = { [SCIM_MEDIA_TYPE]: "a SCIM resource or ListResponse (RFC 7643/7644)" };
+const filterRefused = { 403: "A filter on a discovery resource (RFC 7644 §4: they cannot be filtered)" };
 const LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 /** What a write answers when a userName, email or group name is taken (RFC 7644 §3.3). */
 const UNIQUENESS = "scimType uniqueness: the userName, email or group name is taken";
@@ -64,6 +65,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
       tags,
       auth: "public",
       query: ScimDiscoveryQuery,
+      otherResponses: filterRefused,
       response: null,
       raw: true,
       produces,
@@ -80,6 +82,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
       tags,
       auth: "public",
       query: ScimDiscoveryQuery,
+      otherResponses: filterRefused,
       response: null,
       raw: true,
       produces,
@@ -103,6 +106,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
       tags,
       auth: "public",
       query: ScimDiscoveryQuery,
+      otherResponses: filterRefused,
       params: ScimResourceParams,
       response: null,
       raw: true,
@@ -122,6 +126,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
       tags,
       auth: "public",
       query: ScimDiscoveryQuery,
+      otherResponses: filterRefused,
       response: null,
       raw: true,
       produces,
@@ -145,6 +150,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
       tags,
       auth: "public",
       query: ScimDiscoveryQuery,
+      otherResponses: filterRefused,
       params: ScimResourceParams,
       response: null,
       raw: true,
@@ -241,6 +247,7 @@ export function scimRoutes(app: FastifyInstance, core: Core, options: RouteOptio
         response: null,
         raw: true,
         produces,
+        otherResponses: { 304: "Not modified: If-None-Match names the current version (RFC 7644 §3.14)" },
         handler: async ({ ctx, params, query, request, reply }) => {
           const resource = await service.get(ctx, params.id, query);
           const shown = projectScim(resource, query, coreSchema);

@@ -17,7 +17,7 @@ import { Tabs } from "../../components/Tabs.tsx";
 import { DiscardGuard } from "../../components/useDiscardGuard.ts";
 import { useApi, useSession } from "../../session.tsx";
 import type { Role } from "../../types.ts";
-import { coverageOf } from "./coverage.ts";
+import { coverageOf, holdingOf } from "./coverage.ts";
 import type { GrantOptions } from "./grantOptions.ts";
 import { grantsBody, grantsOf, withCollaborator } from "./grants.ts";
 import { FIELDS_MARKED, type SaveProblem, saveProblem } from "./saveProblem.ts";
@@ -59,7 +59,7 @@ export function RoleDialog(props: {
   const own =
     role !== null && (role.id === me.user.roleId || me.user.workspaceRoles.some((w) => w.roleId === role.id));
   const readOnly = !props.canManage || Boolean(role?.locked) || own;
-  const coverage = coverageOf(me.permissions, options.catalog);
+  const coverage = coverageOf(holdingOf(me), options.catalog, options.reach);
   const ids = useId();
   const [tab, setTab] = useState<Tab>("properties");
   const [name, setName] = useState(role?.name ?? "");

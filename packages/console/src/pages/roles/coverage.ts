@@ -1,44 +1,96 @@
 /**
  * What the signed-in administrator could grant (PRODUCT.md §2 "Guards": no privilege escalation),
- * judged the simple, conservative way: a permission is covered when the caller holds it at tenant
- * level (`/auth/me`'s permissions, implications already followed), on a workspace row as at tenant
- * level. The console uses it only to avoid offering what the server would refuse; the server stays
- * the judge (it also weighs collaborator flags and the caller's per-workspace roles).
+ * judged as the server judges it, as far as the console can see: a tenant-level permission is
+ * covered when the caller holds it at tenant level (`/auth/me`'s permissions, implications already
+ * followed) and, if it reaches workspaces, also in each workspace where the caller's own
+ * per-workspace role replaces their role; a workspace row's permission when the caller holds it in
+ * that workspace (their effective permissions there, `reach.ts`; only as a collaborator covers only
+ * a collaborator row). Until the reach is known a row is judged as at tenant level. The console uses
+ * it only to avoid offering what the server would refuse; the server stays the judge.
  */
-import type { Role, User } from "../../types.ts";
+import type { Me, Role, User } from "../../types.ts";
 import type { CatalogPermission } from "./grants.ts";
+import type { Reach } from "./reach.ts";
 
 /** Grants as a role (or a user's private role) holds them. */
 export interface GrantsLike {
   readonly permissions: readonly string[];
-  readonly workspaces: readonly { readonly permissions: readonly string[] }[];
+  readonly workspaces: readonly {
+    readonly workspaceId: string;
+    readonly permissions: readonly string[];
+    readonly collaborator?: boolean;
+  }[];
 }
 
 export interface Coverage {
-  /** True when the caller holds `key` (so may grant it). */
-  readonly holds: (key: string) => boolean;
+  /**
+   * True when the caller holds `key` (so may grant it): at tenant level, or in `workspaceId` (on a
+   * collaborator row, holding it as a collaborator there is enough).
+   */
+  readonly holds: (key: string, workspaceId?: string, collaborator?: boolean) => boolean;
   /** The permissions in `grants` the caller does not hold, in catalogue order; empty: covered. */
   readonly excess: (grants: GrantsLike) => string[];
   /** "View PHI, Read Patients and 3 more": the labels of `keys` for a sentence. */
   readonly describe: (keys: readonly string[], max?: number) => string;
+  /** `keys` in catalogue order. */
+  readonly inOrder: (keys: Iterable<string>) => string[];
 }
 
-export function coverageOf(held: readonly string[], catalog: readonly CatalogPermission[]): Coverage {
-  const holding = new Set(held);
+export interface Holding {
+  /** `/auth/me`'s permissions: held at tenant level. */
+  readonly permissions: readonly string[];
+  /** Where the caller's own per-workspace roles replace their role. */
+  readonly workspaceRoles: readonly { readonly workspaceId: string }[];
+}
+
+export const holdingOf = (me: Me): Holding => ({
+  permissions: me.permissions,
+  workspaceRoles: me.user.workspaceRoles,
+});
+
+export function coverageOf(
+  held: Holding,
+  catalog: readonly CatalogPermission[],
+  reach?: Reach | null,
+): Coverage {
+  const holding = new Set(held.permissions);
   const order = new Map(catalog.map((p, i) => [p.key, i]));
   const labels = new Map(catalog.map((p) => [p.key, p.label]));
-  const holds = (key: string) => holding.has(key);
+  const byKey = new Map(catalog.map((p) => [p.key, p]));
+  const spans = (key: string) => byKey.get(key)?.scope !== "tenant";
+  const holdsIn = (key: string, workspaceId: string, collaborator: boolean) => {
+    // Tenant-only permissions ignore the workspace; without the reach, a row is judged as tenant level.
+    if (!reach || !spans(key)) return holding.has(key);
+    const there = reach.get(workspaceId);
+    if (!there) return false;
+    return (
+      there.keys.has(key) ||
+      (collaborator && byKey.get(key)?.patientScoped === true && there.collaboratorKeys.has(key))
+    );
+  };
+  const inOrder = (keys: Iterable<string>) =>
+    [...keys].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9));
+  const ownRoleWorkspaces = held.workspaceRoles.map((w) => w.workspaceId);
+  const holdsAtTenant = (key: string) =>
+    holding.has(key) && (!spans(key) || ownRoleWorkspaces.every((w) => holdsIn(key, w, false)));
   return {
-    holds,
+    holds: (key, workspaceId, collaborator = false) =>
+      workspaceId === undefined ? holdsAtTenant(key) : holdsIn(key, workspaceId, collaborator),
     excess: (grants) => {
-      const keys = new Set([...grants.permissions, ...grants.workspaces.flatMap((w) => w.permissions)]);
-      return [...keys].filter((k) => !holds(k)).sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9));
+      const lacking = new Set(grants.permissions.filter((k) => !holdsAtTenant(k)));
+      for (const row of grants.workspaces) {
+        for (const k of row.permissions) {
+          if (!holdsIn(k, row.workspaceId, row.collaborator === true)) lacking.add(k);
+        }
+      }
+      return inOrder(lacking);
     },
     describe: (keys, max = 3) => {
       const named = keys.map((k) => labels.get(k) ?? k);
       if (named.length <= max) return named.join(", ");
       return `${named.slice(0, max).join(", ")} and ${named.length - max} more`;
     },
+    inOrder,
   };
 }
 
@@ -53,10 +105,18 @@ export function userExcess(
   roles: ReadonlyMap<string, Role>,
 ): string[] {
   if (user.privateRole) return [];
-  const held = [user.roleId, ...user.workspaceRoles.map((w) => w.roleId)].flatMap((id) => {
-    const role = roles.get(id);
-    return role ? [role] : [];
-  });
-  const keys = new Set(held.flatMap((r) => coverage.excess(r)));
-  return coverage.excess({ permissions: [...keys], workspaces: [] });
+  const role = roles.get(user.roleId);
+  const keys = new Set(role ? coverage.excess(role) : []);
+  // In its workspace a per-workspace role replaces the user's role: all it grants counts there.
+  for (const { workspaceId, roleId } of user.workspaceRoles) {
+    const there = roles.get(roleId);
+    if (!there) continue;
+    const row = there.workspaces.find((w) => w.workspaceId === workspaceId);
+    const inWorkspace = [
+      { workspaceId, permissions: there.permissions, collaborator: there.collaborator },
+      ...(row ? [row] : []),
+    ];
+    for (const k of coverage.excess({ permissions: [], workspaces: inWorkspace })) keys.add(k);
+  }
+  return coverage.inOrder(keys);
 }

@@ -88,12 +88,18 @@ export function grantsOf(role: Pick<Role, "permissions" | "collaborator" | "work
 /**
  * Collaborator set or cleared at tenant level: what a collaborator may not hold is taken away with
  * it, so the forbidden checkboxes are disabled and unticked (ProKnow: "disabled when the user is
- * marked as a collaborator"), never left ticked for the save to refuse.
+ * marked as a collaborator"), and so are the workspace rows (a tenant-level collaborator role has
+ * none), never left for the save to refuse.
  */
 export function withCollaborator(g: Grants, on: boolean, catalog: readonly CatalogPermission[]): Grants {
   if (!on) return { ...g, collaborator: false };
   const { forbidden } = analyse(catalog);
-  return { ...g, collaborator: true, permissions: g.permissions.filter((k) => !forbidden.has(k)) };
+  return {
+    ...g,
+    collaborator: true,
+    permissions: g.permissions.filter((k) => !forbidden.has(k)),
+    workspaces: [],
+  };
 }
 
 /** The same on one workspace row. */

@@ -11,7 +11,7 @@ import { useId, useMemo, useState } from "react";
 import { NamedOptions, SelectField } from "../../components/Field.tsx";
 import { useSession } from "../../session.tsx";
 import type { Role } from "../../types.ts";
-import { coverageOf } from "../roles/coverage.ts";
+import { coverageOf, holdingOf } from "../roles/coverage.ts";
 import type { UserOptions } from "./options.ts";
 import type { FieldsProps } from "./UserInfoFields.tsx";
 import type { WorkspaceRoleRow } from "./userFormValues.ts";
@@ -28,7 +28,10 @@ export function UserRolesFields(
   const { values: v, errors, set, options } = props;
   const ids = useId();
   const { me } = useSession();
-  const coverage = useMemo(() => coverageOf(me.permissions, options.catalog), [me, options.catalog]);
+  const coverage = useMemo(
+    () => coverageOf(holdingOf(me), options.catalog, options.reach),
+    [me, options.catalog, options.reach],
+  );
   const grantable = (r: Role) => coverage.excess(r).length === 0;
   /** The roles a select offers: those the caller could grant, and the one it holds now. */
   const rolesFor = (current: string) => options.roles.filter((r) => grantable(r) || r.id === current);

@@ -3,6 +3,7 @@
  * its name until typed), protection and the idle-timeout override (typed in minutes, sent in
  * seconds). An edit sends only what changed, with If-Match.
  */
+import { IDLE_TIMEOUT_MAX_MINUTES } from "@staffgate/contract";
 import { useState } from "react";
 import { problemCode } from "../../api.ts";
 import { Field } from "../../components/Field.tsx";
@@ -36,8 +37,9 @@ export function WorkspaceDialog(props: {
   const minutes = form.idleMinutes.trim();
 
   const check = (): FieldErrors =>
-    minutes !== "" && !(/^\d+$/.test(minutes) && Number(minutes) >= 1 && Number(minutes) <= 1440)
-      ? { idleMinutes: "must be a whole number of minutes from 1 to 1440" }
+    minutes !== "" &&
+    !(/^\d+$/.test(minutes) && Number(minutes) >= 1 && Number(minutes) <= IDLE_TIMEOUT_MAX_MINUTES)
+      ? { idleMinutes: `must be a whole number of minutes from 1 to ${IDLE_TIMEOUT_MAX_MINUTES}` }
       : {};
   const send = async () => {
     const idleTimeoutSeconds = minutes === "" ? null : Number(minutes) * 60;
@@ -118,11 +120,11 @@ export function WorkspaceDialog(props: {
         type="number"
         inputMode="numeric"
         min={1}
-        max={1440}
+        max={IDLE_TIMEOUT_MAX_MINUTES}
         value={form.idleMinutes}
         onChange={(e) => setForm((f) => ({ ...f, idleMinutes: e.target.value }))}
         error={errors.idleMinutes}
-        hint="Signs people out after this long without activity in this workspace (1–1440). Empty: the tenant's setting."
+        hint={`Signs people out after this long without activity in this workspace (1–${IDLE_TIMEOUT_MAX_MINUTES}). Empty: the tenant's setting.`}
       />
     </FormDialog>
   );
