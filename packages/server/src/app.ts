@@ -216,6 +216,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
         );
   const routeOptions: RouteOptions = {
     validateResponses: options.validateResponses ?? false,
+    operatorApi: Boolean(options.operatorToken),
     registry,
     ...(rateLimiter ? { rateLimiter } : {}),
     idempotency: core.idempotency,

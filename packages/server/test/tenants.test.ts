@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../src/app.ts";
 import { CANARY_PASSWORD, OPERATOR_TOKEN, problemOf, startTestApp, type TestApp } from "./harness.ts";
 
 describe(`tenants and the operator API (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
@@ -145,5 +146,24 @@ describe(`tenants and the operator API (${process.env.STAFFGATE_TEST_DB ?? "sqli
         "status",
       ]),
     );
+  });
+
+  it("says that the operator API is off when no operator token is configured", async () => {
+    const off = await buildApp({ db: t.db, clock: t.clock });
+    try {
+      const res = await off.inject({
+        method: "POST",
+        url: "/api/v1/tenants",
+        headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, "content-type": "application/json" },
+        payload: "{}",
+      });
+      expect([res.statusCode, res.json().code]).toEqual([401, "UNAUTHENTICATED"]);
+      expect(res.json().detail).toMatch(/operator API is off.*STAFFGATE_OPERATOR_TOKEN/);
+      // Configured, the same request is told what it lacks.
+      const on = await t.app.inject({ method: "GET", url: "/api/v1/tenants" });
+      expect(on.json().detail).toBe("The operator token is required");
+    } finally {
+      await off.close();
+    }
   });
 });

@@ -86,6 +86,14 @@ describe(`users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await a.admin.users.update(u.id, { phone: "" })).phone).toBe("");
   });
 
+  it("names every field at fault in one answer: a bad phone beside over-long initials", async () => {
+    const p = await problemOf(() =>
+      a.admin.users.create(newUser(viewerRole, { initials: "ABCDEFGHIJ", phone: "12ab" })),
+    );
+    expect([p.status, p.code]).toEqual([400, "VALIDATION_FAILED"]);
+    expect(p.errors.map((e) => e.path).sort()).toEqual(["initials", "phone"]);
+  });
+
   it("rejects a header-injection email", async () => {
     const p = await problemOf(() =>
       a.admin.users.create(newUser(viewerRole, { email: "a@b.c\r\nBcc: x@y.z" })),

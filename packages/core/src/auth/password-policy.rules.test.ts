@@ -125,8 +125,14 @@ describe("common passwords (@zxcvbn-ts/language-common)", () => {
       "canary-Pa55word-kestrel-7731",
       "é".repeat(15),
       "clinic-north-wing-pharmacy",
+      `  ${"q".repeat(15)}  `,
     ])
       expect(checkPassword(p), p).toBeNull();
+  });
+
+  it("refuses a password of nothing but spaces or other blanks", () => {
+    for (const p of [" ".repeat(15), "\u00a0".repeat(20), " \t".repeat(10), "\u3000".repeat(16)])
+      expect(checkPassword(p)).toEqual({ code: "COMMON", message: "is only spaces; choose another" });
   });
 });
 

@@ -324,6 +324,11 @@ export function checkPassword(
   if (isCommonPassword(password)) {
     return { code: "COMMON", message: "is a commonly used password; choose another" };
   }
+  // Nothing but spaces (or other blanks): long enough, and the first thing anyone would try
+  // (security audit, 2026-12-06). A repeated visible character stays allowed (isSequential says why).
+  if (/^\s+$/u.test(password)) {
+    return { code: "COMMON", message: "is only spaces; choose another" };
+  }
   if (isSequential(password)) {
     return { code: "SEQUENTIAL", message: "is a sequence of characters (like 1234 or abcd); choose another" };
   }

@@ -5,7 +5,14 @@
  * own role, a target who holds more). The write itself (users-import.service.ts) goes through the
  * API's create and edit, which check all of it again.
  */
-import { CreateUserBody, UpdateUserBody, USER_CSV_COLUMNS, type User } from "@staffgate/contract";
+import {
+  CreateUserBody,
+  normalizePhone,
+  PHONE_RULE,
+  UpdateUserBody,
+  USER_CSV_COLUMNS,
+  type User,
+} from "@staffgate/contract";
 import { foldKey } from "../shared/text.rules.ts";
 import {
   type CsvReadColumn,
@@ -17,7 +24,6 @@ import {
 } from "./user-csv.rules.ts";
 import { checkGuards, workRoleProblems } from "./user-csv-guards.ts";
 import type { ImportRun, RowError } from "./user-csv-run.ts";
-import { normalizePhone } from "./user-fields.rules.ts";
 import { sameAssignments, text } from "./user-input.ts";
 
 const NOT_TEXT = "contains a character that is not valid text; was the file saved as UTF-8?";
@@ -92,7 +98,7 @@ export async function checkRow(run: ImportRun, row: CsvRow, existing: User | nul
   // restating what the user has is no edit.
   if (typeof body.phone === "string") {
     const phone = normalizePhone(body.phone);
-    if (phone === null) add("phone", "must be empty or an E.164 number: + and 7 to 15 digits");
+    if (phone === null) add("phone", PHONE_RULE);
     else body.phone = phone;
   }
   if (typeof body.expiresAt === "string") {

@@ -28,14 +28,3 @@ export function searchText(fields: {
     [fields.firstName, fields.lastName, fields.username, fields.email, fields.employeeNumber ?? ""].join(" "),
   );
 }
-
-/**
- * Empty, or E.164: "+" and 7 to 15 digits. Spaces (and the usual separators) are accepted on
- * input and removed. Returns null when the value is not acceptable.
- */
-export function normalizePhone(input: string | null | undefined): string | null {
-  if (input === null || input === undefined) return "";
-  const compact = input.replace(/[\s().-]/g, "");
-  if (compact === "") return "";
-  return /^\+[1-9]\d{6,14}$/.test(compact) ? compact : null;
-}

@@ -4,6 +4,7 @@
  * that what was checked is what gets written.
  */
 import type { User, WorkRole } from "@staffgate/contract";
+import { normalizePhone, PHONE_RULE } from "@staffgate/contract";
 import {
   accessBeyond,
   type Excess,
@@ -20,7 +21,6 @@ import { parseJson } from "../shared/json.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import type { Executor } from "../shared/tx.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
-import { normalizePhone } from "./user-fields.rules.ts";
 import type { WorkspaceRoleAssignment } from "./users.table.ts";
 
 /** Public fields recorded in the audit; never the password or its hash. */
@@ -51,7 +51,7 @@ export const AUDITED_USER_FIELDS = [
 /** Empty or E.164, stored without spaces. */
 export function phoneOrThrow(input: string | null | undefined): string {
   const phone = normalizePhone(input);
-  if (phone === null) throw invalid("phone", "must be empty or an E.164 number: + and 7 to 15 digits");
+  if (phone === null) throw invalid("phone", PHONE_RULE);
   return phone;
 }
 

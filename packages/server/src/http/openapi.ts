@@ -146,7 +146,7 @@ function producedSchema(type: string, description: string) {
 
 /**
  * A stable, unique operationId for code generators (integrator audit: none had one), from the
- * method and the path: `GET /api/v1/users/{id}/sessions` → `getUsersByIdSessions`. `/api/v1` is
+ * method and the path: `GET /api/v1/users/{id}/effective-permissions` → `getUsersByIdEffectivePermissions`. `/api/v1` is
  * left out; the SCIM copy under it keeps it (`getApiV1ScimV2Users`) so that both stay unique.
  */
 function operationIdOf(method: string, path: string): string {
@@ -239,7 +239,12 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
         : r.needs
           ? { description: `Requires ${r.needs}.` }
           : {}),
-      security: r.auth === "public" ? [] : [{ bearer: [] }, { cookie: [] }],
+      security:
+        r.auth === "public"
+          ? []
+          : r.auth === "operator"
+            ? [{ bearer: [] }]
+            : [{ bearer: [] }, { cookie: [] }],
       parameters: [
         ...parametersOf(r.params, "path"),
         ...parametersOf(r.query, "query"),

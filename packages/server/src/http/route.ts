@@ -153,6 +153,8 @@ export interface RegisteredRoute {
 
 export interface RouteOptions {
   readonly validateResponses: boolean;
+  /** False when no operator token is configured: the operator routes then say that they are off. */
+  readonly operatorApi?: boolean;
   readonly registry: RegisteredRoute[];
   /** The request rate limit; each tenant route gets its class's hook (http/rate-limit.ts). */
   readonly rateLimiter?: RateLimiter;
@@ -343,7 +345,13 @@ export function route<
         if (!request.operator) {
           // A tenant's session or API token is authenticated, just not permitted here: 403, not 401.
           const signedIn = request.caller !== undefined || request.csrfRejected === true;
-          throw new AppError(signedIn ? "FORBIDDEN" : "UNAUTHENTICATED", "The operator token is required");
+          // Off, no token can ever succeed: say so, rather than send the operator looking for one.
+          throw new AppError(
+            signedIn ? "FORBIDDEN" : "UNAUTHENTICATED",
+            options.operatorApi === false
+              ? "The operator API is off: this server was started without STAFFGATE_OPERATOR_TOKEN"
+              : "The operator token is required",
+          );
         }
       } else if (spec.auth === "tenant") {
         caller = request.caller;
