@@ -23,6 +23,8 @@ describe("a department's administrator (a role with a workspace row)", () => {
       permissions: ["users.view", "users.manage", "users.credentials", "roles.manage", "patients.read"],
       workspaces: [{ workspaceId: north.id, permissions: ["patients.write"], collaborator: false }],
     });
+    // Write Patients at tenant level: more than Mia holds, but not as a per-workspace role in North.
+    await tenant.admin.roles.create({ name: "Ward writer", permissions: ["patients.write"] });
     await staff(tenant, "Mia", "Manager", { roleId: manager.id });
     await staff(tenant, "Tess", "Colleague", { roleId: manager.id });
   });
@@ -34,7 +36,16 @@ describe("a department's administrator (a role with a workspace row)", () => {
     await page.getByRole("button", { name: "Create New User" }).click();
     const dialog = page.getByRole("dialog", { name: "Create New User" });
     await dialog.getByRole("tab", { name: "Roles" }).click();
-    expect(await optionTexts(dialog.getByLabel("Role", { exact: true }))).toContain("Clinic Manager");
+    const role = dialog.getByLabel("Role", { exact: true });
+    expect(await optionTexts(role)).toContain("Clinic Manager");
+    expect(await optionTexts(role)).not.toContain("Ward writer");
+    // As a per-workspace role it is judged by what it gives in that workspace alone.
+    await dialog.getByRole("button", { name: "Add workspace role" }).click();
+    const row = dialog.locator(".workspace-role-row");
+    await row.getByLabel("Workspace", { exact: true }).selectOption({ label: "North Clinic" });
+    expect(await optionTexts(row.getByLabel("Role in this workspace"))).toContain("Ward writer");
+    await row.getByLabel("Workspace", { exact: true }).selectOption({ label: "South Clinic" });
+    expect(await optionTexts(row.getByLabel("Role in this workspace"))).not.toContain("Ward writer");
     await dialog.getByRole("button", { name: "Cancel" }).click();
 
     await page.getByRole("button", { name: "Actions for Tess Colleague" }).click();

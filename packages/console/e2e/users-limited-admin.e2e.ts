@@ -2,8 +2,8 @@
  * A limited administrator (users.*, roles.manage, workspaces.manage; no patient permissions) is
  * not offered what the no-escalation rule forbids (PRODUCT.md §2 "Guards"): roles they could not
  * grant, permissions they do not hold in the role editor, actions on a user who holds more than
- * them. A refusal the server still makes (a private role the console cannot see) names the
- * permissions by their labels.
+ * them, by their role or private role. A refusal the server still makes (a role that grew after
+ * the page read it) names the permissions by their labels.
  */
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +17,8 @@ const optionTexts = async (select: ReturnType<Page["getByLabel"]>) =>
 describe("a limited administrator", () => {
   const { tenant, signedIn } = useE2e();
   let paul: { id: string };
-  let pia: { id: string };
+  let nico: { id: string };
+  let nightDesk: { id: string; version: number };
   let clinicId = "";
   let accessAdminId = "";
   beforeAll(async () => {
@@ -42,9 +43,11 @@ describe("a limited administrator", () => {
     await staff(tenant, "Dan", "Desk", { roleId: desk.id });
     await staff(tenant, "Rhea", "Reader", { roleId: chartKeeper.id });
     paul = await staff(tenant, "Paul", "Physicist", { roleId: roles.Physicist ?? "" });
-    // A private role: not among the roles the console lists, so only the server can judge it.
-    pia = await staff(tenant, "Pia", "Private", { roleId: desk.id });
-    await tenant.admin.userActions.setPermissions(pia.id, {
+    nightDesk = await tenant.admin.roles.create({ name: "Night desk", permissions: ["users.view"] });
+    nico = await staff(tenant, "Nico", "Night", { roleId: nightDesk.id });
+    // A private role is not among the roles the console lists: it reads its grants for the users shown.
+    const pete = await staff(tenant, "Pete", "Privy", { roleId: desk.id });
+    await tenant.admin.userActions.setPermissions(pete.id, {
       permissions: ["users.view", "patients.phi"],
       collaborator: false,
       workspaces: [],
@@ -64,7 +67,7 @@ describe("a limited administrator", () => {
     await dialog.getByLabel("Username").fill("nnew");
     await dialog.getByRole("tab", { name: "Roles" }).click();
     const role = dialog.getByLabel("Role", { exact: true });
-    expect(await optionTexts(role)).toEqual(["Choose a role", "Access admin", "Front desk"]);
+    expect(await optionTexts(role)).toEqual(["Choose a role", "Access admin", "Front desk", "Night desk"]);
     const why = (await role.getAttribute("aria-describedby")) ?? "";
     await hasText(
       dialog.locator(`[id="${why}"]`),
@@ -76,6 +79,7 @@ describe("a limited administrator", () => {
       "Choose a role",
       "Access admin",
       "Front desk",
+      "Night desk",
     ]);
     await dialog
       .locator(".workspace-role-row")
@@ -258,9 +262,21 @@ describe("a limited administrator", () => {
     expect(await page.getByRole("button", { name: "Save" }).count()).toBe(0);
   });
 
+  it("offers only a look at a user whose private role holds more", async () => {
+    const page = await signIn();
+    await page.getByRole("button", { name: "Actions for Pete Privy" }).click();
+    expect(await page.getByRole("menuitem").allInnerTexts()).toEqual([
+      "Effective permissions",
+      "No other actions\nPete Privy holds permissions you do not: View PHI.",
+    ]);
+  });
+
   it("names the permissions by label when the server refuses an action", async () => {
     const page = await signIn();
-    await page.getByRole("button", { name: "Actions for Pia Private" }).click();
+    await page.getByRole("button", { name: "Actions for Nico Night" }).click();
+    await visible(page.getByRole("menuitem", { name: "Deactivate", exact: true }));
+    // His role grows after the page read it: only the server can know.
+    await tenant.admin.roles.update(nightDesk.id, { permissions: ["users.view", "patients.phi"] });
     await page.getByRole("menuitem", { name: "Deactivate", exact: true }).click();
     const dialog = page.getByRole("dialog", { name: "Deactivate user?" });
     await dialog.getByRole("button", { name: "Deactivate", exact: true }).click();
@@ -273,7 +289,7 @@ describe("a limited administrator", () => {
     expect(await alert.innerText()).not.toMatch(/patients\./);
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await gone(dialog);
-    expect((await tenant.admin.users.get(pia.id)).status).toBe("active");
+    expect((await tenant.admin.users.get(nico.id)).status).toBe("active");
   });
 
   it("is not offered, in the role editor, permissions they do not hold", async () => {

@@ -18,7 +18,7 @@ import type { User } from "../types.ts";
 import "../styles/users.css";
 import "../styles/users-access.css";
 import { CreateUserDialog } from "./CreateUserDialog.tsx";
-import { coverageOf, holdingOf, userExcess } from "./roles/coverage.ts";
+import { coverageOf, type GrantsLike, holdingOf, userExcess } from "./roles/coverage.ts";
 import { useLabelledApi } from "./roles/useLabelledApi.ts";
 import { EditUserDialog } from "./users/EditUserDialog.tsx";
 import { ExportUsersButton } from "./users/ExportUsersButton.tsx";
@@ -77,7 +77,7 @@ function UsersView() {
       const name = (id: string) => ready.workspaces.find((w) => w.id === id)?.name ?? id;
       const outside = accessBeyond(me.user.workspaceAccess, u.workspaceAccess, name);
       if (outside) return outside;
-      const excess = userExcess(coverage, u, ready.rolesById);
+      const excess = userExcess(coverage, u, ready.rolesById, privateGrants.get(u.id));
       return excess.length > 0 ? `holds permissions you do not: ${coverage.describe(excess)}` : null;
     },
   };
@@ -92,6 +92,23 @@ function UsersView() {
     [api, filterKey, cursor],
   );
   const [seats, reloadSeats] = useLoad(() => api.users.seats(), [api]);
+  // A private role is not in the roles list: its grants are read for the users shown, so the
+  // Actions menu offers nothing the server would refuse for them (second console audit).
+  const shownPrivate =
+    list.kind === "ready"
+      ? list.value.items.filter((u) => u.privateRole && u.id !== me.user.id).map((u) => u.id)
+      : [];
+  const [privateLoad] = useLoad(
+    async () =>
+      new Map(
+        await Promise.all(
+          shownPrivate.map(async (id) => [id, await api.userActions.getPermissions(id)] as const),
+        ),
+      ),
+    [api, shownPrivate.join(" ")],
+  );
+  const privateGrants: ReadonlyMap<string, GrantsLike> =
+    privateLoad.kind === "ready" ? privateLoad.value : new Map();
   const [open, setOpen] = useState<Open>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);

@@ -86,4 +86,43 @@ describe("migrateToLatest", () => {
       await db.destroy();
     }
   });
+
+  it("brings a workspace's idle limit above the bound down to it, moving its version, and leaves the others", async () => {
+    const db = openDatabase(":memory:");
+    try {
+      const migrator = new Migrator({
+        db: db.allTenants as never,
+        provider: { getMigrations: async () => MIGRATIONS },
+        migrationTableName: "staffgate_migrations",
+        migrationLockTableName: "staffgate_migrations_lock",
+      });
+      expect((await migrator.migrateTo("2026-12-06T00-00_password_history_key")).error).toBeUndefined();
+      await sql`insert into tenants (id, slug, slug_key, name, time_zone, catalog, work_roles, settings, created_at, updated_at)
+        values ('ten_a', 'a', 'a', 'A', 'UTC', '[]', '[]', '{}', '2026-01-01', '2026-01-01')`.execute(
+        db.allTenants,
+      );
+      for (const [id, idle] of [
+        ["wsp_lax", 86_400],
+        ["wsp_kiosk", 120],
+        ["wsp_bound", 28_800],
+        ["wsp_none", null],
+      ] as const) {
+        await sql`insert into workspaces (tenant_id, id, slug, name, protected, idle_timeout_seconds, created_at, updated_at, version)
+          values ('ten_a', ${id}, ${id.replace("_", "-")}, ${id}, 1, ${idle}, '2026-01-01', '2026-01-01', 3)`.execute(
+          db.allTenants,
+        );
+      }
+      await migrateToLatest(db.allTenants as never);
+      const { rows } = await sql<{ id: string; idle: number | null; version: number }>`select id,
+        idle_timeout_seconds as idle, version from workspaces order by id`.execute(db.allTenants);
+      expect(rows.map((r) => [r.id, r.idle, Number(r.version)])).toEqual([
+        ["wsp_bound", 28_800, 3],
+        ["wsp_kiosk", 120, 3],
+        ["wsp_lax", 28_800, 4],
+        ["wsp_none", null, 3],
+      ]);
+    } finally {
+      await db.destroy();
+    }
+  });
 });

@@ -28,7 +28,7 @@ export function installDocumentedStatusCheck(app: FastifyInstance, registry: rea
     if (!url || reply.statusCode === 500) return payload;
     const statuses = statusesOf().get(`${request.method} ${url.replace(/:([A-Za-z]+)/g, "{$1}")}`);
     if (!statuses || statuses.has(String(reply.statusCode))) return payload;
-    const detail = `${request.method} ${url} answered ${reply.statusCode}, which its OpenAPI responses do not list`;
+    const detail = `${request.method} ${url} answered ${reply.statusCode}, which its OpenAPI responses do not list: ${String(payload).slice(0, 300)}`;
     request.log.error({ event: "undocumented_status", status: reply.statusCode, route: url }, detail);
     reply.code(500).type("application/problem+json; charset=utf-8");
     return JSON.stringify({

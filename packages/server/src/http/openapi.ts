@@ -134,7 +134,7 @@ function commonResponses(r: RegisteredRoute): Record<string, unknown> {
         }),
     // Any route while the service stops or its database cannot be reached (http/shutting-down.ts).
     "503": problem(
-      "NOT_READY: the service is shutting down or its database cannot be reached; SERVICE_BUSY (where a password is checked): too many are waiting. Retry-After says when to try again",
+      "NOT_READY: the service is shutting down (on /readyz also: its database cannot be reached); SERVICE_BUSY (where a password is checked): too many are waiting. Retry-After says when to try again",
     ),
   };
 }

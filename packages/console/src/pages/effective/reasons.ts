@@ -33,6 +33,8 @@ function roleWords(reason: Reason, names: Names): string {
 
 function whereWords(reason: Reason, names: Names): string {
   if (reason.scope === "workspace") return `in its row for ${names.workspace(reason.workspaceId)}`;
+  // A per-workspace role's tenant-level grants hold only where it is assigned.
+  if (reason.roleKind === "workspace") return `in ${names.workspace(reason.workspaceId)}`;
   return "at tenant level";
 }
 
@@ -42,7 +44,9 @@ export function reasonWords(reason: Reason, names: Names, user: { status: string
   const where = whereWords(reason, names);
   switch (reason.code) {
     case "GRANTED_TENANT":
-      return `Allowed: granted at tenant level by ${role}. Tenant-level permissions apply in every workspace the user is active in and override workspace rows.`;
+      return reason.roleKind === "workspace"
+        ? `Allowed: granted by ${role}, whose tenant-level permissions apply in that workspace.`
+        : `Allowed: granted at tenant level by ${role}. Tenant-level permissions apply in every workspace the user is active in and override workspace rows.`;
     case "GRANTED_WORKSPACE":
       return `Allowed: granted ${where} by ${role}.`;
     case "GRANTED_PATIENT":

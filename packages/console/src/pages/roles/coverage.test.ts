@@ -44,7 +44,7 @@ describe("coverageOf", () => {
     expect(coverage.excess({ permissions: [], workspaces: [{ ...south, collaborator: true }] })).toEqual([]);
     expect(coverage.holds("patients.write", "wsp_north")).toBe(true);
     expect(coverage.holds("patients.write", "wsp_unknown")).toBe(false);
-    // Without the reach, a row is judged as at tenant level (the conservative fallback).
+    // Without the reach, a row is judged as at tenant level (as before the reach was read).
     expect(coverageOf(me, catalog, null).excess({ permissions: [], workspaces: [north] })).toEqual([
       "patients.write",
     ]);

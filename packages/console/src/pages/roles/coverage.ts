@@ -5,8 +5,9 @@
  * followed) and, if it reaches workspaces, also in each workspace where the caller's own
  * per-workspace role replaces their role; a workspace row's permission when the caller holds it in
  * that workspace (their effective permissions there, `reach.ts`; only as a collaborator covers only
- * a collaborator row). Until the reach is known a row is judged as at tenant level. The console uses
- * it only to avoid offering what the server would refuse; the server stays the judge.
+ * a collaborator row). Without the reach (not loaded, or refused) a row is judged as at tenant level,
+ * as before the reach was read: an approximation that may offer what the server then refuses. The
+ * console uses it only to avoid offering what the server would refuse; the server stays the judge.
  */
 import type { Me, Role, User } from "../../types.ts";
 import type { CatalogPermission } from "./grants.ts";
@@ -96,27 +97,40 @@ export function coverageOf(
 
 /**
  * What a user holds beyond the caller, by the user's role and per-workspace roles as the roles
- * list shows them. A private role is not listed (nor is a role not loaded yet): then nothing is
- * known and nothing is said, and the server judges.
+ * list shows them, and a private role by its grants when they were read (`privateGrants`). A role
+ * not known yet adds nothing: then nothing is said, and the server judges.
  */
 export function userExcess(
   coverage: Coverage,
   user: Pick<User, "roleId" | "privateRole" | "workspaceRoles">,
   roles: ReadonlyMap<string, Role>,
+  privateGrants?: GrantsLike,
 ): string[] {
-  if (user.privateRole) return [];
-  const role = roles.get(user.roleId);
+  const role = user.privateRole ? privateGrants : roles.get(user.roleId);
   const keys = new Set(role ? coverage.excess(role) : []);
-  // In its workspace a per-workspace role replaces the user's role: all it grants counts there.
   for (const { workspaceId, roleId } of user.workspaceRoles) {
     const there = roles.get(roleId);
     if (!there) continue;
-    const row = there.workspaces.find((w) => w.workspaceId === workspaceId);
-    const inWorkspace = [
-      { workspaceId, permissions: there.permissions, collaborator: there.collaborator },
-      ...(row ? [row] : []),
-    ];
-    for (const k of coverage.excess({ permissions: [], workspaces: inWorkspace })) keys.add(k);
+    for (const k of coverage.excess(grantsInWorkspace(there, workspaceId))) keys.add(k);
   }
   return coverage.inOrder(keys);
+}
+
+/**
+ * What `role` gives held as a per-workspace role in `workspaceId`: there it replaces the user's
+ * role, so its tenant-level grants count as that workspace's, with its row there (the server's
+ * grantsInWorkspace).
+ */
+export function grantsInWorkspace(
+  role: Pick<Role, "permissions" | "collaborator" | "workspaces">,
+  workspaceId: string,
+): GrantsLike {
+  const row = role.workspaces.find((w) => w.workspaceId === workspaceId);
+  return {
+    permissions: [],
+    workspaces: [
+      { workspaceId, permissions: role.permissions, collaborator: role.collaborator },
+      ...(row ? [row] : []),
+    ],
+  };
 }

@@ -4,7 +4,7 @@
  * lists every setting with the same bounds). Kept here as data so the console does not bundle the
  * validation library for a handful of numbers.
  */
-import type { Permission } from "@staffgate/contract";
+import { IDLE_TIMEOUT_MAX_MINUTES, type Permission } from "@staffgate/contract";
 import type { Staffgate } from "@staffgate/sdk";
 
 export type Settings = Awaited<ReturnType<Staffgate["settings"]["get"]>>;
@@ -119,7 +119,7 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
         label: "Idle timeout",
         unit: "minutes",
         min: 1,
-        max: 480,
+        max: IDLE_TIMEOUT_MAX_MINUTES,
         note: "Signed out after this long without activity. A workspace can set its own.",
       },
       {

@@ -11,7 +11,7 @@ import { useId, useMemo, useState } from "react";
 import { NamedOptions, SelectField } from "../../components/Field.tsx";
 import { useSession } from "../../session.tsx";
 import type { Role } from "../../types.ts";
-import { coverageOf, holdingOf } from "../roles/coverage.ts";
+import { coverageOf, grantsInWorkspace, holdingOf } from "../roles/coverage.ts";
 import type { UserOptions } from "./options.ts";
 import type { FieldsProps } from "./UserInfoFields.tsx";
 import type { WorkspaceRoleRow } from "./userFormValues.ts";
@@ -33,6 +33,9 @@ export function UserRolesFields(
     [me, options.catalog, options.reach],
   );
   const grantable = (r: Role) => coverage.excess(r).length === 0;
+  /** As a per-workspace role, a role is judged by what it gives in that workspace alone. */
+  const grantableIn = (r: Role, workspaceId: string) =>
+    workspaceId === "" ? grantable(r) : coverage.excess(grantsInWorkspace(r, workspaceId)).length === 0;
   /** The roles a select offers: those the caller could grant, and the one it holds now. */
   const rolesFor = (current: string) => options.roles.filter((r) => grantable(r) || r.id === current);
   const notOffered = options.roles.filter((r) => !grantable(r) && r.id !== v.roleId);
@@ -208,7 +211,10 @@ export function UserRolesFields(
               error={errors[`workspaceRoles.${i}.roleId`]}
               disabled={props.ownRole}
             >
-              <NamedOptions empty="Choose a role" items={rolesFor(row.roleId)} />
+              <NamedOptions
+                empty="Choose a role"
+                items={options.roles.filter((r) => grantableIn(r, row.workspaceId) || r.id === row.roleId)}
+              />
             </SelectField>
             {!props.ownRole && (
               <button

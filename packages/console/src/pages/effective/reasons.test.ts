@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import type { Reason } from "./model.ts";
+import { type Names, reasonWords } from "./reasons.ts";
+
+const names: Names = {
+  role: (id) => (id === "rol_c" ? "Collaborator" : "Viewer"),
+  workspace: (id) => (id === "wsp_n" ? "“North Clinic”" : "this workspace"),
+};
+const active = { status: "active" };
+
+describe("reasonWords", () => {
+  it("says where a per-workspace role's grants hold: its workspace, not the tenant level", () => {
+    const denied = {
+      code: "COLLABORATOR_NO_GRANT",
+      message: "",
+      roleId: "rol_c",
+      roleKind: "workspace",
+      scope: "tenant",
+      workspaceId: "wsp_n",
+    } as Reason;
+    expect(reasonWords(denied, names, active)).toBe(
+      "Denied: the per-workspace role “Collaborator” assigned for “North Clinic” makes the user a collaborator in “North Clinic”, and this patient is not shared with them.",
+    );
+    const granted = { ...denied, code: "GRANTED_TENANT", roleId: "rol_v" } as Reason;
+    expect(reasonWords(granted, names, active)).toBe(
+      "Allowed: granted by the per-workspace role “Viewer” assigned for “North Clinic”, whose tenant-level permissions apply in that workspace.",
+    );
+    const formal = { ...granted, roleKind: "formal", workspaceId: undefined } as Reason;
+    expect(reasonWords(formal, names, active)).toMatch(
+      /^Allowed: granted at tenant level by the role “Viewer”\./,
+    );
+  });
+});
