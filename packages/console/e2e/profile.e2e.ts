@@ -97,6 +97,9 @@ describe("profile", () => {
     await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
     const qr = await visible(page.getByRole("img", { name: "QR image for your authenticator app" }));
     expect((await qr.locator("path").getAttribute("d"))?.length).toBeGreaterThan(500);
+    // The button that led here is gone: the focus is in the new step, on its code field.
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? "");
+    await expect.poll(focused).toBe("totp-code");
     // The key's text is the key itself (grouped by spacing, not by spaces), as an outside script
     // or a copy reads it.
     const secret = (await page.locator(".totp-secret").textContent()) ?? "";
@@ -123,6 +126,7 @@ describe("profile", () => {
 
     const codes = page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
     await expect.poll(() => codes.count()).toBe(10);
+    await expect.poll(focused).toBe("recovery-codes-title");
     await page.getByRole("button", { name: "Copy" }).click();
     await hasText(page.getByText(/Copied the recovery codes/), "Copied the recovery codes.");
     const copied = await page.evaluate(() => navigator.clipboard.readText());

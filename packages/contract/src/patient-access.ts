@@ -46,6 +46,8 @@ export const PatientGrantSchema = z.strictObject({
   reason: z.string().nullable(),
   expiresAt: NullableTimestamp,
   createdAt: Timestamp,
+  /** Moves when the grant is given again (reason, expiry); `If-Match` on its revocation. */
+  version: z.number().int(),
 });
 export type PatientGrant = z.infer<typeof PatientGrantSchema>;
 

@@ -200,17 +200,34 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     expect(g1.id).toBeTruthy();
   });
 
-  it("answers a stale If-Match on revoke with 412 and revokes nothing (grants are at version 1)", async () => {
+  it("versions a grant: given again it moves, and a revocation naming the version read before is 412 and revokes nothing", async () => {
     const ref = newRef();
-    const grant = await a.admin.patientAccess.grant(ref, { userId: nurse.id });
+    const grant = await a.admin.patientAccess.grant(ref, { userId: nurse.id, reason: "first" });
+    expect(grant.version).toBe(1);
     const revoked = async () =>
       (await auditOf(t, a, nurse.id)).filter((e) => e.action === "patient_access.revoked").length;
     const before = await revoked();
-    const stale = await problemOf(() => a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: 999 }));
+    // Given again (a new reason): the same grant, at the next version, with that ETag.
+    const login = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ tenant: a.slug, login: a.adminUsername, password: a.password }),
+    });
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/patients/${encodeURIComponent(ref)}/access`,
+      headers: { authorization: `Bearer ${login.json().token}`, "content-type": "application/json" },
+      payload: JSON.stringify({ userId: nurse.id, reason: "second" }),
+    });
+    expect([res.json().id, res.json().version, res.headers.etag]).toEqual([grant.id, 2, '"2"']);
+    const stale = await problemOf(() => a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: 1 }));
     expect([stale.status, stale.code]).toEqual([412, "PRECONDITION_FAILED"]);
-    expect((await a.admin.patientAccess.list(ref)).items.map((g) => g.id)).toEqual([grant.id]);
+    expect((await a.admin.patientAccess.list(ref)).items.map((g) => [g.id, g.version])).toEqual([
+      [grant.id, 2],
+    ]);
     expect(await revoked()).toBe(before);
-    await a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: 1 });
+    await a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: 2 });
     expect((await a.admin.patientAccess.list(ref)).items).toEqual([]);
   });
 

@@ -8,7 +8,6 @@
 import type { GrantPatientAccessBody, PatientCreatedBody, PatientGrant } from "@staffgate/contract";
 import { appendAudit, type Changes } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
-import type { PatientGrantsTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
@@ -20,7 +19,12 @@ import { createUserStore } from "../users/users.store.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
 import { currentHolder } from "./current-holder.ts";
 import { accessBeyond } from "./grants.rules.ts";
-import { createPatientAccessStore, lockTenantRow, type PatientGrantRow } from "./patient-access.store.ts";
+import {
+  createPatientAccessStore,
+  lockTenantRow,
+  type NewPatientGrant,
+  type PatientGrantRow,
+} from "./patient-access.store.ts";
 
 export const CREATED_PATIENT_REASON = "created the patient";
 
@@ -36,6 +40,7 @@ export function toPatientGrant(row: PatientGrantRow): PatientGrant {
     reason: row.reason,
     expiresAt: row.expires_at,
     createdAt: row.created_at,
+    version: Number(row.version),
   };
 }
 
@@ -136,7 +141,7 @@ export function createPatientAccessService(deps: Deps) {
         };
       } else {
         id = deps.ids.next("grt");
-        const row: Omit<PatientGrantsTable, "tenant_id"> = {
+        const row: NewPatientGrant = {
           id,
           user_id: input.userId,
           patient_ref: patientRef,
@@ -218,8 +223,9 @@ export function createPatientAccessService(deps: Deps) {
         const grants = await store.grantsOf(userId, patientRef, workspaceId);
         if (grants.length === 0)
           throw new AppError("NOT_FOUND", "The user has no access grant on this patient");
-        // Grants have no version: a repeated grant refreshes one in place, so they are all at version 1.
-        expectVersion(1, ifMatch);
+        // Each grant removed must be at the version named: one refreshed since it was read is not
+        // what the caller decided to revoke.
+        for (const g of grants) expectVersion(Number(g.version), ifMatch);
         const user = await createUserStore(trx, ctx.tenantId).findUserRowById(userId);
         await store.deleteGrants(grants.map((g) => g.id));
         for (const g of grants) {

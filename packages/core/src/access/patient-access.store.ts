@@ -1,10 +1,14 @@
 /** SQL for the patient access grants of one tenant (the decision reads them in facts.store.ts). */
 
 import { pastKeyset } from "../db/keyset.ts";
+import type { Selectable } from "kysely";
 import type { PatientGrantsTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
 
-export interface PatientGrantRow extends PatientGrantsTable {
+/** A new grant (its version starts at 1 in the database). */
+export type NewPatientGrant = Omit<PatientGrantsTable, "tenant_id" | "version">;
+
+export interface PatientGrantRow extends Selectable<PatientGrantsTable> {
   readonly username: string;
   readonly display_name: string;
 }
@@ -60,7 +64,7 @@ export function createPatientAccessStore(db: Executor, tenantId: string) {
         .executeTakeFirst();
     },
 
-    async insertGrant(row: Omit<PatientGrantsTable, "tenant_id">): Promise<void> {
+    async insertGrant(row: NewPatientGrant): Promise<void> {
       await db
         .insertInto("patient_grants")
         .values({ ...row, tenant_id: tenantId })
@@ -73,7 +77,7 @@ export function createPatientAccessStore(db: Executor, tenantId: string) {
     ): Promise<void> {
       await db
         .updateTable("patient_grants")
-        .set(patch)
+        .set((eb) => ({ ...patch, version: eb("version", "+", 1) }))
         .where("tenant_id", "=", tenantId)
         .where("id", "=", id)
         .execute();

@@ -180,6 +180,8 @@ export interface PatientGrantsTable {
   reason: string | null;
   expires_at: string | null;
   created_at: string;
+  /** Moves when a repeated grant refreshes reason and expiry (If-Match on its revocation). */
+  version: Generated<number>;
 }
 
 export interface AuditHeadsTable {

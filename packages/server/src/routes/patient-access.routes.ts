@@ -41,6 +41,7 @@ export function patientAccessRoutes(app: FastifyInstance, core: Core, options: R
     params: NewPatientRefParams,
     body: GrantPatientAccessBody,
     response: PatientGrantSchema,
+    etag: (grant) => grant.version,
     handler: ({ caller, ctx, params, body }) =>
       core.patientAccess.grantAccess(caller, ctx, params.patientRef, body),
   });
@@ -82,6 +83,7 @@ export function patientAccessRoutes(app: FastifyInstance, core: Core, options: R
     params: NewPatientRefParams,
     body: PatientCreatedBody,
     response: PatientGrantSchema,
+    etag: (grant) => grant.version,
     handler: ({ caller, ctx, params, body }) =>
       core.patientAccess.patientCreated(caller, ctx, params.patientRef, body),
   });

@@ -10,7 +10,7 @@ import { useLoad } from "../../components/useLoad.ts";
 import { useApi } from "../../session.tsx";
 import type { AuditEvent } from "./filters.ts";
 import { actorTypeLabel, isEmergency, localTime, OUTCOME_LABEL } from "./format.ts";
-import { type AuditNames, loadNames, namedValue } from "./names.tsx";
+import { type AuditNames, eventNames, loadNames, namedValue } from "./names.tsx";
 
 export function AuditDetailDialog(props: {
   readonly event: AuditEvent;
@@ -21,8 +21,9 @@ export function AuditDetailDialog(props: {
   const api = useApi();
   const [loaded] = useLoad(() => loadNames(api), [api]);
   const names = useMemo<AuditNames>(
-    () => new Map([...props.users, ...(loaded.kind === "ready" ? loaded.value : [])]),
-    [props.users, loaded],
+    () =>
+      new Map([...props.users, ...(loaded.kind === "ready" ? loaded.value : []), ...eventNames(props.event)]),
+    [props.users, loaded, props.event],
   );
   const e = props.event;
   const changes = Object.entries(e.changes ?? {});

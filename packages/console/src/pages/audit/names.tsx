@@ -84,3 +84,32 @@ export function namedValue(value: unknown, names: AuditNames, top = true): React
   }
   return JSON.stringify(value) ?? String(value);
 }
+
+/** A failed sign-in's recorded reason (`auth.login.failed`), in words. */
+const FAILURE_WORDS: Readonly<Record<string, string>> = {
+  unknown_user: "No such user (or practice)",
+  locked: "The account was locked",
+  wrong_password: "Wrong password",
+  no_password: "The account has no password yet",
+  not_active: "The account is not active",
+  second_factor_missing: "Right password, no two-factor code",
+  second_factor_invalid: "Wrong two-factor code",
+  changed_meanwhile: "The account changed while it was checked",
+};
+
+/**
+ * Names that only the event itself can give: the private role a `user.permissions_changed` event
+ * moved the user to (private roles are in no list), and a failed sign-in's reason in words.
+ */
+export function eventNames(event: AuditEvent): Map<string, AuditName> {
+  const out = new Map<string, AuditName>();
+  const changes = (event.changes ?? {}) as Record<string, { before?: unknown; after?: unknown }>;
+  if (event.action === "user.permissions_changed" && typeof changes.roleId?.after === "string") {
+    out.set(changes.roleId.after, { name: "Private role", kind: "Private role" });
+  }
+  if (event.action === "auth.login.failed" && typeof changes.reason?.after === "string") {
+    const words = FAILURE_WORDS[changes.reason.after];
+    if (words) out.set(changes.reason.after, { name: words, kind: "Reason" });
+  }
+  return out;
+}

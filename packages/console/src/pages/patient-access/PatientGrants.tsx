@@ -151,7 +151,8 @@ export function PatientGrants({
             await api.patientAccess.revoke(
               patientRef,
               revoking.userId,
-              revoking.workspaceId ? { workspaceId: revoking.workspaceId } : {},
+              // One grant, at the version shown: refreshed meanwhile, it is 412 and the list reloads.
+              revoking.workspaceId ? { workspaceId: revoking.workspaceId, ifMatch: revoking.version } : {},
             );
             setNotice(
               `Access of ${revoking.displayName} to patient ${patientRef} (${where(revoking)}) was revoked.`,

@@ -3,7 +3,7 @@
  * ten recovery codes shown once, and turning it off with the password. An enrolment-only session
  * becomes a full one on confirmation; "Continue" reads `/auth/me` again and goes on to the app.
  */
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../../api.ts";
 import { Field } from "../../components/Field.tsx";
 import { FormActions } from "../../components/FormActions.tsx";
@@ -34,6 +34,13 @@ export function TwoFactorTab() {
   const [disabling, setDisabling] = useState(false);
   const [renewing, setRenewing] = useState(false);
   const [askingPassword, setAskingPassword] = useState(false);
+  // Each step replaces the button that led to it: the focus goes into the new step (its code field,
+  // the recovery codes' heading), not back to the page's heading (console audit, keyboard use).
+  useEffect(() => {
+    const target =
+      step.kind === "enrolling" ? "totp-code" : step.kind === "codes" ? "recovery-codes-title" : null;
+    if (target) document.getElementById(target)?.focus();
+  }, [step.kind]);
   const confined = session.purpose !== "full";
   const enrolled = session.me.user.mfaEnrolled;
   const [status, reloadStatus] = useLoad(
@@ -126,6 +133,7 @@ export function TwoFactorTab() {
         <TotpKey secret={step.secret} />
         <p>2. Enter the 6-digit code the app shows for Staffgate.</p>
         <Field
+          id="totp-code"
           label="Code from your app"
           name="totp"
           autoComplete="one-time-code"
@@ -149,7 +157,9 @@ export function TwoFactorTab() {
   if (step.kind === "codes") {
     return (
       <section aria-labelledby="recovery-codes-title">
-        <h2 id="recovery-codes-title">Save your recovery codes</h2>
+        <h2 id="recovery-codes-title" tabIndex={-1}>
+          Save your recovery codes
+        </h2>
         <Notice>
           {step.renewed
             ? "New recovery codes: the earlier ones no longer work."
