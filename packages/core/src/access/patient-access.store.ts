@@ -1,7 +1,7 @@
 /** SQL for the patient access grants of one tenant (the decision reads them in facts.store.ts). */
 
-import { pastKeyset } from "../db/keyset.ts";
 import type { Selectable } from "kysely";
+import { pastKeyset } from "../db/keyset.ts";
 import type { PatientGrantsTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
 
