@@ -152,9 +152,25 @@ describe("roles", () => {
     await dialog().getByRole("button", { name: "Cancel" }).click();
     await gone(dialog());
 
-    // An invariant: a collaborator role (tenant level) has no workspace rows.
+    // Ticking Collaborator takes the workspace rows away (a collaborator role at tenant level has
+    // none), so the form never sends what this rule refuses; a request changed on its way does.
     await page.getByRole("button", { name: "Edit Copy of Planning Physicist" }).click();
     await dialog().getByLabel("Collaborator (at tenant level)").check();
+    await dialog().getByRole("tab", { name: /^Permissions/ }).click();
+    await visible(dialog().getByText("No workspace rows.", { exact: true }));
+    // Cancel: nothing is saved.
+    await dialog().getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog());
+    expect((await roleByName("Copy of Planning Physicist")).workspaces).toHaveLength(1);
+
+    await page.getByRole("button", { name: "Edit Copy of Planning Physicist" }).click();
+    await page.route("**/api/v1/roles/*", async (route) => {
+      const request = route.request();
+      if (request.method() !== "PATCH") return route.continue();
+      const body = JSON.parse(request.postData() ?? "{}");
+      return route.continue({ postData: JSON.stringify({ ...body, collaborator: true }) });
+    });
+    await dialog().getByLabel("Description").fill("Made collaborator on its way");
     await dialog().getByRole("button", { name: "Save" }).click();
     await hasText(
       dialog().getByRole("alert"),
@@ -167,7 +183,9 @@ describe("roles", () => {
     ).toBe("true");
     const rows = dialog().getByRole("group", { name: "Workspace permissions" });
     await visible(rows.getByText("A tenant-level collaborator role has no workspace rows", { exact: true }));
+    await page.unroute("**/api/v1/roles/*");
     await dialog().getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog());
     expect((await roleByName("Copy of Planning Physicist")).collaborator).toBe(false);
   });
 
