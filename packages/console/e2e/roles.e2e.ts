@@ -156,7 +156,9 @@ describe("roles", () => {
     // none), so the form never sends what this rule refuses; a request changed on its way does.
     await page.getByRole("button", { name: "Edit Copy of Planning Physicist" }).click();
     await dialog().getByLabel("Collaborator (at tenant level)").check();
-    await dialog().getByRole("tab", { name: /^Permissions/ }).click();
+    await dialog()
+      .getByRole("tab", { name: /^Permissions/ })
+      .click();
     await visible(dialog().getByText("No workspace rows.", { exact: true }));
     // Cancel: nothing is saved.
     await dialog().getByRole("button", { name: "Cancel" }).click();
