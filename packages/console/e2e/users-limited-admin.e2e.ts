@@ -264,11 +264,19 @@ describe("a limited administrator", () => {
 
   it("offers only a look at a user whose private role holds more", async () => {
     const page = await signIn();
-    await page.getByRole("button", { name: "Actions for Pete Privy" }).click();
-    expect(await page.getByRole("menuitem").allInnerTexts()).toEqual([
-      "Effective permissions",
-      "No other actions\nPete Privy holds permissions you do not: View PHI.",
-    ]);
+    // Its grants are read after the list: the menu follows once they are in.
+    const menu = async () => {
+      await page.getByRole("button", { name: "Actions for Pete Privy" }).click();
+      const items = await page.getByRole("menuitem").allInnerTexts();
+      await page.keyboard.press("Escape");
+      return items;
+    };
+    await expect
+      .poll(menu)
+      .toEqual([
+        "Effective permissions",
+        "No other actions\nPete Privy holds permissions you do not: View PHI.",
+      ]);
   });
 
   it("names the permissions by label when the server refuses an action", async () => {

@@ -84,7 +84,8 @@ export const PHONE_RULE = "must be empty or an E.164 number: + and 7 to 15 digit
 // Checked with the other fields, so that one answer names every field at fault (console audit: a
 // form with three faults took three saves to learn them).
 const Phone = LineText(40)
-  .refine((v) => normalizePhone(v) !== null, PHONE_RULE)
+  // Over-long is said once, by the length rule.
+  .refine((v) => v.length > 40 || normalizePhone(v) !== null, PHONE_RULE)
   .nullable()
   .optional();
 const optionalParagraph = (max: number) => ParagraphText(max).nullable().optional();

@@ -231,6 +231,20 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     expect((await a.admin.patientAccess.list(ref)).items).toEqual([]);
   });
 
+  it("moves a grant's version only when given again with a change, and takes If-Match for one grant only", async () => {
+    const ref = newRef();
+    const everywhere = await a.admin.patientAccess.grant(ref, { userId: nurse.id, reason: "same" });
+    expect((await a.admin.patientAccess.grant(ref, { userId: nurse.id, reason: "same" })).version).toBe(1);
+    await a.admin.patientAccess.grant(ref, { userId: nurse.id, workspaceId: wsA });
+    // Two grants: an If-Match would name one of them only.
+    const many = await problemOf(() => a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: 1 }));
+    expect([many.status, many.code, many.errors[0]?.path]).toEqual([400, "VALIDATION_FAILED", "workspaceId"]);
+    expect((await a.admin.patientAccess.list(ref)).items).toHaveLength(2);
+    await a.admin.patientAccess.revoke(ref, nurse.id, { workspaceId: wsA, ifMatch: 1 });
+    expect((await a.admin.patientAccess.list(ref)).items.map((g) => g.id)).toEqual([everywhere.id]);
+    await a.admin.patientAccess.revoke(ref, nurse.id);
+  });
+
   it("revokes only the grant of one workspace with ?workspaceId=", async () => {
     const ref = newRef();
     await a.admin.patientAccess.grant(ref, { userId: nurse.id, workspaceId: wsA });

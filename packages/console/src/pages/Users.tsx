@@ -95,18 +95,15 @@ function UsersView() {
   // A private role is not in the roles list: its grants are read for the users shown, so the
   // Actions menu offers nothing the server would refuse for them (second console audit).
   const shownPrivate =
-    list.kind === "ready"
-      ? list.value.items.filter((u) => u.privateRole && u.id !== me.user.id).map((u) => u.id)
-      : [];
-  const [privateLoad] = useLoad(
-    async () =>
-      new Map(
-        await Promise.all(
-          shownPrivate.map(async (id) => [id, await api.userActions.getPermissions(id)] as const),
-        ),
-      ),
-    [api, shownPrivate.join(" ")],
-  );
+    list.kind === "ready" ? list.value.items.filter((u) => u.privateRole && u.id !== me.user.id) : [];
+  // Keyed by version too: editing a private role moves its user's version, so the list's reload
+  // after any change reads it again. One refused read (a user purged meanwhile) spoils no other.
+  const [privateLoad] = useLoad(async () => {
+    const read = await Promise.allSettled(
+      shownPrivate.map(async (u) => [u.id, await api.userActions.getPermissions(u.id)] as const),
+    );
+    return new Map(read.flatMap((r) => (r.status === "fulfilled" ? [r.value] : [])));
+  }, [api, shownPrivate.map((u) => `${u.id}:${u.version}`).join(" ")]);
   const privateGrants: ReadonlyMap<string, GrantsLike> =
     privateLoad.kind === "ready" ? privateLoad.value : new Map();
   const [open, setOpen] = useState<Open>(null);

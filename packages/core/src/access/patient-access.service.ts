@@ -132,8 +132,14 @@ export function createPatientAccessService(deps: Deps) {
       let changes: Changes;
       if (existing) {
         // One grant per (user, patient, workspace): a repeated grant refreshes reason and expiry.
+        // Only a real change moves the version: the application reporting the same creation again
+        // must not make an administrator's revocation stale.
         id = existing.id;
-        await store.refreshGrant(id, fields);
+        const same =
+          existing.granted_by === fields.granted_by &&
+          existing.reason === fields.reason &&
+          existing.expires_at === fields.expires_at;
+        if (!same) await store.refreshGrant(id, fields);
         changes = {
           ...grantChanges("after", patientRef, { workspace_id: input.workspaceId, ...fields }),
           reason: { before: existing.reason, after: fields.reason },
@@ -223,9 +229,16 @@ export function createPatientAccessService(deps: Deps) {
         const grants = await store.grantsOf(userId, patientRef, workspaceId);
         if (grants.length === 0)
           throw new AppError("NOT_FOUND", "The user has no access grant on this patient");
-        // Each grant removed must be at the version named: one refreshed since it was read is not
+        // If-Match names one grant's version: with several grants it would name none of them.
+        if (ifMatch !== undefined && grants.length > 1) {
+          throw invalid(
+            "workspaceId",
+            "is needed with If-Match: the user has more than one grant on this patient, and If-Match names one grant's version",
+          );
+        }
+        // The grant removed must be at the version named: one refreshed since it was read is not
         // what the caller decided to revoke.
-        for (const g of grants) expectVersion(Number(g.version), ifMatch);
+        if (grants[0]) expectVersion(Number(grants[0].version), ifMatch);
         const user = await createUserStore(trx, ctx.tenantId).findUserRowById(userId);
         await store.deleteGrants(grants.map((g) => g.id));
         for (const g of grants) {

@@ -131,7 +131,15 @@ describe("common passwords (@zxcvbn-ts/language-common)", () => {
   });
 
   it("refuses a password of nothing but spaces or other blanks", () => {
-    for (const p of [" ".repeat(15), "\u00a0".repeat(20), " \t".repeat(10), "\u3000".repeat(16)])
+    for (const p of [
+      " ".repeat(15),
+      "\u00a0".repeat(20),
+      " \t".repeat(10),
+      "\u3000".repeat(16),
+      "\u200b".repeat(15),
+      "\u3164".repeat(15),
+      "\u2800".repeat(15),
+    ])
       expect(checkPassword(p)).toEqual({ code: "COMMON", message: "is only spaces; choose another" });
   });
 });

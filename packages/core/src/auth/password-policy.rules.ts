@@ -324,9 +324,10 @@ export function checkPassword(
   if (isCommonPassword(password)) {
     return { code: "COMMON", message: "is a commonly used password; choose another" };
   }
-  // Nothing but spaces (or other blanks): long enough, and the first thing anyone would try
-  // (security audit, 2026-12-06). A repeated visible character stays allowed (isSequential says why).
-  if (/^\s+$/u.test(password)) {
+  // Nothing but spaces, other blanks or characters that show nothing (zero-width, Hangul fillers,
+  // the blank Braille cell): long enough, and the first thing anyone would try (security audit,
+  // 2026-12-06). A repeated visible character stays allowed (isSequential says why).
+  if (/^[\p{White_Space}\p{Default_Ignorable_Code_Point}\u2800]+$/u.test(password)) {
     return { code: "COMMON", message: "is only spaces; choose another" };
   }
   if (isSequential(password)) {

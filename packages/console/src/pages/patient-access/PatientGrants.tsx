@@ -5,6 +5,7 @@
  */
 import type { Staffgate } from "@staffgate/sdk";
 import { useEffect, useState } from "react";
+import { problemCode } from "../../api.ts";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { ListTable } from "../../components/ListTable.tsx";
 import { LoadState } from "../../components/LoadState.tsx";
@@ -148,12 +149,21 @@ export function PatientGrants({
           confirmLabel="Revoke"
           danger
           onConfirm={async () => {
-            await api.patientAccess.revoke(
-              patientRef,
-              revoking.userId,
-              // One grant, at the version shown: refreshed meanwhile, it is 412 and the list reloads.
-              revoking.workspaceId ? { workspaceId: revoking.workspaceId, ifMatch: revoking.version } : {},
-            );
+            try {
+              await api.patientAccess.revoke(
+                patientRef,
+                revoking.userId,
+                // One grant, at the version shown (an all-workspaces grant removes several: none is named).
+                revoking.workspaceId ? { workspaceId: revoking.workspaceId, ifMatch: revoking.version } : {},
+              );
+            } catch (e) {
+              if (problemCode(e) !== "PRECONDITION_FAILED") throw e;
+              // Given again meanwhile (a new reason or expiry): closed, the list reloads, nothing revoked.
+              setNotice(
+                `The grant of ${revoking.displayName} was changed since the list was shown, so it was not revoked. The list is reloaded: check it and revoke again.`,
+              );
+              return;
+            }
             setNotice(
               `Access of ${revoking.displayName} to patient ${patientRef} (${where(revoking)}) was revoked.`,
             );

@@ -4,8 +4,15 @@
  * lists every setting with the same bounds). Kept here as data so the console does not bundle the
  * validation library for a handful of numbers.
  */
-import { IDLE_TIMEOUT_MAX_MINUTES, type Permission } from "@staffgate/contract";
+import type { Permission } from "@staffgate/contract";
 import type { Staffgate } from "@staffgate/sdk";
+
+/**
+ * The longest idle timeout, the tenant's and a workspace's (contract IDLE_TIMEOUT_MAX_MINUTES; a
+ * value import from the contract would bundle zod, whose eval probe the console's CSP refuses:
+ * fields.test.ts keeps the two equal).
+ */
+export const IDLE_TIMEOUT_MAX_MINUTES = 480;
 
 export type Settings = Awaited<ReturnType<Staffgate["settings"]["get"]>>;
 export type SettingKey = Exclude<keyof Settings, "version">;

@@ -3,13 +3,13 @@
  * its name until typed), protection and the idle-timeout override (typed in minutes, sent in
  * seconds). An edit sends only what changed, with If-Match.
  */
-import { IDLE_TIMEOUT_MAX_MINUTES } from "@staffgate/contract";
 import { useState } from "react";
 import { problemCode } from "../../api.ts";
 import { Field } from "../../components/Field.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
 import { type FieldErrors, type Refusal, refusalOn, useSubmit } from "../../components/useSubmit.ts";
 import { useApi } from "../../session.tsx";
+import { IDLE_TIMEOUT_MAX_MINUTES } from "../settings/fields.ts";
 import { slugOf } from "./slug.ts";
 import type { Workspace } from "./useWorkspaces.ts";
 
