@@ -87,7 +87,8 @@ const Phone = LineText(40)
   // Over-long is said once, by the length rule.
   .refine((v) => v.length > 40 || normalizePhone(v) !== null, PHONE_RULE)
   .nullable()
-  .optional();
+  .optional()
+  .describe("empty, or E.164: + and 7 to 15 digits (spaces and the usual separators are removed)");
 const optionalParagraph = (max: number) => ParagraphText(max).nullable().optional();
 
 export const Username = z

@@ -159,6 +159,12 @@ describe(`tenants and the operator API (${process.env.STAFFGATE_TEST_DB ?? "sqli
       });
       expect([res.statusCode, res.json().code]).toEqual([401, "UNAUTHENTICATED"]);
       expect(res.json().detail).toMatch(/operator API is off.*STAFFGATE_OPERATOR_TOKEN/);
+      // /metrics then answers this machine only, and says so to another.
+      const metrics = await off.inject({ method: "GET", url: "/metrics", remoteAddress: "203.0.113.9" });
+      expect([metrics.statusCode, metrics.json().detail]).toEqual([
+        401,
+        "Metrics are read from this machine only: this server was started without STAFFGATE_OPERATOR_TOKEN",
+      ]);
       // Configured, the same request is told what it lacks.
       const on = await t.app.inject({ method: "GET", url: "/api/v1/tenants" });
       expect(on.json().detail).toBe("The operator token is required");

@@ -177,7 +177,9 @@ export function installMetrics(app: FastifyInstance, core: Core, options: RouteO
         const signedIn = request.caller !== undefined || request.csrfRejected === true;
         throw new AppError(
           signedIn ? "FORBIDDEN" : "UNAUTHENTICATED",
-          "The operator token is required, except from this machine",
+          options.operatorApi === false
+            ? "Metrics are read from this machine only: this server was started without STAFFGATE_OPERATOR_TOKEN"
+            : "The operator token is required, except from this machine",
         );
       }
       const text = await metrics.metrics();
