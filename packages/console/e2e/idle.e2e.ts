@@ -26,7 +26,7 @@ describe("idle timeout", () => {
   it("warns a minute before the limit, stays signed in on request, and signs out at the limit", async () => {
     const me = await tenant.admin.auth.me();
     expect(me.session?.idleTimeoutSeconds).toBe(15 * 60);
-    const page = await signedIn({ prepare: (p) => p.clock.install() });
+    const page = await signedIn({ form: true, prepare: (p) => p.clock.install() });
     await visible(page.getByRole("heading", { name: "Users" }));
     const warning = page.getByRole("dialog", { name: "You will be signed out soon" });
     // The page's own first requests answered before the clock jumps: one still in flight would
@@ -112,7 +112,7 @@ describe("idle timeout", () => {
   });
 
   it("signs out from the warning at once", async () => {
-    const page = await signedIn({ prepare: (p) => p.clock.install() });
+    const page = await signedIn({ form: true, prepare: (p) => p.clock.install() });
     await page.clock.fastForward("14:30");
     const warning = page.getByRole("dialog", { name: "You will be signed out soon" });
     await warning.getByRole("button", { name: "Sign out" }).click();

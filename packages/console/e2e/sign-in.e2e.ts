@@ -84,7 +84,7 @@ describe("sign-in", () => {
   });
 
   it("puts the focus on the page's main heading after signing in", async () => {
-    const page = await signedIn();
+    const page = await signedIn({ form: true });
     await visible(page.getByRole("heading", { name: "Users", level: 1 }));
     await expect
       .poll(() =>
