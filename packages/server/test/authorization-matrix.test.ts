@@ -223,7 +223,7 @@ const MATRIX: Readonly<Record<string, Row>> = {
     needs: { anyOf: ["users.manage", "audit.view", "emergency_access.use"] },
   },
   "POST /api/v1/emergency-access/:id/end": {
-    needs: { anyOf: ["users.manage", "audit.view", "emergency_access.use"] },
+    needs: { anyOf: ["users.manage", "emergency_access.use"] },
     id: "emergency",
   },
   "POST /api/v1/emergency-access/:id/review": {

@@ -302,7 +302,11 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
     const mine = await open(clinician.client, { workspaceId: ws });
     expect((await problemOf(() => clinician2.client.emergencyAccess.end(mine.id))).status).toBe(404);
     expect((await problemOf(() => auditor.client.emergencyAccess.end(mine.id))).status).toBe(403);
-    expect((await problemOf(() => plain.client.emergencyAccess.end(mine.id))).status).toBe(403);
+    // The refusal names what would end it: audit.view reads every elevation but ends none.
+    const refused = await problemOf(() => plain.client.emergencyAccess.end(mine.id));
+    expect(refused.status).toBe(403);
+    expect(refused.problem.detail).toContain("users.manage");
+    expect(refused.problem.detail).not.toContain("audit.view");
     const res = await clinician.client.transport.raw("POST", `/api/v1/emergency-access/${mine.id}/end`);
     expect(res.status).toBe(200);
     const ended = (await res.json()) as { status: string; endedBy: string; endedAt: string };

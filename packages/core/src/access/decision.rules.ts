@@ -267,7 +267,7 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
           steps,
           as(
             "COLLABORATOR_NO_GRANT",
-            `the user is a collaborator ${where} and has no access to patient ${patientRef}`,
+            `the user is a collaborator ${where} and has no access to patient ${patientRef}${limitedTo(facts.patientGrants, now)}`,
           ),
         );
       }
@@ -346,6 +346,18 @@ function liveGrant(
     if (best === undefined || rankGrant(g, best) < 0) best = g;
   }
   return best;
+}
+
+/**
+ * A denial beside live grants that are each limited to another workspace says where they hold:
+ * "no access" alone reads as if the patient had never been granted.
+ */
+function limitedTo(grants: readonly PatientGrantFact[], now: string): string {
+  const where = new Set<string>();
+  for (const g of grants) if (g.workspaceId !== null && live(g.expiresAt, now)) where.add(g.workspaceId);
+  if (where.size === 0) return "";
+  const list = [...where].sort().join(", ");
+  return ` here: access to it is limited to workspace${where.size > 1 ? "s" : ""} ${list}`;
 }
 
 function rankGrant(a: PatientGrantFact, b: PatientGrantFact): number {
