@@ -75,6 +75,11 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("staffgate --help 
     expect(serve.code).toBe(2);
     expect(serve.stderr).toMatch(/^staffgate serve: --port must be a port number/);
     expect(serve.stderr).not.toContain("PORT must");
+    // A catalogue that does not load is a value refused like any other, before anything is opened.
+    const catalog = await capture(["serve", "--catalog", "nosuch"]);
+    expect(catalog.code).toBe(2);
+    expect(catalog.stderr).toMatch(/^staffgate serve: --catalog names no catalogue that loads/);
+    expect(catalog.stderr).toContain("not a preset (radiotherapy, veterinary, care-management)");
   });
 
   it("refuses an unknown command with exit 2 and the list on stderr", async () => {

@@ -68,6 +68,16 @@ describe("loadConfig", () => {
     }
   });
 
+  it("refuses a STAFFGATE_CATALOG that names no preset or loadable file, naming the variable", () => {
+    expect(loadConfig({ STAFFGATE_CATALOG: "veterinary" }).catalog).toBe("veterinary");
+    expect(() => loadConfig({ STAFFGATE_CATALOG: "nosuch" })).toThrow(
+      /^STAFFGATE_CATALOG names no catalogue that loads: .*nosuch/,
+    );
+    expect(() => loadConfig({ STAFFGATE_CATALOG: "/nonexistent/custom.json" })).toThrow(
+      /^STAFFGATE_CATALOG /,
+    );
+  });
+
   it("refuses a malformed SMTP_URL naming SMTP_URL, never echoing the URL or its password", () => {
     expect(loadConfig({ SMTP_URL: "smtps://mailer:Pw%40rd@mail.example:465" }).smtpUrl).toBe(
       "smtps://mailer:Pw%40rd@mail.example:465",

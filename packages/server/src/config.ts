@@ -2,11 +2,13 @@
 import { statSync } from "node:fs";
 import { isIP } from "node:net";
 import {
+  CatalogError,
   DEFAULT_DATABASE_URL,
   DEFAULT_RATE_LIMITS,
   FAILPOINTS,
   isRangeApi,
   isTenantToken,
+  loadCatalogs,
   type RateLimits,
 } from "@staffgate/core";
 import { parsePublicUrl, parseSmtpUrl } from "./config-urls.ts";
@@ -188,7 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host,
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
-    catalog: env.STAFFGATE_CATALOG || "radiotherapy",
+    catalog: parseCatalog(env.STAFFGATE_CATALOG),
     operatorToken,
     bootstrapPassword: env.STAFFGATE_BOOTSTRAP_PASSWORD || undefined,
     smtpUrl: parseSmtpUrl(env.SMTP_URL),
@@ -200,4 +202,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: parseRateLimits(env.STAFFGATE_RATE_LIMITS),
     breachedPasswords: parseBreachedPasswords(env.STAFFGATE_BREACHED_PASSWORDS),
   };
+}
+
+/**
+ * STAFFGATE_CATALOG: a preset's name or a catalogue file that loads, checked with the other
+ * variables so that a typo is named (as `--catalog` by the CLI) before anything is opened.
+ */
+function parseCatalog(value: string | undefined): string {
+  const catalog = value || "radiotherapy";
+  try {
+    loadCatalogs(catalog);
+  } catch (error) {
+    if (!(error instanceof CatalogError)) throw error;
+    throw new Error(`STAFFGATE_CATALOG names no catalogue that loads: ${error.message}`);
+  }
+  return catalog;
 }
