@@ -116,7 +116,7 @@ describe("emailed links and forced password change", () => {
   it("leads a user who must change the password to Profile → Password, then on to Users", async () => {
     const user = await createStaff(tenant, "mark", FIRST);
     await tenant.admin.credentials.setUserPassword(user.id, { password: SECOND, mustChangePassword: true });
-    const page = await signedIn({ login: "mark", password: SECOND });
+    const page = await signedIn({ form: true, login: "mark", password: SECOND });
     await visible(page.getByRole("heading", { name: "Profile" }));
     expect(new URL(page.url()).pathname).toBe("/profile");
     await hasText(page.getByRole("status"), /You must change your password before anything else/);

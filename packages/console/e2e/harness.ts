@@ -226,8 +226,9 @@ export async function signInWithPage(
 /**
  * Signs in with the console's own request (`POST /api/v1/auth/login` from the page's context, so
  * the server's `Set-Cookie` lands in its cookie jar) without rendering the sign-in form: the
- * session is the same as the form's, at one page load less. The form itself is the subject of
- * the sign-in specs (`signInWithPage`, or `signedIn({ form: true })`).
+ * session is the same as the form's, without the form's rendering (and one page load less when a
+ * path is given). The form itself is the subject of the sign-in specs (`signInWithPage`, or
+ * `signedIn({ form: true })`).
  */
 export async function signInWithRequest(
   page: Page,

@@ -89,7 +89,7 @@ describe(`who may grant patient access (${process.env.STAFFGATE_TEST_DB ?? "sqli
     const refused = await at(wsB);
     expect(refused).toMatchObject({ allowed: false, reason: { code: "COLLABORATOR_NO_GRANT" } });
     // The denial says where the grant holds, not as if the patient had never been granted.
-    expect(refused.reason.message).toContain(`access to it is limited to workspace ${wsA}`);
+    expect(refused.reason.message).toContain(`in workspace ${wsB}: it holds only in workspace ${wsA}`);
     // The grant, its refresh by "created", and the grant in ward A.
     expect(await grantAudits(collaborator.user.id)).toBe(3);
   });

@@ -206,6 +206,37 @@ describe("decide()", () => {
     expect(d.steps).toContain("grant pgr_1 on patient p9 is limited to workspace wsp_b");
   });
 
+  it("says in the denial where a collaborator's workspace-limited access to the patient holds", () => {
+    const u = user({
+      role: role({ collaborator: true, permissions: ["patients.read"] }),
+      workspaceAccess: new Set(["wsp_a", "wsp_b", "wsp_c"]),
+    });
+    const q = { permission: "patients.read", patientRef: "p9" };
+    const grant = (id: string, workspaceId: string | null, expiresAt: string | null = null) => ({
+      id,
+      workspaceId,
+      expiresAt,
+    });
+    const denial = (grants: DecisionFacts["patientGrants"], workspaceId?: string) =>
+      decide(facts(u, { patientGrants: grants }), { ...q, ...(workspaceId ? { workspaceId } : {}) }).reason
+        .message;
+    const base = "the user is a collaborator at tenant level and has no access to patient p9";
+    expect(denial([grant("g1", "wsp_b")], "wsp_a")).toBe(
+      `${base} in workspace wsp_a: it holds only in workspace wsp_b`,
+    );
+    expect(denial([grant("g1", "wsp_b")])).toBe(
+      `${base} without a workspace: it holds only in workspace wsp_b`,
+    );
+    expect(denial([grant("g2", "wsp_c"), grant("g1", "wsp_b")], "wsp_a")).toBe(
+      `${base} in workspace wsp_a: it holds only in workspaces wsp_b, wsp_c`,
+    );
+    // Nothing to point at: no grant, an expired one (tenant-wide or not), or one in a workspace the
+    // user is no longer active in (a question there is refused for the workspace).
+    expect(denial([], "wsp_a")).toBe(base);
+    expect(denial([grant("g1", "wsp_b", NOW), grant("g2", null, NOW)], "wsp_a")).toBe(base);
+    expect(denial([grant("g1", "wsp_z")], "wsp_a")).toBe(base);
+  });
+
   it("names the workspace of a per-workspace collaborator role, not the tenant level", () => {
     const collaborator = role({ id: "rol_c", collaborator: true, permissions: ["patients.read"] });
     const u = user({

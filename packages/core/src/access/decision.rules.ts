@@ -267,7 +267,7 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
           steps,
           as(
             "COLLABORATOR_NO_GRANT",
-            `the user is a collaborator ${where} and has no access to patient ${patientRef}${limitedTo(facts.patientGrants, now)}`,
+            `the user is a collaborator ${where} and has no access to patient ${patientRef}${limitedTo(facts.patientGrants, now, user, workspaceId)}`,
           ),
         );
       }
@@ -349,15 +349,24 @@ function liveGrant(
 }
 
 /**
- * A denial beside live grants that are each limited to another workspace says where they hold:
- * "no access" alone reads as if the patient had never been granted.
+ * A denial beside live grants limited to other workspaces, where the user is active, says where
+ * the access holds: "no access" alone reads as if the patient had never been shared.
  */
-function limitedTo(grants: readonly PatientGrantFact[], now: string): string {
+function limitedTo(
+  grants: readonly PatientGrantFact[],
+  now: string,
+  user: DecisionUser,
+  workspaceId: string | null,
+): string {
   const where = new Set<string>();
-  for (const g of grants) if (g.workspaceId !== null && live(g.expiresAt, now)) where.add(g.workspaceId);
+  for (const g of grants) {
+    const ws = g.workspaceId;
+    if (ws === null || ws === workspaceId || !live(g.expiresAt, now)) continue;
+    if (user.workspaceAccess === "all" || user.workspaceAccess.has(ws)) where.add(ws);
+  }
   if (where.size === 0) return "";
-  const list = [...where].sort().join(", ");
-  return ` here: access to it is limited to workspace${where.size > 1 ? "s" : ""} ${list}`;
+  const list = `workspace${where.size > 1 ? "s" : ""} ${[...where].sort().join(", ")}`;
+  return `${workspaceId === null ? " without a workspace" : ` in workspace ${workspaceId}`}: it holds only in ${list}`;
 }
 
 function rankGrant(a: PatientGrantFact, b: PatientGrantFact): number {

@@ -45,7 +45,8 @@ export function emergencyRoutes(app: FastifyInstance, core: Core, options: Route
   route(app, options, {
     method: "POST",
     url: "/api/v1/emergency-access/:id/end",
-    summary: "End emergency access now (its opener or a holder of users.manage)",
+    summary:
+      "End emergency access now (its opener while holding emergency_access.use, or a holder of users.manage)",
     tags,
     auth: "tenant",
     // audit.view reads every elevation but ends none: the refusal names what could.

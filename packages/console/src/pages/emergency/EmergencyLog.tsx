@@ -47,7 +47,9 @@ export function EmergencyLog(props: {
   const nameOf = useUserNames(items.map((e) => e.reviewedBy));
   const [reviewing, setReviewing] = useState<Elevation | null>(null);
   const [ending, setEnding] = useState<Elevation | null>(null);
-  const mayEnd = (e: Elevation) => e.status === "open" && (e.userId === me.user.id || can("users.manage"));
+  // As the server: its opener while they hold emergency_access.use, or a holder of users.manage.
+  const mayEnd = (e: Elevation) =>
+    e.status === "open" && ((e.userId === me.user.id && can("emergency_access.use")) || can("users.manage"));
 
   return (
     <section className="admin-section" aria-labelledby="emergency-log">
