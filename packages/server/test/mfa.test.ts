@@ -820,6 +820,22 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect([full.mustChangePassword, full.purpose]).toEqual([false, "full"]);
     });
 
+    it("refuses a virtual user (409 USER_STATE_INVALID, as its password actions), recording nothing", async () => {
+      const virtual = await a.admin.users.create({
+        username: `virt${Date.now()}`,
+        email: `virt${Date.now()}@example.test`,
+        firstName: "Vi",
+        lastName: "Rtual",
+        roleId: await roleIdByName(t, a, "Viewer"),
+        virtual: true,
+      } as never);
+      const refused = await problemOf(() => a.admin.mfa.reset(virtual.id));
+      expect([refused.status, refused.code]).toEqual([409, "USER_STATE_INVALID"]);
+      expect((await a.admin.audit.list({ action: "user.mfa_reset", targetId: virtual.id })).items).toEqual(
+        [],
+      );
+    });
+
     it("needs users.credentials, refuses oneself, and follows the cover rule", async () => {
       const target = await enrolled(a);
       const viewer = await createUser(t, a, { roleId: await roleIdByName(t, a, "Viewer") });

@@ -305,6 +305,11 @@ export function createMfaService(deps: Deps) {
       ensureNotSelf(caller, userId, "reset the MFA of");
       return inTenantTx(deps, ctx.tenantId, async (trx) => {
         const row = await loadTargetWithin(trx, caller, userId, ifMatch);
+        // As for its password (admin-password.service): a virtual user never signs in, so there is
+        // no second factor to reset, and a 200 would record an act that did nothing.
+        if (row.virtual === 1) {
+          throw new AppError("USER_STATE_INVALID", "A virtual user has no two-factor sign-in to reset");
+        }
         const at = now().toISOString();
         const cleared = await createMfaStore(trx, ctx.tenantId).clearAll(userId);
         if (row.mfa_enrolled === 0 && !cleared.totp && cleared.codes === 0 && cleared.devices === 0) {

@@ -95,6 +95,7 @@ export function mfaRoutes(app: FastifyInstance, core: Core, options: RouteOption
     params: IdParams,
     status: 200,
     response: UserSchema,
+    otherResponses: { 409: "USER_STATE_INVALID: a virtual user, who signs in with no second factor" },
     etag: (u) => u.version,
     handler: ({ caller, ctx, params, ifMatch }) => core.mfa.adminResetMfa(caller, ctx, params.id, ifMatch),
   });
