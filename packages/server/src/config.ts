@@ -3,6 +3,7 @@ import { statSync } from "node:fs";
 import { isIP } from "node:net";
 import {
   CatalogError,
+  type Catalogs,
   DEFAULT_DATABASE_URL,
   DEFAULT_RATE_LIMITS,
   FAILPOINTS,
@@ -97,6 +98,8 @@ export interface Config {
   readonly host: string;
   readonly databaseUrl: string;
   readonly catalog: string;
+  /** STAFFGATE_CATALOG's catalogues beside the presets, loaded once here (checking it is loading it). */
+  readonly catalogs: Catalogs;
   readonly operatorToken: string | undefined;
   readonly bootstrapPassword: string | undefined;
   readonly smtpUrl: string | undefined;
@@ -190,7 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host,
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
-    catalog: parseCatalog(env.STAFFGATE_CATALOG),
+    ...parseCatalog(env.STAFFGATE_CATALOG),
     operatorToken,
     bootstrapPassword: env.STAFFGATE_BOOTSTRAP_PASSWORD || undefined,
     smtpUrl: parseSmtpUrl(env.SMTP_URL),
@@ -208,13 +211,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  * STAFFGATE_CATALOG: a preset's name or a catalogue file that loads, checked with the other
  * variables so that a typo is named (as `--catalog` by the CLI) before anything is opened.
  */
-function parseCatalog(value: string | undefined): string {
+function parseCatalog(value: string | undefined): { catalog: string; catalogs: Catalogs } {
   const catalog = value || "radiotherapy";
   try {
-    loadCatalogs(catalog);
+    return { catalog, catalogs: loadCatalogs(catalog) };
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
     throw new Error(`STAFFGATE_CATALOG names no catalogue that loads: ${error.message}`);
   }
-  return catalog;
 }

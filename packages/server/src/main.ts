@@ -25,7 +25,7 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
   for (const signal of SIGNALS) process.once(signal, signalled);
   const app = await buildApp({
     databaseUrl: config.databaseUrl,
-    catalog: config.catalog,
+    catalogs: config.catalogs,
     operatorToken: config.operatorToken,
     trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,

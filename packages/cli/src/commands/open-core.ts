@@ -5,7 +5,6 @@ import {
   createBreachedPasswords,
   createCore,
   isAppError,
-  loadCatalogs,
   migrationsAreCurrent,
   operatorActor,
 } from "@staffgate/core";
@@ -78,7 +77,7 @@ async function openAndRun(options: CoreOptions, work: (core: Core) => Promise<nu
     }
     const core = createCore({
       db,
-      catalogs: loadCatalogs(config.catalog),
+      catalogs: config.catalogs,
       publicUrl: config.publicUrl,
       ...(config.breachedPasswords
         ? {
