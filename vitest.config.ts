@@ -54,6 +54,9 @@ export default defineConfig({
           // own server, database and browser, and much of a spec's time is the page waiting.
           // 354 s instead of 586 s one at a time on two cores; more would only queue for the CPU.
           maxWorkers: 2,
+          // As in-process: a worker imports the server once, not once per spec file (each file still
+          // starts its own server, database and browser).
+          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },
