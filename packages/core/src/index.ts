@@ -7,6 +7,7 @@ export {
 } from "./auth/breached-passwords.ts";
 export type { Caller } from "./auth/caller.ts";
 export { can } from "./auth/caller.ts";
+export { FORGOT_PASSWORD_MIN_MS } from "./auth/credentials.service.ts";
 export { LOGIN_THROTTLE, type LoginThrottleLimits } from "./auth/login.service.ts";
 export { operatorCaller } from "./auth/operator-caller.ts";
 export { BULK_COST, DEFAULT_RATE_LIMITS, LIST_COST_DIVISOR, type RateLimits } from "./auth/rate-limits.ts";

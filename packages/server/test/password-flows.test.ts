@@ -3,7 +3,7 @@
  * one's own password, forgot / reset, invitations, and the administrator's password actions.
  * Time moves only with the fake clock.
  */
-import { DEFAULT_PUBLIC_URL } from "@staffgate/core";
+import { DEFAULT_PUBLIC_URL, FORGOT_PASSWORD_MIN_MS } from "@staffgate/core";
 import type { Staffgate } from "@staffgate/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
@@ -100,6 +100,34 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       expect(await mails(a.id, user.email, "auth.password.reset_link")).toHaveLength(1);
       expect(await mails(a.id, invited.email, "auth.password.reset_link")).toHaveLength(0);
       expect(await mails(b.id, user.email)).toHaveLength(0);
+    });
+
+    it("takes as long for an unknown tenant or email as for a real account: never less than the floor (SECURITY.md A-15)", async () => {
+      const real = [];
+      for (let i = 0; i < 5; i++) real.push((await createUser(t, a)).user);
+      const timed = async (slug: string, email: string) => {
+        const started = performance.now();
+        expect((await forgot(slug, email)).status).toBe(202);
+        return performance.now() - started;
+      };
+      const times: Record<"unknownTenant" | "unknownEmail" | "real", number[]> = {
+        unknownTenant: [],
+        unknownEmail: [],
+        real: [],
+      };
+      for (const [i, user] of real.entries()) {
+        times.unknownTenant.push(await timed(`no-such-tenant-${i}`, user.email));
+        times.unknownEmail.push(await timed(a.slug, `nobody-${i}@nowhere.example`));
+        times.real.push(await timed(a.slug, user.email));
+      }
+      // Each real account was sent its link: the slowest path was the one timed.
+      for (const user of real)
+        expect(await mails(a.id, user.email, "auth.password.reset_link")).toHaveLength(1);
+      // A timer may fire up to a millisecond early on the loop's clock.
+      for (const ms of Object.values(times).flat())
+        expect(ms).toBeGreaterThanOrEqual(FORGOT_PASSWORD_MIN_MS - 2);
+      const medians = Object.values(times).map((xs) => [...xs].sort((x, y) => x - y)[2]!);
+      expect(Math.max(...medians) - Math.min(...medians)).toBeLessThan(10);
     });
 
     it("builds the link from configuration, never from a hostile Host header; stores only the hash", async () => {

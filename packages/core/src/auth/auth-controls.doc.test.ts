@@ -14,7 +14,7 @@ import { SETTINGS_FIELDS, UpdateWorkspaceBody } from "@staffgate/contract";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS } from "../tenants/settings.rules.ts";
 import { INVITATION_HOURS, RESET_LINK_MINUTES } from "./credential-emails.ts";
-import { RESET_EMAILS_PER_HOUR } from "./credentials.service.ts";
+import { FORGOT_PASSWORD_MIN_MS, RESET_EMAILS_PER_HOUR } from "./credentials.service.ts";
 import { LOGIN_THROTTLE } from "./login.service.ts";
 import {
   RECOVERY_CODE_COUNT,
@@ -87,6 +87,7 @@ const KNOWN: Record<string, Known> = {
   REAUTH_WINDOW_MS: { value: REAUTH_WINDOW_MS, unit: "ms" },
   RECENT_SIGN_IN_MINUTES: { value: RECENT_SIGN_IN_MINUTES, unit: "minutes" },
   RESET_EMAILS_PER_HOUR: { value: RESET_EMAILS_PER_HOUR, unit: "count" },
+  FORGOT_PASSWORD_MIN_MS: { value: FORGOT_PASSWORD_MIN_MS, unit: "ms" },
   RESET_LINK_MINUTES: { value: RESET_LINK_MINUTES, unit: "minutes" },
   INVITATION_HOURS: { value: INVITATION_HOURS, unit: "hours" },
   TOTP_STEP_SECONDS: { value: TOTP_STEP_SECONDS, unit: "seconds" },

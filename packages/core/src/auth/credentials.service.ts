@@ -15,7 +15,7 @@ import { createOwnPasswordService } from "./own-password.service.ts";
 import { createPasswordLinksService } from "./password-links.service.ts";
 import { createPasswordWrites } from "./password-writes.ts";
 
-export { RESET_EMAILS_PER_HOUR } from "./password-links.service.ts";
+export { FORGOT_PASSWORD_MIN_MS, RESET_EMAILS_PER_HOUR } from "./password-links.service.ts";
 export { issueCredentialLink, queueInvitation };
 
 export function createCredentialsService(deps: Deps) {
