@@ -127,6 +127,9 @@ describe("profile", () => {
     const codes = page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
     await expect.poll(() => codes.count()).toBe(10);
     await expect.poll(focused).toBe("recovery-codes-title");
+    // Enrolled: the frame no longer says enrolment is due above the codes that say it is on.
+    await expect.poll(() => page.getByText(/Your practice requires two-factor sign-in/).count()).toBe(0);
+    await hasText(page.getByRole("status").filter({ hasText: "is on" }), "Two-factor sign-in is on.");
     await page.getByRole("button", { name: "Copy" }).click();
     await hasText(page.getByText(/Copied the recovery codes/), "Copied the recovery codes.");
     const copied = await page.evaluate(() => navigator.clipboard.readText());

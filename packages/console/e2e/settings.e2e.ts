@@ -70,15 +70,25 @@ describe("settings", () => {
     page.on("request", (r) => {
       if (r.method() === "PATCH" && r.url().endsWith("/api/v1/settings")) patches.push(r);
     });
-    await threshold.fill("8");
-    await duration.fill("30");
+    const errorOf = (input: typeof threshold) =>
+      page.locator(".field", { has: input }).locator(".field-error");
+    // Every value at fault is named in one round: out of bounds as well as not a whole number.
+    await threshold.fill("0");
+    await duration.fill("1.5");
     await retention.fill("100");
     await page.getByRole("button", { name: "Save All" }).click();
     await hasText(page.getByRole("alert"), "Nothing was saved. Correct the settings marked below.");
-    await hasText(
-      page.locator(".field", { has: retention }).locator(".field-error"),
-      /at least 2,192: six years/,
-    );
+    await hasText(errorOf(threshold), "Lockout threshold must be at least 1");
+    await hasText(errorOf(duration), "Enter a whole number of minutes.");
+    await hasText(errorOf(retention), "Audit retention must be at least 2,192");
+    await expect.poll(() => threshold.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    await threshold.fill("8");
+    await duration.fill("30");
+    await page.getByRole("button", { name: "Save All" }).click();
+    await hasText(page.getByRole("alert"), "Nothing was saved. Correct the settings marked below.");
+    await hasText(errorOf(retention), "Audit retention must be at least 2,192");
+    expect(await errorOf(threshold).count()).toBe(0);
     expect(await retention.getAttribute("aria-invalid")).toBe("true");
     // Said at the top, where the settings begin, and the focus goes to the setting to correct.
     const above = await page

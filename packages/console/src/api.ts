@@ -60,7 +60,6 @@ export function secondFactorRequired(error: unknown): boolean {
 const WORDS: Readonly<Record<string, string>> = {
   INVALID_CREDENTIALS: "The tenant, username or password is not right.",
   MFA_CODE_INVALID: "That code is not valid. Try the current code from your app, or a recovery code.",
-  THROTTLED: "Too many attempts. Wait a minute and try again.",
   SERVICE_BUSY: "The service is busy. Try again in a moment.",
   DATABASE_UNAVAILABLE: "The service cannot reach its database. Try again in a moment.",
   UNAUTHENTICATED: "Your session has ended. Sign in again.",
@@ -68,9 +67,22 @@ const WORDS: Readonly<Record<string, string>> = {
   CSRF_TOKEN_INVALID: "Your session could not be verified. Reload the page and try again.",
 };
 
+/**
+ * How long a throttled person waits, from the answer's `retryAfter` (seconds, as `Retry-After`):
+ * the sign-in throttle's windows are 15 minutes long, so "a minute" sent people back to be refused
+ * again, each refusal counting.
+ */
+export function throttledMessage(retryAfter: unknown): string {
+  const seconds = Number(retryAfter);
+  if (!Number.isFinite(seconds) || seconds <= 0) return "Too many attempts. Wait a while and try again.";
+  const [n, unit] = seconds < 60 ? [Math.ceil(seconds), "second"] : [Math.ceil(seconds / 60), "minute"];
+  return `Too many attempts. Try again in ${n} ${unit}${n === 1 ? "" : "s"}.`;
+}
+
 /** A failed call in words a person can act on. */
 export function problemMessage(error: unknown): string {
   if (error instanceof StaffgateError) {
+    if (error.code === "THROTTLED") return throttledMessage(error.problem.retryAfter);
     return WORDS[error.code] ?? error.problem.detail ?? error.problem.title;
   }
   return "The service could not be reached. Check your connection and try again.";

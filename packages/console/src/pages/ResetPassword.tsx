@@ -4,9 +4,10 @@
  * signs in). The token sits in the fragment, which is never sent to a server; the page takes it out
  * of the address bar once read, so it stays out of history and screenshots.
  */
-import { type FormEvent, type ReactNode, useEffect, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../api.ts";
 import { FormActions } from "../components/FormActions.tsx";
+import { focusFirstInvalid } from "../components/keepFocus.ts";
 import { ErrorAlert, Notice } from "../components/Messages.tsx";
 import { Link } from "../router.tsx";
 import "../styles/auth.css";
@@ -47,6 +48,13 @@ export function LinkPasswordPage(props: {
   const [error, setError] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<"form" | "done" | "invalid">("form");
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+
+  // As every form (useSubmit.ts): whoever found a field wrong, the form or the API, the focus goes
+  // to the first one marked, so the reason beside it is read out.
+  useEffect(() => {
+    if (form.current && !newPasswordOk(errors)) focusFirstInvalid(form.current);
+  }, [errors]);
 
   useEffect(() => {
     const forget = () => {
@@ -108,7 +116,7 @@ export function LinkPasswordPage(props: {
     );
   } else {
     body = (
-      <form onSubmit={submit} aria-busy={busy} noValidate>
+      <form ref={form} onSubmit={submit} aria-busy={busy} noValidate>
         <p>{texts.intro}</p>
         <NewPasswordFields value={value} onChange={setValue} errors={errors} />
         <ErrorAlert>{error}</ErrorAlert>

@@ -47,7 +47,11 @@ function errorWithin(errors: Record<string, string>, key: string): string | unde
   return inner === undefined ? undefined : errors[inner];
 }
 
-/** The changed settings as the API takes them, or the fields that are not whole numbers. */
+/**
+ * The changed settings as the API takes them, or the fields that are not whole numbers within
+ * their bounds: every one of those at once, in the API's words (a value out of bounds was left to
+ * the API, which named it only after the others had been corrected and saved again).
+ */
 function changesOf(
   saved: Settings,
   drafts: Drafts,
@@ -65,6 +69,16 @@ function changesOf(
         continue;
       }
       value = Number(text);
+      // Only a changed value: one already saved stands whatever the bounds became.
+      const changed = value !== saved[d.key];
+      if (changed && (value as number) < d.min) {
+        invalid[d.key] = `must be at least ${d.min.toLocaleString("en")}`;
+        continue;
+      }
+      if (changed && (value as number) > d.max) {
+        invalid[d.key] = `must be at most ${d.max.toLocaleString("en")}`;
+        continue;
+      }
     } else if (d.kind === "role") {
       value = draft === "" ? null : draft;
     }

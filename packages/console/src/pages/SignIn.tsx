@@ -206,8 +206,11 @@ export const PRACTICE_HINT = "Your practice’s short name, as in your invitatio
 const AFTER_WRONG_ATTEMPTS =
   "After several wrong attempts an account is locked for a while; Forgot password sets a new password and unlocks it.";
 
-const WRONG_CODE =
-  "That code is not right or was already used. Enter the code your app shows now, or a recovery code you have not used.";
+/**
+ * The code step's refusal. It is also what a person whose account locked meanwhile reads (a lock
+ * answers as a wrong code does), so it says how a lock ends, as the password step does.
+ */
+const WRONG_CODE = `That code is not right or was already used. Enter the code your app shows now, or a recovery code you have not used. ${AFTER_WRONG_ATTEMPTS}`;
 
 function missingCredentials(tenant: string, login: string, password: string): Record<string, string> {
   const missing: Record<string, string> = {};

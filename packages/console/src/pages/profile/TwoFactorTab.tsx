@@ -20,7 +20,13 @@ import { TotpKey } from "./TotpKey.tsx";
 type Step =
   | { readonly kind: "idle" }
   | { readonly kind: "enrolling"; readonly secret: string; readonly otpauthUrl: string }
-  | { readonly kind: "codes"; readonly codes: readonly string[]; readonly renewed?: boolean };
+  | {
+      readonly kind: "codes";
+      readonly codes: readonly string[];
+      readonly renewed?: boolean;
+      /** Whether the session was confined to enrolment when it began (Continue then leads on). */
+      readonly confined?: boolean;
+    };
 
 export function TwoFactorTab() {
   const api = useApi();
@@ -81,7 +87,10 @@ export function TwoFactorTab() {
     try {
       const { recoveryCodes } = await api.mfa.confirmTotp(entered);
       setCopied(null);
-      setStep({ kind: "codes", codes: recoveryCodes });
+      setStep({ kind: "codes", codes: recoveryCodes, confined });
+      // Enrolled now: the frame stops saying enrolment is due above the codes that say it is on
+      // (Continue asks again, so a failure here changes nothing).
+      session.refresh().catch(() => {});
     } catch (e) {
       if (problemCode(e) === "MFA_CODE_INVALID") {
         setCodeError("That code is not right. Enter the code your app shows now (check the device's clock).");
@@ -106,7 +115,7 @@ export function TwoFactorTab() {
       const next = await session.refresh();
       setStep({ kind: "idle" });
       setBusy(false);
-      if (confined && next === "full") {
+      if (step.kind === "codes" && step.confined && next === "full") {
         session.notify("Two-factor sign-in is on.", session.home);
         navigate(session.home, { replace: true });
       } else {
@@ -188,7 +197,7 @@ export function TwoFactorTab() {
             onClick={step.renewed ? () => setStep({ kind: "idle" }) : finish}
             disabled={busy}
           >
-            {confined ? "Continue" : "Done"}
+            {step.confined ? "Continue" : "Done"}
           </button>
         </div>
       </section>
