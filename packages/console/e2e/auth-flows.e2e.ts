@@ -3,17 +3,15 @@
  * invitation accepted; a password an administrator typed with "must change" confines the session
  * to Profile → Password until it is changed.
  */
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { isFocused } from "./focus.ts";
 import { type E2eTenant, hasText, shot, useE2e, visible } from "./harness.ts";
 import { createStaff } from "./users-seed.ts";
 
 const FIRST = "harbour-lantern-quietly-9921";
 const SECOND = "meadow-copper-violin-4417";
 const THIRD = "granite-pelican-sunrise-6630";
-
-/** Whether the keyboard focus is in `field`. */
-const hasFocus = (field: Locator) => field.evaluate((el) => el === document.activeElement);
 
 /** Types the new password twice ("New password" names one field) and submits with `button`. */
 async function choose(page: Page, password: string, button: string) {
@@ -59,7 +57,7 @@ describe("emailed links and forced password change", () => {
     await hasText(page.locator(".field-error"), "The two passwords do not match.");
     expect(await repeat.getAttribute("aria-invalid")).toBe("true");
     // The focus goes to the field to fix, so its reason is read out (as on every form).
-    await expect.poll(() => hasFocus(repeat)).toBe(true);
+    await expect.poll(() => isFocused(repeat)).toBe(true);
     // Show reveals both.
     const show = page.getByRole("button", { name: "Show" });
     expect(await show.getAttribute("aria-pressed")).toBe("false");
@@ -73,7 +71,7 @@ describe("emailed links and forced password change", () => {
     await choose(page, "short-one", "Reset password");
     await visible(page.getByText("Password must be at least 15 characters."));
     expect(await fresh.getAttribute("aria-invalid")).toBe("true");
-    await expect.poll(() => hasFocus(fresh)).toBe(true);
+    await expect.poll(() => isFocused(fresh)).toBe(true);
     await shot(page, "reset-password");
 
     await choose(page, SECOND, "Reset password");
@@ -112,7 +110,7 @@ describe("emailed links and forced password change", () => {
     // The policy's reason beside the field, with the focus there.
     await choose(page, "short-one", "Set password");
     await visible(page.getByText("Password must be at least 15 characters."));
-    await expect.poll(() => hasFocus(page.getByLabel("New password"))).toBe(true);
+    await expect.poll(() => isFocused(page.getByLabel("New password"))).toBe(true);
     await choose(page, FIRST, "Set password");
     await hasText(page.getByRole("status"), /Your password is set and your account is active/);
     await shot(page, "accept-invitation");

@@ -95,7 +95,8 @@ export async function tabStops(page: Page, max: number): Promise<TabStop[]> {
   return stops;
 }
 
-const isFocused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
+/** Whether the keyboard focus is on `locator`. */
+export const isFocused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
 
 /**
  * A dialog opened from the keyboard: it starts on its first usable field (or, with none, on a

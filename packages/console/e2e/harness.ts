@@ -11,8 +11,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Staffgate } from "@staffgate/sdk";
 import { buildApp, type StaffgateApp } from "@staffgate/server";
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from "vitest";
+import { createPagePool } from "./page-pool.ts";
 
 /** How long a page may take to show what a test waits for. */
 const WAIT_MS = 10_000;
@@ -84,8 +85,11 @@ export interface E2e {
    * reset (`closePages`); page errors fail the spec file at `close()`.
    */
   newPage(): Promise<Page>;
-  /** Ends the pages opened after the first `keep` of them (their errors are kept for `close()`). */
-  closePages(keep: number): Promise<void>;
+  /**
+   * Ends the pages opened after the first `keep` of them (their errors are kept for `close()`);
+   * `reuse`: their test passed, so they may be reset and kept for the next test.
+   */
+  closePages(keep: number, reuse: boolean): Promise<void>;
   /** How many pages are in use. */
   openPages(): number;
   /** The newest email of a kind to an address, as sent (the outbox). */
@@ -96,33 +100,6 @@ export interface E2e {
 }
 
 let tenantCounter = 0;
-
-const VIEWPORT = { width: 1280, height: 860 };
-/** Kept pages waiting for a test: more than a test opens at once would only hold memory. */
-const MAX_SPARES = 3;
-/** What a test may do to a page or its context that `reset` cannot undo. */
-const LASTING_CHANGES = [
-  "install",
-  "route",
-  "routeFromHAR",
-  "routeWebSocket",
-  "addInitScript",
-  "exposeBinding",
-  "exposeFunction",
-  "setExtraHTTPHeaders",
-  "setOffline",
-  "setGeolocation",
-  "setHTTPCredentials",
-  "emulateMedia",
-];
-
-interface Tab {
-  readonly context: BrowserContext;
-  readonly page: Page;
-  errors: string[];
-  /** False once the test did something `reset` cannot undo. */
-  reusable: boolean;
-}
 
 export async function startE2e(): Promise<E2e> {
   const dir = mkdtempSync(path.join(tmpdir(), "sg-e2e-"));
@@ -145,49 +122,7 @@ export async function startE2e(): Promise<E2e> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   const api = new Staffgate({ baseUrl: url });
   const operator = api.withToken(OPERATOR_TOKEN);
-  /** The pages of the running test, and those kept for the next tests (see `reset`). */
-  const tabs: Tab[] = [];
-  const spares: Tab[] = [];
-  const closed: string[][] = [];
-  const watchErrors = (tab: Tab) => {
-    tab.page.on("pageerror", (e) => tab.errors.push(`page error: ${e.message}`));
-    tab.page.on("console", (m) => {
-      // A failed request is the API answering 4xx as designed; anything else logged as an error
-      // (a React warning, a CSP violation) is a defect.
-      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
-        tab.errors.push(`console: ${m.text()}`);
-      }
-    });
-  };
-  /**
-   * Makes a finished test's page as good as a new one for the next test, keeping its renderer
-   * process: a new browser context costs Chromium 3-4 times what a page load does (about 0.7 s of
-   * CPU against 0.24 s here), and the specs open about 150. The page leaves the console (its
-   * timers and requests stop), its listeners, cookies, storage and permissions go, and its size
-   * is the default again. A page whose test changed something that cannot be undone (a fake
-   * clock, routes, init scripts) is closed instead, as is one that does not come back in time.
-   */
-  const reset = async (tab: Tab): Promise<boolean> => {
-    if (!tab.reusable || tab.page.isClosed() || tab.context.pages().length !== 1) return false;
-    try {
-      tab.page.removeAllListeners();
-      await tab.page.goto(`${url}/healthz`, { timeout: 5_000 });
-      await tab.page.evaluate(() => {
-        localStorage.clear();
-        sessionStorage.clear();
-      });
-      await Promise.all([
-        tab.context.clearCookies(),
-        tab.context.clearPermissions(),
-        tab.page.setViewportSize(VIEWPORT),
-      ]);
-      tab.errors = [];
-      watchErrors(tab);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const pages = createPagePool(browser, url);
 
   const lastEmail = async (to: string, kind?: string) => {
     let q = app.core.deps.db.allTenants
@@ -229,43 +164,9 @@ export async function startE2e(): Promise<E2e> {
         admin: api.withToken(token),
       };
     },
-    async newPage() {
-      const spare = spares.pop();
-      if (spare) {
-        tabs.push(spare);
-        return spare.page;
-      }
-      const context = await browser.newContext({ baseURL: url, viewport: VIEWPORT });
-      const page = await context.newPage();
-      const tab: Tab = { context, page, errors: [], reusable: true };
-      for (const target of [page, context, page.clock, context.clock] as unknown as Record<
-        string,
-        unknown
-      >[]) {
-        for (const name of LASTING_CHANGES) {
-          const original = target[name];
-          if (typeof original !== "function") continue;
-          target[name] = (...args: unknown[]) => {
-            tab.reusable = false;
-            return original.apply(target, args);
-          };
-        }
-      }
-      watchErrors(tab);
-      tabs.push(tab);
-      return page;
-    },
-    openPages: () => tabs.length,
-    async closePages(keep) {
-      const open = tabs.splice(keep);
-      closed.push(...open.map((t) => t.errors));
-      await Promise.all(
-        open.map(async (tab) => {
-          if (spares.length < MAX_SPARES && (await reset(tab))) spares.push(tab);
-          else await tab.context.close().catch(() => {});
-        }),
-      );
-    },
+    newPage: () => pages.newPage(),
+    openPages: () => pages.openPages(),
+    closePages: (keep, reuse) => pages.closePages(keep, reuse),
     lastEmail,
     async emailLink(to, kind) {
       const { body } = await lastEmail(to, kind);
@@ -275,7 +176,7 @@ export async function startE2e(): Promise<E2e> {
       return `${u.pathname}${u.hash}`;
     },
     async close() {
-      const errors = [...closed, ...tabs.map((t) => t.errors)].flat();
+      const errors = pages.errors();
       await browser.close().catch(() => {});
       await app.close();
       rmSync(dir, { recursive: true, force: true });
@@ -372,7 +273,7 @@ export function useE2e(tenantOptions: { name?: string } = {}): E2eFile {
   beforeEach(() => {
     kept = started ? e.openPages() : 0;
   });
-  afterEach(() => (started ? e.closePages(kept) : undefined));
+  afterEach(({ task }) => (started ? e.closePages(kept, task.result?.state !== "fail") : undefined));
   afterAll(() => (started ? e.close() : undefined));
   return {
     e,

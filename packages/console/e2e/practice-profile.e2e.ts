@@ -6,8 +6,9 @@
  * either right after the other is not refused as stale; someone without settings.manage gets none
  * of it.
  */
-import type { Locator, Page, Request } from "playwright-core";
+import type { Page, Request } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { isFocused } from "./focus.ts";
 import { hasText, shot, useE2e, visible } from "./harness.ts";
 
 const STAFF_PASSWORD = "e2e-curlew-Pa55word-3306";
@@ -32,8 +33,6 @@ function security(page: Page) {
   const form = page.locator("form", { has: page.getByRole("button", { name: "Save All" }) });
   return { form, status: form.getByRole("status"), alert: form.getByRole("alert") };
 }
-
-const isFocused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
 
 describe("practice profile", () => {
   const { e, tenant, signedIn } = useE2e({ name: "Harbour Veterinary Clinic" });

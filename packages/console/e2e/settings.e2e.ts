@@ -8,6 +8,7 @@ import { SETTINGS_FIELDS } from "@staffgate/contract";
 import type { Request } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { SETTING_GROUPS } from "../src/pages/settings/fields.ts";
+import { isFocused } from "./focus.ts";
 import { hasText, shot, useE2e, visible } from "./harness.ts";
 import { createStaff } from "./users-seed.ts";
 
@@ -80,15 +81,21 @@ describe("settings", () => {
     await hasText(page.getByRole("alert"), "Nothing was saved. Correct the settings marked below.");
     await hasText(errorOf(threshold), "Lockout threshold must be at least 1");
     await hasText(errorOf(duration), "Enter a whole number of minutes.");
-    await hasText(errorOf(retention), "Audit retention must be at least 2,192");
-    await expect.poll(() => threshold.evaluate((el) => el === document.activeElement)).toBe(true);
+    // The contract's words, the floor's reason included.
+    await hasText(
+      errorOf(retention),
+      /^Audit retention must be at least 2,192: six years, the least HIPAA allows/,
+    );
+    await expect.poll(() => isFocused(threshold)).toBe(true);
 
     await threshold.fill("8");
     await duration.fill("30");
     await page.getByRole("button", { name: "Save All" }).click();
     await hasText(page.getByRole("alert"), "Nothing was saved. Correct the settings marked below.");
-    await hasText(errorOf(retention), "Audit retention must be at least 2,192");
+    await hasText(errorOf(retention), /^Audit retention must be at least 2,192: six years/);
     expect(await errorOf(threshold).count()).toBe(0);
+    // Refused before anything was sent.
+    expect(patches).toHaveLength(0);
     expect(await retention.getAttribute("aria-invalid")).toBe("true");
     // Said at the top, where the settings begin, and the focus goes to the setting to correct.
     const above = await page
@@ -100,7 +107,7 @@ describe("settings", () => {
           0,
       );
     expect(above).toBe(true);
-    await expect.poll(() => retention.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => isFocused(retention)).toBe(true);
     expect(await tenant.admin.settings.get()).toEqual(before);
 
     await retention.fill(String(before.auditRetentionDays));

@@ -19,6 +19,7 @@ describe("problemMessage of a throttled call", () => {
     expect(problemMessage(throttled(61))).toBe("Too many attempts. Try again in 2 minutes.");
     expect(problemMessage(throttled(45))).toBe("Too many attempts. Try again in 45 seconds.");
     expect(problemMessage(throttled(1))).toBe("Too many attempts. Try again in 1 second.");
+    expect(problemMessage(throttled(59.2))).toBe("Too many attempts. Try again in 1 minute.");
   });
 
   it("promises no time it does not know", () => {

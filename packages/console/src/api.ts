@@ -72,10 +72,10 @@ const WORDS: Readonly<Record<string, string>> = {
  * the sign-in throttle's windows are 15 minutes long, so "a minute" sent people back to be refused
  * again, each refusal counting.
  */
-export function throttledMessage(retryAfter: unknown): string {
-  const seconds = Number(retryAfter);
+function throttledMessage(retryAfter: unknown): string {
+  const seconds = Math.ceil(Number(retryAfter));
   if (!Number.isFinite(seconds) || seconds <= 0) return "Too many attempts. Wait a while and try again.";
-  const [n, unit] = seconds < 60 ? [Math.ceil(seconds), "second"] : [Math.ceil(seconds / 60), "minute"];
+  const [n, unit] = seconds < 60 ? [seconds, "second"] : [Math.ceil(seconds / 60), "minute"];
   return `Too many attempts. Try again in ${n} ${unit}${n === 1 ? "" : "s"}.`;
 }
 

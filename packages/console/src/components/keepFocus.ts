@@ -5,7 +5,7 @@
  * the top. Instead: into the open dialog, else back to the dialog's opener while it is still
  * there, else the page's main heading (the same place the "Skip to content" link leads).
  */
-import { useEffect } from "react";
+import { type RefObject, useEffect } from "react";
 import { topModal } from "./modalLayer.ts";
 
 /** What had the focus when each dialog opened. */
@@ -52,6 +52,22 @@ export function focusFirstInvalid(root: Element): boolean {
     : field;
   control.focus();
   return true;
+}
+
+/**
+ * Every form's way after a refusal: whoever found a field wrong, the form itself or the API, the
+ * focus goes to the first one marked, so the reason beside it is read out. Each refusal sets a
+ * new `errors` object, so the focus moves again even when the same field is wrong.
+ */
+export function useFocusFirstInvalid(
+  form: RefObject<Element | null>,
+  errors: object,
+  refused: boolean,
+): void {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `errors` is the trigger: a new object at each refusal, read by focusFirstInvalid through the DOM.
+  useEffect(() => {
+    if (form.current && refused) focusFirstInvalid(form.current);
+  }, [form, errors, refused]);
 }
 
 /**

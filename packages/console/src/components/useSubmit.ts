@@ -4,9 +4,9 @@
  * Whoever found a field wrong, the form or the API, the focus goes to the first one marked.
  * After a success `busy` stays set: the form is closed or replaced, never sent again.
  */
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { fieldErrors, problemMessage } from "../api.ts";
-import { focusFirstInvalid } from "./keepFocus.ts";
+import { useFocusFirstInvalid } from "./keepFocus.ts";
 
 export type FieldErrors = Record<string, string>;
 
@@ -31,10 +31,7 @@ export function useSubmit() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const form = useRef<Element | null>(null);
 
-  // Each refusal sets a new object, so the focus moves again even when the same field is wrong.
-  useEffect(() => {
-    if (form.current && Object.keys(errors).length > 0) focusFirstInvalid(form.current);
-  }, [errors]);
+  useFocusFirstInvalid(form, errors, Object.keys(errors).length > 0);
 
   const submit = async (event: FormEvent, steps: SubmitSteps) => {
     event.preventDefault();

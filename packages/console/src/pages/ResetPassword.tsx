@@ -7,7 +7,7 @@
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../api.ts";
 import { FormActions } from "../components/FormActions.tsx";
-import { focusFirstInvalid } from "../components/keepFocus.ts";
+import { useFocusFirstInvalid } from "../components/keepFocus.ts";
 import { ErrorAlert, Notice } from "../components/Messages.tsx";
 import { Link } from "../router.tsx";
 import "../styles/auth.css";
@@ -50,11 +50,7 @@ export function LinkPasswordPage(props: {
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
 
-  // As every form (useSubmit.ts): whoever found a field wrong, the form or the API, the focus goes
-  // to the first one marked, so the reason beside it is read out.
-  useEffect(() => {
-    if (form.current && !newPasswordOk(errors)) focusFirstInvalid(form.current);
-  }, [errors]);
+  useFocusFirstInvalid(form, errors, !newPasswordOk(errors));
 
   useEffect(() => {
     const forget = () => {

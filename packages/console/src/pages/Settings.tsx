@@ -1,15 +1,16 @@
 /**
  * Settings (W15, Prevounce's "Security tab → Save All"): first the practice's name and time zone,
  * saved on their own (settings/PracticeSection.tsx); then every tenant security setting, grouped.
- * "Save All" sends only what changed, with If-Match on the settings' version; the API checks the
- * bounds and refuses the whole change if any value is out of them, each error beside its field,
- * said at the top of the form, and the focus taken to the first of them. The profile and the
+ * "Save All" sends only what changed, with If-Match on the settings' version. A value that is not
+ * a whole number within its bounds is refused before anything is sent (every one at once, in the
+ * contract's words: fields.ts), as the API would refuse the whole change; each error beside its
+ * field, said at the top of the form, and the focus taken to the first of them. The profile and the
  * settings are one tenant row with one version: a save of either moves the version the page holds
  * for the other, so saving the other next is not refused as stale.
  */
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../api.ts";
-import { focusFirstInvalid } from "../components/keepFocus.ts";
+import { useFocusFirstInvalid } from "../components/keepFocus.ts";
 import { LoadState } from "../components/LoadState.tsx";
 import { ErrorAlert, Notice } from "../components/Messages.tsx";
 import { NoAccess } from "../components/NoAccess.tsx";
@@ -20,7 +21,13 @@ import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
 import type { Permission, TenantProfile } from "@staffgate/contract";
 import type { Role } from "../types.ts";
-import { SETTING_GROUPS, type SettingDef, type SettingKey, type Settings } from "./settings/fields.ts";
+import {
+  boundsError,
+  SETTING_GROUPS,
+  type SettingDef,
+  type SettingKey,
+  type Settings,
+} from "./settings/fields.ts";
 import { PracticeSection, STALE_SETTINGS } from "./settings/PracticeSection.tsx";
 import { carriedVersion } from "./settings/practiceProfile.ts";
 import { type Draft, SettingInput } from "./settings/SettingInput.tsx";
@@ -70,13 +77,9 @@ function changesOf(
       }
       value = Number(text);
       // Only a changed value: one already saved stands whatever the bounds became.
-      const changed = value !== saved[d.key];
-      if (changed && (value as number) < d.min) {
-        invalid[d.key] = `must be at least ${d.min.toLocaleString("en")}`;
-        continue;
-      }
-      if (changed && (value as number) > d.max) {
-        invalid[d.key] = `must be at most ${d.max.toLocaleString("en")}`;
+      const refused = value === saved[d.key] ? undefined : boundsError(d, value as number);
+      if (refused) {
+        invalid[d.key] = refused;
         continue;
       }
     } else if (d.kind === "role") {
@@ -120,9 +123,7 @@ function SettingsView() {
   const form = useRef<HTMLFormElement>(null);
 
   // Save All is at the end of a long page: the first setting to correct is brought to the person.
-  useEffect(() => {
-    if (form.current && Object.keys(errors).length > 0) focusFirstInvalid(form.current);
-  }, [errors]);
+  useFocusFirstInvalid(form, errors, Object.keys(errors).length > 0);
 
   useEffect(() => {
     if (state.kind === "ready") {

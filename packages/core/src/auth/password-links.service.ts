@@ -37,7 +37,8 @@ export const RESET_EMAILS_PER_HOUR = 3;
  * "responses return in a consistent amount of time"). An unknown tenant writes nothing, an
  * unknown address an audit row, a real account a link and its email besides: medians of 8, 13
  * and 13–20 ms on PostgreSQL on a slow 2-core host. Answering no sooner than this hides the
- * difference; the wait is a timer, not work.
+ * difference while the work takes less; the wait is a timer, not work, and real time, not the
+ * domain clock (deps.clock), which tests move by hours.
  */
 export const FORGOT_PASSWORD_MIN_MS = 50;
 
@@ -132,8 +133,8 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
      * `POST /auth/forgot-password`. Never throws for anything about the account. An unknown tenant
      * or email runs the same reads and the same transaction (against ids that match nothing), but
      * writes less (no audit row without a tenant, no link without an account), so no request ends
-     * sooner than `FORGOT_PASSWORD_MIN_MS`: neither the answer nor its time tells whether the
-     * account exists. Returns what happened, for tests and the log; the route answers the same
+     * sooner than `FORGOT_PASSWORD_MIN_MS`: neither the answer nor, while the work takes less than
+     * that, its time tells whether the account exists. Returns what happened, for tests and the log; the route answers the same
      * 202 regardless.
      */
     async forgotPassword(

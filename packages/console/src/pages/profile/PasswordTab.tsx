@@ -3,11 +3,11 @@
  * session and ends the user's others; a session that had to change its password becomes a full
  * one, so the console reads `/auth/me` again and goes on to the app.
  */
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { fieldErrors, problemMessage } from "../../api.ts";
 import { Field } from "../../components/Field.tsx";
 import { FormActions } from "../../components/FormActions.tsx";
-import { focusFirstInvalid } from "../../components/keepFocus.ts";
+import { useFocusFirstInvalid } from "../../components/keepFocus.ts";
 import { ErrorAlert, Notice } from "../../components/Messages.tsx";
 import { navigate } from "../../router.tsx";
 import { useApi, useSession } from "../../session.tsx";
@@ -36,10 +36,7 @@ export function PasswordTab() {
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
 
-  // As every form (useSubmit.ts): whoever found a field wrong, the focus goes to the first one marked.
-  useEffect(() => {
-    if (form.current && (errors.current || !newPasswordOk(errors))) focusFirstInvalid(form.current);
-  }, [errors]);
+  useFocusFirstInvalid(form, errors, Boolean(errors.current) || !newPasswordOk(errors));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

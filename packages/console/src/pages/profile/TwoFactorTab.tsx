@@ -1,7 +1,8 @@
 /**
  * Profile → Two-factor: TOTP enrolment (QR code and the key as text, confirmed with a code), the
  * ten recovery codes shown once, and turning it off with the password. An enrolment-only session
- * becomes a full one on confirmation; "Continue" reads `/auth/me` again and goes on to the app.
+ * becomes a full one on confirmation: `/auth/me` is read again then (the frame stops saying
+ * enrolment is due), and "Continue" goes on to the app.
  */
 import { type FormEvent, useEffect, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../../api.ts";
@@ -10,7 +11,7 @@ import { FormActions } from "../../components/FormActions.tsx";
 import { ErrorAlert, Notice } from "../../components/Messages.tsx";
 import { useLoad } from "../../components/useLoad.ts";
 import { navigate } from "../../router.tsx";
-import { useApi, useSession } from "../../session.tsx";
+import { dueOf, useApi, useSession } from "../../session.tsx";
 import { DisableMfaDialog } from "./DisableMfaDialog.tsx";
 import { PasswordAgainDialog } from "./PasswordAgainDialog.tsx";
 import { QrCode } from "./QrCode.tsx";
@@ -89,8 +90,10 @@ export function TwoFactorTab() {
       setCopied(null);
       setStep({ kind: "codes", codes: recoveryCodes, confined });
       // Enrolled now: the frame stops saying enrolment is due above the codes that say it is on
-      // (Continue asks again, so a failure here changes nothing).
-      session.refresh().catch(() => {});
+      // (Continue asks again, so a failure here changes nothing). Not while the password is due
+      // too: the fresh session would leave Profile only its Password tab, taking the codes away
+      // before they are saved.
+      if (!dueOf(session.me).password) session.refresh().catch(() => {});
     } catch (e) {
       if (problemCode(e) === "MFA_CODE_INVALID") {
         setCodeError("That code is not right. Enter the code your app shows now (check the device's clock).");

@@ -27,6 +27,8 @@ export type SettingDef =
       readonly max: number;
       /** What a special value means, or why the floor is where it is. */
       readonly note?: string;
+      /** Why the minimum is where it is, in the contract's words (its refusal below it says so). */
+      readonly floor?: string;
     }
   | { readonly key: SettingKey; readonly kind: "boolean"; readonly label: string; readonly note?: string }
   | {
@@ -68,6 +70,8 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
         min: 15,
         max: 64,
         note: "15 is the NIST floor; it can only be raised.",
+        floor:
+          "the product's floor for a password used alone (NIST 800-63B), which a practice may only raise",
       },
       {
         key: "passwordMinLengthWithMfa",
@@ -76,6 +80,8 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
         unit: "characters",
         min: 8,
         max: 64,
+        floor:
+          "the product's floor for a password used with two-factor sign-in (NIST 800-63B), which a practice may only raise",
       },
       {
         key: "passwordHistory",
@@ -205,6 +211,7 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
         min: 2192,
         max: 36_500,
         note: "At least six years (HIPAA).",
+        floor: "six years, the least HIPAA allows, which a practice may only lengthen",
       },
       {
         key: "auditAllPatientDecisions",
@@ -228,3 +235,17 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
     ],
   },
 ];
+
+export type NumberSettingDef = Extract<SettingDef, { kind: "number" }>;
+
+/**
+ * Why a whole number is refused for a setting, in the contract's words ("must be at least 2,192:
+ * six years, …"; fields.test.ts holds the two equal), or undefined within the bounds.
+ */
+export function boundsError(def: NumberSettingDef, value: number): string | undefined {
+  const n = (v: number) => v.toLocaleString("en-US");
+  if (value < def.min)
+    return def.floor ? `must be at least ${n(def.min)}: ${def.floor}` : `must be at least ${n(def.min)}`;
+  if (value > def.max) return `must be at most ${n(def.max)}`;
+  return undefined;
+}
