@@ -182,6 +182,25 @@ describe("settings", () => {
     expect((await tenant.admin.settings.get()).scimDefaultRoleId).toBeNull();
   });
 
+  it("says a save refused by the API for a stale version in words, and saves nothing", async () => {
+    const page = await signedIn({ path: "/settings" });
+    const duration = page.getByLabel("Lockout duration (minutes)");
+    const before = await tenant.admin.settings.get();
+    await expect.poll(() => duration.inputValue()).toBe(String(before.lockoutMinutes));
+    // Another administrator saves after this page read the settings.
+    const theirs = await tenant.admin.settings.update(
+      { lockoutThreshold: before.lockoutThreshold === 9 ? 8 : 9 },
+      { ifMatch: before.version },
+    );
+    await duration.fill(String(before.lockoutMinutes + 2));
+    await page.getByRole("button", { name: "Save All" }).click();
+    await hasText(
+      page.getByRole("alert"),
+      "Nothing was saved: someone else changed the settings since this page opened. Reload the page.",
+    );
+    expect(await tenant.admin.settings.get()).toEqual(theirs);
+  });
+
   it("narrows what emergency access grants, and goes back to the default", async () => {
     expect((await tenant.admin.settings.get()).emergencyPermissions).toBeNull();
     const page = await signedIn({ path: "/settings" });
