@@ -134,8 +134,8 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
      * or email runs the same reads and the same transaction (against ids that match nothing), but
      * writes less (no audit row without a tenant, no link without an account), so no request ends
      * sooner than `FORGOT_PASSWORD_MIN_MS`: neither the answer nor, while the work takes less than
-     * that, its time tells whether the account exists. Returns what happened, for tests and the log; the route answers the same
-     * 202 regardless.
+     * that, its time tells whether the account exists. Returns what happened, for tests and the
+     * log; the route answers the same 202 regardless.
      */
     async forgotPassword(
       meta: RequestMeta,
