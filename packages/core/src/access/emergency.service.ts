@@ -8,7 +8,7 @@
  */
 import type { EmergencyAccess, OpenEmergencyAccessBody } from "@staffgate/contract";
 import { appendAudit } from "../audit/audit-writer.ts";
-import type { Caller } from "../auth/caller.ts";
+import { type Caller, isOwnAccount } from "../auth/caller.ts";
 import { takeReauthAttempt } from "../auth/reauth-throttle.ts";
 import { mailTime } from "../mail/mail-time.ts";
 import { enqueue } from "../mail/outbox.store.ts";
@@ -247,7 +247,8 @@ export function createEmergencyAccessService(deps: Deps) {
         const store = createEmergencyStore(trx, ctx.tenantId);
         const row = await store.findById(id);
         if (!row) throw NOT_FOUND();
-        const own = row.user_id === caller.userId;
+        // Reviewed through a token its opener made is a review by the opener.
+        const own = isOwnAccount(caller, row.user_id);
         const at = now();
         // The first review stands (an inspector reads who signed it off); a conditional write, so
         // two reviewers at once cannot both think theirs was recorded.

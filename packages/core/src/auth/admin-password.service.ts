@@ -13,7 +13,7 @@ import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { loadTargetWithin } from "../users/user-lifecycle.service.ts";
 import { endAccessOf, endedChanges } from "./access-cutoff.ts";
-import type { Caller } from "./caller.ts";
+import { type Caller, isOwnAccount } from "./caller.ts";
 import { issueCredentialLink } from "./credential-links.ts";
 import { createCredentialTokenStore } from "./credential-tokens.store.ts";
 import { passwordContextOf, personOf } from "./password-context.ts";
@@ -87,6 +87,12 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
         throw new AppError(
           "SELF_ACTION_FORBIDDEN",
           "Change your own password with POST /api/v1/auth/password (it asks for the current one)",
+        );
+      }
+      if (isOwnAccount(caller, id)) {
+        throw new AppError(
+          "SELF_ACTION_FORBIDDEN",
+          "An API token cannot set or reset the password of the person who made it",
         );
       }
       const ensureSettable = (user: UsersTable, link: boolean) => {

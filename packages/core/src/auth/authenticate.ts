@@ -32,7 +32,7 @@ import { holdsPatientPermission, mfaRequiredFor } from "./mfa.rules.ts";
 import { idledOut, sessionEndMs } from "./session-lifetime.rules.ts";
 import { purposeNow } from "./session-purpose.rules.ts";
 import { createSessionStore } from "./sessions.store.ts";
-import { coveredByMaker } from "./token-cover.rules.ts";
+import { coveredByMaker, personBehind } from "./token-cover.rules.ts";
 
 /** Touching last_used_at on every request would make every read a write; once a minute at most. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -323,6 +323,7 @@ function tokenCaller(
     tenantId: row.tenantId,
     actor: { type: "api_token", id: row.tokenId, label: row.name, userId: row.userId },
     userId: row.userId,
+    onBehalfOf: personBehind(policy, row.userId),
     sessionId: null,
     mustChangePassword: false,
     catalog: policy.catalog,

@@ -12,6 +12,13 @@ export interface Caller {
   readonly actor: Actor;
   /** The user acting: the signed-in user, or an API token's virtual integration user. */
   readonly userId: string;
+  /**
+   * An API token's person: the user at the root of its chain of makers (token-cover.rules.ts).
+   * Their account is the token's own (isOwnAccount): the token is their delegated credential, so
+   * it may not do to them what they may not do to themselves. Absent for sessions (the user is the
+   * person) and for tokens the operator made.
+   */
+  readonly onBehalfOf?: string | undefined;
   readonly sessionId: string | null;
   readonly mustChangePassword: boolean;
   /**
@@ -44,6 +51,16 @@ export function callerPermissions(catalog: Catalog, role: RoleGrants): ReadonlyS
     permissionsOfRole.set(role, keys);
   }
   return keys;
+}
+
+/**
+ * Whether `userId` is the caller's own account: the signed-in user, or the person an API token
+ * acts for. Without the second, a stolen session could make a token and, through it, change its
+ * own email, password, MFA or role as if it were someone else's (SECURITY.md 5 and 40; the
+ * SECURITY.md audit, 2026-12-06).
+ */
+export function isOwnAccount(caller: Caller, userId: string): boolean {
+  return caller.userId === userId || caller.onBehalfOf === userId;
 }
 
 export function can(caller: Caller, permission: string): boolean {

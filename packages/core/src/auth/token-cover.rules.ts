@@ -51,3 +51,18 @@ export function coveredByMaker(policy: PolicySnapshot, userId: string): boolean 
   }
   return false;
 }
+
+/**
+ * The person at the root of the token user's chain of makers (the first maker who is not an
+ * integration user), or undefined for a token the operator made.
+ */
+export function personBehind(policy: PolicySnapshot, userId: string): string | undefined {
+  let user = policy.users.get(userId);
+  for (let step = 0; user !== undefined && step < MAX_CHAIN; step++) {
+    if (user.createdBy === null) return undefined;
+    const maker = policy.users.get(user.createdBy);
+    if (maker === undefined || !maker.virtual) return maker?.id;
+    user = maker;
+  }
+  return undefined;
+}

@@ -10,7 +10,7 @@ import { endElevationsOf } from "../access/emergency-cutoff.ts";
 import type { RoleGrants } from "../access/grants.rules.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
 import { endAccessOf, endedChanges } from "../auth/access-cutoff.ts";
-import type { Caller } from "../auth/caller.ts";
+import { type Caller, isOwnAccount } from "../auth/caller.ts";
 import { queueInvitation } from "../auth/credential-links.ts";
 import { createCredentialTokenStore } from "../auth/credential-tokens.store.ts";
 import type { UsersTable } from "../db/schema.ts";
@@ -29,10 +29,22 @@ import { createUserStore } from "./users.store.ts";
 
 const NO_GRANTS: RoleGrants = { permissions: [], collaborator: false, workspaces: [] };
 
-/** Nobody deactivates, archives or purges themselves (they would lock themselves out mid-request). */
+/**
+ * Nobody purges themselves, resets their own MFA or grants themselves patient access, nor does it
+ * through an API token they made (isOwnAccount). Deactivating or archiving oneself is refused
+ * in the request (they would lock themselves out mid-request); a token may deactivate the person
+ * who made it (an identity provider's SCIM deprovisioning of someone who left), which ends the
+ * token too (token-cover.rules.ts).
+ */
 export function ensureNotSelf(caller: Caller, userId: string, what: string): void {
   if (caller.userId === userId) {
     throw new AppError("SELF_ACTION_FORBIDDEN", `You cannot ${what} yourself; ask another administrator`);
+  }
+  if (isOwnAccount(caller, userId)) {
+    throw new AppError(
+      "SELF_ACTION_FORBIDDEN",
+      `An API token cannot ${what} the person who made it; ask another administrator`,
+    );
   }
 }
 

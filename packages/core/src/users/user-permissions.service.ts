@@ -8,7 +8,7 @@ import { ensureAdministratorRemains, ensureNotLastAdministratorSelf } from "../a
 import { currentHolder } from "../access/current-holder.ts";
 import { excessOver, isAdministratorRole, type RoleGrants } from "../access/grants.rules.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
-import type { Caller } from "../auth/caller.ts";
+import { type Caller, isOwnAccount } from "../auth/caller.ts";
 import { assertValidRole, escalation } from "../roles/roles.rules.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
 import type { Ctx } from "../shared/context.ts";
@@ -84,7 +84,7 @@ export function createUserPermissionsService(deps: Deps) {
         })),
       };
       return inTenantTx(deps, ctx.tenantId, async (trx) => {
-        if (caller.userId === id) {
+        if (isOwnAccount(caller, id)) {
           await ensureNotLastAdministratorSelf(
             trx,
             ctx.tenantId,

@@ -9,7 +9,7 @@ import { ensureAdministratorRemains, ensureNotLastAdministratorSelf } from "../a
 import { currentHolder } from "../access/current-holder.ts";
 import { type Holder, isAdministratorRole } from "../access/grants.rules.ts";
 import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
-import type { Caller } from "../auth/caller.ts";
+import { type Caller, isOwnAccount } from "../auth/caller.ts";
 import type { UsersTable } from "../db/schema.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
 import type { Ctx } from "../shared/context.ts";
@@ -75,7 +75,7 @@ export async function updateUserIn(
   const roleChanged = input.roleId !== undefined && input.roleId !== row.role_id;
   const wsRolesChanged =
     input.workspaceRoles !== undefined && !sameAssignments(input.workspaceRoles, before.workspaceRoles);
-  if ((roleChanged || wsRolesChanged) && caller.userId === id) {
+  if ((roleChanged || wsRolesChanged) && isOwnAccount(caller, id)) {
     // Only the formal role makes an administrator; a role that is not one would leave none.
     const next = roleChanged
       ? (await loadRolesById(trx, ctx.tenantId, [input.roleId!])).get(input.roleId!)
@@ -105,7 +105,15 @@ export async function updateUserIn(
   const username = input.username ?? row.username;
   const email = input.email ?? row.email;
   // ASVS 7.5.1: one's own email only with the password again; a CSV row or SCIM cannot give it.
-  if (caller.userId === id && foldKey(email) !== row.email_key && !reauthenticated) {
+  if (isOwnAccount(caller, id) && foldKey(email) !== row.email_key && !reauthenticated) {
+    // An API token cannot give its person's password (it has none to give).
+    if (caller.userId !== id) {
+      throw new AppError(
+        "SELF_ACTION_FORBIDDEN",
+        "An API token cannot change the email address of the person who made it",
+        { errors: [{ path: "email", message: "is the address of the person who made this token" }] },
+      );
+    }
     throw new AppError("REAUTHENTICATION_REQUIRED", "Changing your own email address needs your password", {
       errors: [{ path: "currentPassword", message: "is needed to change your own email address" }],
     });
