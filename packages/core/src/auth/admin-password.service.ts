@@ -135,6 +135,8 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
             .set({
               password_hash: null,
               password_alone: null,
+              // Voided twice, the first one stays the one to refuse.
+              compromised_hash: user.password_hash ?? user.compromised_hash,
               must_change_password: 0,
               version: user.version + 1,
               updated_at: at,

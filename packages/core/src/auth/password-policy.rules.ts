@@ -376,6 +376,12 @@ export const REUSED: PasswordRejection = {
   message: "was used recently; choose one you have not used before",
 };
 
+/** The same code (it is a reuse): the password an administrator marked compromised, whatever the history. */
+export const COMPROMISED: PasswordRejection = {
+  code: "REUSED",
+  message: "was marked compromised by an administrator; choose a new one",
+};
+
 /** The same code (it is a reuse), in words that fit when no history is kept. */
 export const SAME_AS_CURRENT: PasswordRejection = {
   code: "REUSED",

@@ -23,6 +23,7 @@ import {
 } from "./credential-tokens.store.ts";
 import { passwordContextOf, personOf } from "./password-context.ts";
 import {
+  COMPROMISED,
   checkPassword,
   isInHistory,
   longEnoughAlone,
@@ -86,6 +87,8 @@ export function createPasswordWrites(deps: Deps) {
     if (compareCurrent && (await isInHistory(deps.hasher, password, [user.password_hash!])))
       throw passwordInvalid(path, SAME_AS_CURRENT);
     if (await isInHistory(deps.hasher, password, previous)) throw passwordInvalid(path, REUSED);
+    if (user.compromised_hash !== null && (await isInHistory(deps.hasher, password, [user.compromised_hash])))
+      throw passwordInvalid(path, COMPROMISED);
   }
 
   /**

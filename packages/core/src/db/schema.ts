@@ -98,6 +98,8 @@ export interface UsersTable {
   password_hash: string | null;
   /** The password met the single-factor minimum when chosen: 1, 0, or null (unknown, or none). */
   password_alone: Flag | null;
+  /** The password an administrator marked compromised (its hash): never accepted again for this user. */
+  compromised_hash: string | null;
   last_login_at: string | null;
   created_at: string;
   created_by: string | null;
