@@ -154,7 +154,7 @@ export const errorCatalog = {
   },
   THROTTLED: { kind: "throttled", title: "Too many requests" },
   NOT_READY: { kind: "unavailable", title: "The service is not ready" },
-  REAUTHENTICATION_REQUIRED: { kind: "forbidden", title: "This change needs your password again" },
+  REAUTHENTICATION_REQUIRED: { kind: "unauthenticated", title: "This change needs your password again" },
   REAUTHENTICATION_FAILED: { kind: "forbidden", title: "The password given is not the account's" },
   SERVICE_BUSY: { kind: "unavailable", title: "The service is busy; try again in a moment" },
   DATABASE_UNAVAILABLE: { kind: "unavailable", title: "The database cannot be reached; try again shortly" },

@@ -99,10 +99,20 @@ describe(`changing a user's email address (${TEST_DB})`, () => {
       client.users.update(user.id, { email: `moved-${user.username}@example.org` }, { ifMatch: version }),
     );
     expect([missing.status, missing.code, missing.errors[0]?.path]).toEqual([
-      403,
+      401,
       "REAUTHENTICATION_REQUIRED",
       "currentPassword",
     ]);
+    // SECURITY.md 40: a 401 with a step-up challenge (RFC 9470), which a client tells from an
+    // ended session: the session goes on.
+    const raw = await client.transport.raw("PATCH", `/api/v1/users/${user.id}`, {
+      body: { email: `moved-${user.username}@example.org` },
+    });
+    expect(raw.status).toBe(401);
+    expect(raw.headers.get("www-authenticate")).toMatch(
+      /^Bearer realm="staffgate", error="insufficient_user_authentication"/,
+    );
+    await expect(client.auth.me()).resolves.toMatchObject({ user: { id: user.id } });
     const wrong = await problemOf(() =>
       client.users.update(
         user.id,

@@ -124,7 +124,7 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       // Past ten, the password again: a stolen session cannot put its own authenticator on the account.
       t.clock.advance(2 * 60_000);
       const missing = await problemOf(() => client.mfa.startTotp());
-      expect(missing.status).toBe(403);
+      expect(missing.status).toBe(401);
       expect(missing.code).toBe("REAUTHENTICATION_REQUIRED");
       expect(missing.errors.map((e) => e.path)).toEqual(["password"]);
       const wrong = await problemOf(() => client.mfa.startTotp("not the password at all"));

@@ -71,7 +71,7 @@ describe(`ending another session: the password again (${process.env.STAFFGATE_TE
     const { user, me, other, otherId } = await twoSessions();
     await elevenMinutesOn(async () => {
       const missing = await problemOf(() => me.auth.endSession(otherId));
-      expect([missing.status, missing.code]).toEqual([403, "REAUTHENTICATION_REQUIRED"]);
+      expect([missing.status, missing.code]).toEqual([401, "REAUTHENTICATION_REQUIRED"]);
       expect(missing.errors.map((e) => e.path)).toEqual(["password"]);
       const wrong = await problemOf(() =>
         me.auth.endSession(otherId, { password: "not the password at all" }),

@@ -114,7 +114,7 @@ export function authRoutes(app: FastifyInstance, core: Core, options: RouteOptio
     ifMatch: true,
     url: "/api/v1/auth/sessions/:id",
     summary:
-      "End one of the caller's own sessions (another user's id is 404). Another than this one, more than 10 minutes after signing in: the password again (403 REAUTHENTICATION_REQUIRED without it)",
+      "End one of the caller's own sessions (another user's id is 404). Another than this one, more than 10 minutes after signing in: the password again (401 REAUTHENTICATION_REQUIRED without it, a step-up challenge)",
     tags,
     auth: "tenant",
     params: IdParams,

@@ -24,7 +24,7 @@ export function mfaRoutes(app: FastifyInstance, core: Core, options: RouteOption
     method: "POST",
     url: "/api/v1/auth/mfa/totp",
     summary:
-      "Start TOTP enrolment (or restart an unconfirmed one): the secret and its otpauth:// URI. More than 10 minutes after signing in, the password again (403 REAUTHENTICATION_REQUIRED without it)",
+      "Start TOTP enrolment (or restart an unconfirmed one): the secret and its otpauth:// URI. More than 10 minutes after signing in, the password again (401 REAUTHENTICATION_REQUIRED without it, a step-up challenge)",
     tags,
     auth: "tenant",
     body: StartTotpBody,
