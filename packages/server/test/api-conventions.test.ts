@@ -302,7 +302,8 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(trace.headers.allow).toBe("GET, HEAD, POST");
     const one = await t.app.inject({ method: "TRACE" as "GET", url: "/api/v1/workspaces/wsp_x?y=1" });
     expect(one.headers.allow).toBe("DELETE, GET, HEAD, PATCH");
-    const nowhere = await t.app.inject({ method: "TRACE" as "GET", url: "/nowhere" });
+    // No resource there allows anything (the console's pages: console-serving.test.ts).
+    const nowhere = await t.app.inject({ method: "TRACE" as "GET", url: "/api/v1/nowhere" });
     expect([nowhere.statusCode, nowhere.headers.allow]).toEqual([405, ""]);
     // A state-changing action is never reachable by GET.
     const get = await t.app.inject({ method: "GET", url: "/api/v1/users/usr_x/deactivate" });

@@ -154,11 +154,21 @@ describe("serving the console", () => {
     expect(res.json().code).toBe("ROUTE_NOT_FOUND");
   });
 
+  it("refuses TRACE on a page 405 with the methods a page is served by (RFC 9110 §15.5.6)", async () => {
+    for (const url of ["/", "/users"]) {
+      const res = await app.inject({ method: "TRACE" as "GET", url });
+      expect([url, res.statusCode, res.headers.allow]).toEqual([url, 405, "GET, HEAD"]);
+    }
+    const api = await app.inject({ method: "TRACE" as "GET", url: "/api/v1/nothing-here" });
+    expect([api.statusCode, api.headers.allow]).toEqual([405, ""]);
+  });
+
   it("serves no console when none is built, and the API still works", async () => {
     const bare = await buildApp({ databaseUrl: ":memory:", consoleDir: path.join(dir, "absent") });
     try {
       const page = await bare.inject({ method: "GET", url: "/users", headers: html });
       expect(page.statusCode).toBe(404);
+      expect((await bare.inject({ method: "TRACE" as "GET", url: "/users" })).headers.allow).toBe("");
       expect((await bare.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
     } finally {
       await bare.close();

@@ -231,7 +231,11 @@ export function installErrorHandling(
   });
   app.setNotFoundHandler((request, reply) => {
     if (REFUSED_METHODS.has(request.method)) {
-      reply.header("allow", allowedAt(routes, request.url.split("?")[0] ?? "/"));
+      const pathname = request.url.split("?")[0] ?? "/";
+      // A path no route serves is the console's page when the console is served (GET and HEAD);
+      // an empty Allow says a resource allows nothing (RFC 9110 §10.2.1), true only of the rest.
+      const page = pages !== null && pathname !== "/api" && !API_PATH.test(pathname);
+      reply.header("allow", allowedAt(routes, pathname) || (page ? "GET, HEAD" : ""));
       return sendProblem(reply, "METHOD_NOT_ALLOWED", `${request.method} is not served`);
     }
     // An endpoint asked with a method it does not serve is 405 with what it does (RFC 9110
