@@ -127,8 +127,11 @@ export const REDACTED_PATHS = [
   "err.cause.detail",
 ];
 
-/** Query parameters whose values are secrets (a link's token pasted into a URL, a code). */
-const SECRET_QUERY = /([?&](?:[^=&]*(?:token|code|password|secret)[^=&]*)=)[^&#]*/gi;
+/**
+ * Query parameters whose values are secrets (a link's token pasted into a URL, a code, a CSRF
+ * token or session a client put there by mistake).
+ */
+const SECRET_QUERY = /([?&](?:[^=&]*(?:token|code|password|secret|csrf|session|totp)[^=&]*)=)[^&#]*/gi;
 
 /** A request's URL as logged: secret query values replaced (SECURITY.md C-31: tokens in URLs). */
 export function loggedUrl(url: string): string {

@@ -98,6 +98,17 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
       expect(other.statusCode, charset).toBe(415);
       expect(other.json().code, charset).toBe("UNSUPPORTED_MEDIA_TYPE");
     }
+    // A coded body is not decoded, nor a plain one under a coding's label read as if unlabelled.
+    for (const coding of ["gzip", "br, gzip"]) {
+      const coded = await inject({
+        method: "POST",
+        url: "/api/v1/workspaces",
+        headers: { "content-type": "application/json", "content-encoding": coding },
+        payload: JSON.stringify({ slug: "coded-body", name: "Coded" }),
+      });
+      expect([coding, coded.statusCode, coded.json().code]).toEqual([coding, 415, "UNSUPPORTED_MEDIA_TYPE"]);
+    }
+    expect((await a.admin.workspaces.list()).items.map((w) => w.slug)).not.toContain("coded-body");
     const utf8 = await inject({
       method: "POST",
       url: "/api/v1/workspaces",

@@ -209,8 +209,12 @@ describe(`JSON log (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       url: "/reset-password?token=sgr_CANARYQUERYTOKEN456&lang=en",
     });
     expect(res.statusCode).toBeLessThan(500);
+    // A CSRF token or a session a client misplaced into the query (the SECURITY.md audit).
+    await t.app.inject({ method: "GET", url: "/api/v1/auth/me?csrf=CANARYCSRF789&session=CANARYSESSION012" });
     const all = raw.join("\n");
     expect(all).not.toContain("CANARYQUERYTOKEN456");
+    expect(all).not.toContain("CANARYCSRF789");
+    expect(all).not.toContain("CANARYSESSION012");
     expect(
       lines().some(
         (l) => (l.req as { url?: string } | undefined)?.url === "/reset-password?token=[redacted]&lang=en",

@@ -72,6 +72,13 @@ export function installInputText(app: FastifyInstance): void {
       // No body under a JSON type (a client that sets Content-Type on every request, a DELETE or
       // an action without input) is no body: the route's schema says whether it needed one.
       if (bytes.length === 0) return done(null, undefined);
+      // A coded body (gzip, br…) is not decoded here: read as it came it would be taken for other
+      // bytes, or, plain under a false label, for what the label denies (RFC 9110 §8.4.1: 415).
+      const coding = request.headers["content-encoding"];
+      if (coding !== undefined && coding.trim().toLowerCase() !== "identity") {
+        const detail = `Content-Encoding ${coding.slice(0, 40)} is not served: send the body as it is`;
+        return done(new AppError("UNSUPPORTED_MEDIA_TYPE", detail), undefined);
+      }
       const charset = declaredCharset(request.headers["content-type"]);
       if (charset !== null && charset !== "utf-8" && charset !== "utf8") {
         // Read as UTF-8 all the same, a UTF-16 body was taken for other text (pentest audit).
