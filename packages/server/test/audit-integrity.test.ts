@@ -110,6 +110,15 @@ describe(`audit export and integrity (${TEST_DB})`, () => {
     expect((await a.admin.audit.verify()).ok).toBe(true);
   });
 
+  it("cannot be emptied in one statement either (PostgreSQL's TRUNCATE; SQLite's DELETE FROM)", async () => {
+    const emptying =
+      t.db.dialect === "postgres"
+        ? sql`TRUNCATE audit_events`.execute(t.db.kysely)
+        : sql`DELETE FROM audit_events`.execute(t.db.kysely);
+    await expect(emptying).rejects.toThrow(/append-only/);
+    expect((await a.admin.audit.list({ limit: 1 })).items).toHaveLength(1);
+  });
+
   it("never holds the password a tenant was created with, in rows or exports", async () => {
     const rows = await t.db.allTenants.selectFrom("audit_events").selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(CANARY_PASSWORD);
