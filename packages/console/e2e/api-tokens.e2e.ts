@@ -1,7 +1,11 @@
-/** API tokens: create one (shown once, copied), use it with the SDK, revoke it, and it then fails. */
+/**
+ * API tokens: create one (shown once, copied), use it with the SDK, revoke it, and it then fails;
+ * only roles the maker covers are offered.
+ */
 import { StaffgateError } from "@staffgate/sdk";
 import { describe, expect, it } from "vitest";
 import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
+import { STAFF_PASSWORD, staff } from "./users-seed.ts";
 
 describe("api tokens", () => {
   const { e, tenant, signedIn } = useE2e();
@@ -97,5 +101,28 @@ describe("api tokens", () => {
     await hasText(row.getByRole("cell").nth(5), "Held back: its maker no longer holds its role");
     // Still revocable: it is not revoked, only refused.
     await visible(row.getByRole("button", { name: "Revoke Billing bridge" }));
+  });
+
+  it("offers an administrator holding only some permissions only the roles they cover", async () => {
+    const integrations = await tenant.admin.roles.create({
+      name: "Integrations",
+      permissions: ["api_tokens.manage", "patient_access.manage", "patients.read"],
+    });
+    await tenant.admin.roles.create({ name: "Chart reader", permissions: ["patients.read"] });
+    await staff(tenant, "Ivy", "Integrator", { roleId: integrations.id });
+    const page = await signedIn({ login: "iintegrator", password: STAFF_PASSWORD, path: "/api-tokens" });
+    await page.getByRole("button", { name: "Create API token" }).click();
+    const form = page.getByRole("dialog", { name: "Create API token" });
+    const role = form.getByLabel("Role");
+    const options = () => role.locator("option").allInnerTexts();
+    await expect.poll(options).toEqual(["Choose a role", "Chart reader", "Integrations"]);
+    await hasText(
+      form.locator(`[id="${await role.getAttribute("aria-describedby")}"]`),
+      /^Not offered: .*Administrator.*Viewer.*\. They grant permissions you do not hold, so only someone holding them can give them\.$/,
+    );
+    await form.getByLabel("Name").fill("Chart sync");
+    await role.selectOption({ label: "Chart reader" });
+    await form.getByRole("button", { name: "Create" }).click();
+    await visible(page.getByRole("dialog", { name: "API token created" }));
   });
 });

@@ -147,6 +147,45 @@ describe("user fields", () => {
     expect(asked).toHaveLength(3);
   });
 
+  it("names each workspace role's choices apart from the Role and from each other, and starts a new row in it", async () => {
+    await tenant.admin.workspaces.create({ slug: "east-wing", name: "East Wing" });
+    await tenant.admin.workspaces.create({ slug: "west-wing", name: "West Wing" });
+    await staff(tenant, "Omar", "Okafor", { roleId: viewer });
+    const page = await signedIn();
+    await choose(page, "Omar Okafor", "Edit");
+    const dialog = page.getByRole("dialog", { name: "Edit Omar Okafor" });
+    await dialog.getByRole("tab", { name: "Roles" }).click();
+    const add = dialog.getByRole("button", { name: "Add workspace role" });
+    for (const row of [1, 2]) {
+      await add.click();
+      const workspace = dialog.getByRole("combobox", { name: `Workspace (row ${row})`, exact: true });
+      await expect.poll(() => workspace.evaluate((el) => el === document.activeElement)).toBe(true);
+    }
+    // Strict locators match names as case-insensitive substrings: no name may hold another's.
+    const names = await dialog
+      .getByRole("combobox")
+      .evaluateAll((els) => els.map((el) => (el as HTMLSelectElement).labels?.[0]?.textContent ?? ""));
+    expect(names).toEqual([
+      "Role",
+      "Workspace (row 1)",
+      "Holds there instead (row 1)",
+      "Workspace (row 2)",
+      "Holds there instead (row 2)",
+    ]);
+    for (const name of names) {
+      expect(await dialog.getByRole("combobox", { name }).count(), name).toBe(1);
+    }
+    await dialog.getByRole("combobox", { name: "Workspace (row 1)" }).selectOption({ label: "East Wing" });
+    await dialog
+      .getByRole("combobox", { name: "Holds there instead (row 1)" })
+      .selectOption({ label: "Viewer" });
+    await dialog.getByRole("button", { name: "Remove the workspace role in row 2" }).click();
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await gone(dialog);
+    const [omar] = (await tenant.admin.users.list({ q: "ookafor" })).items;
+    expect(omar?.workspaceRoles).toEqual([{ workspaceId: expect.any(String), roleId: viewer }]);
+  });
+
   it("restores an archived user whose expiry passed with a new expiry", async () => {
     const { id } = await staff(tenant, "Hana", "Kimura", { roleId: viewer });
     const archived = await tenant.admin.userActions.archive(id);

@@ -42,10 +42,10 @@ describe("a department's administrator (a role with a workspace row)", () => {
     // As a per-workspace role it is judged by what it gives in that workspace alone.
     await dialog.getByRole("button", { name: "Add workspace role" }).click();
     const row = dialog.locator(".workspace-role-row");
-    await row.getByLabel("Workspace", { exact: true }).selectOption({ label: "North Clinic" });
-    expect(await optionTexts(row.getByLabel("Role in this workspace"))).toContain("Ward writer");
-    await row.getByLabel("Workspace", { exact: true }).selectOption({ label: "South Clinic" });
-    expect(await optionTexts(row.getByLabel("Role in this workspace"))).not.toContain("Ward writer");
+    await row.getByLabel("Workspace (row 1)").selectOption({ label: "North Clinic" });
+    expect(await optionTexts(row.getByLabel("Holds there instead (row 1)"))).toContain("Ward writer");
+    await row.getByLabel("Workspace (row 1)").selectOption({ label: "South Clinic" });
+    expect(await optionTexts(row.getByLabel("Holds there instead (row 1)"))).not.toContain("Ward writer");
     await dialog.getByRole("button", { name: "Cancel" }).click();
 
     await page.getByRole("button", { name: "Actions for Tess Colleague" }).click();

@@ -208,8 +208,8 @@ describe("users page", () => {
     await active.getByLabel("Planning").check();
     await dialog.getByRole("button", { name: "Add workspace role" }).click();
     const row = dialog.locator(".workspace-role-row");
-    await row.getByLabel("Workspace", { exact: true }).selectOption({ label: "Planning" });
-    await row.getByLabel("Role in this workspace").selectOption({ label: "Dosimetrist" });
+    await row.getByLabel("Workspace (row 1)").selectOption({ label: "Planning" });
+    await row.getByLabel("Holds there instead (row 1)").selectOption({ label: "Dosimetrist" });
     await shot(page, "users-create-dialog");
     await dialog.getByRole("button", { name: "Save" }).click();
     await visible(
@@ -289,13 +289,13 @@ describe("users page", () => {
     await dialog.getByRole("button", { name: "Add workspace role" }).click();
     const row = dialog.locator(".workspace-role-row");
     // Active in all workspaces: every one.
-    expect(await optionTexts(row.getByLabel("Workspace", { exact: true }))).toEqual([
+    expect(await optionTexts(row.getByLabel("Workspace (row 1)"))).toEqual([
       "Choose a workspace",
       "Linac Suite A",
       "Planning",
     ]);
-    await row.getByLabel("Workspace", { exact: true }).selectOption({ label: "Planning" });
-    await row.getByLabel("Role in this workspace").selectOption({ label: "Dosimetrist" });
+    await row.getByLabel("Workspace (row 1)").selectOption({ label: "Planning" });
+    await row.getByLabel("Holds there instead (row 1)").selectOption({ label: "Dosimetrist" });
     // Active only where ticked, and Planning is not: its workspace role goes, and that is said.
     await dialog.getByLabel("Active only in the workspaces ticked below").check();
     await gone(row);
@@ -306,7 +306,7 @@ describe("users page", () => {
     expect(await dialog.getByRole("button", { name: "Add workspace role" }).isDisabled()).toBe(true);
     await dialog.getByLabel("Planning").check();
     await dialog.getByRole("button", { name: "Add workspace role" }).click();
-    expect(await optionTexts(row.getByLabel("Workspace", { exact: true }))).toEqual([
+    expect(await optionTexts(row.getByLabel("Workspace (row 1)"))).toEqual([
       "Choose a workspace",
       "Planning",
     ]);

@@ -14,6 +14,11 @@ import { errorSentence } from "./fieldError.ts";
 
 interface Framed {
   readonly label: string;
+  /**
+   * Read after the label but not shown ("(row 2)"): tells apart controls that look alike in their
+   * rows, so that one accessible name finds one control.
+   */
+  readonly labelSuffix?: string | undefined;
   readonly error?: string | undefined;
   readonly hint?: ReactNode;
 }
@@ -29,7 +34,7 @@ function FieldFrame(props: {
   readonly frame: Framed & { readonly id: string | undefined };
   readonly control: (ids: ControlIds) => ReactNode;
 }) {
-  const { label, error, hint } = props.frame;
+  const { label, labelSuffix, error, hint } = props.frame;
   const auto = useId();
   const id = props.frame.id ?? auto;
   const errorId = `${id}-error`;
@@ -37,7 +42,10 @@ function FieldFrame(props: {
   const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(" ");
   return (
     <div className="field">
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id}>
+        {label}
+        {labelSuffix && <span className="visually-hidden"> {labelSuffix}</span>}
+      </label>
       {props.control({
         id,
         "aria-invalid": error ? true : undefined,
@@ -62,26 +70,39 @@ type Props<A> = Framed & A & { readonly id?: string | undefined };
 /** `ref` reaches the input (a step that starts in its field focuses it). */
 export function Field({
   label,
+  labelSuffix,
   error,
   hint,
   id,
   ...input
 }: Props<InputHTMLAttributes<HTMLInputElement>> & { readonly ref?: Ref<HTMLInputElement> }) {
-  return <FieldFrame frame={{ label, error, hint, id }} control={(ids) => <input {...ids} {...input} />} />;
+  return (
+    <FieldFrame
+      frame={{ label, labelSuffix, error, hint, id }}
+      control={(ids) => <input {...ids} {...input} />}
+    />
+  );
 }
 
 export function TextAreaField({
   label,
+  labelSuffix,
   error,
   hint,
   id,
   ...area
 }: Props<TextareaHTMLAttributes<HTMLTextAreaElement>>) {
-  return <FieldFrame frame={{ label, error, hint, id }} control={(ids) => <textarea {...ids} {...area} />} />;
+  return (
+    <FieldFrame
+      frame={{ label, labelSuffix, error, hint, id }}
+      control={(ids) => <textarea {...ids} {...area} />}
+    />
+  );
 }
 
 export function SelectField({
   label,
+  labelSuffix,
   error,
   hint,
   id,
@@ -93,7 +114,7 @@ export function SelectField({
       {children}
     </select>
   );
-  return <FieldFrame frame={{ label, error, hint, id }} control={control} />;
+  return <FieldFrame frame={{ label, labelSuffix, error, hint, id }} control={control} />;
 }
 
 /**

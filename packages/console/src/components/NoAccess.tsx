@@ -19,7 +19,7 @@ const LABELS = {
 export type PagePermission = keyof typeof LABELS;
 
 /** "the “View users” permission (users.view)", or "one of the permissions … or …". */
-function neededWords(needs: readonly [PagePermission, ...PagePermission[]]): string {
+export function neededWords(needs: readonly [PagePermission, ...PagePermission[]]): string {
   const each = needs.map((key) => `“${LABELS[key]}”${needs.length === 1 ? " permission" : ""} (${key})`);
   if (each.length === 1) return `the ${each[0]}`;
   return `one of the permissions ${each.slice(0, -1).join(", ")} or ${each.at(-1)}`;

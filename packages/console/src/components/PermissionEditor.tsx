@@ -5,12 +5,12 @@
  * permission of the category is ticked, mixed when some are. It offers only what the API can
  * store: tenant-only permissions never on workspace rows, and nothing a collaborator is
  * forbidden where collaborator is set (setting it takes those away: grants.ts). Given
- * `holds`, it offers only what the editor may grant: a permission the editor does not hold is
- * disabled with the reason (no privilege escalation), unless granted already, so it can be taken away.
+ * `holds`, it offers only what the editor may change: a permission the editor does not hold is
+ * disabled with the reason, granted or not (the server refuses granting it and, since 2026-12-05,
+ * taking it away), and so are a row's Remove and Collaborator when they would take away or add one.
  */
-import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import {
-  type Analysed,
   analyse,
   type CatalogPermission,
   type GrantErrors,
@@ -19,7 +19,9 @@ import {
   type WorkspaceOption,
   withRowCollaborator,
 } from "../pages/roles/grants.ts";
+import { type Holds, labelsOf, unheldChange } from "../pages/roles/unheld.ts";
 import { NamedOptions, SelectField } from "./Field.tsx";
+import { Categories, Messages } from "./PermissionCategories.tsx";
 
 export type { CatalogPermission, GrantErrors, Grants, WorkspaceOption };
 
@@ -34,7 +36,7 @@ export function PermissionEditor(props: {
    * Whether the editor holds a permission (so may grant it) at tenant level, or in a workspace row's
    * workspace (as a collaborator there, for a collaborator row); absent: everything is offered.
    */
-  readonly holds?: (key: string, workspaceId?: string, collaborator?: boolean) => boolean;
+  readonly holds?: Holds;
 }) {
   const { value, onChange, disabled = false, errors = {}, holds } = props;
   const a = useMemo(() => analyse(props.catalog), [props.catalog]);
@@ -47,6 +49,12 @@ export function PermissionEditor(props: {
   const rowCollaborator = value.workspaces.some((r) => r.collaborator);
   const setRow = (id: string, change: (row: GrantRow) => GrantRow) =>
     onChange({ ...value, workspaces: value.workspaces.map((r) => (r.workspaceId === id ? change(r) : r)) });
+  /** Why the editor may not make this change ("You do not hold View PHI, so you cannot …"), or null. */
+  const refused = (next: Grants, cannot: string) => {
+    if (!holds || disabled) return null;
+    const keys = unheldChange(value, next, holds, a);
+    return keys.length === 0 ? null : `You do not hold ${labelsOf(keys, a)}, so you cannot ${cannot}.`;
+  };
 
   return (
     <div className="pe">
@@ -55,8 +63,8 @@ export function PermissionEditor(props: {
         <p className="hint">Granted here, a permission applies in every workspace.</p>
         {!disabled && holds && props.catalog.some((p) => !holds(p.key)) && (
           <p className="hint">
-            You can grant only permissions you hold yourself: the others are greyed out, here and on workspace
-            rows.
+            You can grant only permissions you hold yourself, and take away only those: the others are greyed
+            out, here and on workspace rows.
           </p>
         )}
         <Messages list={errors.tenant} />
@@ -87,19 +95,23 @@ export function PermissionEditor(props: {
         )}
         {value.workspaces.map((row) => {
           const name = names.get(row.workspaceId) ?? row.workspaceId;
+          const flipped = withRowCollaborator(value, row.workspaceId, !row.collaborator, a);
+          const without = { ...value, workspaces: value.workspaces.filter((r) => r !== row) };
+          const flipRefused = refused(flipped, `${row.collaborator ? "clear" : "set"} Collaborator here`);
+          const removeRefused = refused(without, "remove this row");
+          const rowId = `${base}-row-${row.workspaceId}`;
           return (
             <fieldset key={row.workspaceId} className="pe-row">
               <legend>{name}</legend>
               <div className="pe-row-head">
                 <label className="check">
                   <input
-                    id={`${base}-row-${row.workspaceId}`}
+                    id={rowId}
                     type="checkbox"
                     checked={row.collaborator}
-                    disabled={disabled}
-                    onChange={(e) =>
-                      onChange(withRowCollaborator(value, row.workspaceId, e.target.checked, a))
-                    }
+                    disabled={disabled || flipRefused !== null}
+                    aria-describedby={flipRefused ? `${rowId}-flip` : undefined}
+                    onChange={() => onChange(flipped)}
                   />
                   Collaborator in this workspace
                 </label>
@@ -107,11 +119,10 @@ export function PermissionEditor(props: {
                   <button
                     type="button"
                     className="pe-remove"
+                    disabled={removeRefused !== null}
+                    aria-describedby={removeRefused ? `${rowId}-remove` : undefined}
                     onClick={() => {
-                      onChange({
-                        ...value,
-                        workspaces: value.workspaces.filter((r) => r.workspaceId !== row.workspaceId),
-                      });
+                      onChange(without);
                       focusSoon(`${base}-add`);
                     }}
                   >
@@ -119,6 +130,16 @@ export function PermissionEditor(props: {
                   </button>
                 )}
               </div>
+              {flipRefused && (
+                <p id={`${rowId}-flip`} className="hint">
+                  {flipRefused}
+                </p>
+              )}
+              {removeRefused && (
+                <p id={`${rowId}-remove`} className="hint">
+                  {removeRefused}
+                </p>
+              )}
               <Messages list={errors.row?.[row.workspaceId]} />
               <Categories
                 analysed={a}
@@ -167,167 +188,6 @@ export function PermissionEditor(props: {
           </div>
         )}
       </fieldset>
-    </div>
-  );
-}
-
-function Messages({ list }: { list: readonly string[] | undefined }) {
-  if (!list || list.length === 0) return null;
-  return (
-    <div className="field-error pe-messages">
-      {list.map((m) => (
-        <p key={m}>{m}</p>
-      ))}
-    </div>
-  );
-}
-
-/** One scope's checkboxes: tenant level, or one workspace row (`scope` = its workspace id). */
-function Categories(props: {
-  analysed: Analysed;
-  scope: string;
-  granted: readonly string[];
-  collaborator: boolean;
-  /** At tenant level: a workspace row is collaborator, which bars patient and collection permissions here. */
-  rowCollaborator?: boolean;
-  disabled: boolean;
-  errors: Readonly<Record<string, string>> | undefined;
-  holds: ((key: string, workspaceId?: string, collaborator?: boolean) => boolean) | undefined;
-  onChange: (permissions: string[]) => void;
-}) {
-  const { analysed, scope, collaborator } = props;
-  const granted = new Set(props.granted);
-  const onRow = scope !== "tenant";
-  // A workspace row's permission is judged by what the editor holds in that workspace.
-  const unheld = (key: string) =>
-    props.holds !== undefined && !(onRow ? props.holds(key, scope, collaborator) : props.holds(key));
-  // An unticked permission that a ticked one implies is held all the same: say so.
-  const implied = new Map<string, string>();
-  for (const k of granted) {
-    for (const q of analysed.closure.get(k) ?? []) {
-      if (q.key !== k && !implied.has(q.key)) implied.set(q.key, analysed.label.get(k) ?? k);
-    }
-  }
-  const set = (keys: readonly string[], on: boolean) => {
-    const next = new Set(granted);
-    for (const k of keys) {
-      if (on) next.add(k);
-      else next.delete(k);
-    }
-    props.onChange([...next]);
-  };
-  return (
-    <div className="pe-categories">
-      {analysed.categories.map((c) => {
-        const offered = c.perms.filter((p) => !(onRow && analysed.tenantOnly.has(p.key)));
-        if (offered.length === 0) return null;
-        const barredByRow = (key: string) =>
-          props.rowCollaborator === true && analysed.patientOrCollection.has(key);
-        const blocked = (key: string) => (collaborator && analysed.forbidden.has(key)) || barredByRow(key);
-        const open = offered.filter((p) => !blocked(p.key) && !unheld(p.key)).map((p) => p.key);
-        // The box tells what the category grants, not what this editor could tick: a limited
-        // administrator's tick may leave greyed-out ones unticked, and that is mixed, not all.
-        const ticked = offered.filter((p) => granted.has(p.key)).length;
-        const state = ticked === 0 ? "none" : ticked === offered.length ? "all" : "some";
-        // A click ticks what may be ticked; once all of that is, it takes it away (never stuck mixed).
-        const fill = open.some((k) => !granted.has(k));
-        return (
-          <fieldset key={c.name} className="pe-category">
-            <legend>
-              <CategoryBox
-                label={c.name}
-                state={state}
-                disabled={props.disabled || open.length === 0}
-                onToggle={() => set(open, fill)}
-              />
-            </legend>
-            {offered.map((p) => (
-              <PermissionBox
-                key={p.key}
-                permission={p}
-                checked={granted.has(p.key)}
-                // A granted forbidden (or unheld) one stays clickable so it can be taken away.
-                disabled={props.disabled || ((blocked(p.key) || unheld(p.key)) && !granted.has(p.key))}
-                reason={
-                  collaborator && analysed.forbidden.has(p.key)
-                    ? "Forbidden for collaborators"
-                    : barredByRow(p.key)
-                      ? "Not at tenant level while a workspace row is Collaborator"
-                      : !props.disabled && unheld(p.key)
-                        ? "You do not hold it, so you cannot grant it"
-                        : !granted.has(p.key) && implied.has(p.key)
-                          ? `Included with “${implied.get(p.key)}”`
-                          : undefined
-                }
-                error={props.errors?.[`${scope} ${p.key}`]}
-                onChange={(on) => set([p.key], on)}
-              />
-            ))}
-          </fieldset>
-        );
-      })}
-    </div>
-  );
-}
-
-function CategoryBox(props: {
-  label: string;
-  state: "none" | "some" | "all";
-  disabled: boolean;
-  /** Ticks or unticks: the caller knows which, as the box's own checked state cannot say when mixed. */
-  onToggle: () => void;
-}) {
-  const ref = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (ref.current) ref.current.indeterminate = props.state === "some";
-  }, [props.state]);
-  return (
-    <label className="check pe-category-name">
-      <input
-        ref={ref}
-        type="checkbox"
-        checked={props.state === "all"}
-        disabled={props.disabled}
-        onChange={props.onToggle}
-      />
-      {props.label}
-    </label>
-  );
-}
-
-function PermissionBox(props: {
-  permission: CatalogPermission;
-  checked: boolean;
-  disabled: boolean;
-  reason: string | undefined;
-  error: string | undefined;
-  onChange: (on: boolean) => void;
-}) {
-  const id = useId();
-  const notes = [props.reason ? `${id}-reason` : null, props.error ? `${id}-error` : null].filter(Boolean);
-  return (
-    <div className="pe-permission">
-      <label className="check" title={props.permission.description || undefined}>
-        <input
-          type="checkbox"
-          checked={props.checked}
-          disabled={props.disabled}
-          aria-invalid={props.error ? true : undefined}
-          aria-describedby={notes.join(" ") || undefined}
-          onChange={(e) => props.onChange(e.target.checked)}
-        />
-        {props.permission.label}
-      </label>
-      {props.reason && (
-        <span id={`${id}-reason`} className="hint">
-          {props.reason}
-        </span>
-      )}
-      {props.error && (
-        <span id={`${id}-error`} className="field-error">
-          {props.error}
-        </span>
-      )}
     </div>
   );
 }

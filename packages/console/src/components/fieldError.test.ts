@@ -26,6 +26,10 @@ describe("errorSentence", () => {
     expect(errorSentence("Password", "passwords differ")).toBe("Password passwords differ");
   });
 
+  it("sets a phrase that is not a predicate apart from the name", () => {
+    expect(errorSentence("User ID", "no such user")).toBe("User ID: no such user");
+  });
+
   it("leaves a sentence as it is", () => {
     expect(errorSentence("Practice name", "Practice name is required")).toBe("Practice name is required");
     expect(errorSentence("Role", "Choose the role the integration acts with.")).toBe(

@@ -13,6 +13,8 @@ export function errorSentence(label: string, error: string): string {
     .replace(/[\s:*]+$/, "")
     .trim();
   if (name === "") return error;
+  // "no such user" names no predicate: "User ID no such user" would read as one garbled clause.
+  if (/^no /.test(error)) return `${name}: ${error}`;
   // The API's password rules name their subject ("password must be at least 15 characters"): said
   // after a label ending in that word, it would be "New password password must…".
   const last = /\S+$/.exec(name)?.[0] ?? "";

@@ -1,6 +1,8 @@
 /**
  * API tokens for integrations: the list (never a token: the API cannot answer one again),
- * "Create API token" → the token shown once with Copy, and "Revoke" (confirmed).
+ * "Create API token" → the token shown once with Copy, and "Revoke" (confirmed). A token holds a
+ * role its maker covers (the server refuses others with 403), so the form offers only those, as
+ * Create New User does, judged by the same coverage.
  */
 import type { Staffgate } from "@staffgate/sdk";
 import { useState } from "react";
@@ -16,6 +18,8 @@ import { formatDateTime } from "../dates.ts";
 import type { Role } from "../types.ts";
 import { type CreatedToken, CreateTokenDialog } from "./api-tokens/CreateTokenDialog.tsx";
 import { TokenCreatedDialog } from "./api-tokens/TokenCreatedDialog.tsx";
+import { coverageOf, holdingOf } from "./roles/coverage.ts";
+import { useGrantOptions } from "./roles/grantOptions.ts";
 
 type ApiToken = Awaited<ReturnType<Staffgate["apiTokens"]["list"]>>["items"][number];
 
@@ -38,6 +42,8 @@ export function ApiTokensPage() {
 
 function ApiTokensView() {
   const api = useApi();
+  const { me } = useSession();
+  const options = useGrantOptions(api, me.user.id);
   const [state, reload] = useLoad(() => api.apiTokens.list({ limit: 200 }), [api]);
   const [roles] = useLoad<Role[]>(
     async () => (await api.roles.list({ limit: 200 })).items.filter((r) => !r.private),
@@ -111,7 +117,14 @@ function ApiTokensView() {
       {creating && (
         <CreateTokenDialog
           roles={roles.kind === "ready" ? roles.value : null}
-          rolesError={roles.kind === "error" ? roles.message : null}
+          coverage={
+            options.kind === "ready"
+              ? coverageOf(holdingOf(me), options.value.catalog, options.value.reach)
+              : null
+          }
+          rolesError={
+            [roles, options].flatMap((s) => (s.kind === "error" ? [s.message] : [])).join(" ") || null
+          }
           onClose={() => setCreating(false)}
           onCreated={(c) => {
             setCreating(false);

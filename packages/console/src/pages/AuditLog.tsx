@@ -58,6 +58,9 @@ function AuditLogView() {
   const { cursor } = pages;
   const [list, setList] = useState<ListState>({ kind: "loading" });
   const [apiErrors, setApiErrors] = useState<Partial<Record<FilterKey, string>>>({});
+  // The fields of the latest refused search, the form's or the API's: a new object each time, so
+  // the focus goes to the first one marked even when it is the same field again.
+  const [refusal, setRefusal] = useState<Partial<Record<FilterKey, string>>>({});
   const [open, setOpen] = useState<AuditEvent | null>(null);
   const [purging, setPurging] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -78,6 +81,7 @@ function AuditLogView() {
         if (!live) return;
         const byField = queryFieldErrors(fieldErrors(e));
         setApiErrors(byField);
+        if (Object.keys(byField).length > 0) setRefusal(byField);
         setList({
           kind: "error",
           message: Object.keys(byField).length > 0 ? "Correct the filters marked above." : problemMessage(e),
@@ -92,7 +96,10 @@ function AuditLogView() {
   const apply = (next: Form) => {
     const errors = formErrors(next);
     setLocalErrors(errors);
-    if (Object.keys(errors).length > 0) return;
+    if (Object.keys(errors).length > 0) {
+      setRefusal(errors);
+      return;
+    }
     const target = searchOf(next);
     if (target === search) setReload((n) => n + 1);
     else navigate(`/audit${target}`);
@@ -132,6 +139,7 @@ function AuditLogView() {
           apply(EMPTY_FILTERS);
         }}
         errors={errors}
+        refusal={refusal}
         busy={list.kind === "loading"}
       />
       <AuditTools key={purges} query={query} filtered={hasFilters(applied)} />

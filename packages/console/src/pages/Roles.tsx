@@ -1,8 +1,10 @@
 /**
  * Roles dashboard (W5): every formal role (private ones are not listed) with its kind, lock and
  * number of users; "Edit" left of each; "Create New Role", "Copy" and a confirmed "Delete" for
- * holders of roles.manage.
+ * holders of roles.manage. "Copy" only of a role whose permissions the caller holds (the server
+ * refuses the others with 403), the rest named with why, as Create New User names its roles.
  */
+import { StaffgateError } from "@staffgate/sdk";
 import { useState } from "react";
 import { problemCode, problemMessage } from "../api.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
@@ -14,8 +16,9 @@ import { useLoad } from "../components/useLoad.ts";
 import { listAll } from "../listAll.ts";
 import { useApi, useSession } from "../session.tsx";
 import type { Role } from "../types.ts";
-import { coverageOf, holdingOf } from "./roles/coverage.ts";
+import { coverageOf, holdingOf, notOfferedWords, offeredRoles } from "./roles/coverage.ts";
 import { useGrantOptions } from "./roles/grantOptions.ts";
+import { quotedKey } from "./roles/permissionWords.ts";
 import { RoleDialog } from "./roles/RoleDialog.tsx";
 import "../styles/roles.css";
 
@@ -39,6 +42,12 @@ function RolesView() {
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copying, setCopying] = useState<string | null>(null);
+  // Known once the catalogue is: until then no Copy is offered.
+  const coverage =
+    options.kind === "ready" ? coverageOf(holdingOf(me), options.value.catalog, options.value.reach) : null;
+  const copies = coverage && roles.kind === "ready" ? offeredRoles(coverage, roles.value) : null;
+  const copyable = (r: Role) => copies?.offered.some((o) => o.id === r.id) ?? false;
+  const notCopied = copies && notOfferedWords(copies.notOffered, "copy them", "Copy not offered");
 
   const copy = async (role: Role) => {
     setCopying(role.id);
@@ -49,12 +58,13 @@ function RolesView() {
       setNotice(`“${role.name}” was copied as “${made.name}”.`);
       reload();
     } catch (e) {
-      // The copy would grant what the role grants: name what the caller lacks by its label.
-      const coverage =
-        problemCode(e) === "PRIVILEGE_ESCALATION" && options.kind === "ready"
-          ? coverageOf(holdingOf(me), options.value.catalog, options.value.reach)
-          : null;
-      const lacking = coverage?.excess(role) ?? [];
+      // The role grew since the list was read: name what the caller lacks by its label.
+      const known = new Set(options.kind === "ready" ? options.value.catalog.map((p) => p.key) : []);
+      const named = e instanceof StaffgateError ? e.errors.map((x) => quotedKey(x.message, known)) : [];
+      const lacking =
+        problemCode(e) === "PRIVILEGE_ESCALATION" && coverage
+          ? coverage.inOrder(new Set([...coverage.excess(role), ...named.filter((k) => k !== undefined)]))
+          : [];
       setError(
         coverage && lacking.length > 0
           ? `${problemMessage(e)}: ${coverage.describe(lacking, 10)}.`
@@ -90,6 +100,7 @@ function RolesView() {
       <Notice>{notice}</Notice>
       <ErrorAlert>{error}</ErrorAlert>
       {options.kind === "error" && <ErrorAlert>{options.message}</ErrorAlert>}
+      {canManage && notCopied && <p className="hint">{notCopied}</p>}
       <LoadState state={roles} loading="Loading roles…">
         {(items) => (
           <ListTable
@@ -134,9 +145,11 @@ function RolesView() {
                 <td className="roles-description">{r.description}</td>
                 {canManage && (
                   <td className="roles-actions">
-                    <button type="button" disabled={copying !== null} onClick={() => copy(r)}>
-                      Copy<span className="visually-hidden"> {r.name}</span>
-                    </button>
+                    {copyable(r) && (
+                      <button type="button" disabled={copying !== null} onClick={() => copy(r)}>
+                        Copy<span className="visually-hidden"> {r.name}</span>
+                      </button>
+                    )}
                     {!r.locked && (
                       <button type="button" onClick={() => setOpen({ kind: "delete", role: r })}>
                         Delete<span className="visually-hidden"> {r.name}</span>

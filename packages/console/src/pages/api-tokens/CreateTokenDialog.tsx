@@ -1,6 +1,7 @@
 /**
  * "Create API token": a name, the role its integration user holds, and an optional expiry. The
- * answer carries the token itself, which the caller shows once and then forgets.
+ * answer carries the token itself, which the caller shows once and then forgets. Only roles the
+ * caller covers are offered, the others named with why (the server refuses them with 403).
  */
 import type { Staffgate } from "@staffgate/sdk";
 import { useState } from "react";
@@ -11,6 +12,7 @@ import { ErrorAlert } from "../../components/Messages.tsx";
 import { type FieldErrors, useSubmit } from "../../components/useSubmit.ts";
 import { useApi } from "../../session.tsx";
 import type { Role } from "../../types.ts";
+import { type Coverage, notOfferedWords, offeredRoles } from "../roles/coverage.ts";
 
 export type CreatedToken = Awaited<ReturnType<Staffgate["apiTokens"]["create"]>>;
 
@@ -18,6 +20,8 @@ const FIELDS = ["name", "roleId", "expiresAt"];
 
 export function CreateTokenDialog(props: {
   readonly roles: Role[] | null;
+  /** What the caller could grant; null while it loads (the roles are then not listed yet). */
+  readonly coverage: Coverage | null;
   readonly rolesError: string | null;
   readonly onClose: () => void;
   readonly onCreated: (created: CreatedToken) => void;
@@ -27,6 +31,7 @@ export function CreateTokenDialog(props: {
   const [roleId, setRoleId] = useState("");
   const [expires, setExpires] = useState("");
   const { errors, formProps } = useSubmit();
+  const choices = props.roles && props.coverage ? offeredRoles(props.coverage, props.roles) : null;
 
   const check = () => {
     const missing: FieldErrors = {};
@@ -65,8 +70,9 @@ export function CreateTokenDialog(props: {
         value={roleId}
         onChange={(e) => setRoleId(e.target.value)}
         error={errors.roleId}
+        hint={choices ? notOfferedWords(choices.notOffered) : undefined}
       >
-        <NamedOptions empty={props.roles ? "Choose a role" : "Loading roles…"} items={props.roles} />
+        <NamedOptions empty={choices ? "Choose a role" : "Loading roles…"} items={choices?.offered} />
       </SelectField>
       <ErrorAlert>{props.rolesError}</ErrorAlert>
       <ExpiresField

@@ -1,10 +1,12 @@
 /**
  * The audit filters (W14: date range, username, advanced filter), applied with "Search" only, so
- * a half-typed filter never fires a query; "Clear filters" goes back to the whole trail.
+ * a half-typed filter never fires a query; "Clear filters" goes back to the whole trail. A refused
+ * search puts the focus on the first field it marks, as every form does, so its reason is read out.
  */
-import { type FormEvent, type InputHTMLAttributes, useId } from "react";
+import { type FormEvent, type InputHTMLAttributes, useId, useRef } from "react";
 import { Field } from "../../components/Field.tsx";
 import { FilterActions } from "../../components/FilterActions.tsx";
+import { useFocusFirstInvalid } from "../../components/keepFocus.ts";
 import { type FilterKey, type AuditFilterForm as Form, SUGGESTED_ACTIONS } from "./filters.ts";
 
 export function AuditFilterForm(props: {
@@ -13,10 +15,14 @@ export function AuditFilterForm(props: {
   readonly onSearch: () => void;
   readonly onClear: () => void;
   readonly errors: Partial<Record<FilterKey, string>>;
+  /** The fields the latest search was refused for: a new object at each refusal. */
+  readonly refusal: Partial<Record<FilterKey, string>>;
   readonly busy: boolean;
 }) {
   const actionsId = useId();
   const { value, errors } = props;
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(form, props.refusal, Object.keys(props.refusal).length > 0);
   /** A filter's field: named by its key, showing its own error. */
   const field = (key: FilterKey, label: string, input: InputHTMLAttributes<HTMLInputElement>) => (
     <Field
@@ -35,7 +41,7 @@ export function AuditFilterForm(props: {
   const advancedSet = value.targetId !== "" || value.ip !== "";
   return (
     <search>
-      <form className="audit-filters" onSubmit={submit} aria-label="Audit filters">
+      <form ref={form} className="audit-filters" onSubmit={submit} aria-label="Audit filters">
         <div className="filters">
           {field("from", "From", { type: "date" })}
           {field("to", "To", { type: "date" })}

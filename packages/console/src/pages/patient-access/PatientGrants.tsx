@@ -135,9 +135,9 @@ export function PatientGrants({
           patientRef={patientRef}
           workspaces={workspaces}
           onClose={() => setGranting(false)}
-          onGranted={(user, workspaceId) => {
+          onGranted={(name, workspaceId) => {
             setGranting(false);
-            setNotice(`${user.displayName} was granted access to patient ${patientRef}.`);
+            setNotice(`${name} was granted access to patient ${patientRef}.`);
             reload();
             onChanged?.(workspaceId);
           }}

@@ -5,9 +5,11 @@
  * marked field takes the focus; an error goes as soon as what it names is changed. Escape or × asks
  * before throwing away changes. Locked roles,
  * a role the editor holds (nobody edits their own), and every role for someone without
- * roles.manage open read-only. Permissions the editor does not hold are not offered.
+ * roles.manage open read-only. Permissions the editor does not hold can be neither granted nor
+ * taken away (the server refuses both), so they are not offered, nor is a Collaborator tick that
+ * would take one away.
  */
-import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import { Field, TextAreaField } from "../../components/Field.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
 import { focusFirstInvalid } from "../../components/keepFocus.ts";
@@ -19,8 +21,9 @@ import { useApi, useSession } from "../../session.tsx";
 import type { Role } from "../../types.ts";
 import { coverageOf, holdingOf } from "./coverage.ts";
 import type { GrantOptions } from "./grantOptions.ts";
-import { grantsBody, grantsOf, withCollaborator } from "./grants.ts";
+import { analyse, grantsBody, grantsOf, withCollaborator } from "./grants.ts";
 import { FIELDS_MARKED, type SaveProblem, saveProblem } from "./saveProblem.ts";
+import { labelsOf, unheldChange } from "./unheld.ts";
 import "../../styles/users-access.css";
 import { formatDateTime } from "../../dates.ts";
 
@@ -81,6 +84,9 @@ export function RoleDialog(props: {
         ? "Discard your changes to this role? They are not saved."
         : "Discard this new role? What you entered is not saved.";
   const problem = refusal && shownProblem(refusal.problem, refusal.draft, draft);
+  const analysed = useMemo(() => analyse(options.catalog), [options.catalog]);
+  const flipped = withCollaborator(grants, !grants.collaborator, options.catalog);
+  const unheldFlip = readOnly ? [] : unheldChange(grants, flipped, coverage.holds, analysed);
 
   useEffect(() => {
     if (refusal && form.current) focusFirstInvalid(form.current);
@@ -149,12 +155,9 @@ export function RoleDialog(props: {
           <input
             type="checkbox"
             checked={grants.collaborator}
-            disabled={readOnly}
+            disabled={readOnly || unheldFlip.length > 0}
             aria-describedby={`${ids}-collaborator-hint`}
-            onChange={(e) => {
-              const on = e.target.checked;
-              setGrants((g) => withCollaborator(g, on, options.catalog));
-            }}
+            onChange={() => setGrants(flipped)}
           />
           Collaborator (at tenant level)
         </label>
@@ -162,6 +165,8 @@ export function RoleDialog(props: {
           A collaborator reaches only the patients they are granted, has no workspace rows, and cannot hold
           permissions forbidden for collaborators. A single workspace can be made collaborator on its row
           instead.
+          {unheldFlip.length > 0 &&
+            ` You do not hold ${labelsOf(unheldFlip, analysed)}, so you cannot ${grants.collaborator ? "clear" : "set"} it.`}
         </span>
         {fields.collaborator && <span className="field-error">{fields.collaborator}</span>}
       </div>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Role } from "../../types.ts";
-import { coverageOf, userExcess } from "./coverage.ts";
+import { coverageOf, notOfferedWords, offeredRoles, userExcess } from "./coverage.ts";
 import type { CatalogPermission } from "./grants.ts";
 import type { Reach } from "./reach.ts";
 
@@ -72,5 +72,32 @@ describe("coverageOf", () => {
     });
     expect(userExcess(coverage, user("wsp_north"), roles)).toEqual([]);
     expect(userExcess(coverage, user("wsp_south"), roles)).toEqual(["patients.write"]);
+  });
+
+  it("offers the roles the caller covers (and the one a form holds), naming the others with why", () => {
+    const coverage = coverageOf(me, catalog, reach);
+    const reader = role({ id: "rol_r", name: "Reader", permissions: ["patients.read"] });
+    const writer = role({ id: "rol_w", name: "Writer", permissions: ["patients.write"] });
+    const admin = role({
+      id: "rol_a",
+      name: "Administrator",
+      permissions: ["patients.write", "users.manage"],
+    });
+    const { offered, notOffered } = offeredRoles(coverage, [admin, reader, writer]);
+    expect([offered.map((r) => r.name), notOffered.map((r) => r.name)]).toEqual([
+      ["Reader"],
+      ["Administrator", "Writer"],
+    ]);
+    expect(offeredRoles(coverage, [admin, reader, writer], "rol_w").offered.map((r) => r.name)).toEqual([
+      "Reader",
+      "Writer",
+    ]);
+    expect(notOfferedWords(notOffered)).toBe(
+      "Not offered: Administrator, Writer. They grant permissions you do not hold, so only someone holding them can give them.",
+    );
+    expect(notOfferedWords(notOffered, "copy them", "Copy not offered")).toMatch(
+      /^Copy not offered: Administrator, Writer\. .* can copy them\.$/,
+    );
+    expect(notOfferedWords([])).toBeUndefined();
   });
 });

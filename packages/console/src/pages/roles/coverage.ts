@@ -96,6 +96,34 @@ export function coverageOf(
 }
 
 /**
+ * The roles the caller covers, so may give (Create New User, Edit), copy or make an API token
+ * with, and the others; `current` (the role a form holds already) counts as offered. The server
+ * refuses the others with 403, so a form names them instead of offering them.
+ */
+export function offeredRoles<R extends GrantsLike & { readonly id: string }>(
+  coverage: Coverage,
+  roles: readonly R[],
+  current = "",
+): { readonly offered: R[]; readonly notOffered: R[] } {
+  const offered = roles.filter((r) => r.id === current || coverage.excess(r).length === 0);
+  return { offered, notOffered: roles.filter((r) => !offered.includes(r)) };
+}
+
+/**
+ * Why roles are not offered, in one sentence ("Not offered: Administrator, Physicist. They grant
+ * …, so only someone holding them can give them."); undefined when every role is.
+ */
+export function notOfferedWords(
+  notOffered: readonly { readonly name: string }[],
+  can = "give them",
+  subject = "Not offered",
+): string | undefined {
+  if (notOffered.length === 0) return undefined;
+  const names = notOffered.map((r) => r.name).join(", ");
+  return `${subject}: ${names}. They grant permissions you do not hold, so only someone holding them can ${can}.`;
+}
+
+/**
  * What a user holds beyond the caller, by the user's role and per-workspace roles as the roles
  * list shows them, and a private role by its grants when they were read (`privateGrants`). A role
  * not known yet adds nothing: then nothing is said, and the server judges.

@@ -24,6 +24,15 @@ export function permissionWords(
   };
 }
 
+/**
+ * The permission key a refusal's message quotes (`you do not hold "patients.phi" at tenant level`),
+ * when `known` has it: what was taken away, or a role grew since it was read, is named by no path.
+ */
+export function quotedKey(message: string, known: ReadonlySet<string>): string | undefined {
+  const key = /"([^"]+)"/.exec(message)?.[1];
+  return key !== undefined && known.has(key) ? key : undefined;
+}
+
 /** The same refusal with permission labels in its detail and field messages (other problems unchanged). */
 export function inWords(error: unknown, words: Words | null): unknown {
   if (!words || !(error instanceof StaffgateError) || error.code !== "PRIVILEGE_ESCALATION") return error;

@@ -7,7 +7,7 @@ import { StaffgateError } from "@staffgate/sdk";
 import { problemMessage } from "../../api.ts";
 import type { GrantOptions } from "./grantOptions.ts";
 import type { GrantErrors } from "./grants.ts";
-import { permissionWords } from "./permissionWords.ts";
+import { permissionWords, quotedKey } from "./permissionWords.ts";
 
 const RULE_WORDS: Readonly<Record<string, string>> = {
   COLLABORATOR_ROLE_HAS_WORKSPACE_ROWS:
@@ -57,6 +57,11 @@ export function saveProblem(error: unknown, sent: Sent, options: GrantOptions, w
     return out.charAt(0).toUpperCase() + out.slice(1);
   };
 
+  // A permission the request did not send (one it would take away) has no index: the key its
+  // message quotes finds its box.
+  const known = new Set(options.catalog.map((p) => p.key));
+  const quoted = (m: string) => quotedKey(m, known);
+
   const fields: Record<string, string> = {};
   const tenant: string[] = [];
   const rows: string[] = [];
@@ -69,14 +74,16 @@ export function saveProblem(error: unknown, sent: Sent, options: GrantOptions, w
     if (head && head in FIELD_LABELS && parts.length === 1) {
       fields[head] = /^[a-z]/.test(e.message) ? `${FIELD_LABELS[head]} ${e.message}` : e.message;
     } else if (head === "permissions") {
-      const key = i === undefined && j !== undefined ? sent.permissions[Number(j)] : undefined;
+      const key =
+        j === undefined ? quoted(e.message) : sub === undefined ? sent.permissions[Number(j)] : undefined;
       if (key) perm[`tenant ${key}`] = words(e.message);
       else tenant.push(words(e.message));
     } else if (head === "workspaces" && j === undefined) {
       rows.push(words(e.message));
     } else if (head === "workspaces") {
       const r = sent.workspaces[Number(j)];
-      const key = sub === "permissions" && i !== undefined ? r?.permissions[Number(i)] : undefined;
+      const key =
+        sub !== "permissions" ? undefined : i === undefined ? quoted(e.message) : r?.permissions[Number(i)];
       if (r && key) perm[`${r.workspaceId} ${key}`] = words(e.message);
       else if (r) row[r.workspaceId] = [...(row[r.workspaceId] ?? []), words(e.message)];
       else rows.push(words(e.message));

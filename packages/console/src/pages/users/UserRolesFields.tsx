@@ -11,7 +11,13 @@ import { useId, useMemo, useState } from "react";
 import { NamedOptions, SelectField } from "../../components/Field.tsx";
 import { useSession } from "../../session.tsx";
 import type { Role } from "../../types.ts";
-import { coverageOf, grantsInWorkspace, holdingOf } from "../roles/coverage.ts";
+import {
+  coverageOf,
+  grantsInWorkspace,
+  holdingOf,
+  notOfferedWords,
+  offeredRoles,
+} from "../roles/coverage.ts";
 import type { UserOptions } from "./options.ts";
 import type { FieldsProps } from "./UserInfoFields.tsx";
 import type { WorkspaceRoleRow } from "./userFormValues.ts";
@@ -32,13 +38,11 @@ export function UserRolesFields(
     () => coverageOf(holdingOf(me), options.catalog, options.reach),
     [me, options.catalog, options.reach],
   );
-  const grantable = (r: Role) => coverage.excess(r).length === 0;
+  /** The roles the select offers: those the caller could grant, and the one it holds now. */
+  const { offered, notOffered } = offeredRoles(coverage, options.roles, v.roleId);
   /** As a per-workspace role, a role is judged by what it gives in that workspace alone. */
   const grantableIn = (r: Role, workspaceId: string) =>
-    workspaceId === "" ? grantable(r) : coverage.excess(grantsInWorkspace(r, workspaceId)).length === 0;
-  /** The roles a select offers: those the caller could grant, and the one it holds now. */
-  const rolesFor = (current: string) => options.roles.filter((r) => grantable(r) || r.id === current);
-  const notOffered = options.roles.filter((r) => !grantable(r) && r.id !== v.roleId);
+    coverage.excess(workspaceId === "" ? r : grantsInWorkspace(r, workspaceId)).length === 0;
   const [dropped, setDropped] = useState<string | null>(null);
   const inAccess = (id: string) => v.accessAll || v.accessIds.includes(id);
   const accessible = options.workspaces.filter((w) => inAccess(w.id));
@@ -85,15 +89,11 @@ export function UserRolesFields(
         onChange={(e) => set("roleId", e.target.value)}
         error={errors.roleId}
         disabled={props.ownRole}
-        hint={
-          !props.ownRole && notOffered.length > 0
-            ? `Not offered: ${notOffered.map((r) => r.name).join(", ")}. They grant permissions you do not hold, so only someone holding them can give them.`
-            : undefined
-        }
+        hint={props.ownRole ? undefined : notOfferedWords(notOffered)}
         {...(ownHint ? { "aria-describedby": ownHint } : {})}
         required
       >
-        <NamedOptions empty="Choose a role" items={rolesFor(v.roleId)}>
+        <NamedOptions empty="Choose a role" items={offered}>
           {props.privateRoleId && (
             <option value={props.privateRoleId}>Private role (set by Edit Permissions)</option>
           )}
@@ -183,17 +183,21 @@ export function UserRolesFields(
       <fieldset className="choice">
         <legend>Workspace roles</legend>
         <p className="hint">
-          In a workspace listed here the user holds that role instead of the role above. Only workspaces the
-          user is active in are offered.
+          In each workspace listed here the user holds the role chosen beside it instead of the role above.
+          Only workspaces the user is active in are offered.
         </p>
         <p role="status" className="hint workspace-roles-dropped">
           {dropped}
         </p>
         {errors.workspaceRoles && <p className="field-error">{errors.workspaceRoles}</p>}
+        {/* Each row's names differ ("(row 2)") and none holds another's: not "Role in this
+            workspace", which "Role" and "Workspace" also found (decisions.md, "One name, one control"). */}
         {v.workspaceRoles.map((row, i) => (
           <div key={row.key} className="workspace-role-row">
             <SelectField
+              id={`${ids}-row-${row.key}`}
               label="Workspace"
+              labelSuffix={`(row ${i + 1})`}
               value={row.workspaceId}
               onChange={(e) => setRow(i, { workspaceId: e.target.value })}
               error={errors[`workspaceRoles.${i}.workspaceId`]}
@@ -205,7 +209,8 @@ export function UserRolesFields(
               />
             </SelectField>
             <SelectField
-              label="Role in this workspace"
+              label="Holds there instead"
+              labelSuffix={`(row ${i + 1})`}
               value={row.roleId}
               onChange={(e) => setRow(i, { roleId: e.target.value })}
               error={errors[`workspaceRoles.${i}.roleId`]}
@@ -239,6 +244,8 @@ export function UserRolesFields(
             disabled={accessible.length === 0}
             onClick={() => {
               set("workspaceRoles", [...v.workspaceRoles, { key: nextKey, workspaceId: "", roleId: "" }]);
+              // Into the new row, where the choosing starts, not left on the button below it.
+              requestAnimationFrame(() => document.getElementById(`${ids}-row-${nextKey}`)?.focus());
             }}
           >
             Add workspace role
