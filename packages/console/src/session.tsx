@@ -59,7 +59,11 @@ export function purposeOf(me: Me): Purpose {
 type Transport = Staffgate["transport"];
 
 export interface CallObserver {
-  /** A call the server answered (any status but 401): `start` and `end` are `Date.now()` times. */
+  /**
+   * A call the server answered with the session standing (any status but 401, and a step-up's
+   * 401 REAUTHENTICATION_REQUIRED, which touched the session): `start` and `end` are `Date.now()`
+   * times.
+   */
   readonly answered: (start: number, end: number) => void;
   /** A call answered 401 UNAUTHENTICATED: the session has ended (elsewhere, or it expired). */
   readonly unauthenticated: () => void;
@@ -67,9 +71,8 @@ export interface CallObserver {
 
 function observed(t: Transport, observer: CallObserver): Transport {
   const report = (status: number, code: string | undefined, start: number) => {
-    if (status === 401) {
-      if (code === "UNAUTHENTICATED") observer.unauthenticated();
-    } else observer.answered(start, Date.now());
+    if (status !== 401 || code === "REAUTHENTICATION_REQUIRED") observer.answered(start, Date.now());
+    else if (code === "UNAUTHENTICATED") observer.unauthenticated();
   };
   return {
     async request<T>(...args: Parameters<Transport["request"]>): Promise<T> {

@@ -55,4 +55,20 @@ describe(`a password marked compromised (${TEST_DB})`, () => {
     );
     expect(byPerson.problem).toMatchObject({ passwordProblem: "REUSED" });
   });
+
+  it("keeps refusing the first after a second is marked", async () => {
+    const { user } = await createUser(t, a);
+    await a.admin.credentials.setUserPassword(user.id, { compromised: true });
+    await t.anonymous.credentials.resetPassword({
+      token: await resetLinkToken(t, a.id, user.email),
+      newPassword: NEXT_PASSWORD,
+    });
+    await a.admin.credentials.setUserPassword(user.id, { compromised: true });
+    for (const password of [CANARY_PASSWORD, NEXT_PASSWORD]) {
+      const refused = await problemOf(() =>
+        a.admin.credentials.setUserPassword(user.id, { password, mustChangePassword: false }),
+      );
+      expect(refused.problem, password).toMatchObject({ passwordProblem: "REUSED" });
+    }
+  });
 });

@@ -128,6 +128,8 @@ describe("serving the console", () => {
       ["/assets/missing.js", { "accept-encoding": "gzip, br" }],
       ["/api/v1/nothing-here", html],
       ["/api", html],
+      // SCIM is the API too: a browser's look at it is no console page.
+      ["/scim", html],
       ["/users", { accept: "application/json" }],
       ["/.secret", {}],
       // A path that leaves assets/ is no file of ours either: 404, never the 500 it once was.

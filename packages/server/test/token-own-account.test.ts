@@ -56,6 +56,8 @@ describe(`what an API token may do to the person who made it (${TEST_DB})`, () =
       await problemOf(() =>
         client.patientAccess.grant("patient-own-1", { userId: maker.id, reason: "looking myself up" }),
       ),
+      // The application's report vouches for others, not for the person behind the token.
+      await problemOf(() => client.patientAccess.created("patient-own-2", { userId: maker.id })),
     ];
     for (const r of refusals) expect(r.code, r.message).toBe("SELF_ACTION_FORBIDDEN");
     expect(refusals[0]!.errors?.[0]?.path).toBe("email");
@@ -70,6 +72,38 @@ describe(`what an API token may do to the person who made it (${TEST_DB})`, () =
 
   it("refuses every change a person may not make to themselves, and changes nothing", async () => {
     await refusedOnMaker(viaToken);
+  });
+
+  it("does not edit a role the person holds, nor ask a token for a password it cannot give", async () => {
+    // The maker holds a role of their own; their token holds another that may edit roles.
+    const held = await a.admin.roles.create({
+      name: "Held by the maker",
+      permissions: ["users.view", "audit.view"],
+    });
+    const person = await createUser(t, a, { roleId: held.id });
+    const editors = await a.admin.roles.create({
+      name: "Role editors (token)",
+      permissions: ["users.view", "roles.manage", "api_tokens.manage"],
+    });
+    await a.admin.users.update(person.user.id, { roleId: editors.id });
+    const theirs = await person.client.apiTokens.create({ name: "Role sync", roleId: editors.id });
+    await a.admin.users.update(person.user.id, { roleId: held.id });
+    // The token no longer covered by its maker is refused outright; give the maker both again.
+    const both = await a.admin.roles.create({
+      name: "Both",
+      permissions: ["users.view", "audit.view", "roles.manage", "api_tokens.manage"],
+    });
+    await a.admin.users.update(person.user.id, { roleId: both.id });
+    const viaTheirs = t.anonymous.withToken(theirs.token);
+    const edit = await problemOf(() => viaTheirs.roles.update(both.id, { permissions: ["users.view"] }));
+    expect(edit.code).toBe("SELF_ROLE_CHANGE");
+    expect((await a.admin.roles.get(both.id)).permissions).toContain("roles.manage");
+
+    const integrationUser = (await viaToken.auth.me()).user.id;
+    const own = await problemOf(() =>
+      viaToken.users.update(integrationUser, { email: "integration@elsewhere.example" }),
+    );
+    expect([own.status, own.code]).toEqual([403, "SELF_ACTION_FORBIDDEN"]);
   });
 
   it("holds up a chain of tokens made by tokens", async () => {

@@ -240,7 +240,8 @@ export function createEmergencyAccessService(deps: Deps) {
     /**
      * Records the review of an elevation (audit.view or users.manage). Its own opener may review it
      * too (a practice with one administrator has nobody else), and the record says so: the audit
-     * event carries `selfReview`, and the listing shows the reviewer to be the opener.
+     * event carries `selfReview` (also when reviewed through an API token its opener made, whose
+     * integration user the listing then shows as reviewer).
      */
     async reviewEmergency(caller: Caller, ctx: Ctx, id: string, note: string): Promise<EmergencyAccess> {
       return inChangeTx(deps, ctx.tenantId, async (trx) => {

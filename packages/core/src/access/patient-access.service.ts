@@ -7,7 +7,7 @@
  */
 import type { GrantPatientAccessBody, PatientCreatedBody, PatientGrant } from "@staffgate/contract";
 import { appendAudit, type Changes } from "../audit/audit-writer.ts";
-import type { Caller } from "../auth/caller.ts";
+import { type Caller, isOwnAccount } from "../auth/caller.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
@@ -201,7 +201,8 @@ export function createPatientAccessService(deps: Deps) {
     /**
      * The application reports that the user created or uploaded the patient: a grant without
      * expiry. The application's API token vouches for it; a person reporting it is held to the
-     * rules of any other grant (not to themselves).
+     * rules of any other grant (not to themselves), and so is a token reporting it of the person
+     * who made it (a token made for the purpose would otherwise grant its maker any patient).
      */
     patientCreated(caller: Caller, ctx: Ctx, patientRef: string, body: PatientCreatedBody) {
       return grant(caller, ctx, patientRef, {
@@ -209,7 +210,7 @@ export function createPatientAccessService(deps: Deps) {
         workspaceId: body.workspaceId ?? null,
         reason: CREATED_PATIENT_REASON,
         expiresAt: null,
-        vouched: caller.kind === "api_token",
+        vouched: caller.kind === "api_token" && !isOwnAccount(caller, body.userId),
       });
     },
 

@@ -15,7 +15,7 @@ import { loadTargetWithin } from "../users/user-lifecycle.service.ts";
 import { endAccessOf, endedChanges } from "./access-cutoff.ts";
 import { type Caller, isOwnAccount } from "./caller.ts";
 import { issueCredentialLink } from "./credential-links.ts";
-import { createCredentialTokenStore } from "./credential-tokens.store.ts";
+import { createCompromisedPasswordStore, createCredentialTokenStore } from "./credential-tokens.store.ts";
 import { passwordContextOf, personOf } from "./password-context.ts";
 import {
   checkPassword,
@@ -135,8 +135,6 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
             .set({
               password_hash: null,
               password_alone: null,
-              // Voided twice, the first one stays the one to refuse.
-              compromised_hash: user.password_hash ?? user.compromised_hash,
               must_change_password: 0,
               version: user.version + 1,
               updated_at: at,
@@ -144,6 +142,8 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
             .where("tenant_id", "=", ctx.tenantId)
             .where("id", "=", id)
             .execute();
+          if (user.password_hash !== null)
+            await createCompromisedPasswordStore(trx, ctx.tenantId).add(id, user.password_hash, at);
           const ended = await endAccessOf(deps, trx, ctx, id, at, "password voided by an administrator");
           const tenant = (await createTenantStore(trx).findTenantById(ctx.tenantId))!;
           await issueCredentialLink(deps, trx, tenant, user, "reset");

@@ -27,7 +27,7 @@ import { newUserRow } from "../users/users.table.ts";
 import { revokeTokenRow } from "./access-cutoff.ts";
 import { type ApiTokenListRow, createApiTokenStore } from "./api-tokens.store.ts";
 import type { Caller } from "./caller.ts";
-import { coveredByMaker } from "./token-cover.rules.ts";
+import { tokenMakers } from "./token-cover.rules.ts";
 
 /** API tokens start with this; sessions with `sgs_`. */
 export const API_TOKEN_PREFIX = "sgt";
@@ -81,7 +81,7 @@ function toApiToken(row: ApiTokenListRow, snapshot: PolicySnapshot): ApiToken {
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
-    heldBack: row.revoked_at === null && !coveredByMaker(snapshot, row.user_id),
+    heldBack: row.revoked_at === null && !tokenMakers(snapshot, row.user_id).covered,
   };
 }
 

@@ -32,7 +32,7 @@ import { holdsPatientPermission, mfaRequiredFor } from "./mfa.rules.ts";
 import { idledOut, sessionEndMs } from "./session-lifetime.rules.ts";
 import { purposeNow } from "./session-purpose.rules.ts";
 import { createSessionStore } from "./sessions.store.ts";
-import { coveredByMaker, personBehind } from "./token-cover.rules.ts";
+import { tokenMakers } from "./token-cover.rules.ts";
 
 /** Touching last_used_at on every request would make every read a write; once a minute at most. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -307,9 +307,11 @@ const apiTokenKind: Kind<ApiTokenCallerRow> = {
   },
   touch: (deps, row, nowIso) =>
     createApiTokenStore(deps.db.kysely, row.tenantId).touchToken(row.tokenId, nowIso),
-  caller: (row, policy, role, workspaceRoles) =>
+  caller: (row, policy, role, workspaceRoles) => {
     // Never more than its maker holds now (token-cover.rules.ts): refused like a revoked token.
-    coveredByMaker(policy, row.userId) ? tokenCaller(row, policy, role, workspaceRoles) : undefined,
+    const makers = tokenMakers(policy, row.userId);
+    return makers.covered ? tokenCaller(row, policy, role, workspaceRoles, makers.person) : undefined;
+  },
 };
 
 function tokenCaller(
@@ -317,13 +319,14 @@ function tokenCaller(
   policy: PolicySnapshot,
   role: RoleGrants,
   workspaceRoles: Map<string, RoleGrants>,
+  person: string | undefined,
 ): Caller {
   return {
     kind: "api_token",
     tenantId: row.tenantId,
     actor: { type: "api_token", id: row.tokenId, label: row.name, userId: row.userId },
     userId: row.userId,
-    onBehalfOf: personBehind(policy, row.userId),
+    onBehalfOf: person,
     sessionId: null,
     mustChangePassword: false,
     catalog: policy.catalog,

@@ -16,7 +16,7 @@ export interface Caller {
    * An API token's person: the user at the root of its chain of makers (token-cover.rules.ts).
    * Their account is the token's own (isOwnAccount): the token is their delegated credential, so
    * it may not do to them what they may not do to themselves. Absent for sessions (the user is the
-   * person) and for tokens the operator made.
+   * person) and for a token whose user records no maker (none the API makes).
    */
   readonly onBehalfOf?: string | undefined;
   readonly sessionId: string | null;

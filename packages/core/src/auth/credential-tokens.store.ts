@@ -117,6 +117,29 @@ export function createPasswordHistoryStore(db: Executor, tenantId: string) {
   };
 }
 
+/** Passwords an administrator marked compromised: each is refused for the user for good. */
+export function createCompromisedPasswordStore(db: Executor, tenantId: string) {
+  return {
+    /** Every hash marked for the user (a handful at most: each marking is an administrator's act). */
+    async hashesOf(userId: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom("compromised_passwords")
+        .select("hash")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .execute();
+      return rows.map((r) => r.hash);
+    },
+
+    async add(userId: string, hash: string, at: string): Promise<void> {
+      await db
+        .insertInto("compromised_passwords")
+        .values({ tenant_id: tenantId, user_id: userId, hash, created_at: at })
+        .execute();
+    },
+  };
+}
+
 /** Ends the user's sessions except `keepSessionId` (changing one's own password). */
 export async function endOtherSessions(
   db: Executor,

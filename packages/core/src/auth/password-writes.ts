@@ -17,6 +17,7 @@ import { refuseBreached } from "./breached-passwords.ts";
 import { type PasswordNotice, passwordNoticeEmail } from "./credential-emails.ts";
 import {
   type CredentialTokenKind,
+  createCompromisedPasswordStore,
   createCredentialTokenStore,
   createPasswordHistoryStore,
   findCredentialToken,
@@ -87,8 +88,8 @@ export function createPasswordWrites(deps: Deps) {
     if (compareCurrent && (await isInHistory(deps.hasher, password, [user.password_hash!])))
       throw passwordInvalid(path, SAME_AS_CURRENT);
     if (await isInHistory(deps.hasher, password, previous)) throw passwordInvalid(path, REUSED);
-    if (user.compromised_hash !== null && (await isInHistory(deps.hasher, password, [user.compromised_hash])))
-      throw passwordInvalid(path, COMPROMISED);
+    const compromised = await createCompromisedPasswordStore(db, tenant.id).hashesOf(user.id);
+    if (await isInHistory(deps.hasher, password, compromised)) throw passwordInvalid(path, COMPROMISED);
   }
 
   /**

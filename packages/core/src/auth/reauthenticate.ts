@@ -1,7 +1,8 @@
 /**
  * Asking a signed-in person for their password again before a sensitive change (ASVS 7.5.1): the
  * attempt is counted first (reauth-throttle.ts); a wrong password is audited as a failure of
- * `action` and answered 403 REAUTHENTICATION_FAILED naming `password` (a 401 would sign the console out).
+ * `action` and answered 403 REAUTHENTICATION_FAILED naming `password` (a 401 UNAUTHENTICATED would
+ * sign the console out; a password not given is step-up.ts's 401 REAUTHENTICATION_REQUIRED).
  */
 
 import { appendAudit } from "../audit/audit-writer.ts";

@@ -33,36 +33,29 @@ function covers(policy: PolicySnapshot, maker: SnapshotUser, user: SnapshotUser)
   return beyond !== "all" && beyond.length === 0;
 }
 
-/**
- * Whether the token whose integration user is `userId` is still covered by its maker and theirs:
- * each maker active and holding what the user it made holds. A token the operator made (no maker)
- * is covered.
- */
-export function coveredByMaker(policy: PolicySnapshot, userId: string): boolean {
-  let user = policy.users.get(userId);
-  for (let step = 0; user !== undefined && step < MAX_CHAIN; step++) {
-    if (user.createdBy === null) return true;
-    const maker = policy.users.get(user.createdBy);
-    if (maker === undefined || maker.status !== "active") return false;
-    if (!covers(policy, maker, user)) return false;
-    // A person ends the chain; a maker that is itself a token's user answers to its own maker.
-    if (!maker.virtual) return true;
-    user = maker;
-  }
-  return false;
+/** What a token's chain of makers says: whether it still acts, and for whom. */
+export interface TokenMakers {
+  /** Each maker active and holding what the user it made holds. */
+  readonly covered: boolean;
+  /** The person at the root (the first maker who is not an integration user), when covered. */
+  readonly person?: string;
 }
 
-/**
- * The person at the root of the token user's chain of makers (the first maker who is not an
- * integration user), or undefined for a token the operator made.
- */
-export function personBehind(policy: PolicySnapshot, userId: string): string | undefined {
+const UNCOVERED: TokenMakers = { covered: false };
+/** No maker recorded: only rows older than `created_by`, or made outside the API. */
+const NO_MAKER: TokenMakers = { covered: true };
+
+/** Walks the chain of makers of the token whose integration user is `userId`. */
+export function tokenMakers(policy: PolicySnapshot, userId: string): TokenMakers {
   let user = policy.users.get(userId);
   for (let step = 0; user !== undefined && step < MAX_CHAIN; step++) {
-    if (user.createdBy === null) return undefined;
+    if (user.createdBy === null) return NO_MAKER;
     const maker = policy.users.get(user.createdBy);
-    if (maker === undefined || !maker.virtual) return maker?.id;
+    if (maker === undefined || maker.status !== "active") return UNCOVERED;
+    if (!covers(policy, maker, user)) return UNCOVERED;
+    // A person ends the chain; a maker that is itself a token's user answers to its own maker.
+    if (!maker.virtual) return { covered: true, person: maker.id };
     user = maker;
   }
-  return undefined;
+  return UNCOVERED;
 }

@@ -98,8 +98,6 @@ export interface UsersTable {
   password_hash: string | null;
   /** The password met the single-factor minimum when chosen: 1, 0, or null (unknown, or none). */
   password_alone: Flag | null;
-  /** The password an administrator marked compromised (its hash): never accepted again for this user. */
-  compromised_hash: string | null;
   last_login_at: string | null;
   created_at: string;
   created_by: string | null;
@@ -254,6 +252,16 @@ export interface OutboxTable {
 }
 
 /** Earlier password hashes of a user, newest last; the tenant's passwordHistory says how many count. */
+/** Passwords an administrator marked compromised (their hashes): never accepted again for the user. */
+export interface CompromisedPasswordsTable {
+  id: GeneratedAlways<number>;
+  tenant_id: string;
+  user_id: string;
+  /** An argon2id PHC string, never a password. */
+  hash: string;
+  created_at: string;
+}
+
 export interface PasswordHistoryTable {
   /** Assigned by the database, in insertion order (breaks ties between equal `created_at`s). */
   id: GeneratedAlways<number>;
@@ -341,6 +349,7 @@ export interface Database {
   emergency_access: EmergencyAccessTable;
   outbox: OutboxTable;
   password_history: PasswordHistoryTable;
+  compromised_passwords: CompromisedPasswordsTable;
   login_throttle: LoginThrottleTable;
   credential_tokens: CredentialTokensTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -39,6 +39,7 @@ export const TENANT_OWNED_TABLES: ReadonlySet<string> = new Set([
   "emergency_access",
   "outbox",
   "password_history",
+  "compromised_passwords",
   "credential_tokens",
   "mfa_totp",
   "mfa_recovery_codes",

@@ -94,13 +94,22 @@ export function createRolesService(deps: Deps) {
     return { store, row, rows, ref: toRoleRef(row, rows) };
   }
 
-  /** Locked roles never change, and nobody changes a role they hold themselves. */
+  /**
+   * Locked roles never change, and nobody changes a role they hold themselves, nor through an API
+   * token they made (isOwnAccount).
+   */
   async function ensureEditable(caller: Caller, row: RolesTable, store: ReturnType<typeof createRoleStore>) {
     if (row.locked === 1) throw new AppError("ROLE_LOCKED", `The role "${row.name}" is locked`);
     if (await store.userHoldsRole(caller.userId, row.id)) {
       throw new AppError(
         "SELF_ROLE_CHANGE",
         "You hold this role yourself; another administrator must change it",
+      );
+    }
+    if (caller.onBehalfOf !== undefined && (await store.userHoldsRole(caller.onBehalfOf, row.id))) {
+      throw new AppError(
+        "SELF_ROLE_CHANGE",
+        "The person who made this API token holds this role; another administrator must change it",
       );
     }
   }

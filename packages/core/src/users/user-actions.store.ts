@@ -35,6 +35,7 @@ const USER_OWNED_TABLES = [
   "emergency_access",
   "credential_tokens",
   "password_history",
+  "compromised_passwords",
   "mfa_totp",
   "mfa_recovery_codes",
   "mfa_remembered_devices",

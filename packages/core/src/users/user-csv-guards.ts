@@ -4,6 +4,7 @@
  * role, privilege escalation, and a target who holds more than the importer.
  */
 import type { User, WorkRole } from "@staffgate/contract";
+import { isOwnAccount } from "../auth/caller.ts";
 import { isAppError } from "../shared/errors.ts";
 import type { StatusChange } from "./user-csv.rules.ts";
 import { errorsOf, type ImportRun, type RowError } from "./user-csv-run.ts";
@@ -72,7 +73,7 @@ export async function checkGuards(
   if (existing?.status === "archived" && edits) {
     add("row", "the user is archived; restore it in the console or the API before editing");
   }
-  const own = existing !== null && existing.id === run.caller.userId;
+  const own = existing !== null && isOwnAccount(run.caller, existing.id);
   if (own && "roleId" in patch) {
     add("role", "is your own role: another administrator must change it");
   }

@@ -106,12 +106,13 @@ export async function updateUserIn(
   const email = input.email ?? row.email;
   // ASVS 7.5.1: one's own email only with the password again; a CSV row or SCIM cannot give it.
   if (isOwnAccount(caller, id) && foldKey(email) !== row.email_key && !reauthenticated) {
-    // An API token cannot give its person's password (it has none to give).
-    if (caller.userId !== id) {
+    // Only a person can give the password again: a step-up asked of an API token (about its own
+    // integration user or the person who made it) could never be met.
+    if (caller.kind !== "session") {
       throw new AppError(
         "SELF_ACTION_FORBIDDEN",
-        "An API token cannot change the email address of the person who made it",
-        { errors: [{ path: "email", message: "is the address of the person who made this token" }] },
+        "An API token cannot change the email address of its own user or of the person who made it",
+        { errors: [{ path: "email", message: "is the address of this token's user or of its maker" }] },
       );
     }
     throw new AppError("REAUTHENTICATION_REQUIRED", "Changing your own email address needs your password", {

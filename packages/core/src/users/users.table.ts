@@ -135,7 +135,6 @@ export function newUserRow(u: NewUser): Omit<UsersTable, "tenant_id"> {
     password_hash: u.passwordHash ?? null,
     // A new user's password is checked against the single-factor minimum (users-create.ts).
     password_alone: u.passwordHash ? 1 : null,
-    compromised_hash: null,
     last_login_at: null,
     created_at: u.createdAt,
     created_by: u.createdBy,

@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isApiPath } from "./problem.ts";
 
 /** Where `npm run console:build` (run by `npm install`) puts the console. */
 export const DEFAULT_CONSOLE_DIR = path.resolve(
@@ -50,7 +51,7 @@ export function installConsole(
   return (request, reply) => {
     if (request.method !== "GET" && request.method !== "HEAD") return false;
     const pathname = request.url.split("?")[0] ?? "/";
-    if (pathname === "/api" || pathname.startsWith("/api/")) return false;
+    if (isApiPath(pathname)) return false;
     // A page is asked for with Accept: text/html; a missing script or image stays a 404. The root
     // is the console whatever the client accepts (`curl http://host/` shows the app's page).
     if (pathname !== "/" && !(request.headers.accept ?? "").includes("text/html")) return false;

@@ -76,8 +76,12 @@ export type PageFallback = (request: FastifyRequest, reply: FastifyReply) => boo
 /** Methods never served (ASVS 13.4.4): 405 wherever they are sent. */
 const REFUSED_METHODS = new Set(["TRACE", "TRACK"]);
 
-/** The API's own paths (the console's pages are everything else). */
-const API_PATH = /^\/(api|scim)\//;
+const API_PATH = /^\/(api|scim)(\/|$)/;
+
+/** The API's own paths, SCIM's included; the console's pages are every other path. */
+export function isApiPath(pathname: string): boolean {
+  return API_PATH.test(pathname);
+}
 
 /** The methods the routes serve at a concrete path, for a 405's Allow header. */
 function allowedAt(routes: readonly RegisteredRoute[], pathname: string): string {
@@ -234,7 +238,7 @@ export function installErrorHandling(
       const pathname = request.url.split("?")[0] ?? "/";
       // A path no route serves is the console's page when the console is served (GET and HEAD);
       // an empty Allow says a resource allows nothing (RFC 9110 §10.2.1), true only of the rest.
-      const page = pages !== null && pathname !== "/api" && !API_PATH.test(pathname);
+      const page = pages !== null && !isApiPath(pathname);
       reply.header("allow", allowedAt(routes, pathname) || (page ? "GET, HEAD" : ""));
       return sendProblem(reply, "METHOD_NOT_ALLOWED", `${request.method} is not served`);
     }
@@ -242,7 +246,7 @@ export function installErrorHandling(
     // §15.5.6), not a 404 that says the endpoint is not there. Judged by the path's shape only:
     // the same for any id, so it tells nothing about what exists.
     const pathname = request.url.split("?")[0] ?? "/";
-    if (API_PATH.test(pathname)) {
+    if (isApiPath(pathname)) {
       const allow = allowedAt(routes, pathname);
       if (allow !== "") {
         reply.header("allow", allow);

@@ -5,6 +5,12 @@
  * editor does not hold (decisions.md, Roles), so the editor offers such a change disabled, with why,
  * instead of a Save that answers 403. A row's scope holds the role's tenant-level grants too, so
  * moving a permission from a row to tenant level takes nothing away there.
+ *
+ * Where it differs, it is stricter, never looser: `holds` at tenant level also asks for the
+ * permission in every workspace where the editor's own per-workspace role replaces their role,
+ * while the server weighs such a workspace only for what is added there; moving a permission the
+ * editor holds at tenant level from a row of such a workspace to tenant level is offered disabled
+ * though the server would take it.
  */
 import type { Analysed, Grants } from "./grants.ts";
 

@@ -25,7 +25,7 @@ import * as roleMembersVersion from "./2026-12-05T12-10_role_members_version.ts"
 import * as passwordHistoryKey from "./2026-12-06T00-00_password_history_key.ts";
 import * as workspaceIdleBound from "./2026-12-06T10-00_workspace_idle_bound.ts";
 import * as grantVersion from "./2026-12-06T10-10_grant_version.ts";
-import * as compromisedHash from "./2026-12-06T18-00_compromised_hash.ts";
+import * as compromisedPasswords from "./2026-12-06T18-00_compromised_passwords.ts";
 import * as auditNoTruncate from "./2026-12-06T18-10_audit_no_truncate.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -54,6 +54,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-12-06T00-00_password_history_key": passwordHistoryKey,
   "2026-12-06T10-00_workspace_idle_bound": workspaceIdleBound,
   "2026-12-06T10-10_grant_version": grantVersion,
-  "2026-12-06T18-00_compromised_hash": compromisedHash,
+  "2026-12-06T18-00_compromised_passwords": compromisedPasswords,
   "2026-12-06T18-10_audit_no_truncate": auditNoTruncate,
 };
