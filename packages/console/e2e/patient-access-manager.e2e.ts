@@ -25,10 +25,11 @@ describe("patient access, granted by someone who cannot list the staff", () => {
       password: STAFF_PASSWORD,
       path: `/patient-access?patient=${PATIENT}`,
     });
-    // The staff list is never asked for: each refusal would be an `authz.failed` in the audit.
+    // Neither the staff list nor a user is asked for: each refusal would be an `authz.failed` in
+    // the audit (the grants' list names who granted them).
     const listed: string[] = [];
     page.on("request", (r) => {
-      if (new URL(r.url()).pathname === "/api/v1/users") listed.push(r.url());
+      if (new URL(r.url()).pathname.startsWith("/api/v1/users")) listed.push(r.url());
     });
 
     await page.getByRole("button", { name: "Grant access" }).click();
@@ -53,6 +54,14 @@ describe("patient access, granted by someone who cannot list the staff", () => {
     await hasText(page.getByRole("status"), `Nell Nurse was granted access to patient ${PATIENT}.`);
     const grants = (await tenant.admin.patientAccess.list(PATIENT)).items;
     expect(grants.map((g) => g.userId)).toEqual([nell.id]);
+
+    // A grant by someone else is listed with its grantor not shown, unasked; one's own by name.
+    const other = await staff(tenant, "Otto", "Other", { roleId: viewer?.id ?? "" });
+    await tenant.admin.patientAccess.grant(PATIENT, { userId: other.id });
+    await page.reload();
+    const rows = page.getByRole("row");
+    await hasText(rows.filter({ hasText: "Otto Other" }), /a user not shown to you/);
+    await hasText(rows.filter({ hasText: "Nell Nurse" }), /Pat Porter/);
     expect(listed).toEqual([]);
   });
 });
