@@ -162,4 +162,40 @@ describe(`an administrator active in some workspaces (${process.env.STAFFGATE_TE
     const { user: inside } = await createUser(t, a, { roleId: viewer, extra: { workspaceAccess: [w1] } });
     expect((await mgr.client.userActions.deactivate(inside.id)).status).toBe("inactive");
   });
+
+  it("cannot widen at tenant level a role held by a user active beyond their workspaces", async () => {
+    // The pentest audit: the role's gain reached its holder in w2, where the administrator holds nothing.
+    const weak = await a.admin.roles.create({ name: "Weak (limited admin)", permissions: ["users.view"] });
+    const { user: everywhere } = await createUser(t, a, { roleId: weak.id });
+    const refused = await problemOf(() =>
+      mgr.client.roles.update(weak.id, { permissions: ["users.view", "patients.read"] }),
+    );
+    expect([refused.status, refused.code, refused.errors[0]?.path]).toEqual([
+      403,
+      "PRIVILEGE_ESCALATION",
+      "permissions",
+    ]);
+    expect((await a.admin.roles.get(weak.id)).version).toBe(weak.version);
+    expect((await inW2(everywhere.id)).allowed).toBe(false);
+    // A row of their own workspace reaches no further, and a role held only within theirs widens.
+    const row = await mgr.client.roles.update(weak.id, {
+      workspaces: [{ workspaceId: w1, permissions: ["patients.read"], collaborator: false }],
+    });
+    expect(row.version).toBe(weak.version + 1);
+    const local = await a.admin.roles.create({ name: "Local (limited admin)", permissions: ["users.view"] });
+    await createUser(t, a, { roleId: local.id, extra: { workspaceAccess: [w1] } });
+    const widened = await mgr.client.roles.update(local.id, { permissions: ["users.view", "patients.read"] });
+    expect(widened.permissions).toContain("patients.read");
+    // A per-workspace holder in w2 counts too.
+    await a.admin.users.update(everywhere.id, {
+      roleId: viewer,
+      workspaceRoles: [{ workspaceId: w2, roleId: local.id }],
+    });
+    const perWorkspace = await problemOf(() =>
+      mgr.client.roles.update(local.id, {
+        permissions: ["users.view", "patients.read", "patient_access.manage"],
+      }),
+    );
+    expect(perWorkspace.code).toBe("PRIVILEGE_ESCALATION");
+  });
 });

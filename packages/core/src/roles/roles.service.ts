@@ -164,9 +164,26 @@ export function createRolesService(deps: Deps) {
       activeIn: "all" as const,
     });
     const key = (e: Excess) => `${e.workspaceId} ${e.permission}`;
-    const added = new Set(excessOver(caller.catalog, judged(ref), grants).map(key));
+    const gained = excessOver(caller.catalog, judged(ref), grants);
+    const added = new Set(gained.map(key));
     const excess = excessOver(caller.catalog, holder, grants).filter((e) => added.has(key(e)));
     if (excess.length > 0) throw escalation(excess, grants);
+    // An administrator active in some workspaces only holds nothing elsewhere, so grants nothing
+    // there, and what a role gains at tenant level reaches its holders wherever they are active:
+    // the edit is a grant to them (the pentest audit, 2026-12-06; assigning the role to such a
+    // user is refused the same way). A row of one of their workspaces reaches no further.
+    const atTenant = gained.some((e) => e.workspaceId === null);
+    if (atTenant && holder.activeIn !== "all" && (await store.heldBeyond(id, [...holder.activeIn]))) {
+      throw new AppError(
+        "PRIVILEGE_ESCALATION",
+        "The role is held by users active in workspaces you are not: only someone active there too may widen it",
+        {
+          errors: [
+            { path: "permissions", message: "would reach holders in workspaces you are not active in" },
+          ],
+        },
+      );
+    }
     const removed = new Set(excessOver(caller.catalog, judged(grants), ref).map(key));
     const taken = excessOver(caller.catalog, holder, ref).filter((e) => removed.has(key(e)));
     if (taken.length > 0) {

@@ -171,6 +171,46 @@ export function createRoleStore(db: Executor, tenantId: string) {
         .executeTakeFirst();
       return ws !== undefined;
     },
+
+    /**
+     * Whether anyone (archived included: a restore brings the role back) holds the role where
+     * it reaches beyond `within`: as their own role while active in every workspace or in one not
+     * listed, or as a per-workspace role in a workspace not listed.
+     */
+    async heldBeyond(roleId: string, within: readonly string[]): Promise<boolean> {
+      // `not in ()` is no SQL: a name no workspace id can be stands in for an empty list.
+      const listed = within.length > 0 ? within : [""];
+      const formal = await db
+        .selectFrom("users as u")
+        .select("u.id")
+        .where("u.tenant_id", "=", tenantId)
+        .where("u.role_id", "=", roleId)
+        .where((eb) =>
+          eb.or([
+            eb("u.workspace_access_all", "=", 1),
+            eb.exists(
+              eb
+                .selectFrom("user_workspaces as w")
+                .select("w.user_id")
+                .where("w.tenant_id", "=", tenantId)
+                .whereRef("w.user_id", "=", "u.id")
+                .where("w.workspace_id", "not in", listed),
+            ),
+          ]),
+        )
+        .limit(1)
+        .executeTakeFirst();
+      if (formal) return true;
+      const perWorkspace = await db
+        .selectFrom("user_workspace_roles")
+        .select("user_id")
+        .where("tenant_id", "=", tenantId)
+        .where("role_id", "=", roleId)
+        .where("workspace_id", "not in", listed)
+        .limit(1)
+        .executeTakeFirst();
+      return perWorkspace !== undefined;
+    },
   };
 }
 
