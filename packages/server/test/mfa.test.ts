@@ -345,6 +345,19 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     );
   });
 
+  it("5 parallel renewals of the recovery codes: one set shown, and it is the set that works", async () => {
+    const { user, client } = await enrolled(a);
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => client.mfa.renewRecoveryCodes(CANARY_PASSWORD)),
+    );
+    const shown = results.flatMap((r) => (r.status === "fulfilled" ? [r.value.recoveryCodes] : []));
+    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as { code?: string }] : []));
+    expect(shown).toHaveLength(1);
+    expect(refused.map((e) => e.code)).toEqual(Array(4).fill("PRECONDITION_FAILED"));
+    handedOut.push(...shown[0]!);
+    expect((await login(a, user.username, shown[0]![0]!)).user.id).toBe(user.id);
+  });
+
   it("20 parallel uses of one recovery code: exactly one success", async () => {
     const { user, recoveryCodes } = await enrolled(a);
     const row = (await userRow(t, a, user.id))!;

@@ -78,6 +78,18 @@ export function createMfaStore(db: Executor, tenantId: string) {
     },
 
     /** The user's recovery codes become these hashes (new, unused); every earlier code is void. */
+    /** The ids of the user's current set of recovery codes, used or not: a new set changes them all. */
+    async recoveryCodeIds(userId: string): Promise<string> {
+      const rows = await db
+        .selectFrom("mfa_recovery_codes")
+        .select("id")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", userId)
+        .orderBy("id")
+        .execute();
+      return rows.map((r) => r.id).join(",");
+    },
+
     async replaceRecoveryCodes(userId: string, hashes: readonly string[], at: string): Promise<void> {
       await db
         .deleteFrom("mfa_recovery_codes")

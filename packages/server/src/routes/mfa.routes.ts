@@ -66,6 +66,9 @@ export function mfaRoutes(app: FastifyInstance, core: Core, options: RouteOption
     bodyLimit: PASSWORD_BODY_LIMIT,
     status: 200,
     response: RecoveryCodesSchema,
+    otherResponses: {
+      412: "PRECONDITION_FAILED: another renewal ran meanwhile; the codes it showed are the ones that work",
+    },
     handler: ({ caller, ctx, body }) => core.mfaRecovery.renew(caller, ctx, body),
   });
 
