@@ -50,24 +50,24 @@ export function createMfaRecoveryService(deps: Deps) {
       const recoveryCodes = newRecoveryCodes();
       // Hashed before the transaction: ten argon2id hashes are slow.
       const hashes = await Promise.all(recoveryCodes.map((c) => deps.hasher.hash(c)));
-      const users = (trx: Parameters<typeof createUserStore>[0]) => createUserStore(trx, caller.tenantId);
       await inChangeTx(
         deps,
         caller.tenantId,
         async (trx) => {
-          const fresh = await users(trx).findUserRowById(caller.userId);
+          const fresh = await createUserStore(trx, caller.tenantId).findUserRowById(caller.userId);
           if (fresh?.mfa_enrolled !== 1) throw new AppError("MFA_NOT_ENROLLED");
           // Two renewals at once (a double click, a retried request) would each show ten codes, and
           // only the last set would work: the person could keep the void one and be locked out
           // later. The set renewed must be the one read before hashing; the other renewal is 412.
-          if ((await createMfaStore(trx, caller.tenantId).recoveryCodeIds(caller.userId)) !== set) {
+          const mfa = createMfaStore(trx, caller.tenantId);
+          if ((await mfa.recoveryCodeIds(caller.userId)) !== set) {
             throw new AppError(
               "PRECONDITION_FAILED",
               "Your recovery codes were renewed meanwhile: the codes that renewal showed are the ones that work",
             );
           }
           const at = deps.clock.now().toISOString();
-          await createMfaStore(trx, caller.tenantId).replaceRecoveryCodes(caller.userId, hashes, at);
+          await mfa.replaceRecoveryCodes(caller.userId, hashes, at);
           await appendAudit(deps, trx, ctx, {
             action: "auth.mfa.recovery_codes_renewed",
             target: { type: "user", id: user.id, label: user.username },
@@ -76,7 +76,7 @@ export function createMfaRecoveryService(deps: Deps) {
           await notifyMfaChange(deps, trx, caller.tenantId, "recovery_codes_renewed", at, fresh);
         },
         // The user's row taken first, so that two renewals compare and replace in turn.
-        (trx) => users(trx).lockUserRow(caller.userId, deps.db.dialect),
+        (trx) => createUserStore(trx, caller.tenantId).lockUserRow(caller.userId, deps.db.dialect),
       );
       return { recoveryCodes };
     },
