@@ -9,6 +9,7 @@ import {
   QueryBoolean,
   Timestamp,
 } from "./common.ts";
+import { UserStatus } from "./users.ts";
 
 /** An opaque reference the clinical application chose for a patient: never patient data. */
 export const PatientRef = z
@@ -40,6 +41,11 @@ export const PatientGrantSchema = z.strictObject({
   userId: Id,
   username: z.string(),
   displayName: z.string(),
+  /**
+   * The holder's status: a grant of a user who is not active (invited, deactivated, archived)
+   * grants nothing until they are, and is listed so that it can be seen and revoked.
+   */
+  userStatus: UserStatus,
   /** null: the grant holds in every workspace. */
   workspaceId: Id.nullable(),
   grantedBy: Id.nullable(),

@@ -13,7 +13,8 @@ export const TenantSlug = z
   .regex(
     /^[a-z0-9]+(-[a-z0-9]+)*$/,
     "must be lower-case letters and digits in groups joined by single hyphens",
-  );
+  )
+  .describe("letters and digits in groups joined by single hyphens; typed in any case, stored in lower case");
 
 /** An IANA time zone this runtime knows (`Europe/Oslo`, `UTC`), as the tenant's dates are shown in it. */
 export const TimeZone = z
@@ -21,14 +22,18 @@ export const TimeZone = z
   .trim()
   .min(1)
   .max(64)
-  .refine((v) => {
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: v });
-      return true;
-    } catch {
-      return false;
-    }
-  }, "must be an IANA time zone such as Europe/Oslo");
+  .refine((v) => canonicalTimeZone(v) !== undefined, "must be an IANA time zone such as Europe/Oslo")
+  // Stored as the runtime spells it ("europe/helsinki" → "Europe/Helsinki"), so that a client
+  // comparing with IANA names finds it.
+  .transform((v) => canonicalTimeZone(v) ?? v);
+
+function canonicalTimeZone(name: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
 
 export const TenantSchema = z.strictObject({
   id: Id,

@@ -64,7 +64,17 @@ export const Email = z
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "must not contain control characters such as CR or LF")
   .trim()
   .max(254)
-  .pipe(z.email({ message: "must be a valid email address" }));
+  .pipe(z.email({ message: "must be a valid email address" }))
+  // RFC 5321 §4.5.3.1.1: a longer local part cannot receive the invitation or reset link.
+  .refine(
+    (v) => localPartBytes(v) <= 64,
+    "must be a valid email address (at most 64 characters before the @)",
+  );
+
+const utf8 = new TextEncoder();
+function localPartBytes(address: string): number {
+  return utf8.encode(address.slice(0, address.lastIndexOf("@"))).length;
+}
 
 const optionalText = (max: number) => LineText(max).nullable().optional();
 

@@ -99,6 +99,13 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await auditOf(t, a, created.userId)).map((e) => e.action)).toEqual(["user.created"]);
   });
 
+  it('names its integration user "Integration <name>" once, also when the name begins with the word', async () => {
+    const created = await a.admin.apiTokens.create({ name: "integration Lab", roleId: readerRole });
+    seen.push(created.token);
+    const user = await a.admin.users.get(created.userId);
+    expect([user.firstName, user.lastName]).toEqual(["Integration", "Lab"]);
+  });
+
   it("lists tokens without the token or its hash", async () => {
     const { created } = await makeToken(a.admin, readerRole);
     const list = await a.admin.apiTokens.list();

@@ -61,6 +61,7 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       userId: nurse.id,
       username: nurse.username,
       displayName: nurse.displayName,
+      userStatus: "active",
       workspaceId: wsA,
       grantedBy: manager.user.id,
       reason: "second opinion",
@@ -154,6 +155,24 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       expect(`${p.status} ${p.code}`).toBe("409 USER_STATE_INVALID");
     }
     expect((await a.admin.patientAccess.list(ref)).items).toEqual([]);
+  });
+
+  it("lists a grant of a user who is not active with the user's status (the decision ignores it)", async () => {
+    const ref = newRef();
+    const { user } = await createUser(t, a);
+    await a.admin.patientAccess.grant(ref, { userId: user.id });
+    const statusInList = async () => (await a.admin.patientAccess.list(ref)).items.map((g) => g.userStatus);
+    expect(await statusInList()).toEqual(["active"]);
+    await a.admin.userActions.deactivate(user.id);
+    expect(await statusInList()).toEqual(["inactive"]);
+    await a.admin.userActions.archive(user.id);
+    expect(await statusInList()).toEqual(["archived"]);
+    const check = await a.admin.access.check({
+      userId: user.id,
+      permission: "patients.read",
+      patientRef: ref,
+    });
+    expect([check.allowed, check.reason.code]).toEqual([false, "USER_NOT_ACTIVE"]);
   });
 
   it("never shows or revokes another tenant's grants", async () => {

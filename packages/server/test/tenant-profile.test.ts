@@ -63,6 +63,14 @@ describe(`the practice's profile (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`
     expect((await b.admin.tenant.get()).name).toBe(`Tenant ${b.slug}`);
   });
 
+  it("stores a time zone as the IANA database spells it, whatever case it was typed in", async () => {
+    const typed = await a.admin.tenant.update({ timeZone: "europe/helsinki" });
+    expect(typed.timeZone).toBe("Europe/Helsinki");
+    expect((await a.admin.tenant.get()).timeZone).toBe("Europe/Helsinki");
+    const created = await t.createTenant({ timeZone: "america/new_york" });
+    expect((await created.admin.tenant.get()).timeZone).toBe("America/New_York");
+  });
+
   it("gives emails' times in the new time zone, and refuses passwords built from the new name", async () => {
     const { user, client } = await createUser(t, a);
     await a.admin.tenant.update({ name: "Lindenbrook Surgery", timeZone: "Asia/Tokyo" });

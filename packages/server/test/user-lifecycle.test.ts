@@ -362,6 +362,23 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     });
   });
 
+  it("refuses to unlock an archived user (409, restore first), changing and auditing nothing", async () => {
+    const { user } = await createUser(t, a, { roleId: viewer });
+    await t.db.kysely
+      .updateTable("users")
+      .set({ locked: 1, failed_attempts: 5 })
+      .where("tenant_id", "=", a.id)
+      .where("id", "=", user.id)
+      .execute();
+    await a.admin.userActions.archive(user.id);
+    const before = await a.admin.users.get(user.id);
+    const eventsBefore = (await auditOf(t, a, user.id)).length;
+    const p = await problemOf(() => a.admin.userActions.unlock(user.id));
+    expect(`${p.status} ${p.code}`).toBe("409 USER_STATE_INVALID");
+    expect(await a.admin.users.get(user.id)).toEqual(before);
+    expect((await auditOf(t, a, user.id)).length).toBe(eventsBefore);
+  });
+
   it("ends all of a user's sessions on request (204) and audits it", async () => {
     const { user, client } = await createUser(t, a, { roleId: viewer });
     const second = await t.signIn(a.slug, user.username);

@@ -101,6 +101,17 @@ describe(`users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect([p.status, p.errors[0]?.path]).toEqual([400, "email"]);
   });
 
+  it("rejects an email whose part before the @ is over 64 bytes (RFC 5321: no mail reaches it), and creates nothing", async () => {
+    const before = (await a.admin.users.list({ limit: 200 })).items.length;
+    const p = await problemOf(() =>
+      a.admin.users.create(newUser(viewerRole, { email: `${"x".repeat(65)}@example.com` })),
+    );
+    expect([p.status, p.errors[0]?.path]).toEqual([400, "email"]);
+    expect((await a.admin.users.list({ limit: 200 })).items.length).toBe(before);
+    const ok = await a.admin.users.create(newUser(viewerRole, { email: `${"y".repeat(64)}@example.com` }));
+    expect(ok.email).toBe(`${"y".repeat(64)}@example.com`);
+  });
+
   it("rejects a CR, LF or tab at either end of an email or username instead of trimming it away, and creates nothing", async () => {
     for (const [field, value] of [
       ["email", "edge@b.example\r\n"],

@@ -35,6 +35,7 @@ export function toPatientGrant(row: PatientGrantRow): PatientGrant {
     userId: row.user_id,
     username: row.username,
     displayName: row.display_name,
+    userStatus: row.user_status,
     workspaceId: row.workspace_id,
     grantedBy: row.granted_by,
     reason: row.reason,

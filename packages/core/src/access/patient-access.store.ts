@@ -11,6 +11,7 @@ export type NewPatientGrant = Omit<PatientGrantsTable, "tenant_id" | "version">;
 export interface PatientGrantRow extends Selectable<PatientGrantsTable> {
   readonly username: string;
   readonly display_name: string;
+  readonly user_status: "invited" | "active" | "inactive" | "archived";
 }
 
 export function createPatientAccessStore(db: Executor, tenantId: string) {
@@ -21,7 +22,7 @@ export function createPatientAccessStore(db: Executor, tenantId: string) {
         j.onRef("u.tenant_id", "=", "g.tenant_id").onRef("u.id", "=", "g.user_id"),
       )
       .selectAll("g")
-      .select(["u.username", "u.display_name"])
+      .select(["u.username", "u.display_name", "u.status as user_status"])
       .where("g.tenant_id", "=", tenantId);
   return {
     /** Grants on one patient, oldest first, keyset-paged on (created_at, id). */

@@ -119,13 +119,12 @@ export function createApiTokensService(deps: Deps, policy: PolicyCache) {
 
           const username = `integration-${slugOfName(name)}-${randomChars(6)}`;
           const email = `integration+${randomChars(12)}@${tenant.slug}.invalid`;
-          const firstName = "Integration";
           const user = newUserRow({
             id: userId,
             username,
             email,
-            firstName,
-            lastName: name,
+            firstName: "Integration",
+            lastName: integrationLastName(name),
             roleId: role.id,
             workspaceAccessAll: access === "all",
             virtual: true,
@@ -212,3 +211,12 @@ export function createApiTokensService(deps: Deps, policy: PolicyCache) {
 }
 
 export type ApiTokensService = ReturnType<typeof createApiTokensService>;
+
+/**
+ * The integration user is named "Integration <name>" (PRODUCT.md §2); a token named "Integration
+ * Lab" makes "Integration Lab", not "Integration Integration Lab".
+ */
+export function integrationLastName(tokenName: string): string {
+  const rest = /^integration\s+(\S.*)$/iu.exec(tokenName);
+  return rest ? rest[1]! : tokenName;
+}

@@ -231,6 +231,13 @@ export function createUserLifecycleService(deps: Deps) {
     unlockUser(caller: Caller, ctx: Ctx, id: string, ifMatch?: number): Promise<User> {
       return inTenantTx(deps, ctx.tenantId, async (trx) => {
         const row = await loadTargetWithin(trx, caller, id, ifMatch);
+        // Archived users are not edited (restore first), and a lock is part of the account.
+        if (row.status === "archived") {
+          throw new AppError(
+            "USER_STATE_INVALID",
+            "An archived user cannot be unlocked; restore the user first",
+          );
+        }
         const wasLocked = row.locked === 1 || row.locked_until !== null || row.failed_attempts !== 0;
         if (wasLocked) {
           await createUserActionsStore(trx, ctx.tenantId).updateUser(id, {

@@ -20,7 +20,8 @@ export function patientAccessRoutes(app: FastifyInstance, core: Core, options: R
   route(app, options, {
     method: "GET",
     url: "/api/v1/patients/:patientRef/access",
-    summary: "List who has access to a patient (live grants; includeExpired=true adds expired ones)",
+    summary:
+      "List who has access to a patient (live grants, each with its holder's userStatus: a user who is not active has no access through it; includeExpired=true adds expired ones)",
     tags,
     auth: "tenant",
     permission: "patient_access.manage",

@@ -23,6 +23,13 @@ type Grant = Awaited<ReturnType<Staffgate["patientAccess"]["grant"]>>;
 /** The reason the server records when the application reports that a user created the patient. */
 const CREATED_REASON = "created the patient";
 
+/** A grant of a holder who is not active grants nothing until they are: said beside the name. */
+const HOLDER_STATUS_WORDS: Record<Exclude<Grant["userStatus"], "active">, string> = {
+  invited: "Invited: no access until they accept",
+  inactive: "Deactivated: no access",
+  archived: "Archived: no access",
+};
+
 export function PatientGrants({
   patientRef,
   onChanged,
@@ -95,6 +102,9 @@ export function PatientGrants({
               <tr key={g.id}>
                 <td>
                   {g.displayName} <span className="muted">({g.username})</span>
+                  {g.userStatus !== "active" && (
+                    <span className="tag warn">{HOLDER_STATUS_WORDS[g.userStatus]}</span>
+                  )}
                 </td>
                 <td>{where(g)}</td>
                 <td>
