@@ -28,7 +28,11 @@ export const RoleSchema = z.strictObject({
 });
 export type Role = z.infer<typeof RoleSchema>;
 
-export const RoleName = Label(80);
+/**
+ * Runs of spaces inside a name become one: "Race  Role" beside "Race Role" would read as one name
+ * twice (names are unique case-insensitively, PRODUCT.md §2).
+ */
+export const RoleName = Label(80).transform((v) => v.replace(/\s+/gu, " "));
 
 export const RoleGrantsBody = {
   permissions: z.array(PermissionKey).max(500).default([]),

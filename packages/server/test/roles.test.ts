@@ -256,6 +256,12 @@ describe(`roles (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await a.admin.roles.update(nurses.id, { name: "NURSES" })).name).toBe("NURSES");
   });
 
+  it("takes runs of spaces inside a name as one, so two names cannot differ by spaces alone", async () => {
+    const night = await a.admin.roles.create({ name: "Night  shift\u00a0 nurses" });
+    expect(night.name).toBe("Night shift nurses");
+    await refused(a, "ROLE_NAME_TAKEN", 409, () => a.admin.roles.create({ name: "night shift   nurses" }));
+  });
+
   it("gives one 200 and 412s to 10 parallel edits with the same If-Match: no lost update (SECURITY.md §5.3.3)", async () => {
     const role = await a.admin.roles.create({ name: "Racing Desk", permissions: [] });
     const results = await Promise.all(
