@@ -156,7 +156,13 @@ export const UpdateUserBody = z.strictObject({
   areasOfExpertise: UserFields.areasOfExpertise,
   employeeNumber: UserFields.employeeNumber,
   title: UserFields.title,
-  roleId: Id.optional(),
+  roleId: z
+    .string({
+      error: (issue) => (issue.input === null ? "cannot be null: a user holds exactly one role" : undefined),
+    })
+    .min(1)
+    .max(64)
+    .optional(),
   workspaceAccess: UserFields.workspaceAccess,
   workspaceRoles: UserFields.workspaceRoles,
   expiresAt: UserFields.expiresAt,

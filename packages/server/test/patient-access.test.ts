@@ -222,7 +222,7 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
   it("versions a grant: given again it moves, and a revocation naming the version read before is 412 and revokes nothing", async () => {
     const ref = newRef();
     const grant = await a.admin.patientAccess.grant(ref, { userId: nurse.id, reason: "first" });
-    expect(grant.version).toBe(1);
+    const v = grant.version;
     const revoked = async () =>
       (await auditOf(t, a, nurse.id)).filter((e) => e.action === "patient_access.revoked").length;
     const before = await revoked();
@@ -239,29 +239,44 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       headers: { authorization: `Bearer ${login.json().token}`, "content-type": "application/json" },
       payload: JSON.stringify({ userId: nurse.id, reason: "second" }),
     });
-    expect([res.json().id, res.json().version, res.headers.etag]).toEqual([grant.id, 2, '"2"']);
-    const stale = await problemOf(() => a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: 1 }));
+    expect([res.json().id, res.json().version, res.headers.etag]).toEqual([grant.id, v + 1, `"${v + 1}"`]);
+    const stale = await problemOf(() => a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: v }));
     expect([stale.status, stale.code]).toEqual([412, "PRECONDITION_FAILED"]);
     expect((await a.admin.patientAccess.list(ref)).items.map((g) => [g.id, g.version])).toEqual([
-      [grant.id, 2],
+      [grant.id, v + 1],
     ]);
     expect(await revoked()).toBe(before);
-    await a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: 2 });
+    await a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: v + 1 });
     expect((await a.admin.patientAccess.list(ref)).items).toEqual([]);
   });
 
   it("moves a grant's version only when given again with a change, and takes If-Match for one grant only", async () => {
     const ref = newRef();
     const everywhere = await a.admin.patientAccess.grant(ref, { userId: nurse.id, reason: "same" });
-    expect((await a.admin.patientAccess.grant(ref, { userId: nurse.id, reason: "same" })).version).toBe(1);
-    await a.admin.patientAccess.grant(ref, { userId: nurse.id, workspaceId: wsA });
+    expect((await a.admin.patientAccess.grant(ref, { userId: nurse.id, reason: "same" })).version).toBe(
+      everywhere.version,
+    );
+    const inA = await a.admin.patientAccess.grant(ref, { userId: nurse.id, workspaceId: wsA });
     // Two grants: an If-Match would name one of them only.
-    const many = await problemOf(() => a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: 1 }));
+    const many = await problemOf(() => a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: inA.version }));
     expect([many.status, many.code, many.errors[0]?.path]).toEqual([400, "VALIDATION_FAILED", "workspaceId"]);
     expect((await a.admin.patientAccess.list(ref)).items).toHaveLength(2);
-    await a.admin.patientAccess.revoke(ref, nurse.id, { workspaceId: wsA, ifMatch: 1 });
+    await a.admin.patientAccess.revoke(ref, nurse.id, { workspaceId: wsA, ifMatch: inA.version });
     expect((await a.admin.patientAccess.list(ref)).items.map((g) => g.id)).toEqual([everywhere.id]);
     await a.admin.patientAccess.revoke(ref, nurse.id);
+  });
+
+  it("never gives a grant given anew the version of one revoked before: the old If-Match is 412", async () => {
+    const ref = newRef();
+    const first = await a.admin.patientAccess.grant(ref, { userId: nurse.id, reason: "first" });
+    await a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: first.version });
+    const again = await a.admin.patientAccess.grant(ref, { userId: nurse.id, reason: "again" });
+    expect(again.version).not.toBe(first.version);
+    const stale = await problemOf(() =>
+      a.admin.patientAccess.revoke(ref, nurse.id, { ifMatch: first.version }),
+    );
+    expect([stale.status, stale.code]).toEqual([412, "PRECONDITION_FAILED"]);
+    expect((await a.admin.patientAccess.list(ref)).items.map((g) => g.id)).toEqual([again.id]);
   });
 
   it("revokes only the grant of one workspace with ?workspaceId=", async () => {

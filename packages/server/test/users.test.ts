@@ -94,6 +94,16 @@ describe(`users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(p.errors.map((e) => e.path).sort()).toEqual(["initials", "phone"]);
   });
 
+  it("says why a role cannot be taken away (roleId null): a user holds exactly one", async () => {
+    const user = await a.admin.users.create(newUser(viewerRole));
+    const p = await problemOf(() => a.admin.users.update(user.id, { roleId: null } as never));
+    expect([p.status, p.errors[0]?.path, p.errors[0]?.message]).toEqual([
+      400,
+      "roleId",
+      "cannot be null: a user holds exactly one role",
+    ]);
+  });
+
   it("rejects a header-injection email", async () => {
     const p = await problemOf(() =>
       a.admin.users.create(newUser(viewerRole, { email: "a@b.c\r\nBcc: x@y.z" })),

@@ -10,6 +10,7 @@ import type { EmergencyAccess, OpenEmergencyAccessBody } from "@staffgate/contra
 import { appendAudit } from "../audit/audit-writer.ts";
 import { type Caller, isOwnAccount } from "../auth/caller.ts";
 import { takeReauthAttempt } from "../auth/reauth-throttle.ts";
+import { stillSignedIn } from "../auth/still-signed-in.ts";
 import { mailTime } from "../mail/mail-time.ts";
 import { enqueue } from "../mail/outbox.store.ts";
 import { loadTenantRoles } from "../roles/roles.table.ts";
@@ -23,6 +24,7 @@ import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
+import { currentHolder } from "./current-holder.ts";
 import { createEmergencyStore, type EmergencyRow } from "./emergency.store.ts";
 import { tenantEmergencySet } from "./emergency-set.ts";
 import { holdsAtTenantLevel } from "./grants.rules.ts";
@@ -120,6 +122,13 @@ export function createEmergencyAccessService(deps: Deps) {
       const permissions = tenantEmergencySet(caller.catalog, settings.emergencyPermissions);
       const id = deps.ids.next("emg");
       await inTenantTx(deps, ctx.tenantId, async (trx) => {
+        // Deactivated, signed out or stripped of the permission while the password was checked:
+        // no elevation (it would come back into force on reactivation).
+        await stillSignedIn(deps, trx, caller);
+        const holder = await currentHolder(trx, caller);
+        if (!holdsAtTenantLevel(caller.catalog, holder.role, "emergency_access.use")) {
+          throw new AppError("FORBIDDEN", "You no longer hold emergency_access.use");
+        }
         const store = createEmergencyStore(trx, ctx.tenantId);
         await store.insert({
           id,

@@ -148,22 +148,28 @@ export function createPatientAccessService(deps: Deps) {
         };
       } else {
         id = deps.ids.next("grt");
+        changes = grantChanges("after", patientRef, { workspace_id: input.workspaceId, ...fields });
+      }
+      const seq = await appendAudit(deps, trx, ctx, {
+        action: "patient_access.granted",
+        target: { type: "user", id: user.id, label: user.username },
+        changes,
+      });
+      if (!existing) {
+        // Its version starts at its audit event's number, which the tenant never gives again: a
+        // grant revoked and given anew cannot take back a version an old If-Match names (race
+        // audit, 2026-12-06: both were 1, and a stale revocation removed the new grant).
         const row: NewPatientGrant = {
           id,
           user_id: input.userId,
           patient_ref: patientRef,
           workspace_id: input.workspaceId,
           created_at: at,
+          version: seq,
           ...fields,
         };
         await store.insertGrant(row);
-        changes = grantChanges("after", patientRef, row);
       }
-      await appendAudit(deps, trx, ctx, {
-        action: "patient_access.granted",
-        target: { type: "user", id: user.id, label: user.username },
-        changes,
-      });
       return toPatientGrant((await store.findGrantById(id))!);
     });
   }

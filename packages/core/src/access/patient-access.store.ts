@@ -5,8 +5,10 @@ import { pastKeyset } from "../db/keyset.ts";
 import type { PatientGrantsTable } from "../db/schema.ts";
 import type { Executor } from "../shared/tx.ts";
 
-/** A new grant (its version starts at 1 in the database). */
-export type NewPatientGrant = Omit<PatientGrantsTable, "tenant_id" | "version">;
+/** A new grant; its version is the number of the audit event that records it. */
+export type NewPatientGrant = Omit<PatientGrantsTable, "tenant_id" | "version"> & {
+  readonly version: number;
+};
 
 export interface PatientGrantRow extends Selectable<PatientGrantsTable> {
   readonly username: string;

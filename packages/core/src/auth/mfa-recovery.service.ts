@@ -17,6 +17,7 @@ import { ensureSignedInUser, ensureVerifiedSession } from "./mfa.service.ts";
 import { createMfaStore } from "./mfa.store.ts";
 import { notifyMfaChange } from "./mfa-emails.ts";
 import { reauthenticate } from "./reauthenticate.ts";
+import { stillSignedIn } from "./still-signed-in.ts";
 
 export function createMfaRecoveryService(deps: Deps) {
   async function self(caller: Caller): Promise<UsersTable> {
@@ -50,34 +51,28 @@ export function createMfaRecoveryService(deps: Deps) {
       const recoveryCodes = newRecoveryCodes();
       // Hashed before the transaction: ten argon2id hashes are slow.
       const hashes = await Promise.all(recoveryCodes.map((c) => deps.hasher.hash(c)));
-      await inChangeTx(
-        deps,
-        caller.tenantId,
-        async (trx) => {
-          const fresh = await createUserStore(trx, caller.tenantId).findUserRowById(caller.userId);
-          if (fresh?.mfa_enrolled !== 1) throw new AppError("MFA_NOT_ENROLLED");
-          // Two renewals at once (a double click, a retried request) would each show ten codes, and
-          // only the last set would work: the person could keep the void one and be locked out
-          // later. The set renewed must be the one read before hashing; the other renewal is 412.
-          const mfa = createMfaStore(trx, caller.tenantId);
-          if ((await mfa.recoveryCodeIds(caller.userId)) !== set) {
-            throw new AppError(
-              "PRECONDITION_FAILED",
-              "Your recovery codes were renewed meanwhile: the codes that renewal showed are the ones that work",
-            );
-          }
-          const at = deps.clock.now().toISOString();
-          await mfa.replaceRecoveryCodes(caller.userId, hashes, at);
-          await appendAudit(deps, trx, ctx, {
-            action: "auth.mfa.recovery_codes_renewed",
-            target: { type: "user", id: user.id, label: user.username },
-            changes: { recoveryCodes: { after: recoveryCodes.length } },
-          });
-          await notifyMfaChange(deps, trx, caller.tenantId, "recovery_codes_renewed", at, fresh);
-        },
-        // The user's row taken first, so that two renewals compare and replace in turn.
-        (trx) => createUserStore(trx, caller.tenantId).lockUserRow(caller.userId, deps.db.dialect),
-      );
+      await inChangeTx(deps, caller.tenantId, async (trx) => {
+        const fresh = await stillSignedIn(deps, trx, caller);
+        if (fresh.mfa_enrolled !== 1) throw new AppError("MFA_NOT_ENROLLED");
+        // Two renewals at once (a double click, a retried request) would each show ten codes, and
+        // only the last set would work: the person could keep the void one and be locked out
+        // later. The set renewed must be the one read before hashing; the other renewal is 412.
+        const mfa = createMfaStore(trx, caller.tenantId);
+        if ((await mfa.recoveryCodeIds(caller.userId)) !== set) {
+          throw new AppError(
+            "PRECONDITION_FAILED",
+            "Your recovery codes were renewed meanwhile: the codes that renewal showed are the ones that work",
+          );
+        }
+        const at = deps.clock.now().toISOString();
+        await mfa.replaceRecoveryCodes(caller.userId, hashes, at);
+        await appendAudit(deps, trx, ctx, {
+          action: "auth.mfa.recovery_codes_renewed",
+          target: { type: "user", id: user.id, label: user.username },
+          changes: { recoveryCodes: { after: recoveryCodes.length } },
+        });
+        await notifyMfaChange(deps, trx, caller.tenantId, "recovery_codes_renewed", at, fresh);
+      });
       return { recoveryCodes };
     },
   };

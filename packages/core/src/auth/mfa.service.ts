@@ -42,6 +42,7 @@ import { longEnoughAlone, passwordPolicyFor } from "./password-policy.rules.ts";
 import { reauthenticate } from "./reauthenticate.ts";
 import { createSessionStore } from "./sessions.store.ts";
 import { requireRecentSignIn } from "./step-up.ts";
+import { stillSignedIn } from "./still-signed-in.ts";
 
 /** The sealing key for TOTP secrets: from STAFFGATE_SECRET_KEY, or none (stored as-is). */
 export function mfaSecretKey(): Buffer | undefined {
@@ -157,7 +158,7 @@ export function createMfaService(deps: Deps) {
       const secret = newTotpSecret();
       const sealed = sealSecret(secret, mfaSecretKey(), secretBinding(caller.tenantId, caller.userId));
       return inChangeTx(deps, caller.tenantId, async (trx) => {
-        const user = await loadSelf(trx, caller);
+        const user = await stillSignedIn(deps, trx, caller);
         if (user.mfa_enrolled === 1) throw new AppError("MFA_ALREADY_ENROLLED");
         const tenant = await createTenantStore(trx).findTenantById(caller.tenantId);
         if (!tenant) throw new AppError("TENANT_NOT_FOUND");
@@ -204,7 +205,7 @@ export function createMfaService(deps: Deps) {
           throw new AppError("MFA_NOT_STARTED", "The enrolment was restarted or confirmed meanwhile");
         }
         await tx.replaceRecoveryCodes(caller.userId, hashes, at);
-        const user = await loadSelf(trx, caller);
+        const user = await stillSignedIn(deps, trx, caller);
         await createUserStore(trx, caller.tenantId).updateUserRow(caller.userId, {
           mfa_enrolled: 1,
           updated_at: at,
@@ -268,7 +269,7 @@ export function createMfaService(deps: Deps) {
         );
       }
       await inTenantTx(deps, caller.tenantId, async (trx) => {
-        const fresh = await loadSelf(trx, caller);
+        const fresh = await stillSignedIn(deps, trx, caller);
         expectVersion(fresh.version, ifMatch);
         const cleared = await createMfaStore(trx, caller.tenantId).clearAll(caller.userId);
         if (fresh.mfa_enrolled === 0 && !cleared.totp && cleared.codes === 0 && cleared.devices === 0) return;

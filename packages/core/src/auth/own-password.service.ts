@@ -17,6 +17,7 @@ import { endOtherSessions } from "./credential-tokens.store.ts";
 import { checkPassword, exceedsHardCap, passwordInvalid } from "./password-policy.rules.ts";
 import { lockEnded, type PasswordWrites } from "./password-writes.ts";
 import { takeReauthAttempt } from "./reauth-throttle.ts";
+import { stillSignedIn } from "./still-signed-in.ts";
 
 export function createOwnPasswordService(deps: Deps, writes: PasswordWrites) {
   const db = deps.db.kysely;
@@ -60,6 +61,7 @@ export function createOwnPasswordService(deps: Deps, writes: PasswordWrites) {
       await checkNewPassword("newPassword", input.newPassword, user, tenant, settings);
       const hash = await deps.hasher.hash(input.newPassword);
       await inChangeTx(deps, ctx.tenantId, async (trx) => {
+        await stillSignedIn(deps, trx, caller);
         const at = nowIso();
         // Conditional on the hash just verified: a concurrent change makes this one fail.
         const stored = await storePassword(

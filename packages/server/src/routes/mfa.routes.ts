@@ -91,7 +91,8 @@ export function mfaRoutes(app: FastifyInstance, core: Core, options: RouteOption
     method: "POST",
     ifMatch: true,
     url: "/api/v1/users/:id/mfa/reset",
-    summary: "Reset a user's MFA: enrolment, recovery codes and remembered devices; ends their sessions",
+    summary:
+      "Reset a user's MFA: enrolment, recovery codes and remembered devices, and then ends their sessions (with nothing to clear, it changes nothing and is audited)",
     tags: ["users"],
     auth: "tenant",
     permission: "users.credentials",
