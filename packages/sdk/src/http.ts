@@ -23,20 +23,69 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** A failed call: the RFC 9457 problem the service answered with. */
 export class StaffgateError extends Error {
+  /** The HTTP status of the answer (also when a proxy, not Staffgate, gave it). */
   readonly status: number;
   readonly code: ErrorCode;
   readonly errors: readonly FieldError[];
   readonly problem: Problem;
+  /** Seconds to wait before trying again (429, 503), from `Retry-After` or the problem. */
+  readonly retryAfter: number | undefined;
 
-  constructor(problem: Problem) {
-    super(`${problem.status} ${problem.code}: ${problem.detail ?? problem.title}`);
-    this.name = "StaffgateError";
+  constructor(problem: Problem, init: { status?: number; retryAfter?: number | undefined } = {}) {
     // SCIM errors carry the status as a string (RFC 7644 §3.12).
-    this.status = Number(problem.status);
+    const status = init.status ?? Number(problem.status);
+    super(`${status} ${problem.code}: ${problem.detail ?? problem.title}`);
+    this.name = "StaffgateError";
+    this.status = status;
     this.code = problem.code;
     this.errors = problem.errors ?? [];
     this.problem = problem;
+    const fromBody = (problem as { retryAfter?: unknown }).retryAfter;
+    this.retryAfter = init.retryAfter ?? (typeof fromBody === "number" ? fromBody : undefined);
   }
+}
+
+/** The service could not be reached (refused, reset, DNS): no HTTP answer at all. */
+export class StaffgateNetworkError extends Error {
+  constructor(url: string, cause: unknown) {
+    super(`Staffgate could not be reached at ${new URL(url).origin}`, { cause });
+    this.name = "StaffgateNetworkError";
+  }
+}
+
+/**
+ * What a failed answer says, as a problem. A body that is not Staffgate's (a proxy's or a
+ * gateway's page, a bare JSON message) still gives the answer's status, and a code from it:
+ * 429 is THROTTLED and 503 SERVICE_BUSY, so a caller's retry logic works behind any proxy.
+ */
+export function errorOf(res: Response, text: string): StaffgateError {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const ours =
+    parsed !== null && typeof parsed === "object" && typeof (parsed as { code?: unknown }).code === "string";
+  const problem: Problem = ours
+    ? (parsed as Problem)
+    : {
+        type: "about:blank",
+        title: res.statusText || `HTTP ${res.status}`,
+        status: res.status,
+        code: res.status === 429 ? "THROTTLED" : res.status === 503 ? "SERVICE_BUSY" : "INTERNAL",
+        ...(text ? { detail: `not an answer of Staffgate: ${text.slice(0, 200)}` } : {}),
+      };
+  return new StaffgateError(problem, { status: res.status, retryAfter: retryAfterOf(res) });
+}
+
+/** `Retry-After` in seconds: a number of seconds or an HTTP date (RFC 9110 §10.2.3). */
+function retryAfterOf(res: Response): number | undefined {
+  const value = res.headers.get("retry-after");
+  if (value === null) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 export interface RequestOptions {
@@ -79,27 +128,18 @@ export function createTransport(options: ClientOptions): Transport {
       headers["content-type"] = "application/json";
       body = JSON.stringify(req.body);
     }
-    return doFetch(url.toString(), { method, headers, ...(body !== undefined ? { body } : {}) });
+    try {
+      return await doFetch(url.toString(), { method, headers, ...(body !== undefined ? { body } : {}) });
+    } catch (e) {
+      throw new StaffgateNetworkError(url.toString(), e);
+    }
   };
   return {
     raw,
     async request<T>(method: string, path: string, req?: RequestOptions): Promise<T> {
       const res = await raw(method, path, req);
       const text = await res.text();
-      if (!res.ok) {
-        let problem: Problem;
-        try {
-          problem = JSON.parse(text) as Problem;
-        } catch {
-          problem = {
-            type: "about:blank",
-            title: text || res.statusText,
-            status: res.status,
-            code: "INTERNAL",
-          };
-        }
-        throw new StaffgateError(problem);
-      }
+      if (!res.ok) throw errorOf(res, text);
       return (text ? JSON.parse(text) : undefined) as T;
     },
     withToken: (token) => createTransport({ ...options, ...(token ? { token } : { token: undefined }) }),
@@ -125,11 +165,5 @@ export const enc = encodeURIComponent;
 export async function textOrThrow(res: Response): Promise<string> {
   const text = await res.text();
   if (res.ok) return text;
-  let problem: Problem;
-  try {
-    problem = JSON.parse(text) as Problem;
-  } catch {
-    problem = { type: "about:blank", title: text || res.statusText, status: res.status, code: "INTERNAL" };
-  }
-  throw new StaffgateError(problem);
+  throw errorOf(res, text);
 }

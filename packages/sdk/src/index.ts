@@ -1,6 +1,6 @@
 /** @staffgate/sdk: a typed client for the whole Staffgate API. */
 export { Staffgate } from "./client.ts";
-export { type ClientOptions, type FetchLike, StaffgateError } from "./http.ts";
+export { type ClientOptions, type FetchLike, StaffgateError, StaffgateNetworkError } from "./http.ts";
 export type { OpenApiDocument, OpenApiOperation } from "./operations.ts";
 export type {
   ScimListQuery,
