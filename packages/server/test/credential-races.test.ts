@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { whileCheckHeld } from "./held-check.ts";
 import { createUser, inviteUser } from "./lifecycle-fixtures.ts";
 
 const PARALLEL = 50;
@@ -119,39 +120,12 @@ describe(`credential link races (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`,
 
   it("a sign-in that verified the old password gets no session once the password was set meanwhile", async () => {
     const { user } = await createUser(t, a);
-    const hasher = t.app.core.deps.hasher;
-    const verify = hasher.verify;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let verifying!: () => void;
-    const started = new Promise<void>((resolve) => {
-      verifying = resolve;
-    });
-    // Hold the sign-in between its password check and its transaction, as a slow hash would.
-    hasher.verify = async (hash, password) => {
-      const ok = await verify.call(hasher, hash, password);
-      verifying();
-      await gate;
-      return ok;
-    };
-    try {
-      const signIn = t.anonymous.auth
-        .login({ tenant: a.slug, login: user.username, password: a.password })
-        .then(
-          () => "signed in",
-          (e: { code?: string }) => e.code,
-        );
-      await started;
-      hasher.verify = verify;
-      await a.admin.credentials.setUserPassword(user.id, { random: true });
-      release();
-      expect(await signIn).toBe("INVALID_CREDENTIALS");
-    } finally {
-      hasher.verify = verify;
-      release();
-    }
+    const signIn = await whileCheckHeld(
+      t,
+      () => t.anonymous.auth.login({ tenant: a.slug, login: user.username, password: a.password }),
+      () => a.admin.credentials.setUserPassword(user.id, { random: true }),
+    );
+    expect(signIn).toBe("401 INVALID_CREDENTIALS");
     const sessions = await t.db.kysely
       .selectFrom("sessions")
       .select("id")

@@ -7,6 +7,7 @@
 import type { Staffgate } from "@staffgate/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { whileCheckHeld } from "./held-check.ts";
 import { auditOf, createRole, createUser } from "./lifecycle-fixtures.ts";
 
 describe(`own changes racing a deactivation (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
@@ -23,46 +24,13 @@ describe(`own changes racing a deactivation (${process.env.STAFFGATE_TEST_DB ?? 
   });
   afterAll(() => t?.close());
 
-  /** Runs `change` with its password check held until `meanwhile` has been done; its outcome. */
-  async function heldWhile(change: () => Promise<unknown>, meanwhile: () => Promise<unknown>) {
-    const hasher = t.app.core.deps.hasher;
-    const verify = hasher.verify;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let verifying!: () => void;
-    const started = new Promise<void>((resolve) => {
-      verifying = resolve;
-    });
-    hasher.verify = async (hash, password) => {
-      const ok = await verify.call(hasher, hash, password);
-      verifying();
-      await gate;
-      return ok;
-    };
-    try {
-      const outcome = change().then(
-        () => "done",
-        (e: { status?: number; code?: string }) => `${e.status} ${e.code}`,
-      );
-      await started;
-      hasher.verify = verify;
-      await meanwhile();
-      release();
-      return await outcome;
-    } finally {
-      hasher.verify = verify;
-      release();
-    }
-  }
-
   const openElevation = (who: Staffgate, patientRef: string) =>
     who.emergencyAccess.open({ reason: "ward emergency", password: CANARY_PASSWORD, patientRef });
 
   it("an emergency elevation is refused when its opener was deactivated meanwhile, and stays absent after reactivation", async () => {
     const clinician = await createUser(t, a, { roleId: useRole });
-    const outcome = await heldWhile(
+    const outcome = await whileCheckHeld(
+      t,
       () => openElevation(clinician.client, "PT-RACE-1"),
       () => a.admin.userActions.deactivate(clinician.user.id),
     );
@@ -77,7 +45,8 @@ describe(`own changes racing a deactivation (${process.env.STAFFGATE_TEST_DB ?? 
 
   it("an emergency elevation is refused when its opener lost emergency_access.use meanwhile", async () => {
     const clinician = await createUser(t, a, { roleId: useRole });
-    const outcome = await heldWhile(
+    const outcome = await whileCheckHeld(
+      t,
       () => openElevation(clinician.client, "PT-RACE-2"),
       () => a.admin.users.update(clinician.user.id, { roleId: viewRole }),
     );
@@ -87,7 +56,8 @@ describe(`own changes racing a deactivation (${process.env.STAFFGATE_TEST_DB ?? 
 
   it("a password change is refused when its maker was deactivated meanwhile: the old password still signs in after reactivation", async () => {
     const { user, client } = await createUser(t, a, { roleId: viewRole });
-    const outcome = await heldWhile(
+    const outcome = await whileCheckHeld(
+      t,
       () =>
         client.credentials.changePassword({
           currentPassword: CANARY_PASSWORD,
