@@ -95,6 +95,30 @@ describe(`settings (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await a.admin.settings.update({ scimDefaultRoleId: null })).scimDefaultRoleId).toBeNull();
   });
 
+  it("takes as the provisioning default only a role the setter could give by hand (403 naming the field)", async () => {
+    const roles = (await a.admin.roles.list()).items;
+    const administrator = roles.find((r) => r.name === "Administrator")!;
+    const viewer = roles.find((r) => r.name === "Viewer")!;
+    const settingsOnly = await createUser(t, a, {
+      roleId: await createRole(a, ["settings.manage", "users.view", ...viewer.permissions]),
+    });
+    const before = await a.admin.settings.get();
+    const p = await problemOf(() =>
+      settingsOnly.client.settings.update({ scimDefaultRoleId: administrator.id }),
+    );
+    expect([p.status, p.code, p.errors[0]?.path]).toEqual([403, "PRIVILEGE_ESCALATION", "scimDefaultRoleId"]);
+    expect((await a.admin.settings.get()).version).toBe(before.version);
+    const ok = await settingsOnly.client.settings.update({ scimDefaultRoleId: viewer.id });
+    expect(ok.scimDefaultRoleId).toBe(viewer.id);
+    // Set by someone who holds it, it stays while a limited setter saves other fields.
+    await a.admin.settings.update({ scimDefaultRoleId: administrator.id });
+    const fresh = await settingsOnly.client.settings.get();
+    await settingsOnly.client.settings.update({ ...fresh, lockoutThreshold: fresh.lockoutThreshold });
+    await a.admin.settings.update({ scimDefaultRoleId: null });
+    // Its session would be counted by the MFA requirement's confinement in the tests below.
+    await a.admin.userActions.deactivate(settingsOnly.user.id);
+  });
+
   it("tells every signed-in person the practice's rules the console states, through /auth/me", async () => {
     const staff = await createUser(t, b, { roleId: await createRole(b, ["patients.read"]) });
     expect((await staff.client.auth.me()).practice).toEqual({

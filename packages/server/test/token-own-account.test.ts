@@ -147,4 +147,33 @@ describe(`what an API token may do to the person who made it (${TEST_DB})`, () =
       .executeTakeFirstOrThrow();
     expect(JSON.parse(event.changes!)).toMatchObject({ selfReview: { after: true } });
   });
+
+  it("lets no one extend or remove their own expiry (session, token, CSV), only bring it sooner", async () => {
+    const soon = new Date(t.clock.now().getTime() + 3_600_000).toISOString();
+    const sooner = new Date(t.clock.now().getTime() + 1_800_000).toISOString();
+    const person = await createUser(t, a);
+    await a.admin.users.update(person.user.id, { expiresAt: soon });
+    const ownToken = (await person.client.apiTokens.create({ name: `Own token ${++n}`, roleId: adminRole }))
+      .token;
+    const attempts = [
+      () => person.client.users.update(person.user.id, { expiresAt: null }),
+      () => person.client.users.update(person.user.id, { expiresAt: "2099-01-01T00:00:00Z" }),
+      () => t.anonymous.withToken(ownToken).users.update(person.user.id, { expiresAt: null }),
+    ];
+    for (const attempt of attempts) {
+      const p = await problemOf(attempt);
+      expect(`${p.status} ${p.code}`).toBe("403 SELF_ACTION_FORBIDDEN");
+    }
+    // A CSV row is refused as its cell, with the whole file (nothing written).
+    const csv = await problemOf(() =>
+      person.client.users.import({ csv: `email,expiresAt\n${person.user.email},2099-02-01T00:00:00Z\n` }),
+    );
+    expect([csv.status, csv.code, csv.errors[0]?.path]).toEqual([
+      422,
+      "USER_IMPORT_INVALID",
+      "csv.2.expiresAt",
+    ]);
+    expect((await a.admin.users.get(person.user.id)).expiresAt).toBe(soon);
+    expect((await person.client.users.update(person.user.id, { expiresAt: sooner })).expiresAt).toBe(sooner);
+  });
 });

@@ -5,17 +5,20 @@
  * The bounds are validated by the contract (UpdateSettingsBody) before this runs.
  */
 import type { Settings, UpdateSettingsBody } from "@staffgate/contract";
+import { currentHolder } from "../access/current-holder.ts";
 import { emergencyPermissionSet } from "../access/emergency-set.ts";
 import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
+import type { Caller } from "../auth/caller.ts";
 import { confineUnenrolledSessions } from "../auth/mfa-confine.ts";
 import type { Catalog } from "../catalog/catalog.rules.ts";
 import type { TenantsTable } from "../db/schema.ts";
-import { createRoleStore } from "../roles/roles.store.ts";
+import { loadRolesById } from "../roles/roles.table.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import { inTenantTx, type Trx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
+import { ensureCoversRole } from "../users/user-input.ts";
 import { DEFAULT_SETTINGS, readSettings, type TenantSettings } from "./settings.rules.ts";
 import { createTenantStore } from "./tenants.store.ts";
 
@@ -28,12 +31,18 @@ export function pickSettings(settings: TenantSettings): TenantSettings {
   return out as unknown as TenantSettings;
 }
 
-/** The default role for provisioned users must be one of the tenant's formal roles (never a private one). */
-async function ensureFormalRole(trx: Trx, tenantId: string, roleId: string): Promise<void> {
-  const role = await createRoleStore(trx, tenantId).findRoleById(roleId);
-  if (!role) {
+/**
+ * The default role for provisioned users must be one of the tenant's formal roles (never a private
+ * one), and one the setter could give by hand: every user the identity provider sends without a
+ * group gets it (pentest audit, 2026-12-06: a limited administrator named the Administrator role,
+ * and the next hire provisioned held it).
+ */
+async function ensureDefaultRole(trx: Trx, caller: Caller, tenantId: string, roleId: string): Promise<void> {
+  const role = (await loadRolesById(trx, tenantId, [roleId])).get(roleId);
+  if (!role || role.privateUserId !== null) {
     throw invalid("scimDefaultRoleId", "is not one of the tenant's roles");
   }
+  ensureCoversRole(caller, await currentHolder(trx, caller), role, "scimDefaultRoleId");
 }
 
 /** An emergency set may only narrow the default one: patient permissions a collaborator may hold. */
@@ -68,6 +77,7 @@ export function createSettingsService(deps: Deps) {
      * sign-in.
      */
     async updateSettings(
+      caller: Caller,
       ctx: Ctx,
       patch: UpdateSettingsBody,
       ifMatch?: number,
@@ -85,7 +95,8 @@ export function createSettingsService(deps: Deps) {
           if (value !== undefined) after[key] = value;
         }
         const next = after as unknown as TenantSettings;
-        if (patch.scimDefaultRoleId) await ensureFormalRole(trx, ctx.tenantId, patch.scimDefaultRoleId);
+        if (patch.scimDefaultRoleId && patch.scimDefaultRoleId !== before.scimDefaultRoleId)
+          await ensureDefaultRole(trx, caller, ctx.tenantId, patch.scimDefaultRoleId);
         if (patch.emergencyPermissions) {
           const catalog = deps.catalogs.get(row.catalog);
           if (catalog) ensureEmergencySet(catalog, patch.emergencyPermissions);

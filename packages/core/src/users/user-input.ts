@@ -187,9 +187,9 @@ export function ensureAccessWithin(
 }
 
 /** Refuses a role the actor's own grants do not cover (SECURITY.md 52). */
-export function ensureCoversRole(caller: Caller, holder: Holder, role: RoleGrants): void {
+export function ensureCoversRole(caller: Caller, holder: Holder, role: RoleGrants, path = "roleId"): void {
   const excess = excessOver(caller.catalog, holder, role);
-  if (excess.length > 0) throw escalation("roleId", excess);
+  if (excess.length > 0) throw escalation(path, excess);
 }
 
 /** The same for per-workspace assignments, each judged in its own workspace. */

@@ -146,6 +146,14 @@ export async function updateUserIn(
     expires_at: input.expiresAt === undefined ? row.expires_at : expiryOrThrow(input.expiresAt, now),
   };
 
+  // One's own expiry may come sooner, never later nor go (pentest audit, 2026-12-06: an
+  // administrator kept an account its expiry was to end, also through a token or a CSV row).
+  if (isOwnAccount(caller, id) && extendsExpiry(row.expires_at, next.expires_at)) {
+    throw new AppError("SELF_ACTION_FORBIDDEN", "Ask another administrator to extend or remove your expiry", {
+      errors: [{ path: "expiresAt", message: "is your own account's: it may only come sooner" }],
+    });
+  }
+
   // The actor's grants, read once and only if a check below needs them.
   let holder: Promise<Holder> | undefined;
   const actor = () => {
@@ -221,4 +229,9 @@ export async function updateUserIn(
     changes,
   });
   return { ...after, updatedAt: next.updated_at, version: next.version };
+}
+
+/** Whether `after` ends an account later than `before` did (null: never). */
+function extendsExpiry(before: string | null, after: string | null): boolean {
+  return before !== null && (after === null || after > before);
 }

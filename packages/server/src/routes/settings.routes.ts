@@ -36,7 +36,7 @@ export function settingsRoutes(app: FastifyInstance, core: Core, options: RouteO
       if (ifMatch !== undefined && version !== undefined && ifMatch !== version) {
         throw new AppError("PRECONDITION_FAILED", `If-Match says ${ifMatch}, the body's version ${version}`);
       }
-      return core.settings.updateSettings(ctx, changes, ifMatch ?? version, caller.sessionId);
+      return core.settings.updateSettings(caller, ctx, changes, ifMatch ?? version, caller.sessionId);
     },
   });
 }
