@@ -466,6 +466,23 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await problemOf(() => client.auth.me())).status).toBe(401);
   });
 
+  it("makes no token outliving the token that makes it: none given takes its maker's expiry, a later one is 400", async () => {
+    const expiresAt = new Date(t.clock.now().getTime() + 60_000).toISOString();
+    // The tests above moved the clock past the admin session's idle limit: a new sign-in.
+    const admin = await t.signIn(a.slug, a.adminUsername, a.password);
+    const { client: maker } = await makeToken(admin, adminRole, { expiresAt });
+    const later = await problemOf(() =>
+      maker.apiTokens.create({ name: "Outliving", roleId: readerRole, expiresAt: "2099-01-01T00:00:00Z" }),
+    );
+    expect([later.status, later.errors[0]?.path]).toEqual([400, "expiresAt"]);
+    const child = await maker.apiTokens.create({ name: "Child", roleId: readerRole });
+    seen.push(child.token);
+    expect(child.expiresAt).toBe(expiresAt);
+    t.clock.advance(61_000);
+    const p = await problemOf(() => t.anonymous.withToken(child.token).auth.me());
+    expect(p.status).toBe(401);
+  });
+
   it("never writes a token into the audit (canary)", async () => {
     expect(seen.length).toBeGreaterThan(10);
     const rows = await t.db.allTenants.selectFrom("audit_events").selectAll().execute();

@@ -17,7 +17,7 @@ import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 import { hashSecret, newSecret } from "../shared/ids.ts";
-import { inTenantTx } from "../shared/tx.ts";
+import { type Executor, inTenantTx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { AUDITED_USER_FIELDS, ensureCoversRole, loadFormalRole } from "../users/user-input.ts";
@@ -97,10 +97,10 @@ export function createApiTokensService(deps: Deps, policy: PolicyCache) {
     async createToken(ctx: Ctx, caller: Caller, input: CreateApiTokenBody): Promise<CreatedApiToken> {
       const name = input.name.trim();
       const now = deps.clock.now().toISOString();
-      let expiresAt: string | null = null;
+      let asked: string | null = null;
       if (input.expiresAt !== null && input.expiresAt !== undefined) {
-        expiresAt = new Date(input.expiresAt).toISOString();
-        if (expiresAt <= now) throw invalid("expiresAt", "must be in the future");
+        asked = new Date(input.expiresAt).toISOString();
+        if (asked <= now) throw invalid("expiresAt", "must be in the future");
       }
       const token = newSecret(API_TOKEN_PREFIX);
       const id = deps.ids.next("tok");
@@ -109,6 +109,7 @@ export function createApiTokensService(deps: Deps, policy: PolicyCache) {
         return await inTenantTx(deps, ctx.tenantId, async (trx) => {
           const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
           if (!tenant) throw new AppError("TENANT_NOT_FOUND");
+          const expiresAt = await expiryWithin(trx, ctx.tenantId, caller, asked);
           const role = await loadFormalRole(trx, ctx.tenantId, input.roleId);
           // The token's role must be covered by what the creator holds now (SECURITY.md G-52), and
           // it acts only where its creator is active: an administrator limited to some workspaces
@@ -219,4 +220,25 @@ export type ApiTokensService = ReturnType<typeof createApiTokensService>;
 export function integrationLastName(tokenName: string): string {
   const rest = /^integration\s+(\S.*)$/iu.exec(tokenName);
   return rest ? rest[1]! : tokenName;
+}
+
+/**
+ * A token made by a token ends no later than its maker (pentest audit, 2026-12-06: a token
+ * expiring in a minute made one that never expired, and outlived it): without an expiry it takes
+ * its maker's, and a later one is refused.
+ */
+async function expiryWithin(
+  trx: Executor,
+  tenantId: string,
+  caller: Caller,
+  asked: string | null,
+): Promise<string | null> {
+  if (caller.kind !== "api_token") return asked;
+  const maker = await createApiTokenStore(trx, tenantId).findToken(caller.actor.id ?? "");
+  const cap = maker?.expires_at ?? null;
+  if (cap === null) return asked;
+  if (asked === null) return cap;
+  if (asked > cap)
+    throw invalid("expiresAt", `must not be later than the expiry of the token making it (${cap})`);
+  return asked;
 }
