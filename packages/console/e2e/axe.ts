@@ -18,13 +18,20 @@ interface Axe {
   run(context: Document, options: RunOptions): Promise<AxeResults>;
 }
 
-/** Each violation as "rule: help → target, target" (colour contrast with its measured ratio). */
-export async function axeViolations(page: Page): Promise<string[]> {
+/**
+ * Each violation as "rule: help → target, target" (colour contrast with its measured ratio), of the
+ * WCAG 2.1 A and AA rules, or of the rules named (`{ rules }`: best practices such as
+ * `landmark-unique`, which those tags leave out).
+ */
+export async function axeViolations(page: Page, only?: { rules: string[] }): Promise<string[]> {
   // A full page load forgets axe; a route change inside the console keeps it.
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async (tags) => {
+  const runOnly = only
+    ? { type: "rule" as const, values: only.rules }
+    : { type: "tag" as const, values: WCAG_21_AA };
+  return page.evaluate(async (run) => {
     const axe = (window as unknown as { axe: Axe }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+    const result = await axe.run(document, { runOnly: run });
     return result.violations.map((v) => {
       const targets = v.nodes.map((n) => n.target.join(" ")).join(", ");
       // The first node's data says what was measured (a contrast ratio and its colours).
@@ -34,7 +41,7 @@ export async function axeViolations(page: Page): Promise<string[]> {
         : "";
       return `${v.id}: ${v.help}${measured} → ${targets}`;
     });
-  }, WCAG_21_AA);
+  }, runOnly);
 }
 
 /**

@@ -6,6 +6,7 @@
  * what.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { axeViolations } from "./axe.ts";
 import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 import { createStaff } from "./users-seed.ts";
 
@@ -103,6 +104,21 @@ describe("emergency access", () => {
     await hasText(page.getByRole("status"), "Your emergency access has ended.");
     await visible(page.getByText("You have no emergency access open."));
     expect((await elevations())[0]).toMatchObject({ status: "ended", endedBy: clinicianId });
+  });
+
+  it("names the record's scroll box apart from its section on a phone (landmark-unique)", async () => {
+    const page = await signedIn({ path: "/emergency-access" });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await visible(page.getByRole("table", { name: "All emergency access" }));
+    // The table scrolls sideways in its own box, a region the keyboard reaches, named apart from
+    // the section "All emergency access" around it.
+    const box = page.getByRole("region", { name: "All emergency access (table)" });
+    await visible(box);
+    expect(await page.getByRole("region", { name: "All emergency access", exact: true }).count()).toBe(1);
+    expect(await axeViolations(page, { rules: ["landmark-unique", "scrollable-region-focusable"] })).toEqual(
+      [],
+    );
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   it("lets an administrator review the ended emergency access with a note", async () => {

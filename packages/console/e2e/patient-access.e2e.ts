@@ -57,7 +57,7 @@ describe("patient access", () => {
     await visible(dialog.getByRole("radio", { name: "Nora Nightingale (nora)" }));
     expect(await dialog.getByRole("radio", { name: /Ada Admin/ }).count()).toBe(0);
     await dialog.getByLabel("Find a user").fill("Ada");
-    await visible(dialog.getByText("No active user matches “Ada”."));
+    await visible(dialog.getByText("No active or invited user matches “Ada”."));
     await dialog.getByLabel("Find a user").fill("nightin");
     await dialog.getByRole("radio", { name: "Nora Nightingale (nora)" }).check();
     // Who-can's filters are not drawn behind the dialog: "Workspace" names one control, page-wide.
@@ -97,6 +97,34 @@ describe("patient access", () => {
     await gone(noraRow);
     const left = (await tenant.admin.patientAccess.list("PAT-1001")).items;
     expect(left.map((g) => g.userId)).toEqual([carl.id]);
+  });
+
+  it("offers an invited user, saying that access starts when they accept the invitation", async () => {
+    const roles = (await tenant.admin.roles.list({ limit: 200 })).items;
+    // No password: an outside collaborator invited by email, not yet signed in.
+    const ines = await tenant.admin.users.create({
+      firstName: "Ines",
+      lastName: "Invitee",
+      username: "ines",
+      email: `ines@${tenant.slug}.example`,
+      roleId: roles.find((r) => r.name === "Viewer")?.id ?? "",
+    });
+    expect(ines.status).toBe("invited");
+    const page = await signedIn({ path: "/patient-access?patient=PAT-6106" });
+    await page.getByRole("button", { name: "Grant access" }).click();
+    const dialog = page.getByRole("dialog", { name: "Grant access" });
+    await dialog.getByLabel("Find a user").fill("invitee");
+    const option = dialog.getByRole("radio", { name: /^Ines Invitee \(ines\)/ });
+    await visible(option);
+    await hasText(
+      dialog.locator("label").filter({ hasText: "Ines Invitee" }),
+      "Ines Invitee (ines) — Invited: access starts when they accept the invitation",
+    );
+    await option.check();
+    await dialog.getByRole("button", { name: "Grant access" }).click();
+    await hasText(page.getByRole("status"), "Ines Invitee was granted access to patient PAT-6106.");
+    const granted = (await tenant.admin.patientAccess.list("PAT-6106")).items.map((g) => g.userId);
+    expect(granted).toEqual([ines.id]);
   });
 
   it("grants access without a reason: a blank reason is not sent", async () => {
@@ -330,9 +358,9 @@ describe("patient access", () => {
         mustChangePassword: false,
       });
     }
-    // Everyone the picker may offer: active, not virtual, not oneself (the administrator).
-    const offered = (await tenant.admin.users.list({ status: "active", virtual: false, limit: 200 })).items
-      .length;
+    // Everyone the picker may offer: active or invited, not virtual, not oneself (the administrator).
+    const offered = (await tenant.admin.users.list({ status: "active,invited", virtual: false, limit: 200 }))
+      .items.length;
     const page = await signedIn({ path: "/patient-access?patient=PAT-6006" });
     await page.getByRole("button", { name: "Grant access" }).click();
     const dialog = page.getByRole("dialog", { name: "Grant access" });

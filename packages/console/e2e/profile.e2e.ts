@@ -121,6 +121,15 @@ describe("profile", () => {
     await code.fill(wrong);
     await page.getByRole("button", { name: "Confirm" }).click();
     await visible(page.getByText(/That code is not right/));
+    // As at sign-in's code step: the focus goes to the field to retype, which reads its error.
+    await expect.poll(focused).toBe("totp-code");
+    expect(await code.getAttribute("aria-invalid")).toBe("true");
+    const describedBy = (await code.getAttribute("aria-describedby")) ?? "";
+    const described = await page.evaluate(
+      (ids) => ids.map((id) => document.getElementById(id)?.textContent ?? "").join(" "),
+      describedBy.split(" "),
+    );
+    expect(described).toMatch(/That code is not right/);
     await code.fill(codeAt(secret, step));
     await page.getByRole("button", { name: "Confirm" }).click();
 

@@ -58,10 +58,15 @@ describe("roles of a limited administrator", () => {
       page.locator(`[id="${await phi.getAttribute("aria-describedby")}"]`),
       "You do not hold it, so you cannot take it away",
     );
-    expect(await box("Read Patients").isDisabled()).toBe(false);
-    // The category takes away only what is theirs: Read Patients goes, View PHI stays.
-    await box("Patients").click();
-    expect(await box("Read Patients").isChecked()).toBe(false);
+    // Read Patients is theirs, but View PHI implies it (DOMAIN.md §5 #22): it stays ticked with it.
+    const read = box("Read Patients");
+    expect([await read.isChecked(), await read.isDisabled()]).toEqual([true, true]);
+    await hasText(
+      page.locator(`[id="${await read.getAttribute("aria-describedby")}"]`),
+      "Included with “View PHI”",
+    );
+    // So the category has nothing it could take away.
+    expect(await box("Patients").isDisabled()).toBe(true);
     expect(await phi.isChecked()).toBe(true);
     // Collaborator would restrict View PHI to granted patients: that too takes it away.
     await dialog.getByRole("tab", { name: "Role Properties" }).click();

@@ -279,7 +279,12 @@ describe("roles", () => {
     const reason = await read.getAttribute("aria-describedby");
     await hasText(page.locator(`[id="${reason}"]`), "Forbidden for collaborators");
     expect(await box(tenantLevel(), "Collections").isDisabled()).toBe(true);
-    expect(await box(tenantLevel(), "Read Patients").isDisabled()).toBe(false);
+    expect(await box(tenantLevel(), "View PHI").isDisabled()).toBe(false);
+    // Read Patients is not forbidden, but View PHI (granted) implies it: ticked, disabled, saying so.
+    const patients = box(tenantLevel(), "Read Patients");
+    expect([await patients.isChecked(), await patients.isDisabled()]).toEqual([true, true]);
+    const included = await patients.getAttribute("aria-describedby");
+    await hasText(page.locator(`[id="${included}"]`), "Included with “View PHI”");
     expect(await dialog().getByRole("button", { name: "Add", exact: true }).isDisabled()).toBe(true);
     await dialog().getByRole("button", { name: "Cancel" }).click();
     await gone(dialog());
@@ -351,6 +356,36 @@ describe("roles", () => {
     expect([saved.permissions, saved.workspaces.map((w) => w.collaborator)]).toEqual([
       ["users.view"],
       [true],
+    ]);
+  });
+
+  it("ticks what a ticked permission implies, shown ticked and disabled with why, at tenant level and on a row", async () => {
+    await openRoles();
+    await page.getByRole("button", { name: "Create New Role" }).click();
+    await dialog().getByLabel("Name", { exact: true }).fill("Implied reader");
+    await dialog().getByRole("tab", { name: "Permissions" }).click();
+    const read = box(tenantLevel(), "Read Patients");
+    await box(tenantLevel(), "Write Patients").check();
+    // DOMAIN.md §5 #22: ticking Write ticks Read, which stays while Write is ticked.
+    expect([await read.isChecked(), await read.isDisabled()]).toEqual([true, true]);
+    const why = await read.getAttribute("aria-describedby");
+    await hasText(page.locator(`[id="${why}"]`), "Included with “Write Patients”");
+    // Unticking Write leaves Read ticked (it was ticked for the person), and free to untick.
+    await box(tenantLevel(), "Write Patients").uncheck();
+    expect([await read.isChecked(), await read.isDisabled()]).toEqual([true, false]);
+
+    await dialog().getByLabel("Workspace", { exact: true }).selectOption({ label: "Main Clinic" });
+    await dialog().getByRole("button", { name: "Add", exact: true }).click();
+    const row = dialog().getByRole("group", { name: "Main Clinic" });
+    await box(row, "Write Collections").check();
+    const rowRead = box(row, "Read Collections");
+    expect([await rowRead.isChecked(), await rowRead.isDisabled()]).toEqual([true, true]);
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await gone(dialog());
+    const saved = await roleByName("Implied reader");
+    expect(saved.permissions).toEqual(["patients.read"]);
+    expect(saved.workspaces.map((w) => [w.workspaceId, [...w.permissions].sort()])).toEqual([
+      [mainClinic, ["collections.read", "collections.write"]],
     ]);
   });
 

@@ -61,8 +61,9 @@ describe("user permissions", () => {
     const formal = await tenant.admin.roles.get(physicist);
     expect(held).toMatchObject({ roleId: user.roleId, private: true, collaborator: false });
     expect([...held.permissions].sort()).toEqual([...formal.permissions, "renaming_rules.manage"].sort());
+    // Ticking Delete Patients ticked Read Patients, which it implies: saved as ticked.
     expect(held.workspaces).toEqual([
-      { workspaceId: mainClinic, permissions: ["patients.delete"], collaborator: false },
+      { workspaceId: mainClinic, permissions: ["patients.read", "patients.delete"], collaborator: false },
     ]);
     expect(formal.permissions).not.toContain("renaming_rules.manage");
     expect((await tenant.admin.roles.list()).items.map((r) => r.id)).not.toContain(user.roleId);
@@ -105,8 +106,11 @@ describe("user permissions", () => {
     await tenant.admin.roles.update(managers.id, { permissions: ["users.manage", "roles.manage"] });
     await tenantLevel(max).getByRole("checkbox", { name: "Delete Patients", exact: true }).check();
     await max.getByRole("button", { name: "Save" }).click();
-    // Delete Patients implies Read Patients, which Max lacks too.
-    await hasText(max.getByRole("alert"), /^You cannot grant permissions you do not hold: “Delete Patients”/);
+    // Delete Patients implies Read Patients, which Max lacks too (ticked with it).
+    await hasText(
+      max.getByRole("alert"),
+      /^You cannot grant permissions you do not hold: “Read Patients”, “Delete Patients”/,
+    );
     expect(
       await tenantLevel(max).getByRole("checkbox", { name: "Delete Patients", exact: true }).isChecked(),
     ).toBe(true);

@@ -219,6 +219,31 @@ describe("users CSV import and export", () => {
     await gone(dialog);
   });
 
+  it("says the server's row limit and gives examples from the practice's own workspaces and roles", async () => {
+    const page = await signedIn();
+    await visible(page.getByRole("heading", { name: "Users" }));
+    await page.getByRole("button", { name: "Import users from CSV…" }).click();
+    const dialog = page.getByRole("dialog", { name: DIALOG });
+    await visible(dialog);
+    // The contract's MAX_IMPORT_ROWS (it said 5,000, and the server refused more than 1,000).
+    await visible(dialog.getByText(/Up to 1,000 rows\.$/));
+    expect(await dialog.getByText(/5,000/).count()).toBe(0);
+    const slugs = (await tenant.admin.workspaces.list({ limit: 200 })).items.map((w) => w.slug);
+    const roles = (await tenant.admin.roles.list({ limit: 200 })).items.map((r) => r.name);
+    const example = dialog.locator("code", { hasText: "=" });
+    // Neutral while the practice's workspaces and roles load, then theirs.
+    await expect.poll(() => example.textContent()).not.toMatch(/^ward-a=/);
+    const said = (await example.textContent()) ?? "";
+    const pairs = said.split(";").map((pair) => pair.split("="));
+    expect(pairs.length).toBe(2);
+    for (const [slug, role] of pairs) {
+      expect(slugs).toContain(slug);
+      expect(roles).toContain(role);
+    }
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog);
+  });
+
   it("offers a user without users.manage Export but not Import", async () => {
     const page = await signedIn({ login: "frontdesk", password: STAFF_PASSWORD });
     await visible(page.getByRole("heading", { name: "Users" }));

@@ -7,7 +7,8 @@
 import type { Staffgate } from "@staffgate/sdk";
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { mayHaveSession, problemCode } from "./api.ts";
-import { IdleWarning, ServerIdleClock } from "./components/IdleWarning.tsx";
+import { IdleWarning } from "./components/IdleWarning.tsx";
+import { ServerIdleClock } from "./components/idleClock.ts";
 import { focusMainContent } from "./components/keepFocus.ts";
 import { useDocumentTitle } from "./documentTitle.ts";
 import { ConfinedPage, Layout } from "./Layout.tsx";

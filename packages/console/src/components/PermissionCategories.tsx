@@ -4,7 +4,7 @@
  * API's refusal beside the permission it names.
  */
 import { useEffect, useId, useRef } from "react";
-import type { Analysed, CatalogPermission } from "../pages/roles/grants.ts";
+import { type Analysed, type CatalogPermission, impliedBy, withTicked } from "../pages/roles/grants.ts";
 import type { Holds } from "../pages/roles/unheld.ts";
 
 export function Messages({ list }: { list: readonly string[] | undefined }) {
@@ -37,21 +37,12 @@ export function Categories(props: {
   // A workspace row's permission is judged by what the editor holds in that workspace.
   const unheld = (key: string) =>
     props.holds !== undefined && !(onRow ? props.holds(key, scope, collaborator) : props.holds(key));
-  // An unticked permission that a ticked one implies is held all the same: say so.
-  const implied = new Map<string, string>();
-  for (const k of granted) {
-    for (const q of analysed.closure.get(k) ?? []) {
-      if (q.key !== k && !implied.has(q.key)) implied.set(q.key, analysed.label.get(k) ?? k);
-    }
-  }
-  const set = (keys: readonly string[], on: boolean) => {
-    const next = new Set(granted);
-    for (const k of keys) {
-      if (on) next.add(k);
-      else next.delete(k);
-    }
-    props.onChange([...next]);
-  };
+  // A permission a ticked one implies is held with it: shown ticked and disabled, saying with what
+  // (ticking ticks it too; a role saved before that may not list it).
+  const implied = impliedBy(props.granted, analysed);
+  const checked = (key: string) => granted.has(key) || implied.has(key);
+  const set = (keys: readonly string[], on: boolean) =>
+    props.onChange(withTicked(props.granted, keys, on, analysed));
   return (
     <div className="pe-categories">
       {analysed.categories.map((c) => {
@@ -61,13 +52,19 @@ export function Categories(props: {
           props.rowCollaborator === true && analysed.patientOrCollection.has(key);
         const blocked = (key: string) => (collaborator && analysed.forbidden.has(key)) || barredByRow(key);
         // Never an unheld one: the server refuses granting it and, since 2026-12-05, taking it away.
-        const open = offered.filter((p) => !blocked(p.key) && !unheld(p.key)).map((p) => p.key);
+        const free = offered.filter((p) => !blocked(p.key) && !unheld(p.key)).map((p) => p.key);
+        // Nor one a ticked permission outside the click implies: it stays ticked with that one.
+        const outside = impliedBy(
+          props.granted.filter((k) => !free.includes(k)),
+          analysed,
+        );
+        const open = free.filter((k) => !outside.has(k));
         // The box tells what the category grants, not what this editor could tick: a limited
         // administrator's tick may leave greyed-out ones unticked, and that is mixed, not all.
-        const ticked = offered.filter((p) => granted.has(p.key)).length;
+        const ticked = offered.filter((p) => checked(p.key)).length;
         const state = ticked === 0 ? "none" : ticked === offered.length ? "all" : "some";
         // A click ticks what may be ticked; once all of that is, it takes it away (never stuck mixed).
-        const fill = open.some((k) => !granted.has(k));
+        const fill = open.some((k) => !checked(k));
         return (
           <fieldset key={c.name} className="pe-category">
             <legend>
@@ -82,10 +79,15 @@ export function Categories(props: {
               <PermissionBox
                 key={p.key}
                 permission={p}
-                checked={granted.has(p.key)}
+                checked={checked(p.key)}
                 // A granted forbidden one stays clickable so it can be taken away; an unheld one
-                // can be neither granted nor taken away.
-                disabled={props.disabled || unheld(p.key) || (blocked(p.key) && !granted.has(p.key))}
+                // can be neither granted nor taken away, nor one a ticked permission implies.
+                disabled={
+                  props.disabled ||
+                  unheld(p.key) ||
+                  implied.has(p.key) ||
+                  (blocked(p.key) && !granted.has(p.key))
+                }
                 reason={
                   collaborator && analysed.forbidden.has(p.key)
                     ? "Forbidden for collaborators"
@@ -95,7 +97,7 @@ export function Categories(props: {
                         ? granted.has(p.key)
                           ? "You do not hold it, so you cannot take it away"
                           : "You do not hold it, so you cannot grant it"
-                        : !granted.has(p.key) && implied.has(p.key)
+                        : implied.has(p.key)
                           ? `Included with “${implied.get(p.key)}”`
                           : undefined
                 }

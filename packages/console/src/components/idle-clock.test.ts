@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ServerIdleClock } from "./IdleWarning.tsx";
+import { ServerIdleClock } from "./idleClock.ts";
 
 const MIN = 60_000;
 const SAFETY = 2_000;

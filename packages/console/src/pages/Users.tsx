@@ -175,6 +175,8 @@ function UsersView() {
     if (open.kind === "import") {
       return (
         <ImportUsersDialog
+          workspaces={ready?.workspaces ?? null}
+          roles={ready?.roles ?? null}
           onClose={close}
           onImported={(report) => {
             close();

@@ -1,5 +1,6 @@
 /**
- * Choose one active user by search: a search box and the matches as a radio group (arrow keys
+ * Choose one active or invited user by search (an invited one marked: access starts when they
+ * accept the invitation, pickerWords.ts): a search box and the matches as a radio group (arrow keys
  * move the choice). The chosen user stays listed while the search changes. Only the first
  * matches are listed; when there are more, the group says how many and how to reach the others.
  */
@@ -10,6 +11,7 @@ import { ErrorAlert } from "../../components/Messages.tsx";
 import { useSettled } from "../../components/useSettled.ts";
 import { useApi } from "../../session.tsx";
 import type { User } from "../../types.ts";
+import { noMatchWords, PICKABLE_STATUSES, pickNote } from "./pickerWords.ts";
 
 const MATCHES = 8;
 /**
@@ -57,7 +59,7 @@ export function UserPicker(props: {
     setLoadError(null);
     // Virtual users are not offered: left out by the server, so the count leaves them out too.
     const filter = {
-      status: "active",
+      status: PICKABLE_STATUSES,
       virtual: false,
       limit: COUNTED,
       ...(query ? { q: query } : {}),
@@ -113,19 +115,23 @@ export function UserPicker(props: {
             Loading users…
           </p>
         )}
-        {shown?.length === 0 && <p className="empty">No active user matches “{query}”.</p>}
-        {shown?.map((u) => (
-          <label key={u.id}>
-            <input
-              type="radio"
-              name={name}
-              value={u.id}
-              checked={chosen?.id === u.id}
-              onChange={() => props.onSelect(u)}
-            />{" "}
-            {u.displayName} <span className="muted">({u.username})</span>
-          </label>
-        ))}
+        {shown?.length === 0 && <p className="empty">{noMatchWords(query)}</p>}
+        {shown?.map((u) => {
+          const pending = pickNote(u);
+          return (
+            <label key={u.id}>
+              <input
+                type="radio"
+                name={name}
+                value={u.id}
+                checked={chosen?.id === u.id}
+                onChange={() => props.onSelect(u)}
+              />{" "}
+              {u.displayName} <span className="muted">({u.username})</span>
+              {pending && <span className="muted"> — {pending}</span>}
+            </label>
+          );
+        })}
       </fieldset>
       {/* Under the box, not in it: the box scrolls, and the note must show without scrolling. */}
       {note && (

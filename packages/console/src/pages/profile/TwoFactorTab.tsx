@@ -48,6 +48,21 @@ export function TwoFactorTab() {
       step.kind === "enrolling" ? "totp-code" : step.kind === "codes" ? "recovery-codes-title" : null;
     if (target) document.getElementById(target)?.focus();
   }, [step.kind]);
+  // A refused code puts the focus in the code field, once it is marked invalid with its error (read
+  // through aria-describedby), as the sign-in's code step does; it stayed on Confirm, unannounced.
+  const [refusals, setRefusals] = useState(0);
+  useEffect(() => {
+    if (refusals === 0) return;
+    const field = document.getElementById("totp-code");
+    if (field instanceof HTMLInputElement) {
+      field.focus();
+      field.select();
+    }
+  }, [refusals]);
+  const refuseCode = (message: string | undefined) => {
+    setCodeError(message);
+    setRefusals((n) => n + 1);
+  };
   const confined = session.purpose !== "full";
   const enrolled = session.me.user.mfaEnrolled;
   const [status, reloadStatus] = useLoad(
@@ -80,7 +95,7 @@ export function TwoFactorTab() {
     setError(null);
     const entered = code.replace(/\s+/g, "");
     if (!/^\d{6}$/.test(entered)) {
-      setCodeError("Enter the 6-digit code your app shows now.");
+      refuseCode("Enter the 6-digit code your app shows now.");
       return;
     }
     setCodeError(undefined);
@@ -96,8 +111,8 @@ export function TwoFactorTab() {
       if (!dueOf(session.me).password) session.refresh().catch(() => {});
     } catch (e) {
       if (problemCode(e) === "MFA_CODE_INVALID") {
-        setCodeError("That code is not right. Enter the code your app shows now (check the device's clock).");
-      } else if (fieldErrors(e).code) setCodeError(fieldErrors(e).code);
+        refuseCode("That code is not right. Enter the code your app shows now (check the device's clock).");
+      } else if (fieldErrors(e).code) refuseCode(fieldErrors(e).code);
       else setError(problemMessage(e));
     } finally {
       setBusy(false);

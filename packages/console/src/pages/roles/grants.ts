@@ -76,6 +76,48 @@ function keysWhere(
   return new Set([...closures].filter(([, c]) => c.some(test)).map(([k]) => k));
 }
 
+/**
+ * What the ticked permissions of one scope imply (transitively), each with the label of a ticked
+ * permission that implies it: such a permission is held with it, so the editor shows it ticked and
+ * disabled ("Included with …") while that one stays ticked.
+ */
+export function impliedBy(granted: readonly string[], a: Analysed): Map<string, string> {
+  const implied = new Map<string, string>();
+  for (const k of granted) {
+    for (const q of a.closure.get(k) ?? []) {
+      if (q.key !== k && !implied.has(q.key)) implied.set(q.key, a.label.get(k) ?? k);
+    }
+  }
+  return implied;
+}
+
+/**
+ * One scope's permissions with `keys` ticked or unticked. Ticking ticks what they imply, as
+ * DOMAIN.md §5 #22 has it ("ticking Write auto-ticks Read"); unticking leaves what they implied
+ * ticked, as it was shown ticked to the person. The result is what is ticked, and what is saved:
+ * the API takes implied permissions listed explicitly.
+ */
+export function withTicked(
+  granted: readonly string[],
+  keys: readonly string[],
+  on: boolean,
+  a: Analysed,
+): string[] {
+  const next = new Set(granted);
+  const changed = new Set(keys);
+  for (const k of keys) {
+    if (on) for (const q of a.closure.get(k) ?? []) next.add(q.key);
+    else next.delete(k);
+  }
+  if (!on) {
+    for (const k of keys) {
+      if (!granted.includes(k)) continue;
+      for (const q of a.closure.get(k) ?? []) if (!changed.has(q.key)) next.add(q.key);
+    }
+  }
+  return [...next];
+}
+
 /** A role's grants (or a user's, as the API answers them) as the editor holds them. */
 export function grantsOf(role: Pick<Role, "permissions" | "collaborator" | "workspaces">): Grants {
   return {

@@ -5,6 +5,7 @@ import {
   type Grants,
   withCollaborator,
   withRowCollaborator,
+  withTicked,
 } from "./grants.ts";
 import { unheldChange } from "./unheld.ts";
 
@@ -71,5 +72,24 @@ describe("unheldChange", () => {
     expect(unheldChange(rowed, withRowCollaborator(rowed, "wsp_a", true, a), holds, a)).toEqual([
       "patients.phi",
     ]);
+  });
+});
+
+describe("unheldChange with implied permissions ticked (DOMAIN.md §5 #22)", () => {
+  const phiHolder = (key: string) => key === "patients.read" || key === "patients.phi";
+  it("judges a tick that also ticks what it implies as the tick alone", () => {
+    const after = role({ permissions: withTicked([], ["patients.phi"], true, a) });
+    expect([...after.permissions].sort()).toEqual(["patients.phi", "patients.read"]);
+    // Held: the change is theirs; not held: refused for View PHI alone, as before.
+    expect(unheldChange(role({}), after, phiHolder, a)).toEqual([]);
+    expect(unheldChange(role({}), after, holds, a)).toEqual(["patients.phi"]);
+  });
+
+  it("takes nothing more away when the implying one is unticked: the implied one stays ticked", () => {
+    const before = role({ permissions: ["patients.phi"] });
+    const after = role({ permissions: withTicked(before.permissions, ["patients.phi"], false, a) });
+    expect(after.permissions).toEqual(["patients.read"]);
+    expect(unheldChange(before, after, phiHolder, a)).toEqual([]);
+    expect(unheldChange(before, after, holds, a)).toEqual(["patients.phi"]);
   });
 });

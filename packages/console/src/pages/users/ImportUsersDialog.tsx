@@ -18,10 +18,12 @@ import {
   type ImportReport,
   importable,
   MAX_FILE_BYTES,
+  MAX_IMPORT_ROWS,
   refusedReport,
   rowOutcome,
   summaryWords,
 } from "./import-report.ts";
+import { importExample } from "./importExample.ts";
 
 type Phase = "idle" | "checking" | "importing";
 
@@ -29,6 +31,9 @@ const EMPTY = "This file is empty: choose a CSV file with a header row.";
 const TOO_LARGE = "This file is larger than 1 MB: split it into smaller files and import each.";
 
 export function ImportUsersDialog(props: {
+  /** The tenant's workspaces and roles, for the examples (null while loading: a neutral one). */
+  readonly workspaces: readonly { readonly slug: string }[] | null;
+  readonly roles: readonly { readonly name: string; readonly system: boolean }[] | null;
   readonly onClose: () => void;
   readonly onImported: (report: ImportReport) => void;
 }) {
@@ -90,14 +95,15 @@ export function ImportUsersDialog(props: {
 
   const busy = phase !== "idle";
   const report = checked?.report ?? null;
+  const example = importExample(props.workspaces, props.roles);
   return (
     <Dialog title="Import users from CSV" onClose={props.onClose} wide>
       <div className="dialog-body">
         <p>
           The file&rsquo;s first row names its columns, in any order: {columnList()}. <code>role</code> is a
           role&rsquo;s name; <code>workspaces</code> is <code>all</code> or workspace slugs separated by
-          semicolons (<code>ward-a;ward-b</code>); <code>workspaceRoles</code> gives a role in a workspace as{" "}
-          <code>ward-a=Physicist;ward-b=Dosimetrist</code> (<code>none</code> removes them);{" "}
+          semicolons (<code>{example.workspaces}</code>); <code>workspaceRoles</code> gives a role in a
+          workspace as <code>{example.workspaceRoles}</code> (<code>none</code> removes them);{" "}
           <code>expiresAt</code> is a date and time such as <code>2027-01-31T17:00:00Z</code>;{" "}
           <code>status</code> <code>active</code> or <code>inactive</code> reactivates or deactivates a user.
           An export from this page has these columns and imports back as it is.
@@ -116,7 +122,7 @@ export function ImportUsersDialog(props: {
           label="CSV file"
           type="file"
           accept=".csv,text/csv"
-          hint="Choosing a file checks it; nothing is written until you press Import. Up to 5,000 rows."
+          hint={`Choosing a file checks it; nothing is written until you press Import. Up to ${MAX_IMPORT_ROWS.toLocaleString("en-GB")} rows.`}
           disabled={phase === "importing"}
           onChange={choose}
         />
