@@ -255,4 +255,25 @@ describe(`SCIM Groups (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(move.body.detail).toMatch(/users\.manage/);
     expect((await a.admin.users.get(user.id)).roleId).toBe(empty);
   });
+
+  it("re-points a group's externalId only for whom could edit its role: never the locked Administrator (pentest audit)", async () => {
+    const limited = scimClient(
+      t,
+      await provisioningToken(a, await roleWith(a, ["users.view", "users.manage", "roles.manage"])),
+    );
+    const repoint = (client: typeof scim, id: string) =>
+      client("PATCH", `/Groups/${id}`, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: "replace", path: "externalId", value: `idp-group-${id}` }],
+      });
+    const administrator = await roleIdByName(t, a, "Administrator");
+    const locked = await repoint(scim, administrator);
+    expect([locked.status, locked.body.code]).toEqual([400, "ROLE_LOCKED"]);
+    const wider = await roleWith(a, ["patients.read"]);
+    const beyond = await repoint(limited, wider);
+    expect([beyond.status, beyond.body.code]).toEqual([403, "PRIVILEGE_ESCALATION"]);
+    expect((await scim("GET", `/Groups/${wider}`)).body.externalId).toBeUndefined();
+    const own = await roleWith(a, ["users.view"]);
+    expect((await repoint(limited, own)).status).toBe(200);
+  });
 });

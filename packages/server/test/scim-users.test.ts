@@ -545,6 +545,21 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(res.body.code).toBe("PRIVILEGE_ESCALATION");
   });
 
+  it("changes a user's externalId only for a token that may act on the user (pentest audit)", async () => {
+    const limited = scimClient(
+      t,
+      await provisioningToken(a, await roleWith(a, ["users.view", "users.manage"])),
+    );
+    const admin = await roleIdByName(t, a, "Administrator");
+    const { user } = await createUser(t, a, { roleId: admin });
+    const res = await limited("PATCH", `/Users/${user.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "replace", path: "externalId", value: "idp-object-of-someone-else" }],
+    });
+    expect([res.status, res.body.code]).toEqual([403, "PRIVILEGE_ESCALATION"]);
+    expect((await scim("GET", `/Users/${user.id}`)).body.externalId).toBeUndefined();
+  });
+
   it("names the default role when it is what the token may not give, not groups, which the body did not send", async () => {
     // Viewer, the default here, holds patient permissions a users.manage-only token does not.
     const limited = scimClient(

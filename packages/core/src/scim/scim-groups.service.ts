@@ -6,8 +6,11 @@
  * roles.manage; membership needs users.manage; the role and user use cases keep their guards.
  */
 
+import { currentHolder } from "../access/current-holder.ts";
+import { excessOver } from "../access/grants.rules.ts";
 import type { Caller } from "../auth/caller.ts";
 import { createRolesService } from "../roles/roles.service.ts";
+import { loadRolesById } from "../roles/roles.table.ts";
 import type { Ctx } from "../shared/context.ts";
 import { isUniqueViolation } from "../shared/db-errors.ts";
 import type { Deps } from "../shared/deps.ts";
@@ -136,7 +139,16 @@ export function createScimGroupsService(deps: Deps) {
       }
       await moveInto(trx, ctx, caller, fallback, removed);
     }
-    await keepExternalId(deps, trx, ctx, "Group", { id: row.id, label: input.displayName }, input.externalId);
+    await keepExternalId(
+      deps,
+      trx,
+      ctx,
+      "Group",
+      { id: row.id, label: input.displayName },
+      input.externalId,
+      false,
+      () => mayRepoint(trx, caller, ctx.tenantId, row.id),
+    );
     return (await represent(store, [await loadRole(store, row.id)], true))[0]!;
   }
 
@@ -243,3 +255,17 @@ export function createScimGroupsService(deps: Deps) {
 }
 
 export type ScimGroupsService = ReturnType<typeof createScimGroupsService>;
+
+/** A group's external id is changed only by whom could edit the role: not locked, and held in full. */
+async function mayRepoint(trx: Trx, caller: Caller, tenantId: string, roleId: string): Promise<void> {
+  need(caller, "roles.manage", "Changing a group's externalId");
+  const role = (await loadRolesById(trx, tenantId, [roleId])).get(roleId);
+  if (!role) throw new AppError("ROLE_NOT_FOUND");
+  if (role.locked) throw new AppError("ROLE_LOCKED", `The role "${role.name}" is locked`);
+  const excess = excessOver(caller.catalog, await currentHolder(trx, caller), role);
+  if (excess.length > 0) {
+    throw new AppError("PRIVILEGE_ESCALATION", "The group's role grants permissions you do not hold", {
+      errors: [{ path: "externalId", message: "names a group whose role grants more than you hold" }],
+    });
+  }
+}

@@ -14,7 +14,7 @@ import { foldKey } from "../shared/text.rules.ts";
 import { inTenantTx, type Trx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
-import { transitionUserIn } from "../users/user-lifecycle.service.ts";
+import { loadTargetWithin, transitionUserIn } from "../users/user-lifecycle.service.ts";
 import { takenError } from "../users/users.service.ts";
 import { createUserIn, newUserPasswordHash } from "../users/users-create.ts";
 import { updateUserIn } from "../users/users-update.ts";
@@ -213,7 +213,18 @@ export function createScimUsersService(deps: Deps) {
       // An invited user switched off loses its invitation; switched on again, it is invited anew.
       await transitionUserIn(deps, trx, caller, ctx, row.id, input.active ? "reactivate" : "deactivate");
     }
-    await keepExternalId(deps, trx, ctx, "User", { id: row.id, label: input.username }, input.externalId);
+    await keepExternalId(
+      deps,
+      trx,
+      ctx,
+      "User",
+      { id: row.id, label: input.username },
+      input.externalId,
+      false,
+      async () => {
+        await loadTargetWithin(trx, caller, row.id, undefined);
+      },
+    );
     return represent(store, [(await store.findUser(row.id))!]).then((r) => r[0]!);
   }
 

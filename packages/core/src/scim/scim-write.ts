@@ -50,10 +50,18 @@ export async function keepExternalId(
   target: { readonly id: string; readonly label: string },
   externalId: string | null,
   created = false,
+  /**
+   * Whether the caller may change this resource, run only when the id changes: the identity
+   * provider's join key re-pointed at an account or group the caller may not touch would land its
+   * later updates there (pentest audit, 2026-12-06: a limited administrator re-pointed an
+   * administrator's and the locked Administrator group's).
+   */
+  mayChange?: () => Promise<void>,
 ): Promise<void> {
   const store = createScimStore(trx, ctx.tenantId);
   const before = created ? null : ((await store.externalIds(type, [target.id])).get(target.id) ?? null);
   if (before === externalId) return;
+  await mayChange?.();
   await store.setExternalId(type, target.id, externalId);
   if (!created) {
     await trx
