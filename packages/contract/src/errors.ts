@@ -96,6 +96,7 @@ export const errorCatalog = {
     title: "The request with this Idempotency-Key was carried out; its answer is not kept",
   },
   ROLE_NAME_TAKEN: { kind: "conflict", title: "A role with this name already exists" },
+  SCIM_EXTERNAL_ID_TAKEN: { kind: "conflict", title: "Another user or group already has this externalId" },
   ROLE_IN_USE: { kind: "conflict", title: "The role is held by users" },
   ROLE_LOCKED: { kind: "rule", title: "The role is locked and cannot be changed" },
   ROLE_RULE_VIOLATED: { kind: "rule", title: "The role breaks a role rule" },

@@ -23,9 +23,10 @@ export const TimeZone = z
   .min(1)
   .max(64)
   .refine((v) => canonicalTimeZone(v) !== undefined, "must be an IANA time zone such as Europe/Oslo")
-  // Stored as the runtime spells it ("europe/helsinki" → "Europe/Helsinki"), so that a client
-  // comparing with IANA names finds it.
-  .transform((v) => canonicalTimeZone(v) ?? v);
+  // Stored in the letter case of the zone's name ("europe/helsinki" → "Europe/Helsinki"), so that
+  // a client comparing with IANA names finds it; the name itself is kept (ICU would answer old
+  // aliases for current names: Asia/Kolkata → Asia/Calcutta).
+  .transform((v) => zoneSpelling(v));
 
 function canonicalTimeZone(name: string): string | undefined {
   try {
@@ -33,6 +34,15 @@ function canonicalTimeZone(name: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `name` in the runtime's letter case when the runtime knows it in another case; else as typed. */
+function zoneSpelling(name: string): string {
+  const lower = name.toLowerCase();
+  const resolved = canonicalTimeZone(name);
+  if (resolved !== undefined && resolved.toLowerCase() === lower) return resolved;
+  const listed = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  return listed.find((z) => z.toLowerCase() === lower) ?? name;
 }
 
 export const TenantSchema = z.strictObject({

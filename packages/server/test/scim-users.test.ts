@@ -560,6 +560,25 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await scim("GET", `/Users/${user.id}`)).body.externalId).toBeUndefined();
   });
 
+  it("gives an externalId to one live user only: 409 uniqueness for a second, free again once the first is archived", async () => {
+    const first = await scim("POST", "/Users", scimUser({ externalId: "idp-unique-1" }));
+    expect(first.status).toBe(201);
+    const second = await scim("POST", "/Users", scimUser());
+    const taken = await scim("PATCH", `/Users/${second.body.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "replace", path: "externalId", value: "idp-unique-1" }],
+    });
+    expect([taken.status, taken.body.scimType, taken.body.code]).toEqual([
+      409,
+      "uniqueness",
+      "SCIM_EXTERNAL_ID_TAKEN",
+    ]);
+    expect((await scim("GET", `/Users/${second.body.id}`)).body.externalId).toBeUndefined();
+    expect((await scim("DELETE", `/Users/${first.body.id}`)).status).toBe(204);
+    const again = await scim("POST", "/Users", scimUser({ externalId: "idp-unique-1" }));
+    expect([again.status, again.body.externalId]).toEqual([201, "idp-unique-1"]);
+  });
+
   it("names the default role when it is what the token may not give, not groups, which the body did not send", async () => {
     // Viewer, the default here, holds patient permissions a users.manage-only token does not.
     const limited = scimClient(

@@ -198,6 +198,8 @@ export function createMfaService(deps: Deps) {
       const hashes = await Promise.all(recoveryCodes.map((c) => deps.hasher.hash(c)));
       await inTenantTx(deps, caller.tenantId, async (trx) => {
         const at = now().toISOString();
+        // The user's row before any MFA row, in every MFA change (a reset, a restart): no deadlock.
+        const user = await stillSignedIn(deps, trx, caller);
         const tx = createMfaStore(trx, caller.tenantId);
         // Conditional: the row must still be the pending one we checked (not restarted meanwhile).
         const current = await tx.findTotp(caller.userId);
@@ -205,7 +207,6 @@ export function createMfaService(deps: Deps) {
           throw new AppError("MFA_NOT_STARTED", "The enrolment was restarted or confirmed meanwhile");
         }
         await tx.replaceRecoveryCodes(caller.userId, hashes, at);
-        const user = await stillSignedIn(deps, trx, caller);
         await createUserStore(trx, caller.tenantId).updateUserRow(caller.userId, {
           mfa_enrolled: 1,
           updated_at: at,
@@ -312,6 +313,8 @@ export function createMfaService(deps: Deps) {
           throw new AppError("USER_STATE_INVALID", "A virtual user has no two-factor sign-in to reset");
         }
         const at = now().toISOString();
+        // The user's row before any MFA row, as every MFA change takes them: no deadlock.
+        await createUserStore(trx, ctx.tenantId).lockUserRow(userId, deps.db.dialect);
         const cleared = await createMfaStore(trx, ctx.tenantId).clearAll(userId);
         if (row.mfa_enrolled === 0 && !cleared.totp && cleared.codes === 0 && cleared.devices === 0) {
           // Nothing to clear, but an administrator's act on an account all the same: audited with

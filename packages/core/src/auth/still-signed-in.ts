@@ -14,6 +14,7 @@ import { AppError } from "../shared/errors.ts";
 import type { Executor } from "../shared/tx.ts";
 import { createUserStore } from "../users/users.store.ts";
 import type { Caller } from "./caller.ts";
+import { createSessionStore } from "./sessions.store.ts";
 
 /** The caller's user row as it is now; 401 when its session ended or the account is not active. */
 export async function stillSignedIn(deps: Deps, trx: Executor, caller: Caller): Promise<UsersTable> {
@@ -23,12 +24,7 @@ export async function stillSignedIn(deps: Deps, trx: Executor, caller: Caller): 
   const session =
     caller.sessionId === null
       ? undefined
-      : await trx
-          .selectFrom("sessions")
-          .select("id")
-          .where("tenant_id", "=", caller.tenantId)
-          .where("id", "=", caller.sessionId)
-          .executeTakeFirst();
+      : await createSessionStore(trx, caller.tenantId).findSession(caller.sessionId);
   if (row?.status !== "active" || session === undefined) {
     throw new AppError("UNAUTHENTICATED", "Your session has ended");
   }

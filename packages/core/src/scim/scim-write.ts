@@ -2,6 +2,7 @@
 import { appendAudit } from "../audit/audit-writer.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
+import { AppError } from "../shared/errors.ts";
 import { inTenantTx, type Trx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
 import { createScimStore, type ScimResourceType, type ScimStore } from "./scim.store.ts";
@@ -62,6 +63,21 @@ export async function keepExternalId(
   const before = created ? null : ((await store.externalIds(type, [target.id])).get(target.id) ?? null);
   if (before === externalId) return;
   await mayChange?.();
+  // The identity provider's join key names one resource: given to a second one, the provider's
+  // updates of the first would land there (a limited administrator giving their own account a
+  // senior administrator's id). An archived user's is free again (the provider re-creates it).
+  if (externalId !== null) {
+    const others = (await store.idsWithExternalId(type, externalId)).filter((id) => id !== target.id);
+    if (await store.anyLive(type, others)) {
+      throw new AppError(
+        "SCIM_EXTERNAL_ID_TAKEN",
+        `Another ${type === "User" ? "user" : "group"} has this externalId`,
+        {
+          errors: [{ path: "externalId", message: "is another resource's" }],
+        },
+      );
+    }
+  }
   await store.setExternalId(type, target.id, externalId);
   if (!created) {
     await trx

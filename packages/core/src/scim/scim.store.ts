@@ -117,6 +117,27 @@ export function createScimStore(db: Executor, tenantId: string) {
       return rows.map((r) => r.resource_id);
     },
 
+    /** Whether any of `ids` is a live resource: a user not archived, or a role. */
+    async anyLive(type: ScimResourceType, ids: readonly string[]): Promise<boolean> {
+      if (ids.length === 0) return false;
+      const row =
+        type === "User"
+          ? await db
+              .selectFrom("users")
+              .select("id")
+              .where("tenant_id", "=", tenantId)
+              .where("id", "in", ids)
+              .where("status", "!=", "archived")
+              .executeTakeFirst()
+          : await db
+              .selectFrom("roles")
+              .select("id")
+              .where("tenant_id", "=", tenantId)
+              .where("id", "in", ids)
+              .executeTakeFirst();
+      return row !== undefined;
+    },
+
     /** null removes it. */
     async setExternalId(type: ScimResourceType, id: string, externalId: string | null): Promise<void> {
       await db

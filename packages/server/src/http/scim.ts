@@ -27,6 +27,7 @@ const SCIM_TYPES: Partial<Record<ErrorCode, string>> = {
   USER_USERNAME_TAKEN: "uniqueness",
   USER_EMAIL_TAKEN: "uniqueness",
   ROLE_NAME_TAKEN: "uniqueness",
+  SCIM_EXTERNAL_ID_TAKEN: "uniqueness",
 };
 
 export function sendScimError(
