@@ -82,7 +82,7 @@ function throttledMessage(retryAfter: unknown): string {
 /** A failed call in words a person can act on. */
 export function problemMessage(error: unknown): string {
   if (error instanceof StaffgateError) {
-    if (error.code === "THROTTLED") return throttledMessage(error.problem.retryAfter);
+    if (error.code === "THROTTLED") return throttledMessage(error.retryAfter);
     return WORDS[error.code] ?? error.problem.detail ?? error.problem.title;
   }
   return "The service could not be reached. Check your connection and try again.";

@@ -16,6 +16,7 @@ import {
   loadFormalRole,
 } from "./user-input.ts";
 import { loadTargetWithin } from "./user-lifecycle.service.ts";
+import { extendsExpiry } from "./users-update.ts";
 
 /**
  * The work-role rule (user-input.ts), and with an unknown work role, a professional ID that no
@@ -77,6 +78,10 @@ export async function checkGuards(
   if (own && "roleId" in patch) {
     add("role", "is your own role: another administrator must change it");
   }
+  const expiry = "expiresAt" in patch ? expiryOf(patch.expiresAt) : undefined;
+  if (own && expiry !== undefined && extendsExpiry(existing.expiresAt, expiry)) {
+    add("expiresAt", "is your own account's expiry: it may only come sooner");
+  }
   if (own && "workspaceRoles" in patch) {
     add("workspaceRoles", "are your own per-workspace roles: another administrator must change them");
   }
@@ -109,4 +114,12 @@ export async function checkGuards(
   if (existing !== null && !own && (edits || statusChange !== null)) {
     await collect(() => loadTargetWithin(run.trx, run.caller, existing.id, undefined));
   }
+}
+
+/** A cell's expiry as the API stores it: null for none, undefined when unreadable (the field rule says so). */
+function expiryOf(value: unknown): string | null | undefined {
+  if (value === null) return null;
+  if (typeof value !== "string") return undefined;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
 }

@@ -232,6 +232,6 @@ export async function updateUserIn(
 }
 
 /** Whether `after` ends an account later than `before` did (null: never). */
-function extendsExpiry(before: string | null, after: string | null): boolean {
+export function extendsExpiry(before: string | null, after: string | null): boolean {
   return before !== null && (after === null || after > before);
 }
