@@ -347,9 +347,26 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
 
   it("5 parallel renewals of the recovery codes: one set shown, and it is the set that works", async () => {
     const { user, client } = await enrolled(a);
+    // All five pass their password check before any goes on, so that they read the same set (on a
+    // busy machine one could otherwise finish before another began: two renewals in turn).
+    const hasher = t.app.core.deps.hasher;
+    const verify = hasher.verify;
+    let arrived = 0;
+    let releaseAll!: () => void;
+    const together = new Promise<void>((resolve) => {
+      releaseAll = resolve;
+    });
+    hasher.verify = async (hash, password) => {
+      const ok = await verify.call(hasher, hash, password);
+      if (++arrived === 5) releaseAll();
+      await together;
+      return ok;
+    };
     const results = await Promise.allSettled(
       Array.from({ length: 5 }, () => client.mfa.renewRecoveryCodes(CANARY_PASSWORD)),
-    );
+    ).finally(() => {
+      hasher.verify = verify;
+    });
     const shown = results.flatMap((r) => (r.status === "fulfilled" ? [r.value.recoveryCodes] : []));
     const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as { code?: string }] : []));
     expect(shown).toHaveLength(1);
