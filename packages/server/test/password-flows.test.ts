@@ -208,6 +208,28 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       expect(await mails(a.id, user.email, "auth.password.reset_link")).toHaveLength(4);
     });
 
+    it("answers 429 with Retry-After past 100 requests from one address in 15 minutes, whatever the account; others go on", async () => {
+      const ask = (remoteAddress: string, email: string) =>
+        t.app.inject({
+          method: "POST",
+          url: "/api/v1/auth/forgot-password",
+          remoteAddress,
+          headers: { "content-type": "application/json" },
+          payload: JSON.stringify({ tenant: a.slug, email }),
+        });
+      const flood = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => ask("198.51.100.7", `nobody-${i}@flood.example`)),
+      );
+      expect(flood.every((r) => r.statusCode === 202)).toBe(true);
+      const refused = await ask("198.51.100.7", "nobody-else@flood.example");
+      expect([refused.statusCode, refused.json().code]).toEqual([429, "THROTTLED"]);
+      expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+      expect((await ask("198.51.100.8", "nobody-else@flood.example")).statusCode).toBe(202);
+      // The next window starts afresh.
+      t.clock.advance(15 * 60_000);
+      expect((await ask("198.51.100.7", "nobody-else@flood.example")).statusCode).toBe(202);
+    });
+
     it("a link sent before a deactivation does not work after the reactivation", async () => {
       const { user } = await createUser(t, a);
       await forgot(a.slug, user.email);

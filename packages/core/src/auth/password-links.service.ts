@@ -19,6 +19,7 @@ import { endAccessOf, endedChanges } from "./access-cutoff.ts";
 import type { Caller } from "./caller.ts";
 import { issueCredentialLink, queueInvitation } from "./credential-links.ts";
 import { type CredentialTokenKind, createCredentialTokenStore } from "./credential-tokens.store.ts";
+import { hitOne, throttleKey, windowStartOf } from "./login-throttle.store.ts";
 import { checkPassword, exceedsHardCap, passwordInvalid } from "./password-policy.rules.ts";
 import {
   canAcceptInvitation,
@@ -41,6 +42,14 @@ export const RESET_EMAILS_PER_HOUR = 3;
  * domain clock (deps.clock), which tests move by hours.
  */
 export const FORGOT_PASSWORD_MIN_MS = 50;
+
+/**
+ * Forgot-password requests per client address per 15 minutes (SECURITY.md I-56, D-28): each one
+ * writes an audit row and may send an email, so one address flooding them filled a tenant's audit
+ * trail (1,200 rows in 7 s, the issue 4 walk). Counted before anything about the account is read,
+ * so the 429 says nothing about it; a clinic behind one address never asks this often.
+ */
+export const FORGOT_PASSWORD_PER_ADDRESS = { windowMs: 15 * MINUTE_MS, limit: 100 } as const;
 
 /** Ids that match no row: the unknown-tenant / unknown-email path runs the same statements. */
 const NO_TENANT = "ten_none";
@@ -141,6 +150,22 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
       meta: RequestMeta,
       input: { readonly tenant: string; readonly email: string },
     ): Promise<ResetRequestOutcome> {
+      const now = deps.clock.now();
+      const hit = await hitOne(
+        deps.db.kysely,
+        throttleKey(`forgot-ip:${meta.ip ?? "unknown"}`),
+        windowStartOf(now, FORGOT_PASSWORD_PER_ADDRESS.windowMs),
+      );
+      if (hit.count > FORGOT_PASSWORD_PER_ADDRESS.limit) {
+        const ends = Date.parse(hit.windowStart) + FORGOT_PASSWORD_PER_ADDRESS.windowMs;
+        throw new AppError(
+          "THROTTLED",
+          "Too many password-reset requests from this address; try again later",
+          {
+            extensions: { retryAfter: Math.max(1, Math.ceil((ends - now.getTime()) / 1000)) },
+          },
+        );
+      }
       const started = performance.now();
       try {
         return await requestReset(meta, input);

@@ -13,7 +13,7 @@ import {
   IdParams,
   ResetPasswordBody,
 } from "@staffgate/contract";
-import type { Core } from "@staffgate/core";
+import { type Core, isAppError } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
 import { PASSWORD_BODY_LIMIT, type RouteOptions, route } from "../http/route.ts";
 
@@ -45,11 +45,16 @@ export function credentialsRoutes(app: FastifyInstance, core: Core, options: Rou
     body: ForgotPasswordBody,
     status: 202,
     response: ForgotPasswordResponse,
+    otherResponses: {
+      429: "THROTTLED with Retry-After: too many requests from this client address (never about the account)",
+    },
     handler: async ({ meta, body, request }) => {
       try {
         const outcome = await cr.forgotPassword(meta, body);
         request.log.info({ event: "auth_password_reset_requested", outcome }, "forgot-password handled");
       } catch (error) {
+        // The address's throttle is told (it says nothing about the account); nothing else is.
+        if (isAppError(error, "THROTTLED")) throw error;
         // Whatever fails, the answer is the same (the failure is logged, never shown).
         request.log.error(
           { err: error, event: "auth_password_reset_request_failed" },
