@@ -7,7 +7,6 @@
  */
 
 import { currentHolder } from "../access/current-holder.ts";
-import { excessOver } from "../access/grants.rules.ts";
 import type { Caller } from "../auth/caller.ts";
 import { createRolesService } from "../roles/roles.service.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
@@ -19,6 +18,7 @@ import { inTenantTx, type Trx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
+import { ensureCoversRole } from "../users/user-input.ts";
 import { updateUserIn } from "../users/users-update.ts";
 import { createScimStore, type GroupRow, type ScimStore } from "./scim.store.ts";
 import { COMMON_ATTRIBUTES, GROUP_ATTRIBUTES, GROUP_SCHEMA } from "./scim-attributes.rules.ts";
@@ -262,10 +262,5 @@ async function mayRepoint(trx: Trx, caller: Caller, tenantId: string, roleId: st
   const role = (await loadRolesById(trx, tenantId, [roleId])).get(roleId);
   if (!role) throw new AppError("ROLE_NOT_FOUND");
   if (role.locked) throw new AppError("ROLE_LOCKED", `The role "${role.name}" is locked`);
-  const excess = excessOver(caller.catalog, await currentHolder(trx, caller), role);
-  if (excess.length > 0) {
-    throw new AppError("PRIVILEGE_ESCALATION", "The group's role grants permissions you do not hold", {
-      errors: [{ path: "externalId", message: "names a group whose role grants more than you hold" }],
-    });
-  }
+  ensureCoversRole(caller, await currentHolder(trx, caller), role, "externalId");
 }
