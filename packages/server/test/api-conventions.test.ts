@@ -181,9 +181,18 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     const ws = await a.admin.workspaces.create({ slug: "empty-body", name: "Empty body", protected: false });
     const removed = await inject({ method: "DELETE", url: `/api/v1/workspaces/${ws.id}`, headers: json });
     expect(removed.statusCode).toBe(204);
+    // No body where one is required names what it lacks, as `{}` does (was one "(body)" entry).
+    const paths = (res: { json(): { errors?: { path: string }[] } }) => res.json().errors?.map((e) => e.path);
     const create = await inject({ method: "POST", url: "/api/v1/workspaces", headers: json });
-    expect(create.statusCode).toBe(400);
-    expect(create.json()).toMatchObject({ code: "VALIDATION_FAILED" });
+    expect([create.statusCode, create.json().code, paths(create)]).toEqual([
+      400,
+      "VALIDATION_FAILED",
+      ["slug", "name"],
+    ]);
+    const bare = await inject({ method: "POST", url: "/api/v1/workspaces" });
+    expect([bare.statusCode, paths(bare)]).toEqual([400, ["slug", "name"]]);
+    const mfaOff = await inject({ method: "DELETE", url: "/api/v1/auth/mfa" });
+    expect([mfaOff.statusCode, paths(mfaOff)]).toEqual([400, ["password"]]);
   });
 
   it("refuses query parameters a write does not take, and does nothing (a dry run asked in the query is no dry run)", async () => {
@@ -354,6 +363,8 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect((await t.app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ status: "ready" });
     const doc = (await t.app.inject({ method: "GET", url: "/api/openapi.json" })).json();
     expect(doc.openapi).toBe("3.1.0");
+    // HEAD, 405 and 404 are answered on every path, so the document says so once.
+    expect(doc.info.description).toMatch(/HEAD[\s\S]*405 `METHOD_NOT_ALLOWED`[\s\S]*404 `ROUTE_NOT_FOUND`/);
     for (const r of t.app.routesRegistry) {
       const path = r.url.replace(/:([A-Za-z]+)/g, "{$1}");
       expect(doc.paths[path]?.[r.method.toLowerCase()], `${r.method} ${r.url} in OpenAPI`).toBeDefined();

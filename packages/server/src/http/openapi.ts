@@ -274,7 +274,12 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
     info: {
       title: "Staffgate API",
       version,
-      description: "Users, roles, workspaces, patient access and audit for multi-tenant clinical software.",
+      // What every path answers besides its operations, said once rather than on each (API audit).
+      description:
+        "Users, roles, workspaces, patient access and audit for multi-tenant clinical software. " +
+        "Every GET operation also answers HEAD (the same status and headers, no body). A method a " +
+        "path does not serve is answered 405 `METHOD_NOT_ALLOWED` with `Allow`, an unknown path 404 " +
+        "`ROUTE_NOT_FOUND`, both as application/problem+json.",
     },
     components: {
       securitySchemes: {

@@ -171,6 +171,15 @@ function parseOrThrow<S extends Schema>(schema: S, value: unknown, prefix: strin
   // optional body took it as "no body" and silently ignored what the client sent.
   const result = schema.safeParse(prefix === "body" ? value : (value ?? {}));
   if (!result.success) {
+    // No body at all where one is required names the fields it lacks, as `{}` would (API.md:
+    // errors name the field); a body that `{}` would satisfy is still required as such.
+    if (prefix === "body" && value === undefined) {
+      const asEmpty = schema.safeParse({});
+      if (!asEmpty.success)
+        throw new AppError("VALIDATION_FAILED", "The body is not valid", {
+          errors: zodFieldErrors(asEmpty.error),
+        });
+    }
     // A password far past the cap is refused by its schema before the policy sees it; it carries
     // the policy's reason all the same, as one just past the cap does (decisions.md).
     const tooLong = result.error.issues.some(tooLongPassword);
