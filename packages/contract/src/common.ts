@@ -35,6 +35,8 @@ export const DateBound = (end: "start" | "end") =>
 // audit trail (found by the text audit, 2026-12-05). Marks such as LRM, RLM, ZWJ and ZWNJ stay:
 // Persian names use ZWNJ, emoji ZWJ.
 const NOT_TEXT_ONE_LINE = /[\p{Cc}\p{Cs}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+/** True when `v` is text on one line: no control, bidi-override or line-separator characters, no lone surrogates. */
+export const isOneLineText = (v: string) => !NOT_TEXT_ONE_LINE.test(v);
 const notText = (v: string) => NOT_TEXT_ONE_LINE.test(v.replace(/[\n\r\t]/g, " "));
 
 /**

@@ -3,6 +3,7 @@ import { z } from "zod";
 import {
   Id,
   IsoDateTime,
+  isOneLineText,
   ListQuery,
   NullableTimestamp,
   Paragraph,
@@ -17,7 +18,10 @@ export const PatientRef = z
   .min(1, "is required")
   .max(200)
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-  .refine((v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v), "must not contain control characters")
+  .refine((v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v), {
+    message: "must not contain control characters",
+    abort: true, // said once: a new reference's text rule below would say it again
+  })
   // "." and ".." cannot travel in a URL path segment: clients would resolve them away.
   .refine((v) => v !== "." && v !== "..", 'must not be "." or ".."');
 
@@ -29,7 +33,10 @@ export const PatientRef = z
 export const NewPatientRef = PatientRef.refine(
   (v) => v.trim() === v,
   "must not begin or end with a space, nor be only spaces",
-);
+)
+  // A bidi override reversed the rest of the line in the audit export and in the emergency email
+  // to every administrator (input audit, 2026-12-06): refused in a new reference as in any text.
+  .refine(isOneLineText, "must be text on one line, without control or bidirectional-override characters");
 
 export const PatientRefParams = z.strictObject({ patientRef: PatientRef });
 export const NewPatientRefParams = z.strictObject({ patientRef: NewPatientRef });

@@ -230,7 +230,9 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
   it("refuses repeated query parameters and strings where booleans belong", async () => {
     const res = await inject({ method: "GET", url: "/api/v1/workspaces?q=a&q=b" });
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors[0].path).toBe("query.q");
+    expect(res.json().errors).toEqual([{ path: "query.q", message: "must be given once" }]);
+    const twice = await inject({ method: "GET", url: "/api/v1/users?limit=10&status=active&limit=20" });
+    expect(twice.json().errors).toEqual([{ path: "query.limit", message: "must be given once" }]);
     const typed = await inject({
       method: "POST",
       url: "/api/v1/workspaces",

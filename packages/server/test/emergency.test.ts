@@ -225,6 +225,9 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
     const neither = await problemOf(() => open(clinician.client, {}));
     expect(neither.status).toBe(400);
     expect(neither.errors.map((e) => e.path)).toEqual(["workspaceId"]);
+    // The reference goes into every administrator's email: a bidi override would reverse the line.
+    const reversed = await problemOf(() => open(clinician.client, { patientRef: "\u202eMRN-1" }));
+    expect([reversed.status, reversed.errors.map((e) => e.path)]).toEqual([400, ["patientRef"]]);
     const noPassword = await problemOf(() =>
       clinician.client.transport.request("POST", "/api/v1/emergency-access", {
         body: { reason: REASON, workspaceId: ws },

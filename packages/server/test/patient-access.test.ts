@@ -362,11 +362,23 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       "   ",
       " mrn-9 ",
       "mrn-9 ",
+      // A bidi override reversed the rest of the line in the audit export and the emergency email.
+      "\u202emrn-9",
+      "mrn\u2066-9",
+      "mrn\u2028-9",
     ]) {
       const p = await problemOf(() => a.admin.patientAccess.grant(bad, { userId: nurse.id }));
       expect(p.status, JSON.stringify(bad)).toBe(400);
       expect(p.errors.map((e) => e.path)).toEqual(["params.patientRef"]);
       expect((await a.admin.patientAccess.list("mrn-9")).items).toEqual([]);
+      const created = await manager.client.transport.raw(
+        "POST",
+        `/api/v1/patients/${encodeURIComponent(bad)}/created`,
+        { body: { userId: nurse.id } },
+      );
+      expect(created.status, JSON.stringify(bad)).toBe(400);
+      // Reads take any reference a grant could once have had (control characters never).
+      if (/[\u2028\u2066\u202e]/.test(bad)) expect((await a.admin.patientAccess.list(bad)).items).toEqual([]);
     }
     for (const longest of ["y".repeat(200), "ü".repeat(200), "漢".repeat(200)]) {
       const exact = await a.admin.patientAccess.grant(longest, { userId: nurse.id });

@@ -101,4 +101,26 @@ describe(`users import dry run: every error of every row (${TEST_DB})`, () => {
     expect(report.rows).toEqual(expected);
     expect(await countUsers()).toBe(before);
   });
+
+  it("names each row by the line of the file it begins on, past blank lines and cells spanning lines", async () => {
+    for (const eol of ["\n", "\r\n", "\r"]) {
+      const file = [
+        HEADER,
+        "", // line 2: blank
+        'ann,ann@example.org,Ann,"Lee',
+        'Jones",No Such Role,,', // lines 3–4: one row whose name spans two lines
+        "",
+        "",
+        "bo,bo@example.org,Bo,Li,Ghost,,", // line 7
+      ].join(eol);
+      const report = await a.admin.users.import({ csv: file, dryRun: true });
+      expect(
+        report.rows.map((r) => [r.email, r.line]),
+        JSON.stringify(eol),
+      ).toEqual([
+        ["ann@example.org", 3],
+        ["bo@example.org", 7],
+      ]);
+    }
+  });
 });

@@ -105,8 +105,33 @@ export function schemaNamed(key: string, target: PatchTarget) {
 
 const invalidPath = (path: string, why: string) => new ScimPatchError("invalidPath", `"${path}": ${why}.`);
 
-/** Splits `attr[filter].sub`; a `]` inside a quoted filter literal does not close the brackets. */
+/** RFC 7643 §2.1: ATTRNAME = ALPHA *(nameChar); `$ref` is the one name outside it (members.$ref). */
+const ATTRNAME = /^(?:[A-Za-z][A-Za-z0-9_-]*|\$ref)$/;
+/** An extension's URN before its attribute (`urn:…:User:department`), its own schema unknown or not. */
+const URN_PREFIX = /^urn:[A-Za-z0-9][A-Za-z0-9.:_%-]*:$/i;
+
+/**
+ * `attr[filter].sub` split, each name checked against the grammar (RFC 7644 §3.10): `"na me"`,
+ * `"name."` or `"123"` were taken for attributes Staffgate does not keep and ignored, so an
+ * identity provider's typo was answered 200 (input audit, 2026-12-06).
+ */
 function split(path: string, rest: string): { name: string; filter?: string; sub?: string } {
+  // An unknown extension's URN holds dots of its own ("…:Acme:2.0:User:costCenter"): it ends at the
+  // last colon before any filter.
+  const bracket = rest.indexOf("[");
+  const head = bracket < 0 ? rest : rest.slice(0, bracket);
+  const prefix = /^urn:/i.test(head) ? head.slice(0, head.lastIndexOf(":") + 1) : "";
+  const parts = splitParts(path, rest.slice(prefix.length));
+  const named =
+    (prefix === "" || URN_PREFIX.test(prefix)) &&
+    ATTRNAME.test(parts.name) &&
+    (parts.sub === undefined || ATTRNAME.test(parts.sub));
+  if (!named) throw invalidPath(path, "not an attribute path (RFC 7644 §3.10)");
+  return { ...parts, name: prefix + parts.name };
+}
+
+/** Splits `attr[filter].sub`; a `]` inside a quoted filter literal does not close the brackets. */
+function splitParts(path: string, rest: string): { name: string; filter?: string; sub?: string } {
   const open = rest.indexOf("[");
   if (open < 0) {
     const [name = "", sub, ...more] = rest.split(".");

@@ -93,6 +93,15 @@ describe("operations", () => {
     expect(userError({ path: "title", value: "x" })).toBe("invalidSyntax");
   });
 
+  it("refuses an op that is not a string without reading it as one (a deep list overflowed the stack)", () => {
+    let deep: unknown = "replace";
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    // Not through patchUser: freezing a 5,000-deep list would overflow the test's own stack.
+    const refusal = (op: unknown) =>
+      errorOf(() => applyPatch(user(), [{ op, path: "title", value: "x" } as PatchOperation], USER_TARGET));
+    expect([deep, ["replace"], { a: 1 }, 1, null].map(refusal)).toEqual(Array(5).fill("invalidSyntax"));
+  });
+
   it("refuses an empty list, a value-less add or replace, and a path-less remove", () => {
     expect(errorOf(() => patchUser([]))).toBe("invalidValue");
     expect(userError({ op: "add", path: "title" })).toBe("invalidValue");
@@ -165,9 +174,25 @@ describe("paths", () => {
       'emails[type eq "work"',
       'emails[type eq "work"]x',
       'name[givenName eq "Ann"]',
+      // Not attribute names at all (RFC 7644 §3.10): were taken for unkept attributes and ignored.
+      "123",
+      "a\u0007b",
+      "a\r\nb",
+      "😀x",
+      "na me",
+      "name.",
+      ".name",
+      "title\u202e",
+      'emails[type eq "work"].value]',
+      "urn:x y:title",
     ]) {
       expect(userError({ op: "replace", path, value: "x" }), path).toBe("invalidPath");
     }
+    // Well-formed names Staffgate does not keep are still ignored, an unknown extension's too.
+    for (const path of ["x-custom_1", "urn:ietf:params:scim:schemas:extension:Acme:2.0:User:costCenter"]) {
+      expect(patchUser([{ op: "replace", path, value: "x" }]), path).toEqual(user());
+    }
+    expect(patchGroup([{ op: "remove", path: 'members[value eq "u1"].$ref' }])).toEqual(group());
   });
 
   it("ignores operations on values of a type not kept (Entra's mobile and fax numbers)", () => {

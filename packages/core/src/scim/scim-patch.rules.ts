@@ -47,9 +47,15 @@ export function applyPatch(
 }
 
 function applyOne(out: Obj, operation: PatchOperation, target: PatchTarget): void {
-  const op = (isObject(operation) && typeof operation.op === "string" ? operation.op : "").toLowerCase();
+  const given = isObject(operation) ? operation.op : undefined;
+  // Only a string is quoted back: a 5,000-deep array overflowed the stack turning into text (a
+  // 500), and ["replace"] read as "replace" (input audit, 2026-12-06).
+  if (typeof given !== "string") {
+    throw new ScimPatchError("invalidSyntax", 'op must be a string: "add", "replace" or "remove".');
+  }
+  const op = given.toLowerCase();
   if (op !== "add" && op !== "replace" && op !== "remove") {
-    throw new ScimPatchError("invalidSyntax", `Unknown op "${String(operation?.op)}".`);
+    throw new ScimPatchError("invalidSyntax", `Unknown op ${JSON.stringify(given.slice(0, 40))}.`);
   }
   const { path, value } = operation;
   if (path === undefined || path === null || (typeof path === "string" && path.trim() === "")) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../shared/errors.ts";
+import { readScimGroup } from "./scim-group.rules.ts";
 import { readScimUser } from "./scim-user.rules.ts";
 
 const body = (over: Record<string, unknown> = {}) => ({
@@ -67,6 +68,47 @@ describe("readScimUser: multi-valued attributes", () => {
         code: "SCIM_INVALID_VALUE",
         path: "active",
       });
+    }
+  });
+});
+
+describe("readScimUser and readScimGroup: externalId and types", () => {
+  it("refuses a type that is not text, naming the entry, instead of reading it as another type", () => {
+    for (const type of [{}, [], 5, true]) {
+      const phoneNumbers = [{ value: "+358401111111", type }];
+      expect(
+        problemOf(() => readScimUser(body({ phoneNumbers }))),
+        JSON.stringify(type),
+      ).toEqual({
+        code: "SCIM_INVALID_VALUE",
+        path: "phoneNumbers[0].type",
+      });
+      const emails = [
+        { value: "a@x.org", type: "work" },
+        { value: "b@x.org", type },
+      ];
+      expect(problemOf(() => readScimUser(body({ emails })))).toEqual({
+        code: "SCIM_INVALID_VALUE",
+        path: "emails[1].type",
+      });
+    }
+  });
+
+  it("takes an externalId of one line up to 255 characters, and refuses control, bidi and longer ones", () => {
+    const ok = ["ext-1", "E".repeat(255), "00u1a2b3c4D5e6F7g8h9", "ключ-7"];
+    for (const externalId of ok) {
+      expect(readScimUser(body({ externalId })).externalId).toBe(externalId);
+      expect(readScimGroup({ displayName: "Nurses", externalId }).externalId).toBe(externalId);
+    }
+    expect(readScimUser(body({ externalId: "" })).externalId).toBeNull();
+    const bad = ["ext\r\nBcc: x@y.example", "\u202eEXT", "a\u0007b", "E".repeat(256), "x\ud800", 7];
+    for (const externalId of bad) {
+      const expected = { code: "SCIM_INVALID_VALUE", path: "externalId" };
+      expect(
+        problemOf(() => readScimUser(body({ externalId }))),
+        String(externalId).slice(0, 9),
+      ).toEqual(expected);
+      expect(problemOf(() => readScimGroup({ displayName: "Nurses", externalId }))).toEqual(expected);
     }
   });
 });

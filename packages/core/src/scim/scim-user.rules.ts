@@ -3,6 +3,7 @@
  * number), and a SCIM User body read back into Staffgate's fields. Staffgate keeps one email and
  * one phone number per user, the work ones; SCIM's lists carry them as the primary "work" entry.
  */
+import { isOneLineText } from "@staffgate/contract";
 import { AppError } from "../shared/errors.ts";
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from "./scim-attributes.rules.ts";
 
@@ -110,6 +111,24 @@ function text(value: unknown, path: string, required: boolean): string | null {
   return value;
 }
 
+/** An identity provider's id is matched exactly and looked up by filters of at most 2,000 characters. */
+export const SCIM_EXTERNAL_ID_MAX = 255;
+
+/**
+ * A resource's `externalId`: text on one line of at most 255 characters, or none. It is stored,
+ * audited and exported as it comes: CR/LF, BEL and bidi overrides went into the audit trail, and a
+ * 200,000-character id could never be found again (input audit, 2026-12-06).
+ */
+export function scimExternalId(value: unknown): string | null {
+  const id = text(value, "externalId", false);
+  if (id === null) return null;
+  if (!isOneLineText(id))
+    throw scimInvalid("externalId", "must be text on one line, without control characters");
+  if ([...id].length > SCIM_EXTERNAL_ID_MAX)
+    throw scimInvalid("externalId", `must be at most ${SCIM_EXTERNAL_ID_MAX} characters`);
+  return id;
+}
+
 /**
  * The value Staffgate keeps of an email or phone list (or of one object some clients send): among
  * the work entries and those without a type, the primary one, else the first. Entries of other
@@ -124,6 +143,12 @@ function keptValue(value: unknown, path: string, required: boolean): string | nu
   const primary = entries.map((e, i) => {
     const p = field(e, "primary");
     return p !== undefined && p !== null && scimBoolean(p, `${path}[${i}].primary`);
+  });
+  // A type is text (or absent): `{}`, `5` or a nested list was taken for "not work" (input audit).
+  entries.forEach((e, i) => {
+    const t = field(e, "type");
+    if (t !== undefined && t !== null && typeof t !== "string")
+      throw scimInvalid(`${path}[${i}].type`, "must be a string");
   });
   const type = (e: Record<string, unknown>) => field(e, "type");
   const work = entries.filter((e) => {
@@ -170,7 +195,7 @@ export function readScimUser(body: Record<string, unknown>): ScimUserInput {
       `${ENTERPRISE_USER_SCHEMA}:employeeNumber`,
       false,
     ),
-    externalId: text(field(body, "externalId"), "externalId", false),
+    externalId: scimExternalId(field(body, "externalId")),
     active: active === undefined || active === null ? true : scimBoolean(active, "active"),
     password: password === undefined || password === null ? undefined : text(password, "password", true)!,
     groupId,

@@ -84,13 +84,24 @@ function splitName(value: string): { firstName?: string; lastName: string } {
 
 /** Parses the text; a malformed file, an unknown or repeated column, or too many rows is a 400 naming `csv`. */
 export function parseUserCsv(text: string): ParsedUserCsv {
-  let records: string[][];
+  let parsed: { record: string[]; info: { bytes: number } }[];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
+    // With `info`, each record comes with where it ended (csv-parse's types do not follow the option).
+    parsed = parse(text, {
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+      info: true,
+    }) as unknown as typeof parsed;
   } catch (error) {
     throw invalid("csv", `is not valid CSV: ${(error as Error).message}`);
   }
-  const [header, ...rows] = records;
+  const lines = startLines(
+    text,
+    parsed.map((p) => p.info.bytes),
+  );
+  const [header, ...rows] = parsed.map((p) => p.record);
   if (!header) throw invalid("csv", "has no header row");
   const columns = header.map((name) => {
     const column = headerColumn(name);
@@ -118,9 +129,29 @@ export function parseUserCsv(text: string): ParsedUserCsv {
         else if (column === ACTIVE) cells.status = ACTIVE_VALUES.get(value.toLowerCase()) ?? value;
         else cells[column] = value;
       });
-      return { line: i + 2, cells };
+      return { line: lines[i + 1]!, cells };
     }),
   };
+}
+
+/**
+ * The line of the file each record begins on, from the byte offsets where records end: a row after
+ * blank lines or after a cell spanning lines was reported by its record number, so the dry run
+ * sent the administrator to the wrong line (input audit, 2026-12-06). CRLF, LF and CR each end a line.
+ */
+function startLines(text: string, recordEnds: readonly number[]): number[] {
+  const bytes = Buffer.from(text);
+  const isBreak = (at: number) => bytes[at] === 0x0a || (bytes[at] === 0x0d && bytes[at + 1] !== 0x0a);
+  const starts: number[] = [];
+  let line = 1;
+  let at = 0;
+  for (const end of recordEnds) {
+    // Blank lines before a record are skipped by the parser and counted here.
+    while (at < end && (bytes[at] === 0x0a || bytes[at] === 0x0d)) line += isBreak(at++) ? 1 : 0;
+    starts.push(line);
+    while (at < end) line += isBreak(at++) ? 1 : 0;
+  }
+  return starts;
 }
 
 export function userCsvHeader(): string {

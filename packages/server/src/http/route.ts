@@ -167,6 +167,17 @@ const tooLongPassword = (issue: z.core.$ZodIssue) =>
   issue.code === "too_big" && /password$/i.test(String(issue.path.at(-1) ?? ""));
 
 function parseOrThrow<S extends Schema>(schema: S, value: unknown, prefix: string): z.output<S> {
+  // A parameter given twice arrives as a list, which its schema described as "must be a number"
+  // or "must be text" (input audit): no parameter takes a list, so say what is wrong.
+  const repeated =
+    prefix === "query" && value
+      ? Object.keys(value).filter((k) => Array.isArray((value as Record<string, unknown>)[k]))
+      : [];
+  if (repeated.length > 0) {
+    throw new AppError("VALIDATION_FAILED", "The query is not valid", {
+      errors: repeated.map((name) => ({ path: `query.${name}`, message: "must be given once" })),
+    });
+  }
   // A body of `null` is a body (refused unless the schema takes it), never taken for none: an
   // optional body took it as "no body" and silently ignored what the client sent.
   const result = schema.safeParse(prefix === "body" ? value : (value ?? {}));
