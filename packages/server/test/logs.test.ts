@@ -211,7 +211,17 @@ describe(`JSON log (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(res.statusCode).toBeLessThan(500);
     // A CSRF token or a session a client misplaced into the query (the SECURITY.md audit).
     await t.app.inject({ method: "GET", url: "/api/v1/auth/me?csrf=CANARYCSRF789&session=CANARYSESSION012" });
+    // Other names clients give credentials, and Staffgate's own secrets under any name.
+    await t.app.inject({
+      method: "GET",
+      url: "/api/v1/users?apiToken=CANARYA1&bearer=Bearer%20CANARYB2&authorization=CANARYC3&api_key=CANARYD4&pw=CANARYE5&passwd=CANARYF6&otp=CANARYG7&jwt=CANARYH8&recovery=CANARYI9&x=sgs_CANARYJ10&y=%20sgt%5FCANARYK11&q=kim",
+    });
     const all = raw.join("\n");
+    for (const canary of ["A1", "B2", "C3", "D4", "E5", "F6", "G7", "H8", "I9", "J10", "K11"]) {
+      expect(all).not.toContain(`CANARY${canary}`);
+    }
+    // What is not a secret stays readable.
+    expect(all).toContain("&q=kim");
     expect(all).not.toContain("CANARYQUERYTOKEN456");
     expect(all).not.toContain("CANARYCSRF789");
     expect(all).not.toContain("CANARYSESSION012");
