@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
 
 describe("roles", () => {
-  const { tenant, signedIn } = useE2e();
+  const { tenant, signedIn } = useE2e({ name: "Riverside Radiotherapy" });
   let page: Page;
   let mainClinic: string;
   beforeAll(async () => {

@@ -29,4 +29,24 @@ describe(`the schema's keys (${TEST_DB})`, () => {
     expect(rows.length).toBeGreaterThan(20);
     expect(rows.filter((r) => !r.keyed).map((r) => r.name)).toEqual([]);
   });
+
+  // SQLite lets a primary key that is not an INTEGER hold NULL unless it says `not null`:
+  // audit_heads' did not (the resolved-issues audit), so the catalogue is read, not the DDL.
+  it("declares every tenant_id NOT NULL, and at least one per tenant-owned table", async () => {
+    const { rows } =
+      TEST_DB === "postgres"
+        ? await sql<{
+            name: string;
+            nullable: boolean;
+          }>`select table_name as name, is_nullable = 'YES' as nullable
+            from information_schema.columns where table_schema = current_schema() and column_name = 'tenant_id'`.execute(
+            t.db.allTenants,
+          )
+        : await sql<{ name: string; nullable: number }>`select m.name as name, c."notnull" = 0 as nullable
+            from sqlite_master m join pragma_table_info(m.name) c on c.name = 'tenant_id'
+            where m.type = 'table'`.execute(t.db.allTenants);
+    expect(rows.length).toBeGreaterThan(15);
+    expect(rows.map((r) => r.name)).toContain("audit_heads");
+    expect(rows.filter((r) => r.nullable).map((r) => r.name)).toEqual([]);
+  });
 });
