@@ -254,6 +254,28 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await a.admin.users.get(user.id)).status).toBe("active");
   });
 
+  it("never turns a deprovisioned user back on because an update left active out, removed it or set it null", async () => {
+    const { user } = await createUser(t, a, { roleId: viewer });
+    const off = { schemas: [PATCH_OP], Operations: [{ op: "Replace", path: "active", value: "False" }] };
+    expect((await scim("PATCH", `/Users/${user.id}`, off)).status).toBe(200);
+    // Okta and Entra send whole profiles without `active`; a PUT of what GET gave, minus active.
+    const { active: _dropped, ...withoutActive } = (await scim("GET", `/Users/${user.id}`)).body;
+    const put = await scim("PUT", `/Users/${user.id}`, { ...withoutActive, title: "Former nurse" });
+    expect([put.status, put.body.active, put.body.title]).toEqual([200, false, "Former nurse"]);
+    for (const op of [
+      { op: "remove", path: "active" },
+      { op: "replace", path: "active", value: null },
+      { op: "replace", value: { active: null } },
+    ]) {
+      const res = await scim("PATCH", `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [op] });
+      expect([res.status, res.body.active], JSON.stringify(op)).toEqual([200, false]);
+    }
+    expect((await a.admin.users.get(user.id)).status).toBe("inactive");
+    await expect(t.signIn(a.slug, user.username)).rejects.toMatchObject({ status: 401 });
+    const events = (await auditOf(t, a, user.id)).map((e) => e.action);
+    expect(events).not.toContain("user.reactivated");
+  });
+
   it("follows Entra and the RFC: unknown attributes ignored in PATCH as in PUT, noTarget, schemas required, WWW-Authenticate", async () => {
     const created = (await scim("POST", "/Users", scimUser({ preferredLanguage: "en-GB" }))).body;
     const entra = await scim("PATCH", `/Users/${created.id}`, {

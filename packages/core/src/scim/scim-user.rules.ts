@@ -80,7 +80,12 @@ export interface ScimUserInput {
   readonly title: string | null;
   readonly employeeNumber: string | null;
   readonly externalId: string | null;
-  readonly active: boolean;
+  /**
+   * Undefined when absent or null: a new user is active, an existing one keeps its state. Read as
+   * true, a profile update that left `active` out turned a deprovisioned account back on (SCIM
+   * audit, 2026-12-06).
+   */
+  readonly active: boolean | undefined;
   readonly password: string | undefined;
   /** From `groups` (read-only in SCIM, but some clients send it on create): the first one's id. */
   readonly groupId: string | undefined;
@@ -196,7 +201,7 @@ export function readScimUser(body: Record<string, unknown>): ScimUserInput {
       false,
     ),
     externalId: scimExternalId(field(body, "externalId")),
-    active: active === undefined || active === null ? true : scimBoolean(active, "active"),
+    active: active === undefined || active === null ? undefined : scimBoolean(active, "active"),
     password: password === undefined || password === null ? undefined : text(password, "password", true)!,
     groupId,
   };

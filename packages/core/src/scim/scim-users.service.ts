@@ -209,7 +209,7 @@ export function createScimUsersService(deps: Deps) {
       await updateUserIn(deps, trx, ctx, caller, row.id, validated(UpdateUserBody, changed), undefined);
     }
     const active = row.status !== "inactive";
-    if (input.active !== active) {
+    if (input.active !== undefined && input.active !== active) {
       // An invited user switched off loses its invitation; switched on again, it is invited anew.
       await transitionUserIn(deps, trx, caller, ctx, row.id, input.active ? "reactivate" : "deactivate");
     }
@@ -293,7 +293,7 @@ export function createScimUsersService(deps: Deps) {
           "SCIM_NO_DEFAULT_ROLE",
           "Name a group, or set the tenant's default role for provisioned users (Settings)",
         );
-      if (!input.active && input.password === undefined) {
+      if (input.active === false && input.password === undefined) {
         throw scimInvalid("active", "cannot be false for a new user without a password: it starts invited");
       }
       const createBody = validated(CreateUserBody, {
@@ -322,7 +322,7 @@ export function createScimUsersService(deps: Deps) {
             input.externalId,
             true,
           );
-          if (!input.active) await transitionUserIn(deps, trx, caller, ctx, user.id, "deactivate");
+          if (input.active === false) await transitionUserIn(deps, trx, caller, ctx, user.id, "deactivate");
           return (await represent(store, [(await store.findUser(user.id))!]))[0]!;
         });
       } catch (error) {
