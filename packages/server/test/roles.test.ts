@@ -309,6 +309,10 @@ describe(`roles (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     // The count the role shows, and the archived holders apart (they block it too).
     const p = await refused(a, "ROLE_IN_USE", 409, () => a.admin.roles.delete(role.id));
     expect([p.problem.userCount, p.problem.archivedUserCount]).toEqual([3, 1]);
+    await a.admin.settings.update({ scimDefaultRoleId: role.id });
+    const asDefault = await refused(a, "ROLE_IN_USE", 409, () => a.admin.roles.delete(role.id));
+    expect([asDefault.problem.userCount, asDefault.problem.archivedUserCount]).toEqual([3, 1]);
+    await a.admin.settings.update({ scimDefaultRoleId: null });
     expect(p.problem.detail).toContain("held by 3 users and 1 archived user;");
     await t.db.kysely
       .updateTable("users")
@@ -326,6 +330,12 @@ describe(`roles (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     const last = await refused(a, "ROLE_IN_USE", 409, () => a.admin.roles.delete(role.id));
     expect([last.problem.userCount, last.problem.archivedUserCount]).toEqual([0, 1]);
     expect(last.problem.detail).toContain("held by 1 archived user;");
+    // As the SCIM default role it is refused for that, still with its real counts (they said 0).
+    await a.admin.settings.update({ scimDefaultRoleId: role.id });
+    const fallback = await refused(a, "ROLE_IN_USE", 409, () => a.admin.roles.delete(role.id));
+    expect([fallback.problem.userCount, fallback.problem.archivedUserCount]).toEqual([0, 1]);
+    expect(fallback.problem.detail).toContain("default role");
+    await a.admin.settings.update({ scimDefaultRoleId: null });
     await t.db.kysely
       .updateTable("users")
       .set({ role_id: other.id })

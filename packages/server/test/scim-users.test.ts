@@ -599,6 +599,14 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await scim("DELETE", `/Users/${first.body.id}`)).status).toBe(204);
     const again = await scim("POST", "/Users", scimUser({ externalId: "idp-unique-1" }));
     expect([again.status, again.body.externalId]).toEqual([201, "idp-unique-1"]);
+    // Restored by hand while the new user holds its id, the old one gives the id up (audited);
+    // two users answering one id would send the provider's updates to either.
+    await a.admin.userActions.restore(first.body.id, {});
+    const found = await scim("GET", `/Users?filter=${encodeURIComponent('externalId eq "idp-unique-1"')}`);
+    expect(found.body.Resources.map((r: { id: string }) => r.id)).toEqual([again.body.id]);
+    expect((await scim("GET", `/Users/${first.body.id}`)).body.externalId).toBeUndefined();
+    const restored = (await auditOf(t, a, first.body.id)).filter((e) => e.action === "user.restored");
+    expect(restored.at(-1)?.changes).toMatchObject({ externalId: { before: "idp-unique-1", after: null } });
   });
 
   it("names the default role when it is what the token may not give, not groups, which the body did not send", async () => {
@@ -629,6 +637,10 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       name.subAttributes.map((x: { name: string; required: boolean }) => [x.name, x.required]),
     );
     expect(parts).toMatchObject({ givenName: true, familyName: true, formatted: false });
+    // Email is unique within the tenant, as userName is (a second user with it is 409 uniqueness).
+    const emails = schema.body.attributes.find((x: { name: string }) => x.name === "emails");
+    const value = emails.subAttributes.find((x: { name: string }) => x.name === "value");
+    expect([emails.uniqueness, value.uniqueness]).toEqual(["server", "server"]);
     const missing = await scim("POST", "/Users", scimUser({ name: { givenName: "Only" } }));
     expect([missing.status, missing.body.errors?.[0]?.path]).toEqual([400, "name.familyName"]);
   });

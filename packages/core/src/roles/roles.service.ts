@@ -234,21 +234,21 @@ export function createRolesService(deps: Deps) {
     const { store, row, rows } = await loadRole(trx, ctx.tenantId, id);
     expectVersion(row.version, ifMatch);
     await ensureEditable(caller, row, store);
+    const holders = await store.holderCount(id);
+    // `userCount` as the role shows it (archived users apart); archived holders block it too, as
+    // restoring one gives the role back. Counted first: the default role's refusal said 0.
+    const current = holders > 0 ? ((await store.userCounts([id])).get(id) ?? 0) : 0;
+    const archived = holders - current;
     // The tenant row is locked by inTenantTx, so the setting cannot change under this check.
     const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
     if (tenant && readSettings(tenant.settings).scimDefaultRoleId === id) {
       throw new AppError(
         "ROLE_IN_USE",
         "The role is the default role for users provisioned over SCIM (Settings); choose another one there first",
-        { extensions: { userCount: 0, archivedUserCount: 0 } },
+        { extensions: { userCount: current, archivedUserCount: archived } },
       );
     }
-    const holders = await store.holderCount(id);
     if (holders > 0) {
-      // `userCount` as the role shows it (archived users apart); archived holders block it too, as
-      // restoring one gives the role back.
-      const current = (await store.userCounts([id])).get(id) ?? 0;
-      const archived = holders - current;
       const who = [
         current > 0 ? `${current} user${current === 1 ? "" : "s"}` : null,
         archived > 0 ? `${archived} archived user${archived === 1 ? "" : "s"}` : null,

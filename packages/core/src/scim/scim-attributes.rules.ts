@@ -85,11 +85,13 @@ export const USER_ATTRIBUTES: readonly ScimAttribute[] = [
     returned: "never",
     caseExact: true,
   }),
+  // Unique as userName is (409 uniqueness): /Schemas said "none" (SCIM audit, 2026-12-06).
   attr("emails", "Staffgate keeps one address per user, unique within the tenant.", {
     type: "complex",
     multiValued: true,
     required: true,
-    subAttributes: multiValue("email address", ["work", "home", "other"]),
+    uniqueness: "server",
+    subAttributes: multiValue("email address", ["work", "home", "other"], { uniqueness: "server" }),
   }),
   attr("phoneNumbers", "Staffgate keeps one number per user, stored in E.164 form.", {
     type: "complex",

@@ -138,6 +138,20 @@ export function createScimStore(db: Executor, tenantId: string) {
       return row !== undefined;
     },
 
+    /**
+     * A user coming back from the archive gives up its externalId when a live user holds it now
+     * (the identity provider made a new user for the person meanwhile): two users answering one
+     * id would send the provider's updates to either. Returns the id given up, if any.
+     */
+    async releaseTakenExternalId(userId: string): Promise<string | null> {
+      const own = (await this.externalIds("User", [userId])).get(userId);
+      if (own === undefined) return null;
+      const others = (await this.idsWithExternalId("User", own)).filter((id) => id !== userId);
+      if (!(await this.anyLive("User", others))) return null;
+      await this.setExternalId("User", userId, null);
+      return own;
+    },
+
     /** null removes it. */
     async setExternalId(type: ScimResourceType, id: string, externalId: string | null): Promise<void> {
       await db

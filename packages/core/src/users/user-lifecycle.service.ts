@@ -15,6 +15,7 @@ import { queueInvitation } from "../auth/credential-links.ts";
 import { createCredentialTokenStore } from "../auth/credential-tokens.store.ts";
 import type { UsersTable } from "../db/schema.ts";
 import { loadRolesById } from "../roles/roles.table.ts";
+import { createScimStore } from "../scim/scim.store.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
@@ -148,6 +149,10 @@ export async function transitionUserIn(
   };
   if (decision.expiresAt !== row.expires_at) {
     changes.expiresAt = { before: row.expires_at, after: decision.expiresAt };
+  }
+  if (row.status === "archived" && decision.status !== "archived") {
+    const released = await createScimStore(trx, ctx.tenantId).releaseTakenExternalId(id);
+    if (released !== null) changes.externalId = { before: released, after: null };
   }
   await appendAudit(deps, trx, ctx, {
     action: `user.${action}d`,
