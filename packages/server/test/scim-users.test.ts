@@ -298,6 +298,20 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect([bare.status, bare.body.scimType]).toEqual([400, "invalidSyntax"]);
     const none = await scimClient(t, null)("GET", "/Users");
     expect(none.headers["www-authenticate"]).toBe('Bearer realm="staffgate"');
+    // A token that was sent and refused is `invalid_token` (RFC 6750 §3.1), on SCIM and REST alike.
+    const bogus = await scimClient(t, "sgt_bogus")("GET", "/Users");
+    expect(bogus.headers["www-authenticate"]).toBe('Bearer realm="staffgate", error="invalid_token"');
+    const rest = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/auth/me",
+      headers: { authorization: "Bearer sgs_gone" },
+    });
+    expect([rest.statusCode, rest.headers["www-authenticate"]]).toEqual([
+      401,
+      'Bearer realm="staffgate", error="invalid_token"',
+    ]);
+    const anonymous = await t.app.inject({ method: "GET", url: "/api/v1/auth/me" });
+    expect(anonymous.headers["www-authenticate"]).toBe('Bearer realm="staffgate"');
   });
 
   it("takes Entra's default mapping: values of types not kept, unknown attributes behind a filter, a display name", async () => {

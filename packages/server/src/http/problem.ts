@@ -17,10 +17,7 @@ import { lingerOnRefusedBody } from "./lingering-close.ts";
 import type { RegisteredRoute } from "./route.ts";
 import { isScimUrl, sendScimError } from "./scim.ts";
 import { setSecurityHeaders } from "./security-headers.ts";
-
-const BEARER = 'Bearer realm="staffgate"';
-const STEP_UP =
-  'Bearer realm="staffgate", error="insufficient_user_authentication", error_description="The password is needed again for this change"';
+import { bearerChallenge } from "./www-authenticate.ts";
 
 export function sendProblem(
   reply: FastifyReply,
@@ -30,10 +27,8 @@ export function sendProblem(
   extensions: Record<string, unknown> = {},
 ): FastifyReply {
   const status = statusOfCode(code);
-  // RFC 6750 §3: a bearer-protected resource says how to authenticate when it refuses; RFC 9470
-  // §3: a step-up says so, so that a client tells it from an ended session (which it is not).
-  if (status === 401)
-    reply.header("www-authenticate", code === "REAUTHENTICATION_REQUIRED" ? STEP_UP : BEARER);
+  // RFC 6750 §3: a bearer-protected resource says how to authenticate when it refuses.
+  if (status === 401) reply.header("www-authenticate", bearerChallenge(reply, code));
   return reply
     .code(status)
     .type("application/problem+json; charset=utf-8")

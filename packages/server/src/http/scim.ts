@@ -6,6 +6,7 @@
  */
 import { type ErrorCode, errorCatalog, type FieldError, statusOfCode } from "@staffgate/contract";
 import type { FastifyReply } from "fastify";
+import { bearerChallenge } from "./www-authenticate.ts";
 
 export const SCIM_MEDIA_TYPE = "application/scim+json";
 export const SCIM_BASES = ["/scim/v2", "/api/v1/scim/v2"] as const;
@@ -51,7 +52,7 @@ export function sendScimError(
       ? "invalidSyntax"
       : (SCIM_TYPES[code] ?? (status === 422 ? "invalidValue" : undefined));
   // RFC 6750 §3: a bearer-protected resource says how to authenticate when it refuses.
-  if (scimStatus === 401) reply.header("www-authenticate", 'Bearer realm="staffgate"');
+  if (scimStatus === 401) reply.header("www-authenticate", bearerChallenge(reply, code));
   return reply
     .code(scimStatus)
     .type(`${SCIM_MEDIA_TYPE}; charset=utf-8`)
