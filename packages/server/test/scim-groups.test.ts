@@ -155,6 +155,34 @@ describe(`SCIM Groups (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(current).not.toBe(first);
   });
 
+  it("moves a member's ETag when its group is renamed: the user names the group (groups[].display)", async () => {
+    const group = (await scim("POST", "/Groups", { schemas: [GROUP], displayName: groupName() })).body;
+    const member = (await createUser(t, a, { roleId: group.id })).user;
+    const before = await scim("GET", `/Users/${member.id}`);
+    const renamed = `${group.displayName} renamed`;
+    t.clock.advance(1000);
+    const patch = await scim("PATCH", `/Groups/${group.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "replace", path: "displayName", value: renamed }],
+    });
+    expect(patch.status).toBe(200);
+    const after = await scim("GET", `/Users/${member.id}`, undefined, {
+      "if-none-match": before.headers.etag as string,
+    });
+    expect([after.status, after.body.groups[0].display]).toEqual([200, renamed]);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    expect(after.body.meta.lastModified > before.body.meta.lastModified).toBe(true);
+    // By the REST API too, and an update naming the old version is stale.
+    await a.admin.roles.update(group.id, { name: `${renamed} again` });
+    const stale = await scim(
+      "PATCH",
+      `/Users/${member.id}`,
+      { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "title", value: "Nurse" }] },
+      { "if-match": after.headers.etag as string },
+    );
+    expect(stale.status).toBe(412);
+  });
+
   it("records the externalId a group is created with in the audit trail", async () => {
     const res = await scim("POST", "/Groups", {
       schemas: [GROUP],

@@ -213,6 +213,7 @@ export function createRolesService(deps: Deps) {
     const { tenant_id: _t, id: _i, ...patch } = next;
     await store.updateRole(id, patch);
     await store.replaceWorkspaceRows(id, grants.workspaces);
+    if (next.name !== row.name) await store.touchHolders(id, next.updated_at);
     await appendAudit(deps, trx, ctx, {
       action: "role.updated",
       target: { type: "role", id, label: next.name },

@@ -108,6 +108,20 @@ export function createRoleStore(db: Executor, tenantId: string) {
         .execute();
     },
 
+    /**
+     * A renamed role moves the version of the users holding it as their role: their SCIM
+     * representation names it (`groups[].display`), and an ETag that stayed put let a client keep
+     * the old name on 304 (SCIM audit, 2026-12-06).
+     */
+    async touchHolders(roleId: string, at: string): Promise<void> {
+      await db
+        .updateTable("users")
+        .set((eb) => ({ version: eb("version", "+", 1), updated_at: at }))
+        .where("tenant_id", "=", tenantId)
+        .where("role_id", "=", roleId)
+        .execute();
+    },
+
     async replaceWorkspaceRows(roleId: string, rows: readonly WorkspaceGrant[]): Promise<void> {
       await db
         .deleteFrom("role_workspaces")
