@@ -167,6 +167,44 @@ describe("effective permissions", () => {
     await shot(page, "effective-permissions");
   });
 
+  it("moves to a row's first and last cell with Home and End, and to the grid's with Ctrl", async () => {
+    const page = await signedIn({ path: `/users/${userId}/effective-permissions` });
+    const grid = page.getByRole("grid", { name: "Effective permissions by tenant and workspace" });
+    await visible(grid);
+    const focused = async () =>
+      page.evaluate(() => document.activeElement?.getAttribute("aria-label")?.replace(/^[^:]*: /, ""));
+    const cells = grid.locator("button.effective-cell");
+    const [first, last] = await Promise.all(
+      [cells.first(), cells.last()].map((c) => c.getAttribute("aria-label")),
+    );
+    // Columns in name order: Tenant, East, North, South.
+    await cell(page, "Write Patients", "North Clinic").focus();
+    await page.keyboard.press("Home");
+    expect(await focused()).toBe("Write Patients in Tenant");
+    await page.keyboard.press("End");
+    expect(await focused()).toBe("Write Patients in South Clinic");
+    // At the row's end End stays; the arrows still move from where Home and End left the focus.
+    await page.keyboard.press("End");
+    expect(await focused()).toBe("Write Patients in South Clinic");
+    await page.keyboard.press("ArrowLeft");
+    expect(await focused()).toBe("Write Patients in North Clinic");
+    // A tenant-only permission's row has its Tenant cell alone: End stays there.
+    await cell(page, "Manage Custom Metrics", "Tenant").focus();
+    await page.keyboard.press("End");
+    expect(await focused()).toBe("Manage Custom Metrics in Tenant");
+    // With Ctrl: the grid's first cell (first row, Tenant) and last cell (last row, its last cell).
+    await page.keyboard.press("Control+End");
+    expect(await focused()).toBe(last?.replace(/^[^:]*: /, ""));
+    await page.keyboard.press("Control+Home");
+    const top = first?.replace(/^[^:]*: /, "") ?? "";
+    expect(await focused()).toBe(top);
+    expect(top).toMatch(/ in Tenant$/);
+    // The focused cell is the one explained, as with the arrows: "View Users (users.view) in Tenant …".
+    const explanation = page.getByRole("complementary", { name: "Explanation" });
+    const label = top.replace(/ in Tenant$/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    await hasText(explanation.locator("p").first(), new RegExp(`^${label} \\([a-z_.]+\\) in Tenant`));
+  });
+
   it("is one Tab stop, and an arrow key shows the cell it moves to clear of the sticky header and column", async () => {
     const page = await signedIn({ path: `/users/${userId}/effective-permissions` });
     // Narrow enough that the four columns scroll sideways inside the grid's box.

@@ -87,7 +87,12 @@ describe("narrow screens", () => {
       someone ||= made.id;
     }
     // Workspaces are the effective-permissions grid's columns: what makes it wider than a phone.
-    for (const name of ["Radiotherapy North", "Oncology Day Unit", "Physics Planning"]) {
+    for (const name of [
+      "Radiotherapy North",
+      "Oncology Day Unit",
+      "Physics Planning",
+      "Stereotactic Brachytherapy Suite North",
+    ]) {
       await tenant.admin.workspaces.create({ slug: name.toLowerCase().replaceAll(" ", "-"), name });
     }
   });
@@ -228,6 +233,58 @@ describe("narrow screens", () => {
       await fitsTheWidth(page);
     }
     await shot(page, "narrow-effective-permissions");
+  });
+
+  it("fits the role editor's Permissions tab to a phone, with and without a workspace row", async () => {
+    const page = await signedIn({ path: "/roles" });
+    await page.setViewportSize(PHONE);
+    await page.getByRole("button", { name: "Create New Role" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create New Role" });
+    await dialog.getByRole("tab", { name: "Permissions" }).click();
+    const workspaces = dialog.getByRole("group", { name: "Workspace permissions" });
+    await visible(workspaces);
+    // The dialog does not scroll sideways: the fieldsets' right borders are inside it.
+    const fits = () =>
+      dialog.evaluate((d) => {
+        const edge = d.getBoundingClientRect().right - d.clientLeft;
+        const out = [...d.querySelectorAll(".pe-scope, .pe-row, .pe-add > *")]
+          .filter((el) => el.getBoundingClientRect().right > edge + 0.5)
+          .map(
+            (el) =>
+              `${el.className || el.tagName.toLowerCase()} → ${Math.round(el.getBoundingClientRect().right)}`,
+          );
+        return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, out };
+      });
+    const before = await fits();
+    expect(before, `past the dialog's edge: ${before.out.join(", ")}`).toMatchObject({
+      scrollWidth: before.clientWidth,
+      out: [],
+    });
+    // The pictures show the part that used to stick out: the workspace select and Add.
+    await dialog.getByLabel("Workspace", { exact: true }).scrollIntoViewIfNeeded();
+    await shot(page, "narrow-role-permissions");
+
+    await dialog
+      .getByLabel("Workspace", { exact: true })
+      .selectOption({ label: "Stereotactic Brachytherapy Suite North" });
+    await dialog.getByRole("button", { name: "Add", exact: true }).click();
+    await visible(dialog.getByRole("group", { name: "Stereotactic Brachytherapy Suite North" }));
+    const after = await fits();
+    expect(after, `past the dialog's edge: ${after.out.join(", ")}`).toMatchObject({
+      scrollWidth: after.clientWidth,
+      out: [],
+    });
+    await fitsTheWidth(page);
+    await dialog.getByLabel("Workspace", { exact: true }).scrollIntoViewIfNeeded();
+    await shot(page, "narrow-role-permissions-row");
+
+    // A desktop keeps its look: the workspace select at least 16rem wide (as wide as its longest
+    // name), the Add button beside it.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const select = await dialog.getByLabel("Workspace", { exact: true }).boundingBox();
+    const add = await dialog.getByRole("button", { name: "Add", exact: true }).boundingBox();
+    expect(select?.width).toBeGreaterThanOrEqual(256);
+    expect(add && select && add.x > select.x + select.width && add.y >= select.y).toBe(true);
   });
 
   it("keeps the side navigation and no menu button on a desktop", async () => {

@@ -2,9 +2,10 @@
  * The grid: permissions as rows (grouped by category, each group collapsible), "Tenant" and each
  * workspace as columns. Every cell is a button whose text says allowed / denied / only granted
  * patients (a mark and words, not colour alone); focusing or pressing it asks for its explanation.
- * Arrow keys move between cells; the header row and the permission column stay in view. The grid
- * is one Tab stop (a roving tabindex: the selected cell, else the first), and a focused cell is
- * scrolled clear of the sticky header and permission column.
+ * Arrow keys move between cells, Home and End to a row's ends (with Ctrl, the grid's); the header
+ * row and the permission column stay in view. The grid is one Tab stop (a roving tabindex: the
+ * selected cell, else the first), and a focused cell is scrolled clear of the sticky header and
+ * permission column.
  *
  * An ARIA grid (`role="grid"`), since it is navigated like one: a screen reader then hands the
  * arrow keys to it. Its rows, cells and headers take their grid roles (row, gridcell, columnheader,
@@ -38,8 +39,12 @@ function reveal(cell: HTMLElement) {
   else if (c.top < top) box.scrollTop -= top - c.top;
 }
 
-/** Moves focus to the nearest cell in the arrow's direction; at an edge it stays (no scrolling). */
-function onArrow(event: KeyboardEvent<HTMLTableElement>) {
+/**
+ * The data grid pattern's keys (WAI-ARIA APG): an arrow moves focus to the nearest cell that way (at
+ * an edge it stays, with no scrolling); Home and End to the first and last cell of the row, and with
+ * Ctrl to those of the grid (its first and last row). A tenant-only row has its Tenant cell alone.
+ */
+function onKey(event: KeyboardEvent<HTMLTableElement>) {
   const moves: Record<string, [number, number]> = {
     ArrowUp: [-1, 0],
     ArrowDown: [1, 0],
@@ -47,19 +52,28 @@ function onArrow(event: KeyboardEvent<HTMLTableElement>) {
     ArrowRight: [0, 1],
   };
   const move = moves[event.key];
+  const edge = event.key === "Home" || event.key === "End";
   const from = event.target as HTMLElement;
-  if (!move || !from.dataset.row) return;
+  if ((!move && !edge) || !from.dataset.row) return;
   event.preventDefault();
   const rows = [...event.currentTarget.querySelectorAll<HTMLTableRowElement>("tr[data-cells]")];
   const row = Number(from.dataset.row);
   const col = Number(from.dataset.col);
+  const cellsOf = (r: number) => [
+    ...(rows[r]?.querySelectorAll<HTMLButtonElement>("button[data-col]") ?? []),
+  ];
+  if (!move) {
+    const cells = cellsOf(event.ctrlKey ? (event.key === "Home" ? 0 : rows.length - 1) : row);
+    (event.key === "Home" ? cells[0] : cells.at(-1))?.focus();
+    return;
+  }
   const at = (r: number, c: number) =>
     rows[r]?.querySelector<HTMLButtonElement>(`button[data-col="${c}"]`) ?? null;
   let next: HTMLButtonElement | null = null;
   if (move[0] !== 0) {
     for (let r = row + move[0]; r >= 0 && r < rows.length && !next; r += move[0]) next = at(r, col);
   } else {
-    const cols = rows[row]?.querySelectorAll<HTMLButtonElement>("button[data-col]").length ?? 0;
+    const cols = cellsOf(row).length;
     for (let c = col + move[1]; c >= 0 && c <= cols + 1 && !next; c += move[1]) next = at(row, c);
   }
   next?.focus();
@@ -107,7 +121,7 @@ export function PermissionGrid(props: {
   return (
     <div className="effective-scroll">
       {/* biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: a grid is a table navigated by arrow keys, which this one is. */}
-      <table className="effective-grid" role="grid" aria-readonly="true" onKeyDown={onArrow}>
+      <table className="effective-grid" role="grid" aria-readonly="true" onKeyDown={onKey}>
         <caption className="visually-hidden">Effective permissions by tenant and workspace</caption>
         <thead>
           <tr>
