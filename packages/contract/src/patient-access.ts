@@ -30,10 +30,10 @@ export const PatientRef = z
  * spaces), which would make " MRN-9 " a patient apart from "MRN-9" (found by the rejection
  * audit). Reads and revocations take any reference, so nothing stored before is out of reach.
  */
-export const NewPatientRef = PatientRef.refine(
-  (v) => v.trim() === v,
-  "must not begin or end with a space, nor be only spaces",
-)
+export const NewPatientRef = PatientRef.refine((v) => v.trim() === v, {
+  message: "must not begin or end with a space, nor be only spaces",
+  abort: true, // one message for a reference ending in U+2028, which trim() takes for a space
+})
   // A bidi override reversed the rest of the line in the audit export and in the emergency email
   // to every administrator (input audit, 2026-12-06): refused in a new reference as in any text.
   .refine(isOneLineText, "must be text on one line, without control or bidirectional-override characters");

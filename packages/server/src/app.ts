@@ -29,6 +29,7 @@ import { answerClientError } from "./http/client-error.ts";
 import { DEFAULT_CONSOLE_DIR, installConsole } from "./http/console.ts";
 import { installDocumentedStatusCheck } from "./http/documented-statuses.ts";
 import { installInputText } from "./http/input-text.ts";
+import { loggedUrl } from "./http/logged-url.ts";
 import { installMetrics } from "./http/metrics.ts";
 import { frameworkProblem, installErrorHandling } from "./http/problem.ts";
 import { createRateLimiter } from "./http/rate-limit.ts";
@@ -126,26 +127,6 @@ export const REDACTED_PATHS = [
   "err.detail",
   "err.cause.detail",
 ];
-
-/**
- * Query parameters whose values are secrets (a link's token pasted into a URL, a code, a CSRF
- * token or session a client put there by mistake).
- */
-const SECRET_QUERY =
-  /([?&](?:[^=&]*(?:token|code|pass|pwd|pw|secret|csrf|session|otp|auth|bearer|key|jwt|recovery|credential)[^=&]*)=)[^&#]*/gi;
-
-/**
- * Any value that is one of Staffgate's own secrets, whatever its parameter is called: a session
- * under `?bearer=` was logged (the SECURITY.md audit, 2026-12-06). Percent-encoding included.
- */
-const SECRET_VALUE = /([?&][^=&#]*=)(?:[^&#]*?)(?:sg[sdirt]|csrf)(?:_|%5F)[^&#]*/gi;
-
-/** A request's URL as logged: secret query values replaced (SECURITY.md C-31: tokens in URLs). */
-export function loggedUrl(url: string): string {
-  return url.includes("?")
-    ? url.replace(SECRET_QUERY, "$1[redacted]").replace(SECRET_VALUE, "$1[redacted]")
-    : url;
-}
 
 /**
  * Log lines carry their time as ISO 8601 in UTC (ASVS 16.2.2), not epoch milliseconds, and a

@@ -233,6 +233,9 @@ describe(`API conventions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(res.json().errors).toEqual([{ path: "query.q", message: "must be given once" }]);
     const twice = await inject({ method: "GET", url: "/api/v1/users?limit=10&status=active&limit=20" });
     expect(twice.json().errors).toEqual([{ path: "query.limit", message: "must be given once" }]);
+    // An unknown one given twice is unknown first; a parameter SCIM ignores stays ignored.
+    const unknown = await inject({ method: "GET", url: "/api/v1/users?foo=1&foo=2" });
+    expect(unknown.json().errors).toEqual([{ path: "query.foo", message: "is not a known field" }]);
     const typed = await inject({
       method: "POST",
       url: "/api/v1/workspaces",

@@ -299,6 +299,7 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     const none = await scimClient(t, null)("GET", "/Users");
     expect(none.headers["www-authenticate"]).toBe('Bearer realm="staffgate"');
     // A token that was sent and refused is `invalid_token` (RFC 6750 §3.1), on SCIM and REST alike.
+    expect((await scim("GET", "/Users?sortBy=userName&sortBy=id&count=1")).status).toBe(200);
     const bogus = await scimClient(t, "sgt_bogus")("GET", "/Users");
     expect(bogus.headers["www-authenticate"]).toBe('Bearer realm="staffgate", error="invalid_token"');
     const rest = await t.app.inject({
@@ -621,6 +622,37 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await scim("GET", `/Users/${first.body.id}`)).body.externalId).toBeUndefined();
     const restored = (await auditOf(t, a, first.body.id)).filter((e) => e.action === "user.restored");
     expect(restored.at(-1)?.changes).toMatchObject({ externalId: { before: "idp-unique-1", after: null } });
+  });
+
+  it("refuses an externalId with control or bidi characters or past 255, yet never blocks updates over one stored before", async () => {
+    for (const externalId of ["ext\r\nBcc: x@y.example", "\u202eEXT", "E".repeat(256)]) {
+      const res = await scim("POST", "/Users", scimUser({ externalId }));
+      expect([res.status, res.body.scimType, res.body.errors?.[0]?.path]).toEqual([
+        400,
+        "invalidValue",
+        "externalId",
+      ]);
+    }
+    const made = (await scim("POST", "/Users", scimUser({ externalId: "idp-legacy-1" }))).body;
+    const bidi = await scim("PATCH", `/Users/${made.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "replace", path: "externalId", value: "\u202eidp" }],
+    });
+    expect([bidi.status, bidi.body.errors?.[0]?.path]).toEqual([400, "externalId"]);
+    // An id stored before the rule (as an older version took it) is kept, and the provider can
+    // still switch the account off: the rule judges a new id only.
+    const legacy = "L".repeat(300);
+    await t.db.kysely
+      .updateTable("scim_external_ids")
+      .set({ external_id: legacy })
+      .where("tenant_id", "=", a.id)
+      .where("resource_id", "=", made.id)
+      .execute();
+    const off = await scim("PATCH", `/Users/${made.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "replace", path: "active", value: false }],
+    });
+    expect([off.status, off.body.active, off.body.externalId]).toEqual([200, false, legacy]);
   });
 
   it("names the default role when it is what the token may not give, not groups, which the body did not send", async () => {

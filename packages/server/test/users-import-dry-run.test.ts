@@ -106,7 +106,7 @@ describe(`users import dry run: every error of every row (${TEST_DB})`, () => {
     for (const eol of ["\n", "\r\n", "\r"]) {
       const file = [
         HEADER,
-        "", // line 2: blank
+        " \t ", // line 2: blank but for spaces and a tab
         'ann,ann@example.org,Ann,"Lee',
         'Jones",No Such Role,,', // lines 3–4: one row whose name spans two lines
         "",

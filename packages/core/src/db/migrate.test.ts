@@ -125,4 +125,49 @@ describe("migrateToLatest", () => {
       await db.destroy();
     }
   });
+
+  it("rebuilds audit_heads with tenant_id NOT NULL on SQLite, keeping its rows and the audit trail's triggers", async () => {
+    const db = openDatabase(":memory:");
+    try {
+      const migrator = new Migrator({
+        db: db.allTenants as never,
+        provider: { getMigrations: async () => MIGRATIONS },
+        migrationTableName: "staffgate_migrations",
+        migrationLockTableName: "staffgate_migrations_lock",
+      });
+      expect((await migrator.migrateTo("2026-12-06T18-10_audit_no_truncate")).error).toBeUndefined();
+      const triggers = async () =>
+        (
+          await sql<{ name: string; sql: string }>`select name, sql from sqlite_master
+            where type = 'trigger' order by name`.execute(db.allTenants)
+        ).rows;
+      const before = await triggers();
+      await sql`insert into tenants (id, slug, slug_key, name, time_zone, catalog, work_roles, settings, created_at, updated_at)
+        values ('ten_a', 'a', 'a', 'A', 'UTC', '[]', '[]', '{}', '2026-01-01', '2026-01-01')`.execute(
+        db.allTenants,
+      );
+      await sql`insert into audit_heads (tenant_id, seq, hash, purged_through_seq, purged_through_hash)
+        values ('ten_a', 7, 'h7', 3, 'h3')`.execute(db.allTenants);
+      await migrateToLatest(db.allTenants as never);
+      const { rows } = await sql<{
+        tenant_id: string;
+        seq: number;
+        hash: string;
+        p: number;
+        ph: string;
+      }>`select
+        tenant_id, seq, hash, purged_through_seq as p, purged_through_hash as ph from audit_heads`.execute(
+        db.allTenants,
+      );
+      expect(rows.map((r) => [r.tenant_id, Number(r.seq), r.hash, Number(r.p), r.ph])).toEqual([
+        ["ten_a", 7, "h7", 3, "h3"],
+      ]);
+      expect(await triggers()).toEqual(before);
+      await expect(
+        sql`insert into audit_heads (tenant_id, seq, hash) values (null, 1, 'x')`.execute(db.allTenants),
+      ).rejects.toThrow(/NOT NULL/);
+    } finally {
+      await db.destroy();
+    }
+  });
 });

@@ -4,7 +4,7 @@
  */
 import { RoleName } from "@staffgate/contract";
 import { GROUP_SCHEMA } from "./scim-attributes.rules.ts";
-import { field, scimExternalId, scimInvalid, scimVersion } from "./scim-user.rules.ts";
+import { field, scimInvalid, scimVersion } from "./scim-user.rules.ts";
 
 export interface ScimGroupSource {
   readonly id: string;
@@ -50,7 +50,10 @@ export function readScimGroup(body: Record<string, unknown>): ScimGroupInput {
   if (!displayName.success) {
     throw scimInvalid("displayName", displayName.error.issues[0]?.message ?? "must be a role name");
   }
-  const externalId = scimExternalId(field(body, "externalId"));
+  const externalId = field(body, "externalId");
+  if (externalId !== undefined && externalId !== null && typeof externalId !== "string") {
+    throw scimInvalid("externalId", "must be a string");
+  }
   const members = field(body, "members") ?? [];
   if (!Array.isArray(members)) throw scimInvalid("members", "must be a list");
   const ids: string[] = [];
@@ -60,5 +63,5 @@ export function readScimGroup(body: Record<string, unknown>): ScimGroupInput {
       throw scimInvalid(`members[${i}].value`, "must be a user id");
     if (!ids.includes(value)) ids.push(value);
   });
-  return { displayName: displayName.data, externalId, memberIds: ids };
+  return { displayName: displayName.data, externalId: externalId || null, memberIds: ids };
 }

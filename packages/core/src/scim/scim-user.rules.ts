@@ -120,18 +120,17 @@ function text(value: unknown, path: string, required: boolean): string | null {
 export const SCIM_EXTERNAL_ID_MAX = 255;
 
 /**
- * A resource's `externalId`: text on one line of at most 255 characters, or none. It is stored,
- * audited and exported as it comes: CR/LF, BEL and bidi overrides went into the audit trail, and a
- * 200,000-character id could never be found again (input audit, 2026-12-06).
+ * A new `externalId`: text on one line of at most 255 characters. It is stored, audited and
+ * exported as it comes: CR/LF, BEL and bidi overrides went into the audit trail, and a
+ * 200,000-character id could never be found again (input audit, 2026-12-06). Judged only when the
+ * id changes (scim-write.ts), so that one stored before the rule does not block every later update
+ * of its resource, deprovisioning included (found by the review).
  */
-export function scimExternalId(value: unknown): string | null {
-  const id = text(value, "externalId", false);
-  if (id === null) return null;
+export function ensureExternalIdText(id: string): void {
   if (!isOneLineText(id))
     throw scimInvalid("externalId", "must be text on one line, without control characters");
   if ([...id].length > SCIM_EXTERNAL_ID_MAX)
     throw scimInvalid("externalId", `must be at most ${SCIM_EXTERNAL_ID_MAX} characters`);
-  return id;
 }
 
 /**
@@ -200,7 +199,7 @@ export function readScimUser(body: Record<string, unknown>): ScimUserInput {
       `${ENTERPRISE_USER_SCHEMA}:employeeNumber`,
       false,
     ),
-    externalId: scimExternalId(field(body, "externalId")),
+    externalId: text(field(body, "externalId"), "externalId", false),
     active: active === undefined || active === null ? undefined : scimBoolean(active, "active"),
     password: password === undefined || password === null ? undefined : text(password, "password", true)!,
     groupId,

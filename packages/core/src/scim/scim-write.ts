@@ -6,6 +6,7 @@ import { AppError } from "../shared/errors.ts";
 import { inTenantTx, type Trx } from "../shared/tx.ts";
 import { expectVersion } from "../shared/versions.ts";
 import { createScimStore, type ScimResourceType, type ScimStore } from "./scim.store.ts";
+import { ensureExternalIdText } from "./scim-user.rules.ts";
 
 /**
  * One tenant transaction around a change to an existing resource: loaded (404 when missing),
@@ -62,6 +63,7 @@ export async function keepExternalId(
   const store = createScimStore(trx, ctx.tenantId);
   const before = created ? null : ((await store.externalIds(type, [target.id])).get(target.id) ?? null);
   if (before === externalId) return;
+  if (externalId !== null) ensureExternalIdText(externalId);
   await mayChange?.();
   // The identity provider's join key names one resource: given to a second one, the provider's
   // updates of the first would land there (a limited administrator giving their own account a

@@ -146,8 +146,9 @@ function startLines(text: string, recordEnds: readonly number[]): number[] {
   let line = 1;
   let at = 0;
   for (const end of recordEnds) {
-    // Blank lines before a record are skipped by the parser and counted here.
-    while (at < end && (bytes[at] === 0x0a || bytes[at] === 0x0d)) line += isBreak(at++) ? 1 : 0;
+    // Blank lines before a record (empty, or spaces and tabs only) are skipped by the parser and
+    // counted here; a space or tab adds no line.
+    while (at < end && [0x0a, 0x0d, 0x20, 0x09].includes(bytes[at]!)) line += isBreak(at++) ? 1 : 0;
     starts.push(line);
     while (at < end) line += isBreak(at++) ? 1 : 0;
   }

@@ -168,10 +168,13 @@ const tooLongPassword = (issue: z.core.$ZodIssue) =>
 
 function parseOrThrow<S extends Schema>(schema: S, value: unknown, prefix: string): z.output<S> {
   // A parameter given twice arrives as a list, which its schema described as "must be a number"
-  // or "must be text" (input audit): no parameter takes a list, so say what is wrong.
+  // or "must be text" (input audit): no parameter takes a list, so say what is wrong. Only those
+  // the schema names: an unknown one is "not a known field", and SCIM's loose query ignores those
+  // it does not read (`sortBy`), given twice or not.
+  const named = (schema as { shape?: Record<string, unknown> }).shape;
   const repeated =
-    prefix === "query" && value
-      ? Object.keys(value).filter((k) => Array.isArray((value as Record<string, unknown>)[k]))
+    prefix === "query" && value && named
+      ? Object.keys(value).filter((k) => k in named && Array.isArray((value as Record<string, unknown>)[k]))
       : [];
   if (repeated.length > 0) {
     throw new AppError("VALIDATION_FAILED", "The query is not valid", {
