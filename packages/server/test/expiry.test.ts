@@ -52,6 +52,40 @@ describe(`account expiry job (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
     expect(await archiveExpiredUsers(deps())).toMatchObject({ archived: 0 });
   });
 
+  it("past its expiry, before the job archives it, nothing brings the account back: no edit, no reactivation, no token of its making", async () => {
+    const a = await t.createTenant();
+    const administrator = await roleIdByName(t, a, "Administrator");
+    const { user, client } = await createUser(t, a, {
+      roleId: administrator,
+      extra: { expiresAt: inHours(1) },
+    });
+    const made = await client.apiTokens.create({ name: "Made before expiry", roleId: administrator });
+    const viaToken = t.anonymous.withToken(made.token);
+    await viaToken.auth.me();
+    t.clock.advance(HOUR + 1);
+    const admin = await t.signIn(a.slug, "admin"); // the hour idled the tenant's first session out
+    // The job has not run: the account is still "active" in its row, and refused everywhere.
+    expect((await userRow(t, a, user.id))?.status).toBe("active");
+    expect((await problemOf(() => client.auth.me())).status).toBe(401);
+    expect((await problemOf(() => viaToken.auth.me())).status).toBe(401);
+    // Clearing or moving the expiry, by the API or a CSV row, would revive it and its session.
+    for (const expiresAt of [null, inHours(24)]) {
+      const p = await problemOf(() => admin.users.update(user.id, { expiresAt }));
+      expect([p.status, p.code], String(expiresAt)).toEqual([409, "USER_STATE_INVALID"]);
+    }
+    const csv = `email,expiresAt\n${user.email},${inHours(24)}\n`;
+    const imported = await problemOf(() => admin.users.import({ csv }));
+    expect([imported.status, imported.errors[0]?.message]).toEqual([422, expect.stringContaining("expired")]);
+    expect((await problemOf(() => client.auth.me())).status).toBe(401);
+    expect((await problemOf(() => viaToken.auth.me())).status).toBe(401);
+    // Switched off, it cannot be switched on again; archived by the job, it is restored with a new expiry.
+    await admin.userActions.deactivate(user.id);
+    expect((await problemOf(() => admin.userActions.reactivate(user.id))).code).toBe("USER_STATE_INVALID");
+    expect(await archiveExpiredUsers(deps())).toMatchObject({ errors: [] });
+    expect((await admin.userActions.restore(user.id, { expiresAt: null })).status).toBe("active");
+    expect((await problemOf(() => client.auth.me())).status).toBe(401);
+  });
+
   it("an invited account that expires takes its invitation link with it (a restore sends a new one)", async () => {
     const a = await t.createTenant();
     const invited = await inviteUser(t, a);

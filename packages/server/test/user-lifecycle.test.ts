@@ -102,6 +102,22 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     const invited = await inviteUser(t, a);
     await a.admin.userActions.archive(invited.id);
     expect((await a.admin.userActions.restore(invited.id)).status).toBe("invited");
+    // Switched off before it ever set a password, then archived: still no password, so invited
+    // again with a new link (it came back active, unable to sign in, and counted as a seat).
+    const never = await inviteUser(t, a);
+    await a.admin.userActions.deactivate(never.id);
+    await a.admin.userActions.archive(never.id);
+    expect((await a.admin.userActions.restore(never.id)).status).toBe("invited");
+    const links = await t.db.kysely
+      .selectFrom("credential_tokens")
+      .select("id")
+      .where("tenant_id", "=", a.id)
+      .where("user_id", "=", never.id)
+      .where("kind", "=", "invitation")
+      .where("used_at", "is", null)
+      .where("expires_at", ">", t.clock.now().toISOString())
+      .execute();
+    expect(links).toHaveLength(1);
   });
 
   it.each([
@@ -375,6 +391,9 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     const eventsBefore = (await auditOf(t, a, user.id)).length;
     const p = await problemOf(() => a.admin.userActions.unlock(user.id));
     expect(`${p.status} ${p.code}`).toBe("409 USER_STATE_INVALID");
+    // Its second factor neither: a restore brought the account back without it.
+    const mfa = await problemOf(() => a.admin.mfa.reset(user.id));
+    expect(`${mfa.status} ${mfa.code}`).toBe("409 USER_STATE_INVALID");
     expect(await a.admin.users.get(user.id)).toEqual(before);
     expect((await auditOf(t, a, user.id)).length).toBe(eventsBefore);
   });

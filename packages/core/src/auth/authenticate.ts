@@ -32,7 +32,7 @@ import { holdsPatientPermission, mfaRequiredFor } from "./mfa.rules.ts";
 import { idledOut, sessionEndMs } from "./session-lifetime.rules.ts";
 import { purposeNow } from "./session-purpose.rules.ts";
 import { createSessionStore } from "./sessions.store.ts";
-import { tokenMakers } from "./token-cover.rules.ts";
+import { makersExpireAt, tokenMakers } from "./token-cover.rules.ts";
 
 /** Touching last_used_at on every request would make every read a write; once a minute at most. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -297,12 +297,14 @@ const apiTokenKind: Kind<ApiTokenCallerRow> = {
       deps.db.kysely,
       asks.map((a) => a.tokenHash),
     ),
-  judge(row, now, nowIso) {
+  judge(row, now, nowIso, policy) {
     if (row.revokedAt !== null) return "refuse";
     if (row.expiresAt !== null && row.expiresAt <= nowIso) return "refuse";
     // A token acts only as its own virtual integration user, and only while that user is active.
     if (row.status !== "active" || row.virtual !== 1) return "refuse";
     if (row.userExpiresAt !== null && row.userExpiresAt <= nowIso) return "refuse";
+    const makersUntil = makersExpireAt(policy, row.userId);
+    if (makersUntil !== null && makersUntil <= nowIso) return "refuse";
     return row.lastUsedAt === null || now - Date.parse(row.lastUsedAt) > TOUCH_INTERVAL_MS ? "touch" : "ok";
   },
   touch: (deps, row, nowIso) =>

@@ -312,6 +312,14 @@ export function createMfaService(deps: Deps) {
         if (row.virtual === 1) {
           throw new AppError("USER_STATE_INVALID", "A virtual user has no two-factor sign-in to reset");
         }
+        // Nothing of an archived account is edited (its unlock and password are refused too): a
+        // restore brought the account back without the second factor it had (lifecycle audit).
+        if (row.status === "archived") {
+          throw new AppError(
+            "USER_STATE_INVALID",
+            "The user is archived; restore it before resetting its MFA",
+          );
+        }
         const at = now().toISOString();
         // The user's row before any MFA row, as every MFA change takes them: no deadlock.
         await createUserStore(trx, ctx.tenantId).lockUserRow(userId, deps.db.dialect);

@@ -46,6 +46,23 @@ const UNCOVERED: TokenMakers = { covered: false };
 const NO_MAKER: TokenMakers = { covered: true };
 
 /** Walks the chain of makers of the token whose integration user is `userId`. */
+/**
+ * The earliest expiry among the token's makers, or null: an expired maker is not an active one,
+ * and its tokens acted for up to a second after the expiry, until the expiry job archived it (the
+ * lifecycle audit, 2026-12-06). Judged on every request, as the time moves with no change.
+ */
+export function makersExpireAt(policy: PolicySnapshot, userId: string): string | null {
+  let earliest: string | null = null;
+  let user = policy.users.get(userId);
+  for (let step = 0; user?.createdBy && step < MAX_CHAIN; step++) {
+    user = policy.users.get(user.createdBy);
+    const at = user?.expiresAt ?? null;
+    if (at !== null && (earliest === null || at < earliest)) earliest = at;
+    if (!user?.virtual) break;
+  }
+  return earliest;
+}
+
 export function tokenMakers(policy: PolicySnapshot, userId: string): TokenMakers {
   let user = policy.users.get(userId);
   for (let step = 0; user !== undefined && step < MAX_CHAIN; step++) {

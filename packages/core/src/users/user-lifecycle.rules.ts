@@ -64,6 +64,20 @@ function verb(action: LifecycleAction): string {
   return action === "activate" ? "activated" : `${action}d`;
 }
 
+/** Whether an expiry has passed at `now` (both ISO 8601 in UTC, so they compare as text). */
+export function hasExpired(expiresAt: string | null, now: string): boolean {
+  return expiresAt !== null && expiresAt <= now;
+}
+
+/** Past its expiry an account is treated as archived: restored with a new expiry, never edited back. */
+export function expiredRefusal(expiresAt: string): LifecycleDecision & { ok: false } {
+  return {
+    ok: false,
+    code: "USER_STATE_INVALID",
+    detail: `The account expired at ${expiresAt} and is being archived; restore it then with a new expiresAt`,
+  };
+}
+
 /**
  * The state after `action`, or why it is refused. Restore returns the user to `active`, as
  * PRODUCT.md says (and as Provet re-activates a restored account), a deactivated one included:
@@ -79,10 +93,14 @@ export function decideTransition(
   const keep = { archivedFrom: user.archivedFrom, expiresAt: user.expiresAt };
   if (action === "archive") {
     if (user.status === "archived") return refused(action, user.status);
+    // A user switched off before it ever set a password is still one without a password: restored,
+    // it is invited again, not active without a way to sign in (the lifecycle audit).
+    const neverActive =
+      user.status === "invited" || (user.status === "inactive" && user.archivedFrom === "invited");
     return {
       ok: true,
       status: "archived",
-      archivedFrom: user.status,
+      archivedFrom: neverActive ? "invited" : user.status,
       expiresAt: user.expiresAt,
       endsAccess: true,
     };
@@ -117,6 +135,10 @@ export function decideTransition(
       endsAccess: true,
     };
   }
+  // Past its expiry the account is archived within moments by the expiry job: switched on in
+  // between, it was active again without a restore (the lifecycle audit, 2026-12-06).
+  if (action === "reactivate" && hasExpired(user.expiresAt, options.now))
+    return expiredRefusal(user.expiresAt!);
   if (action === "reactivate" && user.status === "inactive" && user.archivedFrom === "invited") {
     return { ok: true, status: "invited", archivedFrom: null, expiresAt: user.expiresAt, endsAccess: true };
   }

@@ -38,6 +38,7 @@ import {
   tenantWorkRoles,
   text,
 } from "./user-input.ts";
+import { expiredRefusal, hasExpired } from "./user-lifecycle.rules.ts";
 import { loadTargetWithin } from "./user-lifecycle.service.ts";
 import { createUserStore } from "./users.store.ts";
 import { toUser } from "./users.table.ts";
@@ -69,6 +70,12 @@ export async function updateUserIn(
     throw new AppError("USER_STATE_INVALID", "The user is archived; restore it before editing");
   }
   const now = deps.clock.now().toISOString();
+  // Past its expiry (the expiry job archives it within moments) an edit could clear or move the
+  // expiry and bring the account, and its sessions, back without a restore (the lifecycle audit).
+  if (hasExpired(row.expires_at, now)) {
+    const refusal = expiredRefusal(row.expires_at!);
+    throw new AppError(refusal.code, refusal.detail);
+  }
   const extras = (await store.extrasFor([row])).get(row.id)!;
   const before = toUser(row, extras, now);
 
