@@ -95,6 +95,25 @@ describe(`SCIM Groups (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await a.admin.users.get(two.id)).roleId).toBe(viewer);
   });
 
+  it("names the default role when it is what a member's removal would give beyond the token, not the group", async () => {
+    // The token holds what the group holds (nothing) but not Viewer's patient permissions.
+    const membersOnly = scimClient(
+      t,
+      await provisioningToken(a, await roleWith(a, ["users.view", "users.manage"])),
+    );
+    const group = (await scim("POST", "/Groups", { schemas: [GROUP], displayName: groupName() })).body;
+    const member = (await createUser(t, a, { roleId: group.id })).user;
+    const res = await membersOnly("PATCH", `/Groups/${group.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "remove", path: `members[value eq "${member.id}"]` }],
+    });
+    expect([res.status, res.body.code, res.body.errors]).toEqual([403, "PRIVILEGE_ESCALATION", undefined]);
+    expect(res.body.detail).toMatch(
+      /^The tenant's default role for provisioned users \(scimDefaultRoleId, on Settings\)/,
+    );
+    expect((await a.admin.users.get(member.id)).roleId).toBe(group.id);
+  });
+
   it("answers a member change without its members when excludedAttributes asks (Entra's large groups)", async () => {
     const group = (
       await scim("POST", "/Groups?excludedAttributes=members", { schemas: [GROUP], displayName: groupName() })

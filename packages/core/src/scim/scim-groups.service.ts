@@ -40,7 +40,7 @@ import { readScimGroup, type ScimGroupInput, toScimGroup } from "./scim-group.ru
 import type { PatchTarget } from "./scim-patch.rules.ts";
 import { scimInvalid } from "./scim-user.rules.ts";
 import { inScimTerms } from "./scim-users.service.ts";
-import { changeExisting, keepExternalId } from "./scim-write.ts";
+import { changeExisting, defaultRoleRefusal, keepExternalId } from "./scim-write.ts";
 
 const lookup = attributeLookup(GROUP_ATTRIBUTES);
 const GROUP_PATCH_TARGET: PatchTarget = {
@@ -137,7 +137,12 @@ export function createScimGroupsService(deps: Deps) {
           "A user always holds a role: removing members needs a default role for provisioned users (Settings) other than this one",
         );
       }
-      await moveInto(trx, ctx, caller, fallback, removed);
+      try {
+        await moveInto(trx, ctx, caller, fallback, removed);
+      } catch (error) {
+        defaultRoleRefusal(error);
+        throw error;
+      }
     }
     await keepExternalId(
       deps,

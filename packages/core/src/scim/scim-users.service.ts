@@ -48,7 +48,7 @@ import {
   scimInvalid,
   toScimUser,
 } from "./scim-user.rules.ts";
-import { changeExisting, keepExternalId } from "./scim-write.ts";
+import { changeExisting, defaultRoleRefusal, keepExternalId } from "./scim-write.ts";
 
 const EXTENSIONS = [{ urn: ENTERPRISE_USER_SCHEMA, attributes: ENTERPRISE_USER_ATTRIBUTES }];
 const lookup = attributeLookup(USER_ATTRIBUTES, EXTENSIONS);
@@ -73,21 +73,6 @@ export function inScimTerms(error: unknown): never {
     throw new AppError(error.code, error.message, { errors, extensions: { ...error.extensions } });
   }
   throw error;
-}
-
-/**
- * A new user without a group gets the tenant's default role: when the token may not give it, the
- * refusal names that setting, not `groups`, which the body did not send (found by the SCIM audit:
- * a token holding users.manage alone could provision nobody, and the error blamed `groups`).
- */
-function defaultRoleRefusal(error: unknown): void {
-  if (!(error instanceof AppError) || error.code !== "PRIVILEGE_ESCALATION") return;
-  const onRole = error.errors?.find((e) => e.path === "roleId");
-  if (!onRole) return;
-  throw new AppError(
-    "PRIVILEGE_ESCALATION",
-    `The tenant's default role for provisioned users (scimDefaultRoleId, on Settings) ${onRole.message}; the token's role must hold at least what the roles it gives hold`,
-  );
 }
 
 /** Contract validation (lengths, formats) of what the SCIM body maps to, with SCIM attribute names. */

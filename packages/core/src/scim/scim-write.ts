@@ -95,3 +95,19 @@ export async function keepExternalId(
     changes: { externalId: { before, after: externalId } },
   });
 }
+
+/**
+ * A user given the tenant's default role (a new user without a group, or a member removed from
+ * its group): when the token may not give it, the refusal names that setting, not `groups`, which
+ * the request did not name (found by the SCIM audits: a token holding users.manage alone could
+ * provision nobody, and a member's removal blamed the group it left).
+ */
+export function defaultRoleRefusal(error: unknown): void {
+  if (!(error instanceof AppError) || error.code !== "PRIVILEGE_ESCALATION") return;
+  const onRole = error.errors?.find((e) => e.path === "roleId");
+  if (!onRole) return;
+  throw new AppError(
+    "PRIVILEGE_ESCALATION",
+    `The tenant's default role for provisioned users (scimDefaultRoleId, on Settings) ${onRole.message}; the token's role must hold at least what the roles it gives hold`,
+  );
+}
