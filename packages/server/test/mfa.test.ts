@@ -500,10 +500,12 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
 
   describe("tenant requirement", () => {
     let c: TestTenant;
+    let enrolledAdmin: Awaited<ReturnType<typeof enrolled>>;
     let plainRole: string;
     let patientRole: string;
     beforeAll(async () => {
       c = await t.createTenant();
+      enrolledAdmin = await enrolled(c);
       plainRole = await createRole(c, ["users.view"]);
       patientRole = await createRole(c, ["patients.read"]);
     });
@@ -679,7 +681,9 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     });
 
     it("the administrator's waiver lasts until the requirement changes again", async () => {
-      const token = await c.admin.apiTokens.create({
+      // The token's maker is enrolled: a token of someone the rule confines is held back (below).
+      const keeper = await enrolled(c);
+      const token = await keeper.client.apiTokens.create({
         name: `Settings ${Date.now()}`,
         roleId: await createRole(c, ["settings.manage"]),
       });
@@ -692,7 +696,38 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
         expect((await problemOf(() => c.admin.users.list())).code).toBe("MFA_ENROLMENT_REQUIRED");
       } finally {
         await integration.settings.update({ mfaRequired: "off" });
-        await c.admin.apiTokens.revoke(token.id);
+        await keeper.client.apiTokens.revoke(token.id);
+      }
+    });
+
+    it("holds back the tokens of a person the rule confines until they enrol, and never lets one turn the rule off", async () => {
+      const maker = await createUser(t, c);
+      const token = await maker.client.apiTokens.create({
+        name: `Made before the rule ${Date.now()}`,
+        roleId: await roleIdByName(t, c, "Administrator"),
+      });
+      const viaToken = t.anonymous.withToken(token.token);
+      await c.admin.settings.update({ mfaRequired: "all" });
+      try {
+        // The maker's session reaches only its enrolment; the token it made reaches nothing.
+        expect((await problemOf(() => maker.client.users.list())).code).toBe("MFA_ENROLMENT_REQUIRED");
+        for (const attempt of [
+          () => viaToken.users.list(),
+          () => viaToken.settings.update({ mfaRequired: "off" }),
+        ]) {
+          expect((await problemOf(attempt)).status).toBe(401);
+        }
+        expect((await settingsOf(c)).mfaRequired).toBe("all");
+        const listed = await enrolledAdmin.client.apiTokens.list();
+        expect(listed.items.find((x) => x.id === token.id)).toMatchObject({
+          heldBack: true,
+          revokedAt: null,
+        });
+        // Enrolled, the maker's token acts again (it was held back, not revoked).
+        await enrol(maker.client);
+        expect((await viaToken.users.list()).items.length).toBeGreaterThan(0);
+      } finally {
+        await enrolledAdmin.client.settings.update({ mfaRequired: "off" });
       }
     });
 

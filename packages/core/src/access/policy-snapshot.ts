@@ -36,6 +36,8 @@ export interface SnapshotUser {
   readonly workspaceRoles: ReadonlyMap<string, string>;
   /** Who made the user (null: the operator or the system); for a token's user, the token's maker. */
   readonly createdBy: string | null;
+  /** Whether the user has confirmed a second factor: a token acts only while its maker meets the tenant's MFA rule. */
+  readonly mfaEnrolled: boolean;
   /**
    * The same user, shaped for decide() (roles resolved). Rebuilt when one of its roles changes,
    * only by putUser and applyDelta (they also drop the user's compiled answers).
@@ -152,6 +154,7 @@ export const USER_COLUMNS = [
   "role_id",
   "workspace_access_all",
   "created_by",
+  "mfa_enrolled",
 ] as const;
 type UserRow = Pick<UsersTable, (typeof USER_COLUMNS)[number]>;
 
@@ -219,6 +222,7 @@ export function putUser(snapshot: PolicySnapshot, loaded: LoadedUser): void {
     workspaces: loaded.workspaces,
     workspaceRoles: loaded.workspaceRoles,
     createdBy: row.created_by,
+    mfaEnrolled: bool(row.mfa_enrolled),
   };
   // Every field, the memo's included, is declared here, the hot ones first. When the memo's were
   // added on a user's first decision (a shape change per object, after the fact), the memoised
@@ -237,6 +241,7 @@ export function putUser(snapshot: PolicySnapshot, loaded: LoadedUser): void {
     workspaces: base.workspaces,
     workspaceRoles: base.workspaceRoles,
     createdBy: base.createdBy,
+    mfaEnrolled: base.mfaEnrolled,
   });
 }
 

@@ -57,6 +57,7 @@ const loaded = (id: string, u: UserSpec, roles: SnapshotRole[]): LoadedUser => (
     role_id: roles[u.role]!.id,
     workspace_access_all: u.access === "all" ? 1 : 0,
     created_by: null,
+    mfa_enrolled: 0,
   },
   workspaces: u.access === "all" ? [] : u.access,
   workspaceRoles: new Map(u.wsRoles.map(([ws, r]) => [ws, roles[r]!.id])),

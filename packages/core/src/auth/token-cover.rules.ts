@@ -9,6 +9,7 @@
  */
 import { accessBeyond, excessOver, grantsInWorkspace, type Holder } from "../access/grants.rules.ts";
 import type { PolicySnapshot, SnapshotUser } from "../access/policy-snapshot.ts";
+import { holdsPatientPermission, mfaRequiredFor } from "./mfa.rules.ts";
 
 /** Tokens made by tokens made by tokens…: a bound on the walk, never reached in practice. */
 const MAX_CHAIN = 16;
@@ -45,6 +46,24 @@ const UNCOVERED: TokenMakers = { covered: false };
 /** No maker recorded: only rows older than `created_by`, or made outside the API. */
 const NO_MAKER: TokenMakers = { covered: true };
 
+/**
+ * A person the tenant's MFA rule requires to enrol, and who has not, reaches nothing but the
+ * enrolment with a session; their tokens are held back meanwhile, as tokens of a demoted maker
+ * are. A token minted before the rule (or from the session that turned it on) reached every
+ * administration route, and could switch the rule off (credentials audit, 2026-12-06).
+ */
+function confinedByMfa(policy: PolicySnapshot, person: SnapshotUser): boolean {
+  if (person.mfaEnrolled) return false;
+  return mfaRequiredFor(policy.settings.mfaRequired, {
+    virtual: false,
+    holdsPatientPermission: () =>
+      holdsPatientPermission(policy.catalog, [
+        person.decision.role,
+        ...person.decision.workspaceRoles.values(),
+      ]),
+  });
+}
+
 /** Walks the chain of makers of the token whose integration user is `userId`. */
 /**
  * The earliest expiry among the token's makers, or null: an expired maker is not an active one,
@@ -71,7 +90,7 @@ export function tokenMakers(policy: PolicySnapshot, userId: string): TokenMakers
     if (maker === undefined || maker.status !== "active") return UNCOVERED;
     if (!covers(policy, maker, user)) return UNCOVERED;
     // A person ends the chain; a maker that is itself a token's user answers to its own maker.
-    if (!maker.virtual) return { covered: true, person: maker.id };
+    if (!maker.virtual) return confinedByMfa(policy, maker) ? UNCOVERED : { covered: true, person: maker.id };
     user = maker;
   }
   return UNCOVERED;
