@@ -68,11 +68,15 @@ describe(`account expiry job (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
     expect((await userRow(t, a, user.id))?.status).toBe("active");
     expect((await problemOf(() => client.auth.me())).status).toBe(401);
     expect((await problemOf(() => viaToken.auth.me())).status).toBe(401);
+    const listed = (await admin.apiTokens.list()).items.find((x) => x.id === made.id);
+    expect(listed).toMatchObject({ heldBack: true, revokedAt: null });
     // Clearing or moving the expiry, by the API or a CSV row, would revive it and its session.
     for (const expiresAt of [null, inHours(24)]) {
       const p = await problemOf(() => admin.users.update(user.id, { expiresAt }));
       expect([p.status, p.code], String(expiresAt)).toEqual([409, "USER_STATE_INVALID"]);
     }
+    // Edits that do not touch the expiry stay open (an identity provider's switch-off with a title).
+    expect((await admin.users.update(user.id, { title: "Left the company" })).title).toBe("Left the company");
     const csv = `email,expiresAt\n${user.email},${inHours(24)}\n`;
     const imported = await problemOf(() => admin.users.import({ csv }));
     expect([imported.status, imported.errors[0]?.message]).toEqual([422, expect.stringContaining("expired")]);

@@ -1,3 +1,4 @@
+import { archiveExpiredUsers } from "@staffgate/core";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit } from "../../core/src/audit/audit-writer.ts";
@@ -118,6 +119,15 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       .where("expires_at", ">", t.clock.now().toISOString())
       .execute();
     expect(links).toHaveLength(1);
+    // The same when the expiry job archives it.
+    const expiring = await inviteUser(t, a);
+    await a.admin.users.update(expiring.id, {
+      expiresAt: new Date(t.clock.now().getTime() + 60_000).toISOString(),
+    });
+    await a.admin.userActions.deactivate(expiring.id);
+    t.clock.advance(60_001);
+    await archiveExpiredUsers(t.app.core.deps);
+    expect((await a.admin.userActions.restore(expiring.id, { expiresAt: null })).status).toBe("invited");
   });
 
   it.each([

@@ -27,7 +27,7 @@ import { newUserRow } from "../users/users.table.ts";
 import { revokeTokenRow } from "./access-cutoff.ts";
 import { type ApiTokenListRow, createApiTokenStore } from "./api-tokens.store.ts";
 import type { Caller } from "./caller.ts";
-import { tokenMakers } from "./token-cover.rules.ts";
+import { makersExpireAt, tokenMakers } from "./token-cover.rules.ts";
 
 /** API tokens start with this; sessions with `sgs_`. */
 export const API_TOKEN_PREFIX = "sgt";
@@ -69,7 +69,8 @@ export function slugOfName(name: string): string {
  */
 const versionOf = (row: { readonly revoked_at: string | null }) => (row.revoked_at === null ? 1 : 2);
 
-function toApiToken(row: ApiTokenListRow, snapshot: PolicySnapshot): ApiToken {
+function toApiToken(row: ApiTokenListRow, snapshot: PolicySnapshot, now: string): ApiToken {
+  const makersUntil = makersExpireAt(snapshot, row.user_id);
   return {
     id: row.id,
     version: versionOf(row),
@@ -81,7 +82,10 @@ function toApiToken(row: ApiTokenListRow, snapshot: PolicySnapshot): ApiToken {
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
-    heldBack: row.revoked_at === null && !tokenMakers(snapshot, row.user_id).covered,
+    // Refused meanwhile as authenticate.ts refuses it: a maker not covering it, or past its expiry.
+    heldBack:
+      row.revoked_at === null &&
+      (!tokenMakers(snapshot, row.user_id).covered || (makersUntil !== null && makersUntil <= now)),
   };
 }
 
@@ -181,7 +185,7 @@ export function createApiTokensService(deps: Deps, policy: PolicyCache) {
       const last = page.at(-1);
       const snapshot = await snapshotOf(ctx.tenantId);
       return {
-        items: page.map((row) => toApiToken(row, snapshot)),
+        items: page.map((row) => toApiToken(row, snapshot, deps.clock.now().toISOString())),
         nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
       };
     },
@@ -190,7 +194,7 @@ export function createApiTokensService(deps: Deps, policy: PolicyCache) {
     async getToken(ctx: Ctx, id: string): Promise<ApiToken> {
       const row = await createApiTokenStore(deps.db.kysely, ctx.tenantId).findListedToken(id);
       if (!row) throw new AppError("NOT_FOUND", "API token not found");
-      return toApiToken(row, await snapshotOf(ctx.tenantId));
+      return toApiToken(row, await snapshotOf(ctx.tenantId), deps.clock.now().toISOString());
     },
 
     /**

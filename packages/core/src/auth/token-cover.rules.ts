@@ -64,7 +64,6 @@ function confinedByMfa(policy: PolicySnapshot, person: SnapshotUser): boolean {
   });
 }
 
-/** Walks the chain of makers of the token whose integration user is `userId`. */
 /**
  * The earliest expiry among the token's makers, or null: an expired maker is not an active one,
  * and its tokens acted for up to a second after the expiry, until the expiry job archived it (the
@@ -82,6 +81,7 @@ export function makersExpireAt(policy: PolicySnapshot, userId: string): string |
   return earliest;
 }
 
+/** Walks the chain of makers of the token whose integration user is `userId`. */
 export function tokenMakers(policy: PolicySnapshot, userId: string): TokenMakers {
   let user = policy.users.get(userId);
   for (let step = 0; user !== undefined && step < MAX_CHAIN; step++) {

@@ -4,6 +4,7 @@ import type { UsersTable } from "../db/schema.ts";
 import { flag, toJson } from "../shared/json.ts";
 import type { Executor } from "../shared/tx.ts";
 import { PRIVATE_ROLE_LABEL } from "./user-csv.rules.ts";
+import { archivedFromOf } from "./user-lifecycle.rules.ts";
 import { createUserStore } from "./users.store.ts";
 
 export type UserChange = Partial<
@@ -111,7 +112,12 @@ export function createUserActionsStore(db: Executor, tenantId: string) {
     async archiveUnlessArchived(row: UsersTable, at: string): Promise<boolean> {
       const updated = await db
         .updateTable("users")
-        .set({ status: "archived", archived_from: row.status, updated_at: at, version: row.version + 1 })
+        .set({
+          status: "archived",
+          archived_from: archivedFromOf({ status: row.status, archivedFrom: row.archived_from }),
+          updated_at: at,
+          version: row.version + 1,
+        })
         .where("tenant_id", "=", tenantId)
         .where("id", "=", row.id)
         .where("status", "!=", "archived")

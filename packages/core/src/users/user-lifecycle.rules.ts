@@ -64,6 +64,15 @@ function verb(action: LifecycleAction): string {
   return action === "activate" ? "activated" : `${action}d`;
 }
 
+/**
+ * What an archive records as the state to restore: a user switched off before it ever set a
+ * password is still one without a password, so restored it is invited again, not active without a
+ * way to sign in (the lifecycle audit). The expiry job archives by the same rule.
+ */
+export function archivedFromOf(user: Pick<LifecycleState, "status" | "archivedFrom">): UserStatus {
+  return user.status === "inactive" && user.archivedFrom === "invited" ? "invited" : user.status;
+}
+
 /** Whether an expiry has passed at `now` (both ISO 8601 in UTC, so they compare as text). */
 export function hasExpired(expiresAt: string | null, now: string): boolean {
   return expiresAt !== null && expiresAt <= now;
@@ -93,14 +102,10 @@ export function decideTransition(
   const keep = { archivedFrom: user.archivedFrom, expiresAt: user.expiresAt };
   if (action === "archive") {
     if (user.status === "archived") return refused(action, user.status);
-    // A user switched off before it ever set a password is still one without a password: restored,
-    // it is invited again, not active without a way to sign in (the lifecycle audit).
-    const neverActive =
-      user.status === "invited" || (user.status === "inactive" && user.archivedFrom === "invited");
     return {
       ok: true,
       status: "archived",
-      archivedFrom: neverActive ? "invited" : user.status,
+      archivedFrom: archivedFromOf(user),
       expiresAt: user.expiresAt,
       endsAccess: true,
     };

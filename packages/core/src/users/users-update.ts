@@ -70,9 +70,11 @@ export async function updateUserIn(
     throw new AppError("USER_STATE_INVALID", "The user is archived; restore it before editing");
   }
   const now = deps.clock.now().toISOString();
-  // Past its expiry (the expiry job archives it within moments) an edit could clear or move the
-  // expiry and bring the account, and its sessions, back without a restore (the lifecycle audit).
-  if (hasExpired(row.expires_at, now)) {
+  // Past its expiry (the expiry job archives it within moments) an edit clearing or moving the
+  // expiry brought the account, and its sessions, back without a restore (the lifecycle audit).
+  // Other edits stay open: an identity provider's `active: false` with a new title, say.
+  const movesExpiry = input.expiresAt !== undefined && input.expiresAt !== row.expires_at;
+  if (movesExpiry && hasExpired(row.expires_at, now)) {
     const refusal = expiredRefusal(row.expires_at!);
     throw new AppError(refusal.code, refusal.detail);
   }
