@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp, type TestTenant } from "./harness.ts";
 import { whileCheckHeld } from "./held-check.ts";
-import { createUser, inviteUser } from "./lifecycle-fixtures.ts";
+import { createUser, inviteUser, liveLinks } from "./lifecycle-fixtures.ts";
 
 const PARALLEL = 50;
 
@@ -105,16 +105,7 @@ describe(`credential link races (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`,
       .where("to_address", "=", user.email)
       .where("kind", "=", "auth.password.reset_link")
       .execute();
-    const now = t.clock.now().toISOString();
-    const live = await t.db.kysely
-      .selectFrom("credential_tokens")
-      .select("id")
-      .where("tenant_id", "=", a.id)
-      .where("user_id", "=", user.id)
-      .where("kind", "=", "reset")
-      .where("used_at", "is", null)
-      .where("expires_at", ">", now)
-      .execute();
+    const live = await liveLinks(t, a, user.id, "reset");
     expect({ mails: mails.length, live: live.length }).toEqual({ mails: 3, live: 1 });
   });
 

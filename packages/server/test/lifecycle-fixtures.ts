@@ -126,3 +126,21 @@ export async function resetLinkToken(t: TestApp, tenantId: string, email: string
   if (!match) throw new Error("the reset email holds no link");
   return match[1]!;
 }
+
+/** A user's links of one kind that still work now (not used, not expired or voided). */
+export async function liveLinks(
+  t: TestApp,
+  tenant: TestTenant,
+  userId: string,
+  kind: "reset" | "invitation",
+) {
+  return t.db.kysely
+    .selectFrom("credential_tokens")
+    .select("id")
+    .where("tenant_id", "=", tenant.id)
+    .where("user_id", "=", userId)
+    .where("kind", "=", kind)
+    .where("used_at", "is", null)
+    .where("expires_at", ">", t.clock.now().toISOString())
+    .execute();
+}

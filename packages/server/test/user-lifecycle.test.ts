@@ -18,6 +18,7 @@ import {
   createRole,
   createUser,
   inviteUser,
+  liveLinks,
   roleIdByName,
   userRow,
 } from "./lifecycle-fixtures.ts";
@@ -109,15 +110,7 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     await a.admin.userActions.deactivate(never.id);
     await a.admin.userActions.archive(never.id);
     expect((await a.admin.userActions.restore(never.id)).status).toBe("invited");
-    const links = await t.db.kysely
-      .selectFrom("credential_tokens")
-      .select("id")
-      .where("tenant_id", "=", a.id)
-      .where("user_id", "=", never.id)
-      .where("kind", "=", "invitation")
-      .where("used_at", "is", null)
-      .where("expires_at", ">", t.clock.now().toISOString())
-      .execute();
+    const links = await liveLinks(t, a, never.id, "invitation");
     expect(links).toHaveLength(1);
     // The same when the expiry job archives it.
     const expiring = await inviteUser(t, a);

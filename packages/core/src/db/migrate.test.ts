@@ -20,8 +20,8 @@ describe("migrateToLatest", () => {
     }
   });
 
-  /** A database migrated up to the one before password_history's key. */
-  async function beforeHistoryKey() {
+  /** An in-memory database migrated up to `name` (included), with the migrator that did it. */
+  async function migratedTo(name: string) {
     const db = openDatabase(":memory:");
     const migrator = new Migrator({
       db: db.allTenants as never,
@@ -29,9 +29,13 @@ describe("migrateToLatest", () => {
       migrationTableName: "staffgate_migrations",
       migrationLockTableName: "staffgate_migrations_lock",
     });
-    const before = await migrator.migrateTo("2026-12-05T12-10_role_members_version");
-    expect(before.error).toBeUndefined();
-    return db;
+    expect((await migrator.migrateTo(name)).error).toBeUndefined();
+    return { db, migrator };
+  }
+
+  /** A database migrated up to the one before password_history's key. */
+  async function beforeHistoryKey() {
+    return (await migratedTo("2026-12-05T12-10_role_members_version")).db;
   }
 
   it("keeps password_history's rows, in order, when it gains its primary key (SQLite rebuilds the table)", async () => {
@@ -88,15 +92,8 @@ describe("migrateToLatest", () => {
   });
 
   it("brings a workspace's idle limit above the bound down to it, moving its version, and leaves the others", async () => {
-    const db = openDatabase(":memory:");
+    const { db } = await migratedTo("2026-12-06T00-00_password_history_key");
     try {
-      const migrator = new Migrator({
-        db: db.allTenants as never,
-        provider: { getMigrations: async () => MIGRATIONS },
-        migrationTableName: "staffgate_migrations",
-        migrationLockTableName: "staffgate_migrations_lock",
-      });
-      expect((await migrator.migrateTo("2026-12-06T00-00_password_history_key")).error).toBeUndefined();
       await sql`insert into tenants (id, slug, slug_key, name, time_zone, catalog, work_roles, settings, created_at, updated_at)
         values ('ten_a', 'a', 'a', 'A', 'UTC', '[]', '[]', '{}', '2026-01-01', '2026-01-01')`.execute(
         db.allTenants,
@@ -127,15 +124,8 @@ describe("migrateToLatest", () => {
   });
 
   it("rebuilds audit_heads with tenant_id NOT NULL on SQLite, keeping its rows and the audit trail's triggers", async () => {
-    const db = openDatabase(":memory:");
+    const { db } = await migratedTo("2026-12-06T18-10_audit_no_truncate");
     try {
-      const migrator = new Migrator({
-        db: db.allTenants as never,
-        provider: { getMigrations: async () => MIGRATIONS },
-        migrationTableName: "staffgate_migrations",
-        migrationLockTableName: "staffgate_migrations_lock",
-      });
-      expect((await migrator.migrateTo("2026-12-06T18-10_audit_no_truncate")).error).toBeUndefined();
       const triggers = async () =>
         (
           await sql<{ name: string; sql: string }>`select name, sql from sqlite_master
