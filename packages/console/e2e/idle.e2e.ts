@@ -23,6 +23,17 @@ async function settle(page: Page): Promise<void> {
 describe("idle timeout", () => {
   const { e, tenant, signedIn } = useE2e();
 
+  /** A new practice whose idle limit is one minute, its administrator signed in on a page with a fake clock. */
+  async function signedInWithOneMinuteLimit(): Promise<Page> {
+    const practice = await e.createTenant();
+    await practice.admin.settings.update({ idleTimeoutMinutes: 1 });
+    const page = await e.newPage();
+    await page.clock.install();
+    await signInWithPage(page, practice, practice.adminUsername, practice.adminPassword);
+    await visible(page.getByRole("heading", { name: "Users" }));
+    return page;
+  }
+
   it("warns a minute before the limit, stays signed in on request, and signs out at the limit", async () => {
     const me = await tenant.admin.auth.me();
     expect(me.session?.idleTimeoutSeconds).toBe(15 * 60);
@@ -71,12 +82,7 @@ describe("idle timeout", () => {
   });
 
   it("with a one-minute limit, warns at half of it, not from the start", async () => {
-    const practice = await e.createTenant();
-    await practice.admin.settings.update({ idleTimeoutMinutes: 1 });
-    const page = await e.newPage();
-    await page.clock.install();
-    await signInWithPage(page, practice, practice.adminUsername, practice.adminPassword);
-    await visible(page.getByRole("heading", { name: "Users" }));
+    const page = await signedInWithOneMinuteLimit();
     const warning = page.getByRole("dialog", { name: "You will be signed out soon" });
     await page.clock.fastForward("00:20");
     await settle(page);
@@ -119,12 +125,7 @@ describe("idle timeout", () => {
   });
 
   it("with a one-minute limit, does not warn after a page load while the person keeps typing", async () => {
-    const practice = await e.createTenant();
-    await practice.admin.settings.update({ idleTimeoutMinutes: 1 });
-    const page = await e.newPage();
-    await page.clock.install();
-    await signInWithPage(page, practice, practice.adminUsername, practice.adminPassword);
-    await visible(page.getByRole("heading", { name: "Users" }));
+    const page = await signedInWithOneMinuteLimit();
     // A page load: the session found, its last recorded use perhaps a recording step old.
     await page.reload();
     await visible(page.getByRole("heading", { name: "Users" }));
