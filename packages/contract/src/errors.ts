@@ -121,6 +121,10 @@ export const errorCatalog = {
     kind: "conflict",
     title: "The tenant must keep one active administrator holding users.manage and roles.manage",
   },
+  PATIENT_CREATOR_NOT_PERMITTED: {
+    kind: "rule",
+    title: "The user could not have created this patient: they may not create patients there",
+  },
   PRIVILEGE_ESCALATION: { kind: "forbidden", title: "You cannot grant more than you hold" },
   SELF_ROLE_CHANGE: { kind: "forbidden", title: "You cannot change your own role" },
   SELF_ACTION_FORBIDDEN: { kind: "forbidden", title: "You cannot do this to your own account" },

@@ -140,7 +140,9 @@ describe(`API tokens (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   it("may ask for decisions whatever its role, and may check its own virtual user", async () => {
     const { created, client } = await makeToken(a.admin, noPermsRole);
     const reader = await makeToken(a.admin, readerRole);
-    const person = (await createUser(t, a, { roleId: readerRole })).user.id;
+    // Someone who may create patients, so that the application's report of one is believed.
+    const writerRole = await createRole(a, ["patients.write", "patients.phi"]);
+    const person = (await createUser(t, a, { roleId: writerRole })).user.id;
 
     // A permissionless token asks about anyone: check, batch, explain.
     expect(await client.access.check({ userId: person, permission: "patients.read" })).toMatchObject({

@@ -29,6 +29,8 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
   let wsA2: string;
   let wsB: string;
   let userB: User;
+  let creatorRole: string;
+  let creator: User;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -44,6 +46,11 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     wsA = (await a.admin.workspaces.create({ slug: "ward-a", name: "Ward A" })).id;
     wsA2 = (await a.admin.workspaces.create({ slug: "ward-a2", name: "Ward A2" })).id;
     wsB = (await b.admin.workspaces.create({ slug: "ward-b", name: "Ward B" })).id;
+    // A collaborator in Ward A who may create patients there (DOMAIN.md §3.5 rule 3).
+    creatorRole = await createRole(a, {
+      workspaces: [{ workspaceId: wsA, permissions: ["patients.write", "patients.phi"], collaborator: true }],
+    });
+    creator = (await createUser(t, a, { roleId: creatorRole })).user;
     userB = (await createUser(t, b)).user;
   });
   afterAll(() => t.close());
@@ -316,19 +323,85 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
   it("reports a created patient: 201 grant without expiry, reason 'created the patient'", async () => {
     const ref = newRef();
     const res = await manager.client.transport.raw("POST", `/api/v1/patients/${ref}/created`, {
-      body: { userId: nurse.id, workspaceId: wsA },
+      body: { userId: creator.id, workspaceId: wsA },
     });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({
       patientRef: ref,
-      userId: nurse.id,
+      userId: creator.id,
       workspaceId: wsA,
       reason: "created the patient",
       expiresAt: null,
       grantedBy: manager.user.id,
     });
-    const events = (await auditOf(t, a, nurse.id)).filter((e) => e.action === "patient_access.granted");
+    const events = (await auditOf(t, a, creator.id)).filter((e) => e.action === "patient_access.granted");
     expect(events.at(-1)?.changes).toMatchObject({ reason: { after: "created the patient" } });
+    // The collaborator reads the patient they created, and no other.
+    const read = { userId: creator.id, permission: "patients.read", workspaceId: wsA };
+    expect(await a.admin.access.check({ ...read, patientRef: ref })).toMatchObject({ allowed: true });
+    expect(await a.admin.access.check({ ...read, patientRef: newRef() })).toMatchObject({ allowed: false });
+  });
+
+  it("believes a created patient only of an active user who may create patients where it was created", async () => {
+    const ref = newRef();
+    const report = (userId: string, workspaceId?: string) =>
+      problemOf(() =>
+        manager.client.patientAccess.created(ref, { userId, ...(workspaceId ? { workspaceId } : {}) }),
+      );
+    const lacks = async (userId: string, workspaceId: string | undefined, missing: string) => {
+      const p = await report(userId, workspaceId);
+      expect(`${p.status} ${p.code}`).toBe("422 PATIENT_CREATOR_NOT_PERMITTED");
+      expect(p.errors).toEqual([
+        {
+          path: workspaceId ? "workspaceId" : "userId",
+          message: expect.stringContaining(`lacks ${missing}`),
+        },
+      ]);
+    };
+    // No patient permission at all; write without View PHI; a workspace where the role has no row;
+    // no workspace named (the role grants nothing at tenant level).
+    await lacks(nurse.id, wsA, "patients.write and patients.phi");
+    const writeOnly = await createRole(a, {
+      workspaces: [{ workspaceId: wsA, permissions: ["patients.write"], collaborator: true }],
+    });
+    await lacks((await createUser(t, a, { roleId: writeOnly })).user.id, wsA, "patients.phi");
+    await lacks(creator.id, wsA2, "patients.write and patients.phi");
+    await lacks(creator.id, undefined, "patients.write and patients.phi");
+    // Its role would allow it in Ward A, but the user is not active there.
+    const elsewhere = await createUser(t, a, { roleId: creatorRole, extra: { workspaceAccess: [wsA2] } });
+    await lacks(elsewhere.user.id, wsA, "patients.write and patients.phi");
+    // Not active: an invited user has never signed in, a deactivated one cannot.
+    const invited = await a.admin.users.create({
+      username: `invited-${refCounter}`,
+      email: `invited-${refCounter}@${a.slug}.example`,
+      firstName: "In",
+      lastName: "Vited",
+      roleId: creatorRole,
+    });
+    const deactivated = (await createUser(t, a, { roleId: creatorRole })).user;
+    await a.admin.userActions.deactivate(deactivated.id);
+    for (const [user, status] of [
+      [invited, "invited"],
+      [deactivated, "inactive"],
+    ] as const) {
+      const p = await report(user.id, wsA);
+      expect(`${p.status} ${p.code}`).toBe("409 USER_STATE_INVALID");
+      expect(p.errors).toEqual([{ path: "userId", message: `is ${status}` }]);
+    }
+    // Nothing was granted, and nothing audited.
+    expect((await a.admin.patientAccess.list(ref, { includeExpired: true })).items).toEqual([]);
+    const granted = await t.db.kysely
+      .selectFrom("audit_events")
+      .select("id")
+      .where("tenant_id", "=", a.id)
+      .where("action", "=", "patient_access.granted")
+      .where("changes", "like", `%${ref}%`)
+      .execute();
+    expect(granted).toEqual([]);
+    // An explicit grant by someone who may grant stays open to all of them.
+    expect((await a.admin.patientAccess.grant(ref, { userId: nurse.id, workspaceId: wsA })).userId).toBe(
+      nurse.id,
+    );
   });
 
   it("the decision reads the grant fresh: present after the grant, gone after the revocation", async () => {

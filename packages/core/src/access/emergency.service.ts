@@ -89,11 +89,14 @@ export function createEmergencyAccessService(deps: Deps) {
       const me = await users.findUserRowById(caller.userId);
       if (!me) throw new AppError("UNAUTHENTICATED");
       // Step-up authentication: the caller's own password, checked again now, and throttled
-      // like every re-authentication so a session cannot guess the password without limit.
+      // like every re-authentication so a session cannot guess the password without limit. Per
+      // session: break-glass must not be closed to its owner by another session's wrong guesses
+      // (a stolen one, or the owner's own in a hurry: signing in again gives a fresh budget).
       const attempt = await takeReauthAttempt(deps, deps.db.kysely, {
         tenantId: ctx.tenantId,
         userId: me.id,
         action: "emergency_access.opened",
+        sessionId: caller.sessionId,
       });
       const passwordOk =
         me.password_hash !== null && (await deps.hasher.verify(me.password_hash, body.password));

@@ -108,6 +108,29 @@ function capabilityIn(catalog: Catalog, holder: Holder, workspaceId: string | nu
   return { keys, collaboratorKeys };
 }
 
+/**
+ * What creating or uploading a patient takes (DOMAIN.md §3.5 rule 3, ProKnow: "Write Patients" and
+ * "View PHI"), each where the catalogue has it. A collaborator's restricted hold counts: creating
+ * the patient is how a collaborator comes to hold it.
+ */
+export const PATIENT_CREATION_KEYS = ["patients.write", "patients.phi"] as const;
+
+/**
+ * The patient-creation permissions `holder` lacks in `workspaceId` (at tenant level when null),
+ * in the catalogue's order; [] when it could have created a patient there. Nothing applies in a
+ * workspace the holder is not active in, so there it lacks them all.
+ */
+export function lacksToCreatePatients(
+  catalog: Catalog,
+  holder: Holder,
+  workspaceId: string | null,
+): string[] {
+  const cap = capabilityIn(catalog, holder, workspaceId);
+  return PATIENT_CREATION_KEYS.filter(
+    (k) => catalog.byKey.has(k) && !cap.keys.has(k) && !cap.collaboratorKeys.has(k),
+  );
+}
+
 /** One permission that a grant would give beyond what the actor holds. */
 export interface Excess {
   readonly workspaceId: string | null;

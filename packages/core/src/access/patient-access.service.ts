@@ -17,8 +17,8 @@ import { expectVersion } from "../shared/versions.ts";
 import { ensureNotSelf } from "../users/user-lifecycle.service.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
-import { currentHolder } from "./current-holder.ts";
-import { accessBeyond } from "./grants.rules.ts";
+import { currentHolder, holderOf } from "./current-holder.ts";
+import { accessBeyond, lacksToCreatePatients } from "./grants.rules.ts";
 import {
   createPatientAccessStore,
   lockTenantRow,
@@ -55,6 +55,8 @@ interface GrantInput {
    * grant, which is not weighed against the token's own permissions (docs/decisions.md).
    */
   readonly vouched?: boolean;
+  /** The application reports that the user created the patient: they must have been able to. */
+  readonly created?: boolean;
 }
 
 function grantChanges(
@@ -77,6 +79,36 @@ export function createPatientAccessService(deps: Deps) {
   function inGrantTx<T>(tenantId: string, work: (trx: Trx) => Promise<T>): Promise<T> {
     return inChangeTx(deps, tenantId, work, async (trx) => {
       if (!(await lockTenantRow(trx, deps.db.dialect, tenantId))) throw new AppError("TENANT_NOT_FOUND");
+    });
+  }
+
+  /**
+   * A report that the user created the patient grants access the user would otherwise lack, so it
+   * is believed only of someone who could have: active (an invited user has never signed in, an
+   * inactive one cannot) and holding what creating a patient takes where it was created
+   * (found by the domain audit, 2026-12-07: any integration token gave any collaborator any
+   * patient under this label).
+   */
+  async function ensureCouldHaveCreated(
+    trx: Trx,
+    caller: Caller,
+    user: { id: string; status: string; role_id: string },
+    workspaceId: string | null,
+  ): Promise<void> {
+    if (user.status !== "active") {
+      throw new AppError(
+        "USER_STATE_INVALID",
+        `The user is ${user.status}, so cannot have created a patient; grant access instead`,
+        { errors: [{ path: "userId", message: `is ${user.status}` }] },
+      );
+    }
+    const holder = await holderOf(trx, caller.tenantId, user.id, user.role_id);
+    const lacking = holder ? lacksToCreatePatients(caller.catalog, holder, workspaceId) : ["patients.write"];
+    if (lacking.length === 0) return;
+    const where = workspaceId === null ? "at tenant level" : "in this workspace";
+    const message = `may not create patients ${where}: lacks ${lacking.join(" and ")}`;
+    throw new AppError("PATIENT_CREATOR_NOT_PERMITTED", `The user ${message}`, {
+      errors: [{ path: workspaceId === null ? "userId" : "workspaceId", message }],
     });
   }
 
@@ -110,6 +142,7 @@ export function createPatientAccessService(deps: Deps) {
         const ws = await createWorkspaceStore(trx, ctx.tenantId).findWorkspaceById(input.workspaceId);
         if (!ws) throw invalid("workspaceId", "no such workspace");
       }
+      if (input.created) await ensureCouldHaveCreated(trx, caller, user, input.workspaceId);
       // A granter active in some workspaces only grants within them (PRODUCT.md §2: nowhere else
       // do they hold anything): a grant naming another workspace, or none (it then holds wherever
       // the user is active), reaches beyond (found by the re-check, 2026-12-05).
@@ -218,6 +251,7 @@ export function createPatientAccessService(deps: Deps) {
         reason: CREATED_PATIENT_REASON,
         expiresAt: null,
         vouched: caller.kind === "api_token" && !isOwnAccount(caller, body.userId),
+        created: true,
       });
     },
 

@@ -5,7 +5,8 @@
  * parallel guesses cannot all slip past a count that only grows once they fail (SECURITY.md 34).
  * Past 5 attempts in the fixed 15-minute window the action is refused with 429 until the window
  * ends; a right password gives its attempt back, and so does a refused one. Each action of each user has its own count, in
- * the database, so every instance agrees.
+ * the database, so every instance agrees; an action that must not be denied to its owner by
+ * someone else's guesses (emergency access) counts per session instead.
  */
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
@@ -24,10 +25,17 @@ export interface ReauthAttempt {
 export async function takeReauthAttempt(
   deps: Pick<Deps, "clock">,
   db: Executor,
-  where: { readonly tenantId: string; readonly userId: string; readonly action: string },
+  where: {
+    readonly tenantId: string;
+    readonly userId: string;
+    readonly action: string;
+    /** Count this session's attempts only: other sessions of the user keep their own budget. */
+    readonly sessionId?: string | null;
+  },
 ): Promise<ReauthAttempt> {
   const now = deps.clock.now();
-  const key = throttleKey(`reauth:${where.tenantId}:${where.userId}:${where.action}`);
+  const session = where.sessionId ? `:${where.sessionId}` : "";
+  const key = throttleKey(`reauth:${where.tenantId}:${where.userId}:${where.action}${session}`);
   const hit = await hitOne(db, key, windowStartOf(now, REAUTH_WINDOW_MS));
   if (hit.count > REAUTH_LIMIT) {
     // Refused before any password was checked: no guess was made, so it takes nothing from the
