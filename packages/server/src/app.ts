@@ -267,7 +267,11 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     const stopping = mailer;
     if (mail.deliver) {
       mailer.start(mail.intervalMs ?? MAIL_INTERVAL_MS);
-      core.deps.mailQueued.current = () => stopping.wake();
+      // Printing to the log is local and quick: the change answers once its message is printed,
+      // so its link is in the outbox as the answer arrives. An SMTP server is not waited for (a
+      // slow or failing one never holds or changes an answer).
+      core.deps.mailQueued.current =
+        transport.via === "log" ? () => stopping.wake() : () => void stopping.wake();
     }
     stops.push(() => {
       core.deps.mailQueued.current = null;

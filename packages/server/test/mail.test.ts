@@ -10,6 +10,7 @@ import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type StaffgateApp } from "../src/app.ts";
 import { CANARY_PASSWORD, injectFetch, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { inviteUser } from "./lifecycle-fixtures.ts";
 
 let seq = 0;
 
@@ -58,6 +59,10 @@ describe(`mail (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
 
   const row = (id: string) =>
     t.db.allTenants.selectFrom("outbox").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  const outboxIdsTo = async (to: string) =>
+    (await t.db.allTenants.selectFrom("outbox").select("id").where("to_address", "=", to).execute()).map(
+      (r) => r.id,
+    );
   const pending = () =>
     t.db.allTenants.selectFrom("outbox").select("id").where("sent_at", "is", null).execute();
 
@@ -273,6 +278,69 @@ describe(`mail (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       .catch(() => {});
     expect(rec.sent).toHaveLength(3);
     for (const r of await pending()) await t.db.kysely.deleteFrom("outbox").where("id", "=", r.id).execute();
+  });
+
+  it("without SMTP a change answers once its email is printed: the link is in the outbox with the answer", async () => {
+    const app = await mailApp({ deliver: true, intervalMs: 3_600_000 }, captureLog().logger);
+    const client = new Staffgate({ baseUrl: "http://staffgate.test", fetch: injectFetch(app) });
+    const { token } = await client.auth.login({ tenant: a.slug, login: "admin", password: CANARY_PASSWORD });
+    const admin = client.withToken(token);
+    const readable = async (to: string, kind: string) => {
+      const listed = (await admin.outbox.list({ to })).items.filter((m) => m.kind === kind);
+      expect(
+        listed.map((m) => [m.sentVia, m.body?.includes("#token=")]),
+        kind,
+      ).toEqual([["log", true]]);
+    };
+    // Read once, at once, several times over: on PostgreSQL it came some milliseconds late.
+    for (let i = 0; i < 5; i++) {
+      const user = await inviteUser(t, { ...a, admin });
+      await readable(user.email, "user.invitation");
+      await admin.credentials.resendInvitation(user.id);
+      const both = (await admin.outbox.list({ to: user.email })).items;
+      expect(both.map((m) => [m.kind, m.sentVia])).toEqual([
+        ["user.invitation", "log"],
+        ["user.invitation", "log"],
+      ]);
+    }
+    // An administrator's reset link for an active user.
+    const active = await admin.users.create({
+      username: `printed-${seq}`,
+      email: `printed-${seq}@${a.slug}.example`,
+      firstName: "Pat",
+      lastName: "Printed",
+      roleId: (await admin.roles.list({ limit: 200 })).items.find((r) => r.name === "Viewer")!.id,
+      password: "violet-harbour-lantern-0420",
+    } as never);
+    await admin.credentials.setUserPassword(active.id, { sendResetLink: true } as never);
+    await readable(active.email, "auth.password.reset_link");
+    await app.close();
+    apps.splice(apps.indexOf(app), 1);
+  });
+
+  it("with SMTP a change never waits for the mail server: it answers while the server holds the message", async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const handed: string[] = [];
+    const transport = nodemailerTransport({
+      async sendMail(message) {
+        handed.push(String(message.to));
+        await held;
+        return {};
+      },
+    });
+    const app = await mailApp({ transport, deliver: true, intervalMs: 3_600_000 });
+    const client = new Staffgate({ baseUrl: "http://staffgate.test", fetch: injectFetch(app) });
+    const { token } = await client.auth.login({ tenant: a.slug, login: "admin", password: CANARY_PASSWORD });
+    const user = await inviteUser(t, { ...a, admin: client.withToken(token) });
+    // Answered, while the server has not taken the invitation yet.
+    await expect.poll(() => handed.includes(user.email)).toBe(true);
+    expect((await row((await outboxIdsTo(user.email))[0]!)).sent_at).toBeNull();
+    release();
+    await app.close();
+    apps.splice(apps.indexOf(app), 1);
   });
 
   it("two mailers on one database send each row exactly once", async () => {

@@ -33,6 +33,8 @@ export async function issueCredentialLink(
   tenant: Pick<TenantsTable, "id" | "name" | "slug">,
   user: Pick<UsersTable, "id" | "email" | "username" | "first_name">,
   kind: CredentialTokenKind,
+  /** For forgot-password, whose answer must come alike whether a link was sent (outbox.store.ts). */
+  options: { readonly answerFirst?: boolean } = {},
 ): Promise<void> {
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -53,7 +55,7 @@ export async function issueCredentialLink(
     kind === "reset"
       ? resetLinkEmail(deps.publicUrl, token, user, tenant)
       : invitationEmail(deps.publicUrl, token, user, tenant);
-  await enqueue(deps, trx, tenant.id, message);
+  await enqueue(deps, trx, tenant.id, message, options);
 }
 
 /** The invitation of a user created without a password, in the creating transaction. */

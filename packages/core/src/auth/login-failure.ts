@@ -82,6 +82,8 @@ export async function recordLoginFailure(
             trx,
             tenant.id,
             lockedEmail(deps.publicUrl, nowIso, count.failedAttempts, lockedUntil, row, practice),
+            // A failed sign-in answers alike whatever it set off: the time must not tell either.
+            { answerFirst: true },
           );
         }
       }

@@ -125,7 +125,8 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
               ? "throttled"
               : "sent";
       if (!tenant) return outcome;
-      if (outcome === "sent") await issueCredentialLink(deps, trx, tenant, user!, "reset");
+      if (outcome === "sent")
+        await issueCredentialLink(deps, trx, tenant, user!, "reset", { answerFirst: true });
       const ctx: Ctx = { ...meta, tenantId: tenant.id, actor: ANONYMOUS };
       await appendAudit(deps, trx, ctx, {
         action: "auth.password.reset_requested",

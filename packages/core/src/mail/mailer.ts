@@ -240,15 +240,9 @@ export function createMailer(deps: Pick<Deps, "db" | "clock">, options: MailerOp
     return { sent, failed, skipped };
   }
 
-  /** A message queued while a pass ran, which that pass's read may have missed. */
-  let again = false;
   function deliverPending(): Promise<DeliveryRun> {
     running ??= pass().finally(() => {
       running = null;
-      if (again && timer) {
-        again = false;
-        void deliverPending();
-      }
     });
     return running;
   }
@@ -265,13 +259,16 @@ export function createMailer(deps: Pick<Deps, "db" | "clock">, options: MailerOp
     },
     /**
      * A message was just queued (its transaction committed): deliver it now, not at the next
-     * interval, so a reset link is in the mailbox, or the log, as the person waits for it. After
-     * the pass in progress when one is running. Only while started.
+     * interval, so a reset link is in the mailbox, or the log, as the person waits for it. A pass
+     * in progress may have read the outbox before the message was there: then in the pass after
+     * it (one for every message queued meanwhile). Only while started; settles when the pass that
+     * takes the message is over.
      */
-    wake(): void {
+    async wake(): Promise<void> {
       if (!timer) return;
-      if (running) again = true;
-      else void deliverPending();
+      const inProgress = running;
+      if (inProgress) await inProgress.catch(() => {});
+      if (timer) await deliverPending();
     },
     /** Stops the timer and waits for a pass in progress, then closes the transport. */
     async stop(): Promise<void> {

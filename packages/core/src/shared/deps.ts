@@ -43,7 +43,8 @@ export interface Deps {
   readonly auditStream: { current: ((record: AuditRecord) => void) | null };
   /**
    * Told once a transaction that queued an email has committed, so the mailer delivers (or, without
-   * SMTP, prints) it now instead of at its next interval. Set by the server while it delivers.
+   * SMTP, prints) it now instead of at its next interval. Set by the server while it delivers; a
+   * promise it returns (printing, without SMTP) is waited for before the change answers.
    */
-  readonly mailQueued: { current: (() => void) | null };
+  readonly mailQueued: { current: (() => Promise<void> | undefined) | null };
 }

@@ -15,10 +15,17 @@ export type Trx = Transaction<Database>;
 export type Executor = Kysely<Database> | Trx;
 
 /** What runs once a transaction has committed (never on rollback). */
-const afterCommit = new WeakMap<Trx, (() => void)[]>();
+const afterCommit = new WeakMap<Trx, (() => unknown)[]>();
 
-/** Runs `fn` once `trx` commits, never when it rolls back: e.g. logging what it recorded. */
-export function onCommit(trx: Trx, fn: () => void): void {
+/** How long the use case waits, at most, for what its commit started (COMMIT_WAIT_MS below). */
+export const COMMIT_WAIT_MS = 2_000;
+
+/**
+ * Runs `fn` once `trx` commits, never when it rolls back: e.g. logging what it recorded. A promise
+ * `fn` returns is waited for (at most COMMIT_WAIT_MS, its failure ignored) before the use case
+ * returns: the printing of a queued email, so the answer comes once its link can be read.
+ */
+export function onCommit(trx: Trx, fn: () => unknown): void {
   const queued = afterCommit.get(trx);
   if (queued) queued.push(fn);
   else afterCommit.set(trx, [fn]);
@@ -35,11 +42,14 @@ async function run<T>(deps: Deps, work: (trx: Trx) => Promise<T>, change = false
   });
   const queued = current && afterCommit.get(current);
   // After the commit nothing may turn the use case's success into a failure.
+  const waits: Promise<unknown>[] = [];
   if (queued)
     for (const fn of queued)
       try {
-        fn();
+        const started = fn();
+        if (started instanceof Promise) waits.push(started.catch(() => {}));
       } catch {}
+  if (waits.length > 0) await waitAtMost(Promise.all(waits), COMMIT_WAIT_MS);
   // Not acknowledged until every other instance's kept reads have seen it (db/pg-change-watch.ts).
   if (deps.db.settle) await deps.db.settle();
   return result;
@@ -118,4 +128,17 @@ export async function inChangeTx<T>(
  */
 export async function inTx<T>(deps: Deps, work: (trx: Trx) => Promise<T>): Promise<T> {
   return run(deps, work);
+}
+
+async function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  try {
+    await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
