@@ -115,6 +115,41 @@ describe("workspaces", () => {
     expect(await find("south-ward")).toBeDefined();
   });
 
+  it("edits a workspace whose idle limit is not whole minutes (90 s over the API) without touching it, and takes 1.5 minutes", async () => {
+    const made = await tenant.admin.workspaces.create({
+      slug: "kiosk-ward",
+      name: "Kiosk Ward",
+      idleTimeoutSeconds: 90,
+    });
+    const page = await signedIn({ path: "/workspaces" });
+    const row = page.getByRole("row", { name: /Kiosk Ward/ });
+    await hasText(row.getByRole("cell").nth(3), "90 s");
+    await row.getByRole("button", { name: "Edit Kiosk Ward" }).click();
+    const edit = page.getByRole("dialog", { name: "Edit workspace Kiosk Ward" });
+    expect(await edit.getByLabel("Idle timeout override (minutes)").inputValue()).toBe("1.5");
+    // A rename only: the limit it cannot show in whole minutes is neither refused nor rewritten.
+    await edit.getByLabel("Name").fill("Kiosk Ward East");
+    await edit.getByLabel("Protected from deletion").uncheck();
+    await edit.getByRole("button", { name: "Save" }).click();
+    await hasText(page.getByRole("status"), "Workspace Kiosk Ward East was saved.");
+    expect(await find("kiosk-ward")).toMatchObject({
+      id: made.id,
+      name: "Kiosk Ward East",
+      protected: false,
+      idleTimeoutSeconds: 90,
+    });
+    // Typed as a fraction of a minute, it is sent in seconds.
+    await page
+      .getByRole("row", { name: /Kiosk Ward East/ })
+      .getByRole("button", { name: "Edit Kiosk Ward East" })
+      .click();
+    const again = page.getByRole("dialog", { name: "Edit workspace Kiosk Ward East" });
+    await again.getByLabel("Idle timeout override (minutes)").fill("2.25");
+    await again.getByRole("button", { name: "Save" }).click();
+    await hasText(page.getByRole("status"), "Workspace Kiosk Ward East was saved.");
+    expect(await find("kiosk-ward")).toMatchObject({ idleTimeoutSeconds: 135 });
+  });
+
   it("shows the list without actions to a user who may not manage workspaces", async () => {
     const viewer = (await tenant.admin.roles.list({ limit: 200 })).items.find((r) => r.name === "Viewer");
     const password = "quiet-harbour-lantern-7731";

@@ -1,7 +1,7 @@
 /**
  * "Create Workspace" and "Edit workspace": name, unique URL ID (a new workspace's suggested from
  * its name until typed), protection and the idle-timeout override (typed in minutes, sent in
- * seconds). An edit sends only what changed, with If-Match.
+ * seconds; a fraction of a minute stands for seconds). An edit sends only what changed, with If-Match.
  */
 import { useState } from "react";
 import { problemCode } from "../../api.ts";
@@ -17,6 +17,17 @@ const FIELDS = ["name", "slug", "protected", "idleMinutes"];
 /** The form takes the idle timeout in minutes; the API names it in seconds. */
 const RENAME = { idleTimeoutSeconds: "idleMinutes" };
 
+// Two decimals at most: 100 s shows as 1.67 (sent back only if changed, see idleChanged).
+const initialMinutes = (w: Workspace) =>
+  w.idleTimeoutSeconds != null ? String(Math.round((w.idleTimeoutSeconds / 60) * 100) / 100) : "";
+
+/** 1 to the maximum, in minutes; fractions stand for seconds (1.5 is 90 s). */
+function isIdleMinutes(text: string): boolean {
+  if (!/^\d+(\.\d+)?$/.test(text)) return false;
+  const seconds = Math.round(Number(text) * 60);
+  return seconds >= 60 && seconds <= IDLE_TIMEOUT_MAX_MINUTES * 60;
+}
+
 export function WorkspaceDialog(props: {
   /** Absent: create a new workspace. */
   readonly workspace?: Workspace;
@@ -29,27 +40,29 @@ export function WorkspaceDialog(props: {
     name: editing?.name ?? "",
     slug: editing?.slug ?? "",
     protected: editing?.protected ?? true,
-    idleMinutes: editing?.idleTimeoutSeconds != null ? String(editing.idleTimeoutSeconds / 60) : "",
+    idleMinutes: editing ? initialMinutes(editing) : "",
   });
   // A new workspace's URL ID follows its name until it is typed by hand.
   const [slugTyped, setSlugTyped] = useState(Boolean(editing));
   const { errors, formProps } = useSubmit();
   const minutes = form.idleMinutes.trim();
+  // The API keeps seconds and may hold a value that is not a whole number of minutes (90 s, set
+  // over the API or Provet's "limit in seconds"): shown as 1.5, it is sent back only when changed.
+  const idleChanged = !editing || minutes !== initialMinutes(editing);
 
   const check = (): FieldErrors =>
-    minutes !== "" &&
-    !(/^\d+$/.test(minutes) && Number(minutes) >= 1 && Number(minutes) <= IDLE_TIMEOUT_MAX_MINUTES)
-      ? { idleMinutes: `must be a whole number of minutes from 1 to ${IDLE_TIMEOUT_MAX_MINUTES}` }
+    idleChanged && minutes !== "" && !isIdleMinutes(minutes)
+      ? { idleMinutes: `must be a number of minutes from 1 to ${IDLE_TIMEOUT_MAX_MINUTES}` }
       : {};
   const send = async () => {
-    const idleTimeoutSeconds = minutes === "" ? null : Number(minutes) * 60;
+    const idleTimeoutSeconds = minutes === "" ? null : Math.round(Number(minutes) * 60);
     let saved: Workspace;
     if (editing) {
       const body = {
         ...(form.name !== editing.name ? { name: form.name } : {}),
         ...(form.slug !== editing.slug ? { slug: form.slug } : {}),
         ...(form.protected !== editing.protected ? { protected: form.protected } : {}),
-        ...(idleTimeoutSeconds !== editing.idleTimeoutSeconds ? { idleTimeoutSeconds } : {}),
+        ...(idleChanged && idleTimeoutSeconds !== editing.idleTimeoutSeconds ? { idleTimeoutSeconds } : {}),
       };
       saved = await api.workspaces.update(editing.id, body, { ifMatch: editing.version });
     } else {
@@ -118,7 +131,8 @@ export function WorkspaceDialog(props: {
       <Field
         label="Idle timeout override (minutes)"
         type="number"
-        inputMode="numeric"
+        inputMode="decimal"
+        step="any"
         min={1}
         max={IDLE_TIMEOUT_MAX_MINUTES}
         value={form.idleMinutes}
