@@ -201,6 +201,28 @@ describe("context words (ASVS 6.1.2 / 6.2.11)", () => {
     expect(checkPassword("Åsa walks the quiet harbour", { policy: single, context: asa })).toBeNull();
   });
 
+  it("refuses a password that is nothing but a short name or username, digits and separators", () => {
+    const amy = { firstName: "Amy", lastName: "Lee", username: "amy", tenantSlug: "t3" };
+    for (const password of [
+      "amy-amy-amy-amy-amy",
+      "amyamyamyamyamy1",
+      "Amy2024Amy2024Amy",
+      "lee amy lee amy lee",
+      "t3t3t3t3t3t3t3t3",
+    ])
+      expect(checkPassword(password, { policy: single, context: amy })?.code, password).toBe("CONTEXT");
+    // Inside other words, or beside them, a short word is no reason to refuse.
+    for (const password of [
+      "Amy walks the quiet harbour",
+      "planning ahead for the annual leave",
+      "amy-amy-amy-amy-amy-walrus",
+    ])
+      expect(checkPassword(password, { policy: single, context: amy }), password).toBeNull();
+    expect(checkPassword("ann-ann-ann-ann-ann", { policy: single, context: { username: "ann" } })?.code).toBe(
+      "CONTEXT",
+    );
+  });
+
   it("refuses a password equal to a short context word when the policy lets it through", () => {
     expect(isBuiltFromContext("Doe", { lastName: "Doe" })).toBe(true);
   });

@@ -44,7 +44,10 @@ export const PASSWORD_MIN_SINGLE_FACTOR = 15;
 export const PASSWORD_MIN_WITH_MFA = 8;
 /** A tenant may raise the minimum to at most this, so that 64 characters always stay allowed. */
 export const PASSWORD_MIN_CEILING = 64;
-/** Context words shorter than this only count when the whole password equals them. */
+/**
+ * Context words shorter than this count only when the whole password equals them, or when it is
+ * nothing but them, digits and separators (isBuiltFromContext).
+ */
 export const CONTEXT_WORD_MIN = 4;
 /** Share of the folded password made of context words from which it is refused. */
 export const CONTEXT_SHARE_LIMIT = 0.35;
@@ -303,9 +306,28 @@ export function isBuiltFromContext(password: string, context: PasswordContext): 
     }
   }
   const covered = marked.filter(Boolean).length;
+  // A short name or username ("amy", "jd") is in too many words to count inside one ("planning"
+  // holds "ann"), but a password that is nothing else, repeated with digits or separators
+  // ("amy-amy-amy-amy-amy", "afb2024afb2024afb"), is built from it all the same (found by the
+  // issue 4 audit, 2026-12-07).
+  const short = [...anywhere].filter((word) => {
+    const n = [...word].length;
+    return n >= 2 && n < CONTEXT_WORD_MIN;
+  });
+  const shortMarked = [...marked];
+  for (const word of short) {
+    const w = [...word];
+    for (let i = 0; i + w.length <= p.length; i++) {
+      let match = true;
+      for (let j = 0; j < w.length && match; j++) match = p[i + j] === w[j];
+      if (match) for (let j = 0; j < w.length; j++) shortMarked[i + j] = true;
+    }
+  }
+  const onlyWordsAndDigits = (m: readonly boolean[]) =>
+    m.some(Boolean) && p.every((c, i) => m[i] || /\p{Nd}/u.test(c));
+  if (onlyWordsAndDigits(shortMarked)) return true;
   if (covered === 0) return false;
-  const onlyWordsAndDigits = p.every((c, i) => marked[i] || /\p{Nd}/u.test(c));
-  return onlyWordsAndDigits || covered >= CONTEXT_SHARE_LIMIT * p.length;
+  return onlyWordsAndDigits(marked) || covered >= CONTEXT_SHARE_LIMIT * p.length;
 }
 
 /** The reason a new password is refused, or null when it is acceptable. History is checked apart. */
