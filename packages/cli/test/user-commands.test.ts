@@ -82,6 +82,35 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect(audit).toEqual([{ actor_type: "operator", target_label: "nia" }]);
     });
 
+    it("creates a user with no workspace: --workspaces none", async () => {
+      const r = create(
+        {},
+        "--username",
+        "nowhere",
+        "--email",
+        "nowhere@west.example",
+        "--workspaces",
+        "none",
+      );
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      const row = await withDb((db) =>
+        db.allTenants
+          .selectFrom("users")
+          .select(["id", "workspace_access_all"])
+          .where("username", "=", "nowhere")
+          .executeTakeFirstOrThrow(),
+      );
+      expect(Number(row.workspace_access_all)).toBe(0);
+      const listed = await withDb((db) =>
+        db.allTenants
+          .selectFrom("user_workspaces")
+          .select("workspace_id")
+          .where("user_id", "=", row.id)
+          .execute(),
+      );
+      expect(listed).toEqual([]);
+    });
+
     it("invites a user created without a password; refuses a taken username (1) and a missing email (2)", async () => {
       const r = create({ STAFFGATE_USER_PASSWORD: "" }, "--username", "ola", "--email", "ola@west.example");
       expect(r.code).toBe(0);
@@ -213,6 +242,25 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect([role.code, role.stderr]).toEqual([1, '--role: no role named "nobody"\n']);
       const ws = create({}, "--username", "rae", "--email", "rae@west.example", "--workspaces", "ward-99");
       expect([ws.code, ws.stderr]).toEqual([1, '--workspaces: no workspace "ward-99"\n']);
+      // Every unknown workspace at once; `;` alone names none (none is written `none`).
+      const two = create(
+        {},
+        "--username",
+        "rae",
+        "--email",
+        "rae@west.example",
+        "--workspaces",
+        "ward-98;ward-99",
+      );
+      expect([two.code, two.stderr]).toEqual([
+        1,
+        '--workspaces: no workspace "ward-98"\n--workspaces: no workspace "ward-99"\n',
+      ]);
+      const bare = create({}, "--username", "rae", "--email", "rae@west.example", "--workspaces", ";");
+      expect([bare.code, bare.stderr]).toEqual([
+        1,
+        expect.stringMatching(/^--workspaces: names no workspace/),
+      ]);
       const weak = create(
         { STAFFGATE_USER_PASSWORD: "short" },
         "--username",

@@ -393,6 +393,39 @@ describe(`users as CSV (${TEST_DB})`, () => {
     ]);
   });
 
+  it("exports a user with no workspace as none, which imports back as none (blank would be every workspace)", async () => {
+    const viewer = await roleIdByName(t, a, "Viewer");
+    const { user } = await createUser(t, a, { roleId: viewer, extra: { workspaceAccess: [] } });
+    // A workspace slugged like a keyword is written by its id.
+    const keyword = await a.admin.workspaces.create({ slug: "all", name: "All Saints" });
+    const { user: saint } = await createUser(t, a, {
+      roleId: viewer,
+      extra: { workspaceAccess: [keyword.id] },
+    });
+    const csv = await a.admin.users.export({ status: "all" });
+    expect(cellOf(csv, `${user.username},`, "workspaces")).toBe("none");
+    expect(cellOf(csv, `${saint.username},`, "workspaces")).toBe(keyword.id);
+    const header = csv.split("\r\n")[0]!;
+    const lineOf = (username: string) => csv.split("\r\n").find((l) => l.startsWith(`${username},`))!;
+    // Imported unchanged in its own tenant, and as a new user in another.
+    expect(await a.admin.users.import({ csv: `${header}\r\n${lineOf(user.username)}\r\n` })).toMatchObject({
+      applied: true,
+      unchanged: 1,
+    });
+    const b = await t.createTenant();
+    const report = await b.admin.users.import({ csv: `${header}\r\n${lineOf(user.username)}\r\n` });
+    expect(report).toMatchObject({ applied: true, created: 1 });
+    expect((await b.admin.users.get(report.rows[0]!.userId!)).workspaceAccess).toEqual([]);
+    // `;` alone names nothing and is refused rather than read as none or as all.
+    const bare = await b.admin.users.import({
+      csv: `email,firstName,lastName,role,workspaces\r\nbare@x.example,Bo,Bare,Viewer,;\r\n`,
+      dryRun: true,
+    });
+    expect(bare.rows[0]!.errors).toEqual([
+      { column: "workspaces", message: expect.stringMatching(/^names no workspace: write "all", "none"/) },
+    ]);
+  });
+
   it("reads workspaceRoles as slug=role pairs with the API's checks; none removes them all", async () => {
     const viewer = await roleIdByName(t, a, "Viewer");
     const { user } = await createUser(t, a, { roleId: viewer });

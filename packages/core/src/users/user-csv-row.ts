@@ -17,6 +17,7 @@ import {
   type CsvReadColumn,
   type CsvRow,
   PRIVATE_ROLE_LABEL,
+  readWorkspacesCell,
   type StatusChange,
   splitWorkspaceRoles,
   statusChangeOf,
@@ -121,18 +122,9 @@ export async function checkRow(run: ImportRun, row: CsvRow, existing: User | nul
     }
   }
   if (cells.workspaces !== undefined) {
-    if (cells.workspaces.toLowerCase() === "all") body.workspaceAccess = "all";
-    else {
-      const slugs = cells.workspaces
-        .split(";")
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const ids = slugs.map((s) => run.look.workspaceId(s));
-      slugs.forEach((s, i) => {
-        if (ids[i] === undefined) add("workspaces", `no workspace "${s}"`);
-      });
-      if (!failed("workspaces")) body.workspaceAccess = ids;
-    }
+    const read = readWorkspacesCell(cells.workspaces, run.look.workspaceId);
+    if ("access" in read) body.workspaceAccess = read.access;
+    else for (const problem of read.problems) add("workspaces", problem);
   }
   if (cells.workspaceRoles !== undefined) {
     const { pairs, problems } = splitWorkspaceRoles(cells.workspaceRoles);

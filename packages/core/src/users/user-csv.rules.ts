@@ -173,6 +173,57 @@ export function workspaceRoleLabel(role: { readonly id: string; readonly name: s
   return role.name.includes(";") || role.name !== role.name.trim() ? role.id : role.name;
 }
 
+/**
+ * The `workspaces` cell's two words: every workspace (including those made later) and none. A
+ * workspace slugged like one of them is written by its id, which the import reads too.
+ */
+const EVERY_WORKSPACE = "all";
+const NO_WORKSPACE = "none";
+
+/** A user's workspace access as the `workspaces` cell: `all`, `none`, or slugs separated by `;`. */
+export function workspacesCell(
+  access: "all" | readonly string[],
+  workspaceSlug: (id: string) => string,
+): string {
+  if (access === "all") return EVERY_WORKSPACE;
+  if (access.length === 0) return NO_WORKSPACE;
+  return access
+    .map((id) => {
+      const slug = workspaceSlug(id);
+      return slug === EVERY_WORKSPACE || slug === NO_WORKSPACE ? id : slug;
+    })
+    .join(";");
+}
+
+/**
+ * A written `workspaces` cell (the CSV import, the CLI's `--workspaces`) as workspace access, or
+ * every problem it has. `;` alone names nothing: none is written `none` (an export writes it so,
+ * and a blank cell means every workspace for a new user, found by the CLI audit: a user with none
+ * came back from an export with all of them).
+ */
+export function readWorkspacesCell(
+  cell: string,
+  workspaceId: (slugOrId: string) => string | undefined,
+): { readonly access: "all" | string[] } | { readonly problems: string[] } {
+  const word = cell.trim().toLowerCase();
+  if (word === EVERY_WORKSPACE) return { access: "all" };
+  if (word === NO_WORKSPACE) return { access: [] };
+  const names = cell
+    .split(";")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 0) {
+    return {
+      problems: [
+        `names no workspace: write "${EVERY_WORKSPACE}", "${NO_WORKSPACE}" or slugs separated by ";"`,
+      ],
+    };
+  }
+  const ids = names.map(workspaceId);
+  const problems = names.filter((_, i) => ids[i] === undefined).map((s) => `no workspace "${s}"`);
+  return problems.length > 0 ? { problems } : { access: ids as string[] };
+}
+
 /** The `workspaceRoles` cell: `slug=role` pairs separated by `;`, in slug order, as `workspaces`. */
 export function workspaceRolesCell(
   assignments: readonly { readonly workspaceId: string; readonly roleId: string }[],
@@ -267,7 +318,7 @@ export function userCsvLine(
       user.title,
       // PRODUCT.md §2: exports show a private role as such; an import keeps it.
       user.privateRole ? PRIVATE_ROLE_LABEL : roleName(user.roleId),
-      user.workspaceAccess === "all" ? "all" : user.workspaceAccess.map(workspaceSlug).join(";"),
+      workspacesCell(user.workspaceAccess, workspaceSlug),
       workspaceRolesCell(user.workspaceRoles, workspaceSlug, workspaceRoleName),
       user.expiresAt,
       user.status,

@@ -34,7 +34,13 @@ import { parseOrFail } from "../shared/parse.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import { inTenantTx, inTx, type Trx } from "../shared/tx.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
-import { type CsvRow, parseUserCsv, userCsvHeader, userCsvLine } from "./user-csv.rules.ts";
+import {
+  type CsvRow,
+  parseUserCsv,
+  readWorkspacesCell,
+  userCsvHeader,
+  userCsvLine,
+} from "./user-csv.rules.ts";
 import { checkRow } from "./user-csv-row.ts";
 import { errorsOf, type ImportRun, loadImportLookups, type RowError } from "./user-csv-run.ts";
 import { tenantWorkRoles } from "./user-input.ts";
@@ -111,7 +117,7 @@ export function createUserCsvService(deps: Deps) {
 
   return {
     /**
-     * A role by name (any case) or id, and workspaces as `all` or slugs (or ids) separated by `;`,
+     * A role by name (any case) or id, and workspaces as `all`, `none` or slugs (or ids) separated by `;`,
      * as an import reads them: for the CLI's `user create`. An unknown name is a field error.
      */
     async resolveNames(
@@ -124,18 +130,14 @@ export function createUserCsvService(deps: Deps) {
         out.roleId = look.roleId(cells.role);
         if (out.roleId === undefined) throw invalid("roleId", `no role named "${cells.role}"`);
       }
-      if (cells.workspaces !== undefined && cells.workspaces.toLowerCase() === "all")
-        out.workspaceAccess = "all";
-      else if (cells.workspaces !== undefined) {
-        out.workspaceAccess = cells.workspaces
-          .split(";")
-          .map((s) => s.trim())
-          .filter(Boolean)
-          .map((s) => {
-            const id = look.workspaceId(s);
-            if (id === undefined) throw invalid("workspaceAccess", `no workspace "${s}"`);
-            return id;
+      if (cells.workspaces !== undefined) {
+        const read = readWorkspacesCell(cells.workspaces, look.workspaceId);
+        if ("problems" in read) {
+          throw new AppError("VALIDATION_FAILED", read.problems.join("; "), {
+            errors: read.problems.map((message) => ({ path: "workspaceAccess", message })),
           });
+        }
+        out.workspaceAccess = read.access;
       }
       return out;
     },

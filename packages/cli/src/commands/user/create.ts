@@ -1,6 +1,6 @@
 /**
  * `staffgate user create --tenant <slug> --username u --email e --first f --last l --role <name or id>
- * [--workspaces all|slug;slug] [--public-url URL]`: one user, through the same checks as the API, as
+ * [--workspaces all|none|slug;slug] [--public-url URL]`: one user, through the same checks as the API, as
  * the operator.
  * The password comes from STAFFGATE_USER_PASSWORD (never argv: command lines end up in shell
  * history and `ps`) and must then be changed at the first sign-in; without it the user is invited
@@ -14,7 +14,7 @@ import { refusal, withCoreFlags } from "../open-core.ts";
 import { actAsOperator } from "./operator.ts";
 
 const USAGE =
-  "staffgate user create --tenant s --username u --email e --first f --last l --role r [--workspaces all|slug;slug] [--public-url <url>]";
+  "staffgate user create --tenant s --username u --email e --first f --last l --role r [--workspaces all|none|slug;slug] [--public-url <url>]";
 
 /** The API's fields as this command's flags and variable, for its error messages. */
 const NAMES: Readonly<Record<string, string>> = {
@@ -41,7 +41,7 @@ export const userCreate: Command = {
   summary: "Create a user (password from STAFFGATE_USER_PASSWORD, else an invitation)",
   details: [
     "--role: a role's name (any case) or id.",
-    "--workspaces: all, or workspace slugs (or ids) separated by ';'. Without it the user has every workspace (all).",
+    "--workspaces: all, none, or workspace slugs (or ids) separated by ';'. Without it the user has every workspace (all).",
     "STAFFGATE_USER_PASSWORD: the password, to be changed at the first sign-in; unset, the user is invited (the link is in `staffgate outbox`).",
   ].join("\n"),
   run(args) {

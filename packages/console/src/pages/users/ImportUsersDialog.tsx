@@ -101,9 +101,9 @@ export function ImportUsersDialog(props: {
       <div className="dialog-body">
         <p>
           The file&rsquo;s first row names its columns, in any order: {columnList()}. <code>role</code> is a
-          role&rsquo;s name; <code>workspaces</code> is <code>all</code> or workspace slugs separated by
-          semicolons (<code>{example.workspaces}</code>); <code>workspaceRoles</code> gives a role in a
-          workspace as <code>{example.workspaceRoles}</code> (<code>none</code> removes them);{" "}
+          role&rsquo;s name; <code>workspaces</code> is <code>all</code>, <code>none</code> or workspace slugs
+          separated by semicolons (<code>{example.workspaces}</code>); <code>workspaceRoles</code> gives a
+          role in a workspace as <code>{example.workspaceRoles}</code> (<code>none</code> removes them);{" "}
           <code>expiresAt</code> is a date and time such as <code>2027-01-31T17:00:00Z</code>;{" "}
           <code>status</code> <code>active</code> or <code>inactive</code> reactivates or deactivates a user.
           An export from this page has these columns and imports back as it is.
