@@ -54,6 +54,21 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("usage errors befo
     [["audit", "purge", "--tenant", "x", "--before", "2021-02-30"], "--before takes a date"],
     [["user", "unlock", "--tenant", "x"], "--user is required"],
     [["check", "--tenant", "x", "--user", "bea"], "--permission is required"],
+    [["check", "--tenant", "x", "--user", "bea", "--permission", "p".repeat(90)], "--permission: "],
+    [
+      [
+        "check",
+        "--tenant",
+        "x",
+        "--user",
+        "bea",
+        "--permission",
+        "patients.read",
+        "--patient",
+        "r".repeat(201),
+      ],
+      "--patient: ",
+    ],
   ])("`staffgate %j` is a usage error with no database there", async (argv, message) => {
     const r = await capture(argv);
     expect(r.code).toBe(2);

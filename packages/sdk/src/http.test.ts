@@ -89,6 +89,16 @@ describe("the SDK's errors", () => {
     expect([gateway.status, gateway.code, gateway.retryAfter]).toEqual([502, "INTERNAL", undefined]);
     const busy = (await errorFor(new Response("", { status: 503 }))) as StaffgateError;
     expect([busy.status, busy.code]).toEqual([503, "SERVICE_BUSY"]);
+    // A success that is not JSON (a proxy's sign-in page answered 200) is no SyntaxError either.
+    const portal = (await errorFor(
+      new Response("<html>Sign in to the network</html>", { status: 200 }),
+    )) as StaffgateError;
+    expect(portal).toBeInstanceOf(StaffgateError);
+    expect([portal.status, portal.code, portal.message]).toEqual([
+      200,
+      "INTERNAL",
+      "200 INTERNAL: not an answer of Staffgate: <html>Sign in to the network</html>",
+    ]);
   });
 
   it("say when the service could not be reached at all, naming where but no path or query", async () => {

@@ -67,15 +67,20 @@ export function errorOf(res: Response, text: string): StaffgateError {
   }
   const ours =
     parsed !== null && typeof parsed === "object" && typeof (parsed as { code?: unknown }).code === "string";
-  const problem: Problem = ours
-    ? (parsed as Problem)
-    : {
-        type: "about:blank",
-        title: res.statusText || `HTTP ${res.status}`,
-        status: res.status,
-        code: res.status === 429 ? "THROTTLED" : res.status === 503 ? "SERVICE_BUSY" : "INTERNAL",
-        ...(text ? { detail: `not an answer of Staffgate: ${text.slice(0, 200)}` } : {}),
-      };
+  return ours
+    ? new StaffgateError(parsed as Problem, { status: res.status, retryAfter: retryAfterOf(res) })
+    : notOurs(res, text);
+}
+
+/** An answer whose body is not Staffgate's, as a problem with its status and a code from it. */
+function notOurs(res: Response, text: string): StaffgateError {
+  const problem: Problem = {
+    type: "about:blank",
+    title: res.statusText || `HTTP ${res.status}`,
+    status: res.status,
+    code: res.status === 429 ? "THROTTLED" : res.status === 503 ? "SERVICE_BUSY" : "INTERNAL",
+    ...(text ? { detail: `not an answer of Staffgate: ${text.slice(0, 200)}` } : {}),
+  };
   return new StaffgateError(problem, { status: res.status, retryAfter: retryAfterOf(res) });
 }
 
@@ -140,7 +145,14 @@ export function createTransport(options: ClientOptions): Transport {
       const res = await raw(method, path, req);
       const text = await res.text();
       if (!res.ok) throw errorOf(res, text);
-      return (text ? JSON.parse(text) : undefined) as T;
+      if (!text) return undefined as T;
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        // A success that is no JSON is no answer of Staffgate's (a proxy's sign-in page, a captive
+        // portal): the caller gets the SDK's error with the status, not a SyntaxError.
+        throw notOurs(res, text);
+      }
     },
     withToken: (token) => createTransport({ ...options, ...(token ? { token } : { token: undefined }) }),
   };

@@ -38,6 +38,21 @@ export interface ScimPatchOperation {
   value?: unknown;
 }
 
+/**
+ * The version a write expects: the resource's `meta.version` as SCIM gives it (`W/"3"`, sent as it
+ * is), or its number.
+ */
+export interface ScimWriteOptions {
+  ifMatch?: number | string;
+}
+
+const versioned = (options: ScimWriteOptions) =>
+  typeof options.ifMatch === "string"
+    ? { headers: { "if-match": options.ifMatch } }
+    : options.ifMatch === undefined
+      ? {}
+      : { ifMatch: options.ifMatch };
+
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const SEARCH_REQUEST = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 
@@ -52,15 +67,15 @@ function resource(t: Transport, kind: "Users" | "Groups") {
     get: (id: string, query: Pick<ScimListQuery, "attributes" | "excludedAttributes"> = {}) =>
       t.request<ScimResource>("GET", `${base}/${enc(id)}`, { query: { ...query } }),
     create: (body: Record<string, unknown>) => t.request<ScimResource>("POST", base, { body }),
-    replace: (id: string, body: Record<string, unknown>, options: { ifMatch?: number } = {}) =>
-      t.request<ScimResource>("PUT", `${base}/${enc(id)}`, { body, ...options }),
-    patch: (id: string, operations: ScimPatchOperation[], options: { ifMatch?: number } = {}) =>
+    replace: (id: string, body: Record<string, unknown>, options: ScimWriteOptions = {}) =>
+      t.request<ScimResource>("PUT", `${base}/${enc(id)}`, { body, ...versioned(options) }),
+    patch: (id: string, operations: ScimPatchOperation[], options: ScimWriteOptions = {}) =>
       t.request<ScimResource>("PATCH", `${base}/${enc(id)}`, {
         body: { schemas: [PATCH_OP], Operations: operations },
-        ...options,
+        ...versioned(options),
       }),
-    delete: (id: string, options: { ifMatch?: number } = {}) =>
-      t.request<void>("DELETE", `${base}/${enc(id)}`, options),
+    delete: (id: string, options: ScimWriteOptions = {}) =>
+      t.request<void>("DELETE", `${base}/${enc(id)}`, versioned(options)),
   };
 }
 

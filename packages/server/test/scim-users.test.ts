@@ -734,6 +734,17 @@ describe(`SCIM Users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       },
     );
     expect(patched.title).toBe("Therapist");
+    // The version as SCIM gives it (`meta.version`, W/"2") is taken as it is; a stale one is 412.
+    const version = (patched.meta as { version: string }).version;
+    const again = await sdk.scim.users.patch(created.id, [{ op: "replace", path: "title", value: "Lead" }], {
+      ifMatch: version,
+    });
+    expect(again.title).toBe("Lead");
+    await expect(
+      sdk.scim.users.patch(created.id, [{ op: "replace", path: "title", value: "Late" }], {
+        ifMatch: version,
+      }),
+    ).rejects.toMatchObject({ status: 412 });
     await expect(sdk.scim.users.create(body)).rejects.toMatchObject({
       status: 409,
       code: expect.stringMatching(/_TAKEN$/),

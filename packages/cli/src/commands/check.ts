@@ -38,6 +38,14 @@ async function workspaceIdOf(core: Core, ctx: Ctx, policy: Snapshot, given: stri
   return items.find((w) => w.slug.toLowerCase() === given.toLowerCase())?.id ?? given;
 }
 
+/** The flag each field of the question comes from, named in a refusal. */
+const FLAG_OF = {
+  userId: "--user",
+  permission: "--permission",
+  workspaceId: "--workspace",
+  patientRef: "--patient",
+};
+
 /** The flags it takes (the one parser: flags.ts). */
 const FLAGS = {
   values: ["tenant", "user", "permission", "workspace", "patient"],
@@ -56,27 +64,28 @@ export const check: Command = {
   run(args) {
     const { options } = parseArgs(args, FLAGS);
     requireFlags(options, ["tenant", "user", "permission"]);
+    // What can be judged without the database is, before it is opened (README: a bad value is a
+    // usage error, exit 2, even where the database cannot be reached); the user and workspace are
+    // names until the tenant's policy resolves them.
+    const { patient } = options;
+    const plain = CheckBody.pick({ permission: true, patientRef: true }).safeParse({
+      permission: options.permission,
+      ...(patient ? { patientRef: patient } : {}),
+    });
+    if (!plain.success) throw new UsageError(namedProblems(issuesOf(plain.error.issues), FLAG_OF));
     return withCoreFlags({ failureCode: CHECK_FAILED }, async (core) => {
       const tenant = await tenantBySlug(core, options.tenant);
       // The operator asked: recorded as such when the decision is audited (patient grants, elevations).
       const ctx = operatorCtx(tenant.id);
       const policy = await core.access.snapshot(tenant.id);
-      const { workspace, patient } = options;
+      const { workspace } = options;
       const parsed = CheckBody.safeParse({
         userId: userIdOf(policy, options.user!),
         permission: options.permission,
         ...(workspace ? { workspaceId: await workspaceIdOf(core, ctx, policy, workspace) } : {}),
         ...(patient ? { patientRef: patient } : {}),
       });
-      if (!parsed.success) {
-        const names = {
-          userId: "--user",
-          permission: "--permission",
-          workspaceId: "--workspace",
-          patientRef: "--patient",
-        };
-        throw new UsageError(namedProblems(issuesOf(parsed.error.issues), names));
-      }
+      if (!parsed.success) throw new UsageError(namedProblems(issuesOf(parsed.error.issues), FLAG_OF));
       const caller = operatorCaller(tenant.id, policy.catalog, policy);
       let answer: { allowed: boolean; reason: { code: string; message: string } };
       let steps: readonly string[] = [];

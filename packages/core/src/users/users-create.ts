@@ -149,7 +149,7 @@ export async function newUserPasswordHash(
           errors: [
             {
               path: "password",
-              message: "is not allowed by the practice's settings; the user will be invited",
+              message: "is not allowed by the practice's settings: leave it out to invite the user",
             },
           ],
         },
