@@ -47,11 +47,12 @@ describe("serving the console", () => {
     },
   );
 
-  it("answers the console at / whatever the client accepts", async () => {
-    for (const headers of [{}, { accept: "*/*" }, { accept: "application/json" }]) {
-      const res = await app.inject({ method: "GET", url: "/", headers });
-      expect([res.statusCode, res.body]).toEqual([200, INDEX]);
-    }
+  it("answers the console at / and at the pages emails link to, whatever the client accepts", async () => {
+    for (const url of ["/", "/reset-password", "/accept-invitation", "/forgot-password"])
+      for (const headers of [{}, { accept: "*/*" }, { accept: "application/json" }]) {
+        const res = await app.inject({ method: "GET", url, headers });
+        expect([res.statusCode, res.body], `${url} ${JSON.stringify(headers)}`).toEqual([200, INDEX]);
+      }
   });
 
   it("serves hashed assets for good, with their type", async () => {

@@ -20,6 +20,9 @@ export const DEFAULT_CONSOLE_DIR = path.resolve(
 
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 
+/** The root and the console pages the emails link to (auth/credential-emails.ts). */
+const ALWAYS_PAGES = new Set(["/", "/reset-password", "/accept-invitation", "/forgot-password"]);
+
 export function consoleAvailable(dir: string): boolean {
   return existsSync(path.join(dir, "index.html"));
 }
@@ -53,8 +56,9 @@ export function installConsole(
     const pathname = request.url.split("?")[0] ?? "/";
     if (isApiPath(pathname)) return false;
     // A page is asked for with Accept: text/html; a missing script or image stays a 404. The root
-    // is the console whatever the client accepts (`curl http://host/` shows the app's page).
-    if (pathname !== "/" && !(request.headers.accept ?? "").includes("text/html")) return false;
+    // and the pages emails link to are the console whatever the client accepts (`curl` of the
+    // root, or of a reset link, shows the app's page; a link checker follows them too).
+    if (!ALWAYS_PAGES.has(pathname) && !(request.headers.accept ?? "").includes("text/html")) return false;
     // Always revalidated, so a new build's asset names are picked up at once.
     reply.header("cache-control", "no-cache").sendFile("index.html", dir, { cacheControl: false });
     return true;
