@@ -24,18 +24,20 @@ describe("patient access", () => {
   it("lists who has access, grants access to a user found by search, and revokes it", async () => {
     const roles = (await tenant.admin.roles.list({ limit: 200 })).items;
     const viewerRole = roles.find((r) => r.name === "Viewer")?.id ?? "";
-    const person = (username: string, firstName: string, lastName: string) =>
+    // A collaborator may create patients (Write Patients, View PHI), and then reads those only.
+    const collaboratorRole = roles.find((r) => r.name === "Collaborator")?.id ?? "";
+    const person = (username: string, firstName: string, lastName: string, roleId = viewerRole) =>
       tenant.admin.users.create({
         firstName,
         lastName,
         username,
         email: `${username}@${tenant.slug}.example`,
-        roleId: viewerRole,
+        roleId,
         password: "amber-kestrel-meadow-5820",
         mustChangePassword: false,
       });
     const nora = await person("nora", "Nora", "Nightingale");
-    const carl = await person("carl", "Carl", "Creator");
+    const carl = await person("carl", "Carl", "Creator", collaboratorRole);
     const oncology = await tenant.admin.workspaces.create({ slug: "oncology", name: "Oncology" });
     // The application reported that Carl created the patient: an entry of its own kind.
     await tenant.admin.patientAccess.created("PAT-1001", { userId: carl.id });

@@ -52,7 +52,7 @@ export { type Clock, createFakeClock, type FakeClock, systemClock } from "./shar
 export type { Actor, Ctx, RequestMeta } from "./shared/context.ts";
 export { operatorActor, systemActor } from "./shared/context.ts";
 export type { AuditRecord } from "./shared/deps.ts";
-export { AppError, isAppError } from "./shared/errors.ts";
+export { AppError, AUTHORIZATION_REFUSALS, isAppError } from "./shared/errors.ts";
 export { armedFailpoint, FAILPOINTS, type Failpoint } from "./shared/failpoint.ts";
 export {
   IDEMPOTENCY_KEY_TTL_MS,

@@ -90,6 +90,8 @@ export interface AppOptions {
     readonly from?: string;
     readonly deliver?: boolean;
     readonly intervalMs?: number;
+    /** Messages a delivery pass takes (mail/mailer.ts; tests make it small). */
+    readonly batchSize?: number;
   };
 }
 
@@ -263,6 +265,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
       transport,
       log: app.log,
       ...(mail.from ? { from: mail.from } : {}),
+      ...(mail.batchSize ? { batchSize: mail.batchSize } : {}),
     });
     const stopping = mailer;
     if (mail.deliver) {

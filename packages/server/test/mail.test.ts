@@ -318,6 +318,25 @@ describe(`mail (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     apps.splice(apps.indexOf(app), 1);
   });
 
+  it("without SMTP, a change that queued more than a delivery pass takes answers once all of it is printed", async () => {
+    const app = await mailApp({ deliver: true, intervalMs: 3_600_000, batchSize: 3 }, captureLog().logger);
+    const client = new Staffgate({ baseUrl: "http://staffgate.test", fetch: injectFetch(app) });
+    const { token } = await client.auth.login({ tenant: a.slug, login: "admin", password: CANARY_PASSWORD });
+    const admin = client.withToken(token);
+    seq += 1;
+    const emails = Array.from({ length: 10 }, (_, i) => `batch${seq}-${i}@${a.slug}.example`);
+    const csv = ["email,firstName,lastName,role", ...emails.map((e) => `${e},Bea,Batch,Viewer`)].join("\n");
+    expect(await admin.users.import({ csv })).toMatchObject({ applied: true, created: 10 });
+    const printed = await t.db.allTenants
+      .selectFrom("outbox")
+      .select(["to_address", "sent_via"])
+      .where("to_address", "in", emails)
+      .execute();
+    expect(printed.map((r) => r.sent_via)).toEqual(emails.map(() => "log"));
+    await app.close();
+    apps.splice(apps.indexOf(app), 1);
+  });
+
   it("with SMTP a change never waits for the mail server: it answers while the server holds the message", async () => {
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => {

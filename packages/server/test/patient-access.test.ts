@@ -388,6 +388,22 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       expect(`${p.status} ${p.code}`).toBe("409 USER_STATE_INVALID");
       expect(p.errors).toEqual([{ path: "userId", message: `is ${status}` }]);
     }
+    // Past its expiry, in the time before the job archives it.
+    const soon = new Date(t.clock.now().getTime() + HOUR).toISOString();
+    const expiring = (await createUser(t, a, { roleId: creatorRole, extra: { expiresAt: soon } })).user;
+    t.clock.advance(HOUR + 1000);
+    try {
+      const p = await problemOf(() =>
+        a.admin.patientAccess.created(ref, { userId: expiring.id, workspaceId: wsA }),
+      );
+      expect([p.status, p.code, p.errors]).toEqual([
+        409,
+        "USER_STATE_INVALID",
+        [{ path: "userId", message: "is expired" }],
+      ]);
+    } finally {
+      t.clock.advance(-(HOUR + 1000));
+    }
     // Nothing was granted, and nothing audited.
     expect((await a.admin.patientAccess.list(ref, { includeExpired: true })).items).toEqual([]);
     const granted = await t.db.kysely

@@ -124,7 +124,11 @@ describe(`SDK covers the API (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
     await admin.workspaces.get(ws.id);
     await admin.workspaces.update(ws.id, { name: "Ward Seven" }, { ifMatch: ws.version });
 
-    const role = await admin.roles.create({ name: "Night nurse", permissions: ["users.view"] });
+    // Patient writes too: the application's report that the nurse created a patient is believed.
+    const role = await admin.roles.create({
+      name: "Night nurse",
+      permissions: ["users.view", "patients.write", "patients.phi"],
+    });
     await admin.roles.list();
     await admin.roles.get(role.id);
     await admin.roles.update(role.id, { description: "Covers nights" }, { ifMatch: role.version });

@@ -150,6 +150,48 @@ describe(`users as CSV (${TEST_DB})`, () => {
     expect(report.rows[0]!.errors[0]!.message).toMatch(/hold|grant/i);
   });
 
+  it("audits rows refused for what the importer may not do, dry run or not, as the API's refusals are", async () => {
+    const limitedRole = await createRole(a, ["users.view", "users.manage"]);
+    const limited = await createUser(t, a, { roleId: limitedRole });
+    const denied = async () =>
+      (
+        await t.db.kysely
+          .selectFrom("audit_events")
+          .select(["actor_id", "outcome", "target_label", "changes"])
+          .where("tenant_id", "=", a.id)
+          .where("action", "=", "authz.failed")
+          .where("actor_id", "=", limited.user.id)
+          .orderBy("seq")
+          .execute()
+      ).map((e) => ({ ...e, changes: JSON.parse(e.changes!) as Record<string, { after: unknown }> }));
+    const adminEmail = (await a.admin.auth.me()).user.email;
+    const csv = [
+      "email,firstName,lastName,role,status",
+      "climber@example.org,Clim,Ber,Administrator,",
+      `${limited.user.email},,,Viewer,`,
+      `${adminEmail},,,,inactive`,
+      // A role the importer holds: this row alone would be imported.
+      `plain@example.org,Plain,Row,${limitedRole},`,
+    ].join("\n");
+    expect((await limited.client.users.import({ csv, dryRun: true })).failed).toBe(3);
+    const real = await problemOf(() => limited.client.users.import({ csv }));
+    expect(real.code).toBe("USER_IMPORT_INVALID");
+    const events = await denied();
+    expect(events).toHaveLength(2);
+    for (const e of events) {
+      expect(e).toMatchObject({ outcome: "denied", target_label: "POST /api/v1/users/import" });
+      expect(e.changes.rows!.after).toEqual([
+        "2 PRIVILEGE_ESCALATION",
+        "3 SELF_ROLE_CHANGE",
+        "4 PRIVILEGE_ESCALATION",
+      ]);
+      expect(e.changes.code!.after).toBe("PRIVILEGE_ESCALATION");
+    }
+    // A file with nothing but mistakes is no refusal of what the importer may do.
+    await limited.client.users.import({ csv: "email,role\nnobody@example.org,No such role\n", dryRun: true });
+    expect(await denied()).toHaveLength(2);
+  });
+
   it("refuses a malformed file, an unknown column and a file without an email column (400 naming csv)", async () => {
     for (const csv of [
       'username,email\n"unclosed,x@example.org',

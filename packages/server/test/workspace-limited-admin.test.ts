@@ -128,6 +128,12 @@ describe(`an administrator active in some workspaces (${process.env.STAFFGATE_TE
         "workspaceId",
       ]);
     }
+    // A created patient reported beyond their workspaces is refused for that first, before
+    // anything about the user (who could not have created it either).
+    const created = await problemOf(() =>
+      mgr.client.patientAccess.created("PAT-LIMITED", { userId: user.id, workspaceId: w2 }),
+    );
+    expect([created.status, created.code]).toEqual([403, "PRIVILEGE_ESCALATION"]);
     expect((await a.admin.patientAccess.list("PAT-LIMITED")).items).toEqual([]);
     const granted = await mgr.client.patientAccess.grant("PAT-LIMITED", { userId: user.id, workspaceId: w1 });
     expect(granted.workspaceId).toBe(w1);

@@ -92,14 +92,17 @@ export function createPatientAccessService(deps: Deps) {
   async function ensureCouldHaveCreated(
     trx: Trx,
     caller: Caller,
-    user: { id: string; status: string; role_id: string },
+    user: { id: string; status: string; role_id: string; expires_at: string | null },
     workspaceId: string | null,
+    at: string,
   ): Promise<void> {
-    if (user.status !== "active") {
+    // Past its expiry an account is being archived (the job does it within a minute).
+    const status = user.expires_at !== null && user.expires_at <= at ? "expired" : user.status;
+    if (status !== "active") {
       throw new AppError(
         "USER_STATE_INVALID",
-        `The user is ${user.status}, so cannot have created a patient; grant access instead`,
-        { errors: [{ path: "userId", message: `is ${user.status}` }] },
+        `The user is ${status}, so cannot have created a patient; grant access instead`,
+        { errors: [{ path: "userId", message: `is ${status}` }] },
       );
     }
     const holder = await holderOf(trx, caller.tenantId, user.id, user.role_id);
@@ -142,7 +145,6 @@ export function createPatientAccessService(deps: Deps) {
         const ws = await createWorkspaceStore(trx, ctx.tenantId).findWorkspaceById(input.workspaceId);
         if (!ws) throw invalid("workspaceId", "no such workspace");
       }
-      if (input.created) await ensureCouldHaveCreated(trx, caller, user, input.workspaceId);
       // A granter active in some workspaces only grants within them (PRODUCT.md §2: nowhere else
       // do they hold anything): a grant naming another workspace, or none (it then holds wherever
       // the user is active), reaches beyond (found by the re-check, 2026-12-05).
@@ -159,6 +161,8 @@ export function createPatientAccessService(deps: Deps) {
           errors: [{ path: "workspaceId", message }],
         });
       }
+      // After the granter's own reach: a workspace beyond it is theirs to hear about first (403).
+      if (input.created) await ensureCouldHaveCreated(trx, caller, user, input.workspaceId, at);
       const store = createPatientAccessStore(trx, ctx.tenantId);
       const existing = await store.findGrant(input.userId, patientRef, input.workspaceId);
       const fields = { granted_by: caller.userId, reason: input.reason, expires_at: expiresAt };

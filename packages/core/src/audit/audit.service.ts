@@ -83,13 +83,16 @@ export function createAuditService(deps: Deps) {
         readonly method: string;
         readonly route: string;
         readonly targetId?: string;
+        /** A CSV import's rows refused so, each `line code` (users-import.service.ts). */
+        readonly rows?: readonly { readonly line: number; readonly code: string }[];
       },
     ): Promise<void> {
+      const rows = denied.rows?.map((r) => `${r.line} ${r.code}`);
       await inTx(deps, (trx) =>
         appendAudit(deps, trx, ctx, {
           action: "authz.failed",
           target: { type: "route", id: denied.targetId ?? null, label: `${denied.method} ${denied.route}` },
-          changes: { code: { after: denied.code } },
+          changes: { code: { after: denied.code }, ...(rows ? { rows: { after: [...new Set(rows)] } } : {}) },
           outcome: "denied",
         }),
       );

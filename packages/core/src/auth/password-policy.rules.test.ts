@@ -221,6 +221,9 @@ describe("context words (ASVS 6.1.2 / 6.2.11)", () => {
     expect(checkPassword("ann-ann-ann-ann-ann", { policy: single, context: { username: "ann" } })?.code).toBe(
       "CONTEXT",
     );
+    // A short number of the context is no word: digits holding it are digits.
+    const numbered = { username: "kpark59", email: "kim.59@demo.example", tenantSlug: "clinic-59" };
+    expect(checkPassword("8402597316059284", { policy: single, context: numbered })).toBeNull();
   });
 
   it("refuses a password equal to a short context word when the policy lets it through", () => {

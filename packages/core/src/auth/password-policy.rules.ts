@@ -310,9 +310,11 @@ export function isBuiltFromContext(password: string, context: PasswordContext): 
   // holds "ann"), but a password that is nothing else, repeated with digits or separators
   // ("amy-amy-amy-amy-amy", "afb2024afb2024afb"), is built from it all the same (found by the
   // issue 4 audit, 2026-12-07).
+  // With a letter: a short number of the context (the 59 of kim.59@…) is no word, and a password of
+  // digits holding it anywhere is not built from it (found by the review).
   const short = [...anywhere].filter((word) => {
     const n = [...word].length;
-    return n >= 2 && n < CONTEXT_WORD_MIN;
+    return n >= 2 && n < CONTEXT_WORD_MIN && /\p{L}/u.test(word);
   });
   const shortMarked = [...marked];
   for (const word of short) {

@@ -268,7 +268,12 @@ export function createMailer(deps: Pick<Deps, "db" | "clock">, options: MailerOp
       if (!timer) return;
       const inProgress = running;
       if (inProgress) await inProgress.catch(() => {});
-      if (timer) await deliverPending();
+      // A pass takes one batch: a change that queued more (an import's invitations) is printed
+      // by as many passes as it takes (the change waits at most shared/tx.ts COMMIT_WAIT_MS).
+      while (timer) {
+        const run = await deliverPending();
+        if (run.sent + run.failed + run.skipped < batchSize) break;
+      }
     },
     /** Stops the timer and waits for a pass in progress, then closes the transport. */
     async stop(): Promise<void> {

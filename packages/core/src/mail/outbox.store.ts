@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { OutboxTable } from "../db/schema.ts";
 import type { Deps } from "../shared/deps.ts";
-import { type Executor, onCommit, type Trx } from "../shared/tx.ts";
+import { COMMIT_WAIT_MS, type Executor, onCommit, type Trx, waitAtMost } from "../shared/tx.ts";
 
 export interface OutboxMessage {
   readonly to: string;
@@ -56,7 +56,7 @@ export async function enqueue(
     ? () => void deps.mailQueued.current?.()
     : () => deps.mailQueued.current?.();
   if (trx.isTransaction) onCommit(trx as Trx, wake);
-  else await wake();
+  else await waitAtMost(Promise.resolve(wake()), COMMIT_WAIT_MS);
   return id;
 }
 

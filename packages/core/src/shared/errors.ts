@@ -43,3 +43,14 @@ export function invalid(path: string, message: string): AppError {
 export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
   return error instanceof AppError && (code === undefined || error.code === code);
 }
+
+/**
+ * Refusals of what the caller may do (ASVS 16.3.2, 16.3.3): audited as `authz.failed` and logged
+ * as `authz_fail` wherever they are met, a request's answer or a CSV import's row.
+ */
+export const AUTHORIZATION_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "FORBIDDEN",
+  "PRIVILEGE_ESCALATION",
+  "SELF_ROLE_CHANGE",
+  "SELF_ACTION_FORBIDDEN",
+]);

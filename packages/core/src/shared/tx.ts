@@ -130,7 +130,8 @@ export async function inTx<T>(deps: Deps, work: (trx: Trx) => Promise<T>): Promi
   return run(deps, work);
 }
 
-async function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
+/** Waits for `work`, but not longer than `ms` (it goes on unwaited), and never throws. */
+export async function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, ms);

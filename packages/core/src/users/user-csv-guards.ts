@@ -3,11 +3,11 @@
  * a row reports them together with its other problems: work roles, an archived user, one's own
  * role, privilege escalation, and a target who holds more than the importer.
  */
-import type { User, WorkRole } from "@staffgate/contract";
+import type { ErrorCode, User, WorkRole } from "@staffgate/contract";
 import { isOwnAccount } from "../auth/caller.ts";
 import { isAppError } from "../shared/errors.ts";
 import type { StatusChange } from "./user-csv.rules.ts";
-import { errorsOf, type ImportRun, type RowError } from "./user-csv-run.ts";
+import { errorsOf, type ImportRun, type RowError, refusalCodeOf } from "./user-csv-run.ts";
 import {
   checkWorkRole,
   checkWorkspaceRoles,
@@ -60,13 +60,20 @@ export async function checkGuards(
   patch: Record<string, unknown>,
   statusChange: StatusChange,
   add: (column: string, message: string) => void,
+  /** A refusal of what the importer may not do, by the code the API would answer (audited). */
+  deny: (code: ErrorCode) => void,
 ): Promise<void> {
   // Core names workspaces by id ("users.manage in wsp_…"); a file names them by slug.
   const bySlug = (message: string) => message.replace(/\bwsp_[\w-]+/g, (id) => run.look.workspaceSlug(id));
+  const refused = (error: unknown) => {
+    const code = refusalCodeOf(error);
+    if (code) deny(code);
+  };
   const collect = async (work: () => Promise<unknown>) => {
     try {
       await work();
     } catch (error) {
+      refused(error);
       for (const e of errorsOf(error)) add(e.column, bySlug(e.message));
     }
   };
@@ -77,13 +84,16 @@ export async function checkGuards(
   const own = existing !== null && isOwnAccount(run.caller, existing.id);
   if (own && "roleId" in patch) {
     add("role", "is your own role: another administrator must change it");
+    deny("SELF_ROLE_CHANGE");
   }
   const expiry = "expiresAt" in patch ? expiryOf(patch.expiresAt) : undefined;
   if (own && expiry !== undefined && extendsExpiry(existing.expiresAt, expiry)) {
     add("expiresAt", "is your own account's expiry: it may only come sooner");
+    deny("SELF_ACTION_FORBIDDEN");
   }
   if (own && "workspaceRoles" in patch) {
     add("workspaceRoles", "are your own per-workspace roles: another administrator must change them");
+    deny("SELF_ROLE_CHANGE");
   }
   if (typeof patch.roleId === "string" && !own) {
     const roleId = patch.roleId;
@@ -106,6 +116,7 @@ export async function checkGuards(
         try {
           ensureCoversWorkspaceRoles(run.caller, holder, [a], roles);
         } catch (error) {
+          refused(error);
           for (const e of errorsOf(error)) add("workspaceRoles", `${pair} ${bySlug(e.message)}`);
         }
       }

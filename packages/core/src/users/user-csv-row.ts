@@ -7,6 +7,7 @@
  */
 import {
   CreateUserBody,
+  type ErrorCode,
   normalizePhone,
   UpdateUserBody,
   USER_CSV_COLUMNS,
@@ -62,6 +63,7 @@ export async function checkRow(run: ImportRun, row: CsvRow, existing: User | nul
     if (!errors.some((e) => e.column === column && e.message === message)) errors.push({ column, message });
   };
   const failed = (column: string) => errors.some((e) => e.column === column);
+  const deny = (code: ErrorCode) => run.refusals.push({ line: row.line, code });
   const cells: Partial<Record<CsvReadColumn, string>> = {};
   for (const [column, value] of Object.entries(row.cells) as [CsvReadColumn, string][]) {
     // A file read with the wrong encoding (Latin-1 as UTF-8) arrives with U+FFFD in place of letters.
@@ -234,10 +236,12 @@ export async function checkRow(run: ImportRun, row: CsvRow, existing: User | nul
       existing,
       existing !== null && existing.id === run.caller.userId,
     );
-    if ("problem" in decided) add("status", decided.problem);
-    else statusChange = decided.change;
+    if ("problem" in decided) {
+      add("status", decided.problem);
+      if (decided.refusal) deny(decided.refusal);
+    } else statusChange = decided.change;
   }
 
-  await checkGuards(run, existing, patch, statusChange, add);
+  await checkGuards(run, existing, patch, statusChange, add, deny);
   return { errors, patch, statusChange };
 }

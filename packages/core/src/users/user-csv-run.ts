@@ -2,10 +2,10 @@
  * What the rows of one CSV import share: the tenant's roles and workspaces by name, the importer,
  * and the usernames the file has claimed so far; and core's refusals as a row's problems.
  */
-import type { WorkRole } from "@staffgate/contract";
+import type { ErrorCode, WorkRole } from "@staffgate/contract";
 import type { Holder } from "../access/grants.rules.ts";
 import type { Caller } from "../auth/caller.ts";
-import { isAppError } from "../shared/errors.ts";
+import { AUTHORIZATION_REFUSALS, isAppError } from "../shared/errors.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import type { Executor, Trx } from "../shared/tx.ts";
 import { type CsvReadColumn, workspaceRoleLabel } from "./user-csv.rules.ts";
@@ -67,4 +67,17 @@ export interface ImportRun {
   readonly workRoles: readonly WorkRole[];
   /** Each username's (case-folded) first line in the file. */
   readonly usernames: Map<string, number>;
+  /** Rows refused for what the importer may not do (AUTHORIZATION_REFUSALS): audited apart. */
+  readonly refusals: ImportRefusal[];
+}
+
+/** A row refused for what the importer may not do, by the code the API would have answered. */
+export interface ImportRefusal {
+  readonly line: number;
+  readonly code: ErrorCode;
+}
+
+/** The refusal `error` is, when it is one of what the caller may not do; else null. */
+export function refusalCodeOf(error: unknown): ErrorCode | null {
+  return isAppError(error) && AUTHORIZATION_REFUSALS.has(error.code) ? error.code : null;
 }

@@ -265,7 +265,7 @@ export function statusChangeOf(
   cell: string,
   existing: { readonly status: User["status"] } | null,
   own: boolean,
-): { change: StatusChange } | { problem: string } {
+): { change: StatusChange } | { problem: string; refusal?: "SELF_ACTION_FORBIDDEN" } {
   const wanted = cell.toLowerCase();
   if (!["active", "inactive", "invited", "archived"].includes(wanted)) {
     return { problem: `"${cell}" is not a status a file can set: active or inactive` };
@@ -289,7 +289,10 @@ export function statusChangeOf(
     return { problem: "cannot be set: an invited user becomes active by setting a password" };
   }
   if (own) {
-    return { problem: "is your own account's status: ask another administrator to change it" };
+    return {
+      problem: "is your own account's status: ask another administrator to change it",
+      refusal: "SELF_ACTION_FORBIDDEN",
+    };
   }
   return { change: wanted === "inactive" ? "deactivate" : "reactivate" };
 }

@@ -42,7 +42,14 @@ import {
   userCsvLine,
 } from "./user-csv.rules.ts";
 import { checkRow } from "./user-csv-row.ts";
-import { errorsOf, type ImportRun, loadImportLookups, type RowError } from "./user-csv-run.ts";
+import {
+  errorsOf,
+  type ImportRefusal,
+  type ImportRun,
+  loadImportLookups,
+  type RowError,
+  refusalCodeOf,
+} from "./user-csv-run.ts";
 import { tenantWorkRoles } from "./user-input.ts";
 import { transitionUserIn } from "./user-lifecycle.service.ts";
 import { createUsersService, takenError } from "./users.service.ts";
@@ -142,94 +149,120 @@ export function createUserCsvService(deps: Deps) {
       return out;
     },
 
-    async importUsers(ctx: Ctx, caller: Caller, input: ImportUsersBody): Promise<ImportUsersResponse> {
+    /**
+     * `onRefused`: the rows refused for what the importer may not do, told once the import is
+     * over (rolled back or dry), so that the caller audits and logs them as the API's refusals
+     * are: every row's refusal is otherwise only in a report that no record keeps (the insider
+     * pentest, 2026-12-07: an importer could probe escalations without a trace).
+     */
+    async importUsers(
+      ctx: Ctx,
+      caller: Caller,
+      input: ImportUsersBody,
+      onRefused?: (refusals: readonly ImportRefusal[]) => Promise<void>,
+    ): Promise<ImportUsersResponse> {
       const { columns, rows } = parseUserCsv(input.csv);
       const seen = new Map<string, number>();
+      const refusals: ImportRefusal[] = [];
       try {
-        return await inTenantTx(deps, ctx.tenantId, async (trx) => {
-          const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
-          if (!tenant) throw new AppError("TENANT_NOT_FOUND");
-          let holder: Promise<Holder> | undefined;
-          const run: ImportRun = {
-            trx,
-            tenantId: ctx.tenantId,
-            caller,
-            holder: () => {
-              holder ??= currentHolder(trx, caller);
-              return holder;
-            },
-            look: await loadImportLookups(trx, ctx.tenantId),
-            columns,
-            now: deps.clock.now().toISOString(),
-            workRoles: tenantWorkRoles(tenant.work_roles),
-            usernames: new Map(),
-          };
-          const results: ImportRowResult[] = [];
-          for (const row of rows) {
-            const email = row.cells.email ?? null;
-            const base = { line: row.line, email };
-            const first = email === null ? undefined : seen.get(foldKey(email));
-            const refused: RowError | null =
-              email === null
-                ? { column: "email", message: "is required: rows are matched on email" }
-                : first !== undefined
-                  ? { column: "email", message: `repeats line ${first}` }
-                  : null;
-            if (email !== null && first === undefined) seen.set(foldKey(email), row.line);
-            // Let the event loop serve other requests between rows (SQLite runs on this thread).
-            if (row.line % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
-            await sql`savepoint staffgate_import_row`.execute(trx);
-            try {
-              const done = await applyRow(run, ctx, row, refused);
-              await sql`release savepoint staffgate_import_row`.execute(trx);
-              results.push({ ...base, ...done });
-            } catch (error) {
-              const errors = [...(refused ? [refused] : []), ...errorsOf(error, takenError(error) ?? error)];
-              await sql`rollback to savepoint staffgate_import_row`.execute(trx);
-              await sql`release savepoint staffgate_import_row`.execute(trx);
-              results.push({ ...base, action: "error", userId: null, errors });
+        return await importAll();
+      } finally {
+        if (refusals.length > 0) await onRefused?.(refusals);
+      }
+
+      async function importAll(): Promise<ImportUsersResponse> {
+        try {
+          return await inTenantTx(deps, ctx.tenantId, async (trx) => {
+            const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
+            if (!tenant) throw new AppError("TENANT_NOT_FOUND");
+            let holder: Promise<Holder> | undefined;
+            const run: ImportRun = {
+              trx,
+              tenantId: ctx.tenantId,
+              caller,
+              holder: () => {
+                holder ??= currentHolder(trx, caller);
+                return holder;
+              },
+              look: await loadImportLookups(trx, ctx.tenantId),
+              columns,
+              now: deps.clock.now().toISOString(),
+              workRoles: tenantWorkRoles(tenant.work_roles),
+              usernames: new Map(),
+              refusals,
+            };
+            const results: ImportRowResult[] = [];
+            for (const row of rows) {
+              const email = row.cells.email ?? null;
+              const base = { line: row.line, email };
+              const first = email === null ? undefined : seen.get(foldKey(email));
+              const refused: RowError | null =
+                email === null
+                  ? { column: "email", message: "is required: rows are matched on email" }
+                  : first !== undefined
+                    ? { column: "email", message: `repeats line ${first}` }
+                    : null;
+              if (email !== null && first === undefined) seen.set(foldKey(email), row.line);
+              // Let the event loop serve other requests between rows (SQLite runs on this thread).
+              if (row.line % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+              await sql`savepoint staffgate_import_row`.execute(trx);
+              try {
+                const done = await applyRow(run, ctx, row, refused);
+                await sql`release savepoint staffgate_import_row`.execute(trx);
+                results.push({ ...base, ...done });
+              } catch (error) {
+                const code = refusalCodeOf(error);
+                if (code) refusals.push({ line: row.line, code });
+                const errors = [
+                  ...(refused ? [refused] : []),
+                  ...errorsOf(error, takenError(error) ?? error),
+                ];
+                await sql`rollback to savepoint staffgate_import_row`.execute(trx);
+                await sql`release savepoint staffgate_import_row`.execute(trx);
+                results.push({ ...base, action: "error", userId: null, errors });
+              }
             }
-          }
-          const count = (a: ImportRowResult["action"]) => results.filter((r) => r.action === a).length;
-          const failed = count("error");
-          const report: ImportUsersResponse = {
-            dryRun: input.dryRun,
-            applied: !input.dryRun && failed === 0,
-            created: count("create"),
-            updated: count("update"),
-            unchanged: count("unchanged"),
-            failed,
-            // A report of what did not happen names no user ids that were rolled back.
-            rows:
-              input.dryRun || failed > 0
-                ? results.map((r) => (r.action === "create" ? { ...r, userId: null } : r))
-                : results,
-          };
-          if (!report.applied) throw new RolledBack(report);
-          await appendAudit(deps, trx, ctx, {
-            action: "users.imported",
-            target: { type: "users", id: null, label: null },
-            changes: {
-              created: { after: report.created },
-              updated: { after: report.updated },
-              unchanged: { after: report.unchanged },
-            },
+            const count = (a: ImportRowResult["action"]) => results.filter((r) => r.action === a).length;
+            const failed = count("error");
+            const report: ImportUsersResponse = {
+              dryRun: input.dryRun,
+              applied: !input.dryRun && failed === 0,
+              created: count("create"),
+              updated: count("update"),
+              unchanged: count("unchanged"),
+              failed,
+              // A report of what did not happen names no user ids that were rolled back.
+              rows:
+                input.dryRun || failed > 0
+                  ? results.map((r) => (r.action === "create" ? { ...r, userId: null } : r))
+                  : results,
+            };
+            if (!report.applied) throw new RolledBack(report);
+            await appendAudit(deps, trx, ctx, {
+              action: "users.imported",
+              target: { type: "users", id: null, label: null },
+              changes: {
+                created: { after: report.created },
+                updated: { after: report.updated },
+                unchanged: { after: report.unchanged },
+              },
+            });
+            return report;
           });
-          return report;
-        });
-      } catch (error) {
-        if (!(error instanceof RolledBack)) throw error;
-        if (input.dryRun) return error.report;
-        throw new AppError(
-          "USER_IMPORT_INVALID",
-          `${error.report.failed} of ${rows.length} rows cannot be imported; nothing was written`,
-          {
-            errors: error.report.rows.flatMap((r) =>
-              r.errors.map((e) => ({ path: `csv.${r.line}.${e.column}`, message: e.message })),
-            ),
-            extensions: { report: error.report },
-          },
-        );
+        } catch (error) {
+          if (!(error instanceof RolledBack)) throw error;
+          if (input.dryRun) return error.report;
+          throw new AppError(
+            "USER_IMPORT_INVALID",
+            `${error.report.failed} of ${rows.length} rows cannot be imported; nothing was written`,
+            {
+              errors: error.report.rows.flatMap((r) =>
+                r.errors.map((e) => ({ path: `csv.${r.line}.${e.column}`, message: e.message })),
+              ),
+              extensions: { report: error.report },
+            },
+          );
+        }
       }
     },
 

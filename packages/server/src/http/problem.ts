@@ -8,7 +8,7 @@ import {
   problemType,
   statusOfCode,
 } from "@staffgate/contract";
-import { AppError } from "@staffgate/core";
+import { AppError, AUTHORIZATION_REFUSALS } from "@staffgate/core";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ZodError } from "zod";
 import { isDatabaseUnavailable } from "./db-unavailable.ts";
@@ -111,13 +111,26 @@ export function frameworkProblem(error: FastifyError, request: FastifyRequest, r
  * Refusals of an authenticated caller that the audit records (ASVS 16.3.2, 16.3.3); a session
  * cookie sent without its CSRF token is recorded against that session's person.
  */
-const DENIED = new Set<ErrorCode>([
-  "CSRF_TOKEN_INVALID",
-  "FORBIDDEN",
-  "PRIVILEGE_ESCALATION",
-  "SELF_ROLE_CHANGE",
-  "SELF_ACTION_FORBIDDEN",
-]);
+const DENIED = new Set<ErrorCode>(["CSRF_TOKEN_INVALID", ...AUTHORIZATION_REFUSALS]);
+
+/** The `authz_fail` log line of a refusal (OWASP Logging Vocabulary; SECURITY.md I-63). */
+export function logRefusal(request: FastifyRequest, code: ErrorCode): void {
+  const who = request.caller ?? request.csrfRefusedCaller;
+  request.log.warn(
+    {
+      event: "authz_fail",
+      code,
+      method: request.method,
+      route: request.routeOptions.url,
+      // A signed-in caller's tenant is already bound to request.log (http/auth.ts).
+      ...(request.caller ? {} : { tenantId: who?.tenantId }),
+      actorType: who?.actor.type,
+      actorId: who?.actor.id,
+      ip: request.ip,
+    },
+    "refused",
+  );
+}
 
 /** Refusals of the input itself, logged as `input_validation_fail` (input-validation-log.ts). */
 const VALIDATION_CODES = new Set<ErrorCode>(["VALIDATION_FAILED", "MALFORMED_JSON"]);
@@ -145,21 +158,7 @@ export function installErrorHandling(
     const sendProblem: typeof sendApiProblem = isScimUrl(request.url) ? sendScimError : sendApiProblem;
     if (error instanceof AppError) {
       if (recordDenied && DENIED.has(error.code)) {
-        const who = request.caller ?? request.csrfRefusedCaller;
-        request.log.warn(
-          {
-            event: "authz_fail",
-            code: error.code,
-            method: request.method,
-            route: request.routeOptions.url,
-            // A signed-in caller's tenant is already bound to request.log (http/auth.ts).
-            ...(request.caller ? {} : { tenantId: who?.tenantId }),
-            actorType: who?.actor.type,
-            actorId: who?.actor.id,
-            ip: request.ip,
-          },
-          "refused",
-        );
+        logRefusal(request, error.code);
         await recordDenied(request, error.code).catch((failure: unknown) =>
           request.log.error({ err: failure, event: "authz_fail_unrecorded" }, "refusal not audited"),
         );

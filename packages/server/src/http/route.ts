@@ -4,7 +4,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Caller, Ctx, RequestMeta } from "@staffgate/core";
-import { AppError, IdempotentReplay } from "@staffgate/core";
+import { AppError } from "@staffgate/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import {
@@ -434,8 +434,10 @@ export function route<
         try {
           result = await idempotency.run(scope, () => spec.handler(input));
         } catch (error) {
-          // Another request with this key committed first (shared/idempotency.ts).
-          if (!(error instanceof IdempotentReplay)) throw error;
+          // Another request with this key committed first (shared/idempotency.ts): found at the
+          // claim, or met earlier as its effect (a session it ended is 404 to a copy that read it
+          // before claiming; found by CI under load). A failed request's own claim rolled back, so
+          // a key kept now is another's.
           const first = await earlierAnswer(idempotency, scope);
           if (!first) throw error;
           return replay(first, reply, locate);

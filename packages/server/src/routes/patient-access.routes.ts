@@ -72,7 +72,8 @@ export function patientAccessRoutes(app: FastifyInstance, core: Core, options: R
   route(app, options, {
     method: "POST",
     url: "/api/v1/patients/:patientRef/created",
-    summary: "The application reports that a user created or uploaded the patient: the user gets access",
+    summary:
+      "The application reports that a user created or uploaded the patient: the user gets access; believed only of an active user who may create patients there (patients.write, and patients.phi where the catalogue has it): 422 PATIENT_CREATOR_NOT_PERMITTED, 409 USER_STATE_INVALID",
     tags,
     auth: "tenant",
     // Meant for the clinical application's API token, whatever its role: the application reports

@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import { ExportUsersQuery, ImportUsersBody, ImportUsersResponse } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
+import { logRefusal } from "../http/problem.ts";
 import { type RouteOptions, route } from "../http/route.ts";
 
 const CSV = "text/csv; charset=utf-8";
@@ -23,7 +24,22 @@ export function userCsvRoutes(app: FastifyInstance, core: Core, options: RouteOp
     // A report, dry run or not: no one resource is created at a Location.
     status: 200,
     response: ImportUsersResponse,
-    handler: ({ ctx, caller, body }) => core.userCsv.importUsers(ctx, caller, body),
+    // A row refused for what the importer may not do is a refused request's record and log line
+    // (http/problem.ts), though the import answers with a report.
+    handler: ({ ctx, caller, body, request }) =>
+      core.userCsv.importUsers(ctx, caller, body, async (refusals) => {
+        for (const code of new Set(refusals.map((r) => r.code))) logRefusal(request, code);
+        await core.audit
+          .recordDenied(ctx, {
+            code: refusals[0]!.code,
+            method: request.method,
+            route: request.routeOptions.url ?? "/api/v1/users/import",
+            rows: refusals,
+          })
+          .catch((failure: unknown) =>
+            request.log.error({ err: failure, event: "authz_fail_unrecorded" }, "refusal not audited"),
+          );
+      }),
   });
 
   route(app, options, {
