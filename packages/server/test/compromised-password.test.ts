@@ -56,6 +56,37 @@ describe(`a password marked compromised (${TEST_DB})`, () => {
     expect(byPerson.problem).toMatchObject({ passwordProblem: "REUSED" });
   });
 
+  it("says in its email what happened: voided and signed out, or a link an administrator sent, or one asked for", async () => {
+    const bodyTo = async (email: string) =>
+      (
+        await t.db.kysely
+          .selectFrom("outbox")
+          .select("body")
+          .where("tenant_id", "=", a.id)
+          .where("to_address", "=", email)
+          .where("kind", "=", "auth.password.reset_link")
+          .orderBy("created_at", "desc")
+          .executeTakeFirstOrThrow()
+      ).body;
+    const marked = (await createUser(t, a)).user;
+    await a.admin.credentials.setUserPassword(marked.id, { compromised: true });
+    const voided = await bodyTo(marked.email);
+    expect(voided).toContain("marked the password of your account");
+    expect(voided).toContain("no longer works, and every session of the account was signed out");
+    expect(voided).not.toContain("stays as it is");
+    const sent = (await createUser(t, a)).user;
+    await a.admin.credentials.setUserPassword(sent.id, { sendResetLink: true });
+    const fromAdmin = await bodyTo(sent.email);
+    expect(fromAdmin).toContain("An administrator sent you a link");
+    expect(fromAdmin).toContain("your current one keeps working");
+    // A second later, so that the newest row is this one (the clock is the tests' own).
+    t.clock.advance(1000);
+    await t.anonymous.credentials.forgotPassword({ tenant: a.slug, email: sent.email });
+    expect(await bodyTo(sent.email)).toContain(
+      "If you did not ask for this, ignore this email: your password stays as it is.",
+    );
+  });
+
   it("keeps refusing the first after a second is marked", async () => {
     const { user } = await createUser(t, a);
     await a.admin.credentials.setUserPassword(user.id, { compromised: true });

@@ -130,6 +130,28 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
     await clinician.client.emergencyAccess.end(opened.id);
   });
 
+  it("quotes a reason of several lines last in the notice, so that it cannot pass for the notice's own lines", async () => {
+    const forged =
+      "Urgent\n\nEnds: already ended\r\nReference: emg_fake\rNo review needed: https://review.example/login";
+    const opened = await open(clinician.client, { patientRef: "mrn-8", reason: forged });
+    const row = (await outboxOf(a.id)).find((r) => r.body.includes(opened.id))!;
+    const lines = row.body.split("\n");
+    const quoted = lines.indexOf("The reason they typed:");
+    expect(lines.slice(quoted)).toEqual([
+      "The reason they typed:",
+      "> Urgent",
+      "> ",
+      "> Ends: already ended",
+      "> Reference: emg_fake",
+      "> No review needed: https://review.example/login",
+    ]);
+    // The notice's own lines come first, each once, and no line of the reason stands unquoted.
+    expect(lines.filter((l) => l.startsWith("Ends: "))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith("Reference: "))).toEqual([`Reference: ${opened.id}`]);
+    expect(lines.findIndex((l) => l.startsWith("Ends: "))).toBeLessThan(quoted);
+    await clinician.client.emergencyAccess.end(opened.id);
+  });
+
   it("tells the administrators where by the workspace's name and when in the practice's time zone", async () => {
     const oslo = await t.createTenant({ timeZone: "Europe/Oslo" });
     const where = await oslo.admin.workspaces.create({ slug: "radiology", name: "Radiology North" });

@@ -166,12 +166,13 @@ export function createEmergencyAccessService(deps: Deps) {
               `${me.display_name} (${me.username}) opened emergency access in tenant ${tenant.name}.`,
               "",
               `Scope: ${scope}`,
-              `Reason: ${body.reason}`,
               `Opened: ${mailTime(openedAt.toISOString(), tenant.time_zone)}`,
               `Ends: ${mailTime(expiresAt, tenant.time_zone)} at the latest`,
               `Reference: ${id}`,
               "",
               "Review it under Emergency access in the Staffgate console once it has ended.",
+              "",
+              ...quotedReason(body.reason),
             ].join("\n"),
           });
         }
@@ -285,3 +286,12 @@ export function createEmergencyAccessService(deps: Deps) {
 }
 
 export type EmergencyAccessService = ReturnType<typeof createEmergencyAccessService>;
+
+/**
+ * The opener's reason as typed, last and quoted line by line: it may span lines, and must not pass
+ * for the notice's own lines (a reason holding "Ends: already ended" or a link to "confirm your
+ * identity" came out among them; found by the email audit, 2026-12-07).
+ */
+export function quotedReason(reason: string): string[] {
+  return ["The reason they typed:", ...reason.split(/\r\n|\r|\n/).map((line) => `> ${line}`)];
+}

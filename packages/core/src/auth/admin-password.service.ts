@@ -114,7 +114,7 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
           const user = await loadTargetWithin(trx, caller, id, ifMatch);
           ensureSettable(user, true);
           const tenant = (await createTenantStore(trx).findTenantById(ctx.tenantId))!;
-          await issueCredentialLink(deps, trx, tenant, user, "reset");
+          await issueCredentialLink(deps, trx, tenant, user, "reset", { cause: "administrator" });
           await appendAudit(deps, trx, ctx, {
             action: "user.password_reset_link_sent",
             target: { type: "user", id, label: user.username },
@@ -146,7 +146,7 @@ export function createAdminPasswordService(deps: Deps, writes: PasswordWrites) {
             await createCompromisedPasswordStore(trx, ctx.tenantId).add(id, user.password_hash, at);
           const ended = await endAccessOf(deps, trx, ctx, id, at, "password voided by an administrator");
           const tenant = (await createTenantStore(trx).findTenantById(ctx.tenantId))!;
-          await issueCredentialLink(deps, trx, tenant, user, "reset");
+          await issueCredentialLink(deps, trx, tenant, user, "reset", { cause: "compromised" });
           await appendAudit(deps, trx, ctx, {
             action: "user.password_compromised",
             target: { type: "user", id, label: user.username },

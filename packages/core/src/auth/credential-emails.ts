@@ -17,22 +17,47 @@ export const INVITATION_HOURS = 72;
 const greeting = (user: Person) => `Hello ${user.first_name || user.username},`;
 const signature = "\n\n— Staffgate";
 
+/**
+ * Why a reset link is sent, which its email says: the person asked (forgot-password), an
+ * administrator sent it, or an administrator voided the password as compromised (the email audit,
+ * 2026-12-07: that one said "if you did not ask for this, ignore this email: your password stays as
+ * it is" to someone whose password had just stopped working).
+ */
+export type ResetLinkCause = "asked" | "administrator" | "compromised";
+
+const RESET_OPENING: Record<ResetLinkCause, (account: string) => string> = {
+  asked: (account) => `A password reset was requested for your account ${account}.`,
+  administrator: (account) =>
+    `An administrator sent you a link to choose a new password for your account ${account}.`,
+  compromised: (account) =>
+    `An administrator marked the password of your account ${account} as compromised: it no longer ` +
+    "works, and every session of the account was signed out. Choose a new one to sign in again.",
+};
+
+const RESET_CLOSING: Record<ResetLinkCause, string> = {
+  asked: "If you did not ask for this, ignore this email: your password stays as it is.",
+  administrator:
+    "Until you choose a new password, your current one keeps working. If you did not expect this, ask your administrator.",
+  compromised: "If you did not expect this, ask your administrator.",
+};
+
 export function resetLinkEmail(
   publicUrl: string,
   token: string,
   user: Person,
   tenant: Practice,
+  cause: ResetLinkCause = "asked",
 ): OutboxMessage {
+  const account = `"${user.username}" at ${tenant.name} (practice "${tenant.slug}")`;
   return {
     to: user.email,
     kind: "auth.password.reset_link",
     subject: `Reset your password for ${tenant.name}`,
     body:
-      `${greeting(user)}\n\nA password reset was requested for your account "${user.username}" at ${tenant.name}` +
-      ` (practice "${tenant.slug}"). To choose a new password, open this link within ${RESET_LINK_MINUTES} minutes:\n\n` +
+      `${greeting(user)}\n\n${RESET_OPENING[cause](account)} To choose a new password, open this link within ` +
+      `${RESET_LINK_MINUTES} minutes:\n\n` +
       `${publicUrl}/reset-password#token=${token}\n\n` +
-      "The link works once; a newer request replaces it. If you did not ask for this, ignore this email: " +
-      `your password stays as it is.${signature}`,
+      `The link works once; a newer one replaces it. ${RESET_CLOSING[cause]}${signature}`,
   };
 }
 

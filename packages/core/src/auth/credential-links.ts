@@ -14,6 +14,7 @@ import {
   INVITATION_HOURS,
   invitationEmail,
   RESET_LINK_MINUTES,
+  type ResetLinkCause,
   resetLinkEmail,
 } from "./credential-emails.ts";
 import { type CredentialTokenKind, createCredentialTokenStore } from "./credential-tokens.store.ts";
@@ -33,8 +34,8 @@ export async function issueCredentialLink(
   tenant: Pick<TenantsTable, "id" | "name" | "slug">,
   user: Pick<UsersTable, "id" | "email" | "username" | "first_name">,
   kind: CredentialTokenKind,
-  /** For forgot-password, whose answer must come alike whether a link was sent (outbox.store.ts). */
-  options: { readonly answerFirst?: boolean } = {},
+  /** Why a reset link is sent (its email says so); the person asked, unless said otherwise. */
+  options: { readonly cause?: ResetLinkCause } = {},
 ): Promise<void> {
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -53,9 +54,9 @@ export async function issueCredentialLink(
   });
   const message =
     kind === "reset"
-      ? resetLinkEmail(deps.publicUrl, token, user, tenant)
+      ? resetLinkEmail(deps.publicUrl, token, user, tenant, options.cause)
       : invitationEmail(deps.publicUrl, token, user, tenant);
-  await enqueue(deps, trx, tenant.id, message, options);
+  await enqueue(deps, trx, tenant.id, message);
 }
 
 /** The invitation of a user created without a password, in the creating transaction. */

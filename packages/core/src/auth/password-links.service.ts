@@ -41,7 +41,7 @@ export const RESET_EMAILS_PER_HOUR = 3;
  * difference while the work takes less; the wait is a timer, not work, and real time, not the
  * domain clock (deps.clock), which tests move by hours.
  */
-export const FORGOT_PASSWORD_MIN_MS = 50;
+export const FORGOT_PASSWORD_MIN_MS = 100;
 
 /**
  * Forgot-password requests per client address per 15 minutes (SECURITY.md I-56, D-28): each one
@@ -125,8 +125,9 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
               ? "throttled"
               : "sent";
       if (!tenant) return outcome;
-      if (outcome === "sent")
-        await issueCredentialLink(deps, trx, tenant, user!, "reset", { answerFirst: true });
+      // Printed (without SMTP) before the answer, within the floor: the link is readable when
+      // the 202 arrives, on PostgreSQL too (the email audit, 2026-12-07).
+      if (outcome === "sent") await issueCredentialLink(deps, trx, tenant, user!, "reset");
       const ctx: Ctx = { ...meta, tenantId: tenant.id, actor: ANONYMOUS };
       await appendAudit(deps, trx, ctx, {
         action: "auth.password.reset_requested",

@@ -25,7 +25,8 @@ export interface OutboxMessage {
  * The change's answer waits until the message is printed to the log (no SMTP server: the link is
  * then readable in the outbox and the log as the answer arrives; found by the issue 4 audit on
  * PostgreSQL, where it came a few milliseconds later). `answerFirst`: for an anonymous request
- * whose time must not tell whether it queued anything (forgot-password, a failed sign-in).
+ * whose time must not tell whether it queued anything (the failed sign-in that locks an account;
+ * forgot-password waits inside its floor instead).
  */
 export async function enqueue(
   deps: Pick<Deps, "clock" | "mailQueued">,
