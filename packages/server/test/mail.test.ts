@@ -6,6 +6,7 @@
 import { Writable } from "node:stream";
 import { createMailer, logTransport, type MailLog, nodemailerTransport } from "@staffgate/core";
 import { Staffgate } from "@staffgate/sdk";
+import { sql } from "kysely";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type StaffgateApp } from "../src/app.ts";
@@ -347,6 +348,67 @@ describe(`mail (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(printed.map((r) => r.sent_via)).toEqual(emails.map(() => "log"));
     await app.close();
     apps.splice(apps.indexOf(app), 1);
+  });
+
+  it("leaves rows it cannot update to the interval: a change's wait is not spent passing over them again", async () => {
+    // Rows whose every update fails (a trigger stands for the fault): each pass counts them failed.
+    const broken = Array.from({ length: 6 }, () => `msg_test_broken_${++seq}`);
+    for (const id of broken) {
+      await t.db.kysely
+        .insertInto("outbox")
+        .values({
+          tenant_id: a.id,
+          id,
+          to_address: `${id}@${a.slug}.example`,
+          subject: "Broken",
+          body: "cannot be updated",
+          kind: "test.broken",
+          created_at: t.clock.now().toISOString(),
+          sent_at: null,
+          attempts: 0,
+          last_error: null,
+          next_attempt_at: null,
+          sent_via: null,
+        })
+        .execute();
+    }
+    const postgres = t.db.dialect === "postgres";
+    if (postgres) {
+      await sql`create function sg_test_refuse() returns trigger as $$ begin raise exception 'refused'; end $$ language plpgsql`.execute(
+        t.db.allTenants,
+      );
+      await sql`create trigger sg_test_refuse before update on outbox for each row when (old.kind = 'test.broken') execute function sg_test_refuse()`.execute(
+        t.db.allTenants,
+      );
+    } else {
+      await sql`create trigger sg_test_refuse before update on outbox when old.kind = 'test.broken' begin select raise(abort, 'refused'); end`.execute(
+        t.db.allTenants,
+      );
+    }
+    const log = captureLog();
+    const app = await mailApp({ deliver: true, intervalMs: 3_600_000, batchSize: 3 }, log.logger);
+    try {
+      const client = new Staffgate({ baseUrl: "http://staffgate.test", fetch: injectFetch(app) });
+      const { token } = await client.auth.login({
+        tenant: a.slug,
+        login: "admin",
+        password: CANARY_PASSWORD,
+      });
+      const started = performance.now();
+      const user = await inviteUser(t, { ...a, admin: client.withToken(token) });
+      // Answered without waiting out the 2 s, its own invitation printed, and the broken rows tried
+      // a few times, not hundreds.
+      expect(performance.now() - started).toBeLessThan(1_500);
+      expect((await row((await outboxIdsTo(user.email))[0]!)).sent_via).toBe("log");
+      const errors = log.lines.filter((l) => l.event === "mail_delivery_error").length;
+      expect(errors).toBeLessThanOrEqual(broken.length * 3);
+    } finally {
+      await app.close();
+      apps.splice(apps.indexOf(app), 1);
+      await sql`drop trigger sg_test_refuse${sql.raw(postgres ? " on outbox" : "")}`.execute(t.db.allTenants);
+      if (postgres) await sql`drop function sg_test_refuse()`.execute(t.db.allTenants);
+      await t.db.allTenants.deleteFrom("outbox").where("kind", "=", "test.broken").execute();
+    }
   });
 
   it("with SMTP a change never waits for the mail server: it answers while the server holds the message", async () => {

@@ -31,13 +31,12 @@ const RESET_OPENING: Record<ResetLinkCause, (account: string) => string> = {
     `An administrator sent you a link to choose a new password for your account ${account}.`,
   compromised: (account) =>
     `An administrator marked the password of your account ${account} as compromised: it no longer ` +
-    "works, and every session of the account was signed out. Choose a new one to sign in again.",
+    "works, and every session of the account was signed out.",
 };
 
 const RESET_CLOSING: Record<ResetLinkCause, string> = {
   asked: "If you did not ask for this, ignore this email: your password stays as it is.",
-  administrator:
-    "Until you choose a new password, your current one keeps working. If you did not expect this, ask your administrator.",
+  administrator: "If you did not expect this, ask your administrator.",
   compromised: "If you did not expect this, ask your administrator.",
 };
 

@@ -34,8 +34,12 @@ export async function issueCredentialLink(
   tenant: Pick<TenantsTable, "id" | "name" | "slug">,
   user: Pick<UsersTable, "id" | "email" | "username" | "first_name">,
   kind: CredentialTokenKind,
-  /** Why a reset link is sent (its email says so); the person asked, unless said otherwise. */
-  options: { readonly cause?: ResetLinkCause } = {},
+  options: {
+    /** Why a reset link is sent (its email says so); the person asked, unless said otherwise. */
+    readonly cause?: ResetLinkCause;
+    /** Wait for the email's printing only until then (outbox.store.ts `printBy`). */
+    readonly printBy?: number;
+  } = {},
 ): Promise<void> {
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -56,7 +60,13 @@ export async function issueCredentialLink(
     kind === "reset"
       ? resetLinkEmail(deps.publicUrl, token, user, tenant, options.cause)
       : invitationEmail(deps.publicUrl, token, user, tenant);
-  await enqueue(deps, trx, tenant.id, message);
+  await enqueue(
+    deps,
+    trx,
+    tenant.id,
+    message,
+    options.printBy === undefined ? {} : { printBy: options.printBy },
+  );
 }
 
 /** The invitation of a user created without a password, in the creating transaction. */

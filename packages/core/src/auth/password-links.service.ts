@@ -94,6 +94,8 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
   async function requestReset(
     meta: RequestMeta,
     input: { readonly tenant: string; readonly email: string },
+    /** The floor's end (`performance.now()`): the link's printing is waited for until then only. */
+    printBy: number,
   ): Promise<ResetRequestOutcome> {
     const tenant = await createTenantStore(db).findTenantBySlug(foldKey(input.tenant));
     const tenantId = tenant?.id ?? NO_TENANT;
@@ -125,9 +127,10 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
               ? "throttled"
               : "sent";
       if (!tenant) return outcome;
-      // Printed (without SMTP) before the answer, within the floor: the link is readable when
-      // the 202 arrives, on PostgreSQL too (the email audit, 2026-12-07).
-      if (outcome === "sent") await issueCredentialLink(deps, trx, tenant, user!, "reset");
+      // Printed (without SMTP) before the answer, within the floor and no longer: the link is
+      // readable when the 202 arrives, on PostgreSQL too (the email audit, 2026-12-07), and a
+      // backlog of other mail never makes a real account's answer later (the review).
+      if (outcome === "sent") await issueCredentialLink(deps, trx, tenant, user!, "reset", { printBy });
       const ctx: Ctx = { ...meta, tenantId: tenant.id, actor: ANONYMOUS };
       await appendAudit(deps, trx, ctx, {
         action: "auth.password.reset_requested",
@@ -170,7 +173,7 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
       }
       const started = performance.now();
       try {
-        return await requestReset(meta, input);
+        return await requestReset(meta, input, started + FORGOT_PASSWORD_MIN_MS);
       } finally {
         const left = FORGOT_PASSWORD_MIN_MS - (performance.now() - started);
         if (left > 0) await sleep(Math.ceil(left));

@@ -20,6 +20,7 @@
 import nodemailer from "nodemailer";
 import type { OutboxTable } from "../db/schema.ts";
 import type { Deps } from "../shared/deps.ts";
+import { COMMIT_WAIT_MS } from "../shared/tx.ts";
 
 /** What a link's token is replaced by in a body SMTP has delivered. */
 export const DELIVERED_TOKEN = "(sent by email, not kept)";
@@ -269,10 +270,13 @@ export function createMailer(deps: Pick<Deps, "db" | "clock">, options: MailerOp
       const inProgress = running;
       if (inProgress) await inProgress.catch(() => {});
       // A pass takes one batch: a change that queued more (an import's invitations) is printed
-      // by as many passes as it takes (the change waits at most shared/tx.ts COMMIT_WAIT_MS).
+      // by as many passes as it takes, while each sends a full batch and for COMMIT_WAIT_MS at
+      // most (what the change waits). Rows that fail are retried by the interval, not here: a
+      // row whose every update fails would otherwise keep this loop going (found by the review).
+      const until = Date.now() + COMMIT_WAIT_MS;
       while (timer) {
         const run = await deliverPending();
-        if (run.sent + run.failed + run.skipped < batchSize) break;
+        if (run.sent < batchSize || Date.now() >= until) break;
       }
     },
     /** Stops the timer and waits for a pass in progress, then closes the transport. */

@@ -25,15 +25,22 @@ export interface OutboxMessage {
  * The change's answer waits until the message is printed to the log (no SMTP server: the link is
  * then readable in the outbox and the log as the answer arrives; found by the issue 4 audit on
  * PostgreSQL, where it came a few milliseconds later). `answerFirst`: for an anonymous request
- * whose time must not tell whether it queued anything (the failed sign-in that locks an account;
- * forgot-password waits inside its floor instead).
+ * whose time must not tell whether it queued anything (the failed sign-in that locks an account);
+ * `printBy`: for one that waits only within a floor it keeps anyway (forgot-password).
  */
 export async function enqueue(
   deps: Pick<Deps, "clock" | "mailQueued">,
   trx: Executor,
   tenantId: string,
   message: OutboxMessage,
-  options: { readonly answerFirst?: boolean } = {},
+  options: {
+    readonly answerFirst?: boolean;
+    /**
+     * Wait for the printing only until this moment (`performance.now()`), then answer: for a
+     * request that must take the same time whatever it queued (forgot-password's floor).
+     */
+    readonly printBy?: number;
+  } = {},
 ): Promise<string> {
   const id = `msg_${randomBytes(16).toString("base64url")}`;
   await trx
@@ -53,9 +60,13 @@ export async function enqueue(
       sent_via: null,
     })
     .execute();
+  const { printBy } = options;
   const wake = options.answerFirst
     ? () => void deps.mailQueued.current?.()
-    : () => deps.mailQueued.current?.();
+    : printBy !== undefined
+      ? () =>
+          waitAtMost(Promise.resolve(deps.mailQueued.current?.()), Math.max(0, printBy - performance.now()))
+      : () => deps.mailQueued.current?.();
   if (trx.isTransaction) onCommit(trx as Trx, wake);
   else await waitAtMost(Promise.resolve(wake()), COMMIT_WAIT_MS);
   return id;

@@ -438,7 +438,9 @@ export function route<
           // claim, or met earlier as its effect (a session it ended is 404 to a copy that read it
           // before claiming; found by CI under load). A failed request's own claim rolled back, so
           // a key kept now is another's.
-          const first = await earlierAnswer(idempotency, scope);
+          // The request's own refusal stands if the key's other use cannot be told (a key reused
+          // meanwhile for another request: that is no answer to this one).
+          const first = await earlierAnswer(idempotency, scope).catch(() => null);
           if (!first) throw error;
           return replay(first, reply, locate);
         }
