@@ -262,8 +262,8 @@ export function createMailer(deps: Pick<Deps, "db" | "clock">, options: MailerOp
      * A message was just queued (its transaction committed): deliver it now, not at the next
      * interval, so a reset link is in the mailbox, or the log, as the person waits for it. A pass
      * in progress may have read the outbox before the message was there: then in the pass after
-     * it (one for every message queued meanwhile). Only while started; settles when the pass that
-     * takes the message is over.
+     * it (the wakes that come meanwhile share that one). Only while started; settles when the
+     * passes that take the message are over.
      */
     async wake(): Promise<void> {
       if (!timer) return;
