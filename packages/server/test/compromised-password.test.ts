@@ -13,7 +13,7 @@ import {
   type TestApp,
   type TestTenant,
 } from "./harness.ts";
-import { createUser, resetLinkToken } from "./lifecycle-fixtures.ts";
+import { createUser, mailBodies, resetLinkToken } from "./lifecycle-fixtures.ts";
 
 const NEXT_PASSWORD = "harbour-violet-lantern-5521";
 
@@ -58,16 +58,7 @@ describe(`a password marked compromised (${TEST_DB})`, () => {
 
   it("says in its email what happened: voided and signed out, a link an administrator sent, or one asked for", async () => {
     const bodyTo = async (email: string) =>
-      (
-        await t.db.kysely
-          .selectFrom("outbox")
-          .select("body")
-          .where("tenant_id", "=", a.id)
-          .where("to_address", "=", email)
-          .where("kind", "=", "auth.password.reset_link")
-          .orderBy("created_at", "desc")
-          .executeTakeFirstOrThrow()
-      ).body;
+      (await mailBodies(t, a.id, email, "auth.password.reset_link")).at(-1);
     const marked = (await createUser(t, a)).user;
     await a.admin.credentials.setUserPassword(marked.id, { compromised: true });
     const voided = await bodyTo(marked.email);

@@ -113,16 +113,28 @@ export async function activeAdministrators(t: TestApp, tenant: TestTenant): Prom
 }
 
 /** The token of the first reset link emailed to `email` in the tenant (read from the outbox). */
-export async function resetLinkToken(t: TestApp, tenantId: string, email: string): Promise<string> {
-  const mail = await t.db.kysely
+/** The bodies of the emails of one kind sent to `email`, oldest first. */
+export async function mailBodies(
+  t: TestApp,
+  tenantId: string,
+  email: string,
+  kind: string,
+): Promise<string[]> {
+  const rows = await t.db.kysely
     .selectFrom("outbox")
     .select("body")
     .where("tenant_id", "=", tenantId)
     .where("to_address", "=", email)
-    .where("kind", "=", "auth.password.reset_link")
+    .where("kind", "=", kind)
     .orderBy("created_at")
-    .executeTakeFirstOrThrow();
-  const match = /#token=([A-Za-z0-9_-]+)/.exec(mail.body);
+    .execute();
+  return rows.map((r) => r.body);
+}
+
+export async function resetLinkToken(t: TestApp, tenantId: string, email: string): Promise<string> {
+  const [body] = await mailBodies(t, tenantId, email, "auth.password.reset_link");
+  if (body === undefined) throw new Error("no reset email was sent");
+  const match = /#token=([A-Za-z0-9_-]+)/.exec(body);
   if (!match) throw new Error("the reset email holds no link");
   return match[1]!;
 }
