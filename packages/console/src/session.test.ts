@@ -12,6 +12,7 @@ function failing(status: number, code: string): Staffgate {
     },
     raw: async () => new Response(null, { status }),
     withToken: () => transport,
+    withTimeout: () => transport,
   };
   return new Staffgate(transport);
 }
@@ -73,6 +74,7 @@ describe("the idle clock with a one-minute limit (fake clock)", () => {
       },
       raw: async () => new Response(null, { status: 200 }),
       withToken: () => transport,
+      withTimeout: () => transport,
     };
     return { state, client: new Staffgate(transport) };
   }

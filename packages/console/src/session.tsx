@@ -94,6 +94,7 @@ function observed(t: Transport, observer: CallObserver): Transport {
       return response;
     },
     withToken: (token) => observed(t.withToken(token), observer),
+    withTimeout: (ms) => observed(t.withTimeout(ms), observer),
   };
 }
 

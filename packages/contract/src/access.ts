@@ -20,37 +20,63 @@ export const BatchCheckBody = z.strictObject({
 });
 export type BatchCheckBody = z.infer<typeof BatchCheckBody>;
 
-export const DecisionReasonCode = z.enum([
-  "USER_NOT_FOUND",
-  "USER_NOT_ACTIVE",
-  "USER_EXPIRED",
-  "VIRTUAL_USER",
-  "UNKNOWN_PERMISSION",
-  "WORKSPACE_NOT_FOUND",
-  "WORKSPACE_INACTIVE",
-  "NOT_GRANTED",
-  "COLLABORATOR_NO_PATIENT",
-  "COLLABORATOR_NO_GRANT",
-  "COLLABORATOR_FORBIDDEN",
-  "GRANTED_TENANT",
-  "GRANTED_WORKSPACE",
-  "GRANTED_PATIENT",
-  "EMERGENCY_ACCESS",
-]);
+/**
+ * Why a decision came out as it did (PRODUCT.md §3; docs/api.md, "Decision reasons", says what
+ * each means and which fields come with it). Denials first, in the order the rules look.
+ */
+export const DecisionReasonCode = z
+  .enum([
+    "USER_NOT_FOUND",
+    "USER_NOT_ACTIVE",
+    "USER_EXPIRED",
+    "VIRTUAL_USER",
+    "UNKNOWN_PERMISSION",
+    "WORKSPACE_NOT_FOUND",
+    "WORKSPACE_INACTIVE",
+    "NOT_GRANTED",
+    "COLLABORATOR_NO_PATIENT",
+    "COLLABORATOR_NO_GRANT",
+    "COLLABORATOR_FORBIDDEN",
+    "GRANTED_TENANT",
+    "GRANTED_WORKSPACE",
+    "GRANTED_PATIENT",
+    "EMERGENCY_ACCESS",
+  ])
+  .describe(
+    "Denied: USER_NOT_FOUND (no such user in this tenant), USER_NOT_ACTIVE (invited, inactive or archived), " +
+      "USER_EXPIRED (past its expiry), VIRTUAL_USER (a virtual user acts only through an API token), " +
+      "UNKNOWN_PERMISSION (not in the catalogue), WORKSPACE_NOT_FOUND, WORKSPACE_INACTIVE (the user is not active " +
+      "in that workspace), NOT_GRANTED (the role that applies does not grant it), COLLABORATOR_NO_PATIENT (a " +
+      "collaborator's patient-scoped permission asked with no patient), COLLABORATOR_NO_GRANT (a collaborator " +
+      "with no live grant on this patient), COLLABORATOR_FORBIDDEN (never granted to collaborators). Allowed: " +
+      "GRANTED_TENANT (by the role at tenant level), GRANTED_WORKSPACE (by the role's row for this workspace), " +
+      "GRANTED_PATIENT (a collaborator with a live grant on this patient: viaPatientGrant), EMERGENCY_ACCESS (an " +
+      "open emergency elevation: viaEmergency). Denials with a role (NOT_GRANTED, COLLABORATOR_*) name it too.",
+  );
 export type DecisionReasonCode = z.infer<typeof DecisionReasonCode>;
 
 export const DecisionReason = z.strictObject({
   code: DecisionReasonCode,
-  message: z.string(),
-  roleId: z.string().optional(),
+  message: z.string().describe("The reason in English, for people (ids and names quoted); not for parsing"),
+  roleId: z.string().optional().describe("The role that applied"),
+  roleName: z
+    .string()
+    .optional()
+    .describe("That role's name, when it has one (formal and per-workspace roles; a private role has none)"),
   /** Which role applied: the user's formal role, its private role, or a per-workspace role. */
-  roleKind: z.enum(["formal", "private", "workspace"]).optional(),
-  scope: z.enum(["tenant", "workspace"]).optional(),
-  workspaceId: z.string().optional(),
+  roleKind: z
+    .enum(["formal", "private", "workspace"])
+    .optional()
+    .describe("Which role applied: the user's formal role, its private role, or its role in this workspace"),
+  scope: z
+    .enum(["tenant", "workspace"])
+    .optional()
+    .describe("Where the role grants it: at tenant level, or in its row for this workspace"),
+  workspaceId: z.string().optional().describe("The workspace the answer is about"),
   /** The patient grant that allowed it. */
-  viaPatientGrant: z.string().optional(),
+  viaPatientGrant: z.string().optional().describe("The patient grant that allowed it"),
   /** The emergency elevation that allowed it. */
-  viaEmergency: z.string().optional(),
+  viaEmergency: z.string().optional().describe("The emergency elevation that allowed it"),
 });
 export type DecisionReason = z.infer<typeof DecisionReason>;
 
@@ -89,7 +115,10 @@ export const EffectivePermissionsResult = z.strictObject({
   workspaces: z.array(
     z.strictObject({
       workspaceId: z.string(),
-      /** Workspace-scoped permissions allowed here (tenant-only ones ignore the workspace: see `tenant`). */
+      /**
+       * What check answers "allowed" for with this workspace named: workspace-scoped permissions
+       * allowed here, and the tenant-only ones of `tenant` (they ignore the workspace).
+       */
       permissions: z.array(z.string()),
       /**
        * Whether the user acts as a collaborator here, as a role's `collaborator` flag: patient-scoped

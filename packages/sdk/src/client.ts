@@ -5,7 +5,7 @@ import { auditApi } from "./audit.ts";
 import { authApi } from "./auth.ts";
 import { credentialsApi } from "./credentials.ts";
 import { emergencyAccessApi } from "./emergency.ts";
-import { type ClientOptions, createTransport, type Transport, withHeaders } from "./http.ts";
+import { type ClientOptions, createTransport, type Transport, withDefaults } from "./http.ts";
 import { mfaApi } from "./mfa.ts";
 import { operationsApi } from "./operations.ts";
 import { outboxApi } from "./outbox.ts";
@@ -76,6 +76,24 @@ export class Staffgate {
    * per change you mean to make once (a random UUID); the server keeps it for 24 hours.
    */
   withIdempotencyKey(key: string): Staffgate {
-    return new Staffgate(withHeaders(this.transport, { "idempotency-key": key }));
+    return new Staffgate(withDefaults(this.transport, { headers: { "idempotency-key": key } }));
+  }
+
+  /**
+   * The same client with another timeout per call (ClientOptions.timeoutMs): e.g. the decision
+   * client of an application that must answer its own request within a budget. A call that runs
+   * out throws `StaffgateTimeoutError`; whether to deny or to fail is the application's choice
+   * (Staffgate's own answer is never "allowed" by default).
+   */
+  withTimeout(timeoutMs: number): Staffgate {
+    return new Staffgate(this.transport.withTimeout(timeoutMs));
+  }
+
+  /**
+   * The same client, every call of which ends when `signal` aborts (the incoming request's own
+   * signal, say): the call rejects with the signal's reason.
+   */
+  withSignal(signal: AbortSignal): Staffgate {
+    return new Staffgate(withDefaults(this.transport, { signal }));
   }
 }

@@ -17,7 +17,16 @@ export interface ClientOptions {
    * `__Host-staffgate_csrf` cookie). Leave `token` unset so no bearer header is sent.
    */
   readonly csrfToken?: () => string | undefined;
+  /**
+   * How long a call may take, its answer read included, before it fails with
+   * `StaffgateTimeoutError` (a raw call's: until the answer's headers). Default 30,000 ms; 0 waits
+   * as long as the connection lives. An application that asks before every clinical request wants
+   * its own budget: `withTimeout(2000)`.
+   */
+  readonly timeoutMs?: number;
 }
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -50,6 +59,20 @@ export class StaffgateNetworkError extends Error {
   constructor(url: string, cause: unknown) {
     super(`Staffgate could not be reached at ${new URL(url).origin}`, { cause });
     this.name = "StaffgateNetworkError";
+  }
+}
+
+/**
+ * No complete answer within the client's `timeoutMs`. The request may have reached the service and
+ * been carried out: send a change again only with an Idempotency-Key (`withIdempotencyKey`).
+ */
+export class StaffgateTimeoutError extends StaffgateNetworkError {
+  readonly timeoutMs: number;
+  constructor(url: string, timeoutMs: number) {
+    super(url, undefined);
+    this.name = "StaffgateTimeoutError";
+    this.message = `Staffgate did not answer within ${timeoutMs} ms at ${new URL(url).origin}`;
+    this.timeoutMs = timeoutMs;
   }
 }
 
@@ -99,12 +122,16 @@ export interface RequestOptions {
   /** The version read earlier; sent as `If-Match` so a stale write fails with 412. */
   readonly ifMatch?: number;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Ends the call when it aborts: the caller's own deadline (its reason is thrown as it is). */
+  readonly signal?: AbortSignal;
 }
 
 export interface Transport {
   request<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
   raw(method: string, path: string, options?: RequestOptions): Promise<Response>;
   withToken(token: string | undefined): Transport;
+  /** The same transport with another `timeoutMs`. */
+  withTimeout(timeoutMs: number): Transport;
 }
 
 export function createTransport(options: ClientOptions): Transport {
@@ -112,7 +139,14 @@ export function createTransport(options: ClientOptions): Transport {
   // Paths are joined to the base, not resolved against it: behind a proxy that serves Staffgate
   // under a prefix (`https://host/staffgate/`), `new URL("/api/v1/…", base)` would drop the prefix.
   const base = options.baseUrl.replace(/\/+$/, "");
-  const raw = async (method: string, path: string, req: RequestOptions = {}): Promise<Response> => {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  /** Sends the request and reads what `read` reads of the answer, within the timeout and the caller's signal. */
+  const send = async <R>(
+    method: string,
+    path: string,
+    req: RequestOptions,
+    read: (res: Response) => Promise<R>,
+  ): Promise<R> => {
     const url = new URL(base + path);
     for (const [k, v] of Object.entries(req.query ?? {})) {
       if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
@@ -133,17 +167,42 @@ export function createTransport(options: ClientOptions): Transport {
       headers["content-type"] = "application/json";
       body = JSON.stringify(req.body);
     }
+    req.signal?.throwIfAborted();
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            abort.abort();
+          }, timeoutMs)
+        : undefined;
+    const onAbort = () => abort.abort();
+    req.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      return await doFetch(url.toString(), { method, headers, ...(body !== undefined ? { body } : {}) });
+      const signal = abort.signal;
+      const res = await doFetch(url.toString(), {
+        method,
+        headers,
+        signal,
+        ...(body !== undefined ? { body } : {}),
+      });
+      return await read(res);
     } catch (e) {
+      if (req.signal?.aborted) throw req.signal.reason;
+      if (timedOut) throw new StaffgateTimeoutError(url.toString(), timeoutMs);
       throw new StaffgateNetworkError(url.toString(), e);
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener("abort", onAbort);
     }
   };
+  const raw = (method: string, path: string, req: RequestOptions = {}): Promise<Response> =>
+    send(method, path, req, async (res) => res);
   return {
     raw,
-    async request<T>(method: string, path: string, req?: RequestOptions): Promise<T> {
-      const res = await raw(method, path, req);
-      const text = await res.text();
+    async request<T>(method: string, path: string, req: RequestOptions = {}): Promise<T> {
+      const [res, text] = await send(method, path, req, async (r) => [r, await r.text()] as const);
       if (!res.ok) throw errorOf(res, text);
       if (!text) return undefined as T;
       try {
@@ -155,19 +214,28 @@ export function createTransport(options: ClientOptions): Transport {
       }
     },
     withToken: (token) => createTransport({ ...options, ...(token ? { token } : { token: undefined }) }),
+    withTimeout: (ms) => createTransport({ ...options, timeoutMs: ms }),
   };
 }
 
-/** `t`, sending `headers` with every request besides its own (a request's own headers win). */
-export function withHeaders(t: Transport, headers: Readonly<Record<string, string>>): Transport {
+/**
+ * `t`, sending `headers` with every request besides its own (a request's own headers win), and
+ * ending every request when `signal` aborts.
+ */
+export function withDefaults(
+  t: Transport,
+  defaults: { readonly headers?: Readonly<Record<string, string>>; readonly signal?: AbortSignal },
+): Transport {
   const merged = (req: RequestOptions = {}): RequestOptions => ({
     ...req,
-    headers: { ...headers, ...req.headers },
+    headers: { ...defaults.headers, ...req.headers },
+    ...(defaults.signal && !req.signal ? { signal: defaults.signal } : {}),
   });
   return {
     request: (method, path, req) => t.request(method, path, merged(req)),
     raw: (method, path, req) => t.raw(method, path, merged(req)),
-    withToken: (token) => withHeaders(t.withToken(token), headers),
+    withToken: (token) => withDefaults(t.withToken(token), defaults),
+    withTimeout: (ms) => withDefaults(t.withTimeout(ms), defaults),
   };
 }
 

@@ -1,7 +1,15 @@
 /** @staffgate/sdk: a typed client for the whole Staffgate API. */
 export { Staffgate } from "./client.ts";
-export { type ClientOptions, type FetchLike, StaffgateError, StaffgateNetworkError } from "./http.ts";
+export {
+  type ClientOptions,
+  DEFAULT_TIMEOUT_MS,
+  type FetchLike,
+  StaffgateError,
+  StaffgateNetworkError,
+  StaffgateTimeoutError,
+} from "./http.ts";
 export type { OpenApiDocument, OpenApiOperation } from "./operations.ts";
+export { allItems } from "./pages.ts";
 export type {
   ScimListQuery,
   ScimListResponse,

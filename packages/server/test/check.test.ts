@@ -133,6 +133,27 @@ describe(`decisions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     });
   });
 
+  it("names the role that applied, and its new name at the next check after a rename", async () => {
+    // A clinical application's token need not be able to read roles: the reason carries the name.
+    const r = await role({ permissions: ["patients.read"] });
+    const u = await user(r);
+    const before = (await check({ userId: u, permission: "patients.read" })).reason;
+    const { name, version } = await a.admin.roles.get(r);
+    expect(before).toMatchObject({ code: "GRANTED_TENANT", roleId: r, roleName: name });
+    expect(before.message).toBe(`granted at tenant level by role ${JSON.stringify(name)} (${r})`);
+    expect((await check({ userId: u, permission: "patients.write" })).reason).toMatchObject({
+      code: "NOT_GRANTED",
+      roleName: name,
+    });
+    await a.admin.roles.update(r, { name: 'Dosimetrist "night"' }, { ifMatch: version });
+    const after = (await check({ userId: u, permission: "patients.read" })).reason;
+    expect(after.roleName).toBe('Dosimetrist "night"');
+    expect(after.message).toBe(`granted at tenant level by role "Dosimetrist \\"night\\"" (${r})`);
+    // A private role has no name to give.
+    await a.admin.userActions.setPermissions(u, { permissions: ["patients.read"] });
+    expect((await check({ userId: u, permission: "patients.read" })).reason).not.toHaveProperty("roleName");
+  });
+
   it("limits a collaborator to patients with a live grant (and its workspace)", async () => {
     const r = await role({ permissions: ["patients.read", "users.view"], collaborator: true });
     const u = await user(r);

@@ -9,6 +9,8 @@ import type { RoleGrants } from "./grants.rules.ts";
 export interface DecisionRole extends RoleGrants {
   readonly id: string;
   readonly kind: "formal" | "private";
+  /** Shown in reasons (a clinical application's token may not be allowed to read roles). */
+  readonly name?: string;
 }
 
 export interface DecisionUser {
@@ -77,6 +79,8 @@ export interface Reason {
   readonly code: ReasonCode;
   readonly message: string;
   readonly roleId?: string;
+  /** The role's name when it has one (formal and per-workspace roles; a private role has none). */
+  readonly roleName?: string;
   readonly roleKind?: "formal" | "private" | "workspace";
   readonly scope?: "tenant" | "workspace";
   readonly workspaceId?: string;
@@ -171,7 +175,7 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
     const roleKind = wsRole ? "workspace" : user.role.kind;
     if (explain)
       steps.push(
-        `role ${role.id} applies (${roleKind === "workspace" ? "per-workspace role" : `${roleKind} role`})`,
+        `role ${roleLabel(role)} applies (${roleKind === "workspace" ? "per-workspace role" : `${roleKind} role`})`,
       );
 
     let scope: "tenant" | "workspace" | null = null;
@@ -193,12 +197,12 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
       decision = null;
       if (explain)
         steps.push(
-          `role ${role.id} does not grant "${permission.key}"${scopedWorkspace ? ` in workspace ${scopedWorkspace}` : " at tenant level"}`,
+          `role ${roleLabel(role)} does not grant "${permission.key}"${scopedWorkspace ? ` in workspace ${scopedWorkspace}` : " at tenant level"}`,
         );
       const reason = roleReason(
         "NOT_GRANTED",
         `the role does not grant ${permission.key}`,
-        role.id,
+        role,
         roleKind,
         null,
         scopedWorkspace,
@@ -217,10 +221,10 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
         );
       }
       const as = (code: ReasonCode, message: string) =>
-        roleReason(code, message, role.id, roleKind, scope, scopedWorkspace);
+        roleReason(code, message, role, roleKind, scope, scopedWorkspace);
       if (!collaborator) {
         const code = scope === "tenant" ? "GRANTED_TENANT" : "GRANTED_WORKSPACE";
-        return finish(steps, explain, true, as(code, `granted ${where} by role ${role.id}`));
+        return finish(steps, explain, true, as(code, `granted ${where} by role ${roleLabel(role)}`));
       }
       if (permission.collaborator === "forbidden") {
         decision = emergencyOr(
@@ -232,7 +236,7 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
         );
       } else if (!permission.patientScoped) {
         const code = scope === "tenant" ? "GRANTED_TENANT" : "GRANTED_WORKSPACE";
-        return finish(steps, explain, true, as(code, `granted ${where} by role ${role.id}`));
+        return finish(steps, explain, true, as(code, `granted ${where} by role ${roleLabel(role)}`));
       } else if (!patientRef) {
         decision = emergencyOr(
           facts,
@@ -294,16 +298,21 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 function roleReason(
   code: ReasonCode,
   message: string,
-  roleId: string,
+  role: DecisionRole,
   roleKind: "formal" | "private" | "workspace",
   scope: "tenant" | "workspace" | null,
   workspaceId: string | null,
 ): Mutable<Reason> {
-  const reason: Mutable<Reason> = { code, message, roleId, roleKind };
+  const reason: Mutable<Reason> = { code, message, roleId: role.id, roleKind };
+  if (role.kind === "formal" && role.name) reason.roleName = role.name;
   if (scope) reason.scope = scope;
   if (workspaceId) reason.workspaceId = workspaceId;
   return reason;
 }
+
+/** A role as messages name it: `"Physicist" (rol_…)`, or the id alone for a private role. */
+const roleLabel = (role: DecisionRole) =>
+  role.kind === "formal" && role.name ? `${JSON.stringify(role.name)} (${role.id})` : role.id;
 
 function finish(steps: string[], explain: boolean, allowed: boolean, reason: Reason): Decision {
   if (explain) steps.push(`${allowed ? "allowed" : "denied"}: ${reason.message}`);

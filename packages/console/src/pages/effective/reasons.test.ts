@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Reason } from "./model.ts";
-import { type Names, reasonWords } from "./reasons.ts";
+import type { GridData, Reason } from "./model.ts";
+import { type Names, reasonWords, withNames } from "./reasons.ts";
 
 const names: Names = {
   role: (id) => (id === "rol_c" ? "Collaborator" : "Viewer"),
@@ -28,6 +28,24 @@ describe("reasonWords", () => {
     const formal = { ...granted, roleKind: "formal", workspaceId: undefined } as Reason;
     expect(reasonWords(formal, names, active)).toMatch(
       /^Allowed: granted at tenant level by the role “Viewer”\./,
+    );
+  });
+});
+
+describe("withNames", () => {
+  it("names roles the way the API writes them (quoted name and id) or by id alone, and workspaces", () => {
+    const data = {
+      roleNames: new Map([
+        ["rol_v", 'Viewer "day"'],
+        ["rol_p", "Private role"],
+      ]),
+      workspaces: [{ id: "wsp_n", name: "North Clinic", access: true, roleId: null }],
+    } as unknown as GridData;
+    expect(withNames('role "Viewer \\"day\\"" (rol_v) applies (formal role)', data)).toBe(
+      'role “Viewer "day"” applies (formal role)',
+    );
+    expect(withNames('role rol_p does not grant "patients.read" in workspace wsp_n', data)).toBe(
+      'role “Private role” does not grant "patients.read" in workspace “North Clinic”',
     );
   });
 });

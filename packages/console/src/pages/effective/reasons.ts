@@ -78,10 +78,16 @@ export function reasonWords(reason: Reason, names: Names, user: { status: string
   }
 }
 
-/** The API's steps with role and workspace ids replaced by their names. */
+/**
+ * The API's steps with role and workspace ids replaced by their names (the API names a role
+ * `"Name" (rol_…)`, a private role by its id alone).
+ */
 export function withNames(step: string, data: GridData): string {
   let out = step;
-  for (const [id, name] of data.roleNames) out = out.replaceAll(`role ${id}`, `role “${name}”`);
+  for (const [id, name] of data.roleNames) {
+    out = out.replaceAll(`role ${JSON.stringify(name)} (${id})`, `role “${name}”`);
+    out = out.replaceAll(`role ${id}`, `role “${name}”`);
+  }
   for (const w of data.workspaces) out = out.replaceAll(w.id, `“${w.name}”`);
   return out;
 }

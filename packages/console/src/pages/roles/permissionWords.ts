@@ -60,6 +60,7 @@ export function labelledApi(api: Staffgate, words: () => Words | null): Staffgat
     },
     raw: (...args) => t.raw(...args),
     withToken: (token) => wrap(t.withToken(token)),
+    withTimeout: (ms) => wrap(t.withTimeout(ms)),
   });
   return new Staffgate(wrap(api.transport));
 }
