@@ -16,6 +16,31 @@ export function serverUrl(host: string, port: number): string {
   return `http://${urlHost(shown)}:${port}`;
 }
 
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * What the start-up banner warns about in where the server is reached (the operator audit: both
+ * left a new deployment stuck without a word):
+ *  - listening on every interface with no STAFFGATE_PUBLIC_URL: emailed links name localhost;
+ *  - a console at plain http:// on another host than this machine: browsers keep the Secure
+ *    `__Host-` session cookie only over https:// or on localhost, so every sign-in ends at once.
+ */
+export function addressWarnings(host: string, publicUrl: string, publicUrlSet: boolean): string[] {
+  const warnings: string[] = [];
+  if (!publicUrlSet && (host === "0.0.0.0" || host === "::")) {
+    warnings.push(
+      `HOST=${host} listens on every interface, but without STAFFGATE_PUBLIC_URL the links in emails point at ${publicUrl}, which works only on this machine: set STAFFGATE_PUBLIC_URL to the address users open.`,
+    );
+  }
+  const url = new URL(publicUrl);
+  if (url.protocol === "http:" && !LOOPBACK.test(url.hostname)) {
+    warnings.push(
+      `The console at ${url.origin} is plain http://: browsers keep its session cookie (Secure, __Host-) only over https:// or on localhost, so signing in there fails. Put TLS in front (docs/security/deployment.md) and set STAFFGATE_PUBLIC_URL to the https:// address.`,
+    );
+  }
+  return warnings;
+}
+
 /**
  * STAFFGATE_PUBLIC_URL, else the address the server listens on. The default is refused with PORT=0:
  * the port is only known once listening, and the CLI, which builds the same links (invitations),

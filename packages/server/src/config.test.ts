@@ -2,6 +2,7 @@
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "./config.ts";
+import { addressWarnings } from "./config-urls.ts";
 
 describe("loadConfig", () => {
   it("defaults to SQLite on 127.0.0.1:3000 with one argon2 thread per core", () => {
@@ -190,5 +191,29 @@ describe("loadConfig", () => {
     for (const bad of ["perCaller", "perCaller=-1", "perCaller=1.5", "perUser=5", "perCaller=5=6", "on"]) {
       expect(() => loadConfig({ STAFFGATE_RATE_LIMITS: bad })).toThrow(/STAFFGATE_RATE_LIMITS/);
     }
+  });
+});
+
+describe("addressWarnings (the start-up banner)", () => {
+  it("warns when links would name localhost for a server on every interface", () => {
+    const [warning] = addressWarnings("0.0.0.0", "http://localhost:3000", false);
+    expect(warning).toContain("STAFFGATE_PUBLIC_URL");
+    expect(addressWarnings("::", "http://localhost:3000", false)).toHaveLength(1);
+    expect(addressWarnings("0.0.0.0", "https://staff.example.org", true)).toEqual([]);
+  });
+
+  it("warns of a console at plain http:// anywhere but this machine (the Secure cookie is dropped)", () => {
+    for (const url of ["http://192.0.2.2:3000", "http://staff.example.org"]) {
+      const warnings = addressWarnings("192.0.2.2", url, true);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain("https://");
+    }
+    for (const url of [
+      "http://127.0.0.1:3000",
+      "http://localhost:3000",
+      "http://[::1]:3000",
+      "https://10.0.0.5",
+    ])
+      expect(addressWarnings("127.0.0.1", url, true)).toEqual([]);
   });
 });

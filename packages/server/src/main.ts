@@ -5,7 +5,7 @@
 import { armedFailpoint, grantAddedPermissions, isAppError, totpSecretKeyProblem } from "@staffgate/core";
 import { buildApp, REDACTED_PATHS, type StaffgateApp } from "./app.ts";
 import type { Config } from "./config.ts";
-import { serverUrl } from "./config-urls.ts";
+import { addressWarnings, serverUrl } from "./config-urls.ts";
 import { listenFailureMessage } from "./listen-failure.ts";
 import { reviewTenantCatalogs } from "./tenant-catalogs.ts";
 
@@ -102,6 +102,12 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
         : "The admin password is the one in STAFFGATE_BOOTSTRAP_PASSWORD.",
       `Sign in: tenant "demo", username "admin".`,
     );
+  }
+  // The default public URL is the listening address's (an explicit one equal to it warns the same).
+  const publicUrlSet = config.publicUrl !== serverUrl(config.host, config.port);
+  for (const warning of addressWarnings(config.host, config.publicUrl, publicUrlSet)) {
+    lines.push(`Warning: ${warning}`);
+    app.log.warn({ event: "sys_config_warning", warning }, "configuration warning");
   }
   const armed = armedFailpoint();
   if (armed) {

@@ -17,6 +17,37 @@ describe(`audit export and integrity (${TEST_DB})`, () => {
   });
   afterAll(() => t.close());
 
+  it("lets other requests in between the pages of a verify or an export (SQLite runs them on this thread)", async () => {
+    // 1,200 events in one request: every patient decision recorded, one batch of checks.
+    const c = await t.createTenant();
+    await c.admin.settings.update({ auditAllPatientDecisions: true });
+    const checks = Array.from({ length: 1000 }, (_, i) => ({
+      userId: c.adminUserId,
+      permission: "patients.read",
+      patientRef: `P-${i}`,
+    }));
+    await c.admin.access.checkBatch(checks);
+    await c.admin.access.checkBatch(checks.slice(0, 200));
+    let turns = 0;
+    const counting = { on: true };
+    const tick = () => {
+      turns += 1;
+      if (counting.on) setImmediate(tick);
+    };
+    const during = async (work: Promise<unknown>) => {
+      turns = 0;
+      counting.on = true;
+      setImmediate(tick);
+      await work;
+      counting.on = false;
+      return turns;
+    };
+    // Three pages of 500: the event loop turns between them (without the yield: at most once).
+    expect(await during(c.admin.audit.verify())).toBeGreaterThanOrEqual(3);
+    expect(await during(c.admin.audit.export({ format: "jsonl" }))).toBeGreaterThanOrEqual(3);
+    expect(await c.admin.audit.verify()).toMatchObject({ ok: true });
+  });
+
   it("exports every event in seq order as JSON Lines, recording the export itself", async () => {
     const res = await a.admin.transport.raw("GET", "/api/v1/audit/export", { query: { format: "jsonl" } });
     expect(res.status).toBe(200);

@@ -1,8 +1,11 @@
 /**
- * Test harness: the real app in-process on a real database (SQLite in memory, or a fresh
- * PostgreSQL database when STAFFGATE_TEST_DB=postgres), driven through the SDK.
+ * Test harness: the real app in-process on a real database (a SQLite file in a temporary
+ * directory, or a fresh PostgreSQL database when STAFFGATE_TEST_DB=postgres), driven through the SDK.
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Writable } from "node:stream";
 import { createFakeClock, type Db, type FakeClock, openDatabase } from "@staffgate/core";
 import { type FetchLike, Staffgate } from "@staffgate/sdk";
@@ -109,7 +112,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       url = created.url;
       dropDb = created.drop;
     } else {
-      url = ":memory:";
+      // A file, as in production: its reads go to a second connection (db/sqlite-driver.ts), which
+      // `:memory:` (one database per connection) cannot have.
+      const dir = mkdtempSync(path.join(tmpdir(), "staffgate-test-"));
+      url = path.join(dir, "staffgate.db");
+      dropDb = async () => rmSync(dir, { recursive: true, force: true });
     }
   }
   const db = openDatabase(url, { poolSize: 5 });

@@ -107,6 +107,14 @@ export function SignInPage({
   return (
     <main className="card">
       <h1>Sign in to Staffgate</h1>
+      {!window.isSecureContext && (
+        // The session cookie is Secure (`__Host-`): over plain http:// anywhere but this machine the
+        // browser drops it, and every sign-in would end at once as "Your session has ended".
+        <p role="alert" className="notice warn">
+          This page is not served over HTTPS, so your browser will not keep the sign-in. Open the console at
+          its https:// address (or, on this machine, at http://localhost).
+        </p>
+      )}
       {notice && (
         <p role="status" className="notice warn">
           {notice}

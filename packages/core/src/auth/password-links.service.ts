@@ -57,7 +57,8 @@ const NO_USER = "usr_none";
 
 const ANONYMOUS = anonymousActor();
 
-type ResetRequestOutcome = "sent" | "throttled" | "ineligible" | "unknown";
+/** `queued`: an email with a link is in the outbox (its delivery is logged on its own: mail_sent, mail_delivery_failed). */
+type ResetRequestOutcome = "queued" | "throttled" | "ineligible" | "unknown";
 
 export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
   const db = deps.db.kysely;
@@ -125,18 +126,18 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
             ? "ineligible"
             : issued >= RESET_EMAILS_PER_HOUR
               ? "throttled"
-              : "sent";
+              : "queued";
       if (!tenant) return outcome;
       // Printed (without SMTP) before the answer, within the floor and no longer: the link is
       // readable when the 202 arrives, on PostgreSQL too (the email audit, 2026-12-07), and a
       // backlog of other mail never makes a real account's answer later (the review).
-      if (outcome === "sent") await issueCredentialLink(deps, trx, tenant, user!, "reset", { printBy });
+      if (outcome === "queued") await issueCredentialLink(deps, trx, tenant, user!, "reset", { printBy });
       const ctx: Ctx = { ...meta, tenantId: tenant.id, actor: ANONYMOUS };
       await appendAudit(deps, trx, ctx, {
         action: "auth.password.reset_requested",
         ...(user ? { target: { type: "user", id: user.id, label: user.username } } : {}),
-        outcome: outcome === "sent" ? "success" : "failure",
-        ...(outcome === "sent" ? {} : { changes: { reason: { after: outcome } } }),
+        outcome: outcome === "queued" ? "success" : "failure",
+        ...(outcome === "queued" ? {} : { changes: { reason: { after: outcome } } }),
       });
       return outcome;
     });

@@ -17,6 +17,7 @@ import {
 import pg from "pg";
 import { createPgChangeWatch } from "./pg-change-watch.ts";
 import type { Database } from "./schema.ts";
+import { SplitSqliteDriver, type SplitSqliteOptions } from "./sqlite-driver.ts";
 import { TenantGuardPlugin } from "./tenant-guard.ts";
 
 export type Dialect = "sqlite" | "postgres";
@@ -151,29 +152,27 @@ export function openDatabase(
     };
   }
   const file = sqliteFileOf(url);
-  const sqlite = new SqliteDatabase(file);
-  sqlite.pragma("journal_mode = WAL");
-  // Contention waits here instead of reaching a client as SQLITE_BUSY (a 500).
-  sqlite.pragma("busy_timeout = 5000");
-  sqlite.pragma("synchronous = NORMAL");
-  sqlite.pragma("foreign_keys = ON");
-  // SQLite's lower() folds ASCII only, PostgreSQL's Unicode; the queries that compare text
-  // case-insensitively (audit search and actor, the workspace and outbox filters) are one text for
-  // both databases, so lower() folds Unicode here too (found by the text audit: "Öberg" was not
-  // found on SQLite). No index is built on lower(), so the built-in is not needed anywhere.
-  sqlite.function("lower", { deterministic: true }, (v: unknown) =>
-    typeof v === "string" ? v.toLowerCase() : v,
-  );
+  const sqlite = openSqlite(file);
   const checkpointer = file === ":memory:" ? null : startCheckpointer(sqlite, file);
   let ownWrites = 0;
-  const dataVersion = sqlite.prepare("PRAGMA data_version").pluck();
-  const allTenants = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({
-      database: withStatementCache(sqlite, () => {
-        ownWrites += 1;
-      }),
-    }),
+  const writer = withStatementCache(sqlite, () => {
+    ownWrites += 1;
   });
+  // A file gets a second connection for reads (sqlite-driver.ts); `:memory:` is one database per
+  // connection, so it keeps one, and a read there waits for a writer as before.
+  const reader = file === ":memory:" ? null : openSqlite(file);
+  const allTenants = new Kysely<Database>({
+    dialect: reader
+      ? new SplitSqliteDialect({
+          writer,
+          reader: withStatementCache(reader, () => undefined),
+          openReader: () => openSqlite(file),
+        })
+      : new ImmediateSqliteDialect({ database: writer }),
+  });
+  // `data_version` moves when another connection commits: on the reader, that is this process's
+  // writer too, so its own commits are seen as well as other processes'.
+  const dataVersion = (reader ?? sqlite).prepare("PRAGMA data_version").pluck();
   const kysely = allTenants.withPlugin(new TenantGuardPlugin());
   return {
     kysely,
@@ -190,6 +189,39 @@ export function openDatabase(
       await kysely.destroy();
     },
   };
+}
+
+/** A connection to `file` as every one here is set up: WAL, a busy timeout, foreign keys, lower(). */
+function openSqlite(file: string): SqliteDatabase.Database {
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma("journal_mode = WAL");
+  // Contention waits here instead of reaching a client as SQLITE_BUSY (a 500).
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  // SQLite's lower() folds ASCII only, PostgreSQL's Unicode; the queries that compare text
+  // case-insensitively (audit search and actor, the workspace and outbox filters) are one text for
+  // both databases, so lower() folds Unicode here too (found by the text audit: "Öberg" was not
+  // found on SQLite). No index is built on lower(), so the built-in is not needed anywhere.
+  sqlite.function("lower", { deterministic: true }, (v: unknown) =>
+    typeof v === "string" ? v.toLowerCase() : v,
+  );
+  return sqlite;
+}
+
+/** Kysely's SQLite dialect with the two-connection driver (sqlite-driver.ts). */
+class SplitSqliteDialect extends SqliteDialect {
+  constructor(private readonly connections: SplitSqliteOptions) {
+    super({ database: connections.writer });
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+
+  override createDriver(): Driver {
+    return new SplitSqliteDriver(this.connections);
+  }
 }
 
 /**
