@@ -203,8 +203,10 @@ export function createUserCsvService(deps: Deps) {
                     ? { column: "email", message: `repeats line ${first}` }
                     : null;
               if (email !== null && first === undefined) seen.set(foldKey(email), row.line);
-              // Let the event loop serve other requests between rows (SQLite runs on this thread).
-              if (row.line % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+              // Let the event loop serve other requests between rows (SQLite runs on this thread; its
+              // reads no longer wait for this transaction, so each row is all a /check waits for:
+              // every 50 rows, that was up to 570 ms on a tenant of 10,000 users).
+              await new Promise((resolve) => setImmediate(resolve));
               await sql`savepoint staffgate_import_row`.execute(trx);
               try {
                 const done = await applyRow(run, ctx, row, refused);
