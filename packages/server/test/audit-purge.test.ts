@@ -56,7 +56,19 @@ describe(`audit purge past the retention horizon (${TEST_DB})`, () => {
     expect(p.status).toBe(422);
     expect(p.code).toBe("AUDIT_RETENTION");
     expect(p.errors?.[0]?.path).toBe("before");
-    expect(await countEvents(t, a.id)).toBe(total);
+    // Nothing deleted; the attempt itself is on record (an attempt to remove evidence).
+    expect(await countEvents(t, a.id)).toBe(total + 1);
+    const [refused] = (await a.admin.audit.list({ limit: 1 })).items;
+    expect(refused).toMatchObject({
+      action: "audit.purge_refused",
+      outcome: "denied",
+      actor: { id: a.adminUserId },
+      changes: {
+        code: { after: "AUDIT_RETENTION" },
+        before: { after: new Date(horizon.getTime() + 1000).toISOString() },
+      },
+    });
+    expect((await a.admin.audit.verify()).ok).toBe(true);
   });
 
   it("is refused to a user without settings.manage", async () => {
@@ -220,7 +232,11 @@ describe(`audit purge past the retention horizon (${TEST_DB})`, () => {
       expect(p.status).toBe(409);
       expect(p.code).toBe("AUDIT_CHAIN_BROKEN");
       expect(p.problem.detail).toContain(`seq ${target.seq}`);
-      expect(await countEvents(t, x.id)).toBe(total);
+      expect(await countEvents(t, x.id)).toBe(total + 1);
+      expect((await x.admin.audit.list({ limit: 1 })).items[0]).toMatchObject({
+        action: "audit.purge_refused",
+        changes: { code: { after: "AUDIT_CHAIN_BROKEN" } },
+      });
       expect(await x.admin.audit.verify()).toMatchObject({ ok: false, firstBrokenSeq: target.seq });
     });
   });

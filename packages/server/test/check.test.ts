@@ -322,6 +322,13 @@ describe(`decisions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
         [{ after: "patients.write" }, { after: "P-20" }, { after: false }, "denied"],
         [{ after: "patients.read" }, { after: null }, { after: true }, "success"],
       ]);
+      // Through what: the role that applied, by id and by its name then.
+      const { name } = await a.admin.roles.get(r);
+      expect(audited[0]?.changes).toMatchObject({
+        roleId: { after: r },
+        roleName: { after: name },
+        roleKind: { after: "formal" },
+      });
     } finally {
       await set(false);
     }

@@ -1,5 +1,7 @@
 /** Emergency (break-glass) access, SECURITY.md K-3: open, notify, expire, end, list, review, isolation. */
+
 import type { Permission, User } from "@staffgate/contract";
+import { archiveExpiredUsers } from "@staffgate/core";
 import type { Staffgate, StaffgateError } from "@staffgate/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadOpenEmergencies } from "../../core/src/access/emergency.store.ts";
@@ -119,6 +121,9 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
     const adminEmail = (await a.admin.users.get(a.adminUserId)).email;
     expect(rows.map((r) => r.to_address).sort()).toEqual([adminEmail, admin2.user.email].sort());
     expect(rows.map((r) => r.to_address)).not.toContain(inactiveAdmin.email);
+    const [recorded] = (await a.admin.audit.list({ action: "emergency_access.opened", limit: 1 })).items;
+    const notified = recorded?.changes?.notifiedUserIds as { after: string[] } | undefined;
+    expect([...(notified?.after ?? [])].sort()).toEqual([a.adminUserId, admin2.user.id].sort());
     for (const r of rows) {
       expect(r).toMatchObject({ kind: "emergency_access.opened", sent_at: null, attempts: 0 });
       expect(r.body).toContain(REASON);
@@ -575,5 +580,25 @@ describe(`emergency access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () =
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ ended_at: null, reviewed_at: null });
     await clinician.client.emergencyAccess.end(mine.id);
+  });
+
+  // Last: it moves the clock past an elevation's time box, which idles out every session above.
+  it("puts its end and its review in the patient's trail, whether ended by hand or by its time running out", async () => {
+    const trail = async (ref: string) =>
+      (await a.admin.audit.list({ patientRef: ref })).items.map((e) => e.action).reverse();
+    const byHand = await open(clinician.client, { patientRef: "mrn-trail-1" });
+    await clinician.client.emergencyAccess.end(byHand.id);
+    await a.admin.emergencyAccess.review(byHand.id, "seen");
+    expect(await trail("mrn-trail-1")).toEqual([
+      "emergency_access.opened",
+      "emergency_access.ended",
+      "emergency_access.reviewed",
+    ]);
+    const runOut = await open(clinician.client, { patientRef: "mrn-trail-2" });
+    t.clock.advance(Date.parse(runOut.expiresAt) - t.clock.now().getTime() + 60_000);
+    await archiveExpiredUsers(t.app.core.deps); // the pass also records elevations that ran out
+    const ended = (await a.admin.audit.list({ patientRef: "mrn-trail-2", action: "emergency_access.ended" }))
+      .items;
+    expect(ended.map((e) => e.changes?.cause)).toEqual([{ before: null, after: "its time ran out" }]);
   });
 });

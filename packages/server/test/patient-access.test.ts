@@ -296,6 +296,36 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     expect(none.status).toBe(404);
   });
 
+  it("records each grant a workspace's deletion removes as revoked, in its patient's trail", async () => {
+    const ws = (await a.admin.workspaces.create({ slug: newRef().toLowerCase(), name: "Satellite" })).id;
+    const [one, two] = [newRef(), newRef()];
+    await a.admin.patientAccess.grant(one, { userId: nurse.id, workspaceId: ws, reason: "consult" });
+    await a.admin.patientAccess.grant(two, { userId: nurse.id, workspaceId: ws });
+    const kept = await a.admin.patientAccess.grant(two, { userId: nurse.id });
+    const { slug, version } = await a.admin.workspaces.get(ws);
+    await a.admin.workspaces.update(ws, { protected: false }, { ifMatch: version });
+    await a.admin.workspaces.delete(ws);
+    const trail = (await a.admin.audit.list({ patientRef: one })).items;
+    expect(trail.map((e) => e.action)).toEqual(["patient_access.revoked", "patient_access.granted"]);
+    expect(trail[0]).toMatchObject({
+      actor: { id: a.adminUserId },
+      target: { type: "user", id: nurse.id, label: nurse.username },
+      changes: {
+        patientRef: { before: one },
+        workspaceId: { before: ws },
+        reason: { before: "consult" },
+        cause: { after: `workspace ${slug} was deleted` },
+      },
+    });
+    // The grant that named no workspace stays, and is not said to be revoked.
+    expect((await a.admin.patientAccess.list(two)).items.map((g) => g.id)).toEqual([kept.id]);
+    expect(
+      (await a.admin.audit.list({ patientRef: two, action: "patient_access.revoked" })).items.map(
+        (e) => e.changes?.workspaceId,
+      ),
+    ).toEqual([{ before: ws }]);
+  });
+
   it("refuses an expiry that is not in the future; an expired grant leaves the list but stays revocable", async () => {
     const ref = newRef();
     const past = new Date(t.clock.now().getTime() - 1000).toISOString();

@@ -91,6 +91,9 @@ const AUDITED_FIELDS = [
   "patientRef",
   "allowed",
   "reason",
+  "roleId",
+  "roleName",
+  "roleKind",
   "viaPatientGrant",
   "viaEmergency",
 ] as const;
@@ -206,6 +209,10 @@ export function createAccessService(deps: Deps, cache: PolicyCache) {
           allowed: d.allowed,
           reason: d.reason.code,
         };
+        // Through what: the role that applied (an inspector asks by name, and names change).
+        if (d.reason.roleId) record.roleId = d.reason.roleId;
+        if (d.reason.roleName) record.roleName = d.reason.roleName;
+        if (d.reason.roleKind) record.roleKind = d.reason.roleKind;
         if (d.reason.viaPatientGrant) record.viaPatientGrant = d.reason.viaPatientGrant;
         if (d.reason.viaEmergency) record.viaEmergency = d.reason.viaEmergency;
         await appendAudit(deps, trx, ctx, {

@@ -19,12 +19,12 @@ export async function endElevationsOf(
   at: string,
   because: string,
 ): Promise<void> {
-  const ids = await createEmergencyStore(trx, ctx.tenantId).endOpenOf(user.id, at, endedBy(ctx));
+  const ended = await createEmergencyStore(trx, ctx.tenantId).endOpenOf(user.id, at, endedBy(ctx));
   await auditEnded(
     deps,
     trx,
     ctx,
-    ids.map((id) => ({ id, username: user.username })),
+    ended.map((e) => ({ ...e, username: user.username })),
     at,
     because,
   );
@@ -53,7 +53,7 @@ async function auditEnded(
   deps: Deps,
   trx: Trx,
   ctx: Ctx,
-  ended: readonly { readonly id: string; readonly username: string }[],
+  ended: readonly { readonly id: string; readonly username: string; readonly patient_ref: string | null }[],
   at: string,
   cause: string,
 ): Promise<void> {
@@ -61,7 +61,20 @@ async function auditEnded(
     await appendAudit(deps, trx, ctx, {
       action: "emergency_access.ended",
       target: { type: "emergency_access", id: e.id, label: e.username },
-      changes: { endedAt: { before: null, after: at }, cause: { before: null, after: cause } },
+      changes: {
+        endedAt: { before: null, after: at },
+        cause: { before: null, after: cause },
+        ...patientOfElevation(e.patient_ref),
+      },
     });
   }
+}
+
+/**
+ * The patient an elevation named, on every event about it (ended, reviewed), so the trail of that
+ * patient (`GET /audit?patientRef=`) shows when the access ended, not only when it opened (the
+ * inspector audit: the opening's expiry suggested two hours of access that lasted a minute).
+ */
+export function patientOfElevation(patientRef: string | null): { patientRef?: { before: string } } {
+  return patientRef === null ? {} : { patientRef: { before: patientRef } };
 }

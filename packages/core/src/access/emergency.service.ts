@@ -26,6 +26,7 @@ import { createUserStore } from "../users/users.store.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
 import { currentHolder } from "./current-holder.ts";
 import { createEmergencyStore, type EmergencyRow } from "./emergency.store.ts";
+import { patientOfElevation } from "./emergency-cutoff.ts";
 import { tenantEmergencySet } from "./emergency-set.ts";
 import { holdsAtTenantLevel } from "./grants.rules.ts";
 
@@ -186,6 +187,8 @@ export function createEmergencyAccessService(deps: Deps) {
             expiresAt: { after: expiresAt },
             permissions: { after: permissions },
             notified: { after: admins.length },
+            // Who was told (an inspector's question; the outbox is readable only with settings.manage).
+            notifiedUserIds: { after: admins.map((a) => a.id) },
           },
         });
       });
@@ -243,7 +246,11 @@ export function createEmergencyAccessService(deps: Deps) {
           await appendAudit(deps, trx, ctx, {
             action: "emergency_access.ended",
             target: { type: "emergency_access", id, label: row.username },
-            changes: { endedAt: { before: null, after: at }, expiresAt: { before: row.expires_at } },
+            changes: {
+              endedAt: { before: null, after: at },
+              expiresAt: { before: row.expires_at },
+              ...patientOfElevation(row.patient_ref),
+            },
           });
         }
         return toEmergencyAccess((await store.findById(id))!, at);
@@ -277,6 +284,7 @@ export function createEmergencyAccessService(deps: Deps) {
             reviewedBy: { after: caller.userId },
             reviewedAt: { after: at },
             ...(own ? { selfReview: { after: true } } : {}),
+            ...patientOfElevation(row.patient_ref),
           },
         });
         return toEmergencyAccess((await store.findById(id))!, at);

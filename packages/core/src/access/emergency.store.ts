@@ -58,17 +58,20 @@ export function createEmergencyStore(db: Executor, tenantId: string) {
     },
 
     /** Ends every elevation of `userId` still open at `now`; their ids (for the audit). */
-    async endOpenOf(userId: string, now: string, by: string): Promise<string[]> {
-      const rows = await db
+    async endOpenOf(
+      userId: string,
+      now: string,
+      by: string,
+    ): Promise<{ id: string; patient_ref: string | null }[]> {
+      return db
         .updateTable("emergency_access")
         .set({ ended_at: now, ended_by: by })
         .where("tenant_id", "=", tenantId)
         .where("user_id", "=", userId)
         .where("ended_at", "is", null)
         .where("expires_at", ">", now)
-        .returning("id")
+        .returning(["id", "patient_ref"])
         .execute();
-      return rows.map((r) => r.id);
     },
 
     /** Ends every elevation naming `workspaceId` still open at `now`; their ids and users (for the audit). */
@@ -89,7 +92,7 @@ export function createEmergencyStore(db: Executor, tenantId: string) {
           open.map((e) => e.id),
         )
         .execute();
-      return open.map((e) => ({ id: e.id, username: e.username }));
+      return open.map((e) => ({ id: e.id, username: e.username, patient_ref: e.patient_ref }));
     },
 
     /**

@@ -174,3 +174,20 @@ export const ADMINISTRATION_KEYS = ["users.manage", "roles.manage"] as const;
 export function isAdministratorRole(catalog: Catalog, role: RoleGrants): boolean {
   return ADMINISTRATION_KEYS.every((k) => holdsAtTenantLevel(catalog, role, k));
 }
+
+/**
+ * A patient grant as its audit events record it (granted: `after`; revoked or removed: `before`),
+ * with `patientRef` as the patient's trail (`GET /audit?patientRef=`) finds it.
+ */
+export function grantChanges(
+  side: "before" | "after",
+  patientRef: string,
+  g: { workspace_id: string | null; reason: string | null; expires_at: string | null },
+): Record<string, { before?: unknown; after?: unknown }> {
+  return {
+    patientRef: { [side]: patientRef },
+    workspaceId: { [side]: g.workspace_id },
+    reason: { [side]: g.reason },
+    expiresAt: { [side]: g.expires_at },
+  };
+}

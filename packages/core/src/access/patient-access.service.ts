@@ -18,7 +18,7 @@ import { ensureNotSelf } from "../users/user-lifecycle.service.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
 import { currentHolder, holderOf } from "./current-holder.ts";
-import { accessBeyond, lacksToCreatePatients } from "./grants.rules.ts";
+import { accessBeyond, grantChanges, lacksToCreatePatients } from "./grants.rules.ts";
 import {
   createPatientAccessStore,
   lockTenantRow,
@@ -57,19 +57,6 @@ interface GrantInput {
   readonly vouched?: boolean;
   /** The application reports that the user created the patient: they must have been able to. */
   readonly created?: boolean;
-}
-
-function grantChanges(
-  side: "before" | "after",
-  patientRef: string,
-  g: { workspace_id: string | null; reason: string | null; expires_at: string | null },
-): Record<string, { before?: unknown; after?: unknown }> {
-  return {
-    patientRef: { [side]: patientRef },
-    workspaceId: { [side]: g.workspace_id },
-    reason: { [side]: g.reason },
-    expiresAt: { [side]: g.expires_at },
-  };
 }
 
 export function createPatientAccessService(deps: Deps) {

@@ -32,6 +32,42 @@ export async function purgeAudit(
   body: AuditPurgeRequest,
   options: { readonly quiet?: boolean } = {},
 ): Promise<AuditPurgeResponse> {
+  try {
+    return await purgeInTx(deps, ctx, body, options);
+  } catch (error) {
+    if (!options.quiet && error instanceof AppError && REFUSED.has(error.code))
+      await recordRefused(deps, ctx, body, error.code);
+    throw error;
+  }
+}
+
+/**
+ * A purge refused because it reached inside the retention period or a broken chain: an attempt to
+ * remove evidence (ASVS 16.3.3), recorded in a transaction of its own (the refused one rolled back)
+ * whether it came from the API, the console or the CLI (the inspector audit: it left no trace).
+ */
+const REFUSED = new Set(["AUDIT_RETENTION", "AUDIT_CHAIN_BROKEN"]);
+
+async function recordRefused(deps: Deps, ctx: Ctx, body: AuditPurgeRequest, code: string): Promise<void> {
+  await inChangeTx(deps, ctx.tenantId, (trx) =>
+    appendAudit(deps, trx, ctx, {
+      action: "audit.purge_refused",
+      target: { type: "audit", id: null, label: null },
+      changes: {
+        before: { after: body.before === undefined ? null : new Date(body.before).toISOString() },
+        code: { after: code },
+      },
+      outcome: "denied",
+    }),
+  );
+}
+
+async function purgeInTx(
+  deps: Deps,
+  ctx: Ctx,
+  body: AuditPurgeRequest,
+  options: { readonly quiet?: boolean },
+): Promise<AuditPurgeResponse> {
   return inChangeTx(deps, ctx.tenantId, async (trx) => {
     // A no-op update takes the head row's lock first, so appends and other purges wait for this one.
     const head = await trx

@@ -5,7 +5,9 @@
  * reads `endedAt` = its time box, `endedBy` none. Like user expiry, the one cross-tenant scan;
  * each elevation is then ended inside its own tenant's transaction.
  */
+
 import { createEmergencyStore, findRunOutAcrossTenants } from "../access/emergency.store.ts";
+import { patientOfElevation } from "../access/emergency-cutoff.ts";
 import { appendAudit } from "../audit/audit-writer.ts";
 import { type Ctx, noRequest, systemActor } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
@@ -42,6 +44,7 @@ async function recordOne(deps: Deps, tenantId: string, id: string, at: string): 
       changes: {
         endedAt: { before: null, after: row.expires_at },
         cause: { before: null, after: "its time ran out" },
+        ...patientOfElevation(row.patient_ref),
       },
     });
     return true;

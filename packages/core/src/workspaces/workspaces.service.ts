@@ -2,7 +2,7 @@
 import type { CreateWorkspaceBody, UpdateWorkspaceBody, Workspace } from "@staffgate/contract";
 import { currentHolder } from "../access/current-holder.ts";
 import { endElevationsNaming } from "../access/emergency-cutoff.ts";
-import { isActiveIn } from "../access/grants.rules.ts";
+import { grantChanges, isActiveIn } from "../access/grants.rules.ts";
 import { appendAudit, diffChanges } from "../audit/audit-writer.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { WorkspacesTable } from "../db/schema.ts";
@@ -176,10 +176,20 @@ export function createWorkspacesService(deps: Deps) {
             removedRoleRows: { after: removed.roleRows },
             removedAccessEntries: { after: removed.accessEntries },
             removedWorkspaceRoles: { after: removed.workspaceRoles },
-            removedPatientGrants: { after: removed.patientGrants },
+            removedPatientGrants: { after: removed.patientGrants.length },
             ...(endedElevations > 0 ? { endedEmergencyAccess: { after: endedElevations } } : {}),
           },
         });
+        for (const g of removed.patientGrants) {
+          await appendAudit(deps, trx, ctx, {
+            action: "patient_access.revoked",
+            target: { type: "user", id: g.user_id, label: g.username },
+            changes: {
+              ...grantChanges("before", g.patient_ref, g),
+              cause: { after: `workspace ${row.slug} was deleted` },
+            },
+          });
+        }
       });
     },
   };

@@ -63,7 +63,8 @@ export function createWorkspaceStore(db: Executor, tenantId: string) {
         .execute();
     },
     /**
-     * Deletes the workspace and every row that names it; returns how many of each went. The roles
+     * Deletes the workspace and every row that names it; returns how many of each went (and the
+     * patient grants themselves). The roles
      * and users that lose a row change: their version (ETag) and `updated_at` move.
      */
     async deleteWorkspaceCascade(id: string, at: string) {
@@ -101,7 +102,19 @@ export function createWorkspaceStore(db: Executor, tenantId: string) {
       const roleRows = await del("role_workspaces");
       const accessEntries = await del("user_workspaces");
       const workspaceRoles = await del("user_workspace_roles");
-      const patientGrants = await del("patient_grants");
+      // Each grant goes on record as revoked, in its patient's trail (the inspector audit).
+      const patientGrants = await db
+        .selectFrom("patient_grants as g")
+        .innerJoin("users as u", (j) =>
+          j.onRef("u.tenant_id", "=", "g.tenant_id").onRef("u.id", "=", "g.user_id"),
+        )
+        .select(["g.user_id", "u.username", "g.patient_ref", "g.workspace_id", "g.reason", "g.expires_at"])
+        .where("g.tenant_id", "=", tenantId)
+        .where("g.workspace_id", "=", id)
+        .orderBy("g.patient_ref")
+        .orderBy("g.user_id")
+        .execute();
+      await del("patient_grants");
       await db.deleteFrom("workspaces").where("tenant_id", "=", tenantId).where("id", "=", id).execute();
       return { roleRows, accessEntries, workspaceRoles, patientGrants };
     },
