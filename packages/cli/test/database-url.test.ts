@@ -36,6 +36,20 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")("DATABASE_URL", { 
     }
   });
 
+  it("names --database-url, typed as a flag, and refuses a URL of another scheme as a usage error (exit 2)", () => {
+    const r = runCli("", ["serve", "--database-url", "mysql://bob:s3cret@h/db"], {}, { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^staffgate serve: --database-url: "mysql:" is not supported; .*\nUsage: staffgate serve /,
+    );
+    expect(r.stderr).not.toContain("s3cret");
+    expect(readdirSync(cwd)).toEqual([]);
+    // A path that cannot be opened is not a usage error: exit 1, still naming the flag.
+    const dir = runCli("", ["serve", "--database-url", cwd], {}, { cwd });
+    expect(dir.code).toBe(1);
+    expect(dir.stderr).toMatch(/^Could not open the database --database-url names .*it is a directory/);
+  });
+
   it("creates a SQLite file's missing directory", () => {
     const r = runCli(join(cwd, "new-dir", "staffgate.db"), ["migrate"], {}, { cwd });
     expect([r.code, r.stderr]).toEqual([0, ""]);

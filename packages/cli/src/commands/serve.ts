@@ -48,8 +48,18 @@ export const serve: Command = {
       await (await openDatabaseOrExplain(config.databaseUrl)).destroy();
     } catch (error) {
       if (!(error instanceof CommandError)) throw error;
-      process.stderr.write(`${error.message}\n`);
-      return error.exitCode;
+      if (options["database-url"] === undefined) {
+        process.stderr.write(`${error.message}\n`);
+        return error.exitCode;
+      }
+      // Typed as a flag: named as the flag, and a value refused for its form is a usage error (2),
+      // as --port's and --public-url's are; one that names a file that cannot be opened stays 1.
+      const message = error.message.replaceAll("DATABASE_URL", "--database-url");
+      const refusedForm = error.message.startsWith("DATABASE_URL: ");
+      process.stderr.write(
+        `${refusedForm ? `staffgate serve: ${message}\nUsage: ${serve.usage}` : message}\n`,
+      );
+      return refusedForm ? 2 : error.exitCode;
     }
     await startServer(config);
     return 0;
