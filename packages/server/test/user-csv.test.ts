@@ -32,6 +32,33 @@ describe(`users as CSV (${TEST_DB})`, () => {
   });
   afterAll(() => t.close());
 
+  it("lets other requests in between an import's rows and an export's pages (SQLite runs them on this thread)", async () => {
+    const c = await t.createTenant();
+    const rows = Array.from(
+      { length: 450 },
+      (_, i) => `staff.${i},staff.${i}@example.org,S,${i},Viewer,all,`,
+    );
+    let turns = 0;
+    let counting = true;
+    const tick = () => {
+      turns += 1;
+      if (counting) setImmediate(tick);
+    };
+    const during = async (work: Promise<unknown>) => {
+      turns = 0;
+      counting = true;
+      setImmediate(tick);
+      await work;
+      counting = false;
+      return turns;
+    };
+    expect(await during(c.admin.users.import({ csv: [HEADER, ...rows].join("\n") }))).toBeGreaterThanOrEqual(
+      400,
+    );
+    // Three pages of 200 users: the loop turns between them.
+    expect(await during(c.admin.users.export({ status: "all" }))).toBeGreaterThanOrEqual(3);
+  });
+
   it("a dry run reports what would happen, row by row, and writes nothing", async () => {
     const { user } = await createUser(t, a);
     const before = await count(a.id);

@@ -291,6 +291,8 @@ export function createUserCsvService(deps: Deps) {
           for (const user of page.items)
             yield userCsvLine(user, look.roleName, look.workspaceSlug, look.workspaceRoleName);
           cursor = page.nextCursor ?? undefined;
+          // A turn of the event loop between pages, as the audit export takes (audit.store.ts).
+          if (cursor) await new Promise((resolve) => setImmediate(resolve));
         } while (cursor);
       })();
     },
