@@ -29,7 +29,13 @@ const AuditQueryFields = z.strictObject({
   cursor: z.string().max(512).optional(),
   from: DateBound("start").optional(),
   to: DateBound("end").optional(),
+  /**
+   * The acting user's username at the time of each event, any case: after a rename, the older
+   * events are under the old name, and a username freed and taken again names two people.
+   */
   actor: z.string().max(254).optional(),
+  /** The acting user's id, exactly: one person's events, before and after a rename (`actor.id`). */
+  actorId: z.string().max(120).optional(),
   // An action, or a prefix ending in `.*` (`user.*`); a `*` anywhere else would match nothing,
   // silently, so it is refused.
   action: z

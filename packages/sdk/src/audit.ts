@@ -7,8 +7,10 @@ export interface AuditFilters {
   /** ISO-8601 instants, inclusive. */
   from?: string;
   to?: string;
-  /** An actor's username, case-insensitive. */
+  /** The acting user's username at the time of each event, case-insensitive (not their later names). */
   actor?: string;
+  /** The acting user's id, exactly: their events before and after a rename, and no one else's. */
+  actorId?: string;
   /** An exact action, or a prefix ending in `.*` such as `user.*`. */
   action?: string;
   targetId?: string;

@@ -149,7 +149,18 @@ function AuditLogView() {
         loading={list.kind === "loading"}
         nextCursor={list.kind === "ready" ? list.value.nextCursor : null}
       />
-      {open && <AuditDetailDialog event={open} users={users} onClose={() => setOpen(null)} />}
+      {open && (
+        <AuditDetailDialog
+          event={open}
+          users={users}
+          onClose={() => setOpen(null)}
+          onActorEvents={(actorId) => {
+            setOpen(null);
+            // The person, not the name they had: a Username filter would miss them under another.
+            apply({ ...applied, actor: "", actorId });
+          }}
+        />
+      )}
       {purging && (
         <PurgeDialog
           onClose={closePurge}

@@ -39,7 +39,17 @@ export function toAuditEvent(row: AuditEventsTable): AuditEvent {
 /** Only the filters that were set, so the audit.exported event records exactly what was asked. */
 function filtersOf(query: AuditFilters): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of ["from", "to", "actor", "action", "targetId", "patientRef", "ip", "q"] as const) {
+  for (const key of [
+    "from",
+    "to",
+    "actor",
+    "actorId",
+    "action",
+    "targetId",
+    "patientRef",
+    "ip",
+    "q",
+  ] as const) {
     const v = query[key];
     if (v !== undefined && v !== "") out[key] = v;
   }

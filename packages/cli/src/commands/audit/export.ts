@@ -14,6 +14,7 @@ const FILTERS = {
   from: "from",
   to: "to",
   actor: "actor",
+  "actor-id": "actorId",
   action: "action",
   "target-id": "targetId",
   ip: "ip",
@@ -37,12 +38,13 @@ const FLAGS = {
 export const auditExport: Command = {
   flags: FLAGS,
   usage:
-    "staffgate audit export --tenant <slug> [--format csv|jsonl] [--from <date>] [--to <date>] [--actor <user>] [--action <action>] [--target-id <id>] [--ip <address>] [--patient-ref <ref>] [--q <text>]",
+    "staffgate audit export --tenant <slug> [--format csv|jsonl] [--from <date>] [--to <date>] [--actor <user>] [--actor-id <id>] [--action <action>] [--target-id <id>] [--ip <address>] [--patient-ref <ref>] [--q <text>]",
   summary: "Export a tenant's audit trail to stdout (--tenant <slug> [--format csv|jsonl] [filters])",
   details: [
     "Filters, as GET /api/v1/audit/export takes them (all optional; together they narrow):",
     "  --from, --to   a date (2020-01-31: --from its start, --to its end, UTC) or an ISO 8601 date-time with its offset",
-    "  --actor        the acting user's username (any case)",
+    "  --actor        the acting user's username at the time of each event (any case)",
+    "  --actor-id     the acting user's id: their events before and after a rename, no one else's",
     "  --action       an action, such as user.created, or a family, such as user.*",
     "  --target-id    the id of the event's target",
     "  --ip           the client address",

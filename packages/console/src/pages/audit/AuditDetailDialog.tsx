@@ -17,6 +17,8 @@ export function AuditDetailDialog(props: {
   /** The users the page's events name, by id. */
   readonly users: AuditNames;
   readonly onClose: () => void;
+  /** Lists the events of this actor id (the person, whatever their username was at the time). */
+  readonly onActorEvents: (actorId: string) => void;
 }) {
   const api = useApi();
   const [loaded] = useLoad(() => loadNames(api), [api]);
@@ -26,6 +28,7 @@ export function AuditDetailDialog(props: {
     [props.users, loaded, props.event],
   );
   const e = props.event;
+  const actorId = e.actor.id;
   const changes = Object.entries(e.changes ?? {});
   const anyBefore = changes.some(([, c]) => c.before !== undefined);
   return (
@@ -44,7 +47,17 @@ export function AuditDetailDialog(props: {
           {e.actor.username ?? "—"} <span className="hint">({actorTypeLabel(e.actor.type)})</span>
         </dd>
         <dt>User ID</dt>
-        <dd className="mono">{e.actor.id ?? "—"}</dd>
+        <dd>
+          <span className="mono">{actorId ?? "—"}</span>
+          {actorId !== null && (
+            <>
+              {" "}
+              <button type="button" className="small" onClick={() => props.onActorEvents(actorId)}>
+                Show this user's events
+              </button>
+            </>
+          )}
+        </dd>
         <dt>Target</dt>
         <dd>
           {e.target ? (

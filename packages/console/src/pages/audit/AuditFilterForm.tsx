@@ -1,7 +1,8 @@
 /**
- * The audit filters (W14: date range, username, advanced filter), applied with "Search" only, so
- * a half-typed filter never fires a query; "Clear filters" goes back to the whole trail. A refused
- * search puts the focus on the first field it marks, as every form does, so its reason is read out.
+ * The audit filters (W14: date range, username, advanced filters: user ID, target, address),
+ * applied with "Search" only, so a half-typed filter never fires a query; "Clear filters" goes back
+ * to the whole trail. A refused search puts the focus on the first field it marks, as every form
+ * does, so its reason is read out.
  */
 import { type FormEvent, type InputHTMLAttributes, useId, useRef } from "react";
 import { Field } from "../../components/Field.tsx";
@@ -38,7 +39,7 @@ export function AuditFilterForm(props: {
     event.preventDefault();
     props.onSearch();
   };
-  const advancedSet = value.targetId !== "" || value.ip !== "";
+  const advancedSet = value.actorId !== "" || value.targetId !== "" || value.ip !== "";
   return (
     <search>
       <form ref={form} className="audit-filters" onSubmit={submit} aria-label="Audit filters">
@@ -77,6 +78,8 @@ export function AuditFilterForm(props: {
         <details className="audit-advanced" open={advancedSet || undefined}>
           <summary>Advanced filters</summary>
           <div className="filters">
+            {/* The person, whatever their username was then: a rename or a reused name fools Username. */}
+            {field("actorId", "User ID", { autoComplete: "off", maxLength: 120, placeholder: "usr_…" })}
             {field("targetId", "Target ID", { autoComplete: "off", maxLength: 120 })}
             {field("ip", "IP address", { autoComplete: "off", maxLength: 64 })}
           </div>

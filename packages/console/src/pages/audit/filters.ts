@@ -8,7 +8,17 @@ import type { Staffgate } from "@staffgate/sdk";
 export type AuditQuery = NonNullable<Parameters<Staffgate["audit"]["list"]>[0]>;
 export type AuditEvent = Awaited<ReturnType<Staffgate["audit"]["list"]>>["items"][number];
 
-export const FILTER_KEYS = ["from", "to", "actor", "action", "patientRef", "q", "targetId", "ip"] as const;
+export const FILTER_KEYS = [
+  "from",
+  "to",
+  "actor",
+  "action",
+  "patientRef",
+  "q",
+  "actorId",
+  "targetId",
+  "ip",
+] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type AuditFilterForm = Record<FilterKey, string>;
 
@@ -19,6 +29,7 @@ export const EMPTY_FILTERS: AuditFilterForm = {
   action: "",
   patientRef: "",
   q: "",
+  actorId: "",
   targetId: "",
   ip: "",
 };
@@ -69,7 +80,7 @@ export function apiQueryOf(filters: AuditFilterForm): AuditQuery {
   if (from) q.from = from.toISOString();
   const toNext = localDay(filters.to, 1);
   if (toNext) q.to = new Date(toNext.getTime() - 1).toISOString();
-  for (const key of ["actor", "action", "patientRef", "q", "targetId", "ip"] as const) {
+  for (const key of ["actor", "action", "patientRef", "q", "actorId", "targetId", "ip"] as const) {
     const v = filters[key].trim();
     if (v) q[key] = v;
   }

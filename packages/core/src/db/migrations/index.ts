@@ -28,6 +28,7 @@ import * as grantVersion from "./2026-12-06T10-10_grant_version.ts";
 import * as compromisedPasswords from "./2026-12-06T18-00_compromised_passwords.ts";
 import * as auditNoTruncate from "./2026-12-06T18-10_audit_no_truncate.ts";
 import * as auditHeadsTenantNotNull from "./2026-12-06T23-30_audit_heads_tenant_not_null.ts";
+import * as auditFilterIndexes from "./2026-12-07T10-00_audit_filter_indexes.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T00-00_initial": initial,
@@ -58,4 +59,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-12-06T18-00_compromised_passwords": compromisedPasswords,
   "2026-12-06T18-10_audit_no_truncate": auditNoTruncate,
   "2026-12-06T23-30_audit_heads_tenant_not_null": auditHeadsTenantNotNull,
+  "2026-12-07T10-00_audit_filter_indexes": auditFilterIndexes,
 };
