@@ -11,6 +11,9 @@ function failing(status: number, code: string): Staffgate {
       throw error();
     },
     raw: async () => new Response(null, { status }),
+    text: async () => {
+      throw error();
+    },
     withToken: () => transport,
     withTimeout: () => transport,
   };
@@ -73,6 +76,7 @@ describe("the idle clock with a one-minute limit (fake clock)", () => {
         return {} as T;
       },
       raw: async () => new Response(null, { status: 200 }),
+      text: async () => "",
       withToken: () => transport,
       withTimeout: () => transport,
     };

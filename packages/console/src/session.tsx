@@ -74,18 +74,20 @@ function observed(t: Transport, observer: CallObserver): Transport {
     if (status !== 401 || code === "REAUTHENTICATION_REQUIRED") observer.answered(start, Date.now());
     else if (code === "UNAUTHENTICATED") observer.unauthenticated();
   };
+  /** A call that reads its whole answer: reported once it is answered, or refused. */
+  const watched = async <T,>(call: () => Promise<T>): Promise<T> => {
+    const start = Date.now();
+    try {
+      const value = await call();
+      report(200, undefined, start);
+      return value;
+    } catch (error) {
+      if (error instanceof StaffgateError) report(error.status, error.code, start);
+      throw error;
+    }
+  };
   return {
-    async request<T>(...args: Parameters<Transport["request"]>): Promise<T> {
-      const start = Date.now();
-      try {
-        const value = await t.request<T>(...args);
-        report(200, undefined, start);
-        return value;
-      } catch (error) {
-        if (error instanceof StaffgateError) report(error.status, error.code, start);
-        throw error;
-      }
-    },
+    request: <T,>(...args: Parameters<Transport["request"]>) => watched(() => t.request<T>(...args)),
     async raw(...args: Parameters<Transport["raw"]>): Promise<Response> {
       const start = Date.now();
       const response = await t.raw(...args);
@@ -93,6 +95,7 @@ function observed(t: Transport, observer: CallObserver): Transport {
       report(response.status, response.status === 401 ? "UNAUTHENTICATED" : undefined, start);
       return response;
     },
+    text: (...args: Parameters<Transport["text"]>) => watched(() => t.text(...args)),
     withToken: (token) => observed(t.withToken(token), observer),
     withTimeout: (ms) => observed(t.withTimeout(ms), observer),
   };

@@ -1,6 +1,6 @@
 /** The audit trail: query, export and verify (needs `audit.view`); purge (needs `settings.manage`). */
 import type { AuditEvent, AuditPurgeRequest, AuditPurgeResponse } from "@staffgate/contract";
-import { type Transport, textOrThrow } from "./http.ts";
+import type { Transport } from "./http.ts";
 import type { Page } from "./workspaces.ts";
 
 export interface AuditFilters {
@@ -33,8 +33,7 @@ export function auditApi(t: Transport) {
       ),
     /** The whole export as text (CSV with a header row, or JSON Lines); the export is itself audited. */
     async export(query: AuditFilters & { format?: "csv" | "jsonl" } = {}): Promise<string> {
-      const res = await t.raw("GET", "/api/v1/audit/export", { query: { ...query } });
-      return textOrThrow(res);
+      return t.text("GET", "/api/v1/audit/export", { query: { ...query } });
     },
     /** Deletes the events older than `before` (default: the retention horizon); needs `settings.manage`. */
     purge: (body: AuditPurgeRequest = {}) =>

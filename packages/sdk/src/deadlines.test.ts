@@ -86,6 +86,40 @@ describe("the SDK's timeout", () => {
     expect(await res.text()).toBe('{"items":[]}');
   });
 
+  it("counts an export's whole body (its text is the answer), and ends it with the caller's signal", async () => {
+    vi.useFakeTimers();
+    const held = heldFetch();
+    const sg = new Staffgate({ baseUrl: "http://127.0.0.1:1", fetch: held.fetch }).withTimeout(1000);
+    const call = settled(sg.audit.export({ format: "jsonl" }));
+    await vi.advanceTimersByTimeAsync(10);
+    held.calls[0]!.answer(slowBody(held.calls[0]!.signal).response);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(((await call) as { error: unknown }).error).toBeInstanceOf(StaffgateTimeoutError);
+
+    const abort = new AbortController();
+    const stoppable = sg.withTimeout(0).withSignal(abort.signal);
+    const exporting = settled(stoppable.users.export());
+    await vi.advanceTimersByTimeAsync(10);
+    held.calls[1]!.answer(slowBody(held.calls[1]!.signal).response);
+    await vi.advanceTimersByTimeAsync(10);
+    abort.abort("the page was closed");
+    expect(((await exporting) as { error: unknown }).error).toBe("the page was closed");
+  });
+
+  it("takes Infinity as no timeout and more than setTimeout can hold as its longest, never as one that fires at once", async () => {
+    vi.useFakeTimers();
+    const held = heldFetch();
+    for (const timeoutMs of [Number.POSITIVE_INFINITY, 2 ** 40]) {
+      const sg = new Staffgate({ baseUrl: "http://127.0.0.1:1", fetch: held.fetch, timeoutMs });
+      const call = sg.workspaces.list();
+      await vi.advanceTimersByTimeAsync(10 * DEFAULT_TIMEOUT_MS);
+      const last = held.calls.at(-1)!;
+      expect(last.signal.aborted).toBe(false);
+      last.answer(Response.json({ items: [], nextCursor: null }));
+      await call;
+    }
+  });
+
   it("waits as long as the connection lives with timeoutMs 0", async () => {
     vi.useFakeTimers();
     const held = heldFetch();

@@ -19,9 +19,10 @@ export interface ClientOptions {
   readonly csrfToken?: () => string | undefined;
   /**
    * How long a call may take, its answer read included, before it fails with
-   * `StaffgateTimeoutError` (a raw call's: until the answer's headers). Default 30,000 ms; 0 waits
-   * as long as the connection lives. An application that asks before every clinical request wants
-   * its own budget: `withTimeout(2000)`.
+   * `StaffgateTimeoutError` (`transport.raw`, whose body the caller reads: until the answer's
+   * headers). Default 30,000 ms; 0 (or Infinity) waits as long as the connection lives. An
+   * application that asks before every clinical request wants its own budget:
+   * `withTimeout(2000)`; a large export may want a longer one.
    */
   readonly timeoutMs?: number;
 }
@@ -129,6 +130,8 @@ export interface RequestOptions {
 export interface Transport {
   request<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
   raw(method: string, path: string, options?: RequestOptions): Promise<Response>;
+  /** A text answer (an export, the metrics), read within the call's time; a failure is thrown. */
+  text(method: string, path: string, options?: RequestOptions): Promise<string>;
   withToken(token: string | undefined): Transport;
   /** The same transport with another `timeoutMs`. */
   withTimeout(timeoutMs: number): Transport;
@@ -139,7 +142,9 @@ export function createTransport(options: ClientOptions): Transport {
   // Paths are joined to the base, not resolved against it: behind a proxy that serves Staffgate
   // under a prefix (`https://host/staffgate/`), `new URL("/api/v1/…", base)` would drop the prefix.
   const base = options.baseUrl.replace(/\/+$/, "");
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // setTimeout takes at most 2^31 - 1 ms and fires at once beyond it: Infinity is "no timeout".
+  const given = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = Number.isFinite(given) && given > 0 ? Math.min(given, 2 ** 31 - 1) : 0;
   /** Sends the request and reads what `read` reads of the answer, within the timeout and the caller's signal. */
   const send = async <R>(
     method: string,
@@ -201,6 +206,11 @@ export function createTransport(options: ClientOptions): Transport {
     send(method, path, req, async (res) => res);
   return {
     raw,
+    async text(method: string, path: string, req: RequestOptions = {}): Promise<string> {
+      const [res, text] = await send(method, path, req, async (r) => [r, await r.text()] as const);
+      if (!res.ok) throw errorOf(res, text);
+      return text;
+    },
     async request<T>(method: string, path: string, req: RequestOptions = {}): Promise<T> {
       const [res, text] = await send(method, path, req, async (r) => [r, await r.text()] as const);
       if (!res.ok) throw errorOf(res, text);
@@ -234,16 +244,10 @@ export function withDefaults(
   return {
     request: (method, path, req) => t.request(method, path, merged(req)),
     raw: (method, path, req) => t.raw(method, path, merged(req)),
+    text: (method, path, req) => t.text(method, path, merged(req)),
     withToken: (token) => withDefaults(t.withToken(token), defaults),
     withTimeout: (ms) => withDefaults(t.withTimeout(ms), defaults),
   };
 }
 
 export const enc = encodeURIComponent;
-
-/** The body of a successful response; a failed one is thrown as the problem it carries. */
-export async function textOrThrow(res: Response): Promise<string> {
-  const text = await res.text();
-  if (res.ok) return text;
-  throw errorOf(res, text);
-}

@@ -1,5 +1,5 @@
 /** Operations: liveness, readiness, the OpenAPI document and Prometheus metrics. */
-import { type Transport, textOrThrow } from "./http.ts";
+import type { Transport } from "./http.ts";
 
 /** One operation of the document: the members every one has; the rest is as OpenAPI 3.1 says. */
 export type OpenApiOperation = Record<string, unknown> & {
@@ -24,7 +24,7 @@ export function operationsApi(t: Transport) {
     openApi: () => t.request<OpenApiDocument>("GET", "/api/openapi.json"),
     /** Prometheus text exposition, for the operator token only. */
     async metrics(): Promise<string> {
-      return textOrThrow(await t.raw("GET", "/metrics"));
+      return t.text("GET", "/metrics");
     },
   };
 }

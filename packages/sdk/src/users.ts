@@ -1,6 +1,6 @@
 /** Users: staff accounts, and the seat count. */
 import type { CreateUserBody, ImportUsersResponse, UpdateUserBody, User } from "@staffgate/contract";
-import { enc, type Transport, textOrThrow } from "./http.ts";
+import { enc, type Transport } from "./http.ts";
 import type { Page } from "./workspaces.ts";
 
 /** A user's status as a list filter. */
@@ -62,7 +62,7 @@ export function usersApi(t: Transport) {
       t.request<ImportUsersResponse>("POST", "/api/v1/users/import", { body }),
     /** The matching users as CSV text (the list's filters and sort, without paging); audited. */
     async export(query: Omit<ListUsersParams, "limit" | "cursor"> = {}): Promise<string> {
-      return textOrThrow(await t.raw("GET", "/api/v1/users/export", { query: { ...query } }));
+      return t.text("GET", "/api/v1/users/export", { query: { ...query } });
     },
   };
 }

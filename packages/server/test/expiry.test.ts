@@ -151,6 +151,7 @@ describe(`account expiry job (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
         changes: {
           endedAt: { before: null, after: byItself.expiresAt },
           cause: { before: null, after: "its time ran out" },
+          patientRef: { before: "mrn-time-box" },
         },
       }),
     ]);

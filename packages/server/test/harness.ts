@@ -3,7 +3,7 @@
  * directory, or a fresh PostgreSQL database when STAFFGATE_TEST_DB=postgres), driven through the SDK.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -100,6 +100,9 @@ export interface TestAppOptions {
 
 let tenantCounter = 0;
 
+/** Where the SQLite test files go: memory-backed when the machine has it (no disk syncs to wait for). */
+const TEST_FILES = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   // Test files share a module cache per worker (vitest.config.ts): a stale TEST_DB must fail loudly.
   if ((process.env.STAFFGATE_TEST_DB === "postgres" ? "postgres" : "sqlite") !== TEST_DB)
@@ -114,7 +117,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     } else {
       // A file, as in production: its reads go to a second connection (db/sqlite-driver.ts), which
       // `:memory:` (one database per connection) cannot have.
-      const dir = mkdtempSync(path.join(tmpdir(), "staffgate-test-"));
+      const dir = mkdtempSync(path.join(TEST_FILES, "staffgate-test-"));
       url = path.join(dir, "staffgate.db");
       dropDb = async () => rmSync(dir, { recursive: true, force: true });
     }

@@ -148,3 +148,31 @@ describe("SQLite file: a reader beside the writer", () => {
     expect(await value(db)).toBe("next");
   });
 });
+
+describe("SQLite file: statements that change the connection go to the writer", () => {
+  it("applies a pragma or a savepoint run as raw SQL where the writes are", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sg-split-raw-"));
+    const db = openDatabase(path.join(dir, "t.db"));
+    try {
+      await sql`CREATE TABLE p (id INTEGER PRIMARY KEY)`.execute(db.allTenants);
+      await sql`CREATE TABLE c (id INTEGER PRIMARY KEY, p INTEGER REFERENCES p(id))`.execute(db.allTenants);
+      await sql`PRAGMA foreign_keys = off`.execute(db.allTenants);
+      // On the reader, the pragma would have left the writer checking the key.
+      await sql`INSERT INTO c (id, p) VALUES (1, 42)`.execute(db.allTenants);
+      await sql`PRAGMA foreign_keys = on`.execute(db.allTenants);
+      // A savepoint on the reader would pin its snapshot: later commits unseen, data_version frozen.
+      await sql`SAVEPOINT s`.execute(db.allTenants);
+      await sql`INSERT INTO p (id) VALUES (1)`.execute(db.allTenants);
+      await sql`RELEASE s`.execute(db.allTenants);
+      const version = db.changes!.dataVersion();
+      await sql`INSERT INTO p (id) VALUES (2)`.execute(db.allTenants);
+      expect(db.changes!.dataVersion()).not.toBe(version);
+      expect((await sql<{ n: number }>`SELECT count(*) AS n FROM p`.execute(db.allTenants)).rows[0]?.n).toBe(
+        2,
+      );
+    } finally {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -65,12 +65,21 @@ function run(db: SqliteDatabase.Database, query: CompiledQuery): QueryResult<unk
   };
 }
 
-/** Whether `query` only reads: a SELECT built by Kysely, or raw SQL SQLite calls read-only. */
+/** A raw statement that may read on the reader: one that starts as a query does. */
+const QUERY_TEXT = /^\s*(select|with|values)\b/i;
+
+/**
+ * Whether `query` only reads: a SELECT built by Kysely, or raw SQL that is a query SQLite calls
+ * read-only and returning rows. SQLite's "read-only" alone also covers statements that change the
+ * connection (BEGIN, SAVEPOINT, PRAGMA foreign_keys = off, ATTACH): on the reader those would
+ * pin its snapshot or set the wrong connection (found by review), so they go to the writer.
+ */
 function readsOnly(reader: SqliteDatabase.Database, query: CompiledQuery): boolean {
   if (SelectQueryNode.is(query.query)) return true;
-  if (query.query.kind !== "RawNode") return false;
+  if (query.query.kind !== "RawNode" || !QUERY_TEXT.test(query.sql)) return false;
   try {
-    return reader.prepare(query.sql).readonly;
+    const stmt = reader.prepare(query.sql);
+    return stmt.readonly && stmt.reader;
   } catch {
     return false; // let the writer say what is wrong with it
   }

@@ -59,6 +59,13 @@ export function labelledApi(api: Staffgate, words: () => Words | null): Staffgat
       }
     },
     raw: (...args) => t.raw(...args),
+    async text(...args: Parameters<Staffgate["transport"]["text"]>): Promise<string> {
+      try {
+        return await t.text(...args);
+      } catch (e) {
+        throw inWords(e, words());
+      }
+    },
     withToken: (token) => wrap(t.withToken(token)),
     withTimeout: (ms) => wrap(t.withTimeout(ms)),
   });
