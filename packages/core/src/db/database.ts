@@ -25,10 +25,11 @@ export type Dialect = "sqlite" | "postgres";
 /**
  * What tells a cached read that the database has not changed since (auth/caller-cache.ts). Two
  * counters: statements that can write run by this process's connection (counted before they run),
- * and a data version that moves when anything else commits. On SQLite that is `data_version`,
- * which moves when any other connection — another process on the same file — commits; while a
- * transaction is open on the connection it answers for that transaction's snapshot, so a reader
- * must not trust it then. On PostgreSQL it is db/pg-change-watch.ts (notifications and leases).
+ * and a data version that moves when anything else commits. On SQLite that is `data_version`
+ * read on the reader connection (sqlite-driver.ts; on `:memory:`, the one connection), which moves
+ * when any other connection commits: this process's writer, or another process on the same file.
+ * Rows are not kept while the writer has a transaction open (`inTransaction`), as before the reader
+ * existed. On PostgreSQL it is db/pg-change-watch.ts (notifications and leases).
  */
 export interface ChangeWatch {
   ownWrites(): number;
