@@ -6,7 +6,7 @@
  * true) without bumping the tenant's policy version.
  */
 import type { GrantPatientAccessBody, PatientCreatedBody, PatientGrant } from "@staffgate/contract";
-import { appendAudit, type Changes } from "../audit/audit-writer.ts";
+import { appendAudit, type Changes, flushAudit } from "../audit/audit-writer.ts";
 import { type Caller, isOwnAccount } from "../auth/caller.ts";
 import type { Ctx } from "../shared/context.ts";
 import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
@@ -174,11 +174,12 @@ export function createPatientAccessService(deps: Deps) {
         id = deps.ids.next("grt");
         changes = grantChanges("after", patientRef, { workspace_id: input.workspaceId, ...fields });
       }
-      const seq = await appendAudit(deps, trx, ctx, {
+      await appendAudit(deps, trx, ctx, {
         action: "patient_access.granted",
         target: { type: "user", id: user.id, label: user.username },
         changes,
       });
+      const seq = await flushAudit(trx);
       if (!existing) {
         // Its version starts at its audit event's number, which the tenant never gives again: a
         // grant revoked and given anew cannot take back a version an old If-Match names (race

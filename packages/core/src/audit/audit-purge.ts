@@ -76,8 +76,8 @@ async function purgeInTx(
       .where("tenant_id", "=", ctx.tenantId)
       .returning(["seq", "purged_through_seq", "purged_through_hash"])
       .executeTakeFirst();
-    // Read after the lock: a settings change is audited, so it holds the same lock, and a purge
-    // never uses a retention that a concurrent change has just raised.
+    // Read after the lock: a settings change is audited, so it takes the same lock before it
+    // commits, and a purge never uses a retention older than one already acknowledged.
     const tenant = await trx
       .selectFrom("tenants")
       .select("settings")

@@ -9,7 +9,7 @@ import { type AuditFilters, createAuditStore } from "./audit.store.ts";
 import { type AuditExportFormat, csvHeader, csvRow, jsonLine } from "./audit-export.rules.ts";
 import { walkLinks } from "./audit-links.ts";
 import { purgeAudit } from "./audit-purge.ts";
-import { appendAudit } from "./audit-writer.ts";
+import { appendAudit, flushAudit } from "./audit-writer.ts";
 
 export interface AuditVerdict {
   readonly ok: boolean;
@@ -141,13 +141,15 @@ export function createAuditService(deps: Deps) {
     ): Promise<AsyncIterable<AuditEvent>> {
       // The format and the filters that were set: what was copied out, in which form.
       const asked = { ...(format ? { format } : {}), ...filtersOf(query) };
-      const head = await inTx(deps, (trx) =>
-        appendAudit(deps, trx, ctx, {
+      // The export ends at its own event (its number read at once, under the chain's lock).
+      const head = await inTx(deps, async (trx) => {
+        await appendAudit(deps, trx, ctx, {
           action: "audit.exported",
           target: { type: "audit", id: null, label: null },
           changes: Object.fromEntries(Object.entries(asked).map(([k, v]) => [k, { after: v }])),
-        }),
-      );
+        });
+        return flushAudit(trx);
+      });
       const pages = storeFor(ctx.tenantId).iterateEvents(query, head);
       return (async function* () {
         for await (const page of pages) for (const row of page) yield toAuditEvent(row);

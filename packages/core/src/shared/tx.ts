@@ -16,6 +16,10 @@ export type Executor = Kysely<Database> | Trx;
 
 /** What runs once a transaction has committed (never on rollback). */
 const afterCommit = new WeakMap<Trx, (() => unknown)[]>();
+/** What runs last inside a transaction, when its work has succeeded, before it commits. */
+const beforeCommits = new WeakMap<Trx, (() => Promise<unknown>)[]>();
+/** Transactions opened by run() and not yet over: the only ones whose before-commit work runs. */
+const open = new WeakSet<Trx>();
 
 /** How long the use case waits, at most, for what its commit started (COMMIT_WAIT_MS below). */
 export const COMMIT_WAIT_MS = 2_000;
@@ -31,14 +35,33 @@ export function onCommit(trx: Trx, fn: () => unknown): void {
   else afterCommit.set(trx, [fn]);
 }
 
+/**
+ * Runs `fn` inside `trx` once its work has succeeded, just before it commits (a failure rolls the
+ * whole transaction back). The audit writer's flush: its lock is then held only until the commit.
+ */
+export function beforeCommit(trx: Trx, fn: () => Promise<unknown>): void {
+  if (!open.has(trx)) throw new Error("beforeCommit outside a use-case transaction (shared/tx.ts)");
+  const queued = beforeCommits.get(trx);
+  if (queued) queued.push(fn);
+  else beforeCommits.set(trx, [fn]);
+}
+
 /** `change`: a request's change (not bookkeeping or an audit-only event), where `before_commit` fires. */
 async function run<T>(deps: Deps, work: (trx: Trx) => Promise<T>, change = false): Promise<T> {
   let current: Trx | undefined;
   const result = await deps.db.kysely.transaction().execute(async (trx) => {
     current = trx;
-    const done = await work(trx);
-    if (change) failpoint("before_commit");
-    return done;
+    open.add(trx);
+    try {
+      const done = await work(trx);
+      // In order, each awaited: one may queue another (none does today).
+      const last = beforeCommits.get(trx);
+      for (let i = 0; last && i < last.length; i++) await last[i]!();
+      if (change) failpoint("before_commit");
+      return done;
+    } finally {
+      open.delete(trx);
+    }
   });
   const queued = current && afterCommit.get(current);
   // After the commit nothing may turn the use case's success into a failure.

@@ -5,6 +5,7 @@
 import type { ErrorCode, WorkRole } from "@staffgate/contract";
 import type { Holder } from "../access/grants.rules.ts";
 import type { Caller } from "../auth/caller.ts";
+import type { TenantsTable } from "../db/schema.ts";
 import { AUTHORIZATION_REFUSALS, isAppError } from "../shared/errors.ts";
 import { foldKey } from "../shared/text.rules.ts";
 import type { Executor, Trx } from "../shared/tx.ts";
@@ -57,10 +58,16 @@ export type ImportLookups = Awaited<ReturnType<typeof loadImportLookups>>;
 /** What every row of one import shares. */
 export interface ImportRun {
   readonly trx: Trx;
+  /** The tenant's row, read under the tenant lock when the import began. */
+  readonly tenant: TenantsTable;
   readonly tenantId: string;
   readonly caller: Caller;
-  /** The importer's grants now, read once: an import cannot change its importer's own role. */
+  /**
+   * The importer's grants now, read once (an import cannot change its importer's own role), and
+   * read again after a row edits the importer's own account (its workspaces may have narrowed).
+   */
   readonly holder: () => Promise<Holder>;
+  readonly forgetHolder: () => void;
   readonly look: ImportLookups;
   readonly columns: ReadonlySet<CsvReadColumn>;
   readonly now: string;

@@ -4,6 +4,7 @@
  */
 import type { CreateUserBody, User } from "@staffgate/contract";
 import { currentHolder } from "../access/current-holder.ts";
+import type { Holder } from "../access/grants.rules.ts";
 import { appendAudit, snapshotChanges } from "../audit/audit-writer.ts";
 import { refuseBreached } from "../auth/breached-passwords.ts";
 import type { Caller } from "../auth/caller.ts";
@@ -15,6 +16,7 @@ import {
   passwordInvalid,
   passwordPolicyFor,
 } from "../auth/password-policy.rules.ts";
+import type { TenantsTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
@@ -39,6 +41,15 @@ import {
 import { createUserStore } from "./users.store.ts";
 import { newUserRow } from "./users.table.ts";
 
+/**
+ * What a caller creating many users in one transaction (a CSV import) has read already, under the
+ * same tenant lock: the creator's grants and the tenant's row.
+ */
+export interface KnownForCreate {
+  readonly holder: Holder;
+  readonly tenant: TenantsTable;
+}
+
 /** `passwordHash` null: the user is invited (a virtual user is active at once). */
 export async function createUserIn(
   deps: Deps,
@@ -47,11 +58,12 @@ export async function createUserIn(
   caller: Caller,
   input: CreateUserBody,
   passwordHash: string | null,
+  known?: KnownForCreate,
 ): Promise<User> {
   const virtual = input.virtual ?? false;
   const now = deps.clock.now().toISOString();
   const expiresAt = expiryOrThrow(input.expiresAt, now);
-  const holder = await currentHolder(trx, caller);
+  const holder = known?.holder ?? (await currentHolder(trx, caller));
   // Not given: every workspace, or for a creator active in some only, theirs (all they may give;
   // SCIM has no attribute for it, so a limited administrator's provisioning could not work else).
   const workspaceAccess = input.workspaceAccess ?? (holder.activeIn === "all" ? "all" : [...holder.activeIn]);
@@ -86,7 +98,7 @@ export async function createUserIn(
     createdAt: now,
     createdBy: caller.kind === "operator" ? null : caller.userId,
   });
-  const tenant = await createTenantStore(trx).findTenantById(ctx.tenantId);
+  const tenant = known?.tenant ?? (await createTenantStore(trx).findTenantById(ctx.tenantId));
   if (!tenant) throw new AppError("TENANT_NOT_FOUND");
   const stored = {
     ...row,
@@ -107,8 +119,8 @@ export async function createUserIn(
   ensureCoversWorkspaceRoles(caller, holder, workspaceRoles, wsRoles);
   const store = createUserStore(trx, ctx.tenantId);
   await store.insertUser(stored);
-  await store.replaceWorkspaceAccess(id, accessIds);
-  await store.replaceWorkspaceRoles(id, workspaceRoles);
+  await store.addWorkspaceAccess(id, accessIds);
+  await store.addWorkspaceRoles(id, workspaceRoles);
   const created = (await store.toUsers([{ ...stored, tenant_id: ctx.tenantId }], now))[0]!;
   await appendAudit(deps, trx, ctx, {
     action: "user.created",

@@ -90,6 +90,11 @@ export function createUserStore(db: Executor, tenantId: string) {
         .where("tenant_id", "=", tenantId)
         .where("user_id", "=", userId)
         .execute();
+      await this.addWorkspaceAccess(userId, workspaceIds);
+    },
+
+    /** A user's first workspace list (a new user has none to replace). */
+    async addWorkspaceAccess(userId: string, workspaceIds: readonly string[]): Promise<void> {
       if (workspaceIds.length === 0) return;
       await db
         .insertInto("user_workspaces")
@@ -103,6 +108,11 @@ export function createUserStore(db: Executor, tenantId: string) {
         .where("tenant_id", "=", tenantId)
         .where("user_id", "=", userId)
         .execute();
+      await this.addWorkspaceRoles(userId, roles);
+    },
+
+    /** A user's first per-workspace roles (a new user has none to replace). */
+    async addWorkspaceRoles(userId: string, roles: readonly WorkspaceRoleAssignment[]): Promise<void> {
       if (roles.length === 0) return;
       await db
         .insertInto("user_workspace_roles")

@@ -1,0 +1,86 @@
+/**
+ * The audit chain's head row is locked from the moment an event takes its number until the
+ * commit, and every audited write of the tenant waits on it. Events are therefore numbered at the
+ * end of the use case's work (audit-writer.ts): a long change holds the tenant's sign-ins no longer
+ * than its own commit takes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appendAudit } from "../../core/src/audit/audit-writer.ts";
+import { noRequest } from "../../core/src/shared/context.ts";
+import { inTenantTx } from "../../core/src/shared/tx.ts";
+import { listAll } from "./audit.helpers.ts";
+import { startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
+
+describe(`audit writes and the chain's lock (${TEST_DB})`, () => {
+  let t: TestApp;
+  let a: TestTenant;
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await t.createTenant();
+  });
+  afterAll(() => t.close());
+
+  // SQLite runs one write transaction at a time (a sign-in waits for any open one), so this only
+  // means something where writers run side by side.
+  it.skipIf(TEST_DB !== "postgres")(
+    "signs a user in while an audited change of the same tenant is still open, and chains both",
+    async () => {
+      const deps = t.app.core.deps;
+      let finish!: () => void;
+      const held = new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      let appended!: () => void;
+      const ready = new Promise<void>((resolve) => {
+        appended = resolve;
+      });
+      const ctx = {
+        ...noRequest,
+        tenantId: a.id,
+        actor: { type: "system", id: null, label: "test" },
+      } as const;
+      const change = inTenantTx(deps, a.id, async (trx) => {
+        await appendAudit(deps, trx, ctx, { action: "test.long_change" });
+        appended();
+        await held;
+      });
+      await ready;
+      const signIn = t.signIn(a.slug, a.adminUsername).then(() => "signed in" as const);
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<"waited">((resolve) => {
+        timer = setTimeout(() => resolve("waited"), 5_000);
+      });
+      // Before: the sign-in's audit event waited for the head row until the change committed.
+      const outcome = await Promise.race([signIn, waited]);
+      clearTimeout(timer);
+      finish();
+      await change;
+      await signIn;
+      expect(outcome).toBe("signed in");
+      const events = (await listAll(a.admin)).sort((x, y) => x.seq - y.seq);
+      const actions = events.map((e) => e.action);
+      // The change committed last, so its event comes after the sign-in's; the chain is whole.
+      expect(actions.lastIndexOf("test.long_change")).toBeGreaterThan(actions.lastIndexOf("auth.login"));
+      expect(await a.admin.audit.verify()).toMatchObject({ ok: true });
+    },
+  );
+
+  it("numbers the events of one change in the order they were recorded, consecutively, at one time", async () => {
+    const csv = [
+      "email,firstName,lastName,role",
+      "ann@x.example,Ann,One,Viewer",
+      "bob@x.example,Bob,Two,Viewer",
+    ].join("\n");
+    await a.admin.users.import({ csv });
+    const events = (await listAll(a.admin)).sort((x, y) => x.seq - y.seq);
+    const mine = events.filter((e) => ["user.created", "users.imported"].includes(e.action)).slice(-3);
+    expect(mine.map((e) => [e.action, e.target?.label ?? null])).toEqual([
+      ["user.created", "ann@x.example"],
+      ["user.created", "bob@x.example"],
+      ["users.imported", null],
+    ]);
+    expect(mine.map((e) => e.seq - mine[0]!.seq)).toEqual([0, 1, 2]);
+    expect(new Set(mine.map((e) => e.at)).size).toBe(1);
+    expect(await a.admin.audit.verify()).toMatchObject({ ok: true });
+  });
+});
