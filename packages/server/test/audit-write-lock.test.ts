@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit } from "../../core/src/audit/audit-writer.ts";
 import { noRequest } from "../../core/src/shared/context.ts";
-import { inTenantTx } from "../../core/src/shared/tx.ts";
+import { inTenantTx, inTx, type Trx } from "../../core/src/shared/tx.ts";
 import { listAll } from "./audit.helpers.ts";
 import { startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
 
@@ -82,5 +82,18 @@ describe(`audit writes and the chain's lock (${TEST_DB})`, () => {
     expect(mine.map((e) => e.seq - mine[0]!.seq)).toEqual([0, 1, 2]);
     expect(new Set(mine.map((e) => e.at)).size).toBe(1);
     expect(await a.admin.audit.verify()).toMatchObject({ ok: true });
+  });
+
+  it("refuses an event once the transaction's work is over, which nothing would write", async () => {
+    const deps = t.app.core.deps;
+    const ctx = { ...noRequest, tenantId: a.id, actor: { type: "system", id: null, label: "test" } } as const;
+    let kept: Trx | undefined;
+    await inTx(deps, async (trx) => {
+      kept = trx;
+    });
+    await expect(appendAudit(deps, kept!, ctx, { action: "test.too_late" })).rejects.toThrow(
+      /use-case transaction/,
+    );
+    expect((await listAll(a.admin)).some((e) => e.action === "test.too_late")).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { prepared } from "../db/prepared.ts";
 import type { AuditEventsTable } from "../db/schema.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
-import { beforeCommit, onCommit, type Trx } from "../shared/tx.ts";
+import { assertOpen, beforeCommit, onCommit, type Trx } from "../shared/tx.ts";
 import { chainHash, GENESIS_HASH } from "./audit-chain.rules.ts";
 
 export interface AuditTarget {
@@ -80,6 +80,8 @@ const pending = new WeakMap<Trx, { deps: Deps; events: PendingEvent[] }>();
  * visible in order, and `at` (read under the lock) never goes back as seq grows.
  */
 export async function appendAudit(deps: Deps, trx: Trx, ctx: Ctx, input: AuditInput): Promise<void> {
+  // After its work (in an onCommit callback, say) an event would be queued and never written.
+  assertOpen(trx);
   let queue = pending.get(trx);
   if (queue === undefined) {
     queue = { deps, events: [] };

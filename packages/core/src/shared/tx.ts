@@ -35,12 +35,17 @@ export function onCommit(trx: Trx, fn: () => unknown): void {
   else afterCommit.set(trx, [fn]);
 }
 
+/** Throws unless `trx` is a use-case transaction still doing its work (not yet committing or over). */
+export function assertOpen(trx: Trx): void {
+  if (!open.has(trx)) throw new Error("not inside a use-case transaction's work (shared/tx.ts)");
+}
+
 /**
  * Runs `fn` inside `trx` once its work has succeeded, just before it commits (a failure rolls the
  * whole transaction back). The audit writer's flush: its lock is then held only until the commit.
  */
 export function beforeCommit(trx: Trx, fn: () => Promise<unknown>): void {
-  if (!open.has(trx)) throw new Error("beforeCommit outside a use-case transaction (shared/tx.ts)");
+  assertOpen(trx);
   const queued = beforeCommits.get(trx);
   if (queued) queued.push(fn);
   else beforeCommits.set(trx, [fn]);
@@ -54,7 +59,8 @@ async function run<T>(deps: Deps, work: (trx: Trx) => Promise<T>, change = false
     open.add(trx);
     try {
       const done = await work(trx);
-      // In order, each awaited: one may queue another (none does today).
+      // The work is over: nothing may queue more (it would never be written).
+      open.delete(trx);
       const last = beforeCommits.get(trx);
       for (let i = 0; last && i < last.length; i++) await last[i]!();
       if (change) failpoint("before_commit");
