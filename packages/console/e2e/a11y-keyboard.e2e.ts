@@ -67,7 +67,7 @@ describe("accessibility: the keyboard", () => {
     const { page, button, byButton } = await dialogWalk();
     await open(page, "/workspaces", "Workspaces");
     await dialogKeys(page, "Create Workspace", byButton("Create Workspace", page.getByRole("dialog")));
-    await open(page, `/patient-access?patient=${PATIENT}`, "Patient access");
+    await open(page, `/patient-access?patient=${PATIENT}`, "Manage patient access");
     await visible(button("Grant access"));
     await dialogKeys(page, "Grant access", byButton("Grant access", page.getByRole("dialog")));
     await open(page, "/emergency-access", "Emergency access");
@@ -133,7 +133,7 @@ describe("accessibility: the keyboard", () => {
       ["/users", "Users"],
       ["/roles", "Roles"],
       ["/workspaces", "Workspaces"],
-      [`/patient-access?patient=${PATIENT}`, "Patient access"],
+      [`/patient-access?patient=${PATIENT}`, "Manage patient access"],
       ["/emergency-access", "Emergency access"],
       ["/audit", "Audit logs"],
       ["/settings", "Settings"],

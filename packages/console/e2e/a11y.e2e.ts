@@ -178,9 +178,9 @@ describe("accessibility: axe on every page", () => {
     await accessible(page, "create workspace");
     await closeDialog(page, page.getByRole("dialog"));
 
-    await open(page, "/patient-access", "Patient access");
+    await open(page, "/patient-access", "Manage patient access");
     await accessible(page, "patient access, no patient");
-    await open(page, `/patient-access?patient=${PATIENT}`, "Patient access");
+    await open(page, `/patient-access?patient=${PATIENT}`, "Manage patient access");
     await visible(page.getByRole("heading", { name: `Granted access to patient ${PATIENT}` }));
     await visible(page.getByRole("heading", { name: "Who can read this patient" }));
     await gone(page.locator('[aria-busy="true"]'));
@@ -276,7 +276,7 @@ describe("accessibility: axe on every page", () => {
       ["/outbox", "Outbox"],
       ["/api-tokens", "API tokens"],
       ["/emergency-access", "Emergency access"],
-      [`/patient-access?patient=${PATIENT}`, "Patient access"],
+      [`/patient-access?patient=${PATIENT}`, "Manage patient access"],
       [`/users/${s.user("jbecker")}/effective-permissions`, "Effective permissions"],
     ] as const) {
       await open(page, path, heading);

@@ -82,9 +82,12 @@ describe("audit log", () => {
     // Each filter's label finds its one field by the default (substring) match: the date range's
     // end is not also found in "Actor", which is "Username" (issue 6: "user"; PRODUCT.md: "actor
     // username"), still sent as the API's `actor`.
-    for (const label of ["From", "To", "Username", "Action", "Patient", "Text"]) {
+    for (const label of ["From", "To", "Username", "Action", "Patient", "Text", "Target", "IP address"]) {
       expect(await page.getByLabel(label).count(), label).toBe(1);
     }
+    // Every filter PRODUCT.md §6 lists is in view, none behind "Advanced filters".
+    expect(await page.getByLabel("Target ID").isVisible()).toBe(true);
+    expect(await page.getByLabel("IP address").isVisible()).toBe(true);
     expect(await page.getByLabel("To").getAttribute("type")).toBe("date");
 
     // User (actor): only what nurse did.
@@ -117,8 +120,14 @@ describe("audit log", () => {
       .poll(async () => (await rows(page)).map((r) => `${r[2]} ${r[3]}`))
       .toEqual(["patient_access.granted nurse"]);
 
+    // Target: the events about the nurse.
+    await search(page, { Patient: "", "Target ID": nurseId });
+    await expect.poll(() => new URL(page.url()).search).toBe(`?targetId=${nurseId}`);
+    await expect.poll(async () => (await rows(page)).every((r) => r[3] === "nurse")).toBe(true);
+    await search(page, { "Target ID": "" });
+
     // Date range: up to yesterday is empty; from today is everything again.
-    await search(page, { Patient: "", To: localDay(-1) });
+    await search(page, { To: localDay(-1) });
     await visible(page.getByText("No audit events match these filters."));
     await search(page, { To: "", From: localDay(0) });
     await expect.poll(async () => (await rows(page)).length).toBeGreaterThanOrEqual(all.length);

@@ -59,12 +59,12 @@ describe("emailed links and forced password change", () => {
     // The focus goes to the field to fix, so its reason is read out (as on every form).
     await expect.poll(() => isFocused(repeat)).toBe(true);
     // Show reveals both.
-    const show = page.getByRole("button", { name: "Show" });
-    expect(await show.getAttribute("aria-pressed")).toBe("false");
+    const show = page.getByRole("button", { name: "Show passwords", exact: true });
+    expect(await show.getAttribute("aria-pressed")).toBeNull();
     await show.click();
     expect(await fresh.getAttribute("type")).toBe("text");
     expect(await repeat.getAttribute("type")).toBe("text");
-    await page.getByRole("button", { name: "Hide" }).click();
+    await page.getByRole("button", { name: "Hide passwords", exact: true }).click();
     expect(await fresh.getAttribute("type")).toBe("password");
 
     // The server's policy reason, beside the field.
@@ -76,6 +76,8 @@ describe("emailed links and forced password change", () => {
 
     await choose(page, SECOND, "Reset password");
     await hasText(page.getByRole("status"), /Your password was reset/);
+    // The form gave way to the message: the focus is on the page's heading, not lost to the body.
+    await expect.poll(() => isFocused(page.getByRole("heading", { level: 1 }))).toBe(true);
     await page.getByRole("link", { name: "Sign in", exact: true }).click();
     await signIn(page, tenant, "nora", SECOND);
     await visible(page.getByRole("heading", { name: "Users" }));

@@ -216,7 +216,7 @@ describe("narrow screens", () => {
     const pages = [
       ["/roles", "Roles"],
       ["/workspaces", "Workspaces"],
-      ["/patient-access", "Patient access"],
+      ["/patient-access", "Manage patient access"],
       ["/emergency-access", "Emergency access"],
       ["/outbox", "Outbox"],
       ["/api-tokens", "API tokens"],

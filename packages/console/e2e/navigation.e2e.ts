@@ -25,7 +25,7 @@ describe("main navigation", () => {
   it("groups the administration pages under Administration, which leads to the first of them", async () => {
     const page = await signedIn({ path: "/profile" });
     expect(await navigation(page)).toEqual({
-      top: ["Administration", "Patient access", "Emergency access", "Profile"],
+      top: ["Administration", "Manage patient access", "Emergency access", "Profile"],
       administration: ["Users", "Roles", "Workspaces", "Audit logs", "Settings", "Outbox", "API tokens"],
     });
     const nav = page.getByRole("navigation", { name: "Main" });

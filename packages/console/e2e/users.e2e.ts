@@ -471,7 +471,7 @@ describe("users page", () => {
       ],
       [
         "/patient-access",
-        "Patient access",
+        "Manage patient access",
         needs("managing patient access", "Manage patient access", "patient_access.manage"),
       ],
       [

@@ -92,7 +92,7 @@ export const ROUTES: readonly RouteDef[] = [
   },
   {
     pattern: "/patient-access",
-    title: "Patient access",
+    title: "Manage patient access",
     nav: ["patient_access.manage"],
     render: () => <PatientAccessPage />,
   },

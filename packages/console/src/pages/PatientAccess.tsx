@@ -21,7 +21,11 @@ export function PatientAccessPage() {
   const { can } = useSession();
   if (!can("patient_access.manage")) {
     return (
-      <NoAccess title="Patient access" what="managing patient access" needs={["patient_access.manage"]} />
+      <NoAccess
+        title="Manage patient access"
+        what="managing patient access"
+        needs={["patient_access.manage"]}
+      />
     );
   }
   return <PatientAccessView />;
@@ -69,7 +73,7 @@ function PatientAccessView() {
 
   return (
     <ApiContext.Provider value={api}>
-      <h1>Patient access</h1>
+      <h1>Manage patient access</h1>
       <p className="muted">
         Give a person access to one patient beyond what their role allows, and see who can read the patient.
         Use the patient reference from the clinical application.

@@ -7,7 +7,7 @@
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { fieldErrors, problemCode, problemMessage } from "../api.ts";
 import { FormActions } from "../components/FormActions.tsx";
-import { useFocusFirstInvalid } from "../components/keepFocus.ts";
+import { focusMainContent, useFocusFirstInvalid } from "../components/keepFocus.ts";
 import { ErrorAlert, Notice } from "../components/Messages.tsx";
 import { Link } from "../router.tsx";
 import "../styles/auth.css";
@@ -51,6 +51,11 @@ export function LinkPasswordPage(props: {
   const form = useRef<HTMLFormElement>(null);
 
   useFocusFirstInvalid(form, errors, !newPasswordOk(errors));
+  // The form gives way to a message: the focus (on its button) would fall to the page's body,
+  // and a keyboard user would start again from the top. The heading, as after any removal.
+  useEffect(() => {
+    if (outcome !== "form") focusMainContent();
+  }, [outcome]);
 
   useEffect(() => {
     const forget = () => {

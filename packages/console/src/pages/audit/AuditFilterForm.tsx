@@ -1,5 +1,5 @@
 /**
- * The audit filters (W14: date range, username, advanced filters: user ID, target, address),
+ * The audit filters (W14: date range, username, action, patient, text, target, address; advanced: user ID),
  * applied with "Search" only, so a half-typed filter never fires a query; "Clear filters" goes back
  * to the whole trail. A refused search puts the focus on the first field it marks, as every form
  * does, so its reason is read out.
@@ -39,7 +39,7 @@ export function AuditFilterForm(props: {
     event.preventDefault();
     props.onSearch();
   };
-  const advancedSet = value.actorId !== "" || value.targetId !== "" || value.ip !== "";
+  const advancedSet = value.actorId !== "";
   return (
     <search>
       <form ref={form} className="audit-filters" onSubmit={submit} aria-label="Audit filters">
@@ -74,14 +74,15 @@ export function AuditFilterForm(props: {
             maxLength: 200,
             placeholder: "Action, user, target or change",
           })}
+          {/* PRODUCT.md §6's filters are all in view: a hidden one cannot be typed into. */}
+          {field("targetId", "Target ID", { autoComplete: "off", maxLength: 120 })}
+          {field("ip", "IP address", { autoComplete: "off", maxLength: 64 })}
         </div>
         <details className="audit-advanced" open={advancedSet || undefined}>
           <summary>Advanced filters</summary>
           <div className="filters">
             {/* The person, whatever their username was then: a rename or a reused name fools Username. */}
             {field("actorId", "User ID", { autoComplete: "off", maxLength: 120, placeholder: "usr_…" })}
-            {field("targetId", "Target ID", { autoComplete: "off", maxLength: 120 })}
-            {field("ip", "IP address", { autoComplete: "off", maxLength: 64 })}
           </div>
         </details>
         <FilterActions className="audit-filter-actions" busy={props.busy} onClear={props.onClear} />

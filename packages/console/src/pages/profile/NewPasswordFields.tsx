@@ -70,7 +70,9 @@ export function NewPasswordFields(props: {
           type="button"
           className="reveal"
           aria-controls="new-password confirm-password"
-          aria-pressed={shown}
+          // A name that says what it does next, not aria-pressed as well: a pressed "Hide" reads
+          // as its own contradiction (ARIA APG, toggle buttons).
+          aria-label={shown ? "Hide passwords" : "Show passwords"}
           onClick={() => setShown((s) => !s)}
         >
           {shown ? "Hide" : "Show"}
