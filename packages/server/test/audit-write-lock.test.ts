@@ -65,6 +65,48 @@ describe(`audit writes and the chain's lock (${TEST_DB})`, () => {
     },
   );
 
+  it.skipIf(TEST_DB !== "postgres")(
+    "signs in to another tenant from the same address while one tenant's chain is held (a purge holds it)",
+    async () => {
+      const b = await t.createTenant();
+      let finish!: () => void;
+      const held = new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      let locked!: () => void;
+      const ready = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      // What audit-purge.ts does first: the head row's lock, held for the purge's whole walk.
+      const purge = t.db.kysely.transaction().execute(async (trx) => {
+        await trx
+          .updateTable("audit_heads")
+          .set((eb) => ({ purged_through_seq: eb.ref("purged_through_seq") }))
+          .where("tenant_id", "=", a.id)
+          .execute();
+        locked();
+        await held;
+      });
+      await ready;
+      // Waits for the chain (its event is written before its commit), but must not hold the
+      // sign-in throttle's per-address row meanwhile: every tenant's sign-ins count on it.
+      const intoA = t.signIn(a.slug, a.adminUsername);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        t.signIn(b.slug, b.adminUsername).then(() => "signed in" as const),
+        new Promise<"waited">((resolve) => {
+          timer = setTimeout(() => resolve("waited"), 5_000);
+        }),
+      ]);
+      clearTimeout(timer);
+      finish();
+      await purge;
+      await intoA;
+      expect(outcome).toBe("signed in");
+    },
+  );
+
   it("numbers the events of one change in the order they were recorded, consecutively, at one time", async () => {
     const csv = [
       "email,firstName,lastName,role",

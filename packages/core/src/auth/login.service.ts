@@ -19,7 +19,7 @@
  */
 
 import type { User } from "@staffgate/contract";
-import { appendAudit } from "../audit/audit-writer.ts";
+import { appendAudit, flushAudit } from "../audit/audit-writer.ts";
 import type { SessionPurpose } from "../db/schema.ts";
 import type { Ctx, RequestMeta } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
@@ -278,8 +278,10 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
             ...(rehash ? { passwordRehashed: { after: true } } : {}),
           },
         });
-        // Last: on PostgreSQL the per-address row, which every sign-in from that address counts
-        // on, stays locked only until the commit that follows.
+        // Last, after the audit is written (it waits for the tenant's chain lock, which a purge
+        // or an import holds for a while): on PostgreSQL the per-address row, which every sign-in
+        // from that address counts on, whatever the tenant, stays locked only until the commit.
+        await flushAudit(trx);
         await refund(trx);
         return signedIn;
       });
