@@ -23,6 +23,13 @@ import { appendAudit } from "./audit-writer.ts";
 const DAY_MS = 86_400_000;
 
 /**
+ * At most this many events are purged per transaction, each its own audited step: the purge holds
+ * the tenant's chain lock, which every audited write of the tenant (a sign-in among them) waits
+ * for, so a retention lowered by years is purged a chunk at a time instead of in one long hold.
+ */
+export const PURGE_CHUNK = 5_000;
+
+/**
  * `quiet`: the scheduled job's runs record a purge only when it deleted something (a person's
  * request is recorded either way).
  */
@@ -33,7 +40,13 @@ export async function purgeAudit(
   options: { readonly quiet?: boolean } = {},
 ): Promise<AuditPurgeResponse> {
   try {
-    return await purgeInTx(deps, ctx, body, options);
+    let purged = 0;
+    for (;;) {
+      // After the first chunk, one that finds nothing left records nothing.
+      const { more, ...chunk } = await purgeInTx(deps, ctx, body, purged > 0 ? { quiet: true } : options);
+      purged += chunk.purged;
+      if (!more) return { ...chunk, purged };
+    }
   } catch (error) {
     if (!options.quiet && error instanceof AppError && REFUSED.has(error.code))
       await recordRefused(deps, ctx, body, error.code);
@@ -67,7 +80,7 @@ async function purgeInTx(
   ctx: Ctx,
   body: AuditPurgeRequest,
   options: { readonly quiet?: boolean },
-): Promise<AuditPurgeResponse> {
+): Promise<AuditPurgeResponse & { readonly more: boolean }> {
   return inChangeTx(deps, ctx.tenantId, async (trx) => {
     // A no-op update takes the head row's lock first, so appends and other purges wait for this one.
     const head = await trx
@@ -98,6 +111,7 @@ async function purgeInTx(
 
     const store = createAuditStore(trx, ctx.tenantId);
     let purged = 0;
+    let more = false;
     let anchorSeq = head ? Number(head.purged_through_seq) : 0;
     if (head) {
       const keep = await trx
@@ -106,7 +120,9 @@ async function purgeInTx(
         .where("tenant_id", "=", ctx.tenantId)
         .where("at", ">=", before)
         .executeTakeFirst();
-      const throughSeq = keep?.seq == null ? Number(head.seq) : Number(keep.seq) - 1;
+      const target = keep?.seq == null ? Number(head.seq) : Number(keep.seq) - 1;
+      const throughSeq = Math.min(target, anchorSeq + PURGE_CHUNK);
+      more = throughSeq < target;
       if (throughSeq > anchorSeq) {
         const state = await walkLinks(store, { seq: anchorSeq, hash: head.purged_through_hash }, throughSeq);
         if (!state.ok || state.lastSeq !== throughSeq) {
@@ -129,7 +145,7 @@ async function purgeInTx(
         anchorSeq = throughSeq;
       }
     }
-    if (options.quiet && purged === 0) return { purged, purgedThroughSeq: anchorSeq, before, horizon };
+    if (options.quiet && purged === 0) return { purged, purgedThroughSeq: anchorSeq, before, horizon, more };
     await appendAudit(deps, trx, ctx, {
       action: "audit.purged",
       target: { type: "audit", id: null, label: null },
@@ -140,6 +156,6 @@ async function purgeInTx(
         retentionDays: { after: retentionDays },
       },
     });
-    return { purged, purgedThroughSeq: anchorSeq, before, horizon };
+    return { purged, purgedThroughSeq: anchorSeq, before, horizon, more };
   });
 }
