@@ -23,13 +23,6 @@ import { appendAudit } from "./audit-writer.ts";
 const DAY_MS = 86_400_000;
 
 /**
- * At most this many events are purged per transaction, each its own audited step: the purge holds
- * the tenant's chain lock, which every audited write of the tenant (a sign-in among them) waits
- * for, so a retention lowered by years is purged a chunk at a time instead of in one long hold.
- */
-export const PURGE_CHUNK = 5_000;
-
-/**
  * `quiet`: the scheduled job's runs record a purge only when it deleted something (a person's
  * request is recorded either way).
  */
@@ -40,13 +33,7 @@ export async function purgeAudit(
   options: { readonly quiet?: boolean } = {},
 ): Promise<AuditPurgeResponse> {
   try {
-    let purged = 0;
-    for (;;) {
-      // After the first chunk, one that finds nothing left records nothing.
-      const { more, ...chunk } = await purgeInTx(deps, ctx, body, purged > 0 ? { quiet: true } : options);
-      purged += chunk.purged;
-      if (!more) return { ...chunk, purged };
-    }
+    return await purgeInTx(deps, ctx, body, options);
   } catch (error) {
     if (!options.quiet && error instanceof AppError && REFUSED.has(error.code))
       await recordRefused(deps, ctx, body, error.code);
@@ -80,7 +67,7 @@ async function purgeInTx(
   ctx: Ctx,
   body: AuditPurgeRequest,
   options: { readonly quiet?: boolean },
-): Promise<AuditPurgeResponse & { readonly more: boolean }> {
+): Promise<AuditPurgeResponse> {
   return inChangeTx(deps, ctx.tenantId, async (trx) => {
     // A no-op update takes the head row's lock first, so appends and other purges wait for this one.
     const head = await trx
@@ -111,7 +98,6 @@ async function purgeInTx(
 
     const store = createAuditStore(trx, ctx.tenantId);
     let purged = 0;
-    let more = false;
     let anchorSeq = head ? Number(head.purged_through_seq) : 0;
     if (head) {
       const keep = await trx
@@ -120,9 +106,7 @@ async function purgeInTx(
         .where("tenant_id", "=", ctx.tenantId)
         .where("at", ">=", before)
         .executeTakeFirst();
-      const target = keep?.seq == null ? Number(head.seq) : Number(keep.seq) - 1;
-      const throughSeq = Math.min(target, anchorSeq + PURGE_CHUNK);
-      more = throughSeq < target;
+      const throughSeq = keep?.seq == null ? Number(head.seq) : Number(keep.seq) - 1;
       if (throughSeq > anchorSeq) {
         const state = await walkLinks(store, { seq: anchorSeq, hash: head.purged_through_hash }, throughSeq);
         if (!state.ok || state.lastSeq !== throughSeq) {
@@ -145,7 +129,7 @@ async function purgeInTx(
         anchorSeq = throughSeq;
       }
     }
-    if (options.quiet && purged === 0) return { purged, purgedThroughSeq: anchorSeq, before, horizon, more };
+    if (options.quiet && purged === 0) return { purged, purgedThroughSeq: anchorSeq, before, horizon };
     await appendAudit(deps, trx, ctx, {
       action: "audit.purged",
       target: { type: "audit", id: null, label: null },
@@ -156,6 +140,6 @@ async function purgeInTx(
         retentionDays: { after: retentionDays },
       },
     });
-    return { purged, purgedThroughSeq: anchorSeq, before, horizon, more };
+    return { purged, purgedThroughSeq: anchorSeq, before, horizon };
   });
 }
