@@ -9,7 +9,7 @@ import { appendAudit } from "../../core/src/audit/audit-writer.ts";
 import { noRequest } from "../../core/src/shared/context.ts";
 import { inTenantTx, inTx, type Trx } from "../../core/src/shared/tx.ts";
 import { listAll } from "./audit.helpers.ts";
-import { startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
+import { CANARY_PASSWORD, startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
 
 describe(`audit writes and the chain's lock (${TEST_DB})`, () => {
   let t: TestApp;
@@ -82,6 +82,64 @@ describe(`audit writes and the chain's lock (${TEST_DB})`, () => {
       await purge;
       await intoA;
       expect(outcome).toBe("done");
+    },
+  );
+
+  it.skipIf(TEST_DB !== "postgres")(
+    "signs in to one tenant while another's chain is held, though the client presents a session of the other",
+    async () => {
+      // The tenant signed into sorts first, so one transaction writing both tenants' events would
+      // take its chain first and keep it while waiting for the other's (review, 2026-12-07).
+      const [x, y] = [await t.createTenant(), await t.createTenant()];
+      const [lo, hi] = x.id < y.id ? [x, y] : [y, x];
+      const { token: hiToken } = await t.anonymous.auth.login({
+        tenant: hi.slug,
+        login: hi.adminUsername,
+        password: hi.password,
+      });
+      const viewer = (await lo.admin.roles.list({ q: "Viewer" })).items[0]!;
+      await lo.admin.users.create({
+        username: "bob",
+        email: "bob@lo.example",
+        firstName: "Bob",
+        lastName: "Other",
+        roleId: viewer.id,
+        password: CANARY_PASSWORD,
+      });
+      const held = gate();
+      const locked = gate();
+      const purge = t.db.kysely.transaction().execute(async (trx) => {
+        await trx
+          .updateTable("audit_heads")
+          .set((eb) => ({ purged_through_seq: eb.ref("purged_through_seq") }))
+          .where("tenant_id", "=", hi.id)
+          .execute();
+        locked.open();
+        await held.passed;
+      });
+      await locked.passed;
+      // The browser still holds the session of `hi`: signing in to `lo` ends it (audited in hi).
+      const switching = t.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        headers: { authorization: `Bearer ${hiToken}` },
+        payload: { tenant: lo.slug, login: lo.adminUsername, password: lo.password },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const outcome = await within5s(t.signIn(lo.slug, "bob", CANARY_PASSWORD));
+      held.open();
+      await purge;
+      expect((await switching).statusCode).toBe(200);
+      expect(outcome).toBe("done");
+      // The presented session did end, and hi's trail says so.
+      const ended = await t.app.inject({
+        method: "GET",
+        url: "/api/v1/auth/me",
+        headers: { authorization: `Bearer ${hiToken}` },
+      });
+      expect(ended.statusCode).toBe(401);
+      const logout = (await hi.admin.audit.list({ action: "auth.logout" })).items[0];
+      expect(logout?.changes).toMatchObject({ cause: { after: "a new sign-in from the same client" } });
     },
   );
 

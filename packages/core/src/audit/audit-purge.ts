@@ -115,6 +115,23 @@ async function purgeInTx(
             `The chain breaks at seq ${state.firstBrokenSeq ?? state.lastSeq + 1}, inside the events to purge`,
           );
         }
+        // The link out of the last one too: an event rewritten with its own hash recomputed passes
+        // the walk, and only the next one's prev_hash tells; deleting it would take the evidence
+        // and leave the break blamed on an untouched event (review, 2026-12-07).
+        if (throughSeq < Number(head.seq)) {
+          const next = await trx
+            .selectFrom("audit_events")
+            .select("prev_hash")
+            .where("tenant_id", "=", ctx.tenantId)
+            .where("seq", "=", throughSeq + 1)
+            .executeTakeFirst();
+          if (next?.prev_hash !== state.lastHash) {
+            throw new AppError(
+              "AUDIT_CHAIN_BROKEN",
+              `The chain breaks at seq ${throughSeq + 1}, where the events to purge end`,
+            );
+          }
+        }
         await trx
           .updateTable("audit_heads")
           .set({ purged_through_seq: throughSeq, purged_through_hash: state.lastHash })

@@ -134,6 +134,32 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
     return (trx: Trx) => refundThrottle(trx, hits);
   }
 
+  /**
+   * The session the client presented while signing in again, ended once the new one is committed.
+   * In a transaction of its own: it may be another tenant's, and one transaction writing two
+   * tenants' audit events holds the first tenant's chain while it waits for the second's (a purge
+   * there held every sign-in of the first). A failure leaves the sign-in done: the client has
+   * replaced its cookie, and the old session ends by its idle limit.
+   */
+  async function endReplacedSession(meta: RequestMeta, token: string): Promise<void> {
+    try {
+      await inTx(deps, async (trx) => {
+        const old = await endPresentedSession(trx, hashSecret(token));
+        if (!old) return;
+        await appendAudit(
+          deps,
+          trx,
+          { ...meta, tenantId: old.tenantId, actor: { type: "user", id: old.userId, label: old.username } },
+          {
+            action: "auth.logout",
+            target: { type: "user", id: old.userId, label: old.username },
+            changes: { cause: { after: "a new sign-in from the same client" } },
+          },
+        );
+      });
+    } catch {}
+  }
+
   return {
     async login(meta: RequestMeta, input: LoginInput, extras: LoginExtras = {}): Promise<LoginResult> {
       const now = deps.clock.now();
@@ -245,25 +271,6 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
             },
           });
         }
-        if (extras.replacedToken) {
-          const old = await endPresentedSession(trx, hashSecret(extras.replacedToken));
-          if (old) {
-            await appendAudit(
-              deps,
-              trx,
-              {
-                ...meta,
-                tenantId: old.tenantId,
-                actor: { type: "user", id: old.userId, label: old.username },
-              },
-              {
-                action: "auth.logout",
-                target: { type: "user", id: old.userId, label: old.username },
-                changes: { cause: { after: "a new sign-in from the same client" } },
-              },
-            );
-          }
-        }
         // Failures counted before this success (read with the account, before the password was
         // verified): the success resets them, and the log names it authn_login_successafterfail.
         const failedBefore = Number(row.failed_attempts);
@@ -286,6 +293,7 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
         return signedIn;
       });
       if (!fresh) return fail("changed_meanwhile", false);
+      if (extras.replacedToken) await endReplacedSession(meta, extras.replacedToken);
       const remember =
         input.rememberDevice && second.status === "ok" && second.method !== "remembered"
           ? await issueRememberToken(deps, tenant.id, row.id, settings)
