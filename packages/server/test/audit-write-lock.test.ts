@@ -60,26 +60,13 @@ describe(`audit writes and the chain's lock (${TEST_DB})`, () => {
     "signs in to another tenant from the same address while one tenant's chain is held (a purge holds it)",
     async () => {
       const b = await t.createTenant();
-      const held = gate();
-      const locked = gate();
-      // What audit-purge.ts does first: the head row's lock, held for the purge's whole walk.
-      const purge = t.db.kysely.transaction().execute(async (trx) => {
-        await trx
-          .updateTable("audit_heads")
-          .set((eb) => ({ purged_through_seq: eb.ref("purged_through_seq") }))
-          .where("tenant_id", "=", a.id)
-          .execute();
-        locked.open();
-        await held.passed;
-      });
-      await locked.passed;
+      const purge = await holdChain(t, a.id);
       // Waits for the chain (its event is written before its commit), but must not hold the
       // sign-in throttle's per-address row meanwhile: every tenant's sign-ins count on it.
       const intoA = t.signIn(a.slug, a.adminUsername);
       await new Promise((resolve) => setTimeout(resolve, 300));
       const outcome = await within5s(t.signIn(b.slug, b.adminUsername));
-      held.open();
-      await purge;
+      await purge.release();
       await intoA;
       expect(outcome).toBe("done");
     },
@@ -106,18 +93,7 @@ describe(`audit writes and the chain's lock (${TEST_DB})`, () => {
         roleId: viewer.id,
         password: CANARY_PASSWORD,
       });
-      const held = gate();
-      const locked = gate();
-      const purge = t.db.kysely.transaction().execute(async (trx) => {
-        await trx
-          .updateTable("audit_heads")
-          .set((eb) => ({ purged_through_seq: eb.ref("purged_through_seq") }))
-          .where("tenant_id", "=", hi.id)
-          .execute();
-        locked.open();
-        await held.passed;
-      });
-      await locked.passed;
+      const purge = await holdChain(t, hi.id);
       // The browser still holds the session of `hi`: signing in to `lo` ends it (audited in hi).
       const switching = t.app.inject({
         method: "POST",
@@ -127,8 +103,7 @@ describe(`audit writes and the chain's lock (${TEST_DB})`, () => {
       });
       await new Promise((resolve) => setTimeout(resolve, 500));
       const outcome = await within5s(t.signIn(lo.slug, "bob", CANARY_PASSWORD));
-      held.open();
-      await purge;
+      await purge.release();
       expect((await switching).statusCode).toBe(200);
       expect(outcome).toBe("done");
       // The presented session did end, and hi's trail says so.
@@ -196,4 +171,29 @@ async function within5s(work: Promise<unknown>): Promise<"done" | "waited"> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Takes a tenant's chain as audit-purge.ts does first (a no-op update of its head row, whose lock
+ * a purge keeps for its whole walk) and keeps it until release().
+ */
+async function holdChain(t: TestApp, tenantId: string) {
+  const held = gate();
+  const locked = gate();
+  const purge = t.db.kysely.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("audit_heads")
+      .set((eb) => ({ purged_through_seq: eb.ref("purged_through_seq") }))
+      .where("tenant_id", "=", tenantId)
+      .execute();
+    locked.open();
+    await held.passed;
+  });
+  await locked.passed;
+  return {
+    release: async () => {
+      held.open();
+      await purge;
+    },
+  };
 }
