@@ -293,8 +293,13 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
           { event: "job_retention_purged", purged: run.purged, tenants: run.tenants },
           "audit retention",
         );
-      for (const error of run.errors)
-        app.log.error({ err: error, event: "job_retention_failed" }, "audit retention job failed");
+      // Named by tenant: a broken chain in one of many is reported every hour until someone looks.
+      run.errors.forEach((error, i) => {
+        app.log.error(
+          { err: error, event: "job_retention_failed", tenantId: run.failedTenants?.[i] },
+          "audit retention job failed",
+        );
+      });
     });
     stops.push(stopExpiry, stopRetention);
   }

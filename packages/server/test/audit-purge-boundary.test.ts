@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chainHash } from "../../core/src/audit/audit-chain.rules.ts";
 import { toLink } from "../../core/src/audit/audit-links.ts";
+import { purgeAuditPastRetention } from "../../core/src/jobs/retention.job.ts";
 import { listAll } from "./audit.helpers.ts";
 import { problemOf, startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
 
@@ -64,5 +65,40 @@ describe(`audit purge and a rewritten last event (${TEST_DB})`, () => {
     expect(kept.find((e) => e.action === "audit.purge_refused")?.changes).toMatchObject({
       code: { after: "AUDIT_CHAIN_BROKEN" },
     });
+  });
+
+  it("refuses a whole trail past the horizon whose newest event was rewritten, hash and all (the hourly job)", async () => {
+    // A tenant with nothing newer: every event is to go, so no next event can tell. (The job also
+    // meets the first tenant, whose rewritten event it refuses too.)
+    t.clock.set(new Date(T0));
+    const b = await t.createTenant();
+    t.clock.set(new Date(T0 + RETENTION_DAYS * DAY_MS + DAY_MS / 2));
+    const last = await t.db.kysely
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("tenant_id", "=", b.id)
+      .orderBy("seq", "desc")
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const hash = chainHash(last.prev_hash, toLink({ ...last, target_label: "forged" }));
+    await t.db.kysely
+      .updateTable("audit_events")
+      .set({ target_label: "forged", hash })
+      .where("tenant_id", "=", b.id)
+      .where("seq", "=", last.seq)
+      .execute();
+    const run = await purgeAuditPastRetention(t.app.core.deps);
+    const refused = run.errors.findIndex(
+      (e, i) => (e as { code?: string }).code === "AUDIT_CHAIN_BROKEN" && run.failedTenants?.[i] === b.id,
+    );
+    // Named by tenant, for the log line that reports it every hour.
+    expect(refused).toBeGreaterThanOrEqual(0);
+    const kept = await t.db.kysely
+      .selectFrom("audit_events")
+      .select(["seq", "target_label"])
+      .where("tenant_id", "=", b.id)
+      .execute();
+    expect(kept.map((e) => e.seq).sort((x, y) => x - y)[0]).toBe(1);
+    expect(kept.some((e) => e.seq === last.seq && e.target_label === "forged")).toBe(true);
   });
 });

@@ -33,7 +33,12 @@ describe(`audit retention job (${TEST_DB})`, () => {
   it("purges nothing and records nothing while every event is inside its tenant's horizon", async () => {
     const before = [(await events(short.id)).length, (await events(long.id)).length];
     t.clock.set(new Date(T0 + 2195 * DAY_MS));
-    expect(await purgeAuditPastRetention(deps())).toEqual({ purged: 0, tenants: 0, errors: [] });
+    expect(await purgeAuditPastRetention(deps())).toEqual({
+      purged: 0,
+      tenants: 0,
+      errors: [],
+      failedTenants: [],
+    });
     expect([(await events(short.id)).length, (await events(long.id)).length]).toEqual(before);
   });
 
@@ -42,7 +47,7 @@ describe(`audit retention job (${TEST_DB})`, () => {
     const longBefore = await events(long.id);
     t.clock.set(new Date(T0 + 2197 * DAY_MS));
     const run = await purgeAuditPastRetention(deps());
-    expect(run).toEqual({ purged: oldShort.length, tenants: 1, errors: [] });
+    expect(run).toEqual({ purged: oldShort.length, tenants: 1, errors: [], failedTenants: [] });
     const after = await events(short.id);
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({
@@ -56,7 +61,12 @@ describe(`audit retention job (${TEST_DB})`, () => {
     });
     expect(await events(long.id)).toEqual(longBefore);
     // The next pass finds nothing more and adds nothing.
-    expect(await purgeAuditPastRetention(deps())).toEqual({ purged: 0, tenants: 0, errors: [] });
+    expect(await purgeAuditPastRetention(deps())).toEqual({
+      purged: 0,
+      tenants: 0,
+      errors: [],
+      failedTenants: [],
+    });
     expect(await events(short.id)).toHaveLength(1);
     const admin = await t.signIn(short.slug, "admin");
     expect(await admin.audit.verify()).toMatchObject({ ok: true, firstBrokenSeq: null });
@@ -69,6 +79,7 @@ describe(`audit retention job (${TEST_DB})`, () => {
       purged: longBefore.length,
       tenants: 1,
       errors: [],
+      failedTenants: [],
     });
     expect((await events(long.id)).at(-1)).toMatchObject({ action: "audit.purged", actor_type: "system" });
   });
@@ -84,7 +95,12 @@ describe(`audit retention job (${TEST_DB})`, () => {
     await admin.workspaces.create({ slug: "late", name: "Late" });
     const before = await events(skewed.id);
     t.clock.set(new Date(created - 30 * DAY_MS + 2200 * DAY_MS));
-    expect(await purgeAuditPastRetention(deps())).toEqual({ purged: 0, tenants: 0, errors: [] });
+    expect(await purgeAuditPastRetention(deps())).toEqual({
+      purged: 0,
+      tenants: 0,
+      errors: [],
+      failedTenants: [],
+    });
     expect(await events(skewed.id)).toEqual(before);
   });
 });

@@ -4,6 +4,7 @@
  * end of the use case's work (audit-writer.ts): a long change holds the tenant's sign-ins no longer
  * than its own commit takes.
  */
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit } from "../../core/src/audit/audit-writer.ts";
 import { noRequest } from "../../core/src/shared/context.ts";
@@ -117,6 +118,47 @@ describe(`audit writes and the chain's lock (${TEST_DB})`, () => {
       expect(logout?.changes).toMatchObject({ cause: { after: "a new sign-in from the same client" } });
     },
   );
+
+  it("ends the presented session only with a sign-in that succeeds, and fails the sign-in if it cannot", async () => {
+    const [lo, hi] = [await t.createTenant(), await t.createTenant()];
+    const me = (token: string) =>
+      t.app.inject({ method: "GET", url: "/api/v1/auth/me", headers: { authorization: `Bearer ${token}` } });
+    const login = (token: string, password = lo.password) =>
+      t.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        headers: { authorization: `Bearer ${token}` },
+        payload: { tenant: lo.slug, login: lo.adminUsername, password },
+      });
+    const { token } = await t.anonymous.auth.login({
+      tenant: hi.slug,
+      login: hi.adminUsername,
+      password: hi.password,
+    });
+    expect((await login(token, "not the password at all")).statusCode).toBe(401);
+    expect((await me(token)).statusCode).toBe(200);
+    // Ending it cannot be recorded (the other tenant's audit refuses rows): no 200 that leaves
+    // the presented session working.
+    const refuse =
+      TEST_DB === "postgres"
+        ? `ALTER TABLE audit_events ADD CONSTRAINT test_refuse CHECK (tenant_id <> '${hi.id}') NOT VALID`
+        : `CREATE TRIGGER test_refuse BEFORE INSERT ON audit_events WHEN NEW.tenant_id = '${hi.id}' BEGIN SELECT RAISE(ABORT, 'refused'); END`;
+    await sql.raw(refuse).execute(t.db.kysely);
+    try {
+      expect((await login(token)).statusCode).toBe(500);
+      expect((await me(token)).statusCode).toBe(200);
+    } finally {
+      await sql
+        .raw(
+          TEST_DB === "postgres"
+            ? "ALTER TABLE audit_events DROP CONSTRAINT test_refuse"
+            : "DROP TRIGGER test_refuse",
+        )
+        .execute(t.db.kysely);
+    }
+    expect((await login(token)).statusCode).toBe(200);
+    expect((await me(token)).statusCode).toBe(401);
+  });
 
   it("numbers the events of one change in the order they were recorded, consecutively, at one time", async () => {
     const csv = [

@@ -74,7 +74,7 @@ async function purgeInTx(
       .updateTable("audit_heads")
       .set((eb) => ({ purged_through_seq: eb.ref("purged_through_seq") }))
       .where("tenant_id", "=", ctx.tenantId)
-      .returning(["seq", "purged_through_seq", "purged_through_hash"])
+      .returning(["seq", "hash", "purged_through_seq", "purged_through_hash"])
       .executeTakeFirst();
     // Read after the lock: a settings change is audited, so it takes the same lock before it
     // commits, and a purge never uses a retention older than one already acknowledged.
@@ -117,7 +117,8 @@ async function purgeInTx(
         }
         // The link out of the last one too: an event rewritten with its own hash recomputed passes
         // the walk, and only the next one's prev_hash tells; deleting it would take the evidence
-        // and leave the break blamed on an untouched event (review, 2026-12-07).
+        // and leave the break blamed on an untouched event (review, 2026-12-07). The last of the
+        // whole trail must match the head's hash instead (what the next event chains to).
         if (throughSeq < Number(head.seq)) {
           const next = await trx
             .selectFrom("audit_events")
@@ -131,6 +132,11 @@ async function purgeInTx(
               `The chain breaks at seq ${throughSeq + 1}, where the events to purge end`,
             );
           }
+        } else if (head.hash !== state.lastHash) {
+          throw new AppError(
+            "AUDIT_CHAIN_BROKEN",
+            `The chain breaks at seq ${throughSeq}, the last event, whose hash is not the one the trail holds`,
+          );
         }
         await trx
           .updateTable("audit_heads")

@@ -138,26 +138,25 @@ export function createLoginService(deps: Deps, limits: LoginThrottleLimits = LOG
    * The session the client presented while signing in again, ended once the new one is committed.
    * In a transaction of its own: it may be another tenant's, and one transaction writing two
    * tenants' audit events holds the first tenant's chain while it waits for the second's (a purge
-   * there held every sign-in of the first). A failure leaves the sign-in done: the client has
-   * replaced its cookie, and the old session ends by its idle limit.
+   * there held every sign-in of the first). A failure here fails the sign-in (its new session,
+   * whose token nobody was given, ends by its idle limit): an answer of 200 always means the
+   * presented session is over (ASVS 7.2.4), and the client keeps the one it has otherwise.
    */
   async function endReplacedSession(meta: RequestMeta, token: string): Promise<void> {
-    try {
-      await inTx(deps, async (trx) => {
-        const old = await endPresentedSession(trx, hashSecret(token));
-        if (!old) return;
-        await appendAudit(
-          deps,
-          trx,
-          { ...meta, tenantId: old.tenantId, actor: { type: "user", id: old.userId, label: old.username } },
-          {
-            action: "auth.logout",
-            target: { type: "user", id: old.userId, label: old.username },
-            changes: { cause: { after: "a new sign-in from the same client" } },
-          },
-        );
-      });
-    } catch {}
+    await inTx(deps, async (trx) => {
+      const old = await endPresentedSession(trx, hashSecret(token));
+      if (!old) return;
+      await appendAudit(
+        deps,
+        trx,
+        { ...meta, tenantId: old.tenantId, actor: { type: "user", id: old.userId, label: old.username } },
+        {
+          action: "auth.logout",
+          target: { type: "user", id: old.userId, label: old.username },
+          changes: { cause: { after: "a new sign-in from the same client" } },
+        },
+      );
+    });
   }
 
   return {

@@ -18,6 +18,8 @@ export interface RetentionRun {
   readonly purged: number;
   readonly tenants: number;
   readonly errors: readonly unknown[];
+  /** The tenant each of `errors` came from (undefined for a failure of the pass itself). */
+  readonly failedTenants?: readonly (string | undefined)[];
 }
 
 /** One pass over every tenant. */
@@ -27,6 +29,7 @@ export async function purgeAuditPastRetention(deps: Deps): Promise<RetentionRun>
   let purged = 0;
   let touched = 0;
   const errors: unknown[] = [];
+  const failedTenants: string[] = [];
   for (const tenant of tenants) {
     const horizon = new Date(now - readSettings(tenant.settings).auditRetentionDays * DAY_MS).toISOString();
     try {
@@ -46,9 +49,10 @@ export async function purgeAuditPastRetention(deps: Deps): Promise<RetentionRun>
       // A broken chain in one tenant (409) must not stop retention everywhere else; it is
       // reported on every run until someone looks.
       errors.push(error);
+      failedTenants.push(tenant.id);
     }
   }
-  return { purged, tenants: touched, errors };
+  return { purged, tenants: touched, errors, failedTenants };
 }
 
 /** Runs a pass soon after start and then every `intervalMs`; never overlaps itself. */
