@@ -72,6 +72,34 @@ describe(`MFA (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     return readSettings(row.settings);
   }
 
+  it("a sign-in stopped at its second factor leaves the session the client presented working", async () => {
+    const user = await enrolled(a);
+    const { token } = await login(b, b.adminUsername);
+    const me = () =>
+      t.app.inject({ method: "GET", url: "/api/v1/auth/me", headers: { authorization: `Bearer ${token}` } });
+    const signIn = (totp?: string) =>
+      t.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        headers: { authorization: `Bearer ${token}` },
+        payload: {
+          tenant: a.slug,
+          login: user.user.username,
+          password: CANARY_PASSWORD,
+          ...(totp ? { totp } : {}),
+        },
+      });
+    // No code, then a wrong one: refused, and the presented session goes on.
+    const right = codeNow(user.secret);
+    const wrong = `${(Number(right[0]) + 1) % 10}${right.slice(1)}`;
+    expect((await signIn()).statusCode).toBe(401);
+    expect((await signIn(wrong)).statusCode).toBe(401);
+    expect((await me()).statusCode).toBe(200);
+    // The right one: signed in, and the presented session is over.
+    expect((await signIn(right)).statusCode).toBe(200);
+    expect((await me()).statusCode).toBe(401);
+  });
+
   it("remembers a device through the sign-in: a cookie after a good code, then no code needed", async () => {
     const user = await enrolled(a);
     const first = await t.anonymous.transport.raw("POST", "/api/v1/auth/login", {
