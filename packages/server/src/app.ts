@@ -294,12 +294,8 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
           "audit retention",
         );
       // Named by tenant: a broken chain in one of many is reported every hour until someone looks.
-      run.errors.forEach((error, i) => {
-        app.log.error(
-          { err: error, event: "job_retention_failed", tenantId: run.failedTenants?.[i] },
-          "audit retention job failed",
-        );
-      });
+      for (const { tenantId, error } of run.errors)
+        app.log.error({ err: error, event: "job_retention_failed", tenantId }, "audit retention job failed");
     });
     stops.push(stopExpiry, stopRetention);
   }

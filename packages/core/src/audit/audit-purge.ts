@@ -116,26 +116,24 @@ async function purgeInTx(
           );
         }
         // The link out of the last one too: an event rewritten with its own hash recomputed passes
-        // the walk, and only the next one's prev_hash tells; deleting it would take the evidence
-        // and leave the break blamed on an untouched event (review, 2026-12-07). The last of the
-        // whole trail must match the head's hash instead (what the next event chains to).
-        if (throughSeq < Number(head.seq)) {
-          const next = await trx
-            .selectFrom("audit_events")
-            .select("prev_hash")
-            .where("tenant_id", "=", ctx.tenantId)
-            .where("seq", "=", throughSeq + 1)
-            .executeTakeFirst();
-          if (next?.prev_hash !== state.lastHash) {
-            throw new AppError(
-              "AUDIT_CHAIN_BROKEN",
-              `The chain breaks at seq ${throughSeq + 1}, where the events to purge end`,
-            );
-          }
-        } else if (head.hash !== state.lastHash) {
+        // the walk, and only what chains to it tells (the next event's prev_hash, or the head's
+        // hash when nothing follows); deleting it would take the evidence and leave the break
+        // blamed on an untouched event (review, 2026-12-07).
+        const chainsOn =
+          throughSeq < Number(head.seq)
+            ? (
+                await trx
+                  .selectFrom("audit_events")
+                  .select("prev_hash")
+                  .where("tenant_id", "=", ctx.tenantId)
+                  .where("seq", "=", throughSeq + 1)
+                  .executeTakeFirst()
+              )?.prev_hash
+            : head.hash;
+        if (chainsOn !== state.lastHash) {
           throw new AppError(
             "AUDIT_CHAIN_BROKEN",
-            `The chain breaks at seq ${throughSeq}, the last event, whose hash is not the one the trail holds`,
+            `The chain breaks after seq ${throughSeq}, where the events to purge end`,
           );
         }
         await trx

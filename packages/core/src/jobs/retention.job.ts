@@ -17,9 +17,13 @@ const DAY_MS = 86_400_000;
 export interface RetentionRun {
   readonly purged: number;
   readonly tenants: number;
-  readonly errors: readonly unknown[];
-  /** The tenant each of `errors` came from (undefined for a failure of the pass itself). */
-  readonly failedTenants?: readonly (string | undefined)[];
+  /** Each failure with its tenant (null: the pass itself failed). */
+  readonly errors: readonly RetentionFailure[];
+}
+
+export interface RetentionFailure {
+  readonly tenantId: string | null;
+  readonly error: unknown;
 }
 
 /** One pass over every tenant. */
@@ -28,8 +32,7 @@ export async function purgeAuditPastRetention(deps: Deps): Promise<RetentionRun>
   const tenants = await deps.db.kysely.selectFrom("tenants").select(["id", "settings"]).execute();
   let purged = 0;
   let touched = 0;
-  const errors: unknown[] = [];
-  const failedTenants: string[] = [];
+  const errors: RetentionFailure[] = [];
   for (const tenant of tenants) {
     const horizon = new Date(now - readSettings(tenant.settings).auditRetentionDays * DAY_MS).toISOString();
     try {
@@ -48,11 +51,10 @@ export async function purgeAuditPastRetention(deps: Deps): Promise<RetentionRun>
     } catch (error) {
       // A broken chain in one tenant (409) must not stop retention everywhere else; it is
       // reported on every run until someone looks.
-      errors.push(error);
-      failedTenants.push(tenant.id);
+      errors.push({ tenantId: tenant.id, error });
     }
   }
-  return { purged, tenants: touched, errors, failedTenants };
+  return { purged, tenants: touched, errors };
 }
 
 /** Runs a pass soon after start and then every `intervalMs`; never overlaps itself. */
@@ -68,7 +70,7 @@ export function startRetentionJob(
     running = exclusively(deps, "retention", () => purgeAuditPastRetention(deps))
       .then(
         (result) => result && onRun(result),
-        (error: unknown) => onRun({ purged: 0, tenants: 0, errors: [error] }),
+        (error: unknown) => onRun({ purged: 0, tenants: 0, errors: [{ tenantId: null, error }] }),
       )
       .finally(() => {
         running = null;
