@@ -37,7 +37,7 @@ export async function walkLinks(
   toSeq: number,
 ): Promise<ChainCheck> {
   let state = verifyLinks([], { prevHash: from.hash, prevSeq: from.seq, checked: 0 });
-  for await (const page of store.iterateEvents({}, toSeq)) {
+  for await (const page of store.iterateEvents({}, toSeq, from.seq)) {
     state = verifyLinks(page.map(toLink), {
       prevHash: state.lastHash,
       prevSeq: state.lastSeq,

@@ -14,9 +14,10 @@ import type { AuditPurgeRequest, AuditPurgeResponse } from "@staffgate/contract"
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
-import { inChangeTx } from "../shared/tx.ts";
+import { type Executor, inChangeTx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
-import { createAuditStore } from "./audit.store.ts";
+import { type AuditStore, createAuditStore } from "./audit.store.ts";
+import type { ChainCheck } from "./audit-chain.rules.ts";
 import { walkLinks } from "./audit-links.ts";
 import { appendAudit } from "./audit-writer.ts";
 
@@ -62,13 +63,31 @@ async function recordRefused(deps: Deps, ctx: Ctx, body: AuditPurgeRequest, code
   );
 }
 
+/** How many purged rows one statement deletes: each a short write of its own (about 30 ms). */
+export const PURGE_DELETE_CHUNK = 5_000;
+
+/**
+ * Three steps, so that a long backlog holds the tenant's chain (and every audited write of the
+ * tenant, sign-ins included) only for a few short statements (docs/decisions.md, "A purge holds
+ * the chain only to move the anchor"):
+ * 1. the walk, before the lock: the events to purge are immutable (the append-only trigger), so
+ *    what it verified holds while the anchor it started from is still the anchor;
+ * 2. under the lock, one transaction: the cut-off and the retention read again, the walk continued
+ *    over whatever was added to the prefix meanwhile (or done again from a moved anchor), the link
+ *    out of the last event checked, the anchor moved and the purge audited. From its commit the
+ *    events at or below the anchor are purged: every walk of the chain starts after the anchor;
+ * 3. their rows deleted by chunks, each its own statement (the trigger allows deleting at or below
+ *    the anchor), after the commit and before the answer; a purge also deletes any such rows an
+ *    earlier one left (a failure in step 3).
+ */
 async function purgeInTx(
   deps: Deps,
   ctx: Ctx,
   body: AuditPurgeRequest,
   options: { readonly quiet?: boolean },
 ): Promise<AuditPurgeResponse> {
-  return inChangeTx(deps, ctx.tenantId, async (trx) => {
+  const walked = await walkBeforeLock(deps, ctx.tenantId, body);
+  const result = await inChangeTx(deps, ctx.tenantId, async (trx) => {
     // A no-op update takes the head row's lock first, so appends and other purges wait for this one.
     const head = await trx
       .updateTable("audit_heads")
@@ -78,37 +97,15 @@ async function purgeInTx(
       .executeTakeFirst();
     // Read after the lock: a settings change is audited, so it takes the same lock before it
     // commits, and a purge never uses a retention older than one already acknowledged.
-    const tenant = await trx
-      .selectFrom("tenants")
-      .select("settings")
-      .where("id", "=", ctx.tenantId)
-      .executeTakeFirst();
-    if (!tenant) throw new AppError("TENANT_NOT_FOUND");
-    const now = deps.clock.now().getTime();
-    const retentionDays = readSettings(tenant.settings).auditRetentionDays;
-    const horizon = new Date(now - retentionDays * DAY_MS).toISOString();
-    const before = body.before === undefined ? horizon : new Date(body.before).toISOString();
-    if (before > horizon) {
-      throw new AppError(
-        "AUDIT_RETENTION",
-        `Events are kept for ${retentionDays} days: only events before ${horizon} may be purged`,
-        { errors: [{ path: "before", message: `must not be after ${horizon}` }] },
-      );
-    }
-
+    const { before, horizon, retentionDays } = await cutOff(deps, trx, ctx.tenantId, body);
     const store = createAuditStore(trx, ctx.tenantId);
     let purged = 0;
     let anchorSeq = head ? Number(head.purged_through_seq) : 0;
     if (head) {
-      const keep = await trx
-        .selectFrom("audit_events")
-        .select((eb) => eb.fn.min("seq").as("seq"))
-        .where("tenant_id", "=", ctx.tenantId)
-        .where("at", ">=", before)
-        .executeTakeFirst();
-      const throughSeq = keep?.seq == null ? Number(head.seq) : Number(keep.seq) - 1;
+      const throughSeq = await lastBefore(trx, ctx.tenantId, before, Number(head.seq));
       if (throughSeq > anchorSeq) {
-        const state = await walkLinks(store, { seq: anchorSeq, hash: head.purged_through_hash }, throughSeq);
+        const anchor = { seq: anchorSeq, hash: head.purged_through_hash };
+        const state = await walkOn(store, anchor, walked, throughSeq);
         if (!state.ok || state.lastSeq !== throughSeq) {
           throw new AppError(
             "AUDIT_CHAIN_BROKEN",
@@ -117,7 +114,7 @@ async function purgeInTx(
         }
         // The link out of the last one too: an event rewritten with its own hash recomputed passes
         // the walk, and only what chains to it tells (the next event's prev_hash, or the head's
-        // hash when nothing follows); deleting it would take the evidence and leave the break
+        // hash when nothing follows); purging it would take the evidence and leave the break
         // blamed on an untouched event (review, 2026-12-07).
         const chainsOn =
           throughSeq < Number(head.seq)
@@ -141,12 +138,8 @@ async function purgeInTx(
           .set({ purged_through_seq: throughSeq, purged_through_hash: state.lastHash })
           .where("tenant_id", "=", ctx.tenantId)
           .execute();
-        const deleted = await trx
-          .deleteFrom("audit_events")
-          .where("tenant_id", "=", ctx.tenantId)
-          .where("seq", "<=", throughSeq)
-          .executeTakeFirst();
-        purged = Number(deleted.numDeletedRows);
+        // Seqs have no gaps (numbered under the lock as they commit), so the count is the span.
+        purged = throughSeq - anchorSeq;
         anchorSeq = throughSeq;
       }
     }
@@ -163,4 +156,101 @@ async function purgeInTx(
     });
     return { purged, purgedThroughSeq: anchorSeq, before, horizon };
   });
+  await deletePurgedRows(deps, ctx.tenantId, result.purgedThroughSeq);
+  return result;
+}
+
+/** What a purge may reach: `before` (default: the horizon), refused past the horizon. */
+async function cutOff(deps: Deps, db: Executor, tenantId: string, body: AuditPurgeRequest) {
+  const tenant = await db
+    .selectFrom("tenants")
+    .select("settings")
+    .where("id", "=", tenantId)
+    .executeTakeFirst();
+  if (!tenant) throw new AppError("TENANT_NOT_FOUND");
+  const now = deps.clock.now().getTime();
+  const retentionDays = readSettings(tenant.settings).auditRetentionDays;
+  const horizon = new Date(now - retentionDays * DAY_MS).toISOString();
+  const before = body.before === undefined ? horizon : new Date(body.before).toISOString();
+  if (before > horizon) {
+    throw new AppError(
+      "AUDIT_RETENTION",
+      `Events are kept for ${retentionDays} days: only events before ${horizon} may be purged`,
+      { errors: [{ path: "before", message: `must not be after ${horizon}` }] },
+    );
+  }
+  return { before, horizon, retentionDays };
+}
+
+/** The last seq of the prefix before `before`: the events before the first one at or after it. */
+async function lastBefore(db: Executor, tenantId: string, before: string, headSeq: number): Promise<number> {
+  const keep = await db
+    .selectFrom("audit_events")
+    .select((eb) => eb.fn.min("seq").as("seq"))
+    .where("tenant_id", "=", tenantId)
+    .where("at", ">=", before)
+    .executeTakeFirst();
+  return keep?.seq == null ? headSeq : Number(keep.seq) - 1;
+}
+
+interface Walked {
+  readonly anchorSeq: number;
+  readonly state: ChainCheck;
+}
+
+/**
+ * Step 1: the walk of what the purge would take, outside any transaction. Nothing is decided here:
+ * a refusal or a break found now is found again under the lock, which alone answers.
+ */
+async function walkBeforeLock(deps: Deps, tenantId: string, body: AuditPurgeRequest): Promise<Walked | null> {
+  try {
+    const store = createAuditStore(deps.db.kysely, tenantId);
+    const head = await store.findHead();
+    if (!head) return null;
+    const { before } = await cutOff(deps, deps.db.kysely, tenantId, body);
+    const throughSeq = await lastBefore(deps.db.kysely, tenantId, before, head.seq);
+    if (throughSeq <= head.anchorSeq) return null;
+    const state = await walkLinks(store, { seq: head.anchorSeq, hash: head.anchorHash }, throughSeq);
+    return { anchorSeq: head.anchorSeq, state };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Step 2's walk: continued from where step 1 stopped when the anchor has not moved (nothing between
+ * them can have changed), else done again from the anchor.
+ */
+async function walkOn(
+  store: AuditStore,
+  anchor: { readonly seq: number; readonly hash: string },
+  walked: Walked | null,
+  throughSeq: number,
+): Promise<ChainCheck> {
+  const done = walked?.anchorSeq === anchor.seq && walked.state.ok ? walked.state : null;
+  if (!done || done.lastSeq > throughSeq) return walkLinks(store, anchor, throughSeq);
+  if (done.lastSeq === throughSeq) return done;
+  const rest = await walkLinks(store, { seq: done.lastSeq, hash: done.lastHash }, throughSeq);
+  return { ...rest, checked: done.checked + rest.checked };
+}
+
+/**
+ * Step 3: deletes the rows at or below the anchor, a chunk per statement, yielding between them
+ * so that other requests run (on SQLite every statement runs on this thread).
+ */
+async function deletePurgedRows(deps: Deps, tenantId: string, anchorSeq: number): Promise<void> {
+  for (;;) {
+    const first = await deps.db.kysely
+      .selectFrom("audit_events")
+      .select((eb) => eb.fn.min("seq").as("seq"))
+      .where("tenant_id", "=", tenantId)
+      .executeTakeFirst();
+    if (first?.seq == null || Number(first.seq) > anchorSeq) return;
+    await deps.db.kysely
+      .deleteFrom("audit_events")
+      .where("tenant_id", "=", tenantId)
+      .where("seq", "<=", Math.min(anchorSeq, Number(first.seq) + PURGE_DELETE_CHUNK - 1))
+      .execute();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }

@@ -193,12 +193,20 @@ export function createAuditStore(db: Executor, tenantId: string) {
       );
     },
 
-    /** Matching events in seq order up to `maxSeq`, fetched page by page with a keyset on seq. */
-    async *iterateEvents(filters: AuditFilters, maxSeq: number): AsyncGenerator<AuditEventsTable[]> {
+    /**
+     * Matching events in seq order after `afterSeq` and up to `maxSeq`, fetched page by page with a
+     * keyset on seq. A walk of the chain starts after its anchor: rows at or below it are purged,
+     * even while their delete is still under way (audit-purge.ts).
+     */
+    async *iterateEvents(
+      filters: AuditFilters,
+      maxSeq: number,
+      afterSeq = 0,
+    ): AsyncGenerator<AuditEventsTable[]> {
       // Once, not per page, and of the whole range: the export reads every event in it anyway.
       const range = await seqRangeOf(filters);
       if (range === null) return;
-      let after = range ? range.first - 1 : 0;
+      let after = Math.max(afterSeq, range ? range.first - 1 : 0);
       const last = range ? Math.min(maxSeq, range.last) : maxSeq;
       // Without a date range, `last` is the head and stops nothing: on SQLite `+seq` keeps it off the
       // primary key, which a database never analysed preferred for a seq range from 0 over the
