@@ -1,9 +1,14 @@
 /** Decisions: check, check/batch and explain (API.md, PRODUCT.md §3). */
 import { z } from "zod";
 import { Id } from "./common.ts";
+import { PatientRef } from "./patient-access.ts";
 
-/** A patient reference as the clinical application names it; Staffgate stores references only. */
-const CheckPatientRef = z.string().min(1).max(200);
+/**
+ * A patient reference as the clinical application names it: what a read of grants takes (no
+ * control characters), so a question no grant could ever answer is refused as the grant would be.
+ * Spaces at its ends are allowed, as in every read: nothing stored before that rule is out of reach.
+ */
+const CheckPatientRef = PatientRef;
 
 export const CheckBody = z.strictObject({
   userId: Id,

@@ -444,4 +444,20 @@ describe(`decisions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     );
     expect(long.status).toBe(400);
   });
+
+  it("refuses a patient reference no grant could hold (control characters), naming it, on every decision endpoint", async () => {
+    const q = { userId: a.adminUserId, permission: "patients.read", patientRef: "MRN\t9" };
+    for (const ask of [
+      () => a.admin.access.check(q),
+      () => a.admin.access.explain(q),
+      () => a.admin.access.checkBatch([q]),
+      () => a.admin.access.whoCan({ permission: "patients.read", patientRef: "MRN\u00859" }),
+    ]) {
+      const p = await problemOf(ask);
+      expect([p.status, p.code]).toEqual([400, "VALIDATION_FAILED"]);
+      expect(p.errors?.[0]?.path).toMatch(/(^|\.)patientRef$/);
+    }
+    // Spaces at the ends are taken, as by every read of grants: an answer, not a problem.
+    expect((await a.admin.access.check({ ...q, patientRef: " MRN-9 " })).allowed).toBe(true);
+  });
 });

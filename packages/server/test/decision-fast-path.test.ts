@@ -113,6 +113,8 @@ describe("invalid decision bodies over HTTP", () => {
       { userId: "usr_1", permission: "patients.read", patientRef: "P".repeat(201) },
       ["patientRef"],
     ],
+    ["/api/v1/check", { userId: "usr_1", permission: "patients.read", patientRef: "P\t1" }, ["patientRef"]],
+    ["/api/v1/check", { userId: "usr_1", permission: "patients.read", patientRef: ".." }, ["patientRef"]],
     ["/api/v1/check", { userId: "usr_1", permission: "patients.read", role: "x" }, ["role"]],
     ["/api/v1/check", [], ["(body)"]],
     ["/api/v1/check", "usr_1", ["(body)"]],

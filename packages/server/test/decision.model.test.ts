@@ -134,7 +134,7 @@ function modelAllows(
       g.userId === q.userId &&
       g.patientRef === q.patientRef &&
       (g.expiresAt === null || g.expiresAt > tenant.now) &&
-      (g.workspaceId === null || g.workspaceId === (q.workspaceId ?? null)),
+      (g.workspaceId === null || g.workspaceId === workspace),
   );
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { buildCatalog } from "../catalog/catalog.rules.ts";
 import { loadCatalogs } from "../catalog/catalogs.ts";
 import {
   type DecisionFacts,
@@ -312,6 +313,77 @@ describe("decide()", () => {
       });
       expect(d.allowed).toBe(false);
       expect(d.steps.join("\n")).toContain('no open emergency access covers "patients.write" here');
+    });
+  });
+
+  describe("a tenant-only, patient-scoped permission (custom catalogues: no preset has one)", () => {
+    // PRODUCT.md §3 step 4: a tenant-only permission ignores the workspace, so the workspace asked
+    // about opens nothing either: a grant or an elevation limited to a workspace never applies.
+    const custom = buildCatalog(
+      {
+        name: "custom",
+        version: "1",
+        permissions: [
+          {
+            key: "reports.patient",
+            label: "Patient report",
+            category: "Reports",
+            scope: "tenant",
+            patientScoped: true,
+            collaborator: "restricted",
+          },
+        ],
+      },
+      "test",
+    );
+    const collaborator = user({
+      workspaceAccess: new Set(["wsp_a"]),
+      role: role({ permissions: ["reports.patient"], collaborator: true }),
+    });
+    const on = (over: Partial<DecisionFacts>, workspaceId: string | null) =>
+      decide(
+        { ...facts(collaborator), catalog: custom, ...over },
+        { permission: "reports.patient", workspaceId, patientRef: "P9" },
+      );
+    const grant = (workspaceId: string | null) => ({ id: "pag_1", workspaceId, expiresAt: null });
+
+    it("ignores a grant limited to a workspace, even the one asked about", () => {
+      for (const ws of ["wsp_b", "wsp_a", null]) {
+        const d = on({ patientGrants: [grant("wsp_b")] }, ws);
+        expect([ws, d.allowed, d.reason.code]).toEqual([ws, false, "COLLABORATOR_NO_GRANT"]);
+      }
+    });
+
+    it("holds with a grant without a workspace, whatever workspace is asked about", () => {
+      for (const ws of ["wsp_b", "wsp_a", null]) {
+        const d = on({ patientGrants: [grant(null)] }, ws);
+        expect([ws, d.allowed, d.reason.code]).toEqual([ws, true, "GRANTED_PATIENT"]);
+        expect(d.reason.workspaceId).toBeUndefined();
+      }
+    });
+
+    it("is not opened by an emergency elevation of the workspace asked about", () => {
+      const elevation: EmergencyFact = {
+        id: "emg_1",
+        workspaceId: "wsp_a",
+        patientRef: null,
+        expiresAt: "2026-06-01T16:00:00.000Z",
+        permissions: new Set(["reports.patient"]),
+      };
+      const staff = user({ role: role({ permissions: ["emergency_access.use"] }) });
+      const ask = (workspaceId: string, patientRef: string | null) =>
+        decide(
+          { ...facts(staff), catalog: custom, emergencies: [elevation] },
+          { permission: "reports.patient", workspaceId, patientRef },
+        );
+      expect([ask("wsp_a", "P9").allowed, ask("wsp_a", "P9").reason.code]).toEqual([false, "NOT_GRANTED"]);
+      // An elevation naming the patient does open it.
+      const forPatient = { ...elevation, workspaceId: null, patientRef: "P9" };
+      const d = decide(
+        { ...facts(staff), catalog: custom, emergencies: [forPatient] },
+        { permission: "reports.patient", workspaceId: "wsp_a", patientRef: "P9" },
+      );
+      expect([d.allowed, d.reason.code, d.reason.workspaceId]).toEqual([true, "EMERGENCY_ACCESS", undefined]);
     });
   });
 });

@@ -207,7 +207,7 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
         null,
         scopedWorkspace,
       );
-      decision = emergencyOr(facts, query, permission, steps, reason);
+      decision = emergencyOr(facts, patientRef, scopedWorkspace, permission, steps, reason);
     } else {
       // A per-workspace role's tenant-level grants hold only in its workspace: say that workspace.
       const where =
@@ -229,7 +229,8 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
       if (permission.collaborator === "forbidden") {
         decision = emergencyOr(
           facts,
-          query,
+          patientRef,
+          scopedWorkspace,
           permission,
           steps,
           as("COLLABORATOR_FORBIDDEN", `${permission.key} is never granted to collaborators`),
@@ -240,7 +241,8 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
       } else if (!patientRef) {
         decision = emergencyOr(
           facts,
-          query,
+          patientRef,
+          scopedWorkspace,
           permission,
           steps,
           as(
@@ -249,7 +251,7 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
           ),
         );
       } else {
-        const grant = liveGrant(facts.patientGrants, now, workspaceId);
+        const grant = liveGrant(facts.patientGrants, now, scopedWorkspace);
         if (grant) {
           const reason = as(
             "GRANTED_PATIENT",
@@ -266,12 +268,13 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
         }
         decision = emergencyOr(
           facts,
-          query,
+          patientRef,
+          scopedWorkspace,
           permission,
           steps,
           as(
             "COLLABORATOR_NO_GRANT",
-            `the user is a collaborator ${where} and has no access to patient ${patientRef}${limitedTo(facts.patientGrants, now, user, workspaceId)}`,
+            `the user is a collaborator ${where} and has no access to patient ${patientRef}${limitedTo(facts.patientGrants, now, user, scopedWorkspace)}`,
           ),
         );
       }
@@ -280,7 +283,7 @@ export function decide(facts: DecisionFacts, query: DecisionQuery, options: Deci
     // No elevation reaches a workspace that is not there (one deleted since it was opened).
     decision = { allowed: false, reason: denied, steps };
   } else {
-    decision = emergencyOr(facts, query, permission, steps, denied);
+    decision = emergencyOr(facts, patientRef, scopedWorkspace, permission, steps, denied);
   }
   return finish(steps, explain, decision.allowed, decision.reason);
 }
@@ -396,7 +399,8 @@ function rankGrant(a: PatientGrantFact, b: PatientGrantFact): number {
  */
 function emergencyOr(
   facts: DecisionFacts,
-  query: DecisionQuery,
+  patientRef: string | null,
+  workspaceId: string | null,
   permission: Permission,
   steps: string[],
   denial: Reason,
@@ -410,8 +414,8 @@ function emergencyOr(
       eligible &&
       x.expiresAt > facts.now &&
       coversKey(facts.catalog, x.permissions, key) &&
-      ((x.patientRef !== null && x.patientRef === (query.patientRef ?? null)) ||
-        (x.workspaceId !== null && x.patientRef === null && x.workspaceId === (query.workspaceId ?? null)))
+      ((x.patientRef !== null && x.patientRef === patientRef) ||
+        (x.workspaceId !== null && x.patientRef === null && x.workspaceId === workspaceId))
     ) {
       e = x;
       break;
@@ -433,7 +437,7 @@ function emergencyOr(
     message: `emergency access ${e.id} grants ${key}`,
     viaEmergency: e.id,
   };
-  if (query.workspaceId) reason.workspaceId = query.workspaceId;
+  if (workspaceId) reason.workspaceId = workspaceId;
   return { allowed: true, reason, steps };
 }
 

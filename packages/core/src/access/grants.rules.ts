@@ -115,10 +115,15 @@ function capabilityIn(catalog: Catalog, holder: Holder, workspaceId: string | nu
  */
 export const PATIENT_CREATION_KEYS = ["patients.write", "patients.phi"] as const;
 
+/** What a holder lacks, to create patients, in a catalogue with none of PATIENT_CREATION_KEYS. */
+export const ANY_PATIENT_PERMISSION = "a patient-scoped permission";
+
 /**
  * The patient-creation permissions `holder` lacks in `workspaceId` (at tenant level when null),
  * in the catalogue's order; [] when it could have created a patient there. Nothing applies in a
- * workspace the holder is not active in, so there it lacks them all.
+ * workspace the holder is not active in, so there it lacks them all. A catalogue of its own with
+ * neither key asks for any patient-scoped permission there (ANY_PATIENT_PERMISSION when none):
+ * asking for nothing believed the report of anyone, in any workspace (the issue 5 re-walk).
  */
 export function lacksToCreatePatients(
   catalog: Catalog,
@@ -126,9 +131,14 @@ export function lacksToCreatePatients(
   workspaceId: string | null,
 ): string[] {
   const cap = capabilityIn(catalog, holder, workspaceId);
-  return PATIENT_CREATION_KEYS.filter(
-    (k) => catalog.byKey.has(k) && !cap.keys.has(k) && !cap.collaboratorKeys.has(k),
-  );
+  const keys = PATIENT_CREATION_KEYS.filter((k) => catalog.byKey.has(k));
+  if (keys.length === 0) {
+    const patient = (k: string) => catalog.byKey.get(k)?.patientScoped === true;
+    const asCollaborator = (k: string) => catalog.byKey.get(k)?.collaborator !== "forbidden";
+    const holds = [...cap.keys].some(patient) || [...cap.collaboratorKeys].some(asCollaborator);
+    return holds ? [] : [ANY_PATIENT_PERMISSION];
+  }
+  return keys.filter((k) => !cap.keys.has(k) && !cap.collaboratorKeys.has(k));
 }
 
 /** One permission that a grant would give beyond what the actor holds. */

@@ -13,11 +13,17 @@ import { type BatchCheckBody, type CheckBody, MAX_BATCH_CHECKS } from "@staffgat
 
 /** contract Id: a string of 1 to 64 characters. */
 const ID_MAX = 64;
-/** contract CheckBody: permission 1 to 80 characters, patientRef 1 to 200. */
+/** contract CheckBody: permission 1 to 80 characters; patientRef below. */
 const PERMISSION_MAX = 80;
 const PATIENT_REF_MAX = 200;
 
 const text = (v: unknown, max: number): boolean => typeof v === "string" && v.length >= 1 && v.length <= max;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: contract PatientRef refuses control characters.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** contract PatientRef: 1 to 200 characters, no control character, not "." or "..". */
+const patientRef = (v: unknown): boolean =>
+  text(v, PATIENT_REF_MAX) && !CONTROL.test(v as string) && v !== "." && v !== "..";
 
 function plainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
@@ -46,7 +52,7 @@ export function isCheckBody(v: unknown): v is CheckBody {
         if (value !== null && !text(value, ID_MAX)) return false;
         break;
       case "patientRef":
-        if (value !== null && !text(value, PATIENT_REF_MAX)) return false;
+        if (value !== null && !patientRef(value)) return false;
         break;
       default:
         return false;
