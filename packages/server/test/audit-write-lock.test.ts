@@ -6,7 +6,13 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendAudit } from "../../core/src/audit/audit-writer.ts";
+import {
+  appendAudit,
+  auditKeep,
+  auditMark,
+  discardAuditSince,
+  flushAudit,
+} from "../../core/src/audit/audit-writer.ts";
 import { noRequest } from "../../core/src/shared/context.ts";
 import { inTenantTx, inTx, type Trx } from "../../core/src/shared/tx.ts";
 import { listAll } from "./audit.helpers.ts";
@@ -190,6 +196,26 @@ describe(`audit writes and the chain's lock (${TEST_DB})`, () => {
       /use-case transaction/,
     );
     expect((await listAll(a.admin)).some((e) => e.action === "test.too_late")).toBe(false);
+  });
+
+  it("refuses to write the queue inside a savepoint, where a rollback would take earlier events with it", async () => {
+    const deps = t.app.core.deps;
+    const ctx = { ...noRequest, tenantId: a.id, actor: { type: "system", id: null, label: "test" } } as const;
+    await inTx(deps, async (trx) => {
+      await appendAudit(deps, trx, ctx, { action: "test.before_savepoint" });
+      const mark = auditMark(trx);
+      await appendAudit(deps, trx, ctx, { action: "test.in_savepoint" });
+      await expect(flushAudit(trx)).rejects.toThrow(/savepoint/);
+      discardAuditSince(trx, mark);
+      // Once the savepoint is over, the flush writes what was kept.
+      const kept = auditMark(trx);
+      auditKeep(trx);
+      expect(kept).toBe(1);
+      expect(await flushAudit(trx)).toBeGreaterThan(0);
+    });
+    const actions = (await listAll(a.admin)).map((e) => e.action);
+    expect(actions).toContain("test.before_savepoint");
+    expect(actions).not.toContain("test.in_savepoint");
   });
 });
 

@@ -96,13 +96,27 @@ export async function appendAudit(deps: Deps, trx: Trx, ctx: Ctx, input: AuditIn
   });
 }
 
-/** How many events the transaction has appended so far (for discardAuditSince). */
+/** Each transaction's savepoints open between auditMark and auditKeep / discardAuditSince. */
+const openMarks = new WeakMap<Trx, number>();
+
+/**
+ * At a savepoint: how many events the transaction has appended so far (for discardAuditSince).
+ * Until auditKeep or discardAuditSince, flushAudit refuses: it would write events queued before
+ * the savepoint inside it, and a rollback to it would take them away with the row's own.
+ */
 export function auditMark(trx: Trx): number {
+  openMarks.set(trx, (openMarks.get(trx) ?? 0) + 1);
   return pending.get(trx)?.events.length ?? 0;
+}
+
+/** The savepoint was released: its events stay queued. */
+export function auditKeep(trx: Trx): void {
+  openMarks.set(trx, (openMarks.get(trx) ?? 1) - 1);
 }
 
 /** Drops the events appended since `mark`: their savepoint was rolled back. */
 export function discardAuditSince(trx: Trx, mark: number): void {
+  auditKeep(trx);
   const queue = pending.get(trx);
   if (queue) queue.events.length = Math.min(queue.events.length, mark);
 }
@@ -113,6 +127,8 @@ export function discardAuditSince(trx: Trx, mark: number): void {
  * event's number (a patient grant's version starts there).
  */
 export async function flushAudit(trx: Trx): Promise<number> {
+  if ((openMarks.get(trx) ?? 0) > 0)
+    throw new Error("flushAudit inside a savepoint: events before it would be lost");
   const queue = pending.get(trx);
   if (queue === undefined || queue.events.length === 0) return 0;
   const events = queue.events.splice(0);

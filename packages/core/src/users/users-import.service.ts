@@ -25,7 +25,7 @@ import {
 import { sql } from "kysely";
 import { currentHolder } from "../access/current-holder.ts";
 import type { Holder } from "../access/grants.rules.ts";
-import { appendAudit, auditMark, discardAuditSince } from "../audit/audit-writer.ts";
+import { appendAudit, auditKeep, auditMark, discardAuditSince } from "../audit/audit-writer.ts";
 import { type Caller, isOwnAccount } from "../auth/caller.ts";
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
@@ -220,6 +220,7 @@ export function createUserCsvService(deps: Deps) {
               try {
                 const done = await applyRow(run, ctx, row, refused);
                 await sql`release savepoint staffgate_import_row`.execute(trx);
+                auditKeep(trx);
                 results.push({ ...base, ...done });
               } catch (error) {
                 const code = refusalCodeOf(error);
