@@ -359,6 +359,42 @@ describe("roles", () => {
     ]);
   });
 
+  it("gives back what Collaborator took away when it is unticked straight after, on a row and at tenant level", async () => {
+    await openRoles();
+    await page.getByRole("button", { name: "Create New Role" }).click();
+    await dialog().getByLabel("Name", { exact: true }).fill("Undecided");
+    await dialog().getByRole("tab", { name: "Permissions" }).click();
+    await box(tenantLevel(), "Read Patients").check();
+    await dialog().getByLabel("Workspace", { exact: true }).selectOption({ label: "Main Clinic" });
+    await dialog().getByRole("button", { name: "Add", exact: true }).click();
+    const row = dialog().getByRole("group", { name: "Main Clinic" });
+    await box(row, "Read Collections").check();
+    const rowCollaborator = row.getByRole("checkbox", { name: "Collaborator in this workspace" });
+    await rowCollaborator.check();
+    expect(await box(tenantLevel(), "Read Patients").isChecked()).toBe(false);
+    await rowCollaborator.uncheck();
+    expect(await box(tenantLevel(), "Read Patients").isChecked()).toBe(true);
+    expect(await box(row, "Read Collections").isChecked()).toBe(true);
+    // At tenant level: the workspace row comes back with its permissions.
+    await dialog().getByRole("tab", { name: "Role Properties" }).click();
+    const collaborator = dialog().getByRole("checkbox", { name: "Collaborator (at tenant level)" });
+    await collaborator.check();
+    await collaborator.uncheck();
+    await dialog().getByRole("tab", { name: "Permissions" }).click();
+    expect(
+      await box(dialog().getByRole("group", { name: "Main Clinic" }), "Read Collections").isChecked(),
+    ).toBe(true);
+    // A change in between is kept: unticking then takes nothing back that was changed since.
+    await rowCollaborator.check();
+    await box(tenantLevel(), "View users").check();
+    await rowCollaborator.uncheck();
+    expect(await box(tenantLevel(), "Read Patients").isChecked()).toBe(false);
+    expect(await box(tenantLevel(), "View users").isChecked()).toBe(true);
+    page.once("dialog", (d) => void d.accept());
+    await dialog().getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog());
+  });
+
   it("ticks what a ticked permission implies, shown ticked and disabled with why, at tenant level and on a row", async () => {
     await openRoles();
     await page.getByRole("button", { name: "Create New Role" }).click();

@@ -22,6 +22,7 @@ import {
 import { type Holds, labelsOf, unheldChange } from "../pages/roles/unheld.ts";
 import { NamedOptions, SelectField } from "./Field.tsx";
 import { Categories, Messages } from "./PermissionCategories.tsx";
+import { useFlipBack } from "./useFlipBack.ts";
 
 export type { CatalogPermission, GrantErrors, Grants, WorkspaceOption };
 
@@ -41,6 +42,7 @@ export function PermissionEditor(props: {
   const { value, onChange, disabled = false, errors = {}, holds } = props;
   const a = useMemo(() => analyse(props.catalog), [props.catalog]);
   const [adding, setAdding] = useState("");
+  const flipBack = useFlipBack<Grants>();
   const base = useId();
   // A button that removes itself (Remove, the last Add) must not drop keyboard focus on the page.
   const focusSoon = (id: string) => requestAnimationFrame(() => document.getElementById(id)?.focus());
@@ -111,7 +113,7 @@ export function PermissionEditor(props: {
                     checked={row.collaborator}
                     disabled={disabled || flipRefused !== null}
                     aria-describedby={flipRefused ? `${rowId}-flip` : undefined}
-                    onChange={() => onChange(flipped)}
+                    onChange={() => onChange(flipBack(value, flipped))}
                   />
                   Collaborator in this workspace
                 </label>

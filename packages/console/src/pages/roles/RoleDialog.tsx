@@ -17,6 +17,7 @@ import { type Grants, PermissionEditor } from "../../components/PermissionEditor
 import { standingErrors } from "../../components/standingErrors.ts";
 import { Tabs } from "../../components/Tabs.tsx";
 import { DiscardGuard } from "../../components/useDiscardGuard.ts";
+import { useFlipBack } from "../../components/useFlipBack.ts";
 import { useApi, useSession } from "../../session.tsx";
 import type { Role } from "../../types.ts";
 import { coverageOf, holdingOf } from "./coverage.ts";
@@ -86,6 +87,7 @@ export function RoleDialog(props: {
   const problem = refusal && shownProblem(refusal.problem, refusal.draft, draft);
   const analysed = useMemo(() => analyse(options.catalog), [options.catalog]);
   const flipped = withCollaborator(grants, !grants.collaborator, options.catalog);
+  const flipBack = useFlipBack<Grants>();
   const unheldFlip = readOnly ? [] : unheldChange(grants, flipped, coverage.holds, analysed);
 
   useEffect(() => {
@@ -157,7 +159,7 @@ export function RoleDialog(props: {
             checked={grants.collaborator}
             disabled={readOnly || unheldFlip.length > 0}
             aria-describedby={`${ids}-collaborator-hint`}
-            onChange={() => setGrants(flipped)}
+            onChange={() => setGrants(flipBack(grants, flipped))}
           />
           Collaborator (at tenant level)
         </label>
