@@ -3,11 +3,13 @@
  * `events` audit events past the retention horizon (what follows a retention lowered by years),
  * on SQLite and PostgreSQL: how long the purge takes, and the tenant's sign-ins during it (one
  * every 50 ms, in the same process, through the full HTTP stack: the longest is how long the
- * purge held the tenant's audit chain, which every audited write waits for).
+ * purge held the tenant's audit chain, which every audited write waits for), and the event loop's
+ * longest stall (on SQLite a statement blocks the thread, and with it every request).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import pg from "pg";
 import { appendAudit } from "../packages/core/src/audit/audit-writer.ts";
 import { createFakeClock, openDatabase } from "../packages/core/src/index.ts";
@@ -86,6 +88,10 @@ async function runOn(label: string, url: string): Promise<void> {
     if (login.statusCode !== 200) throw new Error(`sign-in ${login.statusCode} ${login.body}`);
     const token = (login.json() as { token: string }).token;
     let done = false;
+    // On SQLite a statement runs on this thread: a long delete stalls every request, not only the
+    // tenant's audited writes, and a sign-in cannot even start meanwhile.
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
     const p0 = performance.now();
     const purge = app
       .inject({
@@ -109,9 +115,10 @@ async function runOn(label: string, url: string): Promise<void> {
     const res = await purge;
     if (res.statusCode !== 200) throw new Error(`purge ${res.statusCode} ${res.body}`);
     const took = ms(p0);
+    stalls.disable();
     waits.sort((x, y) => x - y);
     console.log(
-      `  purge: ${(res.json() as { purged: number }).purged.toLocaleString("en")} events in ${(took / 1000).toFixed(2)} s; sign-ins during it: ${waits.length}, p50 ${waits[waits.length >> 1]!.toFixed(0)} ms, longest ${waits.at(-1)!.toFixed(0)} ms`,
+      `  purge: ${(res.json() as { purged: number }).purged.toLocaleString("en")} events in ${(took / 1000).toFixed(2)} s; sign-ins during it: ${waits.length}, p50 ${waits[waits.length >> 1]!.toFixed(0)} ms, longest ${waits.at(-1)!.toFixed(0)} ms; event loop's longest stall ${(stalls.max / 1e6).toFixed(0)} ms`,
     );
     const verify = await app.inject({
       method: "GET",

@@ -1,14 +1,16 @@
 /**
- * A purge in three steps (audit-purge.ts): the walk before the chain's lock, the anchor moved and
- * the purge audited under it, the rows deleted afterwards by chunks. What each step leaves must
- * hold: other writes of the tenant go on during the walk; rows left at or below the anchor are
- * outside the chain and go with the next purge; purges at once purge each event once.
+ * A purge in two steps (audit-purge.ts): the walk before the chain's lock, then under it what
+ * changed meanwhile, the anchor moved, the events deleted and the purge audited, in one
+ * transaction. Other writes of the tenant go on during the walk; purges at once purge each event
+ * once; a refusal at the delete (the database's own age check) changes nothing; and an anchor
+ * moved by hand over events still there is a break, which no purge takes away.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit } from "../../core/src/audit/audit-writer.ts";
+import { purgeAuditPastRetention } from "../../core/src/jobs/retention.job.ts";
 import { systemActor } from "../../core/src/shared/context.ts";
 import { inChangeTx } from "../../core/src/shared/tx.ts";
-import { startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
+import { problemOf, startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
 
 const DAY_MS = 86_400_000;
 const T0 = Date.parse("2020-01-01T08:00:00.000Z");
@@ -54,8 +56,6 @@ describe(`audit purge in steps (${TEST_DB})`, () => {
   let t: TestApp;
   let a: TestTenant;
   let b: TestTenant;
-  /** b's last event past the horizon. */
-  let bOld: number;
   /** a's last event a day younger than the backlog (past the horizon a day later). */
   let aYounger: number;
   beforeAll(async () => {
@@ -68,7 +68,6 @@ describe(`audit purge in steps (${TEST_DB})`, () => {
     await backlog(t, a.id, 100);
     aYounger = (await anchorOf(t, a.id)).seq;
     await backlog(t, b.id, 2_000);
-    bOld = (await anchorOf(t, b.id)).seq;
     t.clock.set(new Date(T0 + RETENTION_DAYS * DAY_MS + DAY_MS / 2));
     a = { ...a, admin: await t.signIn(a.slug, "admin") };
     b = { ...b, admin: await t.signIn(b.slug, "admin") };
@@ -94,34 +93,6 @@ describe(`audit purge in steps (${TEST_DB})`, () => {
     expect(await admin.audit.verify()).toMatchObject({ ok: true, firstBrokenSeq: null });
   }, 60_000);
 
-  it("leaves rows at or below the anchor out of the chain, and the next purge deletes them", async () => {
-    // What a purge leaves when its deletes fail after the anchor moved (the database went away):
-    // the anchor moved over events whose rows are still there.
-    const through = bOld - 10;
-    b = { ...b, admin: await t.signIn(b.slug, "admin") };
-    const last = await t.db.kysely
-      .selectFrom("audit_events")
-      .select("hash")
-      .where("tenant_id", "=", b.id)
-      .where("seq", "=", through)
-      .executeTakeFirstOrThrow();
-    await t.db.kysely
-      .updateTable("audit_heads")
-      .set({ purged_through_seq: through, purged_through_hash: last.hash })
-      .where("tenant_id", "=", b.id)
-      .execute();
-    const head = await anchorOf(t, b.id);
-    expect(await b.admin.audit.verify()).toEqual({
-      ok: true,
-      checked: head.seq - through,
-      firstBrokenSeq: null,
-    });
-    const result = await b.admin.audit.purge();
-    expect(result).toMatchObject({ purged: 10, purgedThroughSeq: bOld });
-    expect(await countBelow(t, b.id, bOld)).toBe(0);
-    expect((await b.admin.audit.verify()).ok).toBe(true);
-  });
-
   it("purges each event once when purges run at once", async () => {
     t.clock.set(new Date(T0));
     const c = await t.createTenant();
@@ -137,4 +108,72 @@ describe(`audit purge in steps (${TEST_DB})`, () => {
     expect(purges.map((e) => e.changes?.purged?.after).sort()).toEqual([0, 0, old].sort());
     expect((await admin.audit.verify()).ok).toBe(true);
   }, 60_000);
+});
+
+describe(`audit purge and the database's own checks (${TEST_DB})`, () => {
+  let t: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  // By the database's clock: 2,188 days ago is inside what its trigger keeps (2,189 days), and
+  // 4,000 days ago is past it.
+  const realNow = Date.now();
+  const RECENT = realNow - 2188 * DAY_MS;
+  const OLD = realNow - 4000 * DAY_MS;
+  beforeAll(async () => {
+    t = await startTestApp();
+    t.clock.set(new Date(RECENT));
+    a = await t.createTenant();
+    await a.admin.settings.update({ auditRetentionDays: 2192 });
+    t.clock.set(new Date(OLD));
+    b = await t.createTenant();
+    await b.admin.settings.update({ auditRetentionDays: 3650 });
+    await backlog(t, b.id, 10);
+    t.clock.set(new Date(realNow - 2200 * DAY_MS));
+    await backlog(t, b.id, 10);
+  });
+  afterAll(() => t.close());
+
+  it("changes nothing when the database refuses the delete (its clock days behind the service's)", async () => {
+    // The service's clock 4 days and an hour ahead: by it, a's events are past its 2,192 days.
+    t.clock.set(new Date(RECENT + 2192 * DAY_MS + 3_600_000));
+    const admin = await t.signIn(a.slug, "admin");
+    const before = await anchorOf(t, a.id);
+    const p = await problemOf(() => admin.audit.purge());
+    expect(p.status).toBeGreaterThanOrEqual(500);
+    const after = await anchorOf(t, a.id);
+    expect(after.purged_through_seq).toBe(before.purged_through_seq);
+    expect(await countBelow(t, a.id, after.seq)).toBe(after.seq);
+    const purges = await t.db.kysely
+      .selectFrom("audit_events")
+      .select("action")
+      .where("tenant_id", "=", a.id)
+      .where("action", "=", "audit.purged")
+      .execute();
+    expect(purges).toEqual([]);
+    expect((await admin.audit.verify()).ok).toBe(true);
+  });
+
+  it("calls an anchor moved by hand over events still there a break, and the job deletes none of them", async () => {
+    t.clock.set(new Date(realNow));
+    const admin = await t.signIn(b.slug, "admin");
+    const head = await anchorOf(t, b.id);
+    const newest = await t.db.kysely
+      .selectFrom("audit_events")
+      .select(["seq", "hash"])
+      .where("tenant_id", "=", b.id)
+      .where("seq", "=", head.seq - 1)
+      .executeTakeFirstOrThrow();
+    // Plain write access to the database, as the triggers' own tests assume a tamperer has.
+    await t.db.kysely
+      .updateTable("audit_heads")
+      .set({ purged_through_seq: newest.seq, purged_through_hash: newest.hash })
+      .where("tenant_id", "=", b.id)
+      .execute();
+    expect(await admin.audit.verify()).toMatchObject({ ok: false });
+    const rows = await countBelow(t, b.id, head.seq);
+    const run = await purgeAuditPastRetention(t.app.core.deps);
+    expect(run.errors.filter((e) => e.tenantId === b.id)).toEqual([]);
+    expect(await countBelow(t, b.id, head.seq)).toBe(rows);
+    expect(await admin.audit.verify()).toMatchObject({ ok: false });
+  });
 });

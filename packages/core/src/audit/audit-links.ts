@@ -29,15 +29,18 @@ export function toLink(row: AuditEventsTable): StoredLink {
 /**
  * Verifies the chain from `from` (an anchor's seq and hash, or 0 and the genesis hash) up to
  * `toSeq`, page by page with constant memory; stops at the first broken link. Verify and purge
- * both walk this way.
+ * both walk this way, reading every row up to `toSeq`: one at or below the anchor is a break (a
+ * purge deletes what it anchors over in the same transaction). `resume`: a walk going on from
+ * where an earlier one of the same rows stopped (`from` is its last link), reading only after it.
  */
 export async function walkLinks(
   store: AuditStore,
   from: { readonly seq: number; readonly hash: string },
   toSeq: number,
+  resume = false,
 ): Promise<ChainCheck> {
   let state = verifyLinks([], { prevHash: from.hash, prevSeq: from.seq, checked: 0 });
-  for await (const page of store.iterateEvents({}, toSeq, from.seq)) {
+  for await (const page of store.iterateEvents({}, toSeq, resume ? from.seq : 0)) {
     state = verifyLinks(page.map(toLink), {
       prevHash: state.lastHash,
       prevSeq: state.lastSeq,

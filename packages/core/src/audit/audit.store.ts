@@ -195,8 +195,7 @@ export function createAuditStore(db: Executor, tenantId: string) {
 
     /**
      * Matching events in seq order after `afterSeq` and up to `maxSeq`, fetched page by page with a
-     * keyset on seq. A walk of the chain starts after its anchor: rows at or below it are purged,
-     * even while their delete is still under way (audit-purge.ts).
+     * keyset on seq.
      */
     async *iterateEvents(
       filters: AuditFilters,
