@@ -40,6 +40,22 @@ export async function hasText(locator: Locator, text: string | RegExp): Promise<
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+/**
+ * Waits until the element's accessible description (the text of what `aria-describedby` names) is
+ * `text`; "" when it has none.
+ */
+export async function describedAs(locator: Locator, text: string): Promise<void> {
+  const read = () =>
+    locator.first().evaluate((el) =>
+      (el.getAttribute("aria-describedby") ?? "")
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((id) => el.ownerDocument.getElementById(id)?.textContent?.trim() ?? "")
+        .join(" "),
+    );
+  await expect.poll(read, { timeout: WAIT_MS }).toBe(text);
+}
+
 export const SCREENSHOT_DIR = path.join(ROOT, "test-results", "screenshots");
 /** README's pictures; written only when STAFFGATE_README_SCREENSHOTS=1 (then committed). */
 const README_SHOTS = path.join(ROOT, "docs", "screenshots");

@@ -4,7 +4,7 @@
  */
 import type { Dialog as BrowserDialog, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
+import { describedAs, gone, hasText, shot, useE2e, visible } from "./harness.ts";
 
 describe("roles", () => {
   const { tenant, signedIn } = useE2e({ name: "Riverside Radiotherapy" });
@@ -198,7 +198,8 @@ describe("roles", () => {
     const tab = dialog().getByRole("tab", { name: /^Role Properties/ });
     await dialog().getByRole("button", { name: "Save" }).click();
     await hasText(dialog().getByRole("alert"), "Correct the fields marked below.");
-    await hasText(tab, /^Role Properties\s+\(has errors\)$/);
+    await describedAs(tab, "Has errors");
+    await hasText(tab, "Role Properties");
     expect(await name.getAttribute("aria-invalid")).toBe("true");
     const described = (await name.getAttribute("aria-describedby")) ?? "";
     await hasText(page.locator(`[id="${described}"]`), /^Name /);

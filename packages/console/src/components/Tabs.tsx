@@ -40,16 +40,26 @@ export function Tabs<T extends string>(props: {
             id={`${base}-tab-${t.id}`}
             aria-selected={t.id === props.selected}
             aria-controls={`${base}-panel-${t.id}`}
+            aria-describedby={t.invalid ? `${base}-invalid-${t.id}` : undefined}
             tabIndex={t.id === props.selected ? 0 : -1}
             className={t.invalid ? "invalid" : undefined}
             onClick={() => props.onSelect(t.id)}
             onKeyDown={onKey}
           >
             {t.label}
-            {t.invalid && <span className="visually-hidden"> (has errors)</span>}
           </button>
         ))}
       </div>
+      {/* The tab's name stays its label (a lookup by name finds it whatever its state); that a
+          field on it has an error is its description. */}
+      {props.tabs.map(
+        (t) =>
+          t.invalid && (
+            <span key={t.id} id={`${base}-invalid-${t.id}`} className="visually-hidden">
+              Has errors
+            </span>
+          ),
+      )}
       {props.tabs.map((t) => (
         <div
           key={t.id}
