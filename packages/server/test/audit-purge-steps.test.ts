@@ -10,7 +10,14 @@ import { appendAudit } from "../../core/src/audit/audit-writer.ts";
 import { purgeAuditPastRetention } from "../../core/src/jobs/retention.job.ts";
 import { systemActor } from "../../core/src/shared/context.ts";
 import { inChangeTx } from "../../core/src/shared/tx.ts";
-import { problemOf, startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
+import {
+  CANARY_PASSWORD,
+  problemOf,
+  startTestApp,
+  TEST_DB,
+  type TestApp,
+  type TestTenant,
+} from "./harness.ts";
 
 const DAY_MS = 86_400_000;
 const T0 = Date.parse("2020-01-01T08:00:00.000Z");
@@ -107,6 +114,96 @@ describe(`audit purge in steps (${TEST_DB})`, () => {
     const purges = (await admin.audit.list({ action: "audit.purged", limit: 10 })).items;
     expect(purges.map((e) => e.changes?.purged?.after).sort()).toEqual([0, 0, old].sort());
     expect((await admin.audit.verify()).ok).toBe(true);
+  }, 60_000);
+
+  /** A tenant whose `n` events are past the horizon, and its administrator signed in after. */
+  async function pastTheHorizon(n: number) {
+    t.clock.set(new Date(T0));
+    const c = await t.createTenant();
+    await backlog(t, c.id, n);
+    t.clock.set(new Date(T0 + RETENTION_DAYS * DAY_MS + DAY_MS / 2));
+    return { c, admin: await t.signIn(c.slug, "admin") };
+  }
+  const whileItWalks = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+  it("is refused when the anchor's hash is rewritten while it walks (what it walked from is gone)", async () => {
+    const { c, admin } = await pastTheHorizon(20_000);
+    const purge = problemOf(() => admin.audit.purge());
+    await whileItWalks();
+    // Write access to the database, as the triggers' tests assume a tamperer has.
+    await t.db.kysely
+      .updateTable("audit_heads")
+      .set({ purged_through_hash: "f".repeat(64) })
+      .where("tenant_id", "=", c.id)
+      .execute();
+    expect([(await purge).status, (await purge).code]).toEqual([409, "AUDIT_CHAIN_BROKEN"]);
+    expect(await admin.audit.verify()).toMatchObject({ ok: false, firstBrokenSeq: 1 });
+  }, 60_000);
+
+  it("is refused when an event it walked is deleted behind an anchor moved and put back", async () => {
+    const { c, admin } = await pastTheHorizon(20_000);
+    const purge = problemOf(() => admin.audit.purge());
+    await whileItWalks();
+    // The trigger lets a row at or below the anchor go: write access moves it there and back.
+    await t.db.kysely.transaction().execute(async (trx) => {
+      const saved = await trx
+        .selectFrom("audit_heads")
+        .select(["purged_through_seq", "purged_through_hash"])
+        .where("tenant_id", "=", c.id)
+        .executeTakeFirstOrThrow();
+      await trx
+        .updateTable("audit_heads")
+        .set({ purged_through_seq: 5 })
+        .where("tenant_id", "=", c.id)
+        .execute();
+      await trx.deleteFrom("audit_events").where("tenant_id", "=", c.id).where("seq", "=", 5).execute();
+      await trx.updateTable("audit_heads").set(saved).where("tenant_id", "=", c.id).execute();
+    });
+    expect([(await purge).status, (await purge).code]).toEqual([409, "AUDIT_CHAIN_BROKEN"]);
+    expect(await admin.audit.verify()).toMatchObject({ ok: false, firstBrokenSeq: 5 });
+  }, 60_000);
+
+  it("never exports a trail with a hole when a purge commits while it is sent", async () => {
+    const { admin } = await pastTheHorizon(20_000);
+    const purge = admin.audit.purge();
+    await whileItWalks();
+    // Either whole, from where the trail started when it was read, or cut off: never a gap.
+    const exported = await admin.audit.export({ format: "jsonl" }).then(
+      (text) =>
+        text
+          .trim()
+          .split("\n")
+          .map((line) => (JSON.parse(line) as { seq: number }).seq),
+      () => null,
+    );
+    await purge;
+    if (exported !== null) {
+      expect(exported.length).toBeGreaterThan(0);
+      expect(exported.every((seq, i) => i === 0 || seq === exported[i - 1]! + 1)).toBe(true);
+    }
+  }, 60_000);
+
+  it("answers a refusal sent with an Idempotency-Key as a refusal, and runs it again when sent again", async () => {
+    const { c, admin } = await pastTheHorizon(10);
+    const token = (
+      await t.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        payload: { tenant: c.slug, login: "admin", password: CANARY_PASSWORD },
+      })
+    ).json().token as string;
+    const send = () =>
+      t.app.inject({
+        method: "POST",
+        url: "/api/v1/audit/purge",
+        headers: { authorization: `Bearer ${token}`, "idempotency-key": "purge-inside-retention" },
+        payload: { before: t.clock.now().toISOString() },
+      });
+    for (const res of [await send(), await send()]) {
+      expect([res.statusCode, res.json().code]).toEqual([422, "AUDIT_RETENTION"]);
+    }
+    const refused = (await admin.audit.list({ action: "audit.purge_refused", limit: 10 })).items;
+    expect(refused).toHaveLength(2);
   }, 60_000);
 });
 

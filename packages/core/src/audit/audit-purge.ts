@@ -14,7 +14,7 @@ import type { AuditPurgeRequest, AuditPurgeResponse } from "@staffgate/contract"
 import type { Ctx } from "../shared/context.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError } from "../shared/errors.ts";
-import { type Executor, inChangeTx } from "../shared/tx.ts";
+import { type Executor, inChangeTx, inTx } from "../shared/tx.ts";
 import { readSettings } from "../tenants/settings.rules.ts";
 import { type AuditStore, createAuditStore } from "./audit.store.ts";
 import type { ChainCheck } from "./audit-chain.rules.ts";
@@ -50,7 +50,9 @@ export async function purgeAudit(
 const REFUSED = new Set(["AUDIT_RETENTION", "AUDIT_CHAIN_BROKEN"]);
 
 async function recordRefused(deps: Deps, ctx: Ctx, body: AuditPurgeRequest, code: string): Promise<void> {
-  await inChangeTx(deps, ctx.tenantId, (trx) =>
+  // Not a change: it claims no Idempotency-Key, so the refused request, sent again, runs again
+  // (claimed here, the refusal answered 409 "carried out" after waiting for an answer never kept).
+  await inTx(deps, (trx) =>
     appendAudit(deps, trx, ctx, {
       action: "audit.purge_refused",
       target: { type: "audit", id: null, label: null },
@@ -201,7 +203,7 @@ async function lastBefore(db: Executor, tenantId: string, before: string, headSe
 }
 
 interface Walked {
-  readonly anchorSeq: number;
+  readonly anchor: { readonly seq: number; readonly hash: string };
   readonly state: ChainCheck;
 }
 
@@ -217,16 +219,18 @@ async function walkBeforeLock(deps: Deps, tenantId: string, body: AuditPurgeRequ
     const { before } = await cutOff(deps, deps.db.kysely, tenantId, body);
     const throughSeq = await lastBefore(deps.db.kysely, tenantId, before, head.seq);
     if (throughSeq <= head.anchorSeq) return null;
-    const state = await walkLinks(store, { seq: head.anchorSeq, hash: head.anchorHash }, throughSeq);
-    return { anchorSeq: head.anchorSeq, state };
+    const anchor = { seq: head.anchorSeq, hash: head.anchorHash };
+    return { anchor, state: await walkLinks(store, anchor, throughSeq) };
   } catch {
     return null;
   }
 }
 
 /**
- * Step 2's walk: continued from where step 1 stopped when the anchor has not moved (nothing between
- * them can have changed), else done again from the anchor.
+ * Step 2's walk: continued from where step 1 stopped when the anchor is the one it started from,
+ * seq and hash, and every event it walked is still there (no UPDATE passes the trigger; a DELETE
+ * does at or below an anchor, which write access can move and put back: the second review's
+ * script removed one event that way while step 1 walked). Else done again from the anchor.
  */
 async function walkOn(
   store: AuditStore,
@@ -234,8 +238,10 @@ async function walkOn(
   walked: Walked | null,
   throughSeq: number,
 ): Promise<ChainCheck> {
-  const done = walked?.anchorSeq === anchor.seq && walked.state.ok ? walked.state : null;
-  if (!done || done.lastSeq > throughSeq) return walkLinks(store, anchor, throughSeq);
+  const same = walked?.anchor.seq === anchor.seq && walked.anchor.hash === anchor.hash;
+  const done = same && walked.state.ok && walked.state.lastSeq <= throughSeq ? walked.state : null;
+  if (!done || (await store.countEvents(anchor.seq, done.lastSeq)) !== done.lastSeq - anchor.seq)
+    return walkLinks(store, anchor, throughSeq);
   if (done.lastSeq === throughSeq) return done;
   const rest = await walkLinks(store, { seq: done.lastSeq, hash: done.lastHash }, throughSeq, true);
   return { ...rest, checked: done.checked + rest.checked };

@@ -150,9 +150,33 @@ export function createAuditService(deps: Deps) {
         });
         return flushAudit(trx);
       });
-      const pages = storeFor(ctx.tenantId).iterateEvents(query, head);
+      const store = storeFor(ctx.tenantId);
+      const anchorAtStart = (await store.findHead())?.anchorSeq ?? 0;
       return (async function* () {
-        for await (const page of pages) for (const row of page) yield toAuditEvent(row);
+        // Each page is its own read, so a purge that commits meanwhile deletes rows under the
+        // export's feet (a purge walks before it takes the chain, so the export's own event no
+        // longer waits for it: the second review's export had a hole of 15,000 events). A purge
+        // deletes only at or below the anchor it moves: past where the page began, the page may
+        // lack some. Before anything is sent the export starts again after it (the purge came
+        // first); after, it fails, and the download with it, rather than go on with a hole.
+        let after = 0;
+        let sent = false;
+        for (let again = true; again; ) {
+          again = false;
+          for await (const page of store.iterateEvents(query, head, after)) {
+            const anchor = (await store.findHead())?.anchorSeq ?? 0;
+            if (anchor !== anchorAtStart && anchor > after) {
+              if (sent)
+                throw new Error("the audit trail was purged while it was being exported: export again");
+              after = anchor;
+              again = true;
+              break;
+            }
+            for (const row of page) yield toAuditEvent(row);
+            sent = true;
+            after = Number(page.at(-1)!.seq);
+          }
+        }
       })();
     },
 

@@ -193,6 +193,18 @@ export function createAuditStore(db: Executor, tenantId: string) {
       );
     },
 
+    /** How many events there are after `afterSeq` and up to `toSeq` (an index range count). */
+    async countEvents(afterSeq: number, toSeq: number): Promise<number> {
+      const row = await db
+        .selectFrom("audit_events")
+        .select((eb) => eb.fn.countAll<number | string>().as("n"))
+        .where("tenant_id", "=", tenantId)
+        .where("seq", ">", afterSeq)
+        .where("seq", "<=", toSeq)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
     /**
      * Matching events in seq order after `afterSeq` and up to `maxSeq`, fetched page by page with a
      * keyset on seq.
