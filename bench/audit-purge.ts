@@ -6,17 +6,14 @@
  * purge held the tenant's audit chain, which every audited write waits for), and the event loop's
  * longest stall (on SQLite a statement blocks the thread, and with it every request).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import pg from "pg";
 import { appendAudit } from "../packages/core/src/audit/audit-writer.ts";
 import { createFakeClock, openDatabase } from "../packages/core/src/index.ts";
 import { systemActor } from "../packages/core/src/shared/context.ts";
 import { inChangeTx } from "../packages/core/src/shared/tx.ts";
 import { buildApp } from "../packages/server/src/app.ts";
 import { OPERATOR, PASSWORD } from "./decisions-tenant.ts";
+import { onBothDatabases } from "./seed.ts";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,7 +21,6 @@ const arg = (name: string, fallback: number) => {
 };
 const EVENTS = arg("events", 200_000);
 const PER_TX = 2_000;
-const PG_URL = process.env.STAFFGATE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const YEAR_MS = 365 * 86_400_000;
 
 const ms = (t0: number) => performance.now() - t0;
@@ -132,26 +128,4 @@ async function runOn(label: string, url: string): Promise<void> {
   }
 }
 
-if (!process.argv.includes("--postgres")) {
-  const dir = mkdtempSync(path.join(tmpdir(), "sg-bench-purge-"));
-  try {
-    await runOn("SQLite", path.join(dir, "bench.db"));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-if (!process.argv.includes("--sqlite")) {
-  const admin = new pg.Client({ connectionString: PG_URL });
-  try {
-    await admin.connect();
-    await admin.query("DROP DATABASE IF EXISTS sg_bench_purge WITH (FORCE)");
-    await admin.query("CREATE DATABASE sg_bench_purge");
-    await runOn("PostgreSQL", PG_URL.replace(/\/[^/]*$/, "/sg_bench_purge"));
-    await admin.query("DROP DATABASE IF EXISTS sg_bench_purge WITH (FORCE)");
-  } catch (error) {
-    console.log(`\nPostgreSQL: failed (${error instanceof Error ? error.message : String(error)})`);
-    process.exitCode = 1;
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-}
+await onBothDatabases(runOn, "sg_bench_purge");

@@ -194,19 +194,23 @@ const PG_URL = process.env.STAFFGATE_TEST_PG_URL ?? "postgres://postgres@127.0.0
 
 /**
  * Runs a benchmark on a temporary SQLite file, then on a temporary PostgreSQL database named
- * `pgDatabase` when PostgreSQL is reachable (dropped afterwards). Only an unreachable server is
- * reported as skipped; a failure in the run itself propagates.
+ * `pgDatabase` when PostgreSQL is reachable (dropped afterwards); `--sqlite` or `--postgres` on
+ * the command line runs it on that one only. Only an unreachable server is reported as skipped;
+ * a failure in the run itself propagates.
  */
 export async function onBothDatabases(
   run: (label: string, url: string) => Promise<void>,
   pgDatabase: string,
 ): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), "sg-bench-"));
-  try {
-    await run("SQLite", path.join(dir, "bench.db"));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  if (!process.argv.includes("--postgres")) {
+    const dir = mkdtempSync(path.join(tmpdir(), "sg-bench-"));
+    try {
+      await run("SQLite", path.join(dir, "bench.db"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
+  if (process.argv.includes("--sqlite")) return;
   const admin = new pg.Client({ connectionString: PG_URL });
   try {
     await admin.connect();

@@ -5,11 +5,9 @@
  * tenant's sign-ins during a second import (one every 100 ms, in the same process, through the
  * full HTTP stack: the longest is how long the import held them).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import pg from "pg";
 import { PASSWORD, seedTenant, startApp } from "./decisions-tenant.ts";
+import { onBothDatabases } from "./seed.ts";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,7 +15,6 @@ const arg = (name: string, fallback: number) => {
 };
 const USERS = arg("users", 10_000);
 const ROWS = arg("rows", 1_000);
-const PG_URL = process.env.STAFFGATE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 // Counts PostgreSQL statements: the pool's clients are pg.Client instances.
 let statements = 0;
@@ -81,26 +78,4 @@ async function runOn(label: string, url: string): Promise<void> {
   await app.close();
 }
 
-if (!process.argv.includes("--postgres")) {
-  const dir = mkdtempSync(path.join(tmpdir(), "sg-bench-import-"));
-  try {
-    await runOn("SQLite", path.join(dir, "bench.db"));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-if (!process.argv.includes("--sqlite")) {
-  const admin = new pg.Client({ connectionString: PG_URL });
-  try {
-    await admin.connect();
-    await admin.query("DROP DATABASE IF EXISTS sg_bench_import WITH (FORCE)");
-    await admin.query("CREATE DATABASE sg_bench_import");
-    await runOn("PostgreSQL", PG_URL.replace(/\/[^/]*$/, "/sg_bench_import"));
-    await admin.query("DROP DATABASE IF EXISTS sg_bench_import WITH (FORCE)");
-  } catch (error) {
-    console.log(`\nPostgreSQL: failed (${error instanceof Error ? error.message : String(error)})`);
-    process.exitCode = 1;
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-}
+await onBothDatabases(runOn, "sg_bench_import");

@@ -8,12 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chainHash } from "../../core/src/audit/audit-chain.rules.ts";
 import { toLink } from "../../core/src/audit/audit-links.ts";
 import { purgeAuditPastRetention } from "../../core/src/jobs/retention.job.ts";
-import { listAll } from "./audit.helpers.ts";
+import { DAY_MS, listAll, PURGE_T0, RETENTION_DAYS } from "./audit.helpers.ts";
 import { problemOf, startTestApp, TEST_DB, type TestApp, type TestTenant } from "./harness.ts";
 
-const DAY_MS = 86_400_000;
-const T0 = Date.parse("2020-01-01T08:00:00.000Z");
-const RETENTION_DAYS = 2196;
+const T0 = PURGE_T0;
 
 describe(`audit purge and a rewritten last event (${TEST_DB})`, () => {
   let t: TestApp;

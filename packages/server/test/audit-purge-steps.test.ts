@@ -10,6 +10,7 @@ import { appendAudit } from "../../core/src/audit/audit-writer.ts";
 import { purgeAuditPastRetention } from "../../core/src/jobs/retention.job.ts";
 import { systemActor } from "../../core/src/shared/context.ts";
 import { inChangeTx } from "../../core/src/shared/tx.ts";
+import { DAY_MS, PURGE_T0, RETENTION_DAYS } from "./audit.helpers.ts";
 import {
   CANARY_PASSWORD,
   problemOf,
@@ -19,9 +20,7 @@ import {
   type TestTenant,
 } from "./harness.ts";
 
-const DAY_MS = 86_400_000;
-const T0 = Date.parse("2020-01-01T08:00:00.000Z");
-const RETENTION_DAYS = 2196;
+const T0 = PURGE_T0;
 const BACKLOG = 30_000;
 
 async function countBelow(t: TestApp, tenantId: string, seq: number): Promise<number> {

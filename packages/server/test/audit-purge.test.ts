@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listAll } from "./audit.helpers.ts";
+import { DAY_MS, listAll, PURGE_T0, RETENTION_DAYS } from "./audit.helpers.ts";
 import {
   CANARY_PASSWORD,
   problemOf,
@@ -10,10 +10,7 @@ import {
   type TestTenant,
 } from "./harness.ts";
 
-const DAY_MS = 86_400_000;
-const T0 = Date.parse("2020-01-01T08:00:00.000Z");
-// The default retention: 6 × 366 days (PRODUCT.md §5, HIPAA 164.316).
-const RETENTION_DAYS = 2196;
+const T0 = PURGE_T0;
 
 async function countEvents(t: TestApp, tenantId: string): Promise<number> {
   const row = await t.db.kysely

@@ -3,6 +3,12 @@ import type { AuditEvent } from "@staffgate/contract";
 import type { Staffgate } from "@staffgate/sdk";
 import { CANARY_PASSWORD, type TestApp, type TestTenant } from "./harness.ts";
 
+export const DAY_MS = 86_400_000;
+/** When the purge suites' old events happen: far enough back for the database's own age check. */
+export const PURGE_T0 = Date.parse("2020-01-01T08:00:00.000Z");
+/** The default retention: 6 × 366 days (PRODUCT.md §5, HIPAA 164.316). */
+export const RETENTION_DAYS = 2196;
+
 /** Every page of the list, following nextCursor. */
 export async function listAll(client: Staffgate, query: Parameters<Staffgate["audit"]["list"]>[0] = {}) {
   const out: AuditEvent[] = [];
