@@ -396,6 +396,34 @@ describe("roles", () => {
     await gone(dialog());
   });
 
+  it("ticks Collaborator on a second row as asked, not as an undo of the first row's", async () => {
+    await openRoles();
+    await page.getByRole("button", { name: "Create New Role" }).click();
+    await dialog().getByLabel("Name", { exact: true }).fill("Two wards visitor");
+    await dialog().getByRole("tab", { name: "Permissions" }).click();
+    await box(tenantLevel(), "Read Patients").check();
+    for (const ws of ["Main Clinic", "North Site"]) {
+      await dialog().getByLabel("Workspace", { exact: true }).selectOption({ label: ws });
+      await dialog().getByRole("button", { name: "Add", exact: true }).click();
+      await box(dialog().getByRole("group", { name: ws }), "Read Collections").check();
+    }
+    const collaborator = (ws: string) =>
+      dialog()
+        .getByRole("group", { name: ws })
+        .getByRole("checkbox", { name: "Collaborator in this workspace" });
+    await collaborator("Main Clinic").check();
+    await collaborator("North Site").check();
+    expect([
+      await collaborator("Main Clinic").isChecked(),
+      await collaborator("North Site").isChecked(),
+      await box(tenantLevel(), "Read Patients").isChecked(),
+    ]).toEqual([true, true, false]);
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await gone(dialog());
+    const saved = await roleByName("Two wards visitor");
+    expect([saved.permissions, saved.workspaces.map((w) => w.collaborator)]).toEqual([[], [true, true]]);
+  });
+
   it("ticks what a ticked permission implies, shown ticked and disabled with why, at tenant level and on a row", async () => {
     await openRoles();
     await page.getByRole("button", { name: "Create New Role" }).click();

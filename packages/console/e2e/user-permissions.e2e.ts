@@ -28,6 +28,21 @@ describe("user permissions", () => {
     });
   const tenantLevel = (p: Page) => p.getByRole("group", { name: "Organization permissions (tenant level)" });
 
+  it("gives back the workspace rows when Collaborator (at tenant level) is unticked straight after", async () => {
+    const victor = await person("Victor", "Vance", roleIds.get("Physicist")!);
+    await page.goto(`/users/${victor.id}/permissions`);
+    await visible(page.getByRole("heading", { name: "Edit Permissions" }));
+    await page.getByLabel("Workspace", { exact: true }).selectOption({ label: "Main Clinic" });
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    const row = page.getByRole("group", { name: "Main Clinic" });
+    await row.getByRole("checkbox", { name: "Delete Patients", exact: true }).check();
+    const collaborator = page.getByRole("checkbox", { name: "Collaborator (at tenant level)" });
+    await collaborator.check();
+    expect(await row.count()).toBe(0);
+    await collaborator.uncheck();
+    expect(await row.getByRole("checkbox", { name: "Delete Patients", exact: true }).isChecked()).toBe(true);
+  });
+
   it("starts from the formal role and saves a private role the server reports", async () => {
     const physicist = roleIds.get("Physicist")!;
     const paula = await person("Paula", "Planck", physicist);

@@ -113,7 +113,7 @@ export function PermissionEditor(props: {
                     checked={row.collaborator}
                     disabled={disabled || flipRefused !== null}
                     aria-describedby={flipRefused ? `${rowId}-flip` : undefined}
-                    onChange={() => onChange(flipBack(value, flipped))}
+                    onChange={() => onChange(flipBack(row.workspaceId, value, flipped))}
                   />
                   Collaborator in this workspace
                 </label>

@@ -51,11 +51,12 @@ export function Tabs<T extends string>(props: {
         ))}
       </div>
       {/* The tab's name stays its label (a lookup by name finds it whatever its state); that a
-          field on it has an error is its description. */}
+          field on it has an error is its description, read from hidden text (not read out on its
+          own where it stands). */}
       {props.tabs.map(
         (t) =>
           t.invalid && (
-            <span key={t.id} id={`${base}-invalid-${t.id}`} className="visually-hidden">
+            <span key={t.id} id={`${base}-invalid-${t.id}`} hidden>
               Has errors
             </span>
           ),

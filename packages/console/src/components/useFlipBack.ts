@@ -1,17 +1,26 @@
 /**
  * A switch that takes things away (Collaborator takes away what a collaborator may not hold, and a
- * tenant-level collaborator's workspace rows) gives them back when it is switched back straight
- * after, before anything else changed: otherwise one click, undone at once, silently lost the
- * ticks it cleared (found by a browser walk of the role editor).
+ * tenant-level collaborator's workspace rows) gives them back when the same switch is switched
+ * back straight after, before anything else changed: otherwise one click, undone at once, silently
+ * lost the ticks it cleared (found by a browser walk of the role editor). Another switch in
+ * between is a change like any other (a review: ticking a second row's Collaborator undid the
+ * first's).
  */
 import { useRef } from "react";
 
-/** `flip(current, next)`: what to show after the switch; `next`, or what was there before it. */
-export function useFlipBack<T>(): (current: T, next: T) => T {
-  const last = useRef<{ readonly before: T; readonly after: T } | null>(null);
-  return (current, next) => {
-    const undo = last.current?.after === current ? last.current.before : undefined;
-    last.current = undo === undefined ? { before: current, after: next } : null;
-    return undo ?? next;
+/**
+ * `flip(which, current, next)`: what to show after switch `which` is flipped; `next`, or what was
+ * there before `which` was last flipped when nothing has changed since.
+ */
+export function useFlipBack<T>(): (which: string, current: T, next: T) => T {
+  const last = useRef<{ readonly which: string; readonly before: T; readonly after: T } | null>(null);
+  return (which, current, next) => {
+    const prior = last.current;
+    if (prior?.which === which && prior.after === current) {
+      last.current = null;
+      return prior.before;
+    }
+    last.current = { which, before: current, after: next };
+    return next;
   };
 }

@@ -10,6 +10,7 @@ import { LoadState } from "../components/LoadState.tsx";
 import { ErrorAlert, Notice } from "../components/Messages.tsx";
 import { NoAccess } from "../components/NoAccess.tsx";
 import { type Grants, PermissionEditor } from "../components/PermissionEditor.tsx";
+import { useFlipBack } from "../components/useFlipBack.ts";
 import { useLoad } from "../components/useLoad.ts";
 import { Link } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
@@ -89,6 +90,7 @@ function PermissionsForm(props: {
   const { me, can } = useSession();
   const { user, roleName, options } = props;
   const [grants, setGrants] = useState<Grants>(props.grants);
+  const flipBack = useFlipBack<Grants>();
   const [problem, setProblem] = useState<SaveProblem | null>(null);
   const [busy, setBusy] = useState(false);
   const self = user.id === me.user.id;
@@ -154,7 +156,9 @@ function PermissionsForm(props: {
             type="checkbox"
             checked={grants.collaborator}
             disabled={readOnly}
-            onChange={(e) => change(withCollaborator(grants, e.target.checked, options.catalog))}
+            onChange={(e) =>
+              change(flipBack("tenant", grants, withCollaborator(grants, e.target.checked, options.catalog)))
+            }
           />
           Collaborator (at tenant level)
         </label>

@@ -111,7 +111,7 @@ export function auditMark(trx: Trx): number {
 
 /** The savepoint was released: its events stay queued. */
 export function auditKeep(trx: Trx): void {
-  openMarks.set(trx, (openMarks.get(trx) ?? 1) - 1);
+  openMarks.set(trx, Math.max(0, (openMarks.get(trx) ?? 0) - 1));
 }
 
 /** Drops the events appended since `mark`: their savepoint was rolled back. */

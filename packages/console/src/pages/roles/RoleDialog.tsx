@@ -159,7 +159,7 @@ export function RoleDialog(props: {
             checked={grants.collaborator}
             disabled={readOnly || unheldFlip.length > 0}
             aria-describedby={`${ids}-collaborator-hint`}
-            onChange={() => setGrants(flipBack(grants, flipped))}
+            onChange={() => setGrants(flipBack("tenant", grants, flipped))}
           />
           Collaborator (at tenant level)
         </label>
