@@ -182,6 +182,38 @@ describe(`audit purge in steps (${TEST_DB})`, () => {
     }
   }, 60_000);
 
+  it("stops an export a purge overtakes once it has sent events, and starts one it overtook before after the purge", async () => {
+    const { c, admin } = await pastTheHorizon(2_000);
+    const ctx = { tenantId: c.id, actor: systemActor, ip: null, userAgent: null, requestId: null };
+    const exporting = async (whenFirstSent: () => Promise<unknown>) => {
+      const events = await t.app.core.audit.exportEvents(ctx, {});
+      const seqs: number[] = [];
+      try {
+        for await (const e of events) {
+          seqs.push(e.seq);
+          if (seqs.length === 1) await whenFirstSent();
+        }
+        return { seqs, failed: false };
+      } catch {
+        return { seqs, failed: true };
+      }
+    };
+    // Its first page (500 events) on its way when the purge commits: the rest would have a hole.
+    const overtaken = await exporting(() => admin.audit.purge());
+    expect(overtaken.failed).toBe(true);
+    expect(overtaken.seqs).toEqual(overtaken.seqs.map((_, i) => i + 1));
+    expect(overtaken.seqs.length).toBe(500);
+    // Overtaken before it sent anything: it starts after the purge's anchor, whole.
+    const more = await pastTheHorizon(2_000);
+    const moreCtx = { ...ctx, tenantId: more.c.id };
+    const events = await t.app.core.audit.exportEvents(moreCtx, {});
+    const purged = await more.admin.audit.purge();
+    const seqs: number[] = [];
+    for await (const e of events) seqs.push(e.seq);
+    expect(seqs[0]).toBe(purged.purgedThroughSeq + 1);
+    expect(seqs.every((seq, i) => i === 0 || seq === seqs[i - 1]! + 1)).toBe(true);
+  }, 60_000);
+
   it("answers a refusal sent with an Idempotency-Key as a refusal, and runs it again when sent again", async () => {
     const { c, admin } = await pastTheHorizon(10);
     const token = (
