@@ -3,18 +3,13 @@ import { z } from "zod";
 import { Id } from "./common.ts";
 import { PatientRef } from "./patient-access.ts";
 
-/**
- * A patient reference as the clinical application names it: what a read of grants takes (no
- * control characters), so a question no grant could ever answer is refused as the grant would be.
- * Spaces at its ends are allowed, as in every read: nothing stored before that rule is out of reach.
- */
-const CheckPatientRef = PatientRef;
-
 export const CheckBody = z.strictObject({
   userId: Id,
   permission: z.string().min(1).max(80),
   workspaceId: Id.nullable().optional(),
-  patientRef: CheckPatientRef.nullable().optional(),
+  // What a read of grants takes (no control characters), so a question no grant could ever answer
+  // is refused as the grant would be; spaces at its ends stay allowed, as in every read.
+  patientRef: PatientRef.nullable().optional(),
 });
 export type CheckBody = z.infer<typeof CheckBody>;
 
@@ -153,7 +148,7 @@ const WhoCanLimit = z.number().int().min(1).max(WHO_CAN_MAX_LIMIT).describe("pag
 export const WhoCanBody = z.strictObject({
   permission: z.string().min(1).max(80),
   workspaceId: Id.nullable().optional(),
-  patientRef: CheckPatientRef.nullable().optional(),
+  patientRef: PatientRef.nullable().optional(),
   limit: WhoCanLimit.optional(),
   cursor: z.string().max(512).optional(),
 });

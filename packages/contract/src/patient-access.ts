@@ -12,13 +12,23 @@ import {
 } from "./common.ts";
 import { UserStatus } from "./users.ts";
 
+export const PATIENT_REF_MAX_LENGTH = 200;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * PatientRef's rules past its length, as one predicate: the decision routes' fast path
+ * (server/routes/decision-fast-path.ts) checks a reference without zod and must agree.
+ */
+export const isPatientRefText = (v: string) => !CONTROL_CHARACTER.test(v) && v !== "." && v !== "..";
+
 /** An opaque reference the clinical application chose for a patient: never patient data. */
 export const PatientRef = z
   .string()
   .min(1, "is required")
-  .max(200)
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-  .refine((v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v), {
+  .max(PATIENT_REF_MAX_LENGTH)
+  .refine((v) => !CONTROL_CHARACTER.test(v), {
     message: "must not contain control characters",
     abort: true, // said once: a new reference's text rule below would say it again
   })
