@@ -399,7 +399,14 @@ describe(`patient access (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     await lacks(creator.id, undefined, "patients.write and patients.phi");
     // Its role would allow it in Ward A, but the user is not active there.
     const elsewhere = await createUser(t, a, { roleId: creatorRole, extra: { workspaceAccess: [wsA2] } });
-    await lacks(elsewhere.user.id, wsA, "patients.write and patients.phi");
+    const p = await report(elsewhere.user.id, wsA);
+    expect(`${p.status} ${p.code}`).toBe("422 PATIENT_CREATOR_NOT_PERMITTED");
+    expect(p.errors).toEqual([
+      { path: "workspaceId", message: expect.stringContaining("not active in this workspace") },
+    ]);
+    expect(p.problem.detail).not.toContain("lacks");
+    // Where it is active, its role has no row: what it lacks is named.
+    await lacks(elsewhere.user.id, wsA2, "patients.write and patients.phi");
     // Not active: an invited user has never signed in, a deactivated one cannot.
     const invited = await a.admin.users.create({
       username: `invited-${refCounter}`,

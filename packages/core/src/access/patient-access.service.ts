@@ -18,7 +18,7 @@ import { ensureNotSelf } from "../users/user-lifecycle.service.ts";
 import { createUserStore } from "../users/users.store.ts";
 import { createWorkspaceStore } from "../workspaces/workspaces.store.ts";
 import { currentHolder, holderOf } from "./current-holder.ts";
-import { accessBeyond, grantChanges, lacksToCreatePatients } from "./grants.rules.ts";
+import { accessBeyond, grantChanges, isActiveIn, lacksToCreatePatients } from "./grants.rules.ts";
 import {
   createPatientAccessStore,
   lockTenantRow,
@@ -93,6 +93,13 @@ export function createPatientAccessService(deps: Deps) {
       );
     }
     const holder = await holderOf(trx, caller.tenantId, user.id, user.role_id);
+    // Named as such: "lacks patients.write" sent integrators to change a role that was not the cause.
+    if (holder && workspaceId !== null && !isActiveIn(holder, workspaceId)) {
+      const message = "is not active in this workspace, so may not have created a patient there";
+      throw new AppError("PATIENT_CREATOR_NOT_PERMITTED", `The user ${message}`, {
+        errors: [{ path: "workspaceId", message }],
+      });
+    }
     const lacking = holder ? lacksToCreatePatients(caller.catalog, holder, workspaceId) : ["patients.write"];
     if (lacking.length === 0) return;
     const where = workspaceId === null ? "at tenant level" : "in this workspace";
