@@ -2,7 +2,8 @@
  * The Actions menu of a user row (W8, W10): driven by keyboard as a WAI-ARIA menu button, and
  * each action with the server's state checked afterwards: unlock, random password shown once (from
  * the menu, and from Edit's Password part: W8),
- * reset link, reset MFA, end sessions, mark a password compromised, deactivate/reactivate, archive → Archived → restore,
+ * reset link, reset MFA, end sessions, mark a password compromised, deactivate/reactivate, archive → Archived → edit
+ * its role → restore,
  * purge (offered on every user but oneself; refused in words for one with history).
  */
 import type { Locator, Page } from "playwright-core";
@@ -298,15 +299,32 @@ describe("user actions", () => {
     expect((await tenant.admin.users.get(ben.id)).status).toBe("archived");
     await page.getByLabel("Status").selectOption({ label: "Archived" });
     await page.getByRole("button", { name: "Actions for Ben Carter" }).click();
-    // Archived: no edit, no credentials; restore or purge.
+    // Archived: no credentials; its roles can be edited (to free a role for deletion), restore or purge.
     expect(await page.getByRole("menuitem").allInnerTexts()).toEqual([
+      "Edit",
       "Effective permissions",
       "Restore",
       "Purge",
     ]);
+    await page.getByRole("menuitem", { name: "Edit", exact: true }).click();
+    const edit = page.getByRole("dialog", { name: "Edit Ben Carter" });
+    await visible(edit.getByText("This user is archived"));
+    // It opens on Roles; the rest is shown, not editable, and no password is offered.
+    expect(await edit.getByRole("tab", { name: /^Roles/ }).getAttribute("aria-selected")).toBe("true");
+    const other = Object.entries(await roleIds(tenant)).find(
+      ([name]) => name !== "Viewer" && name !== "Administrator",
+    )!;
+    await edit.getByLabel("Role", { exact: true }).selectOption({ label: other[0] });
+    await edit.getByRole("tab", { name: "User Information" }).click();
+    expect(await edit.getByLabel("First name").isDisabled()).toBe(true);
+    expect(await edit.getByText("Password", { exact: true }).count()).toBe(0);
+    await edit.getByRole("button", { name: "Save" }).click();
+    await gone(edit);
+    expect(await tenant.admin.users.get(ben.id)).toMatchObject({ status: "archived", roleId: other[1] });
+    await page.getByRole("button", { name: "Actions for Ben Carter" }).click();
     await page.getByRole("menuitem", { name: "Restore" }).click();
     await said(page, "Ben Carter was restored (now active).");
-    expect((await tenant.admin.users.get(ben.id)).status).toBe("active");
+    expect(await tenant.admin.users.get(ben.id)).toMatchObject({ status: "active", roleId: other[1] });
   });
 
   it("offers Purge on users of every status, purges one with no history, and says why one with history cannot be", async () => {

@@ -336,12 +336,11 @@ describe(`roles (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect([fallback.problem.userCount, fallback.problem.archivedUserCount]).toEqual([0, 1]);
     expect(fallback.problem.detail).toContain("default role");
     await a.admin.settings.update({ scimDefaultRoleId: null });
-    await t.db.kysely
-      .updateTable("users")
-      .set({ role_id: other.id })
-      .where("tenant_id", "=", a.id)
-      .where("id", "=", archived.id)
-      .execute();
+    // The way out it names: the archived holder's role changes without a restore (which would
+    // let the departed person sign in again).
+    expect(last.problem.detail).toContain("without restoring it");
+    const moved = await a.admin.users.update(archived.id, { roleId: other.id });
+    expect([moved.status, moved.roleId]).toEqual(["archived", other.id]);
     await a.admin.roles.delete(role.id);
     // The three non-archived former holders now hold "other"; the archived one is not counted.
     expect((await a.admin.roles.get(other.id)).userCount).toBe(3);

@@ -301,11 +301,41 @@ describe(`users (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect([final.title, final.version]).toEqual([won[0]!.title, u.version + 1]);
   });
 
-  it("refuses to edit an archived user (restore first)", async () => {
+  it("refuses to edit an archived user's fields (restore first) but changes its roles and workspaces", async () => {
     const u = await a.admin.users.create(newUser(viewerRole));
     await setUserColumns(t, a.id, u.id, { status: "archived" });
+    const archived = await a.admin.users.get(u.id);
     const p = await problemOf(() => a.admin.users.update(u.id, { title: "Dr" }));
     expect([p.status, p.code]).toEqual([409, "USER_STATE_INVALID"]);
+    expect(p.errors).toEqual([{ path: "title", message: "cannot be changed while the user is archived" }]);
+    // A role with a field besides: refused whole, nothing changed.
+    const mixed = await problemOf(() =>
+      a.admin.users.update(u.id, { roleId: adminRole, email: "x@y.example" }),
+    );
+    expect([mixed.code, mixed.errors.map((e) => e.path)]).toEqual(["USER_STATE_INVALID", ["email"]]);
+    expect(await a.admin.users.get(u.id)).toEqual(archived);
+    const ws = await a.admin.workspaces.create({ slug: "archived-ws", name: "Archived WS" });
+    const holders = (await a.admin.roles.get(adminRole)).userCount;
+    const after = await a.admin.users.update(u.id, {
+      roleId: adminRole,
+      workspaceAccess: [ws.id],
+      workspaceRoles: [{ workspaceId: ws.id, roleId: viewerRole }],
+    });
+    expect(after).toMatchObject({
+      status: "archived",
+      roleId: adminRole,
+      workspaceAccess: [ws.id],
+      workspaceRoles: [{ workspaceId: ws.id, roleId: viewerRole }],
+      title: archived.title,
+      version: archived.version + 1,
+    });
+    // An archived holder is not counted (it blocks a deletion, said apart).
+    expect((await a.admin.roles.get(adminRole)).userCount).toBe(holders);
+    const events = await a.admin.audit.list({ targetId: u.id });
+    expect(events.items[0]).toMatchObject({
+      action: "user.updated",
+      changes: { roleId: { before: viewerRole, after: adminRole } },
+    });
   });
 
   it("lets nobody change their own role", async () => {

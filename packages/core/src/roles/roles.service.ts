@@ -256,7 +256,11 @@ export function createRolesService(deps: Deps) {
       ]
         .filter(Boolean)
         .join(" and ");
-      throw new AppError("ROLE_IN_USE", `The role is held by ${who}; give them another role first`, {
+      const how =
+        archived > 0
+          ? " (an archived user's role can be changed without restoring it: Edit, under the Archived filter)"
+          : "";
+      throw new AppError("ROLE_IN_USE", `The role is held by ${who}; give them another role first${how}`, {
         extensions: { userCount: current, archivedUserCount: archived },
       });
     }

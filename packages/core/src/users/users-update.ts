@@ -1,7 +1,8 @@
 /**
  * Editing a user (PATCH): any field, with the same checks as create, plus the guards that only an
  * edit can break: nobody changes their own role, the last administrator stays, an archived user
- * is restored before it is edited (so a reserved identity cannot be silently re-purposed).
+ * is restored before its identity or fields are edited (so a reserved identity cannot be silently
+ * re-purposed); only its roles and workspaces may change while it is archived.
  */
 
 import type { UpdateUserBody, User } from "@staffgate/contract";
@@ -43,6 +44,13 @@ import { loadTargetWithin } from "./user-lifecycle.service.ts";
 import { createUserStore } from "./users.store.ts";
 import { toUser } from "./users.table.ts";
 
+/** What an archived user's edit may change: what the Roles tab holds. */
+const ARCHIVED_EDITABLE: ReadonlySet<keyof UpdateUserBody> = new Set([
+  "roleId",
+  "workspaceAccess",
+  "workspaceRoles",
+]);
+
 /** `undefined` keeps the current value; `null` or "" clears an optional text field. */
 function pick(patch: string | null | undefined, current: string | null): string | null {
   return patch === undefined ? current : text(patch);
@@ -67,7 +75,18 @@ export async function updateUserIn(
   if (!row) throw new AppError("USER_NOT_FOUND");
   expectVersion(row.version, ifMatch);
   if (row.status === "archived") {
-    throw new AppError("USER_STATE_INVALID", "The user is archived; restore it before editing");
+    // Its roles and workspaces may change without a restore: a role held only by archived users
+    // could not be deleted otherwise except by making their accounts usable again (restore mails
+    // an invited one, lets the rest sign in). Its identity and fields wait for a restore.
+    const fields = (Object.keys(input) as (keyof UpdateUserBody)[]).filter((k) => input[k] !== undefined);
+    const other = fields.filter((k) => !ARCHIVED_EDITABLE.has(k));
+    if (other.length > 0) {
+      throw new AppError(
+        "USER_STATE_INVALID",
+        "The user is archived: only its role, workspaces and workspace roles can be changed; restore it to edit the rest",
+        { errors: other.map((path) => ({ path, message: "cannot be changed while the user is archived" })) },
+      );
+    }
   }
   const now = deps.clock.now().toISOString();
   // Past its expiry (the expiry job archives it within moments) an edit clearing or moving the

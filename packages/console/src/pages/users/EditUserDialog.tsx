@@ -6,7 +6,8 @@
  * nor a virtual user) can also set it here, as Prevounce's Edit does (W8): the fields are saved
  * first, then the password as the Actions items set it; a generated one is shown once after. A
  * refused password is said beside its field and the dialog stays open: the next Save sends only
- * what is still unsaved.
+ * what is still unsaved. An archived user's roles and workspaces can be changed, nothing else (the
+ * API's rule: a role held only by archived users is freed without restoring them).
  */
 import { useRef, useState } from "react";
 import { fieldErrors, problemCode } from "../../api.ts";
@@ -65,7 +66,10 @@ export function EditUserDialog(props: {
               options={props.options}
               privateRoleId={u.privateRole ? u.roleId : undefined}
               ownRole={u.id === me.user.id}
-              passwordSettable={can("users.credentials") && u.id !== me.user.id && !u.virtual}
+              passwordSettable={
+                can("users.credentials") && u.id !== me.user.id && !u.virtual && u.status !== "archived"
+              }
+              archived={u.status === "archived"}
               onCancel={props.onClose}
               onSubmit={async (values, hasProfessionalId) => {
                 const from = saved.current ?? u;

@@ -43,9 +43,14 @@ export function UserForm(props: {
   readonly onCancel: () => void;
   /** Shown above the buttons, e.g. that someone else changed the user meanwhile. */
   readonly notice?: ReactNode;
+  /**
+   * Edit of an archived user: only the Roles tab can change (the API refuses the rest until a
+   * restore), so it opens there and the User Information fields are shown disabled.
+   */
+  readonly archived?: boolean;
 }) {
   const { me } = useSession();
-  const [tab, setTab] = useState<Tab>("info");
+  const [tab, setTab] = useState<Tab>(props.archived ? "roles" : "info");
   const [values, setValues] = useState(props.initial);
   const [refused, setRefused] = useState<Refused>({ errors: {}, values: props.initial });
   const [error, setError] = useState<string | null>(null);
@@ -115,6 +120,12 @@ export function UserForm(props: {
 
   return (
     <form ref={form} onSubmit={submit} aria-busy={busy} noValidate className="user-form">
+      {props.archived && (
+        <p className="hint">
+          This user is archived: only their role, workspaces and workspace roles can be changed (to free a
+          role you want to delete, say). Restore them to edit the rest.
+        </p>
+      )}
       <Tabs
         label={props.label}
         selected={tab}
@@ -125,11 +136,13 @@ export function UserForm(props: {
             label: "User Information",
             invalid: invalid("info"),
             panel: (
-              <UserInfoFields
-                {...fields}
-                workRoles={props.options.workRoles}
-                passwordSettable={props.passwordSettable ?? false}
-              />
+              <fieldset disabled={props.archived} className="frozen">
+                <UserInfoFields
+                  {...fields}
+                  workRoles={props.options.workRoles}
+                  passwordSettable={props.passwordSettable ?? false}
+                />
+              </fieldset>
             ),
           },
           {

@@ -69,7 +69,8 @@ const destructive =
   (u: User): Confirmation => ({ title, body: body(u), confirmLabel, danger: true });
 
 export const ACTIONS: readonly ActionDef[] = [
-  { id: "edit", label: "Edit", group: 0, applies: (u, c) => manage(c) && u.status !== "archived" },
+  // An archived user's Edit changes its roles only (the rest waits for a restore).
+  { id: "edit", label: "Edit", group: 0, applies: (u, c) => manage(c) },
   {
     id: "permissions",
     label: "Edit Permissions",
