@@ -129,7 +129,7 @@ describe("settings", () => {
 
   it("offers a security officer without users.view the roles to choose from, and asks nothing refused", async () => {
     const officerRole = await tenant.admin.roles.create({
-      name: "Security officer",
+      name: "Settings keeper",
       permissions: ["settings.manage"],
     });
     const officer = await createStaff(tenant, "sol", "quartz-heron-lattice-8831", { roleId: officerRole.id });
@@ -266,5 +266,59 @@ describe("settings", () => {
     await visible(page.getByRole("heading", { name: "Audit log", level: 1 }));
     expect(asked).toHaveLength(3);
     expect(await tenant.admin.settings.get()).toEqual(before);
+  });
+
+  it("says which API tokens a stricter MFA requirement holds back, as soon as it is saved", async () => {
+    // Sam manages settings and holds no patient permission (not confined by the new rule); Mona
+    // holds the Administrator role, has not enrolled, and made the clinical application's token.
+    const samRole = await tenant.admin.roles.create({
+      name: "Security officer",
+      permissions: ["settings.manage", "api_tokens.manage", "users.view"],
+    });
+    const admin = (await tenant.admin.roles.list({ limit: 200 })).items.find(
+      (r) => r.name === "Administrator",
+    )!;
+    const viewer = (await tenant.admin.roles.list({ limit: 200 })).items.find((r) => r.name === "Viewer")!;
+    const sam = await createStaff(tenant, "sam", "Quill-harbour-3318-dune", { roleId: samRole.id });
+    const mona = await createStaff(tenant, "mona", "Fennel-orbit-2207-slate", { roleId: admin.id });
+    const monaApi = e.api.withToken(
+      (
+        await e.api.auth.login({
+          tenant: tenant.slug,
+          login: mona.username,
+          password: "Fennel-orbit-2207-slate",
+        })
+      ).token,
+    );
+    const made = await monaApi.apiTokens.create({ name: "Lab app", roleId: viewer.id });
+    const samApi = e.api.withToken(
+      (
+        await e.api.auth.login({
+          tenant: tenant.slug,
+          login: sam.username,
+          password: "Quill-harbour-3318-dune",
+        })
+      ).token,
+    );
+    const page = await signedIn({
+      path: "/settings",
+      login: sam.username,
+      password: "Quill-harbour-3318-dune",
+    });
+    try {
+      await page
+        .getByLabel("MFA requirement")
+        .selectOption({ label: "People whose role holds patient permissions" });
+      await page.getByRole("button", { name: "Save All" }).click();
+      await hasText(
+        page.getByRole("status"),
+        "Saved 1 change to the security settings. The API token “Lab app” is held back: its requests are refused until the person who made it enrols in two-factor sign-in (or it is replaced, on API tokens).",
+      );
+      await expect(e.api.withToken(made.token).auth.me()).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    } finally {
+      await samApi.settings.update({ mfaRequired: "off" });
+    }
+    // Back to no requirement: the token answers again.
+    expect((await e.api.withToken(made.token).auth.me()).user.id).toBe(made.userId);
   });
 });

@@ -91,6 +91,28 @@ function changesOf(
   return { body, invalid };
 }
 
+type Api = ReturnType<typeof useApi>;
+
+async function heldBackTokens(api: Api) {
+  return (await listAll((page) => api.apiTokens.list(page))).filter(
+    (t) => t.heldBack && t.revokedAt === null,
+  );
+}
+
+async function heldBackIds(api: Api): Promise<ReadonlySet<string>> {
+  return new Set((await heldBackTokens(api)).map((t) => t.id));
+}
+
+/** The API tokens held back since `before` (an MFA requirement saved), in words; null when none. */
+async function newlyHeldBack(api: Api, before: ReadonlySet<string>): Promise<string | null> {
+  const held = (await heldBackTokens(api)).filter((t) => !before.has(t.id));
+  if (held.length === 0) return null;
+  const names = held.map((t) => `“${t.name}”`).join(", ");
+  return held.length === 1
+    ? `The API token ${names} is held back: its requests are refused until the person who made it enrols in two-factor sign-in (or it is replaced, on API tokens).`
+    : `${held.length} API tokens are held back: ${names}. Their requests are refused until the people who made them enrol in two-factor sign-in (or they are replaced, on API tokens).`;
+}
+
 export function SettingsPage() {
   const { can } = useSession();
   // Checked before anything loads: a page nobody may open asks the API nothing (each refusal would
@@ -103,7 +125,7 @@ export function SettingsPage() {
 
 function SettingsView() {
   const api = useApi();
-  const { refresh } = useSession();
+  const { refresh, can } = useSession();
   const [state] = useLoad(() => api.settings.get(), [api]);
   // Formal roles only (a private role is never a default); every page of them.
   const [roles] = useLoad<readonly Role[]>(
@@ -158,13 +180,23 @@ function SettingsView() {
       return;
     }
     setBusy(true);
+    // A stricter MFA requirement holds back the API tokens of makers who must now enrol: the
+    // clinical application's requests are refused from the next one, so the save says which.
+    const tokensBefore =
+      "mfaRequired" in body && can("api_tokens.manage") ? await heldBackIds(api).catch(() => null) : null;
     try {
       const next = await api.settings.update(body, { ifMatch: saved.version });
       setSaved(next);
       setProfile((p) => p && { ...p, version: carriedVersion(p.version, saved.version, next.version) });
       setDrafts(draftsOf(next));
       const n = Object.keys(body).length;
-      setNotice(`Saved ${n} change${n === 1 ? "" : "s"} to the security settings.`);
+      const done = `Saved ${n} change${n === 1 ? "" : "s"} to the security settings.`;
+      setNotice(done);
+      if (tokensBefore) {
+        newlyHeldBack(api, tokensBefore)
+          .then((words) => words && setNotice(`${done} ${words}`))
+          .catch(() => undefined);
+      }
       // The signed-in session reads its idle limit (the idle clock's), its confinement (the MFA
       // requirement) and the practice's rules from /auth/me, which a save may all change: read
       // again, or the clock counted to the old limit while the server ended the session.
