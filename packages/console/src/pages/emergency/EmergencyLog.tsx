@@ -95,7 +95,12 @@ export function EmergencyLog(props: {
                   {mayEnd(e) && (
                     <div className="row-actions">
                       <button type="button" onClick={() => setEnding(e)}>
-                        End access<span className="visually-hidden"> of {e.displayName}</span>
+                        {/* One person may hold several: each button names its own by when it opened. */}
+                        End access
+                        <span className="visually-hidden">
+                          {" "}
+                          of {e.displayName}, opened {formatDateTime(e.openedAt)}
+                        </span>
                       </button>
                     </div>
                   )}
@@ -108,7 +113,11 @@ export function EmergencyLog(props: {
                     </>
                   ) : reviewer ? (
                     <button type="button" onClick={() => setReviewing(e)}>
-                      Review<span className="visually-hidden"> the access of {e.displayName}</span>
+                      Review
+                      <span className="visually-hidden">
+                        {" "}
+                        the access of {e.displayName}, opened {formatDateTime(e.openedAt)}
+                      </span>
                     </button>
                   ) : (
                     <span className="muted">Not reviewed yet</span>
