@@ -129,7 +129,7 @@ describe("settings", () => {
 
   it("offers a security officer without users.view the roles to choose from, and asks nothing refused", async () => {
     const officerRole = await tenant.admin.roles.create({
-      name: "Settings keeper",
+      name: "Security officer",
       permissions: ["settings.manage"],
     });
     const officer = await createStaff(tenant, "sol", "quartz-heron-lattice-8831", { roleId: officerRole.id });
@@ -272,7 +272,7 @@ describe("settings", () => {
     // Sam manages settings and holds no patient permission (not confined by the new rule); Mona
     // holds the Administrator role, has not enrolled, and made the clinical application's token.
     const samRole = await tenant.admin.roles.create({
-      name: "Security officer",
+      name: "Settings keeper",
       permissions: ["settings.manage", "api_tokens.manage", "users.view"],
     });
     const admin = (await tenant.admin.roles.list({ limit: 200 })).items.find(
@@ -281,25 +281,11 @@ describe("settings", () => {
     const viewer = (await tenant.admin.roles.list({ limit: 200 })).items.find((r) => r.name === "Viewer")!;
     const sam = await createStaff(tenant, "sam", "Quill-harbour-3318-dune", { roleId: samRole.id });
     const mona = await createStaff(tenant, "mona", "Fennel-orbit-2207-slate", { roleId: admin.id });
-    const monaApi = e.api.withToken(
-      (
-        await e.api.auth.login({
-          tenant: tenant.slug,
-          login: mona.username,
-          password: "Fennel-orbit-2207-slate",
-        })
-      ).token,
-    );
+    const session = async (login: string, password: string) =>
+      e.api.withToken((await e.api.auth.login({ tenant: tenant.slug, login, password })).token);
+    const monaApi = await session(mona.username, "Fennel-orbit-2207-slate");
     const made = await monaApi.apiTokens.create({ name: "Lab app", roleId: viewer.id });
-    const samApi = e.api.withToken(
-      (
-        await e.api.auth.login({
-          tenant: tenant.slug,
-          login: sam.username,
-          password: "Quill-harbour-3318-dune",
-        })
-      ).token,
-    );
+    const samApi = await session(sam.username, "Quill-harbour-3318-dune");
     const page = await signedIn({
       path: "/settings",
       login: sam.username,
