@@ -198,9 +198,13 @@ describe("emergency access", () => {
     });
     const page = await signedIn({ path: "/emergency-access" });
     const row = page.getByRole("row", { name: /PAT-4004/ });
-    // One person may hold several: each row's buttons name theirs by when it opened.
-    await visible(row.getByRole("button", { name: /^End access of Cal Clinician, opened \S/ }));
-    await visible(row.getByRole("button", { name: /^Review the access of Cal Clinician, opened \S/ }));
+    // One person may hold several at once: each row's buttons name theirs, by what and when.
+    await visible(
+      row.getByRole("button", { name: /^End access of Cal Clinician to Patient PAT-4004, opened \S/ }),
+    );
+    await visible(
+      row.getByRole("button", { name: /^Review the access of Cal Clinician to Patient PAT-4004, opened \S/ }),
+    );
     // Reviewing it now is allowed, but the dialog says the access is still open.
     await row.getByRole("button", { name: /^Review/ }).click();
     const review = page.getByRole("dialog", { name: "Review emergency access" });

@@ -584,6 +584,23 @@ describe(`users as CSV (${TEST_DB})`, () => {
     expect((await a.admin.users.get(created.rows[0]!.userId!)).status).toBe("inactive");
   });
 
+  it("changes an archived user's role as the API does, and names each other column it cannot change", async () => {
+    const viewer = await roleIdByName(t, a, "Viewer");
+    const other = await roleIdByName(t, a, "Administrator");
+    const { user: gone } = await createUser(t, a, { roleId: viewer });
+    await a.admin.userActions.archive(gone.id);
+    const [mixed] = await bothReports(a.admin, `email,role,firstName\n${gone.email},Administrator,Renamed\n`);
+    expect(mixed).toEqual([
+      {
+        column: "firstName",
+        message: "cannot change while the user is archived: restore it in the console or the API first",
+      },
+    ]);
+    expect((await a.admin.users.get(gone.id)).roleId).toBe(viewer);
+    await a.admin.users.import({ csv: `email,role\n${gone.email},Administrator\n` });
+    expect(await a.admin.users.get(gone.id)).toMatchObject({ status: "archived", roleId: other });
+  });
+
   it("refuses a status a file cannot set, and an id that is not the email's user, instead of ignoring them", async () => {
     const viewer = await roleIdByName(t, a, "Viewer");
     const { user: one } = await createUser(t, a, { roleId: viewer });

@@ -258,7 +258,7 @@ export function createRolesService(deps: Deps) {
         .join(" and ");
       const how =
         archived > 0
-          ? " (an archived user's role can be changed without restoring it: Edit, under the Archived filter)"
+          ? " (an archived user's role can be changed without restoring it: Users, Status Archived, Edit)"
           : "";
       throw new AppError("ROLE_IN_USE", `The role is held by ${who}; give them another role first${how}`, {
         extensions: { userCount: current, archivedUserCount: archived },

@@ -1,13 +1,14 @@
 /**
  * The rules of the API's create and edit that a CSV row can break, checked without writing so that
- * a row reports them together with its other problems: work roles, an archived user, one's own
- * role, privilege escalation, and a target who holds more than the importer.
+ * a row reports them together with its other problems: work roles, an archived user's fields (its
+ * roles and workspaces may change, as through the API), one's own role, privilege escalation, and a
+ * target who holds more than the importer.
  */
 import type { ErrorCode, User, WorkRole } from "@staffgate/contract";
 import { isOwnAccount } from "../auth/caller.ts";
 import { isAppError } from "../shared/errors.ts";
 import type { StatusChange } from "./user-csv.rules.ts";
-import { errorsOf, type ImportRun, type RowError, refusalCodeOf } from "./user-csv-run.ts";
+import { columnOf, errorsOf, type ImportRun, type RowError, refusalCodeOf } from "./user-csv-run.ts";
 import {
   checkWorkRole,
   checkWorkspaceRoles,
@@ -16,7 +17,7 @@ import {
   loadFormalRole,
 } from "./user-input.ts";
 import { loadTargetWithin } from "./user-lifecycle.service.ts";
-import { extendsExpiry } from "./users-update.ts";
+import { ARCHIVED_EDITABLE, extendsExpiry } from "./users-update.ts";
 
 /**
  * The work-role rule (user-input.ts), and with an unknown work role, a professional ID that no
@@ -78,8 +79,14 @@ export async function checkGuards(
     }
   };
   const edits = Object.keys(patch).length > 0;
-  if (existing?.status === "archived" && edits) {
-    add("row", "the user is archived; restore it in the console or the API before editing");
+  if (existing?.status === "archived") {
+    // As the API's edit: its role and workspaces may change, the rest waits for a restore.
+    for (const key of Object.keys(patch).filter((k) => !ARCHIVED_EDITABLE.has(k))) {
+      add(
+        columnOf(key),
+        "cannot change while the user is archived: restore it in the console or the API first",
+      );
+    }
   }
   const own = existing !== null && isOwnAccount(run.caller, existing.id);
   if (own && "roleId" in patch) {

@@ -236,7 +236,7 @@ export function createUserLifecycleService(deps: Deps) {
     unlockUser(caller: Caller, ctx: Ctx, id: string, ifMatch?: number): Promise<User> {
       return inTenantTx(deps, ctx.tenantId, async (trx) => {
         const row = await loadTargetWithin(trx, caller, id, ifMatch);
-        // Archived users are not edited (restore first), and a lock is part of the account.
+        // An archived account is not unlocked (restore first): a lock is part of the account.
         if (row.status === "archived") {
           throw new AppError(
             "USER_STATE_INVALID",

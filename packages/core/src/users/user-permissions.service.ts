@@ -95,7 +95,8 @@ export function createUserPermissionsService(deps: Deps) {
           throw new AppError("SELF_ROLE_CHANGE", "Ask another administrator to change your permissions");
         }
         const row = await loadTargetWithin(trx, caller, id, ifMatch);
-        // As for every edit of a user (users-update.ts): an archived user is off the books.
+        // A private role is made of permissions, not chosen: an archived user waits for a restore
+        // (users-update.ts lets only its formal and per-workspace roles and workspaces change).
         if (row.status === "archived") {
           throw new AppError("USER_STATE_INVALID", "The user is archived; restore it before editing");
         }

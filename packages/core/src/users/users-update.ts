@@ -45,7 +45,7 @@ import { createUserStore } from "./users.store.ts";
 import { toUser } from "./users.table.ts";
 
 /** What an archived user's edit may change: what the Roles tab holds. */
-const ARCHIVED_EDITABLE: ReadonlySet<keyof UpdateUserBody> = new Set([
+export const ARCHIVED_EDITABLE: ReadonlySet<string> = new Set([
   "roleId",
   "workspaceAccess",
   "workspaceRoles",

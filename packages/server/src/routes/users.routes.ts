@@ -63,7 +63,8 @@ export function usersRoutes(app: FastifyInstance, core: Core, options: RouteOpti
     method: "PATCH",
     ifMatch: true,
     url: "/api/v1/users/:id",
-    summary: "Edit a user (not archived ones; not your own role)",
+    summary:
+      "Edit a user (of an archived one only roleId, workspaceAccess and workspaceRoles: any other field is 409 USER_STATE_INVALID; not your own role)",
     tags,
     auth: "tenant",
     permission: "users.manage",

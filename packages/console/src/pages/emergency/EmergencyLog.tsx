@@ -95,11 +95,11 @@ export function EmergencyLog(props: {
                   {mayEnd(e) && (
                     <div className="row-actions">
                       <button type="button" onClick={() => setEnding(e)}>
-                        {/* One person may hold several: each button names its own by when it opened. */}
+                        {/* One person may hold several at once: each button names its own. */}
                         End access
                         <span className="visually-hidden">
                           {" "}
-                          of {e.displayName}, opened {formatDateTime(e.openedAt)}
+                          of {e.displayName} to {props.scopeOf(e)}, opened {formatDateTime(e.openedAt)}
                         </span>
                       </button>
                     </div>
@@ -116,7 +116,8 @@ export function EmergencyLog(props: {
                       Review
                       <span className="visually-hidden">
                         {" "}
-                        the access of {e.displayName}, opened {formatDateTime(e.openedAt)}
+                        the access of {e.displayName} to {props.scopeOf(e)}, opened{" "}
+                        {formatDateTime(e.openedAt)}
                       </span>
                     </button>
                   ) : (
