@@ -70,7 +70,7 @@ const destructive =
 
 export const ACTIONS: readonly ActionDef[] = [
   // An archived user's Edit changes its roles only (the rest waits for a restore).
-  { id: "edit", label: "Edit", group: 0, applies: (u, c) => manage(c) },
+  { id: "edit", label: "Edit", group: 0, applies: (_u, c) => manage(c) },
   {
     id: "permissions",
     label: "Edit Permissions",
