@@ -8,7 +8,7 @@
  */
 import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { gone, hasText, shot, useE2e, visible } from "./harness.ts";
+import { describedAs, gone, hasText, shot, useE2e, visible } from "./harness.ts";
 import { enrolMfa, lockOut, roleIds, STAFF_PASSWORD, staff } from "./users-seed.ts";
 
 /** The page said this in its status message. */
@@ -325,6 +325,31 @@ describe("user actions", () => {
     await page.getByRole("menuitem", { name: "Restore" }).click();
     await said(page, "Ben Carter was restored (now active).");
     expect(await tenant.admin.users.get(ben.id)).toMatchObject({ status: "active", roleId: other[1] });
+  });
+
+  it("makes a person virtual in Edit, saying what it ends, and a virtual user a person again, invited", async () => {
+    const vic = await staff(tenant, "Vic", "Virtualis", { roleId: viewer });
+    const page = await signedIn();
+    await choose(page, "Vic Virtualis", "Edit");
+    const edit = page.getByRole("dialog", { name: "Edit Vic Virtualis" });
+    await edit.getByLabel("Virtual user").check();
+    // Said beside the box, and read with it.
+    await describedAs(
+      edit.getByLabel("Virtual user"),
+      "Saving removes their password and two-factor sign-in and ends their sessions.",
+    );
+    await edit.getByRole("button", { name: "Save" }).click();
+    await gone(edit);
+    expect(await tenant.admin.users.get(vic.id)).toMatchObject({ virtual: true, status: "active" });
+    await expect(signIn(vic.username)).rejects.toMatchObject({ code: "INVALID_CREDENTIALS" });
+
+    await choose(page, "Vic Virtualis", "Edit");
+    await edit.getByLabel("Virtual user").uncheck();
+    await visible(edit.getByText("Saving emails them an invitation to choose a password."));
+    await edit.getByRole("button", { name: "Save" }).click();
+    await gone(edit);
+    expect(await tenant.admin.users.get(vic.id)).toMatchObject({ virtual: false, status: "invited" });
+    expect((await e.lastEmail(vic.email, "user.invitation")).body).toContain("#token=");
   });
 
   it("offers Purge on users of every status, purges one with no history, and says why one with history cannot be", async () => {

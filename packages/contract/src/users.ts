@@ -167,6 +167,12 @@ export const UpdateUserBody = z.strictObject({
   workspaceRoles: UserFields.workspaceRoles,
   expiresAt: UserFields.expiresAt,
   /**
+   * A virtual user has no credentials and never signs in: turning it on removes the password, the
+   * two-factor enrolment and the sessions; turning it off (active users only) invites the person to
+   * choose a password.
+   */
+  virtual: z.boolean().optional(),
+  /**
    * Changing one's own email address needs the password again (ASVS 7.5.1: a stolen session must
    * not be able to move the account's reset links to another mailbox).
    */

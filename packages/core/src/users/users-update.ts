@@ -43,6 +43,7 @@ import { expiredRefusal, hasExpired } from "./user-lifecycle.rules.ts";
 import { loadTargetWithin } from "./user-lifecycle.service.ts";
 import { createUserStore } from "./users.store.ts";
 import { toUser } from "./users.table.ts";
+import { afterVirtualSwitch, virtualSwitch } from "./virtual-switch.ts";
 
 /** What an archived user's edit may change: what the Roles tab holds. */
 export const ARCHIVED_EDITABLE: ReadonlySet<string> = new Set([
@@ -148,6 +149,8 @@ export async function updateUserIn(
     });
   }
   const employeeNumber = pick(input.employeeNumber, row.employee_number);
+  const switchesVirtual = input.virtual !== undefined && input.virtual !== (row.virtual === 1);
+  const switched = switchesVirtual ? await virtualSwitch(trx, ctx, caller, row, input.virtual!) : {};
   const next: UsersTable = {
     ...row,
     username,
@@ -172,6 +175,7 @@ export async function updateUserIn(
     workspace_access_all:
       input.workspaceAccess === undefined ? row.workspace_access_all : flag(input.workspaceAccess === "all"),
     expires_at: input.expiresAt === undefined ? row.expires_at : expiryOrThrow(input.expiresAt, now),
+    ...switched,
   };
 
   // One's own expiry may come sooner, never later nor go (pentest audit, 2026-12-06: an
@@ -247,14 +251,15 @@ export async function updateUserIn(
   next.version = row.version + 1;
   const { tenant_id: _t, id: _i, created_at: _c, created_by: _b, ...patch } = next;
   await store.updateUserRow(id, patch);
-  if (roleChanged || wsRolesChanged || input.expiresAt !== undefined) {
+  if (roleChanged || wsRolesChanged || input.expiresAt !== undefined || switchesVirtual) {
     await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog);
   }
+  const ended = switchesVirtual ? await afterVirtualSwitch(deps, trx, ctx, next, now) : {};
   if (next.email_key !== row.email_key) await onEmailChanged(deps, trx, next, row.email, now);
   await appendAudit(deps, trx, ctx, {
     action: "user.updated",
     target: { type: "user", id, label: next.username },
-    changes,
+    changes: { ...changes, ...ended },
   });
   return { ...after, updatedAt: next.updated_at, version: next.version };
 }

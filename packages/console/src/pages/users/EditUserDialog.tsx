@@ -70,6 +70,7 @@ export function EditUserDialog(props: {
                 can("users.credentials") && u.id !== me.user.id && !u.virtual && u.status !== "archived"
               }
               archived={u.status === "archived"}
+              wasVirtual={u.id === me.user.id ? undefined : u.virtual}
               onCancel={props.onClose}
               onSubmit={async (values, hasProfessionalId) => {
                 const from = saved.current ?? u;

@@ -36,6 +36,8 @@ export function UserForm(props: {
   readonly ownRole?: boolean;
   /** Edit: offer the "Password" part (keep, type or generate one: W8). */
   readonly passwordSettable?: boolean;
+  /** Edit: offer the "Virtual user" switch, from this value (not on one's own account). */
+  readonly wasVirtual?: boolean | undefined;
   /** Saves; throws the API's refusal. `hasProfessionalId`: the chosen work role carries one. */
   readonly onSubmit: (values: UserFormValues, hasProfessionalId: boolean) => Promise<void>;
   /** Takes over a refusal the form should not show itself (true: handled). */
@@ -141,6 +143,7 @@ export function UserForm(props: {
                   {...fields}
                   workRoles={props.options.workRoles}
                   passwordSettable={props.passwordSettable ?? false}
+                  wasVirtual={props.wasVirtual}
                 />
               </fieldset>
             ),

@@ -2,6 +2,7 @@
  * The "User Information" tab: names, sign-in identity, work role, contact and professional
  * details, the account's expiry, and the password (create; edit when the caller may set it).
  */
+import { useId } from "react";
 import { ExpiresField } from "../../components/ExpiresField.tsx";
 import { Field, NamedOptions, SelectField, TextAreaField } from "../../components/Field.tsx";
 import { useSession } from "../../session.tsx";
@@ -57,6 +58,8 @@ export function UserInfoFields(
     readonly workRoles: readonly WorkRole[];
     /** Edit: the signed-in person may set this user's password (W8). */
     readonly passwordSettable?: boolean;
+    /** Edit: whether the user is virtual now, when the signed-in person may switch it (not their own). */
+    readonly wasVirtual?: boolean | undefined;
   },
 ) {
   const { values: v, errors, set, mode } = props;
@@ -99,7 +102,10 @@ export function UserInfoFields(
       {DETAILS.map(text)}
       <MoreFields {...props} />
       {mode === "create" && <CreateOnlyFields {...props} />}
-      {mode === "edit" && props.passwordSettable && (
+      {mode === "edit" && props.wasVirtual !== undefined && (
+        <VirtualSwitch {...props} wasVirtual={props.wasVirtual} />
+      )}
+      {mode === "edit" && props.passwordSettable && !v.virtual && (
         <div className="user-form-wide">
           <PasswordFields {...props} />
         </div>
@@ -137,6 +143,49 @@ function MoreFields({ values: v, errors, set }: FieldsProps) {
         hint="Empty: never. At that moment the account is archived and its sessions end."
       />
     </>
+  );
+}
+
+/** Edit: Provet's "Virtual user" flag, saying what switching it does before it is saved. */
+function VirtualSwitch({
+  values: v,
+  errors,
+  set,
+  wasVirtual,
+}: FieldsProps & { readonly wasVirtual: boolean }) {
+  const id = useId();
+  const hint =
+    v.virtual === wasVirtual
+      ? null
+      : v.virtual
+        ? "Saving removes their password and two-factor sign-in and ends their sessions."
+        : "Saving emails them an invitation to choose a password.";
+  return (
+    <div className="user-form-wide">
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={v.virtual}
+          onChange={(e) => set("virtual", e.target.checked)}
+          aria-invalid={errors.virtual ? true : undefined}
+          // What saving will do, and a refusal, are read with the box.
+          aria-describedby={
+            [hint ? `${id}-hint` : "", errors.virtual ? `${id}-error` : ""].join(" ").trim() || undefined
+          }
+        />
+        Virtual user (listed and schedulable, but never signs in)
+      </label>
+      {hint && (
+        <p id={`${id}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
+      {errors.virtual && (
+        <p id={`${id}-error`} className="field-error">
+          {errors.virtual}
+        </p>
+      )}
+    </div>
   );
 }
 

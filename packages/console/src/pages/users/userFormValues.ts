@@ -190,6 +190,7 @@ export function updateBody(
   const professionalId = professionalIdOf(v, hasProfessionalId);
   if (professionalId !== orNull(before.professionalId)) body.professionalId = professionalId;
   if (v.roleId !== before.roleId) body.roleId = v.roleId;
+  if (v.virtual !== before.virtual) body.virtual = v.virtual;
   if (v.accessAll !== before.accessAll || !sameSet(v.accessIds, before.accessIds)) {
     body.workspaceAccess = accessOf(v);
   }
