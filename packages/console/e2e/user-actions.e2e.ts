@@ -336,7 +336,7 @@ describe("user actions", () => {
     // Said beside the box, and read with it.
     await describedAs(
       edit.getByLabel("Virtual user"),
-      "Saving removes their password and two-factor sign-in and ends their sessions.",
+      "Saving removes their password and two-factor sign-in, ends their sessions and revokes the API tokens they made.",
     );
     await edit.getByRole("button", { name: "Save" }).click();
     await gone(edit);

@@ -3,6 +3,7 @@
  * credential at once; a virtual user made a person again is invited to choose a password.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { totpCodeAt, totpStepAt } from "../../core/src/auth/mfa.rules.ts";
 import {
   CANARY_PASSWORD,
   problemOf,
@@ -11,6 +12,7 @@ import {
   type TestApp,
   type TestTenant,
 } from "./harness.ts";
+import { createRole } from "./lifecycle-fixtures.ts";
 import { newUser, roleIdByName } from "./users-fixtures.ts";
 
 const NEW_PASSWORD = "copper-meadow-lantern-5127";
@@ -110,5 +112,45 @@ describe(`turning a user virtual and back (${TEST_DB})`, () => {
     );
     expect([p.status, p.code]).toEqual([403, "SELF_ACTION_FORBIDDEN"]);
     expect((await a.admin.users.get(me.id)).virtual).toBe(false);
+  });
+
+  it("needs users.credentials besides users.manage, and never moves the invitation to a new address", async () => {
+    // An editor who may not reset MFA nor end sessions could do both through the switch, then have
+    // the invitation sent to an address of their own (the review of this change).
+    const editorRole = await createRole(a, ["users.view", "users.manage"]);
+    const editor = await a.admin.users.create(newUser(editorRole, { password: CANARY_PASSWORD }));
+    const editorApi = await t.signIn(a.slug, editor.username);
+    // Holding nothing the editor lacks, so the editor may edit them.
+    const victimRole = await createRole(a, ["users.view"]);
+    const victim = await a.admin.users.create(newUser(victimRole, { password: CANARY_PASSWORD }));
+    expect((await editorApi.users.update(victim.id, { title: "Dr" })).title).toBe("Dr");
+    const before = await a.admin.users.get(victim.id);
+    const p = await problemOf(() => editorApi.users.update(victim.id, { virtual: true }));
+    expect([p.status, p.code, p.errors[0]?.path]).toEqual([403, "FORBIDDEN", "virtual"]);
+    expect(await a.admin.users.get(victim.id)).toEqual(before);
+
+    await a.admin.users.update(victim.id, { virtual: true });
+    const moved = await problemOf(() =>
+      a.admin.users.update(victim.id, { virtual: false, email: "elsewhere@attacker.example" }),
+    );
+    expect([moved.status, moved.code, moved.errors[0]?.path]).toEqual([409, "USER_STATE_INVALID", "virtual"]);
+    expect(await mails("elsewhere@attacker.example", "user.invitation")).toEqual([]);
+    expect((await a.admin.users.get(victim.id)).virtual).toBe(true);
+  });
+
+  it("records and tells what it removed: the password, the second factor and its devices", async () => {
+    const person = await a.admin.users.create(newUser(viewer, { password: CANARY_PASSWORD }));
+    const own = await t.signIn(a.slug, person.username);
+    const { secret } = await own.mfa.startTotp();
+    await own.mfa.confirmTotp(totpCodeAt(secret, totpStepAt(t.clock.now().getTime())));
+    await a.admin.users.update(person.id, { virtual: true });
+    const [event] = (await a.admin.audit.list({ targetId: person.id, action: "user.updated" })).items;
+    expect(event?.changes).toMatchObject({
+      virtual: { before: false, after: true },
+      passwordRemoved: { after: true },
+      mfaEnrolled: { before: true, after: false },
+      recoveryCodesRemoved: { after: 10 },
+    });
+    expect(await mails(person.email, "auth.mfa.reset_by_administrator")).toHaveLength(1);
   });
 });

@@ -150,7 +150,9 @@ export async function updateUserIn(
   }
   const employeeNumber = pick(input.employeeNumber, row.employee_number);
   const switchesVirtual = input.virtual !== undefined && input.virtual !== (row.virtual === 1);
-  const switched = switchesVirtual ? await virtualSwitch(trx, ctx, caller, row, input.virtual!) : {};
+  const switched = switchesVirtual
+    ? await virtualSwitch(trx, ctx, caller, row, input.virtual!, foldKey(email) !== row.email_key, now)
+    : {};
   const next: UsersTable = {
     ...row,
     username,
@@ -254,7 +256,7 @@ export async function updateUserIn(
   if (roleChanged || wsRolesChanged || input.expiresAt !== undefined || switchesVirtual) {
     await ensureAdministratorRemains(trx, ctx.tenantId, caller.catalog);
   }
-  const ended = switchesVirtual ? await afterVirtualSwitch(deps, trx, ctx, next, now) : {};
+  const ended = switchesVirtual ? await afterVirtualSwitch(deps, trx, ctx, row, next, now) : {};
   if (next.email_key !== row.email_key) await onEmailChanged(deps, trx, next, row.email, now);
   await appendAudit(deps, trx, ctx, {
     action: "user.updated",

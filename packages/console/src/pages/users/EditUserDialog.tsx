@@ -70,7 +70,8 @@ export function EditUserDialog(props: {
                 can("users.credentials") && u.id !== me.user.id && !u.virtual && u.status !== "archived"
               }
               archived={u.status === "archived"}
-              wasVirtual={u.id === me.user.id ? undefined : u.virtual}
+              // A credential action besides an edit (users.credentials), never on one's own account.
+              wasVirtual={u.id === me.user.id || !can("users.credentials") ? undefined : u.virtual}
               onCancel={props.onClose}
               onSubmit={async (values, hasProfessionalId) => {
                 const from = saved.current ?? u;

@@ -158,7 +158,7 @@ function VirtualSwitch({
     v.virtual === wasVirtual
       ? null
       : v.virtual
-        ? "Saving removes their password and two-factor sign-in and ends their sessions."
+        ? "Saving removes their password and two-factor sign-in, ends their sessions and revokes the API tokens they made."
         : "Saving emails them an invitation to choose a password.";
   return (
     <div className="user-form-wide">

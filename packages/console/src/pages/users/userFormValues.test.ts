@@ -42,6 +42,13 @@ describe("Edit's Password part (W8)", () => {
       mustChangePassword: true,
     });
   });
+
+  it("sends no password chosen before “Virtual user” was ticked (the part is hidden then)", () => {
+    expect(passwordBody({ ...user, virtual: true, passwordMode: "random" })).toBeNull();
+    expect(
+      passwordBody({ ...user, virtual: true, passwordMode: "set", password: "x".repeat(15) }),
+    ).toBeNull();
+  });
 });
 
 describe("a creator active only in some workspaces (docs/decisions.md)", () => {

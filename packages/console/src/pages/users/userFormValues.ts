@@ -202,6 +202,8 @@ export function updateBody(
 export function passwordBody(
   v: UserFormValues,
 ): { random: true; mustChangePassword: boolean } | { password: string; mustChangePassword: boolean } | null {
+  // A virtual user has no password: a choice hidden by ticking "Virtual user" is not sent.
+  if (v.virtual) return null;
   const mustChangePassword = v.mustChangePassword;
   if (v.passwordMode === "random") return { random: true, mustChangePassword };
   return v.passwordMode === "set" ? { password: v.password, mustChangePassword } : null;
