@@ -151,6 +151,8 @@ describe(`turning a user virtual and back (${TEST_DB})`, () => {
       mfaEnrolled: { before: true, after: false },
       recoveryCodesRemoved: { after: 10 },
     });
-    expect(await mails(person.email, "auth.mfa.reset_by_administrator")).toHaveLength(1);
+    const [told] = await mails(person.email, "auth.mfa.made_virtual");
+    expect(told?.body).toContain("made your account a virtual user");
+    expect(told?.body).not.toContain(secret);
   });
 });

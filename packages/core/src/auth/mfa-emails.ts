@@ -10,7 +10,12 @@ import type { Deps } from "../shared/deps.ts";
 import type { Executor } from "../shared/tx.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 
-export type MfaNotice = "enrolled" | "disabled" | "reset_by_administrator" | "recovery_codes_renewed";
+export type MfaNotice =
+  | "enrolled"
+  | "disabled"
+  | "reset_by_administrator"
+  | "recovery_codes_renewed"
+  | "made_virtual";
 
 const WHAT: Record<MfaNotice, { readonly subject: string; readonly text: string }> = {
   enrolled: {
@@ -30,6 +35,12 @@ const WHAT: Record<MfaNotice, { readonly subject: string; readonly text: string 
   recovery_codes_renewed: {
     subject: "New recovery codes were made",
     text: "New recovery codes were made for your account; the earlier ones no longer work.",
+  },
+  made_virtual: {
+    subject: "Your account can no longer sign in",
+    text:
+      "An administrator made your account a virtual user: it is still listed and can be scheduled, but its password and " +
+      "two-factor sign-in were removed, every session was signed out, and it cannot sign in.",
   },
 };
 

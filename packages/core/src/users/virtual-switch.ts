@@ -116,7 +116,7 @@ export async function afterVirtualSwitch(
     const ended = await endAccessOf(deps, trx, ctx, user.id, at, "the user was made virtual");
     // Told at the address they have: their password and second factor are gone (SECURITY.md 16).
     if (before.mfa_enrolled === 1 || before.password_hash !== null) {
-      await notifyMfaChange(deps, trx, ctx.tenantId, "reset_by_administrator", at, before);
+      await notifyMfaChange(deps, trx, ctx.tenantId, "made_virtual", at, before);
     }
     // Everything the switch removed, as an administrator's MFA reset records it.
     return {

@@ -18,6 +18,7 @@ const KIND_LABEL: Readonly<Record<string, string>> = {
   "auth.mfa.disabled": "Two-factor sign-in turned off",
   "auth.mfa.reset_by_administrator": "Two-factor sign-in reset",
   "auth.mfa.recovery_codes_renewed": "New recovery codes",
+  "auth.mfa.made_virtual": "Made a virtual user",
 };
 
 /** The kind in words where it is plain what it is, else as the server names it. */
