@@ -112,7 +112,6 @@ export async function activeAdministrators(t: TestApp, tenant: TestTenant): Prom
   return rows.length;
 }
 
-/** The token of the first reset link emailed to `email` in the tenant (read from the outbox). */
 /** The bodies of the emails of one kind sent to `email`, oldest first. */
 export async function mailBodies(
   t: TestApp,
@@ -131,12 +130,18 @@ export async function mailBodies(
   return rows.map((r) => r.body);
 }
 
+/** The token of an email's one-time link (`…#token=…`). */
+export function linkToken(body: string): string {
+  const match = /#token=([A-Za-z0-9_-]+)/.exec(body);
+  if (!match) throw new Error("the email holds no link");
+  return match[1]!;
+}
+
+/** The token of the first reset link emailed to `email` in the tenant (read from the outbox). */
 export async function resetLinkToken(t: TestApp, tenantId: string, email: string): Promise<string> {
   const [body] = await mailBodies(t, tenantId, email, "auth.password.reset_link");
   if (body === undefined) throw new Error("no reset email was sent");
-  const match = /#token=([A-Za-z0-9_-]+)/.exec(body);
-  if (!match) throw new Error("the reset email holds no link");
-  return match[1]!;
+  return linkToken(body);
 }
 
 /** A user's links of one kind that still work now (not used, not expired or voided). */

@@ -87,8 +87,10 @@ export async function virtualSwitch(
       "cannot change in the same edit as the email address",
     );
   }
-  if (hasExpired(row.expires_at, now))
-    throw new AppError(expiredRefusal(row.expires_at!).code, expiredRefusal(row.expires_at!).detail);
+  if (hasExpired(row.expires_at, now)) {
+    const refusal = expiredRefusal(row.expires_at!);
+    throw new AppError(refusal.code, refusal.detail);
+  }
   if (row.status !== "active") {
     throw refuse(
       `The user is ${row.status}; reactivate it before making it a person who signs in`,
