@@ -36,7 +36,7 @@ export type ForgotPasswordResponse = z.infer<typeof ForgotPasswordResponse>;
 export const FORGOT_PASSWORD_ANSWER: ForgotPasswordResponse = {
   status: "accepted",
   message:
-    "If an account with this email exists in this practice, a link to reset its password has been sent. The link works once, for 60 minutes.",
+    "If an account with this email exists in this practice, a link to reset its password has been sent. The link works once, for 60 minutes (someone invited who has not set a password yet is sent a new invitation instead).",
 };
 
 export const ResetPasswordBody = z.strictObject({

@@ -86,10 +86,13 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
   describe("forgot password", () => {
     it("answers the same 202 body for an unknown tenant, an unknown email, an ineligible and a real account", async () => {
       const { user } = await createUser(t, a);
+      const inactive = (await createUser(t, a)).user;
+      await a.admin.userActions.deactivate(inactive.id);
       const invited = await inviteUser(t, a);
       const answers = [
         await forgot("no-such-tenant", user.email),
         await forgot(a.slug, "nobody@nowhere.example"),
+        await forgot(a.slug, inactive.email),
         await forgot(a.slug, invited.email),
         await forgot(a.slug, user.email),
         await forgot(b.slug, user.email),
@@ -98,7 +101,10 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       expect(answers[0]!.status).toBe(202);
       expect(answers[0]!.body).toMatchObject({ status: "accepted" });
       expect(await mails(a.id, user.email, "auth.password.reset_link")).toHaveLength(1);
+      expect(await mails(a.id, inactive.email)).toHaveLength(0);
+      // Someone invited has no password to reset: they are invited again (the invitations test).
       expect(await mails(a.id, invited.email, "auth.password.reset_link")).toHaveLength(0);
+      expect(await mails(a.id, invited.email, "user.invitation")).toHaveLength(2);
       expect(await mails(b.id, user.email)).toHaveLength(0);
     });
 
@@ -584,6 +590,42 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       // Only an invited user is invited again.
       const active = await problemOf(() => a.admin.credentials.resendInvitation(invited.id));
       expect([active.status, active.code]).toEqual([409, "USER_STATE_INVALID"]);
+    });
+
+    it("an invited person who asks for a reset is invited again, with the link they missed voided, at most 3 an hour", async () => {
+      const invited = await inviteUser(t, a);
+      const first = tokenOf((await mails(a.id, invited.email, "user.invitation"))[0]!.body);
+      // Their invitation lapsed unread: "Forgot password?" is where they turn.
+      t.clock.advance(72 * 60 * MINUTE);
+      for (let i = 0; i < 4; i++) {
+        expect((await forgot(a.slug, invited.email)).status).toBe(202);
+        t.clock.advance(1000);
+      }
+      const links = (await mails(a.id, invited.email, "user.invitation")).map((m) => tokenOf(m.body));
+      // The one sent on creation is more than an hour old: three more this hour, the fourth held.
+      expect(links).toHaveLength(4);
+      expect(await mails(a.id, invited.email, "auth.password.reset_link")).toHaveLength(0);
+      for (const old of [first, links[1]!, links[2]!]) {
+        const dead = await problemOf(() =>
+          t.anonymous.credentials.acceptInvitation({ token: old, password: NEW_PASSWORD }),
+        );
+        expect(dead.code).toBe("INVALID_TOKEN");
+      }
+      await t.anonymous.credentials.acceptInvitation({ token: links[3]!, password: NEW_PASSWORD });
+      await t.signIn(a.slug, invited.username, NEW_PASSWORD);
+      const { items: requests } = await (await refreshed(a)).admin.audit.list({
+        action: "auth.password.reset_requested",
+        targetId: invited.id,
+      });
+      expect(requests.map((e) => [e.outcome, e.changes])).toEqual([
+        ["failure", { reason: { after: "throttled" } }],
+        ["success", { link: { after: "invitation" } }],
+        ["success", { link: { after: "invitation" } }],
+        ["success", { link: { after: "invitation" } }],
+      ]);
+      // Once they have a password, the same request sends a reset link.
+      await forgot(a.slug, invited.email);
+      expect(await mails(a.id, invited.email, "auth.password.reset_link")).toHaveLength(1);
     });
 
     it("an archive voids the invitation, and a restore sends a new one; the old link stays dead", async () => {

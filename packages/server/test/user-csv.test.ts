@@ -355,6 +355,39 @@ describe(`users as CSV (${TEST_DB})`, () => {
     expect(twice.errors[0]).toMatchObject({ path: "csv", message: expect.stringMatching(/twice/) });
   });
 
+  it("reads Prevounce's and the console's column names: User Role is the work role, Role the security role", async () => {
+    const csv = [
+      "Name,Email,Username,User Role,Role,Employee Number",
+      "Noor Haddad,noor.haddad@example.org,nhaddad,Nurse,Viewer,E-1042",
+    ].join("\n");
+    const dry = await a.admin.users.import({ csv, dryRun: true });
+    expect(dry.rows.map((r) => [r.action, r.errors])).toEqual([["create", []]]);
+    await a.admin.users.import({ csv });
+    expect(await byEmail("noor.haddad@example.org")).toMatchObject({
+      username: "nhaddad",
+      firstName: "Noor",
+      lastName: "Haddad",
+      workRole: "Nurse",
+      employeeNumber: "E-1042",
+      roleId: await roleIdByName(t, a, "Viewer"),
+    });
+    const [unknown] = await bothReports(
+      a.admin,
+      "First Name,Last Name,Email,Work Role,Role\nIvo,Petrov,ivo.petrov@example.org,Wizard,Viewer\n",
+    );
+    expect(unknown).toEqual([
+      {
+        column: "workRole",
+        message: expect.stringMatching(/^"Wizard" is not one of the tenant's work roles/),
+      },
+    ]);
+    // Both names for one field is one column named twice.
+    const twice = await problemOf(() =>
+      a.admin.users.import({ csv: "email,User Role,workRole\nx@example.org,Nurse,Nurse\n", dryRun: true }),
+    );
+    expect(twice.errors[0]).toMatchObject({ path: "csv", message: expect.stringMatching(/twice/) });
+  });
+
   it("names a missing column, a taken username and a refused grant together", async () => {
     const { user: alice } = await createUser(t, a);
     const [missing] = await bothReports(a.admin, `email,username\nnewalice@x.example,${alice.username}\n`);

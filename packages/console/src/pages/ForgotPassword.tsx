@@ -15,7 +15,7 @@ import { PRACTICE_HINT } from "./SignIn.tsx";
 
 /** The link's lifetime is the server's RESET_LINK_MINUTES (core/src/auth/credential-emails.ts). */
 export const FORGOT_CONFIRMATION =
-  "If an account with that email exists in that practice, we have sent it a link to reset the password. The link works once and must be used within 60 minutes.";
+  "If an account with that email exists in that practice, we have sent it a link to reset the password. The link works once and must be used within 60 minutes. If you were invited and have not set a password yet, we have sent you a new invitation instead.";
 
 export function ForgotPasswordPage() {
   const api = useApi();

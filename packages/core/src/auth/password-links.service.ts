@@ -113,16 +113,19 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
       const now = deps.clock.now();
       const at = now.toISOString();
       const hourAgo = new Date(now.getTime() - 60 * MINUTE_MS).toISOString();
+      // Someone invited who never set a password has nothing to reset: a new invitation is what
+      // lets them in (theirs lapses after 72 hours), sent to the same address the first one was.
+      const kind: CredentialTokenKind = user && canAcceptInvitation(user, at) ? "invitation" : "reset";
       const issued = await createCredentialTokenStore(trx, tenantId).countIssuedSince(
         user?.id ?? NO_USER,
-        "reset",
+        kind,
         hourAgo,
       );
       const outcome = !tenant
         ? "unknown"
         : !user
           ? "unknown"
-          : !canResetPassword(user, at)
+          : kind === "reset" && !canResetPassword(user, at)
             ? "ineligible"
             : issued >= RESET_EMAILS_PER_HOUR
               ? "throttled"
@@ -131,13 +134,17 @@ export function createPasswordLinksService(deps: Deps, writes: PasswordWrites) {
       // Printed (without SMTP) before the answer, within the floor and no longer: the link is
       // readable when the 202 arrives, on PostgreSQL too (the email audit, 2026-12-07), and a
       // backlog of other mail never makes a real account's answer later (the review).
-      if (outcome === "queued") await issueCredentialLink(deps, trx, tenant, user!, "reset", { printBy });
+      if (outcome === "queued") await issueCredentialLink(deps, trx, tenant, user!, kind, { printBy });
       const ctx: Ctx = { ...meta, tenantId: tenant.id, actor: ANONYMOUS };
       await appendAudit(deps, trx, ctx, {
         action: "auth.password.reset_requested",
         ...(user ? { target: { type: "user", id: user.id, label: user.username } } : {}),
         outcome: outcome === "queued" ? "success" : "failure",
-        ...(outcome === "queued" ? {} : { changes: { reason: { after: outcome } } }),
+        ...(outcome !== "queued"
+          ? { changes: { reason: { after: outcome } } }
+          : kind === "invitation"
+            ? { changes: { link: { after: "invitation" } } }
+            : {}),
       });
       return outcome;
     });

@@ -50,6 +50,15 @@ const ALIASES = new Map<string, CsvReadColumn>([
   ["e-mail", "email"],
   ["email address", "email"],
   ["e-mail address", "email"],
+  // Prevounce's User Information tab: "User Role" (also "user type") is the work role
+  // (physician, nurse, …), not the security role of its Roles tab (DOMAIN.md §2).
+  ["user role", "workRole"],
+  ["user type", "workRole"],
+  // The console's own labels, as a spreadsheet made by hand from them would head its columns.
+  ["first name", "firstName"],
+  ["last name", "lastName"],
+  ["work role", "workRole"],
+  ["employee number", "employeeNumber"],
 ]);
 const NAME = "name";
 const ACTIVE = "active";

@@ -106,7 +106,9 @@ export function ImportUsersDialog(props: {
           role in a workspace as <code>{example.workspaceRoles}</code> (<code>none</code> removes them);{" "}
           <code>expiresAt</code> is a date and time such as <code>2027-01-31T17:00:00Z</code>;{" "}
           <code>status</code> <code>active</code> or <code>inactive</code> reactivates or deactivates a user.
-          An export from this page has these columns and imports back as it is.
+          An export from this page has these columns and imports back as it is. Other products&rsquo; headings
+          read too: <code>E-mail</code>, <code>Name</code> (split into first and last name),{" "}
+          <code>Active</code>, and <code>User Role</code> for the work role.
         </p>
         <ul className="import-rules">
           <li>
