@@ -3,18 +3,39 @@
  * PostgreSQL for names in any script, searched in any case, with LIKE's metacharacters literal;
  * usernames in NFC whatever was typed; no text-direction overrides in what exports and emails show.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
 import { roleIdByName } from "./lifecycle-fixtures.ts";
 
+/** The default preset with work roles in Greek and Turkish capitals (the parity review's). */
+function catalogWithWorkRoles(dir: string): string {
+  const preset = new URL("../../core/src/catalog/presets/radiotherapy.json", import.meta.url);
+  const catalog = JSON.parse(readFileSync(preset, "utf8")) as { name: string; workRoles: unknown[] };
+  catalog.name = "radiotherapy-text";
+  catalog.workRoles.push(
+    { name: "ΦΥΣΙΚΟΣ", professionalIdLabel: null },
+    { name: "İÇ HASTALIKLARI", professionalIdLabel: null },
+  );
+  const file = path.join(dir, "catalog.json");
+  writeFileSync(file, JSON.stringify(catalog));
+  return file;
+}
+
 describe(`human text (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   let t: TestApp;
   let a: TestTenant;
+  const dir = mkdtempSync(path.join(tmpdir(), "staffgate-text-"));
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ catalog: catalogWithWorkRoles(dir) });
     a = await t.createTenant();
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
   let n = 0;
   /** A user with these fields (an administrator, with the suite's password), made by the admin. */
   const make = async (fields: Record<string, unknown>) => {
@@ -61,6 +82,70 @@ describe(`human text (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(await slugs("100%")).toEqual(["ward-a"]);
     expect(await slugs("ÄRZTE")).toEqual(["ward-a"]);
     expect(await slugs("ärzte")).toEqual(["ward-a"]);
+  });
+
+  // The parity review (2026-12-07): PostgreSQL's lower() made İ an i and a final Σ a σ, where the
+  // value typed was lowered by JavaScript: the exact username found none of its events there.
+  it("folds a dotted capital İ and a final sigma alike on both databases: audit actor and text, workspaces, work roles", async () => {
+    const ipek = await make({
+      username: "İpek.Y",
+      firstName: "İpek",
+      lastName: "Yıldız",
+      workRole: "İÇ HASTALIKLARI",
+    });
+    const nikos = await make({
+      username: "ΝΙΚΟΣ.Π",
+      firstName: "Νίκος",
+      lastName: "Παππάς",
+      workRole: "ΦΥΣΙΚΟΣ",
+    });
+    // Another user, whose username only a fold that drops İ's dot would confuse with İpek's.
+    const other = await make({ username: "ipek.y", firstName: "Ipek", lastName: "Other" });
+    for (const [user, login] of [
+      [ipek, "İpek.Y"],
+      [nikos, "ΝΙΚΟΣ.Π"],
+      [other, "ipek.y"],
+    ] as const) {
+      const client = await t.signIn(a.slug, login);
+      await client.users.update(user.id, { title: `title of ${login}` });
+    }
+    const actedOn = async (actor: string) =>
+      (await a.admin.audit.list({ actor, action: "user.updated" })).items.map((e) => e.target?.id);
+    expect(await actedOn("İpek.Y")).toEqual([ipek.id]);
+    expect(await actedOn("i̇pek.y")).toEqual([ipek.id]);
+    expect(await actedOn("ipek.y")).toEqual([other.id]);
+    expect(await actedOn("ΝΙΚΟΣ.Π")).toEqual([nikos.id]);
+    expect(await actedOn("νικος.π")).toEqual([nikos.id]);
+    expect(await actedOn("νικοσ.π")).toEqual([nikos.id]);
+    const exported = await a.admin.transport.raw(
+      "GET",
+      "/api/v1/audit/export?format=jsonl&actor=%C4%B0pek.Y",
+    );
+    expect((await exported.text()).trim().split("\n").length).toBeGreaterThanOrEqual(2);
+    for (const q of [
+      "title of İpek",
+      "TITLE OF İPEK",
+      "title of ΝΙΚΟΣ",
+      "title of νικος",
+      "title of νικοσ",
+    ]) {
+      expect((await a.admin.audit.list({ q, action: "user.updated" })).items.length, q).toBe(1);
+    }
+    await a.admin.workspaces.create({ slug: "istanbul", name: "İstanbul Klinik" });
+    await a.admin.workspaces.create({ slug: "athina", name: "ΑΘΗΝΑ ΚΕΝΤΡΟΣ" });
+    const slugs = async (q: string) => (await a.admin.workspaces.list({ q })).items.map((w) => w.slug);
+    expect(await slugs("İstanbul")).toEqual(["istanbul"]);
+    expect(await slugs("i̇stanbul")).toEqual(["istanbul"]);
+    expect(await slugs("ΚΕΝΤΡΟΣ")).toEqual(["athina"]);
+    expect(await slugs("κεντροσ")).toEqual(["athina"]);
+    const holders = async (workRole: string) =>
+      (await a.admin.users.list({ workRole })).items.map((u) => u.id);
+    expect(await holders("ΦΥΣΙΚΟΣ")).toEqual([nikos.id]);
+    expect(await holders("φυσικος")).toEqual([nikos.id]);
+    expect(await holders("İÇ HASTALIKLARI")).toEqual([ipek.id]);
+    expect(await holders("i̇ç hastaliklari")).toEqual([ipek.id]);
+    // Turkish's own lower case (dotless ı) is a language's rule, which neither database applies.
+    expect(await holders("iç hastalıkları")).toEqual([]);
   });
 
   it("finds a Greek name ending in a capital sigma by its first letters", async () => {

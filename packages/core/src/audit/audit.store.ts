@@ -1,7 +1,7 @@
 /** SQL for one tenant's audit trail: filtered pages for the API, seq-ordered runs for export and verify. */
 import { type Expression, type ExpressionBuilder, PostgresAdapter, type SqlBool, sql } from "kysely";
 import type { AuditEventsTable, Database } from "../db/schema.ts";
-import { escapeLike } from "../shared/text.rules.ts";
+import { escapeLike, foldSql } from "../shared/text.rules.ts";
 import type { Executor } from "../shared/tx.ts";
 
 export interface AuditFilters {
@@ -30,10 +30,13 @@ export const AUDIT_PAGE_SIZE = 500;
 
 type Eb = ExpressionBuilder<Database, "audit_events">;
 
-/** `column LIKE pattern ESCAPE '\'`, case-insensitive on both databases (PostgreSQL LIKE is not). */
-function likeLower(column: "action" | "actor_label" | "target_label" | "changes", pattern: string) {
+/**
+ * `sg_fold(column) LIKE pattern ESCAPE '\'`, case-insensitive alike on both databases (PostgreSQL
+ * LIKE is not; the pattern is folded by foldSql).
+ */
+function likeFolded(column: "action" | "actor_label" | "target_label" | "changes", pattern: string) {
   // SQLite has no default LIKE escape character, so it is always named.
-  return sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+  return sql<SqlBool>`sg_fold(${sql.ref(column)}) like ${pattern} escape '\\'`;
 }
 
 /** `at` is stored as `toISOString()` text, so instants compare correctly as strings once normalised. */
@@ -57,9 +60,9 @@ function matching(eb: Eb, f: AuditFilters, sqlite: boolean) {
   const conds: Expression<SqlBool>[] = atBounds(f).map(([op, v]) => eb(at, op, v));
   if (f.actor) {
     // NFC as usernames are stored, so an actor typed with combining accents is found (as sign-in finds it).
-    const actor = f.actor.trim().normalize("NFC").toLowerCase();
-    conds.push(eb(eb.fn("lower", ["actor_label"]), "=", actor));
-    // SQLite's lower() is JavaScript's, which no index may hold (db/database.ts), but its NOCASE is
+    const actor = foldSql(f.actor.trim().normalize("NFC"));
+    conds.push(eb(eb.fn("sg_fold", ["actor_label"]), "=", actor));
+    // SQLite's sg_fold() is JavaScript's, which no index may hold (db/database.ts), but its NOCASE is
     // built in and indexed (audit_actor_nocase_idx). For an ASCII actor it is implied by the exact
     // condition, so it narrows nothing and lets the index find the rows: the only character outside
     // ASCII whose lower case is ASCII is the Kelvin sign, which NFC (every username) makes a K.
@@ -77,13 +80,13 @@ function matching(eb: Eb, f: AuditFilters, sqlite: boolean) {
   if (f.targetId) conds.push(eb("target_id", "=", f.targetId));
   if (f.ip) conds.push(eb("ip", "=", f.ip));
   if (f.q) {
-    const pattern = `%${escapeLike(f.q.toLowerCase())}%`;
+    const pattern = `%${escapeLike(foldSql(f.q))}%`;
     conds.push(
       eb.or([
-        likeLower("action", pattern),
-        likeLower("actor_label", pattern),
-        likeLower("target_label", pattern),
-        likeLower("changes", pattern),
+        likeFolded("action", pattern),
+        likeFolded("actor_label", pattern),
+        likeFolded("target_label", pattern),
+        likeFolded("changes", pattern),
       ]),
     );
   }

@@ -15,6 +15,7 @@ import {
   sql,
 } from "kysely";
 import pg from "pg";
+import { foldSql } from "../shared/text.rules.ts";
 import { createPgChangeWatch } from "./pg-change-watch.ts";
 import type { Database } from "./schema.ts";
 import { SplitSqliteDriver, type SplitSqliteOptions } from "./sqlite-driver.ts";
@@ -192,7 +193,7 @@ export function openDatabase(
   };
 }
 
-/** A connection to `file` as every one here is set up: WAL, a busy timeout, foreign keys, lower(). */
+/** A connection to `file` as every one here is set up: WAL, a busy timeout, foreign keys, sg_fold(). */
 function openSqlite(file: string): SqliteDatabase.Database {
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma("journal_mode = WAL");
@@ -200,13 +201,13 @@ function openSqlite(file: string): SqliteDatabase.Database {
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
-  // SQLite's lower() folds ASCII only, PostgreSQL's Unicode; the queries that compare text
-  // case-insensitively (audit search and actor, the workspace and outbox filters) are one text for
-  // both databases, so lower() folds Unicode here too (found by the text audit: "Öberg" was not
-  // found on SQLite). No index is built on lower(), so the built-in is not needed anywhere.
-  sqlite.function("lower", { deterministic: true }, (v: unknown) =>
-    typeof v === "string" ? v.toLowerCase() : v,
+  // The text filters compare sg_fold(column) with the value folded alike (audit search and actor,
+  // workspace search, work role): one query text for both databases, PostgreSQL's function made
+  // by a migration (2026-12-07T20-00_text_fold). No index may be built on it here.
+  sqlite.function("sg_fold", { deterministic: true }, (v: unknown) =>
+    typeof v === "string" ? foldSql(v) : v,
   );
+
   return sqlite;
 }
 

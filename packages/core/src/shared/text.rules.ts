@@ -8,6 +8,16 @@ export function foldText(value: string): string {
   return value.normalize("NFKC").toLowerCase().replaceAll("ς", "σ");
 }
 
+/**
+ * The folding of `sg_fold()`, the database function the text filters compare with (audit `actor`
+ * and `q`, workspace `q`, work role): lower case as JavaScript's (ICU's) and the final sigma as σ,
+ * without normalising (the value is normalised as its column is). SQLite's `sg_fold` is this
+ * function; PostgreSQL's is the migration's, lower() under ICU's root collation.
+ */
+export function foldSql(value: string): string {
+  return value.toLowerCase().replaceAll("ς", "σ");
+}
+
 /** Case-insensitive identity of a username, email, slug or role name. */
 export function foldKey(value: string): string {
   return value.normalize("NFKC").trim().toLowerCase();

@@ -1,7 +1,7 @@
 /** The users list query of one tenant: filters, search and keyset pagination over any sort. */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { Database, UsersTable } from "../db/schema.ts";
-import { escapeLike } from "../shared/text.rules.ts";
+import { escapeLike, foldSql } from "../shared/text.rules.ts";
 import type { Executor } from "../shared/tx.ts";
 import { lockedAtSql } from "./users.table.ts";
 
@@ -101,8 +101,8 @@ function filters(eb: Eb, tenantId: string, f: UserListFilter): Expression<SqlBoo
   if (f.virtual !== undefined) out.push(eb("users.virtual", "=", f.virtual ? 1 : 0));
   if (f.locked !== undefined) out.push(f.locked ? lockedAtSql(eb, f.now) : eb.not(lockedAtSql(eb, f.now)));
   // In any case, as the tenant's work roles are matched when a user is given one (the filter of a
-  // work role typed "nurse" found nobody; issue 3 re-walk). lower() folds Unicode on both databases.
-  if (f.workRole !== undefined) out.push(sql<SqlBool>`lower(users.work_role) = ${f.workRole.toLowerCase()}`);
+  // work role typed "nurse" found nobody; issue 3 re-walk). sg_fold() folds alike on both databases.
+  if (f.workRole !== undefined) out.push(sql<SqlBool>`sg_fold(users.work_role) = ${foldSql(f.workRole)}`);
   if (f.lastLoginBefore !== undefined) {
     // "Not signed in since X" includes users who never signed in.
     out.push(

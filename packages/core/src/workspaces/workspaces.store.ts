@@ -3,7 +3,7 @@
 import { type SqlBool, sql } from "kysely";
 import { pastKeyset } from "../db/keyset.ts";
 import type { WorkspacesTable } from "../db/schema.ts";
-import { escapeLike } from "../shared/text.rules.ts";
+import { escapeLike, foldSql } from "../shared/text.rules.ts";
 import type { Executor } from "../shared/tx.ts";
 
 export function createWorkspaceStore(db: Executor, tenantId: string) {
@@ -34,12 +34,12 @@ export function createWorkspaceStore(db: Executor, tenantId: string) {
       if (options.after) q = q.where(pastKeyset("slug", "id", ">", options.after));
       if (options.q) {
         // SQLite has no default LIKE escape character, so name it for both databases (a % or _
-        // typed is itself: ASVS 1.2.9); lower() folds Unicode on both (db/database.ts).
-        const pattern = `%${escapeLike(options.q.toLowerCase())}%`;
+        // typed is itself: ASVS 1.2.9); sg_fold() folds alike on both (db/database.ts).
+        const pattern = `%${escapeLike(foldSql(options.q))}%`;
         q = q.where((eb) =>
           eb.or([
-            sql<SqlBool>`lower(${sql.ref("name")}) like ${pattern} escape '\\'`,
-            sql<SqlBool>`lower(${sql.ref("slug")}) like ${pattern} escape '\\'`,
+            sql<SqlBool>`sg_fold(${sql.ref("name")}) like ${pattern} escape '\\'`,
+            sql<SqlBool>`sg_fold(${sql.ref("slug")}) like ${pattern} escape '\\'`,
           ]),
         );
       }
