@@ -115,6 +115,14 @@ describe("roles", () => {
     await dialog().getByRole("button", { name: "Cancel" }).click();
     await gone(dialog());
     expect((await tenant.admin.roles.get(saved.id)).description).toBe("Their change");
+    // Closing read the roles again: Edit now opens on their change, and saving over it works (it
+    // was refused again and again until the page was reloaded: the conflict review).
+    await page.getByRole("button", { name: "Edit Planning Physicist" }).click();
+    await expect.poll(() => dialog().getByLabel("Description").inputValue()).toBe("Their change");
+    await dialog().getByLabel("Description").fill("Their change, and mine");
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await hasText(page.getByRole("status"), "Role “Planning Physicist” was saved.");
+    expect((await tenant.admin.roles.get(saved.id)).description).toBe("Their change, and mine");
   });
 
   it("copies a role with its grants", async () => {

@@ -6,7 +6,7 @@
  */
 import type { Staffgate } from "@staffgate/sdk";
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { mayHaveSession, problemCode } from "./api.ts";
+import { CSRF_COOKIE, mayHaveSession, problemCode, readCookie } from "./api.ts";
 import { IdleWarning } from "./components/IdleWarning.tsx";
 import { ServerIdleClock } from "./components/idleClock.ts";
 import { focusMainContent } from "./components/keepFocus.ts";
@@ -20,6 +20,7 @@ import { SignInPage } from "./pages/SignIn.tsx";
 import { navigate, usePath } from "./router.tsx";
 import { matchRoute, ROUTES } from "./routes.tsx";
 import { ApiContext, observeCalls, purposeOf, type Session, SessionContext } from "./session.tsx";
+import { SessionChangedError, SessionPin } from "./sessionPin.ts";
 import type { Me } from "./types.ts";
 
 type State =
@@ -31,6 +32,10 @@ type State =
 const SIGNED_OUT_PATHS = new Set(["/", "/sign-in", "/forgot-password"]);
 
 const SESSION_ENDED = "Your session has ended (it was signed out elsewhere or expired). Sign in again.";
+const SIGNED_OUT_ELSEWHERE =
+  "This browser was signed out in another tab. What this page was about to send was not sent. Sign in again.";
+/** Kept across the reload that shows another person's session (sessionStorage: this tab only). */
+const SWITCHED_KEY = "staffgate.switched";
 
 function idleNotice(seconds: number): string {
   const minutes = Math.max(1, Math.round(seconds / 60));
@@ -55,13 +60,39 @@ export function App({
   const clock = useMemo(() => new ServerIdleClock(), []);
   // Read by the call observer, which lives outside React's render.
   const signedIn = useRef(false);
+  const [pin] = useState(() => new SessionPin(() => readCookie(cookies(), CSRF_COOKIE)));
 
-  const signedOut = useCallback((notice: string | null) => {
-    signedIn.current = false;
-    setFlash(null);
-    setState({ kind: "signed-out", notice });
-    navigate("/sign-in", { replace: true });
-  }, []);
+  const signedOut = useCallback(
+    (notice: string | null) => {
+      signedIn.current = false;
+      pin.clear();
+      setFlash(null);
+      setState({ kind: "signed-out", notice });
+      navigate("/sign-in", { replace: true });
+    },
+    [pin],
+  );
+
+  /**
+   * The browser's session is no longer this page's (sessionPin.ts): signed out, or someone else
+   * signed in, in another tab. Another person's session is shown by reloading the page, so nothing
+   * read as the first person stays on screen, with a word on why.
+   */
+  const moved = useCallback(
+    (me: Me | null) => {
+      if (!signedIn.current) return;
+      if (!me) return signedOut(SIGNED_OUT_ELSEWHERE);
+      signedIn.current = false;
+      pin.clear();
+      const name = me.user.displayName || me.user.username;
+      sessionStorage.setItem(
+        SWITCHED_KEY,
+        `This browser is now signed in as ${name} (signed in in another tab). What this page was about to send was not sent.`,
+      );
+      window.location.reload();
+    },
+    [pin, signedOut],
+  );
 
   const api = useMemo(
     () =>
@@ -72,17 +103,47 @@ export function App({
         unauthenticated: () => {
           if (signedIn.current) signedOut(SESSION_ENDED);
         },
+        // The navigation and the menus follow what the person may do now (a role changed while
+        // a page was open kept offering what it no longer allowed: the conflict review).
+        forbidden: () => {
+          if (signedIn.current) void refreshRef.current?.().catch(() => undefined);
+        },
+        beforeChange: async () => {
+          const whose = await pin.check(() => client.auth.me());
+          if (whose.kind === "same") return;
+          moved(whose.me);
+          throw new SessionChangedError();
+        },
       }),
-    [client, clock, signedOut],
+    [client, clock, signedOut, pin, moved],
   );
+
+  // Back to a tab after using another: a changed session is noticed before anything is typed.
+  useEffect(() => {
+    const look = () => {
+      void pin
+        .check(() => client.auth.me())
+        .then((whose) => {
+          if (whose.kind === "changed") moved(whose.me);
+        });
+    };
+    window.addEventListener("focus", look);
+    return () => window.removeEventListener("focus", look);
+  }, [client, pin, moved]);
 
   const enter = useCallback(
     (me: Me, fresh: boolean, start: number) => {
       if (me.session) clock.begin(me.session.idleTimeoutSeconds, fresh, start);
       signedIn.current = true;
+      pin.pin(me);
       setState({ kind: "signed-in", me });
+      const switched = sessionStorage.getItem(SWITCHED_KEY);
+      if (switched) {
+        sessionStorage.removeItem(SWITCHED_KEY);
+        setFlash({ message: switched, path: window.location.pathname });
+      }
     },
-    [clock],
+    [clock, pin],
   );
 
   // The session is asked about once per page load (React's development double effects reuse the
@@ -147,9 +208,13 @@ export function App({
     // The practice may have changed the idle limit (Settings): the clock takes it from this
     // answer, or it kept counting to the old one while the server ended the session at the new.
     if (me.session) clock.follow(me.session.idleTimeoutSeconds, start, Date.now());
+    pin.pin(me);
     setState({ kind: "signed-in", me });
     return purposeOf(me);
-  }, [api, clock]);
+  }, [api, clock, pin]);
+
+  const refreshRef = useRef(refresh);
+  refreshRef.current = refresh;
 
   const notify = useCallback((message: string, at?: string) => {
     setFlash({ message, path: at ?? window.location.pathname });

@@ -1,6 +1,6 @@
-import { StaffgateError } from "@staffgate/sdk";
+import { Staffgate, StaffgateError, StaffgateTimeoutError } from "@staffgate/sdk";
 import { describe, expect, it } from "vitest";
-import { problemMessage } from "./api.ts";
+import { problemMessage, TIMED_OUT } from "./api.ts";
 
 const throttled = (retryAfter?: unknown) =>
   new StaffgateError({
@@ -26,5 +26,44 @@ describe("problemMessage of a throttled call", () => {
     for (const value of [undefined, 0, -3, "soon", null]) {
       expect(problemMessage(throttled(value))).toBe("Too many attempts. Wait a while and try again.");
     }
+  });
+});
+
+describe("problemMessage when the answer is not Staffgate's, or never came", () => {
+  it("says a proxy's error page may hide a change made, without showing the page", async () => {
+    const api = new Staffgate({
+      baseUrl: "http://127.0.0.1:9",
+      fetch: async () =>
+        new Response("<html><body><h1>502 Bad Gateway</h1>nginx</body></html>", {
+          status: 502,
+          statusText: "Bad Gateway",
+          headers: { "content-type": "text/html" },
+        }),
+    });
+    const error = await api.workspaces.list().catch((e: unknown) => e);
+    const message = problemMessage(error);
+    expect(message).toBe(
+      "Something between this browser and the service answered instead of it (Bad Gateway): what you asked may or may not have been done. Reload the page to check before trying again.",
+    );
+    expect(message).not.toContain("nginx");
+  });
+
+  it("does not call a timeout unreachable: the change may have been made", () => {
+    expect(problemMessage(new StaffgateTimeoutError("http://127.0.0.1:9/api/v1/users", 30_000))).toBe(
+      TIMED_OUT,
+    );
+  });
+
+  it("names the permission a refusal names", () => {
+    const forbidden = new StaffgateError({
+      type: "https://staffgate.dev/problems/forbidden",
+      title: "Forbidden",
+      status: 403,
+      code: "FORBIDDEN",
+      detail: "This needs the users.manage permission",
+    });
+    expect(problemMessage(forbidden)).toBe(
+      "You do not have permission to do that. This needs the users.manage permission.",
+    );
   });
 });

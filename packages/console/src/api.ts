@@ -4,7 +4,8 @@
  * carry `X-CSRF-Token` read from the `__Host-staffgate_csrf` cookie at each call.
  * No DOM here: main.tsx hands in the browser's origin, cookies and fetch.
  */
-import { type FetchLike, Staffgate, StaffgateError } from "@staffgate/sdk";
+import { type FetchLike, Staffgate, StaffgateError, StaffgateTimeoutError } from "@staffgate/sdk";
+import { SessionChangedError } from "./sessionPin.ts";
 
 export const CSRF_COOKIE = "__Host-staffgate_csrf";
 
@@ -65,6 +66,12 @@ const WORDS: Readonly<Record<string, string>> = {
   UNAUTHENTICATED: "Your session has ended. Sign in again.",
   FORBIDDEN: "You do not have permission to do that.",
   CSRF_TOKEN_INVALID: "Your session could not be verified. Reload the page and try again.",
+  PRECONDITION_FAILED:
+    "Someone else changed this since it was shown here, so nothing was saved. Close this to see their change, then try again.",
+  IDEMPOTENT_RESPONSE_NOT_KEPT:
+    "This was done when the service stopped answering, but what it showed only once (a token, a password or codes) cannot be shown again. Close this and find it in the list: revoke or renew it there.",
+  IDEMPOTENCY_KEY_REUSED:
+    "This differs from what you sent before the service stopped answering, which may have been done. Reload the page to check before trying again.",
 };
 
 /**
@@ -83,9 +90,31 @@ function throttledMessage(retryAfter: unknown): string {
 export function problemMessage(error: unknown): string {
   if (error instanceof StaffgateError) {
     if (error.code === "THROTTLED") return throttledMessage(error.retryAfter);
+    if (notFromStaffgate(error)) {
+      return `Something between this browser and the service answered instead of it (${error.problem.title}): what you asked may or may not have been done. Reload the page to check before trying again.`;
+    }
+    // A refusal for a permission names it: "You do not have permission to do that." alone left
+    // someone whose role had just changed guessing (the conflict review).
+    const detail = error.problem.detail;
+    if (error.code === "FORBIDDEN" && detail && detail !== error.problem.title) {
+      return `${WORDS.FORBIDDEN} ${detail}${/[.!?]$/.test(detail) ? "" : "."}`;
+    }
     return WORDS[error.code] ?? error.problem.detail ?? error.problem.title;
   }
+  if (error instanceof SessionChangedError) return error.message;
+  if (error instanceof StaffgateTimeoutError) return TIMED_OUT;
   return "The service could not be reached. Check your connection and try again.";
+}
+
+export const TIMED_OUT =
+  "The service did not answer in time, so what you asked may have been done. Reload the page to check before trying again.";
+
+/** An answer whose body was a proxy's or a gateway's page, not a problem of Staffgate's (the SDK's `notOurs`). */
+function notFromStaffgate(error: StaffgateError): boolean {
+  return (
+    error.problem.type === "about:blank" &&
+    (error.problem.detail ?? "").startsWith("not an answer of Staffgate")
+  );
 }
 
 /** Conflicts that name one field without an `errors[]` entry. */

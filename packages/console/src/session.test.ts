@@ -31,6 +31,48 @@ describe("observeCalls", () => {
     return events;
   };
 
+  it("asks beforeChange before every change, never before a read, and sends nothing it refuses", async () => {
+    const sent: string[] = [];
+    const transport: Staffgate["transport"] = {
+      request: async (method: string) => {
+        sent.push(method);
+        return {} as never;
+      },
+      raw: async (method: string) => {
+        sent.push(method);
+        return new Response(null, { status: 204 });
+      },
+      text: async (method: string) => {
+        sent.push(method);
+        return "";
+      },
+      withToken: () => transport,
+      withTimeout: () => transport,
+    };
+    let asked = 0;
+    let refuse = false;
+    const api = observeCalls(new Staffgate(transport), {
+      answered: () => undefined,
+      unauthenticated: () => undefined,
+      beforeChange: async () => {
+        asked++;
+        if (refuse) throw new Error("not this page's session");
+      },
+    });
+    await api.auth.me();
+    await api.transport.raw("GET", "/api/v1/users");
+    expect(asked).toBe(0);
+    await api.transport.request("PATCH", "/api/v1/users/x");
+    await api.transport.raw("DELETE", "/api/v1/workspaces/x");
+    expect(asked).toBe(2);
+    refuse = true;
+    await expect(api.transport.request("POST", "/api/v1/users")).rejects.toThrow("not this page's session");
+    await expect(api.transport.text("POST", "/api/v1/audit/purge")).rejects.toThrow(
+      "not this page's session",
+    );
+    expect(sent).toEqual(["GET", "GET", "PATCH", "DELETE"]);
+  });
+
   it("ends the session on 401 UNAUTHENTICATED only", async () => {
     expect(await seen(401, "UNAUTHENTICATED")).toEqual(["unauthenticated"]);
   });

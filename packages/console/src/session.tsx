@@ -67,12 +67,22 @@ export interface CallObserver {
   readonly answered: (start: number, end: number) => void;
   /** A call answered 401 UNAUTHENTICATED: the session has ended (elsewhere, or it expired). */
   readonly unauthenticated: () => void;
+  /**
+   * Before a change is sent (any method but GET/HEAD): throws to keep it from being sent, as when
+   * the browser's session is no longer this page's (sessionGuard.ts).
+   */
+  readonly beforeChange?: () => Promise<void>;
+  /** A call refused 403 FORBIDDEN: the person's permissions may have changed since the page read them. */
+  readonly forbidden?: () => void;
 }
+
+const READS = new Set(["GET", "HEAD"]);
 
 function observed(t: Transport, observer: CallObserver): Transport {
   const report = (status: number, code: string | undefined, start: number) => {
     if (status !== 401 || code === "REAUTHENTICATION_REQUIRED") observer.answered(start, Date.now());
     else if (code === "UNAUTHENTICATED") observer.unauthenticated();
+    if (status === 403 && code === "FORBIDDEN") observer.forbidden?.();
   };
   /** A call that reads its whole answer: reported once it is answered, or refused. */
   const watched = async <T,>(call: () => Promise<T>): Promise<T> => {
@@ -86,16 +96,26 @@ function observed(t: Transport, observer: CallObserver): Transport {
       throw error;
     }
   };
+  const guard = async (method: string) => {
+    if (!READS.has(method.toUpperCase())) await observer.beforeChange?.();
+  };
   return {
-    request: <T,>(...args: Parameters<Transport["request"]>) => watched(() => t.request<T>(...args)),
+    request: async <T,>(...args: Parameters<Transport["request"]>) => {
+      await guard(args[0]);
+      return watched(() => t.request<T>(...args));
+    },
     async raw(...args: Parameters<Transport["raw"]>): Promise<Response> {
+      await guard(args[0]);
       const start = Date.now();
       const response = await t.raw(...args);
       // The body is the caller's to read; a 401 from `raw` is reported without its code.
       report(response.status, response.status === 401 ? "UNAUTHENTICATED" : undefined, start);
       return response;
     },
-    text: (...args: Parameters<Transport["text"]>) => watched(() => t.text(...args)),
+    text: async (...args: Parameters<Transport["text"]>) => {
+      await guard(args[0]);
+      return watched(() => t.text(...args));
+    },
     withToken: (token) => observed(t.withToken(token), observer),
     withTimeout: (ms) => observed(t.withTimeout(ms), observer),
   };

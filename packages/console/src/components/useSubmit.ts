@@ -4,9 +4,11 @@
  * Whoever found a field wrong, the form or the API, the focus goes to the first one marked.
  * After a success `busy` stays set: the form is closed or replaced, never sent again.
  */
+import { type Staffgate, StaffgateTimeoutError } from "@staffgate/sdk";
 import { type FormEvent, useRef, useState } from "react";
 import { fieldErrors, problemMessage } from "../api.ts";
 import { useFocusFirstInvalid } from "./keepFocus.ts";
+import { useOnce } from "./useOnce.ts";
 
 export type FieldErrors = Record<string, string>;
 
@@ -30,8 +32,17 @@ export function useSubmit() {
   const [error, setError] = useState<string | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const form = useRef<Element | null>(null);
+  const keys = useOnce();
+  /** Whether this sending used `once`: a timeout then says that sending again is safe. */
+  const keyed = useRef(false);
 
   useFocusFirstInvalid(form, errors, Object.keys(errors).length > 0);
+
+  /** `api` sending this form's change at most once (useOnce.ts). */
+  const once = (api: Staffgate): Staffgate => {
+    keyed.current = true;
+    return keys.client(api);
+  };
 
   const submit = async (event: FormEvent, steps: SubmitSteps) => {
     event.preventDefault();
@@ -44,12 +55,19 @@ export function useSubmit() {
     }
     setBusy(true);
     setErrors({});
+    keyed.current = false;
     try {
       await steps.send();
+      keys.settle();
     } catch (e) {
+      keys.settle(e);
       const refusal = steps.refused ? steps.refused(e) : refusalOn(e, steps.fields ?? []);
       setErrors(refusal.fields);
-      setError(refusal.message);
+      setError(
+        keyed.current && e instanceof StaffgateTimeoutError
+          ? "The service did not answer in time, so this may have been done. Sending it again is safe: it will not be done twice."
+          : refusal.message,
+      );
       setBusy(false);
     }
   };
@@ -61,7 +79,7 @@ export function useSubmit() {
     error,
   });
 
-  return { busy, error, errors, submit, formProps };
+  return { busy, error, errors, submit, formProps, once };
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { useState } from "react";
 import { Dialog } from "../components/Dialog.tsx";
+import { useOnce } from "../components/useOnce.ts";
 import { useApi, useSession } from "../session.tsx";
 import type { User } from "../types.ts";
 import type { UserOptions } from "./users/options.ts";
@@ -16,6 +17,7 @@ export function CreateUserDialog(props: {
   readonly onCreated: (user: User) => void;
 }) {
   const api = useApi();
+  const once = useOnce();
   const { me } = useSession();
   // Once, as the dialog opens: what is typed is compared with it (and the signed-in person's
   // access may be read again meanwhile).
@@ -29,7 +31,7 @@ export function CreateUserDialog(props: {
         options={props.options}
         onCancel={props.onClose}
         onSubmit={async (values, hasProfessionalId) => {
-          props.onCreated(await api.users.create(createBody(values, hasProfessionalId)));
+          props.onCreated(await once.run(api, (c) => c.users.create(createBody(values, hasProfessionalId))));
         }}
       />
     </Dialog>

@@ -167,7 +167,12 @@ function RolesView() {
           role={open.kind === "edit" ? open.role : null}
           options={options.value}
           canManage={canManage}
-          onClose={() => setOpen(null)}
+          // Re-read on every close: after a refusal (someone else's change, a role deleted
+          // meanwhile) the next Edit opens on what is there now.
+          onClose={() => {
+            setOpen(null);
+            reload();
+          }}
           onSaved={(role) => onSaved(role, open.kind === "create")}
         />
       )}
@@ -176,11 +181,13 @@ function RolesView() {
           title="Delete role"
           confirmLabel="Delete"
           danger
-          onClose={() => setOpen(null)}
+          onClose={() => {
+            setOpen(null);
+            reload();
+          }}
           onConfirm={async () => {
             await api.roles.delete(open.role.id, { ifMatch: open.role.version });
             setNotice(`Role “${open.role.name}” was deleted.`);
-            reload();
           }}
         >
           <p>

@@ -231,7 +231,12 @@ function UsersView() {
         title={confirm.title}
         confirmLabel={confirm.confirmLabel}
         danger={confirm.danger}
-        onClose={close}
+        // A refusal (someone else's change: 412) stays in the dialog; the list is read again as
+        // it closes, so the next try starts from what is there now.
+        onClose={() => {
+          close();
+          refresh();
+        }}
         onConfirm={async () => say(await runIt(api, user))}
       >
         <p>{confirm.body}</p>

@@ -129,7 +129,11 @@ export function WorkspacesPage() {
       {editing?.kind === "edit" && (
         <WorkspaceDialog
           workspace={editing.workspace}
-          onClose={() => setEditing(null)}
+          // Re-read on every close: after someone else's change the next Edit opens on theirs.
+          onClose={() => {
+            setEditing(null);
+            reload();
+          }}
           onSaved={(w) => saved(`Workspace ${w.name} was saved.`)}
         />
       )}

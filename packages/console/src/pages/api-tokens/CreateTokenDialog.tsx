@@ -30,7 +30,7 @@ export function CreateTokenDialog(props: {
   const [name, setName] = useState("");
   const [roleId, setRoleId] = useState("");
   const [expires, setExpires] = useState("");
-  const { errors, formProps } = useSubmit();
+  const { errors, formProps, once } = useSubmit();
   const choices = props.roles && props.coverage ? offeredRoles(props.coverage, props.roles) : null;
 
   const check = () => {
@@ -40,7 +40,7 @@ export function CreateTokenDialog(props: {
     return missing;
   };
   const send = async () => {
-    const created = await api.apiTokens.create({
+    const created = await once(api).apiTokens.create({
       name: name.trim(),
       roleId,
       ...(expires ? { expiresAt: instantOf(expires) } : {}),

@@ -26,7 +26,7 @@ export function OpenEmergencyDialog(props: {
   const [patientRef, setPatientRef] = useState("");
   const [reason, setReason] = useState("");
   const [password, setPassword] = useState("");
-  const { errors, formProps } = useSubmit();
+  const { errors, formProps, once } = useSubmit();
 
   const check = (): FieldErrors => {
     const missing: FieldErrors = {};
@@ -43,7 +43,7 @@ export function OpenEmergencyDialog(props: {
     return missing;
   };
   const send = async () => {
-    const opened = await api.emergencyAccess.open({
+    const opened = await once(api).emergencyAccess.open({
       reason,
       password,
       ...(workspaceId ? { workspaceId } : { patientRef: patientRef.trim() }),

@@ -33,7 +33,7 @@ export function GrantAccessDialog(props: {
   const [workspaceId, setWorkspaceId] = useState("");
   const [reason, setReason] = useState("");
   const [expires, setExpires] = useState("");
-  const { errors, formProps } = useSubmit();
+  const { errors, formProps, once } = useSubmit();
   const userId = listed ? user?.id : typedId.trim();
 
   const check = () => {
@@ -47,7 +47,7 @@ export function GrantAccessDialog(props: {
   const send = async () => {
     if (!userId) return; // check() has asked for one
     const why = reason.trim();
-    const grant = await api.patientAccess.grant(props.patientRef, {
+    const grant = await once(api).patientAccess.grant(props.patientRef, {
       userId,
       workspaceId: workspaceId || null,
       // Left out when blank: the API takes a grant without a reason, but refuses an empty one.

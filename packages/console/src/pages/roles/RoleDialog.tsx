@@ -18,6 +18,7 @@ import { standingErrors } from "../../components/standingErrors.ts";
 import { Tabs } from "../../components/Tabs.tsx";
 import { DiscardGuard } from "../../components/useDiscardGuard.ts";
 import { useFlipBack } from "../../components/useFlipBack.ts";
+import { useOnce } from "../../components/useOnce.ts";
 import { useApi, useSession } from "../../session.tsx";
 import type { Role } from "../../types.ts";
 import { coverageOf, holdingOf } from "./coverage.ts";
@@ -58,6 +59,7 @@ export function RoleDialog(props: {
   readonly onSaved: (role: Role) => void;
 }) {
   const api = useApi();
+  const once = useOnce();
   const { me } = useSession();
   const { role, options } = props;
   const own =
@@ -104,7 +106,7 @@ export function RoleDialog(props: {
     try {
       const saved = role
         ? await api.roles.update(role.id, body, { ifMatch: role.version })
-        : await api.roles.create(body);
+        : await once.run(api, (c) => c.roles.create(body));
       props.onSaved(saved);
     } catch (e) {
       const p = saveProblem(e, body, options, "role");

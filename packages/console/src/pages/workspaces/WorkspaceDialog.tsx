@@ -44,7 +44,7 @@ export function WorkspaceDialog(props: {
   });
   // A new workspace's URL ID follows its name until it is typed by hand.
   const [slugTyped, setSlugTyped] = useState(Boolean(editing));
-  const { errors, formProps } = useSubmit();
+  const { errors, formProps, once } = useSubmit();
   const minutes = form.idleMinutes.trim();
   // The API keeps seconds and may hold a value that is not a whole number of minutes (90 s, set
   // over the API or Provet's "limit in seconds"): shown as 1.5, it is sent back only when changed.
@@ -66,7 +66,7 @@ export function WorkspaceDialog(props: {
       };
       saved = await api.workspaces.update(editing.id, body, { ifMatch: editing.version });
     } else {
-      saved = await api.workspaces.create({
+      saved = await once(api).workspaces.create({
         name: form.name,
         slug: form.slug,
         protected: form.protected,

@@ -1,0 +1,130 @@
+/**
+ * When something goes wrong while an administrator works (the conflict review, 2026-12-07): an
+ * answer lost on its way back, someone else's change, and the browser's session passing to
+ * someone else in another tab. Nothing is made twice, nothing is sent as the wrong person, and the
+ * administrator is told in words.
+ */
+import { describe, expect, it } from "vitest";
+import { gone, hasText, useE2e, visible } from "./harness.ts";
+import { STAFF_PASSWORD, staff } from "./users-seed.ts";
+
+describe("conflicts", () => {
+  const { tenant, signedIn } = useE2e();
+
+  /** Lets the next request to `url` reach the server, then loses its answer (a dropped connection). */
+  const loseNextAnswer = async (page: import("playwright-core").Page, url: string) => {
+    let lost = false;
+    await page.route(url, async (route) => {
+      if (lost || route.request().method() !== "POST") return route.fallback();
+      lost = true;
+      await route.fetch();
+      await route.abort("connectionreset");
+    });
+  };
+
+  it("a workspace whose answer was lost is not made twice when Create is pressed again", async () => {
+    const page = await signedIn({ path: "/workspaces" });
+    await loseNextAnswer(page, "**/api/v1/workspaces");
+    await page.getByRole("button", { name: "Create Workspace" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create Workspace" });
+    await dialog.getByLabel("Name").fill("Lost Answer Ward");
+    await dialog.getByRole("button", { name: "Create" }).click();
+    await hasText(dialog.getByRole("alert"), /could not be reached/);
+    const made = async () =>
+      (await tenant.admin.workspaces.list({ limit: 200 })).items.filter((w) => w.slug === "lost-answer-ward");
+    expect(await made()).toHaveLength(1);
+    // Pressed again, the same change gets its first answer: no "already used", no second workspace.
+    await dialog.getByRole("button", { name: "Create" }).click();
+    await hasText(page.getByRole("status"), "Workspace Lost Answer Ward was created.");
+    expect(await made()).toHaveLength(1);
+  });
+
+  it("an API token whose answer was lost is not made twice, and the console says how to go on", async () => {
+    const page = await signedIn({ path: "/api-tokens" });
+    await loseNextAnswer(page, "**/api/v1/api-tokens");
+    await page.getByRole("button", { name: "Create API token" }).click();
+    const form = page.getByRole("dialog", { name: "Create API token" });
+    await form.getByLabel("Name").fill("Lost answer system");
+    await form.getByLabel("Role").selectOption({ label: "Viewer" });
+    await form.getByRole("button", { name: "Create" }).click();
+    await hasText(form.getByRole("alert"), /could not be reached/);
+    await form.getByRole("button", { name: "Create" }).click();
+    // Its secret was in the lost answer and is never kept: the retry says so instead of making another.
+    await hasText(
+      form.getByRole("alert"),
+      /^This was done when the service stopped answering, but what it showed only once/,
+    );
+    const tokens = (await tenant.admin.apiTokens.list()).items.filter((t) => t.name === "Lost answer system");
+    expect(tokens).toHaveLength(1);
+  });
+
+  it("a permission taken away mid-task is named, and the menus stop offering what it allowed", async () => {
+    const userAdmin = await tenant.admin.roles.create({
+      name: "User admin",
+      permissions: ["users.view", "users.manage"],
+    });
+    const keeper = await staff(tenant, "Kim", "Keeper", { roleId: userAdmin.id, username: "kim.keeper" });
+    // A role the user admin covers, so that they may edit its holder.
+    const desk = await tenant.admin.roles.create({ name: "Front desk", permissions: ["users.view"] });
+    await staff(tenant, "Rosa", "Desk", { roleId: desk.id });
+    const page = await signedIn({ path: "/users", login: keeper.username, password: STAFF_PASSWORD });
+    await page.getByRole("button", { name: "Actions for Rosa Desk" }).click();
+    await page.getByRole("menuitem", { name: "Edit", exact: true }).click();
+    const edit = page.getByRole("dialog");
+    await edit.getByLabel("Title").fill("Receptionist");
+    const current = await tenant.admin.roles.get(userAdmin.id);
+    await tenant.admin.roles.update(
+      userAdmin.id,
+      { permissions: ["users.view"] },
+      { ifMatch: current.version },
+    );
+    await edit.getByRole("button", { name: "Save" }).click();
+    await hasText(
+      edit.getByRole("alert"),
+      "You do not have permission to do that. This needs the users.manage permission.",
+    );
+    await edit.getByRole("button", { name: "Cancel" }).click();
+    if (await page.getByRole("dialog").isVisible())
+      await page.getByRole("button", { name: "Discard" }).click();
+    await gone(page.getByRole("dialog"));
+    await page.getByRole("button", { name: "Actions for Rosa Desk" }).click();
+    await expect.poll(() => page.getByRole("menuitem").allInnerTexts()).not.toContain("Edit");
+  });
+
+  it("a tab whose browser session passed to someone else sends nothing, and shows who is signed in now", async () => {
+    const roles = (await tenant.admin.roles.list({ limit: 200 })).items;
+    const adminRole = roles.find((r) => r.name === "Administrator")!.id;
+    const second = await staff(tenant, "Sam", "Second", { roleId: adminRole, username: "sam.second" });
+    const target = await staff(tenant, "Fred", "Desk", {
+      roleId: roles.find((r) => r.name === "Viewer")!.id,
+    });
+    const first = await signedIn({ path: "/users" });
+    await first.getByRole("button", { name: "Actions for Fred Desk" }).click();
+    await first.getByRole("menuitem", { name: "Edit", exact: true }).click();
+    const edit = first.getByRole("dialog");
+    await edit.getByLabel("Title").fill("Typed by the first administrator");
+
+    // Another tab of the same browser: sign out, and sign in as someone else.
+    const other = await first.context().newPage();
+    await other.goto("/users");
+    await other.getByRole("button", { name: "Sign out" }).click();
+    await visible(other.getByLabel("Practice"));
+    await other.getByLabel("Practice").fill(tenant.slug);
+    await other.getByLabel("Username or email").fill(second.username);
+    await other.getByLabel("Password", { exact: true }).fill(STAFF_PASSWORD);
+    await other.getByRole("button", { name: "Sign in" }).click();
+    await visible(other.getByRole("button", { name: "Sign out" }));
+
+    await first.bringToFront();
+    if (await edit.isVisible()) await edit.getByRole("button", { name: "Save" }).click();
+    await hasText(
+      first.getByRole("status"),
+      "This browser is now signed in as Sam Second (signed in in another tab). What this page was about to send was not sent.",
+    );
+    await gone(first.getByRole("dialog"));
+    expect((await tenant.admin.users.get(target.id)).title ?? null).toBeNull();
+    const updates = await tenant.admin.audit.list({ action: "user.updated", targetId: target.id });
+    expect(updates.items).toHaveLength(0);
+    await other.close();
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { SessionPin } from "./sessionPin.ts";
+import type { Me } from "./types.ts";
+
+const meOf = (id: string) => ({ user: { id } }) as unknown as Me;
+
+describe("SessionPin", () => {
+  it("asks nobody while the cookie is the one pinned", async () => {
+    let cookie: string | undefined = "a";
+    const pin = new SessionPin(() => cookie);
+    pin.pin(meOf("usr_1"));
+    let asked = 0;
+    const ask = async () => {
+      asked++;
+      return meOf("usr_1");
+    };
+    expect(await pin.check(ask)).toEqual({ kind: "same" });
+    expect(asked).toBe(0);
+    // The same person's renewed session: asked once, then pinned anew.
+    cookie = "b";
+    expect(await pin.check(ask)).toEqual({ kind: "same" });
+    expect(await pin.check(ask)).toEqual({ kind: "same" });
+    expect(asked).toBe(1);
+  });
+
+  it("reports another person's session, and a signed-out browser, as changed", async () => {
+    let cookie: string | undefined = "a";
+    const pin = new SessionPin(() => cookie);
+    pin.pin(meOf("usr_1"));
+    cookie = "b";
+    expect(await pin.check(async () => meOf("usr_2"))).toEqual({ kind: "changed", me: meOf("usr_2") });
+    cookie = undefined;
+    expect(await pin.check(async () => meOf("usr_1"))).toEqual({ kind: "changed", me: null });
+    cookie = "c";
+    expect(
+      await pin.check(async () => {
+        throw new Error("401");
+      }),
+    ).toEqual({ kind: "changed", me: null });
+  });
+
+  it("guards nothing before anyone is pinned, or after it is cleared", async () => {
+    let cookie: string | undefined = "a";
+    const pin = new SessionPin(() => cookie);
+    expect(await pin.check(async () => meOf("usr_2"))).toEqual({ kind: "same" });
+    pin.pin(meOf("usr_1"));
+    pin.clear();
+    cookie = "b";
+    expect(await pin.check(async () => meOf("usr_2"))).toEqual({ kind: "same" });
+  });
+});
