@@ -68,6 +68,48 @@ describe("user fields", () => {
     expect(await tenant.admin.users.get(id)).toMatchObject({ expiresAt: null, initials: "PN" });
   });
 
+  // The time review: a date typed without its time left the browser's value empty, which was saved
+  // as "never expires", on create and, worse, over an expiry the user had.
+  it("refuses an expiry typed in part, beside the field, on create and on edit, and keeps what was there", async () => {
+    const { id } = await staff(tenant, "Mere", "Tane", {
+      roleId: viewer,
+      expiresAt: new Date("2031-03-31T10:59:00Z").toISOString(),
+    });
+    const page = await signedIn();
+    const error = (dialog: import("playwright-core").Locator) =>
+      dialog.locator(".field", { has: page.getByLabel("Account expires") }).locator(".field-error");
+    const incomplete = "Account expires is incomplete: give both a date and a time, or clear it for none.";
+
+    await choose(page, "Mere Tane", "Edit");
+    const edit = page.getByRole("dialog", { name: "Edit Mere Tane" });
+    await edit.getByLabel("Account expires").click();
+    await page.keyboard.press("Backspace");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await hasText(error(edit), incomplete);
+    expect((await tenant.admin.users.get(id)).expiresAt).toBe("2031-03-31T10:59:00.000Z");
+    await edit.getByLabel("Account expires").fill("2031-04-30T17:00");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await said(page, "Mere Tane was saved.");
+    expect((await tenant.admin.users.get(id)).expiresAt).toBe(
+      await page.evaluate(() => new Date("2031-04-30T17:00").toISOString()),
+    );
+
+    await page.getByRole("button", { name: "Create New User" }).click();
+    const create = page.getByRole("dialog", { name: "Create New User" });
+    await create.getByLabel("First name").fill("Ari");
+    await create.getByLabel("Last name").fill("Partial");
+    await create.getByLabel("Email").fill("ari.partial@example.test");
+    await create.getByLabel("Username").fill("apartial");
+    // The date alone, as an administrator types "31 March" and stops.
+    await create.getByLabel("Account expires").click();
+    await page.keyboard.type("03312031");
+    await create.getByRole("tab", { name: "Roles" }).click();
+    await create.getByLabel("Role", { exact: true }).selectOption({ label: "Viewer" });
+    await create.getByRole("button", { name: "Save" }).click();
+    await hasText(error(create), incomplete);
+    expect((await tenant.admin.users.list({ q: "apartial" })).items).toHaveLength(0);
+  });
+
   it("creates a user with a typed password and the details, each label naming one control", async () => {
     const page = await signedIn();
     await page.getByRole("button", { name: "Create New User" }).click();

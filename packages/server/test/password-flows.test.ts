@@ -13,6 +13,14 @@ const NEW_PASSWORD = "violet-harbour-lantern-0420";
 const OTHER_PASSWORD = "copper-meadow-whistle-8817";
 const MINUTE = 60_000;
 
+/** "within 60 minutes (until Mon, 5 Jan 2026, 10:00 UTC)": the link's end as a moment (a UTC practice). */
+function untilWords(within: string, endsMs: number): RegExp {
+  const d = new Date(endsMs);
+  const two = (n: number) => String(n).padStart(2, "0");
+  const when = `${d.getUTCDate()} \\w{3} ${d.getUTCFullYear()}, ${two(d.getUTCHours())}:${two(d.getUTCMinutes())} UTC`;
+  return new RegExp(`within ${within} \\(until \\w{3}, ${when}\\)`);
+}
+
 describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
   let t: TestApp;
   let a: TestTenant;
@@ -159,6 +167,8 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       const { user } = await createUser(t, a);
       await forgot(a.slug, user.email);
       const early = await lastResetToken(a.id, user.email);
+      const [sent] = await mails(a.id, user.email, "auth.password.reset_link");
+      expect(sent!.body).toMatch(untilWords("60 minutes", Date.parse(sent!.created_at) + 60 * MINUTE));
       t.clock.advance(60 * MINUTE - 1000);
       await t.anonymous.credentials.resetPassword({ token: early, newPassword: NEW_PASSWORD });
 
@@ -529,6 +539,8 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       expect(invited.status).toBe("invited");
       const [mail] = await mails(a.id, invited.email, "user.invitation");
       expect(mail!.body).toContain(`${DEFAULT_PUBLIC_URL}/accept-invitation#token=sgi_`);
+      // The end as a moment, for a reader whose mail came late (the time review).
+      expect(mail!.body).toMatch(untilWords("72 hours", Date.parse(mail!.created_at) + 72 * 60 * MINUTE));
       const token = tokenOf(mail!.body);
       const weak = await problemOf(() =>
         t.anonymous.credentials.acceptInvitation({ token, password: "password" }),

@@ -43,8 +43,10 @@ const RESET_CLOSING: Record<ResetLinkCause, string> = {
 export function resetLinkEmail(
   publicUrl: string,
   token: string,
+  /** When the link stops working: said as a moment, as a delayed email's reader needs (the time review). */
+  expiresAt: string,
   user: Person,
-  tenant: Practice,
+  tenant: PracticeInZone,
   cause: ResetLinkCause = "asked",
 ): OutboxMessage {
   const account = `"${user.username}" at ${tenant.name} (practice "${tenant.slug}")`;
@@ -54,7 +56,7 @@ export function resetLinkEmail(
     subject: `Reset your password for ${tenant.name}`,
     body:
       `${greeting(user)}\n\n${RESET_OPENING[cause](account)} To choose a new password, open this link within ` +
-      `${RESET_LINK_MINUTES} minutes:\n\n` +
+      `${RESET_LINK_MINUTES} minutes (until ${mailTime(expiresAt, tenant.time_zone)}):\n\n` +
       `${publicUrl}/reset-password#token=${token}\n\n` +
       `The link works once; a newer one replaces it. ${RESET_CLOSING[cause]}${signature}`,
   };
@@ -63,8 +65,10 @@ export function resetLinkEmail(
 export function invitationEmail(
   publicUrl: string,
   token: string,
+  /** When the link stops working (see resetLinkEmail). */
+  expiresAt: string,
   user: Person,
-  tenant: Practice,
+  tenant: PracticeInZone,
 ): OutboxMessage {
   return {
     to: user.email,
@@ -72,9 +76,11 @@ export function invitationEmail(
     subject: `You are invited to ${tenant.name}`,
     body:
       `${greeting(user)}\n\nAn account "${user.username}" was created for you at ${tenant.name} (practice "${tenant.slug}").` +
-      ` To choose your password and start, open this link within ${INVITATION_HOURS} hours:\n\n` +
+      ` To choose your password and start, open this link within ${INVITATION_HOURS} hours` +
+      ` (until ${mailTime(expiresAt, tenant.time_zone)}):\n\n` +
       `${publicUrl}/accept-invitation#token=${token}\n\n` +
-      `The link works once. If it has expired, ask your administrator to send a new invitation.${signature}`,
+      `The link works once. If it has expired, ask for a new one with "Forgot password?" on the sign-in page` +
+      ` (practice "${tenant.slug}", this email address), or ask your administrator.${signature}`,
   };
 }
 

@@ -31,7 +31,7 @@ export const INVITATION_TTL_MS = INVITATION_HOURS * 60 * MINUTE_MS;
 export async function issueCredentialLink(
   deps: Deps,
   trx: Executor,
-  tenant: Pick<TenantsTable, "id" | "name" | "slug">,
+  tenant: Pick<TenantsTable, "id" | "name" | "slug" | "time_zone">,
   user: Pick<UsersTable, "id" | "email" | "username" | "first_name">,
   kind: CredentialTokenKind,
   options: {
@@ -46,20 +46,21 @@ export async function issueCredentialLink(
   const tokens = createCredentialTokenStore(trx, tenant.id);
   await tokens.voidOpen(user.id, kind, at);
   const token = newSecret(kind === "reset" ? "sgr" : "sgi");
+  const expiresAt = new Date(
+    now.getTime() + (kind === "reset" ? RESET_LINK_TTL_MS : INVITATION_TTL_MS),
+  ).toISOString();
   await tokens.insert({
     id: `ctk_${randomBytes(16).toString("base64url")}`,
     user_id: user.id,
     kind,
     token_hash: hashSecret(token),
     created_at: at,
-    expires_at: new Date(
-      now.getTime() + (kind === "reset" ? RESET_LINK_TTL_MS : INVITATION_TTL_MS),
-    ).toISOString(),
+    expires_at: expiresAt,
   });
   const message =
     kind === "reset"
-      ? resetLinkEmail(deps.publicUrl, token, user, tenant, options.cause)
-      : invitationEmail(deps.publicUrl, token, user, tenant);
+      ? resetLinkEmail(deps.publicUrl, token, expiresAt, user, tenant, options.cause)
+      : invitationEmail(deps.publicUrl, token, expiresAt, user, tenant);
   await enqueue(
     deps,
     trx,
@@ -73,7 +74,7 @@ export async function issueCredentialLink(
 export function queueInvitation(
   deps: Deps,
   trx: Trx,
-  tenant: Pick<TenantsTable, "id" | "name" | "slug">,
+  tenant: Pick<TenantsTable, "id" | "name" | "slug" | "time_zone">,
   user: Pick<UsersTable, "id" | "email" | "username" | "first_name">,
 ): Promise<void> {
   return issueCredentialLink(deps, trx, tenant, user, "invitation");

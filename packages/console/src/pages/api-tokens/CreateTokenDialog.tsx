@@ -5,7 +5,7 @@
  */
 import type { Staffgate } from "@staffgate/sdk";
 import { useState } from "react";
-import { ExpiresField, instantOf } from "../../components/ExpiresField.tsx";
+import { ExpiresField, expiresProblem, instantOf } from "../../components/ExpiresField.tsx";
 import { Field, NamedOptions, SelectField } from "../../components/Field.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
 import { ErrorAlert } from "../../components/Messages.tsx";
@@ -37,6 +37,8 @@ export function CreateTokenDialog(props: {
     const missing: FieldErrors = {};
     if (!name.trim()) missing.name = "is required";
     if (!roleId) missing.roleId = "Choose the role the integration acts with.";
+    const incomplete = expiresProblem(expires);
+    if (incomplete) missing.expiresAt = incomplete;
     return missing;
   };
   const send = async () => {

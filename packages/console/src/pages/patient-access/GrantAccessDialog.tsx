@@ -6,7 +6,7 @@
  * dialog says so and takes the user's id typed instead, the server judging it.
  */
 import { useState } from "react";
-import { ExpiresField, instantOf } from "../../components/ExpiresField.tsx";
+import { ExpiresField, expiresProblem, instantOf } from "../../components/ExpiresField.tsx";
 import { Field, NamedOptions, SelectField } from "../../components/Field.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
 import { neededWords } from "../../components/NoAccess.tsx";
@@ -42,6 +42,8 @@ export function GrantAccessDialog(props: {
       missing.userId = listed
         ? "Choose the user who gets access."
         : "Enter the ID of the user who gets access.";
+    const incomplete = expiresProblem(expires);
+    if (incomplete) missing.expiresAt = incomplete;
     return missing;
   };
   const send = async () => {

@@ -3,7 +3,7 @@
  * new expiry in the future or none (PRODUCT.md), so the dialog asks for it instead of failing.
  */
 import { useState } from "react";
-import { ExpiresField, instantOf } from "../../components/ExpiresField.tsx";
+import { ExpiresField, expiresProblem, instantOf } from "../../components/ExpiresField.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
 import { useSubmit } from "../../components/useSubmit.ts";
 import { formatDateTime } from "../../dates.ts";
@@ -23,6 +23,10 @@ export function RestoreExpiredDialog(props: {
   const { user } = props;
   const [expires, setExpires] = useState("");
   const { errors, formProps } = useSubmit();
+  const check = (): Record<string, string> => {
+    const incomplete = expiresProblem(expires);
+    return incomplete ? { expiresAt: incomplete } : {};
+  };
   const send = async () => {
     const restored = await api.userActions.restore(
       user.id,
@@ -37,7 +41,7 @@ export function RestoreExpiredDialog(props: {
       title={`Restore ${user.displayName}`}
       onClose={props.onClose}
       submitLabel="Restore"
-      {...formProps({ send, fields: ["expiresAt"] })}
+      {...formProps({ check, send, fields: ["expiresAt"] })}
     >
       <p>
         The account expired on {formatDateTime(user.expiresAt ?? "")}. Give it a new expiry, or leave it empty

@@ -4,7 +4,7 @@
  * overwritten), and which tab shows the field an API error path names.
  */
 import type { Staffgate } from "@staffgate/sdk";
-import { instantOf, localOf } from "../../components/ExpiresField.tsx";
+import { expiresProblem, instantOf, localOf } from "../../components/ExpiresField.tsx";
 import { looksLikeEmail, NOT_AN_EMAIL } from "../../emailShape.ts";
 import type { CreateUserInput, User } from "../../types.ts";
 
@@ -283,6 +283,8 @@ export function missingChoices(
         : "Enter a new password, or keep the current one.";
   }
   if (!v.roleId) out.roleId = "Choose a role.";
+  const incomplete = expiresProblem(v.expiresAt);
+  if (incomplete) out.expiresAt = incomplete;
   // "Only the ticked workspaces" with none ticked would make the user active in no workspace: almost
   // always a slip, so it is asked about (docs/decisions.md); one already so is left as it is.
   // Someone active in no workspace can give access to none: there is nothing else to choose.
