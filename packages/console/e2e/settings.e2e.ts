@@ -182,7 +182,7 @@ describe("settings", () => {
     expect((await tenant.admin.settings.get()).scimDefaultRoleId).toBeNull();
   });
 
-  it("says a save refused by the API for a stale version in words, and saves nothing", async () => {
+  it("says a save refused by the API for a stale version in words, saves nothing, and keeps what was typed over their change", async () => {
     const page = await signedIn({ path: "/settings" });
     const duration = page.getByLabel("Lockout duration (minutes)");
     const before = await tenant.admin.settings.get();
@@ -196,9 +196,20 @@ describe("settings", () => {
     await page.getByRole("button", { name: "Save All" }).click();
     await hasText(
       page.getByRole("alert"),
-      "Nothing was saved: someone else changed the settings since this page opened. Reload the page.",
+      "Nothing was saved: someone else changed the settings since this page opened (Lockout threshold). Their values are shown now, with your changes kept. Check them and save again.",
     );
     expect(await tenant.admin.settings.get()).toEqual(theirs);
+    // Their threshold is shown, and the duration typed here is still there: Save All saves both.
+    await expect
+      .poll(() => page.getByLabel("Lockout threshold").inputValue())
+      .toBe(String(theirs.lockoutThreshold));
+    expect(await duration.inputValue()).toBe(String(before.lockoutMinutes + 2));
+    await page.getByRole("button", { name: "Save All" }).click();
+    await hasText(page.getByRole("status"), "Saved 1 change to the security settings.");
+    expect(await tenant.admin.settings.get()).toMatchObject({
+      lockoutThreshold: theirs.lockoutThreshold,
+      lockoutMinutes: before.lockoutMinutes + 2,
+    });
   });
 
   it("narrows what emergency access grants, and goes back to the default", async () => {

@@ -31,6 +31,7 @@ import {
 import { PracticeSection, STALE_SETTINGS } from "./settings/PracticeSection.tsx";
 import { carriedVersion } from "./settings/practiceProfile.ts";
 import { type Draft, SettingInput } from "./settings/SettingInput.tsx";
+import { rebaseStale } from "./settings/staleSave.ts";
 
 const DEFS: readonly SettingDef[] = SETTING_GROUPS.flatMap((g) => g.fields);
 
@@ -205,7 +206,20 @@ function SettingsView() {
       const byField = fieldErrors(e);
       setErrors(byField);
       if (problemCode(e) === "PRECONDITION_FAILED") {
-        setError(STALE_SETTINGS);
+        // Their save is read, and what was typed here is kept on top of it (staleSave.ts).
+        const now = await api.settings.get().catch(() => null);
+        if (now) {
+          const rebased = rebaseStale(
+            DEFS,
+            draftsOf(saved),
+            draftsOf(now),
+            drafts,
+            Object.keys(body) as SettingKey[],
+          );
+          setSaved(now);
+          setDrafts(rebased.drafts);
+          setError(rebased.message);
+        } else setError(STALE_SETTINGS);
       } else if (Object.keys(byField).length > 0) {
         setError("Nothing was saved. Correct the settings marked below.");
       } else {
