@@ -104,11 +104,29 @@ describe("workspaces", () => {
     });
     await shot(page, "workspaces");
 
+    // The confirmation says what goes with it and who would be left active in no workspace.
+    const roles = (await tenant.admin.roles.list({ limit: 200 })).items;
+    const viewer = roles.find((r) => r.name === "Viewer")!.id;
+    const nina = await tenant.admin.users.create({
+      firstName: "Nina",
+      lastName: "North",
+      username: "nnorth",
+      email: "nnorth@north.example",
+      roleId: viewer,
+      workspaceAccess: [created!.id],
+    });
+    await tenant.admin.patientAccess.grant("PAT-NORTH-1", { userId: nina.id, workspaceId: created!.id });
     await annex.getByRole("button", { name: "Delete North Clinic Annex" }).click();
-    await page
-      .getByRole("dialog", { name: "Delete workspace" })
-      .getByRole("button", { name: "Delete" })
-      .click();
+    const deleting = page.getByRole("dialog", { name: "Delete workspace" });
+    await hasText(
+      deleting.getByText(/^It removes/),
+      "It removes 1 user access entry and 1 patient access grant.",
+    );
+    await hasText(
+      deleting.locator(".warning"),
+      "1 user is active in this workspace alone and will be active in no workspace: Nina North (nnorth). Give them another workspace first if they should keep working.",
+    );
+    await deleting.getByRole("button", { name: "Delete" }).click();
     await hasText(page.getByRole("status"), "Workspace North Clinic Annex was deleted.");
     await gone(annex);
     expect(await find("north-clinic")).toBeUndefined();

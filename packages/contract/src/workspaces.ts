@@ -24,6 +24,26 @@ export const WorkspaceSchema = z.strictObject({
 });
 export type Workspace = z.infer<typeof WorkspaceSchema>;
 
+/** How many users `WorkspaceUsage` names who would be active in no workspace; the count is exact. */
+export const USAGE_NAMED_USERS = 20;
+
+/**
+ * What deleting a workspace would remove, and whom it would leave active in no workspace (users
+ * not archived whose access lists this workspace alone): the delete dialog says it before asking.
+ */
+export const WorkspaceUsageSchema = z.strictObject({
+  roleRows: z.number().int(),
+  accessEntries: z.number().int(),
+  workspaceRoles: z.number().int(),
+  patientGrants: z.number().int(),
+  usersOnlyHere: z.strictObject({
+    count: z.number().int(),
+    /** The first by name, at most USAGE_NAMED_USERS. */
+    users: z.array(z.strictObject({ id: Id, displayName: z.string(), username: z.string() })),
+  }),
+});
+export type WorkspaceUsage = z.infer<typeof WorkspaceUsageSchema>;
+
 const IdleTimeout = z
   .number()
   .int()

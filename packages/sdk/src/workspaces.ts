@@ -1,5 +1,10 @@
 /** Workspaces: departments and clinic locations. */
-import type { CreateWorkspaceBody, UpdateWorkspaceBody, Workspace } from "@staffgate/contract";
+import type {
+  CreateWorkspaceBody,
+  UpdateWorkspaceBody,
+  Workspace,
+  WorkspaceUsage,
+} from "@staffgate/contract";
 import { enc, type Transport } from "./http.ts";
 
 export interface Page<T> {
@@ -12,6 +17,8 @@ export function workspacesApi(t: Transport) {
     list: (query: { limit?: number; cursor?: string; q?: string } = {}) =>
       t.request<Page<Workspace>>("GET", "/api/v1/workspaces", { query }),
     get: (id: string) => t.request<Workspace>("GET", `/api/v1/workspaces/${enc(id)}`),
+    /** What deleting it would remove, and who would be left active in no workspace (workspaces.manage). */
+    usage: (id: string) => t.request<WorkspaceUsage>("GET", `/api/v1/workspaces/${enc(id)}/usage`),
     create: (body: Partial<CreateWorkspaceBody> & { slug: string; name: string }) =>
       t.request<Workspace>("POST", "/api/v1/workspaces", { body }),
     update: (id: string, body: UpdateWorkspaceBody, options: { ifMatch?: number } = {}) =>

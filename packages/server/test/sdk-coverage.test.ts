@@ -122,6 +122,7 @@ describe(`SDK covers the API (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
     const ws = await admin.workspaces.create({ slug: "ward-7", name: "Ward 7", protected: false });
     await admin.workspaces.list();
     await admin.workspaces.get(ws.id);
+    await admin.workspaces.usage(ws.id);
     await admin.workspaces.update(ws.id, { name: "Ward Seven" }, { ifMatch: ws.version });
 
     // Patient writes too: the application's report that the nurse created a patient is believed.

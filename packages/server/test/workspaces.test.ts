@@ -155,6 +155,62 @@ describe(`workspaces (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(stale.status).toBe(412);
   });
 
+  it("says before a delete what it would remove and whom it would leave active in no workspace", async () => {
+    const c = await t.createTenant();
+    const doomed = (await c.admin.workspaces.create({ slug: "annex", name: "Annex", protected: false })).id;
+    const kept = (await c.admin.workspaces.create({ slug: "main", name: "Main" })).id;
+    const viewer = await roleIdByName(t, c, "Viewer");
+    await createRole(c, { workspaces: [{ workspaceId: doomed, permissions: ["patients.read"] }] });
+    const only = async (lastName: string, status?: "archive" | "deactivate") => {
+      const { user } = await createUser(t, c, {
+        roleId: viewer,
+        extra: { lastName, workspaceAccess: [doomed] },
+      });
+      if (status) await c.admin.userActions[status](user.id);
+      return user;
+    };
+    const zed = await only("Zed");
+    const abel = await only("Abel");
+    const resting = await only("Resting", "deactivate");
+    await only("Gone", "archive");
+    const { user: both } = await createUser(t, c, {
+      roleId: viewer,
+      extra: { workspaceAccess: [doomed, kept] },
+    });
+    await createUser(t, c, { roleId: viewer, extra: { workspaceAccess: "all" } });
+    await c.admin.patientAccess.grant("PAT-USAGE-1", { userId: both.id, workspaceId: doomed });
+    const usage = await c.admin.workspaces.usage(doomed);
+    expect(usage).toEqual({
+      roleRows: 1,
+      // Four named it alone (one archived), one beside another workspace.
+      accessEntries: 5,
+      workspaceRoles: 0,
+      patientGrants: 1,
+      usersOnlyHere: {
+        count: 3,
+        users: [abel, resting, zed].map((u) => ({
+          id: u.id,
+          displayName: u.displayName,
+          username: u.username,
+        })),
+      },
+    });
+    // What it said is what the delete removes.
+    await c.admin.workspaces.delete(doomed);
+    const [deleted] = (await c.admin.audit.list({ action: "workspace.deleted", targetId: doomed })).items;
+    expect(deleted?.changes).toMatchObject({
+      removedRoleRows: { after: usage.roleRows },
+      removedAccessEntries: { after: usage.accessEntries },
+      removedPatientGrants: { after: usage.patientGrants },
+    });
+    expect((await c.admin.users.get(zed.id)).workspaceAccess).toEqual([]);
+    // Gone now, and never another tenant's: a missing one's 404; reading it needs workspaces.manage.
+    expect((await problemOf(() => c.admin.workspaces.usage(doomed))).status).toBe(404);
+    expect((await problemOf(() => a.admin.workspaces.usage(kept))).status).toBe(404);
+    const { client: viewerClient } = await createUser(t, c, { roleId: viewer });
+    expect((await problemOf(() => viewerClient.workspaces.usage(kept))).status).toBe(403);
+  });
+
   it("records create, update and delete in the audit in the same transaction", async () => {
     const ws = await a.admin.workspaces.create({ slug: "audited", name: "Audited", protected: false });
     await a.admin.workspaces.update(ws.id, { name: "Audited 2" });

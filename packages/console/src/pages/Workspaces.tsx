@@ -11,6 +11,7 @@ import { Notice } from "../components/Messages.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
+import { DeleteImpact } from "./workspaces/DeleteImpact.tsx";
 import { LockIcon } from "./workspaces/LockIcon.tsx";
 import { listAllWorkspaces, type Workspace } from "./workspaces/useWorkspaces.ts";
 import { WorkspaceDialog } from "./workspaces/WorkspaceDialog.tsx";
@@ -158,6 +159,7 @@ export function WorkspacesPage() {
             Delete the workspace <strong>{editing.workspace.name}</strong>? Every role row, user access entry
             and patient access grant that names it is removed with it. This cannot be undone.
           </p>
+          <DeleteImpact workspaceId={editing.workspace.id} />
           {editing.workspace.protected && (
             <p className="warning">
               This workspace is protected from deletion. Edit it and clear “Protected from deletion” first.

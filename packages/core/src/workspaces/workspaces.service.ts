@@ -1,5 +1,11 @@
 /** Workspace use cases: each one transaction with its audit event. */
-import type { CreateWorkspaceBody, UpdateWorkspaceBody, Workspace } from "@staffgate/contract";
+import {
+  type CreateWorkspaceBody,
+  type UpdateWorkspaceBody,
+  USAGE_NAMED_USERS,
+  type Workspace,
+  type WorkspaceUsage,
+} from "@staffgate/contract";
 import { currentHolder } from "../access/current-holder.ts";
 import { endElevationsNaming } from "../access/emergency-cutoff.ts";
 import { grantChanges, isActiveIn } from "../access/grants.rules.ts";
@@ -56,6 +62,13 @@ export function createWorkspacesService(deps: Deps) {
       const row = await createWorkspaceStore(deps.db.kysely, ctx.tenantId).findWorkspaceById(id);
       if (!row) throw new AppError("WORKSPACE_NOT_FOUND");
       return toWorkspace(row);
+    },
+
+    /** `GET /workspaces/{id}/usage` (workspaces.manage): what a delete would remove, and whom it would leave active nowhere. */
+    async getWorkspaceUsage(ctx: Ctx, id: string): Promise<WorkspaceUsage> {
+      const store = createWorkspaceStore(deps.db.kysely, ctx.tenantId);
+      if (!(await store.findWorkspaceById(id))) throw new AppError("WORKSPACE_NOT_FOUND");
+      return store.usageOf(id, USAGE_NAMED_USERS);
     },
 
     async listWorkspaces(

@@ -67,6 +67,57 @@ export function createWorkspaceStore(db: Executor, tenantId: string) {
      * patient grants themselves). The roles
      * and users that lose a row change: their version (ETag) and `updated_at` move.
      */
+    /** What `deleteWorkspaceCascade` would remove, and who would be left active in no workspace. */
+    async usageOf(id: string, named: number) {
+      const count = async (
+        table: "role_workspaces" | "user_workspaces" | "user_workspace_roles" | "patient_grants",
+      ) => {
+        const row = await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("tenant_id", "=", tenantId)
+          .where("workspace_id", "=", id)
+          .executeTakeFirstOrThrow();
+        return Number(row.n);
+      };
+      const onlyHere = db
+        .selectFrom("users as u")
+        .innerJoin("user_workspaces as uw", (j) =>
+          j.onRef("uw.tenant_id", "=", "u.tenant_id").onRef("uw.user_id", "=", "u.id"),
+        )
+        .where("u.tenant_id", "=", tenantId)
+        .where("uw.workspace_id", "=", id)
+        .where("u.workspace_access_all", "=", 0)
+        .where("u.status", "<>", "archived")
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom("user_workspaces as other")
+                .select("other.user_id")
+                .where("other.tenant_id", "=", tenantId)
+                .whereRef("other.user_id", "=", "u.id")
+                .where("other.workspace_id", "<>", id),
+            ),
+          ),
+        );
+      const [total, users] = await Promise.all([
+        onlyHere.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+        onlyHere
+          .select(["u.id", "u.display_name as displayName", "u.username"])
+          .orderBy("u.display_name")
+          .orderBy("u.id")
+          .limit(named)
+          .execute(),
+      ]);
+      return {
+        roleRows: await count("role_workspaces"),
+        accessEntries: await count("user_workspaces"),
+        workspaceRoles: await count("user_workspace_roles"),
+        patientGrants: await count("patient_grants"),
+        usersOnlyHere: { count: Number(total.n), users },
+      };
+    },
     async deleteWorkspaceCascade(id: string, at: string) {
       const naming = (table: "role_workspaces" | "user_workspaces" | "user_workspace_roles") =>
         db.selectFrom(table).where("tenant_id", "=", tenantId).where("workspace_id", "=", id);

@@ -6,6 +6,7 @@ import {
   page,
   UpdateWorkspaceBody,
   WorkspaceSchema,
+  WorkspaceUsageSchema,
 } from "@staffgate/contract";
 import type { Core } from "@staffgate/core";
 import type { FastifyInstance } from "fastify";
@@ -50,6 +51,19 @@ export function workspacesRoutes(app: FastifyInstance, core: Core, options: Rout
     response: WorkspaceSchema,
     etag,
     handler: ({ ctx, params }) => core.workspaces.getWorkspace(ctx, params.id),
+  });
+
+  route(app, options, {
+    method: "GET",
+    url: "/api/v1/workspaces/:id/usage",
+    summary:
+      "What deleting the workspace would remove (role rows, access entries, workspace roles, patient grants) and who would be left active in no workspace",
+    tags,
+    auth: "tenant",
+    permission: "workspaces.manage",
+    params: IdParams,
+    response: WorkspaceUsageSchema,
+    handler: ({ ctx, params }) => core.workspaces.getWorkspaceUsage(ctx, params.id),
   });
 
   route(app, options, {
