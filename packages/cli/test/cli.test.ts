@@ -131,6 +131,38 @@ describe.skipIf(process.env.STAFFGATE_TEST_DB === "postgres")(
       expect(cli(["audit", "verify"]).code).toBe(2);
     });
 
+    it("backs up the database while it is open, to a new file that verifies; never over a file", async () => {
+      const copy = join(dir, "backup-1.db");
+      // A writer holds the file open meanwhile, as the running service does.
+      const r = await withDb(async () => cli(["backup", "--to", copy]));
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(
+        new RegExp(`^Copied .+staffgate\\.db to ${copy.replaceAll(".", "\\.")} \\([\\d,]+ bytes\\)\\.\\n$`),
+      );
+      const original = cli(["audit", "verify", "--tenant", "north"]);
+      const restored = cli(["audit", "verify", "--tenant", "north"], {}, copy);
+      expect([restored.code, restored.stdout]).toEqual([0, original.stdout]);
+      // Never over an existing file, and a usage error for a missing --to or directory.
+      const again = cli(["backup", "--to", copy]);
+      expect([again.code, again.stderr]).toEqual([
+        2,
+        expect.stringContaining("exists: a backup never overwrites a file"),
+      ]);
+      expect(cli(["backup"]).code).toBe(2);
+      expect(cli(["backup", "--to", join(dir, "no-such-dir", "b.db")]).code).toBe(2);
+      // A source that is not there is said, and not created.
+      const none = cli(["backup", "--to", join(dir, "b.db")], {}, join(dir, "missing.db"));
+      expect([none.code, none.stderr]).toEqual([1, expect.stringContaining("does not exist")]);
+      expect(existsSync(join(dir, "missing.db"))).toBe(false);
+      // PostgreSQL has its own tools: said, nothing done, nothing connected to.
+      const pg = cli(["backup", "--to", join(dir, "pg.db")], {
+        DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
+      });
+      expect([pg.code, pg.stderr]).toEqual([2, expect.stringContaining("use pg_dump")]);
+      expect(existsSync(join(dir, "pg.db"))).toBe(false);
+    });
+
     it("exports the trail as JSON Lines and CSV, recording each export", () => {
       const jsonl = cli(["audit", "export", "--tenant", "north"]);
       expect(jsonl.code).toBe(0);

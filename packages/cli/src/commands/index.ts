@@ -2,6 +2,7 @@
 import { auditExport } from "./audit/export.ts";
 import { auditPurge } from "./audit/purge.ts";
 import { auditVerify } from "./audit/verify.ts";
+import { backup } from "./backup.ts";
 import { check } from "./check.ts";
 import type { Command } from "./command.ts";
 import { migrate } from "./migrate.ts";
@@ -26,4 +27,5 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   "audit purge": auditPurge,
   outbox,
   check,
+  backup,
 };
