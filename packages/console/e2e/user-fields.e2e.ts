@@ -194,6 +194,32 @@ describe("user fields", () => {
     expect(asked).toHaveLength(3);
   });
 
+  it("asks before the browser's Back leaves a changed dialog, and keeps the typing when told to stay", async () => {
+    const page = await signedIn({ path: "/roles" });
+    await page.getByRole("link", { name: "Users" }).first().click();
+    await visible(page.getByRole("button", { name: "Create New User" }));
+    const asked: string[] = [];
+    let answer = false;
+    page.on("dialog", (d) => {
+      asked.push(d.message());
+      void (answer ? d.accept() : d.dismiss());
+    });
+    const dialog = page.getByRole("dialog", { name: "Create New User" });
+    await page.getByRole("button", { name: "Create New User" }).click();
+    await dialog.getByLabel("First name").fill("Mara");
+    // On a phone, Back is how a dialog is left: it threw the typing away without a word.
+    await page.evaluate(() => window.history.back());
+    await expect.poll(() => asked).toEqual(["Discard this new user? What you entered is not saved."]);
+    await expect.poll(() => page.evaluate(() => window.location.pathname)).toBe("/users");
+    await visible(dialog);
+    expect(await dialog.getByLabel("First name").inputValue()).toBe("Mara");
+    answer = true;
+    await page.evaluate(() => window.history.back());
+    await expect.poll(() => page.evaluate(() => window.location.pathname)).toBe("/roles");
+    await gone(dialog);
+    expect(asked).toHaveLength(2);
+  });
+
   it("names each workspace role's choices apart from the Role and from each other, and starts a new row in it", async () => {
     await tenant.admin.workspaces.create({ slug: "east-wing", name: "East Wing" });
     await tenant.admin.workspaces.create({ slug: "west-wing", name: "West Wing" });

@@ -4,8 +4,8 @@ import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useSyncExternalS
 const CHANGE = "staffgate:navigate";
 
 /**
- * The page that asks before it is left (unsaved work): its address, and the question (true:
- * leave). One page at a time.
+ * What asks before the page is left (unsaved work): its address, and the question (true: leave).
+ * The newest holds; when it ends, the one it covered holds again (a dialog's over its page's).
  */
 let guard: { readonly here: string; readonly ask: () => boolean } | null = null;
 
@@ -46,11 +46,12 @@ export function useLeaveGuard(question: string | null): void {
   useEffect(() => {
     if (!question) return;
     const mine = { here: where(), ask: () => window.confirm(question) };
+    const covered = guard;
     guard = mine;
     const onUnload = (event: BeforeUnloadEvent) => event.preventDefault();
     window.addEventListener("beforeunload", onUnload);
     return () => {
-      if (guard === mine) guard = null;
+      if (guard === mine) guard = covered;
       window.removeEventListener("beforeunload", onUnload);
     };
   }, [question]);

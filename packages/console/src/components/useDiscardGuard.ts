@@ -1,10 +1,12 @@
 /**
  * A dialog's form that holds typed input not yet saved says what to ask before it is thrown away
  * (`useDiscardGuard("Discard …?")`, null while nothing changed); the Dialog around it asks that
- * before Escape or × closes it, as Settings asks before a link leaves unsaved changes
- * (router.tsx). Cancel is a choice made on purpose and closes without asking.
+ * before Escape or × closes it, and the browser asks it before Back, a link or a reload leaves the
+ * page under it (router.tsx, as Settings asks). Cancel is a choice made on purpose and closes
+ * without asking.
  */
 import { createContext, useContext, useEffect } from "react";
+import { useLeaveGuard } from "../router.tsx";
 
 /** The question the open dialog's form has set, if any (a ref the Dialog owns). */
 export interface DiscardQuestion {
@@ -15,6 +17,9 @@ export const DiscardContext = createContext<DiscardQuestion | null>(null);
 
 export function useDiscardGuard(question: string | null): void {
   const slot = useContext(DiscardContext);
+  // The browser's Back, a link, a reload or closing the tab ask too: on a phone Back is how a
+  // dialog is closed, and it threw the typing away without a word (the conflict review).
+  useLeaveGuard(question);
   useEffect(() => {
     if (!slot) return;
     slot.current = question;

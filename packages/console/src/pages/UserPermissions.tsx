@@ -12,7 +12,7 @@ import { NoAccess } from "../components/NoAccess.tsx";
 import { type Grants, PermissionEditor } from "../components/PermissionEditor.tsx";
 import { useFlipBack } from "../components/useFlipBack.ts";
 import { useLoad } from "../components/useLoad.ts";
-import { Link } from "../router.tsx";
+import { Link, useLeaveGuard } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
 import type { User } from "../types.ts";
 import { coverageOf, holdingOf } from "./roles/coverage.ts";
@@ -99,6 +99,12 @@ function PermissionsForm(props: {
   // What the user holds now beyond the caller: the server refuses any change to such a user.
   const beyond = self || !allowed ? [] : coverage.excess(props.grants);
   const readOnly = self || !allowed || beyond.length > 0;
+  // Ticks not yet saved are asked about before Back, a link or a reload leaves them.
+  useLeaveGuard(
+    !readOnly && !busy && JSON.stringify(grants) !== JSON.stringify(props.grants)
+      ? "Discard your changes to these permissions? They are not saved."
+      : null,
+  );
 
   const change = (next: Grants) => {
     setGrants(next);
