@@ -58,6 +58,31 @@ describe("conflicts", () => {
     expect(tokens).toHaveLength(1);
   });
 
+  it("a password set refused for someone else's change works once the dialog is closed and opened again", async () => {
+    const viewer = (await tenant.admin.roles.list({ limit: 200 })).items.find((r) => r.name === "Viewer")!;
+    const tom = await staff(tenant, "Tomas", "Stale", { roleId: viewer.id });
+    const page = await signedIn({ path: "/users" });
+    page.on("dialog", (d) => void d.accept());
+    const open = async () => {
+      await page.getByRole("button", { name: "Actions for Tomas Stale" }).click();
+      await page.getByRole("menuitem", { name: "Set password", exact: true }).click();
+      return page.getByRole("dialog", { name: "Set a password for Tomas Stale" });
+    };
+    let dialog = await open();
+    await tenant.admin.users.update(tom.id, { title: "Changed meanwhile" });
+    await dialog.getByLabel("New password").fill("a typed one for Tomas 7202");
+    await dialog.getByRole("button", { name: "Set password" }).click();
+    await hasText(dialog.getByRole("alert"), /^Someone else changed this since it was shown here/);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await gone(dialog);
+    // Closing read the list again: the next try is judged against the user as they are now.
+    dialog = await open();
+    await dialog.getByLabel("New password").fill("a typed one for Tomas 7202");
+    await dialog.getByRole("button", { name: "Set password" }).click();
+    await gone(dialog);
+    await hasText(page.getByRole("status"), /^Tomas Stale has a new password/);
+  });
+
   it("a permission taken away mid-task is named, and the menus stop offering what it allowed", async () => {
     const userAdmin = await tenant.admin.roles.create({
       name: "User admin",

@@ -121,11 +121,15 @@ export function App({
   // Back to a tab after using another: a changed session is noticed before anything is typed.
   useEffect(() => {
     const look = () => {
-      void pin
+      pin
         .check(() => client.auth.me())
-        .then((whose) => {
-          if (whose.kind === "changed") moved(whose.me);
-        });
+        .then(
+          (whose) => {
+            if (whose.kind === "changed") moved(whose.me);
+          },
+          // Not answered: the next change asks again before it is sent.
+          () => undefined,
+        );
     };
     window.addEventListener("focus", look);
     return () => window.removeEventListener("focus", look);

@@ -1,3 +1,4 @@
+import { StaffgateError } from "@staffgate/sdk";
 import { describe, expect, it } from "vitest";
 import { SessionPin } from "./sessionPin.ts";
 import type { Me } from "./types.ts";
@@ -32,11 +33,34 @@ describe("SessionPin", () => {
     cookie = undefined;
     expect(await pin.check(async () => meOf("usr_1"))).toEqual({ kind: "changed", me: null });
     cookie = "c";
-    expect(
-      await pin.check(async () => {
-        throw new Error("401");
+    const refused = (status: number, code: string) => async () => {
+      throw new StaffgateError({ type: "about:blank", title: code, status, code } as never);
+    };
+    expect(await pin.check(refused(401, "UNAUTHENTICATED"))).toEqual({ kind: "changed", me: null });
+  });
+
+  it("says nothing about whose session it is when asking fails otherwise: it throws, and asks again next time", async () => {
+    let cookie: string | undefined = "a";
+    const pin = new SessionPin(() => cookie);
+    pin.pin(meOf("usr_1"));
+    cookie = "b";
+    const busy = new StaffgateError({
+      type: "about:blank",
+      title: "busy",
+      status: 503,
+      code: "SERVICE_BUSY",
+    } as never);
+    await expect(
+      pin.check(async () => {
+        throw busy;
       }),
-    ).toEqual({ kind: "changed", me: null });
+    ).rejects.toBe(busy);
+    await expect(
+      pin.check(async () => {
+        throw new TypeError("Failed to fetch");
+      }),
+    ).rejects.toThrow("Failed to fetch");
+    expect(await pin.check(async () => meOf("usr_1"))).toEqual({ kind: "same" });
   });
 
   it("guards nothing before anyone is pinned, or after it is cleared", async () => {

@@ -7,6 +7,7 @@
  * compares: when the cookie moved, it asks the server whose session it is now, and the change goes
  * only if it is still the same person's (a password change that renews the cookie, say).
  */
+import { StaffgateError } from "@staffgate/sdk";
 import type { Me } from "./types.ts";
 
 /** A change not sent because the browser's session is no longer this page's. */
@@ -36,7 +37,10 @@ export class SessionPin {
     this.userId = null;
   }
 
-  /** Whether the browser's session is still the pinned person's; the server is asked only when the cookie moved. */
+  /**
+   * Whether the browser's session is still the pinned person's; the server is asked only when the
+   * cookie moved. Throws what the asking threw, but for a 401 (signed out).
+   */
   async check(askMe: () => Promise<Me>): Promise<Whose> {
     if (this.userId === null) return { kind: "same" };
     const now = this.readCsrf();
@@ -45,8 +49,11 @@ export class SessionPin {
     if (now !== undefined) {
       try {
         me = await askMe();
-      } catch {
-        me = null;
+      } catch (error) {
+        // Only a 401 says the browser is signed out. Any other failure (a 503, a proxy's page, a
+        // timeout) says nothing about whose session it is: the change is not sent, the page stays,
+        // and the next one asks again (the diff review: a 503 signed the page out).
+        if (!(error instanceof StaffgateError && error.status === 401)) throw error;
       }
     }
     if (me && me.user.id === this.userId) {

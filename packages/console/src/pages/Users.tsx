@@ -148,6 +148,13 @@ function UsersView() {
   };
   // The dialog gives the focus back to the Actions button, or the heading once its row is gone.
   const close = () => setOpen(null);
+  // A dialog that sends the user's version (If-Match) and may be refused (someone else's change:
+  // 412) stays open to say so; the list is read again as it closes, so the next try starts from
+  // what is there now (the diff review: Set password was refused again and again).
+  const closeAndRead = () => {
+    close();
+    refresh();
+  };
 
   const run = async (def: ActionDef, user: User) => {
     if (!def.run) return;
@@ -216,12 +223,13 @@ function UsersView() {
       ) : null;
     }
     if (open.kind === "random-password") {
-      return <RandomPasswordDialog user={user} onClose={close} onDone={say} />;
+      return <RandomPasswordDialog user={user} onClose={closeAndRead} onDone={say} />;
     }
     if (open.kind === "set-password") {
-      return <TypedPasswordDialog user={user} onClose={close} onDone={say} />;
+      return <TypedPasswordDialog user={user} onClose={closeAndRead} onDone={say} />;
     }
-    if (open.kind === "restore") return <RestoreExpiredDialog user={user} onClose={close} onDone={say} />;
+    if (open.kind === "restore")
+      return <RestoreExpiredDialog user={user} onClose={closeAndRead} onDone={say} />;
     const def = ACTIONS.find((a) => a.id === open.kind);
     const confirm = def?.confirm?.(user);
     if (!def?.run || !confirm) return null;
@@ -231,12 +239,7 @@ function UsersView() {
         title={confirm.title}
         confirmLabel={confirm.confirmLabel}
         danger={confirm.danger}
-        // A refusal (someone else's change: 412) stays in the dialog; the list is read again as
-        // it closes, so the next try starts from what is there now.
-        onClose={() => {
-          close();
-          refresh();
-        }}
+        onClose={closeAndRead}
         onConfirm={async () => say(await runIt(api, user))}
       >
         <p>{confirm.body}</p>

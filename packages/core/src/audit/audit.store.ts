@@ -60,9 +60,11 @@ function matching(eb: Eb, f: AuditFilters, sqlite: boolean) {
   const conds: Expression<SqlBool>[] = atBounds(f).map(([op, v]) => eb(at, op, v));
   if (f.actor) {
     // NFC as usernames are stored, so an actor typed with combining accents is found (as sign-in finds it).
-    const actor = foldSql(f.actor.trim().normalize("NFC"));
-    conds.push(eb(eb.fn("sg_fold", ["actor_label"]), "=", actor));
-    // SQLite's sg_fold() is JavaScript's, which no index may hold (db/database.ts), but its NOCASE is
+    // One username in any case, and nobody else's: lower case only, as usernames' identity folds
+    // (the search's final-sigma folding made ΟΔΥΣΣΕΥΣ's events οδυσσευσ's too: the diff review).
+    const actor = f.actor.trim().normalize("NFC").toLowerCase();
+    conds.push(eb(eb.fn("sg_lower", ["actor_label"]), "=", actor));
+    // SQLite's sg_lower() is JavaScript's, which no index may hold (db/database.ts), but its NOCASE is
     // built in and indexed (audit_actor_nocase_idx). For an ASCII actor it is implied by the exact
     // condition, so it narrows nothing and lets the index find the rows: the only character outside
     // ASCII whose lower case is ASCII is the Kelvin sign, which NFC (every username) makes a K.

@@ -35,6 +35,7 @@ export interface SessionCallerRow {
   workspaceId: string | null;
   workspaceIdleSeconds: number | null;
   idleCapSeconds: number | null;
+  idleRefusedAt: string | null;
 }
 
 const equals = (left: Expression<unknown>, right: Expression<unknown>) => sql<boolean>`${left} = ${right}`;
@@ -77,6 +78,7 @@ const sessionCallers = namedPrepared<{ asks: string }, SessionCallerRow & { aske
         "w.id as workspaceId",
         "w.idle_timeout_seconds as workspaceIdleSeconds",
         "s.idle_cap_seconds as idleCapSeconds",
+        "s.idle_refused_at as idleRefusedAt",
       ]);
   },
 );

@@ -216,6 +216,15 @@ const sessionKind: Kind<SessionCallerRow> = {
     if (now >= sessionEndMs(row.createdAt, row.expiresAt, policy.settings.absoluteTimeoutHours)) return "end";
     if (row.status !== "active" || row.virtual === 1) return "refuse";
     if (row.userExpiresAt !== null && row.userExpiresAt <= nowIso) return "refuse";
+    // Found idle since its last use, and kept only for a workspace with a longer limit of its own:
+    // a request that no such limit judges stays refused, whatever the limits say now (raising the
+    // tenant's brought the session back: the acceptance review). Its next served use clears it.
+    if (
+      row.idleRefusedAt !== null &&
+      row.idleRefusedAt === row.lastUsedAt &&
+      workspaceIdleSeconds(row, policy) === null
+    )
+      return "end";
     const idleMs = idleLimitSeconds(row, policy) * 1000;
     const idleFor = now - Date.parse(row.lastUsedAt);
     if (idleFor > idleMs) return "end";
@@ -241,7 +250,17 @@ const sessionKind: Kind<SessionCallerRow> = {
       const longest = Math.max(policy.settings.idleTimeoutMinutes * 60, longestWorkspace ?? 0);
       const cap = seconds(row.idleCapSeconds);
       const limit = cap === null ? longest : Math.min(cap, longest);
-      if (!idledOut(row.lastUsedAt, limit, now)) return;
+      if (!idledOut(row.lastUsedAt, limit, now)) {
+        // Marked when the tenant's limit (or its cap) refused it: a workspace's own limit that
+        // refused it binds only requests naming that workspace, as before.
+        if (row.idleRefusedAt !== row.lastUsedAt && workspaceIdleSeconds(row, policy) === null) {
+          await createSessionStore(deps.db.kysely, row.tenantId).markIdleRefused(
+            row.sessionId,
+            row.lastUsedAt,
+          );
+        }
+        return;
+      }
     }
     // Recorded (SECURITY.md K-4, I-63 session_expired): a session is ended for its time only here,
     // at its first use past its limits, so the event is also that use (session_use_after_expire).

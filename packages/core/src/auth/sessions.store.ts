@@ -34,7 +34,10 @@ export async function endPresentedSession(
 
 // Every sign-in inserts one: compiled once (db/prepared.ts). Every column is named, so the
 // statement's shape never depends on the row.
-type NewSession = Omit<SessionsTable, "idle_cap_seconds" | "mfa_waived" | "mfa_verified"> & {
+type NewSession = Omit<
+  SessionsTable,
+  "idle_cap_seconds" | "idle_refused_at" | "mfa_waived" | "mfa_verified"
+> & {
   readonly mfa_verified: number;
 };
 const insert = prepared<NewSession, never>(
@@ -79,6 +82,19 @@ export function createSessionStore(db: Executor, tenantId: string) {
   return {
     async insertSession(row: Omit<NewSession, "tenant_id">): Promise<void> {
       await insert.execute(db, { ...row, tenant_id: tenantId });
+    },
+    /**
+     * Records that a request found the session idle at its last use `lastUsedAt`, and that it was
+     * kept only for a workspace with a longer limit (authenticate.ts); unless it was used meanwhile.
+     */
+    async markIdleRefused(id: string, lastUsedAt: string): Promise<void> {
+      await db
+        .updateTable("sessions")
+        .set({ idle_refused_at: lastUsedAt })
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .where("last_used_at", "=", lastUsedAt)
+        .execute();
     },
     /** Marks the session used at `at`, and binds it to `idleCapSeconds` when that is given. */
     async touchSession(id: string, at: string, idleCapSeconds?: number): Promise<void> {

@@ -207,6 +207,9 @@ function openSqlite(file: string): SqliteDatabase.Database {
   sqlite.function("sg_fold", { deterministic: true }, (v: unknown) =>
     typeof v === "string" ? foldSql(v) : v,
   );
+  sqlite.function("sg_lower", { deterministic: true }, (v: unknown) =>
+    typeof v === "string" ? v.toLowerCase() : v,
+  );
 
   return sqlite;
 }

@@ -142,6 +142,11 @@ export interface SessionsTable {
   csrf_hash: string | null;
   /** The shortest workspace idle limit the session has worked under (seconds), binding from then on. */
   idle_cap_seconds: number | null;
+  /**
+   * The last use at which a request found the session idle while a workspace's longer limit kept
+   * it: until it is used again, only such a workspace's requests are served (authenticate.ts).
+   */
+  idle_refused_at: string | null;
   /** 1: the session passed the second factor (a code or remembered device at sign-in, or enrolment). */
   mfa_verified: Generated<number>;
   /** 1: the administrator's session that turned an MFA requirement on keeps its reach (purposeNow). */

@@ -119,11 +119,27 @@ export function parseUserCsv(text: string): ParsedUserCsv {
     }
     return column;
   });
-  const named = columns.flatMap((c): CsvReadColumn[] =>
-    c === null ? [] : c === NAME ? ["firstName", "lastName"] : c === ACTIVE ? ["status"] : [c],
+  // Each heading with the columns it reads as; two headings that read as one column are named as
+  // the file spells them ("Work Role" and "User Role" are both workRole).
+  const headed = columns.flatMap((c, i): { column: CsvReadColumn; heading: string }[] =>
+    (c === null
+      ? []
+      : c === NAME
+        ? (["firstName", "lastName"] as const)
+        : c === ACTIVE
+          ? (["status"] as const)
+          : [c]
+    ).map((column) => ({ column, heading: header[i]! })),
   );
-  const repeated = named.find((c, i) => named.indexOf(c) !== i);
-  if (repeated) throw invalid("csv", `names the column "${repeated}" twice`);
+  const repeated = headed.find((n, i) => headed.findIndex((m) => m.column === n.column) !== i);
+  if (repeated) {
+    const headings = headed.filter((n) => n.column === repeated.column).map((n) => `"${n.heading}"`);
+    const spelled = headings.every((h) => h === `"${repeated.column}"`)
+      ? ""
+      : ` (as ${[...new Set(headings)].join(" and ")})`;
+    throw invalid("csv", `names the column "${repeated.column}" twice${spelled}`);
+  }
+  const named = headed.map((n) => n.column);
   if (!named.includes("email")) throw invalid("csv", 'needs an "email" column: rows are matched on email');
   if (rows.length > MAX_IMPORT_ROWS) throw invalid("csv", `has more than ${MAX_IMPORT_ROWS} rows`);
   return {

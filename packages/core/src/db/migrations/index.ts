@@ -30,6 +30,7 @@ import * as auditNoTruncate from "./2026-12-06T18-10_audit_no_truncate.ts";
 import * as auditHeadsTenantNotNull from "./2026-12-06T23-30_audit_heads_tenant_not_null.ts";
 import * as auditFilterIndexes from "./2026-12-07T10-00_audit_filter_indexes.ts";
 import * as textFold from "./2026-12-07T20-00_text_fold.ts";
+import * as sessionIdleRefused from "./2026-12-07T21-00_session_idle_refused.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T00-00_initial": initial,
@@ -62,4 +63,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-12-06T23-30_audit_heads_tenant_not_null": auditHeadsTenantNotNull,
   "2026-12-07T10-00_audit_filter_indexes": auditFilterIndexes,
   "2026-12-07T20-00_text_fold": textFold,
+  "2026-12-07T21-00_session_idle_refused": sessionIdleRefused,
 };
