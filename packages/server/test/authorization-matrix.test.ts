@@ -96,6 +96,7 @@ const MATRIX: Readonly<Record<string, Row>> = {
     body: () => ({ slug: `m-${unique()}`, name: "Matrix" }),
   },
   "GET /api/v1/workspaces/:id": { needs: "any signed-in user", id: "workspace" },
+  "GET /api/v1/workspaces/:id/usage": { needs: { permission: "workspaces.manage" }, id: "workspace" },
   "PATCH /api/v1/workspaces/:id": {
     needs: { permission: "workspaces.manage" },
     id: "workspace",
