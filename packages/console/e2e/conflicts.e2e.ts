@@ -4,6 +4,7 @@
  * someone else in another tab. Nothing is made twice, nothing is sent as the wrong person, and the
  * administrator is told in words.
  */
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { gone, hasText, useE2e, visible } from "./harness.ts";
 import { STAFF_PASSWORD, staff } from "./users-seed.ts";
@@ -12,7 +13,7 @@ describe("conflicts", () => {
   const { tenant, signedIn } = useE2e();
 
   /** Lets the next request to `url` reach the server, then loses its answer (a dropped connection). */
-  const loseNextAnswer = async (page: import("playwright-core").Page, url: string) => {
+  const loseNextAnswer = async (page: Page, url: string) => {
     let lost = false;
     await page.route(url, async (route) => {
       if (lost || route.request().method() !== "POST") return route.fallback();

@@ -5,7 +5,7 @@
  * has passed is restored with a new expiry instead of a refusal. A corrected field's error goes at
  * once, and Escape or × asks before a changed Create New User is thrown away.
  */
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describedAs, gone, hasText, shot, useE2e, visible } from "./harness.ts";
 import { roleIds, STAFF_PASSWORD, staff } from "./users-seed.ts";
@@ -15,6 +15,17 @@ const said = (page: Page, text: string) => visible(page.getByRole("status").filt
 async function choose(page: Page, name: string, item: string): Promise<void> {
   await page.getByRole("button", { name: `Actions for ${name}` }).click();
   await page.getByRole("menuitem", { name: item, exact: true }).click();
+}
+
+/** The browser's questions (confirm) a page asks: each recorded, answered no until `answer.yes`. */
+function questionsOf(page: Page) {
+  const asked: string[] = [];
+  const answer = { yes: false };
+  page.on("dialog", (d) => {
+    asked.push(d.message());
+    void (answer.yes ? d.accept() : d.dismiss());
+  });
+  return { asked, answer };
 }
 
 describe("user fields", () => {
@@ -76,7 +87,7 @@ describe("user fields", () => {
       expiresAt: new Date("2031-03-31T10:59:00Z").toISOString(),
     });
     const page = await signedIn();
-    const error = (dialog: import("playwright-core").Locator) =>
+    const error = (dialog: Locator) =>
       dialog.locator(".field", { has: page.getByLabel("Account expires") }).locator(".field-error");
     const incomplete = "Account expires is incomplete: give both a date and a time, or clear it for none.";
 
@@ -166,12 +177,7 @@ describe("user fields", () => {
 
   it("asks before Escape or × discards a changed Create New User, and closes an unchanged one at once", async () => {
     const page = await signedIn();
-    const asked: string[] = [];
-    let answer = false;
-    page.on("dialog", (d) => {
-      asked.push(d.message());
-      void (answer ? d.accept() : d.dismiss());
-    });
+    const { asked, answer } = questionsOf(page);
     const dialog = page.getByRole("dialog", { name: "Create New User" });
     await page.getByRole("button", { name: "Create New User" }).click();
     await visible(dialog);
@@ -188,7 +194,7 @@ describe("user fields", () => {
     await dialog.getByRole("button", { name: "Close", exact: true }).click();
     await expect.poll(() => asked.length).toBe(2);
     await visible(dialog);
-    answer = true;
+    answer.yes = true;
     await dialog.getByRole("button", { name: "Close", exact: true }).click();
     await gone(dialog);
     expect(asked).toHaveLength(3);
@@ -198,12 +204,7 @@ describe("user fields", () => {
     const page = await signedIn({ path: "/roles" });
     await page.getByRole("link", { name: "Users" }).first().click();
     await visible(page.getByRole("button", { name: "Create New User" }));
-    const asked: string[] = [];
-    let answer = false;
-    page.on("dialog", (d) => {
-      asked.push(d.message());
-      void (answer ? d.accept() : d.dismiss());
-    });
+    const { asked, answer } = questionsOf(page);
     const dialog = page.getByRole("dialog", { name: "Create New User" });
     await page.getByRole("button", { name: "Create New User" }).click();
     await dialog.getByLabel("First name").fill("Mara");
@@ -213,7 +214,7 @@ describe("user fields", () => {
     await expect.poll(() => page.evaluate(() => window.location.pathname)).toBe("/users");
     await visible(dialog);
     expect(await dialog.getByLabel("First name").inputValue()).toBe("Mara");
-    answer = true;
+    answer.yes = true;
     await page.evaluate(() => window.history.back());
     await expect.poll(() => page.evaluate(() => window.location.pathname)).toBe("/roles");
     await gone(dialog);

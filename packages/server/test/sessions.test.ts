@@ -107,71 +107,62 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       }
     });
 
+    /** `GET /auth/me` with a session token, naming `workspace` when given: its status. */
+    const meWith = (token: string, workspace?: string) =>
+      status(
+        t.anonymous
+          .withToken(token)
+          .transport.raw(
+            "GET",
+            "/api/v1/auth/me",
+            workspace ? { headers: { "staffgate-workspace": workspace } } : {},
+          ),
+      );
+
+    /** A tenant whose idle limit is 1 minute, with a workspace "theatre" of 5 minutes of its own. */
+    async function withLongerTheatre() {
+      const c = await t.createTenant();
+      const cAdmin = await t.signIn(c.slug, "admin");
+      const theatre = await cAdmin.workspaces.create({
+        slug: "theatre",
+        name: "Theatre",
+        idleTimeoutSeconds: 300,
+      });
+      await cAdmin.settings.update({ idleTimeoutMinutes: 1 });
+      return { c, theatre };
+    }
+
     // The acceptance review: kept for a workspace with a longer limit of its own, a session found
     // idle by the tenant's limit came back for every request once the limits were raised.
     it("a session refused as idle stays refused outside a longer workspace, whatever the limits become", async () => {
-      const c = await t.createTenant();
-      const cAdmin = await t.signIn(c.slug, "admin");
-      const long = await cAdmin.workspaces.create({
-        slug: "theatre",
-        name: "Theatre",
-        idleTimeoutSeconds: 300,
-      });
-      await cAdmin.settings.update({ idleTimeoutMinutes: 1 });
+      const { c, theatre } = await withLongerTheatre();
       const { user } = await createUser(t, c, { roleId: await roleIdByName(t, c, "Viewer") });
       const left = (await login(c.slug, user.username)).token;
       const unused = (await login(c.slug, user.username)).token;
-      const me = (token: string, workspace?: string) =>
-        status(
-          t.anonymous
-            .withToken(token)
-            .transport.raw(
-              "GET",
-              "/api/v1/auth/me",
-              workspace ? { headers: { "staffgate-workspace": workspace } } : {},
-            ),
-        );
-      expect(await me(left)).toBe(200);
+      expect(await meWith(left)).toBe(200);
       t.clock.advance(75 * SECOND);
-      expect(await me(left)).toBe(401);
-      expect(await me(unused)).toBe(401);
+      expect(await meWith(left)).toBe(401);
+      expect(await meWith(unused)).toBe(401);
       // Raised, and the workspace's own limit taken away: still logged off.
       const again = await t.signIn(c.slug, "admin");
       await again.settings.update({ idleTimeoutMinutes: 15 });
-      const ws = await again.workspaces.get(long.id);
-      await again.workspaces.update(long.id, { idleTimeoutSeconds: null }, { ifMatch: ws.version });
-      expect(await me(left)).toBe(401);
-      expect(await me(unused)).toBe(401);
-      expect(await me(left, long.id)).toBe(401);
+      const ws = await again.workspaces.get(theatre.id);
+      await again.workspaces.update(theatre.id, { idleTimeoutSeconds: null }, { ifMatch: ws.version });
+      expect(await meWith(left)).toBe(401);
+      expect(await meWith(unused)).toBe(401);
+      expect(await meWith(left, theatre.id)).toBe(401);
     });
 
     it("serves a session found idle by the tenant's limit in the longer workspace, and from its next use there everywhere", async () => {
-      const c = await t.createTenant();
-      const cAdmin = await t.signIn(c.slug, "admin");
-      const long = await cAdmin.workspaces.create({
-        slug: "theatre",
-        name: "Theatre",
-        idleTimeoutSeconds: 300,
-      });
-      await cAdmin.settings.update({ idleTimeoutMinutes: 1 });
+      const { c, theatre } = await withLongerTheatre();
       const { token } = await login(c.slug, "admin");
-      const me = (workspace?: string) =>
-        status(
-          t.anonymous
-            .withToken(token)
-            .transport.raw(
-              "GET",
-              "/api/v1/auth/me",
-              workspace ? { headers: { "staffgate-workspace": workspace } } : {},
-            ),
-        );
       t.clock.advance(75 * SECOND);
-      expect(await me()).toBe(401);
+      expect(await meWith(token)).toBe(401);
       await (await t.signIn(c.slug, "admin")).settings.update({ idleTimeoutMinutes: 15 });
-      expect(await me()).toBe(401);
+      expect(await meWith(token)).toBe(401);
       // The workspace that kept it serves it, and that use is a use: the session is in use again.
-      expect(await me(long.id)).toBe(200);
-      expect(await me()).toBe(200);
+      expect(await meWith(token, theatre.id)).toBe(200);
+      expect(await meWith(token)).toBe(200);
     });
 
     it("applies a workspace's idle limit when the request names it, and a shorter one to the whole session", async () => {
@@ -179,16 +170,6 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       const short = await adm.workspaces.create({ slug: "kiosk", name: "Kiosk", idleTimeoutSeconds: 120 });
       const long = await adm.workspaces.create({ slug: "lab", name: "Lab", idleTimeoutSeconds: 3600 });
       const { token } = await login(a.slug, "admin");
-      const meWith = (session: string, workspace?: string) =>
-        status(
-          t.anonymous
-            .withToken(session)
-            .transport.raw(
-              "GET",
-              "/api/v1/auth/me",
-              workspace ? { headers: { "staffgate-workspace": workspace } } : {},
-            ),
-        );
       const me = (workspace?: string) => meWith(token, workspace);
       const limitOf = async (session: string, workspace?: string) => {
         const res = await t.anonymous
@@ -246,16 +227,7 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
         { roleId: await roleIdByName(t, c, "Viewer"), extra: { workspaceAccess: [ward.id] } },
       );
       const token = (await login(c.slug, made.user.username)).token;
-      const me = (workspace?: string) =>
-        status(
-          t.anonymous
-            .withToken(token)
-            .transport.raw(
-              "GET",
-              "/api/v1/auth/me",
-              workspace ? { headers: { "staffgate-workspace": workspace } } : {},
-            ),
-        );
+      const me = (workspace?: string) => meWith(token, workspace);
       expect(await me()).toBe(200);
       // Past the tenant's 15 minutes: naming the lab, where this user does not work, keeps nothing alive.
       t.clock.advance(16 * MINUTE);

@@ -12,10 +12,10 @@ import { dirname, resolve } from "node:path";
 import { isPostgresUrl } from "@staffgate/core";
 import { loadConfig } from "@staffgate/server";
 import { sql } from "kysely";
-import { type Command, CommandError, UsageError } from "./command.ts";
+import { type Command, UsageError } from "./command.ts";
 import { missingSqliteFile } from "./existing-database.ts";
 import { parseArgs, requireFlags } from "./flags.ts";
-import { openDatabaseOrExplain } from "./open-database.ts";
+import { openOrExit } from "./open-database.ts";
 
 const FLAGS = { values: ["to"] } as const;
 
@@ -54,14 +54,8 @@ export const backup: Command = {
       );
       return 1;
     }
-    let db: Awaited<ReturnType<typeof openDatabaseOrExplain>>;
-    try {
-      db = await openDatabaseOrExplain(config.databaseUrl);
-    } catch (error) {
-      if (!(error instanceof CommandError)) throw error;
-      process.stderr.write(`${error.message}\n`);
-      return error.exitCode;
-    }
+    const db = await openOrExit(config.databaseUrl);
+    if (typeof db === "number") return db;
     try {
       await sql`vacuum into ${target}`.execute(db.allTenants);
       const bytes = statSync(target).size;

@@ -1,9 +1,9 @@
 /** `staffgate migrate`: apply pending migrations to DATABASE_URL and exit. */
-import { type Db, migrateToLatest } from "@staffgate/core";
+import { migrateToLatest } from "@staffgate/core";
 import { loadConfig } from "@staffgate/server";
-import { type Command, CommandError } from "./command.ts";
+import type { Command } from "./command.ts";
 import { parseArgs } from "./flags.ts";
-import { openDatabaseOrExplain } from "./open-database.ts";
+import { openOrExit } from "./open-database.ts";
 
 /** The flags it takes (the one parser: flags.ts). */
 const FLAGS = { values: [] } as const;
@@ -16,15 +16,9 @@ export const migrate: Command = {
     // It takes no options, and a mistyped one must not go unnoticed while the migration runs.
     parseArgs(args, FLAGS);
     const config = loadConfig();
-    let db: Db;
-    try {
-      // Opened and reached first: a connection that fails is the database's, not a migration's.
-      db = await openDatabaseOrExplain(config.databaseUrl);
-    } catch (error) {
-      if (!(error instanceof CommandError)) throw error;
-      process.stderr.write(`${error.message}\n`);
-      return error.exitCode;
-    }
+    // Opened and reached first: a connection that fails is the database's, not a migration's.
+    const db = await openOrExit(config.databaseUrl);
+    if (typeof db === "number") return db;
     try {
       const { applied } = await migrateToLatest(db.allTenants as never);
       process.stdout.write(applied.length ? `Applied: ${applied.join(", ")}\n` : "Already up to date.\n");

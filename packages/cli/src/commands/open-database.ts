@@ -112,3 +112,17 @@ async function writableOrExplain(db: Db, url: string): Promise<void> {
     );
   }
 }
+
+/**
+ * `openDatabaseOrExplain` for a command that stops when it cannot: the database, or the exit code
+ * after its reason was written to stderr.
+ */
+export async function openOrExit(url: string): Promise<Db | number> {
+  try {
+    return await openDatabaseOrExplain(url);
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return error.exitCode;
+  }
+}
