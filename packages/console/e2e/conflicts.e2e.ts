@@ -125,6 +125,13 @@ describe("conflicts", () => {
       roleId: roles.find((r) => r.name === "Viewer")!.id,
     });
     const first = await signedIn({ path: "/users" });
+    // Any question the page asks ("Leave site?") is answered Stay, as someone with unsaved typing
+    // would: the change must still not go as the other person (the second review).
+    const asked: string[] = [];
+    first.on("dialog", (d) => {
+      asked.push(d.type());
+      void d.dismiss();
+    });
     await first.getByRole("button", { name: "Actions for Fred Desk" }).click();
     await first.getByRole("menuitem", { name: "Edit", exact: true }).click();
     const edit = first.getByRole("dialog");
@@ -151,6 +158,8 @@ describe("conflicts", () => {
     expect((await tenant.admin.users.get(target.id)).title ?? null).toBeNull();
     const updates = await tenant.admin.audit.list({ action: "user.updated", targetId: target.id });
     expect(updates.items).toHaveLength(0);
+    // The console's own reload asked nothing.
+    expect(asked).toEqual([]);
     await other.close();
   });
 });

@@ -221,6 +221,22 @@ describe("user fields", () => {
     expect(asked).toHaveLength(2);
   });
 
+  it("closes the dialog when leaving it was agreed by Back within the Users page (a filter's address)", async () => {
+    const page = await signedIn({ path: "/users" });
+    const { asked, answer } = questionsOf(page);
+    await page.getByLabel("Status").selectOption({ label: "All" });
+    await expect.poll(() => page.evaluate(() => window.location.search)).toContain("status=");
+    const dialog = page.getByRole("dialog", { name: "Create New User" });
+    await page.getByRole("button", { name: "Create New User" }).click();
+    await dialog.getByLabel("First name").fill("Mara");
+    answer.yes = true;
+    await page.evaluate(() => window.history.back());
+    await expect.poll(() => asked).toEqual(["Discard this new user? What you entered is not saved."]);
+    // The same page at its former address: the typing given up is gone with its dialog.
+    await gone(dialog);
+    await expect.poll(() => page.evaluate(() => window.location.pathname)).toBe("/users");
+  });
+
   it("names each workspace role's choices apart from the Role and from each other, and starts a new row in it", async () => {
     await tenant.admin.workspaces.create({ slug: "east-wing", name: "East Wing" });
     await tenant.admin.workspaces.create({ slug: "west-wing", name: "West Wing" });

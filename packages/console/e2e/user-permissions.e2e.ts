@@ -43,6 +43,31 @@ describe("user permissions", () => {
     expect(await row.getByRole("checkbox", { name: "Delete Patients", exact: true }).isChecked()).toBe(true);
   });
 
+  it("asks before unsaved ticks are left, and not when a tick was undone", async () => {
+    const walter = await person("Walter", "Ward", roleIds.get("Physicist")!);
+    const own = await signedIn({ path: `/users/${walter.id}/permissions` });
+    const asked: string[] = [];
+    own.on("dialog", (d) => {
+      asked.push(d.message());
+      void d.dismiss();
+    });
+    const box = tenantLevel(own).getByRole("checkbox", { name: "View PHI", exact: true });
+    await visible(box);
+    await box.uncheck();
+    await box.check();
+    // Undone: the same permissions, in another order; leaving asks nothing.
+    await own.getByRole("link", { name: "Back to Users" }).click();
+    await visible(own.getByRole("heading", { name: "Users", level: 1 }));
+    expect(asked).toEqual([]);
+    await own.goto(`/users/${walter.id}/permissions`);
+    await tenantLevel(own).getByRole("checkbox", { name: "View PHI", exact: true }).uncheck();
+    await own.getByRole("link", { name: "Back to Users" }).click();
+    await expect
+      .poll(() => asked)
+      .toEqual(["Discard your changes to these permissions? They are not saved."]);
+    await visible(own.getByRole("heading", { name: "Edit Permissions" }));
+  });
+
   it("starts from the formal role and saves a private role the server reports", async () => {
     const physicist = roleIds.get("Physicist")!;
     const paula = await person("Paula", "Planck", physicist);

@@ -17,7 +17,7 @@ import { ForgotPasswordPage } from "./pages/ForgotPassword.tsx";
 import { PlaceholderPage } from "./pages/Placeholder.tsx";
 import { ResetPasswordPage } from "./pages/ResetPassword.tsx";
 import { SignInPage } from "./pages/SignIn.tsx";
-import { navigate, usePath } from "./router.tsx";
+import { navigate, releaseLeaveGuards, usePath } from "./router.tsx";
 import { matchRoute, ROUTES } from "./routes.tsx";
 import { ApiContext, observeCalls, purposeOf, type Session, SessionContext } from "./session.tsx";
 import { SessionChangedError, SessionPin } from "./sessionPin.ts";
@@ -83,7 +83,10 @@ export function App({
       if (!signedIn.current) return;
       if (!me) return signedOut(SIGNED_OUT_ELSEWHERE);
       signedIn.current = false;
-      pin.clear();
+      // Nothing more goes from this page, even if the reload were stopped; and no unsaved-work
+      // question stops it: that work was for the first person, and cannot be sent as theirs.
+      pin.retire();
+      releaseLeaveGuards();
       const name = me.user.displayName || me.user.username;
       sessionStorage.setItem(
         SWITCHED_KEY,

@@ -1,5 +1,5 @@
 /** A tiny history router: the path is the state; links push it; back/forward pop it. */
-import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useSyncExternalStore } from "react";
+import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useRef, useSyncExternalStore } from "react";
 
 const CHANGE = "staffgate:navigate";
 
@@ -7,7 +7,24 @@ const CHANGE = "staffgate:navigate";
  * What asks before the page is left (unsaved work): its address, and the question (true: leave).
  * The newest holds; when it ends, the one it covered holds again (a dialog's over its page's).
  */
-let guard: { readonly here: string; readonly ask: () => boolean } | null = null;
+interface LeaveGuard {
+  readonly here: string;
+  readonly ask: () => boolean;
+  /** Called once leaving was agreed (a dialog closes: what it held was given up). */
+  readonly left: (() => void) | undefined;
+  readonly covered: LeaveGuard | null;
+}
+
+let guard: LeaveGuard | null = null;
+
+/** Set when the page is reloaded on purpose (sessionPin.ts): no "Leave site?" stands in its way. */
+let released = false;
+
+/** The page is about to be reloaded by the console itself: its guards no longer ask. */
+export function releaseLeaveGuards(): void {
+  released = true;
+  guard = null;
+}
 
 const where = () => window.location.pathname + window.location.search;
 
@@ -18,7 +35,11 @@ const where = () => window.location.pathname + window.location.search;
 function mayPop(): boolean {
   if (!guard || where() === guard.here) return true;
   if (guard.ask()) {
-    guard = null;
+    const agreed = guard;
+    guard = agreed.covered;
+    // Back within the same page leaves a dialog open otherwise, its typing now unguarded (the
+    // second review): what was agreed to be given up is closed.
+    agreed.left?.();
     return true;
   }
   window.history.pushState(null, "", guard.here);
@@ -42,16 +63,25 @@ function subscribe(onChange: () => void): () => void {
  * Back inside the console (a confirm; Cancel stays), and closing or reloading the tab (the
  * browser's own question, as it words it).
  */
-export function useLeaveGuard(question: string | null): void {
+export function useLeaveGuard(question: string | null, left?: () => void): void {
+  // The latest `left`, without re-arming the guard each render.
+  const onLeft = useRef(left);
+  onLeft.current = left;
   useEffect(() => {
     if (!question) return;
-    const mine = { here: where(), ask: () => window.confirm(question) };
-    const covered = guard;
+    const mine: LeaveGuard = {
+      here: where(),
+      ask: () => window.confirm(question),
+      left: () => onLeft.current?.(),
+      covered: guard,
+    };
     guard = mine;
-    const onUnload = (event: BeforeUnloadEvent) => event.preventDefault();
+    const onUnload = (event: BeforeUnloadEvent) => {
+      if (!released) event.preventDefault();
+    };
     window.addEventListener("beforeunload", onUnload);
     return () => {
-      if (guard === mine) guard = covered;
+      if (guard === mine) guard = mine.covered;
       window.removeEventListener("beforeunload", onUnload);
     };
   }, [question]);

@@ -1,6 +1,6 @@
 import { StaffgateError } from "@staffgate/sdk";
 import { describe, expect, it } from "vitest";
-import { SessionPin } from "./sessionPin.ts";
+import { SessionChangedError, SessionPin } from "./sessionPin.ts";
 import type { Me } from "./types.ts";
 
 const meOf = (id: string) => ({ user: { id } }) as unknown as Me;
@@ -70,6 +70,23 @@ describe("SessionPin", () => {
     pin.pin(meOf("usr_1"));
     pin.clear();
     cookie = "b";
+    expect(await pin.check(async () => meOf("usr_2"))).toEqual({ kind: "same" });
+  });
+});
+
+describe("a retired pin", () => {
+  it("refuses every change until someone is pinned again, and a sign-out lets the next sign-in through", async () => {
+    let cookie: string | undefined = "a";
+    const pin = new SessionPin(() => cookie);
+    pin.pin(meOf("usr_1"));
+    cookie = "b";
+    pin.retire();
+    await expect(pin.check(async () => meOf("usr_1"))).rejects.toBeInstanceOf(SessionChangedError);
+    await expect(pin.check(async () => meOf("usr_2"))).rejects.toBeInstanceOf(SessionChangedError);
+    pin.clear();
+    expect(await pin.check(async () => meOf("usr_2"))).toEqual({ kind: "same" });
+    pin.retire();
+    pin.pin(meOf("usr_2"));
     expect(await pin.check(async () => meOf("usr_2"))).toEqual({ kind: "same" });
   });
 });

@@ -23,6 +23,8 @@ export type Whose = { readonly kind: "same" } | { readonly kind: "changed"; read
 export class SessionPin {
   private cookie: string | undefined;
   private userId: string | null = null;
+  /** Set once the session was found to be someone else's: nothing more is sent from this page. */
+  private retired = false;
 
   /** `readCsrf`: the CSRF cookie's value now (undefined when there is none). */
   constructor(private readonly readCsrf: () => string | undefined) {}
@@ -30,11 +32,23 @@ export class SessionPin {
   pin(me: Me): void {
     this.cookie = this.readCsrf();
     this.userId = me.user.id;
+    this.retired = false;
   }
 
+  /** Signed out: nobody's session to guard until the next sign-in pins one. */
   clear(): void {
     this.cookie = undefined;
     this.userId = null;
+    this.retired = false;
+  }
+
+  /**
+   * The page shows someone else's session from now on: every change is refused until the page is
+   * loaded again (a "Leave site?" answered Stay must not let the next Save go as the other person:
+   * the second review).
+   */
+  retire(): void {
+    this.retired = true;
   }
 
   /**
@@ -42,6 +56,7 @@ export class SessionPin {
    * cookie moved. Throws what the asking threw, but for a 401 (signed out).
    */
   async check(askMe: () => Promise<Me>): Promise<Whose> {
+    if (this.retired) throw new SessionChangedError();
     if (this.userId === null) return { kind: "same" };
     const now = this.readCsrf();
     if (now === this.cookie) return { kind: "same" };

@@ -36,9 +36,11 @@ export const WorkspaceUsageSchema = z.strictObject({
   accessEntries: z.number().int(),
   workspaceRoles: z.number().int(),
   patientGrants: z.number().int(),
+  /** Open emergency access elevations for this workspace, which a delete ends. */
+  openEmergencyAccess: z.number().int(),
   usersOnlyHere: z.strictObject({
     count: z.number().int(),
-    /** The first by name, at most USAGE_NAMED_USERS. */
+    /** The first by name, at most USAGE_NAMED_USERS; none for a caller without users.view. */
     users: z.array(z.strictObject({ id: Id, displayName: z.string(), username: z.string() })),
   }),
 });

@@ -153,6 +153,27 @@ describe(`sessions (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       expect(await meWith(left, theatre.id)).toBe(401);
     });
 
+    it("a session refused in a workspace past the tenant's limit too stays refused elsewhere when the tenant's is raised", async () => {
+      const { c } = await withLongerTheatre();
+      const cAdmin = await t.signIn(c.slug, "admin");
+      // A second longer workspace (2 minutes) the user works in, besides the 5-minute theatre.
+      const recovery = await cAdmin.workspaces.create({
+        slug: "recovery",
+        name: "Recovery",
+        idleTimeoutSeconds: 120,
+      });
+      const { user } = await createUser(t, c, {
+        roleId: await roleIdByName(t, c, "Viewer"),
+        extra: { workspaceAccess: [recovery.id] },
+      });
+      const token = (await login(c.slug, user.username)).token;
+      expect(await meWith(token)).toBe(200);
+      t.clock.advance(129 * SECOND);
+      expect(await meWith(token, recovery.id)).toBe(401);
+      await (await t.signIn(c.slug, "admin")).settings.update({ idleTimeoutMinutes: 60 });
+      expect(await meWith(token)).toBe(401);
+    });
+
     it("serves a session found idle by the tenant's limit in the longer workspace, and from its next use there everywhere", async () => {
       const { c, theatre } = await withLongerTheatre();
       const { token } = await login(c.slug, "admin");

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
 import { createRole, createUser, roleIdByName } from "./lifecycle-fixtures.ts";
 
 describe(`workspaces (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
@@ -179,13 +179,24 @@ describe(`workspaces (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     });
     await createUser(t, c, { roleId: viewer, extra: { workspaceAccess: "all" } });
     await c.admin.patientAccess.grant("PAT-USAGE-1", { userId: both.id, workspaceId: doomed });
+    // An elevation open for the workspace, which the delete ends.
+    const breaker = await createUser(t, c, {
+      roleId: await createRole(c, ["emergency_access.use"]),
+      extra: { workspaceAccess: [doomed, kept] },
+    });
+    await breaker.client.emergencyAccess.open({
+      reason: "unconscious patient in the annex",
+      password: CANARY_PASSWORD,
+      workspaceId: doomed,
+    });
     const usage = await c.admin.workspaces.usage(doomed);
     expect(usage).toEqual({
       roleRows: 1,
-      // Four named it alone (one archived), one beside another workspace.
-      accessEntries: 5,
+      // Four named it alone (one archived), two beside another workspace.
+      accessEntries: 6,
       workspaceRoles: 0,
       patientGrants: 1,
+      openEmergencyAccess: 1,
       usersOnlyHere: {
         count: 3,
         users: [abel, resting, zed].map((u) => ({
@@ -202,6 +213,7 @@ describe(`workspaces (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
       removedRoleRows: { after: usage.roleRows },
       removedAccessEntries: { after: usage.accessEntries },
       removedPatientGrants: { after: usage.patientGrants },
+      endedEmergencyAccess: { after: usage.openEmergencyAccess },
     });
     expect((await c.admin.users.get(zed.id)).workspaceAccess).toEqual([]);
     // Gone now, and never another tenant's: a missing one's 404; reading it needs workspaces.manage.
@@ -209,6 +221,13 @@ describe(`workspaces (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((await problemOf(() => a.admin.workspaces.usage(kept))).status).toBe(404);
     const { client: viewerClient } = await createUser(t, c, { roleId: viewer });
     expect((await problemOf(() => viewerClient.workspaces.usage(kept))).status).toBe(403);
+    // Without users.view the people are counted, not named (the review: names went to someone
+    // who may not see staff accounts).
+    const { client: keeper } = await createUser(t, c, { roleId: await createRole(c, ["workspaces.manage"]) });
+    // Left in "main" alone by the delete: the two who had both, and one more.
+    await createUser(t, c, { roleId: viewer, extra: { workspaceAccess: [kept] } });
+    expect((await keeper.workspaces.usage(kept)).usersOnlyHere).toEqual({ count: 3, users: [] });
+    expect((await c.admin.workspaces.usage(kept)).usersOnlyHere.users).toHaveLength(3);
   });
 
   it("records create, update and delete in the audit in the same transaction", async () => {

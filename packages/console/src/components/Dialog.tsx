@@ -9,7 +9,15 @@
  * It renders into `<body>`, beside the app rather than inside it, so that the page behind it can be
  * hidden from assistive technology while it is open (modalLayer.ts) without hiding the dialog too.
  */
-import { type KeyboardEvent, type ReactNode, type SyntheticEvent, useEffect, useId, useRef } from "react";
+import {
+  type KeyboardEvent,
+  type ReactNode,
+  type SyntheticEvent,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from "react";
 import { createPortal } from "react-dom";
 import { firstFocus, focusLost, giveFocusBack, keepOpener } from "./keepFocus.ts";
 import { hideBehind } from "./modalLayer.ts";
@@ -24,7 +32,8 @@ export function Dialog(props: {
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const discard = useRef<DiscardQuestion["current"]>(null);
+  const [discard] = useState<DiscardQuestion>(() => ({ current: null }));
+  discard.close = props.onClose;
   useEffect(() => {
     const d = ref.current;
     if (!d) return;

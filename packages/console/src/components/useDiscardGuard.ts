@@ -11,6 +11,8 @@ import { useLeaveGuard } from "../router.tsx";
 /** The question the open dialog's form has set, if any (a ref the Dialog owns). */
 export interface DiscardQuestion {
   current: string | null;
+  /** Closes the dialog (its `onClose`), when leaving the page was agreed to. */
+  close?: () => void;
 }
 
 export const DiscardContext = createContext<DiscardQuestion | null>(null);
@@ -19,7 +21,7 @@ export function useDiscardGuard(question: string | null): void {
   const slot = useContext(DiscardContext);
   // The browser's Back, a link, a reload or closing the tab ask too: on a phone Back is how a
   // dialog is closed, and it threw the typing away without a word (the conflict review).
-  useLeaveGuard(question);
+  useLeaveGuard(question, () => slot?.close?.());
   useEffect(() => {
     if (!slot) return;
     slot.current = question;

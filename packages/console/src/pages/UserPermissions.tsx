@@ -5,7 +5,7 @@
  * and a user holding more than the caller (or the caller themselves) is shown read-only with a
  * note saying why; refusals the server still makes are said in words.
  */
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useMemo, useState } from "react";
 import { LoadState } from "../components/LoadState.tsx";
 import { ErrorAlert, Notice } from "../components/Messages.tsx";
 import { NoAccess } from "../components/NoAccess.tsx";
@@ -17,7 +17,7 @@ import { useApi, useSession } from "../session.tsx";
 import type { User } from "../types.ts";
 import { coverageOf, holdingOf } from "./roles/coverage.ts";
 import { type GrantOptions, useGrantOptions } from "./roles/grantOptions.ts";
-import { grantsBody, grantsOf, withCollaborator } from "./roles/grants.ts";
+import { type Analysed, analyse, grantsBody, grantsOf, withCollaborator } from "./roles/grants.ts";
 import { type SaveProblem, saveProblem } from "./roles/saveProblem.ts";
 import "../styles/roles.css";
 import "../styles/users-access.css";
@@ -77,6 +77,23 @@ function UserPermissionsView({ userId }: { userId: string }) {
   );
 }
 
+/**
+ * Whether two sets of grants give the same: each list read as the permissions it gives, implied
+ * ones included (a permission unticked and ticked again comes back at the list's end, with what it
+ * implies now listed too, and was asked about as a change: the second review).
+ */
+function sameGrants(a: Grants, b: Grants, analysed: Analysed): boolean {
+  const gives = (keys: readonly string[]) =>
+    [...new Set(keys.flatMap((k) => [k, ...(analysed.closure.get(k) ?? []).map((p) => p.key)]))].sort();
+  const canon = (g: Grants) =>
+    JSON.stringify({
+      permissions: gives(g.permissions),
+      collaborator: g.collaborator,
+      workspaces: g.workspaces.map((w) => [w.workspaceId, gives(w.permissions), w.collaborator]),
+    });
+  return canon(a) === canon(b);
+}
+
 function PermissionsForm(props: {
   readonly user: User;
   readonly grants: Grants;
@@ -99,9 +116,10 @@ function PermissionsForm(props: {
   // What the user holds now beyond the caller: the server refuses any change to such a user.
   const beyond = self || !allowed ? [] : coverage.excess(props.grants);
   const readOnly = self || !allowed || beyond.length > 0;
+  const analysed = useMemo(() => analyse(options.catalog), [options.catalog]);
   // Ticks not yet saved are asked about before Back, a link or a reload leaves them.
   useLeaveGuard(
-    !readOnly && !busy && JSON.stringify(grants) !== JSON.stringify(props.grants)
+    !readOnly && !busy && !sameGrants(grants, props.grants, analysed)
       ? "Discard your changes to these permissions? They are not saved."
       : null,
   );

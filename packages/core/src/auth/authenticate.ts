@@ -251,9 +251,13 @@ const sessionKind: Kind<SessionCallerRow> = {
       const cap = seconds(row.idleCapSeconds);
       const limit = cap === null ? longest : Math.min(cap, longest);
       if (!idledOut(row.lastUsedAt, limit, now)) {
-        // Marked when the tenant's limit (or its cap) refused it: a workspace's own limit that
-        // refused it binds only requests naming that workspace, as before.
-        if (row.idleRefusedAt !== row.lastUsedAt && workspaceIdleSeconds(row, policy) === null) {
+        // Marked when it is past the tenant's limit (or its cap), whichever workspace the refused
+        // request named (the second review: refused in a workspace of a longer limit, it came back
+        // elsewhere once the tenant's was raised). Refused only by a stricter workspace's own
+        // limit, it binds only requests naming that workspace, as before.
+        const tenantIdle = policy.settings.idleTimeoutMinutes * 60;
+        const tenantLimit = cap === null ? tenantIdle : Math.min(cap, tenantIdle);
+        if (row.idleRefusedAt !== row.lastUsedAt && idledOut(row.lastUsedAt, tenantLimit, now)) {
           await createSessionStore(deps.db.kysely, row.tenantId).markIdleRefused(
             row.sessionId,
             row.lastUsedAt,

@@ -64,11 +64,15 @@ export function createWorkspacesService(deps: Deps) {
       return toWorkspace(row);
     },
 
-    /** `GET /workspaces/{id}/usage` (workspaces.manage): what a delete would remove, and whom it would leave active nowhere. */
-    async getWorkspaceUsage(ctx: Ctx, id: string): Promise<WorkspaceUsage> {
+    /**
+     * `GET /workspaces/{id}/usage` (workspaces.manage): what a delete would remove, and whom it
+     * would leave active nowhere, named only to someone who may see staff accounts (users.view).
+     */
+    async getWorkspaceUsage(ctx: Ctx, caller: Caller, id: string): Promise<WorkspaceUsage> {
       const store = createWorkspaceStore(deps.db.kysely, ctx.tenantId);
       if (!(await store.findWorkspaceById(id))) throw new AppError("WORKSPACE_NOT_FOUND");
-      return store.usageOf(id, USAGE_NAMED_USERS);
+      const named = caller.permissions.has("users.view") ? USAGE_NAMED_USERS : 0;
+      return store.usageOf(id, named, deps.clock.now().toISOString());
     },
 
     async listWorkspaces(

@@ -68,7 +68,7 @@ export function createWorkspaceStore(db: Executor, tenantId: string) {
      * and users that lose a row change: their version (ETag) and `updated_at` move.
      */
     /** What `deleteWorkspaceCascade` would remove, and who would be left active in no workspace. */
-    async usageOf(id: string, named: number) {
+    async usageOf(id: string, named: number, now: string) {
       const count = async (
         table: "role_workspaces" | "user_workspaces" | "user_workspace_roles" | "patient_grants",
       ) => {
@@ -115,6 +115,19 @@ export function createWorkspaceStore(db: Executor, tenantId: string) {
         accessEntries: await count("user_workspaces"),
         workspaceRoles: await count("user_workspace_roles"),
         patientGrants: await count("patient_grants"),
+        // As emergency.store.ts `endOpenNaming` finds the ones a delete ends.
+        openEmergencyAccess: Number(
+          (
+            await db
+              .selectFrom("emergency_access")
+              .select((eb) => eb.fn.countAll<number>().as("n"))
+              .where("tenant_id", "=", tenantId)
+              .where("workspace_id", "=", id)
+              .where("ended_at", "is", null)
+              .where("expires_at", ">", now)
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
         usersOnlyHere: { count: Number(total.n), users },
       };
     },

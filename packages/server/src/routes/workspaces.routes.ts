@@ -57,13 +57,13 @@ export function workspacesRoutes(app: FastifyInstance, core: Core, options: Rout
     method: "GET",
     url: "/api/v1/workspaces/:id/usage",
     summary:
-      "What deleting the workspace would remove (role rows, access entries, workspace roles, patient grants) and who would be left active in no workspace",
+      "What deleting the workspace would remove or end (role rows, access entries, workspace roles, patient grants, open emergency access) and who would be left active in no workspace (named with users.view)",
     tags,
     auth: "tenant",
     permission: "workspaces.manage",
     params: IdParams,
     response: WorkspaceUsageSchema,
-    handler: ({ ctx, params }) => core.workspaces.getWorkspaceUsage(ctx, params.id),
+    handler: ({ ctx, caller, params }) => core.workspaces.getWorkspaceUsage(ctx, caller, params.id),
   });
 
   route(app, options, {

@@ -25,6 +25,11 @@ export function DeleteImpact(props: { readonly workspaceId: string }) {
         ].filter((p): p is string => typeof p === "string");
         const { count, users } = u.usersOnlyHere;
         const more = count - users.length;
+        // Named to someone who may see staff accounts; counted to anyone who may delete.
+        const names =
+          users.length === 0
+            ? ""
+            : `: ${users.map((x) => `${x.displayName} (${x.username})`).join(", ")}${more > 0 ? `, and ${counted(more, "other", "others")}` : ""}`;
         return (
           <>
             <p>
@@ -32,14 +37,19 @@ export function DeleteImpact(props: { readonly workspaceId: string }) {
                 ? "Nothing names it: no role row, user access entry or patient access grant."
                 : `It removes ${parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`}.`}
             </p>
+            {u.openEmergencyAccess > 0 && (
+              <p className="warning">
+                It ends {counted(u.openEmergencyAccess, "open emergency access", "open emergency accesses")}{" "}
+                for this workspace: whoever opened{" "}
+                {u.openEmergencyAccess === 1 ? "it loses it" : "them lose them"} at once.
+              </p>
+            )}
             {count > 0 && (
               <p className="warning">
                 {count === 1
-                  ? "1 user is active in this workspace alone and will be active in no workspace: "
-                  : `${count.toLocaleString("en-GB")} users are active in this workspace alone and will be active in no workspace: `}
-                {users.map((x) => `${x.displayName} (${x.username})`).join(", ")}
-                {more > 0 ? `, and ${counted(more, "other", "others")}` : ""}. Give them another workspace
-                first if they should keep working.
+                  ? "1 user is active in this workspace alone and will be active in no workspace"
+                  : `${count.toLocaleString("en-GB")} users are active in this workspace alone and will be active in no workspace`}
+                {names}. Give them another workspace first if they should keep working.
               </p>
             )}
           </>

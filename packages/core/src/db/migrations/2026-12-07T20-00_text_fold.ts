@@ -1,9 +1,7 @@
 /**
- * `sg_fold(text)` and `sg_lower(text)`: the case folding of the text filters that compare in the
- * database, each with one meaning on both databases: `sg_fold` for searches (audit `q`, workspace
- * `q`, the users' work-role filter), `sg_lower` for the audit's `actor`, which names one username
- * and folds as usernames' identity does (no final-sigma folding: `ΟΔΥΣΣΕΥΣ` and `οδυσσευσ` are two
- * accounts). They compared `lower(column)` with text lowered by JavaScript, and PostgreSQL's
+ * `sg_fold(text)`: the case folding of the text filters that compare in the database (audit `actor`
+ * and `q`, workspace `q`, the users' work-role filter), one function with one meaning on both
+ * databases. They compared `lower(column)` with text lowered by JavaScript, and PostgreSQL's
  * lower() is the C library's, not JavaScript's: "İ" became "i" (JavaScript: "i̇") and a final "Σ"
  * became "σ" (JavaScript: "ς"), so on PostgreSQL the exact username İpek found none of İpek's
  * events and "ipek" found them (the parity review, 2026-12-07). Here lower() runs under the ICU
@@ -26,14 +24,10 @@ export async function up(db: Db): Promise<void> {
   const { rows } = await sql`select 1 from pg_collation where collname = 'und-x-icu'`.execute(db);
   const lowered = rows.length > 0 ? `lower(t collate "und-x-icu")` : "lower(t)";
   await sql
-    .raw(`create function sg_lower(t text) returns text language sql immutable strict parallel safe
-      as $$ select ${lowered} $$`)
-    .execute(db);
-  await sql
     .raw(`create function sg_fold(t text) returns text language sql immutable strict parallel safe
       as $$ select translate(${lowered}, 'ς', 'σ') $$`)
     .execute(db);
-  await sql`create index audit_actor_fold_idx on audit_events (tenant_id, sg_lower(actor_label), seq)`.execute(
+  await sql`create index audit_actor_fold_idx on audit_events (tenant_id, sg_fold(actor_label), seq)`.execute(
     db,
   );
   await sql`drop index audit_actor_lower_idx`.execute(db);
@@ -46,5 +40,4 @@ export async function down(db: Db): Promise<void> {
   );
   await sql`drop index audit_actor_fold_idx`.execute(db);
   await sql`drop function sg_fold(text)`.execute(db);
-  await sql`drop function sg_lower(text)`.execute(db);
 }

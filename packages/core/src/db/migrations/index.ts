@@ -31,6 +31,7 @@ import * as auditHeadsTenantNotNull from "./2026-12-06T23-30_audit_heads_tenant_
 import * as auditFilterIndexes from "./2026-12-07T10-00_audit_filter_indexes.ts";
 import * as textFold from "./2026-12-07T20-00_text_fold.ts";
 import * as sessionIdleRefused from "./2026-12-07T21-00_session_idle_refused.ts";
+import * as auditActorLower from "./2026-12-07T21-10_audit_actor_lower.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-11-23T00-00_initial": initial,
@@ -64,4 +65,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026-12-07T10-00_audit_filter_indexes": auditFilterIndexes,
   "2026-12-07T20-00_text_fold": textFold,
   "2026-12-07T21-00_session_idle_refused": sessionIdleRefused,
+  "2026-12-07T21-10_audit_actor_lower": auditActorLower,
 };
