@@ -212,6 +212,8 @@ export function App({
   const refresh = useCallback(async () => {
     const start = Date.now();
     const me = await api.auth.me();
+    // The page moved to another person's session meanwhile (moved): it stays retired.
+    if (!signedIn.current) return purposeOf(me);
     // The practice may have changed the idle limit (Settings): the clock takes it from this
     // answer, or it kept counting to the old one while the server ended the session at the new.
     if (me.session) clock.follow(me.session.idleTimeoutSeconds, start, Date.now());

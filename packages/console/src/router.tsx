@@ -12,10 +12,15 @@ interface LeaveGuard {
   readonly ask: () => boolean;
   /** Called once leaving was agreed (a dialog closes: what it held was given up). */
   readonly left: (() => void) | undefined;
-  readonly covered: LeaveGuard | null;
 }
 
-let guard: LeaveGuard | null = null;
+/** The guards set, newest last: the newest asks. Each leaves the stack itself, in any order. */
+const guards: LeaveGuard[] = [];
+const newest = (): LeaveGuard | undefined => guards.at(-1);
+const drop = (g: LeaveGuard) => {
+  const i = guards.indexOf(g);
+  if (i >= 0) guards.splice(i, 1);
+};
 
 /** Set when the page is reloaded on purpose (sessionPin.ts): no "Leave site?" stands in its way. */
 let released = false;
@@ -23,7 +28,7 @@ let released = false;
 /** The page is about to be reloaded by the console itself: its guards no longer ask. */
 export function releaseLeaveGuards(): void {
   released = true;
-  guard = null;
+  guards.length = 0;
 }
 
 const where = () => window.location.pathname + window.location.search;
@@ -33,10 +38,11 @@ const where = () => window.location.pathname + window.location.search;
  * Judged inside each subscriber's listener, so no page changes before the answer.
  */
 function mayPop(): boolean {
+  const guard = newest();
   if (!guard || where() === guard.here) return true;
   if (guard.ask()) {
     const agreed = guard;
-    guard = agreed.covered;
+    drop(agreed);
     // Back within the same page leaves a dialog open otherwise, its typing now unguarded (the
     // second review): what was agreed to be given up is closed.
     agreed.left?.();
@@ -73,15 +79,14 @@ export function useLeaveGuard(question: string | null, left?: () => void): void 
       here: where(),
       ask: () => window.confirm(question),
       left: () => onLeft.current?.(),
-      covered: guard,
     };
-    guard = mine;
+    guards.push(mine);
     const onUnload = (event: BeforeUnloadEvent) => {
       if (!released) event.preventDefault();
     };
     window.addEventListener("beforeunload", onUnload);
     return () => {
-      if (guard === mine) guard = mine.covered;
+      drop(mine);
       window.removeEventListener("beforeunload", onUnload);
     };
   }, [question]);
@@ -112,6 +117,7 @@ export function Link({ to, onClick, children, ...rest }: LinkProps) {
     if (event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
+    const guard = newest();
     if (guard && !guard.ask()) return;
     navigate(to);
   };
