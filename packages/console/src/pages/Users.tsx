@@ -132,9 +132,13 @@ function UsersView() {
     reloadList();
     reloadSeats();
   };
-  const say = (message: string) => {
+  /** Says how it went; the list is read again by whoever closes the dialog (closeAndRead). */
+  const tell = (message: string) => {
     setRefusal(null);
     setNotice(message);
+  };
+  const say = (message: string) => {
+    tell(message);
     refresh();
   };
   const refuse = (error: unknown) => {
@@ -223,13 +227,13 @@ function UsersView() {
       ) : null;
     }
     if (open.kind === "random-password") {
-      return <RandomPasswordDialog user={user} onClose={closeAndRead} onDone={say} />;
+      return <RandomPasswordDialog user={user} onClose={closeAndRead} onDone={tell} />;
     }
     if (open.kind === "set-password") {
-      return <TypedPasswordDialog user={user} onClose={closeAndRead} onDone={say} />;
+      return <TypedPasswordDialog user={user} onClose={closeAndRead} onDone={tell} />;
     }
     if (open.kind === "restore")
-      return <RestoreExpiredDialog user={user} onClose={closeAndRead} onDone={say} />;
+      return <RestoreExpiredDialog user={user} onClose={closeAndRead} onDone={tell} />;
     const def = ACTIONS.find((a) => a.id === open.kind);
     const confirm = def?.confirm?.(user);
     if (!def?.run || !confirm) return null;
@@ -240,7 +244,7 @@ function UsersView() {
         confirmLabel={confirm.confirmLabel}
         danger={confirm.danger}
         onClose={closeAndRead}
-        onConfirm={async () => say(await runIt(api, user))}
+        onConfirm={async () => tell(await runIt(api, user))}
       >
         <p>{confirm.body}</p>
       </ConfirmDialog>
