@@ -67,7 +67,7 @@ describe("conflicts", () => {
     const open = async () => {
       await page.getByRole("button", { name: "Actions for Tomas Stale" }).click();
       await page.getByRole("menuitem", { name: "Set password", exact: true }).click();
-      return page.getByRole("dialog", { name: "Set a password for Tomas Stale" });
+      return page.getByRole("dialog", { name: "Sign-in for Tomas Stale" });
     };
     let dialog = await open();
     await tenant.admin.users.update(tom.id, { title: "Changed meanwhile" });

@@ -91,6 +91,7 @@ describe("user actions", () => {
     const secret = dialog.locator("output");
     await visible(secret);
     const password = ((await secret.textContent()) ?? "").trim();
+    expect(await page.getByLabel("Password").textContent()).toBe(password);
     expect(password.length).toBeGreaterThanOrEqual(15);
     await shot(page, "users-random-password");
     await dialog.getByRole("button", { name: "Copy" }).click();
@@ -128,8 +129,10 @@ describe("user actions", () => {
     const tom = await staff(tenant, "Tomas", "Novak", { roleId: viewer });
     const page = await signedIn();
     await choose(page, "Tomas Novak", "Set password");
-    const dialog = page.getByRole("dialog", { name: "Set a password for Tomas Novak" });
+    const dialog = page.getByRole("dialog", { name: "Sign-in for Tomas Novak" });
     const field = dialog.getByLabel("New password");
+    // Only the field answers to "Password": the dialog's name does not say it.
+    expect(await page.getByLabel("Password").count()).toBe(1);
     expect(await dialog.getByLabel("Must change it at next sign-in").isChecked()).toBe(true);
     await field.fill("password");
     await dialog.getByRole("button", { name: "Set password" }).click();
@@ -163,7 +166,7 @@ describe("user actions", () => {
     expect(await must.isChecked()).toBe(true);
     await must.uncheck();
     await dialog.getByRole("button", { name: "Save" }).click();
-    const shown = page.getByRole("dialog", { name: "New password for Rosa Random" });
+    const shown = page.getByRole("dialog", { name: "For Rosa Random: copy it now" });
     const secret = shown.locator("output");
     await visible(secret);
     await expect.poll(() => focusedName(page)).toBe("Copy");

@@ -173,6 +173,11 @@ export const UpdateUserBody = z.strictObject({
    */
   virtual: z.boolean().optional(),
   /**
+   * false deactivates the user, true reactivates one deactivated (SECURITY.md 38 writes it so; as
+   * SCIM's `active`): the same guards, cut-off and audit event as POST …/deactivate and …/reactivate.
+   */
+  active: z.boolean().optional(),
+  /**
    * Changing one's own email address needs the password again (ASVS 7.5.1: a stolen session must
    * not be able to move the account's reset links to another mailbox).
    */

@@ -74,6 +74,8 @@ export interface AppOptions {
   readonly rateLimits?: Partial<RateLimits> | false;
   /** How long close() waits for open connections before ending them (default SHUTDOWN_GRACE_MS). */
   readonly shutdownGraceMs?: number;
+  /** How long a client may take to send a whole request (default REQUEST_TIMEOUT_MS; tests shorten it). */
+  readonly requestTimeoutMs?: number;
   /** STAFFGATE_TRUST_PROXY (config.ts): which peers may name the client with X-Forwarded-For. */
   readonly trustProxy?: TrustProxy;
   /** Run scheduled jobs (account expiry, audit retention) on timers; off in tests, which call them directly. */
@@ -104,6 +106,8 @@ export interface StaffgateApp extends FastifyInstance {
 
 /** How long a client may take to send a whole request. */
 export const REQUEST_TIMEOUT_MS = 30_000;
+/** How often Node looks for requests past REQUEST_TIMEOUT_MS (the cut-off comes at most this late). */
+const CONNECTION_CHECK_MS = 1_000;
 
 /** How often the outbox is drained. */
 const MAIL_INTERVAL_MS = 5_000;
@@ -173,6 +177,7 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
         }
       : {}),
   });
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
     logger: withLogDefaults(options.logger ?? false),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -182,7 +187,14 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
     // A request must arrive whole within 30 s (bodies are at most 1 MiB, 2 MiB where a password is
     // carried): a client trickling its headers or body cannot hold a connection open for ever
     // (slowloris, R-U-Dead-Yet); 408.
-    requestTimeout: REQUEST_TIMEOUT_MS,
+    requestTimeout: requestTimeout,
+    // Given to Node's constructor as well: there it also sets headersTimeout (otherwise 60 s, which
+    // let a stalled body hold its connection for a minute), and Node looks for requests past their
+    // deadline only every connectionsCheckingInterval (otherwise 30 s).
+    http: {
+      requestTimeout,
+      connectionsCheckingInterval: Math.min(CONNECTION_CHECK_MS, requestTimeout),
+    },
     frameworkErrors: frameworkProblem,
     clientErrorHandler: answerClientError,
     onProtoPoisoning: "error",

@@ -68,6 +68,9 @@ describe(`account expiry job (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, ()
     expect((await userRow(t, a, user.id))?.status).toBe("active");
     expect((await problemOf(() => client.auth.me())).status).toBe(401);
     expect((await problemOf(() => viaToken.auth.me())).status).toBe(401);
+    // Nor does its right password sign it in: the same answer as a wrong one (PRODUCT.md §4).
+    const signIn = await problemOf(() => t.signIn(a.slug, user.username));
+    expect([signIn.status, signIn.code]).toEqual([401, "INVALID_CREDENTIALS"]);
     const listed = (await admin.apiTokens.list()).items.find((x) => x.id === made.id);
     expect(listed).toMatchObject({ heldBack: true, revokedAt: null });
     // Clearing or moving the expiry, by the API or a CSV row, would revive it and its session.

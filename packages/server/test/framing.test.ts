@@ -105,6 +105,38 @@ describe(`requests refused before any route (${TEST_DB})`, () => {
   });
 });
 
+describe(`a request that stops arriving (${TEST_DB})`, () => {
+  const deadline = 800;
+  let t: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    t = await startTestApp({ requestTimeoutMs: deadline });
+    await t.app.listen({ port: 0, host: "127.0.0.1" });
+    port = (t.app.server.address() as net.AddressInfo).port;
+  });
+  afterAll(() => t?.close());
+
+  it("is cut off with 408 soon after its deadline, whether its headers or its body stalled", async () => {
+    const stalled = {
+      headers: "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: b\r\n",
+      body: 'POST /api/v1/auth/forgot-password HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"tenant":',
+    };
+    for (const [part, request] of Object.entries(stalled)) {
+      const started = performance.now();
+      const answer = await raw(port, request);
+      const took = performance.now() - started;
+      expect(answer, part).toMatch(/^HTTP\/1\.1 408 /);
+      expect(JSON.parse(answer.split("\r\n\r\n")[1]!)).toMatchObject({
+        status: 408,
+        code: "REQUEST_TIMEOUT",
+      });
+      // Node's own check ran every 30 s: a stalled body was cut off only then, not at its deadline.
+      expect(took, part).toBeGreaterThanOrEqual(deadline - 50);
+      expect(took, part).toBeLessThan(deadline + 2_000);
+    }
+  });
+});
+
 describe("what counts as the database being unavailable", () => {
   const err = (code: string, message = "x") => Object.assign(new Error(message), { code });
   it("network errors, PostgreSQL's connection and shutdown states, SQLite's lock and moved file", () => {

@@ -85,6 +85,8 @@ export interface TestAppOptions {
   readonly shutdownGraceMs?: number;
   /** STAFFGATE_BREACHED_PASSWORDS: a range API's address or a directory of range files. */
   readonly breachedPasswords?: string;
+  /** How long a client may take to send a whole request (buildApp's 30 s otherwise). */
+  readonly requestTimeoutMs?: number;
   /** The request rate limit (off by default in tests). */
   readonly rateLimits?: Parameters<typeof buildApp>[0] extends infer O
     ? O extends { rateLimits?: infer R }
@@ -136,6 +138,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.shutdownGraceMs !== undefined ? { shutdownGraceMs: options.shutdownGraceMs } : {}),
     ...(options.breachedPasswords ? { breachedPasswords: options.breachedPasswords } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
   const base = new Staffgate({ baseUrl: "http://staffgate.test", fetch: injectFetch(app) });
   const signIn = async (tenant: string, login: string, password: string = CANARY_PASSWORD) => {

@@ -206,6 +206,10 @@ describe(`mail (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(log.lines.filter((l) => l.event === "mail_delivery_abandoned" && l.messageId === id)).toHaveLength(
       1,
     );
+    // Never to be sent, the message keeps its link without the live token (SECURITY.md C-26).
+    expect((await row(id)).body).toBe(
+      "Follow https://staffgate.test/reset-password#token=(not delivered, not kept)",
+    );
     // Tidy up for the later cases.
     await t.db.allTenants.deleteFrom("outbox").where("id", "=", id).execute();
   });

@@ -66,6 +66,41 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     ]);
   });
 
+  it("switches off and on with PATCH { active } (SECURITY.md 38's form): the same cut-off, guards and audit", async () => {
+    const { user, client } = await createUser(t, a, { roleId: viewer });
+    const patch = (body: object, version?: number) =>
+      a.admin.transport.raw("PATCH", `/api/v1/users/${user.id}`, {
+        body,
+        ...(version !== undefined ? { headers: { "if-match": `"${version}"` } } : {}),
+      });
+    // A stale If-Match changes nothing.
+    expect((await patch({ active: false }, user.version - 1)).status).toBe(412);
+    await expect(client.auth.me()).resolves.toBeTruthy();
+
+    const off = await patch({ active: false, title: "Left" }, user.version);
+    expect(off.status).toBe(200);
+    expect(await off.json()).toMatchObject({ status: "inactive", title: "Left", version: user.version + 2 });
+    expect((await problemOf(() => client.auth.me())).status).toBe(401);
+    expect((await problemOf(() => t.signIn(a.slug, user.username))).status).toBe(401);
+    // Already off: nothing to do, nothing audited.
+    expect(await (await patch({ active: false })).json()).toMatchObject({ version: user.version + 2 });
+
+    const on = await patch({ active: true });
+    expect(await on.json()).toMatchObject({ status: "active", version: user.version + 3 });
+    await expect((await t.signIn(a.slug, user.username)).auth.me()).resolves.toBeTruthy();
+    expect(
+      (await auditOf(t, a, user.id)).filter((e) => /^user\.(deactivated|reactivated)$/.test(e.action)),
+    ).toEqual([
+      expect.objectContaining({ action: "user.deactivated", actor_id: a.adminUserId }),
+      expect.objectContaining({ action: "user.reactivated", actor_id: a.adminUserId }),
+    ]);
+    // One's own account is not switched off this way either; a non-boolean is named.
+    const self = await problemOf(() => a.admin.users.update(a.adminUserId, { active: false }));
+    expect([self.status, self.code]).toEqual([409, "LAST_ADMINISTRATOR"]);
+    const bad = await a.admin.transport.raw("PATCH", `/api/v1/users/${user.id}`, { body: { active: "no" } });
+    expect([bad.status, (await bad.json()).errors?.[0]?.path]).toEqual([400, "active"]);
+  });
+
   it("archives on DELETE (200 user, sessions end) and restores keeping role, workspaces and fields", async () => {
     const ws = await a.admin.workspaces.create({ slug: "arch-ws", name: "Arch" });
     const dosimetrist = await roleIdByName(t, a, "Dosimetrist");

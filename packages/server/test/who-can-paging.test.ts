@@ -62,6 +62,40 @@ describe(`who-can paging (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     expect(seen).toHaveLength(READERS + 1);
   });
 
+  it("orders usernames as the users list does, whatever their case, page after page", async () => {
+    const roleId = await createRole(a, ["patients.read"]);
+    for (const username of ["Carl", "BOB2", "ada"]) {
+      await a.admin.users.create({
+        username,
+        email: `${username.toLowerCase()}@${a.slug}.example`,
+        firstName: username,
+        lastName: "Case",
+        roleId,
+        password: CANARY_PASSWORD,
+        mustChangePassword: false,
+      } as never);
+    }
+    const listed: string[] = [];
+    for (let cursor: string | undefined; ; ) {
+      const page = await a.admin.users.list({ sort: "username", limit: 200, ...(cursor ? { cursor } : {}) });
+      listed.push(...page.items.map((u) => u.username));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const seen: string[] = [];
+    for (let cursor: string | null = null; ; ) {
+      const res = await whoCan("/api/v1/who-can", { limit: 7, ...(cursor ? { cursor } : {}) });
+      seen.push(...res.json.items.map((i) => i.username));
+      cursor = res.json.nextCursor;
+      if (!cursor) break;
+    }
+    // "Carl" comes after "BOB2" and "bob…", not before "admin" (code-unit order put capitals first).
+    expect(seen).toEqual(listed.filter((u) => seen.includes(u)));
+    expect(seen.indexOf("ada")).toBeLessThan(seen.indexOf("admin"));
+    expect(seen.indexOf("BOB2")).toBeLessThan(seen.indexOf("Carl"));
+    expect(seen.indexOf("Carl")).toBeGreaterThan(seen.indexOf("admin"));
+  });
+
   it("refuses a query limit out of range, and two different limits, naming the field", async () => {
     for (const url of ["/api/v1/who-can?limit=0", "/api/v1/who-can?limit=201", "/api/v1/who-can?limit=x"]) {
       const res = await whoCan(url, {});

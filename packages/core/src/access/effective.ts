@@ -15,6 +15,7 @@ import type { Ctx } from "../shared/context.ts";
 import { decodePairCursor, encodeCursor } from "../shared/cursor.ts";
 import type { Deps } from "../shared/deps.ts";
 import { AppError, invalid } from "../shared/errors.ts";
+import { foldKey } from "../shared/text.rules.ts";
 import { inTx } from "../shared/tx.ts";
 import type { AccessService } from "./access.service.ts";
 import {
@@ -68,9 +69,16 @@ export interface WhoCanItem {
 export const WHO_CAN_DEFAULT_LIMIT = 50;
 export const WHO_CAN_MAX_LIMIT = 200;
 
-/** Usernames then ids, by code unit (the order who-can pages in). */
-const byUsername = (a: SnapshotUser, b: SnapshotUser) =>
-  a.username < b.username ? -1 : a.username > b.username ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/**
+ * The order who-can pages in: usernames as the users list sorts them (their identity key, so "Carl"
+ * comes after "bob", not before "admin"), then ids.
+ */
+interface Listed {
+  readonly key: string;
+  readonly id: string;
+}
+const byUsername = (a: Listed, b: Listed) =>
+  a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 export function createEffectiveService(deps: Deps, access: AccessService) {
   /** Virtual users act only through their own API token: the same rule check applies. */
@@ -211,10 +219,10 @@ export function createEffectiveService(deps: Deps, access: AccessService) {
       }
 
       const q = { permission: query.permission, workspaceId, patientRef };
-      const allowed: { user: SnapshotUser; decision: Decision }[] = [];
+      const from = after ? { key: after[0], id: after[1] } : null;
+      const allowed: { user: SnapshotUser; decision: Decision; key: string; id: string }[] = [];
       for (const user of snapshot.users.values()) {
         if (user.status !== "active") continue;
-        if (after && byUsername(user, { username: after[0], id: after[1] } as SnapshotUser) <= 0) continue;
         const facts = factsFor(
           snapshot,
           caller,
@@ -225,9 +233,12 @@ export function createEffectiveService(deps: Deps, access: AccessService) {
           emergenciesBy.get(user.id) ?? [],
         );
         const decision = decide(facts, q, { steps: false });
-        if (decision.allowed) allowed.push({ user, decision });
+        if (!decision.allowed) continue;
+        // Folded only for those allowed: the key is not kept in the snapshot, which holds every user.
+        const listed = { user, decision, key: foldKey(user.username), id: user.id };
+        if (!from || byUsername(listed, from) > 0) allowed.push(listed);
       }
-      allowed.sort((a, b) => byUsername(a.user, b.user));
+      allowed.sort(byUsername);
       const page = allowed.slice(0, limit);
       const last = page[page.length - 1];
       // Recorded as check records its decisions (PRODUCT.md §6): when an answer rests on a patient
@@ -258,7 +269,7 @@ export function createEffectiveService(deps: Deps, access: AccessService) {
           username: user.username,
           reason: decision.reason,
         })),
-        nextCursor: allowed.length > limit && last ? encodeCursor([last.user.username, last.user.id]) : null,
+        nextCursor: allowed.length > limit && last ? encodeCursor([last.key, last.id]) : null,
       };
     },
   };

@@ -42,6 +42,9 @@ describe("password length (NIST 800-63B)", () => {
     expect(checkPassword("e\u0301".repeat(15), { policy: single })).toBeNull();
     expect(checkPassword("e\u0301".repeat(14), { policy: single })?.code).toBe("TOO_SHORT");
     expect(checkPassword("😀".repeat(15), { policy: single })).toBeNull();
+    // 14 emoji are 28 UTF-16 units: still one short of 15 characters.
+    expect(checkPassword("😀".repeat(14), { policy: single })?.code).toBe("TOO_SHORT");
+    expect(checkPassword("😀".repeat(7), { policy: withMfa })?.code).toBe("TOO_SHORT");
     expect(checkPassword("😀".repeat(64), { policy: single })).toBeNull();
   });
 

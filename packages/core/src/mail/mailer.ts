@@ -25,9 +25,12 @@ import { COMMIT_WAIT_MS } from "../shared/tx.ts";
 /** What a link's token is replaced by in a body SMTP has delivered. */
 export const DELIVERED_TOKEN = "(sent by email, not kept)";
 
+/** What a link's token is replaced by in a body the mailer gave up on. */
+export const UNSENT_TOKEN = "(not delivered, not kept)";
+
 /** The body with every emailed link's token (`#token=…`, auth/credential-emails.ts) replaced. */
-export function withoutLinkTokens(body: string): string {
-  return body.replace(/#token=[^\s]+/g, `#token=${DELIVERED_TOKEN}`);
+export function withoutLinkTokens(body: string, replacement = DELIVERED_TOKEN): string {
+  return body.replace(/#token=[^\s]+/g, `#token=${replacement}`);
 }
 
 /** One message as handed to a transport. */
@@ -168,13 +171,19 @@ export function createMailer(deps: Pick<Deps, "db" | "clock">, options: MailerOp
     } catch (error) {
       const lastError = errorText(error);
       const retryAt = new Date(Date.parse(now) + backoffMs(attempts)).toISOString();
+      const abandoned = attempts >= maxAttempts;
       await db
         .updateTable("outbox")
-        .set({ last_error: lastError, next_attempt_at: retryAt })
+        // Given up, the message will never be sent: its links' tokens are no one's to keep (C-26).
+        .set({
+          last_error: lastError,
+          next_attempt_at: retryAt,
+          ...(abandoned ? { body: withoutLinkTokens(row.body, UNSENT_TOKEN) } : {}),
+        })
         .where("tenant_id", "=", row.tenant_id)
         .where("id", "=", row.id)
         .execute();
-      if (attempts >= maxAttempts) {
+      if (abandoned) {
         log.error(
           { ...about, event: "mail_delivery_abandoned", error: lastError },
           "email delivery failed; giving up",

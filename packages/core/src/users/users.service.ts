@@ -12,6 +12,7 @@ import { foldKey, foldText } from "../shared/text.rules.ts";
 import { inTenantTx } from "../shared/tx.ts";
 import { createTenantStore } from "../tenants/tenants.store.ts";
 import { tenantWorkRoles } from "./user-input.ts";
+import { transitionUserIn } from "./user-lifecycle.service.ts";
 import { createUserStore } from "./users.store.ts";
 import { createUserIn, newUserPasswordHash } from "./users-create.ts";
 import { listUserRows, sortValueOf, type UserSortKey } from "./users-list.store.ts";
@@ -127,10 +128,24 @@ export function createUsersService(deps: Deps) {
           reauthenticated = true;
         }
       }
+      const { active, ...fields } = input;
+      const edits = Object.values(fields).some((v) => v !== undefined);
       try {
-        return await inTenantTx(deps, ctx.tenantId, (trx) =>
-          updateUserIn(deps, trx, ctx, caller, id, input, ifMatch, reauthenticated),
-        );
+        return await inTenantTx(deps, ctx.tenantId, async (trx) => {
+          const user = edits
+            ? await updateUserIn(deps, trx, ctx, caller, id, fields, ifMatch, reauthenticated)
+            : undefined;
+          // `active` as SCIM reads it: anything but switched off is on (an invited user stays invited).
+          const status =
+            user?.status ?? (await createUserStore(trx, ctx.tenantId).findUserRowById(id))?.status;
+          if (active === undefined || status === undefined || active === (status !== "inactive")) {
+            return user ?? (await updateUserIn(deps, trx, ctx, caller, id, fields, ifMatch));
+          }
+          // If-Match names the user as the request found it: checked by whichever step reads it first.
+          return transitionUserIn(deps, trx, caller, ctx, id, active ? "reactivate" : "deactivate", {
+            ifMatch: user ? undefined : ifMatch,
+          });
+        });
       } catch (error) {
         throw takenError(error) ?? error;
       }

@@ -23,7 +23,7 @@ export function TokenCreatedDialog(props: { readonly created: CreatedToken; read
   };
 
   return (
-    <Dialog title="API token created" onClose={props.onClose}>
+    <Dialog title="Created: copy it now" onClose={props.onClose}>
       <p className="warning">
         <strong>Copy this token now. It will not be shown again.</strong> Anyone who holds it can act as the
         integration <strong>{props.created.name}</strong>; keep it in the integration’s secret store.

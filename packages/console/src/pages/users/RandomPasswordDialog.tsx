@@ -95,7 +95,7 @@ export function PasswordShownOnce(props: {
     }
   };
   return (
-    <Dialog title={`New password for ${user.displayName}`} onClose={props.onClose}>
+    <Dialog title={`For ${user.displayName}: copy it now`} onClose={props.onClose}>
       <div className="dialog-body">
         <p>
           This password is shown only this once. Give it to {user.displayName} in person or by another safe

@@ -32,7 +32,7 @@ export function TypedPasswordDialog(props: {
   };
   return (
     <FormDialog
-      title={`Set a password for ${user.displayName}`}
+      title={`Sign-in for ${user.displayName}`}
       onClose={props.onClose}
       submitLabel="Set password"
       {...formProps({ send, fields: ["password"] })}
