@@ -98,7 +98,8 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     const self = await problemOf(() => a.admin.users.update(a.adminUserId, { active: false }));
     expect([self.status, self.code]).toEqual([409, "LAST_ADMINISTRATOR"]);
     const bad = await a.admin.transport.raw("PATCH", `/api/v1/users/${user.id}`, { body: { active: "no" } });
-    expect([bad.status, (await bad.json()).errors?.[0]?.path]).toEqual([400, "active"]);
+    const refused = (await bad.json()) as { errors?: { path: string }[] };
+    expect([bad.status, refused.errors?.[0]?.path]).toEqual([400, "active"]);
   });
 
   it("archives on DELETE (200 user, sessions end) and restores keeping role, workspaces and fields", async () => {
