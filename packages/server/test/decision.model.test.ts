@@ -44,11 +44,20 @@ interface GrantSpec {
   ws: number | null;
   expiry: "none" | "passed" | "future";
 }
+/** Break-the-glass opened by a user (when its role lets it), for a patient or a workspace. */
+interface EmergencySpec {
+  user: number;
+  patient: number | null;
+  ws: number;
+  /** Ended by hand before the checks. */
+  ended: boolean;
+}
 interface TenantSpec {
   workspaces: number;
   roles: RoleSpec[];
   users: UserSpec[];
   grants: GrantSpec[];
+  emergencies: EmergencySpec[];
   /** After everything else: replace one role's grants (a change the next check must see). */
   edit: { role: number; spec: RoleSpec } | null;
 }
@@ -75,12 +84,25 @@ interface ModelGrant {
   workspaceId: string | null;
   expiresAt: string | null;
 }
+interface ModelEmergency {
+  userId: string;
+  patientRef: string | null;
+  workspaceId: string | null;
+  expiresAt: string;
+  ended: boolean;
+}
 interface ModelTenant {
   workspaces: Set<string>;
   users: Map<string, ModelUser>;
   grants: ModelGrant[];
+  emergencies: ModelEmergency[];
   now: string;
 }
+
+const EMERGENCY_USE = "emergency_access.use";
+
+/** What an elevation may grant (PRODUCT.md §2, the setting's default): patient-scoped, never `forbidden`. */
+const breakGlass = (p: Permission) => p.patientScoped && p.collaborator !== "forbidden";
 
 /** Everything `keys` give, following `implies` transitively. */
 function implied(catalogue: Map<string, Permission>, keys: readonly string[]): Set<string> {
@@ -106,13 +128,27 @@ function modelAllows(
   const user = tenant.users.get(q.userId);
   if (!user?.active || user.virtual) return false;
   if (user.expiresAt !== null && user.expiresAt <= tenant.now) return false;
-  // Tenant-only permissions ignore the workspace.
+  // Tenant-only permissions ignore the workspace; one that does not exist is never overturned.
   const workspace = permission.scope === "tenant" ? null : (q.workspaceId ?? null);
-  // 2. the user must be active in the workspace (which must exist).
-  if (workspace !== null) {
-    if (!tenant.workspaces.has(workspace)) return false;
-    if (user.access !== "all" && !user.access.has(workspace)) return false;
-  }
+  if (workspace !== null && !tenant.workspaces.has(workspace)) return false;
+  return (
+    regularAllows(catalogue, tenant, user, permission, workspace, q.patientRef ?? null) ||
+    emergencyAllows(catalogue, tenant, user, permission, workspace, q.patientRef ?? null)
+  );
+}
+
+/** Steps 2 to 5. */
+function regularAllows(
+  catalogue: Map<string, Permission>,
+  tenant: ModelTenant,
+  user: ModelUser,
+  permission: Permission,
+  workspace: string | null,
+  patientRef: string | null,
+): boolean {
+  const q = { userId: user.id, permission: permission.key, patientRef };
+  // 2. the user must be active in the workspace.
+  if (workspace !== null && user.access !== "all" && !user.access.has(workspace)) return false;
   // 3. the per-workspace role in that workspace, else the user's role.
   const role = (workspace !== null ? user.wsRoles.get(workspace) : undefined) ?? user.role;
   // 4. tenant-level grants first, then the workspace's row.
@@ -135,6 +171,30 @@ function modelAllows(
       g.patientRef === q.patientRef &&
       (g.expiresAt === null || g.expiresAt > tenant.now) &&
       (g.workspaceId === null || g.workspaceId === workspace),
+  );
+}
+
+/**
+ * Step 6: an open elevation of the user naming this patient (or this workspace, no patient named)
+ * grants the emergency set, while the user's own role still holds emergency_access.use; it reaches
+ * beyond the user's workspaces (docs/decisions.md).
+ */
+function emergencyAllows(
+  catalogue: Map<string, Permission>,
+  tenant: ModelTenant,
+  user: ModelUser,
+  permission: Permission,
+  workspace: string | null,
+  patientRef: string | null,
+): boolean {
+  if (!breakGlass(permission)) return false;
+  if (!implied(catalogue, user.role.perms).has(EMERGENCY_USE)) return false;
+  return tenant.emergencies.some(
+    (e) =>
+      e.userId === user.id &&
+      !e.ended &&
+      e.expiresAt > tenant.now &&
+      (e.patientRef !== null ? e.patientRef === patientRef : e.workspaceId === workspace),
   );
 }
 
@@ -180,8 +240,12 @@ describe(`decisions against the reference model (${process.env.STAFFGATE_TEST_DB
 
   const tenantArb = (): fc.Arbitrary<TenantSpec> => {
     const perms = fc.subarray(keys, { maxLength: 5 });
+    // One role in three may open emergency access (a random subset of 5 would rarely hold it).
+    const rolePerms = fc
+      .tuple(perms, fc.nat(2))
+      .map(([p, n]) => (n === 0 && !p.includes(EMERGENCY_USE) ? [...p, EMERGENCY_USE] : p));
     const role = fc.record({
-      perms,
+      perms: rolePerms,
       collaborator: fc.boolean(),
       rows: fc.array(fc.record({ ws: fc.nat(2), perms, collaborator: fc.boolean() }), { maxLength: 3 }),
     });
@@ -215,12 +279,22 @@ describe(`decisions against the reference model (${process.env.STAFFGATE_TEST_DB
         }),
         { maxLength: 12 },
       ),
+      emergencies: fc.array(
+        fc.record({
+          user: fc.nat(6),
+          patient: fc.option(fc.nat(2)),
+          ws: fc.nat(2),
+          ended: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+        }),
+        { maxLength: 4 },
+      ),
       edit: fc.option(fc.record({ role: fc.nat(4), spec: role }), { freq: 2 }),
     }) as fc.Arbitrary<TenantSpec>;
   };
 
   let answers = 0;
   let allowedAnswers = 0;
+  let emergencyAnswers = 0;
 
   it(`agrees with check/batch on every (user, permission, workspace, patient) of random tenants (${RUNS} tenants)`, async () => {
     await fc.assert(
@@ -331,6 +405,30 @@ describe(`decisions against the reference model (${process.env.STAFFGATE_TEST_DB
           if (same >= 0) grants[same] = fact;
           else grants.push(fact);
         }
+        // Emergency access, opened by those whose role lets them (with their password), before
+        // the status changes and the role edit that may take it away.
+        const emergencies: ModelEmergency[] = [];
+        for (const e of spec.emergencies) {
+          const i = e.user % users.length;
+          const m = users[i]!;
+          if (!m.active || m.virtual || !implied(catalogue, m.role.perms).has(EMERGENCY_USE)) continue;
+          const patientRef = e.patient !== null ? patients[e.patient]! : null;
+          const workspaceId = patientRef === null ? ws[e.ws % ws.length]! : null;
+          const person = await t.signIn(tenant.slug, `u${i}`);
+          const opened = await person.emergencyAccess.open({
+            reason: "model",
+            password: CANARY_PASSWORD,
+            ...(patientRef ? { patientRef } : { workspaceId: workspaceId! }),
+          });
+          if (e.ended) await api.emergencyAccess.end(opened.id);
+          emergencies.push({
+            userId: m.id,
+            patientRef,
+            workspaceId,
+            expiresAt: opened.expiresAt,
+            ended: e.ended,
+          });
+        }
         // Then the status changes.
         for (const [i, u] of userSpecs.entries()) {
           const m = users[i]!;
@@ -361,6 +459,7 @@ describe(`decisions against the reference model (${process.env.STAFFGATE_TEST_DB
           workspaces: new Set(ws),
           users: new Map(users.map((u) => [u.id, u])),
           grants,
+          emergencies,
           now: t.clock.now().toISOString(),
         };
 
@@ -404,6 +503,7 @@ describe(`decisions against the reference model (${process.env.STAFFGATE_TEST_DB
             }
             answers += 1;
             if (expected) allowedAnswers += 1;
+            if (r.reason.code === "EMERGENCY_ACCESS") emergencyAnswers += 1;
           });
         }
       }),
@@ -413,5 +513,7 @@ describe(`decisions against the reference model (${process.env.STAFFGATE_TEST_DB
     expect(answers).toBeGreaterThan(RUNS * 500);
     expect(allowedAnswers).toBeGreaterThan(answers / 20);
     expect(answers - allowedAnswers).toBeGreaterThan(answers / 4);
+    // Step 6 was reached: some answers rest on an open elevation alone.
+    expect(emergencyAnswers).toBeGreaterThan(0);
   }, 120_000);
 });

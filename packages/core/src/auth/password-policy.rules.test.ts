@@ -165,10 +165,25 @@ describe("context words (ASVS 6.1.2 / 6.2.11)", () => {
     "JDOE JDOE JDOE JDOE",
     "jane.doe@sunrise-clinic.example",
     "clinic-123456789012",
+    // Digits written for letters (the SECURITY.md A-F review's example).
+    "5unr1se-Cl1n1c-2024",
+    "Sunr1se-Cl1n1c-2024",
+    "J4NED0E-J4NED0E",
   ])("refuses %j with the reason", (password) => {
     const rejection = checkPassword(password, { policy: single, context: sunrise });
     expect(rejection?.code).toBe("CONTEXT");
     expect(rejection?.message).toMatch(/practice, user, role or product name/);
+  });
+
+  it("reads a digit as a letter only inside a long context word: other digits stay digits", () => {
+    for (const password of [
+      "correct horse 1234 battery",
+      "s0me 0ther l0ng phrase 77",
+      "4 cats 5 dogs 3 hens 1 ox",
+    ])
+      expect(checkPassword(password, { policy: single, context: sunrise }), password).toBeNull();
+    // A short word is compared as typed: "d0e" is not the surname, "j4ne" alone is not a whole name.
+    expect(checkPassword("d0e-d0e-d0e-d0e-d0e", { policy: single, context: sunrise })).toBeNull();
   });
 
   it("counts a role or work-role name only as whole words: ordinary words hold them", () => {

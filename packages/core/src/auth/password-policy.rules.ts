@@ -28,6 +28,8 @@
  *       `SunriseClinic2024!!`, `jdoejdoe1234`), or when the marked code points are at least
  *       35% of P (`jdoe-password-jdoe`, `Staffgate-product-name`, and SECURITY.md A-2's own
  *       `CareIAM-product-name`, 7 of 18; it was 40% until 2026-12-05).
+ *    In b, a digit written for a letter (0 o, 1 i or l, 3 e, 4 a, 5 s, 7 t, 8 b) matches it
+ *    (`5unr1se-Cl1n1c-2024`; since 2026-12-07).
  *    Code `CONTEXT`.
  * 5. History (optional): `isInHistory` compares with the last N hashes. Code `REUSED`.
  *
@@ -281,6 +283,23 @@ function foldedWithEdges(password: string): { readonly chars: string[]; readonly
 }
 
 /**
+ * Digits written for letters ("Sunr1se-Cl1n1c"): a word of at least CONTEXT_WORD_MIN letters
+ * matches with any of its letters so written. Only there: a short word or a whole password is
+ * compared as typed, so ordinary digits elsewhere are never read as letters.
+ */
+const LEET: Readonly<Record<string, string>> = {
+  "0": "o",
+  "1": "il",
+  "3": "e",
+  "4": "a",
+  "5": "s",
+  "7": "t",
+  "8": "b",
+};
+const sameOrLeet = (typed: string, letter: string) =>
+  typed === letter || (LEET[typed]?.includes(letter) ?? false);
+
+/**
  * Whether the password is built from context words (rule 4 above). The names of the tenant's roles
  * and work roles are ordinary words ("Other", "Viewer", "Collaborator"), so they count only as
  * whole words of the password: "other" in "brother from another mother" is no role name (found
@@ -300,7 +319,7 @@ export function isBuiltFromContext(password: string, context: PasswordContext): 
     const whole = !anywhere.has(word);
     for (let i = 0; i + w.length <= p.length; i++) {
       let match = true;
-      for (let j = 0; j < w.length && match; j++) match = p[i + j] === w[j];
+      for (let j = 0; j < w.length && match; j++) match = sameOrLeet(p[i + j]!, w[j]!);
       if (match && whole) match = edge[i] === true && edge[i + w.length] === true;
       if (match) for (let j = 0; j < w.length; j++) marked[i + j] = true;
     }
