@@ -131,21 +131,22 @@ function modelAllows(
   // Tenant-only permissions ignore the workspace; one that does not exist is never overturned.
   const workspace = permission.scope === "tenant" ? null : (q.workspaceId ?? null);
   if (workspace !== null && !tenant.workspaces.has(workspace)) return false;
-  return (
-    regularAllows(catalogue, tenant, user, permission, workspace, q.patientRef ?? null) ||
-    emergencyAllows(catalogue, tenant, user, permission, workspace, q.patientRef ?? null)
-  );
+  const asked: Asked = { catalogue, tenant, user, permission, workspace, patientRef: q.patientRef ?? null };
+  return regularAllows(asked) || emergencyAllows(asked);
+}
+
+/** A question past step 1, its workspace as it counts (none for a tenant-only permission). */
+interface Asked {
+  readonly catalogue: Map<string, Permission>;
+  readonly tenant: ModelTenant;
+  readonly user: ModelUser;
+  readonly permission: Permission;
+  readonly workspace: string | null;
+  readonly patientRef: string | null;
 }
 
 /** Steps 2 to 5. */
-function regularAllows(
-  catalogue: Map<string, Permission>,
-  tenant: ModelTenant,
-  user: ModelUser,
-  permission: Permission,
-  workspace: string | null,
-  patientRef: string | null,
-): boolean {
+function regularAllows({ catalogue, tenant, user, permission, workspace, patientRef }: Asked): boolean {
   const q = { userId: user.id, permission: permission.key, patientRef };
   // 2. the user must be active in the workspace.
   if (workspace !== null && user.access !== "all" && !user.access.has(workspace)) return false;
@@ -179,14 +180,7 @@ function regularAllows(
  * grants the emergency set, while the user's own role still holds emergency_access.use; it reaches
  * beyond the user's workspaces (docs/decisions.md).
  */
-function emergencyAllows(
-  catalogue: Map<string, Permission>,
-  tenant: ModelTenant,
-  user: ModelUser,
-  permission: Permission,
-  workspace: string | null,
-  patientRef: string | null,
-): boolean {
+function emergencyAllows({ catalogue, tenant, user, permission, workspace, patientRef }: Asked): boolean {
   if (!breakGlass(permission)) return false;
   if (!implied(catalogue, user.role.perms).has(EMERGENCY_USE)) return false;
   return tenant.emergencies.some(
