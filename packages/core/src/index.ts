@@ -38,6 +38,7 @@ export {
   nodemailerTransport,
   smtpTransport,
 } from "./mail/mailer.ts";
+export { outboxState } from "./mail/outbox.service.ts";
 export { enqueue as enqueueMail, listOutbox } from "./mail/outbox.store.ts";
 export { type CatalogReview, grantAddedPermissions, reviewCatalogs } from "./roles/catalog-upgrade.ts";
 export { GROUP_SCHEMA, USER_SCHEMA } from "./scim/scim-attributes.rules.ts";

@@ -214,6 +214,32 @@ describe(`mail (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
     await t.db.allTenants.deleteFrom("outbox").where("id", "=", id).execute();
   });
 
+  it("drops the token of a message whose last attempt was cut short, once its lease has passed", async () => {
+    const rec = recording({ on: true });
+    await mailApp({ transport: rec.transport });
+    const app = apps.at(-1)!;
+    const mailer = createMailer(app.core.deps, { transport: rec.transport, log: app.log, maxAttempts: 2 });
+    const id = await queue(b);
+    // The last attempt was claimed (attempts counted, a lease set) and the process died while sending.
+    const lease = new Date(t.clock.now().getTime() + 60_000).toISOString();
+    await t.db.allTenants
+      .updateTable("outbox")
+      .set({ attempts: 2, next_attempt_at: lease })
+      .where("id", "=", id)
+      .execute();
+    await mailer.deliverPending();
+    // Still leased: someone may be sending it.
+    expect((await row(id)).body).toContain("#token=abc");
+    t.clock.advance(60_000);
+    expect(await mailer.deliverPending()).toMatchObject({ sent: 0, failed: 0 });
+    expect(rec.sent).toEqual([]);
+    expect(await row(id)).toMatchObject({
+      sent_at: null,
+      body: "Follow https://staffgate.test/reset-password#token=(not delivered, not kept)",
+    });
+    await t.db.allTenants.deleteFrom("outbox").where("id", "=", id).execute();
+  });
+
   it("never changes an API answer: emergency access opens while the mail server is down", async () => {
     for (const r of await pending()) await t.db.kysely.deleteFrom("outbox").where("id", "=", r.id).execute();
     const rec = recording({ on: true });

@@ -97,6 +97,17 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     // One's own account is not switched off this way either; a non-boolean is named.
     const self = await problemOf(() => a.admin.users.update(a.adminUserId, { active: false }));
     expect([self.status, self.code]).toEqual([409, "LAST_ADMINISTRATOR"]);
+    // Archived, it is restored first, whichever value is sent.
+    await a.admin.userActions.archive(user.id);
+    for (const active of [true, false]) {
+      const archived = await problemOf(() => a.admin.users.update(user.id, { active }));
+      expect([archived.status, archived.code, archived.errors?.[0]?.path]).toEqual([
+        409,
+        "USER_STATE_INVALID",
+        "active",
+      ]);
+    }
+    expect((await userRow(t, a, user.id))?.status).toBe("archived");
     const bad = await a.admin.transport.raw("PATCH", `/api/v1/users/${user.id}`, { body: { active: "no" } });
     const refused = (await bad.json()) as { errors?: { path: string }[] };
     expect([bad.status, refused.errors?.[0]?.path]).toEqual([400, "active"]);

@@ -64,10 +64,11 @@ describe(`who-can paging (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
 
   it("orders usernames as the users list does, whatever their case, page after page", async () => {
     const roleId = await createRole(a, ["patients.read"]);
-    for (const username of ["Carl", "BOB2", "ada"]) {
+    // Past U+FFFF too: UTF-16 puts 𠀀 (a surrogate pair) before 﨎 (U+FA0E), code points after.
+    for (const [i, username] of ["Carl", "BOB2", "ada", "\uFA0Ex", "\u{20000}x"].entries()) {
       await a.admin.users.create({
         username,
-        email: `${username.toLowerCase()}@${a.slug}.example`,
+        email: `case${i}@${a.slug}.example`,
         firstName: username,
         lastName: "Case",
         roleId,
@@ -94,6 +95,7 @@ describe(`who-can paging (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     expect(seen.indexOf("ada")).toBeLessThan(seen.indexOf("admin"));
     expect(seen.indexOf("BOB2")).toBeLessThan(seen.indexOf("Carl"));
     expect(seen.indexOf("Carl")).toBeGreaterThan(seen.indexOf("admin"));
+    expect(seen.indexOf("\uFA0Ex")).toBeLessThan(seen.indexOf("\u{20000}x"));
   });
 
   it("refuses a query limit out of range, and two different limits, naming the field", async () => {

@@ -3,7 +3,7 @@
  * message in full, so every link works locally without a mail server. Operator-only: bodies hold
  * one-time links, and the API never serves them.
  */
-import { listOutbox } from "@staffgate/core";
+import { listOutbox, outboxState } from "@staffgate/core";
 import { type Command, UsageError } from "./command.ts";
 import { parseArgs } from "./flags.ts";
 import { tenantBySlug, withCore } from "./open-core.ts";
@@ -38,11 +38,13 @@ export const outbox: Command = {
         return 0;
       }
       for (const row of rows) {
-        const state = row.sent_at
-          ? `sent ${row.sent_at} via ${row.sent_via ?? "smtp"}`
-          : row.attempts > 0
-            ? `pending: ${row.attempts} failed attempt(s), last error: ${row.last_error ?? "?"}`
-            : "pending";
+        // The console's and the API's words for where a message is (given up after the last attempt).
+        const state = {
+          sent: `sent ${row.sent_at} via ${row.sent_via ?? "smtp"}`,
+          pending: "pending",
+          failing: `pending: ${row.attempts} failed attempt(s), last error: ${row.last_error ?? "?"}`,
+          given_up: `given up after ${row.attempts} attempts, last error: ${row.last_error ?? "?"}`,
+        }[outboxState(row)];
         process.stdout.write(
           [
             `── ${row.id} · ${row.created_at} · tenant ${slugs.get(row.tenant_id) ?? row.tenant_id} · ${row.kind} · ${state}`,

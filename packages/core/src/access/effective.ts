@@ -78,7 +78,24 @@ interface Listed {
   readonly id: string;
 }
 const byUsername = (a: Listed, b: Listed) =>
-  a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  byCodePoint(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Strings in code point order, as both databases compare UTF-8 text. UTF-16 order differs from it
+ * only between a surrogate (U+D800–DFFF, half of a code point past U+FFFF) and U+E000–FFFF: those
+ * are moved so the surrogates sort last.
+ */
+function byCodePoint(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+const codePointRank = (unit: number) =>
+  unit >= 0xd800 && unit <= 0xdfff ? unit + 0x2000 : unit >= 0xe000 ? unit - 0x800 : unit;
 
 export function createEffectiveService(deps: Deps, access: AccessService) {
   /** Virtual users act only through their own API token: the same rule check applies. */

@@ -184,6 +184,11 @@ describe("context words (ASVS 6.1.2 / 6.2.11)", () => {
       expect(checkPassword(password, { policy: single, context: sunrise }), password).toBeNull();
     // A short word is compared as typed: "d0e" is not the surname, "j4ne" alone is not a whole name.
     expect(checkPassword("d0e-d0e-d0e-d0e-d0e", { policy: single, context: sunrise })).toBeNull();
+    // A run of digits spells no one: Li Li's joined name "lili" is not "1111", Li Bo's not "1180".
+    const li = (lastName: string) => ({ ...sunrise, firstName: "Li", lastName });
+    for (const password of ["wed 11/11/11 xx", "Sunny days 111111", "1111 Main Street"])
+      expect(checkPassword(password, { policy: single, context: li("Li") }), password).toBeNull();
+    expect(checkPassword("bus 1180 home", { policy: withMfa, context: li("Bo") })).toBeNull();
   });
 
   it("counts a role or work-role name only as whole words: ordinary words hold them", () => {

@@ -28,8 +28,8 @@
  *       `SunriseClinic2024!!`, `jdoejdoe1234`), or when the marked code points are at least
  *       35% of P (`jdoe-password-jdoe`, `Staffgate-product-name`, and SECURITY.md A-2's own
  *       `CareIAM-product-name`, 7 of 18; it was 40% until 2026-12-05).
- *    In b, a digit written for a letter (0 o, 1 i or l, 3 e, 4 a, 5 s, 7 t, 8 b) matches it
- *    (`5unr1se-Cl1n1c-2024`; since 2026-12-07).
+ *    In b, a digit written for a letter (0 o, 1 i or l, 3 e, 4 a, 5 s, 7 t, 8 b) matches it,
+ *    up to half of a word's letters (`5unr1se-Cl1n1c-2024`; since 2026-12-07).
  *    Code `CONTEXT`.
  * 5. History (optional): `isInHistory` compares with the last N hashes. Code `REUSED`.
  *
@@ -284,8 +284,9 @@ function foldedWithEdges(password: string): { readonly chars: string[]; readonly
 
 /**
  * Digits written for letters ("Sunr1se-Cl1n1c"): a word of at least CONTEXT_WORD_MIN letters
- * matches with any of its letters so written. Only there: a short word or a whole password is
- * compared as typed, so ordinary digits elsewhere are never read as letters.
+ * matches with up to half of its letters so written. Only there: a short word or a whole password
+ * is compared as typed, and a run of digits alone never spells a word. Symbols (`@`, `$`, `!`) are
+ * separators, taken out before any word is looked for, so they are not read as letters.
  */
 const LEET: Readonly<Record<string, string>> = {
   "0": "o",
@@ -319,7 +320,13 @@ export function isBuiltFromContext(password: string, context: PasswordContext): 
     const whole = !anywhere.has(word);
     for (let i = 0; i + w.length <= p.length; i++) {
       let match = true;
-      for (let j = 0; j < w.length && match; j++) match = sameOrLeet(p[i + j]!, w[j]!);
+      let written = 0;
+      for (let j = 0; j < w.length && match; j++) {
+        match = sameOrLeet(p[i + j]!, w[j]!);
+        if (p[i + j] !== w[j]) written += 1;
+      }
+      // At most half of the word in digits: "1111" is no spelling of the names Li Li ("lili").
+      if (2 * written > w.length) match = false;
       if (match && whole) match = edge[i] === true && edge[i + w.length] === true;
       if (match) for (let j = 0; j < w.length; j++) marked[i + j] = true;
     }

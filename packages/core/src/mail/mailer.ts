@@ -212,6 +212,33 @@ export function createMailer(deps: Pick<Deps, "db" | "clock">, options: MailerOp
     return "sent";
   }
 
+  /**
+   * Messages given up whose links still hold their tokens: a last attempt cut short (the process
+   * killed while sending, after its claim counted the attempt) never reached the scrub above, and
+   * neither did messages given up before it existed. Its lease ended, nobody is sending it.
+   */
+  async function scrubGivenUp(now: string): Promise<void> {
+    const rows = await deps.db.allTenants
+      .selectFrom("outbox")
+      .select(["tenant_id", "id", "body"])
+      .where("sent_at", "is", null)
+      .where("next_attempt_at", "<=", now)
+      .where("attempts", ">=", maxAttempts)
+      .where("body", "like", "%#token=%")
+      .where("body", "not like", `%#token=${UNSENT_TOKEN}%`)
+      .limit(batchSize)
+      .execute();
+    for (const row of rows) {
+      await db
+        .updateTable("outbox")
+        .set({ body: withoutLinkTokens(row.body, UNSENT_TOKEN) })
+        .where("tenant_id", "=", row.tenant_id)
+        .where("id", "=", row.id)
+        .where("sent_at", "is", null)
+        .execute();
+    }
+  }
+
   /** One pass over the due rows of every tenant, oldest first. Never throws. */
   async function pass(): Promise<DeliveryRun> {
     let sent = 0;
@@ -244,6 +271,7 @@ export function createMailer(deps: Pick<Deps, "db" | "clock">, options: MailerOp
           );
         }
       }
+      await scrubGivenUp(now);
     } catch (error) {
       log.error({ event: "mail_delivery_error", error: errorText(error) }, "email delivery pass failed");
     }

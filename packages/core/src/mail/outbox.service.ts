@@ -15,7 +15,9 @@ import { MAIL_DEFAULTS } from "./mailer.ts";
 import { readableAddresses } from "./outbox-readers.ts";
 
 /** A try counts as failed once it left an error: the mailer bumps `attempts` when it starts one. */
-function stateOf(row: Pick<OutboxTable, "sent_at" | "attempts" | "last_error">): OutboxMessage["state"] {
+export function outboxState(
+  row: Pick<OutboxTable, "sent_at" | "attempts" | "last_error">,
+): OutboxMessage["state"] {
   if (row.sent_at !== null) return "sent";
   if (row.last_error === null) return "pending";
   return Number(row.attempts) >= MAIL_DEFAULTS.maxAttempts ? "given_up" : "failing";
@@ -31,7 +33,7 @@ function toMessage(
     subject: row.subject,
     kind: row.kind,
     createdAt: row.created_at,
-    state: stateOf(row),
+    state: outboxState(row),
     sentAt: row.sent_at,
     sentVia: row.sent_via,
     attempts: Number(row.attempts),

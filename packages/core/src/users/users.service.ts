@@ -138,6 +138,16 @@ export function createUsersService(deps: Deps) {
           // `active` as SCIM reads it: anything but switched off is on (an invited user stays invited).
           const status =
             user?.status ?? (await createUserStore(trx, ctx.tenantId).findUserRowById(id))?.status;
+          if (active !== undefined && status === "archived") {
+            // As every field but the role and workspaces of an archived user (users-update.ts).
+            throw new AppError(
+              "USER_STATE_INVALID",
+              "The user is archived: restore it to switch it on or off",
+              {
+                errors: [{ path: "active", message: "cannot be changed while the user is archived" }],
+              },
+            );
+          }
           if (active === undefined || status === undefined || active === (status !== "inactive")) {
             return user ?? (await updateUserIn(deps, trx, ctx, caller, id, fields, ifMatch));
           }
