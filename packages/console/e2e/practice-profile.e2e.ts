@@ -22,7 +22,7 @@ async function practice(page: Page) {
     name: group.getByLabel("Practice name", { exact: true }),
     zone: group.getByLabel("Time zone", { exact: true }),
     id: group.getByLabel("Practice ID", { exact: true }),
-    save: group.getByRole("button", { name: "Save practice" }),
+    save: group.getByRole("button", { name: "Update practice" }),
     status: group.getByRole("status"),
     alert: group.getByRole("alert"),
   };
@@ -208,7 +208,7 @@ describe("practice profile", () => {
     expect(await page.getByRole("group", { name: "Practice", exact: true }).count()).toBe(0);
     expect(await page.getByLabel("Practice name").count()).toBe(0);
     expect(await page.getByLabel("Time zone").count()).toBe(0);
-    expect(await page.getByRole("button", { name: "Save practice" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Update practice" }).count()).toBe(0);
     // The API refuses the change too.
     const { token } = await e.api.auth.login({
       tenant: tenant.slug,

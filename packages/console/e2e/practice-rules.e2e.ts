@@ -43,7 +43,7 @@ describe("practice rules", () => {
       .getByRole("dialog", { name: "Edit Tomas Novak" })
       .getByRole("group", { name: "Password", exact: true });
     await visible(part.getByRole("radio", { name: "Set a random password" }));
-    expect(await part.getByRole("radio", { name: "Enter a new password" }).count()).toBe(0);
+    expect(await part.getByRole("radio", { name: "Type one now" }).count()).toBe(0);
     await visible(
       part.getByText(
         "Your practice does not let administrators type a password: set a random one, or keep the current one.",

@@ -251,7 +251,8 @@ describe("profile", () => {
     await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
     const dialog = page.getByRole("dialog", { name: "Set up two-factor sign-in" });
     await visible(dialog.getByText(/You signed in a while ago/));
-    await dialog.getByLabel("Password").fill("not my password at all");
+    // Found from the page, as a test might: the Profile's "Password" tab panel is not a second match.
+    await page.getByLabel("Password", { exact: true }).fill("not my password at all");
     await dialog.getByRole("button", { name: "Continue" }).click();
     await hasText(
       dialog.locator(".field", { has: page.getByLabel("Password") }).locator(".field-error"),

@@ -61,6 +61,11 @@ describe("settings", () => {
     ]) {
       await visible(page.getByRole("group", { name: legend }));
     }
+    // Each found by its words alone: one Save button, one "Minimum password length", a tick box's
+    // label starting with its words.
+    expect(await page.getByRole("button", { name: "Save" }).count()).toBe(1);
+    expect(await page.getByLabel("Minimum password length").count()).toBe(1);
+    expect(await page.getByLabel(/^Record every patient-permission decision/).count()).toBe(1);
     const threshold = page.getByLabel("Lockout threshold (failed sign-ins)");
     const duration = page.getByLabel("Lockout duration (minutes)");
     const retention = page.getByLabel("Audit retention (days)");

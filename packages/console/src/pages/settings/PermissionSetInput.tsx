@@ -39,7 +39,7 @@ export function PermissionSetInput(props: {
           disabled={catalogue.kind !== "ready"}
           // Unticking the default starts from all it stood for, so nothing is lost by accident.
           onChange={(e) => props.onChange(e.target.checked ? null : choices.map((p) => p.key).sort())}
-        />{" "}
+        />
         {def.all}
       </label>
       {value !== null &&
@@ -52,7 +52,7 @@ export function PermissionSetInput(props: {
               checked={chosen.has(p.key)}
               onChange={(e) => toggle(p.key, e.target.checked)}
               aria-invalid={error ? true : undefined}
-            />{" "}
+            />
             {p.label} <span className="muted">({p.key})</span>
           </label>
         ))}

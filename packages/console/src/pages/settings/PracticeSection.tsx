@@ -121,7 +121,7 @@ export function PracticeSection(props: {
         <Notice>{notice}</Notice>
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
-            Save practice
+            Update practice
           </button>
         </div>
       </fieldset>

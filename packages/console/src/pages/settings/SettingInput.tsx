@@ -120,7 +120,7 @@ export function SettingInput(props: {
           onChange={(e) => props.onChange(e.target.checked)}
           aria-invalid={error ? true : undefined}
           aria-describedby={describedBy || undefined}
-        />{" "}
+        />
         {def.label}
       </label>
       <NoteAndError id={id} label={def.label} note={def.note} error={error} />

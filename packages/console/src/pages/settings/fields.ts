@@ -76,7 +76,7 @@ export const SETTING_GROUPS: readonly { readonly title: string; readonly fields:
       {
         key: "passwordMinLengthWithMfa",
         kind: "number",
-        label: "Minimum password length with MFA",
+        label: "Minimum length with MFA",
         unit: "characters",
         min: 8,
         max: 64,

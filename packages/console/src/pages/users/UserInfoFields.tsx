@@ -212,7 +212,7 @@ const PASSWORD_CHOICES: Record<FieldsProps["mode"], readonly (readonly [Password
   ],
   edit: [
     ["keep", "Keep the current password"],
-    ["set", "Enter a new password"],
+    ["set", "Type one now"],
     ["random", "Set a random password"],
   ],
 };
