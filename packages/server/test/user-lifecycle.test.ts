@@ -107,6 +107,11 @@ describe(`user lifecycle (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
         "active",
       ]);
     }
+    // Named beside the other fields an archived user keeps; a stale If-Match is 412 before all that.
+    const both = await problemOf(() => a.admin.users.update(user.id, { title: "Dr", active: false }));
+    expect(both.errors?.map((e) => e.path).sort()).toEqual(["active", "title"]);
+    const archivedVersion = (await a.admin.users.get(user.id)).version;
+    expect((await patch({ active: true }, archivedVersion - 1)).status).toBe(412);
     expect((await userRow(t, a, user.id))?.status).toBe("archived");
     const bad = await a.admin.transport.raw("PATCH", `/api/v1/users/${user.id}`, { body: { active: "no" } });
     const refused = (await bad.json()) as { errors?: { path: string }[] };

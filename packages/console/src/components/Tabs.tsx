@@ -61,9 +61,10 @@ export function Tabs<T extends string>(props: {
             </span>
           ),
       )}
-      {/* Panels are not named after their tabs (the tab names its panel through aria-controls): a
-          label lookup (Playwright's getByLabel) found the "Password" or "Roles" panel, hidden
-          ones included, beside the field of that name. */}
+      {/* Panels are not named after their tabs, as the APG pattern would have them (a screen reader
+          says "tab panel" without the tab's name; the selected tab stays announced): a label
+          lookup (Playwright's getByLabel) found the "Password" or "Roles" panel, hidden ones
+          included, beside the field of that name. */}
       {props.tabs.map((t) => (
         <div key={t.id} role="tabpanel" id={`${base}-panel-${t.id}`} hidden={t.id !== props.selected}>
           {t.panel}

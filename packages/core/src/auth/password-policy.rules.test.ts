@@ -189,6 +189,10 @@ describe("context words (ASVS 6.1.2 / 6.2.11)", () => {
     for (const password of ["wed 11/11/11 xx", "Sunny days 111111", "1111 Main Street"])
       expect(checkPassword(password, { policy: single, context: li("Li") }), password).toBeNull();
     expect(checkPassword("bus 1180 home", { policy: withMfa, context: li("Bo") })).toBeNull();
+    // Half of a word's letters, not of its length: li1980's two letters are not spelled by "11".
+    const li1980 = { ...sunrise, username: "li1980" };
+    for (const password of ["wed 11/19/80 ok", "wed 111980 ok"])
+      expect(checkPassword(password, { policy: withMfa, context: li1980 }), password).toBeNull();
   });
 
   it("counts a role or work-role name only as whole words: ordinary words hold them", () => {

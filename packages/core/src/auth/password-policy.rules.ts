@@ -297,6 +297,7 @@ const LEET: Readonly<Record<string, string>> = {
   "7": "t",
   "8": "b",
 };
+const isLetter = (c: string) => /\p{L}/u.test(c);
 const sameOrLeet = (typed: string, letter: string) =>
   typed === letter || (LEET[typed]?.includes(letter) ?? false);
 
@@ -325,8 +326,9 @@ export function isBuiltFromContext(password: string, context: PasswordContext): 
         match = sameOrLeet(p[i + j]!, w[j]!);
         if (p[i + j] !== w[j]) written += 1;
       }
-      // At most half of the word in digits: "1111" is no spelling of the names Li Li ("lili").
-      if (2 * written > w.length) match = false;
+      // At most half of the word's letters in digits: "1111" is no spelling of the names Li Li
+      // ("lili"), nor "1980" of the username li1980.
+      if (2 * written > w.filter(isLetter).length) match = false;
       if (match && whole) match = edge[i] === true && edge[i + w.length] === true;
       if (match) for (let j = 0; j < w.length; j++) marked[i + j] = true;
     }

@@ -128,33 +128,13 @@ export function createUsersService(deps: Deps) {
           reauthenticated = true;
         }
       }
-      const { active, ...fields } = input;
-      const edits = Object.values(fields).some((v) => v !== undefined);
       try {
         return await inTenantTx(deps, ctx.tenantId, async (trx) => {
-          const user = edits
-            ? await updateUserIn(deps, trx, ctx, caller, id, fields, ifMatch, reauthenticated)
-            : undefined;
-          // `active` as SCIM reads it: anything but switched off is on (an invited user stays invited).
-          const status =
-            user?.status ?? (await createUserStore(trx, ctx.tenantId).findUserRowById(id))?.status;
-          if (active !== undefined && status === "archived") {
-            // As every field but the role and workspaces of an archived user (users-update.ts).
-            throw new AppError(
-              "USER_STATE_INVALID",
-              "The user is archived: restore it to switch it on or off",
-              {
-                errors: [{ path: "active", message: "cannot be changed while the user is archived" }],
-              },
-            );
-          }
-          if (active === undefined || status === undefined || active === (status !== "inactive")) {
-            return user ?? (await updateUserIn(deps, trx, ctx, caller, id, fields, ifMatch));
-          }
-          // If-Match names the user as the request found it: checked by whichever step reads it first.
-          return transitionUserIn(deps, trx, caller, ctx, id, active ? "reactivate" : "deactivate", {
-            ifMatch: user ? undefined : ifMatch,
-          });
+          // The edit first (If-Match, and an archived user's fields refused, `active` named among
+          // them); then `active` as SCIM reads it: anything but switched off is on.
+          const user = await updateUserIn(deps, trx, ctx, caller, id, input, ifMatch, reauthenticated);
+          if (input.active === undefined || input.active === (user.status !== "inactive")) return user;
+          return transitionUserIn(deps, trx, caller, ctx, id, input.active ? "reactivate" : "deactivate");
         });
       } catch (error) {
         throw takenError(error) ?? error;
