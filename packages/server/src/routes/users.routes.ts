@@ -64,7 +64,7 @@ export function usersRoutes(app: FastifyInstance, core: Core, options: RouteOpti
     ifMatch: true,
     url: "/api/v1/users/:id",
     summary:
-      "Edit a user (of an archived one only roleId, workspaceAccess and workspaceRoles: any other field is 409 USER_STATE_INVALID; not your own role)",
+      "Edit a user (of an archived one only roleId, workspaceAccess and workspaceRoles: any other field is 409 USER_STATE_INVALID; not your own role); active false/true deactivates or reactivates, as the action endpoints do",
     tags,
     auth: "tenant",
     permission: "users.manage",
