@@ -128,8 +128,6 @@ export const errorCatalog = {
   PRIVILEGE_ESCALATION: { kind: "forbidden", title: "You cannot grant more than you hold" },
   SELF_ROLE_CHANGE: { kind: "forbidden", title: "You cannot change your own role" },
   SELF_ACTION_FORBIDDEN: { kind: "forbidden", title: "You cannot do this to your own account" },
-  WORK_ROLE_UNKNOWN: { kind: "invalid", title: "The work role is not in the tenant's list" },
-  PROFESSIONAL_ID_NOT_ALLOWED: { kind: "invalid", title: "This work role does not carry a professional ID" },
   MFA_ALREADY_ENROLLED: { kind: "conflict", title: "MFA is already enrolled; disable it first" },
   MFA_NOT_STARTED: { kind: "conflict", title: "No MFA enrolment is waiting for confirmation" },
   MFA_NOT_ENROLLED: { kind: "conflict", title: "Two-factor sign-in is not on" },

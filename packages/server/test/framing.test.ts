@@ -10,7 +10,8 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isDatabaseUnavailable } from "../src/http/db-unavailable.ts";
-import { PG_ADMIN_URL, startTestApp, TEST_DB, type TestApp } from "./harness.ts";
+import { CANARY_PASSWORD, PG_ADMIN_URL, startTestApp, TEST_DB, type TestApp } from "./harness.ts";
+import { createRole, createUser } from "./lifecycle-fixtures.ts";
 
 /** Sends raw bytes and returns the whole answer (the server closes the connection). */
 function raw(port: number, request: string): Promise<string> {
@@ -29,22 +30,26 @@ function raw(port: number, request: string): Promise<string> {
 
 const run = promisify(execFile);
 
-/** Bodies of 1.5, 5 and 20 MB with a Content-Length, then one chunked, then a plain request. */
+/**
+ * Bodies of 2.5, 5 and 20 MB with a Content-Length (four of each), then one chunked, then a plain
+ * request; to the path in argv[2] (sign-in, or a route that refuses an unauthenticated caller).
+ */
 const OVERSIZED_CLIENT = `
 const base = "http://127.0.0.1:" + process.argv[1];
+const path = process.argv[2];
 const headers = { "content-type": "application/json" };
 const answers = [];
 const answer = async (res) => res instanceof Response ? res.status + " " + (await res.json()).code : String(res.cause?.code ?? res);
 for (const size of [2500000, 5000000, 20000000]) {
   for (let i = 0; i < 4; i++) {
     const body = JSON.stringify({ tenant: "x", login: "x", password: "a".repeat(size) });
-    answers.push(await answer(await fetch(base + "/api/v1/auth/login", { method: "POST", headers, body }).catch((e) => e)));
+    answers.push(await answer(await fetch(base + path, { method: "POST", headers, body }).catch((e) => e)));
   }
 }
 const chunk = new TextEncoder().encode("a".repeat(65536));
 let sent = 0;
 const body = new ReadableStream({ pull(c) { sent += chunk.length; if (sent > 3000000) c.close(); else c.enqueue(chunk); } });
-answers.push(await answer(await fetch(base + "/api/v1/auth/login", { method: "POST", headers, body, duplex: "half" }).catch((e) => e)));
+answers.push(await answer(await fetch(base + path, { method: "POST", headers, body, duplex: "half" }).catch((e) => e)));
 answers.push("next " + (await fetch(base + "/healthz")).status);
 console.log(JSON.stringify(answers));
 `;
@@ -99,9 +104,55 @@ describe(`requests refused before any route (${TEST_DB})`, () => {
       "-e",
       OVERSIZED_CLIENT,
       String(port),
+      "/api/v1/auth/login",
     ]);
     // Closing with the client's bytes unread reset about half of these connections before.
     expect(JSON.parse(stdout)).toEqual([...Array(13).fill("413 PAYLOAD_TOO_LARGE"), "next 200"]);
+  });
+
+  it("refuses a caller before reading its body: 401 whatever it sent, 403 before the body's errors", async () => {
+    const bodies = [
+      { "content-type": "application/json", payload: "{not json" },
+      { "content-type": "text/plain", payload: "hello" },
+      { "content-type": "application/json", payload: JSON.stringify({ username: "x".repeat(2_000_000) }) },
+    ];
+    const answers: string[] = [];
+    for (const [method, url] of [
+      ["POST", "/api/v1/users"],
+      ["PATCH", "/api/v1/users/u-1"],
+      ["POST", "/api/v1/tenants"],
+    ] as const) {
+      for (const { payload, ...headers } of bodies) {
+        const res = await t.app.inject({ method, url, headers, payload });
+        answers.push(`${res.statusCode} ${res.json().code}`);
+      }
+    }
+    expect(answers).toEqual(Array(9).fill("401 UNAUTHENTICATED"));
+    // Signed in without users.manage: the permission is refused, not the body it did not get to.
+    const tenant = await t.createTenant();
+    const { user } = await createUser(t, tenant, { roleId: await createRole(tenant, ["users.view"]) });
+    const login = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      payload: { tenant: tenant.slug, login: user.username, password: CANARY_PASSWORD },
+    });
+    const authorization = `Bearer ${login.json().token}`;
+    const refused = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: { authorization, "content-type": "application/json" },
+      payload: "{not json",
+    });
+    expect([refused.statusCode, refused.json().code]).toEqual([403, "FORBIDDEN"]);
+    // Over a socket, the unread body is read to its end: the client gets its 401, not a reset.
+    const { stdout } = await run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      OVERSIZED_CLIENT,
+      String(port),
+      "/api/v1/users",
+    ]);
+    expect(JSON.parse(stdout)).toEqual([...Array(13).fill("401 UNAUTHENTICATED"), "next 200"]);
   });
 });
 

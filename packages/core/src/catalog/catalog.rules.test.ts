@@ -39,6 +39,8 @@ describe("catalogue validation", () => {
       expect(c.byKey.get("emergency_access.use")).toBeDefined();
       expect(c.roles.find((r) => r.name === "Administrator")?.locked).toBe(true);
       expect(c.workRoles.length).toBeGreaterThan(0);
+      // PRODUCT.md §2: each permission has a key, label, description and category.
+      expect(c.permissions.filter((p) => p.description.trim() === "").map((p) => p.key)).toEqual([]);
     }
     expect(catalogs.defaultName).toBe("radiotherapy");
   });

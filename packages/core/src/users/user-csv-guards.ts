@@ -6,7 +6,6 @@
  */
 import type { ErrorCode, User, WorkRole } from "@staffgate/contract";
 import { isOwnAccount } from "../auth/caller.ts";
-import { isAppError } from "../shared/errors.ts";
 import type { StatusChange } from "./user-csv.rules.ts";
 import { columnOf, errorsOf, type ImportRun, type RowError, refusalCodeOf } from "./user-csv-run.ts";
 import {
@@ -33,7 +32,7 @@ export function workRoleProblems(
     return [];
   } catch (error) {
     const problems = errorsOf(error);
-    if (isAppError(error, "WORK_ROLE_UNKNOWN")) {
+    if (problems[0]?.column === "workRole") {
       const names = workRoles.map((w) => w.name).join(", ");
       problems[0] = {
         column: "workRole",

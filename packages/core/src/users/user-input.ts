@@ -86,7 +86,7 @@ export function checkWorkRole(
   const known = workRoles.find((w) => w.name === workRole) ?? workRoles.find((w) => foldKey(w.name) === key);
   if (!known) {
     const names = workRoles.map((w) => w.name).join(", ");
-    throw new AppError("WORK_ROLE_UNKNOWN", `"${workRole}" is not one of the tenant's work roles: ${names}`, {
+    throw new AppError("VALIDATION_FAILED", `"${workRole}" is not one of the tenant's work roles: ${names}`, {
       errors: [{ path: "workRole", message: "is not in the tenant's work-role list" }],
     });
   }
@@ -97,7 +97,7 @@ export function checkWorkRole(
 }
 
 function professionalIdNotAllowed(what: string): AppError {
-  return new AppError("PROFESSIONAL_ID_NOT_ALLOWED", `A user with ${what} does not carry a professional ID`, {
+  return new AppError("VALIDATION_FAILED", `A user with ${what} does not carry a professional ID`, {
     errors: [{ path: "professionalId", message: "is only allowed for a work role with a professional ID" }],
   });
 }

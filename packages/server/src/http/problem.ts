@@ -156,6 +156,8 @@ export function installErrorHandling(
   app.setErrorHandler(async (error: FastifyError | AppError | ZodError | Error, request, reply) => {
     // SCIM clients read SCIM's Error message; everything else gets problem+json.
     const sendProblem: typeof sendApiProblem = isScimUrl(request.url) ? sendScimError : sendApiProblem;
+    // Refused before its body was read (too large, or by a route's onRequest hooks): read it to its end.
+    lingerOnRefusedBody(request, reply);
     if (error instanceof AppError) {
       if (recordDenied && DENIED.has(error.code)) {
         logRefusal(request, error.code);
@@ -200,7 +202,6 @@ export function installErrorHandling(
     }
     const fastifyCode = (error as FastifyError).code;
     const mapped = fastifyCode ? FASTIFY_CODES[fastifyCode] : undefined;
-    if (mapped === "PAYLOAD_TOO_LARGE") lingerOnRefusedBody(request, reply);
     if (mapped && VALIDATION_CODES.has(mapped)) logInputValidationFailure(request, mapped, undefined);
     if (mapped) return sendProblem(reply, mapped, error.message);
     if (error instanceof SyntaxError || (error as FastifyError).statusCode === 400) {

@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Caller, Ctx, RequestMeta } from "@staffgate/core";
 import { AppError } from "@staffgate/core";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import { z } from "zod";
 import {
   earlierAnswer,
@@ -317,6 +317,50 @@ function takesIdempotencyKey(spec: {
   );
 }
 
+/**
+ * A route's onRequest check of its caller: the operator token for operator routes; for tenant
+ * routes a caller (401, or the CSRF refusal), the session's confinement, and a permission that
+ * needs only the caller (403). Public routes have none.
+ */
+function admission(
+  spec: { auth: AuthMode; method: Method; url: string; permission?: string | PermissionRule<never, never> },
+  options: RouteOptions,
+  permissionNeedsOnlyCaller: boolean,
+): onRequestHookHandler | undefined {
+  if (spec.auth === "public") return undefined;
+  if (spec.auth === "operator") {
+    return (request, _reply, done) => {
+      if (request.operator) return done();
+      // A tenant's session or API token is authenticated, just not permitted here: 403, not 401.
+      const signedIn = request.caller !== undefined || request.csrfRejected === true;
+      // Off, no token can ever succeed: say so, rather than send the operator looking for one.
+      done(
+        new AppError(
+          signedIn ? "FORBIDDEN" : "UNAUTHENTICATED",
+          options.operatorApi === false
+            ? "The operator API is off: this server was started without STAFFGATE_OPERATOR_TOKEN"
+            : "The operator token is required",
+        ),
+      );
+    };
+  }
+  const permission = permissionNeedsOnlyCaller ? spec.permission : undefined;
+  return (request, _reply, done) => {
+    const caller = request.caller;
+    if (!caller) return done(new AppError(request.csrfRejected ? "CSRF_TOKEN_INVALID" : "UNAUTHENTICATED"));
+    try {
+      confine(caller, spec.method, spec.url);
+      // A permission that needs only the caller is checked before the input is: a caller without
+      // it learns 403, not what the body should have held (SECURITY.md G-46/51, deny by default).
+      if (permission)
+        refuseUnless(permission, caller, { params: undefined as never, body: undefined as never });
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
+  };
+}
+
 export function route<
   PS extends Schema | undefined,
   QS extends Schema | undefined,
@@ -356,37 +400,20 @@ export function route<
   const idempotency = takesIdempotencyKey(spec) ? options.idempotency : undefined;
   const secretAnswer = holdsSecret(spec.response);
   const locate = spec.location && status === 201 ? (spec.location as (body: unknown) => string) : undefined;
+  // Who the caller is, and what needs only the caller, is settled before the body is read: an
+  // unauthenticated client learns 401, not whether its body would parse (400, 415) or fit (413),
+  // and the server reads no body for it. After the rate limit's hook, which counts callers only.
+  const admit = admission(spec, options, permissionNeedsOnlyCaller);
+  const onRequest = limit && admit ? [limit, admit] : (limit ?? admit);
   app.route({
     method: spec.method,
     url: spec.url,
     ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
-    ...(limit ? { onRequest: limit } : {}),
+    ...(onRequest ? { onRequest } : {}),
     handler: async (request, reply) => {
       const meta = metaOf(request);
-      let caller: Caller | undefined;
-      if (spec.auth === "operator") {
-        if (!request.operator) {
-          // A tenant's session or API token is authenticated, just not permitted here: 403, not 401.
-          const signedIn = request.caller !== undefined || request.csrfRejected === true;
-          // Off, no token can ever succeed: say so, rather than send the operator looking for one.
-          throw new AppError(
-            signedIn ? "FORBIDDEN" : "UNAUTHENTICATED",
-            options.operatorApi === false
-              ? "The operator API is off: this server was started without STAFFGATE_OPERATOR_TOKEN"
-              : "The operator token is required",
-          );
-        }
-      } else if (spec.auth === "tenant") {
-        caller = request.caller;
-        if (!caller && request.csrfRejected) throw new AppError("CSRF_TOKEN_INVALID");
-        if (!caller) throw new AppError("UNAUTHENTICATED");
-        confine(caller, spec.method, spec.url);
-      }
-      // A permission that needs only the caller is checked before the input is: a caller without
-      // it learns 403, not what the body should have held (SECURITY.md G-46/51, deny by default).
-      if (caller && spec.permission && permissionNeedsOnlyCaller) {
-        refuseUnless(spec.permission, caller, { params: undefined as Out<PS>, body: undefined as Out<BS> });
-      }
+      // Admitted by the onRequest hook: a tenant route has its caller by now.
+      const caller = spec.auth === "tenant" ? request.caller : undefined;
       const params = spec.params ? parseOrThrow(spec.params, request.params, "params") : undefined;
       const query = spec.query
         ? parseOrThrow(spec.query, request.query, "query")
