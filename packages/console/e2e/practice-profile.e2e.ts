@@ -14,8 +14,9 @@ import { hasText, shot, useE2e, visible } from "./harness.ts";
 const STAFF_PASSWORD = "e2e-curlew-Pa55word-3306";
 const STALE = "Nothing was saved: someone else changed the settings since this page opened. Reload the page.";
 
-/** The Practice section of Settings, with its fields. */
+/** The Practice tab of Settings, opened, with its fields. */
 async function practice(page: Page) {
+  await page.getByRole("tab", { name: "Practice", exact: true }).click();
   const group = await visible(page.getByRole("group", { name: "Practice", exact: true }));
   return {
     group,
@@ -53,10 +54,11 @@ describe("practice profile", () => {
   it("renames the practice and changes its time zone; the header shows the new name at once, a reload both", async () => {
     const before = await tenant.admin.tenant.get();
     const page = await signedIn({ path: "/settings" });
+    // W15: the Security tab first (Prevounce's "Settings → Security tab → Save All"), then Practice.
+    const tabs = page.getByRole("tablist", { name: "Settings" }).getByRole("tab");
+    expect(await tabs.allTextContents()).toEqual(["Security", "Practice"]);
+    expect(await tabs.first().getAttribute("aria-selected")).toBe("true");
     const p = await practice(page);
-    // The first section of the page, before the security settings.
-    const first = await page.locator("main fieldset legend").first().textContent();
-    expect(first).toBe("Practice");
     expect(await p.name.inputValue()).toBe("Harbour Veterinary Clinic");
     expect(await p.zone.inputValue()).toBe(before.timeZone);
     await visible(p.group.getByText("Times in emails are given in this time zone."));
@@ -148,11 +150,13 @@ describe("practice profile", () => {
     await p.save.click();
     await hasText(p.status, "Saved the practice name.");
     // Both live on one row: the page now holds the version the practice's save moved it to.
+    await page.getByRole("tab", { name: "Security", exact: true }).click();
     await threshold.fill(String(settings.lockoutThreshold + 1));
     await page.getByRole("button", { name: "Save All" }).click();
     await hasText(s.status, "Saved 1 change to the security settings.");
     expect(await s.alert.count()).toBe(0);
 
+    await page.getByRole("tab", { name: "Practice", exact: true }).click();
     await p.name.fill("Harbour Pets and Exotics");
     await p.save.click();
     await hasText(p.status, "Saved the practice name.");

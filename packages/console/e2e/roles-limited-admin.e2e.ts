@@ -69,12 +69,11 @@ describe("roles of a limited administrator", () => {
     expect(await box("Patients").isDisabled()).toBe(true);
     expect(await phi.isChecked()).toBe(true);
     // Collaborator would restrict View PHI to granted patients: that too takes it away.
-    await dialog.getByRole("tab", { name: "Role Properties" }).click();
-    const collaborator = dialog.getByRole("checkbox", { name: "Collaborator (at tenant level)" });
+    const collaborator = dialog.getByRole("checkbox", { name: "Collaborator", exact: true });
     expect(await collaborator.isDisabled()).toBe(true);
     await hasText(
       page.locator(`[id="${await collaborator.getAttribute("aria-describedby")}"]`),
-      /You do not hold View PHI, so you cannot set it\.$/,
+      /You do not hold View PHI, so you cannot set Collaborator\.$/,
     );
     await dialog.getByRole("button", { name: "Save" }).click();
     await hasText(page.getByRole("status"), "Role “Night reader” was saved.");

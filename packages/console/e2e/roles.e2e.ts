@@ -163,10 +163,10 @@ describe("roles", () => {
     // Ticking Collaborator takes the workspace rows away (a collaborator role at tenant level has
     // none), so the form never sends what this rule refuses; a request changed on its way does.
     await page.getByRole("button", { name: "Edit Copy of Planning Physicist" }).click();
-    await dialog().getByLabel("Collaborator (at tenant level)").check();
     await dialog()
       .getByRole("tab", { name: /^Permissions/ })
       .click();
+    await dialog().getByLabel("Collaborator", { exact: true }).check();
     await visible(dialog().getByText("No workspace rows.", { exact: true }));
     // Cancel: nothing is saved.
     await dialog().getByRole("button", { name: "Cancel" }).click();
@@ -265,6 +265,10 @@ describe("roles", () => {
     await admin.getByRole("button", { name: "View Administrator" }).click();
     await visible(dialog().getByRole("heading", { name: "Role: Administrator" }));
     await visible(dialog().getByText("This role is locked", { exact: false }));
+    // Each tab's fields, the other tab's being out of the page: all shown, none enabled.
+    expect(await dialog().locator("input, textarea, select").count()).toBe(2);
+    expect(await dialog().locator("input:enabled, textarea:enabled, select:enabled").count()).toBe(0);
+    await dialog().getByRole("tab", { name: "Permissions" }).click();
     expect(await dialog().locator("input, textarea, select").count()).toBeGreaterThan(10);
     expect(await dialog().locator("input:enabled, textarea:enabled, select:enabled").count()).toBe(0);
     expect(await dialog().getByRole("button", { name: "Save" }).count()).toBe(0);
@@ -318,12 +322,10 @@ describe("roles", () => {
       ]);
     }
     expect(await box(row, "Read Patients").isChecked()).toBe(true);
-    // At tenant level, from Role Properties: the same.
+    // At tenant level: the same.
     await row.getByRole("button", { name: /^Remove/ }).click();
     await box(tenantLevel(), "Collections").check();
-    await dialog().getByRole("tab", { name: "Role Properties" }).click();
-    await dialog().getByRole("checkbox", { name: "Collaborator (at tenant level)" }).check();
-    await dialog().getByRole("tab", { name: "Permissions" }).click();
+    await dialog().getByRole("checkbox", { name: "Collaborator", exact: true }).check();
     expect([
       await box(tenantLevel(), "Read Collections").isChecked(),
       await box(tenantLevel(), "Read Collections").isDisabled(),
@@ -385,11 +387,9 @@ describe("roles", () => {
     expect(await box(tenantLevel(), "Read Patients").isChecked()).toBe(true);
     expect(await box(row, "Read Collections").isChecked()).toBe(true);
     // At tenant level: the workspace row comes back with its permissions.
-    await dialog().getByRole("tab", { name: "Role Properties" }).click();
-    const collaborator = dialog().getByRole("checkbox", { name: "Collaborator (at tenant level)" });
+    const collaborator = dialog().getByRole("checkbox", { name: "Collaborator", exact: true });
     await collaborator.check();
     await collaborator.uncheck();
-    await dialog().getByRole("tab", { name: "Permissions" }).click();
     expect(
       await box(dialog().getByRole("group", { name: "Main Clinic" }), "Read Collections").isChecked(),
     ).toBe(true);

@@ -71,6 +71,8 @@ describe("workspaces", () => {
     await dialog.getByLabel("Unique URL ID").fill("north-clinic");
     await dialog.getByRole("button", { name: "Create" }).click();
     await hasText(page.getByRole("status"), "Workspace North Clinic was created.");
+    // Its name is on the page once: the row's buttons name it in their labels, not in hidden text.
+    await expect.poll(() => page.getByText("North Clinic", { exact: true }).count()).toBe(1);
     const row = page.getByRole("row", { name: /North Clinic/ });
     await hasText(row.getByRole("cell").nth(2), "Protected");
     await hasText(row.getByRole("cell").nth(3), "30 min");

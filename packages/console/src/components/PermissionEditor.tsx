@@ -17,6 +17,7 @@ import {
   type GrantRow,
   type Grants,
   type WorkspaceOption,
+  withCollaborator,
   withRowCollaborator,
 } from "../pages/roles/grants.ts";
 import { type Holds, labelsOf, unheldChange } from "../pages/roles/unheld.ts";
@@ -38,6 +39,8 @@ export function PermissionEditor(props: {
    * workspace (as a collaborator there, for a collaborator row); absent: everything is offered.
    */
   readonly holds?: Holds;
+  /** The save's refusal of the tenant-level Collaborator tick, shown beside it. */
+  readonly collaboratorError?: string | undefined;
 }) {
   const { value, onChange, disabled = false, errors = {}, holds } = props;
   const a = useMemo(() => analyse(props.catalog), [props.catalog]);
@@ -57,6 +60,11 @@ export function PermissionEditor(props: {
     const keys = unheldChange(value, next, holds, a);
     return keys.length === 0 ? null : `You do not hold ${labelsOf(keys, a)}, so you cannot ${cannot}.`;
   };
+  const collaboratorFlip = withCollaborator(value, !value.collaborator, props.catalog);
+  const collaboratorRefused = refused(
+    collaboratorFlip,
+    `${value.collaborator ? "clear" : "set"} Collaborator`,
+  );
 
   return (
     <div className="pe">
@@ -70,6 +78,27 @@ export function PermissionEditor(props: {
           </p>
         )}
         <Messages list={errors.tenant} />
+        {/* Among the tenant level's ticks, as ProKnow lists it with the organization permissions
+            (issue 6: "collaborator flags" under Permissions). */}
+        <div className="field pe-collaborator">
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={value.collaborator}
+              disabled={disabled || collaboratorRefused !== null}
+              aria-describedby={`${base}-collaborator-hint`}
+              aria-invalid={props.collaboratorError ? true : undefined}
+              onChange={() => onChange(flipBack("tenant", value, collaboratorFlip))}
+            />
+            Collaborator
+          </label>
+          <span id={`${base}-collaborator-hint`} className="hint">
+            A collaborator reaches only the patients they are granted, has no workspace rows, and cannot hold
+            permissions forbidden for collaborators. A single workspace can be made collaborator on its row
+            instead.{collaboratorRefused && ` ${collaboratorRefused}`}
+          </span>
+          {props.collaboratorError && <span className="field-error">{props.collaboratorError}</span>}
+        </div>
         {rowCollaborator && (
           <p className="hint">
             A workspace row is Collaborator, so patient and collection permissions are not granted here.
@@ -121,6 +150,7 @@ export function PermissionEditor(props: {
                   <button
                     type="button"
                     className="pe-remove"
+                    aria-label={`Remove ${name}`}
                     disabled={removeRefused !== null}
                     aria-describedby={removeRefused ? `${rowId}-remove` : undefined}
                     onClick={() => {
@@ -128,7 +158,7 @@ export function PermissionEditor(props: {
                       focusSoon(`${base}-add`);
                     }}
                   >
-                    Remove<span className="visually-hidden"> {name}</span>
+                    Remove
                   </button>
                 )}
               </div>

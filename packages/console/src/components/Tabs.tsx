@@ -1,6 +1,12 @@
 /**
  * WAI-ARIA tabs: a tablist whose arrow keys move between tabs, and the panel of the selected one.
- * Every panel stays mounted (hidden when not selected) so a form keeps what was typed on each tab.
+ * Only the selected panel is in the page, so a label lookup (Playwright's getByLabel, which finds
+ * hidden elements too) meets one tab's fields at a time: "Role" on the Roles tab found "Work role"
+ * on the hidden User Information tab besides, and a dialog's "Password" the Profile's hidden
+ * password fields. The user and role forms keep their values in their own state, so nothing typed
+ * there is lost; a Profile tab left starts afresh, as a page left does. `keepMounted` keeps every
+ * panel in the page (hidden when not selected), for panels whose forms hold what was typed in
+ * their own state and are saved on their own (Settings).
  */
 import { type KeyboardEvent, type ReactNode, useId } from "react";
 
@@ -17,6 +23,7 @@ export function Tabs<T extends string>(props: {
   readonly tabs: readonly TabDef<T>[];
   readonly selected: T;
   readonly onSelect: (id: T) => void;
+  readonly keepMounted?: boolean;
 }) {
   const base = useId();
   const index = props.tabs.findIndex((t) => t.id === props.selected);
@@ -67,7 +74,7 @@ export function Tabs<T extends string>(props: {
           included, beside the field of that name. */}
       {props.tabs.map((t) => (
         <div key={t.id} role="tabpanel" id={`${base}-panel-${t.id}`} hidden={t.id !== props.selected}>
-          {t.panel}
+          {(t.id === props.selected || props.keepMounted) && t.panel}
         </div>
       ))}
     </>

@@ -100,12 +100,13 @@ function ApiTokensView() {
                   {!t.revokedAt && (
                     <button
                       type="button"
+                      aria-label={`Revoke ${t.name}`}
                       onClick={() => {
                         setNotice(null);
                         setRevoking(t);
                       }}
                     >
-                      Revoke<span className="visually-hidden"> {t.name}</span>
+                      Revoke
                     </button>
                   )}
                 </td>

@@ -36,6 +36,7 @@ function RolesView() {
   const { can, me } = useSession();
   const holds = (r: Role) => r.id === me.user.roleId || me.user.workspaceRoles.some((w) => w.roleId === r.id);
   const canManage = can("roles.manage");
+  const opens = (r: Role) => (canManage && !r.locked && !holds(r) ? "Edit" : "View");
   const [roles, reload] = useLoad(() => listAll((page) => api.roles.list(page)), [api]);
   const options = useGrantOptions(api, me.user.id);
   const [open, setOpen] = useState<Open>(null);
@@ -121,15 +122,15 @@ function RolesView() {
             row={(r) => (
               <tr key={r.id}>
                 <td>
+                  {/* Locked and held roles open read-only (RoleDialog): the button says so. */}
                   <button
                     type="button"
                     className="primary"
                     disabled={options.kind !== "ready"}
+                    aria-label={`${opens(r)} ${r.name}`}
                     onClick={() => setOpen({ kind: "edit", role: r })}
                   >
-                    {/* Locked and held roles open read-only (RoleDialog): the button says so. */}
-                    {canManage && !r.locked && !holds(r) ? "Edit" : "View"}
-                    <span className="visually-hidden"> {r.name}</span>
+                    {opens(r)}
                   </button>
                 </td>
                 <th scope="row">
@@ -146,13 +147,22 @@ function RolesView() {
                 {canManage && (
                   <td className="roles-actions">
                     {copyable(r) && (
-                      <button type="button" disabled={copying !== null} onClick={() => copy(r)}>
-                        Copy<span className="visually-hidden"> {r.name}</span>
+                      <button
+                        type="button"
+                        disabled={copying !== null}
+                        aria-label={`Copy ${r.name}`}
+                        onClick={() => copy(r)}
+                      >
+                        Copy
                       </button>
                     )}
                     {!r.locked && (
-                      <button type="button" onClick={() => setOpen({ kind: "delete", role: r })}>
-                        Delete<span className="visually-hidden"> {r.name}</span>
+                      <button
+                        type="button"
+                        aria-label={`Delete ${r.name}`}
+                        onClick={() => setOpen({ kind: "delete", role: r })}
+                      >
+                        Delete
                       </button>
                     )}
                   </td>

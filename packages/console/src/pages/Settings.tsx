@@ -1,7 +1,7 @@
 /**
- * Settings (W15, Prevounce's "Security tab → Save All"): first the practice's name and time zone,
- * saved on their own (settings/PracticeSection.tsx); then every tenant security setting, grouped.
- * "Save All" sends only what changed, with If-Match on the settings' version. A value that is not
+ * Settings (W15, Prevounce's "Security tab → Save All"): two tabs, "Security" (shown first) with
+ * every tenant security setting, grouped, and "Practice" with the practice's name and time zone,
+ * saved on their own (settings/PracticeSection.tsx). "Save All" sends only what changed, with If-Match on the settings' version. A value that is not
  * a whole number within its bounds is refused before anything is sent (every one at once, in the
  * contract's words: fields.ts), as the API would refuse the whole change; each error beside its
  * field, said at the top of the form, and the focus taken to the first of them. The profile and the
@@ -14,6 +14,7 @@ import { useFocusFirstInvalid } from "../components/keepFocus.ts";
 import { LoadState } from "../components/LoadState.tsx";
 import { ErrorAlert, Notice } from "../components/Messages.tsx";
 import { NoAccess } from "../components/NoAccess.tsx";
+import { Tabs } from "../components/Tabs.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { listAll } from "../listAll.ts";
 import { useLeaveGuard } from "../router.tsx";
@@ -137,6 +138,7 @@ function SettingsView() {
   const [profileState] = useLoad(() => api.tenant.get(), [api]);
   const [profile, setProfile] = useState<TenantProfile | null>(null);
   const [practicePending, setPracticePending] = useState(false);
+  const [tab, setTab] = useState<"security" | "practice">("security");
   const [saved, setSaved] = useState<Settings | null>(null);
   const [drafts, setDrafts] = useState<Drafts>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -236,70 +238,94 @@ function SettingsView() {
         The practice’s name and time zone, and the tenant’s security policy. Floors set by NIST and HIPAA
         cannot be lowered. Every change is recorded in the audit log.
       </p>
-      <LoadState state={profileState} loading="Loading the practice…">
-        {() =>
-          profile && (
-            <PracticeSection
-              profile={profile}
-              onPending={setPracticePending}
-              onSaved={(next, from) => {
-                setProfile(next);
-                setSaved((s) => s && { ...s, version: carriedVersion(s.version, from, next.version) });
-              }}
-            />
-          )
-        }
-      </LoadState>
-      <LoadState state={state} loading="Loading settings…">
-        {() =>
-          saved && (
-            <form ref={form} className="settings-form" onSubmit={submit} aria-busy={busy} noValidate>
-              {/* At the top, where the settings begin: the one to correct may be far above Save All. */}
-              <ErrorAlert>{error}</ErrorAlert>
-              {SETTING_GROUPS.map((group) => (
-                <fieldset key={group.title}>
-                  <legend>{group.title}</legend>
-                  <div className="settings-grid">
-                    {group.fields.map((def) => (
-                      <SettingInput
-                        key={def.key}
-                        def={def}
-                        value={drafts[def.key] ?? ""}
-                        error={errors[def.key] ?? errorWithin(errors, def.key)}
-                        roles={roles}
-                        catalogue={catalogue}
-                        onChange={(v) => setDrafts((d) => ({ ...d, [def.key]: v }))}
-                      />
-                    ))}
-                  </div>
-                </fieldset>
-              ))}
-              <Notice>{notice}</Notice>
-              <div className="actions">
-                <span className="muted">
-                  {pending === 0
-                    ? "No unsaved changes."
-                    : `${pending} unsaved change${pending === 1 ? "" : "s"}.`}
-                </span>
-                <button
-                  type="button"
-                  disabled={busy || pending === 0}
-                  onClick={() => {
-                    setDrafts(draftsOf(saved));
-                    setErrors({});
-                    setError(null);
-                  }}
-                >
-                  Undo changes
-                </button>
-                <button type="submit" className="primary" disabled={busy}>
-                  Save All
-                </button>
-              </div>
-            </form>
-          )
-        }
-      </LoadState>
+      {/* Both panels stay in the page: each form keeps what was typed while the other tab is shown. */}
+      <Tabs
+        label="Settings"
+        keepMounted
+        selected={tab}
+        onSelect={setTab}
+        tabs={[
+          {
+            id: "security",
+            label: "Security",
+            invalid: Object.keys(errors).length > 0,
+            panel: (
+              <LoadState state={state} loading="Loading settings…">
+                {() =>
+                  saved && (
+                    <form ref={form} className="settings-form" onSubmit={submit} aria-busy={busy} noValidate>
+                      {/* At the top, where the settings begin: the one to correct may be far above Save All. */}
+                      <ErrorAlert>{error}</ErrorAlert>
+                      {SETTING_GROUPS.map((group) => (
+                        <fieldset key={group.title}>
+                          <legend>{group.title}</legend>
+                          <div className="settings-grid">
+                            {group.fields.map((def) => (
+                              <SettingInput
+                                key={def.key}
+                                def={def}
+                                value={drafts[def.key] ?? ""}
+                                error={errors[def.key] ?? errorWithin(errors, def.key)}
+                                roles={roles}
+                                catalogue={catalogue}
+                                onChange={(v) => setDrafts((d) => ({ ...d, [def.key]: v }))}
+                              />
+                            ))}
+                          </div>
+                        </fieldset>
+                      ))}
+                      <Notice>{notice}</Notice>
+                      <div className="actions">
+                        <span className="muted">
+                          {pending === 0
+                            ? "No unsaved changes."
+                            : `${pending} unsaved change${pending === 1 ? "" : "s"}.`}
+                        </span>
+                        <button
+                          type="button"
+                          disabled={busy || pending === 0}
+                          onClick={() => {
+                            setDrafts(draftsOf(saved));
+                            setErrors({});
+                            setError(null);
+                          }}
+                        >
+                          Undo changes
+                        </button>
+                        <button type="submit" className="primary" disabled={busy}>
+                          Save All
+                        </button>
+                      </div>
+                    </form>
+                  )
+                }
+              </LoadState>
+            ),
+          },
+          {
+            id: "practice",
+            label: "Practice",
+            panel: (
+              <LoadState state={profileState} loading="Loading the practice…">
+                {() =>
+                  profile && (
+                    <PracticeSection
+                      profile={profile}
+                      onPending={setPracticePending}
+                      onSaved={(next, from) => {
+                        setProfile(next);
+                        setSaved(
+                          (s) => s && { ...s, version: carriedVersion(s.version, from, next.version) },
+                        );
+                      }}
+                    />
+                  )
+                }
+              </LoadState>
+            ),
+          },
+        ]}
+      />
     </>
   );
 }

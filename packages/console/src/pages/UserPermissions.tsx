@@ -10,14 +10,13 @@ import { LoadState } from "../components/LoadState.tsx";
 import { ErrorAlert, Notice } from "../components/Messages.tsx";
 import { NoAccess } from "../components/NoAccess.tsx";
 import { type Grants, PermissionEditor } from "../components/PermissionEditor.tsx";
-import { useFlipBack } from "../components/useFlipBack.ts";
 import { useLoad } from "../components/useLoad.ts";
 import { Link, useLeaveGuard } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
 import type { User } from "../types.ts";
 import { coverageOf, holdingOf } from "./roles/coverage.ts";
 import { type GrantOptions, useGrantOptions } from "./roles/grantOptions.ts";
-import { type Analysed, analyse, grantsBody, grantsOf, withCollaborator } from "./roles/grants.ts";
+import { type Analysed, analyse, grantsBody, grantsOf } from "./roles/grants.ts";
 import { type SaveProblem, saveProblem } from "./roles/saveProblem.ts";
 import "../styles/roles.css";
 import "../styles/users-access.css";
@@ -107,7 +106,6 @@ function PermissionsForm(props: {
   const { me, can } = useSession();
   const { user, roleName, options } = props;
   const [grants, setGrants] = useState<Grants>(props.grants);
-  const flipBack = useFlipBack<Grants>();
   const [problem, setProblem] = useState<SaveProblem | null>(null);
   const [busy, setBusy] = useState(false);
   const self = user.id === me.user.id;
@@ -174,23 +172,6 @@ function PermissionsForm(props: {
           holding them can change {user.displayName}’s permissions.
         </p>
       )}
-      <div className="field">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={grants.collaborator}
-            disabled={readOnly}
-            onChange={(e) =>
-              change(flipBack("tenant", grants, withCollaborator(grants, e.target.checked, options.catalog)))
-            }
-          />
-          Collaborator (at tenant level)
-        </label>
-        <span className="hint">
-          A collaborator reaches only the patients they are granted and cannot hold permissions forbidden for
-          collaborators.
-        </span>
-      </div>
       <PermissionEditor
         catalog={options.catalog}
         workspaces={options.workspaces}
@@ -199,6 +180,7 @@ function PermissionsForm(props: {
         disabled={readOnly}
         errors={problem?.grants}
         holds={coverage.holds}
+        collaboratorError={problem?.fields.collaborator}
       />
       <ErrorAlert>{problem?.summary}</ErrorAlert>
       {!readOnly && (

@@ -97,21 +97,23 @@ export function WorkspacesPage() {
                     <div className="row-actions">
                       <button
                         type="button"
+                        aria-label={`Edit ${w.name}`}
                         onClick={() => {
                           setNotice(null);
                           setEditing({ kind: "edit", workspace: w });
                         }}
                       >
-                        Edit<span className="visually-hidden"> {w.name}</span>
+                        Edit
                       </button>
                       <button
                         type="button"
+                        aria-label={`Delete ${w.name}`}
                         onClick={() => {
                           setNotice(null);
                           setEditing({ kind: "delete", workspace: w });
                         }}
                       >
-                        Delete<span className="visually-hidden"> {w.name}</span>
+                        Delete
                       </button>
                     </div>
                   </td>

@@ -9,7 +9,7 @@
  * taken away (the server refuses both), so they are not offered, nor is a Collaborator tick that
  * would take one away.
  */
-import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Field, TextAreaField } from "../../components/Field.tsx";
 import { FormDialog } from "../../components/FormDialog.tsx";
 import { focusFirstInvalid } from "../../components/keepFocus.ts";
@@ -17,15 +17,13 @@ import { type Grants, PermissionEditor } from "../../components/PermissionEditor
 import { standingErrors } from "../../components/standingErrors.ts";
 import { Tabs } from "../../components/Tabs.tsx";
 import { DiscardGuard } from "../../components/useDiscardGuard.ts";
-import { useFlipBack } from "../../components/useFlipBack.ts";
 import { useOnce } from "../../components/useOnce.ts";
 import { useApi, useSession } from "../../session.tsx";
 import type { Role } from "../../types.ts";
 import { coverageOf, holdingOf } from "./coverage.ts";
 import type { GrantOptions } from "./grantOptions.ts";
-import { analyse, grantsBody, grantsOf, withCollaborator } from "./grants.ts";
+import { grantsBody, grantsOf } from "./grants.ts";
 import { FIELDS_MARKED, type SaveProblem, saveProblem } from "./saveProblem.ts";
-import { labelsOf, unheldChange } from "./unheld.ts";
 import "../../styles/users-access.css";
 import { formatDateTime } from "../../dates.ts";
 
@@ -66,7 +64,6 @@ export function RoleDialog(props: {
     role !== null && (role.id === me.user.roleId || me.user.workspaceRoles.some((w) => w.roleId === role.id));
   const readOnly = !props.canManage || Boolean(role?.locked) || own;
   const coverage = coverageOf(holdingOf(me), options.catalog, options.reach);
-  const ids = useId();
   const [tab, setTab] = useState<Tab>("properties");
   const [name, setName] = useState(role?.name ?? "");
   const [description, setDescription] = useState(role?.description ?? "");
@@ -87,10 +84,6 @@ export function RoleDialog(props: {
         ? "Discard your changes to this role? They are not saved."
         : "Discard this new role? What you entered is not saved.";
   const problem = refusal && shownProblem(refusal.problem, refusal.draft, draft);
-  const analysed = useMemo(() => analyse(options.catalog), [options.catalog]);
-  const flipped = withCollaborator(grants, !grants.collaborator, options.catalog);
-  const flipBack = useFlipBack<Grants>();
-  const unheldFlip = readOnly ? [] : unheldChange(grants, flipped, coverage.holds, analysed);
 
   useEffect(() => {
     if (refusal && form.current) focusFirstInvalid(form.current);
@@ -111,14 +104,16 @@ export function RoleDialog(props: {
     } catch (e) {
       const p = saveProblem(e, body, options, "role");
       setRefusal({ problem: p, draft });
-      if (Object.keys(p.fields).length > 0) setTab("properties");
-      else if (grantsInvalid(p)) setTab("permissions");
+      const { collaborator, ...own } = p.fields;
+      if (Object.keys(own).length > 0) setTab("properties");
+      else if (grantsInvalid(p) || collaborator !== undefined) setTab("permissions");
       setBusy(false);
     }
   };
 
   const title = !role ? "Create New Role" : readOnly ? `Role: ${role.name}` : `Edit Role: ${role.name}`;
-  const fields = problem?.fields ?? {};
+  // The tenant-level Collaborator tick is on the Permissions tab, with the grants.
+  const { collaborator: collaboratorError, ...fields } = problem?.fields ?? {};
 
   const properties = (
     <>
@@ -154,26 +149,6 @@ export function RoleDialog(props: {
         maxLength={500}
         rows={3}
       />
-      <div className="field">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={grants.collaborator}
-            disabled={readOnly || unheldFlip.length > 0}
-            aria-describedby={`${ids}-collaborator-hint`}
-            onChange={() => setGrants(flipBack("tenant", grants, flipped))}
-          />
-          Collaborator (at tenant level)
-        </label>
-        <span id={`${ids}-collaborator-hint`} className="hint">
-          A collaborator reaches only the patients they are granted, has no workspace rows, and cannot hold
-          permissions forbidden for collaborators. A single workspace can be made collaborator on its row
-          instead.
-          {unheldFlip.length > 0 &&
-            ` You do not hold ${labelsOf(unheldFlip, analysed)}, so you cannot ${grants.collaborator ? "clear" : "set"} it.`}
-        </span>
-        {fields.collaborator && <span className="field-error">{fields.collaborator}</span>}
-      </div>
       {role && (
         <dl className="roles-facts">
           <dt>Users holding it</dt>
@@ -214,7 +189,7 @@ export function RoleDialog(props: {
           {
             id: "permissions",
             label: "Permissions",
-            invalid: problem ? grantsInvalid(problem) : false,
+            invalid: problem ? grantsInvalid(problem) || collaboratorError !== undefined : false,
             panel: (
               <PermissionEditor
                 catalog={options.catalog}
@@ -224,6 +199,7 @@ export function RoleDialog(props: {
                 disabled={readOnly}
                 errors={problem?.grants}
                 holds={coverage.holds}
+                collaboratorError={collaboratorError}
               />
             ),
           },
