@@ -183,6 +183,10 @@ describe("profile", () => {
     const fresh = await codes.allInnerTexts();
     expect(fresh).toHaveLength(10);
     expect(fresh.some((c) => copied.split("\n").includes(c))).toBe(false);
+    // Codes shown once outlast a look at another tab.
+    await page.getByRole("tab", { name: "Password" }).click();
+    await page.getByRole("tab", { name: "Two-factor" }).click();
+    expect(await codes.allInnerTexts()).toEqual(fresh);
     await page.getByRole("button", { name: "Done" }).click();
     await hasText(page.getByText(/recovery codes left/), "10 recovery codes left.");
   });

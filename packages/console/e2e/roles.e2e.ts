@@ -389,6 +389,9 @@ describe("roles", () => {
     // At tenant level: the workspace row comes back with its permissions.
     const collaborator = dialog().getByRole("checkbox", { name: "Collaborator", exact: true });
     await collaborator.check();
+    // A look at the other tab in between takes nothing back.
+    await dialog().getByRole("tab", { name: "Role Properties" }).click();
+    await dialog().getByRole("tab", { name: "Permissions" }).click();
     await collaborator.uncheck();
     expect(
       await box(dialog().getByRole("group", { name: "Main Clinic" }), "Read Collections").isChecked(),

@@ -1,4 +1,6 @@
 /** buildApp(): the whole HTTP service, built without listening (tests inject; main.ts listens). */
+
+import { Id } from "@staffgate/contract";
 import {
   type Catalogs,
   type Clock,
@@ -28,7 +30,7 @@ import { installAuthentication } from "./http/auth.ts";
 import { answerClientError } from "./http/client-error.ts";
 import { DEFAULT_CONSOLE_DIR, installConsole } from "./http/console.ts";
 import { installDocumentedStatusCheck } from "./http/documented-statuses.ts";
-import { installInputText } from "./http/input-text.ts";
+import { installInputText, isText } from "./http/input-text.ts";
 import { loggedUrl } from "./http/logged-url.ts";
 import { installMetrics } from "./http/metrics.ts";
 import { frameworkProblem, installErrorHandling } from "./http/problem.ts";
@@ -240,12 +242,12 @@ export async function buildApp(options: AppOptions = {}): Promise<StaffgateApp> 
       const caller = request.caller ?? request.csrfRefusedCaller;
       if (!caller) return Promise.resolve();
       const params = request.params as Record<string, unknown> | undefined;
+      const named = params?.id ?? params?.userId;
+      // A refusal may come before the path was checked (route.ts admits a caller before any input
+      // is read): only an id that could be one is kept, as text both databases store (a NUL made
+      // PostgreSQL refuse the event, and the refusal went unrecorded).
       const targetId =
-        typeof params?.id === "string"
-          ? params.id
-          : typeof params?.userId === "string"
-            ? params.userId
-            : undefined;
+        typeof named === "string" && Id.safeParse(named).success && isText(named) ? named : undefined;
       return core.audit.recordDenied(
         { ...metaOf(request), tenantId: caller.tenantId, actor: caller.actor },
         {

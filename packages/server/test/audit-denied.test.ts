@@ -4,7 +4,7 @@
  * (the request's own change was rolled back); the answer is the same 403.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
+import { CANARY_PASSWORD, problemOf, startTestApp, type TestApp, type TestTenant } from "./harness.ts";
 import { createRole, createUser, roleIdByName } from "./lifecycle-fixtures.ts";
 
 describe(`refusals are audited (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => {
@@ -56,5 +56,31 @@ describe(`refusals are audited (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, 
     const count = (await denied()).length;
     await problemOf(() => t.anonymous.settings.get());
     expect((await denied()).length).toBe(count);
+  });
+
+  it("records a refusal whose path id is no id (a NUL, too long) without it, on both databases", async () => {
+    const clerk = await createUser(t, a, { roleId: await createRole(a, ["users.view"]) });
+    const login = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      payload: { tenant: a.slug, login: clerk.user.username, password: CANARY_PASSWORD },
+    });
+    const authorization = `Bearer ${login.json().token}`;
+    const before = (await denied()).length;
+    // The caller is refused before the path is read (route.ts): the refusal is still recorded.
+    for (const id of ["ab%00cd", "x".repeat(65)]) {
+      const res = await t.app.inject({
+        method: "POST",
+        url: `/api/v1/users/${id}/deactivate`,
+        headers: { authorization },
+      });
+      expect([res.statusCode, res.json().code]).toEqual([403, "FORBIDDEN"]);
+    }
+    const events = (await denied()).slice(0, (await denied()).length - before);
+    expect(events.map((e) => [e.target?.id ?? null, e.target?.label])).toEqual([
+      [null, "POST /api/v1/users/:id/deactivate"],
+      [null, "POST /api/v1/users/:id/deactivate"],
+    ]);
+    expect((await a.admin.audit.verify()).ok).toBe(true);
   });
 });

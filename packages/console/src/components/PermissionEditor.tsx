@@ -23,7 +23,7 @@ import {
 import { type Holds, labelsOf, unheldChange } from "../pages/roles/unheld.ts";
 import { NamedOptions, SelectField } from "./Field.tsx";
 import { Categories, Messages } from "./PermissionCategories.tsx";
-import { useFlipBack } from "./useFlipBack.ts";
+import type { FlipBack } from "./useFlipBack.ts";
 
 export type { CatalogPermission, GrantErrors, Grants, WorkspaceOption };
 
@@ -41,11 +41,16 @@ export function PermissionEditor(props: {
   readonly holds?: Holds;
   /** The save's refusal of the tenant-level Collaborator tick, shown beside it. */
   readonly collaboratorError?: string | undefined;
+  /**
+   * The Collaborator ticks' memory (useFlipBack), the form's: the editor leaves the page with its
+   * tab, and a tick undone after a look at the other tab must still give back what it took.
+   */
+  readonly flipBack: FlipBack<Grants>;
 }) {
   const { value, onChange, disabled = false, errors = {}, holds } = props;
   const a = useMemo(() => analyse(props.catalog), [props.catalog]);
   const [adding, setAdding] = useState("");
-  const flipBack = useFlipBack<Grants>();
+  const { flipBack } = props;
   const base = useId();
   // A button that removes itself (Remove, the last Add) must not drop keyboard focus on the page.
   const focusSoon = (id: string) => requestAnimationFrame(() => document.getElementById(id)?.focus());
@@ -86,7 +91,11 @@ export function PermissionEditor(props: {
               type="checkbox"
               checked={value.collaborator}
               disabled={disabled || collaboratorRefused !== null}
-              aria-describedby={`${base}-collaborator-hint`}
+              aria-describedby={
+                props.collaboratorError
+                  ? `${base}-collaborator-error ${base}-collaborator-hint`
+                  : `${base}-collaborator-hint`
+              }
               aria-invalid={props.collaboratorError ? true : undefined}
               onChange={() => onChange(flipBack("tenant", value, collaboratorFlip))}
             />
@@ -97,7 +106,11 @@ export function PermissionEditor(props: {
             permissions forbidden for collaborators. A single workspace can be made collaborator on its row
             instead.{collaboratorRefused && ` ${collaboratorRefused}`}
           </span>
-          {props.collaboratorError && <span className="field-error">{props.collaboratorError}</span>}
+          {props.collaboratorError && (
+            <span id={`${base}-collaborator-error`} className="field-error">
+              {props.collaboratorError}
+            </span>
+          )}
         </div>
         {rowCollaborator && (
           <p className="hint">

@@ -4,9 +4,9 @@
  * hidden elements too) meets one tab's fields at a time: "Role" on the Roles tab found "Work role"
  * on the hidden User Information tab besides, and a dialog's "Password" the Profile's hidden
  * password fields. The user and role forms keep their values in their own state, so nothing typed
- * there is lost; a Profile tab left starts afresh, as a page left does. `keepMounted` keeps every
- * panel in the page (hidden when not selected), for panels whose forms hold what was typed in
- * their own state and are saved on their own (Settings).
+ * there is lost; Profile's Password tab left starts afresh, as a page left does. A tab marked
+ * `keepMounted` stays in the page (hidden when not selected): a panel holding in its own state
+ * what must not be lost (recovery codes shown once, Settings' two forms saved on their own).
  */
 import { type KeyboardEvent, type ReactNode, useId } from "react";
 
@@ -16,6 +16,8 @@ export interface TabDef<T extends string> {
   readonly panel: ReactNode;
   /** Marks the tab when a field on it has an error. */
   readonly invalid?: boolean;
+  /** Stays in the page while another tab is selected (hidden). */
+  readonly keepMounted?: boolean;
 }
 
 export function Tabs<T extends string>(props: {
@@ -23,7 +25,6 @@ export function Tabs<T extends string>(props: {
   readonly tabs: readonly TabDef<T>[];
   readonly selected: T;
   readonly onSelect: (id: T) => void;
-  readonly keepMounted?: boolean;
 }) {
   const base = useId();
   const index = props.tabs.findIndex((t) => t.id === props.selected);
@@ -74,7 +75,7 @@ export function Tabs<T extends string>(props: {
           included, beside the field of that name. */}
       {props.tabs.map((t) => (
         <div key={t.id} role="tabpanel" id={`${base}-panel-${t.id}`} hidden={t.id !== props.selected}>
-          {(t.id === props.selected || props.keepMounted) && t.panel}
+          {(t.id === props.selected || t.keepMounted) && t.panel}
         </div>
       ))}
     </>

@@ -12,7 +12,9 @@ import { useRef } from "react";
  * `flip(which, current, next)`: what to show after switch `which` is flipped; `next`, or what was
  * there before `which` was last flipped when nothing has changed since.
  */
-export function useFlipBack<T>(): (which: string, current: T, next: T) => T {
+export type FlipBack<T> = (which: string, current: T, next: T) => T;
+
+export function useFlipBack<T>(): FlipBack<T> {
   const last = useRef<{ readonly which: string; readonly before: T; readonly after: T } | null>(null);
   return (which, current, next) => {
     const prior = last.current;

@@ -26,9 +26,10 @@ export function ProfilePage() {
 
   const all: TabDef<TabId>[] = [
     { id: "password", label: "Password", panel: <PasswordTab /> },
-    { id: "two-factor", label: "Two-factor (MFA)", panel: <TwoFactorTab /> },
-    // Mounted when opened, so the list is fresh each time.
-    { id: "sessions", label: "Sessions", panel: tab === "sessions" ? <SessionsTab /> : null },
+    // Kept while another tab is open: recovery codes on show are never shown again.
+    { id: "two-factor", label: "Two-factor (MFA)", panel: <TwoFactorTab />, keepMounted: true },
+    // Mounted when opened (as every tab not kept), so the list is fresh each time.
+    { id: "sessions", label: "Sessions", panel: <SessionsTab /> },
   ];
 
   return (

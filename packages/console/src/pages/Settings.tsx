@@ -241,7 +241,6 @@ function SettingsView() {
       {/* Both panels stay in the page: each form keeps what was typed while the other tab is shown. */}
       <Tabs
         label="Settings"
-        keepMounted
         selected={tab}
         onSelect={setTab}
         tabs={[
@@ -249,6 +248,7 @@ function SettingsView() {
             id: "security",
             label: "Security",
             invalid: Object.keys(errors).length > 0,
+            keepMounted: true,
             panel: (
               <LoadState state={state} loading="Loading settings…">
                 {() =>
@@ -305,6 +305,7 @@ function SettingsView() {
           {
             id: "practice",
             label: "Practice",
+            keepMounted: true,
             panel: (
               <LoadState state={profileState} loading="Loading the practice…">
                 {() =>

@@ -10,6 +10,7 @@ import { LoadState } from "../components/LoadState.tsx";
 import { ErrorAlert, Notice } from "../components/Messages.tsx";
 import { NoAccess } from "../components/NoAccess.tsx";
 import { type Grants, PermissionEditor } from "../components/PermissionEditor.tsx";
+import { useFlipBack } from "../components/useFlipBack.ts";
 import { useLoad } from "../components/useLoad.ts";
 import { Link, useLeaveGuard } from "../router.tsx";
 import { useApi, useSession } from "../session.tsx";
@@ -106,6 +107,7 @@ function PermissionsForm(props: {
   const { me, can } = useSession();
   const { user, roleName, options } = props;
   const [grants, setGrants] = useState<Grants>(props.grants);
+  const flipBack = useFlipBack<Grants>();
   const [problem, setProblem] = useState<SaveProblem | null>(null);
   const [busy, setBusy] = useState(false);
   const self = user.id === me.user.id;
@@ -181,6 +183,7 @@ function PermissionsForm(props: {
         errors={problem?.grants}
         holds={coverage.holds}
         collaboratorError={problem?.fields.collaborator}
+        flipBack={flipBack}
       />
       <ErrorAlert>{problem?.summary}</ErrorAlert>
       {!readOnly && (

@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 // ES2024's String.prototype.isWellFormed (Node 20): false when a surrogate is unpaired.
 const wellFormed = (value: string) => (value as unknown as { isWellFormed(): boolean }).isWellFormed();
 
-function isText(value: string): boolean {
+export function isText(value: string): boolean {
   return !value.includes("\0") && wellFormed(value);
 }
 

@@ -17,6 +17,7 @@ import { type Grants, PermissionEditor } from "../../components/PermissionEditor
 import { standingErrors } from "../../components/standingErrors.ts";
 import { Tabs } from "../../components/Tabs.tsx";
 import { DiscardGuard } from "../../components/useDiscardGuard.ts";
+import { useFlipBack } from "../../components/useFlipBack.ts";
 import { useOnce } from "../../components/useOnce.ts";
 import { useApi, useSession } from "../../session.tsx";
 import type { Role } from "../../types.ts";
@@ -68,6 +69,7 @@ export function RoleDialog(props: {
   const [name, setName] = useState(role?.name ?? "");
   const [description, setDescription] = useState(role?.description ?? "");
   const [grants, setGrants] = useState<Grants>(role ? grantsOf(role) : NO_GRANTS);
+  const flipBack = useFlipBack<Grants>();
   const [refusal, setRefusal] = useState<{ problem: SaveProblem; draft: Draft } | null>(null);
   const [busy, setBusy] = useState(false);
   const form = useRef<Element | null>(null);
@@ -200,6 +202,7 @@ export function RoleDialog(props: {
                 errors={problem?.grants}
                 holds={coverage.holds}
                 collaboratorError={collaboratorError}
+                flipBack={flipBack}
               />
             ),
           },
