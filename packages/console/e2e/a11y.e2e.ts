@@ -32,8 +32,8 @@ describe("accessibility: axe on every page", () => {
     await visible(page.getByRole("alert"));
     await accessible(page, "sign-in refused");
 
-    await page.getByRole("link", { name: "Forgot password?" }).click();
-    await visible(page.getByRole("heading", { name: "Forgot password" }));
+    await page.getByRole("link", { name: "Forgot Password" }).click();
+    await visible(page.getByRole("heading", { name: "Forgot Password" }));
     await accessible(page, "forgot password");
     // The practice came along from the sign-in page; emptied, so that the refusal is said.
     await page.getByLabel("Practice").fill("");

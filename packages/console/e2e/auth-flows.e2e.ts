@@ -34,7 +34,7 @@ describe("emailed links and forced password change", () => {
     const user = await createStaff(tenant, "nora", FIRST);
     const page = await e.newPage();
     await page.goto("/sign-in");
-    await page.getByRole("link", { name: "Forgot password?" }).click();
+    await page.getByRole("link", { name: "Forgot Password" }).click();
     await page.getByLabel("Practice").fill(tenant.slug);
     await page.getByLabel("Email").fill(user.email);
     await page.getByRole("button", { name: "Send reset link" }).click();

@@ -57,7 +57,7 @@ describe("sign-in details and two-factor codes", () => {
     // It says how a lock ends too: a lock meanwhile answers as a wrong code does.
     await visible(
       page.getByText(
-        /^That code is not right or was already used\..*locked for a while; Forgot password sets a new password and unlocks it\.$/,
+        /^That code is not right or was already used\..*locked for a while; Forgot Password sets a new password and unlocks it\.$/,
       ),
     );
     expect(await code.getAttribute("aria-invalid")).toBe("true");

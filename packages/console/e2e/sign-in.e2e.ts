@@ -25,7 +25,7 @@ const focused = (page: Page) =>
 
 /** The refusal keeps one text for every wrong credential, and says what repeated ones lead to. */
 const REFUSED =
-  "The tenant, username or password is not right. After several wrong attempts an account is locked for a while; Forgot password sets a new password and unlocks it.";
+  "The tenant, username or password is not right. After several wrong attempts an account is locked for a while; Forgot Password sets a new password and unlocks it.";
 
 describe("sign-in", () => {
   const { e, tenant, signedIn } = useE2e();
@@ -78,8 +78,8 @@ describe("sign-in", () => {
     expect(await page.getByLabel("Tenant/Practice name", { exact: true }).inputValue()).toBe(tenant.slug);
     expect(await page.getByLabel("Username or email").inputValue()).toBe("admin");
 
-    await page.getByRole("link", { name: "Forgot password?" }).click();
-    await visible(page.getByRole("heading", { name: "Forgot password" }));
+    await page.getByRole("link", { name: "Forgot Password" }).click();
+    await visible(page.getByRole("heading", { name: "Forgot Password" }));
     expect(await page.getByLabel("Tenant/Practice name", { exact: true }).inputValue()).toBe(tenant.slug);
   });
 
@@ -98,8 +98,8 @@ describe("sign-in", () => {
     await page.goto("/sign-in");
     await visible(page.getByRole("heading", { name: "Sign in to Staffgate" }));
     await expect.poll(() => page.title()).toBe("Sign in — Staffgate");
-    await page.getByRole("link", { name: "Forgot password?" }).click();
-    await expect.poll(() => page.title()).toBe("Forgot password — Staffgate");
+    await page.getByRole("link", { name: "Forgot Password" }).click();
+    await expect.poll(() => page.title()).toBe("Forgot Password — Staffgate");
 
     const admin = await signedIn();
     await expect.poll(() => admin.title()).toBe("Users — Staffgate");

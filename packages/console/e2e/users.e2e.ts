@@ -51,10 +51,10 @@ describe("users page", () => {
     await expectRows(page, current);
 
     // "Show inactive" (PRODUCT.md §2) adds the deactivated, and the address keeps it.
-    await page.getByLabel("Show inactive").check();
+    await page.getByLabel("Show Inactive").check();
     await expectRows(page, [...current, "sreed"]);
     expect(new URL(page.url()).search).toBe("?showInactive=yes");
-    await page.getByLabel("Show inactive").uncheck();
+    await page.getByLabel("Show Inactive").uncheck();
     await expectRows(page, current);
 
     const status = page.getByLabel("Status");

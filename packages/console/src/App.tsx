@@ -277,7 +277,7 @@ export function App({
     title = "Accept invitation";
     content = <AcceptInvitationPage />;
   } else if (!session) {
-    title = path === "/forgot-password" ? "Forgot password" : "Sign in";
+    title = path === "/forgot-password" ? "Forgot Password" : "Sign in";
     content =
       path === "/forgot-password" ? (
         <ForgotPasswordPage />

@@ -607,7 +607,7 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
     it("an invited person who asks for a reset is invited again, with the link they missed voided, at most 3 an hour", async () => {
       const invited = await inviteUser(t, a);
       const first = tokenOf((await mails(a.id, invited.email, "user.invitation"))[0]!.body);
-      // Their invitation lapsed unread: "Forgot password?" is where they turn.
+      // Their invitation lapsed unread: "Forgot Password" is where they turn.
       t.clock.advance(72 * 60 * MINUTE);
       for (let i = 0; i < 4; i++) {
         expect((await forgot(a.slug, invited.email)).status).toBe(202);

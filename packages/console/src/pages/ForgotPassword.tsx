@@ -45,7 +45,7 @@ export function ForgotPasswordPage() {
 
   return (
     <main className="card">
-      <h1>Forgot password</h1>
+      <h1>Forgot Password</h1>
       {sent ? (
         <p role="status">{FORGOT_CONFIRMATION}</p>
       ) : (

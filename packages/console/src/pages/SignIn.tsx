@@ -201,7 +201,7 @@ export function SignInPage({
               : "/forgot-password"
           }
         >
-          Forgot password?
+          Forgot Password
         </Link>
       </p>
     </main>
@@ -212,7 +212,7 @@ export function SignInPage({
 export const PRACTICE_HINT = "Your practice’s short name, as in your invitation email";
 
 const AFTER_WRONG_ATTEMPTS =
-  "After several wrong attempts an account is locked for a while; Forgot password sets a new password and unlocks it.";
+  "After several wrong attempts an account is locked for a while; Forgot Password sets a new password and unlocks it.";
 
 /**
  * The code step's refusal. It is also what a person whose account locked meanwhile reads (a lock

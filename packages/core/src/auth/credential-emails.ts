@@ -79,7 +79,7 @@ export function invitationEmail(
       ` To choose your password and start, open this link within ${INVITATION_HOURS} hours` +
       ` (until ${mailTime(expiresAt, tenant.time_zone)}):\n\n` +
       `${publicUrl}/accept-invitation#token=${token}\n\n` +
-      `The link works once. If it has expired, ask for a new one with "Forgot password?" on the sign-in page` +
+      `The link works once. If it has expired, ask for a new one with "Forgot Password" on the sign-in page` +
       ` (practice "${tenant.slug}", this email address), or ask your administrator.${signature}`,
   };
 }

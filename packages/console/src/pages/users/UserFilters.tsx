@@ -168,7 +168,7 @@ export function UserFilters(props: {
             checked={f.showInactive === "yes"}
             onChange={(e) => set("showInactive", e.target.checked ? "yes" : "")}
           />
-          Show inactive
+          Show Inactive
         </label>
       )}
       <SelectField label="Role" value={f.roleId} onChange={(e) => set("roleId", e.target.value)}>
