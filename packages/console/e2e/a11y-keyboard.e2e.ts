@@ -42,8 +42,8 @@ describe("accessibility: the keyboard", () => {
     );
     await dialogKeys(
       page,
-      "Import users from CSV",
-      byButton("Import users from CSV…", page.getByRole("dialog")),
+      "Import Users from CSV",
+      byButton("Import Users from CSV…", page.getByRole("dialog")),
     );
     // From the Actions menu: the focus goes back to the menu's button, not the item that is gone.
     const actions = button("Actions for Priya Raman");
@@ -67,7 +67,7 @@ describe("accessibility: the keyboard", () => {
     const { page, button, byButton } = await dialogWalk();
     await open(page, "/workspaces", "Workspaces");
     await dialogKeys(page, "Create Workspace", byButton("Create Workspace", page.getByRole("dialog")));
-    await open(page, `/patient-access?patient=${PATIENT}`, "Manage patient access");
+    await open(page, `/patient-access?patient=${PATIENT}`, "Manage Patient Access");
     await visible(button("Grant access"));
     await dialogKeys(page, "Grant access", byButton("Grant access", page.getByRole("dialog")));
     await open(page, "/emergency-access", "Emergency access");
@@ -80,7 +80,7 @@ describe("accessibility: the keyboard", () => {
     await open(page, "/api-tokens", "API tokens");
     await dialogKeys(page, "Create API token", byButton("Create API token", page.getByRole("dialog")));
     await dialogKeys(page, "Revoke", byButton("Revoke Scheduling system", page.getByRole("dialog")));
-    await open(page, "/audit", "Audit logs");
+    await open(page, "/audit", "Audit Logs");
     const detail = page.getByRole("button", { name: /^Details of event/ }).first();
     await dialogKeys(page, "Audit event", {
       open: () => pressOn(page, detail),
@@ -116,7 +116,7 @@ describe("accessibility: the keyboard", () => {
     for (const [path, heading] of [
       ["/roles", "Roles"],
       ["/profile", "Profile"],
-      ["/audit", "Audit logs"],
+      ["/audit", "Audit Logs"],
       ["/settings", "Settings"],
       [`/users/${s.user("jbecker")}/effective-permissions`, "Effective permissions"],
     ] as const) {
@@ -133,9 +133,9 @@ describe("accessibility: the keyboard", () => {
       ["/users", "Users"],
       ["/roles", "Roles"],
       ["/workspaces", "Workspaces"],
-      [`/patient-access?patient=${PATIENT}`, "Manage patient access"],
+      [`/patient-access?patient=${PATIENT}`, "Manage Patient Access"],
       ["/emergency-access", "Emergency access"],
-      ["/audit", "Audit logs"],
+      ["/audit", "Audit Logs"],
       ["/settings", "Settings"],
       ["/outbox", "Outbox"],
       ["/api-tokens", "API tokens"],

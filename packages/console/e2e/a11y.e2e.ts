@@ -129,7 +129,7 @@ describe("accessibility: axe on every page", () => {
     await accessible(page, "a confirmation (deactivate)");
     await closeDialog(page, page.getByRole("dialog"));
 
-    await page.getByRole("button", { name: "Import users from CSV…" }).click();
+    await page.getByRole("button", { name: "Import Users from CSV…" }).click();
     await visible(page.getByRole("dialog"));
     await accessible(page, "import CSV");
     await closeDialog(page, page.getByRole("dialog"));
@@ -180,9 +180,9 @@ describe("accessibility: axe on every page", () => {
     await accessible(page, "create workspace");
     await closeDialog(page, page.getByRole("dialog"));
 
-    await open(page, "/patient-access", "Manage patient access");
+    await open(page, "/patient-access", "Manage Patient Access");
     await accessible(page, "patient access, no patient");
-    await open(page, `/patient-access?patient=${PATIENT}`, "Manage patient access");
+    await open(page, `/patient-access?patient=${PATIENT}`, "Manage Patient Access");
     await visible(page.getByRole("heading", { name: `Granted access to patient ${PATIENT}` }));
     await visible(page.getByRole("heading", { name: "Who can read this patient" }));
     await gone(page.locator('[aria-busy="true"]'));
@@ -222,9 +222,9 @@ describe("accessibility: axe on every page", () => {
     await page.getByRole("button", { name: "Done" }).click();
   });
 
-  it("has no violation on Audit logs (a detail open), Settings and Outbox", async () => {
+  it("has no violation on Audit Logs (a detail open), Settings and Outbox", async () => {
     const page = await signedIn();
-    await open(page, "/audit", "Audit logs");
+    await open(page, "/audit", "Audit Logs");
     await visible(page.getByRole("table", { name: "Audit events, newest first" }));
     await accessible(page, "audit log");
     await page.locator("details.audit-advanced summary").click();
@@ -274,11 +274,11 @@ describe("accessibility: axe on every page", () => {
     await shot(page, "a11y-narrow-menu");
     await page.keyboard.press("Escape");
     for (const [path, heading] of [
-      ["/audit", "Audit logs"],
+      ["/audit", "Audit Logs"],
       ["/outbox", "Outbox"],
       ["/api-tokens", "API tokens"],
       ["/emergency-access", "Emergency access"],
-      [`/patient-access?patient=${PATIENT}`, "Manage patient access"],
+      [`/patient-access?patient=${PATIENT}`, "Manage Patient Access"],
       [`/users/${s.user("jbecker")}/effective-permissions`, "Effective permissions"],
     ] as const) {
       await open(page, path, heading);

@@ -80,7 +80,7 @@ describe("focus after an action removes its control", () => {
     await page.goto(`/patient-access?patient=${PATIENT}`);
     const grant = await visible(page.getByRole("button", { name: /^Revoke access of Rhea Reader/ }));
     await confirmByKeys(page, grant, "Revoke");
-    await onHeading(page, grant, "Manage patient access");
+    await onHeading(page, grant, "Manage Patient Access");
   });
 
   it("on Users: Archive out of the Active list, Restore out of the Archived one, Purge", async () => {

@@ -97,7 +97,7 @@ describe("narrow screens", () => {
     }
   });
 
-  it("fits Users, Audit logs, Settings and Profile to a phone, with the navigation and Sign out in a menu", async () => {
+  it("fits Users, Audit Logs, Settings and Profile to a phone, with the navigation and Sign out in a menu", async () => {
     const page = await signedIn();
     await page.setViewportSize(PHONE);
     await visible(page.getByRole("heading", { name: "Users", level: 1 }));
@@ -112,7 +112,7 @@ describe("narrow screens", () => {
     await fitsTheWidth(page);
     await shot(page, "narrow-users");
 
-    await go(page, "Audit logs", "Audit logs");
+    await go(page, "Audit Logs", "Audit Logs");
     await visible(page.getByRole("table", { name: "Audit events, newest first" }));
     await fitsTheWidth(page);
     await shot(page, "narrow-audit");
@@ -216,7 +216,7 @@ describe("narrow screens", () => {
     const pages = [
       ["/roles", "Roles"],
       ["/workspaces", "Workspaces"],
-      ["/patient-access", "Manage patient access"],
+      ["/patient-access", "Manage Patient Access"],
       ["/emergency-access", "Emergency access"],
       ["/outbox", "Outbox"],
       ["/api-tokens", "API tokens"],
@@ -291,7 +291,7 @@ describe("narrow screens", () => {
     const page = await signedIn();
     await page.setViewportSize({ width: 1280, height: 800 });
     await visible(page.getByRole("heading", { name: "Users", level: 1 }));
-    await visible(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit logs" }));
+    await visible(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit Logs" }));
     await visible(page.getByRole("button", { name: "Sign out" }));
     expect(await page.getByRole("button", { name: "Menu" }).isVisible()).toBe(false);
     const nav = await page.getByRole("navigation", { name: "Main" }).boundingBox();

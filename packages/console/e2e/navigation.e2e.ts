@@ -2,7 +2,7 @@
  * The main navigation in the source products' words (Prevounce: "the Administration tab … then
  * Users"): the administration pages grouped beneath "Administration", always shown; the entry
  * itself leads to the first of them the person may see and is never the current page; Patient
- * access, Emergency access and Profile stand outside the group. "Audit logs" is Prevounce's name.
+ * access, Emergency access and Profile stand outside the group. "Audit Logs" is Prevounce's name.
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -25,8 +25,8 @@ describe("main navigation", () => {
   it("groups the administration pages under Administration, which leads to the first of them", async () => {
     const page = await signedIn({ path: "/profile" });
     expect(await navigation(page)).toEqual({
-      top: ["Administration", "Manage patient access", "Emergency access", "Profile"],
-      administration: ["Users", "Roles", "Workspaces", "Audit logs", "Settings", "Outbox", "API tokens"],
+      top: ["Administration", "Manage Patient Access", "Emergency access", "Profile"],
+      administration: ["Users", "Roles", "Workspaces", "Audit Logs", "Settings", "Outbox", "API tokens"],
     });
     const nav = page.getByRole("navigation", { name: "Main" });
     const administration = nav.getByRole("link", { name: "Administration" });
@@ -40,10 +40,10 @@ describe("main navigation", () => {
     expect(await nav.getByRole("link", { name: "Users" }).getAttribute("aria-current")).toBe("page");
 
     // A page of the group straight away: nothing to open first.
-    await nav.getByRole("link", { name: "Audit logs" }).click();
-    await visible(page.getByRole("heading", { name: "Audit logs", level: 1 }));
-    await expect.poll(() => page.title()).toBe("Audit logs — Staffgate");
-    expect(await nav.getByRole("link", { name: "Audit logs" }).getAttribute("aria-current")).toBe("page");
+    await nav.getByRole("link", { name: "Audit Logs" }).click();
+    await visible(page.getByRole("heading", { name: "Audit Logs", level: 1 }));
+    await expect.poll(() => page.title()).toBe("Audit Logs — Staffgate");
+    expect(await nav.getByRole("link", { name: "Audit Logs" }).getAttribute("aria-current")).toBe("page");
     expect(await administration.getAttribute("aria-current")).toBeNull();
 
     // On a phone the entry is in the menu, and following it closes the menu.
@@ -79,7 +79,7 @@ describe("main navigation", () => {
     await visible(page.getByRole("heading", { name: "Workspaces", level: 1 }));
   });
 
-  it("offers an auditor the Audit logs and Emergency access, which they review", async () => {
+  it("offers an auditor the Audit Logs and Emergency access, which they review", async () => {
     const auditor = await tenant.admin.roles.create({ name: "Auditor", permissions: ["audit.view"] });
     await tenant.admin.users.create({
       firstName: "Aud",
@@ -93,7 +93,7 @@ describe("main navigation", () => {
     const page = await signedIn({ login: "auditor", password: PASSWORD });
     expect(await navigation(page)).toEqual({
       top: ["Administration", "Emergency access", "Profile"],
-      administration: ["Workspaces", "Audit logs"],
+      administration: ["Workspaces", "Audit Logs"],
     });
     await page
       .getByRole("navigation", { name: "Main" })

@@ -104,7 +104,7 @@ describe("sign-in", () => {
     const admin = await signedIn();
     await expect.poll(() => admin.title()).toBe("Users — Staffgate");
     const nav = admin.getByRole("navigation", { name: "Main" });
-    for (const name of ["Roles", "Audit logs", "Settings", "Profile"]) {
+    for (const name of ["Roles", "Audit Logs", "Settings", "Profile"]) {
       await nav.getByRole("link", { name, exact: true }).click();
       await expect.poll(() => admin.title()).toBe(`${name} — Staffgate`);
     }

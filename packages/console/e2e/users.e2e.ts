@@ -445,9 +445,9 @@ describe("users page", () => {
       "Access denied: the list of users needs the “View users” permission (users.view).",
     );
     for (const control of [
-      "Export users as CSV",
+      "Export Users as CSV",
       "Create New User",
-      "Import users from CSV…",
+      "Import Users from CSV…",
       "Clear filters",
     ]) {
       expect(await page.getByRole("button", { name: control }).count(), control).toBe(0);
@@ -476,7 +476,7 @@ describe("users page", () => {
       ],
       [
         "/patient-access",
-        "Manage patient access",
+        "Manage Patient Access",
         needs("managing patient access", "Manage patient access", "patient_access.manage"),
       ],
       [
@@ -484,7 +484,7 @@ describe("users page", () => {
         "Emergency access",
         "Access denied: emergency access needs one of the permissions “Use emergency access” (emergency_access.use), “Manage users” (users.manage) or “View audit log” (audit.view).",
       ],
-      ["/audit", "Audit logs", needs("viewing the audit log", "View audit log", "audit.view")],
+      ["/audit", "Audit Logs", needs("viewing the audit log", "View audit log", "audit.view")],
       [
         "/settings",
         "Settings",

@@ -64,7 +64,7 @@ export const ROUTES: readonly RouteDef[] = [
   },
   {
     pattern: "/audit",
-    title: "Audit logs",
+    title: "Audit Logs",
     nav: ["audit.view"],
     group: "Administration",
     render: () => <AuditLogPage />,
@@ -92,7 +92,7 @@ export const ROUTES: readonly RouteDef[] = [
   },
   {
     pattern: "/patient-access",
-    title: "Manage patient access",
+    title: "Manage Patient Access",
     nav: ["patient_access.manage"],
     render: () => <PatientAccessPage />,
   },

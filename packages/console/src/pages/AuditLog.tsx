@@ -1,5 +1,5 @@
 /**
- * Audit logs (W14, audit.view; Prevounce's "Audit Logs"): events newest first with cursor pages; filters applied with
+ * Audit Logs (W14, audit.view; Prevounce's "Audit Logs"): events newest first with cursor pages; filters applied with
  * "Search" and kept in the address (`/audit?actor=…`) so a filtered view can be shared and
  * reloaded; a detail dialog per event; export of the current filter; chain verification; and for
  * settings.manage, purging the events past the retention period (the list then reloads).
@@ -41,7 +41,7 @@ type ListState = Loaded<{ items: AuditEvent[]; nextCursor: string | null }>;
 export function AuditLogPage() {
   const { can } = useSession();
   if (!can("audit.view")) {
-    return <NoAccess title="Audit logs" what="viewing the audit log" needs={["audit.view"]} />;
+    return <NoAccess title="Audit Logs" what="viewing the audit log" needs={["audit.view"]} />;
   }
   return <AuditLogView />;
 }
@@ -115,7 +115,7 @@ function AuditLogView() {
   return (
     <>
       <div className="page-head">
-        <h1>Audit logs</h1>
+        <h1>Audit Logs</h1>
         {can("settings.manage") && (
           <button
             ref={purgeButton}

@@ -22,7 +22,7 @@ export function PatientAccessPage() {
   if (!can("patient_access.manage")) {
     return (
       <NoAccess
-        title="Manage patient access"
+        title="Manage Patient Access"
         what="managing patient access"
         needs={["patient_access.manage"]}
       />
@@ -73,7 +73,7 @@ function PatientAccessView() {
 
   return (
     <ApiContext.Provider value={api}>
-      <h1>Manage patient access</h1>
+      <h1>Manage Patient Access</h1>
       <p className="muted">
         Give a person access to one patient beyond what their role allows, and see who can read the patient.
         Use the patient reference from the clinical application.

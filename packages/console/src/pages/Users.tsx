@@ -275,7 +275,7 @@ function UsersView() {
                 setOpen({ kind: "import" });
               }}
             >
-              Import users from CSV…
+              Import Users from CSV…
             </button>
           )}
           {can("users.manage") && (

@@ -58,7 +58,7 @@ export function reasonWords(reason: Reason, names: Names, user: { status: string
         ? `Denied: ${role} grants it neither at tenant level nor in its row for ${names.workspace(reason.workspaceId)}.`
         : `Denied: ${role} does not grant it at tenant level.`;
     case "COLLABORATOR_NO_PATIENT":
-      return `Only for granted patients: ${role} makes the user a collaborator ${where}, so this permission holds only for a patient shared with them (Manage patient access).`;
+      return `Only for granted patients: ${role} makes the user a collaborator ${where}, so this permission holds only for a patient shared with them (Manage Patient Access).`;
     case "COLLABORATOR_NO_GRANT":
       return `Denied: ${role} makes the user a collaborator ${where}, and this patient is not shared with them.`;
     case "COLLABORATOR_FORBIDDEN":

@@ -88,7 +88,7 @@ export function ElevationActivity({ elevation: e }: { readonly elevation: Elevat
         )}
       </LoadState>
       <p>
-        <Link to={`/audit${search}`}>Open these events in the Audit logs</Link>
+        <Link to={`/audit${search}`}>Open these events in the Audit Logs</Link>
       </p>
     </section>
   );

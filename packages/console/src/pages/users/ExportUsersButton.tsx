@@ -1,5 +1,5 @@
 /**
- * "Export users as CSV" (ProKnow's words, DOMAIN.md W12): the users the list's current filters
+ * "Export Users as CSV" (ProKnow's words, DOMAIN.md W12): the users the list's current filters
  * match (every page; the export is itself audited), saved as `users-<date>.csv` the way the
  * audit export saves its files.
  */
@@ -36,7 +36,7 @@ export function ExportUsersButton(props: {
 
   return (
     <button type="button" onClick={onExport} disabled={busy} aria-busy={busy}>
-      Export users as CSV
+      Export Users as CSV
     </button>
   );
 }
