@@ -129,7 +129,7 @@ describe("accessibility: axe on every page", () => {
     await accessible(page, "a confirmation (deactivate)");
     await closeDialog(page, page.getByRole("dialog"));
 
-    await page.getByRole("button", { name: "Import Users from CSV…" }).click();
+    await page.getByRole("button", { name: "Import Users from CSV" }).click();
     await visible(page.getByRole("dialog"));
     await accessible(page, "import CSV");
     await closeDialog(page, page.getByRole("dialog"));

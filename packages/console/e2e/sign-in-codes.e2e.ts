@@ -90,7 +90,7 @@ describe("sign-in details and two-factor codes", () => {
     const page = await e.newPage();
     await page.goto("/forgot-password");
     // Named as the help article names it ("Email Address"), and found by "Email" all the same.
-    await visible(page.getByLabel("Email address", { exact: true }));
+    await visible(page.getByLabel("Email Address", { exact: true }));
     expect(await page.getByLabel("Email Address").count()).toBe(1);
     await page.getByLabel("Email").fill("nora");
     await page.getByRole("button", { name: "Send reset link" }).click();

@@ -37,7 +37,7 @@ describe("sign-in", () => {
     await expect.poll(() => focused(page)).toBe("tenant");
     // Typed straight away: the first keys land in Practice, whose hint says which name it wants.
     await page.keyboard.type(tenant.slug);
-    const practice = page.getByLabel("Tenant/Practice name", { exact: true });
+    const practice = page.getByLabel("Tenant/Practice Name", { exact: true });
     expect(await practice.inputValue()).toBe(tenant.slug);
     const hint = (await practice.getAttribute("aria-describedby")) ?? "";
     await hasText(page.locator(`[id="${hint}"]`), "Your practice’s short name, as in your invitation email");
@@ -68,19 +68,19 @@ describe("sign-in", () => {
   it("clears a refused password but keeps practice and username, and carries the practice to Forgot password", async () => {
     const page = await e.newPage();
     await page.goto("/sign-in");
-    await page.getByLabel("Tenant/Practice name", { exact: true }).fill(tenant.slug);
+    await page.getByLabel("Tenant/Practice Name", { exact: true }).fill(tenant.slug);
     await page.getByLabel("Username or email").fill("admin");
     const password = page.getByLabel("Password", { exact: true });
     await password.fill("not the password at all");
     await page.getByRole("button", { name: "Sign in" }).click();
     await hasText(page.getByRole("alert"), REFUSED);
     await expect.poll(() => password.inputValue()).toBe("");
-    expect(await page.getByLabel("Tenant/Practice name", { exact: true }).inputValue()).toBe(tenant.slug);
+    expect(await page.getByLabel("Tenant/Practice Name", { exact: true }).inputValue()).toBe(tenant.slug);
     expect(await page.getByLabel("Username or email").inputValue()).toBe("admin");
 
     await page.getByRole("link", { name: "Forgot Password" }).click();
     await visible(page.getByRole("heading", { name: "Forgot Password" }));
-    expect(await page.getByLabel("Tenant/Practice name", { exact: true }).inputValue()).toBe(tenant.slug);
+    expect(await page.getByLabel("Tenant/Practice Name", { exact: true }).inputValue()).toBe(tenant.slug);
   });
 
   it("puts the focus on the page's main heading after signing in", async () => {

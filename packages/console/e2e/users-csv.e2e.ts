@@ -1,6 +1,6 @@
 /**
  * Users as CSV (PRODUCT.md §7) on the Users page: "Export Users as CSV" downloads the users the filters
- * match; "Import Users from CSV…" checks a chosen file at once (a dry run, nothing written) and shows what
+ * match; "Import Users from CSV" checks a chosen file at once (a dry run, nothing written) and shows what
  * each line will do, and "Import" creates the new users as invited and updates the matched ones.
  * A row with an error keeps Import disabled and nothing is written; a file the API cannot read is
  * said in words. A user without users.manage may export but is not offered the import.
@@ -37,7 +37,7 @@ async function exportCsv(page: Page): Promise<{ name: string; lines: string[] }>
 async function chooseFile(page: Page, csv: string, name = "staff.csv"): Promise<Locator> {
   const dialog = page.getByRole("dialog", { name: DIALOG });
   if ((await dialog.count()) === 0) {
-    await page.getByRole("button", { name: "Import Users from CSV…" }).click();
+    await page.getByRole("button", { name: "Import Users from CSV" }).click();
     await visible(dialog);
   }
   await dialog.getByLabel("CSV file").setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(csv) });
@@ -181,7 +181,7 @@ describe("users CSV import and export", () => {
       file,
       "username,email,firstName,lastName,role\ndfox,dana.fox@example.test,Dana,Fox,Head Chef\n",
     );
-    await page.getByRole("button", { name: "Import Users from CSV…" }).click();
+    await page.getByRole("button", { name: "Import Users from CSV" }).click();
     const dialog = await visible(page.getByRole("dialog", { name: DIALOG }));
     const input = dialog.getByLabel("CSV file");
     await input.setInputFiles(file, { timeout: 5_000 });
@@ -222,7 +222,7 @@ describe("users CSV import and export", () => {
   it("says the server's row limit and gives examples from the practice's own workspaces and roles", async () => {
     const page = await signedIn();
     await visible(page.getByRole("heading", { name: "Users" }));
-    await page.getByRole("button", { name: "Import Users from CSV…" }).click();
+    await page.getByRole("button", { name: "Import Users from CSV" }).click();
     const dialog = page.getByRole("dialog", { name: DIALOG });
     await visible(dialog);
     // The contract's MAX_IMPORT_ROWS (it said 5,000, and the server refused more than 1,000).
@@ -248,7 +248,7 @@ describe("users CSV import and export", () => {
     const page = await signedIn({ login: "frontdesk", password: STAFF_PASSWORD });
     await visible(page.getByRole("heading", { name: "Users" }));
     await visible(page.getByRole("button", { name: "Export Users as CSV" }));
-    expect(await page.getByRole("button", { name: "Import Users from CSV…" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Import Users from CSV" }).count()).toBe(0);
     const { lines } = await exportCsv(page);
     expect(lines[0]?.startsWith("username,email,")).toBe(true);
     expect(lines.some((l) => l.startsWith("frontdesk,"))).toBe(true);

@@ -447,7 +447,7 @@ describe("users page", () => {
     for (const control of [
       "Export Users as CSV",
       "Create New User",
-      "Import Users from CSV…",
+      "Import Users from CSV",
       "Clear filters",
     ]) {
       expect(await page.getByRole("button", { name: control }).count(), control).toBe(0);

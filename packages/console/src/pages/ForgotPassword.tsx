@@ -55,7 +55,7 @@ export function ForgotPasswordPage() {
           noValidate
         >
           <Field
-            label="Tenant/Practice name"
+            label="Tenant/Practice Name"
             name="tenant"
             hint={PRACTICE_HINT}
             autoComplete="organization"
@@ -65,7 +65,7 @@ export function ForgotPasswordPage() {
             required
           />
           <Field
-            label="Email address"
+            label="Email Address"
             name="email"
             type="email"
             autoComplete="email"

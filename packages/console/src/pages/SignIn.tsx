@@ -125,7 +125,7 @@ export function SignInPage({
           <>
             <Field
               ref={tenantInput}
-              label="Tenant/Practice name"
+              label="Tenant/Practice Name"
               name="tenant"
               hint={PRACTICE_HINT}
               autoComplete="organization"

@@ -275,7 +275,7 @@ function UsersView() {
                 setOpen({ kind: "import" });
               }}
             >
-              Import Users from CSV…
+              Import Users from CSV
             </button>
           )}
           {can("users.manage") && (

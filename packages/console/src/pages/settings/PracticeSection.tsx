@@ -115,7 +115,7 @@ export function PracticeSection(props: {
             name="slug"
             value={profile.slug}
             readOnly
-            hint="Staff type this to sign in, as “Tenant/Practice name”. It cannot be changed here."
+            hint="Staff type this to sign in, as “Tenant/Practice Name”. It cannot be changed here."
           />
         </div>
         <Notice>{notice}</Notice>

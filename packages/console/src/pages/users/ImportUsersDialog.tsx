@@ -1,5 +1,5 @@
 /**
- * "Import Users from CSV…" (ProKnow's words): says which columns a file may have and how its
+ * "Import Users from CSV" (ProKnow's words): says which columns a file may have and how its
  * rows are matched, checks a chosen file at once (a dry run: nothing is written) and shows what
  * each row would do; "Import" is offered only when no row has an error, and runs the real import
  * (all or nothing). A file the API cannot read, or an import refused after all, is said in the
