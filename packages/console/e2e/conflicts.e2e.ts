@@ -84,6 +84,49 @@ describe("conflicts", () => {
     await hasText(page.getByRole("status"), /^Tomas Stale has a new password/);
   });
 
+  it("Edit and Delete open a role or a workspace as it is now, not as the list read it", async () => {
+    const role = await tenant.admin.roles.create({ name: "Night porter", permissions: ["users.view"] });
+    const gone1 = await tenant.admin.roles.create({ name: "Retired role", permissions: ["users.view"] });
+    const ward = await tenant.admin.workspaces.create({ slug: "quiet-ward", name: "Quiet Ward" });
+    const page = await signedIn({ path: "/roles" });
+    await visible(page.getByRole("rowheader", { name: "Night porter", exact: true }));
+    // Deleted by someone else after the list was read: Edit says so, and the list loses it.
+    await tenant.admin.roles.delete(gone1.id);
+    await page.getByRole("button", { name: "Edit Retired role" }).click();
+    await hasText(page.getByRole("alert"), /not found/i);
+    await gone(page.getByRole("rowheader", { name: "Retired role", exact: true }));
+    expect(await page.getByRole("dialog").count()).toBe(0);
+    // Changed after the list was read (again), with no reason for the page to read it again.
+    await visible(page.getByRole("rowheader", { name: "Night porter", exact: true }));
+    await tenant.admin.roles.update(role.id, { description: "Changed meanwhile" });
+    await page.getByRole("button", { name: "Edit Night porter" }).click();
+    const dialog = page.getByRole("dialog");
+    await expect.poll(() => dialog.getByLabel("Description").inputValue()).toBe("Changed meanwhile");
+    await dialog.getByLabel("Description").fill("Changed meanwhile, and by me");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await hasText(page.getByRole("status"), "Role “Night porter” was saved.");
+    expect((await tenant.admin.roles.get(role.id)).description).toBe("Changed meanwhile, and by me");
+
+    await page.goto("/workspaces");
+    await visible(page.getByRole("row", { name: /Quiet Ward/ }));
+    const current = await tenant.admin.workspaces.get(ward.id);
+    await tenant.admin.workspaces.update(
+      ward.id,
+      { name: "Quiet Ward East", protected: true },
+      { ifMatch: current.version },
+    );
+    await page.getByRole("button", { name: "Edit Quiet Ward" }).click();
+    const edit = page.getByRole("dialog", { name: "Edit workspace Quiet Ward East" });
+    expect(await edit.getByLabel("Name").inputValue()).toBe("Quiet Ward East");
+    await edit.getByRole("button", { name: "Cancel" }).click();
+    await gone(edit);
+    // Protected meanwhile: Delete knows, and does not offer to delete it.
+    await page.getByRole("button", { name: "Delete Quiet Ward" }).click();
+    const deleting = page.getByRole("dialog", { name: "Delete workspace" });
+    await visible(deleting.getByText("This workspace is protected from deletion."));
+    expect(await deleting.getByRole("button", { name: "Delete" }).isDisabled()).toBe(true);
+  });
+
   it("a permission taken away mid-task is named, and the menus stop offering what it allowed", async () => {
     const userAdmin = await tenant.admin.roles.create({
       name: "User admin",

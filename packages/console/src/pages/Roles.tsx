@@ -76,6 +76,20 @@ function RolesView() {
     }
   };
 
+  // Edit, View and Delete open on the role as the API has it now, not as the list read it (minutes
+  // ago, or just before a refused save was closed): a save then starts from someone else's change
+  // instead of being refused for it. A role deleted meanwhile is said so, and the list read again.
+  const openAs = async (kind: "edit" | "delete", r: Role) => {
+    setNotice(null);
+    setError(null);
+    try {
+      setOpen({ kind, role: await api.roles.get(r.id) });
+    } catch (e) {
+      setError(problemMessage(e));
+      reload();
+    }
+  };
+
   const onSaved = (role: Role, created: boolean) => {
     setOpen(null);
     setError(null);
@@ -128,7 +142,7 @@ function RolesView() {
                     className="primary"
                     disabled={options.kind !== "ready"}
                     aria-label={`${opens(r)} ${r.name}`}
-                    onClick={() => setOpen({ kind: "edit", role: r })}
+                    onClick={() => openAs("edit", r)}
                   >
                     {opens(r)}
                   </button>
@@ -160,7 +174,7 @@ function RolesView() {
                       <button
                         type="button"
                         aria-label={`Delete ${r.name}`}
-                        onClick={() => setOpen({ kind: "delete", role: r })}
+                        onClick={() => openAs("delete", r)}
                       >
                         Delete
                       </button>

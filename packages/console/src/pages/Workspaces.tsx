@@ -4,10 +4,11 @@
  * protection is removed; its confirmation says so and its Delete is disabled.
  */
 import { useState } from "react";
+import { problemMessage } from "../api.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { ListTable } from "../components/ListTable.tsx";
 import { LoadState } from "../components/LoadState.tsx";
-import { Notice } from "../components/Messages.tsx";
+import { ErrorAlert, Notice } from "../components/Messages.tsx";
 import { useLoad } from "../components/useLoad.ts";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
@@ -34,6 +35,20 @@ export function WorkspacesPage() {
   const [state, reload] = useLoad(() => listAllWorkspaces(api), [api]);
   const [editing, setEditing] = useState<Editing | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+
+  const [error, setError] = useState<string | null>(null);
+  // Edit and Delete open on the workspace as the API has it now, not as the list read it: a save
+  // starts from someone else's change, and Delete knows whether it is protected now.
+  const openAs = async (kind: "edit" | "delete", w: Workspace) => {
+    setNotice(null);
+    setError(null);
+    try {
+      setEditing({ kind, workspace: await api.workspaces.get(w.id) });
+    } catch (e) {
+      setError(problemMessage(e));
+      reload();
+    }
+  };
 
   const saved = (message: string) => {
     setEditing(null);
@@ -65,6 +80,7 @@ export function WorkspacesPage() {
         </p>
       )}
       <Notice>{notice}</Notice>
+      <ErrorAlert>{error}</ErrorAlert>
       <LoadState state={state} loading="Loading workspaces…">
         {(items) => (
           <ListTable
@@ -95,23 +111,13 @@ export function WorkspacesPage() {
                 {manage && (
                   <td>
                     <div className="row-actions">
-                      <button
-                        type="button"
-                        aria-label={`Edit ${w.name}`}
-                        onClick={() => {
-                          setNotice(null);
-                          setEditing({ kind: "edit", workspace: w });
-                        }}
-                      >
+                      <button type="button" aria-label={`Edit ${w.name}`} onClick={() => openAs("edit", w)}>
                         Edit
                       </button>
                       <button
                         type="button"
                         aria-label={`Delete ${w.name}`}
-                        onClick={() => {
-                          setNotice(null);
-                          setEditing({ kind: "delete", workspace: w });
-                        }}
+                        onClick={() => openAs("delete", w)}
                       >
                         Delete
                       </button>
