@@ -35,8 +35,8 @@ export function WorkspacesPage() {
   const [state, reload] = useLoad(() => listAllWorkspaces(api), [api]);
   const [editing, setEditing] = useState<Editing | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-
   const [error, setError] = useState<string | null>(null);
+
   // Edit and Delete open on the workspace as the API has it now, not as the list read it: a save
   // starts from someone else's change, and Delete knows whether it is protected now.
   const openAs = async (kind: "edit" | "delete", w: Workspace) => {
@@ -52,6 +52,7 @@ export function WorkspacesPage() {
 
   const saved = (message: string) => {
     setEditing(null);
+    setError(null);
     setNotice(message);
     reload();
   };
@@ -66,6 +67,7 @@ export function WorkspacesPage() {
             className="primary"
             onClick={() => {
               setNotice(null);
+              setError(null);
               setEditing({ kind: "create" });
             }}
           >
