@@ -71,6 +71,16 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
   };
   process.once("uncaughtException", crashed);
   process.once("unhandledRejection", crashed);
+  // A log reader that has gone (`serve 2>&1 | head -2`, a collector that died) must not end the
+  // service, nor hang it: the banner's write failed with EPIPE, which as an uncaught error reached
+  // the crash log, whose flush retried the broken pipe forever (the docs review: no answer, and
+  // SIGTERM ignored). Log lines are dropped quietly then (pino stops writing on EPIPE); the service
+  // goes on answering, and stops on a signal as always. Any other write error is still a crash.
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") crashed(error);
+  };
+  process.stdout.on("error", onOutputError);
+  process.stderr.on("error", onOutputError);
   let boot: Awaited<ReturnType<typeof bootstrap>>;
   let url: string;
   try {
