@@ -16,6 +16,7 @@ export { buildCatalog, type Catalog, CatalogError } from "./catalog/catalog.rule
 export { type Catalogs, loadCatalogs, PRESET_NAMES } from "./catalog/catalogs.ts";
 export { type Core, type CoreOptions, createCore, DEFAULT_PUBLIC_URL } from "./core.ts";
 export {
+  copySqliteInto,
   type Db,
   DEFAULT_DATABASE_URL,
   type Dialect,

@@ -9,9 +9,8 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { isPostgresUrl } from "@staffgate/core";
+import { copySqliteInto, isPostgresUrl } from "@staffgate/core";
 import { loadConfig } from "@staffgate/server";
-import { sql } from "kysely";
 import { type Command, UsageError } from "./command.ts";
 import { missingSqliteFile } from "./existing-database.ts";
 import { parseArgs, requireFlags } from "./flags.ts";
@@ -57,7 +56,7 @@ export const backup: Command = {
     const db = await openOrExit(config.databaseUrl);
     if (typeof db === "number") return db;
     try {
-      await sql`vacuum into ${target}`.execute(db.allTenants);
+      await copySqliteInto(db, target);
       const bytes = statSync(target).size;
       process.stdout.write(
         `Copied ${resolve(config.databaseUrl)} to ${target} (${bytes.toLocaleString("en-US")} bytes).\n`,

@@ -12,10 +12,10 @@ import { AppError } from "../shared/errors.ts";
 import { inChangeTx } from "../shared/tx.ts";
 import { createUserStore } from "../users/users.store.ts";
 import type { Caller } from "./caller.ts";
-import { newRecoveryCodes } from "./mfa.rules.ts";
 import { ensureSignedInUser, ensureVerifiedSession } from "./mfa.service.ts";
 import { createMfaStore } from "./mfa.store.ts";
 import { notifyMfaChange } from "./mfa-emails.ts";
+import { newRecoveryCodes } from "./mfa-secrets.ts";
 import { reauthenticate } from "./reauthenticate.ts";
 import { stillSignedIn } from "./still-signed-in.ts";
 

@@ -5,19 +5,15 @@ import {
   holdsPatientPermission,
   matchTotp,
   mfaRequiredFor,
-  newRecoveryCodes,
-  newTotpSecret,
   normaliseRecoveryCode,
-  openSecret,
   otpauthUrl,
   REMEMBER_DEVICE_MAX_DAYS,
   rememberDeviceDays,
   rememberedDeviceValid,
-  sealSecret,
-  secretKeyFrom,
   totpCodeAt,
   totpStepAt,
 } from "./mfa.rules.ts";
+import { newRecoveryCodes, newTotpSecret, openSecret, sealSecret, secretKeyFrom } from "./mfa-secrets.ts";
 
 /** RFC 6238 appendix B: the SHA-1 seed "12345678901234567890", in base32. */
 const RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";

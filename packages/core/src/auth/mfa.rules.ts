@@ -1,21 +1,17 @@
 /**
- * MFA rules (pure): TOTP (RFC 6238) codes and time steps, recovery codes, the tenant requirement,
- * "remember this device" lifetimes, and sealing of the TOTP secret at rest.
+ * MFA rules (pure): TOTP (RFC 6238) codes and time steps, the recovery codes' form, the tenant
+ * requirement and "remember this device" lifetimes. What takes randomness or a key (new secrets and
+ * recovery codes, sealing the secret at rest) is in mfa-secrets.ts.
  *
  * Decisions (SECURITY.md item 21, ASVS 6.5.x):
  * - TOTP: SHA-1, 6 digits, 30 s steps (ASVS 6.5.5: ≤ 30 s), ±1 step accepted for clock drift.
  *   A code is accepted only for a step later than the last accepted one (RFC 6238 §5.2), which
  *   refuses replay within the window and any earlier code after a later one was used.
- * - The secret is 160 bits (RFC 4226 §4 recommends 160) from the CSPRNG (6.5.3).
- * - Recovery codes: 10 codes of 10 symbols from a 32-symbol alphabet = 50 bits each (6.5.4: ≥ 20),
- *   from the CSPRNG. Being under 112 bits, they are stored with an approved password hash with a
- *   salt (6.5.2): argon2id via the PasswordHasher (its PHC string carries a 128-bit random salt).
- * - The TOTP secret must be readable to verify codes. With STAFFGATE_SECRET_KEY set it is sealed
- *   with AES-256-GCM (key = SHA-256 of the variable; the tenant and user ids are the associated
- *   data, so a row copied onto another user does not open); without it, it is stored as
- *   `plain:<base32>` and the database is the secret store. Both forms read back either way.
+ * - Recovery codes: 10 codes of 10 symbols from a 32-symbol alphabet = 50 bits each (6.5.4: ≥ 20).
+ *   Being under 112 bits, they are stored with an approved password hash with a salt (6.5.2):
+ *   argon2id via the PasswordHasher (its PHC string carries a 128-bit random salt).
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { authenticator } from "otplib";
 import type { RoleGrants } from "../access/grants.rules.ts";
 import type { Catalog } from "../catalog/catalog.rules.ts";
@@ -27,11 +23,6 @@ export const TOTP_ISSUER = "Staffgate";
 export const RECOVERY_CODE_COUNT = 10;
 /** The hard cap on "remember this device" (PRODUCT.md §4: up to 30 days). */
 export const REMEMBER_DEVICE_MAX_DAYS = 30;
-
-/** A new TOTP secret: 20 random bytes as base32 (32 characters). */
-export function newTotpSecret(): string {
-  return authenticator.generateSecret(20);
-}
 
 /** The RFC 6238 time step of an instant. */
 export function totpStepAt(ms: number): number {
@@ -74,18 +65,7 @@ export function otpauthUrl(secret: string, tenantSlug: string, username: string)
 }
 
 /** Crockford's base32 symbols in lower case: no i, l, o, u, so nothing reads as another symbol. */
-const RECOVERY_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
-
-/** One recovery code, `xxxxx-xxxxx`: 10 symbols × 5 bits = 50 bits (256 % 32 = 0, so unbiased). */
-export function newRecoveryCode(): string {
-  let out = "";
-  for (const b of randomBytes(10)) out += RECOVERY_ALPHABET[b & 31];
-  return `${out.slice(0, 5)}-${out.slice(5)}`;
-}
-
-export function newRecoveryCodes(): string[] {
-  return Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-}
+export const RECOVERY_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
 /**
  * A typed recovery code in its canonical form (the form that is hashed), or null when it cannot
@@ -150,33 +130,4 @@ export function rememberedDeviceValid(
   const days = rememberDeviceDays(settings);
   if (days === 0) return false;
   return Date.parse(row.expires_at) > nowMs && Date.parse(row.created_at) + days * 86_400_000 > nowMs;
-}
-
-/** The sealing key from the value of STAFFGATE_SECRET_KEY (any length ≥ 32; hashed to 256 bits). */
-export function secretKeyFrom(value: string | undefined): Buffer | undefined {
-  if (!value) return undefined;
-  if (value.length < 32) throw new Error("STAFFGATE_SECRET_KEY must be at least 32 characters");
-  return createHash("sha256").update(value).digest();
-}
-
-/** The stored form of a TOTP secret; `bind` (tenant and user ids) is authenticated with it. */
-export function sealSecret(secret: string, key: Buffer | undefined, bind: string): string {
-  if (!key) return `plain:${secret}`;
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  cipher.setAAD(Buffer.from(bind));
-  const ct = Buffer.concat([cipher.update(secret, "utf8"), cipher.final()]);
-  return `v1:${iv.toString("base64url")}:${cipher.getAuthTag().toString("base64url")}:${ct.toString("base64url")}`;
-}
-
-/** Reads a stored TOTP secret back; throws when it is sealed and the key is missing or wrong. */
-export function openSecret(stored: string, key: Buffer | undefined, bind: string): string {
-  if (stored.startsWith("plain:")) return stored.slice("plain:".length);
-  const [version, iv, tag, ct] = stored.split(":");
-  if (version !== "v1" || !iv || !tag || ct === undefined) throw new Error("unknown TOTP secret format");
-  if (!key) throw new Error("the TOTP secret is sealed: STAFFGATE_SECRET_KEY is needed to read it");
-  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
-  decipher.setAAD(Buffer.from(bind));
-  decipher.setAuthTag(Buffer.from(tag, "base64url"));
-  return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString("utf8");
 }

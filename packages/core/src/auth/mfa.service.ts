@@ -28,16 +28,12 @@ import {
   isTotpShape,
   matchTotp,
   mfaRequiredFor,
-  newRecoveryCodes,
-  newTotpSecret,
   normaliseRecoveryCode,
-  openSecret,
   otpauthUrl,
-  sealSecret,
-  secretKeyFrom,
 } from "./mfa.rules.ts";
 import { createMfaStore } from "./mfa.store.ts";
 import { notifyMfaChange } from "./mfa-emails.ts";
+import { newRecoveryCodes, newTotpSecret, openSecret, sealSecret, secretKeyFrom } from "./mfa-secrets.ts";
 import { longEnoughAlone, passwordPolicyFor } from "./password-policy.rules.ts";
 import { reauthenticate } from "./reauthenticate.ts";
 import { createSessionStore } from "./sessions.store.ts";

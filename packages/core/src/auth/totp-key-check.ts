@@ -4,9 +4,9 @@
  * the operator would learn from the users instead of from the deployment.
  */
 import type { Db } from "../db/database.ts";
-import { openSecret, secretKeyFrom } from "./mfa.rules.ts";
 import { secretBinding } from "./mfa.service.ts";
 import { findAnySealedTotp } from "./mfa.store.ts";
+import { openSecret, secretKeyFrom } from "./mfa-secrets.ts";
 
 /** Null when the key reads them (or none is sealed); otherwise why not, naming the variable. */
 export async function totpSecretKeyProblem(db: Db, keyValue: string | undefined): Promise<string | null> {

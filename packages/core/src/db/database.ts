@@ -104,7 +104,6 @@ function makeDirectories(dir: string): void {
   for (const d of missing.reverse()) mkdirSync(d);
 }
 
-/** Opens the database named by `url`; SQLite files get WAL, a busy timeout and foreign keys. */
 /**
  * Writes SQLite's header `user_version` back unchanged, the smallest write there is: SQLite opens
  * a file it may not write (permissions, a read-only file system, an immutable flag) read-only
@@ -115,6 +114,16 @@ export async function probeSqliteWrite(db: Db): Promise<void> {
   await sql.raw(`pragma user_version = ${Number(rows[0]?.user_version ?? 0)}`).execute(db.kysely);
 }
 
+/**
+ * A consistent copy of a SQLite database, into the new file `target`, while it is in use: `VACUUM
+ * INTO` writes the database as one read transaction sees it (what is still in the write-ahead log
+ * included), compacted, without stopping writers (`staffgate backup`).
+ */
+export async function copySqliteInto(db: Db, target: string): Promise<void> {
+  await sql`vacuum into ${target}`.execute(db.allTenants);
+}
+
+/** Opens the database named by `url`; SQLite files get WAL, a busy timeout and foreign keys. */
 export function openDatabase(
   url: string = DEFAULT_DATABASE_URL,
   options: { poolSize?: number; onIdleError?: (error: Error) => void } = {},

@@ -281,7 +281,7 @@ export interface PasswordHistoryTable {
 export interface MfaTotpTable {
   tenant_id: string;
   user_id: string;
-  /** The TOTP secret as stored: `plain:<base32>` or `v1:<iv>:<tag>:<ciphertext>` (auth/mfa.rules.ts). */
+  /** The TOTP secret as stored: `plain:<base32>` or `v1:<iv>:<tag>:<ciphertext>` (auth/mfa-secrets.ts). */
   secret: string;
   created_at: string;
   confirmed_at: string | null;
