@@ -109,22 +109,58 @@ describe("conflicts", () => {
 
     await page.goto("/workspaces");
     await visible(page.getByRole("row", { name: /Quiet Ward/ }));
-    const current = await tenant.admin.workspaces.get(ward.id);
-    await tenant.admin.workspaces.update(
-      ward.id,
-      { name: "Quiet Ward East", protected: true },
-      { ifMatch: current.version },
-    );
-    await page.getByRole("button", { name: "Edit Quiet Ward" }).click();
-    const edit = page.getByRole("dialog", { name: "Edit workspace Quiet Ward East" });
-    expect(await edit.getByLabel("Name").inputValue()).toBe("Quiet Ward East");
-    await edit.getByRole("button", { name: "Cancel" }).click();
-    await gone(edit);
     // Protected meanwhile: Delete knows, and does not offer to delete it.
+    let current = await tenant.admin.workspaces.get(ward.id);
+    await tenant.admin.workspaces.update(ward.id, { protected: true }, { ifMatch: current.version });
     await page.getByRole("button", { name: "Delete Quiet Ward" }).click();
     const deleting = page.getByRole("dialog", { name: "Delete workspace" });
     await visible(deleting.getByText("This workspace is protected from deletion."));
     expect(await deleting.getByRole("button", { name: "Delete" }).isDisabled()).toBe(true);
+    await deleting.getByRole("button", { name: "Cancel" }).click();
+    await gone(deleting);
+    // Renamed meanwhile (after the list was read again on that close): Edit opens on the new name.
+    await visible(page.getByRole("row", { name: /Quiet Ward/ }));
+    current = await tenant.admin.workspaces.get(ward.id);
+    await tenant.admin.workspaces.update(ward.id, { name: "Quiet Ward East" }, { ifMatch: current.version });
+    await page.getByRole("button", { name: "Edit Quiet Ward" }).click();
+    const edit = page.getByRole("dialog", { name: "Edit workspace Quiet Ward East" });
+    expect(await edit.getByLabel("Name").inputValue()).toBe("Quiet Ward East");
+    expect(await edit.getByLabel("Protected from deletion").isChecked()).toBe(true);
+    await edit.getByRole("button", { name: "Cancel" }).click();
+    await gone(edit);
+  });
+
+  it("a row read slowly never retargets the dialog opened meanwhile: Create New Role stays a new role", async () => {
+    const porter = await tenant.admin.roles.create({ name: "Day porter", permissions: ["users.view"] });
+    const page = await signedIn({ path: "/roles" });
+    await visible(page.getByRole("rowheader", { name: "Day porter", exact: true }));
+    // The role's read takes a while; meanwhile the administrator starts a new role instead.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slowRead = `**/api/v1/roles/${porter.id}`;
+    await page.route(slowRead, async (route) => {
+      await held;
+      await route.fallback();
+    });
+    await page.getByRole("button", { name: "Edit Day porter" }).click();
+    await page.getByRole("button", { name: "Create New Role" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create New Role" });
+    await dialog.getByLabel("Name", { exact: true }).fill("Night receptionist");
+    await dialog.getByLabel("Description").fill("Answers the door after hours.");
+    const answered = page.waitForResponse((r) => r.url().endsWith(`/api/v1/roles/${porter.id}`));
+    release();
+    await answered;
+    await page.unroute(slowRead);
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await hasText(page.getByRole("status"), "Role “Night receptionist” was created.");
+    expect(await tenant.admin.roles.get(porter.id)).toMatchObject({
+      name: "Day porter",
+      permissions: ["users.view"],
+    });
+    const made = (await tenant.admin.roles.list({ q: "Night receptionist" })).items;
+    expect(made.map((r) => r.description)).toEqual(["Answers the door after hours."]);
   });
 
   it("a permission taken away mid-task is named, and the menus stop offering what it allowed", async () => {

@@ -56,6 +56,8 @@ interface Tab {
   errors: string[];
   /** False once the test did something `reset` cannot undo. */
   reusable: boolean;
+  /** Playwright's own listeners on the page and its context, there before any test's: kept by `reset`. */
+  readonly own: ReadonlySet<unknown>;
 }
 
 export interface PagePool {
@@ -109,9 +111,12 @@ export function createPagePool(browser: Browser, url: string): PagePool {
   const reset = async (tab: Tab): Promise<boolean> => {
     if (!tab.reusable || tab.page.isClosed() || tab.context.pages().length !== 1) return false;
     try {
+      // Only what tests added: Playwright listens to its own page too (a page stripped of those
+      // once hung its context's close for a minute, when a later test routed it).
       for (const emitter of [tab.page, tab.context] as unknown as Listening[]) {
         for (const name of emitter.eventNames()) {
-          for (const listener of emitter.listeners(name)) emitter.off(name, listener);
+          for (const listener of emitter.listeners(name))
+            if (!tab.own.has(listener)) emitter.off(name, listener);
         }
       }
       await tab.page.goto(`${url}/healthz`, { timeout: 5_000 });
@@ -141,7 +146,10 @@ export function createPagePool(browser: Browser, url: string): PagePool {
       }
       const context = await browser.newContext({ baseURL: url, viewport: VIEWPORT });
       const page = await context.newPage();
-      const tab: Tab = { context, page, errors: [], reusable: true };
+      const own = new Set<unknown>();
+      for (const emitter of [page, context] as unknown as Listening[])
+        for (const name of emitter.eventNames()) for (const l of emitter.listeners(name)) own.add(l);
+      const tab: Tab = { context, page, errors: [], reusable: true, own };
       noticeLastingChanges(tab);
       watchErrors(tab);
       tabs.push(tab);

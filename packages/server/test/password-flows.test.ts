@@ -118,8 +118,10 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
 
     // SECURITY.md A-15's idea at a test's scale: 5 of each, not 200.
     it("takes as long for an unknown tenant or email as for a real account: never less than the floor", async () => {
+      // Nine of each, interleaved: a median holds through four slow answers of a busy host (CI once
+      // failed on five, a gap of 16 ms, while other work shared the machine).
       const real = [];
-      for (let i = 0; i < 5; i++) real.push((await createUser(t, a)).user);
+      for (let i = 0; i < 9; i++) real.push((await createUser(t, a)).user);
       const timed = async (slug: string, email: string) => {
         const started = performance.now();
         expect((await forgot(slug, email)).status).toBe(202);
@@ -141,7 +143,7 @@ describe(`password flows (${process.env.STAFFGATE_TEST_DB ?? "sqlite"})`, () => 
       // A timer may fire up to a millisecond early on the loop's clock.
       for (const ms of Object.values(times).flat())
         expect(ms).toBeGreaterThanOrEqual(FORGOT_PASSWORD_MIN_MS - 2);
-      const medians = Object.values(times).map((xs) => [...xs].sort((x, y) => x - y)[2]!);
+      const medians = Object.values(times).map((xs) => [...xs].sort((x, y) => x - y)[4]!);
       expect(Math.max(...medians) - Math.min(...medians)).toBeLessThan(10);
     });
 

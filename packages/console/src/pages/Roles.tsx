@@ -12,6 +12,7 @@ import { ListTable } from "../components/ListTable.tsx";
 import { LoadState } from "../components/LoadState.tsx";
 import { ErrorAlert, Notice } from "../components/Messages.tsx";
 import { NoAccess } from "../components/NoAccess.tsx";
+import { useFreshOpen } from "../components/useFreshOpen.ts";
 import { useLoad } from "../components/useLoad.ts";
 import { listAll } from "../listAll.ts";
 import { useApi, useSession } from "../session.tsx";
@@ -76,19 +77,20 @@ function RolesView() {
     }
   };
 
-  // Edit, View and Delete open on the role as the API has it now, not as the list read it (minutes
-  // ago, or just before a refused save was closed): a save then starts from someone else's change
-  // instead of being refused for it. A role deleted meanwhile is said so, and the list read again.
-  const openAs = async (kind: "edit" | "delete", r: Role) => {
-    setNotice(null);
-    setError(null);
-    try {
-      setOpen({ kind, role: await api.roles.get(r.id) });
-    } catch (e) {
-      setError(problemMessage(e));
-      reload();
-    }
-  };
+  // Edit, View and Delete open on the role as it is now; Create cancels a read still on its way.
+  const fresh = useFreshOpen({
+    clear: () => {
+      setNotice(null);
+      setError(null);
+    },
+    say: setError,
+    reload,
+  });
+  const openAs = (kind: "edit" | "delete", r: Role) =>
+    fresh.open(
+      () => api.roles.get(r.id),
+      (role) => setOpen({ kind, role }),
+    );
 
   const onSaved = (role: Role, created: boolean) => {
     setOpen(null);
@@ -106,7 +108,11 @@ function RolesView() {
             type="button"
             className="primary"
             disabled={options.kind !== "ready"}
-            onClick={() => setOpen({ kind: "create" })}
+            onClick={() => {
+              fresh.cancel();
+              setError(null);
+              setOpen({ kind: "create" });
+            }}
           >
             Create New Role
           </button>
@@ -188,6 +194,8 @@ function RolesView() {
       </LoadState>
       {(open?.kind === "create" || open?.kind === "edit") && options.kind === "ready" && (
         <RoleDialog
+          // A dialog fills its form once, from the role it opens on: another role is another dialog.
+          key={open.kind === "edit" ? open.role.id : "new"}
           role={open.kind === "edit" ? open.role : null}
           options={options.value}
           canManage={canManage}

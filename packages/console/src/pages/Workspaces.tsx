@@ -4,11 +4,11 @@
  * protection is removed; its confirmation says so and its Delete is disabled.
  */
 import { useState } from "react";
-import { problemMessage } from "../api.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { ListTable } from "../components/ListTable.tsx";
 import { LoadState } from "../components/LoadState.tsx";
 import { ErrorAlert, Notice } from "../components/Messages.tsx";
+import { useFreshOpen } from "../components/useFreshOpen.ts";
 import { useLoad } from "../components/useLoad.ts";
 import { useApi, useSession } from "../session.tsx";
 import "../styles/admin.css";
@@ -37,18 +37,21 @@ export function WorkspacesPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  // Edit and Delete open on the workspace as the API has it now, not as the list read it: a save
-  // starts from someone else's change, and Delete knows whether it is protected now.
-  const openAs = async (kind: "edit" | "delete", w: Workspace) => {
-    setNotice(null);
-    setError(null);
-    try {
-      setEditing({ kind, workspace: await api.workspaces.get(w.id) });
-    } catch (e) {
-      setError(problemMessage(e));
-      reload();
-    }
-  };
+  // Edit and Delete open on the workspace as it is now (Delete knows whether it is protected now);
+  // Create cancels a read still on its way.
+  const fresh = useFreshOpen({
+    clear: () => {
+      setNotice(null);
+      setError(null);
+    },
+    say: setError,
+    reload,
+  });
+  const openAs = (kind: "edit" | "delete", w: Workspace) =>
+    fresh.open(
+      () => api.workspaces.get(w.id),
+      (workspace) => setEditing({ kind, workspace }),
+    );
 
   const saved = (message: string) => {
     setEditing(null);
@@ -66,6 +69,7 @@ export function WorkspacesPage() {
             type="button"
             className="primary"
             onClick={() => {
+              fresh.cancel();
               setNotice(null);
               setError(null);
               setEditing({ kind: "create" });
@@ -139,6 +143,7 @@ export function WorkspacesPage() {
       )}
       {editing?.kind === "edit" && (
         <WorkspaceDialog
+          key={editing.workspace.id}
           workspace={editing.workspace}
           // Re-read on every close: after someone else's change the next Edit opens on theirs.
           onClose={() => {
