@@ -13,9 +13,11 @@ import { useCallback, useRef } from "react";
 import { problemMessage } from "../api.ts";
 
 export interface FreshOpenPage {
-  /** Clears what the page said before (a notice, an earlier refusal). */
-  readonly clear: () => void;
-  readonly say: (message: string) => void;
+  /** The page's notice, cleared when a row is opened. */
+  readonly setNotice: (message: string | null) => void;
+  /** The page's refusal: cleared when a row is opened, said when it cannot be read. */
+  readonly setError: (message: string | null) => void;
+  /** Reads the list again. */
   readonly reload: () => void;
 }
 
@@ -26,13 +28,14 @@ export function useFreshOpen(page: FreshOpenPage) {
   }, []);
   const open = async <T>(read: () => Promise<T>, show: (row: T) => void): Promise<void> => {
     const mine = ++latest.current;
-    page.clear();
+    page.setNotice(null);
+    page.setError(null);
     try {
       const row = await read();
       if (mine === latest.current) show(row);
     } catch (e) {
       if (mine !== latest.current) return;
-      page.say(problemMessage(e));
+      page.setError(problemMessage(e));
       page.reload();
     }
   };

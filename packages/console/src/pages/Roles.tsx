@@ -78,14 +78,7 @@ function RolesView() {
   };
 
   // Edit, View and Delete open on the role as it is now; Create cancels a read still on its way.
-  const fresh = useFreshOpen({
-    clear: () => {
-      setNotice(null);
-      setError(null);
-    },
-    say: setError,
-    reload,
-  });
+  const fresh = useFreshOpen({ setNotice, setError, reload });
   const openAs = (kind: "edit" | "delete", r: Role) =>
     fresh.open(
       () => api.roles.get(r.id),

@@ -39,14 +39,7 @@ export function WorkspacesPage() {
 
   // Edit and Delete open on the workspace as it is now (Delete knows whether it is protected now);
   // Create cancels a read still on its way.
-  const fresh = useFreshOpen({
-    clear: () => {
-      setNotice(null);
-      setError(null);
-    },
-    say: setError,
-    reload,
-  });
+  const fresh = useFreshOpen({ setNotice, setError, reload });
   const openAs = (kind: "edit" | "delete", w: Workspace) =>
     fresh.open(
       () => api.workspaces.get(w.id),
