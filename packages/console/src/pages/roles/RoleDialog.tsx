@@ -106,9 +106,9 @@ export function RoleDialog(props: {
     } catch (e) {
       const p = saveProblem(e, body, options, "role");
       setRefusal({ problem: p, draft });
-      const { collaborator, ...own } = p.fields;
+      const { collaborator: _onPermissionsTab, ...own } = p.fields;
       if (Object.keys(own).length > 0) setTab("properties");
-      else if (grantsInvalid(p) || collaborator !== undefined) setTab("permissions");
+      else if (permissionsInvalid(p)) setTab("permissions");
       setBusy(false);
     }
   };
@@ -191,7 +191,7 @@ export function RoleDialog(props: {
           {
             id: "permissions",
             label: "Permissions",
-            invalid: problem ? grantsInvalid(problem) || collaboratorError !== undefined : false,
+            invalid: problem ? permissionsInvalid(problem) : false,
             panel: (
               <PermissionEditor
                 catalog={options.catalog}
@@ -222,6 +222,11 @@ function shownProblem(p: SaveProblem, refused: Draft, now: Draft): SaveProblem |
   const shown = { ...p, fields, grants };
   if (p.summary === FIELDS_MARKED && Object.keys(fields).length === 0 && !grantsInvalid(shown)) return null;
   return shown;
+}
+
+/** Whether the refusal names something on the Permissions tab: a grant, or the tenant-level Collaborator tick. */
+function permissionsInvalid(p: SaveProblem): boolean {
+  return grantsInvalid(p) || p.fields.collaborator !== undefined;
 }
 
 function grantsInvalid(p: SaveProblem): boolean {
